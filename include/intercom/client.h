@@ -1,0 +1,165 @@
+/**
+ * @file client.h
+ * @brief The client, its options, and per-request options.
+ *
+ * Thread safety: an ::intercom_client may be used by any number of threads at
+ * once for synchronous calls (each concurrently calling thread gets its own
+ * request engine, i.e. libcurl multi handle and connection cache, from a pool
+ * inside the client; DNS and TLS sessions are shared). Creating and freeing a
+ * client are not concurrent with its use. An ::intercom_async_client is driven
+ * by one thread at a time (its loop thread): see async.h.
+ */
+#ifndef INTERCOM_CLIENT_H
+#define INTERCOM_CLIENT_H
+
+#include "common.h"
+#include "error.h"
+#include "response.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Log levels. `INTERCOM_LOG=info|debug` selects one when no level is set in the options. */
+typedef enum intercom_log_level {
+    INTERCOM_LOG_OFF = 0,
+    INTERCOM_LOG_INFO = 1,   /**< one line per attempt: method, URL, status, duration, retries */
+    INTERCOM_LOG_DEBUG = 2   /**< adds request/response headers and bodies (Authorization redacted) */
+} intercom_log_level;
+
+/** Receives one log line (no trailing newline). Called on the thread doing the request. */
+typedef void (*intercom_log_fn)(intercom_log_level level, const char *line, void *payload);
+
+/**
+ * Called with the libcurl easy handle (`CURL *`) after libintercom configured it and
+ * before each attempt, for any libcurl option not covered here. Return 0 to go on;
+ * any other value fails the request with INTERCOM_E_INVALID_ARGUMENT.
+ */
+typedef int (*intercom_curl_hook_fn)(void *curl_easy, void *payload);
+
+#define INTERCOM_CLIENT_OPTIONS_VERSION 1
+
+/**
+ * Client options. Start from ::INTERCOM_CLIENT_OPTIONS_INIT. Strings are copied
+ * by intercom_client_new(); nothing is kept from the struct.
+ */
+typedef struct intercom_client_options {
+    unsigned version;            /**< INTERCOM_CLIENT_OPTIONS_VERSION */
+    const char *bearer_token;    /**< NULL: $INTERCOM_TEST_1_BEARER_TOKEN */
+    const char *environment;     /**< "production" (NULL), "environment_1", "environment_2"; aliases "us", "eu", "au" */
+    const char *base_url;        /**< NULL: $INTERCOM_BASE_URL, else the environment's host */
+    const char *api_version;     /**< Intercom-Version header; NULL: INTERCOM_DEFAULT_API_VERSION ("2.16") */
+    int max_retries;             /**< retries after the first attempt; default 2 */
+    double timeout;              /**< total seconds per attempt; default 60; 0 = none */
+    double connect_timeout;      /**< seconds to connect; default 5 (as the seed); 0 = bounded by timeout only */
+    double read_timeout;         /**< seconds without receiving a byte (libcurl low-speed, whole seconds,
+                                      rounded up); 0 = none */
+    double write_timeout;        /**< seconds without sending a byte (same mechanism as read_timeout; when both
+                                      are set the smaller applies to the whole transfer); 0 = none */
+    double retry_initial_delay;  /**< backoff base in seconds; default 0.5 */
+    double retry_max_delay;      /**< backoff cap in seconds; default 8 */
+    double retry_after_max;      /**< longest server-requested wait honoured (Retry-After etc.); default 60 */
+    const char *proxy;           /**< e.g. "http://proxy:3128", "socks5h://..."; NULL: libcurl's env defaults */
+    const char *local_address;   /**< interface name or local IP to send from (CURLOPT_INTERFACE) */
+    const char *ca_bundle;       /**< PEM file of CAs to trust; NULL: the system's */
+    int insecure_skip_tls_verify;/**< 1 switches TLS peer and host verification off. Default 0. */
+    const intercom_kv *default_headers; /**< extra headers on every request, {NULL,NULL}-terminated */
+    size_t max_response_size;    /**< bytes; default 64 MiB; larger bodies fail with INTERCOM_E_RESPONSE_TOO_LARGE */
+    int strict;                  /**< 1: a field of the wrong JSON type fails decoding (INTERCOM_E_DECODE) */
+    int log_level;               /**< -1 (default): from $INTERCOM_LOG; else an intercom_log_level */
+    intercom_log_fn log_fn;      /**< NULL: stderr */
+    void *log_payload;
+    intercom_curl_hook_fn curl_hook;
+    void *curl_hook_payload;
+    const char *user_agent;      /**< NULL: "libintercom/<version> libcurl/<version>" */
+} intercom_client_options;
+
+#define INTERCOM_CLIENT_OPTIONS_INIT                                                                        \
+    {INTERCOM_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 2, 60.0, 5.0, 0.0, 0.0, 0.5, 8.0, 60.0, NULL, \
+     NULL, NULL, 0, NULL, (size_t)64 * 1024 * 1024, 0, -1, NULL, NULL, NULL, NULL, NULL}
+
+/** Fill @p opts with the defaults (same as ::INTERCOM_CLIENT_OPTIONS_INIT). */
+INTERCOM_EXTERN void intercom_client_options_init(intercom_client_options *opts);
+
+/**
+ * Receives the body of a 2xx response in chunks as it arrives, instead of it
+ * being buffered and decoded. Return 0 to continue, non-zero to stop the
+ * transfer (the call then fails with INTERCOM_E_CANCELLED). Once a chunk was
+ * delivered, the request is no longer retried.
+ */
+typedef int (*intercom_body_fn)(const char *chunk, size_t len, void *payload);
+
+#define INTERCOM_REQUEST_OPTIONS_VERSION 1
+
+/**
+ * Per-request options (the seed's `with_options(...)`). Start from
+ * ::INTERCOM_REQUEST_OPTIONS_INIT; negative numbers mean "the client's value".
+ * Everything is borrowed for the duration of the call (for async calls: copied
+ * at submission).
+ */
+typedef struct intercom_request_options {
+    unsigned version;            /**< INTERCOM_REQUEST_OPTIONS_VERSION */
+    int max_retries;             /**< -1: client's */
+    double timeout;              /**< < 0: client's; see intercom_client_options */
+    double connect_timeout;
+    double read_timeout;
+    double write_timeout;
+    const intercom_kv *extra_headers; /**< added (or replacing same-named defaults), {NULL,NULL}-terminated */
+    const intercom_kv *extra_query;   /**< appended to the query string, {NULL,NULL}-terminated */
+    const struct json_t *extra_body;  /**< a JSON object whose members are merged into the request body;
+                                           refcounting: borrowed */
+    const char *api_version;     /**< Intercom-Version for this request; NULL: client's */
+    int strict;                  /**< -1: client's; 0 tolerant; 1 strict decoding */
+    intercom_response **raw_response; /**< if not NULL, receives the raw 2xx response as well as the typed result
+                                           (the seed's with_raw_response); free with intercom_response_free() */
+    int skip_decode;             /**< 1: do not decode; only *raw_response is filled (parse it later with
+                                      intercom_response_parse()) */
+    intercom_body_fn on_body;    /**< streaming: a 2xx body goes here in chunks, nothing is decoded */
+    void *on_body_payload;
+    uint64_t *async_id;          /**< async calls: receives an id for intercom_async_cancel() */
+} intercom_request_options;
+
+#define INTERCOM_REQUEST_OPTIONS_INIT \
+    {INTERCOM_REQUEST_OPTIONS_VERSION, -1, -1.0, -1.0, -1.0, -1.0, NULL, NULL, NULL, NULL, -1, NULL, 0, NULL, NULL, NULL}
+
+/** Fill @p ro with the defaults (same as ::INTERCOM_REQUEST_OPTIONS_INIT). */
+INTERCOM_EXTERN void intercom_request_options_init(intercom_request_options *ro);
+
+/** A synchronous, thread-safe client. Opaque. */
+typedef struct intercom_client intercom_client;
+
+/**
+ * Create a client.
+ * @param out  receives the client; free with intercom_client_free()
+ * @param opts NULL for defaults
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT (no token: names INTERCOM_TEST_1_BEARER_TOKEN; unknown
+ *         environment; a header with CR/LF; ...); INTERCOM_E_NOMEM; INTERCOM_E_INTERNAL (libcurl init failed)
+ */
+INTERCOM_EXTERN intercom_code intercom_client_new(intercom_client **out, const intercom_client_options *opts,
+                                                  intercom_error *err);
+
+/** Close all connections and release the client. No call may be running. NULL is a no-op. */
+INTERCOM_EXTERN void intercom_client_free(intercom_client *client);
+
+/** The base URL requests go to, without a trailing slash. Borrowed. */
+INTERCOM_EXTERN const char *intercom_client_base_url(const intercom_client *client);
+
+/**
+ * Send any request (the seed's `client.get/post(...)`), for endpoints the typed
+ * API does not cover, with every client option (retries, timeouts, headers).
+ * @param method "GET", "POST", "PUT", "PATCH", "DELETE"
+ * @param path   e.g. "/me"; appended to the base URL as given (encode it yourself)
+ * @param query  {NULL,NULL}-terminated, values are percent-encoded; may be NULL
+ * @param body   JSON body (refcounting: borrowed), or NULL for none
+ * @param out    receives the 2xx response; free with intercom_response_free(). On a
+ *               non-2xx status the call fails and the response is in err->response.
+ */
+INTERCOM_EXTERN intercom_code intercom_request(intercom_client *client, const char *method, const char *path,
+                                               const intercom_kv *query, const struct json_t *body,
+                                               const intercom_request_options *ro, intercom_response **out,
+                                               intercom_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,92 @@
+/**
+ * @file model.h
+ * @brief What every typed model has in common: presence/null bits, raw JSON,
+ *        serialisation and one free.
+ *
+ * Every generated model struct starts with an ::intercom_model member named
+ * `base`. Through it any model can be freed, serialised, or asked which
+ * fields the JSON held (the seed's `model_fields_set`):
+ *
+ * @code
+ * if (me->email_verified == false) {
+ *     switch (intercom_field_state(me, "email_verified")) {
+ *     case INTERCOM_FIELD_ABSENT:  puts("no \"email_verified\" key"); break;
+ *     case INTERCOM_FIELD_NULL:    puts("\"email_verified\": null"); break;
+ *     case INTERCOM_FIELD_INVALID: puts("present with a type that does not fit"); break;
+ *     default:                     puts("really false");
+ *     }
+ * }
+ * @endcode
+ */
+#ifndef INTERCOM_MODEL_H
+#define INTERCOM_MODEL_H
+
+#include <stdbool.h>
+#include "common.h"
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct json_t;
+
+/** Opaque descriptor of a model type (one per schema, generated). */
+typedef struct intercom_type intercom_type;
+
+/** Per-field state recorded by the decoder. */
+typedef enum intercom_field_state_t {
+    INTERCOM_FIELD_ABSENT = 0,  /**< the key was not in the JSON */
+    INTERCOM_FIELD_PRESENT = 1, /**< present with a value of the declared type */
+    INTERCOM_FIELD_NULL = 2,    /**< present as JSON null */
+    INTERCOM_FIELD_INVALID = 3  /**< present with a type that does not fit; member left zeroed */
+} intercom_field_state_t;
+
+struct intercom_doc;
+
+/** Header of every model struct. Read-only for callers. */
+typedef struct intercom_model {
+    const intercom_type *type;  /**< the model's descriptor */
+    uint8_t *fields;            /**< one ::intercom_field_state_t per declared field, in declaration order */
+    struct intercom_doc *doc;   /**< owning document (top-level models only; NULL in nested ones) */
+} intercom_model;
+
+/** The state of field @p json_name of @p model (any generated model pointer). ABSENT for unknown names. */
+INTERCOM_EXTERN intercom_field_state_t intercom_field_state(const void *model, const char *json_name);
+
+/** The model's type name as in the OpenAPI description, e.g. "admin_with_app". */
+INTERCOM_EXTERN const char *intercom_type_name(const intercom_type *type);
+
+/**
+ * The raw JSON of the whole response a top-level model was decoded from, with
+ * every undocumented field. Built on first use and cached in the model.
+ * refcounting: borrowed (valid until the model is freed). NULL for nested models
+ * or models built without a body.
+ */
+INTERCOM_EXTERN struct json_t *intercom_model_raw_json(const void *model);
+
+/** Serialisation flags for intercom_to_json(). */
+enum {
+    INTERCOM_JSON_COMPACT = 0,
+    INTERCOM_JSON_PRETTY = 1     /**< indent two spaces */
+};
+
+/**
+ * Serialise any model to JSON with "exclude unset" semantics: exactly the
+ * fields that were present come back, explicit nulls as null; invalid fields
+ * are left out. Free-form values are written as they are.
+ * @param out receives a malloc'd NUL-terminated string; free with intercom_free_string()
+ */
+INTERCOM_EXTERN intercom_code intercom_to_json(const void *model, int flags, char **out, size_t *out_len,
+                                               intercom_error *err);
+
+/** Free a string returned by the library (intercom_to_json()). NULL is a no-op. */
+INTERCOM_EXTERN void intercom_free_string(char *s);
+
+/** Free a top-level model and everything it owns. NULL is a no-op. Nested models are freed with their parent. */
+INTERCOM_EXTERN void intercom_model_free(void *model);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,81 @@
+/* Documents: one arena per decoded response, so a whole typed response is freed at once. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct ic_chunk {
+    ic_chunk *next;
+    size_t used, cap;
+    max_align_t data[];
+};
+
+ic_doc *ic_doc_new(size_t size_hint) {
+    ic_doc *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->chunk_size = size_hint < 4096 ? 4096 : size_hint;
+    return d;
+}
+
+void *ic_doc_alloc(ic_doc *d, size_t n) {
+    n = (n + 7) & ~(size_t)7;
+    ic_chunk *c = d->chunks;
+    if (!c || c->cap - c->used < n) {
+        size_t cap = n > d->chunk_size ? n : d->chunk_size;
+        c = malloc(sizeof *c + cap);
+        if (!c) return NULL;
+        c->used = 0;
+        c->cap = cap;
+        c->next = d->chunks;
+        d->chunks = c;
+        if (d->chunk_size < (size_t)1 << 20) d->chunk_size *= 2; /* grow geometrically */
+    }
+    void *p = (char *)c->data + c->used;
+    c->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *ic_doc_strndup(ic_doc *d, const char *s, size_t n) {
+    char *p = ic_doc_alloc(d, n + 1);
+    if (!p) return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+int ic_doc_keep_json(ic_doc *d, json_t *j) {
+    if (d->n_json == d->cap_json) {
+        size_t cap = d->cap_json ? d->cap_json * 2 : 8;
+        json_t **n = realloc(d->json_refs, cap * sizeof *n);
+        if (!n) {
+            json_decref(j);
+            return -1;
+        }
+        d->json_refs = n;
+        d->cap_json = cap;
+    }
+    d->json_refs[d->n_json++] = j;
+    return 0;
+}
+
+void ic_doc_free(ic_doc *d) {
+    if (!d) return;
+    for (ic_chunk *c = d->chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    for (size_t i = 0; i < d->n_json; i++) json_decref(d->json_refs[i]);
+    free(d->json_refs);
+    json_decref(d->raw_json);
+    free(d->body);
+    free(d);
+}
+
+void *ic_model_new(ic_doc *d, const intercom_type *t) {
+    intercom_model *m = ic_doc_alloc(d, t->size);
+    if (!m) return NULL;
+    m->type = t;
+    if (t->n_fields && !(m->fields = ic_doc_alloc(d, t->n_fields))) return NULL;
+    return m;
+}

@@ -1,0 +1,226 @@
+/* The sync client (thread-safe: a pool of engines, one per concurrently calling thread),
+ * the async client (one engine driven by one loop), and the typed-call entry points the
+ * generated wrappers use. */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct intercom_client {
+    ic_config *cfg;
+    pthread_mutex_t lock;
+    ic_engine **idle; /* engines not in use by a thread right now */
+    size_t nidle, cap;
+};
+
+struct intercom_async_client {
+    ic_config *cfg;
+    ic_engine *eng;
+};
+
+intercom_code intercom_client_new(intercom_client **out, const intercom_client_options *opts, intercom_error *err) {
+    if (!out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "out is NULL");
+    *out = NULL;
+    intercom_client *c = calloc(1, sizeof *c);
+    if (!c) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    intercom_code rc = ic_config_new(&c->cfg, opts, err);
+    if (rc) {
+        free(c);
+        return rc;
+    }
+    pthread_mutex_init(&c->lock, NULL);
+    *out = c;
+    return INTERCOM_OK;
+}
+
+void intercom_client_free(intercom_client *c) {
+    if (!c) return;
+    for (size_t i = 0; i < c->nidle; i++) ic_engine_free(c->idle[i]);
+    free(c->idle);
+    pthread_mutex_destroy(&c->lock);
+    ic_config_free(c->cfg);
+    free(c);
+}
+
+const char *intercom_client_base_url(const intercom_client *c) { return c ? c->cfg->base_url : NULL; }
+
+static ic_engine *engine_take(intercom_client *c) {
+    pthread_mutex_lock(&c->lock);
+    ic_engine *e = c->nidle ? c->idle[--c->nidle] : NULL;
+    pthread_mutex_unlock(&c->lock);
+    return e ? e : ic_engine_new(c->cfg);
+}
+
+static void engine_give(intercom_client *c, ic_engine *e) {
+    pthread_mutex_lock(&c->lock);
+    if (c->nidle == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 4;
+        ic_engine **n = realloc(c->idle, cap * sizeof *n);
+        if (n) c->idle = n, c->cap = cap;
+    }
+    if (c->nidle < c->cap) {
+        c->idle[c->nidle++] = e;
+        e = NULL;
+    }
+    pthread_mutex_unlock(&c->lock);
+    ic_engine_free(e);
+}
+
+static intercom_code run_sync(intercom_client *c, ic_req_spec *spec, void **result, intercom_response **raw,
+                              intercom_error *err) {
+    ic_engine *e = engine_take(c);
+    if (!e) {
+        ic_spec_clear(spec);
+        return ic_fail(err, INTERCOM_E_NOMEM, "out of memory (engine)");
+    }
+    intercom_code rc = ic_engine_run_one(e, spec, result, raw, err);
+    engine_give(c, e);
+    return rc;
+}
+
+intercom_code ic_call(intercom_client *c, const ic_operation *op, const void *params,
+                      const intercom_request_options *ro, void **out, intercom_error *err) {
+    if (ro && ro->raw_response) *ro->raw_response = NULL;
+    if (out) *out = NULL;
+    if (!c) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: client is NULL", op->name);
+    if (!out && op->response && !(ro && (ro->skip_decode || ro->on_body)))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: out is NULL", op->name);
+    ic_req_spec spec;
+    intercom_code rc = ic_spec_build(&spec, c->cfg, NULL, NULL, op, params, NULL, NULL, ro, err);
+    if (rc) return rc;
+    return run_sync(c, &spec, out, ro ? ro->raw_response : NULL, err);
+}
+
+intercom_code intercom_request(intercom_client *c, const char *method, const char *path, const intercom_kv *query,
+                               const json_t *body, const intercom_request_options *ro, intercom_response **out,
+                               intercom_error *err) {
+    if (out) *out = NULL;
+    if (!c || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "client and out are required");
+    ic_req_spec spec;
+    intercom_code rc = ic_spec_build(&spec, c->cfg, method, path, NULL, NULL, query, body, ro, err);
+    if (rc) return rc;
+    return run_sync(c, &spec, NULL, out, err);
+}
+
+/* ---------- async ---------- */
+
+intercom_code intercom_async_client_new(intercom_async_client **out, const intercom_client_options *opts,
+                                        intercom_error *err) {
+    if (!out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "out is NULL");
+    *out = NULL;
+    intercom_async_client *c = calloc(1, sizeof *c);
+    if (!c) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    intercom_code rc = ic_config_new(&c->cfg, opts, err);
+    if (rc) {
+        free(c);
+        return rc;
+    }
+    if (!(c->eng = ic_engine_new(c->cfg))) {
+        ic_config_free(c->cfg);
+        free(c);
+        return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    }
+    *out = c;
+    return INTERCOM_OK;
+}
+
+void intercom_async_client_free(intercom_async_client *c) {
+    if (!c) return;
+    ic_engine_free(c->eng);
+    ic_config_free(c->cfg);
+    free(c);
+}
+
+size_t intercom_async_run(intercom_async_client *c, long timeout_ms) {
+    return c ? ic_engine_step(c->eng, timeout_ms < 0 ? 0 : timeout_ms) : 0;
+}
+
+void intercom_async_run_until_idle(intercom_async_client *c) {
+    while (c && ic_engine_pending(c->eng)) ic_engine_step(c->eng, 1000);
+}
+
+size_t intercom_async_pending(const intercom_async_client *c) { return c ? ic_engine_pending(c->eng) : 0; }
+
+intercom_code intercom_async_cancel(intercom_async_client *c, uint64_t id) {
+    return c && !ic_engine_cancel(c->eng, id) ? INTERCOM_OK : INTERCOM_E_INVALID_ARGUMENT;
+}
+
+intercom_code intercom_async_client_set_loop(intercom_async_client *c, const intercom_loop_hooks *hooks,
+                                             intercom_error *err) {
+    if (!c || ic_engine_set_loop(c->eng, hooks))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
+                       "loop hooks need version, watch and timer, and must be set before the first request");
+    return INTERCOM_OK;
+}
+
+void intercom_async_socket_action(intercom_async_client *c, int fd, int events) {
+    if (c) ic_engine_socket_action(c->eng, fd, events);
+}
+
+void intercom_async_timeout(intercom_async_client *c) {
+    if (c) ic_engine_timeout(c->eng);
+}
+
+typedef struct async_ctx {
+    intercom_callback cb;
+    void *payload;
+    int typed;           /* 1: deliver the model, 0: deliver the raw response */
+    intercom_response **raw_dummy;
+} async_ctx;
+
+static void async_done(ic_req *req, intercom_code code, void *result, intercom_response *raw, intercom_error *err,
+                       void *payload) {
+    (void)req;
+    async_ctx ctx = *(async_ctx *)payload;
+    free(payload);
+    void *out = ctx.typed ? result : (void *)raw;
+    if (ctx.typed) intercom_response_free(raw); /* async typed calls: the raw response is not kept */
+    ctx.cb(code, out, code ? err : NULL, ctx.payload);
+}
+
+/* Submit, or when the request could not be built, queue its error: either way the callback
+ * runs exactly once, from the loop, with the full error record. */
+static intercom_code submit_async(intercom_async_client *c, intercom_code built, ic_req_spec *spec, int typed,
+                                  intercom_callback cb, void *payload, const intercom_request_options *ro,
+                                  intercom_error *build_err) {
+    async_ctx *ctx = malloc(sizeof *ctx);
+    if (!ctx) {
+        if (!built) ic_spec_clear(spec);
+        intercom_error_clear(build_err);
+        return INTERCOM_E_NOMEM;
+    }
+    *ctx = (async_ctx){cb, payload, typed, NULL};
+    uint64_t id = built ? ic_engine_submit_error(c->eng, build_err, async_done, ctx)
+                        : ic_engine_submit(c->eng, spec, async_done, ctx);
+    if (!id) {
+        free(ctx);
+        intercom_error_clear(build_err);
+        return INTERCOM_E_NOMEM;
+    }
+    if (ro && ro->async_id) *ro->async_id = id;
+    return INTERCOM_OK;
+}
+
+intercom_code ic_call_async(intercom_async_client *c, const ic_operation *op, const void *params,
+                            const intercom_request_options *ro, intercom_callback cb, void *payload) {
+    if (!c || !cb) return INTERCOM_E_INVALID_ARGUMENT;
+    ic_req_spec spec;
+    intercom_error e = INTERCOM_ERROR_INIT;
+    intercom_code rc = ro && ro->raw_response
+                           ? ic_fail(&e, INTERCOM_E_INVALID_ARGUMENT,
+                                     "%s: raw_response is for sync calls; async: skip_decode gives the raw response",
+                                     op->name)
+                           : ic_spec_build(&spec, c->cfg, NULL, NULL, op, params, NULL, NULL, ro, &e);
+    return submit_async(c, rc, &spec, !(ro && (ro->skip_decode || ro->on_body)), cb, payload, ro, &e);
+}
+
+intercom_code intercom_async_request(intercom_async_client *c, const char *method, const char *path,
+                                     const intercom_kv *query, const json_t *body, const intercom_request_options *ro,
+                                     intercom_callback cb, void *payload) {
+    if (!c || !cb) return INTERCOM_E_INVALID_ARGUMENT;
+    ic_req_spec spec;
+    intercom_error e = INTERCOM_ERROR_INIT;
+    intercom_code rc = ic_spec_build(&spec, c->cfg, method, path, NULL, NULL, query, body, ro, &e);
+    return submit_async(c, rc, &spec, 0, cb, payload, ro, &e);
+}

@@ -1,0 +1,642 @@
+/* The request engine: every request, sync or async, is a small state machine on a libcurl
+ * multi handle:
+ *
+ *   submit -> [attempt: add easy handle -> headers -> body (streamed into the decoder)]
+ *          -> classify (this file) -> retry? (retry.c decides; wait in the `waiting` list)
+ *          -> complete (exactly one call of the done function, also on cancel/teardown)
+ *
+ * The engine is driven either by its own loop (ic_engine_step: curl_multi_perform +
+ * curl_multi_poll; used by the sync client and intercom_async_run) or by the caller's event
+ * loop through socket/timer hooks (curl_multi_socket_action). */
+
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+struct ic_req {
+    ic_req *prev, *next;  /* in e->active or e->waiting */
+    ic_engine *eng;
+    uint64_t id;
+    ic_req_spec spec;
+    CURL *easy;
+    ic_done_fn done;
+    void *payload;
+    int attempt;          /* attempts started */
+    int in_waiting;
+    double t_submit, t_attempt, due;
+    /* the current attempt */
+    intercom_response *resp; /* status and headers; the body is in `body` */
+    ic_buf body;
+    int status;
+    int headers_done;
+    int too_large, stream_stopped, streamed;
+    ic_decoder *dec;
+    int dec_failed;
+    char errbuf[CURL_ERROR_SIZE];
+    intercom_error preset; /* a request that failed validation: reported from the loop */
+};
+
+#define EASY_POOL 16
+
+struct ic_engine {
+    const ic_config *cfg;
+    CURLM *multi;
+    ic_req *active, *waiting;
+    size_t pending;
+    uint64_t next_id;
+    CURL *pool[EASY_POOL];
+    size_t npool;
+    int external;
+    intercom_loop_hooks hooks;
+    double curl_due;      /* external loop: when libcurl wants its timeout call, < 0 none */
+};
+
+static void list_add(ic_req **head, ic_req *r) {
+    r->prev = NULL;
+    r->next = *head;
+    if (*head) (*head)->prev = r;
+    *head = r;
+}
+
+static void list_del(ic_req **head, ic_req *r) {
+    if (r->prev) r->prev->next = r->next;
+    else *head = r->next;
+    if (r->next) r->next->prev = r->prev;
+    r->prev = r->next = NULL;
+}
+
+/* ---------- libcurl callbacks (never call user code except on_body) ---------- */
+
+static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
+    ic_req *r = ud;
+    size_t len = sz * n;
+    if (len >= 5 && !memcmp(p, "HTTP/", 5)) { /* a new status line: 1xx, or the final response */
+        for (size_t i = 0; i < r->resp->headers_count; i++) {
+            free(r->resp->headers[i].name);
+            free(r->resp->headers[i].value);
+        }
+        r->resp->headers_count = 0;
+        r->headers_done = 0;
+        return len;
+    }
+    if (len <= 2 && (p[0] == '\r' || p[0] == '\n')) { /* end of a header block */
+        long code = 0;
+        curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
+        r->status = (int)code;
+        if (r->status >= 200) {
+            r->headers_done = 1;
+            if (r->status < 300 && r->spec.rtype && !r->spec.skip_decode) {
+                curl_off_t cl = -1;
+                curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+                if (!(r->dec = ic_decoder_new(r->spec.rtype, r->spec.strict, cl > 0 ? (size_t)cl : 0))) return 0;
+            }
+        }
+        return len;
+    }
+    return ic_response_add_header_line(r->resp, p, len) ? 0 : len;
+}
+
+static size_t on_write(char *p, size_t sz, size_t n, void *ud) {
+    ic_req *r = ud;
+    size_t len = sz * n;
+    int ok2xx = r->status >= 200 && r->status < 300;
+    if (ok2xx && r->spec.on_body) {
+        r->streamed = 1;
+        if (r->spec.on_body(p, len, r->spec.on_body_payload)) {
+            r->stream_stopped = 1;
+            return 0;
+        }
+        return len;
+    }
+    if (r->body.len + len > r->eng->cfg->max_response_size) {
+        r->too_large = 1;
+        return 0;
+    }
+    if (ic_buf_append(&r->body, p, len)) return 0;
+    if (r->dec && !r->dec_failed && ic_decoder_feed(r->dec, p, len)) r->dec_failed = 1; /* keep the body */
+    return len;
+}
+
+/* ---------- attempts ---------- */
+
+static void log_headers(const ic_config *cfg, const char *dir, const struct curl_slist *h) {
+    for (; h; h = h->next) {
+        if (!strncasecmp(h->data, "Authorization", 13)) ic_log(cfg, INTERCOM_LOG_DEBUG, "%s Authorization: [redacted]", dir);
+        else ic_log(cfg, INTERCOM_LOG_DEBUG, "%s %s", dir, h->data);
+    }
+}
+
+static void log_body(const ic_config *cfg, const char *dir, const char *body, size_t len) {
+    if (len) ic_log(cfg, INTERCOM_LOG_DEBUG, "%s body (%zu bytes): %.*s%s", dir, len, (int)(len > 4096 ? 4096 : len),
+                    body, len > 4096 ? "..." : "");
+}
+
+static CURLcode configure(ic_req *r) {
+    const ic_config *cfg = r->eng->cfg;
+    const ic_req_spec *s = &r->spec;
+    CURL *e = r->easy;
+    CURLcode rc = CURLE_OK;
+#define SET(opt, val) \
+    if (rc == CURLE_OK) rc = curl_easy_setopt(e, opt, val)
+    SET(CURLOPT_URL, s->url);
+    SET(CURLOPT_PRIVATE, r);
+    SET(CURLOPT_HTTPHEADER, s->headers);
+    SET(CURLOPT_HEADERFUNCTION, on_header);
+    SET(CURLOPT_HEADERDATA, r);
+    SET(CURLOPT_WRITEFUNCTION, on_write);
+    SET(CURLOPT_WRITEDATA, r);
+    SET(CURLOPT_ERRORBUFFER, r->errbuf);
+    SET(CURLOPT_NOSIGNAL, 1L);
+    SET(CURLOPT_PROTOCOLS_STR, "http,https");
+    SET(CURLOPT_FOLLOWLOCATION, 0L); /* never follow: the token must not travel to another host */
+    SET(CURLOPT_PATH_AS_IS, 1L);     /* our encoded segments are final */
+    SET(CURLOPT_SHARE, cfg->share);
+    SET(CURLOPT_XOAUTH2_BEARER, cfg->token);
+    SET(CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
+    SET(CURLOPT_ACCEPT_ENCODING, "");
+    SET(CURLOPT_TCP_KEEPALIVE, 1L);
+    SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+    if (!strncasecmp(s->url, "https:", 6)) SET(CURLOPT_PIPEWAIT, 1L); /* prefer multiplexing on HTTP/2 */
+    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cfg->max_response_size);
+    SET(CURLOPT_TIMEOUT_MS, (long)(s->timeout * 1000.0));
+    SET(CURLOPT_CONNECTTIMEOUT_MS, (long)(s->connect_timeout * 1000.0));
+    double idle = s->read_timeout > 0 && s->write_timeout > 0 ? fmin(s->read_timeout, s->write_timeout)
+                  : s->read_timeout > 0 ? s->read_timeout : s->write_timeout;
+    if (idle > 0) {
+        SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
+        SET(CURLOPT_LOW_SPEED_TIME, (long)ceil(idle));
+    }
+    if (cfg->proxy) SET(CURLOPT_PROXY, cfg->proxy);
+    if (cfg->local_address) SET(CURLOPT_INTERFACE, cfg->local_address);
+    if (cfg->ca_bundle) SET(CURLOPT_CAINFO, cfg->ca_bundle);
+    SET(CURLOPT_SSL_VERIFYPEER, cfg->insecure ? 0L : 1L);
+    SET(CURLOPT_SSL_VERIFYHOST, cfg->insecure ? 0L : 2L);
+    if (!strcmp(s->method, "GET")) {
+        SET(CURLOPT_HTTPGET, 1L);
+    } else if (!strcmp(s->method, "HEAD")) {
+        SET(CURLOPT_NOBODY, 1L);
+    } else {
+        if (strcmp(s->method, "POST")) SET(CURLOPT_CUSTOMREQUEST, s->method);
+        if (s->body || strcmp(s->method, "DELETE")) {
+            SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(s->body ? s->body_len : 0));
+            SET(CURLOPT_POSTFIELDS, s->body ? s->body : "");
+        }
+    }
+#undef SET
+    return rc;
+}
+
+static void reset_attempt(ic_req *r) {
+    intercom_response_free(r->resp);
+    r->resp = NULL;
+    r->body.len = 0;
+    r->status = 0;
+    r->headers_done = r->too_large = r->stream_stopped = r->dec_failed = 0;
+    ic_decoder_free(r->dec);
+    r->dec = NULL;
+    r->errbuf[0] = '\0';
+}
+
+static void complete(ic_req *r, intercom_code code, void *result, intercom_response *raw, intercom_error *err);
+
+static void start_attempt(ic_req *r) {
+    ic_engine *e = r->eng;
+    const ic_config *cfg = e->cfg;
+    reset_attempt(r);
+    r->attempt++;
+    r->t_attempt = ic_now();
+    intercom_error err = INTERCOM_ERROR_INIT;
+    if (!(r->resp = ic_response_new())) {
+        ic_fail(&err, INTERCOM_E_NOMEM, "out of memory");
+        complete(r, err.code, NULL, NULL, &err);
+        return;
+    }
+    if (cfg->curl_hook && cfg->curl_hook(r->easy, cfg->curl_hook_payload)) {
+        ic_fail(&err, INTERCOM_E_INVALID_ARGUMENT, "the curl_hook refused the request");
+        complete(r, err.code, NULL, NULL, &err);
+        return;
+    }
+    if (cfg->log_level >= INTERCOM_LOG_DEBUG) {
+        ic_log(cfg, INTERCOM_LOG_DEBUG, "> %s %s (attempt %d)", r->spec.method, r->spec.url, r->attempt);
+        ic_log(cfg, INTERCOM_LOG_DEBUG, "> Authorization: Bearer [redacted]");
+        log_headers(cfg, ">", r->spec.headers);
+        log_body(cfg, ">", r->spec.body, r->spec.body_len);
+    }
+    CURLMcode mc = curl_multi_add_handle(e->multi, r->easy);
+    if (mc != CURLM_OK) {
+        ic_fail(&err, INTERCOM_E_INTERNAL, "curl_multi_add_handle: %s", curl_multi_strerror(mc));
+        complete(r, err.code, NULL, NULL, &err);
+        return;
+    }
+    list_add(&e->active, r);
+}
+
+/* Classify a finished attempt into a code (and, for 2xx, a result). */
+static intercom_code classify(ic_req *r, CURLcode cc, void **result, intercom_error *err) {
+    *result = NULL;
+    if (cc != CURLE_OK) {
+        const char *detail = r->errbuf[0] ? r->errbuf : curl_easy_strerror(cc);
+        if (r->too_large || cc == CURLE_FILESIZE_EXCEEDED)
+            return ic_fail(err, INTERCOM_E_RESPONSE_TOO_LARGE, "response body exceeds max_response_size (%zu bytes)",
+                           r->eng->cfg->max_response_size);
+        if (r->stream_stopped) return ic_fail(err, INTERCOM_E_CANCELLED, "the body callback stopped the transfer");
+        if (cc == CURLE_OPERATION_TIMEDOUT) return ic_fail(err, INTERCOM_E_TIMEOUT, "request timed out: %s", detail);
+        if (cc == CURLE_OUT_OF_MEMORY) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory in libcurl");
+        if (cc == CURLE_WRITE_ERROR && !r->too_large) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory receiving the body");
+        if (cc == CURLE_URL_MALFORMAT || cc == CURLE_UNSUPPORTED_PROTOCOL || cc == CURLE_BAD_FUNCTION_ARGUMENT ||
+            cc == CURLE_NOT_BUILT_IN || cc == CURLE_UNKNOWN_OPTION)
+            return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s", detail);
+        return ic_fail(err, INTERCOM_E_CONNECTION, "%s", detail);
+    }
+    if (r->status >= 200 && r->status < 300) {
+        if (!r->spec.rtype || r->spec.skip_decode) return INTERCOM_OK;
+        intercom_code rc;
+        if (!r->dec) { /* 2xx whose header block we did not see (HTTP/0.9-like) */
+            if ((rc = ic_decode_buffer(r->spec.rtype, r->spec.strict, r->body.data ? r->body.data : "", r->body.len,
+                                       result, err)))
+                return rc;
+            return INTERCOM_OK;
+        }
+        if (r->body.len == 0) { /* 202/204 with no body: success, a model with every field absent */
+            ic_doc *doc = ic_doc_new(0);
+            intercom_model *m = doc ? ic_model_new(doc, r->spec.rtype) : NULL;
+            if (!m) {
+                ic_doc_free(doc);
+                return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+            }
+            m->doc = doc;
+            *result = m;
+            return INTERCOM_OK;
+        }
+        if ((rc = ic_decoder_finish(r->dec, result, err))) return rc;
+        ic_doc *doc = ((intercom_model *)*result)->doc;
+        doc->body = r->body.data; /* the model keeps its raw JSON */
+        doc->body_len = r->body.len;
+        r->body = (ic_buf){0};
+        return INTERCOM_OK;
+    }
+    intercom_code code = intercom_code_from_status(r->status);
+    err->code = code;
+    err->status = r->status;
+    ic_error_from_body(err, r->body.data ? r->body.data : "", r->body.len);
+    return code;
+}
+
+static void finish_attempt(ic_req *r, CURLcode cc) {
+    ic_engine *e = r->eng;
+    const ic_config *cfg = e->cfg;
+    curl_multi_remove_handle(e->multi, r->easy);
+    list_del(&e->active, r);
+    r->resp->status = r->status;
+    ic_response_finish_headers(r->resp);
+
+    intercom_error err = INTERCOM_ERROR_INIT;
+    void *result = NULL;
+    intercom_code code = classify(r, cc, &result, &err);
+    double ms = (ic_now() - r->t_attempt) * 1000.0;
+    if (cfg->log_level >= INTERCOM_LOG_DEBUG && r->headers_done) {
+        for (size_t i = 0; i < r->resp->headers_count; i++)
+            ic_log(cfg, INTERCOM_LOG_DEBUG, "< %s: %s", r->resp->headers[i].name, r->resp->headers[i].value);
+        log_body(cfg, "<", r->body.data, r->body.len);
+    }
+
+    if (intercom_code_is_api_error(code)) {
+        ic_attempt_outcome o = {code, r->status, r->headers_done ? r->resp : NULL, r->attempt, r->spec.max_retries,
+                                r->streamed};
+        const char *why;
+        double delay = ic_retry_delay(cfg, &o, &why);
+        if (delay >= 0) {
+            ic_log(cfg, INTERCOM_LOG_INFO, "%s %s -> %s (%.1f ms); retrying in %.3f s (%s), retry %d of %d",
+                   r->spec.method, r->spec.url, err.message, ms, delay, why, r->attempt, r->spec.max_retries);
+            intercom_error_clear(&err);
+            reset_attempt(r);
+            r->due = ic_now() + delay;
+            r->in_waiting = 1;
+            list_add(&e->waiting, r);
+            return;
+        }
+    }
+    if (code == INTERCOM_OK) ic_log(cfg, INTERCOM_LOG_INFO, "%s %s -> %d (%.1f ms, attempt %d)", r->spec.method,
+                                    r->spec.url, r->status, ms, r->attempt);
+    else ic_log(cfg, INTERCOM_LOG_INFO, "%s %s -> %s (%.1f ms, attempt %d)", r->spec.method, r->spec.url,
+                err.message ? err.message : intercom_strerror(code), ms, r->attempt);
+
+    /* hand the response over: with the result (raw), or with the error */
+    intercom_response *resp = r->resp;
+    r->resp = NULL;
+    resp->attempts = r->attempt;
+    resp->elapsed = ic_now() - r->t_submit;
+    if (result && r->spec.want_raw) { /* the model owns the body: the raw response gets a copy */
+        ic_doc *doc = ((intercom_model *)result)->doc;
+        if (doc->body && (resp->body = malloc(doc->body_len + 1))) {
+            memcpy(resp->body, doc->body, doc->body_len + 1);
+            resp->body_len = doc->body_len;
+        }
+    } else if (r->body.data) {
+        resp->body = r->body.data; /* moved */
+        resp->body_len = r->body.len;
+        r->body = (ic_buf){0};
+    }
+    if (!resp->body && (resp->body = malloc(1))) resp->body[0] = '\0';
+    if (code != INTERCOM_OK) {
+        err.attempts = r->attempt;
+        err.rate_limit = resp->rate_limit;
+        if (!err.request_id && resp->request_id) err.request_id = strdup(resp->request_id);
+        if (r->headers_done) err.response = resp;
+        else intercom_response_free(resp);
+        resp = NULL;
+        if (result) intercom_model_free(result);
+        result = NULL;
+    } else if (!r->spec.want_raw) {
+        intercom_response_free(resp);
+        resp = NULL;
+    }
+    complete(r, code, result, resp, &err);
+}
+
+/* Release the request and report it: exactly once per submitted request. */
+static void complete(ic_req *r, intercom_code code, void *result, intercom_response *raw, intercom_error *err) {
+    ic_engine *e = r->eng;
+    if (!err->code && code) err->code = code;
+    if (code && !err->message) err->message = strdup(intercom_strerror(code));
+    ic_done_fn done = r->done;
+    void *payload = r->payload;
+    intercom_error_clear(&r->preset);
+    reset_attempt(r);
+    ic_buf_free(&r->body);
+    ic_spec_clear(&r->spec);
+    if (r->easy) {
+        curl_easy_reset(r->easy);
+        if (e->npool < EASY_POOL) e->pool[e->npool++] = r->easy;
+        else curl_easy_cleanup(r->easy);
+    }
+    free(r);
+    e->pending--;
+    done(NULL, code, result, raw, err, payload);
+    intercom_error_clear(err);
+}
+
+static void process_done(ic_engine *e) {
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(e->multi, &left))) {
+        if (m->msg != CURLMSG_DONE) continue;
+        CURL *easy = m->easy_handle;
+        CURLcode cc = m->data.result;
+        ic_req *r = NULL;
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
+        if (r) finish_attempt(r, cc);
+    }
+}
+
+static void start_due(ic_engine *e) {
+    double now = ic_now();
+    for (ic_req *r = e->waiting, *next; r; r = next) {
+        next = r->next;
+        if (r->due > now) continue;
+        list_del(&e->waiting, r);
+        r->in_waiting = 0;
+        if (r->preset.code) {
+            intercom_error pe = r->preset;
+            r->preset = (intercom_error)INTERCOM_ERROR_INIT;
+            complete(r, pe.code, NULL, NULL, &pe);
+        } else {
+            start_attempt(r);
+        }
+        next = e->waiting; /* start_attempt may complete (and free) requests: rescan */
+        now = ic_now();
+    }
+}
+
+static double next_due(const ic_engine *e) {
+    double due = -1;
+    for (const ic_req *r = e->waiting; r; r = r->next)
+        if (due < 0 || r->due < due) due = r->due;
+    return due;
+}
+
+/* ---------- the caller's event loop ---------- */
+
+static void update_timer(ic_engine *e) {
+    if (!e->external) return;
+    double due = next_due(e);
+    if (e->curl_due >= 0 && (due < 0 || e->curl_due < due)) due = e->curl_due;
+    long ms = -1;
+    if (due >= 0) {
+        double d = (due - ic_now()) * 1000.0;
+        ms = d <= 0 ? 0 : (long)ceil(d);
+    }
+    e->hooks.timer(ms, e->hooks.payload);
+}
+
+static int socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp) {
+    (void)easy;
+    ic_engine *e = userp;
+    int ev = what == CURL_POLL_REMOVE ? 0
+                                      : ((what & CURL_POLL_IN) ? INTERCOM_POLL_IN : 0) |
+                                            ((what & CURL_POLL_OUT) ? INTERCOM_POLL_OUT : 0);
+    void *slot = socketp;
+    e->hooks.watch((int)s, ev, &slot, e->hooks.payload);
+    if (ev && slot != socketp) curl_multi_assign(e->multi, s, slot);
+    return 0;
+}
+
+static int timer_cb(CURLM *m, long timeout_ms, void *userp) {
+    (void)m;
+    ic_engine *e = userp;
+    e->curl_due = timeout_ms < 0 ? -1.0 : ic_now() + (double)timeout_ms / 1000.0;
+    update_timer(e);
+    return 0;
+}
+
+intercom_code ic_engine_set_loop(ic_engine *e, const intercom_loop_hooks *hooks) {
+    if (!hooks || hooks->version != INTERCOM_LOOP_HOOKS_VERSION || !hooks->watch || !hooks->timer || e->pending)
+        return INTERCOM_E_INVALID_ARGUMENT;
+    e->hooks = *hooks;
+    e->external = 1;
+    e->curl_due = -1;
+    curl_multi_setopt(e->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+    curl_multi_setopt(e->multi, CURLMOPT_SOCKETDATA, e);
+    curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+    curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
+    return INTERCOM_OK;
+}
+
+void ic_engine_socket_action(ic_engine *e, int fd, int events) {
+    int running, mask = ((events & INTERCOM_POLL_IN) ? CURL_CSELECT_IN : 0) |
+                        ((events & INTERCOM_POLL_OUT) ? CURL_CSELECT_OUT : 0);
+    curl_multi_socket_action(e->multi, (curl_socket_t)fd, mask, &running);
+    process_done(e);
+    start_due(e);
+    update_timer(e);
+}
+
+void ic_engine_timeout(ic_engine *e) {
+    int running;
+    e->curl_due = -1;
+    curl_multi_socket_action(e->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    process_done(e);
+    start_due(e);
+    update_timer(e);
+}
+
+/* ---------- the engine's own loop ---------- */
+
+size_t ic_engine_step(ic_engine *e, long timeout_ms) {
+    int running;
+    curl_multi_perform(e->multi, &running);
+    process_done(e);
+    start_due(e);
+    if (!e->pending) return 0;
+    double due = next_due(e);
+    if (due >= 0) {
+        double d = (due - ic_now()) * 1000.0;
+        long ms = d <= 0 ? 0 : (long)ceil(d);
+        if (ms < timeout_ms) timeout_ms = ms;
+    }
+    long curl_ms = -1;
+    curl_multi_timeout(e->multi, &curl_ms);
+    if (curl_ms >= 0 && curl_ms < timeout_ms) timeout_ms = curl_ms;
+    if (timeout_ms > 0) curl_multi_poll(e->multi, NULL, 0, timeout_ms > 1000000 ? 1000000 : (int)timeout_ms, NULL);
+    curl_multi_perform(e->multi, &running);
+    process_done(e);
+    start_due(e);
+    return e->pending;
+}
+
+/* ---------- lifecycle ---------- */
+
+ic_engine *ic_engine_new(const ic_config *cfg) {
+    ic_engine *e = calloc(1, sizeof *e);
+    if (!e) return NULL;
+    e->cfg = cfg;
+    e->curl_due = -1;
+    if (!(e->multi = curl_multi_init())) {
+        free(e);
+        return NULL;
+    }
+    curl_multi_setopt(e->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    return e;
+}
+
+uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void *payload) {
+    ic_req *r = calloc(1, sizeof *r);
+    CURL *easy = e->npool ? e->pool[--e->npool] : curl_easy_init();
+    if (!r || !easy) {
+        free(r);
+        if (easy) curl_easy_cleanup(easy);
+        ic_spec_clear(spec);
+        return 0;
+    }
+    r->eng = e;
+    r->id = ++e->next_id;
+    r->spec = *spec;
+    memset(spec, 0, sizeof *spec);
+    r->easy = easy;
+    r->done = done;
+    r->payload = payload;
+    r->t_submit = ic_now();
+    if (configure(r) != CURLE_OK) { /* refused before anything was sent: no callback */
+        r->easy = NULL;
+        curl_easy_cleanup(easy);
+        ic_spec_clear(&r->spec);
+        free(r);
+        return 0;
+    }
+    e->pending++;
+    /* The first attempt starts from the loop, so a callback never runs inside submit. */
+    r->due = 0;
+    r->in_waiting = 1;
+    list_add(&e->waiting, r);
+    update_timer(e);
+    return r->id;
+}
+
+uint64_t ic_engine_submit_error(ic_engine *e, intercom_error *err, ic_done_fn done, void *payload) {
+    ic_req *r = calloc(1, sizeof *r);
+    if (!r) return 0;
+    r->eng = e;
+    r->id = ++e->next_id;
+    r->done = done;
+    r->payload = payload;
+    r->preset = *err; /* stolen */
+    *err = (intercom_error)INTERCOM_ERROR_INIT;
+    e->pending++;
+    list_add(&e->waiting, r);
+    update_timer(e);
+    return r->id;
+}
+
+size_t ic_engine_pending(const ic_engine *e) { return e->pending; }
+
+int ic_engine_cancel(ic_engine *e, uint64_t id) {
+    ic_req *r;
+    for (r = e->active; r && r->id != id; r = r->next) {}
+    if (r) {
+        curl_multi_remove_handle(e->multi, r->easy);
+        list_del(&e->active, r);
+    } else {
+        for (r = e->waiting; r && r->id != id; r = r->next) {}
+        if (!r) return -1;
+        list_del(&e->waiting, r);
+    }
+    intercom_error err = INTERCOM_ERROR_INIT;
+    ic_fail(&err, INTERCOM_E_CANCELLED, "request cancelled");
+    err.attempts = r->attempt;
+    complete(r, INTERCOM_E_CANCELLED, NULL, NULL, &err);
+    update_timer(e);
+    return 0;
+}
+
+void ic_engine_free(ic_engine *e) {
+    if (!e) return;
+    while (e->active || e->waiting) ic_engine_cancel(e, (e->active ? e->active : e->waiting)->id);
+    for (size_t i = 0; i < e->npool; i++) curl_easy_cleanup(e->pool[i]);
+    curl_multi_cleanup(e->multi);
+    free(e);
+}
+
+/* ---------- one request to completion (the sync path) ---------- */
+
+typedef struct sync_state {
+    int finished;
+    intercom_code code;
+    void *result;
+    intercom_response *raw;
+    intercom_error err;
+} sync_state;
+
+static void sync_done(ic_req *req, intercom_code code, void *result, intercom_response *raw, intercom_error *err,
+                      void *payload) {
+    (void)req;
+    sync_state *st = payload;
+    st->finished = 1;
+    st->code = code;
+    st->result = result;
+    st->raw = raw;
+    st->err = *err; /* steal */
+    *err = (intercom_error)INTERCOM_ERROR_INIT;
+}
+
+intercom_code ic_engine_run_one(ic_engine *e, ic_req_spec *spec, void **result, intercom_response **raw,
+                                intercom_error *err) {
+    sync_state st = {0, INTERCOM_OK, NULL, NULL, INTERCOM_ERROR_INIT};
+    if (!ic_engine_submit(e, spec, sync_done, &st)) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    while (!st.finished) ic_engine_step(e, 1000);
+    if (result) *result = st.result;
+    else intercom_model_free(st.result);
+    if (raw) *raw = st.raw;
+    else intercom_response_free(st.raw);
+    if (err) {
+        intercom_error_clear(err);
+        *err = st.err;
+    } else {
+        intercom_error_clear(&st.err);
+    }
+    return st.code;
+}

@@ -1,0 +1,219 @@
+/* Internal declarations shared by the hand-written runtime and the generated tables.
+ * Not installed. */
+#ifndef INTERCOM_INTERNAL_H
+#define INTERCOM_INTERNAL_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "intercom/intercom.h"
+
+#define IC_HIDDEN __attribute__((visibility("hidden")))
+
+/* ---------- descriptors (what the generator emits) ---------- */
+
+typedef enum ic_kind {
+    IC_K_STRING = 1, /* const char * */
+    IC_K_INT,        /* int64_t */
+    IC_K_NUMBER,     /* double */
+    IC_K_BOOL,       /* bool */
+    IC_K_OBJECT,     /* pointer to a nested model struct */
+    IC_K_JSON        /* json_t * (free-form) */
+} ic_kind;
+
+enum { IC_F_ARRAY = 1, IC_F_REQUIRED = 2, IC_F_NULLABLE = 4 };
+enum { IC_IN_BODY = 0, IC_IN_PATH, IC_IN_QUERY, IC_IN_HEADER };
+
+typedef struct ic_field {
+    const char *name;          /* JSON key */
+    uint8_t kind;              /* ic_kind */
+    uint8_t flags;             /* IC_F_* */
+    uint8_t in;                /* params structs: where the field goes (IC_IN_*) */
+    uint32_t offset;           /* of the value, or of the element pointer for arrays */
+    uint32_t count_offset;     /* arrays: of the size_t count */
+    const intercom_type *type; /* IC_K_OBJECT: the nested type */
+} ic_field;
+
+struct intercom_type {
+    const char *name;
+    uint32_t size;             /* sizeof the struct */
+    uint32_t n_fields;
+    const ic_field *fields;    /* declaration order (= index of the state byte) */
+    const uint16_t *by_name;   /* field indices sorted by name (strcmp order) */
+};
+
+typedef struct ic_operation {
+    const char *name;          /* seed-style name, e.g. "me.retrieve" */
+    const char *method;        /* "GET", ... */
+    const char *path;          /* template, e.g. "/admins/{admin_id}" */
+    const char *api_version;   /* forced Intercom-Version, or NULL */
+    const intercom_type *params;   /* params struct, or NULL */
+    const intercom_type *response; /* typed 2xx body, or NULL */
+    uint32_t flags;
+} ic_operation;
+
+enum { IC_OP_HAS_BODY = 1 };
+
+IC_HIDDEN const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size_t len);
+
+/* ---------- small utilities ---------- */
+
+typedef struct ic_buf {
+    char *data;
+    size_t len, cap;
+} ic_buf;
+
+IC_HIDDEN int ic_buf_append(ic_buf *b, const void *p, size_t n);
+IC_HIDDEN int ic_buf_printf(ic_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+IC_HIDDEN void ic_buf_free(ic_buf *b);
+IC_HIDDEN char *ic_strdup(const char *s);
+IC_HIDDEN double ic_now(void); /* monotonic seconds */
+IC_HIDDEN int ic_header_value_ok(const char *s);
+IC_HIDDEN int ic_header_name_ok(const char *s);
+
+/* ---------- arena + document ---------- */
+
+typedef struct ic_chunk ic_chunk;
+struct intercom_doc {
+    ic_chunk *chunks;
+    size_t chunk_size;
+    char *body;          /* raw body (malloc'd), owned */
+    size_t body_len;
+    json_t *raw_json;    /* lazy */
+    json_t **json_refs;  /* free-form values to decref */
+    size_t n_json, cap_json;
+};
+typedef struct intercom_doc ic_doc;
+
+IC_HIDDEN ic_doc *ic_doc_new(size_t size_hint);
+IC_HIDDEN void *ic_doc_alloc(ic_doc *d, size_t n);      /* zeroed, 8-aligned */
+IC_HIDDEN char *ic_doc_strndup(ic_doc *d, const char *s, size_t n);
+IC_HIDDEN int ic_doc_keep_json(ic_doc *d, json_t *j); /* takes the reference */
+IC_HIDDEN void ic_doc_free(ic_doc *d);
+IC_HIDDEN void *ic_model_new(ic_doc *d, const intercom_type *t);
+
+/* ---------- streaming decoder ---------- */
+
+typedef struct ic_decoder ic_decoder;
+IC_HIDDEN ic_decoder *ic_decoder_new(const intercom_type *t, int strict, size_t size_hint);
+IC_HIDDEN int ic_decoder_feed(ic_decoder *d, const char *p, size_t n);  /* 0 ok, -1 error */
+/* Finish; on success *out is the model (its doc does not own a body yet). */
+IC_HIDDEN intercom_code ic_decoder_finish(ic_decoder *d, void **out, intercom_error *err);
+IC_HIDDEN void ic_decoder_free(ic_decoder *d);
+/* One-shot decode of a buffer; on success the model's doc takes @p body_owned if not NULL. */
+IC_HIDDEN intercom_code ic_decode_buffer(const intercom_type *t, int strict, const char *p, size_t n,
+                                         void **out, intercom_error *err);
+
+/* ---------- errors ---------- */
+
+IC_HIDDEN intercom_code ic_fail(intercom_error *err, intercom_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+IC_HIDDEN void ic_error_from_body(intercom_error *err, const char *body, size_t len);
+
+/* ---------- configuration (immutable after creation) ---------- */
+
+typedef struct ic_config {
+    char *token, *base_url, *api_version, *user_agent, *proxy, *local_address, *ca_bundle;
+    char **default_headers; /* "Name: value", NULL-terminated */
+    int max_retries;
+    double timeout, connect_timeout, read_timeout, write_timeout;
+    double retry_initial_delay, retry_max_delay, retry_after_max;
+    int insecure;
+    size_t max_response_size;
+    int strict;
+    int log_level;
+    intercom_log_fn log_fn;
+    void *log_payload;
+    intercom_curl_hook_fn curl_hook;
+    void *curl_hook_payload;
+    CURLSH *share;
+    pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+} ic_config;
+
+IC_HIDDEN intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts, intercom_error *err);
+IC_HIDDEN void ic_config_free(ic_config *c);
+
+/* ---------- logging ---------- */
+
+IC_HIDDEN void ic_log(const ic_config *c, intercom_log_level lvl, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---------- requests and the engine ---------- */
+
+typedef struct ic_engine ic_engine;
+typedef struct ic_req ic_req;
+
+/* Everything needed to send one logical request (built once, reused by every attempt). */
+typedef struct ic_req_spec {
+    const char *method;          /* static string */
+    char *url;                   /* owned */
+    struct curl_slist *headers;  /* owned */
+    char *body;                  /* owned, or NULL for no body */
+    size_t body_len;
+    int max_retries;
+    double timeout, connect_timeout, read_timeout, write_timeout;
+    int strict;
+    const intercom_type *rtype;  /* decode 2xx into this, or NULL */
+    int skip_decode;
+    int want_raw;                /* keep the raw response for the caller */
+    intercom_body_fn on_body;
+    void *on_body_payload;
+} ic_req_spec;
+
+IC_HIDDEN intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char *method, const char *path,
+                                      const ic_operation *op, const void *params, const intercom_kv *query,
+                                      const json_t *body, const intercom_request_options *ro, intercom_error *err);
+IC_HIDDEN void ic_spec_clear(ic_req_spec *spec);
+
+/* Completion: code, typed result (or NULL), raw response (or NULL), error. Ownership of result/raw passes. */
+typedef void (*ic_done_fn)(ic_req *req, intercom_code code, void *result, intercom_response *raw,
+                           intercom_error *err, void *payload);
+
+IC_HIDDEN ic_engine *ic_engine_new(const ic_config *cfg);
+IC_HIDDEN void ic_engine_free(ic_engine *e); /* completes everything in flight with INTERCOM_E_CANCELLED */
+/* Takes the spec (moved). Returns the request's id (never 0), or 0 on out-of-memory (spec then cleared). */
+IC_HIDDEN uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void *payload);
+/* A request that failed before sending: its done function runs from the loop, like any other. */
+IC_HIDDEN uint64_t ic_engine_submit_error(ic_engine *e, intercom_error *err, ic_done_fn done, void *payload);
+IC_HIDDEN size_t ic_engine_step(ic_engine *e, long timeout_ms); /* own loop: one round */
+IC_HIDDEN size_t ic_engine_pending(const ic_engine *e);
+IC_HIDDEN int ic_engine_cancel(ic_engine *e, uint64_t id);
+IC_HIDDEN intercom_code ic_engine_set_loop(ic_engine *e, const intercom_loop_hooks *hooks);
+IC_HIDDEN void ic_engine_socket_action(ic_engine *e, int fd, int events);
+IC_HIDDEN void ic_engine_timeout(ic_engine *e);
+/* Run a single request to completion on this engine (sync path). */
+IC_HIDDEN intercom_code ic_engine_run_one(ic_engine *e, ic_req_spec *spec, void **result, intercom_response **raw,
+                                          intercom_error *err);
+
+/* ---------- retries: the one place that decides ---------- */
+
+typedef struct ic_attempt_outcome {
+    intercom_code code;            /* classification of this attempt */
+    int status;                    /* 0 when no response */
+    const intercom_response *resp; /* headers of the response, or NULL */
+    int attempt;                   /* 1-based number of the attempt that just ended */
+    int max_retries;
+    int body_streamed;             /* bytes already given to the caller: never retry */
+} ic_attempt_outcome;
+
+/* Seconds to wait before the next attempt, or a negative value for "do not retry". */
+IC_HIDDEN double ic_retry_delay(const ic_config *cfg, const ic_attempt_outcome *o, const char **why);
+
+/* ---------- responses ---------- */
+
+IC_HIDDEN intercom_response *ic_response_new(void);
+IC_HIDDEN int ic_response_add_header_line(intercom_response *r, const char *line, size_t len);
+IC_HIDDEN void ic_response_finish_headers(intercom_response *r);
+IC_HIDDEN void ic_rate_limit_parse(intercom_rate_limit *rl, const intercom_response *r);
+
+/* ---------- typed calls (used by generated wrappers) ---------- */
+
+IC_HIDDEN intercom_code ic_call(intercom_client *c, const ic_operation *op, const void *params,
+                                const intercom_request_options *ro, void **out, intercom_error *err);
+IC_HIDDEN intercom_code ic_call_async(intercom_async_client *c, const ic_operation *op, const void *params,
+                                      const intercom_request_options *ro, intercom_callback cb, void *payload);
+
+#endif

@@ -1,0 +1,235 @@
+/* Building a request once, before the first attempt: URL (path template filled with
+ * percent-encoded segments, encoded query), headers, and body. Everything the caller
+ * gave is validated here, so a bad argument never reaches the network. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+/* Append @p s as exactly one path segment: RFC 3986 unreserved bytes as they are, every
+ * other byte %XX (so '/', '?', '#' and '%' cannot change the route); "." and ".." are
+ * encoded too, so they are never dot-segments. */
+static int append_segment(ic_buf *b, const char *s) {
+    static const char hex[] = "0123456789ABCDEF";
+    int dots = strspn(s, ".") == strlen(s);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned char c = *p;
+        int plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '_' || c == '~' || (c == '.' && !dots);
+        char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
+        if (plain ? ic_buf_append(b, p, 1) : ic_buf_append(b, enc, 3)) return -1;
+    }
+    return 0;
+}
+
+static int append_query(ic_buf *b, const char *k, const char *v) {
+    char *ek = curl_easy_escape(NULL, k, 0), *ev = curl_easy_escape(NULL, v ? v : "", 0);
+    int rc = !ek || !ev ? -1 : ic_buf_printf(b, "%c%s=%s", strchr(b->data, '?') ? '&' : '?', ek, ev);
+    curl_free(ek);
+    curl_free(ev);
+    return rc;
+}
+
+/* The value of a path or query parameter as text, or NULL when unset. */
+static const char *param_text(const ic_field *f, const void *params, char *tmp, size_t tmpn) {
+    const char *p = (const char *)params + f->offset;
+    switch (f->kind) {
+    case IC_K_STRING: return *(const char *const *)p;
+    case IC_K_INT: snprintf(tmp, tmpn, "%lld", (long long)*(const int64_t *)p); return tmp;
+    case IC_K_BOOL: return *(const bool *)p ? "true" : "false";
+    default: return NULL;
+    }
+}
+
+static intercom_code build_url(ic_buf *url, const ic_config *cfg, const char *path, const ic_operation *op,
+                               const void *params, const intercom_kv *query, const intercom_kv *extra_query,
+                               intercom_error *err) {
+    if (ic_buf_append(url, cfg->base_url, strlen(cfg->base_url))) goto oom;
+    if (!op) {
+        if (path[0] != '/' && ic_buf_append(url, "/", 1)) goto oom;
+        if (strpbrk(path, " \r\n\t"))
+            return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "path \"%s\" contains whitespace or CR/LF", path);
+        if (ic_buf_append(url, path, strlen(path))) goto oom;
+    } else {
+        for (const char *p = op->path; *p;) {
+            if (*p != '{') {
+                size_t n = strcspn(p, "{");
+                if (ic_buf_append(url, p, n)) goto oom;
+                p += n;
+                continue;
+            }
+            const char *close = strchr(p, '}');
+            size_t n = (size_t)(close - p - 1);
+            const ic_field *f = op->params ? ic_type_find_field(op->params, p + 1, n) : NULL;
+            char tmp[32];
+            const char *v = f && params ? param_text(f, params, tmp, sizeof tmp) : NULL;
+            if (!v || !*v)
+                return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: path parameter \"%.*s\" is required and must not be empty",
+                               op->name, (int)n, p + 1);
+            if (append_segment(url, v)) goto oom;
+            p = close + 1;
+        }
+        for (uint32_t i = 0; op->params && params && i < op->params->n_fields; i++) {
+            const ic_field *f = &op->params->fields[i];
+            char tmp[32];
+            const char *v = f->in == IC_IN_QUERY ? param_text(f, params, tmp, sizeof tmp) : NULL;
+            if (v && append_query(url, f->name, v)) goto oom;
+        }
+    }
+    for (const intercom_kv *q = query; q && q->key; q++)
+        if (append_query(url, q->key, q->value)) goto oom;
+    for (const intercom_kv *q = extra_query; q && q->key; q++)
+        if (append_query(url, q->key, q->value)) goto oom;
+    return INTERCOM_OK;
+oom:
+    return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+}
+
+/* Headers: built-in, then the client's defaults, then per-request extras; a later
+ * header replaces an earlier one of the same name. The token is not among them: it goes
+ * through CURLOPT_XOAUTH2_BEARER, which libcurl never sends to another host. */
+static intercom_code build_headers(struct curl_slist **out, const ic_config *cfg, const char *api_version, int has_body,
+                                   const intercom_kv *extra, intercom_error *err) {
+    enum { MAX = 64 };
+    const char *names[MAX], *values[MAX];
+    size_t nnames[MAX], n = 0;
+    char *owned[MAX];
+    size_t nowned = 0;
+    intercom_code rc = INTERCOM_OK;
+#define ADD(nm, nl, vl)                                                                                          \
+    do {                                                                                                         \
+        size_t k_;                                                                                               \
+        for (k_ = 0; k_ < n; k_++)                                                                               \
+            if (nnames[k_] == (nl) && !strncasecmp(names[k_], (nm), (nl))) break;                                \
+        if (k_ == n && n == MAX) {                                                                               \
+            rc = ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "too many headers (at most %d)", MAX);                \
+            goto done;                                                                                           \
+        }                                                                                                        \
+        if (k_ == n) n++;                                                                                        \
+        names[k_] = (nm), nnames[k_] = (nl), values[k_] = (vl);                                                  \
+    } while (0)
+    ADD("Accept", 6, "application/json");
+    ADD("User-Agent", 10, cfg->user_agent);
+    ADD("Intercom-Version", 16, api_version);
+    if (has_body) ADD("Content-Type", 12, "application/json");
+    else ADD("Content-Type", 12, ""); /* libcurl would otherwise add a form Content-Type to a bodiless POST */
+    ADD("Expect", 6, "");                /* no 100-continue round trip */
+    for (char **h = cfg->default_headers; *h; h++) {
+        const char *colon = strchr(*h, ':');
+        ADD(*h, (size_t)(colon - *h), colon + 2);
+    }
+    for (const intercom_kv *h = extra; h && h->key; h++) {
+        if (!ic_header_name_ok(h->key) || !ic_header_value_ok(h->value)) {
+            rc = ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
+                         "header \"%s\": invalid name, or a value containing CR or LF", h->key);
+            goto done;
+        }
+        ADD(h->key, strlen(h->key), h->value ? h->value : "");
+    }
+#undef ADD
+    for (size_t i = 0; i < n; i++) {
+        char *line;
+        /* "Name;" is libcurl's way to send a header with an empty value; "Name:" removes it */
+        int empty = !*values[i];
+        int keep_empty = empty && strncasecmp(names[i], "Content-Type", 12) && strncasecmp(names[i], "Expect", 6);
+        if (asprintf(&line, "%.*s%s%s", (int)nnames[i], names[i], empty ? (keep_empty ? ";" : ":") : ": ", values[i]) < 0) {
+            rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+            goto done;
+        }
+        owned[nowned++] = line;
+        struct curl_slist *s = curl_slist_append(*out, line);
+        if (!s) {
+            rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+            goto done;
+        }
+        *out = s;
+    }
+done:
+    for (size_t i = 0; i < nowned; i++) free(owned[i]);
+    return rc;
+}
+
+static intercom_code build_body(ic_req_spec *spec, const json_t *body, const json_t *extra, intercom_error *err) {
+    json_t *merged = NULL;
+    if (extra && !json_is_object(extra))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "extra_body must be a JSON object");
+    if (extra && body && !json_is_object(body))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "extra_body needs a JSON object body to merge into");
+    if (extra) {
+        merged = body ? json_copy((json_t *)body) : json_object();
+        if (!merged || json_object_update(merged, (json_t *)extra)) {
+            json_decref(merged);
+            return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+        }
+        body = merged;
+    }
+    spec->body = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref(merged);
+    if (!spec->body) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "request body could not be serialised");
+    spec->body_len = strlen(spec->body);
+    return INTERCOM_OK;
+}
+
+static const char *static_method(const char *m) {
+    static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
+    for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
+        if (m && !strcasecmp(m, methods[i])) return methods[i];
+    return NULL;
+}
+
+intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char *method, const char *path,
+                            const ic_operation *op, const void *params, const intercom_kv *query, const json_t *body,
+                            const intercom_request_options *ro, intercom_error *err) {
+    intercom_request_options defaults = INTERCOM_REQUEST_OPTIONS_INIT;
+    memset(spec, 0, sizeof *spec);
+    if (!ro) ro = &defaults;
+    if (ro->version != INTERCOM_REQUEST_OPTIONS_VERSION)
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "intercom_request_options.version is %u, expected %u",
+                       ro->version, INTERCOM_REQUEST_OPTIONS_VERSION);
+    if (op) method = op->method;
+    if (!(spec->method = static_method(method)))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "unsupported HTTP method \"%s\"", method ? method : "(null)");
+    if (!op && !path) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "path is required");
+    if (op && !(op->flags & IC_OP_HAS_BODY) && (body || ro->extra_body))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s takes no request body (extra_body given)", op->name);
+    if (ro->max_retries > 100) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "max_retries must be at most 100");
+    const char *api_version = ro->api_version ? ro->api_version : op && op->api_version ? op->api_version : cfg->api_version;
+    if (!*api_version || !ic_header_value_ok(api_version))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "api_version is empty or contains CR/LF");
+
+    spec->max_retries = ro->max_retries >= 0 ? ro->max_retries : cfg->max_retries;
+    spec->timeout = ro->timeout >= 0 ? ro->timeout : cfg->timeout;
+    spec->connect_timeout = ro->connect_timeout >= 0 ? ro->connect_timeout : cfg->connect_timeout;
+    spec->read_timeout = ro->read_timeout >= 0 ? ro->read_timeout : cfg->read_timeout;
+    spec->write_timeout = ro->write_timeout >= 0 ? ro->write_timeout : cfg->write_timeout;
+    spec->strict = ro->strict >= 0 ? ro->strict : cfg->strict;
+    spec->rtype = op ? op->response : NULL;
+    spec->skip_decode = ro->skip_decode || ro->on_body;
+    spec->want_raw = ro->raw_response != NULL || !op || spec->skip_decode;
+    spec->on_body = ro->on_body;
+    spec->on_body_payload = ro->on_body_payload;
+
+    intercom_code rc;
+    ic_buf url = {0};
+    if ((rc = build_url(&url, cfg, path, op, params, query, ro->extra_query, err))) goto fail;
+    spec->url = url.data;
+    url.data = NULL;
+    if ((body || ro->extra_body) && (rc = build_body(spec, body, ro->extra_body, err))) goto fail;
+    if ((rc = build_headers(&spec->headers, cfg, api_version, spec->body != NULL, ro->extra_headers, err))) goto fail;
+    return INTERCOM_OK;
+fail:
+    ic_buf_free(&url);
+    ic_spec_clear(spec);
+    return rc;
+}
+
+void ic_spec_clear(ic_req_spec *spec) {
+    free(spec->url);
+    free(spec->body);
+    curl_slist_free_all(spec->headers);
+    spec->url = spec->body = NULL;
+    spec->headers = NULL;
+}

@@ -1,0 +1,104 @@
+/* Raw responses: headers as received, rate-limit data, lazy JSON, parse(). */
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+intercom_response *ic_response_new(void) {
+    intercom_response *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->rate_limit = (intercom_rate_limit){-1, -1, -1};
+    return r;
+}
+
+static void trim(const char **s, size_t *n) {
+    while (*n && (**s == ' ' || **s == '\t')) (*s)++, (*n)--;
+    while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r' || (*s)[*n - 1] == '\n'))
+        (*n)--;
+}
+
+/* Add one raw header line as libcurl delivers it ("Name: value\r\n"). Status lines and the
+ * blank line are ignored here (the engine resets headers on a new status line). */
+int ic_response_add_header_line(intercom_response *r, const char *line, size_t len) {
+    const char *colon = memchr(line, ':', len);
+    if (!colon || colon == line) return 0;
+    const char *name = line, *val = colon + 1;
+    size_t nlen = (size_t)(colon - line), vlen = len - nlen - 1;
+    trim(&name, &nlen);
+    trim(&val, &vlen);
+    size_t n = r->headers_count;
+    if (n == 0 || (n >= 16 && !(n & (n - 1)))) { /* capacity: 16, then doubling at powers of two */
+        size_t cap = n ? n * 2 : 16;
+        intercom_header *h = realloc(r->headers, cap * sizeof *h);
+        if (!h) return -1;
+        r->headers = h;
+    }
+    intercom_header *h = &r->headers[r->headers_count];
+    if (!(h->name = strndup(name, nlen))) return -1;
+    if (!(h->value = strndup(val, vlen))) {
+        free(h->name);
+        return -1;
+    }
+    r->headers_count++;
+    return 0;
+}
+
+static int64_t parse_i64(const char *s) {
+    if (!s || !*s) return -1;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    return *end == '\0' ? (int64_t)v : -1;
+}
+
+void ic_rate_limit_parse(intercom_rate_limit *rl, const intercom_response *r) {
+    rl->limit = parse_i64(intercom_response_header(r, "X-RateLimit-Limit"));
+    rl->remaining = parse_i64(intercom_response_header(r, "X-RateLimit-Remaining"));
+    rl->reset = parse_i64(intercom_response_header(r, "X-RateLimit-Reset"));
+}
+
+void ic_response_finish_headers(intercom_response *r) {
+    ic_rate_limit_parse(&r->rate_limit, r);
+    r->request_id = intercom_response_header(r, "X-Request-Id");
+}
+
+const char *intercom_response_header_nth(const intercom_response *resp, const char *name, size_t n) {
+    if (!resp || !name) return NULL;
+    for (size_t i = 0; i < resp->headers_count; i++)
+        if (!strcasecmp(resp->headers[i].name, name) && n-- == 0) return resp->headers[i].value;
+    return NULL;
+}
+
+const char *intercom_response_header(const intercom_response *resp, const char *name) {
+    return intercom_response_header_nth(resp, name, 0);
+}
+
+void intercom_response_free(intercom_response *r) {
+    if (!r) return;
+    for (size_t i = 0; i < r->headers_count; i++) {
+        free(r->headers[i].name);
+        free(r->headers[i].value);
+    }
+    free(r->headers);
+    free(r->body);
+    free(r);
+}
+
+json_t *intercom_response_json(const intercom_response *resp, intercom_error *err) {
+    if (!resp) {
+        ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "response is NULL");
+        return NULL;
+    }
+    json_error_t je;
+    json_t *j = json_loadb(resp->body ? resp->body : "", resp->body_len, JSON_DECODE_ANY, &je);
+    if (!j) ic_fail(err, INTERCOM_E_DECODE, "response body is not JSON: %s (offset %d)", je.text, je.position);
+    return j;
+}
+
+intercom_code intercom_response_parse(const intercom_response *resp, const intercom_type *type, int strict,
+                                      void **out, intercom_error *err) {
+    if (!resp || !type || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "response, type and out are required");
+    *out = NULL;
+    return ic_decode_buffer(type, strict, resp->body ? resp->body : "", resp->body_len, out, err);
+}
