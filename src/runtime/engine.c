@@ -295,15 +295,16 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
     r->resp->status = r->status;
     ic_response_finish_headers(r->resp);
 
-    intercom_error err = INTERCOM_ERROR_INIT;
-    void *result = NULL;
-    intercom_code code = classify(r, cc, &result, &err);
-    double ms = (ic_now() - r->t_attempt) * 1000.0;
     if (cfg->log_level >= INTERCOM_LOG_DEBUG && r->headers_done) {
+        ic_log(cfg, INTERCOM_LOG_DEBUG, "< HTTP %d", r->status);
         for (size_t i = 0; i < r->resp->headers_count; i++)
             ic_log(cfg, INTERCOM_LOG_DEBUG, "< %s: %s", r->resp->headers[i].name, r->resp->headers[i].value);
         log_body(cfg, "<", r->body.data, r->body.len);
     }
+    intercom_error err = INTERCOM_ERROR_INIT;
+    void *result = NULL;
+    intercom_code code = classify(r, cc, &result, &err);
+    double ms = (ic_now() - r->t_attempt) * 1000.0;
 
     if (intercom_code_is_api_error(code)) {
         ic_attempt_outcome o = {code, r->status, r->headers_done ? r->resp : NULL, r->attempt, r->spec.max_retries,
@@ -345,6 +346,7 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
     if (!resp->body && (resp->body = malloc(1))) resp->body[0] = '\0';
     if (code != INTERCOM_OK) {
         err.attempts = r->attempt;
+        err.status = r->status;
         err.rate_limit = resp->rate_limit;
         if (!err.request_id && resp->request_id) err.request_id = strdup(resp->request_id);
         if (r->headers_done) err.response = resp;
