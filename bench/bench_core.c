@@ -61,6 +61,10 @@ static const char ME_BODY[] =
 
 /* ------------------------------------------------------------------ helpers */
 
+/* The measured loops stay separate functions, so profilers can select them
+ * (e.g. valgrind --tool=callgrind --collect-atstart=no --toggle-collect='ic_seq_batch*'). */
+#define NOINLINE __attribute__((noinline))
+
 static double now_s(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -239,7 +243,7 @@ static size_t discard_cb(char *p, size_t sz, size_t n, void *ud) {
 
 /* ------------------------------------------------ sequential: libintercom */
 
-static int ic_seq_batch(intercom_client *c, long n) {
+NOINLINE static int ic_seq_batch(intercom_client *c, long n) {
     for (long i = 0; i < n; i++) {
         intercom_admin_with_app *me = NULL;
         intercom_error err = INTERCOM_ERROR_INIT;
@@ -275,7 +279,7 @@ static void bare_check(CURL *h, CURLcode cc, size_t bytes, const char *what) {
     else if (bytes != sizeof ME_BODY - 1) report_failure(what, "short body");
 }
 
-static void bare_seq_batch(CURL *h, size_t *bytes, long n) {
+NOINLINE static void bare_seq_batch(CURL *h, size_t *bytes, long n) {
     for (long i = 0; i < n; i++) {
         *bytes = 0;
         CURLcode cc = curl_easy_perform(h);
@@ -316,7 +320,7 @@ static void async_me_done(intercom_code code, void *result, const intercom_error
     if (ar->submitted < ar->target) async_submit_one(ar);
 }
 
-static void ic_async_batch(intercom_async_client *c, long n, int inflight) {
+NOINLINE static void ic_async_batch(intercom_async_client *c, long n, int inflight) {
     async_run ar = {c, n, 0, 0, 1};
     for (int i = 0; i < inflight && ar.submitted < n; i++)
         if (async_submit_one(&ar)) break;
@@ -356,7 +360,7 @@ static void bare_multi_free(bare_multi *bm) {
     free(bm->bytes);
 }
 
-static void bare_multi_batch(bare_multi *bm, long n) {
+NOINLINE static void bare_multi_batch(bare_multi *bm, long n) {
     long started = 0, done = 0;
     for (int i = 0; i < bm->k && started < n; i++, started++) {
         bm->bytes[i] = 0;

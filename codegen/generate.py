@@ -135,6 +135,8 @@ def emit_models(g):
         c.append('INTERCOM_EXTERN const intercom_type intercom_%s_type = {"%s", sizeof(intercom_%s), %d, %s_fields, %s_by_name};\n'
                  % (name, name, name, len(fs), name, name))
         c.append("void intercom_%s_free(intercom_%s *m) { intercom_model_free(m); }\n\n" % (name, name))
+    c.append("/* every model type, for tests and fuzzers */\n")
+    c.append("const intercom_type *const ic_all_types[] = {\n%s    NULL,\n};\n" % "".join("    &intercom_%s_type,\n" % n for n in g.order))
     h.append('#ifdef __cplusplus\n}\n#endif\n#endif\n')
     return "".join(h), "".join(c)
 

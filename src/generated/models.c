@@ -90,3 +90,14 @@ static const uint16_t tag_basic_by_name[] = {1, 2, 0};
 INTERCOM_EXTERN const intercom_type intercom_tag_basic_type = {"tag_basic", sizeof(intercom_tag_basic), 3, tag_basic_fields, tag_basic_by_name};
 void intercom_tag_basic_free(intercom_tag_basic *m) { intercom_model_free(m); }
 
+/* every model type, for tests and fuzzers */
+const intercom_type *const ic_all_types[] = {
+    &intercom_admin_with_app_avatar_type,
+    &intercom_app_type,
+    &intercom_admin_with_app_type,
+    &intercom_team_priority_level_type,
+    &intercom_admin_role_type,
+    &intercom_admin_type,
+    &intercom_tag_basic_type,
+    NULL,
+};

@@ -57,6 +57,9 @@ typedef struct ic_operation {
 
 enum { IC_OP_HAS_BODY = 1 };
 
+/* Every generated model type, NULL-terminated (src/generated/models.c). */
+IC_HIDDEN extern const intercom_type *const ic_all_types[];
+
 IC_HIDDEN const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size_t len);
 
 /* ---------- small utilities ---------- */
