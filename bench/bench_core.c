@@ -12,11 +12,14 @@
  *                       driven by intercom_async_run(); the callback submits the next
  *   async bare multi    curl_multi with K easy handles reused, body discarded
  *
- * Each round runs every variant once (warm-up first, then N measured requests);
- * with several rounds the median of each figure is reported.  The last line
- * of output is machine-readable and starts with "BENCH_CORE".
+ * Each round warms every variant up, then measures N requests of each: the two
+ * sequential variants interleaved in chunks of C requests (order flipped every
+ * chunk, so drifts of the machine hit both alike), the two async variants as
+ * whole batches (order flipped every round).  With several rounds the median
+ * of each figure is reported.  The last line of output is machine-readable and
+ * starts with "BENCH_CORE".
  *
- * Usage: bench_core [--n N] [--quick] [--inflight K] [--warmup W] [--rounds R] [--only V]
+ * Usage: bench_core [--n N] [--quick] [--inflight K] [--warmup W] [--rounds R] [--chunk C] [--only V]
  * (--only runs one variant, e.g. under perf: ic-seq, bare-seq, ic-async, bare-multi)
  * Exit status: 0 when every request succeeded (whether or not a target was
  * met), 1 on any request failure or a wrong decoded body, 2 on setup errors.
@@ -228,7 +231,7 @@ static void server_stop(server_proc *sp) {
 /* ------------------------------------------------------- shared config */
 
 typedef struct cfg {
-    long n, warmup;
+    long n, warmup, chunk;
     int inflight, rounds;
     char url[64];    /* http://127.0.0.1:PORT */
     char me_url[80]; /* .../me */
@@ -402,6 +405,7 @@ static void usage(FILE *f) {
                "  --inflight K concurrent requests of the async variants (default 64)\n"
                "  --warmup W   warm-up requests per variant per round (default 200)\n"
                "  --rounds R   rounds; medians are reported (default 3)\n"
+               "  --chunk C    sequential variants alternate every C requests (default 250)\n"
                "  --only V     run one variant only (for profiling): ic-seq, bare-seq, ic-async, bare-multi\n");
 }
 
@@ -422,7 +426,7 @@ static const char *const V_NAMES[V_COUNT] = {"libintercom sync (seq)", "bare cur
 static const char *const V_FLAGS[V_COUNT] = {"ic-seq", "bare-seq", "ic-async", "bare-multi"};
 
 int main(int argc, char **argv) {
-    cfg cf = {5000, 200, 64, 3, "", "", NULL};
+    cfg cf = {5000, 200, 250, 64, 3, "", "", NULL};
     int only = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -431,6 +435,7 @@ int main(int argc, char **argv) {
         else if (!strncmp(a, "--n=", 4)) cf.n = parse_long(a + 4, "--n", 1);
         else if (!strcmp(a, "--inflight")) cf.inflight = (int)parse_long(i + 1 < argc ? argv[++i] : NULL, "--inflight", 1);
         else if (!strcmp(a, "--warmup")) cf.warmup = parse_long(i + 1 < argc ? argv[++i] : NULL, "--warmup", 0);
+        else if (!strcmp(a, "--chunk")) cf.chunk = parse_long(i + 1 < argc ? argv[++i] : NULL, "--chunk", 1);
         else if (!strcmp(a, "--rounds")) cf.rounds = (int)parse_long(i + 1 < argc ? argv[++i] : NULL, "--rounds", 1);
         else if (!strcmp(a, "--only") && i + 1 < argc) {
             const char *v = argv[++i];
@@ -501,8 +506,9 @@ int main(int argc, char **argv) {
 
     printf("bench_core: libintercom %s, %s\n", INTERCOM_VERSION_STRING, curl_version());
     printf("server: %s (separate process, pid %ld), /me body %zu bytes\n", cf.url, (long)sp.pid, sizeof ME_BODY - 1);
-    printf("N=%ld per variant per round, warm-up %ld, %d in flight (async), %d round(s), medians shown\n\n", cf.n,
-           cf.warmup, cf.inflight, cf.rounds);
+    printf("N=%ld per variant per round, warm-up %ld, %d in flight (async), %d round(s), medians shown;\n"
+           "sequential pair interleaved every %ld requests\n\n",
+           cf.n, cf.warmup, cf.inflight, cf.rounds, cf.chunk);
 
     double *v_rps[V_COUNT], *v_cpu[V_COUNT];
     for (int v = 0; v < V_COUNT; v++) {
@@ -516,22 +522,29 @@ int main(int argc, char **argv) {
     for (int round = 0; round < cf.rounds && !g_verify_failed; round++, rounds_done++) {
         meas m[V_COUNT] = {{0, 0, 0}};
         probe p;
-        /* Alternate the order of each pair between rounds. */
-        for (int k = 0; k < 2; k++) {
-            int first = (k == 0) == (round % 2 == 0);
-            if (only >= 0 && only != (first ? V_IC_SEQ : V_BARE_SEQ)) continue;
-            if (first) {
-                ic_seq_batch(ic, cf.warmup);
+        /* Sequential pair: interleaved in chunks (order flipped every chunk), so slow drifts of
+         * the machine (frequency, a noisy neighbour) hit both sides alike. */
+        int run_ic = only < 0 || only == V_IC_SEQ, run_bare = only < 0 || only == V_BARE_SEQ;
+        if (run_ic) ic_seq_batch(ic, cf.warmup);
+        if (run_bare) bare_seq_batch(easy, &easy_bytes, cf.warmup);
+        for (long done = 0, c = 0; done < cf.n; c++) {
+            long k = cf.n - done < cf.chunk ? cf.n - done : cf.chunk;
+            for (int side = 0; side < 2; side++) {
+                int ic_turn = (side == 0) == ((c + round) % 2 == 0);
+                meas *acc = &m[ic_turn ? V_IC_SEQ : V_BARE_SEQ];
+                if (ic_turn ? !run_ic : !run_bare) continue;
                 p = probe_start();
-                ic_seq_batch(ic, cf.n);
-                m[V_IC_SEQ] = probe_stop(p, cf.n);
-            } else {
-                bare_seq_batch(easy, &easy_bytes, cf.warmup);
-                p = probe_start();
-                bare_seq_batch(easy, &easy_bytes, cf.n);
-                m[V_BARE_SEQ] = probe_stop(p, cf.n);
+                if (ic_turn) ic_seq_batch(ic, k);
+                else bare_seq_batch(easy, &easy_bytes, k);
+                meas one = probe_stop(p, k);
+                acc->wall += one.wall;
+                acc->cpu += one.cpu;
+                acc->n += one.n;
             }
+            done += k;
         }
+        /* Async pair: whole batches (a ramp-up and drain per chunk would distort throughput),
+         * order alternating between rounds. */
         for (int k = 0; k < 2; k++) {
             int first = (k == 0) == (round % 2 == 0);
             if (only >= 0 && only != (first ? V_IC_ASYNC : V_BARE_MULTI)) continue;
