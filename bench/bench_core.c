@@ -12,14 +12,22 @@
  *                       driven by intercom_async_run(); the callback submits the next
  *   async bare multi    curl_multi with K easy handles reused, body discarded
  *
- * Each round warms every variant up, then measures N requests of each: the two
- * sequential variants interleaved in chunks of C requests (order flipped every
- * chunk, so drifts of the machine hit both alike), the two async variants as
- * whole batches (order flipped every round).  With several rounds the median
- * of each figure is reported.  The last line of output is machine-readable and
- * starts with "BENCH_CORE".
+ * Each round warms every variant up, then measures N requests of each, the
+ * libintercom variant interleaved with its bare baseline in chunks (order
+ * flipped every chunk, so drifts of the machine hit both alike): C requests
+ * for the sequential pair, max(4C, 16K) for the async pair (each async chunk
+ * ramps up to K in flight and drains, alike on both sides).  With several
+ * rounds the median of each figure is reported.  The last line of output is
+ * machine-readable and starts with "BENCH_CORE".
  *
- * Usage: bench_core [--n N] [--quick] [--inflight K] [--warmup W] [--rounds R] [--chunk C] [--only V]
+ * The bare baselines send the same request headers as libintercom, give or
+ * take (Authorization: Bearer, Accept, Intercom-Version and a User-Agent as
+ * long as libintercom's default one; not its Accept-Encoding), so the ratios
+ * measure per-call overhead rather than header choices.  --minimal-bare sends
+ * only Authorization and Accept instead.
+ *
+ * Usage: bench_core [--n N] [--quick] [--inflight K] [--warmup W] [--rounds R] [--chunk C]
+ *                   [--minimal-bare] [--only V]
  * (--only runs one variant, e.g. under perf: ic-seq, bare-seq, ic-async, bare-multi)
  * Exit status: 0 when every request succeeded (whether or not a target was
  * met), 1 on any request failure or a wrong decoded body, 2 on setup errors.
@@ -231,11 +239,12 @@ static void server_stop(server_proc *sp) {
 /* ------------------------------------------------------- shared config */
 
 typedef struct cfg {
-    long n, warmup, chunk;
+    long n, warmup, chunk, achunk;
     int inflight, rounds;
     char url[64];    /* http://127.0.0.1:PORT */
     char me_url[80]; /* .../me */
     struct curl_slist *bare_headers;
+    int accept_encoding; /* send Accept-Encoding like libintercom does by default */
 } cfg;
 
 static size_t discard_cb(char *p, size_t sz, size_t n, void *ud) {
@@ -270,6 +279,7 @@ static CURL *bare_easy_new(const cfg *cf, size_t *bytes) {
     curl_easy_setopt(h, CURLOPT_WRITEDATA, bytes);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    if (cf->accept_encoding) curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(h, CURLOPT_PRIVATE, (char *)bytes);
     return h;
 }
@@ -405,7 +415,9 @@ static void usage(FILE *f) {
                "  --inflight K concurrent requests of the async variants (default 64)\n"
                "  --warmup W   warm-up requests per variant per round (default 200)\n"
                "  --rounds R   rounds; medians are reported (default 3)\n"
-               "  --chunk C    sequential variants alternate every C requests (default 250)\n"
+               "  --chunk C    sequential variants alternate every C requests (default 250), async\n"
+               "               ones every max(4*C, 16*K) requests\n"
+               "  --minimal-bare  bare baselines send only Authorization and Accept headers\n"
                "  --only V     run one variant only (for profiling): ic-seq, bare-seq, ic-async, bare-multi\n");
 }
 
@@ -426,8 +438,8 @@ static const char *const V_NAMES[V_COUNT] = {"libintercom sync (seq)", "bare cur
 static const char *const V_FLAGS[V_COUNT] = {"ic-seq", "bare-seq", "ic-async", "bare-multi"};
 
 int main(int argc, char **argv) {
-    cfg cf = {5000, 200, 250, 64, 3, "", "", NULL};
-    int only = -1;
+    cfg cf = {5000, 200, 250, 0, 64, 3, "", "", NULL, 0};
+    int only = -1, minimal_bare = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--quick")) cf.n = 500;
@@ -437,6 +449,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--warmup")) cf.warmup = parse_long(i + 1 < argc ? argv[++i] : NULL, "--warmup", 0);
         else if (!strcmp(a, "--chunk")) cf.chunk = parse_long(i + 1 < argc ? argv[++i] : NULL, "--chunk", 1);
         else if (!strcmp(a, "--rounds")) cf.rounds = (int)parse_long(i + 1 < argc ? argv[++i] : NULL, "--rounds", 1);
+        else if (!strcmp(a, "--minimal-bare")) minimal_bare = 1;
         else if (!strcmp(a, "--only") && i + 1 < argc) {
             const char *v = argv[++i];
             for (int k = 0; k < V_COUNT; k++)
@@ -454,6 +467,7 @@ int main(int argc, char **argv) {
         }
     }
     if (cf.inflight > 1024) cf.inflight = 1024;
+    cf.achunk = cf.chunk * 4 > (long)cf.inflight * 16 ? cf.chunk * 4 : (long)cf.inflight * 16;
     signal(SIGPIPE, SIG_IGN);
 
     /* The server first, before libcurl or any thread exists in this process. */
@@ -470,14 +484,18 @@ int main(int argc, char **argv) {
         server_stop(&sp);
         return 2;
     }
-    /* The bare baseline sends what libintercom sends, give or take: bearer token, Accept,
-     * Intercom-Version and a User-Agent of about the same length. */
+    /* The bare baseline sends what libintercom sends: bearer token, Accept, Intercom-Version,
+     * a User-Agent as long as libintercom's default ("libintercom/<version> libcurl/<version>")
+     * and, through CURLOPT_ACCEPT_ENCODING, the same Accept-Encoding (same bytes on the wire). */
     char ua[512];
-    snprintf(ua, sizeof ua, "User-Agent: bare-bench/0.1.0 %s", curl_version());
+    snprintf(ua, sizeof ua, "User-Agent: bare-bench/0.1.0 libcurl/%s", curl_version_info(CURLVERSION_NOW)->version);
+    cf.accept_encoding = !minimal_bare;
     cf.bare_headers = curl_slist_append(cf.bare_headers, "Authorization: Bearer " TOKEN);
     cf.bare_headers = curl_slist_append(cf.bare_headers, "Accept: application/json");
-    cf.bare_headers = curl_slist_append(cf.bare_headers, "Intercom-Version: " INTERCOM_DEFAULT_API_VERSION);
-    cf.bare_headers = curl_slist_append(cf.bare_headers, ua);
+    if (!minimal_bare) {
+        cf.bare_headers = curl_slist_append(cf.bare_headers, "Intercom-Version: " INTERCOM_DEFAULT_API_VERSION);
+        cf.bare_headers = curl_slist_append(cf.bare_headers, ua);
+    }
 
     intercom_client_options opts = INTERCOM_CLIENT_OPTIONS_INIT;
     opts.bearer_token = TOKEN;
@@ -507,16 +525,19 @@ int main(int argc, char **argv) {
     printf("bench_core: libintercom %s, %s\n", INTERCOM_VERSION_STRING, curl_version());
     printf("server: %s (separate process, pid %ld), /me body %zu bytes\n", cf.url, (long)sp.pid, sizeof ME_BODY - 1);
     printf("N=%ld per variant per round, warm-up %ld, %d in flight (async), %d round(s), medians shown;\n"
-           "sequential pair interleaved every %ld requests\n\n",
-           cf.n, cf.warmup, cf.inflight, cf.rounds, cf.chunk);
+           "pairs interleaved every %ld (seq) / %ld (async) requests; bare headers: %s\n\n",
+           cf.n, cf.warmup, cf.inflight, cf.rounds, cf.chunk, cf.achunk,
+           minimal_bare ? "Authorization, Accept (--minimal-bare)" : "as libintercom's (same request bytes)");
 
     double *v_rps[V_COUNT], *v_cpu[V_COUNT];
     for (int v = 0; v < V_COUNT; v++) {
         v_rps[v] = calloc((size_t)cf.rounds, sizeof(double));
         v_cpu[v] = calloc((size_t)cf.rounds, sizeof(double));
     }
-    double *seq_cpu_ratio = calloc((size_t)cf.rounds, sizeof(double));
-    double *seq_rps_ratio = calloc((size_t)cf.rounds, sizeof(double));
+    /* ratios are taken per round (both sides measured side by side), then the median */
+    enum { R_SEQ_CPU, R_SEQ_RPS, R_ASYNC_SEQ, R_ASYNC_MULTI, R_ASYNC_CPU, R_COUNT };
+    double *rr[R_COUNT];
+    for (int r = 0; r < R_COUNT; r++) rr[r] = calloc((size_t)cf.rounds, sizeof(double));
 
     int rounds_done = 0;
     for (int round = 0; round < cf.rounds && !g_verify_failed; round++, rounds_done++) {
@@ -543,34 +564,44 @@ int main(int argc, char **argv) {
             }
             done += k;
         }
-        /* Async pair: whole batches (a ramp-up and drain per chunk would distort throughput),
-         * order alternating between rounds. */
-        for (int k = 0; k < 2; k++) {
-            int first = (k == 0) == (round % 2 == 0);
-            if (only >= 0 && only != (first ? V_IC_ASYNC : V_BARE_MULTI)) continue;
-            if (first) {
-                ic_async_batch(iac, cf.warmup > cf.inflight ? cf.warmup : cf.inflight, cf.inflight);
+        /* Async pair: interleaved too, in bigger chunks (each chunk ramps up to K in flight and
+         * drains at its end, the same for both sides). */
+        int run_ia = only < 0 || only == V_IC_ASYNC, run_bm = only < 0 || only == V_BARE_MULTI;
+        long awarm = cf.warmup > cf.inflight ? cf.warmup : cf.inflight;
+        if (run_ia) ic_async_batch(iac, awarm, cf.inflight);
+        if (run_bm) bare_multi_batch(&bm, awarm);
+        for (long done = 0, c = 0; done < cf.n; c++) {
+            long k = cf.n - done < cf.achunk ? cf.n - done : cf.achunk;
+            for (int side = 0; side < 2; side++) {
+                int ic_turn = (side == 0) == ((c + round) % 2 == 0);
+                meas *acc = &m[ic_turn ? V_IC_ASYNC : V_BARE_MULTI];
+                if (ic_turn ? !run_ia : !run_bm) continue;
                 p = probe_start();
-                ic_async_batch(iac, cf.n, cf.inflight);
-                m[V_IC_ASYNC] = probe_stop(p, cf.n);
-            } else {
-                bare_multi_batch(&bm, cf.warmup > cf.inflight ? cf.warmup : cf.inflight);
-                p = probe_start();
-                bare_multi_batch(&bm, cf.n);
-                m[V_BARE_MULTI] = probe_stop(p, cf.n);
+                if (ic_turn) ic_async_batch(iac, k, cf.inflight);
+                else bare_multi_batch(&bm, k);
+                meas one = probe_stop(p, k);
+                acc->wall += one.wall;
+                acc->cpu += one.cpu;
+                acc->n += one.n;
             }
+            done += k;
         }
         for (int v = 0; v < V_COUNT; v++) {
             v_rps[v][round] = rps(m[v]);
             v_cpu[v][round] = cpu_us(m[v]);
         }
-        seq_cpu_ratio[round] = ratio(v_cpu[V_IC_SEQ][round], v_cpu[V_BARE_SEQ][round]);
-        seq_rps_ratio[round] = ratio(v_rps[V_IC_SEQ][round], v_rps[V_BARE_SEQ][round]);
+        rr[R_SEQ_CPU][round] = ratio(v_cpu[V_IC_SEQ][round], v_cpu[V_BARE_SEQ][round]);
+        rr[R_SEQ_RPS][round] = ratio(v_rps[V_IC_SEQ][round], v_rps[V_BARE_SEQ][round]);
+        rr[R_ASYNC_SEQ][round] = ratio(v_rps[V_IC_ASYNC][round], v_rps[V_BARE_SEQ][round]);
+        rr[R_ASYNC_MULTI][round] = ratio(v_rps[V_IC_ASYNC][round], v_rps[V_BARE_MULTI][round]);
+        rr[R_ASYNC_CPU][round] = ratio(v_cpu[V_IC_ASYNC][round], v_cpu[V_BARE_MULTI][round]);
         if (cf.rounds > 1 && only < 0)
-            printf("round %d: seq %8.0f vs %8.0f req/s, %6.1f vs %6.1f us CPU/req (x%.2f); async %8.0f vs multi %8.0f req/s\n",
+            printf("round %d: seq %6.0f / %6.0f req/s, %5.1f / %5.1f us CPU (x%.2f) | async %6.0f / %6.0f req/s, "
+                   "%5.1f / %5.1f us CPU (x%.2f)\n",
                    round + 1, v_rps[V_IC_SEQ][round], v_rps[V_BARE_SEQ][round], v_cpu[V_IC_SEQ][round],
-                   v_cpu[V_BARE_SEQ][round], seq_cpu_ratio[round], v_rps[V_IC_ASYNC][round],
-                   v_rps[V_BARE_MULTI][round]);
+                   v_cpu[V_BARE_SEQ][round], rr[R_SEQ_CPU][round], v_rps[V_IC_ASYNC][round],
+                   v_rps[V_BARE_MULTI][round], v_cpu[V_IC_ASYNC][round], v_cpu[V_BARE_MULTI][round],
+                   rr[R_ASYNC_CPU][round]);
     }
 
     double med_rps[V_COUNT], med_cpu[V_COUNT];
@@ -578,13 +609,13 @@ int main(int argc, char **argv) {
         med_rps[v] = median(v_rps[v], rounds_done);
         med_cpu[v] = median(v_cpu[v], rounds_done);
     }
-    double r_seq_cpu = median(seq_cpu_ratio, rounds_done); /* median of per-round ratios */
-    double r_seq_rps = median(seq_rps_ratio, rounds_done);
-    double r_async_seq = ratio(med_rps[V_IC_ASYNC], med_rps[V_BARE_SEQ]);
-    double r_async_multi = ratio(med_rps[V_IC_ASYNC], med_rps[V_BARE_MULTI]);
-    double r_async_cpu = ratio(med_cpu[V_IC_ASYNC], med_cpu[V_BARE_MULTI]);
+    double r_seq_cpu = median(rr[R_SEQ_CPU], rounds_done);
+    double r_seq_rps = median(rr[R_SEQ_RPS], rounds_done);
+    double r_async_seq = median(rr[R_ASYNC_SEQ], rounds_done);
+    double r_async_multi = median(rr[R_ASYNC_MULTI], rounds_done);
+    double r_async_cpu = median(rr[R_ASYNC_CPU], rounds_done);
 
-    if (cf.rounds > 1) printf("\n");
+    if (cf.rounds > 1 && only < 0) printf("(each round: libintercom / bare)\n\n");
     printf("%-26s %12s %16s\n", "variant", "req/s", "CPU us/req");
     for (int v = 0; v < V_COUNT; v++)
         if (only < 0 || only == v) printf("%-26s %12.0f %16.2f\n", V_NAMES[v], med_rps[v], med_cpu[v]);
@@ -604,13 +635,13 @@ int main(int argc, char **argv) {
     printf("%-40s %ld (decoded bodies verified: %d%s)\n", "failures:", g_failures, g_verified,
            g_verify_failed ? ", MISMATCH" : "");
 
-    printf("BENCH_CORE n=%ld rounds=%d inflight=%d"
+    printf("BENCH_CORE n=%ld rounds=%d inflight=%d minimal_bare=%d"
            " seq_ic_rps=%.0f seq_bare_rps=%.0f seq_ic_cpu_us=%.2f seq_bare_cpu_us=%.2f"
            " seq_cpu_ratio=%.2f seq_rps_ratio=%.2f"
            " async_rps=%.0f async_cpu_us=%.2f multi_rps=%.0f multi_cpu_us=%.2f"
            " async_vs_bare_seq=%.2f async_vs_bare_multi=%.2f async_cpu_ratio=%.2f"
            " seq_cpu_target_met=%d failures=%ld verify_ok=%d\n",
-           cf.n, rounds_done, cf.inflight, med_rps[V_IC_SEQ], med_rps[V_BARE_SEQ], med_cpu[V_IC_SEQ],
+           cf.n, rounds_done, cf.inflight, minimal_bare, med_rps[V_IC_SEQ], med_rps[V_BARE_SEQ], med_cpu[V_IC_SEQ],
            med_cpu[V_BARE_SEQ], r_seq_cpu, r_seq_rps, med_rps[V_IC_ASYNC], med_cpu[V_IC_ASYNC],
            med_rps[V_BARE_MULTI], med_cpu[V_BARE_MULTI], r_async_seq, r_async_multi, r_async_cpu,
            target_met, g_failures, verify_ok);
@@ -620,8 +651,7 @@ int main(int argc, char **argv) {
         free(v_rps[v]);
         free(v_cpu[v]);
     }
-    free(seq_cpu_ratio);
-    free(seq_rps_ratio);
+    for (int r = 0; r < R_COUNT; r++) free(rr[r]);
     bare_multi_free(&bm);
     curl_easy_cleanup(easy);
     intercom_async_client_free(iac);

@@ -100,7 +100,8 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
     c->api_version = strdup(api_version);
     if (opts->user_agent) {
         c->user_agent = strdup(opts->user_agent);
-    } else if (asprintf(&c->user_agent, "libintercom/%s %s", INTERCOM_VERSION_STRING, curl_version()) < 0) {
+    } else if (asprintf(&c->user_agent, "libintercom/%s libcurl/%s", INTERCOM_VERSION_STRING,
+                        curl_version_info(CURLVERSION_NOW)->version) < 0) {
         c->user_agent = NULL;
     }
     c->proxy = ic_strdup(opts->proxy);
@@ -139,6 +140,13 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
     c->log_payload = opts->log_payload;
     c->curl_hook = opts->curl_hook;
     c->curl_hook_payload = opts->curl_hook_payload;
+    c->compression = !opts->disable_compression;
+    intercom_code hrc = INTERCOM_OK;
+    if (!oom && ((hrc = ic_build_headers(&c->hdr_plain, c, c->api_version, 0, NULL, err)) ||
+                 (hrc = ic_build_headers(&c->hdr_json, c, c->api_version, 1, NULL, err)))) {
+        ic_config_free(c);
+        return hrc;
+    }
     if (!oom && (c->share = curl_share_init())) {
         curl_share_setopt(c->share, CURLSHOPT_LOCKFUNC, share_lock);
         curl_share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
@@ -157,6 +165,8 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
 void ic_config_free(ic_config *c) {
     if (!c) return;
     if (c->share) curl_share_cleanup(c->share);
+    curl_slist_free_all(c->hdr_plain);
+    curl_slist_free_all(c->hdr_json);
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&c->share_locks[i]);
     if (c->token) memset(c->token, 0, strlen(c->token));
     free(c->token);

@@ -41,7 +41,7 @@ struct ic_req {
     intercom_error preset; /* a request that failed validation: reported from the loop */
 };
 
-#define EASY_POOL 16
+#define EASY_POOL 64
 
 struct ic_engine {
     const ic_config *cfg;
@@ -76,10 +76,7 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
     ic_req *r = ud;
     size_t len = sz * n;
     if (len >= 5 && !memcmp(p, "HTTP/", 5)) { /* a new status line: 1xx, or the final response */
-        for (size_t i = 0; i < r->resp->headers_count; i++) {
-            free(r->resp->headers[i].name);
-            free(r->resp->headers[i].value);
-        }
+        for (size_t i = 0; i < r->resp->headers_count; i++) free(r->resp->headers[i].name); /* value shares it */
         r->resp->headers_count = 0;
         r->headers_done = 0;
         return len;
@@ -136,60 +133,65 @@ static void log_body(const ic_config *cfg, const char *dir, const char *body, si
                     body, len > 4096 ? "..." : "");
 }
 
-static CURLcode configure(ic_req *r) {
-    const ic_config *cfg = r->eng->cfg;
-    const ic_req_spec *s = &r->spec;
-    CURL *e = r->easy;
-    CURLcode rc = CURLE_OK;
 #define SET(opt, val) \
     if (rc == CURLE_OK) rc = curl_easy_setopt(e, opt, val)
-    SET(CURLOPT_URL, s->url);
-    SET(CURLOPT_PRIVATE, r);
-    SET(CURLOPT_HTTPHEADER, s->headers);
+
+/* Options that are the same for every request of a client: set once per easy handle
+ * (again after curl_easy_reset when a curl_hook may have changed anything). */
+static CURLcode configure_handle(const ic_config *cfg, CURL *e) {
+    CURLcode rc = CURLE_OK;
     SET(CURLOPT_HEADERFUNCTION, on_header);
-    SET(CURLOPT_HEADERDATA, r);
     SET(CURLOPT_WRITEFUNCTION, on_write);
-    SET(CURLOPT_WRITEDATA, r);
-    SET(CURLOPT_ERRORBUFFER, r->errbuf);
     SET(CURLOPT_NOSIGNAL, 1L);
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
     SET(CURLOPT_FOLLOWLOCATION, 0L); /* never follow: the token must not travel to another host */
     SET(CURLOPT_PATH_AS_IS, 1L);     /* our encoded segments are final */
     SET(CURLOPT_SHARE, cfg->share);
-    SET(CURLOPT_XOAUTH2_BEARER, cfg->token);
-    SET(CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
-    SET(CURLOPT_ACCEPT_ENCODING, "");
+    if (cfg->compression) SET(CURLOPT_ACCEPT_ENCODING, "");
     SET(CURLOPT_TCP_KEEPALIVE, 1L);
     SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-    if (!strncasecmp(s->url, "https:", 6)) SET(CURLOPT_PIPEWAIT, 1L); /* prefer multiplexing on HTTP/2 */
+    if (!strncasecmp(cfg->base_url, "https:", 6)) SET(CURLOPT_PIPEWAIT, 1L); /* prefer multiplexing on HTTP/2 */
     SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cfg->max_response_size);
-    SET(CURLOPT_TIMEOUT_MS, (long)(s->timeout * 1000.0));
-    SET(CURLOPT_CONNECTTIMEOUT_MS, (long)(s->connect_timeout * 1000.0));
-    double idle = s->read_timeout > 0 && s->write_timeout > 0 ? fmin(s->read_timeout, s->write_timeout)
-                  : s->read_timeout > 0 ? s->read_timeout : s->write_timeout;
-    if (idle > 0) {
-        SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
-        SET(CURLOPT_LOW_SPEED_TIME, (long)ceil(idle));
-    }
     if (cfg->proxy) SET(CURLOPT_PROXY, cfg->proxy);
     if (cfg->local_address) SET(CURLOPT_INTERFACE, cfg->local_address);
     if (cfg->ca_bundle) SET(CURLOPT_CAINFO, cfg->ca_bundle);
     SET(CURLOPT_SSL_VERIFYPEER, cfg->insecure ? 0L : 1L);
     SET(CURLOPT_SSL_VERIFYHOST, cfg->insecure ? 0L : 2L);
-    if (!strcmp(s->method, "GET")) {
-        SET(CURLOPT_HTTPGET, 1L);
-    } else if (!strcmp(s->method, "HEAD")) {
-        SET(CURLOPT_NOBODY, 1L);
-    } else {
-        if (strcmp(s->method, "POST")) SET(CURLOPT_CUSTOMREQUEST, s->method);
-        if (s->body || strcmp(s->method, "DELETE")) {
-            SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(s->body ? s->body_len : 0));
-            SET(CURLOPT_POSTFIELDS, s->body ? s->body : "");
-        }
-    }
-#undef SET
     return rc;
 }
+
+/* Options of this request: every one of them is set each time, so a pooled handle
+ * carries nothing over from its previous request. */
+static CURLcode configure(ic_req *r) {
+    const ic_req_spec *s = &r->spec;
+    CURL *e = r->easy;
+    CURLcode rc = CURLE_OK;
+    SET(CURLOPT_URL, s->url);
+    SET(CURLOPT_PRIVATE, r);
+    SET(CURLOPT_HTTPHEADER, s->headers);
+    SET(CURLOPT_HEADERDATA, r);
+    SET(CURLOPT_WRITEDATA, r);
+    SET(CURLOPT_ERRORBUFFER, r->errbuf);
+    SET(CURLOPT_TIMEOUT_MS, (long)(s->timeout * 1000.0));
+    SET(CURLOPT_CONNECTTIMEOUT_MS, (long)(s->connect_timeout * 1000.0));
+    double idle = s->read_timeout > 0 && s->write_timeout > 0 ? fmin(s->read_timeout, s->write_timeout)
+                  : s->read_timeout > 0 ? s->read_timeout : s->write_timeout;
+    SET(CURLOPT_LOW_SPEED_LIMIT, idle > 0 ? 1L : 0L);
+    SET(CURLOPT_LOW_SPEED_TIME, idle > 0 ? (long)ceil(idle) : 0L);
+    int get = !strcmp(s->method, "GET"), post = !strcmp(s->method, "POST"), head = !strcmp(s->method, "HEAD");
+    SET(CURLOPT_CUSTOMREQUEST, get || post || head ? NULL : s->method);
+    if (head) {
+        SET(CURLOPT_NOBODY, 1L);
+    } else if (get || (!s->body && !strcmp(s->method, "DELETE"))) {
+        SET(CURLOPT_HTTPGET, 1L); /* also clears NOBODY and any previous POST */
+    } else {
+        SET(CURLOPT_NOBODY, 0L);
+        SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(s->body ? s->body_len : 0));
+        SET(CURLOPT_POSTFIELDS, s->body ? s->body : "");
+    }
+    return rc;
+}
+#undef SET
 
 static void reset_attempt(ic_req *r) {
     intercom_response_free(r->resp);
@@ -223,7 +225,6 @@ static void start_attempt(ic_req *r) {
     }
     if (cfg->log_level >= INTERCOM_LOG_DEBUG) {
         ic_log(cfg, INTERCOM_LOG_DEBUG, "> %s %s (attempt %d)", r->spec.method, r->spec.url, r->attempt);
-        ic_log(cfg, INTERCOM_LOG_DEBUG, "> Authorization: Bearer [redacted]");
         log_headers(cfg, ">", r->spec.headers);
         log_body(cfg, ">", r->spec.body, r->spec.body_len);
     }
@@ -373,7 +374,6 @@ static void complete(ic_req *r, intercom_code code, void *result, intercom_respo
     ic_buf_free(&r->body);
     ic_spec_clear(&r->spec);
     if (r->easy) {
-        curl_easy_reset(r->easy);
         if (e->npool < EASY_POOL) e->pool[e->npool++] = r->easy;
         else curl_easy_cleanup(r->easy);
     }
@@ -398,11 +398,17 @@ static void process_done(ic_engine *e) {
 
 static void start_due(ic_engine *e) {
     double now = ic_now();
-    for (ic_req *r = e->waiting, *next; r; r = next) {
+    ic_req *due = NULL;
+    for (ic_req *r = e->waiting, *next; r; r = next) { /* collect first: starting may complete others */
         next = r->next;
         if (r->due > now) continue;
         list_del(&e->waiting, r);
         r->in_waiting = 0;
+        list_add(&due, r);
+    }
+    while (due) {
+        ic_req *r = due;
+        list_del(&due, r);
         if (r->preset.code) {
             intercom_error pe = r->preset;
             r->preset = (intercom_error)INTERCOM_ERROR_INIT;
@@ -410,8 +416,6 @@ static void start_due(ic_engine *e) {
         } else {
             start_attempt(r);
         }
-        next = e->waiting; /* start_attempt may complete (and free) requests: rescan */
-        now = ic_now();
     }
 }
 
@@ -491,9 +495,9 @@ void ic_engine_timeout(ic_engine *e) {
 
 size_t ic_engine_step(ic_engine *e, long timeout_ms) {
     int running;
+    start_due(e);
     curl_multi_perform(e->multi, &running);
     process_done(e);
-    start_due(e);
     if (!e->pending) return 0;
     double due = next_due(e);
     if (due >= 0) {
@@ -528,7 +532,20 @@ ic_engine *ic_engine_new(const ic_config *cfg) {
 
 uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void *payload) {
     ic_req *r = calloc(1, sizeof *r);
-    CURL *easy = e->npool ? e->pool[--e->npool] : curl_easy_init();
+    CURL *easy = NULL;
+    if (e->npool) {
+        easy = e->pool[--e->npool];
+        if (e->cfg->curl_hook) { /* the hook may have set anything: start from scratch */
+            curl_easy_reset(easy);
+            if (configure_handle(e->cfg, easy) != CURLE_OK) {
+                curl_easy_cleanup(easy);
+                easy = NULL;
+            }
+        }
+    } else if ((easy = curl_easy_init()) && configure_handle(e->cfg, easy) != CURLE_OK) {
+        curl_easy_cleanup(easy);
+        easy = NULL;
+    }
     if (!r || !easy) {
         free(r);
         if (easy) curl_easy_cleanup(easy);

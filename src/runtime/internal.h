@@ -132,6 +132,8 @@ typedef struct ic_config {
     void *log_payload;
     intercom_curl_hook_fn curl_hook;
     void *curl_hook_payload;
+    int compression;
+    struct curl_slist *hdr_plain, *hdr_json; /* prebuilt headers of requests without per-request headers */
     CURLSH *share;
     pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
 } ic_config;
@@ -153,7 +155,8 @@ typedef struct ic_req ic_req;
 typedef struct ic_req_spec {
     const char *method;          /* static string */
     char *url;                   /* owned */
-    struct curl_slist *headers;  /* owned */
+    struct curl_slist *headers;  /* owned when headers_owned, else the config's prebuilt list */
+    int headers_owned;
     char *body;                  /* owned, or NULL for no body */
     size_t body_len;
     int max_retries;
@@ -170,6 +173,8 @@ IC_HIDDEN intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, c
                                       const ic_operation *op, const void *params, const intercom_kv *query,
                                       const json_t *body, const intercom_request_options *ro, intercom_error *err);
 IC_HIDDEN void ic_spec_clear(ic_req_spec *spec);
+IC_HIDDEN intercom_code ic_build_headers(struct curl_slist **out, const ic_config *cfg, const char *api_version,
+                                         int has_body, const intercom_kv *extra, intercom_error *err);
 
 /* Completion: code, typed result (or NULL), raw response (or NULL), error. Ownership of result/raw passes. */
 typedef void (*ic_done_fn)(ic_req *req, intercom_code code, void *result, intercom_response *raw,

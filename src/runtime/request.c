@@ -89,9 +89,10 @@ oom:
 }
 
 /* Headers: built-in, then the client's defaults, then per-request extras; a later
- * header replaces an earlier one of the same name. The token is not among them: it goes
- * through CURLOPT_XOAUTH2_BEARER, which libcurl never sends to another host. */
-static intercom_code build_headers(struct curl_slist **out, const ic_config *cfg, const char *api_version, int has_body,
+ * header replaces an earlier one of the same name. Requests without per-request headers
+ * use two lists built once per client (ic_config.hdr_plain / hdr_json). Redirects are
+ * never followed, so the Authorization header only goes to the base URL's host. */
+intercom_code ic_build_headers(struct curl_slist **out, const ic_config *cfg, const char *api_version, int has_body,
                                    const intercom_kv *extra, intercom_error *err) {
     enum { MAX = 64 };
     const char *names[MAX], *values[MAX];
@@ -111,6 +112,13 @@ static intercom_code build_headers(struct curl_slist **out, const ic_config *cfg
         if (k_ == n) n++;                                                                                        \
         names[k_] = (nm), nnames[k_] = (nl), values[k_] = (vl);                                                  \
     } while (0)
+    char auth[1024];
+    int al = snprintf(auth, sizeof auth, "Bearer %s", cfg->token);
+    if (al < 0 || (size_t)al >= sizeof auth) {
+        rc = ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "bearer token too long");
+        goto done;
+    }
+    ADD("Authorization", 13, auth);
     ADD("Accept", 6, "application/json");
     ADD("User-Agent", 10, cfg->user_agent);
     ADD("Intercom-Version", 16, api_version);
@@ -218,7 +226,13 @@ intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char 
     spec->url = url.data;
     url.data = NULL;
     if ((body || ro->extra_body) && (rc = build_body(spec, body, ro->extra_body, err))) goto fail;
-    if ((rc = build_headers(&spec->headers, cfg, api_version, spec->body != NULL, ro->extra_headers, err))) goto fail;
+    if (!ro->extra_headers && api_version == cfg->api_version) {
+        spec->headers = spec->body ? cfg->hdr_json : cfg->hdr_plain;
+    } else {
+        spec->headers_owned = 1;
+        if ((rc = ic_build_headers(&spec->headers, cfg, api_version, spec->body != NULL, ro->extra_headers, err)))
+            goto fail;
+    }
     return INTERCOM_OK;
 fail:
     ic_buf_free(&url);
@@ -229,7 +243,7 @@ fail:
 void ic_spec_clear(ic_req_spec *spec) {
     free(spec->url);
     free(spec->body);
-    curl_slist_free_all(spec->headers);
+    if (spec->headers_owned) curl_slist_free_all(spec->headers);
     spec->url = spec->body = NULL;
     spec->headers = NULL;
 }

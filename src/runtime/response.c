@@ -36,11 +36,14 @@ int ic_response_add_header_line(intercom_response *r, const char *line, size_t l
         r->headers = h;
     }
     intercom_header *h = &r->headers[r->headers_count];
-    if (!(h->name = strndup(name, nlen))) return -1;
-    if (!(h->value = strndup(val, vlen))) {
-        free(h->name);
-        return -1;
-    }
+    char *buf = malloc(nlen + vlen + 2); /* name and value share one allocation, owned through name */
+    if (!buf) return -1;
+    memcpy(buf, name, nlen);
+    buf[nlen] = '\0';
+    memcpy(buf + nlen + 1, val, vlen);
+    buf[nlen + 1 + vlen] = '\0';
+    h->name = buf;
+    h->value = buf + nlen + 1;
     r->headers_count++;
     return 0;
 }
@@ -76,10 +79,7 @@ const char *intercom_response_header(const intercom_response *resp, const char *
 
 void intercom_response_free(intercom_response *r) {
     if (!r) return;
-    for (size_t i = 0; i < r->headers_count; i++) {
-        free(r->headers[i].name);
-        free(r->headers[i].value);
-    }
+    for (size_t i = 0; i < r->headers_count; i++) free(r->headers[i].name); /* value shares it */
     free(r->headers);
     free(r->body);
     free(r);
