@@ -42,15 +42,6 @@ struct ic_decoder {
 
 /* ---------- helpers ---------- */
 
-static size_t elem_size(int kind) {
-    switch (kind) {
-    case IC_K_INT: return sizeof(int64_t);
-    case IC_K_NUMBER: return sizeof(double);
-    case IC_K_BOOL: return sizeof(bool);
-    default: return sizeof(void *);
-    }
-}
-
 static uint8_t *state_of(void *obj, const ic_field *f) {
     intercom_model *m = obj;
     return &m->fields[f - m->type->fields];
@@ -97,7 +88,7 @@ static int invalid(ic_decoder *d, const char *got) {
     } else {
         const ic_field *f = fr->field;
         char *slot = (char *)fr->obj + f->offset;
-        memset(slot, 0, (f->flags & IC_F_ARRAY) ? sizeof(void *) : elem_size(f->kind));
+        memset(slot, 0, (f->flags & IC_F_ARRAY) ? sizeof(void *) : ic_kind_size(f->kind));
         if (f->flags & IC_F_ARRAY) *(size_t *)((char *)fr->obj + f->count_offset) = 0;
         *state_of(fr->obj, f) = INTERCOM_FIELD_INVALID;
     }
@@ -135,7 +126,7 @@ static frame *push(ic_decoder *d, int kind) {
 static int store(ic_decoder *d, const void *val) {
     frame *fr = &d->frames[d->depth - 1];
     const ic_field *f = fr->field;
-    size_t sz = elem_size(f->kind);
+    size_t sz = ic_kind_size(f->kind);
     if (fr->kind == FR_ARR) {
         if (ic_buf_append(&fr->items, val, sz)) return nomem(d);
         fr->count++;

@@ -60,6 +60,7 @@ enum { IC_OP_HAS_BODY = 1 };
 /* Every generated model type, NULL-terminated (src/generated/models.c). */
 IC_HIDDEN extern const intercom_type *const ic_all_types[];
 
+IC_HIDDEN size_t ic_kind_size(int kind); /* bytes of one value of an ic_kind in a struct or array */
 IC_HIDDEN const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size_t len);
 
 /* ---------- small utilities ---------- */

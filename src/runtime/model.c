@@ -15,6 +15,15 @@ intercom_field_state_t intercom_field_state(const void *model, const char *json_
     return f ? (intercom_field_state_t)m->fields[f - m->type->fields] : INTERCOM_FIELD_ABSENT;
 }
 
+size_t ic_kind_size(int kind) {
+    switch (kind) {
+    case IC_K_INT: return sizeof(int64_t);
+    case IC_K_NUMBER: return sizeof(double);
+    case IC_K_BOOL: return sizeof(bool);
+    default: return sizeof(void *); /* strings, objects, json_t */
+    }
+}
+
 const char *intercom_type_name(const intercom_type *type) { return type ? type->name : NULL; }
 
 json_t *intercom_model_raw_json(const void *model) {
@@ -100,15 +109,6 @@ static int gen_value(yajl_gen g, const ic_field *f, const void *p) {
     }
 }
 
-static size_t value_size(int kind) {
-    switch (kind) {
-    case IC_K_INT: return sizeof(int64_t);
-    case IC_K_NUMBER: return sizeof(double);
-    case IC_K_BOOL: return sizeof(bool);
-    default: return sizeof(void *);
-    }
-}
-
 static int gen_model(yajl_gen g, const intercom_model *m) {
     const intercom_type *t = m->type;
     if (yajl_gen_map_open(g) != yajl_gen_status_ok) return -1;
@@ -124,7 +124,7 @@ static int gen_model(yajl_gen g, const intercom_model *m) {
         const char *p = (const char *)m + f->offset;
         if (f->flags & IC_F_ARRAY) {
             const char *items = *(const char *const *)p;
-            size_t n = *(const size_t *)((const char *)m + f->count_offset), sz = value_size(f->kind);
+            size_t n = *(const size_t *)((const char *)m + f->count_offset), sz = ic_kind_size(f->kind);
             if (yajl_gen_array_open(g) != yajl_gen_status_ok) return -1;
             for (size_t k = 0; k < n; k++)
                 if (gen_value(g, f, items + k * sz)) return -1;
