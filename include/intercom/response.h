@@ -32,6 +32,7 @@ typedef struct intercom_response {
     intercom_rate_limit rate_limit;/**< parsed X-RateLimit-* headers */
     const char *request_id;        /**< value of X-Request-Id, borrowed from headers, or NULL */
     int attempts;                  /**< attempts made (1 + retries) */
+    int http_version;              /**< 10, 11, 20 or 30 (HTTP/1.0, 1.1, 2, 3); 0 if unknown */
     double elapsed;                /**< seconds from submit to completion, retries included */
 } intercom_response;
 

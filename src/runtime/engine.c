@@ -294,6 +294,10 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
     curl_multi_remove_handle(e->multi, r->easy);
     list_del(&e->active, r);
     r->resp->status = r->status;
+    long hv = 0;
+    curl_easy_getinfo(r->easy, CURLINFO_HTTP_VERSION, &hv);
+    r->resp->http_version = hv == CURL_HTTP_VERSION_1_0 ? 10 : hv == CURL_HTTP_VERSION_1_1 ? 11
+                            : hv == CURL_HTTP_VERSION_2_0 ? 20 : hv == CURL_HTTP_VERSION_3 ? 30 : 0;
     ic_response_finish_headers(r->resp);
 
     if (cfg->log_level >= INTERCOM_LOG_DEBUG && r->headers_done) {
