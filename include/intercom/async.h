@@ -6,8 +6,8 @@
  * An ::intercom_async_client owns one libcurl multi handle. It is driven by one
  * thread at a time, either by its own loop (intercom_async_run(),
  * intercom_async_run_until_idle()) or by the caller's event loop through
- * ::intercom_loop_hooks (libcurl's multi_socket API underneath; see
- * adapters/libuv.h for a ready-made adapter).
+ * ::intercom_loop_hooks (libcurl's multi_socket API underneath; header-only
+ * adapters: <intercom/adapters/libuv.h>, <intercom/adapters/libevent.h>).
  *
  * Callback contract (hiredis/libcurl style):
  * - a submit function that returns INTERCOM_OK calls its callback exactly
