@@ -742,7 +742,7 @@ static void test_path_encoding(void) {
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         fresh();
         serve(200, NULL, "{\"type\":\"tag\",\"id\":\"1\",\"name\":\"n\"}");
-        intercom_tags_retrieve_params p = {cases[i].id};
+        intercom_tags_retrieve_params p = {.tag_id = cases[i].id};
         intercom_tag_basic *t = NULL;
         CHECK_CODE(intercom_tags_retrieve(c, &p, NULL, &t, &err), INTERCOM_OK);
         intercom_tag_basic_free(t);
@@ -762,7 +762,7 @@ static void test_path_encoding(void) {
     }
     /* an empty or missing id never turns /tags/{id} into /tags */
     fresh();
-    intercom_tags_retrieve_params empty = {""}, missing = {NULL};
+    intercom_tags_retrieve_params empty = {.tag_id = ""}, missing = {.tag_id = NULL};
     intercom_tag_basic *t = NULL;
     CHECK_CODE(intercom_tags_retrieve(c, &empty, NULL, &t, &err), INTERCOM_E_INVALID_ARGUMENT);
     CHECK(strstr(err.message, "tag_id") != NULL);
@@ -777,8 +777,8 @@ static void test_path_encoding(void) {
     CHECK(r.message && strstr(r.message, "tag_id"));
     outcome_clear(&r);
     CHECK(mock_server_request_count(S) == 0);
-    /* integer path parameter */
-    intercom_admins_retrieve_params ap = {0};
+    /* another operation, another parameter */
+    intercom_admins_retrieve_params ap = {.admin_id = "0"};
     serve(200, NULL, "{\"type\":\"admin\",\"id\":\"0\"}");
     intercom_admin *adm = NULL;
     CHECK_CODE(intercom_admins_retrieve(c, &ap, NULL, &adm, &err), INTERCOM_OK);
@@ -789,7 +789,7 @@ static void test_path_encoding(void) {
     /* DELETE without a body: no Content-Type, no body */
     fresh();
     serve(200, NULL, "{\"id\":\"1\",\"object\":\"tag\",\"deleted\":true}");
-    intercom_tags_delete_params dp = {"17"};
+    intercom_tags_delete_params dp = {.tag_id = "17"};
     intercom_request_options ro = INTERCOM_REQUEST_OPTIONS_INIT;
     intercom_response *raw = NULL;
     ro.raw_response = &raw;

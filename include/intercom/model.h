@@ -4,8 +4,9 @@
  *        serialisation and one free.
  *
  * Every generated model struct starts with an ::intercom_model member named
- * `base`. Through it any model can be freed, serialised, or asked which
- * fields the JSON held (the seed's `model_fields_set`):
+ * `base` and ends with one `uint8_t has_<field>` per field (an
+ * ::intercom_field_state_t). Through them any model can be freed, serialised,
+ * or asked which fields the JSON held (the seed's `model_fields_set`):
  *
  * @code
  * if (me->email_verified == false) {
@@ -44,11 +45,13 @@ typedef enum intercom_field_state_t {
 
 struct intercom_doc;
 
-/** Header of every model struct. Read-only for callers. */
+/**
+ * Header of every model struct. Models you build yourself (request bodies)
+ * start from the type's `_INIT` macro, which sets `type`; `doc` stays NULL.
+ */
 typedef struct intercom_model {
     const intercom_type *type;  /**< the model's descriptor */
-    uint8_t *fields;            /**< one ::intercom_field_state_t per declared field, in declaration order */
-    struct intercom_doc *doc;   /**< owning document (top-level models only; NULL in nested ones) */
+    struct intercom_doc *doc;   /**< owning document (decoded top-level models only; NULL otherwise) */
 } intercom_model;
 
 /** The state of field @p json_name of @p model (any generated model pointer). ABSENT for unknown names. */
@@ -65,6 +68,15 @@ INTERCOM_EXTERN const char *intercom_type_name(const intercom_type *type);
  */
 INTERCOM_EXTERN struct json_t *intercom_model_raw_json(const void *model);
 
+/**
+ * The value, as received, of a field of @p model whose JSON type did not fit its
+ * declaration (state INTERCOM_FIELD_INVALID; e.g. `"id": 123` where a string is
+ * declared). @p root is the top-level model @p model belongs to (or @p model itself).
+ * refcounting: borrowed (valid until root is freed). NULL when the field is not invalid.
+ * intercom_to_json() writes such values back as they came.
+ */
+INTERCOM_EXTERN const struct json_t *intercom_invalid_value(const void *root, const void *model, const char *json_name);
+
 /** Serialisation flags for intercom_to_json(). */
 enum {
     INTERCOM_JSON_COMPACT = 0,
@@ -79,6 +91,29 @@ enum {
  */
 INTERCOM_EXTERN intercom_code intercom_to_json(const void *model, int flags, char **out, size_t *out_len,
                                                intercom_error *err);
+
+/**
+ * Serialise any value of a generated type (a model or an operation's params
+ * struct) to JSON. Models and params follow the same presence rules: a field
+ * whose `has_` member is PRESENT (or NULL: written as null) is written; so is a
+ * pointer member (string, object, array, free-form) that is not NULL, and an enum
+ * that is not _UNKNOWN or has its `_str` set.
+ */
+INTERCOM_EXTERN intercom_code intercom_to_json_as(const intercom_type *type, const void *value, int flags, char **out,
+                                                  size_t *out_len, intercom_error *err);
+
+/**
+ * Decode JSON into a new value of any generated type: a model, or an operation's
+ * params struct (keyed by the parameters' and body properties' JSON names; the CLI
+ * and tests build params this way).
+ * @param out receives the value; free with intercom_free(type, value)
+ * @return INTERCOM_OK, INTERCOM_E_DECODE (strict: naming the JSON path), INTERCOM_E_NOMEM, INTERCOM_E_INVALID_ARGUMENT
+ */
+INTERCOM_EXTERN intercom_code intercom_from_json(const intercom_type *type, const char *json, size_t len, int strict,
+                                                 void **out, intercom_error *err);
+
+/** Free a value returned by intercom_from_json() (models and params alike). NULL is a no-op. */
+INTERCOM_EXTERN void intercom_free(const intercom_type *type, void *value);
 
 /** Free a string returned by the library (intercom_to_json()). NULL is a no-op. */
 INTERCOM_EXTERN void intercom_free_string(char *s);

@@ -2,102 +2,8301 @@
 #include <stddef.h>
 #include "../runtime/internal.h"
 
-static const ic_field admin_with_app_avatar_fields[] = {
-    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_with_app_avatar, type), 0, NULL},
-    {"image_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin_with_app_avatar, image_url), 0, NULL},
-};
-static const uint16_t admin_with_app_avatar_by_name[] = {1, 0};
-INTERCOM_EXTERN const intercom_type intercom_admin_with_app_avatar_type = {"admin_with_app_avatar", sizeof(intercom_admin_with_app_avatar), 2, admin_with_app_avatar_fields, admin_with_app_avatar_by_name};
-void intercom_admin_with_app_avatar_free(intercom_admin_with_app_avatar *m) { intercom_model_free(m); }
+/* ---------- enums ---------- */
 
-static const ic_field app_fields[] = {
-    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_app, type), 0, NULL},
-    {"id_code", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_app, id_code), 0, NULL},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_app, name), 0, NULL},
-    {"region", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_app, region), 0, NULL},
-    {"timezone", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_app, timezone), 0, NULL},
-    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_app, created_at), 0, NULL},
-    {"identity_verification", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_app, identity_verification), 0, NULL},
-};
-static const uint16_t app_by_name[] = {5, 1, 6, 2, 3, 4, 0};
-INTERCOM_EXTERN const intercom_type intercom_app_type = {"app", sizeof(intercom_app), 7, app_fields, app_by_name};
-void intercom_app_free(intercom_app *m) { intercom_model_free(m); }
+static const char *const activity_log_activity_type_values[] = {"admin_conversation_assignment_limit_change", "admin_ticket_assignment_limit_change", "admin_avatar_change", "admin_away_mode_change", "admin_deletion", "admin_deprovisioned", "admin_impersonation_end", "admin_impersonation_start", "admin_impersonation_consent_approved", "admin_impersonation_consent_revoked", "admin_invite_change", "admin_invite_creation", "admin_invite_deletion", "admin_login_failure", "admin_login_success", "admin_logout", "admin_occupancy_setting_change", "admin_occupancy_state_change", "admin_password_reset_request", "admin_password_reset_success", "admin_permission_change", "admin_provisioned", "admin_two_factor_auth_change", "admin_unauthorized_sign_in_method", "app_admin_join", "app_authentication_method_change", "app_data_deletion", "app_data_export", "app_google_sso_domain_change", "app_identity_verification_change", "app_name_change", "app_outbound_address_change", "app_package_installation", "app_package_token_regeneration", "app_package_uninstallation", "app_team_creation", "app_team_deletion", "app_team_membership_modification", "app_timezone_change", "app_webhook_creation", "app_webhook_deletion", "articles_in_messenger_enabled_change", "automatic_away_mode_setting_change", "bulk_delete", "bulk_export", "campaign_deletion", "campaign_state_change", "conversation_deletion_schedule_creation", "conversation_deletion_schedule_deletion", "conversation_deletion_schedule_state_change", "conversation_deletion_schedule_update", "conversation_part_deletion", "conversation_pdf_export", "conversation_topic_change", "conversation_topic_creation", "conversation_topic_deletion", "content_redaction_rule_creation", "content_redaction_rule_deletion", "content_redaction_rule_update", "csv_import_completion", "csv_import_creation", "custom_authentication_token_creation", "help_center_settings_change", "inbound_conversations_change", "inbox_access_change", "macro_creation", "macro_deletion", "macro_update", "macro_usage_export", "malicious_domains_setting_change", "message_deletion", "message_state_change", "messenger_api_secret_creation", "messenger_api_secret_deletion", "messenger_look_and_feel_change", "messenger_search_required_change", "messenger_spaces_change", "oauth_token_revocation", "office_hours_change", "role_change", "role_creation", "role_deletion", "ruleset_activation_title_preview", "ruleset_creation", "ruleset_deletion", "search_browse_enabled_change", "search_browse_required_change", "seat_change", "seat_revoke", "security_settings_change", "series_creation", "series_deletion", "series_settings_update", "series_status_change", "series_update", "strip_inbound_email_links_change", "temporary_expectation_change", "team_assignment_limit_change", "trusted_domains_setting_change", "unassign_unsnoozed_at_capacity_setting_change", "unassign_unsnoozed_when_away_setting_change", "upfront_email_collection_change", "allowed_attachment_filetypes_setting_change", "attach_uploads_inline_setting_change", "teammate_gifs_setting_change", "user_camera_attachments_setting_change", "user_conversation_attachments_setting_change", "user_file_attachments_setting_change", "user_gifs_setting_change", "user_media_attachments_setting_change", "user_voice_notes_setting_change", "welcome_message_change", "workspace_deletion_request", "hide_csat_from_agents_setting_change"};
+INTERCOM_EXTERN const intercom_type intercom_activity_log_activity_type_type = {
+    .name = "activity_log_activity_type", .kind = IC_T_ENUM, .n_values = 114, .values = activity_log_activity_type_values};
 
-extern const intercom_type intercom_admin_with_app_avatar_type;
-extern const intercom_type intercom_app_type;
-static const ic_field admin_with_app_fields[] = {
-    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, type), 0, NULL},
-    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, id), 0, NULL},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, name), 0, NULL},
-    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, email), 0, NULL},
-    {"job_title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, job_title), 0, NULL},
-    {"away_mode_enabled", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, away_mode_enabled), 0, NULL},
-    {"away_mode_reassign", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, away_mode_reassign), 0, NULL},
-    {"has_inbox_seat", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, has_inbox_seat), 0, NULL},
-    {"team_ids", IC_K_INT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_admin_with_app, team_ids), offsetof(intercom_admin_with_app, team_ids_count), NULL},
-    {"avatar", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, avatar), 0, &intercom_admin_with_app_avatar_type},
-    {"email_verified", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin_with_app, email_verified), 0, NULL},
-    {"app", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin_with_app, app), 0, &intercom_app_type},
-};
-static const uint16_t admin_with_app_by_name[] = {11, 9, 5, 6, 3, 10, 7, 1, 4, 2, 8, 0};
-INTERCOM_EXTERN const intercom_type intercom_admin_with_app_type = {"admin_with_app", sizeof(intercom_admin_with_app), 12, admin_with_app_fields, admin_with_app_by_name};
-void intercom_admin_with_app_free(intercom_admin_with_app *m) { intercom_model_free(m); }
+static const char *const admin_reply_conversation_request_message_type_values[] = {"comment", "note", "quick_reply"};
+INTERCOM_EXTERN const intercom_type intercom_admin_reply_conversation_request_message_type_type = {
+    .name = "admin_reply_conversation_request_message_type", .kind = IC_T_ENUM, .n_values = 3, .values = admin_reply_conversation_request_message_type_values};
 
-static const ic_field team_priority_level_fields[] = {
-    {"primary_team_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_team_priority_level, primary_team_ids), offsetof(intercom_team_priority_level, primary_team_ids_count), NULL},
-    {"secondary_team_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_team_priority_level, secondary_team_ids), offsetof(intercom_team_priority_level, secondary_team_ids_count), NULL},
-};
-static const uint16_t team_priority_level_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_team_priority_level_type = {"team_priority_level", sizeof(intercom_team_priority_level), 2, team_priority_level_fields, team_priority_level_by_name};
-void intercom_team_priority_level_free(intercom_team_priority_level *m) { intercom_model_free(m); }
+static const char *const admin_reply_conversation_request_type_enum_values[] = {"admin"};
+INTERCOM_EXTERN const intercom_type intercom_admin_reply_conversation_request_type_enum_type = {
+    .name = "admin_reply_conversation_request_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = admin_reply_conversation_request_type_enum_values};
 
-static const ic_field admin_role_fields[] = {
-    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_role, type), 0, NULL},
-    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_role, id), 0, NULL},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_role, name), 0, NULL},
-};
-static const uint16_t admin_role_by_name[] = {1, 2, 0};
-INTERCOM_EXTERN const intercom_type intercom_admin_role_type = {"admin_role", sizeof(intercom_admin_role), 3, admin_role_fields, admin_role_by_name};
-void intercom_admin_role_free(intercom_admin_role *m) { intercom_model_free(m); }
+static const char *const admin_reply_ticket_request_message_type_values[] = {"comment", "note", "quick_reply"};
+INTERCOM_EXTERN const intercom_type intercom_admin_reply_ticket_request_message_type_type = {
+    .name = "admin_reply_ticket_request_message_type", .kind = IC_T_ENUM, .n_values = 3, .values = admin_reply_ticket_request_message_type_values};
 
-extern const intercom_type intercom_team_priority_level_type;
-extern const intercom_type intercom_admin_role_type;
+static const char *const admin_reply_ticket_request_type_enum_values[] = {"admin"};
+INTERCOM_EXTERN const intercom_type intercom_admin_reply_ticket_request_type_enum_type = {
+    .name = "admin_reply_ticket_request_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = admin_reply_ticket_request_type_enum_values};
+
+static const char *const ai_agent_last_answer_type_values[] = {"ai_answer", "custom_answer"};
+INTERCOM_EXTERN const intercom_type intercom_ai_agent_last_answer_type_type = {
+    .name = "ai_agent_last_answer_type", .kind = IC_T_ENUM, .n_values = 2, .values = ai_agent_last_answer_type_values};
+
+static const char *const ai_agent_resolution_state_values[] = {"assumed_resolution", "confirmed_resolution", "escalated", "negative_feedback", "procedure_handoff"};
+INTERCOM_EXTERN const intercom_type intercom_ai_agent_resolution_state_type = {
+    .name = "ai_agent_resolution_state", .kind = IC_T_ENUM, .n_values = 5, .values = ai_agent_resolution_state_values};
+
+static const char *const ai_agent_source_type_values[] = {"essentials_plan_setup", "profile", "workflow", "workflow_preview", "fin_preview"};
+INTERCOM_EXTERN const intercom_type intercom_ai_agent_source_type_type = {
+    .name = "ai_agent_source_type", .kind = IC_T_ENUM, .n_values = 5, .values = ai_agent_source_type_values};
+
+static const char *const article_content_state_values[] = {"published", "draft"};
+INTERCOM_EXTERN const intercom_type intercom_article_content_state_type = {
+    .name = "article_content_state", .kind = IC_T_ENUM, .n_values = 2, .values = article_content_state_values};
+
+static const char *const article_content_type_enum_values[] = {"article_content"};
+INTERCOM_EXTERN const intercom_type intercom_article_content_type_enum_type = {
+    .name = "article_content_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = article_content_type_enum_values};
+
+static const char *const article_list_item_help_center_audience_values[] = {"everyone", "all_users", "all_visitors", "all_leads", "all_visitors_and_leads", "restricted"};
+INTERCOM_EXTERN const intercom_type intercom_article_list_item_help_center_audience_type = {
+    .name = "article_list_item_help_center_audience", .kind = IC_T_ENUM, .n_values = 6, .values = article_list_item_help_center_audience_values};
+
+static const char *const article_list_item_state_values[] = {"published", "draft"};
+INTERCOM_EXTERN const intercom_type intercom_article_list_item_state_type = {
+    .name = "article_list_item_state", .kind = IC_T_ENUM, .n_values = 2, .values = article_list_item_state_values};
+
+static const char *const article_list_item_type_enum_values[] = {"article"};
+INTERCOM_EXTERN const intercom_type intercom_article_list_item_type_enum_type = {
+    .name = "article_list_item_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = article_list_item_type_enum_values};
+
+static const char *const article_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_article_list_type_enum_type = {
+    .name = "article_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = article_list_type_enum_values};
+
+static const char *const article_search_highlights_highlighted_summary_type_enum_values[] = {"highlight", "plain"};
+INTERCOM_EXTERN const intercom_type intercom_article_search_highlights_highlighted_summary_type_enum_type = {
+    .name = "article_search_highlights_highlighted_summary_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = article_search_highlights_highlighted_summary_type_enum_values};
+
+static const char *const article_search_highlights_highlighted_title_type_enum_values[] = {"highlight", "plain"};
+INTERCOM_EXTERN const intercom_type intercom_article_search_highlights_highlighted_title_type_enum_type = {
+    .name = "article_search_highlights_highlighted_title_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = article_search_highlights_highlighted_title_type_enum_values};
+
+static const char *const article_search_response_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_article_search_response_type_enum_type = {
+    .name = "article_search_response_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = article_search_response_type_enum_values};
+
+static const char *const article_statistics_type_enum_values[] = {"article_statistics"};
+INTERCOM_EXTERN const intercom_type intercom_article_statistics_type_enum_type = {
+    .name = "article_statistics_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = article_statistics_type_enum_values};
+
+static const char *const article_translated_content_type_enum_values[] = {"article_translated_content"};
+INTERCOM_EXTERN const intercom_type intercom_article_translated_content_type_enum_type = {
+    .name = "article_translated_content_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = article_translated_content_type_enum_values};
+
+static const char *const article_version_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_article_version_list_type_enum_type = {
+    .name = "article_version_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = article_version_list_type_enum_values};
+
+static const char *const article_version_state_values[] = {"published", "draft"};
+INTERCOM_EXTERN const intercom_type intercom_article_version_state_type = {
+    .name = "article_version_state", .kind = IC_T_ENUM, .n_values = 2, .values = article_version_state_values};
+
+static const char *const article_version_summary_state_values[] = {"published", "draft"};
+INTERCOM_EXTERN const intercom_type intercom_article_version_summary_state_type = {
+    .name = "article_version_summary_state", .kind = IC_T_ENUM, .n_values = 2, .values = article_version_summary_state_values};
+
+static const char *const article_version_summary_type_enum_values[] = {"article_version"};
+INTERCOM_EXTERN const intercom_type intercom_article_version_summary_type_enum_type = {
+    .name = "article_version_summary_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = article_version_summary_type_enum_values};
+
+static const char *const article_version_type_enum_values[] = {"article_version"};
+INTERCOM_EXTERN const intercom_type intercom_article_version_type_enum_type = {
+    .name = "article_version_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = article_version_type_enum_values};
+
+static const char *const assign_conversation_request_message_type_values[] = {"assignment"};
+INTERCOM_EXTERN const intercom_type intercom_assign_conversation_request_message_type_type = {
+    .name = "assign_conversation_request_message_type", .kind = IC_T_ENUM, .n_values = 1, .values = assign_conversation_request_message_type_values};
+
+static const char *const assign_conversation_request_type_enum_values[] = {"admin", "team"};
+INTERCOM_EXTERN const intercom_type intercom_assign_conversation_request_type_enum_type = {
+    .name = "assign_conversation_request_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = assign_conversation_request_type_enum_values};
+
+static const char *const audience_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_audience_list_type_enum_type = {
+    .name = "audience_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = audience_list_type_enum_values};
+
+static const char *const audience_type_enum_values[] = {"audience"};
+INTERCOM_EXTERN const intercom_type intercom_audience_type_enum_type = {
+    .name = "audience_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = audience_type_enum_values};
+
+static const char *const away_status_reason_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_away_status_reason_list_type_enum_type = {
+    .name = "away_status_reason_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = away_status_reason_list_type_enum_values};
+
+static const char *const close_conversation_request_message_type_values[] = {"close"};
+INTERCOM_EXTERN const intercom_type intercom_close_conversation_request_message_type_type = {
+    .name = "close_conversation_request_message_type", .kind = IC_T_ENUM, .n_values = 1, .values = close_conversation_request_message_type_values};
+
+static const char *const close_conversation_request_type_enum_values[] = {"admin"};
+INTERCOM_EXTERN const intercom_type intercom_close_conversation_request_type_enum_type = {
+    .name = "close_conversation_request_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = close_conversation_request_type_enum_values};
+
+static const char *const collection_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_collection_list_type_enum_type = {
+    .name = "collection_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = collection_list_type_enum_values};
+
+static const char *const company_attached_contacts_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_company_attached_contacts_type_enum_type = {
+    .name = "company_attached_contacts_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = company_attached_contacts_type_enum_values};
+
+static const char *const company_attached_segments_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_company_attached_segments_type_enum_type = {
+    .name = "company_attached_segments_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = company_attached_segments_type_enum_values};
+
+static const char *const company_data_type_enum_values[] = {"company"};
+INTERCOM_EXTERN const intercom_type intercom_company_data_type_enum_type = {
+    .name = "company_data_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = company_data_type_enum_values};
+
+static const char *const company_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_company_list_type_enum_type = {
+    .name = "company_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = company_list_type_enum_values};
+
+static const char *const company_notes_type_enum_values[] = {"note.list"};
+INTERCOM_EXTERN const intercom_type intercom_company_notes_type_enum_type = {
+    .name = "company_notes_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = company_notes_type_enum_values};
+
+static const char *const company_scroll_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_company_scroll_type_enum_type = {
+    .name = "company_scroll_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = company_scroll_type_enum_values};
+
+static const char *const company_segments_type_enum_values[] = {"segment.list"};
+INTERCOM_EXTERN const intercom_type intercom_company_segments_type_enum_type = {
+    .name = "company_segments_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = company_segments_type_enum_values};
+
+static const char *const company_tags_type_enum_values[] = {"tag.list"};
+INTERCOM_EXTERN const intercom_type intercom_company_tags_type_enum_type = {
+    .name = "company_tags_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = company_tags_type_enum_values};
+
+static const char *const company_type_enum_values[] = {"company"};
+INTERCOM_EXTERN const intercom_type intercom_company_type_enum_type = {
+    .name = "company_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = company_type_enum_values};
+
+static const char *const contact_attached_companies_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_contact_attached_companies_type_enum_type = {
+    .name = "contact_attached_companies_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = contact_attached_companies_type_enum_values};
+
+static const char *const contact_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_contact_list_type_enum_type = {
+    .name = "contact_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = contact_list_type_enum_values};
+
+static const char *const contact_reference_type_enum_values[] = {"contact"};
+INTERCOM_EXTERN const intercom_type intercom_contact_reference_type_enum_type = {
+    .name = "contact_reference_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = contact_reference_type_enum_values};
+
+static const char *const contact_reply_base_request_message_type_values[] = {"comment"};
+INTERCOM_EXTERN const intercom_type intercom_contact_reply_base_request_message_type_type = {
+    .name = "contact_reply_base_request_message_type", .kind = IC_T_ENUM, .n_values = 1, .values = contact_reply_base_request_message_type_values};
+
+static const char *const contact_reply_base_request_type_enum_values[] = {"user"};
+INTERCOM_EXTERN const intercom_type intercom_contact_reply_base_request_type_enum_type = {
+    .name = "contact_reply_base_request_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = contact_reply_base_request_type_enum_values};
+
+static const char *const contact_search_request_query_operator_values[] = {"=", "!=", "IN", "NIN", "<", "<=", ">", ">=", "~", "!~", "^", "$", "AND", "OR"};
+INTERCOM_EXTERN const intercom_type intercom_contact_search_request_query_operator_type = {
+    .name = "contact_search_request_query_operator", .kind = IC_T_ENUM, .n_values = 14, .values = contact_search_request_query_operator_values};
+
+static const char *const contact_search_request_sort_order_values[] = {"ascending", "descending"};
+INTERCOM_EXTERN const intercom_type intercom_contact_search_request_sort_order_type = {
+    .name = "contact_search_request_sort_order", .kind = IC_T_ENUM, .n_values = 2, .values = contact_search_request_sort_order_values};
+
+static const char *const contact_segments_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_contact_segments_type_enum_type = {
+    .name = "contact_segments_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = contact_segments_type_enum_values};
+
+static const char *const contacts_merge_history_list_params_order_values[] = {"asc", "desc"};
+INTERCOM_EXTERN const intercom_type intercom_contacts_merge_history_list_params_order_type = {
+    .name = "contacts_merge_history_list_params_order", .kind = IC_T_ENUM, .n_values = 2, .values = contacts_merge_history_list_params_order_values};
+
+static const char *const content_bulk_action_request_action_values[] = {"publish", "unpublish", "delete", "set_availability", "set_audience", "update_tags"};
+INTERCOM_EXTERN const intercom_type intercom_content_bulk_action_request_action_type = {
+    .name = "content_bulk_action_request_action", .kind = IC_T_ENUM, .n_values = 6, .values = content_bulk_action_request_action_values};
+
+static const char *const content_bulk_action_request_content_ids_type_enum_values[] = {"article", "article_content", "content_snippet", "external_content", "file_source_content", "internal_article"};
+INTERCOM_EXTERN const intercom_type intercom_content_bulk_action_request_content_ids_type_enum_type = {
+    .name = "content_bulk_action_request_content_ids_type_enum", .kind = IC_T_ENUM, .n_values = 6, .values = content_bulk_action_request_content_ids_type_enum_values};
+
+static const char *const content_import_source_status_values[] = {"active", "deactivated"};
+INTERCOM_EXTERN const intercom_type intercom_content_import_source_status_type = {
+    .name = "content_import_source_status", .kind = IC_T_ENUM, .n_values = 2, .values = content_import_source_status_values};
+
+static const char *const content_import_source_sync_behavior_values[] = {"api", "automatic", "manual"};
+INTERCOM_EXTERN const intercom_type intercom_content_import_source_sync_behavior_type = {
+    .name = "content_import_source_sync_behavior", .kind = IC_T_ENUM, .n_values = 3, .values = content_import_source_sync_behavior_values};
+
+static const char *const content_import_source_type_enum_values[] = {"content_import_source"};
+INTERCOM_EXTERN const intercom_type intercom_content_import_source_type_enum_type = {
+    .name = "content_import_source_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = content_import_source_type_enum_values};
+
+static const char *const content_import_sources_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_content_import_sources_list_type_enum_type = {
+    .name = "content_import_sources_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = content_import_sources_list_type_enum_values};
+
+static const char *const content_search_article_content_item_type_enum_values[] = {"article_content"};
+INTERCOM_EXTERN const intercom_type intercom_content_search_article_content_item_type_enum_type = {
+    .name = "content_search_article_content_item_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = content_search_article_content_item_type_enum_values};
+
+static const char *const content_search_article_item_type_enum_values[] = {"article"};
+INTERCOM_EXTERN const intercom_type intercom_content_search_article_item_type_enum_type = {
+    .name = "content_search_article_item_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = content_search_article_item_type_enum_values};
+
+static const char *const content_search_default_item_type_enum_values[] = {"content_snippet", "external_content", "file_source_content", "internal_article"};
+INTERCOM_EXTERN const intercom_type intercom_content_search_default_item_type_enum_type = {
+    .name = "content_search_default_item_type_enum", .kind = IC_T_ENUM, .n_values = 4, .values = content_search_default_item_type_enum_values};
+
+static const char *const content_search_params_content_types_values[] = {"snippet", "external_content", "file_source_content", "internal_article", "article"};
+INTERCOM_EXTERN const intercom_type intercom_content_search_params_content_types_type = {
+    .name = "content_search_params_content_types", .kind = IC_T_ENUM, .n_values = 5, .values = content_search_params_content_types_values};
+
+static const char *const content_search_params_copilot_state_values[] = {"on", "off"};
+INTERCOM_EXTERN const intercom_type intercom_content_search_params_copilot_state_type = {
+    .name = "content_search_params_copilot_state", .kind = IC_T_ENUM, .n_values = 2, .values = content_search_params_copilot_state_values};
+
+static const char *const content_search_params_fin_sales_state_values[] = {"on", "off"};
+INTERCOM_EXTERN const intercom_type intercom_content_search_params_fin_sales_state_type = {
+    .name = "content_search_params_fin_sales_state", .kind = IC_T_ENUM, .n_values = 2, .values = content_search_params_fin_sales_state_values};
+
+static const char *const content_search_params_fin_service_state_values[] = {"on", "off"};
+INTERCOM_EXTERN const intercom_type intercom_content_search_params_fin_service_state_type = {
+    .name = "content_search_params_fin_service_state", .kind = IC_T_ENUM, .n_values = 2, .values = content_search_params_fin_service_state_values};
+
+static const char *const content_search_params_folder_entity_type_values[] = {"folder"};
+INTERCOM_EXTERN const intercom_type intercom_content_search_params_folder_entity_type_type = {
+    .name = "content_search_params_folder_entity_type", .kind = IC_T_ENUM, .n_values = 1, .values = content_search_params_folder_entity_type_values};
+
+static const char *const content_search_params_states_values[] = {"published", "draft"};
+INTERCOM_EXTERN const intercom_type intercom_content_search_params_states_type = {
+    .name = "content_search_params_states", .kind = IC_T_ENUM, .n_values = 2, .values = content_search_params_states_values};
+
+static const char *const content_search_params_tag_operator_values[] = {"IN", "NIN"};
+INTERCOM_EXTERN const intercom_type intercom_content_search_params_tag_operator_type = {
+    .name = "content_search_params_tag_operator", .kind = IC_T_ENUM, .n_values = 2, .values = content_search_params_tag_operator_values};
+
+static const char *const content_search_response_pages_type_enum_values[] = {"pages"};
+INTERCOM_EXTERN const intercom_type intercom_content_search_response_pages_type_enum_type = {
+    .name = "content_search_response_pages_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = content_search_response_pages_type_enum_values};
+
+static const char *const content_search_response_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_content_search_response_type_enum_type = {
+    .name = "content_search_response_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = content_search_response_type_enum_values};
+
+static const char *const content_search_result_type_enum_values[] = {"content_snippet", "external_content", "file_source_content", "internal_article", "article"};
+INTERCOM_EXTERN const intercom_type intercom_content_search_result_type_enum_type = {
+    .name = "content_search_result_type_enum", .kind = IC_T_ENUM, .n_values = 5, .values = content_search_result_type_enum_values};
+
+static const char *const content_snippet_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_content_snippet_list_type_enum_type = {
+    .name = "content_snippet_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = content_snippet_list_type_enum_values};
+
+static const char *const content_source_content_type_values[] = {"file", "article", "external_content", "content_snippet", "workflow_connector_action", "custom_answer"};
+INTERCOM_EXTERN const intercom_type intercom_content_source_content_type_type = {
+    .name = "content_source_content_type", .kind = IC_T_ENUM, .n_values = 6, .values = content_source_content_type_values};
+
+static const char *const content_sources_list_type_enum_values[] = {"content_source.list"};
+INTERCOM_EXTERN const intercom_type intercom_content_sources_list_type_enum_type = {
+    .name = "content_sources_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = content_sources_list_type_enum_values};
+
+static const char *const conversation_attribute_base_data_type_values[] = {"string", "integer", "list", "decimal", "boolean", "datetime", "relationship", "files"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_base_data_type_type = {
+    .name = "conversation_attribute_base_data_type", .kind = IC_T_ENUM, .n_values = 8, .values = conversation_attribute_base_data_type_values};
+
+static const char *const conversation_attribute_base_type_enum_values[] = {"conversation_attribute"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_base_type_enum_type = {
+    .name = "conversation_attribute_base_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = conversation_attribute_base_type_enum_values};
+
+static const char *const conversation_attribute_boolean_type_data_type_values[] = {"boolean"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_boolean_type_data_type_type = {
+    .name = "conversation_attribute_boolean_type_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = conversation_attribute_boolean_type_data_type_values};
+
+static const char *const conversation_attribute_data_type_values[] = {"string", "integer", "list", "decimal", "boolean", "datetime", "relationship", "files"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_data_type_type = {
+    .name = "conversation_attribute_data_type", .kind = IC_T_ENUM, .n_values = 8, .values = conversation_attribute_data_type_values};
+
+static const char *const conversation_attribute_datetime_type_data_type_values[] = {"datetime"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_datetime_type_data_type_type = {
+    .name = "conversation_attribute_datetime_type_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = conversation_attribute_datetime_type_data_type_values};
+
+static const char *const conversation_attribute_decimal_type_data_type_values[] = {"decimal"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_decimal_type_data_type_type = {
+    .name = "conversation_attribute_decimal_type_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = conversation_attribute_decimal_type_data_type_values};
+
+static const char *const conversation_attribute_files_type_data_type_values[] = {"files"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_files_type_data_type_type = {
+    .name = "conversation_attribute_files_type_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = conversation_attribute_files_type_data_type_values};
+
+static const char *const conversation_attribute_integer_type_data_type_values[] = {"integer"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_integer_type_data_type_type = {
+    .name = "conversation_attribute_integer_type_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = conversation_attribute_integer_type_data_type_values};
+
+static const char *const conversation_attribute_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_list_type_enum_type = {
+    .name = "conversation_attribute_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = conversation_attribute_list_type_enum_values};
+
+static const char *const conversation_attribute_list_type_model_data_type_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_list_type_model_data_type_type = {
+    .name = "conversation_attribute_list_type_model_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = conversation_attribute_list_type_model_data_type_values};
+
+static const char *const conversation_attribute_relationship_type_data_type_values[] = {"relationship"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_relationship_type_data_type_type = {
+    .name = "conversation_attribute_relationship_type_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = conversation_attribute_relationship_type_data_type_values};
+
+static const char *const conversation_attribute_relationship_type_reference_type_enum_values[] = {"one", "many"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_relationship_type_reference_type_enum_type = {
+    .name = "conversation_attribute_relationship_type_reference_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = conversation_attribute_relationship_type_reference_type_enum_values};
+
+static const char *const conversation_attribute_string_type_data_type_values[] = {"string"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_string_type_data_type_type = {
+    .name = "conversation_attribute_string_type_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = conversation_attribute_string_type_data_type_values};
+
+static const char *const conversation_contacts_type_enum_values[] = {"contact.list"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_contacts_type_enum_type = {
+    .name = "conversation_contacts_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = conversation_contacts_type_enum_values};
+
+static const char *const conversation_deleted_object_values[] = {"conversation"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_deleted_object_type = {
+    .name = "conversation_deleted_object", .kind = IC_T_ENUM, .n_values = 1, .values = conversation_deleted_object_values};
+
+static const char *const conversation_list_item_priority_values[] = {"none", "low", "medium", "high", "urgent"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_list_item_priority_type = {
+    .name = "conversation_list_item_priority", .kind = IC_T_ENUM, .n_values = 5, .values = conversation_list_item_priority_values};
+
+static const char *const conversation_list_item_state_values[] = {"open", "closed", "snoozed"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_list_item_state_type = {
+    .name = "conversation_list_item_state", .kind = IC_T_ENUM, .n_values = 3, .values = conversation_list_item_state_values};
+
+static const char *const conversation_list_type_enum_values[] = {"conversation.list"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_list_type_enum_type = {
+    .name = "conversation_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = conversation_list_type_enum_values};
+
+static const char *const conversation_part_state_values[] = {"open", "closed", "snoozed"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_part_state_type = {
+    .name = "conversation_part_state", .kind = IC_T_ENUM, .n_values = 3, .values = conversation_part_state_values};
+
+static const char *const conversation_parts_type_enum_values[] = {"conversation_part.list"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_parts_type_enum_type = {
+    .name = "conversation_parts_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = conversation_parts_type_enum_values};
+
+static const char *const conversation_priority_values[] = {"none", "low", "medium", "high", "urgent"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_priority_type = {
+    .name = "conversation_priority", .kind = IC_T_ENUM, .n_values = 5, .values = conversation_priority_values};
+
+static const char *const conversation_scorecard_reviewed_teammate_type_enum_values[] = {"ai", "admin"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_scorecard_reviewed_teammate_type_enum_type = {
+    .name = "conversation_scorecard_reviewed_teammate_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = conversation_scorecard_reviewed_teammate_type_enum_values};
+
+static const char *const conversation_state_values[] = {"open", "closed", "snoozed"};
+INTERCOM_EXTERN const intercom_type intercom_conversation_state_type = {
+    .name = "conversation_state", .kind = IC_T_ENUM, .n_values = 3, .values = conversation_state_values};
+
+static const char *const conversations_attributes_create_params_data_type_values[] = {"string", "integer", "list", "decimal", "boolean", "datetime", "relationship", "files"};
+INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_create_params_data_type_type = {
+    .name = "conversations_attributes_create_params_data_type", .kind = IC_T_ENUM, .n_values = 8, .values = conversations_attributes_create_params_data_type_values};
+
+static const char *const conversations_parts_create_params_message_type_values[] = {"close", "snoozed", "open", "assignment"};
+INTERCOM_EXTERN const intercom_type intercom_conversations_parts_create_params_message_type_type = {
+    .name = "conversations_parts_create_params_message_type", .kind = IC_T_ENUM, .n_values = 4, .values = conversations_parts_create_params_message_type_values};
+
+static const char *const conversations_parts_create_params_type_enum_values[] = {"admin", "team"};
+INTERCOM_EXTERN const intercom_type intercom_conversations_parts_create_params_type_enum_type = {
+    .name = "conversations_parts_create_params_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = conversations_parts_create_params_type_enum_values};
+
+static const char *const conversations_redact_params_type_enum_values[] = {"conversation_part", "source"};
+INTERCOM_EXTERN const intercom_type intercom_conversations_redact_params_type_enum_type = {
+    .name = "conversations_redact_params_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = conversations_redact_params_type_enum_values};
+
+static const char *const conversations_reply_create_params_message_type_values[] = {"comment", "note", "quick_reply"};
+INTERCOM_EXTERN const intercom_type intercom_conversations_reply_create_params_message_type_type = {
+    .name = "conversations_reply_create_params_message_type", .kind = IC_T_ENUM, .n_values = 3, .values = conversations_reply_create_params_message_type_values};
+
+static const char *const conversations_reply_create_params_type_enum_values[] = {"user", "admin"};
+INTERCOM_EXTERN const intercom_type intercom_conversations_reply_create_params_type_enum_type = {
+    .name = "conversations_reply_create_params_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = conversations_reply_create_params_type_enum_values};
+
+static const char *const create_article_request_state_values[] = {"published", "draft"};
+INTERCOM_EXTERN const intercom_type intercom_create_article_request_state_type = {
+    .name = "create_article_request_state", .kind = IC_T_ENUM, .n_values = 2, .values = create_article_request_state_values};
+
+static const char *const create_content_import_source_request_status_values[] = {"active", "deactivated"};
+INTERCOM_EXTERN const intercom_type intercom_create_content_import_source_request_status_type = {
+    .name = "create_content_import_source_request_status", .kind = IC_T_ENUM, .n_values = 2, .values = create_content_import_source_request_status_values};
+
+static const char *const create_content_import_source_request_sync_behavior_values[] = {"api"};
+INTERCOM_EXTERN const intercom_type intercom_create_content_import_source_request_sync_behavior_type = {
+    .name = "create_content_import_source_request_sync_behavior", .kind = IC_T_ENUM, .n_values = 1, .values = create_content_import_source_request_sync_behavior_values};
+
+static const char *const create_conversation_attribute_boolean_request_data_type_values[] = {"boolean"};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_boolean_request_data_type_type = {
+    .name = "create_conversation_attribute_boolean_request_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = create_conversation_attribute_boolean_request_data_type_values};
+
+static const char *const create_conversation_attribute_datetime_request_data_type_values[] = {"datetime"};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_datetime_request_data_type_type = {
+    .name = "create_conversation_attribute_datetime_request_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = create_conversation_attribute_datetime_request_data_type_values};
+
+static const char *const create_conversation_attribute_decimal_request_data_type_values[] = {"decimal"};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_decimal_request_data_type_type = {
+    .name = "create_conversation_attribute_decimal_request_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = create_conversation_attribute_decimal_request_data_type_values};
+
+static const char *const create_conversation_attribute_files_request_data_type_values[] = {"files"};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_files_request_data_type_type = {
+    .name = "create_conversation_attribute_files_request_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = create_conversation_attribute_files_request_data_type_values};
+
+static const char *const create_conversation_attribute_integer_request_data_type_values[] = {"integer"};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_integer_request_data_type_type = {
+    .name = "create_conversation_attribute_integer_request_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = create_conversation_attribute_integer_request_data_type_values};
+
+static const char *const create_conversation_attribute_list_request_data_type_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_list_request_data_type_type = {
+    .name = "create_conversation_attribute_list_request_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = create_conversation_attribute_list_request_data_type_values};
+
+static const char *const create_conversation_attribute_relationship_request_data_type_values[] = {"relationship"};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_relationship_request_data_type_type = {
+    .name = "create_conversation_attribute_relationship_request_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = create_conversation_attribute_relationship_request_data_type_values};
+
+static const char *const create_conversation_attribute_relationship_request_reference_type_enum_values[] = {"one", "many"};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_relationship_request_reference_type_enum_type = {
+    .name = "create_conversation_attribute_relationship_request_reference_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = create_conversation_attribute_relationship_request_reference_type_enum_values};
+
+static const char *const create_conversation_attribute_request_base_data_type_values[] = {"string", "integer", "list", "decimal", "boolean", "datetime", "relationship", "files"};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_request_base_data_type_type = {
+    .name = "create_conversation_attribute_request_base_data_type", .kind = IC_T_ENUM, .n_values = 8, .values = create_conversation_attribute_request_base_data_type_values};
+
+static const char *const create_conversation_attribute_request_data_type_values[] = {"string", "integer", "list", "decimal", "boolean", "datetime", "relationship", "files"};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_request_data_type_type = {
+    .name = "create_conversation_attribute_request_data_type", .kind = IC_T_ENUM, .n_values = 8, .values = create_conversation_attribute_request_data_type_values};
+
+static const char *const create_conversation_attribute_string_request_data_type_values[] = {"string"};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_string_request_data_type_type = {
+    .name = "create_conversation_attribute_string_request_data_type", .kind = IC_T_ENUM, .n_values = 1, .values = create_conversation_attribute_string_request_data_type_values};
+
+static const char *const create_conversation_request_from_type_enum_values[] = {"lead", "user", "contact"};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_request_from_type_enum_type = {
+    .name = "create_conversation_request_from_type_enum", .kind = IC_T_ENUM, .n_values = 3, .values = create_conversation_request_from_type_enum_values};
+
+static const char *const create_data_attribute_request_model_values[] = {"contact", "company"};
+INTERCOM_EXTERN const intercom_type intercom_create_data_attribute_request_model_type = {
+    .name = "create_data_attribute_request_model", .kind = IC_T_ENUM, .n_values = 2, .values = create_data_attribute_request_model_values};
+
+static const char *const create_data_connector_request_audiences_values[] = {"leads", "users", "visitors"};
+INTERCOM_EXTERN const intercom_type intercom_create_data_connector_request_audiences_type = {
+    .name = "create_data_connector_request_audiences", .kind = IC_T_ENUM, .n_values = 3, .values = create_data_connector_request_audiences_values};
+
+static const char *const create_data_connector_request_data_inputs_type_enum_values[] = {"string", "integer", "decimal", "boolean"};
+INTERCOM_EXTERN const intercom_type intercom_create_data_connector_request_data_inputs_type_enum_type = {
+    .name = "create_data_connector_request_data_inputs_type_enum", .kind = IC_T_ENUM, .n_values = 4, .values = create_data_connector_request_data_inputs_type_enum_values};
+
+static const char *const create_data_connector_request_http_method_values[] = {"get", "post", "put", "delete", "patch"};
+INTERCOM_EXTERN const intercom_type intercom_create_data_connector_request_http_method_type = {
+    .name = "create_data_connector_request_http_method", .kind = IC_T_ENUM, .n_values = 5, .values = create_data_connector_request_http_method_values};
+
+static const char *const create_external_page_request_locale_values[] = {"en"};
+INTERCOM_EXTERN const intercom_type intercom_create_external_page_request_locale_type = {
+    .name = "create_external_page_request_locale", .kind = IC_T_ENUM, .n_values = 1, .values = create_external_page_request_locale_values};
+
+static const char *const create_help_center_redirect_request_target_type_values[] = {"article", "collection"};
+INTERCOM_EXTERN const intercom_type intercom_create_help_center_redirect_request_target_type_type = {
+    .name = "create_help_center_redirect_request_target_type", .kind = IC_T_ENUM, .n_values = 2, .values = create_help_center_redirect_request_target_type_values};
+
+static const char *const create_message_request_from_type_enum_values[] = {"admin"};
+INTERCOM_EXTERN const intercom_type intercom_create_message_request_from_type_enum_type = {
+    .name = "create_message_request_from_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = create_message_request_from_type_enum_values};
+
+static const char *const create_message_request_message_type_values[] = {"in_app", "email", "whatsapp"};
+INTERCOM_EXTERN const intercom_type intercom_create_message_request_message_type_type = {
+    .name = "create_message_request_message_type", .kind = IC_T_ENUM, .n_values = 3, .values = create_message_request_message_type_values};
+
+static const char *const create_office_hours_exception_request_exception_type_values[] = {"closed", "custom_hours"};
+INTERCOM_EXTERN const intercom_type intercom_create_office_hours_exception_request_exception_type_type = {
+    .name = "create_office_hours_exception_request_exception_type", .kind = IC_T_ENUM, .n_values = 2, .values = create_office_hours_exception_request_exception_type_values};
+
+static const char *const create_ticket_reply_with_comment_request_message_type_values[] = {"comment", "note", "quick_reply"};
+INTERCOM_EXTERN const intercom_type intercom_create_ticket_reply_with_comment_request_message_type_type = {
+    .name = "create_ticket_reply_with_comment_request_message_type", .kind = IC_T_ENUM, .n_values = 3, .values = create_ticket_reply_with_comment_request_message_type_values};
+
+static const char *const create_ticket_reply_with_comment_request_type_enum_values[] = {"user", "admin"};
+INTERCOM_EXTERN const intercom_type intercom_create_ticket_reply_with_comment_request_type_enum_type = {
+    .name = "create_ticket_reply_with_comment_request_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = create_ticket_reply_with_comment_request_type_enum_values};
+
+static const char *const create_ticket_type_attribute_request_data_type_values[] = {"string", "list", "integer", "decimal", "boolean", "datetime", "files"};
+INTERCOM_EXTERN const intercom_type intercom_create_ticket_type_attribute_request_data_type_type = {
+    .name = "create_ticket_type_attribute_request_data_type", .kind = IC_T_ENUM, .n_values = 7, .values = create_ticket_type_attribute_request_data_type_values};
+
+static const char *const create_ticket_type_request_category_values[] = {"Customer", "Back-office", "Tracker"};
+INTERCOM_EXTERN const intercom_type intercom_create_ticket_type_request_category_type = {
+    .name = "create_ticket_type_request_category", .kind = IC_T_ENUM, .n_values = 3, .values = create_ticket_type_request_category_values};
+
+static const char *const cursor_pages_type_enum_values[] = {"pages"};
+INTERCOM_EXTERN const intercom_type intercom_cursor_pages_type_enum_type = {
+    .name = "cursor_pages_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = cursor_pages_type_enum_values};
+
+static const char *const custom_action_finished_action_result_values[] = {"success", "failed"};
+INTERCOM_EXTERN const intercom_type intercom_custom_action_finished_action_result_type = {
+    .name = "custom_action_finished_action_result", .kind = IC_T_ENUM, .n_values = 2, .values = custom_action_finished_action_result_values};
+
+static const char *const custom_object_instances_paginated_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_paginated_list_type_enum_type = {
+    .name = "custom_object_instances_paginated_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = custom_object_instances_paginated_list_type_enum_values};
+
+static const char *const data_attribute_data_type_values[] = {"string", "integer", "float", "boolean", "date"};
+INTERCOM_EXTERN const intercom_type intercom_data_attribute_data_type_type = {
+    .name = "data_attribute_data_type", .kind = IC_T_ENUM, .n_values = 5, .values = data_attribute_data_type_values};
+
+static const char *const data_attribute_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_data_attribute_list_type_enum_type = {
+    .name = "data_attribute_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = data_attribute_list_type_enum_values};
+
+static const char *const data_attribute_model_values[] = {"contact", "company"};
+INTERCOM_EXTERN const intercom_type intercom_data_attribute_model_type = {
+    .name = "data_attribute_model", .kind = IC_T_ENUM, .n_values = 2, .values = data_attribute_model_values};
+
+static const char *const data_attribute_type_enum_values[] = {"data_attribute"};
+INTERCOM_EXTERN const intercom_type intercom_data_attribute_type_enum_type = {
+    .name = "data_attribute_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = data_attribute_type_enum_values};
+
+static const char *const data_attributes_list_params_model_values[] = {"contact", "company"};
+INTERCOM_EXTERN const intercom_type intercom_data_attributes_list_params_model_type = {
+    .name = "data_attributes_list_params_model", .kind = IC_T_ENUM, .n_values = 2, .values = data_attributes_list_params_model_values};
+
+static const char *const data_connector_detail_audiences_values[] = {"users", "leads", "visitors"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_audiences_type = {
+    .name = "data_connector_detail_audiences", .kind = IC_T_ENUM, .n_values = 3, .values = data_connector_detail_audiences_values};
+
+static const char *const data_connector_detail_configuration_response_type_values[] = {"test_response_type", "mock_response_type"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_configuration_response_type_type = {
+    .name = "data_connector_detail_configuration_response_type", .kind = IC_T_ENUM, .n_values = 2, .values = data_connector_detail_configuration_response_type_values};
+
+static const char *const data_connector_detail_data_inputs_type_enum_values[] = {"string", "integer", "decimal", "boolean"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_data_inputs_type_enum_type = {
+    .name = "data_connector_detail_data_inputs_type_enum", .kind = IC_T_ENUM, .n_values = 4, .values = data_connector_detail_data_inputs_type_enum_values};
+
+static const char *const data_connector_detail_data_transformation_type_values[] = {"full_access", "redacted_access", "code_block_transformation"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_data_transformation_type_type = {
+    .name = "data_connector_detail_data_transformation_type", .kind = IC_T_ENUM, .n_values = 3, .values = data_connector_detail_data_transformation_type_values};
+
+static const char *const data_connector_detail_execution_type_values[] = {"server_side", "client_side"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_execution_type_type = {
+    .name = "data_connector_detail_execution_type", .kind = IC_T_ENUM, .n_values = 2, .values = data_connector_detail_execution_type_values};
+
+static const char *const data_connector_detail_http_method_values[] = {"get", "post", "put", "delete", "patch"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_http_method_type = {
+    .name = "data_connector_detail_http_method", .kind = IC_T_ENUM, .n_values = 5, .values = data_connector_detail_http_method_values};
+
+static const char *const data_connector_detail_object_mappings_attribute_mappings_mapping_type_values[] = {"primitive_mapping", "context_mapping"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_object_mappings_attribute_mappings_mapping_type_type = {
+    .name = "data_connector_detail_object_mappings_attribute_mappings_mapping_type", .kind = IC_T_ENUM, .n_values = 2, .values = data_connector_detail_object_mappings_attribute_mappings_mapping_type_values};
+
+static const char *const data_connector_detail_object_mappings_intercom_object_type_values[] = {"conversation", "user"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_object_mappings_intercom_object_type_type = {
+    .name = "data_connector_detail_object_mappings_intercom_object_type", .kind = IC_T_ENUM, .n_values = 2, .values = data_connector_detail_object_mappings_intercom_object_type_values};
+
+static const char *const data_connector_detail_object_mappings_reference_mappings_intercom_object_type_values[] = {"conversation", "user"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_object_mappings_reference_mappings_intercom_object_type_type = {
+    .name = "data_connector_detail_object_mappings_reference_mappings_intercom_object_type", .kind = IC_T_ENUM, .n_values = 2, .values = data_connector_detail_object_mappings_reference_mappings_intercom_object_type_values};
+
+static const char *const data_connector_detail_response_fields_type_enum_values[] = {"unknown", "string", "integer", "decimal", "datetime", "boolean"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_response_fields_type_enum_type = {
+    .name = "data_connector_detail_response_fields_type_enum", .kind = IC_T_ENUM, .n_values = 6, .values = data_connector_detail_response_fields_type_enum_values};
+
+static const char *const data_connector_detail_state_values[] = {"draft", "live"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_state_type = {
+    .name = "data_connector_detail_state", .kind = IC_T_ENUM, .n_values = 2, .values = data_connector_detail_state_values};
+
+static const char *const data_connector_detail_type_enum_values[] = {"data_connector"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_type_enum_type = {
+    .name = "data_connector_detail_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = data_connector_detail_type_enum_values};
+
+static const char *const data_connector_execution_result_error_type_values[] = {"request_configuration_error", "faraday_error", "3rd_party_error", "response_mapping_error", "token_refresh_error", "fin_action_response_formatting_error", "fin_action_identity_verification_error", "email_verification_error", "non_fin_standalone_action_identity_verification_error", "request_validation_error", "client_side_action_error"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_execution_result_error_type_type = {
+    .name = "data_connector_execution_result_error_type", .kind = IC_T_ENUM, .n_values = 11, .values = data_connector_execution_result_error_type_values};
+
+static const char *const data_connector_execution_result_http_method_values[] = {"get", "post", "put", "delete", "patch"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_execution_result_http_method_type = {
+    .name = "data_connector_execution_result_http_method", .kind = IC_T_ENUM, .n_values = 5, .values = data_connector_execution_result_http_method_values};
+
+static const char *const data_connector_execution_result_list_pages_type_enum_values[] = {"pages"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_execution_result_list_pages_type_enum_type = {
+    .name = "data_connector_execution_result_list_pages_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = data_connector_execution_result_list_pages_type_enum_values};
+
+static const char *const data_connector_execution_result_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_execution_result_list_type_enum_type = {
+    .name = "data_connector_execution_result_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = data_connector_execution_result_list_type_enum_values};
+
+static const char *const data_connector_execution_result_source_type_values[] = {"custom_bot", "inbound_custom_bot", "button_custom_bot", "answer", "workflow", "saved_reply", "triggerable_custom_bot", "inbox", "fin"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_execution_result_source_type_type = {
+    .name = "data_connector_execution_result_source_type", .kind = IC_T_ENUM, .n_values = 9, .values = data_connector_execution_result_source_type_values};
+
+static const char *const data_connector_execution_result_type_enum_values[] = {"data_connector.execution"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_execution_result_type_enum_type = {
+    .name = "data_connector_execution_result_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = data_connector_execution_result_type_enum_values};
+
+static const char *const data_connector_http_method_values[] = {"get", "post", "put", "delete", "patch"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_http_method_type = {
+    .name = "data_connector_http_method", .kind = IC_T_ENUM, .n_values = 5, .values = data_connector_http_method_values};
+
+static const char *const data_connector_list_pages_type_enum_values[] = {"pages"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_list_pages_type_enum_type = {
+    .name = "data_connector_list_pages_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = data_connector_list_pages_type_enum_values};
+
+static const char *const data_connector_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_list_type_enum_type = {
+    .name = "data_connector_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = data_connector_list_type_enum_values};
+
+static const char *const data_connector_state_values[] = {"draft", "live"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_state_type = {
+    .name = "data_connector_state", .kind = IC_T_ENUM, .n_values = 2, .values = data_connector_state_values};
+
+static const char *const data_connector_type_enum_values[] = {"data_connector"};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_type_enum_type = {
+    .name = "data_connector_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = data_connector_type_enum_values};
+
+static const char *const data_connectors_execution_results_list_params_error_type_values[] = {"request_configuration_error", "faraday_error", "3rd_party_error", "response_mapping_error", "token_refresh_error", "fin_action_response_formatting_error", "fin_action_identity_verification_error", "email_verification_error", "non_fin_standalone_action_identity_verification_error", "request_validation_error", "client_side_action_error"};
+INTERCOM_EXTERN const intercom_type intercom_data_connectors_execution_results_list_params_error_type_type = {
+    .name = "data_connectors_execution_results_list_params_error_type", .kind = IC_T_ENUM, .n_values = 11, .values = data_connectors_execution_results_list_params_error_type_values};
+
+static const char *const data_connectors_execution_results_list_params_include_bodies_values[] = {"true", "false"};
+INTERCOM_EXTERN const intercom_type intercom_data_connectors_execution_results_list_params_include_bodies_type = {
+    .name = "data_connectors_execution_results_list_params_include_bodies", .kind = IC_T_ENUM, .n_values = 2, .values = data_connectors_execution_results_list_params_include_bodies_values};
+
+static const char *const data_connectors_execution_results_list_params_success_values[] = {"true", "false"};
+INTERCOM_EXTERN const intercom_type intercom_data_connectors_execution_results_list_params_success_type = {
+    .name = "data_connectors_execution_results_list_params_success", .kind = IC_T_ENUM, .n_values = 2, .values = data_connectors_execution_results_list_params_success_values};
+
+static const char *const data_connectors_retrieve_params_state_version_values[] = {"draft", "live"};
+INTERCOM_EXTERN const intercom_type intercom_data_connectors_retrieve_params_state_version_type = {
+    .name = "data_connectors_retrieve_params_state_version", .kind = IC_T_ENUM, .n_values = 2, .values = data_connectors_retrieve_params_state_version_values};
+
+static const char *const data_event_list_type_enum_values[] = {"event.list"};
+INTERCOM_EXTERN const intercom_type intercom_data_event_list_type_enum_type = {
+    .name = "data_event_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = data_event_list_type_enum_values};
+
+static const char *const data_event_summary_type_enum_values[] = {"event.summary"};
+INTERCOM_EXTERN const intercom_type intercom_data_event_summary_type_enum_type = {
+    .name = "data_event_summary_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = data_event_summary_type_enum_values};
+
+static const char *const data_event_type_enum_values[] = {"event"};
+INTERCOM_EXTERN const intercom_type intercom_data_event_type_enum_type = {
+    .name = "data_event_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = data_event_type_enum_values};
+
+static const char *const data_export_status_values[] = {"pending", "in_progress", "failed", "completed", "no_data", "canceled"};
+INTERCOM_EXTERN const intercom_type intercom_data_export_status_type = {
+    .name = "data_export_status", .kind = IC_T_ENUM, .n_values = 6, .values = data_export_status_values};
+
+static const char *const deleted_article_object_object_values[] = {"article"};
+INTERCOM_EXTERN const intercom_type intercom_deleted_article_object_object_type = {
+    .name = "deleted_article_object_object", .kind = IC_T_ENUM, .n_values = 1, .values = deleted_article_object_object_values};
+
+static const char *const deleted_collection_object_object_values[] = {"collection"};
+INTERCOM_EXTERN const intercom_type intercom_deleted_collection_object_object_type = {
+    .name = "deleted_collection_object_object", .kind = IC_T_ENUM, .n_values = 1, .values = deleted_collection_object_object_values};
+
+static const char *const deleted_company_object_object_values[] = {"company"};
+INTERCOM_EXTERN const intercom_type intercom_deleted_company_object_object_type = {
+    .name = "deleted_company_object_object", .kind = IC_T_ENUM, .n_values = 1, .values = deleted_company_object_object_values};
+
+static const char *const deleted_data_connector_object_object_values[] = {"data_connector"};
+INTERCOM_EXTERN const intercom_type intercom_deleted_data_connector_object_object_type = {
+    .name = "deleted_data_connector_object_object", .kind = IC_T_ENUM, .n_values = 1, .values = deleted_data_connector_object_object_values};
+
+static const char *const deleted_help_center_redirect_object_object_values[] = {"help_center_redirect"};
+INTERCOM_EXTERN const intercom_type intercom_deleted_help_center_redirect_object_object_type = {
+    .name = "deleted_help_center_redirect_object_object", .kind = IC_T_ENUM, .n_values = 1, .values = deleted_help_center_redirect_object_object_values};
+
+static const char *const deleted_internal_article_object_object_values[] = {"internal_article"};
+INTERCOM_EXTERN const intercom_type intercom_deleted_internal_article_object_object_type = {
+    .name = "deleted_internal_article_object_object", .kind = IC_T_ENUM, .n_values = 1, .values = deleted_internal_article_object_object_values};
+
+static const char *const deleted_object_object_values[] = {"news-item"};
+INTERCOM_EXTERN const intercom_type intercom_deleted_object_object_type = {
+    .name = "deleted_object_object", .kind = IC_T_ENUM, .n_values = 1, .values = deleted_object_object_values};
+
+static const char *const external_page_locale_values[] = {"en"};
+INTERCOM_EXTERN const intercom_type intercom_external_page_locale_type = {
+    .name = "external_page_locale", .kind = IC_T_ENUM, .n_values = 1, .values = external_page_locale_values};
+
+static const char *const external_page_type_enum_values[] = {"external_page"};
+INTERCOM_EXTERN const intercom_type intercom_external_page_type_enum_type = {
+    .name = "external_page_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = external_page_type_enum_values};
+
+static const char *const external_pages_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_external_pages_list_type_enum_type = {
+    .name = "external_pages_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = external_pages_list_type_enum_values};
+
+static const char *const fin_agent_attachment_type_enum_values[] = {"url", "file"};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_attachment_type_enum_type = {
+    .name = "fin_agent_attachment_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = fin_agent_attachment_type_enum_values};
+
+static const char *const fin_agent_csat_requested_event_csat_options_key_values[] = {"terrible", "bad", "ok", "good", "amazing"};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_csat_requested_event_csat_options_key_type = {
+    .name = "fin_agent_csat_requested_event_csat_options_key", .kind = IC_T_ENUM, .n_values = 5, .values = fin_agent_csat_requested_event_csat_options_key_values};
+
+static const char *const fin_agent_csat_requested_event_event_name_values[] = {"csat_requested"};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_csat_requested_event_event_name_type = {
+    .name = "fin_agent_csat_requested_event_event_name", .kind = IC_T_ENUM, .n_values = 1, .values = fin_agent_csat_requested_event_event_name_values};
+
+static const char *const fin_agent_message_author_values[] = {"user", "agent", "fin"};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_message_author_type = {
+    .name = "fin_agent_message_author", .kind = IC_T_ENUM, .n_values = 3, .values = fin_agent_message_author_values};
+
+static const char *const fin_agent_replied_event_event_name_values[] = {"fin_replied"};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_replied_event_event_name_type = {
+    .name = "fin_agent_replied_event_event_name", .kind = IC_T_ENUM, .n_values = 1, .values = fin_agent_replied_event_event_name_values};
+
+static const char *const fin_agent_replied_event_message_author_values[] = {"fin"};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_replied_event_message_author_type = {
+    .name = "fin_agent_replied_event_message_author", .kind = IC_T_ENUM, .n_values = 1, .values = fin_agent_replied_event_message_author_values};
+
+static const char *const fin_agent_replied_event_status_values[] = {"replying", "awaiting_user_reply"};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_replied_event_status_type = {
+    .name = "fin_agent_replied_event_status", .kind = IC_T_ENUM, .n_values = 2, .values = fin_agent_replied_event_status_values};
+
+static const char *const fin_agent_reply_chunk_event_event_name_values[] = {"fin_reply_chunk"};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_reply_chunk_event_event_name_type = {
+    .name = "fin_agent_reply_chunk_event_event_name", .kind = IC_T_ENUM, .n_values = 1, .values = fin_agent_reply_chunk_event_event_name_values};
+
+static const char *const fin_agent_reply_chunk_event_status_values[] = {"replying"};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_reply_chunk_event_status_type = {
+    .name = "fin_agent_reply_chunk_event_status", .kind = IC_T_ENUM, .n_values = 1, .values = fin_agent_reply_chunk_event_status_values};
+
+static const char *const fin_agent_status_updated_event_event_name_values[] = {"fin_status_updated"};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_status_updated_event_event_name_type = {
+    .name = "fin_agent_status_updated_event_event_name", .kind = IC_T_ENUM, .n_values = 1, .values = fin_agent_status_updated_event_event_name_values};
+
+static const char *const fin_agent_status_updated_event_status_values[] = {"awaiting_user_reply", "escalated", "resolved", "complete"};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_status_updated_event_status_type = {
+    .name = "fin_agent_status_updated_event_status", .kind = IC_T_ENUM, .n_values = 4, .values = fin_agent_status_updated_event_status_values};
+
+static const char *const fin_csat_create_params_rating_values[] = {"terrible", "bad", "ok", "good", "amazing"};
+INTERCOM_EXTERN const intercom_type intercom_fin_csat_create_params_rating_type = {
+    .name = "fin_csat_create_params_rating", .kind = IC_T_ENUM, .n_values = 5, .values = fin_csat_create_params_rating_values};
+
+static const char *const fin_csat_create_response_rating_values[] = {"terrible", "bad", "ok", "good", "amazing"};
+INTERCOM_EXTERN const intercom_type intercom_fin_csat_create_response_rating_type = {
+    .name = "fin_csat_create_response_rating", .kind = IC_T_ENUM, .n_values = 5, .values = fin_csat_create_response_rating_values};
+
+static const char *const fin_csat_create_response_status_values[] = {"rated"};
+INTERCOM_EXTERN const intercom_type intercom_fin_csat_create_response_status_type = {
+    .name = "fin_csat_create_response_status", .kind = IC_T_ENUM, .n_values = 1, .values = fin_csat_create_response_status_values};
+
+static const char *const fin_reply_response_status_values[] = {"thinking", "replying", "awaiting_user_reply", "escalated", "resolved", "complete"};
+INTERCOM_EXTERN const intercom_type intercom_fin_reply_response_status_type = {
+    .name = "fin_reply_response_status", .kind = IC_T_ENUM, .n_values = 6, .values = fin_reply_response_status_values};
+
+static const char *const fin_start_response_status_values[] = {"thinking", "replying", "awaiting_user_reply", "escalated", "resolved", "complete"};
+INTERCOM_EXTERN const intercom_type intercom_fin_start_response_status_type = {
+    .name = "fin_start_response_status", .kind = IC_T_ENUM, .n_values = 6, .values = fin_start_response_status_values};
+
+static const char *const group_content_type_enum_values[] = {"group_content"};
+INTERCOM_EXTERN const intercom_type intercom_group_content_type_enum_type = {
+    .name = "group_content_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = group_content_type_enum_values};
+
+static const char *const group_translated_content_type_enum_values[] = {"group_translated_content"};
+INTERCOM_EXTERN const intercom_type intercom_group_translated_content_type_enum_type = {
+    .name = "group_translated_content_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = group_translated_content_type_enum_values};
+
+static const char *const handling_event_type_enum_values[] = {"paused", "resumed"};
+INTERCOM_EXTERN const intercom_type intercom_handling_event_type_enum_type = {
+    .name = "handling_event_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = handling_event_type_enum_values};
+
+static const char *const help_center_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_help_center_list_type_enum_type = {
+    .name = "help_center_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = help_center_list_type_enum_values};
+
+static const char *const help_center_redirect_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_help_center_redirect_list_type_enum_type = {
+    .name = "help_center_redirect_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = help_center_redirect_list_type_enum_values};
+
+static const char *const help_center_redirect_target_type_values[] = {"article", "collection"};
+INTERCOM_EXTERN const intercom_type intercom_help_center_redirect_target_type_type = {
+    .name = "help_center_redirect_target_type", .kind = IC_T_ENUM, .n_values = 2, .values = help_center_redirect_target_type_values};
+
+static const char *const help_center_redirect_type_enum_values[] = {"help_center_redirect"};
+INTERCOM_EXTERN const intercom_type intercom_help_center_redirect_type_enum_type = {
+    .name = "help_center_redirect_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = help_center_redirect_type_enum_values};
+
+static const char *const intercom_version_values[] = {"1.0", "1.1", "1.2", "1.3", "1.4", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14", "2.15", "2.16"};
+INTERCOM_EXTERN const intercom_type intercom_intercom_version_type = {
+    .name = "intercom_version", .kind = IC_T_ENUM, .n_values = 22, .values = intercom_version_values};
+
+static const char *const internal_article_list_item_type_enum_values[] = {"internal_article"};
+INTERCOM_EXTERN const intercom_type intercom_internal_article_list_item_type_enum_type = {
+    .name = "internal_article_list_item_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = internal_article_list_item_type_enum_values};
+
+static const char *const internal_article_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_internal_article_list_type_enum_type = {
+    .name = "internal_article_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = internal_article_list_type_enum_values};
+
+static const char *const internal_article_search_response_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_internal_article_search_response_type_enum_type = {
+    .name = "internal_article_search_response_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = internal_article_search_response_type_enum_values};
+
+static const char *const jobs_status_values[] = {"pending", "success", "failed"};
+INTERCOM_EXTERN const intercom_type intercom_jobs_status_type = {
+    .name = "jobs_status", .kind = IC_T_ENUM, .n_values = 3, .values = jobs_status_values};
+
+static const char *const jobs_type_enum_values[] = {"job"};
+INTERCOM_EXTERN const intercom_type intercom_jobs_type_enum_type = {
+    .name = "jobs_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = jobs_type_enum_values};
+
+static const char *const linked_object_category_values[] = {"Customer", "Back-office", "Tracker"};
+INTERCOM_EXTERN const intercom_type intercom_linked_object_category_type = {
+    .name = "linked_object_category", .kind = IC_T_ENUM, .n_values = 3, .values = linked_object_category_values};
+
+static const char *const linked_object_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_linked_object_list_type_enum_type = {
+    .name = "linked_object_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = linked_object_list_type_enum_values};
+
+static const char *const linked_object_type_enum_values[] = {"ticket", "conversation"};
+INTERCOM_EXTERN const intercom_type intercom_linked_object_type_enum_type = {
+    .name = "linked_object_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = linked_object_type_enum_values};
+
+static const char *const macro_available_on_values[] = {"inbox", "messenger"};
+INTERCOM_EXTERN const intercom_type intercom_macro_available_on_type = {
+    .name = "macro_available_on", .kind = IC_T_ENUM, .n_values = 2, .values = macro_available_on_values};
+
+static const char *const macro_list_pages_type_enum_values[] = {"pages"};
+INTERCOM_EXTERN const intercom_type intercom_macro_list_pages_type_enum_type = {
+    .name = "macro_list_pages_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = macro_list_pages_type_enum_values};
+
+static const char *const macro_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_macro_list_type_enum_type = {
+    .name = "macro_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = macro_list_type_enum_values};
+
+static const char *const macro_type_enum_values[] = {"macro"};
+INTERCOM_EXTERN const intercom_type intercom_macro_type_enum_type = {
+    .name = "macro_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = macro_type_enum_values};
+
+static const char *const macro_visible_to_values[] = {"everyone", "specific_teams"};
+INTERCOM_EXTERN const intercom_type intercom_macro_visible_to_type = {
+    .name = "macro_visible_to", .kind = IC_T_ENUM, .n_values = 2, .values = macro_visible_to_values};
+
+static const char *const merge_history_item_source_contact_role_values[] = {"lead", "user"};
+INTERCOM_EXTERN const intercom_type intercom_merge_history_item_source_contact_role_type = {
+    .name = "merge_history_item_source_contact_role", .kind = IC_T_ENUM, .n_values = 2, .values = merge_history_item_source_contact_role_values};
+
+static const char *const merge_history_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_merge_history_list_type_enum_type = {
+    .name = "merge_history_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = merge_history_list_type_enum_values};
+
+static const char *const message_message_type_values[] = {"email", "inapp", "facebook", "twitter"};
+INTERCOM_EXTERN const intercom_type intercom_message_message_type_type = {
+    .name = "message_message_type", .kind = IC_T_ENUM, .n_values = 4, .values = message_message_type_values};
+
+static const char *const multiple_filter_search_request_operator_values[] = {"AND", "OR"};
+INTERCOM_EXTERN const intercom_type intercom_multiple_filter_search_request_operator_type = {
+    .name = "multiple_filter_search_request_operator", .kind = IC_T_ENUM, .n_values = 2, .values = multiple_filter_search_request_operator_values};
+
+static const char *const news_item_request_state_values[] = {"draft", "live"};
+INTERCOM_EXTERN const intercom_type intercom_news_item_request_state_type = {
+    .name = "news_item_request_state", .kind = IC_T_ENUM, .n_values = 2, .values = news_item_request_state_values};
+
+static const char *const news_item_state_values[] = {"draft", "live"};
+INTERCOM_EXTERN const intercom_type intercom_news_item_state_type = {
+    .name = "news_item_state", .kind = IC_T_ENUM, .n_values = 2, .values = news_item_state_values};
+
+static const char *const news_item_type_enum_values[] = {"news-item"};
+INTERCOM_EXTERN const intercom_type intercom_news_item_type_enum_type = {
+    .name = "news_item_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = news_item_type_enum_values};
+
+static const char *const newsfeed_type_enum_values[] = {"newsfeed"};
+INTERCOM_EXTERN const intercom_type intercom_newsfeed_type_enum_type = {
+    .name = "newsfeed_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = newsfeed_type_enum_values};
+
+static const char *const office_hours_exception_exception_type_values[] = {"closed", "custom_hours"};
+INTERCOM_EXTERN const intercom_type intercom_office_hours_exception_exception_type_type = {
+    .name = "office_hours_exception_exception_type", .kind = IC_T_ENUM, .n_values = 2, .values = office_hours_exception_exception_type_values};
+
+static const char *const open_conversation_request_message_type_values[] = {"open"};
+INTERCOM_EXTERN const intercom_type intercom_open_conversation_request_message_type_type = {
+    .name = "open_conversation_request_message_type", .kind = IC_T_ENUM, .n_values = 1, .values = open_conversation_request_message_type_values};
+
+static const char *const pages_link_type_enum_values[] = {"pages"};
+INTERCOM_EXTERN const intercom_type intercom_pages_link_type_enum_type = {
+    .name = "pages_link_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = pages_link_type_enum_values};
+
+static const char *const paginated_response_data_type_enum_values[] = {"news-item", "newsfeed"};
+INTERCOM_EXTERN const intercom_type intercom_paginated_response_data_type_enum_type = {
+    .name = "paginated_response_data_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = paginated_response_data_type_enum_values};
+
+static const char *const paginated_response_type_enum_values[] = {"list", "conversation.list"};
+INTERCOM_EXTERN const intercom_type intercom_paginated_response_type_enum_type = {
+    .name = "paginated_response_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = paginated_response_type_enum_values};
+
+static const char *const phone_switch_type_enum_values[] = {"phone_call_redirect"};
+INTERCOM_EXTERN const intercom_type intercom_phone_switch_type_enum_type = {
+    .name = "phone_switch_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = phone_switch_type_enum_values};
+
+static const char *const recipient_type_enum_values[] = {"user", "lead"};
+INTERCOM_EXTERN const intercom_type intercom_recipient_type_enum_type = {
+    .name = "recipient_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = recipient_type_enum_values};
+
+static const char *const redact_conversation_request_type_enum_values[] = {"conversation_part", "source"};
+INTERCOM_EXTERN const intercom_type intercom_redact_conversation_request_type_enum_type = {
+    .name = "redact_conversation_request_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = redact_conversation_request_type_enum_values};
+
+static const char *const register_fin_voice_call_request_source_values[] = {"five9", "zoom_phone", "aws_connect"};
+INTERCOM_EXTERN const intercom_type intercom_register_fin_voice_call_request_source_type = {
+    .name = "register_fin_voice_call_request_source", .kind = IC_T_ENUM, .n_values = 3, .values = register_fin_voice_call_request_source_values};
+
+static const char *const reply_conversation_request_message_type_values[] = {"comment", "note", "quick_reply"};
+INTERCOM_EXTERN const intercom_type intercom_reply_conversation_request_message_type_type = {
+    .name = "reply_conversation_request_message_type", .kind = IC_T_ENUM, .n_values = 3, .values = reply_conversation_request_message_type_values};
+
+static const char *const reply_conversation_request_type_enum_values[] = {"user", "admin"};
+INTERCOM_EXTERN const intercom_type intercom_reply_conversation_request_type_enum_type = {
+    .name = "reply_conversation_request_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = reply_conversation_request_type_enum_values};
+
+static const char *const sales_agent_outcome_values[] = {"qualified", "disqualified", "product_discovery", "escalated_to_support", "spam"};
+INTERCOM_EXTERN const intercom_type intercom_sales_agent_outcome_type = {
+    .name = "sales_agent_outcome", .kind = IC_T_ENUM, .n_values = 5, .values = sales_agent_outcome_values};
+
+static const char *const search_request_query_operator_values[] = {"=", "!=", "IN", "NIN", "<", "<=", ">", ">=", "~", "!~", "^", "$", "AND", "OR"};
+INTERCOM_EXTERN const intercom_type intercom_search_request_query_operator_type = {
+    .name = "search_request_query_operator", .kind = IC_T_ENUM, .n_values = 14, .values = search_request_query_operator_values};
+
+static const char *const segment_list_type_enum_values[] = {"segment.list"};
+INTERCOM_EXTERN const intercom_type intercom_segment_list_type_enum_type = {
+    .name = "segment_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = segment_list_type_enum_values};
+
+static const char *const segment_person_type_values[] = {"contact", "user"};
+INTERCOM_EXTERN const intercom_type intercom_segment_person_type_type = {
+    .name = "segment_person_type", .kind = IC_T_ENUM, .n_values = 2, .values = segment_person_type_values};
+
+static const char *const segment_type_enum_values[] = {"segment"};
+INTERCOM_EXTERN const intercom_type intercom_segment_type_enum_type = {
+    .name = "segment_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = segment_type_enum_values};
+
+static const char *const side_conversation_list_pages_type_enum_values[] = {"pages"};
+INTERCOM_EXTERN const intercom_type intercom_side_conversation_list_pages_type_enum_type = {
+    .name = "side_conversation_list_pages_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = side_conversation_list_pages_type_enum_values};
+
+static const char *const side_conversation_list_type_enum_values[] = {"side_conversation.list"};
+INTERCOM_EXTERN const intercom_type intercom_side_conversation_list_type_enum_type = {
+    .name = "side_conversation_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = side_conversation_list_type_enum_values};
+
+static const char *const single_filter_search_request_operator_values[] = {"=", "!=", "IN", "NIN", "<", "<=", ">", ">=", "~", "!~", "^", "$"};
+INTERCOM_EXTERN const intercom_type intercom_single_filter_search_request_operator_type = {
+    .name = "single_filter_search_request_operator", .kind = IC_T_ENUM, .n_values = 12, .values = single_filter_search_request_operator_values};
+
+static const char *const sla_applied_sla_status_values[] = {"hit", "missed", "cancelled", "active"};
+INTERCOM_EXTERN const intercom_type intercom_sla_applied_sla_status_type = {
+    .name = "sla_applied_sla_status", .kind = IC_T_ENUM, .n_values = 4, .values = sla_applied_sla_status_values};
+
+static const char *const snooze_conversation_request_message_type_values[] = {"snoozed"};
+INTERCOM_EXTERN const intercom_type intercom_snooze_conversation_request_message_type_type = {
+    .name = "snooze_conversation_request_message_type", .kind = IC_T_ENUM, .n_values = 1, .values = snooze_conversation_request_message_type_values};
+
+static const char *const subscription_type_consent_type_values[] = {"opt_out", "opt_in"};
+INTERCOM_EXTERN const intercom_type intercom_subscription_type_consent_type_type = {
+    .name = "subscription_type_consent_type", .kind = IC_T_ENUM, .n_values = 2, .values = subscription_type_consent_type_values};
+
+static const char *const subscription_type_content_types_values[] = {"email", "sms_message"};
+INTERCOM_EXTERN const intercom_type intercom_subscription_type_content_types_type = {
+    .name = "subscription_type_content_types", .kind = IC_T_ENUM, .n_values = 2, .values = subscription_type_content_types_values};
+
+static const char *const subscription_type_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_subscription_type_list_type_enum_type = {
+    .name = "subscription_type_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = subscription_type_list_type_enum_values};
+
+static const char *const subscription_type_state_values[] = {"live", "draft", "archived"};
+INTERCOM_EXTERN const intercom_type intercom_subscription_type_state_type = {
+    .name = "subscription_type_state", .kind = IC_T_ENUM, .n_values = 3, .values = subscription_type_state_values};
+
+static const char *const tag_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_tag_list_type_enum_type = {
+    .name = "tag_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = tag_list_type_enum_values};
+
+static const char *const tags_type_enum_values[] = {"tag.list"};
+INTERCOM_EXTERN const intercom_type intercom_tags_type_enum_type = {
+    .name = "tags_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = tags_type_enum_values};
+
+static const char *const team_list_type_enum_values[] = {"team.list"};
+INTERCOM_EXTERN const intercom_type intercom_team_list_type_enum_type = {
+    .name = "team_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = team_list_type_enum_values};
+
+static const char *const teammate_reference_type_enum_values[] = {"admin", "team", "bot"};
+INTERCOM_EXTERN const intercom_type intercom_teammate_reference_type_enum_type = {
+    .name = "teammate_reference_type_enum", .kind = IC_T_ENUM, .n_values = 3, .values = teammate_reference_type_enum_values};
+
+static const char *const ticket_category_values[] = {"Customer", "Back-office", "Tracker"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_category_type = {
+    .name = "ticket_category", .kind = IC_T_ENUM, .n_values = 3, .values = ticket_category_values};
+
+static const char *const ticket_contacts_type_enum_values[] = {"contact.list"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_contacts_type_enum_type = {
+    .name = "ticket_contacts_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = ticket_contacts_type_enum_values};
+
+static const char *const ticket_deleted_object_values[] = {"ticket"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_deleted_object_type = {
+    .name = "ticket_deleted_object", .kind = IC_T_ENUM, .n_values = 1, .values = ticket_deleted_object_values};
+
+static const char *const ticket_list_type_enum_values[] = {"ticket.list"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_list_type_enum_type = {
+    .name = "ticket_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = ticket_list_type_enum_values};
+
+static const char *const ticket_part_author_type_enum_values[] = {"admin", "bot", "team", "user"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_part_author_type_enum_type = {
+    .name = "ticket_part_author_type_enum", .kind = IC_T_ENUM, .n_values = 4, .values = ticket_part_author_type_enum_values};
+
+static const char *const ticket_part_previous_ticket_state_values[] = {"submitted", "in_progress", "waiting_on_customer", "resolved"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_part_previous_ticket_state_type = {
+    .name = "ticket_part_previous_ticket_state", .kind = IC_T_ENUM, .n_values = 4, .values = ticket_part_previous_ticket_state_values};
+
+static const char *const ticket_part_ticket_state_values[] = {"submitted", "in_progress", "waiting_on_customer", "resolved"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_part_ticket_state_type = {
+    .name = "ticket_part_ticket_state", .kind = IC_T_ENUM, .n_values = 4, .values = ticket_part_ticket_state_values};
+
+static const char *const ticket_part_updated_attribute_data_attribute_type_enum_values[] = {"attribute"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_part_updated_attribute_data_attribute_type_enum_type = {
+    .name = "ticket_part_updated_attribute_data_attribute_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = ticket_part_updated_attribute_data_attribute_type_enum_values};
+
+static const char *const ticket_part_updated_attribute_data_value_type_enum_values[] = {"value"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_part_updated_attribute_data_value_type_enum_type = {
+    .name = "ticket_part_updated_attribute_data_value_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = ticket_part_updated_attribute_data_value_type_enum_values};
+
+static const char *const ticket_parts_type_enum_values[] = {"ticket_part.list"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_parts_type_enum_type = {
+    .name = "ticket_parts_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = ticket_parts_type_enum_values};
+
+static const char *const ticket_reply_part_type_values[] = {"note", "comment", "quick_reply"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_reply_part_type_type = {
+    .name = "ticket_reply_part_type", .kind = IC_T_ENUM, .n_values = 3, .values = ticket_reply_part_type_values};
+
+static const char *const ticket_reply_type_enum_values[] = {"ticket_part"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_reply_type_enum_type = {
+    .name = "ticket_reply_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = ticket_reply_type_enum_values};
+
+static const char *const ticket_state_category_values[] = {"submitted", "in_progress", "waiting_on_customer", "resolved"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_state_category_type = {
+    .name = "ticket_state_category", .kind = IC_T_ENUM, .n_values = 4, .values = ticket_state_category_values};
+
+static const char *const ticket_state_detailed_category_values[] = {"submitted", "in_progress", "waiting_on_customer", "resolved"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_state_detailed_category_type = {
+    .name = "ticket_state_detailed_category", .kind = IC_T_ENUM, .n_values = 4, .values = ticket_state_detailed_category_values};
+
+static const char *const ticket_type_attribute_data_type_values[] = {"string", "list", "integer", "decimal", "boolean", "datetime", "files"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_type_attribute_data_type_type = {
+    .name = "ticket_type_attribute_data_type", .kind = IC_T_ENUM, .n_values = 7, .values = ticket_type_attribute_data_type_values};
+
+static const char *const ticket_type_enum_values[] = {"ticket"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_type_enum_type = {
+    .name = "ticket_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = ticket_type_enum_values};
+
+static const char *const ticket_type_model_category_values[] = {"Customer", "Back-office", "Tracker"};
+INTERCOM_EXTERN const intercom_type intercom_ticket_type_model_category_type = {
+    .name = "ticket_type_model_category", .kind = IC_T_ENUM, .n_values = 3, .values = ticket_type_model_category_values};
+
+static const char *const tickets_reply_params_message_type_values[] = {"comment", "note", "quick_reply"};
+INTERCOM_EXTERN const intercom_type intercom_tickets_reply_params_message_type_type = {
+    .name = "tickets_reply_params_message_type", .kind = IC_T_ENUM, .n_values = 3, .values = tickets_reply_params_message_type_values};
+
+static const char *const tickets_reply_params_type_enum_values[] = {"user", "admin"};
+INTERCOM_EXTERN const intercom_type intercom_tickets_reply_params_type_enum_type = {
+    .name = "tickets_reply_params_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = tickets_reply_params_type_enum_values};
+
+static const char *const update_article_request_state_values[] = {"published", "draft"};
+INTERCOM_EXTERN const intercom_type intercom_update_article_request_state_type = {
+    .name = "update_article_request_state", .kind = IC_T_ENUM, .n_values = 2, .values = update_article_request_state_values};
+
+static const char *const update_content_import_source_request_status_values[] = {"active", "deactivated"};
+INTERCOM_EXTERN const intercom_type intercom_update_content_import_source_request_status_type = {
+    .name = "update_content_import_source_request_status", .kind = IC_T_ENUM, .n_values = 2, .values = update_content_import_source_request_status_values};
+
+static const char *const update_content_import_source_request_sync_behavior_values[] = {"api", "automated", "manual"};
+INTERCOM_EXTERN const intercom_type intercom_update_content_import_source_request_sync_behavior_type = {
+    .name = "update_content_import_source_request_sync_behavior", .kind = IC_T_ENUM, .n_values = 3, .values = update_content_import_source_request_sync_behavior_values};
+
+static const char *const update_conversation_attribute_request_reference_type_enum_values[] = {"one", "many"};
+INTERCOM_EXTERN const intercom_type intercom_update_conversation_attribute_request_reference_type_enum_type = {
+    .name = "update_conversation_attribute_request_reference_type_enum", .kind = IC_T_ENUM, .n_values = 2, .values = update_conversation_attribute_request_reference_type_enum_values};
+
+static const char *const update_data_connector_request_audiences_values[] = {"leads", "users", "visitors"};
+INTERCOM_EXTERN const intercom_type intercom_update_data_connector_request_audiences_type = {
+    .name = "update_data_connector_request_audiences", .kind = IC_T_ENUM, .n_values = 3, .values = update_data_connector_request_audiences_values};
+
+static const char *const update_data_connector_request_data_inputs_type_enum_values[] = {"string", "integer", "decimal", "boolean"};
+INTERCOM_EXTERN const intercom_type intercom_update_data_connector_request_data_inputs_type_enum_type = {
+    .name = "update_data_connector_request_data_inputs_type_enum", .kind = IC_T_ENUM, .n_values = 4, .values = update_data_connector_request_data_inputs_type_enum_values};
+
+static const char *const update_data_connector_request_http_method_values[] = {"get", "post", "put", "delete", "patch"};
+INTERCOM_EXTERN const intercom_type intercom_update_data_connector_request_http_method_type = {
+    .name = "update_data_connector_request_http_method", .kind = IC_T_ENUM, .n_values = 5, .values = update_data_connector_request_http_method_values};
+
+static const char *const update_data_connector_request_state_values[] = {"draft", "live"};
+INTERCOM_EXTERN const intercom_type intercom_update_data_connector_request_state_type = {
+    .name = "update_data_connector_request_state", .kind = IC_T_ENUM, .n_values = 2, .values = update_data_connector_request_state_values};
+
+static const char *const update_external_page_request_locale_values[] = {"en"};
+INTERCOM_EXTERN const intercom_type intercom_update_external_page_request_locale_type = {
+    .name = "update_external_page_request_locale", .kind = IC_T_ENUM, .n_values = 1, .values = update_external_page_request_locale_values};
+
+static const char *const update_office_hours_exception_request_exception_type_values[] = {"closed", "custom_hours"};
+INTERCOM_EXTERN const intercom_type intercom_update_office_hours_exception_request_exception_type_type = {
+    .name = "update_office_hours_exception_request_exception_type", .kind = IC_T_ENUM, .n_values = 2, .values = update_office_hours_exception_request_exception_type_values};
+
+static const char *const update_ticket_type_request_category_values[] = {"Customer", "Back-office", "Tracker"};
+INTERCOM_EXTERN const intercom_type intercom_update_ticket_type_request_category_type = {
+    .name = "update_ticket_type_request_category", .kind = IC_T_ENUM, .n_values = 3, .values = update_ticket_type_request_category_values};
+
+static const char *const visitor_companies_type_enum_values[] = {"company.list"};
+INTERCOM_EXTERN const intercom_type intercom_visitor_companies_type_enum_type = {
+    .name = "visitor_companies_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = visitor_companies_type_enum_values};
+
+static const char *const visitor_deleted_object_type_enum_values[] = {"visitor"};
+INTERCOM_EXTERN const intercom_type intercom_visitor_deleted_object_type_enum_type = {
+    .name = "visitor_deleted_object_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = visitor_deleted_object_type_enum_values};
+
+static const char *const visitor_segments_type_enum_values[] = {"segment.list"};
+INTERCOM_EXTERN const intercom_type intercom_visitor_segments_type_enum_type = {
+    .name = "visitor_segments_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = visitor_segments_type_enum_values};
+
+static const char *const visitor_social_profiles_type_enum_values[] = {"social_profile.list"};
+INTERCOM_EXTERN const intercom_type intercom_visitor_social_profiles_type_enum_type = {
+    .name = "visitor_social_profiles_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = visitor_social_profiles_type_enum_values};
+
+static const char *const visitor_tags_tags_type_enum_values[] = {"tag"};
+INTERCOM_EXTERN const intercom_type intercom_visitor_tags_tags_type_enum_type = {
+    .name = "visitor_tags_tags_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = visitor_tags_tags_type_enum_values};
+
+static const char *const visitor_tags_type_enum_values[] = {"tag.list"};
+INTERCOM_EXTERN const intercom_type intercom_visitor_tags_type_enum_type = {
+    .name = "visitor_tags_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = visitor_tags_type_enum_values};
+
+static const char *const whatsapp_message_status_list_events_status_values[] = {"sent", "delivered", "read", "failed"};
+INTERCOM_EXTERN const intercom_type intercom_whatsapp_message_status_list_events_status_type = {
+    .name = "whatsapp_message_status_list_events_status", .kind = IC_T_ENUM, .n_values = 4, .values = whatsapp_message_status_list_events_status_values};
+
+static const char *const whatsapp_message_status_list_events_type_enum_values[] = {"broadcast_outbound"};
+INTERCOM_EXTERN const intercom_type intercom_whatsapp_message_status_list_events_type_enum_type = {
+    .name = "whatsapp_message_status_list_events_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = whatsapp_message_status_list_events_type_enum_values};
+
+static const char *const whatsapp_message_status_list_pages_type_enum_values[] = {"pages"};
+INTERCOM_EXTERN const intercom_type intercom_whatsapp_message_status_list_pages_type_enum_type = {
+    .name = "whatsapp_message_status_list_pages_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = whatsapp_message_status_list_pages_type_enum_values};
+
+static const char *const whatsapp_message_status_list_type_enum_values[] = {"list"};
+INTERCOM_EXTERN const intercom_type intercom_whatsapp_message_status_list_type_enum_type = {
+    .name = "whatsapp_message_status_list_type_enum", .kind = IC_T_ENUM, .n_values = 1, .values = whatsapp_message_status_list_type_enum_values};
+
+static const char *const whatsapp_message_status_status_values[] = {"sent", "delivered", "read", "failed"};
+INTERCOM_EXTERN const intercom_type intercom_whatsapp_message_status_status_type = {
+    .name = "whatsapp_message_status_status", .kind = IC_T_ENUM, .n_values = 4, .values = whatsapp_message_status_status_values};
+
+static const char *const workflow_export_workflow_state_values[] = {"live", "draft", "paused"};
+INTERCOM_EXTERN const intercom_type intercom_workflow_export_workflow_state_type = {
+    .name = "workflow_export_workflow_state", .kind = IC_T_ENUM, .n_values = 3, .values = workflow_export_workflow_state_values};
+
+/* ---------- models ---------- */
+
+static const ic_field activity_log_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_activity_log, id), 0, offsetof(intercom_activity_log, has_id), NULL},
+    {"performed_by", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_activity_log, performed_by), 0, offsetof(intercom_activity_log, has_performed_by), &intercom_activity_log_performed_by_type},
+    {"metadata", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log, metadata), 0, offsetof(intercom_activity_log, has_metadata), &intercom_activity_log_metadata_type},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_activity_log, created_at), 0, offsetof(intercom_activity_log, has_created_at), NULL},
+    {"activity_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_activity_log, activity_type), offsetof(intercom_activity_log, activity_type_str), offsetof(intercom_activity_log, has_activity_type), &intercom_activity_log_activity_type_type},
+    {"activity_description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_activity_log, activity_description), 0, offsetof(intercom_activity_log, has_activity_description), NULL},
+};
+static const uint16_t activity_log_by_name[] = {5, 4, 3, 0, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_activity_log_type = {
+    .name = "activity_log", .kind = IC_T_OBJECT, .size = sizeof(intercom_activity_log),
+    .n_fields = 6, .fields = activity_log_fields, .by_name = activity_log_by_name};
+void intercom_activity_log_free(intercom_activity_log *m) { intercom_model_free(m); }
+
+static const ic_field activity_log_event_type_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_activity_log_event_type_list, type), 0, offsetof(intercom_activity_log_event_type_list, has_type), NULL},
+    {"event_types", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_activity_log_event_type_list, event_types), offsetof(intercom_activity_log_event_type_list, event_types_count), offsetof(intercom_activity_log_event_type_list, has_event_types), NULL},
+};
+static const uint16_t activity_log_event_type_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_activity_log_event_type_list_type = {
+    .name = "activity_log_event_type_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_activity_log_event_type_list),
+    .n_fields = 2, .fields = activity_log_event_type_list_fields, .by_name = activity_log_event_type_list_by_name};
+void intercom_activity_log_event_type_list_free(intercom_activity_log_event_type_list *m) { intercom_model_free(m); }
+
+static const ic_field activity_log_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_activity_log_list, type), 0, offsetof(intercom_activity_log_list, has_type), NULL},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_list, pages), 0, offsetof(intercom_activity_log_list, has_pages), &intercom_cursor_pages_type},
+    {"activity_logs", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_activity_log_list, activity_logs), offsetof(intercom_activity_log_list, activity_logs_count), offsetof(intercom_activity_log_list, has_activity_logs), &intercom_activity_log_type},
+};
+static const uint16_t activity_log_list_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_activity_log_list_type = {
+    .name = "activity_log_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_activity_log_list),
+    .n_fields = 3, .fields = activity_log_list_fields, .by_name = activity_log_list_by_name};
+void intercom_activity_log_list_free(intercom_activity_log_list *m) { intercom_model_free(m); }
+
+static const ic_field activity_log_metadata_fields[] = {
+    {"sign_in_method", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, sign_in_method), 0, offsetof(intercom_activity_log_metadata, has_sign_in_method), NULL},
+    {"external_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, external_id), 0, offsetof(intercom_activity_log_metadata, has_external_id), NULL},
+    {"away_mode", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, away_mode), 0, offsetof(intercom_activity_log_metadata, has_away_mode), NULL},
+    {"away_status_reason", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, away_status_reason), 0, offsetof(intercom_activity_log_metadata, has_away_status_reason), NULL},
+    {"reassign_conversations", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, reassign_conversations), 0, offsetof(intercom_activity_log_metadata, has_reassign_conversations), NULL},
+    {"source", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, source), 0, offsetof(intercom_activity_log_metadata, has_source), NULL},
+    {"auto_changed", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, auto_changed), 0, offsetof(intercom_activity_log_metadata, has_auto_changed), NULL},
+    {"update_by", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, update_by), 0, offsetof(intercom_activity_log_metadata, has_update_by), NULL},
+    {"update_by_name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, update_by_name), 0, offsetof(intercom_activity_log_metadata, has_update_by_name), NULL},
+    {"previous_state", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, previous_state), 0, offsetof(intercom_activity_log_metadata, has_previous_state), NULL},
+    {"new_state", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, new_state), 0, offsetof(intercom_activity_log_metadata, has_new_state), NULL},
+    {"threshold_minutes", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, threshold_minutes), 0, offsetof(intercom_activity_log_metadata, has_threshold_minutes), NULL},
+    {"last_activity_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, last_activity_at), 0, offsetof(intercom_activity_log_metadata, has_last_activity_at), NULL},
+    {"auto", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, auto_), 0, offsetof(intercom_activity_log_metadata, has_auto), NULL},
+    {"setting_type", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, setting_type), 0, offsetof(intercom_activity_log_metadata, has_setting_type), NULL},
+    {"changes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, changes), 0, offsetof(intercom_activity_log_metadata, has_changes), NULL},
+    {"conversation_assignment_limit", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, conversation_assignment_limit), 0, offsetof(intercom_activity_log_metadata, has_conversation_assignment_limit), NULL},
+    {"ticket_assignment_limit", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, ticket_assignment_limit), 0, offsetof(intercom_activity_log_metadata, has_ticket_assignment_limit), NULL},
+    {"team", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, team), 0, offsetof(intercom_activity_log_metadata, has_team), &intercom_activity_log_metadata_team_type},
+    {"team_assignment_limit", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, team_assignment_limit), 0, offsetof(intercom_activity_log_metadata, has_team_assignment_limit), NULL},
+    {"enabled", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, enabled), 0, offsetof(intercom_activity_log_metadata, has_enabled), NULL},
+    {"mode", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, mode), 0, offsetof(intercom_activity_log_metadata, has_mode), NULL},
+    {"consent_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, consent_id), 0, offsetof(intercom_activity_log_metadata, has_consent_id), NULL},
+    {"expired_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, expired_at), 0, offsetof(intercom_activity_log_metadata, has_expired_at), NULL},
+    {"before", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, before), 0, offsetof(intercom_activity_log_metadata, has_before), NULL},
+    {"after", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_activity_log_metadata, after), 0, offsetof(intercom_activity_log_metadata, has_after), NULL},
+};
+static const uint16_t activity_log_metadata_by_name[] = {25, 13, 6, 2, 3, 24, 15, 22, 16, 20, 23, 1, 12, 21, 10, 9, 4, 14, 0, 5, 18, 19, 11, 17, 7, 8};
+INTERCOM_EXTERN const intercom_type intercom_activity_log_metadata_type = {
+    .name = "activity_log_metadata", .kind = IC_T_OBJECT, .size = sizeof(intercom_activity_log_metadata),
+    .n_fields = 26, .fields = activity_log_metadata_fields, .by_name = activity_log_metadata_by_name};
+void intercom_activity_log_metadata_free(intercom_activity_log_metadata *m) { intercom_model_free(m); }
+
+static const ic_field activity_log_metadata_team_fields[] = {
+    {"id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_activity_log_metadata_team, id), 0, offsetof(intercom_activity_log_metadata_team, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_activity_log_metadata_team, name), 0, offsetof(intercom_activity_log_metadata_team, has_name), NULL},
+};
+static const uint16_t activity_log_metadata_team_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_activity_log_metadata_team_type = {
+    .name = "activity_log_metadata_team", .kind = IC_T_OBJECT, .size = sizeof(intercom_activity_log_metadata_team),
+    .n_fields = 2, .fields = activity_log_metadata_team_fields, .by_name = activity_log_metadata_team_by_name};
+void intercom_activity_log_metadata_team_free(intercom_activity_log_metadata_team *m) { intercom_model_free(m); }
+
+static const ic_field activity_log_performed_by_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_activity_log_performed_by, type), 0, offsetof(intercom_activity_log_performed_by, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_activity_log_performed_by, id), 0, offsetof(intercom_activity_log_performed_by, has_id), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_activity_log_performed_by, email), 0, offsetof(intercom_activity_log_performed_by, has_email), NULL},
+    {"ip", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_activity_log_performed_by, ip), 0, offsetof(intercom_activity_log_performed_by, has_ip), NULL},
+};
+static const uint16_t activity_log_performed_by_by_name[] = {2, 1, 3, 0};
+INTERCOM_EXTERN const intercom_type intercom_activity_log_performed_by_type = {
+    .name = "activity_log_performed_by", .kind = IC_T_OBJECT, .size = sizeof(intercom_activity_log_performed_by),
+    .n_fields = 4, .fields = activity_log_performed_by_fields, .by_name = activity_log_performed_by_by_name};
+void intercom_activity_log_performed_by_free(intercom_activity_log_performed_by *m) { intercom_model_free(m); }
+
+static const ic_field addressable_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_addressable_list, type), 0, offsetof(intercom_addressable_list, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_addressable_list, id), 0, offsetof(intercom_addressable_list, has_id), NULL},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_addressable_list, url), 0, offsetof(intercom_addressable_list, has_url), NULL},
+};
+static const uint16_t addressable_list_by_name[] = {1, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_addressable_list_type = {
+    .name = "addressable_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_addressable_list),
+    .n_fields = 3, .fields = addressable_list_fields, .by_name = addressable_list_by_name};
+void intercom_addressable_list_free(intercom_addressable_list *m) { intercom_model_free(m); }
+
 static const ic_field admin_fields[] = {
-    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin, type), 0, NULL},
-    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin, id), 0, NULL},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin, name), 0, NULL},
-    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin, email), 0, NULL},
-    {"job_title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin, job_title), 0, NULL},
-    {"away_mode_enabled", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_admin, away_mode_enabled), 0, NULL},
-    {"away_mode_reassign", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_admin, away_mode_reassign), 0, NULL},
-    {"away_status_reason_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin, away_status_reason_id), 0, NULL},
-    {"has_inbox_seat", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_admin, has_inbox_seat), 0, NULL},
-    {"team_ids", IC_K_INT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_admin, team_ids), offsetof(intercom_admin, team_ids_count), NULL},
-    {"avatar", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin, avatar), 0, NULL},
-    {"team_priority_level", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin, team_priority_level), 0, &intercom_team_priority_level_type},
-    {"role", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin, role), 0, &intercom_admin_role_type},
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin, type), 0, offsetof(intercom_admin, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin, id), 0, offsetof(intercom_admin, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin, name), 0, offsetof(intercom_admin, has_name), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin, email), 0, offsetof(intercom_admin, has_email), NULL},
+    {"job_title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin, job_title), 0, offsetof(intercom_admin, has_job_title), NULL},
+    {"away_mode_enabled", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_admin, away_mode_enabled), 0, offsetof(intercom_admin, has_away_mode_enabled), NULL},
+    {"away_mode_reassign", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_admin, away_mode_reassign), 0, offsetof(intercom_admin, has_away_mode_reassign), NULL},
+    {"away_status_reason_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin, away_status_reason_id), 0, offsetof(intercom_admin, has_away_status_reason_id), NULL},
+    {"has_inbox_seat", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_admin, has_inbox_seat), 0, offsetof(intercom_admin, has_has_inbox_seat), NULL},
+    {"team_ids", IC_K_INT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_admin, team_ids), offsetof(intercom_admin, team_ids_count), offsetof(intercom_admin, has_team_ids), NULL},
+    {"avatar", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin, avatar), 0, offsetof(intercom_admin, has_avatar), &intercom_admin_avatar_type},
+    {"team_priority_level", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin, team_priority_level), 0, offsetof(intercom_admin, has_team_priority_level), &intercom_team_priority_level_type},
+    {"role", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin, role), 0, offsetof(intercom_admin, has_role), &intercom_admin_role_type},
 };
 static const uint16_t admin_by_name[] = {10, 5, 6, 7, 3, 8, 1, 4, 2, 12, 9, 11, 0};
-INTERCOM_EXTERN const intercom_type intercom_admin_type = {"admin", sizeof(intercom_admin), 13, admin_fields, admin_by_name};
+INTERCOM_EXTERN const intercom_type intercom_admin_type = {
+    .name = "admin", .kind = IC_T_OBJECT, .size = sizeof(intercom_admin),
+    .n_fields = 13, .fields = admin_fields, .by_name = admin_by_name};
 void intercom_admin_free(intercom_admin *m) { intercom_model_free(m); }
 
+static const ic_field admin_avatar_fields[] = {
+    {"image_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin_avatar, image_url), 0, offsetof(intercom_admin_avatar, has_image_url), NULL},
+};
+static const uint16_t admin_avatar_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_admin_avatar_type = {
+    .name = "admin_avatar", .kind = IC_T_OBJECT, .size = sizeof(intercom_admin_avatar),
+    .n_fields = 1, .fields = admin_avatar_fields, .by_name = admin_avatar_by_name};
+void intercom_admin_avatar_free(intercom_admin_avatar *m) { intercom_model_free(m); }
+
+static const ic_field admin_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_list, type), 0, offsetof(intercom_admin_list, has_type), NULL},
+    {"admins", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_admin_list, admins), offsetof(intercom_admin_list, admins_count), offsetof(intercom_admin_list, has_admins), &intercom_admin_type},
+};
+static const uint16_t admin_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_admin_list_type = {
+    .name = "admin_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_admin_list),
+    .n_fields = 2, .fields = admin_list_fields, .by_name = admin_list_by_name};
+void intercom_admin_list_free(intercom_admin_list *m) { intercom_model_free(m); }
+
+static const ic_field admin_priority_level_fields[] = {
+    {"primary_admin_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin_priority_level, primary_admin_ids), offsetof(intercom_admin_priority_level, primary_admin_ids_count), offsetof(intercom_admin_priority_level, has_primary_admin_ids), NULL},
+    {"secondary_admin_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin_priority_level, secondary_admin_ids), offsetof(intercom_admin_priority_level, secondary_admin_ids_count), offsetof(intercom_admin_priority_level, has_secondary_admin_ids), NULL},
+};
+static const uint16_t admin_priority_level_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_admin_priority_level_type = {
+    .name = "admin_priority_level", .kind = IC_T_OBJECT, .size = sizeof(intercom_admin_priority_level),
+    .n_fields = 2, .fields = admin_priority_level_fields, .by_name = admin_priority_level_by_name};
+void intercom_admin_priority_level_free(intercom_admin_priority_level *m) { intercom_model_free(m); }
+
+static const ic_field admin_reply_conversation_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_admin_reply_conversation_request, message_type), offsetof(intercom_admin_reply_conversation_request, message_type_str), offsetof(intercom_admin_reply_conversation_request, has_message_type), &intercom_admin_reply_conversation_request_message_type_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_admin_reply_conversation_request, type), offsetof(intercom_admin_reply_conversation_request, type_str), offsetof(intercom_admin_reply_conversation_request, has_type), &intercom_admin_reply_conversation_request_type_enum_type},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_reply_conversation_request, body), 0, offsetof(intercom_admin_reply_conversation_request, has_body), NULL},
+    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_admin_reply_conversation_request, admin_id), 0, offsetof(intercom_admin_reply_conversation_request, has_admin_id), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_admin_reply_conversation_request, created_at), 0, offsetof(intercom_admin_reply_conversation_request, has_created_at), NULL},
+    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_admin_reply_conversation_request, reply_options), offsetof(intercom_admin_reply_conversation_request, reply_options_count), offsetof(intercom_admin_reply_conversation_request, has_reply_options), &intercom_quick_reply_option_type},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_admin_reply_conversation_request, attachment_urls), offsetof(intercom_admin_reply_conversation_request, attachment_urls_count), offsetof(intercom_admin_reply_conversation_request, has_attachment_urls), NULL},
+    {"attachment_files", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_admin_reply_conversation_request, attachment_files), offsetof(intercom_admin_reply_conversation_request, attachment_files_count), offsetof(intercom_admin_reply_conversation_request, has_attachment_files), &intercom_conversation_attachment_files_type},
+    {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_admin_reply_conversation_request, skip_notifications), 0, offsetof(intercom_admin_reply_conversation_request, has_skip_notifications), NULL},
+};
+static const uint16_t admin_reply_conversation_request_by_name[] = {3, 7, 6, 2, 4, 0, 5, 8, 1};
+INTERCOM_EXTERN const intercom_type intercom_admin_reply_conversation_request_type = {
+    .name = "admin_reply_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_admin_reply_conversation_request),
+    .n_fields = 9, .fields = admin_reply_conversation_request_fields, .by_name = admin_reply_conversation_request_by_name};
+void intercom_admin_reply_conversation_request_free(intercom_admin_reply_conversation_request *m) { intercom_model_free(m); }
+
+static const ic_field admin_reply_ticket_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_admin_reply_ticket_request, message_type), offsetof(intercom_admin_reply_ticket_request, message_type_str), offsetof(intercom_admin_reply_ticket_request, has_message_type), &intercom_admin_reply_ticket_request_message_type_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_admin_reply_ticket_request, type), offsetof(intercom_admin_reply_ticket_request, type_str), offsetof(intercom_admin_reply_ticket_request, has_type), &intercom_admin_reply_ticket_request_type_enum_type},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_reply_ticket_request, body), 0, offsetof(intercom_admin_reply_ticket_request, has_body), NULL},
+    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_admin_reply_ticket_request, admin_id), 0, offsetof(intercom_admin_reply_ticket_request, has_admin_id), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_admin_reply_ticket_request, created_at), 0, offsetof(intercom_admin_reply_ticket_request, has_created_at), NULL},
+    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_admin_reply_ticket_request, reply_options), offsetof(intercom_admin_reply_ticket_request, reply_options_count), offsetof(intercom_admin_reply_ticket_request, has_reply_options), &intercom_admin_reply_ticket_request_reply_options_type},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_admin_reply_ticket_request, attachment_urls), offsetof(intercom_admin_reply_ticket_request, attachment_urls_count), offsetof(intercom_admin_reply_ticket_request, has_attachment_urls), NULL},
+    {"attachment_files", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_admin_reply_ticket_request, attachment_files), offsetof(intercom_admin_reply_ticket_request, attachment_files_count), offsetof(intercom_admin_reply_ticket_request, has_attachment_files), &intercom_conversation_attachment_files_type},
+    {"cross_post", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_admin_reply_ticket_request, cross_post), 0, offsetof(intercom_admin_reply_ticket_request, has_cross_post), NULL},
+};
+static const uint16_t admin_reply_ticket_request_by_name[] = {3, 7, 6, 2, 4, 8, 0, 5, 1};
+INTERCOM_EXTERN const intercom_type intercom_admin_reply_ticket_request_type = {
+    .name = "admin_reply_ticket_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_admin_reply_ticket_request),
+    .n_fields = 9, .fields = admin_reply_ticket_request_fields, .by_name = admin_reply_ticket_request_by_name};
+void intercom_admin_reply_ticket_request_free(intercom_admin_reply_ticket_request *m) { intercom_model_free(m); }
+
+static const ic_field admin_reply_ticket_request_reply_options_fields[] = {
+    {"text", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_admin_reply_ticket_request_reply_options, text), 0, offsetof(intercom_admin_reply_ticket_request_reply_options, has_text), NULL},
+    {"uuid", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_admin_reply_ticket_request_reply_options, uuid), 0, offsetof(intercom_admin_reply_ticket_request_reply_options, has_uuid), NULL},
+};
+static const uint16_t admin_reply_ticket_request_reply_options_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_admin_reply_ticket_request_reply_options_type = {
+    .name = "admin_reply_ticket_request_reply_options", .kind = IC_T_OBJECT, .size = sizeof(intercom_admin_reply_ticket_request_reply_options),
+    .n_fields = 2, .fields = admin_reply_ticket_request_reply_options_fields, .by_name = admin_reply_ticket_request_reply_options_by_name};
+void intercom_admin_reply_ticket_request_reply_options_free(intercom_admin_reply_ticket_request_reply_options *m) { intercom_model_free(m); }
+
+static const ic_field admin_role_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_role, type), 0, offsetof(intercom_admin_role, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_role, id), 0, offsetof(intercom_admin_role, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_role, name), 0, offsetof(intercom_admin_role, has_name), NULL},
+};
+static const uint16_t admin_role_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_admin_role_type = {
+    .name = "admin_role", .kind = IC_T_OBJECT, .size = sizeof(intercom_admin_role),
+    .n_fields = 3, .fields = admin_role_fields, .by_name = admin_role_by_name};
+void intercom_admin_role_free(intercom_admin_role *m) { intercom_model_free(m); }
+
+static const ic_field admin_with_app_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, type), 0, offsetof(intercom_admin_with_app, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, id), 0, offsetof(intercom_admin_with_app, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, name), 0, offsetof(intercom_admin_with_app, has_name), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, email), 0, offsetof(intercom_admin_with_app, has_email), NULL},
+    {"job_title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, job_title), 0, offsetof(intercom_admin_with_app, has_job_title), NULL},
+    {"away_mode_enabled", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, away_mode_enabled), 0, offsetof(intercom_admin_with_app, has_away_mode_enabled), NULL},
+    {"away_mode_reassign", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, away_mode_reassign), 0, offsetof(intercom_admin_with_app, has_away_mode_reassign), NULL},
+    {"has_inbox_seat", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, has_inbox_seat), 0, offsetof(intercom_admin_with_app, has_has_inbox_seat), NULL},
+    {"team_ids", IC_K_INT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_admin_with_app, team_ids), offsetof(intercom_admin_with_app, team_ids_count), offsetof(intercom_admin_with_app, has_team_ids), NULL},
+    {"avatar", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_admin_with_app, avatar), 0, offsetof(intercom_admin_with_app, has_avatar), &intercom_admin_with_app_avatar_type},
+    {"email_verified", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin_with_app, email_verified), 0, offsetof(intercom_admin_with_app, has_email_verified), NULL},
+    {"app", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin_with_app, app), 0, offsetof(intercom_admin_with_app, has_app), &intercom_app_type},
+};
+static const uint16_t admin_with_app_by_name[] = {11, 9, 5, 6, 3, 10, 7, 1, 4, 2, 8, 0};
+INTERCOM_EXTERN const intercom_type intercom_admin_with_app_type = {
+    .name = "admin_with_app", .kind = IC_T_OBJECT, .size = sizeof(intercom_admin_with_app),
+    .n_fields = 12, .fields = admin_with_app_fields, .by_name = admin_with_app_by_name};
+void intercom_admin_with_app_free(intercom_admin_with_app *m) { intercom_model_free(m); }
+
+static const ic_field admin_with_app_avatar_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_admin_with_app_avatar, type), 0, offsetof(intercom_admin_with_app_avatar, has_type), NULL},
+    {"image_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_admin_with_app_avatar, image_url), 0, offsetof(intercom_admin_with_app_avatar, has_image_url), NULL},
+};
+static const uint16_t admin_with_app_avatar_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_admin_with_app_avatar_type = {
+    .name = "admin_with_app_avatar", .kind = IC_T_OBJECT, .size = sizeof(intercom_admin_with_app_avatar),
+    .n_fields = 2, .fields = admin_with_app_avatar_fields, .by_name = admin_with_app_avatar_by_name};
+void intercom_admin_with_app_avatar_free(intercom_admin_with_app_avatar *m) { intercom_model_free(m); }
+
+static const ic_field ai_agent_fields[] = {
+    {"source_type", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_agent, source_type), offsetof(intercom_ai_agent, source_type_str), offsetof(intercom_ai_agent, has_source_type), &intercom_ai_agent_source_type_type},
+    {"source_title", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_agent, source_title), 0, offsetof(intercom_ai_agent, has_source_title), NULL},
+    {"last_answer_type", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_agent, last_answer_type), offsetof(intercom_ai_agent, last_answer_type_str), offsetof(intercom_ai_agent, has_last_answer_type), &intercom_ai_agent_last_answer_type_type},
+    {"resolution_state", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_agent, resolution_state), offsetof(intercom_ai_agent, resolution_state_str), offsetof(intercom_ai_agent, has_resolution_state), &intercom_ai_agent_resolution_state_type},
+    {"rating", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_agent, rating), 0, offsetof(intercom_ai_agent, has_rating), NULL},
+    {"rating_remark", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_agent, rating_remark), 0, offsetof(intercom_ai_agent, has_rating_remark), NULL},
+    {"created_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_agent, created_at), 0, offsetof(intercom_ai_agent, has_created_at), NULL},
+    {"updated_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_agent, updated_at), 0, offsetof(intercom_ai_agent, has_updated_at), NULL},
+    {"content_sources", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_ai_agent, content_sources), 0, offsetof(intercom_ai_agent, has_content_sources), &intercom_content_sources_list_type},
+};
+static const uint16_t ai_agent_by_name[] = {8, 6, 2, 4, 5, 3, 1, 0, 7};
+INTERCOM_EXTERN const intercom_type intercom_ai_agent_type = {
+    .name = "ai_agent", .kind = IC_T_OBJECT, .size = sizeof(intercom_ai_agent),
+    .n_fields = 9, .fields = ai_agent_fields, .by_name = ai_agent_by_name};
+void intercom_ai_agent_free(intercom_ai_agent *m) { intercom_model_free(m); }
+
+static const ic_field ai_call_response_fields[] = {
+    {"id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ai_call_response, id), 0, offsetof(intercom_ai_call_response, has_id), NULL},
+    {"app_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ai_call_response, app_id), 0, offsetof(intercom_ai_call_response, has_app_id), NULL},
+    {"user_phone_number", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ai_call_response, user_phone_number), 0, offsetof(intercom_ai_call_response, has_user_phone_number), NULL},
+    {"status", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ai_call_response, status), 0, offsetof(intercom_ai_call_response, has_status), NULL},
+    {"intercom_call_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_call_response, intercom_call_id), 0, offsetof(intercom_ai_call_response, has_intercom_call_id), NULL},
+    {"external_call_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ai_call_response, external_call_id), 0, offsetof(intercom_ai_call_response, has_external_call_id), NULL},
+    {"intercom_conversation_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_call_response, intercom_conversation_id), 0, offsetof(intercom_ai_call_response, has_intercom_conversation_id), NULL},
+    {"call_transcript", IC_K_JSON, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ai_call_response, call_transcript), offsetof(intercom_ai_call_response, call_transcript_count), offsetof(intercom_ai_call_response, has_call_transcript), NULL},
+    {"call_summary", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ai_call_response, call_summary), 0, offsetof(intercom_ai_call_response, has_call_summary), NULL},
+    {"intent", IC_K_JSON, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ai_call_response, intent), offsetof(intercom_ai_call_response, intent_count), offsetof(intercom_ai_call_response, has_intent), NULL},
+};
+static const uint16_t ai_call_response_by_name[] = {1, 8, 7, 5, 0, 9, 4, 6, 3, 2};
+INTERCOM_EXTERN const intercom_type intercom_ai_call_response_type = {
+    .name = "ai_call_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_ai_call_response),
+    .n_fields = 10, .fields = ai_call_response_fields, .by_name = ai_call_response_by_name};
+void intercom_ai_call_response_free(intercom_ai_call_response *m) { intercom_model_free(m); }
+
+static const ic_field app_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_app, type), 0, offsetof(intercom_app, has_type), NULL},
+    {"id_code", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_app, id_code), 0, offsetof(intercom_app, has_id_code), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_app, name), 0, offsetof(intercom_app, has_name), NULL},
+    {"region", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_app, region), 0, offsetof(intercom_app, has_region), NULL},
+    {"timezone", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_app, timezone), 0, offsetof(intercom_app, has_timezone), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_app, created_at), 0, offsetof(intercom_app, has_created_at), NULL},
+    {"identity_verification", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_app, identity_verification), 0, offsetof(intercom_app, has_identity_verification), NULL},
+};
+static const uint16_t app_by_name[] = {5, 1, 6, 2, 3, 4, 0};
+INTERCOM_EXTERN const intercom_type intercom_app_type = {
+    .name = "app", .kind = IC_T_OBJECT, .size = sizeof(intercom_app),
+    .n_fields = 7, .fields = app_fields, .by_name = app_by_name};
+void intercom_app_free(intercom_app *m) { intercom_model_free(m); }
+
+static const ic_field article_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_article, type), offsetof(intercom_article, type_str), offsetof(intercom_article, has_type), &intercom_article_list_item_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article, id), 0, offsetof(intercom_article, has_id), NULL},
+    {"workspace_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article, workspace_id), 0, offsetof(intercom_article, has_workspace_id), NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article, title), 0, offsetof(intercom_article, has_title), NULL},
+    {"description", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article, description), 0, offsetof(intercom_article, has_description), NULL},
+    {"body", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article, body), 0, offsetof(intercom_article, has_body), NULL},
+    {"body_markdown", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article, body_markdown), 0, offsetof(intercom_article, has_body_markdown), NULL},
+    {"author_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article, author_id), 0, offsetof(intercom_article, has_author_id), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_article, state), offsetof(intercom_article, state_str), offsetof(intercom_article, has_state), &intercom_article_list_item_state_type},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article, created_at), 0, offsetof(intercom_article, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article, updated_at), 0, offsetof(intercom_article, has_updated_at), NULL},
+    {"has_unpublished_changes", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_article, has_unpublished_changes), 0, offsetof(intercom_article, has_has_unpublished_changes), NULL},
+    {"draft_updated_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article, draft_updated_at), 0, offsetof(intercom_article, has_draft_updated_at), NULL},
+    {"url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article, url), 0, offsetof(intercom_article, has_url), NULL},
+    {"parent_ids", IC_K_INT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_article, parent_ids), offsetof(intercom_article, parent_ids_count), offsetof(intercom_article, has_parent_ids), NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_article, ai_chatbot_availability), 0, offsetof(intercom_article, has_ai_chatbot_availability), NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_article, ai_copilot_availability), 0, offsetof(intercom_article, has_ai_copilot_availability), NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_article, ai_sales_agent_availability), 0, offsetof(intercom_article, has_ai_sales_agent_availability), NULL},
+    {"created_by_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article, created_by_id), 0, offsetof(intercom_article, has_created_by_id), NULL},
+    {"updated_by_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article, updated_by_id), 0, offsetof(intercom_article, has_updated_by_id), NULL},
+    {"exclude_from_article_suggestions", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_article, exclude_from_article_suggestions), 0, offsetof(intercom_article, has_exclude_from_article_suggestions), NULL},
+    {"help_center_audience", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article, help_center_audience), offsetof(intercom_article, help_center_audience_str), offsetof(intercom_article, has_help_center_audience), &intercom_article_list_item_help_center_audience_type},
+    {"scheduled_publish_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article, scheduled_publish_at), 0, offsetof(intercom_article, has_scheduled_publish_at), NULL},
+    {"scheduled_unpublish_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article, scheduled_unpublish_at), 0, offsetof(intercom_article, has_scheduled_unpublish_at), NULL},
+    {"default_locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article, default_locale), 0, offsetof(intercom_article, has_default_locale), NULL},
+    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article, translated_content), 0, offsetof(intercom_article, has_translated_content), &intercom_article_translated_content_type},
+    {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_article, tags), 0, offsetof(intercom_article, has_tags), &intercom_tags_type},
+    {"statistics", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article, statistics), 0, offsetof(intercom_article, has_statistics), &intercom_article_statistics_type},
+};
+static const uint16_t article_by_name[] = {15, 16, 17, 7, 5, 6, 9, 18, 24, 4, 12, 20, 11, 21, 1, 14, 22, 23, 8, 27, 26, 3, 25, 0, 10, 19, 13, 2};
+INTERCOM_EXTERN const intercom_type intercom_article_type = {
+    .name = "article", .kind = IC_T_OBJECT, .size = sizeof(intercom_article),
+    .n_fields = 28, .fields = article_fields, .by_name = article_by_name};
+void intercom_article_free(intercom_article *m) { intercom_model_free(m); }
+
+static const ic_field article_content_fields[] = {
+    {"type", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_content, type), offsetof(intercom_article_content, type_str), offsetof(intercom_article_content, has_type), &intercom_article_content_type_enum_type},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_content, title), 0, offsetof(intercom_article_content, has_title), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_content, description), 0, offsetof(intercom_article_content, has_description), NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_content, body), 0, offsetof(intercom_article_content, has_body), NULL},
+    {"body_markdown", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_content, body_markdown), 0, offsetof(intercom_article_content, has_body_markdown), NULL},
+    {"author_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_content, author_id), 0, offsetof(intercom_article_content, has_author_id), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_article_content, state), offsetof(intercom_article_content, state_str), offsetof(intercom_article_content, has_state), &intercom_article_content_state_type},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_content, created_at), 0, offsetof(intercom_article_content, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_content, updated_at), 0, offsetof(intercom_article_content, has_updated_at), NULL},
+    {"has_unpublished_changes", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_article_content, has_unpublished_changes), 0, offsetof(intercom_article_content, has_has_unpublished_changes), NULL},
+    {"draft_updated_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_content, draft_updated_at), 0, offsetof(intercom_article_content, has_draft_updated_at), NULL},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_content, url), 0, offsetof(intercom_article_content, has_url), NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_content, audience_ids), offsetof(intercom_article_content, audience_ids_count), offsetof(intercom_article_content, has_audience_ids), NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_article_content, ai_chatbot_availability), 0, offsetof(intercom_article_content, has_ai_chatbot_availability), NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_article_content, ai_copilot_availability), 0, offsetof(intercom_article_content, has_ai_copilot_availability), NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_article_content, ai_sales_agent_availability), 0, offsetof(intercom_article_content, has_ai_sales_agent_availability), NULL},
+    {"created_by_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_content, created_by_id), 0, offsetof(intercom_article_content, has_created_by_id), NULL},
+    {"updated_by_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_content, updated_by_id), 0, offsetof(intercom_article_content, has_updated_by_id), NULL},
+};
+static const uint16_t article_content_by_name[] = {13, 14, 15, 12, 5, 3, 4, 7, 16, 2, 10, 9, 6, 1, 0, 8, 17, 11};
+INTERCOM_EXTERN const intercom_type intercom_article_content_type = {
+    .name = "article_content", .kind = IC_T_OBJECT, .size = sizeof(intercom_article_content),
+    .n_fields = 18, .fields = article_content_fields, .by_name = article_content_by_name};
+void intercom_article_content_free(intercom_article_content *m) { intercom_model_free(m); }
+
+static const ic_field article_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_article_list, type), offsetof(intercom_article_list, type_str), offsetof(intercom_article_list, has_type), &intercom_article_list_type_enum_type},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_list, pages), 0, offsetof(intercom_article_list, has_pages), &intercom_cursor_pages_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_list, total_count), 0, offsetof(intercom_article_list, has_total_count), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_article_list, data), offsetof(intercom_article_list, data_count), offsetof(intercom_article_list, has_data), &intercom_article_list_item_type},
+};
+static const uint16_t article_list_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_article_list_type = {
+    .name = "article_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_article_list),
+    .n_fields = 4, .fields = article_list_fields, .by_name = article_list_by_name};
+void intercom_article_list_free(intercom_article_list *m) { intercom_model_free(m); }
+
+static const ic_field article_list_item_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_article_list_item, type), offsetof(intercom_article_list_item, type_str), offsetof(intercom_article_list_item, has_type), &intercom_article_list_item_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_list_item, id), 0, offsetof(intercom_article_list_item, has_id), NULL},
+    {"workspace_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_list_item, workspace_id), 0, offsetof(intercom_article_list_item, has_workspace_id), NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_list_item, title), 0, offsetof(intercom_article_list_item, has_title), NULL},
+    {"description", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_list_item, description), 0, offsetof(intercom_article_list_item, has_description), NULL},
+    {"body", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_list_item, body), 0, offsetof(intercom_article_list_item, has_body), NULL},
+    {"body_markdown", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_list_item, body_markdown), 0, offsetof(intercom_article_list_item, has_body_markdown), NULL},
+    {"author_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_list_item, author_id), 0, offsetof(intercom_article_list_item, has_author_id), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_article_list_item, state), offsetof(intercom_article_list_item, state_str), offsetof(intercom_article_list_item, has_state), &intercom_article_list_item_state_type},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_list_item, created_at), 0, offsetof(intercom_article_list_item, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_list_item, updated_at), 0, offsetof(intercom_article_list_item, has_updated_at), NULL},
+    {"has_unpublished_changes", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_article_list_item, has_unpublished_changes), 0, offsetof(intercom_article_list_item, has_has_unpublished_changes), NULL},
+    {"draft_updated_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_list_item, draft_updated_at), 0, offsetof(intercom_article_list_item, has_draft_updated_at), NULL},
+    {"url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_list_item, url), 0, offsetof(intercom_article_list_item, has_url), NULL},
+    {"parent_ids", IC_K_INT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_article_list_item, parent_ids), offsetof(intercom_article_list_item, parent_ids_count), offsetof(intercom_article_list_item, has_parent_ids), NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_article_list_item, ai_chatbot_availability), 0, offsetof(intercom_article_list_item, has_ai_chatbot_availability), NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_article_list_item, ai_copilot_availability), 0, offsetof(intercom_article_list_item, has_ai_copilot_availability), NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_article_list_item, ai_sales_agent_availability), 0, offsetof(intercom_article_list_item, has_ai_sales_agent_availability), NULL},
+    {"created_by_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_list_item, created_by_id), 0, offsetof(intercom_article_list_item, has_created_by_id), NULL},
+    {"updated_by_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_list_item, updated_by_id), 0, offsetof(intercom_article_list_item, has_updated_by_id), NULL},
+    {"exclude_from_article_suggestions", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_article_list_item, exclude_from_article_suggestions), 0, offsetof(intercom_article_list_item, has_exclude_from_article_suggestions), NULL},
+    {"help_center_audience", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_list_item, help_center_audience), offsetof(intercom_article_list_item, help_center_audience_str), offsetof(intercom_article_list_item, has_help_center_audience), &intercom_article_list_item_help_center_audience_type},
+    {"scheduled_publish_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_list_item, scheduled_publish_at), 0, offsetof(intercom_article_list_item, has_scheduled_publish_at), NULL},
+    {"scheduled_unpublish_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_list_item, scheduled_unpublish_at), 0, offsetof(intercom_article_list_item, has_scheduled_unpublish_at), NULL},
+    {"default_locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_list_item, default_locale), 0, offsetof(intercom_article_list_item, has_default_locale), NULL},
+    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_list_item, translated_content), 0, offsetof(intercom_article_list_item, has_translated_content), &intercom_article_translated_content_type},
+    {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_article_list_item, tags), 0, offsetof(intercom_article_list_item, has_tags), &intercom_tags_type},
+};
+static const uint16_t article_list_item_by_name[] = {15, 16, 17, 7, 5, 6, 9, 18, 24, 4, 12, 20, 11, 21, 1, 14, 22, 23, 8, 26, 3, 25, 0, 10, 19, 13, 2};
+INTERCOM_EXTERN const intercom_type intercom_article_list_item_type = {
+    .name = "article_list_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_article_list_item),
+    .n_fields = 27, .fields = article_list_item_fields, .by_name = article_list_item_by_name};
+void intercom_article_list_item_free(intercom_article_list_item *m) { intercom_model_free(m); }
+
+static const ic_field article_search_highlights_fields[] = {
+    {"article_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_search_highlights, article_id), 0, offsetof(intercom_article_search_highlights, has_article_id), NULL},
+    {"highlighted_title", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_article_search_highlights, highlighted_title), offsetof(intercom_article_search_highlights, highlighted_title_count), offsetof(intercom_article_search_highlights, has_highlighted_title), &intercom_article_search_highlights_highlighted_title_type},
+    {"highlighted_summary", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_article_search_highlights, highlighted_summary), 0, offsetof(intercom_article_search_highlights, has_highlighted_summary), NULL},
+};
+static const uint16_t article_search_highlights_by_name[] = {0, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_article_search_highlights_type = {
+    .name = "article_search_highlights", .kind = IC_T_OBJECT, .size = sizeof(intercom_article_search_highlights),
+    .n_fields = 3, .fields = article_search_highlights_fields, .by_name = article_search_highlights_by_name};
+void intercom_article_search_highlights_free(intercom_article_search_highlights *m) { intercom_model_free(m); }
+
+static const ic_field article_search_highlights_highlighted_summary_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_article_search_highlights_highlighted_summary, type), offsetof(intercom_article_search_highlights_highlighted_summary, type_str), offsetof(intercom_article_search_highlights_highlighted_summary, has_type), &intercom_article_search_highlights_highlighted_summary_type_enum_type},
+    {"text", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_search_highlights_highlighted_summary, text), 0, offsetof(intercom_article_search_highlights_highlighted_summary, has_text), NULL},
+};
+static const uint16_t article_search_highlights_highlighted_summary_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_article_search_highlights_highlighted_summary_type = {
+    .name = "article_search_highlights_highlighted_summary", .kind = IC_T_OBJECT, .size = sizeof(intercom_article_search_highlights_highlighted_summary),
+    .n_fields = 2, .fields = article_search_highlights_highlighted_summary_fields, .by_name = article_search_highlights_highlighted_summary_by_name};
+void intercom_article_search_highlights_highlighted_summary_free(intercom_article_search_highlights_highlighted_summary *m) { intercom_model_free(m); }
+
+static const ic_field article_search_highlights_highlighted_title_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_article_search_highlights_highlighted_title, type), offsetof(intercom_article_search_highlights_highlighted_title, type_str), offsetof(intercom_article_search_highlights_highlighted_title, has_type), &intercom_article_search_highlights_highlighted_title_type_enum_type},
+    {"text", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_search_highlights_highlighted_title, text), 0, offsetof(intercom_article_search_highlights_highlighted_title, has_text), NULL},
+};
+static const uint16_t article_search_highlights_highlighted_title_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_article_search_highlights_highlighted_title_type = {
+    .name = "article_search_highlights_highlighted_title", .kind = IC_T_OBJECT, .size = sizeof(intercom_article_search_highlights_highlighted_title),
+    .n_fields = 2, .fields = article_search_highlights_highlighted_title_fields, .by_name = article_search_highlights_highlighted_title_by_name};
+void intercom_article_search_highlights_highlighted_title_free(intercom_article_search_highlights_highlighted_title *m) { intercom_model_free(m); }
+
+static const ic_field article_search_response_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_article_search_response, type), offsetof(intercom_article_search_response, type_str), offsetof(intercom_article_search_response, has_type), &intercom_article_search_response_type_enum_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_search_response, total_count), 0, offsetof(intercom_article_search_response, has_total_count), NULL},
+    {"data", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_article_search_response, data), 0, offsetof(intercom_article_search_response, has_data), &intercom_article_search_response_data_type},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_search_response, pages), 0, offsetof(intercom_article_search_response, has_pages), &intercom_cursor_pages_type},
+};
+static const uint16_t article_search_response_by_name[] = {2, 3, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_article_search_response_type = {
+    .name = "article_search_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_article_search_response),
+    .n_fields = 4, .fields = article_search_response_fields, .by_name = article_search_response_by_name};
+void intercom_article_search_response_free(intercom_article_search_response *m) { intercom_model_free(m); }
+
+static const ic_field article_search_response_data_fields[] = {
+    {"articles", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_article_search_response_data, articles), offsetof(intercom_article_search_response_data, articles_count), offsetof(intercom_article_search_response_data, has_articles), &intercom_article_type},
+    {"highlights", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_article_search_response_data, highlights), offsetof(intercom_article_search_response_data, highlights_count), offsetof(intercom_article_search_response_data, has_highlights), &intercom_article_search_highlights_type},
+};
+static const uint16_t article_search_response_data_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_article_search_response_data_type = {
+    .name = "article_search_response_data", .kind = IC_T_OBJECT, .size = sizeof(intercom_article_search_response_data),
+    .n_fields = 2, .fields = article_search_response_data_fields, .by_name = article_search_response_data_by_name};
+void intercom_article_search_response_data_free(intercom_article_search_response_data *m) { intercom_model_free(m); }
+
+static const ic_field article_statistics_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_article_statistics, type), offsetof(intercom_article_statistics, type_str), offsetof(intercom_article_statistics, has_type), &intercom_article_statistics_type_enum_type},
+    {"views", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_statistics, views), 0, offsetof(intercom_article_statistics, has_views), NULL},
+    {"conversions", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_statistics, conversions), 0, offsetof(intercom_article_statistics, has_conversions), NULL},
+    {"reactions", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_statistics, reactions), 0, offsetof(intercom_article_statistics, has_reactions), NULL},
+    {"happy_reaction_percentage", IC_K_NUMBER, 0, IC_IN_BODY, offsetof(intercom_article_statistics, happy_reaction_percentage), 0, offsetof(intercom_article_statistics, has_happy_reaction_percentage), NULL},
+    {"neutral_reaction_percentage", IC_K_NUMBER, 0, IC_IN_BODY, offsetof(intercom_article_statistics, neutral_reaction_percentage), 0, offsetof(intercom_article_statistics, has_neutral_reaction_percentage), NULL},
+    {"sad_reaction_percentage", IC_K_NUMBER, 0, IC_IN_BODY, offsetof(intercom_article_statistics, sad_reaction_percentage), 0, offsetof(intercom_article_statistics, has_sad_reaction_percentage), NULL},
+    {"fin_involvements", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_statistics, fin_involvements), 0, offsetof(intercom_article_statistics, has_fin_involvements), NULL},
+    {"fin_resolutions", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_statistics, fin_resolutions), 0, offsetof(intercom_article_statistics, has_fin_resolutions), NULL},
+    {"fin_resolution_rate", IC_K_NUMBER, 0, IC_IN_BODY, offsetof(intercom_article_statistics, fin_resolution_rate), 0, offsetof(intercom_article_statistics, has_fin_resolution_rate), NULL},
+};
+static const uint16_t article_statistics_by_name[] = {2, 7, 9, 8, 4, 5, 3, 6, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_article_statistics_type = {
+    .name = "article_statistics", .kind = IC_T_OBJECT, .size = sizeof(intercom_article_statistics),
+    .n_fields = 10, .fields = article_statistics_fields, .by_name = article_statistics_by_name};
+void intercom_article_statistics_free(intercom_article_statistics *m) { intercom_model_free(m); }
+
+static const ic_field article_translated_content_fields[] = {
+    {"type", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, type), offsetof(intercom_article_translated_content, type_str), offsetof(intercom_article_translated_content, has_type), &intercom_article_translated_content_type_enum_type},
+    {"ar", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, ar), 0, offsetof(intercom_article_translated_content, has_ar), &intercom_article_content_type},
+    {"bg", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, bg), 0, offsetof(intercom_article_translated_content, has_bg), &intercom_article_content_type},
+    {"bs", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, bs), 0, offsetof(intercom_article_translated_content, has_bs), &intercom_article_content_type},
+    {"ca", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, ca), 0, offsetof(intercom_article_translated_content, has_ca), &intercom_article_content_type},
+    {"cs", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, cs), 0, offsetof(intercom_article_translated_content, has_cs), &intercom_article_content_type},
+    {"da", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, da), 0, offsetof(intercom_article_translated_content, has_da), &intercom_article_content_type},
+    {"de", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, de), 0, offsetof(intercom_article_translated_content, has_de), &intercom_article_content_type},
+    {"el", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, el), 0, offsetof(intercom_article_translated_content, has_el), &intercom_article_content_type},
+    {"en", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, en), 0, offsetof(intercom_article_translated_content, has_en), &intercom_article_content_type},
+    {"es", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, es), 0, offsetof(intercom_article_translated_content, has_es), &intercom_article_content_type},
+    {"et", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, et), 0, offsetof(intercom_article_translated_content, has_et), &intercom_article_content_type},
+    {"fi", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, fi), 0, offsetof(intercom_article_translated_content, has_fi), &intercom_article_content_type},
+    {"fr", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, fr), 0, offsetof(intercom_article_translated_content, has_fr), &intercom_article_content_type},
+    {"he", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, he), 0, offsetof(intercom_article_translated_content, has_he), &intercom_article_content_type},
+    {"hr", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, hr), 0, offsetof(intercom_article_translated_content, has_hr), &intercom_article_content_type},
+    {"hu", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, hu), 0, offsetof(intercom_article_translated_content, has_hu), &intercom_article_content_type},
+    {"id", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, id), 0, offsetof(intercom_article_translated_content, has_id), &intercom_article_content_type},
+    {"it", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, it), 0, offsetof(intercom_article_translated_content, has_it), &intercom_article_content_type},
+    {"ja", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, ja), 0, offsetof(intercom_article_translated_content, has_ja), &intercom_article_content_type},
+    {"ko", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, ko), 0, offsetof(intercom_article_translated_content, has_ko), &intercom_article_content_type},
+    {"lt", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, lt), 0, offsetof(intercom_article_translated_content, has_lt), &intercom_article_content_type},
+    {"lv", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, lv), 0, offsetof(intercom_article_translated_content, has_lv), &intercom_article_content_type},
+    {"mn", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, mn), 0, offsetof(intercom_article_translated_content, has_mn), &intercom_article_content_type},
+    {"nb", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, nb), 0, offsetof(intercom_article_translated_content, has_nb), &intercom_article_content_type},
+    {"nl", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, nl), 0, offsetof(intercom_article_translated_content, has_nl), &intercom_article_content_type},
+    {"pl", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, pl), 0, offsetof(intercom_article_translated_content, has_pl), &intercom_article_content_type},
+    {"pt", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, pt), 0, offsetof(intercom_article_translated_content, has_pt), &intercom_article_content_type},
+    {"ro", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, ro), 0, offsetof(intercom_article_translated_content, has_ro), &intercom_article_content_type},
+    {"ru", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, ru), 0, offsetof(intercom_article_translated_content, has_ru), &intercom_article_content_type},
+    {"sl", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, sl), 0, offsetof(intercom_article_translated_content, has_sl), &intercom_article_content_type},
+    {"sr", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, sr), 0, offsetof(intercom_article_translated_content, has_sr), &intercom_article_content_type},
+    {"sv", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, sv), 0, offsetof(intercom_article_translated_content, has_sv), &intercom_article_content_type},
+    {"tr", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, tr), 0, offsetof(intercom_article_translated_content, has_tr), &intercom_article_content_type},
+    {"vi", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, vi), 0, offsetof(intercom_article_translated_content, has_vi), &intercom_article_content_type},
+    {"pt-BR", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, pt_br), 0, offsetof(intercom_article_translated_content, has_pt_br), &intercom_article_content_type},
+    {"zh-CN", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, zh_cn), 0, offsetof(intercom_article_translated_content, has_zh_cn), &intercom_article_content_type},
+    {"zh-TW", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_translated_content, zh_tw), 0, offsetof(intercom_article_translated_content, has_zh_tw), &intercom_article_content_type},
+};
+static const uint16_t article_translated_content_by_name[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 35, 28, 29, 30, 31, 32, 33, 0, 34, 36, 37};
+INTERCOM_EXTERN const intercom_type intercom_article_translated_content_type = {
+    .name = "article_translated_content", .kind = IC_T_OBJECT, .size = sizeof(intercom_article_translated_content),
+    .n_fields = 38, .fields = article_translated_content_fields, .by_name = article_translated_content_by_name};
+void intercom_article_translated_content_free(intercom_article_translated_content *m) { intercom_model_free(m); }
+
+static const ic_field article_version_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_article_version, type), offsetof(intercom_article_version, type_str), offsetof(intercom_article_version, has_type), &intercom_article_version_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_version, id), 0, offsetof(intercom_article_version, has_id), NULL},
+    {"article_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_version, article_id), 0, offsetof(intercom_article_version, has_article_id), NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_version, title), 0, offsetof(intercom_article_version, has_title), NULL},
+    {"description", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_version, description), 0, offsetof(intercom_article_version, has_description), NULL},
+    {"body", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_version, body), 0, offsetof(intercom_article_version, has_body), NULL},
+    {"body_markdown", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_version, body_markdown), 0, offsetof(intercom_article_version, has_body_markdown), NULL},
+    {"author_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_version, author_id), 0, offsetof(intercom_article_version, has_author_id), NULL},
+    {"created_by_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_version, created_by_id), 0, offsetof(intercom_article_version, has_created_by_id), NULL},
+    {"created_via", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_version, created_via), 0, offsetof(intercom_article_version, has_created_via), NULL},
+    {"from_version_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_version, from_version_id), 0, offsetof(intercom_article_version, has_from_version_id), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_article_version, state), offsetof(intercom_article_version, state_str), offsetof(intercom_article_version, has_state), &intercom_article_version_state_type},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_version, created_at), 0, offsetof(intercom_article_version, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_version, updated_at), 0, offsetof(intercom_article_version, has_updated_at), NULL},
+};
+static const uint16_t article_version_by_name[] = {2, 7, 5, 6, 12, 8, 9, 4, 10, 1, 11, 3, 0, 13};
+INTERCOM_EXTERN const intercom_type intercom_article_version_type = {
+    .name = "article_version", .kind = IC_T_OBJECT, .size = sizeof(intercom_article_version),
+    .n_fields = 14, .fields = article_version_fields, .by_name = article_version_by_name};
+void intercom_article_version_free(intercom_article_version *m) { intercom_model_free(m); }
+
+static const ic_field article_version_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_article_version_list, type), offsetof(intercom_article_version_list, type_str), offsetof(intercom_article_version_list, has_type), &intercom_article_version_list_type_enum_type},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_version_list, pages), 0, offsetof(intercom_article_version_list, has_pages), &intercom_cursor_pages_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_version_list, total_count), 0, offsetof(intercom_article_version_list, has_total_count), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_article_version_list, data), offsetof(intercom_article_version_list, data_count), offsetof(intercom_article_version_list, has_data), &intercom_article_version_summary_type},
+};
+static const uint16_t article_version_list_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_article_version_list_type = {
+    .name = "article_version_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_article_version_list),
+    .n_fields = 4, .fields = article_version_list_fields, .by_name = article_version_list_by_name};
+void intercom_article_version_list_free(intercom_article_version_list *m) { intercom_model_free(m); }
+
+static const ic_field article_version_summary_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_article_version_summary, type), offsetof(intercom_article_version_summary, type_str), offsetof(intercom_article_version_summary, has_type), &intercom_article_version_summary_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_version_summary, id), 0, offsetof(intercom_article_version_summary, has_id), NULL},
+    {"article_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_version_summary, article_id), 0, offsetof(intercom_article_version_summary, has_article_id), NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_version_summary, title), 0, offsetof(intercom_article_version_summary, has_title), NULL},
+    {"description", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_version_summary, description), 0, offsetof(intercom_article_version_summary, has_description), NULL},
+    {"author_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_version_summary, author_id), 0, offsetof(intercom_article_version_summary, has_author_id), NULL},
+    {"created_by_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_version_summary, created_by_id), 0, offsetof(intercom_article_version_summary, has_created_by_id), NULL},
+    {"created_via", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_article_version_summary, created_via), 0, offsetof(intercom_article_version_summary, has_created_via), NULL},
+    {"from_version_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_article_version_summary, from_version_id), 0, offsetof(intercom_article_version_summary, has_from_version_id), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_article_version_summary, state), offsetof(intercom_article_version_summary, state_str), offsetof(intercom_article_version_summary, has_state), &intercom_article_version_summary_state_type},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_article_version_summary, created_at), 0, offsetof(intercom_article_version_summary, has_created_at), NULL},
+};
+static const uint16_t article_version_summary_by_name[] = {2, 5, 10, 6, 7, 4, 8, 1, 9, 3, 0};
+INTERCOM_EXTERN const intercom_type intercom_article_version_summary_type = {
+    .name = "article_version_summary", .kind = IC_T_OBJECT, .size = sizeof(intercom_article_version_summary),
+    .n_fields = 11, .fields = article_version_summary_fields, .by_name = article_version_summary_by_name};
+void intercom_article_version_summary_free(intercom_article_version_summary *m) { intercom_model_free(m); }
+
+static const ic_field assign_conversation_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_assign_conversation_request, message_type), offsetof(intercom_assign_conversation_request, message_type_str), offsetof(intercom_assign_conversation_request, has_message_type), &intercom_assign_conversation_request_message_type_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_assign_conversation_request, type), offsetof(intercom_assign_conversation_request, type_str), offsetof(intercom_assign_conversation_request, has_type), &intercom_assign_conversation_request_type_enum_type},
+    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_assign_conversation_request, admin_id), 0, offsetof(intercom_assign_conversation_request, has_admin_id), NULL},
+    {"assignee_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_assign_conversation_request, assignee_id), 0, offsetof(intercom_assign_conversation_request, has_assignee_id), NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_assign_conversation_request, body), 0, offsetof(intercom_assign_conversation_request, has_body), NULL},
+};
+static const uint16_t assign_conversation_request_by_name[] = {2, 3, 4, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_assign_conversation_request_type = {
+    .name = "assign_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_assign_conversation_request),
+    .n_fields = 5, .fields = assign_conversation_request_fields, .by_name = assign_conversation_request_by_name};
+void intercom_assign_conversation_request_free(intercom_assign_conversation_request *m) { intercom_model_free(m); }
+
+static const ic_field attach_contact_to_conversation_request_fields[] = {
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_attach_contact_to_conversation_request, admin_id), 0, offsetof(intercom_attach_contact_to_conversation_request, has_admin_id), NULL},
+    {"customer", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_attach_contact_to_conversation_request, customer), 0, offsetof(intercom_attach_contact_to_conversation_request, has_customer), &intercom_attach_contact_to_conversation_request_customer_type},
+};
+static const uint16_t attach_contact_to_conversation_request_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_attach_contact_to_conversation_request_type = {
+    .name = "attach_contact_to_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_attach_contact_to_conversation_request),
+    .n_fields = 2, .fields = attach_contact_to_conversation_request_fields, .by_name = attach_contact_to_conversation_request_by_name};
+void intercom_attach_contact_to_conversation_request_free(intercom_attach_contact_to_conversation_request *m) { intercom_model_free(m); }
+
+static const ic_field attach_contact_to_conversation_request_customer_fields[] = {
+    {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_attach_contact_to_conversation_request_customer, intercom_user_id), 0, offsetof(intercom_attach_contact_to_conversation_request_customer, has_intercom_user_id), NULL},
+    {"customer", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_attach_contact_to_conversation_request_customer, customer), 0, offsetof(intercom_attach_contact_to_conversation_request_customer, has_customer), &intercom_customer_request_type},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_attach_contact_to_conversation_request_customer, user_id), 0, offsetof(intercom_attach_contact_to_conversation_request_customer, has_user_id), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_attach_contact_to_conversation_request_customer, email), 0, offsetof(intercom_attach_contact_to_conversation_request_customer, has_email), NULL},
+};
+static const uint16_t attach_contact_to_conversation_request_customer_by_name[] = {1, 3, 0, 2};
+static const uint16_t attach_contact_to_conversation_request_customer_v1_required[] = {0};
+static const uint16_t attach_contact_to_conversation_request_customer_v2_required[] = {2};
+static const uint16_t attach_contact_to_conversation_request_customer_v3_required[] = {3};
+static const ic_variant attach_contact_to_conversation_request_customer_variants[] = {
+    {NULL, 1, attach_contact_to_conversation_request_customer_v1_required}, /* INTERCOM_ATTACH_CONTACT_TO_CONVERSATION_REQUEST_CUSTOMER_VARIANT_INTERCOM_USER_ID */
+    {NULL, 1, attach_contact_to_conversation_request_customer_v2_required}, /* INTERCOM_ATTACH_CONTACT_TO_CONVERSATION_REQUEST_CUSTOMER_VARIANT_USER_ID */
+    {NULL, 1, attach_contact_to_conversation_request_customer_v3_required}, /* INTERCOM_ATTACH_CONTACT_TO_CONVERSATION_REQUEST_CUSTOMER_VARIANT_EMAIL */
+};
+INTERCOM_EXTERN const intercom_type intercom_attach_contact_to_conversation_request_customer_type = {
+    .name = "attach_contact_to_conversation_request_customer", .kind = IC_T_OBJECT, .size = sizeof(intercom_attach_contact_to_conversation_request_customer),
+    .n_fields = 4, .fields = attach_contact_to_conversation_request_customer_fields, .by_name = attach_contact_to_conversation_request_customer_by_name,
+    .discriminator = NULL, .variant_offset = offsetof(intercom_attach_contact_to_conversation_request_customer, variant), .n_variants = 3, .variants = attach_contact_to_conversation_request_customer_variants};
+void intercom_attach_contact_to_conversation_request_customer_free(intercom_attach_contact_to_conversation_request_customer *m) { intercom_model_free(m); }
+
+static const ic_field audience_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_audience, type), offsetof(intercom_audience, type_str), offsetof(intercom_audience, has_type), &intercom_audience_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_audience, id), 0, offsetof(intercom_audience, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_audience, name), 0, offsetof(intercom_audience, has_name), NULL},
+    {"predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_audience, predicates), offsetof(intercom_audience, predicates_count), offsetof(intercom_audience, has_predicates), &intercom_predicate_type},
+    {"role_predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_audience, role_predicates), offsetof(intercom_audience, role_predicates_count), offsetof(intercom_audience, has_role_predicates), &intercom_predicate_type},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_audience, created_at), 0, offsetof(intercom_audience, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_audience, updated_at), 0, offsetof(intercom_audience, has_updated_at), NULL},
+};
+static const uint16_t audience_by_name[] = {5, 1, 2, 3, 4, 0, 6};
+INTERCOM_EXTERN const intercom_type intercom_audience_type = {
+    .name = "audience", .kind = IC_T_OBJECT, .size = sizeof(intercom_audience),
+    .n_fields = 7, .fields = audience_fields, .by_name = audience_by_name};
+void intercom_audience_free(intercom_audience *m) { intercom_model_free(m); }
+
+static const ic_field audience_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_audience_list, type), offsetof(intercom_audience_list, type_str), offsetof(intercom_audience_list, has_type), &intercom_audience_list_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_audience_list, data), offsetof(intercom_audience_list, data_count), offsetof(intercom_audience_list, has_data), &intercom_audience_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_audience_list, total_count), 0, offsetof(intercom_audience_list, has_total_count), NULL},
+    {"page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_audience_list, page), 0, offsetof(intercom_audience_list, has_page), NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_audience_list, per_page), 0, offsetof(intercom_audience_list, has_per_page), NULL},
+    {"total_pages", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_audience_list, total_pages), 0, offsetof(intercom_audience_list, has_total_pages), NULL},
+};
+static const uint16_t audience_list_by_name[] = {1, 3, 4, 2, 5, 0};
+INTERCOM_EXTERN const intercom_type intercom_audience_list_type = {
+    .name = "audience_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_audience_list),
+    .n_fields = 6, .fields = audience_list_fields, .by_name = audience_list_by_name};
+void intercom_audience_list_free(intercom_audience_list *m) { intercom_model_free(m); }
+
+static const ic_field away_status_reason_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_away_status_reason, type), 0, offsetof(intercom_away_status_reason, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_away_status_reason, id), 0, offsetof(intercom_away_status_reason, has_id), NULL},
+    {"label", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_away_status_reason, label), 0, offsetof(intercom_away_status_reason, has_label), NULL},
+    {"emoji", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_away_status_reason, emoji), 0, offsetof(intercom_away_status_reason, has_emoji), NULL},
+    {"order", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_away_status_reason, order), 0, offsetof(intercom_away_status_reason, has_order), NULL},
+    {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_away_status_reason, deleted), 0, offsetof(intercom_away_status_reason, has_deleted), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_away_status_reason, created_at), 0, offsetof(intercom_away_status_reason, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_away_status_reason, updated_at), 0, offsetof(intercom_away_status_reason, has_updated_at), NULL},
+};
+static const uint16_t away_status_reason_by_name[] = {6, 5, 3, 1, 2, 4, 0, 7};
+INTERCOM_EXTERN const intercom_type intercom_away_status_reason_type = {
+    .name = "away_status_reason", .kind = IC_T_OBJECT, .size = sizeof(intercom_away_status_reason),
+    .n_fields = 8, .fields = away_status_reason_fields, .by_name = away_status_reason_by_name};
+void intercom_away_status_reason_free(intercom_away_status_reason *m) { intercom_model_free(m); }
+
+static const ic_field away_status_reason_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_away_status_reason_list, type), offsetof(intercom_away_status_reason_list, type_str), offsetof(intercom_away_status_reason_list, has_type), &intercom_away_status_reason_list_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_away_status_reason_list, data), offsetof(intercom_away_status_reason_list, data_count), offsetof(intercom_away_status_reason_list, has_data), &intercom_away_status_reason_type},
+};
+static const uint16_t away_status_reason_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_away_status_reason_list_type = {
+    .name = "away_status_reason_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_away_status_reason_list),
+    .n_fields = 2, .fields = away_status_reason_list_fields, .by_name = away_status_reason_list_by_name};
+void intercom_away_status_reason_list_free(intercom_away_status_reason_list *m) { intercom_model_free(m); }
+
+static const ic_field banner_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_banner, type), 0, offsetof(intercom_banner, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_banner, id), 0, offsetof(intercom_banner, has_id), NULL},
+    {"view_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_banner, view_id), 0, offsetof(intercom_banner, has_view_id), NULL},
+    {"title", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_banner, title), 0, offsetof(intercom_banner, has_title), NULL},
+    {"body", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_banner, body), 0, offsetof(intercom_banner, has_body), NULL},
+    {"style", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_banner, style), 0, offsetof(intercom_banner, has_style), NULL},
+    {"position", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_banner, position), 0, offsetof(intercom_banner, has_position), NULL},
+    {"show_dismiss_button", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_banner, show_dismiss_button), 0, offsetof(intercom_banner, has_show_dismiss_button), NULL},
+    {"action", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_banner, action), 0, offsetof(intercom_banner, has_action), &intercom_banner_action_type},
+    {"client_targeting", IC_K_JSON, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_banner, client_targeting), offsetof(intercom_banner, client_targeting_count), offsetof(intercom_banner, has_client_targeting), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_banner, created_at), 0, offsetof(intercom_banner, has_created_at), NULL},
+};
+static const uint16_t banner_by_name[] = {8, 4, 9, 10, 1, 6, 7, 5, 3, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_banner_type = {
+    .name = "banner", .kind = IC_T_OBJECT, .size = sizeof(intercom_banner),
+    .n_fields = 11, .fields = banner_fields, .by_name = banner_by_name};
+void intercom_banner_free(intercom_banner *m) { intercom_model_free(m); }
+
+static const ic_field banner_action_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_banner_action, type), 0, offsetof(intercom_banner_action, has_type), NULL},
+    {"label", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_banner_action, label), 0, offsetof(intercom_banner_action, has_label), NULL},
+    {"target", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_banner_action, target), 0, offsetof(intercom_banner_action, has_target), NULL},
+    {"reaction_set", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_banner_action, reaction_set), offsetof(intercom_banner_action, reaction_set_count), offsetof(intercom_banner_action, has_reaction_set), &intercom_banner_action_reaction_set_type},
+    {"tour_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_banner_action, tour_id), 0, offsetof(intercom_banner_action, has_tour_id), NULL},
+    {"tour_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_banner_action, tour_url), 0, offsetof(intercom_banner_action, has_tour_url), NULL},
+};
+static const uint16_t banner_action_by_name[] = {1, 3, 2, 4, 5, 0};
+INTERCOM_EXTERN const intercom_type intercom_banner_action_type = {
+    .name = "banner_action", .kind = IC_T_OBJECT, .size = sizeof(intercom_banner_action),
+    .n_fields = 6, .fields = banner_action_fields, .by_name = banner_action_by_name};
+void intercom_banner_action_free(intercom_banner_action *m) { intercom_model_free(m); }
+
+static const ic_field banner_action_reaction_set_fields[] = {
+    {"index", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_banner_action_reaction_set, index), 0, offsetof(intercom_banner_action_reaction_set, has_index), NULL},
+    {"unicode_emoticon", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_banner_action_reaction_set, unicode_emoticon), 0, offsetof(intercom_banner_action_reaction_set, has_unicode_emoticon), NULL},
+};
+static const uint16_t banner_action_reaction_set_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_banner_action_reaction_set_type = {
+    .name = "banner_action_reaction_set", .kind = IC_T_OBJECT, .size = sizeof(intercom_banner_action_reaction_set),
+    .n_fields = 2, .fields = banner_action_reaction_set_fields, .by_name = banner_action_reaction_set_by_name};
+void intercom_banner_action_reaction_set_free(intercom_banner_action_reaction_set *m) { intercom_model_free(m); }
+
+static const ic_field banner_dismiss_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_banner_dismiss, type), 0, offsetof(intercom_banner_dismiss, has_type), NULL},
+    {"view_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_banner_dismiss, view_id), 0, offsetof(intercom_banner_dismiss, has_view_id), NULL},
+    {"dismissed", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_banner_dismiss, dismissed), 0, offsetof(intercom_banner_dismiss, has_dismissed), NULL},
+};
+static const uint16_t banner_dismiss_by_name[] = {2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_banner_dismiss_type = {
+    .name = "banner_dismiss", .kind = IC_T_OBJECT, .size = sizeof(intercom_banner_dismiss),
+    .n_fields = 3, .fields = banner_dismiss_fields, .by_name = banner_dismiss_by_name};
+void intercom_banner_dismiss_free(intercom_banner_dismiss *m) { intercom_model_free(m); }
+
+static const ic_field banner_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_banner_list, type), 0, offsetof(intercom_banner_list, has_type), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_banner_list, data), offsetof(intercom_banner_list, data_count), offsetof(intercom_banner_list, has_data), &intercom_banner_type},
+};
+static const uint16_t banner_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_banner_list_type = {
+    .name = "banner_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_banner_list),
+    .n_fields = 2, .fields = banner_list_fields, .by_name = banner_list_by_name};
+void intercom_banner_list_free(intercom_banner_list *m) { intercom_model_free(m); }
+
+static const ic_field brand_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_brand, type), 0, offsetof(intercom_brand, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_brand, id), 0, offsetof(intercom_brand, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_brand, name), 0, offsetof(intercom_brand, has_name), NULL},
+    {"is_default", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_brand, is_default), 0, offsetof(intercom_brand, has_is_default), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_brand, created_at), 0, offsetof(intercom_brand, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_brand, updated_at), 0, offsetof(intercom_brand, has_updated_at), NULL},
+    {"help_center_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_brand, help_center_id), 0, offsetof(intercom_brand, has_help_center_id), NULL},
+    {"default_address_settings_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_brand, default_address_settings_id), 0, offsetof(intercom_brand, has_default_address_settings_id), NULL},
+};
+static const uint16_t brand_by_name[] = {4, 7, 6, 1, 3, 2, 0, 5};
+INTERCOM_EXTERN const intercom_type intercom_brand_type = {
+    .name = "brand", .kind = IC_T_OBJECT, .size = sizeof(intercom_brand),
+    .n_fields = 8, .fields = brand_fields, .by_name = brand_by_name};
+void intercom_brand_free(intercom_brand *m) { intercom_model_free(m); }
+
+static const ic_field brand_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_brand_list, type), 0, offsetof(intercom_brand_list, has_type), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_brand_list, data), offsetof(intercom_brand_list, data_count), offsetof(intercom_brand_list, has_data), &intercom_brand_type},
+};
+static const uint16_t brand_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_brand_list_type = {
+    .name = "brand_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_brand_list),
+    .n_fields = 2, .fields = brand_list_fields, .by_name = brand_list_by_name};
+void intercom_brand_list_free(intercom_brand_list *m) { intercom_model_free(m); }
+
+static const ic_field call_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_call, type), 0, offsetof(intercom_call, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_call, id), 0, offsetof(intercom_call, has_id), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_call, conversation_id), 0, offsetof(intercom_call, has_conversation_id), NULL},
+    {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_call, admin_id), 0, offsetof(intercom_call, has_admin_id), NULL},
+    {"contact_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_call, contact_id), 0, offsetof(intercom_call, has_contact_id), NULL},
+    {"state", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_call, state), 0, offsetof(intercom_call, has_state), NULL},
+    {"initiated_at", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_call, initiated_at), 0, offsetof(intercom_call, has_initiated_at), NULL},
+    {"answered_at", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_call, answered_at), 0, offsetof(intercom_call, has_answered_at), NULL},
+    {"ended_at", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_call, ended_at), 0, offsetof(intercom_call, has_ended_at), NULL},
+    {"created_at", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_call, created_at), 0, offsetof(intercom_call, has_created_at), NULL},
+    {"updated_at", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_call, updated_at), 0, offsetof(intercom_call, has_updated_at), NULL},
+    {"recording_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_call, recording_url), 0, offsetof(intercom_call, has_recording_url), NULL},
+    {"transcription_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_call, transcription_url), 0, offsetof(intercom_call, has_transcription_url), NULL},
+    {"call_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_call, call_type), 0, offsetof(intercom_call, has_call_type), NULL},
+    {"direction", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_call, direction), 0, offsetof(intercom_call, has_direction), NULL},
+    {"ended_reason", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_call, ended_reason), 0, offsetof(intercom_call, has_ended_reason), NULL},
+    {"phone", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_call, phone), 0, offsetof(intercom_call, has_phone), NULL},
+    {"fin_recording_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_call, fin_recording_url), 0, offsetof(intercom_call, has_fin_recording_url), NULL},
+    {"fin_transcription_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_call, fin_transcription_url), 0, offsetof(intercom_call, has_fin_transcription_url), NULL},
+};
+static const uint16_t call_by_name[] = {3, 7, 13, 4, 2, 9, 14, 8, 15, 17, 18, 1, 6, 16, 11, 5, 12, 0, 10};
+INTERCOM_EXTERN const intercom_type intercom_call_type = {
+    .name = "call", .kind = IC_T_OBJECT, .size = sizeof(intercom_call),
+    .n_fields = 19, .fields = call_fields, .by_name = call_by_name};
+void intercom_call_free(intercom_call *m) { intercom_model_free(m); }
+
+static const ic_field call_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_call_list, type), 0, offsetof(intercom_call_list, has_type), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_call_list, data), offsetof(intercom_call_list, data_count), offsetof(intercom_call_list, has_data), &intercom_call_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_call_list, total_count), 0, offsetof(intercom_call_list, has_total_count), NULL},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_call_list, pages), 0, offsetof(intercom_call_list, has_pages), &intercom_cursor_pages_type},
+};
+static const uint16_t call_list_by_name[] = {1, 3, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_call_list_type = {
+    .name = "call_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_call_list),
+    .n_fields = 4, .fields = call_list_fields, .by_name = call_list_by_name};
+void intercom_call_list_free(intercom_call_list *m) { intercom_model_free(m); }
+
+static const ic_field calls_search_response_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_calls_search_response, type), 0, offsetof(intercom_calls_search_response, has_type), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_calls_search_response, data), offsetof(intercom_calls_search_response, data_count), offsetof(intercom_calls_search_response, has_data), &intercom_calls_search_response_data_type},
+};
+static const uint16_t calls_search_response_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_calls_search_response_type = {
+    .name = "calls_search_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_calls_search_response),
+    .n_fields = 2, .fields = calls_search_response_fields, .by_name = calls_search_response_by_name};
+void intercom_calls_search_response_free(intercom_calls_search_response *m) { intercom_model_free(m); }
+
+static const ic_field calls_search_response_data_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_calls_search_response_data, type), 0, offsetof(intercom_calls_search_response_data, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_calls_search_response_data, id), 0, offsetof(intercom_calls_search_response_data, has_id), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_calls_search_response_data, conversation_id), 0, offsetof(intercom_calls_search_response_data, has_conversation_id), NULL},
+    {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_calls_search_response_data, admin_id), 0, offsetof(intercom_calls_search_response_data, has_admin_id), NULL},
+    {"contact_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_calls_search_response_data, contact_id), 0, offsetof(intercom_calls_search_response_data, has_contact_id), NULL},
+    {"state", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_calls_search_response_data, state), 0, offsetof(intercom_calls_search_response_data, has_state), NULL},
+    {"initiated_at", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_calls_search_response_data, initiated_at), 0, offsetof(intercom_calls_search_response_data, has_initiated_at), NULL},
+    {"answered_at", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_calls_search_response_data, answered_at), 0, offsetof(intercom_calls_search_response_data, has_answered_at), NULL},
+    {"ended_at", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_calls_search_response_data, ended_at), 0, offsetof(intercom_calls_search_response_data, has_ended_at), NULL},
+    {"created_at", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_calls_search_response_data, created_at), 0, offsetof(intercom_calls_search_response_data, has_created_at), NULL},
+    {"updated_at", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_calls_search_response_data, updated_at), 0, offsetof(intercom_calls_search_response_data, has_updated_at), NULL},
+    {"recording_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_calls_search_response_data, recording_url), 0, offsetof(intercom_calls_search_response_data, has_recording_url), NULL},
+    {"transcription_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_calls_search_response_data, transcription_url), 0, offsetof(intercom_calls_search_response_data, has_transcription_url), NULL},
+    {"call_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_calls_search_response_data, call_type), 0, offsetof(intercom_calls_search_response_data, has_call_type), NULL},
+    {"direction", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_calls_search_response_data, direction), 0, offsetof(intercom_calls_search_response_data, has_direction), NULL},
+    {"ended_reason", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_calls_search_response_data, ended_reason), 0, offsetof(intercom_calls_search_response_data, has_ended_reason), NULL},
+    {"phone", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_calls_search_response_data, phone), 0, offsetof(intercom_calls_search_response_data, has_phone), NULL},
+    {"fin_recording_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_calls_search_response_data, fin_recording_url), 0, offsetof(intercom_calls_search_response_data, has_fin_recording_url), NULL},
+    {"fin_transcription_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_calls_search_response_data, fin_transcription_url), 0, offsetof(intercom_calls_search_response_data, has_fin_transcription_url), NULL},
+    {"transcript", IC_K_JSON, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_calls_search_response_data, transcript), offsetof(intercom_calls_search_response_data, transcript_count), offsetof(intercom_calls_search_response_data, has_transcript), NULL},
+    {"transcript_status", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_calls_search_response_data, transcript_status), 0, offsetof(intercom_calls_search_response_data, has_transcript_status), NULL},
+};
+static const uint16_t calls_search_response_data_by_name[] = {3, 7, 13, 4, 2, 9, 14, 8, 15, 17, 18, 1, 6, 16, 11, 5, 19, 20, 12, 0, 10};
+INTERCOM_EXTERN const intercom_type intercom_calls_search_response_data_type = {
+    .name = "calls_search_response_data", .kind = IC_T_OBJECT, .size = sizeof(intercom_calls_search_response_data),
+    .n_fields = 21, .fields = calls_search_response_data_fields, .by_name = calls_search_response_data_by_name};
+void intercom_calls_search_response_data_free(intercom_calls_search_response_data *m) { intercom_model_free(m); }
+
+static const ic_field change_ticket_type_request_fields[] = {
+    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_change_ticket_type_request, ticket_type_id), 0, offsetof(intercom_change_ticket_type_request, has_ticket_type_id), NULL},
+    {"ticket_state_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_change_ticket_type_request, ticket_state_id), 0, offsetof(intercom_change_ticket_type_request, has_ticket_state_id), NULL},
+    {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_change_ticket_type_request, ticket_attributes), 0, offsetof(intercom_change_ticket_type_request, has_ticket_attributes), NULL},
+};
+static const uint16_t change_ticket_type_request_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_change_ticket_type_request_type = {
+    .name = "change_ticket_type_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_change_ticket_type_request),
+    .n_fields = 3, .fields = change_ticket_type_request_fields, .by_name = change_ticket_type_request_by_name};
+void intercom_change_ticket_type_request_free(intercom_change_ticket_type_request *m) { intercom_model_free(m); }
+
+static const ic_field close_conversation_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_close_conversation_request, message_type), offsetof(intercom_close_conversation_request, message_type_str), offsetof(intercom_close_conversation_request, has_message_type), &intercom_close_conversation_request_message_type_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_close_conversation_request, type), offsetof(intercom_close_conversation_request, type_str), offsetof(intercom_close_conversation_request, has_type), &intercom_close_conversation_request_type_enum_type},
+    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_close_conversation_request, admin_id), 0, offsetof(intercom_close_conversation_request, has_admin_id), NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_close_conversation_request, body), 0, offsetof(intercom_close_conversation_request, has_body), NULL},
+};
+static const uint16_t close_conversation_request_by_name[] = {2, 3, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_close_conversation_request_type = {
+    .name = "close_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_close_conversation_request),
+    .n_fields = 4, .fields = close_conversation_request_fields, .by_name = close_conversation_request_by_name};
+void intercom_close_conversation_request_free(intercom_close_conversation_request *m) { intercom_model_free(m); }
+
+static const ic_field collection_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_collection, id), 0, offsetof(intercom_collection, has_id), NULL},
+    {"workspace_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_collection, workspace_id), 0, offsetof(intercom_collection, has_workspace_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_collection, name), 0, offsetof(intercom_collection, has_name), NULL},
+    {"description", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_collection, description), 0, offsetof(intercom_collection, has_description), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_collection, created_at), 0, offsetof(intercom_collection, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_collection, updated_at), 0, offsetof(intercom_collection, has_updated_at), NULL},
+    {"url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_collection, url), 0, offsetof(intercom_collection, has_url), NULL},
+    {"icon", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_collection, icon), 0, offsetof(intercom_collection, has_icon), NULL},
+    {"order", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_collection, order), 0, offsetof(intercom_collection, has_order), NULL},
+    {"default_locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_collection, default_locale), 0, offsetof(intercom_collection, has_default_locale), NULL},
+    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_collection, translated_content), 0, offsetof(intercom_collection, has_translated_content), &intercom_group_translated_content_type},
+    {"parent_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_collection, parent_id), 0, offsetof(intercom_collection, has_parent_id), NULL},
+    {"help_center_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_collection, help_center_id), 0, offsetof(intercom_collection, has_help_center_id), NULL},
+};
+static const uint16_t collection_by_name[] = {4, 9, 3, 12, 7, 0, 2, 8, 11, 10, 5, 6, 1};
+INTERCOM_EXTERN const intercom_type intercom_collection_type = {
+    .name = "collection", .kind = IC_T_OBJECT, .size = sizeof(intercom_collection),
+    .n_fields = 13, .fields = collection_fields, .by_name = collection_by_name};
+void intercom_collection_free(intercom_collection *m) { intercom_model_free(m); }
+
+static const ic_field collection_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_collection_list, type), offsetof(intercom_collection_list, type_str), offsetof(intercom_collection_list, has_type), &intercom_collection_list_type_enum_type},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_collection_list, pages), 0, offsetof(intercom_collection_list, has_pages), &intercom_cursor_pages_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_collection_list, total_count), 0, offsetof(intercom_collection_list, has_total_count), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_collection_list, data), offsetof(intercom_collection_list, data_count), offsetof(intercom_collection_list, has_data), &intercom_collection_type},
+};
+static const uint16_t collection_list_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_collection_list_type = {
+    .name = "collection_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_collection_list),
+    .n_fields = 4, .fields = collection_list_fields, .by_name = collection_list_by_name};
+void intercom_collection_list_free(intercom_collection_list *m) { intercom_model_free(m); }
+
+static const ic_field company_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_company, type), offsetof(intercom_company, type_str), offsetof(intercom_company, has_type), &intercom_company_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company, id), 0, offsetof(intercom_company, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company, name), 0, offsetof(intercom_company, has_name), NULL},
+    {"app_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company, app_id), 0, offsetof(intercom_company, has_app_id), NULL},
+    {"plan", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_company, plan), 0, offsetof(intercom_company, has_plan), &intercom_company_plan_type},
+    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company, company_id), 0, offsetof(intercom_company, has_company_id), NULL},
+    {"remote_created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_company, remote_created_at), 0, offsetof(intercom_company, has_remote_created_at), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_company, created_at), 0, offsetof(intercom_company, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_company, updated_at), 0, offsetof(intercom_company, has_updated_at), NULL},
+    {"last_request_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_company, last_request_at), 0, offsetof(intercom_company, has_last_request_at), NULL},
+    {"size", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_company, size), 0, offsetof(intercom_company, has_size), NULL},
+    {"website", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company, website), 0, offsetof(intercom_company, has_website), NULL},
+    {"industry", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company, industry), 0, offsetof(intercom_company, has_industry), NULL},
+    {"monthly_spend", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_company, monthly_spend), 0, offsetof(intercom_company, has_monthly_spend), NULL},
+    {"session_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_company, session_count), 0, offsetof(intercom_company, has_session_count), NULL},
+    {"user_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_company, user_count), 0, offsetof(intercom_company, has_user_count), NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_company, custom_attributes), 0, offsetof(intercom_company, has_custom_attributes), NULL},
+    {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_company, tags), 0, offsetof(intercom_company, has_tags), &intercom_company_tags_type},
+    {"segments", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_company, segments), 0, offsetof(intercom_company, has_segments), &intercom_company_segments_type},
+    {"notes", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_company, notes), 0, offsetof(intercom_company, has_notes), &intercom_company_notes_type},
+};
+static const uint16_t company_by_name[] = {3, 5, 7, 16, 1, 12, 9, 13, 2, 19, 4, 6, 18, 14, 10, 17, 0, 8, 15, 11};
+INTERCOM_EXTERN const intercom_type intercom_company_type = {
+    .name = "company", .kind = IC_T_OBJECT, .size = sizeof(intercom_company),
+    .n_fields = 20, .fields = company_fields, .by_name = company_by_name};
+void intercom_company_free(intercom_company *m) { intercom_model_free(m); }
+
+static const ic_field company_attached_contacts_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_company_attached_contacts, type), offsetof(intercom_company_attached_contacts, type_str), offsetof(intercom_company_attached_contacts, has_type), &intercom_company_attached_contacts_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_company_attached_contacts, data), offsetof(intercom_company_attached_contacts, data_count), offsetof(intercom_company_attached_contacts, has_data), &intercom_contact_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_company_attached_contacts, total_count), 0, offsetof(intercom_company_attached_contacts, has_total_count), NULL},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_company_attached_contacts, pages), 0, offsetof(intercom_company_attached_contacts, has_pages), &intercom_cursor_pages_type},
+};
+static const uint16_t company_attached_contacts_by_name[] = {1, 3, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_company_attached_contacts_type = {
+    .name = "company_attached_contacts", .kind = IC_T_OBJECT, .size = sizeof(intercom_company_attached_contacts),
+    .n_fields = 4, .fields = company_attached_contacts_fields, .by_name = company_attached_contacts_by_name};
+void intercom_company_attached_contacts_free(intercom_company_attached_contacts *m) { intercom_model_free(m); }
+
+static const ic_field company_attached_segments_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_company_attached_segments, type), offsetof(intercom_company_attached_segments, type_str), offsetof(intercom_company_attached_segments, has_type), &intercom_company_attached_segments_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_company_attached_segments, data), offsetof(intercom_company_attached_segments, data_count), offsetof(intercom_company_attached_segments, has_data), &intercom_segment_type},
+};
+static const uint16_t company_attached_segments_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_company_attached_segments_type = {
+    .name = "company_attached_segments", .kind = IC_T_OBJECT, .size = sizeof(intercom_company_attached_segments),
+    .n_fields = 2, .fields = company_attached_segments_fields, .by_name = company_attached_segments_by_name};
+void intercom_company_attached_segments_free(intercom_company_attached_segments *m) { intercom_model_free(m); }
+
+static const ic_field company_data_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company_data, id), 0, offsetof(intercom_company_data, has_id), NULL},
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_company_data, type), offsetof(intercom_company_data, type_str), offsetof(intercom_company_data, has_type), &intercom_company_data_type_enum_type},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company_data, url), 0, offsetof(intercom_company_data, has_url), NULL},
+};
+static const uint16_t company_data_by_name[] = {0, 1, 2};
+INTERCOM_EXTERN const intercom_type intercom_company_data_type = {
+    .name = "company_data", .kind = IC_T_OBJECT, .size = sizeof(intercom_company_data),
+    .n_fields = 3, .fields = company_data_fields, .by_name = company_data_by_name};
+void intercom_company_data_free(intercom_company_data *m) { intercom_model_free(m); }
+
+static const ic_field company_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_company_list, type), offsetof(intercom_company_list, type_str), offsetof(intercom_company_list, has_type), &intercom_company_list_type_enum_type},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_company_list, pages), 0, offsetof(intercom_company_list, has_pages), &intercom_cursor_pages_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_company_list, total_count), 0, offsetof(intercom_company_list, has_total_count), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_company_list, data), offsetof(intercom_company_list, data_count), offsetof(intercom_company_list, has_data), &intercom_company_type},
+};
+static const uint16_t company_list_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_company_list_type = {
+    .name = "company_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_company_list),
+    .n_fields = 4, .fields = company_list_fields, .by_name = company_list_by_name};
+void intercom_company_list_free(intercom_company_list *m) { intercom_model_free(m); }
+
+static const ic_field company_note_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company_note, type), 0, offsetof(intercom_company_note, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company_note, id), 0, offsetof(intercom_company_note, has_id), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_company_note, created_at), 0, offsetof(intercom_company_note, has_created_at), NULL},
+    {"company", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_company_note, company), 0, offsetof(intercom_company_note, has_company), &intercom_company_note_company_type},
+    {"author", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_company_note, author), 0, offsetof(intercom_company_note, has_author), &intercom_admin_type},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company_note, body), 0, offsetof(intercom_company_note, has_body), NULL},
+};
+static const uint16_t company_note_by_name[] = {4, 5, 3, 2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_company_note_type = {
+    .name = "company_note", .kind = IC_T_OBJECT, .size = sizeof(intercom_company_note),
+    .n_fields = 6, .fields = company_note_fields, .by_name = company_note_by_name};
+void intercom_company_note_free(intercom_company_note *m) { intercom_model_free(m); }
+
+static const ic_field company_note_company_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company_note_company, type), 0, offsetof(intercom_company_note_company, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company_note_company, id), 0, offsetof(intercom_company_note_company, has_id), NULL},
+};
+static const uint16_t company_note_company_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_company_note_company_type = {
+    .name = "company_note_company", .kind = IC_T_OBJECT, .size = sizeof(intercom_company_note_company),
+    .n_fields = 2, .fields = company_note_company_fields, .by_name = company_note_company_by_name};
+void intercom_company_note_company_free(intercom_company_note_company *m) { intercom_model_free(m); }
+
+static const ic_field company_notes_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_company_notes, type), offsetof(intercom_company_notes, type_str), offsetof(intercom_company_notes, has_type), &intercom_company_notes_type_enum_type},
+    {"notes", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_company_notes, notes), offsetof(intercom_company_notes, notes_count), offsetof(intercom_company_notes, has_notes), &intercom_company_note_type},
+};
+static const uint16_t company_notes_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_company_notes_type = {
+    .name = "company_notes", .kind = IC_T_OBJECT, .size = sizeof(intercom_company_notes),
+    .n_fields = 2, .fields = company_notes_fields, .by_name = company_notes_by_name};
+void intercom_company_notes_free(intercom_company_notes *m) { intercom_model_free(m); }
+
+static const ic_field company_plan_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company_plan, type), 0, offsetof(intercom_company_plan, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company_plan, id), 0, offsetof(intercom_company_plan, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company_plan, name), 0, offsetof(intercom_company_plan, has_name), NULL},
+};
+static const uint16_t company_plan_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_company_plan_type = {
+    .name = "company_plan", .kind = IC_T_OBJECT, .size = sizeof(intercom_company_plan),
+    .n_fields = 3, .fields = company_plan_fields, .by_name = company_plan_by_name};
+void intercom_company_plan_free(intercom_company_plan *m) { intercom_model_free(m); }
+
+static const ic_field company_scroll_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_company_scroll, type), offsetof(intercom_company_scroll, type_str), offsetof(intercom_company_scroll, has_type), &intercom_company_scroll_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_company_scroll, data), offsetof(intercom_company_scroll, data_count), offsetof(intercom_company_scroll, has_data), &intercom_company_type},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_company_scroll, pages), 0, offsetof(intercom_company_scroll, has_pages), &intercom_cursor_pages_type},
+    {"total_count", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_company_scroll, total_count), 0, offsetof(intercom_company_scroll, has_total_count), NULL},
+    {"scroll_param", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_company_scroll, scroll_param), 0, offsetof(intercom_company_scroll, has_scroll_param), NULL},
+};
+static const uint16_t company_scroll_by_name[] = {1, 2, 4, 3, 0};
+INTERCOM_EXTERN const intercom_type intercom_company_scroll_type = {
+    .name = "company_scroll", .kind = IC_T_OBJECT, .size = sizeof(intercom_company_scroll),
+    .n_fields = 5, .fields = company_scroll_fields, .by_name = company_scroll_by_name};
+void intercom_company_scroll_free(intercom_company_scroll *m) { intercom_model_free(m); }
+
+static const ic_field company_segments_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_company_segments, type), offsetof(intercom_company_segments, type_str), offsetof(intercom_company_segments, has_type), &intercom_company_segments_type_enum_type},
+    {"segments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_company_segments, segments), offsetof(intercom_company_segments, segments_count), offsetof(intercom_company_segments, has_segments), &intercom_segment_type},
+};
+static const uint16_t company_segments_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_company_segments_type = {
+    .name = "company_segments", .kind = IC_T_OBJECT, .size = sizeof(intercom_company_segments),
+    .n_fields = 2, .fields = company_segments_fields, .by_name = company_segments_by_name};
+void intercom_company_segments_free(intercom_company_segments *m) { intercom_model_free(m); }
+
+static const ic_field company_tags_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_company_tags, type), offsetof(intercom_company_tags, type_str), offsetof(intercom_company_tags, has_type), &intercom_company_tags_type_enum_type},
+    {"tags", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_company_tags, tags), offsetof(intercom_company_tags, tags_count), offsetof(intercom_company_tags, has_tags), &intercom_tag_basic_type},
+};
+static const uint16_t company_tags_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_company_tags_type = {
+    .name = "company_tags", .kind = IC_T_OBJECT, .size = sizeof(intercom_company_tags),
+    .n_fields = 2, .fields = company_tags_fields, .by_name = company_tags_by_name};
+void intercom_company_tags_free(intercom_company_tags *m) { intercom_model_free(m); }
+
+static const ic_field contact_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact, type), 0, offsetof(intercom_contact, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact, id), 0, offsetof(intercom_contact, has_id), NULL},
+    {"external_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, external_id), 0, offsetof(intercom_contact, has_external_id), NULL},
+    {"workspace_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact, workspace_id), 0, offsetof(intercom_contact, has_workspace_id), NULL},
+    {"role", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact, role), 0, offsetof(intercom_contact, has_role), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact, email), 0, offsetof(intercom_contact, has_email), NULL},
+    {"email_domain", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact, email_domain), 0, offsetof(intercom_contact, has_email_domain), NULL},
+    {"phone", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, phone), 0, offsetof(intercom_contact, has_phone), NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, name), 0, offsetof(intercom_contact, has_name), NULL},
+    {"owner_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, owner_id), 0, offsetof(intercom_contact, has_owner_id), NULL},
+    {"has_hard_bounced", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contact, has_hard_bounced), 0, offsetof(intercom_contact, has_has_hard_bounced), NULL},
+    {"marked_email_as_spam", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contact, marked_email_as_spam), 0, offsetof(intercom_contact, has_marked_email_as_spam), NULL},
+    {"unsubscribed_from_emails", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contact, unsubscribed_from_emails), 0, offsetof(intercom_contact, has_unsubscribed_from_emails), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact, created_at), 0, offsetof(intercom_contact, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact, updated_at), 0, offsetof(intercom_contact, has_updated_at), NULL},
+    {"signed_up_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, signed_up_at), 0, offsetof(intercom_contact, has_signed_up_at), NULL},
+    {"last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, last_seen_at), 0, offsetof(intercom_contact, has_last_seen_at), NULL},
+    {"last_replied_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, last_replied_at), 0, offsetof(intercom_contact, has_last_replied_at), NULL},
+    {"last_contacted_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, last_contacted_at), 0, offsetof(intercom_contact, has_last_contacted_at), NULL},
+    {"last_email_opened_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, last_email_opened_at), 0, offsetof(intercom_contact, has_last_email_opened_at), NULL},
+    {"last_email_clicked_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, last_email_clicked_at), 0, offsetof(intercom_contact, has_last_email_clicked_at), NULL},
+    {"language_override", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, language_override), 0, offsetof(intercom_contact, has_language_override), NULL},
+    {"browser", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, browser), 0, offsetof(intercom_contact, has_browser), NULL},
+    {"browser_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, browser_version), 0, offsetof(intercom_contact, has_browser_version), NULL},
+    {"browser_language", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, browser_language), 0, offsetof(intercom_contact, has_browser_language), NULL},
+    {"os", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, os), 0, offsetof(intercom_contact, has_os), NULL},
+    {"android_app_name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, android_app_name), 0, offsetof(intercom_contact, has_android_app_name), NULL},
+    {"android_app_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, android_app_version), 0, offsetof(intercom_contact, has_android_app_version), NULL},
+    {"android_device", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, android_device), 0, offsetof(intercom_contact, has_android_device), NULL},
+    {"android_os_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, android_os_version), 0, offsetof(intercom_contact, has_android_os_version), NULL},
+    {"android_sdk_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, android_sdk_version), 0, offsetof(intercom_contact, has_android_sdk_version), NULL},
+    {"android_last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, android_last_seen_at), 0, offsetof(intercom_contact, has_android_last_seen_at), NULL},
+    {"ios_app_name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, ios_app_name), 0, offsetof(intercom_contact, has_ios_app_name), NULL},
+    {"ios_app_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, ios_app_version), 0, offsetof(intercom_contact, has_ios_app_version), NULL},
+    {"ios_device", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, ios_device), 0, offsetof(intercom_contact, has_ios_device), NULL},
+    {"ios_os_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, ios_os_version), 0, offsetof(intercom_contact, has_ios_os_version), NULL},
+    {"ios_sdk_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, ios_sdk_version), 0, offsetof(intercom_contact, has_ios_sdk_version), NULL},
+    {"ios_last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, ios_last_seen_at), 0, offsetof(intercom_contact, has_ios_last_seen_at), NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_contact, custom_attributes), 0, offsetof(intercom_contact, has_custom_attributes), NULL},
+    {"avatar", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, avatar), 0, offsetof(intercom_contact, has_avatar), &intercom_contact_avatar_type},
+    {"tags", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, tags), 0, offsetof(intercom_contact, has_tags), &intercom_contact_tags_type},
+    {"notes", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contact, notes), 0, offsetof(intercom_contact, has_notes), &intercom_contact_notes_type},
+    {"companies", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contact, companies), 0, offsetof(intercom_contact, has_companies), &intercom_contact_companies_type},
+    {"location", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contact, location), 0, offsetof(intercom_contact, has_location), &intercom_contact_location_type},
+    {"social_profiles", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contact, social_profiles), 0, offsetof(intercom_contact, has_social_profiles), &intercom_contact_social_profiles_type},
+    {"merge_history", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, merge_history), offsetof(intercom_contact, merge_history_count), offsetof(intercom_contact, has_merge_history), &intercom_merge_history_item_type},
+};
+static const uint16_t contact_by_name[] = {26, 27, 28, 31, 29, 30, 39, 22, 24, 23, 42, 13, 38, 5, 6, 2, 10, 1, 32, 33, 34, 37, 35, 36, 21, 18, 20, 19, 17, 16, 43, 11, 45, 8, 41, 25, 9, 7, 4, 15, 44, 40, 0, 12, 14, 3};
+INTERCOM_EXTERN const intercom_type intercom_contact_type = {
+    .name = "contact", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact),
+    .n_fields = 46, .fields = contact_fields, .by_name = contact_by_name};
+void intercom_contact_free(intercom_contact *m) { intercom_model_free(m); }
+
+static const ic_field contact_archived_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_contact_archived, type), offsetof(intercom_contact_archived, type_str), offsetof(intercom_contact_archived, has_type), &intercom_contact_reference_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_archived, id), 0, offsetof(intercom_contact_archived, has_id), NULL},
+    {"external_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact_archived, external_id), 0, offsetof(intercom_contact_archived, has_external_id), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contact_archived, archived), 0, offsetof(intercom_contact_archived, has_archived), NULL},
+};
+static const uint16_t contact_archived_by_name[] = {3, 2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_contact_archived_type = {
+    .name = "contact_archived", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_archived),
+    .n_fields = 4, .fields = contact_archived_fields, .by_name = contact_archived_by_name};
+void intercom_contact_archived_free(intercom_contact_archived *m) { intercom_model_free(m); }
+
+static const ic_field contact_attached_companies_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_contact_attached_companies, type), offsetof(intercom_contact_attached_companies, type_str), offsetof(intercom_contact_attached_companies, has_type), &intercom_contact_attached_companies_type_enum_type},
+    {"companies", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_attached_companies, companies), offsetof(intercom_contact_attached_companies, companies_count), offsetof(intercom_contact_attached_companies, has_companies), &intercom_company_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_attached_companies, total_count), 0, offsetof(intercom_contact_attached_companies, has_total_count), NULL},
+    {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contact_attached_companies, pages), 0, offsetof(intercom_contact_attached_companies, has_pages), &intercom_pages_link_type},
+};
+static const uint16_t contact_attached_companies_by_name[] = {1, 3, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_contact_attached_companies_type = {
+    .name = "contact_attached_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_attached_companies),
+    .n_fields = 4, .fields = contact_attached_companies_fields, .by_name = contact_attached_companies_by_name};
+void intercom_contact_attached_companies_free(intercom_contact_attached_companies *m) { intercom_model_free(m); }
+
+static const ic_field contact_avatar_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_avatar, type), 0, offsetof(intercom_contact_avatar, has_type), NULL},
+    {"image_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact_avatar, image_url), 0, offsetof(intercom_contact_avatar, has_image_url), NULL},
+};
+static const uint16_t contact_avatar_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_contact_avatar_type = {
+    .name = "contact_avatar", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_avatar),
+    .n_fields = 2, .fields = contact_avatar_fields, .by_name = contact_avatar_by_name};
+void intercom_contact_avatar_free(intercom_contact_avatar *m) { intercom_model_free(m); }
+
+static const ic_field contact_blocked_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_contact_blocked, type), offsetof(intercom_contact_blocked, type_str), offsetof(intercom_contact_blocked, has_type), &intercom_contact_reference_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_blocked, id), 0, offsetof(intercom_contact_blocked, has_id), NULL},
+    {"external_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact_blocked, external_id), 0, offsetof(intercom_contact_blocked, has_external_id), NULL},
+    {"blocked", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contact_blocked, blocked), 0, offsetof(intercom_contact_blocked, has_blocked), NULL},
+};
+static const uint16_t contact_blocked_by_name[] = {3, 2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_contact_blocked_type = {
+    .name = "contact_blocked", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_blocked),
+    .n_fields = 4, .fields = contact_blocked_fields, .by_name = contact_blocked_by_name};
+void intercom_contact_blocked_free(intercom_contact_blocked *m) { intercom_model_free(m); }
+
+static const ic_field contact_companies_fields[] = {
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_companies, data), offsetof(intercom_contact_companies, data_count), offsetof(intercom_contact_companies, has_data), &intercom_company_data_type},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_companies, url), 0, offsetof(intercom_contact_companies, has_url), NULL},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_companies, total_count), 0, offsetof(intercom_contact_companies, has_total_count), NULL},
+    {"has_more", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contact_companies, has_more), 0, offsetof(intercom_contact_companies, has_has_more), NULL},
+};
+static const uint16_t contact_companies_by_name[] = {0, 3, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_contact_companies_type = {
+    .name = "contact_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_companies),
+    .n_fields = 4, .fields = contact_companies_fields, .by_name = contact_companies_by_name};
+void intercom_contact_companies_free(intercom_contact_companies *m) { intercom_model_free(m); }
+
+static const ic_field contact_deleted_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_contact_deleted, type), offsetof(intercom_contact_deleted, type_str), offsetof(intercom_contact_deleted, has_type), &intercom_contact_reference_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_deleted, id), 0, offsetof(intercom_contact_deleted, has_id), NULL},
+    {"external_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact_deleted, external_id), 0, offsetof(intercom_contact_deleted, has_external_id), NULL},
+    {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contact_deleted, deleted), 0, offsetof(intercom_contact_deleted, has_deleted), NULL},
+};
+static const uint16_t contact_deleted_by_name[] = {3, 2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_contact_deleted_type = {
+    .name = "contact_deleted", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_deleted),
+    .n_fields = 4, .fields = contact_deleted_fields, .by_name = contact_deleted_by_name};
+void intercom_contact_deleted_free(intercom_contact_deleted *m) { intercom_model_free(m); }
+
+static const ic_field contact_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_contact_list, type), offsetof(intercom_contact_list, type_str), offsetof(intercom_contact_list, has_type), &intercom_contact_list_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_list, data), offsetof(intercom_contact_list, data_count), offsetof(intercom_contact_list, has_data), &intercom_contact_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_list, total_count), 0, offsetof(intercom_contact_list, has_total_count), NULL},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact_list, pages), 0, offsetof(intercom_contact_list, has_pages), &intercom_cursor_pages_type},
+};
+static const uint16_t contact_list_by_name[] = {1, 3, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_contact_list_type = {
+    .name = "contact_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_list),
+    .n_fields = 4, .fields = contact_list_fields, .by_name = contact_list_by_name};
+void intercom_contact_list_free(intercom_contact_list *m) { intercom_model_free(m); }
+
+static const ic_field contact_location_fields[] = {
+    {"type", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact_location, type), 0, offsetof(intercom_contact_location, has_type), NULL},
+    {"country", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact_location, country), 0, offsetof(intercom_contact_location, has_country), NULL},
+    {"region", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact_location, region), 0, offsetof(intercom_contact_location, has_region), NULL},
+    {"city", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact_location, city), 0, offsetof(intercom_contact_location, has_city), NULL},
+};
+static const uint16_t contact_location_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_contact_location_type = {
+    .name = "contact_location", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_location),
+    .n_fields = 4, .fields = contact_location_fields, .by_name = contact_location_by_name};
+void intercom_contact_location_free(intercom_contact_location *m) { intercom_model_free(m); }
+
+static const ic_field contact_notes_fields[] = {
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_notes, data), offsetof(intercom_contact_notes, data_count), offsetof(intercom_contact_notes, has_data), &intercom_addressable_list_type},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_notes, url), 0, offsetof(intercom_contact_notes, has_url), NULL},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_notes, total_count), 0, offsetof(intercom_contact_notes, has_total_count), NULL},
+    {"has_more", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contact_notes, has_more), 0, offsetof(intercom_contact_notes, has_has_more), NULL},
+};
+static const uint16_t contact_notes_by_name[] = {0, 3, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_contact_notes_type = {
+    .name = "contact_notes", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_notes),
+    .n_fields = 4, .fields = contact_notes_fields, .by_name = contact_notes_by_name};
+void intercom_contact_notes_free(intercom_contact_notes *m) { intercom_model_free(m); }
+
+static const ic_field contact_reference_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_contact_reference, type), offsetof(intercom_contact_reference, type_str), offsetof(intercom_contact_reference, has_type), &intercom_contact_reference_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_reference, id), 0, offsetof(intercom_contact_reference, has_id), NULL},
+    {"external_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact_reference, external_id), 0, offsetof(intercom_contact_reference, has_external_id), NULL},
+};
+static const uint16_t contact_reference_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_contact_reference_type = {
+    .name = "contact_reference", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_reference),
+    .n_fields = 3, .fields = contact_reference_fields, .by_name = contact_reference_by_name};
+void intercom_contact_reference_free(intercom_contact_reference *m) { intercom_model_free(m); }
+
+static const ic_field contact_reply_base_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_base_request, message_type), offsetof(intercom_contact_reply_base_request, message_type_str), offsetof(intercom_contact_reply_base_request, has_message_type), &intercom_contact_reply_base_request_message_type_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_base_request, type), offsetof(intercom_contact_reply_base_request, type_str), offsetof(intercom_contact_reply_base_request, has_type), &intercom_contact_reply_base_request_type_enum_type},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_base_request, body), 0, offsetof(intercom_contact_reply_base_request, has_body), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_reply_base_request, created_at), 0, offsetof(intercom_contact_reply_base_request, has_created_at), NULL},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_base_request, attachment_urls), offsetof(intercom_contact_reply_base_request, attachment_urls_count), offsetof(intercom_contact_reply_base_request, has_attachment_urls), NULL},
+    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_base_request, reply_options), offsetof(intercom_contact_reply_base_request, reply_options_count), offsetof(intercom_contact_reply_base_request, has_reply_options), &intercom_contact_reply_base_request_reply_options_type},
+};
+static const uint16_t contact_reply_base_request_by_name[] = {4, 2, 3, 0, 5, 1};
+INTERCOM_EXTERN const intercom_type intercom_contact_reply_base_request_type = {
+    .name = "contact_reply_base_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_reply_base_request),
+    .n_fields = 6, .fields = contact_reply_base_request_fields, .by_name = contact_reply_base_request_by_name};
+void intercom_contact_reply_base_request_free(intercom_contact_reply_base_request *m) { intercom_model_free(m); }
+
+static const ic_field contact_reply_base_request_reply_options_fields[] = {
+    {"text", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_base_request_reply_options, text), 0, offsetof(intercom_contact_reply_base_request_reply_options, has_text), NULL},
+    {"uuid", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_base_request_reply_options, uuid), 0, offsetof(intercom_contact_reply_base_request_reply_options, has_uuid), NULL},
+};
+static const uint16_t contact_reply_base_request_reply_options_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_contact_reply_base_request_reply_options_type = {
+    .name = "contact_reply_base_request_reply_options", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_reply_base_request_reply_options),
+    .n_fields = 2, .fields = contact_reply_base_request_reply_options_fields, .by_name = contact_reply_base_request_reply_options_by_name};
+void intercom_contact_reply_base_request_reply_options_free(intercom_contact_reply_base_request_reply_options *m) { intercom_model_free(m); }
+
+static const ic_field contact_reply_conversation_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_conversation_request, message_type), offsetof(intercom_contact_reply_conversation_request, message_type_str), offsetof(intercom_contact_reply_conversation_request, has_message_type), &intercom_contact_reply_base_request_message_type_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_conversation_request, type), offsetof(intercom_contact_reply_conversation_request, type_str), offsetof(intercom_contact_reply_conversation_request, has_type), &intercom_contact_reply_base_request_type_enum_type},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_conversation_request, body), 0, offsetof(intercom_contact_reply_conversation_request, has_body), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_reply_conversation_request, created_at), 0, offsetof(intercom_contact_reply_conversation_request, has_created_at), NULL},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_conversation_request, attachment_urls), offsetof(intercom_contact_reply_conversation_request, attachment_urls_count), offsetof(intercom_contact_reply_conversation_request, has_attachment_urls), NULL},
+    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_conversation_request, reply_options), offsetof(intercom_contact_reply_conversation_request, reply_options_count), offsetof(intercom_contact_reply_conversation_request, has_reply_options), &intercom_contact_reply_base_request_reply_options_type},
+    {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_reply_conversation_request, intercom_user_id), 0, offsetof(intercom_contact_reply_conversation_request, has_intercom_user_id), NULL},
+    {"attachment_files", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_conversation_request, attachment_files), offsetof(intercom_contact_reply_conversation_request, attachment_files_count), offsetof(intercom_contact_reply_conversation_request, has_attachment_files), &intercom_conversation_attachment_files_type},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_reply_conversation_request, email), 0, offsetof(intercom_contact_reply_conversation_request, has_email), NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_reply_conversation_request, user_id), 0, offsetof(intercom_contact_reply_conversation_request, has_user_id), NULL},
+};
+static const uint16_t contact_reply_conversation_request_by_name[] = {7, 4, 2, 3, 8, 6, 0, 5, 1, 9};
+static const uint16_t contact_reply_conversation_request_v1_required[] = {0, 1, 2, 6};
+static const uint16_t contact_reply_conversation_request_v2_required[] = {0, 1, 2, 8};
+static const uint16_t contact_reply_conversation_request_v3_required[] = {0, 1, 2, 9};
+static const ic_variant contact_reply_conversation_request_variants[] = {
+    {NULL, 4, contact_reply_conversation_request_v1_required}, /* INTERCOM_CONTACT_REPLY_CONVERSATION_REQUEST_VARIANT_INTERCOM_USER_ID */
+    {NULL, 4, contact_reply_conversation_request_v2_required}, /* INTERCOM_CONTACT_REPLY_CONVERSATION_REQUEST_VARIANT_EMAIL */
+    {NULL, 4, contact_reply_conversation_request_v3_required}, /* INTERCOM_CONTACT_REPLY_CONVERSATION_REQUEST_VARIANT_USER_ID */
+};
+INTERCOM_EXTERN const intercom_type intercom_contact_reply_conversation_request_type = {
+    .name = "contact_reply_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_reply_conversation_request),
+    .n_fields = 10, .fields = contact_reply_conversation_request_fields, .by_name = contact_reply_conversation_request_by_name,
+    .discriminator = NULL, .variant_offset = offsetof(intercom_contact_reply_conversation_request, variant), .n_variants = 3, .variants = contact_reply_conversation_request_variants};
+void intercom_contact_reply_conversation_request_free(intercom_contact_reply_conversation_request *m) { intercom_model_free(m); }
+
+static const ic_field contact_reply_email_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_email_request, message_type), offsetof(intercom_contact_reply_email_request, message_type_str), offsetof(intercom_contact_reply_email_request, has_message_type), &intercom_contact_reply_base_request_message_type_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_email_request, type), offsetof(intercom_contact_reply_email_request, type_str), offsetof(intercom_contact_reply_email_request, has_type), &intercom_contact_reply_base_request_type_enum_type},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_email_request, body), 0, offsetof(intercom_contact_reply_email_request, has_body), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_reply_email_request, created_at), 0, offsetof(intercom_contact_reply_email_request, has_created_at), NULL},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_email_request, attachment_urls), offsetof(intercom_contact_reply_email_request, attachment_urls_count), offsetof(intercom_contact_reply_email_request, has_attachment_urls), NULL},
+    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_email_request, reply_options), offsetof(intercom_contact_reply_email_request, reply_options_count), offsetof(intercom_contact_reply_email_request, has_reply_options), &intercom_contact_reply_base_request_reply_options_type},
+    {"email", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_email_request, email), 0, offsetof(intercom_contact_reply_email_request, has_email), NULL},
+    {"attachment_files", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_email_request, attachment_files), offsetof(intercom_contact_reply_email_request, attachment_files_count), offsetof(intercom_contact_reply_email_request, has_attachment_files), &intercom_conversation_attachment_files_type},
+};
+static const uint16_t contact_reply_email_request_by_name[] = {7, 4, 2, 3, 6, 0, 5, 1};
+INTERCOM_EXTERN const intercom_type intercom_contact_reply_email_request_type = {
+    .name = "contact_reply_email_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_reply_email_request),
+    .n_fields = 8, .fields = contact_reply_email_request_fields, .by_name = contact_reply_email_request_by_name};
+void intercom_contact_reply_email_request_free(intercom_contact_reply_email_request *m) { intercom_model_free(m); }
+
+static const ic_field contact_reply_intercom_user_id_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_intercom_user_id_request, message_type), offsetof(intercom_contact_reply_intercom_user_id_request, message_type_str), offsetof(intercom_contact_reply_intercom_user_id_request, has_message_type), &intercom_contact_reply_base_request_message_type_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_intercom_user_id_request, type), offsetof(intercom_contact_reply_intercom_user_id_request, type_str), offsetof(intercom_contact_reply_intercom_user_id_request, has_type), &intercom_contact_reply_base_request_type_enum_type},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_intercom_user_id_request, body), 0, offsetof(intercom_contact_reply_intercom_user_id_request, has_body), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_reply_intercom_user_id_request, created_at), 0, offsetof(intercom_contact_reply_intercom_user_id_request, has_created_at), NULL},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_intercom_user_id_request, attachment_urls), offsetof(intercom_contact_reply_intercom_user_id_request, attachment_urls_count), offsetof(intercom_contact_reply_intercom_user_id_request, has_attachment_urls), NULL},
+    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_intercom_user_id_request, reply_options), offsetof(intercom_contact_reply_intercom_user_id_request, reply_options_count), offsetof(intercom_contact_reply_intercom_user_id_request, has_reply_options), &intercom_contact_reply_base_request_reply_options_type},
+    {"intercom_user_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_intercom_user_id_request, intercom_user_id), 0, offsetof(intercom_contact_reply_intercom_user_id_request, has_intercom_user_id), NULL},
+    {"attachment_files", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_intercom_user_id_request, attachment_files), offsetof(intercom_contact_reply_intercom_user_id_request, attachment_files_count), offsetof(intercom_contact_reply_intercom_user_id_request, has_attachment_files), &intercom_conversation_attachment_files_type},
+};
+static const uint16_t contact_reply_intercom_user_id_request_by_name[] = {7, 4, 2, 3, 6, 0, 5, 1};
+INTERCOM_EXTERN const intercom_type intercom_contact_reply_intercom_user_id_request_type = {
+    .name = "contact_reply_intercom_user_id_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_reply_intercom_user_id_request),
+    .n_fields = 8, .fields = contact_reply_intercom_user_id_request_fields, .by_name = contact_reply_intercom_user_id_request_by_name};
+void intercom_contact_reply_intercom_user_id_request_free(intercom_contact_reply_intercom_user_id_request *m) { intercom_model_free(m); }
+
+static const ic_field contact_reply_ticket_email_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_email_request, message_type), offsetof(intercom_contact_reply_ticket_email_request, message_type_str), offsetof(intercom_contact_reply_ticket_email_request, has_message_type), &intercom_contact_reply_base_request_message_type_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_email_request, type), offsetof(intercom_contact_reply_ticket_email_request, type_str), offsetof(intercom_contact_reply_ticket_email_request, has_type), &intercom_contact_reply_base_request_type_enum_type},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_email_request, body), 0, offsetof(intercom_contact_reply_ticket_email_request, has_body), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_email_request, created_at), 0, offsetof(intercom_contact_reply_ticket_email_request, has_created_at), NULL},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_email_request, attachment_urls), offsetof(intercom_contact_reply_ticket_email_request, attachment_urls_count), offsetof(intercom_contact_reply_ticket_email_request, has_attachment_urls), NULL},
+    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_email_request, reply_options), offsetof(intercom_contact_reply_ticket_email_request, reply_options_count), offsetof(intercom_contact_reply_ticket_email_request, has_reply_options), &intercom_contact_reply_base_request_reply_options_type},
+    {"email", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_email_request, email), 0, offsetof(intercom_contact_reply_ticket_email_request, has_email), NULL},
+};
+static const uint16_t contact_reply_ticket_email_request_by_name[] = {4, 2, 3, 6, 0, 5, 1};
+INTERCOM_EXTERN const intercom_type intercom_contact_reply_ticket_email_request_type = {
+    .name = "contact_reply_ticket_email_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_reply_ticket_email_request),
+    .n_fields = 7, .fields = contact_reply_ticket_email_request_fields, .by_name = contact_reply_ticket_email_request_by_name};
+void intercom_contact_reply_ticket_email_request_free(intercom_contact_reply_ticket_email_request *m) { intercom_model_free(m); }
+
+static const ic_field contact_reply_ticket_intercom_user_id_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_intercom_user_id_request, message_type), offsetof(intercom_contact_reply_ticket_intercom_user_id_request, message_type_str), offsetof(intercom_contact_reply_ticket_intercom_user_id_request, has_message_type), &intercom_contact_reply_base_request_message_type_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_intercom_user_id_request, type), offsetof(intercom_contact_reply_ticket_intercom_user_id_request, type_str), offsetof(intercom_contact_reply_ticket_intercom_user_id_request, has_type), &intercom_contact_reply_base_request_type_enum_type},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_intercom_user_id_request, body), 0, offsetof(intercom_contact_reply_ticket_intercom_user_id_request, has_body), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_intercom_user_id_request, created_at), 0, offsetof(intercom_contact_reply_ticket_intercom_user_id_request, has_created_at), NULL},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_intercom_user_id_request, attachment_urls), offsetof(intercom_contact_reply_ticket_intercom_user_id_request, attachment_urls_count), offsetof(intercom_contact_reply_ticket_intercom_user_id_request, has_attachment_urls), NULL},
+    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_intercom_user_id_request, reply_options), offsetof(intercom_contact_reply_ticket_intercom_user_id_request, reply_options_count), offsetof(intercom_contact_reply_ticket_intercom_user_id_request, has_reply_options), &intercom_contact_reply_base_request_reply_options_type},
+    {"intercom_user_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_intercom_user_id_request, intercom_user_id), 0, offsetof(intercom_contact_reply_ticket_intercom_user_id_request, has_intercom_user_id), NULL},
+};
+static const uint16_t contact_reply_ticket_intercom_user_id_request_by_name[] = {4, 2, 3, 6, 0, 5, 1};
+INTERCOM_EXTERN const intercom_type intercom_contact_reply_ticket_intercom_user_id_request_type = {
+    .name = "contact_reply_ticket_intercom_user_id_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_reply_ticket_intercom_user_id_request),
+    .n_fields = 7, .fields = contact_reply_ticket_intercom_user_id_request_fields, .by_name = contact_reply_ticket_intercom_user_id_request_by_name};
+void intercom_contact_reply_ticket_intercom_user_id_request_free(intercom_contact_reply_ticket_intercom_user_id_request *m) { intercom_model_free(m); }
+
+static const ic_field contact_reply_ticket_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_request, message_type), offsetof(intercom_contact_reply_ticket_request, message_type_str), offsetof(intercom_contact_reply_ticket_request, has_message_type), &intercom_contact_reply_base_request_message_type_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_request, type), offsetof(intercom_contact_reply_ticket_request, type_str), offsetof(intercom_contact_reply_ticket_request, has_type), &intercom_contact_reply_base_request_type_enum_type},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_request, body), 0, offsetof(intercom_contact_reply_ticket_request, has_body), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_request, created_at), 0, offsetof(intercom_contact_reply_ticket_request, has_created_at), NULL},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_request, attachment_urls), offsetof(intercom_contact_reply_ticket_request, attachment_urls_count), offsetof(intercom_contact_reply_ticket_request, has_attachment_urls), NULL},
+    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_request, reply_options), offsetof(intercom_contact_reply_ticket_request, reply_options_count), offsetof(intercom_contact_reply_ticket_request, has_reply_options), &intercom_contact_reply_base_request_reply_options_type},
+    {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_request, intercom_user_id), 0, offsetof(intercom_contact_reply_ticket_request, has_intercom_user_id), NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_request, user_id), 0, offsetof(intercom_contact_reply_ticket_request, has_user_id), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_request, email), 0, offsetof(intercom_contact_reply_ticket_request, has_email), NULL},
+};
+static const uint16_t contact_reply_ticket_request_by_name[] = {4, 2, 3, 8, 6, 0, 5, 1, 7};
+static const uint16_t contact_reply_ticket_request_v1_required[] = {0, 1, 2, 6};
+static const uint16_t contact_reply_ticket_request_v2_required[] = {0, 1, 2, 7};
+static const uint16_t contact_reply_ticket_request_v3_required[] = {0, 1, 2, 8};
+static const ic_variant contact_reply_ticket_request_variants[] = {
+    {NULL, 4, contact_reply_ticket_request_v1_required}, /* INTERCOM_CONTACT_REPLY_TICKET_REQUEST_VARIANT_INTERCOM_USER_ID */
+    {NULL, 4, contact_reply_ticket_request_v2_required}, /* INTERCOM_CONTACT_REPLY_TICKET_REQUEST_VARIANT_USER_ID */
+    {NULL, 4, contact_reply_ticket_request_v3_required}, /* INTERCOM_CONTACT_REPLY_TICKET_REQUEST_VARIANT_EMAIL */
+};
+INTERCOM_EXTERN const intercom_type intercom_contact_reply_ticket_request_type = {
+    .name = "contact_reply_ticket_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_reply_ticket_request),
+    .n_fields = 9, .fields = contact_reply_ticket_request_fields, .by_name = contact_reply_ticket_request_by_name,
+    .discriminator = NULL, .variant_offset = offsetof(intercom_contact_reply_ticket_request, variant), .n_variants = 3, .variants = contact_reply_ticket_request_variants};
+void intercom_contact_reply_ticket_request_free(intercom_contact_reply_ticket_request *m) { intercom_model_free(m); }
+
+static const ic_field contact_reply_ticket_user_id_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_user_id_request, message_type), offsetof(intercom_contact_reply_ticket_user_id_request, message_type_str), offsetof(intercom_contact_reply_ticket_user_id_request, has_message_type), &intercom_contact_reply_base_request_message_type_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_user_id_request, type), offsetof(intercom_contact_reply_ticket_user_id_request, type_str), offsetof(intercom_contact_reply_ticket_user_id_request, has_type), &intercom_contact_reply_base_request_type_enum_type},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_user_id_request, body), 0, offsetof(intercom_contact_reply_ticket_user_id_request, has_body), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_user_id_request, created_at), 0, offsetof(intercom_contact_reply_ticket_user_id_request, has_created_at), NULL},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_user_id_request, attachment_urls), offsetof(intercom_contact_reply_ticket_user_id_request, attachment_urls_count), offsetof(intercom_contact_reply_ticket_user_id_request, has_attachment_urls), NULL},
+    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_user_id_request, reply_options), offsetof(intercom_contact_reply_ticket_user_id_request, reply_options_count), offsetof(intercom_contact_reply_ticket_user_id_request, has_reply_options), &intercom_contact_reply_base_request_reply_options_type},
+    {"user_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_ticket_user_id_request, user_id), 0, offsetof(intercom_contact_reply_ticket_user_id_request, has_user_id), NULL},
+};
+static const uint16_t contact_reply_ticket_user_id_request_by_name[] = {4, 2, 3, 0, 5, 1, 6};
+INTERCOM_EXTERN const intercom_type intercom_contact_reply_ticket_user_id_request_type = {
+    .name = "contact_reply_ticket_user_id_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_reply_ticket_user_id_request),
+    .n_fields = 7, .fields = contact_reply_ticket_user_id_request_fields, .by_name = contact_reply_ticket_user_id_request_by_name};
+void intercom_contact_reply_ticket_user_id_request_free(intercom_contact_reply_ticket_user_id_request *m) { intercom_model_free(m); }
+
+static const ic_field contact_reply_user_id_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_user_id_request, message_type), offsetof(intercom_contact_reply_user_id_request, message_type_str), offsetof(intercom_contact_reply_user_id_request, has_message_type), &intercom_contact_reply_base_request_message_type_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_user_id_request, type), offsetof(intercom_contact_reply_user_id_request, type_str), offsetof(intercom_contact_reply_user_id_request, has_type), &intercom_contact_reply_base_request_type_enum_type},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_user_id_request, body), 0, offsetof(intercom_contact_reply_user_id_request, has_body), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_reply_user_id_request, created_at), 0, offsetof(intercom_contact_reply_user_id_request, has_created_at), NULL},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_user_id_request, attachment_urls), offsetof(intercom_contact_reply_user_id_request, attachment_urls_count), offsetof(intercom_contact_reply_user_id_request, has_attachment_urls), NULL},
+    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_user_id_request, reply_options), offsetof(intercom_contact_reply_user_id_request, reply_options_count), offsetof(intercom_contact_reply_user_id_request, has_reply_options), &intercom_contact_reply_base_request_reply_options_type},
+    {"user_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_reply_user_id_request, user_id), 0, offsetof(intercom_contact_reply_user_id_request, has_user_id), NULL},
+    {"attachment_files", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_reply_user_id_request, attachment_files), offsetof(intercom_contact_reply_user_id_request, attachment_files_count), offsetof(intercom_contact_reply_user_id_request, has_attachment_files), &intercom_conversation_attachment_files_type},
+};
+static const uint16_t contact_reply_user_id_request_by_name[] = {7, 4, 2, 3, 0, 5, 1, 6};
+INTERCOM_EXTERN const intercom_type intercom_contact_reply_user_id_request_type = {
+    .name = "contact_reply_user_id_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_reply_user_id_request),
+    .n_fields = 8, .fields = contact_reply_user_id_request_fields, .by_name = contact_reply_user_id_request_by_name};
+void intercom_contact_reply_user_id_request_free(intercom_contact_reply_user_id_request *m) { intercom_model_free(m); }
+
+static const ic_field contact_search_request_fields[] = {
+    {"query", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contact_search_request, query), 0, offsetof(intercom_contact_search_request, has_query), &intercom_contact_search_request_query_type},
+    {"pagination", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact_search_request, pagination), 0, offsetof(intercom_contact_search_request, has_pagination), &intercom_starting_after_paging_type},
+    {"sort", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contact_search_request, sort), 0, offsetof(intercom_contact_search_request, has_sort), &intercom_contact_search_request_sort_type},
+};
+static const uint16_t contact_search_request_by_name[] = {1, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_contact_search_request_type = {
+    .name = "contact_search_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_search_request),
+    .n_fields = 3, .fields = contact_search_request_fields, .by_name = contact_search_request_by_name};
+void intercom_contact_search_request_free(intercom_contact_search_request *m) { intercom_model_free(m); }
+
+static const ic_field contact_search_request_query_fields[] = {
+    {"field", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_search_request_query, field), 0, offsetof(intercom_contact_search_request_query, has_field), NULL},
+    {"operator", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_contact_search_request_query, operator_), offsetof(intercom_contact_search_request_query, operator_str), offsetof(intercom_contact_search_request_query, has_operator), &intercom_contact_search_request_query_operator_type},
+    {"value", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact_search_request_query, value), 0, offsetof(intercom_contact_search_request_query, has_value), NULL},
+};
+static const uint16_t contact_search_request_query_by_name[] = {0, 1, 2};
+static const ic_variant contact_search_request_query_variants[] = {
+    {"=|!=|IN|NIN|<|<=|>|>=|~|!~|^|$", 0, NULL}, /* INTERCOM_CONTACT_SEARCH_REQUEST_QUERY_VARIANT_SINGLE */
+    {"AND|OR", 0, NULL}, /* INTERCOM_CONTACT_SEARCH_REQUEST_QUERY_VARIANT_MULTIPLE */
+};
+INTERCOM_EXTERN const intercom_type intercom_contact_search_request_query_type = {
+    .name = "contact_search_request_query", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_search_request_query),
+    .n_fields = 3, .fields = contact_search_request_query_fields, .by_name = contact_search_request_query_by_name,
+    .discriminator = "operator", .variant_offset = offsetof(intercom_contact_search_request_query, variant), .n_variants = 2, .variants = contact_search_request_query_variants};
+void intercom_contact_search_request_query_free(intercom_contact_search_request_query *m) { intercom_model_free(m); }
+
+static const ic_field contact_search_request_sort_fields[] = {
+    {"field", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_search_request_sort, field), 0, offsetof(intercom_contact_search_request_sort, has_field), NULL},
+    {"order", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_contact_search_request_sort, order), offsetof(intercom_contact_search_request_sort, order_str), offsetof(intercom_contact_search_request_sort, has_order), &intercom_contact_search_request_sort_order_type},
+};
+static const uint16_t contact_search_request_sort_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_contact_search_request_sort_type = {
+    .name = "contact_search_request_sort", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_search_request_sort),
+    .n_fields = 2, .fields = contact_search_request_sort_fields, .by_name = contact_search_request_sort_by_name};
+void intercom_contact_search_request_sort_free(intercom_contact_search_request_sort *m) { intercom_model_free(m); }
+
+static const ic_field contact_segments_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_contact_segments, type), offsetof(intercom_contact_segments, type_str), offsetof(intercom_contact_segments, has_type), &intercom_contact_segments_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_segments, data), offsetof(intercom_contact_segments, data_count), offsetof(intercom_contact_segments, has_data), &intercom_segment_type},
+};
+static const uint16_t contact_segments_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_contact_segments_type = {
+    .name = "contact_segments", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_segments),
+    .n_fields = 2, .fields = contact_segments_fields, .by_name = contact_segments_by_name};
+void intercom_contact_segments_free(intercom_contact_segments *m) { intercom_model_free(m); }
+
+static const ic_field contact_social_profiles_fields[] = {
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_social_profiles, data), offsetof(intercom_contact_social_profiles, data_count), offsetof(intercom_contact_social_profiles, has_data), &intercom_social_profile_type},
+};
+static const uint16_t contact_social_profiles_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_contact_social_profiles_type = {
+    .name = "contact_social_profiles", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_social_profiles),
+    .n_fields = 1, .fields = contact_social_profiles_fields, .by_name = contact_social_profiles_by_name};
+void intercom_contact_social_profiles_free(intercom_contact_social_profiles *m) { intercom_model_free(m); }
+
+static const ic_field contact_subscription_types_fields[] = {
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_subscription_types, data), offsetof(intercom_contact_subscription_types, data_count), offsetof(intercom_contact_subscription_types, has_data), &intercom_addressable_list_type},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_subscription_types, url), 0, offsetof(intercom_contact_subscription_types, has_url), NULL},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_subscription_types, total_count), 0, offsetof(intercom_contact_subscription_types, has_total_count), NULL},
+    {"has_more", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contact_subscription_types, has_more), 0, offsetof(intercom_contact_subscription_types, has_has_more), NULL},
+};
+static const uint16_t contact_subscription_types_by_name[] = {0, 3, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_contact_subscription_types_type = {
+    .name = "contact_subscription_types", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_subscription_types),
+    .n_fields = 4, .fields = contact_subscription_types_fields, .by_name = contact_subscription_types_by_name};
+void intercom_contact_subscription_types_free(intercom_contact_subscription_types *m) { intercom_model_free(m); }
+
+static const ic_field contact_tags_fields[] = {
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_tags, data), offsetof(intercom_contact_tags, data_count), offsetof(intercom_contact_tags, has_data), &intercom_addressable_list_type},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_tags, url), 0, offsetof(intercom_contact_tags, has_url), NULL},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_tags, total_count), 0, offsetof(intercom_contact_tags, has_total_count), NULL},
+    {"has_more", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contact_tags, has_more), 0, offsetof(intercom_contact_tags, has_has_more), NULL},
+};
+static const uint16_t contact_tags_by_name[] = {0, 3, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_contact_tags_type = {
+    .name = "contact_tags", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_tags),
+    .n_fields = 4, .fields = contact_tags_fields, .by_name = contact_tags_by_name};
+void intercom_contact_tags_free(intercom_contact_tags *m) { intercom_model_free(m); }
+
+static const ic_field contact_unarchived_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_contact_unarchived, type), offsetof(intercom_contact_unarchived, type_str), offsetof(intercom_contact_unarchived, has_type), &intercom_contact_reference_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contact_unarchived, id), 0, offsetof(intercom_contact_unarchived, has_id), NULL},
+    {"external_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact_unarchived, external_id), 0, offsetof(intercom_contact_unarchived, has_external_id), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contact_unarchived, archived), 0, offsetof(intercom_contact_unarchived, has_archived), NULL},
+};
+static const uint16_t contact_unarchived_by_name[] = {3, 2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_contact_unarchived_type = {
+    .name = "contact_unarchived", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_unarchived),
+    .n_fields = 4, .fields = contact_unarchived_fields, .by_name = contact_unarchived_by_name};
+void intercom_contact_unarchived_free(intercom_contact_unarchived *m) { intercom_model_free(m); }
+
+static const ic_field contacts_create_response_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, type), 0, offsetof(intercom_contacts_create_response, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, id), 0, offsetof(intercom_contacts_create_response, has_id), NULL},
+    {"external_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, external_id), 0, offsetof(intercom_contacts_create_response, has_external_id), NULL},
+    {"workspace_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, workspace_id), 0, offsetof(intercom_contacts_create_response, has_workspace_id), NULL},
+    {"role", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, role), 0, offsetof(intercom_contacts_create_response, has_role), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, email), 0, offsetof(intercom_contacts_create_response, has_email), NULL},
+    {"email_domain", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, email_domain), 0, offsetof(intercom_contacts_create_response, has_email_domain), NULL},
+    {"phone", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, phone), 0, offsetof(intercom_contacts_create_response, has_phone), NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, name), 0, offsetof(intercom_contacts_create_response, has_name), NULL},
+    {"owner_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, owner_id), 0, offsetof(intercom_contacts_create_response, has_owner_id), NULL},
+    {"has_hard_bounced", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, has_hard_bounced), 0, offsetof(intercom_contacts_create_response, has_has_hard_bounced), NULL},
+    {"marked_email_as_spam", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, marked_email_as_spam), 0, offsetof(intercom_contacts_create_response, has_marked_email_as_spam), NULL},
+    {"unsubscribed_from_emails", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, unsubscribed_from_emails), 0, offsetof(intercom_contacts_create_response, has_unsubscribed_from_emails), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, created_at), 0, offsetof(intercom_contacts_create_response, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, updated_at), 0, offsetof(intercom_contacts_create_response, has_updated_at), NULL},
+    {"signed_up_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, signed_up_at), 0, offsetof(intercom_contacts_create_response, has_signed_up_at), NULL},
+    {"last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, last_seen_at), 0, offsetof(intercom_contacts_create_response, has_last_seen_at), NULL},
+    {"last_replied_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, last_replied_at), 0, offsetof(intercom_contacts_create_response, has_last_replied_at), NULL},
+    {"last_contacted_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, last_contacted_at), 0, offsetof(intercom_contacts_create_response, has_last_contacted_at), NULL},
+    {"last_email_opened_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, last_email_opened_at), 0, offsetof(intercom_contacts_create_response, has_last_email_opened_at), NULL},
+    {"last_email_clicked_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, last_email_clicked_at), 0, offsetof(intercom_contacts_create_response, has_last_email_clicked_at), NULL},
+    {"language_override", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, language_override), 0, offsetof(intercom_contacts_create_response, has_language_override), NULL},
+    {"browser", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, browser), 0, offsetof(intercom_contacts_create_response, has_browser), NULL},
+    {"browser_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, browser_version), 0, offsetof(intercom_contacts_create_response, has_browser_version), NULL},
+    {"browser_language", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, browser_language), 0, offsetof(intercom_contacts_create_response, has_browser_language), NULL},
+    {"os", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, os), 0, offsetof(intercom_contacts_create_response, has_os), NULL},
+    {"android_app_name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, android_app_name), 0, offsetof(intercom_contacts_create_response, has_android_app_name), NULL},
+    {"android_app_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, android_app_version), 0, offsetof(intercom_contacts_create_response, has_android_app_version), NULL},
+    {"android_device", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, android_device), 0, offsetof(intercom_contacts_create_response, has_android_device), NULL},
+    {"android_os_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, android_os_version), 0, offsetof(intercom_contacts_create_response, has_android_os_version), NULL},
+    {"android_sdk_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, android_sdk_version), 0, offsetof(intercom_contacts_create_response, has_android_sdk_version), NULL},
+    {"android_last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, android_last_seen_at), 0, offsetof(intercom_contacts_create_response, has_android_last_seen_at), NULL},
+    {"ios_app_name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, ios_app_name), 0, offsetof(intercom_contacts_create_response, has_ios_app_name), NULL},
+    {"ios_app_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, ios_app_version), 0, offsetof(intercom_contacts_create_response, has_ios_app_version), NULL},
+    {"ios_device", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, ios_device), 0, offsetof(intercom_contacts_create_response, has_ios_device), NULL},
+    {"ios_os_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, ios_os_version), 0, offsetof(intercom_contacts_create_response, has_ios_os_version), NULL},
+    {"ios_sdk_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, ios_sdk_version), 0, offsetof(intercom_contacts_create_response, has_ios_sdk_version), NULL},
+    {"ios_last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, ios_last_seen_at), 0, offsetof(intercom_contacts_create_response, has_ios_last_seen_at), NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, custom_attributes), 0, offsetof(intercom_contacts_create_response, has_custom_attributes), NULL},
+    {"avatar", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, avatar), 0, offsetof(intercom_contacts_create_response, has_avatar), &intercom_contact_avatar_type},
+    {"tags", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, tags), 0, offsetof(intercom_contacts_create_response, has_tags), &intercom_contact_tags_type},
+    {"notes", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, notes), 0, offsetof(intercom_contacts_create_response, has_notes), &intercom_contact_notes_type},
+    {"companies", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, companies), 0, offsetof(intercom_contacts_create_response, has_companies), &intercom_contact_companies_type},
+    {"location", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, location), 0, offsetof(intercom_contacts_create_response, has_location), &intercom_contact_location_type},
+    {"social_profiles", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_create_response, social_profiles), 0, offsetof(intercom_contacts_create_response, has_social_profiles), &intercom_contact_social_profiles_type},
+    {"merge_history", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, merge_history), offsetof(intercom_contacts_create_response, merge_history_count), offsetof(intercom_contacts_create_response, has_merge_history), &intercom_merge_history_item_type},
+    {"enabled_push_messaging", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_response, enabled_push_messaging), 0, offsetof(intercom_contacts_create_response, has_enabled_push_messaging), NULL},
+};
+static const uint16_t contacts_create_response_by_name[] = {26, 27, 28, 31, 29, 30, 39, 22, 24, 23, 42, 13, 38, 5, 6, 46, 2, 10, 1, 32, 33, 34, 37, 35, 36, 21, 18, 20, 19, 17, 16, 43, 11, 45, 8, 41, 25, 9, 7, 4, 15, 44, 40, 0, 12, 14, 3};
+INTERCOM_EXTERN const intercom_type intercom_contacts_create_response_type = {
+    .name = "contacts_create_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_contacts_create_response),
+    .n_fields = 47, .fields = contacts_create_response_fields, .by_name = contacts_create_response_by_name};
+void intercom_contacts_create_response_free(intercom_contacts_create_response *m) { intercom_model_free(m); }
+
+static const ic_field contacts_find_by_external_id_response_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, type), 0, offsetof(intercom_contacts_find_by_external_id_response, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, id), 0, offsetof(intercom_contacts_find_by_external_id_response, has_id), NULL},
+    {"external_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, external_id), 0, offsetof(intercom_contacts_find_by_external_id_response, has_external_id), NULL},
+    {"workspace_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, workspace_id), 0, offsetof(intercom_contacts_find_by_external_id_response, has_workspace_id), NULL},
+    {"role", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, role), 0, offsetof(intercom_contacts_find_by_external_id_response, has_role), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, email), 0, offsetof(intercom_contacts_find_by_external_id_response, has_email), NULL},
+    {"email_domain", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, email_domain), 0, offsetof(intercom_contacts_find_by_external_id_response, has_email_domain), NULL},
+    {"phone", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, phone), 0, offsetof(intercom_contacts_find_by_external_id_response, has_phone), NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, name), 0, offsetof(intercom_contacts_find_by_external_id_response, has_name), NULL},
+    {"owner_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, owner_id), 0, offsetof(intercom_contacts_find_by_external_id_response, has_owner_id), NULL},
+    {"has_hard_bounced", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, has_hard_bounced), 0, offsetof(intercom_contacts_find_by_external_id_response, has_has_hard_bounced), NULL},
+    {"marked_email_as_spam", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, marked_email_as_spam), 0, offsetof(intercom_contacts_find_by_external_id_response, has_marked_email_as_spam), NULL},
+    {"unsubscribed_from_emails", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, unsubscribed_from_emails), 0, offsetof(intercom_contacts_find_by_external_id_response, has_unsubscribed_from_emails), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, created_at), 0, offsetof(intercom_contacts_find_by_external_id_response, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, updated_at), 0, offsetof(intercom_contacts_find_by_external_id_response, has_updated_at), NULL},
+    {"signed_up_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, signed_up_at), 0, offsetof(intercom_contacts_find_by_external_id_response, has_signed_up_at), NULL},
+    {"last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, last_seen_at), 0, offsetof(intercom_contacts_find_by_external_id_response, has_last_seen_at), NULL},
+    {"last_replied_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, last_replied_at), 0, offsetof(intercom_contacts_find_by_external_id_response, has_last_replied_at), NULL},
+    {"last_contacted_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, last_contacted_at), 0, offsetof(intercom_contacts_find_by_external_id_response, has_last_contacted_at), NULL},
+    {"last_email_opened_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, last_email_opened_at), 0, offsetof(intercom_contacts_find_by_external_id_response, has_last_email_opened_at), NULL},
+    {"last_email_clicked_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, last_email_clicked_at), 0, offsetof(intercom_contacts_find_by_external_id_response, has_last_email_clicked_at), NULL},
+    {"language_override", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, language_override), 0, offsetof(intercom_contacts_find_by_external_id_response, has_language_override), NULL},
+    {"browser", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, browser), 0, offsetof(intercom_contacts_find_by_external_id_response, has_browser), NULL},
+    {"browser_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, browser_version), 0, offsetof(intercom_contacts_find_by_external_id_response, has_browser_version), NULL},
+    {"browser_language", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, browser_language), 0, offsetof(intercom_contacts_find_by_external_id_response, has_browser_language), NULL},
+    {"os", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, os), 0, offsetof(intercom_contacts_find_by_external_id_response, has_os), NULL},
+    {"android_app_name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, android_app_name), 0, offsetof(intercom_contacts_find_by_external_id_response, has_android_app_name), NULL},
+    {"android_app_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, android_app_version), 0, offsetof(intercom_contacts_find_by_external_id_response, has_android_app_version), NULL},
+    {"android_device", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, android_device), 0, offsetof(intercom_contacts_find_by_external_id_response, has_android_device), NULL},
+    {"android_os_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, android_os_version), 0, offsetof(intercom_contacts_find_by_external_id_response, has_android_os_version), NULL},
+    {"android_sdk_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, android_sdk_version), 0, offsetof(intercom_contacts_find_by_external_id_response, has_android_sdk_version), NULL},
+    {"android_last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, android_last_seen_at), 0, offsetof(intercom_contacts_find_by_external_id_response, has_android_last_seen_at), NULL},
+    {"ios_app_name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, ios_app_name), 0, offsetof(intercom_contacts_find_by_external_id_response, has_ios_app_name), NULL},
+    {"ios_app_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, ios_app_version), 0, offsetof(intercom_contacts_find_by_external_id_response, has_ios_app_version), NULL},
+    {"ios_device", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, ios_device), 0, offsetof(intercom_contacts_find_by_external_id_response, has_ios_device), NULL},
+    {"ios_os_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, ios_os_version), 0, offsetof(intercom_contacts_find_by_external_id_response, has_ios_os_version), NULL},
+    {"ios_sdk_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, ios_sdk_version), 0, offsetof(intercom_contacts_find_by_external_id_response, has_ios_sdk_version), NULL},
+    {"ios_last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, ios_last_seen_at), 0, offsetof(intercom_contacts_find_by_external_id_response, has_ios_last_seen_at), NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, custom_attributes), 0, offsetof(intercom_contacts_find_by_external_id_response, has_custom_attributes), NULL},
+    {"avatar", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, avatar), 0, offsetof(intercom_contacts_find_by_external_id_response, has_avatar), &intercom_contact_avatar_type},
+    {"tags", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, tags), 0, offsetof(intercom_contacts_find_by_external_id_response, has_tags), &intercom_contact_tags_type},
+    {"notes", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, notes), 0, offsetof(intercom_contacts_find_by_external_id_response, has_notes), &intercom_contact_notes_type},
+    {"companies", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, companies), 0, offsetof(intercom_contacts_find_by_external_id_response, has_companies), &intercom_contact_companies_type},
+    {"location", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, location), 0, offsetof(intercom_contacts_find_by_external_id_response, has_location), &intercom_contact_location_type},
+    {"social_profiles", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, social_profiles), 0, offsetof(intercom_contacts_find_by_external_id_response, has_social_profiles), &intercom_contact_social_profiles_type},
+    {"merge_history", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, merge_history), offsetof(intercom_contacts_find_by_external_id_response, merge_history_count), offsetof(intercom_contacts_find_by_external_id_response, has_merge_history), &intercom_merge_history_item_type},
+    {"enabled_push_messaging", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_find_by_external_id_response, enabled_push_messaging), 0, offsetof(intercom_contacts_find_by_external_id_response, has_enabled_push_messaging), NULL},
+};
+static const uint16_t contacts_find_by_external_id_response_by_name[] = {26, 27, 28, 31, 29, 30, 39, 22, 24, 23, 42, 13, 38, 5, 6, 46, 2, 10, 1, 32, 33, 34, 37, 35, 36, 21, 18, 20, 19, 17, 16, 43, 11, 45, 8, 41, 25, 9, 7, 4, 15, 44, 40, 0, 12, 14, 3};
+INTERCOM_EXTERN const intercom_type intercom_contacts_find_by_external_id_response_type = {
+    .name = "contacts_find_by_external_id_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_contacts_find_by_external_id_response),
+    .n_fields = 47, .fields = contacts_find_by_external_id_response_fields, .by_name = contacts_find_by_external_id_response_by_name};
+void intercom_contacts_find_by_external_id_response_free(intercom_contacts_find_by_external_id_response *m) { intercom_model_free(m); }
+
+static const ic_field contacts_merge_response_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, type), 0, offsetof(intercom_contacts_merge_response, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, id), 0, offsetof(intercom_contacts_merge_response, has_id), NULL},
+    {"external_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, external_id), 0, offsetof(intercom_contacts_merge_response, has_external_id), NULL},
+    {"workspace_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, workspace_id), 0, offsetof(intercom_contacts_merge_response, has_workspace_id), NULL},
+    {"role", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, role), 0, offsetof(intercom_contacts_merge_response, has_role), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, email), 0, offsetof(intercom_contacts_merge_response, has_email), NULL},
+    {"email_domain", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, email_domain), 0, offsetof(intercom_contacts_merge_response, has_email_domain), NULL},
+    {"phone", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, phone), 0, offsetof(intercom_contacts_merge_response, has_phone), NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, name), 0, offsetof(intercom_contacts_merge_response, has_name), NULL},
+    {"owner_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, owner_id), 0, offsetof(intercom_contacts_merge_response, has_owner_id), NULL},
+    {"has_hard_bounced", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, has_hard_bounced), 0, offsetof(intercom_contacts_merge_response, has_has_hard_bounced), NULL},
+    {"marked_email_as_spam", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, marked_email_as_spam), 0, offsetof(intercom_contacts_merge_response, has_marked_email_as_spam), NULL},
+    {"unsubscribed_from_emails", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, unsubscribed_from_emails), 0, offsetof(intercom_contacts_merge_response, has_unsubscribed_from_emails), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, created_at), 0, offsetof(intercom_contacts_merge_response, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, updated_at), 0, offsetof(intercom_contacts_merge_response, has_updated_at), NULL},
+    {"signed_up_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, signed_up_at), 0, offsetof(intercom_contacts_merge_response, has_signed_up_at), NULL},
+    {"last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, last_seen_at), 0, offsetof(intercom_contacts_merge_response, has_last_seen_at), NULL},
+    {"last_replied_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, last_replied_at), 0, offsetof(intercom_contacts_merge_response, has_last_replied_at), NULL},
+    {"last_contacted_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, last_contacted_at), 0, offsetof(intercom_contacts_merge_response, has_last_contacted_at), NULL},
+    {"last_email_opened_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, last_email_opened_at), 0, offsetof(intercom_contacts_merge_response, has_last_email_opened_at), NULL},
+    {"last_email_clicked_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, last_email_clicked_at), 0, offsetof(intercom_contacts_merge_response, has_last_email_clicked_at), NULL},
+    {"language_override", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, language_override), 0, offsetof(intercom_contacts_merge_response, has_language_override), NULL},
+    {"browser", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, browser), 0, offsetof(intercom_contacts_merge_response, has_browser), NULL},
+    {"browser_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, browser_version), 0, offsetof(intercom_contacts_merge_response, has_browser_version), NULL},
+    {"browser_language", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, browser_language), 0, offsetof(intercom_contacts_merge_response, has_browser_language), NULL},
+    {"os", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, os), 0, offsetof(intercom_contacts_merge_response, has_os), NULL},
+    {"android_app_name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, android_app_name), 0, offsetof(intercom_contacts_merge_response, has_android_app_name), NULL},
+    {"android_app_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, android_app_version), 0, offsetof(intercom_contacts_merge_response, has_android_app_version), NULL},
+    {"android_device", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, android_device), 0, offsetof(intercom_contacts_merge_response, has_android_device), NULL},
+    {"android_os_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, android_os_version), 0, offsetof(intercom_contacts_merge_response, has_android_os_version), NULL},
+    {"android_sdk_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, android_sdk_version), 0, offsetof(intercom_contacts_merge_response, has_android_sdk_version), NULL},
+    {"android_last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, android_last_seen_at), 0, offsetof(intercom_contacts_merge_response, has_android_last_seen_at), NULL},
+    {"ios_app_name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, ios_app_name), 0, offsetof(intercom_contacts_merge_response, has_ios_app_name), NULL},
+    {"ios_app_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, ios_app_version), 0, offsetof(intercom_contacts_merge_response, has_ios_app_version), NULL},
+    {"ios_device", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, ios_device), 0, offsetof(intercom_contacts_merge_response, has_ios_device), NULL},
+    {"ios_os_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, ios_os_version), 0, offsetof(intercom_contacts_merge_response, has_ios_os_version), NULL},
+    {"ios_sdk_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, ios_sdk_version), 0, offsetof(intercom_contacts_merge_response, has_ios_sdk_version), NULL},
+    {"ios_last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, ios_last_seen_at), 0, offsetof(intercom_contacts_merge_response, has_ios_last_seen_at), NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, custom_attributes), 0, offsetof(intercom_contacts_merge_response, has_custom_attributes), NULL},
+    {"avatar", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, avatar), 0, offsetof(intercom_contacts_merge_response, has_avatar), &intercom_contact_avatar_type},
+    {"tags", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, tags), 0, offsetof(intercom_contacts_merge_response, has_tags), &intercom_contact_tags_type},
+    {"notes", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, notes), 0, offsetof(intercom_contacts_merge_response, has_notes), &intercom_contact_notes_type},
+    {"companies", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, companies), 0, offsetof(intercom_contacts_merge_response, has_companies), &intercom_contact_companies_type},
+    {"location", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, location), 0, offsetof(intercom_contacts_merge_response, has_location), &intercom_contact_location_type},
+    {"social_profiles", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_response, social_profiles), 0, offsetof(intercom_contacts_merge_response, has_social_profiles), &intercom_contact_social_profiles_type},
+    {"merge_history", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, merge_history), offsetof(intercom_contacts_merge_response, merge_history_count), offsetof(intercom_contacts_merge_response, has_merge_history), &intercom_merge_history_item_type},
+    {"enabled_push_messaging", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_merge_response, enabled_push_messaging), 0, offsetof(intercom_contacts_merge_response, has_enabled_push_messaging), NULL},
+};
+static const uint16_t contacts_merge_response_by_name[] = {26, 27, 28, 31, 29, 30, 39, 22, 24, 23, 42, 13, 38, 5, 6, 46, 2, 10, 1, 32, 33, 34, 37, 35, 36, 21, 18, 20, 19, 17, 16, 43, 11, 45, 8, 41, 25, 9, 7, 4, 15, 44, 40, 0, 12, 14, 3};
+INTERCOM_EXTERN const intercom_type intercom_contacts_merge_response_type = {
+    .name = "contacts_merge_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_contacts_merge_response),
+    .n_fields = 47, .fields = contacts_merge_response_fields, .by_name = contacts_merge_response_by_name};
+void intercom_contacts_merge_response_free(intercom_contacts_merge_response *m) { intercom_model_free(m); }
+
+static const ic_field contacts_retrieve_response_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, type), 0, offsetof(intercom_contacts_retrieve_response, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, id), 0, offsetof(intercom_contacts_retrieve_response, has_id), NULL},
+    {"external_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, external_id), 0, offsetof(intercom_contacts_retrieve_response, has_external_id), NULL},
+    {"workspace_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, workspace_id), 0, offsetof(intercom_contacts_retrieve_response, has_workspace_id), NULL},
+    {"role", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, role), 0, offsetof(intercom_contacts_retrieve_response, has_role), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, email), 0, offsetof(intercom_contacts_retrieve_response, has_email), NULL},
+    {"email_domain", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, email_domain), 0, offsetof(intercom_contacts_retrieve_response, has_email_domain), NULL},
+    {"phone", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, phone), 0, offsetof(intercom_contacts_retrieve_response, has_phone), NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, name), 0, offsetof(intercom_contacts_retrieve_response, has_name), NULL},
+    {"owner_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, owner_id), 0, offsetof(intercom_contacts_retrieve_response, has_owner_id), NULL},
+    {"has_hard_bounced", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, has_hard_bounced), 0, offsetof(intercom_contacts_retrieve_response, has_has_hard_bounced), NULL},
+    {"marked_email_as_spam", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, marked_email_as_spam), 0, offsetof(intercom_contacts_retrieve_response, has_marked_email_as_spam), NULL},
+    {"unsubscribed_from_emails", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, unsubscribed_from_emails), 0, offsetof(intercom_contacts_retrieve_response, has_unsubscribed_from_emails), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, created_at), 0, offsetof(intercom_contacts_retrieve_response, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, updated_at), 0, offsetof(intercom_contacts_retrieve_response, has_updated_at), NULL},
+    {"signed_up_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, signed_up_at), 0, offsetof(intercom_contacts_retrieve_response, has_signed_up_at), NULL},
+    {"last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, last_seen_at), 0, offsetof(intercom_contacts_retrieve_response, has_last_seen_at), NULL},
+    {"last_replied_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, last_replied_at), 0, offsetof(intercom_contacts_retrieve_response, has_last_replied_at), NULL},
+    {"last_contacted_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, last_contacted_at), 0, offsetof(intercom_contacts_retrieve_response, has_last_contacted_at), NULL},
+    {"last_email_opened_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, last_email_opened_at), 0, offsetof(intercom_contacts_retrieve_response, has_last_email_opened_at), NULL},
+    {"last_email_clicked_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, last_email_clicked_at), 0, offsetof(intercom_contacts_retrieve_response, has_last_email_clicked_at), NULL},
+    {"language_override", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, language_override), 0, offsetof(intercom_contacts_retrieve_response, has_language_override), NULL},
+    {"browser", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, browser), 0, offsetof(intercom_contacts_retrieve_response, has_browser), NULL},
+    {"browser_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, browser_version), 0, offsetof(intercom_contacts_retrieve_response, has_browser_version), NULL},
+    {"browser_language", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, browser_language), 0, offsetof(intercom_contacts_retrieve_response, has_browser_language), NULL},
+    {"os", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, os), 0, offsetof(intercom_contacts_retrieve_response, has_os), NULL},
+    {"android_app_name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, android_app_name), 0, offsetof(intercom_contacts_retrieve_response, has_android_app_name), NULL},
+    {"android_app_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, android_app_version), 0, offsetof(intercom_contacts_retrieve_response, has_android_app_version), NULL},
+    {"android_device", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, android_device), 0, offsetof(intercom_contacts_retrieve_response, has_android_device), NULL},
+    {"android_os_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, android_os_version), 0, offsetof(intercom_contacts_retrieve_response, has_android_os_version), NULL},
+    {"android_sdk_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, android_sdk_version), 0, offsetof(intercom_contacts_retrieve_response, has_android_sdk_version), NULL},
+    {"android_last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, android_last_seen_at), 0, offsetof(intercom_contacts_retrieve_response, has_android_last_seen_at), NULL},
+    {"ios_app_name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, ios_app_name), 0, offsetof(intercom_contacts_retrieve_response, has_ios_app_name), NULL},
+    {"ios_app_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, ios_app_version), 0, offsetof(intercom_contacts_retrieve_response, has_ios_app_version), NULL},
+    {"ios_device", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, ios_device), 0, offsetof(intercom_contacts_retrieve_response, has_ios_device), NULL},
+    {"ios_os_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, ios_os_version), 0, offsetof(intercom_contacts_retrieve_response, has_ios_os_version), NULL},
+    {"ios_sdk_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, ios_sdk_version), 0, offsetof(intercom_contacts_retrieve_response, has_ios_sdk_version), NULL},
+    {"ios_last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, ios_last_seen_at), 0, offsetof(intercom_contacts_retrieve_response, has_ios_last_seen_at), NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, custom_attributes), 0, offsetof(intercom_contacts_retrieve_response, has_custom_attributes), NULL},
+    {"avatar", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, avatar), 0, offsetof(intercom_contacts_retrieve_response, has_avatar), &intercom_contact_avatar_type},
+    {"tags", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, tags), 0, offsetof(intercom_contacts_retrieve_response, has_tags), &intercom_contact_tags_type},
+    {"notes", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, notes), 0, offsetof(intercom_contacts_retrieve_response, has_notes), &intercom_contact_notes_type},
+    {"companies", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, companies), 0, offsetof(intercom_contacts_retrieve_response, has_companies), &intercom_contact_companies_type},
+    {"location", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, location), 0, offsetof(intercom_contacts_retrieve_response, has_location), &intercom_contact_location_type},
+    {"social_profiles", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, social_profiles), 0, offsetof(intercom_contacts_retrieve_response, has_social_profiles), &intercom_contact_social_profiles_type},
+    {"merge_history", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, merge_history), offsetof(intercom_contacts_retrieve_response, merge_history_count), offsetof(intercom_contacts_retrieve_response, has_merge_history), &intercom_merge_history_item_type},
+    {"enabled_push_messaging", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_retrieve_response, enabled_push_messaging), 0, offsetof(intercom_contacts_retrieve_response, has_enabled_push_messaging), NULL},
+};
+static const uint16_t contacts_retrieve_response_by_name[] = {26, 27, 28, 31, 29, 30, 39, 22, 24, 23, 42, 13, 38, 5, 6, 46, 2, 10, 1, 32, 33, 34, 37, 35, 36, 21, 18, 20, 19, 17, 16, 43, 11, 45, 8, 41, 25, 9, 7, 4, 15, 44, 40, 0, 12, 14, 3};
+INTERCOM_EXTERN const intercom_type intercom_contacts_retrieve_response_type = {
+    .name = "contacts_retrieve_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_contacts_retrieve_response),
+    .n_fields = 47, .fields = contacts_retrieve_response_fields, .by_name = contacts_retrieve_response_by_name};
+void intercom_contacts_retrieve_response_free(intercom_contacts_retrieve_response *m) { intercom_model_free(m); }
+
+static const ic_field contacts_update_response_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, type), 0, offsetof(intercom_contacts_update_response, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, id), 0, offsetof(intercom_contacts_update_response, has_id), NULL},
+    {"external_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, external_id), 0, offsetof(intercom_contacts_update_response, has_external_id), NULL},
+    {"workspace_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, workspace_id), 0, offsetof(intercom_contacts_update_response, has_workspace_id), NULL},
+    {"role", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, role), 0, offsetof(intercom_contacts_update_response, has_role), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, email), 0, offsetof(intercom_contacts_update_response, has_email), NULL},
+    {"email_domain", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, email_domain), 0, offsetof(intercom_contacts_update_response, has_email_domain), NULL},
+    {"phone", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, phone), 0, offsetof(intercom_contacts_update_response, has_phone), NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, name), 0, offsetof(intercom_contacts_update_response, has_name), NULL},
+    {"owner_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, owner_id), 0, offsetof(intercom_contacts_update_response, has_owner_id), NULL},
+    {"has_hard_bounced", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, has_hard_bounced), 0, offsetof(intercom_contacts_update_response, has_has_hard_bounced), NULL},
+    {"marked_email_as_spam", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, marked_email_as_spam), 0, offsetof(intercom_contacts_update_response, has_marked_email_as_spam), NULL},
+    {"unsubscribed_from_emails", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, unsubscribed_from_emails), 0, offsetof(intercom_contacts_update_response, has_unsubscribed_from_emails), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, created_at), 0, offsetof(intercom_contacts_update_response, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, updated_at), 0, offsetof(intercom_contacts_update_response, has_updated_at), NULL},
+    {"signed_up_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, signed_up_at), 0, offsetof(intercom_contacts_update_response, has_signed_up_at), NULL},
+    {"last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, last_seen_at), 0, offsetof(intercom_contacts_update_response, has_last_seen_at), NULL},
+    {"last_replied_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, last_replied_at), 0, offsetof(intercom_contacts_update_response, has_last_replied_at), NULL},
+    {"last_contacted_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, last_contacted_at), 0, offsetof(intercom_contacts_update_response, has_last_contacted_at), NULL},
+    {"last_email_opened_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, last_email_opened_at), 0, offsetof(intercom_contacts_update_response, has_last_email_opened_at), NULL},
+    {"last_email_clicked_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, last_email_clicked_at), 0, offsetof(intercom_contacts_update_response, has_last_email_clicked_at), NULL},
+    {"language_override", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, language_override), 0, offsetof(intercom_contacts_update_response, has_language_override), NULL},
+    {"browser", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, browser), 0, offsetof(intercom_contacts_update_response, has_browser), NULL},
+    {"browser_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, browser_version), 0, offsetof(intercom_contacts_update_response, has_browser_version), NULL},
+    {"browser_language", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, browser_language), 0, offsetof(intercom_contacts_update_response, has_browser_language), NULL},
+    {"os", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, os), 0, offsetof(intercom_contacts_update_response, has_os), NULL},
+    {"android_app_name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, android_app_name), 0, offsetof(intercom_contacts_update_response, has_android_app_name), NULL},
+    {"android_app_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, android_app_version), 0, offsetof(intercom_contacts_update_response, has_android_app_version), NULL},
+    {"android_device", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, android_device), 0, offsetof(intercom_contacts_update_response, has_android_device), NULL},
+    {"android_os_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, android_os_version), 0, offsetof(intercom_contacts_update_response, has_android_os_version), NULL},
+    {"android_sdk_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, android_sdk_version), 0, offsetof(intercom_contacts_update_response, has_android_sdk_version), NULL},
+    {"android_last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, android_last_seen_at), 0, offsetof(intercom_contacts_update_response, has_android_last_seen_at), NULL},
+    {"ios_app_name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, ios_app_name), 0, offsetof(intercom_contacts_update_response, has_ios_app_name), NULL},
+    {"ios_app_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, ios_app_version), 0, offsetof(intercom_contacts_update_response, has_ios_app_version), NULL},
+    {"ios_device", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, ios_device), 0, offsetof(intercom_contacts_update_response, has_ios_device), NULL},
+    {"ios_os_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, ios_os_version), 0, offsetof(intercom_contacts_update_response, has_ios_os_version), NULL},
+    {"ios_sdk_version", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, ios_sdk_version), 0, offsetof(intercom_contacts_update_response, has_ios_sdk_version), NULL},
+    {"ios_last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, ios_last_seen_at), 0, offsetof(intercom_contacts_update_response, has_ios_last_seen_at), NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, custom_attributes), 0, offsetof(intercom_contacts_update_response, has_custom_attributes), NULL},
+    {"avatar", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, avatar), 0, offsetof(intercom_contacts_update_response, has_avatar), &intercom_contact_avatar_type},
+    {"tags", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, tags), 0, offsetof(intercom_contacts_update_response, has_tags), &intercom_contact_tags_type},
+    {"notes", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, notes), 0, offsetof(intercom_contacts_update_response, has_notes), &intercom_contact_notes_type},
+    {"companies", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, companies), 0, offsetof(intercom_contacts_update_response, has_companies), &intercom_contact_companies_type},
+    {"location", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, location), 0, offsetof(intercom_contacts_update_response, has_location), &intercom_contact_location_type},
+    {"social_profiles", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_update_response, social_profiles), 0, offsetof(intercom_contacts_update_response, has_social_profiles), &intercom_contact_social_profiles_type},
+    {"merge_history", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, merge_history), offsetof(intercom_contacts_update_response, merge_history_count), offsetof(intercom_contacts_update_response, has_merge_history), &intercom_merge_history_item_type},
+    {"enabled_push_messaging", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_response, enabled_push_messaging), 0, offsetof(intercom_contacts_update_response, has_enabled_push_messaging), NULL},
+};
+static const uint16_t contacts_update_response_by_name[] = {26, 27, 28, 31, 29, 30, 39, 22, 24, 23, 42, 13, 38, 5, 6, 46, 2, 10, 1, 32, 33, 34, 37, 35, 36, 21, 18, 20, 19, 17, 16, 43, 11, 45, 8, 41, 25, 9, 7, 4, 15, 44, 40, 0, 12, 14, 3};
+INTERCOM_EXTERN const intercom_type intercom_contacts_update_response_type = {
+    .name = "contacts_update_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_contacts_update_response),
+    .n_fields = 47, .fields = contacts_update_response_fields, .by_name = contacts_update_response_by_name};
+void intercom_contacts_update_response_free(intercom_contacts_update_response *m) { intercom_model_free(m); }
+
+static const ic_field content_bulk_action_request_fields[] = {
+    {"action", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_bulk_action_request, action), offsetof(intercom_content_bulk_action_request, action_str), offsetof(intercom_content_bulk_action_request, has_action), &intercom_content_bulk_action_request_action_type},
+    {"content_ids", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_bulk_action_request, content_ids), offsetof(intercom_content_bulk_action_request, content_ids_count), offsetof(intercom_content_bulk_action_request, has_content_ids), &intercom_content_bulk_action_request_content_ids_type},
+    {"availability", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_content_bulk_action_request, availability), 0, offsetof(intercom_content_bulk_action_request, has_availability), &intercom_content_bulk_action_request_availability_type},
+    {"audience", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_content_bulk_action_request, audience), 0, offsetof(intercom_content_bulk_action_request, has_audience), &intercom_content_bulk_action_request_audience_type},
+    {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_content_bulk_action_request, tags), 0, offsetof(intercom_content_bulk_action_request, has_tags), &intercom_content_bulk_action_request_tags_type},
+};
+static const uint16_t content_bulk_action_request_by_name[] = {0, 3, 2, 1, 4};
+INTERCOM_EXTERN const intercom_type intercom_content_bulk_action_request_type = {
+    .name = "content_bulk_action_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_bulk_action_request),
+    .n_fields = 5, .fields = content_bulk_action_request_fields, .by_name = content_bulk_action_request_by_name};
+void intercom_content_bulk_action_request_free(intercom_content_bulk_action_request *m) { intercom_model_free(m); }
+
+static const ic_field content_bulk_action_request_audience_fields[] = {
+    {"add_segment_ids", IC_K_INT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_bulk_action_request_audience, add_segment_ids), offsetof(intercom_content_bulk_action_request_audience, add_segment_ids_count), offsetof(intercom_content_bulk_action_request_audience, has_add_segment_ids), NULL},
+    {"remove_segment_ids", IC_K_INT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_bulk_action_request_audience, remove_segment_ids), offsetof(intercom_content_bulk_action_request_audience, remove_segment_ids_count), offsetof(intercom_content_bulk_action_request_audience, has_remove_segment_ids), NULL},
+    {"remove_all", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_bulk_action_request_audience, remove_all), 0, offsetof(intercom_content_bulk_action_request_audience, has_remove_all), NULL},
+};
+static const uint16_t content_bulk_action_request_audience_by_name[] = {0, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_content_bulk_action_request_audience_type = {
+    .name = "content_bulk_action_request_audience", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_bulk_action_request_audience),
+    .n_fields = 3, .fields = content_bulk_action_request_audience_fields, .by_name = content_bulk_action_request_audience_by_name};
+void intercom_content_bulk_action_request_audience_free(intercom_content_bulk_action_request_audience *m) { intercom_model_free(m); }
+
+static const ic_field content_bulk_action_request_availability_fields[] = {
+    {"ai_agent", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_bulk_action_request_availability, ai_agent), 0, offsetof(intercom_content_bulk_action_request_availability, has_ai_agent), NULL},
+    {"copilot", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_bulk_action_request_availability, copilot), 0, offsetof(intercom_content_bulk_action_request_availability, has_copilot), NULL},
+    {"sales_agent", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_bulk_action_request_availability, sales_agent), 0, offsetof(intercom_content_bulk_action_request_availability, has_sales_agent), NULL},
+};
+static const uint16_t content_bulk_action_request_availability_by_name[] = {0, 1, 2};
+INTERCOM_EXTERN const intercom_type intercom_content_bulk_action_request_availability_type = {
+    .name = "content_bulk_action_request_availability", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_bulk_action_request_availability),
+    .n_fields = 3, .fields = content_bulk_action_request_availability_fields, .by_name = content_bulk_action_request_availability_by_name};
+void intercom_content_bulk_action_request_availability_free(intercom_content_bulk_action_request_availability *m) { intercom_model_free(m); }
+
+static const ic_field content_bulk_action_request_content_ids_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_bulk_action_request_content_ids, type), offsetof(intercom_content_bulk_action_request_content_ids, type_str), offsetof(intercom_content_bulk_action_request_content_ids, has_type), &intercom_content_bulk_action_request_content_ids_type_enum_type},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_bulk_action_request_content_ids, id), 0, offsetof(intercom_content_bulk_action_request_content_ids, has_id), NULL},
+};
+static const uint16_t content_bulk_action_request_content_ids_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_content_bulk_action_request_content_ids_type = {
+    .name = "content_bulk_action_request_content_ids", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_bulk_action_request_content_ids),
+    .n_fields = 2, .fields = content_bulk_action_request_content_ids_fields, .by_name = content_bulk_action_request_content_ids_by_name};
+void intercom_content_bulk_action_request_content_ids_free(intercom_content_bulk_action_request_content_ids *m) { intercom_model_free(m); }
+
+static const ic_field content_bulk_action_request_tags_fields[] = {
+    {"add_tag_ids", IC_K_INT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_bulk_action_request_tags, add_tag_ids), offsetof(intercom_content_bulk_action_request_tags, add_tag_ids_count), offsetof(intercom_content_bulk_action_request_tags, has_add_tag_ids), NULL},
+    {"remove_tag_ids", IC_K_INT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_bulk_action_request_tags, remove_tag_ids), offsetof(intercom_content_bulk_action_request_tags, remove_tag_ids_count), offsetof(intercom_content_bulk_action_request_tags, has_remove_tag_ids), NULL},
+};
+static const uint16_t content_bulk_action_request_tags_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_content_bulk_action_request_tags_type = {
+    .name = "content_bulk_action_request_tags", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_bulk_action_request_tags),
+    .n_fields = 2, .fields = content_bulk_action_request_tags_fields, .by_name = content_bulk_action_request_tags_by_name};
+void intercom_content_bulk_action_request_tags_free(intercom_content_bulk_action_request_tags *m) { intercom_model_free(m); }
+
+static const ic_field content_bulk_action_response_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_bulk_action_response, type), 0, offsetof(intercom_content_bulk_action_response, has_type), NULL},
+    {"status", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_bulk_action_response, status), 0, offsetof(intercom_content_bulk_action_response, has_status), NULL},
+};
+static const uint16_t content_bulk_action_response_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_content_bulk_action_response_type = {
+    .name = "content_bulk_action_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_bulk_action_response),
+    .n_fields = 2, .fields = content_bulk_action_response_fields, .by_name = content_bulk_action_response_by_name};
+void intercom_content_bulk_action_response_free(intercom_content_bulk_action_response *m) { intercom_model_free(m); }
+
+static const ic_field content_import_source_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_import_source, type), offsetof(intercom_content_import_source, type_str), offsetof(intercom_content_import_source, has_type), &intercom_content_import_source_type_enum_type},
+    {"id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_import_source, id), 0, offsetof(intercom_content_import_source, has_id), NULL},
+    {"last_synced_at", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_import_source, last_synced_at), 0, offsetof(intercom_content_import_source, has_last_synced_at), NULL},
+    {"sync_behavior", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_import_source, sync_behavior), offsetof(intercom_content_import_source, sync_behavior_str), offsetof(intercom_content_import_source, has_sync_behavior), &intercom_content_import_source_sync_behavior_type},
+    {"status", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_import_source, status), offsetof(intercom_content_import_source, status_str), offsetof(intercom_content_import_source, has_status), &intercom_content_import_source_status_type},
+    {"url", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_import_source, url), 0, offsetof(intercom_content_import_source, has_url), NULL},
+    {"created_at", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_import_source, created_at), 0, offsetof(intercom_content_import_source, has_created_at), NULL},
+    {"updated_at", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_import_source, updated_at), 0, offsetof(intercom_content_import_source, has_updated_at), NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_import_source, audience_ids), offsetof(intercom_content_import_source, audience_ids_count), offsetof(intercom_content_import_source, has_audience_ids), NULL},
+};
+static const uint16_t content_import_source_by_name[] = {8, 6, 1, 2, 4, 3, 0, 7, 5};
+INTERCOM_EXTERN const intercom_type intercom_content_import_source_type = {
+    .name = "content_import_source", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_import_source),
+    .n_fields = 9, .fields = content_import_source_fields, .by_name = content_import_source_by_name};
+void intercom_content_import_source_free(intercom_content_import_source *m) { intercom_model_free(m); }
+
+static const ic_field content_import_sources_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_content_import_sources_list, type), offsetof(intercom_content_import_sources_list, type_str), offsetof(intercom_content_import_sources_list, has_type), &intercom_content_import_sources_list_type_enum_type},
+    {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_content_import_sources_list, pages), 0, offsetof(intercom_content_import_sources_list, has_pages), &intercom_pages_link_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_content_import_sources_list, total_count), 0, offsetof(intercom_content_import_sources_list, has_total_count), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_import_sources_list, data), offsetof(intercom_content_import_sources_list, data_count), offsetof(intercom_content_import_sources_list, has_data), &intercom_content_import_source_type},
+};
+static const uint16_t content_import_sources_list_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_content_import_sources_list_type = {
+    .name = "content_import_sources_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_import_sources_list),
+    .n_fields = 4, .fields = content_import_sources_list_fields, .by_name = content_import_sources_list_by_name};
+void intercom_content_import_sources_list_free(intercom_content_import_sources_list *m) { intercom_model_free(m); }
+
+static const ic_field content_search_article_content_item_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_content_search_article_content_item, type), offsetof(intercom_content_search_article_content_item, type_str), offsetof(intercom_content_search_article_content_item, has_type), &intercom_content_search_article_content_item_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_search_article_content_item, id), 0, offsetof(intercom_content_search_article_content_item, has_id), NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_search_article_content_item, title), 0, offsetof(intercom_content_search_article_content_item, has_title), NULL},
+    {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_search_article_content_item, locale), 0, offsetof(intercom_content_search_article_content_item, has_locale), NULL},
+};
+static const uint16_t content_search_article_content_item_by_name[] = {1, 3, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_content_search_article_content_item_type = {
+    .name = "content_search_article_content_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_search_article_content_item),
+    .n_fields = 4, .fields = content_search_article_content_item_fields, .by_name = content_search_article_content_item_by_name};
+void intercom_content_search_article_content_item_free(intercom_content_search_article_content_item *m) { intercom_model_free(m); }
+
+static const ic_field content_search_article_item_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_search_article_item, type), offsetof(intercom_content_search_article_item, type_str), offsetof(intercom_content_search_article_item, has_type), &intercom_content_search_article_item_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_search_article_item, id), 0, offsetof(intercom_content_search_article_item, has_id), NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_search_article_item, title), 0, offsetof(intercom_content_search_article_item, has_title), NULL},
+    {"contents", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_search_article_item, contents), offsetof(intercom_content_search_article_item, contents_count), offsetof(intercom_content_search_article_item, has_contents), &intercom_content_search_article_content_item_type},
+};
+static const uint16_t content_search_article_item_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_content_search_article_item_type = {
+    .name = "content_search_article_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_search_article_item),
+    .n_fields = 4, .fields = content_search_article_item_fields, .by_name = content_search_article_item_by_name};
+void intercom_content_search_article_item_free(intercom_content_search_article_item *m) { intercom_model_free(m); }
+
+static const ic_field content_search_default_item_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_search_default_item, type), offsetof(intercom_content_search_default_item, type_str), offsetof(intercom_content_search_default_item, has_type), &intercom_content_search_default_item_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_search_default_item, id), 0, offsetof(intercom_content_search_default_item, has_id), NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_search_default_item, title), 0, offsetof(intercom_content_search_default_item, has_title), NULL},
+};
+static const uint16_t content_search_default_item_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_content_search_default_item_type = {
+    .name = "content_search_default_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_search_default_item),
+    .n_fields = 3, .fields = content_search_default_item_fields, .by_name = content_search_default_item_by_name};
+void intercom_content_search_default_item_free(intercom_content_search_default_item *m) { intercom_model_free(m); }
+
+static const ic_field content_search_response_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_content_search_response, type), offsetof(intercom_content_search_response, type_str), offsetof(intercom_content_search_response, has_type), &intercom_content_search_response_type_enum_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_content_search_response, total_count), 0, offsetof(intercom_content_search_response, has_total_count), NULL},
+    {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_content_search_response, pages), 0, offsetof(intercom_content_search_response, has_pages), &intercom_content_search_response_pages_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_search_response, data), offsetof(intercom_content_search_response, data_count), offsetof(intercom_content_search_response, has_data), &intercom_content_search_result_type},
+};
+static const uint16_t content_search_response_by_name[] = {3, 2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_content_search_response_type = {
+    .name = "content_search_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_search_response),
+    .n_fields = 4, .fields = content_search_response_fields, .by_name = content_search_response_by_name};
+void intercom_content_search_response_free(intercom_content_search_response *m) { intercom_model_free(m); }
+
+static const ic_field content_search_response_pages_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_content_search_response_pages, type), offsetof(intercom_content_search_response_pages, type_str), offsetof(intercom_content_search_response_pages, has_type), &intercom_content_search_response_pages_type_enum_type},
+    {"page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_content_search_response_pages, page), 0, offsetof(intercom_content_search_response_pages, has_page), NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_content_search_response_pages, per_page), 0, offsetof(intercom_content_search_response_pages, has_per_page), NULL},
+    {"total_pages", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_content_search_response_pages, total_pages), 0, offsetof(intercom_content_search_response_pages, has_total_pages), NULL},
+    {"next", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_search_response_pages, next), 0, offsetof(intercom_content_search_response_pages, has_next), NULL},
+    {"prev", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_search_response_pages, prev), 0, offsetof(intercom_content_search_response_pages, has_prev), NULL},
+};
+static const uint16_t content_search_response_pages_by_name[] = {4, 1, 2, 5, 3, 0};
+INTERCOM_EXTERN const intercom_type intercom_content_search_response_pages_type = {
+    .name = "content_search_response_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_search_response_pages),
+    .n_fields = 6, .fields = content_search_response_pages_fields, .by_name = content_search_response_pages_by_name};
+void intercom_content_search_response_pages_free(intercom_content_search_response_pages *m) { intercom_model_free(m); }
+
+static const ic_field content_search_result_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_search_result, type), offsetof(intercom_content_search_result, type_str), offsetof(intercom_content_search_result, has_type), &intercom_content_search_result_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_search_result, id), 0, offsetof(intercom_content_search_result, has_id), NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_search_result, title), 0, offsetof(intercom_content_search_result, has_title), NULL},
+    {"contents", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_search_result, contents), offsetof(intercom_content_search_result, contents_count), offsetof(intercom_content_search_result, has_contents), &intercom_content_search_article_content_item_type},
+};
+static const uint16_t content_search_result_by_name[] = {3, 1, 2, 0};
+static const uint16_t content_search_result_v1_required[] = {0};
+static const uint16_t content_search_result_v2_required[] = {0};
+static const ic_variant content_search_result_variants[] = {
+    {"content_snippet|external_content|file_source_content|internal_article", 1, content_search_result_v1_required}, /* INTERCOM_CONTENT_SEARCH_RESULT_VARIANT_DEFAULT */
+    {"article", 1, content_search_result_v2_required}, /* INTERCOM_CONTENT_SEARCH_RESULT_VARIANT_ARTICLE */
+};
+INTERCOM_EXTERN const intercom_type intercom_content_search_result_type = {
+    .name = "content_search_result", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_search_result),
+    .n_fields = 4, .fields = content_search_result_fields, .by_name = content_search_result_by_name,
+    .discriminator = "type", .variant_offset = offsetof(intercom_content_search_result, variant), .n_variants = 2, .variants = content_search_result_variants};
+void intercom_content_search_result_free(intercom_content_search_result *m) { intercom_model_free(m); }
+
+static const ic_field content_snippet_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippet, type), 0, offsetof(intercom_content_snippet, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippet, id), 0, offsetof(intercom_content_snippet, has_id), NULL},
+    {"title", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_snippet, title), 0, offsetof(intercom_content_snippet, has_title), NULL},
+    {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippet, locale), 0, offsetof(intercom_content_snippet, has_locale), NULL},
+    {"json_blocks", IC_K_JSON, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_snippet, json_blocks), offsetof(intercom_content_snippet, json_blocks_count), offsetof(intercom_content_snippet, has_json_blocks), NULL},
+    {"body_markdown", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_snippet, body_markdown), 0, offsetof(intercom_content_snippet, has_body_markdown), NULL},
+    {"chatbot_availability", IC_K_INT, IC_F_DEPRECATED, IC_IN_BODY, offsetof(intercom_content_snippet, chatbot_availability), 0, offsetof(intercom_content_snippet, has_chatbot_availability), NULL},
+    {"copilot_availability", IC_K_INT, IC_F_DEPRECATED, IC_IN_BODY, offsetof(intercom_content_snippet, copilot_availability), 0, offsetof(intercom_content_snippet, has_copilot_availability), NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippet, ai_chatbot_availability), 0, offsetof(intercom_content_snippet, has_ai_chatbot_availability), NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippet, ai_copilot_availability), 0, offsetof(intercom_content_snippet, has_ai_copilot_availability), NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippet, ai_sales_agent_availability), 0, offsetof(intercom_content_snippet, has_ai_sales_agent_availability), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_content_snippet, created_at), 0, offsetof(intercom_content_snippet, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_content_snippet, updated_at), 0, offsetof(intercom_content_snippet, has_updated_at), NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_snippet, audience_ids), offsetof(intercom_content_snippet, audience_ids_count), offsetof(intercom_content_snippet, has_audience_ids), NULL},
+};
+static const uint16_t content_snippet_by_name[] = {8, 9, 10, 13, 5, 6, 7, 11, 1, 4, 3, 2, 0, 12};
+INTERCOM_EXTERN const intercom_type intercom_content_snippet_type = {
+    .name = "content_snippet", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_snippet),
+    .n_fields = 14, .fields = content_snippet_fields, .by_name = content_snippet_by_name};
+void intercom_content_snippet_free(intercom_content_snippet *m) { intercom_model_free(m); }
+
+static const ic_field content_snippet_create_request_fields[] = {
+    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_snippet_create_request, title), 0, offsetof(intercom_content_snippet_create_request, has_title), NULL},
+    {"json_blocks", IC_K_JSON, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_snippet_create_request, json_blocks), offsetof(intercom_content_snippet_create_request, json_blocks_count), offsetof(intercom_content_snippet_create_request, has_json_blocks), NULL},
+    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippet_create_request, body_markdown), 0, offsetof(intercom_content_snippet_create_request, has_body_markdown), NULL},
+    {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippet_create_request, locale), 0, offsetof(intercom_content_snippet_create_request, has_locale), NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_snippet_create_request, audience_ids), offsetof(intercom_content_snippet_create_request, audience_ids_count), offsetof(intercom_content_snippet_create_request, has_audience_ids), NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippet_create_request, ai_chatbot_availability), 0, offsetof(intercom_content_snippet_create_request, has_ai_chatbot_availability), NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippet_create_request, ai_copilot_availability), 0, offsetof(intercom_content_snippet_create_request, has_ai_copilot_availability), NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippet_create_request, ai_sales_agent_availability), 0, offsetof(intercom_content_snippet_create_request, has_ai_sales_agent_availability), NULL},
+};
+static const uint16_t content_snippet_create_request_by_name[] = {5, 6, 7, 4, 2, 1, 3, 0};
+INTERCOM_EXTERN const intercom_type intercom_content_snippet_create_request_type = {
+    .name = "content_snippet_create_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_snippet_create_request),
+    .n_fields = 8, .fields = content_snippet_create_request_fields, .by_name = content_snippet_create_request_by_name};
+void intercom_content_snippet_create_request_free(intercom_content_snippet_create_request *m) { intercom_model_free(m); }
+
+static const ic_field content_snippet_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_content_snippet_list, type), offsetof(intercom_content_snippet_list, type_str), offsetof(intercom_content_snippet_list, has_type), &intercom_content_snippet_list_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_snippet_list, data), offsetof(intercom_content_snippet_list, data_count), offsetof(intercom_content_snippet_list, has_data), &intercom_content_snippet_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_content_snippet_list, total_count), 0, offsetof(intercom_content_snippet_list, has_total_count), NULL},
+    {"page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_content_snippet_list, page), 0, offsetof(intercom_content_snippet_list, has_page), NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_content_snippet_list, per_page), 0, offsetof(intercom_content_snippet_list, has_per_page), NULL},
+    {"total_pages", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_content_snippet_list, total_pages), 0, offsetof(intercom_content_snippet_list, has_total_pages), NULL},
+};
+static const uint16_t content_snippet_list_by_name[] = {1, 3, 4, 2, 5, 0};
+INTERCOM_EXTERN const intercom_type intercom_content_snippet_list_type = {
+    .name = "content_snippet_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_snippet_list),
+    .n_fields = 6, .fields = content_snippet_list_fields, .by_name = content_snippet_list_by_name};
+void intercom_content_snippet_list_free(intercom_content_snippet_list *m) { intercom_model_free(m); }
+
+static const ic_field content_snippet_update_request_fields[] = {
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippet_update_request, title), 0, offsetof(intercom_content_snippet_update_request, has_title), NULL},
+    {"json_blocks", IC_K_JSON, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_snippet_update_request, json_blocks), offsetof(intercom_content_snippet_update_request, json_blocks_count), offsetof(intercom_content_snippet_update_request, has_json_blocks), NULL},
+    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippet_update_request, body_markdown), 0, offsetof(intercom_content_snippet_update_request, has_body_markdown), NULL},
+    {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippet_update_request, locale), 0, offsetof(intercom_content_snippet_update_request, has_locale), NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_snippet_update_request, audience_ids), offsetof(intercom_content_snippet_update_request, audience_ids_count), offsetof(intercom_content_snippet_update_request, has_audience_ids), NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippet_update_request, ai_chatbot_availability), 0, offsetof(intercom_content_snippet_update_request, has_ai_chatbot_availability), NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippet_update_request, ai_copilot_availability), 0, offsetof(intercom_content_snippet_update_request, has_ai_copilot_availability), NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippet_update_request, ai_sales_agent_availability), 0, offsetof(intercom_content_snippet_update_request, has_ai_sales_agent_availability), NULL},
+};
+static const uint16_t content_snippet_update_request_by_name[] = {5, 6, 7, 4, 2, 1, 3, 0};
+INTERCOM_EXTERN const intercom_type intercom_content_snippet_update_request_type = {
+    .name = "content_snippet_update_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_snippet_update_request),
+    .n_fields = 8, .fields = content_snippet_update_request_fields, .by_name = content_snippet_update_request_by_name};
+void intercom_content_snippet_update_request_free(intercom_content_snippet_update_request *m) { intercom_model_free(m); }
+
+static const ic_field content_source_fields[] = {
+    {"content_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_content_source, content_type), offsetof(intercom_content_source, content_type_str), offsetof(intercom_content_source, has_content_type), &intercom_content_source_content_type_type},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_source, url), 0, offsetof(intercom_content_source, has_url), NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_source, title), 0, offsetof(intercom_content_source, has_title), NULL},
+    {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_source, locale), 0, offsetof(intercom_content_source, has_locale), NULL},
+};
+static const uint16_t content_source_by_name[] = {0, 3, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_content_source_type = {
+    .name = "content_source", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_source),
+    .n_fields = 4, .fields = content_source_fields, .by_name = content_source_by_name};
+void intercom_content_source_free(intercom_content_source *m) { intercom_model_free(m); }
+
+static const ic_field content_sources_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_content_sources_list, type), offsetof(intercom_content_sources_list, type_str), offsetof(intercom_content_sources_list, has_type), &intercom_content_sources_list_type_enum_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_content_sources_list, total_count), 0, offsetof(intercom_content_sources_list, has_total_count), NULL},
+    {"content_sources", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_sources_list, content_sources), offsetof(intercom_content_sources_list, content_sources_count), offsetof(intercom_content_sources_list, has_content_sources), &intercom_content_source_type},
+};
+static const uint16_t content_sources_list_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_content_sources_list_type = {
+    .name = "content_sources_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_content_sources_list),
+    .n_fields = 3, .fields = content_sources_list_fields, .by_name = content_sources_list_by_name};
+void intercom_content_sources_list_free(intercom_content_sources_list *m) { intercom_model_free(m); }
+
+static const ic_field conversation_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation, type), 0, offsetof(intercom_conversation, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation, id), 0, offsetof(intercom_conversation, has_id), NULL},
+    {"title", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation, title), 0, offsetof(intercom_conversation, has_title), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation, created_at), 0, offsetof(intercom_conversation, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation, updated_at), 0, offsetof(intercom_conversation, has_updated_at), NULL},
+    {"waiting_since", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation, waiting_since), 0, offsetof(intercom_conversation, has_waiting_since), NULL},
+    {"snoozed_until", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation, snoozed_until), 0, offsetof(intercom_conversation, has_snoozed_until), NULL},
+    {"open", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation, open), 0, offsetof(intercom_conversation, has_open), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation, state), offsetof(intercom_conversation, state_str), offsetof(intercom_conversation, has_state), &intercom_conversation_state_type},
+    {"read", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation, read), 0, offsetof(intercom_conversation, has_read), NULL},
+    {"priority", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation, priority), offsetof(intercom_conversation, priority_str), offsetof(intercom_conversation, has_priority), &intercom_conversation_priority_type},
+    {"admin_assignee_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation, admin_assignee_id), 0, offsetof(intercom_conversation, has_admin_assignee_id), NULL},
+    {"team_assignee_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation, team_assignee_id), 0, offsetof(intercom_conversation, has_team_assignee_id), NULL},
+    {"company", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation, company), 0, offsetof(intercom_conversation, has_company), &intercom_company_type},
+    {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation, tags), 0, offsetof(intercom_conversation, has_tags), &intercom_tags_type},
+    {"conversation_rating", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation, conversation_rating), 0, offsetof(intercom_conversation, has_conversation_rating), &intercom_conversation_rating_type},
+    {"source", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation, source), 0, offsetof(intercom_conversation, has_source), &intercom_conversation_source_type},
+    {"contacts", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation, contacts), 0, offsetof(intercom_conversation, has_contacts), &intercom_conversation_contacts_type},
+    {"teammates", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation, teammates), 0, offsetof(intercom_conversation, has_teammates), &intercom_conversation_teammates_type},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_conversation, custom_attributes), 0, offsetof(intercom_conversation, has_custom_attributes), NULL},
+    {"first_contact_reply", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation, first_contact_reply), 0, offsetof(intercom_conversation, has_first_contact_reply), &intercom_conversation_first_contact_reply_type},
+    {"sla_applied", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation, sla_applied), 0, offsetof(intercom_conversation, has_sla_applied), &intercom_sla_applied_type},
+    {"statistics", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation, statistics), 0, offsetof(intercom_conversation, has_statistics), &intercom_conversation_statistics_type},
+    {"conversation_parts", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation, conversation_parts), 0, offsetof(intercom_conversation, has_conversation_parts), &intercom_conversation_parts_type},
+    {"linked_objects", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation, linked_objects), 0, offsetof(intercom_conversation, has_linked_objects), &intercom_linked_object_list_type},
+    {"ai_agent_participated", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation, ai_agent_participated), 0, offsetof(intercom_conversation, has_ai_agent_participated), NULL},
+    {"ai_agent", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation, ai_agent), 0, offsetof(intercom_conversation, has_ai_agent), &intercom_ai_agent_type},
+    {"sales_agent_participated", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation, sales_agent_participated), 0, offsetof(intercom_conversation, has_sales_agent_participated), NULL},
+    {"sales_agent", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation, sales_agent), 0, offsetof(intercom_conversation, has_sales_agent), &intercom_sales_agent_type},
+    {"channel", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation, channel), 0, offsetof(intercom_conversation, has_channel), &intercom_conversation_channel_type},
+    {"external_references", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation, external_references), offsetof(intercom_conversation, external_references_count), offsetof(intercom_conversation, has_external_references), &intercom_conversation_external_reference_type},
+    {"monitor_evaluations", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation, monitor_evaluations), offsetof(intercom_conversation, monitor_evaluations_count), offsetof(intercom_conversation, has_monitor_evaluations), &intercom_conversation_monitor_evaluation_type},
+    {"scorecards", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation, scorecards), offsetof(intercom_conversation, scorecards_count), offsetof(intercom_conversation, has_scorecards), &intercom_conversation_scorecard_type},
+};
+static const uint16_t conversation_by_name[] = {11, 26, 25, 29, 13, 17, 23, 15, 3, 19, 30, 20, 1, 24, 31, 7, 10, 9, 28, 27, 32, 21, 6, 16, 8, 22, 14, 12, 18, 2, 0, 4, 5};
+INTERCOM_EXTERN const intercom_type intercom_conversation_type = {
+    .name = "conversation", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation),
+    .n_fields = 33, .fields = conversation_fields, .by_name = conversation_by_name};
+void intercom_conversation_free(intercom_conversation *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attachment_files_fields[] = {
+    {"content_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attachment_files, content_type), 0, offsetof(intercom_conversation_attachment_files, has_content_type), NULL},
+    {"data", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attachment_files, data), 0, offsetof(intercom_conversation_attachment_files, has_data), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attachment_files, name), 0, offsetof(intercom_conversation_attachment_files, has_name), NULL},
+};
+static const uint16_t conversation_attachment_files_by_name[] = {0, 1, 2};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attachment_files_type = {
+    .name = "conversation_attachment_files", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attachment_files),
+    .n_fields = 3, .fields = conversation_attachment_files_fields, .by_name = conversation_attachment_files_by_name};
+void intercom_conversation_attachment_files_free(intercom_conversation_attachment_files *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute, type), offsetof(intercom_conversation_attribute, type_str), offsetof(intercom_conversation_attribute, has_type), &intercom_conversation_attribute_base_type_enum_type},
+    {"id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute, id), 0, offsetof(intercom_conversation_attribute, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute, name), 0, offsetof(intercom_conversation_attribute, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute, description), 0, offsetof(intercom_conversation_attribute, has_description), NULL},
+    {"data_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute, data_type), offsetof(intercom_conversation_attribute, data_type_str), offsetof(intercom_conversation_attribute, has_data_type), &intercom_conversation_attribute_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute, required), 0, offsetof(intercom_conversation_attribute, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_attribute, visible_to_team_ids), offsetof(intercom_conversation_attribute, visible_to_team_ids_count), offsetof(intercom_conversation_attribute, has_visible_to_team_ids), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute, archived), 0, offsetof(intercom_conversation_attribute, has_archived), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute, created_at), 0, offsetof(intercom_conversation_attribute, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute, updated_at), 0, offsetof(intercom_conversation_attribute, has_updated_at), NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute, admin_id), 0, offsetof(intercom_conversation_attribute, has_admin_id), NULL},
+    {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute, multiline), 0, offsetof(intercom_conversation_attribute, has_multiline), NULL},
+    {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_attribute, options), offsetof(intercom_conversation_attribute, options_count), offsetof(intercom_conversation_attribute, has_options), &intercom_conversation_attribute_option_type},
+    {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute, reference), 0, offsetof(intercom_conversation_attribute, has_reference), &intercom_conversation_attribute_relationship_type_reference_type},
+};
+static const uint16_t conversation_attribute_by_name[] = {10, 7, 8, 4, 3, 1, 11, 2, 12, 13, 5, 0, 9, 6};
+static const ic_variant conversation_attribute_variants[] = {
+    {"string", 0, NULL}, /* INTERCOM_CONVERSATION_ATTRIBUTE_VARIANT_STRING */
+    {"integer", 0, NULL}, /* INTERCOM_CONVERSATION_ATTRIBUTE_VARIANT_INTEGER */
+    {"list", 0, NULL}, /* INTERCOM_CONVERSATION_ATTRIBUTE_VARIANT_LIST */
+    {"decimal", 0, NULL}, /* INTERCOM_CONVERSATION_ATTRIBUTE_VARIANT_DECIMAL */
+    {"boolean", 0, NULL}, /* INTERCOM_CONVERSATION_ATTRIBUTE_VARIANT_BOOLEAN */
+    {"datetime", 0, NULL}, /* INTERCOM_CONVERSATION_ATTRIBUTE_VARIANT_DATETIME */
+    {"relationship", 0, NULL}, /* INTERCOM_CONVERSATION_ATTRIBUTE_VARIANT_RELATIONSHIP */
+    {"files", 0, NULL}, /* INTERCOM_CONVERSATION_ATTRIBUTE_VARIANT_FILES */
+};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_type = {
+    .name = "conversation_attribute", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute),
+    .n_fields = 14, .fields = conversation_attribute_fields, .by_name = conversation_attribute_by_name,
+    .discriminator = "data_type", .variant_offset = offsetof(intercom_conversation_attribute, variant), .n_variants = 8, .variants = conversation_attribute_variants};
+void intercom_conversation_attribute_free(intercom_conversation_attribute *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_base_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_base, type), offsetof(intercom_conversation_attribute_base, type_str), offsetof(intercom_conversation_attribute_base, has_type), &intercom_conversation_attribute_base_type_enum_type},
+    {"id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_base, id), 0, offsetof(intercom_conversation_attribute_base, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_base, name), 0, offsetof(intercom_conversation_attribute_base, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_base, description), 0, offsetof(intercom_conversation_attribute_base, has_description), NULL},
+    {"data_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_base, data_type), offsetof(intercom_conversation_attribute_base, data_type_str), offsetof(intercom_conversation_attribute_base, has_data_type), &intercom_conversation_attribute_base_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_base, required), 0, offsetof(intercom_conversation_attribute_base, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_attribute_base, visible_to_team_ids), offsetof(intercom_conversation_attribute_base, visible_to_team_ids_count), offsetof(intercom_conversation_attribute_base, has_visible_to_team_ids), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_base, archived), 0, offsetof(intercom_conversation_attribute_base, has_archived), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_base, created_at), 0, offsetof(intercom_conversation_attribute_base, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_base, updated_at), 0, offsetof(intercom_conversation_attribute_base, has_updated_at), NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_base, admin_id), 0, offsetof(intercom_conversation_attribute_base, has_admin_id), NULL},
+};
+static const uint16_t conversation_attribute_base_by_name[] = {10, 7, 8, 4, 3, 1, 2, 5, 0, 9, 6};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_base_type = {
+    .name = "conversation_attribute_base", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_base),
+    .n_fields = 11, .fields = conversation_attribute_base_fields, .by_name = conversation_attribute_base_by_name};
+void intercom_conversation_attribute_base_free(intercom_conversation_attribute_base *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_boolean_type_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_boolean_type, type), offsetof(intercom_conversation_attribute_boolean_type, type_str), offsetof(intercom_conversation_attribute_boolean_type, has_type), &intercom_conversation_attribute_base_type_enum_type},
+    {"id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_boolean_type, id), 0, offsetof(intercom_conversation_attribute_boolean_type, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_boolean_type, name), 0, offsetof(intercom_conversation_attribute_boolean_type, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_boolean_type, description), 0, offsetof(intercom_conversation_attribute_boolean_type, has_description), NULL},
+    {"data_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_boolean_type, data_type), offsetof(intercom_conversation_attribute_boolean_type, data_type_str), offsetof(intercom_conversation_attribute_boolean_type, has_data_type), &intercom_conversation_attribute_boolean_type_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_boolean_type, required), 0, offsetof(intercom_conversation_attribute_boolean_type, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_attribute_boolean_type, visible_to_team_ids), offsetof(intercom_conversation_attribute_boolean_type, visible_to_team_ids_count), offsetof(intercom_conversation_attribute_boolean_type, has_visible_to_team_ids), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_boolean_type, archived), 0, offsetof(intercom_conversation_attribute_boolean_type, has_archived), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_boolean_type, created_at), 0, offsetof(intercom_conversation_attribute_boolean_type, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_boolean_type, updated_at), 0, offsetof(intercom_conversation_attribute_boolean_type, has_updated_at), NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_boolean_type, admin_id), 0, offsetof(intercom_conversation_attribute_boolean_type, has_admin_id), NULL},
+};
+static const uint16_t conversation_attribute_boolean_type_by_name[] = {10, 7, 8, 4, 3, 1, 2, 5, 0, 9, 6};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_boolean_type_type = {
+    .name = "conversation_attribute_boolean_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_boolean_type),
+    .n_fields = 11, .fields = conversation_attribute_boolean_type_fields, .by_name = conversation_attribute_boolean_type_by_name};
+void intercom_conversation_attribute_boolean_type_free(intercom_conversation_attribute_boolean_type *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_datetime_type_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_datetime_type, type), offsetof(intercom_conversation_attribute_datetime_type, type_str), offsetof(intercom_conversation_attribute_datetime_type, has_type), &intercom_conversation_attribute_base_type_enum_type},
+    {"id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_datetime_type, id), 0, offsetof(intercom_conversation_attribute_datetime_type, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_datetime_type, name), 0, offsetof(intercom_conversation_attribute_datetime_type, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_datetime_type, description), 0, offsetof(intercom_conversation_attribute_datetime_type, has_description), NULL},
+    {"data_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_datetime_type, data_type), offsetof(intercom_conversation_attribute_datetime_type, data_type_str), offsetof(intercom_conversation_attribute_datetime_type, has_data_type), &intercom_conversation_attribute_datetime_type_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_datetime_type, required), 0, offsetof(intercom_conversation_attribute_datetime_type, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_attribute_datetime_type, visible_to_team_ids), offsetof(intercom_conversation_attribute_datetime_type, visible_to_team_ids_count), offsetof(intercom_conversation_attribute_datetime_type, has_visible_to_team_ids), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_datetime_type, archived), 0, offsetof(intercom_conversation_attribute_datetime_type, has_archived), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_datetime_type, created_at), 0, offsetof(intercom_conversation_attribute_datetime_type, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_datetime_type, updated_at), 0, offsetof(intercom_conversation_attribute_datetime_type, has_updated_at), NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_datetime_type, admin_id), 0, offsetof(intercom_conversation_attribute_datetime_type, has_admin_id), NULL},
+};
+static const uint16_t conversation_attribute_datetime_type_by_name[] = {10, 7, 8, 4, 3, 1, 2, 5, 0, 9, 6};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_datetime_type_type = {
+    .name = "conversation_attribute_datetime_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_datetime_type),
+    .n_fields = 11, .fields = conversation_attribute_datetime_type_fields, .by_name = conversation_attribute_datetime_type_by_name};
+void intercom_conversation_attribute_datetime_type_free(intercom_conversation_attribute_datetime_type *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_decimal_type_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_decimal_type, type), offsetof(intercom_conversation_attribute_decimal_type, type_str), offsetof(intercom_conversation_attribute_decimal_type, has_type), &intercom_conversation_attribute_base_type_enum_type},
+    {"id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_decimal_type, id), 0, offsetof(intercom_conversation_attribute_decimal_type, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_decimal_type, name), 0, offsetof(intercom_conversation_attribute_decimal_type, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_decimal_type, description), 0, offsetof(intercom_conversation_attribute_decimal_type, has_description), NULL},
+    {"data_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_decimal_type, data_type), offsetof(intercom_conversation_attribute_decimal_type, data_type_str), offsetof(intercom_conversation_attribute_decimal_type, has_data_type), &intercom_conversation_attribute_decimal_type_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_decimal_type, required), 0, offsetof(intercom_conversation_attribute_decimal_type, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_attribute_decimal_type, visible_to_team_ids), offsetof(intercom_conversation_attribute_decimal_type, visible_to_team_ids_count), offsetof(intercom_conversation_attribute_decimal_type, has_visible_to_team_ids), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_decimal_type, archived), 0, offsetof(intercom_conversation_attribute_decimal_type, has_archived), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_decimal_type, created_at), 0, offsetof(intercom_conversation_attribute_decimal_type, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_decimal_type, updated_at), 0, offsetof(intercom_conversation_attribute_decimal_type, has_updated_at), NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_decimal_type, admin_id), 0, offsetof(intercom_conversation_attribute_decimal_type, has_admin_id), NULL},
+};
+static const uint16_t conversation_attribute_decimal_type_by_name[] = {10, 7, 8, 4, 3, 1, 2, 5, 0, 9, 6};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_decimal_type_type = {
+    .name = "conversation_attribute_decimal_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_decimal_type),
+    .n_fields = 11, .fields = conversation_attribute_decimal_type_fields, .by_name = conversation_attribute_decimal_type_by_name};
+void intercom_conversation_attribute_decimal_type_free(intercom_conversation_attribute_decimal_type *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_files_type_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_files_type, type), offsetof(intercom_conversation_attribute_files_type, type_str), offsetof(intercom_conversation_attribute_files_type, has_type), &intercom_conversation_attribute_base_type_enum_type},
+    {"id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_files_type, id), 0, offsetof(intercom_conversation_attribute_files_type, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_files_type, name), 0, offsetof(intercom_conversation_attribute_files_type, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_files_type, description), 0, offsetof(intercom_conversation_attribute_files_type, has_description), NULL},
+    {"data_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_files_type, data_type), offsetof(intercom_conversation_attribute_files_type, data_type_str), offsetof(intercom_conversation_attribute_files_type, has_data_type), &intercom_conversation_attribute_files_type_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_files_type, required), 0, offsetof(intercom_conversation_attribute_files_type, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_attribute_files_type, visible_to_team_ids), offsetof(intercom_conversation_attribute_files_type, visible_to_team_ids_count), offsetof(intercom_conversation_attribute_files_type, has_visible_to_team_ids), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_files_type, archived), 0, offsetof(intercom_conversation_attribute_files_type, has_archived), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_files_type, created_at), 0, offsetof(intercom_conversation_attribute_files_type, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_files_type, updated_at), 0, offsetof(intercom_conversation_attribute_files_type, has_updated_at), NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_files_type, admin_id), 0, offsetof(intercom_conversation_attribute_files_type, has_admin_id), NULL},
+};
+static const uint16_t conversation_attribute_files_type_by_name[] = {10, 7, 8, 4, 3, 1, 2, 5, 0, 9, 6};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_files_type_type = {
+    .name = "conversation_attribute_files_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_files_type),
+    .n_fields = 11, .fields = conversation_attribute_files_type_fields, .by_name = conversation_attribute_files_type_by_name};
+void intercom_conversation_attribute_files_type_free(intercom_conversation_attribute_files_type *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_integer_type_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_integer_type, type), offsetof(intercom_conversation_attribute_integer_type, type_str), offsetof(intercom_conversation_attribute_integer_type, has_type), &intercom_conversation_attribute_base_type_enum_type},
+    {"id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_integer_type, id), 0, offsetof(intercom_conversation_attribute_integer_type, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_integer_type, name), 0, offsetof(intercom_conversation_attribute_integer_type, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_integer_type, description), 0, offsetof(intercom_conversation_attribute_integer_type, has_description), NULL},
+    {"data_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_integer_type, data_type), offsetof(intercom_conversation_attribute_integer_type, data_type_str), offsetof(intercom_conversation_attribute_integer_type, has_data_type), &intercom_conversation_attribute_integer_type_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_integer_type, required), 0, offsetof(intercom_conversation_attribute_integer_type, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_attribute_integer_type, visible_to_team_ids), offsetof(intercom_conversation_attribute_integer_type, visible_to_team_ids_count), offsetof(intercom_conversation_attribute_integer_type, has_visible_to_team_ids), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_integer_type, archived), 0, offsetof(intercom_conversation_attribute_integer_type, has_archived), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_integer_type, created_at), 0, offsetof(intercom_conversation_attribute_integer_type, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_integer_type, updated_at), 0, offsetof(intercom_conversation_attribute_integer_type, has_updated_at), NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_integer_type, admin_id), 0, offsetof(intercom_conversation_attribute_integer_type, has_admin_id), NULL},
+};
+static const uint16_t conversation_attribute_integer_type_by_name[] = {10, 7, 8, 4, 3, 1, 2, 5, 0, 9, 6};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_integer_type_type = {
+    .name = "conversation_attribute_integer_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_integer_type),
+    .n_fields = 11, .fields = conversation_attribute_integer_type_fields, .by_name = conversation_attribute_integer_type_by_name};
+void intercom_conversation_attribute_integer_type_free(intercom_conversation_attribute_integer_type *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_list, type), offsetof(intercom_conversation_attribute_list, type_str), offsetof(intercom_conversation_attribute_list, has_type), &intercom_conversation_attribute_list_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_attribute_list, data), offsetof(intercom_conversation_attribute_list, data_count), offsetof(intercom_conversation_attribute_list, has_data), &intercom_conversation_attribute_type},
+};
+static const uint16_t conversation_attribute_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_list_type = {
+    .name = "conversation_attribute_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_list),
+    .n_fields = 2, .fields = conversation_attribute_list_fields, .by_name = conversation_attribute_list_by_name};
+void intercom_conversation_attribute_list_free(intercom_conversation_attribute_list *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_list_type_model_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_list_type_model, type), offsetof(intercom_conversation_attribute_list_type_model, type_str), offsetof(intercom_conversation_attribute_list_type_model, has_type), &intercom_conversation_attribute_base_type_enum_type},
+    {"id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_list_type_model, id), 0, offsetof(intercom_conversation_attribute_list_type_model, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_list_type_model, name), 0, offsetof(intercom_conversation_attribute_list_type_model, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_list_type_model, description), 0, offsetof(intercom_conversation_attribute_list_type_model, has_description), NULL},
+    {"data_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_list_type_model, data_type), offsetof(intercom_conversation_attribute_list_type_model, data_type_str), offsetof(intercom_conversation_attribute_list_type_model, has_data_type), &intercom_conversation_attribute_list_type_model_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_list_type_model, required), 0, offsetof(intercom_conversation_attribute_list_type_model, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_attribute_list_type_model, visible_to_team_ids), offsetof(intercom_conversation_attribute_list_type_model, visible_to_team_ids_count), offsetof(intercom_conversation_attribute_list_type_model, has_visible_to_team_ids), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_list_type_model, archived), 0, offsetof(intercom_conversation_attribute_list_type_model, has_archived), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_list_type_model, created_at), 0, offsetof(intercom_conversation_attribute_list_type_model, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_list_type_model, updated_at), 0, offsetof(intercom_conversation_attribute_list_type_model, has_updated_at), NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_list_type_model, admin_id), 0, offsetof(intercom_conversation_attribute_list_type_model, has_admin_id), NULL},
+    {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_attribute_list_type_model, options), offsetof(intercom_conversation_attribute_list_type_model, options_count), offsetof(intercom_conversation_attribute_list_type_model, has_options), &intercom_conversation_attribute_option_type},
+};
+static const uint16_t conversation_attribute_list_type_model_by_name[] = {10, 7, 8, 4, 3, 1, 2, 11, 5, 0, 9, 6};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_list_type_model_type = {
+    .name = "conversation_attribute_list_type_model", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_list_type_model),
+    .n_fields = 12, .fields = conversation_attribute_list_type_model_fields, .by_name = conversation_attribute_list_type_model_by_name};
+void intercom_conversation_attribute_list_type_model_free(intercom_conversation_attribute_list_type_model *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_option_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_option, id), 0, offsetof(intercom_conversation_attribute_option, has_id), NULL},
+    {"label", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_option, label), 0, offsetof(intercom_conversation_attribute_option, has_label), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_option, archived), 0, offsetof(intercom_conversation_attribute_option, has_archived), NULL},
+};
+static const uint16_t conversation_attribute_option_by_name[] = {2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_option_type = {
+    .name = "conversation_attribute_option", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_option),
+    .n_fields = 3, .fields = conversation_attribute_option_fields, .by_name = conversation_attribute_option_by_name};
+void intercom_conversation_attribute_option_free(intercom_conversation_attribute_option *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_relationship_type_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_relationship_type, type), offsetof(intercom_conversation_attribute_relationship_type, type_str), offsetof(intercom_conversation_attribute_relationship_type, has_type), &intercom_conversation_attribute_base_type_enum_type},
+    {"id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_relationship_type, id), 0, offsetof(intercom_conversation_attribute_relationship_type, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_relationship_type, name), 0, offsetof(intercom_conversation_attribute_relationship_type, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_relationship_type, description), 0, offsetof(intercom_conversation_attribute_relationship_type, has_description), NULL},
+    {"data_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_relationship_type, data_type), offsetof(intercom_conversation_attribute_relationship_type, data_type_str), offsetof(intercom_conversation_attribute_relationship_type, has_data_type), &intercom_conversation_attribute_relationship_type_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_relationship_type, required), 0, offsetof(intercom_conversation_attribute_relationship_type, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_attribute_relationship_type, visible_to_team_ids), offsetof(intercom_conversation_attribute_relationship_type, visible_to_team_ids_count), offsetof(intercom_conversation_attribute_relationship_type, has_visible_to_team_ids), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_relationship_type, archived), 0, offsetof(intercom_conversation_attribute_relationship_type, has_archived), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_relationship_type, created_at), 0, offsetof(intercom_conversation_attribute_relationship_type, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_relationship_type, updated_at), 0, offsetof(intercom_conversation_attribute_relationship_type, has_updated_at), NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_relationship_type, admin_id), 0, offsetof(intercom_conversation_attribute_relationship_type, has_admin_id), NULL},
+    {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_relationship_type, reference), 0, offsetof(intercom_conversation_attribute_relationship_type, has_reference), &intercom_conversation_attribute_relationship_type_reference_type},
+};
+static const uint16_t conversation_attribute_relationship_type_by_name[] = {10, 7, 8, 4, 3, 1, 2, 11, 5, 0, 9, 6};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_relationship_type_type = {
+    .name = "conversation_attribute_relationship_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_relationship_type),
+    .n_fields = 12, .fields = conversation_attribute_relationship_type_fields, .by_name = conversation_attribute_relationship_type_by_name};
+void intercom_conversation_attribute_relationship_type_free(intercom_conversation_attribute_relationship_type *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_relationship_type_reference_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_relationship_type_reference, type), offsetof(intercom_conversation_attribute_relationship_type_reference, type_str), offsetof(intercom_conversation_attribute_relationship_type_reference, has_type), &intercom_conversation_attribute_relationship_type_reference_type_enum_type},
+    {"object_type_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_relationship_type_reference, object_type_id), 0, offsetof(intercom_conversation_attribute_relationship_type_reference, has_object_type_id), NULL},
+};
+static const uint16_t conversation_attribute_relationship_type_reference_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_relationship_type_reference_type = {
+    .name = "conversation_attribute_relationship_type_reference", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_relationship_type_reference),
+    .n_fields = 2, .fields = conversation_attribute_relationship_type_reference_fields, .by_name = conversation_attribute_relationship_type_reference_by_name};
+void intercom_conversation_attribute_relationship_type_reference_free(intercom_conversation_attribute_relationship_type_reference *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_string_type_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_string_type, type), offsetof(intercom_conversation_attribute_string_type, type_str), offsetof(intercom_conversation_attribute_string_type, has_type), &intercom_conversation_attribute_base_type_enum_type},
+    {"id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_string_type, id), 0, offsetof(intercom_conversation_attribute_string_type, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_string_type, name), 0, offsetof(intercom_conversation_attribute_string_type, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_string_type, description), 0, offsetof(intercom_conversation_attribute_string_type, has_description), NULL},
+    {"data_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_string_type, data_type), offsetof(intercom_conversation_attribute_string_type, data_type_str), offsetof(intercom_conversation_attribute_string_type, has_data_type), &intercom_conversation_attribute_string_type_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_string_type, required), 0, offsetof(intercom_conversation_attribute_string_type, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_attribute_string_type, visible_to_team_ids), offsetof(intercom_conversation_attribute_string_type, visible_to_team_ids_count), offsetof(intercom_conversation_attribute_string_type, has_visible_to_team_ids), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_string_type, archived), 0, offsetof(intercom_conversation_attribute_string_type, has_archived), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_string_type, created_at), 0, offsetof(intercom_conversation_attribute_string_type, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_string_type, updated_at), 0, offsetof(intercom_conversation_attribute_string_type, has_updated_at), NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_string_type, admin_id), 0, offsetof(intercom_conversation_attribute_string_type, has_admin_id), NULL},
+    {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_string_type, multiline), 0, offsetof(intercom_conversation_attribute_string_type, has_multiline), NULL},
+};
+static const uint16_t conversation_attribute_string_type_by_name[] = {10, 7, 8, 4, 3, 1, 11, 2, 5, 0, 9, 6};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_string_type_type = {
+    .name = "conversation_attribute_string_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_string_type),
+    .n_fields = 12, .fields = conversation_attribute_string_type_fields, .by_name = conversation_attribute_string_type_by_name};
+void intercom_conversation_attribute_string_type_free(intercom_conversation_attribute_string_type *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_updated_by_admin_fields[] = {
+    {"attribute", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_admin, attribute), 0, offsetof(intercom_conversation_attribute_updated_by_admin, has_attribute), &intercom_conversation_attribute_updated_by_admin_attribute_type},
+    {"value", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_admin, value), 0, offsetof(intercom_conversation_attribute_updated_by_admin, has_value), &intercom_conversation_attribute_updated_by_admin_value_type},
+};
+static const uint16_t conversation_attribute_updated_by_admin_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_updated_by_admin_type = {
+    .name = "conversation_attribute_updated_by_admin", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_updated_by_admin),
+    .n_fields = 2, .fields = conversation_attribute_updated_by_admin_fields, .by_name = conversation_attribute_updated_by_admin_by_name};
+void intercom_conversation_attribute_updated_by_admin_free(intercom_conversation_attribute_updated_by_admin *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_updated_by_admin_attribute_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_admin_attribute, name), 0, offsetof(intercom_conversation_attribute_updated_by_admin_attribute, has_name), NULL},
+};
+static const uint16_t conversation_attribute_updated_by_admin_attribute_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_updated_by_admin_attribute_type = {
+    .name = "conversation_attribute_updated_by_admin_attribute", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_updated_by_admin_attribute),
+    .n_fields = 1, .fields = conversation_attribute_updated_by_admin_attribute_fields, .by_name = conversation_attribute_updated_by_admin_attribute_by_name};
+void intercom_conversation_attribute_updated_by_admin_attribute_free(intercom_conversation_attribute_updated_by_admin_attribute *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_updated_by_admin_value_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_admin_value, name), 0, offsetof(intercom_conversation_attribute_updated_by_admin_value, has_name), NULL},
+    {"previous", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_admin_value, previous), 0, offsetof(intercom_conversation_attribute_updated_by_admin_value, has_previous), NULL},
+};
+static const uint16_t conversation_attribute_updated_by_admin_value_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_updated_by_admin_value_type = {
+    .name = "conversation_attribute_updated_by_admin_value", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_updated_by_admin_value),
+    .n_fields = 2, .fields = conversation_attribute_updated_by_admin_value_fields, .by_name = conversation_attribute_updated_by_admin_value_by_name};
+void intercom_conversation_attribute_updated_by_admin_value_free(intercom_conversation_attribute_updated_by_admin_value *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_updated_by_user_fields[] = {
+    {"attribute", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_user, attribute), 0, offsetof(intercom_conversation_attribute_updated_by_user, has_attribute), &intercom_conversation_attribute_updated_by_user_attribute_type},
+    {"value", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_user, value), 0, offsetof(intercom_conversation_attribute_updated_by_user, has_value), &intercom_conversation_attribute_updated_by_user_value_type},
+};
+static const uint16_t conversation_attribute_updated_by_user_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_updated_by_user_type = {
+    .name = "conversation_attribute_updated_by_user", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_updated_by_user),
+    .n_fields = 2, .fields = conversation_attribute_updated_by_user_fields, .by_name = conversation_attribute_updated_by_user_by_name};
+void intercom_conversation_attribute_updated_by_user_free(intercom_conversation_attribute_updated_by_user *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_updated_by_user_attribute_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_user_attribute, name), 0, offsetof(intercom_conversation_attribute_updated_by_user_attribute, has_name), NULL},
+};
+static const uint16_t conversation_attribute_updated_by_user_attribute_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_updated_by_user_attribute_type = {
+    .name = "conversation_attribute_updated_by_user_attribute", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_updated_by_user_attribute),
+    .n_fields = 1, .fields = conversation_attribute_updated_by_user_attribute_fields, .by_name = conversation_attribute_updated_by_user_attribute_by_name};
+void intercom_conversation_attribute_updated_by_user_attribute_free(intercom_conversation_attribute_updated_by_user_attribute *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_updated_by_user_value_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_user_value, name), 0, offsetof(intercom_conversation_attribute_updated_by_user_value, has_name), NULL},
+    {"previous", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_user_value, previous), 0, offsetof(intercom_conversation_attribute_updated_by_user_value, has_previous), NULL},
+};
+static const uint16_t conversation_attribute_updated_by_user_value_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_updated_by_user_value_type = {
+    .name = "conversation_attribute_updated_by_user_value", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_updated_by_user_value),
+    .n_fields = 2, .fields = conversation_attribute_updated_by_user_value_fields, .by_name = conversation_attribute_updated_by_user_value_by_name};
+void intercom_conversation_attribute_updated_by_user_value_free(intercom_conversation_attribute_updated_by_user_value *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_updated_by_workflow_fields[] = {
+    {"workflow", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_workflow, workflow), 0, offsetof(intercom_conversation_attribute_updated_by_workflow, has_workflow), &intercom_conversation_attribute_updated_by_workflow_workflow_type},
+    {"attribute", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_workflow, attribute), 0, offsetof(intercom_conversation_attribute_updated_by_workflow, has_attribute), &intercom_conversation_attribute_updated_by_workflow_attribute_type},
+    {"value", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_workflow, value), 0, offsetof(intercom_conversation_attribute_updated_by_workflow, has_value), &intercom_conversation_attribute_updated_by_workflow_value_type},
+};
+static const uint16_t conversation_attribute_updated_by_workflow_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_updated_by_workflow_type = {
+    .name = "conversation_attribute_updated_by_workflow", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_updated_by_workflow),
+    .n_fields = 3, .fields = conversation_attribute_updated_by_workflow_fields, .by_name = conversation_attribute_updated_by_workflow_by_name};
+void intercom_conversation_attribute_updated_by_workflow_free(intercom_conversation_attribute_updated_by_workflow *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_updated_by_workflow_attribute_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_workflow_attribute, name), 0, offsetof(intercom_conversation_attribute_updated_by_workflow_attribute, has_name), NULL},
+};
+static const uint16_t conversation_attribute_updated_by_workflow_attribute_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_updated_by_workflow_attribute_type = {
+    .name = "conversation_attribute_updated_by_workflow_attribute", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_updated_by_workflow_attribute),
+    .n_fields = 1, .fields = conversation_attribute_updated_by_workflow_attribute_fields, .by_name = conversation_attribute_updated_by_workflow_attribute_by_name};
+void intercom_conversation_attribute_updated_by_workflow_attribute_free(intercom_conversation_attribute_updated_by_workflow_attribute *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_updated_by_workflow_value_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_workflow_value, name), 0, offsetof(intercom_conversation_attribute_updated_by_workflow_value, has_name), NULL},
+};
+static const uint16_t conversation_attribute_updated_by_workflow_value_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_updated_by_workflow_value_type = {
+    .name = "conversation_attribute_updated_by_workflow_value", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_updated_by_workflow_value),
+    .n_fields = 1, .fields = conversation_attribute_updated_by_workflow_value_fields, .by_name = conversation_attribute_updated_by_workflow_value_by_name};
+void intercom_conversation_attribute_updated_by_workflow_value_free(intercom_conversation_attribute_updated_by_workflow_value *m) { intercom_model_free(m); }
+
+static const ic_field conversation_attribute_updated_by_workflow_workflow_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_attribute_updated_by_workflow_workflow, name), 0, offsetof(intercom_conversation_attribute_updated_by_workflow_workflow, has_name), NULL},
+};
+static const uint16_t conversation_attribute_updated_by_workflow_workflow_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_attribute_updated_by_workflow_workflow_type = {
+    .name = "conversation_attribute_updated_by_workflow_workflow", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_attribute_updated_by_workflow_workflow),
+    .n_fields = 1, .fields = conversation_attribute_updated_by_workflow_workflow_fields, .by_name = conversation_attribute_updated_by_workflow_workflow_by_name};
+void intercom_conversation_attribute_updated_by_workflow_workflow_free(intercom_conversation_attribute_updated_by_workflow_workflow *m) { intercom_model_free(m); }
+
+static const ic_field conversation_channel_fields[] = {
+    {"initial", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_channel, initial), 0, offsetof(intercom_conversation_channel, has_initial), NULL},
+    {"current", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_channel, current), 0, offsetof(intercom_conversation_channel, has_current), NULL},
+};
+static const uint16_t conversation_channel_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_channel_type = {
+    .name = "conversation_channel", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_channel),
+    .n_fields = 2, .fields = conversation_channel_fields, .by_name = conversation_channel_by_name};
+void intercom_conversation_channel_free(intercom_conversation_channel *m) { intercom_model_free(m); }
+
+static const ic_field conversation_contacts_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_contacts, type), offsetof(intercom_conversation_contacts, type_str), offsetof(intercom_conversation_contacts, has_type), &intercom_conversation_contacts_type_enum_type},
+    {"contacts", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_contacts, contacts), offsetof(intercom_conversation_contacts, contacts_count), offsetof(intercom_conversation_contacts, has_contacts), &intercom_contact_reference_type},
+};
+static const uint16_t conversation_contacts_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_contacts_type = {
+    .name = "conversation_contacts", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_contacts),
+    .n_fields = 2, .fields = conversation_contacts_fields, .by_name = conversation_contacts_by_name};
+void intercom_conversation_contacts_free(intercom_conversation_contacts *m) { intercom_model_free(m); }
+
+static const ic_field conversation_deleted_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_deleted, id), 0, offsetof(intercom_conversation_deleted, has_id), NULL},
+    {"object", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_deleted, object), offsetof(intercom_conversation_deleted, object_str), offsetof(intercom_conversation_deleted, has_object), &intercom_conversation_deleted_object_type},
+    {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_deleted, deleted), 0, offsetof(intercom_conversation_deleted, has_deleted), NULL},
+};
+static const uint16_t conversation_deleted_by_name[] = {2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_conversation_deleted_type = {
+    .name = "conversation_deleted", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_deleted),
+    .n_fields = 3, .fields = conversation_deleted_fields, .by_name = conversation_deleted_by_name};
+void intercom_conversation_deleted_free(intercom_conversation_deleted *m) { intercom_model_free(m); }
+
+static const ic_field conversation_external_reference_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_external_reference, type), 0, offsetof(intercom_conversation_external_reference, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_external_reference, id), 0, offsetof(intercom_conversation_external_reference, has_id), NULL},
+};
+static const uint16_t conversation_external_reference_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_external_reference_type = {
+    .name = "conversation_external_reference", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_external_reference),
+    .n_fields = 2, .fields = conversation_external_reference_fields, .by_name = conversation_external_reference_by_name};
+void intercom_conversation_external_reference_free(intercom_conversation_external_reference *m) { intercom_model_free(m); }
+
+static const ic_field conversation_first_contact_reply_fields[] = {
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_first_contact_reply, created_at), 0, offsetof(intercom_conversation_first_contact_reply, has_created_at), NULL},
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_first_contact_reply, type), 0, offsetof(intercom_conversation_first_contact_reply, has_type), NULL},
+    {"url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_first_contact_reply, url), 0, offsetof(intercom_conversation_first_contact_reply, has_url), NULL},
+};
+static const uint16_t conversation_first_contact_reply_by_name[] = {0, 1, 2};
+INTERCOM_EXTERN const intercom_type intercom_conversation_first_contact_reply_type = {
+    .name = "conversation_first_contact_reply", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_first_contact_reply),
+    .n_fields = 3, .fields = conversation_first_contact_reply_fields, .by_name = conversation_first_contact_reply_by_name};
+void intercom_conversation_first_contact_reply_free(intercom_conversation_first_contact_reply *m) { intercom_model_free(m); }
+
+static const ic_field conversation_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_list, type), offsetof(intercom_conversation_list, type_str), offsetof(intercom_conversation_list, has_type), &intercom_conversation_list_type_enum_type},
+    {"conversations", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_list, conversations), offsetof(intercom_conversation_list, conversations_count), offsetof(intercom_conversation_list, has_conversations), &intercom_conversation_list_item_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_list, total_count), 0, offsetof(intercom_conversation_list, has_total_count), NULL},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_list, pages), 0, offsetof(intercom_conversation_list, has_pages), &intercom_cursor_pages_type},
+};
+static const uint16_t conversation_list_by_name[] = {1, 3, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_list_type = {
+    .name = "conversation_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_list),
+    .n_fields = 4, .fields = conversation_list_fields, .by_name = conversation_list_by_name};
+void intercom_conversation_list_free(intercom_conversation_list *m) { intercom_model_free(m); }
+
+static const ic_field conversation_list_item_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, type), 0, offsetof(intercom_conversation_list_item, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, id), 0, offsetof(intercom_conversation_list_item, has_id), NULL},
+    {"title", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_list_item, title), 0, offsetof(intercom_conversation_list_item, has_title), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, created_at), 0, offsetof(intercom_conversation_list_item, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, updated_at), 0, offsetof(intercom_conversation_list_item, has_updated_at), NULL},
+    {"waiting_since", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_list_item, waiting_since), 0, offsetof(intercom_conversation_list_item, has_waiting_since), NULL},
+    {"snoozed_until", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_list_item, snoozed_until), 0, offsetof(intercom_conversation_list_item, has_snoozed_until), NULL},
+    {"open", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, open), 0, offsetof(intercom_conversation_list_item, has_open), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, state), offsetof(intercom_conversation_list_item, state_str), offsetof(intercom_conversation_list_item, has_state), &intercom_conversation_list_item_state_type},
+    {"read", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, read), 0, offsetof(intercom_conversation_list_item, has_read), NULL},
+    {"priority", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, priority), offsetof(intercom_conversation_list_item, priority_str), offsetof(intercom_conversation_list_item, has_priority), &intercom_conversation_list_item_priority_type},
+    {"admin_assignee_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, admin_assignee_id), 0, offsetof(intercom_conversation_list_item, has_admin_assignee_id), NULL},
+    {"team_assignee_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, team_assignee_id), 0, offsetof(intercom_conversation_list_item, has_team_assignee_id), NULL},
+    {"company", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_list_item, company), 0, offsetof(intercom_conversation_list_item, has_company), &intercom_company_type},
+    {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, tags), 0, offsetof(intercom_conversation_list_item, has_tags), &intercom_tags_type},
+    {"conversation_rating", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_list_item, conversation_rating), 0, offsetof(intercom_conversation_list_item, has_conversation_rating), &intercom_conversation_rating_type},
+    {"source", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, source), 0, offsetof(intercom_conversation_list_item, has_source), &intercom_conversation_source_type},
+    {"contacts", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, contacts), 0, offsetof(intercom_conversation_list_item, has_contacts), &intercom_conversation_contacts_type},
+    {"teammates", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_list_item, teammates), 0, offsetof(intercom_conversation_list_item, has_teammates), &intercom_conversation_teammates_type},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, custom_attributes), 0, offsetof(intercom_conversation_list_item, has_custom_attributes), NULL},
+    {"first_contact_reply", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_list_item, first_contact_reply), 0, offsetof(intercom_conversation_list_item, has_first_contact_reply), &intercom_conversation_first_contact_reply_type},
+    {"sla_applied", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_list_item, sla_applied), 0, offsetof(intercom_conversation_list_item, has_sla_applied), &intercom_sla_applied_type},
+    {"statistics", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_list_item, statistics), 0, offsetof(intercom_conversation_list_item, has_statistics), &intercom_conversation_statistics_type},
+    {"linked_objects", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, linked_objects), 0, offsetof(intercom_conversation_list_item, has_linked_objects), &intercom_linked_object_list_type},
+    {"ai_agent_participated", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, ai_agent_participated), 0, offsetof(intercom_conversation_list_item, has_ai_agent_participated), NULL},
+    {"ai_agent", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_list_item, ai_agent), 0, offsetof(intercom_conversation_list_item, has_ai_agent), &intercom_ai_agent_type},
+    {"sales_agent_participated", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_list_item, sales_agent_participated), 0, offsetof(intercom_conversation_list_item, has_sales_agent_participated), NULL},
+    {"sales_agent", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_list_item, sales_agent), 0, offsetof(intercom_conversation_list_item, has_sales_agent), &intercom_sales_agent_type},
+    {"channel", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_list_item, channel), 0, offsetof(intercom_conversation_list_item, has_channel), &intercom_conversation_channel_type},
+    {"external_references", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_list_item, external_references), offsetof(intercom_conversation_list_item, external_references_count), offsetof(intercom_conversation_list_item, has_external_references), &intercom_conversation_external_reference_type},
+    {"monitor_evaluations", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_list_item, monitor_evaluations), offsetof(intercom_conversation_list_item, monitor_evaluations_count), offsetof(intercom_conversation_list_item, has_monitor_evaluations), &intercom_conversation_monitor_evaluation_type},
+    {"scorecards", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_list_item, scorecards), offsetof(intercom_conversation_list_item, scorecards_count), offsetof(intercom_conversation_list_item, has_scorecards), &intercom_conversation_scorecard_type},
+};
+static const uint16_t conversation_list_item_by_name[] = {11, 25, 24, 28, 13, 17, 15, 3, 19, 29, 20, 1, 23, 30, 7, 10, 9, 27, 26, 31, 21, 6, 16, 8, 22, 14, 12, 18, 2, 0, 4, 5};
+INTERCOM_EXTERN const intercom_type intercom_conversation_list_item_type = {
+    .name = "conversation_list_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_list_item),
+    .n_fields = 32, .fields = conversation_list_item_fields, .by_name = conversation_list_item_by_name};
+void intercom_conversation_list_item_free(intercom_conversation_list_item *m) { intercom_model_free(m); }
+
+static const ic_field conversation_monitor_evaluation_fields[] = {
+    {"monitor_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_monitor_evaluation, monitor_id), 0, offsetof(intercom_conversation_monitor_evaluation, has_monitor_id), NULL},
+    {"monitor_name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_monitor_evaluation, monitor_name), 0, offsetof(intercom_conversation_monitor_evaluation, has_monitor_name), NULL},
+    {"monitor_type", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_monitor_evaluation, monitor_type), 0, offsetof(intercom_conversation_monitor_evaluation, has_monitor_type), NULL},
+    {"result", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_monitor_evaluation, result), 0, offsetof(intercom_conversation_monitor_evaluation, has_result), NULL},
+    {"explanation", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_monitor_evaluation, explanation), 0, offsetof(intercom_conversation_monitor_evaluation, has_explanation), NULL},
+    {"evaluated_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_monitor_evaluation, evaluated_at), 0, offsetof(intercom_conversation_monitor_evaluation, has_evaluated_at), NULL},
+};
+static const uint16_t conversation_monitor_evaluation_by_name[] = {5, 4, 0, 1, 2, 3};
+INTERCOM_EXTERN const intercom_type intercom_conversation_monitor_evaluation_type = {
+    .name = "conversation_monitor_evaluation", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_monitor_evaluation),
+    .n_fields = 6, .fields = conversation_monitor_evaluation_fields, .by_name = conversation_monitor_evaluation_by_name};
+void intercom_conversation_monitor_evaluation_free(intercom_conversation_monitor_evaluation *m) { intercom_model_free(m); }
+
+static const ic_field conversation_part_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_part, type), 0, offsetof(intercom_conversation_part, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_part, id), 0, offsetof(intercom_conversation_part, has_id), NULL},
+    {"part_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_part, part_type), 0, offsetof(intercom_conversation_part, has_part_type), NULL},
+    {"body", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_part, body), 0, offsetof(intercom_conversation_part, has_body), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_part, created_at), 0, offsetof(intercom_conversation_part, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_part, updated_at), 0, offsetof(intercom_conversation_part, has_updated_at), NULL},
+    {"notified_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_part, notified_at), 0, offsetof(intercom_conversation_part, has_notified_at), NULL},
+    {"assigned_to", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_part, assigned_to), 0, offsetof(intercom_conversation_part, has_assigned_to), &intercom_reference_type},
+    {"author", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_part, author), 0, offsetof(intercom_conversation_part, has_author), &intercom_conversation_part_author_type},
+    {"attachments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_part, attachments), offsetof(intercom_conversation_part, attachments_count), offsetof(intercom_conversation_part, has_attachments), &intercom_part_attachment_type},
+    {"external_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_part, external_id), 0, offsetof(intercom_conversation_part, has_external_id), NULL},
+    {"redacted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_part, redacted), 0, offsetof(intercom_conversation_part, has_redacted), NULL},
+    {"email_message_metadata", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_part, email_message_metadata), 0, offsetof(intercom_conversation_part, has_email_message_metadata), &intercom_email_message_metadata_type},
+    {"metadata", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_part, metadata), 0, offsetof(intercom_conversation_part, has_metadata), &intercom_conversation_part_metadata_type},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_part, state), offsetof(intercom_conversation_part, state_str), offsetof(intercom_conversation_part, has_state), &intercom_conversation_part_state_type},
+    {"tags", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_part, tags), offsetof(intercom_conversation_part, tags_count), offsetof(intercom_conversation_part, has_tags), &intercom_tag_basic_type},
+    {"event_details", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_part, event_details), 0, offsetof(intercom_conversation_part, has_event_details), &intercom_event_details_type},
+    {"app_package_code", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_part, app_package_code), 0, offsetof(intercom_conversation_part, has_app_package_code), NULL},
+};
+static const uint16_t conversation_part_by_name[] = {17, 7, 9, 8, 3, 4, 12, 16, 10, 1, 13, 6, 2, 11, 14, 15, 0, 5};
+INTERCOM_EXTERN const intercom_type intercom_conversation_part_type = {
+    .name = "conversation_part", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_part),
+    .n_fields = 18, .fields = conversation_part_fields, .by_name = conversation_part_by_name};
+void intercom_conversation_part_free(intercom_conversation_part *m) { intercom_model_free(m); }
+
+static const ic_field conversation_part_author_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_part_author, type), 0, offsetof(intercom_conversation_part_author, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_part_author, id), 0, offsetof(intercom_conversation_part_author, has_id), NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_part_author, name), 0, offsetof(intercom_conversation_part_author, has_name), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_part_author, email), 0, offsetof(intercom_conversation_part_author, has_email), NULL},
+    {"from_ai_agent", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_part_author, from_ai_agent), 0, offsetof(intercom_conversation_part_author, has_from_ai_agent), NULL},
+    {"is_ai_answer", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_part_author, is_ai_answer), 0, offsetof(intercom_conversation_part_author, has_is_ai_answer), NULL},
+};
+static const uint16_t conversation_part_author_by_name[] = {3, 4, 1, 5, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_part_author_type = {
+    .name = "conversation_part_author", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_part_author),
+    .n_fields = 6, .fields = conversation_part_author_fields, .by_name = conversation_part_author_by_name};
+void intercom_conversation_part_author_free(intercom_conversation_part_author *m) { intercom_model_free(m); }
+
+static const ic_field conversation_part_metadata_fields[] = {
+    {"quick_reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_part_metadata, quick_reply_options), offsetof(intercom_conversation_part_metadata, quick_reply_options_count), offsetof(intercom_conversation_part_metadata, has_quick_reply_options), &intercom_conversation_part_metadata_quick_reply_options_type},
+    {"quick_reply_uuid", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_part_metadata, quick_reply_uuid), 0, offsetof(intercom_conversation_part_metadata, has_quick_reply_uuid), NULL},
+};
+static const uint16_t conversation_part_metadata_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_conversation_part_metadata_type = {
+    .name = "conversation_part_metadata", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_part_metadata),
+    .n_fields = 2, .fields = conversation_part_metadata_fields, .by_name = conversation_part_metadata_by_name};
+void intercom_conversation_part_metadata_free(intercom_conversation_part_metadata *m) { intercom_model_free(m); }
+
+static const ic_field conversation_part_metadata_quick_reply_options_fields[] = {
+    {"text", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversation_part_metadata_quick_reply_options, text), 0, offsetof(intercom_conversation_part_metadata_quick_reply_options, has_text), NULL},
+    {"uuid", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversation_part_metadata_quick_reply_options, uuid), 0, offsetof(intercom_conversation_part_metadata_quick_reply_options, has_uuid), NULL},
+    {"translations", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_part_metadata_quick_reply_options, translations), 0, offsetof(intercom_conversation_part_metadata_quick_reply_options, has_translations), NULL},
+};
+static const uint16_t conversation_part_metadata_quick_reply_options_by_name[] = {0, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_conversation_part_metadata_quick_reply_options_type = {
+    .name = "conversation_part_metadata_quick_reply_options", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_part_metadata_quick_reply_options),
+    .n_fields = 3, .fields = conversation_part_metadata_quick_reply_options_fields, .by_name = conversation_part_metadata_quick_reply_options_by_name};
+void intercom_conversation_part_metadata_quick_reply_options_free(intercom_conversation_part_metadata_quick_reply_options *m) { intercom_model_free(m); }
+
+static const ic_field conversation_parts_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_parts, type), offsetof(intercom_conversation_parts, type_str), offsetof(intercom_conversation_parts, has_type), &intercom_conversation_parts_type_enum_type},
+    {"conversation_parts", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_parts, conversation_parts), offsetof(intercom_conversation_parts, conversation_parts_count), offsetof(intercom_conversation_parts, has_conversation_parts), &intercom_conversation_part_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_parts, total_count), 0, offsetof(intercom_conversation_parts, has_total_count), NULL},
+};
+static const uint16_t conversation_parts_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_parts_type = {
+    .name = "conversation_parts", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_parts),
+    .n_fields = 3, .fields = conversation_parts_fields, .by_name = conversation_parts_by_name};
+void intercom_conversation_parts_free(intercom_conversation_parts *m) { intercom_model_free(m); }
+
+static const ic_field conversation_rating_fields[] = {
+    {"rating", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_rating, rating), 0, offsetof(intercom_conversation_rating, has_rating), NULL},
+    {"remark", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_rating, remark), 0, offsetof(intercom_conversation_rating, has_remark), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_rating, created_at), 0, offsetof(intercom_conversation_rating, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_rating, updated_at), 0, offsetof(intercom_conversation_rating, has_updated_at), NULL},
+    {"contact", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_rating, contact), 0, offsetof(intercom_conversation_rating, has_contact), &intercom_contact_reference_type},
+    {"teammate", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_rating, teammate), 0, offsetof(intercom_conversation_rating, has_teammate), &intercom_reference_type},
+};
+static const uint16_t conversation_rating_by_name[] = {4, 2, 0, 1, 5, 3};
+INTERCOM_EXTERN const intercom_type intercom_conversation_rating_type = {
+    .name = "conversation_rating", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_rating),
+    .n_fields = 6, .fields = conversation_rating_fields, .by_name = conversation_rating_by_name};
+void intercom_conversation_rating_free(intercom_conversation_rating *m) { intercom_model_free(m); }
+
+static const ic_field conversation_response_time_fields[] = {
+    {"team_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_response_time, team_id), 0, offsetof(intercom_conversation_response_time, has_team_id), NULL},
+    {"team_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_response_time, team_name), 0, offsetof(intercom_conversation_response_time, has_team_name), NULL},
+    {"response_time", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_response_time, response_time), 0, offsetof(intercom_conversation_response_time, has_response_time), NULL},
+};
+static const uint16_t conversation_response_time_by_name[] = {2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_conversation_response_time_type = {
+    .name = "conversation_response_time", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_response_time),
+    .n_fields = 3, .fields = conversation_response_time_fields, .by_name = conversation_response_time_by_name};
+void intercom_conversation_response_time_free(intercom_conversation_response_time *m) { intercom_model_free(m); }
+
+static const ic_field conversation_scorecard_fields[] = {
+    {"scorecard_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_scorecard, scorecard_id), 0, offsetof(intercom_conversation_scorecard, has_scorecard_id), NULL},
+    {"scorecard_version_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_scorecard, scorecard_version_id), 0, offsetof(intercom_conversation_scorecard, has_scorecard_version_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_scorecard, name), 0, offsetof(intercom_conversation_scorecard, has_name), NULL},
+    {"scorecard_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_scorecard, scorecard_type), 0, offsetof(intercom_conversation_scorecard, has_scorecard_type), NULL},
+    {"passed", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_scorecard, passed), 0, offsetof(intercom_conversation_scorecard, has_passed), NULL},
+    {"score", IC_K_NUMBER, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_scorecard, score), 0, offsetof(intercom_conversation_scorecard, has_score), NULL},
+    {"ai_score", IC_K_NUMBER, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_scorecard, ai_score), 0, offsetof(intercom_conversation_scorecard, has_ai_score), NULL},
+    {"evaluated_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_scorecard, evaluated_at), 0, offsetof(intercom_conversation_scorecard, has_evaluated_at), NULL},
+    {"reviewed_teammate", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_scorecard, reviewed_teammate), 0, offsetof(intercom_conversation_scorecard, has_reviewed_teammate), &intercom_conversation_scorecard_reviewed_teammate_type},
+    {"evaluators", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_scorecard, evaluators), offsetof(intercom_conversation_scorecard, evaluators_count), offsetof(intercom_conversation_scorecard, has_evaluators), &intercom_conversation_scorecard_evaluator_type},
+};
+static const uint16_t conversation_scorecard_by_name[] = {6, 7, 9, 2, 4, 8, 5, 0, 3, 1};
+INTERCOM_EXTERN const intercom_type intercom_conversation_scorecard_type = {
+    .name = "conversation_scorecard", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_scorecard),
+    .n_fields = 10, .fields = conversation_scorecard_fields, .by_name = conversation_scorecard_by_name};
+void intercom_conversation_scorecard_free(intercom_conversation_scorecard *m) { intercom_model_free(m); }
+
+static const ic_field conversation_scorecard_evaluator_fields[] = {
+    {"evaluator_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_scorecard_evaluator, evaluator_id), 0, offsetof(intercom_conversation_scorecard_evaluator, has_evaluator_id), NULL},
+    {"result", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_scorecard_evaluator, result), 0, offsetof(intercom_conversation_scorecard_evaluator, has_result), &intercom_conversation_scorecard_evaluator_result_type},
+};
+static const uint16_t conversation_scorecard_evaluator_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_conversation_scorecard_evaluator_type = {
+    .name = "conversation_scorecard_evaluator", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_scorecard_evaluator),
+    .n_fields = 2, .fields = conversation_scorecard_evaluator_fields, .by_name = conversation_scorecard_evaluator_by_name};
+void intercom_conversation_scorecard_evaluator_free(intercom_conversation_scorecard_evaluator *m) { intercom_model_free(m); }
+
+static const ic_field conversation_scorecard_evaluator_result_fields[] = {
+    {"value", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_scorecard_evaluator_result, value), 0, offsetof(intercom_conversation_scorecard_evaluator_result, has_value), NULL},
+    {"source", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_scorecard_evaluator_result, source), 0, offsetof(intercom_conversation_scorecard_evaluator_result, has_source), NULL},
+    {"reasoning", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_scorecard_evaluator_result, reasoning), 0, offsetof(intercom_conversation_scorecard_evaluator_result, has_reasoning), NULL},
+    {"reason_ids", IC_K_STRING, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_scorecard_evaluator_result, reason_ids), offsetof(intercom_conversation_scorecard_evaluator_result, reason_ids_count), offsetof(intercom_conversation_scorecard_evaluator_result, has_reason_ids), NULL},
+    {"other_text", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_scorecard_evaluator_result, other_text), 0, offsetof(intercom_conversation_scorecard_evaluator_result, has_other_text), NULL},
+};
+static const uint16_t conversation_scorecard_evaluator_result_by_name[] = {4, 3, 2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_scorecard_evaluator_result_type = {
+    .name = "conversation_scorecard_evaluator_result", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_scorecard_evaluator_result),
+    .n_fields = 5, .fields = conversation_scorecard_evaluator_result_fields, .by_name = conversation_scorecard_evaluator_result_by_name};
+void intercom_conversation_scorecard_evaluator_result_free(intercom_conversation_scorecard_evaluator_result *m) { intercom_model_free(m); }
+
+static const ic_field conversation_scorecard_reviewed_teammate_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversation_scorecard_reviewed_teammate, type), offsetof(intercom_conversation_scorecard_reviewed_teammate, type_str), offsetof(intercom_conversation_scorecard_reviewed_teammate, has_type), &intercom_conversation_scorecard_reviewed_teammate_type_enum_type},
+    {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_scorecard_reviewed_teammate, admin_id), 0, offsetof(intercom_conversation_scorecard_reviewed_teammate, has_admin_id), NULL},
+};
+static const uint16_t conversation_scorecard_reviewed_teammate_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_scorecard_reviewed_teammate_type = {
+    .name = "conversation_scorecard_reviewed_teammate", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_scorecard_reviewed_teammate),
+    .n_fields = 2, .fields = conversation_scorecard_reviewed_teammate_fields, .by_name = conversation_scorecard_reviewed_teammate_by_name};
+void intercom_conversation_scorecard_reviewed_teammate_free(intercom_conversation_scorecard_reviewed_teammate *m) { intercom_model_free(m); }
+
+static const ic_field conversation_source_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_source, type), 0, offsetof(intercom_conversation_source, has_type), NULL},
+    {"id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_source, id), 0, offsetof(intercom_conversation_source, has_id), NULL},
+    {"delivered_as", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_source, delivered_as), 0, offsetof(intercom_conversation_source, has_delivered_as), NULL},
+    {"recipients", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_source, recipients), offsetof(intercom_conversation_source, recipients_count), offsetof(intercom_conversation_source, has_recipients), &intercom_conversation_source_recipients_type},
+    {"reply_to", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_source, reply_to), offsetof(intercom_conversation_source, reply_to_count), offsetof(intercom_conversation_source, has_reply_to), &intercom_conversation_source_reply_to_type},
+    {"subject", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_source, subject), 0, offsetof(intercom_conversation_source, has_subject), NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_source, body), 0, offsetof(intercom_conversation_source, has_body), NULL},
+    {"author", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_source, author), 0, offsetof(intercom_conversation_source, has_author), &intercom_conversation_source_author_type},
+    {"attachments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_source, attachments), offsetof(intercom_conversation_source, attachments_count), offsetof(intercom_conversation_source, has_attachments), &intercom_part_attachment_type},
+    {"url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_source, url), 0, offsetof(intercom_conversation_source, has_url), NULL},
+    {"redacted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversation_source, redacted), 0, offsetof(intercom_conversation_source, has_redacted), NULL},
+    {"email_message_metadata", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversation_source, email_message_metadata), 0, offsetof(intercom_conversation_source, has_email_message_metadata), &intercom_source_email_message_metadata_type},
+};
+static const uint16_t conversation_source_by_name[] = {8, 7, 6, 2, 11, 1, 3, 10, 4, 5, 0, 9};
+INTERCOM_EXTERN const intercom_type intercom_conversation_source_type = {
+    .name = "conversation_source", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_source),
+    .n_fields = 12, .fields = conversation_source_fields, .by_name = conversation_source_by_name};
+void intercom_conversation_source_free(intercom_conversation_source *m) { intercom_model_free(m); }
+
+static const ic_field conversation_source_author_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_source_author, type), 0, offsetof(intercom_conversation_source_author, has_type), NULL},
+    {"id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_source_author, id), 0, offsetof(intercom_conversation_source_author, has_id), NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_source_author, name), 0, offsetof(intercom_conversation_source_author, has_name), NULL},
+    {"email", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_source_author, email), 0, offsetof(intercom_conversation_source_author, has_email), NULL},
+};
+static const uint16_t conversation_source_author_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_source_author_type = {
+    .name = "conversation_source_author", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_source_author),
+    .n_fields = 4, .fields = conversation_source_author_fields, .by_name = conversation_source_author_by_name};
+void intercom_conversation_source_author_free(intercom_conversation_source_author *m) { intercom_model_free(m); }
+
+static const ic_field conversation_source_recipients_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_source_recipients, type), 0, offsetof(intercom_conversation_source_recipients, has_type), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_source_recipients, email), 0, offsetof(intercom_conversation_source_recipients, has_email), NULL},
+    {"drop_reason", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_source_recipients, drop_reason), 0, offsetof(intercom_conversation_source_recipients, has_drop_reason), NULL},
+};
+static const uint16_t conversation_source_recipients_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_source_recipients_type = {
+    .name = "conversation_source_recipients", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_source_recipients),
+    .n_fields = 3, .fields = conversation_source_recipients_fields, .by_name = conversation_source_recipients_by_name};
+void intercom_conversation_source_recipients_free(intercom_conversation_source_recipients *m) { intercom_model_free(m); }
+
+static const ic_field conversation_source_reply_to_fields[] = {
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_source_reply_to, email), 0, offsetof(intercom_conversation_source_reply_to, has_email), NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_source_reply_to, name), 0, offsetof(intercom_conversation_source_reply_to, has_name), NULL},
+};
+static const uint16_t conversation_source_reply_to_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_conversation_source_reply_to_type = {
+    .name = "conversation_source_reply_to", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_source_reply_to),
+    .n_fields = 2, .fields = conversation_source_reply_to_fields, .by_name = conversation_source_reply_to_by_name};
+void intercom_conversation_source_reply_to_free(intercom_conversation_source_reply_to *m) { intercom_model_free(m); }
+
+static const ic_field conversation_statistics_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, type), 0, offsetof(intercom_conversation_statistics, has_type), NULL},
+    {"time_to_assignment", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, time_to_assignment), 0, offsetof(intercom_conversation_statistics, has_time_to_assignment), NULL},
+    {"time_to_admin_reply", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, time_to_admin_reply), 0, offsetof(intercom_conversation_statistics, has_time_to_admin_reply), NULL},
+    {"time_to_first_close", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, time_to_first_close), 0, offsetof(intercom_conversation_statistics, has_time_to_first_close), NULL},
+    {"time_to_last_close", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, time_to_last_close), 0, offsetof(intercom_conversation_statistics, has_time_to_last_close), NULL},
+    {"median_time_to_reply", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, median_time_to_reply), 0, offsetof(intercom_conversation_statistics, has_median_time_to_reply), NULL},
+    {"first_contact_reply_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, first_contact_reply_at), 0, offsetof(intercom_conversation_statistics, has_first_contact_reply_at), NULL},
+    {"first_assignment_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, first_assignment_at), 0, offsetof(intercom_conversation_statistics, has_first_assignment_at), NULL},
+    {"first_admin_reply_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, first_admin_reply_at), 0, offsetof(intercom_conversation_statistics, has_first_admin_reply_at), NULL},
+    {"first_close_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, first_close_at), 0, offsetof(intercom_conversation_statistics, has_first_close_at), NULL},
+    {"last_assignment_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, last_assignment_at), 0, offsetof(intercom_conversation_statistics, has_last_assignment_at), NULL},
+    {"last_assignment_admin_reply_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, last_assignment_admin_reply_at), 0, offsetof(intercom_conversation_statistics, has_last_assignment_admin_reply_at), NULL},
+    {"last_contact_reply_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, last_contact_reply_at), 0, offsetof(intercom_conversation_statistics, has_last_contact_reply_at), NULL},
+    {"last_admin_reply_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, last_admin_reply_at), 0, offsetof(intercom_conversation_statistics, has_last_admin_reply_at), NULL},
+    {"last_close_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, last_close_at), 0, offsetof(intercom_conversation_statistics, has_last_close_at), NULL},
+    {"last_closed_by_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, last_closed_by_id), 0, offsetof(intercom_conversation_statistics, has_last_closed_by_id), NULL},
+    {"count_reopens", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, count_reopens), 0, offsetof(intercom_conversation_statistics, has_count_reopens), NULL},
+    {"count_assignments", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, count_assignments), 0, offsetof(intercom_conversation_statistics, has_count_assignments), NULL},
+    {"count_conversation_parts", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, count_conversation_parts), 0, offsetof(intercom_conversation_statistics, has_count_conversation_parts), NULL},
+    {"assigned_team_first_response_time", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_statistics, assigned_team_first_response_time), offsetof(intercom_conversation_statistics, assigned_team_first_response_time_count), offsetof(intercom_conversation_statistics, has_assigned_team_first_response_time), &intercom_conversation_response_time_type},
+    {"assigned_team_first_response_time_in_office_hours", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_statistics, assigned_team_first_response_time_in_office_hours), offsetof(intercom_conversation_statistics, assigned_team_first_response_time_in_office_hours_count), offsetof(intercom_conversation_statistics, has_assigned_team_first_response_time_in_office_hours), &intercom_conversation_response_time_type},
+    {"handling_time", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversation_statistics, handling_time), 0, offsetof(intercom_conversation_statistics, has_handling_time), NULL},
+    {"adjusted_handling_time", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversation_statistics, adjusted_handling_time), 0, offsetof(intercom_conversation_statistics, has_adjusted_handling_time), NULL},
+};
+static const uint16_t conversation_statistics_by_name[] = {22, 19, 20, 17, 18, 16, 8, 7, 9, 6, 21, 13, 11, 10, 14, 15, 12, 5, 2, 1, 3, 4, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_statistics_type = {
+    .name = "conversation_statistics", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_statistics),
+    .n_fields = 23, .fields = conversation_statistics_fields, .by_name = conversation_statistics_by_name};
+void intercom_conversation_statistics_free(intercom_conversation_statistics *m) { intercom_model_free(m); }
+
+static const ic_field conversation_teammates_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversation_teammates, type), 0, offsetof(intercom_conversation_teammates, has_type), NULL},
+    {"teammates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_teammates, teammates), offsetof(intercom_conversation_teammates, teammates_count), offsetof(intercom_conversation_teammates, has_teammates), &intercom_reference_type},
+    {"admins", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation_teammates, admins), offsetof(intercom_conversation_teammates, admins_count), offsetof(intercom_conversation_teammates, has_admins), &intercom_reference_type},
+};
+static const uint16_t conversation_teammates_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversation_teammates_type = {
+    .name = "conversation_teammates", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation_teammates),
+    .n_fields = 3, .fields = conversation_teammates_fields, .by_name = conversation_teammates_by_name};
+void intercom_conversation_teammates_free(intercom_conversation_teammates *m) { intercom_model_free(m); }
+
+static const ic_field conversations_create_response_fields[] = {
+    {"type", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_response, type), 0, offsetof(intercom_conversations_create_response, has_type), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_response, id), 0, offsetof(intercom_conversations_create_response, has_id), NULL},
+    {"created_at", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_response, created_at), 0, offsetof(intercom_conversations_create_response, has_created_at), NULL},
+    {"subject", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_create_response, subject), 0, offsetof(intercom_conversations_create_response, has_subject), NULL},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_response, body), 0, offsetof(intercom_conversations_create_response, has_body), NULL},
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_response, message_type), offsetof(intercom_conversations_create_response, message_type_str), offsetof(intercom_conversations_create_response, has_message_type), &intercom_message_message_type_type},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_response, conversation_id), 0, offsetof(intercom_conversations_create_response, has_conversation_id), NULL},
+};
+static const uint16_t conversations_create_response_by_name[] = {4, 6, 2, 1, 5, 3, 0};
+INTERCOM_EXTERN const intercom_type intercom_conversations_create_response_type = {
+    .name = "conversations_create_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversations_create_response),
+    .n_fields = 7, .fields = conversations_create_response_fields, .by_name = conversations_create_response_by_name};
+void intercom_conversations_create_response_free(intercom_conversations_create_response *m) { intercom_model_free(m); }
+
+static const ic_field convert_conversation_to_ticket_request_fields[] = {
+    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_convert_conversation_to_ticket_request, ticket_type_id), 0, offsetof(intercom_convert_conversation_to_ticket_request, has_ticket_type_id), NULL},
+    {"ticket_state_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_convert_conversation_to_ticket_request, ticket_state_id), 0, offsetof(intercom_convert_conversation_to_ticket_request, has_ticket_state_id), NULL},
+    {"attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_convert_conversation_to_ticket_request, attributes), 0, offsetof(intercom_convert_conversation_to_ticket_request, has_attributes), NULL},
+};
+static const uint16_t convert_conversation_to_ticket_request_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_convert_conversation_to_ticket_request_type = {
+    .name = "convert_conversation_to_ticket_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_convert_conversation_to_ticket_request),
+    .n_fields = 3, .fields = convert_conversation_to_ticket_request_fields, .by_name = convert_conversation_to_ticket_request_by_name};
+void intercom_convert_conversation_to_ticket_request_free(intercom_convert_conversation_to_ticket_request *m) { intercom_model_free(m); }
+
+static const ic_field convert_visitor_request_fields[] = {
+    {"type", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_convert_visitor_request, type), 0, offsetof(intercom_convert_visitor_request, has_type), NULL},
+    {"user", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_convert_visitor_request, user), 0, offsetof(intercom_convert_visitor_request, has_user), &intercom_convert_visitor_request_user_type},
+    {"visitor", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_convert_visitor_request, visitor), 0, offsetof(intercom_convert_visitor_request, has_visitor), &intercom_convert_visitor_request_visitor_type},
+};
+static const uint16_t convert_visitor_request_by_name[] = {0, 1, 2};
+INTERCOM_EXTERN const intercom_type intercom_convert_visitor_request_type = {
+    .name = "convert_visitor_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_convert_visitor_request),
+    .n_fields = 3, .fields = convert_visitor_request_fields, .by_name = convert_visitor_request_by_name};
+void intercom_convert_visitor_request_free(intercom_convert_visitor_request *m) { intercom_model_free(m); }
+
+static const ic_field convert_visitor_request_user_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_convert_visitor_request_user, id), 0, offsetof(intercom_convert_visitor_request_user, has_id), NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_convert_visitor_request_user, user_id), 0, offsetof(intercom_convert_visitor_request_user, has_user_id), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_convert_visitor_request_user, email), 0, offsetof(intercom_convert_visitor_request_user, has_email), NULL},
+};
+static const uint16_t convert_visitor_request_user_by_name[] = {2, 0, 1};
+static const uint16_t convert_visitor_request_user_v1_required[] = {0};
+static const uint16_t convert_visitor_request_user_v2_required[] = {1};
+static const ic_variant convert_visitor_request_user_variants[] = {
+    {NULL, 1, convert_visitor_request_user_v1_required}, /* INTERCOM_CONVERT_VISITOR_REQUEST_USER_VARIANT_ID */
+    {NULL, 1, convert_visitor_request_user_v2_required}, /* INTERCOM_CONVERT_VISITOR_REQUEST_USER_VARIANT_USER_ID */
+};
+INTERCOM_EXTERN const intercom_type intercom_convert_visitor_request_user_type = {
+    .name = "convert_visitor_request_user", .kind = IC_T_OBJECT, .size = sizeof(intercom_convert_visitor_request_user),
+    .n_fields = 3, .fields = convert_visitor_request_user_fields, .by_name = convert_visitor_request_user_by_name,
+    .discriminator = NULL, .variant_offset = offsetof(intercom_convert_visitor_request_user, variant), .n_variants = 2, .variants = convert_visitor_request_user_variants};
+void intercom_convert_visitor_request_user_free(intercom_convert_visitor_request_user *m) { intercom_model_free(m); }
+
+static const ic_field convert_visitor_request_visitor_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_convert_visitor_request_visitor, id), 0, offsetof(intercom_convert_visitor_request_visitor, has_id), NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_convert_visitor_request_visitor, user_id), 0, offsetof(intercom_convert_visitor_request_visitor, has_user_id), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_convert_visitor_request_visitor, email), 0, offsetof(intercom_convert_visitor_request_visitor, has_email), NULL},
+};
+static const uint16_t convert_visitor_request_visitor_by_name[] = {2, 0, 1};
+static const uint16_t convert_visitor_request_visitor_v1_required[] = {0};
+static const uint16_t convert_visitor_request_visitor_v2_required[] = {1};
+static const uint16_t convert_visitor_request_visitor_v3_required[] = {2};
+static const ic_variant convert_visitor_request_visitor_variants[] = {
+    {NULL, 1, convert_visitor_request_visitor_v1_required}, /* INTERCOM_CONVERT_VISITOR_REQUEST_VISITOR_VARIANT_ID */
+    {NULL, 1, convert_visitor_request_visitor_v2_required}, /* INTERCOM_CONVERT_VISITOR_REQUEST_VISITOR_VARIANT_USER_ID */
+    {NULL, 1, convert_visitor_request_visitor_v3_required}, /* INTERCOM_CONVERT_VISITOR_REQUEST_VISITOR_VARIANT_EMAIL */
+};
+INTERCOM_EXTERN const intercom_type intercom_convert_visitor_request_visitor_type = {
+    .name = "convert_visitor_request_visitor", .kind = IC_T_OBJECT, .size = sizeof(intercom_convert_visitor_request_visitor),
+    .n_fields = 3, .fields = convert_visitor_request_visitor_fields, .by_name = convert_visitor_request_visitor_by_name,
+    .discriminator = NULL, .variant_offset = offsetof(intercom_convert_visitor_request_visitor, variant), .n_variants = 3, .variants = convert_visitor_request_visitor_variants};
+void intercom_convert_visitor_request_visitor_free(intercom_convert_visitor_request_visitor *m) { intercom_model_free(m); }
+
+static const ic_field create_article_request_fields[] = {
+    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_article_request, title), 0, offsetof(intercom_create_article_request, has_title), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_article_request, description), 0, offsetof(intercom_create_article_request, has_description), NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_article_request, body), 0, offsetof(intercom_create_article_request, has_body), NULL},
+    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_article_request, body_markdown), 0, offsetof(intercom_create_article_request, has_body_markdown), NULL},
+    {"author_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_article_request, author_id), 0, offsetof(intercom_create_article_request, has_author_id), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_create_article_request, state), offsetof(intercom_create_article_request, state_str), offsetof(intercom_create_article_request, has_state), &intercom_create_article_request_state_type},
+    {"parent_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_create_article_request, parent_id), 0, offsetof(intercom_create_article_request, has_parent_id), NULL},
+    {"parent_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_article_request, parent_type), 0, offsetof(intercom_create_article_request, has_parent_type), NULL},
+    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_article_request, translated_content), 0, offsetof(intercom_create_article_request, has_translated_content), &intercom_article_translated_content_type},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_article_request, audience_ids), offsetof(intercom_create_article_request, audience_ids_count), offsetof(intercom_create_article_request, has_audience_ids), NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_article_request, ai_chatbot_availability), 0, offsetof(intercom_create_article_request, has_ai_chatbot_availability), NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_article_request, ai_copilot_availability), 0, offsetof(intercom_create_article_request, has_ai_copilot_availability), NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_article_request, ai_sales_agent_availability), 0, offsetof(intercom_create_article_request, has_ai_sales_agent_availability), NULL},
+    {"scheduled_publish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_article_request, scheduled_publish_at), 0, offsetof(intercom_create_article_request, has_scheduled_publish_at), NULL},
+    {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_article_request, scheduled_unpublish_at), 0, offsetof(intercom_create_article_request, has_scheduled_unpublish_at), NULL},
+};
+static const uint16_t create_article_request_by_name[] = {10, 11, 12, 9, 4, 2, 3, 1, 6, 7, 13, 14, 5, 0, 8};
+INTERCOM_EXTERN const intercom_type intercom_create_article_request_type = {
+    .name = "create_article_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_article_request),
+    .n_fields = 15, .fields = create_article_request_fields, .by_name = create_article_request_by_name};
+void intercom_create_article_request_free(intercom_create_article_request *m) { intercom_model_free(m); }
+
+static const ic_field create_audience_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_audience_request, name), 0, offsetof(intercom_create_audience_request, has_name), NULL},
+    {"predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_audience_request, predicates), offsetof(intercom_create_audience_request, predicates_count), offsetof(intercom_create_audience_request, has_predicates), &intercom_predicate_type},
+    {"role_predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_audience_request, role_predicates), offsetof(intercom_create_audience_request, role_predicates_count), offsetof(intercom_create_audience_request, has_role_predicates), &intercom_predicate_type},
+};
+static const uint16_t create_audience_request_by_name[] = {0, 1, 2};
+INTERCOM_EXTERN const intercom_type intercom_create_audience_request_type = {
+    .name = "create_audience_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_audience_request),
+    .n_fields = 3, .fields = create_audience_request_fields, .by_name = create_audience_request_by_name};
+void intercom_create_audience_request_free(intercom_create_audience_request *m) { intercom_model_free(m); }
+
+static const ic_field create_collection_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_collection_request, name), 0, offsetof(intercom_create_collection_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_collection_request, description), 0, offsetof(intercom_create_collection_request, has_description), NULL},
+    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_collection_request, translated_content), 0, offsetof(intercom_create_collection_request, has_translated_content), &intercom_group_translated_content_type},
+    {"parent_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_collection_request, parent_id), 0, offsetof(intercom_create_collection_request, has_parent_id), NULL},
+    {"help_center_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_collection_request, help_center_id), 0, offsetof(intercom_create_collection_request, has_help_center_id), NULL},
+};
+static const uint16_t create_collection_request_by_name[] = {1, 4, 0, 3, 2};
+INTERCOM_EXTERN const intercom_type intercom_create_collection_request_type = {
+    .name = "create_collection_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_collection_request),
+    .n_fields = 5, .fields = create_collection_request_fields, .by_name = create_collection_request_by_name};
+void intercom_create_collection_request_free(intercom_create_collection_request *m) { intercom_model_free(m); }
+
+static const ic_field create_contact_request_fields[] = {
+    {"role", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_contact_request, role), 0, offsetof(intercom_create_contact_request, has_role), NULL},
+    {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_contact_request, external_id), 0, offsetof(intercom_create_contact_request, has_external_id), NULL},
+    {"email_verified", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_contact_request, email_verified), 0, offsetof(intercom_create_contact_request, has_email_verified), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_contact_request, email), 0, offsetof(intercom_create_contact_request, has_email), NULL},
+    {"phone", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_contact_request, phone), 0, offsetof(intercom_create_contact_request, has_phone), NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_contact_request, name), 0, offsetof(intercom_create_contact_request, has_name), NULL},
+    {"avatar", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_contact_request, avatar), 0, offsetof(intercom_create_contact_request, has_avatar), NULL},
+    {"signed_up_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_contact_request, signed_up_at), 0, offsetof(intercom_create_contact_request, has_signed_up_at), NULL},
+    {"last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_contact_request, last_seen_at), 0, offsetof(intercom_create_contact_request, has_last_seen_at), NULL},
+    {"owner_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_contact_request, owner_id), 0, offsetof(intercom_create_contact_request, has_owner_id), NULL},
+    {"unsubscribed_from_emails", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_contact_request, unsubscribed_from_emails), 0, offsetof(intercom_create_contact_request, has_unsubscribed_from_emails), NULL},
+    {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_contact_request, custom_attributes), 0, offsetof(intercom_create_contact_request, has_custom_attributes), NULL},
+};
+static const uint16_t create_contact_request_by_name[] = {6, 11, 3, 2, 1, 8, 5, 9, 4, 0, 7, 10};
+static const uint16_t create_contact_request_v1_required[] = {3};
+static const uint16_t create_contact_request_v2_required[] = {1};
+static const uint16_t create_contact_request_v3_required[] = {0};
+static const ic_variant create_contact_request_variants[] = {
+    {NULL, 1, create_contact_request_v1_required}, /* INTERCOM_CREATE_CONTACT_REQUEST_VARIANT_EMAIL */
+    {NULL, 1, create_contact_request_v2_required}, /* INTERCOM_CREATE_CONTACT_REQUEST_VARIANT_EXTERNAL_ID */
+    {NULL, 1, create_contact_request_v3_required}, /* INTERCOM_CREATE_CONTACT_REQUEST_VARIANT_ROLE */
+};
+INTERCOM_EXTERN const intercom_type intercom_create_contact_request_type = {
+    .name = "create_contact_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_contact_request),
+    .n_fields = 12, .fields = create_contact_request_fields, .by_name = create_contact_request_by_name,
+    .discriminator = NULL, .variant_offset = offsetof(intercom_create_contact_request, variant), .n_variants = 3, .variants = create_contact_request_variants};
+void intercom_create_contact_request_free(intercom_create_contact_request *m) { intercom_model_free(m); }
+
+static const ic_field create_content_import_source_request_fields[] = {
+    {"sync_behavior", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_content_import_source_request, sync_behavior), offsetof(intercom_create_content_import_source_request, sync_behavior_str), offsetof(intercom_create_content_import_source_request, has_sync_behavior), &intercom_create_content_import_source_request_sync_behavior_type},
+    {"status", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_create_content_import_source_request, status), offsetof(intercom_create_content_import_source_request, status_str), offsetof(intercom_create_content_import_source_request, has_status), &intercom_create_content_import_source_request_status_type},
+    {"url", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_content_import_source_request, url), 0, offsetof(intercom_create_content_import_source_request, has_url), NULL},
+    {"audience_ids", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_content_import_source_request, audience_ids), 0, offsetof(intercom_create_content_import_source_request, has_audience_ids), NULL},
+};
+static const uint16_t create_content_import_source_request_by_name[] = {3, 1, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_create_content_import_source_request_type = {
+    .name = "create_content_import_source_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_content_import_source_request),
+    .n_fields = 4, .fields = create_content_import_source_request_fields, .by_name = create_content_import_source_request_by_name};
+void intercom_create_content_import_source_request_free(intercom_create_content_import_source_request *m) { intercom_model_free(m); }
+
+static const ic_field create_conversation_attribute_boolean_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_boolean_request, name), 0, offsetof(intercom_create_conversation_attribute_boolean_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_boolean_request, description), 0, offsetof(intercom_create_conversation_attribute_boolean_request, has_description), NULL},
+    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_boolean_request, data_type), offsetof(intercom_create_conversation_attribute_boolean_request, data_type_str), offsetof(intercom_create_conversation_attribute_boolean_request, has_data_type), &intercom_create_conversation_attribute_boolean_request_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_boolean_request, required), 0, offsetof(intercom_create_conversation_attribute_boolean_request, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_boolean_request, visible_to_team_ids), offsetof(intercom_create_conversation_attribute_boolean_request, visible_to_team_ids_count), offsetof(intercom_create_conversation_attribute_boolean_request, has_visible_to_team_ids), NULL},
+};
+static const uint16_t create_conversation_attribute_boolean_request_by_name[] = {2, 1, 0, 3, 4};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_boolean_request_type = {
+    .name = "create_conversation_attribute_boolean_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_conversation_attribute_boolean_request),
+    .n_fields = 5, .fields = create_conversation_attribute_boolean_request_fields, .by_name = create_conversation_attribute_boolean_request_by_name};
+void intercom_create_conversation_attribute_boolean_request_free(intercom_create_conversation_attribute_boolean_request *m) { intercom_model_free(m); }
+
+static const ic_field create_conversation_attribute_datetime_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_datetime_request, name), 0, offsetof(intercom_create_conversation_attribute_datetime_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_datetime_request, description), 0, offsetof(intercom_create_conversation_attribute_datetime_request, has_description), NULL},
+    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_datetime_request, data_type), offsetof(intercom_create_conversation_attribute_datetime_request, data_type_str), offsetof(intercom_create_conversation_attribute_datetime_request, has_data_type), &intercom_create_conversation_attribute_datetime_request_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_datetime_request, required), 0, offsetof(intercom_create_conversation_attribute_datetime_request, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_datetime_request, visible_to_team_ids), offsetof(intercom_create_conversation_attribute_datetime_request, visible_to_team_ids_count), offsetof(intercom_create_conversation_attribute_datetime_request, has_visible_to_team_ids), NULL},
+};
+static const uint16_t create_conversation_attribute_datetime_request_by_name[] = {2, 1, 0, 3, 4};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_datetime_request_type = {
+    .name = "create_conversation_attribute_datetime_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_conversation_attribute_datetime_request),
+    .n_fields = 5, .fields = create_conversation_attribute_datetime_request_fields, .by_name = create_conversation_attribute_datetime_request_by_name};
+void intercom_create_conversation_attribute_datetime_request_free(intercom_create_conversation_attribute_datetime_request *m) { intercom_model_free(m); }
+
+static const ic_field create_conversation_attribute_decimal_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_decimal_request, name), 0, offsetof(intercom_create_conversation_attribute_decimal_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_decimal_request, description), 0, offsetof(intercom_create_conversation_attribute_decimal_request, has_description), NULL},
+    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_decimal_request, data_type), offsetof(intercom_create_conversation_attribute_decimal_request, data_type_str), offsetof(intercom_create_conversation_attribute_decimal_request, has_data_type), &intercom_create_conversation_attribute_decimal_request_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_decimal_request, required), 0, offsetof(intercom_create_conversation_attribute_decimal_request, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_decimal_request, visible_to_team_ids), offsetof(intercom_create_conversation_attribute_decimal_request, visible_to_team_ids_count), offsetof(intercom_create_conversation_attribute_decimal_request, has_visible_to_team_ids), NULL},
+};
+static const uint16_t create_conversation_attribute_decimal_request_by_name[] = {2, 1, 0, 3, 4};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_decimal_request_type = {
+    .name = "create_conversation_attribute_decimal_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_conversation_attribute_decimal_request),
+    .n_fields = 5, .fields = create_conversation_attribute_decimal_request_fields, .by_name = create_conversation_attribute_decimal_request_by_name};
+void intercom_create_conversation_attribute_decimal_request_free(intercom_create_conversation_attribute_decimal_request *m) { intercom_model_free(m); }
+
+static const ic_field create_conversation_attribute_files_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_files_request, name), 0, offsetof(intercom_create_conversation_attribute_files_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_files_request, description), 0, offsetof(intercom_create_conversation_attribute_files_request, has_description), NULL},
+    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_files_request, data_type), offsetof(intercom_create_conversation_attribute_files_request, data_type_str), offsetof(intercom_create_conversation_attribute_files_request, has_data_type), &intercom_create_conversation_attribute_files_request_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_files_request, required), 0, offsetof(intercom_create_conversation_attribute_files_request, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_files_request, visible_to_team_ids), offsetof(intercom_create_conversation_attribute_files_request, visible_to_team_ids_count), offsetof(intercom_create_conversation_attribute_files_request, has_visible_to_team_ids), NULL},
+};
+static const uint16_t create_conversation_attribute_files_request_by_name[] = {2, 1, 0, 3, 4};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_files_request_type = {
+    .name = "create_conversation_attribute_files_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_conversation_attribute_files_request),
+    .n_fields = 5, .fields = create_conversation_attribute_files_request_fields, .by_name = create_conversation_attribute_files_request_by_name};
+void intercom_create_conversation_attribute_files_request_free(intercom_create_conversation_attribute_files_request *m) { intercom_model_free(m); }
+
+static const ic_field create_conversation_attribute_integer_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_integer_request, name), 0, offsetof(intercom_create_conversation_attribute_integer_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_integer_request, description), 0, offsetof(intercom_create_conversation_attribute_integer_request, has_description), NULL},
+    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_integer_request, data_type), offsetof(intercom_create_conversation_attribute_integer_request, data_type_str), offsetof(intercom_create_conversation_attribute_integer_request, has_data_type), &intercom_create_conversation_attribute_integer_request_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_integer_request, required), 0, offsetof(intercom_create_conversation_attribute_integer_request, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_integer_request, visible_to_team_ids), offsetof(intercom_create_conversation_attribute_integer_request, visible_to_team_ids_count), offsetof(intercom_create_conversation_attribute_integer_request, has_visible_to_team_ids), NULL},
+};
+static const uint16_t create_conversation_attribute_integer_request_by_name[] = {2, 1, 0, 3, 4};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_integer_request_type = {
+    .name = "create_conversation_attribute_integer_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_conversation_attribute_integer_request),
+    .n_fields = 5, .fields = create_conversation_attribute_integer_request_fields, .by_name = create_conversation_attribute_integer_request_by_name};
+void intercom_create_conversation_attribute_integer_request_free(intercom_create_conversation_attribute_integer_request *m) { intercom_model_free(m); }
+
+static const ic_field create_conversation_attribute_list_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_list_request, name), 0, offsetof(intercom_create_conversation_attribute_list_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_list_request, description), 0, offsetof(intercom_create_conversation_attribute_list_request, has_description), NULL},
+    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_list_request, data_type), offsetof(intercom_create_conversation_attribute_list_request, data_type_str), offsetof(intercom_create_conversation_attribute_list_request, has_data_type), &intercom_create_conversation_attribute_list_request_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_list_request, required), 0, offsetof(intercom_create_conversation_attribute_list_request, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_list_request, visible_to_team_ids), offsetof(intercom_create_conversation_attribute_list_request, visible_to_team_ids_count), offsetof(intercom_create_conversation_attribute_list_request, has_visible_to_team_ids), NULL},
+    {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_list_request, options), offsetof(intercom_create_conversation_attribute_list_request, options_count), offsetof(intercom_create_conversation_attribute_list_request, has_options), &intercom_create_conversation_attribute_option_request_type},
+};
+static const uint16_t create_conversation_attribute_list_request_by_name[] = {2, 1, 0, 5, 3, 4};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_list_request_type = {
+    .name = "create_conversation_attribute_list_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_conversation_attribute_list_request),
+    .n_fields = 6, .fields = create_conversation_attribute_list_request_fields, .by_name = create_conversation_attribute_list_request_by_name};
+void intercom_create_conversation_attribute_list_request_free(intercom_create_conversation_attribute_list_request *m) { intercom_model_free(m); }
+
+static const ic_field create_conversation_attribute_option_request_fields[] = {
+    {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_option_request, label), 0, offsetof(intercom_create_conversation_attribute_option_request, has_label), NULL},
+};
+static const uint16_t create_conversation_attribute_option_request_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_option_request_type = {
+    .name = "create_conversation_attribute_option_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_conversation_attribute_option_request),
+    .n_fields = 1, .fields = create_conversation_attribute_option_request_fields, .by_name = create_conversation_attribute_option_request_by_name};
+void intercom_create_conversation_attribute_option_request_free(intercom_create_conversation_attribute_option_request *m) { intercom_model_free(m); }
+
+static const ic_field create_conversation_attribute_relationship_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_relationship_request, name), 0, offsetof(intercom_create_conversation_attribute_relationship_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_relationship_request, description), 0, offsetof(intercom_create_conversation_attribute_relationship_request, has_description), NULL},
+    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_relationship_request, data_type), offsetof(intercom_create_conversation_attribute_relationship_request, data_type_str), offsetof(intercom_create_conversation_attribute_relationship_request, has_data_type), &intercom_create_conversation_attribute_relationship_request_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_relationship_request, required), 0, offsetof(intercom_create_conversation_attribute_relationship_request, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_relationship_request, visible_to_team_ids), offsetof(intercom_create_conversation_attribute_relationship_request, visible_to_team_ids_count), offsetof(intercom_create_conversation_attribute_relationship_request, has_visible_to_team_ids), NULL},
+    {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_relationship_request, reference), 0, offsetof(intercom_create_conversation_attribute_relationship_request, has_reference), &intercom_create_conversation_attribute_relationship_request_reference_type},
+};
+static const uint16_t create_conversation_attribute_relationship_request_by_name[] = {2, 1, 0, 5, 3, 4};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_relationship_request_type = {
+    .name = "create_conversation_attribute_relationship_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_conversation_attribute_relationship_request),
+    .n_fields = 6, .fields = create_conversation_attribute_relationship_request_fields, .by_name = create_conversation_attribute_relationship_request_by_name};
+void intercom_create_conversation_attribute_relationship_request_free(intercom_create_conversation_attribute_relationship_request *m) { intercom_model_free(m); }
+
+static const ic_field create_conversation_attribute_relationship_request_reference_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_relationship_request_reference, type), offsetof(intercom_create_conversation_attribute_relationship_request_reference, type_str), offsetof(intercom_create_conversation_attribute_relationship_request_reference, has_type), &intercom_create_conversation_attribute_relationship_request_reference_type_enum_type},
+    {"object_type_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_relationship_request_reference, object_type_id), 0, offsetof(intercom_create_conversation_attribute_relationship_request_reference, has_object_type_id), NULL},
+};
+static const uint16_t create_conversation_attribute_relationship_request_reference_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_relationship_request_reference_type = {
+    .name = "create_conversation_attribute_relationship_request_reference", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_conversation_attribute_relationship_request_reference),
+    .n_fields = 2, .fields = create_conversation_attribute_relationship_request_reference_fields, .by_name = create_conversation_attribute_relationship_request_reference_by_name};
+void intercom_create_conversation_attribute_relationship_request_reference_free(intercom_create_conversation_attribute_relationship_request_reference *m) { intercom_model_free(m); }
+
+static const ic_field create_conversation_attribute_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_request, name), 0, offsetof(intercom_create_conversation_attribute_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_request, description), 0, offsetof(intercom_create_conversation_attribute_request, has_description), NULL},
+    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_request, data_type), offsetof(intercom_create_conversation_attribute_request, data_type_str), offsetof(intercom_create_conversation_attribute_request, has_data_type), &intercom_create_conversation_attribute_request_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_request, required), 0, offsetof(intercom_create_conversation_attribute_request, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_request, visible_to_team_ids), offsetof(intercom_create_conversation_attribute_request, visible_to_team_ids_count), offsetof(intercom_create_conversation_attribute_request, has_visible_to_team_ids), NULL},
+    {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_request, multiline), 0, offsetof(intercom_create_conversation_attribute_request, has_multiline), NULL},
+    {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_request, options), offsetof(intercom_create_conversation_attribute_request, options_count), offsetof(intercom_create_conversation_attribute_request, has_options), &intercom_create_conversation_attribute_option_request_type},
+    {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_request, reference), 0, offsetof(intercom_create_conversation_attribute_request, has_reference), &intercom_create_conversation_attribute_relationship_request_reference_type},
+};
+static const uint16_t create_conversation_attribute_request_by_name[] = {2, 1, 5, 0, 6, 7, 3, 4};
+static const uint16_t create_conversation_attribute_request_v1_required[] = {0, 2};
+static const uint16_t create_conversation_attribute_request_v2_required[] = {0, 2};
+static const uint16_t create_conversation_attribute_request_v3_required[] = {0, 2};
+static const uint16_t create_conversation_attribute_request_v4_required[] = {0, 2};
+static const uint16_t create_conversation_attribute_request_v5_required[] = {0, 2};
+static const uint16_t create_conversation_attribute_request_v6_required[] = {0, 2};
+static const uint16_t create_conversation_attribute_request_v7_required[] = {0, 2};
+static const uint16_t create_conversation_attribute_request_v8_required[] = {0, 2};
+static const ic_variant create_conversation_attribute_request_variants[] = {
+    {"string", 2, create_conversation_attribute_request_v1_required}, /* INTERCOM_CREATE_CONVERSATION_ATTRIBUTE_REQUEST_VARIANT_STRING */
+    {"integer", 2, create_conversation_attribute_request_v2_required}, /* INTERCOM_CREATE_CONVERSATION_ATTRIBUTE_REQUEST_VARIANT_INTEGER */
+    {"list", 2, create_conversation_attribute_request_v3_required}, /* INTERCOM_CREATE_CONVERSATION_ATTRIBUTE_REQUEST_VARIANT_LIST */
+    {"decimal", 2, create_conversation_attribute_request_v4_required}, /* INTERCOM_CREATE_CONVERSATION_ATTRIBUTE_REQUEST_VARIANT_DECIMAL */
+    {"boolean", 2, create_conversation_attribute_request_v5_required}, /* INTERCOM_CREATE_CONVERSATION_ATTRIBUTE_REQUEST_VARIANT_BOOLEAN */
+    {"datetime", 2, create_conversation_attribute_request_v6_required}, /* INTERCOM_CREATE_CONVERSATION_ATTRIBUTE_REQUEST_VARIANT_DATETIME */
+    {"relationship", 2, create_conversation_attribute_request_v7_required}, /* INTERCOM_CREATE_CONVERSATION_ATTRIBUTE_REQUEST_VARIANT_RELATIONSHIP */
+    {"files", 2, create_conversation_attribute_request_v8_required}, /* INTERCOM_CREATE_CONVERSATION_ATTRIBUTE_REQUEST_VARIANT_FILES */
+};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_request_type = {
+    .name = "create_conversation_attribute_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_conversation_attribute_request),
+    .n_fields = 8, .fields = create_conversation_attribute_request_fields, .by_name = create_conversation_attribute_request_by_name,
+    .discriminator = "data_type", .variant_offset = offsetof(intercom_create_conversation_attribute_request, variant), .n_variants = 8, .variants = create_conversation_attribute_request_variants};
+void intercom_create_conversation_attribute_request_free(intercom_create_conversation_attribute_request *m) { intercom_model_free(m); }
+
+static const ic_field create_conversation_attribute_request_base_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_request_base, name), 0, offsetof(intercom_create_conversation_attribute_request_base, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_request_base, description), 0, offsetof(intercom_create_conversation_attribute_request_base, has_description), NULL},
+    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_request_base, data_type), offsetof(intercom_create_conversation_attribute_request_base, data_type_str), offsetof(intercom_create_conversation_attribute_request_base, has_data_type), &intercom_create_conversation_attribute_request_base_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_request_base, required), 0, offsetof(intercom_create_conversation_attribute_request_base, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_request_base, visible_to_team_ids), offsetof(intercom_create_conversation_attribute_request_base, visible_to_team_ids_count), offsetof(intercom_create_conversation_attribute_request_base, has_visible_to_team_ids), NULL},
+};
+static const uint16_t create_conversation_attribute_request_base_by_name[] = {2, 1, 0, 3, 4};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_request_base_type = {
+    .name = "create_conversation_attribute_request_base", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_conversation_attribute_request_base),
+    .n_fields = 5, .fields = create_conversation_attribute_request_base_fields, .by_name = create_conversation_attribute_request_base_by_name};
+void intercom_create_conversation_attribute_request_base_free(intercom_create_conversation_attribute_request_base *m) { intercom_model_free(m); }
+
+static const ic_field create_conversation_attribute_string_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_string_request, name), 0, offsetof(intercom_create_conversation_attribute_string_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_string_request, description), 0, offsetof(intercom_create_conversation_attribute_string_request, has_description), NULL},
+    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_string_request, data_type), offsetof(intercom_create_conversation_attribute_string_request, data_type_str), offsetof(intercom_create_conversation_attribute_string_request, has_data_type), &intercom_create_conversation_attribute_string_request_data_type_type},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_string_request, required), 0, offsetof(intercom_create_conversation_attribute_string_request, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_string_request, visible_to_team_ids), offsetof(intercom_create_conversation_attribute_string_request, visible_to_team_ids_count), offsetof(intercom_create_conversation_attribute_string_request, has_visible_to_team_ids), NULL},
+    {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_conversation_attribute_string_request, multiline), 0, offsetof(intercom_create_conversation_attribute_string_request, has_multiline), NULL},
+};
+static const uint16_t create_conversation_attribute_string_request_by_name[] = {2, 1, 5, 0, 3, 4};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_attribute_string_request_type = {
+    .name = "create_conversation_attribute_string_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_conversation_attribute_string_request),
+    .n_fields = 6, .fields = create_conversation_attribute_string_request_fields, .by_name = create_conversation_attribute_string_request_by_name};
+void intercom_create_conversation_attribute_string_request_free(intercom_create_conversation_attribute_string_request *m) { intercom_model_free(m); }
+
+static const ic_field create_conversation_request_fields[] = {
+    {"from", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_request, from), 0, offsetof(intercom_create_conversation_request, has_from), &intercom_create_conversation_request_from_type},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_request, body), 0, offsetof(intercom_create_conversation_request, has_body), NULL},
+    {"subject", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_conversation_request, subject), 0, offsetof(intercom_create_conversation_request, has_subject), NULL},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_conversation_request, attachment_urls), offsetof(intercom_create_conversation_request, attachment_urls_count), offsetof(intercom_create_conversation_request, has_attachment_urls), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_create_conversation_request, created_at), 0, offsetof(intercom_create_conversation_request, has_created_at), NULL},
+    {"brand_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_conversation_request, brand_id), 0, offsetof(intercom_create_conversation_request, has_brand_id), NULL},
+};
+static const uint16_t create_conversation_request_by_name[] = {3, 1, 5, 4, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_request_type = {
+    .name = "create_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_conversation_request),
+    .n_fields = 6, .fields = create_conversation_request_fields, .by_name = create_conversation_request_by_name};
+void intercom_create_conversation_request_free(intercom_create_conversation_request *m) { intercom_model_free(m); }
+
+static const ic_field create_conversation_request_from_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_request_from, type), offsetof(intercom_create_conversation_request_from, type_str), offsetof(intercom_create_conversation_request_from, has_type), &intercom_create_conversation_request_from_type_enum_type},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_conversation_request_from, id), 0, offsetof(intercom_create_conversation_request_from, has_id), NULL},
+};
+static const uint16_t create_conversation_request_from_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_create_conversation_request_from_type = {
+    .name = "create_conversation_request_from", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_conversation_request_from),
+    .n_fields = 2, .fields = create_conversation_request_from_fields, .by_name = create_conversation_request_from_by_name};
+void intercom_create_conversation_request_from_free(intercom_create_conversation_request_from *m) { intercom_model_free(m); }
+
+static const ic_field create_data_attribute_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_data_attribute_request, name), 0, offsetof(intercom_create_data_attribute_request, has_name), NULL},
+    {"model", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_data_attribute_request, model), offsetof(intercom_create_data_attribute_request, model_str), offsetof(intercom_create_data_attribute_request, has_model), &intercom_create_data_attribute_request_model_type},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_data_attribute_request, description), 0, offsetof(intercom_create_data_attribute_request, has_description), NULL},
+    {"messenger_writable", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_data_attribute_request, messenger_writable), 0, offsetof(intercom_create_data_attribute_request, has_messenger_writable), NULL},
+    {"data_type", IC_K_JSON, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_data_attribute_request, data_type), 0, offsetof(intercom_create_data_attribute_request, has_data_type), NULL},
+    {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_data_attribute_request, options), offsetof(intercom_create_data_attribute_request, options_count), offsetof(intercom_create_data_attribute_request, has_options), &intercom_create_data_attribute_request_options_type},
+};
+static const uint16_t create_data_attribute_request_by_name[] = {4, 2, 3, 1, 0, 5};
+static const uint16_t create_data_attribute_request_v1_required[] = {5};
+static const ic_variant create_data_attribute_request_variants[] = {
+    {"options", 1, create_data_attribute_request_v1_required}, /* INTERCOM_CREATE_DATA_ATTRIBUTE_REQUEST_VARIANT_LIST_ATTRIBUTE */
+    {"string|integer|float|boolean|datetime|date", 0, NULL}, /* INTERCOM_CREATE_DATA_ATTRIBUTE_REQUEST_VARIANT_OTHER_TYPE */
+};
+INTERCOM_EXTERN const intercom_type intercom_create_data_attribute_request_type = {
+    .name = "create_data_attribute_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_data_attribute_request),
+    .n_fields = 6, .fields = create_data_attribute_request_fields, .by_name = create_data_attribute_request_by_name,
+    .discriminator = "data_type", .variant_offset = offsetof(intercom_create_data_attribute_request, variant), .n_variants = 2, .variants = create_data_attribute_request_variants};
+void intercom_create_data_attribute_request_free(intercom_create_data_attribute_request *m) { intercom_model_free(m); }
+
+static const ic_field create_data_attribute_request_options_fields[] = {
+    {"value", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_data_attribute_request_options, value), 0, offsetof(intercom_create_data_attribute_request_options, has_value), NULL},
+};
+static const uint16_t create_data_attribute_request_options_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_create_data_attribute_request_options_type = {
+    .name = "create_data_attribute_request_options", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_data_attribute_request_options),
+    .n_fields = 1, .fields = create_data_attribute_request_options_fields, .by_name = create_data_attribute_request_options_by_name};
+void intercom_create_data_attribute_request_options_free(intercom_create_data_attribute_request_options *m) { intercom_model_free(m); }
+
+static const ic_field create_data_connector_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_data_connector_request, name), 0, offsetof(intercom_create_data_connector_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request, description), 0, offsetof(intercom_create_data_connector_request, has_description), NULL},
+    {"http_method", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request, http_method), offsetof(intercom_create_data_connector_request, http_method_str), offsetof(intercom_create_data_connector_request, has_http_method), &intercom_create_data_connector_request_http_method_type},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request, url), 0, offsetof(intercom_create_data_connector_request, has_url), NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request, body), 0, offsetof(intercom_create_data_connector_request, has_body), NULL},
+    {"direct_fin_usage", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request, direct_fin_usage), 0, offsetof(intercom_create_data_connector_request, has_direct_fin_usage), NULL},
+    {"audiences", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_data_connector_request, audiences), offsetof(intercom_create_data_connector_request, audiences_count), offsetof(intercom_create_data_connector_request, has_audiences), NULL},
+    {"headers", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_data_connector_request, headers), offsetof(intercom_create_data_connector_request, headers_count), offsetof(intercom_create_data_connector_request, has_headers), &intercom_create_data_connector_request_headers_type},
+    {"data_inputs", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_data_connector_request, data_inputs), offsetof(intercom_create_data_connector_request, data_inputs_count), offsetof(intercom_create_data_connector_request, has_data_inputs), &intercom_create_data_connector_request_data_inputs_type},
+    {"customer_authentication", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request, customer_authentication), 0, offsetof(intercom_create_data_connector_request, has_customer_authentication), NULL},
+    {"bypass_authentication", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request, bypass_authentication), 0, offsetof(intercom_create_data_connector_request, has_bypass_authentication), NULL},
+    {"validate_missing_attributes", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request, validate_missing_attributes), 0, offsetof(intercom_create_data_connector_request, has_validate_missing_attributes), NULL},
+    {"mock_response", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request, mock_response), 0, offsetof(intercom_create_data_connector_request, has_mock_response), NULL},
+    {"token_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_data_connector_request, token_ids), offsetof(intercom_create_data_connector_request, token_ids_count), offsetof(intercom_create_data_connector_request, has_token_ids), NULL},
+};
+static const uint16_t create_data_connector_request_by_name[] = {6, 4, 10, 9, 8, 1, 5, 7, 2, 12, 0, 13, 3, 11};
+INTERCOM_EXTERN const intercom_type intercom_create_data_connector_request_type = {
+    .name = "create_data_connector_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_data_connector_request),
+    .n_fields = 14, .fields = create_data_connector_request_fields, .by_name = create_data_connector_request_by_name};
+void intercom_create_data_connector_request_free(intercom_create_data_connector_request *m) { intercom_model_free(m); }
+
+static const ic_field create_data_connector_request_data_inputs_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request_data_inputs, name), 0, offsetof(intercom_create_data_connector_request_data_inputs, has_name), NULL},
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request_data_inputs, type), offsetof(intercom_create_data_connector_request_data_inputs, type_str), offsetof(intercom_create_data_connector_request_data_inputs, has_type), &intercom_create_data_connector_request_data_inputs_type_enum_type},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request_data_inputs, description), 0, offsetof(intercom_create_data_connector_request_data_inputs, has_description), NULL},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request_data_inputs, required), 0, offsetof(intercom_create_data_connector_request_data_inputs, has_required), NULL},
+    {"default_value", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request_data_inputs, default_value), 0, offsetof(intercom_create_data_connector_request_data_inputs, has_default_value), NULL},
+};
+static const uint16_t create_data_connector_request_data_inputs_by_name[] = {4, 2, 0, 3, 1};
+INTERCOM_EXTERN const intercom_type intercom_create_data_connector_request_data_inputs_type = {
+    .name = "create_data_connector_request_data_inputs", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_data_connector_request_data_inputs),
+    .n_fields = 5, .fields = create_data_connector_request_data_inputs_fields, .by_name = create_data_connector_request_data_inputs_by_name};
+void intercom_create_data_connector_request_data_inputs_free(intercom_create_data_connector_request_data_inputs *m) { intercom_model_free(m); }
+
+static const ic_field create_data_connector_request_headers_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request_headers, name), 0, offsetof(intercom_create_data_connector_request_headers, has_name), NULL},
+    {"value", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_data_connector_request_headers, value), 0, offsetof(intercom_create_data_connector_request_headers, has_value), NULL},
+};
+static const uint16_t create_data_connector_request_headers_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_create_data_connector_request_headers_type = {
+    .name = "create_data_connector_request_headers", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_data_connector_request_headers),
+    .n_fields = 2, .fields = create_data_connector_request_headers_fields, .by_name = create_data_connector_request_headers_by_name};
+void intercom_create_data_connector_request_headers_free(intercom_create_data_connector_request_headers *m) { intercom_model_free(m); }
+
+static const ic_field create_data_event_request_fields[] = {
+    {"event_name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_data_event_request, event_name), 0, offsetof(intercom_create_data_event_request, has_event_name), NULL},
+    {"created_at", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_data_event_request, created_at), 0, offsetof(intercom_create_data_event_request, has_created_at), NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_data_event_request, user_id), 0, offsetof(intercom_create_data_event_request, has_user_id), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_data_event_request, id), 0, offsetof(intercom_create_data_event_request, has_id), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_data_event_request, email), 0, offsetof(intercom_create_data_event_request, has_email), NULL},
+    {"metadata", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_create_data_event_request, metadata), 0, offsetof(intercom_create_data_event_request, has_metadata), NULL},
+};
+static const uint16_t create_data_event_request_by_name[] = {1, 4, 0, 3, 5, 2};
+static const uint16_t create_data_event_request_v1_required[] = {0, 1, 3};
+static const uint16_t create_data_event_request_v2_required[] = {0, 1, 2};
+static const uint16_t create_data_event_request_v3_required[] = {0, 1, 4};
+static const ic_variant create_data_event_request_variants[] = {
+    {NULL, 3, create_data_event_request_v1_required}, /* INTERCOM_CREATE_DATA_EVENT_REQUEST_VARIANT_ID */
+    {NULL, 3, create_data_event_request_v2_required}, /* INTERCOM_CREATE_DATA_EVENT_REQUEST_VARIANT_USER_ID */
+    {NULL, 3, create_data_event_request_v3_required}, /* INTERCOM_CREATE_DATA_EVENT_REQUEST_VARIANT_EMAIL */
+};
+INTERCOM_EXTERN const intercom_type intercom_create_data_event_request_type = {
+    .name = "create_data_event_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_data_event_request),
+    .n_fields = 6, .fields = create_data_event_request_fields, .by_name = create_data_event_request_by_name,
+    .discriminator = NULL, .variant_offset = offsetof(intercom_create_data_event_request, variant), .n_variants = 3, .variants = create_data_event_request_variants};
+void intercom_create_data_event_request_free(intercom_create_data_event_request *m) { intercom_model_free(m); }
+
+static const ic_field create_data_event_summaries_request_fields[] = {
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_data_event_summaries_request, user_id), 0, offsetof(intercom_create_data_event_summaries_request, has_user_id), NULL},
+    {"event_summaries", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_create_data_event_summaries_request, event_summaries), 0, offsetof(intercom_create_data_event_summaries_request, has_event_summaries), &intercom_create_data_event_summaries_request_event_summaries_type},
+};
+static const uint16_t create_data_event_summaries_request_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_create_data_event_summaries_request_type = {
+    .name = "create_data_event_summaries_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_data_event_summaries_request),
+    .n_fields = 2, .fields = create_data_event_summaries_request_fields, .by_name = create_data_event_summaries_request_by_name};
+void intercom_create_data_event_summaries_request_free(intercom_create_data_event_summaries_request *m) { intercom_model_free(m); }
+
+static const ic_field create_data_event_summaries_request_event_summaries_fields[] = {
+    {"event_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_data_event_summaries_request_event_summaries, event_name), 0, offsetof(intercom_create_data_event_summaries_request_event_summaries, has_event_name), NULL},
+    {"count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_create_data_event_summaries_request_event_summaries, count), 0, offsetof(intercom_create_data_event_summaries_request_event_summaries, has_count), NULL},
+    {"first", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_create_data_event_summaries_request_event_summaries, first), 0, offsetof(intercom_create_data_event_summaries_request_event_summaries, has_first), NULL},
+    {"last", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_create_data_event_summaries_request_event_summaries, last), 0, offsetof(intercom_create_data_event_summaries_request_event_summaries, has_last), NULL},
+};
+static const uint16_t create_data_event_summaries_request_event_summaries_by_name[] = {1, 0, 2, 3};
+INTERCOM_EXTERN const intercom_type intercom_create_data_event_summaries_request_event_summaries_type = {
+    .name = "create_data_event_summaries_request_event_summaries", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_data_event_summaries_request_event_summaries),
+    .n_fields = 4, .fields = create_data_event_summaries_request_event_summaries_fields, .by_name = create_data_event_summaries_request_event_summaries_by_name};
+void intercom_create_data_event_summaries_request_event_summaries_free(intercom_create_data_event_summaries_request_event_summaries *m) { intercom_model_free(m); }
+
+static const ic_field create_data_exports_request_fields[] = {
+    {"created_at_after", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_data_exports_request, created_at_after), 0, offsetof(intercom_create_data_exports_request, has_created_at_after), NULL},
+    {"created_at_before", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_data_exports_request, created_at_before), 0, offsetof(intercom_create_data_exports_request, has_created_at_before), NULL},
+};
+static const uint16_t create_data_exports_request_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_create_data_exports_request_type = {
+    .name = "create_data_exports_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_data_exports_request),
+    .n_fields = 2, .fields = create_data_exports_request_fields, .by_name = create_data_exports_request_by_name};
+void intercom_create_data_exports_request_free(intercom_create_data_exports_request *m) { intercom_model_free(m); }
+
+static const ic_field create_external_page_request_fields[] = {
+    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_external_page_request, title), 0, offsetof(intercom_create_external_page_request, has_title), NULL},
+    {"html", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_external_page_request, html), 0, offsetof(intercom_create_external_page_request, has_html), NULL},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_external_page_request, url), 0, offsetof(intercom_create_external_page_request, has_url), NULL},
+    {"ai_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_external_page_request, ai_agent_availability), 0, offsetof(intercom_create_external_page_request, has_ai_agent_availability), NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_external_page_request, ai_copilot_availability), 0, offsetof(intercom_create_external_page_request, has_ai_copilot_availability), NULL},
+    {"locale", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_external_page_request, locale), offsetof(intercom_create_external_page_request, locale_str), offsetof(intercom_create_external_page_request, has_locale), &intercom_create_external_page_request_locale_type},
+    {"source_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_external_page_request, source_id), 0, offsetof(intercom_create_external_page_request, has_source_id), NULL},
+    {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_external_page_request, external_id), 0, offsetof(intercom_create_external_page_request, has_external_id), NULL},
+};
+static const uint16_t create_external_page_request_by_name[] = {3, 4, 7, 1, 5, 6, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_create_external_page_request_type = {
+    .name = "create_external_page_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_external_page_request),
+    .n_fields = 8, .fields = create_external_page_request_fields, .by_name = create_external_page_request_by_name};
+void intercom_create_external_page_request_free(intercom_create_external_page_request *m) { intercom_model_free(m); }
+
+static const ic_field create_help_center_redirect_request_fields[] = {
+    {"from_url", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_help_center_redirect_request, from_url), 0, offsetof(intercom_create_help_center_redirect_request, has_from_url), NULL},
+    {"locale", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_help_center_redirect_request, locale), 0, offsetof(intercom_create_help_center_redirect_request, has_locale), NULL},
+    {"target_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_help_center_redirect_request, target_type), offsetof(intercom_create_help_center_redirect_request, target_type_str), offsetof(intercom_create_help_center_redirect_request, has_target_type), &intercom_create_help_center_redirect_request_target_type_type},
+    {"target_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_help_center_redirect_request, target_id), 0, offsetof(intercom_create_help_center_redirect_request, has_target_id), NULL},
+};
+static const uint16_t create_help_center_redirect_request_by_name[] = {0, 1, 3, 2};
+INTERCOM_EXTERN const intercom_type intercom_create_help_center_redirect_request_type = {
+    .name = "create_help_center_redirect_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_help_center_redirect_request),
+    .n_fields = 4, .fields = create_help_center_redirect_request_fields, .by_name = create_help_center_redirect_request_by_name};
+void intercom_create_help_center_redirect_request_free(intercom_create_help_center_redirect_request *m) { intercom_model_free(m); }
+
+static const ic_field create_internal_article_request_fields[] = {
+    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_internal_article_request, title), 0, offsetof(intercom_create_internal_article_request, has_title), NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_internal_article_request, body), 0, offsetof(intercom_create_internal_article_request, has_body), NULL},
+    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_internal_article_request, body_markdown), 0, offsetof(intercom_create_internal_article_request, has_body_markdown), NULL},
+    {"author_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_internal_article_request, author_id), 0, offsetof(intercom_create_internal_article_request, has_author_id), NULL},
+    {"owner_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_internal_article_request, owner_id), 0, offsetof(intercom_create_internal_article_request, has_owner_id), NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_internal_article_request, audience_ids), offsetof(intercom_create_internal_article_request, audience_ids_count), offsetof(intercom_create_internal_article_request, has_audience_ids), NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_internal_article_request, ai_chatbot_availability), 0, offsetof(intercom_create_internal_article_request, has_ai_chatbot_availability), NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_internal_article_request, ai_copilot_availability), 0, offsetof(intercom_create_internal_article_request, has_ai_copilot_availability), NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_internal_article_request, ai_sales_agent_availability), 0, offsetof(intercom_create_internal_article_request, has_ai_sales_agent_availability), NULL},
+};
+static const uint16_t create_internal_article_request_by_name[] = {6, 7, 8, 5, 3, 1, 2, 4, 0};
+INTERCOM_EXTERN const intercom_type intercom_create_internal_article_request_type = {
+    .name = "create_internal_article_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_internal_article_request),
+    .n_fields = 9, .fields = create_internal_article_request_fields, .by_name = create_internal_article_request_by_name};
+void intercom_create_internal_article_request_free(intercom_create_internal_article_request *m) { intercom_model_free(m); }
+
+static const ic_field create_message_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_message_request, message_type), offsetof(intercom_create_message_request, message_type_str), offsetof(intercom_create_message_request, has_message_type), &intercom_create_message_request_message_type_type},
+    {"subject", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_message_request, subject), 0, offsetof(intercom_create_message_request, has_subject), NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_message_request, body), 0, offsetof(intercom_create_message_request, has_body), NULL},
+    {"template", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_message_request, template_), 0, offsetof(intercom_create_message_request, has_template), NULL},
+    {"from", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_message_request, from), 0, offsetof(intercom_create_message_request, has_from), &intercom_create_message_request_from_type},
+    {"to", IC_K_JSON, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_message_request, to), 0, offsetof(intercom_create_message_request, has_to), NULL},
+    {"cc", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_create_message_request, cc), 0, offsetof(intercom_create_message_request, has_cc), NULL},
+    {"bcc", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_create_message_request, bcc), 0, offsetof(intercom_create_message_request, has_bcc), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_create_message_request, created_at), 0, offsetof(intercom_create_message_request, has_created_at), NULL},
+    {"create_conversation_without_contact_reply", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_message_request, create_conversation_without_contact_reply), 0, offsetof(intercom_create_message_request, has_create_conversation_without_contact_reply), NULL},
+};
+static const uint16_t create_message_request_by_name[] = {7, 2, 6, 9, 8, 4, 0, 1, 3, 5};
+static const uint16_t create_message_request_v1_required[] = {0, 1, 2, 3, 4, 5};
+static const uint16_t create_message_request_v2_required[] = {0, 2, 4, 5};
+static const uint16_t create_message_request_v3_required[] = {0, 3, 4, 5};
+static const ic_variant create_message_request_variants[] = {
+    {NULL, 6, create_message_request_v1_required}, /* INTERCOM_CREATE_MESSAGE_REQUEST_VARIANT_EMAIL */
+    {NULL, 4, create_message_request_v2_required}, /* INTERCOM_CREATE_MESSAGE_REQUEST_VARIANT_INAPP */
+    {NULL, 4, create_message_request_v3_required}, /* INTERCOM_CREATE_MESSAGE_REQUEST_VARIANT_WHATSAPP */
+};
+INTERCOM_EXTERN const intercom_type intercom_create_message_request_type = {
+    .name = "create_message_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_message_request),
+    .n_fields = 10, .fields = create_message_request_fields, .by_name = create_message_request_by_name,
+    .discriminator = NULL, .variant_offset = offsetof(intercom_create_message_request, variant), .n_variants = 3, .variants = create_message_request_variants};
+void intercom_create_message_request_free(intercom_create_message_request *m) { intercom_model_free(m); }
+
+static const ic_field create_message_request_from_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_message_request_from, type), offsetof(intercom_create_message_request_from, type_str), offsetof(intercom_create_message_request_from, has_type), &intercom_create_message_request_from_type_enum_type},
+    {"id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_message_request_from, id), 0, offsetof(intercom_create_message_request_from, has_id), NULL},
+};
+static const uint16_t create_message_request_from_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_create_message_request_from_type = {
+    .name = "create_message_request_from", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_message_request_from),
+    .n_fields = 2, .fields = create_message_request_from_fields, .by_name = create_message_request_from_by_name};
+void intercom_create_message_request_from_free(intercom_create_message_request_from *m) { intercom_model_free(m); }
+
+static const ic_field create_office_hours_exception_request_fields[] = {
+    {"exception_date", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_office_hours_exception_request, exception_date), 0, offsetof(intercom_create_office_hours_exception_request, has_exception_date), NULL},
+    {"exception_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_office_hours_exception_request, exception_type), offsetof(intercom_create_office_hours_exception_request, exception_type_str), offsetof(intercom_create_office_hours_exception_request, has_exception_type), &intercom_create_office_hours_exception_request_exception_type_type},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_office_hours_exception_request, name), 0, offsetof(intercom_create_office_hours_exception_request, has_name), NULL},
+    {"time_intervals", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_office_hours_exception_request, time_intervals), offsetof(intercom_create_office_hours_exception_request, time_intervals_count), offsetof(intercom_create_office_hours_exception_request, has_time_intervals), &intercom_office_hours_time_interval_type},
+    {"recurring_annually", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_office_hours_exception_request, recurring_annually), 0, offsetof(intercom_create_office_hours_exception_request, has_recurring_annually), NULL},
+};
+static const uint16_t create_office_hours_exception_request_by_name[] = {0, 1, 2, 4, 3};
+INTERCOM_EXTERN const intercom_type intercom_create_office_hours_exception_request_type = {
+    .name = "create_office_hours_exception_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_office_hours_exception_request),
+    .n_fields = 5, .fields = create_office_hours_exception_request_fields, .by_name = create_office_hours_exception_request_by_name};
+void intercom_create_office_hours_exception_request_free(intercom_create_office_hours_exception_request *m) { intercom_model_free(m); }
+
+static const ic_field create_office_hours_schedule_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_office_hours_schedule_request, name), 0, offsetof(intercom_create_office_hours_schedule_request, has_name), NULL},
+    {"time_zone_name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_office_hours_schedule_request, time_zone_name), 0, offsetof(intercom_create_office_hours_schedule_request, has_time_zone_name), NULL},
+    {"time_intervals", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_office_hours_schedule_request, time_intervals), offsetof(intercom_create_office_hours_schedule_request, time_intervals_count), offsetof(intercom_create_office_hours_schedule_request, has_time_intervals), &intercom_office_hours_time_interval_type},
+};
+static const uint16_t create_office_hours_schedule_request_by_name[] = {0, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_create_office_hours_schedule_request_type = {
+    .name = "create_office_hours_schedule_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_office_hours_schedule_request),
+    .n_fields = 3, .fields = create_office_hours_schedule_request_fields, .by_name = create_office_hours_schedule_request_by_name};
+void intercom_create_office_hours_schedule_request_free(intercom_create_office_hours_schedule_request *m) { intercom_model_free(m); }
+
+static const ic_field create_or_update_company_request_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_or_update_company_request, name), 0, offsetof(intercom_create_or_update_company_request, has_name), NULL},
+    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_or_update_company_request, company_id), 0, offsetof(intercom_create_or_update_company_request, has_company_id), NULL},
+    {"plan", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_or_update_company_request, plan), 0, offsetof(intercom_create_or_update_company_request, has_plan), NULL},
+    {"size", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_create_or_update_company_request, size), 0, offsetof(intercom_create_or_update_company_request, has_size), NULL},
+    {"website", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_or_update_company_request, website), 0, offsetof(intercom_create_or_update_company_request, has_website), NULL},
+    {"industry", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_or_update_company_request, industry), 0, offsetof(intercom_create_or_update_company_request, has_industry), NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_create_or_update_company_request, custom_attributes), 0, offsetof(intercom_create_or_update_company_request, has_custom_attributes), NULL},
+    {"remote_created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_create_or_update_company_request, remote_created_at), 0, offsetof(intercom_create_or_update_company_request, has_remote_created_at), NULL},
+    {"update_last_request_at", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_or_update_company_request, update_last_request_at), 0, offsetof(intercom_create_or_update_company_request, has_update_last_request_at), NULL},
+    {"monthly_spend", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_create_or_update_company_request, monthly_spend), 0, offsetof(intercom_create_or_update_company_request, has_monthly_spend), NULL},
+};
+static const uint16_t create_or_update_company_request_by_name[] = {1, 6, 5, 9, 0, 2, 7, 3, 8, 4};
+INTERCOM_EXTERN const intercom_type intercom_create_or_update_company_request_type = {
+    .name = "create_or_update_company_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_or_update_company_request),
+    .n_fields = 10, .fields = create_or_update_company_request_fields, .by_name = create_or_update_company_request_by_name};
+void intercom_create_or_update_company_request_free(intercom_create_or_update_company_request *m) { intercom_model_free(m); }
+
+static const ic_field create_or_update_custom_object_instance_request_fields[] = {
+    {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_or_update_custom_object_instance_request, external_id), 0, offsetof(intercom_create_or_update_custom_object_instance_request, has_external_id), NULL},
+    {"external_created_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_or_update_custom_object_instance_request, external_created_at), 0, offsetof(intercom_create_or_update_custom_object_instance_request, has_external_created_at), NULL},
+    {"external_updated_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_or_update_custom_object_instance_request, external_updated_at), 0, offsetof(intercom_create_or_update_custom_object_instance_request, has_external_updated_at), NULL},
+    {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_create_or_update_custom_object_instance_request, custom_attributes), 0, offsetof(intercom_create_or_update_custom_object_instance_request, has_custom_attributes), NULL},
+};
+static const uint16_t create_or_update_custom_object_instance_request_by_name[] = {3, 1, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_create_or_update_custom_object_instance_request_type = {
+    .name = "create_or_update_custom_object_instance_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_or_update_custom_object_instance_request),
+    .n_fields = 4, .fields = create_or_update_custom_object_instance_request_fields, .by_name = create_or_update_custom_object_instance_request_by_name};
+void intercom_create_or_update_custom_object_instance_request_free(intercom_create_or_update_custom_object_instance_request *m) { intercom_model_free(m); }
+
+static const ic_field create_or_update_tag_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_or_update_tag_request, name), 0, offsetof(intercom_create_or_update_tag_request, has_name), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_or_update_tag_request, id), 0, offsetof(intercom_create_or_update_tag_request, has_id), NULL},
+};
+static const uint16_t create_or_update_tag_request_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_create_or_update_tag_request_type = {
+    .name = "create_or_update_tag_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_or_update_tag_request),
+    .n_fields = 2, .fields = create_or_update_tag_request_fields, .by_name = create_or_update_tag_request_by_name};
+void intercom_create_or_update_tag_request_free(intercom_create_or_update_tag_request *m) { intercom_model_free(m); }
+
+static const ic_field create_phone_switch_request_fields[] = {
+    {"phone", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_phone_switch_request, phone), 0, offsetof(intercom_create_phone_switch_request, has_phone), NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_create_phone_switch_request, custom_attributes), 0, offsetof(intercom_create_phone_switch_request, has_custom_attributes), NULL},
+};
+static const uint16_t create_phone_switch_request_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_create_phone_switch_request_type = {
+    .name = "create_phone_switch_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_phone_switch_request),
+    .n_fields = 2, .fields = create_phone_switch_request_fields, .by_name = create_phone_switch_request_by_name};
+void intercom_create_phone_switch_request_free(intercom_create_phone_switch_request *m) { intercom_model_free(m); }
+
+static const ic_field create_ticket_reply_with_comment_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_ticket_reply_with_comment_request, message_type), offsetof(intercom_create_ticket_reply_with_comment_request, message_type_str), offsetof(intercom_create_ticket_reply_with_comment_request, has_message_type), &intercom_create_ticket_reply_with_comment_request_message_type_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_ticket_reply_with_comment_request, type), offsetof(intercom_create_ticket_reply_with_comment_request, type_str), offsetof(intercom_create_ticket_reply_with_comment_request, has_type), &intercom_create_ticket_reply_with_comment_request_type_enum_type},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_ticket_reply_with_comment_request, body), 0, offsetof(intercom_create_ticket_reply_with_comment_request, has_body), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_create_ticket_reply_with_comment_request, created_at), 0, offsetof(intercom_create_ticket_reply_with_comment_request, has_created_at), NULL},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_ticket_reply_with_comment_request, attachment_urls), offsetof(intercom_create_ticket_reply_with_comment_request, attachment_urls_count), offsetof(intercom_create_ticket_reply_with_comment_request, has_attachment_urls), NULL},
+    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_ticket_reply_with_comment_request, reply_options), offsetof(intercom_create_ticket_reply_with_comment_request, reply_options_count), offsetof(intercom_create_ticket_reply_with_comment_request, has_reply_options), &intercom_create_ticket_reply_with_comment_request_reply_options_type},
+    {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_ticket_reply_with_comment_request, intercom_user_id), 0, offsetof(intercom_create_ticket_reply_with_comment_request, has_intercom_user_id), NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_ticket_reply_with_comment_request, user_id), 0, offsetof(intercom_create_ticket_reply_with_comment_request, has_user_id), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_ticket_reply_with_comment_request, email), 0, offsetof(intercom_create_ticket_reply_with_comment_request, has_email), NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_ticket_reply_with_comment_request, admin_id), 0, offsetof(intercom_create_ticket_reply_with_comment_request, has_admin_id), NULL},
+    {"attachment_files", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_create_ticket_reply_with_comment_request, attachment_files), offsetof(intercom_create_ticket_reply_with_comment_request, attachment_files_count), offsetof(intercom_create_ticket_reply_with_comment_request, has_attachment_files), &intercom_conversation_attachment_files_type},
+    {"cross_post", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_ticket_reply_with_comment_request, cross_post), 0, offsetof(intercom_create_ticket_reply_with_comment_request, has_cross_post), NULL},
+};
+static const uint16_t create_ticket_reply_with_comment_request_by_name[] = {9, 10, 4, 2, 3, 11, 8, 6, 0, 5, 1, 7};
+static const uint16_t create_ticket_reply_with_comment_request_v1_required[] = {0, 1, 2, 6};
+static const uint16_t create_ticket_reply_with_comment_request_v2_required[] = {0, 1, 2, 7};
+static const uint16_t create_ticket_reply_with_comment_request_v3_required[] = {0, 1, 2, 8};
+static const uint16_t create_ticket_reply_with_comment_request_v4_required[] = {0, 1, 9};
+static const ic_variant create_ticket_reply_with_comment_request_variants[] = {
+    {NULL, 4, create_ticket_reply_with_comment_request_v1_required}, /* INTERCOM_CREATE_TICKET_REPLY_WITH_COMMENT_REQUEST_VARIANT_CONTACT_REPLY_TICKET_INTERCOM_USER_ID */
+    {NULL, 4, create_ticket_reply_with_comment_request_v2_required}, /* INTERCOM_CREATE_TICKET_REPLY_WITH_COMMENT_REQUEST_VARIANT_CONTACT_REPLY_TICKET_USER_ID */
+    {NULL, 4, create_ticket_reply_with_comment_request_v3_required}, /* INTERCOM_CREATE_TICKET_REPLY_WITH_COMMENT_REQUEST_VARIANT_CONTACT_REPLY_TICKET_EMAIL */
+    {NULL, 3, create_ticket_reply_with_comment_request_v4_required}, /* INTERCOM_CREATE_TICKET_REPLY_WITH_COMMENT_REQUEST_VARIANT_ADMIN_REPLY_TICKET */
+};
+INTERCOM_EXTERN const intercom_type intercom_create_ticket_reply_with_comment_request_type = {
+    .name = "create_ticket_reply_with_comment_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_ticket_reply_with_comment_request),
+    .n_fields = 12, .fields = create_ticket_reply_with_comment_request_fields, .by_name = create_ticket_reply_with_comment_request_by_name,
+    .discriminator = NULL, .variant_offset = offsetof(intercom_create_ticket_reply_with_comment_request, variant), .n_variants = 4, .variants = create_ticket_reply_with_comment_request_variants};
+void intercom_create_ticket_reply_with_comment_request_free(intercom_create_ticket_reply_with_comment_request *m) { intercom_model_free(m); }
+
+static const ic_field create_ticket_reply_with_comment_request_reply_options_fields[] = {
+    {"text", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_ticket_reply_with_comment_request_reply_options, text), 0, offsetof(intercom_create_ticket_reply_with_comment_request_reply_options, has_text), NULL},
+    {"uuid", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_ticket_reply_with_comment_request_reply_options, uuid), 0, offsetof(intercom_create_ticket_reply_with_comment_request_reply_options, has_uuid), NULL},
+};
+static const uint16_t create_ticket_reply_with_comment_request_reply_options_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_create_ticket_reply_with_comment_request_reply_options_type = {
+    .name = "create_ticket_reply_with_comment_request_reply_options", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_ticket_reply_with_comment_request_reply_options),
+    .n_fields = 2, .fields = create_ticket_reply_with_comment_request_reply_options_fields, .by_name = create_ticket_reply_with_comment_request_reply_options_by_name};
+void intercom_create_ticket_reply_with_comment_request_reply_options_free(intercom_create_ticket_reply_with_comment_request_reply_options *m) { intercom_model_free(m); }
+
+static const ic_field create_ticket_request_fields[] = {
+    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_ticket_request, ticket_type_id), 0, offsetof(intercom_create_ticket_request, has_ticket_type_id), NULL},
+    {"contacts", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_ticket_request, contacts), offsetof(intercom_create_ticket_request, contacts_count), offsetof(intercom_create_ticket_request, has_contacts), &intercom_create_ticket_request_contacts_type},
+    {"conversation_to_link_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_ticket_request, conversation_to_link_id), 0, offsetof(intercom_create_ticket_request, has_conversation_to_link_id), NULL},
+    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_ticket_request, company_id), 0, offsetof(intercom_create_ticket_request, has_company_id), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_create_ticket_request, created_at), 0, offsetof(intercom_create_ticket_request, has_created_at), NULL},
+    {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_create_ticket_request, ticket_attributes), 0, offsetof(intercom_create_ticket_request, has_ticket_attributes), NULL},
+    {"assignment", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_create_ticket_request, assignment), 0, offsetof(intercom_create_ticket_request, has_assignment), &intercom_create_ticket_request_assignment_type},
+};
+static const uint16_t create_ticket_request_by_name[] = {6, 3, 1, 2, 4, 5, 0};
+INTERCOM_EXTERN const intercom_type intercom_create_ticket_request_type = {
+    .name = "create_ticket_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_ticket_request),
+    .n_fields = 7, .fields = create_ticket_request_fields, .by_name = create_ticket_request_by_name};
+void intercom_create_ticket_request_free(intercom_create_ticket_request *m) { intercom_model_free(m); }
+
+static const ic_field create_ticket_request_assignment_fields[] = {
+    {"admin_assignee_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_ticket_request_assignment, admin_assignee_id), 0, offsetof(intercom_create_ticket_request_assignment, has_admin_assignee_id), NULL},
+    {"team_assignee_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_ticket_request_assignment, team_assignee_id), 0, offsetof(intercom_create_ticket_request_assignment, has_team_assignee_id), NULL},
+};
+static const uint16_t create_ticket_request_assignment_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_create_ticket_request_assignment_type = {
+    .name = "create_ticket_request_assignment", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_ticket_request_assignment),
+    .n_fields = 2, .fields = create_ticket_request_assignment_fields, .by_name = create_ticket_request_assignment_by_name};
+void intercom_create_ticket_request_assignment_free(intercom_create_ticket_request_assignment *m) { intercom_model_free(m); }
+
+static const ic_field create_ticket_request_contacts_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_ticket_request_contacts, id), 0, offsetof(intercom_create_ticket_request_contacts, has_id), NULL},
+    {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_ticket_request_contacts, external_id), 0, offsetof(intercom_create_ticket_request_contacts, has_external_id), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_ticket_request_contacts, email), 0, offsetof(intercom_create_ticket_request_contacts, has_email), NULL},
+};
+static const uint16_t create_ticket_request_contacts_by_name[] = {2, 1, 0};
+static const uint16_t create_ticket_request_contacts_v1_required[] = {0};
+static const uint16_t create_ticket_request_contacts_v2_required[] = {1};
+static const uint16_t create_ticket_request_contacts_v3_required[] = {2};
+static const ic_variant create_ticket_request_contacts_variants[] = {
+    {NULL, 1, create_ticket_request_contacts_v1_required}, /* INTERCOM_CREATE_TICKET_REQUEST_CONTACTS_VARIANT_ID */
+    {NULL, 1, create_ticket_request_contacts_v2_required}, /* INTERCOM_CREATE_TICKET_REQUEST_CONTACTS_VARIANT_EXTERNAL_ID */
+    {NULL, 1, create_ticket_request_contacts_v3_required}, /* INTERCOM_CREATE_TICKET_REQUEST_CONTACTS_VARIANT_EMAIL */
+};
+INTERCOM_EXTERN const intercom_type intercom_create_ticket_request_contacts_type = {
+    .name = "create_ticket_request_contacts", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_ticket_request_contacts),
+    .n_fields = 3, .fields = create_ticket_request_contacts_fields, .by_name = create_ticket_request_contacts_by_name,
+    .discriminator = NULL, .variant_offset = offsetof(intercom_create_ticket_request_contacts, variant), .n_variants = 3, .variants = create_ticket_request_contacts_variants};
+void intercom_create_ticket_request_contacts_free(intercom_create_ticket_request_contacts *m) { intercom_model_free(m); }
+
+static const ic_field create_ticket_type_attribute_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_ticket_type_attribute_request, name), 0, offsetof(intercom_create_ticket_type_attribute_request, has_name), NULL},
+    {"description", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_ticket_type_attribute_request, description), 0, offsetof(intercom_create_ticket_type_attribute_request, has_description), NULL},
+    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_ticket_type_attribute_request, data_type), offsetof(intercom_create_ticket_type_attribute_request, data_type_str), offsetof(intercom_create_ticket_type_attribute_request, has_data_type), &intercom_create_ticket_type_attribute_request_data_type_type},
+    {"required_to_create", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_ticket_type_attribute_request, required_to_create), 0, offsetof(intercom_create_ticket_type_attribute_request, has_required_to_create), NULL},
+    {"required_to_create_for_contacts", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_ticket_type_attribute_request, required_to_create_for_contacts), 0, offsetof(intercom_create_ticket_type_attribute_request, has_required_to_create_for_contacts), NULL},
+    {"visible_on_create", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_ticket_type_attribute_request, visible_on_create), 0, offsetof(intercom_create_ticket_type_attribute_request, has_visible_on_create), NULL},
+    {"visible_to_contacts", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_ticket_type_attribute_request, visible_to_contacts), 0, offsetof(intercom_create_ticket_type_attribute_request, has_visible_to_contacts), NULL},
+    {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_ticket_type_attribute_request, multiline), 0, offsetof(intercom_create_ticket_type_attribute_request, has_multiline), NULL},
+    {"list_items", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_ticket_type_attribute_request, list_items), 0, offsetof(intercom_create_ticket_type_attribute_request, has_list_items), NULL},
+    {"allow_multiple_values", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_ticket_type_attribute_request, allow_multiple_values), 0, offsetof(intercom_create_ticket_type_attribute_request, has_allow_multiple_values), NULL},
+};
+static const uint16_t create_ticket_type_attribute_request_by_name[] = {9, 2, 1, 8, 7, 0, 3, 4, 5, 6};
+INTERCOM_EXTERN const intercom_type intercom_create_ticket_type_attribute_request_type = {
+    .name = "create_ticket_type_attribute_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_ticket_type_attribute_request),
+    .n_fields = 10, .fields = create_ticket_type_attribute_request_fields, .by_name = create_ticket_type_attribute_request_by_name};
+void intercom_create_ticket_type_attribute_request_free(intercom_create_ticket_type_attribute_request *m) { intercom_model_free(m); }
+
+static const ic_field create_ticket_type_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_create_ticket_type_request, name), 0, offsetof(intercom_create_ticket_type_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_ticket_type_request, description), 0, offsetof(intercom_create_ticket_type_request, has_description), NULL},
+    {"category", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_create_ticket_type_request, category), offsetof(intercom_create_ticket_type_request, category_str), offsetof(intercom_create_ticket_type_request, has_category), &intercom_create_ticket_type_request_category_type},
+    {"icon", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_create_ticket_type_request, icon), 0, offsetof(intercom_create_ticket_type_request, has_icon), NULL},
+    {"is_internal", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_create_ticket_type_request, is_internal), 0, offsetof(intercom_create_ticket_type_request, has_is_internal), NULL},
+};
+static const uint16_t create_ticket_type_request_by_name[] = {2, 1, 3, 4, 0};
+INTERCOM_EXTERN const intercom_type intercom_create_ticket_type_request_type = {
+    .name = "create_ticket_type_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_create_ticket_type_request),
+    .n_fields = 5, .fields = create_ticket_type_request_fields, .by_name = create_ticket_type_request_by_name};
+void intercom_create_ticket_type_request_free(intercom_create_ticket_type_request *m) { intercom_model_free(m); }
+
+static const ic_field cursor_pages_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_cursor_pages, type), offsetof(intercom_cursor_pages, type_str), offsetof(intercom_cursor_pages, has_type), &intercom_cursor_pages_type_enum_type},
+    {"page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_cursor_pages, page), 0, offsetof(intercom_cursor_pages, has_page), NULL},
+    {"next", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_cursor_pages, next), 0, offsetof(intercom_cursor_pages, has_next), &intercom_starting_after_paging_type},
+    {"per_page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_cursor_pages, per_page), 0, offsetof(intercom_cursor_pages, has_per_page), NULL},
+    {"total_pages", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_cursor_pages, total_pages), 0, offsetof(intercom_cursor_pages, has_total_pages), NULL},
+};
+static const uint16_t cursor_pages_by_name[] = {2, 1, 3, 4, 0};
+INTERCOM_EXTERN const intercom_type intercom_cursor_pages_type = {
+    .name = "cursor_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_cursor_pages),
+    .n_fields = 5, .fields = cursor_pages_fields, .by_name = cursor_pages_by_name};
+void intercom_cursor_pages_free(intercom_cursor_pages *m) { intercom_model_free(m); }
+
+static const ic_field custom_action_finished_fields[] = {
+    {"action", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_custom_action_finished, action), 0, offsetof(intercom_custom_action_finished, has_action), &intercom_custom_action_finished_action_type},
+};
+static const uint16_t custom_action_finished_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_custom_action_finished_type = {
+    .name = "custom_action_finished", .kind = IC_T_OBJECT, .size = sizeof(intercom_custom_action_finished),
+    .n_fields = 1, .fields = custom_action_finished_fields, .by_name = custom_action_finished_by_name};
+void intercom_custom_action_finished_free(intercom_custom_action_finished *m) { intercom_model_free(m); }
+
+static const ic_field custom_action_finished_action_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_custom_action_finished_action, name), 0, offsetof(intercom_custom_action_finished_action, has_name), NULL},
+    {"result", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_custom_action_finished_action, result), offsetof(intercom_custom_action_finished_action, result_str), offsetof(intercom_custom_action_finished_action, has_result), &intercom_custom_action_finished_action_result_type},
+};
+static const uint16_t custom_action_finished_action_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_custom_action_finished_action_type = {
+    .name = "custom_action_finished_action", .kind = IC_T_OBJECT, .size = sizeof(intercom_custom_action_finished_action),
+    .n_fields = 2, .fields = custom_action_finished_action_fields, .by_name = custom_action_finished_action_by_name};
+void intercom_custom_action_finished_action_free(intercom_custom_action_finished_action *m) { intercom_model_free(m); }
+
+static const ic_field custom_action_started_fields[] = {
+    {"action", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_custom_action_started, action), 0, offsetof(intercom_custom_action_started, has_action), &intercom_custom_action_started_action_type},
+};
+static const uint16_t custom_action_started_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_custom_action_started_type = {
+    .name = "custom_action_started", .kind = IC_T_OBJECT, .size = sizeof(intercom_custom_action_started),
+    .n_fields = 1, .fields = custom_action_started_fields, .by_name = custom_action_started_by_name};
+void intercom_custom_action_started_free(intercom_custom_action_started *m) { intercom_model_free(m); }
+
+static const ic_field custom_action_started_action_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_custom_action_started_action, name), 0, offsetof(intercom_custom_action_started_action, has_name), NULL},
+};
+static const uint16_t custom_action_started_action_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_custom_action_started_action_type = {
+    .name = "custom_action_started_action", .kind = IC_T_OBJECT, .size = sizeof(intercom_custom_action_started_action),
+    .n_fields = 1, .fields = custom_action_started_action_fields, .by_name = custom_action_started_action_by_name};
+void intercom_custom_action_started_action_free(intercom_custom_action_started_action *m) { intercom_model_free(m); }
+
+static const ic_field custom_object_instance_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_custom_object_instance, id), 0, offsetof(intercom_custom_object_instance, has_id), NULL},
+    {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_custom_object_instance, external_id), 0, offsetof(intercom_custom_object_instance, has_external_id), NULL},
+    {"external_created_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_custom_object_instance, external_created_at), 0, offsetof(intercom_custom_object_instance, has_external_created_at), NULL},
+    {"external_updated_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_custom_object_instance, external_updated_at), 0, offsetof(intercom_custom_object_instance, has_external_updated_at), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_custom_object_instance, created_at), 0, offsetof(intercom_custom_object_instance, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_custom_object_instance, updated_at), 0, offsetof(intercom_custom_object_instance, has_updated_at), NULL},
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_custom_object_instance, type), 0, offsetof(intercom_custom_object_instance, has_type), NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_custom_object_instance, custom_attributes), 0, offsetof(intercom_custom_object_instance, has_custom_attributes), NULL},
+};
+static const uint16_t custom_object_instance_by_name[] = {4, 7, 2, 1, 3, 0, 6, 5};
+INTERCOM_EXTERN const intercom_type intercom_custom_object_instance_type = {
+    .name = "custom_object_instance", .kind = IC_T_OBJECT, .size = sizeof(intercom_custom_object_instance),
+    .n_fields = 8, .fields = custom_object_instance_fields, .by_name = custom_object_instance_by_name};
+void intercom_custom_object_instance_free(intercom_custom_object_instance *m) { intercom_model_free(m); }
+
+static const ic_field custom_object_instance_deleted_fields[] = {
+    {"object", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_custom_object_instance_deleted, object), 0, offsetof(intercom_custom_object_instance_deleted, has_object), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_custom_object_instance_deleted, id), 0, offsetof(intercom_custom_object_instance_deleted, has_id), NULL},
+    {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_custom_object_instance_deleted, deleted), 0, offsetof(intercom_custom_object_instance_deleted, has_deleted), NULL},
+};
+static const uint16_t custom_object_instance_deleted_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_custom_object_instance_deleted_type = {
+    .name = "custom_object_instance_deleted", .kind = IC_T_OBJECT, .size = sizeof(intercom_custom_object_instance_deleted),
+    .n_fields = 3, .fields = custom_object_instance_deleted_fields, .by_name = custom_object_instance_deleted_by_name};
+void intercom_custom_object_instance_deleted_free(intercom_custom_object_instance_deleted *m) { intercom_model_free(m); }
+
+static const ic_field custom_object_instance_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_custom_object_instance_list, type), 0, offsetof(intercom_custom_object_instance_list, has_type), NULL},
+    {"instances", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_custom_object_instance_list, instances), offsetof(intercom_custom_object_instance_list, instances_count), offsetof(intercom_custom_object_instance_list, has_instances), &intercom_custom_object_instance_type},
+};
+static const uint16_t custom_object_instance_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_custom_object_instance_list_type = {
+    .name = "custom_object_instance_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_custom_object_instance_list),
+    .n_fields = 2, .fields = custom_object_instance_list_fields, .by_name = custom_object_instance_list_by_name};
+void intercom_custom_object_instance_list_free(intercom_custom_object_instance_list *m) { intercom_model_free(m); }
+
+static const ic_field custom_object_instances_paginated_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_custom_object_instances_paginated_list, type), offsetof(intercom_custom_object_instances_paginated_list, type_str), offsetof(intercom_custom_object_instances_paginated_list, has_type), &intercom_custom_object_instances_paginated_list_type_enum_type},
+    {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_custom_object_instances_paginated_list, pages), 0, offsetof(intercom_custom_object_instances_paginated_list, has_pages), &intercom_pages_link_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_custom_object_instances_paginated_list, total_count), 0, offsetof(intercom_custom_object_instances_paginated_list, has_total_count), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_custom_object_instances_paginated_list, data), offsetof(intercom_custom_object_instances_paginated_list, data_count), offsetof(intercom_custom_object_instances_paginated_list, has_data), &intercom_custom_object_instance_type},
+};
+static const uint16_t custom_object_instances_paginated_list_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_paginated_list_type = {
+    .name = "custom_object_instances_paginated_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_custom_object_instances_paginated_list),
+    .n_fields = 4, .fields = custom_object_instances_paginated_list_fields, .by_name = custom_object_instances_paginated_list_by_name};
+void intercom_custom_object_instances_paginated_list_free(intercom_custom_object_instances_paginated_list *m) { intercom_model_free(m); }
+
+static const ic_field customer_request_fields[] = {
+    {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_customer_request, intercom_user_id), 0, offsetof(intercom_customer_request, has_intercom_user_id), NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_customer_request, user_id), 0, offsetof(intercom_customer_request, has_user_id), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_customer_request, email), 0, offsetof(intercom_customer_request, has_email), NULL},
+};
+static const uint16_t customer_request_by_name[] = {2, 0, 1};
+static const uint16_t customer_request_v1_required[] = {0};
+static const uint16_t customer_request_v2_required[] = {1};
+static const uint16_t customer_request_v3_required[] = {2};
+static const ic_variant customer_request_variants[] = {
+    {NULL, 1, customer_request_v1_required}, /* INTERCOM_CUSTOMER_REQUEST_VARIANT_INTERCOM_USER_ID */
+    {NULL, 1, customer_request_v2_required}, /* INTERCOM_CUSTOMER_REQUEST_VARIANT_USER_ID */
+    {NULL, 1, customer_request_v3_required}, /* INTERCOM_CUSTOMER_REQUEST_VARIANT_EMAIL */
+};
+INTERCOM_EXTERN const intercom_type intercom_customer_request_type = {
+    .name = "customer_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_customer_request),
+    .n_fields = 3, .fields = customer_request_fields, .by_name = customer_request_by_name,
+    .discriminator = NULL, .variant_offset = offsetof(intercom_customer_request, variant), .n_variants = 3, .variants = customer_request_variants};
+void intercom_customer_request_free(intercom_customer_request *m) { intercom_model_free(m); }
+
+static const ic_field data_attribute_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_attribute, type), offsetof(intercom_data_attribute, type_str), offsetof(intercom_data_attribute, has_type), &intercom_data_attribute_type_enum_type},
+    {"id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_attribute, id), 0, offsetof(intercom_data_attribute, has_id), NULL},
+    {"model", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_attribute, model), offsetof(intercom_data_attribute, model_str), offsetof(intercom_data_attribute, has_model), &intercom_data_attribute_model_type},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_attribute, name), 0, offsetof(intercom_data_attribute, has_name), NULL},
+    {"full_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_attribute, full_name), 0, offsetof(intercom_data_attribute, has_full_name), NULL},
+    {"label", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_attribute, label), 0, offsetof(intercom_data_attribute, has_label), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_attribute, description), 0, offsetof(intercom_data_attribute, has_description), NULL},
+    {"data_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_attribute, data_type), offsetof(intercom_data_attribute, data_type_str), offsetof(intercom_data_attribute, has_data_type), &intercom_data_attribute_data_type_type},
+    {"options", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_attribute, options), offsetof(intercom_data_attribute, options_count), offsetof(intercom_data_attribute, has_options), NULL},
+    {"api_writable", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_attribute, api_writable), 0, offsetof(intercom_data_attribute, has_api_writable), NULL},
+    {"messenger_writable", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_attribute, messenger_writable), 0, offsetof(intercom_data_attribute, has_messenger_writable), NULL},
+    {"ui_writable", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_attribute, ui_writable), 0, offsetof(intercom_data_attribute, has_ui_writable), NULL},
+    {"custom", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_attribute, custom), 0, offsetof(intercom_data_attribute, has_custom), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_attribute, archived), 0, offsetof(intercom_data_attribute, has_archived), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_attribute, created_at), 0, offsetof(intercom_data_attribute, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_attribute, updated_at), 0, offsetof(intercom_data_attribute, has_updated_at), NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_attribute, admin_id), 0, offsetof(intercom_data_attribute, has_admin_id), NULL},
+};
+static const uint16_t data_attribute_by_name[] = {16, 9, 13, 14, 12, 7, 6, 4, 1, 5, 10, 2, 3, 8, 0, 11, 15};
+INTERCOM_EXTERN const intercom_type intercom_data_attribute_type = {
+    .name = "data_attribute", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_attribute),
+    .n_fields = 17, .fields = data_attribute_fields, .by_name = data_attribute_by_name};
+void intercom_data_attribute_free(intercom_data_attribute *m) { intercom_model_free(m); }
+
+static const ic_field data_attribute_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_attribute_list, type), offsetof(intercom_data_attribute_list, type_str), offsetof(intercom_data_attribute_list, has_type), &intercom_data_attribute_list_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_attribute_list, data), offsetof(intercom_data_attribute_list, data_count), offsetof(intercom_data_attribute_list, has_data), &intercom_data_attribute_type},
+};
+static const uint16_t data_attribute_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_data_attribute_list_type = {
+    .name = "data_attribute_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_attribute_list),
+    .n_fields = 2, .fields = data_attribute_list_fields, .by_name = data_attribute_list_by_name};
+void intercom_data_attribute_list_free(intercom_data_attribute_list *m) { intercom_model_free(m); }
+
+static const ic_field data_connector_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector, type), offsetof(intercom_data_connector, type_str), offsetof(intercom_data_connector, has_type), &intercom_data_connector_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector, id), 0, offsetof(intercom_data_connector, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector, name), 0, offsetof(intercom_data_connector, has_name), NULL},
+    {"description", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector, description), 0, offsetof(intercom_data_connector, has_description), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector, state), offsetof(intercom_data_connector, state_str), offsetof(intercom_data_connector, has_state), &intercom_data_connector_state_type},
+    {"http_method", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector, http_method), offsetof(intercom_data_connector, http_method_str), offsetof(intercom_data_connector, has_http_method), &intercom_data_connector_http_method_type},
+    {"direct_fin_usage", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connector, direct_fin_usage), 0, offsetof(intercom_data_connector, has_direct_fin_usage), NULL},
+    {"created_by_admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector, created_by_admin_id), 0, offsetof(intercom_data_connector, has_created_by_admin_id), NULL},
+    {"updated_by_admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector, updated_by_admin_id), 0, offsetof(intercom_data_connector, has_updated_by_admin_id), NULL},
+    {"created_at", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector, created_at), 0, offsetof(intercom_data_connector, has_created_at), NULL},
+    {"updated_at", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector, updated_at), 0, offsetof(intercom_data_connector, has_updated_at), NULL},
+    {"execution_results_url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector, execution_results_url), 0, offsetof(intercom_data_connector, has_execution_results_url), NULL},
+};
+static const uint16_t data_connector_by_name[] = {9, 7, 3, 6, 11, 5, 1, 2, 4, 0, 10, 8};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_type = {
+    .name = "data_connector", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_connector),
+    .n_fields = 12, .fields = data_connector_fields, .by_name = data_connector_by_name};
+void intercom_data_connector_free(intercom_data_connector *m) { intercom_model_free(m); }
+
+static const ic_field data_connector_detail_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail, type), offsetof(intercom_data_connector_detail, type_str), offsetof(intercom_data_connector_detail, has_type), &intercom_data_connector_detail_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail, id), 0, offsetof(intercom_data_connector_detail, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail, name), 0, offsetof(intercom_data_connector_detail, has_name), NULL},
+    {"description", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_detail, description), 0, offsetof(intercom_data_connector_detail, has_description), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail, state), offsetof(intercom_data_connector_detail, state_str), offsetof(intercom_data_connector_detail, has_state), &intercom_data_connector_detail_state_type},
+    {"url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_detail, url), 0, offsetof(intercom_data_connector_detail, has_url), NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail, body), 0, offsetof(intercom_data_connector_detail, has_body), NULL},
+    {"headers", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connector_detail, headers), offsetof(intercom_data_connector_detail, headers_count), offsetof(intercom_data_connector_detail, has_headers), &intercom_data_connector_detail_headers_type},
+    {"http_method", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail, http_method), offsetof(intercom_data_connector_detail, http_method_str), offsetof(intercom_data_connector_detail, has_http_method), &intercom_data_connector_detail_http_method_type},
+    {"direct_fin_usage", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail, direct_fin_usage), 0, offsetof(intercom_data_connector_detail, has_direct_fin_usage), NULL},
+    {"audiences", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connector_detail, audiences), offsetof(intercom_data_connector_detail, audiences_count), offsetof(intercom_data_connector_detail, has_audiences), NULL},
+    {"execution_type", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_detail, execution_type), offsetof(intercom_data_connector_detail, execution_type_str), offsetof(intercom_data_connector_detail, has_execution_type), &intercom_data_connector_detail_execution_type_type},
+    {"configuration_response_type", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_detail, configuration_response_type), offsetof(intercom_data_connector_detail, configuration_response_type_str), offsetof(intercom_data_connector_detail, has_configuration_response_type), &intercom_data_connector_detail_configuration_response_type_type},
+    {"data_transformation_type", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_detail, data_transformation_type), offsetof(intercom_data_connector_detail, data_transformation_type_str), offsetof(intercom_data_connector_detail, has_data_transformation_type), &intercom_data_connector_detail_data_transformation_type_type},
+    {"client_function_name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_detail, client_function_name), 0, offsetof(intercom_data_connector_detail, has_client_function_name), NULL},
+    {"client_function_timeout_ms", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_detail, client_function_timeout_ms), 0, offsetof(intercom_data_connector_detail, has_client_function_timeout_ms), NULL},
+    {"data_inputs", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connector_detail, data_inputs), offsetof(intercom_data_connector_detail, data_inputs_count), offsetof(intercom_data_connector_detail, has_data_inputs), &intercom_data_connector_detail_data_inputs_type},
+    {"response_fields", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connector_detail, response_fields), offsetof(intercom_data_connector_detail, response_fields_count), offsetof(intercom_data_connector_detail, has_response_fields), &intercom_data_connector_detail_response_fields_type},
+    {"object_mappings", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connector_detail, object_mappings), offsetof(intercom_data_connector_detail, object_mappings_count), offsetof(intercom_data_connector_detail, has_object_mappings), &intercom_data_connector_detail_object_mappings_type},
+    {"token_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connector_detail, token_ids), offsetof(intercom_data_connector_detail, token_ids_count), offsetof(intercom_data_connector_detail, has_token_ids), NULL},
+    {"customer_authentication", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail, customer_authentication), 0, offsetof(intercom_data_connector_detail, has_customer_authentication), NULL},
+    {"bypass_authentication", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail, bypass_authentication), 0, offsetof(intercom_data_connector_detail, has_bypass_authentication), NULL},
+    {"validate_missing_attributes", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_detail, validate_missing_attributes), 0, offsetof(intercom_data_connector_detail, has_validate_missing_attributes), NULL},
+    {"created_by_admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_detail, created_by_admin_id), 0, offsetof(intercom_data_connector_detail, has_created_by_admin_id), NULL},
+    {"updated_by_admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_detail, updated_by_admin_id), 0, offsetof(intercom_data_connector_detail, has_updated_by_admin_id), NULL},
+    {"created_at", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail, created_at), 0, offsetof(intercom_data_connector_detail, has_created_at), NULL},
+    {"updated_at", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail, updated_at), 0, offsetof(intercom_data_connector_detail, has_updated_at), NULL},
+    {"execution_results_url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail, execution_results_url), 0, offsetof(intercom_data_connector_detail, has_execution_results_url), NULL},
+};
+static const uint16_t data_connector_detail_by_name[] = {10, 6, 21, 14, 15, 12, 25, 23, 20, 16, 13, 3, 9, 27, 11, 7, 8, 1, 2, 18, 17, 4, 19, 0, 26, 24, 5, 22};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_type = {
+    .name = "data_connector_detail", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_connector_detail),
+    .n_fields = 28, .fields = data_connector_detail_fields, .by_name = data_connector_detail_by_name};
+void intercom_data_connector_detail_free(intercom_data_connector_detail *m) { intercom_model_free(m); }
+
+static const ic_field data_connector_detail_data_inputs_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_data_inputs, name), 0, offsetof(intercom_data_connector_detail_data_inputs, has_name), NULL},
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_data_inputs, type), offsetof(intercom_data_connector_detail_data_inputs, type_str), offsetof(intercom_data_connector_detail_data_inputs, has_type), &intercom_data_connector_detail_data_inputs_type_enum_type},
+    {"description", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_detail_data_inputs, description), 0, offsetof(intercom_data_connector_detail_data_inputs, has_description), NULL},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_data_inputs, required), 0, offsetof(intercom_data_connector_detail_data_inputs, has_required), NULL},
+    {"default_value", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_data_inputs, default_value), 0, offsetof(intercom_data_connector_detail_data_inputs, has_default_value), NULL},
+};
+static const uint16_t data_connector_detail_data_inputs_by_name[] = {4, 2, 0, 3, 1};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_data_inputs_type = {
+    .name = "data_connector_detail_data_inputs", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_connector_detail_data_inputs),
+    .n_fields = 5, .fields = data_connector_detail_data_inputs_fields, .by_name = data_connector_detail_data_inputs_by_name};
+void intercom_data_connector_detail_data_inputs_free(intercom_data_connector_detail_data_inputs *m) { intercom_model_free(m); }
+
+static const ic_field data_connector_detail_headers_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_headers, name), 0, offsetof(intercom_data_connector_detail_headers, has_name), NULL},
+    {"value", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_headers, value), 0, offsetof(intercom_data_connector_detail_headers, has_value), NULL},
+};
+static const uint16_t data_connector_detail_headers_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_headers_type = {
+    .name = "data_connector_detail_headers", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_connector_detail_headers),
+    .n_fields = 2, .fields = data_connector_detail_headers_fields, .by_name = data_connector_detail_headers_by_name};
+void intercom_data_connector_detail_headers_free(intercom_data_connector_detail_headers *m) { intercom_model_free(m); }
+
+static const ic_field data_connector_detail_object_mappings_fields[] = {
+    {"response_object_path", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_object_mappings, response_object_path), 0, offsetof(intercom_data_connector_detail_object_mappings, has_response_object_path), NULL},
+    {"intercom_object_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_object_mappings, intercom_object_type), offsetof(intercom_data_connector_detail_object_mappings, intercom_object_type_str), offsetof(intercom_data_connector_detail_object_mappings, has_intercom_object_type), &intercom_data_connector_detail_object_mappings_intercom_object_type_type},
+    {"attribute_mappings", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connector_detail_object_mappings, attribute_mappings), offsetof(intercom_data_connector_detail_object_mappings, attribute_mappings_count), offsetof(intercom_data_connector_detail_object_mappings, has_attribute_mappings), &intercom_data_connector_detail_object_mappings_attribute_mappings_type},
+    {"reference_mappings", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connector_detail_object_mappings, reference_mappings), offsetof(intercom_data_connector_detail_object_mappings, reference_mappings_count), offsetof(intercom_data_connector_detail_object_mappings, has_reference_mappings), &intercom_data_connector_detail_object_mappings_reference_mappings_type},
+};
+static const uint16_t data_connector_detail_object_mappings_by_name[] = {2, 1, 3, 0};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_object_mappings_type = {
+    .name = "data_connector_detail_object_mappings", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_connector_detail_object_mappings),
+    .n_fields = 4, .fields = data_connector_detail_object_mappings_fields, .by_name = data_connector_detail_object_mappings_by_name};
+void intercom_data_connector_detail_object_mappings_free(intercom_data_connector_detail_object_mappings *m) { intercom_model_free(m); }
+
+static const ic_field data_connector_detail_object_mappings_attribute_mappings_fields[] = {
+    {"response_attribute_path", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_object_mappings_attribute_mappings, response_attribute_path), 0, offsetof(intercom_data_connector_detail_object_mappings_attribute_mappings, has_response_attribute_path), NULL},
+    {"intercom_attribute_identifier", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_object_mappings_attribute_mappings, intercom_attribute_identifier), 0, offsetof(intercom_data_connector_detail_object_mappings_attribute_mappings, has_intercom_attribute_identifier), NULL},
+    {"mapping_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_object_mappings_attribute_mappings, mapping_type), offsetof(intercom_data_connector_detail_object_mappings_attribute_mappings, mapping_type_str), offsetof(intercom_data_connector_detail_object_mappings_attribute_mappings, has_mapping_type), &intercom_data_connector_detail_object_mappings_attribute_mappings_mapping_type_type},
+};
+static const uint16_t data_connector_detail_object_mappings_attribute_mappings_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_object_mappings_attribute_mappings_type = {
+    .name = "data_connector_detail_object_mappings_attribute_mappings", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_connector_detail_object_mappings_attribute_mappings),
+    .n_fields = 3, .fields = data_connector_detail_object_mappings_attribute_mappings_fields, .by_name = data_connector_detail_object_mappings_attribute_mappings_by_name};
+void intercom_data_connector_detail_object_mappings_attribute_mappings_free(intercom_data_connector_detail_object_mappings_attribute_mappings *m) { intercom_model_free(m); }
+
+static const ic_field data_connector_detail_object_mappings_reference_mappings_fields[] = {
+    {"intercom_object_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_object_mappings_reference_mappings, intercom_object_type), offsetof(intercom_data_connector_detail_object_mappings_reference_mappings, intercom_object_type_str), offsetof(intercom_data_connector_detail_object_mappings_reference_mappings, has_intercom_object_type), &intercom_data_connector_detail_object_mappings_reference_mappings_intercom_object_type_type},
+    {"intercom_attribute_identifier", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_object_mappings_reference_mappings, intercom_attribute_identifier), 0, offsetof(intercom_data_connector_detail_object_mappings_reference_mappings, has_intercom_attribute_identifier), NULL},
+};
+static const uint16_t data_connector_detail_object_mappings_reference_mappings_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_object_mappings_reference_mappings_type = {
+    .name = "data_connector_detail_object_mappings_reference_mappings", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_connector_detail_object_mappings_reference_mappings),
+    .n_fields = 2, .fields = data_connector_detail_object_mappings_reference_mappings_fields, .by_name = data_connector_detail_object_mappings_reference_mappings_by_name};
+void intercom_data_connector_detail_object_mappings_reference_mappings_free(intercom_data_connector_detail_object_mappings_reference_mappings *m) { intercom_model_free(m); }
+
+static const ic_field data_connector_detail_response_fields_fields[] = {
+    {"path", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_response_fields, path), 0, offsetof(intercom_data_connector_detail_response_fields, has_path), NULL},
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_response_fields, type), offsetof(intercom_data_connector_detail_response_fields, type_str), offsetof(intercom_data_connector_detail_response_fields, has_type), &intercom_data_connector_detail_response_fields_type_enum_type},
+    {"example_value", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_detail_response_fields, example_value), 0, offsetof(intercom_data_connector_detail_response_fields, has_example_value), NULL},
+    {"redacted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connector_detail_response_fields, redacted), 0, offsetof(intercom_data_connector_detail_response_fields, has_redacted), NULL},
+};
+static const uint16_t data_connector_detail_response_fields_by_name[] = {2, 0, 3, 1};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_detail_response_fields_type = {
+    .name = "data_connector_detail_response_fields", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_connector_detail_response_fields),
+    .n_fields = 4, .fields = data_connector_detail_response_fields_fields, .by_name = data_connector_detail_response_fields_by_name};
+void intercom_data_connector_detail_response_fields_free(intercom_data_connector_detail_response_fields *m) { intercom_model_free(m); }
+
+static const ic_field data_connector_execution_result_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, type), offsetof(intercom_data_connector_execution_result, type_str), offsetof(intercom_data_connector_execution_result, has_type), &intercom_data_connector_execution_result_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, id), 0, offsetof(intercom_data_connector_execution_result, has_id), NULL},
+    {"data_connector_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, data_connector_id), 0, offsetof(intercom_data_connector_execution_result, has_data_connector_id), NULL},
+    {"success", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, success), 0, offsetof(intercom_data_connector_execution_result, has_success), NULL},
+    {"http_status", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, http_status), 0, offsetof(intercom_data_connector_execution_result, has_http_status), NULL},
+    {"http_method", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, http_method), offsetof(intercom_data_connector_execution_result, http_method_str), offsetof(intercom_data_connector_execution_result, has_http_method), &intercom_data_connector_execution_result_http_method_type},
+    {"error_type", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, error_type), offsetof(intercom_data_connector_execution_result, error_type_str), offsetof(intercom_data_connector_execution_result, has_error_type), &intercom_data_connector_execution_result_error_type_type},
+    {"error_message", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, error_message), 0, offsetof(intercom_data_connector_execution_result, has_error_message), NULL},
+    {"execution_time_ms", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, execution_time_ms), 0, offsetof(intercom_data_connector_execution_result, has_execution_time_ms), NULL},
+    {"source_type", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, source_type), offsetof(intercom_data_connector_execution_result, source_type_str), offsetof(intercom_data_connector_execution_result, has_source_type), &intercom_data_connector_execution_result_source_type_type},
+    {"source_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, source_id), 0, offsetof(intercom_data_connector_execution_result, has_source_id), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, conversation_id), 0, offsetof(intercom_data_connector_execution_result, has_conversation_id), NULL},
+    {"created_at", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, created_at), 0, offsetof(intercom_data_connector_execution_result, has_created_at), NULL},
+    {"request_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, request_url), 0, offsetof(intercom_data_connector_execution_result, has_request_url), NULL},
+    {"request_body", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, request_body), 0, offsetof(intercom_data_connector_execution_result, has_request_body), NULL},
+    {"response_body", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, response_body), 0, offsetof(intercom_data_connector_execution_result, has_response_body), NULL},
+    {"raw_response_body", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_execution_result, raw_response_body), 0, offsetof(intercom_data_connector_execution_result, has_raw_response_body), NULL},
+};
+static const uint16_t data_connector_execution_result_by_name[] = {11, 12, 2, 7, 6, 8, 5, 4, 1, 16, 14, 13, 15, 10, 9, 3, 0};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_execution_result_type = {
+    .name = "data_connector_execution_result", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_connector_execution_result),
+    .n_fields = 17, .fields = data_connector_execution_result_fields, .by_name = data_connector_execution_result_by_name};
+void intercom_data_connector_execution_result_free(intercom_data_connector_execution_result *m) { intercom_model_free(m); }
+
+static const ic_field data_connector_execution_result_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector_execution_result_list, type), offsetof(intercom_data_connector_execution_result_list, type_str), offsetof(intercom_data_connector_execution_result_list, has_type), &intercom_data_connector_execution_result_list_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connector_execution_result_list, data), offsetof(intercom_data_connector_execution_result_list, data_count), offsetof(intercom_data_connector_execution_result_list, has_data), &intercom_data_connector_execution_result_type},
+    {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_data_connector_execution_result_list, pages), 0, offsetof(intercom_data_connector_execution_result_list, has_pages), &intercom_data_connector_execution_result_list_pages_type},
+};
+static const uint16_t data_connector_execution_result_list_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_execution_result_list_type = {
+    .name = "data_connector_execution_result_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_connector_execution_result_list),
+    .n_fields = 3, .fields = data_connector_execution_result_list_fields, .by_name = data_connector_execution_result_list_by_name};
+void intercom_data_connector_execution_result_list_free(intercom_data_connector_execution_result_list *m) { intercom_model_free(m); }
+
+static const ic_field data_connector_execution_result_list_pages_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector_execution_result_list_pages, type), offsetof(intercom_data_connector_execution_result_list_pages, type_str), offsetof(intercom_data_connector_execution_result_list_pages, has_type), &intercom_data_connector_execution_result_list_pages_type_enum_type},
+    {"per_page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_connector_execution_result_list_pages, per_page), 0, offsetof(intercom_data_connector_execution_result_list_pages, has_per_page), NULL},
+    {"next", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_execution_result_list_pages, next), 0, offsetof(intercom_data_connector_execution_result_list_pages, has_next), &intercom_data_connector_execution_result_list_pages_next_type},
+};
+static const uint16_t data_connector_execution_result_list_pages_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_execution_result_list_pages_type = {
+    .name = "data_connector_execution_result_list_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_connector_execution_result_list_pages),
+    .n_fields = 3, .fields = data_connector_execution_result_list_pages_fields, .by_name = data_connector_execution_result_list_pages_by_name};
+void intercom_data_connector_execution_result_list_pages_free(intercom_data_connector_execution_result_list_pages *m) { intercom_model_free(m); }
+
+static const ic_field data_connector_execution_result_list_pages_next_fields[] = {
+    {"starting_after", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_execution_result_list_pages_next, starting_after), 0, offsetof(intercom_data_connector_execution_result_list_pages_next, has_starting_after), NULL},
+};
+static const uint16_t data_connector_execution_result_list_pages_next_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_execution_result_list_pages_next_type = {
+    .name = "data_connector_execution_result_list_pages_next", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_connector_execution_result_list_pages_next),
+    .n_fields = 1, .fields = data_connector_execution_result_list_pages_next_fields, .by_name = data_connector_execution_result_list_pages_next_by_name};
+void intercom_data_connector_execution_result_list_pages_next_free(intercom_data_connector_execution_result_list_pages_next *m) { intercom_model_free(m); }
+
+static const ic_field data_connector_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector_list, type), offsetof(intercom_data_connector_list, type_str), offsetof(intercom_data_connector_list, has_type), &intercom_data_connector_list_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connector_list, data), offsetof(intercom_data_connector_list, data_count), offsetof(intercom_data_connector_list, has_data), &intercom_data_connector_type},
+    {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_data_connector_list, pages), 0, offsetof(intercom_data_connector_list, has_pages), &intercom_data_connector_list_pages_type},
+};
+static const uint16_t data_connector_list_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_list_type = {
+    .name = "data_connector_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_connector_list),
+    .n_fields = 3, .fields = data_connector_list_fields, .by_name = data_connector_list_by_name};
+void intercom_data_connector_list_free(intercom_data_connector_list *m) { intercom_model_free(m); }
+
+static const ic_field data_connector_list_pages_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connector_list_pages, type), offsetof(intercom_data_connector_list_pages, type_str), offsetof(intercom_data_connector_list_pages, has_type), &intercom_data_connector_list_pages_type_enum_type},
+    {"per_page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_connector_list_pages, per_page), 0, offsetof(intercom_data_connector_list_pages, has_per_page), NULL},
+    {"next", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_connector_list_pages, next), 0, offsetof(intercom_data_connector_list_pages, has_next), &intercom_data_connector_list_pages_next_type},
+};
+static const uint16_t data_connector_list_pages_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_list_pages_type = {
+    .name = "data_connector_list_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_connector_list_pages),
+    .n_fields = 3, .fields = data_connector_list_pages_fields, .by_name = data_connector_list_pages_by_name};
+void intercom_data_connector_list_pages_free(intercom_data_connector_list_pages *m) { intercom_model_free(m); }
+
+static const ic_field data_connector_list_pages_next_fields[] = {
+    {"starting_after", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connector_list_pages_next, starting_after), 0, offsetof(intercom_data_connector_list_pages_next, has_starting_after), NULL},
+};
+static const uint16_t data_connector_list_pages_next_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_data_connector_list_pages_next_type = {
+    .name = "data_connector_list_pages_next", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_connector_list_pages_next),
+    .n_fields = 1, .fields = data_connector_list_pages_next_fields, .by_name = data_connector_list_pages_next_by_name};
+void intercom_data_connector_list_pages_next_free(intercom_data_connector_list_pages_next *m) { intercom_model_free(m); }
+
+static const ic_field data_event_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_event, type), offsetof(intercom_data_event, type_str), offsetof(intercom_data_event, has_type), &intercom_data_event_type_enum_type},
+    {"event_name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_event, event_name), 0, offsetof(intercom_data_event, has_event_name), NULL},
+    {"created_at", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_event, created_at), 0, offsetof(intercom_data_event, has_created_at), NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event, user_id), 0, offsetof(intercom_data_event, has_user_id), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event, id), 0, offsetof(intercom_data_event, has_id), NULL},
+    {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event, intercom_user_id), 0, offsetof(intercom_data_event, has_intercom_user_id), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event, email), 0, offsetof(intercom_data_event, has_email), NULL},
+    {"metadata", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_data_event, metadata), 0, offsetof(intercom_data_event, has_metadata), NULL},
+};
+static const uint16_t data_event_by_name[] = {2, 6, 1, 4, 5, 7, 0, 3};
+INTERCOM_EXTERN const intercom_type intercom_data_event_type = {
+    .name = "data_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_event),
+    .n_fields = 8, .fields = data_event_fields, .by_name = data_event_by_name};
+void intercom_data_event_free(intercom_data_event *m) { intercom_model_free(m); }
+
+static const ic_field data_event_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_event_list, type), offsetof(intercom_data_event_list, type_str), offsetof(intercom_data_event_list, has_type), &intercom_data_event_list_type_enum_type},
+    {"events", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_event_list, events), offsetof(intercom_data_event_list, events_count), offsetof(intercom_data_event_list, has_events), &intercom_data_event_type},
+    {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_data_event_list, pages), 0, offsetof(intercom_data_event_list, has_pages), &intercom_data_event_list_pages_type},
+};
+static const uint16_t data_event_list_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_data_event_list_type = {
+    .name = "data_event_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_event_list),
+    .n_fields = 3, .fields = data_event_list_fields, .by_name = data_event_list_by_name};
+void intercom_data_event_list_free(intercom_data_event_list *m) { intercom_model_free(m); }
+
+static const ic_field data_event_list_pages_fields[] = {
+    {"next", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_list_pages, next), 0, offsetof(intercom_data_event_list_pages, has_next), NULL},
+    {"since", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_list_pages, since), 0, offsetof(intercom_data_event_list_pages, has_since), NULL},
+};
+static const uint16_t data_event_list_pages_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_data_event_list_pages_type = {
+    .name = "data_event_list_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_event_list_pages),
+    .n_fields = 2, .fields = data_event_list_pages_fields, .by_name = data_event_list_pages_by_name};
+void intercom_data_event_list_pages_free(intercom_data_event_list_pages *m) { intercom_model_free(m); }
+
+static const ic_field data_event_summary_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_event_summary, type), offsetof(intercom_data_event_summary, type_str), offsetof(intercom_data_event_summary, has_type), &intercom_data_event_summary_type_enum_type},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary, email), 0, offsetof(intercom_data_event_summary, has_email), NULL},
+    {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary, intercom_user_id), 0, offsetof(intercom_data_event_summary, has_intercom_user_id), NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary, user_id), 0, offsetof(intercom_data_event_summary, has_user_id), NULL},
+    {"events", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_event_summary, events), offsetof(intercom_data_event_summary, events_count), offsetof(intercom_data_event_summary, has_events), &intercom_data_event_summary_item_type},
+};
+static const uint16_t data_event_summary_by_name[] = {1, 4, 2, 0, 3};
+INTERCOM_EXTERN const intercom_type intercom_data_event_summary_type = {
+    .name = "data_event_summary", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_event_summary),
+    .n_fields = 5, .fields = data_event_summary_fields, .by_name = data_event_summary_by_name};
+void intercom_data_event_summary_free(intercom_data_event_summary *m) { intercom_model_free(m); }
+
+static const ic_field data_event_summary_item_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, name), 0, offsetof(intercom_data_event_summary_item, has_name), NULL},
+    {"first", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, first), 0, offsetof(intercom_data_event_summary_item, has_first), NULL},
+    {"last", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, last), 0, offsetof(intercom_data_event_summary_item, has_last), NULL},
+    {"count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, count), 0, offsetof(intercom_data_event_summary_item, has_count), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, description), 0, offsetof(intercom_data_event_summary_item, has_description), NULL},
+};
+static const uint16_t data_event_summary_item_by_name[] = {3, 4, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_data_event_summary_item_type = {
+    .name = "data_event_summary_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_event_summary_item),
+    .n_fields = 5, .fields = data_event_summary_item_fields, .by_name = data_event_summary_item_by_name};
+void intercom_data_event_summary_item_free(intercom_data_event_summary_item *m) { intercom_model_free(m); }
+
+static const ic_field data_export_fields[] = {
+    {"job_identifier", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export, job_identifier), 0, offsetof(intercom_data_export, has_job_identifier), NULL},
+    {"status", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_export, status), offsetof(intercom_data_export, status_str), offsetof(intercom_data_export, has_status), &intercom_data_export_status_type},
+    {"download_expires_at", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export, download_expires_at), 0, offsetof(intercom_data_export, has_download_expires_at), NULL},
+    {"download_url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export, download_url), 0, offsetof(intercom_data_export, has_download_url), NULL},
+};
+static const uint16_t data_export_by_name[] = {2, 3, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_data_export_type = {
+    .name = "data_export", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_export),
+    .n_fields = 4, .fields = data_export_fields, .by_name = data_export_by_name};
+void intercom_data_export_free(intercom_data_export *m) { intercom_model_free(m); }
+
+static const ic_field data_export_csv_fields[] = {
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, user_id), 0, offsetof(intercom_data_export_csv, has_user_id), NULL},
+    {"user_external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, user_external_id), 0, offsetof(intercom_data_export_csv, has_user_external_id), NULL},
+    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, company_id), 0, offsetof(intercom_data_export_csv, has_company_id), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, email), 0, offsetof(intercom_data_export_csv, has_email), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, name), 0, offsetof(intercom_data_export_csv, has_name), NULL},
+    {"ruleset_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, ruleset_id), 0, offsetof(intercom_data_export_csv, has_ruleset_id), NULL},
+    {"content_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, content_id), 0, offsetof(intercom_data_export_csv, has_content_id), NULL},
+    {"content_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, content_type), 0, offsetof(intercom_data_export_csv, has_content_type), NULL},
+    {"content_title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, content_title), 0, offsetof(intercom_data_export_csv, has_content_title), NULL},
+    {"ruleset_version_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, ruleset_version_id), 0, offsetof(intercom_data_export_csv, has_ruleset_version_id), NULL},
+    {"receipt_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, receipt_id), 0, offsetof(intercom_data_export_csv, has_receipt_id), NULL},
+    {"received_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, received_at), 0, offsetof(intercom_data_export_csv, has_received_at), NULL},
+    {"series_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, series_id), 0, offsetof(intercom_data_export_csv, has_series_id), NULL},
+    {"series_title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, series_title), 0, offsetof(intercom_data_export_csv, has_series_title), NULL},
+    {"node_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, node_id), 0, offsetof(intercom_data_export_csv, has_node_id), NULL},
+    {"first_reply", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, first_reply), 0, offsetof(intercom_data_export_csv, has_first_reply), NULL},
+    {"first_completion", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, first_completion), 0, offsetof(intercom_data_export_csv, has_first_completion), NULL},
+    {"first_series_completion", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, first_series_completion), 0, offsetof(intercom_data_export_csv, has_first_series_completion), NULL},
+    {"first_series_disengagement", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, first_series_disengagement), 0, offsetof(intercom_data_export_csv, has_first_series_disengagement), NULL},
+    {"first_series_exit", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, first_series_exit), 0, offsetof(intercom_data_export_csv, has_first_series_exit), NULL},
+    {"first_goal_success", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, first_goal_success), 0, offsetof(intercom_data_export_csv, has_first_goal_success), NULL},
+    {"first_open", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, first_open), 0, offsetof(intercom_data_export_csv, has_first_open), NULL},
+    {"first_click", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, first_click), 0, offsetof(intercom_data_export_csv, has_first_click), NULL},
+    {"first_dismisall", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, first_dismisall), 0, offsetof(intercom_data_export_csv, has_first_dismisall), NULL},
+    {"first_unsubscribe", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, first_unsubscribe), 0, offsetof(intercom_data_export_csv, has_first_unsubscribe), NULL},
+    {"first_hard_bounce", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_export_csv, first_hard_bounce), 0, offsetof(intercom_data_export_csv, has_first_hard_bounce), NULL},
+};
+static const uint16_t data_export_csv_by_name[] = {2, 6, 8, 7, 3, 22, 16, 23, 20, 25, 21, 15, 17, 18, 19, 24, 4, 14, 10, 11, 5, 9, 12, 13, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_data_export_csv_type = {
+    .name = "data_export_csv", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_export_csv),
+    .n_fields = 26, .fields = data_export_csv_fields, .by_name = data_export_csv_by_name};
+void intercom_data_export_csv_free(intercom_data_export_csv *m) { intercom_model_free(m); }
+
+static const ic_field deleted_article_object_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_deleted_article_object, id), 0, offsetof(intercom_deleted_article_object, has_id), NULL},
+    {"object", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_deleted_article_object, object), offsetof(intercom_deleted_article_object, object_str), offsetof(intercom_deleted_article_object, has_object), &intercom_deleted_article_object_object_type},
+    {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_deleted_article_object, deleted), 0, offsetof(intercom_deleted_article_object, has_deleted), NULL},
+};
+static const uint16_t deleted_article_object_by_name[] = {2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_deleted_article_object_type = {
+    .name = "deleted_article_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_deleted_article_object),
+    .n_fields = 3, .fields = deleted_article_object_fields, .by_name = deleted_article_object_by_name};
+void intercom_deleted_article_object_free(intercom_deleted_article_object *m) { intercom_model_free(m); }
+
+static const ic_field deleted_collection_object_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_deleted_collection_object, id), 0, offsetof(intercom_deleted_collection_object, has_id), NULL},
+    {"object", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_deleted_collection_object, object), offsetof(intercom_deleted_collection_object, object_str), offsetof(intercom_deleted_collection_object, has_object), &intercom_deleted_collection_object_object_type},
+    {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_deleted_collection_object, deleted), 0, offsetof(intercom_deleted_collection_object, has_deleted), NULL},
+};
+static const uint16_t deleted_collection_object_by_name[] = {2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_deleted_collection_object_type = {
+    .name = "deleted_collection_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_deleted_collection_object),
+    .n_fields = 3, .fields = deleted_collection_object_fields, .by_name = deleted_collection_object_by_name};
+void intercom_deleted_collection_object_free(intercom_deleted_collection_object *m) { intercom_model_free(m); }
+
+static const ic_field deleted_company_object_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_deleted_company_object, id), 0, offsetof(intercom_deleted_company_object, has_id), NULL},
+    {"object", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_deleted_company_object, object), offsetof(intercom_deleted_company_object, object_str), offsetof(intercom_deleted_company_object, has_object), &intercom_deleted_company_object_object_type},
+    {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_deleted_company_object, deleted), 0, offsetof(intercom_deleted_company_object, has_deleted), NULL},
+};
+static const uint16_t deleted_company_object_by_name[] = {2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_deleted_company_object_type = {
+    .name = "deleted_company_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_deleted_company_object),
+    .n_fields = 3, .fields = deleted_company_object_fields, .by_name = deleted_company_object_by_name};
+void intercom_deleted_company_object_free(intercom_deleted_company_object *m) { intercom_model_free(m); }
+
+static const ic_field deleted_conversation_item_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_deleted_conversation_item, type), 0, offsetof(intercom_deleted_conversation_item, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_deleted_conversation_item, id), 0, offsetof(intercom_deleted_conversation_item, has_id), NULL},
+    {"metrics_retained", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_deleted_conversation_item, metrics_retained), 0, offsetof(intercom_deleted_conversation_item, has_metrics_retained), NULL},
+    {"deleted_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_deleted_conversation_item, deleted_at), 0, offsetof(intercom_deleted_conversation_item, has_deleted_at), NULL},
+};
+static const uint16_t deleted_conversation_item_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_deleted_conversation_item_type = {
+    .name = "deleted_conversation_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_deleted_conversation_item),
+    .n_fields = 4, .fields = deleted_conversation_item_fields, .by_name = deleted_conversation_item_by_name};
+void intercom_deleted_conversation_item_free(intercom_deleted_conversation_item *m) { intercom_model_free(m); }
+
+static const ic_field deleted_conversation_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_deleted_conversation_list, type), 0, offsetof(intercom_deleted_conversation_list, has_type), NULL},
+    {"conversations", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_deleted_conversation_list, conversations), offsetof(intercom_deleted_conversation_list, conversations_count), offsetof(intercom_deleted_conversation_list, has_conversations), &intercom_deleted_conversation_item_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_deleted_conversation_list, total_count), 0, offsetof(intercom_deleted_conversation_list, has_total_count), NULL},
+    {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_deleted_conversation_list, pages), 0, offsetof(intercom_deleted_conversation_list, has_pages), &intercom_pages_link_type},
+};
+static const uint16_t deleted_conversation_list_by_name[] = {1, 3, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_deleted_conversation_list_type = {
+    .name = "deleted_conversation_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_deleted_conversation_list),
+    .n_fields = 4, .fields = deleted_conversation_list_fields, .by_name = deleted_conversation_list_by_name};
+void intercom_deleted_conversation_list_free(intercom_deleted_conversation_list *m) { intercom_model_free(m); }
+
+static const ic_field deleted_data_connector_object_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_deleted_data_connector_object, id), 0, offsetof(intercom_deleted_data_connector_object, has_id), NULL},
+    {"object", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_deleted_data_connector_object, object), offsetof(intercom_deleted_data_connector_object, object_str), offsetof(intercom_deleted_data_connector_object, has_object), &intercom_deleted_data_connector_object_object_type},
+    {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_deleted_data_connector_object, deleted), 0, offsetof(intercom_deleted_data_connector_object, has_deleted), NULL},
+};
+static const uint16_t deleted_data_connector_object_by_name[] = {2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_deleted_data_connector_object_type = {
+    .name = "deleted_data_connector_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_deleted_data_connector_object),
+    .n_fields = 3, .fields = deleted_data_connector_object_fields, .by_name = deleted_data_connector_object_by_name};
+void intercom_deleted_data_connector_object_free(intercom_deleted_data_connector_object *m) { intercom_model_free(m); }
+
+static const ic_field deleted_help_center_redirect_object_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_deleted_help_center_redirect_object, id), 0, offsetof(intercom_deleted_help_center_redirect_object, has_id), NULL},
+    {"object", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_deleted_help_center_redirect_object, object), offsetof(intercom_deleted_help_center_redirect_object, object_str), offsetof(intercom_deleted_help_center_redirect_object, has_object), &intercom_deleted_help_center_redirect_object_object_type},
+    {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_deleted_help_center_redirect_object, deleted), 0, offsetof(intercom_deleted_help_center_redirect_object, has_deleted), NULL},
+};
+static const uint16_t deleted_help_center_redirect_object_by_name[] = {2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_deleted_help_center_redirect_object_type = {
+    .name = "deleted_help_center_redirect_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_deleted_help_center_redirect_object),
+    .n_fields = 3, .fields = deleted_help_center_redirect_object_fields, .by_name = deleted_help_center_redirect_object_by_name};
+void intercom_deleted_help_center_redirect_object_free(intercom_deleted_help_center_redirect_object *m) { intercom_model_free(m); }
+
+static const ic_field deleted_internal_article_object_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_deleted_internal_article_object, id), 0, offsetof(intercom_deleted_internal_article_object, has_id), NULL},
+    {"object", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_deleted_internal_article_object, object), offsetof(intercom_deleted_internal_article_object, object_str), offsetof(intercom_deleted_internal_article_object, has_object), &intercom_deleted_internal_article_object_object_type},
+    {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_deleted_internal_article_object, deleted), 0, offsetof(intercom_deleted_internal_article_object, has_deleted), NULL},
+};
+static const uint16_t deleted_internal_article_object_by_name[] = {2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_deleted_internal_article_object_type = {
+    .name = "deleted_internal_article_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_deleted_internal_article_object),
+    .n_fields = 3, .fields = deleted_internal_article_object_fields, .by_name = deleted_internal_article_object_by_name};
+void intercom_deleted_internal_article_object_free(intercom_deleted_internal_article_object *m) { intercom_model_free(m); }
+
+static const ic_field deleted_object_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_deleted_object, id), 0, offsetof(intercom_deleted_object, has_id), NULL},
+    {"object", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_deleted_object, object), offsetof(intercom_deleted_object, object_str), offsetof(intercom_deleted_object, has_object), &intercom_deleted_object_object_type},
+    {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_deleted_object, deleted), 0, offsetof(intercom_deleted_object, has_deleted), NULL},
+};
+static const uint16_t deleted_object_by_name[] = {2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_deleted_object_type = {
+    .name = "deleted_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_deleted_object),
+    .n_fields = 3, .fields = deleted_object_fields, .by_name = deleted_object_by_name};
+void intercom_deleted_object_free(intercom_deleted_object *m) { intercom_model_free(m); }
+
+static const ic_field detach_contact_from_conversation_request_fields[] = {
+    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_detach_contact_from_conversation_request, admin_id), 0, offsetof(intercom_detach_contact_from_conversation_request, has_admin_id), NULL},
+};
+static const uint16_t detach_contact_from_conversation_request_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_detach_contact_from_conversation_request_type = {
+    .name = "detach_contact_from_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_detach_contact_from_conversation_request),
+    .n_fields = 1, .fields = detach_contact_from_conversation_request_fields, .by_name = detach_contact_from_conversation_request_by_name};
+void intercom_detach_contact_from_conversation_request_free(intercom_detach_contact_from_conversation_request *m) { intercom_model_free(m); }
+
+static const ic_field email_address_header_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_email_address_header, type), 0, offsetof(intercom_email_address_header, has_type), NULL},
+    {"email_address", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_email_address_header, email_address), 0, offsetof(intercom_email_address_header, has_email_address), NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_email_address_header, name), 0, offsetof(intercom_email_address_header, has_name), NULL},
+};
+static const uint16_t email_address_header_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_email_address_header_type = {
+    .name = "email_address_header", .kind = IC_T_OBJECT, .size = sizeof(intercom_email_address_header),
+    .n_fields = 3, .fields = email_address_header_fields, .by_name = email_address_header_by_name};
+void intercom_email_address_header_free(intercom_email_address_header *m) { intercom_model_free(m); }
+
+static const ic_field email_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_email_list, type), 0, offsetof(intercom_email_list, has_type), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_email_list, data), offsetof(intercom_email_list, data_count), offsetof(intercom_email_list, has_data), &intercom_email_setting_type},
+};
+static const uint16_t email_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_email_list_type = {
+    .name = "email_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_email_list),
+    .n_fields = 2, .fields = email_list_fields, .by_name = email_list_by_name};
+void intercom_email_list_free(intercom_email_list *m) { intercom_model_free(m); }
+
+static const ic_field email_message_metadata_fields[] = {
+    {"subject", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_email_message_metadata, subject), 0, offsetof(intercom_email_message_metadata, has_subject), NULL},
+    {"email_address_headers", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_email_message_metadata, email_address_headers), offsetof(intercom_email_message_metadata, email_address_headers_count), offsetof(intercom_email_message_metadata, has_email_address_headers), &intercom_email_address_header_type},
+    {"message_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_email_message_metadata, message_id), 0, offsetof(intercom_email_message_metadata, has_message_id), NULL},
+};
+static const uint16_t email_message_metadata_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_email_message_metadata_type = {
+    .name = "email_message_metadata", .kind = IC_T_OBJECT, .size = sizeof(intercom_email_message_metadata),
+    .n_fields = 3, .fields = email_message_metadata_fields, .by_name = email_message_metadata_by_name};
+void intercom_email_message_metadata_free(intercom_email_message_metadata *m) { intercom_model_free(m); }
+
+static const ic_field email_setting_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_email_setting, type), 0, offsetof(intercom_email_setting, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_email_setting, id), 0, offsetof(intercom_email_setting, has_id), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_email_setting, email), 0, offsetof(intercom_email_setting, has_email), NULL},
+    {"verified", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_email_setting, verified), 0, offsetof(intercom_email_setting, has_verified), NULL},
+    {"domain", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_email_setting, domain), 0, offsetof(intercom_email_setting, has_domain), NULL},
+    {"brand_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_email_setting, brand_id), 0, offsetof(intercom_email_setting, has_brand_id), NULL},
+    {"forwarding_enabled", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_email_setting, forwarding_enabled), 0, offsetof(intercom_email_setting, has_forwarding_enabled), NULL},
+    {"forwarded_email_last_received_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_email_setting, forwarded_email_last_received_at), 0, offsetof(intercom_email_setting, has_forwarded_email_last_received_at), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_email_setting, created_at), 0, offsetof(intercom_email_setting, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_email_setting, updated_at), 0, offsetof(intercom_email_setting, has_updated_at), NULL},
+};
+static const uint16_t email_setting_by_name[] = {5, 8, 4, 2, 7, 6, 1, 0, 9, 3};
+INTERCOM_EXTERN const intercom_type intercom_email_setting_type = {
+    .name = "email_setting", .kind = IC_T_OBJECT, .size = sizeof(intercom_email_setting),
+    .n_fields = 10, .fields = email_setting_fields, .by_name = email_setting_by_name};
+void intercom_email_setting_free(intercom_email_setting *m) { intercom_model_free(m); }
+
+static const ic_field error_model_fields[] = {
+    {"type", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_error_model, type), 0, offsetof(intercom_error_model, has_type), NULL},
+    {"request_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_error_model, request_id), 0, offsetof(intercom_error_model, has_request_id), NULL},
+    {"errors", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_error_model, errors), offsetof(intercom_error_model, errors_count), offsetof(intercom_error_model, has_errors), &intercom_error_model_errors_type},
+};
+static const uint16_t error_model_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_error_model_type = {
+    .name = "error_model", .kind = IC_T_OBJECT, .size = sizeof(intercom_error_model),
+    .n_fields = 3, .fields = error_model_fields, .by_name = error_model_by_name};
+void intercom_error_model_free(intercom_error_model *m) { intercom_model_free(m); }
+
+static const ic_field error_model_errors_fields[] = {
+    {"code", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_error_model_errors, code), 0, offsetof(intercom_error_model_errors, has_code), NULL},
+    {"message", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_error_model_errors, message), 0, offsetof(intercom_error_model_errors, has_message), NULL},
+    {"field", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_error_model_errors, field), 0, offsetof(intercom_error_model_errors, has_field), NULL},
+};
+static const uint16_t error_model_errors_by_name[] = {0, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_error_model_errors_type = {
+    .name = "error_model_errors", .kind = IC_T_OBJECT, .size = sizeof(intercom_error_model_errors),
+    .n_fields = 3, .fields = error_model_errors_fields, .by_name = error_model_errors_by_name};
+void intercom_error_model_errors_free(intercom_error_model_errors *m) { intercom_model_free(m); }
+
+static const ic_field event_details_fields[] = {
+    {"workflow", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_event_details, workflow), 0, offsetof(intercom_event_details, has_workflow), &intercom_event_details_workflow_type},
+    {"attribute", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_event_details, attribute), 0, offsetof(intercom_event_details, has_attribute), &intercom_event_details_attribute_type},
+    {"value", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_event_details, value), 0, offsetof(intercom_event_details, has_value), &intercom_event_details_value_type},
+    {"action", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_event_details, action), 0, offsetof(intercom_event_details, has_action), &intercom_event_details_action_type},
+    {"event", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_event_details, event), 0, offsetof(intercom_event_details, has_event), &intercom_operator_workflow_event_event_type},
+};
+static const uint16_t event_details_by_name[] = {3, 1, 4, 2, 0};
+static const ic_variant event_details_variants[] = {
+    {NULL, 0, NULL}, /* INTERCOM_EVENT_DETAILS_VARIANT_CONVERSATION_ATTRIBUTE_UPDATED_BY_WORKFLOW */
+    {NULL, 0, NULL}, /* INTERCOM_EVENT_DETAILS_VARIANT_CONVERSATION_ATTRIBUTE_UPDATED_BY_ADMIN */
+    {NULL, 0, NULL}, /* INTERCOM_EVENT_DETAILS_VARIANT_CONVERSATION_ATTRIBUTE_UPDATED_BY_USER */
+    {NULL, 0, NULL}, /* INTERCOM_EVENT_DETAILS_VARIANT_CUSTOM_ACTION_STARTED */
+    {NULL, 0, NULL}, /* INTERCOM_EVENT_DETAILS_VARIANT_CUSTOM_ACTION_FINISHED */
+    {NULL, 0, NULL}, /* INTERCOM_EVENT_DETAILS_VARIANT_OPERATOR_WORKFLOW_EVENT */
+};
+INTERCOM_EXTERN const intercom_type intercom_event_details_type = {
+    .name = "event_details", .kind = IC_T_OBJECT, .size = sizeof(intercom_event_details),
+    .n_fields = 5, .fields = event_details_fields, .by_name = event_details_by_name,
+    .discriminator = NULL, .variant_offset = offsetof(intercom_event_details, variant), .n_variants = 6, .variants = event_details_variants};
+void intercom_event_details_free(intercom_event_details *m) { intercom_model_free(m); }
+
+static const ic_field event_details_action_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_event_details_action, name), 0, offsetof(intercom_event_details_action, has_name), NULL},
+    {"result", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_event_details_action, result), offsetof(intercom_event_details_action, result_str), offsetof(intercom_event_details_action, has_result), &intercom_custom_action_finished_action_result_type},
+};
+static const uint16_t event_details_action_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_event_details_action_type = {
+    .name = "event_details_action", .kind = IC_T_OBJECT, .size = sizeof(intercom_event_details_action),
+    .n_fields = 2, .fields = event_details_action_fields, .by_name = event_details_action_by_name};
+void intercom_event_details_action_free(intercom_event_details_action *m) { intercom_model_free(m); }
+
+static const ic_field event_details_attribute_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_event_details_attribute, name), 0, offsetof(intercom_event_details_attribute, has_name), NULL},
+};
+static const uint16_t event_details_attribute_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_event_details_attribute_type = {
+    .name = "event_details_attribute", .kind = IC_T_OBJECT, .size = sizeof(intercom_event_details_attribute),
+    .n_fields = 1, .fields = event_details_attribute_fields, .by_name = event_details_attribute_by_name};
+void intercom_event_details_attribute_free(intercom_event_details_attribute *m) { intercom_model_free(m); }
+
+static const ic_field event_details_value_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_event_details_value, name), 0, offsetof(intercom_event_details_value, has_name), NULL},
+    {"previous", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_event_details_value, previous), 0, offsetof(intercom_event_details_value, has_previous), NULL},
+};
+static const uint16_t event_details_value_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_event_details_value_type = {
+    .name = "event_details_value", .kind = IC_T_OBJECT, .size = sizeof(intercom_event_details_value),
+    .n_fields = 2, .fields = event_details_value_fields, .by_name = event_details_value_by_name};
+void intercom_event_details_value_free(intercom_event_details_value *m) { intercom_model_free(m); }
+
+static const ic_field event_details_workflow_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_event_details_workflow, name), 0, offsetof(intercom_event_details_workflow, has_name), NULL},
+};
+static const uint16_t event_details_workflow_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_event_details_workflow_type = {
+    .name = "event_details_workflow", .kind = IC_T_OBJECT, .size = sizeof(intercom_event_details_workflow),
+    .n_fields = 1, .fields = event_details_workflow_fields, .by_name = event_details_workflow_by_name};
+void intercom_event_details_workflow_free(intercom_event_details_workflow *m) { intercom_model_free(m); }
+
+static const ic_field export_reporting_data_enqueue_response_fields[] = {
+    {"job_identifier", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_enqueue_response, job_identifier), 0, offsetof(intercom_export_reporting_data_enqueue_response, has_job_identifier), NULL},
+    {"status", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_enqueue_response, status), 0, offsetof(intercom_export_reporting_data_enqueue_response, has_status), NULL},
+    {"download_url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_enqueue_response, download_url), 0, offsetof(intercom_export_reporting_data_enqueue_response, has_download_url), NULL},
+    {"download_expires_at", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_enqueue_response, download_expires_at), 0, offsetof(intercom_export_reporting_data_enqueue_response, has_download_expires_at), NULL},
+};
+static const uint16_t export_reporting_data_enqueue_response_by_name[] = {3, 2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_export_reporting_data_enqueue_response_type = {
+    .name = "export_reporting_data_enqueue_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_export_reporting_data_enqueue_response),
+    .n_fields = 4, .fields = export_reporting_data_enqueue_response_fields, .by_name = export_reporting_data_enqueue_response_by_name};
+void intercom_export_reporting_data_enqueue_response_free(intercom_export_reporting_data_enqueue_response *m) { intercom_model_free(m); }
+
+static const ic_field export_reporting_data_get_datasets_response_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_get_datasets_response, type), 0, offsetof(intercom_export_reporting_data_get_datasets_response, has_type), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_export_reporting_data_get_datasets_response, data), offsetof(intercom_export_reporting_data_get_datasets_response, data_count), offsetof(intercom_export_reporting_data_get_datasets_response, has_data), &intercom_export_reporting_data_get_datasets_response_data_type},
+};
+static const uint16_t export_reporting_data_get_datasets_response_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_export_reporting_data_get_datasets_response_type = {
+    .name = "export_reporting_data_get_datasets_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_export_reporting_data_get_datasets_response),
+    .n_fields = 2, .fields = export_reporting_data_get_datasets_response_fields, .by_name = export_reporting_data_get_datasets_response_by_name};
+void intercom_export_reporting_data_get_datasets_response_free(intercom_export_reporting_data_get_datasets_response *m) { intercom_model_free(m); }
+
+static const ic_field export_reporting_data_get_datasets_response_data_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_get_datasets_response_data, id), 0, offsetof(intercom_export_reporting_data_get_datasets_response_data, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_get_datasets_response_data, name), 0, offsetof(intercom_export_reporting_data_get_datasets_response_data, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_get_datasets_response_data, description), 0, offsetof(intercom_export_reporting_data_get_datasets_response_data, has_description), NULL},
+    {"default_time_attribute_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_get_datasets_response_data, default_time_attribute_id), 0, offsetof(intercom_export_reporting_data_get_datasets_response_data, has_default_time_attribute_id), NULL},
+    {"attributes", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_export_reporting_data_get_datasets_response_data, attributes), offsetof(intercom_export_reporting_data_get_datasets_response_data, attributes_count), offsetof(intercom_export_reporting_data_get_datasets_response_data, has_attributes), &intercom_export_reporting_data_get_datasets_response_data_attributes_type},
+};
+static const uint16_t export_reporting_data_get_datasets_response_data_by_name[] = {4, 3, 2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_export_reporting_data_get_datasets_response_data_type = {
+    .name = "export_reporting_data_get_datasets_response_data", .kind = IC_T_OBJECT, .size = sizeof(intercom_export_reporting_data_get_datasets_response_data),
+    .n_fields = 5, .fields = export_reporting_data_get_datasets_response_data_fields, .by_name = export_reporting_data_get_datasets_response_data_by_name};
+void intercom_export_reporting_data_get_datasets_response_data_free(intercom_export_reporting_data_get_datasets_response_data *m) { intercom_model_free(m); }
+
+static const ic_field export_reporting_data_get_datasets_response_data_attributes_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_get_datasets_response_data_attributes, id), 0, offsetof(intercom_export_reporting_data_get_datasets_response_data_attributes, has_id), NULL},
+    {"qualified_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_get_datasets_response_data_attributes, qualified_id), 0, offsetof(intercom_export_reporting_data_get_datasets_response_data_attributes, has_qualified_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_get_datasets_response_data_attributes, name), 0, offsetof(intercom_export_reporting_data_get_datasets_response_data_attributes, has_name), NULL},
+};
+static const uint16_t export_reporting_data_get_datasets_response_data_attributes_by_name[] = {0, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_export_reporting_data_get_datasets_response_data_attributes_type = {
+    .name = "export_reporting_data_get_datasets_response_data_attributes", .kind = IC_T_OBJECT, .size = sizeof(intercom_export_reporting_data_get_datasets_response_data_attributes),
+    .n_fields = 3, .fields = export_reporting_data_get_datasets_response_data_attributes_fields, .by_name = export_reporting_data_get_datasets_response_data_attributes_by_name};
+void intercom_export_reporting_data_get_datasets_response_data_attributes_free(intercom_export_reporting_data_get_datasets_response_data_attributes *m) { intercom_model_free(m); }
+
+static const ic_field export_reporting_data_retrieve_response_fields[] = {
+    {"job_identifier", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_retrieve_response, job_identifier), 0, offsetof(intercom_export_reporting_data_retrieve_response, has_job_identifier), NULL},
+    {"status", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_retrieve_response, status), 0, offsetof(intercom_export_reporting_data_retrieve_response, has_status), NULL},
+    {"download_url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_retrieve_response, download_url), 0, offsetof(intercom_export_reporting_data_retrieve_response, has_download_url), NULL},
+    {"download_expires_at", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_export_reporting_data_retrieve_response, download_expires_at), 0, offsetof(intercom_export_reporting_data_retrieve_response, has_download_expires_at), NULL},
+};
+static const uint16_t export_reporting_data_retrieve_response_by_name[] = {3, 2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_export_reporting_data_retrieve_response_type = {
+    .name = "export_reporting_data_retrieve_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_export_reporting_data_retrieve_response),
+    .n_fields = 4, .fields = export_reporting_data_retrieve_response_fields, .by_name = export_reporting_data_retrieve_response_by_name};
+void intercom_export_reporting_data_retrieve_response_free(intercom_export_reporting_data_retrieve_response *m) { intercom_model_free(m); }
+
+static const ic_field external_page_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_external_page, type), offsetof(intercom_external_page, type_str), offsetof(intercom_external_page, has_type), &intercom_external_page_type_enum_type},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_external_page, id), 0, offsetof(intercom_external_page, has_id), NULL},
+    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_external_page, title), 0, offsetof(intercom_external_page, has_title), NULL},
+    {"html", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_external_page, html), 0, offsetof(intercom_external_page, has_html), NULL},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_external_page, url), 0, offsetof(intercom_external_page, has_url), NULL},
+    {"ai_agent_availability", IC_K_BOOL, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_external_page, ai_agent_availability), 0, offsetof(intercom_external_page, has_ai_agent_availability), NULL},
+    {"ai_copilot_availability", IC_K_BOOL, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_external_page, ai_copilot_availability), 0, offsetof(intercom_external_page, has_ai_copilot_availability), NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_external_page, ai_sales_agent_availability), 0, offsetof(intercom_external_page, has_ai_sales_agent_availability), NULL},
+    {"fin_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_external_page, fin_availability), 0, offsetof(intercom_external_page, has_fin_availability), NULL},
+    {"locale", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_external_page, locale), offsetof(intercom_external_page, locale_str), offsetof(intercom_external_page, has_locale), &intercom_external_page_locale_type},
+    {"source_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_external_page, source_id), 0, offsetof(intercom_external_page, has_source_id), NULL},
+    {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_external_page, external_id), 0, offsetof(intercom_external_page, has_external_id), NULL},
+    {"created_at", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_external_page, created_at), 0, offsetof(intercom_external_page, has_created_at), NULL},
+    {"updated_at", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_external_page, updated_at), 0, offsetof(intercom_external_page, has_updated_at), NULL},
+    {"last_ingested_at", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_external_page, last_ingested_at), 0, offsetof(intercom_external_page, has_last_ingested_at), NULL},
+};
+static const uint16_t external_page_by_name[] = {5, 6, 7, 12, 11, 8, 3, 1, 14, 9, 10, 2, 0, 13, 4};
+INTERCOM_EXTERN const intercom_type intercom_external_page_type = {
+    .name = "external_page", .kind = IC_T_OBJECT, .size = sizeof(intercom_external_page),
+    .n_fields = 15, .fields = external_page_fields, .by_name = external_page_by_name};
+void intercom_external_page_free(intercom_external_page *m) { intercom_model_free(m); }
+
+static const ic_field external_pages_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_external_pages_list, type), offsetof(intercom_external_pages_list, type_str), offsetof(intercom_external_pages_list, has_type), &intercom_external_pages_list_type_enum_type},
+    {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_external_pages_list, pages), 0, offsetof(intercom_external_pages_list, has_pages), &intercom_pages_link_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_external_pages_list, total_count), 0, offsetof(intercom_external_pages_list, has_total_count), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_external_pages_list, data), offsetof(intercom_external_pages_list, data_count), offsetof(intercom_external_pages_list, has_data), &intercom_external_page_type},
+};
+static const uint16_t external_pages_list_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_external_pages_list_type = {
+    .name = "external_pages_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_external_pages_list),
+    .n_fields = 4, .fields = external_pages_list_fields, .by_name = external_pages_list_by_name};
+void intercom_external_pages_list_free(intercom_external_pages_list *m) { intercom_model_free(m); }
+
+static const ic_field file_attribute_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_file_attribute, type), 0, offsetof(intercom_file_attribute, has_type), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_file_attribute, name), 0, offsetof(intercom_file_attribute, has_name), NULL},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_file_attribute, url), 0, offsetof(intercom_file_attribute, has_url), NULL},
+    {"content_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_file_attribute, content_type), 0, offsetof(intercom_file_attribute, has_content_type), NULL},
+    {"filesize", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_file_attribute, filesize), 0, offsetof(intercom_file_attribute, has_filesize), NULL},
+    {"width", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_file_attribute, width), 0, offsetof(intercom_file_attribute, has_width), NULL},
+    {"height", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_file_attribute, height), 0, offsetof(intercom_file_attribute, has_height), NULL},
+};
+static const uint16_t file_attribute_by_name[] = {3, 4, 6, 1, 0, 2, 5};
+INTERCOM_EXTERN const intercom_type intercom_file_attribute_type = {
+    .name = "file_attribute", .kind = IC_T_OBJECT, .size = sizeof(intercom_file_attribute),
+    .n_fields = 7, .fields = file_attribute_fields, .by_name = file_attribute_by_name};
+void intercom_file_attribute_free(intercom_file_attribute *m) { intercom_model_free(m); }
+
+static const ic_field fin_agent_attachment_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_attachment, type), offsetof(intercom_fin_agent_attachment, type_str), offsetof(intercom_fin_agent_attachment, has_type), &intercom_fin_agent_attachment_type_enum_type},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_agent_attachment, url), 0, offsetof(intercom_fin_agent_attachment, has_url), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_agent_attachment, name), 0, offsetof(intercom_fin_agent_attachment, has_name), NULL},
+    {"content_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_agent_attachment, content_type), 0, offsetof(intercom_fin_agent_attachment, has_content_type), NULL},
+    {"data", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_agent_attachment, data), 0, offsetof(intercom_fin_agent_attachment, has_data), NULL},
+};
+static const uint16_t fin_agent_attachment_by_name[] = {3, 4, 2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_attachment_type = {
+    .name = "fin_agent_attachment", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_agent_attachment),
+    .n_fields = 5, .fields = fin_agent_attachment_fields, .by_name = fin_agent_attachment_by_name};
+void intercom_fin_agent_attachment_free(intercom_fin_agent_attachment *m) { intercom_model_free(m); }
+
+static const ic_field fin_agent_attribute_errors_fields[] = {
+    {"user", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_fin_agent_attribute_errors, user), 0, offsetof(intercom_fin_agent_attribute_errors, has_user), &intercom_fin_agent_attribute_errors_user_type},
+    {"conversation", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_fin_agent_attribute_errors, conversation), 0, offsetof(intercom_fin_agent_attribute_errors, has_conversation), &intercom_fin_agent_attribute_errors_conversation_type},
+};
+static const uint16_t fin_agent_attribute_errors_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_attribute_errors_type = {
+    .name = "fin_agent_attribute_errors", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_agent_attribute_errors),
+    .n_fields = 2, .fields = fin_agent_attribute_errors_fields, .by_name = fin_agent_attribute_errors_by_name};
+void intercom_fin_agent_attribute_errors_free(intercom_fin_agent_attribute_errors *m) { intercom_model_free(m); }
+
+static const ic_field fin_agent_attribute_errors_conversation_fields[] = {
+    {"attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_fin_agent_attribute_errors_conversation, attributes), 0, offsetof(intercom_fin_agent_attribute_errors_conversation, has_attributes), NULL},
+};
+static const uint16_t fin_agent_attribute_errors_conversation_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_attribute_errors_conversation_type = {
+    .name = "fin_agent_attribute_errors_conversation", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_agent_attribute_errors_conversation),
+    .n_fields = 1, .fields = fin_agent_attribute_errors_conversation_fields, .by_name = fin_agent_attribute_errors_conversation_by_name};
+void intercom_fin_agent_attribute_errors_conversation_free(intercom_fin_agent_attribute_errors_conversation *m) { intercom_model_free(m); }
+
+static const ic_field fin_agent_attribute_errors_user_fields[] = {
+    {"attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_fin_agent_attribute_errors_user, attributes), 0, offsetof(intercom_fin_agent_attribute_errors_user, has_attributes), NULL},
+};
+static const uint16_t fin_agent_attribute_errors_user_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_attribute_errors_user_type = {
+    .name = "fin_agent_attribute_errors_user", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_agent_attribute_errors_user),
+    .n_fields = 1, .fields = fin_agent_attribute_errors_user_fields, .by_name = fin_agent_attribute_errors_user_by_name};
+void intercom_fin_agent_attribute_errors_user_free(intercom_fin_agent_attribute_errors_user *m) { intercom_model_free(m); }
+
+static const ic_field fin_agent_conversation_metadata_fields[] = {
+    {"history", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_fin_agent_conversation_metadata, history), offsetof(intercom_fin_agent_conversation_metadata, history_count), offsetof(intercom_fin_agent_conversation_metadata, has_history), &intercom_fin_agent_message_type},
+    {"attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_fin_agent_conversation_metadata, attributes), 0, offsetof(intercom_fin_agent_conversation_metadata, has_attributes), NULL},
+};
+static const uint16_t fin_agent_conversation_metadata_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_conversation_metadata_type = {
+    .name = "fin_agent_conversation_metadata", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_agent_conversation_metadata),
+    .n_fields = 2, .fields = fin_agent_conversation_metadata_fields, .by_name = fin_agent_conversation_metadata_by_name};
+void intercom_fin_agent_conversation_metadata_free(intercom_fin_agent_conversation_metadata *m) { intercom_model_free(m); }
+
+static const ic_field fin_agent_csat_requested_event_fields[] = {
+    {"event_name", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_csat_requested_event, event_name), offsetof(intercom_fin_agent_csat_requested_event, event_name_str), offsetof(intercom_fin_agent_csat_requested_event, has_event_name), &intercom_fin_agent_csat_requested_event_event_name_type},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_csat_requested_event, conversation_id), 0, offsetof(intercom_fin_agent_csat_requested_event, has_conversation_id), NULL},
+    {"user_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_csat_requested_event, user_id), 0, offsetof(intercom_fin_agent_csat_requested_event, has_user_id), NULL},
+    {"csat", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_csat_requested_event, csat), 0, offsetof(intercom_fin_agent_csat_requested_event, has_csat), &intercom_fin_agent_csat_requested_event_csat_type},
+    {"created_at_ms", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_csat_requested_event, created_at_ms), 0, offsetof(intercom_fin_agent_csat_requested_event, has_created_at_ms), NULL},
+};
+static const uint16_t fin_agent_csat_requested_event_by_name[] = {1, 4, 3, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_csat_requested_event_type = {
+    .name = "fin_agent_csat_requested_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_agent_csat_requested_event),
+    .n_fields = 5, .fields = fin_agent_csat_requested_event_fields, .by_name = fin_agent_csat_requested_event_by_name};
+void intercom_fin_agent_csat_requested_event_free(intercom_fin_agent_csat_requested_event *m) { intercom_model_free(m); }
+
+static const ic_field fin_agent_csat_requested_event_csat_fields[] = {
+    {"options", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_csat_requested_event_csat, options), offsetof(intercom_fin_agent_csat_requested_event_csat, options_count), offsetof(intercom_fin_agent_csat_requested_event_csat, has_options), &intercom_fin_agent_csat_requested_event_csat_options_type},
+};
+static const uint16_t fin_agent_csat_requested_event_csat_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_csat_requested_event_csat_type = {
+    .name = "fin_agent_csat_requested_event_csat", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_agent_csat_requested_event_csat),
+    .n_fields = 1, .fields = fin_agent_csat_requested_event_csat_fields, .by_name = fin_agent_csat_requested_event_csat_by_name};
+void intercom_fin_agent_csat_requested_event_csat_free(intercom_fin_agent_csat_requested_event_csat *m) { intercom_model_free(m); }
+
+static const ic_field fin_agent_csat_requested_event_csat_options_fields[] = {
+    {"key", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_csat_requested_event_csat_options, key), offsetof(intercom_fin_agent_csat_requested_event_csat_options, key_str), offsetof(intercom_fin_agent_csat_requested_event_csat_options, has_key), &intercom_fin_agent_csat_requested_event_csat_options_key_type},
+    {"emoji", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_csat_requested_event_csat_options, emoji), 0, offsetof(intercom_fin_agent_csat_requested_event_csat_options, has_emoji), NULL},
+    {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_csat_requested_event_csat_options, label), 0, offsetof(intercom_fin_agent_csat_requested_event_csat_options, has_label), NULL},
+};
+static const uint16_t fin_agent_csat_requested_event_csat_options_by_name[] = {1, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_csat_requested_event_csat_options_type = {
+    .name = "fin_agent_csat_requested_event_csat_options", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_agent_csat_requested_event_csat_options),
+    .n_fields = 3, .fields = fin_agent_csat_requested_event_csat_options_fields, .by_name = fin_agent_csat_requested_event_csat_options_by_name};
+void intercom_fin_agent_csat_requested_event_csat_options_free(intercom_fin_agent_csat_requested_event_csat_options *m) { intercom_model_free(m); }
+
+static const ic_field fin_agent_message_fields[] = {
+    {"author", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_message, author), offsetof(intercom_fin_agent_message, author_str), offsetof(intercom_fin_agent_message, has_author), &intercom_fin_agent_message_author_type},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_message, body), 0, offsetof(intercom_fin_agent_message, has_body), NULL},
+    {"timestamp", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_message, timestamp), 0, offsetof(intercom_fin_agent_message, has_timestamp), NULL},
+    {"timestamp_ms", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_agent_message, timestamp_ms), 0, offsetof(intercom_fin_agent_message, has_timestamp_ms), NULL},
+};
+static const uint16_t fin_agent_message_by_name[] = {0, 1, 2, 3};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_message_type = {
+    .name = "fin_agent_message", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_agent_message),
+    .n_fields = 4, .fields = fin_agent_message_fields, .by_name = fin_agent_message_by_name};
+void intercom_fin_agent_message_free(intercom_fin_agent_message *m) { intercom_model_free(m); }
+
+static const ic_field fin_agent_replied_event_fields[] = {
+    {"event_name", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_replied_event, event_name), offsetof(intercom_fin_agent_replied_event, event_name_str), offsetof(intercom_fin_agent_replied_event, has_event_name), &intercom_fin_agent_replied_event_event_name_type},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_replied_event, conversation_id), 0, offsetof(intercom_fin_agent_replied_event, has_conversation_id), NULL},
+    {"user_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_replied_event, user_id), 0, offsetof(intercom_fin_agent_replied_event, has_user_id), NULL},
+    {"message", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_replied_event, message), 0, offsetof(intercom_fin_agent_replied_event, has_message), &intercom_fin_agent_replied_event_message_type},
+    {"status", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_replied_event, status), offsetof(intercom_fin_agent_replied_event, status_str), offsetof(intercom_fin_agent_replied_event, has_status), &intercom_fin_agent_replied_event_status_type},
+    {"stream_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_agent_replied_event, stream_id), 0, offsetof(intercom_fin_agent_replied_event, has_stream_id), NULL},
+    {"created_at_ms", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_replied_event, created_at_ms), 0, offsetof(intercom_fin_agent_replied_event, has_created_at_ms), NULL},
+};
+static const uint16_t fin_agent_replied_event_by_name[] = {1, 6, 0, 3, 4, 5, 2};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_replied_event_type = {
+    .name = "fin_agent_replied_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_agent_replied_event),
+    .n_fields = 7, .fields = fin_agent_replied_event_fields, .by_name = fin_agent_replied_event_by_name};
+void intercom_fin_agent_replied_event_free(intercom_fin_agent_replied_event *m) { intercom_model_free(m); }
+
+static const ic_field fin_agent_replied_event_message_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_agent_replied_event_message, id), 0, offsetof(intercom_fin_agent_replied_event_message, has_id), NULL},
+    {"author", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_replied_event_message, author), offsetof(intercom_fin_agent_replied_event_message, author_str), offsetof(intercom_fin_agent_replied_event_message, has_author), &intercom_fin_agent_replied_event_message_author_type},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_replied_event_message, body), 0, offsetof(intercom_fin_agent_replied_event_message, has_body), NULL},
+    {"timestamp_ms", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_replied_event_message, timestamp_ms), 0, offsetof(intercom_fin_agent_replied_event_message, has_timestamp_ms), NULL},
+};
+static const uint16_t fin_agent_replied_event_message_by_name[] = {1, 2, 0, 3};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_replied_event_message_type = {
+    .name = "fin_agent_replied_event_message", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_agent_replied_event_message),
+    .n_fields = 4, .fields = fin_agent_replied_event_message_fields, .by_name = fin_agent_replied_event_message_by_name};
+void intercom_fin_agent_replied_event_message_free(intercom_fin_agent_replied_event_message *m) { intercom_model_free(m); }
+
+static const ic_field fin_agent_reply_chunk_event_fields[] = {
+    {"event_name", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_reply_chunk_event, event_name), offsetof(intercom_fin_agent_reply_chunk_event, event_name_str), offsetof(intercom_fin_agent_reply_chunk_event, has_event_name), &intercom_fin_agent_reply_chunk_event_event_name_type},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_reply_chunk_event, conversation_id), 0, offsetof(intercom_fin_agent_reply_chunk_event, has_conversation_id), NULL},
+    {"stream_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_reply_chunk_event, stream_id), 0, offsetof(intercom_fin_agent_reply_chunk_event, has_stream_id), NULL},
+    {"chunk_index", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_reply_chunk_event, chunk_index), 0, offsetof(intercom_fin_agent_reply_chunk_event, has_chunk_index), NULL},
+    {"chunk_text", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_reply_chunk_event, chunk_text), 0, offsetof(intercom_fin_agent_reply_chunk_event, has_chunk_text), NULL},
+    {"status", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_fin_agent_reply_chunk_event, status), offsetof(intercom_fin_agent_reply_chunk_event, status_str), offsetof(intercom_fin_agent_reply_chunk_event, has_status), &intercom_fin_agent_reply_chunk_event_status_type},
+    {"created_at_ms", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_reply_chunk_event, created_at_ms), 0, offsetof(intercom_fin_agent_reply_chunk_event, has_created_at_ms), NULL},
+};
+static const uint16_t fin_agent_reply_chunk_event_by_name[] = {3, 4, 1, 6, 0, 5, 2};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_reply_chunk_event_type = {
+    .name = "fin_agent_reply_chunk_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_agent_reply_chunk_event),
+    .n_fields = 7, .fields = fin_agent_reply_chunk_event_fields, .by_name = fin_agent_reply_chunk_event_by_name};
+void intercom_fin_agent_reply_chunk_event_free(intercom_fin_agent_reply_chunk_event *m) { intercom_model_free(m); }
+
+static const ic_field fin_agent_status_updated_event_fields[] = {
+    {"event_name", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_status_updated_event, event_name), offsetof(intercom_fin_agent_status_updated_event, event_name_str), offsetof(intercom_fin_agent_status_updated_event, has_event_name), &intercom_fin_agent_status_updated_event_event_name_type},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_status_updated_event, conversation_id), 0, offsetof(intercom_fin_agent_status_updated_event, has_conversation_id), NULL},
+    {"user_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_status_updated_event, user_id), 0, offsetof(intercom_fin_agent_status_updated_event, has_user_id), NULL},
+    {"status", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_status_updated_event, status), offsetof(intercom_fin_agent_status_updated_event, status_str), offsetof(intercom_fin_agent_status_updated_event, has_status), &intercom_fin_agent_status_updated_event_status_type},
+    {"reason", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_agent_status_updated_event, reason), 0, offsetof(intercom_fin_agent_status_updated_event, has_reason), NULL},
+    {"created_at_ms", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_status_updated_event, created_at_ms), 0, offsetof(intercom_fin_agent_status_updated_event, has_created_at_ms), NULL},
+};
+static const uint16_t fin_agent_status_updated_event_by_name[] = {1, 5, 0, 4, 3, 2};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_status_updated_event_type = {
+    .name = "fin_agent_status_updated_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_agent_status_updated_event),
+    .n_fields = 6, .fields = fin_agent_status_updated_event_fields, .by_name = fin_agent_status_updated_event_by_name};
+void intercom_fin_agent_status_updated_event_free(intercom_fin_agent_status_updated_event *m) { intercom_model_free(m); }
+
+static const ic_field fin_agent_user_fields[] = {
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_agent_user, id), 0, offsetof(intercom_fin_agent_user, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_agent_user, name), 0, offsetof(intercom_fin_agent_user, has_name), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_agent_user, email), 0, offsetof(intercom_fin_agent_user, has_email), NULL},
+    {"attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_fin_agent_user, attributes), 0, offsetof(intercom_fin_agent_user, has_attributes), NULL},
+};
+static const uint16_t fin_agent_user_by_name[] = {3, 2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_fin_agent_user_type = {
+    .name = "fin_agent_user", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_agent_user),
+    .n_fields = 4, .fields = fin_agent_user_fields, .by_name = fin_agent_user_by_name};
+void intercom_fin_agent_user_free(intercom_fin_agent_user *m) { intercom_model_free(m); }
+
+static const ic_field fin_csat_create_response_fields[] = {
+    {"conversation_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_csat_create_response, conversation_id), 0, offsetof(intercom_fin_csat_create_response, has_conversation_id), NULL},
+    {"rating", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_fin_csat_create_response, rating), offsetof(intercom_fin_csat_create_response, rating_str), offsetof(intercom_fin_csat_create_response, has_rating), &intercom_fin_csat_create_response_rating_type},
+    {"status", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_fin_csat_create_response, status), offsetof(intercom_fin_csat_create_response, status_str), offsetof(intercom_fin_csat_create_response, has_status), &intercom_fin_csat_create_response_status_type},
+};
+static const uint16_t fin_csat_create_response_by_name[] = {0, 1, 2};
+INTERCOM_EXTERN const intercom_type intercom_fin_csat_create_response_type = {
+    .name = "fin_csat_create_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_csat_create_response),
+    .n_fields = 3, .fields = fin_csat_create_response_fields, .by_name = fin_csat_create_response_by_name};
+void intercom_fin_csat_create_response_free(intercom_fin_csat_create_response *m) { intercom_model_free(m); }
+
+static const ic_field fin_reply_response_fields[] = {
+    {"conversation_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_reply_response, conversation_id), 0, offsetof(intercom_fin_reply_response, has_conversation_id), NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_reply_response, user_id), 0, offsetof(intercom_fin_reply_response, has_user_id), NULL},
+    {"status", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_fin_reply_response, status), offsetof(intercom_fin_reply_response, status_str), offsetof(intercom_fin_reply_response, has_status), &intercom_fin_reply_response_status_type},
+    {"created_at_ms", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_reply_response, created_at_ms), 0, offsetof(intercom_fin_reply_response, has_created_at_ms), NULL},
+    {"errors", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_fin_reply_response, errors), 0, offsetof(intercom_fin_reply_response, has_errors), &intercom_fin_agent_attribute_errors_type},
+    {"sse_subscription_url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_reply_response, sse_subscription_url), 0, offsetof(intercom_fin_reply_response, has_sse_subscription_url), NULL},
+};
+static const uint16_t fin_reply_response_by_name[] = {0, 3, 4, 5, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_fin_reply_response_type = {
+    .name = "fin_reply_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_reply_response),
+    .n_fields = 6, .fields = fin_reply_response_fields, .by_name = fin_reply_response_by_name};
+void intercom_fin_reply_response_free(intercom_fin_reply_response *m) { intercom_model_free(m); }
+
+static const ic_field fin_start_response_fields[] = {
+    {"conversation_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_start_response, conversation_id), 0, offsetof(intercom_fin_start_response, has_conversation_id), NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_start_response, user_id), 0, offsetof(intercom_fin_start_response, has_user_id), NULL},
+    {"status", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_fin_start_response, status), offsetof(intercom_fin_start_response, status_str), offsetof(intercom_fin_start_response, has_status), &intercom_fin_start_response_status_type},
+    {"created_at_ms", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_start_response, created_at_ms), 0, offsetof(intercom_fin_start_response, has_created_at_ms), NULL},
+    {"errors", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_fin_start_response, errors), 0, offsetof(intercom_fin_start_response, has_errors), &intercom_fin_agent_attribute_errors_type},
+    {"sse_subscription_url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_start_response, sse_subscription_url), 0, offsetof(intercom_fin_start_response, has_sse_subscription_url), NULL},
+};
+static const uint16_t fin_start_response_by_name[] = {0, 3, 4, 5, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_fin_start_response_type = {
+    .name = "fin_start_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_start_response),
+    .n_fields = 6, .fields = fin_start_response_fields, .by_name = fin_start_response_by_name};
+void intercom_fin_start_response_free(intercom_fin_start_response *m) { intercom_model_free(m); }
+
+static const ic_field fin_voice_conversation_list_response_fields[] = {
+    {"", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_fin_voice_conversation_list_response, items), offsetof(intercom_fin_voice_conversation_list_response, items_count), offsetof(intercom_fin_voice_conversation_list_response, has_items), &intercom_ai_call_response_type},
+};
+static const uint16_t fin_voice_conversation_list_response_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_fin_voice_conversation_list_response_type = {
+    .name = "fin_voice_conversation_list_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_fin_voice_conversation_list_response),
+    .n_fields = 1, .fields = fin_voice_conversation_list_response_fields, .by_name = fin_voice_conversation_list_response_by_name};
+void intercom_fin_voice_conversation_list_response_free(intercom_fin_voice_conversation_list_response *m) { intercom_model_free(m); }
+
+static const ic_field group_content_fields[] = {
+    {"type", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_content, type), offsetof(intercom_group_content, type_str), offsetof(intercom_group_content, has_type), &intercom_group_content_type_enum_type},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_group_content, name), 0, offsetof(intercom_group_content, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_group_content, description), 0, offsetof(intercom_group_content, has_description), NULL},
+};
+static const uint16_t group_content_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_group_content_type = {
+    .name = "group_content", .kind = IC_T_OBJECT, .size = sizeof(intercom_group_content),
+    .n_fields = 3, .fields = group_content_fields, .by_name = group_content_by_name};
+void intercom_group_content_free(intercom_group_content *m) { intercom_model_free(m); }
+
+static const ic_field group_translated_content_fields[] = {
+    {"type", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, type), offsetof(intercom_group_translated_content, type_str), offsetof(intercom_group_translated_content, has_type), &intercom_group_translated_content_type_enum_type},
+    {"ar", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, ar), 0, offsetof(intercom_group_translated_content, has_ar), &intercom_group_content_type},
+    {"bg", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, bg), 0, offsetof(intercom_group_translated_content, has_bg), &intercom_group_content_type},
+    {"bs", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, bs), 0, offsetof(intercom_group_translated_content, has_bs), &intercom_group_content_type},
+    {"ca", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, ca), 0, offsetof(intercom_group_translated_content, has_ca), &intercom_group_content_type},
+    {"cs", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, cs), 0, offsetof(intercom_group_translated_content, has_cs), &intercom_group_content_type},
+    {"da", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, da), 0, offsetof(intercom_group_translated_content, has_da), &intercom_group_content_type},
+    {"de", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, de), 0, offsetof(intercom_group_translated_content, has_de), &intercom_group_content_type},
+    {"el", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, el), 0, offsetof(intercom_group_translated_content, has_el), &intercom_group_content_type},
+    {"en", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, en), 0, offsetof(intercom_group_translated_content, has_en), &intercom_group_content_type},
+    {"es", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, es), 0, offsetof(intercom_group_translated_content, has_es), &intercom_group_content_type},
+    {"et", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, et), 0, offsetof(intercom_group_translated_content, has_et), &intercom_group_content_type},
+    {"fi", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, fi), 0, offsetof(intercom_group_translated_content, has_fi), &intercom_group_content_type},
+    {"fr", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, fr), 0, offsetof(intercom_group_translated_content, has_fr), &intercom_group_content_type},
+    {"he", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, he), 0, offsetof(intercom_group_translated_content, has_he), &intercom_group_content_type},
+    {"hr", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, hr), 0, offsetof(intercom_group_translated_content, has_hr), &intercom_group_content_type},
+    {"hu", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, hu), 0, offsetof(intercom_group_translated_content, has_hu), &intercom_group_content_type},
+    {"id", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, id), 0, offsetof(intercom_group_translated_content, has_id), &intercom_group_content_type},
+    {"it", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, it), 0, offsetof(intercom_group_translated_content, has_it), &intercom_group_content_type},
+    {"ja", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, ja), 0, offsetof(intercom_group_translated_content, has_ja), &intercom_group_content_type},
+    {"ko", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, ko), 0, offsetof(intercom_group_translated_content, has_ko), &intercom_group_content_type},
+    {"lt", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, lt), 0, offsetof(intercom_group_translated_content, has_lt), &intercom_group_content_type},
+    {"lv", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, lv), 0, offsetof(intercom_group_translated_content, has_lv), &intercom_group_content_type},
+    {"mn", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, mn), 0, offsetof(intercom_group_translated_content, has_mn), &intercom_group_content_type},
+    {"nb", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, nb), 0, offsetof(intercom_group_translated_content, has_nb), &intercom_group_content_type},
+    {"nl", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, nl), 0, offsetof(intercom_group_translated_content, has_nl), &intercom_group_content_type},
+    {"pl", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, pl), 0, offsetof(intercom_group_translated_content, has_pl), &intercom_group_content_type},
+    {"pt", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, pt), 0, offsetof(intercom_group_translated_content, has_pt), &intercom_group_content_type},
+    {"ro", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, ro), 0, offsetof(intercom_group_translated_content, has_ro), &intercom_group_content_type},
+    {"ru", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, ru), 0, offsetof(intercom_group_translated_content, has_ru), &intercom_group_content_type},
+    {"sl", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, sl), 0, offsetof(intercom_group_translated_content, has_sl), &intercom_group_content_type},
+    {"sr", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, sr), 0, offsetof(intercom_group_translated_content, has_sr), &intercom_group_content_type},
+    {"sv", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, sv), 0, offsetof(intercom_group_translated_content, has_sv), &intercom_group_content_type},
+    {"tr", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, tr), 0, offsetof(intercom_group_translated_content, has_tr), &intercom_group_content_type},
+    {"vi", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, vi), 0, offsetof(intercom_group_translated_content, has_vi), &intercom_group_content_type},
+    {"pt-BR", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, pt_br), 0, offsetof(intercom_group_translated_content, has_pt_br), &intercom_group_content_type},
+    {"zh-CN", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, zh_cn), 0, offsetof(intercom_group_translated_content, has_zh_cn), &intercom_group_content_type},
+    {"zh-TW", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_group_translated_content, zh_tw), 0, offsetof(intercom_group_translated_content, has_zh_tw), &intercom_group_content_type},
+};
+static const uint16_t group_translated_content_by_name[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 35, 28, 29, 30, 31, 32, 33, 0, 34, 36, 37};
+INTERCOM_EXTERN const intercom_type intercom_group_translated_content_type = {
+    .name = "group_translated_content", .kind = IC_T_OBJECT, .size = sizeof(intercom_group_translated_content),
+    .n_fields = 38, .fields = group_translated_content_fields, .by_name = group_translated_content_by_name};
+void intercom_group_translated_content_free(intercom_group_translated_content *m) { intercom_model_free(m); }
+
+static const ic_field handling_event_fields[] = {
+    {"teammate", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_handling_event, teammate), 0, offsetof(intercom_handling_event, has_teammate), &intercom_teammate_reference_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_handling_event, type), offsetof(intercom_handling_event, type_str), offsetof(intercom_handling_event, has_type), &intercom_handling_event_type_enum_type},
+    {"timestamp", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_handling_event, timestamp), 0, offsetof(intercom_handling_event, has_timestamp), NULL},
+    {"reason", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_handling_event, reason), 0, offsetof(intercom_handling_event, has_reason), NULL},
+};
+static const uint16_t handling_event_by_name[] = {3, 0, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_handling_event_type = {
+    .name = "handling_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_handling_event),
+    .n_fields = 4, .fields = handling_event_fields, .by_name = handling_event_by_name};
+void intercom_handling_event_free(intercom_handling_event *m) { intercom_model_free(m); }
+
+static const ic_field handling_event_list_fields[] = {
+    {"handling_events", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_handling_event_list, handling_events), offsetof(intercom_handling_event_list, handling_events_count), offsetof(intercom_handling_event_list, has_handling_events), &intercom_handling_event_type},
+};
+static const uint16_t handling_event_list_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_handling_event_list_type = {
+    .name = "handling_event_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_handling_event_list),
+    .n_fields = 1, .fields = handling_event_list_fields, .by_name = handling_event_list_by_name};
+void intercom_handling_event_list_free(intercom_handling_event_list *m) { intercom_model_free(m); }
+
+static const ic_field help_center_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center, id), 0, offsetof(intercom_help_center, has_id), NULL},
+    {"workspace_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center, workspace_id), 0, offsetof(intercom_help_center, has_workspace_id), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_help_center, created_at), 0, offsetof(intercom_help_center, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_help_center, updated_at), 0, offsetof(intercom_help_center, has_updated_at), NULL},
+    {"identifier", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center, identifier), 0, offsetof(intercom_help_center, has_identifier), NULL},
+    {"website_turned_on", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_help_center, website_turned_on), 0, offsetof(intercom_help_center, has_website_turned_on), NULL},
+    {"display_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center, display_name), 0, offsetof(intercom_help_center, has_display_name), NULL},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center, url), 0, offsetof(intercom_help_center, has_url), NULL},
+    {"custom_domain", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center, custom_domain), 0, offsetof(intercom_help_center, has_custom_domain), NULL},
+    {"default", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_help_center, default_), 0, offsetof(intercom_help_center, has_default), NULL},
+    {"locales", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_help_center, locales), offsetof(intercom_help_center, locales_count), offsetof(intercom_help_center, has_locales), NULL},
+};
+static const uint16_t help_center_by_name[] = {2, 8, 9, 6, 0, 4, 10, 3, 7, 5, 1};
+INTERCOM_EXTERN const intercom_type intercom_help_center_type = {
+    .name = "help_center", .kind = IC_T_OBJECT, .size = sizeof(intercom_help_center),
+    .n_fields = 11, .fields = help_center_fields, .by_name = help_center_by_name};
+void intercom_help_center_free(intercom_help_center *m) { intercom_model_free(m); }
+
+static const ic_field help_center_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_help_center_list, type), offsetof(intercom_help_center_list, type_str), offsetof(intercom_help_center_list, has_type), &intercom_help_center_list_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_help_center_list, data), offsetof(intercom_help_center_list, data_count), offsetof(intercom_help_center_list, has_data), &intercom_help_center_type},
+};
+static const uint16_t help_center_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_help_center_list_type = {
+    .name = "help_center_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_help_center_list),
+    .n_fields = 2, .fields = help_center_list_fields, .by_name = help_center_list_by_name};
+void intercom_help_center_list_free(intercom_help_center_list *m) { intercom_model_free(m); }
+
+static const ic_field help_center_redirect_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center_redirect, id), 0, offsetof(intercom_help_center_redirect, has_id), NULL},
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_help_center_redirect, type), offsetof(intercom_help_center_redirect, type_str), offsetof(intercom_help_center_redirect, has_type), &intercom_help_center_redirect_type_enum_type},
+    {"from_url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center_redirect, from_url), 0, offsetof(intercom_help_center_redirect, has_from_url), NULL},
+    {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center_redirect, locale), 0, offsetof(intercom_help_center_redirect, has_locale), NULL},
+    {"help_center_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center_redirect, help_center_id), 0, offsetof(intercom_help_center_redirect, has_help_center_id), NULL},
+    {"target_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_help_center_redirect, target_type), offsetof(intercom_help_center_redirect, target_type_str), offsetof(intercom_help_center_redirect, has_target_type), &intercom_help_center_redirect_target_type_type},
+    {"target_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center_redirect, target_id), 0, offsetof(intercom_help_center_redirect, has_target_id), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_help_center_redirect, created_at), 0, offsetof(intercom_help_center_redirect, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_help_center_redirect, updated_at), 0, offsetof(intercom_help_center_redirect, has_updated_at), NULL},
+};
+static const uint16_t help_center_redirect_by_name[] = {7, 2, 4, 0, 3, 6, 5, 1, 8};
+INTERCOM_EXTERN const intercom_type intercom_help_center_redirect_type = {
+    .name = "help_center_redirect", .kind = IC_T_OBJECT, .size = sizeof(intercom_help_center_redirect),
+    .n_fields = 9, .fields = help_center_redirect_fields, .by_name = help_center_redirect_by_name};
+void intercom_help_center_redirect_free(intercom_help_center_redirect *m) { intercom_model_free(m); }
+
+static const ic_field help_center_redirect_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_help_center_redirect_list, type), offsetof(intercom_help_center_redirect_list, type_str), offsetof(intercom_help_center_redirect_list, has_type), &intercom_help_center_redirect_list_type_enum_type},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center_redirect_list, pages), 0, offsetof(intercom_help_center_redirect_list, has_pages), &intercom_cursor_pages_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_help_center_redirect_list, total_count), 0, offsetof(intercom_help_center_redirect_list, has_total_count), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_help_center_redirect_list, data), offsetof(intercom_help_center_redirect_list, data_count), offsetof(intercom_help_center_redirect_list, has_data), &intercom_help_center_redirect_type},
+};
+static const uint16_t help_center_redirect_list_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_help_center_redirect_list_type = {
+    .name = "help_center_redirect_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_help_center_redirect_list),
+    .n_fields = 4, .fields = help_center_redirect_list_fields, .by_name = help_center_redirect_list_by_name};
+void intercom_help_center_redirect_list_free(intercom_help_center_redirect_list *m) { intercom_model_free(m); }
+
+static const ic_field internal_article_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_internal_article, type), offsetof(intercom_internal_article, type_str), offsetof(intercom_internal_article, has_type), &intercom_internal_article_list_item_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_article, id), 0, offsetof(intercom_internal_article, has_id), NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_article, title), 0, offsetof(intercom_internal_article, has_title), NULL},
+    {"body", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_article, body), 0, offsetof(intercom_internal_article, has_body), NULL},
+    {"body_markdown", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_article, body_markdown), 0, offsetof(intercom_internal_article, has_body_markdown), NULL},
+    {"owner_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_internal_article, owner_id), 0, offsetof(intercom_internal_article, has_owner_id), NULL},
+    {"author_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_internal_article, author_id), 0, offsetof(intercom_internal_article, has_author_id), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_internal_article, created_at), 0, offsetof(intercom_internal_article, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_internal_article, updated_at), 0, offsetof(intercom_internal_article, has_updated_at), NULL},
+    {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_article, locale), 0, offsetof(intercom_internal_article, has_locale), NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_article, audience_ids), offsetof(intercom_internal_article, audience_ids_count), offsetof(intercom_internal_article, has_audience_ids), NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_article, ai_chatbot_availability), 0, offsetof(intercom_internal_article, has_ai_chatbot_availability), NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_article, ai_copilot_availability), 0, offsetof(intercom_internal_article, has_ai_copilot_availability), NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_article, ai_sales_agent_availability), 0, offsetof(intercom_internal_article, has_ai_sales_agent_availability), NULL},
+};
+static const uint16_t internal_article_by_name[] = {11, 12, 13, 10, 6, 3, 4, 7, 1, 9, 5, 2, 0, 8};
+INTERCOM_EXTERN const intercom_type intercom_internal_article_type = {
+    .name = "internal_article", .kind = IC_T_OBJECT, .size = sizeof(intercom_internal_article),
+    .n_fields = 14, .fields = internal_article_fields, .by_name = internal_article_by_name};
+void intercom_internal_article_free(intercom_internal_article *m) { intercom_model_free(m); }
+
+static const ic_field internal_article_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_internal_article_list, type), offsetof(intercom_internal_article_list, type_str), offsetof(intercom_internal_article_list, has_type), &intercom_internal_article_list_type_enum_type},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_article_list, pages), 0, offsetof(intercom_internal_article_list, has_pages), &intercom_cursor_pages_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_internal_article_list, total_count), 0, offsetof(intercom_internal_article_list, has_total_count), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_internal_article_list, data), offsetof(intercom_internal_article_list, data_count), offsetof(intercom_internal_article_list, has_data), &intercom_internal_article_list_item_type},
+};
+static const uint16_t internal_article_list_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_internal_article_list_type = {
+    .name = "internal_article_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_internal_article_list),
+    .n_fields = 4, .fields = internal_article_list_fields, .by_name = internal_article_list_by_name};
+void intercom_internal_article_list_free(intercom_internal_article_list *m) { intercom_model_free(m); }
+
+static const ic_field internal_article_list_item_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_internal_article_list_item, type), offsetof(intercom_internal_article_list_item, type_str), offsetof(intercom_internal_article_list_item, has_type), &intercom_internal_article_list_item_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_article_list_item, id), 0, offsetof(intercom_internal_article_list_item, has_id), NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_article_list_item, title), 0, offsetof(intercom_internal_article_list_item, has_title), NULL},
+    {"body", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_article_list_item, body), 0, offsetof(intercom_internal_article_list_item, has_body), NULL},
+    {"body_markdown", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_article_list_item, body_markdown), 0, offsetof(intercom_internal_article_list_item, has_body_markdown), NULL},
+    {"owner_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_internal_article_list_item, owner_id), 0, offsetof(intercom_internal_article_list_item, has_owner_id), NULL},
+    {"author_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_internal_article_list_item, author_id), 0, offsetof(intercom_internal_article_list_item, has_author_id), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_internal_article_list_item, created_at), 0, offsetof(intercom_internal_article_list_item, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_internal_article_list_item, updated_at), 0, offsetof(intercom_internal_article_list_item, has_updated_at), NULL},
+    {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_article_list_item, locale), 0, offsetof(intercom_internal_article_list_item, has_locale), NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_article_list_item, audience_ids), offsetof(intercom_internal_article_list_item, audience_ids_count), offsetof(intercom_internal_article_list_item, has_audience_ids), NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_article_list_item, ai_chatbot_availability), 0, offsetof(intercom_internal_article_list_item, has_ai_chatbot_availability), NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_article_list_item, ai_copilot_availability), 0, offsetof(intercom_internal_article_list_item, has_ai_copilot_availability), NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_article_list_item, ai_sales_agent_availability), 0, offsetof(intercom_internal_article_list_item, has_ai_sales_agent_availability), NULL},
+};
+static const uint16_t internal_article_list_item_by_name[] = {11, 12, 13, 10, 6, 3, 4, 7, 1, 9, 5, 2, 0, 8};
+INTERCOM_EXTERN const intercom_type intercom_internal_article_list_item_type = {
+    .name = "internal_article_list_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_internal_article_list_item),
+    .n_fields = 14, .fields = internal_article_list_item_fields, .by_name = internal_article_list_item_by_name};
+void intercom_internal_article_list_item_free(intercom_internal_article_list_item *m) { intercom_model_free(m); }
+
+static const ic_field internal_article_search_response_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_internal_article_search_response, type), offsetof(intercom_internal_article_search_response, type_str), offsetof(intercom_internal_article_search_response, has_type), &intercom_internal_article_search_response_type_enum_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_internal_article_search_response, total_count), 0, offsetof(intercom_internal_article_search_response, has_total_count), NULL},
+    {"data", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_internal_article_search_response, data), 0, offsetof(intercom_internal_article_search_response, has_data), &intercom_internal_article_search_response_data_type},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_article_search_response, pages), 0, offsetof(intercom_internal_article_search_response, has_pages), &intercom_cursor_pages_type},
+};
+static const uint16_t internal_article_search_response_by_name[] = {2, 3, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_internal_article_search_response_type = {
+    .name = "internal_article_search_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_internal_article_search_response),
+    .n_fields = 4, .fields = internal_article_search_response_fields, .by_name = internal_article_search_response_by_name};
+void intercom_internal_article_search_response_free(intercom_internal_article_search_response *m) { intercom_model_free(m); }
+
+static const ic_field internal_article_search_response_data_fields[] = {
+    {"internal_articles", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_internal_article_search_response_data, internal_articles), offsetof(intercom_internal_article_search_response_data, internal_articles_count), offsetof(intercom_internal_article_search_response_data, has_internal_articles), &intercom_internal_article_type},
+};
+static const uint16_t internal_article_search_response_data_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_internal_article_search_response_data_type = {
+    .name = "internal_article_search_response_data", .kind = IC_T_OBJECT, .size = sizeof(intercom_internal_article_search_response_data),
+    .n_fields = 1, .fields = internal_article_search_response_data_fields, .by_name = internal_article_search_response_data_by_name};
+void intercom_internal_article_search_response_data_free(intercom_internal_article_search_response_data *m) { intercom_model_free(m); }
+
+static const ic_field ip_allowlist_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ip_allowlist, type), 0, offsetof(intercom_ip_allowlist, has_type), NULL},
+    {"enabled", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ip_allowlist, enabled), 0, offsetof(intercom_ip_allowlist, has_enabled), NULL},
+    {"ip_allowlist", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ip_allowlist, ip_allowlist), offsetof(intercom_ip_allowlist, ip_allowlist_count), offsetof(intercom_ip_allowlist, has_ip_allowlist), NULL},
+};
+static const uint16_t ip_allowlist_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_ip_allowlist_type = {
+    .name = "ip_allowlist", .kind = IC_T_OBJECT, .size = sizeof(intercom_ip_allowlist),
+    .n_fields = 3, .fields = ip_allowlist_fields, .by_name = ip_allowlist_by_name};
+void intercom_ip_allowlist_free(intercom_ip_allowlist *m) { intercom_model_free(m); }
+
+static const ic_field jobs_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_jobs, type), offsetof(intercom_jobs, type_str), offsetof(intercom_jobs, has_type), &intercom_jobs_type_enum_type},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_jobs, id), 0, offsetof(intercom_jobs, has_id), NULL},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_jobs, url), 0, offsetof(intercom_jobs, has_url), NULL},
+    {"status", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_jobs, status), offsetof(intercom_jobs, status_str), offsetof(intercom_jobs, has_status), &intercom_jobs_status_type},
+    {"resource_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_jobs, resource_type), 0, offsetof(intercom_jobs, has_resource_type), NULL},
+    {"resource_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_jobs, resource_id), 0, offsetof(intercom_jobs, has_resource_id), NULL},
+    {"resource_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_jobs, resource_url), 0, offsetof(intercom_jobs, has_resource_url), NULL},
+};
+static const uint16_t jobs_by_name[] = {1, 5, 4, 6, 3, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_jobs_type = {
+    .name = "jobs", .kind = IC_T_OBJECT, .size = sizeof(intercom_jobs),
+    .n_fields = 7, .fields = jobs_fields, .by_name = jobs_by_name};
+void intercom_jobs_free(intercom_jobs *m) { intercom_model_free(m); }
+
+static const ic_field linked_object_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_linked_object, type), offsetof(intercom_linked_object, type_str), offsetof(intercom_linked_object, has_type), &intercom_linked_object_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_linked_object, id), 0, offsetof(intercom_linked_object, has_id), NULL},
+    {"category", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_linked_object, category), offsetof(intercom_linked_object, category_str), offsetof(intercom_linked_object, has_category), &intercom_linked_object_category_type},
+};
+static const uint16_t linked_object_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_linked_object_type = {
+    .name = "linked_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_linked_object),
+    .n_fields = 3, .fields = linked_object_fields, .by_name = linked_object_by_name};
+void intercom_linked_object_free(intercom_linked_object *m) { intercom_model_free(m); }
+
+static const ic_field linked_object_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_linked_object_list, type), offsetof(intercom_linked_object_list, type_str), offsetof(intercom_linked_object_list, has_type), &intercom_linked_object_list_type_enum_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_linked_object_list, total_count), 0, offsetof(intercom_linked_object_list, has_total_count), NULL},
+    {"has_more", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_linked_object_list, has_more), 0, offsetof(intercom_linked_object_list, has_has_more), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_linked_object_list, data), offsetof(intercom_linked_object_list, data_count), offsetof(intercom_linked_object_list, has_data), &intercom_linked_object_type},
+};
+static const uint16_t linked_object_list_by_name[] = {3, 2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_linked_object_list_type = {
+    .name = "linked_object_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_linked_object_list),
+    .n_fields = 4, .fields = linked_object_list_fields, .by_name = linked_object_list_by_name};
+void intercom_linked_object_list_free(intercom_linked_object_list *m) { intercom_model_free(m); }
+
+static const ic_field macro_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_macro, type), offsetof(intercom_macro, type_str), offsetof(intercom_macro, has_type), &intercom_macro_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_macro, id), 0, offsetof(intercom_macro, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_macro, name), 0, offsetof(intercom_macro, has_name), NULL},
+    {"body", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_macro, body), 0, offsetof(intercom_macro, has_body), NULL},
+    {"body_text", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_macro, body_text), 0, offsetof(intercom_macro, has_body_text), NULL},
+    {"created_at", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_macro, created_at), 0, offsetof(intercom_macro, has_created_at), NULL},
+    {"updated_at", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_macro, updated_at), 0, offsetof(intercom_macro, has_updated_at), NULL},
+    {"visible_to", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_macro, visible_to), offsetof(intercom_macro, visible_to_str), offsetof(intercom_macro, has_visible_to), &intercom_macro_visible_to_type},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_macro, visible_to_team_ids), offsetof(intercom_macro, visible_to_team_ids_count), offsetof(intercom_macro, has_visible_to_team_ids), NULL},
+    {"available_on", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_macro, available_on), offsetof(intercom_macro, available_on_count), offsetof(intercom_macro, has_available_on), NULL},
+};
+static const uint16_t macro_by_name[] = {9, 3, 4, 5, 1, 2, 0, 6, 7, 8};
+INTERCOM_EXTERN const intercom_type intercom_macro_type = {
+    .name = "macro", .kind = IC_T_OBJECT, .size = sizeof(intercom_macro),
+    .n_fields = 10, .fields = macro_fields, .by_name = macro_by_name};
+void intercom_macro_free(intercom_macro *m) { intercom_model_free(m); }
+
+static const ic_field macro_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_macro_list, type), offsetof(intercom_macro_list, type_str), offsetof(intercom_macro_list, has_type), &intercom_macro_list_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_macro_list, data), offsetof(intercom_macro_list, data_count), offsetof(intercom_macro_list, has_data), &intercom_macro_type},
+    {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_macro_list, pages), 0, offsetof(intercom_macro_list, has_pages), &intercom_macro_list_pages_type},
+};
+static const uint16_t macro_list_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_macro_list_type = {
+    .name = "macro_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_macro_list),
+    .n_fields = 3, .fields = macro_list_fields, .by_name = macro_list_by_name};
+void intercom_macro_list_free(intercom_macro_list *m) { intercom_model_free(m); }
+
+static const ic_field macro_list_pages_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_macro_list_pages, type), offsetof(intercom_macro_list_pages, type_str), offsetof(intercom_macro_list_pages, has_type), &intercom_macro_list_pages_type_enum_type},
+    {"per_page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_macro_list_pages, per_page), 0, offsetof(intercom_macro_list_pages, has_per_page), NULL},
+    {"next", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_macro_list_pages, next), 0, offsetof(intercom_macro_list_pages, has_next), &intercom_macro_list_pages_next_type},
+};
+static const uint16_t macro_list_pages_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_macro_list_pages_type = {
+    .name = "macro_list_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_macro_list_pages),
+    .n_fields = 3, .fields = macro_list_pages_fields, .by_name = macro_list_pages_by_name};
+void intercom_macro_list_pages_free(intercom_macro_list_pages *m) { intercom_model_free(m); }
+
+static const ic_field macro_list_pages_next_fields[] = {
+    {"starting_after", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_macro_list_pages_next, starting_after), 0, offsetof(intercom_macro_list_pages_next, has_starting_after), NULL},
+};
+static const uint16_t macro_list_pages_next_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_macro_list_pages_next_type = {
+    .name = "macro_list_pages_next", .kind = IC_T_OBJECT, .size = sizeof(intercom_macro_list_pages_next),
+    .n_fields = 1, .fields = macro_list_pages_next_fields, .by_name = macro_list_pages_next_by_name};
+void intercom_macro_list_pages_next_free(intercom_macro_list_pages_next *m) { intercom_model_free(m); }
+
+static const ic_field merge_contacts_request_fields[] = {
+    {"from", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_merge_contacts_request, from), 0, offsetof(intercom_merge_contacts_request, has_from), NULL},
+    {"into", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_merge_contacts_request, into), 0, offsetof(intercom_merge_contacts_request, has_into), NULL},
+    {"skip_duplicate_validation", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_merge_contacts_request, skip_duplicate_validation), 0, offsetof(intercom_merge_contacts_request, has_skip_duplicate_validation), NULL},
+};
+static const uint16_t merge_contacts_request_by_name[] = {0, 1, 2};
+INTERCOM_EXTERN const intercom_type intercom_merge_contacts_request_type = {
+    .name = "merge_contacts_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_merge_contacts_request),
+    .n_fields = 3, .fields = merge_contacts_request_fields, .by_name = merge_contacts_request_by_name};
+void intercom_merge_contacts_request_free(intercom_merge_contacts_request *m) { intercom_model_free(m); }
+
+static const ic_field merge_conversations_request_fields[] = {
+    {"merge_into_conversation_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_merge_conversations_request, merge_into_conversation_id), 0, offsetof(intercom_merge_conversations_request, has_merge_into_conversation_id), NULL},
+};
+static const uint16_t merge_conversations_request_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_merge_conversations_request_type = {
+    .name = "merge_conversations_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_merge_conversations_request),
+    .n_fields = 1, .fields = merge_conversations_request_fields, .by_name = merge_conversations_request_by_name};
+void intercom_merge_conversations_request_free(intercom_merge_conversations_request *m) { intercom_model_free(m); }
+
+static const ic_field merge_history_item_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_merge_history_item, type), 0, offsetof(intercom_merge_history_item, has_type), NULL},
+    {"source_contact_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_merge_history_item, source_contact_id), 0, offsetof(intercom_merge_history_item, has_source_contact_id), NULL},
+    {"source_contact_role", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_merge_history_item, source_contact_role), offsetof(intercom_merge_history_item, source_contact_role_str), offsetof(intercom_merge_history_item, has_source_contact_role), &intercom_merge_history_item_source_contact_role_type},
+    {"merged_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_merge_history_item, merged_at), 0, offsetof(intercom_merge_history_item, has_merged_at), NULL},
+};
+static const uint16_t merge_history_item_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_merge_history_item_type = {
+    .name = "merge_history_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_merge_history_item),
+    .n_fields = 4, .fields = merge_history_item_fields, .by_name = merge_history_item_by_name};
+void intercom_merge_history_item_free(intercom_merge_history_item *m) { intercom_model_free(m); }
+
+static const ic_field merge_history_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_merge_history_list, type), offsetof(intercom_merge_history_list, type_str), offsetof(intercom_merge_history_list, has_type), &intercom_merge_history_list_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_merge_history_list, data), offsetof(intercom_merge_history_list, data_count), offsetof(intercom_merge_history_list, has_data), &intercom_merge_history_item_type},
+    {"next_cursor", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_merge_history_list, next_cursor), 0, offsetof(intercom_merge_history_list, has_next_cursor), NULL},
+    {"has_more", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_merge_history_list, has_more), 0, offsetof(intercom_merge_history_list, has_has_more), NULL},
+};
+static const uint16_t merge_history_list_by_name[] = {1, 3, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_merge_history_list_type = {
+    .name = "merge_history_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_merge_history_list),
+    .n_fields = 4, .fields = merge_history_list_fields, .by_name = merge_history_list_by_name};
+void intercom_merge_history_list_free(intercom_merge_history_list *m) { intercom_model_free(m); }
+
+static const ic_field message_fields[] = {
+    {"type", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_message, type), 0, offsetof(intercom_message, has_type), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_message, id), 0, offsetof(intercom_message, has_id), NULL},
+    {"created_at", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_message, created_at), 0, offsetof(intercom_message, has_created_at), NULL},
+    {"subject", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_message, subject), 0, offsetof(intercom_message, has_subject), NULL},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_message, body), 0, offsetof(intercom_message, has_body), NULL},
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_message, message_type), offsetof(intercom_message, message_type_str), offsetof(intercom_message, has_message_type), &intercom_message_message_type_type},
+    {"conversation_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_message, conversation_id), 0, offsetof(intercom_message, has_conversation_id), NULL},
+};
+static const uint16_t message_by_name[] = {4, 6, 2, 1, 5, 3, 0};
+INTERCOM_EXTERN const intercom_type intercom_message_type = {
+    .name = "message", .kind = IC_T_OBJECT, .size = sizeof(intercom_message),
+    .n_fields = 7, .fields = message_fields, .by_name = message_by_name};
+void intercom_message_free(intercom_message *m) { intercom_model_free(m); }
+
+static const ic_field metadata_fields[] = {
+    {"quick_reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_metadata, quick_reply_options), offsetof(intercom_metadata, quick_reply_options_count), offsetof(intercom_metadata, has_quick_reply_options), &intercom_conversation_part_metadata_quick_reply_options_type},
+    {"quick_reply_uuid", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_metadata, quick_reply_uuid), 0, offsetof(intercom_metadata, has_quick_reply_uuid), NULL},
+};
+static const uint16_t metadata_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_metadata_type = {
+    .name = "metadata", .kind = IC_T_OBJECT, .size = sizeof(intercom_metadata),
+    .n_fields = 2, .fields = metadata_fields, .by_name = metadata_by_name};
+void intercom_metadata_free(intercom_metadata *m) { intercom_model_free(m); }
+
+static const ic_field multiple_filter_search_request_fields[] = {
+    {"operator", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_multiple_filter_search_request, operator_), offsetof(intercom_multiple_filter_search_request, operator_str), offsetof(intercom_multiple_filter_search_request, has_operator), &intercom_multiple_filter_search_request_operator_type},
+    {"value", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_multiple_filter_search_request, value), 0, offsetof(intercom_multiple_filter_search_request, has_value), NULL},
+};
+static const uint16_t multiple_filter_search_request_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_multiple_filter_search_request_type = {
+    .name = "multiple_filter_search_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_multiple_filter_search_request),
+    .n_fields = 2, .fields = multiple_filter_search_request_fields, .by_name = multiple_filter_search_request_by_name};
+void intercom_multiple_filter_search_request_free(intercom_multiple_filter_search_request *m) { intercom_model_free(m); }
+
+static const ic_field news_item_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_news_item, type), offsetof(intercom_news_item, type_str), offsetof(intercom_news_item, has_type), &intercom_news_item_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_news_item, id), 0, offsetof(intercom_news_item, has_id), NULL},
+    {"workspace_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_news_item, workspace_id), 0, offsetof(intercom_news_item, has_workspace_id), NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_news_item, title), 0, offsetof(intercom_news_item, has_title), NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_news_item, body), 0, offsetof(intercom_news_item, has_body), NULL},
+    {"sender_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_news_item, sender_id), 0, offsetof(intercom_news_item, has_sender_id), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_news_item, state), offsetof(intercom_news_item, state_str), offsetof(intercom_news_item, has_state), &intercom_news_item_state_type},
+    {"newsfeed_assignments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_item, newsfeed_assignments), offsetof(intercom_news_item, newsfeed_assignments_count), offsetof(intercom_news_item, has_newsfeed_assignments), &intercom_newsfeed_assignment_type},
+    {"labels", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_item, labels), offsetof(intercom_news_item, labels_count), offsetof(intercom_news_item, has_labels), NULL},
+    {"cover_image_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_news_item, cover_image_url), 0, offsetof(intercom_news_item, has_cover_image_url), NULL},
+    {"reactions", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_item, reactions), offsetof(intercom_news_item, reactions_count), offsetof(intercom_news_item, has_reactions), NULL},
+    {"deliver_silently", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_news_item, deliver_silently), 0, offsetof(intercom_news_item, has_deliver_silently), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_news_item, created_at), 0, offsetof(intercom_news_item, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_news_item, updated_at), 0, offsetof(intercom_news_item, has_updated_at), NULL},
+};
+static const uint16_t news_item_by_name[] = {4, 9, 12, 11, 1, 8, 7, 10, 5, 6, 3, 0, 13, 2};
+INTERCOM_EXTERN const intercom_type intercom_news_item_type = {
+    .name = "news_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_news_item),
+    .n_fields = 14, .fields = news_item_fields, .by_name = news_item_by_name};
+void intercom_news_item_free(intercom_news_item *m) { intercom_model_free(m); }
+
+static const ic_field news_item_request_fields[] = {
+    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_news_item_request, title), 0, offsetof(intercom_news_item_request, has_title), NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_news_item_request, body), 0, offsetof(intercom_news_item_request, has_body), NULL},
+    {"sender_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_news_item_request, sender_id), 0, offsetof(intercom_news_item_request, has_sender_id), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_news_item_request, state), offsetof(intercom_news_item_request, state_str), offsetof(intercom_news_item_request, has_state), &intercom_news_item_request_state_type},
+    {"deliver_silently", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_news_item_request, deliver_silently), 0, offsetof(intercom_news_item_request, has_deliver_silently), NULL},
+    {"labels", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_item_request, labels), offsetof(intercom_news_item_request, labels_count), offsetof(intercom_news_item_request, has_labels), NULL},
+    {"reactions", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_item_request, reactions), offsetof(intercom_news_item_request, reactions_count), offsetof(intercom_news_item_request, has_reactions), NULL},
+    {"newsfeed_assignments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_item_request, newsfeed_assignments), offsetof(intercom_news_item_request, newsfeed_assignments_count), offsetof(intercom_news_item_request, has_newsfeed_assignments), &intercom_newsfeed_assignment_type},
+};
+static const uint16_t news_item_request_by_name[] = {1, 4, 5, 7, 6, 2, 3, 0};
+INTERCOM_EXTERN const intercom_type intercom_news_item_request_type = {
+    .name = "news_item_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_news_item_request),
+    .n_fields = 8, .fields = news_item_request_fields, .by_name = news_item_request_by_name};
+void intercom_news_item_request_free(intercom_news_item_request *m) { intercom_model_free(m); }
+
+static const ic_field newsfeed_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_newsfeed, id), 0, offsetof(intercom_newsfeed, has_id), NULL},
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_newsfeed, type), offsetof(intercom_newsfeed, type_str), offsetof(intercom_newsfeed, has_type), &intercom_newsfeed_type_enum_type},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_newsfeed, name), 0, offsetof(intercom_newsfeed, has_name), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_newsfeed, created_at), 0, offsetof(intercom_newsfeed, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_newsfeed, updated_at), 0, offsetof(intercom_newsfeed, has_updated_at), NULL},
+};
+static const uint16_t newsfeed_by_name[] = {3, 0, 2, 1, 4};
+INTERCOM_EXTERN const intercom_type intercom_newsfeed_type = {
+    .name = "newsfeed", .kind = IC_T_OBJECT, .size = sizeof(intercom_newsfeed),
+    .n_fields = 5, .fields = newsfeed_fields, .by_name = newsfeed_by_name};
+void intercom_newsfeed_free(intercom_newsfeed *m) { intercom_model_free(m); }
+
+static const ic_field newsfeed_assignment_fields[] = {
+    {"newsfeed_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_newsfeed_assignment, newsfeed_id), 0, offsetof(intercom_newsfeed_assignment, has_newsfeed_id), NULL},
+    {"published_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_newsfeed_assignment, published_at), 0, offsetof(intercom_newsfeed_assignment, has_published_at), NULL},
+};
+static const uint16_t newsfeed_assignment_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_newsfeed_assignment_type = {
+    .name = "newsfeed_assignment", .kind = IC_T_OBJECT, .size = sizeof(intercom_newsfeed_assignment),
+    .n_fields = 2, .fields = newsfeed_assignment_fields, .by_name = newsfeed_assignment_by_name};
+void intercom_newsfeed_assignment_free(intercom_newsfeed_assignment *m) { intercom_model_free(m); }
+
+static const ic_field note_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_note, type), 0, offsetof(intercom_note, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_note, id), 0, offsetof(intercom_note, has_id), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_note, created_at), 0, offsetof(intercom_note, has_created_at), NULL},
+    {"contact", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_note, contact), 0, offsetof(intercom_note, has_contact), &intercom_note_contact_type},
+    {"company", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_note, company), 0, offsetof(intercom_note, has_company), &intercom_note_company_type},
+    {"author", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_note, author), 0, offsetof(intercom_note, has_author), &intercom_admin_type},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_note, body), 0, offsetof(intercom_note, has_body), NULL},
+};
+static const uint16_t note_by_name[] = {5, 6, 4, 3, 2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_note_type = {
+    .name = "note", .kind = IC_T_OBJECT, .size = sizeof(intercom_note),
+    .n_fields = 7, .fields = note_fields, .by_name = note_by_name};
+void intercom_note_free(intercom_note *m) { intercom_model_free(m); }
+
+static const ic_field note_company_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_note_company, type), 0, offsetof(intercom_note_company, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_note_company, id), 0, offsetof(intercom_note_company, has_id), NULL},
+};
+static const uint16_t note_company_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_note_company_type = {
+    .name = "note_company", .kind = IC_T_OBJECT, .size = sizeof(intercom_note_company),
+    .n_fields = 2, .fields = note_company_fields, .by_name = note_company_by_name};
+void intercom_note_company_free(intercom_note_company *m) { intercom_model_free(m); }
+
+static const ic_field note_contact_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_note_contact, type), 0, offsetof(intercom_note_contact, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_note_contact, id), 0, offsetof(intercom_note_contact, has_id), NULL},
+};
+static const uint16_t note_contact_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_note_contact_type = {
+    .name = "note_contact", .kind = IC_T_OBJECT, .size = sizeof(intercom_note_contact),
+    .n_fields = 2, .fields = note_contact_fields, .by_name = note_contact_by_name};
+void intercom_note_contact_free(intercom_note_contact *m) { intercom_model_free(m); }
+
+static const ic_field note_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_note_list, type), 0, offsetof(intercom_note_list, has_type), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_note_list, data), offsetof(intercom_note_list, data_count), offsetof(intercom_note_list, has_data), &intercom_note_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_note_list, total_count), 0, offsetof(intercom_note_list, has_total_count), NULL},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_note_list, pages), 0, offsetof(intercom_note_list, has_pages), &intercom_cursor_pages_type},
+};
+static const uint16_t note_list_by_name[] = {1, 3, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_note_list_type = {
+    .name = "note_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_note_list),
+    .n_fields = 4, .fields = note_list_fields, .by_name = note_list_by_name};
+void intercom_note_list_free(intercom_note_list *m) { intercom_model_free(m); }
+
+static const ic_field office_hours_exception_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_exception, type), 0, offsetof(intercom_office_hours_exception, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_exception, id), 0, offsetof(intercom_office_hours_exception, has_id), NULL},
+    {"office_hours_schedule_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_exception, office_hours_schedule_id), 0, offsetof(intercom_office_hours_exception, has_office_hours_schedule_id), NULL},
+    {"exception_date", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_exception, exception_date), 0, offsetof(intercom_office_hours_exception, has_exception_date), NULL},
+    {"exception_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_office_hours_exception, exception_type), offsetof(intercom_office_hours_exception, exception_type_str), offsetof(intercom_office_hours_exception, has_exception_type), &intercom_office_hours_exception_exception_type_type},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_office_hours_exception, name), 0, offsetof(intercom_office_hours_exception, has_name), NULL},
+    {"time_intervals", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_office_hours_exception, time_intervals), offsetof(intercom_office_hours_exception, time_intervals_count), offsetof(intercom_office_hours_exception, has_time_intervals), &intercom_office_hours_time_interval_type},
+    {"recurring_annually", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_office_hours_exception, recurring_annually), 0, offsetof(intercom_office_hours_exception, has_recurring_annually), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_office_hours_exception, created_at), 0, offsetof(intercom_office_hours_exception, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_office_hours_exception, updated_at), 0, offsetof(intercom_office_hours_exception, has_updated_at), NULL},
+};
+static const uint16_t office_hours_exception_by_name[] = {8, 3, 4, 1, 5, 2, 7, 6, 0, 9};
+INTERCOM_EXTERN const intercom_type intercom_office_hours_exception_type = {
+    .name = "office_hours_exception", .kind = IC_T_OBJECT, .size = sizeof(intercom_office_hours_exception),
+    .n_fields = 10, .fields = office_hours_exception_fields, .by_name = office_hours_exception_by_name};
+void intercom_office_hours_exception_free(intercom_office_hours_exception *m) { intercom_model_free(m); }
+
+static const ic_field office_hours_exception_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_exception_list, type), 0, offsetof(intercom_office_hours_exception_list, has_type), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_office_hours_exception_list, data), offsetof(intercom_office_hours_exception_list, data_count), offsetof(intercom_office_hours_exception_list, has_data), &intercom_office_hours_exception_type},
+};
+static const uint16_t office_hours_exception_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_office_hours_exception_list_type = {
+    .name = "office_hours_exception_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_office_hours_exception_list),
+    .n_fields = 2, .fields = office_hours_exception_list_fields, .by_name = office_hours_exception_list_by_name};
+void intercom_office_hours_exception_list_free(intercom_office_hours_exception_list *m) { intercom_model_free(m); }
+
+static const ic_field office_hours_schedule_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedule, type), 0, offsetof(intercom_office_hours_schedule, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedule, id), 0, offsetof(intercom_office_hours_schedule, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedule, name), 0, offsetof(intercom_office_hours_schedule, has_name), NULL},
+    {"time_zone_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedule, time_zone_name), 0, offsetof(intercom_office_hours_schedule, has_time_zone_name), NULL},
+    {"time_intervals", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_office_hours_schedule, time_intervals), offsetof(intercom_office_hours_schedule, time_intervals_count), offsetof(intercom_office_hours_schedule, has_time_intervals), &intercom_office_hours_time_interval_type},
+    {"twenty_four_seven", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedule, twenty_four_seven), 0, offsetof(intercom_office_hours_schedule, has_twenty_four_seven), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedule, created_at), 0, offsetof(intercom_office_hours_schedule, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedule, updated_at), 0, offsetof(intercom_office_hours_schedule, has_updated_at), NULL},
+};
+static const uint16_t office_hours_schedule_by_name[] = {6, 1, 2, 4, 3, 5, 0, 7};
+INTERCOM_EXTERN const intercom_type intercom_office_hours_schedule_type = {
+    .name = "office_hours_schedule", .kind = IC_T_OBJECT, .size = sizeof(intercom_office_hours_schedule),
+    .n_fields = 8, .fields = office_hours_schedule_fields, .by_name = office_hours_schedule_by_name};
+void intercom_office_hours_schedule_free(intercom_office_hours_schedule *m) { intercom_model_free(m); }
+
+static const ic_field office_hours_schedule_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedule_list, type), 0, offsetof(intercom_office_hours_schedule_list, has_type), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_office_hours_schedule_list, data), offsetof(intercom_office_hours_schedule_list, data_count), offsetof(intercom_office_hours_schedule_list, has_data), &intercom_office_hours_schedule_type},
+};
+static const uint16_t office_hours_schedule_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_office_hours_schedule_list_type = {
+    .name = "office_hours_schedule_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_office_hours_schedule_list),
+    .n_fields = 2, .fields = office_hours_schedule_list_fields, .by_name = office_hours_schedule_list_by_name};
+void intercom_office_hours_schedule_list_free(intercom_office_hours_schedule_list *m) { intercom_model_free(m); }
+
+static const ic_field office_hours_schedules_delete_response_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_delete_response, id), 0, offsetof(intercom_office_hours_schedules_delete_response, has_id), NULL},
+    {"object", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_delete_response, object), 0, offsetof(intercom_office_hours_schedules_delete_response, has_object), NULL},
+    {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_delete_response, deleted), 0, offsetof(intercom_office_hours_schedules_delete_response, has_deleted), NULL},
+};
+static const uint16_t office_hours_schedules_delete_response_by_name[] = {2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_delete_response_type = {
+    .name = "office_hours_schedules_delete_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_office_hours_schedules_delete_response),
+    .n_fields = 3, .fields = office_hours_schedules_delete_response_fields, .by_name = office_hours_schedules_delete_response_by_name};
+void intercom_office_hours_schedules_delete_response_free(intercom_office_hours_schedules_delete_response *m) { intercom_model_free(m); }
+
+static const ic_field office_hours_schedules_office_hours_exceptions_delete_response_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_response, id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_response, has_id), NULL},
+    {"object", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_response, object), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_response, has_object), NULL},
+    {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_response, deleted), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_response, has_deleted), NULL},
+};
+static const uint16_t office_hours_schedules_office_hours_exceptions_delete_response_by_name[] = {2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_delete_response_type = {
+    .name = "office_hours_schedules_office_hours_exceptions_delete_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_delete_response),
+    .n_fields = 3, .fields = office_hours_schedules_office_hours_exceptions_delete_response_fields, .by_name = office_hours_schedules_office_hours_exceptions_delete_response_by_name};
+void intercom_office_hours_schedules_office_hours_exceptions_delete_response_free(intercom_office_hours_schedules_office_hours_exceptions_delete_response *m) { intercom_model_free(m); }
+
+static const ic_field office_hours_time_interval_fields[] = {
+    {"start_minute", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_office_hours_time_interval, start_minute), 0, offsetof(intercom_office_hours_time_interval, has_start_minute), NULL},
+    {"end_minute", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_office_hours_time_interval, end_minute), 0, offsetof(intercom_office_hours_time_interval, has_end_minute), NULL},
+    {"day_of_week", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_office_hours_time_interval, day_of_week), 0, offsetof(intercom_office_hours_time_interval, has_day_of_week), NULL},
+};
+static const uint16_t office_hours_time_interval_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_office_hours_time_interval_type = {
+    .name = "office_hours_time_interval", .kind = IC_T_OBJECT, .size = sizeof(intercom_office_hours_time_interval),
+    .n_fields = 3, .fields = office_hours_time_interval_fields, .by_name = office_hours_time_interval_by_name};
+void intercom_office_hours_time_interval_free(intercom_office_hours_time_interval *m) { intercom_model_free(m); }
+
+static const ic_field open_conversation_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_open_conversation_request, message_type), offsetof(intercom_open_conversation_request, message_type_str), offsetof(intercom_open_conversation_request, has_message_type), &intercom_open_conversation_request_message_type_type},
+    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_open_conversation_request, admin_id), 0, offsetof(intercom_open_conversation_request, has_admin_id), NULL},
+};
+static const uint16_t open_conversation_request_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_open_conversation_request_type = {
+    .name = "open_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_open_conversation_request),
+    .n_fields = 2, .fields = open_conversation_request_fields, .by_name = open_conversation_request_by_name};
+void intercom_open_conversation_request_free(intercom_open_conversation_request *m) { intercom_model_free(m); }
+
+static const ic_field operator_workflow_event_fields[] = {
+    {"workflow", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_operator_workflow_event, workflow), 0, offsetof(intercom_operator_workflow_event, has_workflow), &intercom_operator_workflow_event_workflow_type},
+    {"event", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_operator_workflow_event, event), 0, offsetof(intercom_operator_workflow_event, has_event), &intercom_operator_workflow_event_event_type},
+};
+static const uint16_t operator_workflow_event_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_operator_workflow_event_type = {
+    .name = "operator_workflow_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_operator_workflow_event),
+    .n_fields = 2, .fields = operator_workflow_event_fields, .by_name = operator_workflow_event_by_name};
+void intercom_operator_workflow_event_free(intercom_operator_workflow_event *m) { intercom_model_free(m); }
+
+static const ic_field operator_workflow_event_event_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_operator_workflow_event_event, type), 0, offsetof(intercom_operator_workflow_event_event, has_type), NULL},
+    {"result", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_operator_workflow_event_event, result), 0, offsetof(intercom_operator_workflow_event_event, has_result), NULL},
+};
+static const uint16_t operator_workflow_event_event_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_operator_workflow_event_event_type = {
+    .name = "operator_workflow_event_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_operator_workflow_event_event),
+    .n_fields = 2, .fields = operator_workflow_event_event_fields, .by_name = operator_workflow_event_event_by_name};
+void intercom_operator_workflow_event_event_free(intercom_operator_workflow_event_event *m) { intercom_model_free(m); }
+
+static const ic_field operator_workflow_event_workflow_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_operator_workflow_event_workflow, name), 0, offsetof(intercom_operator_workflow_event_workflow, has_name), NULL},
+};
+static const uint16_t operator_workflow_event_workflow_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_operator_workflow_event_workflow_type = {
+    .name = "operator_workflow_event_workflow", .kind = IC_T_OBJECT, .size = sizeof(intercom_operator_workflow_event_workflow),
+    .n_fields = 1, .fields = operator_workflow_event_workflow_fields, .by_name = operator_workflow_event_workflow_by_name};
+void intercom_operator_workflow_event_workflow_free(intercom_operator_workflow_event_workflow *m) { intercom_model_free(m); }
+
+static const ic_field pages_link_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_pages_link, type), offsetof(intercom_pages_link, type_str), offsetof(intercom_pages_link, has_type), &intercom_pages_link_type_enum_type},
+    {"page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_pages_link, page), 0, offsetof(intercom_pages_link, has_page), NULL},
+    {"next", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_pages_link, next), 0, offsetof(intercom_pages_link, has_next), NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_pages_link, per_page), 0, offsetof(intercom_pages_link, has_per_page), NULL},
+    {"total_pages", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_pages_link, total_pages), 0, offsetof(intercom_pages_link, has_total_pages), NULL},
+};
+static const uint16_t pages_link_by_name[] = {2, 1, 3, 4, 0};
+INTERCOM_EXTERN const intercom_type intercom_pages_link_type = {
+    .name = "pages_link", .kind = IC_T_OBJECT, .size = sizeof(intercom_pages_link),
+    .n_fields = 5, .fields = pages_link_fields, .by_name = pages_link_by_name};
+void intercom_pages_link_free(intercom_pages_link *m) { intercom_model_free(m); }
+
+static const ic_field paginated_response_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_paginated_response, type), offsetof(intercom_paginated_response, type_str), offsetof(intercom_paginated_response, has_type), &intercom_paginated_response_type_enum_type},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_paginated_response, pages), 0, offsetof(intercom_paginated_response, has_pages), &intercom_cursor_pages_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_paginated_response, total_count), 0, offsetof(intercom_paginated_response, has_total_count), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_paginated_response, data), offsetof(intercom_paginated_response, data_count), offsetof(intercom_paginated_response, has_data), &intercom_paginated_response_data_type},
+};
+static const uint16_t paginated_response_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_paginated_response_type = {
+    .name = "paginated_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_paginated_response),
+    .n_fields = 4, .fields = paginated_response_fields, .by_name = paginated_response_by_name};
+void intercom_paginated_response_free(intercom_paginated_response *m) { intercom_model_free(m); }
+
+static const ic_field paginated_response_data_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_paginated_response_data, type), offsetof(intercom_paginated_response_data, type_str), offsetof(intercom_paginated_response_data, has_type), &intercom_paginated_response_data_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_paginated_response_data, id), 0, offsetof(intercom_paginated_response_data, has_id), NULL},
+    {"workspace_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_paginated_response_data, workspace_id), 0, offsetof(intercom_paginated_response_data, has_workspace_id), NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_paginated_response_data, title), 0, offsetof(intercom_paginated_response_data, has_title), NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_paginated_response_data, body), 0, offsetof(intercom_paginated_response_data, has_body), NULL},
+    {"sender_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_paginated_response_data, sender_id), 0, offsetof(intercom_paginated_response_data, has_sender_id), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_paginated_response_data, state), offsetof(intercom_paginated_response_data, state_str), offsetof(intercom_paginated_response_data, has_state), &intercom_news_item_state_type},
+    {"newsfeed_assignments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_paginated_response_data, newsfeed_assignments), offsetof(intercom_paginated_response_data, newsfeed_assignments_count), offsetof(intercom_paginated_response_data, has_newsfeed_assignments), &intercom_newsfeed_assignment_type},
+    {"labels", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_paginated_response_data, labels), offsetof(intercom_paginated_response_data, labels_count), offsetof(intercom_paginated_response_data, has_labels), NULL},
+    {"cover_image_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_paginated_response_data, cover_image_url), 0, offsetof(intercom_paginated_response_data, has_cover_image_url), NULL},
+    {"reactions", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_paginated_response_data, reactions), offsetof(intercom_paginated_response_data, reactions_count), offsetof(intercom_paginated_response_data, has_reactions), NULL},
+    {"deliver_silently", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_paginated_response_data, deliver_silently), 0, offsetof(intercom_paginated_response_data, has_deliver_silently), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_paginated_response_data, created_at), 0, offsetof(intercom_paginated_response_data, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_paginated_response_data, updated_at), 0, offsetof(intercom_paginated_response_data, has_updated_at), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_paginated_response_data, name), 0, offsetof(intercom_paginated_response_data, has_name), NULL},
+};
+static const uint16_t paginated_response_data_by_name[] = {4, 9, 12, 11, 1, 8, 14, 7, 10, 5, 6, 3, 0, 13, 2};
+static const ic_variant paginated_response_data_variants[] = {
+    {"news-item", 0, NULL}, /* INTERCOM_PAGINATED_RESPONSE_DATA_VARIANT_NEWS_ITEM */
+    {"newsfeed", 0, NULL}, /* INTERCOM_PAGINATED_RESPONSE_DATA_VARIANT_NEWSFEED */
+};
+INTERCOM_EXTERN const intercom_type intercom_paginated_response_data_type = {
+    .name = "paginated_response_data", .kind = IC_T_OBJECT, .size = sizeof(intercom_paginated_response_data),
+    .n_fields = 15, .fields = paginated_response_data_fields, .by_name = paginated_response_data_by_name,
+    .discriminator = "type", .variant_offset = offsetof(intercom_paginated_response_data, variant), .n_variants = 2, .variants = paginated_response_data_variants};
+void intercom_paginated_response_data_free(intercom_paginated_response_data *m) { intercom_model_free(m); }
+
+static const ic_field part_attachment_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_part_attachment, type), 0, offsetof(intercom_part_attachment, has_type), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_part_attachment, name), 0, offsetof(intercom_part_attachment, has_name), NULL},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_part_attachment, url), 0, offsetof(intercom_part_attachment, has_url), NULL},
+    {"content_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_part_attachment, content_type), 0, offsetof(intercom_part_attachment, has_content_type), NULL},
+    {"filesize", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_part_attachment, filesize), 0, offsetof(intercom_part_attachment, has_filesize), NULL},
+    {"width", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_part_attachment, width), 0, offsetof(intercom_part_attachment, has_width), NULL},
+    {"height", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_part_attachment, height), 0, offsetof(intercom_part_attachment, has_height), NULL},
+};
+static const uint16_t part_attachment_by_name[] = {3, 4, 6, 1, 0, 2, 5};
+INTERCOM_EXTERN const intercom_type intercom_part_attachment_type = {
+    .name = "part_attachment", .kind = IC_T_OBJECT, .size = sizeof(intercom_part_attachment),
+    .n_fields = 7, .fields = part_attachment_fields, .by_name = part_attachment_by_name};
+void intercom_part_attachment_free(intercom_part_attachment *m) { intercom_model_free(m); }
+
+static const ic_field phone_switch_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_phone_switch, type), offsetof(intercom_phone_switch, type_str), offsetof(intercom_phone_switch, has_type), &intercom_phone_switch_type_enum_type},
+    {"phone", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_phone_switch, phone), 0, offsetof(intercom_phone_switch, has_phone), NULL},
+};
+static const uint16_t phone_switch_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_phone_switch_type = {
+    .name = "phone_switch", .kind = IC_T_OBJECT, .size = sizeof(intercom_phone_switch),
+    .n_fields = 2, .fields = phone_switch_fields, .by_name = phone_switch_by_name};
+void intercom_phone_switch_free(intercom_phone_switch *m) { intercom_model_free(m); }
+
+static const ic_field predicate_fields[] = {
+    {"attribute", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_predicate, attribute), 0, offsetof(intercom_predicate, has_attribute), NULL},
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_predicate, type), 0, offsetof(intercom_predicate, has_type), NULL},
+    {"comparison", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_predicate, comparison), 0, offsetof(intercom_predicate, has_comparison), NULL},
+    {"value", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_predicate, value), 0, offsetof(intercom_predicate, has_value), NULL},
+};
+static const uint16_t predicate_by_name[] = {0, 2, 1, 3};
+INTERCOM_EXTERN const intercom_type intercom_predicate_type = {
+    .name = "predicate", .kind = IC_T_OBJECT, .size = sizeof(intercom_predicate),
+    .n_fields = 4, .fields = predicate_fields, .by_name = predicate_by_name};
+void intercom_predicate_free(intercom_predicate *m) { intercom_model_free(m); }
+
+static const ic_field publish_article_draft_request_fields[] = {
+    {"locales", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_publish_article_draft_request, locales), offsetof(intercom_publish_article_draft_request, locales_count), offsetof(intercom_publish_article_draft_request, has_locales), NULL},
+};
+static const uint16_t publish_article_draft_request_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_publish_article_draft_request_type = {
+    .name = "publish_article_draft_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_publish_article_draft_request),
+    .n_fields = 1, .fields = publish_article_draft_request_fields, .by_name = publish_article_draft_request_by_name};
+void intercom_publish_article_draft_request_free(intercom_publish_article_draft_request *m) { intercom_model_free(m); }
+
+static const ic_field quick_reply_option_fields[] = {
+    {"text", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_quick_reply_option, text), 0, offsetof(intercom_quick_reply_option, has_text), NULL},
+    {"uuid", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_quick_reply_option, uuid), 0, offsetof(intercom_quick_reply_option, has_uuid), NULL},
+};
+static const uint16_t quick_reply_option_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_quick_reply_option_type = {
+    .name = "quick_reply_option", .kind = IC_T_OBJECT, .size = sizeof(intercom_quick_reply_option),
+    .n_fields = 2, .fields = quick_reply_option_fields, .by_name = quick_reply_option_by_name};
+void intercom_quick_reply_option_free(intercom_quick_reply_option *m) { intercom_model_free(m); }
+
+static const ic_field recipient_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_recipient, type), offsetof(intercom_recipient, type_str), offsetof(intercom_recipient, has_type), &intercom_recipient_type_enum_type},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_recipient, id), 0, offsetof(intercom_recipient, has_id), NULL},
+};
+static const uint16_t recipient_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_recipient_type = {
+    .name = "recipient", .kind = IC_T_OBJECT, .size = sizeof(intercom_recipient),
+    .n_fields = 2, .fields = recipient_fields, .by_name = recipient_by_name};
+void intercom_recipient_free(intercom_recipient *m) { intercom_model_free(m); }
+
+static const ic_field redact_conversation_request_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_redact_conversation_request, type), offsetof(intercom_redact_conversation_request, type_str), offsetof(intercom_redact_conversation_request, has_type), &intercom_redact_conversation_request_type_enum_type},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_redact_conversation_request, conversation_id), 0, offsetof(intercom_redact_conversation_request, has_conversation_id), NULL},
+    {"conversation_part_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_redact_conversation_request, conversation_part_id), 0, offsetof(intercom_redact_conversation_request, has_conversation_part_id), NULL},
+    {"source_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_redact_conversation_request, source_id), 0, offsetof(intercom_redact_conversation_request, has_source_id), NULL},
+};
+static const uint16_t redact_conversation_request_by_name[] = {1, 2, 3, 0};
+static const uint16_t redact_conversation_request_v1_required[] = {0, 1, 2};
+static const uint16_t redact_conversation_request_v2_required[] = {0, 1, 3};
+static const ic_variant redact_conversation_request_variants[] = {
+    {"conversation_part", 3, redact_conversation_request_v1_required}, /* INTERCOM_REDACT_CONVERSATION_REQUEST_VARIANT_PART */
+    {"source", 3, redact_conversation_request_v2_required}, /* INTERCOM_REDACT_CONVERSATION_REQUEST_VARIANT_SOURCE */
+};
+INTERCOM_EXTERN const intercom_type intercom_redact_conversation_request_type = {
+    .name = "redact_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_redact_conversation_request),
+    .n_fields = 4, .fields = redact_conversation_request_fields, .by_name = redact_conversation_request_by_name,
+    .discriminator = "type", .variant_offset = offsetof(intercom_redact_conversation_request, variant), .n_variants = 2, .variants = redact_conversation_request_variants};
+void intercom_redact_conversation_request_free(intercom_redact_conversation_request *m) { intercom_model_free(m); }
+
+static const ic_field reference_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_reference, type), 0, offsetof(intercom_reference, has_type), NULL},
+    {"id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_reference, id), 0, offsetof(intercom_reference, has_id), NULL},
+};
+static const uint16_t reference_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_reference_type = {
+    .name = "reference", .kind = IC_T_OBJECT, .size = sizeof(intercom_reference),
+    .n_fields = 2, .fields = reference_fields, .by_name = reference_by_name};
+void intercom_reference_free(intercom_reference *m) { intercom_model_free(m); }
+
+static const ic_field register_fin_voice_call_request_fields[] = {
+    {"phone_number", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_register_fin_voice_call_request, phone_number), 0, offsetof(intercom_register_fin_voice_call_request, has_phone_number), NULL},
+    {"call_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_register_fin_voice_call_request, call_id), 0, offsetof(intercom_register_fin_voice_call_request, has_call_id), NULL},
+    {"source", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_register_fin_voice_call_request, source), offsetof(intercom_register_fin_voice_call_request, source_str), offsetof(intercom_register_fin_voice_call_request, has_source), &intercom_register_fin_voice_call_request_source_type},
+    {"data", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_register_fin_voice_call_request, data), 0, offsetof(intercom_register_fin_voice_call_request, has_data), NULL},
+};
+static const uint16_t register_fin_voice_call_request_by_name[] = {1, 3, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_register_fin_voice_call_request_type = {
+    .name = "register_fin_voice_call_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_register_fin_voice_call_request),
+    .n_fields = 4, .fields = register_fin_voice_call_request_fields, .by_name = register_fin_voice_call_request_by_name};
+void intercom_register_fin_voice_call_request_free(intercom_register_fin_voice_call_request *m) { intercom_model_free(m); }
+
+static const ic_field reply_conversation_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_reply_conversation_request, message_type), offsetof(intercom_reply_conversation_request, message_type_str), offsetof(intercom_reply_conversation_request, has_message_type), &intercom_reply_conversation_request_message_type_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_reply_conversation_request, type), offsetof(intercom_reply_conversation_request, type_str), offsetof(intercom_reply_conversation_request, has_type), &intercom_reply_conversation_request_type_enum_type},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_reply_conversation_request, body), 0, offsetof(intercom_reply_conversation_request, has_body), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_reply_conversation_request, created_at), 0, offsetof(intercom_reply_conversation_request, has_created_at), NULL},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_reply_conversation_request, attachment_urls), offsetof(intercom_reply_conversation_request, attachment_urls_count), offsetof(intercom_reply_conversation_request, has_attachment_urls), NULL},
+    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_reply_conversation_request, reply_options), offsetof(intercom_reply_conversation_request, reply_options_count), offsetof(intercom_reply_conversation_request, has_reply_options), &intercom_reply_conversation_request_reply_options_type},
+    {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_reply_conversation_request, intercom_user_id), 0, offsetof(intercom_reply_conversation_request, has_intercom_user_id), NULL},
+    {"attachment_files", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_reply_conversation_request, attachment_files), offsetof(intercom_reply_conversation_request, attachment_files_count), offsetof(intercom_reply_conversation_request, has_attachment_files), &intercom_conversation_attachment_files_type},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_reply_conversation_request, email), 0, offsetof(intercom_reply_conversation_request, has_email), NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_reply_conversation_request, user_id), 0, offsetof(intercom_reply_conversation_request, has_user_id), NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_reply_conversation_request, admin_id), 0, offsetof(intercom_reply_conversation_request, has_admin_id), NULL},
+    {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_reply_conversation_request, skip_notifications), 0, offsetof(intercom_reply_conversation_request, has_skip_notifications), NULL},
+};
+static const uint16_t reply_conversation_request_by_name[] = {10, 7, 4, 2, 3, 8, 6, 0, 5, 11, 1, 9};
+static const uint16_t reply_conversation_request_v1_required[] = {0, 1, 2, 6};
+static const uint16_t reply_conversation_request_v2_required[] = {0, 1, 2, 8};
+static const uint16_t reply_conversation_request_v3_required[] = {0, 1, 2, 9};
+static const uint16_t reply_conversation_request_v4_required[] = {0, 1, 10};
+static const ic_variant reply_conversation_request_variants[] = {
+    {NULL, 4, reply_conversation_request_v1_required}, /* INTERCOM_REPLY_CONVERSATION_REQUEST_VARIANT_CONTACT_REPLY_INTERCOM_USER_ID */
+    {NULL, 4, reply_conversation_request_v2_required}, /* INTERCOM_REPLY_CONVERSATION_REQUEST_VARIANT_CONTACT_REPLY_EMAIL */
+    {NULL, 4, reply_conversation_request_v3_required}, /* INTERCOM_REPLY_CONVERSATION_REQUEST_VARIANT_CONTACT_REPLY_USER_ID */
+    {NULL, 3, reply_conversation_request_v4_required}, /* INTERCOM_REPLY_CONVERSATION_REQUEST_VARIANT_ADMIN_REPLY_CONVERSATION */
+};
+INTERCOM_EXTERN const intercom_type intercom_reply_conversation_request_type = {
+    .name = "reply_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_reply_conversation_request),
+    .n_fields = 12, .fields = reply_conversation_request_fields, .by_name = reply_conversation_request_by_name,
+    .discriminator = NULL, .variant_offset = offsetof(intercom_reply_conversation_request, variant), .n_variants = 4, .variants = reply_conversation_request_variants};
+void intercom_reply_conversation_request_free(intercom_reply_conversation_request *m) { intercom_model_free(m); }
+
+static const ic_field reply_conversation_request_reply_options_fields[] = {
+    {"text", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_reply_conversation_request_reply_options, text), 0, offsetof(intercom_reply_conversation_request_reply_options, has_text), NULL},
+    {"uuid", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_reply_conversation_request_reply_options, uuid), 0, offsetof(intercom_reply_conversation_request_reply_options, has_uuid), NULL},
+};
+static const uint16_t reply_conversation_request_reply_options_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_reply_conversation_request_reply_options_type = {
+    .name = "reply_conversation_request_reply_options", .kind = IC_T_OBJECT, .size = sizeof(intercom_reply_conversation_request_reply_options),
+    .n_fields = 2, .fields = reply_conversation_request_reply_options_fields, .by_name = reply_conversation_request_reply_options_by_name};
+void intercom_reply_conversation_request_reply_options_free(intercom_reply_conversation_request_reply_options *m) { intercom_model_free(m); }
+
+static const ic_field sales_agent_fields[] = {
+    {"outcome", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_sales_agent, outcome), offsetof(intercom_sales_agent, outcome_str), offsetof(intercom_sales_agent, has_outcome), &intercom_sales_agent_outcome_type},
+    {"routing_outcome", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_sales_agent, routing_outcome), 0, offsetof(intercom_sales_agent, has_routing_outcome), NULL},
+    {"collected_data", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_sales_agent, collected_data), 0, offsetof(intercom_sales_agent, has_collected_data), NULL},
+};
+static const uint16_t sales_agent_by_name[] = {2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_sales_agent_type = {
+    .name = "sales_agent", .kind = IC_T_OBJECT, .size = sizeof(intercom_sales_agent),
+    .n_fields = 3, .fields = sales_agent_fields, .by_name = sales_agent_by_name};
+void intercom_sales_agent_free(intercom_sales_agent *m) { intercom_model_free(m); }
+
+static const ic_field search_request_fields[] = {
+    {"query", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_search_request, query), 0, offsetof(intercom_search_request, has_query), &intercom_search_request_query_type},
+    {"pagination", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_search_request, pagination), 0, offsetof(intercom_search_request, has_pagination), &intercom_starting_after_paging_type},
+};
+static const uint16_t search_request_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_search_request_type = {
+    .name = "search_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_search_request),
+    .n_fields = 2, .fields = search_request_fields, .by_name = search_request_by_name};
+void intercom_search_request_free(intercom_search_request *m) { intercom_model_free(m); }
+
+static const ic_field search_request_query_fields[] = {
+    {"field", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_search_request_query, field), 0, offsetof(intercom_search_request_query, has_field), NULL},
+    {"operator", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_search_request_query, operator_), offsetof(intercom_search_request_query, operator_str), offsetof(intercom_search_request_query, has_operator), &intercom_search_request_query_operator_type},
+    {"value", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_search_request_query, value), 0, offsetof(intercom_search_request_query, has_value), NULL},
+};
+static const uint16_t search_request_query_by_name[] = {0, 1, 2};
+static const ic_variant search_request_query_variants[] = {
+    {"=|!=|IN|NIN|<|<=|>|>=|~|!~|^|$", 0, NULL}, /* INTERCOM_SEARCH_REQUEST_QUERY_VARIANT_SINGLE */
+    {"AND|OR", 0, NULL}, /* INTERCOM_SEARCH_REQUEST_QUERY_VARIANT_MULTIPLE */
+};
+INTERCOM_EXTERN const intercom_type intercom_search_request_query_type = {
+    .name = "search_request_query", .kind = IC_T_OBJECT, .size = sizeof(intercom_search_request_query),
+    .n_fields = 3, .fields = search_request_query_fields, .by_name = search_request_query_by_name,
+    .discriminator = "operator", .variant_offset = offsetof(intercom_search_request_query, variant), .n_variants = 2, .variants = search_request_query_variants};
+void intercom_search_request_query_free(intercom_search_request_query *m) { intercom_model_free(m); }
+
+static const ic_field segment_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_segment, type), offsetof(intercom_segment, type_str), offsetof(intercom_segment, has_type), &intercom_segment_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_segment, id), 0, offsetof(intercom_segment, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_segment, name), 0, offsetof(intercom_segment, has_name), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_segment, created_at), 0, offsetof(intercom_segment, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_segment, updated_at), 0, offsetof(intercom_segment, has_updated_at), NULL},
+    {"person_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_segment, person_type), offsetof(intercom_segment, person_type_str), offsetof(intercom_segment, has_person_type), &intercom_segment_person_type_type},
+    {"count", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_segment, count), 0, offsetof(intercom_segment, has_count), NULL},
+};
+static const uint16_t segment_by_name[] = {6, 3, 1, 2, 5, 0, 4};
+INTERCOM_EXTERN const intercom_type intercom_segment_type = {
+    .name = "segment", .kind = IC_T_OBJECT, .size = sizeof(intercom_segment),
+    .n_fields = 7, .fields = segment_fields, .by_name = segment_by_name};
+void intercom_segment_free(intercom_segment *m) { intercom_model_free(m); }
+
+static const ic_field segment_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_segment_list, type), offsetof(intercom_segment_list, type_str), offsetof(intercom_segment_list, has_type), &intercom_segment_list_type_enum_type},
+    {"segments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_segment_list, segments), offsetof(intercom_segment_list, segments_count), offsetof(intercom_segment_list, has_segments), &intercom_segment_type},
+    {"pages", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_segment_list, pages), 0, offsetof(intercom_segment_list, has_pages), NULL},
+};
+static const uint16_t segment_list_by_name[] = {2, 1, 0};
+INTERCOM_EXTERN const intercom_type intercom_segment_list_type = {
+    .name = "segment_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_segment_list),
+    .n_fields = 3, .fields = segment_list_fields, .by_name = segment_list_by_name};
+void intercom_segment_list_free(intercom_segment_list *m) { intercom_model_free(m); }
+
+static const ic_field side_conversation_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_side_conversation_list, type), offsetof(intercom_side_conversation_list, type_str), offsetof(intercom_side_conversation_list, has_type), &intercom_side_conversation_list_type_enum_type},
+    {"side_conversations", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_side_conversation_list, side_conversations), offsetof(intercom_side_conversation_list, side_conversations_count), offsetof(intercom_side_conversation_list, has_side_conversations), &intercom_side_conversation_summary_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_side_conversation_list, total_count), 0, offsetof(intercom_side_conversation_list, has_total_count), NULL},
+    {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_side_conversation_list, pages), 0, offsetof(intercom_side_conversation_list, has_pages), &intercom_side_conversation_list_pages_type},
+};
+static const uint16_t side_conversation_list_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_side_conversation_list_type = {
+    .name = "side_conversation_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_side_conversation_list),
+    .n_fields = 4, .fields = side_conversation_list_fields, .by_name = side_conversation_list_by_name};
+void intercom_side_conversation_list_free(intercom_side_conversation_list *m) { intercom_model_free(m); }
+
+static const ic_field side_conversation_list_pages_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_side_conversation_list_pages, type), offsetof(intercom_side_conversation_list_pages, type_str), offsetof(intercom_side_conversation_list_pages, has_type), &intercom_side_conversation_list_pages_type_enum_type},
+    {"page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_side_conversation_list_pages, page), 0, offsetof(intercom_side_conversation_list_pages, has_page), NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_side_conversation_list_pages, per_page), 0, offsetof(intercom_side_conversation_list_pages, has_per_page), NULL},
+    {"total_pages", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_side_conversation_list_pages, total_pages), 0, offsetof(intercom_side_conversation_list_pages, has_total_pages), NULL},
+};
+static const uint16_t side_conversation_list_pages_by_name[] = {1, 2, 3, 0};
+INTERCOM_EXTERN const intercom_type intercom_side_conversation_list_pages_type = {
+    .name = "side_conversation_list_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_side_conversation_list_pages),
+    .n_fields = 4, .fields = side_conversation_list_pages_fields, .by_name = side_conversation_list_pages_by_name};
+void intercom_side_conversation_list_pages_free(intercom_side_conversation_list_pages *m) { intercom_model_free(m); }
+
+static const ic_field side_conversation_summary_fields[] = {
+    {"side_conversation_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_side_conversation_summary, side_conversation_id), 0, offsetof(intercom_side_conversation_summary, has_side_conversation_id), NULL},
+    {"conversation_parts", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_side_conversation_summary, conversation_parts), offsetof(intercom_side_conversation_summary, conversation_parts_count), offsetof(intercom_side_conversation_summary, has_conversation_parts), &intercom_conversation_part_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_side_conversation_summary, total_count), 0, offsetof(intercom_side_conversation_summary, has_total_count), NULL},
+};
+static const uint16_t side_conversation_summary_by_name[] = {1, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_side_conversation_summary_type = {
+    .name = "side_conversation_summary", .kind = IC_T_OBJECT, .size = sizeof(intercom_side_conversation_summary),
+    .n_fields = 3, .fields = side_conversation_summary_fields, .by_name = side_conversation_summary_by_name};
+void intercom_side_conversation_summary_free(intercom_side_conversation_summary *m) { intercom_model_free(m); }
+
+static const ic_field single_filter_search_request_fields[] = {
+    {"field", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_single_filter_search_request, field), 0, offsetof(intercom_single_filter_search_request, has_field), NULL},
+    {"operator", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_single_filter_search_request, operator_), offsetof(intercom_single_filter_search_request, operator_str), offsetof(intercom_single_filter_search_request, has_operator), &intercom_single_filter_search_request_operator_type},
+    {"value", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_single_filter_search_request, value), 0, offsetof(intercom_single_filter_search_request, has_value), NULL},
+};
+static const uint16_t single_filter_search_request_by_name[] = {0, 1, 2};
+INTERCOM_EXTERN const intercom_type intercom_single_filter_search_request_type = {
+    .name = "single_filter_search_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_single_filter_search_request),
+    .n_fields = 3, .fields = single_filter_search_request_fields, .by_name = single_filter_search_request_by_name};
+void intercom_single_filter_search_request_free(intercom_single_filter_search_request *m) { intercom_model_free(m); }
+
+static const ic_field sla_applied_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_sla_applied, type), 0, offsetof(intercom_sla_applied, has_type), NULL},
+    {"sla_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_sla_applied, sla_name), 0, offsetof(intercom_sla_applied, has_sla_name), NULL},
+    {"sla_status", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_sla_applied, sla_status), offsetof(intercom_sla_applied, sla_status_str), offsetof(intercom_sla_applied, has_sla_status), &intercom_sla_applied_sla_status_type},
+};
+static const uint16_t sla_applied_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_sla_applied_type = {
+    .name = "sla_applied", .kind = IC_T_OBJECT, .size = sizeof(intercom_sla_applied),
+    .n_fields = 3, .fields = sla_applied_fields, .by_name = sla_applied_by_name};
+void intercom_sla_applied_free(intercom_sla_applied *m) { intercom_model_free(m); }
+
+static const ic_field snooze_conversation_request_fields[] = {
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_snooze_conversation_request, message_type), offsetof(intercom_snooze_conversation_request, message_type_str), offsetof(intercom_snooze_conversation_request, has_message_type), &intercom_snooze_conversation_request_message_type_type},
+    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_snooze_conversation_request, admin_id), 0, offsetof(intercom_snooze_conversation_request, has_admin_id), NULL},
+    {"snoozed_until", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_snooze_conversation_request, snoozed_until), 0, offsetof(intercom_snooze_conversation_request, has_snoozed_until), NULL},
+};
+static const uint16_t snooze_conversation_request_by_name[] = {1, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_snooze_conversation_request_type = {
+    .name = "snooze_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_snooze_conversation_request),
+    .n_fields = 3, .fields = snooze_conversation_request_fields, .by_name = snooze_conversation_request_by_name};
+void intercom_snooze_conversation_request_free(intercom_snooze_conversation_request *m) { intercom_model_free(m); }
+
+static const ic_field social_profile_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_social_profile, type), 0, offsetof(intercom_social_profile, has_type), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_social_profile, name), 0, offsetof(intercom_social_profile, has_name), NULL},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_social_profile, url), 0, offsetof(intercom_social_profile, has_url), NULL},
+};
+static const uint16_t social_profile_by_name[] = {1, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_social_profile_type = {
+    .name = "social_profile", .kind = IC_T_OBJECT, .size = sizeof(intercom_social_profile),
+    .n_fields = 3, .fields = social_profile_fields, .by_name = social_profile_by_name};
+void intercom_social_profile_free(intercom_social_profile *m) { intercom_model_free(m); }
+
+static const ic_field source_email_message_metadata_fields[] = {
+    {"message_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_source_email_message_metadata, message_id), 0, offsetof(intercom_source_email_message_metadata, has_message_id), NULL},
+    {"subject", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_source_email_message_metadata, subject), 0, offsetof(intercom_source_email_message_metadata, has_subject), NULL},
+    {"email_address_headers", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_source_email_message_metadata, email_address_headers), offsetof(intercom_source_email_message_metadata, email_address_headers_count), offsetof(intercom_source_email_message_metadata, has_email_address_headers), &intercom_email_address_header_type},
+    {"history", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_source_email_message_metadata, history), 0, offsetof(intercom_source_email_message_metadata, has_history), NULL},
+};
+static const uint16_t source_email_message_metadata_by_name[] = {2, 3, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_source_email_message_metadata_type = {
+    .name = "source_email_message_metadata", .kind = IC_T_OBJECT, .size = sizeof(intercom_source_email_message_metadata),
+    .n_fields = 4, .fields = source_email_message_metadata_fields, .by_name = source_email_message_metadata_by_name};
+void intercom_source_email_message_metadata_free(intercom_source_email_message_metadata *m) { intercom_model_free(m); }
+
+static const ic_field starting_after_paging_fields[] = {
+    {"per_page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_starting_after_paging, per_page), 0, offsetof(intercom_starting_after_paging, has_per_page), NULL},
+    {"starting_after", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_starting_after_paging, starting_after), 0, offsetof(intercom_starting_after_paging, has_starting_after), NULL},
+};
+static const uint16_t starting_after_paging_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_starting_after_paging_type = {
+    .name = "starting_after_paging", .kind = IC_T_OBJECT, .size = sizeof(intercom_starting_after_paging),
+    .n_fields = 2, .fields = starting_after_paging_fields, .by_name = starting_after_paging_by_name};
+void intercom_starting_after_paging_free(intercom_starting_after_paging *m) { intercom_model_free(m); }
+
+static const ic_field subscription_type_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_subscription_type, type), 0, offsetof(intercom_subscription_type, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_subscription_type, id), 0, offsetof(intercom_subscription_type, has_id), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_subscription_type, state), offsetof(intercom_subscription_type, state_str), offsetof(intercom_subscription_type, has_state), &intercom_subscription_type_state_type},
+    {"default_translation", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_subscription_type, default_translation), 0, offsetof(intercom_subscription_type, has_default_translation), &intercom_translation_type},
+    {"translations", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_subscription_type, translations), offsetof(intercom_subscription_type, translations_count), offsetof(intercom_subscription_type, has_translations), &intercom_translation_type},
+    {"consent_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_subscription_type, consent_type), offsetof(intercom_subscription_type, consent_type_str), offsetof(intercom_subscription_type, has_consent_type), &intercom_subscription_type_consent_type_type},
+    {"content_types", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_subscription_type, content_types), offsetof(intercom_subscription_type, content_types_count), offsetof(intercom_subscription_type, has_content_types), NULL},
+};
+static const uint16_t subscription_type_by_name[] = {5, 6, 3, 1, 2, 4, 0};
+INTERCOM_EXTERN const intercom_type intercom_subscription_type_type = {
+    .name = "subscription_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_subscription_type),
+    .n_fields = 7, .fields = subscription_type_fields, .by_name = subscription_type_by_name};
+void intercom_subscription_type_free(intercom_subscription_type *m) { intercom_model_free(m); }
+
+static const ic_field subscription_type_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_subscription_type_list, type), offsetof(intercom_subscription_type_list, type_str), offsetof(intercom_subscription_type_list, has_type), &intercom_subscription_type_list_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_subscription_type_list, data), offsetof(intercom_subscription_type_list, data_count), offsetof(intercom_subscription_type_list, has_data), &intercom_subscription_type_type},
+};
+static const uint16_t subscription_type_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_subscription_type_list_type = {
+    .name = "subscription_type_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_subscription_type_list),
+    .n_fields = 2, .fields = subscription_type_list_fields, .by_name = subscription_type_list_by_name};
+void intercom_subscription_type_list_free(intercom_subscription_type_list *m) { intercom_model_free(m); }
+
+static const ic_field tag_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag, type), 0, offsetof(intercom_tag, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag, id), 0, offsetof(intercom_tag, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag, name), 0, offsetof(intercom_tag, has_name), NULL},
+    {"applied_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_tag, applied_at), 0, offsetof(intercom_tag, has_applied_at), NULL},
+    {"applied_by", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_tag, applied_by), 0, offsetof(intercom_tag, has_applied_by), &intercom_reference_type},
+};
+static const uint16_t tag_by_name[] = {3, 4, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_tag_type = {
+    .name = "tag", .kind = IC_T_OBJECT, .size = sizeof(intercom_tag),
+    .n_fields = 5, .fields = tag_fields, .by_name = tag_by_name};
+void intercom_tag_free(intercom_tag *m) { intercom_model_free(m); }
+
 static const ic_field tag_basic_fields[] = {
-    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag_basic, type), 0, NULL},
-    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag_basic, id), 0, NULL},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag_basic, name), 0, NULL},
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag_basic, type), 0, offsetof(intercom_tag_basic, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag_basic, id), 0, offsetof(intercom_tag_basic, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag_basic, name), 0, offsetof(intercom_tag_basic, has_name), NULL},
 };
 static const uint16_t tag_basic_by_name[] = {1, 2, 0};
-INTERCOM_EXTERN const intercom_type intercom_tag_basic_type = {"tag_basic", sizeof(intercom_tag_basic), 3, tag_basic_fields, tag_basic_by_name};
+INTERCOM_EXTERN const intercom_type intercom_tag_basic_type = {
+    .name = "tag_basic", .kind = IC_T_OBJECT, .size = sizeof(intercom_tag_basic),
+    .n_fields = 3, .fields = tag_basic_fields, .by_name = tag_basic_by_name};
 void intercom_tag_basic_free(intercom_tag_basic *m) { intercom_model_free(m); }
 
-/* every model type, for tests and fuzzers */
+static const ic_field tag_company_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tag_company_request, name), 0, offsetof(intercom_tag_company_request, has_name), NULL},
+    {"companies", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tag_company_request, companies), offsetof(intercom_tag_company_request, companies_count), offsetof(intercom_tag_company_request, has_companies), &intercom_tag_company_request_companies_type},
+};
+static const uint16_t tag_company_request_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_tag_company_request_type = {
+    .name = "tag_company_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_tag_company_request),
+    .n_fields = 2, .fields = tag_company_request_fields, .by_name = tag_company_request_by_name};
+void intercom_tag_company_request_free(intercom_tag_company_request *m) { intercom_model_free(m); }
+
+static const ic_field tag_company_request_companies_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag_company_request_companies, id), 0, offsetof(intercom_tag_company_request_companies, has_id), NULL},
+    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag_company_request_companies, company_id), 0, offsetof(intercom_tag_company_request_companies, has_company_id), NULL},
+};
+static const uint16_t tag_company_request_companies_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_tag_company_request_companies_type = {
+    .name = "tag_company_request_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_tag_company_request_companies),
+    .n_fields = 2, .fields = tag_company_request_companies_fields, .by_name = tag_company_request_companies_by_name};
+void intercom_tag_company_request_companies_free(intercom_tag_company_request_companies *m) { intercom_model_free(m); }
+
+static const ic_field tag_create_response_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag_create_response, type), 0, offsetof(intercom_tag_create_response, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag_create_response, id), 0, offsetof(intercom_tag_create_response, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag_create_response, name), 0, offsetof(intercom_tag_create_response, has_name), NULL},
+    {"users", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_tag_create_response, users), offsetof(intercom_tag_create_response, users_count), offsetof(intercom_tag_create_response, has_users), &intercom_tag_create_response_users_type},
+    {"companies", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_tag_create_response, companies), offsetof(intercom_tag_create_response, companies_count), offsetof(intercom_tag_create_response, has_companies), &intercom_tag_create_response_companies_type},
+};
+static const uint16_t tag_create_response_by_name[] = {4, 1, 2, 0, 3};
+INTERCOM_EXTERN const intercom_type intercom_tag_create_response_type = {
+    .name = "tag_create_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_tag_create_response),
+    .n_fields = 5, .fields = tag_create_response_fields, .by_name = tag_create_response_by_name};
+void intercom_tag_create_response_free(intercom_tag_create_response *m) { intercom_model_free(m); }
+
+static const ic_field tag_create_response_companies_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag_create_response_companies, id), 0, offsetof(intercom_tag_create_response_companies, has_id), NULL},
+    {"tagged", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tag_create_response_companies, tagged), 0, offsetof(intercom_tag_create_response_companies, has_tagged), NULL},
+};
+static const uint16_t tag_create_response_companies_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_tag_create_response_companies_type = {
+    .name = "tag_create_response_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_tag_create_response_companies),
+    .n_fields = 2, .fields = tag_create_response_companies_fields, .by_name = tag_create_response_companies_by_name};
+void intercom_tag_create_response_companies_free(intercom_tag_create_response_companies *m) { intercom_model_free(m); }
+
+static const ic_field tag_create_response_users_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag_create_response_users, id), 0, offsetof(intercom_tag_create_response_users, has_id), NULL},
+    {"tagged", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tag_create_response_users, tagged), 0, offsetof(intercom_tag_create_response_users, has_tagged), NULL},
+};
+static const uint16_t tag_create_response_users_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_tag_create_response_users_type = {
+    .name = "tag_create_response_users", .kind = IC_T_OBJECT, .size = sizeof(intercom_tag_create_response_users),
+    .n_fields = 2, .fields = tag_create_response_users_fields, .by_name = tag_create_response_users_by_name};
+void intercom_tag_create_response_users_free(intercom_tag_create_response_users *m) { intercom_model_free(m); }
+
+static const ic_field tag_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_tag_list, type), offsetof(intercom_tag_list, type_str), offsetof(intercom_tag_list, has_type), &intercom_tag_list_type_enum_type},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_tag_list, data), offsetof(intercom_tag_list, data_count), offsetof(intercom_tag_list, has_data), &intercom_tag_type},
+};
+static const uint16_t tag_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_tag_list_type = {
+    .name = "tag_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_tag_list),
+    .n_fields = 2, .fields = tag_list_fields, .by_name = tag_list_by_name};
+void intercom_tag_list_free(intercom_tag_list *m) { intercom_model_free(m); }
+
+static const ic_field tag_multiple_users_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tag_multiple_users_request, name), 0, offsetof(intercom_tag_multiple_users_request, has_name), NULL},
+    {"users", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tag_multiple_users_request, users), offsetof(intercom_tag_multiple_users_request, users_count), offsetof(intercom_tag_multiple_users_request, has_users), &intercom_tag_multiple_users_request_users_type},
+};
+static const uint16_t tag_multiple_users_request_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_tag_multiple_users_request_type = {
+    .name = "tag_multiple_users_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_tag_multiple_users_request),
+    .n_fields = 2, .fields = tag_multiple_users_request_fields, .by_name = tag_multiple_users_request_by_name};
+void intercom_tag_multiple_users_request_free(intercom_tag_multiple_users_request *m) { intercom_model_free(m); }
+
+static const ic_field tag_multiple_users_request_users_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tag_multiple_users_request_users, id), 0, offsetof(intercom_tag_multiple_users_request_users, has_id), NULL},
+};
+static const uint16_t tag_multiple_users_request_users_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_tag_multiple_users_request_users_type = {
+    .name = "tag_multiple_users_request_users", .kind = IC_T_OBJECT, .size = sizeof(intercom_tag_multiple_users_request_users),
+    .n_fields = 1, .fields = tag_multiple_users_request_users_fields, .by_name = tag_multiple_users_request_users_by_name};
+void intercom_tag_multiple_users_request_users_free(intercom_tag_multiple_users_request_users *m) { intercom_model_free(m); }
+
+static const ic_field tags_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_tags, type), offsetof(intercom_tags, type_str), offsetof(intercom_tags, has_type), &intercom_tags_type_enum_type},
+    {"tags", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_tags, tags), offsetof(intercom_tags, tags_count), offsetof(intercom_tags, has_tags), &intercom_tag_type},
+};
+static const uint16_t tags_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_tags_type = {
+    .name = "tags", .kind = IC_T_OBJECT, .size = sizeof(intercom_tags),
+    .n_fields = 2, .fields = tags_fields, .by_name = tags_by_name};
+void intercom_tags_free(intercom_tags *m) { intercom_model_free(m); }
+
+static const ic_field tags_create_or_update_params_companies_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tags_create_or_update_params_companies, id), 0, offsetof(intercom_tags_create_or_update_params_companies, has_id), NULL},
+    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tags_create_or_update_params_companies, company_id), 0, offsetof(intercom_tags_create_or_update_params_companies, has_company_id), NULL},
+    {"untag", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tags_create_or_update_params_companies, untag), 0, offsetof(intercom_tags_create_or_update_params_companies, has_untag), NULL},
+};
+static const uint16_t tags_create_or_update_params_companies_by_name[] = {1, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_tags_create_or_update_params_companies_type = {
+    .name = "tags_create_or_update_params_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_tags_create_or_update_params_companies),
+    .n_fields = 3, .fields = tags_create_or_update_params_companies_fields, .by_name = tags_create_or_update_params_companies_by_name};
+void intercom_tags_create_or_update_params_companies_free(intercom_tags_create_or_update_params_companies *m) { intercom_model_free(m); }
+
+static const ic_field team_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_team, type), 0, offsetof(intercom_team, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_team, id), 0, offsetof(intercom_team, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_team, name), 0, offsetof(intercom_team, has_name), NULL},
+    {"admin_ids", IC_K_INT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_team, admin_ids), offsetof(intercom_team, admin_ids_count), offsetof(intercom_team, has_admin_ids), NULL},
+    {"admin_priority_level", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_team, admin_priority_level), 0, offsetof(intercom_team, has_admin_priority_level), &intercom_admin_priority_level_type},
+    {"assignment_limit", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_team, assignment_limit), 0, offsetof(intercom_team, has_assignment_limit), NULL},
+    {"distribution_method", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_team, distribution_method), 0, offsetof(intercom_team, has_distribution_method), NULL},
+};
+static const uint16_t team_by_name[] = {3, 4, 5, 6, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_team_type = {
+    .name = "team", .kind = IC_T_OBJECT, .size = sizeof(intercom_team),
+    .n_fields = 7, .fields = team_fields, .by_name = team_by_name};
+void intercom_team_free(intercom_team *m) { intercom_model_free(m); }
+
+static const ic_field team_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_team_list, type), offsetof(intercom_team_list, type_str), offsetof(intercom_team_list, has_type), &intercom_team_list_type_enum_type},
+    {"teams", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_team_list, teams), offsetof(intercom_team_list, teams_count), offsetof(intercom_team_list, has_teams), &intercom_team_type},
+};
+static const uint16_t team_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_team_list_type = {
+    .name = "team_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_team_list),
+    .n_fields = 2, .fields = team_list_fields, .by_name = team_list_by_name};
+void intercom_team_list_free(intercom_team_list *m) { intercom_model_free(m); }
+
+static const ic_field team_metric_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_team_metric, type), 0, offsetof(intercom_team_metric, has_type), NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_team_metric, admin_id), 0, offsetof(intercom_team_metric, has_admin_id), NULL},
+    {"open", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_team_metric, open), 0, offsetof(intercom_team_metric, has_open), NULL},
+    {"idle", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_team_metric, idle), 0, offsetof(intercom_team_metric, has_idle), NULL},
+    {"snoozed", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_team_metric, snoozed), 0, offsetof(intercom_team_metric, has_snoozed), NULL},
+};
+static const uint16_t team_metric_by_name[] = {1, 3, 2, 4, 0};
+INTERCOM_EXTERN const intercom_type intercom_team_metric_type = {
+    .name = "team_metric", .kind = IC_T_OBJECT, .size = sizeof(intercom_team_metric),
+    .n_fields = 5, .fields = team_metric_fields, .by_name = team_metric_by_name};
+void intercom_team_metric_free(intercom_team_metric *m) { intercom_model_free(m); }
+
+static const ic_field team_metric_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_team_metric_list, type), 0, offsetof(intercom_team_metric_list, has_type), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_team_metric_list, data), offsetof(intercom_team_metric_list, data_count), offsetof(intercom_team_metric_list, has_data), &intercom_team_metric_type},
+};
+static const uint16_t team_metric_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_team_metric_list_type = {
+    .name = "team_metric_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_team_metric_list),
+    .n_fields = 2, .fields = team_metric_list_fields, .by_name = team_metric_list_by_name};
+void intercom_team_metric_list_free(intercom_team_metric_list *m) { intercom_model_free(m); }
+
+static const ic_field team_priority_level_fields[] = {
+    {"primary_team_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_team_priority_level, primary_team_ids), offsetof(intercom_team_priority_level, primary_team_ids_count), offsetof(intercom_team_priority_level, has_primary_team_ids), NULL},
+    {"secondary_team_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_team_priority_level, secondary_team_ids), offsetof(intercom_team_priority_level, secondary_team_ids_count), offsetof(intercom_team_priority_level, has_secondary_team_ids), NULL},
+};
+static const uint16_t team_priority_level_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_team_priority_level_type = {
+    .name = "team_priority_level", .kind = IC_T_OBJECT, .size = sizeof(intercom_team_priority_level),
+    .n_fields = 2, .fields = team_priority_level_fields, .by_name = team_priority_level_by_name};
+void intercom_team_priority_level_free(intercom_team_priority_level *m) { intercom_model_free(m); }
+
+static const ic_field teammate_reference_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_teammate_reference, type), offsetof(intercom_teammate_reference, type_str), offsetof(intercom_teammate_reference, has_type), &intercom_teammate_reference_type_enum_type},
+    {"id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_teammate_reference, id), 0, offsetof(intercom_teammate_reference, has_id), NULL},
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_teammate_reference, name), 0, offsetof(intercom_teammate_reference, has_name), NULL},
+    {"email", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_teammate_reference, email), 0, offsetof(intercom_teammate_reference, has_email), NULL},
+};
+static const uint16_t teammate_reference_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_teammate_reference_type = {
+    .name = "teammate_reference", .kind = IC_T_OBJECT, .size = sizeof(intercom_teammate_reference),
+    .n_fields = 4, .fields = teammate_reference_fields, .by_name = teammate_reference_by_name};
+void intercom_teammate_reference_free(intercom_teammate_reference *m) { intercom_model_free(m); }
+
+static const ic_field ticket_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket, type), offsetof(intercom_ticket, type_str), offsetof(intercom_ticket, has_type), &intercom_ticket_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket, id), 0, offsetof(intercom_ticket, has_id), NULL},
+    {"ticket_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket, ticket_id), 0, offsetof(intercom_ticket, has_ticket_id), NULL},
+    {"category", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket, category), offsetof(intercom_ticket, category_str), offsetof(intercom_ticket, has_category), &intercom_ticket_category_type},
+    {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_ticket, ticket_attributes), 0, offsetof(intercom_ticket, has_ticket_attributes), NULL},
+    {"ticket_state", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ticket, ticket_state), 0, offsetof(intercom_ticket, has_ticket_state), &intercom_ticket_state_type},
+    {"ticket_type", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ticket, ticket_type), 0, offsetof(intercom_ticket, has_ticket_type), &intercom_ticket_type_model_type},
+    {"contacts", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_ticket, contacts), 0, offsetof(intercom_ticket, has_contacts), &intercom_ticket_contacts_type},
+    {"admin_assignee_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket, admin_assignee_id), 0, offsetof(intercom_ticket, has_admin_assignee_id), NULL},
+    {"team_assignee_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket, team_assignee_id), 0, offsetof(intercom_ticket, has_team_assignee_id), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket, created_at), 0, offsetof(intercom_ticket, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket, updated_at), 0, offsetof(intercom_ticket, has_updated_at), NULL},
+    {"open", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket, open), 0, offsetof(intercom_ticket, has_open), NULL},
+    {"snoozed_until", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket, snoozed_until), 0, offsetof(intercom_ticket, has_snoozed_until), NULL},
+    {"linked_objects", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_ticket, linked_objects), 0, offsetof(intercom_ticket, has_linked_objects), &intercom_linked_object_list_type},
+    {"ticket_parts", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_ticket, ticket_parts), 0, offsetof(intercom_ticket, has_ticket_parts), &intercom_ticket_parts_type},
+    {"is_shared", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket, is_shared), 0, offsetof(intercom_ticket, has_is_shared), NULL},
+    {"previous_ticket_state_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ticket, previous_ticket_state_id), 0, offsetof(intercom_ticket, has_previous_ticket_state_id), NULL},
+};
+static const uint16_t ticket_by_name[] = {8, 3, 7, 10, 1, 16, 14, 12, 17, 13, 9, 4, 2, 15, 5, 6, 0, 11};
+INTERCOM_EXTERN const intercom_type intercom_ticket_type = {
+    .name = "ticket", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket),
+    .n_fields = 18, .fields = ticket_fields, .by_name = ticket_by_name};
+void intercom_ticket_free(intercom_ticket *m) { intercom_model_free(m); }
+
+static const ic_field ticket_contacts_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_contacts, type), offsetof(intercom_ticket_contacts, type_str), offsetof(intercom_ticket_contacts, has_type), &intercom_ticket_contacts_type_enum_type},
+    {"contacts", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ticket_contacts, contacts), offsetof(intercom_ticket_contacts, contacts_count), offsetof(intercom_ticket_contacts, has_contacts), &intercom_contact_reference_type},
+};
+static const uint16_t ticket_contacts_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_ticket_contacts_type = {
+    .name = "ticket_contacts", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_contacts),
+    .n_fields = 2, .fields = ticket_contacts_fields, .by_name = ticket_contacts_by_name};
+void intercom_ticket_contacts_free(intercom_ticket_contacts *m) { intercom_model_free(m); }
+
+static const ic_field ticket_deleted_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_deleted, id), 0, offsetof(intercom_ticket_deleted, has_id), NULL},
+    {"object", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_deleted, object), offsetof(intercom_ticket_deleted, object_str), offsetof(intercom_ticket_deleted, has_object), &intercom_ticket_deleted_object_type},
+    {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_deleted, deleted), 0, offsetof(intercom_ticket_deleted, has_deleted), NULL},
+};
+static const uint16_t ticket_deleted_by_name[] = {2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_ticket_deleted_type = {
+    .name = "ticket_deleted", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_deleted),
+    .n_fields = 3, .fields = ticket_deleted_fields, .by_name = ticket_deleted_by_name};
+void intercom_ticket_deleted_free(intercom_ticket_deleted *m) { intercom_model_free(m); }
+
+static const ic_field ticket_list_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_list, type), offsetof(intercom_ticket_list, type_str), offsetof(intercom_ticket_list, has_type), &intercom_ticket_list_type_enum_type},
+    {"tickets", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ticket_list, tickets), offsetof(intercom_ticket_list, tickets_count), offsetof(intercom_ticket_list, has_tickets), &intercom_ticket_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket_list, total_count), 0, offsetof(intercom_ticket_list, has_total_count), NULL},
+    {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ticket_list, pages), 0, offsetof(intercom_ticket_list, has_pages), &intercom_cursor_pages_type},
+};
+static const uint16_t ticket_list_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_ticket_list_type = {
+    .name = "ticket_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_list),
+    .n_fields = 4, .fields = ticket_list_fields, .by_name = ticket_list_by_name};
+void intercom_ticket_list_free(intercom_ticket_list *m) { intercom_model_free(m); }
+
+static const ic_field ticket_part_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_part, type), 0, offsetof(intercom_ticket_part, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_part, id), 0, offsetof(intercom_ticket_part, has_id), NULL},
+    {"part_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_part, part_type), 0, offsetof(intercom_ticket_part, has_part_type), NULL},
+    {"body", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ticket_part, body), 0, offsetof(intercom_ticket_part, has_body), NULL},
+    {"previous_ticket_state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_part, previous_ticket_state), offsetof(intercom_ticket_part, previous_ticket_state_str), offsetof(intercom_ticket_part, has_previous_ticket_state), &intercom_ticket_part_previous_ticket_state_type},
+    {"ticket_state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_part, ticket_state), offsetof(intercom_ticket_part, ticket_state_str), offsetof(intercom_ticket_part, has_ticket_state), &intercom_ticket_part_ticket_state_type},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket_part, created_at), 0, offsetof(intercom_ticket_part, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket_part, updated_at), 0, offsetof(intercom_ticket_part, has_updated_at), NULL},
+    {"assigned_to", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ticket_part, assigned_to), 0, offsetof(intercom_ticket_part, has_assigned_to), &intercom_reference_type},
+    {"author", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_ticket_part, author), 0, offsetof(intercom_ticket_part, has_author), &intercom_ticket_part_author_type},
+    {"attachments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ticket_part, attachments), offsetof(intercom_ticket_part, attachments_count), offsetof(intercom_ticket_part, has_attachments), &intercom_part_attachment_type},
+    {"external_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ticket_part, external_id), 0, offsetof(intercom_ticket_part, has_external_id), NULL},
+    {"redacted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_part, redacted), 0, offsetof(intercom_ticket_part, has_redacted), NULL},
+    {"app_package_code", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_part, app_package_code), 0, offsetof(intercom_ticket_part, has_app_package_code), NULL},
+    {"updated_attribute_data", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ticket_part, updated_attribute_data), 0, offsetof(intercom_ticket_part, has_updated_attribute_data), &intercom_ticket_part_updated_attribute_data_type},
+};
+static const uint16_t ticket_part_by_name[] = {13, 8, 10, 9, 3, 6, 11, 1, 2, 4, 12, 5, 0, 7, 14};
+INTERCOM_EXTERN const intercom_type intercom_ticket_part_type = {
+    .name = "ticket_part", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_part),
+    .n_fields = 15, .fields = ticket_part_fields, .by_name = ticket_part_by_name};
+void intercom_ticket_part_free(intercom_ticket_part *m) { intercom_model_free(m); }
+
+static const ic_field ticket_part_author_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_part_author, type), offsetof(intercom_ticket_part_author, type_str), offsetof(intercom_ticket_part_author, has_type), &intercom_ticket_part_author_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_part_author, id), 0, offsetof(intercom_ticket_part_author, has_id), NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ticket_part_author, name), 0, offsetof(intercom_ticket_part_author, has_name), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_part_author, email), 0, offsetof(intercom_ticket_part_author, has_email), NULL},
+};
+static const uint16_t ticket_part_author_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_ticket_part_author_type = {
+    .name = "ticket_part_author", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_part_author),
+    .n_fields = 4, .fields = ticket_part_author_fields, .by_name = ticket_part_author_by_name};
+void intercom_ticket_part_author_free(intercom_ticket_part_author *m) { intercom_model_free(m); }
+
+static const ic_field ticket_part_updated_attribute_data_fields[] = {
+    {"attribute", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_part_updated_attribute_data, attribute), 0, offsetof(intercom_ticket_part_updated_attribute_data, has_attribute), &intercom_ticket_part_updated_attribute_data_attribute_type},
+    {"value", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_part_updated_attribute_data, value), 0, offsetof(intercom_ticket_part_updated_attribute_data, has_value), &intercom_ticket_part_updated_attribute_data_value_type},
+};
+static const uint16_t ticket_part_updated_attribute_data_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_ticket_part_updated_attribute_data_type = {
+    .name = "ticket_part_updated_attribute_data", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_part_updated_attribute_data),
+    .n_fields = 2, .fields = ticket_part_updated_attribute_data_fields, .by_name = ticket_part_updated_attribute_data_by_name};
+void intercom_ticket_part_updated_attribute_data_free(intercom_ticket_part_updated_attribute_data *m) { intercom_model_free(m); }
+
+static const ic_field ticket_part_updated_attribute_data_attribute_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_part_updated_attribute_data_attribute, type), offsetof(intercom_ticket_part_updated_attribute_data_attribute, type_str), offsetof(intercom_ticket_part_updated_attribute_data_attribute, has_type), &intercom_ticket_part_updated_attribute_data_attribute_type_enum_type},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_part_updated_attribute_data_attribute, id), 0, offsetof(intercom_ticket_part_updated_attribute_data_attribute, has_id), NULL},
+    {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_part_updated_attribute_data_attribute, label), 0, offsetof(intercom_ticket_part_updated_attribute_data_attribute, has_label), NULL},
+};
+static const uint16_t ticket_part_updated_attribute_data_attribute_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_ticket_part_updated_attribute_data_attribute_type = {
+    .name = "ticket_part_updated_attribute_data_attribute", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_part_updated_attribute_data_attribute),
+    .n_fields = 3, .fields = ticket_part_updated_attribute_data_attribute_fields, .by_name = ticket_part_updated_attribute_data_attribute_by_name};
+void intercom_ticket_part_updated_attribute_data_attribute_free(intercom_ticket_part_updated_attribute_data_attribute *m) { intercom_model_free(m); }
+
+static const ic_field ticket_part_updated_attribute_data_value_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_part_updated_attribute_data_value, type), offsetof(intercom_ticket_part_updated_attribute_data_value, type_str), offsetof(intercom_ticket_part_updated_attribute_data_value, has_type), &intercom_ticket_part_updated_attribute_data_value_type_enum_type},
+    {"id", IC_K_JSON, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_part_updated_attribute_data_value, id), 0, offsetof(intercom_ticket_part_updated_attribute_data_value, has_id), NULL},
+    {"label", IC_K_JSON, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_part_updated_attribute_data_value, label), 0, offsetof(intercom_ticket_part_updated_attribute_data_value, has_label), NULL},
+};
+static const uint16_t ticket_part_updated_attribute_data_value_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_ticket_part_updated_attribute_data_value_type = {
+    .name = "ticket_part_updated_attribute_data_value", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_part_updated_attribute_data_value),
+    .n_fields = 3, .fields = ticket_part_updated_attribute_data_value_fields, .by_name = ticket_part_updated_attribute_data_value_by_name};
+void intercom_ticket_part_updated_attribute_data_value_free(intercom_ticket_part_updated_attribute_data_value *m) { intercom_model_free(m); }
+
+static const ic_field ticket_parts_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_parts, type), offsetof(intercom_ticket_parts, type_str), offsetof(intercom_ticket_parts, has_type), &intercom_ticket_parts_type_enum_type},
+    {"ticket_parts", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ticket_parts, ticket_parts), offsetof(intercom_ticket_parts, ticket_parts_count), offsetof(intercom_ticket_parts, has_ticket_parts), &intercom_ticket_part_type},
+    {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket_parts, total_count), 0, offsetof(intercom_ticket_parts, has_total_count), NULL},
+};
+static const uint16_t ticket_parts_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_ticket_parts_type = {
+    .name = "ticket_parts", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_parts),
+    .n_fields = 3, .fields = ticket_parts_fields, .by_name = ticket_parts_by_name};
+void intercom_ticket_parts_free(intercom_ticket_parts *m) { intercom_model_free(m); }
+
+static const ic_field ticket_reply_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_reply, type), offsetof(intercom_ticket_reply, type_str), offsetof(intercom_ticket_reply, has_type), &intercom_ticket_reply_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_reply, id), 0, offsetof(intercom_ticket_reply, has_id), NULL},
+    {"part_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_reply, part_type), offsetof(intercom_ticket_reply, part_type_str), offsetof(intercom_ticket_reply, has_part_type), &intercom_ticket_reply_part_type_type},
+    {"body", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ticket_reply, body), 0, offsetof(intercom_ticket_reply, has_body), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket_reply, created_at), 0, offsetof(intercom_ticket_reply, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket_reply, updated_at), 0, offsetof(intercom_ticket_reply, has_updated_at), NULL},
+    {"author", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_ticket_reply, author), 0, offsetof(intercom_ticket_reply, has_author), &intercom_ticket_part_author_type},
+    {"attachments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ticket_reply, attachments), offsetof(intercom_ticket_reply, attachments_count), offsetof(intercom_ticket_reply, has_attachments), &intercom_part_attachment_type},
+    {"redacted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_reply, redacted), 0, offsetof(intercom_ticket_reply, has_redacted), NULL},
+};
+static const uint16_t ticket_reply_by_name[] = {7, 6, 3, 4, 1, 2, 8, 0, 5};
+INTERCOM_EXTERN const intercom_type intercom_ticket_reply_type = {
+    .name = "ticket_reply", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_reply),
+    .n_fields = 9, .fields = ticket_reply_fields, .by_name = ticket_reply_by_name};
+void intercom_ticket_reply_free(intercom_ticket_reply *m) { intercom_model_free(m); }
+
+static const ic_field ticket_state_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_state, type), 0, offsetof(intercom_ticket_state, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_state, id), 0, offsetof(intercom_ticket_state, has_id), NULL},
+    {"category", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_state, category), offsetof(intercom_ticket_state, category_str), offsetof(intercom_ticket_state, has_category), &intercom_ticket_state_category_type},
+    {"internal_label", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_state, internal_label), 0, offsetof(intercom_ticket_state, has_internal_label), NULL},
+    {"external_label", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_state, external_label), 0, offsetof(intercom_ticket_state, has_external_label), NULL},
+};
+static const uint16_t ticket_state_by_name[] = {2, 4, 1, 3, 0};
+INTERCOM_EXTERN const intercom_type intercom_ticket_state_type = {
+    .name = "ticket_state", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_state),
+    .n_fields = 5, .fields = ticket_state_fields, .by_name = ticket_state_by_name};
+void intercom_ticket_state_free(intercom_ticket_state *m) { intercom_model_free(m); }
+
+static const ic_field ticket_state_detailed_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_state_detailed, type), 0, offsetof(intercom_ticket_state_detailed, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_state_detailed, id), 0, offsetof(intercom_ticket_state_detailed, has_id), NULL},
+    {"category", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_state_detailed, category), offsetof(intercom_ticket_state_detailed, category_str), offsetof(intercom_ticket_state_detailed, has_category), &intercom_ticket_state_detailed_category_type},
+    {"internal_label", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_state_detailed, internal_label), 0, offsetof(intercom_ticket_state_detailed, has_internal_label), NULL},
+    {"external_label", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_state_detailed, external_label), 0, offsetof(intercom_ticket_state_detailed, has_external_label), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_state_detailed, archived), 0, offsetof(intercom_ticket_state_detailed, has_archived), NULL},
+    {"ticket_types", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_ticket_state_detailed, ticket_types), 0, offsetof(intercom_ticket_state_detailed, has_ticket_types), &intercom_ticket_state_detailed_ticket_types_type},
+};
+static const uint16_t ticket_state_detailed_by_name[] = {5, 2, 4, 1, 3, 6, 0};
+INTERCOM_EXTERN const intercom_type intercom_ticket_state_detailed_type = {
+    .name = "ticket_state_detailed", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_state_detailed),
+    .n_fields = 7, .fields = ticket_state_detailed_fields, .by_name = ticket_state_detailed_by_name};
+void intercom_ticket_state_detailed_free(intercom_ticket_state_detailed *m) { intercom_model_free(m); }
+
+static const ic_field ticket_state_detailed_ticket_types_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_state_detailed_ticket_types, type), 0, offsetof(intercom_ticket_state_detailed_ticket_types, has_type), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ticket_state_detailed_ticket_types, data), offsetof(intercom_ticket_state_detailed_ticket_types, data_count), offsetof(intercom_ticket_state_detailed_ticket_types, has_data), &intercom_ticket_type_model_type},
+};
+static const uint16_t ticket_state_detailed_ticket_types_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_ticket_state_detailed_ticket_types_type = {
+    .name = "ticket_state_detailed_ticket_types", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_state_detailed_ticket_types),
+    .n_fields = 2, .fields = ticket_state_detailed_ticket_types_fields, .by_name = ticket_state_detailed_ticket_types_by_name};
+void intercom_ticket_state_detailed_ticket_types_free(intercom_ticket_state_detailed_ticket_types *m) { intercom_model_free(m); }
+
+static const ic_field ticket_state_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_state_list, type), 0, offsetof(intercom_ticket_state_list, has_type), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ticket_state_list, data), offsetof(intercom_ticket_state_list, data_count), offsetof(intercom_ticket_state_list, has_data), &intercom_ticket_state_detailed_type},
+};
+static const uint16_t ticket_state_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_ticket_state_list_type = {
+    .name = "ticket_state_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_state_list),
+    .n_fields = 2, .fields = ticket_state_list_fields, .by_name = ticket_state_list_by_name};
+void intercom_ticket_state_list_free(intercom_ticket_state_list *m) { intercom_model_free(m); }
+
+static const ic_field ticket_type_attribute_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, type), 0, offsetof(intercom_ticket_type_attribute, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, id), 0, offsetof(intercom_ticket_type_attribute, has_id), NULL},
+    {"workspace_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, workspace_id), 0, offsetof(intercom_ticket_type_attribute, has_workspace_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, name), 0, offsetof(intercom_ticket_type_attribute, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, description), 0, offsetof(intercom_ticket_type_attribute, has_description), NULL},
+    {"data_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, data_type), offsetof(intercom_ticket_type_attribute, data_type_str), offsetof(intercom_ticket_type_attribute, has_data_type), &intercom_ticket_type_attribute_data_type_type},
+    {"input_options", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, input_options), 0, offsetof(intercom_ticket_type_attribute, has_input_options), NULL},
+    {"order", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, order), 0, offsetof(intercom_ticket_type_attribute, has_order), NULL},
+    {"required_to_create", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, required_to_create), 0, offsetof(intercom_ticket_type_attribute, has_required_to_create), NULL},
+    {"required_to_create_for_contacts", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, required_to_create_for_contacts), 0, offsetof(intercom_ticket_type_attribute, has_required_to_create_for_contacts), NULL},
+    {"visible_on_create", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, visible_on_create), 0, offsetof(intercom_ticket_type_attribute, has_visible_on_create), NULL},
+    {"visible_to_contacts", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, visible_to_contacts), 0, offsetof(intercom_ticket_type_attribute, has_visible_to_contacts), NULL},
+    {"default", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, default_), 0, offsetof(intercom_ticket_type_attribute, has_default), NULL},
+    {"ticket_type_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, ticket_type_id), 0, offsetof(intercom_ticket_type_attribute, has_ticket_type_id), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, archived), 0, offsetof(intercom_ticket_type_attribute, has_archived), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, created_at), 0, offsetof(intercom_ticket_type_attribute, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute, updated_at), 0, offsetof(intercom_ticket_type_attribute, has_updated_at), NULL},
+};
+static const uint16_t ticket_type_attribute_by_name[] = {14, 15, 5, 12, 4, 1, 6, 3, 7, 8, 9, 13, 0, 16, 10, 11, 2};
+INTERCOM_EXTERN const intercom_type intercom_ticket_type_attribute_type = {
+    .name = "ticket_type_attribute", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_type_attribute),
+    .n_fields = 17, .fields = ticket_type_attribute_fields, .by_name = ticket_type_attribute_by_name};
+void intercom_ticket_type_attribute_free(intercom_ticket_type_attribute *m) { intercom_model_free(m); }
+
+static const ic_field ticket_type_attribute_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute_list, type), 0, offsetof(intercom_ticket_type_attribute_list, has_type), NULL},
+    {"ticket_type_attributes", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ticket_type_attribute_list, ticket_type_attributes), offsetof(intercom_ticket_type_attribute_list, ticket_type_attributes_count), offsetof(intercom_ticket_type_attribute_list, has_ticket_type_attributes), &intercom_ticket_type_attribute_type},
+};
+static const uint16_t ticket_type_attribute_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_ticket_type_attribute_list_type = {
+    .name = "ticket_type_attribute_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_type_attribute_list),
+    .n_fields = 2, .fields = ticket_type_attribute_list_fields, .by_name = ticket_type_attribute_list_by_name};
+void intercom_ticket_type_attribute_list_free(intercom_ticket_type_attribute_list *m) { intercom_model_free(m); }
+
+static const ic_field ticket_type_list_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_list, type), 0, offsetof(intercom_ticket_type_list, has_type), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ticket_type_list, data), offsetof(intercom_ticket_type_list, data_count), offsetof(intercom_ticket_type_list, has_data), &intercom_ticket_type_model_type},
+};
+static const uint16_t ticket_type_list_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_ticket_type_list_type = {
+    .name = "ticket_type_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_type_list),
+    .n_fields = 2, .fields = ticket_type_list_fields, .by_name = ticket_type_list_by_name};
+void intercom_ticket_type_list_free(intercom_ticket_type_list *m) { intercom_model_free(m); }
+
+static const ic_field ticket_type_model_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_model, type), 0, offsetof(intercom_ticket_type_model, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_model, id), 0, offsetof(intercom_ticket_type_model, has_id), NULL},
+    {"category", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_type_model, category), offsetof(intercom_ticket_type_model, category_str), offsetof(intercom_ticket_type_model, has_category), &intercom_ticket_type_model_category_type},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_model, name), 0, offsetof(intercom_ticket_type_model, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_model, description), 0, offsetof(intercom_ticket_type_model, has_description), NULL},
+    {"icon", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_model, icon), 0, offsetof(intercom_ticket_type_model, has_icon), NULL},
+    {"workspace_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_model, workspace_id), 0, offsetof(intercom_ticket_type_model, has_workspace_id), NULL},
+    {"ticket_type_attributes", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_ticket_type_model, ticket_type_attributes), 0, offsetof(intercom_ticket_type_model, has_ticket_type_attributes), &intercom_ticket_type_attribute_list_type},
+    {"ticket_states", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_ticket_type_model, ticket_states), 0, offsetof(intercom_ticket_type_model, has_ticket_states), &intercom_ticket_type_model_ticket_states_type},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_type_model, archived), 0, offsetof(intercom_ticket_type_model, has_archived), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket_type_model, created_at), 0, offsetof(intercom_ticket_type_model, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_ticket_type_model, updated_at), 0, offsetof(intercom_ticket_type_model, has_updated_at), NULL},
+};
+static const uint16_t ticket_type_model_by_name[] = {9, 2, 10, 4, 5, 1, 3, 8, 7, 0, 11, 6};
+INTERCOM_EXTERN const intercom_type intercom_ticket_type_model_type = {
+    .name = "ticket_type_model", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_type_model),
+    .n_fields = 12, .fields = ticket_type_model_fields, .by_name = ticket_type_model_by_name};
+void intercom_ticket_type_model_free(intercom_ticket_type_model *m) { intercom_model_free(m); }
+
+static const ic_field ticket_type_model_ticket_states_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_model_ticket_states, type), 0, offsetof(intercom_ticket_type_model_ticket_states, has_type), NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ticket_type_model_ticket_states, data), offsetof(intercom_ticket_type_model_ticket_states, data_count), offsetof(intercom_ticket_type_model_ticket_states, has_data), &intercom_ticket_state_type},
+};
+static const uint16_t ticket_type_model_ticket_states_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_ticket_type_model_ticket_states_type = {
+    .name = "ticket_type_model_ticket_states", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_type_model_ticket_states),
+    .n_fields = 2, .fields = ticket_type_model_ticket_states_fields, .by_name = ticket_type_model_ticket_states_by_name};
+void intercom_ticket_type_model_ticket_states_free(intercom_ticket_type_model_ticket_states *m) { intercom_model_free(m); }
+
+static const ic_field translation_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_translation, name), 0, offsetof(intercom_translation, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_translation, description), 0, offsetof(intercom_translation, has_description), NULL},
+    {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_translation, locale), 0, offsetof(intercom_translation, has_locale), NULL},
+};
+static const uint16_t translation_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_translation_type = {
+    .name = "translation", .kind = IC_T_OBJECT, .size = sizeof(intercom_translation),
+    .n_fields = 3, .fields = translation_fields, .by_name = translation_by_name};
+void intercom_translation_free(intercom_translation *m) { intercom_model_free(m); }
+
+static const ic_field untag_company_request_fields[] = {
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_untag_company_request, name), 0, offsetof(intercom_untag_company_request, has_name), NULL},
+    {"companies", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_untag_company_request, companies), offsetof(intercom_untag_company_request, companies_count), offsetof(intercom_untag_company_request, has_companies), &intercom_untag_company_request_companies_type},
+};
+static const uint16_t untag_company_request_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_untag_company_request_type = {
+    .name = "untag_company_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_untag_company_request),
+    .n_fields = 2, .fields = untag_company_request_fields, .by_name = untag_company_request_by_name};
+void intercom_untag_company_request_free(intercom_untag_company_request *m) { intercom_model_free(m); }
+
+static const ic_field untag_company_request_companies_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_untag_company_request_companies, id), 0, offsetof(intercom_untag_company_request_companies, has_id), NULL},
+    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_untag_company_request_companies, company_id), 0, offsetof(intercom_untag_company_request_companies, has_company_id), NULL},
+    {"untag", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_untag_company_request_companies, untag), 0, offsetof(intercom_untag_company_request_companies, has_untag), NULL},
+};
+static const uint16_t untag_company_request_companies_by_name[] = {1, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_untag_company_request_companies_type = {
+    .name = "untag_company_request_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_untag_company_request_companies),
+    .n_fields = 3, .fields = untag_company_request_companies_fields, .by_name = untag_company_request_companies_by_name};
+void intercom_untag_company_request_companies_free(intercom_untag_company_request_companies *m) { intercom_model_free(m); }
+
+static const ic_field update_article_request_fields[] = {
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_article_request, title), 0, offsetof(intercom_update_article_request, has_title), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_article_request, description), 0, offsetof(intercom_update_article_request, has_description), NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_article_request, body), 0, offsetof(intercom_update_article_request, has_body), NULL},
+    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_article_request, body_markdown), 0, offsetof(intercom_update_article_request, has_body_markdown), NULL},
+    {"author_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_update_article_request, author_id), 0, offsetof(intercom_update_article_request, has_author_id), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_update_article_request, state), offsetof(intercom_update_article_request, state_str), offsetof(intercom_update_article_request, has_state), &intercom_update_article_request_state_type},
+    {"parent_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_article_request, parent_id), 0, offsetof(intercom_update_article_request, has_parent_id), NULL},
+    {"parent_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_article_request, parent_type), 0, offsetof(intercom_update_article_request, has_parent_type), NULL},
+    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_article_request, translated_content), 0, offsetof(intercom_update_article_request, has_translated_content), &intercom_article_translated_content_type},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_article_request, audience_ids), offsetof(intercom_update_article_request, audience_ids_count), offsetof(intercom_update_article_request, has_audience_ids), NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_article_request, ai_chatbot_availability), 0, offsetof(intercom_update_article_request, has_ai_chatbot_availability), NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_article_request, ai_copilot_availability), 0, offsetof(intercom_update_article_request, has_ai_copilot_availability), NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_article_request, ai_sales_agent_availability), 0, offsetof(intercom_update_article_request, has_ai_sales_agent_availability), NULL},
+    {"scheduled_publish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_article_request, scheduled_publish_at), 0, offsetof(intercom_update_article_request, has_scheduled_publish_at), NULL},
+    {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_article_request, scheduled_unpublish_at), 0, offsetof(intercom_update_article_request, has_scheduled_unpublish_at), NULL},
+};
+static const uint16_t update_article_request_by_name[] = {10, 11, 12, 9, 4, 2, 3, 1, 6, 7, 13, 14, 5, 0, 8};
+INTERCOM_EXTERN const intercom_type intercom_update_article_request_type = {
+    .name = "update_article_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_article_request),
+    .n_fields = 15, .fields = update_article_request_fields, .by_name = update_article_request_by_name};
+void intercom_update_article_request_free(intercom_update_article_request *m) { intercom_model_free(m); }
+
+static const ic_field update_audience_request_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_audience_request, name), 0, offsetof(intercom_update_audience_request, has_name), NULL},
+    {"predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_update_audience_request, predicates), offsetof(intercom_update_audience_request, predicates_count), offsetof(intercom_update_audience_request, has_predicates), &intercom_predicate_type},
+    {"role_predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_update_audience_request, role_predicates), offsetof(intercom_update_audience_request, role_predicates_count), offsetof(intercom_update_audience_request, has_role_predicates), &intercom_predicate_type},
+};
+static const uint16_t update_audience_request_by_name[] = {0, 1, 2};
+INTERCOM_EXTERN const intercom_type intercom_update_audience_request_type = {
+    .name = "update_audience_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_audience_request),
+    .n_fields = 3, .fields = update_audience_request_fields, .by_name = update_audience_request_by_name};
+void intercom_update_audience_request_free(intercom_update_audience_request *m) { intercom_model_free(m); }
+
+static const ic_field update_collection_request_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_collection_request, name), 0, offsetof(intercom_update_collection_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_collection_request, description), 0, offsetof(intercom_update_collection_request, has_description), NULL},
+    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_collection_request, translated_content), 0, offsetof(intercom_update_collection_request, has_translated_content), &intercom_group_translated_content_type},
+    {"parent_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_collection_request, parent_id), 0, offsetof(intercom_update_collection_request, has_parent_id), NULL},
+};
+static const uint16_t update_collection_request_by_name[] = {1, 0, 3, 2};
+INTERCOM_EXTERN const intercom_type intercom_update_collection_request_type = {
+    .name = "update_collection_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_collection_request),
+    .n_fields = 4, .fields = update_collection_request_fields, .by_name = update_collection_request_by_name};
+void intercom_update_collection_request_free(intercom_update_collection_request *m) { intercom_model_free(m); }
+
+static const ic_field update_company_request_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_company_request, name), 0, offsetof(intercom_update_company_request, has_name), NULL},
+    {"plan", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_company_request, plan), 0, offsetof(intercom_update_company_request, has_plan), NULL},
+    {"size", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_update_company_request, size), 0, offsetof(intercom_update_company_request, has_size), NULL},
+    {"website", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_company_request, website), 0, offsetof(intercom_update_company_request, has_website), NULL},
+    {"industry", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_company_request, industry), 0, offsetof(intercom_update_company_request, has_industry), NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_update_company_request, custom_attributes), 0, offsetof(intercom_update_company_request, has_custom_attributes), NULL},
+    {"monthly_spend", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_update_company_request, monthly_spend), 0, offsetof(intercom_update_company_request, has_monthly_spend), NULL},
+};
+static const uint16_t update_company_request_by_name[] = {5, 4, 6, 0, 1, 2, 3};
+INTERCOM_EXTERN const intercom_type intercom_update_company_request_type = {
+    .name = "update_company_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_company_request),
+    .n_fields = 7, .fields = update_company_request_fields, .by_name = update_company_request_by_name};
+void intercom_update_company_request_free(intercom_update_company_request *m) { intercom_model_free(m); }
+
+static const ic_field update_contact_request_fields[] = {
+    {"role", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_contact_request, role), 0, offsetof(intercom_update_contact_request, has_role), NULL},
+    {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_contact_request, external_id), 0, offsetof(intercom_update_contact_request, has_external_id), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_contact_request, email), 0, offsetof(intercom_update_contact_request, has_email), NULL},
+    {"email_verified", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_contact_request, email_verified), 0, offsetof(intercom_update_contact_request, has_email_verified), NULL},
+    {"phone", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_contact_request, phone), 0, offsetof(intercom_update_contact_request, has_phone), NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_contact_request, name), 0, offsetof(intercom_update_contact_request, has_name), NULL},
+    {"avatar", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_contact_request, avatar), 0, offsetof(intercom_update_contact_request, has_avatar), NULL},
+    {"signed_up_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_contact_request, signed_up_at), 0, offsetof(intercom_update_contact_request, has_signed_up_at), NULL},
+    {"last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_contact_request, last_seen_at), 0, offsetof(intercom_update_contact_request, has_last_seen_at), NULL},
+    {"owner_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_contact_request, owner_id), 0, offsetof(intercom_update_contact_request, has_owner_id), NULL},
+    {"unsubscribed_from_emails", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_contact_request, unsubscribed_from_emails), 0, offsetof(intercom_update_contact_request, has_unsubscribed_from_emails), NULL},
+    {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_contact_request, custom_attributes), 0, offsetof(intercom_update_contact_request, has_custom_attributes), NULL},
+};
+static const uint16_t update_contact_request_by_name[] = {6, 11, 2, 3, 1, 8, 5, 9, 4, 0, 7, 10};
+INTERCOM_EXTERN const intercom_type intercom_update_contact_request_type = {
+    .name = "update_contact_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_contact_request),
+    .n_fields = 12, .fields = update_contact_request_fields, .by_name = update_contact_request_by_name};
+void intercom_update_contact_request_free(intercom_update_contact_request *m) { intercom_model_free(m); }
+
+static const ic_field update_content_import_source_request_fields[] = {
+    {"sync_behavior", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_update_content_import_source_request, sync_behavior), offsetof(intercom_update_content_import_source_request, sync_behavior_str), offsetof(intercom_update_content_import_source_request, has_sync_behavior), &intercom_update_content_import_source_request_sync_behavior_type},
+    {"status", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_update_content_import_source_request, status), offsetof(intercom_update_content_import_source_request, status_str), offsetof(intercom_update_content_import_source_request, has_status), &intercom_update_content_import_source_request_status_type},
+    {"url", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_update_content_import_source_request, url), 0, offsetof(intercom_update_content_import_source_request, has_url), NULL},
+    {"audience_ids", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_content_import_source_request, audience_ids), 0, offsetof(intercom_update_content_import_source_request, has_audience_ids), NULL},
+    {"apply_audience_to_existing_content", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_content_import_source_request, apply_audience_to_existing_content), 0, offsetof(intercom_update_content_import_source_request, has_apply_audience_to_existing_content), NULL},
+};
+static const uint16_t update_content_import_source_request_by_name[] = {4, 3, 1, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_update_content_import_source_request_type = {
+    .name = "update_content_import_source_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_content_import_source_request),
+    .n_fields = 5, .fields = update_content_import_source_request_fields, .by_name = update_content_import_source_request_by_name};
+void intercom_update_content_import_source_request_free(intercom_update_content_import_source_request *m) { intercom_model_free(m); }
+
+static const ic_field update_conversation_attribute_option_request_fields[] = {
+    {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_update_conversation_attribute_option_request, label), 0, offsetof(intercom_update_conversation_attribute_option_request, has_label), NULL},
+};
+static const uint16_t update_conversation_attribute_option_request_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_update_conversation_attribute_option_request_type = {
+    .name = "update_conversation_attribute_option_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_conversation_attribute_option_request),
+    .n_fields = 1, .fields = update_conversation_attribute_option_request_fields, .by_name = update_conversation_attribute_option_request_by_name};
+void intercom_update_conversation_attribute_option_request_free(intercom_update_conversation_attribute_option_request *m) { intercom_model_free(m); }
+
+static const ic_field update_conversation_attribute_request_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_conversation_attribute_request, name), 0, offsetof(intercom_update_conversation_attribute_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_conversation_attribute_request, description), 0, offsetof(intercom_update_conversation_attribute_request, has_description), NULL},
+    {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_conversation_attribute_request, multiline), 0, offsetof(intercom_update_conversation_attribute_request, has_multiline), NULL},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_conversation_attribute_request, required), 0, offsetof(intercom_update_conversation_attribute_request, has_required), NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_update_conversation_attribute_request, visible_to_team_ids), offsetof(intercom_update_conversation_attribute_request, visible_to_team_ids_count), offsetof(intercom_update_conversation_attribute_request, has_visible_to_team_ids), NULL},
+    {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_update_conversation_attribute_request, reference), 0, offsetof(intercom_update_conversation_attribute_request, has_reference), &intercom_update_conversation_attribute_request_reference_type},
+};
+static const uint16_t update_conversation_attribute_request_by_name[] = {1, 2, 0, 5, 3, 4};
+INTERCOM_EXTERN const intercom_type intercom_update_conversation_attribute_request_type = {
+    .name = "update_conversation_attribute_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_conversation_attribute_request),
+    .n_fields = 6, .fields = update_conversation_attribute_request_fields, .by_name = update_conversation_attribute_request_by_name};
+void intercom_update_conversation_attribute_request_free(intercom_update_conversation_attribute_request *m) { intercom_model_free(m); }
+
+static const ic_field update_conversation_attribute_request_reference_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_update_conversation_attribute_request_reference, type), offsetof(intercom_update_conversation_attribute_request_reference, type_str), offsetof(intercom_update_conversation_attribute_request_reference, has_type), &intercom_update_conversation_attribute_request_reference_type_enum_type},
+    {"object_type_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_conversation_attribute_request_reference, object_type_id), 0, offsetof(intercom_update_conversation_attribute_request_reference, has_object_type_id), NULL},
+};
+static const uint16_t update_conversation_attribute_request_reference_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_update_conversation_attribute_request_reference_type = {
+    .name = "update_conversation_attribute_request_reference", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_conversation_attribute_request_reference),
+    .n_fields = 2, .fields = update_conversation_attribute_request_reference_fields, .by_name = update_conversation_attribute_request_reference_by_name};
+void intercom_update_conversation_attribute_request_reference_free(intercom_update_conversation_attribute_request_reference *m) { intercom_model_free(m); }
+
+static const ic_field update_conversation_request_fields[] = {
+    {"read", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_conversation_request, read), 0, offsetof(intercom_update_conversation_request, has_read), NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_conversation_request, title), 0, offsetof(intercom_update_conversation_request, has_title), NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_update_conversation_request, custom_attributes), 0, offsetof(intercom_update_conversation_request, has_custom_attributes), NULL},
+    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_conversation_request, company_id), 0, offsetof(intercom_update_conversation_request, has_company_id), NULL},
+};
+static const uint16_t update_conversation_request_by_name[] = {3, 2, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_update_conversation_request_type = {
+    .name = "update_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_conversation_request),
+    .n_fields = 4, .fields = update_conversation_request_fields, .by_name = update_conversation_request_by_name};
+void intercom_update_conversation_request_free(intercom_update_conversation_request *m) { intercom_model_free(m); }
+
+static const ic_field update_data_attribute_request_fields[] = {
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_data_attribute_request, archived), 0, offsetof(intercom_update_data_attribute_request, has_archived), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_data_attribute_request, description), 0, offsetof(intercom_update_data_attribute_request, has_description), NULL},
+    {"messenger_writable", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_data_attribute_request, messenger_writable), 0, offsetof(intercom_update_data_attribute_request, has_messenger_writable), NULL},
+    {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_update_data_attribute_request, options), offsetof(intercom_update_data_attribute_request, options_count), offsetof(intercom_update_data_attribute_request, has_options), &intercom_update_data_attribute_request_options_type},
+};
+static const uint16_t update_data_attribute_request_by_name[] = {0, 1, 2, 3};
+static const uint16_t update_data_attribute_request_v1_required[] = {3};
+static const ic_variant update_data_attribute_request_variants[] = {
+    {NULL, 1, update_data_attribute_request_v1_required}, /* INTERCOM_UPDATE_DATA_ATTRIBUTE_REQUEST_VARIANT_LIST_ATTRIBUTE */
+    {NULL, 0, NULL}, /* INTERCOM_UPDATE_DATA_ATTRIBUTE_REQUEST_VARIANT_OTHER_TYPE */
+};
+INTERCOM_EXTERN const intercom_type intercom_update_data_attribute_request_type = {
+    .name = "update_data_attribute_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_data_attribute_request),
+    .n_fields = 4, .fields = update_data_attribute_request_fields, .by_name = update_data_attribute_request_by_name,
+    .discriminator = NULL, .variant_offset = offsetof(intercom_update_data_attribute_request, variant), .n_variants = 2, .variants = update_data_attribute_request_variants};
+void intercom_update_data_attribute_request_free(intercom_update_data_attribute_request *m) { intercom_model_free(m); }
+
+static const ic_field update_data_attribute_request_options_fields[] = {
+    {"value", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_data_attribute_request_options, value), 0, offsetof(intercom_update_data_attribute_request_options, has_value), NULL},
+};
+static const uint16_t update_data_attribute_request_options_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_update_data_attribute_request_options_type = {
+    .name = "update_data_attribute_request_options", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_data_attribute_request_options),
+    .n_fields = 1, .fields = update_data_attribute_request_options_fields, .by_name = update_data_attribute_request_options_by_name};
+void intercom_update_data_attribute_request_options_free(intercom_update_data_attribute_request_options *m) { intercom_model_free(m); }
+
+static const ic_field update_data_connector_request_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request, name), 0, offsetof(intercom_update_data_connector_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request, description), 0, offsetof(intercom_update_data_connector_request, has_description), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request, state), offsetof(intercom_update_data_connector_request, state_str), offsetof(intercom_update_data_connector_request, has_state), &intercom_update_data_connector_request_state_type},
+    {"http_method", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request, http_method), offsetof(intercom_update_data_connector_request, http_method_str), offsetof(intercom_update_data_connector_request, has_http_method), &intercom_update_data_connector_request_http_method_type},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request, url), 0, offsetof(intercom_update_data_connector_request, has_url), NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request, body), 0, offsetof(intercom_update_data_connector_request, has_body), NULL},
+    {"direct_fin_usage", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request, direct_fin_usage), 0, offsetof(intercom_update_data_connector_request, has_direct_fin_usage), NULL},
+    {"audiences", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_update_data_connector_request, audiences), offsetof(intercom_update_data_connector_request, audiences_count), offsetof(intercom_update_data_connector_request, has_audiences), NULL},
+    {"headers", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_update_data_connector_request, headers), offsetof(intercom_update_data_connector_request, headers_count), offsetof(intercom_update_data_connector_request, has_headers), &intercom_update_data_connector_request_headers_type},
+    {"data_inputs", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_update_data_connector_request, data_inputs), offsetof(intercom_update_data_connector_request, data_inputs_count), offsetof(intercom_update_data_connector_request, has_data_inputs), &intercom_update_data_connector_request_data_inputs_type},
+    {"customer_authentication", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request, customer_authentication), 0, offsetof(intercom_update_data_connector_request, has_customer_authentication), NULL},
+    {"bypass_authentication", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request, bypass_authentication), 0, offsetof(intercom_update_data_connector_request, has_bypass_authentication), NULL},
+    {"validate_missing_attributes", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request, validate_missing_attributes), 0, offsetof(intercom_update_data_connector_request, has_validate_missing_attributes), NULL},
+    {"mock_response", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request, mock_response), 0, offsetof(intercom_update_data_connector_request, has_mock_response), NULL},
+    {"token_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_update_data_connector_request, token_ids), offsetof(intercom_update_data_connector_request, token_ids_count), offsetof(intercom_update_data_connector_request, has_token_ids), NULL},
+};
+static const uint16_t update_data_connector_request_by_name[] = {7, 5, 11, 10, 9, 1, 6, 8, 3, 13, 0, 2, 14, 4, 12};
+INTERCOM_EXTERN const intercom_type intercom_update_data_connector_request_type = {
+    .name = "update_data_connector_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_data_connector_request),
+    .n_fields = 15, .fields = update_data_connector_request_fields, .by_name = update_data_connector_request_by_name};
+void intercom_update_data_connector_request_free(intercom_update_data_connector_request *m) { intercom_model_free(m); }
+
+static const ic_field update_data_connector_request_data_inputs_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request_data_inputs, name), 0, offsetof(intercom_update_data_connector_request_data_inputs, has_name), NULL},
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request_data_inputs, type), offsetof(intercom_update_data_connector_request_data_inputs, type_str), offsetof(intercom_update_data_connector_request_data_inputs, has_type), &intercom_update_data_connector_request_data_inputs_type_enum_type},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request_data_inputs, description), 0, offsetof(intercom_update_data_connector_request_data_inputs, has_description), NULL},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request_data_inputs, required), 0, offsetof(intercom_update_data_connector_request_data_inputs, has_required), NULL},
+    {"default_value", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request_data_inputs, default_value), 0, offsetof(intercom_update_data_connector_request_data_inputs, has_default_value), NULL},
+};
+static const uint16_t update_data_connector_request_data_inputs_by_name[] = {4, 2, 0, 3, 1};
+INTERCOM_EXTERN const intercom_type intercom_update_data_connector_request_data_inputs_type = {
+    .name = "update_data_connector_request_data_inputs", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_data_connector_request_data_inputs),
+    .n_fields = 5, .fields = update_data_connector_request_data_inputs_fields, .by_name = update_data_connector_request_data_inputs_by_name};
+void intercom_update_data_connector_request_data_inputs_free(intercom_update_data_connector_request_data_inputs *m) { intercom_model_free(m); }
+
+static const ic_field update_data_connector_request_headers_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request_headers, name), 0, offsetof(intercom_update_data_connector_request_headers, has_name), NULL},
+    {"value", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_data_connector_request_headers, value), 0, offsetof(intercom_update_data_connector_request_headers, has_value), NULL},
+};
+static const uint16_t update_data_connector_request_headers_by_name[] = {0, 1};
+INTERCOM_EXTERN const intercom_type intercom_update_data_connector_request_headers_type = {
+    .name = "update_data_connector_request_headers", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_data_connector_request_headers),
+    .n_fields = 2, .fields = update_data_connector_request_headers_fields, .by_name = update_data_connector_request_headers_by_name};
+void intercom_update_data_connector_request_headers_free(intercom_update_data_connector_request_headers *m) { intercom_model_free(m); }
+
+static const ic_field update_external_page_request_fields[] = {
+    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_update_external_page_request, title), 0, offsetof(intercom_update_external_page_request, has_title), NULL},
+    {"html", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_update_external_page_request, html), 0, offsetof(intercom_update_external_page_request, has_html), NULL},
+    {"url", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_update_external_page_request, url), 0, offsetof(intercom_update_external_page_request, has_url), NULL},
+    {"fin_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_external_page_request, fin_availability), 0, offsetof(intercom_update_external_page_request, has_fin_availability), NULL},
+    {"locale", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_update_external_page_request, locale), offsetof(intercom_update_external_page_request, locale_str), offsetof(intercom_update_external_page_request, has_locale), &intercom_update_external_page_request_locale_type},
+    {"source_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_update_external_page_request, source_id), 0, offsetof(intercom_update_external_page_request, has_source_id), NULL},
+    {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_external_page_request, external_id), 0, offsetof(intercom_update_external_page_request, has_external_id), NULL},
+};
+static const uint16_t update_external_page_request_by_name[] = {6, 3, 1, 4, 5, 0, 2};
+INTERCOM_EXTERN const intercom_type intercom_update_external_page_request_type = {
+    .name = "update_external_page_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_external_page_request),
+    .n_fields = 7, .fields = update_external_page_request_fields, .by_name = update_external_page_request_by_name};
+void intercom_update_external_page_request_free(intercom_update_external_page_request *m) { intercom_model_free(m); }
+
+static const ic_field update_internal_article_request_fields[] = {
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_internal_article_request, title), 0, offsetof(intercom_update_internal_article_request, has_title), NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_internal_article_request, body), 0, offsetof(intercom_update_internal_article_request, has_body), NULL},
+    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_internal_article_request, body_markdown), 0, offsetof(intercom_update_internal_article_request, has_body_markdown), NULL},
+    {"author_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_update_internal_article_request, author_id), 0, offsetof(intercom_update_internal_article_request, has_author_id), NULL},
+    {"owner_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_update_internal_article_request, owner_id), 0, offsetof(intercom_update_internal_article_request, has_owner_id), NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_internal_article_request, audience_ids), offsetof(intercom_update_internal_article_request, audience_ids_count), offsetof(intercom_update_internal_article_request, has_audience_ids), NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_internal_article_request, ai_chatbot_availability), 0, offsetof(intercom_update_internal_article_request, has_ai_chatbot_availability), NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_internal_article_request, ai_copilot_availability), 0, offsetof(intercom_update_internal_article_request, has_ai_copilot_availability), NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_internal_article_request, ai_sales_agent_availability), 0, offsetof(intercom_update_internal_article_request, has_ai_sales_agent_availability), NULL},
+};
+static const uint16_t update_internal_article_request_by_name[] = {6, 7, 8, 5, 3, 1, 2, 4, 0};
+INTERCOM_EXTERN const intercom_type intercom_update_internal_article_request_type = {
+    .name = "update_internal_article_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_internal_article_request),
+    .n_fields = 9, .fields = update_internal_article_request_fields, .by_name = update_internal_article_request_by_name};
+void intercom_update_internal_article_request_free(intercom_update_internal_article_request *m) { intercom_model_free(m); }
+
+static const ic_field update_office_hours_exception_request_fields[] = {
+    {"exception_date", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_office_hours_exception_request, exception_date), 0, offsetof(intercom_update_office_hours_exception_request, has_exception_date), NULL},
+    {"exception_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_update_office_hours_exception_request, exception_type), offsetof(intercom_update_office_hours_exception_request, exception_type_str), offsetof(intercom_update_office_hours_exception_request, has_exception_type), &intercom_update_office_hours_exception_request_exception_type_type},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_office_hours_exception_request, name), 0, offsetof(intercom_update_office_hours_exception_request, has_name), NULL},
+    {"time_intervals", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_update_office_hours_exception_request, time_intervals), offsetof(intercom_update_office_hours_exception_request, time_intervals_count), offsetof(intercom_update_office_hours_exception_request, has_time_intervals), &intercom_office_hours_time_interval_type},
+    {"recurring_annually", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_office_hours_exception_request, recurring_annually), 0, offsetof(intercom_update_office_hours_exception_request, has_recurring_annually), NULL},
+};
+static const uint16_t update_office_hours_exception_request_by_name[] = {0, 1, 2, 4, 3};
+INTERCOM_EXTERN const intercom_type intercom_update_office_hours_exception_request_type = {
+    .name = "update_office_hours_exception_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_office_hours_exception_request),
+    .n_fields = 5, .fields = update_office_hours_exception_request_fields, .by_name = update_office_hours_exception_request_by_name};
+void intercom_update_office_hours_exception_request_free(intercom_update_office_hours_exception_request *m) { intercom_model_free(m); }
+
+static const ic_field update_office_hours_schedule_request_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_office_hours_schedule_request, name), 0, offsetof(intercom_update_office_hours_schedule_request, has_name), NULL},
+    {"time_zone_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_office_hours_schedule_request, time_zone_name), 0, offsetof(intercom_update_office_hours_schedule_request, has_time_zone_name), NULL},
+    {"time_intervals", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_update_office_hours_schedule_request, time_intervals), offsetof(intercom_update_office_hours_schedule_request, time_intervals_count), offsetof(intercom_update_office_hours_schedule_request, has_time_intervals), &intercom_office_hours_time_interval_type},
+};
+static const uint16_t update_office_hours_schedule_request_by_name[] = {0, 2, 1};
+INTERCOM_EXTERN const intercom_type intercom_update_office_hours_schedule_request_type = {
+    .name = "update_office_hours_schedule_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_office_hours_schedule_request),
+    .n_fields = 3, .fields = update_office_hours_schedule_request_fields, .by_name = update_office_hours_schedule_request_by_name};
+void intercom_update_office_hours_schedule_request_free(intercom_update_office_hours_schedule_request *m) { intercom_model_free(m); }
+
+static const ic_field update_ticket_request_fields[] = {
+    {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_update_ticket_request, ticket_attributes), 0, offsetof(intercom_update_ticket_request, has_ticket_attributes), NULL},
+    {"ticket_state_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_ticket_request, ticket_state_id), 0, offsetof(intercom_update_ticket_request, has_ticket_state_id), NULL},
+    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_ticket_request, company_id), 0, offsetof(intercom_update_ticket_request, has_company_id), NULL},
+    {"open", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_ticket_request, open), 0, offsetof(intercom_update_ticket_request, has_open), NULL},
+    {"is_shared", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_ticket_request, is_shared), 0, offsetof(intercom_update_ticket_request, has_is_shared), NULL},
+    {"snoozed_until", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_update_ticket_request, snoozed_until), 0, offsetof(intercom_update_ticket_request, has_snoozed_until), NULL},
+    {"admin_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_update_ticket_request, admin_id), 0, offsetof(intercom_update_ticket_request, has_admin_id), NULL},
+    {"assignee_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_ticket_request, assignee_id), 0, offsetof(intercom_update_ticket_request, has_assignee_id), NULL},
+};
+static const uint16_t update_ticket_request_by_name[] = {6, 7, 2, 4, 3, 5, 0, 1};
+INTERCOM_EXTERN const intercom_type intercom_update_ticket_request_type = {
+    .name = "update_ticket_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_ticket_request),
+    .n_fields = 8, .fields = update_ticket_request_fields, .by_name = update_ticket_request_by_name};
+void intercom_update_ticket_request_free(intercom_update_ticket_request *m) { intercom_model_free(m); }
+
+static const ic_field update_ticket_type_attribute_request_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_attribute_request, name), 0, offsetof(intercom_update_ticket_type_attribute_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_attribute_request, description), 0, offsetof(intercom_update_ticket_type_attribute_request, has_description), NULL},
+    {"required_to_create", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_attribute_request, required_to_create), 0, offsetof(intercom_update_ticket_type_attribute_request, has_required_to_create), NULL},
+    {"required_to_create_for_contacts", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_attribute_request, required_to_create_for_contacts), 0, offsetof(intercom_update_ticket_type_attribute_request, has_required_to_create_for_contacts), NULL},
+    {"visible_on_create", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_attribute_request, visible_on_create), 0, offsetof(intercom_update_ticket_type_attribute_request, has_visible_on_create), NULL},
+    {"visible_to_contacts", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_attribute_request, visible_to_contacts), 0, offsetof(intercom_update_ticket_type_attribute_request, has_visible_to_contacts), NULL},
+    {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_attribute_request, multiline), 0, offsetof(intercom_update_ticket_type_attribute_request, has_multiline), NULL},
+    {"list_items", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_attribute_request, list_items), 0, offsetof(intercom_update_ticket_type_attribute_request, has_list_items), NULL},
+    {"allow_multiple_values", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_attribute_request, allow_multiple_values), 0, offsetof(intercom_update_ticket_type_attribute_request, has_allow_multiple_values), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_attribute_request, archived), 0, offsetof(intercom_update_ticket_type_attribute_request, has_archived), NULL},
+};
+static const uint16_t update_ticket_type_attribute_request_by_name[] = {8, 9, 1, 7, 6, 0, 2, 3, 4, 5};
+INTERCOM_EXTERN const intercom_type intercom_update_ticket_type_attribute_request_type = {
+    .name = "update_ticket_type_attribute_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_ticket_type_attribute_request),
+    .n_fields = 10, .fields = update_ticket_type_attribute_request_fields, .by_name = update_ticket_type_attribute_request_by_name};
+void intercom_update_ticket_type_attribute_request_free(intercom_update_ticket_type_attribute_request *m) { intercom_model_free(m); }
+
+static const ic_field update_ticket_type_request_fields[] = {
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_request, name), 0, offsetof(intercom_update_ticket_type_request, has_name), NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_request, description), 0, offsetof(intercom_update_ticket_type_request, has_description), NULL},
+    {"category", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_request, category), offsetof(intercom_update_ticket_type_request, category_str), offsetof(intercom_update_ticket_type_request, has_category), &intercom_update_ticket_type_request_category_type},
+    {"icon", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_request, icon), 0, offsetof(intercom_update_ticket_type_request, has_icon), NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_request, archived), 0, offsetof(intercom_update_ticket_type_request, has_archived), NULL},
+    {"is_internal", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_update_ticket_type_request, is_internal), 0, offsetof(intercom_update_ticket_type_request, has_is_internal), NULL},
+};
+static const uint16_t update_ticket_type_request_by_name[] = {4, 2, 1, 3, 5, 0};
+INTERCOM_EXTERN const intercom_type intercom_update_ticket_type_request_type = {
+    .name = "update_ticket_type_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_ticket_type_request),
+    .n_fields = 6, .fields = update_ticket_type_request_fields, .by_name = update_ticket_type_request_by_name};
+void intercom_update_ticket_type_request_free(intercom_update_ticket_type_request *m) { intercom_model_free(m); }
+
+static const ic_field update_visitor_request_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_visitor_request, id), 0, offsetof(intercom_update_visitor_request, has_id), NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_visitor_request, user_id), 0, offsetof(intercom_update_visitor_request, has_user_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_update_visitor_request, name), 0, offsetof(intercom_update_visitor_request, has_name), NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_update_visitor_request, custom_attributes), 0, offsetof(intercom_update_visitor_request, has_custom_attributes), NULL},
+};
+static const uint16_t update_visitor_request_by_name[] = {3, 0, 2, 1};
+static const uint16_t update_visitor_request_v1_required[] = {0};
+static const uint16_t update_visitor_request_v2_required[] = {1};
+static const ic_variant update_visitor_request_variants[] = {
+    {NULL, 1, update_visitor_request_v1_required}, /* INTERCOM_UPDATE_VISITOR_REQUEST_VARIANT_ID */
+    {NULL, 1, update_visitor_request_v2_required}, /* INTERCOM_UPDATE_VISITOR_REQUEST_VARIANT_USER_ID */
+};
+INTERCOM_EXTERN const intercom_type intercom_update_visitor_request_type = {
+    .name = "update_visitor_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_update_visitor_request),
+    .n_fields = 4, .fields = update_visitor_request_fields, .by_name = update_visitor_request_by_name,
+    .discriminator = NULL, .variant_offset = offsetof(intercom_update_visitor_request, variant), .n_variants = 2, .variants = update_visitor_request_variants};
+void intercom_update_visitor_request_free(intercom_update_visitor_request *m) { intercom_model_free(m); }
+
+static const ic_field visitor_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor, type), 0, offsetof(intercom_visitor, has_type), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor, id), 0, offsetof(intercom_visitor, has_id), NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor, user_id), 0, offsetof(intercom_visitor, has_user_id), NULL},
+    {"anonymous", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_visitor, anonymous), 0, offsetof(intercom_visitor, has_anonymous), NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor, email), 0, offsetof(intercom_visitor, has_email), NULL},
+    {"phone", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_visitor, phone), 0, offsetof(intercom_visitor, has_phone), NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_visitor, name), 0, offsetof(intercom_visitor, has_name), NULL},
+    {"pseudonym", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_visitor, pseudonym), 0, offsetof(intercom_visitor, has_pseudonym), NULL},
+    {"avatar", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_visitor, avatar), 0, offsetof(intercom_visitor, has_avatar), &intercom_visitor_avatar_type},
+    {"app_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor, app_id), 0, offsetof(intercom_visitor, has_app_id), NULL},
+    {"companies", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_visitor, companies), 0, offsetof(intercom_visitor, has_companies), &intercom_visitor_companies_type},
+    {"location_data", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_visitor, location_data), 0, offsetof(intercom_visitor, has_location_data), &intercom_visitor_location_data_type},
+    {"las_request_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_visitor, las_request_at), 0, offsetof(intercom_visitor, has_las_request_at), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_visitor, created_at), 0, offsetof(intercom_visitor, has_created_at), NULL},
+    {"remote_created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_visitor, remote_created_at), 0, offsetof(intercom_visitor, has_remote_created_at), NULL},
+    {"signed_up_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_visitor, signed_up_at), 0, offsetof(intercom_visitor, has_signed_up_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_visitor, updated_at), 0, offsetof(intercom_visitor, has_updated_at), NULL},
+    {"session_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_visitor, session_count), 0, offsetof(intercom_visitor, has_session_count), NULL},
+    {"social_profiles", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_visitor, social_profiles), 0, offsetof(intercom_visitor, has_social_profiles), &intercom_visitor_social_profiles_type},
+    {"owner_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_visitor, owner_id), 0, offsetof(intercom_visitor, has_owner_id), NULL},
+    {"unsubscribed_from_emails", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_visitor, unsubscribed_from_emails), 0, offsetof(intercom_visitor, has_unsubscribed_from_emails), NULL},
+    {"marked_email_as_spam", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_visitor, marked_email_as_spam), 0, offsetof(intercom_visitor, has_marked_email_as_spam), NULL},
+    {"has_hard_bounced", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_visitor, has_hard_bounced), 0, offsetof(intercom_visitor, has_has_hard_bounced), NULL},
+    {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_visitor, tags), 0, offsetof(intercom_visitor, has_tags), &intercom_visitor_tags_type},
+    {"segments", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_visitor, segments), 0, offsetof(intercom_visitor, has_segments), &intercom_visitor_segments_type},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_visitor, custom_attributes), 0, offsetof(intercom_visitor, has_custom_attributes), NULL},
+    {"referrer", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_visitor, referrer), 0, offsetof(intercom_visitor, has_referrer), NULL},
+    {"utm_campaign", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_visitor, utm_campaign), 0, offsetof(intercom_visitor, has_utm_campaign), NULL},
+    {"utm_content", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_visitor, utm_content), 0, offsetof(intercom_visitor, has_utm_content), NULL},
+    {"utm_medium", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_visitor, utm_medium), 0, offsetof(intercom_visitor, has_utm_medium), NULL},
+    {"utm_source", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_visitor, utm_source), 0, offsetof(intercom_visitor, has_utm_source), NULL},
+    {"utm_term", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_visitor, utm_term), 0, offsetof(intercom_visitor, has_utm_term), NULL},
+    {"do_not_track", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_visitor, do_not_track), 0, offsetof(intercom_visitor, has_do_not_track), NULL},
+};
+static const uint16_t visitor_by_name[] = {3, 9, 8, 10, 13, 25, 32, 4, 22, 1, 12, 11, 21, 6, 19, 5, 7, 26, 14, 24, 17, 15, 18, 23, 0, 20, 16, 2, 27, 28, 29, 30, 31};
+INTERCOM_EXTERN const intercom_type intercom_visitor_type = {
+    .name = "visitor", .kind = IC_T_OBJECT, .size = sizeof(intercom_visitor),
+    .n_fields = 33, .fields = visitor_fields, .by_name = visitor_by_name};
+void intercom_visitor_free(intercom_visitor *m) { intercom_model_free(m); }
+
+static const ic_field visitor_avatar_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor_avatar, type), 0, offsetof(intercom_visitor_avatar, has_type), NULL},
+    {"image_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_visitor_avatar, image_url), 0, offsetof(intercom_visitor_avatar, has_image_url), NULL},
+};
+static const uint16_t visitor_avatar_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_visitor_avatar_type = {
+    .name = "visitor_avatar", .kind = IC_T_OBJECT, .size = sizeof(intercom_visitor_avatar),
+    .n_fields = 2, .fields = visitor_avatar_fields, .by_name = visitor_avatar_by_name};
+void intercom_visitor_avatar_free(intercom_visitor_avatar *m) { intercom_model_free(m); }
+
+static const ic_field visitor_companies_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_visitor_companies, type), offsetof(intercom_visitor_companies, type_str), offsetof(intercom_visitor_companies, has_type), &intercom_visitor_companies_type_enum_type},
+    {"companies", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_visitor_companies, companies), offsetof(intercom_visitor_companies, companies_count), offsetof(intercom_visitor_companies, has_companies), &intercom_company_type},
+};
+static const uint16_t visitor_companies_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_visitor_companies_type = {
+    .name = "visitor_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_visitor_companies),
+    .n_fields = 2, .fields = visitor_companies_fields, .by_name = visitor_companies_by_name};
+void intercom_visitor_companies_free(intercom_visitor_companies *m) { intercom_model_free(m); }
+
+static const ic_field visitor_deleted_object_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor_deleted_object, id), 0, offsetof(intercom_visitor_deleted_object, has_id), NULL},
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_visitor_deleted_object, type), offsetof(intercom_visitor_deleted_object, type_str), offsetof(intercom_visitor_deleted_object, has_type), &intercom_visitor_deleted_object_type_enum_type},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor_deleted_object, user_id), 0, offsetof(intercom_visitor_deleted_object, has_user_id), NULL},
+};
+static const uint16_t visitor_deleted_object_by_name[] = {0, 1, 2};
+INTERCOM_EXTERN const intercom_type intercom_visitor_deleted_object_type = {
+    .name = "visitor_deleted_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_visitor_deleted_object),
+    .n_fields = 3, .fields = visitor_deleted_object_fields, .by_name = visitor_deleted_object_by_name};
+void intercom_visitor_deleted_object_free(intercom_visitor_deleted_object *m) { intercom_model_free(m); }
+
+static const ic_field visitor_location_data_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor_location_data, type), 0, offsetof(intercom_visitor_location_data, has_type), NULL},
+    {"city_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor_location_data, city_name), 0, offsetof(intercom_visitor_location_data, has_city_name), NULL},
+    {"continent_code", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor_location_data, continent_code), 0, offsetof(intercom_visitor_location_data, has_continent_code), NULL},
+    {"country_code", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor_location_data, country_code), 0, offsetof(intercom_visitor_location_data, has_country_code), NULL},
+    {"country_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor_location_data, country_name), 0, offsetof(intercom_visitor_location_data, has_country_name), NULL},
+    {"postal_code", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor_location_data, postal_code), 0, offsetof(intercom_visitor_location_data, has_postal_code), NULL},
+    {"region_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor_location_data, region_name), 0, offsetof(intercom_visitor_location_data, has_region_name), NULL},
+    {"timezone", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor_location_data, timezone), 0, offsetof(intercom_visitor_location_data, has_timezone), NULL},
+};
+static const uint16_t visitor_location_data_by_name[] = {1, 2, 3, 4, 5, 6, 7, 0};
+INTERCOM_EXTERN const intercom_type intercom_visitor_location_data_type = {
+    .name = "visitor_location_data", .kind = IC_T_OBJECT, .size = sizeof(intercom_visitor_location_data),
+    .n_fields = 8, .fields = visitor_location_data_fields, .by_name = visitor_location_data_by_name};
+void intercom_visitor_location_data_free(intercom_visitor_location_data *m) { intercom_model_free(m); }
+
+static const ic_field visitor_segments_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_visitor_segments, type), offsetof(intercom_visitor_segments, type_str), offsetof(intercom_visitor_segments, has_type), &intercom_visitor_segments_type_enum_type},
+    {"segments", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_visitor_segments, segments), offsetof(intercom_visitor_segments, segments_count), offsetof(intercom_visitor_segments, has_segments), NULL},
+};
+static const uint16_t visitor_segments_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_visitor_segments_type = {
+    .name = "visitor_segments", .kind = IC_T_OBJECT, .size = sizeof(intercom_visitor_segments),
+    .n_fields = 2, .fields = visitor_segments_fields, .by_name = visitor_segments_by_name};
+void intercom_visitor_segments_free(intercom_visitor_segments *m) { intercom_model_free(m); }
+
+static const ic_field visitor_social_profiles_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_visitor_social_profiles, type), offsetof(intercom_visitor_social_profiles, type_str), offsetof(intercom_visitor_social_profiles, has_type), &intercom_visitor_social_profiles_type_enum_type},
+    {"social_profiles", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_visitor_social_profiles, social_profiles), offsetof(intercom_visitor_social_profiles, social_profiles_count), offsetof(intercom_visitor_social_profiles, has_social_profiles), NULL},
+};
+static const uint16_t visitor_social_profiles_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_visitor_social_profiles_type = {
+    .name = "visitor_social_profiles", .kind = IC_T_OBJECT, .size = sizeof(intercom_visitor_social_profiles),
+    .n_fields = 2, .fields = visitor_social_profiles_fields, .by_name = visitor_social_profiles_by_name};
+void intercom_visitor_social_profiles_free(intercom_visitor_social_profiles *m) { intercom_model_free(m); }
+
+static const ic_field visitor_tags_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_visitor_tags, type), offsetof(intercom_visitor_tags, type_str), offsetof(intercom_visitor_tags, has_type), &intercom_visitor_tags_type_enum_type},
+    {"tags", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_visitor_tags, tags), offsetof(intercom_visitor_tags, tags_count), offsetof(intercom_visitor_tags, has_tags), &intercom_visitor_tags_tags_type},
+};
+static const uint16_t visitor_tags_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_visitor_tags_type = {
+    .name = "visitor_tags", .kind = IC_T_OBJECT, .size = sizeof(intercom_visitor_tags),
+    .n_fields = 2, .fields = visitor_tags_fields, .by_name = visitor_tags_by_name};
+void intercom_visitor_tags_free(intercom_visitor_tags *m) { intercom_model_free(m); }
+
+static const ic_field visitor_tags_tags_fields[] = {
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_visitor_tags_tags, type), offsetof(intercom_visitor_tags_tags, type_str), offsetof(intercom_visitor_tags_tags, has_type), &intercom_visitor_tags_tags_type_enum_type},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor_tags_tags, id), 0, offsetof(intercom_visitor_tags_tags, has_id), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitor_tags_tags, name), 0, offsetof(intercom_visitor_tags_tags, has_name), NULL},
+};
+static const uint16_t visitor_tags_tags_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_visitor_tags_tags_type = {
+    .name = "visitor_tags_tags", .kind = IC_T_OBJECT, .size = sizeof(intercom_visitor_tags_tags),
+    .n_fields = 3, .fields = visitor_tags_tags_fields, .by_name = visitor_tags_tags_by_name};
+void intercom_visitor_tags_tags_free(intercom_visitor_tags_tags *m) { intercom_model_free(m); }
+
+static const ic_field whatsapp_message_status_fields[] = {
+    {"conversation_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_whatsapp_message_status, conversation_id), 0, offsetof(intercom_whatsapp_message_status, has_conversation_id), NULL},
+    {"status", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_whatsapp_message_status, status), offsetof(intercom_whatsapp_message_status, status_str), offsetof(intercom_whatsapp_message_status, has_status), &intercom_whatsapp_message_status_status_type},
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_whatsapp_message_status, type), 0, offsetof(intercom_whatsapp_message_status, has_type), NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_whatsapp_message_status, created_at), 0, offsetof(intercom_whatsapp_message_status, has_created_at), NULL},
+    {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_whatsapp_message_status, updated_at), 0, offsetof(intercom_whatsapp_message_status, has_updated_at), NULL},
+    {"template_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_whatsapp_message_status, template_name), 0, offsetof(intercom_whatsapp_message_status, has_template_name), NULL},
+    {"message_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_whatsapp_message_status, message_id), 0, offsetof(intercom_whatsapp_message_status, has_message_id), NULL},
+    {"error", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_whatsapp_message_status, error), 0, offsetof(intercom_whatsapp_message_status, has_error), &intercom_whatsapp_message_status_error_type},
+};
+static const uint16_t whatsapp_message_status_by_name[] = {0, 3, 7, 6, 1, 5, 2, 4};
+INTERCOM_EXTERN const intercom_type intercom_whatsapp_message_status_type = {
+    .name = "whatsapp_message_status", .kind = IC_T_OBJECT, .size = sizeof(intercom_whatsapp_message_status),
+    .n_fields = 8, .fields = whatsapp_message_status_fields, .by_name = whatsapp_message_status_by_name};
+void intercom_whatsapp_message_status_free(intercom_whatsapp_message_status *m) { intercom_model_free(m); }
+
+static const ic_field whatsapp_message_status_error_fields[] = {
+    {"message", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_error, message), 0, offsetof(intercom_whatsapp_message_status_error, has_message), NULL},
+    {"details", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_error, details), 0, offsetof(intercom_whatsapp_message_status_error, has_details), NULL},
+};
+static const uint16_t whatsapp_message_status_error_by_name[] = {1, 0};
+INTERCOM_EXTERN const intercom_type intercom_whatsapp_message_status_error_type = {
+    .name = "whatsapp_message_status_error", .kind = IC_T_OBJECT, .size = sizeof(intercom_whatsapp_message_status_error),
+    .n_fields = 2, .fields = whatsapp_message_status_error_fields, .by_name = whatsapp_message_status_error_by_name};
+void intercom_whatsapp_message_status_error_free(intercom_whatsapp_message_status_error *m) { intercom_model_free(m); }
+
+static const ic_field whatsapp_message_status_list_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list, type), offsetof(intercom_whatsapp_message_status_list, type_str), offsetof(intercom_whatsapp_message_status_list, has_type), &intercom_whatsapp_message_status_list_type_enum_type},
+    {"ruleset_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list, ruleset_id), 0, offsetof(intercom_whatsapp_message_status_list, has_ruleset_id), NULL},
+    {"pages", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list, pages), 0, offsetof(intercom_whatsapp_message_status_list, has_pages), &intercom_whatsapp_message_status_list_pages_type},
+    {"total_count", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list, total_count), 0, offsetof(intercom_whatsapp_message_status_list, has_total_count), NULL},
+    {"events", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list, events), offsetof(intercom_whatsapp_message_status_list, events_count), offsetof(intercom_whatsapp_message_status_list, has_events), &intercom_whatsapp_message_status_list_events_type},
+};
+static const uint16_t whatsapp_message_status_list_by_name[] = {4, 2, 1, 3, 0};
+INTERCOM_EXTERN const intercom_type intercom_whatsapp_message_status_list_type = {
+    .name = "whatsapp_message_status_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_whatsapp_message_status_list),
+    .n_fields = 5, .fields = whatsapp_message_status_list_fields, .by_name = whatsapp_message_status_list_by_name};
+void intercom_whatsapp_message_status_list_free(intercom_whatsapp_message_status_list *m) { intercom_model_free(m); }
+
+static const ic_field whatsapp_message_status_list_events_fields[] = {
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list_events, id), 0, offsetof(intercom_whatsapp_message_status_list_events, has_id), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list_events, conversation_id), 0, offsetof(intercom_whatsapp_message_status_list_events, has_conversation_id), NULL},
+    {"status", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list_events, status), offsetof(intercom_whatsapp_message_status_list_events, status_str), offsetof(intercom_whatsapp_message_status_list_events, has_status), &intercom_whatsapp_message_status_list_events_status_type},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list_events, type), offsetof(intercom_whatsapp_message_status_list_events, type_str), offsetof(intercom_whatsapp_message_status_list_events, has_type), &intercom_whatsapp_message_status_list_events_type_enum_type},
+    {"created_at", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list_events, created_at), 0, offsetof(intercom_whatsapp_message_status_list_events, has_created_at), NULL},
+    {"updated_at", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list_events, updated_at), 0, offsetof(intercom_whatsapp_message_status_list_events, has_updated_at), NULL},
+    {"whatsapp_message_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list_events, whatsapp_message_id), 0, offsetof(intercom_whatsapp_message_status_list_events, has_whatsapp_message_id), NULL},
+    {"template_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list_events, template_name), 0, offsetof(intercom_whatsapp_message_status_list_events, has_template_name), NULL},
+};
+static const uint16_t whatsapp_message_status_list_events_by_name[] = {1, 4, 0, 2, 7, 3, 5, 6};
+INTERCOM_EXTERN const intercom_type intercom_whatsapp_message_status_list_events_type = {
+    .name = "whatsapp_message_status_list_events", .kind = IC_T_OBJECT, .size = sizeof(intercom_whatsapp_message_status_list_events),
+    .n_fields = 8, .fields = whatsapp_message_status_list_events_fields, .by_name = whatsapp_message_status_list_events_by_name};
+void intercom_whatsapp_message_status_list_events_free(intercom_whatsapp_message_status_list_events *m) { intercom_model_free(m); }
+
+static const ic_field whatsapp_message_status_list_pages_fields[] = {
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list_pages, type), offsetof(intercom_whatsapp_message_status_list_pages, type_str), offsetof(intercom_whatsapp_message_status_list_pages, has_type), &intercom_whatsapp_message_status_list_pages_type_enum_type},
+    {"per_page", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list_pages, per_page), 0, offsetof(intercom_whatsapp_message_status_list_pages, has_per_page), NULL},
+    {"total_pages", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list_pages, total_pages), 0, offsetof(intercom_whatsapp_message_status_list_pages, has_total_pages), NULL},
+    {"next", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list_pages, next), 0, offsetof(intercom_whatsapp_message_status_list_pages, has_next), &intercom_whatsapp_message_status_list_pages_next_type},
+};
+static const uint16_t whatsapp_message_status_list_pages_by_name[] = {3, 1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_whatsapp_message_status_list_pages_type = {
+    .name = "whatsapp_message_status_list_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_whatsapp_message_status_list_pages),
+    .n_fields = 4, .fields = whatsapp_message_status_list_pages_fields, .by_name = whatsapp_message_status_list_pages_by_name};
+void intercom_whatsapp_message_status_list_pages_free(intercom_whatsapp_message_status_list_pages *m) { intercom_model_free(m); }
+
+static const ic_field whatsapp_message_status_list_pages_next_fields[] = {
+    {"starting_after", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_whatsapp_message_status_list_pages_next, starting_after), 0, offsetof(intercom_whatsapp_message_status_list_pages_next, has_starting_after), NULL},
+};
+static const uint16_t whatsapp_message_status_list_pages_next_by_name[] = {0};
+INTERCOM_EXTERN const intercom_type intercom_whatsapp_message_status_list_pages_next_type = {
+    .name = "whatsapp_message_status_list_pages_next", .kind = IC_T_OBJECT, .size = sizeof(intercom_whatsapp_message_status_list_pages_next),
+    .n_fields = 1, .fields = whatsapp_message_status_list_pages_next_fields, .by_name = whatsapp_message_status_list_pages_next_by_name};
+void intercom_whatsapp_message_status_list_pages_next_free(intercom_whatsapp_message_status_list_pages_next *m) { intercom_model_free(m); }
+
+static const ic_field workflow_export_fields[] = {
+    {"export_version", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_workflow_export, export_version), 0, offsetof(intercom_workflow_export, has_export_version), NULL},
+    {"exported_at", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_workflow_export, exported_at), 0, offsetof(intercom_workflow_export, has_exported_at), NULL},
+    {"app_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_workflow_export, app_id), 0, offsetof(intercom_workflow_export, has_app_id), NULL},
+    {"workflow", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_workflow_export, workflow), 0, offsetof(intercom_workflow_export, has_workflow), &intercom_workflow_export_workflow_type},
+};
+static const uint16_t workflow_export_by_name[] = {2, 0, 1, 3};
+INTERCOM_EXTERN const intercom_type intercom_workflow_export_type = {
+    .name = "workflow_export", .kind = IC_T_OBJECT, .size = sizeof(intercom_workflow_export),
+    .n_fields = 4, .fields = workflow_export_fields, .by_name = workflow_export_by_name};
+void intercom_workflow_export_free(intercom_workflow_export *m) { intercom_model_free(m); }
+
+static const ic_field workflow_export_workflow_fields[] = {
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_workflow_export_workflow, id), 0, offsetof(intercom_workflow_export_workflow, has_id), NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_workflow_export_workflow, title), 0, offsetof(intercom_workflow_export_workflow, has_title), NULL},
+    {"description", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_workflow_export_workflow, description), 0, offsetof(intercom_workflow_export_workflow, has_description), NULL},
+    {"trigger_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_workflow_export_workflow, trigger_type), 0, offsetof(intercom_workflow_export_workflow, has_trigger_type), NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_workflow_export_workflow, state), offsetof(intercom_workflow_export_workflow, state_str), offsetof(intercom_workflow_export_workflow, has_state), &intercom_workflow_export_workflow_state_type},
+    {"target_channels", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_workflow_export_workflow, target_channels), offsetof(intercom_workflow_export_workflow, target_channels_count), offsetof(intercom_workflow_export_workflow, has_target_channels), NULL},
+    {"preferred_devices", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_workflow_export_workflow, preferred_devices), offsetof(intercom_workflow_export_workflow, preferred_devices_count), offsetof(intercom_workflow_export_workflow, has_preferred_devices), NULL},
+    {"created_at", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_workflow_export_workflow, created_at), 0, offsetof(intercom_workflow_export_workflow, has_created_at), NULL},
+    {"updated_at", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_workflow_export_workflow, updated_at), 0, offsetof(intercom_workflow_export_workflow, has_updated_at), NULL},
+    {"targeting", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_workflow_export_workflow, targeting), 0, offsetof(intercom_workflow_export_workflow, has_targeting), NULL},
+    {"snapshot", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_workflow_export_workflow, snapshot), 0, offsetof(intercom_workflow_export_workflow, has_snapshot), NULL},
+    {"attributes", IC_K_JSON, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_workflow_export_workflow, attributes), offsetof(intercom_workflow_export_workflow, attributes_count), offsetof(intercom_workflow_export_workflow, has_attributes), NULL},
+    {"embedded_rules", IC_K_JSON, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_workflow_export_workflow, embedded_rules), offsetof(intercom_workflow_export_workflow, embedded_rules_count), offsetof(intercom_workflow_export_workflow, has_embedded_rules), NULL},
+};
+static const uint16_t workflow_export_workflow_by_name[] = {11, 7, 2, 12, 0, 6, 10, 4, 5, 9, 1, 3, 8};
+INTERCOM_EXTERN const intercom_type intercom_workflow_export_workflow_type = {
+    .name = "workflow_export_workflow", .kind = IC_T_OBJECT, .size = sizeof(intercom_workflow_export_workflow),
+    .n_fields = 13, .fields = workflow_export_workflow_fields, .by_name = workflow_export_workflow_by_name};
+void intercom_workflow_export_workflow_free(intercom_workflow_export_workflow *m) { intercom_model_free(m); }
+
+/* every model type (objects; not enums, not params), sorted by name: for tests and fuzzers */
 const intercom_type *const ic_all_types[] = {
-    &intercom_admin_with_app_avatar_type,
-    &intercom_app_type,
-    &intercom_admin_with_app_type,
-    &intercom_team_priority_level_type,
-    &intercom_admin_role_type,
+    &intercom_activity_log_type,
+    &intercom_activity_log_event_type_list_type,
+    &intercom_activity_log_list_type,
+    &intercom_activity_log_metadata_type,
+    &intercom_activity_log_metadata_team_type,
+    &intercom_activity_log_performed_by_type,
+    &intercom_addressable_list_type,
     &intercom_admin_type,
+    &intercom_admin_avatar_type,
+    &intercom_admin_list_type,
+    &intercom_admin_priority_level_type,
+    &intercom_admin_reply_conversation_request_type,
+    &intercom_admin_reply_ticket_request_type,
+    &intercom_admin_reply_ticket_request_reply_options_type,
+    &intercom_admin_role_type,
+    &intercom_admin_with_app_type,
+    &intercom_admin_with_app_avatar_type,
+    &intercom_ai_agent_type,
+    &intercom_ai_call_response_type,
+    &intercom_app_type,
+    &intercom_article_type,
+    &intercom_article_content_type,
+    &intercom_article_list_type,
+    &intercom_article_list_item_type,
+    &intercom_article_search_highlights_type,
+    &intercom_article_search_highlights_highlighted_summary_type,
+    &intercom_article_search_highlights_highlighted_title_type,
+    &intercom_article_search_response_type,
+    &intercom_article_search_response_data_type,
+    &intercom_article_statistics_type,
+    &intercom_article_translated_content_type,
+    &intercom_article_version_type,
+    &intercom_article_version_list_type,
+    &intercom_article_version_summary_type,
+    &intercom_assign_conversation_request_type,
+    &intercom_attach_contact_to_conversation_request_type,
+    &intercom_attach_contact_to_conversation_request_customer_type,
+    &intercom_audience_type,
+    &intercom_audience_list_type,
+    &intercom_away_status_reason_type,
+    &intercom_away_status_reason_list_type,
+    &intercom_banner_type,
+    &intercom_banner_action_type,
+    &intercom_banner_action_reaction_set_type,
+    &intercom_banner_dismiss_type,
+    &intercom_banner_list_type,
+    &intercom_brand_type,
+    &intercom_brand_list_type,
+    &intercom_call_type,
+    &intercom_call_list_type,
+    &intercom_calls_search_response_type,
+    &intercom_calls_search_response_data_type,
+    &intercom_change_ticket_type_request_type,
+    &intercom_close_conversation_request_type,
+    &intercom_collection_type,
+    &intercom_collection_list_type,
+    &intercom_company_type,
+    &intercom_company_attached_contacts_type,
+    &intercom_company_attached_segments_type,
+    &intercom_company_data_type,
+    &intercom_company_list_type,
+    &intercom_company_note_type,
+    &intercom_company_note_company_type,
+    &intercom_company_notes_type,
+    &intercom_company_plan_type,
+    &intercom_company_scroll_type,
+    &intercom_company_segments_type,
+    &intercom_company_tags_type,
+    &intercom_contact_type,
+    &intercom_contact_archived_type,
+    &intercom_contact_attached_companies_type,
+    &intercom_contact_avatar_type,
+    &intercom_contact_blocked_type,
+    &intercom_contact_companies_type,
+    &intercom_contact_deleted_type,
+    &intercom_contact_list_type,
+    &intercom_contact_location_type,
+    &intercom_contact_notes_type,
+    &intercom_contact_reference_type,
+    &intercom_contact_reply_base_request_type,
+    &intercom_contact_reply_base_request_reply_options_type,
+    &intercom_contact_reply_conversation_request_type,
+    &intercom_contact_reply_email_request_type,
+    &intercom_contact_reply_intercom_user_id_request_type,
+    &intercom_contact_reply_ticket_email_request_type,
+    &intercom_contact_reply_ticket_intercom_user_id_request_type,
+    &intercom_contact_reply_ticket_request_type,
+    &intercom_contact_reply_ticket_user_id_request_type,
+    &intercom_contact_reply_user_id_request_type,
+    &intercom_contact_search_request_type,
+    &intercom_contact_search_request_query_type,
+    &intercom_contact_search_request_sort_type,
+    &intercom_contact_segments_type,
+    &intercom_contact_social_profiles_type,
+    &intercom_contact_subscription_types_type,
+    &intercom_contact_tags_type,
+    &intercom_contact_unarchived_type,
+    &intercom_contacts_create_response_type,
+    &intercom_contacts_find_by_external_id_response_type,
+    &intercom_contacts_merge_response_type,
+    &intercom_contacts_retrieve_response_type,
+    &intercom_contacts_update_response_type,
+    &intercom_content_bulk_action_request_type,
+    &intercom_content_bulk_action_request_audience_type,
+    &intercom_content_bulk_action_request_availability_type,
+    &intercom_content_bulk_action_request_content_ids_type,
+    &intercom_content_bulk_action_request_tags_type,
+    &intercom_content_bulk_action_response_type,
+    &intercom_content_import_source_type,
+    &intercom_content_import_sources_list_type,
+    &intercom_content_search_article_content_item_type,
+    &intercom_content_search_article_item_type,
+    &intercom_content_search_default_item_type,
+    &intercom_content_search_response_type,
+    &intercom_content_search_response_pages_type,
+    &intercom_content_search_result_type,
+    &intercom_content_snippet_type,
+    &intercom_content_snippet_create_request_type,
+    &intercom_content_snippet_list_type,
+    &intercom_content_snippet_update_request_type,
+    &intercom_content_source_type,
+    &intercom_content_sources_list_type,
+    &intercom_conversation_type,
+    &intercom_conversation_attachment_files_type,
+    &intercom_conversation_attribute_type,
+    &intercom_conversation_attribute_base_type,
+    &intercom_conversation_attribute_boolean_type_type,
+    &intercom_conversation_attribute_datetime_type_type,
+    &intercom_conversation_attribute_decimal_type_type,
+    &intercom_conversation_attribute_files_type_type,
+    &intercom_conversation_attribute_integer_type_type,
+    &intercom_conversation_attribute_list_type,
+    &intercom_conversation_attribute_list_type_model_type,
+    &intercom_conversation_attribute_option_type,
+    &intercom_conversation_attribute_relationship_type_type,
+    &intercom_conversation_attribute_relationship_type_reference_type,
+    &intercom_conversation_attribute_string_type_type,
+    &intercom_conversation_attribute_updated_by_admin_type,
+    &intercom_conversation_attribute_updated_by_admin_attribute_type,
+    &intercom_conversation_attribute_updated_by_admin_value_type,
+    &intercom_conversation_attribute_updated_by_user_type,
+    &intercom_conversation_attribute_updated_by_user_attribute_type,
+    &intercom_conversation_attribute_updated_by_user_value_type,
+    &intercom_conversation_attribute_updated_by_workflow_type,
+    &intercom_conversation_attribute_updated_by_workflow_attribute_type,
+    &intercom_conversation_attribute_updated_by_workflow_value_type,
+    &intercom_conversation_attribute_updated_by_workflow_workflow_type,
+    &intercom_conversation_channel_type,
+    &intercom_conversation_contacts_type,
+    &intercom_conversation_deleted_type,
+    &intercom_conversation_external_reference_type,
+    &intercom_conversation_first_contact_reply_type,
+    &intercom_conversation_list_type,
+    &intercom_conversation_list_item_type,
+    &intercom_conversation_monitor_evaluation_type,
+    &intercom_conversation_part_type,
+    &intercom_conversation_part_author_type,
+    &intercom_conversation_part_metadata_type,
+    &intercom_conversation_part_metadata_quick_reply_options_type,
+    &intercom_conversation_parts_type,
+    &intercom_conversation_rating_type,
+    &intercom_conversation_response_time_type,
+    &intercom_conversation_scorecard_type,
+    &intercom_conversation_scorecard_evaluator_type,
+    &intercom_conversation_scorecard_evaluator_result_type,
+    &intercom_conversation_scorecard_reviewed_teammate_type,
+    &intercom_conversation_source_type,
+    &intercom_conversation_source_author_type,
+    &intercom_conversation_source_recipients_type,
+    &intercom_conversation_source_reply_to_type,
+    &intercom_conversation_statistics_type,
+    &intercom_conversation_teammates_type,
+    &intercom_conversations_create_response_type,
+    &intercom_convert_conversation_to_ticket_request_type,
+    &intercom_convert_visitor_request_type,
+    &intercom_convert_visitor_request_user_type,
+    &intercom_convert_visitor_request_visitor_type,
+    &intercom_create_article_request_type,
+    &intercom_create_audience_request_type,
+    &intercom_create_collection_request_type,
+    &intercom_create_contact_request_type,
+    &intercom_create_content_import_source_request_type,
+    &intercom_create_conversation_attribute_boolean_request_type,
+    &intercom_create_conversation_attribute_datetime_request_type,
+    &intercom_create_conversation_attribute_decimal_request_type,
+    &intercom_create_conversation_attribute_files_request_type,
+    &intercom_create_conversation_attribute_integer_request_type,
+    &intercom_create_conversation_attribute_list_request_type,
+    &intercom_create_conversation_attribute_option_request_type,
+    &intercom_create_conversation_attribute_relationship_request_type,
+    &intercom_create_conversation_attribute_relationship_request_reference_type,
+    &intercom_create_conversation_attribute_request_type,
+    &intercom_create_conversation_attribute_request_base_type,
+    &intercom_create_conversation_attribute_string_request_type,
+    &intercom_create_conversation_request_type,
+    &intercom_create_conversation_request_from_type,
+    &intercom_create_data_attribute_request_type,
+    &intercom_create_data_attribute_request_options_type,
+    &intercom_create_data_connector_request_type,
+    &intercom_create_data_connector_request_data_inputs_type,
+    &intercom_create_data_connector_request_headers_type,
+    &intercom_create_data_event_request_type,
+    &intercom_create_data_event_summaries_request_type,
+    &intercom_create_data_event_summaries_request_event_summaries_type,
+    &intercom_create_data_exports_request_type,
+    &intercom_create_external_page_request_type,
+    &intercom_create_help_center_redirect_request_type,
+    &intercom_create_internal_article_request_type,
+    &intercom_create_message_request_type,
+    &intercom_create_message_request_from_type,
+    &intercom_create_office_hours_exception_request_type,
+    &intercom_create_office_hours_schedule_request_type,
+    &intercom_create_or_update_company_request_type,
+    &intercom_create_or_update_custom_object_instance_request_type,
+    &intercom_create_or_update_tag_request_type,
+    &intercom_create_phone_switch_request_type,
+    &intercom_create_ticket_reply_with_comment_request_type,
+    &intercom_create_ticket_reply_with_comment_request_reply_options_type,
+    &intercom_create_ticket_request_type,
+    &intercom_create_ticket_request_assignment_type,
+    &intercom_create_ticket_request_contacts_type,
+    &intercom_create_ticket_type_attribute_request_type,
+    &intercom_create_ticket_type_request_type,
+    &intercom_cursor_pages_type,
+    &intercom_custom_action_finished_type,
+    &intercom_custom_action_finished_action_type,
+    &intercom_custom_action_started_type,
+    &intercom_custom_action_started_action_type,
+    &intercom_custom_object_instance_type,
+    &intercom_custom_object_instance_deleted_type,
+    &intercom_custom_object_instance_list_type,
+    &intercom_custom_object_instances_paginated_list_type,
+    &intercom_customer_request_type,
+    &intercom_data_attribute_type,
+    &intercom_data_attribute_list_type,
+    &intercom_data_connector_type,
+    &intercom_data_connector_detail_type,
+    &intercom_data_connector_detail_data_inputs_type,
+    &intercom_data_connector_detail_headers_type,
+    &intercom_data_connector_detail_object_mappings_type,
+    &intercom_data_connector_detail_object_mappings_attribute_mappings_type,
+    &intercom_data_connector_detail_object_mappings_reference_mappings_type,
+    &intercom_data_connector_detail_response_fields_type,
+    &intercom_data_connector_execution_result_type,
+    &intercom_data_connector_execution_result_list_type,
+    &intercom_data_connector_execution_result_list_pages_type,
+    &intercom_data_connector_execution_result_list_pages_next_type,
+    &intercom_data_connector_list_type,
+    &intercom_data_connector_list_pages_type,
+    &intercom_data_connector_list_pages_next_type,
+    &intercom_data_event_type,
+    &intercom_data_event_list_type,
+    &intercom_data_event_list_pages_type,
+    &intercom_data_event_summary_type,
+    &intercom_data_event_summary_item_type,
+    &intercom_data_export_type,
+    &intercom_data_export_csv_type,
+    &intercom_deleted_article_object_type,
+    &intercom_deleted_collection_object_type,
+    &intercom_deleted_company_object_type,
+    &intercom_deleted_conversation_item_type,
+    &intercom_deleted_conversation_list_type,
+    &intercom_deleted_data_connector_object_type,
+    &intercom_deleted_help_center_redirect_object_type,
+    &intercom_deleted_internal_article_object_type,
+    &intercom_deleted_object_type,
+    &intercom_detach_contact_from_conversation_request_type,
+    &intercom_email_address_header_type,
+    &intercom_email_list_type,
+    &intercom_email_message_metadata_type,
+    &intercom_email_setting_type,
+    &intercom_error_model_type,
+    &intercom_error_model_errors_type,
+    &intercom_event_details_type,
+    &intercom_event_details_action_type,
+    &intercom_event_details_attribute_type,
+    &intercom_event_details_value_type,
+    &intercom_event_details_workflow_type,
+    &intercom_export_reporting_data_enqueue_response_type,
+    &intercom_export_reporting_data_get_datasets_response_type,
+    &intercom_export_reporting_data_get_datasets_response_data_type,
+    &intercom_export_reporting_data_get_datasets_response_data_attributes_type,
+    &intercom_export_reporting_data_retrieve_response_type,
+    &intercom_external_page_type,
+    &intercom_external_pages_list_type,
+    &intercom_file_attribute_type,
+    &intercom_fin_agent_attachment_type,
+    &intercom_fin_agent_attribute_errors_type,
+    &intercom_fin_agent_attribute_errors_conversation_type,
+    &intercom_fin_agent_attribute_errors_user_type,
+    &intercom_fin_agent_conversation_metadata_type,
+    &intercom_fin_agent_csat_requested_event_type,
+    &intercom_fin_agent_csat_requested_event_csat_type,
+    &intercom_fin_agent_csat_requested_event_csat_options_type,
+    &intercom_fin_agent_message_type,
+    &intercom_fin_agent_replied_event_type,
+    &intercom_fin_agent_replied_event_message_type,
+    &intercom_fin_agent_reply_chunk_event_type,
+    &intercom_fin_agent_status_updated_event_type,
+    &intercom_fin_agent_user_type,
+    &intercom_fin_csat_create_response_type,
+    &intercom_fin_reply_response_type,
+    &intercom_fin_start_response_type,
+    &intercom_fin_voice_conversation_list_response_type,
+    &intercom_group_content_type,
+    &intercom_group_translated_content_type,
+    &intercom_handling_event_type,
+    &intercom_handling_event_list_type,
+    &intercom_help_center_type,
+    &intercom_help_center_list_type,
+    &intercom_help_center_redirect_type,
+    &intercom_help_center_redirect_list_type,
+    &intercom_internal_article_type,
+    &intercom_internal_article_list_type,
+    &intercom_internal_article_list_item_type,
+    &intercom_internal_article_search_response_type,
+    &intercom_internal_article_search_response_data_type,
+    &intercom_ip_allowlist_type,
+    &intercom_jobs_type,
+    &intercom_linked_object_type,
+    &intercom_linked_object_list_type,
+    &intercom_macro_type,
+    &intercom_macro_list_type,
+    &intercom_macro_list_pages_type,
+    &intercom_macro_list_pages_next_type,
+    &intercom_merge_contacts_request_type,
+    &intercom_merge_conversations_request_type,
+    &intercom_merge_history_item_type,
+    &intercom_merge_history_list_type,
+    &intercom_message_type,
+    &intercom_metadata_type,
+    &intercom_multiple_filter_search_request_type,
+    &intercom_news_item_type,
+    &intercom_news_item_request_type,
+    &intercom_newsfeed_type,
+    &intercom_newsfeed_assignment_type,
+    &intercom_note_type,
+    &intercom_note_company_type,
+    &intercom_note_contact_type,
+    &intercom_note_list_type,
+    &intercom_office_hours_exception_type,
+    &intercom_office_hours_exception_list_type,
+    &intercom_office_hours_schedule_type,
+    &intercom_office_hours_schedule_list_type,
+    &intercom_office_hours_schedules_delete_response_type,
+    &intercom_office_hours_schedules_office_hours_exceptions_delete_response_type,
+    &intercom_office_hours_time_interval_type,
+    &intercom_open_conversation_request_type,
+    &intercom_operator_workflow_event_type,
+    &intercom_operator_workflow_event_event_type,
+    &intercom_operator_workflow_event_workflow_type,
+    &intercom_pages_link_type,
+    &intercom_paginated_response_type,
+    &intercom_paginated_response_data_type,
+    &intercom_part_attachment_type,
+    &intercom_phone_switch_type,
+    &intercom_predicate_type,
+    &intercom_publish_article_draft_request_type,
+    &intercom_quick_reply_option_type,
+    &intercom_recipient_type,
+    &intercom_redact_conversation_request_type,
+    &intercom_reference_type,
+    &intercom_register_fin_voice_call_request_type,
+    &intercom_reply_conversation_request_type,
+    &intercom_reply_conversation_request_reply_options_type,
+    &intercom_sales_agent_type,
+    &intercom_search_request_type,
+    &intercom_search_request_query_type,
+    &intercom_segment_type,
+    &intercom_segment_list_type,
+    &intercom_side_conversation_list_type,
+    &intercom_side_conversation_list_pages_type,
+    &intercom_side_conversation_summary_type,
+    &intercom_single_filter_search_request_type,
+    &intercom_sla_applied_type,
+    &intercom_snooze_conversation_request_type,
+    &intercom_social_profile_type,
+    &intercom_source_email_message_metadata_type,
+    &intercom_starting_after_paging_type,
+    &intercom_subscription_type_type,
+    &intercom_subscription_type_list_type,
+    &intercom_tag_type,
     &intercom_tag_basic_type,
+    &intercom_tag_company_request_type,
+    &intercom_tag_company_request_companies_type,
+    &intercom_tag_create_response_type,
+    &intercom_tag_create_response_companies_type,
+    &intercom_tag_create_response_users_type,
+    &intercom_tag_list_type,
+    &intercom_tag_multiple_users_request_type,
+    &intercom_tag_multiple_users_request_users_type,
+    &intercom_tags_type,
+    &intercom_tags_create_or_update_params_companies_type,
+    &intercom_team_type,
+    &intercom_team_list_type,
+    &intercom_team_metric_type,
+    &intercom_team_metric_list_type,
+    &intercom_team_priority_level_type,
+    &intercom_teammate_reference_type,
+    &intercom_ticket_type,
+    &intercom_ticket_contacts_type,
+    &intercom_ticket_deleted_type,
+    &intercom_ticket_list_type,
+    &intercom_ticket_part_type,
+    &intercom_ticket_part_author_type,
+    &intercom_ticket_part_updated_attribute_data_type,
+    &intercom_ticket_part_updated_attribute_data_attribute_type,
+    &intercom_ticket_part_updated_attribute_data_value_type,
+    &intercom_ticket_parts_type,
+    &intercom_ticket_reply_type,
+    &intercom_ticket_state_type,
+    &intercom_ticket_state_detailed_type,
+    &intercom_ticket_state_detailed_ticket_types_type,
+    &intercom_ticket_state_list_type,
+    &intercom_ticket_type_attribute_type,
+    &intercom_ticket_type_attribute_list_type,
+    &intercom_ticket_type_list_type,
+    &intercom_ticket_type_model_type,
+    &intercom_ticket_type_model_ticket_states_type,
+    &intercom_translation_type,
+    &intercom_untag_company_request_type,
+    &intercom_untag_company_request_companies_type,
+    &intercom_update_article_request_type,
+    &intercom_update_audience_request_type,
+    &intercom_update_collection_request_type,
+    &intercom_update_company_request_type,
+    &intercom_update_contact_request_type,
+    &intercom_update_content_import_source_request_type,
+    &intercom_update_conversation_attribute_option_request_type,
+    &intercom_update_conversation_attribute_request_type,
+    &intercom_update_conversation_attribute_request_reference_type,
+    &intercom_update_conversation_request_type,
+    &intercom_update_data_attribute_request_type,
+    &intercom_update_data_attribute_request_options_type,
+    &intercom_update_data_connector_request_type,
+    &intercom_update_data_connector_request_data_inputs_type,
+    &intercom_update_data_connector_request_headers_type,
+    &intercom_update_external_page_request_type,
+    &intercom_update_internal_article_request_type,
+    &intercom_update_office_hours_exception_request_type,
+    &intercom_update_office_hours_schedule_request_type,
+    &intercom_update_ticket_request_type,
+    &intercom_update_ticket_type_attribute_request_type,
+    &intercom_update_ticket_type_request_type,
+    &intercom_update_visitor_request_type,
+    &intercom_visitor_type,
+    &intercom_visitor_avatar_type,
+    &intercom_visitor_companies_type,
+    &intercom_visitor_deleted_object_type,
+    &intercom_visitor_location_data_type,
+    &intercom_visitor_segments_type,
+    &intercom_visitor_social_profiles_type,
+    &intercom_visitor_tags_type,
+    &intercom_visitor_tags_tags_type,
+    &intercom_whatsapp_message_status_type,
+    &intercom_whatsapp_message_status_error_type,
+    &intercom_whatsapp_message_status_list_type,
+    &intercom_whatsapp_message_status_list_events_type,
+    &intercom_whatsapp_message_status_list_pages_type,
+    &intercom_whatsapp_message_status_list_pages_next_type,
+    &intercom_workflow_export_type,
+    &intercom_workflow_export_workflow_type,
     NULL,
 };

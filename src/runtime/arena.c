@@ -59,8 +59,32 @@ int ic_doc_keep_json(ic_doc *d, json_t *j) {
     return 0;
 }
 
+int ic_doc_keep_invalid(ic_doc *d, const void *obj, const struct ic_field *f, json_t *v) {
+    if (!v) return -1;
+    if (d->n_inv == d->cap_inv) {
+        size_t cap = d->cap_inv ? d->cap_inv * 2 : 8;
+        ic_invalid *n = realloc(d->inv, cap * sizeof *n);
+        if (!n) {
+            json_decref(v);
+            return -1;
+        }
+        d->inv = n;
+        d->cap_inv = cap;
+    }
+    d->inv[d->n_inv++] = (ic_invalid){obj, f, v};
+    return 0;
+}
+
+const json_t *ic_doc_find_invalid(const ic_doc *d, const void *obj, const struct ic_field *f) {
+    for (size_t i = 0; d && i < d->n_inv; i++)
+        if (d->inv[i].obj == obj && d->inv[i].field == f) return d->inv[i].value;
+    return NULL;
+}
+
 void ic_doc_free(ic_doc *d) {
     if (!d) return;
+    for (size_t i = 0; i < d->n_inv; i++) json_decref(d->inv[i].value);
+    free(d->inv);
     for (ic_chunk *c = d->chunks, *next; c; c = next) {
         next = c->next;
         free(c);
@@ -73,9 +97,7 @@ void ic_doc_free(ic_doc *d) {
 }
 
 void *ic_model_new(ic_doc *d, const intercom_type *t) {
-    intercom_model *m = ic_doc_alloc(d, t->size);
-    if (!m) return NULL;
-    m->type = t;
-    if (t->n_fields && !(m->fields = ic_doc_alloc(d, t->n_fields))) return NULL;
+    void *m = ic_doc_alloc(d, t->size);
+    if (m && t->kind == IC_T_OBJECT) ((intercom_model *)m)->type = t;
     return m;
 }

@@ -13,7 +13,7 @@
 
 #define IC_HIDDEN __attribute__((visibility("hidden")))
 
-/* ---------- descriptors (what the generator emits) ---------- */
+/* ---------- descriptors (what the generator emits; see codegen/FORMAT.md) ---------- */
 
 typedef enum ic_kind {
     IC_K_STRING = 1, /* const char * */
@@ -21,46 +21,82 @@ typedef enum ic_kind {
     IC_K_NUMBER,     /* double */
     IC_K_BOOL,       /* bool */
     IC_K_OBJECT,     /* pointer to a nested model struct */
-    IC_K_JSON        /* json_t * (free-form) */
+    IC_K_JSON,       /* json_t * (free-form) */
+    IC_K_ENUM        /* int (a generated C enum, 0 = _UNKNOWN) + const char * original string at aux_offset */
 } ic_kind;
 
-enum { IC_F_ARRAY = 1, IC_F_REQUIRED = 2, IC_F_NULLABLE = 4 };
+enum { IC_F_ARRAY = 1, IC_F_REQUIRED = 2, IC_F_NULLABLE = 4, IC_F_DEPRECATED = 8,
+       IC_F_EXPLODE = 16,   /* query arrays: repeated keys (form, explode); default: one comma-separated value */
+       IC_F_ALSO_QUERY = 32 /* a path parameter also sent in the query (the description declares both) */ };
 enum { IC_IN_BODY = 0, IC_IN_PATH, IC_IN_QUERY, IC_IN_HEADER };
 
 typedef struct ic_field {
-    const char *name;          /* JSON key */
+    const char *name;          /* JSON key (or parameter name) */
     uint8_t kind;              /* ic_kind */
     uint8_t flags;             /* IC_F_* */
-    uint8_t in;                /* params structs: where the field goes (IC_IN_*) */
+    uint8_t in;                /* params structs: where the field goes (IC_IN_*); models: IC_IN_BODY */
     uint32_t offset;           /* of the value, or of the element pointer for arrays */
-    uint32_t count_offset;     /* arrays: of the size_t count */
-    const intercom_type *type; /* IC_K_OBJECT: the nested type */
+    uint32_t aux_offset;       /* arrays: of the size_t count; IC_K_ENUM: of the const char * string; else 0 */
+    uint32_t state_offset;     /* of the uint8_t has_<field> (an intercom_field_state_t) */
+    const intercom_type *type; /* IC_K_OBJECT: the nested type; IC_K_ENUM: the enum type */
 } ic_field;
 
+/* A variant of a oneOf/anyOf type. Such types are one struct holding every variant's
+ * properties; after decoding, the variant member tells which variant the JSON was:
+ * by the discriminator's value when the type has one, else the first variant whose
+ * required properties were all present. */
+typedef struct ic_variant {
+    const char *tag;           /* discriminator value(s), '|'-separated, or NULL */
+    uint16_t n_required;
+    const uint16_t *required;  /* field indices */
+} ic_variant;
+
+enum { IC_T_OBJECT = 0, IC_T_ENUM = 1, IC_T_PARAMS = 2 };
+
 struct intercom_type {
-    const char *name;
-    uint32_t size;             /* sizeof the struct */
+    const char *name;          /* schema name, e.g. "admin_with_app" */
+    uint8_t kind;              /* IC_T_* */
+    uint32_t size;             /* sizeof the struct (objects, params) */
     uint32_t n_fields;
-    const ic_field *fields;    /* declaration order (= index of the state byte) */
-    const uint16_t *by_name;   /* field indices sorted by name (strcmp order) */
+    const ic_field *fields;    /* declaration order */
+    const uint16_t *by_name;   /* field indices sorted by JSON name (strcmp order) */
+    /* IC_T_ENUM: the values in order; C value i+1 is values[i], 0 is _UNKNOWN */
+    uint32_t n_values;
+    const char *const *values;
+    /* oneOf/anyOf objects */
+    const char *discriminator; /* property name, or NULL */
+    uint32_t variant_offset;   /* of the int variant member (1-based index; 0 unknown) */
+    uint32_t n_variants;
+    const ic_variant *variants;
 };
 
 typedef struct ic_operation {
     const char *name;          /* seed-style name, e.g. "me.retrieve" */
     const char *method;        /* "GET", ... */
     const char *path;          /* template, e.g. "/admins/{admin_id}" */
-    const char *api_version;   /* forced Intercom-Version, or NULL */
-    const intercom_type *params;   /* params struct, or NULL */
-    const intercom_type *response; /* typed 2xx body, or NULL */
-    uint32_t flags;
+    const char *api_version;   /* forced Intercom-Version (deprecated operations), or NULL */
+    const intercom_type *params;   /* IC_T_PARAMS struct, or NULL */
+    const intercom_type *response; /* typed 2xx JSON body, or NULL */
+    const char *accept;        /* Accept header, NULL: application/json */
+    uint32_t flags;            /* IC_OP_* */
+    const char *summary;       /* one line, for docs and the CLI */
 } ic_operation;
 
-enum { IC_OP_HAS_BODY = 1 };
+enum { IC_OP_HAS_BODY = 1, IC_OP_BODY_REQUIRED = 2, IC_OP_DEPRECATED = 4, IC_OP_RAW = 8 /* non-JSON 2xx body */ };
+
+/* Every generated operation, NULL-terminated (src/generated/operations.c): the CLI's table. */
+IC_HIDDEN extern const ic_operation *const ic_all_operations[];
 
 /* Every generated model type, NULL-terminated (src/generated/models.c). */
 IC_HIDDEN extern const intercom_type *const ic_all_types[];
 
-IC_HIDDEN size_t ic_kind_size(int kind); /* bytes of one value of an ic_kind in a struct or array */
+IC_HIDDEN size_t ic_kind_size(int kind);
+/* Encoding (model.c): whether a field is written (1 value, 2 null, 0 no), and the encoder. */
+IC_HIDDEN int ic_field_presence(const ic_field *f, const void *obj);
+/* A type standing for a top-level JSON array: one array field with an empty name. */
+IC_HIDDEN int ic_type_is_array_wrapper(const intercom_type *t);
+IC_HIDDEN intercom_code ic_encode(const intercom_type *t, const void *obj, const struct intercom_doc *doc, int flags, int only_in,
+                                  char **out, size_t *out_len, int *missing, intercom_error *err); /* bytes of one value of an ic_kind in a struct or array */
 IC_HIDDEN const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size_t len);
 
 /* ---------- small utilities ---------- */
@@ -81,7 +117,15 @@ IC_HIDDEN int ic_header_name_ok(const char *s);
 /* ---------- arena + document ---------- */
 
 typedef struct ic_chunk ic_chunk;
+typedef struct ic_invalid {   /* a value whose JSON type did not fit its field, kept as received */
+    const void *obj;
+    const struct ic_field *field;
+    json_t *value;
+} ic_invalid;
+
 struct intercom_doc {
+    ic_invalid *inv;
+    size_t n_inv, cap_inv;
     ic_chunk *chunks;
     size_t chunk_size;
     char *body;          /* raw body (malloc'd), owned */
@@ -97,6 +141,8 @@ IC_HIDDEN void *ic_doc_alloc(ic_doc *d, size_t n);      /* zeroed, 8-aligned */
 IC_HIDDEN char *ic_doc_strndup(ic_doc *d, const char *s, size_t n);
 IC_HIDDEN int ic_doc_keep_json(ic_doc *d, json_t *j); /* takes the reference */
 IC_HIDDEN void ic_doc_free(ic_doc *d);
+IC_HIDDEN int ic_doc_keep_invalid(ic_doc *d, const void *obj, const struct ic_field *f, json_t *v); /* takes v */
+IC_HIDDEN const json_t *ic_doc_find_invalid(const ic_doc *d, const void *obj, const struct ic_field *f);
 IC_HIDDEN void *ic_model_new(ic_doc *d, const intercom_type *t);
 
 /* ---------- streaming decoder ---------- */
@@ -107,6 +153,7 @@ IC_HIDDEN int ic_decoder_feed(ic_decoder *d, const char *p, size_t n);  /* 0 ok,
 /* Finish; on success *out is the model (its doc does not own a body yet). */
 IC_HIDDEN intercom_code ic_decoder_finish(ic_decoder *d, void **out, intercom_error *err);
 IC_HIDDEN void ic_decoder_free(ic_decoder *d);
+IC_HIDDEN ic_doc *ic_value_doc(const intercom_type *t, void *value); /* the document owning a decoded value */
 /* One-shot decode of a buffer; on success the model's doc takes @p body_owned if not NULL. */
 IC_HIDDEN intercom_code ic_decode_buffer(const intercom_type *t, int strict, const char *p, size_t n,
                                          void **out, intercom_error *err);

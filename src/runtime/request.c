@@ -33,15 +33,61 @@ static int append_query(ic_buf *b, const char *k, const char *v) {
     return rc;
 }
 
-/* The value of a path or query parameter as text, or NULL when unset. */
-static const char *param_text(const ic_field *f, const void *params, char *tmp, size_t tmpn) {
-    const char *p = (const char *)params + f->offset;
+/* The text of one scalar value of a parameter (p points at the value). */
+static const char *scalar_text(const ic_field *f, const char *p, const char *enum_str, char *tmp, size_t tmpn) {
     switch (f->kind) {
     case IC_K_STRING: return *(const char *const *)p;
     case IC_K_INT: snprintf(tmp, tmpn, "%lld", (long long)*(const int64_t *)p); return tmp;
+    case IC_K_NUMBER: snprintf(tmp, tmpn, "%.17g", *(const double *)p); return tmp;
     case IC_K_BOOL: return *(const bool *)p ? "true" : "false";
+    case IC_K_ENUM: {
+        int e = *(const int *)p;
+        return e > 0 && (uint32_t)e <= f->type->n_values ? f->type->values[e - 1] : enum_str;
+    }
     default: return NULL;
     }
+}
+
+/* A set, non-array parameter as text, or NULL when it is not set. */
+static const char *param_text(const ic_field *f, const void *params, char *tmp, size_t tmpn) {
+    if (ic_field_presence(f, params) != 1) return NULL;
+    const char *o = params;
+    return scalar_text(f, o + f->offset, f->kind == IC_K_ENUM ? *(const char *const *)(o + f->aux_offset) : NULL, tmp,
+                       tmpn);
+}
+
+/* Query parameters of a params struct: scalars once; arrays as one comma-separated value
+ * (OpenAPI form style, explode false: what 2.16 declares), or repeated keys with IC_F_EXPLODE. */
+static int append_params_query(ic_buf *url, const intercom_type *t, const void *params) {
+    for (uint32_t i = 0; i < t->n_fields; i++) {
+        const ic_field *f = &t->fields[i];
+        if (f->in != IC_IN_QUERY && !(f->in == IC_IN_PATH && (f->flags & IC_F_ALSO_QUERY))) continue;
+        char tmp[40];
+        if (!(f->flags & IC_F_ARRAY)) {
+            const char *v = param_text(f, params, tmp, sizeof tmp);
+            if (v && append_query(url, f->name, v)) return -1;
+            continue;
+        }
+        if (ic_field_presence(f, params) != 1) continue;
+        const char *items = *(const char *const *)((const char *)params + f->offset);
+        size_t n = *(const size_t *)((const char *)params + f->aux_offset), sz = ic_kind_size(f->kind);
+        if (f->flags & IC_F_EXPLODE) {
+            for (size_t k = 0; items && k < n; k++) {
+                const char *v = scalar_text(f, items + k * sz, NULL, tmp, sizeof tmp);
+                if (v && append_query(url, f->name, v)) return -1;
+            }
+            continue;
+        }
+        if (append_query(url, f->name, "")) return -1; /* "?name=" then the escaped items, comma-joined */
+        for (size_t k = 0; items && k < n; k++) {
+            const char *v = scalar_text(f, items + k * sz, NULL, tmp, sizeof tmp);
+            char *ev = v ? curl_easy_escape(NULL, v, 0) : NULL;
+            int rc = !ev || (k && ic_buf_append(url, ",", 1)) || ic_buf_append(url, ev, strlen(ev));
+            curl_free(ev);
+            if (rc) return -1;
+        }
+    }
+    return 0;
 }
 
 static intercom_code build_url(ic_buf *url, const ic_config *cfg, const char *path, const ic_operation *op,
@@ -64,7 +110,7 @@ static intercom_code build_url(ic_buf *url, const ic_config *cfg, const char *pa
             const char *close = strchr(p, '}');
             size_t n = (size_t)(close - p - 1);
             const ic_field *f = op->params ? ic_type_find_field(op->params, p + 1, n) : NULL;
-            char tmp[32];
+            char tmp[40];
             const char *v = f && params ? param_text(f, params, tmp, sizeof tmp) : NULL;
             if (!v || !*v)
                 return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: path parameter \"%.*s\" is required and must not be empty",
@@ -72,12 +118,7 @@ static intercom_code build_url(ic_buf *url, const ic_config *cfg, const char *pa
             if (append_segment(url, v)) goto oom;
             p = close + 1;
         }
-        for (uint32_t i = 0; op->params && params && i < op->params->n_fields; i++) {
-            const ic_field *f = &op->params->fields[i];
-            char tmp[32];
-            const char *v = f->in == IC_IN_QUERY ? param_text(f, params, tmp, sizeof tmp) : NULL;
-            if (v && append_query(url, f->name, v)) goto oom;
-        }
+        if (op->params && params && append_params_query(url, op->params, params)) goto oom;
     }
     for (const intercom_kv *q = query; q && q->key; q++)
         if (append_query(url, q->key, q->value)) goto oom;
@@ -160,6 +201,46 @@ done:
     return rc;
 }
 
+/* Required parameters (path ones are checked while filling the template). */
+static intercom_code check_required(const ic_operation *op, const void *params, intercom_error *err) {
+    for (uint32_t i = 0; op->params && i < op->params->n_fields; i++) {
+        const ic_field *f = &op->params->fields[i];
+        if (!(f->flags & IC_F_REQUIRED) || f->in == IC_IN_PATH) continue;
+        if (!params || !ic_field_presence(f, params))
+            return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: %s \"%s\" is required", op->name,
+                           f->in == IC_IN_QUERY ? "query parameter" : f->in == IC_IN_HEADER ? "header" : "body field",
+                           f->name);
+    }
+    return INTERCOM_OK;
+}
+
+/* The JSON body of a typed call: the params' body fields, written by the descriptor encoder. */
+static intercom_code build_typed_body(ic_req_spec *spec, const ic_operation *op, const void *params, const json_t *extra,
+                                      intercom_error *err) {
+    intercom_code rc;
+    if (params && op->params) {
+        if ((rc = ic_encode(op->params, params, NULL, 0, IC_IN_BODY, &spec->body, &spec->body_len, NULL, err))) return rc;
+    } else if (!(spec->body = strdup("{}"))) {
+        return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    } else {
+        spec->body_len = 2;
+    }
+    if (!extra) return INTERCOM_OK;
+    /* rare: merge extra_body through a DOM */
+    json_t *doc = json_loadb(spec->body, spec->body_len, 0, NULL);
+    free(spec->body);
+    spec->body = NULL;
+    if (!json_is_object(extra) || !doc || json_object_update(doc, (json_t *)extra)) {
+        json_decref(doc);
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "extra_body must be a JSON object");
+    }
+    spec->body = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    if (!spec->body) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    spec->body_len = strlen(spec->body);
+    return INTERCOM_OK;
+}
+
 static intercom_code build_body(ic_req_spec *spec, const json_t *body, const json_t *extra, intercom_error *err) {
     json_t *merged = NULL;
     if (extra && !json_is_object(extra))
@@ -225,13 +306,36 @@ intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char 
     if ((rc = build_url(&url, cfg, path, op, params, query, ro->extra_query, err))) goto fail;
     spec->url = url.data;
     url.data = NULL;
-    if ((body || ro->extra_body) && (rc = build_body(spec, body, ro->extra_body, err))) goto fail;
-    if (!ro->extra_headers && api_version == cfg->api_version) {
+    if (op && (rc = check_required(op, params, err))) goto fail;
+    if (op && (op->flags & IC_OP_HAS_BODY)) {
+        if ((rc = build_typed_body(spec, op, params, ro->extra_body, err))) goto fail;
+    } else if ((body || ro->extra_body) && (rc = build_body(spec, body, ro->extra_body, err))) {
+        goto fail;
+    }
+    /* per-request headers: the operation's Accept, header parameters, then the caller's extras */
+    enum { MAXH = 32 };
+    intercom_kv hdrs[MAXH + 1];
+    size_t nh = 0;
+    if (op && op->accept) hdrs[nh++] = (intercom_kv){"Accept", op->accept};
+    for (uint32_t i = 0; op && op->params && params && i < op->params->n_fields && nh < MAXH; i++) {
+        const ic_field *f = &op->params->fields[i];
+        char tmp[40];
+        const char *v = f->in == IC_IN_HEADER ? param_text(f, params, tmp, sizeof tmp) : NULL;
+        if (v && f->kind == IC_K_STRING) hdrs[nh++] = (intercom_kv){f->name, v};
+    }
+    for (const intercom_kv *h = ro->extra_headers; h && h->key; h++) {
+        if (nh == MAXH) {
+            rc = ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "too many extra headers (at most %d)", MAXH);
+            goto fail;
+        }
+        hdrs[nh++] = *h;
+    }
+    hdrs[nh] = (intercom_kv){NULL, NULL};
+    if (!nh && api_version == cfg->api_version) {
         spec->headers = spec->body ? cfg->hdr_json : cfg->hdr_plain;
     } else {
         spec->headers_owned = 1;
-        if ((rc = ic_build_headers(&spec->headers, cfg, api_version, spec->body != NULL, ro->extra_headers, err)))
-            goto fail;
+        if ((rc = ic_build_headers(&spec->headers, cfg, api_version, spec->body != NULL, hdrs, err))) goto fail;
     }
     return INTERCOM_OK;
 fail:

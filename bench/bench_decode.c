@@ -1,0 +1,178 @@
+/* Decode benchmark: a realistic contacts-list page (150 contacts, about 300 KB) decoded
+ * into the generated typed structs, against yajl's bare SAX parse of the same bytes in
+ * the same run (the floor for any yajl-based decoder) and Jansson's DOM parse (what a
+ * DOM-based client would pay). Prints MB/s, the ratio to bare yajl (target <= 1.5x), and
+ * the memory a decoded page keeps, as a multiple of the body (target < 3x).
+ *
+ *   bench_decode [--pages N] [--quick] */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <jansson.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <yajl/yajl_parse.h>
+
+#include "runtime/internal.h"
+
+static const char *CONTACT =
+    "{\"type\":\"contact\",\"id\":\"6657add46abd0167d9419c%04d\",\"external_id\":\"ext-%d\","
+    "\"workspace_id\":\"hfi1bx4l\",\"role\":\"user\",\"email\":\"joe%d@example.com\",\"email_domain\":\"example.com\","
+    "\"phone\":\"+353871234%03d\",\"name\":\"Joe Example %d\",\"owner_id\":\"%d\",\"has_hard_bounced\":false,"
+    "\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1717415380,"
+    "\"updated_at\":1717415390,\"signed_up_at\":1717415380,\"last_seen_at\":1717415385,\"last_replied_at\":null,"
+    "\"last_contacted_at\":1717415388,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,"
+    "\"language_override\":null,\"browser\":\"chrome\",\"browser_version\":\"125.0.6422.112\","
+    "\"browser_language\":\"en-US\",\"os\":\"OS X 10.15.7\",\"android_app_name\":null,\"android_app_version\":null,"
+    "\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,"
+    "\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,"
+    "\"ios_sdk_version\":null,\"ios_last_seen_at\":null,"
+    "\"custom_attributes\":{\"plan\":\"pro\",\"seats\":%d,\"mrr\":129.5,\"beta\":true,\"signup_source\":\"web\","
+    "\"account_manager\":\"alice@example.com\",\"last_invoice\":\"INV-2024-%05d\"},"
+    "\"avatar\":{\"type\":\"avatar\",\"image_url\":\"https://static.intercomassets.com/avatars/%d/square_128/"
+    "picture.jpg\"},"
+    "\"tags\":{\"type\":\"list\",\"data\":[{\"type\":\"tag\",\"id\":\"%d\",\"url\":\"/tags/%d\"},{\"type\":\"tag\","
+    "\"id\":\"81\",\"url\":\"/tags/81\"}],\"url\":\"/contacts/6657add46abd0167d9419c%04d/tags\",\"total_count\":2,"
+    "\"has_more\":false},"
+    "\"notes\":{\"type\":\"list\",\"data\":[{\"type\":\"note\",\"id\":\"%d\",\"url\":\"/notes/%d\"}],"
+    "\"url\":\"/contacts/6657add46abd0167d9419c%04d/notes\",\"total_count\":1,\"has_more\":false},"
+    "\"companies\":{\"type\":\"list\",\"data\":[{\"type\":\"company\",\"id\":\"6657add8%06d\",\"url\":"
+    "\"/companies/6657add8%06d\"}],\"url\":\"/contacts/6657add46abd0167d9419c%04d/companies\",\"total_count\":1,"
+    "\"has_more\":false},"
+    "\"location\":{\"type\":\"location\",\"country\":\"Ireland\",\"region\":\"Dublin\",\"city\":\"Dublin\"},"
+    "\"social_profiles\":{\"type\":\"list\",\"data\":[{\"type\":\"social_profile\",\"name\":\"Twitter\",\"url\":"
+    "\"http://twitter.com/joe%d\"}]}}";
+
+static char *make_page(int n, size_t *len) {
+    size_t cap = (size_t)n * 4096 + 256, l = 0;
+    char *p = malloc(cap);
+    l += (size_t)sprintf(p + l, "{\"type\":\"list\",\"data\":[");
+    for (int i = 0; i < n; i++) {
+        if (i) p[l++] = ',';
+        l += (size_t)sprintf(p + l, CONTACT, i, i, i, i % 1000, i, 1000 + i % 7, i % 50, i, i, 100 + i, 100 + i, i, i, i,
+                             i, i, i, i, i);
+    }
+    l += (size_t)sprintf(p + l, "],\"total_count\":%d,\"pages\":{\"type\":\"pages\",\"next\":{\"per_page\":%d,"
+                                "\"starting_after\":\"WzE3MTc0MTUzODAwMDAsIjY2NTdhZGQ0NmFiZDAxNjdkOTQxOWNkMiIsMl0=\"},"
+                                "\"page\":1,\"per_page\":%d,\"total_pages\":7}}",
+                         n * 7, n, n);
+    *len = l;
+    return p;
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* bare SAX: every callback does the least a decoder must (look at the value) */
+static int c_null(void *c) { ++*(long *)c; return 1; }
+static int c_bool(void *c, int b) { *(long *)c += b; return 1; }
+static int c_num(void *c, const char *s, size_t n) { *(long *)c += (long)n + s[0]; return 1; }
+static int c_str(void *c, const unsigned char *s, size_t n) { *(long *)c += (long)n + (n ? s[0] : 0); return 1; }
+static int c_map(void *c) { ++*(long *)c; return 1; }
+static int c_key(void *c, const unsigned char *s, size_t n) { *(long *)c += (long)n + s[0]; return 1; }
+static const yajl_callbacks bare_cb = {c_null, c_bool, NULL, NULL, c_num, c_str, c_map, c_key, c_map, c_map, c_map};
+
+static const intercom_type *find_type(const char *name) {
+    for (size_t i = 0; ic_all_types[i]; i++)
+        if (!strcmp(ic_all_types[i]->name, name)) return ic_all_types[i];
+    return NULL;
+}
+
+static int cmp_d(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv) {
+    int pages = 400, contacts = 150;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--quick")) pages = 60;
+        else if (!strcmp(argv[i], "--pages") && i + 1 < argc) pages = atoi(argv[++i]);
+    }
+    const intercom_type *t = find_type("contact_list");
+    if (!t) {
+        fprintf(stderr, "bench_decode: no contact_list type generated\n");
+        return 2;
+    }
+    size_t len;
+    char *body = make_page(contacts, &len);
+    /* sanity: decodes strictly, every contact present, and re-encodes */
+    void *m = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    if (intercom_from_json(t, body, len, 1, &m, &err) != INTERCOM_OK) {
+        fprintf(stderr, "bench_decode: strict decode failed: %s\n", err.message);
+        return 1;
+    }
+    const ic_field *data = ic_type_find_field(t, "data", 4);
+    size_t n = data ? *(size_t *)((char *)m + data->aux_offset) : 0;
+    if (n != (size_t)contacts) {
+        fprintf(stderr, "bench_decode: decoded %zu contacts, want %d\n", n, contacts);
+        return 1;
+    }
+    intercom_free(t, m);
+
+    enum { V_BARE, V_TYPED, V_TYPED_CHUNKED, V_JANSSON, NV };
+    const char *names[NV] = {"yajl bare SAX parse", "libintercom typed decode", "typed, 16 KiB chunks (as received)",
+                             "Jansson json_loadb (DOM)"};
+    double *times[NV];
+    for (int v = 0; v < NV; v++) times[v] = calloc((size_t)pages, sizeof(double));
+    long sink = 0;
+    for (int p = 0; p < pages; p++) {
+        for (int v = 0; v < NV; v++) { /* interleaved, so drift hits every variant alike */
+            double t0 = now();
+            if (v == V_BARE) {
+                yajl_handle h = yajl_alloc(&bare_cb, NULL, &sink);
+                yajl_parse(h, (const unsigned char *)body, len);
+                yajl_complete_parse(h);
+                yajl_free(h);
+            } else if (v == V_TYPED) {
+                if (ic_decode_buffer(t, 0, body, len, &m, NULL) != INTERCOM_OK) return 1;
+                intercom_free(t, m);
+            } else if (v == V_TYPED_CHUNKED) {
+                ic_decoder *d = ic_decoder_new(t, 0, len);
+                for (size_t off = 0; off < len; off += 16384)
+                    ic_decoder_feed(d, body + off, len - off < 16384 ? len - off : 16384);
+                if (ic_decoder_finish(d, &m, NULL) != INTERCOM_OK) return 1;
+                intercom_free(t, m);
+                ic_decoder_free(d);
+            } else {
+                json_t *j = json_loadb(body, len, 0, NULL);
+                sink += json_object_size(j);
+                json_decref(j);
+            }
+            times[v][p] = now() - t0;
+        }
+    }
+    double med[NV];
+    for (int v = 0; v < NV; v++) {
+        qsort(times[v], (size_t)pages, sizeof(double), cmp_d);
+        med[v] = times[v][pages / 2];
+    }
+    printf("bench_decode: contacts page of %d contacts, %zu bytes, %d pages per variant (medians)\n", contacts, len, pages);
+    for (int v = 0; v < NV; v++)
+        printf("  %-38s %8.3f ms/page %8.1f MB/s  x%.2f of bare yajl\n", names[v], med[v] * 1e3,
+               (double)len / med[v] / 1e6, med[v] / med[V_BARE]);
+
+    /* memory a decoded page keeps (arena + its raw body), and the peak while decoding */
+    struct mallinfo2 before = mallinfo2();
+    if (ic_decode_buffer(t, 0, body, len, &m, NULL) != INTERCOM_OK) return 1;
+    struct mallinfo2 after = mallinfo2();
+    double kept = (double)(after.uordblks - before.uordblks);
+    intercom_free(t, m);
+    printf("  memory kept by a decoded page (typed structs + raw body): %.0f bytes = x%.2f of the body\n", kept,
+           kept / (double)len);
+    printf("BENCH_DECODE bytes=%zu bare_ms=%.3f typed_ms=%.3f chunked_ms=%.3f jansson_ms=%.3f typed_mbps=%.1f "
+           "ratio_to_bare=%.2f chunked_ratio=%.2f jansson_ratio=%.2f memory_x=%.2f sink=%ld\n",
+           len, med[V_BARE] * 1e3, med[V_TYPED] * 1e3, med[V_TYPED_CHUNKED] * 1e3, med[V_JANSSON] * 1e3,
+           (double)len / med[V_TYPED] / 1e6, med[V_TYPED] / med[V_BARE], med[V_TYPED_CHUNKED] / med[V_BARE],
+           med[V_JANSSON] / med[V_BARE], kept / (double)len, sink % 2);
+    for (int v = 0; v < NV; v++) free(times[v]);
+    free(body);
+    return 0;
+}
