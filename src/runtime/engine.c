@@ -34,6 +34,7 @@ struct ic_req {
     ic_buf body;
     int status;
     int headers_done;
+    int skip_headers;     /* this attempt's headers are not kept (see on_header) */
     int too_large, stream_stopped, streamed;
     ic_decoder *dec;
     int dec_failed;
@@ -79,6 +80,10 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
         for (size_t i = 0; i < r->resp->headers_count; i++) free(r->resp->headers[i].name); /* value shares it */
         r->resp->headers_count = 0;
         r->headers_done = 0;
+        /* a 2xx whose response nobody will see needs no headers: skip copying them */
+        const char *sp = memchr(p, ' ', len);
+        int code = sp && (size_t)(sp - p) + 4 <= len ? atoi(sp + 1) : 0;
+        r->skip_headers = code >= 200 && code < 300 && !r->spec.want_raw && r->eng->cfg->log_level < INTERCOM_LOG_DEBUG;
         return len;
     }
     if (len <= 2 && (p[0] == '\r' || p[0] == '\n')) { /* end of a header block */
@@ -95,6 +100,7 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
         }
         return len;
     }
+    if (r->skip_headers) return len;
     return ic_response_add_header_line(r->resp, p, len) ? 0 : len;
 }
 
