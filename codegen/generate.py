@@ -836,6 +836,45 @@ def response_schema(o):
     return None
 
 
+def per_page_max(f):
+    """The largest per_page an endpoint takes: the schema's maximum, else 'max(imum) N' in its text."""
+    if f is None or f.schema is None:
+        return 0
+    s = f.schema
+    if isinstance(s.get("maximum"), int):
+        return s["maximum"]
+    m = re.search(r"max(?:imum)?\D{0,30}?(\d+)", (s.get("description") or "") + " " + (f.doc or ""), re.I)
+    return int(m.group(1)) if m else 0
+
+
+def paging_of(g, pt, rtype):
+    """How an operation paginates: (kind, items field JSON name, per_page maximum) or None.
+    Kinds: SEARCH (body pagination.starting_after), SCROLL (scroll_param), CURSOR (query
+    starting_after from pages.next.starting_after), NUMBER (query page, pages.total_pages)."""
+    if pt is None or rtype is None or rtype not in g.types:
+        return None
+    rt = g.types[rtype]
+    arrays = [f for f in rt.fields if f.array and f.kind == "OBJECT"]
+    if not arrays:
+        return None
+    items = next((f for f in arrays if f.json == "data"), arrays[0]) if len(arrays) > 1 else arrays[0]
+    byname = {f.json: f for f in pt.fields}
+    rnames = {f.json for f in rt.fields}
+    pag = byname.get("pagination")
+    if pag is not None and pag.where == "BODY" and pag.kind == "OBJECT" and pag.tname in g.types:
+        inner = {f.json: f for f in g.types[pag.tname].fields}
+        if "starting_after" in inner:
+            return ("SEARCH", items.json, per_page_max(inner.get("per_page")))
+    pp = per_page_max(byname.get("per_page"))
+    if "scroll_param" in byname and "scroll_param" in rnames:
+        return ("SCROLL", items.json, pp)
+    if "starting_after" in byname and byname["starting_after"].where == "QUERY":
+        return ("CURSOR", items.json, pp)
+    if "page" in byname and byname["page"].where == "QUERY" and "pages" in rnames:
+        return ("NUMBER", items.json, pp)
+    return None
+
+
 def op_parameters(pi, o):
     out = []
     seen = set()
@@ -1064,6 +1103,7 @@ def build_operations(g, ops, path_ids_as_strings):
                                        "(read it through ro->raw_response)"
                                        % (o["method"], o["path"], o["name"], g.deref(rs).get("type", "value")))
         o["rtype"] = rtype
+        o["paging"] = paging_of(g, pt if pt.fields else None, rtype)
         o["summary"] = op.get("summary", "") or o["name"]
 
 
@@ -1251,7 +1291,7 @@ def emit_ops(g, ops):
                  "the rules. Params structs start zeroed\n * (`= {0}` in C, `{}` in C++); strings and values in them are "
                  "borrowed for the call.\n */\n" % len(ops),
          "#ifndef INTERCOM_GENERATED_OPERATIONS_H\n#define INTERCOM_GENERATED_OPERATIONS_H\n\n",
-         '#include "../async.h"\n#include "../client.h"\n#include "models.h"\n\n#ifdef __cplusplus\nextern "C" {\n#endif\n\n']
+         '#include "../async.h"\n#include "../client.h"\n#include "../pagination.h"\n#include "models.h"\n\n#ifdef __cplusplus\nextern "C" {\n#endif\n\n']
     c = [HEADER, "#include <stddef.h>\n#include \"../runtime/internal.h\"\n\n"]
     for o in ops:
         fn = o["fn"]
@@ -1288,6 +1328,26 @@ def emit_ops(g, ops):
         h.append("/** Async intercom_%s(): @p cb receives %s. */\n"
                  % (fn, "an intercom_%s * (owned by the callback)" % o["rtype"] if o["rtype"] else "NULL as result"))
         h.append("%sINTERCOM_EXTERN %s;\n\n" % (dep, op_signature(o, True)))
+        pg = o.get("paging")
+        if pg:
+            item = next(f.tname for f in g.types[o["rtype"]].fields if f.json == pg[1])
+            o["paging_item"] = item
+            pp = "const intercom_%s_params *params, " % fn
+            h.append("/** A pager over every %s of intercom_%s() (%s pages%s; see pagination.h).\n"
+                     " * Free with intercom_pager_free(). */\n"
+                     "INTERCOM_EXTERN intercom_code intercom_%s_pager(intercom_pager **out, intercom_client *client, %s"
+                     "const intercom_request_options *ro, intercom_error *err);\n"
+                     % (pg[1], fn, pg[0].lower(), ", per_page at most %d" % pg[2] if pg[2] else "", fn, pp))
+            h.append("/** The next intercom_%s (borrowed, valid until the pager fetches another page); 0 at the end or "
+                     "on error (err->code). */\n"
+                     "INTERCOM_EXTERN int intercom_%s_next(intercom_pager *pager, intercom_%s **item, intercom_error *err);\n"
+                     % (item, fn, item))
+            h.append("/** The next whole page (owned: intercom_%s_free()), or NULL after the last. */\n"
+                     "INTERCOM_EXTERN intercom_code intercom_%s_next_page(intercom_pager *pager, intercom_%s **page, "
+                     "intercom_error *err);\n" % (o["rtype"], fn, o["rtype"]))
+            h.append("/** Every page, one after another, through the async client (see intercom_async_pages()). */\n"
+                     "INTERCOM_EXTERN intercom_code intercom_async_%s_pages(intercom_async_client *client, %s"
+                     "const intercom_request_options *ro, intercom_page_callback cb, void *payload);\n\n" % (fn, pp))
         if pt:
             emit_type_tables(pt, "intercom_%s_params" % fn, "%s_params" % fn, c, "IC_T_PARAMS",
                              "intercom_%s_params_type" % fn)
@@ -1300,19 +1360,34 @@ def emit_ops(g, ops):
             flags.append("IC_OP_DEPRECATED")
         if o["raw"]:
             flags.append("IC_OP_RAW")
+        pg = o.get("paging")
+        paging = (",\n    .page_kind = IC_PAGE_%s, .page_items = %s, .per_page_max = %d"
+                  % (pg[0], c_string(pg[1]), pg[2])) if pg else ""
         c.append("static const ic_operation op_%s = {\n    .name = %s, .method = %s, .path = %s,\n"
                  "    .api_version = %s, .params = %s, .response = %s,\n    .accept = %s, .flags = %s,\n"
-                 "    .summary = %s};\n"
+                 "    .summary = %s%s};\n"
                  % (fn, c_string(o["name"]), c_string(o["method"]), c_string(o["path"]),
                     c_string(o["api_version"]) if o["api_version"] else "NULL",
                     "&intercom_%s_params_type" % fn if pt else "NULL",
                     "&intercom_%s_type" % o["rtype"] if o["rtype"] else "NULL",
                     c_string(o["accept"]) if o["accept"] else "NULL", " | ".join(flags) or "0",
-                    c_string(doc1(o["summary"], 160))))
+                    c_string(doc1(o["summary"], 160)), paging))
         c.append("%s {\n    return ic_call(client, &op_%s, %s, ro, %s, err);\n}\n"
                  % (op_signature(o), fn, "params" if pt else "NULL", "(void **)out" if o["rtype"] else "NULL"))
         c.append("%s {\n    return ic_call_async(client, &op_%s, %s, ro, cb, payload);\n}\n\n"
                  % (op_signature(o, True), fn, "params" if pt else "NULL"))
+        if o.get("paging"):
+            pp = "const intercom_%s_params *params, " % fn
+            c.append("intercom_code intercom_%s_pager(intercom_pager **out, intercom_client *client, %s"
+                     "const intercom_request_options *ro, intercom_error *err) {\n"
+                     "    return ic_pager_new(out, client, &op_%s, params, ro, err);\n}\n" % (fn, pp, fn))
+            c.append("int intercom_%s_next(intercom_pager *pager, intercom_%s **item, intercom_error *err) {\n"
+                     "    return intercom_pager_next(pager, (void **)item, err);\n}\n" % (fn, o["paging_item"]))
+            c.append("intercom_code intercom_%s_next_page(intercom_pager *pager, intercom_%s **page, intercom_error *err) {\n"
+                     "    return intercom_pager_next_page(pager, (void **)page, err);\n}\n" % (fn, o["rtype"]))
+            c.append("intercom_code intercom_async_%s_pages(intercom_async_client *client, %s"
+                     "const intercom_request_options *ro, intercom_page_callback cb, void *payload) {\n"
+                     "    return ic_async_pages(client, &op_%s, params, ro, cb, payload);\n}\n\n" % (fn, pp, fn))
     h.append("#ifdef __cplusplus\n}\n#endif\n#endif\n")
     c.append("/* every operation, sorted by name: the CLI's table */\n")
     c.append("const ic_operation *const ic_all_operations[] = {\n%s    NULL,\n};\n"
@@ -1367,6 +1442,19 @@ def emit_docs(ops, hits, misses, clashes, override_report, renamed):
                        % (name, o["fn"], o["fn"], o["method"], o["path"],
                           "`intercom_%s_params`" % o["fn"] if o["params"] else "-", ret))
         out.append("\n")
+    paged = [o for o in sorted(ops, key=lambda o: o["name"]) if o.get("paging")]
+    kinds = {"CURSOR": "cursor: `pages.next.starting_after` -> query `starting_after`",
+             "NUMBER": "numbered: query `page` until `pages.total_pages`",
+             "SEARCH": "search: body `pagination.starting_after`",
+             "SCROLL": "scroll: `scroll_param` until an empty page"}
+    out.append("## Pagination\n\n%d operations paginate; each has `intercom_<op>_pager()`, `intercom_<op>_next()`, "
+               "`intercom_<op>_next_page()` and `intercom_async_<op>_pages()` (include/intercom/pagination.h). "
+               "`per_page` above the maximum is refused before any request.\n\n"
+               "| operation | kind | items | per_page max |\n| --- | --- | --- | --- |\n" % len(paged))
+    for o in paged:
+        k, items, mx = o["paging"]
+        out.append("| `%s` | %s | `%s` | %s |\n" % (o["name"], kinds[k], items, mx or "not stated"))
+    out.append("\n")
     if renamed:
         out.append("## Renamed types\n\n"
                    "Schemas whose C name would clash with the hand-written API or with another schema's descriptor "

@@ -105,7 +105,7 @@ static const uint16_t params_by_name[] = {4, 6, 5, 0, 2, 1, 3, 8, 7};
 static const intercom_type params_type = {"things_update_params", IC_T_PARAMS, sizeof(params), 9, params_fields,
                                           params_by_name, 0, NULL, NULL, 0, 0, NULL};
 static const ic_operation op_update = {"things.update", "PUT", "/things/{id}", NULL, &params_type, &item_type,
-                                       NULL, IC_OP_HAS_BODY, "Update a thing"};
+                                       NULL, IC_OP_HAS_BODY, "Update a thing", IC_PAGE_NONE, NULL, 0};
 
 /* ---------- tests ---------- */
 

@@ -16,6 +16,7 @@
 #include "response.h"
 #include "client.h"
 #include "async.h"
+#include "pagination.h"
 #include "generated/models.h"
 #include "generated/operations.h"
 

@@ -473,7 +473,8 @@ static const ic_operation op_articles_list = {
     .name = "articles.list", .method = "GET", .path = "/articles",
     .api_version = NULL, .params = &intercom_articles_list_params_type, .response = &intercom_article_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "List all articles"};
+    .summary = "List all articles",
+    .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 0};
 intercom_code intercom_articles_list(intercom_client *client, const intercom_articles_list_params *params, const intercom_request_options *ro,
     intercom_article_list **out, intercom_error *err) {
     return ic_call(client, &op_articles_list, params, ro, (void **)out, err);
@@ -481,6 +482,19 @@ intercom_code intercom_articles_list(intercom_client *client, const intercom_art
 intercom_code intercom_async_articles_list(intercom_async_client *client, const intercom_articles_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_articles_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_articles_list_pager(intercom_pager **out, intercom_client *client, const intercom_articles_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_articles_list, params, ro, err);
+}
+int intercom_articles_list_next(intercom_pager *pager, intercom_article_list_item **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_articles_list_next_page(intercom_pager *pager, intercom_article_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_articles_list_pages(intercom_async_client *client, const intercom_articles_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_articles_list, params, ro, cb, payload);
 }
 
 static const ic_field articles_remove_params_fields[] = {
@@ -644,7 +658,8 @@ static const ic_operation op_articles_versions_list = {
     .name = "articles.versions.list", .method = "GET", .path = "/articles/{article_id}/versions",
     .api_version = NULL, .params = &intercom_articles_versions_list_params_type, .response = &intercom_article_version_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "List article versions"};
+    .summary = "List article versions",
+    .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 0};
 intercom_code intercom_articles_versions_list(intercom_client *client, const intercom_articles_versions_list_params *params, const intercom_request_options *ro,
     intercom_article_version_list **out, intercom_error *err) {
     return ic_call(client, &op_articles_versions_list, params, ro, (void **)out, err);
@@ -652,6 +667,19 @@ intercom_code intercom_articles_versions_list(intercom_client *client, const int
 intercom_code intercom_async_articles_versions_list(intercom_async_client *client, const intercom_articles_versions_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_articles_versions_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_articles_versions_list_pager(intercom_pager **out, intercom_client *client, const intercom_articles_versions_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_articles_versions_list, params, ro, err);
+}
+int intercom_articles_versions_list_next(intercom_pager *pager, intercom_article_version_summary **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_articles_versions_list_next_page(intercom_pager *pager, intercom_article_version_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_articles_versions_list_pages(intercom_async_client *client, const intercom_articles_versions_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_articles_versions_list, params, ro, cb, payload);
 }
 
 static const ic_field articles_versions_retrieve_params_fields[] = {
@@ -849,7 +877,8 @@ static const ic_operation op_calls_list = {
     .name = "calls.list", .method = "GET", .path = "/calls",
     .api_version = NULL, .params = &intercom_calls_list_params_type, .response = &intercom_call_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "List all calls"};
+    .summary = "List all calls",
+    .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 25};
 intercom_code intercom_calls_list(intercom_client *client, const intercom_calls_list_params *params, const intercom_request_options *ro,
     intercom_call_list **out, intercom_error *err) {
     return ic_call(client, &op_calls_list, params, ro, (void **)out, err);
@@ -857,6 +886,19 @@ intercom_code intercom_calls_list(intercom_client *client, const intercom_calls_
 intercom_code intercom_async_calls_list(intercom_async_client *client, const intercom_calls_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_calls_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_calls_list_pager(intercom_pager **out, intercom_client *client, const intercom_calls_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_calls_list, params, ro, err);
+}
+int intercom_calls_list_next(intercom_pager *pager, intercom_call **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_calls_list_next_page(intercom_pager *pager, intercom_call_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_calls_list_pages(intercom_async_client *client, const intercom_calls_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_calls_list, params, ro, cb, payload);
 }
 
 static const ic_field calls_recording_retrieve_params_fields[] = {
@@ -1028,7 +1070,8 @@ static const ic_operation op_companies_list = {
     .name = "companies.list", .method = "POST", .path = "/companies/list",
     .api_version = NULL, .params = &intercom_companies_list_params_type, .response = &intercom_company_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "List all companies"};
+    .summary = "List all companies",
+    .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 60};
 intercom_code intercom_companies_list(intercom_client *client, const intercom_companies_list_params *params, const intercom_request_options *ro,
     intercom_company_list **out, intercom_error *err) {
     return ic_call(client, &op_companies_list, params, ro, (void **)out, err);
@@ -1036,6 +1079,19 @@ intercom_code intercom_companies_list(intercom_client *client, const intercom_co
 intercom_code intercom_async_companies_list(intercom_async_client *client, const intercom_companies_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_companies_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_companies_list_pager(intercom_pager **out, intercom_client *client, const intercom_companies_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_companies_list, params, ro, err);
+}
+int intercom_companies_list_next(intercom_pager *pager, intercom_company **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_companies_list_next_page(intercom_pager *pager, intercom_company_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_companies_list_pages(intercom_async_client *client, const intercom_companies_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_companies_list, params, ro, cb, payload);
 }
 
 static const ic_field companies_notes_create_params_fields[] = {
@@ -1119,7 +1175,8 @@ static const ic_operation op_companies_retrieve_list = {
     .name = "companies.retrieve_list", .method = "GET", .path = "/companies",
     .api_version = NULL, .params = &intercom_companies_retrieve_list_params_type, .response = &intercom_company_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "Retrieve companies"};
+    .summary = "Retrieve companies",
+    .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 60};
 intercom_code intercom_companies_retrieve_list(intercom_client *client, const intercom_companies_retrieve_list_params *params, const intercom_request_options *ro,
     intercom_company_list **out, intercom_error *err) {
     return ic_call(client, &op_companies_retrieve_list, params, ro, (void **)out, err);
@@ -1127,6 +1184,19 @@ intercom_code intercom_companies_retrieve_list(intercom_client *client, const in
 intercom_code intercom_async_companies_retrieve_list(intercom_async_client *client, const intercom_companies_retrieve_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_companies_retrieve_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_companies_retrieve_list_pager(intercom_pager **out, intercom_client *client, const intercom_companies_retrieve_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_companies_retrieve_list, params, ro, err);
+}
+int intercom_companies_retrieve_list_next(intercom_pager *pager, intercom_company **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_companies_retrieve_list_next_page(intercom_pager *pager, intercom_company_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_companies_retrieve_list_pages(intercom_async_client *client, const intercom_companies_retrieve_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_companies_retrieve_list, params, ro, cb, payload);
 }
 
 static const ic_field companies_scroll_params_fields[] = {
@@ -1140,7 +1210,8 @@ static const ic_operation op_companies_scroll = {
     .name = "companies.scroll", .method = "GET", .path = "/companies/scroll",
     .api_version = NULL, .params = &intercom_companies_scroll_params_type, .response = &intercom_company_scroll_type,
     .accept = NULL, .flags = 0,
-    .summary = "Scroll over all companies"};
+    .summary = "Scroll over all companies",
+    .page_kind = IC_PAGE_SCROLL, .page_items = "data", .per_page_max = 0};
 intercom_code intercom_companies_scroll(intercom_client *client, const intercom_companies_scroll_params *params, const intercom_request_options *ro,
     intercom_company_scroll **out, intercom_error *err) {
     return ic_call(client, &op_companies_scroll, params, ro, (void **)out, err);
@@ -1148,6 +1219,19 @@ intercom_code intercom_companies_scroll(intercom_client *client, const intercom_
 intercom_code intercom_async_companies_scroll(intercom_async_client *client, const intercom_companies_scroll_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_companies_scroll, params, ro, cb, payload);
+}
+
+intercom_code intercom_companies_scroll_pager(intercom_pager **out, intercom_client *client, const intercom_companies_scroll_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_companies_scroll, params, ro, err);
+}
+int intercom_companies_scroll_next(intercom_pager *pager, intercom_company **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_companies_scroll_next_page(intercom_pager *pager, intercom_company_scroll **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_companies_scroll_pages(intercom_async_client *client, const intercom_companies_scroll_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_companies_scroll, params, ro, cb, payload);
 }
 
 static const ic_field companies_segments_list_params_fields[] = {
@@ -1341,7 +1425,8 @@ static const ic_operation op_contacts_companies_list = {
     .name = "contacts.companies.list", .method = "GET", .path = "/contacts/{contact_id}/companies",
     .api_version = NULL, .params = &intercom_contacts_companies_list_params_type, .response = &intercom_contact_attached_companies_type,
     .accept = NULL, .flags = 0,
-    .summary = "List attached companies for contact"};
+    .summary = "List attached companies for contact",
+    .page_kind = IC_PAGE_NUMBER, .page_items = "companies", .per_page_max = 0};
 intercom_code intercom_contacts_companies_list(intercom_client *client, const intercom_contacts_companies_list_params *params, const intercom_request_options *ro,
     intercom_contact_attached_companies **out, intercom_error *err) {
     return ic_call(client, &op_contacts_companies_list, params, ro, (void **)out, err);
@@ -1349,6 +1434,19 @@ intercom_code intercom_contacts_companies_list(intercom_client *client, const in
 intercom_code intercom_async_contacts_companies_list(intercom_async_client *client, const intercom_contacts_companies_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_companies_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_contacts_companies_list_pager(intercom_pager **out, intercom_client *client, const intercom_contacts_companies_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_contacts_companies_list, params, ro, err);
+}
+int intercom_contacts_companies_list_next(intercom_pager *pager, intercom_company **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_contacts_companies_list_next_page(intercom_pager *pager, intercom_contact_attached_companies **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_contacts_companies_list_pages(intercom_async_client *client, const intercom_contacts_companies_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_contacts_companies_list, params, ro, cb, payload);
 }
 
 static const ic_field contacts_create_params_fields[] = {
@@ -1439,7 +1537,8 @@ static const ic_operation op_contacts_list = {
     .name = "contacts.list", .method = "GET", .path = "/contacts",
     .api_version = NULL, .params = &intercom_contacts_list_params_type, .response = &intercom_contact_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "List all contacts"};
+    .summary = "List all contacts",
+    .page_kind = IC_PAGE_CURSOR, .page_items = "data", .per_page_max = 150};
 intercom_code intercom_contacts_list(intercom_client *client, const intercom_contacts_list_params *params, const intercom_request_options *ro,
     intercom_contact_list **out, intercom_error *err) {
     return ic_call(client, &op_contacts_list, params, ro, (void **)out, err);
@@ -1447,6 +1546,19 @@ intercom_code intercom_contacts_list(intercom_client *client, const intercom_con
 intercom_code intercom_async_contacts_list(intercom_async_client *client, const intercom_contacts_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_contacts_list_pager(intercom_pager **out, intercom_client *client, const intercom_contacts_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_contacts_list, params, ro, err);
+}
+int intercom_contacts_list_next(intercom_pager *pager, intercom_contact **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_contacts_list_next_page(intercom_pager *pager, intercom_contact_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_contacts_list_pages(intercom_async_client *client, const intercom_contacts_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_contacts_list, params, ro, cb, payload);
 }
 
 static const ic_field contacts_merge_params_fields[] = {
@@ -1533,7 +1645,8 @@ static const ic_operation op_contacts_notes_list = {
     .name = "contacts.notes.list", .method = "GET", .path = "/contacts/{contact_id}/notes",
     .api_version = NULL, .params = &intercom_contacts_notes_list_params_type, .response = &intercom_note_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "List all notes"};
+    .summary = "List all notes",
+    .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 0};
 intercom_code intercom_contacts_notes_list(intercom_client *client, const intercom_contacts_notes_list_params *params, const intercom_request_options *ro,
     intercom_note_list **out, intercom_error *err) {
     return ic_call(client, &op_contacts_notes_list, params, ro, (void **)out, err);
@@ -1541,6 +1654,19 @@ intercom_code intercom_contacts_notes_list(intercom_client *client, const interc
 intercom_code intercom_async_contacts_notes_list(intercom_async_client *client, const intercom_contacts_notes_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_notes_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_contacts_notes_list_pager(intercom_pager **out, intercom_client *client, const intercom_contacts_notes_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_contacts_notes_list, params, ro, err);
+}
+int intercom_contacts_notes_list_next(intercom_pager *pager, intercom_note **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_contacts_notes_list_next_page(intercom_pager *pager, intercom_note_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_contacts_notes_list_pages(intercom_async_client *client, const intercom_contacts_notes_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_contacts_notes_list, params, ro, cb, payload);
 }
 
 static const ic_field contacts_retrieve_params_fields[] = {
@@ -1579,7 +1705,8 @@ static const ic_operation op_contacts_search = {
     .name = "contacts.search", .method = "POST", .path = "/contacts/search",
     .api_version = NULL, .params = &intercom_contacts_search_params_type, .response = &intercom_contact_list_type,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
-    .summary = "Search contacts"};
+    .summary = "Search contacts",
+    .page_kind = IC_PAGE_SEARCH, .page_items = "data", .per_page_max = 150};
 intercom_code intercom_contacts_search(intercom_client *client, const intercom_contacts_search_params *params, const intercom_request_options *ro,
     intercom_contact_list **out, intercom_error *err) {
     return ic_call(client, &op_contacts_search, params, ro, (void **)out, err);
@@ -1587,6 +1714,19 @@ intercom_code intercom_contacts_search(intercom_client *client, const intercom_c
 intercom_code intercom_async_contacts_search(intercom_async_client *client, const intercom_contacts_search_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_search, params, ro, cb, payload);
+}
+
+intercom_code intercom_contacts_search_pager(intercom_pager **out, intercom_client *client, const intercom_contacts_search_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_contacts_search, params, ro, err);
+}
+int intercom_contacts_search_next(intercom_pager *pager, intercom_contact **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_contacts_search_next_page(intercom_pager *pager, intercom_contact_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_contacts_search_pages(intercom_async_client *client, const intercom_contacts_search_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_contacts_search, params, ro, cb, payload);
 }
 
 static const ic_field contacts_segments_list_params_fields[] = {
@@ -1851,7 +1991,8 @@ static const ic_operation op_content_search = {
     .name = "content.search", .method = "GET", .path = "/content/search",
     .api_version = NULL, .params = &intercom_content_search_params_type, .response = &intercom_content_search_response_type,
     .accept = NULL, .flags = 0,
-    .summary = "Search knowledge base contents"};
+    .summary = "Search knowledge base contents",
+    .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 50};
 intercom_code intercom_content_search(intercom_client *client, const intercom_content_search_params *params, const intercom_request_options *ro,
     intercom_content_search_response **out, intercom_error *err) {
     return ic_call(client, &op_content_search, params, ro, (void **)out, err);
@@ -1859,6 +2000,19 @@ intercom_code intercom_content_search(intercom_client *client, const intercom_co
 intercom_code intercom_async_content_search(intercom_async_client *client, const intercom_content_search_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_content_search, params, ro, cb, payload);
+}
+
+intercom_code intercom_content_search_pager(intercom_pager **out, intercom_client *client, const intercom_content_search_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_content_search, params, ro, err);
+}
+int intercom_content_search_next(intercom_pager *pager, intercom_content_search_result **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_content_search_next_page(intercom_pager *pager, intercom_content_search_response **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_content_search_pages(intercom_async_client *client, const intercom_content_search_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_content_search, params, ro, cb, payload);
 }
 
 static const ic_field content_snippets_create_params_fields[] = {
@@ -2343,7 +2497,8 @@ static const ic_operation op_conversations_deleted_list = {
     .name = "conversations.deleted.list", .method = "GET", .path = "/conversations/deleted",
     .api_version = NULL, .params = &intercom_conversations_deleted_list_params_type, .response = &intercom_deleted_conversation_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "List all deleted conversation IDs"};
+    .summary = "List all deleted conversation IDs",
+    .page_kind = IC_PAGE_NUMBER, .page_items = "conversations", .per_page_max = 60};
 intercom_code intercom_conversations_deleted_list(intercom_client *client, const intercom_conversations_deleted_list_params *params, const intercom_request_options *ro,
     intercom_deleted_conversation_list **out, intercom_error *err) {
     return ic_call(client, &op_conversations_deleted_list, params, ro, (void **)out, err);
@@ -2351,6 +2506,19 @@ intercom_code intercom_conversations_deleted_list(intercom_client *client, const
 intercom_code intercom_async_conversations_deleted_list(intercom_async_client *client, const intercom_conversations_deleted_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_deleted_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_conversations_deleted_list_pager(intercom_pager **out, intercom_client *client, const intercom_conversations_deleted_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_conversations_deleted_list, params, ro, err);
+}
+int intercom_conversations_deleted_list_next(intercom_pager *pager, intercom_deleted_conversation_item **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_conversations_deleted_list_next_page(intercom_pager *pager, intercom_deleted_conversation_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_conversations_deleted_list_pages(intercom_async_client *client, const intercom_conversations_deleted_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_conversations_deleted_list, params, ro, cb, payload);
 }
 
 static const ic_field conversations_handling_events_list_params_fields[] = {
@@ -2386,7 +2554,8 @@ static const ic_operation op_conversations_list = {
     .name = "conversations.list", .method = "GET", .path = "/conversations",
     .api_version = NULL, .params = &intercom_conversations_list_params_type, .response = &intercom_conversation_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "List all conversations"};
+    .summary = "List all conversations",
+    .page_kind = IC_PAGE_CURSOR, .page_items = "conversations", .per_page_max = 150};
 intercom_code intercom_conversations_list(intercom_client *client, const intercom_conversations_list_params *params, const intercom_request_options *ro,
     intercom_conversation_list **out, intercom_error *err) {
     return ic_call(client, &op_conversations_list, params, ro, (void **)out, err);
@@ -2394,6 +2563,19 @@ intercom_code intercom_conversations_list(intercom_client *client, const interco
 intercom_code intercom_async_conversations_list(intercom_async_client *client, const intercom_conversations_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_conversations_list_pager(intercom_pager **out, intercom_client *client, const intercom_conversations_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_conversations_list, params, ro, err);
+}
+int intercom_conversations_list_next(intercom_pager *pager, intercom_conversation_list_item **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_conversations_list_next_page(intercom_pager *pager, intercom_conversation_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_conversations_list_pages(intercom_async_client *client, const intercom_conversations_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_conversations_list, params, ro, cb, payload);
 }
 
 static const ic_field conversations_merge_params_fields[] = {
@@ -2560,7 +2742,8 @@ static const ic_operation op_conversations_search = {
     .name = "conversations.search", .method = "POST", .path = "/conversations/search",
     .api_version = NULL, .params = &intercom_conversations_search_params_type, .response = &intercom_conversation_list_type,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
-    .summary = "Search conversations"};
+    .summary = "Search conversations",
+    .page_kind = IC_PAGE_SEARCH, .page_items = "conversations", .per_page_max = 150};
 intercom_code intercom_conversations_search(intercom_client *client, const intercom_conversations_search_params *params, const intercom_request_options *ro,
     intercom_conversation_list **out, intercom_error *err) {
     return ic_call(client, &op_conversations_search, params, ro, (void **)out, err);
@@ -2568,6 +2751,19 @@ intercom_code intercom_conversations_search(intercom_client *client, const inter
 intercom_code intercom_async_conversations_search(intercom_async_client *client, const intercom_conversations_search_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_search, params, ro, cb, payload);
+}
+
+intercom_code intercom_conversations_search_pager(intercom_pager **out, intercom_client *client, const intercom_conversations_search_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_conversations_search, params, ro, err);
+}
+int intercom_conversations_search_next(intercom_pager *pager, intercom_conversation_list_item **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_conversations_search_next_page(intercom_pager *pager, intercom_conversation_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_conversations_search_pages(intercom_async_client *client, const intercom_conversations_search_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_conversations_search, params, ro, cb, payload);
 }
 
 static const ic_field conversations_side_conversations_list_params_fields[] = {
@@ -2583,7 +2779,8 @@ static const ic_operation op_conversations_side_conversations_list = {
     .name = "conversations.side_conversations.list", .method = "GET", .path = "/conversations/{id}/side_conversations",
     .api_version = NULL, .params = &intercom_conversations_side_conversations_list_params_type, .response = &intercom_side_conversation_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "List side conversations"};
+    .summary = "List side conversations",
+    .page_kind = IC_PAGE_NUMBER, .page_items = "side_conversations", .per_page_max = 50};
 intercom_code intercom_conversations_side_conversations_list(intercom_client *client, const intercom_conversations_side_conversations_list_params *params, const intercom_request_options *ro,
     intercom_side_conversation_list **out, intercom_error *err) {
     return ic_call(client, &op_conversations_side_conversations_list, params, ro, (void **)out, err);
@@ -2591,6 +2788,19 @@ intercom_code intercom_conversations_side_conversations_list(intercom_client *cl
 intercom_code intercom_async_conversations_side_conversations_list(intercom_async_client *client, const intercom_conversations_side_conversations_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_side_conversations_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_conversations_side_conversations_list_pager(intercom_pager **out, intercom_client *client, const intercom_conversations_side_conversations_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_conversations_side_conversations_list, params, ro, err);
+}
+int intercom_conversations_side_conversations_list_next(intercom_pager *pager, intercom_side_conversation_summary **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_conversations_side_conversations_list_next_page(intercom_pager *pager, intercom_side_conversation_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_conversations_side_conversations_list_pages(intercom_async_client *client, const intercom_conversations_side_conversations_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_conversations_side_conversations_list, params, ro, cb, payload);
 }
 
 static const ic_field conversations_tags_create_params_fields[] = {
@@ -2750,7 +2960,8 @@ static const ic_operation op_custom_object_instances_list = {
     .name = "custom_object_instances.list", .method = "GET", .path = "/custom_object_instances/{custom_object_type_identifier}",
     .api_version = NULL, .params = &intercom_custom_object_instances_list_params_type, .response = &intercom_custom_object_instances_paginated_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "List Custom Object Instances"};
+    .summary = "List Custom Object Instances",
+    .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 150};
 intercom_code intercom_custom_object_instances_list(intercom_client *client, const intercom_custom_object_instances_list_params *params, const intercom_request_options *ro,
     intercom_custom_object_instances_paginated_list **out, intercom_error *err) {
     return ic_call(client, &op_custom_object_instances_list, params, ro, (void **)out, err);
@@ -2758,6 +2969,19 @@ intercom_code intercom_custom_object_instances_list(intercom_client *client, con
 intercom_code intercom_async_custom_object_instances_list(intercom_async_client *client, const intercom_custom_object_instances_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_custom_object_instances_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_custom_object_instances_list_pager(intercom_pager **out, intercom_client *client, const intercom_custom_object_instances_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_custom_object_instances_list, params, ro, err);
+}
+int intercom_custom_object_instances_list_next(intercom_pager *pager, intercom_custom_object_instance **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_custom_object_instances_list_next_page(intercom_pager *pager, intercom_custom_object_instances_paginated_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_custom_object_instances_list_pages(intercom_async_client *client, const intercom_custom_object_instances_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_custom_object_instances_list, params, ro, cb, payload);
 }
 
 static const ic_field custom_object_instances_retrieve_params_fields[] = {
@@ -2928,7 +3152,8 @@ static const ic_operation op_data_connectors_execution_results_list = {
     .name = "data_connectors.execution_results.list", .method = "GET", .path = "/data_connectors/{data_connector_id}/execution_results",
     .api_version = NULL, .params = &intercom_data_connectors_execution_results_list_params_type, .response = &intercom_data_connector_execution_result_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "List execution results for a data connector"};
+    .summary = "List execution results for a data connector",
+    .page_kind = IC_PAGE_CURSOR, .page_items = "data", .per_page_max = 30};
 intercom_code intercom_data_connectors_execution_results_list(intercom_client *client, const intercom_data_connectors_execution_results_list_params *params, const intercom_request_options *ro,
     intercom_data_connector_execution_result_list **out, intercom_error *err) {
     return ic_call(client, &op_data_connectors_execution_results_list, params, ro, (void **)out, err);
@@ -2936,6 +3161,19 @@ intercom_code intercom_data_connectors_execution_results_list(intercom_client *c
 intercom_code intercom_async_data_connectors_execution_results_list(intercom_async_client *client, const intercom_data_connectors_execution_results_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_connectors_execution_results_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_data_connectors_execution_results_list_pager(intercom_pager **out, intercom_client *client, const intercom_data_connectors_execution_results_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_data_connectors_execution_results_list, params, ro, err);
+}
+int intercom_data_connectors_execution_results_list_next(intercom_pager *pager, intercom_data_connector_execution_result **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_data_connectors_execution_results_list_next_page(intercom_pager *pager, intercom_data_connector_execution_result_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_data_connectors_execution_results_list_pages(intercom_async_client *client, const intercom_data_connectors_execution_results_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_data_connectors_execution_results_list, params, ro, cb, payload);
 }
 
 static const ic_field data_connectors_execution_results_retrieve_params_fields[] = {
@@ -2972,7 +3210,8 @@ static const ic_operation op_data_connectors_list = {
     .name = "data_connectors.list", .method = "GET", .path = "/data_connectors",
     .api_version = NULL, .params = &intercom_data_connectors_list_params_type, .response = &intercom_data_connector_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "List all data connectors"};
+    .summary = "List all data connectors",
+    .page_kind = IC_PAGE_CURSOR, .page_items = "data", .per_page_max = 50};
 intercom_code intercom_data_connectors_list(intercom_client *client, const intercom_data_connectors_list_params *params, const intercom_request_options *ro,
     intercom_data_connector_list **out, intercom_error *err) {
     return ic_call(client, &op_data_connectors_list, params, ro, (void **)out, err);
@@ -2980,6 +3219,19 @@ intercom_code intercom_data_connectors_list(intercom_client *client, const inter
 intercom_code intercom_async_data_connectors_list(intercom_async_client *client, const intercom_data_connectors_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_connectors_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_data_connectors_list_pager(intercom_pager **out, intercom_client *client, const intercom_data_connectors_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_data_connectors_list, params, ro, err);
+}
+int intercom_data_connectors_list_next(intercom_pager *pager, intercom_data_connector **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_data_connectors_list_next_page(intercom_pager *pager, intercom_data_connector_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_data_connectors_list_pages(intercom_async_client *client, const intercom_data_connectors_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_data_connectors_list, params, ro, cb, payload);
 }
 
 static const ic_field data_connectors_retrieve_params_fields[] = {
@@ -3576,7 +3828,8 @@ static const ic_operation op_help_center_collections_list = {
     .name = "help_center.collections.list", .method = "GET", .path = "/help_center/collections",
     .api_version = NULL, .params = &intercom_help_center_collections_list_params_type, .response = &intercom_collection_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "List all collections"};
+    .summary = "List all collections",
+    .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 0};
 intercom_code intercom_help_center_collections_list(intercom_client *client, const intercom_help_center_collections_list_params *params, const intercom_request_options *ro,
     intercom_collection_list **out, intercom_error *err) {
     return ic_call(client, &op_help_center_collections_list, params, ro, (void **)out, err);
@@ -3584,6 +3837,19 @@ intercom_code intercom_help_center_collections_list(intercom_client *client, con
 intercom_code intercom_async_help_center_collections_list(intercom_async_client *client, const intercom_help_center_collections_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_help_center_collections_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_help_center_collections_list_pager(intercom_pager **out, intercom_client *client, const intercom_help_center_collections_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_help_center_collections_list, params, ro, err);
+}
+int intercom_help_center_collections_list_next(intercom_pager *pager, intercom_collection **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_help_center_collections_list_next_page(intercom_pager *pager, intercom_collection_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_help_center_collections_list_pages(intercom_async_client *client, const intercom_help_center_collections_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_help_center_collections_list, params, ro, cb, payload);
 }
 
 static const ic_field help_center_collections_retrieve_params_fields[] = {
@@ -3714,7 +3980,8 @@ static const ic_operation op_help_center_help_centers_redirects_list = {
     .name = "help_center.help_centers.redirects.list", .method = "GET", .path = "/help_center/help_centers/{help_center_id}/redirects",
     .api_version = NULL, .params = &intercom_help_center_help_centers_redirects_list_params_type, .response = &intercom_help_center_redirect_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "List all redirects for a help center"};
+    .summary = "List all redirects for a help center",
+    .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 250};
 intercom_code intercom_help_center_help_centers_redirects_list(intercom_client *client, const intercom_help_center_help_centers_redirects_list_params *params, const intercom_request_options *ro,
     intercom_help_center_redirect_list **out, intercom_error *err) {
     return ic_call(client, &op_help_center_help_centers_redirects_list, params, ro, (void **)out, err);
@@ -3722,6 +3989,19 @@ intercom_code intercom_help_center_help_centers_redirects_list(intercom_client *
 intercom_code intercom_async_help_center_help_centers_redirects_list(intercom_async_client *client, const intercom_help_center_help_centers_redirects_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_help_center_help_centers_redirects_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_help_center_help_centers_redirects_list_pager(intercom_pager **out, intercom_client *client, const intercom_help_center_help_centers_redirects_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_help_center_help_centers_redirects_list, params, ro, err);
+}
+int intercom_help_center_help_centers_redirects_list_next(intercom_pager *pager, intercom_help_center_redirect **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_help_center_help_centers_redirects_list_next_page(intercom_pager *pager, intercom_help_center_redirect_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_help_center_help_centers_redirects_list_pages(intercom_async_client *client, const intercom_help_center_help_centers_redirects_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_help_center_help_centers_redirects_list, params, ro, cb, payload);
 }
 
 static const ic_field help_center_help_centers_redirects_retrieve_params_fields[] = {
@@ -4019,7 +4299,8 @@ static const ic_operation op_macros_list = {
     .name = "macros.list", .method = "GET", .path = "/macros",
     .api_version = NULL, .params = &intercom_macros_list_params_type, .response = &intercom_macro_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "List all macros"};
+    .summary = "List all macros",
+    .page_kind = IC_PAGE_CURSOR, .page_items = "data", .per_page_max = 150};
 intercom_code intercom_macros_list(intercom_client *client, const intercom_macros_list_params *params, const intercom_request_options *ro,
     intercom_macro_list **out, intercom_error *err) {
     return ic_call(client, &op_macros_list, params, ro, (void **)out, err);
@@ -4027,6 +4308,19 @@ intercom_code intercom_macros_list(intercom_client *client, const intercom_macro
 intercom_code intercom_async_macros_list(intercom_async_client *client, const intercom_macros_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_macros_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_macros_list_pager(intercom_pager **out, intercom_client *client, const intercom_macros_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_macros_list, params, ro, err);
+}
+int intercom_macros_list_next(intercom_pager *pager, intercom_macro **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_macros_list_next_page(intercom_pager *pager, intercom_macro_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_macros_list_pages(intercom_async_client *client, const intercom_macros_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_macros_list, params, ro, cb, payload);
 }
 
 static const ic_field macros_retrieve_params_fields[] = {
@@ -4107,7 +4401,8 @@ static const ic_operation op_messages_status_list = {
     .name = "messages.status.list", .method = "GET", .path = "/messages/status",
     .api_version = NULL, .params = &intercom_messages_status_list_params_type, .response = &intercom_whatsapp_message_status_list_type,
     .accept = NULL, .flags = 0,
-    .summary = "Get statuses of all messages sent based on the specified ruleset_id"};
+    .summary = "Get statuses of all messages sent based on the specified ruleset_id",
+    .page_kind = IC_PAGE_CURSOR, .page_items = "events", .per_page_max = 100};
 intercom_code intercom_messages_status_list(intercom_client *client, const intercom_messages_status_list_params *params, const intercom_request_options *ro,
     intercom_whatsapp_message_status_list **out, intercom_error *err) {
     return ic_call(client, &op_messages_status_list, params, ro, (void **)out, err);
@@ -4115,6 +4410,19 @@ intercom_code intercom_messages_status_list(intercom_client *client, const inter
 intercom_code intercom_async_messages_status_list(intercom_async_client *client, const intercom_messages_status_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_messages_status_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_messages_status_list_pager(intercom_pager **out, intercom_client *client, const intercom_messages_status_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_messages_status_list, params, ro, err);
+}
+int intercom_messages_status_list_next(intercom_pager *pager, intercom_whatsapp_message_status_list_events **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_messages_status_list_next_page(intercom_pager *pager, intercom_whatsapp_message_status_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_messages_status_list_pages(intercom_async_client *client, const intercom_messages_status_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_messages_status_list, params, ro, cb, payload);
 }
 
 static const ic_field messages_whatsapp_status_retrieve_params_fields[] = {
@@ -5140,7 +5448,8 @@ static const ic_operation op_tickets_search = {
     .name = "tickets.search", .method = "POST", .path = "/tickets/search",
     .api_version = NULL, .params = &intercom_tickets_search_params_type, .response = &intercom_ticket_list_type,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
-    .summary = "Search tickets"};
+    .summary = "Search tickets",
+    .page_kind = IC_PAGE_SEARCH, .page_items = "tickets", .per_page_max = 150};
 intercom_code intercom_tickets_search(intercom_client *client, const intercom_tickets_search_params *params, const intercom_request_options *ro,
     intercom_ticket_list **out, intercom_error *err) {
     return ic_call(client, &op_tickets_search, params, ro, (void **)out, err);
@@ -5148,6 +5457,19 @@ intercom_code intercom_tickets_search(intercom_client *client, const intercom_ti
 intercom_code intercom_async_tickets_search(intercom_async_client *client, const intercom_tickets_search_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tickets_search, params, ro, cb, payload);
+}
+
+intercom_code intercom_tickets_search_pager(intercom_pager **out, intercom_client *client, const intercom_tickets_search_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_tickets_search, params, ro, err);
+}
+int intercom_tickets_search_next(intercom_pager *pager, intercom_ticket **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_tickets_search_next_page(intercom_pager *pager, intercom_ticket_list **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_tickets_search_pages(intercom_async_client *client, const intercom_tickets_search_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_tickets_search, params, ro, cb, payload);
 }
 
 static const ic_field tickets_tags_create_params_fields[] = {

@@ -80,7 +80,12 @@ typedef struct ic_operation {
     const char *accept;        /* Accept header, NULL: application/json */
     uint32_t flags;            /* IC_OP_* */
     const char *summary;       /* one line, for docs and the CLI */
+    uint8_t page_kind;         /* IC_PAGE_*: how the operation paginates (pager.c) */
+    const char *page_items;    /* JSON name of the response's array of items */
+    uint16_t per_page_max;     /* largest per_page the endpoint takes, 0 unknown */
 } ic_operation;
+
+enum { IC_PAGE_NONE = 0, IC_PAGE_CURSOR, IC_PAGE_NUMBER, IC_PAGE_SEARCH, IC_PAGE_SCROLL };
 
 enum { IC_OP_HAS_BODY = 1, IC_OP_BODY_REQUIRED = 2, IC_OP_DEPRECATED = 4, IC_OP_RAW = 8 /* non-JSON 2xx body */ };
 
@@ -264,6 +269,15 @@ IC_HIDDEN intercom_response *ic_response_new(void);
 IC_HIDDEN int ic_response_add_header_line(intercom_response *r, const char *line, size_t len);
 IC_HIDDEN void ic_response_finish_headers(intercom_response *r);
 IC_HIDDEN void ic_rate_limit_parse(intercom_rate_limit *rl, const intercom_response *r);
+
+/* ---------- pagination (pager.c) ---------- */
+
+IC_HIDDEN const ic_operation *ic_find_operation(const char *name);
+IC_HIDDEN intercom_code ic_check_per_page(const ic_operation *op, const void *params, intercom_error *err);
+IC_HIDDEN intercom_code ic_pager_new(intercom_pager **out, intercom_client *c, const ic_operation *op,
+                                     const void *params, const intercom_request_options *ro, intercom_error *err);
+IC_HIDDEN intercom_code ic_async_pages(intercom_async_client *c, const ic_operation *op, const void *params,
+                                       const intercom_request_options *ro, intercom_page_callback cb, void *payload);
 
 /* ---------- typed calls (used by generated wrappers) ---------- */
 

@@ -307,6 +307,7 @@ intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char 
     spec->url = url.data;
     url.data = NULL;
     if (op && (rc = check_required(op, params, err))) goto fail;
+    if (op && op->per_page_max && (rc = ic_check_per_page(op, params, err))) goto fail;
     if (op && (op->flags & IC_OP_HAS_BODY)) {
         if ((rc = build_typed_body(spec, op, params, ro->extra_body, err))) goto fail;
     } else if ((body || ro->extra_body) && (rc = build_body(spec, body, ro->extra_body, err))) {

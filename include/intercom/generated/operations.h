@@ -11,6 +11,7 @@
 
 #include "../async.h"
 #include "../client.h"
+#include "../pagination.h"
 #include "models.h"
 
 #ifdef __cplusplus
@@ -465,6 +466,16 @@ INTERCOM_EXTERN intercom_code intercom_articles_list(intercom_client *client, co
 INTERCOM_EXTERN intercom_code intercom_async_articles_list(intercom_async_client *client, const intercom_articles_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
 
+/** A pager over every data of intercom_articles_list() (number pages; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_articles_list_pager(intercom_pager **out, intercom_client *client, const intercom_articles_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_article_list_item (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_articles_list_next(intercom_pager *pager, intercom_article_list_item **item, intercom_error *err);
+/** The next whole page (owned: intercom_article_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_articles_list_next_page(intercom_pager *pager, intercom_article_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_articles_list_pages(intercom_async_client *client, const intercom_articles_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
+
 /** Parameters of intercom_articles_remove() (`DELETE /articles/{article_id}`). */
 typedef struct intercom_articles_remove_params {
     const char *article_id; /**< [required, path] The unique identifier for the article which is given by Intercom. */
@@ -623,6 +634,16 @@ INTERCOM_EXTERN intercom_code intercom_articles_versions_list(intercom_client *c
 /** Async intercom_articles_versions_list(): @p cb receives an intercom_article_version_list * (owned by the callback). */
 INTERCOM_EXTERN intercom_code intercom_async_articles_versions_list(intercom_async_client *client, const intercom_articles_versions_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
+
+/** A pager over every data of intercom_articles_versions_list() (number pages; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_articles_versions_list_pager(intercom_pager **out, intercom_client *client, const intercom_articles_versions_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_article_version_summary (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_articles_versions_list_next(intercom_pager *pager, intercom_article_version_summary **item, intercom_error *err);
+/** The next whole page (owned: intercom_article_version_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_articles_versions_list_next_page(intercom_pager *pager, intercom_article_version_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_articles_versions_list_pages(intercom_async_client *client, const intercom_articles_versions_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
 
 /** Parameters of intercom_articles_versions_retrieve() (`GET /articles/{article_id}/versions/{id}`). */
 typedef struct intercom_articles_versions_retrieve_params {
@@ -811,6 +832,16 @@ INTERCOM_EXTERN intercom_code intercom_calls_list(intercom_client *client, const
 INTERCOM_EXTERN intercom_code intercom_async_calls_list(intercom_async_client *client, const intercom_calls_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
 
+/** A pager over every data of intercom_calls_list() (number pages, per_page at most 25; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_calls_list_pager(intercom_pager **out, intercom_client *client, const intercom_calls_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_call (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_calls_list_next(intercom_pager *pager, intercom_call **item, intercom_error *err);
+/** The next whole page (owned: intercom_call_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_calls_list_next_page(intercom_pager *pager, intercom_call_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_calls_list_pages(intercom_async_client *client, const intercom_calls_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
+
 /** Parameters of intercom_calls_recording_retrieve() (`GET /calls/{call_id}/recording`). */
 typedef struct intercom_calls_recording_retrieve_params {
     const char *call_id; /**< [required, path] The id of the call */
@@ -975,6 +1006,16 @@ INTERCOM_EXTERN intercom_code intercom_companies_list(intercom_client *client, c
 INTERCOM_EXTERN intercom_code intercom_async_companies_list(intercom_async_client *client, const intercom_companies_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
 
+/** A pager over every data of intercom_companies_list() (number pages, per_page at most 60; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_companies_list_pager(intercom_pager **out, intercom_client *client, const intercom_companies_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_company (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_companies_list_next(intercom_pager *pager, intercom_company **item, intercom_error *err);
+/** The next whole page (owned: intercom_company_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_companies_list_next_page(intercom_pager *pager, intercom_company_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_companies_list_pages(intercom_async_client *client, const intercom_companies_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
+
 /** Parameters of intercom_companies_notes_create() (`POST /companies/{company_id}/notes`). */
 typedef struct intercom_companies_notes_create_params {
     const char *company_id; /**< [required, path] The unique identifier for the company which is given by Intercom */
@@ -1058,6 +1099,16 @@ INTERCOM_EXTERN intercom_code intercom_companies_retrieve_list(intercom_client *
 INTERCOM_EXTERN intercom_code intercom_async_companies_retrieve_list(intercom_async_client *client, const intercom_companies_retrieve_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
 
+/** A pager over every data of intercom_companies_retrieve_list() (number pages, per_page at most 60; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_companies_retrieve_list_pager(intercom_pager **out, intercom_client *client, const intercom_companies_retrieve_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_company (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_companies_retrieve_list_next(intercom_pager *pager, intercom_company **item, intercom_error *err);
+/** The next whole page (owned: intercom_company_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_companies_retrieve_list_next_page(intercom_pager *pager, intercom_company_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_companies_retrieve_list_pages(intercom_async_client *client, const intercom_companies_retrieve_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
+
 /** Parameters of intercom_companies_scroll() (`GET /companies/scroll`). */
 typedef struct intercom_companies_scroll_params {
     const char *scroll_param; /**< [query] */
@@ -1076,6 +1127,16 @@ INTERCOM_EXTERN intercom_code intercom_companies_scroll(intercom_client *client,
 /** Async intercom_companies_scroll(): @p cb receives an intercom_company_scroll * (owned by the callback). */
 INTERCOM_EXTERN intercom_code intercom_async_companies_scroll(intercom_async_client *client, const intercom_companies_scroll_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
+
+/** A pager over every data of intercom_companies_scroll() (scroll pages; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_companies_scroll_pager(intercom_pager **out, intercom_client *client, const intercom_companies_scroll_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_company (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_companies_scroll_next(intercom_pager *pager, intercom_company **item, intercom_error *err);
+/** The next whole page (owned: intercom_company_scroll_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_companies_scroll_next_page(intercom_pager *pager, intercom_company_scroll **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_companies_scroll_pages(intercom_async_client *client, const intercom_companies_scroll_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
 
 /** Parameters of intercom_companies_segments_list() (`GET /companies/{company_id}/segments`). */
 typedef struct intercom_companies_segments_list_params {
@@ -1260,6 +1321,16 @@ INTERCOM_EXTERN intercom_code intercom_contacts_companies_list(intercom_client *
 INTERCOM_EXTERN intercom_code intercom_async_contacts_companies_list(intercom_async_client *client, const intercom_contacts_companies_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
 
+/** A pager over every companies of intercom_contacts_companies_list() (number pages; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_contacts_companies_list_pager(intercom_pager **out, intercom_client *client, const intercom_contacts_companies_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_company (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_contacts_companies_list_next(intercom_pager *pager, intercom_company **item, intercom_error *err);
+/** The next whole page (owned: intercom_contact_attached_companies_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_contacts_companies_list_next_page(intercom_pager *pager, intercom_contact_attached_companies **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_contacts_companies_list_pages(intercom_async_client *client, const intercom_contacts_companies_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
+
 /** Parameters of intercom_contacts_create() (`POST /contacts`). */
 typedef struct intercom_contacts_create_params {
     const char *role; /**< The role of the contact. */
@@ -1332,7 +1403,7 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_find_by_external_id(interc
 /** Parameters of intercom_contacts_list() (`GET /contacts`). */
 typedef struct intercom_contacts_list_params {
     bool include_merge_history; /**< [query] Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role. */
-    int64_t per_page; /**< [query] How many results per page (default 15, at most 150). */
+    int64_t per_page; /**< [query] How many results per page (default 15, at most 150). (maximum 150) */
     const char *starting_after; /**< [query] Cursor of the next page: pages.next.starting_after of the previous page. */
     uint8_t has_include_merge_history, has_per_page, has_starting_after; /**< 1: send; 2: send null (nullable fields); 0: omit */
 } intercom_contacts_list_params;
@@ -1349,6 +1420,16 @@ INTERCOM_EXTERN intercom_code intercom_contacts_list(intercom_client *client, co
 /** Async intercom_contacts_list(): @p cb receives an intercom_contact_list * (owned by the callback). */
 INTERCOM_EXTERN intercom_code intercom_async_contacts_list(intercom_async_client *client, const intercom_contacts_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
+
+/** A pager over every data of intercom_contacts_list() (cursor pages, per_page at most 150; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_contacts_list_pager(intercom_pager **out, intercom_client *client, const intercom_contacts_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_contact (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_contacts_list_next(intercom_pager *pager, intercom_contact **item, intercom_error *err);
+/** The next whole page (owned: intercom_contact_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_contacts_list_next_page(intercom_pager *pager, intercom_contact_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_contacts_list_pages(intercom_async_client *client, const intercom_contacts_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
 
 /** Parameters of intercom_contacts_merge() (`POST /contacts/merge`). */
 typedef struct intercom_contacts_merge_params {
@@ -1437,6 +1518,16 @@ INTERCOM_EXTERN intercom_code intercom_contacts_notes_list(intercom_client *clie
 INTERCOM_EXTERN intercom_code intercom_async_contacts_notes_list(intercom_async_client *client, const intercom_contacts_notes_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
 
+/** A pager over every data of intercom_contacts_notes_list() (number pages; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_contacts_notes_list_pager(intercom_pager **out, intercom_client *client, const intercom_contacts_notes_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_note (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_contacts_notes_list_next(intercom_pager *pager, intercom_note **item, intercom_error *err);
+/** The next whole page (owned: intercom_note_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_contacts_notes_list_next_page(intercom_pager *pager, intercom_note_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_contacts_notes_list_pages(intercom_async_client *client, const intercom_contacts_notes_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
+
 /** Parameters of intercom_contacts_retrieve() (`GET /contacts/{contact_id}`). */
 typedef struct intercom_contacts_retrieve_params {
     const char *contact_id; /**< [required, path] contact_id */
@@ -1478,6 +1569,16 @@ INTERCOM_EXTERN intercom_code intercom_contacts_search(intercom_client *client, 
 /** Async intercom_contacts_search(): @p cb receives an intercom_contact_list * (owned by the callback). */
 INTERCOM_EXTERN intercom_code intercom_async_contacts_search(intercom_async_client *client, const intercom_contacts_search_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
+
+/** A pager over every data of intercom_contacts_search() (search pages, per_page at most 150; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_contacts_search_pager(intercom_pager **out, intercom_client *client, const intercom_contacts_search_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_contact (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_contacts_search_next(intercom_pager *pager, intercom_contact **item, intercom_error *err);
+/** The next whole page (owned: intercom_contact_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_contacts_search_next_page(intercom_pager *pager, intercom_contact_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_contacts_search_pages(intercom_async_client *client, const intercom_contacts_search_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
 
 /** Parameters of intercom_contacts_segments_list() (`GET /contacts/{contact_id}/segments`). */
 typedef struct intercom_contacts_segments_list_params {
@@ -1743,6 +1844,16 @@ INTERCOM_EXTERN intercom_code intercom_content_search(intercom_client *client, c
 /** Async intercom_content_search(): @p cb receives an intercom_content_search_response * (owned by the callback). */
 INTERCOM_EXTERN intercom_code intercom_async_content_search(intercom_async_client *client, const intercom_content_search_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
+
+/** A pager over every data of intercom_content_search() (number pages, per_page at most 50; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_content_search_pager(intercom_pager **out, intercom_client *client, const intercom_content_search_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_content_search_result (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_content_search_next(intercom_pager *pager, intercom_content_search_result **item, intercom_error *err);
+/** The next whole page (owned: intercom_content_search_response_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_content_search_next_page(intercom_pager *pager, intercom_content_search_response **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_content_search_pages(intercom_async_client *client, const intercom_content_search_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
 
 /** Parameters of intercom_content_snippets_create() (`POST /content_snippets`). */
 typedef struct intercom_content_snippets_create_params {
@@ -2203,6 +2314,16 @@ INTERCOM_EXTERN intercom_code intercom_conversations_deleted_list(intercom_clien
 INTERCOM_EXTERN intercom_code intercom_async_conversations_deleted_list(intercom_async_client *client, const intercom_conversations_deleted_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
 
+/** A pager over every conversations of intercom_conversations_deleted_list() (number pages, per_page at most 60; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_conversations_deleted_list_pager(intercom_pager **out, intercom_client *client, const intercom_conversations_deleted_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_deleted_conversation_item (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_conversations_deleted_list_next(intercom_pager *pager, intercom_deleted_conversation_item **item, intercom_error *err);
+/** The next whole page (owned: intercom_deleted_conversation_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_conversations_deleted_list_next_page(intercom_pager *pager, intercom_deleted_conversation_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_conversations_deleted_list_pages(intercom_async_client *client, const intercom_conversations_deleted_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
+
 /** Parameters of intercom_conversations_handling_events_list() (`GET /conversations/{id}/handling_events`). */
 typedef struct intercom_conversations_handling_events_list_params {
     const char *id; /**< [required, path] The identifier for the conversation as given by Intercom. */
@@ -2241,6 +2362,16 @@ INTERCOM_EXTERN intercom_code intercom_conversations_list(intercom_client *clien
 /** Async intercom_conversations_list(): @p cb receives an intercom_conversation_list * (owned by the callback). */
 INTERCOM_EXTERN intercom_code intercom_async_conversations_list(intercom_async_client *client, const intercom_conversations_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
+
+/** A pager over every conversations of intercom_conversations_list() (cursor pages, per_page at most 150; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_conversations_list_pager(intercom_pager **out, intercom_client *client, const intercom_conversations_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_conversation_list_item (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_conversations_list_next(intercom_pager *pager, intercom_conversation_list_item **item, intercom_error *err);
+/** The next whole page (owned: intercom_conversation_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_conversations_list_next_page(intercom_pager *pager, intercom_conversation_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_conversations_list_pages(intercom_async_client *client, const intercom_conversations_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
 
 /** Parameters of intercom_conversations_merge() (`POST /conversations/{id}/merge`). */
 typedef struct intercom_conversations_merge_params {
@@ -2411,6 +2542,16 @@ INTERCOM_EXTERN intercom_code intercom_conversations_search(intercom_client *cli
 INTERCOM_EXTERN intercom_code intercom_async_conversations_search(intercom_async_client *client, const intercom_conversations_search_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
 
+/** A pager over every conversations of intercom_conversations_search() (search pages, per_page at most 150; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_conversations_search_pager(intercom_pager **out, intercom_client *client, const intercom_conversations_search_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_conversation_list_item (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_conversations_search_next(intercom_pager *pager, intercom_conversation_list_item **item, intercom_error *err);
+/** The next whole page (owned: intercom_conversation_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_conversations_search_next_page(intercom_pager *pager, intercom_conversation_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_conversations_search_pages(intercom_async_client *client, const intercom_conversations_search_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
+
 /** Parameters of intercom_conversations_side_conversations_list() (`GET /conversations/{id}/side_conversations`). */
 typedef struct intercom_conversations_side_conversations_list_params {
     const char *id; /**< [required, path] The identifier for the conversation as given by Intercom. */
@@ -2431,6 +2572,16 @@ INTERCOM_EXTERN intercom_code intercom_conversations_side_conversations_list(int
 /** Async intercom_conversations_side_conversations_list(): @p cb receives an intercom_side_conversation_list * (owned by the callback). */
 INTERCOM_EXTERN intercom_code intercom_async_conversations_side_conversations_list(intercom_async_client *client, const intercom_conversations_side_conversations_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
+
+/** A pager over every side_conversations of intercom_conversations_side_conversations_list() (number pages, per_page at most 50; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_conversations_side_conversations_list_pager(intercom_pager **out, intercom_client *client, const intercom_conversations_side_conversations_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_side_conversation_summary (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_conversations_side_conversations_list_next(intercom_pager *pager, intercom_side_conversation_summary **item, intercom_error *err);
+/** The next whole page (owned: intercom_side_conversation_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_conversations_side_conversations_list_next_page(intercom_pager *pager, intercom_side_conversation_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_conversations_side_conversations_list_pages(intercom_async_client *client, const intercom_conversations_side_conversations_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
 
 /** Parameters of intercom_conversations_tags_create() (`POST /conversations/{conversation_id}/tags`). */
 typedef struct intercom_conversations_tags_create_params {
@@ -2584,6 +2735,16 @@ INTERCOM_EXTERN intercom_code intercom_custom_object_instances_list(intercom_cli
 /** Async intercom_custom_object_instances_list(): @p cb receives an intercom_custom_object_instances_paginated_list * (owned by the callback). */
 INTERCOM_EXTERN intercom_code intercom_async_custom_object_instances_list(intercom_async_client *client, const intercom_custom_object_instances_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
+
+/** A pager over every data of intercom_custom_object_instances_list() (number pages, per_page at most 150; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_custom_object_instances_list_pager(intercom_pager **out, intercom_client *client, const intercom_custom_object_instances_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_custom_object_instance (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_custom_object_instances_list_next(intercom_pager *pager, intercom_custom_object_instance **item, intercom_error *err);
+/** The next whole page (owned: intercom_custom_object_instances_paginated_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_custom_object_instances_list_next_page(intercom_pager *pager, intercom_custom_object_instances_paginated_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_custom_object_instances_list_pages(intercom_async_client *client, const intercom_custom_object_instances_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
 
 /** Parameters of intercom_custom_object_instances_retrieve() (`GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`). */
 typedef struct intercom_custom_object_instances_retrieve_params {
@@ -2761,6 +2922,16 @@ INTERCOM_EXTERN intercom_code intercom_data_connectors_execution_results_list(in
 INTERCOM_EXTERN intercom_code intercom_async_data_connectors_execution_results_list(intercom_async_client *client, const intercom_data_connectors_execution_results_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
 
+/** A pager over every data of intercom_data_connectors_execution_results_list() (cursor pages, per_page at most 30; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_data_connectors_execution_results_list_pager(intercom_pager **out, intercom_client *client, const intercom_data_connectors_execution_results_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_data_connector_execution_result (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_data_connectors_execution_results_list_next(intercom_pager *pager, intercom_data_connector_execution_result **item, intercom_error *err);
+/** The next whole page (owned: intercom_data_connector_execution_result_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_data_connectors_execution_results_list_next_page(intercom_pager *pager, intercom_data_connector_execution_result_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_data_connectors_execution_results_list_pages(intercom_async_client *client, const intercom_data_connectors_execution_results_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
+
 /** Parameters of intercom_data_connectors_execution_results_retrieve() (`GET /data_connectors/{data_connector_id}/execution_results/{id}`). */
 typedef struct intercom_data_connectors_execution_results_retrieve_params {
     const char *data_connector_id; /**< [required, path] The unique identifier for the data connector. */
@@ -2800,6 +2971,16 @@ INTERCOM_EXTERN intercom_code intercom_data_connectors_list(intercom_client *cli
 /** Async intercom_data_connectors_list(): @p cb receives an intercom_data_connector_list * (owned by the callback). */
 INTERCOM_EXTERN intercom_code intercom_async_data_connectors_list(intercom_async_client *client, const intercom_data_connectors_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
+
+/** A pager over every data of intercom_data_connectors_list() (cursor pages, per_page at most 50; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_data_connectors_list_pager(intercom_pager **out, intercom_client *client, const intercom_data_connectors_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_data_connector (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_data_connectors_list_next(intercom_pager *pager, intercom_data_connector **item, intercom_error *err);
+/** The next whole page (owned: intercom_data_connector_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_data_connectors_list_next_page(intercom_pager *pager, intercom_data_connector_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_data_connectors_list_pages(intercom_async_client *client, const intercom_data_connectors_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
 
 /** Parameters of intercom_data_connectors_retrieve() (`GET /data_connectors/{id}`). */
 typedef struct intercom_data_connectors_retrieve_params {
@@ -3361,6 +3542,16 @@ INTERCOM_EXTERN intercom_code intercom_help_center_collections_list(intercom_cli
 INTERCOM_EXTERN intercom_code intercom_async_help_center_collections_list(intercom_async_client *client, const intercom_help_center_collections_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
 
+/** A pager over every data of intercom_help_center_collections_list() (number pages; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_help_center_collections_list_pager(intercom_pager **out, intercom_client *client, const intercom_help_center_collections_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_collection (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_help_center_collections_list_next(intercom_pager *pager, intercom_collection **item, intercom_error *err);
+/** The next whole page (owned: intercom_collection_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_help_center_collections_list_next_page(intercom_pager *pager, intercom_collection_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_help_center_collections_list_pages(intercom_async_client *client, const intercom_help_center_collections_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
+
 /** Parameters of intercom_help_center_collections_retrieve() (`GET /help_center/collections/{collection_id}`). */
 typedef struct intercom_help_center_collections_retrieve_params {
     const char *collection_id; /**< [required, path] The unique identifier for the collection which is given by Intercom. */
@@ -3487,6 +3678,16 @@ INTERCOM_EXTERN intercom_code intercom_help_center_help_centers_redirects_list(i
 /** Async intercom_help_center_help_centers_redirects_list(): @p cb receives an intercom_help_center_redirect_list * (owned by the callback). */
 INTERCOM_EXTERN intercom_code intercom_async_help_center_help_centers_redirects_list(intercom_async_client *client, const intercom_help_center_help_centers_redirects_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
+
+/** A pager over every data of intercom_help_center_help_centers_redirects_list() (number pages, per_page at most 250; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_help_center_help_centers_redirects_list_pager(intercom_pager **out, intercom_client *client, const intercom_help_center_help_centers_redirects_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_help_center_redirect (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_help_center_help_centers_redirects_list_next(intercom_pager *pager, intercom_help_center_redirect **item, intercom_error *err);
+/** The next whole page (owned: intercom_help_center_redirect_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_help_center_help_centers_redirects_list_next_page(intercom_pager *pager, intercom_help_center_redirect_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_help_center_help_centers_redirects_list_pages(intercom_async_client *client, const intercom_help_center_help_centers_redirects_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
 
 /** Parameters of intercom_help_center_help_centers_redirects_retrieve() (`GET /help_center/help_centers/{help_center_id}/redirects/{id}`). */
 typedef struct intercom_help_center_help_centers_redirects_retrieve_params {
@@ -3766,6 +3967,16 @@ INTERCOM_EXTERN intercom_code intercom_macros_list(intercom_client *client, cons
 INTERCOM_EXTERN intercom_code intercom_async_macros_list(intercom_async_client *client, const intercom_macros_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
 
+/** A pager over every data of intercom_macros_list() (cursor pages, per_page at most 150; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_macros_list_pager(intercom_pager **out, intercom_client *client, const intercom_macros_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_macro (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_macros_list_next(intercom_pager *pager, intercom_macro **item, intercom_error *err);
+/** The next whole page (owned: intercom_macro_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_macros_list_next_page(intercom_pager *pager, intercom_macro_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_macros_list_pages(intercom_async_client *client, const intercom_macros_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
+
 /** Parameters of intercom_macros_retrieve() (`GET /macros/{id}`). */
 typedef struct intercom_macros_retrieve_params {
     const char *id; /**< [required, path] The unique identifier of the macro */
@@ -3845,6 +4056,16 @@ INTERCOM_EXTERN intercom_code intercom_messages_status_list(intercom_client *cli
 /** Async intercom_messages_status_list(): @p cb receives an intercom_whatsapp_message_status_list * (owned by the callback). */
 INTERCOM_EXTERN intercom_code intercom_async_messages_status_list(intercom_async_client *client, const intercom_messages_status_list_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
+
+/** A pager over every events of intercom_messages_status_list() (cursor pages, per_page at most 100; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_messages_status_list_pager(intercom_pager **out, intercom_client *client, const intercom_messages_status_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_whatsapp_message_status_list_events (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_messages_status_list_next(intercom_pager *pager, intercom_whatsapp_message_status_list_events **item, intercom_error *err);
+/** The next whole page (owned: intercom_whatsapp_message_status_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_messages_status_list_next_page(intercom_pager *pager, intercom_whatsapp_message_status_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_messages_status_list_pages(intercom_async_client *client, const intercom_messages_status_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
 
 /** Parameters of intercom_messages_whatsapp_status_retrieve() (`GET /messages/whatsapp/status`). */
 typedef struct intercom_messages_whatsapp_status_retrieve_params {
@@ -4802,6 +5023,16 @@ INTERCOM_EXTERN intercom_code intercom_tickets_search(intercom_client *client, c
 /** Async intercom_tickets_search(): @p cb receives an intercom_ticket_list * (owned by the callback). */
 INTERCOM_EXTERN intercom_code intercom_async_tickets_search(intercom_async_client *client, const intercom_tickets_search_params *params, const intercom_request_options *ro,
     intercom_callback cb, void *payload);
+
+/** A pager over every tickets of intercom_tickets_search() (search pages, per_page at most 150; see pagination.h).
+ * Free with intercom_pager_free(). */
+INTERCOM_EXTERN intercom_code intercom_tickets_search_pager(intercom_pager **out, intercom_client *client, const intercom_tickets_search_params *params, const intercom_request_options *ro, intercom_error *err);
+/** The next intercom_ticket (borrowed, valid until the pager fetches another page); 0 at the end or on error (err->code). */
+INTERCOM_EXTERN int intercom_tickets_search_next(intercom_pager *pager, intercom_ticket **item, intercom_error *err);
+/** The next whole page (owned: intercom_ticket_list_free()), or NULL after the last. */
+INTERCOM_EXTERN intercom_code intercom_tickets_search_next_page(intercom_pager *pager, intercom_ticket_list **page, intercom_error *err);
+/** Every page, one after another, through the async client (see intercom_async_pages()). */
+INTERCOM_EXTERN intercom_code intercom_async_tickets_search_pages(intercom_async_client *client, const intercom_tickets_search_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload);
 
 /** Parameters of intercom_tickets_tags_create() (`POST /tickets/{ticket_id}/tags`). */
 typedef struct intercom_tickets_tags_create_params {

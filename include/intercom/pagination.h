@@ -1,0 +1,101 @@
+/**
+ * @file pagination.h
+ * @brief Iterators over every list, search and scroll operation.
+ *
+ * Intercom lists come in four shapes; the generator records which one each operation
+ * has (docs/api.md lists them):
+ * - cursor pages: `pages.next.starting_after`, sent back as the `starting_after` query parameter;
+ * - numbered pages: `pages.page` / `pages.total_pages`, the `page` query parameter;
+ * - search: `POST .../search` with `pagination.starting_after` in the body;
+ * - the companies scroll: `scroll_param`, sent back until a page comes back empty.
+ *
+ * A pager fetches the next page only when the current one is used up, holds only the
+ * current page (walking 100,000 items keeps one page in memory), retries and times out
+ * each page fetch like any call, and never sends an empty or null cursor: an empty or
+ * missing next cursor, an empty page, or the last page number ends the walk.
+ *
+ * @code
+ * intercom_pager *it = NULL;
+ * intercom_contact *c = NULL;
+ * if (intercom_contacts_list_pager(&it, client, &params, NULL, &err) == INTERCOM_OK) {
+ *     while (intercom_pager_next(it, (void **)&c, &err)) printf("%s\n", c->id);
+ *     if (err.code) fprintf(stderr, "page %d: %s\n", intercom_pager_page_number(it), err.message);
+ *     intercom_pager_free(it);
+ * }
+ * @endcode
+ *
+ * The companies scroll: Intercom allows one open scroll per workspace and drops it after
+ * about a minute without a request. The pager sends each `scroll_param` back as soon as
+ * the caller asks for the next page; if the caller pauses longer than the scroll lives,
+ * the next fetch fails (Intercom answers 400/404 for an expired scroll) and the pager
+ * reports that error; start a new pager to scroll again.
+ */
+#ifndef INTERCOM_PAGINATION_H
+#define INTERCOM_PAGINATION_H
+
+#include "async.h"
+#include "client.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A page iterator over one operation. Opaque; not thread-safe (one thread at a time). */
+typedef struct intercom_pager intercom_pager;
+
+/**
+ * A pager over the operation named @p operation (e.g. "contacts.list", as in docs/api.md).
+ * @param params the operation's params struct (copied, shallowly: what it points to must
+ *               outlive the pager), or NULL
+ * @return INTERCOM_E_INVALID_ARGUMENT when the operation does not paginate or per_page is
+ *         above the endpoint's maximum (before any traffic)
+ */
+INTERCOM_EXTERN intercom_code intercom_pager_new(intercom_pager **out, intercom_client *client, const char *operation,
+                                                 const void *params, const intercom_request_options *ro,
+                                                 intercom_error *err);
+
+/**
+ * The next item. Returns 1 with *item set (borrowed: valid until the next call that fetches a
+ * page, i.e. until this page's items are used up), or 0 at the end or on error (then err->code
+ * is not INTERCOM_OK; items of earlier pages were all delivered).
+ */
+INTERCOM_EXTERN int intercom_pager_next(intercom_pager *pager, void **item, intercom_error *err);
+
+/**
+ * The next whole page, typed (e.g. `intercom_contact_list *`). *page is owned by the caller
+ * (intercom_model_free()), or NULL after the last page. Do not mix with intercom_pager_next().
+ */
+INTERCOM_EXTERN intercom_code intercom_pager_next_page(intercom_pager *pager, void **page, intercom_error *err);
+
+/** Pages fetched so far (1 after the first). */
+INTERCOM_EXTERN int intercom_pager_page_number(const intercom_pager *pager);
+
+/** Items in the pages fetched so far. */
+INTERCOM_EXTERN size_t intercom_pager_item_count(const intercom_pager *pager);
+
+/** The type of the items (e.g. &intercom_contact_type) and of the pages. Borrowed. */
+INTERCOM_EXTERN const intercom_type *intercom_pager_item_type(const intercom_pager *pager);
+INTERCOM_EXTERN const intercom_type *intercom_pager_page_type(const intercom_pager *pager);
+
+/** Release the pager and the page it holds. NULL is a no-op. */
+INTERCOM_EXTERN void intercom_pager_free(intercom_pager *pager);
+
+/**
+ * Called once per page, on the loop thread, with the page (owned by the callback), and a last
+ * time with code INTERCOM_OK and page NULL at the end; on an error, once with the error (and the
+ * walk stops). Return non-zero from a page call to stop early (no final call then).
+ */
+typedef int (*intercom_page_callback)(intercom_code code, void *page, const intercom_error *err, void *payload);
+
+/**
+ * Walk all pages of @p operation asynchronously, one page after another through the engine.
+ * Same arguments as intercom_pager_new(); the callback contract of async.h applies.
+ */
+INTERCOM_EXTERN intercom_code intercom_async_pages(intercom_async_client *client, const char *operation,
+                                                   const void *params, const intercom_request_options *ro,
+                                                   intercom_page_callback cb, void *payload);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

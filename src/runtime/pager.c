@@ -1,0 +1,304 @@
+/* Pagination: one pager for every list, search and scroll operation, driven by what the
+ * generator recorded in the operation (ic_operation.page_kind / page_items) and by the
+ * descriptors of its params and response types. The pager keeps a shallow copy of the
+ * caller's params and rewrites only the cursor field in it:
+ *   CURSOR  query starting_after  <- page.pages.next.starting_after
+ *   SEARCH  body pagination       <- our own pagination struct, starting_after as above
+ *   NUMBER  query page            <- page number + 1, until pages.total_pages
+ *   SCROLL  query scroll_param    <- page.scroll_param, until a page comes back empty
+ * A missing or empty next cursor, an empty page or the last page number ends the walk. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct intercom_pager {
+    intercom_client *client;           /* sync pagers */
+    intercom_async_client *aclient;    /* async walks */
+    const ic_operation *op;
+    intercom_request_options ro;
+    void *params;                      /* shallow copy of the caller's params (op->params->size) */
+    void *paging;                      /* SEARCH: our pagination struct, pointed to by params */
+    char *cursor;                      /* the cursor being sent (owned) */
+    int page_no;                       /* pages fetched */
+    int done;                          /* no further page */
+    void *page;                        /* current page (next()), owned */
+    size_t item_idx, items;
+    const ic_field *items_f;           /* the response's array of items */
+    intercom_page_callback cb;         /* async */
+    void *payload;
+};
+
+const ic_operation *ic_find_operation(const char *name) {
+    for (size_t i = 0; name && ic_all_operations[i]; i++)
+        if (!strcmp(ic_all_operations[i]->name, name)) return ic_all_operations[i];
+    return NULL;
+}
+
+static const ic_field *field_of(const intercom_type *t, const char *name) {
+    return t ? ic_type_find_field(t, name, strlen(name)) : NULL;
+}
+
+/* per_page above the endpoint's maximum is refused before any traffic. */
+intercom_code ic_check_per_page(const ic_operation *op, const void *params, intercom_error *err) {
+    if (!params || !op->params) return INTERCOM_OK;
+    const void *obj = params;
+    const intercom_type *t = op->params;
+    if (op->page_kind == IC_PAGE_SEARCH) {
+        const ic_field *pg = field_of(t, "pagination");
+        if (!pg || pg->kind != IC_K_OBJECT || !(obj = *(const void *const *)((const char *)params + pg->offset)))
+            return INTERCOM_OK;
+        t = pg->type;
+    }
+    const ic_field *f = field_of(t, "per_page");
+    if (!f || f->kind != IC_K_INT || ic_field_presence(f, obj) != 1) return INTERCOM_OK;
+    int64_t v = *(const int64_t *)((const char *)obj + f->offset);
+    if (v < 1 || v > op->per_page_max)
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: per_page is %lld; this endpoint takes 1 to %u", op->name,
+                       (long long)v, (unsigned)op->per_page_max);
+    return INTERCOM_OK;
+}
+
+/* ---------- reading a page ---------- */
+
+/* The string at page.<a>.<b> (objects or free-form JSON on the way), or NULL. */
+static const char *string_at(const void *page, const intercom_type *t, const char *a, const char *b) {
+    const ic_field *f = field_of(t, a);
+    if (!f || (f->flags & IC_F_ARRAY) || ic_field_presence(f, page) != 1) return NULL;
+    const char *p = (const char *)page + f->offset;
+    if (!b) return f->kind == IC_K_STRING ? *(const char *const *)p : NULL;
+    if (f->kind == IC_K_JSON) return json_string_value(json_object_get(*(json_t *const *)p, b));
+    if (f->kind != IC_K_OBJECT || !*(const void *const *)p) return NULL;
+    return string_at(*(const void *const *)p, f->type, b, NULL);
+}
+
+static int64_t int_at(const void *page, const intercom_type *t, const char *a, const char *b) {
+    const ic_field *f = field_of(t, a);
+    if (!f || f->kind != IC_K_OBJECT || ic_field_presence(f, page) != 1) return -1;
+    const void *o = *(const void *const *)((const char *)page + f->offset);
+    const ic_field *g = o ? field_of(f->type, b) : NULL;
+    if (!g || g->kind != IC_K_INT || ic_field_presence(g, o) != 1) return -1;
+    return *(const int64_t *)((const char *)o + g->offset);
+}
+
+static size_t item_count(const intercom_pager *pg, const void *page) {
+    return *(const size_t *)((const char *)page + pg->items_f->aux_offset);
+}
+
+/* After page @p page: set up the request for the next one, or mark the walk done. */
+static int advance(intercom_pager *pg, const void *page) {
+    const intercom_type *rt = pg->op->response;
+    size_t n = item_count(pg, page);
+    free(pg->cursor);
+    pg->cursor = NULL;
+    if (n == 0) return pg->done = 1, 0;
+    const char *next = NULL;
+    switch (pg->op->page_kind) {
+    case IC_PAGE_CURSOR:
+    case IC_PAGE_SEARCH: {
+        const ic_field *pf = field_of(rt, "pages");
+        const void *pages = pf && pf->kind == IC_K_OBJECT && ic_field_presence(pf, page) == 1
+                                ? *(const void *const *)((const char *)page + pf->offset)
+                                : NULL;
+        next = pages ? string_at(pages, pf->type, "next", "starting_after") : NULL;
+        break;
+    }
+    case IC_PAGE_SCROLL: next = string_at(page, rt, "scroll_param", NULL); break;
+    case IC_PAGE_NUMBER: {
+        int64_t cur = int_at(page, rt, "pages", "page"), total = int_at(page, rt, "pages", "total_pages");
+        if (cur < 0) cur = pg->page_no;
+        if (total >= 0 && cur >= total) return pg->done = 1, 0;
+        const ic_field *f = field_of(pg->op->params, "page");
+        *(int64_t *)((char *)pg->params + f->offset) = cur + 1;
+        ((uint8_t *)pg->params)[f->state_offset] = INTERCOM_FIELD_PRESENT;
+        return 0;
+    }
+    }
+    if (!next || !*next) return pg->done = 1, 0; /* never send an empty or null cursor */
+    if (!(pg->cursor = strdup(next))) return -1;
+    if (pg->op->page_kind == IC_PAGE_SEARCH) {
+        const ic_field *f = field_of(field_of(pg->op->params, "pagination")->type, "starting_after");
+        *(const char **)((char *)pg->paging + f->offset) = pg->cursor;
+        ((uint8_t *)pg->paging)[f->state_offset] = INTERCOM_FIELD_PRESENT;
+    } else {
+        const ic_field *f = field_of(pg->op->params, pg->op->page_kind == IC_PAGE_SCROLL ? "scroll_param" : "starting_after");
+        *(const char **)((char *)pg->params + f->offset) = pg->cursor;
+        ((uint8_t *)pg->params)[f->state_offset] = INTERCOM_FIELD_PRESENT;
+    }
+    return 0;
+}
+
+/* ---------- lifecycle ---------- */
+
+static intercom_code pager_init(intercom_pager *pg, const ic_operation *op, const void *params,
+                                const intercom_request_options *ro, intercom_error *err) {
+    if (!op->page_kind || !op->response || !op->params || !op->page_items)
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s does not paginate", op->name);
+    pg->op = op;
+    intercom_request_options d = INTERCOM_REQUEST_OPTIONS_INIT;
+    pg->ro = ro ? *ro : d;
+    pg->ro.raw_response = NULL; /* pages are typed; a raw response per page is not kept */
+    pg->ro.skip_decode = 0;
+    pg->ro.on_body = NULL;
+    pg->items_f = field_of(op->response, op->page_items);
+    if (!pg->items_f || !(pg->items_f->flags & IC_F_ARRAY) || pg->items_f->kind != IC_K_OBJECT)
+        return ic_fail(err, INTERCOM_E_INTERNAL, "%s: no array of items \"%s\"", op->name, op->page_items);
+    intercom_code rc = ic_check_per_page(op, params, err);
+    if (rc) return rc;
+    if (!(pg->params = calloc(1, op->params->size))) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    if (params) memcpy(pg->params, params, op->params->size);
+    if (op->page_kind == IC_PAGE_SEARCH) {
+        const ic_field *f = field_of(op->params, "pagination");
+        if (!f || f->kind != IC_K_OBJECT) return ic_fail(err, INTERCOM_E_INTERNAL, "%s: no pagination field", op->name);
+        if (!(pg->paging = calloc(1, f->type->size))) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+        const void *theirs = *(const void *const *)((char *)pg->params + f->offset);
+        if (theirs) memcpy(pg->paging, theirs, f->type->size); /* keeps their per_page */
+        ((intercom_model *)pg->paging)->type = f->type;
+        ((intercom_model *)pg->paging)->doc = NULL;
+        *(void **)((char *)pg->params + f->offset) = pg->paging;
+        ((uint8_t *)pg->params)[f->state_offset] = INTERCOM_FIELD_PRESENT;
+    }
+    return INTERCOM_OK;
+}
+
+intercom_code ic_pager_new(intercom_pager **out, intercom_client *c, const ic_operation *op, const void *params,
+                           const intercom_request_options *ro, intercom_error *err) {
+    *out = NULL;
+    intercom_pager *pg = calloc(1, sizeof *pg);
+    if (!pg) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    pg->client = c;
+    intercom_code rc = pager_init(pg, op, params, ro, err);
+    if (rc) {
+        intercom_pager_free(pg);
+        return rc;
+    }
+    *out = pg;
+    return INTERCOM_OK;
+}
+
+intercom_code intercom_pager_new(intercom_pager **out, intercom_client *client, const char *operation,
+                                 const void *params, const intercom_request_options *ro, intercom_error *err) {
+    if (!out || !client) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "out and client are required");
+    *out = NULL;
+    const ic_operation *op = ic_find_operation(operation);
+    if (!op) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "no operation \"%s\"", operation ? operation : "(null)");
+    return ic_pager_new(out, client, op, params, ro, err);
+}
+
+void intercom_pager_free(intercom_pager *pg) {
+    if (!pg) return;
+    intercom_model_free(pg->page);
+    free(pg->cursor);
+    free(pg->paging);
+    free(pg->params);
+    free(pg);
+}
+
+int intercom_pager_page_number(const intercom_pager *pg) { return pg ? pg->page_no : 0; }
+size_t intercom_pager_item_count(const intercom_pager *pg) { return pg ? pg->items : 0; }
+const intercom_type *intercom_pager_item_type(const intercom_pager *pg) { return pg ? pg->items_f->type : NULL; }
+const intercom_type *intercom_pager_page_type(const intercom_pager *pg) { return pg ? pg->op->response : NULL; }
+
+/* ---------- sync walking ---------- */
+
+intercom_code intercom_pager_next_page(intercom_pager *pg, void **page, intercom_error *err) {
+    if (!pg || !page) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "pager and page are required");
+    *page = NULL;
+    if (pg->done) return INTERCOM_OK;
+    intercom_code rc = ic_call(pg->client, pg->op, pg->params, &pg->ro, page, err);
+    if (rc) {
+        pg->done = 1;
+        return rc;
+    }
+    pg->page_no++;
+    pg->items += item_count(pg, *page);
+    if (advance(pg, *page)) {
+        pg->done = 1;
+        intercom_model_free(*page);
+        *page = NULL;
+        return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    }
+    return INTERCOM_OK;
+}
+
+int intercom_pager_next(intercom_pager *pg, void **item, intercom_error *err) {
+    if (err) intercom_error_clear(err);
+    if (!pg || !item) {
+        ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "pager and item are required");
+        return 0;
+    }
+    *item = NULL;
+    while (!pg->page || pg->item_idx == item_count(pg, pg->page)) {
+        intercom_model_free(pg->page); /* only the current page is held */
+        pg->page = NULL;
+        pg->item_idx = 0;
+        if (pg->done) return 0;
+        if (intercom_pager_next_page(pg, &pg->page, err) != INTERCOM_OK || !pg->page) return 0;
+    }
+    *item = (*(void ***)((char *)pg->page + pg->items_f->offset))[pg->item_idx++];
+    return 1;
+}
+
+/* ---------- async walking: one page after another through the engine ---------- */
+
+static void async_page_done(intercom_code code, void *result, const intercom_error *err, void *payload);
+
+static void async_fetch(intercom_pager *pg) {
+    intercom_code rc = ic_call_async(pg->aclient, pg->op, pg->params, &pg->ro, async_page_done, pg);
+    if (rc) { /* could not even queue it (out of memory): report and stop */
+        intercom_error e = INTERCOM_ERROR_INIT;
+        ic_fail(&e, rc, "%s: could not request page %d", pg->op->name, pg->page_no + 1);
+        pg->cb(rc, NULL, &e, pg->payload);
+        intercom_error_clear(&e);
+        intercom_pager_free(pg);
+    }
+}
+
+static void async_page_done(intercom_code code, void *result, const intercom_error *err, void *payload) {
+    intercom_pager *pg = payload;
+    if (code) {
+        pg->cb(code, NULL, err, pg->payload);
+        intercom_pager_free(pg);
+        return;
+    }
+    pg->page_no++;
+    pg->items += item_count(pg, result);
+    if (advance(pg, result)) pg->done = 1;
+    if (pg->cb(INTERCOM_OK, result, NULL, pg->payload)) { /* the caller stopped */
+        intercom_pager_free(pg);
+        return;
+    }
+    if (pg->done) {
+        pg->cb(INTERCOM_OK, NULL, NULL, pg->payload);
+        intercom_pager_free(pg);
+        return;
+    }
+    async_fetch(pg);
+}
+
+intercom_code ic_async_pages(intercom_async_client *c, const ic_operation *op, const void *params,
+                             const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    if (!c || !cb) return INTERCOM_E_INVALID_ARGUMENT;
+    intercom_pager *pg = calloc(1, sizeof *pg);
+    if (!pg) return INTERCOM_E_NOMEM;
+    intercom_error e = INTERCOM_ERROR_INIT;
+    intercom_code rc = pager_init(pg, op, params, ro, &e);
+    intercom_error_clear(&e);
+    if (rc) {
+        intercom_pager_free(pg);
+        return rc;
+    }
+    pg->aclient = c;
+    pg->cb = cb;
+    pg->payload = payload;
+    pg->ro.async_id = NULL;
+    rc = ic_call_async(c, op, pg->params, &pg->ro, async_page_done, pg);
+    if (rc) intercom_pager_free(pg);
+    return rc;
+}
+
+intercom_code intercom_async_pages(intercom_async_client *client, const char *operation, const void *params,
+                                   const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    const ic_operation *op = ic_find_operation(operation);
+    return op ? ic_async_pages(client, op, params, ro, cb, payload) : INTERCOM_E_INVALID_ARGUMENT;
+}
