@@ -1,0 +1,759 @@
+/* The `intercom` program, run as a child process against the scripted local server
+ * (tests/support): every exit status, --data from stdin / a file / the argument, flags of every
+ * kind, usage errors (exit 2 naming the flag, and no request received), --raw, non-JSON bodies,
+ * --all over 205 cursor pages (the cursor on the wire, every item once, the progress line only on
+ * a terminal), help for every operation of the table, completion scripts.
+ *
+ *   test_cli PATH_TO_INTERCOM [TEST_NAME_SUBSTRING...]
+ *   TEST_CLI_WRAPPER="valgrind --error-exitcode=9 -q"  runs every child under that command (words
+ *                                                      split at spaces); IC_TEST_TIME_FACTOR=N
+ *                                                      stretches the time limits */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pty.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <intercom/intercom.h>
+
+#include "mock_server.h"
+#include "runtime/internal.h" /* ic_all_operations: help for every operation */
+#include "testutil.h"
+
+extern char **environ;
+
+static const char *CLI;
+static mock_server *S;
+static char *wrapper[16]; /* TEST_CLI_WRAPPER, split at spaces */
+static double time_factor = 1;
+
+typedef struct run {
+    int status; /* exit status, or 128 + signal */
+    char *out, *err;
+    size_t out_len, err_len;
+    double secs;
+} run;
+
+static void run_free(run *r) {
+    free(r->out);
+    free(r->err);
+    memset(r, 0, sizeof *r);
+}
+
+static char *slurp(int fd, size_t *len) {
+    ic_test_buf b = {0};
+    char chunk[65536];
+    ssize_t n;
+    lseek(fd, 0, SEEK_SET);
+    while ((n = read(fd, chunk, sizeof chunk)) > 0) ic_test_buf_add(&b, chunk, (size_t)n);
+    ic_test_buf_add(&b, "", 0);
+    *len = b.len;
+    return b.data;
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The environment of the child: ours without INTERCOM_*, plus @p extra ("K=V", NULL-terminated). */
+static char **child_env(const char *const *extra) {
+    size_t n = 0, k = 0;
+    while (environ[n]) n++;
+    for (const char *const *e = extra; e && *e; e++) n++;
+    char **env = calloc(n + 1, sizeof *env);
+    for (char **e = environ; *e; e++)
+        if (strncmp(*e, "INTERCOM_", 9)) env[k++] = *e;
+    for (const char *const *e = extra; e && *e; e++) env[k++] = (char *)*e;
+    return env;
+}
+
+/* Run the CLI. @p in: its stdin (NULL: empty); @p base: prepend --base-url <server> --token test
+ * --max-retries 0; @p args NULL-terminated. */
+static run cli_run(const char *in, const char *const *env_extra, int base, const char *const *args) {
+    run r = {0};
+    const char *argv[80];
+    int n = 0;
+    for (char **w = wrapper; *w; w++) argv[n++] = *w;
+    argv[n++] = CLI;
+    if (base) {
+        argv[n++] = "--base-url", argv[n++] = mock_server_url(S);
+        argv[n++] = "--token", argv[n++] = "test", argv[n++] = "--max-retries", argv[n++] = "0";
+    }
+    for (const char *const *a = args; *a && n < 79; a++) argv[n++] = *a;
+    argv[n] = NULL;
+    FILE *fi = tmpfile(), *fo = tmpfile(), *fe = tmpfile();
+    if (in) fputs(in, fi);
+    fflush(fi);
+    rewind(fi);
+    char **env = child_env(env_extra);
+    double t0 = now();
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fileno(fi), 0), dup2(fileno(fo), 1), dup2(fileno(fe), 2);
+        if (wrapper[0]) execvpe(argv[0], (char *const *)argv, env);
+        else execve(CLI, (char *const *)argv, env);
+        _exit(127);
+    }
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    r.secs = now() - t0;
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    r.out = slurp(fileno(fo), &r.out_len);
+    r.err = slurp(fileno(fe), &r.err_len);
+    fclose(fi), fclose(fo), fclose(fe);
+    free(env);
+    return r;
+}
+
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define RUN(...) cli_run(NULL, NULL, 1, ARGS(__VA_ARGS__))      /* against the server */
+#define RUN_IN(in, ...) cli_run(in, NULL, 1, ARGS(__VA_ARGS__)) /* with stdin */
+#define RUN_BARE(...) cli_run(NULL, NULL, 0, ARGS(__VA_ARGS__)) /* no server options */
+
+#define CHECK_EXIT(r, want) \
+    CHECKF((r).status == (want), "exit %d, want %d; stderr: %s", (r).status, (want), (r).err)
+#define CHECK_HAS(s, sub) CHECKF(strstr((s), (sub)) != NULL, "\"%s\" not in: %s", (sub), (s))
+
+/* Whether one line of @p text holds @p a and, after it, @p b. */
+static int line_has(const char *text, const char *a, const char *b) {
+    for (const char *p = text; (p = strstr(p, a)); p++) {
+        const char *eol = strchr(p, '\n'), *q = strstr(p, b);
+        if (q && (!eol || q < eol)) return 1;
+    }
+    return 0;
+}
+#define CHECK_LINE(text, a, b) CHECKF(line_has((text), (a), (b)), "no line with \"%s\" ... \"%s\" in: %s", (a), (b), (text))
+
+/* The i-th request the server received (release with mock_request_clear). */
+static mock_request req(size_t i) {
+    mock_request q;
+    memset(&q, 0, sizeof q);
+    if (mock_server_request(S, i, &q)) q.target = NULL;
+    return q;
+}
+
+static json_t *req_body(size_t i) {
+    mock_request q = req(i);
+    json_t *b = q.body_len ? json_loads(q.body, 0, NULL) : NULL;
+    mock_request_clear(&q);
+    return b;
+}
+
+static const char ME[] = "{\"type\":\"admin\",\"id\":\"1\",\"email\":\"a@b.c\",\"undocumented\":[1,2]}";
+
+static void serve(int status, const char *headers, const char *body) {
+    mock_response r = MOCK_RESPONSE_INIT;
+    r.status = status;
+    r.headers = headers;
+    r.body = body;
+    mock_server_push(S, &r);
+}
+
+/* ---------- help and completion ---------- */
+
+static void test_help(void) {
+    run r = RUN_BARE("--help");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "  contacts ");
+    CHECK_HAS(r.out, "--base-url URL");
+    CHECK_HAS(r.out, "Exit status:");
+    CHECK_HAS(r.out, "18  decode error");
+    run_free(&r);
+    r = RUN_BARE("contacts", "--help");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "  tags create ");
+    CHECK_HAS(r.out, "Add tag to a contact");
+    run_free(&r);
+    r = RUN_BARE("contacts", "create", "--help");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "POST /contacts");
+    CHECK_HAS(r.out, "--custom-attributes");
+    CHECK_LINE(r.out, "--signed-up-at ", " integer ");
+    run_free(&r);
+    r = RUN_BARE("--token", "x", "conversations", "reply", "create", "-h");
+    CHECK_EXIT(r, 0);
+    CHECK_LINE(r.out, "--conversation-id ", " string ");
+    CHECK_LINE(r.out, "--conversation-id ", " path, required\n");
+    CHECK_LINE(r.out, "--message-type ", " comment|note|quick_reply ");
+    CHECK_LINE(r.out, "--message-type ", " body, required\n");
+    CHECK_LINE(r.out, "--attachment-urls ", " string,... ");
+    CHECK_LINE(r.out, "--body ", " body\n");
+    run_free(&r);
+    r = RUN_BARE("contacts", "list", "--help");
+    CHECK_HAS(r.out, "Paginated: --all");
+    run_free(&r);
+    r = cli_run(NULL, NULL, 0, ARGS(NULL));
+    CHECK_EXIT(r, 2);
+    CHECK_HAS(r.err, "usage: intercom");
+    run_free(&r);
+    r = RUN_BARE("nope", "--help");
+    CHECK_EXIT(r, 2);
+    CHECK_HAS(r.err, "unknown resource \"nope\"");
+    run_free(&r);
+
+    /* every operation of the generated table is reachable by its words */
+    int n = 0, ok = 0;
+    for (const ic_operation *const *o = ic_all_operations; *o; o++, n++) {
+        char name[256], *words[12], *save = NULL;
+        int k = 0;
+        snprintf(name, sizeof name, "%s", (*o)->name);
+        for (char *w = strtok_r(name, ".", &save); w && k < 10; w = strtok_r(NULL, ".", &save)) words[k++] = w;
+        words[k++] = "--help";
+        words[k] = NULL;
+        r = cli_run(NULL, NULL, 0, (const char *const *)words);
+        char want[512];
+        snprintf(want, sizeof want, "%s %s", (*o)->method, (*o)->path);
+        int good = r.status == 0 && strstr(r.out, want);
+        CHECKF(good, "%s: exit %d, \"%s\" not in the help", (*o)->name, r.status, want);
+        ok += good;
+        run_free(&r);
+    }
+    printf("    help of %d/%d operations\n", ok, n);
+    CHECK(n == 232);
+}
+
+static void test_completion(void) {
+    run r = RUN_BARE("completion", "bash");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "complete -o default -F _intercom intercom");
+    run_free(&r);
+    r = RUN_BARE("completion", "zsh");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "compdef _intercom intercom");
+    run_free(&r);
+    r = RUN_BARE("completion", "fish");
+    CHECK_EXIT(r, 2);
+    run_free(&r);
+    r = RUN_BARE("__complete");
+    CHECK_HAS(r.out, "\ncontacts\n");
+    CHECK_HAS(r.out, "\n--token\n");
+    run_free(&r);
+    r = RUN_BARE("__complete", "--environment", "eu", "contacts");
+    CHECK_HAS(r.out, "\ncreate\n");
+    CHECK_HAS(r.out, "\ntags\n");
+    CHECKF(!strstr(r.out, "\ntags\ntags\n"), "%s", "segments listed once");
+    run_free(&r);
+    r = RUN_BARE("__complete", "contacts", "create");
+    CHECK_HAS(r.out, "--email\n");
+    CHECK_HAS(r.out, "--custom-attributes\n");
+    run_free(&r);
+    r = RUN_BARE("__complete", "conversations", "reply", "create", "--message-type");
+    CHECK_HAS(r.out, "comment\nnote\n");
+    run_free(&r);
+    r = RUN_BARE("__complete", "me", "retrieve", "--format");
+    CHECK_HAS(r.out, "json pretty");
+    run_free(&r);
+
+    /* the bash script, sourced by bash, completes through the binary */
+    if (access("/bin/bash", X_OK) == 0) {
+        char cmd[4096];
+        snprintf(cmd, sizeof cmd,
+                 "/bin/bash -c 'source <(\"%s\" completion bash); COMP_WORDS=(\"%s\" conversations rep); COMP_CWORD=2; "
+                 "_intercom; echo \"${COMPREPLY[*]}\"; COMP_WORDS=(\"%s\" contacts create --custom-a); COMP_CWORD=3; "
+                 "_intercom; echo \"${COMPREPLY[*]}\"'",
+                 CLI, CLI, CLI);
+        FILE *p = popen(cmd, "r");
+        char line1[256] = "", line2[256] = "";
+        if (p) {
+            if (!fgets(line1, sizeof line1, p)) line1[0] = '\0';
+            if (!fgets(line2, sizeof line2, p)) line2[0] = '\0';
+            pclose(p);
+        }
+        CHECK_STR(line1, "reply\n");
+        CHECK_STR(line2, "--custom-attributes\n");
+    }
+}
+
+/* ---------- success, output ---------- */
+
+static void test_success(void) {
+    mock_server_reset(S);
+    serve(200, "Content-Type: application/json\r\n", ME);
+    run r = RUN("me", "retrieve");
+    CHECK_EXIT(r, 0);
+    CHECK_STR(r.out, "{\"type\":\"admin\",\"id\":\"1\",\"email\":\"a@b.c\",\"undocumented\":[1,2]}\n");
+    CHECK_STR(r.err, "");
+    run_free(&r);
+    mock_request q = req(0);
+    CHECK_STR(q.method, "GET");
+    CHECK_STR(q.target, "/me");
+    CHECK_STR(mock_request_header(&q, "Authorization"), "Bearer test");
+    CHECK_STR(mock_request_header(&q, "Intercom-Version"), INTERCOM_DEFAULT_API_VERSION);
+    mock_request_clear(&q);
+
+    serve(200, NULL, ME);
+    r = RUN("--api-version", "2.14", "--format", "pretty", "me", "retrieve");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "{\n  \"type\": \"admin\",\n  \"id\": \"1\",");
+    CHECK_HAS(r.out, "\"undocumented\": [");
+    run_free(&r);
+    q = req(1);
+    CHECK_STR(mock_request_header(&q, "Intercom-Version"), "2.14");
+    mock_request_clear(&q);
+
+    /* the token and the base URL from the environment */
+    char url[128];
+    snprintf(url, sizeof url, "INTERCOM_BASE_URL=%s", mock_server_url(S));
+    serve(200, NULL, ME);
+    r = cli_run(NULL, ARGS(url, "INTERCOM_TEST_1_BEARER_TOKEN=from-env"), 0, ARGS("me", "retrieve"));
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    q = req(2);
+    CHECK_STR(mock_request_header(&q, "Authorization"), "Bearer from-env");
+    mock_request_clear(&q);
+
+    /* an empty body (a 200 with no JSON body declared) prints nothing */
+    serve(200, NULL, "");
+    r = RUN("ai", "content_import_sources", "delete", "--source-id", "s1");
+    CHECK_EXIT(r, 0);
+    CHECK(r.out_len == 0);
+    run_free(&r);
+    q = req(3);
+    CHECK_STR(q.method, "DELETE");
+    CHECK_STR(q.target, "/ai/content_import_sources/s1");
+    mock_request_clear(&q);
+    CHECK(mock_server_request_count(S) == 4);
+}
+
+static void test_raw_bodies(void) {
+    mock_server_reset(S);
+    /* --raw: the status line and headers on stderr, the body on stdout */
+    serve(200, "X-Custom: yes\r\nContent-Type: application/json\r\n", ME);
+    run r = RUN("--raw", "me", "retrieve");
+    CHECK_EXIT(r, 0);
+    CHECK(!strncmp(r.err, "HTTP/1.1 200\n", 13));
+    CHECK_HAS(r.err, "\nX-Custom: yes\n");
+    CHECK_HAS(r.out, "\"id\":\"1\"");
+    run_free(&r);
+    serve(404, "X-Custom: no\r\n", "{\"type\":\"error.list\",\"errors\":[{\"code\":\"not_found\",\"message\":\"Nope\"}]}");
+    r = RUN("me", "retrieve", "--raw");
+    CHECK_EXIT(r, 13);
+    CHECK(!strncmp(r.err, "HTTP/1.1 404\n", 13));
+    CHECK_HAS(r.err, "\nX-Custom: no\n");
+    CHECK_HAS(r.err, "\nintercom: not found (HTTP 404): not_found: Nope\n");
+    run_free(&r);
+
+    /* binary download: the bytes as received, nothing added */
+    static const char bin[] = "PK\x03\x04\x00\xff\n\x01";
+    mock_response resp = MOCK_RESPONSE_INIT;
+    resp.headers = "Content-Type: application/octet-stream\r\n";
+    resp.body = bin;
+    resp.body_len = sizeof bin - 1;
+    mock_server_push(S, &resp);
+    r = RUN("download", "content", "data", "retrieve", "--job-identifier", "j1");
+    CHECK_EXIT(r, 0);
+    CHECK(r.out_len == sizeof bin - 1 && !memcmp(r.out, bin, sizeof bin - 1));
+    run_free(&r);
+    mock_request q = req(2);
+    CHECK_STR(q.target, "/download/content/data/j1");
+    CHECK_STR(mock_request_header(&q, "Accept"), "application/octet-stream");
+    mock_request_clear(&q);
+
+    /* text/plain transcript */
+    serve(200, "Content-Type: text/plain\r\n", "Agent: hello\nCustomer: hi");
+    r = RUN("--format", "pretty", "calls", "transcript", "retrieve", "--call-id", "c1");
+    CHECK_EXIT(r, 0);
+    CHECK_STR(r.out, "Agent: hello\nCustomer: hi");
+    run_free(&r);
+}
+
+/* ---------- exit statuses ---------- */
+
+static void test_exit_statuses(void) {
+    static const struct {
+        int status, exit;
+        const char *line;
+    } cases[] = {
+        {400, 10, "intercom: bad request (HTTP 400): parameter_invalid: Bad thing\n"},
+        {401, 11, "intercom: authentication error (HTTP 401): unauthorized: Access Token Invalid\n"},
+        {403, 12, "intercom: permission denied (HTTP 403): forbidden: No\n"},
+        {404, 13, "intercom: not found (HTTP 404): not_found: Contact Not Found\n"},
+        {422, 14, "intercom: unprocessable entity (HTTP 422): conflict: Exists\n"},
+        {429, 15, "intercom: rate limit (HTTP 429): rate_limit_exceeded: Slow down\n"},
+        {500, 16, "intercom: server error (HTTP 500): server_error: Boom\n"},
+        {503, 16, "intercom: server error (HTTP 503): service_unavailable: Later\n"},
+        {418, 17, "intercom: unexpected status (HTTP 418): teapot: Short and stout\n"},
+        {302, 17, NULL},
+    };
+    static const char *const bodies[] = {
+        "parameter_invalid\",\"message\":\"Bad thing",   "unauthorized\",\"message\":\"Access Token Invalid",
+        "forbidden\",\"message\":\"No",                   "not_found\",\"message\":\"Contact Not Found",
+        "conflict\",\"message\":\"Exists",                "rate_limit_exceeded\",\"message\":\"Slow down",
+        "server_error\",\"message\":\"Boom",              "service_unavailable\",\"message\":\"Later",
+        "teapot\",\"message\":\"Short and\\nstout",       "found\",\"message\":\"Elsewhere"};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        mock_server_reset(S);
+        char body[256];
+        snprintf(body, sizeof body, "{\"type\":\"error.list\",\"request_id\":\"r1\",\"errors\":[{\"code\":\"%s\"}]}", bodies[i]);
+        serve(cases[i].status, cases[i].status == 302 ? "Location: https://elsewhere.example/\r\n" : NULL, body);
+        run r = RUN("contacts", "retrieve", "--contact-id", "c1");
+        CHECKF(r.status == cases[i].exit, "HTTP %d: exit %d, want %d (%s)", cases[i].status, r.status, cases[i].exit, r.err);
+        if (cases[i].line) CHECK_STR(r.err, cases[i].line);
+        CHECK(r.out_len == 0);
+        CHECK(mock_server_request_count(S) == 1);
+        run_free(&r);
+    }
+
+    /* 18: a 2xx body that is not the JSON the operation returns */
+    mock_server_reset(S);
+    serve(200, NULL, "{\"type\":\"admin\",\"id\":");
+    run r = RUN("me", "retrieve");
+    CHECK_EXIT(r, 18);
+    CHECK(!strncmp(r.err, "intercom: decode error (HTTP 200): ", 35));
+    CHECK(r.out_len == 0);
+    run_free(&r);
+
+    /* 3: nothing listens */
+    mock_server *gone = mock_server_start();
+    char url[64];
+    snprintf(url, sizeof url, "%s", mock_server_url(gone));
+    mock_server_stop(gone);
+    r = RUN_BARE("--base-url", url, "--token", "t", "--max-retries", "0", "me", "retrieve");
+    CHECK_EXIT(r, 3);
+    CHECK(!strncmp(r.err, "intercom: connection error: ", 28));
+    run_free(&r);
+
+    /* 4: the answer comes after the timeout */
+    mock_server_reset(S);
+    mock_response slow = MOCK_RESPONSE_INIT;
+    slow.body = ME;
+    slow.delay_headers_ms = 3000;
+    mock_server_push(S, &slow);
+    r = RUN("--timeout", "0.2", "me", "retrieve");
+    CHECK_EXIT(r, 4);
+    CHECK(!strncmp(r.err, "intercom: timeout: ", 19));
+    CHECKF(r.secs < 2.5 * time_factor, "took %.2fs", r.secs);
+    run_free(&r);
+
+    /* retries apply: one 503, then the answer */
+    mock_server_reset(S);
+    serve(503, "retry-after-ms: 10\r\n", "{}");
+    serve(200, NULL, ME);
+    r = RUN("--max-retries", "1", "me", "retrieve");
+    CHECK_EXIT(r, 0);
+    CHECK(mock_server_request_count(S) == 2);
+    run_free(&r);
+}
+
+/* ---------- params ---------- */
+
+static void test_data(void) {
+    mock_server_reset(S);
+    mock_response ok = MOCK_RESPONSE_INIT;
+    ok.body = "{\"type\":\"contact\",\"id\":\"c1\"}";
+    mock_server_set_default(S, &ok);
+    const char *in = "{\"email\":\"a@b.c\",\"custom_attributes\":{\"plan\":\"pro\",\"seats\":3},\"signed_up_at\":1700000000}";
+    json_t *want = json_loads(in, 0, NULL);
+
+    run r = RUN_IN(in, "contacts", "create", "--data", "-");
+    CHECK_EXIT(r, 0);
+    CHECK_STR(r.out, "{\"type\":\"contact\",\"id\":\"c1\"}\n");
+    run_free(&r);
+    mock_request q = req(0);
+    CHECK_STR(q.method, "POST");
+    CHECK_STR(q.target, "/contacts");
+    mock_request_clear(&q);
+    json_t *b = req_body(0);
+    CHECK(json_equal(b, want));
+    json_decref(b);
+
+    /* flags override the keys of --data */
+    r = RUN_IN(in, "contacts", "create", "--data=-", "--email", "x@y.z", "--role", "lead");
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    b = req_body(1);
+    CHECK_STR(json_string_value(json_object_get(b, "email")), "x@y.z");
+    CHECK_STR(json_string_value(json_object_get(b, "role")), "lead");
+    CHECK(json_equal(json_object_get(b, "custom_attributes"), json_object_get(want, "custom_attributes")));
+    json_decref(b);
+
+    /* from a file, and as the argument */
+    char path[] = "/tmp/test_cli_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && write(fd, in, strlen(in)) == (ssize_t)strlen(in));
+    close(fd);
+    char arg[64];
+    snprintf(arg, sizeof arg, "@%s", path);
+    r = RUN("contacts", "create", "--data", arg);
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    unlink(path);
+    b = req_body(2);
+    CHECK(json_equal(b, want));
+    json_decref(b);
+    r = RUN("contacts", "retrieve", "--data", "{\"contact_id\":\"a/b\"}");
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    q = req(3);
+    CHECK_STR(q.target, "/contacts/a%2Fb");
+    mock_request_clear(&q);
+    json_decref(want);
+    CHECK(mock_server_request_count(S) == 4);
+}
+
+static void test_flags(void) {
+    mock_server_reset(S);
+    mock_response ok = MOCK_RESPONSE_INIT;
+    ok.body = "{\"type\":\"list\",\"data\":[]}";
+    mock_server_set_default(S, &ok);
+
+    /* scalars by kind, int64 at both ends, JSON values, a bare boolean, the underscore form */
+    run r = RUN("contacts", "create", "--email", "a@b.c", "--custom-attributes", "{\"plan\":\"pro\"}", "--signed-up-at",
+                "9223372036854775807", "--last_seen_at=-9223372036854775808", "--email-verified", "--unsubscribed-from-emails",
+                "false");
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    json_t *b = req_body(0);
+    CHECK_STR(json_string_value(json_object_get(b, "email")), "a@b.c");
+    CHECK_STR(json_string_value(json_object_get(json_object_get(b, "custom_attributes"), "plan")), "pro");
+    CHECK(json_integer_value(json_object_get(b, "signed_up_at")) == INT64_MAX);
+    CHECK(json_integer_value(json_object_get(b, "last_seen_at")) == INT64_MIN);
+    CHECK(json_is_true(json_object_get(b, "email_verified")));
+    CHECK(json_is_false(json_object_get(b, "unsubscribed_from_emails")));
+    CHECK(json_object_size(b) == 6);
+    json_decref(b);
+
+    /* query parameters */
+    r = RUN("contacts", "list", "--per-page", "50", "--starting_after", "abc", "--include-merge-history=true");
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    mock_request q = req(1);
+    CHECK_STR(q.method, "GET");
+    CHECK(!strncmp(q.target, "/contacts?", 10));
+    CHECK_HAS(q.target, "per_page=50");
+    CHECK_HAS(q.target, "starting_after=abc");
+    CHECK_HAS(q.target, "include_merge_history=true");
+    CHECK(q.body_len == 0);
+    mock_request_clear(&q);
+
+    /* arrays: comma-separated, repeated, a JSON array */
+    r = RUN("admins", "activity_logs", "search", "--created-at-after", "1", "--event-types", "app_name_change,message_state_change",
+            "--event-types", "admin_away_mode_change", "--event-types", "[\"a,b\"]");
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    b = req_body(2);
+    json_t *want = json_loads("[\"app_name_change\",\"message_state_change\",\"admin_away_mode_change\",\"a,b\"]", 0, NULL);
+    CHECK(json_equal(json_object_get(b, "event_types"), want));
+    CHECK(json_integer_value(json_object_get(b, "created_at_after")) == 1);
+    json_decref(want);
+    json_decref(b);
+
+    /* the example: path parameter, enums, strings */
+    r = RUN("conversations", "reply", "create", "--conversation-id", "123", "--message-type", "comment", "--type", "admin",
+            "--admin-id", "1", "--body", "hi");
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    q = req(3);
+    CHECK_STR(q.method, "POST");
+    CHECK_STR(q.target, "/conversations/123/reply");
+    mock_request_clear(&q);
+    b = req_body(3);
+    want = json_loads("{\"message_type\":\"comment\",\"type\":\"admin\",\"admin_id\":\"1\",\"body\":\"hi\"}", 0, NULL);
+    CHECK(json_equal(b, want));
+    json_decref(want);
+    json_decref(b);
+
+    /* a field named like a global option: --param-<name> */
+    r = RUN("fin_voice", "register", "--phone-number", "+1555", "--call-id", "c1", "--source", "aws_connect", "--param-data",
+            "{\"k\":[1,2]}");
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    b = req_body(4);
+    CHECK(json_integer_value(json_array_get(json_object_get(json_object_get(b, "data"), "k"), 1)) == 2);
+    json_decref(b);
+    CHECK(mock_server_request_count(S) == 5);
+}
+
+/* Usage errors: exit 2, a message naming the flag, and nothing sent. */
+static void test_usage_errors(void) {
+    mock_server_reset(S);
+    static const struct {
+        const char *args[12];
+        const char *in, *named;
+    } cases[] = {
+        {{"contacts", "create", "--nope", "1"}, NULL, "--nope"},
+        {{"contacts", "retrieve"}, NULL, "--contact-id"},
+        {{"conversations", "reply", "create", "--conversation-id", "1", "--type", "admin"}, NULL, "--message-type"},
+        {{"contacts", "create", "--custom-attributes", "{bad"}, NULL, "--custom-attributes"},
+        {{"contacts", "create", "--data", "{\"custom_attributes\": {\"a\": }}"}, NULL, "--data"},
+        {{"contacts", "create", "--data", "-"}, "{\"email\": ", "--data"},
+        {{"contacts", "create", "--data", "[1]"}, NULL, "--data"},
+        {{"contacts", "create", "--data", "@/nonexistent/body.json"}, NULL, "/nonexistent/body.json"},
+        {{"contacts", "create", "--data", "{\"bogus\":1}"}, NULL, "\"bogus\""},
+        {{"contacts", "create", "--data", "{\"email\":5}"}, NULL, "--email"},
+        {{"contacts", "list", "--per-page", "abc"}, NULL, "--per-page"},
+        {{"contacts", "list", "--per-page", "99999999999999999999"}, NULL, "--per-page"},
+        {{"contacts", "create", "--email-verified=maybe"}, NULL, "--email-verified"},
+        {{"conversations", "reply", "create", "--message-type", "shout"}, NULL, "--message-type"},
+        {{"contacts", "create", "--email"}, NULL, "--email"},
+        {{"contacts", "create", "extra"}, NULL, "\"extra\""},
+        {{"nope", "list"}, NULL, "nope list"},
+        {{"contacts"}, NULL, "contacts"},
+        {{"contacts", "--email", "x"}, NULL, "contacts"},
+        {{"--bogus", "me", "retrieve"}, NULL, "--bogus"},
+        {{"me", "retrieve", "--timeout", "soon"}, NULL, "--timeout"},
+        {{"me", "retrieve", "--max-retries", "-1"}, NULL, "--max-retries"},
+        {{"me", "retrieve", "--format", "xml"}, NULL, "--format"},
+        {{"me", "retrieve", "--raw=yes"}, NULL, "--raw"},
+        {{"me", "retrieve", "--environment", "mars"}, NULL, "mars"},
+        {{"me", "retrieve", "--data", "{\"x\":1}"}, NULL, "\"x\""},
+        {{"me", "retrieve", "--all"}, NULL, "me.retrieve"},
+        {{"contacts", "list", "--all", "--per-page", "1000"}, NULL, "--per-page"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        run r = cli_run(cases[i].in, NULL, 1, cases[i].args);
+        CHECKF(r.status == 2, "case %zu (%s %s ...): exit %d: %s", i, cases[i].args[0], cases[i].args[1] ? cases[i].args[1] : "",
+               r.status, r.err);
+        CHECKF(strstr(r.err, cases[i].named) != NULL, "case %zu: \"%s\" not named in: %s", i, cases[i].named, r.err);
+        CHECKF(!strncmp(r.err, "intercom: ", 10) && strchr(r.err, '\n') == r.err + r.err_len - 1, "case %zu: not one line: %s", i,
+               r.err);
+        CHECK(r.out_len == 0);
+        run_free(&r);
+    }
+    /* no token anywhere */
+    run r = cli_run(NULL, NULL, 0, ARGS("--base-url", mock_server_url(S), "me", "retrieve"));
+    CHECK_EXIT(r, 2);
+    CHECK_HAS(r.err, "INTERCOM_TEST_1_BEARER_TOKEN");
+    run_free(&r);
+    CHECKF(mock_server_request_count(S) == 0, "%zu requests received", mock_server_request_count(S));
+}
+
+/* ---------- --all ---------- */
+
+#define PAGES 205
+static int fail_page; /* answer 500 for this page (0: none) */
+
+/* GET /contacts: page n (0-based) is asked with starting_after=c<n>; two items each; the last
+ * page has no next cursor. */
+static void pages_handler(const mock_request *q, mock_response *r, void *payload) {
+    (void)payload;
+    static _Thread_local char buf[1024];
+    const char *c = strstr(q->target, "starting_after=c");
+    int n = c ? atoi(c + 16) : 0;
+    if (n == fail_page && fail_page) {
+        r->status = 500;
+        r->headers = "x-should-retry: false\r\n";
+        r->body = "{\"type\":\"error.list\",\"errors\":[{\"code\":\"server_error\",\"message\":\"page failed\"}]}";
+        return;
+    }
+    int l = snprintf(buf, sizeof buf,
+                     "{\"type\":\"list\",\"data\":[{\"type\":\"contact\",\"id\":\"p%da\",\"x_undocumented\":%d},"
+                     "{\"type\":\"contact\",\"id\":\"p%db\"}],\"total_count\":%d,\"pages\":{\"type\":\"pages\",\"page\":%d,"
+                     "\"per_page\":2,\"total_pages\":%d",
+                     n, n, n, 2 * PAGES, n + 1, PAGES);
+    if (n + 1 < PAGES) l += snprintf(buf + l, sizeof buf - (size_t)l, ",\"next\":{\"per_page\":2,\"starting_after\":\"c%d\"}", n + 1);
+    snprintf(buf + l, sizeof buf - (size_t)l, "}}");
+    r->body = buf;
+}
+
+static void test_all(void) {
+    mock_server_reset(S);
+    mock_server_set_handler(S, pages_handler, NULL);
+    fail_page = 0;
+    run r = RUN("contacts", "list", "--all", "--per-page", "2");
+    CHECK_EXIT(r, 0);
+    CHECK_STR(r.err, ""); /* not a terminal: no progress line */
+    size_t reqs = mock_server_request_count(S);
+    CHECKF(reqs == PAGES, "%zu requests", reqs);
+    /* the cursor on the wire: request n carries page n-1's next cursor, the first none */
+    int cursors_ok = 0;
+    for (size_t i = 0; i < reqs; i++) {
+        mock_request q = req(i);
+        const char *c = q.target ? strstr(q.target, "starting_after=") : NULL;
+        char want[32];
+        snprintf(want, sizeof want, "c%zu", i);
+        size_t len = c ? strcspn(c + 15, "&") : 0;
+        cursors_ok += i == 0 ? c == NULL : (c && len == strlen(want) && !strncmp(c + 15, want, len));
+        mock_request_clear(&q);
+    }
+    CHECKF(cursors_ok == PAGES, "%d/%d requests carried the previous page's cursor", cursors_ok, PAGES);
+    /* every item once, in order, one compact JSON per line, undocumented fields kept */
+    int lines = 0, in_order = 0;
+    for (char *save = NULL, *line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), lines++) {
+        char want[64];
+        snprintf(want, sizeof want, "{\"type\":\"contact\",\"id\":\"p%d%c\"", lines / 2, lines % 2 ? 'b' : 'a');
+        in_order += !strncmp(line, want, strlen(want)) && (lines % 2 || strstr(line, "\"x_undocumented\":"));
+    }
+    CHECKF(lines == 2 * PAGES && in_order == lines, "%d lines, %d as expected", lines, in_order);
+    run_free(&r);
+
+    /* an error on page 4: pages 1..3 printed, then the error and its status */
+    mock_server_reset(S);
+    fail_page = 3;
+    r = RUN("contacts", "list", "--all");
+    CHECK_EXIT(r, 16);
+    size_t n = 0;
+    for (const char *p = r.out; (p = strchr(p, '\n')); p++) n++;
+    CHECKF(n == 6, "%zu lines before the error", n);
+    CHECK_STR(r.err, "intercom: server error (HTTP 500): server_error: page failed\n");
+    CHECK(mock_server_request_count(S) == 4);
+    run_free(&r);
+    fail_page = 0;
+
+    /* on a terminal (stdout and stderr), a progress line on stderr */
+    mock_server_reset(S);
+    int master = -1;
+    pid_t pid = forkpty(&master, NULL, NULL, NULL);
+    if (pid == 0) {
+        execl(CLI, CLI, "--base-url", mock_server_url(S), "--token", "t", "contacts", "list", "--all", (char *)NULL);
+        _exit(127);
+    }
+    ic_test_buf tty = {0};
+    char chunk[4096];
+    ssize_t got;
+    while ((got = read(master, chunk, sizeof chunk)) > 0 || (got < 0 && errno == EINTR))
+        if (got > 0) ic_test_buf_add(&tty, chunk, (size_t)got);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    close(master);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CHECKF(tty.data && strstr(tty.data, "205 pages, 410 items"), "%s", "no progress line on the terminal");
+    free(tty.data);
+    mock_server_set_handler(S, NULL, NULL);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_cli PATH_TO_INTERCOM [TEST...]\n");
+        return 2;
+    }
+    CLI = argv[1];
+    char *w = getenv("TEST_CLI_WRAPPER") ? strdup(getenv("TEST_CLI_WRAPPER")) : NULL, *save = NULL;
+    int nw = 0;
+    for (char *t = w ? strtok_r(w, " ", &save) : NULL; t && nw < 15; t = strtok_r(NULL, " ", &save)) wrapper[nw++] = t;
+    if (getenv("IC_TEST_TIME_FACTOR")) time_factor = atof(getenv("IC_TEST_TIME_FACTOR"));
+    if (time_factor < 1) time_factor = 1;
+    S = mock_server_start();
+    if (!S) {
+        fprintf(stderr, "cannot start the mock server\n");
+        return 1;
+    }
+    static const ic_test tests[] = {
+        {"help", test_help},
+        {"completion", test_completion},
+        {"success", test_success},
+        {"raw_bodies", test_raw_bodies},
+        {"exit_statuses", test_exit_statuses},
+        {"data", test_data},
+        {"flags", test_flags},
+        {"usage_errors", test_usage_errors},
+        {"all", test_all},
+        {NULL, NULL},
+    };
+    int rc = ic_test_run(tests, argc - 1, argv + 1);
+    mock_server_stop(S);
+    free(w);
+    return rc;
+}

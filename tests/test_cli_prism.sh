@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Every operation of the generated table through the `intercom` program against Prism (the same
+# mock server and example params as the conformance test): one run per operation,
+#   intercom --base-url <prism> --token test <resource> <method> --data '<the case's params_json>'
+# counting the runs that exit 0 (Prism accepted the request, the 2xx body decoded). The operations
+# Prism cannot answer with a 2xx mirror KNOWN[] in tests/test_conformance.c.
+#
+#   test_cli_prism.sh SOURCE_DIR INTERCOM CLI_CASES STATE_DIR
+# Prints `CLI_CONFORMANCE accepted=N/TOTAL`. Exit: 0 every operation not known accepted, 1 a
+# failure, 77 (skip) when ../shared or Prism is unavailable.
+set -u
+root=$1 cli=$2 cases=$3 state=$4
+export PRISM_STATE_DIR=$state
+url=$(PRISM_PORT=auto "$root/scripts/prism" start)
+rc=$?
+if [ $rc = 3 ] || [ $rc = 4 ]; then
+  echo "cli_conformance: SKIPPED: Prism is unavailable (scripts/prism start exited $rc, see above)"
+  exit 77
+elif [ $rc != 0 ] || [ -z "$url" ]; then
+  echo "cli_conformance: scripts/prism start failed ($rc)"
+  exit 1
+fi
+stop() { PRISM_PORT=${url##*:} "$root/scripts/prism" stop; }
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+# method + path of the operations Prism cannot answer with a 2xx (reasons: tests/test_conformance.c)
+known() {
+  case "$1 $2" in
+    "GET /calls/{call_id}/recording" | "POST /conversations/{conversation_id}/run_assignment_rules" | \
+    "POST /conversations" | "GET /events") return 0 ;;
+  esac
+  return 1
+}
+
+total=0 accepted=0 known_n=0 failed=0
+err=$state/cli_conformance.err
+while IFS=$'\t' read -r name method path json; do
+  total=$((total + 1))
+  read -r -a words <<<"${name//./ }"
+  args=("${words[@]}")
+  [ -n "$json" ] && args+=(--data "$json")
+  timeout -k 5 60 "$cli" --base-url "$url" --token test --max-retries 0 "${args[@]}" >/dev/null 2>"$err"
+  st=$?
+  if [ $st = 0 ]; then
+    accepted=$((accepted + 1))
+    known "$method" "$path" && echo "  $name: accepted, but listed as known: it can leave the list"
+  elif known "$method" "$path"; then
+    known_n=$((known_n + 1))
+    echo "  known   $name (exit $st): $(head -c 300 "$err")"
+  else
+    failed=$((failed + 1))
+    echo "  FAIL    intercom ${words[*]}${json:+ --data '$json'}: exit $st: $(head -c 600 "$err")"
+  fi
+done < <("$cases")
+
+echo "CLI_CONFORMANCE accepted=$accepted/$total (known: $known_n, failed: $failed)"
+[ "$total" -gt 0 ] && [ $failed = 0 ]
