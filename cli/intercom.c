@@ -113,8 +113,11 @@ static const ic_operation *longest_op(const char *const *w, int n, int *used) {
 
 /* The command line form of a name: dots to spaces (static buffer). */
 static const char *spaced(const char *name) {
-    static char buf[256];
-    snprintf(buf, sizeof buf, "%s", name);
+    static char buf[512];
+    size_t n = strlen(name);
+    if (n >= sizeof buf) n = sizeof buf - 1; /* operation names are far shorter */
+    memcpy(buf, name, n);
+    buf[n] = '\0';
     for (char *p = buf; *p; p++)
         if (*p == '.') *p = ' ';
     return buf;
