@@ -568,6 +568,51 @@ static void test_retry_waits(void) {
     }
 }
 
+/* Client-side rate limiting: a used-up window holds the next request until X-RateLimit-Reset. */
+static void test_pacing(void) {
+    BOTH {
+        char hdr[160];
+        struct timespec t0;
+        outcome r;
+        for (int pace = 0; pace < 2; pace++) {
+            intercom_client_options o = opts();
+            o.pace_rate_limit = pace;
+            fresh();
+            snprintf(hdr, sizeof hdr, "X-RateLimit-Limit: 5\r\nX-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: %lld\r\n",
+                     (long long)time(NULL) + 2);
+            serve(200, hdr, ME_JSON);
+            /* two calls on one client: the second waits for the window only when pacing */
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            if (!async) {
+                intercom_client *c = NULL;
+                CHECK(intercom_client_new(&c, &o, NULL) == INTERCOM_OK);
+                for (int i = 0; i < 2; i++) {
+                    intercom_admin_with_app *me = NULL;
+                    CHECK_CODE(intercom_me_retrieve(c, NULL, &me, NULL), INTERCOM_OK);
+                    intercom_admin_with_app_free(me);
+                }
+                intercom_client_free(c);
+            } else {
+                intercom_async_client *c = NULL;
+                CHECK(intercom_async_client_new(&c, &o, NULL) == INTERCOM_OK);
+                memset(&r, 0, sizeof r);
+                CHECK(intercom_async_me_retrieve(c, NULL, on_me, &r) == INTERCOM_OK);
+                intercom_async_run_until_idle(c);
+                outcome_clear(&r);
+                CHECK(intercom_async_me_retrieve(c, NULL, on_me, &r) == INTERCOM_OK);
+                intercom_async_run_until_idle(c);
+                CHECK_CODE(r.code, INTERCOM_OK);
+                outcome_clear(&r);
+                intercom_async_client_free(c);
+            }
+            double el = since(t0);
+            if (pace) CHECKF(el >= 0.9 && el < 3.5 * TF, "%s: paced second call after %.3f s", MODE, el);
+            else CHECKF(el < 0.5 * TF, "%s: unpaced calls took %.3f s", MODE, el);
+            CHECK(mock_server_request_count(S) == 2);
+        }
+    }
+}
+
 /* ---------- connection faults, timeouts, size cap ---------- */
 
 static void test_faults(void) {
@@ -1345,6 +1390,7 @@ static const ic_test tests[] = {
     {"status_errors", test_status_errors},
     {"retries", test_retries},
     {"retry_waits", test_retry_waits},
+    {"pacing", test_pacing},
     {"faults", test_faults},
     {"size_cap", test_size_cap},
     {"empty_and_redirect", test_empty_and_redirect},

@@ -74,11 +74,14 @@ typedef struct intercom_client_options {
     const char *user_agent;      /**< NULL: "libintercom/<version> libcurl/<version>" */
     int disable_compression;     /**< 1: do not send Accept-Encoding (default: gzip/deflate/br/zstd accepted and
                                       decoded transparently) */
+    int pace_rate_limit;         /**< 1: client-side rate limiting: after a response says `X-RateLimit-Remaining: 0`,
+                                      hold this client's next requests until `X-RateLimit-Reset` (at most
+                                      retry_after_max) instead of spending them on 429s. Default 0. */
 } intercom_client_options;
 
 #define INTERCOM_CLIENT_OPTIONS_INIT                                                                        \
     {INTERCOM_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 2, 60.0, 5.0, 0.0, 0.0, 0.5, 8.0, 60.0, NULL, \
-     NULL, NULL, 0, NULL, (size_t)64 * 1024 * 1024, 0, -1, NULL, NULL, NULL, NULL, NULL, 0}
+     NULL, NULL, 0, NULL, (size_t)64 * 1024 * 1024, 0, -1, NULL, NULL, NULL, NULL, NULL, 0, 0}
 
 /** Fill @p opts with the defaults (same as ::INTERCOM_CLIENT_OPTIONS_INIT). */
 INTERCOM_EXTERN void intercom_client_options_init(intercom_client_options *opts);

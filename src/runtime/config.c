@@ -93,6 +93,7 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
     ic_config *c = calloc(1, sizeof *c);
     if (!c) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_init(&c->share_locks[i], NULL);
+    pthread_mutex_init(&c->pace_lock, NULL);
     c->token = strdup(token);
     c->base_url = strdup(base);
     size_t bl = strlen(c->base_url);
@@ -141,6 +142,7 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
     c->curl_hook = opts->curl_hook;
     c->curl_hook_payload = opts->curl_hook_payload;
     c->compression = !opts->disable_compression;
+    c->pace_rate_limit = opts->pace_rate_limit;
     intercom_code hrc = INTERCOM_OK;
     if (!oom && ((hrc = ic_build_headers(&c->hdr_plain, c, c->api_version, 0, NULL, err)) ||
                  (hrc = ic_build_headers(&c->hdr_json, c, c->api_version, 1, NULL, err)))) {
@@ -168,6 +170,7 @@ void ic_config_free(ic_config *c) {
     curl_slist_free_all(c->hdr_plain);
     curl_slist_free_all(c->hdr_json);
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&c->share_locks[i]);
+    pthread_mutex_destroy(&c->pace_lock);
     if (c->token) memset(c->token, 0, strlen(c->token));
     free(c->token);
     free(c->base_url);

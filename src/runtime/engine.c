@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -100,7 +101,8 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
         }
         return len;
     }
-    if (r->skip_headers) return len;
+    if (r->skip_headers && !(r->eng->cfg->pace_rate_limit && len > 12 && !strncasecmp(p, "x-ratelimit-", 12)))
+        return len;
     return ic_response_add_header_line(r->resp, p, len) ? 0 : len;
 }
 
@@ -123,6 +125,29 @@ static size_t on_write(char *p, size_t sz, size_t n, void *ud) {
     if (ic_buf_append(&r->body, p, len)) return 0;
     if (r->dec && !r->dec_failed && ic_decoder_feed(r->dec, p, len)) r->dec_failed = 1; /* keep the body */
     return len;
+}
+
+/* Client-side rate limiting (opt-in): the time before which no attempt starts. The config is
+ * shared by every engine of a client, so the window is the client's. */
+static double pace_until(const ic_config *cfg) {
+    if (!cfg->pace_rate_limit) return 0;
+    ic_config *c = (ic_config *)cfg; /* only the pace fields change after creation */
+    pthread_mutex_lock(&c->pace_lock);
+    double t = c->pace_until;
+    pthread_mutex_unlock(&c->pace_lock);
+    return t;
+}
+
+static void pace_note(const ic_config *cfg, const intercom_response *resp) {
+    if (!cfg->pace_rate_limit || resp->rate_limit.remaining != 0 || resp->rate_limit.reset <= 0) return;
+    double wait = difftime((time_t)resp->rate_limit.reset, time(NULL));
+    if (wait <= 0) return;
+    if (wait > cfg->retry_after_max) wait = cfg->retry_after_max;
+    ic_config *c = (ic_config *)cfg;
+    pthread_mutex_lock(&c->pace_lock);
+    if (ic_now() + wait > c->pace_until) c->pace_until = ic_now() + wait;
+    pthread_mutex_unlock(&c->pace_lock);
+    ic_log(cfg, INTERCOM_LOG_INFO, "rate limit window used up: holding requests for %.1f s (X-RateLimit-Reset)", wait);
 }
 
 /* ---------- attempts ---------- */
@@ -305,6 +330,7 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
     r->resp->http_version = hv == CURL_HTTP_VERSION_1_0 ? 10 : hv == CURL_HTTP_VERSION_1_1 ? 11
                             : hv == CURL_HTTP_VERSION_2_0 ? 20 : hv == CURL_HTTP_VERSION_3 ? 30 : 0;
     ic_response_finish_headers(r->resp);
+    if (r->headers_done) pace_note(cfg, r->resp);
 
     if (cfg->log_level >= INTERCOM_LOG_DEBUG && r->headers_done) {
         ic_log(cfg, INTERCOM_LOG_DEBUG, "< HTTP %d", r->status);
@@ -408,10 +434,15 @@ static void process_done(ic_engine *e) {
 
 static void start_due(ic_engine *e) {
     double now = ic_now();
+    double paced = pace_until(e->cfg);
     ic_req *due = NULL;
     for (ic_req *r = e->waiting, *next; r; r = next) { /* collect first: starting may complete others */
         next = r->next;
         if (r->due > now) continue;
+        if (paced > now && !r->preset.code) { /* the client's rate-limit window is used up: wait for it */
+            r->due = paced;
+            continue;
+        }
         list_del(&e->waiting, r);
         r->in_waiting = 0;
         list_add(&due, r);

@@ -186,6 +186,9 @@ typedef struct ic_config {
     intercom_curl_hook_fn curl_hook;
     void *curl_hook_payload;
     int compression;
+    int pace_rate_limit;
+    pthread_mutex_t pace_lock;  /* guards pace_until: engines of several threads share it */
+    double pace_until;          /* monotonic time before which no request starts (client-side rate limit) */
     struct curl_slist *hdr_plain, *hdr_json; /* prebuilt headers of requests without per-request headers */
     CURLSH *share;
     pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
