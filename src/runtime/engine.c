@@ -93,11 +93,15 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
         r->status = (int)code;
         if (r->status >= 200) {
             r->headers_done = 1;
-            if (r->status < 300 && r->spec.rtype && !r->spec.skip_decode) {
-                curl_off_t cl = -1;
-                curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
-                if (!(r->dec = ic_decoder_new(r->spec.rtype, r->spec.strict, cl > 0 ? (size_t)cl : 0))) return 0;
-            }
+            curl_off_t cl = -1;
+            curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+            /* one allocation for a body of announced size (within the cap) */
+            if (cl > 0 && (size_t)cl < r->eng->cfg->max_response_size && !r->body.cap && !r->spec.on_body &&
+                (r->body.data = malloc((size_t)cl + 1)))
+                r->body.cap = (size_t)cl + 1;
+            if (r->status < 300 && r->spec.rtype && !r->spec.skip_decode &&
+                !(r->dec = ic_decoder_new(r->spec.rtype, r->spec.strict, cl > 0 ? (size_t)cl : 0)))
+                return 0;
         }
         return len;
     }
