@@ -97,8 +97,10 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
             curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
             /* one allocation for a body of announced size (within the cap) */
             if (cl > 0 && (size_t)cl < r->eng->cfg->max_response_size && !r->body.cap && !r->spec.on_body &&
-                (r->body.data = malloc((size_t)cl + 1)))
+                (r->body.data = malloc((size_t)cl + 1))) {
                 r->body.cap = (size_t)cl + 1;
+                r->body.data[0] = '\0'; /* a body that never comes is still a string */
+            }
             if (r->status < 300 && r->spec.rtype && !r->spec.skip_decode &&
                 !(r->dec = ic_decoder_new(r->spec.rtype, r->spec.strict, cl > 0 ? (size_t)cl : 0)))
                 return 0;
@@ -232,6 +234,7 @@ static void reset_attempt(ic_req *r) {
     intercom_response_free(r->resp);
     r->resp = NULL;
     r->body.len = 0;
+    if (r->body.data) r->body.data[0] = '\0';
     r->status = 0;
     r->headers_done = r->too_large = r->stream_stopped = r->dec_failed = 0;
     ic_decoder_free(r->dec);
