@@ -32,6 +32,7 @@ void *ic_doc_alloc(ic_doc *d, size_t n) {
     }
     void *p = (char *)c->data + c->used;
     c->used += n;
+    d->mem += n;
     memset(p, 0, n);
     return p;
 }
@@ -53,6 +54,7 @@ int ic_doc_keep_json(ic_doc *d, json_t *j) {
             return -1;
         }
         d->json_refs = n;
+        d->mem += (cap - d->cap_json) * sizeof *n;
         d->cap_json = cap;
     }
     d->json_refs[d->n_json++] = j;
@@ -69,6 +71,7 @@ int ic_doc_keep_invalid(ic_doc *d, const void *obj, const struct ic_field *f, js
             return -1;
         }
         d->inv = n;
+        d->mem += (cap - d->cap_inv) * sizeof *n;
         d->cap_inv = cap;
     }
     d->inv[d->n_inv++] = (ic_invalid){obj, f, v};
@@ -96,8 +99,16 @@ void ic_doc_free(ic_doc *d) {
     free(d);
 }
 
+/* Every model of a document points at it (nested ones too: their invalid values and
+ * intercom_to_json() need it); the first model of a document is its root, the one whose
+ * intercom_model_free() frees the document. */
 void *ic_model_new(ic_doc *d, const intercom_type *t) {
+    int first = !d->chunks;
     void *m = ic_doc_alloc(d, t->size);
-    if (m && t->kind == IC_T_OBJECT) ((intercom_model *)m)->type = t;
+    if (m && t->kind == IC_T_OBJECT) {
+        ((intercom_model *)m)->type = t;
+        ((intercom_model *)m)->doc = d;
+        if (first) d->root = m;
+    }
     return m;
 }

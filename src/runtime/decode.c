@@ -41,6 +41,20 @@ struct ic_decoder {
     int done;
     intercom_code fail;       /* set by a callback that stopped the parse */
     char *fail_msg;
+    /* Linear time whatever the chunking: yajl's lexer re-reads a token it buffered at the end
+     * of one piece from its first byte on every later call, so a long string arriving in 16 KiB
+     * pieces costs O(length^2). The decoder therefore never ends a piece handed to yajl inside
+     * a token: a token in progress at the end of a chunk is held in pend (each byte copied once)
+     * and handed over whole when it ends. */
+    ic_buf pend;              /* the unfinished token at the end of the bytes received */
+    int sc_str, sc_esc, sc_bare; /* scanner state after the bytes received: in a string, after a
+                                    backslash in it, in a number or literal */
+    size_t fed;               /* bytes received */
+    ic_decoder_stats stats;
+    /* the memory bound (see ic_decoder_set_memory_factor) */
+    unsigned mem_factor;      /* 0: none */
+    size_t json_mem;          /* estimated bytes of the free-form (Jansson) values built */
+    size_t scratch_mem;       /* bytes of the per-depth element scratch buffers */
 };
 
 /* ---------- helpers ---------- */
@@ -53,8 +67,10 @@ static void path_of(ic_decoder *d, ic_buf *b) {
         if (fr->kind == FR_OBJ && fr->field) {
             if (b->len) ic_buf_append(b, ".", 1);
             ic_buf_append(b, fr->field->name, strlen(fr->field->name));
-        } else if (fr->kind == FR_ARR) {
-            ic_buf_printf(b, "[%zu]", fr->count);
+        } else if (fr->kind == FR_ARR) { /* 0-based; an element object is counted when it starts */
+            size_t idx = fr->count;
+            if (i + 1 < d->depth && d->frames[i + 1].kind == FR_OBJ && idx) idx--;
+            ic_buf_printf(b, "[%zu]", idx);
         }
     }
 }
@@ -483,6 +499,7 @@ ic_decoder *ic_decoder_new(const intercom_type *t, int strict, size_t size_hint)
     if (!d) return NULL;
     d->root_type = t;
     d->strict = strict;
+    d->mem_factor = IC_DECODE_DEFAULT_FACTOR;
     if (!(d->doc = ic_doc_new(size_hint)) || !(d->yh = yajl_alloc(&callbacks, NULL, d))) {
         ic_decoder_free(d);
         return NULL;
@@ -490,13 +507,100 @@ ic_decoder *ic_decoder_new(const intercom_type *t, int strict, size_t size_hint)
     return d;
 }
 
-int ic_decoder_feed(ic_decoder *d, const char *p, size_t n) {
-    if (d->fail) return -1;
+static int is_bare(unsigned char c) { /* a byte of a number or literal token */
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '+' || c == '-';
+}
+
+static int to_yajl(ic_decoder *d, const char *p, size_t n) {
+    if (!n) return 0;
+    d->stats.to_yajl += n;
     if (yajl_parse(d->yh, (const unsigned char *)p, n) != yajl_status_ok) {
         if (!d->fail) d->fail = INTERCOM_E_DECODE;
         return -1;
     }
+    return d->fail ? -1 : 0;
+}
+
+/* Where the token unfinished at the end of p[0..n) starts: an offset, n when none is
+ * unfinished, or SIZE_MAX when it started before p (it is in d->pend). Each byte is looked
+ * at a bounded number of times (memchr runs), whatever the chunking. */
+static size_t scan(ic_decoder *d, const unsigned char *p, size_t n) {
+    size_t start = d->sc_str || d->sc_bare ? SIZE_MAX : n;
+    size_t i = 0;
+    const unsigned char *q = NULL; /* next '"' at or after i, inside a string */
+    while (i < n) {
+        if (d->sc_str) {
+            if (d->sc_esc) {
+                d->sc_esc = 0;
+                i++;
+                continue;
+            }
+            if (!q || q < p + i) q = memchr(p + i, '"', n - i);
+            size_t end = q ? (size_t)(q - p) : n;
+            const unsigned char *b = memchr(p + i, '\\', end - i);
+            if (b) {
+                d->sc_esc = 1;
+                i = (size_t)(b - p) + 1;
+                continue;
+            }
+            if (!q) break;
+            d->sc_str = 0;
+            start = n;
+            i = end + 1;
+        } else {
+            d->sc_bare = 0;
+            const unsigned char *o = memchr(p + i, '"', n - i);
+            if (!o) break;
+            d->sc_str = 1;
+            start = (size_t)(o - p);
+            i = start + 1;
+        }
+    }
+    if (!d->sc_str) { /* a number or literal running up to the end */
+        size_t j = n;
+        while (j > 0 && is_bare(p[j - 1])) j--;
+        if (j == n) {
+            d->sc_bare = 0;
+            if (start == SIZE_MAX) start = n; /* the one from before ended in this chunk */
+        } else if (j == 0 && start == SIZE_MAX) {
+            return SIZE_MAX; /* the number from before goes on through the whole chunk */
+        } else {
+            d->sc_bare = 1;
+            start = j;
+        }
+    }
+    return start;
+}
+
+int ic_decoder_feed(ic_decoder *d, const char *p, size_t n) {
+    if (d->fail) return -1;
+    d->fed += n;
+    size_t cut = scan(d, (const unsigned char *)p, n);
+    if (cut == SIZE_MAX) { /* the token in progress goes on: keep it aside */
+        d->stats.held += n;
+        if (ic_buf_append(&d->pend, p, n)) return nomem(d), -1;
+        return 0;
+    }
+    if (d->pend.len) { /* the held token ends in this chunk: yajl gets it whole, then the rest */
+        d->stats.relexed += d->pend.len;
+        if (to_yajl(d, d->pend.data, d->pend.len)) return -1;
+        d->pend.len = 0;
+        if (d->pend.cap > ((size_t)1 << 16)) ic_buf_free(&d->pend); /* a long token ended: give its room back */
+    }
+    if (to_yajl(d, p, cut)) return -1;
+    if (cut < n) {
+        d->stats.held += n - cut;
+        if (ic_buf_append(&d->pend, p + cut, n - cut)) return nomem(d), -1;
+    }
     return 0;
+}
+
+void ic_decoder_set_memory_factor(ic_decoder *d, unsigned factor) { d->mem_factor = factor; }
+
+ic_decoder_stats ic_decoder_get_stats(const ic_decoder *d) {
+    ic_decoder_stats s = d->stats;
+    s.mem = (d->doc ? d->doc->mem : 0) + d->json_mem + d->scratch_mem;
+    return s;
 }
 
 static intercom_code finish_error(ic_decoder *d, intercom_error *err, const char *p, size_t n) {
@@ -509,6 +613,7 @@ static intercom_code finish_error(ic_decoder *d, intercom_error *err, const char
 
 intercom_code ic_decoder_finish(ic_decoder *d, void **out, intercom_error *err) {
     *out = NULL;
+    if (!d->fail && d->pend.len && !to_yajl(d, d->pend.data, d->pend.len)) d->pend.len = 0;
     if (!d->fail && yajl_complete_parse(d->yh) != yajl_status_ok && !d->fail) d->fail = INTERCOM_E_DECODE;
     if (d->fail) return finish_error(d, err, NULL, 0);
     if (!d->done || !d->root) return ic_fail(err, INTERCOM_E_DECODE, "empty body: expected a JSON object");
@@ -529,6 +634,7 @@ void ic_decoder_free(ic_decoder *d) {
         }
     }
     free(d->frames);
+    ic_buf_free(&d->pend);
     free(d->fail_msg);
     ic_doc_free(d->doc);
     free(d);

@@ -138,6 +138,8 @@ struct intercom_doc {
     json_t *raw_json;    /* lazy */
     json_t **json_refs;  /* free-form values to decref */
     size_t n_json, cap_json;
+    size_t mem;          /* bytes allocated through the document (the decoder's memory bound) */
+    void *root;          /* the top-level model: the only one whose free frees the document */
 };
 typedef struct intercom_doc ic_doc;
 
@@ -158,6 +160,22 @@ IC_HIDDEN int ic_decoder_feed(ic_decoder *d, const char *p, size_t n);  /* 0 ok,
 /* Finish; on success *out is the model (its doc does not own a body yet). */
 IC_HIDDEN intercom_code ic_decoder_finish(ic_decoder *d, void **out, intercom_error *err);
 IC_HIDDEN void ic_decoder_free(ic_decoder *d);
+/* The bound on the memory a decoded response may hold: @p factor times the bytes received,
+ * plus IC_DECODE_MEM_SLACK (arena bytes of the structs and strings, element scratch, and an
+ * estimate of free-form Jansson values; the raw body itself is not counted). Exceeding it
+ * stops the decode with INTERCOM_E_RESPONSE_TOO_LARGE. 0: no bound. Default
+ * IC_DECODE_DEFAULT_FACTOR. */
+#define IC_DECODE_DEFAULT_FACTOR 16u
+#define IC_DECODE_MEM_SLACK ((size_t)64 << 10)
+IC_HIDDEN void ic_decoder_set_memory_factor(ic_decoder *d, unsigned factor);
+/* Work counters (tests catch a quadratic relapse with them, without timing). */
+typedef struct ic_decoder_stats {
+    size_t to_yajl;      /* bytes handed to yajl_parse */
+    size_t held;         /* bytes copied aside because a token was unfinished at a chunk's end */
+    size_t relexed;      /* bytes of an unfinished token yajl held and re-reads on the next call */
+    size_t mem;          /* memory counted against the bound (bytes) */
+} ic_decoder_stats;
+IC_HIDDEN ic_decoder_stats ic_decoder_get_stats(const ic_decoder *d);
 IC_HIDDEN ic_doc *ic_value_doc(const intercom_type *t, void *value); /* the document owning a decoded value */
 /* One-shot decode of a buffer; on success the model's doc takes @p body_owned if not NULL. */
 IC_HIDDEN intercom_code ic_decode_buffer(const intercom_type *t, int strict, const char *p, size_t n,

@@ -29,14 +29,14 @@ const char *intercom_type_name(const intercom_type *type) { return type ? type->
 
 json_t *intercom_model_raw_json(const void *model) {
     const intercom_model *m = model;
-    if (!m || !m->doc || !m->doc->body) return NULL;
+    if (!m || !m->doc || m->doc->root != m || !m->doc->body) return NULL;
     if (!m->doc->raw_json) m->doc->raw_json = json_loadb(m->doc->body, m->doc->body_len, JSON_DECODE_ANY, NULL);
     return m->doc->raw_json;
 }
 
 void intercom_model_free(void *model) {
     intercom_model *m = model;
-    if (m) ic_doc_free(m->doc);
+    if (m && m->doc && m->doc->root == m) ic_doc_free(m->doc); /* nested models go with their root */
 }
 
 void intercom_free_string(char *s) { free(s); }
@@ -231,5 +231,5 @@ const json_t *intercom_invalid_value(const void *root, const void *model, const 
     const intercom_model *r = root, *m = model;
     if (!r || !m || !json_name || !m->type) return NULL;
     const ic_field *f = ic_type_find_field(m->type, json_name, strlen(json_name));
-    return f ? ic_doc_find_invalid(r->doc, model, f) : NULL;
+    return f ? ic_doc_find_invalid(m->doc ? m->doc : r->doc, model, f) : NULL;
 }
