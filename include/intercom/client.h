@@ -77,11 +77,19 @@ typedef struct intercom_client_options {
     int pace_rate_limit;         /**< 1: client-side rate limiting: after a response says `X-RateLimit-Remaining: 0`,
                                       hold this client's next requests until `X-RateLimit-Reset` (at most
                                       retry_after_max) instead of spending them on 429s. Default 0. */
+    unsigned decoded_memory_factor; /**< bound on the memory a decoded 2xx response may hold (its typed structs,
+                                      strings, arrays and free-form values; the raw body is not counted): this
+                                      many bytes per byte of the body, plus 64 KiB. Checked while decoding; a
+                                      response beyond it fails with INTERCOM_E_RESPONSE_TOO_LARGE, its message
+                                      naming the limit in bytes. 0 (default): 16. A realistic page takes
+                                      about 2; a body of empty objects `[{},{},...]` of a large type takes
+                                      over 100. Also applies to intercom_response_parse() and
+                                      intercom_from_json() with the default 16. */
 } intercom_client_options;
 
 #define INTERCOM_CLIENT_OPTIONS_INIT                                                                        \
     {INTERCOM_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 2, 60.0, 5.0, 0.0, 0.0, 0.5, 8.0, 60.0, NULL, \
-     NULL, NULL, 0, NULL, (size_t)64 * 1024 * 1024, 0, -1, NULL, NULL, NULL, NULL, NULL, 0, 0}
+     NULL, NULL, 0, NULL, (size_t)64 * 1024 * 1024, 0, -1, NULL, NULL, NULL, NULL, NULL, 0, 0, 0}
 
 /** Fill @p opts with the defaults (same as ::INTERCOM_CLIENT_OPTIONS_INIT). */
 INTERCOM_EXTERN void intercom_client_options_init(intercom_client_options *opts);

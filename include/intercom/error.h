@@ -50,7 +50,7 @@ typedef enum intercom_code {
     INTERCOM_E_DECODE = 18,              /**< the body is not the JSON the operation returns */
     INTERCOM_E_INVALID_ARGUMENT = 20,    /**< bad options or params; nothing was sent */
     INTERCOM_E_NOMEM = 21,               /**< out of memory */
-    INTERCOM_E_RESPONSE_TOO_LARGE = 22,  /**< body exceeded max_response_size */
+    INTERCOM_E_RESPONSE_TOO_LARGE = 22,  /**< body exceeded max_response_size, or its decoded form the decoded_memory_factor bound */
     INTERCOM_E_CANCELLED = 23,           /**< cancelled, client torn down, or a stream callback stopped it */
     INTERCOM_E_INTERNAL = 24             /**< libcurl or another dependency failed unexpectedly */
 } intercom_code;

@@ -143,6 +143,7 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
     c->curl_hook_payload = opts->curl_hook_payload;
     c->compression = !opts->disable_compression;
     c->pace_rate_limit = opts->pace_rate_limit;
+    c->decoded_memory_factor = opts->decoded_memory_factor ? opts->decoded_memory_factor : IC_DECODE_DEFAULT_FACTOR;
     intercom_code hrc = INTERCOM_OK;
     if (!oom && ((hrc = ic_build_headers(&c->hdr_plain, c, c->api_version, 0, NULL, err)) ||
                  (hrc = ic_build_headers(&c->hdr_json, c, c->api_version, 1, NULL, err)))) {

@@ -88,6 +88,21 @@ static int stop(ic_decoder *d, intercom_code code, const char *what) {
 
 static int nomem(ic_decoder *d) { return stop(d, INTERCOM_E_NOMEM, "out of memory while decoding"); }
 
+/* The memory bound: 1 while within it, else the parse stops (INTERCOM_E_RESPONSE_TOO_LARGE). */
+static int within_bound(ic_decoder *d) {
+    if (!d->mem_factor) return 1;
+    size_t used = d->doc->mem + d->json_mem + d->scratch_mem;
+    size_t limit = d->fed > (SIZE_MAX - IC_DECODE_MEM_SLACK) / d->mem_factor ? SIZE_MAX
+                                                                            : d->fed * d->mem_factor + IC_DECODE_MEM_SLACK;
+    if (used <= limit) return 1;
+    char what[256];
+    snprintf(what, sizeof what,
+             "the decoded response would hold more than %u x its %zu bytes + %zu bytes = %zu bytes of memory "
+             "(intercom_client_options.decoded_memory_factor)",
+             d->mem_factor, d->fed, IC_DECODE_MEM_SLACK, limit);
+    return stop(d, INTERCOM_E_RESPONSE_TOO_LARGE, what);
+}
+
 /* A value of the wrong JSON type for the slot on top of the stack. Returns the yajl verdict.
  * Tolerant mode keeps a scalar's value (@p raw, taken) so it stays reachable and re-encodes. */
 static int invalid_raw(ic_decoder *d, const char *got, json_t *raw) {
@@ -151,9 +166,11 @@ static int store(ic_decoder *d, const void *val) {
     const ic_field *f = fr->field;
     size_t sz = ic_kind_size(f->kind);
     if (fr->kind == FR_ARR) {
+        size_t cap = fr->items.cap;
         if (ic_buf_append(&fr->items, val, sz)) return nomem(d);
+        d->scratch_mem += fr->items.cap - cap;
         fr->count++;
-        return 1;
+        return within_bound(d);
     }
     memcpy((char *)fr->obj + f->offset, val, sz);
     *state_of(fr->obj, f) = INTERCOM_FIELD_PRESENT;
@@ -164,6 +181,13 @@ static int store(ic_decoder *d, const void *val) {
 static int put_json(ic_decoder *d, json_t *v) {
     if (!v) return nomem(d);
     frame *fr = &d->frames[d->depth - 1];
+    /* an estimate of what Jansson allocates (an empty object has its hash table's buckets) */
+    d->json_mem += (json_is_object(v) ? 256 : json_is_array(v) ? 128 : 48) + (json_is_string(v) ? json_string_length(v) : 0) +
+                   (fr->key ? 32 + strlen(fr->key) : 0);
+    if (!within_bound(d)) {
+        json_decref(v);
+        return 0;
+    }
     if (fr->kind == FR_JSON) {
         int rc = json_is_array(fr->json) ? json_array_append_new(fr->json, v)
                                          : json_object_set_new_nocheck(fr->json, fr->key ? fr->key : "", v);
@@ -378,7 +402,8 @@ static int on_start(ic_decoder *d, int is_map) {
     }
     if (f->kind == IC_K_OBJECT && is_map) {
         void *child = ic_model_new(d->doc, f->type);
-        if (!child || !store(d, &child)) return nomem(d);
+        if (!child) return nomem(d);
+        if (!store(d, &child) || !within_bound(d)) return 0;
         frame *fr = push(d, FR_OBJ);
         if (!fr) return 0;
         fr->obj = child;
@@ -453,6 +478,7 @@ static int on_end(ic_decoder *d) {
         if (fr->count) {
             if (!(items = ic_doc_alloc(d->doc, fr->items.len))) return nomem(d);
             memcpy(items, fr->items.data, fr->items.len);
+            if (!within_bound(d)) return 0;
         }
         *(void **)((char *)fr->obj + f->offset) = items;
         *(size_t *)((char *)fr->obj + f->aux_offset) = fr->count;

@@ -104,6 +104,7 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
             if (r->status < 300 && r->spec.rtype && !r->spec.skip_decode &&
                 !(r->dec = ic_decoder_new(r->spec.rtype, r->spec.strict, cl > 0 ? (size_t)cl : 0)))
                 return 0;
+            if (r->dec) ic_decoder_set_memory_factor(r->dec, r->eng->cfg->decoded_memory_factor);
         }
         return len;
     }

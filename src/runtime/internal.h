@@ -205,6 +205,7 @@ typedef struct ic_config {
     void *curl_hook_payload;
     int compression;
     int pace_rate_limit;
+    unsigned decoded_memory_factor; /* ic_decoder_set_memory_factor() of every 2xx decode */
     pthread_mutex_t pace_lock;  /* guards pace_until: engines of several threads share it */
     double pace_until;          /* monotonic time before which no request starts (client-side rate limit) */
     struct curl_slist *hdr_plain, *hdr_json; /* prebuilt headers of requests without per-request headers */

@@ -1,0 +1,311 @@
+/* Issue 8, the decoder/encoder half: what a hostile or odd response body does to the
+ * decoder, and what the encoder writes back. Each test asserts the value that is right. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mock_server.h"
+#include "runtime/internal.h"
+#include "testutil.h"
+
+static mock_server *S;
+
+static const intercom_type *type_named(const char *name) {
+    for (size_t i = 0; ic_all_types[i]; i++)
+        if (!strcmp(ic_all_types[i]->name, name)) return ic_all_types[i];
+    fprintf(stderr, "no type %s\n", name);
+    abort();
+}
+
+static const ic_field *field_named(const intercom_type *t, const char *name) {
+    const ic_field *f = ic_type_find_field(t, name, strlen(name));
+    if (!f) abort();
+    return f;
+}
+
+static void *member(const void *obj, const intercom_type *t, const char *name) {
+    return (char *)obj + field_named(t, name)->offset;
+}
+
+/* Decode @p body fed in @p chunk-byte pieces (0: one piece). */
+static intercom_code decode_chunked(const intercom_type *t, int strict, const char *body, size_t len, size_t chunk,
+                                    unsigned factor, void **out, intercom_error *err, ic_decoder_stats *stats) {
+    *out = NULL;
+    ic_decoder *d = ic_decoder_new(t, strict, 0);
+    if (!d) return INTERCOM_E_NOMEM;
+    ic_decoder_set_memory_factor(d, factor);
+    if (!chunk) chunk = len ? len : 1;
+    for (size_t off = 0; off < len; off += chunk)
+        if (ic_decoder_feed(d, body + off, len - off < chunk ? len - off : chunk)) break;
+    intercom_code rc = ic_decoder_finish(d, out, err);
+    if (stats) *stats = ic_decoder_get_stats(d);
+    ic_decoder_free(d);
+    return rc;
+}
+
+static char *to_json(const void *m) {
+    char *s = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    if (intercom_to_json(m, 0, &s, NULL, &err) != INTERCOM_OK) {
+        fprintf(stderr, "to_json: %s\n", err.message ? err.message : "?");
+        s = NULL;
+    }
+    intercom_error_clear(&err);
+    return s;
+}
+
+/* ---------- item 1: linear whatever the chunking ---------- */
+
+static char *long_string_body(size_t slen, size_t *len) {
+    const char *pre = "{\"type\":\"admin\",\"id\":\"1\",\"name\":\"", *post = "\",\"email\":\"a@b.c\"}";
+    *len = strlen(pre) + slen + strlen(post);
+    char *b = malloc(*len + 1);
+    memcpy(b, pre, strlen(pre));
+    for (size_t k = 0; k < slen; k++) b[strlen(pre) + k] = (char)('a' + k % 26);
+    memcpy(b + strlen(pre) + slen, post, strlen(post) + 1);
+    return b;
+}
+
+/* The work the decoder does for a string fed in 16 KiB chunks: bytes handed to yajl, bytes
+ * held aside, bytes yajl re-reads. Linear means each is at most about the body's size, and
+ * 4x the body costs 4x the work (the old decoder re-read the held token on every chunk). */
+static void test_long_string_chunked_linear(void) {
+    const intercom_type *t = type_named("admin_with_app");
+    size_t work[2];
+    for (int i = 0; i < 2; i++) {
+        size_t slen = (size_t)(i ? 4 : 1) << 20, len;
+        char *body = long_string_body(slen, &len);
+        void *m = NULL;
+        intercom_error err = INTERCOM_ERROR_INIT;
+        ic_decoder_stats st = {0};
+        CHECK_CODE(decode_chunked(t, 0, body, len, 16384, IC_DECODE_DEFAULT_FACTOR, &m, &err, &st), INTERCOM_OK);
+        const char *name = m ? *(const char **)member(m, t, "name") : NULL;
+        CHECKF(name && strlen(name) == slen && !memcmp(name, body + 33, slen), "name of %zu bytes", slen);
+        CHECKF(st.to_yajl == len, "yajl got %zu bytes of %zu", st.to_yajl, len);
+        CHECKF(st.held <= len && st.relexed <= len, "held %zu, re-read %zu of %zu", st.held, st.relexed, len);
+        work[i] = st.to_yajl + st.held + st.relexed;
+        intercom_free(t, m);
+        intercom_error_clear(&err);
+        free(body);
+    }
+    CHECKF(work[1] <= work[0] * 9 / 2, "work for 4 MB %zu vs 1 MB %zu", work[1], work[0]);
+}
+
+/* Whatever the split points, the decoded value is the same: strings with escapes (\" \\ \u)
+ * and numbers and literals cut anywhere. */
+static void test_any_split_same_value(void) {
+    const intercom_type *t = type_named("contact");
+    const char *body = "{\"type\":\"contact\",\"id\":\"a\\\"b\\\\\",\"name\":\"x\\u00e9\\\\\\\"y\",\"created_at\":1717415380,"
+                       "\"has_hard_bounced\":true,\"marked_email_as_spam\":false,\"phone\":null,"
+                       "\"custom_attributes\":{\"n\":-12.5e-3,\"s\":\"\\\\\",\"t\":[true,null,1e2,\"\\\"\"]}}";
+    size_t len = strlen(body);
+    void *ref = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    CHECK_CODE(decode_chunked(t, 1, body, len, 0, IC_DECODE_DEFAULT_FACTOR, &ref, &err, NULL), INTERCOM_OK);
+    char *want = ref ? to_json(ref) : NULL;
+    CHECK(want != NULL);
+    int bad = 0;
+    for (size_t chunk = 1; chunk <= len && want; chunk++) {
+        void *m = NULL;
+        if (decode_chunked(t, 1, body, len, chunk, IC_DECODE_DEFAULT_FACTOR, &m, &err, NULL) != INTERCOM_OK) {
+            bad++;
+            continue;
+        }
+        char *got = to_json(m);
+        if (!got || strcmp(got, want)) bad++;
+        free(got);
+        intercom_free(t, m);
+    }
+    for (size_t a = 0; a <= len && want; a++) { /* two pieces, split at every offset */
+        ic_decoder *d = ic_decoder_new(t, 1, 0);
+        void *m = NULL;
+        if (ic_decoder_feed(d, body, a) || ic_decoder_feed(d, body + a, len - a) ||
+            ic_decoder_finish(d, &m, &err) != INTERCOM_OK) {
+            bad++;
+        } else {
+            char *got = to_json(m);
+            if (!got || strcmp(got, want)) bad++;
+            free(got);
+            intercom_free(t, m);
+        }
+        ic_decoder_free(d);
+    }
+    CHECKF(bad == 0, "%d splits decoded differently", bad);
+    free(want);
+    intercom_free(t, ref);
+    intercom_error_clear(&err);
+}
+
+/* ---------- item 2: decoded memory is bounded ---------- */
+
+static char *empty_objects_list(size_t target, size_t *len) {
+    ic_buf b = {0};
+    ic_buf_append(&b, "{\"type\":\"list\",\"data\":[{}", 25);
+    while (b.len < target) ic_buf_append(&b, ",{}", 3);
+    ic_buf_append(&b, "]}", 2);
+    *len = b.len;
+    return b.data;
+}
+
+static void test_memory_bound(void) {
+    const intercom_type *t = type_named("contact_list");
+    size_t len;
+    char *body = empty_objects_list((size_t)8 << 20, &len);
+    void *m = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    ic_decoder_stats st = {0};
+    /* 16 KiB chunks, the default factor: stops cleanly, the held memory within the bound */
+    CHECK_CODE(decode_chunked(t, 0, body, len, 16384, IC_DECODE_DEFAULT_FACTOR, &m, &err, &st),
+               INTERCOM_E_RESPONSE_TOO_LARGE);
+    CHECK(m == NULL);
+    CHECKF(err.message && strstr(err.message, "decoded_memory_factor") && strstr(err.message, "16 x"), "%s",
+           err.message ? err.message : "(null)");
+    CHECKF(st.mem <= 16 * len + IC_DECODE_MEM_SLACK, "held %zu bytes for a %zu-byte body", st.mem, len);
+    intercom_error_clear(&err);
+    /* one piece (intercom_from_json, intercom_response_parse): the default bound too */
+    CHECK_CODE(ic_decode_buffer(t, 0, body, len, &m, &err), INTERCOM_E_RESPONSE_TOO_LARGE);
+    intercom_error_clear(&err);
+    /* a factor that fits every contact struct: decodes, every item there */
+    CHECK_CODE(decode_chunked(t, 0, body, len, 16384, 400, &m, &err, &st), INTERCOM_OK);
+    CHECK(m && *(size_t *)member(m, t, "data") != 0);
+    if (m) CHECKF(*(size_t *)((char *)m + field_named(t, "data")->aux_offset) == (len - 24) / 3, "items");
+    intercom_free(t, m);
+    /* a factor below a contact struct per 3 bytes (~141): fails, also at 100 */
+    CHECK_CODE(decode_chunked(t, 0, body, len, 16384, 100, &m, &err, &st), INTERCOM_E_RESPONSE_TOO_LARGE);
+    CHECKF(st.mem <= 100 * len + IC_DECODE_MEM_SLACK, "held %zu bytes", st.mem);
+    intercom_error_clear(&err);
+    free(body);
+}
+
+/* The client option, end to end: GET /contacts answering 1 MB of {} fails with the default
+ * bound, and decodes with decoded_memory_factor = 400. */
+static void test_memory_bound_client_option(void) {
+    size_t len;
+    char *body = empty_objects_list((size_t)1 << 20, &len);
+    mock_response r = MOCK_RESPONSE_INIT;
+    r.headers = "Content-Type: application/json\r\n";
+    r.body = body;
+    r.body_len = len;
+    mock_server_set_default(S, &r);
+    const ic_operation *op = ic_find_operation("contacts.list");
+    CHECK(op != NULL);
+    for (int i = 0; op && i < 2; i++) {
+        intercom_client_options o = INTERCOM_CLIENT_OPTIONS_INIT;
+        o.bearer_token = "t";
+        o.base_url = mock_server_url(S);
+        o.max_retries = 0;
+        o.decoded_memory_factor = i ? 400 : 0;
+        intercom_client *c = NULL;
+        intercom_error err = INTERCOM_ERROR_INIT;
+        CHECK_CODE(intercom_client_new(&c, &o, &err), INTERCOM_OK);
+        void *m = NULL;
+        intercom_code rc = c ? ic_call(c, op, NULL, NULL, &m, &err) : INTERCOM_E_INTERNAL;
+        if (!i) {
+            CHECK_CODE(rc, INTERCOM_E_RESPONSE_TOO_LARGE);
+            CHECKF(err.message && strstr(err.message, "decoded_memory_factor"), "%s", err.message ? err.message : "");
+        } else {
+            CHECK_CODE(rc, INTERCOM_OK);
+            CHECK(m && *(size_t *)((char *)m + field_named(op->response, "data")->aux_offset) == (len - 24) / 3);
+        }
+        intercom_model_free(m);
+        intercom_error_clear(&err);
+        intercom_client_free(c);
+    }
+    mock_server_reset(S);
+    r = (mock_response)MOCK_RESPONSE_INIT;
+    mock_server_set_default(S, &r);
+    free(body);
+}
+
+/* ---------- item 9: 0-based paths ---------- */
+
+static void test_strict_paths_zero_based(void) {
+    const intercom_type *t = type_named("contact_list");
+    const char *cases[][2] = {
+        {"{\"type\":\"list\",\"data\":[{\"avatar\":5}]}", "data[0].avatar"},
+        {"{\"type\":\"list\",\"data\":[{},{\"avatar\":5}]}", "data[1].avatar"},
+        {"{\"type\":\"list\",\"data\":[{},{},{\"created_at\":\"x\"}]}", "data[2].created_at"},
+        {"{\"type\":\"list\",\"data\":[{\"merge_history\":[{},{},7]}]}", "data[0].merge_history[2]"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        void *m = NULL;
+        intercom_error err = INTERCOM_ERROR_INIT;
+        CHECK_CODE(ic_decode_buffer(t, 1, cases[i][0], strlen(cases[i][0]), &m, &err), INTERCOM_E_DECODE);
+        const char *at = err.message ? strstr(err.message, " at ") : NULL;
+        CHECKF(at && !strcmp(at + 4, cases[i][1]), "%s: got \"%s\", want path %s", cases[i][0],
+               err.message ? err.message : "(null)", cases[i][1]);
+        intercom_free(t, m);
+        intercom_error_clear(&err);
+    }
+}
+
+/* ---------- item 13: invalid values at every level ---------- */
+
+static void test_invalid_values_nested(void) {
+    const intercom_type *t = type_named("contact_list");
+    const char *body = "{\"type\":\"list\",\"data\":[{\"id\":\"a\"},{\"id\":\"b\",\"avatar\":7,\"created_at\":\"soon\"}]}";
+    void *m = NULL;
+    CHECK_CODE(ic_decode_buffer(t, 0, body, strlen(body), &m, NULL), INTERCOM_OK);
+    if (!m) return;
+    void **items = *(void ***)member(m, t, "data");
+    void *second = items[1];
+    const json_t *v = intercom_invalid_value(second, second, "avatar");
+    CHECK(v && json_is_integer(v) && json_integer_value(v) == 7);
+    v = intercom_invalid_value(m, second, "created_at");
+    CHECK(v && json_is_string(v) && !strcmp(json_string_value(v), "soon"));
+    char *js = to_json(second);
+    CHECKF(js && strstr(js, "\"avatar\":7") && strstr(js, "\"created_at\":\"soon\""), "%s", js ? js : "(null)");
+    free(js);
+    CHECK(intercom_model_raw_json(second) == NULL); /* the raw body is the root's */
+    intercom_model_free(second);                    /* nested: a no-op, freed with the root */
+    CHECK(intercom_field_state(second, "avatar") == INTERCOM_FIELD_INVALID);
+    intercom_model_free(m);
+}
+
+/* A pager item is a nested model of its page: its invalid values are reachable from it. */
+static void test_invalid_values_pager_item(void) {
+    mock_response r = MOCK_RESPONSE_INIT;
+    r.headers = "Content-Type: application/json\r\n";
+    r.body = "{\"type\":\"list\",\"data\":[{\"type\":\"contact\",\"id\":\"1\",\"avatar\":\"nope\"}],\"pages\":{\"type\":\"pages\"}}";
+    mock_server_push(S, &r);
+    intercom_client_options o = INTERCOM_CLIENT_OPTIONS_INIT;
+    o.bearer_token = "t";
+    o.base_url = mock_server_url(S);
+    intercom_client *c = NULL;
+    CHECK_CODE(intercom_client_new(&c, &o, NULL), INTERCOM_OK);
+    intercom_pager *pg = NULL;
+    CHECK_CODE(intercom_pager_new(&pg, c, "contacts.list", NULL, NULL, NULL), INTERCOM_OK);
+    void *item = NULL;
+    CHECK(pg && intercom_pager_next(pg, &item, NULL) == 1);
+    const json_t *v = item ? intercom_invalid_value(item, item, "avatar") : NULL;
+    CHECK(v && json_is_string(v) && !strcmp(json_string_value(v), "nope"));
+    char *js = item ? to_json(item) : NULL;
+    CHECKF(js && strstr(js, "\"avatar\":\"nope\""), "%s", js ? js : "(null)");
+    free(js);
+    intercom_pager_free(pg);
+    intercom_client_free(c);
+    mock_server_reset(S);
+}
+
+static const ic_test tests[] = {
+    {"long_string_chunked_linear", test_long_string_chunked_linear},
+    {"any_split_same_value", test_any_split_same_value},
+    {"memory_bound", test_memory_bound},
+    {"memory_bound_client_option", test_memory_bound_client_option},
+    {"strict_paths_zero_based", test_strict_paths_zero_based},
+    {"invalid_values_nested", test_invalid_values_nested},
+    {"invalid_values_pager_item", test_invalid_values_pager_item},
+    {NULL, NULL},
+};
+
+int main(int argc, char **argv) {
+    S = mock_server_start();
+    if (!S) return 1;
+    int rc = ic_test_run(tests, argc, argv);
+    mock_server_stop(S);
+    return rc;
+}
