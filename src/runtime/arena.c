@@ -1,5 +1,6 @@
 /* Documents: one arena per decoded response, so a whole typed response is freed at once. */
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
@@ -84,8 +85,59 @@ const json_t *ic_doc_find_invalid(const ic_doc *d, const void *obj, const struct
     return NULL;
 }
 
+typedef struct ic_numtext {
+    const json_t *v;
+    const char *text;
+    size_t len;
+} ic_numtext;
+
+static size_t ptr_hash(const void *p) {
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+int ic_doc_keep_number_text(ic_doc *d, const json_t *v, const char *text, size_t n) {
+    if (2 * (d->n_numtext + 1) > d->cap_numtext) {
+        size_t cap = d->cap_numtext ? d->cap_numtext * 2 : 16;
+        ic_numtext *t = calloc(cap, sizeof *t);
+        if (!t) return -1;
+        for (size_t i = 0; i < d->cap_numtext; i++) {
+            if (!d->numtext[i].v) continue;
+            size_t h = ptr_hash(d->numtext[i].v) & (cap - 1);
+            while (t[h].v) h = (h + 1) & (cap - 1);
+            t[h] = d->numtext[i];
+        }
+        free(d->numtext);
+        d->mem += (cap - d->cap_numtext) * sizeof *t;
+        d->numtext = t;
+        d->cap_numtext = cap;
+    }
+    char *copy = ic_doc_strndup(d, text, n);
+    if (!copy) return -1;
+    size_t h = ptr_hash(v) & (d->cap_numtext - 1);
+    while (d->numtext[h].v && d->numtext[h].v != v) h = (h + 1) & (d->cap_numtext - 1);
+    if (!d->numtext[h].v) d->n_numtext++;
+    d->numtext[h] = (ic_numtext){v, copy, n};
+    return 0;
+}
+
+const char *ic_doc_number_text(const ic_doc *d, const json_t *v, size_t *n) {
+    if (!d || !d->n_numtext) return NULL;
+    size_t h = ptr_hash(v) & (d->cap_numtext - 1);
+    for (; d->numtext[h].v; h = (h + 1) & (d->cap_numtext - 1))
+        if (d->numtext[h].v == v) {
+            *n = d->numtext[h].len;
+            return d->numtext[h].text;
+        }
+    return NULL;
+}
+
 void ic_doc_free(ic_doc *d) {
     if (!d) return;
+    free(d->numtext);
     for (size_t i = 0; i < d->n_inv; i++) json_decref(d->inv[i].value);
     free(d->inv);
     for (ic_chunk *c = d->chunks, *next; c; c = next) {

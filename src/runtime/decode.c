@@ -4,6 +4,9 @@
  * zeroed and flagged INVALID; in strict mode it fails the decode, naming its JSON path. */
 
 #include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +29,8 @@ typedef struct frame {
     size_t count;             /* FR_ARR: elements so far */
     int bad;                  /* FR_ARR: an element did not fit */
     json_t *json;             /* FR_JSON: the container being built */
-    char *key;                /* FR_JSON object: pending key (malloc'd) */
+    char *key;                /* FR_JSON object: pending key (malloc'd; may hold NUL bytes) */
+    size_t key_len;
 } frame;
 
 struct ic_decoder {
@@ -55,6 +59,8 @@ struct ic_decoder {
     unsigned mem_factor;      /* 0: none */
     size_t json_mem;          /* estimated bytes of the free-form (Jansson) values built */
     size_t scratch_mem;       /* bytes of the per-depth element scratch buffers */
+    const char *taint;        /* the free-form value being built holds something a json_t does not hold
+                                 faithfully (why); it becomes an invalid value of its field */
 };
 
 /* ---------- helpers ---------- */
@@ -183,17 +189,28 @@ static int put_json(ic_decoder *d, json_t *v) {
     frame *fr = &d->frames[d->depth - 1];
     /* an estimate of what Jansson allocates (an empty object has its hash table's buckets) */
     d->json_mem += (json_is_object(v) ? 256 : json_is_array(v) ? 128 : 48) + (json_is_string(v) ? json_string_length(v) : 0) +
-                   (fr->key ? 32 + strlen(fr->key) : 0);
+                   (fr->key ? 32 + fr->key_len : 0);
     if (!within_bound(d)) {
         json_decref(v);
         return 0;
     }
-    if (fr->kind == FR_JSON) {
+    if (fr->kind == FR_JSON) { /* keys carry their length: "k\u0000x" stays three bytes */
         int rc = json_is_array(fr->json) ? json_array_append_new(fr->json, v)
-                                         : json_object_set_new_nocheck(fr->json, fr->key ? fr->key : "", v);
+                                         : json_object_setn_new_nocheck(fr->json, fr->key ? fr->key : "", fr->key_len, v);
         free(fr->key);
         fr->key = NULL;
+        fr->key_len = 0;
         return rc ? nomem(d) : 1;
+    }
+    if (d->taint) { /* a whole free-form value that a json_t does not hold faithfully */
+        const char *why = d->taint;
+        d->taint = NULL;
+        if (d->strict || fr->kind == FR_ARR) {
+            char what[128];
+            snprintf(what, sizeof what, "free-form value holding %s", why);
+            return invalid_raw(d, what, v);
+        }
+        return invalid_raw(d, why, v); /* kept, with its exact text, as the field's invalid value */
     }
     if (ic_doc_keep_json(d->doc, v)) return nomem(d);
     return store(d, &v);
@@ -235,13 +252,22 @@ static int scalar_slot(ic_decoder *d, const ic_field **f, const char *got, json_
 }
 
 typedef struct num_text {
+    ic_decoder *d;
     const char *s;
     size_t n;
 } num_text, str_text;
 static json_t *raw_bool(void *p) { return json_boolean(*(int *)p); }
-static json_t *json_number_of(const char *s, size_t n);
-static json_t *raw_number(void *p) { return json_number_of(((num_text *)p)->s, ((num_text *)p)->n); }
-static json_t *raw_string(void *p) { return json_stringn(((str_text *)p)->s, ((str_text *)p)->n); }
+static json_t *num_json(ic_decoder *d, const char *s, size_t n, const char **refused);
+static json_t *raw_number(void *p) { return num_json(((num_text *)p)->d, ((num_text *)p)->s, ((num_text *)p)->n, NULL); }
+static json_t *raw_string(void *p) { return json_stringn_nocheck(((str_text *)p)->s, ((str_text *)p)->n); }
+
+/* A free-form string: Jansson carries its length (so \u0000 stays); bytes that are not
+ * UTF-8 are kept as they came, the value flagged. */
+static json_t *json_str(ic_decoder *d, const char *s, size_t n) {
+    if (ic_utf8_valid(s, n)) return json_stringn(s, n);
+    if (!d->taint) d->taint = "a string that is not valid UTF-8";
+    return json_stringn_nocheck(s, n);
+}
 
 static int on_boolean(void *ctx, int b) {
     ic_decoder *d = ctx;
@@ -258,63 +284,103 @@ static int on_boolean(void *ctx, int b) {
     return store(d, &v);
 }
 
-static json_t *json_number_of(const char *s, size_t n) {
-    char buf[64];
-    if (n >= sizeof buf) return json_real(strtod(s, NULL)); /* yajl's text ends at a delimiter */
+/* A number as a json_t. Integers beyond int64 and reals beyond a double's range (which Jansson
+ * refuses: *refused says why) become the nearest real, their text kept in the document so the
+ * encoder writes them back as received; so does a real that underflows to 0. */
+static json_t *num_json(ic_decoder *d, const char *s, size_t n, const char **refused) {
+    char small[64], *buf = n < sizeof small ? small : malloc(n + 1);
+    if (!buf) return NULL;
     memcpy(buf, s, n);
     buf[n] = '\0';
+    json_t *v = NULL;
+    int keep_text = 0;
     if (!strpbrk(buf, ".eE")) {
         errno = 0;
-        long long v = strtoll(buf, NULL, 10);
-        if (errno != ERANGE) return json_integer(v);
+        long long x = strtoll(buf, NULL, 10);
+        if (errno != ERANGE) v = json_integer(x);
+        else if (refused) *refused = "an integer beyond 64 bits";
     }
-    return json_real(strtod(buf, NULL));
+    if (!v) {
+        errno = 0;
+        double x = strtod(buf, NULL);
+        if (errno == ERANGE) {
+            keep_text = 1;
+            if (isinf(x)) {
+                x = copysign(DBL_MAX, x);
+                if (refused) *refused = "a number beyond a double's range";
+            }
+        }
+        keep_text |= !strpbrk(buf, ".eE"); /* a big integer as a real */
+        v = json_real(x);
+    }
+    if (v && keep_text && ic_doc_keep_number_text(d->doc, v, s, n)) {
+        json_decref(v);
+        v = NULL;
+    }
+    if (buf != small) free(buf);
+    return v;
 }
 
 static int on_number(void *ctx, const char *s, size_t n) {
     ic_decoder *d = ctx;
     if (d->skip) return 1;
     const ic_field *f = NULL;
-    num_text nt = {s, n};
+    num_text nt = {d, s, n};
+    const char *refused = NULL;
     switch (scalar_slot(d, &f, "number", raw_number, &nt)) {
     case -1: return 0;
-    case 0: return put_json(d, json_number_of(s, n));
+    case 0: {
+        json_t *v = num_json(d, s, n, &refused);
+        if (refused && !d->taint) d->taint = refused;
+        return put_json(d, v);
+    }
     case 2: return 1;
     }
     char buf[64];
-    if (f->kind == IC_K_JSON) return put_json(d, json_number_of(s, n));
-    if (n >= sizeof buf) return invalid_raw(d, "a number too long", json_number_of(s, n));
+    if (f->kind == IC_K_JSON) {
+        json_t *v = num_json(d, s, n, &refused);
+        if (refused && v && !d->taint) d->taint = refused;
+        return put_json(d, v);
+    }
+    if (n >= sizeof buf) return invalid_raw(d, "a number too long", raw_number(&nt));
     memcpy(buf, s, n);
     buf[n] = '\0';
     if (f->kind == IC_K_INT) {
-        if (strpbrk(buf, ".eE")) return invalid_raw(d, "a non-integer number", json_number_of(s, n));
+        if (strpbrk(buf, ".eE")) return invalid_raw(d, "a non-integer number", raw_number(&nt));
         errno = 0;
         char *end;
         long long v = strtoll(buf, &end, 10);
-        if (errno == ERANGE || *end) return invalid_raw(d, "an integer out of range", json_number_of(s, n));
+        if (errno == ERANGE || *end) return invalid_raw(d, "an integer out of range", raw_number(&nt));
         int64_t x = v;
         return store(d, &x);
     }
     if (f->kind == IC_K_NUMBER) {
+        errno = 0;
         double x = strtod(buf, NULL);
+        if (errno == ERANGE && isinf(x)) return invalid_raw(d, "a number beyond a double's range", raw_number(&nt));
         return store(d, &x);
     }
-    return invalid_raw(d, "number", json_number_of(s, n));
+    return invalid_raw(d, "number", raw_number(&nt));
 }
 
-static int on_string(void *ctx, const unsigned char *s, size_t n) {
+static int on_string(void *ctx, const unsigned char *us, size_t n) {
     ic_decoder *d = ctx;
     if (d->skip) return 1;
+    const char *s = (const char *)us;
     const ic_field *f = NULL;
-    str_text st = {(const char *)s, n};
+    str_text st = {d, s, n};
     switch (scalar_slot(d, &f, "string", raw_string, &st)) {
     case -1: return 0;
-    case 0: return put_json(d, json_stringn((const char *)s, n));
+    case 0: return put_json(d, json_str(d, s, n));
     case 2: return 1;
     }
-    if (f->kind == IC_K_JSON) return put_json(d, json_stringn((const char *)s, n));
-    if (f->kind != IC_K_STRING && f->kind != IC_K_ENUM) return invalid_raw(d, "string", json_stringn((const char *)s, n));
-    char *v = ic_doc_strndup(d->doc, (const char *)s, n);
+    if (f->kind == IC_K_JSON) return put_json(d, json_str(d, s, n));
+    if (f->kind != IC_K_STRING && f->kind != IC_K_ENUM) return invalid_raw(d, "string", raw_string(&st));
+    /* a C string must not pass for something else: bytes that are not UTF-8 (overlong forms,
+     * surrogates) and embedded NULs make the value invalid, kept whole (with its length) */
+    if (!ic_utf8_valid(s, n)) return invalid_raw(d, "a string that is not valid UTF-8", raw_string(&st));
+    if (memchr(s, '\0', n)) return invalid_raw(d, "a string holding \\u0000", raw_string(&st));
+    char *v = ic_doc_strndup(d->doc, s, n);
     if (!v) return nomem(d);
     if (f->kind == IC_K_ENUM) { /* the listed value's number, 0 (_UNKNOWN) otherwise; the string is kept */
         frame *fr = &d->frames[d->depth - 1];
@@ -337,7 +403,11 @@ static int on_key(void *ctx, const unsigned char *k, size_t n) {
     frame *fr = &d->frames[d->depth - 1];
     if (fr->kind == FR_JSON) {
         free(fr->key);
-        if (!(fr->key = strndup((const char *)k, n))) return nomem(d);
+        fr->key_len = n;
+        if (!(fr->key = malloc(n + 1))) return nomem(d);
+        memcpy(fr->key, k, n);
+        fr->key[n] = '\0';
+        if (!d->taint && !ic_utf8_valid((const char *)k, n)) d->taint = "a key that is not valid UTF-8";
         return 1;
     }
     fr->field = ic_type_find_field(fr->type, (const char *)k, n);
@@ -469,7 +539,10 @@ static int on_end(ic_decoder *d) {
         free(fr->key);
         fr->key = NULL;
         fr->json = NULL;
-        if (fr->inv_obj) return ic_doc_keep_invalid(d->doc, fr->inv_obj, fr->inv_field, v) ? nomem(d) : 1;
+        if (fr->inv_obj) { /* already an invalid value: kept as it came */
+            d->taint = NULL;
+            return ic_doc_keep_invalid(d->doc, fr->inv_obj, fr->inv_field, v) ? nomem(d) : 1;
+        }
         return put_json(d, v);
     }
     if (fr->kind == FR_ARR) {
@@ -506,18 +579,56 @@ static const yajl_callbacks callbacks = {
 
 /* ---------- public-in-the-runtime API ---------- */
 
+/* Exact-length lookup: a key "type\u0000x" (6 bytes) is not "type". */
 const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size_t len) {
     size_t lo = 0, hi = t->n_fields;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         const ic_field *f = &t->fields[t->by_name[mid]];
-        int c = strncmp(f->name, key, len);
-        if (c == 0) c = f->name[len] ? 1 : 0;
+        size_t fl = strlen(f->name);
+        int c = memcmp(f->name, key, fl < len ? fl : len);
+        if (c == 0) c = fl < len ? -1 : fl > len;
         if (c == 0) return f;
         if (c < 0) lo = mid + 1;
         else hi = mid;
     }
     return NULL;
+}
+
+/* Strict UTF-8 (RFC 3629). ASCII runs are checked eight bytes at a time. */
+int ic_utf8_valid(const char *str, size_t n) {
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ULL) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        unsigned c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) len = 2;
+        else if (c == 0xE0) len = 3, lo = 0xA0;       /* no overlong forms */
+        else if (c >= 0xE1 && c <= 0xEC) len = 3;
+        else if (c == 0xED) len = 3, hi = 0x9F;       /* no surrogates */
+        else if (c >= 0xEE && c <= 0xEF) len = 3;
+        else if (c == 0xF0) len = 4, lo = 0x90;
+        else if (c >= 0xF1 && c <= 0xF3) len = 4;
+        else if (c == 0xF4) len = 4, hi = 0x8F;       /* nothing above U+10FFFF */
+        else return 0;
+        if (n - i < len || s[i + 1] < lo || s[i + 1] > hi) return 0;
+        for (size_t k = 2; k < len; k++)
+            if ((s[i + k] & 0xC0) != 0x80) return 0;
+        i += len;
+    }
+    return 1;
 }
 
 ic_decoder *ic_decoder_new(const intercom_type *t, int strict, size_t size_hint) {

@@ -138,6 +138,8 @@ struct intercom_doc {
     json_t *raw_json;    /* lazy */
     json_t **json_refs;  /* free-form values to decref */
     size_t n_json, cap_json;
+    struct ic_numtext *numtext; /* text of numbers a json_t does not hold exactly (open addressing by pointer) */
+    size_t n_numtext, cap_numtext;
     size_t mem;          /* bytes allocated through the document (the decoder's memory bound) */
     void *root;          /* the top-level model: the only one whose free frees the document */
 };
@@ -151,6 +153,12 @@ IC_HIDDEN void ic_doc_free(ic_doc *d);
 IC_HIDDEN int ic_doc_keep_invalid(ic_doc *d, const void *obj, const struct ic_field *f, json_t *v); /* takes v */
 IC_HIDDEN const json_t *ic_doc_find_invalid(const ic_doc *d, const void *obj, const struct ic_field *f);
 IC_HIDDEN void *ic_model_new(ic_doc *d, const intercom_type *t);
+/* Numbers a json_t cannot hold exactly (integers beyond int64, reals beyond a double's range):
+ * the json_t is an approximation, the text as received is kept here and written back. */
+IC_HIDDEN int ic_doc_keep_number_text(ic_doc *d, const json_t *v, const char *text, size_t n);
+IC_HIDDEN const char *ic_doc_number_text(const ic_doc *d, const json_t *v, size_t *n);
+/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF. */
+IC_HIDDEN int ic_utf8_valid(const char *s, size_t n);
 
 /* ---------- streaming decoder ---------- */
 

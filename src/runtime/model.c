@@ -43,75 +43,200 @@ void intercom_free_string(char *s) { free(s); }
 
 /* ---------- serialisation ---------- */
 
-static int gen_json(yajl_gen g, const json_t *v);
+/* Everything the writer needs besides yajl's generator: the document (invalid values, and the
+ * text of numbers a json_t holds only approximately), how deep yajl's generator is (it stops at
+ * 128 levels: deeper free-form values are written by render_json and handed over as one
+ * verbatim token), and the first field refused (a string that is not UTF-8). */
+typedef struct gen {
+    yajl_gen g;
+    const ic_doc *doc;
+    int depth;
+    const char *bad_field;
+    int too_deep;
+} gen;
 
-static int gen_double(yajl_gen g, double x) {
-    if (!isfinite(x)) return yajl_gen_null(g) == yajl_gen_status_ok ? 0 : -1;
-    char buf[32];
-    for (int prec = 15; prec <= 17; prec++) { /* shortest text that reads back the same */
-        snprintf(buf, sizeof buf, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x) break;
+#define GEN_MAX_YAJL_DEPTH 120  /* below yajl_gen's 128 */
+#define GEN_MAX_DEPTH 4096      /* render_json's recursion; the decoder accepts 512 */
+
+/* Shortest text that reads back as the same double ("0" for 0: a number as received). */
+static void format_double(char buf[32], double x) {
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, 32, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x) return;
     }
-    if (!strpbrk(buf, ".eEn")) strcat(buf, ".0");
-    return yajl_gen_number(g, buf, strlen(buf)) == yajl_gen_status_ok ? 0 : -1;
 }
 
-static int gen_json(yajl_gen g, const json_t *v) {
+static int gen_double(gen *G, double x) {
+    if (!isfinite(x)) return yajl_gen_null(G->g) == yajl_gen_status_ok ? 0 : -1;
+    char buf[32];
+    format_double(buf, x);
+    return yajl_gen_number(G->g, buf, strlen(buf)) == yajl_gen_status_ok ? 0 : -1;
+}
+
+static int put_escaped(ic_buf *b, const char *s, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    if (ic_buf_append(b, "\"", 1)) return -1;
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char u[7];
+        switch (c) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        default:
+            if (c < 0x20) {
+                memcpy(u, "\\u00", 4);
+                u[4] = hex[c >> 4];
+                u[5] = hex[c & 15];
+                u[6] = '\0';
+                esc = u;
+            }
+        }
+        if (!esc) continue;
+        if (ic_buf_append(b, s + run, i - run) || ic_buf_append(b, esc, strlen(esc))) return -1;
+        run = i + 1;
+    }
+    return ic_buf_append(b, s + run, n - run) || ic_buf_append(b, "\"", 1) ? -1 : 0;
+}
+
+/* Compact JSON text of a free-form value of any depth (up to GEN_MAX_DEPTH). */
+static int render_json(ic_buf *b, const json_t *v, const ic_doc *doc, int depth) {
+    if (depth > GEN_MAX_DEPTH) return -1;
+    char num[32];
+    size_t tl;
+    const char *text;
     switch (json_typeof(v)) {
     case JSON_OBJECT: {
         const char *k;
+        size_t kl;
         json_t *x;
-        if (yajl_gen_map_open(g) != yajl_gen_status_ok) return -1;
-        json_object_foreach((json_t *)v, k, x) {
-            if (yajl_gen_string(g, (const unsigned char *)k, strlen(k)) != yajl_gen_status_ok || gen_json(g, x)) return -1;
+        int first = 1;
+        if (ic_buf_append(b, "{", 1)) return -1;
+        json_object_keylen_foreach((json_t *)v, k, kl, x) {
+            if ((!first && ic_buf_append(b, ",", 1)) || put_escaped(b, k, kl) || ic_buf_append(b, ":", 1) ||
+                render_json(b, x, doc, depth + 1))
+                return -1;
+            first = 0;
         }
-        return yajl_gen_map_close(g) == yajl_gen_status_ok ? 0 : -1;
+        return ic_buf_append(b, "}", 1);
     }
     case JSON_ARRAY: {
         size_t i;
         json_t *x;
-        if (yajl_gen_array_open(g) != yajl_gen_status_ok) return -1;
-        json_array_foreach(v, i, x) if (gen_json(g, x)) return -1;
-        return yajl_gen_array_close(g) == yajl_gen_status_ok ? 0 : -1;
+        if (ic_buf_append(b, "[", 1)) return -1;
+        json_array_foreach(v, i, x) if ((i && ic_buf_append(b, ",", 1)) || render_json(b, x, doc, depth + 1)) return -1;
+        return ic_buf_append(b, "]", 1);
     }
-    case JSON_STRING:
-        return yajl_gen_string(g, (const unsigned char *)json_string_value(v), json_string_length(v)) ==
-                       yajl_gen_status_ok ? 0 : -1;
-    case JSON_INTEGER: return yajl_gen_integer(g, json_integer_value(v)) == yajl_gen_status_ok ? 0 : -1;
-    case JSON_REAL: return gen_double(g, json_real_value(v));
-    case JSON_TRUE: return yajl_gen_bool(g, 1) == yajl_gen_status_ok ? 0 : -1;
-    case JSON_FALSE: return yajl_gen_bool(g, 0) == yajl_gen_status_ok ? 0 : -1;
-    default: return yajl_gen_null(g) == yajl_gen_status_ok ? 0 : -1;
+    case JSON_STRING: return put_escaped(b, json_string_value(v), json_string_length(v));
+    case JSON_INTEGER: return ic_buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    case JSON_REAL:
+        if ((text = ic_doc_number_text(doc, v, &tl))) return ic_buf_append(b, text, tl);
+        if (!isfinite(json_real_value(v))) return ic_buf_append(b, "null", 4);
+        format_double(num, json_real_value(v));
+        return ic_buf_append(b, num, strlen(num));
+    case JSON_TRUE: return ic_buf_append(b, "true", 4);
+    case JSON_FALSE: return ic_buf_append(b, "false", 5);
+    default: return ic_buf_append(b, "null", 4);
     }
 }
 
-static int gen_object(yajl_gen g, const intercom_type *t, const void *obj, const ic_doc *doc, int only_in, int *missing);
+static int gen_open(gen *G, int is_map) {
+    G->depth++;
+    return (is_map ? yajl_gen_map_open(G->g) : yajl_gen_array_open(G->g)) == yajl_gen_status_ok ? 0 : -1;
+}
 
-static int gen_value(yajl_gen g, const ic_field *f, const void *p, const char *enum_str, const ic_doc *doc) {
+static int gen_close(gen *G, int is_map) {
+    G->depth--;
+    return (is_map ? yajl_gen_map_close(G->g) : yajl_gen_array_close(G->g)) == yajl_gen_status_ok ? 0 : -1;
+}
+
+static int gen_json(gen *G, const json_t *v) {
+    size_t tl;
+    const char *text;
+    if ((json_is_object(v) || json_is_array(v)) && G->depth >= GEN_MAX_YAJL_DEPTH) {
+        /* deeper than yajl's generator goes: the rest as one verbatim token */
+        ic_buf b = {0};
+        int rc = render_json(&b, v, G->doc, G->depth);
+        if (rc) G->too_deep = 1;
+        else rc = yajl_gen_number(G->g, b.data, b.len) == yajl_gen_status_ok ? 0 : -1;
+        ic_buf_free(&b);
+        return rc;
+    }
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        size_t kl;
+        json_t *x;
+        if (gen_open(G, 1)) return -1;
+        json_object_keylen_foreach((json_t *)v, k, kl, x) {
+            if (yajl_gen_string(G->g, (const unsigned char *)k, kl) != yajl_gen_status_ok || gen_json(G, x)) return -1;
+        }
+        return gen_close(G, 1);
+    }
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *x;
+        if (gen_open(G, 0)) return -1;
+        json_array_foreach(v, i, x) if (gen_json(G, x)) return -1;
+        return gen_close(G, 0);
+    }
+    case JSON_STRING:
+        return yajl_gen_string(G->g, (const unsigned char *)json_string_value(v), json_string_length(v)) ==
+                       yajl_gen_status_ok ? 0 : -1;
+    case JSON_INTEGER: return yajl_gen_integer(G->g, json_integer_value(v)) == yajl_gen_status_ok ? 0 : -1;
+    case JSON_REAL:
+        if ((text = ic_doc_number_text(G->doc, v, &tl))) /* as received */
+            return yajl_gen_number(G->g, text, tl) == yajl_gen_status_ok ? 0 : -1;
+        return gen_double(G, json_real_value(v));
+    case JSON_TRUE: return yajl_gen_bool(G->g, 1) == yajl_gen_status_ok ? 0 : -1;
+    case JSON_FALSE: return yajl_gen_bool(G->g, 0) == yajl_gen_status_ok ? 0 : -1;
+    default: return yajl_gen_null(G->g) == yajl_gen_status_ok ? 0 : -1;
+    }
+}
+
+/* A string of a typed field: refused unless UTF-8 (the field is named in the error). */
+static int gen_string(gen *G, const ic_field *f, const char *s) {
+    size_t n = strlen(s);
+    if (!ic_utf8_valid(s, n)) {
+        if (!G->bad_field) G->bad_field = f->name;
+        return -1;
+    }
+    return yajl_gen_string(G->g, (const unsigned char *)s, n) == yajl_gen_status_ok ? 0 : -1;
+}
+
+static int gen_object(gen *G, const intercom_type *t, const void *obj, int only_in, int *missing);
+
+static int gen_value(gen *G, const ic_field *f, const void *p, const char *enum_str) {
     switch (f->kind) {
     case IC_K_STRING: {
         const char *s = *(const char *const *)p;
-        if (!s) return yajl_gen_null(g) == yajl_gen_status_ok ? 0 : -1;
-        return yajl_gen_string(g, (const unsigned char *)s, strlen(s)) == yajl_gen_status_ok ? 0 : -1;
+        if (!s) return yajl_gen_null(G->g) == yajl_gen_status_ok ? 0 : -1;
+        return gen_string(G, f, s);
     }
-    case IC_K_INT: return yajl_gen_integer(g, (long long)*(const int64_t *)p) == yajl_gen_status_ok ? 0 : -1;
-    case IC_K_NUMBER: return gen_double(g, *(const double *)p);
-    case IC_K_BOOL: return yajl_gen_bool(g, *(const bool *)p) == yajl_gen_status_ok ? 0 : -1;
+    case IC_K_INT: return yajl_gen_integer(G->g, (long long)*(const int64_t *)p) == yajl_gen_status_ok ? 0 : -1;
+    case IC_K_NUMBER: return gen_double(G, *(const double *)p);
+    case IC_K_BOOL: return yajl_gen_bool(G->g, *(const bool *)p) == yajl_gen_status_ok ? 0 : -1;
     case IC_K_ENUM: {
         int e = *(const int *)p;
         const char *s = e > 0 && (uint32_t)e <= f->type->n_values ? f->type->values[e - 1] : enum_str;
-        if (!s) return yajl_gen_null(g) == yajl_gen_status_ok ? 0 : -1;
-        return yajl_gen_string(g, (const unsigned char *)s, strlen(s)) == yajl_gen_status_ok ? 0 : -1;
+        if (!s) return yajl_gen_null(G->g) == yajl_gen_status_ok ? 0 : -1;
+        return gen_string(G, f, s);
     }
     case IC_K_OBJECT: {
         const void *m = *(const void *const *)p;
-        if (!m) return yajl_gen_null(g) == yajl_gen_status_ok ? 0 : -1;
-        return gen_object(g, f->type, m, doc, -1, NULL);
+        if (!m) return yajl_gen_null(G->g) == yajl_gen_status_ok ? 0 : -1;
+        return gen_object(G, f->type, m, -1, NULL);
     }
     default: {
         const json_t *j = *(const json_t *const *)p;
-        if (!j) return yajl_gen_null(g) == yajl_gen_status_ok ? 0 : -1;
-        return gen_json(g, j);
+        if (!j) return yajl_gen_null(G->g) == yajl_gen_status_ok ? 0 : -1;
+        return gen_json(G, j);
     }
     }
 }
@@ -139,67 +264,87 @@ int ic_type_is_array_wrapper(const intercom_type *t) {
     return t->kind == IC_T_OBJECT && t->n_fields == 1 && !t->fields[0].name[0] && (t->fields[0].flags & IC_F_ARRAY);
 }
 
-static int gen_array(yajl_gen g, const ic_field *f, const void *obj, const ic_doc *doc) {
+static int gen_array(gen *G, const ic_field *f, const void *obj) {
     const char *items = *(const char *const *)((const char *)obj + f->offset);
     size_t n = *(const size_t *)((const char *)obj + f->aux_offset), sz = ic_kind_size(f->kind);
-    if (yajl_gen_array_open(g) != yajl_gen_status_ok) return -1;
+    if (gen_open(G, 0)) return -1;
     for (size_t k = 0; items && k < n; k++)
-        if (gen_value(g, f, items + k * sz, NULL, doc)) return -1;
-    return yajl_gen_array_close(g) == yajl_gen_status_ok ? 0 : -1;
+        if (gen_value(G, f, items + k * sz, NULL)) return -1;
+    return gen_close(G, 0);
 }
 
-static int gen_object(yajl_gen g, const intercom_type *t, const void *obj, const ic_doc *doc, int only_in, int *missing) {
-    if (ic_type_is_array_wrapper(t)) return gen_array(g, &t->fields[0], obj, doc); /* a top-level JSON array */
-    if (yajl_gen_map_open(g) != yajl_gen_status_ok) return -1;
+/* The document of a model: its own (every decoded model, nested ones too, points at it). */
+static const ic_doc *doc_of(const intercom_type *t, const void *obj, const ic_doc *fallback) {
+    const ic_doc *d = t->kind == IC_T_OBJECT ? ((const intercom_model *)obj)->doc : NULL;
+    return d ? d : fallback;
+}
+
+static int gen_object(gen *G, const intercom_type *t, const void *obj, int only_in, int *missing) {
+    const ic_doc *outer = G->doc;
+    G->doc = doc_of(t, obj, outer);
+    int rc = -1;
+    if (ic_type_is_array_wrapper(t)) { /* a top-level JSON array */
+        rc = gen_array(G, &t->fields[0], obj);
+        goto out;
+    }
+    if (gen_open(G, 1)) goto out;
     for (uint32_t i = 0; i < t->n_fields; i++) {
         const ic_field *f = &t->fields[i];
         if (only_in >= 0 && f->in != only_in) continue;
         int how = ic_field_presence(f, obj);
         const json_t *inv = NULL;
-        if (!how && doc && ((const uint8_t *)obj)[f->state_offset] == INTERCOM_FIELD_INVALID &&
-            (inv = ic_doc_find_invalid(doc, obj, f))) { /* written back as it came */
-            if (yajl_gen_string(g, (const unsigned char *)f->name, strlen(f->name)) != yajl_gen_status_ok ||
-                gen_json(g, inv))
-                return -1;
+        if (!how && G->doc && ((const uint8_t *)obj)[f->state_offset] == INTERCOM_FIELD_INVALID &&
+            (inv = ic_doc_find_invalid(G->doc, obj, f))) { /* written back as it came */
+            if (yajl_gen_string(G->g, (const unsigned char *)f->name, strlen(f->name)) != yajl_gen_status_ok ||
+                gen_json(G, inv))
+                goto out;
             continue;
         }
         if (!how) {
             if (missing && *missing < 0 && (f->flags & IC_F_REQUIRED)) *missing = (int)i;
             continue;
         }
-        if (yajl_gen_string(g, (const unsigned char *)f->name, strlen(f->name)) != yajl_gen_status_ok) return -1;
+        if (yajl_gen_string(G->g, (const unsigned char *)f->name, strlen(f->name)) != yajl_gen_status_ok) goto out;
         if (how == 2) {
-            if (yajl_gen_null(g) != yajl_gen_status_ok) return -1;
+            if (yajl_gen_null(G->g) != yajl_gen_status_ok) goto out;
             continue;
         }
         const char *p = (const char *)obj + f->offset;
         if (f->flags & IC_F_ARRAY) {
-            if (gen_array(g, f, obj, doc)) return -1;
-        } else if (gen_value(g, f, p, f->kind == IC_K_ENUM ? *(const char *const *)((const char *)obj + f->aux_offset) : NULL,
-                             doc)) {
-            return -1;
+            if (gen_array(G, f, obj)) goto out;
+        } else if (gen_value(G, f, p, f->kind == IC_K_ENUM ? *(const char *const *)((const char *)obj + f->aux_offset) : NULL)) {
+            goto out;
         }
     }
-    return yajl_gen_map_close(g) == yajl_gen_status_ok ? 0 : -1;
+    rc = gen_close(G, 1);
+out:
+    G->doc = outer;
+    return rc;
 }
 
 /* Serialise @p obj of type @p t into a new malloc'd string. */
 intercom_code ic_encode(const intercom_type *t, const void *obj, const ic_doc *doc, int flags, int only_in, char **out,
                         size_t *out_len, int *missing, intercom_error *err) {
     *out = NULL;
-    yajl_gen g = yajl_gen_alloc(NULL);
-    if (!g) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    gen G = {yajl_gen_alloc(NULL), doc, 0, NULL, 0};
+    if (!G.g) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     if (flags & INTERCOM_JSON_PRETTY) {
-        yajl_gen_config(g, yajl_gen_beautify, 1);
-        yajl_gen_config(g, yajl_gen_indent_string, "  ");
+        yajl_gen_config(G.g, yajl_gen_beautify, 1);
+        yajl_gen_config(G.g, yajl_gen_indent_string, "  ");
     }
     intercom_code rc = INTERCOM_OK;
-    if (gen_object(g, t, obj, doc, only_in, missing)) {
-        rc = ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s could not be serialised (a string that is not UTF-8?)", t->name);
+    if (gen_object(&G, t, obj, only_in, missing)) {
+        if (G.bad_field)
+            rc = ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: field \"%s\" is not valid UTF-8 (nothing was sent)", t->name,
+                         G.bad_field);
+        else if (G.too_deep)
+            rc = ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: a free-form value is nested deeper than %d levels", t->name,
+                         GEN_MAX_DEPTH);
+        else rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory while serialising %s", t->name);
     } else {
         const unsigned char *buf;
         size_t len;
-        yajl_gen_get_buf(g, &buf, &len);
+        yajl_gen_get_buf(G.g, &buf, &len);
         if (!(*out = malloc(len + 1))) {
             rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
         } else {
@@ -208,7 +353,7 @@ intercom_code ic_encode(const intercom_type *t, const void *obj, const ic_doc *d
             if (out_len) *out_len = len;
         }
     }
-    yajl_gen_free(g);
+    yajl_gen_free(G.g);
     return rc;
 }
 
