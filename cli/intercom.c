@@ -4,7 +4,11 @@
  * "conversations.reply.create"). Params are one flag per top-level field of the operation's
  * params type, assembled into a JSON object keyed by the fields' JSON names and decoded by
  * intercom_from_json(strict), so the library does the type checking; --data gives the whole
- * object. The body received is printed as it came; errors exit with the intercom_code. */
+ * object. The body received is printed as it came; errors exit with the intercom_code.
+ *
+ * The command line is parsed by cli_parse() into the `g` struct, and the params are built by
+ * build_params(): neither exits nor prints; a usage error is recorded (g.usage) and returned
+ * as EXIT_USAGE, so both can be fuzzed (fuzz/fuzz_cli_args.c builds this file without main). */
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
@@ -33,19 +37,23 @@ static const char EXIT_TABLE[] =
     "  11  authentication (HTTP 401)    18  decode error (body not the expected JSON)\n"
     "  12  permission denied (HTTP 403) 21-24 out of memory, too large, cancelled, internal\n";
 
-enum { G_TOKEN, G_ENV, G_BASE_URL, G_API_VERSION, G_MAX_RETRIES, G_TIMEOUT, G_RAW, G_ALL, G_FORMAT, G_DATA, G_HELP,
-       G_VERSION };
+enum { G_TOKEN, G_TOKEN_FILE, G_ENV, G_BASE_URL, G_API_VERSION, G_MAX_RETRIES, G_TIMEOUT, G_READ_TIMEOUT, G_RAW,
+       G_ALL, G_LIMIT, G_FORMAT, G_DATA, G_HELP, G_VERSION };
 static const struct gopt {
     const char *name, *arg, *help;
 } GLOBALS[] = {
-    {"token", "TOKEN", "bearer token (default: $INTERCOM_TEST_1_BEARER_TOKEN)"},
+    {"token", "TOKEN", "bearer token (default: $INTERCOM_TEST_1_BEARER_TOKEN); visible to other\n"
+                       "                                 users in ps: prefer --token-file or the variable"},
+    {"token-file", "PATH|-", "read the bearer token from a file, or from stdin with -"},
     {"environment", "ENV", "production|environment_1|environment_2 (or us|eu|au)"},
     {"base-url", "URL", "API base URL (default: $INTERCOM_BASE_URL, else the environment's)"},
     {"api-version", "VERSION", "Intercom-Version header (default " INTERCOM_DEFAULT_API_VERSION ")"},
     {"max-retries", "N", "retries after the first attempt (default 2)"},
     {"timeout", "SECONDS", "total time per attempt (default 60; 0: none)"},
+    {"read-timeout", "SECONDS", "longest wait for the next bytes of a response (default 0: none)"},
     {"raw", NULL, "print the HTTP status line and headers to stderr (of a failing page with --all)"},
     {"all", NULL, "follow pagination: every item of every page, one JSON per line"},
+    {"limit", "N", "with --all: stop after N items"},
     {"format", "json|pretty", "json: the body as received (default); pretty: indented"},
     {"data", "@FILE|-|JSON", "the whole params object, from a file, stdin or the argument;\n"
                              "                                 flags given as well override its keys"},
@@ -56,24 +64,39 @@ static const struct gopt {
 
 static struct {
     intercom_client_options opts;
-    const char *data;
-    int raw, all, pretty;
+    const char *data, *token_file;
+    char *token;    /* read from --token-file (owned) */
+    int raw, all, pretty, version;
+    long long limit; /* --limit: items with --all, 0: no limit */
     const char *words[MAX_WORDS];
     int n_words;
     const ic_operation *op;
     json_t *flags;  /* params given as flags, by JSON name */
     json_t *params; /* the whole params object */
+    char usage[1024]; /* the first usage error ("" none) */
 } g;
 
-static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die_usage(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("intercom: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit(EXIT_USAGE);
+/* Record a usage error (the first one wins); returns EXIT_USAGE. Nothing is printed here. */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) {
+    if (!g.usage[0]) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(g.usage, sizeof g.usage, fmt, ap);
+        va_end(ap);
+        if (!g.usage[0]) snprintf(g.usage, sizeof g.usage, "usage error");
+    }
+    return EXIT_USAGE;
+}
+
+/* Release what parsing and building the params allocated, and start over. */
+static void cli_reset(void) {
+    json_decref(g.params);
+    json_decref(g.flags);
+    if (g.token) memset(g.token, 0, strlen(g.token));
+    free(g.token);
+    memset(&g, 0, sizeof g);
+    intercom_client_options_init(&g.opts);
 }
 
 /* ---------- names: operations, resources, flags ---------- */
@@ -319,76 +342,98 @@ static int complete(int n, char **w) {
 static json_t *parse_json_arg(const char *flag, const char *s) {
     json_error_t je;
     json_t *v = json_loads(s, JSON_DECODE_ANY, &je);
-    if (!v) die_usage("--%s: malformed JSON value: %s (column %d)", flag, je.text, je.column);
+    if (!v) usage_error("--%s: malformed JSON value: %s (column %d)", flag, je.text, je.column);
     return v;
 }
 
-/* One value of field @p f from the text @p s. */
+/* One value of field @p f from the text @p s; NULL after a usage error. */
 static json_t *scalar(const ic_field *f, const char *flag, const char *s) {
     char *end;
     json_t *v = NULL;
     errno = 0;
     switch (f->kind) {
     case IC_K_STRING:
-        if (!(v = json_string(s))) die_usage("--%s: not valid UTF-8", flag);
+        if (!(v = json_string(s))) usage_error("--%s: not valid UTF-8", flag);
         return v;
     case IC_K_INT: {
         long long i = strtoll(s, &end, 10);
-        if (errno || end == s || *end) die_usage("--%s: expected an integer (64-bit), got \"%s\"", flag, s);
+        if (errno || end == s || *end)
+            return usage_error("--%s: expected an integer (64-bit), got \"%s\"", flag, s), NULL;
         return json_integer(i);
     }
     case IC_K_NUMBER: {
         double d = strtod(s, &end);
-        if (errno || end == s || *end || !isfinite(d)) die_usage("--%s: expected a number, got \"%s\"", flag, s);
+        if (errno || end == s || *end || !isfinite(d))
+            return usage_error("--%s: expected a number, got \"%s\"", flag, s), NULL;
         return json_real(d);
     }
     case IC_K_BOOL:
         if (!strcmp(s, "true") || !strcmp(s, "false")) return json_boolean(*s == 't');
-        die_usage("--%s: expected true or false, got \"%s\"", flag, s);
+        return usage_error("--%s: expected true or false, got \"%s\"", flag, s), NULL;
     case IC_K_ENUM:
         for (uint32_t i = 0; i < f->type->n_values; i++)
             if (!strcmp(s, f->type->values[i])) return json_string(s);
-        die_usage("--%s: expected one of %s, got \"%s\"", flag, type_of(f), s);
+        return usage_error("--%s: expected one of %s, got \"%s\"", flag, type_of(f), s), NULL;
     default: /* objects and free-form values */
         return parse_json_arg(flag, s);
     }
 }
 
-static void add_flag(const ic_field *f, const char *s) {
+/* Add flag @p f with the text @p s to g.flags; 0, or EXIT_USAGE. */
+static int add_flag(const ic_field *f, const char *s) {
     const char *flag = flag_of(f);
+    json_t *v;
     if (!(f->flags & IC_F_ARRAY)) {
-        json_object_set_new(g.flags, f->name, scalar(f, flag, s));
-        return;
+        if (!(v = scalar(f, flag, s))) return EXIT_USAGE;
+        if (json_object_set_new(g.flags, f->name, v)) return usage_error("--%s: out of memory", flag);
+        return 0;
     }
     json_t *arr = json_object_get(g.flags, f->name);
-    if (!arr) json_object_set_new(g.flags, f->name, arr = json_array());
+    if (!arr && json_object_set_new(g.flags, f->name, arr = json_array())) return usage_error("--%s: out of memory", flag);
     if (*s == '[') { /* a JSON array */
-        json_t *v = parse_json_arg(flag, s);
-        if (!json_is_array(v)) die_usage("--%s: expected a JSON array", flag);
-        json_array_extend(arr, v);
+        if (!(v = parse_json_arg(flag, s))) return EXIT_USAGE;
+        int bad = !json_is_array(v);
+        if (!bad) json_array_extend(arr, v);
         json_decref(v);
+        if (bad) return usage_error("--%s: expected a JSON array", flag);
     } else if (f->kind == IC_K_OBJECT || f->kind == IC_K_JSON) {
-        json_array_append_new(arr, scalar(f, flag, s));
+        if (!(v = scalar(f, flag, s))) return EXIT_USAGE;
+        json_array_append_new(arr, v);
     } else {
         for (const char *p = s; *p;) { /* comma-separated */
             size_t len = strcspn(p, ",");
             char *item = strndup(p, len);
-            json_array_append_new(arr, scalar(f, flag, item));
+            v = item ? scalar(f, flag, item) : NULL;
             free(item);
+            if (!v) return usage_error("--%s: out of memory", flag);
+            json_array_append_new(arr, v);
             p += len + (p[len] == ',');
         }
     }
+    return 0;
 }
 
-static char *read_stream(FILE *f, const char *what, size_t *len) {
+/* All of @p f (NUL-terminated), or NULL after a usage error naming @p opt. */
+static char *read_stream(FILE *f, const char *opt, const char *what, size_t *len) {
     char *buf = NULL;
     size_t cap = 0, n = 0, r;
     do {
-        if (n == cap && !(buf = realloc(buf, cap = cap ? cap * 2 : 65536))) die_usage("--data: out of memory");
-        r = fread(buf + n, 1, cap - n, f);
+        if (n + 1 >= cap) {
+            char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
+            if (!nb) {
+                free(buf);
+                return usage_error("%s: out of memory", opt), NULL;
+            }
+            buf = nb;
+        }
+        r = fread(buf + n, 1, cap - n - 1, f);
         n += r;
     } while (r);
-    if (ferror(f)) die_usage("--data: cannot read %s: %s", what, strerror(errno));
+    if (ferror(f)) {
+        free(buf);
+        return usage_error("%s: cannot read %s: %s", opt, what, strerror(errno)), NULL;
+    }
+    buf[n] = '\0';
     *len = n;
     return buf;
 }
@@ -397,65 +442,131 @@ static json_t *load_data(const char *arg) {
     size_t len = strlen(arg);
     char *text = NULL;
     if (!strcmp(arg, "-")) {
-        text = read_stream(stdin, "stdin", &len);
+        if (!(text = read_stream(stdin, "--data", "stdin", &len))) return NULL;
     } else if (*arg == '@') {
         FILE *f = fopen(arg + 1, "rb");
-        if (!f) die_usage("--data: cannot open %s: %s", arg + 1, strerror(errno));
-        text = read_stream(f, arg + 1, &len);
+        if (!f) return usage_error("--data: cannot open %s: %s", arg + 1, strerror(errno)), NULL;
+        text = read_stream(f, "--data", arg + 1, &len);
         fclose(f);
+        if (!text) return NULL;
     }
     json_error_t je;
     json_t *v = json_loadb(text ? text : arg, len, 0, &je);
     free(text);
-    if (!v) die_usage("--data: malformed JSON: %s (line %d, column %d)", je.text, je.line, je.column);
-    if (!json_is_object(v)) die_usage("--data: expected a JSON object");
+    if (!v) return usage_error("--data: malformed JSON: %s (line %d, column %d)", je.text, je.line, je.column), NULL;
+    if (!json_is_object(v)) {
+        json_decref(v);
+        return usage_error("--data: expected a JSON object"), NULL;
+    }
     return v;
 }
 
-/* The params struct of g.op from --data and the flags, checked; NULL when the operation has none. */
-static void *build_params(void) {
+/* --token-file: the token from a file or stdin, surrounding whitespace removed. */
+static int load_token(const char *arg) {
+    size_t len = 0;
+    char *text;
+    if (!strcmp(arg, "-")) {
+        if (g.data && !strcmp(g.data, "-")) return usage_error("--token-file - and --data - cannot both read stdin");
+        text = read_stream(stdin, "--token-file", "stdin", &len);
+    } else {
+        FILE *f = fopen(arg, "rb");
+        if (!f) return usage_error("--token-file: cannot open %s: %s", arg, strerror(errno));
+        text = read_stream(f, "--token-file", arg, &len);
+        fclose(f);
+    }
+    if (!text) return EXIT_USAGE;
+    size_t b = 0;
+    while (b < len && isspace((unsigned char)text[b])) b++;
+    while (len > b && isspace((unsigned char)text[len - 1])) len--;
+    memmove(text, text + b, len - b);
+    text[len - b] = '\0';
+    g.token = text;
+    if (!*text) return usage_error("--token-file: %s holds no token", !strcmp(arg, "-") ? "stdin" : arg);
+    if (strpbrk(text, "\r\n")) return usage_error("--token-file: the token must be one line");
+    g.opts.bearer_token = g.token;
+    return 0;
+}
+
+/* The params struct of g.op from --data and the flags, checked, into *out (NULL when the
+ * operation has none); 0, or EXIT_USAGE with g.usage saying why. */
+static int build_params(void **out) {
     const intercom_type *pt = g.op->params;
     const char *cmd = spaced(g.op->name), *k;
     json_t *v;
-    g.params = g.data ? load_data(g.data) : json_object();
+    *out = NULL;
+    if (!(g.params = g.data ? load_data(g.data) : json_object())) return g.usage[0] ? EXIT_USAGE : usage_error("out of memory");
     json_object_update(g.params, g.flags);
     json_object_foreach(g.params, k, v) {
         if (!pt || !ic_type_find_field(pt, k, strlen(k)))
-            die_usage("--data: %s has no parameter \"%s\" (intercom %s --help)", cmd, k, cmd);
+            return usage_error("--data: %s has no parameter \"%s\" (intercom %s --help)", cmd, k, cmd);
     }
-    if (!pt) return NULL;
+    if (!pt) return 0;
     for (uint32_t i = 0; i < pt->n_fields; i++)
         if ((pt->fields[i].flags & IC_F_REQUIRED) && !json_object_get(g.params, pt->fields[i].name))
-            die_usage("%s: missing required parameter --%s", cmd, flag_of(&pt->fields[i]));
+            return usage_error("%s: missing required parameter --%s", cmd, flag_of(&pt->fields[i]));
     char *js = json_dumps(g.params, JSON_COMPACT);
-    void *params = NULL;
     intercom_error err = INTERCOM_ERROR_INIT;
-    intercom_code rc = js ? intercom_from_json(pt, js, strlen(js), 1, &params, &err) : INTERCOM_E_NOMEM;
+    intercom_code rc = js ? intercom_from_json(pt, js, strlen(js), 1, out, &err) : INTERCOM_E_NOMEM;
     free(js);
+    int st = 0;
     if (rc) { /* name the flag: the first segment of the JSON path in "... at a.b[0]" */
         const char *msg = err.message ? err.message : intercom_strerror(rc), *at = strstr(msg, " at ");
         const ic_field *f = at ? ic_type_find_field(pt, at + 4, strcspn(at + 4, ".[")) : NULL;
-        if (f && json_object_get(g.flags, f->name)) die_usage("--%s: %s", flag_of(f), msg);
-        if (f) die_usage("--data: %s (--%s)", msg, flag_of(f));
-        die_usage("%s: %s", g.data ? "--data" : "params", msg);
+        if (f && json_object_get(g.flags, f->name)) st = usage_error("--%s: %s", flag_of(f), msg);
+        else if (f) st = usage_error("--data: %s (--%s)", msg, flag_of(f));
+        else st = usage_error("%s: %s", g.data ? "--data" : "params", msg);
+        *out = NULL;
     }
-    return params;
+    intercom_error_clear(&err);
+    return st;
 }
 
 /* ---------- output ---------- */
+
+/* Write @p n bytes of server-controlled text. To a terminal, control characters are shown
+ * escaped (ESC as \x1b, DEL as \x7f, UTF-8 C1 controls as \u0080..\u009f) so a response
+ * cannot move the cursor, retitle the window or hide text; to a file or pipe the bytes go
+ * out as they came. @p oneline: CR and LF become spaces. */
+static void put_text(FILE *f, const char *s, size_t n, int oneline) {
+    int tty = isatty(fileno(f));
+    if (!tty && !oneline) {
+        fwrite(s, 1, n, f);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (oneline && (c == '\n' || c == '\r')) fputc(' ', f);
+        else if (!tty) fputc(c, f);
+        else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) fprintf(f, "\\x%02x", c);
+        else if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9f)
+            fprintf(f, "\\u%04x", (unsigned char)s[++i]);
+        else fputc(c, f);
+    }
+}
+
+static void put_str(FILE *f, const char *s) {
+    if (s) put_text(f, s, strlen(s), 0);
+}
 
 static void print_head(const intercom_response *r) {
     static const char *const versions[] = {"1.0", "1.1", "2", "3"};
     int v = r->http_version;
     fprintf(stderr, "HTTP/%s %d\n", versions[v == 10 ? 0 : v == 20 ? 2 : v == 30 ? 3 : 1], r->status);
-    for (size_t i = 0; i < r->headers_count; i++)
-        fprintf(stderr, "%s: %s\n", r->headers[i].name, r->headers[i].value);
+    for (size_t i = 0; i < r->headers_count; i++) {
+        put_str(stderr, r->headers[i].name);
+        fputs(": ", stderr);
+        put_str(stderr, r->headers[i].value);
+        fputc('\n', stderr);
+    }
     fputc('\n', stderr);
 }
 
 static void print_json(const json_t *v) {
     char *s = json_dumps(v, (g.pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_ENCODE_ANY);
-    if (s) puts(s);
+    if (s) {
+        put_str(stdout, s);
+        putchar('\n');
+    }
     free(s);
 }
 
@@ -469,13 +580,13 @@ static void print_body(const intercom_response *r) {
             return;
         }
     }
-    fwrite(r->body, 1, r->body_len, stdout);
+    put_text(stdout, r->body, r->body_len, 0);
     if (!(g.op->flags & IC_OP_RAW) && r->body[r->body_len - 1] != '\n') putchar('\n');
 }
 
 /* A string on one line (newlines as spaces). */
 static void put_line(const char *s) {
-    for (; s && *s; s++) fputc(*s == '\n' || *s == '\r' ? ' ' : *s, stderr);
+    if (s) put_text(stderr, s, strlen(s), 1);
 }
 
 /* Whether @p w occurs in @p s as a whole name (not inside another identifier or dotted name). */
@@ -510,11 +621,10 @@ static int report(intercom_code rc, const intercom_error *e) {
     } else if (e->response && e->status / 100 == 3 && intercom_response_header(e->response, "Location")) {
         fprintf(stderr, "redirect to ");
         put_line(intercom_response_header(e->response, "Location"));
+    } else if (e->message && !strncmp(e->message, "HTTP ", 5) && strstr(e->message, ": ")) {
+        put_line(strstr(e->message, ": ") + 2); /* the text of another error shape (see ic_error_from_body) */
     } else if (e->response && e->response->body_len) { /* not Intercom's error list: the body's start */
-        for (size_t i = 0; i < e->response->body_len && i < 300; i++) {
-            char c = e->response->body[i];
-            fputc(c == '\n' || c == '\r' ? ' ' : c, stderr);
-        }
+        put_text(stderr, e->response->body, e->response->body_len < 300 ? e->response->body_len : 300, 1);
     } else put_line(e->message);
     if (rc == INTERCOM_E_INVALID_ARGUMENT && e->message && g.op && g.op->params) /* name the flag */
         for (uint32_t i = 0; i < g.op->params->n_fields; i++)
@@ -534,15 +644,17 @@ static double now(void) {
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Print a page's items as they came (the raw JSON, else re-encoded); returns how many. */
-static size_t print_items(void *page, const ic_field *f) {
+/* Print a page's items as they came (the raw JSON, else re-encoded), at most @p max;
+ * returns how many. */
+static size_t print_items(void *page, const ic_field *f, size_t max) {
     json_t *raw = intercom_model_raw_json(page), *arr = f ? json_object_get(raw, f->name) : NULL;
     size_t n = 0;
     if (json_is_array(arr)) {
-        for (n = 0; n < json_array_size(arr); n++) print_json(json_array_get(arr, n));
+        for (n = 0; n < json_array_size(arr) && n < max; n++) print_json(json_array_get(arr, n));
     } else if (f) {
         void *const *items = *(void *const *const *)((const char *)page + f->offset);
         n = *(const size_t *)((const char *)page + f->aux_offset);
+        if (n > max) n = max;
         for (size_t i = 0; i < n; i++) {
             char *s = NULL;
             if (!intercom_to_json(items[i], g.pretty ? INTERCOM_JSON_PRETTY : INTERCOM_JSON_COMPACT, &s, NULL, NULL))
@@ -571,9 +683,10 @@ static intercom_code run_all(intercom_client *client, const void *params, interc
     size_t items = 0;
     double t0 = now();
     void *page = NULL;
-    while ((rc = intercom_pager_next_page(pg, &page, err)) == INTERCOM_OK && page) {
+    size_t limit = g.limit > 0 ? (size_t)g.limit : (size_t)-1;
+    while (items < limit && (rc = intercom_pager_next_page(pg, &page, err)) == INTERCOM_OK && page) {
         if (progress) fputs("\r\033[K", stderr);
-        items += print_items(page, items_f);
+        items += print_items(page, items_f, limit - items);
         intercom_model_free(page);
         pages++;
         if (progress) {
@@ -590,16 +703,32 @@ static intercom_code run_all(intercom_client *client, const void *params, interc
 
 /* ---------- main ---------- */
 
-static void set_global(int gi, const char *v) {
+/* A number of seconds for --timeout / --read-timeout, or a usage error. */
+static int seconds_arg(const char *opt, const char *v, double *out) {
+    char *end;
+    double d = strtod(v, &end);
+    if (end == v || *end || !(d >= 0) || !isfinite(d) || d > IC_MAX_TIMEOUT)
+        return usage_error("--%s: expected seconds (a number from 0 to %g), got \"%s\"", opt, IC_MAX_TIMEOUT, v);
+    *out = d;
+    return 0;
+}
+
+/* Apply global option @p gi with value @p v; 0, or EXIT_USAGE. */
+static int set_global(int gi, const char *v) {
     char *end;
     switch (gi) {
     case G_TOKEN: g.opts.bearer_token = v; break;
+    case G_TOKEN_FILE:
+        if (g.token_file) return usage_error("--token-file given twice");
+        g.token_file = v;
+        break;
     case G_ENV: {
         static const char *const envs[] = {"production", "environment_1", "environment_2", "us", "eu", "au"};
         size_t i = 0;
         while (i < 6 && strcmp(v, envs[i])) i++;
         if (i == 6)
-            die_usage("--environment: expected production, environment_1, environment_2, us, eu or au, got \"%s\"", v);
+            return usage_error("--environment: expected production, environment_1, environment_2, us, eu or au, got \"%s\"",
+                               v);
         g.opts.environment = v;
         break;
     }
@@ -608,39 +737,42 @@ static void set_global(int gi, const char *v) {
     case G_MAX_RETRIES: {
         long n = strtol(v, &end, 10);
         if (end == v || *end || n < 0 || n > 100)
-            die_usage("--max-retries: expected a number from 0 to 100, got \"%s\"", v);
+            return usage_error("--max-retries: expected a number from 0 to 100, got \"%s\"", v);
         g.opts.max_retries = (int)n;
         break;
     }
-    case G_TIMEOUT:
-        g.opts.timeout = strtod(v, &end);
-        if (end == v || *end || !(g.opts.timeout >= 0) || !isfinite(g.opts.timeout))
-            die_usage("--timeout: expected seconds (a number >= 0), got \"%s\"", v);
-        break;
+    case G_TIMEOUT: return seconds_arg("timeout", v, &g.opts.timeout);
+    case G_READ_TIMEOUT: return seconds_arg("read-timeout", v, &g.opts.read_timeout);
     case G_RAW: g.raw = 1; break;
     case G_ALL: g.all = 1; break;
+    case G_LIMIT: {
+        errno = 0;
+        long long n = strtoll(v, &end, 10);
+        if (errno || end == v || *end || n < 1) return usage_error("--limit: expected a number of items >= 1, got \"%s\"", v);
+        g.limit = n;
+        break;
+    }
     case G_FORMAT:
-        if (strcmp(v, "json") && strcmp(v, "pretty")) die_usage("--format: expected json or pretty, got \"%s\"", v);
+        if (strcmp(v, "json") && strcmp(v, "pretty")) return usage_error("--format: expected json or pretty, got \"%s\"", v);
         g.pretty = !strcmp(v, "pretty");
         break;
     case G_DATA: g.data = v; break;
-    case G_VERSION:
-        printf("intercom %s (libintercom, Intercom API %s)\n", intercom_version(), INTERCOM_DEFAULT_API_VERSION);
-        exit(0);
+    case G_VERSION: g.version = 1; break;
     }
+    return 0;
 }
 
-/* The operation the words name exactly, or a usage error saying what they are. */
+/* The operation the words name exactly, or NULL after a usage error saying what they are. */
 static const ic_operation *resolve(void) {
     int used;
     const ic_operation *op = longest_op(g.words, g.n_words, &used);
     if (op && used == g.n_words) return op;
-    if (op) die_usage("%s: unexpected argument \"%s\"", spaced(op->name), g.words[used]);
+    if (op) return usage_error("%s: unexpected argument \"%s\"", spaced(op->name), g.words[used]), NULL;
     const char *name = dotted(g.words, g.n_words);
     if (g.n_words && is_resource(name))
-        die_usage("%s: which method? (intercom %s --help lists them)", spaced(name), spaced(name));
-    if (!g.n_words) die_usage("no command (intercom --help lists the resources)");
-    die_usage("unknown command \"%s\" (intercom --help lists the resources)", spaced(name));
+        return usage_error("%s: which method? (intercom %s --help lists them)", spaced(name), spaced(name)), NULL;
+    if (!g.n_words) return usage_error("no command (intercom --help lists the resources)"), NULL;
+    return usage_error("unknown command \"%s\" (intercom --help lists the resources)", spaced(name)), NULL;
 }
 
 static int help(int argc, char **argv) {
@@ -655,9 +787,69 @@ static int help(int argc, char **argv) {
     if (op) return help_op(op), 0;
     for (int k = g.n_words; k > 0; k--)
         if (is_resource(dotted(g.words, k))) return help_resource(dotted(g.words, k)), 0;
-    if (g.n_words) die_usage("unknown resource \"%s\" (intercom --help lists them)", g.words[0]);
+    if (g.n_words) {
+        fprintf(stderr, "intercom: unknown resource \"%s\" (intercom --help lists them)\n", g.words[0]);
+        return EXIT_USAGE;
+    }
     help_top(stdout);
     return 0;
+}
+
+/* Parse the command line (after the program name) into g: global options, the operation,
+ * its flags. 0, or EXIT_USAGE with g.usage saying why. Never exits, prints or sends. */
+static int cli_parse(int argc, char **argv) {
+    if (!g.flags && !(g.flags = json_object())) return usage_error("out of memory");
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) || !a[2]) {
+            if (g.op) return usage_error("%s: unexpected argument \"%s\"", spaced(g.op->name), a);
+            if (g.n_words == MAX_WORDS) return usage_error("too many words");
+            g.words[g.n_words++] = a;
+            continue;
+        }
+        const char *name = a + 2, *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        int gi = global_index(name, len);
+        if (gi >= 0) {
+            const char *v = eq ? eq + 1 : NULL;
+            if (GLOBALS[gi].arg && !v && !(v = i + 1 < argc ? argv[++i] : NULL))
+                return usage_error("--%s needs a value (%s)", GLOBALS[gi].name, GLOBALS[gi].arg);
+            if (!GLOBALS[gi].arg && v) return usage_error("--%s takes no value", GLOBALS[gi].name);
+            if (set_global(gi, v)) return EXIT_USAGE;
+            if (g.version) return 0;
+            continue;
+        }
+        if (!g.op) {
+            if (!g.n_words) return usage_error("unknown option --%.*s (intercom --help lists the options)", (int)len, name);
+            if (!(g.op = resolve())) return EXIT_USAGE;
+        }
+        const ic_field *f = find_field(g.op, name, len);
+        if (!f)
+            return usage_error("%s: unknown flag --%.*s (intercom %s --help lists the params)", spaced(g.op->name),
+                               (int)len, name, spaced(g.op->name));
+        const char *v = eq ? eq + 1 : NULL;
+        if (!v && f->kind == IC_K_BOOL && !(f->flags & IC_F_ARRAY)) /* a bare boolean flag is true */
+            v = i + 1 < argc && (!strcmp(argv[i + 1], "true") || !strcmp(argv[i + 1], "false")) ? argv[++i] : "true";
+        if (!v && !(v = i + 1 < argc ? argv[++i] : NULL))
+            return usage_error("--%s needs a value (%s)", flag_of(f), type_of(f));
+        if (add_flag(f, v)) return EXIT_USAGE;
+    }
+    if (!g.op && !(g.op = resolve())) return EXIT_USAGE;
+    if (g.limit && !g.all) return usage_error("--limit needs --all");
+    if (g.token_file && g.opts.bearer_token) return usage_error("--token and --token-file: give one");
+    return 0;
+}
+
+#ifndef INTERCOM_CLI_NO_MAIN
+/* The library's message for a missing token speaks of intercom_client_options; say what the
+ * command line offers instead. */
+static int no_token(void) {
+    const char *env = getenv("INTERCOM_TEST_1_BEARER_TOKEN");
+    if (g.opts.bearer_token || (env && *env)) return 0;
+    fputs("intercom: no bearer token: use --token-file PATH (or --token-file - to read it from stdin), "
+          "set INTERCOM_TEST_1_BEARER_TOKEN, or --token TOKEN (visible to other users in ps)\n",
+          stderr);
+    return EXIT_USAGE;
 }
 
 int main(int argc, char **argv) {
@@ -668,48 +860,34 @@ int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "completion")) {
         if (argc == 3 && !strcmp(argv[2], "bash")) return fputs(BASH_COMPLETION, stdout), 0;
         if (argc == 3 && !strcmp(argv[2], "zsh")) return fputs(ZSH_COMPLETION, stdout), 0;
-        die_usage("usage: intercom completion bash|zsh");
+        fputs("intercom: usage: intercom completion bash|zsh\n", stderr);
+        return EXIT_USAGE;
     }
     if (argc < 2) {
         help_top(stderr);
         return EXIT_USAGE;
     }
-    g.flags = json_object();
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strncmp(a, "--", 2) || !a[2]) {
-            if (g.op) die_usage("%s: unexpected argument \"%s\"", spaced(g.op->name), a);
-            if (g.n_words == MAX_WORDS) die_usage("too many words");
-            g.words[g.n_words++] = a;
-            continue;
-        }
-        const char *name = a + 2, *eq = strchr(name, '=');
-        size_t len = eq ? (size_t)(eq - name) : strlen(name);
-        int gi = global_index(name, len);
-        if (gi >= 0) {
-            const char *v = eq ? eq + 1 : NULL;
-            if (GLOBALS[gi].arg && !v && !(v = i + 1 < argc ? argv[++i] : NULL))
-                die_usage("--%s needs a value (%s)", GLOBALS[gi].name, GLOBALS[gi].arg);
-            if (!GLOBALS[gi].arg && v) die_usage("--%s takes no value", GLOBALS[gi].name);
-            set_global(gi, v);
-            continue;
-        }
-        if (!g.op) {
-            if (!g.n_words) die_usage("unknown option --%.*s (intercom --help lists the options)", (int)len, name);
-            g.op = resolve();
-        }
-        const ic_field *f = find_field(g.op, name, len);
-        if (!f)
-            die_usage("%s: unknown flag --%.*s (intercom %s --help lists the params)", spaced(g.op->name), (int)len,
-                      name, spaced(g.op->name));
-        const char *v = eq ? eq + 1 : NULL;
-        if (!v && f->kind == IC_K_BOOL && !(f->flags & IC_F_ARRAY)) /* a bare boolean flag is true */
-            v = i + 1 < argc && (!strcmp(argv[i + 1], "true") || !strcmp(argv[i + 1], "false")) ? argv[++i] : "true";
-        if (!v && !(v = i + 1 < argc ? argv[++i] : NULL)) die_usage("--%s needs a value (%s)", flag_of(f), type_of(f));
-        add_flag(f, v);
+    void *params = NULL;
+    int status = cli_parse(argc, argv);
+    if (!status && g.version) {
+        printf("intercom %s (libintercom, Intercom API %s)\n", intercom_version(), INTERCOM_DEFAULT_API_VERSION);
+        cli_reset();
+        return 0;
     }
-    if (!g.op) g.op = resolve();
-    void *params = build_params();
+    if (!status && g.token_file) status = load_token(g.token_file);
+    if (!status) status = build_params(&params);
+    if (status) {
+        fputs("intercom: ", stderr);
+        put_line(g.usage);
+        fputc('\n', stderr);
+    } else {
+        status = no_token();
+    }
+    if (status) {
+        if (params) intercom_free(g.op->params, params);
+        cli_reset();
+        return status;
+    }
 
     intercom_error err = INTERCOM_ERROR_INIT;
     intercom_client *client = NULL;
@@ -732,12 +910,12 @@ int main(int argc, char **argv) {
             intercom_response_free(raw);
         }
     }
-    int status = rc ? report(rc, &err) : 0;
+    status = rc ? report(rc, &err) : 0;
     if (fflush(stdout) && !status) status = INTERCOM_E_INTERNAL;
     intercom_error_clear(&err);
     intercom_client_free(client);
     if (params) intercom_free(g.op->params, params);
-    json_decref(g.params);
-    json_decref(g.flags);
+    cli_reset();
     return status;
 }
+#endif

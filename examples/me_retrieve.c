@@ -5,8 +5,9 @@
 int main(void) {
     intercom_client_options opts = INTERCOM_CLIENT_OPTIONS_INIT;   /* defaults: see client.h */
     opts.bearer_token = NULL;            /* NULL: INTERCOM_TEST_1_BEARER_TOKEN */
-    opts.environment = "environment_1";  /* NULL: production */
-    opts.base_url = NULL;                /* NULL: INTERCOM_BASE_URL, else the environment's host */
+    opts.environment = NULL;             /* NULL: production; "environment_1" (eu), "environment_2" (au) */
+    opts.base_url = NULL;                /* NULL: INTERCOM_BASE_URL, else the environment's host
+                                            (an environment together with a base URL is refused) */
     opts.max_retries = 2;                /* int */
     opts.timeout = 60.0;                 /* double, seconds */
     intercom_client *client = NULL;

@@ -168,8 +168,10 @@ static void test_options(void) {
     CHECK(strstr(err.message, "mars") != NULL);
     o.environment = "eu";
     setenv("INTERCOM_BASE_URL", "http://127.0.0.1:9/", 1);
+    CHECK(intercom_client_new(&c, &o, &err) == INTERCOM_E_INVALID_ARGUMENT); /* ambiguous, as the seed (issue 8) */
+    o.environment = NULL;
     CHECK(intercom_client_new(&c, &o, &err) == INTERCOM_OK);
-    CHECK_STR(intercom_client_base_url(c), "http://127.0.0.1:9"); /* env var beats environment */
+    CHECK_STR(intercom_client_base_url(c), "http://127.0.0.1:9");
     intercom_client_free(c);
     o.base_url = "http://127.0.0.1:8/x";
     CHECK(intercom_client_new(&c, &o, &err) == INTERCOM_OK);
@@ -1099,11 +1101,12 @@ static void test_custom_http(void) {
         call_me(async, &o, NULL, &r);
         CHECK_CODE(r.code, INTERCOM_OK);
         outcome_clear(&r);
-        o.local_address = "no-such-interface-xyz";
-        o.max_retries = 0;
-        call_me(async, &o, NULL, &r);
-        CHECK_CODE(r.code, INTERCOM_E_CONNECTION);
-        outcome_clear(&r);
+        o.local_address = "no-such-interface-xyz"; /* the caller's configuration: refused at creation (issue 8) */
+        intercom_client *bad = NULL;
+        intercom_error berr = INTERCOM_ERROR_INIT;
+        CHECK_CODE(intercom_client_new(&bad, &o, &berr), INTERCOM_E_INVALID_ARGUMENT);
+        CHECK(bad == NULL && strstr(berr.message, "local_address") != NULL);
+        intercom_error_clear(&berr);
     }
 }
 

@@ -65,8 +65,11 @@ INTERCOM_EXTERN size_t intercom_async_pending(const intercom_async_client *clien
 
 /**
  * Cancel one request: its callback runs with INTERCOM_E_CANCELLED before this
- * returns (so do not call it from inside that request's own callback).
+ * returns (so do not call it from inside that request's own callback). Any request
+ * not yet completed can be cancelled, from anywhere on the loop thread (also from
+ * another request's callback, while it waits to start, between retries, or in flight).
  * @return INTERCOM_OK, or INTERCOM_E_INVALID_ARGUMENT when the id is not in flight
+ *         (unknown, or already completed)
  */
 INTERCOM_EXTERN intercom_code intercom_async_cancel(intercom_async_client *client, uint64_t id);
 

@@ -46,24 +46,37 @@ typedef int (*intercom_curl_hook_fn)(void *curl_easy, void *payload);
 typedef struct intercom_client_options {
     unsigned version;            /**< INTERCOM_CLIENT_OPTIONS_VERSION */
     const char *bearer_token;    /**< NULL: $INTERCOM_TEST_1_BEARER_TOKEN */
-    const char *environment;     /**< "production" (NULL), "environment_1", "environment_2"; aliases "us", "eu", "au" */
-    const char *base_url;        /**< NULL: $INTERCOM_BASE_URL, else the environment's host */
+    const char *environment;     /**< "production" (NULL), "environment_1", "environment_2"; aliases "us", "eu", "au".
+                                      Any other value is an error; so is setting it together with base_url or
+                                      $INTERCOM_BASE_URL (ambiguous, as the seed). */
+    const char *base_url;        /**< NULL: $INTERCOM_BASE_URL, else the environment's host. http:// or https://, a
+                                      host, optionally a port and a path prefix; no query, fragment, whitespace or
+                                      credentials (user:password@ is refused, and never printed) */
     const char *api_version;     /**< Intercom-Version header; NULL: INTERCOM_DEFAULT_API_VERSION ("2.16") */
     int max_retries;             /**< retries after the first attempt; default 2 */
+    /* Every number of seconds below must be finite and from 0 to 1e7 (about 115 days): anything else (inf,
+     * nan, negative, 1e16) fails intercom_client_new() with INTERCOM_E_INVALID_ARGUMENT naming the option. */
     double timeout;              /**< total seconds per attempt; default 60; 0 = none */
     double connect_timeout;      /**< seconds to connect; default 5 (as the seed); 0 = bounded by timeout only */
-    double read_timeout;         /**< seconds without receiving a byte (libcurl low-speed, whole seconds,
-                                      rounded up); 0 = none */
-    double write_timeout;        /**< seconds without sending a byte (same mechanism as read_timeout; when both
-                                      are set the smaller applies to the whole transfer); 0 = none */
+    double read_timeout;         /**< longest wait in seconds for the next bytes of the response, from sending the
+                                      request on (sub-second precision; each byte received starts the wait again);
+                                      exceeded: INTERCOM_E_TIMEOUT naming read_timeout. 0 = none (default) */
+    double write_timeout;        /**< longest wait in seconds to send the next bytes of the request body; as
+                                      read_timeout. 0 = none (default) */
     double retry_initial_delay;  /**< backoff base in seconds; default 0.5 */
     double retry_max_delay;      /**< backoff cap in seconds; default 8 */
     double retry_after_max;      /**< longest server-requested wait honoured (Retry-After etc.); default 60 */
-    const char *proxy;           /**< e.g. "http://proxy:3128", "socks5h://..."; NULL: libcurl's env defaults */
-    const char *local_address;   /**< interface name or local IP to send from (CURLOPT_INTERFACE) */
-    const char *ca_bundle;       /**< PEM file of CAs to trust; NULL: the system's */
+    const char *proxy;           /**< [scheme://][user:password@]host[:port], scheme http, https, socks4, socks4a,
+                                      socks5 or socks5h; "" for none; NULL: libcurl's env defaults. A malformed one
+                                      fails intercom_client_new() (INTERCOM_E_INVALID_ARGUMENT; its credentials are
+                                      never printed) */
+    const char *local_address;   /**< an IP address or an interface of this machine to send from ("if!NAME",
+                                      "host!NAME" as CURLOPT_INTERFACE); anything else fails intercom_client_new() */
+    const char *ca_bundle;       /**< PEM file of CAs to trust (must be readable at creation); NULL: the system's */
     int insecure_skip_tls_verify;/**< 1 switches TLS peer and host verification off. Default 0. */
-    const intercom_kv *default_headers; /**< extra headers on every request, {NULL,NULL}-terminated */
+    const intercom_kv *default_headers; /**< extra headers on every request, {NULL,NULL}-terminated. Framing headers
+                                      (Content-Length, Transfer-Encoding, Host, Connection, Expect, Upgrade, TE,
+                                      Keep-Alive, Trailer, Proxy-Connection) are refused: libcurl writes them */
     size_t max_response_size;    /**< bytes; default 64 MiB; larger bodies fail with INTERCOM_E_RESPONSE_TOO_LARGE */
     int strict;                  /**< 1: a field of the wrong JSON type fails decoding (INTERCOM_E_DECODE) */
     int log_level;               /**< -1 (default): from $INTERCOM_LOG; else an intercom_log_level */
@@ -106,7 +119,9 @@ typedef int (*intercom_body_fn)(const char *chunk, size_t len, void *payload);
 
 /**
  * Per-request options (the seed's `with_options(...)`). Start from
- * ::INTERCOM_REQUEST_OPTIONS_INIT; negative numbers mean "the client's value".
+ * ::INTERCOM_REQUEST_OPTIONS_INIT; negative finite numbers mean "the client's value". A timeout
+ * that is NaN, infinite or above 1e7 seconds fails the call with INTERCOM_E_INVALID_ARGUMENT naming it,
+ * before anything is sent.
  * Everything is borrowed for the duration of the call (for async calls: copied
  * at submission).
  */
@@ -117,7 +132,8 @@ typedef struct intercom_request_options {
     double connect_timeout;
     double read_timeout;
     double write_timeout;
-    const intercom_kv *extra_headers; /**< added (or replacing same-named defaults), {NULL,NULL}-terminated */
+    const intercom_kv *extra_headers; /**< added (or replacing same-named defaults), {NULL,NULL}-terminated; framing
+                                           headers (see default_headers) fail with INTERCOM_E_INVALID_ARGUMENT */
     const intercom_kv *extra_query;   /**< appended to the query string, {NULL,NULL}-terminated */
     const struct json_t *extra_body;  /**< a JSON object whose members are merged into the request body;
                                            refcounting: borrowed */
@@ -146,7 +162,9 @@ typedef struct intercom_client intercom_client;
  * @param out  receives the client; free with intercom_client_free()
  * @param opts NULL for defaults
  * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT (no token: names INTERCOM_TEST_1_BEARER_TOKEN; unknown
- *         environment; a header with CR/LF; ...); INTERCOM_E_NOMEM; INTERCOM_E_INTERNAL (libcurl init failed)
+ *         environment, or one together with a base URL; a base URL that is not http(s)://host[:port][/path];
+ *         a timeout out of range; a malformed proxy, an unusable local_address or ca_bundle; a header with
+ *         CR/LF or a framing header; ...); INTERCOM_E_NOMEM; INTERCOM_E_INTERNAL (libcurl init failed)
  */
 INTERCOM_EXTERN intercom_code intercom_client_new(intercom_client **out, const intercom_client_options *opts,
                                                   intercom_error *err);
@@ -166,6 +184,10 @@ INTERCOM_EXTERN const char *intercom_client_base_url(const intercom_client *clie
  * @param body   JSON body (refcounting: borrowed), or NULL for none
  * @param out    receives the 2xx response; free with intercom_response_free(). On a
  *               non-2xx status the call fails and the response is in err->response.
+ *               May be NULL when ro->on_body streams the body (then nothing is returned here).
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT (client NULL; out NULL without on_body; a
+ *         request URL over 65536 bytes; bad options, found before sending); or the failure of the
+ *         exchange (connection, timeout, HTTP status codes, ...), with everything received in err.
  */
 INTERCOM_EXTERN intercom_code intercom_request(intercom_client *client, const char *method, const char *path,
                                                const intercom_kv *query, const struct json_t *body,

@@ -14,6 +14,12 @@
  * each page fetch like any call, and never sends an empty or null cursor: an empty or
  * missing next cursor, an empty page, or the last page number ends the walk.
  *
+ * A walk always ends: a server that sends a cursor the walk already sent (the same one
+ * again, or a cycle), a page number that does not advance past the previous page's, or a
+ * page number that cannot be incremented (INT64_MAX) ends it with INTERCOM_E_DECODE after
+ * the pages already delivered (the message says which). Scroll walks end on an empty page
+ * (Intercom may keep one scroll_param for a whole scroll, so it is not checked).
+ *
  * @code
  * intercom_pager *it = NULL;
  * intercom_contact *c = NULL;

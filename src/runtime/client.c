@@ -96,7 +96,9 @@ intercom_code intercom_request(intercom_client *c, const char *method, const cha
                                const json_t *body, const intercom_request_options *ro, intercom_response **out,
                                intercom_error *err) {
     if (out) *out = NULL;
-    if (!c || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "client and out are required");
+    int streaming = ro && ro->on_body; /* the body goes to on_body: `out` is optional */
+    if (!c || (!out && !streaming))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "client is required, and out unless ro->on_body streams the body");
     ic_req_spec spec;
     intercom_code rc = ic_spec_build(&spec, c->cfg, method, path, NULL, NULL, query, body, ro, err);
     if (rc) return rc;

@@ -1,9 +1,15 @@
 /* Client options -> the immutable configuration every request reads. */
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -38,7 +44,121 @@ static void share_unlock(CURL *h, curl_lock_data data, void *ud) {
     pthread_mutex_unlock(&((ic_config *)ud)->share_locks[data]);
 }
 
-static int nonneg(double x) { return x >= 0.0; }
+/* A caller's number of seconds: finite, >= 0 and at most IC_MAX_TIMEOUT (inf, nan, 1e16 or
+ * 1e300 would overflow when converted to libcurl's milliseconds). */
+intercom_code ic_check_seconds(const char *owner, const char *name, double v, intercom_error *err) {
+    if (isfinite(v) && v >= 0.0 && v <= IC_MAX_TIMEOUT) return INTERCOM_OK;
+    return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s.%s is %g: expected a number of seconds from 0 to %g",
+                   owner, name, v, IC_MAX_TIMEOUT);
+}
+
+/* Framing headers are libcurl's to write: a caller's Content-Length, Transfer-Encoding, Host,
+ * Connection, Expect, Upgrade, TE, Keep-Alive, Trailer or Proxy-Connection would corrupt or
+ * hang the exchange (a GET announcing "Content-Length: 5" waits for a body that never comes). */
+int ic_header_is_framing(const char *name) {
+    static const char *const framing[] = {"Content-Length", "Transfer-Encoding", "Host", "Connection", "Expect",
+                                          "Upgrade", "TE", "Keep-Alive", "Trailer", "Proxy-Connection"};
+    for (size_t i = 0; name && i < sizeof framing / sizeof *framing; i++)
+        if (!strcasecmp(name, framing[i])) return 1;
+    return 0;
+}
+
+/* @p url with any userinfo replaced by "***" (for messages: credentials are never printed). */
+static void redact_url(char *out, size_t n, const char *url) {
+    const char *auth = strstr(url, "://");
+    auth = auth ? auth + 3 : url;
+    size_t alen = strcspn(auth, "/?#");
+    const char *at = memchr(auth, '@', alen);
+    if (at) {
+        const char *last;
+        while ((last = memchr(at + 1, '@', alen - (size_t)(at + 1 - auth)))) at = last;
+        snprintf(out, n, "%.*s***%s", (int)(auth - url), url, at);
+    } else {
+        snprintf(out, n, "%s", url);
+    }
+}
+
+/* base_url: http or https, a host, no credentials, no query, no fragment, no whitespace. */
+static intercom_code check_base_url(const char *base, intercom_error *err) {
+    char shown[512];
+    redact_url(shown, sizeof shown, base);
+    if (strncasecmp(base, "http://", 7) && strncasecmp(base, "https://", 8))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "base URL \"%s\" must start with http:// or https://", shown);
+    for (const unsigned char *p = (const unsigned char *)base; *p; p++)
+        if (*p <= ' ' || *p == 127)
+            return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "base URL \"%s\" contains whitespace or a control character",
+                           shown);
+    const char *auth = strstr(base, "://") + 3;
+    size_t alen = strcspn(auth, "/?#");
+    if (memchr(auth, '@', alen))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
+                       "base URL \"%s\" must not contain credentials (user:password@): the bearer token authenticates",
+                       shown);
+    if (!alen || *auth == ':')
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "base URL \"%s\" has no host", shown);
+    if (strchr(base, '?'))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "base URL \"%s\" must not have a query (?...)", shown);
+    if (strchr(base, '#'))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "base URL \"%s\" must not have a fragment (#...)", shown);
+    CURLU *u = curl_url();
+    if (!u) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    CURLUcode uc = curl_url_set(u, CURLUPART_URL, base, 0);
+    curl_url_cleanup(u);
+    if (uc == CURLUE_OUT_OF_MEMORY) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    if (uc != CURLUE_OK)
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "base URL \"%s\" is not a valid URL: %s", shown,
+                       curl_url_strerror(uc));
+    return INTERCOM_OK;
+}
+
+/* proxy: [scheme://][user:password@]host[:port], scheme one of libcurl's proxy schemes. */
+static intercom_code check_proxy(const char *proxy, intercom_error *err) {
+    static const char *const schemes[] = {"http", "https", "socks4", "socks4a", "socks5", "socks5h"};
+    char shown[512];
+    redact_url(shown, sizeof shown, proxy);
+    if (!*proxy) return INTERCOM_OK; /* "": no proxy, not even from the environment */
+    const char *sep = strstr(proxy, "://");
+    if (sep) {
+        size_t i = 0, n = (size_t)(sep - proxy);
+        while (i < sizeof schemes / sizeof *schemes && (strlen(schemes[i]) != n || strncasecmp(proxy, schemes[i], n)))
+            i++;
+        if (i == sizeof schemes / sizeof *schemes)
+            return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
+                           "proxy \"%s\": unknown scheme (expected http, https, socks4, socks4a, socks5 or socks5h)",
+                           shown);
+    }
+    for (const unsigned char *p = (const unsigned char *)proxy; *p; p++)
+        if (*p <= ' ' || *p == 127)
+            return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "proxy \"%s\" contains whitespace or a control character",
+                           shown);
+    CURLU *u = curl_url();
+    if (!u) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    CURLUcode uc = curl_url_set(u, CURLUPART_URL, proxy, CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME);
+    char *host = NULL, *path = NULL;
+    if (uc == CURLUE_OK) uc = curl_url_get(u, CURLUPART_HOST, &host, 0);
+    if (uc == CURLUE_OK) uc = curl_url_get(u, CURLUPART_PATH, &path, 0);
+    int bad_path = uc == CURLUE_OK && path && strcmp(path, "/") && *path;
+    curl_free(host);
+    curl_free(path);
+    curl_url_cleanup(u);
+    if (uc == CURLUE_OUT_OF_MEMORY) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    if (uc != CURLUE_OK || bad_path)
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "proxy \"%s\" is not [scheme://][user:password@]host[:port]%s%s",
+                       shown, uc != CURLUE_OK ? ": " : "", uc != CURLUE_OK ? curl_url_strerror(uc) : "");
+    return INTERCOM_OK;
+}
+
+/* local_address: an IP address, an interface of this machine, "if!NAME" or "host!NAME". */
+static intercom_code check_local_address(const char *a, intercom_error *err) {
+    unsigned char buf[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET, a, buf) == 1 || inet_pton(AF_INET6, a, buf) == 1) return INTERCOM_OK;
+    if (!strncmp(a, "host!", 5) && a[5]) return INTERCOM_OK;
+    const char *ifname = !strncmp(a, "if!", 3) ? a + 3 : a;
+    if (*ifname && strlen(ifname) < IF_NAMESIZE && if_nametoindex(ifname)) return INTERCOM_OK;
+    return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
+                   "local_address \"%s\" is neither an IP address nor an interface of this machine "
+                   "(\"host!NAME\" sends from the address NAME resolves to)", a);
+}
 
 intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts, intercom_error *err) {
     intercom_client_options defaults = INTERCOM_CLIENT_OPTIONS_INIT;
@@ -59,20 +179,26 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
     if (!ic_header_value_ok(token))
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "bearer token contains CR or LF");
 
-    const char *base = opts->base_url;
-    if (!base || !*base) base = getenv("INTERCOM_BASE_URL");
-    if (!base || !*base) {
-        const char *env = opts->environment ? opts->environment : "production";
+    const char *base = opts->base_url, *base_from = "base_url";
+    if (!base || !*base) base = getenv("INTERCOM_BASE_URL"), base_from = "INTERCOM_BASE_URL";
+    if (!base || !*base) base = NULL;
+    if (opts->environment) { /* an unknown environment is an error, whatever else is set */
+        const char *url = NULL;
         for (size_t i = 0; i < sizeof environments / sizeof *environments; i++)
-            if (!strcasecmp(env, environments[i].name) || !strcasecmp(env, environments[i].alias))
-                base = environments[i].url;
-        if (!base)
+            if (!strcasecmp(opts->environment, environments[i].name) || !strcasecmp(opts->environment, environments[i].alias))
+                url = environments[i].url;
+        if (!url)
             return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
                            "unknown environment \"%s\" (expected production, environment_1, environment_2, us, eu "
-                           "or au)", env);
+                           "or au)", opts->environment);
+        if (base) /* as the seed: an explicit environment and a base URL are ambiguous */
+            return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
+                           "both environment \"%s\" and %s are set: choose one", opts->environment, base_from);
+        base = url;
     }
-    if (strncasecmp(base, "http://", 7) && strncasecmp(base, "https://", 8))
-        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "base URL \"%s\" must start with http:// or https://", base);
+    if (!base) base = environments[0].url;
+    intercom_code vrc = check_base_url(base, err);
+    if (vrc) return vrc;
     const char *api_version = opts->api_version ? opts->api_version : INTERCOM_DEFAULT_API_VERSION;
     if (!ic_header_value_ok(api_version) || !*api_version)
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "api_version is empty or contains CR/LF");
@@ -80,15 +206,29 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "user_agent contains CR or LF");
     if (opts->max_retries < 0 || opts->max_retries > 100)
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "max_retries must be between 0 and 100");
-    if (!nonneg(opts->timeout) || !nonneg(opts->connect_timeout) || !nonneg(opts->read_timeout) ||
-        !nonneg(opts->write_timeout) || !nonneg(opts->retry_initial_delay) || !nonneg(opts->retry_max_delay) ||
-        !nonneg(opts->retry_after_max))
-        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "timeouts and delays must be >= 0");
+    static const char *const OPT = "intercom_client_options";
+    if ((vrc = ic_check_seconds(OPT, "timeout", opts->timeout, err)) ||
+        (vrc = ic_check_seconds(OPT, "connect_timeout", opts->connect_timeout, err)) ||
+        (vrc = ic_check_seconds(OPT, "read_timeout", opts->read_timeout, err)) ||
+        (vrc = ic_check_seconds(OPT, "write_timeout", opts->write_timeout, err)) ||
+        (vrc = ic_check_seconds(OPT, "retry_initial_delay", opts->retry_initial_delay, err)) ||
+        (vrc = ic_check_seconds(OPT, "retry_max_delay", opts->retry_max_delay, err)) ||
+        (vrc = ic_check_seconds(OPT, "retry_after_max", opts->retry_after_max, err)))
+        return vrc;
+    if (opts->proxy && (vrc = check_proxy(opts->proxy, err))) return vrc;
+    if (opts->local_address && (vrc = check_local_address(opts->local_address, err))) return vrc;
+    if (opts->ca_bundle && access(opts->ca_bundle, R_OK))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "ca_bundle \"%s\" cannot be read: %s", opts->ca_bundle,
+                       strerror(errno));
     size_t nh = 0;
-    for (const intercom_kv *h = opts->default_headers; h && h->key; h++, nh++)
+    for (const intercom_kv *h = opts->default_headers; h && h->key; h++, nh++) {
         if (!ic_header_name_ok(h->key) || !ic_header_value_ok(h->value))
             return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "default header \"%s\" has an invalid name or a value with CR/LF",
                            h->key);
+        if (ic_header_is_framing(h->key))
+            return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
+                           "default header \"%s\" may not be set: libcurl writes the message framing", h->key);
+    }
 
     ic_config *c = calloc(1, sizeof *c);
     if (!c) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");

@@ -9,6 +9,7 @@
  * curl_multi_poll; used by the sync client and intercom_async_run) or by the caller's event
  * loop through socket/timer hooks (curl_multi_socket_action). */
 
+#include <errno.h>
 #include <math.h>
 #include <poll.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -35,8 +37,14 @@ struct ic_req {
     ic_buf body;
     int status;
     int headers_done;
-    int skip_headers;     /* this attempt's headers are not kept (see on_header) */
+    int in_headers;       /* a status line arrived, its header block has not ended */
     int too_large, stream_stopped, streamed;
+    /* read_timeout / write_timeout: the longest wait for the next byte, enforced by the engine's timer */
+    int io_armed;         /* the connection is up and the request is being sent: idle time counts */
+    int idle_fired;       /* 1 read_timeout, 2 write_timeout expired (the attempt was stopped) */
+    int cancel_pending;   /* cancelled from inside a libcurl callback (on_body): completed right after it */
+    double t_io;          /* monotonic time of the last byte sent or received */
+    curl_off_t ul_seen, dl_seen;
     ic_decoder *dec;
     int dec_failed;
     char errbuf[CURL_ERROR_SIZE];
@@ -49,6 +57,7 @@ struct ic_engine {
     const ic_config *cfg;
     CURLM *multi;
     ic_req *active, *waiting;
+    ic_req *due;          /* taken from `waiting`, about to start (start_due): still cancellable */
     size_t pending;
     uint64_t next_id;
     CURL *pool[EASY_POOL];
@@ -56,6 +65,7 @@ struct ic_engine {
     int external;
     intercom_loop_hooks hooks;
     double curl_due;      /* external loop: when libcurl wants its timeout call, < 0 none */
+    int in_curl;          /* inside curl_multi_perform / socket_action: a handle cannot be removed now */
 };
 
 static void list_add(ic_req **head, ic_req *r) {
@@ -77,17 +87,17 @@ static void list_del(ic_req **head, ic_req *r) {
 static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
     ic_req *r = ud;
     size_t len = sz * n;
+    r->t_io = ic_now();
+    if (r->cancel_pending) return 0;
     if (len >= 5 && !memcmp(p, "HTTP/", 5)) { /* a new status line: 1xx, or the final response */
         for (size_t i = 0; i < r->resp->headers_count; i++) free(r->resp->headers[i].name); /* value shares it */
         r->resp->headers_count = 0;
         r->headers_done = 0;
-        /* a 2xx whose response nobody will see needs no headers: skip copying them */
-        const char *sp = memchr(p, ' ', len);
-        int code = sp && (size_t)(sp - p) + 4 <= len ? atoi(sp + 1) : 0;
-        r->skip_headers = code >= 200 && code < 300 && !r->spec.want_raw && r->eng->cfg->log_level < INTERCOM_LOG_DEBUG;
+        r->in_headers = 1;
         return len;
     }
     if (len <= 2 && (p[0] == '\r' || p[0] == '\n')) { /* end of a header block */
+        r->in_headers = 0;
         long code = 0;
         curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
         r->status = (int)code;
@@ -108,14 +118,16 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
         }
         return len;
     }
-    if (r->skip_headers && !(r->eng->cfg->pace_rate_limit && len > 12 && !strncasecmp(p, "x-ratelimit-", 12)))
-        return len;
+    /* every header is kept, also of a 2xx: a body that then fails to decode or is cut off
+     * reports them (request id, rate limit) like any other failure */
     return ic_response_add_header_line(r->resp, p, len) ? 0 : len;
 }
 
 static size_t on_write(char *p, size_t sz, size_t n, void *ud) {
     ic_req *r = ud;
     size_t len = sz * n;
+    r->t_io = ic_now();
+    if (r->cancel_pending) return 0;
     int ok2xx = r->status >= 200 && r->status < 300;
     if (ok2xx && r->spec.on_body) {
         r->streamed = 1;
@@ -132,6 +144,43 @@ static size_t on_write(char *p, size_t sz, size_t n, void *ud) {
     if (ic_buf_append(&r->body, p, len)) return 0;
     if (r->dec && !r->dec_failed && ic_decoder_feed(r->dec, p, len)) r->dec_failed = 1; /* keep the body */
     return len;
+}
+
+/* The connection is up and the request is about to be sent: from now on the idle limits count. */
+static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_port) {
+    (void)ip, (void)local_ip, (void)port, (void)local_port;
+    ic_req *r = ud;
+    r->io_armed = 1;
+    r->t_io = ic_now();
+    return CURL_PREREQFUNC_OK;
+}
+
+/* Progress: any byte sent or received refreshes the idle deadline. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
+    (void)dltotal, (void)ultotal;
+    ic_req *r = ud;
+    if (dlnow != r->dl_seen || ulnow != r->ul_seen) {
+        r->dl_seen = dlnow, r->ul_seen = ulnow;
+        r->t_io = ic_now();
+    }
+    return 0;
+}
+
+/* The idle limit that applies now (0: none): write_timeout while the request body is being
+ * sent, read_timeout while waiting for (the next bytes of) the response. */
+static double idle_limit(const ic_req *r, int *which) {
+    curl_off_t up = r->ul_seen;
+    if (r->spec.body && up < (curl_off_t)r->spec.body_len) curl_easy_getinfo(r->easy, CURLINFO_SIZE_UPLOAD_T, &up);
+    int sending = r->spec.body && up < (curl_off_t)r->spec.body_len && !r->headers_done && !r->status;
+    *which = sending ? 2 : 1;
+    return sending ? r->spec.write_timeout : r->spec.read_timeout;
+}
+
+/* When the current attempt of @p r runs out of idle time, or < 0 when it cannot. */
+static double idle_due(const ic_req *r) {
+    int which;
+    double lim = idle_limit(r, &which);
+    return r->io_armed && lim > 0 ? r->t_io + lim : -1.0;
 }
 
 /* Client-side rate limiting (opt-in): the time before which no attempt starts. The config is
@@ -181,6 +230,9 @@ static CURLcode configure_handle(const ic_config *cfg, CURL *e) {
     SET(CURLOPT_HEADERFUNCTION, on_header);
     SET(CURLOPT_WRITEFUNCTION, on_write);
     SET(CURLOPT_NOSIGNAL, 1L);
+    SET(CURLOPT_PREREQFUNCTION, on_prereq);
+    SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+    SET(CURLOPT_NOPROGRESS, 0L);
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
     SET(CURLOPT_FOLLOWLOCATION, 0L); /* never follow: the token must not travel to another host */
     SET(CURLOPT_PATH_AS_IS, 1L);     /* our encoded segments are final */
@@ -210,12 +262,15 @@ static CURLcode configure(ic_req *r) {
     SET(CURLOPT_HEADERDATA, r);
     SET(CURLOPT_WRITEDATA, r);
     SET(CURLOPT_ERRORBUFFER, r->errbuf);
-    SET(CURLOPT_TIMEOUT_MS, (long)(s->timeout * 1000.0));
-    SET(CURLOPT_CONNECTTIMEOUT_MS, (long)(s->connect_timeout * 1000.0));
-    double idle = s->read_timeout > 0 && s->write_timeout > 0 ? fmin(s->read_timeout, s->write_timeout)
-                  : s->read_timeout > 0 ? s->read_timeout : s->write_timeout;
-    SET(CURLOPT_LOW_SPEED_LIMIT, idle > 0 ? 1L : 0L);
-    SET(CURLOPT_LOW_SPEED_TIME, idle > 0 ? (long)ceil(idle) : 0L);
+    SET(CURLOPT_PREREQDATA, r);
+    SET(CURLOPT_XFERINFODATA, r);
+    /* the values were validated (finite, 0 .. IC_MAX_TIMEOUT): the conversions cannot overflow */
+    SET(CURLOPT_TIMEOUT_MS, (long)ceil(s->timeout * 1000.0));
+    SET(CURLOPT_CONNECTTIMEOUT_MS, (long)ceil(s->connect_timeout * 1000.0));
+    /* read_timeout / write_timeout are not libcurl's low-speed limit (whole seconds, an average):
+     * the engine stops an attempt whose next byte is late (idle_due, check_idle) */
+    SET(CURLOPT_LOW_SPEED_LIMIT, 0L);
+    SET(CURLOPT_LOW_SPEED_TIME, 0L);
     int get = !strcmp(s->method, "GET"), post = !strcmp(s->method, "POST"), head = !strcmp(s->method, "HEAD");
     SET(CURLOPT_CUSTOMREQUEST, get || post || head ? NULL : s->method);
     if (head) {
@@ -237,7 +292,9 @@ static void reset_attempt(ic_req *r) {
     r->body.len = 0;
     if (r->body.data) r->body.data[0] = '\0';
     r->status = 0;
-    r->headers_done = r->too_large = r->stream_stopped = r->dec_failed = 0;
+    r->headers_done = r->in_headers = r->too_large = r->stream_stopped = r->dec_failed = 0;
+    r->io_armed = r->idle_fired = 0;
+    r->ul_seen = r->dl_seen = 0;
     ic_decoder_free(r->dec);
     r->dec = NULL;
     r->errbuf[0] = '\0';
@@ -279,19 +336,38 @@ static void start_attempt(ic_req *r) {
 /* Classify a finished attempt into a code (and, for 2xx, a result). */
 static intercom_code classify(ic_req *r, CURLcode cc, void **result, intercom_error *err) {
     *result = NULL;
+    if (r->idle_fired)
+        return ic_fail(err, INTERCOM_E_TIMEOUT, "request timed out: %s for %.3g s (%s)",
+                       r->idle_fired == 2 ? "could not send the next bytes" : "no bytes received",
+                       r->idle_fired == 2 ? r->spec.write_timeout : r->spec.read_timeout,
+                       r->idle_fired == 2 ? "write_timeout" : "read_timeout");
     if (cc != CURLE_OK) {
         const char *detail = r->errbuf[0] ? r->errbuf : curl_easy_strerror(cc);
         if (r->too_large || cc == CURLE_FILESIZE_EXCEEDED)
             return ic_fail(err, INTERCOM_E_RESPONSE_TOO_LARGE, "response body exceeds max_response_size (%zu bytes)",
                            r->eng->cfg->max_response_size);
         if (r->stream_stopped) return ic_fail(err, INTERCOM_E_CANCELLED, "the body callback stopped the transfer");
-        if (cc == CURLE_OPERATION_TIMEDOUT) return ic_fail(err, INTERCOM_E_TIMEOUT, "request timed out: %s", detail);
-        if (cc == CURLE_OUT_OF_MEMORY) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory in libcurl");
-        if (cc == CURLE_WRITE_ERROR && !r->too_large) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory receiving the body");
-        if (cc == CURLE_URL_MALFORMAT || cc == CURLE_UNSUPPORTED_PROTOCOL || cc == CURLE_BAD_FUNCTION_ARGUMENT ||
-            cc == CURLE_NOT_BUILT_IN || cc == CURLE_UNKNOWN_OPTION)
-            return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s", detail);
-        return ic_fail(err, INTERCOM_E_CONNECTION, "%s", detail);
+        if (cc == CURLE_OUT_OF_MEMORY && r->in_headers)
+            /* libcurl 7.x refuses a header line over its limit (100 KB) with "out of memory" */
+            return ic_fail(err, INTERCOM_E_RESPONSE_TOO_LARGE,
+                           "response header too large (libcurl accepts at most 100 KB per header line)");
+        if (cc == CURLE_WRITE_ERROR) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory receiving the body");
+        if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST || cc == CURLE_COULDNT_RESOLVE_PROXY) {
+            long oe = 0;
+            curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oe);
+            int probe = -1;
+            if (oe != EMFILE && oe != ENFILE && (probe = dup(0)) < 0 && (errno == EMFILE || errno == ENFILE)) oe = errno;
+            if (probe >= 0) close(probe);
+            if (oe == EMFILE || oe == ENFILE)
+                return ic_fail(err, INTERCOM_E_CONNECTION, "out of file descriptors (%s): %s", strerror((int)oe), detail);
+        }
+        intercom_code c = ic_code_from_curl(cc);
+        switch (c) {
+        case INTERCOM_E_TIMEOUT: return ic_fail(err, c, "request timed out: %s", detail);
+        case INTERCOM_E_NOMEM: return ic_fail(err, c, "out of memory in libcurl: %s", detail);
+        case INTERCOM_E_INVALID_ARGUMENT: return ic_fail(err, c, "client configuration refused by libcurl: %s", detail);
+        default: return ic_fail(err, c, "%s", detail);
+        }
     }
     if (r->status >= 200 && r->status < 300) {
         if (!r->spec.rtype || r->spec.skip_decode) return INTERCOM_OK;
@@ -443,8 +519,9 @@ static void process_done(ic_engine *e) {
 static void start_due(ic_engine *e) {
     double now = ic_now();
     double paced = pace_until(e->cfg);
-    ic_req *due = NULL;
-    for (ic_req *r = e->waiting, *next; r; r = next) { /* collect first: starting may complete others */
+    /* collect first: starting one may complete others, whose callbacks may cancel any request,
+     * also one collected here (e->due is searched by ic_engine_cancel) */
+    for (ic_req *r = e->waiting, *next; r; r = next) {
         next = r->next;
         if (r->due > now) continue;
         if (paced > now && !r->preset.code) { /* the client's rate-limit window is used up: wait for it */
@@ -453,11 +530,11 @@ static void start_due(ic_engine *e) {
         }
         list_del(&e->waiting, r);
         r->in_waiting = 0;
-        list_add(&due, r);
+        list_add(&e->due, r);
     }
-    while (due) {
-        ic_req *r = due;
-        list_del(&due, r);
+    while (e->due) {
+        ic_req *r = e->due;
+        list_del(&e->due, r);
         if (r->preset.code) {
             intercom_error pe = r->preset;
             r->preset = (intercom_error)INTERCOM_ERROR_INIT;
@@ -468,11 +545,56 @@ static void start_due(ic_engine *e) {
     }
 }
 
-static double next_due(const ic_engine *e) {
+/* Stop every attempt whose next byte is later than its read_timeout / write_timeout allows. */
+static void check_idle(ic_engine *e) {
+    for (;;) { /* one at a time: completing one runs callbacks that may change the list */
+        double now = ic_now();
+        ic_req *r = e->active;
+        for (; r; r = r->next) {
+            double d = idle_due(r);
+            if (d >= 0 && d <= now) break;
+        }
+        if (!r) return;
+        int which;
+        idle_limit(r, &which);
+        r->idle_fired = which;
+        finish_attempt(r, CURLE_OPERATION_TIMEDOUT);
+    }
+}
+
+static double next_idle_due(const ic_engine *e) {
     double due = -1;
+    for (const ic_req *r = e->active; r; r = r->next) {
+        double d = idle_due(r);
+        if (d >= 0 && (due < 0 || d < due)) due = d;
+    }
+    return due;
+}
+
+static double next_due(const ic_engine *e) {
+    double due = next_idle_due(e);
     for (const ic_req *r = e->waiting; r; r = r->next)
         if (due < 0 || r->due < due) due = r->due;
     return due;
+}
+
+/* Requests cancelled from inside a libcurl callback (on_body): completed now that it returned. */
+static void flush_cancels(ic_engine *e) {
+    for (;;) {
+        ic_req *r = e->active;
+        while (r && !r->cancel_pending) r = r->next;
+        if (!r) return;
+        r->cancel_pending = 0;
+        ic_engine_cancel(e, r->id);
+    }
+}
+
+static void perform(ic_engine *e) {
+    int running;
+    e->in_curl++;
+    curl_multi_perform(e->multi, &running);
+    e->in_curl--;
+    flush_cancels(e);
 }
 
 /* ---------- the caller's event loop ---------- */
@@ -525,8 +647,12 @@ intercom_code ic_engine_set_loop(ic_engine *e, const intercom_loop_hooks *hooks)
 void ic_engine_socket_action(ic_engine *e, int fd, int events) {
     int running, mask = ((events & INTERCOM_POLL_IN) ? CURL_CSELECT_IN : 0) |
                         ((events & INTERCOM_POLL_OUT) ? CURL_CSELECT_OUT : 0);
+    e->in_curl++;
     curl_multi_socket_action(e->multi, (curl_socket_t)fd, mask, &running);
+    e->in_curl--;
+    flush_cancels(e);
     process_done(e);
+    check_idle(e);
     start_due(e);
     update_timer(e);
 }
@@ -534,8 +660,12 @@ void ic_engine_socket_action(ic_engine *e, int fd, int events) {
 void ic_engine_timeout(ic_engine *e) {
     int running;
     e->curl_due = -1;
+    e->in_curl++;
     curl_multi_socket_action(e->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    e->in_curl--;
+    flush_cancels(e);
     process_done(e);
+    check_idle(e);
     start_due(e);
     update_timer(e);
 }
@@ -543,9 +673,8 @@ void ic_engine_timeout(ic_engine *e) {
 /* ---------- the engine's own loop ---------- */
 
 size_t ic_engine_step(ic_engine *e, long timeout_ms) {
-    int running;
     start_due(e);
-    curl_multi_perform(e->multi, &running);
+    perform(e);
     process_done(e);
     if (!e->pending) return 0;
     double due = next_due(e);
@@ -558,8 +687,9 @@ size_t ic_engine_step(ic_engine *e, long timeout_ms) {
     curl_multi_timeout(e->multi, &curl_ms);
     if (curl_ms >= 0 && curl_ms < timeout_ms) timeout_ms = curl_ms;
     if (timeout_ms > 0) curl_multi_poll(e->multi, NULL, 0, timeout_ms > 1000000 ? 1000000 : (int)timeout_ms, NULL);
-    curl_multi_perform(e->multi, &running);
+    perform(e);
     process_done(e);
+    check_idle(e);
     start_due(e);
     return e->pending;
 }
@@ -645,13 +775,22 @@ size_t ic_engine_pending(const ic_engine *e) { return e->pending; }
 int ic_engine_cancel(ic_engine *e, uint64_t id) {
     ic_req *r;
     for (r = e->active; r && r->id != id; r = r->next) {}
+    if (r && e->in_curl) { /* from inside a libcurl callback: the handle cannot be removed yet */
+        r->cancel_pending = 1;
+        return 0;
+    }
     if (r) {
         curl_multi_remove_handle(e->multi, r->easy);
         list_del(&e->active, r);
     } else {
-        for (r = e->waiting; r && r->id != id; r = r->next) {}
+        ic_req **lists[] = {&e->waiting, &e->due}; /* due: about to start its attempt (start_due) */
+        size_t k = 0;
+        for (; k < 2; k++) {
+            for (r = *lists[k]; r && r->id != id; r = r->next) {}
+            if (r) break;
+        }
         if (!r) return -1;
-        list_del(&e->waiting, r);
+        list_del(lists[k], r);
     }
     intercom_error err = INTERCOM_ERROR_INIT;
     ic_fail(&err, INTERCOM_E_CANCELLED, "request cancelled");
@@ -663,7 +802,8 @@ int ic_engine_cancel(ic_engine *e, uint64_t id) {
 
 void ic_engine_free(ic_engine *e) {
     if (!e) return;
-    while (e->active || e->waiting) ic_engine_cancel(e, (e->active ? e->active : e->waiting)->id);
+    while (e->active || e->waiting || e->due)
+        ic_engine_cancel(e, (e->active ? e->active : e->waiting ? e->waiting : e->due)->id);
     for (size_t i = 0; i < e->npool; i++) curl_easy_cleanup(e->pool[i]);
     curl_multi_cleanup(e->multi);
     free(e);

@@ -46,6 +46,70 @@ intercom_code intercom_code_from_status(int status) {
     }
 }
 
+/* The one table from a libcurl result to the class a caller expects (the engine adds detail:
+ * a body over max_response_size, a body callback that stopped, an idle timeout, running out of
+ * file descriptors; see classify() in engine.c). INTERCOM_E_INVALID_ARGUMENT only where the
+ * caller's configuration is at fault (an unusable local_address or CA bundle, a URL or option
+ * libcurl refuses): those are not retried. Anything the server or the network did is a
+ * connection error (retried by retry.c), a timeout, or a response too large. */
+intercom_code ic_code_from_curl(int cc) {
+    switch ((CURLcode)cc) {
+    case CURLE_OK: return INTERCOM_OK;
+    case CURLE_OPERATION_TIMEDOUT: return INTERCOM_E_TIMEOUT;
+    case CURLE_OUT_OF_MEMORY: return INTERCOM_E_NOMEM;
+    case CURLE_FILESIZE_EXCEEDED: return INTERCOM_E_RESPONSE_TOO_LARGE;
+    case CURLE_ABORTED_BY_CALLBACK: return INTERCOM_E_CANCELLED;
+    case CURLE_WRITE_ERROR: return INTERCOM_E_NOMEM; /* our write callback refused: it could not keep the bytes */
+    /* the caller's configuration */
+    case CURLE_URL_MALFORMAT:
+    case CURLE_BAD_FUNCTION_ARGUMENT:
+    case CURLE_UNKNOWN_OPTION:
+    case CURLE_NOT_BUILT_IN:
+    case CURLE_INTERFACE_FAILED:      /* local_address */
+    case CURLE_SSL_CACERT_BADFILE:    /* ca_bundle */
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:       /* client certificate (curl_hook) */
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_LOGIN_DENIED:
+        return INTERCOM_E_INVALID_ARGUMENT;
+    /* what the server, a proxy or the network did: HTTP/0.9, a status line like "000"
+     * (UNSUPPORTED_PROTOCOL / WEIRD_SERVER_REPLY), resets, TLS failures, DNS, refused */
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_GOT_NOTHING:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_HTTP3:
+    case CURLE_QUIC_CONNECT_ERROR:
+    case CURLE_PROXY:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_SEND_FAIL_REWIND:
+    case CURLE_READ_ERROR:
+    case CURLE_AGAIN:
+    case CURLE_NO_CONNECTION_AVAILABLE:
+    case CURLE_UNRECOVERABLE_POLL:
+    case CURLE_RANGE_ERROR:
+    case CURLE_TOO_MANY_REDIRECTS:
+        return INTERCOM_E_CONNECTION;
+    default:
+        return INTERCOM_E_CONNECTION;
+    }
+}
+
 void intercom_error_clear(intercom_error *err) {
     if (!err) return;
     free(err->message);
@@ -76,11 +140,70 @@ static char *dup_json_string(json_t *o, const char *key) {
     return s ? strdup(s) : NULL;
 }
 
-/* Fill message, request_id and errors[] from an Intercom error body
- * ({"type":"error.list","request_id":..,"errors":[{"code","message","field"}]}).
- * A body that is not JSON becomes the message as text (first line, bounded). */
+/* The text of an HTML page a proxy sent: its <title>, else its <h1>, else its text without
+ * tags; whitespace collapsed, at most 200 bytes. */
+static void html_text(ic_buf *msg, const char *body, size_t len) {
+    const char *from = NULL, *to = body + len;
+    static const char *const tags[][2] = {{"<title", "</title"}, {"<h1", "</h1"}};
+    for (size_t t = 0; t < 2 && !from; t++) {
+        const char *o = memmem(body, len, tags[t][0], strlen(tags[t][0]));
+        if (!o) continue;
+        const char *gt = memchr(o, '>', (size_t)(to - o));
+        const char *c = gt ? memmem(gt, (size_t)(to - gt), tags[t][1], strlen(tags[t][1])) : NULL;
+        if (gt && c && c > gt + 1) from = gt + 1, to = c;
+    }
+    if (!from) from = body;
+    size_t out = 0;
+    int in_tag = 0, space = 1;
+    for (const char *p = from; p < to && out < 200; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '<') in_tag = 1;
+        else if (c == '>') in_tag = 0, c = ' ';
+        if (in_tag) continue;
+        if (c <= ' ') {
+            if (space) continue;
+            c = ' ', space = 1;
+        } else {
+            space = 0;
+        }
+        ic_buf_append(msg, &c, 1);
+        out++;
+    }
+    while (msg->len && msg->data[msg->len - 1] == ' ') msg->data[--msg->len] = '\0';
+}
+
+/* The first non-empty line of a text body, at most 200 bytes. */
+static void text_line(ic_buf *msg, const char *body, size_t len) {
+    size_t i = 0;
+    while (i < len && (body[i] == '\r' || body[i] == '\n' || body[i] == ' ' || body[i] == '\t')) i++;
+    size_t n = 0;
+    while (i + n < len && body[i + n] != '\r' && body[i + n] != '\n' && n < 200) n++;
+    ic_buf_append(msg, body + i, n);
+}
+
+/* The message of an error object: "message", else "error" (a string, or an object holding a
+ * message), else OAuth's "error_description", else "detail" / "title" (RFC 7807). */
+static const char *object_message(json_t *o, int depth) {
+    static const char *const keys[] = {"message", "error", "error_description", "detail", "title"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        json_t *v = json_object_get(o, keys[i]);
+        if (json_is_string(v) && *json_string_value(v)) return json_string_value(v);
+        if (json_is_object(v) && depth < 2) {
+            const char *m = object_message(v, depth + 1);
+            if (m) return m;
+        }
+    }
+    return NULL;
+}
+
+/* Fill message, request_id and errors[] from an error body. The shapes Intercom (and what
+ * stands in front of it) sends, each giving its text to err.message:
+ *   {"type":"error.list","request_id":..,"errors":[{"code","message","field"}]}   (the documented one)
+ *   {"status":400,"error":"<text>"}          (malformed request JSON)
+ *   {"error":{"message":..}}, {"message":..}, {"error_description":..}, {"errors":["<text>"]}
+ *   an HTML page from a proxy or load balancer (its <title>/<h1>), plain text (its first line). */
 void ic_error_from_body(intercom_error *err, const char *body, size_t len) {
-    json_t *root = len ? json_loadb(body, len, 0, NULL) : NULL;
+    json_t *root = len ? json_loadb(body, len, JSON_DECODE_ANY, NULL) : NULL;
     ic_buf msg = {0};
     ic_buf_printf(&msg, "HTTP %d", err->status);
     if (json_is_object(root)) {
@@ -90,26 +213,38 @@ void ic_error_from_body(intercom_error *err, const char *body, size_t len) {
         if (n && (err->errors = calloc(n, sizeof *err->errors))) {
             for (size_t i = 0; i < n; i++) {
                 json_t *e = json_array_get(list, i);
+                intercom_error_item *it;
+                if (json_is_string(e)) {
+                    it = &err->errors[err->errors_count++];
+                    it->message = strdup(json_string_value(e));
+                    continue;
+                }
                 if (!json_is_object(e)) continue;
-                intercom_error_item *it = &err->errors[err->errors_count++];
+                it = &err->errors[err->errors_count++];
                 it->code = dup_json_string(e, "code");
                 it->message = dup_json_string(e, "message");
                 it->field = dup_json_string(e, "field");
             }
         }
-        if (err->errors_count) {
+        const char *m;
+        if (err->errors_count && (err->errors[0].code || err->errors[0].message)) {
             const intercom_error_item *it = &err->errors[0];
             ic_buf_printf(&msg, ": %s%s%s", it->code ? it->code : "", it->code && it->message ? ": " : "",
                           it->message ? it->message : "");
-        } else {
-            const char *m = json_string_value(json_object_get(root, "message"));
-            if (m) ic_buf_printf(&msg, ": %s", m);
+        } else if ((m = object_message(root, 0))) {
+            ic_buf_printf(&msg, ": %.*s", 500, m);
         }
+    } else if (json_is_string(root)) {
+        ic_buf_printf(&msg, ": %.*s", 500, json_string_value(root));
     } else if (len) {
-        size_t n = strcspn(body, "\r\n");
-        if (n > len) n = len;
-        if (n > 200) n = 200;
-        ic_buf_printf(&msg, ": %.*s", (int)n, body);
+        size_t i = 0;
+        while (i < len && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n')) i++;
+        int html = i < len && body[i] == '<';
+        ic_buf_append(&msg, ": ", 2);
+        size_t before = msg.len;
+        if (html) html_text(&msg, body, len);
+        else text_line(&msg, body, len);
+        if (msg.len == before && msg.data) msg.data[msg.len -= 2] = '\0'; /* nothing useful: "HTTP 502" */
     }
     json_decref(root);
     free(err->message);

@@ -194,6 +194,12 @@ IC_HIDDEN intercom_code ic_decode_buffer(const intercom_type *t, int strict, con
 IC_HIDDEN intercom_code ic_fail(intercom_error *err, intercom_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 IC_HIDDEN void ic_error_from_body(intercom_error *err, const char *body, size_t len);
+/* The class of a libcurl result (a CURLcode), from the one table in error.c. */
+IC_HIDDEN intercom_code ic_code_from_curl(int cc);
+/* Longest timeout or delay a caller may set, in seconds (about 115 days): larger values are refused. */
+#define IC_MAX_TIMEOUT 1e7
+/* Longest request URL (path and query) sent, in bytes: a longer one is refused before sending. */
+#define IC_MAX_URL 65536
 
 /* ---------- configuration (immutable after creation) ---------- */
 
@@ -221,6 +227,10 @@ typedef struct ic_config {
     pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
 } ic_config;
 
+/* @p v is finite, >= 0 and <= IC_MAX_TIMEOUT, else INTERCOM_E_INVALID_ARGUMENT naming owner.name. */
+IC_HIDDEN intercom_code ic_check_seconds(const char *owner, const char *name, double v, intercom_error *err);
+/* Whether a header name is one libcurl writes for the framing (Content-Length, Host, ...). */
+IC_HIDDEN int ic_header_is_framing(const char *name);
 IC_HIDDEN intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts, intercom_error *err);
 IC_HIDDEN void ic_config_free(ic_config *c);
 

@@ -6,7 +6,14 @@
  *   SEARCH  body pagination       <- our own pagination struct, starting_after as above
  *   NUMBER  query page            <- page number + 1, until pages.total_pages
  *   SCROLL  query scroll_param    <- page.scroll_param, until a page comes back empty
- * A missing or empty next cursor, an empty page or the last page number ends the walk. */
+ * A missing or empty next cursor, an empty page or the last page number ends the walk.
+ * A walk that would not end ends with INTERCOM_E_DECODE after the pages already delivered:
+ * a cursor the walk already sent (checked against the previous cursor and, for cycles, a
+ * checkpoint moved at pages 2^k, so memory stays constant), a page number that does not
+ * advance past the previous page's, or a page number that cannot be incremented (INT64_MAX).
+ * (Scroll walks are not checked: Intercom's scroll_param may stay the same for a whole scroll.) */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +29,10 @@ struct intercom_pager {
     char *cursor;                      /* the cursor being sent (owned) */
     int page_no;                       /* pages fetched */
     int done;                          /* no further page */
+    intercom_code stop_code;           /* the walk cannot go on: reported by the next fetch */
+    char *stop_msg;
+    char *checkpoint;                  /* cursor sent at page 2^k (cycle detection) */
+    int64_t last_no;                   /* NUMBER: previous page's number, 0 before the first */
     void *page;                        /* current page (next()), owned */
     size_t item_idx, items;
     const ic_field *items_f;           /* the response's array of items */
@@ -85,13 +96,32 @@ static size_t item_count(const intercom_pager *pg, const void *page) {
     return *(const size_t *)((const char *)page + pg->items_f->aux_offset);
 }
 
+/* The walk cannot go on: remember why, for the next fetch. */
+static int stop(intercom_pager *pg, const char *fmt, const char *arg, long long n) {
+    pg->done = 1;
+    pg->stop_code = INTERCOM_E_DECODE;
+    free(pg->stop_msg);
+    pg->stop_msg = NULL;
+    char *m = NULL;
+    if (asprintf(&m, fmt, arg, n) < 0) m = NULL;
+    if (m && asprintf(&pg->stop_msg, "%s: %s; stopped after page %d (%zu items delivered)", pg->op->name, m, pg->page_no,
+                      pg->items) < 0)
+        pg->stop_msg = NULL;
+    free(m);
+    return 0;
+}
+
 /* After page @p page: set up the request for the next one, or mark the walk done. */
 static int advance(intercom_pager *pg, const void *page) {
     const intercom_type *rt = pg->op->response;
     size_t n = item_count(pg, page);
-    free(pg->cursor);
+    char *sent = pg->cursor; /* the cursor that fetched this page (NULL for the first) */
     pg->cursor = NULL;
-    if (n == 0) return pg->done = 1, 0;
+    int rc = 0;
+    if (n == 0) {
+        pg->done = 1;
+        goto out;
+    }
     const char *next = NULL;
     switch (pg->op->page_kind) {
     case IC_PAGE_CURSOR:
@@ -107,15 +137,42 @@ static int advance(intercom_pager *pg, const void *page) {
     case IC_PAGE_NUMBER: {
         int64_t cur = int_at(page, rt, "pages", "page"), total = int_at(page, rt, "pages", "total_pages");
         if (cur < 0) cur = pg->page_no;
-        if (total >= 0 && cur >= total) return pg->done = 1, 0;
+        if (total >= 0 && cur >= total) {
+            pg->done = 1;
+            goto out;
+        }
+        if (cur <= pg->last_no) {
+            stop(pg, "the server answered page %s%lld again (a page number that does not advance)", "", (long long)cur);
+            goto out;
+        }
+        if (cur == INT64_MAX) {
+            stop(pg, "page number %s%lld cannot be advanced", "", (long long)cur);
+            goto out;
+        }
+        pg->last_no = cur;
         const ic_field *f = field_of(pg->op->params, "page");
         *(int64_t *)((char *)pg->params + f->offset) = cur + 1;
         ((uint8_t *)pg->params)[f->state_offset] = INTERCOM_FIELD_PRESENT;
-        return 0;
+        goto out;
     }
     }
-    if (!next || !*next) return pg->done = 1, 0; /* never send an empty or null cursor */
-    if (!(pg->cursor = strdup(next))) return -1;
+    if (!next || !*next) { /* never send an empty or null cursor */
+        pg->done = 1;
+        goto out;
+    }
+    if (pg->op->page_kind != IC_PAGE_SCROLL &&
+        ((sent && !strcmp(next, sent)) || (pg->checkpoint && !strcmp(next, pg->checkpoint)))) {
+        stop(pg, "the server sent the cursor \"%.64s\" again (a cursor that repeats)%.0lld", next, 0);
+        goto out;
+    }
+    if (!(pg->cursor = strdup(next))) {
+        rc = -1;
+        goto out;
+    }
+    if (pg->page_no > 0 && !(pg->page_no & (pg->page_no - 1))) { /* page 2^k: move the checkpoint (Brent) */
+        free(pg->checkpoint);
+        pg->checkpoint = strdup(next);
+    }
     if (pg->op->page_kind == IC_PAGE_SEARCH) {
         const ic_field *f = field_of(field_of(pg->op->params, "pagination")->type, "starting_after");
         *(const char **)((char *)pg->paging + f->offset) = pg->cursor;
@@ -125,7 +182,14 @@ static int advance(intercom_pager *pg, const void *page) {
         *(const char **)((char *)pg->params + f->offset) = pg->cursor;
         ((uint8_t *)pg->params)[f->state_offset] = INTERCOM_FIELD_PRESENT;
     }
-    return 0;
+out:
+    free(sent);
+    return rc;
+}
+
+/* The error that ended the walk early, into @p err; returns its code. */
+static intercom_code stop_error(const intercom_pager *pg, intercom_error *err) {
+    return ic_fail(err, pg->stop_code, "%s", pg->stop_msg ? pg->stop_msg : "the walk cannot go on");
 }
 
 /* ---------- lifecycle ---------- */
@@ -189,6 +253,8 @@ void intercom_pager_free(intercom_pager *pg) {
     if (!pg) return;
     intercom_model_free(pg->page);
     free(pg->cursor);
+    free(pg->checkpoint);
+    free(pg->stop_msg);
     free(pg->paging);
     free(pg->params);
     free(pg);
@@ -204,6 +270,7 @@ const intercom_type *intercom_pager_page_type(const intercom_pager *pg) { return
 intercom_code intercom_pager_next_page(intercom_pager *pg, void **page, intercom_error *err) {
     if (!pg || !page) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "pager and page are required");
     *page = NULL;
+    if (pg->stop_code) return stop_error(pg, err);
     if (pg->done) return INTERCOM_OK;
     intercom_code rc = ic_call(pg->client, pg->op, pg->params, &pg->ro, page, err);
     if (rc) {
@@ -232,6 +299,10 @@ int intercom_pager_next(intercom_pager *pg, void **item, intercom_error *err) {
         intercom_model_free(pg->page); /* only the current page is held */
         pg->page = NULL;
         pg->item_idx = 0;
+        if (pg->stop_code) {
+            stop_error(pg, err);
+            return 0;
+        }
         if (pg->done) return 0;
         if (intercom_pager_next_page(pg, &pg->page, err) != INTERCOM_OK || !pg->page) return 0;
     }
@@ -265,6 +336,14 @@ static void async_page_done(intercom_code code, void *result, const intercom_err
     pg->items += item_count(pg, result);
     if (advance(pg, result)) pg->done = 1;
     if (pg->cb(INTERCOM_OK, result, NULL, pg->payload)) { /* the caller stopped */
+        intercom_pager_free(pg);
+        return;
+    }
+    if (pg->stop_code) { /* the pages so far were delivered; the walk ends with its error */
+        intercom_error e = INTERCOM_ERROR_INIT;
+        stop_error(pg, &e);
+        pg->cb(e.code, NULL, &e, pg->payload);
+        intercom_error_clear(&e);
         intercom_pager_free(pg);
         return;
     }

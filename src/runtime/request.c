@@ -2,6 +2,8 @@
  * percent-encoded segments, encoded query), headers, and body. Everything the caller
  * gave is validated here, so a bad argument never reaches the network. */
 
+#include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +178,11 @@ intercom_code ic_build_headers(struct curl_slist **out, const ic_config *cfg, co
                          "header \"%s\": invalid name, or a value containing CR or LF", h->key);
             goto done;
         }
+        if (ic_header_is_framing(h->key)) {
+            rc = ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
+                         "extra_headers: \"%s\" may not be set: libcurl writes the message framing", h->key);
+            goto done;
+        }
         ADD(h->key, strlen(h->key), h->value ? h->value : "");
     }
 #undef ADD
@@ -289,6 +296,19 @@ intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char 
     if (!*api_version || !ic_header_value_ok(api_version))
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "api_version is empty or contains CR/LF");
 
+    static const struct {
+        const char *name;
+        size_t off;
+    } secs[] = {{"timeout", offsetof(intercom_request_options, timeout)},
+                {"connect_timeout", offsetof(intercom_request_options, connect_timeout)},
+                {"read_timeout", offsetof(intercom_request_options, read_timeout)},
+                {"write_timeout", offsetof(intercom_request_options, write_timeout)}};
+    for (size_t i = 0; i < sizeof secs / sizeof *secs; i++) { /* a finite negative value: the client's */
+        double v = *(const double *)((const char *)ro + secs[i].off);
+        intercom_code vrc;
+        if ((!isfinite(v) || v >= 0) && (vrc = ic_check_seconds("intercom_request_options", secs[i].name, v, err)))
+            return vrc;
+    }
     spec->max_retries = ro->max_retries >= 0 ? ro->max_retries : cfg->max_retries;
     spec->timeout = ro->timeout >= 0 ? ro->timeout : cfg->timeout;
     spec->connect_timeout = ro->connect_timeout >= 0 ? ro->connect_timeout : cfg->connect_timeout;
@@ -304,6 +324,12 @@ intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char 
     intercom_code rc;
     ic_buf url = {0};
     if ((rc = build_url(&url, cfg, path, op, params, query, ro->extra_query, err))) goto fail;
+    if (url.len > IC_MAX_URL) {
+        rc = ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
+                     "%s%srequest URL is %zu bytes after encoding (path and query parameters); at most %d are sent",
+                     op ? op->name : "", op ? ": " : "", url.len, IC_MAX_URL);
+        goto fail;
+    }
     spec->url = url.data;
     url.data = NULL;
     if (op && (rc = check_required(op, params, err))) goto fail;

@@ -1,5 +1,6 @@
 /* Raw responses: headers as received, rate-limit data, lazy JSON, parse(). */
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,11 +49,16 @@ int ic_response_add_header_line(intercom_response *r, const char *line, size_t l
     return 0;
 }
 
+/* A non-negative decimal header value; -1 when absent, not only digits, or out of range
+ * ("99999999999999999999" is not clamped to INT64_MAX, "-5" and " 5" are not numbers). */
 static int64_t parse_i64(const char *s) {
     if (!s || !*s) return -1;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9') return -1;
+    errno = 0;
     char *end;
     long long v = strtoll(s, &end, 10);
-    return *end == '\0' ? (int64_t)v : -1;
+    return *end == '\0' && errno != ERANGE ? (int64_t)v : -1;
 }
 
 void ic_rate_limit_parse(intercom_rate_limit *rl, const intercom_response *r) {

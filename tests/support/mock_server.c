@@ -165,19 +165,28 @@ static const char *reason(int status) {
 
 /* --------------------------------------------------- response / request copies */
 
+static size_t resp_raw_len(const mock_response *r) {
+  if (!r->raw) return 0;
+  return r->raw_len == (size_t)-1 ? strlen(r->raw) : r->raw_len;
+}
+
 static resp_item *item_new(const mock_response *r) {
-  size_t hl = r->headers ? strlen(r->headers) : 0, bl = resp_body_len(r);
-  resp_item *it = malloc(sizeof *it + hl + 1 + bl + 1);
+  size_t hl = r->headers ? strlen(r->headers) : 0, bl = resp_body_len(r), rl = resp_raw_len(r);
+  resp_item *it = malloc(sizeof *it + hl + 1 + bl + 1 + rl + 1);
   if (!it) return NULL;
-  char *h = (char *)(it + 1), *b = h + hl + 1;
+  char *h = (char *)(it + 1), *b = h + hl + 1, *w = b + bl + 1;
   if (hl) memcpy(h, r->headers, hl);
   h[hl] = 0;
   if (bl) memcpy(b, r->body, bl);
   b[bl] = 0;
+  if (rl) memcpy(w, r->raw, rl);
+  w[rl] = 0;
   it->r = *r;
   it->r.headers = h;
   it->r.body = b;
   it->r.body_len = bl;
+  it->r.raw = r->raw ? w : NULL;
+  it->r.raw_len = rl;
   it->refs = 1;
   it->next = NULL;
   return it;
@@ -502,6 +511,11 @@ static int send_response(conn *c, const mock_response *r) {
     linger_close(c);
     return 0;
   }
+  if (r->raw) { /* verbatim bytes, then close */
+    send_payload(c->fd, r->raw, resp_raw_len(r), NULL, 0, 0);
+    linger_close(c);
+    return 0;
+  }
   int bodiless = (r->status >= 100 && r->status < 200) || r->status == 204 || r->status == 304;
   int is_head = strcmp(c->req.method, "HEAD") == 0;
   size_t blen = resp_body_len(r), rep = r->body_repeat > 1 ? r->body_repeat : 1;
@@ -534,7 +548,13 @@ static int send_response(conn *c, const mock_response *r) {
                   announce_close ? "Connection: close\r\n" : "");
 
   int rc;
-  if (r->delay_body_ms > 0 && n > 0) {
+  if (r->drip_ms > 0 && n > 0) { /* one byte at a time */
+    rc = send_payload(c->fd, c->wbuf, (size_t)len, NULL, 0, 0);
+    for (unsigned long long i = 0; rc == 0 && i < n; i++) {
+      if (wait_stop(s, r->drip_ms)) return 0;
+      rc = send_payload(c->fd, NULL, 0, r->body + i % blen, 1, 1);
+    }
+  } else if (r->delay_body_ms > 0 && n > 0) {
     rc = send_payload(c->fd, c->wbuf, (size_t)len, NULL, 0, 0);
     if (rc == 0 && wait_stop(s, r->delay_body_ms)) return 0;
     if (rc == 0) rc = send_payload(c->fd, NULL, 0, r->body, blen, (size_t)n);

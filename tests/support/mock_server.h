@@ -49,9 +49,13 @@ typedef struct mock_response {
   long long close_after_body_bytes; /* -1 => off; else send only this many body bytes then close */
   int no_content_length;            /* no Content-Length, body then close (HTTP/1.0 style) */
   int connection_close;             /* send "Connection: close" and close after the response */
+  const char *raw;                  /* if set: these bytes verbatim instead of a response (HTTP/0.9,
+                                       "HTTP/1.1 000", ...), then close */
+  size_t raw_len;                   /* (size_t)-1 => strlen(raw) */
+  int drip_ms;                      /* > 0: the body one byte at a time, each after drip_ms (slow server) */
 } mock_response;
 
-#define MOCK_RESPONSE_INIT {200, NULL, NULL, (size_t)-1, 0, 0, 0, 0, -1, -1, 0, 0}
+#define MOCK_RESPONSE_INIT {200, NULL, NULL, (size_t)-1, 0, 0, 0, 0, -1, -1, 0, 0, NULL, (size_t)-1, 0}
 
 /* Called on a connection thread (possibly several at once) when the queue is
  * empty.  `resp` arrives pre-filled with MOCK_RESPONSE_INIT; the pointers it
