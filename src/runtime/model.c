@@ -30,7 +30,9 @@ const char *intercom_type_name(const intercom_type *type) { return type ? type->
 json_t *intercom_model_raw_json(const void *model) {
     const intercom_model *m = model;
     if (!m || !m->doc || m->doc->root != m || !m->doc->body) return NULL;
-    if (!m->doc->raw_json) m->doc->raw_json = json_loadb(m->doc->body, m->doc->body_len, JSON_DECODE_ANY, NULL);
+    if (!m->doc->raw_json) m->doc->raw_json = json_loadb(m->doc->body, m->doc->body_len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    /* what Jansson's parser refuses (big numbers, nesting beyond 2048, \u0000 in keys) but the decoder took */
+    if (!m->doc->raw_json) m->doc->raw_json = ic_json_load_any(m->doc->body, m->doc->body_len, m->doc);
     return m->doc->raw_json;
 }
 
