@@ -755,6 +755,7 @@ intercom_code ic_decoder_finish(ic_decoder *d, void **out, intercom_error *err) 
     if (!d->fail && yajl_complete_parse(d->yh) != yajl_status_ok && !d->fail) d->fail = INTERCOM_E_DECODE;
     if (d->fail) return finish_error(d, err, NULL, 0);
     if (!d->done || !d->root) return ic_fail(err, INTERCOM_E_DECODE, "empty body: expected a JSON object");
+    if (ic_doc_index_invalid(d->doc)) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory while decoding");
     if (d->root_type->kind == IC_T_OBJECT) ((intercom_model *)d->root)->doc = d->doc;
     *out = d->root;
     d->doc = NULL; /* now owned by the model */

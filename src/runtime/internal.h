@@ -131,6 +131,8 @@ typedef struct ic_invalid {   /* a value whose JSON type did not fit its field, 
 struct intercom_doc {
     ic_invalid *inv;
     size_t n_inv, cap_inv;
+    size_t *inv_index;   /* open addressing over inv by (obj, field), 1-based; built when decoding ends */
+    size_t inv_index_cap;
     ic_chunk *chunks;
     size_t chunk_size;
     char *body;          /* raw body (malloc'd), owned */
@@ -152,6 +154,7 @@ IC_HIDDEN int ic_doc_keep_json(ic_doc *d, json_t *j); /* takes the reference */
 IC_HIDDEN void ic_doc_free(ic_doc *d);
 IC_HIDDEN int ic_doc_keep_invalid(ic_doc *d, const void *obj, const struct ic_field *f, json_t *v); /* takes v */
 IC_HIDDEN const json_t *ic_doc_find_invalid(const ic_doc *d, const void *obj, const struct ic_field *f);
+IC_HIDDEN int ic_doc_index_invalid(ic_doc *d); /* after the last ic_doc_keep_invalid: lookups in O(1) */
 IC_HIDDEN void *ic_model_new(ic_doc *d, const intercom_type *t);
 /* Numbers a json_t cannot hold exactly (integers beyond int64, reals beyond a double's range):
  * the json_t is an approximation, the text as received is kept here and written back. */
