@@ -291,6 +291,244 @@ static void test_invalid_values_pager_item(void) {
     mock_server_reset(S);
 }
 
+
+/* ---------- item 6 (first part): what Jansson refuses inside free-form values ---------- */
+
+static void test_free_form_refused_values(void) {
+    const intercom_type *t = type_named("contact");
+    const char *bodies[][2] = {
+        {"{\"id\":\"1\",\"custom_attributes\":{\"a\":1e999,\"b\":2}}", "1e999"},
+        {"{\"id\":\"1\",\"custom_attributes\":{\"a\":[18446744073709551616]}}", "18446744073709551616"},
+        {"{\"id\":\"1\",\"custom_attributes\":{\"a\":\"x\xed\xa0\x80y\"}}", "x\xed\xa0\x80y"},
+        {"{\"id\":\"1\",\"custom_attributes\":{\"\xc0\xaf" "k\":1}}", "\xc0\xaf" "k"},
+        {"{\"id\":\"1\",\"custom_attributes\":-1e400}", "-1e400"},
+    };
+    for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
+        const char *body = bodies[i][0];
+        void *m = NULL;
+        intercom_error err = INTERCOM_ERROR_INIT;
+        /* tolerant: the contact decodes, the field is an invalid value kept as it came */
+        CHECK_CODE(ic_decode_buffer(t, 0, body, strlen(body), &m, &err), INTERCOM_OK);
+        CHECK(m && intercom_field_state(m, "custom_attributes") == INTERCOM_FIELD_INVALID);
+        CHECK(m && *(json_t **)member(m, t, "custom_attributes") == NULL);
+        CHECK(m && intercom_invalid_value(m, m, "custom_attributes") != NULL);
+        CHECK(m && !strcmp(*(const char **)member(m, t, "id"), "1"));
+        char *js = m ? to_json(m) : NULL;
+        CHECKF(js && strstr(js, bodies[i][1]), "%s: wrote %s", body, js ? js : "(null)");
+        free(js);
+        intercom_free(t, m);
+        intercom_error_clear(&err);
+        /* strict: a decode error naming the field, never out-of-memory */
+        CHECK_CODE(ic_decode_buffer(t, 1, body, strlen(body), &m, &err), INTERCOM_E_DECODE);
+        CHECKF(err.message && strstr(err.message, "at custom_attributes"), "%s", err.message ? err.message : "(null)");
+        intercom_error_clear(&err);
+    }
+}
+
+/* ---------- item 10: UTF-8 in both directions ---------- */
+
+static void test_decoder_flags_bad_utf8(void) {
+    const intercom_type *t = type_named("contact");
+    const char *body = "{\"name\":\"\xc0\xaf\",\"email\":\"a\xed\xa0\x80@b\",\"phone\":\"\xf4\x90\x80\x80\",\"os\":\"caf\xc3\xa9" "\"}";
+    void *m = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    CHECK_CODE(ic_decode_buffer(t, 0, body, strlen(body), &m, &err), INTERCOM_OK);
+    if (!m) return;
+    const char *bad[] = {"name", "email", "phone"};
+    for (size_t i = 0; i < 3; i++) {
+        CHECKF(intercom_field_state(m, bad[i]) == INTERCOM_FIELD_INVALID, "%s", bad[i]);
+        CHECKF(*(const char **)member(m, t, bad[i]) == NULL, "%s handed out", bad[i]);
+    }
+    const json_t *v = intercom_invalid_value(m, m, "email");
+    CHECK(v && json_string_length(v) == 6 && !memcmp(json_string_value(v), "a\xed\xa0\x80@b", 6));
+    CHECK_STR(*(const char **)member(m, t, "os"), "caf\xc3\xa9" ""); /* valid UTF-8 stays a string */
+    char *js = to_json(m);
+    CHECKF(js && strstr(js, "\"name\":\"\xc0\xaf\""), "written back as received: %s", js ? js : "(null)");
+    free(js);
+    intercom_free(t, m);
+    CHECK_CODE(ic_decode_buffer(t, 1, body, strlen(body), &m, &err), INTERCOM_E_DECODE);
+    CHECKF(err.message && strstr(err.message, "not valid UTF-8 at name"), "%s", err.message ? err.message : "(null)");
+    intercom_error_clear(&err);
+}
+
+static void test_encoder_refuses_bad_utf8(void) {
+    const intercom_type *t = type_named("contact");
+    void *m = calloc(1, t->size);
+    ((intercom_model *)m)->type = t;
+    *(const char **)member(m, t, "name") = "B\xf8" "bb";
+    char *js = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    CHECK_CODE(intercom_to_json(m, 0, &js, NULL, &err), INTERCOM_E_INVALID_ARGUMENT);
+    CHECK(js == NULL);
+    CHECKF(err.message && strstr(err.message, "\"name\""), "%s", err.message ? err.message : "(null)");
+    intercom_error_clear(&err);
+    *(const char **)member(m, t, "name") = "B\xc3\xb8" "bb";
+    CHECK_CODE(intercom_to_json(m, 0, &js, NULL, &err), INTERCOM_OK);
+    CHECK_STR(js, "{\"name\":\"B\xc3\xb8" "bb\"}");
+    free(js);
+    free(m);
+    /* a request: refused before sending, naming the field; nothing reaches the server */
+    const ic_operation *op = ic_find_operation("contacts.create");
+    const ic_field *f = op && op->params ? ic_type_find_field(op->params, "name", 4) : NULL;
+    CHECK(f && f->kind == IC_K_STRING);
+    if (!f) return;
+    void *params = calloc(1, op->params->size);
+    *(const char **)((char *)params + f->offset) = "B\xf8" "bb";
+    intercom_client_options o = INTERCOM_CLIENT_OPTIONS_INIT;
+    o.bearer_token = "t";
+    o.base_url = mock_server_url(S);
+    intercom_client *c = NULL;
+    CHECK_CODE(intercom_client_new(&c, &o, NULL), INTERCOM_OK);
+    mock_server_reset(S);
+    void *out = NULL;
+    CHECK_CODE(ic_call(c, op, params, NULL, &out, &err), INTERCOM_E_INVALID_ARGUMENT);
+    CHECKF(err.message && strstr(err.message, "\"name\""), "%s", err.message ? err.message : "(null)");
+    CHECK(mock_server_request_count(S) == 0);
+    intercom_model_free(out);
+    intercom_error_clear(&err);
+    intercom_client_free(c);
+    free(params);
+}
+
+/* ---------- item 11: \u0000 ---------- */
+
+static void test_nul_not_truncated(void) {
+    const intercom_type *t = type_named("contact");
+    const char *body = "{\"email\":\"victim@a.example\\u0000@evil.example\",\"type\\u0000x\":\"contact\","
+                       "\"custom_attributes\":{\"k\\u0000x\":\"v\\u0000w\",\"k\":1}}";
+    void *m = NULL;
+    CHECK_CODE(ic_decode_buffer(t, 0, body, strlen(body), &m, NULL), INTERCOM_OK);
+    if (!m) return;
+    CHECK(intercom_field_state(m, "email") == INTERCOM_FIELD_INVALID);
+    CHECK(*(const char **)member(m, t, "email") == NULL);
+    const json_t *v = intercom_invalid_value(m, m, "email");
+    CHECK(v && json_string_length(v) == 30 && !memcmp(json_string_value(v), "victim@a.example\0@evil.example", 30));
+    CHECK(intercom_field_state(m, "type") == INTERCOM_FIELD_ABSENT); /* "type\u0000x" is not "type" */
+    json_t *ca = *(json_t **)member(m, t, "custom_attributes");
+    CHECK(ca && json_object_size(ca) == 2);
+    json_t *kx = ca ? json_object_getn(ca, "k\0x", 3) : NULL;
+    CHECK(kx && json_string_length(kx) == 3);
+    char *js = to_json(m);
+    CHECKF(js && strstr(js, "\"k\\u0000x\":\"v\\u0000w\"") && strstr(js, "\"email\":\"victim@a.example\\u0000@evil.example\""),
+           "%s", js ? js : "(null)");
+    free(js);
+    json_t *raw = intercom_model_raw_json(m);
+    CHECK(raw && json_object_getn(raw, "type\0x", 6) != NULL);
+    intercom_free(t, m);
+    CHECK_CODE(ic_decode_buffer(t, 1, body, strlen(body), &m, NULL), INTERCOM_E_DECODE);
+}
+
+/* ---------- item 12: round trips as received ---------- */
+
+static void test_numbers_round_trip(void) {
+    const intercom_type *t = type_named("contact");
+    const char *body = "{\"created_at\":18446744073709551616,\"updated_at\":-99999999999999999999999,"
+                       "\"custom_attributes\":{\"tiny\":1e-999,\"z\":0,\"r\":0.1,\"i\":-7}}";
+    void *m = NULL;
+    CHECK_CODE(ic_decode_buffer(t, 0, body, strlen(body), &m, NULL), INTERCOM_OK);
+    char *js = m ? to_json(m) : NULL;
+    CHECKF(js && strstr(js, "\"created_at\":18446744073709551616") && strstr(js, "\"updated_at\":-99999999999999999999999") &&
+               strstr(js, "\"tiny\":1e-999") && strstr(js, "\"z\":0,") && strstr(js, "\"r\":0.1,"),
+           "%s", js ? js : "(null)");
+    free(js);
+    json_t *raw = m ? intercom_model_raw_json(m) : NULL; /* Jansson's parser refuses 18446744073709551616 */
+    CHECK(raw && json_is_real(json_object_get(raw, "created_at")) &&
+          json_real_value(json_object_get(raw, "created_at")) == 18446744073709551616.0);
+    intercom_free(t, m);
+    /* a number (double) field received as 0 is written back as 0, 2.5 as 2.5, 1e300 as 1e+300 */
+    int found = 0;
+    for (size_t i = 0; ic_all_types[i] && !found; i++) {
+        const intercom_type *ty = ic_all_types[i];
+        if (ty->kind != IC_T_OBJECT || ic_type_is_array_wrapper(ty)) continue;
+        for (uint32_t k = 0; k < ty->n_fields && !found; k++) {
+            const ic_field *f = &ty->fields[k];
+            if (f->kind != IC_K_NUMBER || (f->flags & IC_F_ARRAY)) continue;
+            found = 1;
+            const char *vals[][2] = {{"0", "0"}, {"2.5", "2.5"}, {"1e300", "1e+300"}, {"-0.1", "-0.1"}};
+            for (size_t j = 0; j < 4; j++) {
+                char in[256], want[256];
+                snprintf(in, sizeof in, "{\"%s\":%s}", f->name, vals[j][0]);
+                snprintf(want, sizeof want, "{\"%s\":%s}", f->name, vals[j][1]);
+                void *x = NULL;
+                CHECK_CODE(ic_decode_buffer(ty, 1, in, strlen(in), &x, NULL), INTERCOM_OK);
+                char *out = x ? to_json(x) : NULL;
+                CHECK_STR(out, want);
+                free(out);
+                intercom_free(ty, x);
+            }
+            /* beyond a double's range: an invalid value, written back as received */
+            char in[256];
+            snprintf(in, sizeof in, "{\"%s\":1e999}", f->name);
+            void *x = NULL;
+            CHECK_CODE(ic_decode_buffer(ty, 0, in, strlen(in), &x, NULL), INTERCOM_OK);
+            CHECK(x && intercom_field_state(x, f->name) == INTERCOM_FIELD_INVALID);
+            char *out = x ? to_json(x) : NULL;
+            CHECK_STR(out, in);
+            free(out);
+            intercom_free(ty, x);
+        }
+    }
+    CHECK(found);
+}
+
+static char *nested(const char *pre, size_t depth, const char *open, const char *mid, const char *close, const char *post) {
+    ic_buf b = {0};
+    ic_buf_append(&b, pre, strlen(pre));
+    for (size_t i = 0; i < depth; i++) ic_buf_append(&b, open, strlen(open));
+    ic_buf_append(&b, mid, strlen(mid));
+    for (size_t i = 0; i < depth; i++) ic_buf_append(&b, close, strlen(close));
+    ic_buf_append(&b, post, strlen(post));
+    return b.data;
+}
+
+static void test_deep_values_round_trip(void) {
+    const intercom_type *t = type_named("contact");
+    /* 400 levels of custom_attributes (the decoder takes up to 512; yajl's writer stops at 128) */
+    char *body = nested("{\"custom_attributes\":", 400, "{\"a\":", "[1,\"x\"]", "}", "}");
+    void *m = NULL;
+    CHECK_CODE(ic_decode_buffer(t, 1, body, strlen(body), &m, NULL), INTERCOM_OK);
+    char *js = m ? to_json(m) : NULL;
+    CHECKF(js && !strcmp(js, body), "%.80s", js ? js : "(null)");
+    free(js);
+    char *pretty = NULL;
+    CHECK_CODE(m ? intercom_to_json(m, INTERCOM_JSON_PRETTY, &pretty, NULL, NULL) : INTERCOM_E_INTERNAL, INTERCOM_OK);
+    json_t *a = pretty ? json_loads(pretty, 0, NULL) : NULL, *b = json_loads(body, 0, NULL);
+    CHECK(a && b && json_equal(a, b));
+    json_decref(a);
+    json_decref(b);
+    free(pretty);
+    intercom_free(t, m);
+    free(body);
+    /* raw JSON of a body nested 5000 levels deep in an unknown key (the decoder skips it) */
+    body = nested("{\"id\":\"1\",\"zz_unknown\":", 5000, "[", "0", "]", "}");
+    CHECK_CODE(ic_decode_buffer(t, 0, body, strlen(body), &m, NULL), INTERCOM_OK);
+    json_t *raw = m ? intercom_model_raw_json(m) : NULL;
+    CHECK(raw && json_is_array(json_object_get(raw, "zz_unknown")));
+    intercom_free(t, m);
+    free(body);
+}
+
+/* Writing back many invalid values: 100,000 items each with an invalid field, every one written
+ * back and reachable (lookups are hashed; the old linear lookup per field took 5 x 10^9 steps
+ * here: seconds, so this checks the values, not the time). */
+static void test_many_invalid_values_linear(void) {
+    const intercom_type *t = type_named("contact_list");
+    ic_buf b = {0};
+    ic_buf_append(&b, "{\"type\":\"list\",\"data\":[", 23);
+    for (int i = 0; i < 100000; i++) ic_buf_printf(&b, "%s{\"created_at\":\"t%d\"}", i ? "," : "", i);
+    ic_buf_append(&b, "]}", 2);
+    void *m = NULL;
+    CHECK_CODE(decode_chunked(t, 0, b.data, b.len, 16384, 0, &m, NULL, NULL), INTERCOM_OK);
+    char *js = m ? to_json(m) : NULL;
+    CHECKF(js && strstr(js, "{\"created_at\":\"t0\"}") && strstr(js, "{\"created_at\":\"t99999\"}"), "%.60s", js ? js : "");
+    void **items = m ? *(void ***)member(m, t, "data") : NULL;
+    const json_t *v = items ? intercom_invalid_value(m, items[54321], "created_at") : NULL;
+    CHECK(v && !strcmp(json_string_value(v), "t54321"));
+    free(js);
+    intercom_free(t, m);
+    ic_buf_free(&b);
+}
+
 static const ic_test tests[] = {
     {"long_string_chunked_linear", test_long_string_chunked_linear},
     {"any_split_same_value", test_any_split_same_value},
@@ -299,6 +537,13 @@ static const ic_test tests[] = {
     {"strict_paths_zero_based", test_strict_paths_zero_based},
     {"invalid_values_nested", test_invalid_values_nested},
     {"invalid_values_pager_item", test_invalid_values_pager_item},
+    {"free_form_refused_values", test_free_form_refused_values},
+    {"decoder_flags_bad_utf8", test_decoder_flags_bad_utf8},
+    {"encoder_refuses_bad_utf8", test_encoder_refuses_bad_utf8},
+    {"nul_not_truncated", test_nul_not_truncated},
+    {"numbers_round_trip", test_numbers_round_trip},
+    {"deep_values_round_trip", test_deep_values_round_trip},
+    {"many_invalid_values_linear", test_many_invalid_values_linear},
     {NULL, NULL},
 };
 

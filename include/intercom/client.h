@@ -92,7 +92,7 @@ typedef struct intercom_client_options {
                                       retry_after_max) instead of spending them on 429s. Default 0. */
     unsigned decoded_memory_factor; /**< bound on the memory a decoded 2xx response may hold (its typed structs,
                                       strings, arrays and free-form values; the raw body is not counted): this
-                                      many bytes per byte of the body, plus 64 KiB. Checked while decoding; a
+                                      many bytes per byte of the body, plus 256 KiB. Checked while decoding; a
                                       response beyond it fails with INTERCOM_E_RESPONSE_TOO_LARGE, its message
                                       naming the limit in bytes. 0 (default): 16. A realistic page takes
                                       about 2; a body of empty objects `[{},{},...]` of a large type takes

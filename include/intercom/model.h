@@ -40,7 +40,10 @@ typedef enum intercom_field_state_t {
     INTERCOM_FIELD_ABSENT = 0,  /**< the key was not in the JSON */
     INTERCOM_FIELD_PRESENT = 1, /**< present with a value of the declared type */
     INTERCOM_FIELD_NULL = 2,    /**< present as JSON null */
-    INTERCOM_FIELD_INVALID = 3  /**< present with a type that does not fit; member left zeroed */
+    INTERCOM_FIELD_INVALID = 3  /**< present with a value that does not fit (wrong JSON type, an integer out of
+                                     range, a string that is not UTF-8 or holds \\u0000, a free-form value
+                                     Jansson cannot hold); member left zeroed, the value kept: see
+                                     intercom_invalid_value() */
 } intercom_field_state_t;
 
 struct intercom_doc;
@@ -51,7 +54,9 @@ struct intercom_doc;
  */
 typedef struct intercom_model {
     const intercom_type *type;  /**< the model's descriptor */
-    struct intercom_doc *doc;   /**< owning document (decoded top-level models only; NULL otherwise) */
+    struct intercom_doc *doc;   /**< the document the model was decoded into (top-level and nested models
+                                     alike; NULL for models you build). Only the top-level model's free
+                                     frees it. */
 } intercom_model;
 
 /** The state of field @p json_name of @p model (any generated model pointer). ABSENT for unknown names. */
@@ -63,6 +68,10 @@ INTERCOM_EXTERN const char *intercom_type_name(const intercom_type *type);
 /**
  * The raw JSON of the whole response a top-level model was decoded from, with
  * every undocumented field. Built on first use and cached in the model.
+ * Bodies Jansson's parser refuses but the decoder took are built another way: integers beyond
+ * 64 bits and reals beyond a double's range come as the nearest real (`json_real`), `\u0000` in
+ * keys and strings is kept (use json_object_getn() / json_string_length()), nesting up to 8192
+ * levels (deeper: NULL).
  * refcounting: borrowed (valid until the model is freed). NULL for nested models
  * or models built without a body.
  */
@@ -71,9 +80,14 @@ INTERCOM_EXTERN struct json_t *intercom_model_raw_json(const void *model);
 /**
  * The value, as received, of a field of @p model whose JSON type did not fit its
  * declaration (state INTERCOM_FIELD_INVALID; e.g. `"id": 123` where a string is
- * declared). @p root is the top-level model @p model belongs to (or @p model itself).
+ * declared). Works at every level: @p model may be the top-level model, a nested model or a
+ * pager item (@p root: the top-level model @p model belongs to, or @p model itself; a decoded
+ * model knows its document either way).
+ * A string that is not UTF-8 comes as a json string holding the bytes as received (made with
+ * json_stringn_nocheck()); one holding \\u0000 as a json string of its full length; a number
+ * beyond int64 or a double's range as the nearest real (its text is kept for writing back).
  * refcounting: borrowed (valid until root is freed). NULL when the field is not invalid.
- * intercom_to_json() writes such values back as they came.
+ * intercom_to_json() writes such values back as they came, at every level.
  */
 INTERCOM_EXTERN const struct json_t *intercom_invalid_value(const void *root, const void *model, const char *json_name);
 
@@ -85,9 +99,15 @@ enum {
 
 /**
  * Serialise any model to JSON with "exclude unset" semantics: exactly the
- * fields that were present come back, explicit nulls as null; invalid fields
- * are left out. Free-form values are written as they are.
+ * fields that were present come back, explicit nulls as null; invalid fields of a
+ * decoded model (top-level, nested or pager item) are written back as they came
+ * (numbers with their text as received). Free-form values are written as they are,
+ * at any depth the decoder accepts. Numbers take the shortest text that reads back
+ * the same (0 as `0`, 0.1 as `0.1`).
  * @param out receives a malloc'd NUL-terminated string; free with intercom_free_string()
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT (model or out NULL, a model without a type, a
+ *         string field that is not UTF-8: named in the message, a free-form value nested deeper
+ *         than 4096 levels); INTERCOM_E_NOMEM
  */
 INTERCOM_EXTERN intercom_code intercom_to_json(const void *model, int flags, char **out, size_t *out_len,
                                                intercom_error *err);
@@ -107,7 +127,9 @@ INTERCOM_EXTERN intercom_code intercom_to_json_as(const intercom_type *type, con
  * params struct (keyed by the parameters' and body properties' JSON names; the CLI
  * and tests build params this way).
  * @param out receives the value; free with intercom_free(type, value)
- * @return INTERCOM_OK, INTERCOM_E_DECODE (strict: naming the JSON path), INTERCOM_E_NOMEM, INTERCOM_E_INVALID_ARGUMENT
+ * @return INTERCOM_OK, INTERCOM_E_DECODE (strict: naming the JSON path), INTERCOM_E_NOMEM, INTERCOM_E_INVALID_ARGUMENT,
+ *         INTERCOM_E_RESPONSE_TOO_LARGE (the decoded value would hold more than 16 bytes per byte of
+ *         @p json + 256 KiB)
  */
 INTERCOM_EXTERN intercom_code intercom_from_json(const intercom_type *type, const char *json, size_t len, int strict,
                                                  void **out, intercom_error *err);

@@ -53,7 +53,8 @@ INTERCOM_EXTERN const char *intercom_response_header_nth(const intercom_response
  * @param type   the model's descriptor, e.g. `&intercom_admin_with_app_type`
  * @param strict non-zero: any field whose JSON type does not fit is INTERCOM_E_DECODE
  * @param out    receives a new model; free with intercom_model_free() or its typed free
- * @return INTERCOM_OK, INTERCOM_E_DECODE, INTERCOM_E_NOMEM, INTERCOM_E_INVALID_ARGUMENT
+ * @return INTERCOM_OK, INTERCOM_E_DECODE, INTERCOM_E_NOMEM, INTERCOM_E_INVALID_ARGUMENT,
+ *         INTERCOM_E_RESPONSE_TOO_LARGE (decoded, it would hold more than 16 bytes per body byte + 256 KiB)
  */
 INTERCOM_EXTERN intercom_code intercom_response_parse(const intercom_response *resp, const intercom_type *type,
                                                       int strict, void **out, intercom_error *err);

@@ -79,10 +79,47 @@ int ic_doc_keep_invalid(ic_doc *d, const void *obj, const struct ic_field *f, js
     return 0;
 }
 
+static size_t inv_hash(const void *obj, const struct ic_field *f) {
+    uint64_t x = (uint64_t)(uintptr_t)obj * 0x9E3779B97F4A7C15ULL ^ (uint64_t)(uintptr_t)f;
+    x ^= x >> 31;
+    x *= 0xff51afd7ed558ccdULL;
+    return (size_t)(x ^ (x >> 29));
+}
+
+/* The index makes writing back a response with many invalid values linear; the last value of
+ * a repeated key wins (as for the typed fields). */
+int ic_doc_index_invalid(ic_doc *d) {
+    if (d->n_inv < 8) return 0; /* a linear look is as quick */
+    size_t cap = 16;
+    while (cap < 2 * d->n_inv) cap *= 2;
+    size_t *ix = calloc(cap, sizeof *ix);
+    if (!ix) return -1;
+    for (size_t i = 0; i < d->n_inv; i++) {
+        size_t h = inv_hash(d->inv[i].obj, d->inv[i].field) & (cap - 1);
+        while (ix[h] && !(d->inv[ix[h] - 1].obj == d->inv[i].obj && d->inv[ix[h] - 1].field == d->inv[i].field))
+            h = (h + 1) & (cap - 1);
+        ix[h] = i + 1;
+    }
+    free(d->inv_index);
+    d->inv_index = ix;
+    d->inv_index_cap = cap;
+    d->mem += cap * sizeof *ix;
+    return 0;
+}
+
 const json_t *ic_doc_find_invalid(const ic_doc *d, const void *obj, const struct ic_field *f) {
-    for (size_t i = 0; d && i < d->n_inv; i++)
-        if (d->inv[i].obj == obj && d->inv[i].field == f) return d->inv[i].value;
-    return NULL;
+    if (!d) return NULL;
+    if (d->inv_index) {
+        for (size_t h = inv_hash(obj, f) & (d->inv_index_cap - 1); d->inv_index[h]; h = (h + 1) & (d->inv_index_cap - 1)) {
+            const ic_invalid *v = &d->inv[d->inv_index[h] - 1];
+            if (v->obj == obj && v->field == f) return v->value;
+        }
+        return NULL;
+    }
+    const json_t *found = NULL;
+    for (size_t i = 0; i < d->n_inv; i++)
+        if (d->inv[i].obj == obj && d->inv[i].field == f) found = d->inv[i].value;
+    return found;
 }
 
 typedef struct ic_numtext {
@@ -111,6 +148,7 @@ int ic_doc_keep_number_text(ic_doc *d, const json_t *v, const char *text, size_t
             t[h] = d->numtext[i];
         }
         free(d->numtext);
+    free(d->inv_index);
         d->mem += (cap - d->cap_numtext) * sizeof *t;
         d->numtext = t;
         d->cap_numtext = cap;

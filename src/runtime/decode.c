@@ -187,9 +187,10 @@ static int store(ic_decoder *d, const void *val) {
 static int put_json(ic_decoder *d, json_t *v) {
     if (!v) return nomem(d);
     frame *fr = &d->frames[d->depth - 1];
-    /* an estimate of what Jansson allocates (an empty object has its hash table's buckets) */
-    d->json_mem += (json_is_object(v) ? 256 : json_is_array(v) ? 128 : 48) + (json_is_string(v) ? json_string_length(v) : 0) +
-                   (fr->key ? 32 + fr->key_len : 0);
+    /* an estimate of what Jansson allocates (an empty object has its hash table's buckets; a
+     * member its pair; true, false and null are shared) */
+    d->json_mem += (json_is_object(v) ? 224 : json_is_array(v) ? 112 : json_is_string(v) ? 48 + json_string_length(v)
+                    : json_is_number(v) ? 32 : 0) + (fr->key ? 56 + fr->key_len : 0);
     if (!within_bound(d)) {
         json_decref(v);
         return 0;
@@ -754,6 +755,7 @@ intercom_code ic_decoder_finish(ic_decoder *d, void **out, intercom_error *err) 
     if (!d->fail && yajl_complete_parse(d->yh) != yajl_status_ok && !d->fail) d->fail = INTERCOM_E_DECODE;
     if (d->fail) return finish_error(d, err, NULL, 0);
     if (!d->done || !d->root) return ic_fail(err, INTERCOM_E_DECODE, "empty body: expected a JSON object");
+    if (ic_doc_index_invalid(d->doc)) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory while decoding");
     if (d->root_type->kind == IC_T_OBJECT) ((intercom_model *)d->root)->doc = d->doc;
     *out = d->root;
     d->doc = NULL; /* now owned by the model */
@@ -800,6 +802,105 @@ intercom_code ic_decode_buffer(const intercom_type *t, int strict, const char *p
     }
     ic_decoder_free(d);
     return rc;
+}
+
+/* ---------- a whole body as a json_t, for bodies Jansson's parser refuses ---------- */
+
+typedef struct loader {
+    ic_doc *doc;
+    json_t *root;
+    json_t **stack;     /* open containers (any depth: the stack grows) */
+    size_t depth, cap;
+    char *key;
+    size_t key_len;
+    int nomem;
+} loader;
+
+static int ld_put(loader *l, json_t *v) {
+    if (!v) return l->nomem = 1, 0;
+    if (!l->depth) {
+        if (l->root) json_decref(l->root);
+        l->root = v;
+        return 1;
+    }
+    json_t *top = l->stack[l->depth - 1];
+    int rc = json_is_array(top) ? json_array_append_new(top, v)
+                                : json_object_setn_new_nocheck(top, l->key ? l->key : "", l->key_len, v);
+    free(l->key);
+    l->key = NULL;
+    return rc ? (l->nomem = 1, 0) : 1;
+}
+
+static int ld_null(void *c) { return ld_put(c, json_null()); }
+static int ld_bool(void *c, int b) { return ld_put(c, json_boolean(b)); }
+static int ld_number(void *c, const char *s, size_t n) {
+    ic_decoder tmp = {0}; /* num_json only uses its document */
+    tmp.doc = ((loader *)c)->doc;
+    return ld_put(c, num_json(&tmp, s, n, NULL));
+}
+static int ld_string(void *c, const unsigned char *s, size_t n) { return ld_put(c, json_stringn_nocheck((const char *)s, n)); }
+static int ld_key(void *c, const unsigned char *k, size_t n) {
+    loader *l = c;
+    free(l->key);
+    if (!(l->key = malloc(n + 1))) return l->nomem = 1, 0;
+    memcpy(l->key, k, n);
+    l->key[n] = '\0';
+    l->key_len = n;
+    return 1;
+}
+#define LOAD_MAX_DEPTH 8192 /* json_decref() frees recursively: deeper would risk the stack */
+
+static int ld_open(loader *l, json_t *v) {
+    if (!v) return l->nomem = 1, 0;
+    if (l->depth == LOAD_MAX_DEPTH) {
+        json_decref(v);
+        return l->nomem = 1, 0;
+    }
+    if (l->depth == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        json_t **s = realloc(l->stack, cap * sizeof *s);
+        if (!s) {
+            json_decref(v);
+            return l->nomem = 1, 0;
+        }
+        l->stack = s;
+        l->cap = cap;
+    }
+    json_incref(v);
+    if (!ld_put(l, v)) {
+        json_decref(v);
+        return 0;
+    }
+    l->stack[l->depth++] = v;
+    return 1;
+}
+static int ld_map(void *c) { return ld_open(c, json_object()); }
+static int ld_array(void *c) { return ld_open(c, json_array()); }
+static int ld_end(void *c) {
+    loader *l = c;
+    json_decref(l->stack[--l->depth]);
+    return 1;
+}
+
+static const yajl_callbacks ld_callbacks = {ld_null, ld_bool, NULL, NULL, ld_number, ld_string,
+                                            ld_map,  ld_key,  ld_end, ld_array, ld_end};
+
+json_t *ic_json_load_any(const char *p, size_t n, ic_doc *doc) {
+    loader l = {0};
+    l.doc = doc;
+    yajl_handle h = yajl_alloc(&ld_callbacks, NULL, &l);
+    if (!h) return NULL;
+    int ok = yajl_parse(h, (const unsigned char *)p, n) == yajl_status_ok && yajl_complete_parse(h) == yajl_status_ok &&
+             !l.nomem && l.root;
+    yajl_free(h);
+    while (l.depth) json_decref(l.stack[--l.depth]);
+    free(l.stack);
+    free(l.key);
+    if (!ok) {
+        json_decref(l.root);
+        return NULL;
+    }
+    return l.root;
 }
 
 ic_doc *ic_value_doc(const intercom_type *t, void *value) {

@@ -131,6 +131,8 @@ typedef struct ic_invalid {   /* a value whose JSON type did not fit its field, 
 struct intercom_doc {
     ic_invalid *inv;
     size_t n_inv, cap_inv;
+    size_t *inv_index;   /* open addressing over inv by (obj, field), 1-based; built when decoding ends */
+    size_t inv_index_cap;
     ic_chunk *chunks;
     size_t chunk_size;
     char *body;          /* raw body (malloc'd), owned */
@@ -152,6 +154,7 @@ IC_HIDDEN int ic_doc_keep_json(ic_doc *d, json_t *j); /* takes the reference */
 IC_HIDDEN void ic_doc_free(ic_doc *d);
 IC_HIDDEN int ic_doc_keep_invalid(ic_doc *d, const void *obj, const struct ic_field *f, json_t *v); /* takes v */
 IC_HIDDEN const json_t *ic_doc_find_invalid(const ic_doc *d, const void *obj, const struct ic_field *f);
+IC_HIDDEN int ic_doc_index_invalid(ic_doc *d); /* after the last ic_doc_keep_invalid: lookups in O(1) */
 IC_HIDDEN void *ic_model_new(ic_doc *d, const intercom_type *t);
 /* Numbers a json_t cannot hold exactly (integers beyond int64, reals beyond a double's range):
  * the json_t is an approximation, the text as received is kept here and written back. */
@@ -174,7 +177,7 @@ IC_HIDDEN void ic_decoder_free(ic_decoder *d);
  * stops the decode with INTERCOM_E_RESPONSE_TOO_LARGE. 0: no bound. Default
  * IC_DECODE_DEFAULT_FACTOR. */
 #define IC_DECODE_DEFAULT_FACTOR 16u
-#define IC_DECODE_MEM_SLACK ((size_t)64 << 10)
+#define IC_DECODE_MEM_SLACK ((size_t)256 << 10)
 IC_HIDDEN void ic_decoder_set_memory_factor(ic_decoder *d, unsigned factor);
 /* Work counters (tests catch a quadratic relapse with them, without timing). */
 typedef struct ic_decoder_stats {
@@ -185,6 +188,10 @@ typedef struct ic_decoder_stats {
 } ic_decoder_stats;
 IC_HIDDEN ic_decoder_stats ic_decoder_get_stats(const ic_decoder *d);
 IC_HIDDEN ic_doc *ic_value_doc(const intercom_type *t, void *value); /* the document owning a decoded value */
+/* Any JSON text as a json_t, nested up to 8192 levels (Jansson's parser: 2048), for what Jansson's parser refuses: numbers beyond
+ * int64 or a double's range (nearest real, text kept in @p doc), \u0000 in keys, bytes that are
+ * not UTF-8 (kept as they came). NULL: not JSON, or out of memory. */
+IC_HIDDEN json_t *ic_json_load_any(const char *p, size_t n, ic_doc *doc);
 /* One-shot decode of a buffer; on success the model's doc takes @p body_owned if not NULL. */
 IC_HIDDEN intercom_code ic_decode_buffer(const intercom_type *t, int strict, const char *p, size_t n,
                                          void **out, intercom_error *err);

@@ -30,7 +30,9 @@ const char *intercom_type_name(const intercom_type *type) { return type ? type->
 json_t *intercom_model_raw_json(const void *model) {
     const intercom_model *m = model;
     if (!m || !m->doc || m->doc->root != m || !m->doc->body) return NULL;
-    if (!m->doc->raw_json) m->doc->raw_json = json_loadb(m->doc->body, m->doc->body_len, JSON_DECODE_ANY, NULL);
+    if (!m->doc->raw_json) m->doc->raw_json = json_loadb(m->doc->body, m->doc->body_len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    /* what Jansson's parser refuses (big numbers, nesting beyond 2048, \u0000 in keys) but the decoder took */
+    if (!m->doc->raw_json) m->doc->raw_json = ic_json_load_any(m->doc->body, m->doc->body_len, m->doc);
     return m->doc->raw_json;
 }
 
@@ -53,6 +55,8 @@ typedef struct gen {
     int depth;
     const char *bad_field;
     int too_deep;
+    int check_utf8;        /* request bodies: free-form strings and keys must be UTF-8 too */
+    const char *cur_field; /* the field being written (named when refused) */
 } gen;
 
 #define GEN_MAX_YAJL_DEPTH 120  /* below yajl_gen's 128 */
@@ -106,8 +110,16 @@ static int put_escaped(ic_buf *b, const char *s, size_t n) {
 }
 
 /* Compact JSON text of a free-form value of any depth (up to GEN_MAX_DEPTH). */
-static int render_json(ic_buf *b, const json_t *v, const ic_doc *doc, int depth) {
-    if (depth > GEN_MAX_DEPTH) return -1;
+/* A free-form string or key: in a request body it must be UTF-8 (the field is named). */
+static int utf8_ok(gen *G, const char *s, size_t n) {
+    if (!G->check_utf8 || ic_utf8_valid(s, n)) return 1;
+    if (!G->bad_field) G->bad_field = G->cur_field ? G->cur_field : "(free-form value)";
+    return 0;
+}
+
+static int render_json(ic_buf *b, const json_t *v, gen *G, int depth) {
+    const ic_doc *doc = G->doc;
+    if (depth > GEN_MAX_DEPTH) return G->too_deep = 1, -1;
     char num[32];
     size_t tl;
     const char *text;
@@ -119,8 +131,8 @@ static int render_json(ic_buf *b, const json_t *v, const ic_doc *doc, int depth)
         int first = 1;
         if (ic_buf_append(b, "{", 1)) return -1;
         json_object_keylen_foreach((json_t *)v, k, kl, x) {
-            if ((!first && ic_buf_append(b, ",", 1)) || put_escaped(b, k, kl) || ic_buf_append(b, ":", 1) ||
-                render_json(b, x, doc, depth + 1))
+            if (!utf8_ok(G, k, kl) || (!first && ic_buf_append(b, ",", 1)) || put_escaped(b, k, kl) ||
+                ic_buf_append(b, ":", 1) || render_json(b, x, G, depth + 1))
                 return -1;
             first = 0;
         }
@@ -130,10 +142,12 @@ static int render_json(ic_buf *b, const json_t *v, const ic_doc *doc, int depth)
         size_t i;
         json_t *x;
         if (ic_buf_append(b, "[", 1)) return -1;
-        json_array_foreach(v, i, x) if ((i && ic_buf_append(b, ",", 1)) || render_json(b, x, doc, depth + 1)) return -1;
+        json_array_foreach(v, i, x) if ((i && ic_buf_append(b, ",", 1)) || render_json(b, x, G, depth + 1)) return -1;
         return ic_buf_append(b, "]", 1);
     }
-    case JSON_STRING: return put_escaped(b, json_string_value(v), json_string_length(v));
+    case JSON_STRING:
+        if (!utf8_ok(G, json_string_value(v), json_string_length(v))) return -1;
+        return put_escaped(b, json_string_value(v), json_string_length(v));
     case JSON_INTEGER: return ic_buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
     case JSON_REAL:
         if ((text = ic_doc_number_text(doc, v, &tl))) return ic_buf_append(b, text, tl);
@@ -162,9 +176,8 @@ static int gen_json(gen *G, const json_t *v) {
     if ((json_is_object(v) || json_is_array(v)) && G->depth >= GEN_MAX_YAJL_DEPTH) {
         /* deeper than yajl's generator goes: the rest as one verbatim token */
         ic_buf b = {0};
-        int rc = render_json(&b, v, G->doc, G->depth);
-        if (rc) G->too_deep = 1;
-        else rc = yajl_gen_number(G->g, b.data, b.len) == yajl_gen_status_ok ? 0 : -1;
+        int rc = render_json(&b, v, G, G->depth);
+        if (!rc) rc = yajl_gen_number(G->g, b.data, b.len) == yajl_gen_status_ok ? 0 : -1;
         ic_buf_free(&b);
         return rc;
     }
@@ -175,7 +188,9 @@ static int gen_json(gen *G, const json_t *v) {
         json_t *x;
         if (gen_open(G, 1)) return -1;
         json_object_keylen_foreach((json_t *)v, k, kl, x) {
-            if (yajl_gen_string(G->g, (const unsigned char *)k, kl) != yajl_gen_status_ok || gen_json(G, x)) return -1;
+            if (!utf8_ok(G, k, kl) || yajl_gen_string(G->g, (const unsigned char *)k, kl) != yajl_gen_status_ok ||
+                gen_json(G, x))
+                return -1;
         }
         return gen_close(G, 1);
     }
@@ -187,6 +202,7 @@ static int gen_json(gen *G, const json_t *v) {
         return gen_close(G, 0);
     }
     case JSON_STRING:
+        if (!utf8_ok(G, json_string_value(v), json_string_length(v))) return -1;
         return yajl_gen_string(G->g, (const unsigned char *)json_string_value(v), json_string_length(v)) ==
                        yajl_gen_status_ok ? 0 : -1;
     case JSON_INTEGER: return yajl_gen_integer(G->g, json_integer_value(v)) == yajl_gen_status_ok ? 0 : -1;
@@ -291,6 +307,7 @@ static int gen_object(gen *G, const intercom_type *t, const void *obj, int only_
     for (uint32_t i = 0; i < t->n_fields; i++) {
         const ic_field *f = &t->fields[i];
         if (only_in >= 0 && f->in != only_in) continue;
+        if (G->depth == 1 || !G->cur_field) G->cur_field = f->name;
         int how = ic_field_presence(f, obj);
         const json_t *inv = NULL;
         if (!how && G->doc && ((const uint8_t *)obj)[f->state_offset] == INTERCOM_FIELD_INVALID &&
@@ -326,7 +343,7 @@ out:
 intercom_code ic_encode(const intercom_type *t, const void *obj, const ic_doc *doc, int flags, int only_in, char **out,
                         size_t *out_len, int *missing, intercom_error *err) {
     *out = NULL;
-    gen G = {yajl_gen_alloc(NULL), doc, 0, NULL, 0};
+    gen G = {yajl_gen_alloc(NULL), doc, 0, NULL, 0, only_in >= 0, NULL};
     if (!G.g) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     if (flags & INTERCOM_JSON_PRETTY) {
         yajl_gen_config(G.g, yajl_gen_beautify, 1);
