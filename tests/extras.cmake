@@ -28,3 +28,6 @@ if(TARGET intercom_cli)
            ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/webhooks)
   set_tests_properties(cli_extras PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
 endif()
+
+add_test(NAME readme_extras COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/readme_snippets.sh ${CMAKE_SOURCE_DIR}
+         $<TARGET_FILE:intercom> ${CMAKE_C_COMPILER} "${INTERCOM_SANITIZE}")
