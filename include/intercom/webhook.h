@@ -102,7 +102,7 @@ typedef struct intercom_notification {
  * @param body the raw body; @p len bytes (need not be NUL-terminated)
  * @param out  receives the notification; free it with intercom_notification_free()
  * @return INTERCOM_OK;
- *         INTERCOM_E_DECODE when the body is not a JSON object, `type` is present but not
+ *         INTERCOM_E_DECODE when the body is not a JSON object (or repeats a key), `type` is present but not
  *         "notification_event", `topic` is missing or not a string, or `data`/`data.item`
  *         is present but not an object (the message says which);
  *         INTERCOM_E_INVALID_ARGUMENT when @p out is NULL or @p body is NULL with len > 0;

@@ -64,7 +64,7 @@ static void int_member(json_t *o, const char *key, int64_t *v, intercom_field_st
 intercom_code intercom_webhook_item_model(const char *item_type, const intercom_type **model, intercom_error *err) {
     if (model) *model = NULL;
     if (!item_type || !model) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "item_type and model are required");
-    *model = ic_type_by_name(ic_webhook_schema_for(item_type));
+    *model = ic_webhook_model_for(item_type);
     return INTERCOM_OK;
 }
 
@@ -76,7 +76,7 @@ intercom_code intercom_webhook_topic_item(const char *topic, const char **object
     const ic_webhook_topic *t = ic_webhook_topic_find(topic);
     if (!t) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "unknown webhook topic \"%s\"", topic);
     *object_type = t->object_type;
-    if (model) *model = ic_type_by_name(ic_webhook_schema_for(t->object_type));
+    if (model) *model = ic_webhook_model_for(t->object_type);
     return INTERCOM_OK;
 }
 
@@ -144,8 +144,7 @@ intercom_code intercom_notification_parse(const void *body, size_t len, intercom
     if (json_is_object(item)) {
         n->item_json = item;
         n->item_type = str_member(item, "type");
-        const char *schema = ic_webhook_schema_for(n->item_type ? n->item_type : t ? t->object_type : "");
-        const intercom_type *mt = ic_type_by_name(schema);
+        const intercom_type *mt = ic_webhook_model_for(n->item_type ? n->item_type : t ? t->object_type : NULL);
         if (mt) {
             char *text = json_dumps(item, JSON_COMPACT | JSON_ENCODE_ANY);
             if (!text) {

@@ -7,6 +7,7 @@
  * by its schema name (ic_webhook_schema_for), so renaming C types does not break it.
  * Keep both tables sorted by their first column (they are binary-searched). */
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,16 +135,37 @@ const ic_webhook_topic *ic_webhook_topic_find(const char *topic) {
     return NULL;
 }
 
-const char *ic_webhook_schema_for(const char *item_type) {
-    size_t lo = 0, hi = sizeof ITEM_SCHEMAS / sizeof ITEM_SCHEMAS[0];
-    while (lo < hi) {
+#define N_ITEM_SCHEMAS (sizeof ITEM_SCHEMAS / sizeof ITEM_SCHEMAS[0])
+
+static long item_index(const char *item_type) {
+    size_t lo = 0, hi = N_ITEM_SCHEMAS;
+    while (item_type && lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int c = strcmp(item_type, ITEM_SCHEMAS[mid].item_type);
-        if (!c) return ITEM_SCHEMAS[mid].schema;
+        if (!c) return (long)mid;
         if (c < 0) hi = mid;
         else lo = mid + 1;
     }
-    return NULL;
+    return -1;
+}
+
+const char *ic_webhook_schema_for(const char *item_type) {
+    long i = item_index(item_type);
+    return i < 0 ? NULL : ITEM_SCHEMAS[i].schema;
+}
+
+/* The models of ITEM_SCHEMAS, looked up in the type table once. */
+static const intercom_type *item_models[N_ITEM_SCHEMAS];
+static pthread_once_t item_models_once = PTHREAD_ONCE_INIT;
+static void resolve_item_models(void) {
+    for (size_t i = 0; i < N_ITEM_SCHEMAS; i++) item_models[i] = ic_type_by_name(ITEM_SCHEMAS[i].schema);
+}
+
+const intercom_type *ic_webhook_model_for(const char *item_type) {
+    long i = item_index(item_type);
+    if (i < 0) return NULL;
+    pthread_once(&item_models_once, resolve_item_models);
+    return item_models[i];
 }
 
 const intercom_type *ic_type_by_name(const char *schema) {
