@@ -130,7 +130,7 @@ check "listen: prints its port" test -n "$port"
 post() { # post FILE SIGNATURE-or-empty -> "code time"
   local h=()
   [ -n "$2" ] && h=(-H "X-Hub-Signature: $2")
-  curl -s -o /dev/null -w '%{http_code} %{time_total}' -H 'Content-Type: application/json' "${h[@]}" \
+  curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H 'Content-Type: application/json' "${h[@]}" \
     --data-binary @"$1" "http://127.0.0.1:$port/"
 }
 max=0
@@ -140,6 +140,14 @@ for name in conversation.user.created ticket.created unknown-topic; do
   check "listen: $name answered 200 (got $r)" test "${r%% *}" = 200
   max=$(python3 -c "import sys; print(max(float(sys.argv[1]), float(sys.argv[2])))" "$max" "${r#* }")
 done
+# a burst of 20 concurrent deliveries: every one answered 200 and printed once, as one whole line
+f=$FIX/contact.user.created.json
+s=$(sig "$INTERCOM_CLIENT_SECRET" "$f")
+pids=()
+for i in $(seq 1 20); do post "$f" "$s" >"$T/burst.$i" & pids+=($!); done
+wait "${pids[@]}"
+check "listen: burst of 20 all answered 200" test "$(cat "$T"/burst.* | grep -c '^200 ')" = 20
+bmax=$(cat "$T"/burst.* | python3 -c "import sys; print(max(float(l.split()[1]) for l in sys.stdin if l.strip()))")
 r=$(post "$FIX/ping.json" "$(sig wrong "$FIX/ping.json")")
 check "listen: wrong signature answered 401 (got $r)" test "${r%% *}" = 401
 r=$(post "$FIX/ping.json" "")
@@ -156,14 +164,21 @@ check "listen: one JSON line per verified delivery, in order" python3 - "$T/list
 import json, sys
 lines = open(sys.argv[1]).read().splitlines()
 topics = [json.loads(l)["topic"] for l in lines]
-assert topics == ["conversation.user.created", "ticket.created", "widget.spun.up"], topics
+assert topics == ["conversation.user.created", "ticket.created", "widget.spun.up"] + ["contact.user.created"] * 20, topics
 assert json.loads(lines[1])["item_model"] == "ticket"
+assert all(json.loads(l)["item_model"] == "contact" for l in lines[3:])
 PY
 check "listen: rejections logged on stderr" test "$(grep -c 'rejected (401)' "$T/listen.err")" = 2
-echo "listen: slowest 200 answer ${max} s (Intercom prioritises endpoints answering within 0.5 s)"
-check "listen: every 200 within 0.5 s" python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 0.5 else 1)" "$max"
+echo "listen: slowest 200 answer ${max} s one at a time, ${bmax} s in a burst of 20 concurrent (curl's time_total)"
+# Intercom delivers with priority to endpoints answering within 0.5 s (IC_TEST_TIME_FACTOR scales it for slow runs)
+check "listen: each sequential delivery answered within 0.5 s (slowest ${max} s)" \
+  python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 0.5 * float(sys.argv[2]) else 1)" "$max" "${IC_TEST_TIME_FACTOR:-1}"
 "$CLI" webhooks listen >/dev/null 2>&1
 check "listen without --port: exit 2" test $? = 2
+"$CLI" webhooks listen --port 0 --host not-an-ip >/dev/null 2>&1
+check "listen --host not an address: exit 2" test $? = 2
+INTERCOM_CLIENT_SECRET= "$CLI" webhooks listen --port 0 >/dev/null 2>&1
+check "listen without the secret: exit 2" test $? = 2
 
 echo "$checks checks, $fails failures"
 [ "$fails" = 0 ]
