@@ -23,6 +23,7 @@
 #include <intercom/intercom.h>
 
 #include "runtime/internal.h" /* ic_all_operations, ic_operation, ic_field, ic_call */
+#include "extras.h"           /* webhooks, identity, oauth */
 
 #define EXIT_USAGE 2
 #define MAX_WORDS 8
@@ -853,6 +854,7 @@ static int no_token(void) {
 }
 
 int main(int argc, char **argv) {
+    if (ic_cli_is_extra(argc, argv)) return ic_cli_extras(argc, argv);
     intercom_client_options_init(&g.opts);
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return help(argc, argv);

@@ -48,6 +48,7 @@ typedef enum intercom_code {
     INTERCOM_E_INTERNAL_SERVER = 16,     /**< HTTP >= 500 */
     INTERCOM_E_STATUS = 17,              /**< any other non-2xx status (3xx, 405, 408, 409, 410, ...) */
     INTERCOM_E_DECODE = 18,              /**< the body is not the JSON the operation returns */
+    INTERCOM_E_SIGNATURE = 19,           /**< a webhook signature is missing, malformed or wrong (webhook.h) */
     INTERCOM_E_INVALID_ARGUMENT = 20,    /**< bad options or params; nothing was sent */
     INTERCOM_E_NOMEM = 21,               /**< out of memory */
     INTERCOM_E_RESPONSE_TOO_LARGE = 22,  /**< body exceeded max_response_size, or its decoded form the decoded_memory_factor bound */

@@ -5,7 +5,8 @@
  * Start with client.h (options, sync client, generic requests), error.h (codes and
  * the error record), model.h (what every typed model offers), response.h (raw
  * responses), async.h (the async client), and generated/operations.h (one
- * function per API operation, see docs/api.md).
+ * function per API operation, see docs/api.md). webhook.h, identity.h and oauth.h:
+ * signed webhooks, Messenger identity verification, OAuth for public apps.
  */
 #ifndef INTERCOM_INTERCOM_H
 #define INTERCOM_INTERCOM_H
@@ -17,6 +18,9 @@
 #include "client.h"
 #include "async.h"
 #include "pagination.h"
+#include "webhook.h"
+#include "identity.h"
+#include "oauth.h"
 #include "generated/models.h"
 #include "generated/operations.h"
 

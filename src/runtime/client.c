@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -102,6 +103,32 @@ intercom_code intercom_request(intercom_client *c, const char *method, const cha
     ic_req_spec spec;
     intercom_code rc = ic_spec_build(&spec, c->cfg, method, path, NULL, NULL, query, body, ro, err);
     if (rc) return rc;
+    return run_sync(c, &spec, NULL, out, err);
+}
+
+intercom_code ic_request_redacted(intercom_client *c, const char *method, const char *path, const json_t *body,
+                                  const intercom_request_options *ro, intercom_response **out, intercom_error *err) {
+    if (out) *out = NULL;
+    if (!c || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "client and out are required");
+    ic_req_spec spec;
+    intercom_code rc = ic_spec_build(&spec, c->cfg, method, path, NULL, NULL, NULL, body, ro, err);
+    if (rc) return rc;
+    spec.redact_bodies = 1;
+    /* without the client's Authorization header: a copy of the header list minus that line */
+    struct curl_slist *h = NULL;
+    for (const struct curl_slist *l = spec.headers; l; l = l->next) {
+        if (!strncasecmp(l->data, "Authorization:", 14)) continue;
+        struct curl_slist *n = curl_slist_append(h, l->data);
+        if (!n) {
+            curl_slist_free_all(h);
+            ic_spec_clear(&spec);
+            return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+        }
+        h = n;
+    }
+    if (spec.headers_owned) curl_slist_free_all(spec.headers);
+    spec.headers = h;
+    spec.headers_owned = 1;
     return run_sync(c, &spec, NULL, out, err);
 }
 

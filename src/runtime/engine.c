@@ -215,8 +215,9 @@ static void log_headers(const ic_config *cfg, const char *dir, const struct curl
     }
 }
 
-static void log_body(const ic_config *cfg, const char *dir, const char *body, size_t len) {
-    if (len) ic_log(cfg, INTERCOM_LOG_DEBUG, "%s body (%zu bytes): %.*s%s", dir, len, (int)(len > 4096 ? 4096 : len),
+static void log_body(const ic_config *cfg, const char *dir, const char *body, size_t len, int redact) {
+    if (len && redact) ic_log(cfg, INTERCOM_LOG_DEBUG, "%s body (%zu bytes): [redacted]", dir, len);
+    else if (len) ic_log(cfg, INTERCOM_LOG_DEBUG, "%s body (%zu bytes): %.*s%s", dir, len, (int)(len > 4096 ? 4096 : len),
                     body, len > 4096 ? "..." : "");
 }
 
@@ -322,7 +323,7 @@ static void start_attempt(ic_req *r) {
     if (cfg->log_level >= INTERCOM_LOG_DEBUG) {
         ic_log(cfg, INTERCOM_LOG_DEBUG, "> %s %s (attempt %d)", r->spec.method, r->spec.url, r->attempt);
         log_headers(cfg, ">", r->spec.headers);
-        log_body(cfg, ">", r->spec.body, r->spec.body_len);
+        log_body(cfg, ">", r->spec.body, r->spec.body_len, r->spec.redact_bodies);
     }
     CURLMcode mc = curl_multi_add_handle(e->multi, r->easy);
     if (mc != CURLM_OK) {
@@ -420,7 +421,7 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
         ic_log(cfg, INTERCOM_LOG_DEBUG, "< HTTP %d", r->status);
         for (size_t i = 0; i < r->resp->headers_count; i++)
             ic_log(cfg, INTERCOM_LOG_DEBUG, "< %s: %s", r->resp->headers[i].name, r->resp->headers[i].value);
-        log_body(cfg, "<", r->body.data, r->body.len);
+        log_body(cfg, "<", r->body.data, r->body.len, r->spec.redact_bodies);
     }
     intercom_error err = INTERCOM_ERROR_INIT;
     void *result = NULL;

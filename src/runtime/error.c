@@ -20,6 +20,7 @@ const char *intercom_strerror(intercom_code code) {
     case INTERCOM_E_INTERNAL_SERVER: return "internal server error (HTTP 5xx)";
     case INTERCOM_E_STATUS: return "unexpected HTTP status";
     case INTERCOM_E_DECODE: return "decode error";
+    case INTERCOM_E_SIGNATURE: return "webhook signature mismatch";
     case INTERCOM_E_INVALID_ARGUMENT: return "invalid argument";
     case INTERCOM_E_NOMEM: return "out of memory";
     case INTERCOM_E_RESPONSE_TOO_LARGE: return "response too large";

@@ -267,6 +267,7 @@ typedef struct ic_req_spec {
     int want_raw;                /* keep the raw response for the caller */
     intercom_body_fn on_body;
     void *on_body_payload;
+    int redact_bodies;           /* debug log shows "[redacted]" for request and response bodies (oauth.c) */
 } ic_req_spec;
 
 IC_HIDDEN intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char *method, const char *path,
@@ -328,6 +329,11 @@ IC_HIDDEN intercom_code ic_async_pages(intercom_async_client *c, const ic_operat
 
 /* ---------- typed calls (used by generated wrappers) ---------- */
 
+/* intercom_request() without the Authorization header, whose request and response bodies never reach
+ * the log (they carry secrets: oauth.c). */
+IC_HIDDEN intercom_code ic_request_redacted(intercom_client *c, const char *method, const char *path, const json_t *body,
+                                            const intercom_request_options *ro, intercom_response **out,
+                                            intercom_error *err);
 IC_HIDDEN intercom_code ic_call(intercom_client *c, const ic_operation *op, const void *params,
                                 const intercom_request_options *ro, void **out, intercom_error *err);
 IC_HIDDEN intercom_code ic_call_async(intercom_async_client *c, const ic_operation *op, const void *params,

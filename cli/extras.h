@@ -1,0 +1,9 @@
+/* The `intercom` commands beyond the REST operations: webhooks, identity, oauth (cli/extras.c). */
+#ifndef INTERCOM_CLI_EXTRAS_H
+#define INTERCOM_CLI_EXTRAS_H
+
+/* Non-zero when argv[1] names one of these commands; ic_cli_extras() then runs it and returns the exit status. */
+int ic_cli_is_extra(int argc, char **argv);
+int ic_cli_extras(int argc, char **argv);
+
+#endif
