@@ -417,7 +417,7 @@ static void test_write_timeout(void) {
     o.write_timeout = 0.5;
     o.timeout = 30;
     intercom_client *c = client_with(&o);
-    size_t n = 32u << 20; /* more than loopback buffers hold */
+    size_t n = 16u << 20; /* more than loopback socket buffers hold (about 10 MB) */
     char *big = malloc(n + 1);
     memset(big, 'x', n);
     big[n] = '\0';
