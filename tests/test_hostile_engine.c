@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -328,6 +331,7 @@ static void test_read_timeout(void) {
     CHECK_CODE(get_me(c, NULL, &err), INTERCOM_OK);
     double dt = now_s() - t0;
     CHECKF(dt > 3.5 && dt < 6 * TF, "%.2f s", dt);
+    printf("    a byte every 2 s, read_timeout 3: OK after %.2f s\n", dt);
     intercom_client_free(c);
 
     /* 1.5 s gaps against read_timeout 0.5: fails after 0.5 s, not a whole second */
@@ -339,6 +343,7 @@ static void test_read_timeout(void) {
     CHECK_CODE(get_me(c, NULL, &err), INTERCOM_E_TIMEOUT);
     dt = now_s() - t0;
     CHECKF(dt >= 0.45 && dt < 0.9 * TF, "%.3f s", dt);
+    printf("    1.5 s gaps, read_timeout 0.5: INTERCOM_E_TIMEOUT after %.3f s\n", dt);
     CHECKF(contains(err.message, "read_timeout"), "%s", err.message);
     CHECK(err.response && err.response->status == 200); /* the headers had arrived */
     /* per request, and the first byte of the body counts too (headers then silence) */
@@ -352,6 +357,7 @@ static void test_read_timeout(void) {
     CHECK_CODE(get_me(c, &ro, &err), INTERCOM_E_TIMEOUT);
     dt = now_s() - t0;
     CHECKF(dt >= 0.25 && dt < 0.8 * TF, "%.3f s", dt);
+    printf("    headers then 1.5 s of silence, read_timeout 0.3 per request: timeout after %.3f s\n", dt);
     intercom_client_free(c);
     intercom_error_clear(&err);
 }
@@ -392,6 +398,43 @@ static void test_read_timeout_async(void) {
     CHECKF(d.t - t0 >= 0.35 && d.t - t0 < 0.8 * TF, "%.3f s", d.t - t0);
     free(d.message);
     intercom_async_client_free(ac);
+}
+
+/* write_timeout: a peer that accepts the connection but never reads; the body stalls once the
+ * socket buffers are full, and the attempt fails write_timeout after the last byte went out. */
+static void test_write_timeout(void) {
+    int ls = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t al = sizeof a;
+    CHECK(ls >= 0 && !bind(ls, (struct sockaddr *)&a, sizeof a) && !listen(ls, 4) &&
+          !getsockname(ls, (struct sockaddr *)&a, &al));
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(a.sin_port));
+    intercom_client_options o = opts();
+    o.base_url = url;
+    o.write_timeout = 0.5;
+    o.timeout = 30;
+    intercom_client *c = client_with(&o);
+    size_t n = 16u << 20; /* more than loopback socket buffers hold (about 10 MB) */
+    char *big = malloc(n + 1);
+    memset(big, 'x', n);
+    big[n] = '\0';
+    json_t *body = json_pack("{s:s}", "note", big);
+    free(big);
+    intercom_error err = INTERCOM_ERROR_INIT;
+    intercom_response *resp = NULL;
+    double t0 = now_s();
+    CHECK_CODE(intercom_request(c, "POST", "/notes", NULL, body, NULL, &resp, &err), INTERCOM_E_TIMEOUT);
+    double dt = now_s() - t0;
+    CHECKF(contains(err.message, "write_timeout"), "%s", err.message);
+    CHECKF(dt < 5 * TF, "%.2f s", dt);
+    printf("    write_timeout 0.5 s: failed after %.2f s (body serialisation included)\n", dt);
+    json_decref(body);
+    intercom_error_clear(&err);
+    intercom_client_free(c);
+    close(ls);
 }
 
 /* ---------- item 7: failures after the headers carry them ---------- */
@@ -479,6 +522,57 @@ static void test_cancel_from_callback(void) {
         free(victim.message);
     }
     intercom_async_client_free(ac);
+}
+
+/* From inside a libcurl callback (on_body of another request), an in-flight request is
+ * cancelled too: completed with INTERCOM_E_CANCELLED right after the callback returns. */
+typedef struct body_cancel {
+    intercom_async_client *ac;
+    uint64_t victim;
+    int chunks;
+    intercom_code cancel_rc;
+} body_cancel;
+
+static int cancel_in_body(const char *chunk, size_t len, void *payload) {
+    (void)chunk, (void)len;
+    body_cancel *b = payload;
+    if (b->chunks++ == 0) b->cancel_rc = intercom_async_cancel(b->ac, b->victim);
+    return 0;
+}
+
+static void victim_handler(const mock_request *q, mock_response *r, void *payload) {
+    (void)payload;
+    r->body = "{\"type\":\"admin\",\"id\":\"1\"}";
+    if (strstr(q->target, "/slow")) r->drip_ms = 200; /* the victim: in flight for seconds */
+    else r->delay_body_ms = 300;                        /* the streamer: its body comes while the victim runs */
+}
+
+static void test_cancel_from_body(void) {
+    fresh();
+    mock_server_set_handler(S, victim_handler, NULL);
+    intercom_client_options o = opts();
+    intercom_async_client *ac = NULL;
+    CHECK_CODE(intercom_async_client_new(&ac, &o, NULL), INTERCOM_OK);
+    body_cancel b = {ac, 0, 0, -1};
+    done_rec victim = {0}, streamer = {0};
+    intercom_request_options vro = INTERCOM_REQUEST_OPTIONS_INIT;
+    vro.async_id = &b.victim;
+    CHECK_CODE(intercom_async_request(ac, "GET", "/slow", NULL, NULL, &vro, on_done, &victim), INTERCOM_OK);
+    intercom_request_options sro = INTERCOM_REQUEST_OPTIONS_INIT;
+    sro.on_body = cancel_in_body;
+    sro.on_body_payload = &b;
+    CHECK_CODE(intercom_async_request(ac, "GET", "/stream", NULL, NULL, &sro, on_done, &streamer), INTERCOM_OK);
+    double t0 = now_s();
+    intercom_async_run_until_idle(ac);
+    CHECK_CODE(b.cancel_rc, INTERCOM_OK);
+    CHECK(victim.calls == 1 && streamer.calls == 1);
+    CHECK_CODE(victim.code, INTERCOM_E_CANCELLED);
+    CHECK_CODE(streamer.code, INTERCOM_OK);
+    CHECKF(now_s() - t0 < 2.0 * TF, "%.2f s", now_s() - t0); /* not the victim's ~5 s */
+    free(victim.message);
+    free(streamer.message);
+    intercom_async_client_free(ac);
+    mock_server_set_handler(S, NULL, NULL);
 }
 
 /* ---------- item 19: every error shape gives its text ---------- */
@@ -782,8 +876,10 @@ int main(int argc, char **argv) {
         {"timeout_values", test_timeout_values},
         {"read_timeout_sync", test_read_timeout},
         {"read_timeout_async", test_read_timeout_async},
+        {"write_timeout", test_write_timeout},
         {"headers_on_failure", test_headers_on_failure},
         {"cancel_from_callback", test_cancel_from_callback},
+        {"cancel_from_body", test_cancel_from_body},
         {"error_shapes", test_error_shapes},
         {"configuration", test_configuration},
         {"framing_headers", test_framing_headers},

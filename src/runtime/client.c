@@ -2,9 +2,11 @@
  * the async client (one engine driven by one loop), and the typed-call entry points the
  * generated wrappers use. */
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -73,6 +75,12 @@ static intercom_code run_sync(intercom_client *c, ic_req_spec *spec, void **resu
     ic_engine *e = engine_take(c);
     if (!e) {
         ic_spec_clear(spec);
+        int probe = dup(0); /* libcurl's multi handle needs descriptors too: name that cause */
+        int why = probe < 0 ? errno : 0;
+        if (probe >= 0) close(probe);
+        if (why == EMFILE || why == ENFILE)
+            return ic_fail(err, INTERCOM_E_CONNECTION, "out of file descriptors (%s): cannot create a transfer engine",
+                           strerror(why));
         return ic_fail(err, INTERCOM_E_NOMEM, "out of memory (engine)");
     }
     intercom_code rc = ic_engine_run_one(e, spec, result, raw, err);

@@ -233,7 +233,6 @@ static CURLcode configure_handle(const ic_config *cfg, CURL *e) {
     SET(CURLOPT_NOSIGNAL, 1L);
     SET(CURLOPT_PREREQFUNCTION, on_prereq);
     SET(CURLOPT_XFERINFOFUNCTION, on_progress);
-    SET(CURLOPT_NOPROGRESS, 0L);
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
     SET(CURLOPT_FOLLOWLOCATION, 0L); /* never follow: the token must not travel to another host */
     SET(CURLOPT_PATH_AS_IS, 1L);     /* our encoded segments are final */
@@ -272,6 +271,7 @@ static CURLcode configure(ic_req *r) {
      * the engine stops an attempt whose next byte is late (idle_due, check_idle) */
     SET(CURLOPT_LOW_SPEED_LIMIT, 0L);
     SET(CURLOPT_LOW_SPEED_TIME, 0L);
+    SET(CURLOPT_NOPROGRESS, s->read_timeout > 0 || s->write_timeout > 0 ? 0L : 1L); /* on_progress only when needed */
     int get = !strcmp(s->method, "GET"), post = !strcmp(s->method, "POST"), head = !strcmp(s->method, "HEAD");
     SET(CURLOPT_CUSTOMREQUEST, get || post || head ? NULL : s->method);
     if (head) {
