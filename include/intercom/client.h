@@ -15,6 +15,7 @@
 #include "common.h"
 #include "error.h"
 #include "response.h"
+#include "alloc.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -77,11 +78,15 @@ typedef struct intercom_client_options {
     int pace_rate_limit;         /**< 1: client-side rate limiting: after a response says `X-RateLimit-Remaining: 0`,
                                       hold this client's next requests until `X-RateLimit-Reset` (at most
                                       retry_after_max) instead of spending them on 429s. Default 0. */
+    const intercom_allocator *allocator; /**< where everything made for this client comes from (alloc.h);
+                                              borrowed: must outlive the client and every object made with it.
+                                              NULL (default): the process default (malloc/realloc/free unless
+                                              intercom_global_allocator_set() was called) */
 } intercom_client_options;
 
 #define INTERCOM_CLIENT_OPTIONS_INIT                                                                        \
     {INTERCOM_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 2, 60.0, 5.0, 0.0, 0.0, 0.5, 8.0, 60.0, NULL, \
-     NULL, NULL, 0, NULL, (size_t)64 * 1024 * 1024, 0, -1, NULL, NULL, NULL, NULL, NULL, 0, 0}
+     NULL, NULL, 0, NULL, (size_t)64 * 1024 * 1024, 0, -1, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL}
 
 /** Fill @p opts with the defaults (same as ::INTERCOM_CLIENT_OPTIONS_INIT). */
 INTERCOM_EXTERN void intercom_client_options_init(intercom_client_options *opts);

@@ -89,10 +89,14 @@ typedef struct intercom_error {
     struct intercom_response *response; /**< status, headers and body of the failing response, or NULL */
     intercom_rate_limit rate_limit;     /**< from the failing response's headers */
     int attempts;                  /**< how many attempts were made (1 + retries) */
+    /** The allocator of what the record holds (alloc.h); NULL: the process default. Set by the
+        calls that fill the record (a client's calls: the client's allocator); read by
+        intercom_error_clear(). Leave it to the library. */
+    const struct intercom_allocator *allocator;
 } intercom_error;
 
 /** Initialiser for caller-storage error records. */
-#define INTERCOM_ERROR_INIT {INTERCOM_OK, 0, NULL, NULL, NULL, 0, NULL, {-1, -1, -1}, 0}
+#define INTERCOM_ERROR_INIT {INTERCOM_OK, 0, NULL, NULL, NULL, 0, NULL, {-1, -1, -1}, 0, NULL}
 
 /** Release everything an error record holds and reset it to ::INTERCOM_ERROR_INIT. NULL is a no-op. */
 INTERCOM_EXTERN void intercom_error_clear(intercom_error *err);

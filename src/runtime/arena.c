@@ -10,9 +10,10 @@ struct ic_chunk {
     max_align_t data[];
 };
 
-ic_doc *ic_doc_new(size_t size_hint) {
-    ic_doc *d = calloc(1, sizeof *d);
+ic_doc *ic_doc_new(const intercom_allocator *a, size_t size_hint) {
+    ic_doc *d = ic_calloc(a, 1, sizeof *d);
     if (!d) return NULL;
+    d->alloc = IC_ALLOC(a);
     d->chunk_size = size_hint < 4096 ? 4096 : size_hint;
     return d;
 }
@@ -22,7 +23,7 @@ void *ic_doc_alloc(ic_doc *d, size_t n) {
     ic_chunk *c = d->chunks;
     if (!c || c->cap - c->used < n) {
         size_t cap = n > d->chunk_size ? n : d->chunk_size;
-        c = malloc(sizeof *c + cap);
+        c = ic_malloc(d->alloc, sizeof *c + cap);
         if (!c) return NULL;
         c->used = 0;
         c->cap = cap;
@@ -47,7 +48,7 @@ char *ic_doc_strndup(ic_doc *d, const char *s, size_t n) {
 int ic_doc_keep_json(ic_doc *d, json_t *j) {
     if (d->n_json == d->cap_json) {
         size_t cap = d->cap_json ? d->cap_json * 2 : 8;
-        json_t **n = realloc(d->json_refs, cap * sizeof *n);
+        json_t **n = ic_realloc(d->alloc, d->json_refs, cap * sizeof *n);
         if (!n) {
             json_decref(j);
             return -1;
@@ -63,7 +64,7 @@ int ic_doc_keep_invalid(ic_doc *d, const void *obj, const struct ic_field *f, js
     if (!v) return -1;
     if (d->n_inv == d->cap_inv) {
         size_t cap = d->cap_inv ? d->cap_inv * 2 : 8;
-        ic_invalid *n = realloc(d->inv, cap * sizeof *n);
+        ic_invalid *n = ic_realloc(d->alloc, d->inv, cap * sizeof *n);
         if (!n) {
             json_decref(v);
             return -1;
@@ -84,16 +85,16 @@ const json_t *ic_doc_find_invalid(const ic_doc *d, const void *obj, const struct
 void ic_doc_free(ic_doc *d) {
     if (!d) return;
     for (size_t i = 0; i < d->n_inv; i++) json_decref(d->inv[i].value);
-    free(d->inv);
+    ic_free(d->alloc, d->inv);
     for (ic_chunk *c = d->chunks, *next; c; c = next) {
         next = c->next;
-        free(c);
+        ic_free(d->alloc, c);
     }
     for (size_t i = 0; i < d->n_json; i++) json_decref(d->json_refs[i]);
-    free(d->json_refs);
+    ic_free(d->alloc, d->json_refs);
     json_decref(d->raw_json);
-    free(d->body);
-    free(d);
+    ic_free(d->alloc, d->body);
+    ic_free(d->alloc, d);
 }
 
 void *ic_model_new(ic_doc *d, const intercom_type *t) {

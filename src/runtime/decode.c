@@ -31,6 +31,8 @@ typedef struct frame {
 
 struct ic_decoder {
     yajl_handle yh;
+    ic_yajl_mem ym;           /* yajl's memory (alloc.c) */
+    const intercom_allocator *a;
     const intercom_type *root_type;
     int strict;
     ic_doc *doc;
@@ -60,11 +62,11 @@ static void path_of(ic_decoder *d, ic_buf *b) {
 }
 
 static int stop(ic_decoder *d, intercom_code code, const char *what) {
-    ic_buf path = {0};
+    ic_buf path = {.a = d->a};
     path_of(d, &path);
     d->fail = code;
-    free(d->fail_msg);
-    if (asprintf(&d->fail_msg, "%s%s%s", what, path.len ? " at " : "", path.len ? path.data : "") < 0)
+    ic_free(d->a, d->fail_msg);
+    if (ic_asprintf(d->a, &d->fail_msg, "%s%s%s", what, path.len ? " at " : "", path.len ? path.data : "") < 0)
         d->fail_msg = NULL;
     ic_buf_free(&path);
     return 0;
@@ -109,7 +111,7 @@ static frame *push(ic_decoder *d, int kind) {
     }
     if (d->depth == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 16;
-        frame *n = realloc(d->frames, cap * sizeof *n);
+        frame *n = ic_realloc(d->a, d->frames, cap * sizeof *n);
         if (!n) {
             nomem(d);
             return NULL;
@@ -122,6 +124,7 @@ static frame *push(ic_decoder *d, int kind) {
     ic_buf keep = fr->items; /* scratch memory stays with the depth */
     memset(fr, 0, sizeof *fr);
     fr->items = keep;
+    fr->items.a = d->a;
     fr->items.len = 0;
     fr->kind = kind;
     return fr;
@@ -151,7 +154,7 @@ static int put_json(ic_decoder *d, json_t *v) {
     if (fr->kind == FR_JSON) {
         int rc = json_is_array(fr->json) ? json_array_append_new(fr->json, v)
                                          : json_object_set_new_nocheck(fr->json, fr->key ? fr->key : "", v);
-        free(fr->key);
+        ic_free(d->a, fr->key);
         fr->key = NULL;
         return rc ? nomem(d) : 1;
     }
@@ -296,8 +299,8 @@ static int on_key(void *ctx, const unsigned char *k, size_t n) {
     if (d->skip) return 1;
     frame *fr = &d->frames[d->depth - 1];
     if (fr->kind == FR_JSON) {
-        free(fr->key);
-        if (!(fr->key = strndup((const char *)k, n))) return nomem(d);
+        ic_free(d->a, fr->key);
+        if (!(fr->key = ic_astrndup(d->a, (const char *)k, n))) return nomem(d);
         return 1;
     }
     fr->field = ic_type_find_field(fr->type, (const char *)k, n);
@@ -425,7 +428,7 @@ static int on_end(ic_decoder *d) {
     frame *fr = &d->frames[--d->depth];
     if (fr->kind == FR_JSON) {
         json_t *v = fr->json;
-        free(fr->key);
+        ic_free(d->a, fr->key);
         fr->key = NULL;
         fr->json = NULL;
         if (fr->inv_obj) return ic_doc_keep_invalid(d->doc, fr->inv_obj, fr->inv_field, v) ? nomem(d) : 1;
@@ -478,12 +481,13 @@ const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size
     return NULL;
 }
 
-ic_decoder *ic_decoder_new(const intercom_type *t, int strict, size_t size_hint) {
-    ic_decoder *d = calloc(1, sizeof *d);
+ic_decoder *ic_decoder_new(const intercom_allocator *a, const intercom_type *t, int strict, size_t size_hint) {
+    ic_decoder *d = ic_calloc(a, 1, sizeof *d);
     if (!d) return NULL;
+    d->a = IC_ALLOC(a);
     d->root_type = t;
     d->strict = strict;
-    if (!(d->doc = ic_doc_new(size_hint)) || !(d->yh = yajl_alloc(&callbacks, NULL, d))) {
+    if (!(d->doc = ic_doc_new(a, size_hint)) || !(d->yh = ic_yajl_alloc(&d->ym, a, &callbacks, d))) {
         ic_decoder_free(d);
         return NULL;
     }
@@ -492,8 +496,8 @@ ic_decoder *ic_decoder_new(const intercom_type *t, int strict, size_t size_hint)
 
 int ic_decoder_feed(ic_decoder *d, const char *p, size_t n) {
     if (d->fail) return -1;
-    if (yajl_parse(d->yh, (const unsigned char *)p, n) != yajl_status_ok) {
-        if (!d->fail) d->fail = INTERCOM_E_DECODE;
+    if (ic_yajl_parse(&d->ym, d->yh, (const unsigned char *)p, n) != yajl_status_ok) {
+        if (!d->fail) d->fail = d->ym.oom ? INTERCOM_E_NOMEM : INTERCOM_E_DECODE;
         return -1;
     }
     return 0;
@@ -501,6 +505,7 @@ int ic_decoder_feed(ic_decoder *d, const char *p, size_t n) {
 
 static intercom_code finish_error(ic_decoder *d, intercom_error *err, const char *p, size_t n) {
     if (d->fail_msg) return ic_fail(err, d->fail, "%s", d->fail_msg);
+    if (d->fail == INTERCOM_E_NOMEM) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory while decoding");
     unsigned char *msg = yajl_get_error(d->yh, 0, (const unsigned char *)p, n);
     intercom_code rc = ic_fail(err, INTERCOM_E_DECODE, "invalid JSON: %s", msg ? (char *)msg : "parse error");
     if (msg) yajl_free_error(d->yh, msg);
@@ -509,7 +514,7 @@ static intercom_code finish_error(ic_decoder *d, intercom_error *err, const char
 
 intercom_code ic_decoder_finish(ic_decoder *d, void **out, intercom_error *err) {
     *out = NULL;
-    if (!d->fail && yajl_complete_parse(d->yh) != yajl_status_ok && !d->fail) d->fail = INTERCOM_E_DECODE;
+    if (!d->fail && ic_yajl_complete_parse(&d->ym, d->yh) != yajl_status_ok && !d->fail) d->fail = d->ym.oom ? INTERCOM_E_NOMEM : INTERCOM_E_DECODE;
     if (d->fail) return finish_error(d, err, NULL, 0);
     if (!d->done || !d->root) return ic_fail(err, INTERCOM_E_DECODE, "empty body: expected a JSON object");
     if (d->root_type->kind == IC_T_OBJECT) ((intercom_model *)d->root)->doc = d->doc;
@@ -520,24 +525,24 @@ intercom_code ic_decoder_finish(ic_decoder *d, void **out, intercom_error *err) 
 
 void ic_decoder_free(ic_decoder *d) {
     if (!d) return;
-    if (d->yh) yajl_free(d->yh);
+    ic_yajl_free(&d->ym, d->yh);
     for (size_t i = 0; i < d->cap; i++) {
         ic_buf_free(&d->frames[i].items);
         if (i < d->depth) {
             json_decref(d->frames[i].json);
-            free(d->frames[i].key);
+            ic_free(d->a, d->frames[i].key);
         }
     }
-    free(d->frames);
-    free(d->fail_msg);
+    ic_free(d->a, d->frames);
+    ic_free(d->a, d->fail_msg);
     ic_doc_free(d->doc);
-    free(d);
+    ic_free(d->a, d);
 }
 
-intercom_code ic_decode_buffer(const intercom_type *t, int strict, const char *p, size_t n, void **out,
-                               intercom_error *err) {
+intercom_code ic_decode_buffer(const intercom_allocator *a, const intercom_type *t, int strict, const char *p, size_t n,
+                               void **out, intercom_error *err) {
     *out = NULL;
-    ic_decoder *d = ic_decoder_new(t, strict, n);
+    ic_decoder *d = ic_decoder_new(a, t, strict, n);
     if (!d) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     intercom_code rc;
     if (ic_decoder_feed(d, p, n)) {
@@ -545,7 +550,7 @@ intercom_code ic_decode_buffer(const intercom_type *t, int strict, const char *p
     } else {
         rc = ic_decoder_finish(d, out, err);
         ic_doc *doc = rc == INTERCOM_OK ? ic_value_doc(t, *out) : NULL;
-        if (doc && !(doc->body = malloc(n + 1))) {
+        if (doc && !(doc->body = ic_malloc(doc->alloc, n + 1))) {
             intercom_free(t, *out);
             *out = NULL;
             rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
@@ -569,7 +574,7 @@ intercom_code intercom_from_json(const intercom_type *type, const char *json, si
                                  intercom_error *err) {
     if (!type || !out || (!json && len)) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "type, json and out are required");
     if (type->kind == IC_T_ENUM) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s is an enum, not an object type", type->name);
-    return ic_decode_buffer(type, strict, json ? json : "", len, out, err);
+    return ic_decode_buffer(NULL, type, strict, json ? json : "", len, out, err);
 }
 
 void intercom_free(const intercom_type *type, void *value) {

@@ -48,70 +48,87 @@ intercom_code intercom_code_from_status(int status) {
 
 void intercom_error_clear(intercom_error *err) {
     if (!err) return;
-    free(err->message);
-    free(err->request_id);
+    const intercom_allocator *a = ic_err_alloc(err);
+    ic_free(a, err->message);
+    ic_free(a, err->request_id);
     for (size_t i = 0; i < err->errors_count; i++) {
-        free(err->errors[i].code);
-        free(err->errors[i].message);
-        free(err->errors[i].field);
+        ic_free(a, err->errors[i].code);
+        ic_free(a, err->errors[i].message);
+        ic_free(a, err->errors[i].field);
     }
-    free(err->errors);
+    ic_free(a, err->errors);
     intercom_response_free(err->response);
     *err = (intercom_error)INTERCOM_ERROR_INIT;
 }
 
 intercom_code ic_fail(intercom_error *err, intercom_code code, const char *fmt, ...) {
     if (!err) return code;
+    const intercom_allocator *a = err->allocator;
     intercom_error_clear(err);
+    err->allocator = a; /* the record keeps the allocator of its call */
     err->code = code;
     va_list ap;
     va_start(ap, fmt);
-    if (vasprintf(&err->message, fmt, ap) < 0) err->message = NULL;
+    if (ic_vasprintf(a, &err->message, fmt, ap) < 0) err->message = NULL;
     va_end(ap);
     return code;
 }
 
-static char *dup_json_string(json_t *o, const char *key) {
+/* A string member as a new string of @p a; *oom set when it could not be copied. */
+static char *dup_json_string(const intercom_allocator *a, json_t *o, const char *key, int *oom) {
     const char *s = json_string_value(json_object_get(o, key));
-    return s ? strdup(s) : NULL;
+    char *d = s ? ic_astrndup(a, s, json_string_length(json_object_get(o, key))) : NULL;
+    if (s && !d) *oom = 1;
+    return d;
 }
 
 /* Fill message, request_id and errors[] from an Intercom error body
  * ({"type":"error.list","request_id":..,"errors":[{"code","message","field"}]}).
- * A body that is not JSON becomes the message as text (first line, bounded). */
-void ic_error_from_body(intercom_error *err, const char *body, size_t len) {
-    json_t *root = len ? json_loadb(body, len, 0, NULL) : NULL;
-    ic_buf msg = {0};
-    ic_buf_printf(&msg, "HTTP %d", err->status);
+ * A body that is not JSON becomes the message as text (first line, bounded).
+ * Out of memory anywhere: -1, and the record holds INTERCOM_E_NOMEM (status kept), not a
+ * partial errors[]. */
+int ic_error_from_body(intercom_error *err, const char *body, size_t len) {
+    json_error_t je;
+    json_t *root = len ? json_loadb(body, len, 0, &je) : NULL;
+    const intercom_allocator *a = ic_err_alloc(err);
+    int oom = len && !root && json_error_code(&je) == json_error_out_of_memory;
+    ic_buf msg = {.a = a};
+    oom |= ic_buf_printf(&msg, "HTTP %d", err->status) != 0;
     if (json_is_object(root)) {
-        err->request_id = dup_json_string(root, "request_id");
+        err->request_id = dup_json_string(a, root, "request_id", &oom);
         json_t *list = json_object_get(root, "errors");
         size_t n = json_is_array(list) ? json_array_size(list) : 0;
-        if (n && (err->errors = calloc(n, sizeof *err->errors))) {
+        if (n && !(err->errors = ic_calloc(a, n, sizeof *err->errors))) oom = 1;
+        if (n && err->errors) {
             for (size_t i = 0; i < n; i++) {
                 json_t *e = json_array_get(list, i);
                 if (!json_is_object(e)) continue;
                 intercom_error_item *it = &err->errors[err->errors_count++];
-                it->code = dup_json_string(e, "code");
-                it->message = dup_json_string(e, "message");
-                it->field = dup_json_string(e, "field");
+                it->code = dup_json_string(a, e, "code", &oom);
+                it->message = dup_json_string(a, e, "message", &oom);
+                it->field = dup_json_string(a, e, "field", &oom);
             }
         }
         if (err->errors_count) {
             const intercom_error_item *it = &err->errors[0];
-            ic_buf_printf(&msg, ": %s%s%s", it->code ? it->code : "", it->code && it->message ? ": " : "",
+            oom |= ic_buf_printf(&msg, ": %s%s%s", it->code ? it->code : "", it->code && it->message ? ": " : "",
                           it->message ? it->message : "");
         } else {
             const char *m = json_string_value(json_object_get(root, "message"));
-            if (m) ic_buf_printf(&msg, ": %s", m);
+            if (m) oom |= ic_buf_printf(&msg, ": %s", m) != 0;
         }
     } else if (len) {
         size_t n = strcspn(body, "\r\n");
         if (n > len) n = len;
         if (n > 200) n = 200;
-        ic_buf_printf(&msg, ": %.*s", (int)n, body);
+        oom |= ic_buf_printf(&msg, ": %.*s", (int)n, body) != 0;
     }
     json_decref(root);
-    free(err->message);
-    err->message = msg.data ? msg.data : strdup("HTTP error");
+    ic_free(a, err->message);
+    err->message = msg.data ? msg.data : ic_astrdup(a, "HTTP error");
+    if (!oom && err->message) return 0;
+    int status = err->status;
+    ic_fail(err, INTERCOM_E_NOMEM, "out of memory reading the error body of HTTP %d", status);
+    err->status = status;
+    return -1;
 }

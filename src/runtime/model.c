@@ -39,7 +39,7 @@ void intercom_model_free(void *model) {
     if (m) ic_doc_free(m->doc);
 }
 
-void intercom_free_string(char *s) { free(s); }
+void intercom_free_string(char *s) { ic_free(NULL, s); }
 
 /* ---------- serialisation ---------- */
 
@@ -183,32 +183,44 @@ static int gen_object(yajl_gen g, const intercom_type *t, const void *obj, const
     return yajl_gen_map_close(g) == yajl_gen_status_ok ? 0 : -1;
 }
 
-/* Serialise @p obj of type @p t into a new malloc'd string. */
-intercom_code ic_encode(const intercom_type *t, const void *obj, const ic_doc *doc, int flags, int only_in, char **out,
-                        size_t *out_len, int *missing, intercom_error *err) {
+/* yajl's output goes straight into a buffer of the caller's allocator (yajl's own buffer does
+ * not check its allocations); a failed append is remembered and reported after generation. */
+typedef struct gen_out {
+    ic_buf b;
+    int oom;
+} gen_out;
+
+static void gen_print(void *ctx, const char *s, size_t n) {
+    gen_out *o = ctx;
+    if (!o->oom && ic_buf_append(&o->b, s, n)) o->oom = 1;
+}
+
+/* Serialise @p obj of type @p t into a new string of allocator @p a. */
+intercom_code ic_encode(const intercom_allocator *a, const intercom_type *t, const void *obj, const ic_doc *doc, int flags,
+                        int only_in, char **out, size_t *out_len, int *missing, intercom_error *err) {
     *out = NULL;
-    yajl_gen g = yajl_gen_alloc(NULL);
+    ic_yajl_mem ym;
+    gen_out o = {{.a = a}, 0};
+    yajl_gen g = ic_yajl_gen_alloc(&ym, a);
     if (!g) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    yajl_gen_config(g, yajl_gen_print_callback, gen_print, &o);
     if (flags & INTERCOM_JSON_PRETTY) {
         yajl_gen_config(g, yajl_gen_beautify, 1);
         yajl_gen_config(g, yajl_gen_indent_string, "  ");
     }
     intercom_code rc = INTERCOM_OK;
-    if (gen_object(g, t, obj, doc, only_in, missing)) {
+    int bad = gen_object(g, t, obj, doc, only_in, missing);
+    if (o.oom || (!bad && ic_buf_append(&o.b, "", 0))) {
+        rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    } else if (bad) {
         rc = ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s could not be serialised (a string that is not UTF-8?)", t->name);
     } else {
-        const unsigned char *buf;
-        size_t len;
-        yajl_gen_get_buf(g, &buf, &len);
-        if (!(*out = malloc(len + 1))) {
-            rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
-        } else {
-            memcpy(*out, buf, len);
-            (*out)[len] = '\0';
-            if (out_len) *out_len = len;
-        }
+        *out = o.b.data;
+        o.b.data = NULL;
+        if (out_len) *out_len = o.b.len;
     }
-    yajl_gen_free(g);
+    ic_buf_free(&o.b);
+    ic_yajl_gen_free(&ym, g);
     return rc;
 }
 
@@ -216,7 +228,7 @@ intercom_code intercom_to_json(const void *model, int flags, char **out, size_t 
     const intercom_model *m = model;
     if (!m || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "model and out are required");
     if (!m->type) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "model has no type: start it from its _INIT macro");
-    return ic_encode(m->type, model, m->doc, flags, -1, out, out_len, NULL, err);
+    return ic_encode(NULL, m->type, model, m->doc, flags, -1, out, out_len, NULL, err);
 }
 
 intercom_code intercom_to_json_as(const intercom_type *type, const void *value, int flags, char **out, size_t *out_len,
@@ -224,7 +236,7 @@ intercom_code intercom_to_json_as(const intercom_type *type, const void *value, 
     if (!type || !value || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "type, value and out are required");
     if (type->kind == IC_T_ENUM) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s is an enum", type->name);
     const ic_doc *doc = type->kind == IC_T_OBJECT ? ((const intercom_model *)value)->doc : NULL;
-    return ic_encode(type, value, doc, flags, -1, out, out_len, NULL, err);
+    return ic_encode(NULL, type, value, doc, flags, -1, out, out_len, NULL, err);
 }
 
 const json_t *intercom_invalid_value(const void *root, const void *model, const char *json_name) {

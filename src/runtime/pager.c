@@ -27,6 +27,7 @@ struct intercom_pager {
     const ic_field *items_f;           /* the response's array of items */
     intercom_page_callback cb;         /* async */
     void *payload;
+    const intercom_allocator *a;       /* the client's: of this struct, params, paging, cursor */
 };
 
 const ic_operation *ic_find_operation(const char *name) {
@@ -89,7 +90,7 @@ static size_t item_count(const intercom_pager *pg, const void *page) {
 static int advance(intercom_pager *pg, const void *page) {
     const intercom_type *rt = pg->op->response;
     size_t n = item_count(pg, page);
-    free(pg->cursor);
+    ic_free(pg->a, pg->cursor);
     pg->cursor = NULL;
     if (n == 0) return pg->done = 1, 0;
     const char *next = NULL;
@@ -115,7 +116,7 @@ static int advance(intercom_pager *pg, const void *page) {
     }
     }
     if (!next || !*next) return pg->done = 1, 0; /* never send an empty or null cursor */
-    if (!(pg->cursor = strdup(next))) return -1;
+    if (!(pg->cursor = ic_astrdup(pg->a, next))) return -1;
     if (pg->op->page_kind == IC_PAGE_SEARCH) {
         const ic_field *f = field_of(field_of(pg->op->params, "pagination")->type, "starting_after");
         *(const char **)((char *)pg->paging + f->offset) = pg->cursor;
@@ -145,12 +146,12 @@ static intercom_code pager_init(intercom_pager *pg, const ic_operation *op, cons
         return ic_fail(err, INTERCOM_E_INTERNAL, "%s: no array of items \"%s\"", op->name, op->page_items);
     intercom_code rc = ic_check_per_page(op, params, err);
     if (rc) return rc;
-    if (!(pg->params = calloc(1, op->params->size))) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    if (!(pg->params = ic_calloc(pg->a, 1, op->params->size))) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     if (params) memcpy(pg->params, params, op->params->size);
     if (op->page_kind == IC_PAGE_SEARCH) {
         const ic_field *f = field_of(op->params, "pagination");
         if (!f || f->kind != IC_K_OBJECT) return ic_fail(err, INTERCOM_E_INTERNAL, "%s: no pagination field", op->name);
-        if (!(pg->paging = calloc(1, f->type->size))) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+        if (!(pg->paging = ic_calloc(pg->a, 1, f->type->size))) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
         const void *theirs = *(const void *const *)((char *)pg->params + f->offset);
         if (theirs) memcpy(pg->paging, theirs, f->type->size); /* keeps their per_page */
         ((intercom_model *)pg->paging)->type = f->type;
@@ -164,8 +165,10 @@ static intercom_code pager_init(intercom_pager *pg, const ic_operation *op, cons
 intercom_code ic_pager_new(intercom_pager **out, intercom_client *c, const ic_operation *op, const void *params,
                            const intercom_request_options *ro, intercom_error *err) {
     *out = NULL;
-    intercom_pager *pg = calloc(1, sizeof *pg);
+    ic_error_bind(err, ic_client_alloc(c));
+    intercom_pager *pg = ic_calloc(ic_client_alloc(c), 1, sizeof *pg);
     if (!pg) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    pg->a = ic_client_alloc(c);
     pg->client = c;
     intercom_code rc = pager_init(pg, op, params, ro, err);
     if (rc) {
@@ -188,10 +191,10 @@ intercom_code intercom_pager_new(intercom_pager **out, intercom_client *client, 
 void intercom_pager_free(intercom_pager *pg) {
     if (!pg) return;
     intercom_model_free(pg->page);
-    free(pg->cursor);
-    free(pg->paging);
-    free(pg->params);
-    free(pg);
+    ic_free(pg->a, pg->cursor);
+    ic_free(pg->a, pg->paging);
+    ic_free(pg->a, pg->params);
+    ic_free(pg->a, pg);
 }
 
 int intercom_pager_page_number(const intercom_pager *pg) { return pg ? pg->page_no : 0; }
@@ -246,7 +249,7 @@ static void async_page_done(intercom_code code, void *result, const intercom_err
 static void async_fetch(intercom_pager *pg) {
     intercom_code rc = ic_call_async(pg->aclient, pg->op, pg->params, &pg->ro, async_page_done, pg);
     if (rc) { /* could not even queue it (out of memory): report and stop */
-        intercom_error e = INTERCOM_ERROR_INIT;
+        intercom_error e = ic_error_init(pg->a);
         ic_fail(&e, rc, "%s: could not request page %d", pg->op->name, pg->page_no + 1);
         pg->cb(rc, NULL, &e, pg->payload);
         intercom_error_clear(&e);
@@ -279,9 +282,10 @@ static void async_page_done(intercom_code code, void *result, const intercom_err
 intercom_code ic_async_pages(intercom_async_client *c, const ic_operation *op, const void *params,
                              const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
     if (!c || !cb) return INTERCOM_E_INVALID_ARGUMENT;
-    intercom_pager *pg = calloc(1, sizeof *pg);
+    intercom_pager *pg = ic_calloc(ic_async_client_alloc(c), 1, sizeof *pg);
     if (!pg) return INTERCOM_E_NOMEM;
-    intercom_error e = INTERCOM_ERROR_INIT;
+    pg->a = ic_async_client_alloc(c);
+    intercom_error e = ic_error_init(pg->a);
     intercom_code rc = pager_init(pg, op, params, ro, &e);
     intercom_error_clear(&e);
     if (rc) {
