@@ -40,6 +40,18 @@
  * intercom_global_allocator_set() routes both, and becomes the process default for
  * client-less entry points and clients whose options leave the allocator NULL.
  *
+ * What those libraries do when their allocation fails (measured with Debian 12's libcurl
+ * 7.88.1 and Jansson 2.14 by tests/test_oom.c, mode `global`):
+ *  - libcurl mostly returns CURLE_OUT_OF_MEMORY (::INTERCOM_E_NOMEM). A failure inside its
+ *    resolver is reported as "Could not resolve host" (::INTERCOM_E_CONNECTION, retried like
+ *    any connection error); a failure inside its URL parser (curl_url_get) can send the
+ *    request without its query string. libintercom cannot detect either.
+ *  - Jansson's parser ignores some failed allocations and may return a document with bytes
+ *    missing. When Jansson is on this allocator libintercom notices the failure and
+ *    discards such a document (error bodies: ::INTERCOM_E_NOMEM; intercom_model_raw_json():
+ *    NULL; intercom_response_json(): ::INTERCOM_E_NOMEM); with Jansson on the C library's
+ *    malloc it cannot.
+ *
  * A failing allocation anywhere (the allocator returning NULL) surfaces as
  * ::INTERCOM_E_NOMEM with nothing leaked and nothing half-filled reported as success.
  * Inside yajl (which does not check its own allocations, yajl 2.1) the failure is

@@ -266,7 +266,22 @@ void ic_yajl_gen_free(ic_yajl_mem *m, yajl_gen g) {
 
 /* ---------- process-wide: Jansson, libcurl, the default ---------- */
 
-static void *g_malloc(size_t n) { return ic_malloc(&global_alloc, n); }
+/* Jansson 2.14's parser ignores some failed allocations (lex_save drops the byte), so a document
+ * parsed while memory ran out may be missing bytes. With Jansson on our allocator, a failure is
+ * noted per thread and the parsing call sites ask (ic_json_oom_take) and discard the result. */
+static _Thread_local int json_oom;
+
+int ic_json_oom_take(void) {
+    int v = json_oom;
+    json_oom = 0;
+    return v;
+}
+
+static void *g_malloc(size_t n) {
+    void *p = ic_malloc(&global_alloc, n);
+    if (!p) json_oom = 1;
+    return p;
+}
 static void g_free(void *p) { ic_free(&global_alloc, p); }
 static void *g_realloc(void *p, size_t n) { return ic_realloc(&global_alloc, p, n); }
 static void *g_calloc(size_t n, size_t size) { return ic_calloc(&global_alloc, n, size); }

@@ -89,9 +89,13 @@ static char *dup_json_string(const intercom_allocator *a, json_t *o, const char 
  * partial errors[]. */
 int ic_error_from_body(intercom_error *err, const char *body, size_t len) {
     json_error_t je;
+    ic_json_oom_take();
     json_t *root = len ? json_loadb(body, len, 0, &je) : NULL;
     const intercom_allocator *a = ic_err_alloc(err);
-    int oom = len && !root && json_error_code(&je) == json_error_out_of_memory;
+    /* Jansson reports some of its allocation failures without a code or text (json_loadb's lexer) */
+    int oom = ic_json_oom_take() ||
+              (len && !root && (json_error_code(&je) == json_error_out_of_memory || !je.text[0] || strstr(je.text, "memory")));
+    if (oom) json_decref(root), root = NULL; /* possibly missing bytes: never reported as the server's words */
     ic_buf msg = {.a = a};
     oom |= ic_buf_printf(&msg, "HTTP %d", err->status) != 0;
     if (json_is_object(root)) {

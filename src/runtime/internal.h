@@ -34,6 +34,9 @@ IC_HIDDEN char *ic_astrndup(const intercom_allocator *a, const char *s, size_t n
 IC_HIDDEN int ic_asprintf(const intercom_allocator *a, char **out, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 IC_HIDDEN int ic_vasprintf(const intercom_allocator *a, char **out, const char *fmt, va_list ap);
+/* Did an allocation of Jansson's fail in this thread since the last call? (Only known when
+ * Jansson is on intercom_global_allocator_set's allocator; else 0.) Clears the flag. */
+IC_HIDDEN int ic_json_oom_take(void);
 IC_HIDDEN char *ic_json_dumps(const intercom_allocator *a, const json_t *j, size_t flags); /* NULL on failure */
 /* Error records: an empty record bound to @p a; the allocator of a record's contents; bind a
  * record to a call's allocator (releasing what it holds when that differs). */

@@ -30,7 +30,11 @@ const char *intercom_type_name(const intercom_type *type) { return type ? type->
 json_t *intercom_model_raw_json(const void *model) {
     const intercom_model *m = model;
     if (!m || !m->doc || !m->doc->body) return NULL;
-    if (!m->doc->raw_json) m->doc->raw_json = json_loadb(m->doc->body, m->doc->body_len, JSON_DECODE_ANY, NULL);
+    if (!m->doc->raw_json) {
+        ic_json_oom_take();
+        m->doc->raw_json = json_loadb(m->doc->body, m->doc->body_len, JSON_DECODE_ANY, NULL);
+        if (ic_json_oom_take()) json_decref(m->doc->raw_json), m->doc->raw_json = NULL; /* incomplete: not kept */
+    }
     return m->doc->raw_json;
 }
 

@@ -227,12 +227,18 @@ static intercom_code build_typed_body(ic_req_spec *spec, const ic_operation *op,
     }
     if (!extra) return INTERCOM_OK;
     /* rare: merge extra_body through a DOM */
+    ic_json_oom_take();
     json_t *doc = json_loadb(spec->body, spec->body_len, 0, NULL);
+    if (ic_json_oom_take()) json_decref(doc), doc = NULL;
     ic_free(spec->alloc, spec->body);
     spec->body = NULL;
-    if (!json_is_object(extra) || !doc || json_object_update(doc, (json_t *)extra)) {
+    if (!json_is_object(extra)) {
         json_decref(doc);
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "extra_body must be a JSON object");
+    }
+    if (!doc || json_object_update(doc, (json_t *)extra)) { /* our own body, parsed back: only memory fails */
+        json_decref(doc);
+        return ic_fail(err, INTERCOM_E_NOMEM, "out of memory merging extra_body");
     }
     spec->body = ic_json_dumps(spec->alloc, doc, JSON_COMPACT);
     json_decref(doc);

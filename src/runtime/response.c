@@ -94,7 +94,13 @@ json_t *intercom_response_json(const intercom_response *resp, intercom_error *er
         return NULL;
     }
     json_error_t je;
+    ic_json_oom_take();
     json_t *j = json_loadb(resp->body ? resp->body : "", resp->body_len, JSON_DECODE_ANY, &je);
+    if (ic_json_oom_take()) {
+        json_decref(j);
+        ic_fail(err, INTERCOM_E_NOMEM, "out of memory parsing the response body");
+        return NULL;
+    }
     if (!j) ic_fail(err, INTERCOM_E_DECODE, "response body is not JSON: %s (offset %d)", je.text, je.position);
     return j;
 }
