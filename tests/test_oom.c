@@ -8,7 +8,9 @@
  *   test_oom            the per-client allocator (libintercom's own allocations, yajl's included)
  *   test_oom global     intercom_global_allocator_set(): libcurl's and Jansson's allocations too
  *
- * INTERCOM_OOM_STRIDE=k tests every k-th N only (default 1: every N). */
+ * INTERCOM_OOM_STRIDE=k tests every k-th N only (default 1: every N); INTERCOM_OOM_ONLY=<scenario> runs one
+ * scenario; INTERCOM_OOM_TRACE=N prints the stack of the failed allocation N; INTERCOM_OOM_VERBOSE=1 prints
+ * each failed run's code and message. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -383,6 +385,8 @@ static int sc_pager_walk(void) {
 static long STRIDE = 1;
 
 static void sweep(const char *name, int (*fn)(void)) {
+    const char *only = getenv("INTERCOM_OOM_ONLY"); /* one scenario, e.g. while tracing one N */
+    if (only && strcmp(only, name)) return;
     ic_current = name;
     long runs = 0, nomem = 0, ok_despite = 0, total = 0;
     pthread_mutex_lock(&C.mu);

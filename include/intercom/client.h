@@ -142,7 +142,8 @@ typedef struct intercom_client intercom_client;
  * Create a client.
  * @param out  receives the client; free with intercom_client_free()
  * @param opts NULL for defaults
- * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT (no token: names INTERCOM_TEST_1_BEARER_TOKEN; unknown
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT (an allocator without malloc, realloc or free; no token:
+ *         names INTERCOM_TEST_1_BEARER_TOKEN; unknown
  *         environment; a header with CR/LF; ...); INTERCOM_E_NOMEM; INTERCOM_E_INTERNAL (libcurl init failed)
  */
 INTERCOM_EXTERN intercom_code intercom_client_new(intercom_client **out, const intercom_client_options *opts,

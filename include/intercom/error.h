@@ -82,7 +82,8 @@ struct intercom_response;
 typedef struct intercom_error {
     intercom_code code;            /**< same as the call's return value */
     int status;                    /**< HTTP status of the last attempt, 0 if no response */
-    char *message;                 /**< one-line description, never NULL after a failure */
+    char *message;                 /**< one-line description, never NULL after a failure (except with
+                                        INTERCOM_E_NOMEM when even the message could not be allocated) */
     char *request_id;              /**< Intercom's request id (body `request_id` or `X-Request-Id`), or NULL */
     intercom_error_item *errors;   /**< Intercom's `errors[]`, parsed from a JSON error body */
     size_t errors_count;
