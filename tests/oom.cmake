@@ -4,7 +4,7 @@
 # Also: no runtime file allocates behind the allocator's back (tests/check_alloc_sites.sh).
 # Included from tests/CMakeLists.txt.
 add_executable(test_oom test_oom.c)
-target_link_libraries(test_oom PRIVATE intercom mock_server Threads::Threads)
+target_link_libraries(test_oom PRIVATE intercom mock_server Threads::Threads PkgConfig::JANSSON)
 add_test(NAME oom COMMAND test_oom)
 add_test(NAME oom_global COMMAND test_oom global)
 set_tests_properties(oom oom_global PROPERTIES TIMEOUT 300)

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <intercom/intercom.h>
+#include <jansson.h>
 
 #include "mock_server.h"
 #include "testutil.h"
@@ -380,6 +381,32 @@ static int sc_pager_walk(void) {
     return r;
 }
 
+static char *EXPECT_RT;
+
+/* Client-less: intercom_from_json + intercom_to_json (yajl's parser and generator) + raw JSON
+ * (Jansson). They use the process default allocator, so failures are injected in `global` mode. */
+static int sc_json_roundtrip(void) {
+    void *me = NULL;
+    intercom_error e = INTERCOM_ERROR_INIT;
+    intercom_code rc = intercom_from_json(&intercom_admin_with_app_type, ME_JSON, strlen(ME_JSON), 0, &me, &e);
+    char *out = NULL;
+    if (!rc) rc = intercom_to_json(me, INTERCOM_JSON_PRETTY, &out, NULL, &e);
+    int r;
+    if (rc == INTERCOM_OK) {
+        r = out && (!EXPECT_RT || !strcmp(out, EXPECT_RT)) ? R_OK : R_BAD;
+        if (!EXPECT_RT && out) EXPECT_RT = strdup(out);
+        CHECKF(r == R_OK, "to_json differs: %s", out ? out : "(null)");
+        const json_t *raw = intercom_model_raw_json(me); /* NULL (never a partial tree) when memory ran out */
+        if (raw) CHECK(json_integer_value(json_object_get(json_object_get(raw, "app"), "created_at")) == 1700000000);
+    } else {
+        r = nomem_clean(rc, &e, out);
+    }
+    intercom_free_string(out);
+    intercom_model_free(me);
+    intercom_error_clear(&e);
+    return r;
+}
+
 /* ---------- the sweep ---------- */
 
 static long STRIDE = 1;
@@ -466,6 +493,7 @@ int main(int argc, char **argv) {
     sweep("error", sc_error);
     sweep("async10", sc_async10);
     sweep("pager_walk", sc_pager_walk);
+    sweep("json", sc_json_roundtrip);
     if (!global) {
         ic_current = "client_error_keeps_allocator";
         /* an error record filled by a client's call holds that client's memory and frees it there */
@@ -489,6 +517,7 @@ int main(int argc, char **argv) {
     free(EXPECT_ME);
     free(EXPECT_PAGE);
     free(EXPECT_ITEMS);
+    free(EXPECT_RT);
     if (global)
         printf("libcurl reported %ld of its allocation failures as \"Could not resolve host\" (INTERCOM_E_CONNECTION) and "
                "sent %ld requests without their query string (a libcurl 7.88 defect; see alloc.h)\n",
