@@ -389,7 +389,8 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
         r->body = (ic_buf){.a = r->body.a};
     }
     if (!resp->body && (resp->body = ic_malloc(cfg->alloc, 1))) resp->body[0] = '\0';
-    if (!resp->body && code == INTERCOM_OK) code = ic_fail(&err, INTERCOM_E_NOMEM, "out of memory (response body)");
+    if (!resp->body && code != INTERCOM_E_NOMEM && (code == INTERCOM_OK || r->headers_done)) /* handed out: a string */
+        code = ic_fail(&err, INTERCOM_E_NOMEM, "out of memory (response body)");
     if (code != INTERCOM_OK) {
         err.attempts = r->attempt;
         err.status = r->status;
