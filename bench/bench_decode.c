@@ -132,10 +132,10 @@ int main(int argc, char **argv) {
                 yajl_complete_parse(h);
                 yajl_free(h);
             } else if (v == V_TYPED) {
-                if (ic_decode_buffer(t, 0, body, len, &m, NULL) != INTERCOM_OK) return 1;
+                if (ic_decode_buffer(NULL, t, 0, body, len, &m, NULL) != INTERCOM_OK) return 1;
                 intercom_free(t, m);
             } else if (v == V_TYPED_CHUNKED) {
-                ic_decoder *d = ic_decoder_new(t, 0, len);
+                ic_decoder *d = ic_decoder_new(NULL, t, 0, len);
                 for (size_t off = 0; off < len; off += 16384)
                     ic_decoder_feed(d, body + off, len - off < 16384 ? len - off : 16384);
                 if (ic_decoder_finish(d, &m, NULL) != INTERCOM_OK) return 1;
@@ -161,7 +161,7 @@ int main(int argc, char **argv) {
 
     /* memory a decoded page keeps (arena + its raw body), and the peak while decoding */
     struct mallinfo2 before = mallinfo2();
-    if (ic_decode_buffer(t, 0, body, len, &m, NULL) != INTERCOM_OK) return 1;
+    if (ic_decode_buffer(NULL, t, 0, body, len, &m, NULL) != INTERCOM_OK) return 1;
     struct mallinfo2 after = mallinfo2();
     double kept = (double)(after.uordblks - before.uordblks);
     intercom_free(t, m);

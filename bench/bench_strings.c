@@ -29,7 +29,7 @@ static const intercom_type *type_named(const char *name) {
 /* Decode @p body in @p chunk-byte pieces (0: one piece); returns seconds, or -1 on failure. */
 static double decode(const intercom_type *t, const char *body, size_t len, size_t chunk) {
     double t0 = now();
-    ic_decoder *d = ic_decoder_new(t, 0, 0);
+    ic_decoder *d = ic_decoder_new(NULL, t, 0, 0);
     if (!d) return -1;
     ic_decoder_set_memory_factor(d, 0);
     if (!chunk) chunk = len;

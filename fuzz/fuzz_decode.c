@@ -16,7 +16,7 @@ static size_t n_types(void) {
 }
 
 static void one(const intercom_type *t, int strict, const uint8_t *p, size_t n, size_t split) {
-    ic_decoder *d = ic_decoder_new(t, strict, n);
+    ic_decoder *d = ic_decoder_new(NULL, t, strict, n);
     if (!d) return;
     intercom_error err = INTERCOM_ERROR_INIT;
     void *m = NULL;
@@ -27,7 +27,7 @@ static void one(const intercom_type *t, int strict, const uint8_t *p, size_t n, 
         if (intercom_to_json_as(t, m, 0, &js, &jl, NULL) == INTERCOM_OK) {
             void *again = NULL;
             /* what we wrote must read back, and write the same again */
-            if (ic_decode_buffer(t, strict, js, jl, &again, NULL) == INTERCOM_OK) {
+            if (ic_decode_buffer(NULL, t, strict, js, jl, &again, NULL) == INTERCOM_OK) {
                 char *js2 = NULL;
                 size_t jl2 = 0;
                 if (intercom_to_json_as(t, again, 0, &js2, &jl2, NULL) == INTERCOM_OK &&
@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     one(t, 0, data + 3, n, split);
     one(t, 1, data + 3, n, split);
     void *m = NULL;
-    if (ic_decode_buffer(t, 0, (const char *)data + 3, n, &m, NULL) == INTERCOM_OK) {
+    if (ic_decode_buffer(NULL, t, 0, (const char *)data + 3, n, &m, NULL) == INTERCOM_OK) {
         if (t->kind == IC_T_OBJECT) intercom_model_raw_json(m);
         intercom_free(t, m);
     }

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 2) return 0;
     int status = statuses[data[0] % (sizeof statuses / sizeof *statuses)];
     int attempt = 1 + data[1] % 4;
-    intercom_response *r = ic_response_new();
+    intercom_response *r = ic_response_new(NULL);
     if (!r) return 0;
     const char *p = (const char *)data + 2, *end = (const char *)data + size;
     while (p < end) {

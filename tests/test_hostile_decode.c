@@ -35,7 +35,7 @@ static void *member(const void *obj, const intercom_type *t, const char *name) {
 static intercom_code decode_chunked(const intercom_type *t, int strict, const char *body, size_t len, size_t chunk,
                                     unsigned factor, void **out, intercom_error *err, ic_decoder_stats *stats) {
     *out = NULL;
-    ic_decoder *d = ic_decoder_new(t, strict, 0);
+    ic_decoder *d = ic_decoder_new(NULL, t, strict, 0);
     if (!d) return INTERCOM_E_NOMEM;
     ic_decoder_set_memory_factor(d, factor);
     if (!chunk) chunk = len ? len : 1;
@@ -121,7 +121,7 @@ static void test_any_split_same_value(void) {
         intercom_free(t, m);
     }
     for (size_t a = 0; a <= len && want; a++) { /* two pieces, split at every offset */
-        ic_decoder *d = ic_decoder_new(t, 1, 0);
+        ic_decoder *d = ic_decoder_new(NULL, t, 1, 0);
         void *m = NULL;
         if (ic_decoder_feed(d, body, a) || ic_decoder_feed(d, body + a, len - a) ||
             ic_decoder_finish(d, &m, &err) != INTERCOM_OK) {
@@ -167,7 +167,7 @@ static void test_memory_bound(void) {
     CHECKF(st.mem <= 16 * len + IC_DECODE_MEM_SLACK, "held %zu bytes for a %zu-byte body", st.mem, len);
     intercom_error_clear(&err);
     /* one piece (intercom_from_json, intercom_response_parse): the default bound too */
-    CHECK_CODE(ic_decode_buffer(t, 0, body, len, &m, &err), INTERCOM_E_RESPONSE_TOO_LARGE);
+    CHECK_CODE(ic_decode_buffer(NULL, t, 0, body, len, &m, &err), INTERCOM_E_RESPONSE_TOO_LARGE);
     intercom_error_clear(&err);
     /* a factor that fits every contact struct: decodes, every item there */
     CHECK_CODE(decode_chunked(t, 0, body, len, 16384, 400, &m, &err, &st), INTERCOM_OK);
@@ -234,7 +234,7 @@ static void test_strict_paths_zero_based(void) {
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         void *m = NULL;
         intercom_error err = INTERCOM_ERROR_INIT;
-        CHECK_CODE(ic_decode_buffer(t, 1, cases[i][0], strlen(cases[i][0]), &m, &err), INTERCOM_E_DECODE);
+        CHECK_CODE(ic_decode_buffer(NULL, t, 1, cases[i][0], strlen(cases[i][0]), &m, &err), INTERCOM_E_DECODE);
         const char *at = err.message ? strstr(err.message, " at ") : NULL;
         CHECKF(at && !strcmp(at + 4, cases[i][1]), "%s: got \"%s\", want path %s", cases[i][0],
                err.message ? err.message : "(null)", cases[i][1]);
@@ -249,7 +249,7 @@ static void test_invalid_values_nested(void) {
     const intercom_type *t = type_named("contact_list");
     const char *body = "{\"type\":\"list\",\"data\":[{\"id\":\"a\"},{\"id\":\"b\",\"avatar\":7,\"created_at\":\"soon\"}]}";
     void *m = NULL;
-    CHECK_CODE(ic_decode_buffer(t, 0, body, strlen(body), &m, NULL), INTERCOM_OK);
+    CHECK_CODE(ic_decode_buffer(NULL, t, 0, body, strlen(body), &m, NULL), INTERCOM_OK);
     if (!m) return;
     void **items = *(void ***)member(m, t, "data");
     void *second = items[1];
@@ -308,7 +308,7 @@ static void test_free_form_refused_values(void) {
         void *m = NULL;
         intercom_error err = INTERCOM_ERROR_INIT;
         /* tolerant: the contact decodes, the field is an invalid value kept as it came */
-        CHECK_CODE(ic_decode_buffer(t, 0, body, strlen(body), &m, &err), INTERCOM_OK);
+        CHECK_CODE(ic_decode_buffer(NULL, t, 0, body, strlen(body), &m, &err), INTERCOM_OK);
         CHECK(m && intercom_field_state(m, "custom_attributes") == INTERCOM_FIELD_INVALID);
         CHECK(m && *(json_t **)member(m, t, "custom_attributes") == NULL);
         CHECK(m && intercom_invalid_value(m, m, "custom_attributes") != NULL);
@@ -319,7 +319,7 @@ static void test_free_form_refused_values(void) {
         intercom_free(t, m);
         intercom_error_clear(&err);
         /* strict: a decode error naming the field, never out-of-memory */
-        CHECK_CODE(ic_decode_buffer(t, 1, body, strlen(body), &m, &err), INTERCOM_E_DECODE);
+        CHECK_CODE(ic_decode_buffer(NULL, t, 1, body, strlen(body), &m, &err), INTERCOM_E_DECODE);
         CHECKF(err.message && strstr(err.message, "at custom_attributes"), "%s", err.message ? err.message : "(null)");
         intercom_error_clear(&err);
     }
@@ -332,7 +332,7 @@ static void test_decoder_flags_bad_utf8(void) {
     const char *body = "{\"name\":\"\xc0\xaf\",\"email\":\"a\xed\xa0\x80@b\",\"phone\":\"\xf4\x90\x80\x80\",\"os\":\"caf\xc3\xa9" "\"}";
     void *m = NULL;
     intercom_error err = INTERCOM_ERROR_INIT;
-    CHECK_CODE(ic_decode_buffer(t, 0, body, strlen(body), &m, &err), INTERCOM_OK);
+    CHECK_CODE(ic_decode_buffer(NULL, t, 0, body, strlen(body), &m, &err), INTERCOM_OK);
     if (!m) return;
     const char *bad[] = {"name", "email", "phone"};
     for (size_t i = 0; i < 3; i++) {
@@ -346,7 +346,7 @@ static void test_decoder_flags_bad_utf8(void) {
     CHECKF(js && strstr(js, "\"name\":\"\xc0\xaf\""), "written back as received: %s", js ? js : "(null)");
     free(js);
     intercom_free(t, m);
-    CHECK_CODE(ic_decode_buffer(t, 1, body, strlen(body), &m, &err), INTERCOM_E_DECODE);
+    CHECK_CODE(ic_decode_buffer(NULL, t, 1, body, strlen(body), &m, &err), INTERCOM_E_DECODE);
     CHECKF(err.message && strstr(err.message, "not valid UTF-8 at name"), "%s", err.message ? err.message : "(null)");
     intercom_error_clear(&err);
 }
@@ -397,7 +397,7 @@ static void test_nul_not_truncated(void) {
     const char *body = "{\"email\":\"victim@a.example\\u0000@evil.example\",\"type\\u0000x\":\"contact\","
                        "\"custom_attributes\":{\"k\\u0000x\":\"v\\u0000w\",\"k\":1}}";
     void *m = NULL;
-    CHECK_CODE(ic_decode_buffer(t, 0, body, strlen(body), &m, NULL), INTERCOM_OK);
+    CHECK_CODE(ic_decode_buffer(NULL, t, 0, body, strlen(body), &m, NULL), INTERCOM_OK);
     if (!m) return;
     CHECK(intercom_field_state(m, "email") == INTERCOM_FIELD_INVALID);
     CHECK(*(const char **)member(m, t, "email") == NULL);
@@ -415,7 +415,7 @@ static void test_nul_not_truncated(void) {
     json_t *raw = intercom_model_raw_json(m);
     CHECK(raw && json_object_getn(raw, "type\0x", 6) != NULL);
     intercom_free(t, m);
-    CHECK_CODE(ic_decode_buffer(t, 1, body, strlen(body), &m, NULL), INTERCOM_E_DECODE);
+    CHECK_CODE(ic_decode_buffer(NULL, t, 1, body, strlen(body), &m, NULL), INTERCOM_E_DECODE);
 }
 
 /* ---------- item 12: round trips as received ---------- */
@@ -425,7 +425,7 @@ static void test_numbers_round_trip(void) {
     const char *body = "{\"created_at\":18446744073709551616,\"updated_at\":-99999999999999999999999,"
                        "\"custom_attributes\":{\"tiny\":1e-999,\"z\":0,\"r\":0.1,\"i\":-7}}";
     void *m = NULL;
-    CHECK_CODE(ic_decode_buffer(t, 0, body, strlen(body), &m, NULL), INTERCOM_OK);
+    CHECK_CODE(ic_decode_buffer(NULL, t, 0, body, strlen(body), &m, NULL), INTERCOM_OK);
     char *js = m ? to_json(m) : NULL;
     CHECKF(js && strstr(js, "\"created_at\":18446744073709551616") && strstr(js, "\"updated_at\":-99999999999999999999999") &&
                strstr(js, "\"tiny\":1e-999") && strstr(js, "\"z\":0,") && strstr(js, "\"r\":0.1,"),
@@ -486,7 +486,7 @@ static void test_deep_values_round_trip(void) {
     /* 400 levels of custom_attributes (the decoder takes up to 512; yajl's writer stops at 128) */
     char *body = nested("{\"custom_attributes\":", 400, "{\"a\":", "[1,\"x\"]", "}", "}");
     void *m = NULL;
-    CHECK_CODE(ic_decode_buffer(t, 1, body, strlen(body), &m, NULL), INTERCOM_OK);
+    CHECK_CODE(ic_decode_buffer(NULL, t, 1, body, strlen(body), &m, NULL), INTERCOM_OK);
     char *js = m ? to_json(m) : NULL;
     CHECKF(js && !strcmp(js, body), "%.80s", js ? js : "(null)");
     free(js);
@@ -501,7 +501,7 @@ static void test_deep_values_round_trip(void) {
     free(body);
     /* raw JSON of a body nested 5000 levels deep in an unknown key (the decoder skips it) */
     body = nested("{\"id\":\"1\",\"zz_unknown\":", 5000, "[", "0", "]", "}");
-    CHECK_CODE(ic_decode_buffer(t, 0, body, strlen(body), &m, NULL), INTERCOM_OK);
+    CHECK_CODE(ic_decode_buffer(NULL, t, 0, body, strlen(body), &m, NULL), INTERCOM_OK);
     json_t *raw = m ? intercom_model_raw_json(m) : NULL;
     CHECK(raw && json_is_array(json_object_get(raw, "zz_unknown")));
     intercom_free(t, m);

@@ -15,6 +15,7 @@
 #include "common.h"
 #include "error.h"
 #include "response.h"
+#include "alloc.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -98,11 +99,15 @@ typedef struct intercom_client_options {
                                       about 2; a body of empty objects `[{},{},...]` of a large type takes
                                       over 100. Also applies to intercom_response_parse() and
                                       intercom_from_json() with the default 16. */
+    const intercom_allocator *allocator; /**< where everything made for this client comes from (alloc.h);
+                                              borrowed: must outlive the client and every object made with it.
+                                              NULL (default): the process default (malloc/realloc/free unless
+                                              intercom_global_allocator_set() was called) */
 } intercom_client_options;
 
 #define INTERCOM_CLIENT_OPTIONS_INIT                                                                        \
     {INTERCOM_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 2, 60.0, 5.0, 0.0, 0.0, 0.5, 8.0, 60.0, NULL, \
-     NULL, NULL, 0, NULL, (size_t)64 * 1024 * 1024, 0, -1, NULL, NULL, NULL, NULL, NULL, 0, 0, 0}
+     NULL, NULL, 0, NULL, (size_t)64 * 1024 * 1024, 0, -1, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL}
 
 /** Fill @p opts with the defaults (same as ::INTERCOM_CLIENT_OPTIONS_INIT). */
 INTERCOM_EXTERN void intercom_client_options_init(intercom_client_options *opts);
@@ -161,7 +166,7 @@ typedef struct intercom_client intercom_client;
  * Create a client.
  * @param out  receives the client; free with intercom_client_free()
  * @param opts NULL for defaults
- * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT (no token: names INTERCOM_TEST_1_BEARER_TOKEN; unknown
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT (an allocator without malloc, realloc or free; no token: names INTERCOM_TEST_1_BEARER_TOKEN; unknown
  *         environment, or one together with a base URL; a base URL that is not http(s)://host[:port][/path];
  *         a timeout out of range; a malformed proxy, an unusable local_address or ca_bundle; a header with
  *         CR/LF or a framing header; ...); INTERCOM_E_NOMEM; INTERCOM_E_INTERNAL (libcurl init failed)

@@ -83,17 +83,22 @@ struct intercom_response;
 typedef struct intercom_error {
     intercom_code code;            /**< same as the call's return value */
     int status;                    /**< HTTP status of the last attempt, 0 if no response */
-    char *message;                 /**< one-line description, never NULL after a failure */
+    char *message;                 /**< one-line description, never NULL after a failure (except with
+                                        INTERCOM_E_NOMEM when even the message could not be allocated) */
     char *request_id;              /**< Intercom's request id (body `request_id` or `X-Request-Id`), or NULL */
     intercom_error_item *errors;   /**< Intercom's `errors[]`, parsed from a JSON error body */
     size_t errors_count;
     struct intercom_response *response; /**< status, headers and body of the failing response, or NULL */
     intercom_rate_limit rate_limit;     /**< from the failing response's headers */
     int attempts;                  /**< how many attempts were made (1 + retries) */
+    /** The allocator of what the record holds (alloc.h); NULL: the process default. Set by the
+        calls that fill the record (a client's calls: the client's allocator); read by
+        intercom_error_clear(). Leave it to the library. */
+    const struct intercom_allocator *allocator;
 } intercom_error;
 
 /** Initialiser for caller-storage error records. */
-#define INTERCOM_ERROR_INIT {INTERCOM_OK, 0, NULL, NULL, NULL, 0, NULL, {-1, -1, -1}, 0}
+#define INTERCOM_ERROR_INIT {INTERCOM_OK, 0, NULL, NULL, NULL, 0, NULL, {-1, -1, -1}, 0, NULL}
 
 /** Release everything an error record holds and reset it to ::INTERCOM_ERROR_INIT. NULL is a no-op. */
 INTERCOM_EXTERN void intercom_error_clear(intercom_error *err);

@@ -12,6 +12,7 @@
 #define INTERCOM_INTERCOM_H
 
 #include "common.h"
+#include "alloc.h"
 #include "error.h"
 #include "model.h"
 #include "response.h"

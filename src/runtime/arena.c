@@ -11,9 +11,10 @@ struct ic_chunk {
     max_align_t data[];
 };
 
-ic_doc *ic_doc_new(size_t size_hint) {
-    ic_doc *d = calloc(1, sizeof *d);
+ic_doc *ic_doc_new(const intercom_allocator *a, size_t size_hint) {
+    ic_doc *d = ic_calloc(a, 1, sizeof *d);
     if (!d) return NULL;
+    d->alloc = IC_ALLOC(a);
     d->chunk_size = size_hint < 4096 ? 4096 : size_hint;
     return d;
 }
@@ -23,7 +24,7 @@ void *ic_doc_alloc(ic_doc *d, size_t n) {
     ic_chunk *c = d->chunks;
     if (!c || c->cap - c->used < n) {
         size_t cap = n > d->chunk_size ? n : d->chunk_size;
-        c = malloc(sizeof *c + cap);
+        c = ic_malloc(d->alloc, sizeof *c + cap);
         if (!c) return NULL;
         c->used = 0;
         c->cap = cap;
@@ -49,7 +50,7 @@ char *ic_doc_strndup(ic_doc *d, const char *s, size_t n) {
 int ic_doc_keep_json(ic_doc *d, json_t *j) {
     if (d->n_json == d->cap_json) {
         size_t cap = d->cap_json ? d->cap_json * 2 : 8;
-        json_t **n = realloc(d->json_refs, cap * sizeof *n);
+        json_t **n = ic_realloc(d->alloc, d->json_refs, cap * sizeof *n);
         if (!n) {
             json_decref(j);
             return -1;
@@ -66,7 +67,7 @@ int ic_doc_keep_invalid(ic_doc *d, const void *obj, const struct ic_field *f, js
     if (!v) return -1;
     if (d->n_inv == d->cap_inv) {
         size_t cap = d->cap_inv ? d->cap_inv * 2 : 8;
-        ic_invalid *n = realloc(d->inv, cap * sizeof *n);
+        ic_invalid *n = ic_realloc(d->alloc, d->inv, cap * sizeof *n);
         if (!n) {
             json_decref(v);
             return -1;
@@ -92,7 +93,7 @@ int ic_doc_index_invalid(ic_doc *d) {
     if (d->n_inv < 8) return 0; /* a linear look is as quick */
     size_t cap = 16;
     while (cap < 2 * d->n_inv) cap *= 2;
-    size_t *ix = calloc(cap, sizeof *ix);
+    size_t *ix = ic_calloc(d->alloc, cap, sizeof *ix);
     if (!ix) return -1;
     for (size_t i = 0; i < d->n_inv; i++) {
         size_t h = inv_hash(d->inv[i].obj, d->inv[i].field) & (cap - 1);
@@ -100,7 +101,7 @@ int ic_doc_index_invalid(ic_doc *d) {
             h = (h + 1) & (cap - 1);
         ix[h] = i + 1;
     }
-    free(d->inv_index);
+    ic_free(d->alloc, d->inv_index);
     d->inv_index = ix;
     d->inv_index_cap = cap;
     d->mem += cap * sizeof *ix;
@@ -139,7 +140,7 @@ static size_t ptr_hash(const void *p) {
 int ic_doc_keep_number_text(ic_doc *d, const json_t *v, const char *text, size_t n) {
     if (2 * (d->n_numtext + 1) > d->cap_numtext) {
         size_t cap = d->cap_numtext ? d->cap_numtext * 2 : 16;
-        ic_numtext *t = calloc(cap, sizeof *t);
+        ic_numtext *t = ic_calloc(d->alloc, cap, sizeof *t);
         if (!t) return -1;
         for (size_t i = 0; i < d->cap_numtext; i++) {
             if (!d->numtext[i].v) continue;
@@ -147,8 +148,7 @@ int ic_doc_keep_number_text(ic_doc *d, const json_t *v, const char *text, size_t
             while (t[h].v) h = (h + 1) & (cap - 1);
             t[h] = d->numtext[i];
         }
-        free(d->numtext);
-    free(d->inv_index);
+        ic_free(d->alloc, d->numtext);
         d->mem += (cap - d->cap_numtext) * sizeof *t;
         d->numtext = t;
         d->cap_numtext = cap;
@@ -175,18 +175,19 @@ const char *ic_doc_number_text(const ic_doc *d, const json_t *v, size_t *n) {
 
 void ic_doc_free(ic_doc *d) {
     if (!d) return;
-    free(d->numtext);
+    ic_free(d->alloc, d->numtext);
+    ic_free(d->alloc, d->inv_index);
     for (size_t i = 0; i < d->n_inv; i++) json_decref(d->inv[i].value);
-    free(d->inv);
+    ic_free(d->alloc, d->inv);
     for (ic_chunk *c = d->chunks, *next; c; c = next) {
         next = c->next;
-        free(c);
+        ic_free(d->alloc, c);
     }
     for (size_t i = 0; i < d->n_json; i++) json_decref(d->json_refs[i]);
-    free(d->json_refs);
+    ic_free(d->alloc, d->json_refs);
     json_decref(d->raw_json);
-    free(d->body);
-    free(d);
+    ic_free(d->alloc, d->body);
+    ic_free(d->alloc, d);
 }
 
 /* Every model of a document points at it (nested ones too: their invalid values and

@@ -11,6 +11,7 @@
 #include "internal.h"
 
 struct intercom_client {
+    const intercom_allocator *a; /* of this struct; the config has the same */
     ic_config *cfg;
     pthread_mutex_t lock;
     ic_engine **idle; /* engines not in use by a thread right now */
@@ -18,6 +19,7 @@ struct intercom_client {
 };
 
 struct intercom_async_client {
+    const intercom_allocator *a;
     ic_config *cfg;
     ic_engine *eng;
 };
@@ -25,11 +27,14 @@ struct intercom_async_client {
 intercom_code intercom_client_new(intercom_client **out, const intercom_client_options *opts, intercom_error *err) {
     if (!out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "out is NULL");
     *out = NULL;
-    intercom_client *c = calloc(1, sizeof *c);
+    const intercom_allocator *a = ic_opts_alloc(opts);
+    ic_error_bind(err, a);
+    intercom_client *c = ic_calloc(a, 1, sizeof *c);
     if (!c) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    c->a = a;
     intercom_code rc = ic_config_new(&c->cfg, opts, err);
     if (rc) {
-        free(c);
+        ic_free(a, c);
         return rc;
     }
     pthread_mutex_init(&c->lock, NULL);
@@ -40,13 +45,16 @@ intercom_code intercom_client_new(intercom_client **out, const intercom_client_o
 void intercom_client_free(intercom_client *c) {
     if (!c) return;
     for (size_t i = 0; i < c->nidle; i++) ic_engine_free(c->idle[i]);
-    free(c->idle);
+    ic_free(c->a, c->idle);
     pthread_mutex_destroy(&c->lock);
     ic_config_free(c->cfg);
-    free(c);
+    ic_free(c->a, c);
 }
 
 const char *intercom_client_base_url(const intercom_client *c) { return c ? c->cfg->base_url : NULL; }
+
+const intercom_allocator *ic_client_alloc(const intercom_client *c) { return c->a; }
+const intercom_allocator *ic_async_client_alloc(const intercom_async_client *c) { return c->a; }
 
 static ic_engine *engine_take(intercom_client *c) {
     pthread_mutex_lock(&c->lock);
@@ -59,7 +67,7 @@ static void engine_give(intercom_client *c, ic_engine *e) {
     pthread_mutex_lock(&c->lock);
     if (c->nidle == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 4;
-        ic_engine **n = realloc(c->idle, cap * sizeof *n);
+        ic_engine **n = ic_realloc(c->a, c->idle, cap * sizeof *n);
         if (n) c->idle = n, c->cap = cap;
     }
     if (c->nidle < c->cap) {
@@ -95,6 +103,7 @@ intercom_code ic_call(intercom_client *c, const ic_operation *op, const void *pa
     if (!c) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: client is NULL", op->name);
     if (!out && op->response && !(ro && (ro->skip_decode || ro->on_body)))
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: out is NULL", op->name);
+    ic_error_bind(err, c->a);
     ic_req_spec spec;
     intercom_code rc = ic_spec_build(&spec, c->cfg, NULL, NULL, op, params, NULL, NULL, ro, err);
     if (rc) return rc;
@@ -108,6 +117,7 @@ intercom_code intercom_request(intercom_client *c, const char *method, const cha
     int streaming = ro && ro->on_body; /* the body goes to on_body: `out` is optional */
     if (!c || (!out && !streaming))
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "client is required, and out unless ro->on_body streams the body");
+    ic_error_bind(err, c->a);
     ic_req_spec spec;
     intercom_code rc = ic_spec_build(&spec, c->cfg, method, path, NULL, NULL, query, body, ro, err);
     if (rc) return rc;
@@ -146,16 +156,19 @@ intercom_code intercom_async_client_new(intercom_async_client **out, const inter
                                         intercom_error *err) {
     if (!out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "out is NULL");
     *out = NULL;
-    intercom_async_client *c = calloc(1, sizeof *c);
+    const intercom_allocator *a = ic_opts_alloc(opts);
+    ic_error_bind(err, a);
+    intercom_async_client *c = ic_calloc(a, 1, sizeof *c);
     if (!c) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    c->a = a;
     intercom_code rc = ic_config_new(&c->cfg, opts, err);
     if (rc) {
-        free(c);
+        ic_free(a, c);
         return rc;
     }
     if (!(c->eng = ic_engine_new(c->cfg))) {
         ic_config_free(c->cfg);
-        free(c);
+        ic_free(a, c);
         return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     }
     *out = c;
@@ -166,7 +179,7 @@ void intercom_async_client_free(intercom_async_client *c) {
     if (!c) return;
     ic_engine_free(c->eng);
     ic_config_free(c->cfg);
-    free(c);
+    ic_free(c->a, c);
 }
 
 size_t intercom_async_run(intercom_async_client *c, long timeout_ms) {
@@ -204,13 +217,14 @@ typedef struct async_ctx {
     void *payload;
     int typed;           /* 1: deliver the model, 0: deliver the raw response */
     intercom_response **raw_dummy;
+    const intercom_allocator *a; /* of this context */
 } async_ctx;
 
 static void async_done(ic_req *req, intercom_code code, void *result, intercom_response *raw, intercom_error *err,
                        void *payload) {
     (void)req;
     async_ctx ctx = *(async_ctx *)payload;
-    free(payload);
+    ic_free(ctx.a, payload);
     void *out = ctx.typed ? result : (void *)raw;
     if (ctx.typed) intercom_response_free(raw); /* async typed calls: the raw response is not kept */
     ctx.cb(code, out, code ? err : NULL, ctx.payload);
@@ -221,17 +235,17 @@ static void async_done(ic_req *req, intercom_code code, void *result, intercom_r
 static intercom_code submit_async(intercom_async_client *c, intercom_code built, ic_req_spec *spec, int typed,
                                   intercom_callback cb, void *payload, const intercom_request_options *ro,
                                   intercom_error *build_err) {
-    async_ctx *ctx = malloc(sizeof *ctx);
+    async_ctx *ctx = ic_malloc(c->a, sizeof *ctx);
     if (!ctx) {
         if (!built) ic_spec_clear(spec);
         intercom_error_clear(build_err);
         return INTERCOM_E_NOMEM;
     }
-    *ctx = (async_ctx){cb, payload, typed, NULL};
+    *ctx = (async_ctx){cb, payload, typed, NULL, c->a};
     uint64_t id = built ? ic_engine_submit_error(c->eng, build_err, async_done, ctx)
                         : ic_engine_submit(c->eng, spec, async_done, ctx);
     if (!id) {
-        free(ctx);
+        ic_free(c->a, ctx);
         intercom_error_clear(build_err);
         return INTERCOM_E_NOMEM;
     }
@@ -243,7 +257,7 @@ intercom_code ic_call_async(intercom_async_client *c, const ic_operation *op, co
                             const intercom_request_options *ro, intercom_callback cb, void *payload) {
     if (!c || !cb) return INTERCOM_E_INVALID_ARGUMENT;
     ic_req_spec spec;
-    intercom_error e = INTERCOM_ERROR_INIT;
+    intercom_error e = ic_error_init(c->a);
     intercom_code rc = ro && ro->raw_response
                            ? ic_fail(&e, INTERCOM_E_INVALID_ARGUMENT,
                                      "%s: raw_response is for sync calls; async: skip_decode gives the raw response",
@@ -257,7 +271,7 @@ intercom_code intercom_async_request(intercom_async_client *c, const char *metho
                                      intercom_callback cb, void *payload) {
     if (!c || !cb) return INTERCOM_E_INVALID_ARGUMENT;
     ic_req_spec spec;
-    intercom_error e = INTERCOM_ERROR_INIT;
+    intercom_error e = ic_error_init(c->a);
     intercom_code rc = ic_spec_build(&spec, c->cfg, method, path, NULL, NULL, query, body, ro, &e);
     return submit_async(c, rc, &spec, 0, cb, payload, ro, &e);
 }

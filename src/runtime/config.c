@@ -167,6 +167,8 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
     if (opts->version != INTERCOM_CLIENT_OPTIONS_VERSION)
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "intercom_client_options.version is %u, expected %u",
                        opts->version, INTERCOM_CLIENT_OPTIONS_VERSION);
+    if (ic_check_alloc(opts->allocator, err)) return INTERCOM_E_INVALID_ARGUMENT;
+    const intercom_allocator *a = ic_opts_alloc(opts);
     pthread_once(&curl_once, curl_init);
     if (curl_init_rc != CURLE_OK)
         return ic_fail(err, INTERCOM_E_INTERNAL, "curl_global_init failed: %s", curl_easy_strerror(curl_init_rc));
@@ -230,30 +232,31 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
                            "default header \"%s\" may not be set: libcurl writes the message framing", h->key);
     }
 
-    ic_config *c = calloc(1, sizeof *c);
+    ic_config *c = ic_calloc(a, 1, sizeof *c);
     if (!c) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_init(&c->share_locks[i], NULL);
     pthread_mutex_init(&c->pace_lock, NULL);
-    c->token = strdup(token);
-    c->base_url = strdup(base);
-    size_t bl = strlen(c->base_url);
+    c->alloc = a;
+    c->token = ic_astrdup(a, token);
+    c->base_url = ic_astrdup(a, base);
+    size_t bl = c->base_url ? strlen(c->base_url) : 0;
     while (bl && c->base_url[bl - 1] == '/') c->base_url[--bl] = '\0';
-    c->api_version = strdup(api_version);
+    c->api_version = ic_astrdup(a, api_version);
     if (opts->user_agent) {
-        c->user_agent = strdup(opts->user_agent);
-    } else if (asprintf(&c->user_agent, "libintercom/%s libcurl/%s", INTERCOM_VERSION_STRING,
+        c->user_agent = ic_astrdup(a, opts->user_agent);
+    } else if (ic_asprintf(a, &c->user_agent, "libintercom/%s libcurl/%s", INTERCOM_VERSION_STRING,
                         curl_version_info(CURLVERSION_NOW)->version) < 0) {
         c->user_agent = NULL;
     }
-    c->proxy = ic_strdup(opts->proxy);
-    c->local_address = ic_strdup(opts->local_address);
-    c->ca_bundle = ic_strdup(opts->ca_bundle);
-    c->default_headers = calloc(nh + 1, sizeof *c->default_headers);
+    c->proxy = ic_astrdup(a, opts->proxy);
+    c->local_address = ic_astrdup(a, opts->local_address);
+    c->ca_bundle = ic_astrdup(a, opts->ca_bundle);
+    c->default_headers = ic_calloc(a, nh + 1, sizeof *c->default_headers);
     int oom = !c->token || !c->base_url || !c->api_version || !c->user_agent || !c->default_headers ||
               (opts->proxy && !c->proxy) || (opts->local_address && !c->local_address) ||
               (opts->ca_bundle && !c->ca_bundle);
     for (size_t i = 0; !oom && i < nh; i++)
-        if (asprintf(&c->default_headers[i], "%s: %s", opts->default_headers[i].key,
+        if (ic_asprintf(a, &c->default_headers[i], "%s: %s", opts->default_headers[i].key,
                      opts->default_headers[i].value ? opts->default_headers[i].value : "") < 0) {
             c->default_headers[i] = NULL;
             oom = 1;
@@ -313,16 +316,16 @@ void ic_config_free(ic_config *c) {
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&c->share_locks[i]);
     pthread_mutex_destroy(&c->pace_lock);
     if (c->token) memset(c->token, 0, strlen(c->token));
-    free(c->token);
-    free(c->base_url);
-    free(c->api_version);
-    free(c->user_agent);
-    free(c->proxy);
-    free(c->local_address);
-    free(c->ca_bundle);
-    for (char **h = c->default_headers; h && *h; h++) free(*h);
-    free(c->default_headers);
-    free(c);
+    ic_free(c->alloc, c->token);
+    ic_free(c->alloc, c->base_url);
+    ic_free(c->alloc, c->api_version);
+    ic_free(c->alloc, c->user_agent);
+    ic_free(c->alloc, c->proxy);
+    ic_free(c->alloc, c->local_address);
+    ic_free(c->alloc, c->ca_bundle);
+    for (char **h = c->default_headers; h && *h; h++) ic_free(c->alloc, *h);
+    ic_free(c->alloc, c->default_headers);
+    ic_free(c->alloc, c);
 }
 
 /* ---------- logging ---------- */
@@ -334,7 +337,7 @@ void ic_log(const ic_config *c, intercom_log_level lvl, const char *fmt, ...) {
     va_start(ap, fmt);
     int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    if (n >= (int)sizeof small && (line = malloc((size_t)n + 1))) {
+    if (n >= (int)sizeof small && (line = ic_malloc(c->alloc, (size_t)n + 1))) {
         va_start(ap, fmt);
         vsnprintf(line, (size_t)n + 1, fmt, ap);
         va_end(ap);
@@ -343,5 +346,5 @@ void ic_log(const ic_config *c, intercom_log_level lvl, const char *fmt, ...) {
     }
     if (c->log_fn) c->log_fn(lvl, line, c->log_payload);
     else fprintf(stderr, "[intercom %s] %s\n", lvl == INTERCOM_LOG_DEBUG ? "debug" : "info", line);
-    if (line != small) free(line);
+    if (line != small) ic_free(c->alloc, line);
 }

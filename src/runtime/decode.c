@@ -35,6 +35,8 @@ typedef struct frame {
 
 struct ic_decoder {
     yajl_handle yh;
+    ic_yajl_mem ym;           /* yajl's memory (alloc.c) */
+    const intercom_allocator *a;
     const intercom_type *root_type;
     int strict;
     ic_doc *doc;
@@ -82,11 +84,11 @@ static void path_of(ic_decoder *d, ic_buf *b) {
 }
 
 static int stop(ic_decoder *d, intercom_code code, const char *what) {
-    ic_buf path = {0};
+    ic_buf path = {.a = d->a};
     path_of(d, &path);
     d->fail = code;
-    free(d->fail_msg);
-    if (asprintf(&d->fail_msg, "%s%s%s", what, path.len ? " at " : "", path.len ? path.data : "") < 0)
+    ic_free(d->a, d->fail_msg);
+    if (ic_asprintf(d->a, &d->fail_msg, "%s%s%s", what, path.len ? " at " : "", path.len ? path.data : "") < 0)
         d->fail_msg = NULL;
     ic_buf_free(&path);
     return 0;
@@ -146,7 +148,7 @@ static frame *push(ic_decoder *d, int kind) {
     }
     if (d->depth == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 16;
-        frame *n = realloc(d->frames, cap * sizeof *n);
+        frame *n = ic_realloc(d->a, d->frames, cap * sizeof *n);
         if (!n) {
             nomem(d);
             return NULL;
@@ -159,6 +161,7 @@ static frame *push(ic_decoder *d, int kind) {
     ic_buf keep = fr->items; /* scratch memory stays with the depth */
     memset(fr, 0, sizeof *fr);
     fr->items = keep;
+    fr->items.a = d->a;
     fr->items.len = 0;
     fr->kind = kind;
     return fr;
@@ -198,7 +201,7 @@ static int put_json(ic_decoder *d, json_t *v) {
     if (fr->kind == FR_JSON) { /* keys carry their length: "k\u0000x" stays three bytes */
         int rc = json_is_array(fr->json) ? json_array_append_new(fr->json, v)
                                          : json_object_setn_new_nocheck(fr->json, fr->key ? fr->key : "", fr->key_len, v);
-        free(fr->key);
+        ic_free(d->a, fr->key);
         fr->key = NULL;
         fr->key_len = 0;
         return rc ? nomem(d) : 1;
@@ -289,7 +292,7 @@ static int on_boolean(void *ctx, int b) {
  * refuses: *refused says why) become the nearest real, their text kept in the document so the
  * encoder writes them back as received; so does a real that underflows to 0. */
 static json_t *num_json(ic_decoder *d, const char *s, size_t n, const char **refused) {
-    char small[64], *buf = n < sizeof small ? small : malloc(n + 1);
+    char small[64], *buf = n < sizeof small ? small : ic_malloc(d->doc->alloc, n + 1);
     if (!buf) return NULL;
     memcpy(buf, s, n);
     buf[n] = '\0';
@@ -318,7 +321,7 @@ static json_t *num_json(ic_decoder *d, const char *s, size_t n, const char **ref
         json_decref(v);
         v = NULL;
     }
-    if (buf != small) free(buf);
+    if (buf != small) ic_free(d->doc->alloc, buf);
     return v;
 }
 
@@ -403,9 +406,9 @@ static int on_key(void *ctx, const unsigned char *k, size_t n) {
     if (d->skip) return 1;
     frame *fr = &d->frames[d->depth - 1];
     if (fr->kind == FR_JSON) {
-        free(fr->key);
+        ic_free(d->a, fr->key);
         fr->key_len = n;
-        if (!(fr->key = malloc(n + 1))) return nomem(d);
+        if (!(fr->key = ic_malloc(d->a, n + 1))) return nomem(d);
         memcpy(fr->key, k, n);
         fr->key[n] = '\0';
         if (!d->taint && !ic_utf8_valid((const char *)k, n)) d->taint = "a key that is not valid UTF-8";
@@ -537,7 +540,7 @@ static int on_end(ic_decoder *d) {
     frame *fr = &d->frames[--d->depth];
     if (fr->kind == FR_JSON) {
         json_t *v = fr->json;
-        free(fr->key);
+        ic_free(d->a, fr->key);
         fr->key = NULL;
         fr->json = NULL;
         if (fr->inv_obj) { /* already an invalid value: kept as it came */
@@ -632,13 +635,15 @@ int ic_utf8_valid(const char *str, size_t n) {
     return 1;
 }
 
-ic_decoder *ic_decoder_new(const intercom_type *t, int strict, size_t size_hint) {
-    ic_decoder *d = calloc(1, sizeof *d);
+ic_decoder *ic_decoder_new(const intercom_allocator *a, const intercom_type *t, int strict, size_t size_hint) {
+    ic_decoder *d = ic_calloc(a, 1, sizeof *d);
     if (!d) return NULL;
+    d->a = IC_ALLOC(a);
     d->root_type = t;
     d->strict = strict;
     d->mem_factor = IC_DECODE_DEFAULT_FACTOR;
-    if (!(d->doc = ic_doc_new(size_hint)) || !(d->yh = yajl_alloc(&callbacks, NULL, d))) {
+    d->pend.a = d->a;
+    if (!(d->doc = ic_doc_new(a, size_hint)) || !(d->yh = ic_yajl_alloc(&d->ym, a, &callbacks, d))) {
         ic_decoder_free(d);
         return NULL;
     }
@@ -652,8 +657,8 @@ static int is_bare(unsigned char c) { /* a byte of a number or literal token */
 static int to_yajl(ic_decoder *d, const char *p, size_t n) {
     if (!n) return 0;
     d->stats.to_yajl += n;
-    if (yajl_parse(d->yh, (const unsigned char *)p, n) != yajl_status_ok) {
-        if (!d->fail) d->fail = INTERCOM_E_DECODE;
+    if (ic_yajl_parse(&d->ym, d->yh, (const unsigned char *)p, n) != yajl_status_ok) {
+        if (!d->fail) d->fail = d->ym.oom ? INTERCOM_E_NOMEM : INTERCOM_E_DECODE;
         return -1;
     }
     return d->fail ? -1 : 0;
@@ -743,6 +748,7 @@ ic_decoder_stats ic_decoder_get_stats(const ic_decoder *d) {
 
 static intercom_code finish_error(ic_decoder *d, intercom_error *err, const char *p, size_t n) {
     if (d->fail_msg) return ic_fail(err, d->fail, "%s", d->fail_msg);
+    if (d->fail == INTERCOM_E_NOMEM) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory while decoding");
     unsigned char *msg = yajl_get_error(d->yh, 0, (const unsigned char *)p, n);
     intercom_code rc = ic_fail(err, INTERCOM_E_DECODE, "invalid JSON: %s", msg ? (char *)msg : "parse error");
     if (msg) yajl_free_error(d->yh, msg);
@@ -752,7 +758,7 @@ static intercom_code finish_error(ic_decoder *d, intercom_error *err, const char
 intercom_code ic_decoder_finish(ic_decoder *d, void **out, intercom_error *err) {
     *out = NULL;
     if (!d->fail && d->pend.len && !to_yajl(d, d->pend.data, d->pend.len)) d->pend.len = 0;
-    if (!d->fail && yajl_complete_parse(d->yh) != yajl_status_ok && !d->fail) d->fail = INTERCOM_E_DECODE;
+    if (!d->fail && ic_yajl_complete_parse(&d->ym, d->yh) != yajl_status_ok && !d->fail) d->fail = d->ym.oom ? INTERCOM_E_NOMEM : INTERCOM_E_DECODE;
     if (d->fail) return finish_error(d, err, NULL, 0);
     if (!d->done || !d->root) return ic_fail(err, INTERCOM_E_DECODE, "empty body: expected a JSON object");
     if (ic_doc_index_invalid(d->doc)) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory while decoding");
@@ -764,25 +770,25 @@ intercom_code ic_decoder_finish(ic_decoder *d, void **out, intercom_error *err) 
 
 void ic_decoder_free(ic_decoder *d) {
     if (!d) return;
-    if (d->yh) yajl_free(d->yh);
+    ic_yajl_free(&d->ym, d->yh);
     for (size_t i = 0; i < d->cap; i++) {
         ic_buf_free(&d->frames[i].items);
         if (i < d->depth) {
             json_decref(d->frames[i].json);
-            free(d->frames[i].key);
+            ic_free(d->a, d->frames[i].key);
         }
     }
-    free(d->frames);
+    ic_free(d->a, d->frames);
     ic_buf_free(&d->pend);
-    free(d->fail_msg);
+    ic_free(d->a, d->fail_msg);
     ic_doc_free(d->doc);
-    free(d);
+    ic_free(d->a, d);
 }
 
-intercom_code ic_decode_buffer(const intercom_type *t, int strict, const char *p, size_t n, void **out,
-                               intercom_error *err) {
+intercom_code ic_decode_buffer(const intercom_allocator *a, const intercom_type *t, int strict, const char *p, size_t n,
+                               void **out, intercom_error *err) {
     *out = NULL;
-    ic_decoder *d = ic_decoder_new(t, strict, n);
+    ic_decoder *d = ic_decoder_new(a, t, strict, n);
     if (!d) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     intercom_code rc;
     if (ic_decoder_feed(d, p, n)) {
@@ -790,7 +796,7 @@ intercom_code ic_decode_buffer(const intercom_type *t, int strict, const char *p
     } else {
         rc = ic_decoder_finish(d, out, err);
         ic_doc *doc = rc == INTERCOM_OK ? ic_value_doc(t, *out) : NULL;
-        if (doc && !(doc->body = malloc(n + 1))) {
+        if (doc && !(doc->body = ic_malloc(doc->alloc, n + 1))) {
             intercom_free(t, *out);
             *out = NULL;
             rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
@@ -826,7 +832,7 @@ static int ld_put(loader *l, json_t *v) {
     json_t *top = l->stack[l->depth - 1];
     int rc = json_is_array(top) ? json_array_append_new(top, v)
                                 : json_object_setn_new_nocheck(top, l->key ? l->key : "", l->key_len, v);
-    free(l->key);
+    ic_free(l->doc->alloc, l->key);
     l->key = NULL;
     return rc ? (l->nomem = 1, 0) : 1;
 }
@@ -841,8 +847,8 @@ static int ld_number(void *c, const char *s, size_t n) {
 static int ld_string(void *c, const unsigned char *s, size_t n) { return ld_put(c, json_stringn_nocheck((const char *)s, n)); }
 static int ld_key(void *c, const unsigned char *k, size_t n) {
     loader *l = c;
-    free(l->key);
-    if (!(l->key = malloc(n + 1))) return l->nomem = 1, 0;
+    ic_free(l->doc->alloc, l->key);
+    if (!(l->key = ic_malloc(l->doc->alloc, n + 1))) return l->nomem = 1, 0;
     memcpy(l->key, k, n);
     l->key[n] = '\0';
     l->key_len = n;
@@ -858,7 +864,7 @@ static int ld_open(loader *l, json_t *v) {
     }
     if (l->depth == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
-        json_t **s = realloc(l->stack, cap * sizeof *s);
+        json_t **s = ic_realloc(l->doc->alloc, l->stack, cap * sizeof *s);
         if (!s) {
             json_decref(v);
             return l->nomem = 1, 0;
@@ -888,14 +894,15 @@ static const yajl_callbacks ld_callbacks = {ld_null, ld_bool, NULL, NULL, ld_num
 json_t *ic_json_load_any(const char *p, size_t n, ic_doc *doc) {
     loader l = {0};
     l.doc = doc;
-    yajl_handle h = yajl_alloc(&ld_callbacks, NULL, &l);
+    ic_yajl_mem ym;
+    yajl_handle h = ic_yajl_alloc(&ym, doc->alloc, &ld_callbacks, &l);
     if (!h) return NULL;
-    int ok = yajl_parse(h, (const unsigned char *)p, n) == yajl_status_ok && yajl_complete_parse(h) == yajl_status_ok &&
-             !l.nomem && l.root;
-    yajl_free(h);
+    int ok = ic_yajl_parse(&ym, h, (const unsigned char *)p, n) == yajl_status_ok &&
+             ic_yajl_complete_parse(&ym, h) == yajl_status_ok && !l.nomem && l.root;
+    ic_yajl_free(&ym, h);
     while (l.depth) json_decref(l.stack[--l.depth]);
-    free(l.stack);
-    free(l.key);
+    ic_free(doc->alloc, l.stack);
+    ic_free(doc->alloc, l.key);
     if (!ok) {
         json_decref(l.root);
         return NULL;
@@ -913,7 +920,7 @@ intercom_code intercom_from_json(const intercom_type *type, const char *json, si
                                  intercom_error *err) {
     if (!type || !out || (!json && len)) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "type, json and out are required");
     if (type->kind == IC_T_ENUM) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s is an enum, not an object type", type->name);
-    return ic_decode_buffer(type, strict, json ? json : "", len, out, err);
+    return ic_decode_buffer(NULL, type, strict, json ? json : "", len, out, err);
 }
 
 void intercom_free(const intercom_type *type, void *value) {

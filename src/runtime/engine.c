@@ -90,7 +90,7 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
     r->t_io = ic_now();
     if (r->cancel_pending) return 0;
     if (len >= 5 && !memcmp(p, "HTTP/", 5)) { /* a new status line: 1xx, or the final response */
-        for (size_t i = 0; i < r->resp->headers_count; i++) free(r->resp->headers[i].name); /* value shares it */
+        for (size_t i = 0; i < r->resp->headers_count; i++) ic_free(ic_response_alloc(r->resp), r->resp->headers[i].name); /* value shares it */
         r->resp->headers_count = 0;
         r->headers_done = 0;
         r->in_headers = 1;
@@ -107,12 +107,12 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
             curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
             /* one allocation for a body of announced size (within the cap) */
             if (cl > 0 && (size_t)cl < r->eng->cfg->max_response_size && !r->body.cap && !r->spec.on_body &&
-                (r->body.data = malloc((size_t)cl + 1))) {
+                (r->body.data = ic_malloc(r->body.a, (size_t)cl + 1))) {
                 r->body.cap = (size_t)cl + 1;
                 r->body.data[0] = '\0'; /* a body that never comes is still a string */
             }
             if (r->status < 300 && r->spec.rtype && !r->spec.skip_decode &&
-                !(r->dec = ic_decoder_new(r->spec.rtype, r->spec.strict, cl > 0 ? (size_t)cl : 0)))
+                !(r->dec = ic_decoder_new(r->eng->cfg->alloc, r->spec.rtype, r->spec.strict, cl > 0 ? (size_t)cl : 0)))
                 return 0;
             if (r->dec) ic_decoder_set_memory_factor(r->dec, r->eng->cfg->decoded_memory_factor);
         }
@@ -309,8 +309,8 @@ static void start_attempt(ic_req *r) {
     reset_attempt(r);
     r->attempt++;
     r->t_attempt = ic_now();
-    intercom_error err = INTERCOM_ERROR_INIT;
-    if (!(r->resp = ic_response_new())) {
+    intercom_error err = ic_error_init(e->cfg->alloc);
+    if (!(r->resp = ic_response_new(cfg->alloc))) {
         ic_fail(&err, INTERCOM_E_NOMEM, "out of memory");
         complete(r, err.code, NULL, NULL, &err);
         return;
@@ -374,13 +374,13 @@ static intercom_code classify(ic_req *r, CURLcode cc, void **result, intercom_er
         if (!r->spec.rtype || r->spec.skip_decode) return INTERCOM_OK;
         intercom_code rc;
         if (!r->dec) { /* 2xx whose header block we did not see (HTTP/0.9-like) */
-            if ((rc = ic_decode_buffer(r->spec.rtype, r->spec.strict, r->body.data ? r->body.data : "", r->body.len,
+            if ((rc = ic_decode_buffer(r->eng->cfg->alloc, r->spec.rtype, r->spec.strict, r->body.data ? r->body.data : "", r->body.len,
                                        result, err)))
                 return rc;
             return INTERCOM_OK;
         }
         if (r->body.len == 0) { /* 202/204 with no body: success, a model with every field absent */
-            ic_doc *doc = ic_doc_new(0);
+            ic_doc *doc = ic_doc_new(r->eng->cfg->alloc, 0);
             intercom_model *m = doc ? ic_model_new(doc, r->spec.rtype) : NULL;
             if (!m) {
                 ic_doc_free(doc);
@@ -394,14 +394,13 @@ static intercom_code classify(ic_req *r, CURLcode cc, void **result, intercom_er
         ic_doc *doc = ((intercom_model *)*result)->doc;
         doc->body = r->body.data; /* the model keeps its raw JSON */
         doc->body_len = r->body.len;
-        r->body = (ic_buf){0};
+        r->body = (ic_buf){.a = r->body.a};
         return INTERCOM_OK;
     }
     intercom_code code = intercom_code_from_status(r->status);
     err->code = code;
     err->status = r->status;
-    ic_error_from_body(err, r->body.data ? r->body.data : "", r->body.len);
-    return code;
+    return ic_error_from_body(err, r->body.data ? r->body.data : "", r->body.len) ? INTERCOM_E_NOMEM : code;
 }
 
 static void finish_attempt(ic_req *r, CURLcode cc) {
@@ -423,7 +422,7 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
             ic_log(cfg, INTERCOM_LOG_DEBUG, "< %s: %s", r->resp->headers[i].name, r->resp->headers[i].value);
         log_body(cfg, "<", r->body.data, r->body.len, r->spec.redact_bodies);
     }
-    intercom_error err = INTERCOM_ERROR_INIT;
+    intercom_error err = ic_error_init(e->cfg->alloc);
     void *result = NULL;
     intercom_code code = classify(r, cc, &result, &err);
     double ms = (ic_now() - r->t_attempt) * 1000.0;
@@ -456,21 +455,25 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
     resp->elapsed = ic_now() - r->t_submit;
     if (result && r->spec.want_raw) { /* the model owns the body: the raw response gets a copy */
         ic_doc *doc = ((intercom_model *)result)->doc;
-        if (doc->body && (resp->body = malloc(doc->body_len + 1))) {
+        if (doc->body && !(resp->body = ic_malloc(cfg->alloc, doc->body_len + 1))) {
+            code = ic_fail(&err, INTERCOM_E_NOMEM, "out of memory copying the response body"); /* never OK without it */
+        } else if (doc->body) {
             memcpy(resp->body, doc->body, doc->body_len + 1);
             resp->body_len = doc->body_len;
         }
     } else if (r->body.data) {
         resp->body = r->body.data; /* moved */
         resp->body_len = r->body.len;
-        r->body = (ic_buf){0};
+        r->body = (ic_buf){.a = r->body.a};
     }
-    if (!resp->body && (resp->body = malloc(1))) resp->body[0] = '\0';
+    if (!resp->body && (resp->body = ic_malloc(cfg->alloc, 1))) resp->body[0] = '\0';
+    if (!resp->body && code != INTERCOM_E_NOMEM && (code == INTERCOM_OK || r->headers_done)) /* handed out: a string */
+        code = ic_fail(&err, INTERCOM_E_NOMEM, "out of memory (response body)");
     if (code != INTERCOM_OK) {
         err.attempts = r->attempt;
         err.status = r->status;
         err.rate_limit = resp->rate_limit;
-        if (!err.request_id && resp->request_id) err.request_id = strdup(resp->request_id);
+        if (!err.request_id && resp->request_id) err.request_id = ic_astrdup(ic_err_alloc(&err), resp->request_id);
         if (r->headers_done) err.response = resp;
         else intercom_response_free(resp);
         resp = NULL;
@@ -487,7 +490,7 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
 static void complete(ic_req *r, intercom_code code, void *result, intercom_response *raw, intercom_error *err) {
     ic_engine *e = r->eng;
     if (!err->code && code) err->code = code;
-    if (code && !err->message) err->message = strdup(intercom_strerror(code));
+    if (code && !err->message) err->message = ic_astrdup(ic_err_alloc(err), intercom_strerror(code));
     ic_done_fn done = r->done;
     void *payload = r->payload;
     intercom_error_clear(&r->preset);
@@ -498,7 +501,7 @@ static void complete(ic_req *r, intercom_code code, void *result, intercom_respo
         if (e->npool < EASY_POOL) e->pool[e->npool++] = r->easy;
         else curl_easy_cleanup(r->easy);
     }
-    free(r);
+    ic_free(e->cfg->alloc, r);
     e->pending--;
     done(NULL, code, result, raw, err, payload);
     intercom_error_clear(err);
@@ -698,12 +701,12 @@ size_t ic_engine_step(ic_engine *e, long timeout_ms) {
 /* ---------- lifecycle ---------- */
 
 ic_engine *ic_engine_new(const ic_config *cfg) {
-    ic_engine *e = calloc(1, sizeof *e);
+    ic_engine *e = ic_calloc(cfg->alloc, 1, sizeof *e);
     if (!e) return NULL;
     e->cfg = cfg;
     e->curl_due = -1;
     if (!(e->multi = curl_multi_init())) {
-        free(e);
+        ic_free(cfg->alloc, e);
         return NULL;
     }
     curl_multi_setopt(e->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
@@ -711,7 +714,7 @@ ic_engine *ic_engine_new(const ic_config *cfg) {
 }
 
 uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void *payload) {
-    ic_req *r = calloc(1, sizeof *r);
+    ic_req *r = ic_calloc(e->cfg->alloc, 1, sizeof *r);
     CURL *easy = NULL;
     if (e->npool) {
         easy = e->pool[--e->npool];
@@ -727,12 +730,13 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
         easy = NULL;
     }
     if (!r || !easy) {
-        free(r);
+        ic_free(e->cfg->alloc, r);
         if (easy) curl_easy_cleanup(easy);
         ic_spec_clear(spec);
         return 0;
     }
     r->eng = e;
+    r->body.a = e->cfg->alloc;
     r->id = ++e->next_id;
     r->spec = *spec;
     memset(spec, 0, sizeof *spec);
@@ -744,7 +748,7 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
         r->easy = NULL;
         curl_easy_cleanup(easy);
         ic_spec_clear(&r->spec);
-        free(r);
+        ic_free(e->cfg->alloc, r);
         return 0;
     }
     e->pending++;
@@ -757,7 +761,7 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
 }
 
 uint64_t ic_engine_submit_error(ic_engine *e, intercom_error *err, ic_done_fn done, void *payload) {
-    ic_req *r = calloc(1, sizeof *r);
+    ic_req *r = ic_calloc(e->cfg->alloc, 1, sizeof *r);
     if (!r) return 0;
     r->eng = e;
     r->id = ++e->next_id;
@@ -793,7 +797,7 @@ int ic_engine_cancel(ic_engine *e, uint64_t id) {
         if (!r) return -1;
         list_del(lists[k], r);
     }
-    intercom_error err = INTERCOM_ERROR_INIT;
+    intercom_error err = ic_error_init(e->cfg->alloc);
     ic_fail(&err, INTERCOM_E_CANCELLED, "request cancelled");
     err.attempts = r->attempt;
     complete(r, INTERCOM_E_CANCELLED, NULL, NULL, &err);
@@ -807,7 +811,7 @@ void ic_engine_free(ic_engine *e) {
         ic_engine_cancel(e, (e->active ? e->active : e->waiting ? e->waiting : e->due)->id);
     for (size_t i = 0; i < e->npool; i++) curl_easy_cleanup(e->pool[i]);
     curl_multi_cleanup(e->multi);
-    free(e);
+    ic_free(e->cfg->alloc, e);
 }
 
 /* ---------- one request to completion (the sync path) ---------- */
@@ -834,7 +838,7 @@ static void sync_done(ic_req *req, intercom_code code, void *result, intercom_re
 
 intercom_code ic_engine_run_one(ic_engine *e, ic_req_spec *spec, void **result, intercom_response **raw,
                                 intercom_error *err) {
-    sync_state st = {0, INTERCOM_OK, NULL, NULL, INTERCOM_ERROR_INIT};
+    sync_state st = {0, INTERCOM_OK, NULL, NULL, ic_error_init(e->cfg->alloc)};
     if (!ic_engine_submit(e, spec, sync_done, &st)) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     while (!st.finished) ic_engine_step(e, 1000);
     if (result) *result = st.result;

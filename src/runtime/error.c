@@ -113,37 +113,43 @@ intercom_code ic_code_from_curl(int cc) {
 
 void intercom_error_clear(intercom_error *err) {
     if (!err) return;
-    free(err->message);
-    free(err->request_id);
+    const intercom_allocator *a = ic_err_alloc(err);
+    ic_free(a, err->message);
+    ic_free(a, err->request_id);
     for (size_t i = 0; i < err->errors_count; i++) {
-        free(err->errors[i].code);
-        free(err->errors[i].message);
-        free(err->errors[i].field);
+        ic_free(a, err->errors[i].code);
+        ic_free(a, err->errors[i].message);
+        ic_free(a, err->errors[i].field);
     }
-    free(err->errors);
+    ic_free(a, err->errors);
     intercom_response_free(err->response);
     *err = (intercom_error)INTERCOM_ERROR_INIT;
 }
 
 intercom_code ic_fail(intercom_error *err, intercom_code code, const char *fmt, ...) {
     if (!err) return code;
+    const intercom_allocator *a = err->allocator;
     intercom_error_clear(err);
+    err->allocator = a; /* the record keeps the allocator of its call */
     err->code = code;
     va_list ap;
     va_start(ap, fmt);
-    if (vasprintf(&err->message, fmt, ap) < 0) err->message = NULL;
+    if (ic_vasprintf(a, &err->message, fmt, ap) < 0) err->message = NULL;
     va_end(ap);
     return code;
 }
 
-static char *dup_json_string(json_t *o, const char *key) {
+/* A string member as a new string of @p a; *oom set when it could not be copied. */
+static char *dup_json_string(const intercom_allocator *a, json_t *o, const char *key, int *oom) {
     const char *s = json_string_value(json_object_get(o, key));
-    return s ? strdup(s) : NULL;
+    char *d = s ? ic_astrndup(a, s, json_string_length(json_object_get(o, key))) : NULL;
+    if (s && !d) *oom = 1;
+    return d;
 }
 
 /* The text of an HTML page a proxy sent: its <title>, else its <h1>, else its text without
  * tags; whitespace collapsed, at most 200 bytes. */
-static void html_text(ic_buf *msg, const char *body, size_t len) {
+static int html_text(ic_buf *msg, const char *body, size_t len) {
     const char *from = NULL, *to = body + len;
     static const char *const tags[][2] = {{"<title", "</title"}, {"<h1", "</h1"}};
     for (size_t t = 0; t < 2 && !from; t++) {
@@ -167,19 +173,20 @@ static void html_text(ic_buf *msg, const char *body, size_t len) {
         } else {
             space = 0;
         }
-        ic_buf_append(msg, &c, 1);
+        if (ic_buf_append(msg, &c, 1)) return -1;
         out++;
     }
     while (msg->len && msg->data[msg->len - 1] == ' ') msg->data[--msg->len] = '\0';
+    return 0;
 }
 
 /* The first non-empty line of a text body, at most 200 bytes. */
-static void text_line(ic_buf *msg, const char *body, size_t len) {
+static int text_line(ic_buf *msg, const char *body, size_t len) {
     size_t i = 0;
     while (i < len && (body[i] == '\r' || body[i] == '\n' || body[i] == ' ' || body[i] == '\t')) i++;
     size_t n = 0;
     while (i + n < len && body[i + n] != '\r' && body[i + n] != '\n' && n < 200) n++;
-    ic_buf_append(msg, body + i, n);
+    return ic_buf_append(msg, body + i, n);
 }
 
 /* The message of an error object: "message", else "error" (a string, or an object holding a
@@ -202,52 +209,66 @@ static const char *object_message(json_t *o, int depth) {
  *   {"type":"error.list","request_id":..,"errors":[{"code","message","field"}]}   (the documented one)
  *   {"status":400,"error":"<text>"}          (malformed request JSON)
  *   {"error":{"message":..}}, {"message":..}, {"error_description":..}, {"errors":["<text>"]}
- *   an HTML page from a proxy or load balancer (its <title>/<h1>), plain text (its first line). */
-void ic_error_from_body(intercom_error *err, const char *body, size_t len) {
-    json_t *root = len ? json_loadb(body, len, JSON_DECODE_ANY, NULL) : NULL;
-    ic_buf msg = {0};
-    ic_buf_printf(&msg, "HTTP %d", err->status);
+ *   an HTML page from a proxy or load balancer (its <title>/<h1>), plain text (its first line).
+ * Out of memory anywhere: -1, and the record holds INTERCOM_E_NOMEM (status kept), not a
+ * partial errors[]. */
+int ic_error_from_body(intercom_error *err, const char *body, size_t len) {
+    json_error_t je;
+    ic_json_oom_take();
+    json_t *root = len ? json_loadb(body, len, JSON_DECODE_ANY, &je) : NULL;
+    const intercom_allocator *a = ic_err_alloc(err);
+    /* Jansson reports some of its allocation failures without a code or text (json_loadb's lexer) */
+    int oom = ic_json_oom_take() ||
+              (len && !root && (json_error_code(&je) == json_error_out_of_memory || !je.text[0] || strstr(je.text, "memory")));
+    if (oom) json_decref(root), root = NULL; /* possibly missing bytes: never reported as the server's words */
+    ic_buf msg = {.a = a};
+    oom |= ic_buf_printf(&msg, "HTTP %d", err->status) != 0;
     if (json_is_object(root)) {
-        err->request_id = dup_json_string(root, "request_id");
+        err->request_id = dup_json_string(a, root, "request_id", &oom);
         json_t *list = json_object_get(root, "errors");
         size_t n = json_is_array(list) ? json_array_size(list) : 0;
-        if (n && (err->errors = calloc(n, sizeof *err->errors))) {
+        if (n && !(err->errors = ic_calloc(a, n, sizeof *err->errors))) oom = 1;
+        if (n && err->errors) {
             for (size_t i = 0; i < n; i++) {
                 json_t *e = json_array_get(list, i);
                 intercom_error_item *it;
                 if (json_is_string(e)) {
                     it = &err->errors[err->errors_count++];
-                    it->message = strdup(json_string_value(e));
+                    if (!(it->message = ic_astrdup(a, json_string_value(e)))) oom = 1;
                     continue;
                 }
                 if (!json_is_object(e)) continue;
                 it = &err->errors[err->errors_count++];
-                it->code = dup_json_string(e, "code");
-                it->message = dup_json_string(e, "message");
-                it->field = dup_json_string(e, "field");
+                it->code = dup_json_string(a, e, "code", &oom);
+                it->message = dup_json_string(a, e, "message", &oom);
+                it->field = dup_json_string(a, e, "field", &oom);
             }
         }
         const char *m;
         if (err->errors_count && (err->errors[0].code || err->errors[0].message)) {
             const intercom_error_item *it = &err->errors[0];
-            ic_buf_printf(&msg, ": %s%s%s", it->code ? it->code : "", it->code && it->message ? ": " : "",
+            oom |= ic_buf_printf(&msg, ": %s%s%s", it->code ? it->code : "", it->code && it->message ? ": " : "",
                           it->message ? it->message : "");
         } else if ((m = object_message(root, 0))) {
-            ic_buf_printf(&msg, ": %.*s", 500, m);
+            oom |= ic_buf_printf(&msg, ": %.*s", 500, m) != 0;
         }
     } else if (json_is_string(root)) {
-        ic_buf_printf(&msg, ": %.*s", 500, json_string_value(root));
+        oom |= ic_buf_printf(&msg, ": %.*s", 500, json_string_value(root)) != 0;
     } else if (len) {
         size_t i = 0;
         while (i < len && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n')) i++;
         int html = i < len && body[i] == '<';
-        ic_buf_append(&msg, ": ", 2);
+        oom |= ic_buf_append(&msg, ": ", 2) != 0;
         size_t before = msg.len;
-        if (html) html_text(&msg, body, len);
-        else text_line(&msg, body, len);
+        oom |= (html ? html_text(&msg, body, len) : text_line(&msg, body, len)) != 0;
         if (msg.len == before && msg.data) msg.data[msg.len -= 2] = '\0'; /* nothing useful: "HTTP 502" */
     }
     json_decref(root);
-    free(err->message);
-    err->message = msg.data ? msg.data : strdup("HTTP error");
+    ic_free(a, err->message);
+    err->message = msg.data ? msg.data : ic_astrdup(a, "HTTP error");
+    if (!oom && err->message) return 0;
+    int status = err->status;
+    ic_fail(err, INTERCOM_E_NOMEM, "out of memory reading the error body of HTTP %d", status);
+    err->status = status;
+    return -1;
 }

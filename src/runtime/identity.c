@@ -67,7 +67,7 @@ intercom_code intercom_identity_jwt(const char *secret, const char *user_id, con
     else if (jemail && json_object_set_new(payload, "email", jemail)) bad = 1;
     if (!bad) bad = json_object_set_new(payload, "iat", json_integer((json_int_t)iat));
     if (!bad) bad = json_object_set_new(payload, "exp", json_integer((json_int_t)(iat + o.expires_in)));
-    char *ptext = bad ? NULL : json_dumps(payload, JSON_COMPACT);
+    char *ptext = bad ? NULL : ic_json_dumps(NULL, payload, JSON_COMPACT);
     json_decref(payload);
     if (!ptext) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     static const char header[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
@@ -82,7 +82,7 @@ intercom_code intercom_identity_jwt(const char *secret, const char *user_id, con
         rc = ic_fail(err, INTERCOM_E_INTERNAL, "jwt: HMAC-SHA256 failed in libcrypto");
     else if (ic_buf_append(&b, ".", 1) || b64url_append(&b, mac, n) || ic_buf_append(&b, "", 0))
         rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
-    free(ptext);
+    ic_free(NULL, ptext);
     OPENSSL_cleanse(mac, sizeof mac);
     if (rc) {
         ic_buf_free(&b);

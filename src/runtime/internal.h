@@ -4,14 +4,69 @@
 #define INTERCOM_INTERNAL_H
 
 #include <pthread.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <curl/curl.h>
 #include <jansson.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_parse.h>
 
 #include "intercom/intercom.h"
 
 #define IC_HIDDEN __attribute__((visibility("hidden")))
+
+/* ---------- allocation (alloc.c; see include/intercom/alloc.h) ----------
+ * Every allocation of the runtime names the allocator of the object it belongs to;
+ * NULL means the process default. Never call malloc/free directly (tests/check_alloc_sites.sh). */
+
+IC_HIDDEN const intercom_allocator *ic_alloc_default(void);
+#define IC_ALLOC(a) ((a) ? (a) : ic_alloc_default())
+/* The allocator of a client's options (marks the process as started: see intercom_global_allocator_set). */
+IC_HIDDEN const intercom_allocator *ic_opts_alloc(const intercom_client_options *opts);
+IC_HIDDEN intercom_code ic_check_alloc(const intercom_allocator *a, intercom_error *err);
+IC_HIDDEN void *ic_malloc(const intercom_allocator *a, size_t n);
+IC_HIDDEN void *ic_calloc(const intercom_allocator *a, size_t n, size_t size);
+IC_HIDDEN void *ic_realloc(const intercom_allocator *a, void *p, size_t n);
+IC_HIDDEN void ic_free(const intercom_allocator *a, void *p);
+IC_HIDDEN char *ic_astrdup(const intercom_allocator *a, const char *s); /* NULL -> NULL */
+IC_HIDDEN char *ic_astrndup(const intercom_allocator *a, const char *s, size_t n);
+IC_HIDDEN int ic_asprintf(const intercom_allocator *a, char **out, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+IC_HIDDEN int ic_vasprintf(const intercom_allocator *a, char **out, const char *fmt, va_list ap);
+/* Did an allocation of Jansson's fail in this thread since the last call? (Only known when
+ * Jansson is on intercom_global_allocator_set's allocator; else 0.) Clears the flag. */
+IC_HIDDEN int ic_json_oom_take(void);
+IC_HIDDEN char *ic_json_dumps(const intercom_allocator *a, const json_t *j, size_t flags); /* NULL on failure */
+/* Error records: an empty record bound to @p a; the allocator of a record's contents; bind a
+ * record to a call's allocator (releasing what it holds when that differs). */
+IC_HIDDEN intercom_error ic_error_init(const intercom_allocator *a);
+IC_HIDDEN const intercom_allocator *ic_err_alloc(const intercom_error *err);
+IC_HIDDEN void ic_error_bind(intercom_error *err, const intercom_allocator *a);
+/* A raw response is allocated with its allocator in front of it. */
+typedef struct ic_response_box {
+    const intercom_allocator *alloc;
+    intercom_response pub;
+} ic_response_box;
+IC_HIDDEN const intercom_allocator *ic_response_alloc(const intercom_response *r);
+
+/* yajl handles whose allocations go to an allocator, with out-of-memory contained (alloc.c). */
+#define IC_YAJL_MAX_BLOCKS 16
+typedef struct ic_yajl_mem {
+    const intercom_allocator *a;
+    jmp_buf *jb;       /* armed while inside a yajl call */
+    int oom;           /* an allocation failed: the handle is poisoned */
+    size_t n;
+    void *blocks[IC_YAJL_MAX_BLOCKS];
+    yajl_alloc_funcs funcs;
+} ic_yajl_mem;
+IC_HIDDEN yajl_handle ic_yajl_alloc(ic_yajl_mem *m, const intercom_allocator *a, const yajl_callbacks *cb, void *ctx);
+IC_HIDDEN yajl_status ic_yajl_parse(ic_yajl_mem *m, yajl_handle h, const unsigned char *p, size_t n);
+IC_HIDDEN yajl_status ic_yajl_complete_parse(ic_yajl_mem *m, yajl_handle h);
+IC_HIDDEN void ic_yajl_free(ic_yajl_mem *m, yajl_handle h);
+IC_HIDDEN yajl_gen ic_yajl_gen_alloc(ic_yajl_mem *m, const intercom_allocator *a);
+IC_HIDDEN void ic_yajl_gen_free(ic_yajl_mem *m, yajl_gen g);
+IC_HIDDEN void ic_yajl_release(ic_yajl_mem *m);
 
 /* ---------- descriptors (what the generator emits; see codegen/FORMAT.md) ---------- */
 
@@ -100,7 +155,7 @@ IC_HIDDEN size_t ic_kind_size(int kind);
 IC_HIDDEN int ic_field_presence(const ic_field *f, const void *obj);
 /* A type standing for a top-level JSON array: one array field with an empty name. */
 IC_HIDDEN int ic_type_is_array_wrapper(const intercom_type *t);
-IC_HIDDEN intercom_code ic_encode(const intercom_type *t, const void *obj, const struct intercom_doc *doc, int flags, int only_in,
+IC_HIDDEN intercom_code ic_encode(const intercom_allocator *a, const intercom_type *t, const void *obj, const struct intercom_doc *doc, int flags, int only_in,
                                   char **out, size_t *out_len, int *missing, intercom_error *err); /* bytes of one value of an ic_kind in a struct or array */
 IC_HIDDEN const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size_t len);
 
@@ -109,6 +164,7 @@ IC_HIDDEN const ic_field *ic_type_find_field(const intercom_type *t, const char 
 typedef struct ic_buf {
     char *data;
     size_t len, cap;
+    const intercom_allocator *a; /* NULL: the process default */
 } ic_buf;
 
 IC_HIDDEN int ic_buf_append(ic_buf *b, const void *p, size_t n);
@@ -144,10 +200,11 @@ struct intercom_doc {
     size_t n_numtext, cap_numtext;
     size_t mem;          /* bytes allocated through the document (the decoder's memory bound) */
     void *root;          /* the top-level model: the only one whose free frees the document */
+    const intercom_allocator *alloc; /* of the document, its chunks and body */
 };
 typedef struct intercom_doc ic_doc;
 
-IC_HIDDEN ic_doc *ic_doc_new(size_t size_hint);
+IC_HIDDEN ic_doc *ic_doc_new(const intercom_allocator *a, size_t size_hint);
 IC_HIDDEN void *ic_doc_alloc(ic_doc *d, size_t n);      /* zeroed, 8-aligned */
 IC_HIDDEN char *ic_doc_strndup(ic_doc *d, const char *s, size_t n);
 IC_HIDDEN int ic_doc_keep_json(ic_doc *d, json_t *j); /* takes the reference */
@@ -166,7 +223,7 @@ IC_HIDDEN int ic_utf8_valid(const char *s, size_t n);
 /* ---------- streaming decoder ---------- */
 
 typedef struct ic_decoder ic_decoder;
-IC_HIDDEN ic_decoder *ic_decoder_new(const intercom_type *t, int strict, size_t size_hint);
+IC_HIDDEN ic_decoder *ic_decoder_new(const intercom_allocator *a, const intercom_type *t, int strict, size_t size_hint);
 IC_HIDDEN int ic_decoder_feed(ic_decoder *d, const char *p, size_t n);  /* 0 ok, -1 error */
 /* Finish; on success *out is the model (its doc does not own a body yet). */
 IC_HIDDEN intercom_code ic_decoder_finish(ic_decoder *d, void **out, intercom_error *err);
@@ -193,14 +250,14 @@ IC_HIDDEN ic_doc *ic_value_doc(const intercom_type *t, void *value); /* the docu
  * not UTF-8 (kept as they came). NULL: not JSON, or out of memory. */
 IC_HIDDEN json_t *ic_json_load_any(const char *p, size_t n, ic_doc *doc);
 /* One-shot decode of a buffer; on success the model's doc takes @p body_owned if not NULL. */
-IC_HIDDEN intercom_code ic_decode_buffer(const intercom_type *t, int strict, const char *p, size_t n,
+IC_HIDDEN intercom_code ic_decode_buffer(const intercom_allocator *a, const intercom_type *t, int strict, const char *p, size_t n,
                                          void **out, intercom_error *err);
 
 /* ---------- errors ---------- */
 
 IC_HIDDEN intercom_code ic_fail(intercom_error *err, intercom_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-IC_HIDDEN void ic_error_from_body(intercom_error *err, const char *body, size_t len);
+IC_HIDDEN int ic_error_from_body(intercom_error *err, const char *body, size_t len); /* -1: out of memory (err: NOMEM) */
 /* The class of a libcurl result (a CURLcode), from the one table in error.c. */
 IC_HIDDEN intercom_code ic_code_from_curl(int cc);
 /* Longest timeout or delay a caller may set, in seconds (about 115 days): larger values are refused. */
@@ -232,6 +289,7 @@ typedef struct ic_config {
     struct curl_slist *hdr_plain, *hdr_json; /* prebuilt headers of requests without per-request headers */
     CURLSH *share;
     pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+    const intercom_allocator *alloc; /* the client's (resolved, never NULL) */
 } ic_config;
 
 /* @p v is finite, >= 0 and <= IC_MAX_TIMEOUT, else INTERCOM_E_INVALID_ARGUMENT naming owner.name. */
@@ -268,6 +326,7 @@ typedef struct ic_req_spec {
     intercom_body_fn on_body;
     void *on_body_payload;
     int redact_bodies;           /* debug log shows "[redacted]" for request and response bodies (oauth.c) */
+    const intercom_allocator *alloc; /* of url, body and owned headers */
 } ic_req_spec;
 
 IC_HIDDEN intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char *method, const char *path,
@@ -313,7 +372,7 @@ IC_HIDDEN double ic_retry_delay(const ic_config *cfg, const ic_attempt_outcome *
 
 /* ---------- responses ---------- */
 
-IC_HIDDEN intercom_response *ic_response_new(void);
+IC_HIDDEN intercom_response *ic_response_new(const intercom_allocator *a);
 IC_HIDDEN int ic_response_add_header_line(intercom_response *r, const char *line, size_t len);
 IC_HIDDEN void ic_response_finish_headers(intercom_response *r);
 IC_HIDDEN void ic_rate_limit_parse(intercom_rate_limit *rl, const intercom_response *r);
@@ -322,6 +381,9 @@ IC_HIDDEN void ic_rate_limit_parse(intercom_rate_limit *rl, const intercom_respo
 
 IC_HIDDEN const ic_operation *ic_find_operation(const char *name);
 IC_HIDDEN intercom_code ic_check_per_page(const ic_operation *op, const void *params, intercom_error *err);
+/* The allocator of a client (client.c). */
+IC_HIDDEN const intercom_allocator *ic_client_alloc(const intercom_client *c);
+IC_HIDDEN const intercom_allocator *ic_async_client_alloc(const intercom_async_client *c);
 IC_HIDDEN intercom_code ic_pager_new(intercom_pager **out, intercom_client *c, const ic_operation *op,
                                      const void *params, const intercom_request_options *ro, intercom_error *err);
 IC_HIDDEN intercom_code ic_async_pages(intercom_async_client *c, const ic_operation *op, const void *params,

@@ -30,9 +30,13 @@ const char *intercom_type_name(const intercom_type *type) { return type ? type->
 json_t *intercom_model_raw_json(const void *model) {
     const intercom_model *m = model;
     if (!m || !m->doc || m->doc->root != m || !m->doc->body) return NULL;
-    if (!m->doc->raw_json) m->doc->raw_json = json_loadb(m->doc->body, m->doc->body_len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
-    /* what Jansson's parser refuses (big numbers, nesting beyond 2048, \u0000 in keys) but the decoder took */
-    if (!m->doc->raw_json) m->doc->raw_json = ic_json_load_any(m->doc->body, m->doc->body_len, m->doc);
+    if (!m->doc->raw_json) {
+        ic_json_oom_take();
+        m->doc->raw_json = json_loadb(m->doc->body, m->doc->body_len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+        if (ic_json_oom_take()) json_decref(m->doc->raw_json), m->doc->raw_json = NULL; /* incomplete: not kept */
+        /* what Jansson's parser refuses (big numbers, nesting beyond 2048, \u0000 in keys) but the decoder took */
+        else if (!m->doc->raw_json) m->doc->raw_json = ic_json_load_any(m->doc->body, m->doc->body_len, m->doc);
+    }
     return m->doc->raw_json;
 }
 
@@ -41,7 +45,7 @@ void intercom_model_free(void *model) {
     if (m && m->doc && m->doc->root == m) ic_doc_free(m->doc); /* nested models go with their root */
 }
 
-void intercom_free_string(char *s) { free(s); }
+void intercom_free_string(char *s) { ic_free(NULL, s); }
 
 /* ---------- serialisation ---------- */
 
@@ -339,18 +343,36 @@ out:
     return rc;
 }
 
-/* Serialise @p obj of type @p t into a new malloc'd string. */
-intercom_code ic_encode(const intercom_type *t, const void *obj, const ic_doc *doc, int flags, int only_in, char **out,
-                        size_t *out_len, int *missing, intercom_error *err) {
+/* yajl's output goes straight into a buffer of the caller's allocator (yajl's own buffer does
+ * not check its allocations); a failed append is remembered and reported after generation. */
+typedef struct gen_out {
+    ic_buf b;
+    int oom;
+} gen_out;
+
+static void gen_print(void *ctx, const char *s, size_t n) {
+    gen_out *o = ctx;
+    if (!o->oom && ic_buf_append(&o->b, s, n)) o->oom = 1;
+}
+
+/* Serialise @p obj of type @p t into a new string of allocator @p a. */
+intercom_code ic_encode(const intercom_allocator *a, const intercom_type *t, const void *obj, const ic_doc *doc, int flags,
+                        int only_in, char **out, size_t *out_len, int *missing, intercom_error *err) {
     *out = NULL;
-    gen G = {yajl_gen_alloc(NULL), doc, 0, NULL, 0, only_in >= 0, NULL};
+    ic_yajl_mem ym;
+    gen_out o = {{.a = a}, 0};
+    gen G = {ic_yajl_gen_alloc(&ym, a), doc, 0, NULL, 0, only_in >= 0, NULL};
     if (!G.g) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    yajl_gen_config(G.g, yajl_gen_print_callback, gen_print, &o);
     if (flags & INTERCOM_JSON_PRETTY) {
         yajl_gen_config(G.g, yajl_gen_beautify, 1);
         yajl_gen_config(G.g, yajl_gen_indent_string, "  ");
     }
     intercom_code rc = INTERCOM_OK;
-    if (gen_object(&G, t, obj, only_in, missing)) {
+    int bad = gen_object(&G, t, obj, only_in, missing);
+    if (o.oom || (!bad && ic_buf_append(&o.b, "", 0))) {
+        rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory while serialising %s", t->name);
+    } else if (bad) {
         if (G.bad_field)
             rc = ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: field \"%s\" is not valid UTF-8 (nothing was sent)", t->name,
                          G.bad_field);
@@ -359,18 +381,12 @@ intercom_code ic_encode(const intercom_type *t, const void *obj, const ic_doc *d
                          GEN_MAX_DEPTH);
         else rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory while serialising %s", t->name);
     } else {
-        const unsigned char *buf;
-        size_t len;
-        yajl_gen_get_buf(G.g, &buf, &len);
-        if (!(*out = malloc(len + 1))) {
-            rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
-        } else {
-            memcpy(*out, buf, len);
-            (*out)[len] = '\0';
-            if (out_len) *out_len = len;
-        }
+        *out = o.b.data;
+        o.b.data = NULL;
+        if (out_len) *out_len = o.b.len;
     }
-    yajl_gen_free(G.g);
+    ic_buf_free(&o.b);
+    ic_yajl_gen_free(&ym, G.g);
     return rc;
 }
 
@@ -378,7 +394,7 @@ intercom_code intercom_to_json(const void *model, int flags, char **out, size_t 
     const intercom_model *m = model;
     if (!m || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "model and out are required");
     if (!m->type) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "model has no type: start it from its _INIT macro");
-    return ic_encode(m->type, model, m->doc, flags, -1, out, out_len, NULL, err);
+    return ic_encode(NULL, m->type, model, m->doc, flags, -1, out, out_len, NULL, err);
 }
 
 intercom_code intercom_to_json_as(const intercom_type *type, const void *value, int flags, char **out, size_t *out_len,
@@ -386,7 +402,7 @@ intercom_code intercom_to_json_as(const intercom_type *type, const void *value, 
     if (!type || !value || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "type, value and out are required");
     if (type->kind == IC_T_ENUM) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s is an enum", type->name);
     const ic_doc *doc = type->kind == IC_T_OBJECT ? ((const intercom_model *)value)->doc : NULL;
-    return ic_encode(type, value, doc, flags, -1, out, out_len, NULL, err);
+    return ic_encode(NULL, type, value, doc, flags, -1, out, out_len, NULL, err);
 }
 
 const json_t *intercom_invalid_value(const void *root, const void *model, const char *json_name) {

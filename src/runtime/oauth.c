@@ -39,9 +39,9 @@ intercom_code intercom_oauth_authorize_url(const char *client_id, const char *st
 void intercom_oauth_token_free(intercom_oauth_token *t) {
     if (!t) return;
     if (t->access_token) OPENSSL_cleanse(t->access_token, strlen(t->access_token));
-    free(t->access_token);
-    free(t->token_type);
-    free(t);
+    ic_free(NULL, t->access_token);
+    ic_free(NULL, t->token_type);
+    ic_free(NULL, t);
 }
 
 static void cleanse_response(intercom_response *r) {
@@ -71,8 +71,8 @@ intercom_code intercom_oauth_exchange(intercom_client *client, const char *code,
     if (!tok || !*tok) {
         rc = ic_fail(err, INTERCOM_E_DECODE, "oauth exchange: the %d response has no string \"access_token\"",
                      resp->status);
-    } else if (!(t = calloc(1, sizeof *t)) || !(t->access_token = strdup(tok)) ||
-               (type && !(t->token_type = strdup(type)))) {
+    } else if (!(t = ic_calloc(NULL, 1, sizeof *t)) || !(t->access_token = ic_astrdup(NULL, tok)) ||
+               (type && !(t->token_type = ic_astrdup(NULL, type)))) {
         intercom_oauth_token_free(t);
         t = NULL;
         rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");

@@ -38,6 +38,7 @@ struct intercom_pager {
     const ic_field *items_f;           /* the response's array of items */
     intercom_page_callback cb;         /* async */
     void *payload;
+    const intercom_allocator *a;       /* the client's: of this struct, params, paging, cursor */
 };
 
 const ic_operation *ic_find_operation(const char *name) {
@@ -100,14 +101,14 @@ static size_t item_count(const intercom_pager *pg, const void *page) {
 static int stop(intercom_pager *pg, const char *fmt, const char *arg, long long n) {
     pg->done = 1;
     pg->stop_code = INTERCOM_E_DECODE;
-    free(pg->stop_msg);
+    ic_free(pg->a, pg->stop_msg);
     pg->stop_msg = NULL;
     char *m = NULL;
-    if (asprintf(&m, fmt, arg, n) < 0) m = NULL;
-    if (m && asprintf(&pg->stop_msg, "%s: %s; stopped after page %d (%zu items delivered)", pg->op->name, m, pg->page_no,
-                      pg->items) < 0)
+    if (ic_asprintf(pg->a, &m, fmt, arg, n) < 0) m = NULL;
+    if (m && ic_asprintf(pg->a, &pg->stop_msg, "%s: %s; stopped after page %d (%zu items delivered)", pg->op->name, m,
+                         pg->page_no, pg->items) < 0)
         pg->stop_msg = NULL;
-    free(m);
+    ic_free(pg->a, m);
     return 0;
 }
 
@@ -165,13 +166,13 @@ static int advance(intercom_pager *pg, const void *page) {
         stop(pg, "the server sent the cursor \"%.64s\" again (a cursor that repeats)%.0lld", next, 0);
         goto out;
     }
-    if (!(pg->cursor = strdup(next))) {
+    if (!(pg->cursor = ic_astrdup(pg->a, next))) {
         rc = -1;
         goto out;
     }
     if (pg->page_no > 0 && !(pg->page_no & (pg->page_no - 1))) { /* page 2^k: move the checkpoint (Brent) */
-        free(pg->checkpoint);
-        pg->checkpoint = strdup(next);
+        ic_free(pg->a, pg->checkpoint);
+        pg->checkpoint = ic_astrdup(pg->a, next);
     }
     if (pg->op->page_kind == IC_PAGE_SEARCH) {
         const ic_field *f = field_of(field_of(pg->op->params, "pagination")->type, "starting_after");
@@ -183,7 +184,7 @@ static int advance(intercom_pager *pg, const void *page) {
         ((uint8_t *)pg->params)[f->state_offset] = INTERCOM_FIELD_PRESENT;
     }
 out:
-    free(sent);
+    ic_free(pg->a, sent);
     return rc;
 }
 
@@ -209,12 +210,12 @@ static intercom_code pager_init(intercom_pager *pg, const ic_operation *op, cons
         return ic_fail(err, INTERCOM_E_INTERNAL, "%s: no array of items \"%s\"", op->name, op->page_items);
     intercom_code rc = ic_check_per_page(op, params, err);
     if (rc) return rc;
-    if (!(pg->params = calloc(1, op->params->size))) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    if (!(pg->params = ic_calloc(pg->a, 1, op->params->size))) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     if (params) memcpy(pg->params, params, op->params->size);
     if (op->page_kind == IC_PAGE_SEARCH) {
         const ic_field *f = field_of(op->params, "pagination");
         if (!f || f->kind != IC_K_OBJECT) return ic_fail(err, INTERCOM_E_INTERNAL, "%s: no pagination field", op->name);
-        if (!(pg->paging = calloc(1, f->type->size))) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+        if (!(pg->paging = ic_calloc(pg->a, 1, f->type->size))) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
         const void *theirs = *(const void *const *)((char *)pg->params + f->offset);
         if (theirs) memcpy(pg->paging, theirs, f->type->size); /* keeps their per_page */
         ((intercom_model *)pg->paging)->type = f->type;
@@ -228,8 +229,10 @@ static intercom_code pager_init(intercom_pager *pg, const ic_operation *op, cons
 intercom_code ic_pager_new(intercom_pager **out, intercom_client *c, const ic_operation *op, const void *params,
                            const intercom_request_options *ro, intercom_error *err) {
     *out = NULL;
-    intercom_pager *pg = calloc(1, sizeof *pg);
+    ic_error_bind(err, ic_client_alloc(c));
+    intercom_pager *pg = ic_calloc(ic_client_alloc(c), 1, sizeof *pg);
     if (!pg) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    pg->a = ic_client_alloc(c);
     pg->client = c;
     intercom_code rc = pager_init(pg, op, params, ro, err);
     if (rc) {
@@ -252,12 +255,12 @@ intercom_code intercom_pager_new(intercom_pager **out, intercom_client *client, 
 void intercom_pager_free(intercom_pager *pg) {
     if (!pg) return;
     intercom_model_free(pg->page);
-    free(pg->cursor);
-    free(pg->checkpoint);
-    free(pg->stop_msg);
-    free(pg->paging);
-    free(pg->params);
-    free(pg);
+    ic_free(pg->a, pg->cursor);
+    ic_free(pg->a, pg->checkpoint);
+    ic_free(pg->a, pg->stop_msg);
+    ic_free(pg->a, pg->paging);
+    ic_free(pg->a, pg->params);
+    ic_free(pg->a, pg);
 }
 
 int intercom_pager_page_number(const intercom_pager *pg) { return pg ? pg->page_no : 0; }
@@ -317,7 +320,7 @@ static void async_page_done(intercom_code code, void *result, const intercom_err
 static void async_fetch(intercom_pager *pg) {
     intercom_code rc = ic_call_async(pg->aclient, pg->op, pg->params, &pg->ro, async_page_done, pg);
     if (rc) { /* could not even queue it (out of memory): report and stop */
-        intercom_error e = INTERCOM_ERROR_INIT;
+        intercom_error e = ic_error_init(pg->a);
         ic_fail(&e, rc, "%s: could not request page %d", pg->op->name, pg->page_no + 1);
         pg->cb(rc, NULL, &e, pg->payload);
         intercom_error_clear(&e);
@@ -358,9 +361,10 @@ static void async_page_done(intercom_code code, void *result, const intercom_err
 intercom_code ic_async_pages(intercom_async_client *c, const ic_operation *op, const void *params,
                              const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
     if (!c || !cb) return INTERCOM_E_INVALID_ARGUMENT;
-    intercom_pager *pg = calloc(1, sizeof *pg);
+    intercom_pager *pg = ic_calloc(ic_async_client_alloc(c), 1, sizeof *pg);
     if (!pg) return INTERCOM_E_NOMEM;
-    intercom_error e = INTERCOM_ERROR_INIT;
+    pg->a = ic_async_client_alloc(c);
+    intercom_error e = ic_error_init(pg->a);
     intercom_code rc = pager_init(pg, op, params, ro, &e);
     intercom_error_clear(&e);
     if (rc) {

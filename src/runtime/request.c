@@ -191,7 +191,7 @@ intercom_code ic_build_headers(struct curl_slist **out, const ic_config *cfg, co
         /* "Name;" is libcurl's way to send a header with an empty value; "Name:" removes it */
         int empty = !*values[i];
         int keep_empty = empty && strncasecmp(names[i], "Content-Type", 12) && strncasecmp(names[i], "Expect", 6);
-        if (asprintf(&line, "%.*s%s%s", (int)nnames[i], names[i], empty ? (keep_empty ? ";" : ":") : ": ", values[i]) < 0) {
+        if (ic_asprintf(cfg->alloc, &line, "%.*s%s%s", (int)nnames[i], names[i], empty ? (keep_empty ? ";" : ":") : ": ", values[i]) < 0) {
             rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
             goto done;
         }
@@ -204,7 +204,7 @@ intercom_code ic_build_headers(struct curl_slist **out, const ic_config *cfg, co
         *out = s;
     }
 done:
-    for (size_t i = 0; i < nowned; i++) free(owned[i]);
+    for (size_t i = 0; i < nowned; i++) ic_free(cfg->alloc, owned[i]);
     return rc;
 }
 
@@ -226,22 +226,28 @@ static intercom_code build_typed_body(ic_req_spec *spec, const ic_operation *op,
                                       intercom_error *err) {
     intercom_code rc;
     if (params && op->params) {
-        if ((rc = ic_encode(op->params, params, NULL, 0, IC_IN_BODY, &spec->body, &spec->body_len, NULL, err))) return rc;
-    } else if (!(spec->body = strdup("{}"))) {
+        if ((rc = ic_encode(spec->alloc, op->params, params, NULL, 0, IC_IN_BODY, &spec->body, &spec->body_len, NULL, err))) return rc;
+    } else if (!(spec->body = ic_astrdup(spec->alloc, "{}"))) {
         return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     } else {
         spec->body_len = 2;
     }
     if (!extra) return INTERCOM_OK;
     /* rare: merge extra_body through a DOM */
+    ic_json_oom_take();
     json_t *doc = json_loadb(spec->body, spec->body_len, 0, NULL);
-    free(spec->body);
+    if (ic_json_oom_take()) json_decref(doc), doc = NULL;
+    ic_free(spec->alloc, spec->body);
     spec->body = NULL;
-    if (!json_is_object(extra) || !doc || json_object_update(doc, (json_t *)extra)) {
+    if (!json_is_object(extra)) {
         json_decref(doc);
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "extra_body must be a JSON object");
     }
-    spec->body = json_dumps(doc, JSON_COMPACT);
+    if (!doc || json_object_update(doc, (json_t *)extra)) { /* our own body, parsed back: only memory fails */
+        json_decref(doc);
+        return ic_fail(err, INTERCOM_E_NOMEM, "out of memory merging extra_body");
+    }
+    spec->body = ic_json_dumps(spec->alloc, doc, JSON_COMPACT);
     json_decref(doc);
     if (!spec->body) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     spec->body_len = strlen(spec->body);
@@ -262,7 +268,7 @@ static intercom_code build_body(ic_req_spec *spec, const json_t *body, const jso
         }
         body = merged;
     }
-    spec->body = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+    spec->body = ic_json_dumps(spec->alloc, body, JSON_COMPACT | JSON_ENCODE_ANY);
     json_decref(merged);
     if (!spec->body) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "request body could not be serialised");
     spec->body_len = strlen(spec->body);
@@ -281,6 +287,7 @@ intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char 
                             const intercom_request_options *ro, intercom_error *err) {
     intercom_request_options defaults = INTERCOM_REQUEST_OPTIONS_INIT;
     memset(spec, 0, sizeof *spec);
+    spec->alloc = cfg->alloc;
     if (!ro) ro = &defaults;
     if (ro->version != INTERCOM_REQUEST_OPTIONS_VERSION)
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "intercom_request_options.version is %u, expected %u",
@@ -322,7 +329,7 @@ intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char 
     spec->on_body_payload = ro->on_body_payload;
 
     intercom_code rc;
-    ic_buf url = {0};
+    ic_buf url = {.a = cfg->alloc};
     if ((rc = build_url(&url, cfg, path, op, params, query, ro->extra_query, err))) goto fail;
     if (url.len > IC_MAX_URL) {
         rc = ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
@@ -372,8 +379,8 @@ fail:
 }
 
 void ic_spec_clear(ic_req_spec *spec) {
-    free(spec->url);
-    free(spec->body);
+    ic_free(spec->alloc, spec->url);
+    ic_free(spec->alloc, spec->body);
     if (spec->headers_owned) curl_slist_free_all(spec->headers);
     spec->url = spec->body = NULL;
     spec->headers = NULL;

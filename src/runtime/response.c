@@ -7,9 +7,11 @@
 
 #include "internal.h"
 
-intercom_response *ic_response_new(void) {
-    intercom_response *r = calloc(1, sizeof *r);
-    if (!r) return NULL;
+intercom_response *ic_response_new(const intercom_allocator *a) {
+    ic_response_box *box = ic_calloc(a, 1, sizeof *box);
+    if (!box) return NULL;
+    box->alloc = IC_ALLOC(a);
+    intercom_response *r = &box->pub;
     r->rate_limit = (intercom_rate_limit){-1, -1, -1};
     return r;
 }
@@ -32,12 +34,12 @@ int ic_response_add_header_line(intercom_response *r, const char *line, size_t l
     size_t n = r->headers_count;
     if (n == 0 || (n >= 16 && !(n & (n - 1)))) { /* capacity: 16, then doubling at powers of two */
         size_t cap = n ? n * 2 : 16;
-        intercom_header *h = realloc(r->headers, cap * sizeof *h);
+        intercom_header *h = ic_realloc(ic_response_alloc(r), r->headers, cap * sizeof *h);
         if (!h) return -1;
         r->headers = h;
     }
     intercom_header *h = &r->headers[r->headers_count];
-    char *buf = malloc(nlen + vlen + 2); /* name and value share one allocation, owned through name */
+    char *buf = ic_malloc(ic_response_alloc(r), nlen + vlen + 2); /* name and value share one allocation, owned through name */
     if (!buf) return -1;
     memcpy(buf, name, nlen);
     buf[nlen] = '\0';
@@ -85,10 +87,11 @@ const char *intercom_response_header(const intercom_response *resp, const char *
 
 void intercom_response_free(intercom_response *r) {
     if (!r) return;
-    for (size_t i = 0; i < r->headers_count; i++) free(r->headers[i].name); /* value shares it */
-    free(r->headers);
-    free(r->body);
-    free(r);
+    const intercom_allocator *a = ic_response_alloc(r);
+    for (size_t i = 0; i < r->headers_count; i++) ic_free(a, r->headers[i].name); /* value shares it */
+    ic_free(a, r->headers);
+    ic_free(a, r->body);
+    ic_free(a, (char *)r - offsetof(ic_response_box, pub));
 }
 
 json_t *intercom_response_json(const intercom_response *resp, intercom_error *err) {
@@ -97,7 +100,13 @@ json_t *intercom_response_json(const intercom_response *resp, intercom_error *er
         return NULL;
     }
     json_error_t je;
+    ic_json_oom_take();
     json_t *j = json_loadb(resp->body ? resp->body : "", resp->body_len, JSON_DECODE_ANY, &je);
+    if (ic_json_oom_take()) {
+        json_decref(j);
+        ic_fail(err, INTERCOM_E_NOMEM, "out of memory parsing the response body");
+        return NULL;
+    }
     if (!j) ic_fail(err, INTERCOM_E_DECODE, "response body is not JSON: %s (offset %d)", je.text, je.position);
     return j;
 }
@@ -106,5 +115,5 @@ intercom_code intercom_response_parse(const intercom_response *resp, const inter
                                       void **out, intercom_error *err) {
     if (!resp || !type || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "response, type and out are required");
     *out = NULL;
-    return ic_decode_buffer(type, strict, resp->body ? resp->body : "", resp->body_len, out, err);
+    return ic_decode_buffer(ic_response_alloc(resp), type, strict, resp->body ? resp->body : "", resp->body_len, out, err);
 }

@@ -14,7 +14,7 @@ int ic_buf_append(ic_buf *b, const void *p, size_t n) {
             if (cap > SIZE_MAX / 2) return -1;
             cap *= 2;
         }
-        char *d = realloc(b->data, cap);
+        char *d = ic_realloc(b->a, b->data, cap);
         if (!d) return -1;
         b->data = d;
         b->cap = cap;
@@ -33,23 +33,23 @@ int ic_buf_printf(ic_buf *b, const char *fmt, ...) {
     va_end(ap);
     if (n < 0) return -1;
     if ((size_t)n < sizeof small) return ic_buf_append(b, small, (size_t)n);
-    char *big = malloc((size_t)n + 1);
+    char *big = ic_malloc(b->a, (size_t)n + 1);
     if (!big) return -1;
     va_start(ap, fmt);
     vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
     int rc = ic_buf_append(b, big, (size_t)n);
-    free(big);
+    ic_free(b->a, big);
     return rc;
 }
 
 void ic_buf_free(ic_buf *b) {
-    free(b->data);
+    ic_free(b->a, b->data);
     b->data = NULL;
     b->len = b->cap = 0;
 }
 
-char *ic_strdup(const char *s) { return s ? strdup(s) : NULL; }
+char *ic_strdup(const char *s) { return ic_astrdup(NULL, s); }
 
 double ic_now(void) {
     struct timespec ts;

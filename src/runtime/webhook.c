@@ -84,7 +84,7 @@ void intercom_notification_free(intercom_notification *n) {
     if (!n) return;
     if (n->item) intercom_free(n->item_model, n->item);
     json_decref(n->json);
-    free(n);
+    ic_free(NULL, n);
 }
 
 intercom_code intercom_notification_parse(const void *body, size_t len, intercom_notification **out,
@@ -121,7 +121,7 @@ intercom_code intercom_notification_parse(const void *body, size_t len, intercom
         rc = ic_fail(err, INTERCOM_E_DECODE, "notification \"data.item\" is not an object");
         goto fail;
     }
-    if (!(n = calloc(1, sizeof *n))) {
+    if (!(n = ic_calloc(NULL, 1, sizeof *n))) {
         rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
         goto fail;
     }
@@ -146,13 +146,13 @@ intercom_code intercom_notification_parse(const void *body, size_t len, intercom
         n->item_type = str_member(item, "type");
         const intercom_type *mt = ic_webhook_model_for(n->item_type ? n->item_type : t ? t->object_type : NULL);
         if (mt) {
-            char *text = json_dumps(item, JSON_COMPACT | JSON_ENCODE_ANY);
+            char *text = ic_json_dumps(NULL, item, JSON_COMPACT | JSON_ENCODE_ANY);
             if (!text) {
                 rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
                 goto fail;
             }
-            rc = ic_decode_buffer(mt, 0, text, strlen(text), &n->item, err);
-            free(text);
+            rc = ic_decode_buffer(NULL, mt, 0, text, strlen(text), &n->item, err);
+            ic_free(NULL, text);
             if (rc) goto fail;
             n->item_model = mt;
         }
