@@ -450,7 +450,7 @@ static void test_numbers_round_trip(void) {
                 snprintf(in, sizeof in, "{\"%s\":%s}", f->name, vals[j][0]);
                 snprintf(want, sizeof want, "{\"%s\":%s}", f->name, vals[j][1]);
                 void *x = NULL;
-                CHECK_CODE(ic_decode_buffer(ty, 1, in, strlen(in), &x, NULL), INTERCOM_OK);
+                CHECK_CODE(ic_decode_buffer(NULL, ty, 1, in, strlen(in), &x, NULL), INTERCOM_OK);
                 char *out = x ? to_json(x) : NULL;
                 CHECK_STR(out, want);
                 free(out);
@@ -460,7 +460,7 @@ static void test_numbers_round_trip(void) {
             char in[256];
             snprintf(in, sizeof in, "{\"%s\":1e999}", f->name);
             void *x = NULL;
-            CHECK_CODE(ic_decode_buffer(ty, 0, in, strlen(in), &x, NULL), INTERCOM_OK);
+            CHECK_CODE(ic_decode_buffer(NULL, ty, 0, in, strlen(in), &x, NULL), INTERCOM_OK);
             CHECK(x && intercom_field_state(x, f->name) == INTERCOM_FIELD_INVALID);
             char *out = x ? to_json(x) : NULL;
             CHECK_STR(out, in);

@@ -277,15 +277,38 @@ int ic_json_oom_take(void) {
     return v;
 }
 
+/* Any failure of the process-wide hooks (libcurl's or Jansson's), per thread: libcurl 7.x
+ * reports a header line over its limit and a failed allocation alike (CURLE_OUT_OF_MEMORY),
+ * and the engine asks this to tell them apart. */
+static _Thread_local int global_oom;
+
+int ic_global_oom_take(void) {
+    int v = global_oom;
+    global_oom = 0;
+    return v;
+}
+
 static void *g_malloc(size_t n) {
     void *p = ic_malloc(&global_alloc, n);
-    if (!p) json_oom = 1;
+    if (!p) json_oom = global_oom = 1;
     return p;
 }
 static void g_free(void *p) { ic_free(&global_alloc, p); }
-static void *g_realloc(void *p, size_t n) { return ic_realloc(&global_alloc, p, n); }
-static void *g_calloc(size_t n, size_t size) { return ic_calloc(&global_alloc, n, size); }
-static char *g_strdup(const char *s) { return ic_astrdup(&global_alloc, s); }
+static void *g_realloc(void *p, size_t n) {
+    void *q = ic_realloc(&global_alloc, p, n);
+    if (!q && n) global_oom = 1;
+    return q;
+}
+static void *g_calloc(size_t n, size_t size) {
+    void *p = ic_calloc(&global_alloc, n, size);
+    if (!p) global_oom = 1;
+    return p;
+}
+static char *g_strdup(const char *s) {
+    char *p = ic_astrdup(&global_alloc, s);
+    if (!p) global_oom = 1;
+    return p;
+}
 
 intercom_code intercom_global_allocator_set(const intercom_allocator *a, intercom_error *err) {
     if (!alloc_ok(a)) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "intercom_allocator needs malloc, realloc and free");

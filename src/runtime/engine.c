@@ -348,7 +348,7 @@ static intercom_code classify(ic_req *r, CURLcode cc, void **result, intercom_er
             return ic_fail(err, INTERCOM_E_RESPONSE_TOO_LARGE, "response body exceeds max_response_size (%zu bytes)",
                            r->eng->cfg->max_response_size);
         if (r->stream_stopped) return ic_fail(err, INTERCOM_E_CANCELLED, "the body callback stopped the transfer");
-        if (cc == CURLE_OUT_OF_MEMORY && r->in_headers)
+        if (cc == CURLE_OUT_OF_MEMORY && r->in_headers && !ic_global_oom_take())
             /* libcurl 7.x refuses a header line over its limit (100 KB) with "out of memory" */
             return ic_fail(err, INTERCOM_E_RESPONSE_TOO_LARGE,
                            "response header too large (libcurl accepts at most 100 KB per header line)");

@@ -36,6 +36,7 @@ IC_HIDDEN int ic_asprintf(const intercom_allocator *a, char **out, const char *f
 IC_HIDDEN int ic_vasprintf(const intercom_allocator *a, char **out, const char *fmt, va_list ap);
 /* Did an allocation of Jansson's fail in this thread since the last call? (Only known when
  * Jansson is on intercom_global_allocator_set's allocator; else 0.) Clears the flag. */
+IC_HIDDEN int ic_global_oom_take(void); /* 1 once if a process-wide hook (libcurl, Jansson) failed on this thread */
 IC_HIDDEN int ic_json_oom_take(void);
 IC_HIDDEN char *ic_json_dumps(const intercom_allocator *a, const json_t *j, size_t flags); /* NULL on failure */
 /* Error records: an empty record bound to @p a; the allocator of a record's contents; bind a
