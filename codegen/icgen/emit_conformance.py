@@ -107,7 +107,7 @@ def emit_conformance(g, ops):
         js = json.dumps(pj, ensure_ascii=False, separators=(",", ":")) if pj is not None else None
         rows.append("    {%s, %s, %s, %s,\n     %s,\n     call_%s, call_async_%s, %d},\n"
                     % (c_string(o.name), c_string(o.method), c_string(o.path),
-                       "&intercom_%s_params_type" % fn if pt else "NULL",
+                       "&intercom_%s_params_descriptor" % fn if pt else "NULL",
                        c_string(js) if js is not None else "NULL", fn, fn, 1 if o.rtype else 0))
     c.append("const conformance_case conformance_cases[] = {\n")
     c += rows

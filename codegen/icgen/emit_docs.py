@@ -5,12 +5,12 @@ from .naming import ACTION_PREFIXES, ACTION_SEGMENTS
 from .util import GEN_LINE
 
 
-def emit_docs(ops, hits, misses, clashes, override_report, renamed):
+def emit_docs(ops, hits, misses, clashes, override_report, renamed, dedup=None):
     out = ["<!-- %s -->\n" % GEN_LINE, "# libintercom API\n\n",
            "Every operation of the Intercom API %s (%d operations, plus the seed's deprecated "
            "`conversations.run_assignment_rules.create`, which 2.16 dropped): the operation's name, its "
            "C function and async twin, HTTP method and path, params struct and what it returns. Declarations are "
-           "in `<intercom/generated/operations.h>` (included by `<intercom/intercom.h>`).\n\n"
+           "in `<intercom/generated/<resource>.h>` (the first word of the name; all included by `<intercom/intercom.h>`).\n\n"
            % ("2.16", len([o for o in ops if o.source == "2.16"])),
            "Every function returns an `intercom_code`; `params` is `const <params> *`; the typed result comes "
            "back through `out` and is freed with its `_free` function. Async twins take "
@@ -66,10 +66,26 @@ def emit_docs(ops, hits, misses, clashes, override_report, renamed):
         out.append("| `%s` | %s | `%s` | %s |\n" % (o.name, kinds[k], items, mx or "not stated"))
     out.append("\n")
     if renamed:
-        out.append("## Renamed types\n\n"
-                   "Schemas whose C name would clash with the hand-written API or with another schema's descriptor "
-                   "(`codegen/FORMAT.md`, Names): %s.\n\n"
+        out.append("## Named types\n\n"
+                   "Types `codegen/overrides.json` (`type_names`) names, where the description's name would clash with "
+                   "the hand-written API or double a word, or to name a group of identical inline schemas: %s.\n\n"
                    % ", ".join("`%s` -> `intercom_%s`" % r for r in renamed))
+    if dedup is not None:
+        out.append("## One type per shape\n\n"
+                   "Inline schemas with one canonical shape are one type (`codegen/FORMAT.md`); an inline schema shaped "
+                   "like a component schema is that component's type. %d inline types were merged this way (%d groups "
+                   "of identical generated types before, %d after).\n\n"
+                   % (len(dedup.merged), dedup.groups_before, dedup.groups_after))
+        out.append("What stays duplicated is what the description itself declares twice: component schemas with "
+                   "one shape, kept because each is its own `$ref` target (a response or property names it) and "
+                   "merging would rename one of them:\n\n")
+        for grp in dedup.component_twins:
+            out.append("- %s\n" % ", ".join("`intercom_%s`" % n for n in grp))
+        out.append("\nEach merged inline type and the type it is now:\n\n| inline schema (name by the rule) | type |\n"
+                   "| --- | --- |\n")
+        for old in sorted(dedup.merged):
+            out.append("| `intercom_%s` | `intercom_%s` |\n" % (old, dedup.merged[old]))
+        out.append("\n")
     out.append("## Corrections to the description\n\n"
                "Applied from `codegen/overrides.json` (each entry there says why):\n\n")
     for r in override_report:

@@ -1,75 +1,159 @@
-"""Emitter: C models (enums, structs, _INIT macros, descriptors)."""
+"""Emitter: C models. One unit per entity (enum, variant enum, struct, descriptor table), written into
+generated/types.h (forward declarations and every enum), one generated/models_<tag>.h per tag of the
+description (the structs its operations reach first) and the umbrella generated/models.h."""
 import json
+from collections import OrderedDict
 
-from .cgen import emit_type_tables, member_decl
-from .util import HEADER, c_string, doc1
+from .cgen import comment, doxy, emit_type_tables, fit, macro, member_decl, reported_name, wrap_decl
+from .util import HEADER, c_string, cname, cpart, doc1
 
 
-def emit_models(g):
+def guard(prefix, rel):
+    return "%s_%s" % (prefix.upper().rstrip("_"), cname(rel).upper())
+
+
+def open_header(prefix, rel, brief, includes):
+    g = guard(prefix, rel)
+    return [HEADER, comment("@file %s @brief %s" % (rel, brief)).replace(" @brief", "\n * @brief"), "#ifndef %s\n#define %s\n\n" % (g, g),
+            "".join('#include %s\n' % i for i in includes), "\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"]
+
+
+def close_header():
+    return "#ifdef __cplusplus\n}\n#endif\n#endif\n"
+
+
+def enum_decl(t, P):
+    d = doxy(doc1(t.doc, 400)) or "Values of %s%s." % (P, t.name)
+    out = [comment(d), "typedef enum %s%s {\n" % (P, t.name)]
+    out.append(fit("    %s = 0, /**< absent, or a value the description does not list (see the `_str` member) */"
+                   % t.unknown_const))
+    for i, (v, c) in enumerate(zip(t.values, t.value_consts)):
+        line = "    %s = %d, /**< %s */\n" % (c, i + 1, doxy(doc1(json.dumps(v), 80)))
+        if len(line) > 121:
+            line = comment(doxy(doc1(json.dumps(v), 200)), "    ") + "    %s = %d,\n" % (c, i + 1)
+        out.append(line)
+    out.append("} %s%s;\n" % (P, t.name))
+    out.append(comment("Descriptor of the enum %s%s (its values as strings)." % (P, t.name)))
+    out.append(fit("INTERCOM_EXTERN extern const intercom_type %s%s_descriptor;" % (P, t.name)) + "\n")
+    return "".join(out)
+
+
+def variant_enum_decl(t, P):
+    out = ["/** Which variant an %s%s is (its `variant` member). */\n" % (P, t.name),
+           "typedef enum %s%s_variant {\n" % (P, t.name),
+           "    %s = 0, /**< none recognised */\n" % t.variant_unknown]
+    for i, (v, c) in enumerate(zip(t.variants, t.variant_consts)):
+        how = ("%s = %s" % (t.discriminator, v.tag.replace("|", " or "))) if v.tag else (
+            "has " + ", ".join(v.required) if v.required else "anything else")
+        line = "    %s = %d, /**< %s: %s */\n" % (c, i + 1, doxy(doc1(v.title, 60)), doxy(doc1(how, 120)))
+        if len(line) > 121:
+            line = comment("%s: %s" % (doxy(doc1(v.title, 60)), doxy(doc1(how, 200))), "    ") + \
+                "    %s = %d,\n" % (c, i + 1)
+        out.append(line)
+    out.append("} %s%s_variant;\n\n" % (P, t.name))
+    return "".join(out)
+
+
+def struct_decl(t, P):
+    d = doxy(doc1(t.doc, 400)) or t.name
+    origin = (" (schema `%s`)" % t.origin) if t.origin and t.origin != t.name and " " not in t.origin else ""
+    n = P + t.name
+    out = [comment("%s%s. A top-level one is freed with %s_free()." % (d.rstrip("."), origin, n)),
+           "typedef struct %s {\n    intercom_model base; /**< descriptor and owning document */\n" % n]
+    for f in t.fields:
+        out.append(member_decl(f, P))
+    if t.variants:
+        out.append("    int variant; /**< which variant: %s_variant */\n" % n)
+    out.append("} %s;\n" % n)
+    out.append(comment("Descriptor of %s (intercom_type_name() gives \"%s\")." % (n, doxy(reported_name(t)))))
+    out.append(fit("INTERCOM_EXTERN extern const intercom_type %s_descriptor;" % n))
+    out.append(comment("Free a top-level %s and everything it owns. NULL is a no-op. @param m the model, or NULL" % n))
+    out.append(wrap_decl("INTERCOM_EXTERN void %s_free(%s *m);" % (n, n)))
+    out.append(comment("Initializer of an %s you build: sets its descriptor, zeroes the rest (C and C++)." % n))
+    out.append(macro("%s_INIT" % n.upper(), "INTERCOM_MODEL_INIT(%s)" % n) + "\n")
+    return "".join(out)
+
+
+def enum_table(t, P):
+    return ("static const char *const %s_values[] = {%s};\n" % (t.name, ", ".join(c_string(v) for v in t.values))
+            + "INTERCOM_EXTERN const intercom_type %s%s_descriptor = {\n    .name = %s, .kind = IC_T_ENUM, "
+              ".n_values = %d, .values = %s_values};\n\n" % (P, t.name, c_string(reported_name(t)), len(t.values),
+                                                             t.name))
+
+
+def struct_table(t, P):
+    out = []
+    emit_type_tables(t, P + t.name, t.name, out, "IC_T_OBJECT", "%s%s_descriptor" % (P, t.name), reported_name(t), P)
+    out.append("void %s%s_free(%s%s *m) { intercom_model_free(m); }\n\n" % (P, t.name, P, t.name))
+    return "".join(out)
+
+
+def model_tags(g, ops):
+    """Each struct's header: the tag (of the description's first tag) of the operation that reaches it
+    most directly through its params or its response (fewest nesting steps, then the operation's name);
+    `common` for structs no operation reaches."""
+    best = {}
+    for o in sorted(ops, key=lambda o: o.name):
+        tag = cpart((o.op.get("tags") or ["common"])[0])
+        todo = [(f.tname, 1) for f in (o.params.fields if o.params else []) if f.kind == "OBJECT"]
+        if o.rtype:
+            todo.append((o.rtype, 0))
+        seen = set()
+        while todo:
+            n, depth = todo.pop(0)
+            if n in seen or n not in g.types:
+                continue
+            seen.add(n)
+            if n not in best or depth < best[n][0]:
+                best[n] = (depth, tag)
+            todo += [(f.tname, depth + 1) for f in g.types[n].fields if f.kind == "OBJECT"]
+    return {n: v[1] for n, v in best.items()}
+
+
+def emit_models(g, ops):
+    """-> (OrderedDict header path -> text, models.c text)."""
+    P = g.names.prefix
     enums = sorted([t for t in g.types.values() if t.kind == "enum"], key=lambda t: t.name)
     objs = sorted([t for t in g.types.values() if t.kind == "object"], key=lambda t: t.name)
-    h = [HEADER, "/**\n * @file models.h\n * @brief Every model of the Intercom API (%d structs, %d enums): see "
-                 "codegen/FORMAT.md.\n *\n * Responses are freed with their `_free` function (or "
-                 "intercom_model_free()); nested models belong to\n * their parent. Which fields the JSON held: the "
-                 "`has_` members (::intercom_field_state_t).\n */\n" % (len(objs), len(enums)),
-         "#ifndef INTERCOM_GENERATED_MODELS_H\n#define INTERCOM_GENERATED_MODELS_H\n\n",
-         "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include \"../model.h\"\n\n",
-         "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\nstruct json_t;\n\n"]
+    tag_of = model_tags(g, ops)
+    files = OrderedDict()
+    h = open_header(P, "generated/types.h", "Forward declarations of every model struct, and every enum "
+                    "(%d enums, %d variant enums): see codegen/FORMAT.md." % (len(enums), len([t for t in objs if t.variants])),
+                    ["<stdbool.h>", "<stddef.h>", "<stdint.h>", '"../model.h"', '"../init.h"'])
+    h.append("struct json_t;\n")
     for t in objs:
-        h.append("struct intercom_%s;\n" % t.name)
-    h.append("\n/* ---------- enums ---------- */\n\n")
+        h.append("struct %s%s;\n" % (P, t.name))
+    h.append("\n")
     for t in enums:
-        d = doc1(t.doc, 160)
-        h.append("/** %s */\ntypedef enum intercom_%s {\n" % (d or ("Values of " + t.name), t.name))
-        h.append("    %s = 0, /**< a value the description does not list */\n" % t.unknown_const)
-        for i, (v, c) in enumerate(zip(t.values, t.value_consts)):
-            h.append("    %s = %d, /**< %s */\n" % (c, i + 1, doc1(json.dumps(v))))
-        h.append("} intercom_%s;\n" % t.name)
-        h.append("INTERCOM_EXTERN extern const intercom_type intercom_%s_type; /**< kind IC_T_ENUM */\n\n" % t.name)
-    h.append("/* ---------- variants of oneOf/anyOf models ---------- */\n\n")
+        h.append(enum_decl(t, P))
     for t in objs:
-        if not t.variants:
-            continue
-        h.append("/** Which variant an intercom_%s is (its `variant` member). */\ntypedef enum intercom_%s_variant {\n"
-                 % (t.name, t.name))
-        h.append("    %s = 0,\n" % t.variant_unknown)
-        for i, (v, c) in enumerate(zip(t.variants, t.variant_consts)):
-            how = ("%s = %s" % (t.discriminator, v.tag.replace("|", " or "))) if v.tag else (
-                "has " + ", ".join(v.required) if v.required else "anything else")
-            h.append("    %s = %d, /**< %s: %s */\n" % (c, i + 1, doc1(v.title, 80), doc1(how, 120)))
-        h.append("} intercom_%s_variant;\n\n" % t.name)
-    h.append("/* ---------- models ---------- */\n\n")
-    for t in objs:
-        d = doc1(t.doc, 200)
-        origin = (" (`%s`)" % t.origin) if t.origin and t.origin != t.name else ""
-        h.append("/** %s%s\n *  Top-level: free with intercom_%s_free(). */\n"
-                 % (d or t.name, origin, t.name))
-        h.append("typedef struct intercom_%s {\n    intercom_model base;\n" % t.name)
-        for f in t.fields:
-            h.append(member_decl(f))
         if t.variants:
-            h.append("    int variant; /**< intercom_%s_variant */\n" % t.name)
-        if t.fields:
-            h.append("    uint8_t %s; /**< intercom_field_state_t of each field */\n"
-                     % ", ".join(f.state for f in t.fields))
-        h.append("} intercom_%s;\n" % t.name)
-        h.append("#define INTERCOM_%s_INIT {.base = {&intercom_%s_type, NULL}}\n" % (t.name.upper(), t.name))
-        h.append("INTERCOM_EXTERN extern const intercom_type intercom_%s_type;\n" % t.name)
-        h.append("/** Free a top-level intercom_%s and everything it owns. NULL is a no-op. */\n" % t.name)
-        h.append("INTERCOM_EXTERN void intercom_%s_free(intercom_%s *m);\n\n" % (t.name, t.name))
-    h.append("#ifdef __cplusplus\n}\n#endif\n#endif\n")
+            h.append(variant_enum_decl(t, P))
+    h.append(close_header())
+    files["include/intercom/generated/types.h"] = "".join(h)
+    tags = sorted(set(tag_of.get(t.name, "common") for t in objs))
+    for tag in tags:
+        mine = [t for t in objs if tag_of.get(t.name, "common") == tag]
+        rel = "generated/models_%s.h" % tag
+        h = open_header(P, rel, "Models first reached by the `%s` operations (%d structs): responses are freed with "
+                        "their `_free` function; nested models belong to their parent." % (tag, len(mine)),
+                        ['"types.h"'])
+        for t in mine:
+            h.append(struct_decl(t, P))
+        h.append(close_header())
+        files["include/intercom/" + rel] = "".join(h)
+    h = open_header(P, "generated/models.h", "Every model of the Intercom API (%d structs, %d enums), by tag."
+                    % (len(objs), len(enums)), ['"types.h"'] + ['"models_%s.h"' % t for t in tags])
+    h.append(close_header())
+    files["include/intercom/generated/models.h"] = "".join(h)
 
-    c = [HEADER, "#include <stddef.h>\n#include \"../runtime/internal.h\"\n\n"]
-    c.append("/* ---------- enums ---------- */\n\n")
+    c = [HEADER, "#include <stddef.h>\n#include \"../runtime/internal.h\"\n\n", "/* ---------- enums ---------- */\n\n"]
     for t in enums:
-        c.append("static const char *const %s_values[] = {%s};\n" % (t.name, ", ".join(c_string(v) for v in t.values)))
-        c.append("INTERCOM_EXTERN const intercom_type intercom_%s_type = {\n    .name = %s, .kind = IC_T_ENUM, "
-                 ".n_values = %d, .values = %s_values};\n\n" % (t.name, c_string(t.name), len(t.values), t.name))
+        c.append(enum_table(t, P))
     c.append("/* ---------- models ---------- */\n\n")
     for t in objs:
-        emit_type_tables(t, "intercom_" + t.name, t.name, c, "IC_T_OBJECT", "intercom_%s_type" % t.name)
-        c.append("void intercom_%s_free(intercom_%s *m) { intercom_model_free(m); }\n\n" % (t.name, t.name))
+        c.append(struct_table(t, P))
     c.append("/* every model type (objects; not enums, not params), sorted by name: for tests and fuzzers */\n")
     c.append("const intercom_type *const ic_all_types[] = {\n%s    NULL,\n};\n"
-             % "".join("    &intercom_%s_type,\n" % t.name for t in objs))
-    return "".join(h), "".join(c)
+             % "".join("    &%s%s_descriptor,\n" % (P, t.name) for t in objs))
+    return files, "".join(c)

@@ -156,6 +156,7 @@ class Inputs:
     seed: list
     report: list                  # the overrides applied, one line each
     path_ids_as_strings: bool
+    type_names: dict = None       # overrides.json type_names: schema or inline name -> C name (no prefix)
 
 
 def load_inputs(spec_path, spec211_path, seed_path, overrides_path):
@@ -169,4 +170,8 @@ def load_inputs(spec_path, spec211_path, seed_path, overrides_path):
     report = []
     apply_overrides(spec, ov, report)
     ops = gather_operations(spec, spec211, seed)
-    return Inputs(spec, ops, seed, report, bool(ov.get("path_parameters_as_strings", {}).get("value")))
+    names = OrderedDict()
+    for e in ov.get("type_names", []):
+        names[e["name"]] = e["as"]
+        report.append("type %s is named `%s`" % (e["name"], e["as"]))
+    return Inputs(spec, ops, seed, report, bool(ov.get("path_parameters_as_strings", {}).get("value")), names)

@@ -15,7 +15,8 @@ from .openapi import op_parameters, response_schema
 from .operations import build_operations
 from .paging import assign_paging
 from .shapes import Gen
-from .util import cpart
+from .dedup import deduplicate
+from .util import GenError, cpart
 
 
 @dataclass
@@ -31,7 +32,7 @@ class Result:
 def derive(inp: Inputs, prefix="intercom_", incdir=None):
     """The stages before emission: shapes, naming, operations and paging. -> (Gen, ops, OperationNames)."""
     spec = inp.spec
-    g = Gen(spec, Namer(list(spec["components"]["schemas"]), prefix=prefix))
+    g = Gen(spec, Namer(list(spec["components"]["schemas"]), prefix=prefix, type_names=inp.type_names))
     ops = inp.operations
     onames = name_operations(ops, inp.seed, g)
     # lexical names of inline schemas: components first, then request bodies and responses
@@ -52,9 +53,14 @@ def derive(inp: Inputs, prefix="intercom_", incdir=None):
     for name in spec["components"]["schemas"]:
         g.component_shape(name)
     build_operations(g, ops, inp.path_ids_as_strings)
+    g.dedup = deduplicate(g, ops)
+    unused = sorted(set(inp.type_names) - g.names.used_type_names - set(g.dedup.merged))
+    if unused:
+        raise GenError("overrides.json type_names: %s names no type" % ", ".join(unused))
     for t in g.types.values():
         if t.kind == "object":
             g.layout(t)
+    g.names.assign_constants(g.types)
     assign_paging(g, ops)
     if incdir:
         check_handwritten(g, ops, incdir)
@@ -64,13 +70,11 @@ def derive(inp: Inputs, prefix="intercom_", incdir=None):
 def run(inp: Inputs, prefix="intercom_", incdir=None) -> Result:
     """All stages: the generated files of one description."""
     g, ops, onames = derive(inp, prefix, incdir)
-    mh, mc = emit_models(g)
-    oh, oc = emit_ops(g, ops)
-    doc = emit_docs(ops, onames.hits, onames.misses, onames.clashes, inp.report, g.names.renamed)
+    mfiles, mc = emit_models(g, ops)
+    ofiles, oc = emit_ops(g, ops)
+    doc = emit_docs(ops, onames.hits, onames.misses, onames.clashes, inp.report, g.names.renamed + [(k, v) for k, v in inp.type_names.items() if v in g.types and (k, v) not in g.names.renamed], g.dedup)
     ch, cc, problems = emit_conformance(g, ops)
-    files = OrderedDict([
-        ("include/intercom/generated/models.h", mh),
-        ("include/intercom/generated/operations.h", oh),
+    files = OrderedDict(list(mfiles.items()) + list(ofiles.items()) + [
         ("src/generated/models.c", mc),
         ("src/generated/operations.c", oc),
         ("docs/api.md", doc),
@@ -130,6 +134,14 @@ def main():
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 with open(path, "wb") as fh:
                     fh.write(data)
+    # generated headers no run writes any more (a resource or tag that went away)
+    gdir = os.path.join(a.out, "include", "intercom", "generated")
+    for fn in sorted(os.listdir(gdir)) if os.path.isdir(gdir) else []:
+        rel = "include/intercom/generated/" + fn
+        if rel not in files:
+            stale.append(rel + " (to delete)")
+            if not a.check:
+                os.remove(os.path.join(gdir, fn))
     if a.check:
         if stale:
             print("generate.py --check: out of date (run scripts/generate): %s" % ", ".join(stale))

@@ -23,6 +23,7 @@ class Field:
     example: Any = None           # parameters: the declared example
     schema: Any = None            # the schema it came from (examples)
     also_query: bool = False      # a path parameter the description also declares in the query
+    fixed: Optional[str] = None   # a string the description restricts to one value (sent when required and NULL)
     group: Optional[tuple] = None  # query fields from a form/explode object: (parameter name, required)
 
     def __post_init__(self):

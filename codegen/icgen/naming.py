@@ -5,7 +5,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from .openapi import op_parameters, response_schema
-from .util import GenError, cpart, refname
+from .util import C_KEYWORDS, GenError, cname, cpart, refname
 
 
 # Names of the hand-written API (include/intercom/*.h, without intercom_): a schema whose C name would
@@ -34,68 +34,127 @@ ENUM_SYMBOLS = {"=": "EQ", "!=": "NE", "<": "LT", ">": "GT", "<=": "LE", ">=": "
                 "+": "PLUS", "-": "MINUS"}
 
 
+def join_words(owner, part):
+    """`owner_part` without a doubled word where they meet (`conversation_attribute` + `attribute_value` ->
+    `conversation_attribute_value`, `ticket_type` + `ticket_type` -> `ticket_type`)."""
+    ow, pw = owner.split("_"), part.split("_")
+    for k in range(min(len(ow), len(pw) - 1), 0, -1):
+        if ow[-k:] == pw[:k]:
+            return "_".join(ow + pw[k:])
+    return owner + "_" + part      # a part the owner's name ends with stays doubled: overrides.json names it
+
+
+def doubled_word(name):
+    w = [x for x in name.split("_") if x]
+    return next((a for a, b in zip(w, w[1:]) if a == b), None)
+
+
 class Namer:
     """Type and constant names of one description, clash-free against each other and the hand-written API.
     `prefix` is the C prefix of every generated identifier (`intercom_`; a Preview description would use
-    another), `handwritten` the names (without the prefix) the hand-written headers declare."""
+    `intercom_preview_`), `handwritten` the names (without the prefix) the hand-written headers declare,
+    `type_names` the overrides' names (schema or inline name -> C name without the prefix). A name that
+    collides is an error (GenError), never patched with a suffix: overrides.json names it."""
 
-    def __init__(self, schema_names, prefix="intercom_", handwritten=HANDWRITTEN):
+    SUFFIXES = ("_descriptor", "_free", "_variant")
+
+    def __init__(self, schema_names, prefix="intercom_", handwritten=HANDWRITTEN, type_names=None):
         self.prefix = prefix
         self.schema_names = list(schema_names)
         self.idents = set(handwritten)   # lowercase identifiers taken by types and their descriptors
+        self.owner = {n: "the hand-written API" for n in handwritten}
         self.consts = set()              # uppercase identifiers (enum constants, macros)
         self.renamed = []                # (schema, C name) where the C name is not the schema's
         self.comp_cname = {}             # component schema -> C name (without the prefix)
+        self.type_names = dict(type_names or {})
+        self.used_type_names = set()
 
     @property
     def const_prefix(self):
         return self.prefix.upper()
 
-    def name_components(self, ops):
-        """Operations' names first, then component schemas, shortest first (so that of `ticket` and
-        `ticket_type` it is the longer, whose name is the other's descriptor, that gets _model)."""
-        for o in ops:
-            for n in (o.fn, "async_" + o.fn, o.fn + "_params", o.fn + "_params_type"):
-                self.idents.add(n)
-        index = {n: i for i, n in enumerate(self.schema_names)}
-        for name in sorted(self.schema_names, key=lambda n: (len(cpart(n)), index[n])):
-            c = cpart(name)
-            while self.derived(c) & self.idents:
-                c += "_model"
-            if c != cpart(name):
-                self.renamed.append((name, c))
-            self.comp_cname[name] = c
-            self.idents.update(self.derived(c))
+    def take(self, names, who):
+        clash = sorted(n for n in names if n in self.idents)
+        if clash:
+            raise GenError("%s: %s%s is already declared by %s (name it in overrides.json type_names)"
+                           % (who, self.prefix, clash[0], self.owner.get(clash[0], "?")))
+        for n in names:
+            self.idents.add(n)
+            self.owner[n] = who
 
-    @staticmethod
-    def derived(n):
-        """Every identifier a type named n declares (its descriptor, free function, tables)."""
-        return {n, n + "_type", n + "_free", n + "_variant", n + "_values", n + "_fields", n + "_by_name",
-                n + "_variants"}
+    def name_components(self, ops):
+        """Operations' identifiers first, then component schemas: a schema is named after itself
+        (overrides.json type_names may name it otherwise)."""
+        for o in ops:
+            self.take({o.fn, "async_" + o.fn, o.fn + "_params", o.fn + "_params_descriptor", o.fn + "_pager",
+                       o.fn + "_next", o.fn + "_next_page", "async_" + o.fn + "_pages"}, "operation " + o.name)
+        for name in self.schema_names:
+            c = self.type_names.get(name)
+            if c:
+                self.used_type_names.add(name)
+                self.renamed.append((name, c))
+            else:
+                c = cpart(name)
+            self.comp_cname[name] = c
+            self.take(self.derived(c), "schema " + name)
+
+    @classmethod
+    def derived(cls, n):
+        """Every public identifier a type named n declares (besides its INIT macro)."""
+        return {n} | {n + s for s in cls.SUFFIXES}
 
     def new_type_name(self, base, kind):
-        """A free type name for an inline schema suggested as `base`."""
-        cands = [base]
-        if kind == "enum":
-            cands.append(base + "_enum")
-        else:
-            cands.append(base + "_obj")
-        cands += ["%s_%d" % (base, i) for i in range(2, 100)]
-        for c in cands:
-            if not (self.derived(c) & self.idents):
-                self.idents.update(self.derived(c))
-                return c
-        raise GenError("no free type name for %s" % base)
+        """The name of an inline schema suggested as `base` (the owner's name joined with the property's)."""
+        if base in self.type_names:
+            self.used_type_names.add(base)
+            base = self.type_names[base]
+        if doubled_word(base):
+            raise GenError("inline %s %s%s doubles the word %s (name it in overrides.json type_names)"
+                           % (kind, self.prefix, base, doubled_word(base)))
+        if self.derived(base) & self.idents:
+            raise GenError("inline %s %s%s collides with %s (name it in overrides.json type_names)"
+                           % (kind, self.prefix, base, self.owner.get(base, "another name")))
+        self.take(self.derived(base), "inline " + kind)
+        return base
+
+    def rename(self, old, new, who):
+        """A deduplicated type takes its group's name: release the old identifiers, take the new."""
+        for n in self.derived(old):
+            self.idents.discard(n)
+            self.owner.pop(n, None)
+        self.take(self.derived(new), who)
 
     def const(self, base):
-        """A free uppercase constant name: base, else base_2, base_3..."""
-        c = base
-        i = 2
-        while c in self.consts:
-            c = "%s_%d" % (base, i)
-            i += 1
-        self.consts.add(c)
-        return c
+        """An uppercase constant; a collision is an error."""
+        if base in self.consts:
+            raise GenError("constant %s declared twice" % base)
+        self.consts.add(base)
+        return base
+
+    def assign_constants(self, types):
+        """Enum constants (`PREFIX_<TYPE>_<VALUE>`, sentinel `PREFIX_<TYPE>_UNLISTED`), variant constants
+        (`PREFIX_<TYPE>_VARIANT_<LABEL>`, sentinel `..._VARIANT_UNLISTED`) and INIT macros, after deduplication."""
+        for t in sorted(types.values(), key=lambda t: t.name):
+            base = self.const_prefix + t.name.upper()
+            if t.kind == "enum":
+                sufs = []
+                for v in t.values:
+                    suf = cname(v).upper().strip("_") if re.search(r"[0-9A-Za-z]", v) else ENUM_SYMBOLS.get(v, "VALUE")
+                    if suf.endswith("_") and suf[:-1].lower() in C_KEYWORDS:
+                        suf = suf[:-1]
+                    while suf in sufs:
+                        suf += "_"
+                    sufs.append(suf)
+                if "UNLISTED" in sufs:
+                    raise GenError("enum %s lists the value \"unlisted\": the sentinel needs another name" % t.name)
+                t.unknown_const = self.const(base + "_UNLISTED")
+                t.value_consts = [self.const(base + "_" + suf) for suf in sufs]
+            else:
+                self.const(base + "_INIT")
+                if t.variants:
+                    vb = base + "_VARIANT"
+                    t.variant_unknown = self.const(vb + "_UNLISTED")
+                    t.variant_consts = [self.const(vb + "_" + v.label) for v in t.variants]
 
 
 def variant_labels(leaves):
@@ -278,9 +337,9 @@ def check_handwritten(g, ops, incdir):
         declared.update(re.findall(r"\bintercom_([a-z0-9_]+)", text))
     mine = set()
     for t in g.types.values():
-        mine |= {t.name, t.name + "_type", t.name + "_free"}
+        mine |= Namer.derived(t.name)
     for o in ops:
-        mine |= {o.fn, "async_" + o.fn, o.fn + "_params", o.fn + "_params_type"}
+        mine |= {o.fn, "async_" + o.fn, o.fn + "_params", o.fn + "_params_descriptor"}
     clash = sorted(mine & declared)
     if clash:
         raise GenError("generated names clash with the hand-written headers: %s (add them to HANDWRITTEN)"

@@ -4,8 +4,14 @@ import re
 from collections import OrderedDict
 
 from .model import Field, Leaf, Type, Variant
-from .naming import ENUM_SYMBOLS, Namer, variant_labels
-from .util import C_KEYWORDS, GenError, cname, cpart, refname
+from .naming import Namer, join_words, variant_labels
+from .util import C_KEYWORDS, GenError, cpart, refname
+
+
+def implied_type(s):
+    """`string` for an enum of strings declared without a type (oneOf branches often do), else None."""
+    vals = [x for x in s.get("enum", []) if x is not None]
+    return "string" if vals and all(isinstance(x, str) for x in vals) else None
 
 
 class Gen:
@@ -43,7 +49,7 @@ class Gen:
         if id(s) not in self.lexical:
             self.lexical[id(s)] = prefix
         for p, ps in s.get("properties", {}).items():
-            self.assign_lexical(ps, prefix + "_" + cpart(p))
+            self.assign_lexical(ps, join_words(prefix, cpart(p)))
         if isinstance(s.get("items"), dict):
             self.assign_lexical(s["items"], prefix)
         for k in ("allOf", "oneOf", "anyOf"):
@@ -135,7 +141,7 @@ class Gen:
             return ("OBJ", id(s))
         if s.get("oneOf") or s.get("anyOf"):
             return ("JSON",)
-        t = s.get("type")
+        t = s.get("type") or implied_type(s)
         if t == "string" and [x for x in s.get("enum", []) if x is not None]:
             return ("ENUM",)
         if t == "array":
@@ -186,11 +192,13 @@ class Gen:
             if kinds <= {"integer", "number"}:
                 return "NUMBER", False, None, nullable
             return "JSON", False, None, nullable
-        t = s.get("type")
+        t = s.get("type") or implied_type(s)
         if t is None and s.get("properties"):
             t = "object"
         if t == "string":
             vals = [x for x in s.get("enum", []) if x is not None]
+            if len(set(vals)) == 1:
+                return "STRING", False, None, nullable      # one value: a plain string (FORMAT.md)
             if vals:
                 return "ENUM", False, self.enum_type(s, hint, comp=comp), nullable or None in s.get("enum", [])
             return "STRING", False, None, nullable
@@ -228,18 +236,6 @@ class Gen:
                 if x is not None and str(x) not in values:
                     values.append(str(x))
         t.values = values
-        base = self.names.const_prefix + name.upper()
-        t.unknown_const = self.names.const(base + "_UNKNOWN")
-        used = set()
-        for v in values:
-            suf = cname(v).upper().strip("_") if re.search(r"[0-9A-Za-z]", v) else ENUM_SYMBOLS.get(v, "VALUE")
-            if suf.endswith("_") and suf[:-1].lower() in C_KEYWORDS:
-                suf = suf[:-1]
-            c = base + "_" + suf
-            while c in used:
-                c += "_"
-            used.add(c)
-            t.value_consts.append(self.names.const(c))
         self.types[name] = t
         return name
 
@@ -271,11 +267,11 @@ class Gen:
                 uniq.append(d)
         nullable = any(bool(self.deref(d).get("nullable")) or bool(d.get("nullable")) for d in uniq)
         if len(uniq) == 1:
-            k, a, t, n = self.shape(uniq[0], owner + "_" + cpart(pname))
+            k, a, t, n = self.shape(uniq[0], join_words(owner, cpart(pname)))
             return k, a, t, n or nullable
         sigs = [self.peek(d) for d in uniq]
         if all(sg == sigs[0] for sg in sigs) and sigs[0][0] not in ("ENUM", "OBJ"):
-            k, a, t, n = self.shape(uniq[0], owner + "_" + cpart(pname))
+            k, a, t, n = self.shape(uniq[0], join_words(owner, cpart(pname)))
             return k, a, t, n or nullable
         if all(self.inline_object(d) for d in uniq):
             return "OBJECT", False, self.merged_object(owner, pname, uniq), nullable
@@ -287,8 +283,10 @@ class Gen:
                 for x in self.deref(d).get("enum", []):
                     if x is not None and str(x) not in values:
                         values.append(str(x))
+            if len(values) == 1:
+                return "STRING", False, None, nullable
             key = ("merged", owner, pname)
-            t = self.enum_type(None, owner + "_" + cpart(pname), values=values, key=key)
+            t = self.enum_type(None, join_words(owner, cpart(pname)), values=values, key=key)
             self.types[t].doc = uniq[0].get("description", "")
             return "ENUM", False, t, nullable
         if all(sg[0] in ("ENUM", "string") for sg in sigs):
@@ -306,7 +304,7 @@ class Gen:
         key = ("merged",) + tuple(id(x) for x in schemas)
         if key in self.obj_cache:
             return self.obj_cache[key]
-        name = self.names.new_type_name(owner + "_" + cpart(pname), "object")
+        name = self.names.new_type_name(join_words(owner, cpart(pname)), "object")
         self.obj_cache[key] = name
         t = Type(name, "object", schemas[0].get("description", ""))
         t.origin = "%s.%s (merged from %d variants)" % (owner, pname, len(schemas))
@@ -347,6 +345,8 @@ class Gen:
                       d0.get("description", "") or self.deref(d0).get("description", ""),
                       bool(d0.get("deprecated")))
             f.schema = d0
+            if kind == "STRING" and not arr:
+                f.fixed = self.single_value(defs)
             fields.append(f)
         t.fields = fields
         if leaves and t.kind == "object":
@@ -385,9 +385,18 @@ class Gen:
             if missing:
                 self.unrepresented.append("%s: variant %s requires %s, which no variant declares (ignored)"
                                           % (t.name, leaf.label, ", ".join(missing)))
-        base = self.names.const_prefix + t.name.upper() + "_VARIANT"
-        t.variant_unknown = self.names.const(base + "_UNKNOWN")
-        t.variant_consts = [self.names.const(base + "_" + v.label) for v in t.variants]
+
+    def single_value(self, defs):
+        """The one value every definition restricts a string property to, or None."""
+        vals = set()
+        for d in defs:
+            dd = self.deref(d)
+            if "allOf" in dd and len(dd["allOf"]) == 1:
+                dd = self.deref(dd["allOf"][0])
+            vals |= {str(x) for x in dd.get("enum", []) if x is not None}
+            if not dd.get("enum"):
+                return None
+        return vals.pop() if len(vals) == 1 else None
 
     def fixed_values(self, leaf, prop):
         defs = leaf.props.get(prop)
@@ -422,8 +431,8 @@ class Gen:
         if t.variants:
             members.add("variant")
         for f in t.fields:
-            st = "has_" + stem(f.c)
-            if st in members:
+            st = "has_" + f.c      # INTERCOM_SET(p, f, v) pastes has_##f: also for keyword members (has_operator_)
+            if st in members or f.c.startswith("has_"):
                 st = stem(f.c) + "_state"
             while st in members:
                 st += "_"

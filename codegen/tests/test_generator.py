@@ -12,7 +12,7 @@ sys.dont_write_bytecode = True
 
 from icgen import main as pipeline  # noqa: E402
 from icgen.load import load_inputs  # noqa: E402
-from icgen.naming import Namer, by_name_of, check_handwritten  # noqa: E402
+from icgen.naming import Namer, by_name_of, check_handwritten, join_words  # noqa: E402
 from icgen.util import GenError, cname, cpart  # noqa: E402
 
 PATHS = pipeline.default_paths()
@@ -79,13 +79,29 @@ class NamingRule(unittest.TestCase):
         self.assertEqual(cname("1st-value"), "_1st_value")
         self.assertEqual(cname("a--b"), "a_b")
 
-    def test_namer_unique_types_and_consts(self):
-        n = Namer([], handwritten=set())
-        a = n.new_type_name("thing", "object")
-        b = n.new_type_name("thing", "object")
-        self.assertNotEqual(a, b)
+    def test_namer_collisions_fail(self):
+        n = Namer([], handwritten={"error"})
+        self.assertEqual(n.new_type_name("thing", "object"), "thing")
+        with self.assertRaises(GenError):
+            n.new_type_name("thing", "object")               # no _obj/_2 patch: a collision is an error
+        with self.assertRaises(GenError):
+            n.new_type_name("error", "object")               # a hand-written name
+        with self.assertRaises(GenError):
+            n.new_type_name("ticket_type_type", "enum")      # a doubled word
         self.assertEqual(n.const("X"), "X")
-        self.assertEqual(n.const("X"), "X_2")
+        with self.assertRaises(GenError):
+            n.const("X")
+        m = Namer(["error"], handwritten={"error"})
+        with self.assertRaises(GenError):
+            m.name_components([])                            # the `error` schema needs an overrides name
+        m = Namer(["error"], handwritten={"error"}, type_names={"error": "api_error"})
+        m.name_components([])
+        self.assertEqual(m.comp_cname["error"], "api_error")
+
+    def test_join_words(self):
+        self.assertEqual(join_words("conversation_attribute", "attribute_value"), "conversation_attribute_value")
+        self.assertEqual(join_words("contact", "role"), "contact_role")
+        self.assertEqual(join_words("visitor_tags", "tags"), "visitor_tags_tags")   # left for overrides to name
 
     def test_handwritten_collision_fails(self):
         r = result()
@@ -118,6 +134,78 @@ class Paging(unittest.TestCase):
         self.assertEqual(len([o for o in result().ops if o.paging]), 23)
         self.assertIsNone(op("contacts.retrieve").paging)
         self.assertIsNone(op("me.retrieve").paging)
+
+
+def types():
+    return result().gen.types
+
+
+class Surface(unittest.TestCase):
+    """One type per shape, names a user would guess, the enum rules (codegen/FORMAT.md)."""
+
+    def test_contact_responses_share_one_type(self):
+        for n in ("contacts.create", "contacts.retrieve", "contacts.update", "contacts.merge",
+                  "contacts.find_by_external_id"):
+            self.assertEqual(op(n).rtype, "contact", n)
+        self.assertEqual(op("contacts.list").paging_item, "contact")
+        self.assertEqual(op("contacts.search").paging_item, "contact")
+
+    def test_dedup(self):
+        d = result().gen.dedup
+        self.assertEqual(d.groups_before, 56)
+        self.assertEqual(d.groups_after, len(d.component_twins))
+        self.assertEqual(d.groups_after, 10)
+        for grp in d.component_twins:                        # what stays duplicated: component schemas only
+            for n in grp:
+                self.assertIn(n, result().gen.comp_cname.values())
+        self.assertEqual(d.merged["contacts_retrieve_response"], "contact")
+        self.assertEqual(d.merged["admin_with_app_avatar"], "contact_avatar")
+        sets = [tuple(t.values) for t in types().values() if t.kind == "enum"]
+        self.assertEqual(len(sets), len(set(sets)), "two enums with one value set")
+        self.assertEqual(types()["reply_message_type"].values, ["comment", "note", "quick_reply"])
+
+    def test_names_after_schemas(self):
+        self.assertEqual(types()["ticket_type"].origin, "ticket_type")   # the ticket-type model, not a descriptor
+        self.assertEqual(types()["api_error"].origin, "error")
+        self.assertEqual(types()["api_version"].origin, "intercom_version")
+        for n in types():
+            self.assertFalse(n.endswith(("_type_model", "_error_model", "_enum", "_obj")) or n.startswith("intercom_"), n)
+            w = n.split("_")
+            self.assertFalse(any(a == b for a, b in zip(w, w[1:])), n)
+        for t in list(types().values()) + [o.params for o in result().ops if o.params]:
+            for f in t.fields:
+                self.assertFalse(f.state.startswith("has_has_"), (t.name, f.state))
+        self.assertEqual(next(f.state for f in types()["admin"].fields if f.json == "has_inbox_seat"),
+                         "has_inbox_seat_state")
+
+    def test_enum_sentinel_distinct(self):
+        seen_unknown = 0
+        for t in types().values():
+            if t.kind != "enum":
+                continue
+            self.assertTrue(t.unknown_const.endswith("_UNLISTED"), t.name)
+            self.assertNotIn(t.unknown_const, t.value_consts)
+            if "unknown" in t.values:
+                seen_unknown += 1
+                self.assertIn("INTERCOM_%s_UNKNOWN" % t.name.upper(), t.value_consts)
+        self.assertGreater(seen_unknown, 0)
+
+    def test_single_value_enums_are_strings(self):
+        self.assertFalse([t.name for t in types().values() if t.kind == "enum" and len(t.values) < 2])
+        f = next(f for f in types()["contact_list"].fields if f.json == "type")
+        self.assertEqual((f.kind, f.fixed), ("STRING", "list"))
+
+    def test_oneof_branch_enum(self):
+        f = next(f for f in op("data_attributes.create").params.fields if f.json == "data_type")
+        self.assertEqual(f.kind, "ENUM")
+        self.assertIn("string", types()[f.tname].values)
+        self.assertIn("options", types()[f.tname].values)
+
+    def test_headers_within_120_columns(self):
+        for rel, text in result().files.items():
+            if rel.endswith(".h") and rel.startswith("include/"):
+                for line in text.split("\n"):
+                    self.assertLessEqual(len(line), 120, (rel, line))
 
 
 class Determinism(unittest.TestCase):
