@@ -98,6 +98,9 @@ def model_tags(g, ops):
         todo = [(f.tname, 1) for f in (o.params.fields if o.params else []) if f.kind == "OBJECT"]
         if o.rtype:
             todo.append((o.rtype, 0))
+        body = o.body_schema or {}
+        if "$ref" in body and body["$ref"].split("/")[-1] in g.comp_cname:     # flattened into the params
+            todo.append((g.comp_cname[body["$ref"].split("/")[-1]], 0))
         seen = set()
         while todo:
             n, depth = todo.pop(0)
@@ -107,7 +110,18 @@ def model_tags(g, ops):
             if n not in best or depth < best[n][0]:
                 best[n] = (depth, tag)
             todo += [(f.tname, depth + 1) for f in g.types[n].fields if f.kind == "OBJECT"]
-    return {n: v[1] for n, v in best.items()}
+    tags = {n: v[1] for n, v in best.items()}
+    # the rest (union variants, request schemas no operation names): the tag of the longest reached
+    # type whose name starts theirs (`conversation_attribute_boolean_type` -> `conversation_attribute`)
+    for n in sorted(g.types):
+        if n not in tags and g.types[n].kind == "object":
+            words = n.split("_")
+            for k in range(len(words) - 1, 0, -1):
+                stem = "_".join(words[:k])
+                if stem in tags:
+                    tags[n] = tags[stem]
+                    break
+    return tags
 
 
 def emit_models(g, ops):

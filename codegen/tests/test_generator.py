@@ -208,6 +208,22 @@ class Surface(unittest.TestCase):
                     self.assertLessEqual(len(line), 120, (rel, line))
 
 
+class Namespace(unittest.TestCase):
+    def test_second_prefix(self):
+        """A second description (the Preview one) goes through the same stages under its own prefix."""
+        inp = load_inputs(PATHS["spec"], PATHS["spec_211"], PATHS["seed"], PATHS["overrides"])
+        r = pipeline.run(inp, prefix="intercom_preview_")
+        models = r.files["include/intercom/generated/models_contacts.h"]
+        self.assertIn("typedef struct intercom_preview_contact {", models)
+        self.assertIn("INTERCOM_PREVIEW_CONTACT_INIT", models)
+        self.assertIn("INTERCOM_EXTERN extern const intercom_type intercom_preview_contact_descriptor;", models)
+        self.assertIn("#ifndef INTERCOM_PREVIEW_GENERATED_MODELS_CONTACTS_H", models)
+        ops = r.files["include/intercom/generated/contacts.h"]
+        self.assertIn("intercom_preview_contacts_retrieve(intercom_client *client", ops)
+        self.assertNotIn("intercom_contacts_retrieve(", ops)
+        self.assertIn("INTERCOM_PREVIEW_REPLY_MESSAGE_TYPE_COMMENT", r.files["include/intercom/generated/types.h"])
+
+
 class Determinism(unittest.TestCase):
     def test_same_bytes(self):
         inp = load_inputs(PATHS["spec"], PATHS["spec_211"], PATHS["seed"], PATHS["overrides"])

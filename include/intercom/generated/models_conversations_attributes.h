@@ -2,7 +2,7 @@
 /**
  * @file generated/models_conversations_attributes.h
  * @brief Models first reached by the `conversations_attributes`
- * operations (6 structs): responses are freed with their `_free` function; nested models belong to their parent.
+ * operations (22 structs): responses are freed with their `_free` function; nested models belong to their parent.
  */
 #ifndef INTERCOM_GENERATED_MODELS_CONVERSATIONS_ATTRIBUTES_H
 #define INTERCOM_GENERATED_MODELS_CONVERSATIONS_ATTRIBUTES_H
@@ -102,6 +102,344 @@ INTERCOM_EXTERN void intercom_conversation_attribute_free(intercom_conversation_
 /** Initializer of an intercom_conversation_attribute you build: sets its descriptor, zeroes the rest (C and C++). */
 #define INTERCOM_CONVERSATION_ATTRIBUTE_INIT INTERCOM_MODEL_INIT(intercom_conversation_attribute)
 
+/** Conversation Attribute Base. A top-level one is freed with intercom_conversation_attribute_base_free(). */
+typedef struct intercom_conversation_attribute_base {
+    intercom_model base; /**< descriptor and owning document */
+    /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
+    const char *type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    /** The unique identifier for the conversation attribute. */
+    int64_t id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    /** Name of the attribute. */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** Readable description of the attribute. */
+    const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /**
+     * The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship,
+     * files.
+     */
+    intercom_conversation_attribute_data_type data_type;
+    const char *data_type_str; /**< as received, or sent when data_type is 0 */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    /** Team IDs that can see this attribute. Empty array means all teams. */
+    const char **visible_to_team_ids;
+    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    /** The time the attribute was created as a UTC Unix timestamp. */
+    int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    /** The time the attribute was last updated as a UTC Unix timestamp. */
+    int64_t updated_at;
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    /** ID of the admin who created the attribute. */
+    const char *admin_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+} intercom_conversation_attribute_base;
+/** Descriptor of intercom_conversation_attribute_base (intercom_type_name() gives "conversation_attribute_base"). */
+INTERCOM_EXTERN extern const intercom_type intercom_conversation_attribute_base_descriptor;
+/**
+ * Free a top-level intercom_conversation_attribute_base and everything it owns. NULL is a no-op. @param m the model, or
+ * NULL
+ */
+INTERCOM_EXTERN void intercom_conversation_attribute_base_free(intercom_conversation_attribute_base *m);
+/**
+ * Initializer of an intercom_conversation_attribute_base you build: sets its descriptor, zeroes the rest (C and C++).
+ */
+#define INTERCOM_CONVERSATION_ATTRIBUTE_BASE_INIT INTERCOM_MODEL_INIT(intercom_conversation_attribute_base)
+
+/**
+ * Conversation Attribute (Boolean). A top-level one is freed with intercom_conversation_attribute_boolean_type_free().
+ */
+typedef struct intercom_conversation_attribute_boolean_type {
+    intercom_model base; /**< descriptor and owning document */
+    /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
+    const char *type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    /** The unique identifier for the conversation attribute. */
+    int64_t id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    /** Name of the attribute. */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** Readable description of the attribute. */
+    const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** Always "boolean" (sent when required and left NULL). */
+    const char *data_type;
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    /** Team IDs that can see this attribute. Empty array means all teams. */
+    const char **visible_to_team_ids;
+    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    /** The time the attribute was created as a UTC Unix timestamp. */
+    int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    /** The time the attribute was last updated as a UTC Unix timestamp. */
+    int64_t updated_at;
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    /** ID of the admin who created the attribute. */
+    const char *admin_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+} intercom_conversation_attribute_boolean_type;
+/**
+ * Descriptor of intercom_conversation_attribute_boolean_type (intercom_type_name() gives
+ * "conversation_attribute_boolean_type").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_conversation_attribute_boolean_type_descriptor;
+/**
+ * Free a top-level intercom_conversation_attribute_boolean_type and everything it owns. NULL is a no-op. @param m the
+ * model, or NULL
+ */
+INTERCOM_EXTERN void intercom_conversation_attribute_boolean_type_free(intercom_conversation_attribute_boolean_type *m);
+/**
+ * Initializer of an intercom_conversation_attribute_boolean_type you build: sets its descriptor, zeroes the rest (C and
+ * C++).
+ */
+#define INTERCOM_CONVERSATION_ATTRIBUTE_BOOLEAN_TYPE_INIT \
+    INTERCOM_MODEL_INIT(intercom_conversation_attribute_boolean_type)
+
+/**
+ * Conversation Attribute (Datetime). A top-level one is freed with
+ * intercom_conversation_attribute_datetime_type_free().
+ */
+typedef struct intercom_conversation_attribute_datetime_type {
+    intercom_model base; /**< descriptor and owning document */
+    /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
+    const char *type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    /** The unique identifier for the conversation attribute. */
+    int64_t id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    /** Name of the attribute. */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** Readable description of the attribute. */
+    const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** Always "datetime" (sent when required and left NULL). */
+    const char *data_type;
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    /** Team IDs that can see this attribute. Empty array means all teams. */
+    const char **visible_to_team_ids;
+    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    /** The time the attribute was created as a UTC Unix timestamp. */
+    int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    /** The time the attribute was last updated as a UTC Unix timestamp. */
+    int64_t updated_at;
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    /** ID of the admin who created the attribute. */
+    const char *admin_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+} intercom_conversation_attribute_datetime_type;
+/**
+ * Descriptor of intercom_conversation_attribute_datetime_type (intercom_type_name() gives
+ * "conversation_attribute_datetime_type").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_conversation_attribute_datetime_type_descriptor;
+/**
+ * Free a top-level intercom_conversation_attribute_datetime_type and everything it owns. NULL is a no-op. @param m the
+ * model, or NULL
+ */
+INTERCOM_EXTERN void intercom_conversation_attribute_datetime_type_free(
+    intercom_conversation_attribute_datetime_type *m);
+/**
+ * Initializer of an intercom_conversation_attribute_datetime_type you build: sets its descriptor, zeroes the rest (C
+ * and C++).
+ */
+#define INTERCOM_CONVERSATION_ATTRIBUTE_DATETIME_TYPE_INIT \
+    INTERCOM_MODEL_INIT(intercom_conversation_attribute_datetime_type)
+
+/**
+ * Conversation Attribute (Decimal). A top-level one is freed with intercom_conversation_attribute_decimal_type_free().
+ */
+typedef struct intercom_conversation_attribute_decimal_type {
+    intercom_model base; /**< descriptor and owning document */
+    /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
+    const char *type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    /** The unique identifier for the conversation attribute. */
+    int64_t id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    /** Name of the attribute. */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** Readable description of the attribute. */
+    const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** Always "decimal" (sent when required and left NULL). */
+    const char *data_type;
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    /** Team IDs that can see this attribute. Empty array means all teams. */
+    const char **visible_to_team_ids;
+    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    /** The time the attribute was created as a UTC Unix timestamp. */
+    int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    /** The time the attribute was last updated as a UTC Unix timestamp. */
+    int64_t updated_at;
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    /** ID of the admin who created the attribute. */
+    const char *admin_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+} intercom_conversation_attribute_decimal_type;
+/**
+ * Descriptor of intercom_conversation_attribute_decimal_type (intercom_type_name() gives
+ * "conversation_attribute_decimal_type").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_conversation_attribute_decimal_type_descriptor;
+/**
+ * Free a top-level intercom_conversation_attribute_decimal_type and everything it owns. NULL is a no-op. @param m the
+ * model, or NULL
+ */
+INTERCOM_EXTERN void intercom_conversation_attribute_decimal_type_free(intercom_conversation_attribute_decimal_type *m);
+/**
+ * Initializer of an intercom_conversation_attribute_decimal_type you build: sets its descriptor, zeroes the rest (C and
+ * C++).
+ */
+#define INTERCOM_CONVERSATION_ATTRIBUTE_DECIMAL_TYPE_INIT \
+    INTERCOM_MODEL_INIT(intercom_conversation_attribute_decimal_type)
+
+/** Conversation Attribute (Files). A top-level one is freed with intercom_conversation_attribute_files_type_free(). */
+typedef struct intercom_conversation_attribute_files_type {
+    intercom_model base; /**< descriptor and owning document */
+    /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
+    const char *type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    /** The unique identifier for the conversation attribute. */
+    int64_t id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    /** Name of the attribute. */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** Readable description of the attribute. */
+    const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** Always "files" (sent when required and left NULL). */
+    const char *data_type;
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    /** Team IDs that can see this attribute. Empty array means all teams. */
+    const char **visible_to_team_ids;
+    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    /** The time the attribute was created as a UTC Unix timestamp. */
+    int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    /** The time the attribute was last updated as a UTC Unix timestamp. */
+    int64_t updated_at;
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    /** ID of the admin who created the attribute. */
+    const char *admin_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+} intercom_conversation_attribute_files_type;
+/**
+ * Descriptor of intercom_conversation_attribute_files_type (intercom_type_name() gives
+ * "conversation_attribute_files_type").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_conversation_attribute_files_type_descriptor;
+/**
+ * Free a top-level intercom_conversation_attribute_files_type and everything it owns. NULL is a no-op. @param m the
+ * model, or NULL
+ */
+INTERCOM_EXTERN void intercom_conversation_attribute_files_type_free(intercom_conversation_attribute_files_type *m);
+/**
+ * Initializer of an intercom_conversation_attribute_files_type you build: sets its descriptor, zeroes the rest (C and
+ * C++).
+ */
+#define INTERCOM_CONVERSATION_ATTRIBUTE_FILES_TYPE_INIT INTERCOM_MODEL_INIT(intercom_conversation_attribute_files_type)
+
+/**
+ * Conversation Attribute (Integer). A top-level one is freed with intercom_conversation_attribute_integer_type_free().
+ */
+typedef struct intercom_conversation_attribute_integer_type {
+    intercom_model base; /**< descriptor and owning document */
+    /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
+    const char *type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    /** The unique identifier for the conversation attribute. */
+    int64_t id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    /** Name of the attribute. */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** Readable description of the attribute. */
+    const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** Always "integer" (sent when required and left NULL). */
+    const char *data_type;
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    /** Team IDs that can see this attribute. Empty array means all teams. */
+    const char **visible_to_team_ids;
+    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    /** The time the attribute was created as a UTC Unix timestamp. */
+    int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    /** The time the attribute was last updated as a UTC Unix timestamp. */
+    int64_t updated_at;
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    /** ID of the admin who created the attribute. */
+    const char *admin_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+} intercom_conversation_attribute_integer_type;
+/**
+ * Descriptor of intercom_conversation_attribute_integer_type (intercom_type_name() gives
+ * "conversation_attribute_integer_type").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_conversation_attribute_integer_type_descriptor;
+/**
+ * Free a top-level intercom_conversation_attribute_integer_type and everything it owns. NULL is a no-op. @param m the
+ * model, or NULL
+ */
+INTERCOM_EXTERN void intercom_conversation_attribute_integer_type_free(intercom_conversation_attribute_integer_type *m);
+/**
+ * Initializer of an intercom_conversation_attribute_integer_type you build: sets its descriptor, zeroes the rest (C and
+ * C++).
+ */
+#define INTERCOM_CONVERSATION_ATTRIBUTE_INTEGER_TYPE_INIT \
+    INTERCOM_MODEL_INIT(intercom_conversation_attribute_integer_type)
+
 /**
  * A list of all conversation attributes belonging to a workspace. A top-level one is freed with
  * intercom_conversation_attribute_list_free().
@@ -127,6 +465,67 @@ INTERCOM_EXTERN void intercom_conversation_attribute_list_free(intercom_conversa
  * Initializer of an intercom_conversation_attribute_list you build: sets its descriptor, zeroes the rest (C and C++).
  */
 #define INTERCOM_CONVERSATION_ATTRIBUTE_LIST_INIT INTERCOM_MODEL_INIT(intercom_conversation_attribute_list)
+
+/** Conversation Attribute (List). A top-level one is freed with intercom_conversation_attribute_list_type_free(). */
+typedef struct intercom_conversation_attribute_list_type {
+    intercom_model base; /**< descriptor and owning document */
+    /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
+    const char *type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    /** The unique identifier for the conversation attribute. */
+    int64_t id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    /** Name of the attribute. */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** Readable description of the attribute. */
+    const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** Always "list" (sent when required and left NULL). */
+    const char *data_type;
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    /** Team IDs that can see this attribute. Empty array means all teams. */
+    const char **visible_to_team_ids;
+    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    /** The time the attribute was created as a UTC Unix timestamp. */
+    int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    /** The time the attribute was last updated as a UTC Unix timestamp. */
+    int64_t updated_at;
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    /** ID of the admin who created the attribute. */
+    const char *admin_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    /**
+     * Predefined options for this attribute. Each option has a unique UUID used to identify it in the options
+     * management endpoints.
+     */
+    struct intercom_conversation_attribute_option **options;
+    size_t options_count; /**< number of elements of options */
+    uint8_t has_options; /**< intercom_field_state_t of options */
+} intercom_conversation_attribute_list_type;
+/**
+ * Descriptor of intercom_conversation_attribute_list_type (intercom_type_name() gives
+ * "conversation_attribute_list_type").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_conversation_attribute_list_type_descriptor;
+/**
+ * Free a top-level intercom_conversation_attribute_list_type and everything it owns. NULL is a no-op. @param m the
+ * model, or NULL
+ */
+INTERCOM_EXTERN void intercom_conversation_attribute_list_type_free(intercom_conversation_attribute_list_type *m);
+/**
+ * Initializer of an intercom_conversation_attribute_list_type you build: sets its descriptor, zeroes the rest (C and
+ * C++).
+ */
+#define INTERCOM_CONVERSATION_ATTRIBUTE_LIST_TYPE_INIT INTERCOM_MODEL_INIT(intercom_conversation_attribute_list_type)
 
 /**
  * A single option on a list-type conversation attribute. A top-level one is freed with
@@ -161,6 +560,68 @@ INTERCOM_EXTERN void intercom_conversation_attribute_option_free(intercom_conver
 #define INTERCOM_CONVERSATION_ATTRIBUTE_OPTION_INIT INTERCOM_MODEL_INIT(intercom_conversation_attribute_option)
 
 /**
+ * Conversation Attribute (Relationship). A top-level one is freed with
+ * intercom_conversation_attribute_relationship_type_free().
+ */
+typedef struct intercom_conversation_attribute_relationship_type {
+    intercom_model base; /**< descriptor and owning document */
+    /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
+    const char *type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    /** The unique identifier for the conversation attribute. */
+    int64_t id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    /** Name of the attribute. */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** Readable description of the attribute. */
+    const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** Always "relationship" (sent when required and left NULL). */
+    const char *data_type;
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    /** Team IDs that can see this attribute. Empty array means all teams. */
+    const char **visible_to_team_ids;
+    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    /** The time the attribute was created as a UTC Unix timestamp. */
+    int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    /** The time the attribute was last updated as a UTC Unix timestamp. */
+    int64_t updated_at;
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    /** ID of the admin who created the attribute. */
+    const char *admin_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    /** Reference configuration for related objects. */
+    struct intercom_conversation_attribute_relationship_type_reference *reference;
+    uint8_t has_reference; /**< intercom_field_state_t of reference */
+} intercom_conversation_attribute_relationship_type;
+/**
+ * Descriptor of intercom_conversation_attribute_relationship_type (intercom_type_name() gives
+ * "conversation_attribute_relationship_type").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_conversation_attribute_relationship_type_descriptor;
+/**
+ * Free a top-level intercom_conversation_attribute_relationship_type and everything it owns. NULL is a no-op. @param m
+ * the model, or NULL
+ */
+INTERCOM_EXTERN void intercom_conversation_attribute_relationship_type_free(
+    intercom_conversation_attribute_relationship_type *m);
+/**
+ * Initializer of an intercom_conversation_attribute_relationship_type you build: sets its descriptor, zeroes the rest
+ * (C and C++).
+ */
+#define INTERCOM_CONVERSATION_ATTRIBUTE_RELATIONSHIP_TYPE_INIT \
+    INTERCOM_MODEL_INIT(intercom_conversation_attribute_relationship_type)
+
+/**
  * Reference configuration for related objects. A top-level one is freed with
  * intercom_conversation_attribute_relationship_type_reference_free().
  */
@@ -193,6 +654,165 @@ INTERCOM_EXTERN void intercom_conversation_attribute_relationship_type_reference
     INTERCOM_MODEL_INIT(intercom_conversation_attribute_relationship_type_reference)
 
 /**
+ * Conversation Attribute (String). A top-level one is freed with intercom_conversation_attribute_string_type_free().
+ */
+typedef struct intercom_conversation_attribute_string_type {
+    intercom_model base; /**< descriptor and owning document */
+    /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
+    const char *type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    /** The unique identifier for the conversation attribute. */
+    int64_t id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    /** Name of the attribute. */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** Readable description of the attribute. */
+    const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** Always "string" (sent when required and left NULL). */
+    const char *data_type;
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    /** Team IDs that can see this attribute. Empty array means all teams. */
+    const char **visible_to_team_ids;
+    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    /** The time the attribute was created as a UTC Unix timestamp. */
+    int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    /** The time the attribute was last updated as a UTC Unix timestamp. */
+    int64_t updated_at;
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    /** ID of the admin who created the attribute. */
+    const char *admin_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    /** Whether this string attribute is multiline. */
+    bool multiline;
+    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
+} intercom_conversation_attribute_string_type;
+/**
+ * Descriptor of intercom_conversation_attribute_string_type (intercom_type_name() gives
+ * "conversation_attribute_string_type").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_conversation_attribute_string_type_descriptor;
+/**
+ * Free a top-level intercom_conversation_attribute_string_type and everything it owns. NULL is a no-op. @param m the
+ * model, or NULL
+ */
+INTERCOM_EXTERN void intercom_conversation_attribute_string_type_free(intercom_conversation_attribute_string_type *m);
+/**
+ * Initializer of an intercom_conversation_attribute_string_type you build: sets its descriptor, zeroes the rest (C and
+ * C++).
+ */
+#define INTERCOM_CONVERSATION_ATTRIBUTE_STRING_TYPE_INIT \
+    INTERCOM_MODEL_INIT(intercom_conversation_attribute_string_type)
+
+/**
+ * Contains details about Custom Data Attributes (CDAs) that were modified by an admin (operator) for conversation part
+ * type \<code\>conversation_attribute_updated_by_admin\</code\>. A top-level one is freed with
+ * intercom_conversation_attribute_updated_by_admin_free().
+ */
+typedef struct intercom_conversation_attribute_updated_by_admin {
+    intercom_model base; /**< descriptor and owning document */
+    /** (undocumented) */
+    struct intercom_named_item *attribute;
+    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
+    /** (undocumented) */
+    struct intercom_event_details_value *value;
+    uint8_t has_value; /**< intercom_field_state_t of value */
+} intercom_conversation_attribute_updated_by_admin;
+/**
+ * Descriptor of intercom_conversation_attribute_updated_by_admin (intercom_type_name() gives
+ * "conversation_attribute_updated_by_admin").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_conversation_attribute_updated_by_admin_descriptor;
+/**
+ * Free a top-level intercom_conversation_attribute_updated_by_admin and everything it owns. NULL is a no-op. @param m
+ * the model, or NULL
+ */
+INTERCOM_EXTERN void intercom_conversation_attribute_updated_by_admin_free(
+    intercom_conversation_attribute_updated_by_admin *m);
+/**
+ * Initializer of an intercom_conversation_attribute_updated_by_admin you build: sets its descriptor, zeroes the rest (C
+ * and C++).
+ */
+#define INTERCOM_CONVERSATION_ATTRIBUTE_UPDATED_BY_ADMIN_INIT \
+    INTERCOM_MODEL_INIT(intercom_conversation_attribute_updated_by_admin)
+
+/**
+ * Contains details about Custom Data Attributes (CDAs) that were modified by a user for conversation part type
+ * \<code\>conversation_attribute_updated_by_user\</code\>. A top-level one is freed with
+ * intercom_conversation_attribute_updated_by_user_free().
+ */
+typedef struct intercom_conversation_attribute_updated_by_user {
+    intercom_model base; /**< descriptor and owning document */
+    /** (undocumented) */
+    struct intercom_named_item *attribute;
+    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
+    /** (undocumented) */
+    struct intercom_event_details_value *value;
+    uint8_t has_value; /**< intercom_field_state_t of value */
+} intercom_conversation_attribute_updated_by_user;
+/**
+ * Descriptor of intercom_conversation_attribute_updated_by_user (intercom_type_name() gives
+ * "conversation_attribute_updated_by_user").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_conversation_attribute_updated_by_user_descriptor;
+/**
+ * Free a top-level intercom_conversation_attribute_updated_by_user and everything it owns. NULL is a no-op. @param m
+ * the model, or NULL
+ */
+INTERCOM_EXTERN void intercom_conversation_attribute_updated_by_user_free(
+    intercom_conversation_attribute_updated_by_user *m);
+/**
+ * Initializer of an intercom_conversation_attribute_updated_by_user you build: sets its descriptor, zeroes the rest (C
+ * and C++).
+ */
+#define INTERCOM_CONVERSATION_ATTRIBUTE_UPDATED_BY_USER_INIT \
+    INTERCOM_MODEL_INIT(intercom_conversation_attribute_updated_by_user)
+
+/**
+ * Contains details about the workflow that was triggered and any Custom Data Attributes (CDAs) that were modified
+ * during the workflow execution for conversation part type \<code\>conversation_attribute_updated_by_workflow\</code\>.
+ * A top-level one is freed with intercom_conversation_attribute_updated_by_workflow_free().
+ */
+typedef struct intercom_conversation_attribute_updated_by_workflow {
+    intercom_model base; /**< descriptor and owning document */
+    /** (undocumented) */
+    struct intercom_named_item *workflow;
+    uint8_t has_workflow; /**< intercom_field_state_t of workflow */
+    /** (undocumented) */
+    struct intercom_named_item *attribute;
+    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
+    /** (undocumented) */
+    struct intercom_named_item *value;
+    uint8_t has_value; /**< intercom_field_state_t of value */
+} intercom_conversation_attribute_updated_by_workflow;
+/**
+ * Descriptor of intercom_conversation_attribute_updated_by_workflow (intercom_type_name() gives
+ * "conversation_attribute_updated_by_workflow").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_conversation_attribute_updated_by_workflow_descriptor;
+/**
+ * Free a top-level intercom_conversation_attribute_updated_by_workflow and everything it owns. NULL is a no-op. @param
+ * m the model, or NULL
+ */
+INTERCOM_EXTERN void intercom_conversation_attribute_updated_by_workflow_free(
+    intercom_conversation_attribute_updated_by_workflow *m);
+/**
+ * Initializer of an intercom_conversation_attribute_updated_by_workflow you build: sets its descriptor, zeroes the rest
+ * (C and C++).
+ */
+#define INTERCOM_CONVERSATION_ATTRIBUTE_UPDATED_BY_WORKFLOW_INIT \
+    INTERCOM_MODEL_INIT(intercom_conversation_attribute_updated_by_workflow)
+
+/**
  * Payload for adding a new option to a list-type conversation attribute. A top-level one is freed with
  * intercom_create_conversation_attribute_option_request_free().
  */
@@ -219,6 +839,176 @@ INTERCOM_EXTERN void intercom_create_conversation_attribute_option_request_free(
  */
 #define INTERCOM_CREATE_CONVERSATION_ATTRIBUTE_OPTION_REQUEST_INIT \
     INTERCOM_MODEL_INIT(intercom_create_conversation_attribute_option_request)
+
+/**
+ * Payload for creating a new conversation attribute. A top-level one is freed with
+ * intercom_create_conversation_attribute_request_free().
+ */
+typedef struct intercom_create_conversation_attribute_request {
+    intercom_model base; /**< descriptor and owning document */
+    /** [required] Name of the attribute. */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** Readable description of the attribute. */
+    const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** [required] */
+    intercom_conversation_attribute_data_type data_type;
+    const char *data_type_str; /**< as received, or sent when data_type is 0 */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    /** Team IDs that can see this attribute. Empty array means all teams. */
+    const char **visible_to_team_ids;
+    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    /** Whether this string attribute is multiline. */
+    bool multiline;
+    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
+    /** Initial options for this list attribute. Each option must have a `label`. */
+    struct intercom_create_conversation_attribute_option_request **options;
+    size_t options_count; /**< number of elements of options */
+    uint8_t has_options; /**< intercom_field_state_t of options */
+    /** Reference configuration for related objects. */
+    struct intercom_attribute_reference *reference;
+    uint8_t has_reference; /**< intercom_field_state_t of reference */
+    int variant; /**< which variant: intercom_create_conversation_attribute_request_variant */
+} intercom_create_conversation_attribute_request;
+/**
+ * Descriptor of intercom_create_conversation_attribute_request (intercom_type_name() gives
+ * "create_conversation_attribute_request").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_create_conversation_attribute_request_descriptor;
+/**
+ * Free a top-level intercom_create_conversation_attribute_request and everything it owns. NULL is a no-op. @param m the
+ * model, or NULL
+ */
+INTERCOM_EXTERN void intercom_create_conversation_attribute_request_free(
+    intercom_create_conversation_attribute_request *m);
+/**
+ * Initializer of an intercom_create_conversation_attribute_request you build: sets its descriptor, zeroes the rest (C
+ * and C++).
+ */
+#define INTERCOM_CREATE_CONVERSATION_ATTRIBUTE_REQUEST_INIT \
+    INTERCOM_MODEL_INIT(intercom_create_conversation_attribute_request)
+
+/**
+ * Create Conversation Attribute Request Base. A top-level one is freed with
+ * intercom_create_conversation_attribute_request_base_free().
+ */
+typedef struct intercom_create_conversation_attribute_request_base {
+    intercom_model base; /**< descriptor and owning document */
+    /** [required] Name of the attribute. */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** Readable description of the attribute. */
+    const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /**
+     * [required] The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime,
+     * relationship, files.
+     */
+    intercom_conversation_attribute_data_type data_type;
+    const char *data_type_str; /**< as received, or sent when data_type is 0 */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    /** Team IDs that can see this attribute. Empty array means all teams. */
+    const char **visible_to_team_ids;
+    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+} intercom_create_conversation_attribute_request_base;
+/**
+ * Descriptor of intercom_create_conversation_attribute_request_base (intercom_type_name() gives
+ * "create_conversation_attribute_request_base").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_create_conversation_attribute_request_base_descriptor;
+/**
+ * Free a top-level intercom_create_conversation_attribute_request_base and everything it owns. NULL is a no-op. @param
+ * m the model, or NULL
+ */
+INTERCOM_EXTERN void intercom_create_conversation_attribute_request_base_free(
+    intercom_create_conversation_attribute_request_base *m);
+/**
+ * Initializer of an intercom_create_conversation_attribute_request_base you build: sets its descriptor, zeroes the rest
+ * (C and C++).
+ */
+#define INTERCOM_CREATE_CONVERSATION_ATTRIBUTE_REQUEST_BASE_INIT \
+    INTERCOM_MODEL_INIT(intercom_create_conversation_attribute_request_base)
+
+/**
+ * Payload for renaming a list option on a conversation attribute. A top-level one is freed with
+ * intercom_update_conversation_attribute_option_request_free().
+ */
+typedef struct intercom_update_conversation_attribute_option_request {
+    intercom_model base; /**< descriptor and owning document */
+    /** [required] The updated label for the option. */
+    const char *label;
+    uint8_t has_label; /**< intercom_field_state_t of label */
+} intercom_update_conversation_attribute_option_request;
+/**
+ * Descriptor of intercom_update_conversation_attribute_option_request (intercom_type_name() gives
+ * "update_conversation_attribute_option_request").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_update_conversation_attribute_option_request_descriptor;
+/**
+ * Free a top-level intercom_update_conversation_attribute_option_request and everything it owns. NULL is a no-op.
+ * @param m the model, or NULL
+ */
+INTERCOM_EXTERN void intercom_update_conversation_attribute_option_request_free(
+    intercom_update_conversation_attribute_option_request *m);
+/**
+ * Initializer of an intercom_update_conversation_attribute_option_request you build: sets its descriptor, zeroes the
+ * rest (C and C++).
+ */
+#define INTERCOM_UPDATE_CONVERSATION_ATTRIBUTE_OPTION_REQUEST_INIT \
+    INTERCOM_MODEL_INIT(intercom_update_conversation_attribute_option_request)
+
+/**
+ * Payload for updating a conversation attribute. A top-level one is freed with
+ * intercom_update_conversation_attribute_request_free().
+ */
+typedef struct intercom_update_conversation_attribute_request {
+    intercom_model base; /**< descriptor and owning document */
+    /** Name of the attribute. */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** Readable description of the attribute. */
+    const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** (String data type only) Whether this string attribute is multiline. */
+    bool multiline;
+    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    /** Team IDs that can see this attribute. Empty array means all teams. */
+    const char **visible_to_team_ids;
+    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    /** (Relationship data type only) Reference configuration for related objects. */
+    struct intercom_attribute_reference *reference;
+    uint8_t has_reference; /**< intercom_field_state_t of reference */
+} intercom_update_conversation_attribute_request;
+/**
+ * Descriptor of intercom_update_conversation_attribute_request (intercom_type_name() gives
+ * "update_conversation_attribute_request").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_update_conversation_attribute_request_descriptor;
+/**
+ * Free a top-level intercom_update_conversation_attribute_request and everything it owns. NULL is a no-op. @param m the
+ * model, or NULL
+ */
+INTERCOM_EXTERN void intercom_update_conversation_attribute_request_free(
+    intercom_update_conversation_attribute_request *m);
+/**
+ * Initializer of an intercom_update_conversation_attribute_request you build: sets its descriptor, zeroes the rest (C
+ * and C++).
+ */
+#define INTERCOM_UPDATE_CONVERSATION_ATTRIBUTE_REQUEST_INIT \
+    INTERCOM_MODEL_INIT(intercom_update_conversation_attribute_request)
 
 #ifdef __cplusplus
 }

@@ -2,7 +2,7 @@
 /**
  * @file generated/models_custom_object_instances.h
  * @brief Models first reached by the `custom_object_instances`
- * operations (3 structs): responses are freed with their `_free` function; nested models belong to their parent.
+ * operations (5 structs): responses are freed with their `_free` function; nested models belong to their parent.
  */
 #ifndef INTERCOM_GENERATED_MODELS_CUSTOM_OBJECT_INSTANCES_H
 #define INTERCOM_GENERATED_MODELS_CUSTOM_OBJECT_INSTANCES_H
@@ -12,6 +12,45 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/**
+ * Payload to create or update a Custom Object instance. A top-level one is freed with
+ * intercom_create_or_update_custom_object_instance_request_free().
+ */
+typedef struct intercom_create_or_update_custom_object_instance_request {
+    intercom_model base; /**< descriptor and owning document */
+    /** A unique identifier for the Custom Object instance in the external system it originated from. */
+    const char *external_id;
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    /** [nullable] The time when the Custom Object instance was created in the external system it originated from. */
+    int64_t external_created_at;
+    uint8_t has_external_created_at; /**< intercom_field_state_t of external_created_at */
+    /**
+     * [nullable] The time when the Custom Object instance was last updated in the external system it originated from.
+     */
+    int64_t external_updated_at;
+    uint8_t has_external_updated_at; /**< intercom_field_state_t of external_updated_at */
+    /** [nullable] The custom attributes which are set for the Custom Object instance. */
+    struct json_t *custom_attributes;
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+} intercom_create_or_update_custom_object_instance_request;
+/**
+ * Descriptor of intercom_create_or_update_custom_object_instance_request (intercom_type_name() gives
+ * "create_or_update_custom_object_instance_request").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_create_or_update_custom_object_instance_request_descriptor;
+/**
+ * Free a top-level intercom_create_or_update_custom_object_instance_request and everything it owns. NULL is a no-op.
+ * @param m the model, or NULL
+ */
+INTERCOM_EXTERN void intercom_create_or_update_custom_object_instance_request_free(
+    intercom_create_or_update_custom_object_instance_request *m);
+/**
+ * Initializer of an intercom_create_or_update_custom_object_instance_request you build: sets its descriptor, zeroes the
+ * rest (C and C++).
+ */
+#define INTERCOM_CREATE_OR_UPDATE_CUSTOM_OBJECT_INSTANCE_REQUEST_INIT \
+    INTERCOM_MODEL_INIT(intercom_create_or_update_custom_object_instance_request)
 
 /**
  * A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom
@@ -86,6 +125,32 @@ INTERCOM_EXTERN void intercom_custom_object_instance_deleted_free(intercom_custo
  * C++).
  */
 #define INTERCOM_CUSTOM_OBJECT_INSTANCE_DELETED_INIT INTERCOM_MODEL_INIT(intercom_custom_object_instance_deleted)
+
+/**
+ * The list of associated custom object instances for a given reference attribute on the parent object. A top-level one
+ * is freed with intercom_custom_object_instance_list_free().
+ */
+typedef struct intercom_custom_object_instance_list {
+    intercom_model base; /**< descriptor and owning document */
+    /** (undocumented) */
+    const char *type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    /** The list of associated custom object instances for a given reference attribute on the parent object. */
+    struct intercom_custom_object_instance **instances;
+    size_t instances_count; /**< number of elements of instances */
+    uint8_t has_instances; /**< intercom_field_state_t of instances */
+} intercom_custom_object_instance_list;
+/** Descriptor of intercom_custom_object_instance_list (intercom_type_name() gives "custom_object_instance_list"). */
+INTERCOM_EXTERN extern const intercom_type intercom_custom_object_instance_list_descriptor;
+/**
+ * Free a top-level intercom_custom_object_instance_list and everything it owns. NULL is a no-op. @param m the model, or
+ * NULL
+ */
+INTERCOM_EXTERN void intercom_custom_object_instance_list_free(intercom_custom_object_instance_list *m);
+/**
+ * Initializer of an intercom_custom_object_instance_list you build: sets its descriptor, zeroes the rest (C and C++).
+ */
+#define INTERCOM_CUSTOM_OBJECT_INSTANCE_LIST_INIT INTERCOM_MODEL_INIT(intercom_custom_object_instance_list)
 
 /**
  * A paginated list of custom object instances. A top-level one is freed with

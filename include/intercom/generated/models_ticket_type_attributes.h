@@ -2,7 +2,7 @@
 /**
  * @file generated/models_ticket_type_attributes.h
  * @brief Models first reached by the `ticket_type_attributes`
- * operations (1 structs): responses are freed with their `_free` function; nested models belong to their parent.
+ * operations (3 structs): responses are freed with their `_free` function; nested models belong to their parent.
  */
 #ifndef INTERCOM_GENERATED_MODELS_TICKET_TYPE_ATTRIBUTES_H
 #define INTERCOM_GENERATED_MODELS_TICKET_TYPE_ATTRIBUTES_H
@@ -12,6 +12,62 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/**
+ * You can create a Ticket Type Attribute. A top-level one is freed with
+ * intercom_create_ticket_type_attribute_request_free().
+ */
+typedef struct intercom_create_ticket_type_attribute_request {
+    intercom_model base; /**< descriptor and owning document */
+    /** [required] The name of the ticket type attribute */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** [required] The description of the attribute presented to the teammate or contact */
+    const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** [required] The data type of the attribute */
+    intercom_ticket_type_attribute_data_type data_type;
+    const char *data_type_str; /**< as received, or sent when data_type is 0 */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    /** Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox. */
+    bool required_to_create;
+    uint8_t has_required_to_create; /**< intercom_field_state_t of required_to_create */
+    /** Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger. */
+    bool required_to_create_for_contacts;
+    uint8_t has_required_to_create_for_contacts; /**< intercom_field_state_t of required_to_create_for_contacts */
+    /** Whether the attribute is visible to teammates when creating a ticket in Inbox. */
+    bool visible_on_create;
+    uint8_t has_visible_on_create; /**< intercom_field_state_t of visible_on_create */
+    /** Whether the attribute is visible to contacts when creating a ticket in Messenger. */
+    bool visible_to_contacts;
+    uint8_t has_visible_to_contacts; /**< intercom_field_state_t of visible_to_contacts */
+    /** Whether the attribute allows multiple lines of text (only applicable to string attributes) */
+    bool multiline;
+    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
+    /** A comma delimited list of items for the attribute value (only applicable to list attributes) */
+    const char *list_items;
+    uint8_t has_list_items; /**< intercom_field_state_t of list_items */
+    /** Whether the attribute allows multiple files to be attached to it (only applicable to file attributes) */
+    bool allow_multiple_values;
+    uint8_t has_allow_multiple_values; /**< intercom_field_state_t of allow_multiple_values */
+} intercom_create_ticket_type_attribute_request;
+/**
+ * Descriptor of intercom_create_ticket_type_attribute_request (intercom_type_name() gives
+ * "create_ticket_type_attribute_request").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_create_ticket_type_attribute_request_descriptor;
+/**
+ * Free a top-level intercom_create_ticket_type_attribute_request and everything it owns. NULL is a no-op. @param m the
+ * model, or NULL
+ */
+INTERCOM_EXTERN void intercom_create_ticket_type_attribute_request_free(
+    intercom_create_ticket_type_attribute_request *m);
+/**
+ * Initializer of an intercom_create_ticket_type_attribute_request you build: sets its descriptor, zeroes the rest (C
+ * and C++).
+ */
+#define INTERCOM_CREATE_TICKET_TYPE_ATTRIBUTE_REQUEST_INIT \
+    INTERCOM_MODEL_INIT(intercom_create_ticket_type_attribute_request)
 
 /**
  * Ticket type attribute, used to define each data field to be captured in a ticket. A top-level one is freed with
@@ -80,6 +136,64 @@ INTERCOM_EXTERN extern const intercom_type intercom_ticket_type_attribute_descri
 INTERCOM_EXTERN void intercom_ticket_type_attribute_free(intercom_ticket_type_attribute *m);
 /** Initializer of an intercom_ticket_type_attribute you build: sets its descriptor, zeroes the rest (C and C++). */
 #define INTERCOM_TICKET_TYPE_ATTRIBUTE_INIT INTERCOM_MODEL_INIT(intercom_ticket_type_attribute)
+
+/**
+ * You can update a Ticket Type Attribute. A top-level one is freed with
+ * intercom_update_ticket_type_attribute_request_free().
+ */
+typedef struct intercom_update_ticket_type_attribute_request {
+    intercom_model base; /**< descriptor and owning document */
+    /** The name of the ticket type attribute */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** The description of the attribute presented to the teammate or contact */
+    const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox. */
+    bool required_to_create;
+    uint8_t has_required_to_create; /**< intercom_field_state_t of required_to_create */
+    /** Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger. */
+    bool required_to_create_for_contacts;
+    uint8_t has_required_to_create_for_contacts; /**< intercom_field_state_t of required_to_create_for_contacts */
+    /** Whether the attribute is visible to teammates when creating a ticket in Inbox. */
+    bool visible_on_create;
+    uint8_t has_visible_on_create; /**< intercom_field_state_t of visible_on_create */
+    /** Whether the attribute is visible to contacts when creating a ticket in Messenger. */
+    bool visible_to_contacts;
+    uint8_t has_visible_to_contacts; /**< intercom_field_state_t of visible_to_contacts */
+    /** Whether the attribute allows multiple lines of text (only applicable to string attributes) */
+    bool multiline;
+    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
+    /** A comma delimited list of items for the attribute value (only applicable to list attributes) */
+    const char *list_items;
+    uint8_t has_list_items; /**< intercom_field_state_t of list_items */
+    /** Whether the attribute allows multiple files to be attached to it (only applicable to file attributes) */
+    bool allow_multiple_values;
+    uint8_t has_allow_multiple_values; /**< intercom_field_state_t of allow_multiple_values */
+    /**
+     * Whether the attribute should be archived and not shown during creation of the ticket (it will still be present on
+     * previously created tickets)
+     */
+    bool archived;
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+} intercom_update_ticket_type_attribute_request;
+/**
+ * Descriptor of intercom_update_ticket_type_attribute_request (intercom_type_name() gives
+ * "update_ticket_type_attribute_request").
+ */
+INTERCOM_EXTERN extern const intercom_type intercom_update_ticket_type_attribute_request_descriptor;
+/**
+ * Free a top-level intercom_update_ticket_type_attribute_request and everything it owns. NULL is a no-op. @param m the
+ * model, or NULL
+ */
+INTERCOM_EXTERN void intercom_update_ticket_type_attribute_request_free(
+    intercom_update_ticket_type_attribute_request *m);
+/**
+ * Initializer of an intercom_update_ticket_type_attribute_request you build: sets its descriptor, zeroes the rest (C
+ * and C++).
+ */
+#define INTERCOM_UPDATE_TICKET_TYPE_ATTRIBUTE_REQUEST_INIT \
+    INTERCOM_MODEL_INIT(intercom_update_ticket_type_attribute_request)
 
 #ifdef __cplusplus
 }
