@@ -78,7 +78,8 @@ def emit_docs(ops, hits, misses, clashes, override_report, renamed, dedup=None):
                    % (len(dedup.merged), dedup.groups_before, dedup.groups_after))
         out.append("What stays duplicated is what the description itself declares twice: component schemas with "
                    "one shape, kept because each is its own `$ref` target (a response or property names it) and "
-                   "merging would rename one of them:\n\n")
+                   "merging would rename one of them (types that differ only in what a field requires, allows as null or fixes "
+                   "to one value are different shapes, not listed):\n\n")
         for grp in dedup.component_twins:
             out.append("- %s\n" % ", ".join("`intercom_%s`" % n for n in grp))
         out.append("\nEach merged inline type and the type it is now:\n\n| inline schema (name by the rule) | type |\n"
