@@ -5,14 +5,13 @@
 int main(void) {
     intercom_client *client = example_client();
     intercom_error err = INTERCOM_ERROR_INIT;
-    intercom_contacts_create_params p = {0};
+    intercom_contacts_create_params p = INTERCOM_CONTACTS_CREATE_PARAMS_INIT;
     p.role = "user";
     p.email = "joe@example.com";
     p.name = "Joe Example";
-    p.signed_up_at = 1717415380;
-    p.has_signed_up_at = INTERCOM_FIELD_PRESENT; /* scalars are sent when their has_ says so */
+    INTERCOM_SET(&p, signed_up_at, 1717415380); /* a scalar: its value and its has_ member together */
     p.custom_attributes = json_pack("{s:s, s:i}", "plan", "pro", "seats", 5);
-    intercom_contacts_create_response *contact = NULL;
+    intercom_contact *contact = NULL;
     intercom_code rc = intercom_contacts_create(client, &p, NULL, &contact, &err);
     json_decref(p.custom_attributes);
     if (rc != INTERCOM_OK) return example_fail("contacts.create", rc, &err);
@@ -20,7 +19,7 @@ int main(void) {
     intercom_to_json(contact, INTERCOM_JSON_PRETTY, &json, NULL, NULL);
     printf("created contact %s\n%s\n", contact->id ? contact->id : "?", json);
     intercom_free_string(json);
-    intercom_contacts_create_response_free(contact);
+    intercom_contact_free(contact);
     intercom_client_free(client);
     return 0;
 }

@@ -8,7 +8,7 @@ int main(int argc, char **argv) {
     intercom_create_ticket_request_contacts who = INTERCOM_CREATE_TICKET_REQUEST_CONTACTS_INIT;
     who.id = argc > 2 ? argv[2] : "6657add46abd0167d9419cd2";
     intercom_create_ticket_request_contacts *contacts[] = {&who};
-    intercom_tickets_create_params p = {0};
+    intercom_tickets_create_params p = INTERCOM_TICKETS_CREATE_PARAMS_INIT;
     p.ticket_type_id = argc > 1 ? argv[1] : "1234";
     p.contacts = contacts;
     p.contacts_count = 1;

@@ -4,10 +4,10 @@
 int main(int argc, char **argv) {
     intercom_client *client = example_client();
     intercom_error err = INTERCOM_ERROR_INIT;
-    intercom_conversations_reply_create_params p = {0};
+    intercom_conversations_reply_create_params p = INTERCOM_CONVERSATIONS_REPLY_CREATE_PARAMS_INIT;
     p.conversation_id = argc > 1 ? argv[1] : "123";
-    p.message_type = INTERCOM_CONVERSATIONS_REPLY_CREATE_PARAMS_MESSAGE_TYPE_COMMENT;
-    p.type = INTERCOM_CONVERSATIONS_REPLY_CREATE_PARAMS_TYPE_ENUM_ADMIN;
+    p.message_type = INTERCOM_REPLY_MESSAGE_TYPE_COMMENT;
+    p.type = INTERCOM_REPLY_AUTHOR_TYPE_ADMIN;
     p.admin_id = argc > 2 ? argv[2] : "991267459";
     p.body = "Thanks, we are on it.";
     intercom_conversation *conv = NULL;

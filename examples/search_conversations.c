@@ -12,9 +12,8 @@ int main(void) {
     query.value = json_pack("[{s:s,s:s,s:b},{s:s,s:s,s:i}]", "field", "open", "operator", "=", "value", 1, "field",
                             "updated_at", "operator", ">", "value", 1700000000);
     intercom_starting_after_paging paging = INTERCOM_STARTING_AFTER_PAGING_INIT;
-    paging.per_page = 20;
-    paging.has_per_page = INTERCOM_FIELD_PRESENT;
-    intercom_conversations_search_params p = {0};
+    INTERCOM_SET(&paging, per_page, 20);
+    intercom_conversations_search_params p = INTERCOM_CONVERSATIONS_SEARCH_PARAMS_INIT;
     p.query = &query;
     p.pagination = &paging;
     intercom_conversation_list *list = NULL;

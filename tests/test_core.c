@@ -947,7 +947,7 @@ static void test_raw_and_stream(void) {
     CHECK(raw && raw->rate_limit.remaining == 41 && raw->rate_limit.limit == -1);
     CHECK(raw && raw->body_len == strlen(ME_JSON) && !memcmp(raw->body, ME_JSON, raw->body_len));
     intercom_admin_with_app *again = NULL;
-    CHECK_CODE(intercom_response_parse(raw, &intercom_admin_with_app_type, 0, (void **)&again, &err), INTERCOM_OK);
+    CHECK_CODE(intercom_response_parse(raw, &intercom_admin_with_app_descriptor, 0, (void **)&again, &err), INTERCOM_OK);
     CHECK(again && !strcmp(again->id, me->id) && again->team_ids[1] == me->team_ids[1]);
     intercom_admin_with_app_free(again);
     intercom_admin_with_app_free(me);
@@ -958,7 +958,7 @@ static void test_raw_and_stream(void) {
     me = NULL;
     CHECK_CODE(intercom_me_retrieve(c, &ro, &me, &err), INTERCOM_OK);
     CHECK(me == NULL && raw && raw->status == 200);
-    CHECK_CODE(intercom_response_parse(raw, &intercom_admin_with_app_type, 1, (void **)&me, &err), INTERCOM_OK);
+    CHECK_CODE(intercom_response_parse(raw, &intercom_admin_with_app_descriptor, 1, (void **)&me, &err), INTERCOM_OK);
     CHECK(me && !strcmp(me->name, "Ciaran1 Lee"));
     intercom_admin_with_app_free(me);
     intercom_response_free(raw);

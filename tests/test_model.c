@@ -40,7 +40,7 @@ typedef struct item {
 } item;
 
 extern const intercom_type item_type;
-#define F(n, k, fl, off, aux, st, t) {n, k, fl, IC_IN_BODY, offsetof(item, off), aux, offsetof(item, st), t}
+#define F(n, k, fl, off, aux, st, t) {n, k, fl, IC_IN_BODY, offsetof(item, off), aux, offsetof(item, st), t, NULL}
 static const ic_field item_fields[] = {
     F("type", IC_K_STRING, 0, type, 0, has_type, NULL),
     F("name", IC_K_STRING, IC_F_NULLABLE, name, 0, has_name, NULL),
@@ -70,7 +70,7 @@ typedef struct item_array {
     uint8_t has_items;
 } item_array;
 static const ic_field item_array_fields[] = {{"", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(item_array, items),
-                                              offsetof(item_array, items_count), offsetof(item_array, has_items), &item_type}};
+                                              offsetof(item_array, items_count), offsetof(item_array, has_items), &item_type, NULL}};
 static const uint16_t item_array_by_name[] = {0};
 static const intercom_type item_array_type = {"item_array", IC_T_OBJECT, sizeof(item_array), 1, item_array_fields,
                                               item_array_by_name, 0, NULL, NULL, 0, 0, NULL};
@@ -89,7 +89,7 @@ typedef struct params {
     struct item *thing;   /* body */
     uint8_t has_id, has_per_page, has_ids, has_tags, has_trace, has_email, has_age, has_vip, has_thing;
 } params;
-#define P(n, k, fl, in, off, aux, st, t) {n, k, fl, in, offsetof(params, off), aux, offsetof(params, st), t}
+#define P(n, k, fl, in, off, aux, st, t) {n, k, fl, in, offsetof(params, off), aux, offsetof(params, st), t, NULL}
 static const ic_field params_fields[] = {
     P("id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, id, 0, has_id, NULL),
     P("per_page", IC_K_INT, 0, IC_IN_QUERY, per_page, 0, has_per_page, NULL),

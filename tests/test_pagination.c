@@ -135,7 +135,7 @@ static void test_cursor_walk(void) {
     CHECK_CODE(err.code, INTERCOM_OK);
     CHECKF(n == 205 * 3 && in_order, "%d items", n);
     CHECK(intercom_pager_page_number(it) == 205 && intercom_pager_item_count(it) == 615);
-    CHECK(intercom_pager_item_type(it) == &intercom_contact_type);
+    CHECK(intercom_pager_item_type(it) == &intercom_contact_descriptor);
     check_cursors_on_wire(205, "contacts.list");
     mock_request q = {0};
     mock_server_request(S, 1, &q);
@@ -259,7 +259,7 @@ static void test_errors_and_limits(void) {
     intercom_starting_after_paging paging = INTERCOM_STARTING_AFTER_PAGING_INIT;
     paging.per_page = 200;
     paging.has_per_page = INTERCOM_FIELD_PRESENT;
-    intercom_contact_search_request_query query = INTERCOM_CONTACT_SEARCH_REQUEST_QUERY_INIT;
+    intercom_search_request_query query = INTERCOM_SEARCH_REQUEST_QUERY_INIT;
     query.field = "id";
     query.operator_str = "=";
     query.value = json_string("1");

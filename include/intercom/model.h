@@ -4,8 +4,8 @@
  *        serialisation and one free.
  *
  * Every generated model struct starts with an ::intercom_model member named
- * `base` and ends with one `uint8_t has_<field>` per field (an
- * ::intercom_field_state_t). Through them any model can be freed, serialised,
+ * `base`, and each field is followed by its `uint8_t has_<field>` (an
+ * ::intercom_field_state_t; set both with INTERCOM_SET(), init.h). Through them any model can be freed, serialised,
  * or asked which fields the JSON held (the seed's `model_fields_set`):
  *
  * @code

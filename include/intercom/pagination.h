@@ -79,7 +79,7 @@ INTERCOM_EXTERN int intercom_pager_page_number(const intercom_pager *pager);
 /** Items in the pages fetched so far. */
 INTERCOM_EXTERN size_t intercom_pager_item_count(const intercom_pager *pager);
 
-/** The type of the items (e.g. &intercom_contact_type) and of the pages. Borrowed. */
+/** The type of the items (e.g. &intercom_contact_descriptor) and of the pages. Borrowed. */
 INTERCOM_EXTERN const intercom_type *intercom_pager_item_type(const intercom_pager *pager);
 INTERCOM_EXTERN const intercom_type *intercom_pager_page_type(const intercom_pager *pager);
 

@@ -50,7 +50,7 @@ INTERCOM_EXTERN const char *intercom_response_header_nth(const intercom_response
 
 /**
  * Decode the body as the typed call would (the seed's `response.parse()`).
- * @param type   the model's descriptor, e.g. `&intercom_admin_with_app_type`
+ * @param type   the model's descriptor, e.g. `&intercom_admin_with_app_descriptor`
  * @param strict non-zero: any field whose JSON type does not fit is INTERCOM_E_DECODE
  * @param out    receives a new model, allocated with the response's allocator (see alloc.h); free with
  *               intercom_model_free() or its typed free. @p resp must be a response libintercom made.

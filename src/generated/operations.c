@@ -4,483 +4,441 @@
 
 static const ic_operation op_admins_activity_log_event_types_list = {
     .name = "admins.activity_log_event_types.list", .method = "GET", .path = "/admins/activity_log_event_types",
-    .api_version = NULL, .params = NULL, .response = &intercom_activity_log_event_type_list_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_activity_log_event_type_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all activity log event types"};
-intercom_code intercom_admins_activity_log_event_types_list(intercom_client *client, const intercom_request_options *ro,
-    intercom_activity_log_event_type_list **out, intercom_error *err) {
+intercom_code intercom_admins_activity_log_event_types_list(intercom_client *client, const intercom_request_options *ro, intercom_activity_log_event_type_list **out, intercom_error *err) {
     return ic_call(client, &op_admins_activity_log_event_types_list, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_admins_activity_log_event_types_list(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_admins_activity_log_event_types_list(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_admins_activity_log_event_types_list, NULL, ro, cb, payload);
 }
 
 static const ic_field admins_activity_logs_list_params_fields[] = {
-    {"created_at_after", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_admins_activity_logs_list_params, created_at_after), 0, offsetof(intercom_admins_activity_logs_list_params, has_created_at_after), NULL},
-    {"created_at_before", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_admins_activity_logs_list_params, created_at_before), 0, offsetof(intercom_admins_activity_logs_list_params, has_created_at_before), NULL},
+    {"created_at_after", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_admins_activity_logs_list_params, created_at_after), 0, offsetof(intercom_admins_activity_logs_list_params, has_created_at_after), NULL, NULL},
+    {"created_at_before", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_admins_activity_logs_list_params, created_at_before), 0, offsetof(intercom_admins_activity_logs_list_params, has_created_at_before), NULL, NULL},
 };
 static const uint16_t admins_activity_logs_list_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_admins_activity_logs_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_admins_activity_logs_list_params_descriptor = {
     .name = "admins_activity_logs_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_activity_logs_list_params),
     .n_fields = 2, .fields = admins_activity_logs_list_params_fields, .by_name = admins_activity_logs_list_params_by_name};
 static const ic_operation op_admins_activity_logs_list = {
     .name = "admins.activity_logs.list", .method = "GET", .path = "/admins/activity_logs",
-    .api_version = NULL, .params = &intercom_admins_activity_logs_list_params_type, .response = &intercom_activity_log_list_type,
+    .api_version = NULL, .params = &intercom_admins_activity_logs_list_params_descriptor, .response = &intercom_activity_log_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all activity logs"};
-intercom_code intercom_admins_activity_logs_list(intercom_client *client, const intercom_admins_activity_logs_list_params *params, const intercom_request_options *ro,
-    intercom_activity_log_list **out, intercom_error *err) {
+intercom_code intercom_admins_activity_logs_list(intercom_client *client, const intercom_admins_activity_logs_list_params *params, const intercom_request_options *ro, intercom_activity_log_list **out, intercom_error *err) {
     return ic_call(client, &op_admins_activity_logs_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_admins_activity_logs_list(intercom_async_client *client, const intercom_admins_activity_logs_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_admins_activity_logs_list(intercom_async_client *client, const intercom_admins_activity_logs_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_admins_activity_logs_list, params, ro, cb, payload);
 }
 
 static const ic_field admins_activity_logs_search_params_fields[] = {
-    {"created_at_after", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_admins_activity_logs_search_params, created_at_after), 0, offsetof(intercom_admins_activity_logs_search_params, has_created_at_after), NULL},
-    {"created_at_before", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_admins_activity_logs_search_params, created_at_before), 0, offsetof(intercom_admins_activity_logs_search_params, has_created_at_before), NULL},
-    {"event_types", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_admins_activity_logs_search_params, event_types), offsetof(intercom_admins_activity_logs_search_params, event_types_count), offsetof(intercom_admins_activity_logs_search_params, has_event_types), NULL},
-    {"page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_admins_activity_logs_search_params, page), 0, offsetof(intercom_admins_activity_logs_search_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_admins_activity_logs_search_params, per_page), 0, offsetof(intercom_admins_activity_logs_search_params, has_per_page), NULL},
+    {"created_at_after", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_admins_activity_logs_search_params, created_at_after), 0, offsetof(intercom_admins_activity_logs_search_params, has_created_at_after), NULL, NULL},
+    {"created_at_before", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_admins_activity_logs_search_params, created_at_before), 0, offsetof(intercom_admins_activity_logs_search_params, has_created_at_before), NULL, NULL},
+    {"event_types", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_admins_activity_logs_search_params, event_types), offsetof(intercom_admins_activity_logs_search_params, event_types_count), offsetof(intercom_admins_activity_logs_search_params, has_event_types), NULL, NULL},
+    {"page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_admins_activity_logs_search_params, page), 0, offsetof(intercom_admins_activity_logs_search_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_admins_activity_logs_search_params, per_page), 0, offsetof(intercom_admins_activity_logs_search_params, has_per_page), NULL, NULL},
 };
 static const uint16_t admins_activity_logs_search_params_by_name[] = {0, 1, 2, 3, 4};
-INTERCOM_EXTERN const intercom_type intercom_admins_activity_logs_search_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_admins_activity_logs_search_params_descriptor = {
     .name = "admins_activity_logs_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_activity_logs_search_params),
     .n_fields = 5, .fields = admins_activity_logs_search_params_fields, .by_name = admins_activity_logs_search_params_by_name};
 static const ic_operation op_admins_activity_logs_search = {
     .name = "admins.activity_logs.search", .method = "POST", .path = "/admins/activity_logs/search",
-    .api_version = NULL, .params = &intercom_admins_activity_logs_search_params_type, .response = &intercom_activity_log_list_type,
+    .api_version = NULL, .params = &intercom_admins_activity_logs_search_params_descriptor, .response = &intercom_activity_log_list_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "Search activity logs"};
-intercom_code intercom_admins_activity_logs_search(intercom_client *client, const intercom_admins_activity_logs_search_params *params, const intercom_request_options *ro,
-    intercom_activity_log_list **out, intercom_error *err) {
+intercom_code intercom_admins_activity_logs_search(intercom_client *client, const intercom_admins_activity_logs_search_params *params, const intercom_request_options *ro, intercom_activity_log_list **out, intercom_error *err) {
     return ic_call(client, &op_admins_activity_logs_search, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_admins_activity_logs_search(intercom_async_client *client, const intercom_admins_activity_logs_search_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_admins_activity_logs_search(intercom_async_client *client, const intercom_admins_activity_logs_search_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_admins_activity_logs_search, params, ro, cb, payload);
 }
 
 static const ic_field admins_list_params_fields[] = {
-    {"display_avatar", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_admins_list_params, display_avatar), 0, offsetof(intercom_admins_list_params, has_display_avatar), NULL},
+    {"display_avatar", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_admins_list_params, display_avatar), 0, offsetof(intercom_admins_list_params, has_display_avatar), NULL, NULL},
 };
 static const uint16_t admins_list_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_admins_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_admins_list_params_descriptor = {
     .name = "admins_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_list_params),
     .n_fields = 1, .fields = admins_list_params_fields, .by_name = admins_list_params_by_name};
 static const ic_operation op_admins_list = {
     .name = "admins.list", .method = "GET", .path = "/admins",
-    .api_version = NULL, .params = &intercom_admins_list_params_type, .response = &intercom_admin_list_type,
+    .api_version = NULL, .params = &intercom_admins_list_params_descriptor, .response = &intercom_admin_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all admins"};
-intercom_code intercom_admins_list(intercom_client *client, const intercom_admins_list_params *params, const intercom_request_options *ro,
-    intercom_admin_list **out, intercom_error *err) {
+intercom_code intercom_admins_list(intercom_client *client, const intercom_admins_list_params *params, const intercom_request_options *ro, intercom_admin_list **out, intercom_error *err) {
     return ic_call(client, &op_admins_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_admins_list(intercom_async_client *client, const intercom_admins_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_admins_list(intercom_async_client *client, const intercom_admins_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_admins_list, params, ro, cb, payload);
 }
 
 static const ic_field admins_retrieve_params_fields[] = {
-    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_admins_retrieve_params, admin_id), 0, offsetof(intercom_admins_retrieve_params, has_admin_id), NULL},
+    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_admins_retrieve_params, admin_id), 0, offsetof(intercom_admins_retrieve_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t admins_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_admins_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_admins_retrieve_params_descriptor = {
     .name = "admins_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_retrieve_params),
     .n_fields = 1, .fields = admins_retrieve_params_fields, .by_name = admins_retrieve_params_by_name};
 static const ic_operation op_admins_retrieve = {
     .name = "admins.retrieve", .method = "GET", .path = "/admins/{admin_id}",
-    .api_version = NULL, .params = &intercom_admins_retrieve_params_type, .response = &intercom_admin_type,
+    .api_version = NULL, .params = &intercom_admins_retrieve_params_descriptor, .response = &intercom_admin_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve an admin"};
-intercom_code intercom_admins_retrieve(intercom_client *client, const intercom_admins_retrieve_params *params, const intercom_request_options *ro,
-    intercom_admin **out, intercom_error *err) {
+intercom_code intercom_admins_retrieve(intercom_client *client, const intercom_admins_retrieve_params *params, const intercom_request_options *ro, intercom_admin **out, intercom_error *err) {
     return ic_call(client, &op_admins_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_admins_retrieve(intercom_async_client *client, const intercom_admins_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_admins_retrieve(intercom_async_client *client, const intercom_admins_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_admins_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field admins_set_away_params_fields[] = {
-    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_admins_set_away_params, admin_id), 0, offsetof(intercom_admins_set_away_params, has_admin_id), NULL},
-    {"away_mode_enabled", IC_K_BOOL, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_admins_set_away_params, away_mode_enabled), 0, offsetof(intercom_admins_set_away_params, has_away_mode_enabled), NULL},
-    {"away_mode_reassign", IC_K_BOOL, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_admins_set_away_params, away_mode_reassign), 0, offsetof(intercom_admins_set_away_params, has_away_mode_reassign), NULL},
-    {"away_status_reason_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_admins_set_away_params, away_status_reason_id), 0, offsetof(intercom_admins_set_away_params, has_away_status_reason_id), NULL},
+    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_admins_set_away_params, admin_id), 0, offsetof(intercom_admins_set_away_params, has_admin_id), NULL, NULL},
+    {"away_mode_enabled", IC_K_BOOL, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_admins_set_away_params, away_mode_enabled), 0, offsetof(intercom_admins_set_away_params, has_away_mode_enabled), NULL, NULL},
+    {"away_mode_reassign", IC_K_BOOL, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_admins_set_away_params, away_mode_reassign), 0, offsetof(intercom_admins_set_away_params, has_away_mode_reassign), NULL, NULL},
+    {"away_status_reason_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_admins_set_away_params, away_status_reason_id), 0, offsetof(intercom_admins_set_away_params, has_away_status_reason_id), NULL, NULL},
 };
 static const uint16_t admins_set_away_params_by_name[] = {0, 1, 2, 3};
-INTERCOM_EXTERN const intercom_type intercom_admins_set_away_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_admins_set_away_params_descriptor = {
     .name = "admins_set_away_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_set_away_params),
     .n_fields = 4, .fields = admins_set_away_params_fields, .by_name = admins_set_away_params_by_name};
 static const ic_operation op_admins_set_away = {
     .name = "admins.set_away", .method = "PUT", .path = "/admins/{admin_id}/away",
-    .api_version = NULL, .params = &intercom_admins_set_away_params_type, .response = &intercom_admin_type,
+    .api_version = NULL, .params = &intercom_admins_set_away_params_descriptor, .response = &intercom_admin_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Set an admin to away"};
-intercom_code intercom_admins_set_away(intercom_client *client, const intercom_admins_set_away_params *params, const intercom_request_options *ro,
-    intercom_admin **out, intercom_error *err) {
+intercom_code intercom_admins_set_away(intercom_client *client, const intercom_admins_set_away_params *params, const intercom_request_options *ro, intercom_admin **out, intercom_error *err) {
     return ic_call(client, &op_admins_set_away, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_admins_set_away(intercom_async_client *client, const intercom_admins_set_away_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_admins_set_away(intercom_async_client *client, const intercom_admins_set_away_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_admins_set_away, params, ro, cb, payload);
 }
 
 static const ic_field ai_content_import_sources_create_params_fields[] = {
-    {"sync_behavior", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_create_params, sync_behavior), offsetof(intercom_ai_content_import_sources_create_params, sync_behavior_str), offsetof(intercom_ai_content_import_sources_create_params, has_sync_behavior), &intercom_create_content_import_source_request_sync_behavior_type},
-    {"status", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_create_params, status), offsetof(intercom_ai_content_import_sources_create_params, status_str), offsetof(intercom_ai_content_import_sources_create_params, has_status), &intercom_create_content_import_source_request_status_type},
-    {"url", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_create_params, url), 0, offsetof(intercom_ai_content_import_sources_create_params, has_url), NULL},
-    {"audience_ids", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_create_params, audience_ids), 0, offsetof(intercom_ai_content_import_sources_create_params, has_audience_ids), NULL},
+    {"sync_behavior", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_create_params, sync_behavior), 0, offsetof(intercom_ai_content_import_sources_create_params, has_sync_behavior), NULL, "api"},
+    {"status", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_create_params, status), offsetof(intercom_ai_content_import_sources_create_params, status_str), offsetof(intercom_ai_content_import_sources_create_params, has_status), &intercom_content_import_source_status_descriptor, NULL},
+    {"url", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_create_params, url), 0, offsetof(intercom_ai_content_import_sources_create_params, has_url), NULL, NULL},
+    {"audience_ids", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_create_params, audience_ids), 0, offsetof(intercom_ai_content_import_sources_create_params, has_audience_ids), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_create_params_by_name[] = {3, 1, 0, 2};
-INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_create_params_descriptor = {
     .name = "ai_content_import_sources_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_create_params),
     .n_fields = 4, .fields = ai_content_import_sources_create_params_fields, .by_name = ai_content_import_sources_create_params_by_name};
 static const ic_operation op_ai_content_import_sources_create = {
     .name = "ai.content_import_sources.create", .method = "POST", .path = "/ai/content_import_sources",
-    .api_version = NULL, .params = &intercom_ai_content_import_sources_create_params_type, .response = &intercom_content_import_source_type,
+    .api_version = NULL, .params = &intercom_ai_content_import_sources_create_params_descriptor, .response = &intercom_content_import_source_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create a content import source"};
-intercom_code intercom_ai_content_import_sources_create(intercom_client *client, const intercom_ai_content_import_sources_create_params *params, const intercom_request_options *ro,
-    intercom_content_import_source **out, intercom_error *err) {
+intercom_code intercom_ai_content_import_sources_create(intercom_client *client, const intercom_ai_content_import_sources_create_params *params, const intercom_request_options *ro, intercom_content_import_source **out, intercom_error *err) {
     return ic_call(client, &op_ai_content_import_sources_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_ai_content_import_sources_create(intercom_async_client *client, const intercom_ai_content_import_sources_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ai_content_import_sources_create(intercom_async_client *client, const intercom_ai_content_import_sources_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ai_content_import_sources_create, params, ro, cb, payload);
 }
 
 static const ic_field ai_content_import_sources_delete_params_fields[] = {
-    {"source_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_content_import_sources_delete_params, source_id), 0, offsetof(intercom_ai_content_import_sources_delete_params, has_source_id), NULL},
+    {"source_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_content_import_sources_delete_params, source_id), 0, offsetof(intercom_ai_content_import_sources_delete_params, has_source_id), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_delete_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_delete_params_descriptor = {
     .name = "ai_content_import_sources_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_delete_params),
     .n_fields = 1, .fields = ai_content_import_sources_delete_params_fields, .by_name = ai_content_import_sources_delete_params_by_name};
 static const ic_operation op_ai_content_import_sources_delete = {
     .name = "ai.content_import_sources.delete", .method = "DELETE", .path = "/ai/content_import_sources/{source_id}",
-    .api_version = NULL, .params = &intercom_ai_content_import_sources_delete_params_type, .response = NULL,
+    .api_version = NULL, .params = &intercom_ai_content_import_sources_delete_params_descriptor, .response = NULL,
     .accept = NULL, .flags = 0,
     .summary = "Delete a content import source"};
-intercom_code intercom_ai_content_import_sources_delete(intercom_client *client, const intercom_ai_content_import_sources_delete_params *params, const intercom_request_options *ro,
-    intercom_error *err) {
+intercom_code intercom_ai_content_import_sources_delete(intercom_client *client, const intercom_ai_content_import_sources_delete_params *params, const intercom_request_options *ro, intercom_error *err) {
     return ic_call(client, &op_ai_content_import_sources_delete, params, ro, NULL, err);
 }
-intercom_code intercom_async_ai_content_import_sources_delete(intercom_async_client *client, const intercom_ai_content_import_sources_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ai_content_import_sources_delete(intercom_async_client *client, const intercom_ai_content_import_sources_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ai_content_import_sources_delete, params, ro, cb, payload);
 }
 
 static const ic_operation op_ai_content_import_sources_list = {
     .name = "ai.content_import_sources.list", .method = "GET", .path = "/ai/content_import_sources",
-    .api_version = NULL, .params = NULL, .response = &intercom_content_import_sources_list_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_content_import_sources_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List content import sources"};
-intercom_code intercom_ai_content_import_sources_list(intercom_client *client, const intercom_request_options *ro,
-    intercom_content_import_sources_list **out, intercom_error *err) {
+intercom_code intercom_ai_content_import_sources_list(intercom_client *client, const intercom_request_options *ro, intercom_content_import_sources_list **out, intercom_error *err) {
     return ic_call(client, &op_ai_content_import_sources_list, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_ai_content_import_sources_list(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ai_content_import_sources_list(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ai_content_import_sources_list, NULL, ro, cb, payload);
 }
 
 static const ic_field ai_content_import_sources_retrieve_params_fields[] = {
-    {"source_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_content_import_sources_retrieve_params, source_id), 0, offsetof(intercom_ai_content_import_sources_retrieve_params, has_source_id), NULL},
+    {"source_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_content_import_sources_retrieve_params, source_id), 0, offsetof(intercom_ai_content_import_sources_retrieve_params, has_source_id), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_retrieve_params_descriptor = {
     .name = "ai_content_import_sources_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_retrieve_params),
     .n_fields = 1, .fields = ai_content_import_sources_retrieve_params_fields, .by_name = ai_content_import_sources_retrieve_params_by_name};
 static const ic_operation op_ai_content_import_sources_retrieve = {
     .name = "ai.content_import_sources.retrieve", .method = "GET", .path = "/ai/content_import_sources/{source_id}",
-    .api_version = NULL, .params = &intercom_ai_content_import_sources_retrieve_params_type, .response = &intercom_content_import_source_type,
+    .api_version = NULL, .params = &intercom_ai_content_import_sources_retrieve_params_descriptor, .response = &intercom_content_import_source_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a content import source"};
-intercom_code intercom_ai_content_import_sources_retrieve(intercom_client *client, const intercom_ai_content_import_sources_retrieve_params *params, const intercom_request_options *ro,
-    intercom_content_import_source **out, intercom_error *err) {
+intercom_code intercom_ai_content_import_sources_retrieve(intercom_client *client, const intercom_ai_content_import_sources_retrieve_params *params, const intercom_request_options *ro, intercom_content_import_source **out, intercom_error *err) {
     return ic_call(client, &op_ai_content_import_sources_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_ai_content_import_sources_retrieve(intercom_async_client *client, const intercom_ai_content_import_sources_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ai_content_import_sources_retrieve(intercom_async_client *client, const intercom_ai_content_import_sources_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ai_content_import_sources_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field ai_content_import_sources_update_params_fields[] = {
-    {"source_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_content_import_sources_update_params, source_id), 0, offsetof(intercom_ai_content_import_sources_update_params, has_source_id), NULL},
-    {"sync_behavior", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_update_params, sync_behavior), offsetof(intercom_ai_content_import_sources_update_params, sync_behavior_str), offsetof(intercom_ai_content_import_sources_update_params, has_sync_behavior), &intercom_update_content_import_source_request_sync_behavior_type},
-    {"status", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_update_params, status), offsetof(intercom_ai_content_import_sources_update_params, status_str), offsetof(intercom_ai_content_import_sources_update_params, has_status), &intercom_update_content_import_source_request_status_type},
-    {"url", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_update_params, url), 0, offsetof(intercom_ai_content_import_sources_update_params, has_url), NULL},
-    {"audience_ids", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_update_params, audience_ids), 0, offsetof(intercom_ai_content_import_sources_update_params, has_audience_ids), NULL},
-    {"apply_audience_to_existing_content", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_update_params, apply_audience_to_existing_content), 0, offsetof(intercom_ai_content_import_sources_update_params, has_apply_audience_to_existing_content), NULL},
+    {"source_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_content_import_sources_update_params, source_id), 0, offsetof(intercom_ai_content_import_sources_update_params, has_source_id), NULL, NULL},
+    {"sync_behavior", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_update_params, sync_behavior), offsetof(intercom_ai_content_import_sources_update_params, sync_behavior_str), offsetof(intercom_ai_content_import_sources_update_params, has_sync_behavior), &intercom_update_content_import_source_request_sync_behavior_descriptor, NULL},
+    {"status", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_update_params, status), offsetof(intercom_ai_content_import_sources_update_params, status_str), offsetof(intercom_ai_content_import_sources_update_params, has_status), &intercom_content_import_source_status_descriptor, NULL},
+    {"url", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_update_params, url), 0, offsetof(intercom_ai_content_import_sources_update_params, has_url), NULL, NULL},
+    {"audience_ids", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_update_params, audience_ids), 0, offsetof(intercom_ai_content_import_sources_update_params, has_audience_ids), NULL, NULL},
+    {"apply_audience_to_existing_content", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_update_params, apply_audience_to_existing_content), 0, offsetof(intercom_ai_content_import_sources_update_params, has_apply_audience_to_existing_content), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_update_params_by_name[] = {5, 4, 0, 2, 1, 3};
-INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_update_params_descriptor = {
     .name = "ai_content_import_sources_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_update_params),
     .n_fields = 6, .fields = ai_content_import_sources_update_params_fields, .by_name = ai_content_import_sources_update_params_by_name};
 static const ic_operation op_ai_content_import_sources_update = {
     .name = "ai.content_import_sources.update", .method = "PUT", .path = "/ai/content_import_sources/{source_id}",
-    .api_version = NULL, .params = &intercom_ai_content_import_sources_update_params_type, .response = &intercom_content_import_source_type,
+    .api_version = NULL, .params = &intercom_ai_content_import_sources_update_params_descriptor, .response = &intercom_content_import_source_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update a content import source"};
-intercom_code intercom_ai_content_import_sources_update(intercom_client *client, const intercom_ai_content_import_sources_update_params *params, const intercom_request_options *ro,
-    intercom_content_import_source **out, intercom_error *err) {
+intercom_code intercom_ai_content_import_sources_update(intercom_client *client, const intercom_ai_content_import_sources_update_params *params, const intercom_request_options *ro, intercom_content_import_source **out, intercom_error *err) {
     return ic_call(client, &op_ai_content_import_sources_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_ai_content_import_sources_update(intercom_async_client *client, const intercom_ai_content_import_sources_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ai_content_import_sources_update(intercom_async_client *client, const intercom_ai_content_import_sources_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ai_content_import_sources_update, params, ro, cb, payload);
 }
 
 static const ic_field ai_external_pages_create_params_fields[] = {
-    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, title), 0, offsetof(intercom_ai_external_pages_create_params, has_title), NULL},
-    {"html", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, html), 0, offsetof(intercom_ai_external_pages_create_params, has_html), NULL},
-    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, url), 0, offsetof(intercom_ai_external_pages_create_params, has_url), NULL},
-    {"ai_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, ai_agent_availability), 0, offsetof(intercom_ai_external_pages_create_params, has_ai_agent_availability), NULL},
-    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, ai_copilot_availability), 0, offsetof(intercom_ai_external_pages_create_params, has_ai_copilot_availability), NULL},
-    {"locale", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, locale), offsetof(intercom_ai_external_pages_create_params, locale_str), offsetof(intercom_ai_external_pages_create_params, has_locale), &intercom_create_external_page_request_locale_type},
-    {"source_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, source_id), 0, offsetof(intercom_ai_external_pages_create_params, has_source_id), NULL},
-    {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, external_id), 0, offsetof(intercom_ai_external_pages_create_params, has_external_id), NULL},
+    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, title), 0, offsetof(intercom_ai_external_pages_create_params, has_title), NULL, NULL},
+    {"html", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, html), 0, offsetof(intercom_ai_external_pages_create_params, has_html), NULL, NULL},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, url), 0, offsetof(intercom_ai_external_pages_create_params, has_url), NULL, NULL},
+    {"ai_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, ai_agent_availability), 0, offsetof(intercom_ai_external_pages_create_params, has_ai_agent_availability), NULL, NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, ai_copilot_availability), 0, offsetof(intercom_ai_external_pages_create_params, has_ai_copilot_availability), NULL, NULL},
+    {"locale", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, locale), 0, offsetof(intercom_ai_external_pages_create_params, has_locale), NULL, "en"},
+    {"source_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, source_id), 0, offsetof(intercom_ai_external_pages_create_params, has_source_id), NULL, NULL},
+    {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, external_id), 0, offsetof(intercom_ai_external_pages_create_params, has_external_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_create_params_by_name[] = {3, 4, 7, 1, 5, 6, 0, 2};
-INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_create_params_descriptor = {
     .name = "ai_external_pages_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_create_params),
     .n_fields = 8, .fields = ai_external_pages_create_params_fields, .by_name = ai_external_pages_create_params_by_name};
 static const ic_operation op_ai_external_pages_create = {
     .name = "ai.external_pages.create", .method = "POST", .path = "/ai/external_pages",
-    .api_version = NULL, .params = &intercom_ai_external_pages_create_params_type, .response = &intercom_external_page_type,
+    .api_version = NULL, .params = &intercom_ai_external_pages_create_params_descriptor, .response = &intercom_external_page_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create an external page (or update an external page by external ID)"};
-intercom_code intercom_ai_external_pages_create(intercom_client *client, const intercom_ai_external_pages_create_params *params, const intercom_request_options *ro,
-    intercom_external_page **out, intercom_error *err) {
+intercom_code intercom_ai_external_pages_create(intercom_client *client, const intercom_ai_external_pages_create_params *params, const intercom_request_options *ro, intercom_external_page **out, intercom_error *err) {
     return ic_call(client, &op_ai_external_pages_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_ai_external_pages_create(intercom_async_client *client, const intercom_ai_external_pages_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ai_external_pages_create(intercom_async_client *client, const intercom_ai_external_pages_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ai_external_pages_create, params, ro, cb, payload);
 }
 
 static const ic_field ai_external_pages_delete_params_fields[] = {
-    {"page_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_external_pages_delete_params, page_id), 0, offsetof(intercom_ai_external_pages_delete_params, has_page_id), NULL},
+    {"page_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_external_pages_delete_params, page_id), 0, offsetof(intercom_ai_external_pages_delete_params, has_page_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_delete_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_delete_params_descriptor = {
     .name = "ai_external_pages_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_delete_params),
     .n_fields = 1, .fields = ai_external_pages_delete_params_fields, .by_name = ai_external_pages_delete_params_by_name};
 static const ic_operation op_ai_external_pages_delete = {
     .name = "ai.external_pages.delete", .method = "DELETE", .path = "/ai/external_pages/{page_id}",
-    .api_version = NULL, .params = &intercom_ai_external_pages_delete_params_type, .response = &intercom_external_page_type,
+    .api_version = NULL, .params = &intercom_ai_external_pages_delete_params_descriptor, .response = &intercom_external_page_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete an external page"};
-intercom_code intercom_ai_external_pages_delete(intercom_client *client, const intercom_ai_external_pages_delete_params *params, const intercom_request_options *ro,
-    intercom_external_page **out, intercom_error *err) {
+intercom_code intercom_ai_external_pages_delete(intercom_client *client, const intercom_ai_external_pages_delete_params *params, const intercom_request_options *ro, intercom_external_page **out, intercom_error *err) {
     return ic_call(client, &op_ai_external_pages_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_ai_external_pages_delete(intercom_async_client *client, const intercom_ai_external_pages_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ai_external_pages_delete(intercom_async_client *client, const intercom_ai_external_pages_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ai_external_pages_delete, params, ro, cb, payload);
 }
 
 static const ic_operation op_ai_external_pages_list = {
     .name = "ai.external_pages.list", .method = "GET", .path = "/ai/external_pages",
-    .api_version = NULL, .params = NULL, .response = &intercom_external_pages_list_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_external_pages_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List external pages"};
-intercom_code intercom_ai_external_pages_list(intercom_client *client, const intercom_request_options *ro,
-    intercom_external_pages_list **out, intercom_error *err) {
+intercom_code intercom_ai_external_pages_list(intercom_client *client, const intercom_request_options *ro, intercom_external_pages_list **out, intercom_error *err) {
     return ic_call(client, &op_ai_external_pages_list, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_ai_external_pages_list(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ai_external_pages_list(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ai_external_pages_list, NULL, ro, cb, payload);
 }
 
 static const ic_field ai_external_pages_retrieve_params_fields[] = {
-    {"page_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_external_pages_retrieve_params, page_id), 0, offsetof(intercom_ai_external_pages_retrieve_params, has_page_id), NULL},
+    {"page_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_external_pages_retrieve_params, page_id), 0, offsetof(intercom_ai_external_pages_retrieve_params, has_page_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_retrieve_params_descriptor = {
     .name = "ai_external_pages_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_retrieve_params),
     .n_fields = 1, .fields = ai_external_pages_retrieve_params_fields, .by_name = ai_external_pages_retrieve_params_by_name};
 static const ic_operation op_ai_external_pages_retrieve = {
     .name = "ai.external_pages.retrieve", .method = "GET", .path = "/ai/external_pages/{page_id}",
-    .api_version = NULL, .params = &intercom_ai_external_pages_retrieve_params_type, .response = &intercom_external_page_type,
+    .api_version = NULL, .params = &intercom_ai_external_pages_retrieve_params_descriptor, .response = &intercom_external_page_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve an external page"};
-intercom_code intercom_ai_external_pages_retrieve(intercom_client *client, const intercom_ai_external_pages_retrieve_params *params, const intercom_request_options *ro,
-    intercom_external_page **out, intercom_error *err) {
+intercom_code intercom_ai_external_pages_retrieve(intercom_client *client, const intercom_ai_external_pages_retrieve_params *params, const intercom_request_options *ro, intercom_external_page **out, intercom_error *err) {
     return ic_call(client, &op_ai_external_pages_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_ai_external_pages_retrieve(intercom_async_client *client, const intercom_ai_external_pages_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ai_external_pages_retrieve(intercom_async_client *client, const intercom_ai_external_pages_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ai_external_pages_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field ai_external_pages_update_params_fields[] = {
-    {"page_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_external_pages_update_params, page_id), 0, offsetof(intercom_ai_external_pages_update_params, has_page_id), NULL},
-    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, title), 0, offsetof(intercom_ai_external_pages_update_params, has_title), NULL},
-    {"html", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, html), 0, offsetof(intercom_ai_external_pages_update_params, has_html), NULL},
-    {"url", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, url), 0, offsetof(intercom_ai_external_pages_update_params, has_url), NULL},
-    {"fin_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, fin_availability), 0, offsetof(intercom_ai_external_pages_update_params, has_fin_availability), NULL},
-    {"locale", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, locale), offsetof(intercom_ai_external_pages_update_params, locale_str), offsetof(intercom_ai_external_pages_update_params, has_locale), &intercom_update_external_page_request_locale_type},
-    {"source_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, source_id), 0, offsetof(intercom_ai_external_pages_update_params, has_source_id), NULL},
-    {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, external_id), 0, offsetof(intercom_ai_external_pages_update_params, has_external_id), NULL},
+    {"page_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_external_pages_update_params, page_id), 0, offsetof(intercom_ai_external_pages_update_params, has_page_id), NULL, NULL},
+    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, title), 0, offsetof(intercom_ai_external_pages_update_params, has_title), NULL, NULL},
+    {"html", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, html), 0, offsetof(intercom_ai_external_pages_update_params, has_html), NULL, NULL},
+    {"url", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, url), 0, offsetof(intercom_ai_external_pages_update_params, has_url), NULL, NULL},
+    {"fin_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, fin_availability), 0, offsetof(intercom_ai_external_pages_update_params, has_fin_availability), NULL, NULL},
+    {"locale", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, locale), 0, offsetof(intercom_ai_external_pages_update_params, has_locale), NULL, "en"},
+    {"source_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, source_id), 0, offsetof(intercom_ai_external_pages_update_params, has_source_id), NULL, NULL},
+    {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, external_id), 0, offsetof(intercom_ai_external_pages_update_params, has_external_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_update_params_by_name[] = {7, 4, 2, 5, 0, 6, 1, 3};
-INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_update_params_descriptor = {
     .name = "ai_external_pages_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_update_params),
     .n_fields = 8, .fields = ai_external_pages_update_params_fields, .by_name = ai_external_pages_update_params_by_name};
 static const ic_operation op_ai_external_pages_update = {
     .name = "ai.external_pages.update", .method = "PUT", .path = "/ai/external_pages/{page_id}",
-    .api_version = NULL, .params = &intercom_ai_external_pages_update_params_type, .response = &intercom_external_page_type,
+    .api_version = NULL, .params = &intercom_ai_external_pages_update_params_descriptor, .response = &intercom_external_page_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update an external page"};
-intercom_code intercom_ai_external_pages_update(intercom_client *client, const intercom_ai_external_pages_update_params *params, const intercom_request_options *ro,
-    intercom_external_page **out, intercom_error *err) {
+intercom_code intercom_ai_external_pages_update(intercom_client *client, const intercom_ai_external_pages_update_params *params, const intercom_request_options *ro, intercom_external_page **out, intercom_error *err) {
     return ic_call(client, &op_ai_external_pages_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_ai_external_pages_update(intercom_async_client *client, const intercom_ai_external_pages_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ai_external_pages_update(intercom_async_client *client, const intercom_ai_external_pages_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ai_external_pages_update, params, ro, cb, payload);
 }
 
 static const ic_field articles_create_params_fields[] = {
-    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_articles_create_params, title), 0, offsetof(intercom_articles_create_params, has_title), NULL},
-    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, description), 0, offsetof(intercom_articles_create_params, has_description), NULL},
-    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, body), 0, offsetof(intercom_articles_create_params, has_body), NULL},
-    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, body_markdown), 0, offsetof(intercom_articles_create_params, has_body_markdown), NULL},
-    {"author_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_articles_create_params, author_id), 0, offsetof(intercom_articles_create_params, has_author_id), NULL},
-    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, state), offsetof(intercom_articles_create_params, state_str), offsetof(intercom_articles_create_params, has_state), &intercom_create_article_request_state_type},
-    {"parent_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, parent_id), 0, offsetof(intercom_articles_create_params, has_parent_id), NULL},
-    {"parent_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, parent_type), 0, offsetof(intercom_articles_create_params, has_parent_type), NULL},
-    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_create_params, translated_content), 0, offsetof(intercom_articles_create_params, has_translated_content), &intercom_article_translated_content_type},
-    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_create_params, audience_ids), offsetof(intercom_articles_create_params, audience_ids_count), offsetof(intercom_articles_create_params, has_audience_ids), NULL},
-    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, ai_chatbot_availability), 0, offsetof(intercom_articles_create_params, has_ai_chatbot_availability), NULL},
-    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, ai_copilot_availability), 0, offsetof(intercom_articles_create_params, has_ai_copilot_availability), NULL},
-    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, ai_sales_agent_availability), 0, offsetof(intercom_articles_create_params, has_ai_sales_agent_availability), NULL},
-    {"scheduled_publish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_create_params, scheduled_publish_at), 0, offsetof(intercom_articles_create_params, has_scheduled_publish_at), NULL},
-    {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_create_params, scheduled_unpublish_at), 0, offsetof(intercom_articles_create_params, has_scheduled_unpublish_at), NULL},
+    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_articles_create_params, title), 0, offsetof(intercom_articles_create_params, has_title), NULL, NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, description), 0, offsetof(intercom_articles_create_params, has_description), NULL, NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, body), 0, offsetof(intercom_articles_create_params, has_body), NULL, NULL},
+    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, body_markdown), 0, offsetof(intercom_articles_create_params, has_body_markdown), NULL, NULL},
+    {"author_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_articles_create_params, author_id), 0, offsetof(intercom_articles_create_params, has_author_id), NULL, NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, state), offsetof(intercom_articles_create_params, state_str), offsetof(intercom_articles_create_params, has_state), &intercom_article_state_descriptor, NULL},
+    {"parent_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, parent_id), 0, offsetof(intercom_articles_create_params, has_parent_id), NULL, NULL},
+    {"parent_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, parent_type), 0, offsetof(intercom_articles_create_params, has_parent_type), NULL, NULL},
+    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_create_params, translated_content), 0, offsetof(intercom_articles_create_params, has_translated_content), &intercom_article_translated_content_descriptor, NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_create_params, audience_ids), offsetof(intercom_articles_create_params, audience_ids_count), offsetof(intercom_articles_create_params, has_audience_ids), NULL, NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, ai_chatbot_availability), 0, offsetof(intercom_articles_create_params, has_ai_chatbot_availability), NULL, NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, ai_copilot_availability), 0, offsetof(intercom_articles_create_params, has_ai_copilot_availability), NULL, NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_create_params, ai_sales_agent_availability), 0, offsetof(intercom_articles_create_params, has_ai_sales_agent_availability), NULL, NULL},
+    {"scheduled_publish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_create_params, scheduled_publish_at), 0, offsetof(intercom_articles_create_params, has_scheduled_publish_at), NULL, NULL},
+    {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_create_params, scheduled_unpublish_at), 0, offsetof(intercom_articles_create_params, has_scheduled_unpublish_at), NULL, NULL},
 };
 static const uint16_t articles_create_params_by_name[] = {10, 11, 12, 9, 4, 2, 3, 1, 6, 7, 13, 14, 5, 0, 8};
-INTERCOM_EXTERN const intercom_type intercom_articles_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_articles_create_params_descriptor = {
     .name = "articles_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_create_params),
     .n_fields = 15, .fields = articles_create_params_fields, .by_name = articles_create_params_by_name};
 static const ic_operation op_articles_create = {
     .name = "articles.create", .method = "POST", .path = "/articles",
-    .api_version = NULL, .params = &intercom_articles_create_params_type, .response = &intercom_article_type,
+    .api_version = NULL, .params = &intercom_articles_create_params_descriptor, .response = &intercom_article_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create an article"};
-intercom_code intercom_articles_create(intercom_client *client, const intercom_articles_create_params *params, const intercom_request_options *ro,
-    intercom_article **out, intercom_error *err) {
+intercom_code intercom_articles_create(intercom_client *client, const intercom_articles_create_params *params, const intercom_request_options *ro, intercom_article **out, intercom_error *err) {
     return ic_call(client, &op_articles_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_articles_create(intercom_async_client *client, const intercom_articles_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_articles_create(intercom_async_client *client, const intercom_articles_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_articles_create, params, ro, cb, payload);
 }
 
 static const ic_field articles_draft_publish_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_draft_publish_params, id), 0, offsetof(intercom_articles_draft_publish_params, has_id), NULL},
-    {"locales", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_articles_draft_publish_params, locales), offsetof(intercom_articles_draft_publish_params, locales_count), offsetof(intercom_articles_draft_publish_params, has_locales), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_draft_publish_params, id), 0, offsetof(intercom_articles_draft_publish_params, has_id), NULL, NULL},
+    {"locales", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_articles_draft_publish_params, locales), offsetof(intercom_articles_draft_publish_params, locales_count), offsetof(intercom_articles_draft_publish_params, has_locales), NULL, NULL},
 };
 static const uint16_t articles_draft_publish_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_articles_draft_publish_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_articles_draft_publish_params_descriptor = {
     .name = "articles_draft_publish_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_draft_publish_params),
     .n_fields = 2, .fields = articles_draft_publish_params_fields, .by_name = articles_draft_publish_params_by_name};
 static const ic_operation op_articles_draft_publish = {
     .name = "articles.draft.publish", .method = "POST", .path = "/articles/{id}/draft/publish",
-    .api_version = NULL, .params = &intercom_articles_draft_publish_params_type, .response = &intercom_article_type,
+    .api_version = NULL, .params = &intercom_articles_draft_publish_params_descriptor, .response = &intercom_article_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Publish an article draft"};
-intercom_code intercom_articles_draft_publish(intercom_client *client, const intercom_articles_draft_publish_params *params, const intercom_request_options *ro,
-    intercom_article **out, intercom_error *err) {
+intercom_code intercom_articles_draft_publish(intercom_client *client, const intercom_articles_draft_publish_params *params, const intercom_request_options *ro, intercom_article **out, intercom_error *err) {
     return ic_call(client, &op_articles_draft_publish, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_articles_draft_publish(intercom_async_client *client, const intercom_articles_draft_publish_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_articles_draft_publish(intercom_async_client *client, const intercom_articles_draft_publish_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_articles_draft_publish, params, ro, cb, payload);
 }
 
 static const ic_field articles_draft_retrieve_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_draft_retrieve_params, id), 0, offsetof(intercom_articles_draft_retrieve_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_draft_retrieve_params, id), 0, offsetof(intercom_articles_draft_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t articles_draft_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_articles_draft_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_articles_draft_retrieve_params_descriptor = {
     .name = "articles_draft_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_draft_retrieve_params),
     .n_fields = 1, .fields = articles_draft_retrieve_params_fields, .by_name = articles_draft_retrieve_params_by_name};
 static const ic_operation op_articles_draft_retrieve = {
     .name = "articles.draft.retrieve", .method = "GET", .path = "/articles/{id}/draft",
-    .api_version = NULL, .params = &intercom_articles_draft_retrieve_params_type, .response = &intercom_article_type,
+    .api_version = NULL, .params = &intercom_articles_draft_retrieve_params_descriptor, .response = &intercom_article_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve an article draft"};
-intercom_code intercom_articles_draft_retrieve(intercom_client *client, const intercom_articles_draft_retrieve_params *params, const intercom_request_options *ro,
-    intercom_article **out, intercom_error *err) {
+intercom_code intercom_articles_draft_retrieve(intercom_client *client, const intercom_articles_draft_retrieve_params *params, const intercom_request_options *ro, intercom_article **out, intercom_error *err) {
     return ic_call(client, &op_articles_draft_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_articles_draft_retrieve(intercom_async_client *client, const intercom_articles_draft_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_articles_draft_retrieve(intercom_async_client *client, const intercom_articles_draft_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_articles_draft_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field articles_draft_update_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_draft_update_params, id), 0, offsetof(intercom_articles_draft_update_params, has_id), NULL},
-    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, title), 0, offsetof(intercom_articles_draft_update_params, has_title), NULL},
-    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, description), 0, offsetof(intercom_articles_draft_update_params, has_description), NULL},
-    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, body), 0, offsetof(intercom_articles_draft_update_params, has_body), NULL},
-    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, body_markdown), 0, offsetof(intercom_articles_draft_update_params, has_body_markdown), NULL},
-    {"author_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, author_id), 0, offsetof(intercom_articles_draft_update_params, has_author_id), NULL},
-    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, state), offsetof(intercom_articles_draft_update_params, state_str), offsetof(intercom_articles_draft_update_params, has_state), &intercom_update_article_request_state_type},
-    {"parent_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, parent_id), 0, offsetof(intercom_articles_draft_update_params, has_parent_id), NULL},
-    {"parent_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, parent_type), 0, offsetof(intercom_articles_draft_update_params, has_parent_type), NULL},
-    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, translated_content), 0, offsetof(intercom_articles_draft_update_params, has_translated_content), &intercom_article_translated_content_type},
-    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, audience_ids), offsetof(intercom_articles_draft_update_params, audience_ids_count), offsetof(intercom_articles_draft_update_params, has_audience_ids), NULL},
-    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, ai_chatbot_availability), 0, offsetof(intercom_articles_draft_update_params, has_ai_chatbot_availability), NULL},
-    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, ai_copilot_availability), 0, offsetof(intercom_articles_draft_update_params, has_ai_copilot_availability), NULL},
-    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, ai_sales_agent_availability), 0, offsetof(intercom_articles_draft_update_params, has_ai_sales_agent_availability), NULL},
-    {"scheduled_publish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, scheduled_publish_at), 0, offsetof(intercom_articles_draft_update_params, has_scheduled_publish_at), NULL},
-    {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, scheduled_unpublish_at), 0, offsetof(intercom_articles_draft_update_params, has_scheduled_unpublish_at), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_draft_update_params, id), 0, offsetof(intercom_articles_draft_update_params, has_id), NULL, NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, title), 0, offsetof(intercom_articles_draft_update_params, has_title), NULL, NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, description), 0, offsetof(intercom_articles_draft_update_params, has_description), NULL, NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, body), 0, offsetof(intercom_articles_draft_update_params, has_body), NULL, NULL},
+    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, body_markdown), 0, offsetof(intercom_articles_draft_update_params, has_body_markdown), NULL, NULL},
+    {"author_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, author_id), 0, offsetof(intercom_articles_draft_update_params, has_author_id), NULL, NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, state), offsetof(intercom_articles_draft_update_params, state_str), offsetof(intercom_articles_draft_update_params, has_state), &intercom_article_state_descriptor, NULL},
+    {"parent_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, parent_id), 0, offsetof(intercom_articles_draft_update_params, has_parent_id), NULL, NULL},
+    {"parent_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, parent_type), 0, offsetof(intercom_articles_draft_update_params, has_parent_type), NULL, NULL},
+    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, translated_content), 0, offsetof(intercom_articles_draft_update_params, has_translated_content), &intercom_article_translated_content_descriptor, NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, audience_ids), offsetof(intercom_articles_draft_update_params, audience_ids_count), offsetof(intercom_articles_draft_update_params, has_audience_ids), NULL, NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, ai_chatbot_availability), 0, offsetof(intercom_articles_draft_update_params, has_ai_chatbot_availability), NULL, NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, ai_copilot_availability), 0, offsetof(intercom_articles_draft_update_params, has_ai_copilot_availability), NULL, NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, ai_sales_agent_availability), 0, offsetof(intercom_articles_draft_update_params, has_ai_sales_agent_availability), NULL, NULL},
+    {"scheduled_publish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, scheduled_publish_at), 0, offsetof(intercom_articles_draft_update_params, has_scheduled_publish_at), NULL, NULL},
+    {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, scheduled_unpublish_at), 0, offsetof(intercom_articles_draft_update_params, has_scheduled_unpublish_at), NULL, NULL},
 };
 static const uint16_t articles_draft_update_params_by_name[] = {11, 12, 13, 10, 5, 3, 4, 2, 0, 7, 8, 14, 15, 6, 1, 9};
-INTERCOM_EXTERN const intercom_type intercom_articles_draft_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_articles_draft_update_params_descriptor = {
     .name = "articles_draft_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_draft_update_params),
     .n_fields = 16, .fields = articles_draft_update_params_fields, .by_name = articles_draft_update_params_by_name};
 static const ic_operation op_articles_draft_update = {
     .name = "articles.draft.update", .method = "PUT", .path = "/articles/{id}/draft",
-    .api_version = NULL, .params = &intercom_articles_draft_update_params_type, .response = &intercom_article_type,
+    .api_version = NULL, .params = &intercom_articles_draft_update_params_descriptor, .response = &intercom_article_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Stage an article draft"};
-intercom_code intercom_articles_draft_update(intercom_client *client, const intercom_articles_draft_update_params *params, const intercom_request_options *ro,
-    intercom_article **out, intercom_error *err) {
+intercom_code intercom_articles_draft_update(intercom_client *client, const intercom_articles_draft_update_params *params, const intercom_request_options *ro, intercom_article **out, intercom_error *err) {
     return ic_call(client, &op_articles_draft_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_articles_draft_update(intercom_async_client *client, const intercom_articles_draft_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_articles_draft_update(intercom_async_client *client, const intercom_articles_draft_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_articles_draft_update, params, ro, cb, payload);
 }
 
 static const ic_field articles_list_params_fields[] = {
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_articles_list_params, page), 0, offsetof(intercom_articles_list_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_articles_list_params, per_page), 0, offsetof(intercom_articles_list_params, has_per_page), NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_articles_list_params, page), 0, offsetof(intercom_articles_list_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_articles_list_params, per_page), 0, offsetof(intercom_articles_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t articles_list_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_articles_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_articles_list_params_descriptor = {
     .name = "articles_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_list_params),
     .n_fields = 2, .fields = articles_list_params_fields, .by_name = articles_list_params_by_name};
 static const ic_operation op_articles_list = {
     .name = "articles.list", .method = "GET", .path = "/articles",
-    .api_version = NULL, .params = &intercom_articles_list_params_type, .response = &intercom_article_list_type,
+    .api_version = NULL, .params = &intercom_articles_list_params_descriptor, .response = &intercom_article_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all articles",
     .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 0};
-intercom_code intercom_articles_list(intercom_client *client, const intercom_articles_list_params *params, const intercom_request_options *ro,
-    intercom_article_list **out, intercom_error *err) {
+intercom_code intercom_articles_list(intercom_client *client, const intercom_articles_list_params *params, const intercom_request_options *ro, intercom_article_list **out, intercom_error *err) {
     return ic_call(client, &op_articles_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_articles_list(intercom_async_client *client, const intercom_articles_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_articles_list(intercom_async_client *client, const intercom_articles_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_articles_list, params, ro, cb, payload);
 }
 
@@ -498,174 +456,160 @@ intercom_code intercom_async_articles_list_pages(intercom_async_client *client, 
 }
 
 static const ic_field articles_remove_params_fields[] = {
-    {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_remove_params, article_id), 0, offsetof(intercom_articles_remove_params, has_article_id), NULL},
+    {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_remove_params, article_id), 0, offsetof(intercom_articles_remove_params, has_article_id), NULL, NULL},
 };
 static const uint16_t articles_remove_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_articles_remove_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_articles_remove_params_descriptor = {
     .name = "articles_remove_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_remove_params),
     .n_fields = 1, .fields = articles_remove_params_fields, .by_name = articles_remove_params_by_name};
 static const ic_operation op_articles_remove = {
     .name = "articles.remove", .method = "DELETE", .path = "/articles/{article_id}",
-    .api_version = NULL, .params = &intercom_articles_remove_params_type, .response = &intercom_deleted_article_object_type,
+    .api_version = NULL, .params = &intercom_articles_remove_params_descriptor, .response = &intercom_deleted_article_object_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete an article"};
-intercom_code intercom_articles_remove(intercom_client *client, const intercom_articles_remove_params *params, const intercom_request_options *ro,
-    intercom_deleted_article_object **out, intercom_error *err) {
+intercom_code intercom_articles_remove(intercom_client *client, const intercom_articles_remove_params *params, const intercom_request_options *ro, intercom_deleted_article_object **out, intercom_error *err) {
     return ic_call(client, &op_articles_remove, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_articles_remove(intercom_async_client *client, const intercom_articles_remove_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_articles_remove(intercom_async_client *client, const intercom_articles_remove_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_articles_remove, params, ro, cb, payload);
 }
 
 static const ic_field articles_retrieve_params_fields[] = {
-    {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_retrieve_params, article_id), 0, offsetof(intercom_articles_retrieve_params, has_article_id), NULL},
+    {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_retrieve_params, article_id), 0, offsetof(intercom_articles_retrieve_params, has_article_id), NULL, NULL},
 };
 static const uint16_t articles_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_articles_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_articles_retrieve_params_descriptor = {
     .name = "articles_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_retrieve_params),
     .n_fields = 1, .fields = articles_retrieve_params_fields, .by_name = articles_retrieve_params_by_name};
 static const ic_operation op_articles_retrieve = {
     .name = "articles.retrieve", .method = "GET", .path = "/articles/{article_id}",
-    .api_version = NULL, .params = &intercom_articles_retrieve_params_type, .response = &intercom_article_type,
+    .api_version = NULL, .params = &intercom_articles_retrieve_params_descriptor, .response = &intercom_article_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve an article"};
-intercom_code intercom_articles_retrieve(intercom_client *client, const intercom_articles_retrieve_params *params, const intercom_request_options *ro,
-    intercom_article **out, intercom_error *err) {
+intercom_code intercom_articles_retrieve(intercom_client *client, const intercom_articles_retrieve_params *params, const intercom_request_options *ro, intercom_article **out, intercom_error *err) {
     return ic_call(client, &op_articles_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_articles_retrieve(intercom_async_client *client, const intercom_articles_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_articles_retrieve(intercom_async_client *client, const intercom_articles_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_articles_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field articles_search_params_fields[] = {
-    {"phrase", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_articles_search_params, phrase), 0, offsetof(intercom_articles_search_params, has_phrase), NULL},
-    {"state", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_articles_search_params, state), 0, offsetof(intercom_articles_search_params, has_state), NULL},
-    {"help_center_id", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_articles_search_params, help_center_id), 0, offsetof(intercom_articles_search_params, has_help_center_id), NULL},
-    {"highlight", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_articles_search_params, highlight), 0, offsetof(intercom_articles_search_params, has_highlight), NULL},
+    {"phrase", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_articles_search_params, phrase), 0, offsetof(intercom_articles_search_params, has_phrase), NULL, NULL},
+    {"state", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_articles_search_params, state), 0, offsetof(intercom_articles_search_params, has_state), NULL, NULL},
+    {"help_center_id", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_articles_search_params, help_center_id), 0, offsetof(intercom_articles_search_params, has_help_center_id), NULL, NULL},
+    {"highlight", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_articles_search_params, highlight), 0, offsetof(intercom_articles_search_params, has_highlight), NULL, NULL},
 };
 static const uint16_t articles_search_params_by_name[] = {2, 3, 0, 1};
-INTERCOM_EXTERN const intercom_type intercom_articles_search_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_articles_search_params_descriptor = {
     .name = "articles_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_search_params),
     .n_fields = 4, .fields = articles_search_params_fields, .by_name = articles_search_params_by_name};
 static const ic_operation op_articles_search = {
     .name = "articles.search", .method = "GET", .path = "/articles/search",
-    .api_version = NULL, .params = &intercom_articles_search_params_type, .response = &intercom_article_search_response_type,
+    .api_version = NULL, .params = &intercom_articles_search_params_descriptor, .response = &intercom_article_search_response_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Search for articles"};
-intercom_code intercom_articles_search(intercom_client *client, const intercom_articles_search_params *params, const intercom_request_options *ro,
-    intercom_article_search_response **out, intercom_error *err) {
+intercom_code intercom_articles_search(intercom_client *client, const intercom_articles_search_params *params, const intercom_request_options *ro, intercom_article_search_response **out, intercom_error *err) {
     return ic_call(client, &op_articles_search, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_articles_search(intercom_async_client *client, const intercom_articles_search_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_articles_search(intercom_async_client *client, const intercom_articles_search_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_articles_search, params, ro, cb, payload);
 }
 
 static const ic_field articles_tags_create_params_fields[] = {
-    {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_tags_create_params, article_id), 0, offsetof(intercom_articles_tags_create_params, has_article_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_articles_tags_create_params, id), 0, offsetof(intercom_articles_tags_create_params, has_id), NULL},
-    {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_tags_create_params, admin_id), 0, offsetof(intercom_articles_tags_create_params, has_admin_id), NULL},
+    {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_tags_create_params, article_id), 0, offsetof(intercom_articles_tags_create_params, has_article_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_articles_tags_create_params, id), 0, offsetof(intercom_articles_tags_create_params, has_id), NULL, NULL},
+    {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_tags_create_params, admin_id), 0, offsetof(intercom_articles_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t articles_tags_create_params_by_name[] = {2, 0, 1};
-INTERCOM_EXTERN const intercom_type intercom_articles_tags_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_articles_tags_create_params_descriptor = {
     .name = "articles_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_tags_create_params),
     .n_fields = 3, .fields = articles_tags_create_params_fields, .by_name = articles_tags_create_params_by_name};
 static const ic_operation op_articles_tags_create = {
     .name = "articles.tags.create", .method = "POST", .path = "/articles/{article_id}/tags",
-    .api_version = NULL, .params = &intercom_articles_tags_create_params_type, .response = &intercom_tag_type,
+    .api_version = NULL, .params = &intercom_articles_tags_create_params_descriptor, .response = &intercom_tag_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Add a tag to an article"};
-intercom_code intercom_articles_tags_create(intercom_client *client, const intercom_articles_tags_create_params *params, const intercom_request_options *ro,
-    intercom_tag **out, intercom_error *err) {
+intercom_code intercom_articles_tags_create(intercom_client *client, const intercom_articles_tags_create_params *params, const intercom_request_options *ro, intercom_tag **out, intercom_error *err) {
     return ic_call(client, &op_articles_tags_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_articles_tags_create(intercom_async_client *client, const intercom_articles_tags_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_articles_tags_create(intercom_async_client *client, const intercom_articles_tags_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_articles_tags_create, params, ro, cb, payload);
 }
 
 static const ic_field articles_tags_delete_params_fields[] = {
-    {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_tags_delete_params, article_id), 0, offsetof(intercom_articles_tags_delete_params, has_article_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_tags_delete_params, id), 0, offsetof(intercom_articles_tags_delete_params, has_id), NULL},
+    {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_tags_delete_params, article_id), 0, offsetof(intercom_articles_tags_delete_params, has_article_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_tags_delete_params, id), 0, offsetof(intercom_articles_tags_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t articles_tags_delete_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_articles_tags_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_articles_tags_delete_params_descriptor = {
     .name = "articles_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_tags_delete_params),
     .n_fields = 2, .fields = articles_tags_delete_params_fields, .by_name = articles_tags_delete_params_by_name};
 static const ic_operation op_articles_tags_delete = {
     .name = "articles.tags.delete", .method = "DELETE", .path = "/articles/{article_id}/tags/{id}",
-    .api_version = NULL, .params = &intercom_articles_tags_delete_params_type, .response = &intercom_tag_type,
+    .api_version = NULL, .params = &intercom_articles_tags_delete_params_descriptor, .response = &intercom_tag_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Remove a tag from an article"};
-intercom_code intercom_articles_tags_delete(intercom_client *client, const intercom_articles_tags_delete_params *params, const intercom_request_options *ro,
-    intercom_tag **out, intercom_error *err) {
+intercom_code intercom_articles_tags_delete(intercom_client *client, const intercom_articles_tags_delete_params *params, const intercom_request_options *ro, intercom_tag **out, intercom_error *err) {
     return ic_call(client, &op_articles_tags_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_articles_tags_delete(intercom_async_client *client, const intercom_articles_tags_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_articles_tags_delete(intercom_async_client *client, const intercom_articles_tags_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_articles_tags_delete, params, ro, cb, payload);
 }
 
 static const ic_field articles_update_params_fields[] = {
-    {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_update_params, article_id), 0, offsetof(intercom_articles_update_params, has_article_id), NULL},
-    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, title), 0, offsetof(intercom_articles_update_params, has_title), NULL},
-    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, description), 0, offsetof(intercom_articles_update_params, has_description), NULL},
-    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, body), 0, offsetof(intercom_articles_update_params, has_body), NULL},
-    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, body_markdown), 0, offsetof(intercom_articles_update_params, has_body_markdown), NULL},
-    {"author_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, author_id), 0, offsetof(intercom_articles_update_params, has_author_id), NULL},
-    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, state), offsetof(intercom_articles_update_params, state_str), offsetof(intercom_articles_update_params, has_state), &intercom_update_article_request_state_type},
-    {"parent_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, parent_id), 0, offsetof(intercom_articles_update_params, has_parent_id), NULL},
-    {"parent_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, parent_type), 0, offsetof(intercom_articles_update_params, has_parent_type), NULL},
-    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_update_params, translated_content), 0, offsetof(intercom_articles_update_params, has_translated_content), &intercom_article_translated_content_type},
-    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_update_params, audience_ids), offsetof(intercom_articles_update_params, audience_ids_count), offsetof(intercom_articles_update_params, has_audience_ids), NULL},
-    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, ai_chatbot_availability), 0, offsetof(intercom_articles_update_params, has_ai_chatbot_availability), NULL},
-    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, ai_copilot_availability), 0, offsetof(intercom_articles_update_params, has_ai_copilot_availability), NULL},
-    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, ai_sales_agent_availability), 0, offsetof(intercom_articles_update_params, has_ai_sales_agent_availability), NULL},
-    {"scheduled_publish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_update_params, scheduled_publish_at), 0, offsetof(intercom_articles_update_params, has_scheduled_publish_at), NULL},
-    {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_update_params, scheduled_unpublish_at), 0, offsetof(intercom_articles_update_params, has_scheduled_unpublish_at), NULL},
+    {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_update_params, article_id), 0, offsetof(intercom_articles_update_params, has_article_id), NULL, NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, title), 0, offsetof(intercom_articles_update_params, has_title), NULL, NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, description), 0, offsetof(intercom_articles_update_params, has_description), NULL, NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, body), 0, offsetof(intercom_articles_update_params, has_body), NULL, NULL},
+    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, body_markdown), 0, offsetof(intercom_articles_update_params, has_body_markdown), NULL, NULL},
+    {"author_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, author_id), 0, offsetof(intercom_articles_update_params, has_author_id), NULL, NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, state), offsetof(intercom_articles_update_params, state_str), offsetof(intercom_articles_update_params, has_state), &intercom_article_state_descriptor, NULL},
+    {"parent_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, parent_id), 0, offsetof(intercom_articles_update_params, has_parent_id), NULL, NULL},
+    {"parent_type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, parent_type), 0, offsetof(intercom_articles_update_params, has_parent_type), NULL, NULL},
+    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_update_params, translated_content), 0, offsetof(intercom_articles_update_params, has_translated_content), &intercom_article_translated_content_descriptor, NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_update_params, audience_ids), offsetof(intercom_articles_update_params, audience_ids_count), offsetof(intercom_articles_update_params, has_audience_ids), NULL, NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, ai_chatbot_availability), 0, offsetof(intercom_articles_update_params, has_ai_chatbot_availability), NULL, NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, ai_copilot_availability), 0, offsetof(intercom_articles_update_params, has_ai_copilot_availability), NULL, NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_articles_update_params, ai_sales_agent_availability), 0, offsetof(intercom_articles_update_params, has_ai_sales_agent_availability), NULL, NULL},
+    {"scheduled_publish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_update_params, scheduled_publish_at), 0, offsetof(intercom_articles_update_params, has_scheduled_publish_at), NULL, NULL},
+    {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_update_params, scheduled_unpublish_at), 0, offsetof(intercom_articles_update_params, has_scheduled_unpublish_at), NULL, NULL},
 };
 static const uint16_t articles_update_params_by_name[] = {11, 12, 13, 0, 10, 5, 3, 4, 2, 7, 8, 14, 15, 6, 1, 9};
-INTERCOM_EXTERN const intercom_type intercom_articles_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_articles_update_params_descriptor = {
     .name = "articles_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_update_params),
     .n_fields = 16, .fields = articles_update_params_fields, .by_name = articles_update_params_by_name};
 static const ic_operation op_articles_update = {
     .name = "articles.update", .method = "PUT", .path = "/articles/{article_id}",
-    .api_version = NULL, .params = &intercom_articles_update_params_type, .response = &intercom_article_type,
+    .api_version = NULL, .params = &intercom_articles_update_params_descriptor, .response = &intercom_article_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update an article"};
-intercom_code intercom_articles_update(intercom_client *client, const intercom_articles_update_params *params, const intercom_request_options *ro,
-    intercom_article **out, intercom_error *err) {
+intercom_code intercom_articles_update(intercom_client *client, const intercom_articles_update_params *params, const intercom_request_options *ro, intercom_article **out, intercom_error *err) {
     return ic_call(client, &op_articles_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_articles_update(intercom_async_client *client, const intercom_articles_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_articles_update(intercom_async_client *client, const intercom_articles_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_articles_update, params, ro, cb, payload);
 }
 
 static const ic_field articles_versions_list_params_fields[] = {
-    {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_versions_list_params, article_id), 0, offsetof(intercom_articles_versions_list_params, has_article_id), NULL},
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_articles_versions_list_params, page), 0, offsetof(intercom_articles_versions_list_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_articles_versions_list_params, per_page), 0, offsetof(intercom_articles_versions_list_params, has_per_page), NULL},
-    {"locale", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_articles_versions_list_params, locale), 0, offsetof(intercom_articles_versions_list_params, has_locale), NULL},
+    {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_versions_list_params, article_id), 0, offsetof(intercom_articles_versions_list_params, has_article_id), NULL, NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_articles_versions_list_params, page), 0, offsetof(intercom_articles_versions_list_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_articles_versions_list_params, per_page), 0, offsetof(intercom_articles_versions_list_params, has_per_page), NULL, NULL},
+    {"locale", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_articles_versions_list_params, locale), 0, offsetof(intercom_articles_versions_list_params, has_locale), NULL, NULL},
 };
 static const uint16_t articles_versions_list_params_by_name[] = {0, 3, 1, 2};
-INTERCOM_EXTERN const intercom_type intercom_articles_versions_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_articles_versions_list_params_descriptor = {
     .name = "articles_versions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_versions_list_params),
     .n_fields = 4, .fields = articles_versions_list_params_fields, .by_name = articles_versions_list_params_by_name};
 static const ic_operation op_articles_versions_list = {
     .name = "articles.versions.list", .method = "GET", .path = "/articles/{article_id}/versions",
-    .api_version = NULL, .params = &intercom_articles_versions_list_params_type, .response = &intercom_article_version_list_type,
+    .api_version = NULL, .params = &intercom_articles_versions_list_params_descriptor, .response = &intercom_article_version_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List article versions",
     .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 0};
-intercom_code intercom_articles_versions_list(intercom_client *client, const intercom_articles_versions_list_params *params, const intercom_request_options *ro,
-    intercom_article_version_list **out, intercom_error *err) {
+intercom_code intercom_articles_versions_list(intercom_client *client, const intercom_articles_versions_list_params *params, const intercom_request_options *ro, intercom_article_version_list **out, intercom_error *err) {
     return ic_call(client, &op_articles_versions_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_articles_versions_list(intercom_async_client *client, const intercom_articles_versions_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_articles_versions_list(intercom_async_client *client, const intercom_articles_versions_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_articles_versions_list, params, ro, cb, payload);
 }
 
@@ -683,208 +627,188 @@ intercom_code intercom_async_articles_versions_list_pages(intercom_async_client 
 }
 
 static const ic_field articles_versions_retrieve_params_fields[] = {
-    {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_versions_retrieve_params, article_id), 0, offsetof(intercom_articles_versions_retrieve_params, has_article_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_versions_retrieve_params, id), 0, offsetof(intercom_articles_versions_retrieve_params, has_id), NULL},
-    {"locale", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_articles_versions_retrieve_params, locale), 0, offsetof(intercom_articles_versions_retrieve_params, has_locale), NULL},
+    {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_versions_retrieve_params, article_id), 0, offsetof(intercom_articles_versions_retrieve_params, has_article_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_versions_retrieve_params, id), 0, offsetof(intercom_articles_versions_retrieve_params, has_id), NULL, NULL},
+    {"locale", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_articles_versions_retrieve_params, locale), 0, offsetof(intercom_articles_versions_retrieve_params, has_locale), NULL, NULL},
 };
 static const uint16_t articles_versions_retrieve_params_by_name[] = {0, 1, 2};
-INTERCOM_EXTERN const intercom_type intercom_articles_versions_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_articles_versions_retrieve_params_descriptor = {
     .name = "articles_versions_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_versions_retrieve_params),
     .n_fields = 3, .fields = articles_versions_retrieve_params_fields, .by_name = articles_versions_retrieve_params_by_name};
 static const ic_operation op_articles_versions_retrieve = {
     .name = "articles.versions.retrieve", .method = "GET", .path = "/articles/{article_id}/versions/{id}",
-    .api_version = NULL, .params = &intercom_articles_versions_retrieve_params_type, .response = &intercom_article_version_type,
+    .api_version = NULL, .params = &intercom_articles_versions_retrieve_params_descriptor, .response = &intercom_article_version_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve an article version"};
-intercom_code intercom_articles_versions_retrieve(intercom_client *client, const intercom_articles_versions_retrieve_params *params, const intercom_request_options *ro,
-    intercom_article_version **out, intercom_error *err) {
+intercom_code intercom_articles_versions_retrieve(intercom_client *client, const intercom_articles_versions_retrieve_params *params, const intercom_request_options *ro, intercom_article_version **out, intercom_error *err) {
     return ic_call(client, &op_articles_versions_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_articles_versions_retrieve(intercom_async_client *client, const intercom_articles_versions_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_articles_versions_retrieve(intercom_async_client *client, const intercom_articles_versions_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_articles_versions_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field audiences_create_params_fields[] = {
-    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_audiences_create_params, name), 0, offsetof(intercom_audiences_create_params, has_name), NULL},
-    {"predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_audiences_create_params, predicates), offsetof(intercom_audiences_create_params, predicates_count), offsetof(intercom_audiences_create_params, has_predicates), &intercom_predicate_type},
-    {"role_predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_audiences_create_params, role_predicates), offsetof(intercom_audiences_create_params, role_predicates_count), offsetof(intercom_audiences_create_params, has_role_predicates), &intercom_predicate_type},
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_audiences_create_params, name), 0, offsetof(intercom_audiences_create_params, has_name), NULL, NULL},
+    {"predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_audiences_create_params, predicates), offsetof(intercom_audiences_create_params, predicates_count), offsetof(intercom_audiences_create_params, has_predicates), &intercom_predicate_descriptor, NULL},
+    {"role_predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_audiences_create_params, role_predicates), offsetof(intercom_audiences_create_params, role_predicates_count), offsetof(intercom_audiences_create_params, has_role_predicates), &intercom_predicate_descriptor, NULL},
 };
 static const uint16_t audiences_create_params_by_name[] = {0, 1, 2};
-INTERCOM_EXTERN const intercom_type intercom_audiences_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_audiences_create_params_descriptor = {
     .name = "audiences_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_create_params),
     .n_fields = 3, .fields = audiences_create_params_fields, .by_name = audiences_create_params_by_name};
 static const ic_operation op_audiences_create = {
     .name = "audiences.create", .method = "POST", .path = "/audiences",
-    .api_version = NULL, .params = &intercom_audiences_create_params_type, .response = &intercom_audience_type,
+    .api_version = NULL, .params = &intercom_audiences_create_params_descriptor, .response = &intercom_audience_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "Create an audience"};
-intercom_code intercom_audiences_create(intercom_client *client, const intercom_audiences_create_params *params, const intercom_request_options *ro,
-    intercom_audience **out, intercom_error *err) {
+intercom_code intercom_audiences_create(intercom_client *client, const intercom_audiences_create_params *params, const intercom_request_options *ro, intercom_audience **out, intercom_error *err) {
     return ic_call(client, &op_audiences_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_audiences_create(intercom_async_client *client, const intercom_audiences_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_audiences_create(intercom_async_client *client, const intercom_audiences_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_audiences_create, params, ro, cb, payload);
 }
 
 static const ic_field audiences_delete_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_audiences_delete_params, id), 0, offsetof(intercom_audiences_delete_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_audiences_delete_params, id), 0, offsetof(intercom_audiences_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t audiences_delete_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_audiences_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_audiences_delete_params_descriptor = {
     .name = "audiences_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_delete_params),
     .n_fields = 1, .fields = audiences_delete_params_fields, .by_name = audiences_delete_params_by_name};
 static const ic_operation op_audiences_delete = {
     .name = "audiences.delete", .method = "DELETE", .path = "/audiences/{id}",
-    .api_version = NULL, .params = &intercom_audiences_delete_params_type, .response = NULL,
+    .api_version = NULL, .params = &intercom_audiences_delete_params_descriptor, .response = NULL,
     .accept = NULL, .flags = 0,
     .summary = "Delete an audience"};
-intercom_code intercom_audiences_delete(intercom_client *client, const intercom_audiences_delete_params *params, const intercom_request_options *ro,
-    intercom_error *err) {
+intercom_code intercom_audiences_delete(intercom_client *client, const intercom_audiences_delete_params *params, const intercom_request_options *ro, intercom_error *err) {
     return ic_call(client, &op_audiences_delete, params, ro, NULL, err);
 }
-intercom_code intercom_async_audiences_delete(intercom_async_client *client, const intercom_audiences_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_audiences_delete(intercom_async_client *client, const intercom_audiences_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_audiences_delete, params, ro, cb, payload);
 }
 
 static const ic_field audiences_list_params_fields[] = {
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_audiences_list_params, page), 0, offsetof(intercom_audiences_list_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_audiences_list_params, per_page), 0, offsetof(intercom_audiences_list_params, has_per_page), NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_audiences_list_params, page), 0, offsetof(intercom_audiences_list_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_audiences_list_params, per_page), 0, offsetof(intercom_audiences_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t audiences_list_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_audiences_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_audiences_list_params_descriptor = {
     .name = "audiences_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_list_params),
     .n_fields = 2, .fields = audiences_list_params_fields, .by_name = audiences_list_params_by_name};
 static const ic_operation op_audiences_list = {
     .name = "audiences.list", .method = "GET", .path = "/audiences",
-    .api_version = NULL, .params = &intercom_audiences_list_params_type, .response = &intercom_audience_list_type,
+    .api_version = NULL, .params = &intercom_audiences_list_params_descriptor, .response = &intercom_audience_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all audiences"};
-intercom_code intercom_audiences_list(intercom_client *client, const intercom_audiences_list_params *params, const intercom_request_options *ro,
-    intercom_audience_list **out, intercom_error *err) {
+intercom_code intercom_audiences_list(intercom_client *client, const intercom_audiences_list_params *params, const intercom_request_options *ro, intercom_audience_list **out, intercom_error *err) {
     return ic_call(client, &op_audiences_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_audiences_list(intercom_async_client *client, const intercom_audiences_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_audiences_list(intercom_async_client *client, const intercom_audiences_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_audiences_list, params, ro, cb, payload);
 }
 
 static const ic_field audiences_retrieve_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_audiences_retrieve_params, id), 0, offsetof(intercom_audiences_retrieve_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_audiences_retrieve_params, id), 0, offsetof(intercom_audiences_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t audiences_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_audiences_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_audiences_retrieve_params_descriptor = {
     .name = "audiences_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_retrieve_params),
     .n_fields = 1, .fields = audiences_retrieve_params_fields, .by_name = audiences_retrieve_params_by_name};
 static const ic_operation op_audiences_retrieve = {
     .name = "audiences.retrieve", .method = "GET", .path = "/audiences/{id}",
-    .api_version = NULL, .params = &intercom_audiences_retrieve_params_type, .response = &intercom_audience_type,
+    .api_version = NULL, .params = &intercom_audiences_retrieve_params_descriptor, .response = &intercom_audience_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve an audience"};
-intercom_code intercom_audiences_retrieve(intercom_client *client, const intercom_audiences_retrieve_params *params, const intercom_request_options *ro,
-    intercom_audience **out, intercom_error *err) {
+intercom_code intercom_audiences_retrieve(intercom_client *client, const intercom_audiences_retrieve_params *params, const intercom_request_options *ro, intercom_audience **out, intercom_error *err) {
     return ic_call(client, &op_audiences_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_audiences_retrieve(intercom_async_client *client, const intercom_audiences_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_audiences_retrieve(intercom_async_client *client, const intercom_audiences_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_audiences_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field audiences_update_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_audiences_update_params, id), 0, offsetof(intercom_audiences_update_params, has_id), NULL},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_audiences_update_params, name), 0, offsetof(intercom_audiences_update_params, has_name), NULL},
-    {"predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_audiences_update_params, predicates), offsetof(intercom_audiences_update_params, predicates_count), offsetof(intercom_audiences_update_params, has_predicates), &intercom_predicate_type},
-    {"role_predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_audiences_update_params, role_predicates), offsetof(intercom_audiences_update_params, role_predicates_count), offsetof(intercom_audiences_update_params, has_role_predicates), &intercom_predicate_type},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_audiences_update_params, id), 0, offsetof(intercom_audiences_update_params, has_id), NULL, NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_audiences_update_params, name), 0, offsetof(intercom_audiences_update_params, has_name), NULL, NULL},
+    {"predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_audiences_update_params, predicates), offsetof(intercom_audiences_update_params, predicates_count), offsetof(intercom_audiences_update_params, has_predicates), &intercom_predicate_descriptor, NULL},
+    {"role_predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_audiences_update_params, role_predicates), offsetof(intercom_audiences_update_params, role_predicates_count), offsetof(intercom_audiences_update_params, has_role_predicates), &intercom_predicate_descriptor, NULL},
 };
 static const uint16_t audiences_update_params_by_name[] = {0, 1, 2, 3};
-INTERCOM_EXTERN const intercom_type intercom_audiences_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_audiences_update_params_descriptor = {
     .name = "audiences_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_update_params),
     .n_fields = 4, .fields = audiences_update_params_fields, .by_name = audiences_update_params_by_name};
 static const ic_operation op_audiences_update = {
     .name = "audiences.update", .method = "PUT", .path = "/audiences/{id}",
-    .api_version = NULL, .params = &intercom_audiences_update_params_type, .response = &intercom_audience_type,
+    .api_version = NULL, .params = &intercom_audiences_update_params_descriptor, .response = &intercom_audience_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update an audience"};
-intercom_code intercom_audiences_update(intercom_client *client, const intercom_audiences_update_params *params, const intercom_request_options *ro,
-    intercom_audience **out, intercom_error *err) {
+intercom_code intercom_audiences_update(intercom_client *client, const intercom_audiences_update_params *params, const intercom_request_options *ro, intercom_audience **out, intercom_error *err) {
     return ic_call(client, &op_audiences_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_audiences_update(intercom_async_client *client, const intercom_audiences_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_audiences_update(intercom_async_client *client, const intercom_audiences_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_audiences_update, params, ro, cb, payload);
 }
 
 static const ic_operation op_away_status_reasons_list = {
     .name = "away_status_reasons.list", .method = "GET", .path = "/away_status_reasons",
-    .api_version = NULL, .params = NULL, .response = &intercom_away_status_reason_list_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_away_status_reason_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all away status reasons"};
-intercom_code intercom_away_status_reasons_list(intercom_client *client, const intercom_request_options *ro,
-    intercom_away_status_reason_list **out, intercom_error *err) {
+intercom_code intercom_away_status_reasons_list(intercom_client *client, const intercom_request_options *ro, intercom_away_status_reason_list **out, intercom_error *err) {
     return ic_call(client, &op_away_status_reasons_list, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_away_status_reasons_list(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_away_status_reasons_list(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_away_status_reasons_list, NULL, ro, cb, payload);
 }
 
 static const ic_operation op_brands_list = {
     .name = "brands.list", .method = "GET", .path = "/brands",
-    .api_version = NULL, .params = NULL, .response = &intercom_brand_list_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_brand_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all brands"};
-intercom_code intercom_brands_list(intercom_client *client, const intercom_request_options *ro,
-    intercom_brand_list **out, intercom_error *err) {
+intercom_code intercom_brands_list(intercom_client *client, const intercom_request_options *ro, intercom_brand_list **out, intercom_error *err) {
     return ic_call(client, &op_brands_list, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_brands_list(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_brands_list(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_brands_list, NULL, ro, cb, payload);
 }
 
 static const ic_field brands_retrieve_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_brands_retrieve_params, id), 0, offsetof(intercom_brands_retrieve_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_brands_retrieve_params, id), 0, offsetof(intercom_brands_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t brands_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_brands_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_brands_retrieve_params_descriptor = {
     .name = "brands_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_brands_retrieve_params),
     .n_fields = 1, .fields = brands_retrieve_params_fields, .by_name = brands_retrieve_params_by_name};
 static const ic_operation op_brands_retrieve = {
     .name = "brands.retrieve", .method = "GET", .path = "/brands/{id}",
-    .api_version = NULL, .params = &intercom_brands_retrieve_params_type, .response = &intercom_brand_type,
+    .api_version = NULL, .params = &intercom_brands_retrieve_params_descriptor, .response = &intercom_brand_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a brand"};
-intercom_code intercom_brands_retrieve(intercom_client *client, const intercom_brands_retrieve_params *params, const intercom_request_options *ro,
-    intercom_brand **out, intercom_error *err) {
+intercom_code intercom_brands_retrieve(intercom_client *client, const intercom_brands_retrieve_params *params, const intercom_request_options *ro, intercom_brand **out, intercom_error *err) {
     return ic_call(client, &op_brands_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_brands_retrieve(intercom_async_client *client, const intercom_brands_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_brands_retrieve(intercom_async_client *client, const intercom_brands_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_brands_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field calls_list_params_fields[] = {
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_calls_list_params, page), 0, offsetof(intercom_calls_list_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_calls_list_params, per_page), 0, offsetof(intercom_calls_list_params, has_per_page), NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_calls_list_params, page), 0, offsetof(intercom_calls_list_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_calls_list_params, per_page), 0, offsetof(intercom_calls_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t calls_list_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_calls_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_calls_list_params_descriptor = {
     .name = "calls_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_list_params),
     .n_fields = 2, .fields = calls_list_params_fields, .by_name = calls_list_params_by_name};
 static const ic_operation op_calls_list = {
     .name = "calls.list", .method = "GET", .path = "/calls",
-    .api_version = NULL, .params = &intercom_calls_list_params_type, .response = &intercom_call_list_type,
+    .api_version = NULL, .params = &intercom_calls_list_params_descriptor, .response = &intercom_call_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all calls",
     .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 25};
-intercom_code intercom_calls_list(intercom_client *client, const intercom_calls_list_params *params, const intercom_request_options *ro,
-    intercom_call_list **out, intercom_error *err) {
+intercom_code intercom_calls_list(intercom_client *client, const intercom_calls_list_params *params, const intercom_request_options *ro, intercom_call_list **out, intercom_error *err) {
     return ic_call(client, &op_calls_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_calls_list(intercom_async_client *client, const intercom_calls_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_calls_list(intercom_async_client *client, const intercom_calls_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_calls_list, params, ro, cb, payload);
 }
 
@@ -902,182 +826,166 @@ intercom_code intercom_async_calls_list_pages(intercom_async_client *client, con
 }
 
 static const ic_field calls_recording_retrieve_params_fields[] = {
-    {"call_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_calls_recording_retrieve_params, call_id), 0, offsetof(intercom_calls_recording_retrieve_params, has_call_id), NULL},
+    {"call_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_calls_recording_retrieve_params, call_id), 0, offsetof(intercom_calls_recording_retrieve_params, has_call_id), NULL, NULL},
 };
 static const uint16_t calls_recording_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_calls_recording_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_calls_recording_retrieve_params_descriptor = {
     .name = "calls_recording_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_recording_retrieve_params),
     .n_fields = 1, .fields = calls_recording_retrieve_params_fields, .by_name = calls_recording_retrieve_params_by_name};
 static const ic_operation op_calls_recording_retrieve = {
     .name = "calls.recording.retrieve", .method = "GET", .path = "/calls/{call_id}/recording",
-    .api_version = NULL, .params = &intercom_calls_recording_retrieve_params_type, .response = NULL,
+    .api_version = NULL, .params = &intercom_calls_recording_retrieve_params_descriptor, .response = NULL,
     .accept = NULL, .flags = 0,
     .summary = "Get call recording by call id"};
-intercom_code intercom_calls_recording_retrieve(intercom_client *client, const intercom_calls_recording_retrieve_params *params, const intercom_request_options *ro,
-    intercom_error *err) {
+intercom_code intercom_calls_recording_retrieve(intercom_client *client, const intercom_calls_recording_retrieve_params *params, const intercom_request_options *ro, intercom_error *err) {
     return ic_call(client, &op_calls_recording_retrieve, params, ro, NULL, err);
 }
-intercom_code intercom_async_calls_recording_retrieve(intercom_async_client *client, const intercom_calls_recording_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_calls_recording_retrieve(intercom_async_client *client, const intercom_calls_recording_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_calls_recording_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field calls_retrieve_params_fields[] = {
-    {"call_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_calls_retrieve_params, call_id), 0, offsetof(intercom_calls_retrieve_params, has_call_id), NULL},
+    {"call_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_calls_retrieve_params, call_id), 0, offsetof(intercom_calls_retrieve_params, has_call_id), NULL, NULL},
 };
 static const uint16_t calls_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_calls_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_calls_retrieve_params_descriptor = {
     .name = "calls_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_retrieve_params),
     .n_fields = 1, .fields = calls_retrieve_params_fields, .by_name = calls_retrieve_params_by_name};
 static const ic_operation op_calls_retrieve = {
     .name = "calls.retrieve", .method = "GET", .path = "/calls/{call_id}",
-    .api_version = NULL, .params = &intercom_calls_retrieve_params_type, .response = &intercom_call_type,
+    .api_version = NULL, .params = &intercom_calls_retrieve_params_descriptor, .response = &intercom_call_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Get a call"};
-intercom_code intercom_calls_retrieve(intercom_client *client, const intercom_calls_retrieve_params *params, const intercom_request_options *ro,
-    intercom_call **out, intercom_error *err) {
+intercom_code intercom_calls_retrieve(intercom_client *client, const intercom_calls_retrieve_params *params, const intercom_request_options *ro, intercom_call **out, intercom_error *err) {
     return ic_call(client, &op_calls_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_calls_retrieve(intercom_async_client *client, const intercom_calls_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_calls_retrieve(intercom_async_client *client, const intercom_calls_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_calls_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field calls_search_params_fields[] = {
-    {"conversation_ids", IC_K_STRING, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_calls_search_params, conversation_ids), offsetof(intercom_calls_search_params, conversation_ids_count), offsetof(intercom_calls_search_params, has_conversation_ids), NULL},
+    {"conversation_ids", IC_K_STRING, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_calls_search_params, conversation_ids), offsetof(intercom_calls_search_params, conversation_ids_count), offsetof(intercom_calls_search_params, has_conversation_ids), NULL, NULL},
 };
 static const uint16_t calls_search_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_calls_search_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_calls_search_params_descriptor = {
     .name = "calls_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_search_params),
     .n_fields = 1, .fields = calls_search_params_fields, .by_name = calls_search_params_by_name};
 static const ic_operation op_calls_search = {
     .name = "calls.search", .method = "POST", .path = "/calls/search",
-    .api_version = NULL, .params = &intercom_calls_search_params_type, .response = &intercom_calls_search_response_type,
+    .api_version = NULL, .params = &intercom_calls_search_params_descriptor, .response = &intercom_calls_search_response_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "List calls with transcripts"};
-intercom_code intercom_calls_search(intercom_client *client, const intercom_calls_search_params *params, const intercom_request_options *ro,
-    intercom_calls_search_response **out, intercom_error *err) {
+intercom_code intercom_calls_search(intercom_client *client, const intercom_calls_search_params *params, const intercom_request_options *ro, intercom_calls_search_response **out, intercom_error *err) {
     return ic_call(client, &op_calls_search, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_calls_search(intercom_async_client *client, const intercom_calls_search_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_calls_search(intercom_async_client *client, const intercom_calls_search_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_calls_search, params, ro, cb, payload);
 }
 
 static const ic_field calls_transcript_retrieve_params_fields[] = {
-    {"call_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_calls_transcript_retrieve_params, call_id), 0, offsetof(intercom_calls_transcript_retrieve_params, has_call_id), NULL},
+    {"call_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_calls_transcript_retrieve_params, call_id), 0, offsetof(intercom_calls_transcript_retrieve_params, has_call_id), NULL, NULL},
 };
 static const uint16_t calls_transcript_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_calls_transcript_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_calls_transcript_retrieve_params_descriptor = {
     .name = "calls_transcript_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_transcript_retrieve_params),
     .n_fields = 1, .fields = calls_transcript_retrieve_params_fields, .by_name = calls_transcript_retrieve_params_by_name};
 static const ic_operation op_calls_transcript_retrieve = {
     .name = "calls.transcript.retrieve", .method = "GET", .path = "/calls/{call_id}/transcript",
-    .api_version = NULL, .params = &intercom_calls_transcript_retrieve_params_type, .response = NULL,
+    .api_version = NULL, .params = &intercom_calls_transcript_retrieve_params_descriptor, .response = NULL,
     .accept = "text/plain", .flags = IC_OP_RAW,
     .summary = "Get call transcript by call id"};
-intercom_code intercom_calls_transcript_retrieve(intercom_client *client, const intercom_calls_transcript_retrieve_params *params, const intercom_request_options *ro,
-    intercom_error *err) {
+intercom_code intercom_calls_transcript_retrieve(intercom_client *client, const intercom_calls_transcript_retrieve_params *params, const intercom_request_options *ro, intercom_error *err) {
     return ic_call(client, &op_calls_transcript_retrieve, params, ro, NULL, err);
 }
-intercom_code intercom_async_calls_transcript_retrieve(intercom_async_client *client, const intercom_calls_transcript_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_calls_transcript_retrieve(intercom_async_client *client, const intercom_calls_transcript_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_calls_transcript_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field companies_contacts_list_params_fields[] = {
-    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_contacts_list_params, company_id), 0, offsetof(intercom_companies_contacts_list_params, has_company_id), NULL},
+    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_contacts_list_params, company_id), 0, offsetof(intercom_companies_contacts_list_params, has_company_id), NULL, NULL},
 };
 static const uint16_t companies_contacts_list_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_companies_contacts_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_companies_contacts_list_params_descriptor = {
     .name = "companies_contacts_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_contacts_list_params),
     .n_fields = 1, .fields = companies_contacts_list_params_fields, .by_name = companies_contacts_list_params_by_name};
 static const ic_operation op_companies_contacts_list = {
     .name = "companies.contacts.list", .method = "GET", .path = "/companies/{company_id}/contacts",
-    .api_version = NULL, .params = &intercom_companies_contacts_list_params_type, .response = &intercom_company_attached_contacts_type,
+    .api_version = NULL, .params = &intercom_companies_contacts_list_params_descriptor, .response = &intercom_company_attached_contacts_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List attached contacts"};
-intercom_code intercom_companies_contacts_list(intercom_client *client, const intercom_companies_contacts_list_params *params, const intercom_request_options *ro,
-    intercom_company_attached_contacts **out, intercom_error *err) {
+intercom_code intercom_companies_contacts_list(intercom_client *client, const intercom_companies_contacts_list_params *params, const intercom_request_options *ro, intercom_company_attached_contacts **out, intercom_error *err) {
     return ic_call(client, &op_companies_contacts_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_companies_contacts_list(intercom_async_client *client, const intercom_companies_contacts_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_companies_contacts_list(intercom_async_client *client, const intercom_companies_contacts_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_companies_contacts_list, params, ro, cb, payload);
 }
 
 static const ic_field companies_create_params_fields[] = {
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, name), 0, offsetof(intercom_companies_create_params, has_name), NULL},
-    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, company_id), 0, offsetof(intercom_companies_create_params, has_company_id), NULL},
-    {"plan", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, plan), 0, offsetof(intercom_companies_create_params, has_plan), NULL},
-    {"size", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, size), 0, offsetof(intercom_companies_create_params, has_size), NULL},
-    {"website", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, website), 0, offsetof(intercom_companies_create_params, has_website), NULL},
-    {"industry", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, industry), 0, offsetof(intercom_companies_create_params, has_industry), NULL},
-    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, custom_attributes), 0, offsetof(intercom_companies_create_params, has_custom_attributes), NULL},
-    {"remote_created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, remote_created_at), 0, offsetof(intercom_companies_create_params, has_remote_created_at), NULL},
-    {"update_last_request_at", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, update_last_request_at), 0, offsetof(intercom_companies_create_params, has_update_last_request_at), NULL},
-    {"monthly_spend", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, monthly_spend), 0, offsetof(intercom_companies_create_params, has_monthly_spend), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, name), 0, offsetof(intercom_companies_create_params, has_name), NULL, NULL},
+    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, company_id), 0, offsetof(intercom_companies_create_params, has_company_id), NULL, NULL},
+    {"plan", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, plan), 0, offsetof(intercom_companies_create_params, has_plan), NULL, NULL},
+    {"size", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, size), 0, offsetof(intercom_companies_create_params, has_size), NULL, NULL},
+    {"website", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, website), 0, offsetof(intercom_companies_create_params, has_website), NULL, NULL},
+    {"industry", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, industry), 0, offsetof(intercom_companies_create_params, has_industry), NULL, NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, custom_attributes), 0, offsetof(intercom_companies_create_params, has_custom_attributes), NULL, NULL},
+    {"remote_created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, remote_created_at), 0, offsetof(intercom_companies_create_params, has_remote_created_at), NULL, NULL},
+    {"update_last_request_at", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, update_last_request_at), 0, offsetof(intercom_companies_create_params, has_update_last_request_at), NULL, NULL},
+    {"monthly_spend", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, monthly_spend), 0, offsetof(intercom_companies_create_params, has_monthly_spend), NULL, NULL},
 };
 static const uint16_t companies_create_params_by_name[] = {1, 6, 5, 9, 0, 2, 7, 3, 8, 4};
-INTERCOM_EXTERN const intercom_type intercom_companies_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_companies_create_params_descriptor = {
     .name = "companies_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_create_params),
     .n_fields = 10, .fields = companies_create_params_fields, .by_name = companies_create_params_by_name};
 static const ic_operation op_companies_create = {
     .name = "companies.create", .method = "POST", .path = "/companies",
-    .api_version = NULL, .params = &intercom_companies_create_params_type, .response = &intercom_company_type,
+    .api_version = NULL, .params = &intercom_companies_create_params_descriptor, .response = &intercom_company_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create or Update a company"};
-intercom_code intercom_companies_create(intercom_client *client, const intercom_companies_create_params *params, const intercom_request_options *ro,
-    intercom_company **out, intercom_error *err) {
+intercom_code intercom_companies_create(intercom_client *client, const intercom_companies_create_params *params, const intercom_request_options *ro, intercom_company **out, intercom_error *err) {
     return ic_call(client, &op_companies_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_companies_create(intercom_async_client *client, const intercom_companies_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_companies_create(intercom_async_client *client, const intercom_companies_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_companies_create, params, ro, cb, payload);
 }
 
 static const ic_field companies_delete_params_fields[] = {
-    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_delete_params, company_id), 0, offsetof(intercom_companies_delete_params, has_company_id), NULL},
+    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_delete_params, company_id), 0, offsetof(intercom_companies_delete_params, has_company_id), NULL, NULL},
 };
 static const uint16_t companies_delete_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_companies_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_companies_delete_params_descriptor = {
     .name = "companies_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_delete_params),
     .n_fields = 1, .fields = companies_delete_params_fields, .by_name = companies_delete_params_by_name};
 static const ic_operation op_companies_delete = {
     .name = "companies.delete", .method = "DELETE", .path = "/companies/{company_id}",
-    .api_version = NULL, .params = &intercom_companies_delete_params_type, .response = &intercom_deleted_company_object_type,
+    .api_version = NULL, .params = &intercom_companies_delete_params_descriptor, .response = &intercom_deleted_company_object_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete a company"};
-intercom_code intercom_companies_delete(intercom_client *client, const intercom_companies_delete_params *params, const intercom_request_options *ro,
-    intercom_deleted_company_object **out, intercom_error *err) {
+intercom_code intercom_companies_delete(intercom_client *client, const intercom_companies_delete_params *params, const intercom_request_options *ro, intercom_deleted_company_object **out, intercom_error *err) {
     return ic_call(client, &op_companies_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_companies_delete(intercom_async_client *client, const intercom_companies_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_companies_delete(intercom_async_client *client, const intercom_companies_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_companies_delete, params, ro, cb, payload);
 }
 
 static const ic_field companies_list_params_fields[] = {
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_companies_list_params, page), 0, offsetof(intercom_companies_list_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_companies_list_params, per_page), 0, offsetof(intercom_companies_list_params, has_per_page), NULL},
-    {"order", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_list_params, order), 0, offsetof(intercom_companies_list_params, has_order), NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_companies_list_params, page), 0, offsetof(intercom_companies_list_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_companies_list_params, per_page), 0, offsetof(intercom_companies_list_params, has_per_page), NULL, NULL},
+    {"order", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_list_params, order), 0, offsetof(intercom_companies_list_params, has_order), NULL, NULL},
 };
 static const uint16_t companies_list_params_by_name[] = {2, 0, 1};
-INTERCOM_EXTERN const intercom_type intercom_companies_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_companies_list_params_descriptor = {
     .name = "companies_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_list_params),
     .n_fields = 3, .fields = companies_list_params_fields, .by_name = companies_list_params_by_name};
 static const ic_operation op_companies_list = {
     .name = "companies.list", .method = "POST", .path = "/companies/list",
-    .api_version = NULL, .params = &intercom_companies_list_params_type, .response = &intercom_company_list_type,
+    .api_version = NULL, .params = &intercom_companies_list_params_descriptor, .response = &intercom_company_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all companies",
     .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 60};
-intercom_code intercom_companies_list(intercom_client *client, const intercom_companies_list_params *params, const intercom_request_options *ro,
-    intercom_company_list **out, intercom_error *err) {
+intercom_code intercom_companies_list(intercom_client *client, const intercom_companies_list_params *params, const intercom_request_options *ro, intercom_company_list **out, intercom_error *err) {
     return ic_call(client, &op_companies_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_companies_list(intercom_async_client *client, const intercom_companies_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_companies_list(intercom_async_client *client, const intercom_companies_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_companies_list, params, ro, cb, payload);
 }
 
@@ -1095,94 +1003,86 @@ intercom_code intercom_async_companies_list_pages(intercom_async_client *client,
 }
 
 static const ic_field companies_notes_create_params_fields[] = {
-    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_notes_create_params, company_id), 0, offsetof(intercom_companies_notes_create_params, has_company_id), NULL},
-    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_companies_notes_create_params, body), 0, offsetof(intercom_companies_notes_create_params, has_body), NULL},
-    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_notes_create_params, admin_id), 0, offsetof(intercom_companies_notes_create_params, has_admin_id), NULL},
+    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_notes_create_params, company_id), 0, offsetof(intercom_companies_notes_create_params, has_company_id), NULL, NULL},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_companies_notes_create_params, body), 0, offsetof(intercom_companies_notes_create_params, has_body), NULL, NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_notes_create_params, admin_id), 0, offsetof(intercom_companies_notes_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t companies_notes_create_params_by_name[] = {2, 1, 0};
-INTERCOM_EXTERN const intercom_type intercom_companies_notes_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_companies_notes_create_params_descriptor = {
     .name = "companies_notes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_notes_create_params),
     .n_fields = 3, .fields = companies_notes_create_params_fields, .by_name = companies_notes_create_params_by_name};
 static const ic_operation op_companies_notes_create = {
     .name = "companies.notes.create", .method = "POST", .path = "/companies/{company_id}/notes",
-    .api_version = NULL, .params = &intercom_companies_notes_create_params_type, .response = &intercom_note_type,
+    .api_version = NULL, .params = &intercom_companies_notes_create_params_descriptor, .response = &intercom_note_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create a company note"};
-intercom_code intercom_companies_notes_create(intercom_client *client, const intercom_companies_notes_create_params *params, const intercom_request_options *ro,
-    intercom_note **out, intercom_error *err) {
+intercom_code intercom_companies_notes_create(intercom_client *client, const intercom_companies_notes_create_params *params, const intercom_request_options *ro, intercom_note **out, intercom_error *err) {
     return ic_call(client, &op_companies_notes_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_companies_notes_create(intercom_async_client *client, const intercom_companies_notes_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_companies_notes_create(intercom_async_client *client, const intercom_companies_notes_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_companies_notes_create, params, ro, cb, payload);
 }
 
 static const ic_field companies_notes_list_params_fields[] = {
-    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_notes_list_params, company_id), 0, offsetof(intercom_companies_notes_list_params, has_company_id), NULL},
+    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_notes_list_params, company_id), 0, offsetof(intercom_companies_notes_list_params, has_company_id), NULL, NULL},
 };
 static const uint16_t companies_notes_list_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_companies_notes_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_companies_notes_list_params_descriptor = {
     .name = "companies_notes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_notes_list_params),
     .n_fields = 1, .fields = companies_notes_list_params_fields, .by_name = companies_notes_list_params_by_name};
 static const ic_operation op_companies_notes_list = {
     .name = "companies.notes.list", .method = "GET", .path = "/companies/{company_id}/notes",
-    .api_version = NULL, .params = &intercom_companies_notes_list_params_type, .response = &intercom_note_list_type,
+    .api_version = NULL, .params = &intercom_companies_notes_list_params_descriptor, .response = &intercom_note_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all company notes"};
-intercom_code intercom_companies_notes_list(intercom_client *client, const intercom_companies_notes_list_params *params, const intercom_request_options *ro,
-    intercom_note_list **out, intercom_error *err) {
+intercom_code intercom_companies_notes_list(intercom_client *client, const intercom_companies_notes_list_params *params, const intercom_request_options *ro, intercom_note_list **out, intercom_error *err) {
     return ic_call(client, &op_companies_notes_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_companies_notes_list(intercom_async_client *client, const intercom_companies_notes_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_companies_notes_list(intercom_async_client *client, const intercom_companies_notes_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_companies_notes_list, params, ro, cb, payload);
 }
 
 static const ic_field companies_retrieve_params_fields[] = {
-    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_retrieve_params, company_id), 0, offsetof(intercom_companies_retrieve_params, has_company_id), NULL},
+    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_retrieve_params, company_id), 0, offsetof(intercom_companies_retrieve_params, has_company_id), NULL, NULL},
 };
 static const uint16_t companies_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_companies_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_companies_retrieve_params_descriptor = {
     .name = "companies_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_retrieve_params),
     .n_fields = 1, .fields = companies_retrieve_params_fields, .by_name = companies_retrieve_params_by_name};
 static const ic_operation op_companies_retrieve = {
     .name = "companies.retrieve", .method = "GET", .path = "/companies/{company_id}",
-    .api_version = NULL, .params = &intercom_companies_retrieve_params_type, .response = &intercom_company_type,
+    .api_version = NULL, .params = &intercom_companies_retrieve_params_descriptor, .response = &intercom_company_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a company by ID"};
-intercom_code intercom_companies_retrieve(intercom_client *client, const intercom_companies_retrieve_params *params, const intercom_request_options *ro,
-    intercom_company **out, intercom_error *err) {
+intercom_code intercom_companies_retrieve(intercom_client *client, const intercom_companies_retrieve_params *params, const intercom_request_options *ro, intercom_company **out, intercom_error *err) {
     return ic_call(client, &op_companies_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_companies_retrieve(intercom_async_client *client, const intercom_companies_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_companies_retrieve(intercom_async_client *client, const intercom_companies_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_companies_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field companies_retrieve_list_params_fields[] = {
-    {"name", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_retrieve_list_params, name), 0, offsetof(intercom_companies_retrieve_list_params, has_name), NULL},
-    {"company_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_retrieve_list_params, company_id), 0, offsetof(intercom_companies_retrieve_list_params, has_company_id), NULL},
-    {"tag_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_retrieve_list_params, tag_id), 0, offsetof(intercom_companies_retrieve_list_params, has_tag_id), NULL},
-    {"segment_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_retrieve_list_params, segment_id), 0, offsetof(intercom_companies_retrieve_list_params, has_segment_id), NULL},
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_companies_retrieve_list_params, page), 0, offsetof(intercom_companies_retrieve_list_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_companies_retrieve_list_params, per_page), 0, offsetof(intercom_companies_retrieve_list_params, has_per_page), NULL},
+    {"name", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_retrieve_list_params, name), 0, offsetof(intercom_companies_retrieve_list_params, has_name), NULL, NULL},
+    {"company_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_retrieve_list_params, company_id), 0, offsetof(intercom_companies_retrieve_list_params, has_company_id), NULL, NULL},
+    {"tag_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_retrieve_list_params, tag_id), 0, offsetof(intercom_companies_retrieve_list_params, has_tag_id), NULL, NULL},
+    {"segment_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_retrieve_list_params, segment_id), 0, offsetof(intercom_companies_retrieve_list_params, has_segment_id), NULL, NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_companies_retrieve_list_params, page), 0, offsetof(intercom_companies_retrieve_list_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_companies_retrieve_list_params, per_page), 0, offsetof(intercom_companies_retrieve_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t companies_retrieve_list_params_by_name[] = {1, 0, 4, 5, 3, 2};
-INTERCOM_EXTERN const intercom_type intercom_companies_retrieve_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_companies_retrieve_list_params_descriptor = {
     .name = "companies_retrieve_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_retrieve_list_params),
     .n_fields = 6, .fields = companies_retrieve_list_params_fields, .by_name = companies_retrieve_list_params_by_name};
 static const ic_operation op_companies_retrieve_list = {
     .name = "companies.retrieve_list", .method = "GET", .path = "/companies",
-    .api_version = NULL, .params = &intercom_companies_retrieve_list_params_type, .response = &intercom_company_list_type,
+    .api_version = NULL, .params = &intercom_companies_retrieve_list_params_descriptor, .response = &intercom_company_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve companies",
     .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 60};
-intercom_code intercom_companies_retrieve_list(intercom_client *client, const intercom_companies_retrieve_list_params *params, const intercom_request_options *ro,
-    intercom_company_list **out, intercom_error *err) {
+intercom_code intercom_companies_retrieve_list(intercom_client *client, const intercom_companies_retrieve_list_params *params, const intercom_request_options *ro, intercom_company_list **out, intercom_error *err) {
     return ic_call(client, &op_companies_retrieve_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_companies_retrieve_list(intercom_async_client *client, const intercom_companies_retrieve_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_companies_retrieve_list(intercom_async_client *client, const intercom_companies_retrieve_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_companies_retrieve_list, params, ro, cb, payload);
 }
 
@@ -1200,24 +1100,22 @@ intercom_code intercom_async_companies_retrieve_list_pages(intercom_async_client
 }
 
 static const ic_field companies_scroll_params_fields[] = {
-    {"scroll_param", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_scroll_params, scroll_param), 0, offsetof(intercom_companies_scroll_params, has_scroll_param), NULL},
+    {"scroll_param", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_scroll_params, scroll_param), 0, offsetof(intercom_companies_scroll_params, has_scroll_param), NULL, NULL},
 };
 static const uint16_t companies_scroll_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_companies_scroll_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_companies_scroll_params_descriptor = {
     .name = "companies_scroll_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_scroll_params),
     .n_fields = 1, .fields = companies_scroll_params_fields, .by_name = companies_scroll_params_by_name};
 static const ic_operation op_companies_scroll = {
     .name = "companies.scroll", .method = "GET", .path = "/companies/scroll",
-    .api_version = NULL, .params = &intercom_companies_scroll_params_type, .response = &intercom_company_scroll_type,
+    .api_version = NULL, .params = &intercom_companies_scroll_params_descriptor, .response = &intercom_company_scroll_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Scroll over all companies",
     .page_kind = IC_PAGE_SCROLL, .page_items = "data", .per_page_max = 0};
-intercom_code intercom_companies_scroll(intercom_client *client, const intercom_companies_scroll_params *params, const intercom_request_options *ro,
-    intercom_company_scroll **out, intercom_error *err) {
+intercom_code intercom_companies_scroll(intercom_client *client, const intercom_companies_scroll_params *params, const intercom_request_options *ro, intercom_company_scroll **out, intercom_error *err) {
     return ic_call(client, &op_companies_scroll, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_companies_scroll(intercom_async_client *client, const intercom_companies_scroll_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_companies_scroll(intercom_async_client *client, const intercom_companies_scroll_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_companies_scroll, params, ro, cb, payload);
 }
 
@@ -1235,204 +1133,186 @@ intercom_code intercom_async_companies_scroll_pages(intercom_async_client *clien
 }
 
 static const ic_field companies_segments_list_params_fields[] = {
-    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_segments_list_params, company_id), 0, offsetof(intercom_companies_segments_list_params, has_company_id), NULL},
+    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_segments_list_params, company_id), 0, offsetof(intercom_companies_segments_list_params, has_company_id), NULL, NULL},
 };
 static const uint16_t companies_segments_list_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_companies_segments_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_companies_segments_list_params_descriptor = {
     .name = "companies_segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_segments_list_params),
     .n_fields = 1, .fields = companies_segments_list_params_fields, .by_name = companies_segments_list_params_by_name};
 static const ic_operation op_companies_segments_list = {
     .name = "companies.segments.list", .method = "GET", .path = "/companies/{company_id}/segments",
-    .api_version = NULL, .params = &intercom_companies_segments_list_params_type, .response = &intercom_company_attached_segments_type,
+    .api_version = NULL, .params = &intercom_companies_segments_list_params_descriptor, .response = &intercom_company_attached_segments_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List attached segments for companies"};
-intercom_code intercom_companies_segments_list(intercom_client *client, const intercom_companies_segments_list_params *params, const intercom_request_options *ro,
-    intercom_company_attached_segments **out, intercom_error *err) {
+intercom_code intercom_companies_segments_list(intercom_client *client, const intercom_companies_segments_list_params *params, const intercom_request_options *ro, intercom_company_attached_segments **out, intercom_error *err) {
     return ic_call(client, &op_companies_segments_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_companies_segments_list(intercom_async_client *client, const intercom_companies_segments_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_companies_segments_list(intercom_async_client *client, const intercom_companies_segments_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_companies_segments_list, params, ro, cb, payload);
 }
 
 static const ic_field companies_update_params_fields[] = {
-    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_update_params, company_id), 0, offsetof(intercom_companies_update_params, has_company_id), NULL},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, name), 0, offsetof(intercom_companies_update_params, has_name), NULL},
-    {"plan", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, plan), 0, offsetof(intercom_companies_update_params, has_plan), NULL},
-    {"size", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, size), 0, offsetof(intercom_companies_update_params, has_size), NULL},
-    {"website", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, website), 0, offsetof(intercom_companies_update_params, has_website), NULL},
-    {"industry", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, industry), 0, offsetof(intercom_companies_update_params, has_industry), NULL},
-    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, custom_attributes), 0, offsetof(intercom_companies_update_params, has_custom_attributes), NULL},
-    {"monthly_spend", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, monthly_spend), 0, offsetof(intercom_companies_update_params, has_monthly_spend), NULL},
+    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_update_params, company_id), 0, offsetof(intercom_companies_update_params, has_company_id), NULL, NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, name), 0, offsetof(intercom_companies_update_params, has_name), NULL, NULL},
+    {"plan", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, plan), 0, offsetof(intercom_companies_update_params, has_plan), NULL, NULL},
+    {"size", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, size), 0, offsetof(intercom_companies_update_params, has_size), NULL, NULL},
+    {"website", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, website), 0, offsetof(intercom_companies_update_params, has_website), NULL, NULL},
+    {"industry", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, industry), 0, offsetof(intercom_companies_update_params, has_industry), NULL, NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, custom_attributes), 0, offsetof(intercom_companies_update_params, has_custom_attributes), NULL, NULL},
+    {"monthly_spend", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, monthly_spend), 0, offsetof(intercom_companies_update_params, has_monthly_spend), NULL, NULL},
 };
 static const uint16_t companies_update_params_by_name[] = {0, 6, 5, 7, 1, 2, 3, 4};
-INTERCOM_EXTERN const intercom_type intercom_companies_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_companies_update_params_descriptor = {
     .name = "companies_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_update_params),
     .n_fields = 8, .fields = companies_update_params_fields, .by_name = companies_update_params_by_name};
 static const ic_operation op_companies_update = {
     .name = "companies.update", .method = "PUT", .path = "/companies/{company_id}",
-    .api_version = NULL, .params = &intercom_companies_update_params_type, .response = &intercom_company_type,
+    .api_version = NULL, .params = &intercom_companies_update_params_descriptor, .response = &intercom_company_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update a company"};
-intercom_code intercom_companies_update(intercom_client *client, const intercom_companies_update_params *params, const intercom_request_options *ro,
-    intercom_company **out, intercom_error *err) {
+intercom_code intercom_companies_update(intercom_client *client, const intercom_companies_update_params *params, const intercom_request_options *ro, intercom_company **out, intercom_error *err) {
     return ic_call(client, &op_companies_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_companies_update(intercom_async_client *client, const intercom_companies_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_companies_update(intercom_async_client *client, const intercom_companies_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_companies_update, params, ro, cb, payload);
 }
 
 static const ic_field contacts_archive_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_archive_params, contact_id), 0, offsetof(intercom_contacts_archive_params, has_contact_id), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_archive_params, contact_id), 0, offsetof(intercom_contacts_archive_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_archive_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_contacts_archive_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_archive_params_descriptor = {
     .name = "contacts_archive_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_archive_params),
     .n_fields = 1, .fields = contacts_archive_params_fields, .by_name = contacts_archive_params_by_name};
 static const ic_operation op_contacts_archive = {
     .name = "contacts.archive", .method = "POST", .path = "/contacts/{contact_id}/archive",
-    .api_version = NULL, .params = &intercom_contacts_archive_params_type, .response = &intercom_contact_archived_type,
+    .api_version = NULL, .params = &intercom_contacts_archive_params_descriptor, .response = &intercom_contact_archived_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Archive contact"};
-intercom_code intercom_contacts_archive(intercom_client *client, const intercom_contacts_archive_params *params, const intercom_request_options *ro,
-    intercom_contact_archived **out, intercom_error *err) {
+intercom_code intercom_contacts_archive(intercom_client *client, const intercom_contacts_archive_params *params, const intercom_request_options *ro, intercom_contact_archived **out, intercom_error *err) {
     return ic_call(client, &op_contacts_archive, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_archive(intercom_async_client *client, const intercom_contacts_archive_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_archive(intercom_async_client *client, const intercom_contacts_archive_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_archive, params, ro, cb, payload);
 }
 
 static const ic_field contacts_banners_dismiss_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_banners_dismiss_params, id), 0, offsetof(intercom_contacts_banners_dismiss_params, has_id), NULL},
-    {"view_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_banners_dismiss_params, view_id), 0, offsetof(intercom_contacts_banners_dismiss_params, has_view_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_banners_dismiss_params, id), 0, offsetof(intercom_contacts_banners_dismiss_params, has_id), NULL, NULL},
+    {"view_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_banners_dismiss_params, view_id), 0, offsetof(intercom_contacts_banners_dismiss_params, has_view_id), NULL, NULL},
 };
 static const uint16_t contacts_banners_dismiss_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_contacts_banners_dismiss_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_banners_dismiss_params_descriptor = {
     .name = "contacts_banners_dismiss_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_banners_dismiss_params),
     .n_fields = 2, .fields = contacts_banners_dismiss_params_fields, .by_name = contacts_banners_dismiss_params_by_name};
 static const ic_operation op_contacts_banners_dismiss = {
     .name = "contacts.banners.dismiss", .method = "POST", .path = "/contacts/{id}/banners/{view_id}/dismiss",
-    .api_version = NULL, .params = &intercom_contacts_banners_dismiss_params_type, .response = &intercom_banner_dismiss_type,
+    .api_version = NULL, .params = &intercom_contacts_banners_dismiss_params_descriptor, .response = &intercom_banner_dismiss_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Dismiss a banner for a contact"};
-intercom_code intercom_contacts_banners_dismiss(intercom_client *client, const intercom_contacts_banners_dismiss_params *params, const intercom_request_options *ro,
-    intercom_banner_dismiss **out, intercom_error *err) {
+intercom_code intercom_contacts_banners_dismiss(intercom_client *client, const intercom_contacts_banners_dismiss_params *params, const intercom_request_options *ro, intercom_banner_dismiss **out, intercom_error *err) {
     return ic_call(client, &op_contacts_banners_dismiss, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_banners_dismiss(intercom_async_client *client, const intercom_contacts_banners_dismiss_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_banners_dismiss(intercom_async_client *client, const intercom_contacts_banners_dismiss_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_banners_dismiss, params, ro, cb, payload);
 }
 
 static const ic_field contacts_banners_list_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_banners_list_params, id), 0, offsetof(intercom_contacts_banners_list_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_banners_list_params, id), 0, offsetof(intercom_contacts_banners_list_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_banners_list_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_contacts_banners_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_banners_list_params_descriptor = {
     .name = "contacts_banners_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_banners_list_params),
     .n_fields = 1, .fields = contacts_banners_list_params_fields, .by_name = contacts_banners_list_params_by_name};
 static const ic_operation op_contacts_banners_list = {
     .name = "contacts.banners.list", .method = "GET", .path = "/contacts/{id}/banners",
-    .api_version = NULL, .params = &intercom_contacts_banners_list_params_type, .response = &intercom_banner_list_type,
+    .api_version = NULL, .params = &intercom_contacts_banners_list_params_descriptor, .response = &intercom_banner_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List banners for a contact"};
-intercom_code intercom_contacts_banners_list(intercom_client *client, const intercom_contacts_banners_list_params *params, const intercom_request_options *ro,
-    intercom_banner_list **out, intercom_error *err) {
+intercom_code intercom_contacts_banners_list(intercom_client *client, const intercom_contacts_banners_list_params *params, const intercom_request_options *ro, intercom_banner_list **out, intercom_error *err) {
     return ic_call(client, &op_contacts_banners_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_banners_list(intercom_async_client *client, const intercom_contacts_banners_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_banners_list(intercom_async_client *client, const intercom_contacts_banners_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_banners_list, params, ro, cb, payload);
 }
 
 static const ic_field contacts_block_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_block_params, contact_id), 0, offsetof(intercom_contacts_block_params, has_contact_id), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_block_params, contact_id), 0, offsetof(intercom_contacts_block_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_block_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_contacts_block_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_block_params_descriptor = {
     .name = "contacts_block_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_block_params),
     .n_fields = 1, .fields = contacts_block_params_fields, .by_name = contacts_block_params_by_name};
 static const ic_operation op_contacts_block = {
     .name = "contacts.block", .method = "POST", .path = "/contacts/{contact_id}/block",
-    .api_version = NULL, .params = &intercom_contacts_block_params_type, .response = &intercom_contact_blocked_type,
+    .api_version = NULL, .params = &intercom_contacts_block_params_descriptor, .response = &intercom_contact_blocked_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Block contact"};
-intercom_code intercom_contacts_block(intercom_client *client, const intercom_contacts_block_params *params, const intercom_request_options *ro,
-    intercom_contact_blocked **out, intercom_error *err) {
+intercom_code intercom_contacts_block(intercom_client *client, const intercom_contacts_block_params *params, const intercom_request_options *ro, intercom_contact_blocked **out, intercom_error *err) {
     return ic_call(client, &op_contacts_block, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_block(intercom_async_client *client, const intercom_contacts_block_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_block(intercom_async_client *client, const intercom_contacts_block_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_block, params, ro, cb, payload);
 }
 
 static const ic_field contacts_companies_create_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_companies_create_params, contact_id), 0, offsetof(intercom_contacts_companies_create_params, has_contact_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_companies_create_params, id), 0, offsetof(intercom_contacts_companies_create_params, has_id), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_companies_create_params, contact_id), 0, offsetof(intercom_contacts_companies_create_params, has_contact_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_companies_create_params, id), 0, offsetof(intercom_contacts_companies_create_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_companies_create_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_contacts_companies_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_companies_create_params_descriptor = {
     .name = "contacts_companies_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_companies_create_params),
     .n_fields = 2, .fields = contacts_companies_create_params_fields, .by_name = contacts_companies_create_params_by_name};
 static const ic_operation op_contacts_companies_create = {
     .name = "contacts.companies.create", .method = "POST", .path = "/contacts/{contact_id}/companies",
-    .api_version = NULL, .params = &intercom_contacts_companies_create_params_type, .response = &intercom_company_type,
+    .api_version = NULL, .params = &intercom_contacts_companies_create_params_descriptor, .response = &intercom_company_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Attach a Contact to a Company"};
-intercom_code intercom_contacts_companies_create(intercom_client *client, const intercom_contacts_companies_create_params *params, const intercom_request_options *ro,
-    intercom_company **out, intercom_error *err) {
+intercom_code intercom_contacts_companies_create(intercom_client *client, const intercom_contacts_companies_create_params *params, const intercom_request_options *ro, intercom_company **out, intercom_error *err) {
     return ic_call(client, &op_contacts_companies_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_companies_create(intercom_async_client *client, const intercom_contacts_companies_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_companies_create(intercom_async_client *client, const intercom_contacts_companies_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_companies_create, params, ro, cb, payload);
 }
 
 static const ic_field contacts_companies_delete_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_companies_delete_params, contact_id), 0, offsetof(intercom_contacts_companies_delete_params, has_contact_id), NULL},
-    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_companies_delete_params, company_id), 0, offsetof(intercom_contacts_companies_delete_params, has_company_id), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_companies_delete_params, contact_id), 0, offsetof(intercom_contacts_companies_delete_params, has_contact_id), NULL, NULL},
+    {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_companies_delete_params, company_id), 0, offsetof(intercom_contacts_companies_delete_params, has_company_id), NULL, NULL},
 };
 static const uint16_t contacts_companies_delete_params_by_name[] = {1, 0};
-INTERCOM_EXTERN const intercom_type intercom_contacts_companies_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_companies_delete_params_descriptor = {
     .name = "contacts_companies_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_companies_delete_params),
     .n_fields = 2, .fields = contacts_companies_delete_params_fields, .by_name = contacts_companies_delete_params_by_name};
 static const ic_operation op_contacts_companies_delete = {
     .name = "contacts.companies.delete", .method = "DELETE", .path = "/contacts/{contact_id}/companies/{company_id}",
-    .api_version = NULL, .params = &intercom_contacts_companies_delete_params_type, .response = &intercom_company_type,
+    .api_version = NULL, .params = &intercom_contacts_companies_delete_params_descriptor, .response = &intercom_company_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Detach a contact from a company"};
-intercom_code intercom_contacts_companies_delete(intercom_client *client, const intercom_contacts_companies_delete_params *params, const intercom_request_options *ro,
-    intercom_company **out, intercom_error *err) {
+intercom_code intercom_contacts_companies_delete(intercom_client *client, const intercom_contacts_companies_delete_params *params, const intercom_request_options *ro, intercom_company **out, intercom_error *err) {
     return ic_call(client, &op_contacts_companies_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_companies_delete(intercom_async_client *client, const intercom_contacts_companies_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_companies_delete(intercom_async_client *client, const intercom_contacts_companies_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_companies_delete, params, ro, cb, payload);
 }
 
 static const ic_field contacts_companies_list_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_companies_list_params, contact_id), 0, offsetof(intercom_contacts_companies_list_params, has_contact_id), NULL},
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_companies_list_params, page), 0, offsetof(intercom_contacts_companies_list_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_companies_list_params, per_page), 0, offsetof(intercom_contacts_companies_list_params, has_per_page), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_companies_list_params, contact_id), 0, offsetof(intercom_contacts_companies_list_params, has_contact_id), NULL, NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_companies_list_params, page), 0, offsetof(intercom_contacts_companies_list_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_companies_list_params, per_page), 0, offsetof(intercom_contacts_companies_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t contacts_companies_list_params_by_name[] = {0, 1, 2};
-INTERCOM_EXTERN const intercom_type intercom_contacts_companies_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_companies_list_params_descriptor = {
     .name = "contacts_companies_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_companies_list_params),
     .n_fields = 3, .fields = contacts_companies_list_params_fields, .by_name = contacts_companies_list_params_by_name};
 static const ic_operation op_contacts_companies_list = {
     .name = "contacts.companies.list", .method = "GET", .path = "/contacts/{contact_id}/companies",
-    .api_version = NULL, .params = &intercom_contacts_companies_list_params_type, .response = &intercom_contact_attached_companies_type,
+    .api_version = NULL, .params = &intercom_contacts_companies_list_params_descriptor, .response = &intercom_contact_attached_companies_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List attached companies for contact",
     .page_kind = IC_PAGE_NUMBER, .page_items = "companies", .per_page_max = 0};
-intercom_code intercom_contacts_companies_list(intercom_client *client, const intercom_contacts_companies_list_params *params, const intercom_request_options *ro,
-    intercom_contact_attached_companies **out, intercom_error *err) {
+intercom_code intercom_contacts_companies_list(intercom_client *client, const intercom_contacts_companies_list_params *params, const intercom_request_options *ro, intercom_contact_attached_companies **out, intercom_error *err) {
     return ic_call(client, &op_contacts_companies_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_companies_list(intercom_async_client *client, const intercom_contacts_companies_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_companies_list(intercom_async_client *client, const intercom_contacts_companies_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_companies_list, params, ro, cb, payload);
 }
 
@@ -1450,101 +1330,93 @@ intercom_code intercom_async_contacts_companies_list_pages(intercom_async_client
 }
 
 static const ic_field contacts_create_params_fields[] = {
-    {"role", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_create_params, role), 0, offsetof(intercom_contacts_create_params, has_role), NULL},
-    {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_create_params, external_id), 0, offsetof(intercom_contacts_create_params, has_external_id), NULL},
-    {"email_verified", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, email_verified), 0, offsetof(intercom_contacts_create_params, has_email_verified), NULL},
-    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_create_params, email), 0, offsetof(intercom_contacts_create_params, has_email), NULL},
-    {"phone", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, phone), 0, offsetof(intercom_contacts_create_params, has_phone), NULL},
-    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, name), 0, offsetof(intercom_contacts_create_params, has_name), NULL},
-    {"avatar", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, avatar), 0, offsetof(intercom_contacts_create_params, has_avatar), NULL},
-    {"signed_up_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, signed_up_at), 0, offsetof(intercom_contacts_create_params, has_signed_up_at), NULL},
-    {"last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, last_seen_at), 0, offsetof(intercom_contacts_create_params, has_last_seen_at), NULL},
-    {"owner_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, owner_id), 0, offsetof(intercom_contacts_create_params, has_owner_id), NULL},
-    {"unsubscribed_from_emails", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, unsubscribed_from_emails), 0, offsetof(intercom_contacts_create_params, has_unsubscribed_from_emails), NULL},
-    {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, custom_attributes), 0, offsetof(intercom_contacts_create_params, has_custom_attributes), NULL},
+    {"role", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_create_params, role), 0, offsetof(intercom_contacts_create_params, has_role), NULL, NULL},
+    {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_create_params, external_id), 0, offsetof(intercom_contacts_create_params, has_external_id), NULL, NULL},
+    {"email_verified", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, email_verified), 0, offsetof(intercom_contacts_create_params, has_email_verified), NULL, NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_create_params, email), 0, offsetof(intercom_contacts_create_params, has_email), NULL, NULL},
+    {"phone", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, phone), 0, offsetof(intercom_contacts_create_params, has_phone), NULL, NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, name), 0, offsetof(intercom_contacts_create_params, has_name), NULL, NULL},
+    {"avatar", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, avatar), 0, offsetof(intercom_contacts_create_params, has_avatar), NULL, NULL},
+    {"signed_up_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, signed_up_at), 0, offsetof(intercom_contacts_create_params, has_signed_up_at), NULL, NULL},
+    {"last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, last_seen_at), 0, offsetof(intercom_contacts_create_params, has_last_seen_at), NULL, NULL},
+    {"owner_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, owner_id), 0, offsetof(intercom_contacts_create_params, has_owner_id), NULL, NULL},
+    {"unsubscribed_from_emails", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, unsubscribed_from_emails), 0, offsetof(intercom_contacts_create_params, has_unsubscribed_from_emails), NULL, NULL},
+    {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, custom_attributes), 0, offsetof(intercom_contacts_create_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t contacts_create_params_by_name[] = {6, 11, 3, 2, 1, 8, 5, 9, 4, 0, 7, 10};
-INTERCOM_EXTERN const intercom_type intercom_contacts_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_create_params_descriptor = {
     .name = "contacts_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_create_params),
     .n_fields = 12, .fields = contacts_create_params_fields, .by_name = contacts_create_params_by_name};
 static const ic_operation op_contacts_create = {
     .name = "contacts.create", .method = "POST", .path = "/contacts",
-    .api_version = NULL, .params = &intercom_contacts_create_params_type, .response = &intercom_contacts_create_response_type,
+    .api_version = NULL, .params = &intercom_contacts_create_params_descriptor, .response = &intercom_contact_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create contact"};
-intercom_code intercom_contacts_create(intercom_client *client, const intercom_contacts_create_params *params, const intercom_request_options *ro,
-    intercom_contacts_create_response **out, intercom_error *err) {
+intercom_code intercom_contacts_create(intercom_client *client, const intercom_contacts_create_params *params, const intercom_request_options *ro, intercom_contact **out, intercom_error *err) {
     return ic_call(client, &op_contacts_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_create(intercom_async_client *client, const intercom_contacts_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_create(intercom_async_client *client, const intercom_contacts_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_create, params, ro, cb, payload);
 }
 
 static const ic_field contacts_delete_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_delete_params, contact_id), 0, offsetof(intercom_contacts_delete_params, has_contact_id), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_delete_params, contact_id), 0, offsetof(intercom_contacts_delete_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_delete_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_contacts_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_delete_params_descriptor = {
     .name = "contacts_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_delete_params),
     .n_fields = 1, .fields = contacts_delete_params_fields, .by_name = contacts_delete_params_by_name};
 static const ic_operation op_contacts_delete = {
     .name = "contacts.delete", .method = "DELETE", .path = "/contacts/{contact_id}",
-    .api_version = NULL, .params = &intercom_contacts_delete_params_type, .response = &intercom_contact_deleted_type,
+    .api_version = NULL, .params = &intercom_contacts_delete_params_descriptor, .response = &intercom_contact_deleted_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete a contact"};
-intercom_code intercom_contacts_delete(intercom_client *client, const intercom_contacts_delete_params *params, const intercom_request_options *ro,
-    intercom_contact_deleted **out, intercom_error *err) {
+intercom_code intercom_contacts_delete(intercom_client *client, const intercom_contacts_delete_params *params, const intercom_request_options *ro, intercom_contact_deleted **out, intercom_error *err) {
     return ic_call(client, &op_contacts_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_delete(intercom_async_client *client, const intercom_contacts_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_delete(intercom_async_client *client, const intercom_contacts_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_delete, params, ro, cb, payload);
 }
 
 static const ic_field contacts_find_by_external_id_params_fields[] = {
-    {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_find_by_external_id_params, external_id), 0, offsetof(intercom_contacts_find_by_external_id_params, has_external_id), NULL},
-    {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_find_by_external_id_params, include_merge_history), 0, offsetof(intercom_contacts_find_by_external_id_params, has_include_merge_history), NULL},
+    {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_find_by_external_id_params, external_id), 0, offsetof(intercom_contacts_find_by_external_id_params, has_external_id), NULL, NULL},
+    {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_find_by_external_id_params, include_merge_history), 0, offsetof(intercom_contacts_find_by_external_id_params, has_include_merge_history), NULL, NULL},
 };
 static const uint16_t contacts_find_by_external_id_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_contacts_find_by_external_id_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_find_by_external_id_params_descriptor = {
     .name = "contacts_find_by_external_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_find_by_external_id_params),
     .n_fields = 2, .fields = contacts_find_by_external_id_params_fields, .by_name = contacts_find_by_external_id_params_by_name};
 static const ic_operation op_contacts_find_by_external_id = {
     .name = "contacts.find_by_external_id", .method = "GET", .path = "/contacts/find_by_external_id/{external_id}",
-    .api_version = NULL, .params = &intercom_contacts_find_by_external_id_params_type, .response = &intercom_contacts_find_by_external_id_response_type,
+    .api_version = NULL, .params = &intercom_contacts_find_by_external_id_params_descriptor, .response = &intercom_contact_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Get a contact by External ID"};
-intercom_code intercom_contacts_find_by_external_id(intercom_client *client, const intercom_contacts_find_by_external_id_params *params, const intercom_request_options *ro,
-    intercom_contacts_find_by_external_id_response **out, intercom_error *err) {
+intercom_code intercom_contacts_find_by_external_id(intercom_client *client, const intercom_contacts_find_by_external_id_params *params, const intercom_request_options *ro, intercom_contact **out, intercom_error *err) {
     return ic_call(client, &op_contacts_find_by_external_id, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_find_by_external_id(intercom_async_client *client, const intercom_contacts_find_by_external_id_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_find_by_external_id(intercom_async_client *client, const intercom_contacts_find_by_external_id_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_find_by_external_id, params, ro, cb, payload);
 }
 
 static const ic_field contacts_list_params_fields[] = {
-    {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_list_params, include_merge_history), 0, offsetof(intercom_contacts_list_params, has_include_merge_history), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_list_params, per_page), 0, offsetof(intercom_contacts_list_params, has_per_page), NULL},
-    {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_contacts_list_params, starting_after), 0, offsetof(intercom_contacts_list_params, has_starting_after), NULL},
+    {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_list_params, include_merge_history), 0, offsetof(intercom_contacts_list_params, has_include_merge_history), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_list_params, per_page), 0, offsetof(intercom_contacts_list_params, has_per_page), NULL, NULL},
+    {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_contacts_list_params, starting_after), 0, offsetof(intercom_contacts_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t contacts_list_params_by_name[] = {0, 1, 2};
-INTERCOM_EXTERN const intercom_type intercom_contacts_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_list_params_descriptor = {
     .name = "contacts_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_list_params),
     .n_fields = 3, .fields = contacts_list_params_fields, .by_name = contacts_list_params_by_name};
 static const ic_operation op_contacts_list = {
     .name = "contacts.list", .method = "GET", .path = "/contacts",
-    .api_version = NULL, .params = &intercom_contacts_list_params_type, .response = &intercom_contact_list_type,
+    .api_version = NULL, .params = &intercom_contacts_list_params_descriptor, .response = &intercom_contact_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all contacts",
     .page_kind = IC_PAGE_CURSOR, .page_items = "data", .per_page_max = 150};
-intercom_code intercom_contacts_list(intercom_client *client, const intercom_contacts_list_params *params, const intercom_request_options *ro,
-    intercom_contact_list **out, intercom_error *err) {
+intercom_code intercom_contacts_list(intercom_client *client, const intercom_contacts_list_params *params, const intercom_request_options *ro, intercom_contact_list **out, intercom_error *err) {
     return ic_call(client, &op_contacts_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_list(intercom_async_client *client, const intercom_contacts_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_list(intercom_async_client *client, const intercom_contacts_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_list, params, ro, cb, payload);
 }
 
@@ -1562,97 +1434,89 @@ intercom_code intercom_async_contacts_list_pages(intercom_async_client *client, 
 }
 
 static const ic_field contacts_merge_params_fields[] = {
-    {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_merge_params, include_merge_history), 0, offsetof(intercom_contacts_merge_params, has_include_merge_history), NULL},
-    {"from", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_merge_params, from), 0, offsetof(intercom_contacts_merge_params, has_from), NULL},
-    {"into", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_merge_params, into), 0, offsetof(intercom_contacts_merge_params, has_into), NULL},
-    {"skip_duplicate_validation", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_params, skip_duplicate_validation), 0, offsetof(intercom_contacts_merge_params, has_skip_duplicate_validation), NULL},
+    {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_merge_params, include_merge_history), 0, offsetof(intercom_contacts_merge_params, has_include_merge_history), NULL, NULL},
+    {"from", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_merge_params, from), 0, offsetof(intercom_contacts_merge_params, has_from), NULL, NULL},
+    {"into", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_merge_params, into), 0, offsetof(intercom_contacts_merge_params, has_into), NULL, NULL},
+    {"skip_duplicate_validation", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_params, skip_duplicate_validation), 0, offsetof(intercom_contacts_merge_params, has_skip_duplicate_validation), NULL, NULL},
 };
 static const uint16_t contacts_merge_params_by_name[] = {1, 0, 2, 3};
-INTERCOM_EXTERN const intercom_type intercom_contacts_merge_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_merge_params_descriptor = {
     .name = "contacts_merge_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_merge_params),
     .n_fields = 4, .fields = contacts_merge_params_fields, .by_name = contacts_merge_params_by_name};
 static const ic_operation op_contacts_merge = {
     .name = "contacts.merge", .method = "POST", .path = "/contacts/merge",
-    .api_version = NULL, .params = &intercom_contacts_merge_params_type, .response = &intercom_contacts_merge_response_type,
+    .api_version = NULL, .params = &intercom_contacts_merge_params_descriptor, .response = &intercom_contact_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Merge a lead and a user"};
-intercom_code intercom_contacts_merge(intercom_client *client, const intercom_contacts_merge_params *params, const intercom_request_options *ro,
-    intercom_contacts_merge_response **out, intercom_error *err) {
+intercom_code intercom_contacts_merge(intercom_client *client, const intercom_contacts_merge_params *params, const intercom_request_options *ro, intercom_contact **out, intercom_error *err) {
     return ic_call(client, &op_contacts_merge, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_merge(intercom_async_client *client, const intercom_contacts_merge_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_merge(intercom_async_client *client, const intercom_contacts_merge_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_merge, params, ro, cb, payload);
 }
 
 static const ic_field contacts_merge_history_list_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_merge_history_list_params, id), 0, offsetof(intercom_contacts_merge_history_list_params, has_id), NULL},
-    {"cursor", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_contacts_merge_history_list_params, cursor), 0, offsetof(intercom_contacts_merge_history_list_params, has_cursor), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_merge_history_list_params, per_page), 0, offsetof(intercom_contacts_merge_history_list_params, has_per_page), NULL},
-    {"order", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_contacts_merge_history_list_params, order), offsetof(intercom_contacts_merge_history_list_params, order_str), offsetof(intercom_contacts_merge_history_list_params, has_order), &intercom_contacts_merge_history_list_params_order_type},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_merge_history_list_params, id), 0, offsetof(intercom_contacts_merge_history_list_params, has_id), NULL, NULL},
+    {"cursor", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_contacts_merge_history_list_params, cursor), 0, offsetof(intercom_contacts_merge_history_list_params, has_cursor), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_merge_history_list_params, per_page), 0, offsetof(intercom_contacts_merge_history_list_params, has_per_page), NULL, NULL},
+    {"order", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_contacts_merge_history_list_params, order), offsetof(intercom_contacts_merge_history_list_params, order_str), offsetof(intercom_contacts_merge_history_list_params, has_order), &intercom_contacts_merge_history_list_params_order_descriptor, NULL},
 };
 static const uint16_t contacts_merge_history_list_params_by_name[] = {1, 0, 3, 2};
-INTERCOM_EXTERN const intercom_type intercom_contacts_merge_history_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_merge_history_list_params_descriptor = {
     .name = "contacts_merge_history_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_merge_history_list_params),
     .n_fields = 4, .fields = contacts_merge_history_list_params_fields, .by_name = contacts_merge_history_list_params_by_name};
 static const ic_operation op_contacts_merge_history_list = {
     .name = "contacts.merge_history.list", .method = "GET", .path = "/contacts/{id}/merge_history",
-    .api_version = NULL, .params = &intercom_contacts_merge_history_list_params_type, .response = &intercom_merge_history_list_type,
+    .api_version = NULL, .params = &intercom_contacts_merge_history_list_params_descriptor, .response = &intercom_merge_history_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Get contact merge history"};
-intercom_code intercom_contacts_merge_history_list(intercom_client *client, const intercom_contacts_merge_history_list_params *params, const intercom_request_options *ro,
-    intercom_merge_history_list **out, intercom_error *err) {
+intercom_code intercom_contacts_merge_history_list(intercom_client *client, const intercom_contacts_merge_history_list_params *params, const intercom_request_options *ro, intercom_merge_history_list **out, intercom_error *err) {
     return ic_call(client, &op_contacts_merge_history_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_merge_history_list(intercom_async_client *client, const intercom_contacts_merge_history_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_merge_history_list(intercom_async_client *client, const intercom_contacts_merge_history_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_merge_history_list, params, ro, cb, payload);
 }
 
 static const ic_field contacts_notes_create_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_notes_create_params, contact_id), 0, offsetof(intercom_contacts_notes_create_params, has_contact_id), NULL},
-    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_notes_create_params, body), 0, offsetof(intercom_contacts_notes_create_params, has_body), NULL},
-    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_notes_create_params, admin_id), 0, offsetof(intercom_contacts_notes_create_params, has_admin_id), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_notes_create_params, contact_id), 0, offsetof(intercom_contacts_notes_create_params, has_contact_id), NULL, NULL},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_notes_create_params, body), 0, offsetof(intercom_contacts_notes_create_params, has_body), NULL, NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_notes_create_params, admin_id), 0, offsetof(intercom_contacts_notes_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t contacts_notes_create_params_by_name[] = {2, 1, 0};
-INTERCOM_EXTERN const intercom_type intercom_contacts_notes_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_notes_create_params_descriptor = {
     .name = "contacts_notes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_notes_create_params),
     .n_fields = 3, .fields = contacts_notes_create_params_fields, .by_name = contacts_notes_create_params_by_name};
 static const ic_operation op_contacts_notes_create = {
     .name = "contacts.notes.create", .method = "POST", .path = "/contacts/{contact_id}/notes",
-    .api_version = NULL, .params = &intercom_contacts_notes_create_params_type, .response = &intercom_note_type,
+    .api_version = NULL, .params = &intercom_contacts_notes_create_params_descriptor, .response = &intercom_note_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create a note"};
-intercom_code intercom_contacts_notes_create(intercom_client *client, const intercom_contacts_notes_create_params *params, const intercom_request_options *ro,
-    intercom_note **out, intercom_error *err) {
+intercom_code intercom_contacts_notes_create(intercom_client *client, const intercom_contacts_notes_create_params *params, const intercom_request_options *ro, intercom_note **out, intercom_error *err) {
     return ic_call(client, &op_contacts_notes_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_notes_create(intercom_async_client *client, const intercom_contacts_notes_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_notes_create(intercom_async_client *client, const intercom_contacts_notes_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_notes_create, params, ro, cb, payload);
 }
 
 static const ic_field contacts_notes_list_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_notes_list_params, contact_id), 0, offsetof(intercom_contacts_notes_list_params, has_contact_id), NULL},
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_notes_list_params, page), 0, offsetof(intercom_contacts_notes_list_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_notes_list_params, per_page), 0, offsetof(intercom_contacts_notes_list_params, has_per_page), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_notes_list_params, contact_id), 0, offsetof(intercom_contacts_notes_list_params, has_contact_id), NULL, NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_notes_list_params, page), 0, offsetof(intercom_contacts_notes_list_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_notes_list_params, per_page), 0, offsetof(intercom_contacts_notes_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t contacts_notes_list_params_by_name[] = {0, 1, 2};
-INTERCOM_EXTERN const intercom_type intercom_contacts_notes_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_notes_list_params_descriptor = {
     .name = "contacts_notes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_notes_list_params),
     .n_fields = 3, .fields = contacts_notes_list_params_fields, .by_name = contacts_notes_list_params_by_name};
 static const ic_operation op_contacts_notes_list = {
     .name = "contacts.notes.list", .method = "GET", .path = "/contacts/{contact_id}/notes",
-    .api_version = NULL, .params = &intercom_contacts_notes_list_params_type, .response = &intercom_note_list_type,
+    .api_version = NULL, .params = &intercom_contacts_notes_list_params_descriptor, .response = &intercom_note_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all notes",
     .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 0};
-intercom_code intercom_contacts_notes_list(intercom_client *client, const intercom_contacts_notes_list_params *params, const intercom_request_options *ro,
-    intercom_note_list **out, intercom_error *err) {
+intercom_code intercom_contacts_notes_list(intercom_client *client, const intercom_contacts_notes_list_params *params, const intercom_request_options *ro, intercom_note_list **out, intercom_error *err) {
     return ic_call(client, &op_contacts_notes_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_notes_list(intercom_async_client *client, const intercom_contacts_notes_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_notes_list(intercom_async_client *client, const intercom_contacts_notes_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_notes_list, params, ro, cb, payload);
 }
 
@@ -1670,49 +1534,45 @@ intercom_code intercom_async_contacts_notes_list_pages(intercom_async_client *cl
 }
 
 static const ic_field contacts_retrieve_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_retrieve_params, contact_id), 0, offsetof(intercom_contacts_retrieve_params, has_contact_id), NULL},
-    {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_retrieve_params, include_merge_history), 0, offsetof(intercom_contacts_retrieve_params, has_include_merge_history), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_retrieve_params, contact_id), 0, offsetof(intercom_contacts_retrieve_params, has_contact_id), NULL, NULL},
+    {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_retrieve_params, include_merge_history), 0, offsetof(intercom_contacts_retrieve_params, has_include_merge_history), NULL, NULL},
 };
 static const uint16_t contacts_retrieve_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_contacts_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_retrieve_params_descriptor = {
     .name = "contacts_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_retrieve_params),
     .n_fields = 2, .fields = contacts_retrieve_params_fields, .by_name = contacts_retrieve_params_by_name};
 static const ic_operation op_contacts_retrieve = {
     .name = "contacts.retrieve", .method = "GET", .path = "/contacts/{contact_id}",
-    .api_version = NULL, .params = &intercom_contacts_retrieve_params_type, .response = &intercom_contacts_retrieve_response_type,
+    .api_version = NULL, .params = &intercom_contacts_retrieve_params_descriptor, .response = &intercom_contact_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Get a contact"};
-intercom_code intercom_contacts_retrieve(intercom_client *client, const intercom_contacts_retrieve_params *params, const intercom_request_options *ro,
-    intercom_contacts_retrieve_response **out, intercom_error *err) {
+intercom_code intercom_contacts_retrieve(intercom_client *client, const intercom_contacts_retrieve_params *params, const intercom_request_options *ro, intercom_contact **out, intercom_error *err) {
     return ic_call(client, &op_contacts_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_retrieve(intercom_async_client *client, const intercom_contacts_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_retrieve(intercom_async_client *client, const intercom_contacts_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field contacts_search_params_fields[] = {
-    {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_search_params, include_merge_history), 0, offsetof(intercom_contacts_search_params, has_include_merge_history), NULL},
-    {"query", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_search_params, query), 0, offsetof(intercom_contacts_search_params, has_query), &intercom_contact_search_request_query_type},
-    {"pagination", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_search_params, pagination), 0, offsetof(intercom_contacts_search_params, has_pagination), &intercom_starting_after_paging_type},
-    {"sort", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_search_params, sort), 0, offsetof(intercom_contacts_search_params, has_sort), &intercom_contact_search_request_sort_type},
+    {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_search_params, include_merge_history), 0, offsetof(intercom_contacts_search_params, has_include_merge_history), NULL, NULL},
+    {"query", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_search_params, query), 0, offsetof(intercom_contacts_search_params, has_query), &intercom_search_request_query_descriptor, NULL},
+    {"pagination", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_search_params, pagination), 0, offsetof(intercom_contacts_search_params, has_pagination), &intercom_starting_after_paging_descriptor, NULL},
+    {"sort", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_search_params, sort), 0, offsetof(intercom_contacts_search_params, has_sort), &intercom_contact_search_request_sort_descriptor, NULL},
 };
 static const uint16_t contacts_search_params_by_name[] = {0, 2, 1, 3};
-INTERCOM_EXTERN const intercom_type intercom_contacts_search_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_search_params_descriptor = {
     .name = "contacts_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_search_params),
     .n_fields = 4, .fields = contacts_search_params_fields, .by_name = contacts_search_params_by_name};
 static const ic_operation op_contacts_search = {
     .name = "contacts.search", .method = "POST", .path = "/contacts/search",
-    .api_version = NULL, .params = &intercom_contacts_search_params_type, .response = &intercom_contact_list_type,
+    .api_version = NULL, .params = &intercom_contacts_search_params_descriptor, .response = &intercom_contact_list_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Search contacts",
     .page_kind = IC_PAGE_SEARCH, .page_items = "data", .per_page_max = 150};
-intercom_code intercom_contacts_search(intercom_client *client, const intercom_contacts_search_params *params, const intercom_request_options *ro,
-    intercom_contact_list **out, intercom_error *err) {
+intercom_code intercom_contacts_search(intercom_client *client, const intercom_contacts_search_params *params, const intercom_request_options *ro, intercom_contact_list **out, intercom_error *err) {
     return ic_call(client, &op_contacts_search, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_search(intercom_async_client *client, const intercom_contacts_search_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_search(intercom_async_client *client, const intercom_contacts_search_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_search, params, ro, cb, payload);
 }
 
@@ -1730,275 +1590,253 @@ intercom_code intercom_async_contacts_search_pages(intercom_async_client *client
 }
 
 static const ic_field contacts_segments_list_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_segments_list_params, contact_id), 0, offsetof(intercom_contacts_segments_list_params, has_contact_id), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_segments_list_params, contact_id), 0, offsetof(intercom_contacts_segments_list_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_segments_list_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_contacts_segments_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_segments_list_params_descriptor = {
     .name = "contacts_segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_segments_list_params),
     .n_fields = 1, .fields = contacts_segments_list_params_fields, .by_name = contacts_segments_list_params_by_name};
 static const ic_operation op_contacts_segments_list = {
     .name = "contacts.segments.list", .method = "GET", .path = "/contacts/{contact_id}/segments",
-    .api_version = NULL, .params = &intercom_contacts_segments_list_params_type, .response = &intercom_contact_segments_type,
+    .api_version = NULL, .params = &intercom_contacts_segments_list_params_descriptor, .response = &intercom_contact_segments_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List attached segments for contact"};
-intercom_code intercom_contacts_segments_list(intercom_client *client, const intercom_contacts_segments_list_params *params, const intercom_request_options *ro,
-    intercom_contact_segments **out, intercom_error *err) {
+intercom_code intercom_contacts_segments_list(intercom_client *client, const intercom_contacts_segments_list_params *params, const intercom_request_options *ro, intercom_contact_segments **out, intercom_error *err) {
     return ic_call(client, &op_contacts_segments_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_segments_list(intercom_async_client *client, const intercom_contacts_segments_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_segments_list(intercom_async_client *client, const intercom_contacts_segments_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_segments_list, params, ro, cb, payload);
 }
 
 static const ic_field contacts_subscriptions_create_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_subscriptions_create_params, contact_id), 0, offsetof(intercom_contacts_subscriptions_create_params, has_contact_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_subscriptions_create_params, id), 0, offsetof(intercom_contacts_subscriptions_create_params, has_id), NULL},
-    {"consent_type", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_subscriptions_create_params, consent_type), 0, offsetof(intercom_contacts_subscriptions_create_params, has_consent_type), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_subscriptions_create_params, contact_id), 0, offsetof(intercom_contacts_subscriptions_create_params, has_contact_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_subscriptions_create_params, id), 0, offsetof(intercom_contacts_subscriptions_create_params, has_id), NULL, NULL},
+    {"consent_type", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_subscriptions_create_params, consent_type), 0, offsetof(intercom_contacts_subscriptions_create_params, has_consent_type), NULL, NULL},
 };
 static const uint16_t contacts_subscriptions_create_params_by_name[] = {2, 0, 1};
-INTERCOM_EXTERN const intercom_type intercom_contacts_subscriptions_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_subscriptions_create_params_descriptor = {
     .name = "contacts_subscriptions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_subscriptions_create_params),
     .n_fields = 3, .fields = contacts_subscriptions_create_params_fields, .by_name = contacts_subscriptions_create_params_by_name};
 static const ic_operation op_contacts_subscriptions_create = {
     .name = "contacts.subscriptions.create", .method = "POST", .path = "/contacts/{contact_id}/subscriptions",
-    .api_version = NULL, .params = &intercom_contacts_subscriptions_create_params_type, .response = &intercom_subscription_type_type,
+    .api_version = NULL, .params = &intercom_contacts_subscriptions_create_params_descriptor, .response = &intercom_subscription_type_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Add subscription to a contact"};
-intercom_code intercom_contacts_subscriptions_create(intercom_client *client, const intercom_contacts_subscriptions_create_params *params, const intercom_request_options *ro,
-    intercom_subscription_type **out, intercom_error *err) {
+intercom_code intercom_contacts_subscriptions_create(intercom_client *client, const intercom_contacts_subscriptions_create_params *params, const intercom_request_options *ro, intercom_subscription_type **out, intercom_error *err) {
     return ic_call(client, &op_contacts_subscriptions_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_subscriptions_create(intercom_async_client *client, const intercom_contacts_subscriptions_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_subscriptions_create(intercom_async_client *client, const intercom_contacts_subscriptions_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_subscriptions_create, params, ro, cb, payload);
 }
 
 static const ic_field contacts_subscriptions_delete_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_subscriptions_delete_params, contact_id), 0, offsetof(intercom_contacts_subscriptions_delete_params, has_contact_id), NULL},
-    {"subscription_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_subscriptions_delete_params, subscription_id), 0, offsetof(intercom_contacts_subscriptions_delete_params, has_subscription_id), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_subscriptions_delete_params, contact_id), 0, offsetof(intercom_contacts_subscriptions_delete_params, has_contact_id), NULL, NULL},
+    {"subscription_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_subscriptions_delete_params, subscription_id), 0, offsetof(intercom_contacts_subscriptions_delete_params, has_subscription_id), NULL, NULL},
 };
 static const uint16_t contacts_subscriptions_delete_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_contacts_subscriptions_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_subscriptions_delete_params_descriptor = {
     .name = "contacts_subscriptions_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_subscriptions_delete_params),
     .n_fields = 2, .fields = contacts_subscriptions_delete_params_fields, .by_name = contacts_subscriptions_delete_params_by_name};
 static const ic_operation op_contacts_subscriptions_delete = {
     .name = "contacts.subscriptions.delete", .method = "DELETE", .path = "/contacts/{contact_id}/subscriptions/{subscription_id}",
-    .api_version = NULL, .params = &intercom_contacts_subscriptions_delete_params_type, .response = &intercom_subscription_type_type,
+    .api_version = NULL, .params = &intercom_contacts_subscriptions_delete_params_descriptor, .response = &intercom_subscription_type_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Remove subscription from a contact"};
-intercom_code intercom_contacts_subscriptions_delete(intercom_client *client, const intercom_contacts_subscriptions_delete_params *params, const intercom_request_options *ro,
-    intercom_subscription_type **out, intercom_error *err) {
+intercom_code intercom_contacts_subscriptions_delete(intercom_client *client, const intercom_contacts_subscriptions_delete_params *params, const intercom_request_options *ro, intercom_subscription_type **out, intercom_error *err) {
     return ic_call(client, &op_contacts_subscriptions_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_subscriptions_delete(intercom_async_client *client, const intercom_contacts_subscriptions_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_subscriptions_delete(intercom_async_client *client, const intercom_contacts_subscriptions_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_subscriptions_delete, params, ro, cb, payload);
 }
 
 static const ic_field contacts_subscriptions_list_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_subscriptions_list_params, contact_id), 0, offsetof(intercom_contacts_subscriptions_list_params, has_contact_id), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_subscriptions_list_params, contact_id), 0, offsetof(intercom_contacts_subscriptions_list_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_subscriptions_list_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_contacts_subscriptions_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_subscriptions_list_params_descriptor = {
     .name = "contacts_subscriptions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_subscriptions_list_params),
     .n_fields = 1, .fields = contacts_subscriptions_list_params_fields, .by_name = contacts_subscriptions_list_params_by_name};
 static const ic_operation op_contacts_subscriptions_list = {
     .name = "contacts.subscriptions.list", .method = "GET", .path = "/contacts/{contact_id}/subscriptions",
-    .api_version = NULL, .params = &intercom_contacts_subscriptions_list_params_type, .response = &intercom_subscription_type_list_type,
+    .api_version = NULL, .params = &intercom_contacts_subscriptions_list_params_descriptor, .response = &intercom_subscription_type_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List subscriptions for a contact"};
-intercom_code intercom_contacts_subscriptions_list(intercom_client *client, const intercom_contacts_subscriptions_list_params *params, const intercom_request_options *ro,
-    intercom_subscription_type_list **out, intercom_error *err) {
+intercom_code intercom_contacts_subscriptions_list(intercom_client *client, const intercom_contacts_subscriptions_list_params *params, const intercom_request_options *ro, intercom_subscription_type_list **out, intercom_error *err) {
     return ic_call(client, &op_contacts_subscriptions_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_subscriptions_list(intercom_async_client *client, const intercom_contacts_subscriptions_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_subscriptions_list(intercom_async_client *client, const intercom_contacts_subscriptions_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_subscriptions_list, params, ro, cb, payload);
 }
 
 static const ic_field contacts_tags_create_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_tags_create_params, contact_id), 0, offsetof(intercom_contacts_tags_create_params, has_contact_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_tags_create_params, id), 0, offsetof(intercom_contacts_tags_create_params, has_id), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_tags_create_params, contact_id), 0, offsetof(intercom_contacts_tags_create_params, has_contact_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_tags_create_params, id), 0, offsetof(intercom_contacts_tags_create_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_tags_create_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_contacts_tags_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_tags_create_params_descriptor = {
     .name = "contacts_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_tags_create_params),
     .n_fields = 2, .fields = contacts_tags_create_params_fields, .by_name = contacts_tags_create_params_by_name};
 static const ic_operation op_contacts_tags_create = {
     .name = "contacts.tags.create", .method = "POST", .path = "/contacts/{contact_id}/tags",
-    .api_version = NULL, .params = &intercom_contacts_tags_create_params_type, .response = &intercom_tag_type,
+    .api_version = NULL, .params = &intercom_contacts_tags_create_params_descriptor, .response = &intercom_tag_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Add tag to a contact"};
-intercom_code intercom_contacts_tags_create(intercom_client *client, const intercom_contacts_tags_create_params *params, const intercom_request_options *ro,
-    intercom_tag **out, intercom_error *err) {
+intercom_code intercom_contacts_tags_create(intercom_client *client, const intercom_contacts_tags_create_params *params, const intercom_request_options *ro, intercom_tag **out, intercom_error *err) {
     return ic_call(client, &op_contacts_tags_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_tags_create(intercom_async_client *client, const intercom_contacts_tags_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_tags_create(intercom_async_client *client, const intercom_contacts_tags_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_tags_create, params, ro, cb, payload);
 }
 
 static const ic_field contacts_tags_delete_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_tags_delete_params, contact_id), 0, offsetof(intercom_contacts_tags_delete_params, has_contact_id), NULL},
-    {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_tags_delete_params, tag_id), 0, offsetof(intercom_contacts_tags_delete_params, has_tag_id), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_tags_delete_params, contact_id), 0, offsetof(intercom_contacts_tags_delete_params, has_contact_id), NULL, NULL},
+    {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_tags_delete_params, tag_id), 0, offsetof(intercom_contacts_tags_delete_params, has_tag_id), NULL, NULL},
 };
 static const uint16_t contacts_tags_delete_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_contacts_tags_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_tags_delete_params_descriptor = {
     .name = "contacts_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_tags_delete_params),
     .n_fields = 2, .fields = contacts_tags_delete_params_fields, .by_name = contacts_tags_delete_params_by_name};
 static const ic_operation op_contacts_tags_delete = {
     .name = "contacts.tags.delete", .method = "DELETE", .path = "/contacts/{contact_id}/tags/{tag_id}",
-    .api_version = NULL, .params = &intercom_contacts_tags_delete_params_type, .response = &intercom_tag_type,
+    .api_version = NULL, .params = &intercom_contacts_tags_delete_params_descriptor, .response = &intercom_tag_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Remove tag from a contact"};
-intercom_code intercom_contacts_tags_delete(intercom_client *client, const intercom_contacts_tags_delete_params *params, const intercom_request_options *ro,
-    intercom_tag **out, intercom_error *err) {
+intercom_code intercom_contacts_tags_delete(intercom_client *client, const intercom_contacts_tags_delete_params *params, const intercom_request_options *ro, intercom_tag **out, intercom_error *err) {
     return ic_call(client, &op_contacts_tags_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_tags_delete(intercom_async_client *client, const intercom_contacts_tags_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_tags_delete(intercom_async_client *client, const intercom_contacts_tags_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_tags_delete, params, ro, cb, payload);
 }
 
 static const ic_field contacts_tags_list_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_tags_list_params, contact_id), 0, offsetof(intercom_contacts_tags_list_params, has_contact_id), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_tags_list_params, contact_id), 0, offsetof(intercom_contacts_tags_list_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_tags_list_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_contacts_tags_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_tags_list_params_descriptor = {
     .name = "contacts_tags_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_tags_list_params),
     .n_fields = 1, .fields = contacts_tags_list_params_fields, .by_name = contacts_tags_list_params_by_name};
 static const ic_operation op_contacts_tags_list = {
     .name = "contacts.tags.list", .method = "GET", .path = "/contacts/{contact_id}/tags",
-    .api_version = NULL, .params = &intercom_contacts_tags_list_params_type, .response = &intercom_tag_list_type,
+    .api_version = NULL, .params = &intercom_contacts_tags_list_params_descriptor, .response = &intercom_tag_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List tags attached to a contact"};
-intercom_code intercom_contacts_tags_list(intercom_client *client, const intercom_contacts_tags_list_params *params, const intercom_request_options *ro,
-    intercom_tag_list **out, intercom_error *err) {
+intercom_code intercom_contacts_tags_list(intercom_client *client, const intercom_contacts_tags_list_params *params, const intercom_request_options *ro, intercom_tag_list **out, intercom_error *err) {
     return ic_call(client, &op_contacts_tags_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_tags_list(intercom_async_client *client, const intercom_contacts_tags_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_tags_list(intercom_async_client *client, const intercom_contacts_tags_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_tags_list, params, ro, cb, payload);
 }
 
 static const ic_field contacts_unarchive_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_unarchive_params, contact_id), 0, offsetof(intercom_contacts_unarchive_params, has_contact_id), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_unarchive_params, contact_id), 0, offsetof(intercom_contacts_unarchive_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_unarchive_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_contacts_unarchive_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_unarchive_params_descriptor = {
     .name = "contacts_unarchive_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_unarchive_params),
     .n_fields = 1, .fields = contacts_unarchive_params_fields, .by_name = contacts_unarchive_params_by_name};
 static const ic_operation op_contacts_unarchive = {
     .name = "contacts.unarchive", .method = "POST", .path = "/contacts/{contact_id}/unarchive",
-    .api_version = NULL, .params = &intercom_contacts_unarchive_params_type, .response = &intercom_contact_unarchived_type,
+    .api_version = NULL, .params = &intercom_contacts_unarchive_params_descriptor, .response = &intercom_contact_unarchived_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Unarchive contact"};
-intercom_code intercom_contacts_unarchive(intercom_client *client, const intercom_contacts_unarchive_params *params, const intercom_request_options *ro,
-    intercom_contact_unarchived **out, intercom_error *err) {
+intercom_code intercom_contacts_unarchive(intercom_client *client, const intercom_contacts_unarchive_params *params, const intercom_request_options *ro, intercom_contact_unarchived **out, intercom_error *err) {
     return ic_call(client, &op_contacts_unarchive, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_unarchive(intercom_async_client *client, const intercom_contacts_unarchive_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_unarchive(intercom_async_client *client, const intercom_contacts_unarchive_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_unarchive, params, ro, cb, payload);
 }
 
 static const ic_field contacts_update_params_fields[] = {
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_update_params, contact_id), 0, offsetof(intercom_contacts_update_params, has_contact_id), NULL},
-    {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_update_params, include_merge_history), 0, offsetof(intercom_contacts_update_params, has_include_merge_history), NULL},
-    {"role", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_update_params, role), 0, offsetof(intercom_contacts_update_params, has_role), NULL},
-    {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_update_params, external_id), 0, offsetof(intercom_contacts_update_params, has_external_id), NULL},
-    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_update_params, email), 0, offsetof(intercom_contacts_update_params, has_email), NULL},
-    {"email_verified", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, email_verified), 0, offsetof(intercom_contacts_update_params, has_email_verified), NULL},
-    {"phone", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, phone), 0, offsetof(intercom_contacts_update_params, has_phone), NULL},
-    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, name), 0, offsetof(intercom_contacts_update_params, has_name), NULL},
-    {"avatar", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, avatar), 0, offsetof(intercom_contacts_update_params, has_avatar), NULL},
-    {"signed_up_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, signed_up_at), 0, offsetof(intercom_contacts_update_params, has_signed_up_at), NULL},
-    {"last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, last_seen_at), 0, offsetof(intercom_contacts_update_params, has_last_seen_at), NULL},
-    {"owner_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, owner_id), 0, offsetof(intercom_contacts_update_params, has_owner_id), NULL},
-    {"unsubscribed_from_emails", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, unsubscribed_from_emails), 0, offsetof(intercom_contacts_update_params, has_unsubscribed_from_emails), NULL},
-    {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, custom_attributes), 0, offsetof(intercom_contacts_update_params, has_custom_attributes), NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_update_params, contact_id), 0, offsetof(intercom_contacts_update_params, has_contact_id), NULL, NULL},
+    {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_update_params, include_merge_history), 0, offsetof(intercom_contacts_update_params, has_include_merge_history), NULL, NULL},
+    {"role", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_update_params, role), 0, offsetof(intercom_contacts_update_params, has_role), NULL, NULL},
+    {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_update_params, external_id), 0, offsetof(intercom_contacts_update_params, has_external_id), NULL, NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_update_params, email), 0, offsetof(intercom_contacts_update_params, has_email), NULL, NULL},
+    {"email_verified", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, email_verified), 0, offsetof(intercom_contacts_update_params, has_email_verified), NULL, NULL},
+    {"phone", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, phone), 0, offsetof(intercom_contacts_update_params, has_phone), NULL, NULL},
+    {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, name), 0, offsetof(intercom_contacts_update_params, has_name), NULL, NULL},
+    {"avatar", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, avatar), 0, offsetof(intercom_contacts_update_params, has_avatar), NULL, NULL},
+    {"signed_up_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, signed_up_at), 0, offsetof(intercom_contacts_update_params, has_signed_up_at), NULL, NULL},
+    {"last_seen_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, last_seen_at), 0, offsetof(intercom_contacts_update_params, has_last_seen_at), NULL, NULL},
+    {"owner_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, owner_id), 0, offsetof(intercom_contacts_update_params, has_owner_id), NULL, NULL},
+    {"unsubscribed_from_emails", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, unsubscribed_from_emails), 0, offsetof(intercom_contacts_update_params, has_unsubscribed_from_emails), NULL, NULL},
+    {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, custom_attributes), 0, offsetof(intercom_contacts_update_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t contacts_update_params_by_name[] = {8, 0, 13, 4, 5, 3, 1, 10, 7, 11, 6, 2, 9, 12};
-INTERCOM_EXTERN const intercom_type intercom_contacts_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_contacts_update_params_descriptor = {
     .name = "contacts_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_update_params),
     .n_fields = 14, .fields = contacts_update_params_fields, .by_name = contacts_update_params_by_name};
 static const ic_operation op_contacts_update = {
     .name = "contacts.update", .method = "PUT", .path = "/contacts/{contact_id}",
-    .api_version = NULL, .params = &intercom_contacts_update_params_type, .response = &intercom_contacts_update_response_type,
+    .api_version = NULL, .params = &intercom_contacts_update_params_descriptor, .response = &intercom_contact_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update a contact"};
-intercom_code intercom_contacts_update(intercom_client *client, const intercom_contacts_update_params *params, const intercom_request_options *ro,
-    intercom_contacts_update_response **out, intercom_error *err) {
+intercom_code intercom_contacts_update(intercom_client *client, const intercom_contacts_update_params *params, const intercom_request_options *ro, intercom_contact **out, intercom_error *err) {
     return ic_call(client, &op_contacts_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_contacts_update(intercom_async_client *client, const intercom_contacts_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_contacts_update(intercom_async_client *client, const intercom_contacts_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_contacts_update, params, ro, cb, payload);
 }
 
 static const ic_field content_bulk_actions_create_params_fields[] = {
-    {"action", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_bulk_actions_create_params, action), offsetof(intercom_content_bulk_actions_create_params, action_str), offsetof(intercom_content_bulk_actions_create_params, has_action), &intercom_content_bulk_action_request_action_type},
-    {"content_ids", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_bulk_actions_create_params, content_ids), offsetof(intercom_content_bulk_actions_create_params, content_ids_count), offsetof(intercom_content_bulk_actions_create_params, has_content_ids), &intercom_content_bulk_action_request_content_ids_type},
-    {"availability", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_content_bulk_actions_create_params, availability), 0, offsetof(intercom_content_bulk_actions_create_params, has_availability), &intercom_content_bulk_action_request_availability_type},
-    {"audience", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_content_bulk_actions_create_params, audience), 0, offsetof(intercom_content_bulk_actions_create_params, has_audience), &intercom_content_bulk_action_request_audience_type},
-    {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_content_bulk_actions_create_params, tags), 0, offsetof(intercom_content_bulk_actions_create_params, has_tags), &intercom_content_bulk_action_request_tags_type},
+    {"action", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_bulk_actions_create_params, action), offsetof(intercom_content_bulk_actions_create_params, action_str), offsetof(intercom_content_bulk_actions_create_params, has_action), &intercom_content_bulk_action_request_action_descriptor, NULL},
+    {"content_ids", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_bulk_actions_create_params, content_ids), offsetof(intercom_content_bulk_actions_create_params, content_ids_count), offsetof(intercom_content_bulk_actions_create_params, has_content_ids), &intercom_content_bulk_action_request_content_ids_descriptor, NULL},
+    {"availability", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_content_bulk_actions_create_params, availability), 0, offsetof(intercom_content_bulk_actions_create_params, has_availability), &intercom_content_bulk_action_request_availability_descriptor, NULL},
+    {"audience", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_content_bulk_actions_create_params, audience), 0, offsetof(intercom_content_bulk_actions_create_params, has_audience), &intercom_content_bulk_action_request_audience_descriptor, NULL},
+    {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_content_bulk_actions_create_params, tags), 0, offsetof(intercom_content_bulk_actions_create_params, has_tags), &intercom_content_bulk_action_request_tags_descriptor, NULL},
 };
 static const uint16_t content_bulk_actions_create_params_by_name[] = {0, 3, 2, 1, 4};
-INTERCOM_EXTERN const intercom_type intercom_content_bulk_actions_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_content_bulk_actions_create_params_descriptor = {
     .name = "content_bulk_actions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_bulk_actions_create_params),
     .n_fields = 5, .fields = content_bulk_actions_create_params_fields, .by_name = content_bulk_actions_create_params_by_name};
 static const ic_operation op_content_bulk_actions_create = {
     .name = "content.bulk_actions.create", .method = "POST", .path = "/content/bulk_actions",
-    .api_version = NULL, .params = &intercom_content_bulk_actions_create_params_type, .response = &intercom_content_bulk_action_response_type,
+    .api_version = NULL, .params = &intercom_content_bulk_actions_create_params_descriptor, .response = &intercom_content_bulk_action_response_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "Run a bulk action on Knowledge Hub content"};
-intercom_code intercom_content_bulk_actions_create(intercom_client *client, const intercom_content_bulk_actions_create_params *params, const intercom_request_options *ro,
-    intercom_content_bulk_action_response **out, intercom_error *err) {
+intercom_code intercom_content_bulk_actions_create(intercom_client *client, const intercom_content_bulk_actions_create_params *params, const intercom_request_options *ro, intercom_content_bulk_action_response **out, intercom_error *err) {
     return ic_call(client, &op_content_bulk_actions_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_content_bulk_actions_create(intercom_async_client *client, const intercom_content_bulk_actions_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_content_bulk_actions_create(intercom_async_client *client, const intercom_content_bulk_actions_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_content_bulk_actions_create, params, ro, cb, payload);
 }
 
 static const ic_field content_search_params_fields[] = {
-    {"query", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, query), 0, offsetof(intercom_content_search_params, has_query), NULL},
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, page), 0, offsetof(intercom_content_search_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, per_page), 0, offsetof(intercom_content_search_params, has_per_page), NULL},
-    {"states", IC_K_STRING, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, states), offsetof(intercom_content_search_params, states_count), offsetof(intercom_content_search_params, has_states), NULL},
-    {"locales", IC_K_STRING, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, locales), offsetof(intercom_content_search_params, locales_count), offsetof(intercom_content_search_params, has_locales), NULL},
-    {"tag_ids", IC_K_INT, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, tag_ids), offsetof(intercom_content_search_params, tag_ids_count), offsetof(intercom_content_search_params, has_tag_ids), NULL},
-    {"tag_operator", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, tag_operator), offsetof(intercom_content_search_params, tag_operator_str), offsetof(intercom_content_search_params, has_tag_operator), &intercom_content_search_params_tag_operator_type},
-    {"any_tag_ids", IC_K_INT, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, any_tag_ids), offsetof(intercom_content_search_params, any_tag_ids_count), offsetof(intercom_content_search_params, has_any_tag_ids), NULL},
-    {"folder_ids", IC_K_INT, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, folder_ids), offsetof(intercom_content_search_params, folder_ids_count), offsetof(intercom_content_search_params, has_folder_ids), NULL},
-    {"folder_entity_type", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, folder_entity_type), offsetof(intercom_content_search_params, folder_entity_type_str), offsetof(intercom_content_search_params, has_folder_entity_type), &intercom_content_search_params_folder_entity_type_type},
-    {"content_types", IC_K_STRING, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, content_types), offsetof(intercom_content_search_params, content_types_count), offsetof(intercom_content_search_params, has_content_types), NULL},
-    {"copilot_state", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, copilot_state), offsetof(intercom_content_search_params, copilot_state_str), offsetof(intercom_content_search_params, has_copilot_state), &intercom_content_search_params_copilot_state_type},
-    {"fin_service_state", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, fin_service_state), offsetof(intercom_content_search_params, fin_service_state_str), offsetof(intercom_content_search_params, has_fin_service_state), &intercom_content_search_params_fin_service_state_type},
-    {"fin_sales_state", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, fin_sales_state), offsetof(intercom_content_search_params, fin_sales_state_str), offsetof(intercom_content_search_params, has_fin_sales_state), &intercom_content_search_params_fin_sales_state_type},
-    {"created_by_ids", IC_K_INT, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, created_by_ids), offsetof(intercom_content_search_params, created_by_ids_count), offsetof(intercom_content_search_params, has_created_by_ids), NULL},
-    {"last_updated_by_ids", IC_K_INT, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, last_updated_by_ids), offsetof(intercom_content_search_params, last_updated_by_ids_count), offsetof(intercom_content_search_params, has_last_updated_by_ids), NULL},
-    {"created_at_after", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, created_at_after), 0, offsetof(intercom_content_search_params, has_created_at_after), NULL},
-    {"created_at_before", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, created_at_before), 0, offsetof(intercom_content_search_params, has_created_at_before), NULL},
-    {"updated_at_after", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, updated_at_after), 0, offsetof(intercom_content_search_params, has_updated_at_after), NULL},
-    {"updated_at_before", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, updated_at_before), 0, offsetof(intercom_content_search_params, has_updated_at_before), NULL},
+    {"query", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, query), 0, offsetof(intercom_content_search_params, has_query), NULL, NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, page), 0, offsetof(intercom_content_search_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, per_page), 0, offsetof(intercom_content_search_params, has_per_page), NULL, NULL},
+    {"states", IC_K_STRING, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, states), offsetof(intercom_content_search_params, states_count), offsetof(intercom_content_search_params, has_states), NULL, NULL},
+    {"locales", IC_K_STRING, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, locales), offsetof(intercom_content_search_params, locales_count), offsetof(intercom_content_search_params, has_locales), NULL, NULL},
+    {"tag_ids", IC_K_INT, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, tag_ids), offsetof(intercom_content_search_params, tag_ids_count), offsetof(intercom_content_search_params, has_tag_ids), NULL, NULL},
+    {"tag_operator", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, tag_operator), offsetof(intercom_content_search_params, tag_operator_str), offsetof(intercom_content_search_params, has_tag_operator), &intercom_content_search_params_tag_operator_descriptor, NULL},
+    {"any_tag_ids", IC_K_INT, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, any_tag_ids), offsetof(intercom_content_search_params, any_tag_ids_count), offsetof(intercom_content_search_params, has_any_tag_ids), NULL, NULL},
+    {"folder_ids", IC_K_INT, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, folder_ids), offsetof(intercom_content_search_params, folder_ids_count), offsetof(intercom_content_search_params, has_folder_ids), NULL, NULL},
+    {"folder_entity_type", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, folder_entity_type), 0, offsetof(intercom_content_search_params, has_folder_entity_type), NULL, NULL},
+    {"content_types", IC_K_STRING, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, content_types), offsetof(intercom_content_search_params, content_types_count), offsetof(intercom_content_search_params, has_content_types), NULL, NULL},
+    {"copilot_state", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, copilot_state), offsetof(intercom_content_search_params, copilot_state_str), offsetof(intercom_content_search_params, has_copilot_state), &intercom_content_search_params_copilot_state_descriptor, NULL},
+    {"fin_service_state", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, fin_service_state), offsetof(intercom_content_search_params, fin_service_state_str), offsetof(intercom_content_search_params, has_fin_service_state), &intercom_content_search_params_copilot_state_descriptor, NULL},
+    {"fin_sales_state", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, fin_sales_state), offsetof(intercom_content_search_params, fin_sales_state_str), offsetof(intercom_content_search_params, has_fin_sales_state), &intercom_content_search_params_copilot_state_descriptor, NULL},
+    {"created_by_ids", IC_K_INT, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, created_by_ids), offsetof(intercom_content_search_params, created_by_ids_count), offsetof(intercom_content_search_params, has_created_by_ids), NULL, NULL},
+    {"last_updated_by_ids", IC_K_INT, IC_F_ARRAY, IC_IN_QUERY, offsetof(intercom_content_search_params, last_updated_by_ids), offsetof(intercom_content_search_params, last_updated_by_ids_count), offsetof(intercom_content_search_params, has_last_updated_by_ids), NULL, NULL},
+    {"created_at_after", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, created_at_after), 0, offsetof(intercom_content_search_params, has_created_at_after), NULL, NULL},
+    {"created_at_before", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, created_at_before), 0, offsetof(intercom_content_search_params, has_created_at_before), NULL, NULL},
+    {"updated_at_after", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, updated_at_after), 0, offsetof(intercom_content_search_params, has_updated_at_after), NULL, NULL},
+    {"updated_at_before", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, updated_at_before), 0, offsetof(intercom_content_search_params, has_updated_at_before), NULL, NULL},
 };
 static const uint16_t content_search_params_by_name[] = {7, 10, 11, 16, 17, 14, 13, 12, 9, 8, 15, 4, 1, 2, 0, 3, 5, 6, 18, 19};
-INTERCOM_EXTERN const intercom_type intercom_content_search_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_content_search_params_descriptor = {
     .name = "content_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_search_params),
     .n_fields = 20, .fields = content_search_params_fields, .by_name = content_search_params_by_name};
 static const ic_operation op_content_search = {
     .name = "content.search", .method = "GET", .path = "/content/search",
-    .api_version = NULL, .params = &intercom_content_search_params_type, .response = &intercom_content_search_response_type,
+    .api_version = NULL, .params = &intercom_content_search_params_descriptor, .response = &intercom_content_search_response_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Search knowledge base contents",
     .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 50};
-intercom_code intercom_content_search(intercom_client *client, const intercom_content_search_params *params, const intercom_request_options *ro,
-    intercom_content_search_response **out, intercom_error *err) {
+intercom_code intercom_content_search(intercom_client *client, const intercom_content_search_params *params, const intercom_request_options *ro, intercom_content_search_response **out, intercom_error *err) {
     return ic_call(client, &op_content_search, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_content_search(intercom_async_client *client, const intercom_content_search_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_content_search(intercom_async_client *client, const intercom_content_search_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_content_search, params, ro, cb, payload);
 }
 
@@ -2016,495 +1854,453 @@ intercom_code intercom_async_content_search_pages(intercom_async_client *client,
 }
 
 static const ic_field content_snippets_create_params_fields[] = {
-    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, title), 0, offsetof(intercom_content_snippets_create_params, has_title), NULL},
-    {"json_blocks", IC_K_JSON, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, json_blocks), offsetof(intercom_content_snippets_create_params, json_blocks_count), offsetof(intercom_content_snippets_create_params, has_json_blocks), NULL},
-    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, body_markdown), 0, offsetof(intercom_content_snippets_create_params, has_body_markdown), NULL},
-    {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, locale), 0, offsetof(intercom_content_snippets_create_params, has_locale), NULL},
-    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, audience_ids), offsetof(intercom_content_snippets_create_params, audience_ids_count), offsetof(intercom_content_snippets_create_params, has_audience_ids), NULL},
-    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, ai_chatbot_availability), 0, offsetof(intercom_content_snippets_create_params, has_ai_chatbot_availability), NULL},
-    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, ai_copilot_availability), 0, offsetof(intercom_content_snippets_create_params, has_ai_copilot_availability), NULL},
-    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, ai_sales_agent_availability), 0, offsetof(intercom_content_snippets_create_params, has_ai_sales_agent_availability), NULL},
+    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, title), 0, offsetof(intercom_content_snippets_create_params, has_title), NULL, NULL},
+    {"json_blocks", IC_K_JSON, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, json_blocks), offsetof(intercom_content_snippets_create_params, json_blocks_count), offsetof(intercom_content_snippets_create_params, has_json_blocks), NULL, NULL},
+    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, body_markdown), 0, offsetof(intercom_content_snippets_create_params, has_body_markdown), NULL, NULL},
+    {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, locale), 0, offsetof(intercom_content_snippets_create_params, has_locale), NULL, NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, audience_ids), offsetof(intercom_content_snippets_create_params, audience_ids_count), offsetof(intercom_content_snippets_create_params, has_audience_ids), NULL, NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, ai_chatbot_availability), 0, offsetof(intercom_content_snippets_create_params, has_ai_chatbot_availability), NULL, NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, ai_copilot_availability), 0, offsetof(intercom_content_snippets_create_params, has_ai_copilot_availability), NULL, NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, ai_sales_agent_availability), 0, offsetof(intercom_content_snippets_create_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t content_snippets_create_params_by_name[] = {5, 6, 7, 4, 2, 1, 3, 0};
-INTERCOM_EXTERN const intercom_type intercom_content_snippets_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_content_snippets_create_params_descriptor = {
     .name = "content_snippets_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_create_params),
     .n_fields = 8, .fields = content_snippets_create_params_fields, .by_name = content_snippets_create_params_by_name};
 static const ic_operation op_content_snippets_create = {
     .name = "content_snippets.create", .method = "POST", .path = "/content_snippets",
-    .api_version = NULL, .params = &intercom_content_snippets_create_params_type, .response = &intercom_content_snippet_type,
+    .api_version = NULL, .params = &intercom_content_snippets_create_params_descriptor, .response = &intercom_content_snippet_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "Create a content snippet"};
-intercom_code intercom_content_snippets_create(intercom_client *client, const intercom_content_snippets_create_params *params, const intercom_request_options *ro,
-    intercom_content_snippet **out, intercom_error *err) {
+intercom_code intercom_content_snippets_create(intercom_client *client, const intercom_content_snippets_create_params *params, const intercom_request_options *ro, intercom_content_snippet **out, intercom_error *err) {
     return ic_call(client, &op_content_snippets_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_content_snippets_create(intercom_async_client *client, const intercom_content_snippets_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_content_snippets_create(intercom_async_client *client, const intercom_content_snippets_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_content_snippets_create, params, ro, cb, payload);
 }
 
 static const ic_field content_snippets_delete_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_delete_params, id), 0, offsetof(intercom_content_snippets_delete_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_delete_params, id), 0, offsetof(intercom_content_snippets_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t content_snippets_delete_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_content_snippets_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_content_snippets_delete_params_descriptor = {
     .name = "content_snippets_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_delete_params),
     .n_fields = 1, .fields = content_snippets_delete_params_fields, .by_name = content_snippets_delete_params_by_name};
 static const ic_operation op_content_snippets_delete = {
     .name = "content_snippets.delete", .method = "DELETE", .path = "/content_snippets/{id}",
-    .api_version = NULL, .params = &intercom_content_snippets_delete_params_type, .response = NULL,
+    .api_version = NULL, .params = &intercom_content_snippets_delete_params_descriptor, .response = NULL,
     .accept = NULL, .flags = 0,
     .summary = "Delete a content snippet"};
-intercom_code intercom_content_snippets_delete(intercom_client *client, const intercom_content_snippets_delete_params *params, const intercom_request_options *ro,
-    intercom_error *err) {
+intercom_code intercom_content_snippets_delete(intercom_client *client, const intercom_content_snippets_delete_params *params, const intercom_request_options *ro, intercom_error *err) {
     return ic_call(client, &op_content_snippets_delete, params, ro, NULL, err);
 }
-intercom_code intercom_async_content_snippets_delete(intercom_async_client *client, const intercom_content_snippets_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_content_snippets_delete(intercom_async_client *client, const intercom_content_snippets_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_content_snippets_delete, params, ro, cb, payload);
 }
 
 static const ic_field content_snippets_list_params_fields[] = {
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_snippets_list_params, page), 0, offsetof(intercom_content_snippets_list_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_snippets_list_params, per_page), 0, offsetof(intercom_content_snippets_list_params, has_per_page), NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_snippets_list_params, page), 0, offsetof(intercom_content_snippets_list_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_snippets_list_params, per_page), 0, offsetof(intercom_content_snippets_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t content_snippets_list_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_content_snippets_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_content_snippets_list_params_descriptor = {
     .name = "content_snippets_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_list_params),
     .n_fields = 2, .fields = content_snippets_list_params_fields, .by_name = content_snippets_list_params_by_name};
 static const ic_operation op_content_snippets_list = {
     .name = "content_snippets.list", .method = "GET", .path = "/content_snippets",
-    .api_version = NULL, .params = &intercom_content_snippets_list_params_type, .response = &intercom_content_snippet_list_type,
+    .api_version = NULL, .params = &intercom_content_snippets_list_params_descriptor, .response = &intercom_content_snippet_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all content snippets"};
-intercom_code intercom_content_snippets_list(intercom_client *client, const intercom_content_snippets_list_params *params, const intercom_request_options *ro,
-    intercom_content_snippet_list **out, intercom_error *err) {
+intercom_code intercom_content_snippets_list(intercom_client *client, const intercom_content_snippets_list_params *params, const intercom_request_options *ro, intercom_content_snippet_list **out, intercom_error *err) {
     return ic_call(client, &op_content_snippets_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_content_snippets_list(intercom_async_client *client, const intercom_content_snippets_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_content_snippets_list(intercom_async_client *client, const intercom_content_snippets_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_content_snippets_list, params, ro, cb, payload);
 }
 
 static const ic_field content_snippets_retrieve_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_retrieve_params, id), 0, offsetof(intercom_content_snippets_retrieve_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_retrieve_params, id), 0, offsetof(intercom_content_snippets_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t content_snippets_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_content_snippets_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_content_snippets_retrieve_params_descriptor = {
     .name = "content_snippets_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_retrieve_params),
     .n_fields = 1, .fields = content_snippets_retrieve_params_fields, .by_name = content_snippets_retrieve_params_by_name};
 static const ic_operation op_content_snippets_retrieve = {
     .name = "content_snippets.retrieve", .method = "GET", .path = "/content_snippets/{id}",
-    .api_version = NULL, .params = &intercom_content_snippets_retrieve_params_type, .response = &intercom_content_snippet_type,
+    .api_version = NULL, .params = &intercom_content_snippets_retrieve_params_descriptor, .response = &intercom_content_snippet_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a content snippet"};
-intercom_code intercom_content_snippets_retrieve(intercom_client *client, const intercom_content_snippets_retrieve_params *params, const intercom_request_options *ro,
-    intercom_content_snippet **out, intercom_error *err) {
+intercom_code intercom_content_snippets_retrieve(intercom_client *client, const intercom_content_snippets_retrieve_params *params, const intercom_request_options *ro, intercom_content_snippet **out, intercom_error *err) {
     return ic_call(client, &op_content_snippets_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_content_snippets_retrieve(intercom_async_client *client, const intercom_content_snippets_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_content_snippets_retrieve(intercom_async_client *client, const intercom_content_snippets_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_content_snippets_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field content_snippets_tags_create_params_fields[] = {
-    {"content_snippet_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_tags_create_params, content_snippet_id), 0, offsetof(intercom_content_snippets_tags_create_params, has_content_snippet_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_snippets_tags_create_params, id), 0, offsetof(intercom_content_snippets_tags_create_params, has_id), NULL},
-    {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_snippets_tags_create_params, admin_id), 0, offsetof(intercom_content_snippets_tags_create_params, has_admin_id), NULL},
+    {"content_snippet_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_tags_create_params, content_snippet_id), 0, offsetof(intercom_content_snippets_tags_create_params, has_content_snippet_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_content_snippets_tags_create_params, id), 0, offsetof(intercom_content_snippets_tags_create_params, has_id), NULL, NULL},
+    {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_snippets_tags_create_params, admin_id), 0, offsetof(intercom_content_snippets_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t content_snippets_tags_create_params_by_name[] = {2, 0, 1};
-INTERCOM_EXTERN const intercom_type intercom_content_snippets_tags_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_content_snippets_tags_create_params_descriptor = {
     .name = "content_snippets_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_tags_create_params),
     .n_fields = 3, .fields = content_snippets_tags_create_params_fields, .by_name = content_snippets_tags_create_params_by_name};
 static const ic_operation op_content_snippets_tags_create = {
     .name = "content_snippets.tags.create", .method = "POST", .path = "/content_snippets/{content_snippet_id}/tags",
-    .api_version = NULL, .params = &intercom_content_snippets_tags_create_params_type, .response = &intercom_tag_type,
+    .api_version = NULL, .params = &intercom_content_snippets_tags_create_params_descriptor, .response = &intercom_tag_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Add a tag to a content snippet"};
-intercom_code intercom_content_snippets_tags_create(intercom_client *client, const intercom_content_snippets_tags_create_params *params, const intercom_request_options *ro,
-    intercom_tag **out, intercom_error *err) {
+intercom_code intercom_content_snippets_tags_create(intercom_client *client, const intercom_content_snippets_tags_create_params *params, const intercom_request_options *ro, intercom_tag **out, intercom_error *err) {
     return ic_call(client, &op_content_snippets_tags_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_content_snippets_tags_create(intercom_async_client *client, const intercom_content_snippets_tags_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_content_snippets_tags_create(intercom_async_client *client, const intercom_content_snippets_tags_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_content_snippets_tags_create, params, ro, cb, payload);
 }
 
 static const ic_field content_snippets_tags_delete_params_fields[] = {
-    {"content_snippet_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_tags_delete_params, content_snippet_id), 0, offsetof(intercom_content_snippets_tags_delete_params, has_content_snippet_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_tags_delete_params, id), 0, offsetof(intercom_content_snippets_tags_delete_params, has_id), NULL},
+    {"content_snippet_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_tags_delete_params, content_snippet_id), 0, offsetof(intercom_content_snippets_tags_delete_params, has_content_snippet_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_tags_delete_params, id), 0, offsetof(intercom_content_snippets_tags_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t content_snippets_tags_delete_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_content_snippets_tags_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_content_snippets_tags_delete_params_descriptor = {
     .name = "content_snippets_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_tags_delete_params),
     .n_fields = 2, .fields = content_snippets_tags_delete_params_fields, .by_name = content_snippets_tags_delete_params_by_name};
 static const ic_operation op_content_snippets_tags_delete = {
     .name = "content_snippets.tags.delete", .method = "DELETE", .path = "/content_snippets/{content_snippet_id}/tags/{id}",
-    .api_version = NULL, .params = &intercom_content_snippets_tags_delete_params_type, .response = &intercom_tag_type,
+    .api_version = NULL, .params = &intercom_content_snippets_tags_delete_params_descriptor, .response = &intercom_tag_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Remove a tag from a content snippet"};
-intercom_code intercom_content_snippets_tags_delete(intercom_client *client, const intercom_content_snippets_tags_delete_params *params, const intercom_request_options *ro,
-    intercom_tag **out, intercom_error *err) {
+intercom_code intercom_content_snippets_tags_delete(intercom_client *client, const intercom_content_snippets_tags_delete_params *params, const intercom_request_options *ro, intercom_tag **out, intercom_error *err) {
     return ic_call(client, &op_content_snippets_tags_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_content_snippets_tags_delete(intercom_async_client *client, const intercom_content_snippets_tags_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_content_snippets_tags_delete(intercom_async_client *client, const intercom_content_snippets_tags_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_content_snippets_tags_delete, params, ro, cb, payload);
 }
 
 static const ic_field content_snippets_update_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_update_params, id), 0, offsetof(intercom_content_snippets_update_params, has_id), NULL},
-    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, title), 0, offsetof(intercom_content_snippets_update_params, has_title), NULL},
-    {"json_blocks", IC_K_JSON, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, json_blocks), offsetof(intercom_content_snippets_update_params, json_blocks_count), offsetof(intercom_content_snippets_update_params, has_json_blocks), NULL},
-    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, body_markdown), 0, offsetof(intercom_content_snippets_update_params, has_body_markdown), NULL},
-    {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, locale), 0, offsetof(intercom_content_snippets_update_params, has_locale), NULL},
-    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, audience_ids), offsetof(intercom_content_snippets_update_params, audience_ids_count), offsetof(intercom_content_snippets_update_params, has_audience_ids), NULL},
-    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, ai_chatbot_availability), 0, offsetof(intercom_content_snippets_update_params, has_ai_chatbot_availability), NULL},
-    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, ai_copilot_availability), 0, offsetof(intercom_content_snippets_update_params, has_ai_copilot_availability), NULL},
-    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, ai_sales_agent_availability), 0, offsetof(intercom_content_snippets_update_params, has_ai_sales_agent_availability), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_update_params, id), 0, offsetof(intercom_content_snippets_update_params, has_id), NULL, NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, title), 0, offsetof(intercom_content_snippets_update_params, has_title), NULL, NULL},
+    {"json_blocks", IC_K_JSON, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, json_blocks), offsetof(intercom_content_snippets_update_params, json_blocks_count), offsetof(intercom_content_snippets_update_params, has_json_blocks), NULL, NULL},
+    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, body_markdown), 0, offsetof(intercom_content_snippets_update_params, has_body_markdown), NULL, NULL},
+    {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, locale), 0, offsetof(intercom_content_snippets_update_params, has_locale), NULL, NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, audience_ids), offsetof(intercom_content_snippets_update_params, audience_ids_count), offsetof(intercom_content_snippets_update_params, has_audience_ids), NULL, NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, ai_chatbot_availability), 0, offsetof(intercom_content_snippets_update_params, has_ai_chatbot_availability), NULL, NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, ai_copilot_availability), 0, offsetof(intercom_content_snippets_update_params, has_ai_copilot_availability), NULL, NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, ai_sales_agent_availability), 0, offsetof(intercom_content_snippets_update_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t content_snippets_update_params_by_name[] = {6, 7, 8, 5, 3, 0, 2, 4, 1};
-INTERCOM_EXTERN const intercom_type intercom_content_snippets_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_content_snippets_update_params_descriptor = {
     .name = "content_snippets_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_update_params),
     .n_fields = 9, .fields = content_snippets_update_params_fields, .by_name = content_snippets_update_params_by_name};
 static const ic_operation op_content_snippets_update = {
     .name = "content_snippets.update", .method = "PUT", .path = "/content_snippets/{id}",
-    .api_version = NULL, .params = &intercom_content_snippets_update_params_type, .response = &intercom_content_snippet_type,
+    .api_version = NULL, .params = &intercom_content_snippets_update_params_descriptor, .response = &intercom_content_snippet_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "Update a content snippet"};
-intercom_code intercom_content_snippets_update(intercom_client *client, const intercom_content_snippets_update_params *params, const intercom_request_options *ro,
-    intercom_content_snippet **out, intercom_error *err) {
+intercom_code intercom_content_snippets_update(intercom_client *client, const intercom_content_snippets_update_params *params, const intercom_request_options *ro, intercom_content_snippet **out, intercom_error *err) {
     return ic_call(client, &op_content_snippets_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_content_snippets_update(intercom_async_client *client, const intercom_content_snippets_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_content_snippets_update(intercom_async_client *client, const intercom_content_snippets_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_content_snippets_update, params, ro, cb, payload);
 }
 
 static const ic_field conversations_attributes_create_params_fields[] = {
-    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, name), 0, offsetof(intercom_conversations_attributes_create_params, has_name), NULL},
-    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, description), 0, offsetof(intercom_conversations_attributes_create_params, has_description), NULL},
-    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, data_type), offsetof(intercom_conversations_attributes_create_params, data_type_str), offsetof(intercom_conversations_attributes_create_params, has_data_type), &intercom_conversations_attributes_create_params_data_type_type},
-    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, required), 0, offsetof(intercom_conversations_attributes_create_params, has_required), NULL},
-    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, visible_to_team_ids), offsetof(intercom_conversations_attributes_create_params, visible_to_team_ids_count), offsetof(intercom_conversations_attributes_create_params, has_visible_to_team_ids), NULL},
-    {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, multiline), 0, offsetof(intercom_conversations_attributes_create_params, has_multiline), NULL},
-    {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, options), offsetof(intercom_conversations_attributes_create_params, options_count), offsetof(intercom_conversations_attributes_create_params, has_options), &intercom_create_conversation_attribute_option_request_type},
-    {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, reference), 0, offsetof(intercom_conversations_attributes_create_params, has_reference), &intercom_create_conversation_attribute_relationship_request_reference_type},
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, name), 0, offsetof(intercom_conversations_attributes_create_params, has_name), NULL, NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, description), 0, offsetof(intercom_conversations_attributes_create_params, has_description), NULL, NULL},
+    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, data_type), offsetof(intercom_conversations_attributes_create_params, data_type_str), offsetof(intercom_conversations_attributes_create_params, has_data_type), &intercom_conversation_attribute_data_type_descriptor, NULL},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, required), 0, offsetof(intercom_conversations_attributes_create_params, has_required), NULL, NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, visible_to_team_ids), offsetof(intercom_conversations_attributes_create_params, visible_to_team_ids_count), offsetof(intercom_conversations_attributes_create_params, has_visible_to_team_ids), NULL, NULL},
+    {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, multiline), 0, offsetof(intercom_conversations_attributes_create_params, has_multiline), NULL, NULL},
+    {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, options), offsetof(intercom_conversations_attributes_create_params, options_count), offsetof(intercom_conversations_attributes_create_params, has_options), &intercom_create_conversation_attribute_option_request_descriptor, NULL},
+    {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, reference), 0, offsetof(intercom_conversations_attributes_create_params, has_reference), &intercom_attribute_reference_descriptor, NULL},
 };
 static const uint16_t conversations_attributes_create_params_by_name[] = {2, 1, 5, 0, 6, 7, 3, 4};
-INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_create_params_descriptor = {
     .name = "conversations_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_create_params),
     .n_fields = 8, .fields = conversations_attributes_create_params_fields, .by_name = conversations_attributes_create_params_by_name};
 static const ic_operation op_conversations_attributes_create = {
     .name = "conversations.attributes.create", .method = "POST", .path = "/conversations/attributes",
-    .api_version = NULL, .params = &intercom_conversations_attributes_create_params_type, .response = &intercom_conversation_attribute_type,
+    .api_version = NULL, .params = &intercom_conversations_attributes_create_params_descriptor, .response = &intercom_conversation_attribute_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "Create a conversation attribute"};
-intercom_code intercom_conversations_attributes_create(intercom_client *client, const intercom_conversations_attributes_create_params *params, const intercom_request_options *ro,
-    intercom_conversation_attribute **out, intercom_error *err) {
+intercom_code intercom_conversations_attributes_create(intercom_client *client, const intercom_conversations_attributes_create_params *params, const intercom_request_options *ro, intercom_conversation_attribute **out, intercom_error *err) {
     return ic_call(client, &op_conversations_attributes_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_attributes_create(intercom_async_client *client, const intercom_conversations_attributes_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_attributes_create(intercom_async_client *client, const intercom_conversations_attributes_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_attributes_create, params, ro, cb, payload);
 }
 
 static const ic_field conversations_attributes_delete_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_delete_params, id), 0, offsetof(intercom_conversations_attributes_delete_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_delete_params, id), 0, offsetof(intercom_conversations_attributes_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t conversations_attributes_delete_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_delete_params_descriptor = {
     .name = "conversations_attributes_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_delete_params),
     .n_fields = 1, .fields = conversations_attributes_delete_params_fields, .by_name = conversations_attributes_delete_params_by_name};
 static const ic_operation op_conversations_attributes_delete = {
     .name = "conversations.attributes.delete", .method = "DELETE", .path = "/conversations/attributes/{id}",
-    .api_version = NULL, .params = &intercom_conversations_attributes_delete_params_type, .response = &intercom_conversation_attribute_type,
+    .api_version = NULL, .params = &intercom_conversations_attributes_delete_params_descriptor, .response = &intercom_conversation_attribute_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete (archive) a conversation attribute"};
-intercom_code intercom_conversations_attributes_delete(intercom_client *client, const intercom_conversations_attributes_delete_params *params, const intercom_request_options *ro,
-    intercom_conversation_attribute **out, intercom_error *err) {
+intercom_code intercom_conversations_attributes_delete(intercom_client *client, const intercom_conversations_attributes_delete_params *params, const intercom_request_options *ro, intercom_conversation_attribute **out, intercom_error *err) {
     return ic_call(client, &op_conversations_attributes_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_attributes_delete(intercom_async_client *client, const intercom_conversations_attributes_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_attributes_delete(intercom_async_client *client, const intercom_conversations_attributes_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_attributes_delete, params, ro, cb, payload);
 }
 
 static const ic_field conversations_attributes_list_params_fields[] = {
-    {"include_archived", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_attributes_list_params, include_archived), 0, offsetof(intercom_conversations_attributes_list_params, has_include_archived), NULL},
+    {"include_archived", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_attributes_list_params, include_archived), 0, offsetof(intercom_conversations_attributes_list_params, has_include_archived), NULL, NULL},
 };
 static const uint16_t conversations_attributes_list_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_list_params_descriptor = {
     .name = "conversations_attributes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_list_params),
     .n_fields = 1, .fields = conversations_attributes_list_params_fields, .by_name = conversations_attributes_list_params_by_name};
 static const ic_operation op_conversations_attributes_list = {
     .name = "conversations.attributes.list", .method = "GET", .path = "/conversations/attributes",
-    .api_version = NULL, .params = &intercom_conversations_attributes_list_params_type, .response = &intercom_conversation_attribute_list_type,
+    .api_version = NULL, .params = &intercom_conversations_attributes_list_params_descriptor, .response = &intercom_conversation_attribute_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all conversation attributes"};
-intercom_code intercom_conversations_attributes_list(intercom_client *client, const intercom_conversations_attributes_list_params *params, const intercom_request_options *ro,
-    intercom_conversation_attribute_list **out, intercom_error *err) {
+intercom_code intercom_conversations_attributes_list(intercom_client *client, const intercom_conversations_attributes_list_params *params, const intercom_request_options *ro, intercom_conversation_attribute_list **out, intercom_error *err) {
     return ic_call(client, &op_conversations_attributes_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_attributes_list(intercom_async_client *client, const intercom_conversations_attributes_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_attributes_list(intercom_async_client *client, const intercom_conversations_attributes_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_attributes_list, params, ro, cb, payload);
 }
 
 static const ic_field conversations_attributes_options_create_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_options_create_params, id), 0, offsetof(intercom_conversations_attributes_options_create_params, has_id), NULL},
-    {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_attributes_options_create_params, label), 0, offsetof(intercom_conversations_attributes_options_create_params, has_label), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_options_create_params, id), 0, offsetof(intercom_conversations_attributes_options_create_params, has_id), NULL, NULL},
+    {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_attributes_options_create_params, label), 0, offsetof(intercom_conversations_attributes_options_create_params, has_label), NULL, NULL},
 };
 static const uint16_t conversations_attributes_options_create_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_options_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_options_create_params_descriptor = {
     .name = "conversations_attributes_options_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_options_create_params),
     .n_fields = 2, .fields = conversations_attributes_options_create_params_fields, .by_name = conversations_attributes_options_create_params_by_name};
 static const ic_operation op_conversations_attributes_options_create = {
     .name = "conversations.attributes.options.create", .method = "POST", .path = "/conversations/attributes/{id}/options",
-    .api_version = NULL, .params = &intercom_conversations_attributes_options_create_params_type, .response = &intercom_conversation_attribute_type,
+    .api_version = NULL, .params = &intercom_conversations_attributes_options_create_params_descriptor, .response = &intercom_conversation_attribute_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "Add an option to a list conversation attribute"};
-intercom_code intercom_conversations_attributes_options_create(intercom_client *client, const intercom_conversations_attributes_options_create_params *params, const intercom_request_options *ro,
-    intercom_conversation_attribute **out, intercom_error *err) {
+intercom_code intercom_conversations_attributes_options_create(intercom_client *client, const intercom_conversations_attributes_options_create_params *params, const intercom_request_options *ro, intercom_conversation_attribute **out, intercom_error *err) {
     return ic_call(client, &op_conversations_attributes_options_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_attributes_options_create(intercom_async_client *client, const intercom_conversations_attributes_options_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_attributes_options_create(intercom_async_client *client, const intercom_conversations_attributes_options_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_attributes_options_create, params, ro, cb, payload);
 }
 
 static const ic_field conversations_attributes_options_delete_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_options_delete_params, id), 0, offsetof(intercom_conversations_attributes_options_delete_params, has_id), NULL},
-    {"option_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_options_delete_params, option_id), 0, offsetof(intercom_conversations_attributes_options_delete_params, has_option_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_options_delete_params, id), 0, offsetof(intercom_conversations_attributes_options_delete_params, has_id), NULL, NULL},
+    {"option_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_options_delete_params, option_id), 0, offsetof(intercom_conversations_attributes_options_delete_params, has_option_id), NULL, NULL},
 };
 static const uint16_t conversations_attributes_options_delete_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_options_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_options_delete_params_descriptor = {
     .name = "conversations_attributes_options_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_options_delete_params),
     .n_fields = 2, .fields = conversations_attributes_options_delete_params_fields, .by_name = conversations_attributes_options_delete_params_by_name};
 static const ic_operation op_conversations_attributes_options_delete = {
     .name = "conversations.attributes.options.delete", .method = "DELETE", .path = "/conversations/attributes/{id}/options/{option_id}",
-    .api_version = NULL, .params = &intercom_conversations_attributes_options_delete_params_type, .response = &intercom_conversation_attribute_type,
+    .api_version = NULL, .params = &intercom_conversations_attributes_options_delete_params_descriptor, .response = &intercom_conversation_attribute_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Archive an option on a list conversation attribute"};
-intercom_code intercom_conversations_attributes_options_delete(intercom_client *client, const intercom_conversations_attributes_options_delete_params *params, const intercom_request_options *ro,
-    intercom_conversation_attribute **out, intercom_error *err) {
+intercom_code intercom_conversations_attributes_options_delete(intercom_client *client, const intercom_conversations_attributes_options_delete_params *params, const intercom_request_options *ro, intercom_conversation_attribute **out, intercom_error *err) {
     return ic_call(client, &op_conversations_attributes_options_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_attributes_options_delete(intercom_async_client *client, const intercom_conversations_attributes_options_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_attributes_options_delete(intercom_async_client *client, const intercom_conversations_attributes_options_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_attributes_options_delete, params, ro, cb, payload);
 }
 
 static const ic_field conversations_attributes_options_update_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_options_update_params, id), 0, offsetof(intercom_conversations_attributes_options_update_params, has_id), NULL},
-    {"option_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_options_update_params, option_id), 0, offsetof(intercom_conversations_attributes_options_update_params, has_option_id), NULL},
-    {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_attributes_options_update_params, label), 0, offsetof(intercom_conversations_attributes_options_update_params, has_label), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_options_update_params, id), 0, offsetof(intercom_conversations_attributes_options_update_params, has_id), NULL, NULL},
+    {"option_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_options_update_params, option_id), 0, offsetof(intercom_conversations_attributes_options_update_params, has_option_id), NULL, NULL},
+    {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_attributes_options_update_params, label), 0, offsetof(intercom_conversations_attributes_options_update_params, has_label), NULL, NULL},
 };
 static const uint16_t conversations_attributes_options_update_params_by_name[] = {0, 2, 1};
-INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_options_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_options_update_params_descriptor = {
     .name = "conversations_attributes_options_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_options_update_params),
     .n_fields = 3, .fields = conversations_attributes_options_update_params_fields, .by_name = conversations_attributes_options_update_params_by_name};
 static const ic_operation op_conversations_attributes_options_update = {
     .name = "conversations.attributes.options.update", .method = "PUT", .path = "/conversations/attributes/{id}/options/{option_id}",
-    .api_version = NULL, .params = &intercom_conversations_attributes_options_update_params_type, .response = &intercom_conversation_attribute_type,
+    .api_version = NULL, .params = &intercom_conversations_attributes_options_update_params_descriptor, .response = &intercom_conversation_attribute_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "Update an option on a list conversation attribute"};
-intercom_code intercom_conversations_attributes_options_update(intercom_client *client, const intercom_conversations_attributes_options_update_params *params, const intercom_request_options *ro,
-    intercom_conversation_attribute **out, intercom_error *err) {
+intercom_code intercom_conversations_attributes_options_update(intercom_client *client, const intercom_conversations_attributes_options_update_params *params, const intercom_request_options *ro, intercom_conversation_attribute **out, intercom_error *err) {
     return ic_call(client, &op_conversations_attributes_options_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_attributes_options_update(intercom_async_client *client, const intercom_conversations_attributes_options_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_attributes_options_update(intercom_async_client *client, const intercom_conversations_attributes_options_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_attributes_options_update, params, ro, cb, payload);
 }
 
 static const ic_field conversations_attributes_retrieve_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_retrieve_params, id), 0, offsetof(intercom_conversations_attributes_retrieve_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_retrieve_params, id), 0, offsetof(intercom_conversations_attributes_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t conversations_attributes_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_retrieve_params_descriptor = {
     .name = "conversations_attributes_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_retrieve_params),
     .n_fields = 1, .fields = conversations_attributes_retrieve_params_fields, .by_name = conversations_attributes_retrieve_params_by_name};
 static const ic_operation op_conversations_attributes_retrieve = {
     .name = "conversations.attributes.retrieve", .method = "GET", .path = "/conversations/attributes/{id}",
-    .api_version = NULL, .params = &intercom_conversations_attributes_retrieve_params_type, .response = &intercom_conversation_attribute_type,
+    .api_version = NULL, .params = &intercom_conversations_attributes_retrieve_params_descriptor, .response = &intercom_conversation_attribute_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Get a conversation attribute"};
-intercom_code intercom_conversations_attributes_retrieve(intercom_client *client, const intercom_conversations_attributes_retrieve_params *params, const intercom_request_options *ro,
-    intercom_conversation_attribute **out, intercom_error *err) {
+intercom_code intercom_conversations_attributes_retrieve(intercom_client *client, const intercom_conversations_attributes_retrieve_params *params, const intercom_request_options *ro, intercom_conversation_attribute **out, intercom_error *err) {
     return ic_call(client, &op_conversations_attributes_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_attributes_retrieve(intercom_async_client *client, const intercom_conversations_attributes_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_attributes_retrieve(intercom_async_client *client, const intercom_conversations_attributes_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_attributes_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field conversations_attributes_update_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_update_params, id), 0, offsetof(intercom_conversations_attributes_update_params, has_id), NULL},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_update_params, name), 0, offsetof(intercom_conversations_attributes_update_params, has_name), NULL},
-    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_update_params, description), 0, offsetof(intercom_conversations_attributes_update_params, has_description), NULL},
-    {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_update_params, multiline), 0, offsetof(intercom_conversations_attributes_update_params, has_multiline), NULL},
-    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_update_params, required), 0, offsetof(intercom_conversations_attributes_update_params, has_required), NULL},
-    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversations_attributes_update_params, visible_to_team_ids), offsetof(intercom_conversations_attributes_update_params, visible_to_team_ids_count), offsetof(intercom_conversations_attributes_update_params, has_visible_to_team_ids), NULL},
-    {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_update_params, reference), 0, offsetof(intercom_conversations_attributes_update_params, has_reference), &intercom_update_conversation_attribute_request_reference_type},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_update_params, id), 0, offsetof(intercom_conversations_attributes_update_params, has_id), NULL, NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_update_params, name), 0, offsetof(intercom_conversations_attributes_update_params, has_name), NULL, NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_update_params, description), 0, offsetof(intercom_conversations_attributes_update_params, has_description), NULL, NULL},
+    {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_update_params, multiline), 0, offsetof(intercom_conversations_attributes_update_params, has_multiline), NULL, NULL},
+    {"required", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_update_params, required), 0, offsetof(intercom_conversations_attributes_update_params, has_required), NULL, NULL},
+    {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversations_attributes_update_params, visible_to_team_ids), offsetof(intercom_conversations_attributes_update_params, visible_to_team_ids_count), offsetof(intercom_conversations_attributes_update_params, has_visible_to_team_ids), NULL, NULL},
+    {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_update_params, reference), 0, offsetof(intercom_conversations_attributes_update_params, has_reference), &intercom_attribute_reference_descriptor, NULL},
 };
 static const uint16_t conversations_attributes_update_params_by_name[] = {2, 0, 3, 1, 6, 4, 5};
-INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_update_params_descriptor = {
     .name = "conversations_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_update_params),
     .n_fields = 7, .fields = conversations_attributes_update_params_fields, .by_name = conversations_attributes_update_params_by_name};
 static const ic_operation op_conversations_attributes_update = {
     .name = "conversations.attributes.update", .method = "PUT", .path = "/conversations/attributes/{id}",
-    .api_version = NULL, .params = &intercom_conversations_attributes_update_params_type, .response = &intercom_conversation_attribute_type,
+    .api_version = NULL, .params = &intercom_conversations_attributes_update_params_descriptor, .response = &intercom_conversation_attribute_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "Update a conversation attribute"};
-intercom_code intercom_conversations_attributes_update(intercom_client *client, const intercom_conversations_attributes_update_params *params, const intercom_request_options *ro,
-    intercom_conversation_attribute **out, intercom_error *err) {
+intercom_code intercom_conversations_attributes_update(intercom_client *client, const intercom_conversations_attributes_update_params *params, const intercom_request_options *ro, intercom_conversation_attribute **out, intercom_error *err) {
     return ic_call(client, &op_conversations_attributes_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_attributes_update(intercom_async_client *client, const intercom_conversations_attributes_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_attributes_update(intercom_async_client *client, const intercom_conversations_attributes_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_attributes_update, params, ro, cb, payload);
 }
 
 static const ic_field conversations_convert_params_fields[] = {
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_convert_params, conversation_id), 0, offsetof(intercom_conversations_convert_params, has_conversation_id), NULL},
-    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_convert_params, ticket_type_id), 0, offsetof(intercom_conversations_convert_params, has_ticket_type_id), NULL},
-    {"ticket_state_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_convert_params, ticket_state_id), 0, offsetof(intercom_conversations_convert_params, has_ticket_state_id), NULL},
-    {"attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_conversations_convert_params, attributes), 0, offsetof(intercom_conversations_convert_params, has_attributes), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_convert_params, conversation_id), 0, offsetof(intercom_conversations_convert_params, has_conversation_id), NULL, NULL},
+    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_convert_params, ticket_type_id), 0, offsetof(intercom_conversations_convert_params, has_ticket_type_id), NULL, NULL},
+    {"ticket_state_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_convert_params, ticket_state_id), 0, offsetof(intercom_conversations_convert_params, has_ticket_state_id), NULL, NULL},
+    {"attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_conversations_convert_params, attributes), 0, offsetof(intercom_conversations_convert_params, has_attributes), NULL, NULL},
 };
 static const uint16_t conversations_convert_params_by_name[] = {3, 0, 2, 1};
-INTERCOM_EXTERN const intercom_type intercom_conversations_convert_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_convert_params_descriptor = {
     .name = "conversations_convert_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_convert_params),
     .n_fields = 4, .fields = conversations_convert_params_fields, .by_name = conversations_convert_params_by_name};
 static const ic_operation op_conversations_convert = {
     .name = "conversations.convert", .method = "POST", .path = "/conversations/{conversation_id}/convert",
-    .api_version = NULL, .params = &intercom_conversations_convert_params_type, .response = &intercom_ticket_type,
+    .api_version = NULL, .params = &intercom_conversations_convert_params_descriptor, .response = &intercom_ticket_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Convert a conversation to a ticket"};
-intercom_code intercom_conversations_convert(intercom_client *client, const intercom_conversations_convert_params *params, const intercom_request_options *ro,
-    intercom_ticket **out, intercom_error *err) {
+intercom_code intercom_conversations_convert(intercom_client *client, const intercom_conversations_convert_params *params, const intercom_request_options *ro, intercom_ticket **out, intercom_error *err) {
     return ic_call(client, &op_conversations_convert, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_convert(intercom_async_client *client, const intercom_conversations_convert_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_convert(intercom_async_client *client, const intercom_conversations_convert_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_convert, params, ro, cb, payload);
 }
 
 static const ic_field conversations_create_params_fields[] = {
-    {"from", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_params, from), 0, offsetof(intercom_conversations_create_params, has_from), &intercom_create_conversation_request_from_type},
-    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_params, body), 0, offsetof(intercom_conversations_create_params, has_body), NULL},
-    {"subject", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_create_params, subject), 0, offsetof(intercom_conversations_create_params, has_subject), NULL},
-    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversations_create_params, attachment_urls), offsetof(intercom_conversations_create_params, attachment_urls_count), offsetof(intercom_conversations_create_params, has_attachment_urls), NULL},
-    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversations_create_params, created_at), 0, offsetof(intercom_conversations_create_params, has_created_at), NULL},
-    {"brand_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_create_params, brand_id), 0, offsetof(intercom_conversations_create_params, has_brand_id), NULL},
+    {"from", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_params, from), 0, offsetof(intercom_conversations_create_params, has_from), &intercom_create_conversation_request_from_descriptor, NULL},
+    {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_params, body), 0, offsetof(intercom_conversations_create_params, has_body), NULL, NULL},
+    {"subject", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_create_params, subject), 0, offsetof(intercom_conversations_create_params, has_subject), NULL, NULL},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversations_create_params, attachment_urls), offsetof(intercom_conversations_create_params, attachment_urls_count), offsetof(intercom_conversations_create_params, has_attachment_urls), NULL, NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversations_create_params, created_at), 0, offsetof(intercom_conversations_create_params, has_created_at), NULL, NULL},
+    {"brand_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_create_params, brand_id), 0, offsetof(intercom_conversations_create_params, has_brand_id), NULL, NULL},
 };
 static const uint16_t conversations_create_params_by_name[] = {3, 1, 5, 4, 0, 2};
-INTERCOM_EXTERN const intercom_type intercom_conversations_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_create_params_descriptor = {
     .name = "conversations_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_create_params),
     .n_fields = 6, .fields = conversations_create_params_fields, .by_name = conversations_create_params_by_name};
 static const ic_operation op_conversations_create = {
     .name = "conversations.create", .method = "POST", .path = "/conversations",
-    .api_version = NULL, .params = &intercom_conversations_create_params_type, .response = &intercom_conversations_create_response_type,
+    .api_version = NULL, .params = &intercom_conversations_create_params_descriptor, .response = &intercom_conversations_create_response_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Creates a conversation"};
-intercom_code intercom_conversations_create(intercom_client *client, const intercom_conversations_create_params *params, const intercom_request_options *ro,
-    intercom_conversations_create_response **out, intercom_error *err) {
+intercom_code intercom_conversations_create(intercom_client *client, const intercom_conversations_create_params *params, const intercom_request_options *ro, intercom_conversations_create_response **out, intercom_error *err) {
     return ic_call(client, &op_conversations_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_create(intercom_async_client *client, const intercom_conversations_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_create(intercom_async_client *client, const intercom_conversations_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_create, params, ro, cb, payload);
 }
 
 static const ic_field conversations_customers_create_params_fields[] = {
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_customers_create_params, conversation_id), 0, offsetof(intercom_conversations_customers_create_params, has_conversation_id), NULL},
-    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_customers_create_params, admin_id), 0, offsetof(intercom_conversations_customers_create_params, has_admin_id), NULL},
-    {"customer", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversations_customers_create_params, customer), 0, offsetof(intercom_conversations_customers_create_params, has_customer), &intercom_attach_contact_to_conversation_request_customer_type},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_customers_create_params, conversation_id), 0, offsetof(intercom_conversations_customers_create_params, has_conversation_id), NULL, NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_customers_create_params, admin_id), 0, offsetof(intercom_conversations_customers_create_params, has_admin_id), NULL, NULL},
+    {"customer", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversations_customers_create_params, customer), 0, offsetof(intercom_conversations_customers_create_params, has_customer), &intercom_attach_contact_to_conversation_request_customer_descriptor, NULL},
 };
 static const uint16_t conversations_customers_create_params_by_name[] = {1, 0, 2};
-INTERCOM_EXTERN const intercom_type intercom_conversations_customers_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_customers_create_params_descriptor = {
     .name = "conversations_customers_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_customers_create_params),
     .n_fields = 3, .fields = conversations_customers_create_params_fields, .by_name = conversations_customers_create_params_by_name};
 static const ic_operation op_conversations_customers_create = {
     .name = "conversations.customers.create", .method = "POST", .path = "/conversations/{conversation_id}/customers",
-    .api_version = NULL, .params = &intercom_conversations_customers_create_params_type, .response = &intercom_conversation_type,
+    .api_version = NULL, .params = &intercom_conversations_customers_create_params_descriptor, .response = &intercom_conversation_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Attach a contact to a conversation"};
-intercom_code intercom_conversations_customers_create(intercom_client *client, const intercom_conversations_customers_create_params *params, const intercom_request_options *ro,
-    intercom_conversation **out, intercom_error *err) {
+intercom_code intercom_conversations_customers_create(intercom_client *client, const intercom_conversations_customers_create_params *params, const intercom_request_options *ro, intercom_conversation **out, intercom_error *err) {
     return ic_call(client, &op_conversations_customers_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_customers_create(intercom_async_client *client, const intercom_conversations_customers_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_customers_create(intercom_async_client *client, const intercom_conversations_customers_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_customers_create, params, ro, cb, payload);
 }
 
 static const ic_field conversations_customers_delete_params_fields[] = {
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_customers_delete_params, conversation_id), 0, offsetof(intercom_conversations_customers_delete_params, has_conversation_id), NULL},
-    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_customers_delete_params, contact_id), 0, offsetof(intercom_conversations_customers_delete_params, has_contact_id), NULL},
-    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_customers_delete_params, admin_id), 0, offsetof(intercom_conversations_customers_delete_params, has_admin_id), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_customers_delete_params, conversation_id), 0, offsetof(intercom_conversations_customers_delete_params, has_conversation_id), NULL, NULL},
+    {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_customers_delete_params, contact_id), 0, offsetof(intercom_conversations_customers_delete_params, has_contact_id), NULL, NULL},
+    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_customers_delete_params, admin_id), 0, offsetof(intercom_conversations_customers_delete_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversations_customers_delete_params_by_name[] = {2, 1, 0};
-INTERCOM_EXTERN const intercom_type intercom_conversations_customers_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_customers_delete_params_descriptor = {
     .name = "conversations_customers_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_customers_delete_params),
     .n_fields = 3, .fields = conversations_customers_delete_params_fields, .by_name = conversations_customers_delete_params_by_name};
 static const ic_operation op_conversations_customers_delete = {
     .name = "conversations.customers.delete", .method = "DELETE", .path = "/conversations/{conversation_id}/customers/{contact_id}",
-    .api_version = NULL, .params = &intercom_conversations_customers_delete_params_type, .response = &intercom_conversation_type,
+    .api_version = NULL, .params = &intercom_conversations_customers_delete_params_descriptor, .response = &intercom_conversation_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Detach a contact from a group conversation"};
-intercom_code intercom_conversations_customers_delete(intercom_client *client, const intercom_conversations_customers_delete_params *params, const intercom_request_options *ro,
-    intercom_conversation **out, intercom_error *err) {
+intercom_code intercom_conversations_customers_delete(intercom_client *client, const intercom_conversations_customers_delete_params *params, const intercom_request_options *ro, intercom_conversation **out, intercom_error *err) {
     return ic_call(client, &op_conversations_customers_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_customers_delete(intercom_async_client *client, const intercom_conversations_customers_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_customers_delete(intercom_async_client *client, const intercom_conversations_customers_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_customers_delete, params, ro, cb, payload);
 }
 
 static const ic_field conversations_delete_params_fields[] = {
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_delete_params, conversation_id), 0, offsetof(intercom_conversations_delete_params, has_conversation_id), NULL},
-    {"retain_metrics", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_delete_params, retain_metrics), 0, offsetof(intercom_conversations_delete_params, has_retain_metrics), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_delete_params, conversation_id), 0, offsetof(intercom_conversations_delete_params, has_conversation_id), NULL, NULL},
+    {"retain_metrics", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_delete_params, retain_metrics), 0, offsetof(intercom_conversations_delete_params, has_retain_metrics), NULL, NULL},
 };
 static const uint16_t conversations_delete_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_conversations_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_delete_params_descriptor = {
     .name = "conversations_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_delete_params),
     .n_fields = 2, .fields = conversations_delete_params_fields, .by_name = conversations_delete_params_by_name};
 static const ic_operation op_conversations_delete = {
     .name = "conversations.delete", .method = "DELETE", .path = "/conversations/{conversation_id}",
-    .api_version = NULL, .params = &intercom_conversations_delete_params_type, .response = &intercom_conversation_deleted_type,
+    .api_version = NULL, .params = &intercom_conversations_delete_params_descriptor, .response = &intercom_conversation_deleted_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete a conversation"};
-intercom_code intercom_conversations_delete(intercom_client *client, const intercom_conversations_delete_params *params, const intercom_request_options *ro,
-    intercom_conversation_deleted **out, intercom_error *err) {
+intercom_code intercom_conversations_delete(intercom_client *client, const intercom_conversations_delete_params *params, const intercom_request_options *ro, intercom_conversation_deleted **out, intercom_error *err) {
     return ic_call(client, &op_conversations_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_delete(intercom_async_client *client, const intercom_conversations_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_delete(intercom_async_client *client, const intercom_conversations_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_delete, params, ro, cb, payload);
 }
 
 static const ic_field conversations_deleted_list_params_fields[] = {
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_conversations_deleted_list_params, page), 0, offsetof(intercom_conversations_deleted_list_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_conversations_deleted_list_params, per_page), 0, offsetof(intercom_conversations_deleted_list_params, has_per_page), NULL},
-    {"order", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_conversations_deleted_list_params, order), 0, offsetof(intercom_conversations_deleted_list_params, has_order), NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_conversations_deleted_list_params, page), 0, offsetof(intercom_conversations_deleted_list_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_conversations_deleted_list_params, per_page), 0, offsetof(intercom_conversations_deleted_list_params, has_per_page), NULL, NULL},
+    {"order", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_conversations_deleted_list_params, order), 0, offsetof(intercom_conversations_deleted_list_params, has_order), NULL, NULL},
 };
 static const uint16_t conversations_deleted_list_params_by_name[] = {2, 0, 1};
-INTERCOM_EXTERN const intercom_type intercom_conversations_deleted_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_deleted_list_params_descriptor = {
     .name = "conversations_deleted_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_deleted_list_params),
     .n_fields = 3, .fields = conversations_deleted_list_params_fields, .by_name = conversations_deleted_list_params_by_name};
 static const ic_operation op_conversations_deleted_list = {
     .name = "conversations.deleted.list", .method = "GET", .path = "/conversations/deleted",
-    .api_version = NULL, .params = &intercom_conversations_deleted_list_params_type, .response = &intercom_deleted_conversation_list_type,
+    .api_version = NULL, .params = &intercom_conversations_deleted_list_params_descriptor, .response = &intercom_deleted_conversation_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all deleted conversation IDs",
     .page_kind = IC_PAGE_NUMBER, .page_items = "conversations", .per_page_max = 60};
-intercom_code intercom_conversations_deleted_list(intercom_client *client, const intercom_conversations_deleted_list_params *params, const intercom_request_options *ro,
-    intercom_deleted_conversation_list **out, intercom_error *err) {
+intercom_code intercom_conversations_deleted_list(intercom_client *client, const intercom_conversations_deleted_list_params *params, const intercom_request_options *ro, intercom_deleted_conversation_list **out, intercom_error *err) {
     return ic_call(client, &op_conversations_deleted_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_deleted_list(intercom_async_client *client, const intercom_conversations_deleted_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_deleted_list(intercom_async_client *client, const intercom_conversations_deleted_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_deleted_list, params, ro, cb, payload);
 }
 
@@ -2522,46 +2318,42 @@ intercom_code intercom_async_conversations_deleted_list_pages(intercom_async_cli
 }
 
 static const ic_field conversations_handling_events_list_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_handling_events_list_params, id), 0, offsetof(intercom_conversations_handling_events_list_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_handling_events_list_params, id), 0, offsetof(intercom_conversations_handling_events_list_params, has_id), NULL, NULL},
 };
 static const uint16_t conversations_handling_events_list_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_conversations_handling_events_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_handling_events_list_params_descriptor = {
     .name = "conversations_handling_events_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_handling_events_list_params),
     .n_fields = 1, .fields = conversations_handling_events_list_params_fields, .by_name = conversations_handling_events_list_params_by_name};
 static const ic_operation op_conversations_handling_events_list = {
     .name = "conversations.handling_events.list", .method = "GET", .path = "/conversations/{id}/handling_events",
-    .api_version = NULL, .params = &intercom_conversations_handling_events_list_params_type, .response = &intercom_handling_event_list_type,
+    .api_version = NULL, .params = &intercom_conversations_handling_events_list_params_descriptor, .response = &intercom_handling_event_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List handling events"};
-intercom_code intercom_conversations_handling_events_list(intercom_client *client, const intercom_conversations_handling_events_list_params *params, const intercom_request_options *ro,
-    intercom_handling_event_list **out, intercom_error *err) {
+intercom_code intercom_conversations_handling_events_list(intercom_client *client, const intercom_conversations_handling_events_list_params *params, const intercom_request_options *ro, intercom_handling_event_list **out, intercom_error *err) {
     return ic_call(client, &op_conversations_handling_events_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_handling_events_list(intercom_async_client *client, const intercom_conversations_handling_events_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_handling_events_list(intercom_async_client *client, const intercom_conversations_handling_events_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_handling_events_list, params, ro, cb, payload);
 }
 
 static const ic_field conversations_list_params_fields[] = {
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_conversations_list_params, per_page), 0, offsetof(intercom_conversations_list_params, has_per_page), NULL},
-    {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_conversations_list_params, starting_after), 0, offsetof(intercom_conversations_list_params, has_starting_after), NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_conversations_list_params, per_page), 0, offsetof(intercom_conversations_list_params, has_per_page), NULL, NULL},
+    {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_conversations_list_params, starting_after), 0, offsetof(intercom_conversations_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t conversations_list_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_conversations_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_list_params_descriptor = {
     .name = "conversations_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_list_params),
     .n_fields = 2, .fields = conversations_list_params_fields, .by_name = conversations_list_params_by_name};
 static const ic_operation op_conversations_list = {
     .name = "conversations.list", .method = "GET", .path = "/conversations",
-    .api_version = NULL, .params = &intercom_conversations_list_params_type, .response = &intercom_conversation_list_type,
+    .api_version = NULL, .params = &intercom_conversations_list_params_descriptor, .response = &intercom_conversation_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all conversations",
     .page_kind = IC_PAGE_CURSOR, .page_items = "conversations", .per_page_max = 150};
-intercom_code intercom_conversations_list(intercom_client *client, const intercom_conversations_list_params *params, const intercom_request_options *ro,
-    intercom_conversation_list **out, intercom_error *err) {
+intercom_code intercom_conversations_list(intercom_client *client, const intercom_conversations_list_params *params, const intercom_request_options *ro, intercom_conversation_list **out, intercom_error *err) {
     return ic_call(client, &op_conversations_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_list(intercom_async_client *client, const intercom_conversations_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_list(intercom_async_client *client, const intercom_conversations_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_list, params, ro, cb, payload);
 }
 
@@ -2579,177 +2371,163 @@ intercom_code intercom_async_conversations_list_pages(intercom_async_client *cli
 }
 
 static const ic_field conversations_merge_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_merge_params, id), 0, offsetof(intercom_conversations_merge_params, has_id), NULL},
-    {"merge_into_conversation_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_merge_params, merge_into_conversation_id), 0, offsetof(intercom_conversations_merge_params, has_merge_into_conversation_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_merge_params, id), 0, offsetof(intercom_conversations_merge_params, has_id), NULL, NULL},
+    {"merge_into_conversation_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_merge_params, merge_into_conversation_id), 0, offsetof(intercom_conversations_merge_params, has_merge_into_conversation_id), NULL, NULL},
 };
 static const uint16_t conversations_merge_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_conversations_merge_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_merge_params_descriptor = {
     .name = "conversations_merge_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_merge_params),
     .n_fields = 2, .fields = conversations_merge_params_fields, .by_name = conversations_merge_params_by_name};
 static const ic_operation op_conversations_merge = {
     .name = "conversations.merge", .method = "POST", .path = "/conversations/{id}/merge",
-    .api_version = NULL, .params = &intercom_conversations_merge_params_type, .response = &intercom_conversation_type,
+    .api_version = NULL, .params = &intercom_conversations_merge_params_descriptor, .response = &intercom_conversation_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Merge a conversation"};
-intercom_code intercom_conversations_merge(intercom_client *client, const intercom_conversations_merge_params *params, const intercom_request_options *ro,
-    intercom_conversation **out, intercom_error *err) {
+intercom_code intercom_conversations_merge(intercom_client *client, const intercom_conversations_merge_params *params, const intercom_request_options *ro, intercom_conversation **out, intercom_error *err) {
     return ic_call(client, &op_conversations_merge, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_merge(intercom_async_client *client, const intercom_conversations_merge_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_merge(intercom_async_client *client, const intercom_conversations_merge_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_merge, params, ro, cb, payload);
 }
 
 static const ic_field conversations_parts_create_params_fields[] = {
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_parts_create_params, conversation_id), 0, offsetof(intercom_conversations_parts_create_params, has_conversation_id), NULL},
-    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_parts_create_params, message_type), offsetof(intercom_conversations_parts_create_params, message_type_str), offsetof(intercom_conversations_parts_create_params, has_message_type), &intercom_conversations_parts_create_params_message_type_type},
-    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversations_parts_create_params, type), offsetof(intercom_conversations_parts_create_params, type_str), offsetof(intercom_conversations_parts_create_params, has_type), &intercom_conversations_parts_create_params_type_enum_type},
-    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_parts_create_params, admin_id), 0, offsetof(intercom_conversations_parts_create_params, has_admin_id), NULL},
-    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_parts_create_params, body), 0, offsetof(intercom_conversations_parts_create_params, has_body), NULL},
-    {"snoozed_until", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversations_parts_create_params, snoozed_until), 0, offsetof(intercom_conversations_parts_create_params, has_snoozed_until), NULL},
-    {"assignee_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_parts_create_params, assignee_id), 0, offsetof(intercom_conversations_parts_create_params, has_assignee_id), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_parts_create_params, conversation_id), 0, offsetof(intercom_conversations_parts_create_params, has_conversation_id), NULL, NULL},
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_parts_create_params, message_type), offsetof(intercom_conversations_parts_create_params, message_type_str), offsetof(intercom_conversations_parts_create_params, has_message_type), &intercom_conversations_parts_create_params_message_type_descriptor, NULL},
+    {"type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_conversations_parts_create_params, type), offsetof(intercom_conversations_parts_create_params, type_str), offsetof(intercom_conversations_parts_create_params, has_type), &intercom_assign_conversation_request_type_descriptor, NULL},
+    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_parts_create_params, admin_id), 0, offsetof(intercom_conversations_parts_create_params, has_admin_id), NULL, NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_parts_create_params, body), 0, offsetof(intercom_conversations_parts_create_params, has_body), NULL, NULL},
+    {"snoozed_until", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversations_parts_create_params, snoozed_until), 0, offsetof(intercom_conversations_parts_create_params, has_snoozed_until), NULL, NULL},
+    {"assignee_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_parts_create_params, assignee_id), 0, offsetof(intercom_conversations_parts_create_params, has_assignee_id), NULL, NULL},
 };
 static const uint16_t conversations_parts_create_params_by_name[] = {3, 6, 4, 0, 1, 5, 2};
-INTERCOM_EXTERN const intercom_type intercom_conversations_parts_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_parts_create_params_descriptor = {
     .name = "conversations_parts_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_parts_create_params),
     .n_fields = 7, .fields = conversations_parts_create_params_fields, .by_name = conversations_parts_create_params_by_name};
 static const ic_operation op_conversations_parts_create = {
     .name = "conversations.parts.create", .method = "POST", .path = "/conversations/{conversation_id}/parts",
-    .api_version = NULL, .params = &intercom_conversations_parts_create_params_type, .response = &intercom_conversation_type,
+    .api_version = NULL, .params = &intercom_conversations_parts_create_params_descriptor, .response = &intercom_conversation_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Manage a conversation"};
-intercom_code intercom_conversations_parts_create(intercom_client *client, const intercom_conversations_parts_create_params *params, const intercom_request_options *ro,
-    intercom_conversation **out, intercom_error *err) {
+intercom_code intercom_conversations_parts_create(intercom_client *client, const intercom_conversations_parts_create_params *params, const intercom_request_options *ro, intercom_conversation **out, intercom_error *err) {
     return ic_call(client, &op_conversations_parts_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_parts_create(intercom_async_client *client, const intercom_conversations_parts_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_parts_create(intercom_async_client *client, const intercom_conversations_parts_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_parts_create, params, ro, cb, payload);
 }
 
 static const ic_field conversations_redact_params_fields[] = {
-    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_redact_params, type), offsetof(intercom_conversations_redact_params, type_str), offsetof(intercom_conversations_redact_params, has_type), &intercom_conversations_redact_params_type_enum_type},
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_redact_params, conversation_id), 0, offsetof(intercom_conversations_redact_params, has_conversation_id), NULL},
-    {"conversation_part_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_redact_params, conversation_part_id), 0, offsetof(intercom_conversations_redact_params, has_conversation_part_id), NULL},
-    {"source_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_redact_params, source_id), 0, offsetof(intercom_conversations_redact_params, has_source_id), NULL},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_redact_params, type), offsetof(intercom_conversations_redact_params, type_str), offsetof(intercom_conversations_redact_params, has_type), &intercom_conversations_redact_params_type_descriptor, NULL},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_redact_params, conversation_id), 0, offsetof(intercom_conversations_redact_params, has_conversation_id), NULL, NULL},
+    {"conversation_part_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_redact_params, conversation_part_id), 0, offsetof(intercom_conversations_redact_params, has_conversation_part_id), NULL, NULL},
+    {"source_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_redact_params, source_id), 0, offsetof(intercom_conversations_redact_params, has_source_id), NULL, NULL},
 };
 static const uint16_t conversations_redact_params_by_name[] = {1, 2, 3, 0};
-INTERCOM_EXTERN const intercom_type intercom_conversations_redact_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_redact_params_descriptor = {
     .name = "conversations_redact_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_redact_params),
     .n_fields = 4, .fields = conversations_redact_params_fields, .by_name = conversations_redact_params_by_name};
 static const ic_operation op_conversations_redact = {
     .name = "conversations.redact", .method = "POST", .path = "/conversations/redact",
-    .api_version = NULL, .params = &intercom_conversations_redact_params_type, .response = &intercom_conversation_type,
+    .api_version = NULL, .params = &intercom_conversations_redact_params_descriptor, .response = &intercom_conversation_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Redact a conversation part"};
-intercom_code intercom_conversations_redact(intercom_client *client, const intercom_conversations_redact_params *params, const intercom_request_options *ro,
-    intercom_conversation **out, intercom_error *err) {
+intercom_code intercom_conversations_redact(intercom_client *client, const intercom_conversations_redact_params *params, const intercom_request_options *ro, intercom_conversation **out, intercom_error *err) {
     return ic_call(client, &op_conversations_redact, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_redact(intercom_async_client *client, const intercom_conversations_redact_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_redact(intercom_async_client *client, const intercom_conversations_redact_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_redact, params, ro, cb, payload);
 }
 
 static const ic_field conversations_reply_create_params_fields[] = {
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_reply_create_params, conversation_id), 0, offsetof(intercom_conversations_reply_create_params, has_conversation_id), NULL},
-    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, message_type), offsetof(intercom_conversations_reply_create_params, message_type_str), offsetof(intercom_conversations_reply_create_params, has_message_type), &intercom_conversations_reply_create_params_message_type_type},
-    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, type), offsetof(intercom_conversations_reply_create_params, type_str), offsetof(intercom_conversations_reply_create_params, has_type), &intercom_conversations_reply_create_params_type_enum_type},
-    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, body), 0, offsetof(intercom_conversations_reply_create_params, has_body), NULL},
-    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, created_at), 0, offsetof(intercom_conversations_reply_create_params, has_created_at), NULL},
-    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, attachment_urls), offsetof(intercom_conversations_reply_create_params, attachment_urls_count), offsetof(intercom_conversations_reply_create_params, has_attachment_urls), NULL},
-    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, reply_options), offsetof(intercom_conversations_reply_create_params, reply_options_count), offsetof(intercom_conversations_reply_create_params, has_reply_options), &intercom_reply_conversation_request_reply_options_type},
-    {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, intercom_user_id), 0, offsetof(intercom_conversations_reply_create_params, has_intercom_user_id), NULL},
-    {"attachment_files", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, attachment_files), offsetof(intercom_conversations_reply_create_params, attachment_files_count), offsetof(intercom_conversations_reply_create_params, has_attachment_files), &intercom_conversation_attachment_files_type},
-    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, email), 0, offsetof(intercom_conversations_reply_create_params, has_email), NULL},
-    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, user_id), 0, offsetof(intercom_conversations_reply_create_params, has_user_id), NULL},
-    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, admin_id), 0, offsetof(intercom_conversations_reply_create_params, has_admin_id), NULL},
-    {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, skip_notifications), 0, offsetof(intercom_conversations_reply_create_params, has_skip_notifications), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_reply_create_params, conversation_id), 0, offsetof(intercom_conversations_reply_create_params, has_conversation_id), NULL, NULL},
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, message_type), offsetof(intercom_conversations_reply_create_params, message_type_str), offsetof(intercom_conversations_reply_create_params, has_message_type), &intercom_reply_message_type_descriptor, NULL},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, type), offsetof(intercom_conversations_reply_create_params, type_str), offsetof(intercom_conversations_reply_create_params, has_type), &intercom_reply_author_type_descriptor, NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, body), 0, offsetof(intercom_conversations_reply_create_params, has_body), NULL, NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, created_at), 0, offsetof(intercom_conversations_reply_create_params, has_created_at), NULL, NULL},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, attachment_urls), offsetof(intercom_conversations_reply_create_params, attachment_urls_count), offsetof(intercom_conversations_reply_create_params, has_attachment_urls), NULL, NULL},
+    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, reply_options), offsetof(intercom_conversations_reply_create_params, reply_options_count), offsetof(intercom_conversations_reply_create_params, has_reply_options), &intercom_quick_reply_option_descriptor, NULL},
+    {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, intercom_user_id), 0, offsetof(intercom_conversations_reply_create_params, has_intercom_user_id), NULL, NULL},
+    {"attachment_files", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, attachment_files), offsetof(intercom_conversations_reply_create_params, attachment_files_count), offsetof(intercom_conversations_reply_create_params, has_attachment_files), &intercom_conversation_attachment_files_descriptor, NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, email), 0, offsetof(intercom_conversations_reply_create_params, has_email), NULL, NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, user_id), 0, offsetof(intercom_conversations_reply_create_params, has_user_id), NULL, NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, admin_id), 0, offsetof(intercom_conversations_reply_create_params, has_admin_id), NULL, NULL},
+    {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, skip_notifications), 0, offsetof(intercom_conversations_reply_create_params, has_skip_notifications), NULL, NULL},
 };
 static const uint16_t conversations_reply_create_params_by_name[] = {11, 8, 5, 3, 0, 4, 9, 7, 1, 6, 12, 2, 10};
-INTERCOM_EXTERN const intercom_type intercom_conversations_reply_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_reply_create_params_descriptor = {
     .name = "conversations_reply_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_reply_create_params),
     .n_fields = 13, .fields = conversations_reply_create_params_fields, .by_name = conversations_reply_create_params_by_name};
 static const ic_operation op_conversations_reply_create = {
     .name = "conversations.reply.create", .method = "POST", .path = "/conversations/{conversation_id}/reply",
-    .api_version = NULL, .params = &intercom_conversations_reply_create_params_type, .response = &intercom_conversation_type,
+    .api_version = NULL, .params = &intercom_conversations_reply_create_params_descriptor, .response = &intercom_conversation_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Reply to a conversation"};
-intercom_code intercom_conversations_reply_create(intercom_client *client, const intercom_conversations_reply_create_params *params, const intercom_request_options *ro,
-    intercom_conversation **out, intercom_error *err) {
+intercom_code intercom_conversations_reply_create(intercom_client *client, const intercom_conversations_reply_create_params *params, const intercom_request_options *ro, intercom_conversation **out, intercom_error *err) {
     return ic_call(client, &op_conversations_reply_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_reply_create(intercom_async_client *client, const intercom_conversations_reply_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_reply_create(intercom_async_client *client, const intercom_conversations_reply_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_reply_create, params, ro, cb, payload);
 }
 
 static const ic_field conversations_retrieve_params_fields[] = {
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_retrieve_params, conversation_id), 0, offsetof(intercom_conversations_retrieve_params, has_conversation_id), NULL},
-    {"display_as", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_conversations_retrieve_params, display_as), 0, offsetof(intercom_conversations_retrieve_params, has_display_as), NULL},
-    {"include_translations", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_retrieve_params, include_translations), 0, offsetof(intercom_conversations_retrieve_params, has_include_translations), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_retrieve_params, conversation_id), 0, offsetof(intercom_conversations_retrieve_params, has_conversation_id), NULL, NULL},
+    {"display_as", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_conversations_retrieve_params, display_as), 0, offsetof(intercom_conversations_retrieve_params, has_display_as), NULL, NULL},
+    {"include_translations", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_retrieve_params, include_translations), 0, offsetof(intercom_conversations_retrieve_params, has_include_translations), NULL, NULL},
 };
 static const uint16_t conversations_retrieve_params_by_name[] = {0, 1, 2};
-INTERCOM_EXTERN const intercom_type intercom_conversations_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_retrieve_params_descriptor = {
     .name = "conversations_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_retrieve_params),
     .n_fields = 3, .fields = conversations_retrieve_params_fields, .by_name = conversations_retrieve_params_by_name};
 static const ic_operation op_conversations_retrieve = {
     .name = "conversations.retrieve", .method = "GET", .path = "/conversations/{conversation_id}",
-    .api_version = NULL, .params = &intercom_conversations_retrieve_params_type, .response = &intercom_conversation_type,
+    .api_version = NULL, .params = &intercom_conversations_retrieve_params_descriptor, .response = &intercom_conversation_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a conversation"};
-intercom_code intercom_conversations_retrieve(intercom_client *client, const intercom_conversations_retrieve_params *params, const intercom_request_options *ro,
-    intercom_conversation **out, intercom_error *err) {
+intercom_code intercom_conversations_retrieve(intercom_client *client, const intercom_conversations_retrieve_params *params, const intercom_request_options *ro, intercom_conversation **out, intercom_error *err) {
     return ic_call(client, &op_conversations_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_retrieve(intercom_async_client *client, const intercom_conversations_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_retrieve(intercom_async_client *client, const intercom_conversations_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field conversations_run_assignment_rules_create_params_fields[] = {
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_run_assignment_rules_create_params, conversation_id), 0, offsetof(intercom_conversations_run_assignment_rules_create_params, has_conversation_id), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_run_assignment_rules_create_params, conversation_id), 0, offsetof(intercom_conversations_run_assignment_rules_create_params, has_conversation_id), NULL, NULL},
 };
 static const uint16_t conversations_run_assignment_rules_create_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_conversations_run_assignment_rules_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_run_assignment_rules_create_params_descriptor = {
     .name = "conversations_run_assignment_rules_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_run_assignment_rules_create_params),
     .n_fields = 1, .fields = conversations_run_assignment_rules_create_params_fields, .by_name = conversations_run_assignment_rules_create_params_by_name};
 static const ic_operation op_conversations_run_assignment_rules_create = {
     .name = "conversations.run_assignment_rules.create", .method = "POST", .path = "/conversations/{conversation_id}/run_assignment_rules",
-    .api_version = "2.11", .params = &intercom_conversations_run_assignment_rules_create_params_type, .response = &intercom_conversation_type,
+    .api_version = "2.11", .params = &intercom_conversations_run_assignment_rules_create_params_descriptor, .response = &intercom_conversation_descriptor,
     .accept = NULL, .flags = IC_OP_DEPRECATED,
     .summary = "Run Assignment Rules on a conversation"};
-intercom_code intercom_conversations_run_assignment_rules_create(intercom_client *client, const intercom_conversations_run_assignment_rules_create_params *params, const intercom_request_options *ro,
-    intercom_conversation **out, intercom_error *err) {
+intercom_code intercom_conversations_run_assignment_rules_create(intercom_client *client, const intercom_conversations_run_assignment_rules_create_params *params, const intercom_request_options *ro, intercom_conversation **out, intercom_error *err) {
     return ic_call(client, &op_conversations_run_assignment_rules_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_run_assignment_rules_create(intercom_async_client *client, const intercom_conversations_run_assignment_rules_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_run_assignment_rules_create(intercom_async_client *client, const intercom_conversations_run_assignment_rules_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_run_assignment_rules_create, params, ro, cb, payload);
 }
 
 static const ic_field conversations_search_params_fields[] = {
-    {"include_monitors", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_search_params, include_monitors), 0, offsetof(intercom_conversations_search_params, has_include_monitors), NULL},
-    {"include_scorecards", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_search_params, include_scorecards), 0, offsetof(intercom_conversations_search_params, has_include_scorecards), NULL},
-    {"query", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_search_params, query), 0, offsetof(intercom_conversations_search_params, has_query), &intercom_search_request_query_type},
-    {"pagination", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversations_search_params, pagination), 0, offsetof(intercom_conversations_search_params, has_pagination), &intercom_starting_after_paging_type},
+    {"include_monitors", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_search_params, include_monitors), 0, offsetof(intercom_conversations_search_params, has_include_monitors), NULL, NULL},
+    {"include_scorecards", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_search_params, include_scorecards), 0, offsetof(intercom_conversations_search_params, has_include_scorecards), NULL, NULL},
+    {"query", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_search_params, query), 0, offsetof(intercom_conversations_search_params, has_query), &intercom_search_request_query_descriptor, NULL},
+    {"pagination", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversations_search_params, pagination), 0, offsetof(intercom_conversations_search_params, has_pagination), &intercom_starting_after_paging_descriptor, NULL},
 };
 static const uint16_t conversations_search_params_by_name[] = {0, 1, 3, 2};
-INTERCOM_EXTERN const intercom_type intercom_conversations_search_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_search_params_descriptor = {
     .name = "conversations_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_search_params),
     .n_fields = 4, .fields = conversations_search_params_fields, .by_name = conversations_search_params_by_name};
 static const ic_operation op_conversations_search = {
     .name = "conversations.search", .method = "POST", .path = "/conversations/search",
-    .api_version = NULL, .params = &intercom_conversations_search_params_type, .response = &intercom_conversation_list_type,
+    .api_version = NULL, .params = &intercom_conversations_search_params_descriptor, .response = &intercom_conversation_list_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Search conversations",
     .page_kind = IC_PAGE_SEARCH, .page_items = "conversations", .per_page_max = 150};
-intercom_code intercom_conversations_search(intercom_client *client, const intercom_conversations_search_params *params, const intercom_request_options *ro,
-    intercom_conversation_list **out, intercom_error *err) {
+intercom_code intercom_conversations_search(intercom_client *client, const intercom_conversations_search_params *params, const intercom_request_options *ro, intercom_conversation_list **out, intercom_error *err) {
     return ic_call(client, &op_conversations_search, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_search(intercom_async_client *client, const intercom_conversations_search_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_search(intercom_async_client *client, const intercom_conversations_search_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_search, params, ro, cb, payload);
 }
 
@@ -2767,26 +2545,24 @@ intercom_code intercom_async_conversations_search_pages(intercom_async_client *c
 }
 
 static const ic_field conversations_side_conversations_list_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_side_conversations_list_params, id), 0, offsetof(intercom_conversations_side_conversations_list_params, has_id), NULL},
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_conversations_side_conversations_list_params, page), 0, offsetof(intercom_conversations_side_conversations_list_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_conversations_side_conversations_list_params, per_page), 0, offsetof(intercom_conversations_side_conversations_list_params, has_per_page), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_side_conversations_list_params, id), 0, offsetof(intercom_conversations_side_conversations_list_params, has_id), NULL, NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_conversations_side_conversations_list_params, page), 0, offsetof(intercom_conversations_side_conversations_list_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_conversations_side_conversations_list_params, per_page), 0, offsetof(intercom_conversations_side_conversations_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t conversations_side_conversations_list_params_by_name[] = {0, 1, 2};
-INTERCOM_EXTERN const intercom_type intercom_conversations_side_conversations_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_side_conversations_list_params_descriptor = {
     .name = "conversations_side_conversations_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_side_conversations_list_params),
     .n_fields = 3, .fields = conversations_side_conversations_list_params_fields, .by_name = conversations_side_conversations_list_params_by_name};
 static const ic_operation op_conversations_side_conversations_list = {
     .name = "conversations.side_conversations.list", .method = "GET", .path = "/conversations/{id}/side_conversations",
-    .api_version = NULL, .params = &intercom_conversations_side_conversations_list_params_type, .response = &intercom_side_conversation_list_type,
+    .api_version = NULL, .params = &intercom_conversations_side_conversations_list_params_descriptor, .response = &intercom_side_conversation_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List side conversations",
     .page_kind = IC_PAGE_NUMBER, .page_items = "side_conversations", .per_page_max = 50};
-intercom_code intercom_conversations_side_conversations_list(intercom_client *client, const intercom_conversations_side_conversations_list_params *params, const intercom_request_options *ro,
-    intercom_side_conversation_list **out, intercom_error *err) {
+intercom_code intercom_conversations_side_conversations_list(intercom_client *client, const intercom_conversations_side_conversations_list_params *params, const intercom_request_options *ro, intercom_side_conversation_list **out, intercom_error *err) {
     return ic_call(client, &op_conversations_side_conversations_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_side_conversations_list(intercom_async_client *client, const intercom_conversations_side_conversations_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_side_conversations_list(intercom_async_client *client, const intercom_conversations_side_conversations_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_side_conversations_list, params, ro, cb, payload);
 }
 
@@ -2804,170 +2580,156 @@ intercom_code intercom_async_conversations_side_conversations_list_pages(interco
 }
 
 static const ic_field conversations_tags_create_params_fields[] = {
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_tags_create_params, conversation_id), 0, offsetof(intercom_conversations_tags_create_params, has_conversation_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_tags_create_params, id), 0, offsetof(intercom_conversations_tags_create_params, has_id), NULL},
-    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_tags_create_params, admin_id), 0, offsetof(intercom_conversations_tags_create_params, has_admin_id), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_tags_create_params, conversation_id), 0, offsetof(intercom_conversations_tags_create_params, has_conversation_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_tags_create_params, id), 0, offsetof(intercom_conversations_tags_create_params, has_id), NULL, NULL},
+    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_tags_create_params, admin_id), 0, offsetof(intercom_conversations_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversations_tags_create_params_by_name[] = {2, 0, 1};
-INTERCOM_EXTERN const intercom_type intercom_conversations_tags_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_tags_create_params_descriptor = {
     .name = "conversations_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_tags_create_params),
     .n_fields = 3, .fields = conversations_tags_create_params_fields, .by_name = conversations_tags_create_params_by_name};
 static const ic_operation op_conversations_tags_create = {
     .name = "conversations.tags.create", .method = "POST", .path = "/conversations/{conversation_id}/tags",
-    .api_version = NULL, .params = &intercom_conversations_tags_create_params_type, .response = &intercom_tag_type,
+    .api_version = NULL, .params = &intercom_conversations_tags_create_params_descriptor, .response = &intercom_tag_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Add tag to a conversation"};
-intercom_code intercom_conversations_tags_create(intercom_client *client, const intercom_conversations_tags_create_params *params, const intercom_request_options *ro,
-    intercom_tag **out, intercom_error *err) {
+intercom_code intercom_conversations_tags_create(intercom_client *client, const intercom_conversations_tags_create_params *params, const intercom_request_options *ro, intercom_tag **out, intercom_error *err) {
     return ic_call(client, &op_conversations_tags_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_tags_create(intercom_async_client *client, const intercom_conversations_tags_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_tags_create(intercom_async_client *client, const intercom_conversations_tags_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_tags_create, params, ro, cb, payload);
 }
 
 static const ic_field conversations_tags_delete_params_fields[] = {
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_tags_delete_params, conversation_id), 0, offsetof(intercom_conversations_tags_delete_params, has_conversation_id), NULL},
-    {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_tags_delete_params, tag_id), 0, offsetof(intercom_conversations_tags_delete_params, has_tag_id), NULL},
-    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_tags_delete_params, admin_id), 0, offsetof(intercom_conversations_tags_delete_params, has_admin_id), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_tags_delete_params, conversation_id), 0, offsetof(intercom_conversations_tags_delete_params, has_conversation_id), NULL, NULL},
+    {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_tags_delete_params, tag_id), 0, offsetof(intercom_conversations_tags_delete_params, has_tag_id), NULL, NULL},
+    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_tags_delete_params, admin_id), 0, offsetof(intercom_conversations_tags_delete_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversations_tags_delete_params_by_name[] = {2, 0, 1};
-INTERCOM_EXTERN const intercom_type intercom_conversations_tags_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_tags_delete_params_descriptor = {
     .name = "conversations_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_tags_delete_params),
     .n_fields = 3, .fields = conversations_tags_delete_params_fields, .by_name = conversations_tags_delete_params_by_name};
 static const ic_operation op_conversations_tags_delete = {
     .name = "conversations.tags.delete", .method = "DELETE", .path = "/conversations/{conversation_id}/tags/{tag_id}",
-    .api_version = NULL, .params = &intercom_conversations_tags_delete_params_type, .response = &intercom_tag_type,
+    .api_version = NULL, .params = &intercom_conversations_tags_delete_params_descriptor, .response = &intercom_tag_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Remove tag from a conversation"};
-intercom_code intercom_conversations_tags_delete(intercom_client *client, const intercom_conversations_tags_delete_params *params, const intercom_request_options *ro,
-    intercom_tag **out, intercom_error *err) {
+intercom_code intercom_conversations_tags_delete(intercom_client *client, const intercom_conversations_tags_delete_params *params, const intercom_request_options *ro, intercom_tag **out, intercom_error *err) {
     return ic_call(client, &op_conversations_tags_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_tags_delete(intercom_async_client *client, const intercom_conversations_tags_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_tags_delete(intercom_async_client *client, const intercom_conversations_tags_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_tags_delete, params, ro, cb, payload);
 }
 
 static const ic_field conversations_update_params_fields[] = {
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_update_params, conversation_id), 0, offsetof(intercom_conversations_update_params, has_conversation_id), NULL},
-    {"display_as", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_conversations_update_params, display_as), 0, offsetof(intercom_conversations_update_params, has_display_as), NULL},
-    {"read", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversations_update_params, read), 0, offsetof(intercom_conversations_update_params, has_read), NULL},
-    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_update_params, title), 0, offsetof(intercom_conversations_update_params, has_title), NULL},
-    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_conversations_update_params, custom_attributes), 0, offsetof(intercom_conversations_update_params, has_custom_attributes), NULL},
-    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_update_params, company_id), 0, offsetof(intercom_conversations_update_params, has_company_id), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_update_params, conversation_id), 0, offsetof(intercom_conversations_update_params, has_conversation_id), NULL, NULL},
+    {"display_as", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_conversations_update_params, display_as), 0, offsetof(intercom_conversations_update_params, has_display_as), NULL, NULL},
+    {"read", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversations_update_params, read), 0, offsetof(intercom_conversations_update_params, has_read), NULL, NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_update_params, title), 0, offsetof(intercom_conversations_update_params, has_title), NULL, NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_conversations_update_params, custom_attributes), 0, offsetof(intercom_conversations_update_params, has_custom_attributes), NULL, NULL},
+    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_update_params, company_id), 0, offsetof(intercom_conversations_update_params, has_company_id), NULL, NULL},
 };
 static const uint16_t conversations_update_params_by_name[] = {5, 0, 4, 1, 2, 3};
-INTERCOM_EXTERN const intercom_type intercom_conversations_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_conversations_update_params_descriptor = {
     .name = "conversations_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_update_params),
     .n_fields = 6, .fields = conversations_update_params_fields, .by_name = conversations_update_params_by_name};
 static const ic_operation op_conversations_update = {
     .name = "conversations.update", .method = "PUT", .path = "/conversations/{conversation_id}",
-    .api_version = NULL, .params = &intercom_conversations_update_params_type, .response = &intercom_conversation_type,
+    .api_version = NULL, .params = &intercom_conversations_update_params_descriptor, .response = &intercom_conversation_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update a conversation"};
-intercom_code intercom_conversations_update(intercom_client *client, const intercom_conversations_update_params *params, const intercom_request_options *ro,
-    intercom_conversation **out, intercom_error *err) {
+intercom_code intercom_conversations_update(intercom_client *client, const intercom_conversations_update_params *params, const intercom_request_options *ro, intercom_conversation **out, intercom_error *err) {
     return ic_call(client, &op_conversations_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_conversations_update(intercom_async_client *client, const intercom_conversations_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_conversations_update(intercom_async_client *client, const intercom_conversations_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_conversations_update, params, ro, cb, payload);
 }
 
 static const ic_field custom_object_instances_create_params_fields[] = {
-    {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_create_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_create_params, has_custom_object_type_identifier), NULL},
-    {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_custom_object_instances_create_params, external_id), 0, offsetof(intercom_custom_object_instances_create_params, has_external_id), NULL},
-    {"external_created_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_custom_object_instances_create_params, external_created_at), 0, offsetof(intercom_custom_object_instances_create_params, has_external_created_at), NULL},
-    {"external_updated_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_custom_object_instances_create_params, external_updated_at), 0, offsetof(intercom_custom_object_instances_create_params, has_external_updated_at), NULL},
-    {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_custom_object_instances_create_params, custom_attributes), 0, offsetof(intercom_custom_object_instances_create_params, has_custom_attributes), NULL},
+    {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_create_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_create_params, has_custom_object_type_identifier), NULL, NULL},
+    {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_custom_object_instances_create_params, external_id), 0, offsetof(intercom_custom_object_instances_create_params, has_external_id), NULL, NULL},
+    {"external_created_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_custom_object_instances_create_params, external_created_at), 0, offsetof(intercom_custom_object_instances_create_params, has_external_created_at), NULL, NULL},
+    {"external_updated_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_custom_object_instances_create_params, external_updated_at), 0, offsetof(intercom_custom_object_instances_create_params, has_external_updated_at), NULL, NULL},
+    {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_custom_object_instances_create_params, custom_attributes), 0, offsetof(intercom_custom_object_instances_create_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t custom_object_instances_create_params_by_name[] = {4, 0, 2, 1, 3};
-INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_create_params_descriptor = {
     .name = "custom_object_instances_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_create_params),
     .n_fields = 5, .fields = custom_object_instances_create_params_fields, .by_name = custom_object_instances_create_params_by_name};
 static const ic_operation op_custom_object_instances_create = {
     .name = "custom_object_instances.create", .method = "POST", .path = "/custom_object_instances/{custom_object_type_identifier}",
-    .api_version = NULL, .params = &intercom_custom_object_instances_create_params_type, .response = &intercom_custom_object_instance_type,
+    .api_version = NULL, .params = &intercom_custom_object_instances_create_params_descriptor, .response = &intercom_custom_object_instance_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create or Update a Custom Object Instance"};
-intercom_code intercom_custom_object_instances_create(intercom_client *client, const intercom_custom_object_instances_create_params *params, const intercom_request_options *ro,
-    intercom_custom_object_instance **out, intercom_error *err) {
+intercom_code intercom_custom_object_instances_create(intercom_client *client, const intercom_custom_object_instances_create_params *params, const intercom_request_options *ro, intercom_custom_object_instance **out, intercom_error *err) {
     return ic_call(client, &op_custom_object_instances_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_custom_object_instances_create(intercom_async_client *client, const intercom_custom_object_instances_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_custom_object_instances_create(intercom_async_client *client, const intercom_custom_object_instances_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_custom_object_instances_create, params, ro, cb, payload);
 }
 
 static const ic_field custom_object_instances_delete_params_fields[] = {
-    {"custom_object_instance_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_delete_params, custom_object_instance_id), 0, offsetof(intercom_custom_object_instances_delete_params, has_custom_object_instance_id), NULL},
-    {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_delete_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_delete_params, has_custom_object_type_identifier), NULL},
+    {"custom_object_instance_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_delete_params, custom_object_instance_id), 0, offsetof(intercom_custom_object_instances_delete_params, has_custom_object_instance_id), NULL, NULL},
+    {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_delete_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_delete_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_delete_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_delete_params_descriptor = {
     .name = "custom_object_instances_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_delete_params),
     .n_fields = 2, .fields = custom_object_instances_delete_params_fields, .by_name = custom_object_instances_delete_params_by_name};
 static const ic_operation op_custom_object_instances_delete = {
     .name = "custom_object_instances.delete", .method = "DELETE", .path = "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
-    .api_version = NULL, .params = &intercom_custom_object_instances_delete_params_type, .response = &intercom_custom_object_instance_deleted_type,
+    .api_version = NULL, .params = &intercom_custom_object_instances_delete_params_descriptor, .response = &intercom_custom_object_instance_deleted_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete a Custom Object Instance by ID"};
-intercom_code intercom_custom_object_instances_delete(intercom_client *client, const intercom_custom_object_instances_delete_params *params, const intercom_request_options *ro,
-    intercom_custom_object_instance_deleted **out, intercom_error *err) {
+intercom_code intercom_custom_object_instances_delete(intercom_client *client, const intercom_custom_object_instances_delete_params *params, const intercom_request_options *ro, intercom_custom_object_instance_deleted **out, intercom_error *err) {
     return ic_call(client, &op_custom_object_instances_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_custom_object_instances_delete(intercom_async_client *client, const intercom_custom_object_instances_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_custom_object_instances_delete(intercom_async_client *client, const intercom_custom_object_instances_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_custom_object_instances_delete, params, ro, cb, payload);
 }
 
 static const ic_field custom_object_instances_delete_by_external_id_params_fields[] = {
-    {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_custom_object_instances_delete_by_external_id_params, external_id), 0, offsetof(intercom_custom_object_instances_delete_by_external_id_params, has_external_id), NULL},
-    {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_delete_by_external_id_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_delete_by_external_id_params, has_custom_object_type_identifier), NULL},
+    {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_custom_object_instances_delete_by_external_id_params, external_id), 0, offsetof(intercom_custom_object_instances_delete_by_external_id_params, has_external_id), NULL, NULL},
+    {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_delete_by_external_id_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_delete_by_external_id_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_delete_by_external_id_params_by_name[] = {1, 0};
-INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_delete_by_external_id_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_delete_by_external_id_params_descriptor = {
     .name = "custom_object_instances_delete_by_external_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_delete_by_external_id_params),
     .n_fields = 2, .fields = custom_object_instances_delete_by_external_id_params_fields, .by_name = custom_object_instances_delete_by_external_id_params_by_name};
 static const ic_operation op_custom_object_instances_delete_by_external_id = {
     .name = "custom_object_instances.delete_by_external_id", .method = "DELETE", .path = "/custom_object_instances/{custom_object_type_identifier}",
-    .api_version = NULL, .params = &intercom_custom_object_instances_delete_by_external_id_params_type, .response = &intercom_custom_object_instance_deleted_type,
+    .api_version = NULL, .params = &intercom_custom_object_instances_delete_by_external_id_params_descriptor, .response = &intercom_custom_object_instance_deleted_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete a Custom Object Instance by External ID"};
-intercom_code intercom_custom_object_instances_delete_by_external_id(intercom_client *client, const intercom_custom_object_instances_delete_by_external_id_params *params, const intercom_request_options *ro,
-    intercom_custom_object_instance_deleted **out, intercom_error *err) {
+intercom_code intercom_custom_object_instances_delete_by_external_id(intercom_client *client, const intercom_custom_object_instances_delete_by_external_id_params *params, const intercom_request_options *ro, intercom_custom_object_instance_deleted **out, intercom_error *err) {
     return ic_call(client, &op_custom_object_instances_delete_by_external_id, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_custom_object_instances_delete_by_external_id(intercom_async_client *client, const intercom_custom_object_instances_delete_by_external_id_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_custom_object_instances_delete_by_external_id(intercom_async_client *client, const intercom_custom_object_instances_delete_by_external_id_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_custom_object_instances_delete_by_external_id, params, ro, cb, payload);
 }
 
 static const ic_field custom_object_instances_list_params_fields[] = {
-    {"references_contact_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_custom_object_instances_list_params, references_contact_id), 0, offsetof(intercom_custom_object_instances_list_params, has_references_contact_id), NULL},
-    {"references_conversation_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_custom_object_instances_list_params, references_conversation_id), 0, offsetof(intercom_custom_object_instances_list_params, has_references_conversation_id), NULL},
-    {"external_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_custom_object_instances_list_params, external_id), 0, offsetof(intercom_custom_object_instances_list_params, has_external_id), NULL},
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_custom_object_instances_list_params, page), 0, offsetof(intercom_custom_object_instances_list_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_custom_object_instances_list_params, per_page), 0, offsetof(intercom_custom_object_instances_list_params, has_per_page), NULL},
-    {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_list_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_list_params, has_custom_object_type_identifier), NULL},
+    {"references_contact_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_custom_object_instances_list_params, references_contact_id), 0, offsetof(intercom_custom_object_instances_list_params, has_references_contact_id), NULL, NULL},
+    {"references_conversation_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_custom_object_instances_list_params, references_conversation_id), 0, offsetof(intercom_custom_object_instances_list_params, has_references_conversation_id), NULL, NULL},
+    {"external_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_custom_object_instances_list_params, external_id), 0, offsetof(intercom_custom_object_instances_list_params, has_external_id), NULL, NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_custom_object_instances_list_params, page), 0, offsetof(intercom_custom_object_instances_list_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_custom_object_instances_list_params, per_page), 0, offsetof(intercom_custom_object_instances_list_params, has_per_page), NULL, NULL},
+    {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_list_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_list_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_list_params_by_name[] = {5, 2, 3, 4, 0, 1};
-INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_list_params_descriptor = {
     .name = "custom_object_instances_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_list_params),
     .n_fields = 6, .fields = custom_object_instances_list_params_fields, .by_name = custom_object_instances_list_params_by_name};
 static const ic_operation op_custom_object_instances_list = {
     .name = "custom_object_instances.list", .method = "GET", .path = "/custom_object_instances/{custom_object_type_identifier}",
-    .api_version = NULL, .params = &intercom_custom_object_instances_list_params_type, .response = &intercom_custom_object_instances_paginated_list_type,
+    .api_version = NULL, .params = &intercom_custom_object_instances_list_params_descriptor, .response = &intercom_custom_object_instances_paginated_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List Custom Object Instances",
     .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 150};
-intercom_code intercom_custom_object_instances_list(intercom_client *client, const intercom_custom_object_instances_list_params *params, const intercom_request_options *ro,
-    intercom_custom_object_instances_paginated_list **out, intercom_error *err) {
+intercom_code intercom_custom_object_instances_list(intercom_client *client, const intercom_custom_object_instances_list_params *params, const intercom_request_options *ro, intercom_custom_object_instances_paginated_list **out, intercom_error *err) {
     return ic_call(client, &op_custom_object_instances_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_custom_object_instances_list(intercom_async_client *client, const intercom_custom_object_instances_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_custom_object_instances_list(intercom_async_client *client, const intercom_custom_object_instances_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_custom_object_instances_list, params, ro, cb, payload);
 }
 
@@ -2985,181 +2747,167 @@ intercom_code intercom_async_custom_object_instances_list_pages(intercom_async_c
 }
 
 static const ic_field custom_object_instances_retrieve_params_fields[] = {
-    {"custom_object_instance_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_retrieve_params, custom_object_instance_id), 0, offsetof(intercom_custom_object_instances_retrieve_params, has_custom_object_instance_id), NULL},
-    {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_retrieve_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_retrieve_params, has_custom_object_type_identifier), NULL},
+    {"custom_object_instance_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_retrieve_params, custom_object_instance_id), 0, offsetof(intercom_custom_object_instances_retrieve_params, has_custom_object_instance_id), NULL, NULL},
+    {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_retrieve_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_retrieve_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_retrieve_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_retrieve_params_descriptor = {
     .name = "custom_object_instances_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_retrieve_params),
     .n_fields = 2, .fields = custom_object_instances_retrieve_params_fields, .by_name = custom_object_instances_retrieve_params_by_name};
 static const ic_operation op_custom_object_instances_retrieve = {
     .name = "custom_object_instances.retrieve", .method = "GET", .path = "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
-    .api_version = NULL, .params = &intercom_custom_object_instances_retrieve_params_type, .response = &intercom_custom_object_instance_type,
+    .api_version = NULL, .params = &intercom_custom_object_instances_retrieve_params_descriptor, .response = &intercom_custom_object_instance_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Get Custom Object Instance by ID"};
-intercom_code intercom_custom_object_instances_retrieve(intercom_client *client, const intercom_custom_object_instances_retrieve_params *params, const intercom_request_options *ro,
-    intercom_custom_object_instance **out, intercom_error *err) {
+intercom_code intercom_custom_object_instances_retrieve(intercom_client *client, const intercom_custom_object_instances_retrieve_params *params, const intercom_request_options *ro, intercom_custom_object_instance **out, intercom_error *err) {
     return ic_call(client, &op_custom_object_instances_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_custom_object_instances_retrieve(intercom_async_client *client, const intercom_custom_object_instances_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_custom_object_instances_retrieve(intercom_async_client *client, const intercom_custom_object_instances_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_custom_object_instances_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field data_attributes_create_params_fields[] = {
-    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_attributes_create_params, name), 0, offsetof(intercom_data_attributes_create_params, has_name), NULL},
-    {"model", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_attributes_create_params, model), offsetof(intercom_data_attributes_create_params, model_str), offsetof(intercom_data_attributes_create_params, has_model), &intercom_create_data_attribute_request_model_type},
-    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_attributes_create_params, description), 0, offsetof(intercom_data_attributes_create_params, has_description), NULL},
-    {"messenger_writable", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_attributes_create_params, messenger_writable), 0, offsetof(intercom_data_attributes_create_params, has_messenger_writable), NULL},
-    {"data_type", IC_K_JSON, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_attributes_create_params, data_type), 0, offsetof(intercom_data_attributes_create_params, has_data_type), NULL},
-    {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_attributes_create_params, options), offsetof(intercom_data_attributes_create_params, options_count), offsetof(intercom_data_attributes_create_params, has_options), &intercom_create_data_attribute_request_options_type},
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_attributes_create_params, name), 0, offsetof(intercom_data_attributes_create_params, has_name), NULL, NULL},
+    {"model", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_attributes_create_params, model), offsetof(intercom_data_attributes_create_params, model_str), offsetof(intercom_data_attributes_create_params, has_model), &intercom_data_attribute_model_descriptor, NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_attributes_create_params, description), 0, offsetof(intercom_data_attributes_create_params, has_description), NULL, NULL},
+    {"messenger_writable", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_attributes_create_params, messenger_writable), 0, offsetof(intercom_data_attributes_create_params, has_messenger_writable), NULL, NULL},
+    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_attributes_create_params, data_type), offsetof(intercom_data_attributes_create_params, data_type_str), offsetof(intercom_data_attributes_create_params, has_data_type), &intercom_create_data_attribute_request_data_type_descriptor, NULL},
+    {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_attributes_create_params, options), offsetof(intercom_data_attributes_create_params, options_count), offsetof(intercom_data_attributes_create_params, has_options), &intercom_create_data_attribute_request_options_descriptor, NULL},
 };
 static const uint16_t data_attributes_create_params_by_name[] = {4, 2, 3, 1, 0, 5};
-INTERCOM_EXTERN const intercom_type intercom_data_attributes_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_data_attributes_create_params_descriptor = {
     .name = "data_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_attributes_create_params),
     .n_fields = 6, .fields = data_attributes_create_params_fields, .by_name = data_attributes_create_params_by_name};
 static const ic_operation op_data_attributes_create = {
     .name = "data_attributes.create", .method = "POST", .path = "/data_attributes",
-    .api_version = NULL, .params = &intercom_data_attributes_create_params_type, .response = &intercom_data_attribute_type,
+    .api_version = NULL, .params = &intercom_data_attributes_create_params_descriptor, .response = &intercom_data_attribute_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create a data attribute"};
-intercom_code intercom_data_attributes_create(intercom_client *client, const intercom_data_attributes_create_params *params, const intercom_request_options *ro,
-    intercom_data_attribute **out, intercom_error *err) {
+intercom_code intercom_data_attributes_create(intercom_client *client, const intercom_data_attributes_create_params *params, const intercom_request_options *ro, intercom_data_attribute **out, intercom_error *err) {
     return ic_call(client, &op_data_attributes_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_data_attributes_create(intercom_async_client *client, const intercom_data_attributes_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_data_attributes_create(intercom_async_client *client, const intercom_data_attributes_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_attributes_create, params, ro, cb, payload);
 }
 
 static const ic_field data_attributes_list_params_fields[] = {
-    {"model", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_data_attributes_list_params, model), offsetof(intercom_data_attributes_list_params, model_str), offsetof(intercom_data_attributes_list_params, has_model), &intercom_data_attributes_list_params_model_type},
-    {"include_archived", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_data_attributes_list_params, include_archived), 0, offsetof(intercom_data_attributes_list_params, has_include_archived), NULL},
+    {"model", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_data_attributes_list_params, model), offsetof(intercom_data_attributes_list_params, model_str), offsetof(intercom_data_attributes_list_params, has_model), &intercom_data_attribute_model_descriptor, NULL},
+    {"include_archived", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_data_attributes_list_params, include_archived), 0, offsetof(intercom_data_attributes_list_params, has_include_archived), NULL, NULL},
 };
 static const uint16_t data_attributes_list_params_by_name[] = {1, 0};
-INTERCOM_EXTERN const intercom_type intercom_data_attributes_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_data_attributes_list_params_descriptor = {
     .name = "data_attributes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_attributes_list_params),
     .n_fields = 2, .fields = data_attributes_list_params_fields, .by_name = data_attributes_list_params_by_name};
 static const ic_operation op_data_attributes_list = {
     .name = "data_attributes.list", .method = "GET", .path = "/data_attributes",
-    .api_version = NULL, .params = &intercom_data_attributes_list_params_type, .response = &intercom_data_attribute_list_type,
+    .api_version = NULL, .params = &intercom_data_attributes_list_params_descriptor, .response = &intercom_data_attribute_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all data attributes"};
-intercom_code intercom_data_attributes_list(intercom_client *client, const intercom_data_attributes_list_params *params, const intercom_request_options *ro,
-    intercom_data_attribute_list **out, intercom_error *err) {
+intercom_code intercom_data_attributes_list(intercom_client *client, const intercom_data_attributes_list_params *params, const intercom_request_options *ro, intercom_data_attribute_list **out, intercom_error *err) {
     return ic_call(client, &op_data_attributes_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_data_attributes_list(intercom_async_client *client, const intercom_data_attributes_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_data_attributes_list(intercom_async_client *client, const intercom_data_attributes_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_attributes_list, params, ro, cb, payload);
 }
 
 static const ic_field data_attributes_update_params_fields[] = {
-    {"data_attribute_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_attributes_update_params, data_attribute_id), 0, offsetof(intercom_data_attributes_update_params, has_data_attribute_id), NULL},
-    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_attributes_update_params, archived), 0, offsetof(intercom_data_attributes_update_params, has_archived), NULL},
-    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_attributes_update_params, description), 0, offsetof(intercom_data_attributes_update_params, has_description), NULL},
-    {"messenger_writable", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_attributes_update_params, messenger_writable), 0, offsetof(intercom_data_attributes_update_params, has_messenger_writable), NULL},
-    {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_attributes_update_params, options), offsetof(intercom_data_attributes_update_params, options_count), offsetof(intercom_data_attributes_update_params, has_options), &intercom_update_data_attribute_request_options_type},
+    {"data_attribute_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_attributes_update_params, data_attribute_id), 0, offsetof(intercom_data_attributes_update_params, has_data_attribute_id), NULL, NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_attributes_update_params, archived), 0, offsetof(intercom_data_attributes_update_params, has_archived), NULL, NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_attributes_update_params, description), 0, offsetof(intercom_data_attributes_update_params, has_description), NULL, NULL},
+    {"messenger_writable", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_attributes_update_params, messenger_writable), 0, offsetof(intercom_data_attributes_update_params, has_messenger_writable), NULL, NULL},
+    {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_attributes_update_params, options), offsetof(intercom_data_attributes_update_params, options_count), offsetof(intercom_data_attributes_update_params, has_options), &intercom_create_data_attribute_request_options_descriptor, NULL},
 };
 static const uint16_t data_attributes_update_params_by_name[] = {1, 0, 2, 3, 4};
-INTERCOM_EXTERN const intercom_type intercom_data_attributes_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_data_attributes_update_params_descriptor = {
     .name = "data_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_attributes_update_params),
     .n_fields = 5, .fields = data_attributes_update_params_fields, .by_name = data_attributes_update_params_by_name};
 static const ic_operation op_data_attributes_update = {
     .name = "data_attributes.update", .method = "PUT", .path = "/data_attributes/{data_attribute_id}",
-    .api_version = NULL, .params = &intercom_data_attributes_update_params_type, .response = &intercom_data_attribute_type,
+    .api_version = NULL, .params = &intercom_data_attributes_update_params_descriptor, .response = &intercom_data_attribute_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update a data attribute"};
-intercom_code intercom_data_attributes_update(intercom_client *client, const intercom_data_attributes_update_params *params, const intercom_request_options *ro,
-    intercom_data_attribute **out, intercom_error *err) {
+intercom_code intercom_data_attributes_update(intercom_client *client, const intercom_data_attributes_update_params *params, const intercom_request_options *ro, intercom_data_attribute **out, intercom_error *err) {
     return ic_call(client, &op_data_attributes_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_data_attributes_update(intercom_async_client *client, const intercom_data_attributes_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_data_attributes_update(intercom_async_client *client, const intercom_data_attributes_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_attributes_update, params, ro, cb, payload);
 }
 
 static const ic_field data_connectors_create_params_fields[] = {
-    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, name), 0, offsetof(intercom_data_connectors_create_params, has_name), NULL},
-    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, description), 0, offsetof(intercom_data_connectors_create_params, has_description), NULL},
-    {"http_method", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, http_method), offsetof(intercom_data_connectors_create_params, http_method_str), offsetof(intercom_data_connectors_create_params, has_http_method), &intercom_create_data_connector_request_http_method_type},
-    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, url), 0, offsetof(intercom_data_connectors_create_params, has_url), NULL},
-    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, body), 0, offsetof(intercom_data_connectors_create_params, has_body), NULL},
-    {"direct_fin_usage", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, direct_fin_usage), 0, offsetof(intercom_data_connectors_create_params, has_direct_fin_usage), NULL},
-    {"audiences", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, audiences), offsetof(intercom_data_connectors_create_params, audiences_count), offsetof(intercom_data_connectors_create_params, has_audiences), NULL},
-    {"headers", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, headers), offsetof(intercom_data_connectors_create_params, headers_count), offsetof(intercom_data_connectors_create_params, has_headers), &intercom_create_data_connector_request_headers_type},
-    {"data_inputs", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, data_inputs), offsetof(intercom_data_connectors_create_params, data_inputs_count), offsetof(intercom_data_connectors_create_params, has_data_inputs), &intercom_create_data_connector_request_data_inputs_type},
-    {"customer_authentication", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, customer_authentication), 0, offsetof(intercom_data_connectors_create_params, has_customer_authentication), NULL},
-    {"bypass_authentication", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, bypass_authentication), 0, offsetof(intercom_data_connectors_create_params, has_bypass_authentication), NULL},
-    {"validate_missing_attributes", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, validate_missing_attributes), 0, offsetof(intercom_data_connectors_create_params, has_validate_missing_attributes), NULL},
-    {"mock_response", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, mock_response), 0, offsetof(intercom_data_connectors_create_params, has_mock_response), NULL},
-    {"token_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, token_ids), offsetof(intercom_data_connectors_create_params, token_ids_count), offsetof(intercom_data_connectors_create_params, has_token_ids), NULL},
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, name), 0, offsetof(intercom_data_connectors_create_params, has_name), NULL, NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, description), 0, offsetof(intercom_data_connectors_create_params, has_description), NULL, NULL},
+    {"http_method", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, http_method), offsetof(intercom_data_connectors_create_params, http_method_str), offsetof(intercom_data_connectors_create_params, has_http_method), &intercom_data_connector_http_method_descriptor, NULL},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, url), 0, offsetof(intercom_data_connectors_create_params, has_url), NULL, NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, body), 0, offsetof(intercom_data_connectors_create_params, has_body), NULL, NULL},
+    {"direct_fin_usage", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, direct_fin_usage), 0, offsetof(intercom_data_connectors_create_params, has_direct_fin_usage), NULL, NULL},
+    {"audiences", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, audiences), offsetof(intercom_data_connectors_create_params, audiences_count), offsetof(intercom_data_connectors_create_params, has_audiences), NULL, NULL},
+    {"headers", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, headers), offsetof(intercom_data_connectors_create_params, headers_count), offsetof(intercom_data_connectors_create_params, has_headers), &intercom_data_connector_detail_headers_descriptor, NULL},
+    {"data_inputs", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, data_inputs), offsetof(intercom_data_connectors_create_params, data_inputs_count), offsetof(intercom_data_connectors_create_params, has_data_inputs), &intercom_create_data_connector_request_data_inputs_descriptor, NULL},
+    {"customer_authentication", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, customer_authentication), 0, offsetof(intercom_data_connectors_create_params, has_customer_authentication), NULL, NULL},
+    {"bypass_authentication", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, bypass_authentication), 0, offsetof(intercom_data_connectors_create_params, has_bypass_authentication), NULL, NULL},
+    {"validate_missing_attributes", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, validate_missing_attributes), 0, offsetof(intercom_data_connectors_create_params, has_validate_missing_attributes), NULL, NULL},
+    {"mock_response", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, mock_response), 0, offsetof(intercom_data_connectors_create_params, has_mock_response), NULL, NULL},
+    {"token_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, token_ids), offsetof(intercom_data_connectors_create_params, token_ids_count), offsetof(intercom_data_connectors_create_params, has_token_ids), NULL, NULL},
 };
 static const uint16_t data_connectors_create_params_by_name[] = {6, 4, 10, 9, 8, 1, 5, 7, 2, 12, 0, 13, 3, 11};
-INTERCOM_EXTERN const intercom_type intercom_data_connectors_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_data_connectors_create_params_descriptor = {
     .name = "data_connectors_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_create_params),
     .n_fields = 14, .fields = data_connectors_create_params_fields, .by_name = data_connectors_create_params_by_name};
 static const ic_operation op_data_connectors_create = {
     .name = "data_connectors.create", .method = "POST", .path = "/data_connectors",
-    .api_version = NULL, .params = &intercom_data_connectors_create_params_type, .response = &intercom_data_connector_detail_type,
+    .api_version = NULL, .params = &intercom_data_connectors_create_params_descriptor, .response = &intercom_data_connector_detail_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create a data connector"};
-intercom_code intercom_data_connectors_create(intercom_client *client, const intercom_data_connectors_create_params *params, const intercom_request_options *ro,
-    intercom_data_connector_detail **out, intercom_error *err) {
+intercom_code intercom_data_connectors_create(intercom_client *client, const intercom_data_connectors_create_params *params, const intercom_request_options *ro, intercom_data_connector_detail **out, intercom_error *err) {
     return ic_call(client, &op_data_connectors_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_data_connectors_create(intercom_async_client *client, const intercom_data_connectors_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_data_connectors_create(intercom_async_client *client, const intercom_data_connectors_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_connectors_create, params, ro, cb, payload);
 }
 
 static const ic_field data_connectors_delete_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_delete_params, id), 0, offsetof(intercom_data_connectors_delete_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_delete_params, id), 0, offsetof(intercom_data_connectors_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t data_connectors_delete_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_data_connectors_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_data_connectors_delete_params_descriptor = {
     .name = "data_connectors_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_delete_params),
     .n_fields = 1, .fields = data_connectors_delete_params_fields, .by_name = data_connectors_delete_params_by_name};
 static const ic_operation op_data_connectors_delete = {
     .name = "data_connectors.delete", .method = "DELETE", .path = "/data_connectors/{id}",
-    .api_version = NULL, .params = &intercom_data_connectors_delete_params_type, .response = &intercom_deleted_data_connector_object_type,
+    .api_version = NULL, .params = &intercom_data_connectors_delete_params_descriptor, .response = &intercom_deleted_data_connector_object_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete a data connector"};
-intercom_code intercom_data_connectors_delete(intercom_client *client, const intercom_data_connectors_delete_params *params, const intercom_request_options *ro,
-    intercom_deleted_data_connector_object **out, intercom_error *err) {
+intercom_code intercom_data_connectors_delete(intercom_client *client, const intercom_data_connectors_delete_params *params, const intercom_request_options *ro, intercom_deleted_data_connector_object **out, intercom_error *err) {
     return ic_call(client, &op_data_connectors_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_data_connectors_delete(intercom_async_client *client, const intercom_data_connectors_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_data_connectors_delete(intercom_async_client *client, const intercom_data_connectors_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_connectors_delete, params, ro, cb, payload);
 }
 
 static const ic_field data_connectors_execution_results_list_params_fields[] = {
-    {"data_connector_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_execution_results_list_params, data_connector_id), 0, offsetof(intercom_data_connectors_execution_results_list_params, has_data_connector_id), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, per_page), 0, offsetof(intercom_data_connectors_execution_results_list_params, has_per_page), NULL},
-    {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, starting_after), 0, offsetof(intercom_data_connectors_execution_results_list_params, has_starting_after), NULL},
-    {"success", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, success), offsetof(intercom_data_connectors_execution_results_list_params, success_str), offsetof(intercom_data_connectors_execution_results_list_params, has_success), &intercom_data_connectors_execution_results_list_params_success_type},
-    {"error_type", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, error_type), offsetof(intercom_data_connectors_execution_results_list_params, error_type_str), offsetof(intercom_data_connectors_execution_results_list_params, has_error_type), &intercom_data_connectors_execution_results_list_params_error_type_type},
-    {"start_ts", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, start_ts), 0, offsetof(intercom_data_connectors_execution_results_list_params, has_start_ts), NULL},
-    {"end_ts", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, end_ts), 0, offsetof(intercom_data_connectors_execution_results_list_params, has_end_ts), NULL},
-    {"include_bodies", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, include_bodies), offsetof(intercom_data_connectors_execution_results_list_params, include_bodies_str), offsetof(intercom_data_connectors_execution_results_list_params, has_include_bodies), &intercom_data_connectors_execution_results_list_params_include_bodies_type},
+    {"data_connector_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_execution_results_list_params, data_connector_id), 0, offsetof(intercom_data_connectors_execution_results_list_params, has_data_connector_id), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, per_page), 0, offsetof(intercom_data_connectors_execution_results_list_params, has_per_page), NULL, NULL},
+    {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, starting_after), 0, offsetof(intercom_data_connectors_execution_results_list_params, has_starting_after), NULL, NULL},
+    {"success", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, success), offsetof(intercom_data_connectors_execution_results_list_params, success_str), offsetof(intercom_data_connectors_execution_results_list_params, has_success), &intercom_boolean_string_descriptor, NULL},
+    {"error_type", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, error_type), offsetof(intercom_data_connectors_execution_results_list_params, error_type_str), offsetof(intercom_data_connectors_execution_results_list_params, has_error_type), &intercom_data_connector_execution_result_error_type_descriptor, NULL},
+    {"start_ts", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, start_ts), 0, offsetof(intercom_data_connectors_execution_results_list_params, has_start_ts), NULL, NULL},
+    {"end_ts", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, end_ts), 0, offsetof(intercom_data_connectors_execution_results_list_params, has_end_ts), NULL, NULL},
+    {"include_bodies", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, include_bodies), offsetof(intercom_data_connectors_execution_results_list_params, include_bodies_str), offsetof(intercom_data_connectors_execution_results_list_params, has_include_bodies), &intercom_boolean_string_descriptor, NULL},
 };
 static const uint16_t data_connectors_execution_results_list_params_by_name[] = {0, 6, 4, 7, 1, 5, 2, 3};
-INTERCOM_EXTERN const intercom_type intercom_data_connectors_execution_results_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_data_connectors_execution_results_list_params_descriptor = {
     .name = "data_connectors_execution_results_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_execution_results_list_params),
     .n_fields = 8, .fields = data_connectors_execution_results_list_params_fields, .by_name = data_connectors_execution_results_list_params_by_name};
 static const ic_operation op_data_connectors_execution_results_list = {
     .name = "data_connectors.execution_results.list", .method = "GET", .path = "/data_connectors/{data_connector_id}/execution_results",
-    .api_version = NULL, .params = &intercom_data_connectors_execution_results_list_params_type, .response = &intercom_data_connector_execution_result_list_type,
+    .api_version = NULL, .params = &intercom_data_connectors_execution_results_list_params_descriptor, .response = &intercom_data_connector_execution_result_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List execution results for a data connector",
     .page_kind = IC_PAGE_CURSOR, .page_items = "data", .per_page_max = 30};
-intercom_code intercom_data_connectors_execution_results_list(intercom_client *client, const intercom_data_connectors_execution_results_list_params *params, const intercom_request_options *ro,
-    intercom_data_connector_execution_result_list **out, intercom_error *err) {
+intercom_code intercom_data_connectors_execution_results_list(intercom_client *client, const intercom_data_connectors_execution_results_list_params *params, const intercom_request_options *ro, intercom_data_connector_execution_result_list **out, intercom_error *err) {
     return ic_call(client, &op_data_connectors_execution_results_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_data_connectors_execution_results_list(intercom_async_client *client, const intercom_data_connectors_execution_results_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_data_connectors_execution_results_list(intercom_async_client *client, const intercom_data_connectors_execution_results_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_connectors_execution_results_list, params, ro, cb, payload);
 }
 
@@ -3177,47 +2925,43 @@ intercom_code intercom_async_data_connectors_execution_results_list_pages(interc
 }
 
 static const ic_field data_connectors_execution_results_retrieve_params_fields[] = {
-    {"data_connector_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_execution_results_retrieve_params, data_connector_id), 0, offsetof(intercom_data_connectors_execution_results_retrieve_params, has_data_connector_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_execution_results_retrieve_params, id), 0, offsetof(intercom_data_connectors_execution_results_retrieve_params, has_id), NULL},
+    {"data_connector_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_execution_results_retrieve_params, data_connector_id), 0, offsetof(intercom_data_connectors_execution_results_retrieve_params, has_data_connector_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_execution_results_retrieve_params, id), 0, offsetof(intercom_data_connectors_execution_results_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t data_connectors_execution_results_retrieve_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_data_connectors_execution_results_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_data_connectors_execution_results_retrieve_params_descriptor = {
     .name = "data_connectors_execution_results_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_execution_results_retrieve_params),
     .n_fields = 2, .fields = data_connectors_execution_results_retrieve_params_fields, .by_name = data_connectors_execution_results_retrieve_params_by_name};
 static const ic_operation op_data_connectors_execution_results_retrieve = {
     .name = "data_connectors.execution_results.retrieve", .method = "GET", .path = "/data_connectors/{data_connector_id}/execution_results/{id}",
-    .api_version = NULL, .params = &intercom_data_connectors_execution_results_retrieve_params_type, .response = &intercom_data_connector_execution_result_type,
+    .api_version = NULL, .params = &intercom_data_connectors_execution_results_retrieve_params_descriptor, .response = &intercom_data_connector_execution_result_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve an execution result"};
-intercom_code intercom_data_connectors_execution_results_retrieve(intercom_client *client, const intercom_data_connectors_execution_results_retrieve_params *params, const intercom_request_options *ro,
-    intercom_data_connector_execution_result **out, intercom_error *err) {
+intercom_code intercom_data_connectors_execution_results_retrieve(intercom_client *client, const intercom_data_connectors_execution_results_retrieve_params *params, const intercom_request_options *ro, intercom_data_connector_execution_result **out, intercom_error *err) {
     return ic_call(client, &op_data_connectors_execution_results_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_data_connectors_execution_results_retrieve(intercom_async_client *client, const intercom_data_connectors_execution_results_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_data_connectors_execution_results_retrieve(intercom_async_client *client, const intercom_data_connectors_execution_results_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_connectors_execution_results_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field data_connectors_list_params_fields[] = {
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_list_params, per_page), 0, offsetof(intercom_data_connectors_list_params, has_per_page), NULL},
-    {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_list_params, starting_after), 0, offsetof(intercom_data_connectors_list_params, has_starting_after), NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_list_params, per_page), 0, offsetof(intercom_data_connectors_list_params, has_per_page), NULL, NULL},
+    {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_list_params, starting_after), 0, offsetof(intercom_data_connectors_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t data_connectors_list_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_data_connectors_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_data_connectors_list_params_descriptor = {
     .name = "data_connectors_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_list_params),
     .n_fields = 2, .fields = data_connectors_list_params_fields, .by_name = data_connectors_list_params_by_name};
 static const ic_operation op_data_connectors_list = {
     .name = "data_connectors.list", .method = "GET", .path = "/data_connectors",
-    .api_version = NULL, .params = &intercom_data_connectors_list_params_type, .response = &intercom_data_connector_list_type,
+    .api_version = NULL, .params = &intercom_data_connectors_list_params_descriptor, .response = &intercom_data_connector_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all data connectors",
     .page_kind = IC_PAGE_CURSOR, .page_items = "data", .per_page_max = 50};
-intercom_code intercom_data_connectors_list(intercom_client *client, const intercom_data_connectors_list_params *params, const intercom_request_options *ro,
-    intercom_data_connector_list **out, intercom_error *err) {
+intercom_code intercom_data_connectors_list(intercom_client *client, const intercom_data_connectors_list_params *params, const intercom_request_options *ro, intercom_data_connector_list **out, intercom_error *err) {
     return ic_call(client, &op_data_connectors_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_data_connectors_list(intercom_async_client *client, const intercom_data_connectors_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_data_connectors_list(intercom_async_client *client, const intercom_data_connectors_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_connectors_list, params, ro, cb, payload);
 }
 
@@ -3235,607 +2979,553 @@ intercom_code intercom_async_data_connectors_list_pages(intercom_async_client *c
 }
 
 static const ic_field data_connectors_retrieve_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_retrieve_params, id), 0, offsetof(intercom_data_connectors_retrieve_params, has_id), NULL},
-    {"state_version", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_retrieve_params, state_version), offsetof(intercom_data_connectors_retrieve_params, state_version_str), offsetof(intercom_data_connectors_retrieve_params, has_state_version), &intercom_data_connectors_retrieve_params_state_version_type},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_retrieve_params, id), 0, offsetof(intercom_data_connectors_retrieve_params, has_id), NULL, NULL},
+    {"state_version", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_retrieve_params, state_version), offsetof(intercom_data_connectors_retrieve_params, state_version_str), offsetof(intercom_data_connectors_retrieve_params, has_state_version), &intercom_news_item_state_descriptor, NULL},
 };
 static const uint16_t data_connectors_retrieve_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_data_connectors_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_data_connectors_retrieve_params_descriptor = {
     .name = "data_connectors_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_retrieve_params),
     .n_fields = 2, .fields = data_connectors_retrieve_params_fields, .by_name = data_connectors_retrieve_params_by_name};
 static const ic_operation op_data_connectors_retrieve = {
     .name = "data_connectors.retrieve", .method = "GET", .path = "/data_connectors/{id}",
-    .api_version = NULL, .params = &intercom_data_connectors_retrieve_params_type, .response = &intercom_data_connector_detail_type,
+    .api_version = NULL, .params = &intercom_data_connectors_retrieve_params_descriptor, .response = &intercom_data_connector_detail_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a data connector"};
-intercom_code intercom_data_connectors_retrieve(intercom_client *client, const intercom_data_connectors_retrieve_params *params, const intercom_request_options *ro,
-    intercom_data_connector_detail **out, intercom_error *err) {
+intercom_code intercom_data_connectors_retrieve(intercom_client *client, const intercom_data_connectors_retrieve_params *params, const intercom_request_options *ro, intercom_data_connector_detail **out, intercom_error *err) {
     return ic_call(client, &op_data_connectors_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_data_connectors_retrieve(intercom_async_client *client, const intercom_data_connectors_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_data_connectors_retrieve(intercom_async_client *client, const intercom_data_connectors_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_connectors_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field data_connectors_update_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_update_params, id), 0, offsetof(intercom_data_connectors_update_params, has_id), NULL},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, name), 0, offsetof(intercom_data_connectors_update_params, has_name), NULL},
-    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, description), 0, offsetof(intercom_data_connectors_update_params, has_description), NULL},
-    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, state), offsetof(intercom_data_connectors_update_params, state_str), offsetof(intercom_data_connectors_update_params, has_state), &intercom_update_data_connector_request_state_type},
-    {"http_method", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, http_method), offsetof(intercom_data_connectors_update_params, http_method_str), offsetof(intercom_data_connectors_update_params, has_http_method), &intercom_update_data_connector_request_http_method_type},
-    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, url), 0, offsetof(intercom_data_connectors_update_params, has_url), NULL},
-    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, body), 0, offsetof(intercom_data_connectors_update_params, has_body), NULL},
-    {"direct_fin_usage", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, direct_fin_usage), 0, offsetof(intercom_data_connectors_update_params, has_direct_fin_usage), NULL},
-    {"audiences", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, audiences), offsetof(intercom_data_connectors_update_params, audiences_count), offsetof(intercom_data_connectors_update_params, has_audiences), NULL},
-    {"headers", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, headers), offsetof(intercom_data_connectors_update_params, headers_count), offsetof(intercom_data_connectors_update_params, has_headers), &intercom_update_data_connector_request_headers_type},
-    {"data_inputs", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, data_inputs), offsetof(intercom_data_connectors_update_params, data_inputs_count), offsetof(intercom_data_connectors_update_params, has_data_inputs), &intercom_update_data_connector_request_data_inputs_type},
-    {"customer_authentication", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, customer_authentication), 0, offsetof(intercom_data_connectors_update_params, has_customer_authentication), NULL},
-    {"bypass_authentication", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, bypass_authentication), 0, offsetof(intercom_data_connectors_update_params, has_bypass_authentication), NULL},
-    {"validate_missing_attributes", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, validate_missing_attributes), 0, offsetof(intercom_data_connectors_update_params, has_validate_missing_attributes), NULL},
-    {"mock_response", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, mock_response), 0, offsetof(intercom_data_connectors_update_params, has_mock_response), NULL},
-    {"token_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, token_ids), offsetof(intercom_data_connectors_update_params, token_ids_count), offsetof(intercom_data_connectors_update_params, has_token_ids), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_update_params, id), 0, offsetof(intercom_data_connectors_update_params, has_id), NULL, NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, name), 0, offsetof(intercom_data_connectors_update_params, has_name), NULL, NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, description), 0, offsetof(intercom_data_connectors_update_params, has_description), NULL, NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, state), offsetof(intercom_data_connectors_update_params, state_str), offsetof(intercom_data_connectors_update_params, has_state), &intercom_news_item_state_descriptor, NULL},
+    {"http_method", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, http_method), offsetof(intercom_data_connectors_update_params, http_method_str), offsetof(intercom_data_connectors_update_params, has_http_method), &intercom_data_connector_http_method_descriptor, NULL},
+    {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, url), 0, offsetof(intercom_data_connectors_update_params, has_url), NULL, NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, body), 0, offsetof(intercom_data_connectors_update_params, has_body), NULL, NULL},
+    {"direct_fin_usage", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, direct_fin_usage), 0, offsetof(intercom_data_connectors_update_params, has_direct_fin_usage), NULL, NULL},
+    {"audiences", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, audiences), offsetof(intercom_data_connectors_update_params, audiences_count), offsetof(intercom_data_connectors_update_params, has_audiences), NULL, NULL},
+    {"headers", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, headers), offsetof(intercom_data_connectors_update_params, headers_count), offsetof(intercom_data_connectors_update_params, has_headers), &intercom_data_connector_detail_headers_descriptor, NULL},
+    {"data_inputs", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, data_inputs), offsetof(intercom_data_connectors_update_params, data_inputs_count), offsetof(intercom_data_connectors_update_params, has_data_inputs), &intercom_create_data_connector_request_data_inputs_descriptor, NULL},
+    {"customer_authentication", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, customer_authentication), 0, offsetof(intercom_data_connectors_update_params, has_customer_authentication), NULL, NULL},
+    {"bypass_authentication", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, bypass_authentication), 0, offsetof(intercom_data_connectors_update_params, has_bypass_authentication), NULL, NULL},
+    {"validate_missing_attributes", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, validate_missing_attributes), 0, offsetof(intercom_data_connectors_update_params, has_validate_missing_attributes), NULL, NULL},
+    {"mock_response", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, mock_response), 0, offsetof(intercom_data_connectors_update_params, has_mock_response), NULL, NULL},
+    {"token_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, token_ids), offsetof(intercom_data_connectors_update_params, token_ids_count), offsetof(intercom_data_connectors_update_params, has_token_ids), NULL, NULL},
 };
 static const uint16_t data_connectors_update_params_by_name[] = {8, 6, 12, 11, 10, 2, 7, 9, 4, 0, 14, 1, 3, 15, 5, 13};
-INTERCOM_EXTERN const intercom_type intercom_data_connectors_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_data_connectors_update_params_descriptor = {
     .name = "data_connectors_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_update_params),
     .n_fields = 16, .fields = data_connectors_update_params_fields, .by_name = data_connectors_update_params_by_name};
 static const ic_operation op_data_connectors_update = {
     .name = "data_connectors.update", .method = "PATCH", .path = "/data_connectors/{id}",
-    .api_version = NULL, .params = &intercom_data_connectors_update_params_type, .response = &intercom_data_connector_detail_type,
+    .api_version = NULL, .params = &intercom_data_connectors_update_params_descriptor, .response = &intercom_data_connector_detail_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update a data connector"};
-intercom_code intercom_data_connectors_update(intercom_client *client, const intercom_data_connectors_update_params *params, const intercom_request_options *ro,
-    intercom_data_connector_detail **out, intercom_error *err) {
+intercom_code intercom_data_connectors_update(intercom_client *client, const intercom_data_connectors_update_params *params, const intercom_request_options *ro, intercom_data_connector_detail **out, intercom_error *err) {
     return ic_call(client, &op_data_connectors_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_data_connectors_update(intercom_async_client *client, const intercom_data_connectors_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_data_connectors_update(intercom_async_client *client, const intercom_data_connectors_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_connectors_update, params, ro, cb, payload);
 }
 
 static const ic_field data_events_create_params_fields[] = {
-    {"event_name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_events_create_params, event_name), 0, offsetof(intercom_data_events_create_params, has_event_name), NULL},
-    {"created_at", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_events_create_params, created_at), 0, offsetof(intercom_data_events_create_params, has_created_at), NULL},
-    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_events_create_params, user_id), 0, offsetof(intercom_data_events_create_params, has_user_id), NULL},
-    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_events_create_params, id), 0, offsetof(intercom_data_events_create_params, has_id), NULL},
-    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_events_create_params, email), 0, offsetof(intercom_data_events_create_params, has_email), NULL},
-    {"metadata", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_data_events_create_params, metadata), 0, offsetof(intercom_data_events_create_params, has_metadata), NULL},
+    {"event_name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_events_create_params, event_name), 0, offsetof(intercom_data_events_create_params, has_event_name), NULL, NULL},
+    {"created_at", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_events_create_params, created_at), 0, offsetof(intercom_data_events_create_params, has_created_at), NULL, NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_events_create_params, user_id), 0, offsetof(intercom_data_events_create_params, has_user_id), NULL, NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_events_create_params, id), 0, offsetof(intercom_data_events_create_params, has_id), NULL, NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_events_create_params, email), 0, offsetof(intercom_data_events_create_params, has_email), NULL, NULL},
+    {"metadata", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_data_events_create_params, metadata), 0, offsetof(intercom_data_events_create_params, has_metadata), NULL, NULL},
 };
 static const uint16_t data_events_create_params_by_name[] = {1, 4, 0, 3, 5, 2};
-INTERCOM_EXTERN const intercom_type intercom_data_events_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_data_events_create_params_descriptor = {
     .name = "data_events_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_events_create_params),
     .n_fields = 6, .fields = data_events_create_params_fields, .by_name = data_events_create_params_by_name};
 static const ic_operation op_data_events_create = {
     .name = "data_events.create", .method = "POST", .path = "/events",
-    .api_version = NULL, .params = &intercom_data_events_create_params_type, .response = NULL,
+    .api_version = NULL, .params = &intercom_data_events_create_params_descriptor, .response = NULL,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Submit a data event"};
-intercom_code intercom_data_events_create(intercom_client *client, const intercom_data_events_create_params *params, const intercom_request_options *ro,
-    intercom_error *err) {
+intercom_code intercom_data_events_create(intercom_client *client, const intercom_data_events_create_params *params, const intercom_request_options *ro, intercom_error *err) {
     return ic_call(client, &op_data_events_create, params, ro, NULL, err);
 }
-intercom_code intercom_async_data_events_create(intercom_async_client *client, const intercom_data_events_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_data_events_create(intercom_async_client *client, const intercom_data_events_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_events_create, params, ro, cb, payload);
 }
 
 static const ic_field data_events_list_params_fields[] = {
-    {"user_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_data_events_list_params, user_id), 0, offsetof(intercom_data_events_list_params, has_user_id), NULL},
-    {"intercom_user_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_data_events_list_params, intercom_user_id), 0, offsetof(intercom_data_events_list_params, has_intercom_user_id), NULL},
-    {"email", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_data_events_list_params, email), 0, offsetof(intercom_data_events_list_params, has_email), NULL},
-    {"type", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_data_events_list_params, type), 0, offsetof(intercom_data_events_list_params, has_type), NULL},
-    {"summary", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_data_events_list_params, summary), 0, offsetof(intercom_data_events_list_params, has_summary), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_data_events_list_params, per_page), 0, offsetof(intercom_data_events_list_params, has_per_page), NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_data_events_list_params, user_id), 0, offsetof(intercom_data_events_list_params, has_user_id), NULL, NULL},
+    {"intercom_user_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_data_events_list_params, intercom_user_id), 0, offsetof(intercom_data_events_list_params, has_intercom_user_id), NULL, NULL},
+    {"email", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_data_events_list_params, email), 0, offsetof(intercom_data_events_list_params, has_email), NULL, NULL},
+    {"type", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_data_events_list_params, type), 0, offsetof(intercom_data_events_list_params, has_type), NULL, NULL},
+    {"summary", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_data_events_list_params, summary), 0, offsetof(intercom_data_events_list_params, has_summary), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_data_events_list_params, per_page), 0, offsetof(intercom_data_events_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t data_events_list_params_by_name[] = {2, 1, 5, 4, 3, 0};
-INTERCOM_EXTERN const intercom_type intercom_data_events_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_data_events_list_params_descriptor = {
     .name = "data_events_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_events_list_params),
     .n_fields = 6, .fields = data_events_list_params_fields, .by_name = data_events_list_params_by_name};
 static const ic_operation op_data_events_list = {
     .name = "data_events.list", .method = "GET", .path = "/events",
-    .api_version = NULL, .params = &intercom_data_events_list_params_type, .response = &intercom_data_event_summary_type,
+    .api_version = NULL, .params = &intercom_data_events_list_params_descriptor, .response = &intercom_data_event_summary_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all data events"};
-intercom_code intercom_data_events_list(intercom_client *client, const intercom_data_events_list_params *params, const intercom_request_options *ro,
-    intercom_data_event_summary **out, intercom_error *err) {
+intercom_code intercom_data_events_list(intercom_client *client, const intercom_data_events_list_params *params, const intercom_request_options *ro, intercom_data_event_summary **out, intercom_error *err) {
     return ic_call(client, &op_data_events_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_data_events_list(intercom_async_client *client, const intercom_data_events_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_data_events_list(intercom_async_client *client, const intercom_data_events_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_events_list, params, ro, cb, payload);
 }
 
 static const ic_field data_events_summaries_params_fields[] = {
-    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_events_summaries_params, user_id), 0, offsetof(intercom_data_events_summaries_params, has_user_id), NULL},
-    {"event_summaries", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_data_events_summaries_params, event_summaries), 0, offsetof(intercom_data_events_summaries_params, has_event_summaries), &intercom_create_data_event_summaries_request_event_summaries_type},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_events_summaries_params, user_id), 0, offsetof(intercom_data_events_summaries_params, has_user_id), NULL, NULL},
+    {"event_summaries", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_data_events_summaries_params, event_summaries), 0, offsetof(intercom_data_events_summaries_params, has_event_summaries), &intercom_create_data_event_summaries_request_event_summaries_descriptor, NULL},
 };
 static const uint16_t data_events_summaries_params_by_name[] = {1, 0};
-INTERCOM_EXTERN const intercom_type intercom_data_events_summaries_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_data_events_summaries_params_descriptor = {
     .name = "data_events_summaries_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_events_summaries_params),
     .n_fields = 2, .fields = data_events_summaries_params_fields, .by_name = data_events_summaries_params_by_name};
 static const ic_operation op_data_events_summaries = {
     .name = "data_events.summaries", .method = "POST", .path = "/events/summaries",
-    .api_version = NULL, .params = &intercom_data_events_summaries_params_type, .response = NULL,
+    .api_version = NULL, .params = &intercom_data_events_summaries_params_descriptor, .response = NULL,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create event summaries"};
-intercom_code intercom_data_events_summaries(intercom_client *client, const intercom_data_events_summaries_params *params, const intercom_request_options *ro,
-    intercom_error *err) {
+intercom_code intercom_data_events_summaries(intercom_client *client, const intercom_data_events_summaries_params *params, const intercom_request_options *ro, intercom_error *err) {
     return ic_call(client, &op_data_events_summaries, params, ro, NULL, err);
 }
-intercom_code intercom_async_data_events_summaries(intercom_async_client *client, const intercom_data_events_summaries_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_data_events_summaries(intercom_async_client *client, const intercom_data_events_summaries_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_events_summaries, params, ro, cb, payload);
 }
 
 static const ic_field data_exports_content_data_params_fields[] = {
-    {"created_at_after", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_exports_content_data_params, created_at_after), 0, offsetof(intercom_data_exports_content_data_params, has_created_at_after), NULL},
-    {"created_at_before", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_exports_content_data_params, created_at_before), 0, offsetof(intercom_data_exports_content_data_params, has_created_at_before), NULL},
+    {"created_at_after", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_exports_content_data_params, created_at_after), 0, offsetof(intercom_data_exports_content_data_params, has_created_at_after), NULL, NULL},
+    {"created_at_before", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_exports_content_data_params, created_at_before), 0, offsetof(intercom_data_exports_content_data_params, has_created_at_before), NULL, NULL},
 };
 static const uint16_t data_exports_content_data_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_data_exports_content_data_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_data_exports_content_data_params_descriptor = {
     .name = "data_exports_content_data_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_exports_content_data_params),
     .n_fields = 2, .fields = data_exports_content_data_params_fields, .by_name = data_exports_content_data_params_by_name};
 static const ic_operation op_data_exports_content_data = {
     .name = "data_exports.content_data", .method = "POST", .path = "/export/content/data",
-    .api_version = NULL, .params = &intercom_data_exports_content_data_params_type, .response = &intercom_data_export_type,
+    .api_version = NULL, .params = &intercom_data_exports_content_data_params_descriptor, .response = &intercom_data_export_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create content data export"};
-intercom_code intercom_data_exports_content_data(intercom_client *client, const intercom_data_exports_content_data_params *params, const intercom_request_options *ro,
-    intercom_data_export **out, intercom_error *err) {
+intercom_code intercom_data_exports_content_data(intercom_client *client, const intercom_data_exports_content_data_params *params, const intercom_request_options *ro, intercom_data_export **out, intercom_error *err) {
     return ic_call(client, &op_data_exports_content_data, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_data_exports_content_data(intercom_async_client *client, const intercom_data_exports_content_data_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_data_exports_content_data(intercom_async_client *client, const intercom_data_exports_content_data_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_exports_content_data, params, ro, cb, payload);
 }
 
 static const ic_field download_content_data_retrieve_params_fields[] = {
-    {"job_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_download_content_data_retrieve_params, job_identifier), 0, offsetof(intercom_download_content_data_retrieve_params, has_job_identifier), NULL},
+    {"job_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_download_content_data_retrieve_params, job_identifier), 0, offsetof(intercom_download_content_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t download_content_data_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_download_content_data_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_download_content_data_retrieve_params_descriptor = {
     .name = "download_content_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_download_content_data_retrieve_params),
     .n_fields = 1, .fields = download_content_data_retrieve_params_fields, .by_name = download_content_data_retrieve_params_by_name};
 static const ic_operation op_download_content_data_retrieve = {
     .name = "download.content.data.retrieve", .method = "GET", .path = "/download/content/data/{job_identifier}",
-    .api_version = NULL, .params = &intercom_download_content_data_retrieve_params_type, .response = NULL,
+    .api_version = NULL, .params = &intercom_download_content_data_retrieve_params_descriptor, .response = NULL,
     .accept = "application/octet-stream", .flags = IC_OP_RAW,
     .summary = "Download content data export"};
-intercom_code intercom_download_content_data_retrieve(intercom_client *client, const intercom_download_content_data_retrieve_params *params, const intercom_request_options *ro,
-    intercom_error *err) {
+intercom_code intercom_download_content_data_retrieve(intercom_client *client, const intercom_download_content_data_retrieve_params *params, const intercom_request_options *ro, intercom_error *err) {
     return ic_call(client, &op_download_content_data_retrieve, params, ro, NULL, err);
 }
-intercom_code intercom_async_download_content_data_retrieve(intercom_async_client *client, const intercom_download_content_data_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_download_content_data_retrieve(intercom_async_client *client, const intercom_download_content_data_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_download_content_data_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field download_reporting_data_retrieve_params_fields[] = {
-    {"app_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_download_reporting_data_retrieve_params, app_id), 0, offsetof(intercom_download_reporting_data_retrieve_params, has_app_id), NULL},
-    {"job_identifier", IC_K_STRING, IC_F_REQUIRED | IC_F_ALSO_QUERY, IC_IN_PATH, offsetof(intercom_download_reporting_data_retrieve_params, job_identifier), 0, offsetof(intercom_download_reporting_data_retrieve_params, has_job_identifier), NULL},
+    {"app_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_download_reporting_data_retrieve_params, app_id), 0, offsetof(intercom_download_reporting_data_retrieve_params, has_app_id), NULL, NULL},
+    {"job_identifier", IC_K_STRING, IC_F_REQUIRED | IC_F_ALSO_QUERY, IC_IN_PATH, offsetof(intercom_download_reporting_data_retrieve_params, job_identifier), 0, offsetof(intercom_download_reporting_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t download_reporting_data_retrieve_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_download_reporting_data_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_download_reporting_data_retrieve_params_descriptor = {
     .name = "download_reporting_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_download_reporting_data_retrieve_params),
     .n_fields = 2, .fields = download_reporting_data_retrieve_params_fields, .by_name = download_reporting_data_retrieve_params_by_name};
 static const ic_operation op_download_reporting_data_retrieve = {
     .name = "download.reporting_data.retrieve", .method = "GET", .path = "/download/reporting_data/{job_identifier}",
-    .api_version = NULL, .params = &intercom_download_reporting_data_retrieve_params_type, .response = NULL,
+    .api_version = NULL, .params = &intercom_download_reporting_data_retrieve_params_descriptor, .response = NULL,
     .accept = "application/octet-stream", .flags = IC_OP_RAW,
     .summary = "Download completed export job data"};
-intercom_code intercom_download_reporting_data_retrieve(intercom_client *client, const intercom_download_reporting_data_retrieve_params *params, const intercom_request_options *ro,
-    intercom_error *err) {
+intercom_code intercom_download_reporting_data_retrieve(intercom_client *client, const intercom_download_reporting_data_retrieve_params *params, const intercom_request_options *ro, intercom_error *err) {
     return ic_call(client, &op_download_reporting_data_retrieve, params, ro, NULL, err);
 }
-intercom_code intercom_async_download_reporting_data_retrieve(intercom_async_client *client, const intercom_download_reporting_data_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_download_reporting_data_retrieve(intercom_async_client *client, const intercom_download_reporting_data_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_download_reporting_data_retrieve, params, ro, cb, payload);
 }
 
 static const ic_operation op_emails_list = {
     .name = "emails.list", .method = "GET", .path = "/emails",
-    .api_version = NULL, .params = NULL, .response = &intercom_email_list_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_email_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all email settings"};
-intercom_code intercom_emails_list(intercom_client *client, const intercom_request_options *ro,
-    intercom_email_list **out, intercom_error *err) {
+intercom_code intercom_emails_list(intercom_client *client, const intercom_request_options *ro, intercom_email_list **out, intercom_error *err) {
     return ic_call(client, &op_emails_list, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_emails_list(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_emails_list(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_emails_list, NULL, ro, cb, payload);
 }
 
 static const ic_field emails_retrieve_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_emails_retrieve_params, id), 0, offsetof(intercom_emails_retrieve_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_emails_retrieve_params, id), 0, offsetof(intercom_emails_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t emails_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_emails_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_emails_retrieve_params_descriptor = {
     .name = "emails_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_emails_retrieve_params),
     .n_fields = 1, .fields = emails_retrieve_params_fields, .by_name = emails_retrieve_params_by_name};
 static const ic_operation op_emails_retrieve = {
     .name = "emails.retrieve", .method = "GET", .path = "/emails/{id}",
-    .api_version = NULL, .params = &intercom_emails_retrieve_params_type, .response = &intercom_email_setting_type,
+    .api_version = NULL, .params = &intercom_emails_retrieve_params_descriptor, .response = &intercom_email_setting_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve an email setting"};
-intercom_code intercom_emails_retrieve(intercom_client *client, const intercom_emails_retrieve_params *params, const intercom_request_options *ro,
-    intercom_email_setting **out, intercom_error *err) {
+intercom_code intercom_emails_retrieve(intercom_client *client, const intercom_emails_retrieve_params *params, const intercom_request_options *ro, intercom_email_setting **out, intercom_error *err) {
     return ic_call(client, &op_emails_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_emails_retrieve(intercom_async_client *client, const intercom_emails_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_emails_retrieve(intercom_async_client *client, const intercom_emails_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_emails_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field export_cancel_params_fields[] = {
-    {"job_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_export_cancel_params, job_identifier), 0, offsetof(intercom_export_cancel_params, has_job_identifier), NULL},
+    {"job_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_export_cancel_params, job_identifier), 0, offsetof(intercom_export_cancel_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t export_cancel_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_export_cancel_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_export_cancel_params_descriptor = {
     .name = "export_cancel_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_cancel_params),
     .n_fields = 1, .fields = export_cancel_params_fields, .by_name = export_cancel_params_by_name};
 static const ic_operation op_export_cancel = {
     .name = "export.cancel", .method = "POST", .path = "/export/cancel/{job_identifier}",
-    .api_version = NULL, .params = &intercom_export_cancel_params_type, .response = &intercom_data_export_type,
+    .api_version = NULL, .params = &intercom_export_cancel_params_descriptor, .response = &intercom_data_export_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Cancel content data export"};
-intercom_code intercom_export_cancel(intercom_client *client, const intercom_export_cancel_params *params, const intercom_request_options *ro,
-    intercom_data_export **out, intercom_error *err) {
+intercom_code intercom_export_cancel(intercom_client *client, const intercom_export_cancel_params *params, const intercom_request_options *ro, intercom_data_export **out, intercom_error *err) {
     return ic_call(client, &op_export_cancel, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_export_cancel(intercom_async_client *client, const intercom_export_cancel_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_export_cancel(intercom_async_client *client, const intercom_export_cancel_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_export_cancel, params, ro, cb, payload);
 }
 
 static const ic_field export_content_data_retrieve_params_fields[] = {
-    {"job_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_export_content_data_retrieve_params, job_identifier), 0, offsetof(intercom_export_content_data_retrieve_params, has_job_identifier), NULL},
+    {"job_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_export_content_data_retrieve_params, job_identifier), 0, offsetof(intercom_export_content_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t export_content_data_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_export_content_data_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_export_content_data_retrieve_params_descriptor = {
     .name = "export_content_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_content_data_retrieve_params),
     .n_fields = 1, .fields = export_content_data_retrieve_params_fields, .by_name = export_content_data_retrieve_params_by_name};
 static const ic_operation op_export_content_data_retrieve = {
     .name = "export.content.data.retrieve", .method = "GET", .path = "/export/content/data/{job_identifier}",
-    .api_version = NULL, .params = &intercom_export_content_data_retrieve_params_type, .response = &intercom_data_export_type,
+    .api_version = NULL, .params = &intercom_export_content_data_retrieve_params_descriptor, .response = &intercom_data_export_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Show content data export"};
-intercom_code intercom_export_content_data_retrieve(intercom_client *client, const intercom_export_content_data_retrieve_params *params, const intercom_request_options *ro,
-    intercom_data_export **out, intercom_error *err) {
+intercom_code intercom_export_content_data_retrieve(intercom_client *client, const intercom_export_content_data_retrieve_params *params, const intercom_request_options *ro, intercom_data_export **out, intercom_error *err) {
     return ic_call(client, &op_export_content_data_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_export_content_data_retrieve(intercom_async_client *client, const intercom_export_content_data_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_export_content_data_retrieve(intercom_async_client *client, const intercom_export_content_data_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_export_content_data_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field export_reporting_data_enqueue_params_fields[] = {
-    {"dataset_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_export_reporting_data_enqueue_params, dataset_id), 0, offsetof(intercom_export_reporting_data_enqueue_params, has_dataset_id), NULL},
-    {"attribute_ids", IC_K_STRING, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_export_reporting_data_enqueue_params, attribute_ids), offsetof(intercom_export_reporting_data_enqueue_params, attribute_ids_count), offsetof(intercom_export_reporting_data_enqueue_params, has_attribute_ids), NULL},
-    {"start_time", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_export_reporting_data_enqueue_params, start_time), 0, offsetof(intercom_export_reporting_data_enqueue_params, has_start_time), NULL},
-    {"end_time", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_export_reporting_data_enqueue_params, end_time), 0, offsetof(intercom_export_reporting_data_enqueue_params, has_end_time), NULL},
+    {"dataset_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_export_reporting_data_enqueue_params, dataset_id), 0, offsetof(intercom_export_reporting_data_enqueue_params, has_dataset_id), NULL, NULL},
+    {"attribute_ids", IC_K_STRING, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_export_reporting_data_enqueue_params, attribute_ids), offsetof(intercom_export_reporting_data_enqueue_params, attribute_ids_count), offsetof(intercom_export_reporting_data_enqueue_params, has_attribute_ids), NULL, NULL},
+    {"start_time", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_export_reporting_data_enqueue_params, start_time), 0, offsetof(intercom_export_reporting_data_enqueue_params, has_start_time), NULL, NULL},
+    {"end_time", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_export_reporting_data_enqueue_params, end_time), 0, offsetof(intercom_export_reporting_data_enqueue_params, has_end_time), NULL, NULL},
 };
 static const uint16_t export_reporting_data_enqueue_params_by_name[] = {1, 0, 3, 2};
-INTERCOM_EXTERN const intercom_type intercom_export_reporting_data_enqueue_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_export_reporting_data_enqueue_params_descriptor = {
     .name = "export_reporting_data_enqueue_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_reporting_data_enqueue_params),
     .n_fields = 4, .fields = export_reporting_data_enqueue_params_fields, .by_name = export_reporting_data_enqueue_params_by_name};
 static const ic_operation op_export_reporting_data_enqueue = {
     .name = "export.reporting_data.enqueue", .method = "POST", .path = "/export/reporting_data/enqueue",
-    .api_version = NULL, .params = &intercom_export_reporting_data_enqueue_params_type, .response = &intercom_export_reporting_data_enqueue_response_type,
+    .api_version = NULL, .params = &intercom_export_reporting_data_enqueue_params_descriptor, .response = &intercom_reporting_data_job_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "Enqueue a new reporting data export job"};
-intercom_code intercom_export_reporting_data_enqueue(intercom_client *client, const intercom_export_reporting_data_enqueue_params *params, const intercom_request_options *ro,
-    intercom_export_reporting_data_enqueue_response **out, intercom_error *err) {
+intercom_code intercom_export_reporting_data_enqueue(intercom_client *client, const intercom_export_reporting_data_enqueue_params *params, const intercom_request_options *ro, intercom_reporting_data_job **out, intercom_error *err) {
     return ic_call(client, &op_export_reporting_data_enqueue, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_export_reporting_data_enqueue(intercom_async_client *client, const intercom_export_reporting_data_enqueue_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_export_reporting_data_enqueue(intercom_async_client *client, const intercom_export_reporting_data_enqueue_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_export_reporting_data_enqueue, params, ro, cb, payload);
 }
 
 static const ic_operation op_export_reporting_data_get_datasets = {
     .name = "export.reporting_data.get_datasets", .method = "GET", .path = "/export/reporting_data/get_datasets",
-    .api_version = NULL, .params = NULL, .response = &intercom_export_reporting_data_get_datasets_response_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_export_reporting_data_get_datasets_response_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List available datasets and attributes"};
-intercom_code intercom_export_reporting_data_get_datasets(intercom_client *client, const intercom_request_options *ro,
-    intercom_export_reporting_data_get_datasets_response **out, intercom_error *err) {
+intercom_code intercom_export_reporting_data_get_datasets(intercom_client *client, const intercom_request_options *ro, intercom_export_reporting_data_get_datasets_response **out, intercom_error *err) {
     return ic_call(client, &op_export_reporting_data_get_datasets, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_export_reporting_data_get_datasets(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_export_reporting_data_get_datasets(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_export_reporting_data_get_datasets, NULL, ro, cb, payload);
 }
 
 static const ic_field export_reporting_data_retrieve_params_fields[] = {
-    {"app_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_export_reporting_data_retrieve_params, app_id), 0, offsetof(intercom_export_reporting_data_retrieve_params, has_app_id), NULL},
-    {"client_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_export_reporting_data_retrieve_params, client_id), 0, offsetof(intercom_export_reporting_data_retrieve_params, has_client_id), NULL},
-    {"job_identifier", IC_K_STRING, IC_F_REQUIRED | IC_F_ALSO_QUERY, IC_IN_PATH, offsetof(intercom_export_reporting_data_retrieve_params, job_identifier), 0, offsetof(intercom_export_reporting_data_retrieve_params, has_job_identifier), NULL},
+    {"app_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_export_reporting_data_retrieve_params, app_id), 0, offsetof(intercom_export_reporting_data_retrieve_params, has_app_id), NULL, NULL},
+    {"client_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_export_reporting_data_retrieve_params, client_id), 0, offsetof(intercom_export_reporting_data_retrieve_params, has_client_id), NULL, NULL},
+    {"job_identifier", IC_K_STRING, IC_F_REQUIRED | IC_F_ALSO_QUERY, IC_IN_PATH, offsetof(intercom_export_reporting_data_retrieve_params, job_identifier), 0, offsetof(intercom_export_reporting_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t export_reporting_data_retrieve_params_by_name[] = {0, 1, 2};
-INTERCOM_EXTERN const intercom_type intercom_export_reporting_data_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_export_reporting_data_retrieve_params_descriptor = {
     .name = "export_reporting_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_reporting_data_retrieve_params),
     .n_fields = 3, .fields = export_reporting_data_retrieve_params_fields, .by_name = export_reporting_data_retrieve_params_by_name};
 static const ic_operation op_export_reporting_data_retrieve = {
     .name = "export.reporting_data.retrieve", .method = "GET", .path = "/export/reporting_data/{job_identifier}",
-    .api_version = NULL, .params = &intercom_export_reporting_data_retrieve_params_type, .response = &intercom_export_reporting_data_retrieve_response_type,
+    .api_version = NULL, .params = &intercom_export_reporting_data_retrieve_params_descriptor, .response = &intercom_reporting_data_job_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Get export job status"};
-intercom_code intercom_export_reporting_data_retrieve(intercom_client *client, const intercom_export_reporting_data_retrieve_params *params, const intercom_request_options *ro,
-    intercom_export_reporting_data_retrieve_response **out, intercom_error *err) {
+intercom_code intercom_export_reporting_data_retrieve(intercom_client *client, const intercom_export_reporting_data_retrieve_params *params, const intercom_request_options *ro, intercom_reporting_data_job **out, intercom_error *err) {
     return ic_call(client, &op_export_reporting_data_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_export_reporting_data_retrieve(intercom_async_client *client, const intercom_export_reporting_data_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_export_reporting_data_retrieve(intercom_async_client *client, const intercom_export_reporting_data_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_export_reporting_data_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field export_workflows_retrieve_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_export_workflows_retrieve_params, id), 0, offsetof(intercom_export_workflows_retrieve_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_export_workflows_retrieve_params, id), 0, offsetof(intercom_export_workflows_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t export_workflows_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_export_workflows_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_export_workflows_retrieve_params_descriptor = {
     .name = "export_workflows_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_workflows_retrieve_params),
     .n_fields = 1, .fields = export_workflows_retrieve_params_fields, .by_name = export_workflows_retrieve_params_by_name};
 static const ic_operation op_export_workflows_retrieve = {
     .name = "export.workflows.retrieve", .method = "GET", .path = "/export/workflows/{id}",
-    .api_version = NULL, .params = &intercom_export_workflows_retrieve_params_type, .response = &intercom_workflow_export_type,
+    .api_version = NULL, .params = &intercom_export_workflows_retrieve_params_descriptor, .response = &intercom_workflow_export_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Export a workflow"};
-intercom_code intercom_export_workflows_retrieve(intercom_client *client, const intercom_export_workflows_retrieve_params *params, const intercom_request_options *ro,
-    intercom_workflow_export **out, intercom_error *err) {
+intercom_code intercom_export_workflows_retrieve(intercom_client *client, const intercom_export_workflows_retrieve_params *params, const intercom_request_options *ro, intercom_workflow_export **out, intercom_error *err) {
     return ic_call(client, &op_export_workflows_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_export_workflows_retrieve(intercom_async_client *client, const intercom_export_workflows_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_export_workflows_retrieve(intercom_async_client *client, const intercom_export_workflows_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_export_workflows_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field fin_csat_create_params_fields[] = {
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_csat_create_params, conversation_id), 0, offsetof(intercom_fin_csat_create_params, has_conversation_id), NULL},
-    {"rating", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_csat_create_params, rating), offsetof(intercom_fin_csat_create_params, rating_str), offsetof(intercom_fin_csat_create_params, has_rating), &intercom_fin_csat_create_params_rating_type},
-    {"remark", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_csat_create_params, remark), 0, offsetof(intercom_fin_csat_create_params, has_remark), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_csat_create_params, conversation_id), 0, offsetof(intercom_fin_csat_create_params, has_conversation_id), NULL, NULL},
+    {"rating", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_csat_create_params, rating), offsetof(intercom_fin_csat_create_params, rating_str), offsetof(intercom_fin_csat_create_params, has_rating), &intercom_csat_rating_descriptor, NULL},
+    {"remark", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_csat_create_params, remark), 0, offsetof(intercom_fin_csat_create_params, has_remark), NULL, NULL},
 };
 static const uint16_t fin_csat_create_params_by_name[] = {0, 1, 2};
-INTERCOM_EXTERN const intercom_type intercom_fin_csat_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_fin_csat_create_params_descriptor = {
     .name = "fin_csat_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_csat_create_params),
     .n_fields = 3, .fields = fin_csat_create_params_fields, .by_name = fin_csat_create_params_by_name};
 static const ic_operation op_fin_csat_create = {
     .name = "fin.csat.create", .method = "POST", .path = "/fin/csat",
-    .api_version = NULL, .params = &intercom_fin_csat_create_params_type, .response = &intercom_fin_csat_create_response_type,
+    .api_version = NULL, .params = &intercom_fin_csat_create_params_descriptor, .response = &intercom_fin_csat_create_response_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "Submit a CSAT rating"};
-intercom_code intercom_fin_csat_create(intercom_client *client, const intercom_fin_csat_create_params *params, const intercom_request_options *ro,
-    intercom_fin_csat_create_response **out, intercom_error *err) {
+intercom_code intercom_fin_csat_create(intercom_client *client, const intercom_fin_csat_create_params *params, const intercom_request_options *ro, intercom_fin_csat_create_response **out, intercom_error *err) {
     return ic_call(client, &op_fin_csat_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_fin_csat_create(intercom_async_client *client, const intercom_fin_csat_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_fin_csat_create(intercom_async_client *client, const intercom_fin_csat_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_fin_csat_create, params, ro, cb, payload);
 }
 
 static const ic_field fin_reply_params_fields[] = {
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_reply_params, conversation_id), 0, offsetof(intercom_fin_reply_params, has_conversation_id), NULL},
-    {"message", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_reply_params, message), 0, offsetof(intercom_fin_reply_params, has_message), &intercom_fin_agent_message_type},
-    {"user", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_reply_params, user), 0, offsetof(intercom_fin_reply_params, has_user), &intercom_fin_agent_user_type},
-    {"attachments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_fin_reply_params, attachments), offsetof(intercom_fin_reply_params, attachments_count), offsetof(intercom_fin_reply_params, has_attachments), &intercom_fin_agent_attachment_type},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_reply_params, conversation_id), 0, offsetof(intercom_fin_reply_params, has_conversation_id), NULL, NULL},
+    {"message", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_reply_params, message), 0, offsetof(intercom_fin_reply_params, has_message), &intercom_fin_agent_message_descriptor, NULL},
+    {"user", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_reply_params, user), 0, offsetof(intercom_fin_reply_params, has_user), &intercom_fin_agent_user_descriptor, NULL},
+    {"attachments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_fin_reply_params, attachments), offsetof(intercom_fin_reply_params, attachments_count), offsetof(intercom_fin_reply_params, has_attachments), &intercom_fin_agent_attachment_descriptor, NULL},
 };
 static const uint16_t fin_reply_params_by_name[] = {3, 0, 1, 2};
-INTERCOM_EXTERN const intercom_type intercom_fin_reply_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_fin_reply_params_descriptor = {
     .name = "fin_reply_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_reply_params),
     .n_fields = 4, .fields = fin_reply_params_fields, .by_name = fin_reply_params_by_name};
 static const ic_operation op_fin_reply = {
     .name = "fin.reply", .method = "POST", .path = "/fin/reply",
-    .api_version = NULL, .params = &intercom_fin_reply_params_type, .response = &intercom_fin_reply_response_type,
+    .api_version = NULL, .params = &intercom_fin_reply_params_descriptor, .response = &intercom_fin_reply_response_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "Reply to Fin"};
-intercom_code intercom_fin_reply(intercom_client *client, const intercom_fin_reply_params *params, const intercom_request_options *ro,
-    intercom_fin_reply_response **out, intercom_error *err) {
+intercom_code intercom_fin_reply(intercom_client *client, const intercom_fin_reply_params *params, const intercom_request_options *ro, intercom_fin_reply_response **out, intercom_error *err) {
     return ic_call(client, &op_fin_reply, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_fin_reply(intercom_async_client *client, const intercom_fin_reply_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_fin_reply(intercom_async_client *client, const intercom_fin_reply_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_fin_reply, params, ro, cb, payload);
 }
 
 static const ic_field fin_start_params_fields[] = {
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_start_params, conversation_id), 0, offsetof(intercom_fin_start_params, has_conversation_id), NULL},
-    {"message", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_start_params, message), 0, offsetof(intercom_fin_start_params, has_message), &intercom_fin_agent_message_type},
-    {"user", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_start_params, user), 0, offsetof(intercom_fin_start_params, has_user), &intercom_fin_agent_user_type},
-    {"attachments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_fin_start_params, attachments), offsetof(intercom_fin_start_params, attachments_count), offsetof(intercom_fin_start_params, has_attachments), &intercom_fin_agent_attachment_type},
-    {"conversation_metadata", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_fin_start_params, conversation_metadata), 0, offsetof(intercom_fin_start_params, has_conversation_metadata), &intercom_fin_agent_conversation_metadata_type},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_start_params, conversation_id), 0, offsetof(intercom_fin_start_params, has_conversation_id), NULL, NULL},
+    {"message", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_start_params, message), 0, offsetof(intercom_fin_start_params, has_message), &intercom_fin_agent_message_descriptor, NULL},
+    {"user", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_start_params, user), 0, offsetof(intercom_fin_start_params, has_user), &intercom_fin_agent_user_descriptor, NULL},
+    {"attachments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_fin_start_params, attachments), offsetof(intercom_fin_start_params, attachments_count), offsetof(intercom_fin_start_params, has_attachments), &intercom_fin_agent_attachment_descriptor, NULL},
+    {"conversation_metadata", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_fin_start_params, conversation_metadata), 0, offsetof(intercom_fin_start_params, has_conversation_metadata), &intercom_fin_agent_conversation_metadata_descriptor, NULL},
 };
 static const uint16_t fin_start_params_by_name[] = {3, 0, 4, 1, 2};
-INTERCOM_EXTERN const intercom_type intercom_fin_start_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_fin_start_params_descriptor = {
     .name = "fin_start_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_start_params),
     .n_fields = 5, .fields = fin_start_params_fields, .by_name = fin_start_params_by_name};
 static const ic_operation op_fin_start = {
     .name = "fin.start", .method = "POST", .path = "/fin/start",
-    .api_version = NULL, .params = &intercom_fin_start_params_type, .response = &intercom_fin_start_response_type,
+    .api_version = NULL, .params = &intercom_fin_start_params_descriptor, .response = &intercom_fin_reply_response_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "Start a conversation with Fin"};
-intercom_code intercom_fin_start(intercom_client *client, const intercom_fin_start_params *params, const intercom_request_options *ro,
-    intercom_fin_start_response **out, intercom_error *err) {
+intercom_code intercom_fin_start(intercom_client *client, const intercom_fin_start_params *params, const intercom_request_options *ro, intercom_fin_reply_response **out, intercom_error *err) {
     return ic_call(client, &op_fin_start, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_fin_start(intercom_async_client *client, const intercom_fin_start_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_fin_start(intercom_async_client *client, const intercom_fin_start_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_fin_start, params, ro, cb, payload);
 }
 
 static const ic_field fin_voice_collect_retrieve_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_collect_retrieve_params, id), 0, offsetof(intercom_fin_voice_collect_retrieve_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_collect_retrieve_params, id), 0, offsetof(intercom_fin_voice_collect_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t fin_voice_collect_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_fin_voice_collect_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_fin_voice_collect_retrieve_params_descriptor = {
     .name = "fin_voice_collect_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_collect_retrieve_params),
     .n_fields = 1, .fields = fin_voice_collect_retrieve_params_fields, .by_name = fin_voice_collect_retrieve_params_by_name};
 static const ic_operation op_fin_voice_collect_retrieve = {
     .name = "fin_voice.collect.retrieve", .method = "GET", .path = "/fin_voice/collect/{id}",
-    .api_version = NULL, .params = &intercom_fin_voice_collect_retrieve_params_type, .response = &intercom_ai_call_response_type,
+    .api_version = NULL, .params = &intercom_fin_voice_collect_retrieve_params_descriptor, .response = &intercom_ai_call_response_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Collect Fin Voice call by ID"};
-intercom_code intercom_fin_voice_collect_retrieve(intercom_client *client, const intercom_fin_voice_collect_retrieve_params *params, const intercom_request_options *ro,
-    intercom_ai_call_response **out, intercom_error *err) {
+intercom_code intercom_fin_voice_collect_retrieve(intercom_client *client, const intercom_fin_voice_collect_retrieve_params *params, const intercom_request_options *ro, intercom_ai_call_response **out, intercom_error *err) {
     return ic_call(client, &op_fin_voice_collect_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_fin_voice_collect_retrieve(intercom_async_client *client, const intercom_fin_voice_collect_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_fin_voice_collect_retrieve(intercom_async_client *client, const intercom_fin_voice_collect_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_fin_voice_collect_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field fin_voice_conversation_list_params_fields[] = {
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_conversation_list_params, conversation_id), 0, offsetof(intercom_fin_voice_conversation_list_params, has_conversation_id), NULL},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_conversation_list_params, conversation_id), 0, offsetof(intercom_fin_voice_conversation_list_params, has_conversation_id), NULL, NULL},
 };
 static const uint16_t fin_voice_conversation_list_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_fin_voice_conversation_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_fin_voice_conversation_list_params_descriptor = {
     .name = "fin_voice_conversation_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_conversation_list_params),
     .n_fields = 1, .fields = fin_voice_conversation_list_params_fields, .by_name = fin_voice_conversation_list_params_by_name};
 static const ic_operation op_fin_voice_conversation_list = {
     .name = "fin_voice.conversation.list", .method = "GET", .path = "/fin_voice/conversation/{conversation_id}",
-    .api_version = NULL, .params = &intercom_fin_voice_conversation_list_params_type, .response = &intercom_fin_voice_conversation_list_response_type,
+    .api_version = NULL, .params = &intercom_fin_voice_conversation_list_params_descriptor, .response = &intercom_fin_voice_conversation_list_response_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Collect Fin Voice calls by conversation ID"};
-intercom_code intercom_fin_voice_conversation_list(intercom_client *client, const intercom_fin_voice_conversation_list_params *params, const intercom_request_options *ro,
-    intercom_fin_voice_conversation_list_response **out, intercom_error *err) {
+intercom_code intercom_fin_voice_conversation_list(intercom_client *client, const intercom_fin_voice_conversation_list_params *params, const intercom_request_options *ro, intercom_fin_voice_conversation_list_response **out, intercom_error *err) {
     return ic_call(client, &op_fin_voice_conversation_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_fin_voice_conversation_list(intercom_async_client *client, const intercom_fin_voice_conversation_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_fin_voice_conversation_list(intercom_async_client *client, const intercom_fin_voice_conversation_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_fin_voice_conversation_list, params, ro, cb, payload);
 }
 
 static const ic_field fin_voice_external_id_retrieve_params_fields[] = {
-    {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_external_id_retrieve_params, external_id), 0, offsetof(intercom_fin_voice_external_id_retrieve_params, has_external_id), NULL},
+    {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_external_id_retrieve_params, external_id), 0, offsetof(intercom_fin_voice_external_id_retrieve_params, has_external_id), NULL, NULL},
 };
 static const uint16_t fin_voice_external_id_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_fin_voice_external_id_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_fin_voice_external_id_retrieve_params_descriptor = {
     .name = "fin_voice_external_id_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_external_id_retrieve_params),
     .n_fields = 1, .fields = fin_voice_external_id_retrieve_params_fields, .by_name = fin_voice_external_id_retrieve_params_by_name};
 static const ic_operation op_fin_voice_external_id_retrieve = {
     .name = "fin_voice.external_id.retrieve", .method = "GET", .path = "/fin_voice/external_id/{external_id}",
-    .api_version = NULL, .params = &intercom_fin_voice_external_id_retrieve_params_type, .response = &intercom_ai_call_response_type,
+    .api_version = NULL, .params = &intercom_fin_voice_external_id_retrieve_params_descriptor, .response = &intercom_ai_call_response_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Collect Fin Voice call by external ID"};
-intercom_code intercom_fin_voice_external_id_retrieve(intercom_client *client, const intercom_fin_voice_external_id_retrieve_params *params, const intercom_request_options *ro,
-    intercom_ai_call_response **out, intercom_error *err) {
+intercom_code intercom_fin_voice_external_id_retrieve(intercom_client *client, const intercom_fin_voice_external_id_retrieve_params *params, const intercom_request_options *ro, intercom_ai_call_response **out, intercom_error *err) {
     return ic_call(client, &op_fin_voice_external_id_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_fin_voice_external_id_retrieve(intercom_async_client *client, const intercom_fin_voice_external_id_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_fin_voice_external_id_retrieve(intercom_async_client *client, const intercom_fin_voice_external_id_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_fin_voice_external_id_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field fin_voice_phone_number_retrieve_params_fields[] = {
-    {"phone_number", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_phone_number_retrieve_params, phone_number), 0, offsetof(intercom_fin_voice_phone_number_retrieve_params, has_phone_number), NULL},
+    {"phone_number", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_phone_number_retrieve_params, phone_number), 0, offsetof(intercom_fin_voice_phone_number_retrieve_params, has_phone_number), NULL, NULL},
 };
 static const uint16_t fin_voice_phone_number_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_fin_voice_phone_number_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_fin_voice_phone_number_retrieve_params_descriptor = {
     .name = "fin_voice_phone_number_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_phone_number_retrieve_params),
     .n_fields = 1, .fields = fin_voice_phone_number_retrieve_params_fields, .by_name = fin_voice_phone_number_retrieve_params_by_name};
 static const ic_operation op_fin_voice_phone_number_retrieve = {
     .name = "fin_voice.phone_number.retrieve", .method = "GET", .path = "/fin_voice/phone_number/{phone_number}",
-    .api_version = NULL, .params = &intercom_fin_voice_phone_number_retrieve_params_type, .response = &intercom_ai_call_response_type,
+    .api_version = NULL, .params = &intercom_fin_voice_phone_number_retrieve_params_descriptor, .response = &intercom_ai_call_response_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Collect Fin Voice call by phone number"};
-intercom_code intercom_fin_voice_phone_number_retrieve(intercom_client *client, const intercom_fin_voice_phone_number_retrieve_params *params, const intercom_request_options *ro,
-    intercom_ai_call_response **out, intercom_error *err) {
+intercom_code intercom_fin_voice_phone_number_retrieve(intercom_client *client, const intercom_fin_voice_phone_number_retrieve_params *params, const intercom_request_options *ro, intercom_ai_call_response **out, intercom_error *err) {
     return ic_call(client, &op_fin_voice_phone_number_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_fin_voice_phone_number_retrieve(intercom_async_client *client, const intercom_fin_voice_phone_number_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_fin_voice_phone_number_retrieve(intercom_async_client *client, const intercom_fin_voice_phone_number_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_fin_voice_phone_number_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field fin_voice_register_params_fields[] = {
-    {"phone_number", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_voice_register_params, phone_number), 0, offsetof(intercom_fin_voice_register_params, has_phone_number), NULL},
-    {"call_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_voice_register_params, call_id), 0, offsetof(intercom_fin_voice_register_params, has_call_id), NULL},
-    {"source", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_fin_voice_register_params, source), offsetof(intercom_fin_voice_register_params, source_str), offsetof(intercom_fin_voice_register_params, has_source), &intercom_register_fin_voice_call_request_source_type},
-    {"data", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_fin_voice_register_params, data), 0, offsetof(intercom_fin_voice_register_params, has_data), NULL},
+    {"phone_number", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_voice_register_params, phone_number), 0, offsetof(intercom_fin_voice_register_params, has_phone_number), NULL, NULL},
+    {"call_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_fin_voice_register_params, call_id), 0, offsetof(intercom_fin_voice_register_params, has_call_id), NULL, NULL},
+    {"source", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_fin_voice_register_params, source), offsetof(intercom_fin_voice_register_params, source_str), offsetof(intercom_fin_voice_register_params, has_source), &intercom_register_fin_voice_call_request_source_descriptor, NULL},
+    {"data", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_fin_voice_register_params, data), 0, offsetof(intercom_fin_voice_register_params, has_data), NULL, NULL},
 };
 static const uint16_t fin_voice_register_params_by_name[] = {1, 3, 0, 2};
-INTERCOM_EXTERN const intercom_type intercom_fin_voice_register_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_fin_voice_register_params_descriptor = {
     .name = "fin_voice_register_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_register_params),
     .n_fields = 4, .fields = fin_voice_register_params_fields, .by_name = fin_voice_register_params_by_name};
 static const ic_operation op_fin_voice_register = {
     .name = "fin_voice.register", .method = "POST", .path = "/fin_voice/register",
-    .api_version = NULL, .params = &intercom_fin_voice_register_params_type, .response = &intercom_ai_call_response_type,
+    .api_version = NULL, .params = &intercom_fin_voice_register_params_descriptor, .response = &intercom_ai_call_response_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Register a Fin Voice call"};
-intercom_code intercom_fin_voice_register(intercom_client *client, const intercom_fin_voice_register_params *params, const intercom_request_options *ro,
-    intercom_ai_call_response **out, intercom_error *err) {
+intercom_code intercom_fin_voice_register(intercom_client *client, const intercom_fin_voice_register_params *params, const intercom_request_options *ro, intercom_ai_call_response **out, intercom_error *err) {
     return ic_call(client, &op_fin_voice_register, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_fin_voice_register(intercom_async_client *client, const intercom_fin_voice_register_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_fin_voice_register(intercom_async_client *client, const intercom_fin_voice_register_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_fin_voice_register, params, ro, cb, payload);
 }
 
 static const ic_field help_center_collections_create_params_fields[] = {
-    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_help_center_collections_create_params, name), 0, offsetof(intercom_help_center_collections_create_params, has_name), NULL},
-    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center_collections_create_params, description), 0, offsetof(intercom_help_center_collections_create_params, has_description), NULL},
-    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center_collections_create_params, translated_content), 0, offsetof(intercom_help_center_collections_create_params, has_translated_content), &intercom_group_translated_content_type},
-    {"parent_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center_collections_create_params, parent_id), 0, offsetof(intercom_help_center_collections_create_params, has_parent_id), NULL},
-    {"help_center_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center_collections_create_params, help_center_id), 0, offsetof(intercom_help_center_collections_create_params, has_help_center_id), NULL},
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_help_center_collections_create_params, name), 0, offsetof(intercom_help_center_collections_create_params, has_name), NULL, NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center_collections_create_params, description), 0, offsetof(intercom_help_center_collections_create_params, has_description), NULL, NULL},
+    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center_collections_create_params, translated_content), 0, offsetof(intercom_help_center_collections_create_params, has_translated_content), &intercom_group_translated_content_descriptor, NULL},
+    {"parent_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center_collections_create_params, parent_id), 0, offsetof(intercom_help_center_collections_create_params, has_parent_id), NULL, NULL},
+    {"help_center_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center_collections_create_params, help_center_id), 0, offsetof(intercom_help_center_collections_create_params, has_help_center_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_create_params_by_name[] = {1, 4, 0, 3, 2};
-INTERCOM_EXTERN const intercom_type intercom_help_center_collections_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_help_center_collections_create_params_descriptor = {
     .name = "help_center_collections_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_create_params),
     .n_fields = 5, .fields = help_center_collections_create_params_fields, .by_name = help_center_collections_create_params_by_name};
 static const ic_operation op_help_center_collections_create = {
     .name = "help_center.collections.create", .method = "POST", .path = "/help_center/collections",
-    .api_version = NULL, .params = &intercom_help_center_collections_create_params_type, .response = &intercom_collection_type,
+    .api_version = NULL, .params = &intercom_help_center_collections_create_params_descriptor, .response = &intercom_collection_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create a collection"};
-intercom_code intercom_help_center_collections_create(intercom_client *client, const intercom_help_center_collections_create_params *params, const intercom_request_options *ro,
-    intercom_collection **out, intercom_error *err) {
+intercom_code intercom_help_center_collections_create(intercom_client *client, const intercom_help_center_collections_create_params *params, const intercom_request_options *ro, intercom_collection **out, intercom_error *err) {
     return ic_call(client, &op_help_center_collections_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_help_center_collections_create(intercom_async_client *client, const intercom_help_center_collections_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_help_center_collections_create(intercom_async_client *client, const intercom_help_center_collections_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_help_center_collections_create, params, ro, cb, payload);
 }
 
 static const ic_field help_center_collections_delete_params_fields[] = {
-    {"collection_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_collections_delete_params, collection_id), 0, offsetof(intercom_help_center_collections_delete_params, has_collection_id), NULL},
+    {"collection_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_collections_delete_params, collection_id), 0, offsetof(intercom_help_center_collections_delete_params, has_collection_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_delete_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_help_center_collections_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_help_center_collections_delete_params_descriptor = {
     .name = "help_center_collections_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_delete_params),
     .n_fields = 1, .fields = help_center_collections_delete_params_fields, .by_name = help_center_collections_delete_params_by_name};
 static const ic_operation op_help_center_collections_delete = {
     .name = "help_center.collections.delete", .method = "DELETE", .path = "/help_center/collections/{collection_id}",
-    .api_version = NULL, .params = &intercom_help_center_collections_delete_params_type, .response = &intercom_deleted_collection_object_type,
+    .api_version = NULL, .params = &intercom_help_center_collections_delete_params_descriptor, .response = &intercom_deleted_collection_object_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete a collection"};
-intercom_code intercom_help_center_collections_delete(intercom_client *client, const intercom_help_center_collections_delete_params *params, const intercom_request_options *ro,
-    intercom_deleted_collection_object **out, intercom_error *err) {
+intercom_code intercom_help_center_collections_delete(intercom_client *client, const intercom_help_center_collections_delete_params *params, const intercom_request_options *ro, intercom_deleted_collection_object **out, intercom_error *err) {
     return ic_call(client, &op_help_center_collections_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_help_center_collections_delete(intercom_async_client *client, const intercom_help_center_collections_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_help_center_collections_delete(intercom_async_client *client, const intercom_help_center_collections_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_help_center_collections_delete, params, ro, cb, payload);
 }
 
 static const ic_field help_center_collections_list_params_fields[] = {
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_collections_list_params, page), 0, offsetof(intercom_help_center_collections_list_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_collections_list_params, per_page), 0, offsetof(intercom_help_center_collections_list_params, has_per_page), NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_collections_list_params, page), 0, offsetof(intercom_help_center_collections_list_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_collections_list_params, per_page), 0, offsetof(intercom_help_center_collections_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t help_center_collections_list_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_help_center_collections_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_help_center_collections_list_params_descriptor = {
     .name = "help_center_collections_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_list_params),
     .n_fields = 2, .fields = help_center_collections_list_params_fields, .by_name = help_center_collections_list_params_by_name};
 static const ic_operation op_help_center_collections_list = {
     .name = "help_center.collections.list", .method = "GET", .path = "/help_center/collections",
-    .api_version = NULL, .params = &intercom_help_center_collections_list_params_type, .response = &intercom_collection_list_type,
+    .api_version = NULL, .params = &intercom_help_center_collections_list_params_descriptor, .response = &intercom_collection_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all collections",
     .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 0};
-intercom_code intercom_help_center_collections_list(intercom_client *client, const intercom_help_center_collections_list_params *params, const intercom_request_options *ro,
-    intercom_collection_list **out, intercom_error *err) {
+intercom_code intercom_help_center_collections_list(intercom_client *client, const intercom_help_center_collections_list_params *params, const intercom_request_options *ro, intercom_collection_list **out, intercom_error *err) {
     return ic_call(client, &op_help_center_collections_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_help_center_collections_list(intercom_async_client *client, const intercom_help_center_collections_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_help_center_collections_list(intercom_async_client *client, const intercom_help_center_collections_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_help_center_collections_list, params, ro, cb, payload);
 }
 
@@ -3853,141 +3543,129 @@ intercom_code intercom_async_help_center_collections_list_pages(intercom_async_c
 }
 
 static const ic_field help_center_collections_retrieve_params_fields[] = {
-    {"collection_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_collections_retrieve_params, collection_id), 0, offsetof(intercom_help_center_collections_retrieve_params, has_collection_id), NULL},
+    {"collection_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_collections_retrieve_params, collection_id), 0, offsetof(intercom_help_center_collections_retrieve_params, has_collection_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_help_center_collections_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_help_center_collections_retrieve_params_descriptor = {
     .name = "help_center_collections_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_retrieve_params),
     .n_fields = 1, .fields = help_center_collections_retrieve_params_fields, .by_name = help_center_collections_retrieve_params_by_name};
 static const ic_operation op_help_center_collections_retrieve = {
     .name = "help_center.collections.retrieve", .method = "GET", .path = "/help_center/collections/{collection_id}",
-    .api_version = NULL, .params = &intercom_help_center_collections_retrieve_params_type, .response = &intercom_collection_type,
+    .api_version = NULL, .params = &intercom_help_center_collections_retrieve_params_descriptor, .response = &intercom_collection_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a collection"};
-intercom_code intercom_help_center_collections_retrieve(intercom_client *client, const intercom_help_center_collections_retrieve_params *params, const intercom_request_options *ro,
-    intercom_collection **out, intercom_error *err) {
+intercom_code intercom_help_center_collections_retrieve(intercom_client *client, const intercom_help_center_collections_retrieve_params *params, const intercom_request_options *ro, intercom_collection **out, intercom_error *err) {
     return ic_call(client, &op_help_center_collections_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_help_center_collections_retrieve(intercom_async_client *client, const intercom_help_center_collections_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_help_center_collections_retrieve(intercom_async_client *client, const intercom_help_center_collections_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_help_center_collections_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field help_center_collections_update_params_fields[] = {
-    {"collection_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_collections_update_params, collection_id), 0, offsetof(intercom_help_center_collections_update_params, has_collection_id), NULL},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center_collections_update_params, name), 0, offsetof(intercom_help_center_collections_update_params, has_name), NULL},
-    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center_collections_update_params, description), 0, offsetof(intercom_help_center_collections_update_params, has_description), NULL},
-    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center_collections_update_params, translated_content), 0, offsetof(intercom_help_center_collections_update_params, has_translated_content), &intercom_group_translated_content_type},
-    {"parent_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center_collections_update_params, parent_id), 0, offsetof(intercom_help_center_collections_update_params, has_parent_id), NULL},
+    {"collection_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_collections_update_params, collection_id), 0, offsetof(intercom_help_center_collections_update_params, has_collection_id), NULL, NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center_collections_update_params, name), 0, offsetof(intercom_help_center_collections_update_params, has_name), NULL, NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_help_center_collections_update_params, description), 0, offsetof(intercom_help_center_collections_update_params, has_description), NULL, NULL},
+    {"translated_content", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center_collections_update_params, translated_content), 0, offsetof(intercom_help_center_collections_update_params, has_translated_content), &intercom_group_translated_content_descriptor, NULL},
+    {"parent_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center_collections_update_params, parent_id), 0, offsetof(intercom_help_center_collections_update_params, has_parent_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_update_params_by_name[] = {0, 2, 1, 4, 3};
-INTERCOM_EXTERN const intercom_type intercom_help_center_collections_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_help_center_collections_update_params_descriptor = {
     .name = "help_center_collections_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_update_params),
     .n_fields = 5, .fields = help_center_collections_update_params_fields, .by_name = help_center_collections_update_params_by_name};
 static const ic_operation op_help_center_collections_update = {
     .name = "help_center.collections.update", .method = "PUT", .path = "/help_center/collections/{collection_id}",
-    .api_version = NULL, .params = &intercom_help_center_collections_update_params_type, .response = &intercom_collection_type,
+    .api_version = NULL, .params = &intercom_help_center_collections_update_params_descriptor, .response = &intercom_collection_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update a collection"};
-intercom_code intercom_help_center_collections_update(intercom_client *client, const intercom_help_center_collections_update_params *params, const intercom_request_options *ro,
-    intercom_collection **out, intercom_error *err) {
+intercom_code intercom_help_center_collections_update(intercom_client *client, const intercom_help_center_collections_update_params *params, const intercom_request_options *ro, intercom_collection **out, intercom_error *err) {
     return ic_call(client, &op_help_center_collections_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_help_center_collections_update(intercom_async_client *client, const intercom_help_center_collections_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_help_center_collections_update(intercom_async_client *client, const intercom_help_center_collections_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_help_center_collections_update, params, ro, cb, payload);
 }
 
 static const ic_field help_center_help_centers_list_params_fields[] = {
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_help_centers_list_params, page), 0, offsetof(intercom_help_center_help_centers_list_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_help_centers_list_params, per_page), 0, offsetof(intercom_help_center_help_centers_list_params, has_per_page), NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_help_centers_list_params, page), 0, offsetof(intercom_help_center_help_centers_list_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_help_centers_list_params, per_page), 0, offsetof(intercom_help_center_help_centers_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_list_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_list_params_descriptor = {
     .name = "help_center_help_centers_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_list_params),
     .n_fields = 2, .fields = help_center_help_centers_list_params_fields, .by_name = help_center_help_centers_list_params_by_name};
 static const ic_operation op_help_center_help_centers_list = {
     .name = "help_center.help_centers.list", .method = "GET", .path = "/help_center/help_centers",
-    .api_version = NULL, .params = &intercom_help_center_help_centers_list_params_type, .response = &intercom_help_center_list_type,
+    .api_version = NULL, .params = &intercom_help_center_help_centers_list_params_descriptor, .response = &intercom_help_center_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all Help Centers"};
-intercom_code intercom_help_center_help_centers_list(intercom_client *client, const intercom_help_center_help_centers_list_params *params, const intercom_request_options *ro,
-    intercom_help_center_list **out, intercom_error *err) {
+intercom_code intercom_help_center_help_centers_list(intercom_client *client, const intercom_help_center_help_centers_list_params *params, const intercom_request_options *ro, intercom_help_center_list **out, intercom_error *err) {
     return ic_call(client, &op_help_center_help_centers_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_help_center_help_centers_list(intercom_async_client *client, const intercom_help_center_help_centers_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_help_center_help_centers_list(intercom_async_client *client, const intercom_help_center_help_centers_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_help_center_help_centers_list, params, ro, cb, payload);
 }
 
 static const ic_field help_center_help_centers_redirects_create_params_fields[] = {
-    {"help_center_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_create_params, help_center_id), 0, offsetof(intercom_help_center_help_centers_redirects_create_params, has_help_center_id), NULL},
-    {"from_url", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_help_center_help_centers_redirects_create_params, from_url), 0, offsetof(intercom_help_center_help_centers_redirects_create_params, has_from_url), NULL},
-    {"locale", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_help_center_help_centers_redirects_create_params, locale), 0, offsetof(intercom_help_center_help_centers_redirects_create_params, has_locale), NULL},
-    {"target_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_help_center_help_centers_redirects_create_params, target_type), offsetof(intercom_help_center_help_centers_redirects_create_params, target_type_str), offsetof(intercom_help_center_help_centers_redirects_create_params, has_target_type), &intercom_create_help_center_redirect_request_target_type_type},
-    {"target_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_help_center_help_centers_redirects_create_params, target_id), 0, offsetof(intercom_help_center_help_centers_redirects_create_params, has_target_id), NULL},
+    {"help_center_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_create_params, help_center_id), 0, offsetof(intercom_help_center_help_centers_redirects_create_params, has_help_center_id), NULL, NULL},
+    {"from_url", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_help_center_help_centers_redirects_create_params, from_url), 0, offsetof(intercom_help_center_help_centers_redirects_create_params, has_from_url), NULL, NULL},
+    {"locale", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_help_center_help_centers_redirects_create_params, locale), 0, offsetof(intercom_help_center_help_centers_redirects_create_params, has_locale), NULL, NULL},
+    {"target_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_help_center_help_centers_redirects_create_params, target_type), offsetof(intercom_help_center_help_centers_redirects_create_params, target_type_str), offsetof(intercom_help_center_help_centers_redirects_create_params, has_target_type), &intercom_help_center_redirect_target_type_descriptor, NULL},
+    {"target_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_help_center_help_centers_redirects_create_params, target_id), 0, offsetof(intercom_help_center_help_centers_redirects_create_params, has_target_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_create_params_by_name[] = {1, 0, 2, 4, 3};
-INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_create_params_descriptor = {
     .name = "help_center_help_centers_redirects_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_create_params),
     .n_fields = 5, .fields = help_center_help_centers_redirects_create_params_fields, .by_name = help_center_help_centers_redirects_create_params_by_name};
 static const ic_operation op_help_center_help_centers_redirects_create = {
     .name = "help_center.help_centers.redirects.create", .method = "POST", .path = "/help_center/help_centers/{help_center_id}/redirects",
-    .api_version = NULL, .params = &intercom_help_center_help_centers_redirects_create_params_type, .response = &intercom_help_center_redirect_type,
+    .api_version = NULL, .params = &intercom_help_center_help_centers_redirects_create_params_descriptor, .response = &intercom_help_center_redirect_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create a redirect"};
-intercom_code intercom_help_center_help_centers_redirects_create(intercom_client *client, const intercom_help_center_help_centers_redirects_create_params *params, const intercom_request_options *ro,
-    intercom_help_center_redirect **out, intercom_error *err) {
+intercom_code intercom_help_center_help_centers_redirects_create(intercom_client *client, const intercom_help_center_help_centers_redirects_create_params *params, const intercom_request_options *ro, intercom_help_center_redirect **out, intercom_error *err) {
     return ic_call(client, &op_help_center_help_centers_redirects_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_help_center_help_centers_redirects_create(intercom_async_client *client, const intercom_help_center_help_centers_redirects_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_help_center_help_centers_redirects_create(intercom_async_client *client, const intercom_help_center_help_centers_redirects_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_help_center_help_centers_redirects_create, params, ro, cb, payload);
 }
 
 static const ic_field help_center_help_centers_redirects_delete_params_fields[] = {
-    {"help_center_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_delete_params, help_center_id), 0, offsetof(intercom_help_center_help_centers_redirects_delete_params, has_help_center_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_delete_params, id), 0, offsetof(intercom_help_center_help_centers_redirects_delete_params, has_id), NULL},
+    {"help_center_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_delete_params, help_center_id), 0, offsetof(intercom_help_center_help_centers_redirects_delete_params, has_help_center_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_delete_params, id), 0, offsetof(intercom_help_center_help_centers_redirects_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_delete_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_delete_params_descriptor = {
     .name = "help_center_help_centers_redirects_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_delete_params),
     .n_fields = 2, .fields = help_center_help_centers_redirects_delete_params_fields, .by_name = help_center_help_centers_redirects_delete_params_by_name};
 static const ic_operation op_help_center_help_centers_redirects_delete = {
     .name = "help_center.help_centers.redirects.delete", .method = "DELETE", .path = "/help_center/help_centers/{help_center_id}/redirects/{id}",
-    .api_version = NULL, .params = &intercom_help_center_help_centers_redirects_delete_params_type, .response = &intercom_deleted_help_center_redirect_object_type,
+    .api_version = NULL, .params = &intercom_help_center_help_centers_redirects_delete_params_descriptor, .response = &intercom_deleted_help_center_redirect_object_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete a redirect"};
-intercom_code intercom_help_center_help_centers_redirects_delete(intercom_client *client, const intercom_help_center_help_centers_redirects_delete_params *params, const intercom_request_options *ro,
-    intercom_deleted_help_center_redirect_object **out, intercom_error *err) {
+intercom_code intercom_help_center_help_centers_redirects_delete(intercom_client *client, const intercom_help_center_help_centers_redirects_delete_params *params, const intercom_request_options *ro, intercom_deleted_help_center_redirect_object **out, intercom_error *err) {
     return ic_call(client, &op_help_center_help_centers_redirects_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_help_center_help_centers_redirects_delete(intercom_async_client *client, const intercom_help_center_help_centers_redirects_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_help_center_help_centers_redirects_delete(intercom_async_client *client, const intercom_help_center_help_centers_redirects_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_help_center_help_centers_redirects_delete, params, ro, cb, payload);
 }
 
 static const ic_field help_center_help_centers_redirects_list_params_fields[] = {
-    {"help_center_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_list_params, help_center_id), 0, offsetof(intercom_help_center_help_centers_redirects_list_params, has_help_center_id), NULL},
-    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_help_centers_redirects_list_params, page), 0, offsetof(intercom_help_center_help_centers_redirects_list_params, has_page), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_help_centers_redirects_list_params, per_page), 0, offsetof(intercom_help_center_help_centers_redirects_list_params, has_per_page), NULL},
+    {"help_center_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_list_params, help_center_id), 0, offsetof(intercom_help_center_help_centers_redirects_list_params, has_help_center_id), NULL, NULL},
+    {"page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_help_centers_redirects_list_params, page), 0, offsetof(intercom_help_center_help_centers_redirects_list_params, has_page), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_help_centers_redirects_list_params, per_page), 0, offsetof(intercom_help_center_help_centers_redirects_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_list_params_by_name[] = {0, 1, 2};
-INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_list_params_descriptor = {
     .name = "help_center_help_centers_redirects_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_list_params),
     .n_fields = 3, .fields = help_center_help_centers_redirects_list_params_fields, .by_name = help_center_help_centers_redirects_list_params_by_name};
 static const ic_operation op_help_center_help_centers_redirects_list = {
     .name = "help_center.help_centers.redirects.list", .method = "GET", .path = "/help_center/help_centers/{help_center_id}/redirects",
-    .api_version = NULL, .params = &intercom_help_center_help_centers_redirects_list_params_type, .response = &intercom_help_center_redirect_list_type,
+    .api_version = NULL, .params = &intercom_help_center_help_centers_redirects_list_params_descriptor, .response = &intercom_help_center_redirect_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all redirects for a help center",
     .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 250};
-intercom_code intercom_help_center_help_centers_redirects_list(intercom_client *client, const intercom_help_center_help_centers_redirects_list_params *params, const intercom_request_options *ro,
-    intercom_help_center_redirect_list **out, intercom_error *err) {
+intercom_code intercom_help_center_help_centers_redirects_list(intercom_client *client, const intercom_help_center_help_centers_redirects_list_params *params, const intercom_request_options *ro, intercom_help_center_redirect_list **out, intercom_error *err) {
     return ic_call(client, &op_help_center_help_centers_redirects_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_help_center_help_centers_redirects_list(intercom_async_client *client, const intercom_help_center_help_centers_redirects_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_help_center_help_centers_redirects_list(intercom_async_client *client, const intercom_help_center_help_centers_redirects_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_help_center_help_centers_redirects_list, params, ro, cb, payload);
 }
 
@@ -4005,308 +3683,280 @@ intercom_code intercom_async_help_center_help_centers_redirects_list_pages(inter
 }
 
 static const ic_field help_center_help_centers_redirects_retrieve_params_fields[] = {
-    {"help_center_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_retrieve_params, help_center_id), 0, offsetof(intercom_help_center_help_centers_redirects_retrieve_params, has_help_center_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_retrieve_params, id), 0, offsetof(intercom_help_center_help_centers_redirects_retrieve_params, has_id), NULL},
+    {"help_center_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_retrieve_params, help_center_id), 0, offsetof(intercom_help_center_help_centers_redirects_retrieve_params, has_help_center_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_retrieve_params, id), 0, offsetof(intercom_help_center_help_centers_redirects_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_retrieve_params_by_name[] = {0, 1};
-INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_retrieve_params_descriptor = {
     .name = "help_center_help_centers_redirects_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_retrieve_params),
     .n_fields = 2, .fields = help_center_help_centers_redirects_retrieve_params_fields, .by_name = help_center_help_centers_redirects_retrieve_params_by_name};
 static const ic_operation op_help_center_help_centers_redirects_retrieve = {
     .name = "help_center.help_centers.redirects.retrieve", .method = "GET", .path = "/help_center/help_centers/{help_center_id}/redirects/{id}",
-    .api_version = NULL, .params = &intercom_help_center_help_centers_redirects_retrieve_params_type, .response = &intercom_help_center_redirect_type,
+    .api_version = NULL, .params = &intercom_help_center_help_centers_redirects_retrieve_params_descriptor, .response = &intercom_help_center_redirect_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a redirect"};
-intercom_code intercom_help_center_help_centers_redirects_retrieve(intercom_client *client, const intercom_help_center_help_centers_redirects_retrieve_params *params, const intercom_request_options *ro,
-    intercom_help_center_redirect **out, intercom_error *err) {
+intercom_code intercom_help_center_help_centers_redirects_retrieve(intercom_client *client, const intercom_help_center_help_centers_redirects_retrieve_params *params, const intercom_request_options *ro, intercom_help_center_redirect **out, intercom_error *err) {
     return ic_call(client, &op_help_center_help_centers_redirects_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_help_center_help_centers_redirects_retrieve(intercom_async_client *client, const intercom_help_center_help_centers_redirects_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_help_center_help_centers_redirects_retrieve(intercom_async_client *client, const intercom_help_center_help_centers_redirects_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_help_center_help_centers_redirects_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field help_center_help_centers_retrieve_params_fields[] = {
-    {"help_center_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_retrieve_params, help_center_id), 0, offsetof(intercom_help_center_help_centers_retrieve_params, has_help_center_id), NULL},
+    {"help_center_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_retrieve_params, help_center_id), 0, offsetof(intercom_help_center_help_centers_retrieve_params, has_help_center_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_retrieve_params_descriptor = {
     .name = "help_center_help_centers_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_retrieve_params),
     .n_fields = 1, .fields = help_center_help_centers_retrieve_params_fields, .by_name = help_center_help_centers_retrieve_params_by_name};
 static const ic_operation op_help_center_help_centers_retrieve = {
     .name = "help_center.help_centers.retrieve", .method = "GET", .path = "/help_center/help_centers/{help_center_id}",
-    .api_version = NULL, .params = &intercom_help_center_help_centers_retrieve_params_type, .response = &intercom_help_center_type,
+    .api_version = NULL, .params = &intercom_help_center_help_centers_retrieve_params_descriptor, .response = &intercom_help_center_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a Help Center"};
-intercom_code intercom_help_center_help_centers_retrieve(intercom_client *client, const intercom_help_center_help_centers_retrieve_params *params, const intercom_request_options *ro,
-    intercom_help_center **out, intercom_error *err) {
+intercom_code intercom_help_center_help_centers_retrieve(intercom_client *client, const intercom_help_center_help_centers_retrieve_params *params, const intercom_request_options *ro, intercom_help_center **out, intercom_error *err) {
     return ic_call(client, &op_help_center_help_centers_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_help_center_help_centers_retrieve(intercom_async_client *client, const intercom_help_center_help_centers_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_help_center_help_centers_retrieve(intercom_async_client *client, const intercom_help_center_help_centers_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_help_center_help_centers_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field internal_articles_create_params_fields[] = {
-    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, title), 0, offsetof(intercom_internal_articles_create_params, has_title), NULL},
-    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, body), 0, offsetof(intercom_internal_articles_create_params, has_body), NULL},
-    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, body_markdown), 0, offsetof(intercom_internal_articles_create_params, has_body_markdown), NULL},
-    {"author_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, author_id), 0, offsetof(intercom_internal_articles_create_params, has_author_id), NULL},
-    {"owner_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, owner_id), 0, offsetof(intercom_internal_articles_create_params, has_owner_id), NULL},
-    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, audience_ids), offsetof(intercom_internal_articles_create_params, audience_ids_count), offsetof(intercom_internal_articles_create_params, has_audience_ids), NULL},
-    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, ai_chatbot_availability), 0, offsetof(intercom_internal_articles_create_params, has_ai_chatbot_availability), NULL},
-    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, ai_copilot_availability), 0, offsetof(intercom_internal_articles_create_params, has_ai_copilot_availability), NULL},
-    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, ai_sales_agent_availability), 0, offsetof(intercom_internal_articles_create_params, has_ai_sales_agent_availability), NULL},
+    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, title), 0, offsetof(intercom_internal_articles_create_params, has_title), NULL, NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, body), 0, offsetof(intercom_internal_articles_create_params, has_body), NULL, NULL},
+    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, body_markdown), 0, offsetof(intercom_internal_articles_create_params, has_body_markdown), NULL, NULL},
+    {"author_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, author_id), 0, offsetof(intercom_internal_articles_create_params, has_author_id), NULL, NULL},
+    {"owner_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, owner_id), 0, offsetof(intercom_internal_articles_create_params, has_owner_id), NULL, NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, audience_ids), offsetof(intercom_internal_articles_create_params, audience_ids_count), offsetof(intercom_internal_articles_create_params, has_audience_ids), NULL, NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, ai_chatbot_availability), 0, offsetof(intercom_internal_articles_create_params, has_ai_chatbot_availability), NULL, NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, ai_copilot_availability), 0, offsetof(intercom_internal_articles_create_params, has_ai_copilot_availability), NULL, NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, ai_sales_agent_availability), 0, offsetof(intercom_internal_articles_create_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t internal_articles_create_params_by_name[] = {6, 7, 8, 5, 3, 1, 2, 4, 0};
-INTERCOM_EXTERN const intercom_type intercom_internal_articles_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_internal_articles_create_params_descriptor = {
     .name = "internal_articles_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_create_params),
     .n_fields = 9, .fields = internal_articles_create_params_fields, .by_name = internal_articles_create_params_by_name};
 static const ic_operation op_internal_articles_create = {
     .name = "internal_articles.create", .method = "POST", .path = "/internal_articles",
-    .api_version = NULL, .params = &intercom_internal_articles_create_params_type, .response = &intercom_internal_article_type,
+    .api_version = NULL, .params = &intercom_internal_articles_create_params_descriptor, .response = &intercom_internal_article_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create an internal article"};
-intercom_code intercom_internal_articles_create(intercom_client *client, const intercom_internal_articles_create_params *params, const intercom_request_options *ro,
-    intercom_internal_article **out, intercom_error *err) {
+intercom_code intercom_internal_articles_create(intercom_client *client, const intercom_internal_articles_create_params *params, const intercom_request_options *ro, intercom_internal_article **out, intercom_error *err) {
     return ic_call(client, &op_internal_articles_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_internal_articles_create(intercom_async_client *client, const intercom_internal_articles_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_internal_articles_create(intercom_async_client *client, const intercom_internal_articles_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_internal_articles_create, params, ro, cb, payload);
 }
 
 static const ic_field internal_articles_delete_params_fields[] = {
-    {"internal_article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_delete_params, internal_article_id), 0, offsetof(intercom_internal_articles_delete_params, has_internal_article_id), NULL},
+    {"internal_article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_delete_params, internal_article_id), 0, offsetof(intercom_internal_articles_delete_params, has_internal_article_id), NULL, NULL},
 };
 static const uint16_t internal_articles_delete_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_internal_articles_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_internal_articles_delete_params_descriptor = {
     .name = "internal_articles_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_delete_params),
     .n_fields = 1, .fields = internal_articles_delete_params_fields, .by_name = internal_articles_delete_params_by_name};
 static const ic_operation op_internal_articles_delete = {
     .name = "internal_articles.delete", .method = "DELETE", .path = "/internal_articles/{internal_article_id}",
-    .api_version = NULL, .params = &intercom_internal_articles_delete_params_type, .response = &intercom_deleted_internal_article_object_type,
+    .api_version = NULL, .params = &intercom_internal_articles_delete_params_descriptor, .response = &intercom_deleted_internal_article_object_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete an internal article"};
-intercom_code intercom_internal_articles_delete(intercom_client *client, const intercom_internal_articles_delete_params *params, const intercom_request_options *ro,
-    intercom_deleted_internal_article_object **out, intercom_error *err) {
+intercom_code intercom_internal_articles_delete(intercom_client *client, const intercom_internal_articles_delete_params *params, const intercom_request_options *ro, intercom_deleted_internal_article_object **out, intercom_error *err) {
     return ic_call(client, &op_internal_articles_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_internal_articles_delete(intercom_async_client *client, const intercom_internal_articles_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_internal_articles_delete(intercom_async_client *client, const intercom_internal_articles_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_internal_articles_delete, params, ro, cb, payload);
 }
 
 static const ic_operation op_internal_articles_list = {
     .name = "internal_articles.list", .method = "GET", .path = "/internal_articles",
-    .api_version = NULL, .params = NULL, .response = &intercom_internal_article_list_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_internal_article_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all articles"};
-intercom_code intercom_internal_articles_list(intercom_client *client, const intercom_request_options *ro,
-    intercom_internal_article_list **out, intercom_error *err) {
+intercom_code intercom_internal_articles_list(intercom_client *client, const intercom_request_options *ro, intercom_internal_article_list **out, intercom_error *err) {
     return ic_call(client, &op_internal_articles_list, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_internal_articles_list(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_internal_articles_list(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_internal_articles_list, NULL, ro, cb, payload);
 }
 
 static const ic_field internal_articles_retrieve_params_fields[] = {
-    {"internal_article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_retrieve_params, internal_article_id), 0, offsetof(intercom_internal_articles_retrieve_params, has_internal_article_id), NULL},
+    {"internal_article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_retrieve_params, internal_article_id), 0, offsetof(intercom_internal_articles_retrieve_params, has_internal_article_id), NULL, NULL},
 };
 static const uint16_t internal_articles_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_internal_articles_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_internal_articles_retrieve_params_descriptor = {
     .name = "internal_articles_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_retrieve_params),
     .n_fields = 1, .fields = internal_articles_retrieve_params_fields, .by_name = internal_articles_retrieve_params_by_name};
 static const ic_operation op_internal_articles_retrieve = {
     .name = "internal_articles.retrieve", .method = "GET", .path = "/internal_articles/{internal_article_id}",
-    .api_version = NULL, .params = &intercom_internal_articles_retrieve_params_type, .response = &intercom_internal_article_type,
+    .api_version = NULL, .params = &intercom_internal_articles_retrieve_params_descriptor, .response = &intercom_internal_article_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve an internal article"};
-intercom_code intercom_internal_articles_retrieve(intercom_client *client, const intercom_internal_articles_retrieve_params *params, const intercom_request_options *ro,
-    intercom_internal_article **out, intercom_error *err) {
+intercom_code intercom_internal_articles_retrieve(intercom_client *client, const intercom_internal_articles_retrieve_params *params, const intercom_request_options *ro, intercom_internal_article **out, intercom_error *err) {
     return ic_call(client, &op_internal_articles_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_internal_articles_retrieve(intercom_async_client *client, const intercom_internal_articles_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_internal_articles_retrieve(intercom_async_client *client, const intercom_internal_articles_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_internal_articles_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field internal_articles_search_params_fields[] = {
-    {"folder_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_internal_articles_search_params, folder_id), 0, offsetof(intercom_internal_articles_search_params, has_folder_id), NULL},
+    {"folder_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_internal_articles_search_params, folder_id), 0, offsetof(intercom_internal_articles_search_params, has_folder_id), NULL, NULL},
 };
 static const uint16_t internal_articles_search_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_internal_articles_search_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_internal_articles_search_params_descriptor = {
     .name = "internal_articles_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_search_params),
     .n_fields = 1, .fields = internal_articles_search_params_fields, .by_name = internal_articles_search_params_by_name};
 static const ic_operation op_internal_articles_search = {
     .name = "internal_articles.search", .method = "GET", .path = "/internal_articles/search",
-    .api_version = NULL, .params = &intercom_internal_articles_search_params_type, .response = &intercom_internal_article_search_response_type,
+    .api_version = NULL, .params = &intercom_internal_articles_search_params_descriptor, .response = &intercom_internal_article_search_response_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Search for internal articles"};
-intercom_code intercom_internal_articles_search(intercom_client *client, const intercom_internal_articles_search_params *params, const intercom_request_options *ro,
-    intercom_internal_article_search_response **out, intercom_error *err) {
+intercom_code intercom_internal_articles_search(intercom_client *client, const intercom_internal_articles_search_params *params, const intercom_request_options *ro, intercom_internal_article_search_response **out, intercom_error *err) {
     return ic_call(client, &op_internal_articles_search, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_internal_articles_search(intercom_async_client *client, const intercom_internal_articles_search_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_internal_articles_search(intercom_async_client *client, const intercom_internal_articles_search_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_internal_articles_search, params, ro, cb, payload);
 }
 
 static const ic_field internal_articles_tags_create_params_fields[] = {
-    {"internal_article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_tags_create_params, internal_article_id), 0, offsetof(intercom_internal_articles_tags_create_params, has_internal_article_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_internal_articles_tags_create_params, id), 0, offsetof(intercom_internal_articles_tags_create_params, has_id), NULL},
-    {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_articles_tags_create_params, admin_id), 0, offsetof(intercom_internal_articles_tags_create_params, has_admin_id), NULL},
+    {"internal_article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_tags_create_params, internal_article_id), 0, offsetof(intercom_internal_articles_tags_create_params, has_internal_article_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_internal_articles_tags_create_params, id), 0, offsetof(intercom_internal_articles_tags_create_params, has_id), NULL, NULL},
+    {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_articles_tags_create_params, admin_id), 0, offsetof(intercom_internal_articles_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t internal_articles_tags_create_params_by_name[] = {2, 1, 0};
-INTERCOM_EXTERN const intercom_type intercom_internal_articles_tags_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_internal_articles_tags_create_params_descriptor = {
     .name = "internal_articles_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_tags_create_params),
     .n_fields = 3, .fields = internal_articles_tags_create_params_fields, .by_name = internal_articles_tags_create_params_by_name};
 static const ic_operation op_internal_articles_tags_create = {
     .name = "internal_articles.tags.create", .method = "POST", .path = "/internal_articles/{internal_article_id}/tags",
-    .api_version = NULL, .params = &intercom_internal_articles_tags_create_params_type, .response = &intercom_tag_type,
+    .api_version = NULL, .params = &intercom_internal_articles_tags_create_params_descriptor, .response = &intercom_tag_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Add a tag to an internal article"};
-intercom_code intercom_internal_articles_tags_create(intercom_client *client, const intercom_internal_articles_tags_create_params *params, const intercom_request_options *ro,
-    intercom_tag **out, intercom_error *err) {
+intercom_code intercom_internal_articles_tags_create(intercom_client *client, const intercom_internal_articles_tags_create_params *params, const intercom_request_options *ro, intercom_tag **out, intercom_error *err) {
     return ic_call(client, &op_internal_articles_tags_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_internal_articles_tags_create(intercom_async_client *client, const intercom_internal_articles_tags_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_internal_articles_tags_create(intercom_async_client *client, const intercom_internal_articles_tags_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_internal_articles_tags_create, params, ro, cb, payload);
 }
 
 static const ic_field internal_articles_tags_delete_params_fields[] = {
-    {"internal_article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_tags_delete_params, internal_article_id), 0, offsetof(intercom_internal_articles_tags_delete_params, has_internal_article_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_tags_delete_params, id), 0, offsetof(intercom_internal_articles_tags_delete_params, has_id), NULL},
+    {"internal_article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_tags_delete_params, internal_article_id), 0, offsetof(intercom_internal_articles_tags_delete_params, has_internal_article_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_tags_delete_params, id), 0, offsetof(intercom_internal_articles_tags_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t internal_articles_tags_delete_params_by_name[] = {1, 0};
-INTERCOM_EXTERN const intercom_type intercom_internal_articles_tags_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_internal_articles_tags_delete_params_descriptor = {
     .name = "internal_articles_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_tags_delete_params),
     .n_fields = 2, .fields = internal_articles_tags_delete_params_fields, .by_name = internal_articles_tags_delete_params_by_name};
 static const ic_operation op_internal_articles_tags_delete = {
     .name = "internal_articles.tags.delete", .method = "DELETE", .path = "/internal_articles/{internal_article_id}/tags/{id}",
-    .api_version = NULL, .params = &intercom_internal_articles_tags_delete_params_type, .response = &intercom_tag_type,
+    .api_version = NULL, .params = &intercom_internal_articles_tags_delete_params_descriptor, .response = &intercom_tag_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Remove a tag from an internal article"};
-intercom_code intercom_internal_articles_tags_delete(intercom_client *client, const intercom_internal_articles_tags_delete_params *params, const intercom_request_options *ro,
-    intercom_tag **out, intercom_error *err) {
+intercom_code intercom_internal_articles_tags_delete(intercom_client *client, const intercom_internal_articles_tags_delete_params *params, const intercom_request_options *ro, intercom_tag **out, intercom_error *err) {
     return ic_call(client, &op_internal_articles_tags_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_internal_articles_tags_delete(intercom_async_client *client, const intercom_internal_articles_tags_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_internal_articles_tags_delete(intercom_async_client *client, const intercom_internal_articles_tags_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_internal_articles_tags_delete, params, ro, cb, payload);
 }
 
 static const ic_field internal_articles_update_params_fields[] = {
-    {"internal_article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_update_params, internal_article_id), 0, offsetof(intercom_internal_articles_update_params, has_internal_article_id), NULL},
-    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, title), 0, offsetof(intercom_internal_articles_update_params, has_title), NULL},
-    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, body), 0, offsetof(intercom_internal_articles_update_params, has_body), NULL},
-    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, body_markdown), 0, offsetof(intercom_internal_articles_update_params, has_body_markdown), NULL},
-    {"author_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, author_id), 0, offsetof(intercom_internal_articles_update_params, has_author_id), NULL},
-    {"owner_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, owner_id), 0, offsetof(intercom_internal_articles_update_params, has_owner_id), NULL},
-    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, audience_ids), offsetof(intercom_internal_articles_update_params, audience_ids_count), offsetof(intercom_internal_articles_update_params, has_audience_ids), NULL},
-    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, ai_chatbot_availability), 0, offsetof(intercom_internal_articles_update_params, has_ai_chatbot_availability), NULL},
-    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, ai_copilot_availability), 0, offsetof(intercom_internal_articles_update_params, has_ai_copilot_availability), NULL},
-    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, ai_sales_agent_availability), 0, offsetof(intercom_internal_articles_update_params, has_ai_sales_agent_availability), NULL},
+    {"internal_article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_update_params, internal_article_id), 0, offsetof(intercom_internal_articles_update_params, has_internal_article_id), NULL, NULL},
+    {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, title), 0, offsetof(intercom_internal_articles_update_params, has_title), NULL, NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, body), 0, offsetof(intercom_internal_articles_update_params, has_body), NULL, NULL},
+    {"body_markdown", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, body_markdown), 0, offsetof(intercom_internal_articles_update_params, has_body_markdown), NULL, NULL},
+    {"author_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, author_id), 0, offsetof(intercom_internal_articles_update_params, has_author_id), NULL, NULL},
+    {"owner_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, owner_id), 0, offsetof(intercom_internal_articles_update_params, has_owner_id), NULL, NULL},
+    {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, audience_ids), offsetof(intercom_internal_articles_update_params, audience_ids_count), offsetof(intercom_internal_articles_update_params, has_audience_ids), NULL, NULL},
+    {"ai_chatbot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, ai_chatbot_availability), 0, offsetof(intercom_internal_articles_update_params, has_ai_chatbot_availability), NULL, NULL},
+    {"ai_copilot_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, ai_copilot_availability), 0, offsetof(intercom_internal_articles_update_params, has_ai_copilot_availability), NULL, NULL},
+    {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, ai_sales_agent_availability), 0, offsetof(intercom_internal_articles_update_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t internal_articles_update_params_by_name[] = {7, 8, 9, 6, 4, 2, 3, 0, 5, 1};
-INTERCOM_EXTERN const intercom_type intercom_internal_articles_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_internal_articles_update_params_descriptor = {
     .name = "internal_articles_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_update_params),
     .n_fields = 10, .fields = internal_articles_update_params_fields, .by_name = internal_articles_update_params_by_name};
 static const ic_operation op_internal_articles_update = {
     .name = "internal_articles.update", .method = "PUT", .path = "/internal_articles/{internal_article_id}",
-    .api_version = NULL, .params = &intercom_internal_articles_update_params_type, .response = &intercom_internal_article_type,
+    .api_version = NULL, .params = &intercom_internal_articles_update_params_descriptor, .response = &intercom_internal_article_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update an internal article"};
-intercom_code intercom_internal_articles_update(intercom_client *client, const intercom_internal_articles_update_params *params, const intercom_request_options *ro,
-    intercom_internal_article **out, intercom_error *err) {
+intercom_code intercom_internal_articles_update(intercom_client *client, const intercom_internal_articles_update_params *params, const intercom_request_options *ro, intercom_internal_article **out, intercom_error *err) {
     return ic_call(client, &op_internal_articles_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_internal_articles_update(intercom_async_client *client, const intercom_internal_articles_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_internal_articles_update(intercom_async_client *client, const intercom_internal_articles_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_internal_articles_update, params, ro, cb, payload);
 }
 
 static const ic_operation op_ip_allowlist_retrieve = {
     .name = "ip_allowlist.retrieve", .method = "GET", .path = "/ip_allowlist",
-    .api_version = NULL, .params = NULL, .response = &intercom_ip_allowlist_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_ip_allowlist_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Get IP allowlist settings"};
-intercom_code intercom_ip_allowlist_retrieve(intercom_client *client, const intercom_request_options *ro,
-    intercom_ip_allowlist **out, intercom_error *err) {
+intercom_code intercom_ip_allowlist_retrieve(intercom_client *client, const intercom_request_options *ro, intercom_ip_allowlist **out, intercom_error *err) {
     return ic_call(client, &op_ip_allowlist_retrieve, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_ip_allowlist_retrieve(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ip_allowlist_retrieve(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ip_allowlist_retrieve, NULL, ro, cb, payload);
 }
 
 static const ic_field ip_allowlist_update_params_fields[] = {
-    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ip_allowlist_update_params, type), 0, offsetof(intercom_ip_allowlist_update_params, has_type), NULL},
-    {"enabled", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ip_allowlist_update_params, enabled), 0, offsetof(intercom_ip_allowlist_update_params, has_enabled), NULL},
-    {"ip_allowlist", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ip_allowlist_update_params, ip_allowlist), offsetof(intercom_ip_allowlist_update_params, ip_allowlist_count), offsetof(intercom_ip_allowlist_update_params, has_ip_allowlist), NULL},
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ip_allowlist_update_params, type), 0, offsetof(intercom_ip_allowlist_update_params, has_type), NULL, NULL},
+    {"enabled", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ip_allowlist_update_params, enabled), 0, offsetof(intercom_ip_allowlist_update_params, has_enabled), NULL, NULL},
+    {"ip_allowlist", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ip_allowlist_update_params, ip_allowlist), offsetof(intercom_ip_allowlist_update_params, ip_allowlist_count), offsetof(intercom_ip_allowlist_update_params, has_ip_allowlist), NULL, NULL},
 };
 static const uint16_t ip_allowlist_update_params_by_name[] = {1, 2, 0};
-INTERCOM_EXTERN const intercom_type intercom_ip_allowlist_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_ip_allowlist_update_params_descriptor = {
     .name = "ip_allowlist_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ip_allowlist_update_params),
     .n_fields = 3, .fields = ip_allowlist_update_params_fields, .by_name = ip_allowlist_update_params_by_name};
 static const ic_operation op_ip_allowlist_update = {
     .name = "ip_allowlist.update", .method = "PUT", .path = "/ip_allowlist",
-    .api_version = NULL, .params = &intercom_ip_allowlist_update_params_type, .response = &intercom_ip_allowlist_type,
+    .api_version = NULL, .params = &intercom_ip_allowlist_update_params_descriptor, .response = &intercom_ip_allowlist_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update IP allowlist settings"};
-intercom_code intercom_ip_allowlist_update(intercom_client *client, const intercom_ip_allowlist_update_params *params, const intercom_request_options *ro,
-    intercom_ip_allowlist **out, intercom_error *err) {
+intercom_code intercom_ip_allowlist_update(intercom_client *client, const intercom_ip_allowlist_update_params *params, const intercom_request_options *ro, intercom_ip_allowlist **out, intercom_error *err) {
     return ic_call(client, &op_ip_allowlist_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_ip_allowlist_update(intercom_async_client *client, const intercom_ip_allowlist_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ip_allowlist_update(intercom_async_client *client, const intercom_ip_allowlist_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ip_allowlist_update, params, ro, cb, payload);
 }
 
 static const ic_field jobs_status_retrieve_params_fields[] = {
-    {"job_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_jobs_status_retrieve_params, job_id), 0, offsetof(intercom_jobs_status_retrieve_params, has_job_id), NULL},
+    {"job_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_jobs_status_retrieve_params, job_id), 0, offsetof(intercom_jobs_status_retrieve_params, has_job_id), NULL, NULL},
 };
 static const uint16_t jobs_status_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_jobs_status_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_jobs_status_retrieve_params_descriptor = {
     .name = "jobs_status_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_jobs_status_retrieve_params),
     .n_fields = 1, .fields = jobs_status_retrieve_params_fields, .by_name = jobs_status_retrieve_params_by_name};
 static const ic_operation op_jobs_status_retrieve = {
     .name = "jobs.status.retrieve", .method = "GET", .path = "/jobs/status/{job_id}",
-    .api_version = NULL, .params = &intercom_jobs_status_retrieve_params_type, .response = &intercom_jobs_type,
+    .api_version = NULL, .params = &intercom_jobs_status_retrieve_params_descriptor, .response = &intercom_jobs_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve job status"};
-intercom_code intercom_jobs_status_retrieve(intercom_client *client, const intercom_jobs_status_retrieve_params *params, const intercom_request_options *ro,
-    intercom_jobs **out, intercom_error *err) {
+intercom_code intercom_jobs_status_retrieve(intercom_client *client, const intercom_jobs_status_retrieve_params *params, const intercom_request_options *ro, intercom_jobs **out, intercom_error *err) {
     return ic_call(client, &op_jobs_status_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_jobs_status_retrieve(intercom_async_client *client, const intercom_jobs_status_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_jobs_status_retrieve(intercom_async_client *client, const intercom_jobs_status_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_jobs_status_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field macros_list_params_fields[] = {
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_macros_list_params, per_page), 0, offsetof(intercom_macros_list_params, has_per_page), NULL},
-    {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_macros_list_params, starting_after), 0, offsetof(intercom_macros_list_params, has_starting_after), NULL},
-    {"updated_since", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_macros_list_params, updated_since), 0, offsetof(intercom_macros_list_params, has_updated_since), NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_macros_list_params, per_page), 0, offsetof(intercom_macros_list_params, has_per_page), NULL, NULL},
+    {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_macros_list_params, starting_after), 0, offsetof(intercom_macros_list_params, has_starting_after), NULL, NULL},
+    {"updated_since", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_macros_list_params, updated_since), 0, offsetof(intercom_macros_list_params, has_updated_since), NULL, NULL},
 };
 static const uint16_t macros_list_params_by_name[] = {0, 1, 2};
-INTERCOM_EXTERN const intercom_type intercom_macros_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_macros_list_params_descriptor = {
     .name = "macros_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_macros_list_params),
     .n_fields = 3, .fields = macros_list_params_fields, .by_name = macros_list_params_by_name};
 static const ic_operation op_macros_list = {
     .name = "macros.list", .method = "GET", .path = "/macros",
-    .api_version = NULL, .params = &intercom_macros_list_params_type, .response = &intercom_macro_list_type,
+    .api_version = NULL, .params = &intercom_macros_list_params_descriptor, .response = &intercom_macro_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all macros",
     .page_kind = IC_PAGE_CURSOR, .page_items = "data", .per_page_max = 150};
-intercom_code intercom_macros_list(intercom_client *client, const intercom_macros_list_params *params, const intercom_request_options *ro,
-    intercom_macro_list **out, intercom_error *err) {
+intercom_code intercom_macros_list(intercom_client *client, const intercom_macros_list_params *params, const intercom_request_options *ro, intercom_macro_list **out, intercom_error *err) {
     return ic_call(client, &op_macros_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_macros_list(intercom_async_client *client, const intercom_macros_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_macros_list(intercom_async_client *client, const intercom_macros_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_macros_list, params, ro, cb, payload);
 }
 
@@ -4324,91 +3974,83 @@ intercom_code intercom_async_macros_list_pages(intercom_async_client *client, co
 }
 
 static const ic_field macros_retrieve_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_macros_retrieve_params, id), 0, offsetof(intercom_macros_retrieve_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_macros_retrieve_params, id), 0, offsetof(intercom_macros_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t macros_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_macros_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_macros_retrieve_params_descriptor = {
     .name = "macros_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_macros_retrieve_params),
     .n_fields = 1, .fields = macros_retrieve_params_fields, .by_name = macros_retrieve_params_by_name};
 static const ic_operation op_macros_retrieve = {
     .name = "macros.retrieve", .method = "GET", .path = "/macros/{id}",
-    .api_version = NULL, .params = &intercom_macros_retrieve_params_type, .response = &intercom_macro_type,
+    .api_version = NULL, .params = &intercom_macros_retrieve_params_descriptor, .response = &intercom_macro_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a macro"};
-intercom_code intercom_macros_retrieve(intercom_client *client, const intercom_macros_retrieve_params *params, const intercom_request_options *ro,
-    intercom_macro **out, intercom_error *err) {
+intercom_code intercom_macros_retrieve(intercom_client *client, const intercom_macros_retrieve_params *params, const intercom_request_options *ro, intercom_macro **out, intercom_error *err) {
     return ic_call(client, &op_macros_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_macros_retrieve(intercom_async_client *client, const intercom_macros_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_macros_retrieve(intercom_async_client *client, const intercom_macros_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_macros_retrieve, params, ro, cb, payload);
 }
 
 static const ic_operation op_me_retrieve = {
     .name = "me.retrieve", .method = "GET", .path = "/me",
-    .api_version = NULL, .params = NULL, .response = &intercom_admin_with_app_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_admin_with_app_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Identify an admin"};
-intercom_code intercom_me_retrieve(intercom_client *client, const intercom_request_options *ro,
-    intercom_admin_with_app **out, intercom_error *err) {
+intercom_code intercom_me_retrieve(intercom_client *client, const intercom_request_options *ro, intercom_admin_with_app **out, intercom_error *err) {
     return ic_call(client, &op_me_retrieve, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_me_retrieve(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_me_retrieve(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_me_retrieve, NULL, ro, cb, payload);
 }
 
 static const ic_field messages_create_params_fields[] = {
-    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_messages_create_params, message_type), offsetof(intercom_messages_create_params, message_type_str), offsetof(intercom_messages_create_params, has_message_type), &intercom_create_message_request_message_type_type},
-    {"subject", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, subject), 0, offsetof(intercom_messages_create_params, has_subject), NULL},
-    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, body), 0, offsetof(intercom_messages_create_params, has_body), NULL},
-    {"template", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, template_), 0, offsetof(intercom_messages_create_params, has_template), NULL},
-    {"from", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_messages_create_params, from), 0, offsetof(intercom_messages_create_params, has_from), &intercom_create_message_request_from_type},
-    {"to", IC_K_JSON, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_messages_create_params, to), 0, offsetof(intercom_messages_create_params, has_to), NULL},
-    {"cc", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, cc), 0, offsetof(intercom_messages_create_params, has_cc), NULL},
-    {"bcc", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, bcc), 0, offsetof(intercom_messages_create_params, has_bcc), NULL},
-    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, created_at), 0, offsetof(intercom_messages_create_params, has_created_at), NULL},
-    {"create_conversation_without_contact_reply", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, create_conversation_without_contact_reply), 0, offsetof(intercom_messages_create_params, has_create_conversation_without_contact_reply), NULL},
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_messages_create_params, message_type), offsetof(intercom_messages_create_params, message_type_str), offsetof(intercom_messages_create_params, has_message_type), &intercom_create_message_request_message_type_descriptor, NULL},
+    {"subject", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, subject), 0, offsetof(intercom_messages_create_params, has_subject), NULL, NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, body), 0, offsetof(intercom_messages_create_params, has_body), NULL, NULL},
+    {"template", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, template_), 0, offsetof(intercom_messages_create_params, has_template_), NULL, NULL},
+    {"from", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_messages_create_params, from), 0, offsetof(intercom_messages_create_params, has_from), &intercom_create_message_request_from_descriptor, NULL},
+    {"to", IC_K_JSON, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_messages_create_params, to), 0, offsetof(intercom_messages_create_params, has_to), NULL, NULL},
+    {"cc", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, cc), 0, offsetof(intercom_messages_create_params, has_cc), NULL, NULL},
+    {"bcc", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, bcc), 0, offsetof(intercom_messages_create_params, has_bcc), NULL, NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, created_at), 0, offsetof(intercom_messages_create_params, has_created_at), NULL, NULL},
+    {"create_conversation_without_contact_reply", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, create_conversation_without_contact_reply), 0, offsetof(intercom_messages_create_params, has_create_conversation_without_contact_reply), NULL, NULL},
 };
 static const uint16_t messages_create_params_by_name[] = {7, 2, 6, 9, 8, 4, 0, 1, 3, 5};
-INTERCOM_EXTERN const intercom_type intercom_messages_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_messages_create_params_descriptor = {
     .name = "messages_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_messages_create_params),
     .n_fields = 10, .fields = messages_create_params_fields, .by_name = messages_create_params_by_name};
 static const ic_operation op_messages_create = {
     .name = "messages.create", .method = "POST", .path = "/messages",
-    .api_version = NULL, .params = &intercom_messages_create_params_type, .response = &intercom_message_type,
+    .api_version = NULL, .params = &intercom_messages_create_params_descriptor, .response = &intercom_message_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create a message"};
-intercom_code intercom_messages_create(intercom_client *client, const intercom_messages_create_params *params, const intercom_request_options *ro,
-    intercom_message **out, intercom_error *err) {
+intercom_code intercom_messages_create(intercom_client *client, const intercom_messages_create_params *params, const intercom_request_options *ro, intercom_message **out, intercom_error *err) {
     return ic_call(client, &op_messages_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_messages_create(intercom_async_client *client, const intercom_messages_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_messages_create(intercom_async_client *client, const intercom_messages_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_messages_create, params, ro, cb, payload);
 }
 
 static const ic_field messages_status_list_params_fields[] = {
-    {"ruleset_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_messages_status_list_params, ruleset_id), 0, offsetof(intercom_messages_status_list_params, has_ruleset_id), NULL},
-    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_messages_status_list_params, per_page), 0, offsetof(intercom_messages_status_list_params, has_per_page), NULL},
-    {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_messages_status_list_params, starting_after), 0, offsetof(intercom_messages_status_list_params, has_starting_after), NULL},
+    {"ruleset_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_messages_status_list_params, ruleset_id), 0, offsetof(intercom_messages_status_list_params, has_ruleset_id), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_messages_status_list_params, per_page), 0, offsetof(intercom_messages_status_list_params, has_per_page), NULL, NULL},
+    {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_messages_status_list_params, starting_after), 0, offsetof(intercom_messages_status_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t messages_status_list_params_by_name[] = {1, 0, 2};
-INTERCOM_EXTERN const intercom_type intercom_messages_status_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_messages_status_list_params_descriptor = {
     .name = "messages_status_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_messages_status_list_params),
     .n_fields = 3, .fields = messages_status_list_params_fields, .by_name = messages_status_list_params_by_name};
 static const ic_operation op_messages_status_list = {
     .name = "messages.status.list", .method = "GET", .path = "/messages/status",
-    .api_version = NULL, .params = &intercom_messages_status_list_params_type, .response = &intercom_whatsapp_message_status_list_type,
+    .api_version = NULL, .params = &intercom_messages_status_list_params_descriptor, .response = &intercom_whatsapp_message_status_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Get statuses of all messages sent based on the specified ruleset_id",
     .page_kind = IC_PAGE_CURSOR, .page_items = "events", .per_page_max = 100};
-intercom_code intercom_messages_status_list(intercom_client *client, const intercom_messages_status_list_params *params, const intercom_request_options *ro,
-    intercom_whatsapp_message_status_list **out, intercom_error *err) {
+intercom_code intercom_messages_status_list(intercom_client *client, const intercom_messages_status_list_params *params, const intercom_request_options *ro, intercom_whatsapp_message_status_list **out, intercom_error *err) {
     return ic_call(client, &op_messages_status_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_messages_status_list(intercom_async_client *client, const intercom_messages_status_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_messages_status_list(intercom_async_client *client, const intercom_messages_status_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_messages_status_list, params, ro, cb, payload);
 }
 
@@ -4426,1036 +4068,942 @@ intercom_code intercom_async_messages_status_list_pages(intercom_async_client *c
 }
 
 static const ic_field messages_whatsapp_status_retrieve_params_fields[] = {
-    {"message_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_messages_whatsapp_status_retrieve_params, message_id), 0, offsetof(intercom_messages_whatsapp_status_retrieve_params, has_message_id), NULL},
+    {"message_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_messages_whatsapp_status_retrieve_params, message_id), 0, offsetof(intercom_messages_whatsapp_status_retrieve_params, has_message_id), NULL, NULL},
 };
 static const uint16_t messages_whatsapp_status_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_messages_whatsapp_status_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_messages_whatsapp_status_retrieve_params_descriptor = {
     .name = "messages_whatsapp_status_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_messages_whatsapp_status_retrieve_params),
     .n_fields = 1, .fields = messages_whatsapp_status_retrieve_params_fields, .by_name = messages_whatsapp_status_retrieve_params_by_name};
 static const ic_operation op_messages_whatsapp_status_retrieve = {
     .name = "messages.whatsapp.status.retrieve", .method = "GET", .path = "/messages/whatsapp/status",
-    .api_version = NULL, .params = &intercom_messages_whatsapp_status_retrieve_params_type, .response = &intercom_whatsapp_message_status_type,
+    .api_version = NULL, .params = &intercom_messages_whatsapp_status_retrieve_params_descriptor, .response = &intercom_whatsapp_message_status_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve WhatsApp message delivery status"};
-intercom_code intercom_messages_whatsapp_status_retrieve(intercom_client *client, const intercom_messages_whatsapp_status_retrieve_params *params, const intercom_request_options *ro,
-    intercom_whatsapp_message_status **out, intercom_error *err) {
+intercom_code intercom_messages_whatsapp_status_retrieve(intercom_client *client, const intercom_messages_whatsapp_status_retrieve_params *params, const intercom_request_options *ro, intercom_whatsapp_message_status **out, intercom_error *err) {
     return ic_call(client, &op_messages_whatsapp_status_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_messages_whatsapp_status_retrieve(intercom_async_client *client, const intercom_messages_whatsapp_status_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_messages_whatsapp_status_retrieve(intercom_async_client *client, const intercom_messages_whatsapp_status_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_messages_whatsapp_status_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field news_news_items_create_params_fields[] = {
-    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, title), 0, offsetof(intercom_news_news_items_create_params, has_title), NULL},
-    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, body), 0, offsetof(intercom_news_news_items_create_params, has_body), NULL},
-    {"sender_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, sender_id), 0, offsetof(intercom_news_news_items_create_params, has_sender_id), NULL},
-    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, state), offsetof(intercom_news_news_items_create_params, state_str), offsetof(intercom_news_news_items_create_params, has_state), &intercom_news_item_request_state_type},
-    {"deliver_silently", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, deliver_silently), 0, offsetof(intercom_news_news_items_create_params, has_deliver_silently), NULL},
-    {"labels", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, labels), offsetof(intercom_news_news_items_create_params, labels_count), offsetof(intercom_news_news_items_create_params, has_labels), NULL},
-    {"reactions", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, reactions), offsetof(intercom_news_news_items_create_params, reactions_count), offsetof(intercom_news_news_items_create_params, has_reactions), NULL},
-    {"newsfeed_assignments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, newsfeed_assignments), offsetof(intercom_news_news_items_create_params, newsfeed_assignments_count), offsetof(intercom_news_news_items_create_params, has_newsfeed_assignments), &intercom_newsfeed_assignment_type},
+    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, title), 0, offsetof(intercom_news_news_items_create_params, has_title), NULL, NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, body), 0, offsetof(intercom_news_news_items_create_params, has_body), NULL, NULL},
+    {"sender_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, sender_id), 0, offsetof(intercom_news_news_items_create_params, has_sender_id), NULL, NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, state), offsetof(intercom_news_news_items_create_params, state_str), offsetof(intercom_news_news_items_create_params, has_state), &intercom_news_item_state_descriptor, NULL},
+    {"deliver_silently", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, deliver_silently), 0, offsetof(intercom_news_news_items_create_params, has_deliver_silently), NULL, NULL},
+    {"labels", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, labels), offsetof(intercom_news_news_items_create_params, labels_count), offsetof(intercom_news_news_items_create_params, has_labels), NULL, NULL},
+    {"reactions", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, reactions), offsetof(intercom_news_news_items_create_params, reactions_count), offsetof(intercom_news_news_items_create_params, has_reactions), NULL, NULL},
+    {"newsfeed_assignments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, newsfeed_assignments), offsetof(intercom_news_news_items_create_params, newsfeed_assignments_count), offsetof(intercom_news_news_items_create_params, has_newsfeed_assignments), &intercom_newsfeed_assignment_descriptor, NULL},
 };
 static const uint16_t news_news_items_create_params_by_name[] = {1, 4, 5, 7, 6, 2, 3, 0};
-INTERCOM_EXTERN const intercom_type intercom_news_news_items_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_news_news_items_create_params_descriptor = {
     .name = "news_news_items_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_create_params),
     .n_fields = 8, .fields = news_news_items_create_params_fields, .by_name = news_news_items_create_params_by_name};
 static const ic_operation op_news_news_items_create = {
     .name = "news.news_items.create", .method = "POST", .path = "/news/news_items",
-    .api_version = NULL, .params = &intercom_news_news_items_create_params_type, .response = &intercom_news_item_type,
+    .api_version = NULL, .params = &intercom_news_news_items_create_params_descriptor, .response = &intercom_news_item_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create a news item"};
-intercom_code intercom_news_news_items_create(intercom_client *client, const intercom_news_news_items_create_params *params, const intercom_request_options *ro,
-    intercom_news_item **out, intercom_error *err) {
+intercom_code intercom_news_news_items_create(intercom_client *client, const intercom_news_news_items_create_params *params, const intercom_request_options *ro, intercom_news_item **out, intercom_error *err) {
     return ic_call(client, &op_news_news_items_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_news_news_items_create(intercom_async_client *client, const intercom_news_news_items_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_news_news_items_create(intercom_async_client *client, const intercom_news_news_items_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_news_news_items_create, params, ro, cb, payload);
 }
 
 static const ic_field news_news_items_delete_params_fields[] = {
-    {"news_item_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_news_items_delete_params, news_item_id), 0, offsetof(intercom_news_news_items_delete_params, has_news_item_id), NULL},
+    {"news_item_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_news_items_delete_params, news_item_id), 0, offsetof(intercom_news_news_items_delete_params, has_news_item_id), NULL, NULL},
 };
 static const uint16_t news_news_items_delete_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_news_news_items_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_news_news_items_delete_params_descriptor = {
     .name = "news_news_items_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_delete_params),
     .n_fields = 1, .fields = news_news_items_delete_params_fields, .by_name = news_news_items_delete_params_by_name};
 static const ic_operation op_news_news_items_delete = {
     .name = "news.news_items.delete", .method = "DELETE", .path = "/news/news_items/{news_item_id}",
-    .api_version = NULL, .params = &intercom_news_news_items_delete_params_type, .response = &intercom_deleted_object_type,
+    .api_version = NULL, .params = &intercom_news_news_items_delete_params_descriptor, .response = &intercom_deleted_object_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete a news item"};
-intercom_code intercom_news_news_items_delete(intercom_client *client, const intercom_news_news_items_delete_params *params, const intercom_request_options *ro,
-    intercom_deleted_object **out, intercom_error *err) {
+intercom_code intercom_news_news_items_delete(intercom_client *client, const intercom_news_news_items_delete_params *params, const intercom_request_options *ro, intercom_deleted_object **out, intercom_error *err) {
     return ic_call(client, &op_news_news_items_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_news_news_items_delete(intercom_async_client *client, const intercom_news_news_items_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_news_news_items_delete(intercom_async_client *client, const intercom_news_news_items_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_news_news_items_delete, params, ro, cb, payload);
 }
 
 static const ic_operation op_news_news_items_list = {
     .name = "news.news_items.list", .method = "GET", .path = "/news/news_items",
-    .api_version = NULL, .params = NULL, .response = &intercom_paginated_response_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_paginated_response_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all news items"};
-intercom_code intercom_news_news_items_list(intercom_client *client, const intercom_request_options *ro,
-    intercom_paginated_response **out, intercom_error *err) {
+intercom_code intercom_news_news_items_list(intercom_client *client, const intercom_request_options *ro, intercom_paginated_response **out, intercom_error *err) {
     return ic_call(client, &op_news_news_items_list, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_news_news_items_list(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_news_news_items_list(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_news_news_items_list, NULL, ro, cb, payload);
 }
 
 static const ic_field news_news_items_retrieve_params_fields[] = {
-    {"news_item_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_news_items_retrieve_params, news_item_id), 0, offsetof(intercom_news_news_items_retrieve_params, has_news_item_id), NULL},
+    {"news_item_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_news_items_retrieve_params, news_item_id), 0, offsetof(intercom_news_news_items_retrieve_params, has_news_item_id), NULL, NULL},
 };
 static const uint16_t news_news_items_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_news_news_items_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_news_news_items_retrieve_params_descriptor = {
     .name = "news_news_items_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_retrieve_params),
     .n_fields = 1, .fields = news_news_items_retrieve_params_fields, .by_name = news_news_items_retrieve_params_by_name};
 static const ic_operation op_news_news_items_retrieve = {
     .name = "news.news_items.retrieve", .method = "GET", .path = "/news/news_items/{news_item_id}",
-    .api_version = NULL, .params = &intercom_news_news_items_retrieve_params_type, .response = &intercom_news_item_type,
+    .api_version = NULL, .params = &intercom_news_news_items_retrieve_params_descriptor, .response = &intercom_news_item_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a news item"};
-intercom_code intercom_news_news_items_retrieve(intercom_client *client, const intercom_news_news_items_retrieve_params *params, const intercom_request_options *ro,
-    intercom_news_item **out, intercom_error *err) {
+intercom_code intercom_news_news_items_retrieve(intercom_client *client, const intercom_news_news_items_retrieve_params *params, const intercom_request_options *ro, intercom_news_item **out, intercom_error *err) {
     return ic_call(client, &op_news_news_items_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_news_news_items_retrieve(intercom_async_client *client, const intercom_news_news_items_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_news_news_items_retrieve(intercom_async_client *client, const intercom_news_news_items_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_news_news_items_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field news_news_items_update_params_fields[] = {
-    {"news_item_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_news_items_update_params, news_item_id), 0, offsetof(intercom_news_news_items_update_params, has_news_item_id), NULL},
-    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, title), 0, offsetof(intercom_news_news_items_update_params, has_title), NULL},
-    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, body), 0, offsetof(intercom_news_news_items_update_params, has_body), NULL},
-    {"sender_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, sender_id), 0, offsetof(intercom_news_news_items_update_params, has_sender_id), NULL},
-    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, state), offsetof(intercom_news_news_items_update_params, state_str), offsetof(intercom_news_news_items_update_params, has_state), &intercom_news_item_request_state_type},
-    {"deliver_silently", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, deliver_silently), 0, offsetof(intercom_news_news_items_update_params, has_deliver_silently), NULL},
-    {"labels", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, labels), offsetof(intercom_news_news_items_update_params, labels_count), offsetof(intercom_news_news_items_update_params, has_labels), NULL},
-    {"reactions", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, reactions), offsetof(intercom_news_news_items_update_params, reactions_count), offsetof(intercom_news_news_items_update_params, has_reactions), NULL},
-    {"newsfeed_assignments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, newsfeed_assignments), offsetof(intercom_news_news_items_update_params, newsfeed_assignments_count), offsetof(intercom_news_news_items_update_params, has_newsfeed_assignments), &intercom_newsfeed_assignment_type},
+    {"news_item_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_news_items_update_params, news_item_id), 0, offsetof(intercom_news_news_items_update_params, has_news_item_id), NULL, NULL},
+    {"title", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, title), 0, offsetof(intercom_news_news_items_update_params, has_title), NULL, NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, body), 0, offsetof(intercom_news_news_items_update_params, has_body), NULL, NULL},
+    {"sender_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, sender_id), 0, offsetof(intercom_news_news_items_update_params, has_sender_id), NULL, NULL},
+    {"state", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, state), offsetof(intercom_news_news_items_update_params, state_str), offsetof(intercom_news_news_items_update_params, has_state), &intercom_news_item_state_descriptor, NULL},
+    {"deliver_silently", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, deliver_silently), 0, offsetof(intercom_news_news_items_update_params, has_deliver_silently), NULL, NULL},
+    {"labels", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, labels), offsetof(intercom_news_news_items_update_params, labels_count), offsetof(intercom_news_news_items_update_params, has_labels), NULL, NULL},
+    {"reactions", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, reactions), offsetof(intercom_news_news_items_update_params, reactions_count), offsetof(intercom_news_news_items_update_params, has_reactions), NULL, NULL},
+    {"newsfeed_assignments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, newsfeed_assignments), offsetof(intercom_news_news_items_update_params, newsfeed_assignments_count), offsetof(intercom_news_news_items_update_params, has_newsfeed_assignments), &intercom_newsfeed_assignment_descriptor, NULL},
 };
 static const uint16_t news_news_items_update_params_by_name[] = {2, 5, 6, 0, 8, 7, 3, 4, 1};
-INTERCOM_EXTERN const intercom_type intercom_news_news_items_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_news_news_items_update_params_descriptor = {
     .name = "news_news_items_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_update_params),
     .n_fields = 9, .fields = news_news_items_update_params_fields, .by_name = news_news_items_update_params_by_name};
 static const ic_operation op_news_news_items_update = {
     .name = "news.news_items.update", .method = "PUT", .path = "/news/news_items/{news_item_id}",
-    .api_version = NULL, .params = &intercom_news_news_items_update_params_type, .response = &intercom_news_item_type,
+    .api_version = NULL, .params = &intercom_news_news_items_update_params_descriptor, .response = &intercom_news_item_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update a news item"};
-intercom_code intercom_news_news_items_update(intercom_client *client, const intercom_news_news_items_update_params *params, const intercom_request_options *ro,
-    intercom_news_item **out, intercom_error *err) {
+intercom_code intercom_news_news_items_update(intercom_client *client, const intercom_news_news_items_update_params *params, const intercom_request_options *ro, intercom_news_item **out, intercom_error *err) {
     return ic_call(client, &op_news_news_items_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_news_news_items_update(intercom_async_client *client, const intercom_news_news_items_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_news_news_items_update(intercom_async_client *client, const intercom_news_news_items_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_news_news_items_update, params, ro, cb, payload);
 }
 
 static const ic_field news_newsfeeds_items_list_params_fields[] = {
-    {"newsfeed_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_newsfeeds_items_list_params, newsfeed_id), 0, offsetof(intercom_news_newsfeeds_items_list_params, has_newsfeed_id), NULL},
+    {"newsfeed_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_newsfeeds_items_list_params, newsfeed_id), 0, offsetof(intercom_news_newsfeeds_items_list_params, has_newsfeed_id), NULL, NULL},
 };
 static const uint16_t news_newsfeeds_items_list_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_news_newsfeeds_items_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_news_newsfeeds_items_list_params_descriptor = {
     .name = "news_newsfeeds_items_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_newsfeeds_items_list_params),
     .n_fields = 1, .fields = news_newsfeeds_items_list_params_fields, .by_name = news_newsfeeds_items_list_params_by_name};
 static const ic_operation op_news_newsfeeds_items_list = {
     .name = "news.newsfeeds.items.list", .method = "GET", .path = "/news/newsfeeds/{newsfeed_id}/items",
-    .api_version = NULL, .params = &intercom_news_newsfeeds_items_list_params_type, .response = &intercom_paginated_response_type,
+    .api_version = NULL, .params = &intercom_news_newsfeeds_items_list_params_descriptor, .response = &intercom_paginated_response_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all live newsfeed items"};
-intercom_code intercom_news_newsfeeds_items_list(intercom_client *client, const intercom_news_newsfeeds_items_list_params *params, const intercom_request_options *ro,
-    intercom_paginated_response **out, intercom_error *err) {
+intercom_code intercom_news_newsfeeds_items_list(intercom_client *client, const intercom_news_newsfeeds_items_list_params *params, const intercom_request_options *ro, intercom_paginated_response **out, intercom_error *err) {
     return ic_call(client, &op_news_newsfeeds_items_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_news_newsfeeds_items_list(intercom_async_client *client, const intercom_news_newsfeeds_items_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_news_newsfeeds_items_list(intercom_async_client *client, const intercom_news_newsfeeds_items_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_news_newsfeeds_items_list, params, ro, cb, payload);
 }
 
 static const ic_operation op_news_newsfeeds_list = {
     .name = "news.newsfeeds.list", .method = "GET", .path = "/news/newsfeeds",
-    .api_version = NULL, .params = NULL, .response = &intercom_paginated_response_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_paginated_response_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all newsfeeds"};
-intercom_code intercom_news_newsfeeds_list(intercom_client *client, const intercom_request_options *ro,
-    intercom_paginated_response **out, intercom_error *err) {
+intercom_code intercom_news_newsfeeds_list(intercom_client *client, const intercom_request_options *ro, intercom_paginated_response **out, intercom_error *err) {
     return ic_call(client, &op_news_newsfeeds_list, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_news_newsfeeds_list(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_news_newsfeeds_list(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_news_newsfeeds_list, NULL, ro, cb, payload);
 }
 
 static const ic_field news_newsfeeds_retrieve_params_fields[] = {
-    {"newsfeed_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_newsfeeds_retrieve_params, newsfeed_id), 0, offsetof(intercom_news_newsfeeds_retrieve_params, has_newsfeed_id), NULL},
+    {"newsfeed_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_newsfeeds_retrieve_params, newsfeed_id), 0, offsetof(intercom_news_newsfeeds_retrieve_params, has_newsfeed_id), NULL, NULL},
 };
 static const uint16_t news_newsfeeds_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_news_newsfeeds_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_news_newsfeeds_retrieve_params_descriptor = {
     .name = "news_newsfeeds_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_newsfeeds_retrieve_params),
     .n_fields = 1, .fields = news_newsfeeds_retrieve_params_fields, .by_name = news_newsfeeds_retrieve_params_by_name};
 static const ic_operation op_news_newsfeeds_retrieve = {
     .name = "news.newsfeeds.retrieve", .method = "GET", .path = "/news/newsfeeds/{newsfeed_id}",
-    .api_version = NULL, .params = &intercom_news_newsfeeds_retrieve_params_type, .response = &intercom_newsfeed_type,
+    .api_version = NULL, .params = &intercom_news_newsfeeds_retrieve_params_descriptor, .response = &intercom_newsfeed_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a newsfeed"};
-intercom_code intercom_news_newsfeeds_retrieve(intercom_client *client, const intercom_news_newsfeeds_retrieve_params *params, const intercom_request_options *ro,
-    intercom_newsfeed **out, intercom_error *err) {
+intercom_code intercom_news_newsfeeds_retrieve(intercom_client *client, const intercom_news_newsfeeds_retrieve_params *params, const intercom_request_options *ro, intercom_newsfeed **out, intercom_error *err) {
     return ic_call(client, &op_news_newsfeeds_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_news_newsfeeds_retrieve(intercom_async_client *client, const intercom_news_newsfeeds_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_news_newsfeeds_retrieve(intercom_async_client *client, const intercom_news_newsfeeds_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_news_newsfeeds_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field notes_retrieve_params_fields[] = {
-    {"note_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_notes_retrieve_params, note_id), 0, offsetof(intercom_notes_retrieve_params, has_note_id), NULL},
+    {"note_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_notes_retrieve_params, note_id), 0, offsetof(intercom_notes_retrieve_params, has_note_id), NULL, NULL},
 };
 static const uint16_t notes_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_notes_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_notes_retrieve_params_descriptor = {
     .name = "notes_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_notes_retrieve_params),
     .n_fields = 1, .fields = notes_retrieve_params_fields, .by_name = notes_retrieve_params_by_name};
 static const ic_operation op_notes_retrieve = {
     .name = "notes.retrieve", .method = "GET", .path = "/notes/{note_id}",
-    .api_version = NULL, .params = &intercom_notes_retrieve_params_type, .response = &intercom_note_type,
+    .api_version = NULL, .params = &intercom_notes_retrieve_params_descriptor, .response = &intercom_note_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a note"};
-intercom_code intercom_notes_retrieve(intercom_client *client, const intercom_notes_retrieve_params *params, const intercom_request_options *ro,
-    intercom_note **out, intercom_error *err) {
+intercom_code intercom_notes_retrieve(intercom_client *client, const intercom_notes_retrieve_params *params, const intercom_request_options *ro, intercom_note **out, intercom_error *err) {
     return ic_call(client, &op_notes_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_notes_retrieve(intercom_async_client *client, const intercom_notes_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_notes_retrieve(intercom_async_client *client, const intercom_notes_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_notes_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field office_hours_schedules_create_params_fields[] = {
-    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_office_hours_schedules_create_params, name), 0, offsetof(intercom_office_hours_schedules_create_params, has_name), NULL},
-    {"time_zone_name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_office_hours_schedules_create_params, time_zone_name), 0, offsetof(intercom_office_hours_schedules_create_params, has_time_zone_name), NULL},
-    {"time_intervals", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_office_hours_schedules_create_params, time_intervals), offsetof(intercom_office_hours_schedules_create_params, time_intervals_count), offsetof(intercom_office_hours_schedules_create_params, has_time_intervals), &intercom_office_hours_time_interval_type},
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_office_hours_schedules_create_params, name), 0, offsetof(intercom_office_hours_schedules_create_params, has_name), NULL, NULL},
+    {"time_zone_name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_office_hours_schedules_create_params, time_zone_name), 0, offsetof(intercom_office_hours_schedules_create_params, has_time_zone_name), NULL, NULL},
+    {"time_intervals", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_office_hours_schedules_create_params, time_intervals), offsetof(intercom_office_hours_schedules_create_params, time_intervals_count), offsetof(intercom_office_hours_schedules_create_params, has_time_intervals), &intercom_office_hours_time_interval_descriptor, NULL},
 };
 static const uint16_t office_hours_schedules_create_params_by_name[] = {0, 2, 1};
-INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_create_params_descriptor = {
     .name = "office_hours_schedules_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_create_params),
     .n_fields = 3, .fields = office_hours_schedules_create_params_fields, .by_name = office_hours_schedules_create_params_by_name};
 static const ic_operation op_office_hours_schedules_create = {
     .name = "office_hours_schedules.create", .method = "POST", .path = "/office_hours_schedules",
-    .api_version = NULL, .params = &intercom_office_hours_schedules_create_params_type, .response = &intercom_office_hours_schedule_type,
+    .api_version = NULL, .params = &intercom_office_hours_schedules_create_params_descriptor, .response = &intercom_office_hours_schedule_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "Create an office hours schedule"};
-intercom_code intercom_office_hours_schedules_create(intercom_client *client, const intercom_office_hours_schedules_create_params *params, const intercom_request_options *ro,
-    intercom_office_hours_schedule **out, intercom_error *err) {
+intercom_code intercom_office_hours_schedules_create(intercom_client *client, const intercom_office_hours_schedules_create_params *params, const intercom_request_options *ro, intercom_office_hours_schedule **out, intercom_error *err) {
     return ic_call(client, &op_office_hours_schedules_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_office_hours_schedules_create(intercom_async_client *client, const intercom_office_hours_schedules_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_office_hours_schedules_create(intercom_async_client *client, const intercom_office_hours_schedules_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_office_hours_schedules_create, params, ro, cb, payload);
 }
 
 static const ic_field office_hours_schedules_delete_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_delete_params, id), 0, offsetof(intercom_office_hours_schedules_delete_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_delete_params, id), 0, offsetof(intercom_office_hours_schedules_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_delete_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_delete_params_descriptor = {
     .name = "office_hours_schedules_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_delete_params),
     .n_fields = 1, .fields = office_hours_schedules_delete_params_fields, .by_name = office_hours_schedules_delete_params_by_name};
 static const ic_operation op_office_hours_schedules_delete = {
     .name = "office_hours_schedules.delete", .method = "DELETE", .path = "/office_hours_schedules/{id}",
-    .api_version = NULL, .params = &intercom_office_hours_schedules_delete_params_type, .response = &intercom_office_hours_schedules_delete_response_type,
+    .api_version = NULL, .params = &intercom_office_hours_schedules_delete_params_descriptor, .response = &intercom_office_hours_schedules_delete_response_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete an office hours schedule"};
-intercom_code intercom_office_hours_schedules_delete(intercom_client *client, const intercom_office_hours_schedules_delete_params *params, const intercom_request_options *ro,
-    intercom_office_hours_schedules_delete_response **out, intercom_error *err) {
+intercom_code intercom_office_hours_schedules_delete(intercom_client *client, const intercom_office_hours_schedules_delete_params *params, const intercom_request_options *ro, intercom_office_hours_schedules_delete_response **out, intercom_error *err) {
     return ic_call(client, &op_office_hours_schedules_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_office_hours_schedules_delete(intercom_async_client *client, const intercom_office_hours_schedules_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_office_hours_schedules_delete(intercom_async_client *client, const intercom_office_hours_schedules_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_office_hours_schedules_delete, params, ro, cb, payload);
 }
 
 static const ic_operation op_office_hours_schedules_list = {
     .name = "office_hours_schedules.list", .method = "GET", .path = "/office_hours_schedules",
-    .api_version = NULL, .params = NULL, .response = &intercom_office_hours_schedule_list_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_office_hours_schedule_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all office hours schedules"};
-intercom_code intercom_office_hours_schedules_list(intercom_client *client, const intercom_request_options *ro,
-    intercom_office_hours_schedule_list **out, intercom_error *err) {
+intercom_code intercom_office_hours_schedules_list(intercom_client *client, const intercom_request_options *ro, intercom_office_hours_schedule_list **out, intercom_error *err) {
     return ic_call(client, &op_office_hours_schedules_list, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_office_hours_schedules_list(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_office_hours_schedules_list(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_office_hours_schedules_list, NULL, ro, cb, payload);
 }
 
 static const ic_field office_hours_schedules_office_hours_exceptions_create_params_fields[] = {
-    {"office_hours_schedule_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, office_hours_schedule_id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, has_office_hours_schedule_id), NULL},
-    {"exception_date", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, exception_date), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, has_exception_date), NULL},
-    {"exception_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, exception_type), offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, exception_type_str), offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, has_exception_type), &intercom_create_office_hours_exception_request_exception_type_type},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, name), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, has_name), NULL},
-    {"time_intervals", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, time_intervals), offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, time_intervals_count), offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, has_time_intervals), &intercom_office_hours_time_interval_type},
-    {"recurring_annually", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, recurring_annually), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, has_recurring_annually), NULL},
+    {"office_hours_schedule_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, office_hours_schedule_id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, has_office_hours_schedule_id), NULL, NULL},
+    {"exception_date", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, exception_date), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, has_exception_date), NULL, NULL},
+    {"exception_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, exception_type), offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, exception_type_str), offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, has_exception_type), &intercom_office_hours_exception_type_descriptor, NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, name), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, has_name), NULL, NULL},
+    {"time_intervals", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, time_intervals), offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, time_intervals_count), offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, has_time_intervals), &intercom_office_hours_time_interval_descriptor, NULL},
+    {"recurring_annually", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, recurring_annually), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, has_recurring_annually), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_create_params_by_name[] = {1, 2, 3, 0, 5, 4};
-INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_create_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_create_params),
     .n_fields = 6, .fields = office_hours_schedules_office_hours_exceptions_create_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_create_params_by_name};
 static const ic_operation op_office_hours_schedules_office_hours_exceptions_create = {
     .name = "office_hours_schedules.office_hours_exceptions.create", .method = "POST", .path = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions",
-    .api_version = NULL, .params = &intercom_office_hours_schedules_office_hours_exceptions_create_params_type, .response = &intercom_office_hours_exception_type,
+    .api_version = NULL, .params = &intercom_office_hours_schedules_office_hours_exceptions_create_params_descriptor, .response = &intercom_office_hours_exception_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_BODY_REQUIRED,
     .summary = "Create an office hours exception"};
-intercom_code intercom_office_hours_schedules_office_hours_exceptions_create(intercom_client *client, const intercom_office_hours_schedules_office_hours_exceptions_create_params *params, const intercom_request_options *ro,
-    intercom_office_hours_exception **out, intercom_error *err) {
+intercom_code intercom_office_hours_schedules_office_hours_exceptions_create(intercom_client *client, const intercom_office_hours_schedules_office_hours_exceptions_create_params *params, const intercom_request_options *ro, intercom_office_hours_exception **out, intercom_error *err) {
     return ic_call(client, &op_office_hours_schedules_office_hours_exceptions_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_office_hours_schedules_office_hours_exceptions_create(intercom_async_client *client, const intercom_office_hours_schedules_office_hours_exceptions_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_office_hours_schedules_office_hours_exceptions_create(intercom_async_client *client, const intercom_office_hours_schedules_office_hours_exceptions_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_office_hours_schedules_office_hours_exceptions_create, params, ro, cb, payload);
 }
 
 static const ic_field office_hours_schedules_office_hours_exceptions_delete_params_fields[] = {
-    {"office_hours_schedule_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_params, office_hours_schedule_id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_params, has_office_hours_schedule_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_params, id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_params, has_id), NULL},
+    {"office_hours_schedule_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_params, office_hours_schedule_id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_params, has_office_hours_schedule_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_params, id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_delete_params_by_name[] = {1, 0};
-INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_delete_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_delete_params),
     .n_fields = 2, .fields = office_hours_schedules_office_hours_exceptions_delete_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_delete_params_by_name};
 static const ic_operation op_office_hours_schedules_office_hours_exceptions_delete = {
     .name = "office_hours_schedules.office_hours_exceptions.delete", .method = "DELETE", .path = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
-    .api_version = NULL, .params = &intercom_office_hours_schedules_office_hours_exceptions_delete_params_type, .response = &intercom_office_hours_schedules_office_hours_exceptions_delete_response_type,
+    .api_version = NULL, .params = &intercom_office_hours_schedules_office_hours_exceptions_delete_params_descriptor, .response = &intercom_office_hours_schedules_delete_response_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete an office hours exception"};
-intercom_code intercom_office_hours_schedules_office_hours_exceptions_delete(intercom_client *client, const intercom_office_hours_schedules_office_hours_exceptions_delete_params *params, const intercom_request_options *ro,
-    intercom_office_hours_schedules_office_hours_exceptions_delete_response **out, intercom_error *err) {
+intercom_code intercom_office_hours_schedules_office_hours_exceptions_delete(intercom_client *client, const intercom_office_hours_schedules_office_hours_exceptions_delete_params *params, const intercom_request_options *ro, intercom_office_hours_schedules_delete_response **out, intercom_error *err) {
     return ic_call(client, &op_office_hours_schedules_office_hours_exceptions_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_office_hours_schedules_office_hours_exceptions_delete(intercom_async_client *client, const intercom_office_hours_schedules_office_hours_exceptions_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_office_hours_schedules_office_hours_exceptions_delete(intercom_async_client *client, const intercom_office_hours_schedules_office_hours_exceptions_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_office_hours_schedules_office_hours_exceptions_delete, params, ro, cb, payload);
 }
 
 static const ic_field office_hours_schedules_office_hours_exceptions_list_params_fields[] = {
-    {"office_hours_schedule_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_list_params, office_hours_schedule_id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_list_params, has_office_hours_schedule_id), NULL},
+    {"office_hours_schedule_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_list_params, office_hours_schedule_id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_list_params, has_office_hours_schedule_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_list_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_list_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_list_params),
     .n_fields = 1, .fields = office_hours_schedules_office_hours_exceptions_list_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_list_params_by_name};
 static const ic_operation op_office_hours_schedules_office_hours_exceptions_list = {
     .name = "office_hours_schedules.office_hours_exceptions.list", .method = "GET", .path = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions",
-    .api_version = NULL, .params = &intercom_office_hours_schedules_office_hours_exceptions_list_params_type, .response = &intercom_office_hours_exception_list_type,
+    .api_version = NULL, .params = &intercom_office_hours_schedules_office_hours_exceptions_list_params_descriptor, .response = &intercom_office_hours_exception_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all office hours exceptions"};
-intercom_code intercom_office_hours_schedules_office_hours_exceptions_list(intercom_client *client, const intercom_office_hours_schedules_office_hours_exceptions_list_params *params, const intercom_request_options *ro,
-    intercom_office_hours_exception_list **out, intercom_error *err) {
+intercom_code intercom_office_hours_schedules_office_hours_exceptions_list(intercom_client *client, const intercom_office_hours_schedules_office_hours_exceptions_list_params *params, const intercom_request_options *ro, intercom_office_hours_exception_list **out, intercom_error *err) {
     return ic_call(client, &op_office_hours_schedules_office_hours_exceptions_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_office_hours_schedules_office_hours_exceptions_list(intercom_async_client *client, const intercom_office_hours_schedules_office_hours_exceptions_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_office_hours_schedules_office_hours_exceptions_list(intercom_async_client *client, const intercom_office_hours_schedules_office_hours_exceptions_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_office_hours_schedules_office_hours_exceptions_list, params, ro, cb, payload);
 }
 
 static const ic_field office_hours_schedules_office_hours_exceptions_retrieve_params_fields[] = {
-    {"office_hours_schedule_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params, office_hours_schedule_id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params, has_office_hours_schedule_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params, id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params, has_id), NULL},
+    {"office_hours_schedule_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params, office_hours_schedule_id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params, has_office_hours_schedule_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params, id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_retrieve_params_by_name[] = {1, 0};
-INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_retrieve_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params),
     .n_fields = 2, .fields = office_hours_schedules_office_hours_exceptions_retrieve_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_retrieve_params_by_name};
 static const ic_operation op_office_hours_schedules_office_hours_exceptions_retrieve = {
     .name = "office_hours_schedules.office_hours_exceptions.retrieve", .method = "GET", .path = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
-    .api_version = NULL, .params = &intercom_office_hours_schedules_office_hours_exceptions_retrieve_params_type, .response = &intercom_office_hours_exception_type,
+    .api_version = NULL, .params = &intercom_office_hours_schedules_office_hours_exceptions_retrieve_params_descriptor, .response = &intercom_office_hours_exception_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve an office hours exception"};
-intercom_code intercom_office_hours_schedules_office_hours_exceptions_retrieve(intercom_client *client, const intercom_office_hours_schedules_office_hours_exceptions_retrieve_params *params, const intercom_request_options *ro,
-    intercom_office_hours_exception **out, intercom_error *err) {
+intercom_code intercom_office_hours_schedules_office_hours_exceptions_retrieve(intercom_client *client, const intercom_office_hours_schedules_office_hours_exceptions_retrieve_params *params, const intercom_request_options *ro, intercom_office_hours_exception **out, intercom_error *err) {
     return ic_call(client, &op_office_hours_schedules_office_hours_exceptions_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_office_hours_schedules_office_hours_exceptions_retrieve(intercom_async_client *client, const intercom_office_hours_schedules_office_hours_exceptions_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_office_hours_schedules_office_hours_exceptions_retrieve(intercom_async_client *client, const intercom_office_hours_schedules_office_hours_exceptions_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_office_hours_schedules_office_hours_exceptions_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field office_hours_schedules_office_hours_exceptions_update_params_fields[] = {
-    {"office_hours_schedule_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, office_hours_schedule_id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_office_hours_schedule_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_id), NULL},
-    {"exception_date", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, exception_date), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_exception_date), NULL},
-    {"exception_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, exception_type), offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, exception_type_str), offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_exception_type), &intercom_update_office_hours_exception_request_exception_type_type},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, name), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_name), NULL},
-    {"time_intervals", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, time_intervals), offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, time_intervals_count), offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_time_intervals), &intercom_office_hours_time_interval_type},
-    {"recurring_annually", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, recurring_annually), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_recurring_annually), NULL},
+    {"office_hours_schedule_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, office_hours_schedule_id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_office_hours_schedule_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_id), NULL, NULL},
+    {"exception_date", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, exception_date), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_exception_date), NULL, NULL},
+    {"exception_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, exception_type), offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, exception_type_str), offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_exception_type), &intercom_office_hours_exception_type_descriptor, NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, name), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_name), NULL, NULL},
+    {"time_intervals", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, time_intervals), offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, time_intervals_count), offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_time_intervals), &intercom_office_hours_time_interval_descriptor, NULL},
+    {"recurring_annually", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, recurring_annually), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_recurring_annually), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_update_params_by_name[] = {2, 3, 1, 4, 0, 6, 5};
-INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_update_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_update_params),
     .n_fields = 7, .fields = office_hours_schedules_office_hours_exceptions_update_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_update_params_by_name};
 static const ic_operation op_office_hours_schedules_office_hours_exceptions_update = {
     .name = "office_hours_schedules.office_hours_exceptions.update", .method = "PUT", .path = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
-    .api_version = NULL, .params = &intercom_office_hours_schedules_office_hours_exceptions_update_params_type, .response = &intercom_office_hours_exception_type,
+    .api_version = NULL, .params = &intercom_office_hours_schedules_office_hours_exceptions_update_params_descriptor, .response = &intercom_office_hours_exception_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update an office hours exception"};
-intercom_code intercom_office_hours_schedules_office_hours_exceptions_update(intercom_client *client, const intercom_office_hours_schedules_office_hours_exceptions_update_params *params, const intercom_request_options *ro,
-    intercom_office_hours_exception **out, intercom_error *err) {
+intercom_code intercom_office_hours_schedules_office_hours_exceptions_update(intercom_client *client, const intercom_office_hours_schedules_office_hours_exceptions_update_params *params, const intercom_request_options *ro, intercom_office_hours_exception **out, intercom_error *err) {
     return ic_call(client, &op_office_hours_schedules_office_hours_exceptions_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_office_hours_schedules_office_hours_exceptions_update(intercom_async_client *client, const intercom_office_hours_schedules_office_hours_exceptions_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_office_hours_schedules_office_hours_exceptions_update(intercom_async_client *client, const intercom_office_hours_schedules_office_hours_exceptions_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_office_hours_schedules_office_hours_exceptions_update, params, ro, cb, payload);
 }
 
 static const ic_field office_hours_schedules_retrieve_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_retrieve_params, id), 0, offsetof(intercom_office_hours_schedules_retrieve_params, has_id), NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_retrieve_params, id), 0, offsetof(intercom_office_hours_schedules_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_retrieve_params_descriptor = {
     .name = "office_hours_schedules_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_retrieve_params),
     .n_fields = 1, .fields = office_hours_schedules_retrieve_params_fields, .by_name = office_hours_schedules_retrieve_params_by_name};
 static const ic_operation op_office_hours_schedules_retrieve = {
     .name = "office_hours_schedules.retrieve", .method = "GET", .path = "/office_hours_schedules/{id}",
-    .api_version = NULL, .params = &intercom_office_hours_schedules_retrieve_params_type, .response = &intercom_office_hours_schedule_type,
+    .api_version = NULL, .params = &intercom_office_hours_schedules_retrieve_params_descriptor, .response = &intercom_office_hours_schedule_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve an office hours schedule"};
-intercom_code intercom_office_hours_schedules_retrieve(intercom_client *client, const intercom_office_hours_schedules_retrieve_params *params, const intercom_request_options *ro,
-    intercom_office_hours_schedule **out, intercom_error *err) {
+intercom_code intercom_office_hours_schedules_retrieve(intercom_client *client, const intercom_office_hours_schedules_retrieve_params *params, const intercom_request_options *ro, intercom_office_hours_schedule **out, intercom_error *err) {
     return ic_call(client, &op_office_hours_schedules_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_office_hours_schedules_retrieve(intercom_async_client *client, const intercom_office_hours_schedules_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_office_hours_schedules_retrieve(intercom_async_client *client, const intercom_office_hours_schedules_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_office_hours_schedules_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field office_hours_schedules_update_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_update_params, id), 0, offsetof(intercom_office_hours_schedules_update_params, has_id), NULL},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_update_params, name), 0, offsetof(intercom_office_hours_schedules_update_params, has_name), NULL},
-    {"time_zone_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_update_params, time_zone_name), 0, offsetof(intercom_office_hours_schedules_update_params, has_time_zone_name), NULL},
-    {"time_intervals", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_office_hours_schedules_update_params, time_intervals), offsetof(intercom_office_hours_schedules_update_params, time_intervals_count), offsetof(intercom_office_hours_schedules_update_params, has_time_intervals), &intercom_office_hours_time_interval_type},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_update_params, id), 0, offsetof(intercom_office_hours_schedules_update_params, has_id), NULL, NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_update_params, name), 0, offsetof(intercom_office_hours_schedules_update_params, has_name), NULL, NULL},
+    {"time_zone_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_update_params, time_zone_name), 0, offsetof(intercom_office_hours_schedules_update_params, has_time_zone_name), NULL, NULL},
+    {"time_intervals", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_office_hours_schedules_update_params, time_intervals), offsetof(intercom_office_hours_schedules_update_params, time_intervals_count), offsetof(intercom_office_hours_schedules_update_params, has_time_intervals), &intercom_office_hours_time_interval_descriptor, NULL},
 };
 static const uint16_t office_hours_schedules_update_params_by_name[] = {0, 1, 3, 2};
-INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_update_params_descriptor = {
     .name = "office_hours_schedules_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_update_params),
     .n_fields = 4, .fields = office_hours_schedules_update_params_fields, .by_name = office_hours_schedules_update_params_by_name};
 static const ic_operation op_office_hours_schedules_update = {
     .name = "office_hours_schedules.update", .method = "PUT", .path = "/office_hours_schedules/{id}",
-    .api_version = NULL, .params = &intercom_office_hours_schedules_update_params_type, .response = &intercom_office_hours_schedule_type,
+    .api_version = NULL, .params = &intercom_office_hours_schedules_update_params_descriptor, .response = &intercom_office_hours_schedule_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update an office hours schedule"};
-intercom_code intercom_office_hours_schedules_update(intercom_client *client, const intercom_office_hours_schedules_update_params *params, const intercom_request_options *ro,
-    intercom_office_hours_schedule **out, intercom_error *err) {
+intercom_code intercom_office_hours_schedules_update(intercom_client *client, const intercom_office_hours_schedules_update_params *params, const intercom_request_options *ro, intercom_office_hours_schedule **out, intercom_error *err) {
     return ic_call(client, &op_office_hours_schedules_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_office_hours_schedules_update(intercom_async_client *client, const intercom_office_hours_schedules_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_office_hours_schedules_update(intercom_async_client *client, const intercom_office_hours_schedules_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_office_hours_schedules_update, params, ro, cb, payload);
 }
 
 static const ic_field phone_call_redirects_create_params_fields[] = {
-    {"phone", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_phone_call_redirects_create_params, phone), 0, offsetof(intercom_phone_call_redirects_create_params, has_phone), NULL},
-    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_phone_call_redirects_create_params, custom_attributes), 0, offsetof(intercom_phone_call_redirects_create_params, has_custom_attributes), NULL},
+    {"phone", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_phone_call_redirects_create_params, phone), 0, offsetof(intercom_phone_call_redirects_create_params, has_phone), NULL, NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_phone_call_redirects_create_params, custom_attributes), 0, offsetof(intercom_phone_call_redirects_create_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t phone_call_redirects_create_params_by_name[] = {1, 0};
-INTERCOM_EXTERN const intercom_type intercom_phone_call_redirects_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_phone_call_redirects_create_params_descriptor = {
     .name = "phone_call_redirects_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_phone_call_redirects_create_params),
     .n_fields = 2, .fields = phone_call_redirects_create_params_fields, .by_name = phone_call_redirects_create_params_by_name};
 static const ic_operation op_phone_call_redirects_create = {
     .name = "phone_call_redirects.create", .method = "POST", .path = "/phone_call_redirects",
-    .api_version = NULL, .params = &intercom_phone_call_redirects_create_params_type, .response = &intercom_phone_switch_type,
+    .api_version = NULL, .params = &intercom_phone_call_redirects_create_params_descriptor, .response = &intercom_phone_switch_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create a phone Switch"};
-intercom_code intercom_phone_call_redirects_create(intercom_client *client, const intercom_phone_call_redirects_create_params *params, const intercom_request_options *ro,
-    intercom_phone_switch **out, intercom_error *err) {
+intercom_code intercom_phone_call_redirects_create(intercom_client *client, const intercom_phone_call_redirects_create_params *params, const intercom_request_options *ro, intercom_phone_switch **out, intercom_error *err) {
     return ic_call(client, &op_phone_call_redirects_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_phone_call_redirects_create(intercom_async_client *client, const intercom_phone_call_redirects_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_phone_call_redirects_create(intercom_async_client *client, const intercom_phone_call_redirects_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_phone_call_redirects_create, params, ro, cb, payload);
 }
 
 static const ic_field segments_list_params_fields[] = {
-    {"include_count", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_segments_list_params, include_count), 0, offsetof(intercom_segments_list_params, has_include_count), NULL},
+    {"include_count", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_segments_list_params, include_count), 0, offsetof(intercom_segments_list_params, has_include_count), NULL, NULL},
 };
 static const uint16_t segments_list_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_segments_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_segments_list_params_descriptor = {
     .name = "segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_segments_list_params),
     .n_fields = 1, .fields = segments_list_params_fields, .by_name = segments_list_params_by_name};
 static const ic_operation op_segments_list = {
     .name = "segments.list", .method = "GET", .path = "/segments",
-    .api_version = NULL, .params = &intercom_segments_list_params_type, .response = &intercom_segment_list_type,
+    .api_version = NULL, .params = &intercom_segments_list_params_descriptor, .response = &intercom_segment_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all segments"};
-intercom_code intercom_segments_list(intercom_client *client, const intercom_segments_list_params *params, const intercom_request_options *ro,
-    intercom_segment_list **out, intercom_error *err) {
+intercom_code intercom_segments_list(intercom_client *client, const intercom_segments_list_params *params, const intercom_request_options *ro, intercom_segment_list **out, intercom_error *err) {
     return ic_call(client, &op_segments_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_segments_list(intercom_async_client *client, const intercom_segments_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_segments_list(intercom_async_client *client, const intercom_segments_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_segments_list, params, ro, cb, payload);
 }
 
 static const ic_field segments_retrieve_params_fields[] = {
-    {"segment_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_segments_retrieve_params, segment_id), 0, offsetof(intercom_segments_retrieve_params, has_segment_id), NULL},
+    {"segment_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_segments_retrieve_params, segment_id), 0, offsetof(intercom_segments_retrieve_params, has_segment_id), NULL, NULL},
 };
 static const uint16_t segments_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_segments_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_segments_retrieve_params_descriptor = {
     .name = "segments_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_segments_retrieve_params),
     .n_fields = 1, .fields = segments_retrieve_params_fields, .by_name = segments_retrieve_params_by_name};
 static const ic_operation op_segments_retrieve = {
     .name = "segments.retrieve", .method = "GET", .path = "/segments/{segment_id}",
-    .api_version = NULL, .params = &intercom_segments_retrieve_params_type, .response = &intercom_segment_type,
+    .api_version = NULL, .params = &intercom_segments_retrieve_params_descriptor, .response = &intercom_segment_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a segment"};
-intercom_code intercom_segments_retrieve(intercom_client *client, const intercom_segments_retrieve_params *params, const intercom_request_options *ro,
-    intercom_segment **out, intercom_error *err) {
+intercom_code intercom_segments_retrieve(intercom_client *client, const intercom_segments_retrieve_params *params, const intercom_request_options *ro, intercom_segment **out, intercom_error *err) {
     return ic_call(client, &op_segments_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_segments_retrieve(intercom_async_client *client, const intercom_segments_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_segments_retrieve(intercom_async_client *client, const intercom_segments_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_segments_retrieve, params, ro, cb, payload);
 }
 
 static const ic_operation op_subscription_types_list = {
     .name = "subscription_types.list", .method = "GET", .path = "/subscription_types",
-    .api_version = NULL, .params = NULL, .response = &intercom_subscription_type_list_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_subscription_type_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List subscription types"};
-intercom_code intercom_subscription_types_list(intercom_client *client, const intercom_request_options *ro,
-    intercom_subscription_type_list **out, intercom_error *err) {
+intercom_code intercom_subscription_types_list(intercom_client *client, const intercom_request_options *ro, intercom_subscription_type_list **out, intercom_error *err) {
     return ic_call(client, &op_subscription_types_list, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_subscription_types_list(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_subscription_types_list(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_subscription_types_list, NULL, ro, cb, payload);
 }
 
 static const ic_field tags_create_or_update_params_fields[] = {
-    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tags_create_or_update_params, name), 0, offsetof(intercom_tags_create_or_update_params, has_name), NULL},
-    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tags_create_or_update_params, id), 0, offsetof(intercom_tags_create_or_update_params, has_id), NULL},
-    {"companies", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_tags_create_or_update_params, companies), offsetof(intercom_tags_create_or_update_params, companies_count), offsetof(intercom_tags_create_or_update_params, has_companies), &intercom_tags_create_or_update_params_companies_type},
-    {"users", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_tags_create_or_update_params, users), offsetof(intercom_tags_create_or_update_params, users_count), offsetof(intercom_tags_create_or_update_params, has_users), &intercom_tag_multiple_users_request_users_type},
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tags_create_or_update_params, name), 0, offsetof(intercom_tags_create_or_update_params, has_name), NULL, NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tags_create_or_update_params, id), 0, offsetof(intercom_tags_create_or_update_params, has_id), NULL, NULL},
+    {"companies", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_tags_create_or_update_params, companies), offsetof(intercom_tags_create_or_update_params, companies_count), offsetof(intercom_tags_create_or_update_params, has_companies), &intercom_untag_company_request_companies_descriptor, NULL},
+    {"users", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_tags_create_or_update_params, users), offsetof(intercom_tags_create_or_update_params, users_count), offsetof(intercom_tags_create_or_update_params, has_users), &intercom_tag_multiple_users_request_users_descriptor, NULL},
 };
 static const uint16_t tags_create_or_update_params_by_name[] = {2, 1, 0, 3};
-INTERCOM_EXTERN const intercom_type intercom_tags_create_or_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_tags_create_or_update_params_descriptor = {
     .name = "tags_create_or_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tags_create_or_update_params),
     .n_fields = 4, .fields = tags_create_or_update_params_fields, .by_name = tags_create_or_update_params_by_name};
 static const ic_operation op_tags_create_or_update = {
     .name = "tags.create_or_update", .method = "POST", .path = "/tags",
-    .api_version = NULL, .params = &intercom_tags_create_or_update_params_type, .response = &intercom_tag_create_response_type,
+    .api_version = NULL, .params = &intercom_tags_create_or_update_params_descriptor, .response = &intercom_tag_create_response_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create or update a tag, Tag or untag companies, Tag contacts"};
-intercom_code intercom_tags_create_or_update(intercom_client *client, const intercom_tags_create_or_update_params *params, const intercom_request_options *ro,
-    intercom_tag_create_response **out, intercom_error *err) {
+intercom_code intercom_tags_create_or_update(intercom_client *client, const intercom_tags_create_or_update_params *params, const intercom_request_options *ro, intercom_tag_create_response **out, intercom_error *err) {
     return ic_call(client, &op_tags_create_or_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_tags_create_or_update(intercom_async_client *client, const intercom_tags_create_or_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tags_create_or_update(intercom_async_client *client, const intercom_tags_create_or_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tags_create_or_update, params, ro, cb, payload);
 }
 
 static const ic_field tags_delete_params_fields[] = {
-    {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tags_delete_params, tag_id), 0, offsetof(intercom_tags_delete_params, has_tag_id), NULL},
+    {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tags_delete_params, tag_id), 0, offsetof(intercom_tags_delete_params, has_tag_id), NULL, NULL},
 };
 static const uint16_t tags_delete_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_tags_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_tags_delete_params_descriptor = {
     .name = "tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tags_delete_params),
     .n_fields = 1, .fields = tags_delete_params_fields, .by_name = tags_delete_params_by_name};
 static const ic_operation op_tags_delete = {
     .name = "tags.delete", .method = "DELETE", .path = "/tags/{tag_id}",
-    .api_version = NULL, .params = &intercom_tags_delete_params_type, .response = NULL,
+    .api_version = NULL, .params = &intercom_tags_delete_params_descriptor, .response = NULL,
     .accept = NULL, .flags = 0,
     .summary = "Delete tag"};
-intercom_code intercom_tags_delete(intercom_client *client, const intercom_tags_delete_params *params, const intercom_request_options *ro,
-    intercom_error *err) {
+intercom_code intercom_tags_delete(intercom_client *client, const intercom_tags_delete_params *params, const intercom_request_options *ro, intercom_error *err) {
     return ic_call(client, &op_tags_delete, params, ro, NULL, err);
 }
-intercom_code intercom_async_tags_delete(intercom_async_client *client, const intercom_tags_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tags_delete(intercom_async_client *client, const intercom_tags_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tags_delete, params, ro, cb, payload);
 }
 
 static const ic_operation op_tags_list = {
     .name = "tags.list", .method = "GET", .path = "/tags",
-    .api_version = NULL, .params = NULL, .response = &intercom_tag_list_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_tag_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all tags"};
-intercom_code intercom_tags_list(intercom_client *client, const intercom_request_options *ro,
-    intercom_tag_list **out, intercom_error *err) {
+intercom_code intercom_tags_list(intercom_client *client, const intercom_request_options *ro, intercom_tag_list **out, intercom_error *err) {
     return ic_call(client, &op_tags_list, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_tags_list(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tags_list(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tags_list, NULL, ro, cb, payload);
 }
 
 static const ic_field tags_retrieve_params_fields[] = {
-    {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tags_retrieve_params, tag_id), 0, offsetof(intercom_tags_retrieve_params, has_tag_id), NULL},
+    {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tags_retrieve_params, tag_id), 0, offsetof(intercom_tags_retrieve_params, has_tag_id), NULL, NULL},
 };
 static const uint16_t tags_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_tags_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_tags_retrieve_params_descriptor = {
     .name = "tags_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tags_retrieve_params),
     .n_fields = 1, .fields = tags_retrieve_params_fields, .by_name = tags_retrieve_params_by_name};
 static const ic_operation op_tags_retrieve = {
     .name = "tags.retrieve", .method = "GET", .path = "/tags/{tag_id}",
-    .api_version = NULL, .params = &intercom_tags_retrieve_params_type, .response = &intercom_tag_basic_type,
+    .api_version = NULL, .params = &intercom_tags_retrieve_params_descriptor, .response = &intercom_tag_basic_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Find a specific tag"};
-intercom_code intercom_tags_retrieve(intercom_client *client, const intercom_tags_retrieve_params *params, const intercom_request_options *ro,
-    intercom_tag_basic **out, intercom_error *err) {
+intercom_code intercom_tags_retrieve(intercom_client *client, const intercom_tags_retrieve_params *params, const intercom_request_options *ro, intercom_tag_basic **out, intercom_error *err) {
     return ic_call(client, &op_tags_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_tags_retrieve(intercom_async_client *client, const intercom_tags_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tags_retrieve(intercom_async_client *client, const intercom_tags_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tags_retrieve, params, ro, cb, payload);
 }
 
 static const ic_operation op_teams_list = {
     .name = "teams.list", .method = "GET", .path = "/teams",
-    .api_version = NULL, .params = NULL, .response = &intercom_team_list_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_team_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all teams"};
-intercom_code intercom_teams_list(intercom_client *client, const intercom_request_options *ro,
-    intercom_team_list **out, intercom_error *err) {
+intercom_code intercom_teams_list(intercom_client *client, const intercom_request_options *ro, intercom_team_list **out, intercom_error *err) {
     return ic_call(client, &op_teams_list, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_teams_list(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_teams_list(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_teams_list, NULL, ro, cb, payload);
 }
 
 static const ic_field teams_metrics_list_params_fields[] = {
-    {"team_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_teams_metrics_list_params, team_id), 0, offsetof(intercom_teams_metrics_list_params, has_team_id), NULL},
-    {"idle_threshold", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_teams_metrics_list_params, idle_threshold), 0, offsetof(intercom_teams_metrics_list_params, has_idle_threshold), NULL},
+    {"team_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_teams_metrics_list_params, team_id), 0, offsetof(intercom_teams_metrics_list_params, has_team_id), NULL, NULL},
+    {"idle_threshold", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_teams_metrics_list_params, idle_threshold), 0, offsetof(intercom_teams_metrics_list_params, has_idle_threshold), NULL, NULL},
 };
 static const uint16_t teams_metrics_list_params_by_name[] = {1, 0};
-INTERCOM_EXTERN const intercom_type intercom_teams_metrics_list_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_teams_metrics_list_params_descriptor = {
     .name = "teams_metrics_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_teams_metrics_list_params),
     .n_fields = 2, .fields = teams_metrics_list_params_fields, .by_name = teams_metrics_list_params_by_name};
 static const ic_operation op_teams_metrics_list = {
     .name = "teams.metrics.list", .method = "GET", .path = "/teams/{team_id}/metrics",
-    .api_version = NULL, .params = &intercom_teams_metrics_list_params_type, .response = &intercom_team_metric_list_type,
+    .api_version = NULL, .params = &intercom_teams_metrics_list_params_descriptor, .response = &intercom_team_metric_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve team metrics"};
-intercom_code intercom_teams_metrics_list(intercom_client *client, const intercom_teams_metrics_list_params *params, const intercom_request_options *ro,
-    intercom_team_metric_list **out, intercom_error *err) {
+intercom_code intercom_teams_metrics_list(intercom_client *client, const intercom_teams_metrics_list_params *params, const intercom_request_options *ro, intercom_team_metric_list **out, intercom_error *err) {
     return ic_call(client, &op_teams_metrics_list, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_teams_metrics_list(intercom_async_client *client, const intercom_teams_metrics_list_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_teams_metrics_list(intercom_async_client *client, const intercom_teams_metrics_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_teams_metrics_list, params, ro, cb, payload);
 }
 
 static const ic_field teams_retrieve_params_fields[] = {
-    {"team_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_teams_retrieve_params, team_id), 0, offsetof(intercom_teams_retrieve_params, has_team_id), NULL},
+    {"team_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_teams_retrieve_params, team_id), 0, offsetof(intercom_teams_retrieve_params, has_team_id), NULL, NULL},
 };
 static const uint16_t teams_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_teams_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_teams_retrieve_params_descriptor = {
     .name = "teams_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_teams_retrieve_params),
     .n_fields = 1, .fields = teams_retrieve_params_fields, .by_name = teams_retrieve_params_by_name};
 static const ic_operation op_teams_retrieve = {
     .name = "teams.retrieve", .method = "GET", .path = "/teams/{team_id}",
-    .api_version = NULL, .params = &intercom_teams_retrieve_params_type, .response = &intercom_team_type,
+    .api_version = NULL, .params = &intercom_teams_retrieve_params_descriptor, .response = &intercom_team_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a team"};
-intercom_code intercom_teams_retrieve(intercom_client *client, const intercom_teams_retrieve_params *params, const intercom_request_options *ro,
-    intercom_team **out, intercom_error *err) {
+intercom_code intercom_teams_retrieve(intercom_client *client, const intercom_teams_retrieve_params *params, const intercom_request_options *ro, intercom_team **out, intercom_error *err) {
     return ic_call(client, &op_teams_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_teams_retrieve(intercom_async_client *client, const intercom_teams_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_teams_retrieve(intercom_async_client *client, const intercom_teams_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_teams_retrieve, params, ro, cb, payload);
 }
 
 static const ic_operation op_ticket_states_list = {
     .name = "ticket_states.list", .method = "GET", .path = "/ticket_states",
-    .api_version = NULL, .params = NULL, .response = &intercom_ticket_state_list_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_ticket_state_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all ticket states"};
-intercom_code intercom_ticket_states_list(intercom_client *client, const intercom_request_options *ro,
-    intercom_ticket_state_list **out, intercom_error *err) {
+intercom_code intercom_ticket_states_list(intercom_client *client, const intercom_request_options *ro, intercom_ticket_state_list **out, intercom_error *err) {
     return ic_call(client, &op_ticket_states_list, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_ticket_states_list(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ticket_states_list(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ticket_states_list, NULL, ro, cb, payload);
 }
 
 static const ic_field ticket_types_attributes_create_params_fields[] = {
-    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ticket_types_attributes_create_params, ticket_type_id), 0, offsetof(intercom_ticket_types_attributes_create_params, has_ticket_type_id), NULL},
-    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, name), 0, offsetof(intercom_ticket_types_attributes_create_params, has_name), NULL},
-    {"description", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, description), 0, offsetof(intercom_ticket_types_attributes_create_params, has_description), NULL},
-    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, data_type), offsetof(intercom_ticket_types_attributes_create_params, data_type_str), offsetof(intercom_ticket_types_attributes_create_params, has_data_type), &intercom_create_ticket_type_attribute_request_data_type_type},
-    {"required_to_create", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, required_to_create), 0, offsetof(intercom_ticket_types_attributes_create_params, has_required_to_create), NULL},
-    {"required_to_create_for_contacts", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, required_to_create_for_contacts), 0, offsetof(intercom_ticket_types_attributes_create_params, has_required_to_create_for_contacts), NULL},
-    {"visible_on_create", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, visible_on_create), 0, offsetof(intercom_ticket_types_attributes_create_params, has_visible_on_create), NULL},
-    {"visible_to_contacts", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, visible_to_contacts), 0, offsetof(intercom_ticket_types_attributes_create_params, has_visible_to_contacts), NULL},
-    {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, multiline), 0, offsetof(intercom_ticket_types_attributes_create_params, has_multiline), NULL},
-    {"list_items", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, list_items), 0, offsetof(intercom_ticket_types_attributes_create_params, has_list_items), NULL},
-    {"allow_multiple_values", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, allow_multiple_values), 0, offsetof(intercom_ticket_types_attributes_create_params, has_allow_multiple_values), NULL},
+    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ticket_types_attributes_create_params, ticket_type_id), 0, offsetof(intercom_ticket_types_attributes_create_params, has_ticket_type_id), NULL, NULL},
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, name), 0, offsetof(intercom_ticket_types_attributes_create_params, has_name), NULL, NULL},
+    {"description", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, description), 0, offsetof(intercom_ticket_types_attributes_create_params, has_description), NULL, NULL},
+    {"data_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, data_type), offsetof(intercom_ticket_types_attributes_create_params, data_type_str), offsetof(intercom_ticket_types_attributes_create_params, has_data_type), &intercom_ticket_type_attribute_data_type_descriptor, NULL},
+    {"required_to_create", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, required_to_create), 0, offsetof(intercom_ticket_types_attributes_create_params, has_required_to_create), NULL, NULL},
+    {"required_to_create_for_contacts", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, required_to_create_for_contacts), 0, offsetof(intercom_ticket_types_attributes_create_params, has_required_to_create_for_contacts), NULL, NULL},
+    {"visible_on_create", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, visible_on_create), 0, offsetof(intercom_ticket_types_attributes_create_params, has_visible_on_create), NULL, NULL},
+    {"visible_to_contacts", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, visible_to_contacts), 0, offsetof(intercom_ticket_types_attributes_create_params, has_visible_to_contacts), NULL, NULL},
+    {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, multiline), 0, offsetof(intercom_ticket_types_attributes_create_params, has_multiline), NULL, NULL},
+    {"list_items", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, list_items), 0, offsetof(intercom_ticket_types_attributes_create_params, has_list_items), NULL, NULL},
+    {"allow_multiple_values", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, allow_multiple_values), 0, offsetof(intercom_ticket_types_attributes_create_params, has_allow_multiple_values), NULL, NULL},
 };
 static const uint16_t ticket_types_attributes_create_params_by_name[] = {10, 3, 2, 9, 8, 1, 4, 5, 0, 6, 7};
-INTERCOM_EXTERN const intercom_type intercom_ticket_types_attributes_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_ticket_types_attributes_create_params_descriptor = {
     .name = "ticket_types_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_attributes_create_params),
     .n_fields = 11, .fields = ticket_types_attributes_create_params_fields, .by_name = ticket_types_attributes_create_params_by_name};
 static const ic_operation op_ticket_types_attributes_create = {
     .name = "ticket_types.attributes.create", .method = "POST", .path = "/ticket_types/{ticket_type_id}/attributes",
-    .api_version = NULL, .params = &intercom_ticket_types_attributes_create_params_type, .response = &intercom_ticket_type_attribute_type,
+    .api_version = NULL, .params = &intercom_ticket_types_attributes_create_params_descriptor, .response = &intercom_ticket_type_attribute_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create a new attribute for a ticket type"};
-intercom_code intercom_ticket_types_attributes_create(intercom_client *client, const intercom_ticket_types_attributes_create_params *params, const intercom_request_options *ro,
-    intercom_ticket_type_attribute **out, intercom_error *err) {
+intercom_code intercom_ticket_types_attributes_create(intercom_client *client, const intercom_ticket_types_attributes_create_params *params, const intercom_request_options *ro, intercom_ticket_type_attribute **out, intercom_error *err) {
     return ic_call(client, &op_ticket_types_attributes_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_ticket_types_attributes_create(intercom_async_client *client, const intercom_ticket_types_attributes_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ticket_types_attributes_create(intercom_async_client *client, const intercom_ticket_types_attributes_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ticket_types_attributes_create, params, ro, cb, payload);
 }
 
 static const ic_field ticket_types_attributes_update_params_fields[] = {
-    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ticket_types_attributes_update_params, ticket_type_id), 0, offsetof(intercom_ticket_types_attributes_update_params, has_ticket_type_id), NULL},
-    {"attribute_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ticket_types_attributes_update_params, attribute_id), 0, offsetof(intercom_ticket_types_attributes_update_params, has_attribute_id), NULL},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, name), 0, offsetof(intercom_ticket_types_attributes_update_params, has_name), NULL},
-    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, description), 0, offsetof(intercom_ticket_types_attributes_update_params, has_description), NULL},
-    {"required_to_create", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, required_to_create), 0, offsetof(intercom_ticket_types_attributes_update_params, has_required_to_create), NULL},
-    {"required_to_create_for_contacts", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, required_to_create_for_contacts), 0, offsetof(intercom_ticket_types_attributes_update_params, has_required_to_create_for_contacts), NULL},
-    {"visible_on_create", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, visible_on_create), 0, offsetof(intercom_ticket_types_attributes_update_params, has_visible_on_create), NULL},
-    {"visible_to_contacts", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, visible_to_contacts), 0, offsetof(intercom_ticket_types_attributes_update_params, has_visible_to_contacts), NULL},
-    {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, multiline), 0, offsetof(intercom_ticket_types_attributes_update_params, has_multiline), NULL},
-    {"list_items", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, list_items), 0, offsetof(intercom_ticket_types_attributes_update_params, has_list_items), NULL},
-    {"allow_multiple_values", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, allow_multiple_values), 0, offsetof(intercom_ticket_types_attributes_update_params, has_allow_multiple_values), NULL},
-    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, archived), 0, offsetof(intercom_ticket_types_attributes_update_params, has_archived), NULL},
+    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ticket_types_attributes_update_params, ticket_type_id), 0, offsetof(intercom_ticket_types_attributes_update_params, has_ticket_type_id), NULL, NULL},
+    {"attribute_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ticket_types_attributes_update_params, attribute_id), 0, offsetof(intercom_ticket_types_attributes_update_params, has_attribute_id), NULL, NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, name), 0, offsetof(intercom_ticket_types_attributes_update_params, has_name), NULL, NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, description), 0, offsetof(intercom_ticket_types_attributes_update_params, has_description), NULL, NULL},
+    {"required_to_create", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, required_to_create), 0, offsetof(intercom_ticket_types_attributes_update_params, has_required_to_create), NULL, NULL},
+    {"required_to_create_for_contacts", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, required_to_create_for_contacts), 0, offsetof(intercom_ticket_types_attributes_update_params, has_required_to_create_for_contacts), NULL, NULL},
+    {"visible_on_create", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, visible_on_create), 0, offsetof(intercom_ticket_types_attributes_update_params, has_visible_on_create), NULL, NULL},
+    {"visible_to_contacts", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, visible_to_contacts), 0, offsetof(intercom_ticket_types_attributes_update_params, has_visible_to_contacts), NULL, NULL},
+    {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, multiline), 0, offsetof(intercom_ticket_types_attributes_update_params, has_multiline), NULL, NULL},
+    {"list_items", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, list_items), 0, offsetof(intercom_ticket_types_attributes_update_params, has_list_items), NULL, NULL},
+    {"allow_multiple_values", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, allow_multiple_values), 0, offsetof(intercom_ticket_types_attributes_update_params, has_allow_multiple_values), NULL, NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, archived), 0, offsetof(intercom_ticket_types_attributes_update_params, has_archived), NULL, NULL},
 };
 static const uint16_t ticket_types_attributes_update_params_by_name[] = {10, 11, 1, 3, 9, 8, 2, 4, 5, 0, 6, 7};
-INTERCOM_EXTERN const intercom_type intercom_ticket_types_attributes_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_ticket_types_attributes_update_params_descriptor = {
     .name = "ticket_types_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_attributes_update_params),
     .n_fields = 12, .fields = ticket_types_attributes_update_params_fields, .by_name = ticket_types_attributes_update_params_by_name};
 static const ic_operation op_ticket_types_attributes_update = {
     .name = "ticket_types.attributes.update", .method = "PUT", .path = "/ticket_types/{ticket_type_id}/attributes/{attribute_id}",
-    .api_version = NULL, .params = &intercom_ticket_types_attributes_update_params_type, .response = &intercom_ticket_type_attribute_type,
+    .api_version = NULL, .params = &intercom_ticket_types_attributes_update_params_descriptor, .response = &intercom_ticket_type_attribute_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update an existing attribute for a ticket type"};
-intercom_code intercom_ticket_types_attributes_update(intercom_client *client, const intercom_ticket_types_attributes_update_params *params, const intercom_request_options *ro,
-    intercom_ticket_type_attribute **out, intercom_error *err) {
+intercom_code intercom_ticket_types_attributes_update(intercom_client *client, const intercom_ticket_types_attributes_update_params *params, const intercom_request_options *ro, intercom_ticket_type_attribute **out, intercom_error *err) {
     return ic_call(client, &op_ticket_types_attributes_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_ticket_types_attributes_update(intercom_async_client *client, const intercom_ticket_types_attributes_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ticket_types_attributes_update(intercom_async_client *client, const intercom_ticket_types_attributes_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ticket_types_attributes_update, params, ro, cb, payload);
 }
 
 static const ic_field ticket_types_create_params_fields[] = {
-    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_types_create_params, name), 0, offsetof(intercom_ticket_types_create_params, has_name), NULL},
-    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_create_params, description), 0, offsetof(intercom_ticket_types_create_params, has_description), NULL},
-    {"category", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_types_create_params, category), offsetof(intercom_ticket_types_create_params, category_str), offsetof(intercom_ticket_types_create_params, has_category), &intercom_create_ticket_type_request_category_type},
-    {"icon", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_create_params, icon), 0, offsetof(intercom_ticket_types_create_params, has_icon), NULL},
-    {"is_internal", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_create_params, is_internal), 0, offsetof(intercom_ticket_types_create_params, has_is_internal), NULL},
+    {"name", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ticket_types_create_params, name), 0, offsetof(intercom_ticket_types_create_params, has_name), NULL, NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_create_params, description), 0, offsetof(intercom_ticket_types_create_params, has_description), NULL, NULL},
+    {"category", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_types_create_params, category), offsetof(intercom_ticket_types_create_params, category_str), offsetof(intercom_ticket_types_create_params, has_category), &intercom_ticket_category_descriptor, NULL},
+    {"icon", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_create_params, icon), 0, offsetof(intercom_ticket_types_create_params, has_icon), NULL, NULL},
+    {"is_internal", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_create_params, is_internal), 0, offsetof(intercom_ticket_types_create_params, has_is_internal), NULL, NULL},
 };
 static const uint16_t ticket_types_create_params_by_name[] = {2, 1, 3, 4, 0};
-INTERCOM_EXTERN const intercom_type intercom_ticket_types_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_ticket_types_create_params_descriptor = {
     .name = "ticket_types_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_create_params),
     .n_fields = 5, .fields = ticket_types_create_params_fields, .by_name = ticket_types_create_params_by_name};
 static const ic_operation op_ticket_types_create = {
     .name = "ticket_types.create", .method = "POST", .path = "/ticket_types",
-    .api_version = NULL, .params = &intercom_ticket_types_create_params_type, .response = &intercom_ticket_type_model_type,
+    .api_version = NULL, .params = &intercom_ticket_types_create_params_descriptor, .response = &intercom_ticket_type_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create a ticket type"};
-intercom_code intercom_ticket_types_create(intercom_client *client, const intercom_ticket_types_create_params *params, const intercom_request_options *ro,
-    intercom_ticket_type_model **out, intercom_error *err) {
+intercom_code intercom_ticket_types_create(intercom_client *client, const intercom_ticket_types_create_params *params, const intercom_request_options *ro, intercom_ticket_type **out, intercom_error *err) {
     return ic_call(client, &op_ticket_types_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_ticket_types_create(intercom_async_client *client, const intercom_ticket_types_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ticket_types_create(intercom_async_client *client, const intercom_ticket_types_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ticket_types_create, params, ro, cb, payload);
 }
 
 static const ic_operation op_ticket_types_list = {
     .name = "ticket_types.list", .method = "GET", .path = "/ticket_types",
-    .api_version = NULL, .params = NULL, .response = &intercom_ticket_type_list_type,
+    .api_version = NULL, .params = NULL, .response = &intercom_ticket_type_list_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List all ticket types"};
-intercom_code intercom_ticket_types_list(intercom_client *client, const intercom_request_options *ro,
-    intercom_ticket_type_list **out, intercom_error *err) {
+intercom_code intercom_ticket_types_list(intercom_client *client, const intercom_request_options *ro, intercom_ticket_type_list **out, intercom_error *err) {
     return ic_call(client, &op_ticket_types_list, NULL, ro, (void **)out, err);
 }
-intercom_code intercom_async_ticket_types_list(intercom_async_client *client, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ticket_types_list(intercom_async_client *client, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ticket_types_list, NULL, ro, cb, payload);
 }
 
 static const ic_field ticket_types_retrieve_params_fields[] = {
-    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ticket_types_retrieve_params, ticket_type_id), 0, offsetof(intercom_ticket_types_retrieve_params, has_ticket_type_id), NULL},
+    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ticket_types_retrieve_params, ticket_type_id), 0, offsetof(intercom_ticket_types_retrieve_params, has_ticket_type_id), NULL, NULL},
 };
 static const uint16_t ticket_types_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_ticket_types_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_ticket_types_retrieve_params_descriptor = {
     .name = "ticket_types_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_retrieve_params),
     .n_fields = 1, .fields = ticket_types_retrieve_params_fields, .by_name = ticket_types_retrieve_params_by_name};
 static const ic_operation op_ticket_types_retrieve = {
     .name = "ticket_types.retrieve", .method = "GET", .path = "/ticket_types/{ticket_type_id}",
-    .api_version = NULL, .params = &intercom_ticket_types_retrieve_params_type, .response = &intercom_ticket_type_model_type,
+    .api_version = NULL, .params = &intercom_ticket_types_retrieve_params_descriptor, .response = &intercom_ticket_type_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a ticket type"};
-intercom_code intercom_ticket_types_retrieve(intercom_client *client, const intercom_ticket_types_retrieve_params *params, const intercom_request_options *ro,
-    intercom_ticket_type_model **out, intercom_error *err) {
+intercom_code intercom_ticket_types_retrieve(intercom_client *client, const intercom_ticket_types_retrieve_params *params, const intercom_request_options *ro, intercom_ticket_type **out, intercom_error *err) {
     return ic_call(client, &op_ticket_types_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_ticket_types_retrieve(intercom_async_client *client, const intercom_ticket_types_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ticket_types_retrieve(intercom_async_client *client, const intercom_ticket_types_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ticket_types_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field ticket_types_update_params_fields[] = {
-    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ticket_types_update_params, ticket_type_id), 0, offsetof(intercom_ticket_types_update_params, has_ticket_type_id), NULL},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_update_params, name), 0, offsetof(intercom_ticket_types_update_params, has_name), NULL},
-    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_update_params, description), 0, offsetof(intercom_ticket_types_update_params, has_description), NULL},
-    {"category", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_types_update_params, category), offsetof(intercom_ticket_types_update_params, category_str), offsetof(intercom_ticket_types_update_params, has_category), &intercom_update_ticket_type_request_category_type},
-    {"icon", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_update_params, icon), 0, offsetof(intercom_ticket_types_update_params, has_icon), NULL},
-    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_update_params, archived), 0, offsetof(intercom_ticket_types_update_params, has_archived), NULL},
-    {"is_internal", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_update_params, is_internal), 0, offsetof(intercom_ticket_types_update_params, has_is_internal), NULL},
+    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ticket_types_update_params, ticket_type_id), 0, offsetof(intercom_ticket_types_update_params, has_ticket_type_id), NULL, NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_update_params, name), 0, offsetof(intercom_ticket_types_update_params, has_name), NULL, NULL},
+    {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_update_params, description), 0, offsetof(intercom_ticket_types_update_params, has_description), NULL, NULL},
+    {"category", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_ticket_types_update_params, category), offsetof(intercom_ticket_types_update_params, category_str), offsetof(intercom_ticket_types_update_params, has_category), &intercom_ticket_category_descriptor, NULL},
+    {"icon", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_types_update_params, icon), 0, offsetof(intercom_ticket_types_update_params, has_icon), NULL, NULL},
+    {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_update_params, archived), 0, offsetof(intercom_ticket_types_update_params, has_archived), NULL, NULL},
+    {"is_internal", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_update_params, is_internal), 0, offsetof(intercom_ticket_types_update_params, has_is_internal), NULL, NULL},
 };
 static const uint16_t ticket_types_update_params_by_name[] = {5, 3, 2, 4, 6, 1, 0};
-INTERCOM_EXTERN const intercom_type intercom_ticket_types_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_ticket_types_update_params_descriptor = {
     .name = "ticket_types_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_update_params),
     .n_fields = 7, .fields = ticket_types_update_params_fields, .by_name = ticket_types_update_params_by_name};
 static const ic_operation op_ticket_types_update = {
     .name = "ticket_types.update", .method = "PUT", .path = "/ticket_types/{ticket_type_id}",
-    .api_version = NULL, .params = &intercom_ticket_types_update_params_type, .response = &intercom_ticket_type_model_type,
+    .api_version = NULL, .params = &intercom_ticket_types_update_params_descriptor, .response = &intercom_ticket_type_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update a ticket type"};
-intercom_code intercom_ticket_types_update(intercom_client *client, const intercom_ticket_types_update_params *params, const intercom_request_options *ro,
-    intercom_ticket_type_model **out, intercom_error *err) {
+intercom_code intercom_ticket_types_update(intercom_client *client, const intercom_ticket_types_update_params *params, const intercom_request_options *ro, intercom_ticket_type **out, intercom_error *err) {
     return ic_call(client, &op_ticket_types_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_ticket_types_update(intercom_async_client *client, const intercom_ticket_types_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_ticket_types_update(intercom_async_client *client, const intercom_ticket_types_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_ticket_types_update, params, ro, cb, payload);
 }
 
 static const ic_field tickets_change_type_params_fields[] = {
-    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_change_type_params, ticket_id), 0, offsetof(intercom_tickets_change_type_params, has_ticket_id), NULL},
-    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_change_type_params, ticket_type_id), 0, offsetof(intercom_tickets_change_type_params, has_ticket_type_id), NULL},
-    {"ticket_state_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_change_type_params, ticket_state_id), 0, offsetof(intercom_tickets_change_type_params, has_ticket_state_id), NULL},
-    {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_tickets_change_type_params, ticket_attributes), 0, offsetof(intercom_tickets_change_type_params, has_ticket_attributes), NULL},
+    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_change_type_params, ticket_id), 0, offsetof(intercom_tickets_change_type_params, has_ticket_id), NULL, NULL},
+    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_change_type_params, ticket_type_id), 0, offsetof(intercom_tickets_change_type_params, has_ticket_type_id), NULL, NULL},
+    {"ticket_state_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_change_type_params, ticket_state_id), 0, offsetof(intercom_tickets_change_type_params, has_ticket_state_id), NULL, NULL},
+    {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_tickets_change_type_params, ticket_attributes), 0, offsetof(intercom_tickets_change_type_params, has_ticket_attributes), NULL, NULL},
 };
 static const uint16_t tickets_change_type_params_by_name[] = {3, 0, 2, 1};
-INTERCOM_EXTERN const intercom_type intercom_tickets_change_type_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_tickets_change_type_params_descriptor = {
     .name = "tickets_change_type_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_change_type_params),
     .n_fields = 4, .fields = tickets_change_type_params_fields, .by_name = tickets_change_type_params_by_name};
 static const ic_operation op_tickets_change_type = {
     .name = "tickets.change_type", .method = "POST", .path = "/tickets/{ticket_id}/change_type",
-    .api_version = NULL, .params = &intercom_tickets_change_type_params_type, .response = &intercom_ticket_type,
+    .api_version = NULL, .params = &intercom_tickets_change_type_params_descriptor, .response = &intercom_ticket_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Change ticket type"};
-intercom_code intercom_tickets_change_type(intercom_client *client, const intercom_tickets_change_type_params *params, const intercom_request_options *ro,
-    intercom_ticket **out, intercom_error *err) {
+intercom_code intercom_tickets_change_type(intercom_client *client, const intercom_tickets_change_type_params *params, const intercom_request_options *ro, intercom_ticket **out, intercom_error *err) {
     return ic_call(client, &op_tickets_change_type, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_tickets_change_type(intercom_async_client *client, const intercom_tickets_change_type_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tickets_change_type(intercom_async_client *client, const intercom_tickets_change_type_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tickets_change_type, params, ro, cb, payload);
 }
 
 static const ic_field tickets_create_params_fields[] = {
-    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_create_params, ticket_type_id), 0, offsetof(intercom_tickets_create_params, has_ticket_type_id), NULL},
-    {"contacts", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_create_params, contacts), offsetof(intercom_tickets_create_params, contacts_count), offsetof(intercom_tickets_create_params, has_contacts), &intercom_create_ticket_request_contacts_type},
-    {"conversation_to_link_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_create_params, conversation_to_link_id), 0, offsetof(intercom_tickets_create_params, has_conversation_to_link_id), NULL},
-    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_create_params, company_id), 0, offsetof(intercom_tickets_create_params, has_company_id), NULL},
-    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_tickets_create_params, created_at), 0, offsetof(intercom_tickets_create_params, has_created_at), NULL},
-    {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_tickets_create_params, ticket_attributes), 0, offsetof(intercom_tickets_create_params, has_ticket_attributes), NULL},
-    {"assignment", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_tickets_create_params, assignment), 0, offsetof(intercom_tickets_create_params, has_assignment), &intercom_create_ticket_request_assignment_type},
-    {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_create_params, skip_notifications), 0, offsetof(intercom_tickets_create_params, has_skip_notifications), NULL},
+    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_create_params, ticket_type_id), 0, offsetof(intercom_tickets_create_params, has_ticket_type_id), NULL, NULL},
+    {"contacts", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_create_params, contacts), offsetof(intercom_tickets_create_params, contacts_count), offsetof(intercom_tickets_create_params, has_contacts), &intercom_create_ticket_request_contacts_descriptor, NULL},
+    {"conversation_to_link_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_create_params, conversation_to_link_id), 0, offsetof(intercom_tickets_create_params, has_conversation_to_link_id), NULL, NULL},
+    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_create_params, company_id), 0, offsetof(intercom_tickets_create_params, has_company_id), NULL, NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_tickets_create_params, created_at), 0, offsetof(intercom_tickets_create_params, has_created_at), NULL, NULL},
+    {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_tickets_create_params, ticket_attributes), 0, offsetof(intercom_tickets_create_params, has_ticket_attributes), NULL, NULL},
+    {"assignment", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_tickets_create_params, assignment), 0, offsetof(intercom_tickets_create_params, has_assignment), &intercom_create_ticket_request_assignment_descriptor, NULL},
+    {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_create_params, skip_notifications), 0, offsetof(intercom_tickets_create_params, has_skip_notifications), NULL, NULL},
 };
 static const uint16_t tickets_create_params_by_name[] = {6, 3, 1, 2, 4, 7, 5, 0};
-INTERCOM_EXTERN const intercom_type intercom_tickets_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_tickets_create_params_descriptor = {
     .name = "tickets_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_create_params),
     .n_fields = 8, .fields = tickets_create_params_fields, .by_name = tickets_create_params_by_name};
 static const ic_operation op_tickets_create = {
     .name = "tickets.create", .method = "POST", .path = "/tickets",
-    .api_version = NULL, .params = &intercom_tickets_create_params_type, .response = &intercom_ticket_type,
+    .api_version = NULL, .params = &intercom_tickets_create_params_descriptor, .response = &intercom_ticket_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Create a ticket"};
-intercom_code intercom_tickets_create(intercom_client *client, const intercom_tickets_create_params *params, const intercom_request_options *ro,
-    intercom_ticket **out, intercom_error *err) {
+intercom_code intercom_tickets_create(intercom_client *client, const intercom_tickets_create_params *params, const intercom_request_options *ro, intercom_ticket **out, intercom_error *err) {
     return ic_call(client, &op_tickets_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_tickets_create(intercom_async_client *client, const intercom_tickets_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tickets_create(intercom_async_client *client, const intercom_tickets_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tickets_create, params, ro, cb, payload);
 }
 
 static const ic_field tickets_delete_params_fields[] = {
-    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_delete_params, ticket_id), 0, offsetof(intercom_tickets_delete_params, has_ticket_id), NULL},
+    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_delete_params, ticket_id), 0, offsetof(intercom_tickets_delete_params, has_ticket_id), NULL, NULL},
 };
 static const uint16_t tickets_delete_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_tickets_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_tickets_delete_params_descriptor = {
     .name = "tickets_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_delete_params),
     .n_fields = 1, .fields = tickets_delete_params_fields, .by_name = tickets_delete_params_by_name};
 static const ic_operation op_tickets_delete = {
     .name = "tickets.delete", .method = "DELETE", .path = "/tickets/{ticket_id}",
-    .api_version = NULL, .params = &intercom_tickets_delete_params_type, .response = &intercom_ticket_deleted_type,
+    .api_version = NULL, .params = &intercom_tickets_delete_params_descriptor, .response = &intercom_ticket_deleted_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Delete a ticket"};
-intercom_code intercom_tickets_delete(intercom_client *client, const intercom_tickets_delete_params *params, const intercom_request_options *ro,
-    intercom_ticket_deleted **out, intercom_error *err) {
+intercom_code intercom_tickets_delete(intercom_client *client, const intercom_tickets_delete_params *params, const intercom_request_options *ro, intercom_ticket_deleted **out, intercom_error *err) {
     return ic_call(client, &op_tickets_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_tickets_delete(intercom_async_client *client, const intercom_tickets_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tickets_delete(intercom_async_client *client, const intercom_tickets_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tickets_delete, params, ro, cb, payload);
 }
 
 static const ic_field tickets_enqueue_params_fields[] = {
-    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, ticket_type_id), 0, offsetof(intercom_tickets_enqueue_params, has_ticket_type_id), NULL},
-    {"contacts", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, contacts), offsetof(intercom_tickets_enqueue_params, contacts_count), offsetof(intercom_tickets_enqueue_params, has_contacts), &intercom_create_ticket_request_contacts_type},
-    {"conversation_to_link_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, conversation_to_link_id), 0, offsetof(intercom_tickets_enqueue_params, has_conversation_to_link_id), NULL},
-    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, company_id), 0, offsetof(intercom_tickets_enqueue_params, has_company_id), NULL},
-    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, created_at), 0, offsetof(intercom_tickets_enqueue_params, has_created_at), NULL},
-    {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, ticket_attributes), 0, offsetof(intercom_tickets_enqueue_params, has_ticket_attributes), NULL},
-    {"assignment", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, assignment), 0, offsetof(intercom_tickets_enqueue_params, has_assignment), &intercom_create_ticket_request_assignment_type},
-    {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, skip_notifications), 0, offsetof(intercom_tickets_enqueue_params, has_skip_notifications), NULL},
+    {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, ticket_type_id), 0, offsetof(intercom_tickets_enqueue_params, has_ticket_type_id), NULL, NULL},
+    {"contacts", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, contacts), offsetof(intercom_tickets_enqueue_params, contacts_count), offsetof(intercom_tickets_enqueue_params, has_contacts), &intercom_create_ticket_request_contacts_descriptor, NULL},
+    {"conversation_to_link_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, conversation_to_link_id), 0, offsetof(intercom_tickets_enqueue_params, has_conversation_to_link_id), NULL, NULL},
+    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, company_id), 0, offsetof(intercom_tickets_enqueue_params, has_company_id), NULL, NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, created_at), 0, offsetof(intercom_tickets_enqueue_params, has_created_at), NULL, NULL},
+    {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, ticket_attributes), 0, offsetof(intercom_tickets_enqueue_params, has_ticket_attributes), NULL, NULL},
+    {"assignment", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, assignment), 0, offsetof(intercom_tickets_enqueue_params, has_assignment), &intercom_create_ticket_request_assignment_descriptor, NULL},
+    {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, skip_notifications), 0, offsetof(intercom_tickets_enqueue_params, has_skip_notifications), NULL, NULL},
 };
 static const uint16_t tickets_enqueue_params_by_name[] = {6, 3, 1, 2, 4, 7, 5, 0};
-INTERCOM_EXTERN const intercom_type intercom_tickets_enqueue_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_tickets_enqueue_params_descriptor = {
     .name = "tickets_enqueue_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_enqueue_params),
     .n_fields = 8, .fields = tickets_enqueue_params_fields, .by_name = tickets_enqueue_params_by_name};
 static const ic_operation op_tickets_enqueue = {
     .name = "tickets.enqueue", .method = "POST", .path = "/tickets/enqueue",
-    .api_version = NULL, .params = &intercom_tickets_enqueue_params_type, .response = &intercom_jobs_type,
+    .api_version = NULL, .params = &intercom_tickets_enqueue_params_descriptor, .response = &intercom_jobs_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Enqueue create ticket"};
-intercom_code intercom_tickets_enqueue(intercom_client *client, const intercom_tickets_enqueue_params *params, const intercom_request_options *ro,
-    intercom_jobs **out, intercom_error *err) {
+intercom_code intercom_tickets_enqueue(intercom_client *client, const intercom_tickets_enqueue_params *params, const intercom_request_options *ro, intercom_jobs **out, intercom_error *err) {
     return ic_call(client, &op_tickets_enqueue, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_tickets_enqueue(intercom_async_client *client, const intercom_tickets_enqueue_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tickets_enqueue(intercom_async_client *client, const intercom_tickets_enqueue_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tickets_enqueue, params, ro, cb, payload);
 }
 
 static const ic_field tickets_linked_conversations_create_params_fields[] = {
-    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_linked_conversations_create_params, ticket_id), 0, offsetof(intercom_tickets_linked_conversations_create_params, has_ticket_id), NULL},
-    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_linked_conversations_create_params, conversation_id), 0, offsetof(intercom_tickets_linked_conversations_create_params, has_conversation_id), NULL},
+    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_linked_conversations_create_params, ticket_id), 0, offsetof(intercom_tickets_linked_conversations_create_params, has_ticket_id), NULL, NULL},
+    {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_linked_conversations_create_params, conversation_id), 0, offsetof(intercom_tickets_linked_conversations_create_params, has_conversation_id), NULL, NULL},
 };
 static const uint16_t tickets_linked_conversations_create_params_by_name[] = {1, 0};
-INTERCOM_EXTERN const intercom_type intercom_tickets_linked_conversations_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_tickets_linked_conversations_create_params_descriptor = {
     .name = "tickets_linked_conversations_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_linked_conversations_create_params),
     .n_fields = 2, .fields = tickets_linked_conversations_create_params_fields, .by_name = tickets_linked_conversations_create_params_by_name};
 static const ic_operation op_tickets_linked_conversations_create = {
     .name = "tickets.linked_conversations.create", .method = "POST", .path = "/tickets/{ticket_id}/linked_conversations",
-    .api_version = NULL, .params = &intercom_tickets_linked_conversations_create_params_type, .response = &intercom_conversation_type,
+    .api_version = NULL, .params = &intercom_tickets_linked_conversations_create_params_descriptor, .response = &intercom_conversation_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Link a conversation to a ticket"};
-intercom_code intercom_tickets_linked_conversations_create(intercom_client *client, const intercom_tickets_linked_conversations_create_params *params, const intercom_request_options *ro,
-    intercom_conversation **out, intercom_error *err) {
+intercom_code intercom_tickets_linked_conversations_create(intercom_client *client, const intercom_tickets_linked_conversations_create_params *params, const intercom_request_options *ro, intercom_conversation **out, intercom_error *err) {
     return ic_call(client, &op_tickets_linked_conversations_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_tickets_linked_conversations_create(intercom_async_client *client, const intercom_tickets_linked_conversations_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tickets_linked_conversations_create(intercom_async_client *client, const intercom_tickets_linked_conversations_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tickets_linked_conversations_create, params, ro, cb, payload);
 }
 
 static const ic_field tickets_linked_conversations_delete_params_fields[] = {
-    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_linked_conversations_delete_params, ticket_id), 0, offsetof(intercom_tickets_linked_conversations_delete_params, has_ticket_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_linked_conversations_delete_params, id), 0, offsetof(intercom_tickets_linked_conversations_delete_params, has_id), NULL},
+    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_linked_conversations_delete_params, ticket_id), 0, offsetof(intercom_tickets_linked_conversations_delete_params, has_ticket_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_linked_conversations_delete_params, id), 0, offsetof(intercom_tickets_linked_conversations_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t tickets_linked_conversations_delete_params_by_name[] = {1, 0};
-INTERCOM_EXTERN const intercom_type intercom_tickets_linked_conversations_delete_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_tickets_linked_conversations_delete_params_descriptor = {
     .name = "tickets_linked_conversations_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_linked_conversations_delete_params),
     .n_fields = 2, .fields = tickets_linked_conversations_delete_params_fields, .by_name = tickets_linked_conversations_delete_params_by_name};
 static const ic_operation op_tickets_linked_conversations_delete = {
     .name = "tickets.linked_conversations.delete", .method = "DELETE", .path = "/tickets/{ticket_id}/linked_conversations/{id}",
-    .api_version = NULL, .params = &intercom_tickets_linked_conversations_delete_params_type, .response = &intercom_conversation_type,
+    .api_version = NULL, .params = &intercom_tickets_linked_conversations_delete_params_descriptor, .response = &intercom_conversation_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Unlink a conversation from a ticket"};
-intercom_code intercom_tickets_linked_conversations_delete(intercom_client *client, const intercom_tickets_linked_conversations_delete_params *params, const intercom_request_options *ro,
-    intercom_conversation **out, intercom_error *err) {
+intercom_code intercom_tickets_linked_conversations_delete(intercom_client *client, const intercom_tickets_linked_conversations_delete_params *params, const intercom_request_options *ro, intercom_conversation **out, intercom_error *err) {
     return ic_call(client, &op_tickets_linked_conversations_delete, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_tickets_linked_conversations_delete(intercom_async_client *client, const intercom_tickets_linked_conversations_delete_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tickets_linked_conversations_delete(intercom_async_client *client, const intercom_tickets_linked_conversations_delete_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tickets_linked_conversations_delete, params, ro, cb, payload);
 }
 
 static const ic_field tickets_reply_params_fields[] = {
-    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_reply_params, ticket_id), 0, offsetof(intercom_tickets_reply_params, has_ticket_id), NULL},
-    {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, skip_notifications), 0, offsetof(intercom_tickets_reply_params, has_skip_notifications), NULL},
-    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_reply_params, message_type), offsetof(intercom_tickets_reply_params, message_type_str), offsetof(intercom_tickets_reply_params, has_message_type), &intercom_tickets_reply_params_message_type_type},
-    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_reply_params, type), offsetof(intercom_tickets_reply_params, type_str), offsetof(intercom_tickets_reply_params, has_type), &intercom_tickets_reply_params_type_enum_type},
-    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, body), 0, offsetof(intercom_tickets_reply_params, has_body), NULL},
-    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, created_at), 0, offsetof(intercom_tickets_reply_params, has_created_at), NULL},
-    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_tickets_reply_params, attachment_urls), offsetof(intercom_tickets_reply_params, attachment_urls_count), offsetof(intercom_tickets_reply_params, has_attachment_urls), NULL},
-    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_tickets_reply_params, reply_options), offsetof(intercom_tickets_reply_params, reply_options_count), offsetof(intercom_tickets_reply_params, has_reply_options), &intercom_create_ticket_reply_with_comment_request_reply_options_type},
-    {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, intercom_user_id), 0, offsetof(intercom_tickets_reply_params, has_intercom_user_id), NULL},
-    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, user_id), 0, offsetof(intercom_tickets_reply_params, has_user_id), NULL},
-    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, email), 0, offsetof(intercom_tickets_reply_params, has_email), NULL},
-    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, admin_id), 0, offsetof(intercom_tickets_reply_params, has_admin_id), NULL},
-    {"attachment_files", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_tickets_reply_params, attachment_files), offsetof(intercom_tickets_reply_params, attachment_files_count), offsetof(intercom_tickets_reply_params, has_attachment_files), &intercom_conversation_attachment_files_type},
-    {"cross_post", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, cross_post), 0, offsetof(intercom_tickets_reply_params, has_cross_post), NULL},
+    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_reply_params, ticket_id), 0, offsetof(intercom_tickets_reply_params, has_ticket_id), NULL, NULL},
+    {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, skip_notifications), 0, offsetof(intercom_tickets_reply_params, has_skip_notifications), NULL, NULL},
+    {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_reply_params, message_type), offsetof(intercom_tickets_reply_params, message_type_str), offsetof(intercom_tickets_reply_params, has_message_type), &intercom_reply_message_type_descriptor, NULL},
+    {"type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_reply_params, type), offsetof(intercom_tickets_reply_params, type_str), offsetof(intercom_tickets_reply_params, has_type), &intercom_reply_author_type_descriptor, NULL},
+    {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, body), 0, offsetof(intercom_tickets_reply_params, has_body), NULL, NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, created_at), 0, offsetof(intercom_tickets_reply_params, has_created_at), NULL, NULL},
+    {"attachment_urls", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_tickets_reply_params, attachment_urls), offsetof(intercom_tickets_reply_params, attachment_urls_count), offsetof(intercom_tickets_reply_params, has_attachment_urls), NULL, NULL},
+    {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_tickets_reply_params, reply_options), offsetof(intercom_tickets_reply_params, reply_options_count), offsetof(intercom_tickets_reply_params, has_reply_options), &intercom_quick_reply_option_descriptor, NULL},
+    {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, intercom_user_id), 0, offsetof(intercom_tickets_reply_params, has_intercom_user_id), NULL, NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, user_id), 0, offsetof(intercom_tickets_reply_params, has_user_id), NULL, NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, email), 0, offsetof(intercom_tickets_reply_params, has_email), NULL, NULL},
+    {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, admin_id), 0, offsetof(intercom_tickets_reply_params, has_admin_id), NULL, NULL},
+    {"attachment_files", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_tickets_reply_params, attachment_files), offsetof(intercom_tickets_reply_params, attachment_files_count), offsetof(intercom_tickets_reply_params, has_attachment_files), &intercom_conversation_attachment_files_descriptor, NULL},
+    {"cross_post", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, cross_post), 0, offsetof(intercom_tickets_reply_params, has_cross_post), NULL, NULL},
 };
 static const uint16_t tickets_reply_params_by_name[] = {11, 12, 6, 4, 5, 13, 10, 8, 2, 7, 1, 0, 3, 9};
-INTERCOM_EXTERN const intercom_type intercom_tickets_reply_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_tickets_reply_params_descriptor = {
     .name = "tickets_reply_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_reply_params),
     .n_fields = 14, .fields = tickets_reply_params_fields, .by_name = tickets_reply_params_by_name};
 static const ic_operation op_tickets_reply = {
     .name = "tickets.reply", .method = "POST", .path = "/tickets/{ticket_id}/reply",
-    .api_version = NULL, .params = &intercom_tickets_reply_params_type, .response = &intercom_ticket_reply_type,
+    .api_version = NULL, .params = &intercom_tickets_reply_params_descriptor, .response = &intercom_ticket_reply_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Reply to a ticket"};
-intercom_code intercom_tickets_reply(intercom_client *client, const intercom_tickets_reply_params *params, const intercom_request_options *ro,
-    intercom_ticket_reply **out, intercom_error *err) {
+intercom_code intercom_tickets_reply(intercom_client *client, const intercom_tickets_reply_params *params, const intercom_request_options *ro, intercom_ticket_reply **out, intercom_error *err) {
     return ic_call(client, &op_tickets_reply, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_tickets_reply(intercom_async_client *client, const intercom_tickets_reply_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tickets_reply(intercom_async_client *client, const intercom_tickets_reply_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tickets_reply, params, ro, cb, payload);
 }
 
 static const ic_field tickets_retrieve_by_id_params_fields[] = {
-    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_retrieve_by_id_params, ticket_id), 0, offsetof(intercom_tickets_retrieve_by_id_params, has_ticket_id), NULL},
+    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_retrieve_by_id_params, ticket_id), 0, offsetof(intercom_tickets_retrieve_by_id_params, has_ticket_id), NULL, NULL},
 };
 static const uint16_t tickets_retrieve_by_id_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_tickets_retrieve_by_id_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_tickets_retrieve_by_id_params_descriptor = {
     .name = "tickets_retrieve_by_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_retrieve_by_id_params),
     .n_fields = 1, .fields = tickets_retrieve_by_id_params_fields, .by_name = tickets_retrieve_by_id_params_by_name};
 static const ic_operation op_tickets_retrieve_by_id = {
     .name = "tickets.retrieve_by_id", .method = "GET", .path = "/tickets/{ticket_id}",
-    .api_version = NULL, .params = &intercom_tickets_retrieve_by_id_params_type, .response = &intercom_ticket_type,
+    .api_version = NULL, .params = &intercom_tickets_retrieve_by_id_params_descriptor, .response = &intercom_ticket_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a ticket"};
-intercom_code intercom_tickets_retrieve_by_id(intercom_client *client, const intercom_tickets_retrieve_by_id_params *params, const intercom_request_options *ro,
-    intercom_ticket **out, intercom_error *err) {
+intercom_code intercom_tickets_retrieve_by_id(intercom_client *client, const intercom_tickets_retrieve_by_id_params *params, const intercom_request_options *ro, intercom_ticket **out, intercom_error *err) {
     return ic_call(client, &op_tickets_retrieve_by_id, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_tickets_retrieve_by_id(intercom_async_client *client, const intercom_tickets_retrieve_by_id_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tickets_retrieve_by_id(intercom_async_client *client, const intercom_tickets_retrieve_by_id_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tickets_retrieve_by_id, params, ro, cb, payload);
 }
 
 static const ic_field tickets_search_params_fields[] = {
-    {"query", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_search_params, query), 0, offsetof(intercom_tickets_search_params, has_query), &intercom_search_request_query_type},
-    {"pagination", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_tickets_search_params, pagination), 0, offsetof(intercom_tickets_search_params, has_pagination), &intercom_starting_after_paging_type},
+    {"query", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_search_params, query), 0, offsetof(intercom_tickets_search_params, has_query), &intercom_search_request_query_descriptor, NULL},
+    {"pagination", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_tickets_search_params, pagination), 0, offsetof(intercom_tickets_search_params, has_pagination), &intercom_starting_after_paging_descriptor, NULL},
 };
 static const uint16_t tickets_search_params_by_name[] = {1, 0};
-INTERCOM_EXTERN const intercom_type intercom_tickets_search_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_tickets_search_params_descriptor = {
     .name = "tickets_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_search_params),
     .n_fields = 2, .fields = tickets_search_params_fields, .by_name = tickets_search_params_by_name};
 static const ic_operation op_tickets_search = {
     .name = "tickets.search", .method = "POST", .path = "/tickets/search",
-    .api_version = NULL, .params = &intercom_tickets_search_params_type, .response = &intercom_ticket_list_type,
+    .api_version = NULL, .params = &intercom_tickets_search_params_descriptor, .response = &intercom_ticket_list_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Search tickets",
     .page_kind = IC_PAGE_SEARCH, .page_items = "tickets", .per_page_max = 150};
-intercom_code intercom_tickets_search(intercom_client *client, const intercom_tickets_search_params *params, const intercom_request_options *ro,
-    intercom_ticket_list **out, intercom_error *err) {
+intercom_code intercom_tickets_search(intercom_client *client, const intercom_tickets_search_params *params, const intercom_request_options *ro, intercom_ticket_list **out, intercom_error *err) {
     return ic_call(client, &op_tickets_search, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_tickets_search(intercom_async_client *client, const intercom_tickets_search_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tickets_search(intercom_async_client *client, const intercom_tickets_search_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tickets_search, params, ro, cb, payload);
 }
 
@@ -5473,146 +5021,134 @@ intercom_code intercom_async_tickets_search_pages(intercom_async_client *client,
 }
 
 static const ic_field tickets_tags_create_params_fields[] = {
-    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_tags_create_params, ticket_id), 0, offsetof(intercom_tickets_tags_create_params, has_ticket_id), NULL},
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_tags_create_params, id), 0, offsetof(intercom_tickets_tags_create_params, has_id), NULL},
-    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_tags_create_params, admin_id), 0, offsetof(intercom_tickets_tags_create_params, has_admin_id), NULL},
+    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_tags_create_params, ticket_id), 0, offsetof(intercom_tickets_tags_create_params, has_ticket_id), NULL, NULL},
+    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_tags_create_params, id), 0, offsetof(intercom_tickets_tags_create_params, has_id), NULL, NULL},
+    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_tags_create_params, admin_id), 0, offsetof(intercom_tickets_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t tickets_tags_create_params_by_name[] = {2, 1, 0};
-INTERCOM_EXTERN const intercom_type intercom_tickets_tags_create_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_tickets_tags_create_params_descriptor = {
     .name = "tickets_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_tags_create_params),
     .n_fields = 3, .fields = tickets_tags_create_params_fields, .by_name = tickets_tags_create_params_by_name};
 static const ic_operation op_tickets_tags_create = {
     .name = "tickets.tags.create", .method = "POST", .path = "/tickets/{ticket_id}/tags",
-    .api_version = NULL, .params = &intercom_tickets_tags_create_params_type, .response = &intercom_tag_type,
+    .api_version = NULL, .params = &intercom_tickets_tags_create_params_descriptor, .response = &intercom_tag_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Add tag to a ticket"};
-intercom_code intercom_tickets_tags_create(intercom_client *client, const intercom_tickets_tags_create_params *params, const intercom_request_options *ro,
-    intercom_tag **out, intercom_error *err) {
+intercom_code intercom_tickets_tags_create(intercom_client *client, const intercom_tickets_tags_create_params *params, const intercom_request_options *ro, intercom_tag **out, intercom_error *err) {
     return ic_call(client, &op_tickets_tags_create, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_tickets_tags_create(intercom_async_client *client, const intercom_tickets_tags_create_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tickets_tags_create(intercom_async_client *client, const intercom_tickets_tags_create_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tickets_tags_create, params, ro, cb, payload);
 }
 
 static const ic_field tickets_tags_remove_params_fields[] = {
-    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_tags_remove_params, ticket_id), 0, offsetof(intercom_tickets_tags_remove_params, has_ticket_id), NULL},
-    {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_tags_remove_params, tag_id), 0, offsetof(intercom_tickets_tags_remove_params, has_tag_id), NULL},
-    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_tags_remove_params, admin_id), 0, offsetof(intercom_tickets_tags_remove_params, has_admin_id), NULL},
+    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_tags_remove_params, ticket_id), 0, offsetof(intercom_tickets_tags_remove_params, has_ticket_id), NULL, NULL},
+    {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_tags_remove_params, tag_id), 0, offsetof(intercom_tickets_tags_remove_params, has_tag_id), NULL, NULL},
+    {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_tags_remove_params, admin_id), 0, offsetof(intercom_tickets_tags_remove_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t tickets_tags_remove_params_by_name[] = {2, 1, 0};
-INTERCOM_EXTERN const intercom_type intercom_tickets_tags_remove_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_tickets_tags_remove_params_descriptor = {
     .name = "tickets_tags_remove_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_tags_remove_params),
     .n_fields = 3, .fields = tickets_tags_remove_params_fields, .by_name = tickets_tags_remove_params_by_name};
 static const ic_operation op_tickets_tags_remove = {
     .name = "tickets.tags.remove", .method = "DELETE", .path = "/tickets/{ticket_id}/tags/{tag_id}",
-    .api_version = NULL, .params = &intercom_tickets_tags_remove_params_type, .response = &intercom_tag_type,
+    .api_version = NULL, .params = &intercom_tickets_tags_remove_params_descriptor, .response = &intercom_tag_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Remove tag from a ticket"};
-intercom_code intercom_tickets_tags_remove(intercom_client *client, const intercom_tickets_tags_remove_params *params, const intercom_request_options *ro,
-    intercom_tag **out, intercom_error *err) {
+intercom_code intercom_tickets_tags_remove(intercom_client *client, const intercom_tickets_tags_remove_params *params, const intercom_request_options *ro, intercom_tag **out, intercom_error *err) {
     return ic_call(client, &op_tickets_tags_remove, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_tickets_tags_remove(intercom_async_client *client, const intercom_tickets_tags_remove_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tickets_tags_remove(intercom_async_client *client, const intercom_tickets_tags_remove_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tickets_tags_remove, params, ro, cb, payload);
 }
 
 static const ic_field tickets_update_by_id_params_fields[] = {
-    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_update_by_id_params, ticket_id), 0, offsetof(intercom_tickets_update_by_id_params, has_ticket_id), NULL},
-    {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, ticket_attributes), 0, offsetof(intercom_tickets_update_by_id_params, has_ticket_attributes), NULL},
-    {"ticket_state_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, ticket_state_id), 0, offsetof(intercom_tickets_update_by_id_params, has_ticket_state_id), NULL},
-    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, company_id), 0, offsetof(intercom_tickets_update_by_id_params, has_company_id), NULL},
-    {"open", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, open), 0, offsetof(intercom_tickets_update_by_id_params, has_open), NULL},
-    {"is_shared", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, is_shared), 0, offsetof(intercom_tickets_update_by_id_params, has_is_shared), NULL},
-    {"snoozed_until", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, snoozed_until), 0, offsetof(intercom_tickets_update_by_id_params, has_snoozed_until), NULL},
-    {"admin_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, admin_id), 0, offsetof(intercom_tickets_update_by_id_params, has_admin_id), NULL},
-    {"assignee_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, assignee_id), 0, offsetof(intercom_tickets_update_by_id_params, has_assignee_id), NULL},
-    {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, skip_notifications), 0, offsetof(intercom_tickets_update_by_id_params, has_skip_notifications), NULL},
+    {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_update_by_id_params, ticket_id), 0, offsetof(intercom_tickets_update_by_id_params, has_ticket_id), NULL, NULL},
+    {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, ticket_attributes), 0, offsetof(intercom_tickets_update_by_id_params, has_ticket_attributes), NULL, NULL},
+    {"ticket_state_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, ticket_state_id), 0, offsetof(intercom_tickets_update_by_id_params, has_ticket_state_id), NULL, NULL},
+    {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, company_id), 0, offsetof(intercom_tickets_update_by_id_params, has_company_id), NULL, NULL},
+    {"open", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, open), 0, offsetof(intercom_tickets_update_by_id_params, has_open), NULL, NULL},
+    {"is_shared", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, is_shared), 0, offsetof(intercom_tickets_update_by_id_params, has_is_shared), NULL, NULL},
+    {"snoozed_until", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, snoozed_until), 0, offsetof(intercom_tickets_update_by_id_params, has_snoozed_until), NULL, NULL},
+    {"admin_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, admin_id), 0, offsetof(intercom_tickets_update_by_id_params, has_admin_id), NULL, NULL},
+    {"assignee_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, assignee_id), 0, offsetof(intercom_tickets_update_by_id_params, has_assignee_id), NULL, NULL},
+    {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, skip_notifications), 0, offsetof(intercom_tickets_update_by_id_params, has_skip_notifications), NULL, NULL},
 };
 static const uint16_t tickets_update_by_id_params_by_name[] = {7, 8, 3, 5, 4, 9, 6, 1, 0, 2};
-INTERCOM_EXTERN const intercom_type intercom_tickets_update_by_id_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_tickets_update_by_id_params_descriptor = {
     .name = "tickets_update_by_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_update_by_id_params),
     .n_fields = 10, .fields = tickets_update_by_id_params_fields, .by_name = tickets_update_by_id_params_by_name};
 static const ic_operation op_tickets_update_by_id = {
     .name = "tickets.update_by_id", .method = "PUT", .path = "/tickets/{ticket_id}",
-    .api_version = NULL, .params = &intercom_tickets_update_by_id_params_type, .response = &intercom_ticket_type,
+    .api_version = NULL, .params = &intercom_tickets_update_by_id_params_descriptor, .response = &intercom_ticket_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update a ticket"};
-intercom_code intercom_tickets_update_by_id(intercom_client *client, const intercom_tickets_update_by_id_params *params, const intercom_request_options *ro,
-    intercom_ticket **out, intercom_error *err) {
+intercom_code intercom_tickets_update_by_id(intercom_client *client, const intercom_tickets_update_by_id_params *params, const intercom_request_options *ro, intercom_ticket **out, intercom_error *err) {
     return ic_call(client, &op_tickets_update_by_id, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_tickets_update_by_id(intercom_async_client *client, const intercom_tickets_update_by_id_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_tickets_update_by_id(intercom_async_client *client, const intercom_tickets_update_by_id_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_tickets_update_by_id, params, ro, cb, payload);
 }
 
 static const ic_field visitors_convert_params_fields[] = {
-    {"type", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_visitors_convert_params, type), 0, offsetof(intercom_visitors_convert_params, has_type), NULL},
-    {"user", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_visitors_convert_params, user), 0, offsetof(intercom_visitors_convert_params, has_user), &intercom_convert_visitor_request_user_type},
-    {"visitor", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_visitors_convert_params, visitor), 0, offsetof(intercom_visitors_convert_params, has_visitor), &intercom_convert_visitor_request_visitor_type},
+    {"type", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_visitors_convert_params, type), 0, offsetof(intercom_visitors_convert_params, has_type), NULL, NULL},
+    {"user", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_visitors_convert_params, user), 0, offsetof(intercom_visitors_convert_params, has_user), &intercom_convert_visitor_request_user_descriptor, NULL},
+    {"visitor", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_visitors_convert_params, visitor), 0, offsetof(intercom_visitors_convert_params, has_visitor), &intercom_convert_visitor_request_visitor_descriptor, NULL},
 };
 static const uint16_t visitors_convert_params_by_name[] = {0, 1, 2};
-INTERCOM_EXTERN const intercom_type intercom_visitors_convert_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_visitors_convert_params_descriptor = {
     .name = "visitors_convert_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_visitors_convert_params),
     .n_fields = 3, .fields = visitors_convert_params_fields, .by_name = visitors_convert_params_by_name};
 static const ic_operation op_visitors_convert = {
     .name = "visitors.convert", .method = "POST", .path = "/visitors/convert",
-    .api_version = NULL, .params = &intercom_visitors_convert_params_type, .response = &intercom_contact_type,
+    .api_version = NULL, .params = &intercom_visitors_convert_params_descriptor, .response = &intercom_contact_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Convert a visitor"};
-intercom_code intercom_visitors_convert(intercom_client *client, const intercom_visitors_convert_params *params, const intercom_request_options *ro,
-    intercom_contact **out, intercom_error *err) {
+intercom_code intercom_visitors_convert(intercom_client *client, const intercom_visitors_convert_params *params, const intercom_request_options *ro, intercom_contact **out, intercom_error *err) {
     return ic_call(client, &op_visitors_convert, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_visitors_convert(intercom_async_client *client, const intercom_visitors_convert_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_visitors_convert(intercom_async_client *client, const intercom_visitors_convert_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_visitors_convert, params, ro, cb, payload);
 }
 
 static const ic_field visitors_retrieve_params_fields[] = {
-    {"user_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_visitors_retrieve_params, user_id), 0, offsetof(intercom_visitors_retrieve_params, has_user_id), NULL},
+    {"user_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_visitors_retrieve_params, user_id), 0, offsetof(intercom_visitors_retrieve_params, has_user_id), NULL, NULL},
 };
 static const uint16_t visitors_retrieve_params_by_name[] = {0};
-INTERCOM_EXTERN const intercom_type intercom_visitors_retrieve_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_visitors_retrieve_params_descriptor = {
     .name = "visitors_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_visitors_retrieve_params),
     .n_fields = 1, .fields = visitors_retrieve_params_fields, .by_name = visitors_retrieve_params_by_name};
 static const ic_operation op_visitors_retrieve = {
     .name = "visitors.retrieve", .method = "GET", .path = "/visitors",
-    .api_version = NULL, .params = &intercom_visitors_retrieve_params_type, .response = &intercom_visitor_type,
+    .api_version = NULL, .params = &intercom_visitors_retrieve_params_descriptor, .response = &intercom_visitor_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Retrieve a visitor with User ID"};
-intercom_code intercom_visitors_retrieve(intercom_client *client, const intercom_visitors_retrieve_params *params, const intercom_request_options *ro,
-    intercom_visitor **out, intercom_error *err) {
+intercom_code intercom_visitors_retrieve(intercom_client *client, const intercom_visitors_retrieve_params *params, const intercom_request_options *ro, intercom_visitor **out, intercom_error *err) {
     return ic_call(client, &op_visitors_retrieve, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_visitors_retrieve(intercom_async_client *client, const intercom_visitors_retrieve_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_visitors_retrieve(intercom_async_client *client, const intercom_visitors_retrieve_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_visitors_retrieve, params, ro, cb, payload);
 }
 
 static const ic_field visitors_update_params_fields[] = {
-    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitors_update_params, id), 0, offsetof(intercom_visitors_update_params, has_id), NULL},
-    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitors_update_params, user_id), 0, offsetof(intercom_visitors_update_params, has_user_id), NULL},
-    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitors_update_params, name), 0, offsetof(intercom_visitors_update_params, has_name), NULL},
-    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_visitors_update_params, custom_attributes), 0, offsetof(intercom_visitors_update_params, has_custom_attributes), NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitors_update_params, id), 0, offsetof(intercom_visitors_update_params, has_id), NULL, NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitors_update_params, user_id), 0, offsetof(intercom_visitors_update_params, has_user_id), NULL, NULL},
+    {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_visitors_update_params, name), 0, offsetof(intercom_visitors_update_params, has_name), NULL, NULL},
+    {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_visitors_update_params, custom_attributes), 0, offsetof(intercom_visitors_update_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t visitors_update_params_by_name[] = {3, 0, 2, 1};
-INTERCOM_EXTERN const intercom_type intercom_visitors_update_params_type = {
+INTERCOM_EXTERN const intercom_type intercom_visitors_update_params_descriptor = {
     .name = "visitors_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_visitors_update_params),
     .n_fields = 4, .fields = visitors_update_params_fields, .by_name = visitors_update_params_by_name};
 static const ic_operation op_visitors_update = {
     .name = "visitors.update", .method = "PUT", .path = "/visitors",
-    .api_version = NULL, .params = &intercom_visitors_update_params_type, .response = &intercom_visitor_type,
+    .api_version = NULL, .params = &intercom_visitors_update_params_descriptor, .response = &intercom_visitor_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Update a visitor"};
-intercom_code intercom_visitors_update(intercom_client *client, const intercom_visitors_update_params *params, const intercom_request_options *ro,
-    intercom_visitor **out, intercom_error *err) {
+intercom_code intercom_visitors_update(intercom_client *client, const intercom_visitors_update_params *params, const intercom_request_options *ro, intercom_visitor **out, intercom_error *err) {
     return ic_call(client, &op_visitors_update, params, ro, (void **)out, err);
 }
-intercom_code intercom_async_visitors_update(intercom_async_client *client, const intercom_visitors_update_params *params, const intercom_request_options *ro,
-    intercom_callback cb, void *payload) {
+intercom_code intercom_async_visitors_update(intercom_async_client *client, const intercom_visitors_update_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_visitors_update, params, ro, cb, payload);
 }
 

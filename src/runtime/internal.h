@@ -95,6 +95,8 @@ typedef struct ic_field {
     uint32_t aux_offset;       /* arrays: of the size_t count; IC_K_ENUM: of the const char * string; else 0 */
     uint32_t state_offset;     /* of the uint8_t has_<field> (an intercom_field_state_t) */
     const intercom_type *type; /* IC_K_OBJECT: the nested type; IC_K_ENUM: the enum type */
+    const char *fixed;         /* IC_K_STRING restricted to one value by the description, else NULL:
+                                  written when the field is required and its pointer NULL */
 } ic_field;
 
 /* A variant of a oneOf/anyOf type. Such types are one struct holding every variant's

@@ -236,6 +236,7 @@ static int gen_value(gen *G, const ic_field *f, const void *p, const char *enum_
     switch (f->kind) {
     case IC_K_STRING: {
         const char *s = *(const char *const *)p;
+        if (!s) s = f->fixed; /* a one-value string the caller left NULL */
         if (!s) return yajl_gen_null(G->g) == yajl_gen_status_ok ? 0 : -1;
         return gen_string(G, f, s);
     }
@@ -271,6 +272,7 @@ int ic_field_presence(const ic_field *f, const void *obj) {
     if (st == INTERCOM_FIELD_PRESENT) return 1;
     switch (f->kind) {
     case IC_K_STRING:
+        return *(const void *const *)(o + f->offset) || (f->fixed && (f->flags & IC_F_REQUIRED)) ? 1 : 0;
     case IC_K_OBJECT:
     case IC_K_JSON: return *(const void *const *)(o + f->offset) ? 1 : 0;
     case IC_K_ENUM: return *(const int *)(o + f->offset) || *(const char *const *)(o + f->aux_offset) ? 1 : 0;

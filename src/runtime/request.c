@@ -38,7 +38,10 @@ static int append_query(ic_buf *b, const char *k, const char *v) {
 /* The text of one scalar value of a parameter (p points at the value). */
 static const char *scalar_text(const ic_field *f, const char *p, const char *enum_str, char *tmp, size_t tmpn) {
     switch (f->kind) {
-    case IC_K_STRING: return *(const char *const *)p;
+    case IC_K_STRING: {
+        const char *s = *(const char *const *)p;
+        return s ? s : f->fixed;
+    }
     case IC_K_INT: snprintf(tmp, tmpn, "%lld", (long long)*(const int64_t *)p); return tmp;
     case IC_K_NUMBER: snprintf(tmp, tmpn, "%.17g", *(const double *)p); return tmp;
     case IC_K_BOOL: return *(const bool *)p ? "true" : "false";
@@ -208,10 +211,28 @@ done:
     return rc;
 }
 
-/* Required parameters (path ones are checked while filling the template). */
+/* A scalar holding a value while its has_ member says absent: the value would be dropped silently. */
+static int unflagged_scalar(const ic_field *f, const void *params) {
+    const char *p = (const char *)params + f->offset;
+    if ((f->flags & IC_F_ARRAY) || ((const uint8_t *)params)[f->state_offset] != INTERCOM_FIELD_ABSENT) return 0;
+    switch (f->kind) {
+    case IC_K_INT: return *(const int64_t *)p != 0;
+    case IC_K_NUMBER: return *(const double *)p != 0.0;
+    case IC_K_BOOL: return *(const bool *)p;
+    default: return 0;
+    }
+}
+
+/* Required parameters (path ones are checked while filling the template); scalars set without
+ * their has_ member (INTERCOM_SET() sets both) are refused rather than dropped. */
 static intercom_code check_required(const ic_operation *op, const void *params, intercom_error *err) {
     for (uint32_t i = 0; op->params && i < op->params->n_fields; i++) {
         const ic_field *f = &op->params->fields[i];
+        if (params && unflagged_scalar(f, params))
+            return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
+                           "%s: \"%s\" is set but its has_ member is 0, so it would not be sent "
+                           "(set both with INTERCOM_SET(), or the has_ member to INTERCOM_FIELD_PRESENT)",
+                           op->name, f->name);
         if (!(f->flags & IC_F_REQUIRED) || f->in == IC_IN_PATH) continue;
         if (!params || !ic_field_presence(f, params))
             return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: %s \"%s\" is required", op->name,
