@@ -391,7 +391,7 @@ static char *EXPECT_RT;
 static int sc_json_roundtrip(void) {
     void *me = NULL;
     intercom_error e = INTERCOM_ERROR_INIT;
-    intercom_code rc = intercom_from_json(&intercom_admin_with_app_type, ME_JSON, strlen(ME_JSON), 0, &me, &e);
+    intercom_code rc = intercom_from_json(&intercom_admin_with_app_descriptor, ME_JSON, strlen(ME_JSON), 0, &me, &e);
     char *out = NULL;
     if (!rc) rc = intercom_to_json(me, INTERCOM_JSON_PRETTY, &out, NULL, &e);
     int r;
