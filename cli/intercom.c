@@ -661,7 +661,7 @@ static int help(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
-    intercom_client_options_init(&g.opts);
+    intercom_client_options_init(&g.opts, INTERCOM_CLIENT_OPTIONS_VERSION);
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return help(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "__complete")) return complete(argc - 2, argv + 2);

@@ -6,20 +6,11 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "options.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_rc;
 static void curl_init(void) { curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT); }
-
-void intercom_client_options_init(intercom_client_options *opts) {
-    intercom_client_options d = INTERCOM_CLIENT_OPTIONS_INIT;
-    *opts = d;
-}
-
-void intercom_request_options_init(intercom_request_options *ro) {
-    intercom_request_options d = INTERCOM_REQUEST_OPTIONS_INIT;
-    *ro = d;
-}
 
 static const struct {
     const char *name, *alias, *url;
@@ -41,12 +32,13 @@ static void share_unlock(CURL *h, curl_lock_data data, void *ud) {
 static int nonneg(double x) { return x >= 0.0; }
 
 intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts, intercom_error *err) {
-    intercom_client_options defaults = INTERCOM_CLIENT_OPTIONS_INIT;
+    intercom_client_options defaults = INTERCOM_CLIENT_OPTIONS_INIT, upgraded;
     *out = NULL;
     if (!opts) opts = &defaults;
-    if (opts->version != INTERCOM_CLIENT_OPTIONS_VERSION)
-        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "intercom_client_options.version is %u, expected %u",
-                       opts->version, INTERCOM_CLIENT_OPTIONS_VERSION);
+    /* a caller's older (smaller) struct: its fields, the later ones' defaults (options.c) */
+    intercom_code vrc = ic_options_upgrade(&ic_client_options_layout, &upgraded, opts, err);
+    if (vrc) return vrc;
+    opts = &upgraded;
     pthread_once(&curl_once, curl_init);
     if (curl_init_rc != CURLE_OK)
         return ic_fail(err, INTERCOM_E_INTERNAL, "curl_global_init failed: %s", curl_easy_strerror(curl_init_rc));
