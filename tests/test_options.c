@@ -298,7 +298,25 @@ static void test_mechanism(void) {
     free(now);
 }
 
+/* the size table: version 1 is exactly the 0.1.0 struct, and the current version reaches the end
+ * of the current struct (a field appended without a new version would be ignored for everyone) */
+static void test_table(void) {
+    const ic_options_layout *c = &ic_client_options_layout, *r = &ic_request_options_layout;
+    CHECK(c->n_versions == INTERCOM_CLIENT_OPTIONS_VERSION && r->n_versions == INTERCOM_REQUEST_OPTIONS_VERSION);
+    CHECK(c->sizes[0] == IC_SIZE_THROUGH(client_options_v1, pace_rate_limit));
+    CHECK(r->sizes[0] == IC_SIZE_THROUGH(request_options_v1, async_id));
+    CHECKF(sizeof(intercom_client_options) - c->sizes[c->n_versions - 1] < _Alignof(intercom_client_options),
+           "client options: %zu bytes, current version covers %zu", sizeof(intercom_client_options),
+           c->sizes[c->n_versions - 1]);
+    CHECKF(sizeof(intercom_request_options) - r->sizes[r->n_versions - 1] < _Alignof(intercom_request_options),
+           "request options: %zu bytes, current version covers %zu", sizeof(intercom_request_options),
+           r->sizes[r->n_versions - 1]);
+    for (unsigned v = 1; v < c->n_versions; v++) CHECK(c->sizes[v] > c->sizes[v - 1]);
+    for (unsigned v = 1; v < r->n_versions; v++) CHECK(r->sizes[v] > r->sizes[v - 1]);
+}
+
 static const ic_test tests[] = {
+    {"table", test_table},
     {"init_current", test_init_current},
     {"init_refuses", test_init_refuses},
     {"init_v1", test_init_v1},

@@ -4,7 +4,8 @@
  *   1. add it at the END of the struct in include/intercom/client.h, and its default at the end of
  *      the _INIT macro;
  *   2. bump INTERCOM_CLIENT_OPTIONS_VERSION (INTERCOM_REQUEST_OPTIONS_VERSION);
- *   3. add a row below: IC_SIZE_THROUGH(intercom_client_options, <the new last field>).
+ *   3. add a row below: IC_SIZE_THROUGH(intercom_client_options, <the new last field>), and name that
+ *      field in CLIENT_CURRENT_SIZE (REQUEST_CURRENT_SIZE).
  * A caller's struct of an older version is then still accepted: the fields it does not have take
  * their defaults (tests/test_options.c declares the version-1 struct and checks this). */
 
@@ -12,6 +13,10 @@
 
 #include "internal.h"
 #include "options.h"
+
+/* the size of the current version: through the struct's last field (keep these two in step) */
+#define CLIENT_CURRENT_SIZE IC_SIZE_THROUGH(intercom_client_options, pace_rate_limit)
+#define REQUEST_CURRENT_SIZE IC_SIZE_THROUGH(intercom_request_options, async_id)
 
 static const size_t client_sizes[] = {
     /* 1: libintercom 0.1.0 (5dbf568) */
@@ -21,6 +26,13 @@ static const size_t request_sizes[] = {
     /* 1: libintercom 0.1.0 (5dbf568) */
     IC_SIZE_THROUGH(intercom_request_options, async_id),
 };
+
+/* A field appended without a new version (and a new row) would be ignored for every caller:
+ * the current version must reach the end of the struct (only trailing padding may follow). */
+_Static_assert(sizeof(intercom_client_options) - CLIENT_CURRENT_SIZE < _Alignof(intercom_client_options),
+               "intercom_client_options has fields after CLIENT_CURRENT_SIZE: bump the version, add a row");
+_Static_assert(sizeof(intercom_request_options) - REQUEST_CURRENT_SIZE < _Alignof(intercom_request_options),
+               "intercom_request_options has fields after REQUEST_CURRENT_SIZE: bump the version, add a row");
 
 _Static_assert(sizeof client_sizes / sizeof *client_sizes == INTERCOM_CLIENT_OPTIONS_VERSION,
                "intercom_client_options: one size per version (add a row to client_sizes)");

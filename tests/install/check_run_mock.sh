@@ -41,28 +41,60 @@ rc=$?
 stopped "after a failing command"
 echo "run_mock: ok: a failing command keeps its exit status (2) and Prism is stopped"
 
-# Ctrl-C: the command blocks reading --data from stdin (a FIFO this test holds open); SIGINT goes
-# to the whole process group, as a terminal sends it
+# Ctrl-C (SIGINT to the whole process group, as a terminal sends it). A background job of a
+# non-interactive shell starts with SIGINT ignored (and bash cannot trap a signal ignored on entry):
+# start scripts/run in its own process group with SIGINT back to the default, as a terminal's
+# foreground job has it. The command blocks reading --data from stdin (a FIFO held open here).
 fifo=$state/stdin
 mkfifo "$fifo"
 exec 3<>"$fifo"
-# a background job of a non-interactive shell starts with SIGINT ignored (and bash cannot trap a
-# signal ignored on entry): start it in its own process group with SIGINT back to the default,
-# as a terminal's foreground job has it
-python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])' \
-  "$src/scripts/run" --mock contacts search --data - <"$fifo" >/dev/null 2>"$state/err" &
-pid=$!
-for _ in $(seq 600); do grep -q '^run: --mock:' "$state/err" 2>/dev/null && break; sleep 0.1; done
-grep -q '^run: --mock:' "$state/err" || { kill -KILL -- -"$pid" 2>/dev/null; cat "$state/err"; fail "the mock did not come up"; }
+start_bg() { # ERRFILE: scripts/run --mock contacts search --data - in the background; sets $pid
+  python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])' \
+    "$src/scripts/run" --mock contacts search --data - <"$fifo" >/dev/null 2>"$1" &
+  pid=$!
+}
+interrupt() { # NAME ERRFILE: Ctrl-C, then expect exit 130 within 30 s
+  local rc=
+  kill -INT -- -"$pid"
+  for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || { wait "$pid"; rc=$?; break; }; sleep 0.1; done
+  if [ -z "$rc" ]; then
+    kill -KILL -- -"$pid" 2>/dev/null
+    cat "$2"
+    fail "$1: scripts/run --mock did not exit within 30 s of Ctrl-C"
+  fi
+  [ "$rc" = 130 ] || { cat "$2"; fail "$1: exit $rc, want 130"; }
+}
+
+# while the command runs
+start_bg "$state/err3"
+deadline=$((SECONDS + 180))
+until grep -q '^run: --mock:' "$state/err3" 2>/dev/null; do
+  if [ $SECONDS -ge $deadline ] || ! kill -0 "$pid" 2>/dev/null; then
+    kill -INT -- -"$pid" 2>/dev/null; sleep 2; kill -KILL -- -"$pid" 2>/dev/null
+    cat "$state/err3"; fail "the mock did not come up"
+  fi
+  sleep 0.1
+done
 sleep 0.5
-kill -INT -- -"$pid"
-rc=
-for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || { wait "$pid"; rc=$?; break; }; sleep 0.1; done
-if [ -z "$rc" ]; then
-  kill -KILL -- -"$pid" 2>/dev/null
-  fail "scripts/run --mock did not exit within 30 s of Ctrl-C"
+interrupt "Ctrl-C while the command runs" "$state/err3"
+cp "$state/err3" "$state/err"
+stopped "after Ctrl-C while the command runs"
+echo "run_mock: ok: Ctrl-C while the command runs: exit 130, Prism stopped"
+
+# while Prism is still starting (its pid file is there, it does not answer yet)
+rm -f "$state"/prism-*.pid
+start_bg "$state/err4"
+deadline=$((SECONDS + 60))
+until ppid=$(cat "$state"/prism-*.pid 2>/dev/null) && [ -n "$ppid" ]; do
+  [ $SECONDS -lt $deadline ] || { kill -KILL -- -"$pid" 2>/dev/null; cat "$state/err4"; fail "Prism was not launched"; }
+  sleep 0.05
+done
+grep -q '^run: --mock:' "$state/err4" && echo "run_mock: note: Prism answered before the Ctrl-C"
+interrupt "Ctrl-C while Prism starts" "$state/err4"
+sleep 1
+if [ -r "/proc/$ppid/cmdline" ] && tr '\0' ' ' <"/proc/$ppid/cmdline" | grep -q prism; then
+  kill -TERM "$ppid"; cat "$state/err4"; fail "Ctrl-C while Prism starts: Prism pid $ppid left running"
 fi
+[ -z "$(ls "$state"/prism-*.pid 2>/dev/null)" ] || fail "Ctrl-C while Prism starts: a pid file is left"
 exec 3>&-
-[ $rc = 130 ] || { cat "$state/err"; fail "after Ctrl-C: exit $rc, want 130"; }
-stopped "after Ctrl-C"
-echo "run_mock: ok: Ctrl-C exits 130 and Prism is stopped"
+echo "run_mock: ok: Ctrl-C while Prism starts: exit 130, Prism pid $ppid stopped"
