@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* intercom: the command-line tool. Every operation of the generated table (ic_all_operations)
  * is a command: `intercom [global options] <resource> <method> [params]`, the words being the
  * operation's name split at its dots (`conversations reply create` is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The public surface and its packaging (issues 7 and 11). Included from tests/CMakeLists.txt.
 #   options      tests/test_options.c: versioned options structs, an older struct accepted
 #   extern_*     INTERCOM_EXTERN as Windows sees it (import, export, static)

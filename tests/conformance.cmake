@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Conformance against Prism (tests/test_conformance.c over the generated table
 # tests/generated/conformance_cases.c): every operation through its typed function against
 # Prism serving ../shared/openapi/intercom-2.16.json. The test `conformance` starts Prism with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* INTERCOM_EXTERN as the Windows preprocessor sees it (issue 7 item 8): compiled three times by
  * tests/api.cmake with _WIN32 defined by hand and EXPECT set to what the macro must expand to:
  * dllimport for a program using the DLL, dllexport while building the library

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Versioned options structs (issue 7 item 8): intercom_*_options_init(opts, version), a struct of an
  * older version accepted with the later fields defaulted, unknown versions refused, and the size-table
  * mechanism itself on a made-up struct with two versions.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file async.h
  * @brief The asynchronous client: the same requests as the sync client,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file common.h
  * @brief Export macros, version, and small shared types of libintercom.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file model.h
  * @brief What every typed model has in common: presence/null bits, raw JSON,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file pagination.h
  * @brief Iterators over every list, search and scroll operation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file response.h
  * @brief Raw HTTP responses: status, headers, body (the seed's `with_raw_response`).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The sync client (thread-safe: a pool of engines, one per concurrently calling thread),
  * the async client (one engine driven by one loop), and the typed-call entry points the
  * generated wrappers use. */

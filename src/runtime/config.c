@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Client options -> the immutable configuration every request reads. */
 
 #include <stdio.h>

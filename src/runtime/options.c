@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Versioned options structs: a per-version size table for each public options struct.
  *
  * Appending a field to intercom_client_options (or intercom_request_options):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Versioned options structs (libgit2-style): the size of every published version of each public
  * options struct, and the upgrade of a caller's (possibly older, smaller) struct to the current one.
  * Not installed. */

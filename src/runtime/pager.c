@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pagination: one pager for every list, search and scroll operation, driven by what the
  * generator recorded in the operation (ic_operation.page_kind / page_items) and by the
  * descriptors of its params and response types. The pager keeps a shallow copy of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Building a request once, before the first attempt: URL (path template filled with
  * percent-encoded segments, encoded query), headers, and body. Everything the caller
  * gave is validated here, so a bad argument never reaches the network. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Doxygen over the public headers with every warning an error (docs/Doxyfile, WARN_AS_ERROR).
 #   check_doxygen.sh SOURCE_DIR OUTPUT_DIR [DOXYGEN]     exit 77 (skipped) without doxygen
 set -uo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts/fetch-spec without network: ../shared/openapi verifies; a download from a file:// mirror
 # (laid out as Intercom-OpenAPI at the pinned commit, built from ../shared: JSON is YAML) converts and
 # verifies into an empty directory; a mirror with one changed byte installs nothing (exit 1).

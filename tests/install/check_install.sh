@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installed use (issue 11): install libintercom into a temporary prefix, MOVE the prefix elsewhere
 # (intercom.pc must be relocatable, CMake's package is), then build the README's usage example from
 # outside the tree four ways -- pkg-config shared, pkg-config --static, find_package with

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts/run --mock: Prism is started on a free port, the command runs against it, Prism is
 # stopped afterwards -- after a success, after a failing command, and after Ctrl-C (SIGINT to the
 # whole foreground process group, as a terminal sends it) while the command waits on stdin.

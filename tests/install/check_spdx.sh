@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts/spdx on a scratch repository: --check lists exactly the hand-written sources lacking the
 # SPDX line (not generated files, not data), the fix adds it in the right place (after #!, as a C
 # comment in C) keeping the file mode, and --check then passes.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Only intercom_* symbols are global in the shipped libraries (issue 11): the dynamic symbols of
 # libintercom.so and the global symbols of libintercom.a (whose internals, ic_*, are made local by
 # the prelink in CMakeLists.txt). Symbols the sanitizers add to instrumented objects are ignored.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file libevent.h
  * @brief Drive an ::intercom_async_client from a libevent 2 event base (header-only).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file libuv.h
  * @brief Drive an ::intercom_async_client from a libuv loop (header-only).
