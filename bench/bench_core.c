@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_core.c - core overhead of libintercom against bare libcurl, in one run.
  *

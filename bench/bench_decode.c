@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Decode benchmark: a realistic contacts-list page (150 contacts, about 300 KB) decoded
  * into the generated typed structs, against yajl's bare SAX parse of the same bytes in
  * the same run (the floor for any yajl-based decoder) and Jansson's DOM parse (what a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pagination benchmark: walk 100,000 contacts over 200 cursor pages from a local server in
  * another process, and report items/s and the client's peak RSS against its RSS before the
  * walk: a pager holds only the current page, so the walk should cost about one page.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* intercom: the command-line tool. Every operation of the generated table (ic_all_operations)
  * is a command: `intercom [global options] <resource> <method> [params]`, the words being the
  * operation's name split at its dots (`conversations reply create` is
@@ -97,7 +98,7 @@ static void cli_reset(void) {
     if (g.token) memset(g.token, 0, strlen(g.token));
     free(g.token);
     memset(&g, 0, sizeof g);
-    intercom_client_options_init(&g.opts);
+    intercom_client_options_init(&g.opts, INTERCOM_CLIENT_OPTIONS_VERSION);
 }
 
 /* ---------- names: operations, resources, flags ---------- */
@@ -855,7 +856,7 @@ static int no_token(void) {
 
 int main(int argc, char **argv) {
     if (ic_cli_is_extra(argc, argv)) return ic_cli_extras(argc, argv);
-    intercom_client_options_init(&g.opts);
+    intercom_client_options_init(&g.opts, INTERCOM_CLIENT_OPTIONS_VERSION);
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return help(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "__complete")) return complete(argc - 2, argv + 2);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the examples: a client from the environment (INTERCOM_TEST_1_BEARER_TOKEN,
  * INTERCOM_BASE_URL), and error reporting. */
 #ifndef EXAMPLES_COMMON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Create a contact with a custom attribute, then print it as JSON. */
 #include <jansson.h>
 #include "common.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Create a ticket for a contact. Usage: create_ticket [ticket_type_id] [contact_id] */
 #include <jansson.h>
 #include "common.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The README's first example: retrieve the admin the token belongs to. */
 #include <stdio.h>
 #include <intercom/intercom.h>

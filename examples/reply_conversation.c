@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reply to a conversation as an admin. Usage: reply_conversation [conversation_id] [admin_id] */
 #include "common.h"
 

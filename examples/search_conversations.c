@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Search open conversations updated after a time, and list their ids. */
 #include <jansson.h>
 #include "common.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the streaming decoder of every generated response type.
  * Input: bytes 0-1 pick the type (little-endian index into ic_all_types), byte 2 where to
  * split the rest into two chunks

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The event-loop adapters (include/intercom/adapters/*.h) are header-only: libintercom never
 # links libuv or libevent, only this test does, with whichever of them is installed
 # (Debian/Ubuntu: libuv1-dev, libevent-dev). Included from tests/CMakeLists.txt.

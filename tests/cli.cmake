@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Tests of the `intercom` program (cli/). Included from tests/CMakeLists.txt; the top-level
 # CMakeLists.txt must have add_subdirectory(cli) before add_subdirectory(tests).
 #   cli              tests/test_cli.c runs the built program against the scripted local server

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Prints every conformance case (tests/generated/conformance_cases.c) as one line
  * `name<TAB>method<TAB>path<TAB>params_json` (params_json empty when the operation has none),
  * for tests/test_cli_prism.sh, which runs each through the `intercom` program. */

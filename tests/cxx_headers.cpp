@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The public headers compile as C++ and link from a C++ program.
 #include <intercom/intercom.h>
 #include <cstdio>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Run the examples against Prism (Intercom's own description): each must exit 0.
 #   run_examples.sh SOURCE_DIR EXAMPLES_BIN_DIR STATE_DIR     (exit 77: Prism unavailable)
 set -u

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The header-only event-loop adapters (include/intercom/adapters/): the async client driven
  * by libuv and by libevent against the scripted local server. Each test runs once per loop
  * compiled in (INTERCOM_HAVE_LIBUV, INTERCOM_HAVE_LIBEVENT).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The `intercom` program, run as a child process against the scripted local server
  * (tests/support): every exit status, --data from stdin / a file / the argument, flags of every
  * kind, usage errors (exit 2 naming the flag, and no request received), --raw, non-JSON bodies,

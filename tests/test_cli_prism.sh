@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Every operation of the generated table through the `intercom` program against Prism (the same
 # mock server and example params as the conformance test): one run per operation,
 #   intercom --base-url <prism> --token test <resource> <method> --data '<the case's params_json>'

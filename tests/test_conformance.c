@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Conformance against Prism: every operation of the generated table
  * (tests/generated/conformance_cases.c) is called through its typed function against a Prism
  * mock server serving ../shared/openapi/intercom-2.16.json (scripts/prism). Prism validates

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Core runtime tests: every client feature driven through the scripted local server
  * (tests/support/mock_server.c), on the sync path and the async path alike.
  *

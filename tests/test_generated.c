@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Decoding and encoding on the generated types themselves: null vs missing, unknown enum
  * values, unknown and known union variants, values of the wrong type kept as received,
  * and exclude-unset round trips. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The descriptor runtime on hand-made types (independent of the generated API):
  * enums with unknown values, oneOf variants by discriminator and by shape, params
  * presence rules, requests built from params (path, query arrays, headers, body,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pagination against the scripted local server: cursor, search, numbered and scroll walks;
  * the cursor on the wire; errors and retries per page; per_page maxima; bounded memory over
  * 100,000 items; the async walk with an early stop. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TLS and HTTP/2 against a real peer: nghttpd (Debian's nghttp2-server) with a
  * certificate made for the test. Shows that peer verification is on by default, that a
  * CA bundle or the explicit insecure switch are the two ways past it, that HTTP/2 is

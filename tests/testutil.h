@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A tiny test harness: CHECK macros that count and report, and a named-test runner. */
 #ifndef IC_TESTUTIL_H
 #define IC_TESTUTIL_H

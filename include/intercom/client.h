@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file client.h
  * @brief The client, its options, and per-request options.
@@ -28,21 +29,37 @@ typedef enum intercom_log_level {
     INTERCOM_LOG_DEBUG = 2   /**< adds request/response headers and bodies (Authorization redacted) */
 } intercom_log_level;
 
-/** Receives one log line (no trailing newline). Called on the thread doing the request. */
+/**
+ * Receives one log line. Called on the thread doing the request (any thread for a shared sync client).
+ * @param level   INTERCOM_LOG_INFO or INTERCOM_LOG_DEBUG
+ * @param line    the line, without a trailing newline, secrets redacted; borrowed for the call
+ * @param payload intercom_client_options.log_payload
+ */
 typedef void (*intercom_log_fn)(intercom_log_level level, const char *line, void *payload);
 
 /**
- * Called with the libcurl easy handle (`CURL *`) after libintercom configured it and
- * before each attempt, for any libcurl option not covered here. Return 0 to go on;
- * any other value fails the request with INTERCOM_E_INVALID_ARGUMENT.
+ * Called with the libcurl easy handle after libintercom configured it and before each attempt,
+ * for any libcurl option not covered here.
+ * @param curl_easy the `CURL *` of the attempt; borrowed (do not clean it up or keep it)
+ * @param payload   intercom_client_options.curl_hook_payload
+ * @return 0 to go on; any other value fails the request with INTERCOM_E_INVALID_ARGUMENT
  */
 typedef int (*intercom_curl_hook_fn)(void *curl_easy, void *payload);
 
-#define INTERCOM_CLIENT_OPTIONS_VERSION 1
+/**
+ * The version of ::intercom_client_options this header declares (libgit2-style).
+ *
+ * Version 1 is the struct of libintercom 0.1.0. New fields are only ever appended at the end, each
+ * addition bumps this number, and the library keeps the size of every earlier version: a program
+ * built against an older header passes its older, smaller struct with its older version number and
+ * the fields it does not have take their defaults. A version above the library's is refused with
+ * INTERCOM_E_INVALID_ARGUMENT (the program was built against a newer header than the library).
+ */
+#define INTERCOM_CLIENT_OPTIONS_VERSION 2
 
 /**
- * Client options. Start from ::INTERCOM_CLIENT_OPTIONS_INIT. Strings are copied
- * by intercom_client_new(); nothing is kept from the struct.
+ * Client options. Start from ::INTERCOM_CLIENT_OPTIONS_INIT or intercom_client_options_init().
+ * Strings are copied by intercom_client_new(); nothing is kept from the struct.
  */
 typedef struct intercom_client_options {
     unsigned version;            /**< INTERCOM_CLIENT_OPTIONS_VERSION */
@@ -82,9 +99,9 @@ typedef struct intercom_client_options {
     int strict;                  /**< 1: a field of the wrong JSON type fails decoding (INTERCOM_E_DECODE) */
     int log_level;               /**< -1 (default): from $INTERCOM_LOG; else an intercom_log_level */
     intercom_log_fn log_fn;      /**< NULL: stderr */
-    void *log_payload;
-    intercom_curl_hook_fn curl_hook;
-    void *curl_hook_payload;
+    void *log_payload;           /**< passed to log_fn */
+    intercom_curl_hook_fn curl_hook; /**< NULL: none */
+    void *curl_hook_payload;     /**< passed to curl_hook */
     const char *user_agent;      /**< NULL: "libintercom/<version> libcurl/<version>" */
     int disable_compression;     /**< 1: do not send Accept-Encoding (default: gzip/deflate/br/zstd accepted and
                                       decoded transparently) */
@@ -105,21 +122,39 @@ typedef struct intercom_client_options {
                                               intercom_global_allocator_set() was called) */
 } intercom_client_options;
 
+/** The defaults of ::intercom_client_options, current version (a C initialiser, also valid C++). */
 #define INTERCOM_CLIENT_OPTIONS_INIT                                                                        \
     {INTERCOM_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 2, 60.0, 5.0, 0.0, 0.0, 0.5, 8.0, 60.0, NULL, \
      NULL, NULL, 0, NULL, (size_t)64 * 1024 * 1024, 0, -1, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL}
 
-/** Fill @p opts with the defaults (same as ::INTERCOM_CLIENT_OPTIONS_INIT). */
-INTERCOM_EXTERN void intercom_client_options_init(intercom_client_options *opts);
+/**
+ * Fill @p opts with the defaults of options version @p version (the values of
+ * ::INTERCOM_CLIENT_OPTIONS_INIT), for callers that cannot use the macro (C++ before 20, bindings).
+ *
+ * Only the bytes of that version's struct are written, so a program built against an older
+ * header passes its own (smaller) struct with its own version number.
+ * @param opts    the struct to fill; caller-owned
+ * @param version pass ::INTERCOM_CLIENT_OPTIONS_VERSION
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT when @p opts is NULL or @p version is 0 or newer
+ *         than this library's ::INTERCOM_CLIENT_OPTIONS_VERSION (nothing is written then)
+ */
+INTERCOM_EXTERN intercom_code intercom_client_options_init(intercom_client_options *opts, unsigned int version);
 
 /**
  * Receives the body of a 2xx response in chunks as it arrives, instead of it
- * being buffered and decoded. Return 0 to continue, non-zero to stop the
- * transfer (the call then fails with INTERCOM_E_CANCELLED). Once a chunk was
- * delivered, the request is no longer retried.
+ * being buffered and decoded. Once a chunk was delivered, the request is no longer retried.
+ * @param chunk   the next bytes (not NUL-terminated); borrowed for the call
+ * @param len     bytes in @p chunk
+ * @param payload intercom_request_options.on_body_payload
+ * @return 0 to continue; non-zero stops the transfer and the call fails with INTERCOM_E_CANCELLED
  */
 typedef int (*intercom_body_fn)(const char *chunk, size_t len, void *payload);
 
+/**
+ * The version of ::intercom_request_options this header declares; same rules as
+ * ::INTERCOM_CLIENT_OPTIONS_VERSION (version 1: libintercom 0.1.0; fields only appended; older
+ * versions accepted, newer ones refused).
+ */
 #define INTERCOM_REQUEST_OPTIONS_VERSION 1
 
 /**
@@ -133,10 +168,10 @@ typedef int (*intercom_body_fn)(const char *chunk, size_t len, void *payload);
 typedef struct intercom_request_options {
     unsigned version;            /**< INTERCOM_REQUEST_OPTIONS_VERSION */
     int max_retries;             /**< -1: client's */
-    double timeout;              /**< < 0: client's; see intercom_client_options */
-    double connect_timeout;
-    double read_timeout;
-    double write_timeout;
+    double timeout;              /**< seconds; < 0: client's; see intercom_client_options */
+    double connect_timeout;      /**< seconds; < 0: client's */
+    double read_timeout;         /**< seconds; < 0: client's */
+    double write_timeout;        /**< seconds; < 0: client's */
     const intercom_kv *extra_headers; /**< added (or replacing same-named defaults), {NULL,NULL}-terminated; framing
                                            headers (see default_headers) fail with INTERCOM_E_INVALID_ARGUMENT */
     const intercom_kv *extra_query;   /**< appended to the query string, {NULL,NULL}-terminated */
@@ -149,50 +184,81 @@ typedef struct intercom_request_options {
     int skip_decode;             /**< 1: do not decode; only *raw_response is filled (parse it later with
                                       intercom_response_parse()) */
     intercom_body_fn on_body;    /**< streaming: a 2xx body goes here in chunks, nothing is decoded */
-    void *on_body_payload;
+    void *on_body_payload;       /**< passed to on_body */
     uint64_t *async_id;          /**< async calls: receives an id for intercom_async_cancel() */
 } intercom_request_options;
 
+/** The defaults of ::intercom_request_options, current version (a C initialiser, also valid C++). */
 #define INTERCOM_REQUEST_OPTIONS_INIT \
     {INTERCOM_REQUEST_OPTIONS_VERSION, -1, -1.0, -1.0, -1.0, -1.0, NULL, NULL, NULL, NULL, -1, NULL, 0, NULL, NULL, NULL}
 
-/** Fill @p ro with the defaults (same as ::INTERCOM_REQUEST_OPTIONS_INIT). */
-INTERCOM_EXTERN void intercom_request_options_init(intercom_request_options *ro);
+/**
+ * Fill @p ro with the defaults of request options version @p version (the values of
+ * ::INTERCOM_REQUEST_OPTIONS_INIT); only that version's bytes are written.
+ * @param ro      the struct to fill; caller-owned
+ * @param version pass ::INTERCOM_REQUEST_OPTIONS_VERSION
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT when @p ro is NULL or @p version is 0 or newer
+ *         than this library's ::INTERCOM_REQUEST_OPTIONS_VERSION (nothing is written then)
+ */
+INTERCOM_EXTERN intercom_code intercom_request_options_init(intercom_request_options *ro, unsigned int version);
 
 /** A synchronous, thread-safe client. Opaque. */
 typedef struct intercom_client intercom_client;
 
 /**
- * Create a client.
- * @param out  receives the client; free with intercom_client_free()
- * @param opts NULL for defaults
- * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT (an allocator without malloc, realloc or free; no token: names INTERCOM_TEST_1_BEARER_TOKEN; unknown
- *         environment, or one together with a base URL; a base URL that is not http(s)://host[:port][/path];
- *         a timeout out of range; a malformed proxy, an unusable local_address or ca_bundle; a header with
- *         CR/LF or a framing header; ...); INTERCOM_E_NOMEM; INTERCOM_E_INTERNAL (libcurl init failed)
+ * Create a client. Nothing is sent until the first request.
+ * @param out  receives the client, owned by the caller: free with intercom_client_free(); NULL on
+ *             failure
+ * @param opts the options (copied: nothing is kept from the struct but the allocator pointer; an
+ *             older version is accepted, its missing fields taking their defaults), or NULL for the
+ *             defaults
+ * @param err  optional; filled on failure
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT when @p out is NULL, there is no token (the
+ *         message names INTERCOM_TEST_1_BEARER_TOKEN), the environment is unknown or given together
+ *         with a base URL, the base URL is not http(s)://host[:port][/path], the options version is 0
+ *         or newer than the library's, an allocator lacks malloc, realloc or free, the token,
+ *         api_version, user_agent or a default header contains CR/LF or is a framing header,
+ *         max_retries is outside 0..100, a timeout or delay is not a number of seconds from 0 to 1e7,
+ *         or the proxy, local_address or ca_bundle is unusable; INTERCOM_E_NOMEM;
+ *         INTERCOM_E_INTERNAL when libcurl cannot be initialised
  */
 INTERCOM_EXTERN intercom_code intercom_client_new(intercom_client **out, const intercom_client_options *opts,
                                                   intercom_error *err);
 
-/** Close all connections and release the client. No call may be running. NULL is a no-op. */
+/**
+ * Close all connections and release the client. No call may be running.
+ * @param client the client; NULL is a no-op
+ */
 INTERCOM_EXTERN void intercom_client_free(intercom_client *client);
 
-/** The base URL requests go to, without a trailing slash. Borrowed. */
+/**
+ * The base URL requests go to.
+ * @param client the client
+ * @return e.g. "https://api.intercom.io", without a trailing slash; borrowed: valid until the
+ *         client is freed; NULL when @p client is NULL
+ */
 INTERCOM_EXTERN const char *intercom_client_base_url(const intercom_client *client);
 
 /**
  * Send any request (the seed's `client.get/post(...)`), for endpoints the typed
  * API does not cover, with every client option (retries, timeouts, headers).
- * @param method "GET", "POST", "PUT", "PATCH", "DELETE"
+ * @param client the client
+ * @param method "GET", "POST", "PUT", "PATCH", "DELETE" or "HEAD" (case-insensitive)
  * @param path   e.g. "/me"; appended to the base URL as given (encode it yourself)
  * @param query  {NULL,NULL}-terminated, values are percent-encoded; may be NULL
  * @param body   JSON body (refcounting: borrowed), or NULL for none
- * @param out    receives the 2xx response; free with intercom_response_free(). On a
- *               non-2xx status the call fails and the response is in err->response.
- *               May be NULL when ro->on_body streams the body (then nothing is returned here).
- * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT (client NULL; out NULL without on_body; a
- *         request URL over 65536 bytes; bad options, found before sending); or the failure of the
- *         exchange (connection, timeout, HTTP status codes, ...), with everything received in err.
+ * @param ro     request options (borrowed for the call; an older version is accepted), or NULL
+ * @param out    receives the 2xx response, owned by the caller: free with intercom_response_free();
+ *               NULL on failure. On a non-2xx status the call fails and the response is in
+ *               err->response. May be NULL when ro->on_body streams the body.
+ * @param err    optional; filled on failure (HTTP status, Intercom's errors[], request id, rate limit)
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT (nothing sent) when @p client or @p path is NULL,
+ *         @p out is NULL without on_body, the method is not one of those, @p ro has an unknown
+ *         version, a header has CR/LF or is a framing header, the request URL exceeds 65536 bytes or
+ *         the body cannot be serialised; INTERCOM_E_CONNECTION, INTERCOM_E_TIMEOUT after the
+ *         retries; the HTTP status codes of error.h (400 ... INTERCOM_E_STATUS) for a non-2xx answer;
+ *         INTERCOM_E_RESPONSE_TOO_LARGE past max_response_size; INTERCOM_E_CANCELLED when on_body
+ *         stopped it; INTERCOM_E_NOMEM; INTERCOM_E_INTERNAL when libcurl fails unexpectedly
  */
 INTERCOM_EXTERN intercom_code intercom_request(intercom_client *client, const char *method, const char *path,
                                                const intercom_kv *query, const struct json_t *body,

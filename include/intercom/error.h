@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file error.h
  * @brief Result codes, the error record every call can fill, and rate-limit data.
@@ -87,7 +88,7 @@ typedef struct intercom_error {
                                         INTERCOM_E_NOMEM when even the message could not be allocated) */
     char *request_id;              /**< Intercom's request id (body `request_id` or `X-Request-Id`), or NULL */
     intercom_error_item *errors;   /**< Intercom's `errors[]`, parsed from a JSON error body */
-    size_t errors_count;
+    size_t errors_count;           /**< entries in `errors` (0 when the body had none) */
     struct intercom_response *response; /**< status, headers and body of the failing response, or NULL */
     intercom_rate_limit rate_limit;     /**< from the failing response's headers */
     int attempts;                  /**< how many attempts were made (1 + retries) */
@@ -100,22 +101,48 @@ typedef struct intercom_error {
 /** Initialiser for caller-storage error records. */
 #define INTERCOM_ERROR_INIT {INTERCOM_OK, 0, NULL, NULL, NULL, 0, NULL, {-1, -1, -1}, 0, NULL}
 
-/** Release everything an error record holds and reset it to ::INTERCOM_ERROR_INIT. NULL is a no-op. */
+/**
+ * Release everything an error record holds (message, request id, errors, response) and reset it
+ * to ::INTERCOM_ERROR_INIT, ready for reuse.
+ * @param err a caller-storage record filled by a failed call, or a cleared one; NULL is a no-op
+ */
 INTERCOM_EXTERN void intercom_error_clear(intercom_error *err);
 
-/** A static, human-readable name of a code ("rate limit (HTTP 429)"). Never NULL. */
+/**
+ * A human-readable name of a code.
+ * @param code any value, also one outside ::intercom_code
+ * @return e.g. "rate limit (HTTP 429)"; "unknown error" for an unknown value; static storage,
+ *         never NULL, never freed
+ */
 INTERCOM_EXTERN const char *intercom_strerror(intercom_code code);
 
-/** Non-zero for the connection class (APIConnectionError): CONNECTION and TIMEOUT. */
+/**
+ * The connection class (the seed's APIConnectionError).
+ * @param code a code returned by any call
+ * @return non-zero for INTERCOM_E_CONNECTION and INTERCOM_E_TIMEOUT, else 0
+ */
 INTERCOM_EXTERN int intercom_code_is_connection(intercom_code code);
 
-/** Non-zero for the HTTP status class (APIStatusError): 400 ... INTERCOM_E_STATUS. */
+/**
+ * The HTTP status class (the seed's APIStatusError).
+ * @param code a code returned by any call
+ * @return non-zero for INTERCOM_E_BAD_REQUEST through INTERCOM_E_STATUS (a non-2xx response), else 0
+ */
 INTERCOM_EXTERN int intercom_code_is_status(intercom_code code);
 
-/** Non-zero for any API error (APIError): connection or status class. */
+/**
+ * Any API error (the seed's APIError).
+ * @param code a code returned by any call
+ * @return non-zero for the connection class or the status class, else 0
+ */
 INTERCOM_EXTERN int intercom_code_is_api_error(intercom_code code);
 
-/** The code a non-2xx HTTP status maps to (INTERCOM_OK for 2xx). */
+/**
+ * The code an HTTP status maps to, as calls report it.
+ * @param status an HTTP status code, e.g. 404
+ * @return INTERCOM_OK for 2xx; the INTERCOM_E_ code of the table above for a non-2xx status
+ *         (INTERCOM_E_STATUS for one without its own code)
+ */
 INTERCOM_EXTERN intercom_code intercom_code_from_status(int status);
 
 #ifdef __cplusplus

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file intercom.h
  * @brief libintercom: a C client for the Intercom REST API. Include this one header.

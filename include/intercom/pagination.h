@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file pagination.h
  * @brief Iterators over every list, search and scroll operation.
@@ -25,7 +26,7 @@
  * intercom_contact *c = NULL;
  * if (intercom_contacts_list_pager(&it, client, &params, NULL, &err) == INTERCOM_OK) {
  *     while (intercom_pager_next(it, (void **)&c, &err)) printf("%s\n", c->id);
- *     if (err.code) fprintf(stderr, "page %d: %s\n", intercom_pager_page_number(it), err.message);
+ *     if (err.code) fprintf(stderr, "page %d: %s\n", intercom_pager_page_number(it) + 1, err.message);
  *     intercom_pager_free(it);
  * }
  * @endcode
@@ -50,52 +51,108 @@ extern "C" {
 typedef struct intercom_pager intercom_pager;
 
 /**
- * A pager over the operation named @p operation (e.g. "contacts.list", as in docs/api.md).
- * @param params the operation's params struct (copied, shallowly: what it points to must
- *               outlive the pager), or NULL
- * @return INTERCOM_E_INVALID_ARGUMENT when the operation does not paginate or per_page is
- *         above the endpoint's maximum (before any traffic)
+ * A pager over the operation named @p operation. Nothing is sent until the first
+ * intercom_pager_next() or intercom_pager_next_page().
+ * @param out       receives the pager, owned by the caller: free with intercom_pager_free(); NULL on failure
+ * @param client    the client the pages are fetched with; must outlive the pager
+ * @param operation the operation's name as in docs/api.md, e.g. "contacts.list"
+ * @param params    the operation's params struct (e.g. `intercom_contacts_list_params *`), copied
+ *                  shallowly: what it points to must outlive the pager; NULL for none
+ * @param ro        request options for every page fetch (copied), or NULL
+ * @param err       optional; filled on failure
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT when @p out or @p client is NULL, there is no such
+ *         operation, it does not paginate, @p ro has an unknown version, or per_page is above the
+ *         endpoint's maximum (before any traffic); INTERCOM_E_NOMEM
  */
 INTERCOM_EXTERN intercom_code intercom_pager_new(intercom_pager **out, intercom_client *client, const char *operation,
                                                  const void *params, const intercom_request_options *ro,
                                                  intercom_error *err);
 
 /**
- * The next item. Returns 1 with *item set (borrowed: valid until the next call that fetches a
- * page, i.e. until this page's items are used up), or 0 at the end or on error (then err->code
- * is not INTERCOM_OK; items of earlier pages were all delivered).
+ * The next item, fetching the next page when the current one is used up (only then).
+ * @param pager the pager
+ * @param item  receives the item (e.g. `intercom_contact *`), borrowed: valid until the call that
+ *              fetches the next page, i.e. until this page's items are used up; NULL at the end
+ * @param err   optional but needed to tell the end from a failure: cleared on each call, filled on
+ *              failure with the failing page fetch's error (any code a typed call returns:
+ *              connection, timeout, HTTP status, decode, INTERCOM_E_NOMEM) or
+ *              INTERCOM_E_INVALID_ARGUMENT when @p pager or @p item is NULL
+ * @return 1 with *item set; 0 at the end (err->code INTERCOM_OK) or on failure (err->code set; the
+ *         items of the earlier pages were all delivered)
  */
 INTERCOM_EXTERN int intercom_pager_next(intercom_pager *pager, void **item, intercom_error *err);
 
 /**
- * The next whole page, typed (e.g. `intercom_contact_list *`). *page is owned by the caller
- * (intercom_model_free()), or NULL after the last page. Do not mix with intercom_pager_next().
+ * The next whole page, typed. Do not mix with intercom_pager_next() on one pager.
+ * @param pager the pager
+ * @param page  receives the page (e.g. `intercom_contact_list *`), owned by the caller: free with
+ *              intercom_model_free(); NULL after the last page or on failure
+ * @param err   optional; filled on failure
+ * @return INTERCOM_OK (also after the last page, with *page NULL); INTERCOM_E_INVALID_ARGUMENT when
+ *         @p pager or @p page is NULL; any code of the page's typed call (connection, timeout, HTTP
+ *         status, decode, INTERCOM_E_NOMEM); after a failure the walk is over
  */
 INTERCOM_EXTERN intercom_code intercom_pager_next_page(intercom_pager *pager, void **page, intercom_error *err);
 
-/** Pages fetched so far (1 after the first). */
+/**
+ * Pages fetched successfully so far; after a failure the failing page is this number + 1.
+ * @param pager the pager (NULL gives 0)
+ * @return 0 before the first fetch, 1 after the first page, ...
+ */
 INTERCOM_EXTERN int intercom_pager_page_number(const intercom_pager *pager);
 
-/** Items in the pages fetched so far. */
+/**
+ * Items in the pages fetched so far (delivered or not yet).
+ * @param pager the pager (NULL gives 0)
+ * @return the count
+ */
 INTERCOM_EXTERN size_t intercom_pager_item_count(const intercom_pager *pager);
 
-/** The type of the items (e.g. &intercom_contact_descriptor) and of the pages. Borrowed. */
+/**
+ * The type of the items the pager delivers.
+ * @param pager the pager
+ * @return e.g. `&intercom_contact_descriptor`; static storage; NULL when @p pager is NULL
+ */
 INTERCOM_EXTERN const intercom_type *intercom_pager_item_type(const intercom_pager *pager);
+/**
+ * The type of the pages intercom_pager_next_page() returns.
+ * @param pager the pager
+ * @return e.g. `&intercom_contact_list_type`; static storage; NULL when @p pager is NULL
+ */
 INTERCOM_EXTERN const intercom_type *intercom_pager_page_type(const intercom_pager *pager);
 
-/** Release the pager and the page it holds. NULL is a no-op. */
+/**
+ * Release the pager and the page it holds (items from intercom_pager_next() become invalid;
+ * pages from intercom_pager_next_page() stay the caller's).
+ * @param pager the pager; NULL is a no-op
+ */
 INTERCOM_EXTERN void intercom_pager_free(intercom_pager *pager);
 
 /**
  * Called once per page, on the loop thread, with the page (owned by the callback), and a last
  * time with code INTERCOM_OK and page NULL at the end; on an error, once with the error (and the
  * walk stops). Return non-zero from a page call to stop early (no final call then).
+ * @param code    INTERCOM_OK, or the failing page fetch's code
+ * @param page    the page (free with intercom_model_free()), or NULL at the end and on failure
+ * @param err     on failure the details, borrowed for the duration of the call; else NULL
+ * @param payload the pointer given to intercom_async_pages()
+ * @return 0 to go on, non-zero to stop
  */
 typedef int (*intercom_page_callback)(intercom_code code, void *page, const intercom_error *err, void *payload);
 
 /**
- * Walk all pages of @p operation asynchronously, one page after another through the engine.
- * Same arguments as intercom_pager_new(); the callback contract of async.h applies.
+ * Walk all pages of @p operation asynchronously, one page after another through the engine;
+ * the callback contract of async.h applies (after INTERCOM_OK, @p cb runs until the end, a
+ * failure or a non-zero return; after an error return it never runs).
+ * @param client    the async client; must outlive the walk
+ * @param operation the operation's name as in docs/api.md, e.g. "contacts.list"
+ * @param params    the operation's params struct (copied shallowly), or NULL
+ * @param ro        request options for every page fetch (copied), or NULL
+ * @param cb        receives each page, then the end or the failure
+ * @param payload   passed to @p cb
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT when @p client or @p cb is NULL, there is no
+ *         such operation, it does not paginate, @p ro has an unknown version or per_page is above
+ *         the endpoint's maximum; INTERCOM_E_NOMEM
  */
 INTERCOM_EXTERN intercom_code intercom_async_pages(intercom_async_client *client, const char *operation,
                                                    const void *params, const intercom_request_options *ro,

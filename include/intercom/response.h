@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file response.h
  * @brief Raw HTTP responses: status, headers, body (the seed's `with_raw_response`).
@@ -14,8 +15,8 @@ extern "C" {
 
 /** One response header as received (name case preserved). */
 typedef struct intercom_header {
-    char *name;
-    char *value;
+    char *name;  /**< header name, case as received; owned by the response */
+    char *value; /**< header value, surrounding whitespace removed; owned by the response */
 } intercom_header;
 
 /**
@@ -25,10 +26,10 @@ typedef struct intercom_header {
 typedef struct intercom_response {
     int status;                    /**< HTTP status code */
     intercom_header *headers;      /**< in order received, repeated headers kept */
-    size_t headers_count;
+    size_t headers_count;          /**< entries in `headers` */
     char *body;                    /**< NUL-terminated (the NUL is not counted); empty string when no body
                                         or when the body was streamed to a callback */
-    size_t body_len;
+    size_t body_len;               /**< bytes in `body` (a body may contain NUL bytes) */
     intercom_rate_limit rate_limit;/**< parsed X-RateLimit-* headers */
     const char *request_id;        /**< value of X-Request-Id, borrowed from headers, or NULL */
     int attempts;                  /**< attempts made (1 + retries) */
@@ -37,36 +38,53 @@ typedef struct intercom_response {
 } intercom_response;
 
 /**
- * First value of header @p name (case-insensitive), or NULL.
- * Borrowed: valid until the response is freed.
+ * The first value of a response header.
+ * @param resp a response (NULL gives NULL)
+ * @param name header name, compared case-insensitively
+ * @return the value, or NULL when absent; borrowed: valid until @p resp is freed
  */
 INTERCOM_EXTERN const char *intercom_response_header(const intercom_response *resp, const char *name);
 
 /**
- * The @p n th (0-based) value of a header that may be repeated, or NULL when
- * there are fewer. Borrowed.
+ * One value of a header that may be repeated (`Set-Cookie`, `Link`).
+ * @param resp a response (NULL gives NULL)
+ * @param name header name, compared case-insensitively
+ * @param n    0-based index among the headers called @p name, in the order received
+ * @return the value, or NULL when there are fewer than n + 1; borrowed: valid until @p resp is freed
  */
 INTERCOM_EXTERN const char *intercom_response_header_nth(const intercom_response *resp, const char *name, size_t n);
 
 /**
  * Decode the body as the typed call would (the seed's `response.parse()`).
+ * @param resp   the response (for example from intercom_request_options.raw_response); not changed
  * @param type   the model's descriptor, e.g. `&intercom_admin_with_app_descriptor`
- * @param strict non-zero: any field whose JSON type does not fit is INTERCOM_E_DECODE
- * @param out    receives a new model, allocated with the response's allocator (see alloc.h); free with
- *               intercom_model_free() or its typed free. @p resp must be a response libintercom made.
- * @return INTERCOM_OK, INTERCOM_E_DECODE, INTERCOM_E_NOMEM, INTERCOM_E_INVALID_ARGUMENT,
- *         INTERCOM_E_RESPONSE_TOO_LARGE (decoded, it would hold more than 16 bytes per body byte + 256 KiB)
+ * @param strict non-zero: any field whose JSON type does not fit is INTERCOM_E_DECODE; 0: such a
+ *               field is left zeroed and flagged INTERCOM_FIELD_INVALID
+ * @param out    receives a new model, owned by the caller, allocated with the response's
+ *               allocator (see alloc.h): free with intercom_model_free() or its typed free; NULL on
+ *               failure. @p resp must be a response libintercom made.
+ * @param err    optional; filled on failure
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT when @p resp, @p type or @p out is NULL;
+ *         INTERCOM_E_DECODE when the body is not JSON of that shape (message names the JSON path);
+ *         INTERCOM_E_NOMEM; INTERCOM_E_RESPONSE_TOO_LARGE when, decoded, it would hold more than 16 bytes
+ *         per body byte + 256 KiB
  */
 INTERCOM_EXTERN intercom_code intercom_response_parse(const intercom_response *resp, const intercom_type *type,
                                                       int strict, void **out, intercom_error *err);
 
 /**
  * The body parsed into a Jansson tree (built on each call).
- * refcounting: new (release with json_decref()). NULL on invalid JSON (err filled).
+ * @param resp the response; not changed
+ * @param err  optional; on failure its code is INTERCOM_E_INVALID_ARGUMENT (@p resp is NULL) or
+ *             INTERCOM_E_DECODE (the body is not JSON; message gives Jansson's reason and byte offset)
+ * @return a new reference owned by the caller (release with json_decref()), or NULL on failure
  */
 INTERCOM_EXTERN struct json_t *intercom_response_json(const intercom_response *resp, intercom_error *err);
 
-/** Release a response. NULL is a no-op. */
+/**
+ * Release a response and everything it holds (headers, body).
+ * @param resp a response the caller owns; NULL is a no-op
+ */
 INTERCOM_EXTERN void intercom_response_free(intercom_response *resp);
 
 #ifdef __cplusplus

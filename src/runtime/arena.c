@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Documents: one arena per decoded response, so a whole typed response is freed at once. */
 #include <stdlib.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The sync client (thread-safe: a pool of engines, one per concurrently calling thread),
  * the async client (one engine driven by one loop), and the typed-call entry points the
  * generated wrappers use. */
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "options.h"
 
 struct intercom_client {
     const intercom_allocator *a; /* of this struct; the config has the same */
@@ -98,8 +100,12 @@ static intercom_code run_sync(intercom_client *c, ic_req_spec *spec, void **resu
 
 intercom_code ic_call(intercom_client *c, const ic_operation *op, const void *params,
                       const intercom_request_options *ro, void **out, intercom_error *err) {
-    if (ro && ro->raw_response) *ro->raw_response = NULL;
+    intercom_request_options upgraded;
+    intercom_code vrc;
     if (out) *out = NULL;
+    ro = ic_request_options(ro, &upgraded, &vrc, err); /* an older caller's struct (options.c) */
+    if (vrc) return vrc;
+    if (ro && ro->raw_response) *ro->raw_response = NULL;
     if (!c) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: client is NULL", op->name);
     if (!out && op->response && !(ro && (ro->skip_decode || ro->on_body)))
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: out is NULL", op->name);
@@ -258,7 +264,11 @@ intercom_code ic_call_async(intercom_async_client *c, const ic_operation *op, co
     if (!c || !cb) return INTERCOM_E_INVALID_ARGUMENT;
     ic_req_spec spec;
     intercom_error e = ic_error_init(c->a);
-    intercom_code rc = ro && ro->raw_response
+    intercom_request_options upgraded;
+    intercom_code rc;
+    ro = ic_request_options(ro, &upgraded, &rc, &e); /* an older caller's struct (options.c) */
+    if (rc) return submit_async(c, rc, &spec, 1, cb, payload, NULL, &e);
+    rc = ro && ro->raw_response
                            ? ic_fail(&e, INTERCOM_E_INVALID_ARGUMENT,
                                      "%s: raw_response is for sync calls; async: skip_decode gives the raw response",
                                      op->name)
@@ -272,6 +282,10 @@ intercom_code intercom_async_request(intercom_async_client *c, const char *metho
     if (!c || !cb) return INTERCOM_E_INVALID_ARGUMENT;
     ic_req_spec spec;
     intercom_error e = ic_error_init(c->a);
-    intercom_code rc = ic_spec_build(&spec, c->cfg, method, path, NULL, NULL, query, body, ro, &e);
+    intercom_request_options upgraded;
+    intercom_code rc;
+    ro = ic_request_options(ro, &upgraded, &rc, &e); /* an older caller's struct (options.c) */
+    if (rc) return submit_async(c, rc, &spec, 0, cb, payload, NULL, &e);
+    rc = ic_spec_build(&spec, c->cfg, method, path, NULL, NULL, query, body, ro, &e);
     return submit_async(c, rc, &spec, 0, cb, payload, ro, &e);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Client options -> the immutable configuration every request reads. */
 
 #include <arpa/inet.h>
@@ -12,20 +13,11 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "options.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_rc;
 static void curl_init(void) { curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT); }
-
-void intercom_client_options_init(intercom_client_options *opts) {
-    intercom_client_options d = INTERCOM_CLIENT_OPTIONS_INIT;
-    *opts = d;
-}
-
-void intercom_request_options_init(intercom_request_options *ro) {
-    intercom_request_options d = INTERCOM_REQUEST_OPTIONS_INIT;
-    *ro = d;
-}
 
 static const struct {
     const char *name, *alias, *url;
@@ -161,12 +153,13 @@ static intercom_code check_local_address(const char *a, intercom_error *err) {
 }
 
 intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts, intercom_error *err) {
-    intercom_client_options defaults = INTERCOM_CLIENT_OPTIONS_INIT;
+    intercom_client_options defaults = INTERCOM_CLIENT_OPTIONS_INIT, upgraded;
     *out = NULL;
     if (!opts) opts = &defaults;
-    if (opts->version != INTERCOM_CLIENT_OPTIONS_VERSION)
-        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "intercom_client_options.version is %u, expected %u",
-                       opts->version, INTERCOM_CLIENT_OPTIONS_VERSION);
+    /* a caller's older (smaller) struct: its fields, the later ones' defaults (options.c) */
+    intercom_code vrc = ic_options_upgrade(&ic_client_options_layout, &upgraded, opts, err);
+    if (vrc) return vrc;
+    opts = &upgraded;
     if (ic_check_alloc(opts->allocator, err)) return INTERCOM_E_INVALID_ARGUMENT;
     const intercom_allocator *a = ic_opts_alloc(opts);
     pthread_once(&curl_once, curl_init);

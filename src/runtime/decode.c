@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The streaming decoder: yajl's parse events drive the descriptor tables straight into
  * the typed structs (arena memory, no DOM). Free-form fields become Jansson values built
  * from the same events. Tolerant by default: a field whose JSON type does not fit is left

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The request engine: every request, sync or async, is a small state machine on a libcurl
  * multi handle:
  *

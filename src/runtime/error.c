@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Result codes, error records, and Intercom's JSON error bodies. */
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal declarations shared by the hand-written runtime and the generated tables.
  * Not installed. */
 #ifndef INTERCOM_INTERNAL_H

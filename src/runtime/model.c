@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What every model shares: field states, raw JSON, one free, and serialisation
  * (yajl's generator walking the same descriptors the decoder uses). */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pagination: one pager for every list, search and scroll operation, driven by what the
  * generator recorded in the operation (ic_operation.page_kind / page_items) and by the
  * descriptors of its params and response types. The pager keeps a shallow copy of the
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "options.h"
 
 struct intercom_pager {
     intercom_client *client;           /* sync pagers */
@@ -201,7 +203,12 @@ static intercom_code pager_init(intercom_pager *pg, const ic_operation *op, cons
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s does not paginate", op->name);
     pg->op = op;
     intercom_request_options d = INTERCOM_REQUEST_OPTIONS_INIT;
-    pg->ro = ro ? *ro : d;
+    if (!ro) pg->ro = d;
+    else if (ro->version == INTERCOM_REQUEST_OPTIONS_VERSION) pg->ro = *ro;
+    else { /* an older caller's struct: never read past its end (options.c) */
+        intercom_code rc = ic_options_upgrade(&ic_request_options_layout, &pg->ro, ro, err);
+        if (rc) return rc;
+    }
     pg->ro.raw_response = NULL; /* pages are typed; a raw response per page is not kept */
     pg->ro.skip_decode = 0;
     pg->ro.on_body = NULL;

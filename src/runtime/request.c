@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Building a request once, before the first attempt: URL (path template filled with
  * percent-encoded segments, encoded query), headers, and body. Everything the caller
  * gave is validated here, so a bad argument never reaches the network. */
@@ -10,6 +11,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "options.h"
 
 /* Append @p s as exactly one path segment: RFC 3986 unreserved bytes as they are, every
  * other byte %XX (so '/', '?', '#' and '%' cannot change the route); "." and ".." are
@@ -306,13 +308,13 @@ static const char *static_method(const char *m) {
 intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char *method, const char *path,
                             const ic_operation *op, const void *params, const intercom_kv *query, const json_t *body,
                             const intercom_request_options *ro, intercom_error *err) {
-    intercom_request_options defaults = INTERCOM_REQUEST_OPTIONS_INIT;
+    intercom_request_options defaults = INTERCOM_REQUEST_OPTIONS_INIT, upgraded;
     memset(spec, 0, sizeof *spec);
     spec->alloc = cfg->alloc;
+    intercom_code vrc;
+    ro = ic_request_options(ro, &upgraded, &vrc, err); /* an older caller's struct (options.c) */
+    if (vrc) return vrc;
     if (!ro) ro = &defaults;
-    if (ro->version != INTERCOM_REQUEST_OPTIONS_VERSION)
-        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "intercom_request_options.version is %u, expected %u",
-                       ro->version, INTERCOM_REQUEST_OPTIONS_VERSION);
     if (op) method = op->method;
     if (!(spec->method = static_method(method)))
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "unsupported HTTP method \"%s\"", method ? method : "(null)");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Raw responses: headers as received, rate-limit data, lazy JSON, parse(). */
 
 #include <errno.h>

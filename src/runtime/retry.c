@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one place that decides whether a failed attempt is retried, and how long to wait.
  *
  * Retried: connection errors and timeouts, HTTP 408, 409, 429 and >= 500 -- unless the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small helpers: growable buffers, strings, clocks, header validation. */
 
 #include <stdio.h>

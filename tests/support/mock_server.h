@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mock_server.h - scripted local HTTP/1.1 server for tests and benchmarks.
  *

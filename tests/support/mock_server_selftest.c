@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mock_server_selftest.c - exercises every mock_server feature with plain
  * sockets.  Prints TAP-style "ok N - what" lines; exits non-zero on failure.

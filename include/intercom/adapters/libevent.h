@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file libevent.h
  * @brief Drive an ::intercom_async_client from a libevent 2 event base (header-only).
@@ -60,11 +61,12 @@ extern "C" {
 
 /** One watched socket. Private to the adapter. */
 typedef struct intercom_libevent_socket {
-    struct event *ev;
-    struct intercom_libevent_ctx *ctx;
-    struct intercom_libevent_socket *prev, *next;
-    int fd;
-    short what;                            /* EV_READ|EV_WRITE libcurl asked for */
+    struct event *ev;                      /**< the socket's event */
+    struct intercom_libevent_ctx *ctx;     /**< the adapter it belongs to */
+    struct intercom_libevent_socket *prev; /**< list of live sockets */
+    struct intercom_libevent_socket *next; /**< list of live sockets */
+    int fd;                                /**< the socket */
+    short what;                            /**< EV_READ|EV_WRITE libcurl asked for */
 } intercom_libevent_socket;
 
 /**
@@ -73,13 +75,14 @@ typedef struct intercom_libevent_socket {
  * intercom_libevent_free(); the fields are private.
  */
 typedef struct intercom_libevent_ctx {
-    struct event_base *base;
-    struct event *timer;
-    intercom_async_client *client;
-    intercom_libevent_socket *sockets;     /* live socket events */
-    size_t nsockets;
+    struct event_base *base;               /**< the event base (borrowed) */
+    struct event *timer;                   /**< the client's timer */
+    intercom_async_client *client;         /**< the client (borrowed) */
+    intercom_libevent_socket *sockets;     /**< live socket events */
+    size_t nsockets;                       /**< entries in sockets */
 } intercom_libevent_ctx;
 
+/** @cond INTERCOM_PRIVATE (the adapter's hooks: not part of the API) */
 static inline intercom_code intercom_libevent__fail(intercom_error *err, intercom_code code, const char *msg) {
     if (err) {
         size_t n = strlen(msg) + 1;
@@ -164,6 +167,8 @@ static inline void intercom_libevent__timer(long timeout_ms, void *payload) {
     }
 }
 
+/** @endcond */
+
 /**
  * Hand @p client to @p base: from now on the client is driven only by that base
  * (do not use intercom_async_run() / intercom_async_run_until_idle() on it).
@@ -220,7 +225,7 @@ static inline intercom_code intercom_libevent_attach(intercom_async_client *clie
  * unless libcurl kept one) and the context itself. Call it after
  * intercom_async_client_free() of its client (never before: the client calls the
  * hooks until it is freed) and before event_base_free(), on the base's thread.
- * NULL is a no-op.
+ * @param ctx the context from intercom_libevent_attach(); NULL is a no-op
  */
 static inline void intercom_libevent_free(intercom_libevent_ctx *ctx) {
     if (!ctx) return;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file libuv.h
  * @brief Drive an ::intercom_async_client from a libuv loop (header-only).
@@ -64,11 +65,12 @@ extern "C" {
 
 /** One watched socket. Private to the adapter. */
 typedef struct intercom_libuv_socket {
-    uv_poll_t poll;                        /* first member: the handle is the allocation */
-    struct intercom_libuv_ctx *ctx;
-    struct intercom_libuv_socket *prev, *next;
-    int fd;
-    int events;                            /* UV_READABLE|UV_WRITABLE libcurl asked for */
+    uv_poll_t poll;                        /**< first member: the handle is the allocation */
+    struct intercom_libuv_ctx *ctx;        /**< the adapter it belongs to */
+    struct intercom_libuv_socket *prev;    /**< list of live sockets */
+    struct intercom_libuv_socket *next;    /**< list of live sockets */
+    int fd;                                /**< the socket */
+    int events;                            /**< UV_READABLE|UV_WRITABLE libcurl asked for */
 } intercom_libuv_socket;
 
 /**
@@ -77,13 +79,14 @@ typedef struct intercom_libuv_socket {
  * intercom_libuv_free(); the fields are private.
  */
 typedef struct intercom_libuv_ctx {
-    uv_timer_t timer;                      /* first member: freed from its close callback */
-    uv_loop_t *loop;
-    intercom_async_client *client;
-    intercom_libuv_socket *sockets;        /* live (not closing) poll handles */
-    size_t nsockets;
+    uv_timer_t timer;                      /**< first member: freed from its close callback */
+    uv_loop_t *loop;                       /**< the loop (borrowed) */
+    intercom_async_client *client;         /**< the client (borrowed) */
+    intercom_libuv_socket *sockets;        /**< live (not closing) poll handles */
+    size_t nsockets;                       /**< entries in sockets */
 } intercom_libuv_ctx;
 
+/** @cond INTERCOM_PRIVATE (the adapter's hooks: not part of the API) */
 static inline intercom_code intercom_libuv__fail(intercom_error *err, intercom_code code, const char *msg) {
     if (err) {
         size_t n = strlen(msg) + 1;
@@ -165,6 +168,8 @@ static inline void intercom_libuv__timer(long timeout_ms, void *payload) {
     else uv_timer_start(&ctx->timer, intercom_libuv__timer_cb, (uint64_t)timeout_ms, 0);
 }
 
+/** @endcond */
+
 /**
  * Hand @p client to @p loop: from now on the client is driven only by that loop
  * (do not use intercom_async_run() / intercom_async_run_until_idle() on it).
@@ -221,7 +226,8 @@ static inline intercom_code intercom_libuv_attach(intercom_async_client *client,
  * loop's thread, before uv_loop_close(). It closes the timer and any poll handle
  * still open; the memory is released by the close callbacks, so run the loop
  * afterwards (`uv_run(loop, UV_RUN_DEFAULT)`, or simply keep it running) before
- * uv_loop_close(). NULL is a no-op.
+ * uv_loop_close().
+ * @param ctx the context from intercom_libuv_attach(); NULL is a no-op
  */
 static inline void intercom_libuv_free(intercom_libuv_ctx *ctx) {
     if (!ctx) return;
