@@ -192,7 +192,7 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
         base = url;
     }
     if (!base) base = environments[0].url;
-    intercom_code vrc = check_base_url(base, err);
+    vrc = check_base_url(base, err);
     if (vrc) return vrc;
     const char *api_version = opts->api_version ? opts->api_version : INTERCOM_DEFAULT_API_VERSION;
     if (!ic_header_value_ok(api_version) || !*api_version)
