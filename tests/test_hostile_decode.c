@@ -72,7 +72,8 @@ static char *long_string_body(size_t slen, size_t *len) {
 }
 
 /* The work the decoder does for a string fed in 16 KiB chunks: bytes handed to yajl, bytes
- * held aside, bytes yajl re-reads. Linear means each is at most about the body's size, and
+ * held aside, bytes yajl re-reads (the old decoder re-read the held prefix on every chunk:
+ * about 33 MB for a 1 MB string). Linear means each is at most about the body's size, and
  * 4x the body costs 4x the work (the old decoder re-read the held token on every chunk). */
 static void test_long_string_chunked_linear(void) {
     const intercom_type *t = type_named("admin_with_app");
@@ -87,7 +88,8 @@ static void test_long_string_chunked_linear(void) {
         const char *name = m ? *(const char **)member(m, t, "name") : NULL;
         CHECKF(name && strlen(name) == slen && !memcmp(name, body + 33, slen), "name of %zu bytes", slen);
         CHECKF(st.to_yajl == len, "yajl got %zu bytes of %zu", st.to_yajl, len);
-        CHECKF(st.held <= len && st.relexed <= len, "held %zu, re-read %zu of %zu", st.held, st.relexed, len);
+        /* yajl re-reads the held token once, plus at most one chunk's tail */
+        CHECKF(st.held <= len && st.relexed <= len + 2 * 16384, "held %zu, re-read %zu of %zu", st.held, st.relexed, len);
         work[i] = st.to_yajl + st.held + st.relexed;
         intercom_free(t, m);
         intercom_error_clear(&err);

@@ -47,12 +47,17 @@ struct ic_decoder {
     char *fail_msg;
     /* Linear time whatever the chunking: yajl's lexer re-reads a token it buffered at the end
      * of one piece from its first byte on every later call, so a long string arriving in 16 KiB
-     * pieces costs O(length^2). The decoder therefore never ends a piece handed to yajl inside
-     * a token: a token in progress at the end of a chunk is held in pend (each byte copied once)
-     * and handed over whole when it ends. */
-    ic_buf pend;              /* the unfinished token at the end of the bytes received */
+     * pieces costs O(length^2). The decoder lets yajl hold at most one chunk's tail: after a
+     * chunk that ends inside a token, the following chunks are held aside (pend, each byte
+     * copied once) until the token ends, then handed over at once. Where a chunk's tail starts
+     * is found from the last string event (its closing quote in the chunk) and a scan of the
+     * few bytes after it, so the common case scans almost nothing. */
+    ic_buf pend;              /* chunks held while a token runs through them */
     int sc_str, sc_esc, sc_bare; /* scanner state after the bytes received: in a string, after a
                                     backslash in it, in a number or literal */
+    uintptr_t chunk_lo, chunk_hi; /* the chunk yajl is parsing */
+    uintptr_t last_quote;     /* its last closing quote seen by a string or key event (0: none) */
+    size_t yajl_held;         /* length of the unfinished token yajl keeps (re-read on its next call) */
     size_t fed;               /* bytes received */
     ic_decoder_stats stats;
     /* the memory bound (see ic_decoder_set_memory_factor) */
@@ -364,8 +369,16 @@ static int on_number(void *ctx, const char *s, size_t n) {
     return invalid_raw(d, "number", raw_number(&nt));
 }
 
+/* A string or key event: where its closing quote is, when yajl read it straight from the chunk
+ * (no escapes, not carried over from the previous chunk). */
+static void note_quote(ic_decoder *d, const unsigned char *s, size_t n) {
+    uintptr_t at = (uintptr_t)s;
+    if (at >= d->chunk_lo && at < d->chunk_hi) d->last_quote = at + n;
+}
+
 static int on_string(void *ctx, const unsigned char *us, size_t n) {
     ic_decoder *d = ctx;
+    note_quote(d, us, n);
     if (d->skip) return 1;
     const char *s = (const char *)us;
     const ic_field *f = NULL;
@@ -400,6 +413,7 @@ static int on_string(void *ctx, const unsigned char *us, size_t n) {
 
 static int on_key(void *ctx, const unsigned char *k, size_t n) {
     ic_decoder *d = ctx;
+    note_quote(d, k, n);
     if (d->skip) return 1;
     frame *fr = &d->frames[d->depth - 1];
     if (fr->kind == FR_JSON) {
@@ -710,26 +724,71 @@ static size_t scan(ic_decoder *d, const unsigned char *p, size_t n) {
     return start;
 }
 
+/* How far the token unfinished before p runs into p[0..n): the offset just after its end, or
+ * SIZE_MAX when it goes on past n. */
+static size_t scan_rest_of_token(ic_decoder *d, const unsigned char *p, size_t n) {
+    size_t i = 0;
+    if (d->sc_bare) {
+        while (i < n && is_bare(p[i])) i++;
+        if (i == n) return SIZE_MAX;
+        d->sc_bare = 0;
+        return i;
+    }
+    const unsigned char *q = NULL; /* next '"' at or after i */
+    while (i < n) {
+        if (d->sc_esc) {
+            d->sc_esc = 0;
+            i++;
+            continue;
+        }
+        if (!q || q < p + i) q = memchr(p + i, '"', n - i);
+        size_t end = q ? (size_t)(q - p) : n;
+        const unsigned char *b = memchr(p + i, '\\', end - i);
+        if (b) {
+            d->sc_esc = 1;
+            i = (size_t)(b - p) + 1;
+            continue;
+        }
+        if (!q) return SIZE_MAX;
+        d->sc_str = 0;
+        return end + 1;
+    }
+    return SIZE_MAX;
+}
+
 int ic_decoder_feed(ic_decoder *d, const char *p, size_t n) {
     if (d->fail) return -1;
     d->fed += n;
-    size_t cut = scan(d, (const unsigned char *)p, n);
-    if (cut == SIZE_MAX) { /* the token in progress goes on: keep it aside */
-        d->stats.held += n;
-        if (ic_buf_append(&d->pend, p, n)) return nomem(d), -1;
-        return 0;
+    const unsigned char *u = (const unsigned char *)p;
+    size_t from = 0;
+    if (d->sc_str || d->sc_bare) { /* yajl holds an unfinished token */
+        size_t e = scan_rest_of_token(d, u, n);
+        if (e == SIZE_MAX) { /* it runs through this chunk too: keep the chunk aside */
+            d->stats.held += n;
+            if (ic_buf_append(&d->pend, p, n)) return nomem(d), -1;
+            return 0;
+        }
+        if (d->pend.len) { /* it ends here: what was held goes first, re-read once */
+            d->stats.relexed += d->yajl_held;
+            if (to_yajl(d, d->pend.data, d->pend.len)) return -1;
+            d->yajl_held += d->pend.len;
+            d->pend.len = 0;
+            if (d->pend.cap > ((size_t)1 << 16)) ic_buf_free(&d->pend); /* a long token ended: give its room back */
+        }
+        from = e;
     }
-    if (d->pend.len) { /* the held token ends in this chunk: yajl gets it whole, then the rest */
-        d->stats.relexed += d->pend.len;
-        if (to_yajl(d, d->pend.data, d->pend.len)) return -1;
-        d->pend.len = 0;
-        if (d->pend.cap > ((size_t)1 << 16)) ic_buf_free(&d->pend); /* a long token ended: give its room back */
-    }
-    if (to_yajl(d, p, cut)) return -1;
-    if (cut < n) {
-        d->stats.held += n - cut;
-        if (ic_buf_append(&d->pend, p + cut, n - cut)) return nomem(d), -1;
-    }
+    d->stats.relexed += d->yajl_held;
+    d->chunk_lo = (uintptr_t)p;
+    d->chunk_hi = (uintptr_t)p + n;
+    d->last_quote = 0;
+    int rc = to_yajl(d, p, n);
+    d->chunk_lo = d->chunk_hi = 0;
+    if (rc) return -1;
+    /* the tail: from after the chunk's last closing quote yajl reported (or the held token's end) */
+    size_t start = from;
+    if (d->last_quote && d->last_quote - (uintptr_t)p + 1 > start) start = (size_t)(d->last_quote - (uintptr_t)p) + 1;
+    d->sc_str = d->sc_esc = d->sc_bare = 0;
+    d->yajl_held = n - start - scan(d, u + start, n - start);
     return 0;
 }
 
