@@ -148,7 +148,6 @@ int ic_doc_keep_number_text(ic_doc *d, const json_t *v, const char *text, size_t
             t[h] = d->numtext[i];
         }
         free(d->numtext);
-    free(d->inv_index);
         d->mem += (cap - d->cap_numtext) * sizeof *t;
         d->numtext = t;
         d->cap_numtext = cap;
@@ -176,6 +175,7 @@ const char *ic_doc_number_text(const ic_doc *d, const json_t *v, size_t *n) {
 void ic_doc_free(ic_doc *d) {
     if (!d) return;
     free(d->numtext);
+    free(d->inv_index);
     for (size_t i = 0; i < d->n_inv; i++) json_decref(d->inv[i].value);
     free(d->inv);
     for (ic_chunk *c = d->chunks, *next; c; c = next) {
