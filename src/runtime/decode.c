@@ -267,10 +267,12 @@ static json_t *num_json(ic_decoder *d, const char *s, size_t n, const char **ref
 static json_t *raw_number(void *p) { return num_json(((num_text *)p)->d, ((num_text *)p)->s, ((num_text *)p)->n, NULL); }
 static json_t *raw_string(void *p) { return json_stringn_nocheck(((str_text *)p)->s, ((str_text *)p)->n); }
 
+static int utf8_check(const char *str, size_t n);
+
 /* A free-form string: Jansson carries its length (so \u0000 stays); bytes that are not
  * UTF-8 are kept as they came, the value flagged. */
 static json_t *json_str(ic_decoder *d, const char *s, size_t n) {
-    if (ic_utf8_valid(s, n)) return json_stringn(s, n);
+    if (utf8_check(s, n)) return json_stringn_nocheck(s, n); /* checked: Jansson need not again */
     if (!d->taint) d->taint = "a string that is not valid UTF-8";
     return json_stringn_nocheck(s, n);
 }
@@ -392,8 +394,9 @@ static int on_string(void *ctx, const unsigned char *us, size_t n) {
     if (f->kind != IC_K_STRING && f->kind != IC_K_ENUM) return invalid_raw(d, "string", raw_string(&st));
     /* a C string must not pass for something else: bytes that are not UTF-8 (overlong forms,
      * surrogates) and embedded NULs make the value invalid, kept whole (with its length) */
-    if (!ic_utf8_valid(s, n)) return invalid_raw(d, "a string that is not valid UTF-8", raw_string(&st));
-    if (memchr(s, '\0', n)) return invalid_raw(d, "a string holding \\u0000", raw_string(&st));
+    int ok = utf8_check(s, n);
+    if (!ok) return invalid_raw(d, "a string that is not valid UTF-8", raw_string(&st));
+    if (ok == 2) return invalid_raw(d, "a string holding \\u0000", raw_string(&st));
     char *v = ic_doc_strndup(d->doc, s, n);
     if (!v) return nomem(d);
     if (f->kind == IC_K_ENUM) { /* the listed value's number, 0 (_UNKNOWN) otherwise; the string is kept */
@@ -600,9 +603,11 @@ const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         const ic_field *f = &t->fields[t->by_name[mid]];
-        size_t fl = strlen(f->name);
-        int c = memcmp(f->name, key, fl < len ? fl : len);
-        if (c == 0) c = fl < len ? -1 : fl > len;
+        int c = strncmp(f->name, key, len);
+        if (c == 0) { /* equal up to len or to a NUL in key: the lengths decide (strnlen reads no further) */
+            size_t fl = strnlen(f->name, len + 1);
+            c = fl < len ? -1 : fl > len;
+        }
         if (c == 0) return f;
         if (c < 0) lo = mid + 1;
         else hi = mid;
@@ -610,20 +615,24 @@ const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size
     return NULL;
 }
 
-/* Strict UTF-8 (RFC 3629). ASCII runs are checked eight bytes at a time. */
-int ic_utf8_valid(const char *str, size_t n) {
+/* Strict UTF-8 (RFC 3629): 0 when not; else 1, or 2 when it holds a NUL byte. ASCII runs are
+ * checked eight bytes at a time. */
+static int utf8_check(const char *str, size_t n) {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
+    int nul = 0;
     while (i < n) {
         while (i + 8 <= n) {
             uint64_t w;
             memcpy(&w, s + i, 8);
             if (w & 0x8080808080808080ULL) break;
+            nul |= ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL) != 0;
             i += 8;
         }
         if (i >= n) break;
         unsigned c = s[i];
         if (c < 0x80) {
+            nul |= c == 0;
             i++;
             continue;
         }
@@ -643,8 +652,10 @@ int ic_utf8_valid(const char *str, size_t n) {
             if ((s[i + k] & 0xC0) != 0x80) return 0;
         i += len;
     }
-    return 1;
+    return 1 + nul;
 }
+
+int ic_utf8_valid(const char *str, size_t n) { return utf8_check(str, n) != 0; }
 
 ic_decoder *ic_decoder_new(const intercom_type *t, int strict, size_t size_hint) {
     ic_decoder *d = calloc(1, sizeof *d);
