@@ -540,6 +540,53 @@ static void test_deep_values_round_trip(void) {
     free(body);
 }
 
+/* Sending what the decoder accepted: params read from JSON (strict) with a 300-level
+ * custom_attributes go out exactly (yajl's writer alone stops at 128 levels); a number beyond
+ * 64 bits in params is kept as the value (nearest real), not dropped. */
+static void test_deep_values_sent(void) {
+    const ic_operation *op = ic_find_operation("contacts.create");
+    CHECK(op && op->params);
+    if (!op || !op->params) return;
+    char *ca = nested("", 300, "{\"a\":", "[184467440737,\"k\\u0000\"]", "}", "");
+    size_t n = strlen(ca) + 64;
+    char *json = malloc(n);
+    snprintf(json, n, "{\"email\":\"a@b.c\",\"custom_attributes\":%s}", ca);
+    void *params = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    CHECK_CODE(intercom_from_json(op->params, json, strlen(json), 1, &params, &err), INTERCOM_OK);
+    mock_response r = MOCK_RESPONSE_INIT;
+    r.headers = "Content-Type: application/json\r\n";
+    r.body = "{\"type\":\"contact\",\"id\":\"1\"}";
+    mock_server_reset(S);
+    mock_server_push(S, &r);
+    intercom_client_options o = INTERCOM_CLIENT_OPTIONS_INIT;
+    o.bearer_token = "t";
+    o.base_url = mock_server_url(S);
+    intercom_client *c = NULL;
+    CHECK_CODE(intercom_client_new(&c, &o, NULL), INTERCOM_OK);
+    void *out = NULL;
+    CHECK_CODE(params && c ? ic_call(c, op, params, NULL, &out, &err) : INTERCOM_E_INTERNAL, INTERCOM_OK);
+    mock_request req = {0};
+    CHECK(mock_server_request_count(S) == 1 && mock_server_request(S, 0, &req) == 0);
+    CHECKF(req.body && strstr(req.body, ca) && strstr(req.body, "\"email\":\"a@b.c\""), "%.100s",
+           req.body ? req.body : "(none)");
+    mock_request_clear(&req);
+    intercom_free(op->params, params);
+    params = NULL;
+    const char *big = "{\"email\":\"a@b.c\",\"custom_attributes\":{\"n\":18446744073709551616}}";
+    CHECK_CODE(intercom_from_json(op->params, big, strlen(big), 0, &params, &err), INTERCOM_OK);
+    const ic_field *caf = ic_type_find_field(op->params, "custom_attributes", 17);
+    json_t *cav = params && caf ? *(json_t **)((char *)params + caf->offset) : NULL;
+    CHECK(cav && json_real_value(json_object_get(cav, "n")) == 18446744073709551616.0);
+    intercom_model_free(out);
+    intercom_client_free(c);
+    intercom_free(op->params, params);
+    intercom_error_clear(&err);
+    mock_server_reset(S);
+    free(json);
+    free(ca);
+}
+
 /* Writing back many invalid values: 100,000 items each with an invalid field, every one written
  * back and reachable (lookups are hashed; the old linear lookup per field took 5 x 10^9 steps
  * here: seconds, so this checks the values, not the time). */
@@ -576,6 +623,7 @@ static const ic_test tests[] = {
     {"nul_not_truncated", test_nul_not_truncated},
     {"numbers_round_trip", test_numbers_round_trip},
     {"deep_values_round_trip", test_deep_values_round_trip},
+    {"deep_values_sent", test_deep_values_sent},
     {"many_invalid_values_linear", test_many_invalid_values_linear},
     {NULL, NULL},
 };

@@ -208,6 +208,9 @@ static int put_json(ic_decoder *d, json_t *v) {
         fr->key_len = 0;
         return rc ? nomem(d) : 1;
     }
+    if (d->taint && d->root_type->kind == IC_T_PARAMS) /* params (what the caller sends): kept as the value,
+                                                         numbers as the nearest a json_t holds */
+        d->taint = NULL;
     if (d->taint) { /* a whole free-form value that a json_t does not hold faithfully */
         const char *why = d->taint;
         d->taint = NULL;
