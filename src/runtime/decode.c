@@ -50,12 +50,17 @@ struct ic_decoder {
     char *fail_msg;
     /* Linear time whatever the chunking: yajl's lexer re-reads a token it buffered at the end
      * of one piece from its first byte on every later call, so a long string arriving in 16 KiB
-     * pieces costs O(length^2). The decoder therefore never ends a piece handed to yajl inside
-     * a token: a token in progress at the end of a chunk is held in pend (each byte copied once)
-     * and handed over whole when it ends. */
-    ic_buf pend;              /* the unfinished token at the end of the bytes received */
+     * pieces costs O(length^2). The decoder lets yajl hold at most one chunk's tail: after a
+     * chunk that ends inside a token, the following chunks are held aside (pend, each byte
+     * copied once) until the token ends, then handed over at once. Where a chunk's tail starts
+     * is found from the last string event (its closing quote in the chunk) and a scan of the
+     * few bytes after it, so the common case scans almost nothing. */
+    ic_buf pend;              /* chunks held while a token runs through them */
     int sc_str, sc_esc, sc_bare; /* scanner state after the bytes received: in a string, after a
                                     backslash in it, in a number or literal */
+    uintptr_t chunk_lo, chunk_hi; /* the chunk yajl is parsing */
+    uintptr_t last_quote;     /* its last closing quote seen by a string or key event (0: none) */
+    size_t yajl_held;         /* length of the unfinished token yajl keeps (re-read on its next call) */
     size_t fed;               /* bytes received */
     ic_decoder_stats stats;
     /* the memory bound (see ic_decoder_set_memory_factor) */
@@ -207,6 +212,9 @@ static int put_json(ic_decoder *d, json_t *v) {
         fr->key_len = 0;
         return rc ? nomem(d) : 1;
     }
+    if (d->taint && d->root_type->kind == IC_T_PARAMS) /* params (what the caller sends): kept as the value,
+                                                         numbers as the nearest a json_t holds */
+        d->taint = NULL;
     if (d->taint) { /* a whole free-form value that a json_t does not hold faithfully */
         const char *why = d->taint;
         d->taint = NULL;
@@ -266,10 +274,12 @@ static json_t *num_json(ic_decoder *d, const char *s, size_t n, const char **ref
 static json_t *raw_number(void *p) { return num_json(((num_text *)p)->d, ((num_text *)p)->s, ((num_text *)p)->n, NULL); }
 static json_t *raw_string(void *p) { return json_stringn_nocheck(((str_text *)p)->s, ((str_text *)p)->n); }
 
+static int utf8_check(const char *str, size_t n);
+
 /* A free-form string: Jansson carries its length (so \u0000 stays); bytes that are not
  * UTF-8 are kept as they came, the value flagged. */
 static json_t *json_str(ic_decoder *d, const char *s, size_t n) {
-    if (ic_utf8_valid(s, n)) return json_stringn(s, n);
+    if (utf8_check(s, n)) return json_stringn_nocheck(s, n); /* checked: Jansson need not again */
     if (!d->taint) d->taint = "a string that is not valid UTF-8";
     return json_stringn_nocheck(s, n);
 }
@@ -368,8 +378,16 @@ static int on_number(void *ctx, const char *s, size_t n) {
     return invalid_raw(d, "number", raw_number(&nt));
 }
 
+/* A string or key event: where its closing quote is, when yajl read it straight from the chunk
+ * (no escapes, not carried over from the previous chunk). */
+static void note_quote(ic_decoder *d, const unsigned char *s, size_t n) {
+    uintptr_t at = (uintptr_t)s;
+    if (at >= d->chunk_lo && at < d->chunk_hi) d->last_quote = at + n;
+}
+
 static int on_string(void *ctx, const unsigned char *us, size_t n) {
     ic_decoder *d = ctx;
+    note_quote(d, us, n);
     if (d->skip) return 1;
     const char *s = (const char *)us;
     const ic_field *f = NULL;
@@ -383,8 +401,9 @@ static int on_string(void *ctx, const unsigned char *us, size_t n) {
     if (f->kind != IC_K_STRING && f->kind != IC_K_ENUM) return invalid_raw(d, "string", raw_string(&st));
     /* a C string must not pass for something else: bytes that are not UTF-8 (overlong forms,
      * surrogates) and embedded NULs make the value invalid, kept whole (with its length) */
-    if (!ic_utf8_valid(s, n)) return invalid_raw(d, "a string that is not valid UTF-8", raw_string(&st));
-    if (memchr(s, '\0', n)) return invalid_raw(d, "a string holding \\u0000", raw_string(&st));
+    int ok = utf8_check(s, n);
+    if (!ok) return invalid_raw(d, "a string that is not valid UTF-8", raw_string(&st));
+    if (ok == 2) return invalid_raw(d, "a string holding \\u0000", raw_string(&st));
     char *v = ic_doc_strndup(d->doc, s, n);
     if (!v) return nomem(d);
     if (f->kind == IC_K_ENUM) { /* the listed value's number, 0 (_UNKNOWN) otherwise; the string is kept */
@@ -404,6 +423,7 @@ static int on_string(void *ctx, const unsigned char *us, size_t n) {
 
 static int on_key(void *ctx, const unsigned char *k, size_t n) {
     ic_decoder *d = ctx;
+    note_quote(d, k, n);
     if (d->skip) return 1;
     frame *fr = &d->frames[d->depth - 1];
     if (fr->kind == FR_JSON) {
@@ -590,9 +610,11 @@ const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         const ic_field *f = &t->fields[t->by_name[mid]];
-        size_t fl = strlen(f->name);
-        int c = memcmp(f->name, key, fl < len ? fl : len);
-        if (c == 0) c = fl < len ? -1 : fl > len;
+        int c = strncmp(f->name, key, len);
+        if (c == 0) { /* equal up to len or to a NUL in key: the lengths decide (strnlen reads no further) */
+            size_t fl = strnlen(f->name, len + 1);
+            c = fl < len ? -1 : fl > len;
+        }
         if (c == 0) return f;
         if (c < 0) lo = mid + 1;
         else hi = mid;
@@ -600,20 +622,24 @@ const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size
     return NULL;
 }
 
-/* Strict UTF-8 (RFC 3629). ASCII runs are checked eight bytes at a time. */
-int ic_utf8_valid(const char *str, size_t n) {
+/* Strict UTF-8 (RFC 3629): 0 when not; else 1, or 2 when it holds a NUL byte. ASCII runs are
+ * checked eight bytes at a time. */
+static int utf8_check(const char *str, size_t n) {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
+    int nul = 0;
     while (i < n) {
         while (i + 8 <= n) {
             uint64_t w;
             memcpy(&w, s + i, 8);
             if (w & 0x8080808080808080ULL) break;
+            nul |= ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL) != 0;
             i += 8;
         }
         if (i >= n) break;
         unsigned c = s[i];
         if (c < 0x80) {
+            nul |= c == 0;
             i++;
             continue;
         }
@@ -633,8 +659,10 @@ int ic_utf8_valid(const char *str, size_t n) {
             if ((s[i + k] & 0xC0) != 0x80) return 0;
         i += len;
     }
-    return 1;
+    return 1 + nul;
 }
+
+int ic_utf8_valid(const char *str, size_t n) { return utf8_check(str, n) != 0; }
 
 ic_decoder *ic_decoder_new(const intercom_allocator *a, const intercom_type *t, int strict, size_t size_hint) {
     ic_decoder *d = ic_calloc(a, 1, sizeof *d);
@@ -716,26 +744,71 @@ static size_t scan(ic_decoder *d, const unsigned char *p, size_t n) {
     return start;
 }
 
+/* How far the token unfinished before p runs into p[0..n): the offset just after its end, or
+ * SIZE_MAX when it goes on past n. */
+static size_t scan_rest_of_token(ic_decoder *d, const unsigned char *p, size_t n) {
+    size_t i = 0;
+    if (d->sc_bare) {
+        while (i < n && is_bare(p[i])) i++;
+        if (i == n) return SIZE_MAX;
+        d->sc_bare = 0;
+        return i;
+    }
+    const unsigned char *q = NULL; /* next '"' at or after i */
+    while (i < n) {
+        if (d->sc_esc) {
+            d->sc_esc = 0;
+            i++;
+            continue;
+        }
+        if (!q || q < p + i) q = memchr(p + i, '"', n - i);
+        size_t end = q ? (size_t)(q - p) : n;
+        const unsigned char *b = memchr(p + i, '\\', end - i);
+        if (b) {
+            d->sc_esc = 1;
+            i = (size_t)(b - p) + 1;
+            continue;
+        }
+        if (!q) return SIZE_MAX;
+        d->sc_str = 0;
+        return end + 1;
+    }
+    return SIZE_MAX;
+}
+
 int ic_decoder_feed(ic_decoder *d, const char *p, size_t n) {
     if (d->fail) return -1;
     d->fed += n;
-    size_t cut = scan(d, (const unsigned char *)p, n);
-    if (cut == SIZE_MAX) { /* the token in progress goes on: keep it aside */
-        d->stats.held += n;
-        if (ic_buf_append(&d->pend, p, n)) return nomem(d), -1;
-        return 0;
+    const unsigned char *u = (const unsigned char *)p;
+    size_t from = 0;
+    if (d->sc_str || d->sc_bare) { /* yajl holds an unfinished token */
+        size_t e = scan_rest_of_token(d, u, n);
+        if (e == SIZE_MAX) { /* it runs through this chunk too: keep the chunk aside */
+            d->stats.held += n;
+            if (ic_buf_append(&d->pend, p, n)) return nomem(d), -1;
+            return 0;
+        }
+        if (d->pend.len) { /* it ends here: what was held goes first, re-read once */
+            d->stats.relexed += d->yajl_held;
+            if (to_yajl(d, d->pend.data, d->pend.len)) return -1;
+            d->yajl_held += d->pend.len;
+            d->pend.len = 0;
+            if (d->pend.cap > ((size_t)1 << 16)) ic_buf_free(&d->pend); /* a long token ended: give its room back */
+        }
+        from = e;
     }
-    if (d->pend.len) { /* the held token ends in this chunk: yajl gets it whole, then the rest */
-        d->stats.relexed += d->pend.len;
-        if (to_yajl(d, d->pend.data, d->pend.len)) return -1;
-        d->pend.len = 0;
-        if (d->pend.cap > ((size_t)1 << 16)) ic_buf_free(&d->pend); /* a long token ended: give its room back */
-    }
-    if (to_yajl(d, p, cut)) return -1;
-    if (cut < n) {
-        d->stats.held += n - cut;
-        if (ic_buf_append(&d->pend, p + cut, n - cut)) return nomem(d), -1;
-    }
+    d->stats.relexed += d->yajl_held;
+    d->chunk_lo = (uintptr_t)p;
+    d->chunk_hi = (uintptr_t)p + n;
+    d->last_quote = 0;
+    int rc = to_yajl(d, p, n);
+    d->chunk_lo = d->chunk_hi = 0;
+    if (rc) return -1;
+    /* the tail: from after the chunk's last closing quote yajl reported (or the held token's end) */
+    size_t start = from;
+    if (d->last_quote && d->last_quote - (uintptr_t)p + 1 > start) start = (size_t)(d->last_quote - (uintptr_t)p) + 1;
+    d->sc_str = d->sc_esc = d->sc_bare = 0;
+    d->yajl_held = n - start - scan(d, u + start, n - start);
     return 0;
 }
 
