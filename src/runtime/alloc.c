@@ -30,7 +30,8 @@ static int alloc_ok(const intercom_allocator *a) { return a && a->malloc && a->r
 
 const intercom_allocator *ic_opts_alloc(const intercom_client_options *opts) {
     atomic_store_explicit(&started, 1, memory_order_relaxed);
-    return opts && alloc_ok(opts->allocator) ? opts->allocator : ic_alloc_default();
+    /* the allocator field arrived with options version 2: an older caller's struct ends before it */
+    return opts && opts->version >= 2 && alloc_ok(opts->allocator) ? opts->allocator : ic_alloc_default();
 }
 
 intercom_code ic_check_alloc(const intercom_allocator *a, intercom_error *err) {
