@@ -220,7 +220,7 @@ int ic_error_from_body(intercom_error *err, const char *body, size_t len) {
     const intercom_allocator *a = ic_err_alloc(err);
     /* Jansson reports some of its allocation failures without a code or text (json_loadb's lexer) */
     int oom = ic_json_oom_take() ||
-              (len && !root && (json_error_code(&je) == json_error_out_of_memory || !je.text[0] || strstr(je.text, "memory")));
+              (len && !root && (json_error_code(&je) == json_error_out_of_memory || !je.text[0]));
     if (oom) json_decref(root), root = NULL; /* possibly missing bytes: never reported as the server's words */
     ic_buf msg = {.a = a};
     oom |= ic_buf_printf(&msg, "HTTP %d", err->status) != 0;
