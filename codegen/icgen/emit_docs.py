@@ -56,7 +56,8 @@ def emit_docs(ops, hits, misses, clashes, override_report, renamed, dedup=None):
     kinds = {"CURSOR": "cursor: `pages.next.starting_after` -> query `starting_after`",
              "NUMBER": "numbered: query `page` until `pages.total_pages`",
              "SEARCH": "search: body `pagination.starting_after`",
-             "SCROLL": "scroll: `scroll_param` until an empty page"}
+             "SCROLL": "scroll: `scroll_param` until an empty page",
+             "URL": "next URL: the path and query of `pages.next` (a full URL), on the configured host only"}
     out.append("## Pagination\n\n%d operations paginate; each has `intercom_<op>_pager()`, `intercom_<op>_next()`, "
                "`intercom_<op>_next_page()` and `intercom_async_<op>_pages()` (include/intercom/pagination.h). "
                "`per_page` above the maximum is refused before any request.\n\n"

@@ -1440,11 +1440,12 @@ static const ic_field contact_attached_companies_fields[] = {
     {"companies", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_attached_companies, companies), offsetof(intercom_contact_attached_companies, companies_count), offsetof(intercom_contact_attached_companies, has_companies), &intercom_company_descriptor, NULL},
     {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_attached_companies, total_count), 0, offsetof(intercom_contact_attached_companies, has_total_count), NULL, NULL},
     {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contact_attached_companies, pages), 0, offsetof(intercom_contact_attached_companies, has_pages), &intercom_pages_link_descriptor, NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_attached_companies, data), offsetof(intercom_contact_attached_companies, data_count), offsetof(intercom_contact_attached_companies, has_data), &intercom_company_descriptor, NULL},
 };
-static const uint16_t contact_attached_companies_by_name[] = {1, 3, 2, 0};
+static const uint16_t contact_attached_companies_by_name[] = {1, 4, 3, 2, 0};
 INTERCOM_EXTERN const intercom_type intercom_contact_attached_companies_descriptor = {
     .name = "contact_attached_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_attached_companies),
-    .n_fields = 4, .fields = contact_attached_companies_fields, .by_name = contact_attached_companies_by_name};
+    .n_fields = 5, .fields = contact_attached_companies_fields, .by_name = contact_attached_companies_by_name};
 void intercom_contact_attached_companies_free(intercom_contact_attached_companies *m) { intercom_model_free(m); }
 
 static const ic_field contact_avatar_fields[] = {
@@ -3805,11 +3806,12 @@ static const ic_field data_event_summary_fields[] = {
     {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary, intercom_user_id), 0, offsetof(intercom_data_event_summary, has_intercom_user_id), NULL, NULL},
     {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary, user_id), 0, offsetof(intercom_data_event_summary, has_user_id), NULL, NULL},
     {"events", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_event_summary, events), offsetof(intercom_data_event_summary, events_count), offsetof(intercom_data_event_summary, has_events), &intercom_data_event_summary_item_descriptor, NULL},
+    {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_data_event_summary, pages), 0, offsetof(intercom_data_event_summary, has_pages), &intercom_data_event_summary_pages_descriptor, NULL},
 };
-static const uint16_t data_event_summary_by_name[] = {1, 4, 2, 0, 3};
+static const uint16_t data_event_summary_by_name[] = {1, 4, 2, 5, 0, 3};
 INTERCOM_EXTERN const intercom_type intercom_data_event_summary_descriptor = {
     .name = "data_event_summary", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_event_summary),
-    .n_fields = 5, .fields = data_event_summary_fields, .by_name = data_event_summary_by_name};
+    .n_fields = 6, .fields = data_event_summary_fields, .by_name = data_event_summary_by_name};
 void intercom_data_event_summary_free(intercom_data_event_summary *m) { intercom_model_free(m); }
 
 static const ic_field data_event_summary_item_fields[] = {
@@ -3818,12 +3820,31 @@ static const ic_field data_event_summary_item_fields[] = {
     {"last", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, last), 0, offsetof(intercom_data_event_summary_item, has_last), NULL, NULL},
     {"count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, count), 0, offsetof(intercom_data_event_summary_item, has_count), NULL, NULL},
     {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, description), 0, offsetof(intercom_data_event_summary_item, has_description), NULL, NULL},
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, type), 0, offsetof(intercom_data_event_summary_item, has_type), NULL, NULL},
+    {"event_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, event_name), 0, offsetof(intercom_data_event_summary_item, has_event_name), NULL, NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, created_at), 0, offsetof(intercom_data_event_summary_item, has_created_at), NULL, NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, id), 0, offsetof(intercom_data_event_summary_item, has_id), NULL, NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, user_id), 0, offsetof(intercom_data_event_summary_item, has_user_id), NULL, NULL},
+    {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, intercom_user_id), 0, offsetof(intercom_data_event_summary_item, has_intercom_user_id), NULL, NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, email), 0, offsetof(intercom_data_event_summary_item, has_email), NULL, NULL},
+    {"metadata", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, metadata), 0, offsetof(intercom_data_event_summary_item, has_metadata), NULL, NULL},
 };
-static const uint16_t data_event_summary_item_by_name[] = {3, 4, 1, 2, 0};
+static const uint16_t data_event_summary_item_by_name[] = {3, 7, 4, 11, 6, 1, 8, 10, 2, 12, 0, 5, 9};
 INTERCOM_EXTERN const intercom_type intercom_data_event_summary_item_descriptor = {
     .name = "data_event_summary_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_event_summary_item),
-    .n_fields = 5, .fields = data_event_summary_item_fields, .by_name = data_event_summary_item_by_name};
+    .n_fields = 13, .fields = data_event_summary_item_fields, .by_name = data_event_summary_item_by_name};
 void intercom_data_event_summary_item_free(intercom_data_event_summary_item *m) { intercom_model_free(m); }
+
+static const ic_field data_event_summary_pages_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_pages, type), 0, offsetof(intercom_data_event_summary_pages, has_type), NULL, NULL},
+    {"next", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_event_summary_pages, next), 0, offsetof(intercom_data_event_summary_pages, has_next), NULL, NULL},
+    {"since", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_event_summary_pages, since), 0, offsetof(intercom_data_event_summary_pages, has_since), NULL, NULL},
+};
+static const uint16_t data_event_summary_pages_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_data_event_summary_pages_descriptor = {
+    .name = "data_event_summary_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_event_summary_pages),
+    .n_fields = 3, .fields = data_event_summary_pages_fields, .by_name = data_event_summary_pages_by_name};
+void intercom_data_event_summary_pages_free(intercom_data_event_summary_pages *m) { intercom_model_free(m); }
 
 static const ic_field data_export_fields[] = {
     {"job_identifier", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export, job_identifier), 0, offsetof(intercom_data_export, has_job_identifier), NULL, NULL},
@@ -5737,11 +5758,12 @@ void intercom_ticket_type_attribute_free(intercom_ticket_type_attribute *m) { in
 static const ic_field ticket_type_attribute_list_fields[] = {
     {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute_list, type), 0, offsetof(intercom_ticket_type_attribute_list, has_type), NULL, NULL},
     {"ticket_type_attributes", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ticket_type_attribute_list, ticket_type_attributes), offsetof(intercom_ticket_type_attribute_list, ticket_type_attributes_count), offsetof(intercom_ticket_type_attribute_list, has_ticket_type_attributes), &intercom_ticket_type_attribute_descriptor, NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ticket_type_attribute_list, data), offsetof(intercom_ticket_type_attribute_list, data_count), offsetof(intercom_ticket_type_attribute_list, has_data), &intercom_ticket_type_attribute_descriptor, NULL},
 };
-static const uint16_t ticket_type_attribute_list_by_name[] = {1, 0};
+static const uint16_t ticket_type_attribute_list_by_name[] = {2, 1, 0};
 INTERCOM_EXTERN const intercom_type intercom_ticket_type_attribute_list_descriptor = {
     .name = "ticket_type_attribute_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_type_attribute_list),
-    .n_fields = 2, .fields = ticket_type_attribute_list_fields, .by_name = ticket_type_attribute_list_by_name};
+    .n_fields = 3, .fields = ticket_type_attribute_list_fields, .by_name = ticket_type_attribute_list_by_name};
 void intercom_ticket_type_attribute_list_free(intercom_ticket_type_attribute_list *m) { intercom_model_free(m); }
 
 static const ic_field ticket_type_list_fields[] = {
@@ -6549,6 +6571,7 @@ const intercom_type *const ic_all_types[] = {
     &intercom_data_event_list_pages_descriptor,
     &intercom_data_event_summary_descriptor,
     &intercom_data_event_summary_item_descriptor,
+    &intercom_data_event_summary_pages_descriptor,
     &intercom_data_export_descriptor,
     &intercom_data_export_csv_descriptor,
     &intercom_deleted_article_object_descriptor,

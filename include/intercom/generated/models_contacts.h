@@ -277,6 +277,10 @@ typedef struct intercom_contact_attached_companies {
      */
     struct intercom_pages_link *pages;
     uint8_t has_pages; /**< intercom_field_state_t of pages */
+    /** The companies attached to the contact, as real responses (and the description's own example) carry them. */
+    struct intercom_company **data;
+    size_t data_count; /**< number of elements of data */
+    uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_contact_attached_companies;
 /** Descriptor of intercom_contact_attached_companies (intercom_type_name() gives "contact_attached_companies"). */
 INTERCOM_EXTERN extern const intercom_type intercom_contact_attached_companies_descriptor;
