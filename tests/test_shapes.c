@@ -174,6 +174,51 @@ static void test_contact_companies_data(void) {
     intercom_client_free(c);
 }
 
+/* ---------- attaching a customer answers {customers: [...]}; undeclared objects now typed ---------- */
+
+static void test_conversation_customers_and_objects(void) {
+    mock_server_reset(S);
+    intercom_client *c = client(1);
+    push("{\"customers\":[{\"type\":\"user\",\"id\":\"6762f19b1bb69f9f2193bbd4\"},{\"type\":\"lead\",\"id\":\"l2\"}]}");
+    intercom_conversations_customers_delete_params p = INTERCOM_CONVERSATIONS_CUSTOMERS_DELETE_PARAMS_INIT;
+    p.conversation_id = "123";
+    p.contact_id = "l2";
+    p.admin_id = "991267816";
+    intercom_conversation *conv = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    CHECK_CODE(intercom_conversations_customers_delete(c, &p, NULL, &conv, &err), INTERCOM_OK);
+    CHECKF(conv && conv->customers_count == 2, "%s", err.message ? err.message : "");
+    if (conv && conv->customers_count == 2) {
+        CHECK_STR(conv->customers[0]->id, "6762f19b1bb69f9f2193bbd4");
+        CHECK_STR(conv->customers[1]->type, "lead");
+    }
+    intercom_model_free(conv);
+    /* contact's opted_in/opted_out_subscription_types, conversation topics, message owner: in the struct */
+    static const char contact[] = "{\"type\":\"contact\",\"id\":\"c1\",\"opted_in_subscription_types\":{\"type\":\"list\","
+                                  "\"data\":[{\"id\":\"s1\"}],\"total_count\":1},\"opted_out_subscription_types\":{\"type\":\"list\","
+                                  "\"data\":[]}}";
+    void *m = NULL;
+    CHECK_CODE(intercom_from_json(&intercom_contact_descriptor, contact, strlen(contact), 1, &m, &err), INTERCOM_OK);
+    CHECK(m && intercom_field_state(m, "opted_in_subscription_types") == INTERCOM_FIELD_PRESENT &&
+          intercom_field_state(m, "opted_out_subscription_types") == INTERCOM_FIELD_PRESENT);
+    char *js = m ? typed_json(m) : NULL;
+    CHECKF(js && strstr(js, "\"s1\""), "%s", js ? js : "(null)");
+    free(js);
+    intercom_model_free(m);
+    m = NULL;
+    static const char topics[] = "{\"type\":\"conversation\",\"id\":\"1\",\"topics\":{\"type\":\"topic.list\"}}";
+    CHECK_CODE(intercom_from_json(&intercom_conversation_descriptor, topics, strlen(topics), 1, &m, &err), INTERCOM_OK);
+    CHECK(m && intercom_field_state(m, "topics") == INTERCOM_FIELD_PRESENT);
+    intercom_model_free(m);
+    m = NULL;
+    static const char msg[] = "{\"type\":\"admin_message\",\"id\":\"1\",\"owner\":{\"type\":\"admin\",\"id\":\"9\"}}";
+    CHECK_CODE(intercom_from_json(&intercom_message_descriptor, msg, strlen(msg), 0, &m, &err), INTERCOM_OK);
+    CHECK(m && intercom_field_state(m, "owner") == INTERCOM_FIELD_PRESENT);
+    intercom_model_free(m);
+    intercom_error_clear(&err);
+    intercom_client_free(c);
+}
+
 /* ---------- item 15: companies' contacts in cursor pages ---------- */
 
 static void contacts_pages(const mock_request *q, mock_response *r, void *payload) {
@@ -548,6 +593,7 @@ static const ic_test tests[] = {
     {"ticket_type_attributes_data", test_ticket_type_attributes_data},
     {"strict_reports_undeclared_list", test_strict_reports_undeclared_list},
     {"contact_companies_data", test_contact_companies_data},
+    {"conversation_customers_and_objects", test_conversation_customers_and_objects},
     {"company_contacts_cursor", test_company_contacts_cursor},
     {"events_next_url", test_events_next_url},
     {"events_next_url_elsewhere", test_events_next_url_elsewhere},

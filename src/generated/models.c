@@ -1416,11 +1416,13 @@ static const ic_field contact_fields[] = {
     {"social_profiles", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contact, social_profiles), 0, offsetof(intercom_contact, has_social_profiles), &intercom_contact_social_profiles_descriptor, NULL},
     {"merge_history", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, merge_history), offsetof(intercom_contact, merge_history_count), offsetof(intercom_contact, has_merge_history), &intercom_merge_history_item_descriptor, NULL},
     {"enabled_push_messaging", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, enabled_push_messaging), 0, offsetof(intercom_contact, has_enabled_push_messaging), NULL, NULL},
+    {"opted_in_subscription_types", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_contact, opted_in_subscription_types), 0, offsetof(intercom_contact, has_opted_in_subscription_types), NULL, NULL},
+    {"opted_out_subscription_types", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_contact, opted_out_subscription_types), 0, offsetof(intercom_contact, has_opted_out_subscription_types), NULL, NULL},
 };
-static const uint16_t contact_by_name[] = {26, 27, 28, 31, 29, 30, 39, 22, 24, 23, 42, 13, 38, 5, 6, 46, 2, 10, 1, 32, 33, 34, 37, 35, 36, 21, 18, 20, 19, 17, 16, 43, 11, 45, 8, 41, 25, 9, 7, 4, 15, 44, 40, 0, 12, 14, 3};
+static const uint16_t contact_by_name[] = {26, 27, 28, 31, 29, 30, 39, 22, 24, 23, 42, 13, 38, 5, 6, 46, 2, 10, 1, 32, 33, 34, 37, 35, 36, 21, 18, 20, 19, 17, 16, 43, 11, 45, 8, 41, 47, 48, 25, 9, 7, 4, 15, 44, 40, 0, 12, 14, 3};
 INTERCOM_EXTERN const intercom_type intercom_contact_descriptor = {
     .name = "contact", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact),
-    .n_fields = 47, .fields = contact_fields, .by_name = contact_by_name};
+    .n_fields = 49, .fields = contact_fields, .by_name = contact_by_name};
 void intercom_contact_free(intercom_contact *m) { intercom_model_free(m); }
 
 static const ic_field contact_archived_fields[] = {
@@ -2076,11 +2078,13 @@ static const ic_field conversation_fields[] = {
     {"external_references", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation, external_references), offsetof(intercom_conversation, external_references_count), offsetof(intercom_conversation, has_external_references), &intercom_conversation_external_reference_descriptor, NULL},
     {"monitor_evaluations", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation, monitor_evaluations), offsetof(intercom_conversation, monitor_evaluations_count), offsetof(intercom_conversation, has_monitor_evaluations), &intercom_conversation_monitor_evaluation_descriptor, NULL},
     {"scorecards", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation, scorecards), offsetof(intercom_conversation, scorecards_count), offsetof(intercom_conversation, has_scorecards), &intercom_conversation_scorecard_descriptor, NULL},
+    {"customers", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation, customers), offsetof(intercom_conversation, customers_count), offsetof(intercom_conversation, has_customers), &intercom_contact_reference_descriptor, NULL},
+    {"topics", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_conversation, topics), 0, offsetof(intercom_conversation, has_topics), NULL, NULL},
 };
-static const uint16_t conversation_by_name[] = {11, 26, 25, 29, 13, 17, 23, 15, 3, 19, 30, 20, 1, 24, 31, 7, 10, 9, 28, 27, 32, 21, 6, 16, 8, 22, 14, 12, 18, 2, 0, 4, 5};
+static const uint16_t conversation_by_name[] = {11, 26, 25, 29, 13, 17, 23, 15, 3, 19, 33, 30, 20, 1, 24, 31, 7, 10, 9, 28, 27, 32, 21, 6, 16, 8, 22, 14, 12, 18, 2, 34, 0, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_conversation_descriptor = {
     .name = "conversation", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation),
-    .n_fields = 33, .fields = conversation_fields, .by_name = conversation_by_name};
+    .n_fields = 35, .fields = conversation_fields, .by_name = conversation_by_name};
 void intercom_conversation_free(intercom_conversation *m) { intercom_model_free(m); }
 
 static const ic_field conversation_attachment_files_fields[] = {
@@ -2732,11 +2736,12 @@ static const ic_field conversations_create_response_fields[] = {
     {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_response, body), 0, offsetof(intercom_conversations_create_response, has_body), NULL, NULL},
     {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_response, message_type), offsetof(intercom_conversations_create_response, message_type_str), offsetof(intercom_conversations_create_response, has_message_type), &intercom_message_type_descriptor, NULL},
     {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_response, conversation_id), 0, offsetof(intercom_conversations_create_response, has_conversation_id), NULL, NULL},
+    {"owner", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_conversations_create_response, owner), 0, offsetof(intercom_conversations_create_response, has_owner), NULL, NULL},
 };
-static const uint16_t conversations_create_response_by_name[] = {4, 6, 2, 1, 5, 3, 0};
+static const uint16_t conversations_create_response_by_name[] = {4, 6, 2, 1, 5, 7, 3, 0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_create_response_descriptor = {
     .name = "conversations_create_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversations_create_response),
-    .n_fields = 7, .fields = conversations_create_response_fields, .by_name = conversations_create_response_by_name};
+    .n_fields = 8, .fields = conversations_create_response_fields, .by_name = conversations_create_response_by_name};
 void intercom_conversations_create_response_free(intercom_conversations_create_response *m) { intercom_model_free(m); }
 
 static const ic_field convert_conversation_to_ticket_request_fields[] = {
@@ -4710,11 +4715,12 @@ static const ic_field message_fields[] = {
     {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_message, body), 0, offsetof(intercom_message, has_body), NULL, NULL},
     {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_message, message_type), offsetof(intercom_message, message_type_str), offsetof(intercom_message, has_message_type), &intercom_message_type_descriptor, NULL},
     {"conversation_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_message, conversation_id), 0, offsetof(intercom_message, has_conversation_id), NULL, NULL},
+    {"owner", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_message, owner), 0, offsetof(intercom_message, has_owner), NULL, NULL},
 };
-static const uint16_t message_by_name[] = {4, 6, 2, 1, 5, 3, 0};
+static const uint16_t message_by_name[] = {4, 6, 2, 1, 5, 7, 3, 0};
 INTERCOM_EXTERN const intercom_type intercom_message_descriptor = {
     .name = "message", .kind = IC_T_OBJECT, .size = sizeof(intercom_message),
-    .n_fields = 7, .fields = message_fields, .by_name = message_by_name};
+    .n_fields = 8, .fields = message_fields, .by_name = message_by_name};
 void intercom_message_free(intercom_message *m) { intercom_model_free(m); }
 
 static const ic_field metadata_fields[] = {

@@ -225,6 +225,18 @@ typedef struct intercom_contact {
      */
     bool enabled_push_messaging;
     uint8_t has_enabled_push_messaging; /**< intercom_field_state_t of enabled_push_messaging */
+    /**
+     * The subscription types the contact opted in of, as a list object {type: list, data: [...], url, total_count,
+     * has_more} (free-form).
+     */
+    struct json_t *opted_in_subscription_types;
+    uint8_t has_opted_in_subscription_types; /**< intercom_field_state_t of opted_in_subscription_types */
+    /**
+     * The subscription types the contact opted out of, as a list object {type: list, data: [...], url, total_count,
+     * has_more} (free-form).
+     */
+    struct json_t *opted_out_subscription_types;
+    uint8_t has_opted_out_subscription_types; /**< intercom_field_state_t of opted_out_subscription_types */
 } intercom_contact;
 /** Descriptor of intercom_contact (intercom_type_name() gives "contact"). */
 INTERCOM_EXTERN extern const intercom_type intercom_contact_descriptor;
