@@ -178,6 +178,20 @@ static const ic_field *find_field(const ic_operation *op, const char *name, size
     return ic_type_find_field(op->params, key, len);
 }
 
+/* Search operations take their paging in the body's `pagination` object: its members (per_page,
+ * starting_after) are flags of their own as well (--per-page 50), set into pagination. The
+ * member of `pagination` named @p name, or NULL (also when the operation has no such object). */
+static const ic_field *find_paging_field(const ic_operation *op, const char *name, size_t len) {
+    if (op->page_kind != IC_PAGE_SEARCH || !op->params) return NULL;
+    const ic_field *pf = ic_type_find_field(op->params, "pagination", 10);
+    if (!pf || pf->kind != IC_K_OBJECT || (pf->flags & IC_F_ARRAY) || !pf->type) return NULL;
+    char key[160];
+    if (len >= sizeof key) return NULL;
+    for (size_t i = 0; i < len; i++) key[i] = name[i] == '-' ? '_' : name[i];
+    const ic_field *f = ic_type_find_field(pf->type, key, len);
+    return f && !(f->flags & IC_F_ARRAY) && f->kind != IC_K_OBJECT && f->kind != IC_K_JSON ? f : NULL;
+}
+
 /* ---------- help and completion ---------- */
 
 static const char *where_of(const ic_field *f) {
@@ -269,6 +283,12 @@ static void help_op(const ic_operation *op) {
             printf("  --%-30s %-26s %s%s%s\n", flag_of(f), type_of(f), where_of(f),
                    f->flags & IC_F_REQUIRED ? ", required" : "", f->flags & IC_F_DEPRECATED ? ", deprecated" : "");
         }
+        const ic_field *pf = op->page_kind == IC_PAGE_SEARCH ? ic_type_find_field(op->params, "pagination", 10) : NULL;
+        for (uint32_t i = 0; pf && pf->kind == IC_K_OBJECT && pf->type && i < pf->type->n_fields; i++) {
+            const ic_field *f = &pf->type->fields[i];
+            if (!find_paging_field(op, f->name, strlen(f->name))) continue;
+            printf("  --%-30s %-26s body, in pagination (pagination.%s)\n", flag_of(f), type_of(f), f->name);
+        }
         puts("\n  --data @FILE|-|JSON: the whole params object (keys: the names above, with '_'); flags override it.");
     }
     puts("\nGlobal options and exit statuses: intercom --help");
@@ -321,6 +341,8 @@ static int complete(int n, char **w) {
     if (op && used == np) {
         for (uint32_t i = 0; op->params && i < op->params->n_fields; i++)
             printf("--%s\n", flag_of(&op->params->fields[i]));
+        if (find_paging_field(op, "per_page", 8)) puts("--per-page");
+        if (find_paging_field(op, "starting_after", 14)) puts("--starting-after");
     } else {
         const char *prefix = dotted(pos, np);
         size_t len = strlen(prefix), last_len = 0;
@@ -415,6 +437,20 @@ static int add_flag(const ic_field *f, const char *s) {
     return 0;
 }
 
+/* A member of a search's `pagination` given as its own flag: into g.flags.pagination (other
+ * members given there stay); 0, or EXIT_USAGE. */
+static int add_paging_flag(const ic_field *f, const char *s) {
+    const char *flag = flag_of(f);
+    json_t *v = scalar(f, flag, s), *pag = json_object_get(g.flags, "pagination");
+    if (!v) return EXIT_USAGE;
+    if (!json_is_object(pag) && json_object_set_new(g.flags, "pagination", pag = json_object())) {
+        json_decref(v);
+        return usage_error("--%s: out of memory", flag);
+    }
+    if (json_object_set_new(pag, f->name, v)) return usage_error("--%s: out of memory", flag);
+    return 0;
+}
+
 /* All of @p f (NUL-terminated), or NULL after a usage error naming @p opt. */
 static char *read_stream(FILE *f, const char *opt, const char *what, size_t *len) {
     char *buf = NULL;
@@ -497,6 +533,8 @@ static int build_params(void **out) {
     json_t *v;
     *out = NULL;
     if (!(g.params = g.data ? load_data(g.data) : json_object())) return g.usage[0] ? EXIT_USAGE : usage_error("out of memory");
+    json_t *dpag = json_object_get(g.params, "pagination"), *fpag = json_object_get(g.flags, "pagination");
+    if (json_is_object(dpag) && json_is_object(fpag)) json_object_update_missing(fpag, dpag); /* --per-page + --data */
     json_object_update(g.params, g.flags);
     json_object_foreach(g.params, k, v) {
         if (!pt || !ic_type_find_field(pt, k, strlen(k)))
@@ -826,6 +864,12 @@ static int cli_parse(int argc, char **argv) {
             if (!(g.op = resolve())) return EXIT_USAGE;
         }
         const ic_field *f = find_field(g.op, name, len);
+        if (!f && (f = find_paging_field(g.op, name, len))) {
+            const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+            if (!v) return usage_error("--%s needs a value (%s)", flag_of(f), type_of(f));
+            if (add_paging_flag(f, v)) return EXIT_USAGE;
+            continue;
+        }
         if (!f)
             return usage_error("%s: unknown flag --%.*s (intercom %s --help lists the params)", spaced(g.op->name),
                                (int)len, name, spaced(g.op->name));

@@ -5,7 +5,7 @@ from .naming import ACTION_PREFIXES, ACTION_SEGMENTS
 from .util import GEN_LINE
 
 
-def emit_docs(ops, hits, misses, clashes, override_report, renamed, dedup=None):
+def emit_docs(ops, hits, misses, clashes, override_report, renamed, dedup=None, entries=None, shapes=None):
     out = ["<!-- %s -->\n" % GEN_LINE, "# libintercom API\n\n",
            "Every operation of the Intercom API %s (%d operations, plus the seed's deprecated "
            "`conversations.run_assignment_rules.create`, which 2.16 dropped): the operation's name, its "
@@ -56,7 +56,8 @@ def emit_docs(ops, hits, misses, clashes, override_report, renamed, dedup=None):
     kinds = {"CURSOR": "cursor: `pages.next.starting_after` -> query `starting_after`",
              "NUMBER": "numbered: query `page` until `pages.total_pages`",
              "SEARCH": "search: body `pagination.starting_after`",
-             "SCROLL": "scroll: `scroll_param` until an empty page"}
+             "SCROLL": "scroll: `scroll_param` until an empty page",
+             "URL": "next URL: the path and query of `pages.next` (a full URL), on the configured host only"}
     out.append("## Pagination\n\n%d operations paginate; each has `intercom_<op>_pager()`, `intercom_<op>_next()`, "
                "`intercom_<op>_next_page()` and `intercom_async_<op>_pages()` (include/intercom/pagination.h). "
                "`per_page` above the maximum is refused before any request.\n\n"
@@ -91,4 +92,14 @@ def emit_docs(ops, hits, misses, clashes, override_report, renamed, dedup=None):
                "Applied from `codegen/overrides.json` (each entry there says why):\n\n")
     for r in override_report:
         out.append("- %s\n" % r.replace("|", "\\|"))
+    if shapes:
+        cell = lambda x: x.replace("|", "\\|").replace("\n", " ")
+        out.append("\n## Response shapes: what is typed, what was found and decided\n\n%s\n\n%s\n\n"
+                   % (shapes["typed"], shapes["survey"]))
+        out.append("Each correction of `codegen/overrides.json` and why:\n\n| where | override | why |\n| --- | --- | --- |\n")
+        for where, what, why in entries or []:
+            out.append("| %s | %s | %s |\n" % (cell(where), cell(what), cell(why)))
+        out.append("\nFound and left alone:\n\n| what | why |\n| --- | --- |\n")
+        for e in shapes.get("left_alone", []):
+            out.append("| %s | %s |\n" % (cell(e["what"]), cell(e["why"])))
     return "".join(out)

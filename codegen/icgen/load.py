@@ -157,6 +157,8 @@ class Inputs:
     report: list                  # the overrides applied, one line each
     path_ids_as_strings: bool
     type_names: dict = None       # overrides.json type_names: schema or inline name -> C name (no prefix)
+    entries: list = None          # every override entry: (where, what, why), for docs/api.md
+    shapes: dict = None           # overrides.json shapes: what is typed, the survey, what was left alone
 
 
 def load_inputs(spec_path, spec211_path, seed_path, overrides_path):
@@ -174,4 +176,24 @@ def load_inputs(spec_path, spec211_path, seed_path, overrides_path):
     for e in ov.get("type_names", []):
         names[e["name"]] = e["as"]
         report.append("type %s is named `%s`" % (e["name"], e["as"]))
-    return Inputs(spec, ops, seed, report, bool(ov.get("path_parameters_as_strings", {}).get("value")), names)
+    return Inputs(spec, ops, seed, report, bool(ov.get("path_parameters_as_strings", {}).get("value")), names,
+                  override_entries(ov), ov.get("shapes"))
+
+
+def override_entries(ov):
+    """Every entry of overrides.json that corrects the description: (where, what, why)."""
+    out = []
+    for e in ov.get("parameters", []):
+        out.append((e["operation"], "parameter `%s`: %s" % (e["name"], json.dumps(e["set"], sort_keys=True)), e["why"]))
+    for e in ov.get("add_query_parameters", []):
+        out.append((e["operation"], "adds query " + ", ".join("`%s`" % p["name"] for p in e["parameters"]), e["why"]))
+    for e in ov.get("responses", []):
+        out.append((e["operation"], "200 response " + json.dumps(e["schema"]), e["why"]))
+    for e in ov.get("schemas", []):
+        what = []
+        if "property" in e:
+            what += ["`%s` %s" % (e["property"], k) for k in ("add", "replace", "set") if k in e]
+        what += ["`%s` nullable" % p for p in e.get("nullable", [])]
+        what += ["`%s` optional" % p for p in e.get("optional", [])]
+        out.append(("schema `%s`" % e["schema"], ", ".join(what), e["why"]))
+    return out

@@ -72,7 +72,8 @@ def run(inp: Inputs, prefix="intercom_", incdir=None) -> Result:
     g, ops, onames = derive(inp, prefix, incdir)
     mfiles, mc = emit_models(g, ops)
     ofiles, oc = emit_ops(g, ops)
-    doc = emit_docs(ops, onames.hits, onames.misses, onames.clashes, inp.report, g.names.renamed + [(k, v) for k, v in inp.type_names.items() if v in g.types and (k, v) not in g.names.renamed], g.dedup)
+    doc = emit_docs(ops, onames.hits, onames.misses, onames.clashes, inp.report, g.names.renamed + [(k, v) for k, v in inp.type_names.items() if v in g.types and (k, v) not in g.names.renamed], g.dedup,
+                     inp.entries, inp.shapes)
     ch, cc, problems = emit_conformance(g, ops)
     files = OrderedDict(list(mfiles.items()) + list(ofiles.items()) + [
         ("src/generated/models.c", mc),

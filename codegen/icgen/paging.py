@@ -18,7 +18,8 @@ def per_page_max(f):
 def paging_of(g, pt, rtype):
     """How an operation paginates: (kind, items field JSON name, per_page maximum) or None.
     Kinds: SEARCH (body pagination.starting_after), SCROLL (scroll_param), CURSOR (query
-    starting_after from pages.next.starting_after), NUMBER (query page, pages.total_pages)."""
+    starting_after from pages.next.starting_after), NUMBER (query page, pages.total_pages), URL
+    (pages.next is the next page's full URL: GET /events)."""
     if pt is None or rtype is None or rtype not in g.types:
         return None
     rt = g.types[rtype]
@@ -40,6 +41,10 @@ def paging_of(g, pt, rtype):
         return Paging("CURSOR", items.json, pp)
     if "page" in byname and byname["page"].where == "QUERY" and "pages" in rnames:
         return Paging("NUMBER", items.json, pp)
+    pages = next((f for f in rt.fields if f.json == "pages" and f.kind == "OBJECT" and not f.array), None)
+    if pages is not None and pages.tname in g.types and any(
+            f.json == "next" and f.kind == "STRING" and not f.array for f in g.types[pages.tname].fields):
+        return Paging("URL", items.json, pp)
     return None
 
 

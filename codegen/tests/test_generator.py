@@ -122,6 +122,10 @@ class Paging(unittest.TestCase):
         "conversations.list": ("CURSOR", "conversations", 150),
         "tickets.search": ("SEARCH", "tickets", 150),
         "messages.status.list": ("CURSOR", "events", 100),
+        # issue 8 items 15-17 (codegen/overrides.json): paging the description does not declare
+        "companies.contacts.list": ("CURSOR", "data", 0),
+        "contacts.companies.list": ("NUMBER", "data", 0),
+        "data_events.list": ("URL", "events", 0),
     }
 
     def test_detection(self):
@@ -130,8 +134,20 @@ class Paging(unittest.TestCase):
             self.assertIsNotNone(p, name)
             self.assertEqual((p.kind, p.items, p.per_page_max), (kind, items, mx), name)
 
+    def test_shapes_overrides(self):
+        """Lists under another key than declared (issue 8 items 14, 16, 17): the real key is declared."""
+        t = types()
+        self.assertIn("data", {f.json for f in t["ticket_type_attribute_list"].fields})
+        self.assertIn("data", {f.json for f in t[op("contacts.companies.list").rtype].fields})
+        ev = t[op("data_events.list").rtype]
+        self.assertIn("pages", {f.json for f in ev.fields})
+        item = {f.json for f in t[op("data_events.list").paging_item].fields}
+        self.assertTrue({"event_name", "created_at", "id", "metadata", "name", "count"} <= item, item)
+        cc = {f.json for f in op("companies.contacts.list").params.fields}
+        self.assertTrue({"per_page", "starting_after"} <= cc, cc)
+
     def test_count_and_non_paged(self):
-        self.assertEqual(len([o for o in result().ops if o.paging]), 23)
+        self.assertEqual(len([o for o in result().ops if o.paging]), 25)
         self.assertIsNone(op("contacts.retrieve").paging)
         self.assertIsNone(op("me.retrieve").paging)
 

@@ -3,12 +3,16 @@
  * @file pagination.h
  * @brief Iterators over every list, search and scroll operation.
  *
- * Intercom lists come in four shapes; the generator records which one each operation
+ * Intercom lists come in five shapes; the generator records which one each operation
  * has (docs/api.md lists them):
  * - cursor pages: `pages.next.starting_after`, sent back as the `starting_after` query parameter;
  * - numbered pages: `pages.page` / `pages.total_pages`, the `page` query parameter;
  * - search: `POST .../search` with `pagination.starting_after` in the body;
- * - the companies scroll: `scroll_param`, sent back until a page comes back empty.
+ * - the companies scroll: `scroll_param`, sent back until a page comes back empty;
+ * - next URL (`GET /events`): `pages.next` is the next page's full URL; its path and query are
+ *   requested on the client's base URL, and only when the URL is on it (same scheme, host, port
+ *   and path prefix, no userinfo): a next URL anywhere else ends the walk with INTERCOM_E_DECODE
+ *   after the pages already delivered, and is never requested (the token stays with the base URL).
  *
  * A pager fetches the next page only when the current one is used up, holds only the
  * current page (walking 100,000 items keeps one page in memory), retries and times out

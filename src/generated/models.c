@@ -1416,11 +1416,13 @@ static const ic_field contact_fields[] = {
     {"social_profiles", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contact, social_profiles), 0, offsetof(intercom_contact, has_social_profiles), &intercom_contact_social_profiles_descriptor, NULL},
     {"merge_history", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, merge_history), offsetof(intercom_contact, merge_history_count), offsetof(intercom_contact, has_merge_history), &intercom_merge_history_item_descriptor, NULL},
     {"enabled_push_messaging", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contact, enabled_push_messaging), 0, offsetof(intercom_contact, has_enabled_push_messaging), NULL, NULL},
+    {"opted_in_subscription_types", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_contact, opted_in_subscription_types), 0, offsetof(intercom_contact, has_opted_in_subscription_types), NULL, NULL},
+    {"opted_out_subscription_types", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_contact, opted_out_subscription_types), 0, offsetof(intercom_contact, has_opted_out_subscription_types), NULL, NULL},
 };
-static const uint16_t contact_by_name[] = {26, 27, 28, 31, 29, 30, 39, 22, 24, 23, 42, 13, 38, 5, 6, 46, 2, 10, 1, 32, 33, 34, 37, 35, 36, 21, 18, 20, 19, 17, 16, 43, 11, 45, 8, 41, 25, 9, 7, 4, 15, 44, 40, 0, 12, 14, 3};
+static const uint16_t contact_by_name[] = {26, 27, 28, 31, 29, 30, 39, 22, 24, 23, 42, 13, 38, 5, 6, 46, 2, 10, 1, 32, 33, 34, 37, 35, 36, 21, 18, 20, 19, 17, 16, 43, 11, 45, 8, 41, 47, 48, 25, 9, 7, 4, 15, 44, 40, 0, 12, 14, 3};
 INTERCOM_EXTERN const intercom_type intercom_contact_descriptor = {
     .name = "contact", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact),
-    .n_fields = 47, .fields = contact_fields, .by_name = contact_by_name};
+    .n_fields = 49, .fields = contact_fields, .by_name = contact_by_name};
 void intercom_contact_free(intercom_contact *m) { intercom_model_free(m); }
 
 static const ic_field contact_archived_fields[] = {
@@ -1440,11 +1442,12 @@ static const ic_field contact_attached_companies_fields[] = {
     {"companies", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_attached_companies, companies), offsetof(intercom_contact_attached_companies, companies_count), offsetof(intercom_contact_attached_companies, has_companies), &intercom_company_descriptor, NULL},
     {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_contact_attached_companies, total_count), 0, offsetof(intercom_contact_attached_companies, has_total_count), NULL, NULL},
     {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contact_attached_companies, pages), 0, offsetof(intercom_contact_attached_companies, has_pages), &intercom_pages_link_descriptor, NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_contact_attached_companies, data), offsetof(intercom_contact_attached_companies, data_count), offsetof(intercom_contact_attached_companies, has_data), &intercom_company_descriptor, NULL},
 };
-static const uint16_t contact_attached_companies_by_name[] = {1, 3, 2, 0};
+static const uint16_t contact_attached_companies_by_name[] = {1, 4, 3, 2, 0};
 INTERCOM_EXTERN const intercom_type intercom_contact_attached_companies_descriptor = {
     .name = "contact_attached_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_contact_attached_companies),
-    .n_fields = 4, .fields = contact_attached_companies_fields, .by_name = contact_attached_companies_by_name};
+    .n_fields = 5, .fields = contact_attached_companies_fields, .by_name = contact_attached_companies_by_name};
 void intercom_contact_attached_companies_free(intercom_contact_attached_companies *m) { intercom_model_free(m); }
 
 static const ic_field contact_avatar_fields[] = {
@@ -2075,11 +2078,13 @@ static const ic_field conversation_fields[] = {
     {"external_references", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation, external_references), offsetof(intercom_conversation, external_references_count), offsetof(intercom_conversation, has_external_references), &intercom_conversation_external_reference_descriptor, NULL},
     {"monitor_evaluations", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation, monitor_evaluations), offsetof(intercom_conversation, monitor_evaluations_count), offsetof(intercom_conversation, has_monitor_evaluations), &intercom_conversation_monitor_evaluation_descriptor, NULL},
     {"scorecards", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation, scorecards), offsetof(intercom_conversation, scorecards_count), offsetof(intercom_conversation, has_scorecards), &intercom_conversation_scorecard_descriptor, NULL},
+    {"customers", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_conversation, customers), offsetof(intercom_conversation, customers_count), offsetof(intercom_conversation, has_customers), &intercom_contact_reference_descriptor, NULL},
+    {"topics", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_conversation, topics), 0, offsetof(intercom_conversation, has_topics), NULL, NULL},
 };
-static const uint16_t conversation_by_name[] = {11, 26, 25, 29, 13, 17, 23, 15, 3, 19, 30, 20, 1, 24, 31, 7, 10, 9, 28, 27, 32, 21, 6, 16, 8, 22, 14, 12, 18, 2, 0, 4, 5};
+static const uint16_t conversation_by_name[] = {11, 26, 25, 29, 13, 17, 23, 15, 3, 19, 33, 30, 20, 1, 24, 31, 7, 10, 9, 28, 27, 32, 21, 6, 16, 8, 22, 14, 12, 18, 2, 34, 0, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_conversation_descriptor = {
     .name = "conversation", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversation),
-    .n_fields = 33, .fields = conversation_fields, .by_name = conversation_by_name};
+    .n_fields = 35, .fields = conversation_fields, .by_name = conversation_by_name};
 void intercom_conversation_free(intercom_conversation *m) { intercom_model_free(m); }
 
 static const ic_field conversation_attachment_files_fields[] = {
@@ -2731,11 +2736,12 @@ static const ic_field conversations_create_response_fields[] = {
     {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_response, body), 0, offsetof(intercom_conversations_create_response, has_body), NULL, NULL},
     {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_response, message_type), offsetof(intercom_conversations_create_response, message_type_str), offsetof(intercom_conversations_create_response, has_message_type), &intercom_message_type_descriptor, NULL},
     {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_create_response, conversation_id), 0, offsetof(intercom_conversations_create_response, has_conversation_id), NULL, NULL},
+    {"owner", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_conversations_create_response, owner), 0, offsetof(intercom_conversations_create_response, has_owner), NULL, NULL},
 };
-static const uint16_t conversations_create_response_by_name[] = {4, 6, 2, 1, 5, 3, 0};
+static const uint16_t conversations_create_response_by_name[] = {4, 6, 2, 1, 5, 7, 3, 0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_create_response_descriptor = {
     .name = "conversations_create_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_conversations_create_response),
-    .n_fields = 7, .fields = conversations_create_response_fields, .by_name = conversations_create_response_by_name};
+    .n_fields = 8, .fields = conversations_create_response_fields, .by_name = conversations_create_response_by_name};
 void intercom_conversations_create_response_free(intercom_conversations_create_response *m) { intercom_model_free(m); }
 
 static const ic_field convert_conversation_to_ticket_request_fields[] = {
@@ -3805,11 +3811,12 @@ static const ic_field data_event_summary_fields[] = {
     {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary, intercom_user_id), 0, offsetof(intercom_data_event_summary, has_intercom_user_id), NULL, NULL},
     {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary, user_id), 0, offsetof(intercom_data_event_summary, has_user_id), NULL, NULL},
     {"events", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_event_summary, events), offsetof(intercom_data_event_summary, events_count), offsetof(intercom_data_event_summary, has_events), &intercom_data_event_summary_item_descriptor, NULL},
+    {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_data_event_summary, pages), 0, offsetof(intercom_data_event_summary, has_pages), &intercom_data_event_summary_pages_descriptor, NULL},
 };
-static const uint16_t data_event_summary_by_name[] = {1, 4, 2, 0, 3};
+static const uint16_t data_event_summary_by_name[] = {1, 4, 2, 5, 0, 3};
 INTERCOM_EXTERN const intercom_type intercom_data_event_summary_descriptor = {
     .name = "data_event_summary", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_event_summary),
-    .n_fields = 5, .fields = data_event_summary_fields, .by_name = data_event_summary_by_name};
+    .n_fields = 6, .fields = data_event_summary_fields, .by_name = data_event_summary_by_name};
 void intercom_data_event_summary_free(intercom_data_event_summary *m) { intercom_model_free(m); }
 
 static const ic_field data_event_summary_item_fields[] = {
@@ -3818,12 +3825,31 @@ static const ic_field data_event_summary_item_fields[] = {
     {"last", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, last), 0, offsetof(intercom_data_event_summary_item, has_last), NULL, NULL},
     {"count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, count), 0, offsetof(intercom_data_event_summary_item, has_count), NULL, NULL},
     {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, description), 0, offsetof(intercom_data_event_summary_item, has_description), NULL, NULL},
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, type), 0, offsetof(intercom_data_event_summary_item, has_type), NULL, NULL},
+    {"event_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, event_name), 0, offsetof(intercom_data_event_summary_item, has_event_name), NULL, NULL},
+    {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, created_at), 0, offsetof(intercom_data_event_summary_item, has_created_at), NULL, NULL},
+    {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, id), 0, offsetof(intercom_data_event_summary_item, has_id), NULL, NULL},
+    {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, user_id), 0, offsetof(intercom_data_event_summary_item, has_user_id), NULL, NULL},
+    {"intercom_user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, intercom_user_id), 0, offsetof(intercom_data_event_summary_item, has_intercom_user_id), NULL, NULL},
+    {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, email), 0, offsetof(intercom_data_event_summary_item, has_email), NULL, NULL},
+    {"metadata", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_item, metadata), 0, offsetof(intercom_data_event_summary_item, has_metadata), NULL, NULL},
 };
-static const uint16_t data_event_summary_item_by_name[] = {3, 4, 1, 2, 0};
+static const uint16_t data_event_summary_item_by_name[] = {3, 7, 4, 11, 6, 1, 8, 10, 2, 12, 0, 5, 9};
 INTERCOM_EXTERN const intercom_type intercom_data_event_summary_item_descriptor = {
     .name = "data_event_summary_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_event_summary_item),
-    .n_fields = 5, .fields = data_event_summary_item_fields, .by_name = data_event_summary_item_by_name};
+    .n_fields = 13, .fields = data_event_summary_item_fields, .by_name = data_event_summary_item_by_name};
 void intercom_data_event_summary_item_free(intercom_data_event_summary_item *m) { intercom_model_free(m); }
+
+static const ic_field data_event_summary_pages_fields[] = {
+    {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_event_summary_pages, type), 0, offsetof(intercom_data_event_summary_pages, has_type), NULL, NULL},
+    {"next", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_event_summary_pages, next), 0, offsetof(intercom_data_event_summary_pages, has_next), NULL, NULL},
+    {"since", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_data_event_summary_pages, since), 0, offsetof(intercom_data_event_summary_pages, has_since), NULL, NULL},
+};
+static const uint16_t data_event_summary_pages_by_name[] = {1, 2, 0};
+INTERCOM_EXTERN const intercom_type intercom_data_event_summary_pages_descriptor = {
+    .name = "data_event_summary_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_data_event_summary_pages),
+    .n_fields = 3, .fields = data_event_summary_pages_fields, .by_name = data_event_summary_pages_by_name};
+void intercom_data_event_summary_pages_free(intercom_data_event_summary_pages *m) { intercom_model_free(m); }
 
 static const ic_field data_export_fields[] = {
     {"job_identifier", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_data_export, job_identifier), 0, offsetof(intercom_data_export, has_job_identifier), NULL, NULL},
@@ -4689,11 +4715,12 @@ static const ic_field message_fields[] = {
     {"body", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_message, body), 0, offsetof(intercom_message, has_body), NULL, NULL},
     {"message_type", IC_K_ENUM, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_message, message_type), offsetof(intercom_message, message_type_str), offsetof(intercom_message, has_message_type), &intercom_message_type_descriptor, NULL},
     {"conversation_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_message, conversation_id), 0, offsetof(intercom_message, has_conversation_id), NULL, NULL},
+    {"owner", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_message, owner), 0, offsetof(intercom_message, has_owner), NULL, NULL},
 };
-static const uint16_t message_by_name[] = {4, 6, 2, 1, 5, 3, 0};
+static const uint16_t message_by_name[] = {4, 6, 2, 1, 5, 7, 3, 0};
 INTERCOM_EXTERN const intercom_type intercom_message_descriptor = {
     .name = "message", .kind = IC_T_OBJECT, .size = sizeof(intercom_message),
-    .n_fields = 7, .fields = message_fields, .by_name = message_by_name};
+    .n_fields = 8, .fields = message_fields, .by_name = message_by_name};
 void intercom_message_free(intercom_message *m) { intercom_model_free(m); }
 
 static const ic_field metadata_fields[] = {
@@ -5737,11 +5764,12 @@ void intercom_ticket_type_attribute_free(intercom_ticket_type_attribute *m) { in
 static const ic_field ticket_type_attribute_list_fields[] = {
     {"type", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ticket_type_attribute_list, type), 0, offsetof(intercom_ticket_type_attribute_list, has_type), NULL, NULL},
     {"ticket_type_attributes", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ticket_type_attribute_list, ticket_type_attributes), offsetof(intercom_ticket_type_attribute_list, ticket_type_attributes_count), offsetof(intercom_ticket_type_attribute_list, has_ticket_type_attributes), &intercom_ticket_type_attribute_descriptor, NULL},
+    {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ticket_type_attribute_list, data), offsetof(intercom_ticket_type_attribute_list, data_count), offsetof(intercom_ticket_type_attribute_list, has_data), &intercom_ticket_type_attribute_descriptor, NULL},
 };
-static const uint16_t ticket_type_attribute_list_by_name[] = {1, 0};
+static const uint16_t ticket_type_attribute_list_by_name[] = {2, 1, 0};
 INTERCOM_EXTERN const intercom_type intercom_ticket_type_attribute_list_descriptor = {
     .name = "ticket_type_attribute_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_ticket_type_attribute_list),
-    .n_fields = 2, .fields = ticket_type_attribute_list_fields, .by_name = ticket_type_attribute_list_by_name};
+    .n_fields = 3, .fields = ticket_type_attribute_list_fields, .by_name = ticket_type_attribute_list_by_name};
 void intercom_ticket_type_attribute_list_free(intercom_ticket_type_attribute_list *m) { intercom_model_free(m); }
 
 static const ic_field ticket_type_list_fields[] = {
@@ -6549,6 +6577,7 @@ const intercom_type *const ic_all_types[] = {
     &intercom_data_event_list_pages_descriptor,
     &intercom_data_event_summary_descriptor,
     &intercom_data_event_summary_item_descriptor,
+    &intercom_data_event_summary_pages_descriptor,
     &intercom_data_export_descriptor,
     &intercom_data_export_csv_descriptor,
     &intercom_deleted_article_object_descriptor,

@@ -903,21 +903,37 @@ intercom_code intercom_async_calls_transcript_retrieve(intercom_async_client *cl
 
 static const ic_field companies_contacts_list_params_fields[] = {
     {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_contacts_list_params, company_id), 0, offsetof(intercom_companies_contacts_list_params, has_company_id), NULL, NULL},
+    {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_companies_contacts_list_params, per_page), 0, offsetof(intercom_companies_contacts_list_params, has_per_page), NULL, NULL},
+    {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_contacts_list_params, starting_after), 0, offsetof(intercom_companies_contacts_list_params, has_starting_after), NULL, NULL},
 };
-static const uint16_t companies_contacts_list_params_by_name[] = {0};
+static const uint16_t companies_contacts_list_params_by_name[] = {0, 1, 2};
 INTERCOM_EXTERN const intercom_type intercom_companies_contacts_list_params_descriptor = {
     .name = "companies_contacts_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_contacts_list_params),
-    .n_fields = 1, .fields = companies_contacts_list_params_fields, .by_name = companies_contacts_list_params_by_name};
+    .n_fields = 3, .fields = companies_contacts_list_params_fields, .by_name = companies_contacts_list_params_by_name};
 static const ic_operation op_companies_contacts_list = {
     .name = "companies.contacts.list", .method = "GET", .path = "/companies/{company_id}/contacts",
     .api_version = NULL, .params = &intercom_companies_contacts_list_params_descriptor, .response = &intercom_company_attached_contacts_descriptor,
     .accept = NULL, .flags = 0,
-    .summary = "List attached contacts"};
+    .summary = "List attached contacts",
+    .page_kind = IC_PAGE_CURSOR, .page_items = "data", .per_page_max = 0};
 intercom_code intercom_companies_contacts_list(intercom_client *client, const intercom_companies_contacts_list_params *params, const intercom_request_options *ro, intercom_company_attached_contacts **out, intercom_error *err) {
     return ic_call(client, &op_companies_contacts_list, params, ro, (void **)out, err);
 }
 intercom_code intercom_async_companies_contacts_list(intercom_async_client *client, const intercom_companies_contacts_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_companies_contacts_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_companies_contacts_list_pager(intercom_pager **out, intercom_client *client, const intercom_companies_contacts_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_companies_contacts_list, params, ro, err);
+}
+int intercom_companies_contacts_list_next(intercom_pager *pager, intercom_contact **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_companies_contacts_list_next_page(intercom_pager *pager, intercom_company_attached_contacts **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_companies_contacts_list_pages(intercom_async_client *client, const intercom_companies_contacts_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_companies_contacts_list, params, ro, cb, payload);
 }
 
 static const ic_field companies_create_params_fields[] = {
@@ -1308,7 +1324,7 @@ static const ic_operation op_contacts_companies_list = {
     .api_version = NULL, .params = &intercom_contacts_companies_list_params_descriptor, .response = &intercom_contact_attached_companies_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "List attached companies for contact",
-    .page_kind = IC_PAGE_NUMBER, .page_items = "companies", .per_page_max = 0};
+    .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 0};
 intercom_code intercom_contacts_companies_list(intercom_client *client, const intercom_contacts_companies_list_params *params, const intercom_request_options *ro, intercom_contact_attached_companies **out, intercom_error *err) {
     return ic_call(client, &op_contacts_companies_list, params, ro, (void **)out, err);
 }
@@ -3072,12 +3088,26 @@ static const ic_operation op_data_events_list = {
     .name = "data_events.list", .method = "GET", .path = "/events",
     .api_version = NULL, .params = &intercom_data_events_list_params_descriptor, .response = &intercom_data_event_summary_descriptor,
     .accept = NULL, .flags = 0,
-    .summary = "List all data events"};
+    .summary = "List all data events",
+    .page_kind = IC_PAGE_URL, .page_items = "events", .per_page_max = 0};
 intercom_code intercom_data_events_list(intercom_client *client, const intercom_data_events_list_params *params, const intercom_request_options *ro, intercom_data_event_summary **out, intercom_error *err) {
     return ic_call(client, &op_data_events_list, params, ro, (void **)out, err);
 }
 intercom_code intercom_async_data_events_list(intercom_async_client *client, const intercom_data_events_list_params *params, const intercom_request_options *ro, intercom_callback cb, void *payload) {
     return ic_call_async(client, &op_data_events_list, params, ro, cb, payload);
+}
+
+intercom_code intercom_data_events_list_pager(intercom_pager **out, intercom_client *client, const intercom_data_events_list_params *params, const intercom_request_options *ro, intercom_error *err) {
+    return ic_pager_new(out, client, &op_data_events_list, params, ro, err);
+}
+int intercom_data_events_list_next(intercom_pager *pager, intercom_data_event_summary_item **item, intercom_error *err) {
+    return intercom_pager_next(pager, (void **)item, err);
+}
+intercom_code intercom_data_events_list_next_page(intercom_pager *pager, intercom_data_event_summary **page, intercom_error *err) {
+    return intercom_pager_next_page(pager, (void **)page, err);
+}
+intercom_code intercom_async_data_events_list_pages(intercom_async_client *client, const intercom_data_events_list_params *params, const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
+    return ic_async_pages(client, &op_data_events_list, params, ro, cb, payload);
 }
 
 static const ic_field data_events_summaries_params_fields[] = {

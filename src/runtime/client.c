@@ -57,6 +57,8 @@ const char *intercom_client_base_url(const intercom_client *c) { return c ? c->c
 
 const intercom_allocator *ic_client_alloc(const intercom_client *c) { return c->a; }
 const intercom_allocator *ic_async_client_alloc(const intercom_async_client *c) { return c->a; }
+const char *ic_client_base_url(const intercom_client *c) { return c->cfg->base_url; }
+const char *ic_async_client_base_url(const intercom_async_client *c) { return c->cfg->base_url; }
 
 static ic_engine *engine_take(intercom_client *c) {
     pthread_mutex_lock(&c->lock);
@@ -112,6 +114,33 @@ intercom_code ic_call(intercom_client *c, const ic_operation *op, const void *pa
     ic_error_bind(err, c->a);
     ic_req_spec spec;
     intercom_code rc = ic_spec_build(&spec, c->cfg, NULL, NULL, op, params, NULL, NULL, ro, err);
+    if (rc) return rc;
+    return run_sync(c, &spec, out, ro ? ro->raw_response : NULL, err);
+}
+
+/* The request of @p op at base URL + @p rest, typed like the operation's (its response type,
+ * its forced Intercom-Version, its Accept header). */
+static intercom_code spec_rest(ic_req_spec *spec, const ic_config *cfg, const ic_operation *op, const char *rest,
+                               const intercom_request_options *ro, intercom_error *err) {
+    intercom_request_options d = INTERCOM_REQUEST_OPTIONS_INIT, r = ro ? *ro : d;
+    if (!r.api_version && op->api_version) r.api_version = op->api_version;
+    intercom_kv accept[] = {{"Accept", op->accept}, {NULL, NULL}};
+    if (op->accept && !r.extra_headers) r.extra_headers = accept;
+    intercom_code rc = ic_spec_build(spec, cfg, op->method, rest, NULL, NULL, NULL, NULL, &r, err);
+    if (rc) return rc;
+    spec->rtype = op->response;
+    spec->want_raw = r.raw_response != NULL || spec->skip_decode;
+    return INTERCOM_OK;
+}
+
+intercom_code ic_call_rest(intercom_client *c, const ic_operation *op, const char *rest,
+                           const intercom_request_options *ro, void **out, intercom_error *err) {
+    if (ro && ro->raw_response) *ro->raw_response = NULL;
+    if (out) *out = NULL;
+    if (!c || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: client and out are required", op->name);
+    ic_error_bind(err, c->a);
+    ic_req_spec spec;
+    intercom_code rc = spec_rest(&spec, c->cfg, op, rest, ro, err);
     if (rc) return rc;
     return run_sync(c, &spec, out, ro ? ro->raw_response : NULL, err);
 }
@@ -273,6 +302,15 @@ intercom_code ic_call_async(intercom_async_client *c, const ic_operation *op, co
                                      "%s: raw_response is for sync calls; async: skip_decode gives the raw response",
                                      op->name)
                            : ic_spec_build(&spec, c->cfg, NULL, NULL, op, params, NULL, NULL, ro, &e);
+    return submit_async(c, rc, &spec, !(ro && (ro->skip_decode || ro->on_body)), cb, payload, ro, &e);
+}
+
+intercom_code ic_call_async_rest(intercom_async_client *c, const ic_operation *op, const char *rest,
+                                 const intercom_request_options *ro, intercom_callback cb, void *payload) {
+    if (!c || !cb) return INTERCOM_E_INVALID_ARGUMENT;
+    ic_req_spec spec;
+    intercom_error e = ic_error_init(c->a);
+    intercom_code rc = spec_rest(&spec, c->cfg, op, rest, ro, &e);
     return submit_async(c, rc, &spec, !(ro && (ro->skip_decode || ro->on_body)), cb, payload, ro, &e);
 }
 

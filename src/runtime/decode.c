@@ -32,6 +32,10 @@ typedef struct frame {
     json_t *json;             /* FR_JSON: the container being built */
     char *key;                /* FR_JSON object: pending key (malloc'd; may hold NUL bytes) */
     size_t key_len;
+    /* FR_OBJ in strict mode: the last undeclared key, and the first undeclared key holding an array
+     * (for the report of a declared list absent while an undeclared array is present) */
+    char ukey[48];
+    char uarr[48];
 } frame;
 
 struct ic_decoder {
@@ -436,6 +440,11 @@ static int on_key(void *ctx, const unsigned char *k, size_t n) {
         return 1;
     }
     fr->field = ic_type_find_field(fr->type, (const char *)k, n);
+    if (!fr->field && d->strict) { /* kept (shortened) for the report in on_end */
+        size_t m = n < sizeof fr->ukey - 1 ? n : sizeof fr->ukey - 1;
+        memcpy(fr->ukey, k, m);
+        fr->ukey[m] = '\0';
+    }
     return 1;
 }
 
@@ -477,6 +486,7 @@ static int on_start(ic_decoder *d, int is_map) {
     }
     const ic_field *f = top->field;
     if (!f) { /* unknown key: skip its value */
+        if (d->strict && !is_map && top->kind == FR_OBJ && !top->uarr[0]) memcpy(top->uarr, top->ukey, sizeof top->uarr);
         d->skip = 1;
         return 1;
     }
@@ -588,6 +598,30 @@ static int on_end(ic_decoder *d) {
         return 1;
     }
     if (fr->type->n_variants) set_variant(fr->type, fr->obj);
+    if (d->strict && fr->uarr[0]) { /* an undeclared array where every declared list is absent */
+        const ic_field *list = NULL;
+        for (uint32_t i = 0; i < fr->type->n_fields; i++) {
+            const ic_field *f = &fr->type->fields[i];
+            if (!(f->flags & IC_F_ARRAY) || f->kind != IC_K_OBJECT) continue;
+            if (*state_of(fr->obj, f) != INTERCOM_FIELD_ABSENT) {
+                list = NULL;
+                break;
+            }
+            if (!list) list = f;
+        }
+        if (list) {
+            char what[512];
+            fr->field = NULL;
+            d->depth++; /* the path names the object that ended */
+            snprintf(what, sizeof what,
+                     "the declared list \"%s\" is absent while the undeclared key \"%s\" holds an array "
+                     "(a shape the description does not declare; tolerant mode keeps it in intercom_model_raw_json)",
+                     list->name, fr->uarr);
+            stop(d, INTERCOM_E_DECODE, what);
+            d->depth--;
+            return 0;
+        }
+    }
     if (!d->depth) d->done = 1;
     return 1;
 }

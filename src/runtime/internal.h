@@ -144,7 +144,7 @@ typedef struct ic_operation {
     uint16_t per_page_max;     /* largest per_page the endpoint takes, 0 unknown */
 } ic_operation;
 
-enum { IC_PAGE_NONE = 0, IC_PAGE_CURSOR, IC_PAGE_NUMBER, IC_PAGE_SEARCH, IC_PAGE_SCROLL };
+enum { IC_PAGE_NONE = 0, IC_PAGE_CURSOR, IC_PAGE_NUMBER, IC_PAGE_SEARCH, IC_PAGE_SCROLL, IC_PAGE_URL };
 
 enum { IC_OP_HAS_BODY = 1, IC_OP_BODY_REQUIRED = 2, IC_OP_DEPRECATED = 4, IC_OP_RAW = 8 /* non-JSON 2xx body */ };
 
@@ -388,6 +388,15 @@ IC_HIDDEN intercom_code ic_check_per_page(const ic_operation *op, const void *pa
 /* The allocator of a client (client.c). */
 IC_HIDDEN const intercom_allocator *ic_client_alloc(const intercom_client *c);
 IC_HIDDEN const intercom_allocator *ic_async_client_alloc(const intercom_async_client *c);
+/* The configured base URL of a client (client.c): scheme://host[:port][/prefix], no trailing '/'. */
+IC_HIDDEN const char *ic_client_base_url(const intercom_client *c);
+IC_HIDDEN const char *ic_async_client_base_url(const intercom_async_client *c);
+/* A typed call of @p op whose URL is the base URL + @p rest (the path and query of a next-page URL
+ * the server gave, already checked to be on the base URL by the pager): no params are encoded. */
+IC_HIDDEN intercom_code ic_call_rest(intercom_client *c, const ic_operation *op, const char *rest,
+                                     const intercom_request_options *ro, void **out, intercom_error *err);
+IC_HIDDEN intercom_code ic_call_async_rest(intercom_async_client *c, const ic_operation *op, const char *rest,
+                                           const intercom_request_options *ro, intercom_callback cb, void *payload);
 IC_HIDDEN intercom_code ic_pager_new(intercom_pager **out, intercom_client *c, const ic_operation *op,
                                      const void *params, const intercom_request_options *ro, intercom_error *err);
 IC_HIDDEN intercom_code ic_async_pages(intercom_async_client *c, const ic_operation *op, const void *params,

@@ -7,6 +7,10 @@
  *   SEARCH  body pagination       <- our own pagination struct, starting_after as above
  *   NUMBER  query page            <- page number + 1, until pages.total_pages
  *   SCROLL  query scroll_param    <- page.scroll_param, until a page comes back empty
+ *   URL     the whole request     <- page.pages.next, a full URL (GET /events): its path and query are
+ *                                    requested on the configured base URL, and only when the URL is on
+ *                                    it (same scheme, host, port and path prefix, no userinfo); a next
+ *                                    URL elsewhere ends the walk with INTERCOM_E_DECODE, never followed
  * A missing or empty next cursor, an empty page or the last page number ends the walk.
  * A walk that would not end ends with INTERCOM_E_DECODE after the pages already delivered:
  * a cursor the walk already sent (checked against the previous cursor and, for cycles, a
@@ -17,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 #include "options.h"
@@ -28,7 +33,8 @@ struct intercom_pager {
     intercom_request_options ro;
     void *params;                      /* shallow copy of the caller's params (op->params->size) */
     void *paging;                      /* SEARCH: our pagination struct, pointed to by params */
-    char *cursor;                      /* the cursor being sent (owned) */
+    char *cursor;                      /* the cursor being sent (owned); URL: the next URL */
+    char *rest;                        /* URL: its path and query, requested on the base URL (owned) */
     int page_no;                       /* pages fetched */
     int done;                          /* no further page */
     intercom_code stop_code;           /* the walk cannot go on: reported by the next fetch */
@@ -67,6 +73,12 @@ intercom_code ic_check_per_page(const ic_operation *op, const void *params, inte
     const ic_field *f = field_of(t, "per_page");
     if (!f || f->kind != IC_K_INT || ic_field_presence(f, obj) != 1) return INTERCOM_OK;
     int64_t v = *(const int64_t *)((const char *)obj + f->offset);
+    if (!op->per_page_max) { /* no maximum stated: none enforced on this side */
+        if (v < 1)
+            return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: per_page is %lld; this endpoint takes at least 1",
+                           op->name, (long long)v);
+        return INTERCOM_OK;
+    }
     if (v < 1 || v > op->per_page_max)
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: per_page is %lld; this endpoint takes 1 to %u", op->name,
                        (long long)v, (unsigned)op->per_page_max);
@@ -114,6 +126,24 @@ static int stop(intercom_pager *pg, const char *fmt, const char *arg, long long 
     return 0;
 }
 
+/* The path and query of @p url when it is on @p base (scheme://host[:port][/prefix]): the same
+ * scheme, host and port (case-insensitive; a port spelled out where the base has none is another
+ * origin), then the base's path prefix and a '/'; no control characters, spaces or backslashes.
+ * NULL otherwise. */
+static const char *url_rest(const char *base, const char *url) {
+    const char *sep = strstr(base, "://");
+    if (!sep) return NULL;
+    size_t origin = (size_t)(sep + 3 - base);
+    origin += strcspn(base + origin, "/");
+    size_t bl = strlen(base);
+    if (strncasecmp(base, url, origin) || strncmp(base + origin, url + origin, bl - origin) || url[bl] != '/')
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)url + bl; *p && *p != '#'; p++)
+        if (*p <= ' ' || *p == 0x7f || *p == '\\') return NULL;
+    if (url[bl + 1] == '/') return NULL; /* "//host": a network-path reference, never a path */
+    return url + bl;
+}
+
 /* After page @p page: set up the request for the next one, or mark the walk done. */
 static int advance(intercom_pager *pg, const void *page) {
     const intercom_type *rt = pg->op->response;
@@ -137,6 +167,7 @@ static int advance(intercom_pager *pg, const void *page) {
         break;
     }
     case IC_PAGE_SCROLL: next = string_at(page, rt, "scroll_param", NULL); break;
+    case IC_PAGE_URL: next = string_at(page, rt, "pages", "next"); break;
     case IC_PAGE_NUMBER: {
         int64_t cur = int_at(page, rt, "pages", "page"), total = int_at(page, rt, "pages", "total_pages");
         if (cur < 0) cur = pg->page_no;
@@ -175,6 +206,17 @@ static int advance(intercom_pager *pg, const void *page) {
     if (pg->page_no > 0 && !(pg->page_no & (pg->page_no - 1))) { /* page 2^k: move the checkpoint (Brent) */
         ic_free(pg->a, pg->checkpoint);
         pg->checkpoint = ic_astrdup(pg->a, next);
+    }
+    if (pg->op->page_kind == IC_PAGE_URL) {
+        const char *base = pg->client ? ic_client_base_url(pg->client) : ic_async_client_base_url(pg->aclient);
+        const char *rest = url_rest(base, next);
+        if (!rest) {
+            stop(pg, "pages.next \"%.100s\" is not a URL on the configured base URL; it is not followed%.0lld", next, 0);
+            goto out;
+        }
+        ic_free(pg->a, pg->rest);
+        if (!(pg->rest = ic_astrndup(pg->a, rest, strcspn(rest, "#")))) rc = -1;
+        goto out;
     }
     if (pg->op->page_kind == IC_PAGE_SEARCH) {
         const ic_field *f = field_of(field_of(pg->op->params, "pagination")->type, "starting_after");
@@ -263,6 +305,7 @@ void intercom_pager_free(intercom_pager *pg) {
     if (!pg) return;
     intercom_model_free(pg->page);
     ic_free(pg->a, pg->cursor);
+    ic_free(pg->a, pg->rest);
     ic_free(pg->a, pg->checkpoint);
     ic_free(pg->a, pg->stop_msg);
     ic_free(pg->a, pg->paging);
@@ -282,7 +325,8 @@ intercom_code intercom_pager_next_page(intercom_pager *pg, void **page, intercom
     *page = NULL;
     if (pg->stop_code) return stop_error(pg, err);
     if (pg->done) return INTERCOM_OK;
-    intercom_code rc = ic_call(pg->client, pg->op, pg->params, &pg->ro, page, err);
+    intercom_code rc = pg->rest ? ic_call_rest(pg->client, pg->op, pg->rest, &pg->ro, page, err)
+                                : ic_call(pg->client, pg->op, pg->params, &pg->ro, page, err);
     if (rc) {
         pg->done = 1;
         return rc;
@@ -325,7 +369,8 @@ int intercom_pager_next(intercom_pager *pg, void **item, intercom_error *err) {
 static void async_page_done(intercom_code code, void *result, const intercom_error *err, void *payload);
 
 static void async_fetch(intercom_pager *pg) {
-    intercom_code rc = ic_call_async(pg->aclient, pg->op, pg->params, &pg->ro, async_page_done, pg);
+    intercom_code rc = pg->rest ? ic_call_async_rest(pg->aclient, pg->op, pg->rest, &pg->ro, async_page_done, pg)
+                                : ic_call_async(pg->aclient, pg->op, pg->params, &pg->ro, async_page_done, pg);
     if (rc) { /* could not even queue it (out of memory): report and stop */
         intercom_error e = ic_error_init(pg->a);
         ic_fail(&e, rc, "%s: could not request page %d", pg->op->name, pg->page_no + 1);

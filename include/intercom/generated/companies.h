@@ -24,6 +24,12 @@ typedef struct intercom_companies_contacts_list_params {
     /** [required, path] The unique identifier for the company which is given by Intercom */
     const char *company_id;
     uint8_t has_company_id; /**< intercom_field_state_t of company_id */
+    /** [query] How many results per page (default 15). */
+    int64_t per_page;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
+    /** [query] Cursor of the next page: pages.next.starting_after of the previous page. */
+    const char *starting_after;
+    uint8_t has_starting_after; /**< intercom_field_state_t of starting_after */
 } intercom_companies_contacts_list_params;
 /** Descriptor of intercom_companies_contacts_list_params. */
 INTERCOM_EXTERN extern const intercom_type intercom_companies_contacts_list_params_descriptor;
@@ -50,6 +56,36 @@ INTERCOM_EXTERN intercom_code intercom_companies_contacts_list(intercom_client *
 INTERCOM_EXTERN intercom_code intercom_async_companies_contacts_list(intercom_async_client *client,
     const intercom_companies_contacts_list_params *params, const intercom_request_options *ro, intercom_callback cb,
     void *payload);
+
+/**
+ * A pager over every data of intercom_companies_contacts_list() (cursor pages; see pagination.h). Free with
+ * intercom_pager_free(). @param out receives the pager @param client the client @param params as for
+ * intercom_companies_contacts_list() @param ro per-request options, or NULL @param err details on failure, or NULL
+ * @return INTERCOM_OK or the error code
+ */
+INTERCOM_EXTERN intercom_code intercom_companies_contacts_list_pager(intercom_pager **out, intercom_client *client,
+    const intercom_companies_contacts_list_params *params, const intercom_request_options *ro, intercom_error *err);
+/**
+ * The next intercom_contact of the pager (borrowed, valid until the pager fetches another page). @param pager the pager
+ * @param item receives the item @param err details on failure, or NULL @return 1 with an item; 0 at the end or on error
+ * (err->code)
+ */
+INTERCOM_EXTERN int intercom_companies_contacts_list_next(intercom_pager *pager, intercom_contact **item,
+    intercom_error *err);
+/**
+ * The next whole page (owned: intercom_company_attached_contacts_free()), or NULL after the last. @param pager the
+ * pager @param page receives the page @param err details on failure, or NULL @return INTERCOM_OK or the error code
+ */
+INTERCOM_EXTERN intercom_code intercom_companies_contacts_list_next_page(intercom_pager *pager,
+    intercom_company_attached_contacts **page, intercom_error *err);
+/**
+ * Every page, one after another, through the async client (see intercom_async_pages()). @param client the async client
+ * @param params as for intercom_companies_contacts_list() @param ro per-request options, or NULL @param cb called with
+ * each page @param payload passed to @p cb @return INTERCOM_OK when queued
+ */
+INTERCOM_EXTERN intercom_code intercom_async_companies_contacts_list_pages(intercom_async_client *client,
+    const intercom_companies_contacts_list_params *params, const intercom_request_options *ro,
+    intercom_page_callback cb, void *payload);
 
 /**
  * Parameters of intercom_companies_create() (`POST /companies`). Start from INTERCOM_COMPANIES_CREATE_PARAMS_INIT; set

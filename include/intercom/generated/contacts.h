@@ -277,7 +277,7 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_companies_list(intercom_as
     void *payload);
 
 /**
- * A pager over every companies of intercom_contacts_companies_list() (number pages; see pagination.h). Free with
+ * A pager over every data of intercom_contacts_companies_list() (number pages; see pagination.h). Free with
  * intercom_pager_free(). @param out receives the pager @param client the client @param params as for
  * intercom_contacts_companies_list() @param ro per-request options, or NULL @param err details on failure, or NULL
  * @return INTERCOM_OK or the error code

@@ -225,6 +225,18 @@ typedef struct intercom_contact {
      */
     bool enabled_push_messaging;
     uint8_t has_enabled_push_messaging; /**< intercom_field_state_t of enabled_push_messaging */
+    /**
+     * The subscription types the contact opted in of, as a list object {type: list, data: [...], url, total_count,
+     * has_more} (free-form).
+     */
+    struct json_t *opted_in_subscription_types;
+    uint8_t has_opted_in_subscription_types; /**< intercom_field_state_t of opted_in_subscription_types */
+    /**
+     * The subscription types the contact opted out of, as a list object {type: list, data: [...], url, total_count,
+     * has_more} (free-form).
+     */
+    struct json_t *opted_out_subscription_types;
+    uint8_t has_opted_out_subscription_types; /**< intercom_field_state_t of opted_out_subscription_types */
 } intercom_contact;
 /** Descriptor of intercom_contact (intercom_type_name() gives "contact"). */
 INTERCOM_EXTERN extern const intercom_type intercom_contact_descriptor;
@@ -277,6 +289,10 @@ typedef struct intercom_contact_attached_companies {
      */
     struct intercom_pages_link *pages;
     uint8_t has_pages; /**< intercom_field_state_t of pages */
+    /** The companies attached to the contact, as real responses (and the description's own example) carry them. */
+    struct intercom_company **data;
+    size_t data_count; /**< number of elements of data */
+    uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_contact_attached_companies;
 /** Descriptor of intercom_contact_attached_companies (intercom_type_name() gives "contact_attached_companies"). */
 INTERCOM_EXTERN extern const intercom_type intercom_contact_attached_companies_descriptor;

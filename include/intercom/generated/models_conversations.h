@@ -357,6 +357,16 @@ typedef struct intercom_conversation {
     struct intercom_conversation_scorecard **scorecards;
     size_t scorecards_count; /**< number of elements of scorecards */
     uint8_t has_scorecards; /**< intercom_field_state_t of scorecards */
+    /**
+     * The conversation's customers after a contact was attached or detached (POST/DELETE
+     * /conversations/{conversation_id}/customers answer only this list).
+     */
+    struct intercom_contact_reference **customers;
+    size_t customers_count; /**< number of elements of customers */
+    uint8_t has_customers; /**< intercom_field_state_t of customers */
+    /** The conversation's topics (free-form). */
+    struct json_t *topics;
+    uint8_t has_topics; /**< intercom_field_state_t of topics */
 } intercom_conversation;
 /** Descriptor of intercom_conversation (intercom_type_name() gives "conversation"). */
 INTERCOM_EXTERN extern const intercom_type intercom_conversation_descriptor;
@@ -1453,6 +1463,9 @@ typedef struct intercom_conversations_create_response {
     /** [required] The associated conversation_id */
     const char *conversation_id;
     uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    /** The admin who owns the message (free-form: type, id, name, email, away_mode_enabled, ...). */
+    struct json_t *owner;
+    uint8_t has_owner; /**< intercom_field_state_t of owner */
 } intercom_conversations_create_response;
 /**
  * Descriptor of intercom_conversations_create_response (intercom_type_name() gives "conversations_create_response").

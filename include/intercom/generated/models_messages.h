@@ -115,6 +115,9 @@ typedef struct intercom_message {
     /** The associated conversation_id */
     const char *conversation_id;
     uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    /** The admin who owns the message (free-form: type, id, name, email, away_mode_enabled, ...). */
+    struct json_t *owner;
+    uint8_t has_owner; /**< intercom_field_state_t of owner */
 } intercom_message;
 /** Descriptor of intercom_message (intercom_type_name() gives "message"). */
 INTERCOM_EXTERN extern const intercom_type intercom_message_descriptor;

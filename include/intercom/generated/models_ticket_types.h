@@ -116,6 +116,13 @@ typedef struct intercom_ticket_type_attribute_list {
     struct intercom_ticket_type_attribute **ticket_type_attributes;
     size_t ticket_type_attributes_count; /**< number of elements of ticket_type_attributes */
     uint8_t has_ticket_type_attributes; /**< intercom_field_state_t of ticket_type_attributes */
+    /**
+     * The ticket type's attributes, as real responses (and the description's own GET /ticket_types/{id} example) carry
+     * them.
+     */
+    struct intercom_ticket_type_attribute **data;
+    size_t data_count; /**< number of elements of data */
+    uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_ticket_type_attribute_list;
 /** Descriptor of intercom_ticket_type_attribute_list (intercom_type_name() gives "ticket_type_attribute_list"). */
 INTERCOM_EXTERN extern const intercom_type intercom_ticket_type_attribute_list_descriptor;

@@ -247,6 +247,7 @@ struct intercom_data_event_list;
 struct intercom_data_event_list_pages;
 struct intercom_data_event_summary;
 struct intercom_data_event_summary_item;
+struct intercom_data_event_summary_pages;
 struct intercom_data_export;
 struct intercom_data_export_csv;
 struct intercom_deleted_article_object;
