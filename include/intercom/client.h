@@ -16,6 +16,7 @@
 #include "error.h"
 #include "response.h"
 #include "alloc.h"
+#include "ratelimit.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,7 +39,8 @@ typedef void (*intercom_log_fn)(intercom_log_level level, const char *line, void
  */
 typedef int (*intercom_curl_hook_fn)(void *curl_easy, void *payload);
 
-#define INTERCOM_CLIENT_OPTIONS_VERSION 1
+/** Current version of ::intercom_client_options. Version 1 (without rate_limit_store) is still accepted. */
+#define INTERCOM_CLIENT_OPTIONS_VERSION 2
 
 /**
  * Client options. Start from ::INTERCOM_CLIENT_OPTIONS_INIT. Strings are copied
@@ -88,9 +90,10 @@ typedef struct intercom_client_options {
     const char *user_agent;      /**< NULL: "libintercom/<version> libcurl/<version>" */
     int disable_compression;     /**< 1: do not send Accept-Encoding (default: gzip/deflate/br/zstd accepted and
                                       decoded transparently) */
-    int pace_rate_limit;         /**< 1: client-side rate limiting: after a response says `X-RateLimit-Remaining: 0`,
-                                      hold this client's next requests until `X-RateLimit-Reset` (at most
-                                      retry_after_max) instead of spending them on 429s. Default 0. */
+    int pace_rate_limit;         /**< 1: client-side rate limiting per workspace (bearer token): after a response
+                                      says `X-RateLimit-Remaining: 0`, hold that workspace's next requests until
+                                      `X-RateLimit-Reset` (at most retry_after_max) instead of spending them on
+                                      429s; other workspaces' requests are not held (ratelimit.h). Default 0. */
     unsigned decoded_memory_factor; /**< bound on the memory a decoded 2xx response may hold (its typed structs,
                                       strings, arrays and free-form values; the raw body is not counted): this
                                       many bytes per byte of the body, plus 256 KiB. Checked while decoding; a
@@ -103,11 +106,15 @@ typedef struct intercom_client_options {
                                               borrowed: must outlive the client and every object made with it.
                                               NULL (default): the process default (malloc/realloc/free unless
                                               intercom_global_allocator_set() was called) */
+    const intercom_rate_limit_store *rate_limit_store; /**< (version 2) where the per-workspace windows are
+                                              kept (ratelimit.h); copied at creation, its self borrowed: must
+                                              outlive the client. Setting it turns pacing on. NULL (default):
+                                              the client's own in-process store, used when pace_rate_limit is 1 */
 } intercom_client_options;
 
 #define INTERCOM_CLIENT_OPTIONS_INIT                                                                        \
     {INTERCOM_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 2, 60.0, 5.0, 0.0, 0.0, 0.5, 8.0, 60.0, NULL, \
-     NULL, NULL, 0, NULL, (size_t)64 * 1024 * 1024, 0, -1, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL}
+     NULL, NULL, 0, NULL, (size_t)64 * 1024 * 1024, 0, -1, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL}
 
 /** Fill @p opts with the defaults (same as ::INTERCOM_CLIENT_OPTIONS_INIT). */
 INTERCOM_EXTERN void intercom_client_options_init(intercom_client_options *opts);
@@ -120,7 +127,9 @@ INTERCOM_EXTERN void intercom_client_options_init(intercom_client_options *opts)
  */
 typedef int (*intercom_body_fn)(const char *chunk, size_t len, void *payload);
 
-#define INTERCOM_REQUEST_OPTIONS_VERSION 1
+/** Current version of ::intercom_request_options. Version 1 (without bearer_token, environment and
+ *  base_url) is still accepted: only the members it had are read. */
+#define INTERCOM_REQUEST_OPTIONS_VERSION 2
 
 /**
  * Per-request options (the seed's `with_options(...)`). Start from
@@ -151,10 +160,19 @@ typedef struct intercom_request_options {
     intercom_body_fn on_body;    /**< streaming: a 2xx body goes here in chunks, nothing is decoded */
     void *on_body_payload;
     uint64_t *async_id;          /**< async calls: receives an id for intercom_async_cancel() */
+    /* version 2: one client for many workspaces */
+    const char *bearer_token;    /**< this request's token (a workspace's); NULL: the client's. Never logged; an
+                                      empty one, or one with CR/LF, fails with INTERCOM_E_INVALID_ARGUMENT. Pacing
+                                      (pace_rate_limit) keys the window by it (intercom_rate_limit_key()) */
+    const char *environment;     /**< this request's region, as intercom_client_options.environment ("us", "eu",
+                                      "au", ...); NULL: the client's base URL. Not together with base_url */
+    const char *base_url;        /**< this request's base URL, checked as intercom_client_options.base_url;
+                                      NULL: the client's. Connections are pooled per host by the client */
 } intercom_request_options;
 
-#define INTERCOM_REQUEST_OPTIONS_INIT \
-    {INTERCOM_REQUEST_OPTIONS_VERSION, -1, -1.0, -1.0, -1.0, -1.0, NULL, NULL, NULL, NULL, -1, NULL, 0, NULL, NULL, NULL}
+#define INTERCOM_REQUEST_OPTIONS_INIT                                                                         \
+    {INTERCOM_REQUEST_OPTIONS_VERSION, -1, -1.0, -1.0, -1.0, -1.0, NULL, NULL, NULL, NULL, -1, NULL, 0, NULL, \
+     NULL, NULL, NULL, NULL, NULL}
 
 /** Fill @p ro with the defaults (same as ::INTERCOM_REQUEST_OPTIONS_INIT). */
 INTERCOM_EXTERN void intercom_request_options_init(intercom_request_options *ro);

@@ -201,7 +201,10 @@ static intercom_code pager_init(intercom_pager *pg, const ic_operation *op, cons
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s does not paginate", op->name);
     pg->op = op;
     intercom_request_options d = INTERCOM_REQUEST_OPTIONS_INIT;
-    pg->ro = ro ? *ro : d;
+    pg->ro = d;
+    if (ro && ic_request_options_copy(&pg->ro, ro))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "intercom_request_options.version is %u, expected 1 to %u",
+                       ro->version, INTERCOM_REQUEST_OPTIONS_VERSION);
     pg->ro.raw_response = NULL; /* pages are typed; a raw response per page is not kept */
     pg->ro.skip_decode = 0;
     pg->ro.on_body = NULL;
