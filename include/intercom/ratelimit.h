@@ -28,6 +28,7 @@ extern "C" {
 /** Length of a workspace key, without its NUL: 32 lowercase hex digits. */
 #define INTERCOM_RATE_LIMIT_KEY_LEN 32
 
+/** Current version of ::intercom_rate_limit_store. */
 #define INTERCOM_RATE_LIMIT_STORE_VERSION 1
 
 /**
@@ -54,6 +55,8 @@ typedef struct intercom_rate_limit_store {
     int (*acquire)(void *self, const char *key, double now, double *wait_s);
     /**
      * A request acquired for @p key ended.
+     * @param self the store's state
+     * @param key  as given to acquire
      * @param rl  the window its response announced (members -1 when a header was missing), or NULL when
      *            no response arrived (connection error, timeout, cancelled)
      * @param now as for acquire
@@ -66,13 +69,12 @@ typedef struct intercom_rate_limit_store {
  * The workspace key of a bearer token: the first 128 bits of its SHA-256, in lowercase hex. The token
  * itself is never kept by a store.
  * @param token the bearer token (not NULL)
- * @param out   receives ::INTERCOM_RATE_LIMIT_KEY_LEN hex digits and a NUL
+ * @param out   at least ::INTERCOM_RATE_LIMIT_KEY_LEN + 1 bytes: receives the hex digits and a NUL
  * @param err   optional
  * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT when token or out is NULL; INTERCOM_E_INTERNAL when
  *         libcrypto fails
  */
-INTERCOM_EXTERN intercom_code intercom_rate_limit_key(const char *token, char out[INTERCOM_RATE_LIMIT_KEY_LEN + 1],
-                                                      intercom_error *err);
+INTERCOM_EXTERN intercom_code intercom_rate_limit_key(const char *token, char *out, intercom_error *err);
 
 #ifdef __cplusplus
 }

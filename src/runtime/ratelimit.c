@@ -38,8 +38,7 @@ struct ic_rl_mem {
     rl_entry *head, *tail;
 };
 
-intercom_code intercom_rate_limit_key(const char *token, char out[INTERCOM_RATE_LIMIT_KEY_LEN + 1],
-                                      intercom_error *err) {
+intercom_code intercom_rate_limit_key(const char *token, char *out, intercom_error *err) {
     if (!token || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "token and out are required");
     return ic_rl_key(token, out) ? ic_fail(err, INTERCOM_E_INTERNAL, "SHA-256 failed (libcrypto)") : INTERCOM_OK;
 }
