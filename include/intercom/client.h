@@ -187,7 +187,9 @@ typedef struct intercom_client intercom_client;
  * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT (an allocator without malloc, realloc or free; no token: names INTERCOM_TEST_1_BEARER_TOKEN; unknown
  *         environment, or one together with a base URL; a base URL that is not http(s)://host[:port][/path];
  *         a timeout out of range; a malformed proxy, an unusable local_address or ca_bundle; a header with
- *         CR/LF or a framing header; ...); INTERCOM_E_NOMEM; INTERCOM_E_INTERNAL (libcurl init failed)
+ *         CR/LF or a framing header; an options version other than 1 or 2; a rate_limit_store without
+ *         version 1, acquire and release; ...); INTERCOM_E_NOMEM; INTERCOM_E_INTERNAL (libcurl init failed,
+ *         or libcrypto's SHA-256 of the token for pacing)
  */
 INTERCOM_EXTERN intercom_code intercom_client_new(intercom_client **out, const intercom_client_options *opts,
                                                   intercom_error *err);
@@ -209,7 +211,8 @@ INTERCOM_EXTERN const char *intercom_client_base_url(const intercom_client *clie
  *               non-2xx status the call fails and the response is in err->response.
  *               May be NULL when ro->on_body streams the body (then nothing is returned here).
  * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT (client NULL; out NULL without on_body; a
- *         request URL over 65536 bytes; bad options, found before sending); or the failure of the
+ *         request URL over 65536 bytes; bad options, found before sending: e.g. an empty bearer_token or
+ *         one with CR/LF, an unknown environment, environment together with base_url); or the failure of the
  *         exchange (connection, timeout, HTTP status codes, ...), with everything received in err.
  */
 INTERCOM_EXTERN intercom_code intercom_request(intercom_client *client, const char *method, const char *path,
