@@ -4,13 +4,24 @@
 # Usage: readme_snippets.sh <source dir> <libintercom.so> <C compiler> [sanitizers]
 set -euo pipefail
 SRC=$1 LIB=$2 CC=$3 SAN=${4:-}
-SECTIONS=("### Webhooks" "### Identity verification (Messenger)" "### OAuth for public apps")
+SECTIONS=("### Webhooks" "### Identity verification (Messenger)" "### OAuth for public apps" "### Many workspaces")
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 flags=(-std=c11 -Wall -Wextra -Werror -I"$SRC/include" $(pkg-config --cflags jansson))
 [ -n "$SAN" ] && flags+=(-fsanitize="$SAN")
+# "Many workspaces" also shows the header-only Redis store: compiled with hiredis when pkg-config finds it
+HIREDIS_INC="" HIREDIS_LIBS=()
+if pkg-config --exists hiredis; then
+  HIREDIS_INC="#include <intercom/adapters/hiredis.h>"
+  flags+=($(pkg-config --cflags hiredis))
+  HIREDIS_LIBS=($(pkg-config --libs hiredis))
+fi
 n=0
 for sec in "${SECTIONS[@]}"; do
+  if [ "$sec" = "### Many workspaces" ] && [ -z "$HIREDIS_INC" ]; then
+    echo "skipped \"$sec\": no hiredis (libhiredis-dev)"
+    continue
+  fi
   # the ```c blocks between this heading and the next heading of level 2 or 3
   awk -v sec="$sec" -v out="$T/snip" '
     $0 == sec { on = 1; next }
@@ -24,6 +35,7 @@ for sec in "${SECTIONS[@]}"; do
   for b in "$T"/snip_*.c.body; do
     n=$((n + 1))
     {
+      echo "$HIREDIS_INC"
       cat <<'HEAD'
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +59,8 @@ HEAD
 int main(void) { return 0; }
 TAIL
     } >"$T/s$n.c"
-    if ! "$CC" "${flags[@]}" "$T/s$n.c" -o "$T/s$n" "$LIB" -Wl,-rpath,"$(dirname "$LIB")" $(pkg-config --libs jansson) 2>"$T/err"; then
+    if ! "$CC" "${flags[@]}" "$T/s$n.c" -o "$T/s$n" "$LIB" -Wl,-rpath,"$(dirname "$LIB")" $(pkg-config --libs jansson) \
+      "${HIREDIS_LIBS[@]}" 2>"$T/err"; then
       echo "FAIL: README snippet $n (section \"$sec\") does not compile:"
       cat -n "$T/s$n.c" | sed -n '14,200p'
       cat "$T/err"

@@ -17,6 +17,7 @@
 #include "error.h"
 #include "response.h"
 #include "alloc.h"
+#include "ratelimit.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -49,13 +50,14 @@ typedef int (*intercom_curl_hook_fn)(void *curl_easy, void *payload);
 /**
  * The version of ::intercom_client_options this header declares (libgit2-style).
  *
- * Version 1 is the struct of libintercom 0.1.0. New fields are only ever appended at the end, each
+ * Version 1 is the struct of libintercom 0.1.0; version 2 adds decoded_memory_factor and allocator,
+ * version 3 rate_limit_store. New fields are only ever appended at the end, each
  * addition bumps this number, and the library keeps the size of every earlier version: a program
  * built against an older header passes its older, smaller struct with its older version number and
  * the fields it does not have take their defaults. A version above the library's is refused with
  * INTERCOM_E_INVALID_ARGUMENT (the program was built against a newer header than the library).
  */
-#define INTERCOM_CLIENT_OPTIONS_VERSION 2
+#define INTERCOM_CLIENT_OPTIONS_VERSION 3
 
 /**
  * Client options. Start from ::INTERCOM_CLIENT_OPTIONS_INIT or intercom_client_options_init().
@@ -105,9 +107,10 @@ typedef struct intercom_client_options {
     const char *user_agent;      /**< NULL: "libintercom/<version> libcurl/<version>" */
     int disable_compression;     /**< 1: do not send Accept-Encoding (default: gzip/deflate/br/zstd accepted and
                                       decoded transparently) */
-    int pace_rate_limit;         /**< 1: client-side rate limiting: after a response says `X-RateLimit-Remaining: 0`,
-                                      hold this client's next requests until `X-RateLimit-Reset` (at most
-                                      retry_after_max) instead of spending them on 429s. Default 0. */
+    int pace_rate_limit;         /**< 1: client-side rate limiting per workspace (bearer token): after a response
+                                      says `X-RateLimit-Remaining: 0`, hold that workspace's next requests until
+                                      `X-RateLimit-Reset` (at most retry_after_max) instead of spending them on
+                                      429s; other workspaces' requests are not held (ratelimit.h). Default 0. */
     unsigned decoded_memory_factor; /**< bound on the memory a decoded 2xx response may hold (its typed structs,
                                       strings, arrays and free-form values; the raw body is not counted): this
                                       many bytes per byte of the body, plus 256 KiB. Checked while decoding; a
@@ -120,12 +123,16 @@ typedef struct intercom_client_options {
                                               borrowed: must outlive the client and every object made with it.
                                               NULL (default): the process default (malloc/realloc/free unless
                                               intercom_global_allocator_set() was called) */
+    const intercom_rate_limit_store *rate_limit_store; /**< (version 2) where the per-workspace windows are
+                                              kept (ratelimit.h); copied at creation, its self borrowed: must
+                                              outlive the client. Setting it turns pacing on. NULL (default):
+                                              the client's own in-process store, used when pace_rate_limit is 1 */
 } intercom_client_options;
 
 /** The defaults of ::intercom_client_options, current version (a C initialiser, also valid C++). */
 #define INTERCOM_CLIENT_OPTIONS_INIT                                                                        \
     {INTERCOM_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 2, 60.0, 5.0, 0.0, 0.0, 0.5, 8.0, 60.0, NULL, \
-     NULL, NULL, 0, NULL, (size_t)64 * 1024 * 1024, 0, -1, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL}
+     NULL, NULL, 0, NULL, (size_t)64 * 1024 * 1024, 0, -1, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL}
 
 /**
  * Fill @p opts with the defaults of options version @p version (the values of
@@ -152,10 +159,10 @@ typedef int (*intercom_body_fn)(const char *chunk, size_t len, void *payload);
 
 /**
  * The version of ::intercom_request_options this header declares; same rules as
- * ::INTERCOM_CLIENT_OPTIONS_VERSION (version 1: libintercom 0.1.0; fields only appended; older
+ * ::INTERCOM_CLIENT_OPTIONS_VERSION (version 1: libintercom 0.1.0; version 2 adds bearer_token, environment and base_url; fields only appended; older
  * versions accepted, newer ones refused).
  */
-#define INTERCOM_REQUEST_OPTIONS_VERSION 1
+#define INTERCOM_REQUEST_OPTIONS_VERSION 2
 
 /**
  * Per-request options (the seed's `with_options(...)`). Start from
@@ -186,11 +193,20 @@ typedef struct intercom_request_options {
     intercom_body_fn on_body;    /**< streaming: a 2xx body goes here in chunks, nothing is decoded */
     void *on_body_payload;       /**< passed to on_body */
     uint64_t *async_id;          /**< async calls: receives an id for intercom_async_cancel() */
+    /* version 2: one client for many workspaces */
+    const char *bearer_token;    /**< this request's token (a workspace's); NULL: the client's. Never logged; an
+                                      empty one, or one with CR/LF, fails with INTERCOM_E_INVALID_ARGUMENT. Pacing
+                                      (pace_rate_limit) keys the window by it (intercom_rate_limit_key()) */
+    const char *environment;     /**< this request's region, as intercom_client_options.environment ("us", "eu",
+                                      "au", ...); NULL: the client's base URL. Not together with base_url */
+    const char *base_url;        /**< this request's base URL, checked as intercom_client_options.base_url;
+                                      NULL: the client's. Connections are pooled per host by the client */
 } intercom_request_options;
 
 /** The defaults of ::intercom_request_options, current version (a C initialiser, also valid C++). */
-#define INTERCOM_REQUEST_OPTIONS_INIT \
-    {INTERCOM_REQUEST_OPTIONS_VERSION, -1, -1.0, -1.0, -1.0, -1.0, NULL, NULL, NULL, NULL, -1, NULL, 0, NULL, NULL, NULL}
+#define INTERCOM_REQUEST_OPTIONS_INIT                                                                         \
+    {INTERCOM_REQUEST_OPTIONS_VERSION, -1, -1.0, -1.0, -1.0, -1.0, NULL, NULL, NULL, NULL, -1, NULL, 0, NULL, \
+     NULL, NULL, NULL, NULL, NULL}
 
 /**
  * Fill @p ro with the defaults of request options version @p version (the values of
@@ -219,8 +235,9 @@ typedef struct intercom_client intercom_client;
  *         or newer than the library's, an allocator lacks malloc, realloc or free, the token,
  *         api_version, user_agent or a default header contains CR/LF or is a framing header,
  *         max_retries is outside 0..100, a timeout or delay is not a number of seconds from 0 to 1e7,
- *         or the proxy, local_address or ca_bundle is unusable; INTERCOM_E_NOMEM;
- *         INTERCOM_E_INTERNAL when libcurl cannot be initialised
+ *         the proxy, local_address or ca_bundle is unusable, or a rate_limit_store lacks version 1, acquire
+ *         or release; INTERCOM_E_NOMEM; INTERCOM_E_INTERNAL when libcurl cannot be initialised or
+ *         libcrypto's SHA-256 of the token (for pacing) fails
  */
 INTERCOM_EXTERN intercom_code intercom_client_new(intercom_client **out, const intercom_client_options *opts,
                                                   intercom_error *err);
@@ -254,7 +271,8 @@ INTERCOM_EXTERN const char *intercom_client_base_url(const intercom_client *clie
  * @param err    optional; filled on failure (HTTP status, Intercom's errors[], request id, rate limit)
  * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT (nothing sent) when @p client or @p path is NULL,
  *         @p out is NULL without on_body, the method is not one of those, @p ro has an unknown
- *         version, a header has CR/LF or is a framing header, the request URL exceeds 65536 bytes or
+ *         version, a header has CR/LF or is a framing header, ro->bearer_token is empty, over 1000 bytes or has
+ *         CR/LF, ro->environment is unknown or set together with ro->base_url, the request URL exceeds 65536 bytes or
  *         the body cannot be serialised; INTERCOM_E_CONNECTION, INTERCOM_E_TIMEOUT after the
  *         retries; the HTTP status codes of error.h (400 ... INTERCOM_E_STATUS) for a non-2xx answer;
  *         INTERCOM_E_RESPONSE_TOO_LARGE past max_response_size; INTERCOM_E_CANCELLED when on_body

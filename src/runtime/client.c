@@ -327,3 +327,5 @@ intercom_code intercom_async_request(intercom_async_client *c, const char *metho
     rc = ic_spec_build(&spec, c->cfg, method, path, NULL, NULL, query, body, ro, &e);
     return submit_async(c, rc, &spec, 0, cb, payload, ro, &e);
 }
+
+ic_rl_mem *ic_client_rl_mem(const intercom_client *c) { return c ? c->cfg->rl_mem : NULL; }

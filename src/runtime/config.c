@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -152,6 +153,28 @@ static intercom_code check_local_address(const char *a, intercom_error *err) {
                    "(\"host!NAME\" sends from the address NAME resolves to)", a);
 }
 
+intercom_code ic_request_base_url(const char *environment, const char *base_url, const char **out,
+                                  intercom_error *err) {
+    *out = NULL;
+    if (environment && base_url)
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
+                       "intercom_request_options: both environment \"%s\" and base_url are set: choose one", environment);
+    if (environment) {
+        for (size_t i = 0; i < sizeof environments / sizeof *environments; i++)
+            if (!strcasecmp(environment, environments[i].name) || !strcasecmp(environment, environments[i].alias))
+                return *out = environments[i].url, INTERCOM_OK;
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
+                       "intercom_request_options: unknown environment \"%s\" (expected production, environment_1, "
+                       "environment_2, us, eu or au)", environment);
+    }
+    if (base_url) {
+        intercom_code rc = check_base_url(base_url, err);
+        if (rc) return rc;
+        *out = base_url;
+    }
+    return INTERCOM_OK;
+}
+
 intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts, intercom_error *err) {
     intercom_client_options defaults = INTERCOM_CLIENT_OPTIONS_INIT, upgraded;
     *out = NULL;
@@ -160,6 +183,10 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
     intercom_code vrc = ic_options_upgrade(&ic_client_options_layout, &upgraded, opts, err);
     if (vrc) return vrc;
     opts = &upgraded;
+    const intercom_rate_limit_store *store = opts->rate_limit_store;
+    if (store && (store->version != INTERCOM_RATE_LIMIT_STORE_VERSION || !store->acquire || !store->release))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
+                       "rate_limit_store needs version %u, acquire and release", INTERCOM_RATE_LIMIT_STORE_VERSION);
     if (ic_check_alloc(opts->allocator, err)) return INTERCOM_E_INVALID_ARGUMENT;
     const intercom_allocator *a = ic_opts_alloc(opts);
     pthread_once(&curl_once, curl_init);
@@ -280,6 +307,21 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
     c->compression = !opts->disable_compression;
     c->pace_rate_limit = opts->pace_rate_limit;
     c->decoded_memory_factor = opts->decoded_memory_factor ? opts->decoded_memory_factor : IC_DECODE_DEFAULT_FACTOR;
+    if (store || c->pace_rate_limit) {
+        c->pace_rate_limit = 1;
+        if (store) {
+            c->store = *store;
+        } else if ((c->rl_mem = ic_rl_mem_new(a, 0))) {
+            c->store = (intercom_rate_limit_store){INTERCOM_RATE_LIMIT_STORE_VERSION, ic_rl_mem_acquire,
+                                                   ic_rl_mem_release, c->rl_mem};
+        } else {
+            oom = 1;
+        }
+        if (!oom && ic_rl_key(c->token, c->token_key)) {
+            ic_config_free(c);
+            return ic_fail(err, INTERCOM_E_INTERNAL, "SHA-256 of the token failed (libcrypto)");
+        }
+    }
     intercom_code hrc = INTERCOM_OK;
     if (!oom && ((hrc = ic_build_headers(&c->hdr_plain, c, c->api_version, 0, NULL, err)) ||
                  (hrc = ic_build_headers(&c->hdr_json, c, c->api_version, 1, NULL, err)))) {
@@ -308,6 +350,7 @@ void ic_config_free(ic_config *c) {
     curl_slist_free_all(c->hdr_json);
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&c->share_locks[i]);
     pthread_mutex_destroy(&c->pace_lock);
+    ic_rl_mem_free(c->rl_mem);
     if (c->token) memset(c->token, 0, strlen(c->token));
     ic_free(c->alloc, c->token);
     ic_free(c->alloc, c->base_url);

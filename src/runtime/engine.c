@@ -50,6 +50,8 @@ struct ic_req {
     int dec_failed;
     char errbuf[CURL_ERROR_SIZE];
     intercom_error preset; /* a request that failed validation: reported from the loop */
+    int rl_acquired;       /* the rate-limit store counted this attempt: release it once */
+    double pace_deadline;  /* held by pacing until at most this time (monotonic), 0: not held */
 };
 
 #define EASY_POOL 64
@@ -184,27 +186,39 @@ static double idle_due(const ic_req *r) {
     return r->io_armed && lim > 0 ? r->t_io + lim : -1.0;
 }
 
-/* Client-side rate limiting (opt-in): the time before which no attempt starts. The config is
- * shared by every engine of a client, so the window is the client's. */
-static double pace_until(const ic_config *cfg) {
-    if (!cfg->pace_rate_limit) return 0;
-    ic_config *c = (ic_config *)cfg; /* only the pace fields change after creation */
-    pthread_mutex_lock(&c->pace_lock);
-    double t = c->pace_until;
-    pthread_mutex_unlock(&c->pace_lock);
-    return t;
+/* Client-side rate limiting (opt-in), per workspace: the store (ratelimit.h) says whether the
+ * request's workspace (spec.pace_key) may send now; each attempt it let go is released once with the
+ * window of its response. The clock of the store is the wall clock (X-RateLimit-Reset's). */
+static double wall_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void pace_note(const ic_config *cfg, const intercom_response *resp) {
-    if (!cfg->pace_rate_limit || resp->rate_limit.remaining != 0 || resp->rate_limit.reset <= 0) return;
-    double wait = difftime((time_t)resp->rate_limit.reset, time(NULL));
-    if (wait <= 0) return;
-    if (wait > cfg->retry_after_max) wait = cfg->retry_after_max;
-    ic_config *c = (ic_config *)cfg;
-    pthread_mutex_lock(&c->pace_lock);
-    if (ic_now() + wait > c->pace_until) c->pace_until = ic_now() + wait;
-    pthread_mutex_unlock(&c->pace_lock);
-    ic_log(cfg, INTERCOM_LOG_INFO, "rate limit window used up: holding requests for %.1f s (X-RateLimit-Reset)", wait);
+/* 1: start the attempt now; 0: it waits (r->due moved). */
+static int pace_go(const ic_config *cfg, ic_req *r, double now) {
+    if (!cfg->pace_rate_limit || !r->spec.pace_key[0] || r->rl_acquired) return 1;
+    double wait = 0;
+    if (cfg->store.acquire(cfg->store.self, r->spec.pace_key, wall_now(), &wait)) return 1; /* the store failed: go */
+    if (!(wait > 0)) {
+        r->rl_acquired = 1;
+        r->pace_deadline = 0;
+        return 1;
+    }
+    if (r->pace_deadline <= 0) {
+        r->pace_deadline = now + cfg->retry_after_max;
+        ic_log(cfg, INTERCOM_LOG_INFO, "rate limit window of this workspace used up: holding %s %s for %.1f s",
+               r->spec.method, r->spec.url, wait);
+    }
+    if (now >= r->pace_deadline) return 1; /* held retry_after_max in all: send, as without pacing */
+    r->due = now + wait < r->pace_deadline ? now + wait : r->pace_deadline;
+    return 0;
+}
+
+static void pace_release(const ic_config *cfg, ic_req *r, const intercom_response *resp) {
+    if (!r->rl_acquired) return;
+    r->rl_acquired = 0;
+    cfg->store.release(cfg->store.self, r->spec.pace_key, resp ? &resp->rate_limit : NULL, wall_now());
 }
 
 /* ---------- attempts ---------- */
@@ -415,7 +429,7 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
     r->resp->http_version = hv == CURL_HTTP_VERSION_1_0 ? 10 : hv == CURL_HTTP_VERSION_1_1 ? 11
                             : hv == CURL_HTTP_VERSION_2_0 ? 20 : hv == CURL_HTTP_VERSION_3 ? 30 : 0;
     ic_response_finish_headers(r->resp);
-    if (r->headers_done) pace_note(cfg, r->resp);
+    pace_release(cfg, r, r->headers_done ? r->resp : NULL);
 
     if (cfg->log_level >= INTERCOM_LOG_DEBUG && r->headers_done) {
         ic_log(cfg, INTERCOM_LOG_DEBUG, "< HTTP %d", r->status);
@@ -494,6 +508,7 @@ static void complete(ic_req *r, intercom_code code, void *result, intercom_respo
     if (code && !err->message) err->message = ic_astrdup(ic_err_alloc(err), intercom_strerror(code));
     ic_done_fn done = r->done;
     void *payload = r->payload;
+    pace_release(e->cfg, r, NULL); /* cancelled or failed while its attempt was counted */
     intercom_error_clear(&r->preset);
     reset_attempt(r);
     ic_buf_free(&r->body);
@@ -523,16 +538,12 @@ static void process_done(ic_engine *e) {
 
 static void start_due(ic_engine *e) {
     double now = ic_now();
-    double paced = pace_until(e->cfg);
     /* collect first: starting one may complete others, whose callbacks may cancel any request,
      * also one collected here (e->due is searched by ic_engine_cancel) */
     for (ic_req *r = e->waiting, *next; r; r = next) {
         next = r->next;
         if (r->due > now) continue;
-        if (paced > now && !r->preset.code) { /* the client's rate-limit window is used up: wait for it */
-            r->due = paced;
-            continue;
-        }
+        if (!r->preset.code && !pace_go(e->cfg, r, now)) continue; /* its workspace's window is used up */
         list_del(&e->waiting, r);
         r->in_waiting = 0;
         list_add(&e->due, r);

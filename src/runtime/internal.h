@@ -269,6 +269,18 @@ IC_HIDDEN intercom_code ic_code_from_curl(int cc);
 /* Longest request URL (path and query) sent, in bytes: a longer one is refused before sending. */
 #define IC_MAX_URL 65536
 
+/* ---------- rate-limit pacing per workspace (ratelimit.c) ---------- */
+
+typedef struct ic_rl_mem ic_rl_mem; /* the in-process store of windows */
+IC_HIDDEN int ic_rl_key(const char *token, char out[INTERCOM_RATE_LIMIT_KEY_LEN + 1]); /* 0, or -1 (libcrypto) */
+IC_HIDDEN ic_rl_mem *ic_rl_mem_new(const intercom_allocator *a, size_t max_keys); /* 0: the default cap */
+IC_HIDDEN void ic_rl_mem_free(ic_rl_mem *m);
+IC_HIDDEN int ic_rl_mem_acquire(void *self, const char *key, double now, double *wait_s);
+IC_HIDDEN void ic_rl_mem_release(void *self, const char *key, const intercom_rate_limit *rl, double now);
+IC_HIDDEN size_t ic_rl_mem_count(ic_rl_mem *m);  /* entries held */
+IC_HIDDEN size_t ic_rl_mem_bytes(ic_rl_mem *m);  /* bytes of the entries and the table */
+IC_HIDDEN ic_rl_mem *ic_client_rl_mem(const intercom_client *c); /* the client's in-process store, or NULL */
+
 /* ---------- configuration (immutable after creation) ---------- */
 
 typedef struct ic_config {
@@ -289,7 +301,10 @@ typedef struct ic_config {
     int pace_rate_limit;
     unsigned decoded_memory_factor; /* ic_decoder_set_memory_factor() of every 2xx decode */
     pthread_mutex_t pace_lock;  /* guards pace_until: engines of several threads share it */
-    double pace_until;          /* monotonic time before which no request starts (client-side rate limit) */
+    double pace_until;          /* unused (pacing is per workspace: store below) */
+    intercom_rate_limit_store store; /* pacing on: the caller's store, or the in-process one (rl_mem) */
+    ic_rl_mem *rl_mem;          /* owned; NULL when the caller gave a store or pacing is off */
+    char token_key[INTERCOM_RATE_LIMIT_KEY_LEN + 1]; /* intercom_rate_limit_key() of the client's token */
     struct curl_slist *hdr_plain, *hdr_json; /* prebuilt headers of requests without per-request headers */
     CURLSH *share;
     pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
@@ -300,6 +315,10 @@ typedef struct ic_config {
 IC_HIDDEN intercom_code ic_check_seconds(const char *owner, const char *name, double v, intercom_error *err);
 /* Whether a header name is one libcurl writes for the framing (Content-Length, Host, ...). */
 IC_HIDDEN int ic_header_is_framing(const char *name);
+/* The base URL of a request's environment or base_url (validated; either may be NULL): *out is a
+ * static string or @p base_url itself. */
+IC_HIDDEN intercom_code ic_request_base_url(const char *environment, const char *base_url, const char **out,
+                                            intercom_error *err);
 IC_HIDDEN intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts, intercom_error *err);
 IC_HIDDEN void ic_config_free(ic_config *c);
 
@@ -330,6 +349,7 @@ typedef struct ic_req_spec {
     intercom_body_fn on_body;
     void *on_body_payload;
     int redact_bodies;           /* debug log shows "[redacted]" for request and response bodies (oauth.c) */
+    char pace_key[INTERCOM_RATE_LIMIT_KEY_LEN + 1]; /* pacing: the workspace of the request's token; "" none */
     const intercom_allocator *alloc; /* of url, body and owned headers */
 } ic_req_spec;
 
@@ -337,6 +357,7 @@ IC_HIDDEN intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, c
                                       const ic_operation *op, const void *params, const intercom_kv *query,
                                       const json_t *body, const intercom_request_options *ro, intercom_error *err);
 IC_HIDDEN void ic_spec_clear(ic_req_spec *spec);
+/* *src of any accepted version as the current one (members it lacks: defaults). -1: unknown version. */
 IC_HIDDEN intercom_code ic_build_headers(struct curl_slist **out, const ic_config *cfg, const char *api_version,
                                          int has_body, const intercom_kv *extra, intercom_error *err);
 

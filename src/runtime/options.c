@@ -16,18 +16,22 @@
 #include "options.h"
 
 /* the size of the current version: through the struct's last field (keep these two in step) */
-#define CLIENT_CURRENT_SIZE IC_SIZE_THROUGH(intercom_client_options, allocator)
-#define REQUEST_CURRENT_SIZE IC_SIZE_THROUGH(intercom_request_options, async_id)
+#define CLIENT_CURRENT_SIZE IC_SIZE_THROUGH(intercom_client_options, rate_limit_store)
+#define REQUEST_CURRENT_SIZE IC_SIZE_THROUGH(intercom_request_options, base_url)
 
 static const size_t client_sizes[] = {
     /* 1: libintercom 0.1.0 (5dbf568) */
     IC_SIZE_THROUGH(intercom_client_options, pace_rate_limit),
     /* 2: decoded_memory_factor, allocator */
     IC_SIZE_THROUGH(intercom_client_options, allocator),
+    /* 3: rate_limit_store (many workspaces) */
+    IC_SIZE_THROUGH(intercom_client_options, rate_limit_store),
 };
 static const size_t request_sizes[] = {
     /* 1: libintercom 0.1.0 (5dbf568) */
     IC_SIZE_THROUGH(intercom_request_options, async_id),
+    /* 2: bearer_token, environment, base_url (many workspaces) */
+    IC_SIZE_THROUGH(intercom_request_options, base_url),
 };
 
 /* A field appended without a new version (and a new row) would be ignored for every caller:

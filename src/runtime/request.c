@@ -97,10 +97,12 @@ static int append_params_query(ic_buf *url, const intercom_type *t, const void *
     return 0;
 }
 
-static intercom_code build_url(ic_buf *url, const ic_config *cfg, const char *path, const ic_operation *op,
+static intercom_code build_url(ic_buf *url, const char *base_url, const char *path, const ic_operation *op,
                                const void *params, const intercom_kv *query, const intercom_kv *extra_query,
                                intercom_error *err) {
-    if (ic_buf_append(url, cfg->base_url, strlen(cfg->base_url))) goto oom;
+    size_t bl = strlen(base_url);
+    while (bl && base_url[bl - 1] == '/') bl--; /* as the client's: without a trailing slash */
+    if (ic_buf_append(url, base_url, bl)) goto oom;
     if (!op) {
         if (path[0] != '/' && ic_buf_append(url, "/", 1)) goto oom;
         if (strpbrk(path, " \r\n\t"))
@@ -140,8 +142,19 @@ oom:
  * header replaces an earlier one of the same name. Requests without per-request headers
  * use two lists built once per client (ic_config.hdr_plain / hdr_json). Redirects are
  * never followed, so the Authorization header only goes to the base URL's host. */
+static intercom_code build_headers_as(struct curl_slist **out, const ic_config *cfg, const char *token,
+                                      const char *api_version, int has_body, const intercom_kv *extra,
+                                      intercom_error *err);
+
 intercom_code ic_build_headers(struct curl_slist **out, const ic_config *cfg, const char *api_version, int has_body,
                                    const intercom_kv *extra, intercom_error *err) {
+    return build_headers_as(out, cfg, cfg->token, api_version, has_body, extra, err);
+}
+
+/* ic_build_headers() with @p token in the Authorization header (a request's own: one client, many workspaces). */
+static intercom_code build_headers_as(struct curl_slist **out, const ic_config *cfg, const char *token,
+                                      const char *api_version, int has_body, const intercom_kv *extra,
+                                      intercom_error *err) {
     enum { MAX = 64 };
     const char *names[MAX], *values[MAX];
     size_t nnames[MAX], n = 0;
@@ -161,7 +174,7 @@ intercom_code ic_build_headers(struct curl_slist **out, const ic_config *cfg, co
         names[k_] = (nm), nnames[k_] = (nl), values[k_] = (vl);                                                  \
     } while (0)
     char auth[1024];
-    int al = snprintf(auth, sizeof auth, "Bearer %s", cfg->token);
+    int al = snprintf(auth, sizeof auth, "Bearer %s", token);
     if (al < 0 || (size_t)al >= sizeof auth) {
         rc = ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "bearer token too long");
         goto done;
@@ -315,6 +328,20 @@ intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char 
     ro = ic_request_options(ro, &upgraded, &vrc, err); /* an older caller's struct (options.c) */
     if (vrc) return vrc;
     if (!ro) ro = &defaults;
+    const char *token = ro->bearer_token;
+    if (token && (!*token || !ic_header_value_ok(token)))
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "intercom_request_options.bearer_token is empty or contains "
+                                                         "CR/LF");
+    if (token && strlen(token) > 1000)
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "intercom_request_options.bearer_token is over 1000 bytes");
+    const char *base_url = NULL;
+    intercom_code brc = ic_request_base_url(ro->environment, ro->base_url, &base_url, err);
+    if (brc) return brc;
+    if (!base_url) base_url = cfg->base_url;
+    if (cfg->pace_rate_limit) {
+        if (!token) memcpy(spec->pace_key, cfg->token_key, sizeof spec->pace_key);
+        else if (ic_rl_key(token, spec->pace_key)) return ic_fail(err, INTERCOM_E_INTERNAL, "SHA-256 failed (libcrypto)");
+    }
     if (op) method = op->method;
     if (!(spec->method = static_method(method)))
         return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "unsupported HTTP method \"%s\"", method ? method : "(null)");
@@ -353,7 +380,7 @@ intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char 
 
     intercom_code rc;
     ic_buf url = {.a = cfg->alloc};
-    if ((rc = build_url(&url, cfg, path, op, params, query, ro->extra_query, err))) goto fail;
+    if ((rc = build_url(&url, base_url, path, op, params, query, ro->extra_query, err))) goto fail;
     if (url.len > IC_MAX_URL) {
         rc = ic_fail(err, INTERCOM_E_INVALID_ARGUMENT,
                      "%s%srequest URL is %zu bytes after encoding (path and query parameters); at most %d are sent",
@@ -388,11 +415,13 @@ intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char 
         hdrs[nh++] = *h;
     }
     hdrs[nh] = (intercom_kv){NULL, NULL};
-    if (!nh && api_version == cfg->api_version) {
+    if (!nh && api_version == cfg->api_version && !token) {
         spec->headers = spec->body ? cfg->hdr_json : cfg->hdr_plain;
     } else {
         spec->headers_owned = 1;
-        if ((rc = ic_build_headers(&spec->headers, cfg, api_version, spec->body != NULL, hdrs, err))) goto fail;
+        if ((rc = build_headers_as(&spec->headers, cfg, token ? token : cfg->token, api_version, spec->body != NULL,
+                                   hdrs, err)))
+            goto fail;
     }
     return INTERCOM_OK;
 fail:
