@@ -79,8 +79,8 @@ static int c_key(void *c, const unsigned char *s, size_t n) { *(long *)c += (lon
 static const yajl_callbacks bare_cb = {c_null, c_bool, NULL, NULL, c_num, c_str, c_map, c_key, c_map, c_map, c_map};
 
 static const intercom_type *find_type(const char *name) {
-    for (size_t i = 0; ic_all_types[i]; i++)
-        if (!strcmp(ic_all_types[i]->name, name)) return ic_all_types[i];
+    const intercom_type *t;
+    if (intercom_type_find(name, &t, NULL) == INTERCOM_OK) return t;
     return NULL;
 }
 

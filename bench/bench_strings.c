@@ -21,8 +21,8 @@ static double now(void) {
 }
 
 static const intercom_type *type_named(const char *name) {
-    for (size_t i = 0; ic_all_types[i]; i++)
-        if (!strcmp(ic_all_types[i]->name, name)) return ic_all_types[i];
+    const intercom_type *t;
+    if (intercom_type_find(name, &t, NULL) == INTERCOM_OK) return t;
     return NULL;
 }
 

@@ -1,5 +1,5 @@
 /* libFuzzer target: the streaming decoder of every generated response type.
- * Input: bytes 0-1 pick the type (little-endian index into ic_all_types), byte 2 where to
+ * Input: bytes 0-1 pick the type (little-endian index into intercom_types_at), byte 2 where to
  * split the rest into two chunks
  * (exercising decoding across chunk boundaries), the rest is the body. Every
  * successful decode is re-encoded, re-decoded, and its raw JSON built. */
@@ -11,7 +11,7 @@
 
 static size_t n_types(void) {
     size_t n = 0;
-    while (ic_all_types[n]) n++;
+    n = intercom_types_count();
     return n;
 }
 
@@ -46,7 +46,7 @@ static void one(const intercom_type *t, int strict, const uint8_t *p, size_t n, 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 3) return 0;
-    const intercom_type *t = ic_all_types[(data[0] | (size_t)data[1] << 8) % n_types()];
+    const intercom_type *t = intercom_types_at((data[0] | (size_t)data[1] << 8) % n_types());
     if (t->kind == IC_T_ENUM) return 0;
     size_t n = size - 3;
     size_t split = n ? data[2] % (n + 1) : 0;

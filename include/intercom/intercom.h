@@ -15,6 +15,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "model.h"
+#include "reflection.h"
 #include "response.h"
 #include "client.h"
 #include "async.h"

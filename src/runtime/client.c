@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "client.h"
 
 struct intercom_client {
     const intercom_allocator *a; /* of this struct; the config has the same */
@@ -108,6 +108,15 @@ intercom_code ic_call(intercom_client *c, const ic_operation *op, const void *pa
     intercom_code rc = ic_spec_build(&spec, c->cfg, NULL, NULL, op, params, NULL, NULL, ro, err);
     if (rc) return rc;
     return run_sync(c, &spec, out, ro ? ro->raw_response : NULL, err);
+}
+
+intercom_code intercom_operation_call(intercom_client *c, const intercom_operation *op, const void *params,
+                                      const intercom_request_options *ro, void **out, intercom_error *err) {
+    if (!op) {
+        if (out) *out = NULL;
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "op is NULL");
+    }
+    return ic_call(c, op, params, ro, out, err);
 }
 
 intercom_code intercom_request(intercom_client *c, const char *method, const char *path, const intercom_kv *query,

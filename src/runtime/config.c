@@ -11,7 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "http.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_rc;

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
-#include "internal.h"
+#include "model.h"
 
 #define MAX_DEPTH 512
 

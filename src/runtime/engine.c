@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "http.h"
 
 struct ic_req {
     ic_req *prev, *next;  /* in e->active or e->waiting */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "http.h"
 
 /* Append @p s as exactly one path segment: RFC 3986 unreserved bytes as they are, every
  * other byte %XX (so '/', '?', '#' and '%' cannot change the route); "." and ".." are
