@@ -12,9 +12,9 @@ if(NOT EXISTS ${_conf_table})
 endif()
 
 add_executable(test_conformance ${CMAKE_CURRENT_LIST_DIR}/test_conformance.c ${_conf_table})
-# src: the descriptors (runtime/internal.h) to follow nested models when classifying differences
+# public headers only: the descriptors (reflection.h) follow nested models when classifying differences
 target_include_directories(test_conformance PRIVATE
-  ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_CURRENT_LIST_DIR}/generated ${CMAKE_SOURCE_DIR}/src)
+  ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_CURRENT_LIST_DIR}/generated)
 target_compile_definitions(test_conformance PRIVATE
   CONFORMANCE_SPEC="${CMAKE_SOURCE_DIR}/../shared/openapi/intercom-2.16.json")
 target_link_libraries(test_conformance PRIVATE intercom PkgConfig::JANSSON PkgConfig::CURL m)

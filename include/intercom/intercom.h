@@ -16,6 +16,7 @@
 #include "error.h"
 #include "model.h"
 #include "reflection.h"
+#include "decoder.h"
 #include "response.h"
 #include "client.h"
 #include "async.h"

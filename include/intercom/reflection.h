@@ -163,7 +163,8 @@ INTERCOM_EXTERN const intercom_operation *intercom_operations_at(size_t index);
 INTERCOM_EXTERN size_t intercom_types_count(void);
 
 /**
- * @brief The stable API's model type at @p index, in schema-name order.
+ * @brief The stable API's model type at @p index (the generator's order; find one by name with
+ *        intercom_type_find()).
  * @param index 0 to intercom_types_count() - 1.
  * @return the descriptor (static, never free it), or NULL when @p index is out of range.
  */

@@ -12,7 +12,8 @@
 
 struct intercom_client {
     const intercom_allocator *a; /* of this struct; the config has the same */
-    ic_config *cfg;
+    ic_config *cfg;              /* immutable */
+    ic_shared *shared;           /* what the engines change together: pacing window, libcurl share */
     pthread_mutex_t lock;
     ic_engine **idle; /* engines not in use by a thread right now */
     size_t nidle, cap;
@@ -20,7 +21,8 @@ struct intercom_client {
 
 struct intercom_async_client {
     const intercom_allocator *a;
-    ic_config *cfg;
+    ic_config *cfg;    /* immutable */
+    ic_shared *shared; /* of its one engine */
     ic_engine *eng;
 };
 
@@ -33,6 +35,7 @@ intercom_code intercom_client_new(intercom_client **out, const intercom_client_o
     if (!c) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     c->a = a;
     intercom_code rc = ic_config_new(&c->cfg, opts, err);
+    if (!rc && (rc = ic_shared_new(&c->shared, a, err))) ic_config_free(c->cfg);
     if (rc) {
         ic_free(a, c);
         return rc;
@@ -47,6 +50,7 @@ void intercom_client_free(intercom_client *c) {
     for (size_t i = 0; i < c->nidle; i++) ic_engine_free(c->idle[i]);
     ic_free(c->a, c->idle);
     pthread_mutex_destroy(&c->lock);
+    ic_shared_free(c->shared);
     ic_config_free(c->cfg);
     ic_free(c->a, c);
 }
@@ -60,7 +64,7 @@ static ic_engine *engine_take(intercom_client *c) {
     pthread_mutex_lock(&c->lock);
     ic_engine *e = c->nidle ? c->idle[--c->nidle] : NULL;
     pthread_mutex_unlock(&c->lock);
-    return e ? e : ic_engine_new(c->cfg);
+    return e ? e : ic_engine_new(c->cfg, c->shared);
 }
 
 static void engine_give(intercom_client *c, ic_engine *e) {
@@ -171,11 +175,13 @@ intercom_code intercom_async_client_new(intercom_async_client **out, const inter
     if (!c) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     c->a = a;
     intercom_code rc = ic_config_new(&c->cfg, opts, err);
+    if (!rc && (rc = ic_shared_new(&c->shared, a, err))) ic_config_free(c->cfg);
     if (rc) {
         ic_free(a, c);
         return rc;
     }
-    if (!(c->eng = ic_engine_new(c->cfg))) {
+    if (!(c->eng = ic_engine_new(c->cfg, c->shared))) {
+        ic_shared_free(c->shared);
         ic_config_free(c->cfg);
         ic_free(a, c);
         return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
@@ -187,6 +193,7 @@ intercom_code intercom_async_client_new(intercom_async_client **out, const inter
 void intercom_async_client_free(intercom_async_client *c) {
     if (!c) return;
     ic_engine_free(c->eng);
+    ic_shared_free(c->shared);
     ic_config_free(c->cfg);
     ic_free(c->a, c);
 }

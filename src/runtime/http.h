@@ -5,7 +5,7 @@
 
 #include "model.h"
 
-/* ---------- configuration (immutable after creation) ---------- */
+/* ---------- configuration (immutable after creation: no lock, no mutable member) ---------- */
 
 typedef struct ic_config {
     char *token, *base_url, *api_version, *user_agent, *proxy, *local_address, *ca_bundle;
@@ -24,13 +24,23 @@ typedef struct ic_config {
     int compression;
     int pace_rate_limit;
     unsigned decoded_memory_factor; /* ic_decoder_set_memory_factor() of every 2xx decode */
-    pthread_mutex_t pace_lock;  /* guards pace_until: engines of several threads share it */
-    double pace_until;          /* monotonic time before which no request starts (client-side rate limit) */
     struct curl_slist *hdr_plain, *hdr_json; /* prebuilt headers of requests without per-request headers */
-    CURLSH *share;
-    pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
     const intercom_allocator *alloc; /* the client's (resolved, never NULL) */
 } ic_config;
+
+/* ---------- what the engines of one client share (mutable: owned by the client, engine.c) ----------
+ * The config above never changes after ic_config_new; everything the engines change together lives
+ * here, each part under its own lock. */
+typedef struct ic_shared {
+    pthread_mutex_t pace_lock;  /* guards pace_until: engines of several threads share it */
+    double pace_until;          /* monotonic time before which no request starts (client-side rate limit) */
+    CURLSH *share;              /* DNS cache and TLS sessions of every engine of the client */
+    pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+    const intercom_allocator *alloc;
+} ic_shared;
+
+IC_HIDDEN intercom_code ic_shared_new(ic_shared **out, const intercom_allocator *a, intercom_error *err);
+IC_HIDDEN void ic_shared_free(ic_shared *s);
 
 /* @p v is finite, >= 0 and <= IC_MAX_TIMEOUT, else INTERCOM_E_INVALID_ARGUMENT naming owner.name. */
 IC_HIDDEN intercom_code ic_check_seconds(const char *owner, const char *name, double v, intercom_error *err);
@@ -80,7 +90,8 @@ IC_HIDDEN intercom_code ic_build_headers(struct curl_slist **out, const ic_confi
 typedef void (*ic_done_fn)(ic_req *req, intercom_code code, void *result, intercom_response *raw,
                            intercom_error *err, void *payload);
 
-IC_HIDDEN ic_engine *ic_engine_new(const ic_config *cfg);
+/* An engine sending with @p cfg, sharing @p shared with the client's other engines (both outlive it). */
+IC_HIDDEN ic_engine *ic_engine_new(const ic_config *cfg, ic_shared *shared);
 IC_HIDDEN void ic_engine_free(ic_engine *e); /* completes everything in flight with INTERCOM_E_CANCELLED */
 /* Takes the spec (moved). Returns the request's id (never 0), or 0 on out-of-memory (spec then cleared). */
 IC_HIDDEN uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void *payload);

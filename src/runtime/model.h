@@ -114,7 +114,7 @@ IC_HIDDEN int ic_utf8_valid(const char *s, size_t n);
 
 /* ---------- streaming decoder ---------- */
 
-typedef struct ic_decoder ic_decoder;
+typedef struct intercom_decoder ic_decoder; /* public, opaque: include/intercom/decoder.h */
 IC_HIDDEN ic_decoder *ic_decoder_new(const intercom_allocator *a, const intercom_type *t, int strict, size_t size_hint);
 IC_HIDDEN int ic_decoder_feed(ic_decoder *d, const char *p, size_t n);  /* 0 ok, -1 error */
 /* Finish; on success *out is the model (its doc does not own a body yet). */
