@@ -17,7 +17,7 @@
 #include <time.h>
 #include <yajl/yajl_parse.h>
 
-#include "runtime/internal.h"
+#include <intercom/intercom.h>
 
 static const char *CONTACT =
     "{\"type\":\"contact\",\"id\":\"6657add46abd0167d9419c%04d\",\"external_id\":\"ext-%d\","
@@ -80,8 +80,8 @@ static int c_key(void *c, const unsigned char *s, size_t n) { *(long *)c += (lon
 static const yajl_callbacks bare_cb = {c_null, c_bool, NULL, NULL, c_num, c_str, c_map, c_key, c_map, c_map, c_map};
 
 static const intercom_type *find_type(const char *name) {
-    for (size_t i = 0; ic_all_types[i]; i++)
-        if (!strcmp(ic_all_types[i]->name, name)) return ic_all_types[i];
+    const intercom_type *t;
+    if (intercom_type_find(name, &t, NULL) == INTERCOM_OK) return t;
     return NULL;
 }
 
@@ -110,7 +110,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_decode: strict decode failed: %s\n", err.message);
         return 1;
     }
-    const ic_field *data = ic_type_find_field(t, "data", 4);
+    const intercom_field *data = intercom_type_field(t, "data", 4);
     size_t n = data ? *(size_t *)((char *)m + data->aux_offset) : 0;
     if (n != (size_t)contacts) {
         fprintf(stderr, "bench_decode: decoded %zu contacts, want %d\n", n, contacts);
@@ -133,15 +133,16 @@ int main(int argc, char **argv) {
                 yajl_complete_parse(h);
                 yajl_free(h);
             } else if (v == V_TYPED) {
-                if (ic_decode_buffer(NULL, t, 0, body, len, &m, NULL) != INTERCOM_OK) return 1;
+                if (intercom_from_json(t, body, len, 0, &m, NULL) != INTERCOM_OK) return 1;
                 intercom_free(t, m);
             } else if (v == V_TYPED_CHUNKED) {
-                ic_decoder *d = ic_decoder_new(NULL, t, 0, len);
+                intercom_decoder *d = NULL;
+                if (intercom_decoder_new(&d, t, 0, len, NULL, NULL) != INTERCOM_OK) return 1;
                 for (size_t off = 0; off < len; off += 16384)
-                    ic_decoder_feed(d, body + off, len - off < 16384 ? len - off : 16384);
-                if (ic_decoder_finish(d, &m, NULL) != INTERCOM_OK) return 1;
+                    intercom_decoder_feed(d, body + off, len - off < 16384 ? len - off : 16384, NULL);
+                if (intercom_decoder_finish(d, &m, NULL) != INTERCOM_OK) return 1;
                 intercom_free(t, m);
-                ic_decoder_free(d);
+                intercom_decoder_free(d);
             } else {
                 json_t *j = json_loadb(body, len, 0, NULL);
                 sink += json_object_size(j);
@@ -162,7 +163,7 @@ int main(int argc, char **argv) {
 
     /* memory a decoded page keeps (arena + its raw body), and the peak while decoding */
     struct mallinfo2 before = mallinfo2();
-    if (ic_decode_buffer(NULL, t, 0, body, len, &m, NULL) != INTERCOM_OK) return 1;
+    if (intercom_from_json(t, body, len, 0, &m, NULL) != INTERCOM_OK) return 1;
     struct mallinfo2 after = mallinfo2();
     double kept = (double)(after.uordblks - before.uordblks);
     intercom_free(t, m);

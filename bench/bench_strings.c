@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "runtime/internal.h"
+#include <intercom/intercom.h>
 
 static double now(void) {
     struct timespec ts;
@@ -21,27 +21,27 @@ static double now(void) {
 }
 
 static const intercom_type *type_named(const char *name) {
-    for (size_t i = 0; ic_all_types[i]; i++)
-        if (!strcmp(ic_all_types[i]->name, name)) return ic_all_types[i];
+    const intercom_type *t;
+    if (intercom_type_find(name, &t, NULL) == INTERCOM_OK) return t;
     return NULL;
 }
 
 /* Decode @p body in @p chunk-byte pieces (0: one piece); returns seconds, or -1 on failure. */
 static double decode(const intercom_type *t, const char *body, size_t len, size_t chunk) {
     double t0 = now();
-    ic_decoder *d = ic_decoder_new(NULL, t, 0, 0);
-    if (!d) return -1;
-    ic_decoder_set_memory_factor(d, 0);
+    intercom_decoder *d = NULL;
+    if (intercom_decoder_new(&d, t, 0, 0, NULL, NULL) != INTERCOM_OK) return -1;
+    intercom_decoder_set_memory_factor(d, 0);
     if (!chunk) chunk = len;
     for (size_t off = 0; off < len; off += chunk)
-        if (ic_decoder_feed(d, body + off, len - off < chunk ? len - off : chunk)) {
-            ic_decoder_free(d);
+        if (intercom_decoder_feed(d, body + off, len - off < chunk ? len - off : chunk, NULL)) {
+            intercom_decoder_free(d);
             return -1;
         }
     void *m = NULL;
     intercom_error err = INTERCOM_ERROR_INIT;
-    intercom_code rc = ic_decoder_finish(d, &m, &err);
-    ic_decoder_free(d);
+    intercom_code rc = intercom_decoder_finish(d, &m, &err);
+    intercom_decoder_free(d);
     if (rc) {
         fprintf(stderr, "decode failed: %s\n", err.message ? err.message : "?");
         intercom_error_clear(&err);

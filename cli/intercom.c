@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* intercom: the command-line tool. Every operation of the generated table (ic_all_operations)
+/* intercom: the command-line tool. Every operation of the library (reflection.h: intercom_operations_at)
  * is a command: `intercom [global options] <resource> <method> [params]`, the words being the
  * operation's name split at its dots (`conversations reply create` is
  * "conversations.reply.create"). Params are one flag per top-level field of the operation's
@@ -23,8 +23,15 @@
 
 #include <intercom/intercom.h>
 
-#include "runtime/internal.h" /* ic_all_operations, ic_operation, ic_field, ic_call */
-#include "extras.h"           /* webhooks, identity, oauth */
+#include "extras.h" /* webhooks, identity, oauth */
+
+/* Longest timeout or delay accepted, in seconds (client.h: from 0 to 1e7). */
+#define MAX_SECONDS 1e7
+/* Every operation of the stable API in name order (reflection.h); the body runs once per operation
+ * and `continue` goes on to the next (no `break` in it: that would only end the inner loop). */
+#define EACH_OP(o)                                                                                  \
+    for (size_t o##_i = 0, o##_n = intercom_operations_count(); o##_i < o##_n; o##_i++)          \
+        for (const intercom_operation *o = intercom_operations_at(o##_i); o; o = NULL)
 
 #define EXIT_USAGE 2
 #define MAX_WORDS 8
@@ -72,7 +79,7 @@ static struct {
     long long limit; /* --limit: items with --all, 0: no limit */
     const char *words[MAX_WORDS];
     int n_words;
-    const ic_operation *op;
+    const intercom_operation *op;
     json_t *flags;  /* params given as flags, by JSON name */
     json_t *params; /* the whole params object */
     char usage[1024]; /* the first usage error ("" none) */
@@ -113,24 +120,24 @@ static const char *dotted(const char *const *w, int n) {
     return buf;
 }
 
-static const ic_operation *find_op(const char *name) {
-    for (const ic_operation *const *o = ic_all_operations; *o; o++)
-        if (!strcmp((*o)->name, name)) return *o;
+static const intercom_operation *find_op(const char *name) {
+    EACH_OP(o)
+        if (!strcmp(o->name, name)) return o;
     return NULL;
 }
 
 /* Whether some operation's name starts with "<prefix>." ("" matches everything). */
 static int is_resource(const char *prefix) {
     size_t n = strlen(prefix);
-    for (const ic_operation *const *o = ic_all_operations; *o; o++)
-        if (!n || (!strncmp((*o)->name, prefix, n) && (*o)->name[n] == '.')) return 1;
+    EACH_OP(o)
+        if (!n || (!strncmp(o->name, prefix, n) && o->name[n] == '.')) return 1;
     return 0;
 }
 
 /* The operation named by the longest prefix of the words; *used receives how many it took. */
-static const ic_operation *longest_op(const char *const *w, int n, int *used) {
+static const intercom_operation *longest_op(const char *const *w, int n, int *used) {
     for (int k = n; k > 0; k--) {
-        const ic_operation *op = find_op(dotted(w, k));
+        const intercom_operation *op = find_op(dotted(w, k));
         if (op) return *used = k, op;
     }
     return *used = 0, NULL;
@@ -160,7 +167,7 @@ static int global_index(const char *name, size_t len) {
 }
 
 /* A field's flag: its JSON name with '-' for '_', "param-" first when a global option has that name. */
-static const char *flag_of(const ic_field *f) {
+static const char *flag_of(const intercom_field *f) {
     static char buf[160];
     int clash = global_index(f->name, strlen(f->name)) >= 0;
     snprintf(buf, sizeof buf, "%s%s", clash ? "param-" : "", f->name);
@@ -169,46 +176,46 @@ static const char *flag_of(const ic_field *f) {
     return buf;
 }
 
-static const ic_field *find_field(const ic_operation *op, const char *name, size_t len) {
+static const intercom_field *find_field(const intercom_operation *op, const char *name, size_t len) {
     if (!op->params) return NULL;
     if (len > 6 && !strncmp(name, "param-", 6)) name += 6, len -= 6;
     char key[160];
     if (len >= sizeof key) return NULL;
     for (size_t i = 0; i < len; i++) key[i] = name[i] == '-' ? '_' : name[i];
-    return ic_type_find_field(op->params, key, len);
+    return intercom_type_field(op->params, key, len);
 }
 
 /* Search operations take their paging in the body's `pagination` object: its members (per_page,
  * starting_after) are flags of their own as well (--per-page 50), set into pagination. The
  * member of `pagination` named @p name, or NULL (also when the operation has no such object). */
-static const ic_field *find_paging_field(const ic_operation *op, const char *name, size_t len) {
-    if (op->page_kind != IC_PAGE_SEARCH || !op->params) return NULL;
-    const ic_field *pf = ic_type_find_field(op->params, "pagination", 10);
-    if (!pf || pf->kind != IC_K_OBJECT || (pf->flags & IC_F_ARRAY) || !pf->type) return NULL;
+static const intercom_field *find_paging_field(const intercom_operation *op, const char *name, size_t len) {
+    if (op->page_kind != INTERCOM_PAGE_SEARCH || !op->params) return NULL;
+    const intercom_field *pf = intercom_type_field(op->params, "pagination", 10);
+    if (!pf || pf->kind != INTERCOM_KIND_OBJECT || (pf->flags & INTERCOM_FIELD_FLAG_ARRAY) || !pf->type) return NULL;
     char key[160];
     if (len >= sizeof key) return NULL;
     for (size_t i = 0; i < len; i++) key[i] = name[i] == '-' ? '_' : name[i];
-    const ic_field *f = ic_type_find_field(pf->type, key, len);
-    return f && !(f->flags & IC_F_ARRAY) && f->kind != IC_K_OBJECT && f->kind != IC_K_JSON ? f : NULL;
+    const intercom_field *f = intercom_type_field(pf->type, key, len);
+    return f && !(f->flags & INTERCOM_FIELD_FLAG_ARRAY) && f->kind != INTERCOM_KIND_OBJECT && f->kind != INTERCOM_KIND_JSON ? f : NULL;
 }
 
 /* ---------- help and completion ---------- */
 
-static const char *where_of(const ic_field *f) {
+static const char *where_of(const intercom_field *f) {
     static const char *const in[] = {"body", "path", "query", "header"};
     return f->in < 4 ? in[f->in] : "?";
 }
 
-static const char *type_of(const ic_field *f) {
+static const char *type_of(const intercom_field *f) {
     static char buf[256];
     const char *s = "JSON";
     switch (f->kind) {
-    case IC_K_STRING: s = "string"; break;
-    case IC_K_INT: s = "integer"; break;
-    case IC_K_NUMBER: s = "number"; break;
-    case IC_K_BOOL: s = "true|false"; break;
-    case IC_K_OBJECT: s = "JSON object"; break;
-    case IC_K_ENUM: {
+    case INTERCOM_KIND_STRING: s = "string"; break;
+    case INTERCOM_KIND_INT: s = "integer"; break;
+    case INTERCOM_KIND_NUMBER: s = "number"; break;
+    case INTERCOM_KIND_BOOL: s = "true|false"; break;
+    case INTERCOM_KIND_OBJECT: s = "JSON object"; break;
+    case INTERCOM_KIND_ENUM: {
         size_t len = 0;
         buf[0] = '\0';
         for (uint32_t i = 0; i < f->type->n_values && len < 60; i++)
@@ -218,9 +225,9 @@ static const char *type_of(const ic_field *f) {
         break;
     }
     }
-    if (!(f->flags & IC_F_ARRAY)) return s;
+    if (!(f->flags & INTERCOM_FIELD_FLAG_ARRAY)) return s;
     static char arr[300];
-    snprintf(arr, sizeof arr, f->kind == IC_K_OBJECT || f->kind == IC_K_JSON ? "[%s,...]" : "%s,...", s);
+    snprintf(arr, sizeof arr, f->kind == INTERCOM_KIND_OBJECT || f->kind == INTERCOM_KIND_JSON ? "[%s,...]" : "%s,...", s);
     return arr;
 }
 
@@ -233,15 +240,16 @@ static void help_top(FILE *out) {
     const char *last = "";
     size_t last_len = 0;
     int count = 0;
-    for (const ic_operation *const *o = ic_all_operations;; o++) {
-        const char *n = *o ? (*o)->name : "";
+    for (size_t oi = 0;; oi++) {
+        const intercom_operation *o = intercom_operations_at(oi);
+        const char *n = o ? o->name : "";
         size_t len = strcspn(n, ".");
-        if (*o && len == last_len && !strncmp(n, last, len)) {
+        if (o && len == last_len && !strncmp(n, last, len)) {
             count++;
             continue;
         }
         if (count) fprintf(out, "  %-28.*s %d operation%s\n", (int)last_len, last, count, count > 1 ? "s" : "");
-        if (!*o) break;
+        if (!o) break;
         last = n, last_len = len, count = 1;
     }
     fputs("\nGlobal options:\n", out);
@@ -260,17 +268,17 @@ static void help_top(FILE *out) {
 static void help_resource(const char *prefix) {
     size_t n = strlen(prefix);
     printf("usage: intercom [global options] %s <method> [params]\n\nMethods:\n", spaced(prefix));
-    for (const ic_operation *const *o = ic_all_operations; *o; o++)
-        if (!strncmp((*o)->name, prefix, n) && (*o)->name[n] == '.')
-            printf("  %-36s %s%s\n", spaced((*o)->name + n + 1), (*o)->summary ? (*o)->summary : "",
-                   (*o)->flags & IC_OP_DEPRECATED ? " (deprecated)" : "");
+    EACH_OP(o)
+        if (!strncmp(o->name, prefix, n) && o->name[n] == '.')
+            printf("  %-36s %s%s\n", spaced(o->name + n + 1), o->summary ? o->summary : "",
+                   o->flags & INTERCOM_OP_DEPRECATED ? " (deprecated)" : "");
     printf("\nintercom %s <method> --help lists a method's params.\n", spaced(prefix));
 }
 
-static void help_op(const ic_operation *op) {
+static void help_op(const intercom_operation *op) {
     printf("usage: intercom [global options] %s%s\n\n%s%s\n%s %s", spaced(op->name), op->params ? " [params]" : "",
-           op->summary ? op->summary : "", op->flags & IC_OP_DEPRECATED ? " (deprecated)" : "", op->method, op->path);
-    if (op->flags & IC_OP_RAW) printf(" (returns %s, written as received)", op->accept ? op->accept : "bytes");
+           op->summary ? op->summary : "", op->flags & INTERCOM_OP_DEPRECATED ? " (deprecated)" : "", op->method, op->path);
+    if (op->flags & INTERCOM_OP_RAW) printf(" (returns %s, written as received)", op->accept ? op->accept : "bytes");
     if (op->page_kind) printf("\nPaginated: --all prints every item of every page");
     if (op->page_kind && op->per_page_max) printf(" (--per-page up to %u)", (unsigned)op->per_page_max);
     puts("\n");
@@ -279,13 +287,13 @@ static void help_op(const ic_operation *op) {
     } else {
         puts("Params:");
         for (uint32_t i = 0; i < op->params->n_fields; i++) {
-            const ic_field *f = &op->params->fields[i];
+            const intercom_field *f = &op->params->fields[i];
             printf("  --%-30s %-26s %s%s%s\n", flag_of(f), type_of(f), where_of(f),
-                   f->flags & IC_F_REQUIRED ? ", required" : "", f->flags & IC_F_DEPRECATED ? ", deprecated" : "");
+                   f->flags & INTERCOM_FIELD_FLAG_REQUIRED ? ", required" : "", f->flags & INTERCOM_FIELD_FLAG_DEPRECATED ? ", deprecated" : "");
         }
-        const ic_field *pf = op->page_kind == IC_PAGE_SEARCH ? ic_type_find_field(op->params, "pagination", 10) : NULL;
-        for (uint32_t i = 0; pf && pf->kind == IC_K_OBJECT && pf->type && i < pf->type->n_fields; i++) {
-            const ic_field *f = &pf->type->fields[i];
+        const intercom_field *pf = op->page_kind == INTERCOM_PAGE_SEARCH ? intercom_type_field(op->params, "pagination", 10) : NULL;
+        for (uint32_t i = 0; pf && pf->kind == INTERCOM_KIND_OBJECT && pf->type && i < pf->type->n_fields; i++) {
+            const intercom_field *f = &pf->type->fields[i];
             if (!find_paging_field(op, f->name, strlen(f->name))) continue;
             printf("  --%-30s %-26s body, in pagination (pagination.%s)\n", flag_of(f), type_of(f), f->name);
         }
@@ -326,14 +334,14 @@ static int complete(int n, char **w) {
             pos[np++] = w[i];
         }
     }
-    const ic_operation *op = longest_op(pos, np, &used);
+    const intercom_operation *op = longest_op(pos, np, &used);
     const char *prev = n ? w[n - 1] : "";
     if (!strcmp(prev, "--environment")) return puts("production environment_1 environment_2 us eu au"), 0;
     if (!strcmp(prev, "--format")) return puts("json pretty"), 0;
     if (op && !strncmp(prev, "--", 2)) {
-        const ic_field *f = find_field(op, prev + 2, strlen(prev + 2));
-        if (f && f->kind == IC_K_BOOL) return puts("true false"), 0;
-        if (f && f->kind == IC_K_ENUM)
+        const intercom_field *f = find_field(op, prev + 2, strlen(prev + 2));
+        if (f && f->kind == INTERCOM_KIND_BOOL) return puts("true false"), 0;
+        if (f && f->kind == INTERCOM_KIND_ENUM)
             for (uint32_t i = 0; i < f->type->n_values; i++) puts(f->type->values[i]);
         if (f) return 0;
     }
@@ -348,9 +356,9 @@ static int complete(int n, char **w) {
         size_t len = strlen(prefix), last_len = 0;
         const char *last = "";
         if (!np) puts("completion");
-        for (const ic_operation *const *o = ic_all_operations; *o; o++) {
-            if (len && (strncmp((*o)->name, prefix, len) || (*o)->name[len] != '.')) continue;
-            const char *seg = (*o)->name + (len ? len + 1 : 0);
+        EACH_OP(o) {
+            if (len && (strncmp(o->name, prefix, len) || o->name[len] != '.')) continue;
+            const char *seg = o->name + (len ? len + 1 : 0);
             size_t sl = strcspn(seg, ".");
             if (sl == last_len && !strncmp(seg, last, sl)) continue;
             printf("%.*s\n", (int)sl, seg);
@@ -371,30 +379,30 @@ static json_t *parse_json_arg(const char *flag, const char *s) {
 }
 
 /* One value of field @p f from the text @p s; NULL after a usage error. */
-static json_t *scalar(const ic_field *f, const char *flag, const char *s) {
+static json_t *scalar(const intercom_field *f, const char *flag, const char *s) {
     char *end;
     json_t *v = NULL;
     errno = 0;
     switch (f->kind) {
-    case IC_K_STRING:
+    case INTERCOM_KIND_STRING:
         if (!(v = json_string(s))) usage_error("--%s: not valid UTF-8", flag);
         return v;
-    case IC_K_INT: {
+    case INTERCOM_KIND_INT: {
         long long i = strtoll(s, &end, 10);
         if (errno || end == s || *end)
             return usage_error("--%s: expected an integer (64-bit), got \"%s\"", flag, s), NULL;
         return json_integer(i);
     }
-    case IC_K_NUMBER: {
+    case INTERCOM_KIND_NUMBER: {
         double d = strtod(s, &end);
         if (errno || end == s || *end || !isfinite(d))
             return usage_error("--%s: expected a number, got \"%s\"", flag, s), NULL;
         return json_real(d);
     }
-    case IC_K_BOOL:
+    case INTERCOM_KIND_BOOL:
         if (!strcmp(s, "true") || !strcmp(s, "false")) return json_boolean(*s == 't');
         return usage_error("--%s: expected true or false, got \"%s\"", flag, s), NULL;
-    case IC_K_ENUM:
+    case INTERCOM_KIND_ENUM:
         for (uint32_t i = 0; i < f->type->n_values; i++)
             if (!strcmp(s, f->type->values[i])) return json_string(s);
         return usage_error("--%s: expected one of %s, got \"%s\"", flag, type_of(f), s), NULL;
@@ -404,10 +412,10 @@ static json_t *scalar(const ic_field *f, const char *flag, const char *s) {
 }
 
 /* Add flag @p f with the text @p s to g.flags; 0, or EXIT_USAGE. */
-static int add_flag(const ic_field *f, const char *s) {
+static int add_flag(const intercom_field *f, const char *s) {
     const char *flag = flag_of(f);
     json_t *v;
-    if (!(f->flags & IC_F_ARRAY)) {
+    if (!(f->flags & INTERCOM_FIELD_FLAG_ARRAY)) {
         if (!(v = scalar(f, flag, s))) return EXIT_USAGE;
         if (json_object_set_new(g.flags, f->name, v)) return usage_error("--%s: out of memory", flag);
         return 0;
@@ -420,7 +428,7 @@ static int add_flag(const ic_field *f, const char *s) {
         if (!bad) json_array_extend(arr, v);
         json_decref(v);
         if (bad) return usage_error("--%s: expected a JSON array", flag);
-    } else if (f->kind == IC_K_OBJECT || f->kind == IC_K_JSON) {
+    } else if (f->kind == INTERCOM_KIND_OBJECT || f->kind == INTERCOM_KIND_JSON) {
         if (!(v = scalar(f, flag, s))) return EXIT_USAGE;
         json_array_append_new(arr, v);
     } else {
@@ -439,7 +447,7 @@ static int add_flag(const ic_field *f, const char *s) {
 
 /* A member of a search's `pagination` given as its own flag: into g.flags.pagination (other
  * members given there stay); 0, or EXIT_USAGE. */
-static int add_paging_flag(const ic_field *f, const char *s) {
+static int add_paging_flag(const intercom_field *f, const char *s) {
     const char *flag = flag_of(f);
     json_t *v = scalar(f, flag, s), *pag = json_object_get(g.flags, "pagination");
     if (!v) return EXIT_USAGE;
@@ -537,12 +545,12 @@ static int build_params(void **out) {
     if (json_is_object(dpag) && json_is_object(fpag)) json_object_update_missing(fpag, dpag); /* --per-page + --data */
     json_object_update(g.params, g.flags);
     json_object_foreach(g.params, k, v) {
-        if (!pt || !ic_type_find_field(pt, k, strlen(k)))
+        if (!pt || !intercom_type_field(pt, k, strlen(k)))
             return usage_error("--data: %s has no parameter \"%s\" (intercom %s --help)", cmd, k, cmd);
     }
     if (!pt) return 0;
     for (uint32_t i = 0; i < pt->n_fields; i++)
-        if ((pt->fields[i].flags & IC_F_REQUIRED) && !json_object_get(g.params, pt->fields[i].name))
+        if ((pt->fields[i].flags & INTERCOM_FIELD_FLAG_REQUIRED) && !json_object_get(g.params, pt->fields[i].name))
             return usage_error("%s: missing required parameter --%s", cmd, flag_of(&pt->fields[i]));
     char *js = json_dumps(g.params, JSON_COMPACT);
     intercom_error err = INTERCOM_ERROR_INIT;
@@ -551,7 +559,7 @@ static int build_params(void **out) {
     int st = 0;
     if (rc) { /* name the flag: the first segment of the JSON path in "... at a.b[0]" */
         const char *msg = err.message ? err.message : intercom_strerror(rc), *at = strstr(msg, " at ");
-        const ic_field *f = at ? ic_type_find_field(pt, at + 4, strcspn(at + 4, ".[")) : NULL;
+        const intercom_field *f = at ? intercom_type_field(pt, at + 4, strcspn(at + 4, ".[")) : NULL;
         if (f && json_object_get(g.flags, f->name)) st = usage_error("--%s: %s", flag_of(f), msg);
         else if (f) st = usage_error("--data: %s (--%s)", msg, flag_of(f));
         else st = usage_error("%s: %s", g.data ? "--data" : "params", msg);
@@ -612,7 +620,7 @@ static void print_json(const json_t *v) {
 
 static void print_body(const intercom_response *r) {
     if (!r || !r->body_len) return;
-    if (!(g.op->flags & IC_OP_RAW)) {
+    if (!(g.op->flags & INTERCOM_OP_RAW)) {
         json_t *v = g.pretty ? json_loadb(r->body, r->body_len, JSON_DECODE_ANY, NULL) : NULL;
         if (v) {
             print_json(v);
@@ -621,7 +629,7 @@ static void print_body(const intercom_response *r) {
         }
     }
     put_text(stdout, r->body, r->body_len, 0);
-    if (!(g.op->flags & IC_OP_RAW) && r->body[r->body_len - 1] != '\n') putchar('\n');
+    if (!(g.op->flags & INTERCOM_OP_RAW) && r->body[r->body_len - 1] != '\n') putchar('\n');
 }
 
 /* A string on one line (newlines as spaces). */
@@ -662,7 +670,7 @@ static int report(intercom_code rc, const intercom_error *e) {
         fprintf(stderr, "redirect to ");
         put_line(intercom_response_header(e->response, "Location"));
     } else if (e->message && !strncmp(e->message, "HTTP ", 5) && strstr(e->message, ": ")) {
-        put_line(strstr(e->message, ": ") + 2); /* the text of another error shape (see ic_error_from_body) */
+        put_line(strstr(e->message, ": ") + 2); /* the text of another error shape (see the library's error-body reader) */
     } else if (e->response && e->response->body_len) { /* not Intercom's error list: the body's start */
         put_text(stderr, e->response->body, e->response->body_len < 300 ? e->response->body_len : 300, 1);
     } else put_line(e->message);
@@ -686,7 +694,7 @@ static double now(void) {
 
 /* Print a page's items as they came (the raw JSON, else re-encoded), at most @p max;
  * returns how many. */
-static size_t print_items(void *page, const ic_field *f, size_t max) {
+static size_t print_items(void *page, const intercom_field *f, size_t max) {
     json_t *raw = intercom_model_raw_json(page), *arr = f ? json_object_get(raw, f->name) : NULL;
     size_t n = 0;
     if (json_is_array(arr)) {
@@ -715,9 +723,9 @@ static intercom_code run_all(intercom_client *client, const void *params, interc
     if (rc) return rc;
     /* the page's array of items: the field holding an array of the item type */
     const intercom_type *pt = intercom_pager_page_type(pg), *it = intercom_pager_item_type(pg);
-    const ic_field *items_f = NULL;
+    const intercom_field *items_f = NULL;
     for (uint32_t i = 0; pt && i < pt->n_fields && !items_f; i++)
-        if (pt->fields[i].kind == IC_K_OBJECT && (pt->fields[i].flags & IC_F_ARRAY) && pt->fields[i].type == it)
+        if (pt->fields[i].kind == INTERCOM_KIND_OBJECT && (pt->fields[i].flags & INTERCOM_FIELD_FLAG_ARRAY) && pt->fields[i].type == it)
             items_f = &pt->fields[i];
     int progress = isatty(STDOUT_FILENO) && isatty(STDERR_FILENO), pages = 0;
     size_t items = 0;
@@ -747,8 +755,8 @@ static intercom_code run_all(intercom_client *client, const void *params, interc
 static int seconds_arg(const char *opt, const char *v, double *out) {
     char *end;
     double d = strtod(v, &end);
-    if (end == v || *end || !(d >= 0) || !isfinite(d) || d > IC_MAX_TIMEOUT)
-        return usage_error("--%s: expected seconds (a number from 0 to %g), got \"%s\"", opt, IC_MAX_TIMEOUT, v);
+    if (end == v || *end || !(d >= 0) || !isfinite(d) || d > MAX_SECONDS)
+        return usage_error("--%s: expected seconds (a number from 0 to %g), got \"%s\"", opt, MAX_SECONDS, v);
     *out = d;
     return 0;
 }
@@ -803,9 +811,9 @@ static int set_global(int gi, const char *v) {
 }
 
 /* The operation the words name exactly, or NULL after a usage error saying what they are. */
-static const ic_operation *resolve(void) {
+static const intercom_operation *resolve(void) {
     int used;
-    const ic_operation *op = longest_op(g.words, g.n_words, &used);
+    const intercom_operation *op = longest_op(g.words, g.n_words, &used);
     if (op && used == g.n_words) return op;
     if (op) return usage_error("%s: unexpected argument \"%s\"", spaced(op->name), g.words[used]), NULL;
     const char *name = dotted(g.words, g.n_words);
@@ -823,7 +831,7 @@ static int help(int argc, char **argv) {
         } else if (argv[i][0] != '-' && g.n_words < MAX_WORDS) g.words[g.n_words++] = argv[i];
     }
     int used;
-    const ic_operation *op = longest_op(g.words, g.n_words, &used);
+    const intercom_operation *op = longest_op(g.words, g.n_words, &used);
     if (op) return help_op(op), 0;
     for (int k = g.n_words; k > 0; k--)
         if (is_resource(dotted(g.words, k))) return help_resource(dotted(g.words, k)), 0;
@@ -863,7 +871,7 @@ static int cli_parse(int argc, char **argv) {
             if (!g.n_words) return usage_error("unknown option --%.*s (intercom --help lists the options)", (int)len, name);
             if (!(g.op = resolve())) return EXIT_USAGE;
         }
-        const ic_field *f = find_field(g.op, name, len);
+        const intercom_field *f = find_field(g.op, name, len);
         if (!f && (f = find_paging_field(g.op, name, len))) {
             const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
             if (!v) return usage_error("--%s needs a value (%s)", flag_of(f), type_of(f));
@@ -874,7 +882,7 @@ static int cli_parse(int argc, char **argv) {
             return usage_error("%s: unknown flag --%.*s (intercom %s --help lists the params)", spaced(g.op->name),
                                (int)len, name, spaced(g.op->name));
         const char *v = eq ? eq + 1 : NULL;
-        if (!v && f->kind == IC_K_BOOL && !(f->flags & IC_F_ARRAY)) /* a bare boolean flag is true */
+        if (!v && f->kind == INTERCOM_KIND_BOOL && !(f->flags & INTERCOM_FIELD_FLAG_ARRAY)) /* a bare boolean flag is true */
             v = i + 1 < argc && (!strcmp(argv[i + 1], "true") || !strcmp(argv[i + 1], "false")) ? argv[++i] : "true";
         if (!v && !(v = i + 1 < argc ? argv[++i] : NULL))
             return usage_error("--%s needs a value (%s)", flag_of(f), type_of(f));
@@ -948,7 +956,7 @@ int main(int argc, char **argv) {
             void *result = NULL;
             ro.strict = 0;
             ro.raw_response = &raw;
-            rc = ic_call(client, g.op, params, &ro, &result, &err);
+            rc = intercom_operation_call(client, g.op, params, &ro, &result, &err);
             if (rc == INTERCOM_OK) {
                 if (g.raw && raw) print_head(raw);
                 print_body(raw);

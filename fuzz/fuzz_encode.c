@@ -1,5 +1,5 @@
 /* libFuzzer target: request encoding. Input: bytes 0-1 pick an operation (little-endian index
- * into ic_all_operations), byte 2 bit 0 strict decoding; the rest is the operation's params as
+ * into intercom_operations_at), byte 2 bit 0 strict decoding; the rest is the operation's params as
  * JSON (the CLI's --data). The params are decoded into the params struct, then the request is
  * built (URL with path and query, headers, JSON body) exactly as a call would send it. Checked:
  * nothing crashes or leaks; the URL stays on the configured host and holds only printable
@@ -17,7 +17,7 @@
 
 static size_t n_ops(void) {
     size_t n = 0;
-    while (ic_all_operations[n]) n++;
+    n = intercom_operations_count();
     return n;
 }
 
@@ -42,7 +42,7 @@ static int json_ok(const char *p, size_t n) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 3) return 0;
-    const ic_operation *op = ic_all_operations[(data[0] | (size_t)data[1] << 8) % n_ops()];
+    const ic_operation *op = intercom_operations_at((data[0] | (size_t)data[1] << 8) % n_ops());
     if (!op->params) return 0;
     int strict = data[2] & 1;
     const char *json = (const char *)data + 3;

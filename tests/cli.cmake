@@ -10,8 +10,6 @@ if(NOT TARGET intercom_cli)
 endif()
 
 add_executable(test_cli ${CMAKE_CURRENT_LIST_DIR}/test_cli.c)
-# src: ic_all_operations (runtime/internal.h), to ask for the help of every operation
-target_include_directories(test_cli PRIVATE ${CMAKE_SOURCE_DIR}/src)
 target_link_libraries(test_cli PRIVATE intercom_static mock_server PkgConfig::JANSSON util)
 add_dependencies(test_cli intercom_cli)
 add_test(NAME cli COMMAND test_cli $<TARGET_FILE:intercom_cli>)

@@ -27,7 +27,6 @@
 #include <intercom/intercom.h>
 
 #include "mock_server.h"
-#include "runtime/internal.h" /* ic_all_operations: help for every operation */
 #include "testutil.h"
 
 extern char **environ;
@@ -206,18 +205,18 @@ static void test_help(void) {
 
     /* every operation of the generated table is reachable by its words */
     int n = 0, ok = 0;
-    for (const ic_operation *const *o = ic_all_operations; *o; o++, n++) {
+    for (const intercom_operation *o; (o = intercom_operations_at((size_t)n)) != NULL; n++) {
         char name[256], *words[12], *save = NULL;
         int k = 0;
-        snprintf(name, sizeof name, "%s", (*o)->name);
+        snprintf(name, sizeof name, "%s", o->name);
         for (char *w = strtok_r(name, ".", &save); w && k < 10; w = strtok_r(NULL, ".", &save)) words[k++] = w;
         words[k++] = "--help";
         words[k] = NULL;
         r = cli_run(NULL, NULL, 0, (const char *const *)words);
         char want[512];
-        snprintf(want, sizeof want, "%s %s", (*o)->method, (*o)->path);
+        snprintf(want, sizeof want, "%s %s", o->method, o->path);
         int good = r.status == 0 && strstr(r.out, want);
-        CHECKF(good, "%s: exit %d, \"%s\" not in the help", (*o)->name, r.status, want);
+        CHECKF(good, "%s: exit %d, \"%s\" not in the help", o->name, r.status, want);
         ok += good;
         run_free(&r);
     }

@@ -32,7 +32,6 @@
 #include <intercom/intercom.h>
 
 #include "conformance_cases.h"
-#include "runtime/internal.h" /* descriptors: to follow nested models while classifying differences */
 
 #ifndef CONFORMANCE_SPEC
 #define CONFORMANCE_SPEC "../shared/openapi/intercom-2.16.json"
@@ -206,8 +205,8 @@ static void compare_values(const json_t *a, const json_t *b, const char *path, d
     }
 }
 
-static const ic_field *declared_field(const intercom_type *t, const char *key) {
-    if (!t || t->kind != IC_T_OBJECT) return NULL;
+static const intercom_field *declared_field(const intercom_type *t, const char *key) {
+    if (!t || t->kind != INTERCOM_TYPE_OBJECT) return NULL;
     for (uint32_t i = 0; i < t->n_fields; i++)
         if (!strcmp(t->fields[i].name, key)) return &t->fields[i];
     return NULL;
@@ -237,7 +236,7 @@ static void compare_model(const void *obj, const json_t *a, const json_t *b, con
     json_t *av, *bv;
     json_object_foreach((json_t *)a, k, av) {
         path_key(sub, sizeof sub, path, k);
-        const ic_field *f = declared_field(t, k);
+        const intercom_field *f = declared_field(t, k);
         bv = json_object_get(b, k);
         if (!f) {
             if (bv) compare_values(av, bv, sub, d);
@@ -258,7 +257,7 @@ static void compare_model(const void *obj, const json_t *a, const json_t *b, con
             if (st != INTERCOM_FIELD_INVALID) diff_line(d, "    %-14s field state %s", "", state_name(st));
             continue;
         }
-        if (f->kind == IC_K_OBJECT && (f->flags & IC_F_ARRAY) && json_is_array(av) && json_is_array(bv)) {
+        if (f->kind == INTERCOM_KIND_OBJECT && (f->flags & INTERCOM_FIELD_FLAG_ARRAY) && json_is_array(av) && json_is_array(bv)) {
             void *const *items = *(void *const *const *)((const char *)obj + f->offset);
             size_t n = *(const size_t *)((const char *)obj + f->aux_offset);
             if (json_array_size(av) != json_array_size(bv)) {
@@ -270,7 +269,7 @@ static void compare_model(const void *obj, const json_t *a, const json_t *b, con
                 path_index(el, sizeof el, sub, i);
                 compare_model(items && i < n ? items[i] : NULL, json_array_get(av, i), json_array_get(bv, i), el, d);
             }
-        } else if (f->kind == IC_K_OBJECT && !(f->flags & IC_F_ARRAY)) {
+        } else if (f->kind == INTERCOM_KIND_OBJECT && !(f->flags & INTERCOM_FIELD_FLAG_ARRAY)) {
             compare_model(*(void *const *)((const char *)obj + f->offset), av, bv, sub, d);
         } else {
             compare_values(av, bv, sub, d);

@@ -161,13 +161,14 @@ def emit_models(g, ops):
     h.append(close_header())
     files["include/intercom/generated/models.h"] = "".join(h)
 
-    c = [HEADER, "#include <stddef.h>\n#include \"../runtime/internal.h\"\n\n", "/* ---------- enums ---------- */\n\n"]
+    c = [HEADER, "#include <stddef.h>\n#include \"../runtime/client.h\"\n\n", "/* ---------- enums ---------- */\n\n"]
     for t in enums:
         c.append(enum_table(t, P))
     c.append("/* ---------- models ---------- */\n\n")
     for t in objs:
         c.append(struct_table(t, P))
     c.append("/* every model type (objects; not enums, not params), sorted by name: for tests and fuzzers */\n")
+    c.append("IC_HIDDEN extern const intercom_type *const ic_all_types[];\n")
     c.append("const intercom_type *const ic_all_types[] = {\n%s    NULL,\n};\n"
              % "".join("    &%s%s_descriptor,\n" % (P, t.name) for t in objs))
     return files, "".join(c)

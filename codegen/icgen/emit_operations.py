@@ -181,10 +181,18 @@ def emit_ops(g, ops):
                     % len(ops), ['"%s.h"' % r for r in sorted(groups)])
     h.append(close_header())
     files["include/intercom/generated/operations.h"] = "".join(h)
-    c = [HEADER, "#include <stddef.h>\n#include \"../runtime/internal.h\"\n\n"]
+    c = [HEADER, "#include <stddef.h>\n#include \"../runtime/client.h\"\n\n"]
     for o in ops:
         c.append(op_defs(g, o, P))
-    c.append("/* every operation, sorted by name: the CLI's table */\n")
+    c.append("/* every operation, sorted by name: this namespace's table, handed to the runtime's registry */\n")
+    c.append("IC_HIDDEN extern const ic_operation *const ic_all_operations[];\n")
     c.append("const ic_operation *const ic_all_operations[] = {\n%s    NULL,\n};\n"
              % "".join("    &op_%s,\n" % o.fn for o in ops))
+    c.append("\n/* The registry (src/runtime/registry.c) receives the tables before main: the runtime names no\n"
+             " * generated symbol. The static archive's users link this file in through\n"
+             " * -Wl,--undefined=ic_all_operations (intercom.pc, the intercom_static target). */\n"
+             "IC_HIDDEN extern const intercom_type *const ic_all_types[];\n"
+             "static const ic_namespace ic_namespace_stable = {\"\", ic_all_operations, ic_all_types};\n"
+             "__attribute__((constructor)) static void ic_register_stable(void) "
+             "{ ic_registry_add(&ic_namespace_stable); }\n")
     return files, "".join(c)

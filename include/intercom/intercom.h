@@ -16,6 +16,8 @@
 #include "alloc.h"
 #include "error.h"
 #include "model.h"
+#include "reflection.h"
+#include "decoder.h"
 #include "response.h"
 #include "client.h"
 #include "async.h"

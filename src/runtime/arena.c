@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "internal.h"
+#include "model.h"
 
 struct ic_chunk {
     ic_chunk *next;
@@ -64,7 +64,7 @@ int ic_doc_keep_json(ic_doc *d, json_t *j) {
     return 0;
 }
 
-int ic_doc_keep_invalid(ic_doc *d, const void *obj, const struct ic_field *f, json_t *v) {
+int ic_doc_keep_invalid(ic_doc *d, const void *obj, const ic_field *f, json_t *v) {
     if (!v) return -1;
     if (d->n_inv == d->cap_inv) {
         size_t cap = d->cap_inv ? d->cap_inv * 2 : 8;
@@ -81,7 +81,7 @@ int ic_doc_keep_invalid(ic_doc *d, const void *obj, const struct ic_field *f, js
     return 0;
 }
 
-static size_t inv_hash(const void *obj, const struct ic_field *f) {
+static size_t inv_hash(const void *obj, const ic_field *f) {
     uint64_t x = (uint64_t)(uintptr_t)obj * 0x9E3779B97F4A7C15ULL ^ (uint64_t)(uintptr_t)f;
     x ^= x >> 31;
     x *= 0xff51afd7ed558ccdULL;
@@ -109,7 +109,7 @@ int ic_doc_index_invalid(ic_doc *d) {
     return 0;
 }
 
-const json_t *ic_doc_find_invalid(const ic_doc *d, const void *obj, const struct ic_field *f) {
+const json_t *ic_doc_find_invalid(const ic_doc *d, const void *obj, const ic_field *f) {
     if (!d) return NULL;
     if (d->inv_index) {
         for (size_t h = inv_hash(obj, f) & (d->inv_index_cap - 1); d->inv_index[h]; h = (h + 1) & (d->inv_index_cap - 1)) {

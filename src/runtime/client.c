@@ -9,12 +9,13 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "client.h"
 #include "options.h"
 
 struct intercom_client {
     const intercom_allocator *a; /* of this struct; the config has the same */
-    ic_config *cfg;
+    ic_config *cfg;              /* immutable */
+    ic_shared *shared;           /* what the engines change together: pacing window, libcurl share */
     pthread_mutex_t lock;
     ic_engine **idle; /* engines not in use by a thread right now */
     size_t nidle, cap;
@@ -22,7 +23,8 @@ struct intercom_client {
 
 struct intercom_async_client {
     const intercom_allocator *a;
-    ic_config *cfg;
+    ic_config *cfg;    /* immutable */
+    ic_shared *shared; /* of its one engine */
     ic_engine *eng;
 };
 
@@ -35,6 +37,7 @@ intercom_code intercom_client_new(intercom_client **out, const intercom_client_o
     if (!c) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     c->a = a;
     intercom_code rc = ic_config_new(&c->cfg, opts, err);
+    if (!rc && (rc = ic_shared_new(&c->shared, a, err))) ic_config_free(c->cfg);
     if (rc) {
         ic_free(a, c);
         return rc;
@@ -49,6 +52,7 @@ void intercom_client_free(intercom_client *c) {
     for (size_t i = 0; i < c->nidle; i++) ic_engine_free(c->idle[i]);
     ic_free(c->a, c->idle);
     pthread_mutex_destroy(&c->lock);
+    ic_shared_free(c->shared);
     ic_config_free(c->cfg);
     ic_free(c->a, c);
 }
@@ -64,7 +68,7 @@ static ic_engine *engine_take(intercom_client *c) {
     pthread_mutex_lock(&c->lock);
     ic_engine *e = c->nidle ? c->idle[--c->nidle] : NULL;
     pthread_mutex_unlock(&c->lock);
-    return e ? e : ic_engine_new(c->cfg);
+    return e ? e : ic_engine_new(c->cfg, c->shared);
 }
 
 static void engine_give(intercom_client *c, ic_engine *e) {
@@ -145,6 +149,15 @@ intercom_code ic_call_rest(intercom_client *c, const ic_operation *op, const cha
     return run_sync(c, &spec, out, ro ? ro->raw_response : NULL, err);
 }
 
+intercom_code intercom_operation_call(intercom_client *c, const intercom_operation *op, const void *params,
+                                      const intercom_request_options *ro, void **out, intercom_error *err) {
+    if (!op) {
+        if (out) *out = NULL;
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "op is NULL");
+    }
+    return ic_call(c, op, params, ro, out, err);
+}
+
 intercom_code intercom_request(intercom_client *c, const char *method, const char *path, const intercom_kv *query,
                                const json_t *body, const intercom_request_options *ro, intercom_response **out,
                                intercom_error *err) {
@@ -197,11 +210,13 @@ intercom_code intercom_async_client_new(intercom_async_client **out, const inter
     if (!c) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     c->a = a;
     intercom_code rc = ic_config_new(&c->cfg, opts, err);
+    if (!rc && (rc = ic_shared_new(&c->shared, a, err))) ic_config_free(c->cfg);
     if (rc) {
         ic_free(a, c);
         return rc;
     }
-    if (!(c->eng = ic_engine_new(c->cfg))) {
+    if (!(c->eng = ic_engine_new(c->cfg, c->shared))) {
+        ic_shared_free(c->shared);
         ic_config_free(c->cfg);
         ic_free(a, c);
         return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
@@ -213,6 +228,7 @@ intercom_code intercom_async_client_new(intercom_async_client **out, const inter
 void intercom_async_client_free(intercom_async_client *c) {
     if (!c) return;
     ic_engine_free(c->eng);
+    ic_shared_free(c->shared);
     ic_config_free(c->cfg);
     ic_free(c->a, c);
 }

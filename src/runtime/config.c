@@ -13,7 +13,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "http.h"
 #include "options.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -28,14 +28,6 @@ static const struct {
     {"environment_2", "au", "https://api.au.intercom.io"},
 };
 
-static void share_lock(CURL *h, curl_lock_data data, curl_lock_access a, void *ud) {
-    (void)h, (void)a;
-    pthread_mutex_lock(&((ic_config *)ud)->share_locks[data]);
-}
-static void share_unlock(CURL *h, curl_lock_data data, void *ud) {
-    (void)h;
-    pthread_mutex_unlock(&((ic_config *)ud)->share_locks[data]);
-}
 
 /* A caller's number of seconds: finite, >= 0 and at most IC_MAX_TIMEOUT (inf, nan, 1e16 or
  * 1e300 would overflow when converted to libcurl's milliseconds). */
@@ -254,8 +246,6 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
 
     ic_config *c = ic_calloc(a, 1, sizeof *c);
     if (!c) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
-    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_init(&c->share_locks[i], NULL);
-    pthread_mutex_init(&c->pace_lock, NULL);
     c->alloc = a;
     c->token = ic_astrdup(a, token);
     c->base_url = ic_astrdup(a, base);
@@ -328,14 +318,7 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
         ic_config_free(c);
         return hrc;
     }
-    if (!oom && (c->share = curl_share_init())) {
-        curl_share_setopt(c->share, CURLSHOPT_LOCKFUNC, share_lock);
-        curl_share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
-        curl_share_setopt(c->share, CURLSHOPT_USERDATA, c);
-        curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-        curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    }
-    if (oom || !c->share) {
+    if (oom) {
         ic_config_free(c);
         return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     }
@@ -345,11 +328,8 @@ intercom_code ic_config_new(ic_config **out, const intercom_client_options *opts
 
 void ic_config_free(ic_config *c) {
     if (!c) return;
-    if (c->share) curl_share_cleanup(c->share);
     curl_slist_free_all(c->hdr_plain);
     curl_slist_free_all(c->hdr_json);
-    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&c->share_locks[i]);
-    pthread_mutex_destroy(&c->pace_lock);
     ic_rl_mem_free(c->rl_mem);
     if (c->token) memset(c->token, 0, strlen(c->token));
     ic_free(c->alloc, c->token);

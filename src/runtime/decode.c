@@ -13,7 +13,7 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
-#include "internal.h"
+#include "model.h"
 
 #define MAX_DEPTH 512
 
@@ -38,7 +38,7 @@ typedef struct frame {
     char uarr[48];
 } frame;
 
-struct ic_decoder {
+struct intercom_decoder {
     yajl_handle yh;
     ic_yajl_mem ym;           /* yajl's memory (alloc.c) */
     const intercom_allocator *a;
@@ -1034,3 +1034,38 @@ intercom_code intercom_from_json(const intercom_type *type, const char *json, si
 void intercom_free(const intercom_type *type, void *value) {
     if (type && value) ic_doc_free(ic_value_doc(type, value));
 }
+
+/* ---------- the public streaming decoder (include/intercom/decoder.h) ---------- */
+
+intercom_code intercom_decoder_new(intercom_decoder **out, const intercom_type *type, int strict, size_t size_hint,
+                                   const intercom_allocator *alloc, intercom_error *err) {
+    if (out) *out = NULL;
+    if (!out || !type) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "out and type are required");
+    if (type->kind == IC_T_ENUM) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s is an enum, not an object type", type->name);
+    intercom_code rc = ic_check_alloc(alloc, err);
+    if (rc) return rc;
+    if (!(*out = ic_decoder_new(alloc, type, strict, size_hint))) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    return INTERCOM_OK;
+}
+
+intercom_code intercom_decoder_set_memory_factor(intercom_decoder *d, unsigned factor) {
+    if (!d) return INTERCOM_E_INVALID_ARGUMENT;
+    ic_decoder_set_memory_factor(d, factor);
+    return INTERCOM_OK;
+}
+
+intercom_code intercom_decoder_feed(intercom_decoder *d, const char *p, size_t n, intercom_error *err) {
+    if (!d || (!p && n)) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "decoder and bytes are required");
+    if (!d->doc) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "the decoder has finished");
+    if (!ic_decoder_feed(d, p, n)) return INTERCOM_OK;
+    return finish_error(d, err, p, n);
+}
+
+intercom_code intercom_decoder_finish(intercom_decoder *d, void **out, intercom_error *err) {
+    if (out) *out = NULL;
+    if (!d || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "decoder and out are required");
+    if (!d->doc) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "the decoder has finished");
+    return ic_decoder_finish(d, out, err);
+}
+
+void intercom_decoder_free(intercom_decoder *d) { ic_decoder_free(d); }

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "http.h"
 
 struct ic_req {
     ic_req *prev, *next;  /* in e->active or e->waiting */
@@ -58,6 +58,7 @@ struct ic_req {
 
 struct ic_engine {
     const ic_config *cfg;
+    ic_shared *shared;    /* the client's: pacing window, libcurl share */
     CURLM *multi;
     ic_req *active, *waiting;
     ic_req *due;          /* taken from `waiting`, about to start (start_due): still cancellable */
@@ -241,7 +242,7 @@ static void log_body(const ic_config *cfg, const char *dir, const char *body, si
 
 /* Options that are the same for every request of a client: set once per easy handle
  * (again after curl_easy_reset when a curl_hook may have changed anything). */
-static CURLcode configure_handle(const ic_config *cfg, CURL *e) {
+static CURLcode configure_handle(const ic_config *cfg, CURLSH *share, CURL *e) {
     CURLcode rc = CURLE_OK;
     SET(CURLOPT_HEADERFUNCTION, on_header);
     SET(CURLOPT_WRITEFUNCTION, on_write);
@@ -251,7 +252,7 @@ static CURLcode configure_handle(const ic_config *cfg, CURL *e) {
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
     SET(CURLOPT_FOLLOWLOCATION, 0L); /* never follow: the token must not travel to another host */
     SET(CURLOPT_PATH_AS_IS, 1L);     /* our encoded segments are final */
-    SET(CURLOPT_SHARE, cfg->share);
+    SET(CURLOPT_SHARE, share);
     if (cfg->compression) SET(CURLOPT_ACCEPT_ENCODING, "");
     SET(CURLOPT_TCP_KEEPALIVE, 1L);
     SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
@@ -712,10 +713,46 @@ size_t ic_engine_step(ic_engine *e, long timeout_ms) {
 
 /* ---------- lifecycle ---------- */
 
-ic_engine *ic_engine_new(const ic_config *cfg) {
+static void share_lock(CURL *h, curl_lock_data data, curl_lock_access a, void *ud) {
+    (void)h, (void)a;
+    pthread_mutex_lock(&((ic_shared *)ud)->share_locks[data]);
+}
+static void share_unlock(CURL *h, curl_lock_data data, void *ud) {
+    (void)h;
+    pthread_mutex_unlock(&((ic_shared *)ud)->share_locks[data]);
+}
+
+intercom_code ic_shared_new(ic_shared **out, const intercom_allocator *a, intercom_error *err) {
+    *out = NULL;
+    ic_shared *s = ic_calloc(a, 1, sizeof *s);
+    if (!s) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    s->alloc = IC_ALLOC(a);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_init(&s->share_locks[i], NULL);
+    if (!(s->share = curl_share_init())) {
+        ic_shared_free(s);
+        return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    }
+    curl_share_setopt(s->share, CURLSHOPT_LOCKFUNC, share_lock);
+    curl_share_setopt(s->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+    curl_share_setopt(s->share, CURLSHOPT_USERDATA, s);
+    curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    *out = s;
+    return INTERCOM_OK;
+}
+
+void ic_shared_free(ic_shared *s) {
+    if (!s) return;
+    if (s->share) curl_share_cleanup(s->share);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&s->share_locks[i]);
+    ic_free(s->alloc, s);
+}
+
+ic_engine *ic_engine_new(const ic_config *cfg, ic_shared *shared) {
     ic_engine *e = ic_calloc(cfg->alloc, 1, sizeof *e);
     if (!e) return NULL;
     e->cfg = cfg;
+    e->shared = shared;
     e->curl_due = -1;
     if (!(e->multi = curl_multi_init())) {
         ic_free(cfg->alloc, e);
@@ -732,12 +769,12 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
         easy = e->pool[--e->npool];
         if (e->cfg->curl_hook) { /* the hook may have set anything: start from scratch */
             curl_easy_reset(easy);
-            if (configure_handle(e->cfg, easy) != CURLE_OK) {
+            if (configure_handle(e->cfg, e->shared->share, easy) != CURLE_OK) {
                 curl_easy_cleanup(easy);
                 easy = NULL;
             }
         }
-    } else if ((easy = curl_easy_init()) && configure_handle(e->cfg, easy) != CURLE_OK) {
+    } else if ((easy = curl_easy_init()) && configure_handle(e->cfg, e->shared->share, easy) != CURLE_OK) {
         curl_easy_cleanup(easy);
         easy = NULL;
     }

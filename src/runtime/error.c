@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "core.h"
 
 const char *intercom_strerror(intercom_code code) {
     switch (code) {

@@ -7,7 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "internal.h"
+#include "client.h"
 
 intercom_code intercom_identity_user_hash(const char *secret, const char *id, char out_hex[65], intercom_error *err) {
     if (out_hex) out_hex[0] = '\0';

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
-#include "internal.h"
+#include "model.h"
 
 intercom_field_state_t intercom_field_state(const void *model, const char *json_name) {
     const intercom_model *m = model;
@@ -413,4 +413,30 @@ const json_t *intercom_invalid_value(const void *root, const void *model, const 
     if (!r || !m || !json_name || !m->type) return NULL;
     const ic_field *f = ic_type_find_field(m->type, json_name, strlen(json_name));
     return f ? ic_doc_find_invalid(m->doc ? m->doc : r->doc, model, f) : NULL;
+}
+
+/* per_page above the endpoint's maximum is refused before any traffic. */
+intercom_code ic_check_per_page(const ic_operation *op, const void *params, intercom_error *err) {
+    if (!params || !op->params) return INTERCOM_OK;
+    const void *obj = params;
+    const intercom_type *t = op->params;
+    if (op->page_kind == IC_PAGE_SEARCH) {
+        const ic_field *pg = ic_type_find_field(t, "pagination", 10);
+        if (!pg || pg->kind != IC_K_OBJECT || !(obj = *(const void *const *)((const char *)params + pg->offset)))
+            return INTERCOM_OK;
+        t = pg->type;
+    }
+    const ic_field *f = ic_type_find_field(t, "per_page", 8);
+    if (!f || f->kind != IC_K_INT || ic_field_presence(f, obj) != 1) return INTERCOM_OK;
+    int64_t v = *(const int64_t *)((const char *)obj + f->offset);
+    if (!op->per_page_max) { /* no maximum stated: none enforced on this side */
+        if (v < 1)
+            return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: per_page is %lld; this endpoint takes at least 1",
+                           op->name, (long long)v);
+        return INTERCOM_OK;
+    }
+    if (v < 1 || v > op->per_page_max)
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: per_page is %lld; this endpoint takes 1 to %u", op->name,
+                       (long long)v, (unsigned)op->per_page_max);
+    return INTERCOM_OK;
 }

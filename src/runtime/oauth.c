@@ -5,7 +5,7 @@
 
 #include <openssl/crypto.h>
 
-#include "internal.h"
+#include "client.h"
 
 static int append_encoded(ic_buf *b, const char *s) {
     static const char hex[] = "0123456789ABCDEF";

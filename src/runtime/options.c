@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-#include "internal.h"
+#include "core.h"
 #include "options.h"
 
 /* the size of the current version: through the struct's last field (keep these two in step) */

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "client.h"
 #include "options.h"
 
 struct intercom_pager {
@@ -49,40 +49,8 @@ struct intercom_pager {
     const intercom_allocator *a;       /* the client's: of this struct, params, paging, cursor */
 };
 
-const ic_operation *ic_find_operation(const char *name) {
-    for (size_t i = 0; name && ic_all_operations[i]; i++)
-        if (!strcmp(ic_all_operations[i]->name, name)) return ic_all_operations[i];
-    return NULL;
-}
-
 static const ic_field *field_of(const intercom_type *t, const char *name) {
     return t ? ic_type_find_field(t, name, strlen(name)) : NULL;
-}
-
-/* per_page above the endpoint's maximum is refused before any traffic. */
-intercom_code ic_check_per_page(const ic_operation *op, const void *params, intercom_error *err) {
-    if (!params || !op->params) return INTERCOM_OK;
-    const void *obj = params;
-    const intercom_type *t = op->params;
-    if (op->page_kind == IC_PAGE_SEARCH) {
-        const ic_field *pg = field_of(t, "pagination");
-        if (!pg || pg->kind != IC_K_OBJECT || !(obj = *(const void *const *)((const char *)params + pg->offset)))
-            return INTERCOM_OK;
-        t = pg->type;
-    }
-    const ic_field *f = field_of(t, "per_page");
-    if (!f || f->kind != IC_K_INT || ic_field_presence(f, obj) != 1) return INTERCOM_OK;
-    int64_t v = *(const int64_t *)((const char *)obj + f->offset);
-    if (!op->per_page_max) { /* no maximum stated: none enforced on this side */
-        if (v < 1)
-            return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: per_page is %lld; this endpoint takes at least 1",
-                           op->name, (long long)v);
-        return INTERCOM_OK;
-    }
-    if (v < 1 || v > op->per_page_max)
-        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: per_page is %lld; this endpoint takes 1 to %u", op->name,
-                       (long long)v, (unsigned)op->per_page_max);
-    return INTERCOM_OK;
 }
 
 /* ---------- reading a page ---------- */
@@ -296,7 +264,7 @@ intercom_code intercom_pager_new(intercom_pager **out, intercom_client *client, 
                                  const void *params, const intercom_request_options *ro, intercom_error *err) {
     if (!out || !client) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "out and client are required");
     *out = NULL;
-    const ic_operation *op = ic_find_operation(operation);
+    const ic_operation *op = ic_registry_operation(operation);
     if (!op) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "no operation \"%s\"", operation ? operation : "(null)");
     return ic_pager_new(out, client, op, params, ro, err);
 }
@@ -434,6 +402,6 @@ intercom_code ic_async_pages(intercom_async_client *c, const ic_operation *op, c
 
 intercom_code intercom_async_pages(intercom_async_client *client, const char *operation, const void *params,
                                    const intercom_request_options *ro, intercom_page_callback cb, void *payload) {
-    const ic_operation *op = ic_find_operation(operation);
+    const ic_operation *op = ic_registry_operation(operation);
     return op ? ic_async_pages(client, op, params, ro, cb, payload) : INTERCOM_E_INVALID_ARGUMENT;
 }

@@ -12,7 +12,7 @@
 #include <openssl/evp.h>
 #include <string.h>
 
-#include "internal.h"
+#include "http.h"
 
 #define IC_RL_IDLE_S 120.0  /* an entry unused this long is dropped */
 #define IC_RL_PROBE_S 5.0   /* a probe whose release never came stops blocking after this long */

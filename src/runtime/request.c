@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "http.h"
 #include "options.h"
 
 /* Append @p s as exactly one path segment: RFC 3986 unreserved bytes as they are, every

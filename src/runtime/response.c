@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "http.h"
 
 intercom_response *ic_response_new(const intercom_allocator *a) {
     ic_response_box *box = ic_calloc(a, 1, sizeof *box);

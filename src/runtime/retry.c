@@ -20,7 +20,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "internal.h"
+#include "http.h"
 
 static double jitter(void) {
     static _Thread_local uint64_t s;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
+#include "core.h"
 
 int ic_buf_append(ic_buf *b, const void *p, size_t n) {
     if (b->len + n + 1 > b->cap) {

@@ -7,7 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "internal.h"
+#include "client.h"
 #include "webhook_internal.h"
 
 static int hexval(int c) {

@@ -2,7 +2,7 @@
 #ifndef INTERCOM_WEBHOOK_INTERNAL_H
 #define INTERCOM_WEBHOOK_INTERNAL_H
 
-#include "internal.h"
+#include "model.h"
 
 typedef struct ic_webhook_topic {
     const char *topic;       /* e.g. "conversation.user.created" */
@@ -16,7 +16,7 @@ IC_HIDDEN const ic_webhook_topic *ic_webhook_topic_find(const char *topic);
 IC_HIDDEN const char *ic_webhook_schema_for(const char *item_type);
 /* The generated model for an item `type` (resolved once, cached), or NULL when none covers it. */
 IC_HIDDEN const intercom_type *ic_webhook_model_for(const char *item_type);
-/* The generated object type with this schema name (ic_all_types, linear), or NULL. */
+/* The generated object type with this schema name (through the registry), or NULL. */
 IC_HIDDEN const intercom_type *ic_type_by_name(const char *schema);
 
 #endif

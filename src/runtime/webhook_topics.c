@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "model.h"
 #include "webhook_internal.h"
 
 const ic_webhook_topic ic_webhook_topics[] = {
@@ -169,7 +169,5 @@ const intercom_type *ic_webhook_model_for(const char *item_type) {
 }
 
 const intercom_type *ic_type_by_name(const char *schema) {
-    for (const intercom_type *const *t = ic_all_types; schema && *t; t++)
-        if ((*t)->kind == IC_T_OBJECT && !strcmp((*t)->name, schema)) return *t;
-    return NULL;
+    return ic_registry_type(schema, IC_T_OBJECT);
 }
