@@ -12,8 +12,9 @@ fail() { echo "debs: FAIL: $*"; exit 1; }
 pkg() { ls "$out"/"$1"_*.deb 2>/dev/null | head -1; }
 for p in libintercom0 libintercom-dev intercom; do [ -n "$(pkg $p)" ] || fail "no $p package"; done
 files() { dpkg-deb --contents "$(pkg "$1")" | awk '{print $6}' | grep -v '/$' | sed 's|^\./|/|'; }
-has() { files "$1" | grep -qE "$2" || fail "$1 lacks $2"; }
-hasnt() { ! files "$1" | grep -qE "$2" || fail "$1 must not hold $2"; }
+# the list is read whole first: grep -q stopping early would make dpkg-deb die of SIGPIPE (pipefail)
+has() { local l; l=$(files "$1"); grep -qE "$2" <<<"$l" || fail "$1 lacks $2"; }
+hasnt() { local l; l=$(files "$1"); ! grep -qE "$2" <<<"$l" || fail "$1 must not hold $2"; }
 has libintercom0 '/lib/libintercom\.so\.0$'
 has libintercom0 '/lib/libintercom\.so\.0\.[0-9]+\.[0-9]+$'
 hasnt libintercom0 '(include/|\.a$|\.so$|/bin/)'
