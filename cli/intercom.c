@@ -906,12 +906,70 @@ static int no_token(void) {
     return EXIT_USAGE;
 }
 
+/* intercom(1) as roff, from the tables --help prints (operations, GLOBALS, EXIT_TABLE); `intercom __man`.
+ * Text is written with roff's special characters escaped: \ as \e, - as \-, a leading . or ' behind \&,
+ * and the --help continuation indents folded into one space. */
+static int man_page(FILE *out) {
+    fprintf(out, ".TH INTERCOM 1 \"\" \"libintercom %s\" \"User Commands\"\n.SH NAME\n"
+                 "intercom \\- command\\-line client for the Intercom REST API (version %s)\n"
+                 ".SH SYNOPSIS\n.B intercom\n[\\fIglobal options\\fR] \\fIresource\\fR \\fImethod\\fR [\\fIparams\\fR]\n"
+                 ".br\n.B intercom\n\\fIresource\\fR [\\fImethod\\fR] \\-\\-help\n.br\n.B intercom\n"
+                 "completion bash|zsh\n.SH DESCRIPTION\nOne command per operation of the Intercom REST API. "
+                 "Params: one flag per field (\\-\\-per\\-page 50 or \\-\\-per_page=50); arrays as a,b,c, a JSON array, "
+                 "or repeated flags; objects and free\\-form values as JSON. The response body is written to stdout; "
+                 "errors as one line on stderr. \\fBintercom\\fR \\fIresource\\fR \\fImethod\\fR \\-\\-help lists "
+                 "a method's params.\n",
+            intercom_version(), INTERCOM_DEFAULT_API_VERSION);
+    for (int sec = 1; sec <= 3; sec++) { /* 1 global options, 2 commands, 3 exit status */
+        size_t n = sec == 1 ? N_GLOBALS : 0;
+        if (sec == 2) for (const ic_operation *const *o = ic_all_operations; *o; o++) n++;
+        fputs(sec == 1 ? ".SH GLOBAL OPTIONS\n" : sec == 2 ? ".SH COMMANDS\n" : ".SH EXIT STATUS\n.nf\n", out);
+        if (sec == 3) n = 1;
+        for (size_t i = 0; i < n; i++) {
+            const ic_operation *op = sec == 2 ? ic_all_operations[i] : NULL;
+            char head[256];
+            const char *body = sec == 1 ? GLOBALS[i].help : sec == 3 ? EXIT_TABLE + strlen("Exit status:\n")
+                               : op->summary ? op->summary : "";
+            if (sec == 1) snprintf(head, sizeof head, "--%s%s%s", GLOBALS[i].name, GLOBALS[i].arg ? " " : "",
+                                   GLOBALS[i].arg ? GLOBALS[i].arg : "");
+            else if (sec == 2) snprintf(head, sizeof head, "%s%s", spaced(op->name), op->params ? " [params]" : "");
+            for (int part = sec == 3; part < 2; part++) {
+                const char *t = part ? body : head;
+                fputs(part ? "" : ".TP\n.B ", out);
+                int bol = 1;
+                for (; *t; t++) {
+                    if (sec != 3 && *t == '\n') {
+                        while (t[1] == ' ') t++;
+                        fputc(' ', out);
+                        continue;
+                    }
+                    if (bol && (*t == '.' || *t == '\'')) fputs("\\&", out);
+                    if (*t == '\\') fputs("\\e", out);
+                    else if (*t == '-') fputs("\\-", out);
+                    else fputc(*t, out);
+                    bol = *t == '\n';
+                }
+                if (part && sec == 2 && op->flags & IC_OP_DEPRECATED) fputs(" (deprecated)", out);
+                if (part && sec == 2) fprintf(out, " \\fB%s\\fR %s", op->method, op->path);
+                if (sec != 3) fputc('\n', out); /* EXIT_TABLE ends with its own */
+            }
+        }
+        if (sec == 3) fputs(".fi\n", out);
+    }
+    fputs(".SH ENVIRONMENT\n.TP\n.B INTERCOM_TEST_1_BEARER_TOKEN\nthe bearer token when \\-\\-token and \\-\\-token\\-file "
+          "are not given\n.TP\n.B INTERCOM_BASE_URL\nthe API base URL when \\-\\-base\\-url is not given\n"
+          ".SH SEE ALSO\nThe libintercom README and the Doxygen HTML of the C API (scripts/docs).\n",
+          out);
+    return ferror(out) ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
     if (ic_cli_is_extra(argc, argv)) return ic_cli_extras(argc, argv);
     intercom_client_options_init(&g.opts, INTERCOM_CLIENT_OPTIONS_VERSION);
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return help(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "__complete")) return complete(argc - 2, argv + 2);
+    if (argc == 2 && !strcmp(argv[1], "__man")) return man_page(stdout);
     if (argc > 1 && !strcmp(argv[1], "completion")) {
         if (argc == 3 && !strcmp(argv[2], "bash")) return fputs(BASH_COMPLETION, stdout), 0;
         if (argc == 3 && !strcmp(argv[2], "zsh")) return fputs(ZSH_COMPLETION, stdout), 0;

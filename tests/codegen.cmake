@@ -5,11 +5,4 @@ if(Python3_Interpreter_FOUND)
   set_tests_properties(codegen PROPERTIES SKIP_RETURN_CODE 77)
 endif()
 
-# Doxygen over the generated headers (and init.h), warnings as errors (codegen/tests/Doxyfile.generated).
-find_program(DOXYGEN_EXECUTABLE doxygen)
-if(DOXYGEN_EXECUTABLE)
-  add_test(NAME codegen_doxygen COMMAND ${DOXYGEN_EXECUTABLE} Doxyfile.generated
-           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/codegen/tests)
-  set_tests_properties(codegen_doxygen PROPERTIES TIMEOUT 300
-                       ENVIRONMENT "DOXYGEN_OUT=${CMAKE_CURRENT_BINARY_DIR}/doxygen-generated")
-endif()
+# Doxygen over the generated headers is part of the one `doxygen` test (docs/Doxyfile, tests/api.cmake).

@@ -5,7 +5,7 @@
 #   oauth       tests/test_oauth.c: the code exchange against the scripted server, log redaction
 #   cli_extras  tests/test_cli_extras.sh: intercom webhooks verify|listen, identity, oauth, checked
 #               against Python's hmac/hashlib and curl
-#   readme_extras  tests/readme_snippets.sh: the README's webhook/identity/OAuth snippets compile
+#   readme_extras  tests/readme_snippets.sh: every ```c block of README.md compiles and links
 add_executable(test_webhook test_webhook.c)
 target_include_directories(test_webhook PRIVATE ${CMAKE_SOURCE_DIR}/src)
 target_compile_definitions(test_webhook PRIVATE FIXTURES_DIR="${CMAKE_CURRENT_SOURCE_DIR}/fixtures/webhooks")

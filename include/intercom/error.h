@@ -37,7 +37,7 @@ extern "C" {
 
 /** Result of every libintercom call. */
 typedef enum intercom_code {
-    INTERCOM_OK = 0,
+    INTERCOM_OK = 0,                     /**< success */
     INTERCOM_E_CONNECTION = 3,           /**< could not connect, connection dropped, TLS failure */
     INTERCOM_E_TIMEOUT = 4,              /**< a timeout expired (a connection-class error) */
     INTERCOM_E_BAD_REQUEST = 10,         /**< HTTP 400 */

@@ -25,12 +25,14 @@ struct json_t;
  * @param secret           the identity verification secret (NUL-terminated, non-empty); borrowed
  * @param user_id_or_email the `user_id` you send to the Messenger, or the email when you identify by email
  * @param out_hex          caller storage for 64 hex digits and a NUL; set to "" on failure
+ * @param err              optional; filled on failure
  * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT for a NULL or empty secret or identifier, or NULL out_hex;
  *         INTERCOM_E_INTERNAL when libcrypto fails.
  */
 INTERCOM_EXTERN intercom_code intercom_identity_user_hash(const char *secret, const char *user_id_or_email,
                                                           char out_hex[65], intercom_error *err);
 
+/** The version of intercom_identity_jwt_options this header describes. */
 #define INTERCOM_IDENTITY_JWT_OPTIONS_VERSION 1
 
 /** Options of intercom_identity_jwt(). Start from ::INTERCOM_IDENTITY_JWT_OPTIONS_INIT. Borrowed during the call. */
@@ -44,6 +46,7 @@ typedef struct intercom_identity_jwt_options {
     int64_t issued_at;            /**< `iat`, epoch seconds; 0 (default): now */
 } intercom_identity_jwt_options;
 
+/** Initialiser of intercom_identity_jwt_options: current version, no email, no claims, 3600 s expiry, issued now. */
 #define INTERCOM_IDENTITY_JWT_OPTIONS_INIT {INTERCOM_IDENTITY_JWT_OPTIONS_VERSION, NULL, NULL, 3600, 0}
 
 /**
@@ -55,6 +58,7 @@ typedef struct intercom_identity_jwt_options {
  * @param user_id the user's id (non-empty)
  * @param opts    NULL for defaults (no email, no extra claims, expiry in 3600 s)
  * @param out     receives the token (NUL-terminated, malloc'd); free with intercom_free_string()
+ * @param err     optional; filled on failure
  * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT for a NULL or empty secret or user_id, NULL out,
  *         an unknown opts->version, claims that are not a JSON object, or expires_in <= 0;
  *         INTERCOM_E_NOMEM; INTERCOM_E_INTERNAL when libcrypto fails.

@@ -25,6 +25,7 @@ extern "C" {
  * @param state        your anti-CSRF value, echoed back on the redirect (non-empty)
  * @param redirect_uri one of the app's registered redirect URLs, or NULL for the first (default) one
  * @param url          receives the URL (malloc'd); free with intercom_free_string()
+ * @param err          optional; filled on failure
  * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT for NULL or empty client_id or state, or NULL url; INTERCOM_E_NOMEM.
  */
 INTERCOM_EXTERN intercom_code intercom_oauth_authorize_url(const char *client_id, const char *state,
@@ -48,7 +49,8 @@ typedef struct intercom_oauth_token {
  * @param code          the `code` Intercom passed to your redirect URL (non-empty)
  * @param client_id     the app's client id (non-empty)
  * @param client_secret the app's client secret (non-empty); borrowed, not kept
- * @param token         receives the token; free with intercom_oauth_token_free()
+ * @param token         receives the token; owned by the caller, free with intercom_oauth_token_free()
+ * @param err           optional; filled on failure (err->response owned by err)
  * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT (NULL or empty arguments, nothing sent);
  *         INTERCOM_E_DECODE when a 2xx body is not JSON with a string `access_token` (or `token`);
  *         any code of a request (connection, timeout, the HTTP status classes: an invalid or
@@ -59,7 +61,10 @@ INTERCOM_EXTERN intercom_code intercom_oauth_exchange(intercom_client *client, c
                                                       const char *client_secret, intercom_oauth_token **token,
                                                       intercom_error *err);
 
-/** Free a token (its memory is overwritten first). NULL is a no-op. */
+/**
+ * Free a token (its memory is overwritten first).
+ * @param token the token from intercom_oauth_exchange(); owned, freed here; NULL is a no-op
+ */
 INTERCOM_EXTERN void intercom_oauth_token_free(intercom_oauth_token *token);
 
 #ifdef __cplusplus

@@ -67,7 +67,10 @@ typedef struct intercom_notification {
     int64_t delivery_attempts;        /**< how many times Intercom tried to deliver it */
     int64_t delivered_at;             /**< epoch seconds (0 until delivered) */
     int64_t first_sent_at;            /**< epoch seconds */
-    intercom_field_state_t has_created_at, has_delivery_attempts, has_delivered_at, has_first_sent_at;
+    intercom_field_state_t has_created_at;        /**< state of @c created_at */
+    intercom_field_state_t has_delivery_attempts; /**< state of @c delivery_attempts */
+    intercom_field_state_t has_delivered_at;      /**< state of @c delivered_at */
+    intercom_field_state_t has_first_sent_at;     /**< state of @c first_sent_at */
     struct json_t *links;             /**< the `links` object, or NULL; refcounting: borrowed */
     const char *data_type;            /**< `data.type`, e.g. "notification_event_data" */
     const char *item_type;            /**< `data.item.type`, e.g. "conversation", "contact", "ticket"; NULL if none */
@@ -99,8 +102,10 @@ typedef struct intercom_notification {
  * Verify the signature first (intercom_webhook_verify()): this function trusts its input
  * only as far as JSON goes.
  *
- * @param body the raw body; @p len bytes (need not be NUL-terminated)
- * @param out  receives the notification; free it with intercom_notification_free()
+ * @param body the raw body; @p len bytes (need not be NUL-terminated); borrowed
+ * @param len  length of @p body in bytes
+ * @param out  receives the notification; owned by the caller, free it with intercom_notification_free()
+ * @param err  optional; filled on failure
  * @return INTERCOM_OK;
  *         INTERCOM_E_DECODE when the body is not a JSON object (or repeats a key), `type` is present but not
  *         "notification_event", `topic` is missing or not a string, or `data`/`data.item`
@@ -111,7 +116,10 @@ typedef struct intercom_notification {
 INTERCOM_EXTERN intercom_code intercom_notification_parse(const void *body, size_t len, intercom_notification **out,
                                                           intercom_error *err);
 
-/** Free a notification, its item and its JSON. NULL is a no-op. */
+/**
+ * Free a notification, its item and its JSON.
+ * @param notification from intercom_notification_parse(); owned, freed here; NULL is a no-op
+ */
 INTERCOM_EXTERN void intercom_notification_free(intercom_notification *notification);
 
 /**
@@ -122,6 +130,7 @@ INTERCOM_EXTERN void intercom_notification_free(intercom_notification *notificat
  * @param object_type receives the item's `type` the topic documents (e.g. "ticket"), static
  * @param model       optional; receives the generated model type such items decode into, or NULL
  *                    when no generated model covers it
+ * @param err         optional; filled on failure
  * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT when @p topic or @p object_type is NULL, or the
  *         topic is not in the table (*object_type is then NULL).
  */
@@ -132,7 +141,9 @@ INTERCOM_EXTERN intercom_code intercom_webhook_topic_item(const char *topic, con
  * The generated model type for an item `type` as sent in webhooks and API responses
  * ("conversation", "contact", "user", "lead", "ticket", ...), found by its schema name in
  * the library's type table.
- * @param model receives the type, or NULL when no generated model covers @p item_type
+ * @param item_type the item's `type` string, e.g. "conversation"; borrowed
+ * @param model receives the type (static, never freed), or NULL when no generated model covers @p item_type
+ * @param err   optional; filled on failure
  * @return INTERCOM_OK (also when none covers it: check *model); INTERCOM_E_INVALID_ARGUMENT for NULL arguments.
  */
 INTERCOM_EXTERN intercom_code intercom_webhook_item_model(const char *item_type, const intercom_type **model,

@@ -21,7 +21,9 @@ check() { # NAME LIST-OF-"TYPE NAME"
     echo "symbols: ok: $name: $n global symbols, all intercom_*"
   fi
 }
-check "$(basename "$so") (dynamic)" "$("$nm" -D --defined-only "$so" | awk '{print $(NF-1), $NF}')"
+# (the version script's node, LIBINTERCOM_0, is an absolute symbol naming the version, not code or data)
+check "$(basename "$so") (dynamic)" "$("$nm" -D --defined-only "$so" | awk '{print $(NF-1), $NF}' |
+  awk '!($1 == "A" && $2 ~ /^LIBINTERCOM_[0-9.]+$/)')"
 check "$(basename "$ar")" "$("$nm" -g --defined-only "$ar" 2>/dev/null | awk 'NF==3 {print $2, $3}')"
 # the internals are still there, as local symbols (so the check above looked at the real archive)
 all=$("$nm" --defined-only "$ar" 2>/dev/null)
