@@ -922,11 +922,11 @@ static int man_page(FILE *out) {
             intercom_version(), INTERCOM_DEFAULT_API_VERSION);
     for (int sec = 1; sec <= 3; sec++) { /* 1 global options, 2 commands, 3 exit status */
         size_t n = sec == 1 ? N_GLOBALS : 0;
-        if (sec == 2) for (const ic_operation *const *o = ic_all_operations; *o; o++) n++;
+        if (sec == 2) n = intercom_operations_count();
         fputs(sec == 1 ? ".SH GLOBAL OPTIONS\n" : sec == 2 ? ".SH COMMANDS\n" : ".SH EXIT STATUS\n.nf\n", out);
         if (sec == 3) n = 1;
         for (size_t i = 0; i < n; i++) {
-            const ic_operation *op = sec == 2 ? ic_all_operations[i] : NULL;
+            const intercom_operation *op = sec == 2 ? intercom_operations_at(i) : NULL;
             char head[256];
             const char *body = sec == 1 ? GLOBALS[i].help : sec == 3 ? EXIT_TABLE + strlen("Exit status:\n")
                                : op->summary ? op->summary : "";
@@ -949,7 +949,7 @@ static int man_page(FILE *out) {
                     else fputc(*t, out);
                     bol = *t == '\n';
                 }
-                if (part && sec == 2 && op->flags & IC_OP_DEPRECATED) fputs(" (deprecated)", out);
+                if (part && sec == 2 && op->flags & INTERCOM_OP_DEPRECATED) fputs(" (deprecated)", out);
                 if (part && sec == 2) fprintf(out, " \\fB%s\\fR %s", op->method, op->path);
                 if (sec != 3) fputc('\n', out); /* EXIT_TABLE ends with its own */
             }

@@ -77,6 +77,7 @@ typedef struct intercom_hiredis_store {
     "redis.call('HSET',k,'r',reset,'m',rem,'f',fl,'s',seen,'p',probe) redis.call('EXPIRE',k,120)\n" \
     "return tostring(wait)\n"
 
+/** @cond INTERCOM_PRIVATE (the adapter's helpers and store hooks: not part of the API) */
 static inline intercom_code intercom_hiredis__fail(intercom_error *err, intercom_code code, const char *msg) {
     if (err) {
         size_t n = strlen(msg) + 1;
@@ -125,6 +126,8 @@ static inline void intercom_hiredis__release(void *self, const char *key, const 
     if (r) freeReplyObject(r);
 }
 
+/** @endcond */
+
 /**
  * Set up a store on a connected Redis context and load the script (SCRIPT LOAD).
  * @param s      the store to fill (caller-owned, must outlive every client using it)
@@ -160,7 +163,10 @@ static inline intercom_code intercom_hiredis_store_init(intercom_hiredis_store *
     return INTERCOM_OK;
 }
 
-/** Release what intercom_hiredis_store_init() made (not the Redis context). No client may still use it. */
+/**
+ * Release what intercom_hiredis_store_init() made (not the Redis context). No client may still use it.
+ * @param s the store; NULL or a store never set up is a no-op
+ */
 static inline void intercom_hiredis_store_destroy(intercom_hiredis_store *s) {
     if (s && s->redis) pthread_mutex_destroy(&s->lock), s->redis = NULL;
 }
