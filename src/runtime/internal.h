@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
 #include <curl/curl.h>
 #include <jansson.h>
 #include <yajl/yajl_gen.h>
@@ -127,7 +129,34 @@ struct intercom_type {
     uint32_t variant_offset;   /* of the int variant member (1-based index; 0 unknown) */
     uint32_t n_variants;
     const ic_variant *variants;
+    /* Field lookup by JSON name (generated; NULL in hand-written tables, which fall back to by_name): an
+     * open-addressing table, at most half full, probed linearly from ic_key_hash(hash_seed, key) & hash_mask;
+     * a slot holds (name length << 16) | (field index + 1), 0 when empty. Only a name of the key's length
+     * is compared (memcmp), so a key costs one hash and usually one comparison. */
+    uint32_t hash_seed;
+    uint32_t hash_mask;
+    const uint32_t *hash_slots;
 };
+
+/* The hash of the field lookup, in constant time: the key's first and last eight bytes read as
+ * little-endian words (a key shorter than eight bytes: its bytes, then its length), mixed with the
+ * seed by two multiplications. The generator (codegen/icgen/cgen.py, key_hash) computes the same. */
+static inline uint32_t ic_key_hash(uint32_t seed, const char *key, size_t len) {
+    uint64_t a = 0, b = len;
+    if (len >= 8) {
+        memcpy(&a, key, 8);
+        memcpy(&b, key + len - 8, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        a = __builtin_bswap64(a);
+        b = __builtin_bswap64(b);
+#endif
+    } else {
+        for (size_t i = 0; i < len; i++) a |= (uint64_t)(unsigned char)key[i] << (8 * i);
+    }
+    uint64_t h = (a ^ seed) * 0x9E3779B97F4A7C15u;
+    h = (h ^ (h >> 29) ^ b) * 0xC2B2AE3D27D4EB4Fu;
+    return (uint32_t)(h >> 32);
+}
 
 typedef struct ic_operation {
     const char *name;          /* seed-style name, e.g. "me.retrieve" */
