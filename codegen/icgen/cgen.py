@@ -140,6 +140,47 @@ def by_name(t):
     return sorted(range(len(t.fields)), key=lambda i: (t.fields[i].json.encode("utf-8"), i))
 
 
+M64 = 0xFFFFFFFFFFFFFFFF
+
+
+def key_hash(seed, key):
+    """src/runtime/internal.h ic_key_hash: the first and last eight bytes as little-endian words (a shorter
+    key: its bytes, then its length), mixed with the seed by two multiplications."""
+    if len(key) >= 8:
+        a, b = int.from_bytes(key[:8], "little"), int.from_bytes(key[-8:], "little")
+    else:
+        a, b = int.from_bytes(key, "little"), len(key)
+    h = ((a ^ seed) * 0x9E3779B97F4A7C15) & M64
+    h = ((h ^ (h >> 29) ^ b) * 0xC2B2AE3D27D4EB4F) & M64
+    return h >> 32
+
+
+def hash_table(t):
+    """-> (seed, mask, slots): an open-addressing table over the JSON names (linear probing), a power of two
+    of at least twice as many slots as fields, so a lookup compares the key with the one name in its slot
+    (and, after a collision, the next): a slot holds (name length << 16) | (field index + 1), 0 when empty.
+    Of the first 64 seeds, the one with the fewest probes in all (then the first)."""
+    names = [f.json.encode("utf-8") for f in t.fields]
+    assert all(len(n) < 65536 for n in names) and len(names) < 65535
+    size = 2
+    while size < 2 * len(names):
+        size *= 2
+    best = None
+    for k in range(1, 65):
+        seed = (k * 0x9E3779B9) & 0xFFFFFFFF
+        slots, probes = [0] * size, 0
+        for i, n in enumerate(names):
+            j = key_hash(seed, n) & (size - 1)
+            while slots[j]:
+                j, probes = (j + 1) & (size - 1), probes + 1
+            slots[j] = (len(n) << 16) | (i + 1)
+        if best is None or probes < best[0]:
+            best = (probes, seed, slots)
+        if not probes:
+            break
+    return best[1], size - 1, best[2]
+
+
 def emit_type_tables(t, struct, cname_prefix, out, kind_const, exported_name, reported_name, prefix="intercom_"):
     if t.fields:
         out.append("static const ic_field %s_fields[] = {\n" % cname_prefix)
@@ -147,6 +188,10 @@ def emit_type_tables(t, struct, cname_prefix, out, kind_const, exported_name, re
         out.append("};\n")
         out.append("static const uint16_t %s_by_name[] = {%s};\n"
                    % (cname_prefix, ", ".join(str(i) for i in by_name(t))))
+        table = hash_table(t)
+        if table:
+            out.append("static const uint32_t %s_hash[] = {%s};\n"
+                       % (cname_prefix, ", ".join("0x%x" % s for s in table[2])))
     vinit = ""
     if t.variants:
         index = {f.json: i for i, f in enumerate(t.fields)}
@@ -167,7 +212,9 @@ def emit_type_tables(t, struct, cname_prefix, out, kind_const, exported_name, re
                "    .n_fields = %d, .fields = %s, .by_name = %s%s};\n"
                % (exported_name, c_string(reported_name), kind_const, struct, len(t.fields),
                   "%s_fields" % cname_prefix if t.fields else "NULL",
-                  "%s_by_name" % cname_prefix if t.fields else "NULL", vinit))
+                  "%s_by_name" % cname_prefix if t.fields else "NULL", vinit
+                  + ((",\n    .hash_seed = 0x%x, .hash_mask = %d, .hash_slots = %s_hash"
+                      % (table[0], table[1], cname_prefix)) if t.fields and table else "")))
 
 
 def reported_name(t):

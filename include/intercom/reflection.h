@@ -124,6 +124,13 @@ struct intercom_type {
     uint32_t variant_offset;          /**< oneOf/anyOf objects: of the `int` variant member (1-based; 0 unknown) */
     uint32_t n_variants;              /**< number of entries of variants */
     const intercom_variant *variants; /**< oneOf/anyOf objects, else NULL */
+    /** Field lookup by JSON name (generated; 0/NULL in hand-written tables, which use by_name): an
+     *  open-addressing table, at most half full, probed linearly from a hash of the key seeded with
+     *  hash_seed, masked with hash_mask; a slot holds (name length << 16) | (field index + 1), 0 when
+     *  empty. Internal to the decoder: read-only data, its hash function is not part of the API. */
+    uint32_t hash_seed;
+    uint32_t hash_mask;               /**< slots - 1 (a power of two minus one) */
+    const uint32_t *hash_slots;       /**< the slots, or NULL */
 };
 
 /** One operation of the API. */

@@ -19,9 +19,11 @@ static const ic_field admins_activity_logs_list_params_fields[] = {
     {"created_at_before", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_admins_activity_logs_list_params, created_at_before), 0, offsetof(intercom_admins_activity_logs_list_params, has_created_at_before), NULL, NULL},
 };
 static const uint16_t admins_activity_logs_list_params_by_name[] = {0, 1};
+static const uint32_t admins_activity_logs_list_params_hash[] = {0x110002, 0x100001, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_admins_activity_logs_list_params_descriptor = {
     .name = "admins_activity_logs_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_activity_logs_list_params),
-    .n_fields = 2, .fields = admins_activity_logs_list_params_fields, .by_name = admins_activity_logs_list_params_by_name};
+    .n_fields = 2, .fields = admins_activity_logs_list_params_fields, .by_name = admins_activity_logs_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = admins_activity_logs_list_params_hash};
 static const ic_operation op_admins_activity_logs_list = {
     .name = "admins.activity_logs.list", .method = "GET", .path = "/admins/activity_logs",
     .api_version = NULL, .params = &intercom_admins_activity_logs_list_params_descriptor, .response = &intercom_activity_log_list_descriptor,
@@ -42,9 +44,11 @@ static const ic_field admins_activity_logs_search_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_admins_activity_logs_search_params, per_page), 0, offsetof(intercom_admins_activity_logs_search_params, has_per_page), NULL, NULL},
 };
 static const uint16_t admins_activity_logs_search_params_by_name[] = {0, 1, 2, 3, 4};
+static const uint32_t admins_activity_logs_search_params_hash[] = {0x80005, 0x100001, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110002, 0x0, 0x0, 0xb0003};
 INTERCOM_EXTERN const intercom_type intercom_admins_activity_logs_search_params_descriptor = {
     .name = "admins_activity_logs_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_activity_logs_search_params),
-    .n_fields = 5, .fields = admins_activity_logs_search_params_fields, .by_name = admins_activity_logs_search_params_by_name};
+    .n_fields = 5, .fields = admins_activity_logs_search_params_fields, .by_name = admins_activity_logs_search_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = admins_activity_logs_search_params_hash};
 static const ic_operation op_admins_activity_logs_search = {
     .name = "admins.activity_logs.search", .method = "POST", .path = "/admins/activity_logs/search",
     .api_version = NULL, .params = &intercom_admins_activity_logs_search_params_descriptor, .response = &intercom_activity_log_list_descriptor,
@@ -61,9 +65,11 @@ static const ic_field admins_list_params_fields[] = {
     {"display_avatar", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_admins_list_params, display_avatar), 0, offsetof(intercom_admins_list_params, has_display_avatar), NULL, NULL},
 };
 static const uint16_t admins_list_params_by_name[] = {0};
+static const uint32_t admins_list_params_hash[] = {0xe0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_admins_list_params_descriptor = {
     .name = "admins_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_list_params),
-    .n_fields = 1, .fields = admins_list_params_fields, .by_name = admins_list_params_by_name};
+    .n_fields = 1, .fields = admins_list_params_fields, .by_name = admins_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = admins_list_params_hash};
 static const ic_operation op_admins_list = {
     .name = "admins.list", .method = "GET", .path = "/admins",
     .api_version = NULL, .params = &intercom_admins_list_params_descriptor, .response = &intercom_admin_list_descriptor,
@@ -80,9 +86,11 @@ static const ic_field admins_retrieve_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_admins_retrieve_params, admin_id), 0, offsetof(intercom_admins_retrieve_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t admins_retrieve_params_by_name[] = {0};
+static const uint32_t admins_retrieve_params_hash[] = {0x0, 0x80001};
 INTERCOM_EXTERN const intercom_type intercom_admins_retrieve_params_descriptor = {
     .name = "admins_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_retrieve_params),
-    .n_fields = 1, .fields = admins_retrieve_params_fields, .by_name = admins_retrieve_params_by_name};
+    .n_fields = 1, .fields = admins_retrieve_params_fields, .by_name = admins_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = admins_retrieve_params_hash};
 static const ic_operation op_admins_retrieve = {
     .name = "admins.retrieve", .method = "GET", .path = "/admins/{admin_id}",
     .api_version = NULL, .params = &intercom_admins_retrieve_params_descriptor, .response = &intercom_admin_descriptor,
@@ -102,9 +110,11 @@ static const ic_field admins_set_away_params_fields[] = {
     {"away_status_reason_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_admins_set_away_params, away_status_reason_id), 0, offsetof(intercom_admins_set_away_params, has_away_status_reason_id), NULL, NULL},
 };
 static const uint16_t admins_set_away_params_by_name[] = {0, 1, 2, 3};
+static const uint32_t admins_set_away_params_hash[] = {0x0, 0x80001, 0x0, 0x150004, 0x0, 0x110002, 0x120003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_admins_set_away_params_descriptor = {
     .name = "admins_set_away_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_set_away_params),
-    .n_fields = 4, .fields = admins_set_away_params_fields, .by_name = admins_set_away_params_by_name};
+    .n_fields = 4, .fields = admins_set_away_params_fields, .by_name = admins_set_away_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = admins_set_away_params_hash};
 static const ic_operation op_admins_set_away = {
     .name = "admins.set_away", .method = "PUT", .path = "/admins/{admin_id}/away",
     .api_version = NULL, .params = &intercom_admins_set_away_params_descriptor, .response = &intercom_admin_descriptor,
@@ -124,9 +134,11 @@ static const ic_field ai_content_import_sources_create_params_fields[] = {
     {"audience_ids", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_create_params, audience_ids), 0, offsetof(intercom_ai_content_import_sources_create_params, has_audience_ids), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_create_params_by_name[] = {3, 1, 0, 2};
+static const uint32_t ai_content_import_sources_create_params_hash[] = {0x0, 0x0, 0x60002, 0x0, 0xc0004, 0xd0001, 0x30003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_create_params_descriptor = {
     .name = "ai_content_import_sources_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_create_params),
-    .n_fields = 4, .fields = ai_content_import_sources_create_params_fields, .by_name = ai_content_import_sources_create_params_by_name};
+    .n_fields = 4, .fields = ai_content_import_sources_create_params_fields, .by_name = ai_content_import_sources_create_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = ai_content_import_sources_create_params_hash};
 static const ic_operation op_ai_content_import_sources_create = {
     .name = "ai.content_import_sources.create", .method = "POST", .path = "/ai/content_import_sources",
     .api_version = NULL, .params = &intercom_ai_content_import_sources_create_params_descriptor, .response = &intercom_content_import_source_descriptor,
@@ -143,9 +155,11 @@ static const ic_field ai_content_import_sources_delete_params_fields[] = {
     {"source_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_content_import_sources_delete_params, source_id), 0, offsetof(intercom_ai_content_import_sources_delete_params, has_source_id), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_delete_params_by_name[] = {0};
+static const uint32_t ai_content_import_sources_delete_params_hash[] = {0x0, 0x90001};
 INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_delete_params_descriptor = {
     .name = "ai_content_import_sources_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_delete_params),
-    .n_fields = 1, .fields = ai_content_import_sources_delete_params_fields, .by_name = ai_content_import_sources_delete_params_by_name};
+    .n_fields = 1, .fields = ai_content_import_sources_delete_params_fields, .by_name = ai_content_import_sources_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = ai_content_import_sources_delete_params_hash};
 static const ic_operation op_ai_content_import_sources_delete = {
     .name = "ai.content_import_sources.delete", .method = "DELETE", .path = "/ai/content_import_sources/{source_id}",
     .api_version = NULL, .params = &intercom_ai_content_import_sources_delete_params_descriptor, .response = NULL,
@@ -174,9 +188,11 @@ static const ic_field ai_content_import_sources_retrieve_params_fields[] = {
     {"source_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_content_import_sources_retrieve_params, source_id), 0, offsetof(intercom_ai_content_import_sources_retrieve_params, has_source_id), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_retrieve_params_by_name[] = {0};
+static const uint32_t ai_content_import_sources_retrieve_params_hash[] = {0x0, 0x90001};
 INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_retrieve_params_descriptor = {
     .name = "ai_content_import_sources_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_retrieve_params),
-    .n_fields = 1, .fields = ai_content_import_sources_retrieve_params_fields, .by_name = ai_content_import_sources_retrieve_params_by_name};
+    .n_fields = 1, .fields = ai_content_import_sources_retrieve_params_fields, .by_name = ai_content_import_sources_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = ai_content_import_sources_retrieve_params_hash};
 static const ic_operation op_ai_content_import_sources_retrieve = {
     .name = "ai.content_import_sources.retrieve", .method = "GET", .path = "/ai/content_import_sources/{source_id}",
     .api_version = NULL, .params = &intercom_ai_content_import_sources_retrieve_params_descriptor, .response = &intercom_content_import_source_descriptor,
@@ -198,9 +214,11 @@ static const ic_field ai_content_import_sources_update_params_fields[] = {
     {"apply_audience_to_existing_content", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_update_params, apply_audience_to_existing_content), 0, offsetof(intercom_ai_content_import_sources_update_params, has_apply_audience_to_existing_content), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_update_params_by_name[] = {5, 4, 0, 2, 1, 3};
+static const uint32_t ai_content_import_sources_update_params_hash[] = {0x0, 0x0, 0xc0005, 0x0, 0x0, 0x0, 0x60003, 0x0, 0x0, 0xd0002, 0x0, 0x220006, 0x0, 0x90001, 0x30004, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_update_params_descriptor = {
     .name = "ai_content_import_sources_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_update_params),
-    .n_fields = 6, .fields = ai_content_import_sources_update_params_fields, .by_name = ai_content_import_sources_update_params_by_name};
+    .n_fields = 6, .fields = ai_content_import_sources_update_params_fields, .by_name = ai_content_import_sources_update_params_by_name,
+    .hash_seed = 0x78dde6e4, .hash_mask = 15, .hash_slots = ai_content_import_sources_update_params_hash};
 static const ic_operation op_ai_content_import_sources_update = {
     .name = "ai.content_import_sources.update", .method = "PUT", .path = "/ai/content_import_sources/{source_id}",
     .api_version = NULL, .params = &intercom_ai_content_import_sources_update_params_descriptor, .response = &intercom_content_import_source_descriptor,
@@ -224,9 +242,11 @@ static const ic_field ai_external_pages_create_params_fields[] = {
     {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, external_id), 0, offsetof(intercom_ai_external_pages_create_params, has_external_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_create_params_by_name[] = {3, 4, 7, 1, 5, 6, 0, 2};
+static const uint32_t ai_external_pages_create_params_hash[] = {0x150004, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x170005, 0x60006, 0xb0008, 0x0, 0x40002, 0x90007};
 INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_create_params_descriptor = {
     .name = "ai_external_pages_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_create_params),
-    .n_fields = 8, .fields = ai_external_pages_create_params_fields, .by_name = ai_external_pages_create_params_by_name};
+    .n_fields = 8, .fields = ai_external_pages_create_params_fields, .by_name = ai_external_pages_create_params_by_name,
+    .hash_seed = 0x736ae311, .hash_mask = 15, .hash_slots = ai_external_pages_create_params_hash};
 static const ic_operation op_ai_external_pages_create = {
     .name = "ai.external_pages.create", .method = "POST", .path = "/ai/external_pages",
     .api_version = NULL, .params = &intercom_ai_external_pages_create_params_descriptor, .response = &intercom_external_page_descriptor,
@@ -243,9 +263,11 @@ static const ic_field ai_external_pages_delete_params_fields[] = {
     {"page_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_external_pages_delete_params, page_id), 0, offsetof(intercom_ai_external_pages_delete_params, has_page_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_delete_params_by_name[] = {0};
+static const uint32_t ai_external_pages_delete_params_hash[] = {0x70001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_delete_params_descriptor = {
     .name = "ai_external_pages_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_delete_params),
-    .n_fields = 1, .fields = ai_external_pages_delete_params_fields, .by_name = ai_external_pages_delete_params_by_name};
+    .n_fields = 1, .fields = ai_external_pages_delete_params_fields, .by_name = ai_external_pages_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = ai_external_pages_delete_params_hash};
 static const ic_operation op_ai_external_pages_delete = {
     .name = "ai.external_pages.delete", .method = "DELETE", .path = "/ai/external_pages/{page_id}",
     .api_version = NULL, .params = &intercom_ai_external_pages_delete_params_descriptor, .response = &intercom_external_page_descriptor,
@@ -274,9 +296,11 @@ static const ic_field ai_external_pages_retrieve_params_fields[] = {
     {"page_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_external_pages_retrieve_params, page_id), 0, offsetof(intercom_ai_external_pages_retrieve_params, has_page_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_retrieve_params_by_name[] = {0};
+static const uint32_t ai_external_pages_retrieve_params_hash[] = {0x70001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_retrieve_params_descriptor = {
     .name = "ai_external_pages_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_retrieve_params),
-    .n_fields = 1, .fields = ai_external_pages_retrieve_params_fields, .by_name = ai_external_pages_retrieve_params_by_name};
+    .n_fields = 1, .fields = ai_external_pages_retrieve_params_fields, .by_name = ai_external_pages_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = ai_external_pages_retrieve_params_hash};
 static const ic_operation op_ai_external_pages_retrieve = {
     .name = "ai.external_pages.retrieve", .method = "GET", .path = "/ai/external_pages/{page_id}",
     .api_version = NULL, .params = &intercom_ai_external_pages_retrieve_params_descriptor, .response = &intercom_external_page_descriptor,
@@ -300,9 +324,11 @@ static const ic_field ai_external_pages_update_params_fields[] = {
     {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, external_id), 0, offsetof(intercom_ai_external_pages_update_params, has_external_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_update_params_by_name[] = {7, 4, 2, 5, 0, 6, 1, 3};
+static const uint32_t ai_external_pages_update_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x70001, 0x60006, 0xb0008, 0x90007, 0x0, 0x0, 0x30004, 0x100005, 0x40003, 0x50002, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_update_params_descriptor = {
     .name = "ai_external_pages_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_update_params),
-    .n_fields = 8, .fields = ai_external_pages_update_params_fields, .by_name = ai_external_pages_update_params_by_name};
+    .n_fields = 8, .fields = ai_external_pages_update_params_fields, .by_name = ai_external_pages_update_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = ai_external_pages_update_params_hash};
 static const ic_operation op_ai_external_pages_update = {
     .name = "ai.external_pages.update", .method = "PUT", .path = "/ai/external_pages/{page_id}",
     .api_version = NULL, .params = &intercom_ai_external_pages_update_params_descriptor, .response = &intercom_external_page_descriptor,
@@ -333,9 +359,11 @@ static const ic_field articles_create_params_fields[] = {
     {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_create_params, scheduled_unpublish_at), 0, offsetof(intercom_articles_create_params, has_scheduled_unpublish_at), NULL, NULL},
 };
 static const uint16_t articles_create_params_by_name[] = {10, 11, 12, 9, 4, 2, 3, 1, 6, 7, 13, 14, 5, 0, 8};
+static const uint32_t articles_create_params_hash[] = {0x0, 0xc000a, 0x0, 0x0, 0x0, 0x1b000d, 0x0, 0x0, 0x40003, 0x14000e, 0x16000f, 0xb0002, 0x0, 0x0, 0x0, 0xd0004, 0x50001, 0x17000b, 0x0, 0x50006, 0x90007, 0xb0008, 0x0, 0x120009, 0x0, 0x0, 0x0, 0x90005, 0x0, 0x0, 0x17000c, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_articles_create_params_descriptor = {
     .name = "articles_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_create_params),
-    .n_fields = 15, .fields = articles_create_params_fields, .by_name = articles_create_params_by_name};
+    .n_fields = 15, .fields = articles_create_params_fields, .by_name = articles_create_params_by_name,
+    .hash_seed = 0x4e11503c, .hash_mask = 31, .hash_slots = articles_create_params_hash};
 static const ic_operation op_articles_create = {
     .name = "articles.create", .method = "POST", .path = "/articles",
     .api_version = NULL, .params = &intercom_articles_create_params_descriptor, .response = &intercom_article_descriptor,
@@ -353,9 +381,11 @@ static const ic_field articles_draft_publish_params_fields[] = {
     {"locales", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_articles_draft_publish_params, locales), offsetof(intercom_articles_draft_publish_params, locales_count), offsetof(intercom_articles_draft_publish_params, has_locales), NULL, NULL},
 };
 static const uint16_t articles_draft_publish_params_by_name[] = {0, 1};
+static const uint32_t articles_draft_publish_params_hash[] = {0x0, 0x20001, 0x70002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_articles_draft_publish_params_descriptor = {
     .name = "articles_draft_publish_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_draft_publish_params),
-    .n_fields = 2, .fields = articles_draft_publish_params_fields, .by_name = articles_draft_publish_params_by_name};
+    .n_fields = 2, .fields = articles_draft_publish_params_fields, .by_name = articles_draft_publish_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 3, .hash_slots = articles_draft_publish_params_hash};
 static const ic_operation op_articles_draft_publish = {
     .name = "articles.draft.publish", .method = "POST", .path = "/articles/{id}/draft/publish",
     .api_version = NULL, .params = &intercom_articles_draft_publish_params_descriptor, .response = &intercom_article_descriptor,
@@ -372,9 +402,11 @@ static const ic_field articles_draft_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_draft_retrieve_params, id), 0, offsetof(intercom_articles_draft_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t articles_draft_retrieve_params_by_name[] = {0};
+static const uint32_t articles_draft_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_articles_draft_retrieve_params_descriptor = {
     .name = "articles_draft_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_draft_retrieve_params),
-    .n_fields = 1, .fields = articles_draft_retrieve_params_fields, .by_name = articles_draft_retrieve_params_by_name};
+    .n_fields = 1, .fields = articles_draft_retrieve_params_fields, .by_name = articles_draft_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = articles_draft_retrieve_params_hash};
 static const ic_operation op_articles_draft_retrieve = {
     .name = "articles.draft.retrieve", .method = "GET", .path = "/articles/{id}/draft",
     .api_version = NULL, .params = &intercom_articles_draft_retrieve_params_descriptor, .response = &intercom_article_descriptor,
@@ -406,9 +438,11 @@ static const ic_field articles_draft_update_params_fields[] = {
     {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, scheduled_unpublish_at), 0, offsetof(intercom_articles_draft_update_params, has_scheduled_unpublish_at), NULL, NULL},
 };
 static const uint16_t articles_draft_update_params_by_name[] = {11, 12, 13, 10, 5, 3, 4, 2, 0, 7, 8, 14, 15, 6, 1, 9};
+static const uint32_t articles_draft_update_params_hash[] = {0x0, 0xc000b, 0x0, 0x0, 0x20001, 0x1b000e, 0x0, 0x0, 0x40004, 0x14000f, 0x160010, 0xb0003, 0x0, 0x0, 0x0, 0xd0005, 0x50002, 0x17000c, 0x0, 0x50007, 0x90008, 0xb0009, 0x0, 0x12000a, 0x0, 0x0, 0x0, 0x90006, 0x0, 0x0, 0x17000d, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_articles_draft_update_params_descriptor = {
     .name = "articles_draft_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_draft_update_params),
-    .n_fields = 16, .fields = articles_draft_update_params_fields, .by_name = articles_draft_update_params_by_name};
+    .n_fields = 16, .fields = articles_draft_update_params_fields, .by_name = articles_draft_update_params_by_name,
+    .hash_seed = 0x4e11503c, .hash_mask = 31, .hash_slots = articles_draft_update_params_hash};
 static const ic_operation op_articles_draft_update = {
     .name = "articles.draft.update", .method = "PUT", .path = "/articles/{id}/draft",
     .api_version = NULL, .params = &intercom_articles_draft_update_params_descriptor, .response = &intercom_article_descriptor,
@@ -426,9 +460,11 @@ static const ic_field articles_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_articles_list_params, per_page), 0, offsetof(intercom_articles_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t articles_list_params_by_name[] = {0, 1};
+static const uint32_t articles_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_articles_list_params_descriptor = {
     .name = "articles_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_list_params),
-    .n_fields = 2, .fields = articles_list_params_fields, .by_name = articles_list_params_by_name};
+    .n_fields = 2, .fields = articles_list_params_fields, .by_name = articles_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = articles_list_params_hash};
 static const ic_operation op_articles_list = {
     .name = "articles.list", .method = "GET", .path = "/articles",
     .api_version = NULL, .params = &intercom_articles_list_params_descriptor, .response = &intercom_article_list_descriptor,
@@ -459,9 +495,11 @@ static const ic_field articles_remove_params_fields[] = {
     {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_remove_params, article_id), 0, offsetof(intercom_articles_remove_params, has_article_id), NULL, NULL},
 };
 static const uint16_t articles_remove_params_by_name[] = {0};
+static const uint32_t articles_remove_params_hash[] = {0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_articles_remove_params_descriptor = {
     .name = "articles_remove_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_remove_params),
-    .n_fields = 1, .fields = articles_remove_params_fields, .by_name = articles_remove_params_by_name};
+    .n_fields = 1, .fields = articles_remove_params_fields, .by_name = articles_remove_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = articles_remove_params_hash};
 static const ic_operation op_articles_remove = {
     .name = "articles.remove", .method = "DELETE", .path = "/articles/{article_id}",
     .api_version = NULL, .params = &intercom_articles_remove_params_descriptor, .response = &intercom_deleted_article_object_descriptor,
@@ -478,9 +516,11 @@ static const ic_field articles_retrieve_params_fields[] = {
     {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_retrieve_params, article_id), 0, offsetof(intercom_articles_retrieve_params, has_article_id), NULL, NULL},
 };
 static const uint16_t articles_retrieve_params_by_name[] = {0};
+static const uint32_t articles_retrieve_params_hash[] = {0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_articles_retrieve_params_descriptor = {
     .name = "articles_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_retrieve_params),
-    .n_fields = 1, .fields = articles_retrieve_params_fields, .by_name = articles_retrieve_params_by_name};
+    .n_fields = 1, .fields = articles_retrieve_params_fields, .by_name = articles_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = articles_retrieve_params_hash};
 static const ic_operation op_articles_retrieve = {
     .name = "articles.retrieve", .method = "GET", .path = "/articles/{article_id}",
     .api_version = NULL, .params = &intercom_articles_retrieve_params_descriptor, .response = &intercom_article_descriptor,
@@ -500,9 +540,11 @@ static const ic_field articles_search_params_fields[] = {
     {"highlight", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_articles_search_params, highlight), 0, offsetof(intercom_articles_search_params, has_highlight), NULL, NULL},
 };
 static const uint16_t articles_search_params_by_name[] = {2, 3, 0, 1};
+static const uint32_t articles_search_params_hash[] = {0x0, 0xe0003, 0x0, 0x60001, 0x0, 0x0, 0x50002, 0x90004};
 INTERCOM_EXTERN const intercom_type intercom_articles_search_params_descriptor = {
     .name = "articles_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_search_params),
-    .n_fields = 4, .fields = articles_search_params_fields, .by_name = articles_search_params_by_name};
+    .n_fields = 4, .fields = articles_search_params_fields, .by_name = articles_search_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = articles_search_params_hash};
 static const ic_operation op_articles_search = {
     .name = "articles.search", .method = "GET", .path = "/articles/search",
     .api_version = NULL, .params = &intercom_articles_search_params_descriptor, .response = &intercom_article_search_response_descriptor,
@@ -521,9 +563,11 @@ static const ic_field articles_tags_create_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_tags_create_params, admin_id), 0, offsetof(intercom_articles_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t articles_tags_create_params_by_name[] = {2, 0, 1};
+static const uint32_t articles_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0xa0001, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_articles_tags_create_params_descriptor = {
     .name = "articles_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_tags_create_params),
-    .n_fields = 3, .fields = articles_tags_create_params_fields, .by_name = articles_tags_create_params_by_name};
+    .n_fields = 3, .fields = articles_tags_create_params_fields, .by_name = articles_tags_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = articles_tags_create_params_hash};
 static const ic_operation op_articles_tags_create = {
     .name = "articles.tags.create", .method = "POST", .path = "/articles/{article_id}/tags",
     .api_version = NULL, .params = &intercom_articles_tags_create_params_descriptor, .response = &intercom_tag_descriptor,
@@ -541,9 +585,11 @@ static const ic_field articles_tags_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_tags_delete_params, id), 0, offsetof(intercom_articles_tags_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t articles_tags_delete_params_by_name[] = {0, 1};
+static const uint32_t articles_tags_delete_params_hash[] = {0x0, 0xa0001, 0x0, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_articles_tags_delete_params_descriptor = {
     .name = "articles_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_tags_delete_params),
-    .n_fields = 2, .fields = articles_tags_delete_params_fields, .by_name = articles_tags_delete_params_by_name};
+    .n_fields = 2, .fields = articles_tags_delete_params_fields, .by_name = articles_tags_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = articles_tags_delete_params_hash};
 static const ic_operation op_articles_tags_delete = {
     .name = "articles.tags.delete", .method = "DELETE", .path = "/articles/{article_id}/tags/{id}",
     .api_version = NULL, .params = &intercom_articles_tags_delete_params_descriptor, .response = &intercom_tag_descriptor,
@@ -575,9 +621,11 @@ static const ic_field articles_update_params_fields[] = {
     {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_update_params, scheduled_unpublish_at), 0, offsetof(intercom_articles_update_params, has_scheduled_unpublish_at), NULL, NULL},
 };
 static const uint16_t articles_update_params_by_name[] = {11, 12, 13, 0, 10, 5, 3, 4, 2, 7, 8, 14, 15, 6, 1, 9};
+static const uint32_t articles_update_params_hash[] = {0x90006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0009, 0x17000d, 0x0, 0x0, 0x0, 0x14000f, 0x160010, 0xc000b, 0x90008, 0xb0003, 0x50002, 0x1b000e, 0x50007, 0x0, 0x40004, 0x17000c, 0x0, 0x0, 0x12000a, 0x0, 0xd0005, 0x0, 0x0, 0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_articles_update_params_descriptor = {
     .name = "articles_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_update_params),
-    .n_fields = 16, .fields = articles_update_params_fields, .by_name = articles_update_params_by_name};
+    .n_fields = 16, .fields = articles_update_params_fields, .by_name = articles_update_params_by_name,
+    .hash_seed = 0x5384540f, .hash_mask = 31, .hash_slots = articles_update_params_hash};
 static const ic_operation op_articles_update = {
     .name = "articles.update", .method = "PUT", .path = "/articles/{article_id}",
     .api_version = NULL, .params = &intercom_articles_update_params_descriptor, .response = &intercom_article_descriptor,
@@ -597,9 +645,11 @@ static const ic_field articles_versions_list_params_fields[] = {
     {"locale", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_articles_versions_list_params, locale), 0, offsetof(intercom_articles_versions_list_params, has_locale), NULL, NULL},
 };
 static const uint16_t articles_versions_list_params_by_name[] = {0, 3, 1, 2};
+static const uint32_t articles_versions_list_params_hash[] = {0x60004, 0x0, 0x0, 0x0, 0x80003, 0x40002, 0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_articles_versions_list_params_descriptor = {
     .name = "articles_versions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_versions_list_params),
-    .n_fields = 4, .fields = articles_versions_list_params_fields, .by_name = articles_versions_list_params_by_name};
+    .n_fields = 4, .fields = articles_versions_list_params_fields, .by_name = articles_versions_list_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = articles_versions_list_params_hash};
 static const ic_operation op_articles_versions_list = {
     .name = "articles.versions.list", .method = "GET", .path = "/articles/{article_id}/versions",
     .api_version = NULL, .params = &intercom_articles_versions_list_params_descriptor, .response = &intercom_article_version_list_descriptor,
@@ -632,9 +682,11 @@ static const ic_field articles_versions_retrieve_params_fields[] = {
     {"locale", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_articles_versions_retrieve_params, locale), 0, offsetof(intercom_articles_versions_retrieve_params, has_locale), NULL, NULL},
 };
 static const uint16_t articles_versions_retrieve_params_by_name[] = {0, 1, 2};
+static const uint32_t articles_versions_retrieve_params_hash[] = {0x60003, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_articles_versions_retrieve_params_descriptor = {
     .name = "articles_versions_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_versions_retrieve_params),
-    .n_fields = 3, .fields = articles_versions_retrieve_params_fields, .by_name = articles_versions_retrieve_params_by_name};
+    .n_fields = 3, .fields = articles_versions_retrieve_params_fields, .by_name = articles_versions_retrieve_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = articles_versions_retrieve_params_hash};
 static const ic_operation op_articles_versions_retrieve = {
     .name = "articles.versions.retrieve", .method = "GET", .path = "/articles/{article_id}/versions/{id}",
     .api_version = NULL, .params = &intercom_articles_versions_retrieve_params_descriptor, .response = &intercom_article_version_descriptor,
@@ -653,9 +705,11 @@ static const ic_field audiences_create_params_fields[] = {
     {"role_predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_audiences_create_params, role_predicates), offsetof(intercom_audiences_create_params, role_predicates_count), offsetof(intercom_audiences_create_params, has_role_predicates), &intercom_predicate_descriptor, NULL},
 };
 static const uint16_t audiences_create_params_by_name[] = {0, 1, 2};
+static const uint32_t audiences_create_params_hash[] = {0x0, 0xa0002, 0x0, 0x0, 0xf0003, 0x0, 0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_audiences_create_params_descriptor = {
     .name = "audiences_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_create_params),
-    .n_fields = 3, .fields = audiences_create_params_fields, .by_name = audiences_create_params_by_name};
+    .n_fields = 3, .fields = audiences_create_params_fields, .by_name = audiences_create_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = audiences_create_params_hash};
 static const ic_operation op_audiences_create = {
     .name = "audiences.create", .method = "POST", .path = "/audiences",
     .api_version = NULL, .params = &intercom_audiences_create_params_descriptor, .response = &intercom_audience_descriptor,
@@ -672,9 +726,11 @@ static const ic_field audiences_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_audiences_delete_params, id), 0, offsetof(intercom_audiences_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t audiences_delete_params_by_name[] = {0};
+static const uint32_t audiences_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_audiences_delete_params_descriptor = {
     .name = "audiences_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_delete_params),
-    .n_fields = 1, .fields = audiences_delete_params_fields, .by_name = audiences_delete_params_by_name};
+    .n_fields = 1, .fields = audiences_delete_params_fields, .by_name = audiences_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = audiences_delete_params_hash};
 static const ic_operation op_audiences_delete = {
     .name = "audiences.delete", .method = "DELETE", .path = "/audiences/{id}",
     .api_version = NULL, .params = &intercom_audiences_delete_params_descriptor, .response = NULL,
@@ -692,9 +748,11 @@ static const ic_field audiences_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_audiences_list_params, per_page), 0, offsetof(intercom_audiences_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t audiences_list_params_by_name[] = {0, 1};
+static const uint32_t audiences_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_audiences_list_params_descriptor = {
     .name = "audiences_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_list_params),
-    .n_fields = 2, .fields = audiences_list_params_fields, .by_name = audiences_list_params_by_name};
+    .n_fields = 2, .fields = audiences_list_params_fields, .by_name = audiences_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = audiences_list_params_hash};
 static const ic_operation op_audiences_list = {
     .name = "audiences.list", .method = "GET", .path = "/audiences",
     .api_version = NULL, .params = &intercom_audiences_list_params_descriptor, .response = &intercom_audience_list_descriptor,
@@ -711,9 +769,11 @@ static const ic_field audiences_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_audiences_retrieve_params, id), 0, offsetof(intercom_audiences_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t audiences_retrieve_params_by_name[] = {0};
+static const uint32_t audiences_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_audiences_retrieve_params_descriptor = {
     .name = "audiences_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_retrieve_params),
-    .n_fields = 1, .fields = audiences_retrieve_params_fields, .by_name = audiences_retrieve_params_by_name};
+    .n_fields = 1, .fields = audiences_retrieve_params_fields, .by_name = audiences_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = audiences_retrieve_params_hash};
 static const ic_operation op_audiences_retrieve = {
     .name = "audiences.retrieve", .method = "GET", .path = "/audiences/{id}",
     .api_version = NULL, .params = &intercom_audiences_retrieve_params_descriptor, .response = &intercom_audience_descriptor,
@@ -733,9 +793,11 @@ static const ic_field audiences_update_params_fields[] = {
     {"role_predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_audiences_update_params, role_predicates), offsetof(intercom_audiences_update_params, role_predicates_count), offsetof(intercom_audiences_update_params, has_role_predicates), &intercom_predicate_descriptor, NULL},
 };
 static const uint16_t audiences_update_params_by_name[] = {0, 1, 2, 3};
+static const uint32_t audiences_update_params_hash[] = {0xf0004, 0xa0003, 0x40002, 0x0, 0x20001, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_audiences_update_params_descriptor = {
     .name = "audiences_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_update_params),
-    .n_fields = 4, .fields = audiences_update_params_fields, .by_name = audiences_update_params_by_name};
+    .n_fields = 4, .fields = audiences_update_params_fields, .by_name = audiences_update_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 7, .hash_slots = audiences_update_params_hash};
 static const ic_operation op_audiences_update = {
     .name = "audiences.update", .method = "PUT", .path = "/audiences/{id}",
     .api_version = NULL, .params = &intercom_audiences_update_params_descriptor, .response = &intercom_audience_descriptor,
@@ -776,9 +838,11 @@ static const ic_field brands_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_brands_retrieve_params, id), 0, offsetof(intercom_brands_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t brands_retrieve_params_by_name[] = {0};
+static const uint32_t brands_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_brands_retrieve_params_descriptor = {
     .name = "brands_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_brands_retrieve_params),
-    .n_fields = 1, .fields = brands_retrieve_params_fields, .by_name = brands_retrieve_params_by_name};
+    .n_fields = 1, .fields = brands_retrieve_params_fields, .by_name = brands_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = brands_retrieve_params_hash};
 static const ic_operation op_brands_retrieve = {
     .name = "brands.retrieve", .method = "GET", .path = "/brands/{id}",
     .api_version = NULL, .params = &intercom_brands_retrieve_params_descriptor, .response = &intercom_brand_descriptor,
@@ -796,9 +860,11 @@ static const ic_field calls_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_calls_list_params, per_page), 0, offsetof(intercom_calls_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t calls_list_params_by_name[] = {0, 1};
+static const uint32_t calls_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_calls_list_params_descriptor = {
     .name = "calls_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_list_params),
-    .n_fields = 2, .fields = calls_list_params_fields, .by_name = calls_list_params_by_name};
+    .n_fields = 2, .fields = calls_list_params_fields, .by_name = calls_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = calls_list_params_hash};
 static const ic_operation op_calls_list = {
     .name = "calls.list", .method = "GET", .path = "/calls",
     .api_version = NULL, .params = &intercom_calls_list_params_descriptor, .response = &intercom_call_list_descriptor,
@@ -829,9 +895,11 @@ static const ic_field calls_recording_retrieve_params_fields[] = {
     {"call_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_calls_recording_retrieve_params, call_id), 0, offsetof(intercom_calls_recording_retrieve_params, has_call_id), NULL, NULL},
 };
 static const uint16_t calls_recording_retrieve_params_by_name[] = {0};
+static const uint32_t calls_recording_retrieve_params_hash[] = {0x70001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_calls_recording_retrieve_params_descriptor = {
     .name = "calls_recording_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_recording_retrieve_params),
-    .n_fields = 1, .fields = calls_recording_retrieve_params_fields, .by_name = calls_recording_retrieve_params_by_name};
+    .n_fields = 1, .fields = calls_recording_retrieve_params_fields, .by_name = calls_recording_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = calls_recording_retrieve_params_hash};
 static const ic_operation op_calls_recording_retrieve = {
     .name = "calls.recording.retrieve", .method = "GET", .path = "/calls/{call_id}/recording",
     .api_version = NULL, .params = &intercom_calls_recording_retrieve_params_descriptor, .response = NULL,
@@ -848,9 +916,11 @@ static const ic_field calls_retrieve_params_fields[] = {
     {"call_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_calls_retrieve_params, call_id), 0, offsetof(intercom_calls_retrieve_params, has_call_id), NULL, NULL},
 };
 static const uint16_t calls_retrieve_params_by_name[] = {0};
+static const uint32_t calls_retrieve_params_hash[] = {0x70001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_calls_retrieve_params_descriptor = {
     .name = "calls_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_retrieve_params),
-    .n_fields = 1, .fields = calls_retrieve_params_fields, .by_name = calls_retrieve_params_by_name};
+    .n_fields = 1, .fields = calls_retrieve_params_fields, .by_name = calls_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = calls_retrieve_params_hash};
 static const ic_operation op_calls_retrieve = {
     .name = "calls.retrieve", .method = "GET", .path = "/calls/{call_id}",
     .api_version = NULL, .params = &intercom_calls_retrieve_params_descriptor, .response = &intercom_call_descriptor,
@@ -867,9 +937,11 @@ static const ic_field calls_search_params_fields[] = {
     {"conversation_ids", IC_K_STRING, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_calls_search_params, conversation_ids), offsetof(intercom_calls_search_params, conversation_ids_count), offsetof(intercom_calls_search_params, has_conversation_ids), NULL, NULL},
 };
 static const uint16_t calls_search_params_by_name[] = {0};
+static const uint32_t calls_search_params_hash[] = {0x100001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_calls_search_params_descriptor = {
     .name = "calls_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_search_params),
-    .n_fields = 1, .fields = calls_search_params_fields, .by_name = calls_search_params_by_name};
+    .n_fields = 1, .fields = calls_search_params_fields, .by_name = calls_search_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = calls_search_params_hash};
 static const ic_operation op_calls_search = {
     .name = "calls.search", .method = "POST", .path = "/calls/search",
     .api_version = NULL, .params = &intercom_calls_search_params_descriptor, .response = &intercom_calls_search_response_descriptor,
@@ -886,9 +958,11 @@ static const ic_field calls_transcript_retrieve_params_fields[] = {
     {"call_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_calls_transcript_retrieve_params, call_id), 0, offsetof(intercom_calls_transcript_retrieve_params, has_call_id), NULL, NULL},
 };
 static const uint16_t calls_transcript_retrieve_params_by_name[] = {0};
+static const uint32_t calls_transcript_retrieve_params_hash[] = {0x70001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_calls_transcript_retrieve_params_descriptor = {
     .name = "calls_transcript_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_transcript_retrieve_params),
-    .n_fields = 1, .fields = calls_transcript_retrieve_params_fields, .by_name = calls_transcript_retrieve_params_by_name};
+    .n_fields = 1, .fields = calls_transcript_retrieve_params_fields, .by_name = calls_transcript_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = calls_transcript_retrieve_params_hash};
 static const ic_operation op_calls_transcript_retrieve = {
     .name = "calls.transcript.retrieve", .method = "GET", .path = "/calls/{call_id}/transcript",
     .api_version = NULL, .params = &intercom_calls_transcript_retrieve_params_descriptor, .response = NULL,
@@ -907,9 +981,11 @@ static const ic_field companies_contacts_list_params_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_contacts_list_params, starting_after), 0, offsetof(intercom_companies_contacts_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t companies_contacts_list_params_by_name[] = {0, 1, 2};
+static const uint32_t companies_contacts_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0x0, 0x0, 0x0, 0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_companies_contacts_list_params_descriptor = {
     .name = "companies_contacts_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_contacts_list_params),
-    .n_fields = 3, .fields = companies_contacts_list_params_fields, .by_name = companies_contacts_list_params_by_name};
+    .n_fields = 3, .fields = companies_contacts_list_params_fields, .by_name = companies_contacts_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = companies_contacts_list_params_hash};
 static const ic_operation op_companies_contacts_list = {
     .name = "companies.contacts.list", .method = "GET", .path = "/companies/{company_id}/contacts",
     .api_version = NULL, .params = &intercom_companies_contacts_list_params_descriptor, .response = &intercom_company_attached_contacts_descriptor,
@@ -949,9 +1025,11 @@ static const ic_field companies_create_params_fields[] = {
     {"monthly_spend", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, monthly_spend), 0, offsetof(intercom_companies_create_params, has_monthly_spend), NULL, NULL},
 };
 static const uint16_t companies_create_params_by_name[] = {1, 6, 5, 9, 0, 2, 7, 3, 8, 4};
+static const uint32_t companies_create_params_hash[] = {0x0, 0xd000a, 0x160009, 0x0, 0x0, 0x110008, 0x0, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x70005, 0x40001, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_companies_create_params_descriptor = {
     .name = "companies_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_create_params),
-    .n_fields = 10, .fields = companies_create_params_fields, .by_name = companies_create_params_by_name};
+    .n_fields = 10, .fields = companies_create_params_fields, .by_name = companies_create_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 31, .hash_slots = companies_create_params_hash};
 static const ic_operation op_companies_create = {
     .name = "companies.create", .method = "POST", .path = "/companies",
     .api_version = NULL, .params = &intercom_companies_create_params_descriptor, .response = &intercom_company_descriptor,
@@ -968,9 +1046,11 @@ static const ic_field companies_delete_params_fields[] = {
     {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_delete_params, company_id), 0, offsetof(intercom_companies_delete_params, has_company_id), NULL, NULL},
 };
 static const uint16_t companies_delete_params_by_name[] = {0};
+static const uint32_t companies_delete_params_hash[] = {0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_companies_delete_params_descriptor = {
     .name = "companies_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_delete_params),
-    .n_fields = 1, .fields = companies_delete_params_fields, .by_name = companies_delete_params_by_name};
+    .n_fields = 1, .fields = companies_delete_params_fields, .by_name = companies_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_delete_params_hash};
 static const ic_operation op_companies_delete = {
     .name = "companies.delete", .method = "DELETE", .path = "/companies/{company_id}",
     .api_version = NULL, .params = &intercom_companies_delete_params_descriptor, .response = &intercom_deleted_company_object_descriptor,
@@ -989,9 +1069,11 @@ static const ic_field companies_list_params_fields[] = {
     {"order", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_list_params, order), 0, offsetof(intercom_companies_list_params, has_order), NULL, NULL},
 };
 static const uint16_t companies_list_params_by_name[] = {2, 0, 1};
+static const uint32_t companies_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_companies_list_params_descriptor = {
     .name = "companies_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_list_params),
-    .n_fields = 3, .fields = companies_list_params_fields, .by_name = companies_list_params_by_name};
+    .n_fields = 3, .fields = companies_list_params_fields, .by_name = companies_list_params_by_name,
+    .hash_seed = 0x5384540f, .hash_mask = 7, .hash_slots = companies_list_params_hash};
 static const ic_operation op_companies_list = {
     .name = "companies.list", .method = "POST", .path = "/companies/list",
     .api_version = NULL, .params = &intercom_companies_list_params_descriptor, .response = &intercom_company_list_descriptor,
@@ -1024,9 +1106,11 @@ static const ic_field companies_notes_create_params_fields[] = {
     {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_notes_create_params, admin_id), 0, offsetof(intercom_companies_notes_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t companies_notes_create_params_by_name[] = {2, 1, 0};
+static const uint32_t companies_notes_create_params_hash[] = {0x0, 0x80003, 0x0, 0x40002, 0x0, 0x0, 0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_companies_notes_create_params_descriptor = {
     .name = "companies_notes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_notes_create_params),
-    .n_fields = 3, .fields = companies_notes_create_params_fields, .by_name = companies_notes_create_params_by_name};
+    .n_fields = 3, .fields = companies_notes_create_params_fields, .by_name = companies_notes_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = companies_notes_create_params_hash};
 static const ic_operation op_companies_notes_create = {
     .name = "companies.notes.create", .method = "POST", .path = "/companies/{company_id}/notes",
     .api_version = NULL, .params = &intercom_companies_notes_create_params_descriptor, .response = &intercom_note_descriptor,
@@ -1043,9 +1127,11 @@ static const ic_field companies_notes_list_params_fields[] = {
     {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_notes_list_params, company_id), 0, offsetof(intercom_companies_notes_list_params, has_company_id), NULL, NULL},
 };
 static const uint16_t companies_notes_list_params_by_name[] = {0};
+static const uint32_t companies_notes_list_params_hash[] = {0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_companies_notes_list_params_descriptor = {
     .name = "companies_notes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_notes_list_params),
-    .n_fields = 1, .fields = companies_notes_list_params_fields, .by_name = companies_notes_list_params_by_name};
+    .n_fields = 1, .fields = companies_notes_list_params_fields, .by_name = companies_notes_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_notes_list_params_hash};
 static const ic_operation op_companies_notes_list = {
     .name = "companies.notes.list", .method = "GET", .path = "/companies/{company_id}/notes",
     .api_version = NULL, .params = &intercom_companies_notes_list_params_descriptor, .response = &intercom_note_list_descriptor,
@@ -1062,9 +1148,11 @@ static const ic_field companies_retrieve_params_fields[] = {
     {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_retrieve_params, company_id), 0, offsetof(intercom_companies_retrieve_params, has_company_id), NULL, NULL},
 };
 static const uint16_t companies_retrieve_params_by_name[] = {0};
+static const uint32_t companies_retrieve_params_hash[] = {0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_companies_retrieve_params_descriptor = {
     .name = "companies_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_retrieve_params),
-    .n_fields = 1, .fields = companies_retrieve_params_fields, .by_name = companies_retrieve_params_by_name};
+    .n_fields = 1, .fields = companies_retrieve_params_fields, .by_name = companies_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_retrieve_params_hash};
 static const ic_operation op_companies_retrieve = {
     .name = "companies.retrieve", .method = "GET", .path = "/companies/{company_id}",
     .api_version = NULL, .params = &intercom_companies_retrieve_params_descriptor, .response = &intercom_company_descriptor,
@@ -1086,9 +1174,11 @@ static const ic_field companies_retrieve_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_companies_retrieve_list_params, per_page), 0, offsetof(intercom_companies_retrieve_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t companies_retrieve_list_params_by_name[] = {1, 0, 4, 5, 3, 2};
+static const uint32_t companies_retrieve_list_params_hash[] = {0x0, 0x0, 0xa0002, 0x60003, 0x0, 0x0, 0x40001, 0x0, 0xa0004, 0x0, 0x0, 0x0, 0x80006, 0x40005, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_companies_retrieve_list_params_descriptor = {
     .name = "companies_retrieve_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_retrieve_list_params),
-    .n_fields = 6, .fields = companies_retrieve_list_params_fields, .by_name = companies_retrieve_list_params_by_name};
+    .n_fields = 6, .fields = companies_retrieve_list_params_fields, .by_name = companies_retrieve_list_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = companies_retrieve_list_params_hash};
 static const ic_operation op_companies_retrieve_list = {
     .name = "companies.retrieve_list", .method = "GET", .path = "/companies",
     .api_version = NULL, .params = &intercom_companies_retrieve_list_params_descriptor, .response = &intercom_company_list_descriptor,
@@ -1119,9 +1209,11 @@ static const ic_field companies_scroll_params_fields[] = {
     {"scroll_param", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_scroll_params, scroll_param), 0, offsetof(intercom_companies_scroll_params, has_scroll_param), NULL, NULL},
 };
 static const uint16_t companies_scroll_params_by_name[] = {0};
+static const uint32_t companies_scroll_params_hash[] = {0xc0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_companies_scroll_params_descriptor = {
     .name = "companies_scroll_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_scroll_params),
-    .n_fields = 1, .fields = companies_scroll_params_fields, .by_name = companies_scroll_params_by_name};
+    .n_fields = 1, .fields = companies_scroll_params_fields, .by_name = companies_scroll_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_scroll_params_hash};
 static const ic_operation op_companies_scroll = {
     .name = "companies.scroll", .method = "GET", .path = "/companies/scroll",
     .api_version = NULL, .params = &intercom_companies_scroll_params_descriptor, .response = &intercom_company_scroll_descriptor,
@@ -1152,9 +1244,11 @@ static const ic_field companies_segments_list_params_fields[] = {
     {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_segments_list_params, company_id), 0, offsetof(intercom_companies_segments_list_params, has_company_id), NULL, NULL},
 };
 static const uint16_t companies_segments_list_params_by_name[] = {0};
+static const uint32_t companies_segments_list_params_hash[] = {0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_companies_segments_list_params_descriptor = {
     .name = "companies_segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_segments_list_params),
-    .n_fields = 1, .fields = companies_segments_list_params_fields, .by_name = companies_segments_list_params_by_name};
+    .n_fields = 1, .fields = companies_segments_list_params_fields, .by_name = companies_segments_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_segments_list_params_hash};
 static const ic_operation op_companies_segments_list = {
     .name = "companies.segments.list", .method = "GET", .path = "/companies/{company_id}/segments",
     .api_version = NULL, .params = &intercom_companies_segments_list_params_descriptor, .response = &intercom_company_attached_segments_descriptor,
@@ -1178,9 +1272,11 @@ static const ic_field companies_update_params_fields[] = {
     {"monthly_spend", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, monthly_spend), 0, offsetof(intercom_companies_update_params, has_monthly_spend), NULL, NULL},
 };
 static const uint16_t companies_update_params_by_name[] = {0, 6, 5, 7, 1, 2, 3, 4};
+static const uint32_t companies_update_params_hash[] = {0x0, 0xd0008, 0xa0001, 0x0, 0x0, 0x70005, 0x40002, 0x0, 0x80006, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_companies_update_params_descriptor = {
     .name = "companies_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_update_params),
-    .n_fields = 8, .fields = companies_update_params_fields, .by_name = companies_update_params_by_name};
+    .n_fields = 8, .fields = companies_update_params_fields, .by_name = companies_update_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = companies_update_params_hash};
 static const ic_operation op_companies_update = {
     .name = "companies.update", .method = "PUT", .path = "/companies/{company_id}",
     .api_version = NULL, .params = &intercom_companies_update_params_descriptor, .response = &intercom_company_descriptor,
@@ -1197,9 +1293,11 @@ static const ic_field contacts_archive_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_archive_params, contact_id), 0, offsetof(intercom_contacts_archive_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_archive_params_by_name[] = {0};
+static const uint32_t contacts_archive_params_hash[] = {0xa0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_contacts_archive_params_descriptor = {
     .name = "contacts_archive_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_archive_params),
-    .n_fields = 1, .fields = contacts_archive_params_fields, .by_name = contacts_archive_params_by_name};
+    .n_fields = 1, .fields = contacts_archive_params_fields, .by_name = contacts_archive_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_archive_params_hash};
 static const ic_operation op_contacts_archive = {
     .name = "contacts.archive", .method = "POST", .path = "/contacts/{contact_id}/archive",
     .api_version = NULL, .params = &intercom_contacts_archive_params_descriptor, .response = &intercom_contact_archived_descriptor,
@@ -1217,9 +1315,11 @@ static const ic_field contacts_banners_dismiss_params_fields[] = {
     {"view_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_banners_dismiss_params, view_id), 0, offsetof(intercom_contacts_banners_dismiss_params, has_view_id), NULL, NULL},
 };
 static const uint16_t contacts_banners_dismiss_params_by_name[] = {0, 1};
+static const uint32_t contacts_banners_dismiss_params_hash[] = {0x0, 0x70002, 0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_contacts_banners_dismiss_params_descriptor = {
     .name = "contacts_banners_dismiss_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_banners_dismiss_params),
-    .n_fields = 2, .fields = contacts_banners_dismiss_params_fields, .by_name = contacts_banners_dismiss_params_by_name};
+    .n_fields = 2, .fields = contacts_banners_dismiss_params_fields, .by_name = contacts_banners_dismiss_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_banners_dismiss_params_hash};
 static const ic_operation op_contacts_banners_dismiss = {
     .name = "contacts.banners.dismiss", .method = "POST", .path = "/contacts/{id}/banners/{view_id}/dismiss",
     .api_version = NULL, .params = &intercom_contacts_banners_dismiss_params_descriptor, .response = &intercom_banner_dismiss_descriptor,
@@ -1236,9 +1336,11 @@ static const ic_field contacts_banners_list_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_banners_list_params, id), 0, offsetof(intercom_contacts_banners_list_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_banners_list_params_by_name[] = {0};
+static const uint32_t contacts_banners_list_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_contacts_banners_list_params_descriptor = {
     .name = "contacts_banners_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_banners_list_params),
-    .n_fields = 1, .fields = contacts_banners_list_params_fields, .by_name = contacts_banners_list_params_by_name};
+    .n_fields = 1, .fields = contacts_banners_list_params_fields, .by_name = contacts_banners_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_banners_list_params_hash};
 static const ic_operation op_contacts_banners_list = {
     .name = "contacts.banners.list", .method = "GET", .path = "/contacts/{id}/banners",
     .api_version = NULL, .params = &intercom_contacts_banners_list_params_descriptor, .response = &intercom_banner_list_descriptor,
@@ -1255,9 +1357,11 @@ static const ic_field contacts_block_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_block_params, contact_id), 0, offsetof(intercom_contacts_block_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_block_params_by_name[] = {0};
+static const uint32_t contacts_block_params_hash[] = {0xa0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_contacts_block_params_descriptor = {
     .name = "contacts_block_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_block_params),
-    .n_fields = 1, .fields = contacts_block_params_fields, .by_name = contacts_block_params_by_name};
+    .n_fields = 1, .fields = contacts_block_params_fields, .by_name = contacts_block_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_block_params_hash};
 static const ic_operation op_contacts_block = {
     .name = "contacts.block", .method = "POST", .path = "/contacts/{contact_id}/block",
     .api_version = NULL, .params = &intercom_contacts_block_params_descriptor, .response = &intercom_contact_blocked_descriptor,
@@ -1275,9 +1379,11 @@ static const ic_field contacts_companies_create_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_companies_create_params, id), 0, offsetof(intercom_contacts_companies_create_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_companies_create_params_by_name[] = {0, 1};
+static const uint32_t contacts_companies_create_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_contacts_companies_create_params_descriptor = {
     .name = "contacts_companies_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_companies_create_params),
-    .n_fields = 2, .fields = contacts_companies_create_params_fields, .by_name = contacts_companies_create_params_by_name};
+    .n_fields = 2, .fields = contacts_companies_create_params_fields, .by_name = contacts_companies_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_companies_create_params_hash};
 static const ic_operation op_contacts_companies_create = {
     .name = "contacts.companies.create", .method = "POST", .path = "/contacts/{contact_id}/companies",
     .api_version = NULL, .params = &intercom_contacts_companies_create_params_descriptor, .response = &intercom_company_descriptor,
@@ -1295,9 +1401,11 @@ static const ic_field contacts_companies_delete_params_fields[] = {
     {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_companies_delete_params, company_id), 0, offsetof(intercom_contacts_companies_delete_params, has_company_id), NULL, NULL},
 };
 static const uint16_t contacts_companies_delete_params_by_name[] = {1, 0};
+static const uint32_t contacts_companies_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0xa0002};
 INTERCOM_EXTERN const intercom_type intercom_contacts_companies_delete_params_descriptor = {
     .name = "contacts_companies_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_companies_delete_params),
-    .n_fields = 2, .fields = contacts_companies_delete_params_fields, .by_name = contacts_companies_delete_params_by_name};
+    .n_fields = 2, .fields = contacts_companies_delete_params_fields, .by_name = contacts_companies_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_companies_delete_params_hash};
 static const ic_operation op_contacts_companies_delete = {
     .name = "contacts.companies.delete", .method = "DELETE", .path = "/contacts/{contact_id}/companies/{company_id}",
     .api_version = NULL, .params = &intercom_contacts_companies_delete_params_descriptor, .response = &intercom_company_descriptor,
@@ -1316,9 +1424,11 @@ static const ic_field contacts_companies_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_companies_list_params, per_page), 0, offsetof(intercom_contacts_companies_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t contacts_companies_list_params_by_name[] = {0, 1, 2};
+static const uint32_t contacts_companies_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0xa0001, 0x0, 0x40002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_contacts_companies_list_params_descriptor = {
     .name = "contacts_companies_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_companies_list_params),
-    .n_fields = 3, .fields = contacts_companies_list_params_fields, .by_name = contacts_companies_list_params_by_name};
+    .n_fields = 3, .fields = contacts_companies_list_params_fields, .by_name = contacts_companies_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_companies_list_params_hash};
 static const ic_operation op_contacts_companies_list = {
     .name = "contacts.companies.list", .method = "GET", .path = "/contacts/{contact_id}/companies",
     .api_version = NULL, .params = &intercom_contacts_companies_list_params_descriptor, .response = &intercom_contact_attached_companies_descriptor,
@@ -1360,9 +1470,11 @@ static const ic_field contacts_create_params_fields[] = {
     {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, custom_attributes), 0, offsetof(intercom_contacts_create_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t contacts_create_params_by_name[] = {6, 11, 3, 2, 1, 8, 5, 9, 4, 0, 7, 10};
+static const uint32_t contacts_create_params_hash[] = {0x0, 0x11000c, 0x40006, 0x60007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x18000b, 0x0, 0x0, 0xc0009, 0xc0008, 0xe0003, 0x50004, 0x8000a, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x50005};
 INTERCOM_EXTERN const intercom_type intercom_contacts_create_params_descriptor = {
     .name = "contacts_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_create_params),
-    .n_fields = 12, .fields = contacts_create_params_fields, .by_name = contacts_create_params_by_name};
+    .n_fields = 12, .fields = contacts_create_params_fields, .by_name = contacts_create_params_by_name,
+    .hash_seed = 0x1715609d, .hash_mask = 31, .hash_slots = contacts_create_params_hash};
 static const ic_operation op_contacts_create = {
     .name = "contacts.create", .method = "POST", .path = "/contacts",
     .api_version = NULL, .params = &intercom_contacts_create_params_descriptor, .response = &intercom_contact_descriptor,
@@ -1379,9 +1491,11 @@ static const ic_field contacts_delete_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_delete_params, contact_id), 0, offsetof(intercom_contacts_delete_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_delete_params_by_name[] = {0};
+static const uint32_t contacts_delete_params_hash[] = {0xa0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_contacts_delete_params_descriptor = {
     .name = "contacts_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_delete_params),
-    .n_fields = 1, .fields = contacts_delete_params_fields, .by_name = contacts_delete_params_by_name};
+    .n_fields = 1, .fields = contacts_delete_params_fields, .by_name = contacts_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_delete_params_hash};
 static const ic_operation op_contacts_delete = {
     .name = "contacts.delete", .method = "DELETE", .path = "/contacts/{contact_id}",
     .api_version = NULL, .params = &intercom_contacts_delete_params_descriptor, .response = &intercom_contact_deleted_descriptor,
@@ -1399,9 +1513,11 @@ static const ic_field contacts_find_by_external_id_params_fields[] = {
     {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_find_by_external_id_params, include_merge_history), 0, offsetof(intercom_contacts_find_by_external_id_params, has_include_merge_history), NULL, NULL},
 };
 static const uint16_t contacts_find_by_external_id_params_by_name[] = {0, 1};
+static const uint32_t contacts_find_by_external_id_params_hash[] = {0x150002, 0x0, 0xb0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_contacts_find_by_external_id_params_descriptor = {
     .name = "contacts_find_by_external_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_find_by_external_id_params),
-    .n_fields = 2, .fields = contacts_find_by_external_id_params_fields, .by_name = contacts_find_by_external_id_params_by_name};
+    .n_fields = 2, .fields = contacts_find_by_external_id_params_fields, .by_name = contacts_find_by_external_id_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_find_by_external_id_params_hash};
 static const ic_operation op_contacts_find_by_external_id = {
     .name = "contacts.find_by_external_id", .method = "GET", .path = "/contacts/find_by_external_id/{external_id}",
     .api_version = NULL, .params = &intercom_contacts_find_by_external_id_params_descriptor, .response = &intercom_contact_descriptor,
@@ -1420,9 +1536,11 @@ static const ic_field contacts_list_params_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_contacts_list_params, starting_after), 0, offsetof(intercom_contacts_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t contacts_list_params_by_name[] = {0, 1, 2};
+static const uint32_t contacts_list_params_hash[] = {0x0, 0x0, 0x0, 0xe0003, 0x80002, 0x0, 0x150001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_contacts_list_params_descriptor = {
     .name = "contacts_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_list_params),
-    .n_fields = 3, .fields = contacts_list_params_fields, .by_name = contacts_list_params_by_name};
+    .n_fields = 3, .fields = contacts_list_params_fields, .by_name = contacts_list_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = contacts_list_params_hash};
 static const ic_operation op_contacts_list = {
     .name = "contacts.list", .method = "GET", .path = "/contacts",
     .api_version = NULL, .params = &intercom_contacts_list_params_descriptor, .response = &intercom_contact_list_descriptor,
@@ -1456,9 +1574,11 @@ static const ic_field contacts_merge_params_fields[] = {
     {"skip_duplicate_validation", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_params, skip_duplicate_validation), 0, offsetof(intercom_contacts_merge_params, has_skip_duplicate_validation), NULL, NULL},
 };
 static const uint16_t contacts_merge_params_by_name[] = {1, 0, 2, 3};
+static const uint32_t contacts_merge_params_hash[] = {0x150001, 0x40002, 0x0, 0x190004, 0x0, 0x40003, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_contacts_merge_params_descriptor = {
     .name = "contacts_merge_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_merge_params),
-    .n_fields = 4, .fields = contacts_merge_params_fields, .by_name = contacts_merge_params_by_name};
+    .n_fields = 4, .fields = contacts_merge_params_fields, .by_name = contacts_merge_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_merge_params_hash};
 static const ic_operation op_contacts_merge = {
     .name = "contacts.merge", .method = "POST", .path = "/contacts/merge",
     .api_version = NULL, .params = &intercom_contacts_merge_params_descriptor, .response = &intercom_contact_descriptor,
@@ -1478,9 +1598,11 @@ static const ic_field contacts_merge_history_list_params_fields[] = {
     {"order", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_contacts_merge_history_list_params, order), offsetof(intercom_contacts_merge_history_list_params, order_str), offsetof(intercom_contacts_merge_history_list_params, has_order), &intercom_contacts_merge_history_list_params_order_descriptor, NULL},
 };
 static const uint16_t contacts_merge_history_list_params_by_name[] = {1, 0, 3, 2};
+static const uint32_t contacts_merge_history_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x60002, 0x50004};
 INTERCOM_EXTERN const intercom_type intercom_contacts_merge_history_list_params_descriptor = {
     .name = "contacts_merge_history_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_merge_history_list_params),
-    .n_fields = 4, .fields = contacts_merge_history_list_params_fields, .by_name = contacts_merge_history_list_params_by_name};
+    .n_fields = 4, .fields = contacts_merge_history_list_params_fields, .by_name = contacts_merge_history_list_params_by_name,
+    .hash_seed = 0xb54cda56, .hash_mask = 7, .hash_slots = contacts_merge_history_list_params_hash};
 static const ic_operation op_contacts_merge_history_list = {
     .name = "contacts.merge_history.list", .method = "GET", .path = "/contacts/{id}/merge_history",
     .api_version = NULL, .params = &intercom_contacts_merge_history_list_params_descriptor, .response = &intercom_merge_history_list_descriptor,
@@ -1499,9 +1621,11 @@ static const ic_field contacts_notes_create_params_fields[] = {
     {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_notes_create_params, admin_id), 0, offsetof(intercom_contacts_notes_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t contacts_notes_create_params_by_name[] = {2, 1, 0};
+static const uint32_t contacts_notes_create_params_hash[] = {0x0, 0x80003, 0x0, 0x40002, 0xa0001, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_contacts_notes_create_params_descriptor = {
     .name = "contacts_notes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_notes_create_params),
-    .n_fields = 3, .fields = contacts_notes_create_params_fields, .by_name = contacts_notes_create_params_by_name};
+    .n_fields = 3, .fields = contacts_notes_create_params_fields, .by_name = contacts_notes_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_notes_create_params_hash};
 static const ic_operation op_contacts_notes_create = {
     .name = "contacts.notes.create", .method = "POST", .path = "/contacts/{contact_id}/notes",
     .api_version = NULL, .params = &intercom_contacts_notes_create_params_descriptor, .response = &intercom_note_descriptor,
@@ -1520,9 +1644,11 @@ static const ic_field contacts_notes_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_notes_list_params, per_page), 0, offsetof(intercom_contacts_notes_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t contacts_notes_list_params_by_name[] = {0, 1, 2};
+static const uint32_t contacts_notes_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0xa0001, 0x0, 0x40002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_contacts_notes_list_params_descriptor = {
     .name = "contacts_notes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_notes_list_params),
-    .n_fields = 3, .fields = contacts_notes_list_params_fields, .by_name = contacts_notes_list_params_by_name};
+    .n_fields = 3, .fields = contacts_notes_list_params_fields, .by_name = contacts_notes_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_notes_list_params_hash};
 static const ic_operation op_contacts_notes_list = {
     .name = "contacts.notes.list", .method = "GET", .path = "/contacts/{contact_id}/notes",
     .api_version = NULL, .params = &intercom_contacts_notes_list_params_descriptor, .response = &intercom_note_list_descriptor,
@@ -1554,9 +1680,11 @@ static const ic_field contacts_retrieve_params_fields[] = {
     {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_retrieve_params, include_merge_history), 0, offsetof(intercom_contacts_retrieve_params, has_include_merge_history), NULL, NULL},
 };
 static const uint16_t contacts_retrieve_params_by_name[] = {0, 1};
+static const uint32_t contacts_retrieve_params_hash[] = {0x0, 0x150002, 0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_contacts_retrieve_params_descriptor = {
     .name = "contacts_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_retrieve_params),
-    .n_fields = 2, .fields = contacts_retrieve_params_fields, .by_name = contacts_retrieve_params_by_name};
+    .n_fields = 2, .fields = contacts_retrieve_params_fields, .by_name = contacts_retrieve_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 3, .hash_slots = contacts_retrieve_params_hash};
 static const ic_operation op_contacts_retrieve = {
     .name = "contacts.retrieve", .method = "GET", .path = "/contacts/{contact_id}",
     .api_version = NULL, .params = &intercom_contacts_retrieve_params_descriptor, .response = &intercom_contact_descriptor,
@@ -1576,9 +1704,11 @@ static const ic_field contacts_search_params_fields[] = {
     {"sort", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_search_params, sort), 0, offsetof(intercom_contacts_search_params, has_sort), &intercom_contact_search_request_sort_descriptor, NULL},
 };
 static const uint16_t contacts_search_params_by_name[] = {0, 2, 1, 3};
+static const uint32_t contacts_search_params_hash[] = {0x150001, 0x0, 0x50002, 0x0, 0x0, 0x40004, 0x0, 0xa0003};
 INTERCOM_EXTERN const intercom_type intercom_contacts_search_params_descriptor = {
     .name = "contacts_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_search_params),
-    .n_fields = 4, .fields = contacts_search_params_fields, .by_name = contacts_search_params_by_name};
+    .n_fields = 4, .fields = contacts_search_params_fields, .by_name = contacts_search_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_search_params_hash};
 static const ic_operation op_contacts_search = {
     .name = "contacts.search", .method = "POST", .path = "/contacts/search",
     .api_version = NULL, .params = &intercom_contacts_search_params_descriptor, .response = &intercom_contact_list_descriptor,
@@ -1609,9 +1739,11 @@ static const ic_field contacts_segments_list_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_segments_list_params, contact_id), 0, offsetof(intercom_contacts_segments_list_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_segments_list_params_by_name[] = {0};
+static const uint32_t contacts_segments_list_params_hash[] = {0xa0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_contacts_segments_list_params_descriptor = {
     .name = "contacts_segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_segments_list_params),
-    .n_fields = 1, .fields = contacts_segments_list_params_fields, .by_name = contacts_segments_list_params_by_name};
+    .n_fields = 1, .fields = contacts_segments_list_params_fields, .by_name = contacts_segments_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_segments_list_params_hash};
 static const ic_operation op_contacts_segments_list = {
     .name = "contacts.segments.list", .method = "GET", .path = "/contacts/{contact_id}/segments",
     .api_version = NULL, .params = &intercom_contacts_segments_list_params_descriptor, .response = &intercom_contact_segments_descriptor,
@@ -1630,9 +1762,11 @@ static const ic_field contacts_subscriptions_create_params_fields[] = {
     {"consent_type", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_subscriptions_create_params, consent_type), 0, offsetof(intercom_contacts_subscriptions_create_params, has_consent_type), NULL, NULL},
 };
 static const uint16_t contacts_subscriptions_create_params_by_name[] = {2, 0, 1};
+static const uint32_t contacts_subscriptions_create_params_hash[] = {0xc0003, 0x0, 0x0, 0x20002, 0xa0001, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_contacts_subscriptions_create_params_descriptor = {
     .name = "contacts_subscriptions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_subscriptions_create_params),
-    .n_fields = 3, .fields = contacts_subscriptions_create_params_fields, .by_name = contacts_subscriptions_create_params_by_name};
+    .n_fields = 3, .fields = contacts_subscriptions_create_params_fields, .by_name = contacts_subscriptions_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_subscriptions_create_params_hash};
 static const ic_operation op_contacts_subscriptions_create = {
     .name = "contacts.subscriptions.create", .method = "POST", .path = "/contacts/{contact_id}/subscriptions",
     .api_version = NULL, .params = &intercom_contacts_subscriptions_create_params_descriptor, .response = &intercom_subscription_type_descriptor,
@@ -1650,9 +1784,11 @@ static const ic_field contacts_subscriptions_delete_params_fields[] = {
     {"subscription_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_subscriptions_delete_params, subscription_id), 0, offsetof(intercom_contacts_subscriptions_delete_params, has_subscription_id), NULL, NULL},
 };
 static const uint16_t contacts_subscriptions_delete_params_by_name[] = {0, 1};
+static const uint32_t contacts_subscriptions_delete_params_hash[] = {0xa0001, 0xf0002, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_contacts_subscriptions_delete_params_descriptor = {
     .name = "contacts_subscriptions_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_subscriptions_delete_params),
-    .n_fields = 2, .fields = contacts_subscriptions_delete_params_fields, .by_name = contacts_subscriptions_delete_params_by_name};
+    .n_fields = 2, .fields = contacts_subscriptions_delete_params_fields, .by_name = contacts_subscriptions_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_subscriptions_delete_params_hash};
 static const ic_operation op_contacts_subscriptions_delete = {
     .name = "contacts.subscriptions.delete", .method = "DELETE", .path = "/contacts/{contact_id}/subscriptions/{subscription_id}",
     .api_version = NULL, .params = &intercom_contacts_subscriptions_delete_params_descriptor, .response = &intercom_subscription_type_descriptor,
@@ -1669,9 +1805,11 @@ static const ic_field contacts_subscriptions_list_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_subscriptions_list_params, contact_id), 0, offsetof(intercom_contacts_subscriptions_list_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_subscriptions_list_params_by_name[] = {0};
+static const uint32_t contacts_subscriptions_list_params_hash[] = {0xa0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_contacts_subscriptions_list_params_descriptor = {
     .name = "contacts_subscriptions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_subscriptions_list_params),
-    .n_fields = 1, .fields = contacts_subscriptions_list_params_fields, .by_name = contacts_subscriptions_list_params_by_name};
+    .n_fields = 1, .fields = contacts_subscriptions_list_params_fields, .by_name = contacts_subscriptions_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_subscriptions_list_params_hash};
 static const ic_operation op_contacts_subscriptions_list = {
     .name = "contacts.subscriptions.list", .method = "GET", .path = "/contacts/{contact_id}/subscriptions",
     .api_version = NULL, .params = &intercom_contacts_subscriptions_list_params_descriptor, .response = &intercom_subscription_type_list_descriptor,
@@ -1689,9 +1827,11 @@ static const ic_field contacts_tags_create_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_tags_create_params, id), 0, offsetof(intercom_contacts_tags_create_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_tags_create_params_by_name[] = {0, 1};
+static const uint32_t contacts_tags_create_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_contacts_tags_create_params_descriptor = {
     .name = "contacts_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_tags_create_params),
-    .n_fields = 2, .fields = contacts_tags_create_params_fields, .by_name = contacts_tags_create_params_by_name};
+    .n_fields = 2, .fields = contacts_tags_create_params_fields, .by_name = contacts_tags_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_tags_create_params_hash};
 static const ic_operation op_contacts_tags_create = {
     .name = "contacts.tags.create", .method = "POST", .path = "/contacts/{contact_id}/tags",
     .api_version = NULL, .params = &intercom_contacts_tags_create_params_descriptor, .response = &intercom_tag_descriptor,
@@ -1709,9 +1849,11 @@ static const ic_field contacts_tags_delete_params_fields[] = {
     {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_tags_delete_params, tag_id), 0, offsetof(intercom_contacts_tags_delete_params, has_tag_id), NULL, NULL},
 };
 static const uint16_t contacts_tags_delete_params_by_name[] = {0, 1};
+static const uint32_t contacts_tags_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0x60002};
 INTERCOM_EXTERN const intercom_type intercom_contacts_tags_delete_params_descriptor = {
     .name = "contacts_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_tags_delete_params),
-    .n_fields = 2, .fields = contacts_tags_delete_params_fields, .by_name = contacts_tags_delete_params_by_name};
+    .n_fields = 2, .fields = contacts_tags_delete_params_fields, .by_name = contacts_tags_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_tags_delete_params_hash};
 static const ic_operation op_contacts_tags_delete = {
     .name = "contacts.tags.delete", .method = "DELETE", .path = "/contacts/{contact_id}/tags/{tag_id}",
     .api_version = NULL, .params = &intercom_contacts_tags_delete_params_descriptor, .response = &intercom_tag_descriptor,
@@ -1728,9 +1870,11 @@ static const ic_field contacts_tags_list_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_tags_list_params, contact_id), 0, offsetof(intercom_contacts_tags_list_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_tags_list_params_by_name[] = {0};
+static const uint32_t contacts_tags_list_params_hash[] = {0xa0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_contacts_tags_list_params_descriptor = {
     .name = "contacts_tags_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_tags_list_params),
-    .n_fields = 1, .fields = contacts_tags_list_params_fields, .by_name = contacts_tags_list_params_by_name};
+    .n_fields = 1, .fields = contacts_tags_list_params_fields, .by_name = contacts_tags_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_tags_list_params_hash};
 static const ic_operation op_contacts_tags_list = {
     .name = "contacts.tags.list", .method = "GET", .path = "/contacts/{contact_id}/tags",
     .api_version = NULL, .params = &intercom_contacts_tags_list_params_descriptor, .response = &intercom_tag_list_descriptor,
@@ -1747,9 +1891,11 @@ static const ic_field contacts_unarchive_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_unarchive_params, contact_id), 0, offsetof(intercom_contacts_unarchive_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_unarchive_params_by_name[] = {0};
+static const uint32_t contacts_unarchive_params_hash[] = {0xa0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_contacts_unarchive_params_descriptor = {
     .name = "contacts_unarchive_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_unarchive_params),
-    .n_fields = 1, .fields = contacts_unarchive_params_fields, .by_name = contacts_unarchive_params_by_name};
+    .n_fields = 1, .fields = contacts_unarchive_params_fields, .by_name = contacts_unarchive_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_unarchive_params_hash};
 static const ic_operation op_contacts_unarchive = {
     .name = "contacts.unarchive", .method = "POST", .path = "/contacts/{contact_id}/unarchive",
     .api_version = NULL, .params = &intercom_contacts_unarchive_params_descriptor, .response = &intercom_contact_unarchived_descriptor,
@@ -1779,9 +1925,11 @@ static const ic_field contacts_update_params_fields[] = {
     {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, custom_attributes), 0, offsetof(intercom_contacts_update_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t contacts_update_params_by_name[] = {8, 0, 13, 4, 5, 3, 1, 10, 7, 11, 6, 2, 9, 12};
+static const uint32_t contacts_update_params_hash[] = {0x50007, 0x150002, 0x0, 0xb0004, 0x0, 0x0, 0x50005, 0x0, 0x18000d, 0x0, 0x40008, 0xa0001, 0x0, 0xc000a, 0xc000b, 0xe0006, 0x11000e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60009, 0x0, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x8000c};
 INTERCOM_EXTERN const intercom_type intercom_contacts_update_params_descriptor = {
     .name = "contacts_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_update_params),
-    .n_fields = 14, .fields = contacts_update_params_fields, .by_name = contacts_update_params_by_name};
+    .n_fields = 14, .fields = contacts_update_params_fields, .by_name = contacts_update_params_by_name,
+    .hash_seed = 0xaa66d2b0, .hash_mask = 31, .hash_slots = contacts_update_params_hash};
 static const ic_operation op_contacts_update = {
     .name = "contacts.update", .method = "PUT", .path = "/contacts/{contact_id}",
     .api_version = NULL, .params = &intercom_contacts_update_params_descriptor, .response = &intercom_contact_descriptor,
@@ -1802,9 +1950,11 @@ static const ic_field content_bulk_actions_create_params_fields[] = {
     {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_content_bulk_actions_create_params, tags), 0, offsetof(intercom_content_bulk_actions_create_params, has_tags), &intercom_content_bulk_action_request_tags_descriptor, NULL},
 };
 static const uint16_t content_bulk_actions_create_params_by_name[] = {0, 3, 2, 1, 4};
+static const uint32_t content_bulk_actions_create_params_hash[] = {0x40005, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x0, 0x0, 0x0, 0xb0002, 0x60001, 0x0, 0x0, 0xc0003, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_content_bulk_actions_create_params_descriptor = {
     .name = "content_bulk_actions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_bulk_actions_create_params),
-    .n_fields = 5, .fields = content_bulk_actions_create_params_fields, .by_name = content_bulk_actions_create_params_by_name};
+    .n_fields = 5, .fields = content_bulk_actions_create_params_fields, .by_name = content_bulk_actions_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = content_bulk_actions_create_params_hash};
 static const ic_operation op_content_bulk_actions_create = {
     .name = "content.bulk_actions.create", .method = "POST", .path = "/content/bulk_actions",
     .api_version = NULL, .params = &intercom_content_bulk_actions_create_params_descriptor, .response = &intercom_content_bulk_action_response_descriptor,
@@ -1840,9 +1990,11 @@ static const ic_field content_search_params_fields[] = {
     {"updated_at_before", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, updated_at_before), 0, offsetof(intercom_content_search_params, has_updated_at_before), NULL, NULL},
 };
 static const uint16_t content_search_params_by_name[] = {7, 10, 11, 16, 17, 14, 13, 12, 9, 8, 15, 4, 1, 2, 0, 3, 5, 6, 18, 19};
+static const uint32_t content_search_params_hash[] = {0x80003, 0x100011, 0x100013, 0x110014, 0x0, 0x0, 0x40002, 0xd000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf000e, 0xd000c, 0xb0008, 0xc0007, 0x0, 0xe000f, 0x0, 0x0, 0x70006, 0x0, 0x0, 0x0, 0x130010, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110012, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50001, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x70005, 0x0, 0x11000d, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_content_search_params_descriptor = {
     .name = "content_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_search_params),
-    .n_fields = 20, .fields = content_search_params_fields, .by_name = content_search_params_by_name};
+    .n_fields = 20, .fields = content_search_params_fields, .by_name = content_search_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 63, .hash_slots = content_search_params_hash};
 static const ic_operation op_content_search = {
     .name = "content.search", .method = "GET", .path = "/content/search",
     .api_version = NULL, .params = &intercom_content_search_params_descriptor, .response = &intercom_content_search_response_descriptor,
@@ -1880,9 +2032,11 @@ static const ic_field content_snippets_create_params_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, ai_sales_agent_availability), 0, offsetof(intercom_content_snippets_create_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t content_snippets_create_params_by_name[] = {5, 6, 7, 4, 2, 1, 3, 0};
+static const uint32_t content_snippets_create_params_hash[] = {0x0, 0x0, 0xb0002, 0x0, 0x170006, 0x0, 0x0, 0xc0005, 0xd0003, 0x170007, 0x50001, 0x0, 0x60004, 0x0, 0x0, 0x1b0008};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_create_params_descriptor = {
     .name = "content_snippets_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_create_params),
-    .n_fields = 8, .fields = content_snippets_create_params_fields, .by_name = content_snippets_create_params_by_name};
+    .n_fields = 8, .fields = content_snippets_create_params_fields, .by_name = content_snippets_create_params_by_name,
+    .hash_seed = 0x1715609d, .hash_mask = 15, .hash_slots = content_snippets_create_params_hash};
 static const ic_operation op_content_snippets_create = {
     .name = "content_snippets.create", .method = "POST", .path = "/content_snippets",
     .api_version = NULL, .params = &intercom_content_snippets_create_params_descriptor, .response = &intercom_content_snippet_descriptor,
@@ -1899,9 +2053,11 @@ static const ic_field content_snippets_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_delete_params, id), 0, offsetof(intercom_content_snippets_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t content_snippets_delete_params_by_name[] = {0};
+static const uint32_t content_snippets_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_delete_params_descriptor = {
     .name = "content_snippets_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_delete_params),
-    .n_fields = 1, .fields = content_snippets_delete_params_fields, .by_name = content_snippets_delete_params_by_name};
+    .n_fields = 1, .fields = content_snippets_delete_params_fields, .by_name = content_snippets_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = content_snippets_delete_params_hash};
 static const ic_operation op_content_snippets_delete = {
     .name = "content_snippets.delete", .method = "DELETE", .path = "/content_snippets/{id}",
     .api_version = NULL, .params = &intercom_content_snippets_delete_params_descriptor, .response = NULL,
@@ -1919,9 +2075,11 @@ static const ic_field content_snippets_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_snippets_list_params, per_page), 0, offsetof(intercom_content_snippets_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t content_snippets_list_params_by_name[] = {0, 1};
+static const uint32_t content_snippets_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_list_params_descriptor = {
     .name = "content_snippets_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_list_params),
-    .n_fields = 2, .fields = content_snippets_list_params_fields, .by_name = content_snippets_list_params_by_name};
+    .n_fields = 2, .fields = content_snippets_list_params_fields, .by_name = content_snippets_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = content_snippets_list_params_hash};
 static const ic_operation op_content_snippets_list = {
     .name = "content_snippets.list", .method = "GET", .path = "/content_snippets",
     .api_version = NULL, .params = &intercom_content_snippets_list_params_descriptor, .response = &intercom_content_snippet_list_descriptor,
@@ -1938,9 +2096,11 @@ static const ic_field content_snippets_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_retrieve_params, id), 0, offsetof(intercom_content_snippets_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t content_snippets_retrieve_params_by_name[] = {0};
+static const uint32_t content_snippets_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_retrieve_params_descriptor = {
     .name = "content_snippets_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_retrieve_params),
-    .n_fields = 1, .fields = content_snippets_retrieve_params_fields, .by_name = content_snippets_retrieve_params_by_name};
+    .n_fields = 1, .fields = content_snippets_retrieve_params_fields, .by_name = content_snippets_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = content_snippets_retrieve_params_hash};
 static const ic_operation op_content_snippets_retrieve = {
     .name = "content_snippets.retrieve", .method = "GET", .path = "/content_snippets/{id}",
     .api_version = NULL, .params = &intercom_content_snippets_retrieve_params_descriptor, .response = &intercom_content_snippet_descriptor,
@@ -1959,9 +2119,11 @@ static const ic_field content_snippets_tags_create_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_snippets_tags_create_params, admin_id), 0, offsetof(intercom_content_snippets_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t content_snippets_tags_create_params_by_name[] = {2, 0, 1};
+static const uint32_t content_snippets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x120001, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_tags_create_params_descriptor = {
     .name = "content_snippets_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_tags_create_params),
-    .n_fields = 3, .fields = content_snippets_tags_create_params_fields, .by_name = content_snippets_tags_create_params_by_name};
+    .n_fields = 3, .fields = content_snippets_tags_create_params_fields, .by_name = content_snippets_tags_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = content_snippets_tags_create_params_hash};
 static const ic_operation op_content_snippets_tags_create = {
     .name = "content_snippets.tags.create", .method = "POST", .path = "/content_snippets/{content_snippet_id}/tags",
     .api_version = NULL, .params = &intercom_content_snippets_tags_create_params_descriptor, .response = &intercom_tag_descriptor,
@@ -1979,9 +2141,11 @@ static const ic_field content_snippets_tags_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_tags_delete_params, id), 0, offsetof(intercom_content_snippets_tags_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t content_snippets_tags_delete_params_by_name[] = {0, 1};
+static const uint32_t content_snippets_tags_delete_params_hash[] = {0x120001, 0x0, 0x0, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_tags_delete_params_descriptor = {
     .name = "content_snippets_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_tags_delete_params),
-    .n_fields = 2, .fields = content_snippets_tags_delete_params_fields, .by_name = content_snippets_tags_delete_params_by_name};
+    .n_fields = 2, .fields = content_snippets_tags_delete_params_fields, .by_name = content_snippets_tags_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = content_snippets_tags_delete_params_hash};
 static const ic_operation op_content_snippets_tags_delete = {
     .name = "content_snippets.tags.delete", .method = "DELETE", .path = "/content_snippets/{content_snippet_id}/tags/{id}",
     .api_version = NULL, .params = &intercom_content_snippets_tags_delete_params_descriptor, .response = &intercom_tag_descriptor,
@@ -2006,9 +2170,11 @@ static const ic_field content_snippets_update_params_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, ai_sales_agent_availability), 0, offsetof(intercom_content_snippets_update_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t content_snippets_update_params_by_name[] = {6, 7, 8, 5, 3, 0, 2, 4, 1};
+static const uint32_t content_snippets_update_params_hash[] = {0x1b0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170007, 0x0, 0x170008, 0x0, 0x0, 0x60005, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x0, 0xd0004, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_update_params_descriptor = {
     .name = "content_snippets_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_update_params),
-    .n_fields = 9, .fields = content_snippets_update_params_fields, .by_name = content_snippets_update_params_by_name};
+    .n_fields = 9, .fields = content_snippets_update_params_fields, .by_name = content_snippets_update_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 31, .hash_slots = content_snippets_update_params_hash};
 static const ic_operation op_content_snippets_update = {
     .name = "content_snippets.update", .method = "PUT", .path = "/content_snippets/{id}",
     .api_version = NULL, .params = &intercom_content_snippets_update_params_descriptor, .response = &intercom_content_snippet_descriptor,
@@ -2032,9 +2198,11 @@ static const ic_field conversations_attributes_create_params_fields[] = {
     {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, reference), 0, offsetof(intercom_conversations_attributes_create_params, has_reference), &intercom_attribute_reference_descriptor, NULL},
 };
 static const uint16_t conversations_attributes_create_params_by_name[] = {2, 1, 5, 0, 6, 7, 3, 4};
+static const uint32_t conversations_attributes_create_params_hash[] = {0xb0002, 0x90008, 0x0, 0x0, 0x70007, 0x90003, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x130005, 0x0, 0x90006, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_create_params_descriptor = {
     .name = "conversations_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_create_params),
-    .n_fields = 8, .fields = conversations_attributes_create_params_fields, .by_name = conversations_attributes_create_params_by_name};
+    .n_fields = 8, .fields = conversations_attributes_create_params_fields, .by_name = conversations_attributes_create_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = conversations_attributes_create_params_hash};
 static const ic_operation op_conversations_attributes_create = {
     .name = "conversations.attributes.create", .method = "POST", .path = "/conversations/attributes",
     .api_version = NULL, .params = &intercom_conversations_attributes_create_params_descriptor, .response = &intercom_conversation_attribute_descriptor,
@@ -2051,9 +2219,11 @@ static const ic_field conversations_attributes_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_delete_params, id), 0, offsetof(intercom_conversations_attributes_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t conversations_attributes_delete_params_by_name[] = {0};
+static const uint32_t conversations_attributes_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_delete_params_descriptor = {
     .name = "conversations_attributes_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_delete_params),
-    .n_fields = 1, .fields = conversations_attributes_delete_params_fields, .by_name = conversations_attributes_delete_params_by_name};
+    .n_fields = 1, .fields = conversations_attributes_delete_params_fields, .by_name = conversations_attributes_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = conversations_attributes_delete_params_hash};
 static const ic_operation op_conversations_attributes_delete = {
     .name = "conversations.attributes.delete", .method = "DELETE", .path = "/conversations/attributes/{id}",
     .api_version = NULL, .params = &intercom_conversations_attributes_delete_params_descriptor, .response = &intercom_conversation_attribute_descriptor,
@@ -2070,9 +2240,11 @@ static const ic_field conversations_attributes_list_params_fields[] = {
     {"include_archived", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_attributes_list_params, include_archived), 0, offsetof(intercom_conversations_attributes_list_params, has_include_archived), NULL, NULL},
 };
 static const uint16_t conversations_attributes_list_params_by_name[] = {0};
+static const uint32_t conversations_attributes_list_params_hash[] = {0x0, 0x100001};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_list_params_descriptor = {
     .name = "conversations_attributes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_list_params),
-    .n_fields = 1, .fields = conversations_attributes_list_params_fields, .by_name = conversations_attributes_list_params_by_name};
+    .n_fields = 1, .fields = conversations_attributes_list_params_fields, .by_name = conversations_attributes_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = conversations_attributes_list_params_hash};
 static const ic_operation op_conversations_attributes_list = {
     .name = "conversations.attributes.list", .method = "GET", .path = "/conversations/attributes",
     .api_version = NULL, .params = &intercom_conversations_attributes_list_params_descriptor, .response = &intercom_conversation_attribute_list_descriptor,
@@ -2090,9 +2262,11 @@ static const ic_field conversations_attributes_options_create_params_fields[] = 
     {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_attributes_options_create_params, label), 0, offsetof(intercom_conversations_attributes_options_create_params, has_label), NULL, NULL},
 };
 static const uint16_t conversations_attributes_options_create_params_by_name[] = {0, 1};
+static const uint32_t conversations_attributes_options_create_params_hash[] = {0x0, 0x50002, 0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_options_create_params_descriptor = {
     .name = "conversations_attributes_options_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_options_create_params),
-    .n_fields = 2, .fields = conversations_attributes_options_create_params_fields, .by_name = conversations_attributes_options_create_params_by_name};
+    .n_fields = 2, .fields = conversations_attributes_options_create_params_fields, .by_name = conversations_attributes_options_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = conversations_attributes_options_create_params_hash};
 static const ic_operation op_conversations_attributes_options_create = {
     .name = "conversations.attributes.options.create", .method = "POST", .path = "/conversations/attributes/{id}/options",
     .api_version = NULL, .params = &intercom_conversations_attributes_options_create_params_descriptor, .response = &intercom_conversation_attribute_descriptor,
@@ -2110,9 +2284,11 @@ static const ic_field conversations_attributes_options_delete_params_fields[] = 
     {"option_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_options_delete_params, option_id), 0, offsetof(intercom_conversations_attributes_options_delete_params, has_option_id), NULL, NULL},
 };
 static const uint16_t conversations_attributes_options_delete_params_by_name[] = {0, 1};
+static const uint32_t conversations_attributes_options_delete_params_hash[] = {0x0, 0x90002, 0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_options_delete_params_descriptor = {
     .name = "conversations_attributes_options_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_options_delete_params),
-    .n_fields = 2, .fields = conversations_attributes_options_delete_params_fields, .by_name = conversations_attributes_options_delete_params_by_name};
+    .n_fields = 2, .fields = conversations_attributes_options_delete_params_fields, .by_name = conversations_attributes_options_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = conversations_attributes_options_delete_params_hash};
 static const ic_operation op_conversations_attributes_options_delete = {
     .name = "conversations.attributes.options.delete", .method = "DELETE", .path = "/conversations/attributes/{id}/options/{option_id}",
     .api_version = NULL, .params = &intercom_conversations_attributes_options_delete_params_descriptor, .response = &intercom_conversation_attribute_descriptor,
@@ -2131,9 +2307,11 @@ static const ic_field conversations_attributes_options_update_params_fields[] = 
     {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_attributes_options_update_params, label), 0, offsetof(intercom_conversations_attributes_options_update_params, has_label), NULL, NULL},
 };
 static const uint16_t conversations_attributes_options_update_params_by_name[] = {0, 2, 1};
+static const uint32_t conversations_attributes_options_update_params_hash[] = {0x0, 0x90002, 0x0, 0x20001, 0x0, 0x50003, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_options_update_params_descriptor = {
     .name = "conversations_attributes_options_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_options_update_params),
-    .n_fields = 3, .fields = conversations_attributes_options_update_params_fields, .by_name = conversations_attributes_options_update_params_by_name};
+    .n_fields = 3, .fields = conversations_attributes_options_update_params_fields, .by_name = conversations_attributes_options_update_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_attributes_options_update_params_hash};
 static const ic_operation op_conversations_attributes_options_update = {
     .name = "conversations.attributes.options.update", .method = "PUT", .path = "/conversations/attributes/{id}/options/{option_id}",
     .api_version = NULL, .params = &intercom_conversations_attributes_options_update_params_descriptor, .response = &intercom_conversation_attribute_descriptor,
@@ -2150,9 +2328,11 @@ static const ic_field conversations_attributes_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_retrieve_params, id), 0, offsetof(intercom_conversations_attributes_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t conversations_attributes_retrieve_params_by_name[] = {0};
+static const uint32_t conversations_attributes_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_retrieve_params_descriptor = {
     .name = "conversations_attributes_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_retrieve_params),
-    .n_fields = 1, .fields = conversations_attributes_retrieve_params_fields, .by_name = conversations_attributes_retrieve_params_by_name};
+    .n_fields = 1, .fields = conversations_attributes_retrieve_params_fields, .by_name = conversations_attributes_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = conversations_attributes_retrieve_params_hash};
 static const ic_operation op_conversations_attributes_retrieve = {
     .name = "conversations.attributes.retrieve", .method = "GET", .path = "/conversations/attributes/{id}",
     .api_version = NULL, .params = &intercom_conversations_attributes_retrieve_params_descriptor, .response = &intercom_conversation_attribute_descriptor,
@@ -2175,9 +2355,11 @@ static const ic_field conversations_attributes_update_params_fields[] = {
     {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_update_params, reference), 0, offsetof(intercom_conversations_attributes_update_params, has_reference), &intercom_attribute_reference_descriptor, NULL},
 };
 static const uint16_t conversations_attributes_update_params_by_name[] = {2, 0, 3, 1, 6, 4, 5};
+static const uint32_t conversations_attributes_update_params_hash[] = {0xb0003, 0x0, 0x40002, 0x0, 0x20001, 0x130006, 0x0, 0x80005, 0x0, 0x90004, 0x0, 0x90007, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_update_params_descriptor = {
     .name = "conversations_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_update_params),
-    .n_fields = 7, .fields = conversations_attributes_update_params_fields, .by_name = conversations_attributes_update_params_by_name};
+    .n_fields = 7, .fields = conversations_attributes_update_params_fields, .by_name = conversations_attributes_update_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = conversations_attributes_update_params_hash};
 static const ic_operation op_conversations_attributes_update = {
     .name = "conversations.attributes.update", .method = "PUT", .path = "/conversations/attributes/{id}",
     .api_version = NULL, .params = &intercom_conversations_attributes_update_params_descriptor, .response = &intercom_conversation_attribute_descriptor,
@@ -2197,9 +2379,11 @@ static const ic_field conversations_convert_params_fields[] = {
     {"attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_conversations_convert_params, attributes), 0, offsetof(intercom_conversations_convert_params, has_attributes), NULL, NULL},
 };
 static const uint16_t conversations_convert_params_by_name[] = {3, 0, 2, 1};
+static const uint32_t conversations_convert_params_hash[] = {0xf0001, 0xa0004, 0x0, 0x0, 0x0, 0xe0002, 0x0, 0xf0003};
 INTERCOM_EXTERN const intercom_type intercom_conversations_convert_params_descriptor = {
     .name = "conversations_convert_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_convert_params),
-    .n_fields = 4, .fields = conversations_convert_params_fields, .by_name = conversations_convert_params_by_name};
+    .n_fields = 4, .fields = conversations_convert_params_fields, .by_name = conversations_convert_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_convert_params_hash};
 static const ic_operation op_conversations_convert = {
     .name = "conversations.convert", .method = "POST", .path = "/conversations/{conversation_id}/convert",
     .api_version = NULL, .params = &intercom_conversations_convert_params_descriptor, .response = &intercom_ticket_descriptor,
@@ -2221,9 +2405,11 @@ static const ic_field conversations_create_params_fields[] = {
     {"brand_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_create_params, brand_id), 0, offsetof(intercom_conversations_create_params, has_brand_id), NULL, NULL},
 };
 static const uint16_t conversations_create_params_by_name[] = {3, 1, 5, 4, 0, 2};
+static const uint32_t conversations_create_params_hash[] = {0x0, 0x0, 0xa0005, 0xf0004, 0x0, 0x0, 0x0, 0x40001, 0x70003, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x80006, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_create_params_descriptor = {
     .name = "conversations_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_create_params),
-    .n_fields = 6, .fields = conversations_create_params_fields, .by_name = conversations_create_params_by_name};
+    .n_fields = 6, .fields = conversations_create_params_fields, .by_name = conversations_create_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = conversations_create_params_hash};
 static const ic_operation op_conversations_create = {
     .name = "conversations.create", .method = "POST", .path = "/conversations",
     .api_version = NULL, .params = &intercom_conversations_create_params_descriptor, .response = &intercom_conversations_create_response_descriptor,
@@ -2242,9 +2428,11 @@ static const ic_field conversations_customers_create_params_fields[] = {
     {"customer", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversations_customers_create_params, customer), 0, offsetof(intercom_conversations_customers_create_params, has_customer), &intercom_attach_contact_to_conversation_request_customer_descriptor, NULL},
 };
 static const uint16_t conversations_customers_create_params_by_name[] = {1, 0, 2};
+static const uint32_t conversations_customers_create_params_hash[] = {0xf0001, 0x80002, 0x0, 0x0, 0x80003, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_customers_create_params_descriptor = {
     .name = "conversations_customers_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_customers_create_params),
-    .n_fields = 3, .fields = conversations_customers_create_params_fields, .by_name = conversations_customers_create_params_by_name};
+    .n_fields = 3, .fields = conversations_customers_create_params_fields, .by_name = conversations_customers_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_customers_create_params_hash};
 static const ic_operation op_conversations_customers_create = {
     .name = "conversations.customers.create", .method = "POST", .path = "/conversations/{conversation_id}/customers",
     .api_version = NULL, .params = &intercom_conversations_customers_create_params_descriptor, .response = &intercom_conversation_descriptor,
@@ -2263,9 +2451,11 @@ static const ic_field conversations_customers_delete_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_customers_delete_params, admin_id), 0, offsetof(intercom_conversations_customers_delete_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversations_customers_delete_params_by_name[] = {2, 1, 0};
+static const uint32_t conversations_customers_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_customers_delete_params_descriptor = {
     .name = "conversations_customers_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_customers_delete_params),
-    .n_fields = 3, .fields = conversations_customers_delete_params_fields, .by_name = conversations_customers_delete_params_by_name};
+    .n_fields = 3, .fields = conversations_customers_delete_params_fields, .by_name = conversations_customers_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_customers_delete_params_hash};
 static const ic_operation op_conversations_customers_delete = {
     .name = "conversations.customers.delete", .method = "DELETE", .path = "/conversations/{conversation_id}/customers/{contact_id}",
     .api_version = NULL, .params = &intercom_conversations_customers_delete_params_descriptor, .response = &intercom_conversation_descriptor,
@@ -2283,9 +2473,11 @@ static const ic_field conversations_delete_params_fields[] = {
     {"retain_metrics", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_delete_params, retain_metrics), 0, offsetof(intercom_conversations_delete_params, has_retain_metrics), NULL, NULL},
 };
 static const uint16_t conversations_delete_params_by_name[] = {0, 1};
+static const uint32_t conversations_delete_params_hash[] = {0xf0001, 0x0, 0x0, 0xe0002};
 INTERCOM_EXTERN const intercom_type intercom_conversations_delete_params_descriptor = {
     .name = "conversations_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_delete_params),
-    .n_fields = 2, .fields = conversations_delete_params_fields, .by_name = conversations_delete_params_by_name};
+    .n_fields = 2, .fields = conversations_delete_params_fields, .by_name = conversations_delete_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 3, .hash_slots = conversations_delete_params_hash};
 static const ic_operation op_conversations_delete = {
     .name = "conversations.delete", .method = "DELETE", .path = "/conversations/{conversation_id}",
     .api_version = NULL, .params = &intercom_conversations_delete_params_descriptor, .response = &intercom_conversation_deleted_descriptor,
@@ -2304,9 +2496,11 @@ static const ic_field conversations_deleted_list_params_fields[] = {
     {"order", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_conversations_deleted_list_params, order), 0, offsetof(intercom_conversations_deleted_list_params, has_order), NULL, NULL},
 };
 static const uint16_t conversations_deleted_list_params_by_name[] = {2, 0, 1};
+static const uint32_t conversations_deleted_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_deleted_list_params_descriptor = {
     .name = "conversations_deleted_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_deleted_list_params),
-    .n_fields = 3, .fields = conversations_deleted_list_params_fields, .by_name = conversations_deleted_list_params_by_name};
+    .n_fields = 3, .fields = conversations_deleted_list_params_fields, .by_name = conversations_deleted_list_params_by_name,
+    .hash_seed = 0x5384540f, .hash_mask = 7, .hash_slots = conversations_deleted_list_params_hash};
 static const ic_operation op_conversations_deleted_list = {
     .name = "conversations.deleted.list", .method = "GET", .path = "/conversations/deleted",
     .api_version = NULL, .params = &intercom_conversations_deleted_list_params_descriptor, .response = &intercom_deleted_conversation_list_descriptor,
@@ -2337,9 +2531,11 @@ static const ic_field conversations_handling_events_list_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_handling_events_list_params, id), 0, offsetof(intercom_conversations_handling_events_list_params, has_id), NULL, NULL},
 };
 static const uint16_t conversations_handling_events_list_params_by_name[] = {0};
+static const uint32_t conversations_handling_events_list_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_conversations_handling_events_list_params_descriptor = {
     .name = "conversations_handling_events_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_handling_events_list_params),
-    .n_fields = 1, .fields = conversations_handling_events_list_params_fields, .by_name = conversations_handling_events_list_params_by_name};
+    .n_fields = 1, .fields = conversations_handling_events_list_params_fields, .by_name = conversations_handling_events_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = conversations_handling_events_list_params_hash};
 static const ic_operation op_conversations_handling_events_list = {
     .name = "conversations.handling_events.list", .method = "GET", .path = "/conversations/{id}/handling_events",
     .api_version = NULL, .params = &intercom_conversations_handling_events_list_params_descriptor, .response = &intercom_handling_event_list_descriptor,
@@ -2357,9 +2553,11 @@ static const ic_field conversations_list_params_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_conversations_list_params, starting_after), 0, offsetof(intercom_conversations_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t conversations_list_params_by_name[] = {0, 1};
+static const uint32_t conversations_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_list_params_descriptor = {
     .name = "conversations_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_list_params),
-    .n_fields = 2, .fields = conversations_list_params_fields, .by_name = conversations_list_params_by_name};
+    .n_fields = 2, .fields = conversations_list_params_fields, .by_name = conversations_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = conversations_list_params_hash};
 static const ic_operation op_conversations_list = {
     .name = "conversations.list", .method = "GET", .path = "/conversations",
     .api_version = NULL, .params = &intercom_conversations_list_params_descriptor, .response = &intercom_conversation_list_descriptor,
@@ -2391,9 +2589,11 @@ static const ic_field conversations_merge_params_fields[] = {
     {"merge_into_conversation_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_merge_params, merge_into_conversation_id), 0, offsetof(intercom_conversations_merge_params, has_merge_into_conversation_id), NULL, NULL},
 };
 static const uint16_t conversations_merge_params_by_name[] = {0, 1};
+static const uint32_t conversations_merge_params_hash[] = {0x1a0002, 0x0, 0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_conversations_merge_params_descriptor = {
     .name = "conversations_merge_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_merge_params),
-    .n_fields = 2, .fields = conversations_merge_params_fields, .by_name = conversations_merge_params_by_name};
+    .n_fields = 2, .fields = conversations_merge_params_fields, .by_name = conversations_merge_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = conversations_merge_params_hash};
 static const ic_operation op_conversations_merge = {
     .name = "conversations.merge", .method = "POST", .path = "/conversations/{id}/merge",
     .api_version = NULL, .params = &intercom_conversations_merge_params_descriptor, .response = &intercom_conversation_descriptor,
@@ -2416,9 +2616,11 @@ static const ic_field conversations_parts_create_params_fields[] = {
     {"assignee_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_parts_create_params, assignee_id), 0, offsetof(intercom_conversations_parts_create_params, has_assignee_id), NULL, NULL},
 };
 static const uint16_t conversations_parts_create_params_by_name[] = {3, 6, 4, 0, 1, 5, 2};
+static const uint32_t conversations_parts_create_params_hash[] = {0x0, 0x80004, 0x0, 0x40005, 0x0, 0x0, 0xb0007, 0x0, 0xf0001, 0x0, 0xc0002, 0x40003, 0x0, 0x0, 0x0, 0xd0006};
 INTERCOM_EXTERN const intercom_type intercom_conversations_parts_create_params_descriptor = {
     .name = "conversations_parts_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_parts_create_params),
-    .n_fields = 7, .fields = conversations_parts_create_params_fields, .by_name = conversations_parts_create_params_by_name};
+    .n_fields = 7, .fields = conversations_parts_create_params_fields, .by_name = conversations_parts_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = conversations_parts_create_params_hash};
 static const ic_operation op_conversations_parts_create = {
     .name = "conversations.parts.create", .method = "POST", .path = "/conversations/{conversation_id}/parts",
     .api_version = NULL, .params = &intercom_conversations_parts_create_params_descriptor, .response = &intercom_conversation_descriptor,
@@ -2438,9 +2640,11 @@ static const ic_field conversations_redact_params_fields[] = {
     {"source_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_redact_params, source_id), 0, offsetof(intercom_conversations_redact_params, has_source_id), NULL, NULL},
 };
 static const uint16_t conversations_redact_params_by_name[] = {1, 2, 3, 0};
+static const uint32_t conversations_redact_params_hash[] = {0x140003, 0x0, 0x90004, 0x0, 0xf0002, 0x0, 0x0, 0x40001};
 INTERCOM_EXTERN const intercom_type intercom_conversations_redact_params_descriptor = {
     .name = "conversations_redact_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_redact_params),
-    .n_fields = 4, .fields = conversations_redact_params_fields, .by_name = conversations_redact_params_by_name};
+    .n_fields = 4, .fields = conversations_redact_params_fields, .by_name = conversations_redact_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = conversations_redact_params_hash};
 static const ic_operation op_conversations_redact = {
     .name = "conversations.redact", .method = "POST", .path = "/conversations/redact",
     .api_version = NULL, .params = &intercom_conversations_redact_params_descriptor, .response = &intercom_conversation_descriptor,
@@ -2469,9 +2673,11 @@ static const ic_field conversations_reply_create_params_fields[] = {
     {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, skip_notifications), 0, offsetof(intercom_conversations_reply_create_params, has_skip_notifications), NULL, NULL},
 };
 static const uint16_t conversations_reply_create_params_by_name[] = {11, 8, 5, 3, 0, 4, 9, 7, 1, 6, 12, 2, 10};
+static const uint32_t conversations_reply_create_params_hash[] = {0x0, 0x100009, 0xf0006, 0x7000b, 0x0, 0x8000c, 0x0, 0x0, 0x0, 0x0, 0x0, 0x100008, 0x12000d, 0xd0007, 0x40004, 0x0, 0xf0001, 0xc0002, 0x40003, 0x0, 0x0, 0x5000a, 0x0, 0xa0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_reply_create_params_descriptor = {
     .name = "conversations_reply_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_reply_create_params),
-    .n_fields = 13, .fields = conversations_reply_create_params_fields, .by_name = conversations_reply_create_params_by_name};
+    .n_fields = 13, .fields = conversations_reply_create_params_fields, .by_name = conversations_reply_create_params_by_name,
+    .hash_seed = 0xf1bbcdc8, .hash_mask = 31, .hash_slots = conversations_reply_create_params_hash};
 static const ic_operation op_conversations_reply_create = {
     .name = "conversations.reply.create", .method = "POST", .path = "/conversations/{conversation_id}/reply",
     .api_version = NULL, .params = &intercom_conversations_reply_create_params_descriptor, .response = &intercom_conversation_descriptor,
@@ -2490,9 +2696,11 @@ static const ic_field conversations_retrieve_params_fields[] = {
     {"include_translations", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_retrieve_params, include_translations), 0, offsetof(intercom_conversations_retrieve_params, has_include_translations), NULL, NULL},
 };
 static const uint16_t conversations_retrieve_params_by_name[] = {0, 1, 2};
+static const uint32_t conversations_retrieve_params_hash[] = {0x0, 0x0, 0x140003, 0x0, 0xf0001, 0xa0002, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_retrieve_params_descriptor = {
     .name = "conversations_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_retrieve_params),
-    .n_fields = 3, .fields = conversations_retrieve_params_fields, .by_name = conversations_retrieve_params_by_name};
+    .n_fields = 3, .fields = conversations_retrieve_params_fields, .by_name = conversations_retrieve_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 7, .hash_slots = conversations_retrieve_params_hash};
 static const ic_operation op_conversations_retrieve = {
     .name = "conversations.retrieve", .method = "GET", .path = "/conversations/{conversation_id}",
     .api_version = NULL, .params = &intercom_conversations_retrieve_params_descriptor, .response = &intercom_conversation_descriptor,
@@ -2509,9 +2717,11 @@ static const ic_field conversations_run_assignment_rules_create_params_fields[] 
     {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_run_assignment_rules_create_params, conversation_id), 0, offsetof(intercom_conversations_run_assignment_rules_create_params, has_conversation_id), NULL, NULL},
 };
 static const uint16_t conversations_run_assignment_rules_create_params_by_name[] = {0};
+static const uint32_t conversations_run_assignment_rules_create_params_hash[] = {0xf0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_run_assignment_rules_create_params_descriptor = {
     .name = "conversations_run_assignment_rules_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_run_assignment_rules_create_params),
-    .n_fields = 1, .fields = conversations_run_assignment_rules_create_params_fields, .by_name = conversations_run_assignment_rules_create_params_by_name};
+    .n_fields = 1, .fields = conversations_run_assignment_rules_create_params_fields, .by_name = conversations_run_assignment_rules_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = conversations_run_assignment_rules_create_params_hash};
 static const ic_operation op_conversations_run_assignment_rules_create = {
     .name = "conversations.run_assignment_rules.create", .method = "POST", .path = "/conversations/{conversation_id}/run_assignment_rules",
     .api_version = "2.11", .params = &intercom_conversations_run_assignment_rules_create_params_descriptor, .response = &intercom_conversation_descriptor,
@@ -2531,9 +2741,11 @@ static const ic_field conversations_search_params_fields[] = {
     {"pagination", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversations_search_params, pagination), 0, offsetof(intercom_conversations_search_params, has_pagination), &intercom_starting_after_paging_descriptor, NULL},
 };
 static const uint16_t conversations_search_params_by_name[] = {0, 1, 3, 2};
+static const uint32_t conversations_search_params_hash[] = {0x100001, 0x0, 0x50003, 0x120002, 0x0, 0x0, 0x0, 0xa0004};
 INTERCOM_EXTERN const intercom_type intercom_conversations_search_params_descriptor = {
     .name = "conversations_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_search_params),
-    .n_fields = 4, .fields = conversations_search_params_fields, .by_name = conversations_search_params_by_name};
+    .n_fields = 4, .fields = conversations_search_params_fields, .by_name = conversations_search_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_search_params_hash};
 static const ic_operation op_conversations_search = {
     .name = "conversations.search", .method = "POST", .path = "/conversations/search",
     .api_version = NULL, .params = &intercom_conversations_search_params_descriptor, .response = &intercom_conversation_list_descriptor,
@@ -2566,9 +2778,11 @@ static const ic_field conversations_side_conversations_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_conversations_side_conversations_list_params, per_page), 0, offsetof(intercom_conversations_side_conversations_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t conversations_side_conversations_list_params_by_name[] = {0, 1, 2};
+static const uint32_t conversations_side_conversations_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x40002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_side_conversations_list_params_descriptor = {
     .name = "conversations_side_conversations_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_side_conversations_list_params),
-    .n_fields = 3, .fields = conversations_side_conversations_list_params_fields, .by_name = conversations_side_conversations_list_params_by_name};
+    .n_fields = 3, .fields = conversations_side_conversations_list_params_fields, .by_name = conversations_side_conversations_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_side_conversations_list_params_hash};
 static const ic_operation op_conversations_side_conversations_list = {
     .name = "conversations.side_conversations.list", .method = "GET", .path = "/conversations/{id}/side_conversations",
     .api_version = NULL, .params = &intercom_conversations_side_conversations_list_params_descriptor, .response = &intercom_side_conversation_list_descriptor,
@@ -2601,9 +2815,11 @@ static const ic_field conversations_tags_create_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_tags_create_params, admin_id), 0, offsetof(intercom_conversations_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversations_tags_create_params_by_name[] = {2, 0, 1};
+static const uint32_t conversations_tags_create_params_hash[] = {0xf0001, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_tags_create_params_descriptor = {
     .name = "conversations_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_tags_create_params),
-    .n_fields = 3, .fields = conversations_tags_create_params_fields, .by_name = conversations_tags_create_params_by_name};
+    .n_fields = 3, .fields = conversations_tags_create_params_fields, .by_name = conversations_tags_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_tags_create_params_hash};
 static const ic_operation op_conversations_tags_create = {
     .name = "conversations.tags.create", .method = "POST", .path = "/conversations/{conversation_id}/tags",
     .api_version = NULL, .params = &intercom_conversations_tags_create_params_descriptor, .response = &intercom_tag_descriptor,
@@ -2622,9 +2838,11 @@ static const ic_field conversations_tags_delete_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_tags_delete_params, admin_id), 0, offsetof(intercom_conversations_tags_delete_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversations_tags_delete_params_by_name[] = {2, 0, 1};
+static const uint32_t conversations_tags_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60002};
 INTERCOM_EXTERN const intercom_type intercom_conversations_tags_delete_params_descriptor = {
     .name = "conversations_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_tags_delete_params),
-    .n_fields = 3, .fields = conversations_tags_delete_params_fields, .by_name = conversations_tags_delete_params_by_name};
+    .n_fields = 3, .fields = conversations_tags_delete_params_fields, .by_name = conversations_tags_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_tags_delete_params_hash};
 static const ic_operation op_conversations_tags_delete = {
     .name = "conversations.tags.delete", .method = "DELETE", .path = "/conversations/{conversation_id}/tags/{tag_id}",
     .api_version = NULL, .params = &intercom_conversations_tags_delete_params_descriptor, .response = &intercom_tag_descriptor,
@@ -2646,9 +2864,11 @@ static const ic_field conversations_update_params_fields[] = {
     {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_update_params, company_id), 0, offsetof(intercom_conversations_update_params, has_company_id), NULL, NULL},
 };
 static const uint16_t conversations_update_params_by_name[] = {5, 0, 4, 1, 2, 3};
+static const uint32_t conversations_update_params_hash[] = {0xf0001, 0x0, 0x0, 0x50004, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x40003, 0x110005, 0x0, 0x0, 0xa0006, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_conversations_update_params_descriptor = {
     .name = "conversations_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_update_params),
-    .n_fields = 6, .fields = conversations_update_params_fields, .by_name = conversations_update_params_by_name};
+    .n_fields = 6, .fields = conversations_update_params_fields, .by_name = conversations_update_params_by_name,
+    .hash_seed = 0xf1bbcdc8, .hash_mask = 15, .hash_slots = conversations_update_params_hash};
 static const ic_operation op_conversations_update = {
     .name = "conversations.update", .method = "PUT", .path = "/conversations/{conversation_id}",
     .api_version = NULL, .params = &intercom_conversations_update_params_descriptor, .response = &intercom_conversation_descriptor,
@@ -2669,9 +2889,11 @@ static const ic_field custom_object_instances_create_params_fields[] = {
     {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_custom_object_instances_create_params, custom_attributes), 0, offsetof(intercom_custom_object_instances_create_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t custom_object_instances_create_params_by_name[] = {4, 0, 2, 1, 3};
+static const uint32_t custom_object_instances_create_params_hash[] = {0x130004, 0x0, 0x0, 0x130003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110005, 0x0, 0xb0002, 0x1d0001};
 INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_create_params_descriptor = {
     .name = "custom_object_instances_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_create_params),
-    .n_fields = 5, .fields = custom_object_instances_create_params_fields, .by_name = custom_object_instances_create_params_by_name};
+    .n_fields = 5, .fields = custom_object_instances_create_params_fields, .by_name = custom_object_instances_create_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = custom_object_instances_create_params_hash};
 static const ic_operation op_custom_object_instances_create = {
     .name = "custom_object_instances.create", .method = "POST", .path = "/custom_object_instances/{custom_object_type_identifier}",
     .api_version = NULL, .params = &intercom_custom_object_instances_create_params_descriptor, .response = &intercom_custom_object_instance_descriptor,
@@ -2689,9 +2911,11 @@ static const ic_field custom_object_instances_delete_params_fields[] = {
     {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_delete_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_delete_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_delete_params_by_name[] = {0, 1};
+static const uint32_t custom_object_instances_delete_params_hash[] = {0x0, 0x190001, 0x0, 0x1d0002};
 INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_delete_params_descriptor = {
     .name = "custom_object_instances_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_delete_params),
-    .n_fields = 2, .fields = custom_object_instances_delete_params_fields, .by_name = custom_object_instances_delete_params_by_name};
+    .n_fields = 2, .fields = custom_object_instances_delete_params_fields, .by_name = custom_object_instances_delete_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 3, .hash_slots = custom_object_instances_delete_params_hash};
 static const ic_operation op_custom_object_instances_delete = {
     .name = "custom_object_instances.delete", .method = "DELETE", .path = "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
     .api_version = NULL, .params = &intercom_custom_object_instances_delete_params_descriptor, .response = &intercom_custom_object_instance_deleted_descriptor,
@@ -2709,9 +2933,11 @@ static const ic_field custom_object_instances_delete_by_external_id_params_field
     {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_delete_by_external_id_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_delete_by_external_id_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_delete_by_external_id_params_by_name[] = {1, 0};
+static const uint32_t custom_object_instances_delete_by_external_id_params_hash[] = {0x0, 0x0, 0xb0001, 0x1d0002};
 INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_delete_by_external_id_params_descriptor = {
     .name = "custom_object_instances_delete_by_external_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_delete_by_external_id_params),
-    .n_fields = 2, .fields = custom_object_instances_delete_by_external_id_params_fields, .by_name = custom_object_instances_delete_by_external_id_params_by_name};
+    .n_fields = 2, .fields = custom_object_instances_delete_by_external_id_params_fields, .by_name = custom_object_instances_delete_by_external_id_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = custom_object_instances_delete_by_external_id_params_hash};
 static const ic_operation op_custom_object_instances_delete_by_external_id = {
     .name = "custom_object_instances.delete_by_external_id", .method = "DELETE", .path = "/custom_object_instances/{custom_object_type_identifier}",
     .api_version = NULL, .params = &intercom_custom_object_instances_delete_by_external_id_params_descriptor, .response = &intercom_custom_object_instance_deleted_descriptor,
@@ -2733,9 +2959,11 @@ static const ic_field custom_object_instances_list_params_fields[] = {
     {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_list_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_list_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_list_params_by_name[] = {5, 2, 3, 4, 0, 1};
+static const uint32_t custom_object_instances_list_params_hash[] = {0x0, 0x0, 0x0, 0x1a0002, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x80005, 0x0, 0x0, 0x0, 0x1d0006, 0xb0003, 0x150001};
 INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_list_params_descriptor = {
     .name = "custom_object_instances_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_list_params),
-    .n_fields = 6, .fields = custom_object_instances_list_params_fields, .by_name = custom_object_instances_list_params_by_name};
+    .n_fields = 6, .fields = custom_object_instances_list_params_fields, .by_name = custom_object_instances_list_params_by_name,
+    .hash_seed = 0x5384540f, .hash_mask = 15, .hash_slots = custom_object_instances_list_params_hash};
 static const ic_operation op_custom_object_instances_list = {
     .name = "custom_object_instances.list", .method = "GET", .path = "/custom_object_instances/{custom_object_type_identifier}",
     .api_version = NULL, .params = &intercom_custom_object_instances_list_params_descriptor, .response = &intercom_custom_object_instances_paginated_list_descriptor,
@@ -2767,9 +2995,11 @@ static const ic_field custom_object_instances_retrieve_params_fields[] = {
     {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_retrieve_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_retrieve_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_retrieve_params_by_name[] = {0, 1};
+static const uint32_t custom_object_instances_retrieve_params_hash[] = {0x0, 0x190001, 0x0, 0x1d0002};
 INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_retrieve_params_descriptor = {
     .name = "custom_object_instances_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_retrieve_params),
-    .n_fields = 2, .fields = custom_object_instances_retrieve_params_fields, .by_name = custom_object_instances_retrieve_params_by_name};
+    .n_fields = 2, .fields = custom_object_instances_retrieve_params_fields, .by_name = custom_object_instances_retrieve_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 3, .hash_slots = custom_object_instances_retrieve_params_hash};
 static const ic_operation op_custom_object_instances_retrieve = {
     .name = "custom_object_instances.retrieve", .method = "GET", .path = "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
     .api_version = NULL, .params = &intercom_custom_object_instances_retrieve_params_descriptor, .response = &intercom_custom_object_instance_descriptor,
@@ -2791,9 +3021,11 @@ static const ic_field data_attributes_create_params_fields[] = {
     {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_attributes_create_params, options), offsetof(intercom_data_attributes_create_params, options_count), offsetof(intercom_data_attributes_create_params, has_options), &intercom_create_data_attribute_request_options_descriptor, NULL},
 };
 static const uint16_t data_attributes_create_params_by_name[] = {4, 2, 3, 1, 0, 5};
+static const uint32_t data_attributes_create_params_hash[] = {0xb0003, 0x0, 0x0, 0x0, 0x70006, 0x90005, 0x40001, 0x50002, 0x0, 0x0, 0x120004, 0x0, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_data_attributes_create_params_descriptor = {
     .name = "data_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_attributes_create_params),
-    .n_fields = 6, .fields = data_attributes_create_params_fields, .by_name = data_attributes_create_params_by_name};
+    .n_fields = 6, .fields = data_attributes_create_params_fields, .by_name = data_attributes_create_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = data_attributes_create_params_hash};
 static const ic_operation op_data_attributes_create = {
     .name = "data_attributes.create", .method = "POST", .path = "/data_attributes",
     .api_version = NULL, .params = &intercom_data_attributes_create_params_descriptor, .response = &intercom_data_attribute_descriptor,
@@ -2811,9 +3043,11 @@ static const ic_field data_attributes_list_params_fields[] = {
     {"include_archived", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_data_attributes_list_params, include_archived), 0, offsetof(intercom_data_attributes_list_params, has_include_archived), NULL, NULL},
 };
 static const uint16_t data_attributes_list_params_by_name[] = {1, 0};
+static const uint32_t data_attributes_list_params_hash[] = {0x0, 0x100002, 0x50001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_data_attributes_list_params_descriptor = {
     .name = "data_attributes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_attributes_list_params),
-    .n_fields = 2, .fields = data_attributes_list_params_fields, .by_name = data_attributes_list_params_by_name};
+    .n_fields = 2, .fields = data_attributes_list_params_fields, .by_name = data_attributes_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = data_attributes_list_params_hash};
 static const ic_operation op_data_attributes_list = {
     .name = "data_attributes.list", .method = "GET", .path = "/data_attributes",
     .api_version = NULL, .params = &intercom_data_attributes_list_params_descriptor, .response = &intercom_data_attribute_list_descriptor,
@@ -2834,9 +3068,11 @@ static const ic_field data_attributes_update_params_fields[] = {
     {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_attributes_update_params, options), offsetof(intercom_data_attributes_update_params, options_count), offsetof(intercom_data_attributes_update_params, has_options), &intercom_create_data_attribute_request_options_descriptor, NULL},
 };
 static const uint16_t data_attributes_update_params_by_name[] = {1, 0, 2, 3, 4};
+static const uint32_t data_attributes_update_params_hash[] = {0xb0003, 0x0, 0x80002, 0x0, 0x0, 0x110001, 0x120004, 0x70005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_data_attributes_update_params_descriptor = {
     .name = "data_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_attributes_update_params),
-    .n_fields = 5, .fields = data_attributes_update_params_fields, .by_name = data_attributes_update_params_by_name};
+    .n_fields = 5, .fields = data_attributes_update_params_fields, .by_name = data_attributes_update_params_by_name,
+    .hash_seed = 0xb54cda56, .hash_mask = 15, .hash_slots = data_attributes_update_params_hash};
 static const ic_operation op_data_attributes_update = {
     .name = "data_attributes.update", .method = "PUT", .path = "/data_attributes/{data_attribute_id}",
     .api_version = NULL, .params = &intercom_data_attributes_update_params_descriptor, .response = &intercom_data_attribute_descriptor,
@@ -2866,9 +3102,11 @@ static const ic_field data_connectors_create_params_fields[] = {
     {"token_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, token_ids), offsetof(intercom_data_connectors_create_params, token_ids_count), offsetof(intercom_data_connectors_create_params, has_token_ids), NULL, NULL},
 };
 static const uint16_t data_connectors_create_params_by_name[] = {6, 4, 10, 9, 8, 1, 5, 7, 2, 12, 0, 13, 3, 11};
+static const uint32_t data_connectors_create_params_hash[] = {0xd000d, 0x40005, 0x0, 0x0, 0x0, 0xb0009, 0x0, 0x9000e, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x90007, 0x100006, 0xb0003, 0x0, 0x17000a, 0xb0002, 0x70008, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30004, 0x1b000c, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_create_params_descriptor = {
     .name = "data_connectors_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_create_params),
-    .n_fields = 14, .fields = data_connectors_create_params_fields, .by_name = data_connectors_create_params_by_name};
+    .n_fields = 14, .fields = data_connectors_create_params_fields, .by_name = data_connectors_create_params_by_name,
+    .hash_seed = 0xf519f85a, .hash_mask = 31, .hash_slots = data_connectors_create_params_hash};
 static const ic_operation op_data_connectors_create = {
     .name = "data_connectors.create", .method = "POST", .path = "/data_connectors",
     .api_version = NULL, .params = &intercom_data_connectors_create_params_descriptor, .response = &intercom_data_connector_detail_descriptor,
@@ -2885,9 +3123,11 @@ static const ic_field data_connectors_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_delete_params, id), 0, offsetof(intercom_data_connectors_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t data_connectors_delete_params_by_name[] = {0};
+static const uint32_t data_connectors_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_delete_params_descriptor = {
     .name = "data_connectors_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_delete_params),
-    .n_fields = 1, .fields = data_connectors_delete_params_fields, .by_name = data_connectors_delete_params_by_name};
+    .n_fields = 1, .fields = data_connectors_delete_params_fields, .by_name = data_connectors_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = data_connectors_delete_params_hash};
 static const ic_operation op_data_connectors_delete = {
     .name = "data_connectors.delete", .method = "DELETE", .path = "/data_connectors/{id}",
     .api_version = NULL, .params = &intercom_data_connectors_delete_params_descriptor, .response = &intercom_deleted_data_connector_object_descriptor,
@@ -2911,9 +3151,11 @@ static const ic_field data_connectors_execution_results_list_params_fields[] = {
     {"include_bodies", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, include_bodies), offsetof(intercom_data_connectors_execution_results_list_params, include_bodies_str), offsetof(intercom_data_connectors_execution_results_list_params, has_include_bodies), &intercom_boolean_string_descriptor, NULL},
 };
 static const uint16_t data_connectors_execution_results_list_params_by_name[] = {0, 6, 4, 7, 1, 5, 2, 3};
+static const uint32_t data_connectors_execution_results_list_params_hash[] = {0x110001, 0x0, 0x0, 0x0, 0x80002, 0xe0003, 0xa0005, 0x70004, 0xe0008, 0x80006, 0x0, 0x60007, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_execution_results_list_params_descriptor = {
     .name = "data_connectors_execution_results_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_execution_results_list_params),
-    .n_fields = 8, .fields = data_connectors_execution_results_list_params_fields, .by_name = data_connectors_execution_results_list_params_by_name};
+    .n_fields = 8, .fields = data_connectors_execution_results_list_params_fields, .by_name = data_connectors_execution_results_list_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = data_connectors_execution_results_list_params_hash};
 static const ic_operation op_data_connectors_execution_results_list = {
     .name = "data_connectors.execution_results.list", .method = "GET", .path = "/data_connectors/{data_connector_id}/execution_results",
     .api_version = NULL, .params = &intercom_data_connectors_execution_results_list_params_descriptor, .response = &intercom_data_connector_execution_result_list_descriptor,
@@ -2945,9 +3187,11 @@ static const ic_field data_connectors_execution_results_retrieve_params_fields[]
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_execution_results_retrieve_params, id), 0, offsetof(intercom_data_connectors_execution_results_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t data_connectors_execution_results_retrieve_params_by_name[] = {0, 1};
+static const uint32_t data_connectors_execution_results_retrieve_params_hash[] = {0x0, 0x0, 0x110001, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_execution_results_retrieve_params_descriptor = {
     .name = "data_connectors_execution_results_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_execution_results_retrieve_params),
-    .n_fields = 2, .fields = data_connectors_execution_results_retrieve_params_fields, .by_name = data_connectors_execution_results_retrieve_params_by_name};
+    .n_fields = 2, .fields = data_connectors_execution_results_retrieve_params_fields, .by_name = data_connectors_execution_results_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = data_connectors_execution_results_retrieve_params_hash};
 static const ic_operation op_data_connectors_execution_results_retrieve = {
     .name = "data_connectors.execution_results.retrieve", .method = "GET", .path = "/data_connectors/{data_connector_id}/execution_results/{id}",
     .api_version = NULL, .params = &intercom_data_connectors_execution_results_retrieve_params_descriptor, .response = &intercom_data_connector_execution_result_descriptor,
@@ -2965,9 +3209,11 @@ static const ic_field data_connectors_list_params_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_list_params, starting_after), 0, offsetof(intercom_data_connectors_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t data_connectors_list_params_by_name[] = {0, 1};
+static const uint32_t data_connectors_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_list_params_descriptor = {
     .name = "data_connectors_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_list_params),
-    .n_fields = 2, .fields = data_connectors_list_params_fields, .by_name = data_connectors_list_params_by_name};
+    .n_fields = 2, .fields = data_connectors_list_params_fields, .by_name = data_connectors_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = data_connectors_list_params_hash};
 static const ic_operation op_data_connectors_list = {
     .name = "data_connectors.list", .method = "GET", .path = "/data_connectors",
     .api_version = NULL, .params = &intercom_data_connectors_list_params_descriptor, .response = &intercom_data_connector_list_descriptor,
@@ -2999,9 +3245,11 @@ static const ic_field data_connectors_retrieve_params_fields[] = {
     {"state_version", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_retrieve_params, state_version), offsetof(intercom_data_connectors_retrieve_params, state_version_str), offsetof(intercom_data_connectors_retrieve_params, has_state_version), &intercom_news_item_state_descriptor, NULL},
 };
 static const uint16_t data_connectors_retrieve_params_by_name[] = {0, 1};
+static const uint32_t data_connectors_retrieve_params_hash[] = {0x0, 0x0, 0xd0002, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_retrieve_params_descriptor = {
     .name = "data_connectors_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_retrieve_params),
-    .n_fields = 2, .fields = data_connectors_retrieve_params_fields, .by_name = data_connectors_retrieve_params_by_name};
+    .n_fields = 2, .fields = data_connectors_retrieve_params_fields, .by_name = data_connectors_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = data_connectors_retrieve_params_hash};
 static const ic_operation op_data_connectors_retrieve = {
     .name = "data_connectors.retrieve", .method = "GET", .path = "/data_connectors/{id}",
     .api_version = NULL, .params = &intercom_data_connectors_retrieve_params_descriptor, .response = &intercom_data_connector_detail_descriptor,
@@ -3033,9 +3281,11 @@ static const ic_field data_connectors_update_params_fields[] = {
     {"token_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, token_ids), offsetof(intercom_data_connectors_update_params, token_ids_count), offsetof(intercom_data_connectors_update_params, has_token_ids), NULL, NULL},
 };
 static const uint16_t data_connectors_update_params_by_name[] = {8, 6, 12, 11, 10, 2, 7, 9, 4, 0, 14, 1, 3, 15, 5, 13};
+static const uint32_t data_connectors_update_params_hash[] = {0x0, 0x50004, 0x20001, 0x0, 0x0, 0x90009, 0x0, 0x100008, 0x7000a, 0x0, 0xd000f, 0x0, 0x40007, 0xb0005, 0x0, 0x0, 0x15000d, 0x0, 0x17000c, 0x0, 0x0, 0x30006, 0x90010, 0xb000b, 0x0, 0x40002, 0x0, 0x1b000e, 0xb0003, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_update_params_descriptor = {
     .name = "data_connectors_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_update_params),
-    .n_fields = 16, .fields = data_connectors_update_params_fields, .by_name = data_connectors_update_params_by_name};
+    .n_fields = 16, .fields = data_connectors_update_params_fields, .by_name = data_connectors_update_params_by_name,
+    .hash_seed = 0x76c90da3, .hash_mask = 31, .hash_slots = data_connectors_update_params_hash};
 static const ic_operation op_data_connectors_update = {
     .name = "data_connectors.update", .method = "PATCH", .path = "/data_connectors/{id}",
     .api_version = NULL, .params = &intercom_data_connectors_update_params_descriptor, .response = &intercom_data_connector_detail_descriptor,
@@ -3057,9 +3307,11 @@ static const ic_field data_events_create_params_fields[] = {
     {"metadata", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_data_events_create_params, metadata), 0, offsetof(intercom_data_events_create_params, has_metadata), NULL, NULL},
 };
 static const uint16_t data_events_create_params_by_name[] = {1, 4, 0, 3, 5, 2};
+static const uint32_t data_events_create_params_hash[] = {0x0, 0x20004, 0xa0001, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x50005, 0x0, 0x80006, 0x0, 0x0, 0x70003, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_data_events_create_params_descriptor = {
     .name = "data_events_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_events_create_params),
-    .n_fields = 6, .fields = data_events_create_params_fields, .by_name = data_events_create_params_by_name};
+    .n_fields = 6, .fields = data_events_create_params_fields, .by_name = data_events_create_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = data_events_create_params_hash};
 static const ic_operation op_data_events_create = {
     .name = "data_events.create", .method = "POST", .path = "/events",
     .api_version = NULL, .params = &intercom_data_events_create_params_descriptor, .response = NULL,
@@ -3081,9 +3333,11 @@ static const ic_field data_events_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_data_events_list_params, per_page), 0, offsetof(intercom_data_events_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t data_events_list_params_by_name[] = {2, 1, 5, 4, 3, 0};
+static const uint32_t data_events_list_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x100002, 0x0, 0x0, 0x40004, 0x50003, 0x0, 0x0, 0x0, 0x80006, 0x70001, 0x70005, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_data_events_list_params_descriptor = {
     .name = "data_events_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_events_list_params),
-    .n_fields = 6, .fields = data_events_list_params_fields, .by_name = data_events_list_params_by_name};
+    .n_fields = 6, .fields = data_events_list_params_fields, .by_name = data_events_list_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = data_events_list_params_hash};
 static const ic_operation op_data_events_list = {
     .name = "data_events.list", .method = "GET", .path = "/events",
     .api_version = NULL, .params = &intercom_data_events_list_params_descriptor, .response = &intercom_data_event_summary_descriptor,
@@ -3115,9 +3369,11 @@ static const ic_field data_events_summaries_params_fields[] = {
     {"event_summaries", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_data_events_summaries_params, event_summaries), 0, offsetof(intercom_data_events_summaries_params, has_event_summaries), &intercom_create_data_event_summaries_request_event_summaries_descriptor, NULL},
 };
 static const uint16_t data_events_summaries_params_by_name[] = {1, 0};
+static const uint32_t data_events_summaries_params_hash[] = {0xf0002, 0x70001, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_data_events_summaries_params_descriptor = {
     .name = "data_events_summaries_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_events_summaries_params),
-    .n_fields = 2, .fields = data_events_summaries_params_fields, .by_name = data_events_summaries_params_by_name};
+    .n_fields = 2, .fields = data_events_summaries_params_fields, .by_name = data_events_summaries_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 3, .hash_slots = data_events_summaries_params_hash};
 static const ic_operation op_data_events_summaries = {
     .name = "data_events.summaries", .method = "POST", .path = "/events/summaries",
     .api_version = NULL, .params = &intercom_data_events_summaries_params_descriptor, .response = NULL,
@@ -3135,9 +3391,11 @@ static const ic_field data_exports_content_data_params_fields[] = {
     {"created_at_before", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_exports_content_data_params, created_at_before), 0, offsetof(intercom_data_exports_content_data_params, has_created_at_before), NULL, NULL},
 };
 static const uint16_t data_exports_content_data_params_by_name[] = {0, 1};
+static const uint32_t data_exports_content_data_params_hash[] = {0x110002, 0x100001, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_data_exports_content_data_params_descriptor = {
     .name = "data_exports_content_data_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_exports_content_data_params),
-    .n_fields = 2, .fields = data_exports_content_data_params_fields, .by_name = data_exports_content_data_params_by_name};
+    .n_fields = 2, .fields = data_exports_content_data_params_fields, .by_name = data_exports_content_data_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = data_exports_content_data_params_hash};
 static const ic_operation op_data_exports_content_data = {
     .name = "data_exports.content_data", .method = "POST", .path = "/export/content/data",
     .api_version = NULL, .params = &intercom_data_exports_content_data_params_descriptor, .response = &intercom_data_export_descriptor,
@@ -3154,9 +3412,11 @@ static const ic_field download_content_data_retrieve_params_fields[] = {
     {"job_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_download_content_data_retrieve_params, job_identifier), 0, offsetof(intercom_download_content_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t download_content_data_retrieve_params_by_name[] = {0};
+static const uint32_t download_content_data_retrieve_params_hash[] = {0x0, 0xe0001};
 INTERCOM_EXTERN const intercom_type intercom_download_content_data_retrieve_params_descriptor = {
     .name = "download_content_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_download_content_data_retrieve_params),
-    .n_fields = 1, .fields = download_content_data_retrieve_params_fields, .by_name = download_content_data_retrieve_params_by_name};
+    .n_fields = 1, .fields = download_content_data_retrieve_params_fields, .by_name = download_content_data_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = download_content_data_retrieve_params_hash};
 static const ic_operation op_download_content_data_retrieve = {
     .name = "download.content.data.retrieve", .method = "GET", .path = "/download/content/data/{job_identifier}",
     .api_version = NULL, .params = &intercom_download_content_data_retrieve_params_descriptor, .response = NULL,
@@ -3174,9 +3434,11 @@ static const ic_field download_reporting_data_retrieve_params_fields[] = {
     {"job_identifier", IC_K_STRING, IC_F_REQUIRED | IC_F_ALSO_QUERY, IC_IN_PATH, offsetof(intercom_download_reporting_data_retrieve_params, job_identifier), 0, offsetof(intercom_download_reporting_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t download_reporting_data_retrieve_params_by_name[] = {0, 1};
+static const uint32_t download_reporting_data_retrieve_params_hash[] = {0xe0002, 0x0, 0x0, 0x60001};
 INTERCOM_EXTERN const intercom_type intercom_download_reporting_data_retrieve_params_descriptor = {
     .name = "download_reporting_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_download_reporting_data_retrieve_params),
-    .n_fields = 2, .fields = download_reporting_data_retrieve_params_fields, .by_name = download_reporting_data_retrieve_params_by_name};
+    .n_fields = 2, .fields = download_reporting_data_retrieve_params_fields, .by_name = download_reporting_data_retrieve_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 3, .hash_slots = download_reporting_data_retrieve_params_hash};
 static const ic_operation op_download_reporting_data_retrieve = {
     .name = "download.reporting_data.retrieve", .method = "GET", .path = "/download/reporting_data/{job_identifier}",
     .api_version = NULL, .params = &intercom_download_reporting_data_retrieve_params_descriptor, .response = NULL,
@@ -3205,9 +3467,11 @@ static const ic_field emails_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_emails_retrieve_params, id), 0, offsetof(intercom_emails_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t emails_retrieve_params_by_name[] = {0};
+static const uint32_t emails_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_emails_retrieve_params_descriptor = {
     .name = "emails_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_emails_retrieve_params),
-    .n_fields = 1, .fields = emails_retrieve_params_fields, .by_name = emails_retrieve_params_by_name};
+    .n_fields = 1, .fields = emails_retrieve_params_fields, .by_name = emails_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = emails_retrieve_params_hash};
 static const ic_operation op_emails_retrieve = {
     .name = "emails.retrieve", .method = "GET", .path = "/emails/{id}",
     .api_version = NULL, .params = &intercom_emails_retrieve_params_descriptor, .response = &intercom_email_setting_descriptor,
@@ -3224,9 +3488,11 @@ static const ic_field export_cancel_params_fields[] = {
     {"job_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_export_cancel_params, job_identifier), 0, offsetof(intercom_export_cancel_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t export_cancel_params_by_name[] = {0};
+static const uint32_t export_cancel_params_hash[] = {0x0, 0xe0001};
 INTERCOM_EXTERN const intercom_type intercom_export_cancel_params_descriptor = {
     .name = "export_cancel_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_cancel_params),
-    .n_fields = 1, .fields = export_cancel_params_fields, .by_name = export_cancel_params_by_name};
+    .n_fields = 1, .fields = export_cancel_params_fields, .by_name = export_cancel_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = export_cancel_params_hash};
 static const ic_operation op_export_cancel = {
     .name = "export.cancel", .method = "POST", .path = "/export/cancel/{job_identifier}",
     .api_version = NULL, .params = &intercom_export_cancel_params_descriptor, .response = &intercom_data_export_descriptor,
@@ -3243,9 +3509,11 @@ static const ic_field export_content_data_retrieve_params_fields[] = {
     {"job_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_export_content_data_retrieve_params, job_identifier), 0, offsetof(intercom_export_content_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t export_content_data_retrieve_params_by_name[] = {0};
+static const uint32_t export_content_data_retrieve_params_hash[] = {0x0, 0xe0001};
 INTERCOM_EXTERN const intercom_type intercom_export_content_data_retrieve_params_descriptor = {
     .name = "export_content_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_content_data_retrieve_params),
-    .n_fields = 1, .fields = export_content_data_retrieve_params_fields, .by_name = export_content_data_retrieve_params_by_name};
+    .n_fields = 1, .fields = export_content_data_retrieve_params_fields, .by_name = export_content_data_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = export_content_data_retrieve_params_hash};
 static const ic_operation op_export_content_data_retrieve = {
     .name = "export.content.data.retrieve", .method = "GET", .path = "/export/content/data/{job_identifier}",
     .api_version = NULL, .params = &intercom_export_content_data_retrieve_params_descriptor, .response = &intercom_data_export_descriptor,
@@ -3265,9 +3533,11 @@ static const ic_field export_reporting_data_enqueue_params_fields[] = {
     {"end_time", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_export_reporting_data_enqueue_params, end_time), 0, offsetof(intercom_export_reporting_data_enqueue_params, has_end_time), NULL, NULL},
 };
 static const uint16_t export_reporting_data_enqueue_params_by_name[] = {1, 0, 3, 2};
+static const uint32_t export_reporting_data_enqueue_params_hash[] = {0xa0001, 0xd0002, 0x0, 0x0, 0xa0003, 0x0, 0x80004, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_export_reporting_data_enqueue_params_descriptor = {
     .name = "export_reporting_data_enqueue_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_reporting_data_enqueue_params),
-    .n_fields = 4, .fields = export_reporting_data_enqueue_params_fields, .by_name = export_reporting_data_enqueue_params_by_name};
+    .n_fields = 4, .fields = export_reporting_data_enqueue_params_fields, .by_name = export_reporting_data_enqueue_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 7, .hash_slots = export_reporting_data_enqueue_params_hash};
 static const ic_operation op_export_reporting_data_enqueue = {
     .name = "export.reporting_data.enqueue", .method = "POST", .path = "/export/reporting_data/enqueue",
     .api_version = NULL, .params = &intercom_export_reporting_data_enqueue_params_descriptor, .response = &intercom_reporting_data_job_descriptor,
@@ -3298,9 +3568,11 @@ static const ic_field export_reporting_data_retrieve_params_fields[] = {
     {"job_identifier", IC_K_STRING, IC_F_REQUIRED | IC_F_ALSO_QUERY, IC_IN_PATH, offsetof(intercom_export_reporting_data_retrieve_params, job_identifier), 0, offsetof(intercom_export_reporting_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t export_reporting_data_retrieve_params_by_name[] = {0, 1, 2};
+static const uint32_t export_reporting_data_retrieve_params_hash[] = {0x0, 0x0, 0x90002, 0x60001, 0x0, 0x0, 0x0, 0xe0003};
 INTERCOM_EXTERN const intercom_type intercom_export_reporting_data_retrieve_params_descriptor = {
     .name = "export_reporting_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_reporting_data_retrieve_params),
-    .n_fields = 3, .fields = export_reporting_data_retrieve_params_fields, .by_name = export_reporting_data_retrieve_params_by_name};
+    .n_fields = 3, .fields = export_reporting_data_retrieve_params_fields, .by_name = export_reporting_data_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = export_reporting_data_retrieve_params_hash};
 static const ic_operation op_export_reporting_data_retrieve = {
     .name = "export.reporting_data.retrieve", .method = "GET", .path = "/export/reporting_data/{job_identifier}",
     .api_version = NULL, .params = &intercom_export_reporting_data_retrieve_params_descriptor, .response = &intercom_reporting_data_job_descriptor,
@@ -3317,9 +3589,11 @@ static const ic_field export_workflows_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_export_workflows_retrieve_params, id), 0, offsetof(intercom_export_workflows_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t export_workflows_retrieve_params_by_name[] = {0};
+static const uint32_t export_workflows_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_export_workflows_retrieve_params_descriptor = {
     .name = "export_workflows_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_workflows_retrieve_params),
-    .n_fields = 1, .fields = export_workflows_retrieve_params_fields, .by_name = export_workflows_retrieve_params_by_name};
+    .n_fields = 1, .fields = export_workflows_retrieve_params_fields, .by_name = export_workflows_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = export_workflows_retrieve_params_hash};
 static const ic_operation op_export_workflows_retrieve = {
     .name = "export.workflows.retrieve", .method = "GET", .path = "/export/workflows/{id}",
     .api_version = NULL, .params = &intercom_export_workflows_retrieve_params_descriptor, .response = &intercom_workflow_export_descriptor,
@@ -3338,9 +3612,11 @@ static const ic_field fin_csat_create_params_fields[] = {
     {"remark", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_csat_create_params, remark), 0, offsetof(intercom_fin_csat_create_params, has_remark), NULL, NULL},
 };
 static const uint16_t fin_csat_create_params_by_name[] = {0, 1, 2};
+static const uint32_t fin_csat_create_params_hash[] = {0xf0001, 0x0, 0x60002, 0x0, 0x0, 0x60003, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_fin_csat_create_params_descriptor = {
     .name = "fin_csat_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_csat_create_params),
-    .n_fields = 3, .fields = fin_csat_create_params_fields, .by_name = fin_csat_create_params_by_name};
+    .n_fields = 3, .fields = fin_csat_create_params_fields, .by_name = fin_csat_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = fin_csat_create_params_hash};
 static const ic_operation op_fin_csat_create = {
     .name = "fin.csat.create", .method = "POST", .path = "/fin/csat",
     .api_version = NULL, .params = &intercom_fin_csat_create_params_descriptor, .response = &intercom_fin_csat_create_response_descriptor,
@@ -3360,9 +3636,11 @@ static const ic_field fin_reply_params_fields[] = {
     {"attachments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_fin_reply_params, attachments), offsetof(intercom_fin_reply_params, attachments_count), offsetof(intercom_fin_reply_params, has_attachments), &intercom_fin_agent_attachment_descriptor, NULL},
 };
 static const uint16_t fin_reply_params_by_name[] = {3, 0, 1, 2};
+static const uint32_t fin_reply_params_hash[] = {0xf0001, 0x70002, 0x0, 0x0, 0x0, 0xb0004, 0x40003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_fin_reply_params_descriptor = {
     .name = "fin_reply_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_reply_params),
-    .n_fields = 4, .fields = fin_reply_params_fields, .by_name = fin_reply_params_by_name};
+    .n_fields = 4, .fields = fin_reply_params_fields, .by_name = fin_reply_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = fin_reply_params_hash};
 static const ic_operation op_fin_reply = {
     .name = "fin.reply", .method = "POST", .path = "/fin/reply",
     .api_version = NULL, .params = &intercom_fin_reply_params_descriptor, .response = &intercom_fin_reply_response_descriptor,
@@ -3383,9 +3661,11 @@ static const ic_field fin_start_params_fields[] = {
     {"conversation_metadata", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_fin_start_params, conversation_metadata), 0, offsetof(intercom_fin_start_params, has_conversation_metadata), &intercom_fin_agent_conversation_metadata_descriptor, NULL},
 };
 static const uint16_t fin_start_params_by_name[] = {3, 0, 4, 1, 2};
+static const uint32_t fin_start_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x150005, 0x0, 0x40003, 0x0, 0xb0004, 0x0, 0x0, 0x0, 0xf0001, 0x0, 0x0, 0x70002};
 INTERCOM_EXTERN const intercom_type intercom_fin_start_params_descriptor = {
     .name = "fin_start_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_start_params),
-    .n_fields = 5, .fields = fin_start_params_fields, .by_name = fin_start_params_by_name};
+    .n_fields = 5, .fields = fin_start_params_fields, .by_name = fin_start_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = fin_start_params_hash};
 static const ic_operation op_fin_start = {
     .name = "fin.start", .method = "POST", .path = "/fin/start",
     .api_version = NULL, .params = &intercom_fin_start_params_descriptor, .response = &intercom_fin_reply_response_descriptor,
@@ -3402,9 +3682,11 @@ static const ic_field fin_voice_collect_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_collect_retrieve_params, id), 0, offsetof(intercom_fin_voice_collect_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t fin_voice_collect_retrieve_params_by_name[] = {0};
+static const uint32_t fin_voice_collect_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_fin_voice_collect_retrieve_params_descriptor = {
     .name = "fin_voice_collect_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_collect_retrieve_params),
-    .n_fields = 1, .fields = fin_voice_collect_retrieve_params_fields, .by_name = fin_voice_collect_retrieve_params_by_name};
+    .n_fields = 1, .fields = fin_voice_collect_retrieve_params_fields, .by_name = fin_voice_collect_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = fin_voice_collect_retrieve_params_hash};
 static const ic_operation op_fin_voice_collect_retrieve = {
     .name = "fin_voice.collect.retrieve", .method = "GET", .path = "/fin_voice/collect/{id}",
     .api_version = NULL, .params = &intercom_fin_voice_collect_retrieve_params_descriptor, .response = &intercom_ai_call_response_descriptor,
@@ -3421,9 +3703,11 @@ static const ic_field fin_voice_conversation_list_params_fields[] = {
     {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_conversation_list_params, conversation_id), 0, offsetof(intercom_fin_voice_conversation_list_params, has_conversation_id), NULL, NULL},
 };
 static const uint16_t fin_voice_conversation_list_params_by_name[] = {0};
+static const uint32_t fin_voice_conversation_list_params_hash[] = {0xf0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_fin_voice_conversation_list_params_descriptor = {
     .name = "fin_voice_conversation_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_conversation_list_params),
-    .n_fields = 1, .fields = fin_voice_conversation_list_params_fields, .by_name = fin_voice_conversation_list_params_by_name};
+    .n_fields = 1, .fields = fin_voice_conversation_list_params_fields, .by_name = fin_voice_conversation_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = fin_voice_conversation_list_params_hash};
 static const ic_operation op_fin_voice_conversation_list = {
     .name = "fin_voice.conversation.list", .method = "GET", .path = "/fin_voice/conversation/{conversation_id}",
     .api_version = NULL, .params = &intercom_fin_voice_conversation_list_params_descriptor, .response = &intercom_fin_voice_conversation_list_response_descriptor,
@@ -3440,9 +3724,11 @@ static const ic_field fin_voice_external_id_retrieve_params_fields[] = {
     {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_external_id_retrieve_params, external_id), 0, offsetof(intercom_fin_voice_external_id_retrieve_params, has_external_id), NULL, NULL},
 };
 static const uint16_t fin_voice_external_id_retrieve_params_by_name[] = {0};
+static const uint32_t fin_voice_external_id_retrieve_params_hash[] = {0xb0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_fin_voice_external_id_retrieve_params_descriptor = {
     .name = "fin_voice_external_id_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_external_id_retrieve_params),
-    .n_fields = 1, .fields = fin_voice_external_id_retrieve_params_fields, .by_name = fin_voice_external_id_retrieve_params_by_name};
+    .n_fields = 1, .fields = fin_voice_external_id_retrieve_params_fields, .by_name = fin_voice_external_id_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = fin_voice_external_id_retrieve_params_hash};
 static const ic_operation op_fin_voice_external_id_retrieve = {
     .name = "fin_voice.external_id.retrieve", .method = "GET", .path = "/fin_voice/external_id/{external_id}",
     .api_version = NULL, .params = &intercom_fin_voice_external_id_retrieve_params_descriptor, .response = &intercom_ai_call_response_descriptor,
@@ -3459,9 +3745,11 @@ static const ic_field fin_voice_phone_number_retrieve_params_fields[] = {
     {"phone_number", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_phone_number_retrieve_params, phone_number), 0, offsetof(intercom_fin_voice_phone_number_retrieve_params, has_phone_number), NULL, NULL},
 };
 static const uint16_t fin_voice_phone_number_retrieve_params_by_name[] = {0};
+static const uint32_t fin_voice_phone_number_retrieve_params_hash[] = {0xc0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_fin_voice_phone_number_retrieve_params_descriptor = {
     .name = "fin_voice_phone_number_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_phone_number_retrieve_params),
-    .n_fields = 1, .fields = fin_voice_phone_number_retrieve_params_fields, .by_name = fin_voice_phone_number_retrieve_params_by_name};
+    .n_fields = 1, .fields = fin_voice_phone_number_retrieve_params_fields, .by_name = fin_voice_phone_number_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = fin_voice_phone_number_retrieve_params_hash};
 static const ic_operation op_fin_voice_phone_number_retrieve = {
     .name = "fin_voice.phone_number.retrieve", .method = "GET", .path = "/fin_voice/phone_number/{phone_number}",
     .api_version = NULL, .params = &intercom_fin_voice_phone_number_retrieve_params_descriptor, .response = &intercom_ai_call_response_descriptor,
@@ -3481,9 +3769,11 @@ static const ic_field fin_voice_register_params_fields[] = {
     {"data", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_fin_voice_register_params, data), 0, offsetof(intercom_fin_voice_register_params, has_data), NULL, NULL},
 };
 static const uint16_t fin_voice_register_params_by_name[] = {1, 3, 0, 2};
+static const uint32_t fin_voice_register_params_hash[] = {0x0, 0x0, 0xc0001, 0x0, 0x0, 0x60003, 0x70002, 0x40004};
 INTERCOM_EXTERN const intercom_type intercom_fin_voice_register_params_descriptor = {
     .name = "fin_voice_register_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_register_params),
-    .n_fields = 4, .fields = fin_voice_register_params_fields, .by_name = fin_voice_register_params_by_name};
+    .n_fields = 4, .fields = fin_voice_register_params_fields, .by_name = fin_voice_register_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = fin_voice_register_params_hash};
 static const ic_operation op_fin_voice_register = {
     .name = "fin_voice.register", .method = "POST", .path = "/fin_voice/register",
     .api_version = NULL, .params = &intercom_fin_voice_register_params_descriptor, .response = &intercom_ai_call_response_descriptor,
@@ -3504,9 +3794,11 @@ static const ic_field help_center_collections_create_params_fields[] = {
     {"help_center_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center_collections_create_params, help_center_id), 0, offsetof(intercom_help_center_collections_create_params, has_help_center_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_create_params_by_name[] = {1, 4, 0, 3, 2};
+static const uint32_t help_center_collections_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x120003, 0x0, 0x90004, 0xb0002, 0x0, 0xe0005};
 INTERCOM_EXTERN const intercom_type intercom_help_center_collections_create_params_descriptor = {
     .name = "help_center_collections_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_create_params),
-    .n_fields = 5, .fields = help_center_collections_create_params_fields, .by_name = help_center_collections_create_params_by_name};
+    .n_fields = 5, .fields = help_center_collections_create_params_fields, .by_name = help_center_collections_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = help_center_collections_create_params_hash};
 static const ic_operation op_help_center_collections_create = {
     .name = "help_center.collections.create", .method = "POST", .path = "/help_center/collections",
     .api_version = NULL, .params = &intercom_help_center_collections_create_params_descriptor, .response = &intercom_collection_descriptor,
@@ -3523,9 +3815,11 @@ static const ic_field help_center_collections_delete_params_fields[] = {
     {"collection_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_collections_delete_params, collection_id), 0, offsetof(intercom_help_center_collections_delete_params, has_collection_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_delete_params_by_name[] = {0};
+static const uint32_t help_center_collections_delete_params_hash[] = {0x0, 0xd0001};
 INTERCOM_EXTERN const intercom_type intercom_help_center_collections_delete_params_descriptor = {
     .name = "help_center_collections_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_delete_params),
-    .n_fields = 1, .fields = help_center_collections_delete_params_fields, .by_name = help_center_collections_delete_params_by_name};
+    .n_fields = 1, .fields = help_center_collections_delete_params_fields, .by_name = help_center_collections_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = help_center_collections_delete_params_hash};
 static const ic_operation op_help_center_collections_delete = {
     .name = "help_center.collections.delete", .method = "DELETE", .path = "/help_center/collections/{collection_id}",
     .api_version = NULL, .params = &intercom_help_center_collections_delete_params_descriptor, .response = &intercom_deleted_collection_object_descriptor,
@@ -3543,9 +3837,11 @@ static const ic_field help_center_collections_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_collections_list_params, per_page), 0, offsetof(intercom_help_center_collections_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t help_center_collections_list_params_by_name[] = {0, 1};
+static const uint32_t help_center_collections_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_help_center_collections_list_params_descriptor = {
     .name = "help_center_collections_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_list_params),
-    .n_fields = 2, .fields = help_center_collections_list_params_fields, .by_name = help_center_collections_list_params_by_name};
+    .n_fields = 2, .fields = help_center_collections_list_params_fields, .by_name = help_center_collections_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = help_center_collections_list_params_hash};
 static const ic_operation op_help_center_collections_list = {
     .name = "help_center.collections.list", .method = "GET", .path = "/help_center/collections",
     .api_version = NULL, .params = &intercom_help_center_collections_list_params_descriptor, .response = &intercom_collection_list_descriptor,
@@ -3576,9 +3872,11 @@ static const ic_field help_center_collections_retrieve_params_fields[] = {
     {"collection_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_collections_retrieve_params, collection_id), 0, offsetof(intercom_help_center_collections_retrieve_params, has_collection_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_retrieve_params_by_name[] = {0};
+static const uint32_t help_center_collections_retrieve_params_hash[] = {0x0, 0xd0001};
 INTERCOM_EXTERN const intercom_type intercom_help_center_collections_retrieve_params_descriptor = {
     .name = "help_center_collections_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_retrieve_params),
-    .n_fields = 1, .fields = help_center_collections_retrieve_params_fields, .by_name = help_center_collections_retrieve_params_by_name};
+    .n_fields = 1, .fields = help_center_collections_retrieve_params_fields, .by_name = help_center_collections_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = help_center_collections_retrieve_params_hash};
 static const ic_operation op_help_center_collections_retrieve = {
     .name = "help_center.collections.retrieve", .method = "GET", .path = "/help_center/collections/{collection_id}",
     .api_version = NULL, .params = &intercom_help_center_collections_retrieve_params_descriptor, .response = &intercom_collection_descriptor,
@@ -3599,9 +3897,11 @@ static const ic_field help_center_collections_update_params_fields[] = {
     {"parent_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center_collections_update_params, parent_id), 0, offsetof(intercom_help_center_collections_update_params, has_parent_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_update_params_by_name[] = {0, 2, 1, 4, 3};
+static const uint32_t help_center_collections_update_params_hash[] = {0x0, 0xd0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x120004, 0x0, 0x90005, 0xb0003, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_help_center_collections_update_params_descriptor = {
     .name = "help_center_collections_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_update_params),
-    .n_fields = 5, .fields = help_center_collections_update_params_fields, .by_name = help_center_collections_update_params_by_name};
+    .n_fields = 5, .fields = help_center_collections_update_params_fields, .by_name = help_center_collections_update_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = help_center_collections_update_params_hash};
 static const ic_operation op_help_center_collections_update = {
     .name = "help_center.collections.update", .method = "PUT", .path = "/help_center/collections/{collection_id}",
     .api_version = NULL, .params = &intercom_help_center_collections_update_params_descriptor, .response = &intercom_collection_descriptor,
@@ -3619,9 +3919,11 @@ static const ic_field help_center_help_centers_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_help_centers_list_params, per_page), 0, offsetof(intercom_help_center_help_centers_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_list_params_by_name[] = {0, 1};
+static const uint32_t help_center_help_centers_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_list_params_descriptor = {
     .name = "help_center_help_centers_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_list_params),
-    .n_fields = 2, .fields = help_center_help_centers_list_params_fields, .by_name = help_center_help_centers_list_params_by_name};
+    .n_fields = 2, .fields = help_center_help_centers_list_params_fields, .by_name = help_center_help_centers_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = help_center_help_centers_list_params_hash};
 static const ic_operation op_help_center_help_centers_list = {
     .name = "help_center.help_centers.list", .method = "GET", .path = "/help_center/help_centers",
     .api_version = NULL, .params = &intercom_help_center_help_centers_list_params_descriptor, .response = &intercom_help_center_list_descriptor,
@@ -3642,9 +3944,11 @@ static const ic_field help_center_help_centers_redirects_create_params_fields[] 
     {"target_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_help_center_help_centers_redirects_create_params, target_id), 0, offsetof(intercom_help_center_help_centers_redirects_create_params, has_target_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_create_params_by_name[] = {1, 0, 2, 4, 3};
+static const uint32_t help_center_help_centers_redirects_create_params_hash[] = {0x0, 0x0, 0x90005, 0x0, 0x0, 0x60003, 0x0, 0x0, 0x80002, 0xb0004, 0x0, 0x0, 0x0, 0x0, 0x0, 0xe0001};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_create_params_descriptor = {
     .name = "help_center_help_centers_redirects_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_create_params),
-    .n_fields = 5, .fields = help_center_help_centers_redirects_create_params_fields, .by_name = help_center_help_centers_redirects_create_params_by_name};
+    .n_fields = 5, .fields = help_center_help_centers_redirects_create_params_fields, .by_name = help_center_help_centers_redirects_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = help_center_help_centers_redirects_create_params_hash};
 static const ic_operation op_help_center_help_centers_redirects_create = {
     .name = "help_center.help_centers.redirects.create", .method = "POST", .path = "/help_center/help_centers/{help_center_id}/redirects",
     .api_version = NULL, .params = &intercom_help_center_help_centers_redirects_create_params_descriptor, .response = &intercom_help_center_redirect_descriptor,
@@ -3662,9 +3966,11 @@ static const ic_field help_center_help_centers_redirects_delete_params_fields[] 
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_delete_params, id), 0, offsetof(intercom_help_center_help_centers_redirects_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_delete_params_by_name[] = {0, 1};
+static const uint32_t help_center_help_centers_redirects_delete_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_delete_params_descriptor = {
     .name = "help_center_help_centers_redirects_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_delete_params),
-    .n_fields = 2, .fields = help_center_help_centers_redirects_delete_params_fields, .by_name = help_center_help_centers_redirects_delete_params_by_name};
+    .n_fields = 2, .fields = help_center_help_centers_redirects_delete_params_fields, .by_name = help_center_help_centers_redirects_delete_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 3, .hash_slots = help_center_help_centers_redirects_delete_params_hash};
 static const ic_operation op_help_center_help_centers_redirects_delete = {
     .name = "help_center.help_centers.redirects.delete", .method = "DELETE", .path = "/help_center/help_centers/{help_center_id}/redirects/{id}",
     .api_version = NULL, .params = &intercom_help_center_help_centers_redirects_delete_params_descriptor, .response = &intercom_deleted_help_center_redirect_object_descriptor,
@@ -3683,9 +3989,11 @@ static const ic_field help_center_help_centers_redirects_list_params_fields[] = 
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_help_centers_redirects_list_params, per_page), 0, offsetof(intercom_help_center_help_centers_redirects_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_list_params_by_name[] = {0, 1, 2};
+static const uint32_t help_center_help_centers_redirects_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0001};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_list_params_descriptor = {
     .name = "help_center_help_centers_redirects_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_list_params),
-    .n_fields = 3, .fields = help_center_help_centers_redirects_list_params_fields, .by_name = help_center_help_centers_redirects_list_params_by_name};
+    .n_fields = 3, .fields = help_center_help_centers_redirects_list_params_fields, .by_name = help_center_help_centers_redirects_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = help_center_help_centers_redirects_list_params_hash};
 static const ic_operation op_help_center_help_centers_redirects_list = {
     .name = "help_center.help_centers.redirects.list", .method = "GET", .path = "/help_center/help_centers/{help_center_id}/redirects",
     .api_version = NULL, .params = &intercom_help_center_help_centers_redirects_list_params_descriptor, .response = &intercom_help_center_redirect_list_descriptor,
@@ -3717,9 +4025,11 @@ static const ic_field help_center_help_centers_redirects_retrieve_params_fields[
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_retrieve_params, id), 0, offsetof(intercom_help_center_help_centers_redirects_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_retrieve_params_by_name[] = {0, 1};
+static const uint32_t help_center_help_centers_redirects_retrieve_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_retrieve_params_descriptor = {
     .name = "help_center_help_centers_redirects_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_retrieve_params),
-    .n_fields = 2, .fields = help_center_help_centers_redirects_retrieve_params_fields, .by_name = help_center_help_centers_redirects_retrieve_params_by_name};
+    .n_fields = 2, .fields = help_center_help_centers_redirects_retrieve_params_fields, .by_name = help_center_help_centers_redirects_retrieve_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 3, .hash_slots = help_center_help_centers_redirects_retrieve_params_hash};
 static const ic_operation op_help_center_help_centers_redirects_retrieve = {
     .name = "help_center.help_centers.redirects.retrieve", .method = "GET", .path = "/help_center/help_centers/{help_center_id}/redirects/{id}",
     .api_version = NULL, .params = &intercom_help_center_help_centers_redirects_retrieve_params_descriptor, .response = &intercom_help_center_redirect_descriptor,
@@ -3736,9 +4046,11 @@ static const ic_field help_center_help_centers_retrieve_params_fields[] = {
     {"help_center_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_retrieve_params, help_center_id), 0, offsetof(intercom_help_center_help_centers_retrieve_params, has_help_center_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_retrieve_params_by_name[] = {0};
+static const uint32_t help_center_help_centers_retrieve_params_hash[] = {0x0, 0xe0001};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_retrieve_params_descriptor = {
     .name = "help_center_help_centers_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_retrieve_params),
-    .n_fields = 1, .fields = help_center_help_centers_retrieve_params_fields, .by_name = help_center_help_centers_retrieve_params_by_name};
+    .n_fields = 1, .fields = help_center_help_centers_retrieve_params_fields, .by_name = help_center_help_centers_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = help_center_help_centers_retrieve_params_hash};
 static const ic_operation op_help_center_help_centers_retrieve = {
     .name = "help_center.help_centers.retrieve", .method = "GET", .path = "/help_center/help_centers/{help_center_id}",
     .api_version = NULL, .params = &intercom_help_center_help_centers_retrieve_params_descriptor, .response = &intercom_help_center_descriptor,
@@ -3763,9 +4075,11 @@ static const ic_field internal_articles_create_params_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, ai_sales_agent_availability), 0, offsetof(intercom_internal_articles_create_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t internal_articles_create_params_by_name[] = {6, 7, 8, 5, 3, 1, 2, 4, 0};
+static const uint32_t internal_articles_create_params_hash[] = {0x1b0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170007, 0x0, 0x170008, 0x0, 0x0, 0x40002, 0x0, 0x50001, 0x0, 0x80005, 0x0, 0x0, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x0, 0xd0003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_create_params_descriptor = {
     .name = "internal_articles_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_create_params),
-    .n_fields = 9, .fields = internal_articles_create_params_fields, .by_name = internal_articles_create_params_by_name};
+    .n_fields = 9, .fields = internal_articles_create_params_fields, .by_name = internal_articles_create_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 31, .hash_slots = internal_articles_create_params_hash};
 static const ic_operation op_internal_articles_create = {
     .name = "internal_articles.create", .method = "POST", .path = "/internal_articles",
     .api_version = NULL, .params = &intercom_internal_articles_create_params_descriptor, .response = &intercom_internal_article_descriptor,
@@ -3782,9 +4096,11 @@ static const ic_field internal_articles_delete_params_fields[] = {
     {"internal_article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_delete_params, internal_article_id), 0, offsetof(intercom_internal_articles_delete_params, has_internal_article_id), NULL, NULL},
 };
 static const uint16_t internal_articles_delete_params_by_name[] = {0};
+static const uint32_t internal_articles_delete_params_hash[] = {0x0, 0x130001};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_delete_params_descriptor = {
     .name = "internal_articles_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_delete_params),
-    .n_fields = 1, .fields = internal_articles_delete_params_fields, .by_name = internal_articles_delete_params_by_name};
+    .n_fields = 1, .fields = internal_articles_delete_params_fields, .by_name = internal_articles_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = internal_articles_delete_params_hash};
 static const ic_operation op_internal_articles_delete = {
     .name = "internal_articles.delete", .method = "DELETE", .path = "/internal_articles/{internal_article_id}",
     .api_version = NULL, .params = &intercom_internal_articles_delete_params_descriptor, .response = &intercom_deleted_internal_article_object_descriptor,
@@ -3813,9 +4129,11 @@ static const ic_field internal_articles_retrieve_params_fields[] = {
     {"internal_article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_retrieve_params, internal_article_id), 0, offsetof(intercom_internal_articles_retrieve_params, has_internal_article_id), NULL, NULL},
 };
 static const uint16_t internal_articles_retrieve_params_by_name[] = {0};
+static const uint32_t internal_articles_retrieve_params_hash[] = {0x0, 0x130001};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_retrieve_params_descriptor = {
     .name = "internal_articles_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_retrieve_params),
-    .n_fields = 1, .fields = internal_articles_retrieve_params_fields, .by_name = internal_articles_retrieve_params_by_name};
+    .n_fields = 1, .fields = internal_articles_retrieve_params_fields, .by_name = internal_articles_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = internal_articles_retrieve_params_hash};
 static const ic_operation op_internal_articles_retrieve = {
     .name = "internal_articles.retrieve", .method = "GET", .path = "/internal_articles/{internal_article_id}",
     .api_version = NULL, .params = &intercom_internal_articles_retrieve_params_descriptor, .response = &intercom_internal_article_descriptor,
@@ -3832,9 +4150,11 @@ static const ic_field internal_articles_search_params_fields[] = {
     {"folder_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_internal_articles_search_params, folder_id), 0, offsetof(intercom_internal_articles_search_params, has_folder_id), NULL, NULL},
 };
 static const uint16_t internal_articles_search_params_by_name[] = {0};
+static const uint32_t internal_articles_search_params_hash[] = {0x0, 0x90001};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_search_params_descriptor = {
     .name = "internal_articles_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_search_params),
-    .n_fields = 1, .fields = internal_articles_search_params_fields, .by_name = internal_articles_search_params_by_name};
+    .n_fields = 1, .fields = internal_articles_search_params_fields, .by_name = internal_articles_search_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = internal_articles_search_params_hash};
 static const ic_operation op_internal_articles_search = {
     .name = "internal_articles.search", .method = "GET", .path = "/internal_articles/search",
     .api_version = NULL, .params = &intercom_internal_articles_search_params_descriptor, .response = &intercom_internal_article_search_response_descriptor,
@@ -3853,9 +4173,11 @@ static const ic_field internal_articles_tags_create_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_articles_tags_create_params, admin_id), 0, offsetof(intercom_internal_articles_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t internal_articles_tags_create_params_by_name[] = {2, 1, 0};
+static const uint32_t internal_articles_tags_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x20002, 0x130001, 0x0, 0x80003};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_tags_create_params_descriptor = {
     .name = "internal_articles_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_tags_create_params),
-    .n_fields = 3, .fields = internal_articles_tags_create_params_fields, .by_name = internal_articles_tags_create_params_by_name};
+    .n_fields = 3, .fields = internal_articles_tags_create_params_fields, .by_name = internal_articles_tags_create_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 7, .hash_slots = internal_articles_tags_create_params_hash};
 static const ic_operation op_internal_articles_tags_create = {
     .name = "internal_articles.tags.create", .method = "POST", .path = "/internal_articles/{internal_article_id}/tags",
     .api_version = NULL, .params = &intercom_internal_articles_tags_create_params_descriptor, .response = &intercom_tag_descriptor,
@@ -3873,9 +4195,11 @@ static const ic_field internal_articles_tags_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_tags_delete_params, id), 0, offsetof(intercom_internal_articles_tags_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t internal_articles_tags_delete_params_by_name[] = {1, 0};
+static const uint32_t internal_articles_tags_delete_params_hash[] = {0x0, 0x130001, 0x0, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_tags_delete_params_descriptor = {
     .name = "internal_articles_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_tags_delete_params),
-    .n_fields = 2, .fields = internal_articles_tags_delete_params_fields, .by_name = internal_articles_tags_delete_params_by_name};
+    .n_fields = 2, .fields = internal_articles_tags_delete_params_fields, .by_name = internal_articles_tags_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = internal_articles_tags_delete_params_hash};
 static const ic_operation op_internal_articles_tags_delete = {
     .name = "internal_articles.tags.delete", .method = "DELETE", .path = "/internal_articles/{internal_article_id}/tags/{id}",
     .api_version = NULL, .params = &intercom_internal_articles_tags_delete_params_descriptor, .response = &intercom_tag_descriptor,
@@ -3901,9 +4225,11 @@ static const ic_field internal_articles_update_params_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, ai_sales_agent_availability), 0, offsetof(intercom_internal_articles_update_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t internal_articles_update_params_by_name[] = {7, 8, 9, 6, 4, 2, 3, 0, 5, 1};
+static const uint32_t internal_articles_update_params_hash[] = {0x1b000a, 0x0, 0x0, 0x0, 0x0, 0x130001, 0x0, 0x170008, 0x0, 0x170009, 0x0, 0x0, 0x40003, 0x0, 0x50002, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x90005, 0x0, 0x0, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0x0, 0xd0004, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_update_params_descriptor = {
     .name = "internal_articles_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_update_params),
-    .n_fields = 10, .fields = internal_articles_update_params_fields, .by_name = internal_articles_update_params_by_name};
+    .n_fields = 10, .fields = internal_articles_update_params_fields, .by_name = internal_articles_update_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 31, .hash_slots = internal_articles_update_params_hash};
 static const ic_operation op_internal_articles_update = {
     .name = "internal_articles.update", .method = "PUT", .path = "/internal_articles/{internal_article_id}",
     .api_version = NULL, .params = &intercom_internal_articles_update_params_descriptor, .response = &intercom_internal_article_descriptor,
@@ -3934,9 +4260,11 @@ static const ic_field ip_allowlist_update_params_fields[] = {
     {"ip_allowlist", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ip_allowlist_update_params, ip_allowlist), offsetof(intercom_ip_allowlist_update_params, ip_allowlist_count), offsetof(intercom_ip_allowlist_update_params, has_ip_allowlist), NULL, NULL},
 };
 static const uint16_t ip_allowlist_update_params_by_name[] = {1, 2, 0};
+static const uint32_t ip_allowlist_update_params_hash[] = {0xc0003, 0x70002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001};
 INTERCOM_EXTERN const intercom_type intercom_ip_allowlist_update_params_descriptor = {
     .name = "ip_allowlist_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ip_allowlist_update_params),
-    .n_fields = 3, .fields = ip_allowlist_update_params_fields, .by_name = ip_allowlist_update_params_by_name};
+    .n_fields = 3, .fields = ip_allowlist_update_params_fields, .by_name = ip_allowlist_update_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = ip_allowlist_update_params_hash};
 static const ic_operation op_ip_allowlist_update = {
     .name = "ip_allowlist.update", .method = "PUT", .path = "/ip_allowlist",
     .api_version = NULL, .params = &intercom_ip_allowlist_update_params_descriptor, .response = &intercom_ip_allowlist_descriptor,
@@ -3953,9 +4281,11 @@ static const ic_field jobs_status_retrieve_params_fields[] = {
     {"job_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_jobs_status_retrieve_params, job_id), 0, offsetof(intercom_jobs_status_retrieve_params, has_job_id), NULL, NULL},
 };
 static const uint16_t jobs_status_retrieve_params_by_name[] = {0};
+static const uint32_t jobs_status_retrieve_params_hash[] = {0x60001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_jobs_status_retrieve_params_descriptor = {
     .name = "jobs_status_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_jobs_status_retrieve_params),
-    .n_fields = 1, .fields = jobs_status_retrieve_params_fields, .by_name = jobs_status_retrieve_params_by_name};
+    .n_fields = 1, .fields = jobs_status_retrieve_params_fields, .by_name = jobs_status_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = jobs_status_retrieve_params_hash};
 static const ic_operation op_jobs_status_retrieve = {
     .name = "jobs.status.retrieve", .method = "GET", .path = "/jobs/status/{job_id}",
     .api_version = NULL, .params = &intercom_jobs_status_retrieve_params_descriptor, .response = &intercom_jobs_descriptor,
@@ -3974,9 +4304,11 @@ static const ic_field macros_list_params_fields[] = {
     {"updated_since", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_macros_list_params, updated_since), 0, offsetof(intercom_macros_list_params, has_updated_since), NULL, NULL},
 };
 static const uint16_t macros_list_params_by_name[] = {0, 1, 2};
+static const uint32_t macros_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0xd0003, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_macros_list_params_descriptor = {
     .name = "macros_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_macros_list_params),
-    .n_fields = 3, .fields = macros_list_params_fields, .by_name = macros_list_params_by_name};
+    .n_fields = 3, .fields = macros_list_params_fields, .by_name = macros_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = macros_list_params_hash};
 static const ic_operation op_macros_list = {
     .name = "macros.list", .method = "GET", .path = "/macros",
     .api_version = NULL, .params = &intercom_macros_list_params_descriptor, .response = &intercom_macro_list_descriptor,
@@ -4007,9 +4339,11 @@ static const ic_field macros_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_macros_retrieve_params, id), 0, offsetof(intercom_macros_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t macros_retrieve_params_by_name[] = {0};
+static const uint32_t macros_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_macros_retrieve_params_descriptor = {
     .name = "macros_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_macros_retrieve_params),
-    .n_fields = 1, .fields = macros_retrieve_params_fields, .by_name = macros_retrieve_params_by_name};
+    .n_fields = 1, .fields = macros_retrieve_params_fields, .by_name = macros_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = macros_retrieve_params_hash};
 static const ic_operation op_macros_retrieve = {
     .name = "macros.retrieve", .method = "GET", .path = "/macros/{id}",
     .api_version = NULL, .params = &intercom_macros_retrieve_params_descriptor, .response = &intercom_macro_descriptor,
@@ -4047,9 +4381,11 @@ static const ic_field messages_create_params_fields[] = {
     {"create_conversation_without_contact_reply", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, create_conversation_without_contact_reply), 0, offsetof(intercom_messages_create_params, has_create_conversation_without_contact_reply), NULL, NULL},
 };
 static const uint16_t messages_create_params_by_name[] = {7, 2, 6, 9, 8, 4, 0, 1, 3, 5};
+static const uint32_t messages_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x0, 0xc0001, 0x0, 0x0, 0x70002, 0x0, 0x0, 0x0, 0x30008, 0x40003, 0x0, 0x20006, 0x0, 0x0, 0x20007, 0x80004, 0x29000a, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_messages_create_params_descriptor = {
     .name = "messages_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_messages_create_params),
-    .n_fields = 10, .fields = messages_create_params_fields, .by_name = messages_create_params_by_name};
+    .n_fields = 10, .fields = messages_create_params_fields, .by_name = messages_create_params_by_name,
+    .hash_seed = 0x8ff34781, .hash_mask = 31, .hash_slots = messages_create_params_hash};
 static const ic_operation op_messages_create = {
     .name = "messages.create", .method = "POST", .path = "/messages",
     .api_version = NULL, .params = &intercom_messages_create_params_descriptor, .response = &intercom_message_descriptor,
@@ -4068,9 +4404,11 @@ static const ic_field messages_status_list_params_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_messages_status_list_params, starting_after), 0, offsetof(intercom_messages_status_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t messages_status_list_params_by_name[] = {1, 0, 2};
+static const uint32_t messages_status_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0xa0001, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_messages_status_list_params_descriptor = {
     .name = "messages_status_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_messages_status_list_params),
-    .n_fields = 3, .fields = messages_status_list_params_fields, .by_name = messages_status_list_params_by_name};
+    .n_fields = 3, .fields = messages_status_list_params_fields, .by_name = messages_status_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = messages_status_list_params_hash};
 static const ic_operation op_messages_status_list = {
     .name = "messages.status.list", .method = "GET", .path = "/messages/status",
     .api_version = NULL, .params = &intercom_messages_status_list_params_descriptor, .response = &intercom_whatsapp_message_status_list_descriptor,
@@ -4101,9 +4439,11 @@ static const ic_field messages_whatsapp_status_retrieve_params_fields[] = {
     {"message_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_messages_whatsapp_status_retrieve_params, message_id), 0, offsetof(intercom_messages_whatsapp_status_retrieve_params, has_message_id), NULL, NULL},
 };
 static const uint16_t messages_whatsapp_status_retrieve_params_by_name[] = {0};
+static const uint32_t messages_whatsapp_status_retrieve_params_hash[] = {0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_messages_whatsapp_status_retrieve_params_descriptor = {
     .name = "messages_whatsapp_status_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_messages_whatsapp_status_retrieve_params),
-    .n_fields = 1, .fields = messages_whatsapp_status_retrieve_params_fields, .by_name = messages_whatsapp_status_retrieve_params_by_name};
+    .n_fields = 1, .fields = messages_whatsapp_status_retrieve_params_fields, .by_name = messages_whatsapp_status_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = messages_whatsapp_status_retrieve_params_hash};
 static const ic_operation op_messages_whatsapp_status_retrieve = {
     .name = "messages.whatsapp.status.retrieve", .method = "GET", .path = "/messages/whatsapp/status",
     .api_version = NULL, .params = &intercom_messages_whatsapp_status_retrieve_params_descriptor, .response = &intercom_whatsapp_message_status_descriptor,
@@ -4127,9 +4467,11 @@ static const ic_field news_news_items_create_params_fields[] = {
     {"newsfeed_assignments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, newsfeed_assignments), offsetof(intercom_news_news_items_create_params, newsfeed_assignments_count), offsetof(intercom_news_news_items_create_params, has_newsfeed_assignments), &intercom_newsfeed_assignment_descriptor, NULL},
 };
 static const uint16_t news_news_items_create_params_by_name[] = {1, 4, 5, 7, 6, 2, 3, 0};
+static const uint32_t news_news_items_create_params_hash[] = {0x140008, 0x0, 0x0, 0x90007, 0x50001, 0x100005, 0x0, 0x0, 0x50004, 0x0, 0x90003, 0x60006, 0x0, 0x0, 0x40002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_news_news_items_create_params_descriptor = {
     .name = "news_news_items_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_create_params),
-    .n_fields = 8, .fields = news_news_items_create_params_fields, .by_name = news_news_items_create_params_by_name};
+    .n_fields = 8, .fields = news_news_items_create_params_fields, .by_name = news_news_items_create_params_by_name,
+    .hash_seed = 0x78dde6e4, .hash_mask = 15, .hash_slots = news_news_items_create_params_hash};
 static const ic_operation op_news_news_items_create = {
     .name = "news.news_items.create", .method = "POST", .path = "/news/news_items",
     .api_version = NULL, .params = &intercom_news_news_items_create_params_descriptor, .response = &intercom_news_item_descriptor,
@@ -4146,9 +4488,11 @@ static const ic_field news_news_items_delete_params_fields[] = {
     {"news_item_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_news_items_delete_params, news_item_id), 0, offsetof(intercom_news_news_items_delete_params, has_news_item_id), NULL, NULL},
 };
 static const uint16_t news_news_items_delete_params_by_name[] = {0};
+static const uint32_t news_news_items_delete_params_hash[] = {0xc0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_news_news_items_delete_params_descriptor = {
     .name = "news_news_items_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_delete_params),
-    .n_fields = 1, .fields = news_news_items_delete_params_fields, .by_name = news_news_items_delete_params_by_name};
+    .n_fields = 1, .fields = news_news_items_delete_params_fields, .by_name = news_news_items_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = news_news_items_delete_params_hash};
 static const ic_operation op_news_news_items_delete = {
     .name = "news.news_items.delete", .method = "DELETE", .path = "/news/news_items/{news_item_id}",
     .api_version = NULL, .params = &intercom_news_news_items_delete_params_descriptor, .response = &intercom_deleted_object_descriptor,
@@ -4177,9 +4521,11 @@ static const ic_field news_news_items_retrieve_params_fields[] = {
     {"news_item_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_news_items_retrieve_params, news_item_id), 0, offsetof(intercom_news_news_items_retrieve_params, has_news_item_id), NULL, NULL},
 };
 static const uint16_t news_news_items_retrieve_params_by_name[] = {0};
+static const uint32_t news_news_items_retrieve_params_hash[] = {0xc0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_news_news_items_retrieve_params_descriptor = {
     .name = "news_news_items_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_retrieve_params),
-    .n_fields = 1, .fields = news_news_items_retrieve_params_fields, .by_name = news_news_items_retrieve_params_by_name};
+    .n_fields = 1, .fields = news_news_items_retrieve_params_fields, .by_name = news_news_items_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = news_news_items_retrieve_params_hash};
 static const ic_operation op_news_news_items_retrieve = {
     .name = "news.news_items.retrieve", .method = "GET", .path = "/news/news_items/{news_item_id}",
     .api_version = NULL, .params = &intercom_news_news_items_retrieve_params_descriptor, .response = &intercom_news_item_descriptor,
@@ -4204,9 +4550,11 @@ static const ic_field news_news_items_update_params_fields[] = {
     {"newsfeed_assignments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, newsfeed_assignments), offsetof(intercom_news_news_items_update_params, newsfeed_assignments_count), offsetof(intercom_news_news_items_update_params, has_newsfeed_assignments), &intercom_newsfeed_assignment_descriptor, NULL},
 };
 static const uint16_t news_news_items_update_params_by_name[] = {2, 5, 6, 0, 8, 7, 3, 4, 1};
+static const uint32_t news_news_items_update_params_hash[] = {0x0, 0x90004, 0x0, 0x40003, 0xc0001, 0x0, 0x100006, 0x0, 0x0, 0x60007, 0x0, 0x50005, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90008, 0x0, 0x0, 0x0, 0x140009};
 INTERCOM_EXTERN const intercom_type intercom_news_news_items_update_params_descriptor = {
     .name = "news_news_items_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_update_params),
-    .n_fields = 9, .fields = news_news_items_update_params_fields, .by_name = news_news_items_update_params_by_name};
+    .n_fields = 9, .fields = news_news_items_update_params_fields, .by_name = news_news_items_update_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 31, .hash_slots = news_news_items_update_params_hash};
 static const ic_operation op_news_news_items_update = {
     .name = "news.news_items.update", .method = "PUT", .path = "/news/news_items/{news_item_id}",
     .api_version = NULL, .params = &intercom_news_news_items_update_params_descriptor, .response = &intercom_news_item_descriptor,
@@ -4223,9 +4571,11 @@ static const ic_field news_newsfeeds_items_list_params_fields[] = {
     {"newsfeed_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_newsfeeds_items_list_params, newsfeed_id), 0, offsetof(intercom_news_newsfeeds_items_list_params, has_newsfeed_id), NULL, NULL},
 };
 static const uint16_t news_newsfeeds_items_list_params_by_name[] = {0};
+static const uint32_t news_newsfeeds_items_list_params_hash[] = {0x0, 0xb0001};
 INTERCOM_EXTERN const intercom_type intercom_news_newsfeeds_items_list_params_descriptor = {
     .name = "news_newsfeeds_items_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_newsfeeds_items_list_params),
-    .n_fields = 1, .fields = news_newsfeeds_items_list_params_fields, .by_name = news_newsfeeds_items_list_params_by_name};
+    .n_fields = 1, .fields = news_newsfeeds_items_list_params_fields, .by_name = news_newsfeeds_items_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = news_newsfeeds_items_list_params_hash};
 static const ic_operation op_news_newsfeeds_items_list = {
     .name = "news.newsfeeds.items.list", .method = "GET", .path = "/news/newsfeeds/{newsfeed_id}/items",
     .api_version = NULL, .params = &intercom_news_newsfeeds_items_list_params_descriptor, .response = &intercom_paginated_response_descriptor,
@@ -4254,9 +4604,11 @@ static const ic_field news_newsfeeds_retrieve_params_fields[] = {
     {"newsfeed_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_newsfeeds_retrieve_params, newsfeed_id), 0, offsetof(intercom_news_newsfeeds_retrieve_params, has_newsfeed_id), NULL, NULL},
 };
 static const uint16_t news_newsfeeds_retrieve_params_by_name[] = {0};
+static const uint32_t news_newsfeeds_retrieve_params_hash[] = {0x0, 0xb0001};
 INTERCOM_EXTERN const intercom_type intercom_news_newsfeeds_retrieve_params_descriptor = {
     .name = "news_newsfeeds_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_newsfeeds_retrieve_params),
-    .n_fields = 1, .fields = news_newsfeeds_retrieve_params_fields, .by_name = news_newsfeeds_retrieve_params_by_name};
+    .n_fields = 1, .fields = news_newsfeeds_retrieve_params_fields, .by_name = news_newsfeeds_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = news_newsfeeds_retrieve_params_hash};
 static const ic_operation op_news_newsfeeds_retrieve = {
     .name = "news.newsfeeds.retrieve", .method = "GET", .path = "/news/newsfeeds/{newsfeed_id}",
     .api_version = NULL, .params = &intercom_news_newsfeeds_retrieve_params_descriptor, .response = &intercom_newsfeed_descriptor,
@@ -4273,9 +4625,11 @@ static const ic_field notes_retrieve_params_fields[] = {
     {"note_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_notes_retrieve_params, note_id), 0, offsetof(intercom_notes_retrieve_params, has_note_id), NULL, NULL},
 };
 static const uint16_t notes_retrieve_params_by_name[] = {0};
+static const uint32_t notes_retrieve_params_hash[] = {0x0, 0x70001};
 INTERCOM_EXTERN const intercom_type intercom_notes_retrieve_params_descriptor = {
     .name = "notes_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_notes_retrieve_params),
-    .n_fields = 1, .fields = notes_retrieve_params_fields, .by_name = notes_retrieve_params_by_name};
+    .n_fields = 1, .fields = notes_retrieve_params_fields, .by_name = notes_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = notes_retrieve_params_hash};
 static const ic_operation op_notes_retrieve = {
     .name = "notes.retrieve", .method = "GET", .path = "/notes/{note_id}",
     .api_version = NULL, .params = &intercom_notes_retrieve_params_descriptor, .response = &intercom_note_descriptor,
@@ -4294,9 +4648,11 @@ static const ic_field office_hours_schedules_create_params_fields[] = {
     {"time_intervals", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_office_hours_schedules_create_params, time_intervals), offsetof(intercom_office_hours_schedules_create_params, time_intervals_count), offsetof(intercom_office_hours_schedules_create_params, has_time_intervals), &intercom_office_hours_time_interval_descriptor, NULL},
 };
 static const uint16_t office_hours_schedules_create_params_by_name[] = {0, 2, 1};
+static const uint32_t office_hours_schedules_create_params_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xe0003};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_create_params_descriptor = {
     .name = "office_hours_schedules_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_create_params),
-    .n_fields = 3, .fields = office_hours_schedules_create_params_fields, .by_name = office_hours_schedules_create_params_by_name};
+    .n_fields = 3, .fields = office_hours_schedules_create_params_fields, .by_name = office_hours_schedules_create_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = office_hours_schedules_create_params_hash};
 static const ic_operation op_office_hours_schedules_create = {
     .name = "office_hours_schedules.create", .method = "POST", .path = "/office_hours_schedules",
     .api_version = NULL, .params = &intercom_office_hours_schedules_create_params_descriptor, .response = &intercom_office_hours_schedule_descriptor,
@@ -4313,9 +4669,11 @@ static const ic_field office_hours_schedules_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_delete_params, id), 0, offsetof(intercom_office_hours_schedules_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_delete_params_by_name[] = {0};
+static const uint32_t office_hours_schedules_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_delete_params_descriptor = {
     .name = "office_hours_schedules_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_delete_params),
-    .n_fields = 1, .fields = office_hours_schedules_delete_params_fields, .by_name = office_hours_schedules_delete_params_by_name};
+    .n_fields = 1, .fields = office_hours_schedules_delete_params_fields, .by_name = office_hours_schedules_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = office_hours_schedules_delete_params_hash};
 static const ic_operation op_office_hours_schedules_delete = {
     .name = "office_hours_schedules.delete", .method = "DELETE", .path = "/office_hours_schedules/{id}",
     .api_version = NULL, .params = &intercom_office_hours_schedules_delete_params_descriptor, .response = &intercom_office_hours_schedules_delete_response_descriptor,
@@ -4349,9 +4707,11 @@ static const ic_field office_hours_schedules_office_hours_exceptions_create_para
     {"recurring_annually", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, recurring_annually), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, has_recurring_annually), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_create_params_by_name[] = {1, 2, 3, 0, 5, 4};
+static const uint32_t office_hours_schedules_office_hours_exceptions_create_params_hash[] = {0xe0003, 0x0, 0x180001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0xe0005, 0x120006, 0x0, 0x0, 0x0, 0xe0002};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_create_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_create_params),
-    .n_fields = 6, .fields = office_hours_schedules_office_hours_exceptions_create_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_create_params_by_name};
+    .n_fields = 6, .fields = office_hours_schedules_office_hours_exceptions_create_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = office_hours_schedules_office_hours_exceptions_create_params_hash};
 static const ic_operation op_office_hours_schedules_office_hours_exceptions_create = {
     .name = "office_hours_schedules.office_hours_exceptions.create", .method = "POST", .path = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions",
     .api_version = NULL, .params = &intercom_office_hours_schedules_office_hours_exceptions_create_params_descriptor, .response = &intercom_office_hours_exception_descriptor,
@@ -4369,9 +4729,11 @@ static const ic_field office_hours_schedules_office_hours_exceptions_delete_para
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_params, id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_delete_params_by_name[] = {1, 0};
+static const uint32_t office_hours_schedules_office_hours_exceptions_delete_params_hash[] = {0x0, 0x0, 0x180001, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_delete_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_delete_params),
-    .n_fields = 2, .fields = office_hours_schedules_office_hours_exceptions_delete_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_delete_params_by_name};
+    .n_fields = 2, .fields = office_hours_schedules_office_hours_exceptions_delete_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = office_hours_schedules_office_hours_exceptions_delete_params_hash};
 static const ic_operation op_office_hours_schedules_office_hours_exceptions_delete = {
     .name = "office_hours_schedules.office_hours_exceptions.delete", .method = "DELETE", .path = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
     .api_version = NULL, .params = &intercom_office_hours_schedules_office_hours_exceptions_delete_params_descriptor, .response = &intercom_office_hours_schedules_delete_response_descriptor,
@@ -4388,9 +4750,11 @@ static const ic_field office_hours_schedules_office_hours_exceptions_list_params
     {"office_hours_schedule_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_list_params, office_hours_schedule_id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_list_params, has_office_hours_schedule_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_list_params_by_name[] = {0};
+static const uint32_t office_hours_schedules_office_hours_exceptions_list_params_hash[] = {0x180001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_list_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_list_params),
-    .n_fields = 1, .fields = office_hours_schedules_office_hours_exceptions_list_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_list_params_by_name};
+    .n_fields = 1, .fields = office_hours_schedules_office_hours_exceptions_list_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = office_hours_schedules_office_hours_exceptions_list_params_hash};
 static const ic_operation op_office_hours_schedules_office_hours_exceptions_list = {
     .name = "office_hours_schedules.office_hours_exceptions.list", .method = "GET", .path = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions",
     .api_version = NULL, .params = &intercom_office_hours_schedules_office_hours_exceptions_list_params_descriptor, .response = &intercom_office_hours_exception_list_descriptor,
@@ -4408,9 +4772,11 @@ static const ic_field office_hours_schedules_office_hours_exceptions_retrieve_pa
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params, id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_retrieve_params_by_name[] = {1, 0};
+static const uint32_t office_hours_schedules_office_hours_exceptions_retrieve_params_hash[] = {0x0, 0x0, 0x180001, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_retrieve_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params),
-    .n_fields = 2, .fields = office_hours_schedules_office_hours_exceptions_retrieve_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_retrieve_params_by_name};
+    .n_fields = 2, .fields = office_hours_schedules_office_hours_exceptions_retrieve_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = office_hours_schedules_office_hours_exceptions_retrieve_params_hash};
 static const ic_operation op_office_hours_schedules_office_hours_exceptions_retrieve = {
     .name = "office_hours_schedules.office_hours_exceptions.retrieve", .method = "GET", .path = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
     .api_version = NULL, .params = &intercom_office_hours_schedules_office_hours_exceptions_retrieve_params_descriptor, .response = &intercom_office_hours_exception_descriptor,
@@ -4433,9 +4799,11 @@ static const ic_field office_hours_schedules_office_hours_exceptions_update_para
     {"recurring_annually", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, recurring_annually), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_recurring_annually), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_update_params_by_name[] = {2, 3, 1, 4, 0, 6, 5};
+static const uint32_t office_hours_schedules_office_hours_exceptions_update_params_hash[] = {0x0, 0x0, 0x40005, 0x0, 0x20002, 0xe0003, 0xe0004, 0x0, 0x0, 0x0, 0x0, 0xe0006, 0x180001, 0x0, 0x120007, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_update_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_update_params),
-    .n_fields = 7, .fields = office_hours_schedules_office_hours_exceptions_update_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_update_params_by_name};
+    .n_fields = 7, .fields = office_hours_schedules_office_hours_exceptions_update_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_update_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = office_hours_schedules_office_hours_exceptions_update_params_hash};
 static const ic_operation op_office_hours_schedules_office_hours_exceptions_update = {
     .name = "office_hours_schedules.office_hours_exceptions.update", .method = "PUT", .path = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
     .api_version = NULL, .params = &intercom_office_hours_schedules_office_hours_exceptions_update_params_descriptor, .response = &intercom_office_hours_exception_descriptor,
@@ -4452,9 +4820,11 @@ static const ic_field office_hours_schedules_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_retrieve_params, id), 0, offsetof(intercom_office_hours_schedules_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_retrieve_params_by_name[] = {0};
+static const uint32_t office_hours_schedules_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_retrieve_params_descriptor = {
     .name = "office_hours_schedules_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_retrieve_params),
-    .n_fields = 1, .fields = office_hours_schedules_retrieve_params_fields, .by_name = office_hours_schedules_retrieve_params_by_name};
+    .n_fields = 1, .fields = office_hours_schedules_retrieve_params_fields, .by_name = office_hours_schedules_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = office_hours_schedules_retrieve_params_hash};
 static const ic_operation op_office_hours_schedules_retrieve = {
     .name = "office_hours_schedules.retrieve", .method = "GET", .path = "/office_hours_schedules/{id}",
     .api_version = NULL, .params = &intercom_office_hours_schedules_retrieve_params_descriptor, .response = &intercom_office_hours_schedule_descriptor,
@@ -4474,9 +4844,11 @@ static const ic_field office_hours_schedules_update_params_fields[] = {
     {"time_intervals", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_office_hours_schedules_update_params, time_intervals), offsetof(intercom_office_hours_schedules_update_params, time_intervals_count), offsetof(intercom_office_hours_schedules_update_params, has_time_intervals), &intercom_office_hours_time_interval_descriptor, NULL},
 };
 static const uint16_t office_hours_schedules_update_params_by_name[] = {0, 1, 3, 2};
+static const uint32_t office_hours_schedules_update_params_hash[] = {0xe0003, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0004};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_update_params_descriptor = {
     .name = "office_hours_schedules_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_update_params),
-    .n_fields = 4, .fields = office_hours_schedules_update_params_fields, .by_name = office_hours_schedules_update_params_by_name};
+    .n_fields = 4, .fields = office_hours_schedules_update_params_fields, .by_name = office_hours_schedules_update_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = office_hours_schedules_update_params_hash};
 static const ic_operation op_office_hours_schedules_update = {
     .name = "office_hours_schedules.update", .method = "PUT", .path = "/office_hours_schedules/{id}",
     .api_version = NULL, .params = &intercom_office_hours_schedules_update_params_descriptor, .response = &intercom_office_hours_schedule_descriptor,
@@ -4494,9 +4866,11 @@ static const ic_field phone_call_redirects_create_params_fields[] = {
     {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_phone_call_redirects_create_params, custom_attributes), 0, offsetof(intercom_phone_call_redirects_create_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t phone_call_redirects_create_params_by_name[] = {1, 0};
+static const uint32_t phone_call_redirects_create_params_hash[] = {0x0, 0x0, 0x110002, 0x50001};
 INTERCOM_EXTERN const intercom_type intercom_phone_call_redirects_create_params_descriptor = {
     .name = "phone_call_redirects_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_phone_call_redirects_create_params),
-    .n_fields = 2, .fields = phone_call_redirects_create_params_fields, .by_name = phone_call_redirects_create_params_by_name};
+    .n_fields = 2, .fields = phone_call_redirects_create_params_fields, .by_name = phone_call_redirects_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = phone_call_redirects_create_params_hash};
 static const ic_operation op_phone_call_redirects_create = {
     .name = "phone_call_redirects.create", .method = "POST", .path = "/phone_call_redirects",
     .api_version = NULL, .params = &intercom_phone_call_redirects_create_params_descriptor, .response = &intercom_phone_switch_descriptor,
@@ -4513,9 +4887,11 @@ static const ic_field segments_list_params_fields[] = {
     {"include_count", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_segments_list_params, include_count), 0, offsetof(intercom_segments_list_params, has_include_count), NULL, NULL},
 };
 static const uint16_t segments_list_params_by_name[] = {0};
+static const uint32_t segments_list_params_hash[] = {0x0, 0xd0001};
 INTERCOM_EXTERN const intercom_type intercom_segments_list_params_descriptor = {
     .name = "segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_segments_list_params),
-    .n_fields = 1, .fields = segments_list_params_fields, .by_name = segments_list_params_by_name};
+    .n_fields = 1, .fields = segments_list_params_fields, .by_name = segments_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = segments_list_params_hash};
 static const ic_operation op_segments_list = {
     .name = "segments.list", .method = "GET", .path = "/segments",
     .api_version = NULL, .params = &intercom_segments_list_params_descriptor, .response = &intercom_segment_list_descriptor,
@@ -4532,9 +4908,11 @@ static const ic_field segments_retrieve_params_fields[] = {
     {"segment_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_segments_retrieve_params, segment_id), 0, offsetof(intercom_segments_retrieve_params, has_segment_id), NULL, NULL},
 };
 static const uint16_t segments_retrieve_params_by_name[] = {0};
+static const uint32_t segments_retrieve_params_hash[] = {0xa0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_segments_retrieve_params_descriptor = {
     .name = "segments_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_segments_retrieve_params),
-    .n_fields = 1, .fields = segments_retrieve_params_fields, .by_name = segments_retrieve_params_by_name};
+    .n_fields = 1, .fields = segments_retrieve_params_fields, .by_name = segments_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = segments_retrieve_params_hash};
 static const ic_operation op_segments_retrieve = {
     .name = "segments.retrieve", .method = "GET", .path = "/segments/{segment_id}",
     .api_version = NULL, .params = &intercom_segments_retrieve_params_descriptor, .response = &intercom_segment_descriptor,
@@ -4566,9 +4944,11 @@ static const ic_field tags_create_or_update_params_fields[] = {
     {"users", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_tags_create_or_update_params, users), offsetof(intercom_tags_create_or_update_params, users_count), offsetof(intercom_tags_create_or_update_params, has_users), &intercom_tag_multiple_users_request_users_descriptor, NULL},
 };
 static const uint16_t tags_create_or_update_params_by_name[] = {2, 1, 0, 3};
+static const uint32_t tags_create_or_update_params_hash[] = {0x40001, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x90003, 0x50004};
 INTERCOM_EXTERN const intercom_type intercom_tags_create_or_update_params_descriptor = {
     .name = "tags_create_or_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tags_create_or_update_params),
-    .n_fields = 4, .fields = tags_create_or_update_params_fields, .by_name = tags_create_or_update_params_by_name};
+    .n_fields = 4, .fields = tags_create_or_update_params_fields, .by_name = tags_create_or_update_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = tags_create_or_update_params_hash};
 static const ic_operation op_tags_create_or_update = {
     .name = "tags.create_or_update", .method = "POST", .path = "/tags",
     .api_version = NULL, .params = &intercom_tags_create_or_update_params_descriptor, .response = &intercom_tag_create_response_descriptor,
@@ -4585,9 +4965,11 @@ static const ic_field tags_delete_params_fields[] = {
     {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tags_delete_params, tag_id), 0, offsetof(intercom_tags_delete_params, has_tag_id), NULL, NULL},
 };
 static const uint16_t tags_delete_params_by_name[] = {0};
+static const uint32_t tags_delete_params_hash[] = {0x0, 0x60001};
 INTERCOM_EXTERN const intercom_type intercom_tags_delete_params_descriptor = {
     .name = "tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tags_delete_params),
-    .n_fields = 1, .fields = tags_delete_params_fields, .by_name = tags_delete_params_by_name};
+    .n_fields = 1, .fields = tags_delete_params_fields, .by_name = tags_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = tags_delete_params_hash};
 static const ic_operation op_tags_delete = {
     .name = "tags.delete", .method = "DELETE", .path = "/tags/{tag_id}",
     .api_version = NULL, .params = &intercom_tags_delete_params_descriptor, .response = NULL,
@@ -4616,9 +4998,11 @@ static const ic_field tags_retrieve_params_fields[] = {
     {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tags_retrieve_params, tag_id), 0, offsetof(intercom_tags_retrieve_params, has_tag_id), NULL, NULL},
 };
 static const uint16_t tags_retrieve_params_by_name[] = {0};
+static const uint32_t tags_retrieve_params_hash[] = {0x0, 0x60001};
 INTERCOM_EXTERN const intercom_type intercom_tags_retrieve_params_descriptor = {
     .name = "tags_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tags_retrieve_params),
-    .n_fields = 1, .fields = tags_retrieve_params_fields, .by_name = tags_retrieve_params_by_name};
+    .n_fields = 1, .fields = tags_retrieve_params_fields, .by_name = tags_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = tags_retrieve_params_hash};
 static const ic_operation op_tags_retrieve = {
     .name = "tags.retrieve", .method = "GET", .path = "/tags/{tag_id}",
     .api_version = NULL, .params = &intercom_tags_retrieve_params_descriptor, .response = &intercom_tag_basic_descriptor,
@@ -4648,9 +5032,11 @@ static const ic_field teams_metrics_list_params_fields[] = {
     {"idle_threshold", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_teams_metrics_list_params, idle_threshold), 0, offsetof(intercom_teams_metrics_list_params, has_idle_threshold), NULL, NULL},
 };
 static const uint16_t teams_metrics_list_params_by_name[] = {1, 0};
+static const uint32_t teams_metrics_list_params_hash[] = {0xe0002, 0x0, 0x0, 0x70001};
 INTERCOM_EXTERN const intercom_type intercom_teams_metrics_list_params_descriptor = {
     .name = "teams_metrics_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_teams_metrics_list_params),
-    .n_fields = 2, .fields = teams_metrics_list_params_fields, .by_name = teams_metrics_list_params_by_name};
+    .n_fields = 2, .fields = teams_metrics_list_params_fields, .by_name = teams_metrics_list_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = teams_metrics_list_params_hash};
 static const ic_operation op_teams_metrics_list = {
     .name = "teams.metrics.list", .method = "GET", .path = "/teams/{team_id}/metrics",
     .api_version = NULL, .params = &intercom_teams_metrics_list_params_descriptor, .response = &intercom_team_metric_list_descriptor,
@@ -4667,9 +5053,11 @@ static const ic_field teams_retrieve_params_fields[] = {
     {"team_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_teams_retrieve_params, team_id), 0, offsetof(intercom_teams_retrieve_params, has_team_id), NULL, NULL},
 };
 static const uint16_t teams_retrieve_params_by_name[] = {0};
+static const uint32_t teams_retrieve_params_hash[] = {0x0, 0x70001};
 INTERCOM_EXTERN const intercom_type intercom_teams_retrieve_params_descriptor = {
     .name = "teams_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_teams_retrieve_params),
-    .n_fields = 1, .fields = teams_retrieve_params_fields, .by_name = teams_retrieve_params_by_name};
+    .n_fields = 1, .fields = teams_retrieve_params_fields, .by_name = teams_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = teams_retrieve_params_hash};
 static const ic_operation op_teams_retrieve = {
     .name = "teams.retrieve", .method = "GET", .path = "/teams/{team_id}",
     .api_version = NULL, .params = &intercom_teams_retrieve_params_descriptor, .response = &intercom_team_descriptor,
@@ -4708,9 +5096,11 @@ static const ic_field ticket_types_attributes_create_params_fields[] = {
     {"allow_multiple_values", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, allow_multiple_values), 0, offsetof(intercom_ticket_types_attributes_create_params, has_allow_multiple_values), NULL, NULL},
 };
 static const uint16_t ticket_types_attributes_create_params_by_name[] = {10, 3, 2, 9, 8, 1, 4, 5, 0, 6, 7};
+static const uint32_t ticket_types_attributes_create_params_hash[] = {0xb0003, 0x110007, 0x0, 0x90009, 0x130008, 0x40002, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x120005, 0x1f0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_ticket_types_attributes_create_params_descriptor = {
     .name = "ticket_types_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_attributes_create_params),
-    .n_fields = 11, .fields = ticket_types_attributes_create_params_fields, .by_name = ticket_types_attributes_create_params_by_name};
+    .n_fields = 11, .fields = ticket_types_attributes_create_params_fields, .by_name = ticket_types_attributes_create_params_by_name,
+    .hash_seed = 0xb54cda56, .hash_mask = 31, .hash_slots = ticket_types_attributes_create_params_hash};
 static const ic_operation op_ticket_types_attributes_create = {
     .name = "ticket_types.attributes.create", .method = "POST", .path = "/ticket_types/{ticket_type_id}/attributes",
     .api_version = NULL, .params = &intercom_ticket_types_attributes_create_params_descriptor, .response = &intercom_ticket_type_attribute_descriptor,
@@ -4738,9 +5128,11 @@ static const ic_field ticket_types_attributes_update_params_fields[] = {
     {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, archived), 0, offsetof(intercom_ticket_types_attributes_update_params, has_archived), NULL, NULL},
 };
 static const uint16_t ticket_types_attributes_update_params_by_name[] = {10, 11, 1, 3, 9, 8, 2, 4, 5, 0, 6, 7};
+static const uint32_t ticket_types_attributes_update_params_hash[] = {0xb0004, 0x110007, 0x0, 0x90009, 0x130008, 0x40003, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x8000c, 0x0, 0x0, 0x120005, 0x1f0006, 0x0, 0xc0002, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_ticket_types_attributes_update_params_descriptor = {
     .name = "ticket_types_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_attributes_update_params),
-    .n_fields = 12, .fields = ticket_types_attributes_update_params_fields, .by_name = ticket_types_attributes_update_params_by_name};
+    .n_fields = 12, .fields = ticket_types_attributes_update_params_fields, .by_name = ticket_types_attributes_update_params_by_name,
+    .hash_seed = 0xb54cda56, .hash_mask = 31, .hash_slots = ticket_types_attributes_update_params_hash};
 static const ic_operation op_ticket_types_attributes_update = {
     .name = "ticket_types.attributes.update", .method = "PUT", .path = "/ticket_types/{ticket_type_id}/attributes/{attribute_id}",
     .api_version = NULL, .params = &intercom_ticket_types_attributes_update_params_descriptor, .response = &intercom_ticket_type_attribute_descriptor,
@@ -4761,9 +5153,11 @@ static const ic_field ticket_types_create_params_fields[] = {
     {"is_internal", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_create_params, is_internal), 0, offsetof(intercom_ticket_types_create_params, has_is_internal), NULL, NULL},
 };
 static const uint16_t ticket_types_create_params_by_name[] = {2, 1, 3, 4, 0};
+static const uint32_t ticket_types_create_params_hash[] = {0x80003, 0x40004, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_ticket_types_create_params_descriptor = {
     .name = "ticket_types_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_create_params),
-    .n_fields = 5, .fields = ticket_types_create_params_fields, .by_name = ticket_types_create_params_by_name};
+    .n_fields = 5, .fields = ticket_types_create_params_fields, .by_name = ticket_types_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = ticket_types_create_params_hash};
 static const ic_operation op_ticket_types_create = {
     .name = "ticket_types.create", .method = "POST", .path = "/ticket_types",
     .api_version = NULL, .params = &intercom_ticket_types_create_params_descriptor, .response = &intercom_ticket_type_descriptor,
@@ -4792,9 +5186,11 @@ static const ic_field ticket_types_retrieve_params_fields[] = {
     {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ticket_types_retrieve_params, ticket_type_id), 0, offsetof(intercom_ticket_types_retrieve_params, has_ticket_type_id), NULL, NULL},
 };
 static const uint16_t ticket_types_retrieve_params_by_name[] = {0};
+static const uint32_t ticket_types_retrieve_params_hash[] = {0x0, 0xe0001};
 INTERCOM_EXTERN const intercom_type intercom_ticket_types_retrieve_params_descriptor = {
     .name = "ticket_types_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_retrieve_params),
-    .n_fields = 1, .fields = ticket_types_retrieve_params_fields, .by_name = ticket_types_retrieve_params_by_name};
+    .n_fields = 1, .fields = ticket_types_retrieve_params_fields, .by_name = ticket_types_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = ticket_types_retrieve_params_hash};
 static const ic_operation op_ticket_types_retrieve = {
     .name = "ticket_types.retrieve", .method = "GET", .path = "/ticket_types/{ticket_type_id}",
     .api_version = NULL, .params = &intercom_ticket_types_retrieve_params_descriptor, .response = &intercom_ticket_type_descriptor,
@@ -4817,9 +5213,11 @@ static const ic_field ticket_types_update_params_fields[] = {
     {"is_internal", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_update_params, is_internal), 0, offsetof(intercom_ticket_types_update_params, has_is_internal), NULL, NULL},
 };
 static const uint16_t ticket_types_update_params_by_name[] = {5, 3, 2, 4, 6, 1, 0};
+static const uint32_t ticket_types_update_params_hash[] = {0x80004, 0x40005, 0x0, 0xb0007, 0x0, 0xe0001, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x0, 0xb0003, 0x80006, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_ticket_types_update_params_descriptor = {
     .name = "ticket_types_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_update_params),
-    .n_fields = 7, .fields = ticket_types_update_params_fields, .by_name = ticket_types_update_params_by_name};
+    .n_fields = 7, .fields = ticket_types_update_params_fields, .by_name = ticket_types_update_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = ticket_types_update_params_hash};
 static const ic_operation op_ticket_types_update = {
     .name = "ticket_types.update", .method = "PUT", .path = "/ticket_types/{ticket_type_id}",
     .api_version = NULL, .params = &intercom_ticket_types_update_params_descriptor, .response = &intercom_ticket_type_descriptor,
@@ -4839,9 +5237,11 @@ static const ic_field tickets_change_type_params_fields[] = {
     {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_tickets_change_type_params, ticket_attributes), 0, offsetof(intercom_tickets_change_type_params, has_ticket_attributes), NULL, NULL},
 };
 static const uint16_t tickets_change_type_params_by_name[] = {3, 0, 2, 1};
+static const uint32_t tickets_change_type_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xf0003, 0x110004, 0xe0002, 0x90001};
 INTERCOM_EXTERN const intercom_type intercom_tickets_change_type_params_descriptor = {
     .name = "tickets_change_type_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_change_type_params),
-    .n_fields = 4, .fields = tickets_change_type_params_fields, .by_name = tickets_change_type_params_by_name};
+    .n_fields = 4, .fields = tickets_change_type_params_fields, .by_name = tickets_change_type_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = tickets_change_type_params_hash};
 static const ic_operation op_tickets_change_type = {
     .name = "tickets.change_type", .method = "POST", .path = "/tickets/{ticket_id}/change_type",
     .api_version = NULL, .params = &intercom_tickets_change_type_params_descriptor, .response = &intercom_ticket_descriptor,
@@ -4865,9 +5265,11 @@ static const ic_field tickets_create_params_fields[] = {
     {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_create_params, skip_notifications), 0, offsetof(intercom_tickets_create_params, has_skip_notifications), NULL, NULL},
 };
 static const uint16_t tickets_create_params_by_name[] = {6, 3, 1, 2, 4, 7, 5, 0};
+static const uint32_t tickets_create_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006};
 INTERCOM_EXTERN const intercom_type intercom_tickets_create_params_descriptor = {
     .name = "tickets_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_create_params),
-    .n_fields = 8, .fields = tickets_create_params_fields, .by_name = tickets_create_params_by_name};
+    .n_fields = 8, .fields = tickets_create_params_fields, .by_name = tickets_create_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = tickets_create_params_hash};
 static const ic_operation op_tickets_create = {
     .name = "tickets.create", .method = "POST", .path = "/tickets",
     .api_version = NULL, .params = &intercom_tickets_create_params_descriptor, .response = &intercom_ticket_descriptor,
@@ -4884,9 +5286,11 @@ static const ic_field tickets_delete_params_fields[] = {
     {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_delete_params, ticket_id), 0, offsetof(intercom_tickets_delete_params, has_ticket_id), NULL, NULL},
 };
 static const uint16_t tickets_delete_params_by_name[] = {0};
+static const uint32_t tickets_delete_params_hash[] = {0x90001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_tickets_delete_params_descriptor = {
     .name = "tickets_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_delete_params),
-    .n_fields = 1, .fields = tickets_delete_params_fields, .by_name = tickets_delete_params_by_name};
+    .n_fields = 1, .fields = tickets_delete_params_fields, .by_name = tickets_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = tickets_delete_params_hash};
 static const ic_operation op_tickets_delete = {
     .name = "tickets.delete", .method = "DELETE", .path = "/tickets/{ticket_id}",
     .api_version = NULL, .params = &intercom_tickets_delete_params_descriptor, .response = &intercom_ticket_deleted_descriptor,
@@ -4910,9 +5314,11 @@ static const ic_field tickets_enqueue_params_fields[] = {
     {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, skip_notifications), 0, offsetof(intercom_tickets_enqueue_params, has_skip_notifications), NULL, NULL},
 };
 static const uint16_t tickets_enqueue_params_by_name[] = {6, 3, 1, 2, 4, 7, 5, 0};
+static const uint32_t tickets_enqueue_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006};
 INTERCOM_EXTERN const intercom_type intercom_tickets_enqueue_params_descriptor = {
     .name = "tickets_enqueue_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_enqueue_params),
-    .n_fields = 8, .fields = tickets_enqueue_params_fields, .by_name = tickets_enqueue_params_by_name};
+    .n_fields = 8, .fields = tickets_enqueue_params_fields, .by_name = tickets_enqueue_params_by_name,
+    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = tickets_enqueue_params_hash};
 static const ic_operation op_tickets_enqueue = {
     .name = "tickets.enqueue", .method = "POST", .path = "/tickets/enqueue",
     .api_version = NULL, .params = &intercom_tickets_enqueue_params_descriptor, .response = &intercom_jobs_descriptor,
@@ -4930,9 +5336,11 @@ static const ic_field tickets_linked_conversations_create_params_fields[] = {
     {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_linked_conversations_create_params, conversation_id), 0, offsetof(intercom_tickets_linked_conversations_create_params, has_conversation_id), NULL, NULL},
 };
 static const uint16_t tickets_linked_conversations_create_params_by_name[] = {1, 0};
+static const uint32_t tickets_linked_conversations_create_params_hash[] = {0xf0002, 0x0, 0x90001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_tickets_linked_conversations_create_params_descriptor = {
     .name = "tickets_linked_conversations_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_linked_conversations_create_params),
-    .n_fields = 2, .fields = tickets_linked_conversations_create_params_fields, .by_name = tickets_linked_conversations_create_params_by_name};
+    .n_fields = 2, .fields = tickets_linked_conversations_create_params_fields, .by_name = tickets_linked_conversations_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = tickets_linked_conversations_create_params_hash};
 static const ic_operation op_tickets_linked_conversations_create = {
     .name = "tickets.linked_conversations.create", .method = "POST", .path = "/tickets/{ticket_id}/linked_conversations",
     .api_version = NULL, .params = &intercom_tickets_linked_conversations_create_params_descriptor, .response = &intercom_conversation_descriptor,
@@ -4950,9 +5358,11 @@ static const ic_field tickets_linked_conversations_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_linked_conversations_delete_params, id), 0, offsetof(intercom_tickets_linked_conversations_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t tickets_linked_conversations_delete_params_by_name[] = {1, 0};
+static const uint32_t tickets_linked_conversations_delete_params_hash[] = {0x0, 0x0, 0x90001, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_tickets_linked_conversations_delete_params_descriptor = {
     .name = "tickets_linked_conversations_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_linked_conversations_delete_params),
-    .n_fields = 2, .fields = tickets_linked_conversations_delete_params_fields, .by_name = tickets_linked_conversations_delete_params_by_name};
+    .n_fields = 2, .fields = tickets_linked_conversations_delete_params_fields, .by_name = tickets_linked_conversations_delete_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = tickets_linked_conversations_delete_params_hash};
 static const ic_operation op_tickets_linked_conversations_delete = {
     .name = "tickets.linked_conversations.delete", .method = "DELETE", .path = "/tickets/{ticket_id}/linked_conversations/{id}",
     .api_version = NULL, .params = &intercom_tickets_linked_conversations_delete_params_descriptor, .response = &intercom_conversation_descriptor,
@@ -4982,9 +5392,11 @@ static const ic_field tickets_reply_params_fields[] = {
     {"cross_post", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, cross_post), 0, offsetof(intercom_tickets_reply_params, has_cross_post), NULL, NULL},
 };
 static const uint16_t tickets_reply_params_by_name[] = {11, 12, 6, 4, 5, 13, 10, 8, 2, 7, 1, 0, 3, 9};
+static const uint32_t tickets_reply_params_hash[] = {0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x5000b, 0x0, 0x0, 0xa0006, 0x120002, 0xa000e, 0xf0007, 0x100009, 0x10000d, 0x0, 0x0, 0x0, 0x8000c, 0x0, 0x7000a, 0x0, 0x0, 0x90001, 0x0, 0x0, 0xd0008, 0x0, 0xc0003, 0x0, 0x0, 0x40004};
 INTERCOM_EXTERN const intercom_type intercom_tickets_reply_params_descriptor = {
     .name = "tickets_reply_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_reply_params),
-    .n_fields = 14, .fields = tickets_reply_params_fields, .by_name = tickets_reply_params_by_name};
+    .n_fields = 14, .fields = tickets_reply_params_fields, .by_name = tickets_reply_params_by_name,
+    .hash_seed = 0xaa66d2b0, .hash_mask = 31, .hash_slots = tickets_reply_params_hash};
 static const ic_operation op_tickets_reply = {
     .name = "tickets.reply", .method = "POST", .path = "/tickets/{ticket_id}/reply",
     .api_version = NULL, .params = &intercom_tickets_reply_params_descriptor, .response = &intercom_ticket_reply_descriptor,
@@ -5001,9 +5413,11 @@ static const ic_field tickets_retrieve_by_id_params_fields[] = {
     {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_retrieve_by_id_params, ticket_id), 0, offsetof(intercom_tickets_retrieve_by_id_params, has_ticket_id), NULL, NULL},
 };
 static const uint16_t tickets_retrieve_by_id_params_by_name[] = {0};
+static const uint32_t tickets_retrieve_by_id_params_hash[] = {0x90001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_tickets_retrieve_by_id_params_descriptor = {
     .name = "tickets_retrieve_by_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_retrieve_by_id_params),
-    .n_fields = 1, .fields = tickets_retrieve_by_id_params_fields, .by_name = tickets_retrieve_by_id_params_by_name};
+    .n_fields = 1, .fields = tickets_retrieve_by_id_params_fields, .by_name = tickets_retrieve_by_id_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = tickets_retrieve_by_id_params_hash};
 static const ic_operation op_tickets_retrieve_by_id = {
     .name = "tickets.retrieve_by_id", .method = "GET", .path = "/tickets/{ticket_id}",
     .api_version = NULL, .params = &intercom_tickets_retrieve_by_id_params_descriptor, .response = &intercom_ticket_descriptor,
@@ -5021,9 +5435,11 @@ static const ic_field tickets_search_params_fields[] = {
     {"pagination", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_tickets_search_params, pagination), 0, offsetof(intercom_tickets_search_params, has_pagination), &intercom_starting_after_paging_descriptor, NULL},
 };
 static const uint16_t tickets_search_params_by_name[] = {1, 0};
+static const uint32_t tickets_search_params_hash[] = {0x0, 0x0, 0x50001, 0xa0002};
 INTERCOM_EXTERN const intercom_type intercom_tickets_search_params_descriptor = {
     .name = "tickets_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_search_params),
-    .n_fields = 2, .fields = tickets_search_params_fields, .by_name = tickets_search_params_by_name};
+    .n_fields = 2, .fields = tickets_search_params_fields, .by_name = tickets_search_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = tickets_search_params_hash};
 static const ic_operation op_tickets_search = {
     .name = "tickets.search", .method = "POST", .path = "/tickets/search",
     .api_version = NULL, .params = &intercom_tickets_search_params_descriptor, .response = &intercom_ticket_list_descriptor,
@@ -5056,9 +5472,11 @@ static const ic_field tickets_tags_create_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_tags_create_params, admin_id), 0, offsetof(intercom_tickets_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t tickets_tags_create_params_by_name[] = {2, 1, 0};
+static const uint32_t tickets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x90001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_tickets_tags_create_params_descriptor = {
     .name = "tickets_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_tags_create_params),
-    .n_fields = 3, .fields = tickets_tags_create_params_fields, .by_name = tickets_tags_create_params_by_name};
+    .n_fields = 3, .fields = tickets_tags_create_params_fields, .by_name = tickets_tags_create_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = tickets_tags_create_params_hash};
 static const ic_operation op_tickets_tags_create = {
     .name = "tickets.tags.create", .method = "POST", .path = "/tickets/{ticket_id}/tags",
     .api_version = NULL, .params = &intercom_tickets_tags_create_params_descriptor, .response = &intercom_tag_descriptor,
@@ -5077,9 +5495,11 @@ static const ic_field tickets_tags_remove_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_tags_remove_params, admin_id), 0, offsetof(intercom_tickets_tags_remove_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t tickets_tags_remove_params_by_name[] = {2, 1, 0};
+static const uint32_t tickets_tags_remove_params_hash[] = {0x0, 0x80003, 0x0, 0x0, 0x0, 0x0, 0x90001, 0x60002};
 INTERCOM_EXTERN const intercom_type intercom_tickets_tags_remove_params_descriptor = {
     .name = "tickets_tags_remove_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_tags_remove_params),
-    .n_fields = 3, .fields = tickets_tags_remove_params_fields, .by_name = tickets_tags_remove_params_by_name};
+    .n_fields = 3, .fields = tickets_tags_remove_params_fields, .by_name = tickets_tags_remove_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = tickets_tags_remove_params_hash};
 static const ic_operation op_tickets_tags_remove = {
     .name = "tickets.tags.remove", .method = "DELETE", .path = "/tickets/{ticket_id}/tags/{tag_id}",
     .api_version = NULL, .params = &intercom_tickets_tags_remove_params_descriptor, .response = &intercom_tag_descriptor,
@@ -5105,9 +5525,11 @@ static const ic_field tickets_update_by_id_params_fields[] = {
     {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, skip_notifications), 0, offsetof(intercom_tickets_update_by_id_params, has_skip_notifications), NULL, NULL},
 };
 static const uint16_t tickets_update_by_id_params_by_name[] = {7, 8, 3, 5, 4, 9, 6, 1, 0, 2};
+static const uint32_t tickets_update_by_id_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x12000a, 0x40005, 0x90001, 0x0, 0x0, 0x110002, 0x0, 0x0, 0xb0009, 0x80008, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0007, 0x0, 0xf0003, 0x0, 0x90006, 0x0, 0x0, 0xa0004, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_tickets_update_by_id_params_descriptor = {
     .name = "tickets_update_by_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_update_by_id_params),
-    .n_fields = 10, .fields = tickets_update_by_id_params_fields, .by_name = tickets_update_by_id_params_by_name};
+    .n_fields = 10, .fields = tickets_update_by_id_params_fields, .by_name = tickets_update_by_id_params_by_name,
+    .hash_seed = 0xcc623af3, .hash_mask = 31, .hash_slots = tickets_update_by_id_params_hash};
 static const ic_operation op_tickets_update_by_id = {
     .name = "tickets.update_by_id", .method = "PUT", .path = "/tickets/{ticket_id}",
     .api_version = NULL, .params = &intercom_tickets_update_by_id_params_descriptor, .response = &intercom_ticket_descriptor,
@@ -5126,9 +5548,11 @@ static const ic_field visitors_convert_params_fields[] = {
     {"visitor", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_visitors_convert_params, visitor), 0, offsetof(intercom_visitors_convert_params, has_visitor), &intercom_convert_visitor_request_visitor_descriptor, NULL},
 };
 static const uint16_t visitors_convert_params_by_name[] = {0, 1, 2};
+static const uint32_t visitors_convert_params_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x70003, 0x40002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_visitors_convert_params_descriptor = {
     .name = "visitors_convert_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_visitors_convert_params),
-    .n_fields = 3, .fields = visitors_convert_params_fields, .by_name = visitors_convert_params_by_name};
+    .n_fields = 3, .fields = visitors_convert_params_fields, .by_name = visitors_convert_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = visitors_convert_params_hash};
 static const ic_operation op_visitors_convert = {
     .name = "visitors.convert", .method = "POST", .path = "/visitors/convert",
     .api_version = NULL, .params = &intercom_visitors_convert_params_descriptor, .response = &intercom_contact_descriptor,
@@ -5145,9 +5569,11 @@ static const ic_field visitors_retrieve_params_fields[] = {
     {"user_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_visitors_retrieve_params, user_id), 0, offsetof(intercom_visitors_retrieve_params, has_user_id), NULL, NULL},
 };
 static const uint16_t visitors_retrieve_params_by_name[] = {0};
+static const uint32_t visitors_retrieve_params_hash[] = {0x0, 0x70001};
 INTERCOM_EXTERN const intercom_type intercom_visitors_retrieve_params_descriptor = {
     .name = "visitors_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_visitors_retrieve_params),
-    .n_fields = 1, .fields = visitors_retrieve_params_fields, .by_name = visitors_retrieve_params_by_name};
+    .n_fields = 1, .fields = visitors_retrieve_params_fields, .by_name = visitors_retrieve_params_by_name,
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = visitors_retrieve_params_hash};
 static const ic_operation op_visitors_retrieve = {
     .name = "visitors.retrieve", .method = "GET", .path = "/visitors",
     .api_version = NULL, .params = &intercom_visitors_retrieve_params_descriptor, .response = &intercom_visitor_descriptor,
@@ -5167,9 +5593,11 @@ static const ic_field visitors_update_params_fields[] = {
     {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_visitors_update_params, custom_attributes), 0, offsetof(intercom_visitors_update_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t visitors_update_params_by_name[] = {3, 0, 2, 1};
+static const uint32_t visitors_update_params_hash[] = {0x0, 0x20001, 0x0, 0x0, 0x110004, 0x70002, 0x40003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_visitors_update_params_descriptor = {
     .name = "visitors_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_visitors_update_params),
-    .n_fields = 4, .fields = visitors_update_params_fields, .by_name = visitors_update_params_by_name};
+    .n_fields = 4, .fields = visitors_update_params_fields, .by_name = visitors_update_params_by_name,
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = visitors_update_params_hash};
 static const ic_operation op_visitors_update = {
     .name = "visitors.update", .method = "PUT", .path = "/visitors",
     .api_version = NULL, .params = &intercom_visitors_update_params_descriptor, .response = &intercom_visitor_descriptor,

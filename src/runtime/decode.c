@@ -640,6 +640,15 @@ static const yajl_callbacks callbacks = {
 
 /* Exact-length lookup: a key "type\u0000x" (6 bytes) is not "type". */
 const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size_t len) {
+    if (t->hash_slots) { /* at most half full: an empty slot ends the probe; only same-length names compared */
+        uint32_t m = t->hash_mask, s;
+        for (uint32_t i = ic_key_hash(t->hash_seed, key, len) & m; (s = t->hash_slots[i]) != 0; i = (i + 1) & m) {
+            if ((s >> 16) != len) continue;
+            const ic_field *f = &t->fields[(s & 0xffffu) - 1];
+            if (!memcmp(f->name, key, len)) return f;
+        }
+        return NULL;
+    }
     size_t lo = 0, hi = t->n_fields;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;

@@ -3,6 +3,8 @@
 #ifndef IC_LAYER_MODEL_H
 #define IC_LAYER_MODEL_H
 
+#include <string.h>
+
 #include "core.h"
 
 /* ---------- descriptors (what the generator emits; see codegen/FORMAT.md) ---------- */
@@ -145,5 +147,25 @@ IC_HIDDEN json_t *ic_json_load_any(const char *p, size_t n, ic_doc *doc);
 /* One-shot decode of a buffer; on success the model's doc takes @p body_owned if not NULL. */
 IC_HIDDEN intercom_code ic_decode_buffer(const intercom_allocator *a, const intercom_type *t, int strict, const char *p, size_t n,
                                          void **out, intercom_error *err);
+
+/* The hash of the field lookup, in constant time: the key's first and last eight bytes read as
+ * little-endian words (a key shorter than eight bytes: its bytes, then its length), mixed with the
+ * seed by two multiplications. The generator (codegen/icgen/cgen.py, key_hash) computes the same. */
+static inline uint32_t ic_key_hash(uint32_t seed, const char *key, size_t len) {
+    uint64_t a = 0, b = len;
+    if (len >= 8) {
+        memcpy(&a, key, 8);
+        memcpy(&b, key + len - 8, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        a = __builtin_bswap64(a);
+        b = __builtin_bswap64(b);
+#endif
+    } else {
+        for (size_t i = 0; i < len; i++) a |= (uint64_t)(unsigned char)key[i] << (8 * i);
+    }
+    uint64_t h = (a ^ seed) * 0x9E3779B97F4A7C15u;
+    h = (h ^ (h >> 29) ^ b) * 0xC2B2AE3D27D4EB4Fu;
+    return (uint32_t)(h >> 32);
+}
 
 #endif
