@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Long-string benchmark (issue 8, item 1): one JSON string of 1, 4, 16 and 60 MB inside a
  * `/me`-shaped body (admin_with_app), fed to the streaming decoder in 16 KiB chunks as libcurl
  * delivers it, and in one piece. Prints ms per MB for each size; decoding is linear when

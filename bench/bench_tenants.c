@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_tenants.c - one client for many workspaces (issue 9 part 4).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* intercom webhooks verify|listen, intercom identity user-hash|jwt, intercom oauth exchange|authorize-url.
  * Secrets come from environment variables only (a flag value would show in `ps`):
  *   INTERCOM_CLIENT_SECRET    the app's client secret (webhook signatures, OAuth)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The `intercom` commands beyond the REST operations: webhooks, identity, oauth (cli/extras.c). */
 #ifndef INTERCOM_CLI_EXTRAS_H
 #define INTERCOM_CLI_EXTRAS_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """libintercom generator: OpenAPI description -> C models, descriptor tables, operations, docs.
 
 The stages live in codegen/icgen/ (see its __init__.py); codegen/FORMAT.md says what is written.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the `intercom` program's argument parsing (cli_parse) and params building
  * (build_params), compiled from cli/intercom.c without its main(). Input: the arguments,
  * separated by NUL bytes (at most 40). Nothing is sent and nothing exits: a usage error is a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: request encoding. Input: bytes 0-1 pick an operation (little-endian index
  * into intercom_operations_at), byte 2 bit 0 strict decoding; the rest is the operation's params as
  * JSON (the CLI's --data). The params are decoded into the params struct, then the request is

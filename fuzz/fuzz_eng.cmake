@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # libFuzzer targets for response headers, error bodies and the CLI's argument parsing
 # (issue 8). Included from the top-level CMakeLists.txt when INTERCOM_FUZZ is on.
 foreach(_f fuzz_headers fuzz_error_body fuzz_cli_args)

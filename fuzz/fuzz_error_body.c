@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: error bodies (ic_error_from_body: Intercom's error list, the other JSON
  * shapes, HTML from a proxy, plain text). Input: byte 0 picks the status, the rest is the body.
  * Checked: a message is always produced, starts with "HTTP <status>", holds no NUL before its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: response-header parsing and the retry decision that reads it.
  * Input: byte 0 picks the status (429, 503, 500, 408, 200, 404, ...), byte 1 the attempt;
  * the rest is header lines separated by '\n' (as libcurl hands them over, one at a time).

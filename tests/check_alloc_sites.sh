@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Every allocation of the runtime goes through the injected allocator (src/runtime/alloc.c):
 # no runtime file but alloc.c calls malloc, calloc, realloc, free, strdup, strndup, asprintf
 # or vasprintf itself. (json_*, curl_*, yajl_* allocations belong to those libraries' hooks.)

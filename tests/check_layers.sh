@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The runtime's layers depend one way (docs/architecture.md):
 #   1 core   (core.h)   alloc.c util.c error.c options.c (options.h)
 #   2 model  (model.h)  arena.c decode.c model.c registry.c webhook_topics.c

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The generator's own tests (python unittest over codegen/icgen; codegen/tests/).
 find_package(Python3 3.11 COMPONENTS Interpreter)
 if(Python3_Interpreter_FOUND)

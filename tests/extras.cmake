@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Webhooks, identity verification and OAuth (issue 9 parts 1-3). Included from tests/CMakeLists.txt.
 #   webhook     tests/test_webhook.c: signature checks (known answers), notification parsing of
 #               tests/fixtures/webhooks, the topic table (internal: linked statically)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # A hostile server and a caller's bad numbers/configuration against the engine (issue 8).
 # Uses internal headers (the CURLcode table, ic_call by operation name): linked statically.
 add_executable(test_hostile_engine ${CMAKE_CURRENT_LIST_DIR}/test_hostile_engine.c)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The runtime's layers depend one way and name no generated symbol; the CLI uses public headers
 # only (tests/check_layers.sh, docs/architecture.md). layers_selftest plants each violation in a
 # copy of the tree and fails unless every one is caught.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Memory-failure injection (tests/test_oom.c): the Nth allocation fails, for every N, over six
 # scenarios; once with a per-client allocator, once with the process-wide allocator (libcurl's
 # and Jansson's allocations included). Run under ASan (leak detection) by the sanitizer build.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The generated surface (issue 7): tests/test_surface.c against the scripted server, and the header
 # test: every public header, a model _INIT, a params _INIT and INTERCOM_SET compiled as C11 and as
 # C++11/14/17/20 with -Wall -Wextra -pedantic -Werror.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # One client for many workspaces (issue 9 part 4). Included from tests/CMakeLists.txt.
 #   tenants  tests/test_tenants.c: per-request tokens and regions on one connection, pacing per
 #            workspace, the bounded in-process store (internal: linked statically), and the Redis-shared

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # intercom webhooks verify|listen and intercom identity, checked against values computed here
 # with Python's hmac/hashlib/base64 (independently of libcrypto) and a curl client posting to the
 # listener on 127.0.0.1. (intercom oauth runs in tests/test_oauth.c against the scripted server.)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The `intercom` program against a hostile server and bad numbers (issue 8: items 3, 4, 6, 23):
  * the token from a file or stdin, the no-token message, timeouts refused with exit 2, --all that
  * ends on a repeating cursor, --limit, server text neutralised on a terminal, an HTTP/0.9 reply.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Issue 8, the decoder/encoder half: what a hostile or odd response body does to the
  * decoder, and what the encoder writes back. Each test asserts the value that is right. */
 #ifndef _GNU_SOURCE

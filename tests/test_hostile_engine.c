@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A hostile or broken server, and a caller's bad numbers and configuration, against the engine
  * (issue 8: items 3, 4, 6, 7, 8, 19, 20, 21, 22). Everything runs against the scripted local
  * server (tests/support/mock_server.c); the CURLcode table is checked directly.

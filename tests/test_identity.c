@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Identity verification: user_hash and Messenger JWT known answers. The expected values were
  * computed independently with Python (hmac, hashlib, base64, json; see the comments);
  * tests/test_cli_extras.sh recomputes them live through the CLI. */

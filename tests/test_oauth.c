@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* OAuth: the authorization URL, and the code exchange through the engine against the scripted
  * local server (tests/support/mock_server.c): request shape, retries, errors, timeouts, and that
  * neither the client secret nor the returned token reaches the debug log. The `intercom oauth`

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Memory-failure injection (issue 8 item 5, issue 7 item 9): an injected allocator that fails
  * the Nth allocation, for every N until the scenario completes without a failure, over client
  * creation, a decoded response (+ its raw copy), a list page, an error response, async with 10

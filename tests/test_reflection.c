@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The public reflection API (include/intercom/reflection.h) and the registry behind it: the
  * operations and types the generated code hands to the runtime, lookups by name, field walks, and
  * a call by descriptor against tests/support/mock_server. Built twice (tests/layers.cmake): with the

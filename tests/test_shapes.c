@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Response shapes the description gets wrong (issue 8 items 14-18 and the "Also" paragraph),
  * against the scripted local server: lists under another key than declared, paging the
  * description does not declare (companies' contacts, events' next URL), events typed as real

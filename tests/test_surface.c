@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The generated surface (issue 7): one contact type for every contact response, INTERCOM_SET and
  * the refusal of a scalar set without its has_ member, one-value strings sent automatically, the
  * enum sentinel distinct from a listed "unknown", enums declared inside oneOf branches, and

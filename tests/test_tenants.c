@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One client for many workspaces (issue 9 part 4): per-request bearer tokens and regions over one
  * connection per host, rate-limit pacing per workspace, the bounded in-process store of windows, and
  * a Redis-shared window across four processes (adapters/hiredis.h, when hiredis and redis-server are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Webhooks: signature verification (known answers computed with Python's hmac module) and
  * notification parsing of the fixtures in tests/fixtures/webhooks (payloads in the shape
  * Intercom documents), one per item type plus an unknown topic. */

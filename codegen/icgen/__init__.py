@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """libintercom's generator, in stages (codegen/FORMAT.md says what it writes):
 
   load.py        description(s), seed names, overrides -> Inputs (Operation list)

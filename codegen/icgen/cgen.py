@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """C emission helpers shared by the emitters: documentation, member declarations, descriptor tables."""
 import re
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Stage 2b, structural deduplication: one type per canonical shape.
 
 Inline schemas (and inline enums) whose canonical shape is identical become one type; an inline type

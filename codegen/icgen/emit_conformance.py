@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Emitter: the conformance cases (tests/generated/conformance_cases.{h,c})."""
 import json
 import re

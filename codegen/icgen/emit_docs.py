@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Emitter: docs/api.md."""
 from collections import OrderedDict
 

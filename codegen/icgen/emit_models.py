@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Emitter: C models. One unit per entity (enum, variant enum, struct, descriptor table), written into
 generated/types.h (forward declarations and every enum), one generated/models_<tag>.h per tag of the
 description (the structs its operations reach first) and the umbrella generated/models.h."""

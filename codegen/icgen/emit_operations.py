@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Emitter: C operations. One unit per operation (params struct + INIT + descriptor, sync function, async
 twin, pager functions; its ic_operation table and wrappers), written into one generated/<resource>.h per
 resource (the first word of the operation's name), the umbrella generated/operations.h, and operations.c."""

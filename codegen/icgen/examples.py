@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Example synthesis: values that satisfy the description's schemas (as Prism checks them)."""
 import copy
 import json

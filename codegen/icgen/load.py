@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Stage 1, load: the description(s), the seed's operation names and the project's overrides."""
 import copy
 import json

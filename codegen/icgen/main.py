@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The pipeline: load -> shapes -> naming -> paging -> emitters; the command line of scripts/generate."""
 import argparse
 import os

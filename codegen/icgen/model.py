@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The typed data passed between the stages: fields, types, variants, operations, paging."""
 from dataclasses import dataclass, field
 from typing import Any, List, Optional

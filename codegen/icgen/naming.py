@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Stage 3, naming: operation names (the seed's, else the rule), type names and their clashes."""
 import os
 import re

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Small readers of an OpenAPI operation object shared by several stages."""
 import re
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Operations: params types (parameters + flattened body) and response types of every operation."""
 from collections import OrderedDict
 

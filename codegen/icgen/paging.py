@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Stage 4, paging: which operations paginate, how, over which items, with which per_page maximum."""
 import re
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Stage 2, shapes: schemas -> types (allOf merge, oneOf/anyOf flattening into variants, one type per schema)."""
 import json
 import re

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Tests of the generator's stages (codegen/icgen): the naming rule against the seed, clash rules,
 paging detection, determinism. Run by CTest (tests/codegen.cmake); exit 77 (skipped) without ../shared."""
 import os

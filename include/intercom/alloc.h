@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file alloc.h
  * @brief An injected allocator: where libintercom's memory comes from.

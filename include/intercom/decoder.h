@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file decoder.h
  * @brief Streaming decode: JSON bytes in chunks of any size, a typed model out.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file identity.h
  * @brief Identity verification for the Intercom Messenger: user hashes and signed JWTs.

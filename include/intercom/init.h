@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file init.h
  * @brief Initialising generated structs and setting optional fields, alike in C and C++.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file oauth.h
  * @brief OAuth for public Intercom apps: the authorization URL and the code-for-token exchange.

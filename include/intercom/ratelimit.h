@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file ratelimit.h
  * @brief Client-side rate-limit pacing per workspace, and the pluggable store of the windows.

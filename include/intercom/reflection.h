@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file reflection.h
  * @brief Read-only descriptors of every operation, model type and field (as protobuf-c's are public).

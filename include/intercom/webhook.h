@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file webhook.h
  * @brief Intercom webhooks: signature verification and typed notifications.

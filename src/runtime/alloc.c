@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The injected allocator (include/intercom/alloc.h): every allocation of the runtime goes
  * through ic_malloc/ic_calloc/ic_realloc/ic_free with the allocator of the object it
  * belongs to (NULL: the process default). Also: yajl handles with the allocator and their

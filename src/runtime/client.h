@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Layer 4, client: clients (sync and async), typed calls, pagination, OAuth, identity, webhooks.
  * Includes http.h (and so model.h, core.h) only. The generated code (layer 5) includes this. Not installed. */
 #ifndef IC_LAYER_CLIENT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Layer 1, core: allocation, small utilities, error records. Depends on nothing of the runtime.
  * Layers (docs/architecture.md): core.h <- model.h <- http.h <- client.h <- generated <- cli.
  * A runtime file includes its own layer's header only (tests/check_layers.sh). Not installed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Layer 3, http: configuration, logging, request building, the engine, retries, responses.
  * Includes model.h (and so core.h) only. Not installed. */
 #ifndef IC_LAYER_HTTP_H

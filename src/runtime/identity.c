@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Identity verification: the Messenger's user_hash (HMAC-SHA256) and HS256 JWTs, on libcrypto. */
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Layer 2, model: descriptors, the operation registry, documents, decoding, encoding, freeing,
  * reflection. Includes core.h only. Not installed. */
 #ifndef IC_LAYER_MODEL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* OAuth for public apps: the authorization URL and the code exchange (through the engine,
  * bodies redacted in logs). */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Rate-limit pacing per workspace: the key of a token, and the client's in-process store of
  * windows (bounded: at most max_keys entries, least recently used dropped first, idle ones expired).
  *

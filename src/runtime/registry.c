@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The operation registry (model layer): the generated code hands its tables in (ic_registry_add,
  * from a constructor of src/generated/operations.c); the runtime and the reflection API look
  * operations and types up here and never name a generated symbol (tests/check_layers.sh). */

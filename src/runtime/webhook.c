@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Webhooks: X-Hub-Signature verification (HMAC-SHA1, libcrypto) and notification parsing. */
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal: the webhook topic table (webhook_topics.c). Not installed. */
 #ifndef INTERCOM_WEBHOOK_INTERNAL_H
 #define INTERCOM_WEBHOOK_INTERNAL_H

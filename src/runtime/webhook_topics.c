@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Intercom's webhook topics and the object each carries, as data.
  *
  * Collected from Intercom's published "Webhook models" reference (API 2.16, with the

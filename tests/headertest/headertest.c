@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The header test (after libgit2's tests/headertest): every public header (hand-written and
  * generated; the adapters need libuv/libevent and have their own test) in one translation unit,
  * with a model _INIT, a params _INIT, INTERCOM_SET and the hand-written _INIT macros, compiled as

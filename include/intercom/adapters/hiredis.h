@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file hiredis.h
  * @brief A Redis store of rate-limit windows, shared by processes and machines (header-only).
