@@ -27,7 +27,7 @@ set_tests_properties(oauth PROPERTIES TIMEOUT 120)
 if(TARGET intercom_cli)
   add_test(NAME cli_extras COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_extras.sh $<TARGET_FILE:intercom_cli>
            ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/webhooks)
-  set_tests_properties(cli_extras PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
+  set_tests_properties(cli_extras PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)
 endif()
 
 add_test(NAME readme_extras COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/readme_snippets.sh ${CMAKE_SOURCE_DIR}
