@@ -736,32 +736,42 @@ static int to_yajl(ic_decoder *d, const char *p, size_t n) {
     return d->fail ? -1 : 0;
 }
 
+/* Inside a string (d->sc_str) at p[i]: the offset just after its closing quote (sc_str cleared),
+ * or SIZE_MAX when it goes on past n (sc_esc says whether the chunk ended after a backslash).
+ * memchr runs only: each byte is looked at a bounded number of times. */
+static size_t skip_string(ic_decoder *d, const unsigned char *p, size_t i, size_t n) {
+    const unsigned char *q = NULL; /* next '"' at or after i */
+    while (i < n) {
+        if (d->sc_esc) {
+            d->sc_esc = 0;
+            i++;
+            continue;
+        }
+        if (!q || q < p + i) q = memchr(p + i, '"', n - i);
+        size_t end = q ? (size_t)(q - p) : n;
+        const unsigned char *b = memchr(p + i, '\\', end - i);
+        if (b) {
+            d->sc_esc = 1;
+            i = (size_t)(b - p) + 1;
+            continue;
+        }
+        if (!q) return SIZE_MAX;
+        d->sc_str = 0;
+        return end + 1;
+    }
+    return SIZE_MAX;
+}
+
 /* Where the token unfinished at the end of p[0..n) starts: an offset, n when none is
  * unfinished, or SIZE_MAX when it started before p (it is in d->pend). Each byte is looked
  * at a bounded number of times (memchr runs), whatever the chunking. */
 static size_t scan(ic_decoder *d, const unsigned char *p, size_t n) {
     size_t start = d->sc_str || d->sc_bare ? SIZE_MAX : n;
     size_t i = 0;
-    const unsigned char *q = NULL; /* next '"' at or after i, inside a string */
     while (i < n) {
         if (d->sc_str) {
-            if (d->sc_esc) {
-                d->sc_esc = 0;
-                i++;
-                continue;
-            }
-            if (!q || q < p + i) q = memchr(p + i, '"', n - i);
-            size_t end = q ? (size_t)(q - p) : n;
-            const unsigned char *b = memchr(p + i, '\\', end - i);
-            if (b) {
-                d->sc_esc = 1;
-                i = (size_t)(b - p) + 1;
-                continue;
-            }
-            if (!q) break;
-            d->sc_str = 0;
+            if ((i = skip_string(d, p, i, n)) == SIZE_MAX) break;
             start = n;
-            i = end + 1;
         } else {
             d->sc_bare = 0;
             const unsigned char *o = memchr(p + i, '"', n - i);
@@ -797,26 +807,7 @@ static size_t scan_rest_of_token(ic_decoder *d, const unsigned char *p, size_t n
         d->sc_bare = 0;
         return i;
     }
-    const unsigned char *q = NULL; /* next '"' at or after i */
-    while (i < n) {
-        if (d->sc_esc) {
-            d->sc_esc = 0;
-            i++;
-            continue;
-        }
-        if (!q || q < p + i) q = memchr(p + i, '"', n - i);
-        size_t end = q ? (size_t)(q - p) : n;
-        const unsigned char *b = memchr(p + i, '\\', end - i);
-        if (b) {
-            d->sc_esc = 1;
-            i = (size_t)(b - p) + 1;
-            continue;
-        }
-        if (!q) return SIZE_MAX;
-        d->sc_str = 0;
-        return end + 1;
-    }
-    return SIZE_MAX;
+    return skip_string(d, p, i, n);
 }
 
 int ic_decoder_feed(ic_decoder *d, const char *p, size_t n) {
