@@ -5,7 +5,7 @@ from collections import OrderedDict
 
 from .cgen import comment, doxy, emit_type_tables, fit, macro, member_decl, wrap_decl
 from .emit_models import close_header, open_header
-from .util import HEADER, c_string, doc1
+from .util import HEADER, c_string, doc1, docs_file, namespace, table_symbol
 
 
 def op_signature(o, P, async_=False):
@@ -35,9 +35,10 @@ def op_decls(g, o, P):
         h.append(macro("%s_INIT" % n.upper(), "INTERCOM_PARAMS_INIT(%s)" % n) + "\n")
     summary = doxy(doc1(o.summary, 160))
     lines = ["/**", " * %s (`%s %s`)%s." % (summary.rstrip("."), o.method, o.path,
-                                            ", deprecated: sent with Intercom-Version %s" % o.api_version
+                                            (", deprecated: sent with Intercom-Version %s" if o.deprecated else
+                                             ", sent with Intercom-Version %s") % o.api_version
                                             if o.api_version else "")]
-    if o.deprecated:
+    if o.deprecated and o.source == "2.11":
         lines.append(" * @deprecated Removed from the API after 2.11; kept for the seed's users.")
     lines.append(" * @param client the client")
     if pt:
@@ -119,6 +120,8 @@ def op_defs(g, o, P):
     flags = []
     if o.has_body:
         flags.append("IC_OP_HAS_BODY")
+    if o.multipart:
+        flags.append("IC_OP_MULTIPART")
     if o.body_required:
         flags.append("IC_OP_BODY_REQUIRED")
     if o.deprecated:
@@ -170,9 +173,10 @@ def emit_ops(g, ops):
     for res in sorted(groups):
         rel = "generated/%s.h" % res
         h = open_header(P, rel, "The `%s` operations (%d): params structs, sync functions, async twins%s. "
-                        "See docs/api.md." % (res, len(groups[res]),
-                                              ", pagers" if any(o.paging for o in groups[res]) else ""),
-                        ['"../async.h"', '"../client.h"', '"../pagination.h"', '"models.h"'])
+                        "See %s." % (res, len(groups[res]),
+                                              ", pagers" if any(o.paging for o in groups[res]) else "", docs_file(P)),
+                        ['"../async.h"', '"../client.h"', '"../pagination.h"'] +
+                        (['"../file.h"'] if any(o.multipart for o in groups[res]) else []) + ['"models.h"'])
         for o in groups[res]:
             h.append(op_decls(g, o, P))
         h.append(close_header())
@@ -181,10 +185,11 @@ def emit_ops(g, ops):
                     % len(ops), ['"%s.h"' % r for r in sorted(groups)])
     h.append(close_header())
     files["include/intercom/generated/operations.h"] = "".join(h)
-    c = [HEADER, "#include <stddef.h>\n#include \"../runtime/internal.h\"\n\n"]
+    c = [HEADER, "#include <stddef.h>\n#include \"../runtime/internal.h\"\n%s\n"
+         % ("#include \"intercom/%s.h\"\n" % namespace(P) if namespace(P) else "")]
     for o in ops:
         c.append(op_defs(g, o, P))
     c.append("/* every operation, sorted by name: the CLI's table */\n")
-    c.append("const ic_operation *const ic_all_operations[] = {\n%s    NULL,\n};\n"
-             % "".join("    &op_%s,\n" % o.fn for o in ops))
+    c.append("const ic_operation *const %s[] = {\n%s    NULL,\n};\n"
+             % (table_symbol(P, "operations"), "".join("    &op_%s,\n" % o.fn for o in ops)))
     return files, "".join(c)

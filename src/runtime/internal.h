@@ -78,7 +78,8 @@ typedef enum ic_kind {
     IC_K_BOOL,       /* bool */
     IC_K_OBJECT,     /* pointer to a nested model struct */
     IC_K_JSON,       /* json_t * (free-form) */
-    IC_K_ENUM        /* int (a generated C enum, 0 = _UNKNOWN) + const char * original string at aux_offset */
+    IC_K_ENUM,       /* int (a generated C enum, 0 = _UNKNOWN) + const char * original string at aux_offset */
+    IC_K_FILE        /* const intercom_file * (params of multipart/form-data bodies only) */
 } ic_kind;
 
 enum { IC_F_ARRAY = 1, IC_F_REQUIRED = 2, IC_F_NULLABLE = 4, IC_F_DEPRECATED = 8,
@@ -145,13 +146,18 @@ typedef struct ic_operation {
 
 enum { IC_PAGE_NONE = 0, IC_PAGE_CURSOR, IC_PAGE_NUMBER, IC_PAGE_SEARCH, IC_PAGE_SCROLL };
 
-enum { IC_OP_HAS_BODY = 1, IC_OP_BODY_REQUIRED = 2, IC_OP_DEPRECATED = 4, IC_OP_RAW = 8 /* non-JSON 2xx body */ };
+enum { IC_OP_HAS_BODY = 1, IC_OP_BODY_REQUIRED = 2, IC_OP_DEPRECATED = 4, IC_OP_RAW = 8 /* non-JSON 2xx body */,
+       IC_OP_MULTIPART = 16 /* the body is multipart/form-data: its fields are parts (request.c, engine.c) */ };
 
 /* Every generated operation, NULL-terminated (src/generated/operations.c): the CLI's table. */
 IC_HIDDEN extern const ic_operation *const ic_all_operations[];
 
 /* Every generated model type, NULL-terminated (src/generated/models.c). */
 IC_HIDDEN extern const intercom_type *const ic_all_types[];
+
+/* The same two tables of the Preview description (src/generated/preview_*.c, namespace intercom_preview_). */
+IC_HIDDEN extern const ic_operation *const ic_preview_all_operations[];
+IC_HIDDEN extern const intercom_type *const ic_preview_all_types[];
 
 IC_HIDDEN size_t ic_kind_size(int kind);
 /* Encoding (model.c): whether a field is written (1 value, 2 null, 0 no), and the encoder. */
