@@ -26,7 +26,7 @@ extern "C" {
 typedef struct intercom_file {
     unsigned version;         /**< INTERCOM_FILE_VERSION */
     const char *path;         /**< file to send, or NULL to send `data` */
-    const void *data;         /**< bytes to send when `path` is NULL (may be NULL when `size` is 0) */
+    const void *data;         /**< bytes to send when `path` is NULL (non-NULL, also for 0 bytes) */
     size_t size;              /**< number of bytes at `data` */
     const char *filename;     /**< the part's filename; NULL: the last component of `path`, or "upload" */
     const char *content_type; /**< the part's Content-Type; NULL: "application/octet-stream" */
