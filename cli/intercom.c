@@ -1,4 +1,5 @@
-/* intercom: the command-line tool. Every operation of the generated table (ic_all_operations)
+/* intercom: the command-line tool. Every operation of the generated table (ic_all_operations; after the
+ * word `preview`, the Preview's ic_preview_all_operations)
  * is a command: `intercom [global options] <resource> <method> [params]`, the words being the
  * operation's name split at its dots (`conversations reply create` is
  * "conversations.reply.create"). Params are one flag per top-level field of the operation's
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <intercom/file.h>
 #include <intercom/intercom.h>
 
 #include "runtime/internal.h" /* ic_all_operations, ic_operation, ic_field, ic_call */
@@ -74,6 +76,8 @@ static struct {
     const ic_operation *op;
     json_t *flags;  /* params given as flags, by JSON name */
     json_t *params; /* the whole params object */
+    json_t *file_paths; /* the paths of file parts (kept for the request) */
+    char *file_data;    /* a file part read from stdin (owned) */
     char usage[1024]; /* the first usage error ("" none) */
 } g;
 
@@ -92,6 +96,8 @@ static int usage_error(const char *fmt, ...) {
 
 /* Release what parsing and building the params allocated, and start over. */
 static void cli_reset(void) {
+    json_decref(g.file_paths);
+    free(g.file_data);
     json_decref(g.params);
     json_decref(g.flags);
     if (g.token) memset(g.token, 0, strlen(g.token));
@@ -112,8 +118,35 @@ static const char *dotted(const char *const *w, int n) {
     return buf;
 }
 
+/* The table the commands come from: the stable operations, or the Preview's after the word `preview`
+ * (`intercom [global options] preview <resource> <method> ...`, same flags, help, completion and exit
+ * statuses); `prog` is the command as the messages spell it. */
+static const ic_operation *const *ops = ic_all_operations;
+static const char *prog = "intercom", *ns_word = ""; /* "intercom preview", "preview " */
+
+/* Whether argv[1..argc) names the Preview: its first word (global options and their values skipped) is
+ * `preview`. If so, switch to the Preview table and remove the word; returns the new argc. */
+static int global_index(const char *name, size_t len);
+static int take_preview(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) {
+        if (!strncmp(argv[i], "--", 2)) {
+            int gi = global_index(argv[i] + 2, strcspn(argv[i] + 2, "="));
+            if (gi < 0) return argc; /* params: no command word before them */
+            if (GLOBALS[gi].arg && !strchr(argv[i], '=')) i++;
+            continue;
+        }
+        if (strcmp(argv[i], "preview")) return argc;
+        ops = ic_preview_all_operations;
+        prog = "intercom preview";
+        ns_word = "preview ";
+        memmove(argv + i, argv + i + 1, (size_t)(argc - i) * sizeof *argv); /* argv[argc] (NULL) too */
+        return argc - 1;
+    }
+    return argc;
+}
+
 static const ic_operation *find_op(const char *name) {
-    for (const ic_operation *const *o = ic_all_operations; *o; o++)
+    for (const ic_operation *const *o = ops; *o; o++)
         if (!strcmp((*o)->name, name)) return *o;
     return NULL;
 }
@@ -121,7 +154,7 @@ static const ic_operation *find_op(const char *name) {
 /* Whether some operation's name starts with "<prefix>." ("" matches everything). */
 static int is_resource(const char *prefix) {
     size_t n = strlen(prefix);
-    for (const ic_operation *const *o = ic_all_operations; *o; o++)
+    for (const ic_operation *const *o = ops; *o; o++)
         if (!n || (!strncmp((*o)->name, prefix, n) && (*o)->name[n] == '.')) return 1;
     return 0;
 }
@@ -193,6 +226,7 @@ static const char *type_of(const ic_field *f) {
     case IC_K_NUMBER: s = "number"; break;
     case IC_K_BOOL: s = "true|false"; break;
     case IC_K_OBJECT: s = "JSON object"; break;
+    case IC_K_FILE: s = "PATH|- (a file part)"; break;
     case IC_K_ENUM: {
         size_t len = 0;
         buf[0] = '\0';
@@ -210,15 +244,22 @@ static const char *type_of(const ic_field *f) {
 }
 
 static void help_top(FILE *out) {
-    fprintf(out, "usage: intercom [global options] <resource> <method> [params]\n"
-                 "       intercom <resource> [<method>] --help\n"
-                 "       intercom completion bash|zsh\n\n"
-                 "The Intercom REST API (version %s), one command per operation.\n\nResources:\n",
-            INTERCOM_DEFAULT_API_VERSION);
+    if (ops == ic_preview_all_operations)
+        fprintf(out, "usage: intercom [global options] preview <resource> <method> [params]\n"
+                     "       intercom preview <resource> [<method>] --help\n\n"
+                     "The Intercom Preview API (Intercom-Version: Preview unless --api-version says otherwise), one\n"
+                     "command per operation. The Preview can change without a version bump.\n\nResources:\n");
+    else
+        fprintf(out, "usage: intercom [global options] <resource> <method> [params]\n"
+                     "       intercom <resource> [<method>] --help\n"
+                     "       intercom preview <resource> <method> [params]   (the Preview API: intercom preview --help)\n"
+                     "       intercom completion bash|zsh\n\n"
+                     "The Intercom REST API (version %s), one command per operation.\n\nResources:\n",
+                INTERCOM_DEFAULT_API_VERSION);
     const char *last = "";
     size_t last_len = 0;
     int count = 0;
-    for (const ic_operation *const *o = ic_all_operations;; o++) {
+    for (const ic_operation *const *o = ops;; o++) {
         const char *n = *o ? (*o)->name : "";
         size_t len = strcspn(n, ".");
         if (*o && len == last_len && !strncmp(n, last, len)) {
@@ -244,16 +285,16 @@ static void help_top(FILE *out) {
 
 static void help_resource(const char *prefix) {
     size_t n = strlen(prefix);
-    printf("usage: intercom [global options] %s <method> [params]\n\nMethods:\n", spaced(prefix));
-    for (const ic_operation *const *o = ic_all_operations; *o; o++)
+    printf("usage: intercom [global options] %s%s <method> [params]\n\nMethods:\n", ns_word, spaced(prefix));
+    for (const ic_operation *const *o = ops; *o; o++)
         if (!strncmp((*o)->name, prefix, n) && (*o)->name[n] == '.')
             printf("  %-36s %s%s\n", spaced((*o)->name + n + 1), (*o)->summary ? (*o)->summary : "",
                    (*o)->flags & IC_OP_DEPRECATED ? " (deprecated)" : "");
-    printf("\nintercom %s <method> --help lists a method's params.\n", spaced(prefix));
+    printf("\n%s %s <method> --help lists a method's params.\n", prog, spaced(prefix));
 }
 
 static void help_op(const ic_operation *op) {
-    printf("usage: intercom [global options] %s%s\n\n%s%s\n%s %s", spaced(op->name), op->params ? " [params]" : "",
+    printf("usage: intercom [global options] %s%s%s\n\n%s%s\n%s %s", ns_word, spaced(op->name), op->params ? " [params]" : "",
            op->summary ? op->summary : "", op->flags & IC_OP_DEPRECATED ? " (deprecated)" : "", op->method, op->path);
     if (op->flags & IC_OP_RAW) printf(" (returns %s, written as received)", op->accept ? op->accept : "bytes");
     if (op->page_kind) printf("\nPaginated: --all prints every item of every page");
@@ -294,7 +335,7 @@ static const char ZSH_COMPLETION[] =
 
 /* `intercom __complete WORD...`: the candidates for the word after WORD... (the scripts filter them). */
 static int complete(int n, char **w) {
-    const char *pos[MAX_WORDS];
+    const char *pos[MAX_WORDS] = {0};
     int np = 0, used = 0;
     for (int i = 0; i < n; i++) {
         if (!strncmp(w[i], "--", 2)) {
@@ -324,8 +365,8 @@ static int complete(int n, char **w) {
         const char *prefix = dotted(pos, np);
         size_t len = strlen(prefix), last_len = 0;
         const char *last = "";
-        if (!np) puts("completion");
-        for (const ic_operation *const *o = ic_all_operations; *o; o++) {
+        if (!np && ops == ic_all_operations) puts("completion\npreview");
+        for (const ic_operation *const *o = ops; *o; o++) {
             if (len && (strncmp((*o)->name, prefix, len) || (*o)->name[len] != '.')) continue;
             const char *seg = (*o)->name + (len ? len + 1 : 0);
             size_t sl = strcspn(seg, ".");
@@ -384,6 +425,11 @@ static json_t *scalar(const ic_field *f, const char *flag, const char *s) {
 static int add_flag(const ic_field *f, const char *s) {
     const char *flag = flag_of(f);
     json_t *v;
+    if (f->kind == IC_K_FILE) { /* a path (or - for stdin), taken out again by build_params */
+        if (!(v = json_string(s))) return usage_error("--%s: not valid UTF-8", flag);
+        if (json_object_set_new(g.flags, f->name, v)) return usage_error("--%s: out of memory", flag);
+        return 0;
+    }
     if (!(f->flags & IC_F_ARRAY)) {
         if (!(v = scalar(f, flag, s))) return EXIT_USAGE;
         if (json_object_set_new(g.flags, f->name, v)) return usage_error("--%s: out of memory", flag);
@@ -499,15 +545,47 @@ static int build_params(void **out) {
     json_object_update(g.params, g.flags);
     json_object_foreach(g.params, k, v) {
         if (!pt || !ic_type_find_field(pt, k, strlen(k)))
-            return usage_error("--data: %s has no parameter \"%s\" (intercom %s --help)", cmd, k, cmd);
+            return usage_error("--data: %s has no parameter \"%s\" (%s %s --help)", cmd, k, prog, cmd);
     }
     if (!pt) return 0;
     for (uint32_t i = 0; i < pt->n_fields; i++)
         if ((pt->fields[i].flags & IC_F_REQUIRED) && !json_object_get(g.params, pt->fields[i].name))
             return usage_error("%s: missing required parameter --%s", cmd, flag_of(&pt->fields[i]));
+    /* file parts (multipart bodies): a path, or - for stdin (read now), given as an intercom_file */
+    static intercom_file files[4];
+    static const ic_field *file_fields[4];
+    size_t nfiles = 0;
+    for (uint32_t i = 0; i < pt->n_fields; i++) {
+        const ic_field *f = &pt->fields[i];
+        json_t *pv = f->kind == IC_K_FILE ? json_object_get(g.params, f->name) : NULL;
+        if (!pv) continue;
+        const char *path = json_string_value(pv);
+        if (!path || !*path || nfiles == 4) return usage_error("--%s: expected a file path, or - for stdin", flag_of(f));
+        intercom_file fl = INTERCOM_FILE_INIT;
+        if (!strcmp(path, "-")) {
+            if (g.data && !strcmp(g.data, "-")) return usage_error("--%s - and --data - cannot both read stdin", flag_of(f));
+            size_t len = 0;
+            if (!(g.file_data = read_stream(stdin, flag_of(f), "stdin", &len))) return EXIT_USAGE;
+            fl.data = g.file_data;
+            fl.size = len;
+            fl.filename = "stdin";
+        } else {
+            fl.path = path; /* the library opens it and names the part after it */
+        }
+        size_t pl = strlen(path);
+        fl.content_type = pl > 5 && !strcmp(path + pl - 5, ".json") ? "application/json" : NULL;
+        files[nfiles] = fl;
+        file_fields[nfiles++] = f;
+        json_incref(pv); /* stays alive (the path) while the request is made */
+        if (!g.file_paths && !(g.file_paths = json_array())) return usage_error("out of memory");
+        json_array_append_new(g.file_paths, pv);
+        json_object_del(g.params, f->name);
+    }
     char *js = json_dumps(g.params, JSON_COMPACT);
     intercom_error err = INTERCOM_ERROR_INIT;
     intercom_code rc = js ? intercom_from_json(pt, js, strlen(js), 1, out, &err) : INTERCOM_E_NOMEM;
+    for (size_t i = 0; rc == INTERCOM_OK && i < nfiles; i++)
+        *(const intercom_file **)((char *)*out + file_fields[i]->offset) = &files[i];
     free(js);
     int st = 0;
     if (rc) { /* name the flag: the first segment of the JSON path in "... at a.b[0]" */
@@ -671,8 +749,9 @@ static size_t print_items(void *page, const ic_field *f, size_t max) {
 static intercom_code run_all(intercom_client *client, const void *params, intercom_error *err) {
     intercom_request_options ro = INTERCOM_REQUEST_OPTIONS_INIT;
     ro.strict = 0;
+    if (ops == ic_preview_all_operations) ro.api_version = g.opts.api_version; /* --api-version over "Preview" */
     intercom_pager *pg = NULL;
-    intercom_code rc = intercom_pager_new(&pg, client, g.op->name, params, &ro, err);
+    intercom_code rc = ic_pager_new(&pg, client, g.op, params, &ro, err); /* by table entry: Preview or stable */
     if (rc) return rc;
     /* the page's array of items: the field holding an array of the item type */
     const intercom_type *pt = intercom_pager_page_type(pg), *it = intercom_pager_item_type(pg);
@@ -771,9 +850,9 @@ static const ic_operation *resolve(void) {
     if (op) return usage_error("%s: unexpected argument \"%s\"", spaced(op->name), g.words[used]), NULL;
     const char *name = dotted(g.words, g.n_words);
     if (g.n_words && is_resource(name))
-        return usage_error("%s: which method? (intercom %s --help lists them)", spaced(name), spaced(name)), NULL;
-    if (!g.n_words) return usage_error("no command (intercom --help lists the resources)"), NULL;
-    return usage_error("unknown command \"%s\" (intercom --help lists the resources)", spaced(name)), NULL;
+        return usage_error("%s: which method? (%s %s --help lists them)", spaced(name), prog, spaced(name)), NULL;
+    if (!g.n_words) return usage_error("no command (%s --help lists the resources)", prog), NULL;
+    return usage_error("unknown command \"%s\" (%s --help lists the resources)", spaced(name), prog), NULL;
 }
 
 static int help(int argc, char **argv) {
@@ -789,7 +868,7 @@ static int help(int argc, char **argv) {
     for (int k = g.n_words; k > 0; k--)
         if (is_resource(dotted(g.words, k))) return help_resource(dotted(g.words, k)), 0;
     if (g.n_words) {
-        fprintf(stderr, "intercom: unknown resource \"%s\" (intercom --help lists them)\n", g.words[0]);
+        fprintf(stderr, "intercom: unknown resource \"%s\" (%s --help lists them)\n", g.words[0], prog);
         return EXIT_USAGE;
     }
     help_top(stdout);
@@ -826,8 +905,8 @@ static int cli_parse(int argc, char **argv) {
         }
         const ic_field *f = find_field(g.op, name, len);
         if (!f)
-            return usage_error("%s: unknown flag --%.*s (intercom %s --help lists the params)", spaced(g.op->name),
-                               (int)len, name, spaced(g.op->name));
+            return usage_error("%s: unknown flag --%.*s (%s %s --help lists the params)", spaced(g.op->name),
+                               (int)len, name, prog, spaced(g.op->name));
         const char *v = eq ? eq + 1 : NULL;
         if (!v && f->kind == IC_K_BOOL && !(f->flags & IC_F_ARRAY)) /* a bare boolean flag is true */
             v = i + 1 < argc && (!strcmp(argv[i + 1], "true") || !strcmp(argv[i + 1], "false")) ? argv[++i] : "true";
@@ -856,6 +935,11 @@ static int no_token(void) {
 int main(int argc, char **argv) {
     if (ic_cli_is_extra(argc, argv)) return ic_cli_extras(argc, argv);
     intercom_client_options_init(&g.opts);
+    if (argc > 1 && !strcmp(argv[1], "__complete")) { /* `intercom __complete preview ...`: the Preview's words */
+        int n = take_preview(argc - 1, argv + 1);
+        return complete(n - 1, argv + 2);
+    }
+    argc = take_preview(argc, argv);
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return help(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "__complete")) return complete(argc - 2, argv + 2);
@@ -865,7 +949,7 @@ int main(int argc, char **argv) {
         fputs("intercom: usage: intercom completion bash|zsh\n", stderr);
         return EXIT_USAGE;
     }
-    if (argc < 2) {
+    if (argc < 2 || (ops == ic_preview_all_operations && argc == 1)) {
         help_top(stderr);
         return EXIT_USAGE;
     }
@@ -902,6 +986,7 @@ int main(int argc, char **argv) {
             intercom_response *raw = NULL;
             void *result = NULL;
             ro.strict = 0;
+    if (ops == ic_preview_all_operations) ro.api_version = g.opts.api_version; /* --api-version over "Preview" */
             ro.raw_response = &raw;
             rc = ic_call(client, g.op, params, &ro, &result, &err);
             if (rc == INTERCOM_OK) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <intercom/preview.h>
@@ -343,13 +344,88 @@ static void test_preview_pager(void) {
     intercom_client_free(c);
 }
 
+
+/* ---------- the CLI: intercom preview <resource> <method> ---------- */
+
+/* Run the CLI ($IC_CLI) with @p args (shell words); its stdout into @p out; the exit status. */
+static int run_cli(const char *args, char *out, size_t outn) {
+    const char *cli = getenv("IC_CLI");
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>/dev/null", cli, args);
+    FILE *f = popen(cmd, "r");
+    if (!f) return -1;
+    size_t n = fread(out, 1, outn - 1, f);
+    out[n] = '\0';
+    int st = pclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_cli(void) {
+    if (!getenv("IC_CLI")) {
+        printf("skip cli: IC_CLI not set\n");
+        return;
+    }
+    static char out[65536];
+    char args[1024];
+    /* help, completion and usage errors: as for the stable commands */
+    CHECK(run_cli("preview --help", out, sizeof out) == 0 && strstr(out, "preview <resource> <method>") &&
+          strstr(out, "  folders "));
+    CHECK(run_cli("preview teams update --help", out, sizeof out) == 0 && strstr(out, "PUT /teams/{id}") &&
+          strstr(out, "--admin-ids"));
+    CHECK(run_cli("__complete preview teams", out, sizeof out) == 0 && strstr(out, "update\n") &&
+          strstr(out, "metrics\n"));
+    CHECK(run_cli("__complete", out, sizeof out) == 0 && strstr(out, "preview\n"));
+    CHECK(run_cli("__complete preview ecommerce connectors catalog create", out, sizeof out) == 0 &&
+          strstr(out, "--catalog\n"));
+    CHECK(run_cli("preview nosuch thing", out, sizeof out) == 2);
+    CHECK(run_cli("--token t preview ecommerce connectors catalog create --id 1 --catalog /nonexistent/x",
+                  out, sizeof out) == 2);
+    /* a file part from a path, on the wire; --api-version overrides Preview */
+    char path[] = "/tmp/test_preview_cli_XXXXXX.json";
+    int fd = mkstemps(path, 5);
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    CHECK(write(fd, CATALOG, sizeof CATALOG - 1) == (ssize_t)(sizeof CATALOG - 1));
+    close(fd);
+    mock_server_reset(srv);
+    push_json(200, "{\"import_job_id\":\"job_cli\",\"next_part_number\":2}");
+    snprintf(args, sizeof args, "--base-url %s --token t --max-retries 0 preview ecommerce connectors catalog create "
+             "--id 42/7 --catalog %s", mock_server_url(srv), path);
+    CHECK(run_cli(args, out, sizeof out) == 0 && strstr(out, "job_cli"));
+    CHECK(mock_server_request_count(srv) == 1);
+    check_catalog_request(0, strrchr(path, '/') + 1, "application/json", 0);
+    mock_server_reset(srv);
+    push_json(200, "{\"type\":\"list\",\"data\":[]}");
+    snprintf(args, sizeof args, "--base-url %s --token t --api-version 2.16 preview tags list", mock_server_url(srv));
+    CHECK(run_cli(args, out, sizeof out) == 0);
+    mock_request r;
+    CHECK(mock_server_request(srv, 0, &r) == 0);
+    const char *v = mock_request_header(&r, "Intercom-Version");
+    CHECK(v && !strcmp(v, "2.16"));
+    mock_request_clear(&r);
+    /* --all over a Preview pager */
+    mock_server_reset(srv);
+    push_json(200, "{\"type\":\"list\",\"data\":[{\"type\":\"contact_activity\",\"id\":\"a1\"}],"
+                   "\"pages\":{\"type\":\"pages\",\"next\":{\"starting_after\":\"c2\"}}}");
+    push_json(200, "{\"type\":\"list\",\"data\":[{\"type\":\"contact_activity\",\"id\":\"a2\"}],"
+                   "\"pages\":{\"type\":\"pages\"}}");
+    snprintf(args, sizeof args, "--base-url %s --token t --all preview contacts activities list", mock_server_url(srv));
+    CHECK(run_cli(args, out, sizeof out) == 0 && strstr(out, "\"a1\"") && strstr(out, "\"a2\""));
+    CHECK(mock_server_request_count(srv) == 2);
+    CHECK(mock_server_request(srv, 1, &r) == 0);
+    v = mock_request_header(&r, "Intercom-Version");
+    CHECK(v && !strcmp(v, "Preview") && strstr(r.target, "/contacts/activities?"));
+    mock_request_clear(&r);
+    unlink(path);
+}
+
 int main(int argc, char **argv) {
     static const struct {
         const char *name;
         void (*fn)(void);
     } tests[] = {{"version_header", test_version_header},   {"multipart_memory", test_multipart_memory},
                  {"multipart_path", test_multipart_path},   {"multipart_async", test_multipart_async},
-                 {"preview_pager", test_preview_pager}};
+                 {"preview_pager", test_preview_pager},     {"cli", test_cli}};
     srv = mock_server_start();
     if (!srv) return 1;
     for (size_t i = 0; i < sizeof tests / sizeof *tests; i++) {
