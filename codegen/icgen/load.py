@@ -207,6 +207,19 @@ def load_inputs(spec_path, spec211_path, seed_path, overrides_path):
     return Inputs(spec, ops, seed, report, bool(ov.get("path_parameters_as_strings", {}).get("value")), names)
 
 
+def declared_version(spec, op, default):
+    """The Intercom-Version an operation declares with a one-value enum (the Preview spells it `preview` in the
+    8 operations whose header parameter is `intercom_version_preview`, `Preview` everywhere else), else default."""
+    for x in op.get("parameters", []):
+        if x.get("name") == "Intercom-Version" and x.get("in") == "header":
+            s = x.get("schema", {})
+            if "$ref" in s:
+                s = spec["components"]["schemas"].get(s["$ref"].split("/")[-1], {})
+            if len(s.get("enum", [])) == 1:
+                return s["enum"][0]
+    return default
+
+
 def load_preview_inputs(spec_path, stable_ops, overrides_path, api_version="Preview"):
     """A second description (the Preview): overrides.json applied where they apply, no 2.11 operations, every
     operation sent with `Intercom-Version: <api_version>`, and an operation that is the same endpoint as a stable
@@ -225,7 +238,8 @@ def load_preview_inputs(spec_path, stable_ops, overrides_path, api_version="Prev
     for path, pi in spec["paths"].items():
         for m in HTTP_METHODS:
             if m in pi:
-                ops.append(Operation(method=m.upper(), path=path, op=pi[m], pi=pi, api_version=api_version,
+                ops.append(Operation(method=m.upper(), path=path, op=pi[m], pi=pi,
+                                     api_version=declared_version(spec, pi[m], api_version),
                                      deprecated=bool(pi[m].get("deprecated")), source="Preview",
                                      seed=stable.get((m.upper(), norm_path(path)))))
     names = OrderedDict()

@@ -248,9 +248,12 @@ class Namespace(unittest.TestCase):
     def test_every_operation_sends_preview(self):
         r = preview()
         self.assertEqual(len(r.ops), 256)
-        self.assertEqual({o.api_version for o in r.ops}, {"Preview"})
+        # the 8 operations whose Intercom-Version parameter is the one-value enum `preview` send it as declared
+        self.assertEqual({o.api_version for o in r.ops}, {"Preview", "preview"})
         c = r.files["src/generated/preview_operations.c"]
-        self.assertEqual(c.count('.api_version = "Preview"'), 256)
+        self.assertEqual(c.count('.api_version = "Preview"'), 248)
+        self.assertEqual(c.count('.api_version = "preview"'), 8)
+        self.assertEqual(pop("content.search").api_version, "preview")
 
     def test_same_endpoint_same_name(self):
         """`/contacts/{contact_id}` in 2.16 is `/contacts/{id}` in the Preview: one endpoint, one name."""

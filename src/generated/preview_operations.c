@@ -535,7 +535,7 @@ INTERCOM_EXTERN const intercom_type intercom_preview_articles_tags_create_params
     .n_fields = 3, .fields = articles_tags_create_params_fields, .by_name = articles_tags_create_params_by_name};
 static const ic_operation op_articles_tags_create = {
     .name = "articles.tags.create", .method = "POST", .path = "/articles/{article_id}/tags",
-    .api_version = "Preview", .params = &intercom_preview_articles_tags_create_params_descriptor, .response = &intercom_preview_tag_descriptor,
+    .api_version = "preview", .params = &intercom_preview_articles_tags_create_params_descriptor, .response = &intercom_preview_tag_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Add a tag to an article"};
 intercom_code intercom_preview_articles_tags_create(intercom_client *client, const intercom_preview_articles_tags_create_params *params, const intercom_request_options *ro, intercom_preview_tag **out, intercom_error *err) {
@@ -555,7 +555,7 @@ INTERCOM_EXTERN const intercom_type intercom_preview_articles_tags_delete_params
     .n_fields = 2, .fields = articles_tags_delete_params_fields, .by_name = articles_tags_delete_params_by_name};
 static const ic_operation op_articles_tags_delete = {
     .name = "articles.tags.delete", .method = "DELETE", .path = "/articles/{article_id}/tags/{id}",
-    .api_version = "Preview", .params = &intercom_preview_articles_tags_delete_params_descriptor, .response = &intercom_preview_tag_descriptor,
+    .api_version = "preview", .params = &intercom_preview_articles_tags_delete_params_descriptor, .response = &intercom_preview_tag_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Remove a tag from an article"};
 intercom_code intercom_preview_articles_tags_delete(intercom_client *client, const intercom_preview_articles_tags_delete_params *params, const intercom_request_options *ro, intercom_preview_tag **out, intercom_error *err) {
@@ -2084,7 +2084,7 @@ INTERCOM_EXTERN const intercom_type intercom_preview_content_search_params_descr
     .n_fields = 20, .fields = content_search_params_fields, .by_name = content_search_params_by_name};
 static const ic_operation op_content_search = {
     .name = "content.search", .method = "GET", .path = "/content/search",
-    .api_version = "Preview", .params = &intercom_preview_content_search_params_descriptor, .response = &intercom_preview_content_search_response_descriptor,
+    .api_version = "preview", .params = &intercom_preview_content_search_params_descriptor, .response = &intercom_preview_content_search_response_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Search knowledge base contents",
     .page_kind = IC_PAGE_NUMBER, .page_items = "data", .per_page_max = 50};
@@ -2203,7 +2203,7 @@ INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_tags_creat
     .n_fields = 3, .fields = content_snippets_tags_create_params_fields, .by_name = content_snippets_tags_create_params_by_name};
 static const ic_operation op_content_snippets_tags_create = {
     .name = "content_snippets.tags.create", .method = "POST", .path = "/content_snippets/{content_snippet_id}/tags",
-    .api_version = "Preview", .params = &intercom_preview_content_snippets_tags_create_params_descriptor, .response = &intercom_preview_tag_descriptor,
+    .api_version = "preview", .params = &intercom_preview_content_snippets_tags_create_params_descriptor, .response = &intercom_preview_tag_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Add a tag to a content snippet"};
 intercom_code intercom_preview_content_snippets_tags_create(intercom_client *client, const intercom_preview_content_snippets_tags_create_params *params, const intercom_request_options *ro, intercom_preview_tag **out, intercom_error *err) {
@@ -2223,7 +2223,7 @@ INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_tags_delet
     .n_fields = 2, .fields = content_snippets_tags_delete_params_fields, .by_name = content_snippets_tags_delete_params_by_name};
 static const ic_operation op_content_snippets_tags_delete = {
     .name = "content_snippets.tags.delete", .method = "DELETE", .path = "/content_snippets/{content_snippet_id}/tags/{id}",
-    .api_version = "Preview", .params = &intercom_preview_content_snippets_tags_delete_params_descriptor, .response = &intercom_preview_tag_descriptor,
+    .api_version = "preview", .params = &intercom_preview_content_snippets_tags_delete_params_descriptor, .response = &intercom_preview_tag_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Remove a tag from a content snippet"};
 intercom_code intercom_preview_content_snippets_tags_delete(intercom_client *client, const intercom_preview_content_snippets_tags_delete_params *params, const intercom_request_options *ro, intercom_preview_tag **out, intercom_error *err) {
@@ -3442,7 +3442,7 @@ INTERCOM_EXTERN const intercom_type intercom_preview_ecommerce_connectors_catalo
     .n_fields = 5, .fields = ecommerce_connectors_catalog_create_params_fields, .by_name = ecommerce_connectors_catalog_create_params_by_name};
 static const ic_operation op_ecommerce_connectors_catalog_create = {
     .name = "ecommerce.connectors.catalog.create", .method = "POST", .path = "/ecommerce/connectors/{id}/catalog",
-    .api_version = "Preview", .params = &intercom_preview_ecommerce_connectors_catalog_create_params_descriptor, .response = &intercom_preview_ecommerce_catalog_upload_part_response_descriptor,
+    .api_version = "preview", .params = &intercom_preview_ecommerce_connectors_catalog_create_params_descriptor, .response = &intercom_preview_ecommerce_catalog_upload_part_response_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY | IC_OP_MULTIPART,
     .summary = "Upload a product catalog"};
 intercom_code intercom_preview_ecommerce_connectors_catalog_create(intercom_client *client, const intercom_preview_ecommerce_connectors_catalog_create_params *params, const intercom_request_options *ro, intercom_preview_ecommerce_catalog_upload_part_response **out, intercom_error *err) {
@@ -4324,7 +4324,7 @@ INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_tags_crea
     .n_fields = 3, .fields = internal_articles_tags_create_params_fields, .by_name = internal_articles_tags_create_params_by_name};
 static const ic_operation op_internal_articles_tags_create = {
     .name = "internal_articles.tags.create", .method = "POST", .path = "/internal_articles/{internal_article_id}/tags",
-    .api_version = "Preview", .params = &intercom_preview_internal_articles_tags_create_params_descriptor, .response = &intercom_preview_tag_descriptor,
+    .api_version = "preview", .params = &intercom_preview_internal_articles_tags_create_params_descriptor, .response = &intercom_preview_tag_descriptor,
     .accept = NULL, .flags = IC_OP_HAS_BODY,
     .summary = "Add a tag to an internal article"};
 intercom_code intercom_preview_internal_articles_tags_create(intercom_client *client, const intercom_preview_internal_articles_tags_create_params *params, const intercom_request_options *ro, intercom_preview_tag **out, intercom_error *err) {
@@ -4344,7 +4344,7 @@ INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_tags_dele
     .n_fields = 2, .fields = internal_articles_tags_delete_params_fields, .by_name = internal_articles_tags_delete_params_by_name};
 static const ic_operation op_internal_articles_tags_delete = {
     .name = "internal_articles.tags.delete", .method = "DELETE", .path = "/internal_articles/{internal_article_id}/tags/{id}",
-    .api_version = "Preview", .params = &intercom_preview_internal_articles_tags_delete_params_descriptor, .response = &intercom_preview_tag_descriptor,
+    .api_version = "preview", .params = &intercom_preview_internal_articles_tags_delete_params_descriptor, .response = &intercom_preview_tag_descriptor,
     .accept = NULL, .flags = 0,
     .summary = "Remove a tag from an internal article"};
 intercom_code intercom_preview_internal_articles_tags_delete(intercom_client *client, const intercom_preview_internal_articles_tags_delete_params *params, const intercom_request_options *ro, intercom_preview_tag **out, intercom_error *err) {

@@ -2288,7 +2288,7 @@ const conformance_case preview_conformance_cases[] = {
      "{\"app_id\":\"123\",\"job_identifier\":\"123\"}",
      call_download_reporting_data_retrieve, call_async_download_reporting_data_retrieve, 0},
     {"ecommerce.connectors.catalog.create", "POST", "/ecommerce/connectors/{id}/catalog", &intercom_preview_ecommerce_connectors_catalog_create_params_descriptor,
-     "{\"id\":\"42939\",\"catalog\":\"@products.json\"}",
+     "{\"id\":\"42939\"}",
      call_ecommerce_connectors_catalog_create, call_async_ecommerce_connectors_catalog_create, 1},
     {"emails.list", "GET", "/emails", NULL,
      NULL,

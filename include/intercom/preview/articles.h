@@ -580,7 +580,7 @@ INTERCOM_EXTERN extern const intercom_type intercom_preview_articles_tags_create
     INTERCOM_PARAMS_INIT(intercom_preview_articles_tags_create_params)
 
 /**
- * Add a tag to an article (`POST /articles/{article_id}/tags`), sent with Intercom-Version Preview.
+ * Add a tag to an article (`POST /articles/{article_id}/tags`), sent with Intercom-Version preview.
  * @param client the client
  * @param params required: article_id, id
  * @param ro     per-request options, or NULL
@@ -619,7 +619,7 @@ INTERCOM_EXTERN extern const intercom_type intercom_preview_articles_tags_delete
     INTERCOM_PARAMS_INIT(intercom_preview_articles_tags_delete_params)
 
 /**
- * Remove a tag from an article (`DELETE /articles/{article_id}/tags/{id}`), sent with Intercom-Version Preview.
+ * Remove a tag from an article (`DELETE /articles/{article_id}/tags/{id}`), sent with Intercom-Version preview.
  * @param client the client
  * @param params required: article_id, id
  * @param ro     per-request options, or NULL

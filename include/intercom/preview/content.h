@@ -185,7 +185,7 @@ INTERCOM_EXTERN extern const intercom_type intercom_preview_content_search_param
 #define INTERCOM_PREVIEW_CONTENT_SEARCH_PARAMS_INIT INTERCOM_PARAMS_INIT(intercom_preview_content_search_params)
 
 /**
- * Search knowledge base contents (`GET /content/search`), sent with Intercom-Version Preview.
+ * Search knowledge base contents (`GET /content/search`), sent with Intercom-Version preview.
  * @param client the client
  * @param params optional fields
  * @param ro     per-request options, or NULL

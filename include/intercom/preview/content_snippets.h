@@ -219,7 +219,7 @@ INTERCOM_EXTERN extern const intercom_type intercom_preview_content_snippets_tag
 
 /**
 * Add a tag to a content snippet (`POST /content_snippets/{content_snippet_id}/tags`), sent with Intercom-Version
- *   Preview.
+ *   preview.
  * @param client the client
  * @param params required: content_snippet_id, id
  * @param ro     per-request options, or NULL
@@ -260,7 +260,7 @@ INTERCOM_EXTERN extern const intercom_type intercom_preview_content_snippets_tag
 
 /**
 * Remove a tag from a content snippet (`DELETE /content_snippets/{content_snippet_id}/tags/{id}`), sent with
- *   Intercom-Version Preview.
+ *   Intercom-Version preview.
  * @param client the client
  * @param params required: content_snippet_id, id
  * @param ro     per-request options, or NULL

@@ -61,7 +61,7 @@ INTERCOM_EXTERN extern const intercom_type intercom_preview_ecommerce_connectors
     INTERCOM_PARAMS_INIT(intercom_preview_ecommerce_connectors_catalog_create_params)
 
 /**
- * Upload a product catalog (`POST /ecommerce/connectors/{id}/catalog`), sent with Intercom-Version Preview.
+ * Upload a product catalog (`POST /ecommerce/connectors/{id}/catalog`), sent with Intercom-Version preview.
  * @param client the client
  * @param params required: id
  * @param ro     per-request options, or NULL

@@ -246,7 +246,7 @@ INTERCOM_EXTERN extern const intercom_type intercom_preview_internal_articles_ta
 
 /**
 * Add a tag to an internal article (`POST /internal_articles/{internal_article_id}/tags`), sent with Intercom-Version
- *   Preview.
+ *   preview.
  * @param client the client
  * @param params required: internal_article_id, id
  * @param ro     per-request options, or NULL
@@ -287,7 +287,7 @@ INTERCOM_EXTERN extern const intercom_type intercom_preview_internal_articles_ta
 
 /**
 * Remove a tag from an internal article (`DELETE /internal_articles/{internal_article_id}/tags/{id}`), sent with
- *   Intercom-Version Preview.
+ *   Intercom-Version preview.
  * @param client the client
  * @param params required: internal_article_id, id
  * @param ro     per-request options, or NULL
