@@ -7,3 +7,12 @@ if(TARGET intercom_cli)
   add_dependencies(test_preview intercom_cli)
   set_tests_properties(preview PROPERTIES ENVIRONMENT "IC_CLI=$<TARGET_FILE:intercom_cli>")
 endif()
+
+# Doxygen over the generated Preview headers (codegen/tests/Doxyfile.preview), warnings as errors.
+find_program(DOXYGEN_EXECUTABLE doxygen)
+if(DOXYGEN_EXECUTABLE)
+  add_test(NAME codegen_doxygen_preview COMMAND ${DOXYGEN_EXECUTABLE} Doxyfile.preview
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/codegen/tests)
+  set_tests_properties(codegen_doxygen_preview PROPERTIES TIMEOUT 300
+                       ENVIRONMENT "DOXYGEN_OUT=${CMAKE_CURRENT_BINARY_DIR}/doxygen-preview")
+endif()

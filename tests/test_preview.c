@@ -154,7 +154,7 @@ static void check_catalog_request(size_t idx, const char *want_filename, const c
     CHECK(!strcmp(r.method, "POST"));
     CHECK(!strcmp(r.target, "/ecommerce/connectors/42%2F7/catalog"));
     const char *ct = mock_request_header(&r, "Content-Type"), *v = mock_request_header(&r, "Intercom-Version");
-    CHECK(v && !strcmp(v, "Preview"));
+    CHECK(v && !strcmp(v, "preview")); /* its Intercom-Version parameter is the one-value enum "preview" */
     CHECK(ct && !strncmp(ct, "multipart/form-data; boundary=", 30));
     part ps[8];
     int n = parse_multipart(ct, r.body, r.body_len, ps, 8);

@@ -96,7 +96,8 @@ def namespaced(files, ns):
     for rel, text in files.items():
         if rel.startswith("include/intercom/generated/"):
             rel = "include/intercom/%s/%s" % (ns, rel[len("include/intercom/generated/"):])
-            text = text.replace(" * @file generated/", " * @file %s/" % ns).replace(
+            text = text.replace("of the Intercom API", "of the Intercom %s API" % ns.capitalize())
+            text = text.replace("@file generated/", "@file %s/" % ns).replace(
                 "INTERCOM_%s_GENERATED_" % ns.upper(), "INTERCOM_%s_" % ns.upper())
         elif rel.startswith("src/generated/"):
             rel = "src/generated/%s_%s" % (ns, rel[len("src/generated/"):])
