@@ -22,8 +22,11 @@ file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/run_preview_conformance.sh [=[
 set -u
 root=$1 exe=$2 state=$3
 export PRISM_STATE_DIR=$state PRISM_SPEC=$4
-url=$(PRISM_PORT=auto "$root/scripts/prism" start)
-rc=$?
+for _try in 1 2 3; do # 1: e.g. another run's Prism took the free port first (scripts/prism owns_port)
+  url=$(PRISM_PORT=auto "$root/scripts/prism" start)
+  rc=$?
+  [ $rc = 1 ] || break
+done
 if [ $rc = 3 ] || [ $rc = 4 ]; then
   echo "preview_conformance: SKIPPED: Prism is unavailable (scripts/prism start exited $rc, see above)"
   exit 77

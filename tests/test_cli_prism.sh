@@ -13,8 +13,11 @@
 set -u
 root=$1 cli=$2 cases=$3 state=$4
 export PRISM_STATE_DIR=$state
-url=$(PRISM_PORT=auto "$root/scripts/prism" start)
-rc=$?
+for _try in 1 2 3; do # 1: e.g. another run's Prism took the free port first (scripts/prism owns_port)
+  url=$(PRISM_PORT=auto "$root/scripts/prism" start)
+  rc=$?
+  [ $rc = 1 ] || break
+done
 if [ $rc = 3 ] || [ $rc = 4 ]; then
   echo "cli_conformance: SKIPPED: Prism is unavailable (scripts/prism start exited $rc, see above)"
   exit 77
