@@ -21,17 +21,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <intercom/file.h>
 #include <intercom/intercom.h>
 
 #include "extras.h" /* webhooks, identity, oauth */
 
 /* Longest timeout or delay accepted, in seconds (client.h: from 0 to 1e7). */
 #define MAX_SECONDS 1e7
-/* Every operation of the stable API in name order (reflection.h); the body runs once per operation
+/* The namespace the commands come from: "" the stable API, "preview" after the word `preview`
+ * (`intercom [global options] preview <resource> <method> ...`: take_preview()). */
+static const char *NS = "";
+/* Every operation of the namespace in name order (reflection.h); the body runs once per operation
  * and `continue` goes on to the next (no `break` in it: that would only end the inner loop). */
 #define EACH_OP(o)                                                                                  \
-    for (size_t o##_i = 0, o##_n = intercom_operations_count(); o##_i < o##_n; o##_i++)          \
-        for (const intercom_operation *o = intercom_operations_at(o##_i); o; o = NULL)
+    for (size_t o##_i = 0, o##_n = intercom_namespace_operations_count(NS); o##_i < o##_n; o##_i++) \
+        for (const intercom_operation *o = intercom_namespace_operations_at(NS, o##_i); o; o = NULL)
 
 #define EXIT_USAGE 2
 #define MAX_WORDS 8
@@ -82,6 +86,8 @@ static struct {
     const intercom_operation *op;
     json_t *flags;  /* params given as flags, by JSON name */
     json_t *params; /* the whole params object */
+    json_t *file_paths; /* the paths of file parts (kept for the request) */
+    char *file_data;    /* a file part read from stdin (owned) */
     char usage[1024]; /* the first usage error ("" none) */
 } g;
 
@@ -100,6 +106,8 @@ static int usage_error(const char *fmt, ...) {
 
 /* Release what parsing and building the params allocated, and start over. */
 static void cli_reset(void) {
+    json_decref(g.file_paths);
+    free(g.file_data);
     json_decref(g.params);
     json_decref(g.flags);
     if (g.token) memset(g.token, 0, strlen(g.token));
@@ -143,17 +151,20 @@ static const intercom_operation *longest_op(const char *const *w, int n, int *us
     return *used = 0, NULL;
 }
 
-/* The command line form of a name: dots to spaces (static buffer). */
-static const char *spaced(const char *name) {
+/* The command line form of a name: dots to spaces (static buffer); with the namespace's word in
+ * front ("preview contacts list") unless @p bare. */
+static const char *words_of(const char *name, int bare) {
     static char buf[512];
+    int pre = bare || !*NS ? 0 : snprintf(buf, sizeof buf, "%s ", NS);
     size_t n = strlen(name);
-    if (n >= sizeof buf) n = sizeof buf - 1; /* operation names are far shorter */
-    memcpy(buf, name, n);
-    buf[n] = '\0';
-    for (char *p = buf; *p; p++)
+    if (n >= sizeof buf - (size_t)pre) n = sizeof buf - (size_t)pre - 1; /* operation names are far shorter */
+    memcpy(buf + pre, name, n);
+    buf[pre + n] = '\0';
+    for (char *p = buf + pre; *p; p++)
         if (*p == '.') *p = ' ';
     return buf;
 }
+static const char *spaced(const char *name) { return words_of(name, 0); }
 
 static int global_index(const char *name, size_t len) {
     for (size_t i = 0; i < N_GLOBALS; i++) {
@@ -215,6 +226,7 @@ static const char *type_of(const intercom_field *f) {
     case INTERCOM_KIND_NUMBER: s = "number"; break;
     case INTERCOM_KIND_BOOL: s = "true|false"; break;
     case INTERCOM_KIND_OBJECT: s = "JSON object"; break;
+    case INTERCOM_KIND_FILE: s = "PATH|- (a file part)"; break;
     case INTERCOM_KIND_ENUM: {
         size_t len = 0;
         buf[0] = '\0';
@@ -232,16 +244,23 @@ static const char *type_of(const intercom_field *f) {
 }
 
 static void help_top(FILE *out) {
-    fprintf(out, "usage: intercom [global options] <resource> <method> [params]\n"
-                 "       intercom <resource> [<method>] --help\n"
-                 "       intercom completion bash|zsh\n\n"
-                 "The Intercom REST API (version %s), one command per operation.\n\nResources:\n",
-            INTERCOM_DEFAULT_API_VERSION);
+    if (*NS)
+        fputs("usage: intercom [global options] preview <resource> <method> [params]\n"
+              "       intercom preview <resource> [<method>] --help\n\n"
+              "The Intercom Preview API (Intercom-Version: Preview unless --api-version says otherwise), one\n"
+              "command per operation. The Preview can change without a version bump.\n\nResources:\n", out);
+    else
+        fprintf(out, "usage: intercom [global options] <resource> <method> [params]\n"
+                     "       intercom <resource> [<method>] --help\n"
+                     "       intercom preview <resource> <method> [params]   (the Preview API: intercom preview --help)\n"
+                     "       intercom completion bash|zsh\n\n"
+                     "The Intercom REST API (version %s), one command per operation.\n\nResources:\n",
+                INTERCOM_DEFAULT_API_VERSION);
     const char *last = "";
     size_t last_len = 0;
     int count = 0;
     for (size_t oi = 0;; oi++) {
-        const intercom_operation *o = intercom_operations_at(oi);
+        const intercom_operation *o = intercom_namespace_operations_at(NS, oi);
         const char *n = o ? o->name : "";
         size_t len = strcspn(n, ".");
         if (o && len == last_len && !strncmp(n, last, len)) {
@@ -270,7 +289,7 @@ static void help_resource(const char *prefix) {
     printf("usage: intercom [global options] %s <method> [params]\n\nMethods:\n", spaced(prefix));
     EACH_OP(o)
         if (!strncmp(o->name, prefix, n) && o->name[n] == '.')
-            printf("  %-36s %s%s\n", spaced(o->name + n + 1), o->summary ? o->summary : "",
+            printf("  %-36s %s%s\n", words_of(o->name + n + 1, 1), o->summary ? o->summary : "",
                    o->flags & INTERCOM_OP_DEPRECATED ? " (deprecated)" : "");
     printf("\nintercom %s <method> --help lists a method's params.\n", spaced(prefix));
 }
@@ -323,7 +342,7 @@ static const char ZSH_COMPLETION[] =
 
 /* `intercom __complete WORD...`: the candidates for the word after WORD... (the scripts filter them). */
 static int complete(int n, char **w) {
-    const char *pos[MAX_WORDS];
+    const char *pos[MAX_WORDS] = {0};
     int np = 0, used = 0;
     for (int i = 0; i < n; i++) {
         if (!strncmp(w[i], "--", 2)) {
@@ -355,7 +374,7 @@ static int complete(int n, char **w) {
         const char *prefix = dotted(pos, np);
         size_t len = strlen(prefix), last_len = 0;
         const char *last = "";
-        if (!np) puts("completion");
+        if (!np && !*NS) puts("completion\npreview");
         EACH_OP(o) {
             if (len && (strncmp(o->name, prefix, len) || o->name[len] != '.')) continue;
             const char *seg = o->name + (len ? len + 1 : 0);
@@ -415,6 +434,11 @@ static json_t *scalar(const intercom_field *f, const char *flag, const char *s) 
 static int add_flag(const intercom_field *f, const char *s) {
     const char *flag = flag_of(f);
     json_t *v;
+    if (f->kind == INTERCOM_KIND_FILE) { /* a path (or - for stdin), taken out again by build_params */
+        if (!(v = json_string(s))) return usage_error("--%s: not valid UTF-8", flag);
+        if (json_object_set_new(g.flags, f->name, v)) return usage_error("--%s: out of memory", flag);
+        return 0;
+    }
     if (!(f->flags & INTERCOM_FIELD_FLAG_ARRAY)) {
         if (!(v = scalar(f, flag, s))) return EXIT_USAGE;
         if (json_object_set_new(g.flags, f->name, v)) return usage_error("--%s: out of memory", flag);
@@ -552,9 +576,41 @@ static int build_params(void **out) {
     for (uint32_t i = 0; i < pt->n_fields; i++)
         if ((pt->fields[i].flags & INTERCOM_FIELD_FLAG_REQUIRED) && !json_object_get(g.params, pt->fields[i].name))
             return usage_error("%s: missing required parameter --%s", cmd, flag_of(&pt->fields[i]));
+    /* file parts (multipart bodies): a path, or - for stdin (read now), given as an intercom_file */
+    static intercom_file files[4];
+    static const intercom_field *file_fields[4];
+    size_t nfiles = 0;
+    for (uint32_t i = 0; i < pt->n_fields; i++) {
+        const intercom_field *f = &pt->fields[i];
+        json_t *pv = f->kind == INTERCOM_KIND_FILE ? json_object_get(g.params, f->name) : NULL;
+        if (!pv) continue;
+        const char *path = json_string_value(pv);
+        if (!path || !*path || nfiles == 4) return usage_error("--%s: expected a file path, or - for stdin", flag_of(f));
+        intercom_file fl = INTERCOM_FILE_INIT;
+        if (!strcmp(path, "-")) {
+            if (g.data && !strcmp(g.data, "-")) return usage_error("--%s - and --data - cannot both read stdin", flag_of(f));
+            size_t len = 0;
+            if (g.file_data) return usage_error("--%s -: stdin is read once, by one file part", flag_of(f));
+            if (!(g.file_data = read_stream(stdin, flag_of(f), "stdin", &len))) return EXIT_USAGE;
+            fl.data = g.file_data;
+            fl.size = len;
+            fl.filename = "stdin";
+        } else {
+            fl.path = path; /* the library opens it and names the part after it */
+        }
+        size_t pl = strlen(path);
+        fl.content_type = pl > 5 && !strcmp(path + pl - 5, ".json") ? "application/json" : NULL;
+        files[nfiles] = fl;
+        file_fields[nfiles++] = f;
+        if (!g.file_paths && !(g.file_paths = json_array())) return usage_error("out of memory");
+        json_array_append(g.file_paths, pv); /* the path stays alive while the request is made */
+        json_object_del(g.params, f->name);
+    }
     char *js = json_dumps(g.params, JSON_COMPACT);
     intercom_error err = INTERCOM_ERROR_INIT;
     intercom_code rc = js ? intercom_from_json(pt, js, strlen(js), 1, out, &err) : INTERCOM_E_NOMEM;
+    for (size_t i = 0; rc == INTERCOM_OK && i < nfiles; i++)
+        *(const intercom_file **)((char *)*out + file_fields[i]->offset) = &files[i];
     free(js);
     int st = 0;
     if (rc) { /* name the flag: the first segment of the JSON path in "... at a.b[0]" */
@@ -718,8 +774,11 @@ static size_t print_items(void *page, const intercom_field *f, size_t max) {
 static intercom_code run_all(intercom_client *client, const void *params, intercom_error *err) {
     intercom_request_options ro = INTERCOM_REQUEST_OPTIONS_INIT;
     ro.strict = 0;
+    if (*NS) ro.api_version = g.opts.api_version; /* --api-version over the namespace's "Preview" */
+    char qualified[256];
+    snprintf(qualified, sizeof qualified, "%s%s%s", NS, *NS ? ":" : "", g.op->name); /* "preview:contacts.list" */
     intercom_pager *pg = NULL;
-    intercom_code rc = intercom_pager_new(&pg, client, g.op->name, params, &ro, err);
+    intercom_code rc = intercom_pager_new(&pg, client, qualified, params, &ro, err);
     if (rc) return rc;
     /* the page's array of items: the field holding an array of the item type */
     const intercom_type *pt = intercom_pager_page_type(pg), *it = intercom_pager_item_type(pg);
@@ -963,9 +1022,30 @@ static int man_page(FILE *out) {
     return ferror(out) ? 1 : 0;
 }
 
+/* Whether argv[1..argc) names the Preview: its first word (global options and their values skipped) is
+ * `preview`. If so, switch to the Preview's operations (NS) and remove the word; returns the new argc. */
+static int take_preview(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) {
+        if (!strncmp(argv[i], "--", 2)) {
+            int gi = global_index(argv[i] + 2, strcspn(argv[i] + 2, "="));
+            if (gi < 0) return argc; /* params: no command word before them */
+            if (GLOBALS[gi].arg && !strchr(argv[i], '=')) i++;
+            continue;
+        }
+        if (strcmp(argv[i], "preview")) return argc;
+        NS = "preview";
+        memmove(argv + i, argv + i + 1, (size_t)(argc - i) * sizeof *argv); /* argv[argc] (NULL) too */
+        return argc - 1;
+    }
+    return argc;
+}
+
 int main(int argc, char **argv) {
     if (ic_cli_is_extra(argc, argv)) return ic_cli_extras(argc, argv);
     intercom_client_options_init(&g.opts, INTERCOM_CLIENT_OPTIONS_VERSION);
+    if (argc > 1 && !strcmp(argv[1], "__complete")) /* `intercom __complete preview ...`: the Preview's words */
+        return complete(take_preview(argc - 1, argv + 1) - 1, argv + 2);
+    argc = take_preview(argc, argv);
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return help(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "__complete")) return complete(argc - 2, argv + 2);
@@ -976,7 +1056,7 @@ int main(int argc, char **argv) {
         fputs("intercom: usage: intercom completion bash|zsh\n", stderr);
         return EXIT_USAGE;
     }
-    if (argc < 2) {
+    if (argc < 2) { /* also `intercom preview` alone */
         help_top(stderr);
         return EXIT_USAGE;
     }
@@ -1013,6 +1093,7 @@ int main(int argc, char **argv) {
             intercom_response *raw = NULL;
             void *result = NULL;
             ro.strict = 0;
+            if (*NS) ro.api_version = g.opts.api_version; /* --api-version over the namespace's "Preview" */
             ro.raw_response = &raw;
             rc = intercom_operation_call(client, g.op, params, &ro, &result, &err);
             if (rc == INTERCOM_OK) {

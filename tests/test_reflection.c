@@ -42,7 +42,13 @@ static void test_operation_find(void) {
     CHECK(op && op->page_kind == INTERCOM_PAGE_CURSOR && op->per_page_max > 0 && !strcmp(op->page_items, "data"));
     CHECK_CODE(intercom_operation_find("no.such.thing", &op, &err), INTERCOM_E_INVALID_ARGUMENT);
     CHECK(op == NULL && err.message && strstr(err.message, "no.such.thing"));
-    CHECK_CODE(intercom_operation_find("preview:contacts.list", &op, &err), INTERCOM_E_INVALID_ARGUMENT);
+    CHECK_CODE(intercom_operation_find("nosuch:contacts.list", &op, &err), INTERCOM_E_INVALID_ARGUMENT);
+    /* the Preview namespace (registered by its generated code): its own descriptor, not the stable one */
+    const intercom_operation *stable = op;
+    CHECK_CODE(intercom_operation_find("contacts.list", &stable, &err), INTERCOM_OK);
+    CHECK_CODE(intercom_operation_find("preview:contacts.list", &op, &err), INTERCOM_OK);
+    CHECK(op && op != stable && op->api_version && !strcmp(op->api_version, "Preview"));
+    CHECK_CODE(intercom_operation_find("preview:no.such.thing", &op, &err), INTERCOM_E_INVALID_ARGUMENT);
     CHECK_CODE(intercom_operation_find(NULL, &op, &err), INTERCOM_E_INVALID_ARGUMENT);
     CHECK_CODE(intercom_operation_find("me.retrieve", NULL, &err), INTERCOM_E_INVALID_ARGUMENT);
     intercom_error_clear(&err);

@@ -5,7 +5,7 @@ import re
 from .util import c_string, cname, doc1
 
 CTYPE = {"STRING": "const char *", "INT": "int64_t ", "NUMBER": "double ", "BOOL": "bool ",
-         "JSON": "struct json_t *"}
+         "JSON": "struct json_t *", "FILE": "const intercom_file *"}
 WIDTH = 120
 
 

@@ -5,7 +5,7 @@ import re
 from collections import OrderedDict
 
 from .examples import Examples, first_example
-from .util import HEADER, c_string
+from .util import HEADER, c_string, namespace
 
 
 def conformance_params(g, ex, o, problems):
@@ -50,7 +50,8 @@ def conformance_params(g, ex, o, problems):
         if errs:
             problems.append("%s: example body still fails the description: %s" % (o.name, "; ".join(errs[:3])))
         if isinstance(val, dict):
-            declared = {f.json for f in pt.fields if f.where == "BODY"}
+            # file parts (multipart) are not JSON: the test gives them an intercom_file
+            declared = {f.json for f in pt.fields if f.where == "BODY" and f.kind != "FILE"}
             for k, x in val.items():
                 if k not in declared:
                     continue      # undeclared in the description: the params struct has no member for it
@@ -62,11 +63,18 @@ def conformance_params(g, ex, o, problems):
 
 
 def emit_conformance(g, ops):
+    """-> (cases header, cases source, problems). Another namespace (`intercom_preview_`) gets its own
+    guard, umbrella header and table name (`preview_conformance_cases`), so both can link into one program."""
+    P = g.names.prefix
+    ns = namespace(P)
+    tab = ns + "_conformance_cases" if ns else "conformance_cases"
+    guard = "INTERCOM_TESTS_%s_H" % tab.upper()
+    umbrella = "intercom/%s.h" % ns if ns else "intercom/intercom.h"
     ex = Examples(g)
     problems = []
     hd = [HEADER, "/* Conformance cases: every operation with realistic example params (tests/). */\n",
-          "#ifndef INTERCOM_TESTS_CONFORMANCE_CASES_H\n#define INTERCOM_TESTS_CONFORMANCE_CASES_H\n\n",
-          "#include \"intercom/intercom.h\"\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n",
+          "#ifndef %s\n#define %s\n\n" % (guard, guard),
+          "#include \"intercom/intercom.h\"\n%s\n#ifdef" % ("#include \"%s\"\n" % umbrella if ns else ""), " __cplusplus\nextern \"C\" {\n#endif\n\n",
           "typedef struct conformance_case {\n"
           "    const char *name;                 /* \"contacts.create\" */\n"
           "    const char *method, *path;\n"
@@ -79,38 +87,38 @@ def emit_conformance(g, ops):
           "const intercom_request_options *ro, intercom_callback cb, void *payload);\n"
           "    int has_response;                 /* typed JSON response expected */\n"
           "} conformance_case;\n\n",
-          "extern const conformance_case conformance_cases[]; /* terminated by {NULL} */\n\n",
+          "extern const conformance_case %s[]; /* terminated by {NULL} */\n\n" % tab,
           "#ifdef __cplusplus\n}\n#endif\n#endif\n"]
-    c = [HEADER, "#include \"conformance_cases.h\"\n\n",
+    c = [HEADER, "#include \"%s.h\"\n\n" % tab,
          "#if defined(__GNUC__)\n#pragma GCC diagnostic ignored \"-Wdeprecated-declarations\"\n#endif\n\n"]
     rows = []
     for o in ops:
         fn = o.fn
         pt = o.params
         pj = conformance_params(g, ex, o, problems)
-        ptype = "const intercom_%s_params *" % fn
+        ptype = "const %s%s_params *" % (P, fn)
         c.append("static intercom_code call_%s(intercom_client *c, const void *params, "
                  "const intercom_request_options *ro, void **out, intercom_error *err) {\n" % fn)
         if not pt:
             c.append("    (void)params;\n")
         if o.rtype:
-            c.append("    return intercom_%s(c, %sro, (intercom_%s **)out, err);\n}\n"
-                     % (fn, "(%s)params, " % ptype if pt else "", o.rtype))
+            c.append("    return %s%s(c, %sro, (%s%s **)out, err);\n}\n"
+                     % (P, fn, "(%s)params, " % ptype if pt else "", P, o.rtype))
         else:
-            c.append("    if (out) *out = NULL;\n    return intercom_%s(c, %sro, err);\n}\n"
-                     % (fn, "(%s)params, " % ptype if pt else ""))
+            c.append("    if (out) *out = NULL;\n    return %s%s(c, %sro, err);\n}\n"
+                     % (P, fn, "(%s)params, " % ptype if pt else ""))
         c.append("static intercom_code call_async_%s(intercom_async_client *c, const void *params, "
                  "const intercom_request_options *ro, intercom_callback cb, void *payload) {\n" % fn)
         if not pt:
             c.append("    (void)params;\n")
-        c.append("    return intercom_async_%s(c, %sro, cb, payload);\n}\n\n"
-                 % (fn, "(%s)params, " % ptype if pt else ""))
+        c.append("    return %sasync_%s(c, %sro, cb, payload);\n}\n\n"
+                 % (P, fn, "(%s)params, " % ptype if pt else ""))
         js = json.dumps(pj, ensure_ascii=False, separators=(",", ":")) if pj is not None else None
         rows.append("    {%s, %s, %s, %s,\n     %s,\n     call_%s, call_async_%s, %d},\n"
                     % (c_string(o.name), c_string(o.method), c_string(o.path),
-                       "&intercom_%s_params_descriptor" % fn if pt else "NULL",
+                       "&%s%s_params_descriptor" % (P, fn) if pt else "NULL",
                        c_string(js) if js is not None else "NULL", fn, fn, 1 if o.rtype else 0))
-    c.append("const conformance_case conformance_cases[] = {\n")
+    c.append("const conformance_case %s[] = {\n" % tab)
     c += rows
     c.append("    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},\n};\n")
     return "".join(hd), "".join(c), problems

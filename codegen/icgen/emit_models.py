@@ -6,7 +6,7 @@ import json
 from collections import OrderedDict
 
 from .cgen import comment, doxy, emit_type_tables, fit, macro, member_decl, reported_name, wrap_decl
-from .util import HEADER, c_string, cname, cpart, doc1
+from .util import HEADER, c_string, cname, cpart, doc1, namespace, table_symbol
 
 
 def guard(prefix, rel):
@@ -162,14 +162,15 @@ def emit_models(g, ops):
     h.append(close_header())
     files["include/intercom/generated/models.h"] = "".join(h)
 
-    c = [HEADER, "#include <stddef.h>\n#include \"../runtime/client.h\"\n\n", "/* ---------- enums ---------- */\n\n"]
+    c = [HEADER, "#include <stddef.h>\n#include \"../runtime/client.h\"\n%s\n"
+         % ("#include \"intercom/%s.h\"\n" % namespace(P) if namespace(P) else ""), "/* ---------- enums ---------- */\n\n"]
     for t in enums:
         c.append(enum_table(t, P))
     c.append("/* ---------- models ---------- */\n\n")
     for t in objs:
         c.append(struct_table(t, P))
     c.append("/* every model type (objects; not enums, not params), sorted by name: for tests and fuzzers */\n")
-    c.append("IC_HIDDEN extern const intercom_type *const ic_all_types[];\n")
-    c.append("const intercom_type *const ic_all_types[] = {\n%s    NULL,\n};\n"
-             % "".join("    &%s%s_descriptor,\n" % (P, t.name) for t in objs))
+    c.append("IC_HIDDEN extern const intercom_type *const %s[];\n" % table_symbol(P, "types"))
+    c.append("const intercom_type *const %s[] = {\n%s    NULL,\n};\n"
+             % (table_symbol(P, "types"), "".join("    &%s%s_descriptor,\n" % (P, t.name) for t in objs)))
     return files, "".join(c)

@@ -6,7 +6,7 @@ from collections import OrderedDict
 
 from .cgen import comment, doxy, emit_type_tables, fit, macro, member_decl, wrap_decl
 from .emit_models import close_header, open_header
-from .util import HEADER, c_string, doc1
+from .util import HEADER, c_string, doc1, docs_file, namespace, table_symbol
 
 
 def op_signature(o, P, async_=False):
@@ -36,9 +36,10 @@ def op_decls(g, o, P):
         h.append(macro("%s_INIT" % n.upper(), "INTERCOM_PARAMS_INIT(%s)" % n) + "\n")
     summary = doxy(doc1(o.summary, 160))
     lines = ["/**", " * %s (`%s %s`)%s." % (summary.rstrip("."), o.method, o.path,
-                                            ", deprecated: sent with Intercom-Version %s" % o.api_version
+                                            (", deprecated: sent with Intercom-Version %s" if o.deprecated else
+                                             ", sent with Intercom-Version %s") % o.api_version
                                             if o.api_version else "")]
-    if o.deprecated:
+    if o.deprecated and o.source == "2.11":
         lines.append(" * @deprecated Removed from the API after 2.11; kept for the seed's users.")
     lines.append(" * @param client the client")
     if pt:
@@ -120,6 +121,8 @@ def op_defs(g, o, P):
     flags = []
     if o.has_body:
         flags.append("IC_OP_HAS_BODY")
+    if o.multipart:
+        flags.append("IC_OP_MULTIPART")
     if o.body_required:
         flags.append("IC_OP_BODY_REQUIRED")
     if o.deprecated:
@@ -171,9 +174,10 @@ def emit_ops(g, ops):
     for res in sorted(groups):
         rel = "generated/%s.h" % res
         h = open_header(P, rel, "The `%s` operations (%d): params structs, sync functions, async twins%s. "
-                        "See docs/api.md." % (res, len(groups[res]),
-                                              ", pagers" if any(o.paging for o in groups[res]) else ""),
-                        ['"../async.h"', '"../client.h"', '"../pagination.h"', '"models.h"'])
+                        "See %s." % (res, len(groups[res]),
+                                              ", pagers" if any(o.paging for o in groups[res]) else "", docs_file(P)),
+                        ['"../async.h"', '"../client.h"', '"../pagination.h"'] +
+                        (['"../file.h"'] if any(o.multipart for o in groups[res]) else []) + ['"models.h"'])
         for o in groups[res]:
             h.append(op_decls(g, o, P))
         h.append(close_header())
@@ -182,18 +186,23 @@ def emit_ops(g, ops):
                     % len(ops), ['"%s.h"' % r for r in sorted(groups)])
     h.append(close_header())
     files["include/intercom/generated/operations.h"] = "".join(h)
-    c = [HEADER, "#include <stddef.h>\n#include \"../runtime/client.h\"\n\n"]
+    ns = namespace(P)
+    tops, ttypes = table_symbol(P, "operations"), table_symbol(P, "types")
+    c = [HEADER, "#include <stddef.h>\n#include \"../runtime/client.h\"\n%s\n"
+         % ("#include \"intercom/%s.h\"\n" % ns if ns else "")]
     for o in ops:
         c.append(op_defs(g, o, P))
     c.append("/* every operation, sorted by name: this namespace's table, handed to the runtime's registry */\n")
-    c.append("IC_HIDDEN extern const ic_operation *const ic_all_operations[];\n")
-    c.append("const ic_operation *const ic_all_operations[] = {\n%s    NULL,\n};\n"
-             % "".join("    &op_%s,\n" % o.fn for o in ops))
+    c.append("IC_HIDDEN extern const ic_operation *const %s[];\n" % tops)
+    c.append("const ic_operation *const %s[] = {\n%s    NULL,\n};\n"
+             % (tops, "".join("    &op_%s,\n" % o.fn for o in ops)))
     c.append("\n/* The registry (src/runtime/registry.c) receives the tables before main: the runtime names no\n"
-             " * generated symbol. The static archive's users link this file in through\n"
-             " * -Wl,--undefined=ic_all_operations (intercom.pc, the intercom_static target). */\n"
-             "IC_HIDDEN extern const intercom_type *const ic_all_types[];\n"
-             "static const ic_namespace ic_namespace_stable = {\"\", ic_all_operations, ic_all_types};\n"
-             "__attribute__((constructor)) static void ic_register_stable(void) "
-             "{ ic_registry_add(&ic_namespace_stable); }\n")
+             " * generated symbol%s. The static archive's users link this file in through\n"
+             " * -Wl,--undefined=%s (intercom.pc, the intercom_static target). */\n"
+             "IC_HIDDEN extern const intercom_type *const %s[];\n"
+             "static const ic_namespace ic_namespace_%s = {\"%s\", %s, %s};\n"
+             "__attribute__((constructor)) static void ic_register_%s(void) "
+             "{ ic_registry_add(&ic_namespace_%s); }\n"
+             % ("; its operations are found as \"%s:<operation>\"" % ns if ns else "", tops, ttypes,
+                ns or "stable", ns, tops, ttypes, ns or "stable", ns or "stable"))
     return files, "".join(c)

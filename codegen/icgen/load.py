@@ -32,12 +32,41 @@ def load_seed(path):
     return seed
 
 
-def apply_overrides(spec, ov, report):
+class NotHere(GenError):
+    """An override naming what a second description (the Preview) does not have: reported, not fatal."""
+
+
+def norm_path(p):
+    return re.sub(r"\{[^}]*\}", "{}", p)
+
+
+def apply_overrides(spec, ov, report, lenient=False):
+    """Apply overrides.json. lenient (a second description): an operation is matched by method and path with
+    the parameter names dropped, and an entry naming an operation, parameter or schema the description does not
+    have is reported as not applicable instead of failing."""
     schemas = spec["components"]["schemas"]
     paths = spec["paths"]
+    if lenient:
+        for k in ("parameters", "add_query_parameters", "responses", "schemas"):
+            for e in ov.get(k, []):
+                one = OrderedDict(ov)
+                for k2 in ("parameters", "add_query_parameters", "responses", "schemas"):
+                    one[k2] = [e] if k2 == k else []
+                one["path_parameters_as_strings"] = {}
+                try:
+                    apply_overrides(spec, one, report)
+                except GenError as x:
+                    report.append("not applicable here: %s" % str(x).replace("overrides.json: ", ""))
+        if ov.get("path_parameters_as_strings", {}).get("value"):
+            report.append("every path parameter is a string (`const char *`)")
+        return
 
     def find_op(key):
         method, path = key.split(" ", 1)
+        if path not in paths:
+            hit = [p for p in paths if norm_path(p) == norm_path(path) and method.lower() in paths[p]]
+            if len(hit) == 1:
+                path = hit[0]
         try:
             return paths[path], paths[path][method.lower()]
         except KeyError:
@@ -160,6 +189,7 @@ class Inputs:
     type_names: dict = None       # overrides.json type_names: schema or inline name -> C name (no prefix)
     entries: list = None          # every override entry: (where, what, why), for docs/api.md
     shapes: dict = None           # overrides.json shapes: what is typed, the survey, what was left alone
+    lenient: bool = False         # a second description: overrides it lacks the target of are not errors
 
 
 def load_inputs(spec_path, spec211_path, seed_path, overrides_path):
@@ -198,3 +228,47 @@ def override_entries(ov):
         what += ["`%s` optional" % p for p in e.get("optional", [])]
         out.append(("schema `%s`" % e["schema"], ", ".join(what), e["why"]))
     return out
+
+
+def declared_version(spec, op, default):
+    """The Intercom-Version an operation declares with a one-value enum (the Preview spells it `preview` in the
+    8 operations whose header parameter is `intercom_version_preview`, `Preview` everywhere else), else default."""
+    for x in op.get("parameters", []):
+        if x.get("name") == "Intercom-Version" and x.get("in") == "header":
+            s = x.get("schema", {})
+            if "$ref" in s:
+                s = spec["components"]["schemas"].get(s["$ref"].split("/")[-1], {})
+            if len(s.get("enum", [])) == 1:
+                return s["enum"][0]
+    return default
+
+
+def load_preview_inputs(spec_path, stable_ops, overrides_path, api_version="Preview"):
+    """A second description (the Preview): overrides.json applied where they apply, no 2.11 operations, every
+    operation sent with `Intercom-Version: <api_version>`, and an operation that is the same endpoint as a stable
+    one (method + path, parameter names aside) given the stable operation's name (through Operation.seed)."""
+    with open(spec_path) as fh:
+        spec = json.load(fh, object_pairs_hook=OrderedDict)
+    with open(overrides_path) as fh:
+        ov = json.load(fh, object_pairs_hook=OrderedDict)
+    report = []
+    apply_overrides(spec, ov, report, lenient=True)
+    stable = {}
+    for o in stable_ops:
+        if o.source == "2.16":
+            stable[(o.method, norm_path(o.path))] = o.name
+    ops = []
+    for path, pi in spec["paths"].items():
+        for m in HTTP_METHODS:
+            if m in pi:
+                ops.append(Operation(method=m.upper(), path=path, op=pi[m], pi=pi,
+                                     api_version=declared_version(spec, pi[m], api_version),
+                                     deprecated=bool(pi[m].get("deprecated")), source="Preview",
+                                     seed=stable.get((m.upper(), norm_path(path)))))
+    names = OrderedDict()
+    for e in ov.get("type_names", []):
+        names[e["name"]] = e["as"]
+        report.append("type %s is named `%s`" % (e["name"], e["as"]))
+    inp = Inputs(spec, ops, [], report, bool(ov.get("path_parameters_as_strings", {}).get("value")), names)
+    inp.lenient = True
+    return inp

@@ -7,17 +7,17 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from .emit_conformance import emit_conformance
-from .emit_docs import emit_docs
+from .emit_docs import emit_docs, emit_preview_docs
 from .emit_models import emit_models
 from .emit_operations import emit_ops
-from .load import Inputs, load_inputs
+from .load import Inputs, load_inputs, load_preview_inputs
 from .naming import Namer, OperationNames, check_handwritten, name_operations
 from .openapi import op_parameters, response_schema
 from .operations import build_operations
 from .paging import assign_paging
 from .shapes import Gen
 from .dedup import deduplicate
-from .util import GenError, cpart
+from .util import HEADER, GenError, cpart, docs_file, namespace
 
 
 @dataclass
@@ -56,7 +56,9 @@ def derive(inp: Inputs, prefix="intercom_", incdir=None):
     build_operations(g, ops, inp.path_ids_as_strings)
     g.dedup = deduplicate(g, ops)
     unused = sorted(set(inp.type_names) - g.names.used_type_names - set(g.dedup.merged))
-    if unused:
+    if unused and inp.lenient:
+        inp.report.append("type_names not applicable here (no such type): %s" % ", ".join(unused))
+    elif unused:
         raise GenError("overrides.json type_names: %s names no type" % ", ".join(unused))
     for t in g.types.values():
         if t.kind == "object":
@@ -83,7 +85,45 @@ def run(inp: Inputs, prefix="intercom_", incdir=None) -> Result:
         ("tests/generated/conformance_cases.h", ch),
         ("tests/generated/conformance_cases.c", cc),
     ])
+    ns = namespace(prefix)
+    if ns:
+        files = namespaced(files, ns)
     return Result(files, g, ops, onames, problems)
+
+
+def namespaced(files, ns):
+    """The files of a second description under their own paths: include/intercom/<ns>/ (with the umbrella
+    include/intercom/<ns>.h), src/generated/<ns>_*.c, docs/api-<ns>.md, tests/generated/<ns>_conformance_cases.*"""
+    out = OrderedDict()
+    for rel, text in files.items():
+        if rel.startswith("include/intercom/generated/"):
+            rel = "include/intercom/%s/%s" % (ns, rel[len("include/intercom/generated/"):])
+            text = text.replace("of the Intercom API", "of the Intercom %s API" % ns.capitalize())
+            text = text.replace("@file generated/", "@file %s/" % ns).replace(
+                "INTERCOM_%s_GENERATED_" % ns.upper(), "INTERCOM_%s_" % ns.upper())
+        elif rel.startswith("src/generated/"):
+            rel = "src/generated/%s_%s" % (ns, rel[len("src/generated/"):])
+        elif rel == "docs/api.md":
+            continue
+        elif rel.startswith("tests/generated/"):
+            rel = "tests/generated/%s_%s" % (ns, rel[len("tests/generated/"):])
+        out[rel] = text
+    return out
+
+
+def run_preview(inp: Inputs, stable: Result, prefix="intercom_preview_") -> Result:
+    """The Preview description through the same stages, plus its docs and umbrella header."""
+    res = run(inp, prefix=prefix)
+    ns = namespace(prefix)
+    res.files[docs_file(prefix)] = emit_preview_docs(res.ops, stable.ops, res.names.clashes, inp.report)
+    g = "INTERCOM_%s_H" % ns.upper()
+    res.files["include/intercom/%s.h" % ns] = (
+        "%s/**\n * @file %s.h\n * @brief The %s API (opt-in, %d operations): every operation of Intercom's %s "
+        "description under\n *        `intercom_%s_`, sent with `Intercom-Version: Preview`. Not included by "
+        "intercom.h; it can change\n *        without a version bump. See %s.\n */\n#ifndef %s\n#define %s\n\n"
+        "#include \"intercom.h\"\n#include \"%s/models.h\"\n#include \"%s/operations.h\"\n\n#endif\n"
+        % (HEADER, ns, ns.capitalize(), len(res.ops), ns.capitalize(), ns, docs_file(prefix), g, g, ns, ns))
+    return res
 
 
 def default_paths():
@@ -94,7 +134,8 @@ def default_paths():
     return dict(root=root, spec=os.path.join(shared, "openapi", "intercom-2.16.json"),
                 spec_211=os.path.join(shared, "openapi", "intercom-2.11.json"),
                 seed=os.path.join(shared, "seed", "operations.tsv"),
-                overrides=os.path.join(codegen, "overrides.json"))
+                overrides=os.path.join(codegen, "overrides.json"),
+                preview=os.path.join(shared, "openapi", "intercom-preview.json"))
 
 
 def main():
@@ -105,6 +146,8 @@ def main():
     ap.add_argument("--spec-211", default=d["spec_211"])
     ap.add_argument("--seed", default=d["seed"])
     ap.add_argument("--overrides", default=d["overrides"])
+    ap.add_argument("--preview-spec", default=d["preview"],
+                    help="the Preview description, generated under intercom_preview_ (skipped when absent)")
     ap.add_argument("--out", default=d["root"])
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--check", action="store_true",
@@ -121,6 +164,10 @@ def main():
     inp = load_inputs(a.spec, a.spec_211, a.seed, a.overrides)
     res = run(inp, incdir=os.path.join(a.out, "include", "intercom"))
     files, g, ops, problems, report, spec = res.files, res.gen, res.ops, res.problems, inp.report, inp.spec
+    pres = None
+    if os.path.exists(a.preview_spec):
+        pres = run_preview(load_preview_inputs(a.preview_spec, res.ops, a.overrides), res)
+        files = OrderedDict(list(files.items()) + list(pres.files.items()))
     hits, misses = res.names.hits, res.names.misses
     stale = []
     for rel, text in files.items():
@@ -137,13 +184,14 @@ def main():
                 with open(path, "wb") as fh:
                     fh.write(data)
     # generated headers no run writes any more (a resource or tag that went away)
-    gdir = os.path.join(a.out, "include", "intercom", "generated")
-    for fn in sorted(os.listdir(gdir)) if os.path.isdir(gdir) else []:
-        rel = "include/intercom/generated/" + fn
-        if rel not in files:
-            stale.append(rel + " (to delete)")
-            if not a.check:
-                os.remove(os.path.join(gdir, fn))
+    for sub in ("generated", "preview"):
+        gdir = os.path.join(a.out, "include", "intercom", sub)
+        for fn in sorted(os.listdir(gdir)) if os.path.isdir(gdir) else []:
+            rel = "include/intercom/%s/%s" % (sub, fn)
+            if rel not in files:
+                stale.append(rel + " (to delete)")
+                if not a.check:
+                    os.remove(os.path.join(gdir, fn))
     if a.check:
         if stale:
             print("generate.py --check: out of date (run scripts/generate): %s" % ", ".join(stale))
@@ -162,6 +210,10 @@ def main():
           % (len(objs), len([t for t in objs if t.name in comps]), len(spec["components"]["schemas"]), len(unions),
              len(enums), len([o for o in ops if o.params])))
     print("naming rule reproduces %d of the %d seed names" % (len(hits), len(hits) + len(misses)))
+    if pres:
+        print("preview: %d operations under intercom_preview_ (%d with the stable name, %d by the rule), %d types"
+              % (len(pres.ops), len([o for o in pres.ops if o.seed_name]), len([o for o in pres.ops if not o.seed_name]),
+                 len([t for t in pres.gen.types.values() if t.kind == "object"])))
     if a.verbose:
         for m in sorted(misses):
             print("  seed %s, rule %s" % m)

@@ -98,6 +98,7 @@ class Operation:
     params: Optional[Type] = None
     has_body: bool = False
     body_required: bool = False
+    multipart: bool = False       # the body is multipart/form-data (IC_OP_MULTIPART)
     body_schema: Any = None
     body_media: Any = None
     accept: Optional[str] = None

@@ -58,6 +58,11 @@ def build_operations(g, ops, path_ids_as_strings):
         has_body = False
         if rb:
             js = rb.get("content", {}).get("application/json")
+            if js is None and "multipart/form-data" in rb.get("content", {}):
+                # multipart/form-data (the Preview's catalog upload): the body's properties are the parts;
+                # a `format: binary` string is a file part (IC_K_FILE, an intercom_file)
+                js = rb["content"]["multipart/form-data"]
+                o.multipart = True
             if js is None:
                 raise GenError("%s %s: request body is not JSON" % (o.method, o.path))
             body = js.get("schema", {})
@@ -65,13 +70,18 @@ def build_operations(g, ops, path_ids_as_strings):
         o.has_body = has_body
         o.body_required = bool(rb and rb.get("required"))
         o.body_schema = body
-        o.body_media = rb.get("content", {}).get("application/json") if rb else None
+        o.body_media = (rb.get("content", {}).get("application/json") or
+                        rb.get("content", {}).get("multipart/form-data")) if rb else None
         if body is not None and not g.objectish(body):
             if g.deref(body).get("type") not in (None, "object"):
                 raise GenError("%s %s: body is not an object" % (o.method, o.path))
         if body is not None:
             props, req, leaves, disc = g.collect(body)
             g.fill_fields(pt, props, req, leaves, disc, owner=fn + "_params", prefix_fields=pfields)
+            if o.multipart:
+                for f in pt.fields:
+                    if f.where == "BODY" and any(g.deref(s).get("format") == "binary" for s in props.get(f.json, [])):
+                        f.kind = "FILE"
             # a path/query parameter whose name a body property also has gets the suffix _path/_query
             bodyc = {f.c for f in pt.fields if f.where == "BODY"}
             for f in pt.fields:

@@ -15,6 +15,24 @@ _Bool _Complex _Imaginary _Alignas _Alignof _Atomic _Generic _Noreturn _Static_a
 char8_t co_await co_return co_yield consteval constinit
 base variant errno assert stdin stdout stderr linux unix""".split())
 
+def namespace(prefix):
+    """The namespace a generator prefix names: "" for the stable `intercom_`, "preview" for `intercom_preview_`."""
+    return prefix[len("intercom_"):].rstrip("_")
+
+
+def table_symbol(prefix, what):
+    """The hidden table of every operation / model type of a namespace: `ic_all_<what>` for the stable API,
+    `ic_<ns>_all_<what>` for another description (src/runtime/internal.h declares both)."""
+    ns = namespace(prefix)
+    return "ic_%sall_%s" % (ns + "_" if ns else "", what)
+
+
+def docs_file(prefix):
+    """The generated operation list of a namespace: docs/api.md, docs/api-<ns>.md."""
+    ns = namespace(prefix)
+    return "docs/api-%s.md" % ns if ns else "docs/api.md"
+
+
 def cname(s):
     out = re.sub(r"[^0-9a-zA-Z]+", "_", s).strip("_").lower()
     out = re.sub(r"_+", "_", out)

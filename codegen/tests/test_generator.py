@@ -3,6 +3,7 @@
 """Tests of the generator's stages (codegen/icgen): the naming rule against the seed, clash rules,
 paging detection, determinism. Run by CTest (tests/codegen.cmake); exit 77 (skipped) without ../shared."""
 import os
+import re
 import sys
 import tempfile
 import unittest
@@ -12,7 +13,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 sys.dont_write_bytecode = True
 
 from icgen import main as pipeline  # noqa: E402
-from icgen.load import load_inputs  # noqa: E402
+from icgen.load import load_inputs, load_preview_inputs  # noqa: E402
 from icgen.naming import Namer, by_name_of, check_handwritten, join_words  # noqa: E402
 from icgen.util import GenError, cname, cpart  # noqa: E402
 
@@ -225,20 +226,83 @@ class Surface(unittest.TestCase):
                     self.assertLessEqual(len(line), 120, (rel, line))
 
 
+def preview():
+    """The Preview description through the same stages (namespace intercom_preview_)."""
+    if "p" not in _CACHE:
+        inp = load_preview_inputs(PATHS["preview"], result().ops, PATHS["overrides"])
+        _CACHE["p"] = pipeline.run_preview(inp, result())
+    return _CACHE["p"]
+
+
+def pop(name):
+    return next(o for o in preview().ops if o.name == name)
+
+
+@unittest.skipUnless(os.path.exists(PATHS["preview"]), "no Preview description")
 class Namespace(unittest.TestCase):
     def test_second_prefix(self):
-        """A second description (the Preview one) goes through the same stages under its own prefix."""
-        inp = load_inputs(PATHS["spec"], PATHS["spec_211"], PATHS["seed"], PATHS["overrides"])
-        r = pipeline.run(inp, prefix="intercom_preview_")
-        models = r.files["include/intercom/generated/models_contacts.h"]
+        """A second description (the Preview one) goes through the same stages under its own prefix, into its
+        own files."""
+        r = preview()
+        models = r.files["include/intercom/preview/models_contacts.h"]
         self.assertIn("typedef struct intercom_preview_contact {", models)
         self.assertIn("INTERCOM_PREVIEW_CONTACT_INIT", models)
         self.assertIn("INTERCOM_EXTERN extern const intercom_type intercom_preview_contact_descriptor;", models)
-        self.assertIn("#ifndef INTERCOM_PREVIEW_GENERATED_MODELS_CONTACTS_H", models)
-        ops = r.files["include/intercom/generated/contacts.h"]
+        self.assertIn("#ifndef INTERCOM_PREVIEW_MODELS_CONTACTS_H", models)
+        ops = r.files["include/intercom/preview/contacts.h"]
         self.assertIn("intercom_preview_contacts_retrieve(intercom_client *client", ops)
+        self.assertIn("intercom_preview_async_contacts_retrieve(intercom_async_client *client", ops)
         self.assertNotIn("intercom_contacts_retrieve(", ops)
-        self.assertIn("INTERCOM_PREVIEW_REPLY_MESSAGE_TYPE_COMMENT", r.files["include/intercom/generated/types.h"])
+        self.assertIn("INTERCOM_PREVIEW_REPLY_MESSAGE_TYPE_COMMENT", r.files["include/intercom/preview/types.h"])
+        self.assertFalse([f for f in r.files if f.startswith("include/intercom/generated/") or f == "docs/api.md"
+                          or f in result().files])
+        self.assertIn("const ic_operation *const ic_preview_all_operations[]", r.files["src/generated/preview_operations.c"])
+        self.assertIn("const intercom_type *const ic_preview_all_types[]", r.files["src/generated/preview_models.c"])
+        self.assertIn("preview_conformance_cases[]", r.files["tests/generated/preview_conformance_cases.c"])
+        self.assertNotIn("preview", "".join(result().files["include/intercom/intercom.h"]
+                                            if "include/intercom/intercom.h" in result().files else ""))
+
+    def test_every_operation_sends_preview(self):
+        r = preview()
+        self.assertEqual(len(r.ops), 256)
+        # the 8 operations whose Intercom-Version parameter is the one-value enum `preview` send it as declared
+        self.assertEqual({o.api_version for o in r.ops}, {"Preview", "preview"})
+        c = r.files["src/generated/preview_operations.c"]
+        self.assertEqual(c.count('.api_version = "Preview"'), 248)
+        self.assertEqual(c.count('.api_version = "preview"'), 8)
+        self.assertEqual(pop("content.search").api_version, "preview")
+
+    def test_same_endpoint_same_name(self):
+        """`/contacts/{contact_id}` in 2.16 is `/contacts/{id}` in the Preview: one endpoint, one name."""
+        self.assertEqual(op("contacts.retrieve").path, "/contacts/{contact_id}")
+        self.assertEqual(pop("contacts.retrieve").path, "/contacts/{id}")
+        stable = {(o.method, re.sub(r"\{[^}]*\}", "{}", o.path)): o.name for o in result().ops if o.source == "2.16"}
+        same = [o for o in preview().ops if (o.method, re.sub(r"\{[^}]*\}", "{}", o.path)) in stable]
+        self.assertEqual(len(same), 229)
+        for o in same:
+            self.assertEqual(o.name, stable[(o.method, re.sub(r"\{[^}]*\}", "{}", o.path))], o.path)
+        self.assertEqual(len(preview().ops) - len(same), 27)
+
+    def test_docs_mark_the_new(self):
+        d = preview().files["docs/api-preview.md"]
+        self.assertEqual(d.count(" **new** |"), 27)
+        self.assertIn("| `teams.update` **new** | `intercom_preview_teams_update` | `intercom_preview_async_teams_update` "
+                      "| PUT | `/teams/{id}` |", d)
+
+    def test_multipart_catalog(self):
+        o = pop("ecommerce.connectors.catalog.create")
+        self.assertTrue(o.multipart)
+        kinds = {f.json: f.kind for f in o.params.fields}
+        self.assertEqual(kinds["catalog"], "FILE")
+        self.assertEqual(kinds["part_number"], "INT")
+        c = preview().files["src/generated/preview_operations.c"]
+        self.assertIn("IC_OP_HAS_BODY | IC_OP_MULTIPART", c)
+        self.assertIn("const intercom_file *catalog;", preview().files["include/intercom/preview/ecommerce.h"])
+
+    def test_preview_files_fresh(self):
+        for rel, text in preview().files.items():
+            with open(os.path.join(PATHS["root"], rel), encoding="utf-8") as fh:
+                self.assertEqual(fh.read(), text, rel)
 
 
 class Determinism(unittest.TestCase):

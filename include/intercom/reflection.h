@@ -43,8 +43,10 @@ typedef enum intercom_kind {
     INTERCOM_KIND_BOOL = 4,   /**< `bool` */
     INTERCOM_KIND_OBJECT = 5, /**< pointer to a nested model struct (intercom_field::type) */
     INTERCOM_KIND_JSON = 6,   /**< `json_t *`: a free-form value */
-    INTERCOM_KIND_ENUM = 7    /**< `int` (a generated C enum, 0 = unknown) plus the string as received at
+    INTERCOM_KIND_ENUM = 7,   /**< `int` (a generated C enum, 0 = unknown) plus the string as received at
                                    intercom_field::aux_offset; intercom_field::type is the enum type */
+    INTERCOM_KIND_FILE = 8    /**< `const intercom_file *` (<intercom/file.h>): a file part of a
+                                   multipart/form-data body (params of INTERCOM_OP_MULTIPART operations only) */
 } intercom_kind;
 
 /** Bits of intercom_field::flags. */
@@ -77,7 +79,9 @@ typedef enum intercom_operation_flag {
     INTERCOM_OP_HAS_BODY = 1,      /**< the operation takes a JSON request body */
     INTERCOM_OP_BODY_REQUIRED = 2, /**< ... and the description requires it */
     INTERCOM_OP_DEPRECATED = 4,    /**< deprecated by the description */
-    INTERCOM_OP_RAW = 8            /**< the 2xx body is not JSON: kept raw, not decoded */
+    INTERCOM_OP_RAW = 8,           /**< the 2xx body is not JSON: kept raw, not decoded */
+    INTERCOM_OP_MULTIPART = 16     /**< the request body is multipart/form-data: each body field set is one part
+                                        (a scalar as its text, an INTERCOM_KIND_FILE field as a file part) */
 } intercom_operation_flag;
 
 /** How an operation paginates (intercom_operation::page_kind; see pagination.h). */
@@ -164,6 +168,30 @@ INTERCOM_EXTERN size_t intercom_operations_count(void);
  * @return the descriptor (static, never free it), or NULL when @p index is out of range.
  */
 INTERCOM_EXTERN const intercom_operation *intercom_operations_at(size_t index);
+
+/**
+ * @brief Number of operations of one namespace: the stable API's (@p ns NULL or "") or another
+ *        one's, such as the Preview API's (@p ns "preview", registered when the program is linked
+ *        with libintercom: see <intercom/preview.h>).
+ * @param ns the namespace's name (the part before the ':' of "<namespace>:<name>"), or NULL/"" for
+ *        the stable API (then the same as intercom_operations_count()).
+ * @return the count; intercom_namespace_operations_at() takes 0 to count - 1. 0 when no namespace
+ *         has that name.
+ */
+INTERCOM_EXTERN size_t intercom_namespace_operations_count(const char *ns);
+
+/**
+ * @brief The operation at @p index of namespace @p ns, in name order (strcmp).
+ *
+ * Its intercom_operation::name is the name within the namespace ("contacts.list"); find it by name
+ * with intercom_operation_find() as "<ns>:<name>" ("preview:contacts.list"), call it with
+ * intercom_operation_call() like any other.
+ * @param ns the namespace's name, or NULL/"" for the stable API (then the same as intercom_operations_at()).
+ * @param index 0 to intercom_namespace_operations_count(@p ns) - 1.
+ * @return the descriptor (static, never free it), or NULL when @p index is out of range or no
+ *         namespace has that name.
+ */
+INTERCOM_EXTERN const intercom_operation *intercom_namespace_operations_at(const char *ns, size_t index);
 
 /**
  * @brief Number of model types of the stable API (objects: not enums, not params structs).

@@ -128,7 +128,8 @@ static int invalid_raw(ic_decoder *d, const char *got, json_t *raw) {
     if (d->strict) {
         char what[96];
         const ic_field *f = fr->field;
-        static const char *names[] = {"?", "string", "integer", "number", "boolean", "object", "JSON value", "string"};
+        static const char *names[] = {"?", "string", "integer", "number", "boolean", "object", "JSON value", "string",
+                                      "file (intercom_file, not JSON)"};
         snprintf(what, sizeof what, "expected %s%s, got %s", (f->flags & IC_F_ARRAY) && fr->kind == FR_OBJ ? "array of " : "",
                  names[f->kind], got);
         json_decref(raw);

@@ -48,6 +48,7 @@ struct ic_req {
     curl_off_t ul_seen, dl_seen;
     ic_decoder *dec;
     int dec_failed;
+    curl_mime *mime;      /* multipart/form-data body (spec.multipart), built once for every attempt */
     char errbuf[CURL_ERROR_SIZE];
     intercom_error preset; /* a request that failed validation: reported from the loop */
     int rl_acquired;       /* the rate-limit store counted this attempt: release it once */
@@ -292,6 +293,10 @@ static CURLcode configure(ic_req *r) {
     SET(CURLOPT_CUSTOMREQUEST, get || post || head ? NULL : s->method);
     if (head) {
         SET(CURLOPT_NOBODY, 1L);
+    } else if (s->multipart) {
+        SET(CURLOPT_NOBODY, 0L);
+        if (!r->mime && !(r->mime = ic_spec_mime(e, s))) rc = CURLE_OUT_OF_MEMORY;
+        SET(CURLOPT_MIMEPOST, r->mime);
     } else if (get || (!s->body && !strcmp(s->method, "DELETE"))) {
         SET(CURLOPT_HTTPGET, 1L); /* also clears NOBODY and any previous POST */
     } else {
@@ -502,6 +507,14 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
     complete(r, code, result, resp, &err);
 }
 
+/* The multipart body, unset from the handle first (a pooled handle must not point at it). */
+static void drop_mime(ic_req *r) {
+    if (!r->mime) return;
+    if (r->easy) curl_easy_setopt(r->easy, CURLOPT_MIMEPOST, (curl_mime *)NULL);
+    curl_mime_free(r->mime);
+    r->mime = NULL;
+}
+
 /* Release the request and report it: exactly once per submitted request. */
 static void complete(ic_req *r, intercom_code code, void *result, intercom_response *raw, intercom_error *err) {
     ic_engine *e = r->eng;
@@ -514,6 +527,7 @@ static void complete(ic_req *r, intercom_code code, void *result, intercom_respo
     reset_attempt(r);
     ic_buf_free(&r->body);
     ic_spec_clear(&r->spec);
+    drop_mime(r);
     if (r->easy) {
         if (e->npool < EASY_POOL) e->pool[e->npool++] = r->easy;
         else curl_easy_cleanup(r->easy);
@@ -794,6 +808,7 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
     r->payload = payload;
     r->t_submit = ic_now();
     if (configure(r) != CURLE_OK) { /* refused before anything was sent: no callback */
+        drop_mime(r);
         r->easy = NULL;
         curl_easy_cleanup(easy);
         ic_spec_clear(&r->spec);

@@ -77,6 +77,15 @@ IC_HIDDEN void ic_log(const ic_config *c, intercom_log_level lvl, const char *fm
 typedef struct ic_engine ic_engine;
 typedef struct ic_req ic_req;
 
+/* One part of a multipart/form-data body (IC_OP_MULTIPART): a params field's text, or an intercom_file. */
+typedef struct ic_part {
+    char *name;                  /* the field's name */
+    char *data;                  /* the value's bytes (a copy), or NULL for a file read from `path` */
+    size_t len;
+    char *path;                  /* file part from a path (read by libcurl while sending), or NULL */
+    char *filename, *type;       /* file parts: the part's filename and Content-Type; else NULL */
+} ic_part;
+
 /* Everything needed to send one logical request (built once, reused by every attempt). */
 typedef struct ic_req_spec {
     const char *method;          /* static string */
@@ -85,6 +94,9 @@ typedef struct ic_req_spec {
     int headers_owned;
     char *body;                  /* owned, or NULL for no body */
     size_t body_len;
+    int multipart;               /* the body is multipart/form-data: `parts` (body is NULL) */
+    ic_part *parts;              /* owned, n_parts of them */
+    size_t n_parts;
     int max_retries;
     double timeout, connect_timeout, read_timeout, write_timeout;
     int strict;
@@ -102,6 +114,9 @@ IC_HIDDEN intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, c
                                       const ic_operation *op, const void *params, const intercom_kv *query,
                                       const json_t *body, const intercom_request_options *ro, intercom_error *err);
 IC_HIDDEN void ic_spec_clear(ic_req_spec *spec);
+/* The multipart body of a spec as a libcurl MIME structure for @p easy (NULL: out of memory); the
+ * caller frees it with curl_mime_free() after unsetting CURLOPT_MIMEPOST. */
+IC_HIDDEN curl_mime *ic_spec_mime(CURL *easy, const ic_req_spec *spec);
 IC_HIDDEN intercom_code ic_build_headers(struct curl_slist **out, const ic_config *cfg, const char *api_version,
                                          int has_body, const intercom_kv *extra, intercom_error *err);
 

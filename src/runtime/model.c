@@ -275,7 +275,8 @@ int ic_field_presence(const ic_field *f, const void *obj) {
     case IC_K_STRING:
         return *(const void *const *)(o + f->offset) || (f->fixed && (f->flags & IC_F_REQUIRED)) ? 1 : 0;
     case IC_K_OBJECT:
-    case IC_K_JSON: return *(const void *const *)(o + f->offset) ? 1 : 0;
+    case IC_K_JSON:
+    case IC_K_FILE: return *(const void *const *)(o + f->offset) ? 1 : 0;
     case IC_K_ENUM: return *(const int *)(o + f->offset) || *(const char *const *)(o + f->aux_offset) ? 1 : 0;
     default: return 0; /* scalars need their has_ member */
     }
@@ -314,6 +315,7 @@ static int gen_object(gen *G, const intercom_type *t, const void *obj, int only_
     for (uint32_t i = 0; i < t->n_fields; i++) {
         const ic_field *f = &t->fields[i];
         if (only_in >= 0 && f->in != only_in) continue;
+        if (f->kind == IC_K_FILE) continue; /* a multipart part (request.c), never JSON */
         if (G->depth == 1 || !G->cur_field) G->cur_field = f->name;
         int how = ic_field_presence(f, obj);
         const json_t *inv = NULL;

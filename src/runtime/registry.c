@@ -86,11 +86,34 @@ const intercom_type *ic_registry_type(const char *schema, int kind) {
     return NULL;
 }
 
+/* The namespace named @p name ("" or NULL: the stable one), or NULL when none is registered under it. */
+static const ic_namespace *named(const char *name) {
+    if (!name || !name[0]) return stable();
+    size_t n = atomic_load(&n_namespaces);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(namespaces[i]->name, name)) return namespaces[i];
+    return NULL;
+}
+
 /* ---------- the public reflection API (include/intercom/reflection.h) ---------- */
 
 size_t intercom_operations_count(void) { return ic_registry_operations_count(); }
 
 const intercom_operation *intercom_operations_at(size_t index) { return ic_registry_operation_at(index); }
+
+size_t intercom_namespace_operations_count(const char *ns) {
+    if (!ns || !ns[0]) return ic_registry_operations_count();
+    const ic_namespace *n = named(ns);
+    size_t count = 0;
+    while (n && n->operations[count]) count++;
+    return count;
+}
+
+const intercom_operation *intercom_namespace_operations_at(const char *ns, size_t index) {
+    if (!ns || !ns[0]) return ic_registry_operation_at(index);
+    const ic_namespace *n = named(ns);
+    return n && index < intercom_namespace_operations_count(ns) ? n->operations[index] : NULL;
+}
 
 size_t intercom_types_count(void) { return ic_registry_types_count(); }
 
