@@ -405,6 +405,44 @@ static void test_namespace(void) {
     intercom_client_free(c);
 }
 
+/* POST /contacts/{id}/companies: the Preview's path parameter `id` (the contact) and body property `id`
+ * (the company) share a name; the path one is `id_path` (C member, params JSON, --id-path), each goes
+ * to its own place on the wire, and params JSON can set both. */
+static void test_path_body_clash(void) {
+    intercom_client *c = client_new();
+    mock_server_reset(srv);
+    push_json(200, "{\"type\":\"company\",\"id\":\"co9\"}");
+    intercom_preview_contacts_companies_create_params p = INTERCOM_PREVIEW_CONTACTS_COMPANIES_CREATE_PARAMS_INIT;
+    INTERCOM_SET(&p, id_path, "ct/1");
+    INTERCOM_SET(&p, id, "co9");
+    intercom_preview_company *co = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    CHECK(intercom_preview_contacts_companies_create(c, &p, NULL, &co, &err) == INTERCOM_OK && co);
+    intercom_model_free(co);
+    mock_request r;
+    CHECK(mock_server_request(srv, 0, &r) == 0);
+    CHECK(r.target && !strcmp(r.target, "/contacts/ct%2F1/companies"));
+    CHECK(r.body && !strcmp(r.body, "{\"id\":\"co9\"}"));
+    mock_request_clear(&r);
+    /* params JSON names both */
+    const intercom_operation *op = NULL;
+    CHECK(intercom_operation_find("preview:contacts.companies.create", &op, NULL) == INTERCOM_OK);
+    static const char js[] = "{\"id_path\":\"ct2\",\"id\":\"co8\"}";
+    void *params = NULL;
+    CHECK(op && intercom_from_json(op->params, js, strlen(js), 1, &params, &err) == INTERCOM_OK);
+    const intercom_preview_contacts_companies_create_params *pp = params;
+    CHECK(pp && pp->id_path && !strcmp(pp->id_path, "ct2") && pp->id && !strcmp(pp->id, "co8"));
+    if (params) intercom_free(op->params, params);
+    /* no path value: refused before traffic, the body's id is not used in its place */
+    mock_server_reset(srv);
+    intercom_preview_contacts_companies_create_params q = INTERCOM_PREVIEW_CONTACTS_COMPANIES_CREATE_PARAMS_INIT;
+    INTERCOM_SET(&q, id, "co9");
+    CHECK(intercom_preview_contacts_companies_create(c, &q, NULL, &co, &err) == INTERCOM_E_INVALID_ARGUMENT);
+    CHECK(mock_server_request_count(srv) == 0);
+    intercom_error_clear(&err);
+    intercom_client_free(c);
+}
+
 /* ---------- the CLI: intercom preview <resource> <method> ---------- */
 
 /* Run the CLI ($IC_CLI) with @p args (shell words); its stdout into @p out; the exit status. */
@@ -463,6 +501,15 @@ static void test_cli(void) {
     const char *v = mock_request_header(&r, "Intercom-Version");
     CHECK(v && !strcmp(v, "2.16"));
     mock_request_clear(&r);
+    /* --id-path (the path's {id}) and --id (the body's) of POST /contacts/{id}/companies */
+    mock_server_reset(srv);
+    push_json(200, "{\"type\":\"company\",\"id\":\"co9\"}");
+    snprintf(args, sizeof args, "--base-url %s --token t preview contacts companies create --id-path ct1 --id co9",
+             mock_server_url(srv));
+    CHECK(run_cli(args, out, sizeof out) == 0);
+    CHECK(mock_server_request(srv, 0, &r) == 0);
+    CHECK(!strcmp(r.target, "/contacts/ct1/companies") && r.body && !strcmp(r.body, "{\"id\":\"co9\"}"));
+    mock_request_clear(&r);
     /* --all over a Preview pager */
     mock_server_reset(srv);
     push_json(200, "{\"type\":\"list\",\"data\":[{\"type\":\"contact_activity\",\"id\":\"a1\"}],"
@@ -486,6 +533,7 @@ int main(int argc, char **argv) {
     } tests[] = {{"version_header", test_version_header},   {"multipart_memory", test_multipart_memory},
                  {"multipart_path", test_multipart_path},   {"multipart_async", test_multipart_async},
                  {"preview_pager", test_preview_pager},     {"namespace", test_namespace},
+                 {"path_body_clash", test_path_body_clash},
                  {"cli", test_cli}};
     srv = mock_server_start();
     if (!srv) return 1;

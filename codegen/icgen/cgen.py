@@ -79,7 +79,8 @@ def field_notes(f):
     if f.deprecated:
         notes.append("deprecated")
     if f.where != "BODY":
-        notes.append(f.where.lower() + (" `%s`" % f.json if f.c != cname(f.json) or f.c != f.json else ""))
+        notes.append(f.where.lower() + (" `%s`" % f.json if f.c != cname(f.json) or f.c != f.json else "")
+                     + (" `{%s}`, `%s` in params JSON" % (f.wire, f.json) if f.wire else ""))
     elif f.c != f.json:
         notes.append("`%s`" % f.json)
     return notes

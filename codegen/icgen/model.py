@@ -26,6 +26,7 @@ class Field:
     also_query: bool = False      # a path parameter the description also declares in the query
     fixed: Optional[str] = None   # a string the description restricts to one value (sent when required and NULL)
     group: Optional[tuple] = None  # query fields from a form/explode object: (parameter name, required)
+    wire: Optional[str] = None    # a path parameter renamed `<name>_path` (clash with a body property): `<name>`
 
     def __post_init__(self):
         if not self.c:

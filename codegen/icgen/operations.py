@@ -84,9 +84,18 @@ def build_operations(g, ops, path_ids_as_strings):
                         f.kind = "FILE"
             # a path/query parameter whose name a body property also has gets the suffix _path/_query
             bodyc = {f.c for f in pt.fields if f.where == "BODY"}
+            bodyj = {f.json for f in pt.fields if f.where == "BODY"}
             for f in pt.fields:
                 if f.where != "BODY" and f.c in bodyc:
                     f.c = f.c + "_" + f.where.lower()
+                if f.where != "BODY" and f.json in bodyj:
+                    # one name per params field (params JSON, the CLI's flags, the descriptor lookup): a path
+                    # parameter is `<name>_path` there too, its placeholder in the path stays `{<name>}`
+                    # (request.c build_url); a query parameter cannot be renamed on the wire
+                    if f.where != "PATH":
+                        raise GenError("%s %s: %s parameter %s is also a body property" % (o.method, o.path,
+                                                                                            f.where.lower(), f.json))
+                    f.wire, f.json = f.json, f.json + "_path"
         else:
             pt.fields = pfields
         g.layout(pt)

@@ -299,6 +299,13 @@ class Namespace(unittest.TestCase):
         self.assertIn("IC_OP_HAS_BODY | IC_OP_MULTIPART", c)
         self.assertIn("const intercom_file *catalog;", preview().files["include/intercom/preview/ecommerce.h"])
 
+    def test_path_body_clash(self):
+        """`POST /contacts/{id}/companies`: path `id` and body `id` are two params fields with two names."""
+        f = {(x.where, x.json): x for x in pop("contacts.companies.create").params.fields}
+        self.assertEqual(set(f), {("PATH", "id_path"), ("BODY", "id")})
+        self.assertEqual(f[("PATH", "id_path")].wire, "id")
+        self.assertEqual(f[("PATH", "id_path")].c, "id_path")
+
     def test_preview_files_fresh(self):
         for rel, text in preview().files.items():
             with open(os.path.join(PATHS["root"], rel), encoding="utf-8") as fh:

@@ -96,7 +96,8 @@ typedef enum intercom_page_kind {
 
 /** One field of a model or params struct. Offsets are in bytes from the start of the struct. */
 typedef struct intercom_field {
-    const char *name;          /**< JSON key (or parameter name) */
+    const char *name;          /**< JSON key (or parameter name); a path parameter whose name a body property of
+                                    the operation also has is `<name>_path` (its placeholder stays `{<name>}`) */
     uint8_t kind;              /**< an ::intercom_kind */
     uint8_t flags;             /**< ::intercom_field_flag bits */
     uint8_t in;                /**< an ::intercom_field_in (models: INTERCOM_IN_BODY) */

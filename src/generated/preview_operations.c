@@ -1627,15 +1627,15 @@ intercom_code intercom_preview_async_contacts_bulk_update(intercom_async_client 
 }
 
 static const ic_field contacts_companies_create_params_fields[] = {
-    {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_contacts_companies_create_params, id_path), 0, offsetof(intercom_preview_contacts_companies_create_params, has_id_path), NULL, NULL},
+    {"id_path", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_contacts_companies_create_params, id_path), 0, offsetof(intercom_preview_contacts_companies_create_params, has_id_path), NULL, NULL},
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_contacts_companies_create_params, id), 0, offsetof(intercom_preview_contacts_companies_create_params, has_id), NULL, NULL},
 };
-static const uint16_t contacts_companies_create_params_by_name[] = {0, 1};
-static const uint32_t contacts_companies_create_params_hash[] = {0x20002, 0x0, 0x0, 0x20001};
+static const uint16_t contacts_companies_create_params_by_name[] = {1, 0};
+static const uint32_t contacts_companies_create_params_hash[] = {0x70001, 0x20002, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_companies_create_params_descriptor = {
     .name = "contacts_companies_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_companies_create_params),
     .n_fields = 2, .fields = contacts_companies_create_params_fields, .by_name = contacts_companies_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_companies_create_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 3, .hash_slots = contacts_companies_create_params_hash};
 static const ic_operation op_contacts_companies_create = {
     .name = "contacts.companies.create", .method = "POST", .path = "/contacts/{id}/companies",
     .api_version = "Preview", .params = &intercom_preview_contacts_companies_create_params_descriptor, .response = &intercom_preview_company_descriptor,

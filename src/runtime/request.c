@@ -100,6 +100,19 @@ static int append_params_query(ic_buf *url, const intercom_type *t, const void *
     return 0;
 }
 
+/* The path parameter of placeholder {name} (@p n bytes): the params field of that name, or `<name>_path`
+ * when a body property of the operation has the name (codegen/FORMAT.md); never a body field. */
+static const ic_field *path_field(const intercom_type *t, const char *name, size_t n) {
+    const ic_field *f = ic_type_find_field(t, name, n);
+    if (f && f->in == IC_IN_PATH) return f;
+    char key[128];
+    if (n + 5 >= sizeof key) return NULL;
+    memcpy(key, name, n);
+    memcpy(key + n, "_path", 5);
+    f = ic_type_find_field(t, key, n + 5);
+    return f && f->in == IC_IN_PATH ? f : NULL;
+}
+
 static intercom_code build_url(ic_buf *url, const char *base_url, const char *path, const ic_operation *op,
                                const void *params, const intercom_kv *query, const intercom_kv *extra_query,
                                intercom_error *err) {
@@ -121,7 +134,7 @@ static intercom_code build_url(ic_buf *url, const char *base_url, const char *pa
             }
             const char *close = strchr(p, '}');
             size_t n = (size_t)(close - p - 1);
-            const ic_field *f = op->params ? ic_type_find_field(op->params, p + 1, n) : NULL;
+            const ic_field *f = op->params ? path_field(op->params, p + 1, n) : NULL;
             char tmp[40];
             const char *v = f && params ? param_text(f, params, tmp, sizeof tmp) : NULL;
             if (!v || !*v)

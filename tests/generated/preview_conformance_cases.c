@@ -2049,7 +2049,7 @@ const conformance_case preview_conformance_cases[] = {
      "{\"contacts\":[{\"id\":\"abc123\",\"external_id\":\"ext123\",\"email\":\"joe@bloggs.com\",\"name\":\"Joe Bloggs\",\"phone\":\"+353871234567\",\"avatar\":\"https://www.example.com/avatar_image.jpg\",\"owner_id\":\"321\",\"unsubscribed_from_emails\":false,\"language_override\":\"fr\",\"custom_attributes\":{\"plan\":\"pro\"},\"companies\":[{\"company_id\":\"6\",\"name\":\"Blue Sun\"}],\"tags\":{\"add\":[{\"id\":\"123\"}],\"remove\":[{\"id\":\"987\"}]}}]}",
      call_contacts_bulk_update, call_async_contacts_bulk_update, 1},
     {"contacts.companies.create", "POST", "/contacts/{id}/companies", &intercom_preview_contacts_companies_create_params_descriptor,
-     "{\"id\":\"123\"}",
+     "{\"id_path\":\"example\",\"id\":\"6762f09a1bb69f9f2193bb34\"}",
      call_contacts_companies_create, call_async_contacts_companies_create, 1},
     {"contacts.companies.delete", "DELETE", "/contacts/{contact_id}/companies/{id}", &intercom_preview_contacts_companies_delete_params_descriptor,
      "{\"contact_id\":\"58a430d35458202d41b1e65b\",\"id\":\"58a430d35458202d41b1e65b\"}",

@@ -400,7 +400,10 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_contacts_bulk_update(interc
  * INTERCOM_PREVIEW_CONTACTS_COMPANIES_CREATE_PARAMS_INIT; set scalars with INTERCOM_SET().
  */
 typedef struct intercom_preview_contacts_companies_create_params {
-    /** [required, path `id`] The unique identifier for the contact which is given by Intercom */
+    /**
+     * [required, path `{id}`, `id_path` in params JSON] The unique identifier for the contact which is given by
+     * Intercom
+     */
     const char *id_path;
     uint8_t has_id_path; /**< intercom_field_state_t of id_path */
     /** [required] The unique identifier for the company which is given by Intercom */
@@ -416,7 +419,7 @@ INTERCOM_EXTERN extern const intercom_type intercom_preview_contacts_companies_c
 /**
  * Attach a Contact to a Company (`POST /contacts/{id}/companies`), sent with Intercom-Version Preview.
  * @param client the client
- * @param params required: id, id
+ * @param params required: id_path, id
  * @param ro     per-request options, or NULL
  * @param out    receives a new intercom_preview_company; free with intercom_preview_company_free()
  * @param err    details on failure, or NULL
