@@ -37,7 +37,6 @@
 #include <intercom/intercom.h>
 
 #include "mock_server.h"
-#include "runtime/internal.h"
 
 #define WORKSPACES 10000
 #define CHUNK 1000
@@ -166,9 +165,10 @@ int main(int argc, char **argv) {
         double first = cpu_s() - t0;
         if (pace) {
             mem_ws = (double)(rss_kb() - rss0) * 1024.0 / WORKSPACES;
-            ic_rl_mem *m = ic_client_rl_mem(c);
-            store_ws = m && ic_rl_mem_count(m) ? (double)ic_rl_mem_bytes(m) / (double)ic_rl_mem_count(m) : 0;
-            if (m && !same_token && ic_rl_mem_count(m) < WORKSPACES) fprintf(stderr, "bench_tenants: the store holds %zu workspaces\n", ic_rl_mem_count(m));
+            intercom_rate_limit_stats st = {0, 0};
+            if (intercom_client_rate_limit_stats(c, &st, NULL)) return 2;
+            store_ws = st.entries ? (double)st.bytes / (double)st.entries : 0;
+            if (!same_token && st.entries < WORKSPACES) fprintf(stderr, "bench_tenants: the store holds %zu workspaces\n", st.entries);
         }
         (void)first;
         double cpu[2] = {0, 0};

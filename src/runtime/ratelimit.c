@@ -10,6 +10,7 @@
  *            flight, which the server may not have counted yet); for the same window the smaller
  *            remaining wins. Responses of an older window only end their request. */
 
+#include <float.h>
 #include <openssl/evp.h>
 #include <string.h>
 
@@ -100,6 +101,53 @@ size_t ic_rl_mem_bytes(ic_rl_mem *m) {
     size_t n = m->count * sizeof(rl_entry) + m->nbuckets * sizeof(rl_entry *);
     pthread_mutex_unlock(&m->lock);
     return n;
+}
+
+intercom_code intercom_rate_limit_parse(const char *headers, size_t len, int status, intercom_rate_limit *rl,
+                                       double *wait_s, intercom_error *err) {
+    if (rl) *rl = (intercom_rate_limit){-1, -1, -1};
+    if (wait_s) *wait_s = -1.0;
+    if (!rl || (!headers && len)) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "rl is required, and headers unless len is 0");
+    if (status < 0 || status > 999) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "status %d is not 0-999", status);
+    /* the lines go through the engine's own header path (response.c), the wait through retry.c */
+    intercom_response *r = ic_response_new(NULL);
+    if (!r) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    for (const char *p = headers, *end = headers + len; p && p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        if (memchr(p, '\0', n)) { /* a NUL cannot be in a header: the line is not one */
+            p += n;
+            continue;
+        }
+        if (ic_response_add_header_line(r, p, n)) {
+            intercom_response_free(r);
+            return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+        }
+        p += n;
+    }
+    ic_response_finish_headers(r);
+    r->status = status;
+    *rl = r->rate_limit;
+    if (wait_s) {
+        ic_config cfg;
+        memset(&cfg, 0, sizeof cfg);
+        cfg.retry_after_max = DBL_MAX; /* the server's wait as asked, uncapped */
+        ic_attempt_outcome o = {status ? intercom_code_from_status(status) : INTERCOM_E_CONNECTION, status, r, 1, 1, 0};
+        const char *why = NULL;
+        double d = ic_retry_delay(&cfg, &o, &why);
+        *wait_s = d > 0 && why && strcmp(why, "backoff") ? d : -1.0;
+    }
+    intercom_response_free(r);
+    return INTERCOM_OK;
+}
+
+int ic_rl_mem_stats(ic_rl_mem *m, size_t *entries, size_t *bytes) {
+    if (!m) return *entries = *bytes = 0, -1;
+    pthread_mutex_lock(&m->lock);
+    *entries = m->count;
+    *bytes = m->count * sizeof(rl_entry) + m->nbuckets * sizeof(rl_entry *);
+    pthread_mutex_unlock(&m->lock);
+    return 0;
 }
 
 static size_t key_hash(const char *key) { /* the key is already a hash: its first hex digits */
