@@ -172,29 +172,34 @@ intercom_code intercom_request(intercom_client *c, const char *method, const cha
     return run_sync(c, &spec, NULL, out, err);
 }
 
+/* A built spec made secret-safe: bodies redacted in the log, and without the client's Authorization
+ * header (a copy of the header list minus that line). On failure the spec is cleared. */
+static intercom_code spec_redact(ic_req_spec *spec, intercom_error *err) {
+    spec->redact_bodies = 1;
+    struct curl_slist *h = NULL;
+    for (const struct curl_slist *l = spec->headers; l; l = l->next) {
+        if (!strncasecmp(l->data, "Authorization:", 14)) continue;
+        struct curl_slist *n = curl_slist_append(h, l->data);
+        if (!n) {
+            curl_slist_free_all(h);
+            ic_spec_clear(spec);
+            return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+        }
+        h = n;
+    }
+    if (spec->headers_owned) curl_slist_free_all(spec->headers);
+    spec->headers = h;
+    spec->headers_owned = 1;
+    return INTERCOM_OK;
+}
+
 intercom_code ic_request_redacted(intercom_client *c, const char *method, const char *path, const json_t *body,
                                   const intercom_request_options *ro, intercom_response **out, intercom_error *err) {
     if (out) *out = NULL;
     if (!c || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "client and out are required");
     ic_req_spec spec;
     intercom_code rc = ic_spec_build(&spec, c->cfg, method, path, NULL, NULL, NULL, body, ro, err);
-    if (rc) return rc;
-    spec.redact_bodies = 1;
-    /* without the client's Authorization header: a copy of the header list minus that line */
-    struct curl_slist *h = NULL;
-    for (const struct curl_slist *l = spec.headers; l; l = l->next) {
-        if (!strncasecmp(l->data, "Authorization:", 14)) continue;
-        struct curl_slist *n = curl_slist_append(h, l->data);
-        if (!n) {
-            curl_slist_free_all(h);
-            ic_spec_clear(&spec);
-            return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
-        }
-        h = n;
-    }
-    if (spec.headers_owned) curl_slist_free_all(spec.headers);
-    spec.headers = h;
-    spec.headers_owned = 1;
+    if (rc || (rc = spec_redact(&spec, err))) return rc;
     return run_sync(c, &spec, NULL, out, err);
 }
 
@@ -328,6 +333,17 @@ intercom_code ic_call_async_rest(intercom_async_client *c, const ic_operation *o
     intercom_error e = ic_error_init(c->a);
     intercom_code rc = spec_rest(&spec, c->cfg, op, rest, ro, &e);
     return submit_async(c, rc, &spec, !(ro && (ro->skip_decode || ro->on_body)), cb, payload, ro, &e);
+}
+
+intercom_code ic_request_redacted_async(intercom_async_client *c, const char *method, const char *path,
+                                        const json_t *body, const intercom_request_options *ro, intercom_callback cb,
+                                        void *payload) {
+    if (!c || !cb) return INTERCOM_E_INVALID_ARGUMENT;
+    ic_req_spec spec;
+    intercom_error e = ic_error_init(c->a);
+    intercom_code rc = ic_spec_build(&spec, c->cfg, method, path, NULL, NULL, NULL, body, ro, &e);
+    if (!rc) rc = spec_redact(&spec, &e);
+    return submit_async(c, rc, &spec, 0, cb, payload, ro, &e);
 }
 
 intercom_code intercom_async_request(intercom_async_client *c, const char *method, const char *path,
