@@ -11,7 +11,9 @@
  *            remaining wins. Responses of an older window only end their request. */
 
 #include <float.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "http.h"
@@ -51,15 +53,22 @@ static pthread_once_t sha_once = PTHREAD_ONCE_INIT;
 static EVP_MD *sha_md;
 static void sha_fetch(void) { sha_md = EVP_MD_fetch(NULL, "SHA256", NULL); }
 
+/* One digest context kept for the next key (a key per request with per-request tokens): taking it and
+ * putting it back are one atomic exchange each; a thread that finds it taken makes its own. Allocating
+ * and freeing a context was a third of the cost of a key. The one kept at exit is reachable, not leaked. */
+static _Atomic(EVP_MD_CTX *) spare_ctx;
+
 int ic_rl_key(const char *token, char out[INTERCOM_RATE_LIMIT_KEY_LEN + 1]) {
     static const char hex[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     pthread_once(&sha_once, sha_fetch);
-    EVP_MD_CTX *ctx = sha_md ? EVP_MD_CTX_new() : NULL;
+    EVP_MD_CTX *ctx = sha_md ? atomic_exchange(&spare_ctx, NULL) : NULL;
+    if (sha_md && !ctx) ctx = EVP_MD_CTX_new();
     int ok = ctx && EVP_DigestInit_ex(ctx, sha_md, NULL) && EVP_DigestUpdate(ctx, token, strlen(token)) &&
              EVP_DigestFinal_ex(ctx, md, &n) && n >= INTERCOM_RATE_LIMIT_KEY_LEN / 2;
-    EVP_MD_CTX_free(ctx);
+    EVP_MD_CTX *none = NULL;
+    if (ctx && (!ok || !atomic_compare_exchange_strong(&spare_ctx, &none, ctx))) EVP_MD_CTX_free(ctx);
     if (!ok) {
         out[0] = '\0';
         return -1;
@@ -202,12 +211,15 @@ static int grow(ic_rl_mem *m) {
 
 /* The entry of @p key, made when missing (NULL: out of memory, the request goes unpaced). */
 static rl_entry *entry_get(ic_rl_mem *m, const char *key, double now, int create) {
-    /* expire idle entries from the cold end (at most two per call: amortised O(1)) */
-    for (int i = 0; i < 2 && m->tail && m->tail->inflight <= 0 && m->tail->last + IC_RL_IDLE_S < now; i++)
-        drop(m, m->tail);
     rl_entry *e = m->nbuckets ? *slot_of(m, key) : NULL;
-    if (e || !create) {
-        if (e) lru_unlink(m, e), lru_front(m, e), e->last = now;
+    if (!create) return e; /* release: acquire made it the most recent already; its neighbours stay untouched */
+    /* expire idle entries from the cold end (at most two per call: amortised O(1)) */
+    for (int i = 0; i < 2 && m->tail && m->tail != e && m->tail->inflight <= 0 && m->tail->last + IC_RL_IDLE_S < now;
+         i++)
+        drop(m, m->tail);
+    if (e) {
+        if (m->head != e) lru_unlink(m, e), lru_front(m, e);
+        e->last = now;
         return e;
     }
     if (m->count >= m->max_keys && m->tail) drop(m, m->tail); /* least recently used */
