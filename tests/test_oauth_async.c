@@ -86,8 +86,7 @@ static void test_exchange(void) {
     size_t before = mock_server_request_count(S);
     serve(200, TOKEN_JSON);
     outcome o = {0};
-    intercom_error err = INTERCOM_ERROR_INIT;
-    CHECK_CODE(intercom_oauth_exchange_async(c, "the-code", "client-1", CLIENT_SECRET, on_token, &o, &err), INTERCOM_OK);
+    CHECK_CODE(intercom_oauth_exchange_async(c, "the-code", "client-1", CLIENT_SECRET, on_token, &o), INTERCOM_OK);
     CHECK(o.calls == 0); /* never from inside the submitting function */
     intercom_async_run_until_idle(c);
     CHECK(o.calls == 1);
@@ -123,7 +122,7 @@ static void test_exchange_retried(void) {
     serve(503, "{\"type\":\"error.list\",\"errors\":[{\"code\":\"service_unavailable\"}]}");
     serve(200, TOKEN_JSON);
     outcome o = {0};
-    CHECK_CODE(intercom_oauth_exchange_async(c, "c2", "client-1", CLIENT_SECRET, on_token, &o, NULL), INTERCOM_OK);
+    CHECK_CODE(intercom_oauth_exchange_async(c, "c2", "client-1", CLIENT_SECRET, on_token, &o), INTERCOM_OK);
     intercom_async_run_until_idle(c);
     CHECK(o.calls == 1);
     CHECK_CODE(o.code, INTERCOM_OK);
@@ -138,7 +137,7 @@ static void test_exchange_errors(void) {
     /* a used or invalid code: Intercom answers 401 with its error list */
     serve(401, "{\"type\":\"error.list\",\"errors\":[{\"code\":\"unauthorized\",\"message\":\"Invalid code\"}]}");
     outcome o = {0};
-    CHECK_CODE(intercom_oauth_exchange_async(c, "used", "client-1", CLIENT_SECRET, on_token, &o, NULL), INTERCOM_OK);
+    CHECK_CODE(intercom_oauth_exchange_async(c, "used", "client-1", CLIENT_SECRET, on_token, &o), INTERCOM_OK);
     intercom_async_run_until_idle(c);
     CHECK(o.calls == 1);
     CHECK_CODE(o.code, INTERCOM_E_AUTHENTICATION);
@@ -147,26 +146,32 @@ static void test_exchange_errors(void) {
     /* a 2xx without a token: a decode error, the body's token-like strings never in the message */
     serve(200, "{\"type\":\"token\"}");
     outcome d = {0};
-    CHECK_CODE(intercom_oauth_exchange_async(c, "c3", "client-1", CLIENT_SECRET, on_token, &d, NULL), INTERCOM_OK);
+    CHECK_CODE(intercom_oauth_exchange_async(c, "c3", "client-1", CLIENT_SECRET, on_token, &d), INTERCOM_OK);
     intercom_async_run_until_idle(c);
     CHECK(d.calls == 1);
     CHECK_CODE(d.code, INTERCOM_E_DECODE);
     CHECK(d.token == NULL);
     CHECKF(strstr(d.message, "access_token"), "%s", d.message);
-    /* refused arguments: nothing sent, no callback */
+    /* refused arguments: nothing sent; the error reaches the callback from the loop, as for every async
+       call (a NULL client or callback: refused at once, no callback) */
     size_t before = mock_server_request_count(S);
+    static const char *const bad[][3] = {{"", "client-1", CLIENT_SECRET}, {"x", NULL, CLIENT_SECRET},
+                                         {"x", "client-1", ""}, {"\xff", "client-1", CLIENT_SECRET}};
+    static const char *const why[] = {"code", "client_id", "client_secret", "UTF-8"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        outcome r = {0};
+        CHECK_CODE(intercom_oauth_exchange_async(c, bad[i][0], bad[i][1], bad[i][2], on_token, &r), INTERCOM_OK);
+        CHECK(r.calls == 0);
+        intercom_async_run_until_idle(c);
+        CHECK(r.calls == 1);
+        CHECK_CODE(r.code, INTERCOM_E_INVALID_ARGUMENT);
+        CHECK(r.token == NULL && !r.has_response);
+        CHECKF(strstr(r.message, why[i]), "%s", r.message);
+    }
     outcome r = {0};
-    intercom_error err = INTERCOM_ERROR_INIT;
-    CHECK_CODE(intercom_oauth_exchange_async(c, "", "client-1", CLIENT_SECRET, on_token, &r, &err), INTERCOM_E_INVALID_ARGUMENT);
-    CHECKF(err.message && strstr(err.message, "code"), "%s", err.message);
-    CHECK_CODE(intercom_oauth_exchange_async(c, "x", NULL, CLIENT_SECRET, on_token, &r, &err), INTERCOM_E_INVALID_ARGUMENT);
-    CHECK_CODE(intercom_oauth_exchange_async(c, "x", "client-1", "", on_token, &r, &err), INTERCOM_E_INVALID_ARGUMENT);
-    CHECK_CODE(intercom_oauth_exchange_async(c, "\xff", "client-1", CLIENT_SECRET, on_token, &r, &err),
+    CHECK_CODE(intercom_oauth_exchange_async(c, "x", "client-1", CLIENT_SECRET, NULL, &r), INTERCOM_E_INVALID_ARGUMENT);
+    CHECK_CODE(intercom_oauth_exchange_async(NULL, "x", "client-1", CLIENT_SECRET, on_token, &r),
                INTERCOM_E_INVALID_ARGUMENT);
-    CHECK_CODE(intercom_oauth_exchange_async(c, "x", "client-1", CLIENT_SECRET, NULL, &r, &err), INTERCOM_E_INVALID_ARGUMENT);
-    CHECK_CODE(intercom_oauth_exchange_async(NULL, "x", "client-1", CLIENT_SECRET, on_token, &r, &err),
-               INTERCOM_E_INVALID_ARGUMENT);
-    intercom_error_clear(&err);
     intercom_async_run_until_idle(c);
     CHECK(r.calls == 0);
     CHECK(mock_server_request_count(S) == before);
@@ -182,7 +187,7 @@ static void test_exchange_cancelled(void) {
     r.delay_headers_ms = 2000;
     mock_server_push(S, &r);
     outcome o = {0};
-    CHECK_CODE(intercom_oauth_exchange_async(c, "c4", "client-1", CLIENT_SECRET, on_token, &o, NULL), INTERCOM_OK);
+    CHECK_CODE(intercom_oauth_exchange_async(c, "c4", "client-1", CLIENT_SECRET, on_token, &o), INTERCOM_OK);
     intercom_async_run(c, 50);
     intercom_async_client_free(c);
     CHECK(o.calls == 1);

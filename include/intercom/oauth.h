@@ -74,18 +74,19 @@ INTERCOM_EXTERN intercom_code intercom_oauth_exchange(intercom_client *client, c
  * @param client_secret as for intercom_oauth_exchange() (non-empty; copied at submission, not kept after)
  * @param cb            called exactly once from the loop (intercom_async_run() or the caller's loop) when
  *                      this returns INTERCOM_OK: with INTERCOM_OK and the `intercom_oauth_token *` as its
- *                      result (owned by the callback: free with intercom_oauth_token_free()), or with any
- *                      code intercom_oauth_exchange() returns and a NULL result (the error borrowed for the
- *                      callback, the non-2xx response in err->response)
+ *                      result (owned by the callback: free with intercom_oauth_token_free()), or with a
+ *                      NULL result and any code intercom_oauth_exchange() returns (the error borrowed for
+ *                      the callback; a non-2xx response in err->response): INTERCOM_E_INVALID_ARGUMENT for
+ *                      a NULL, empty or non-UTF-8 code, client_id or client_secret (nothing sent), the
+ *                      HTTP status codes, INTERCOM_E_DECODE for a 2xx without a token, connection errors,
+ *                      INTERCOM_E_CANCELLED when the client is freed first, INTERCOM_E_NOMEM
  * @param payload       passed to @p cb
- * @param err           optional; filled when the call fails here (then @p cb is never called)
- * @return INTERCOM_OK (then @p cb runs once); INTERCOM_E_INVALID_ARGUMENT when @p client or @p cb is NULL,
- *         or code, client_id or client_secret is NULL, empty or not UTF-8 (nothing sent, no callback);
- *         INTERCOM_E_NOMEM when it cannot be queued (no callback)
+ * @return INTERCOM_OK (then @p cb runs once); INTERCOM_E_INVALID_ARGUMENT when @p client or @p cb is NULL
+ *         (no callback); INTERCOM_E_NOMEM when it cannot even be queued (no callback)
  */
 INTERCOM_EXTERN intercom_code intercom_oauth_exchange_async(intercom_async_client *client, const char *code,
                                                             const char *client_id, const char *client_secret,
-                                                            intercom_callback cb, void *payload, intercom_error *err);
+                                                            intercom_callback cb, void *payload);
 
 /**
  * Free a token (its memory is overwritten first).

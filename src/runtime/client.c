@@ -335,6 +335,15 @@ intercom_code ic_call_async_rest(intercom_async_client *c, const ic_operation *o
     return submit_async(c, rc, &spec, !(ro && (ro->skip_decode || ro->on_body)), cb, payload, ro, &e);
 }
 
+intercom_code ic_async_submit_error(intercom_async_client *c, intercom_code code, intercom_error *err,
+                                   intercom_callback cb, void *payload) {
+    if (!c || !cb || !code) {
+        intercom_error_clear(err);
+        return INTERCOM_E_INVALID_ARGUMENT;
+    }
+    return submit_async(c, code, NULL, 0, cb, payload, NULL, err);
+}
+
 intercom_code ic_request_redacted_async(intercom_async_client *c, const char *method, const char *path,
                                         const json_t *body, const intercom_request_options *ro, intercom_callback cb,
                                         void *payload) {

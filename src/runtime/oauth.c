@@ -128,24 +128,21 @@ static void exchange_done(intercom_code code, void *result, const intercom_error
 }
 
 intercom_code intercom_oauth_exchange_async(intercom_async_client *client, const char *code, const char *client_id,
-                                            const char *client_secret, intercom_callback cb, void *payload,
-                                            intercom_error *err) {
-    if (!client || !cb) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "oauth exchange: client and cb are required");
-    intercom_code rc;
-    json_t *body = exchange_body(code, client_id, client_secret, &rc, err);
-    if (!body) return rc;
+                                            const char *client_secret, intercom_callback cb, void *payload) {
+    if (!client || !cb) return INTERCOM_E_INVALID_ARGUMENT;
     const intercom_allocator *a = ic_async_client_alloc(client);
     exchange_ctx *ctx = ic_malloc(a, sizeof *ctx);
-    if (!ctx) {
-        json_decref(body);
-        return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
-    }
+    if (!ctx) return INTERCOM_E_NOMEM;
     *ctx = (exchange_ctx){cb, payload, a};
-    rc = ic_request_redacted_async(client, "POST", "/auth/eagle/token", body, NULL, exchange_done, ctx);
-    json_decref(body); /* serialised at submission */
-    if (rc) {
-        ic_free(a, ctx);
-        return ic_fail(err, rc, "oauth exchange: out of memory queueing the request");
+    intercom_error e = ic_error_init(a);
+    intercom_code rc;
+    json_t *body = exchange_body(code, client_id, client_secret, &rc, &e);
+    if (body) { /* serialised at submission */
+        rc = ic_request_redacted_async(client, "POST", "/auth/eagle/token", body, NULL, exchange_done, ctx);
+        json_decref(body);
+    } else { /* refused arguments reach the callback from the loop, as for every async call */
+        rc = ic_async_submit_error(client, rc, &e, exchange_done, ctx);
     }
-    return INTERCOM_OK;
+    if (rc) ic_free(a, ctx);
+    return rc;
 }
