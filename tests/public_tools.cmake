@@ -5,7 +5,7 @@
 #                 error-body parsing, the in-process store's size; each against a real call to the
 #                 scripted server (public API only: linked to the shared library)
 add_executable(test_public_tools test_public_tools.c)
-target_link_libraries(test_public_tools PRIVATE intercom mock_server PkgConfig::JANSSON m)
+target_link_libraries(test_public_tools PRIVATE intercom mock_server PkgConfig::JANSSON Threads::Threads m)
 add_test(NAME public_tools COMMAND test_public_tools)
 set_tests_properties(public_tools PROPERTIES TIMEOUT 120)
 #   oauth_async   tests/test_oauth_async.c: intercom_oauth_exchange_async against the scripted server

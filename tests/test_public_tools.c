@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,38 @@ static void test_rate_limit_stats(void) {
     mock_server_set_default(S, &d);
 }
 
+/* The workspace key is SHA-256 (first 128 bits, hex): the same answers, call after call (the digest
+ * context is reused between keys), also from several threads at once. Known answers from Python's hashlib. */
+static const char *const KEY_TOKENS[] = {"tok-a", "tok-b"};
+static const char *const KEY_HEX[] = {"4f66a4283f8bc9768c3cb97fd06d267b", "efa1cd32d437a4dd30463a379503cadf"};
+
+static void *key_thread(void *arg) {
+    long *bad = arg;
+    char out[INTERCOM_RATE_LIMIT_KEY_LEN + 1];
+    for (int i = 0; i < 2000; i++)
+        if (intercom_rate_limit_key(KEY_TOKENS[i & 1], out, NULL) || strcmp(out, KEY_HEX[i & 1])) (*bad)++;
+    return NULL;
+}
+
+static void test_rate_limit_key(void) {
+    char out[INTERCOM_RATE_LIMIT_KEY_LEN + 1];
+    for (int i = 0; i < 6; i++) {
+        CHECK_CODE(intercom_rate_limit_key(KEY_TOKENS[i & 1], out, NULL), INTERCOM_OK);
+        CHECK_STR(out, KEY_HEX[i & 1]);
+    }
+    char big[1000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    CHECK_CODE(intercom_rate_limit_key(big, out, NULL), INTERCOM_OK);
+    CHECK_STR(out, "3256fefc87af01a439708d7e406d306a");
+    pthread_t th[4];
+    long bad[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 4; i++) CHECK(pthread_create(&th[i], NULL, key_thread, &bad[i]) == 0);
+    for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
+    CHECK(bad[0] + bad[1] + bad[2] + bad[3] == 0);
+    CHECK_CODE(intercom_rate_limit_key(NULL, out, NULL), INTERCOM_E_INVALID_ARGUMENT);
+}
+
 int main(int argc, char **argv) {
     S = mock_server_start();
     if (!S) return fprintf(stderr, "cannot start the mock server\n"), 1;
@@ -342,6 +375,7 @@ int main(int argc, char **argv) {
         {"rate_limit_parse", test_rate_limit_parse},
         {"error_from_body", test_error_from_body},
         {"rate_limit_stats", test_rate_limit_stats},
+        {"rate_limit_key", test_rate_limit_key},
         {NULL, NULL},
     };
     int rc = ic_test_run(tests, argc, argv);

@@ -212,7 +212,10 @@ static int grow(ic_rl_mem *m) {
 /* The entry of @p key, made when missing (NULL: out of memory, the request goes unpaced). */
 static rl_entry *entry_get(ic_rl_mem *m, const char *key, double now, int create) {
     rl_entry *e = m->nbuckets ? *slot_of(m, key) : NULL;
-    if (!create) return e; /* release: acquire made it the most recent already; its neighbours stay untouched */
+    if (!create) { /* release: acquire made it the most recent already; its neighbours stay untouched */
+        if (e) e->last = now; /* only ever later than the order says: expiry stays conservative */
+        return e;
+    }
     /* expire idle entries from the cold end (at most two per call: amortised O(1)) */
     for (int i = 0; i < 2 && m->tail && m->tail != e && m->tail->inflight <= 0 && m->tail->last + IC_RL_IDLE_S < now;
          i++)
