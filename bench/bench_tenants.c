@@ -15,8 +15,11 @@
  * bytes of the in-process store of windows), and the file descriptors in use: with one client, and
  * with one client per workspace (measured on 200 clients).
  *
- * Usage: bench_tenants [--quick] [--n N] [--same-token]   (--quick: N=10000, CI; default N=30000;
- *        --same-token: every per-request token the same, which isolates the cost of 10,000 windows)
+ * Usage: bench_tenants [--quick] [--n N] [--same-token] [--phase P]   (--quick: N=10000, CI; default N=30000;
+ *        --same-token: every per-request token the same, which isolates the cost of 10,000 windows;
+ *        --phase off-base|off-tenants|on-base|on-tenants: after the warm-up and the first use of every
+ *        workspace, only N requests of that variant, in bench_phase(), and nothing printed but a line: for
+ *        profiling, e.g. valgrind --tool=callgrind --collect-atstart=no --toggle-collect=bench_phase)
  * The last line starts with "BENCH_TENANTS" (machine-readable). Exit 1 when a request failed.
  */
 #define _GNU_SOURCE
@@ -37,7 +40,6 @@
 #include <intercom/intercom.h>
 
 #include "mock_server.h"
-#include "runtime/internal.h"
 
 #define WORKSPACES 10000
 #define CHUNK 1000
@@ -110,6 +112,11 @@ static void one(intercom_client *c, const char *token) {
     intercom_error_clear(&err);
 }
 
+/* N requests of one variant (--phase): a function of its own, to profile just these. */
+__attribute__((noinline)) static void bench_phase(intercom_client *c, long n, int tenants) {
+    for (long i = 0; i < n; i++) one(c, tenants ? tokens[i % WORKSPACES] : NULL);
+}
+
 static intercom_client *make_client(const char *url, int pace) {
     intercom_client_options o = INTERCOM_CLIENT_OPTIONS_INIT;
     o.bearer_token = "tok-platform-default";
@@ -125,12 +132,18 @@ static intercom_client *make_client(const char *url, int pace) {
 
 int main(int argc, char **argv) {
     long n = 30000;
-    int same_token = 0;
+    int same_token = 0, phase = -1; /* phase: pace * 2 + tenants */
+    static const char *const phases[] = {"off-base", "off-tenants", "on-base", "on-tenants"};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--quick")) n = 10000;
         else if (!strcmp(argv[i], "--same-token")) same_token = 1;
         else if (!strcmp(argv[i], "--n") && i + 1 < argc) n = atol(argv[++i]);
-        else return fprintf(stderr, "usage: bench_tenants [--quick] [--n N] [--same-token]\n"), 2;
+        else if (!strcmp(argv[i], "--phase") && i + 1 < argc) {
+            for (phase = 3; phase >= 0 && strcmp(argv[i + 1], phases[phase]); phase--) {}
+            if (phase < 0) return fprintf(stderr, "bench_tenants: unknown phase %s\n", argv[i + 1]), 2;
+            i++;
+        } else
+            return fprintf(stderr, "usage: bench_tenants [--quick] [--n N] [--same-token] [--phase P]\n"), 2;
     }
     if (n < CHUNK) n = CHUNK;
     int pp[2], cp[2];
@@ -157,6 +170,7 @@ int main(int argc, char **argv) {
     double mem_ws = 0, store_ws = 0;
     int fds_one = 0;
     for (int pace = 0; pace < 2; pace++) {
+        if (phase >= 0 && pace != phase / 2) continue;
         intercom_client *c = make_client(url, pace);
         if (!c) return 2;
         for (int i = 0; i < 200; i++) one(c, NULL); /* warm up: connection, handles, allocator */
@@ -166,11 +180,20 @@ int main(int argc, char **argv) {
         double first = cpu_s() - t0;
         if (pace) {
             mem_ws = (double)(rss_kb() - rss0) * 1024.0 / WORKSPACES;
-            ic_rl_mem *m = ic_client_rl_mem(c);
-            store_ws = m && ic_rl_mem_count(m) ? (double)ic_rl_mem_bytes(m) / (double)ic_rl_mem_count(m) : 0;
-            if (m && !same_token && ic_rl_mem_count(m) < WORKSPACES) fprintf(stderr, "bench_tenants: the store holds %zu workspaces\n", ic_rl_mem_count(m));
+            intercom_rate_limit_stats st = {0, 0};
+            if (intercom_client_rate_limit_stats(c, &st, NULL)) return 2;
+            store_ws = st.entries ? (double)st.bytes / (double)st.entries : 0;
+            if (!same_token && st.entries < WORKSPACES) fprintf(stderr, "bench_tenants: the store holds %zu workspaces\n", st.entries);
         }
         (void)first;
+        if (phase >= 0) {
+            bench_phase(c, n, phase & 1);
+            intercom_client_free(c);
+            close(cp[1]);
+            waitpid(pid, NULL, 0);
+            printf("bench_tenants: phase %s, %ld requests, %ld failed\n", phases[phase], n, failures);
+            return failures ? 1 : 0;
+        }
         double cpu[2] = {0, 0};
         long done[2] = {0, 0}, k = 0;
         for (long chunk = 0; done[0] < n || done[1] < n; chunk++) {

@@ -2,9 +2,11 @@
 /* libFuzzer target: request encoding. Input: bytes 0-1 pick an operation (little-endian index
  * into intercom_operations_at), byte 2 bit 0 strict decoding; the rest is the operation's params as
  * JSON (the CLI's --data). The params are decoded into the params struct, then the request is
- * built (URL with path and query, headers, JSON body) exactly as a call would send it. Checked:
+ * built (URL with path and query, headers, JSON body) exactly as a call would send it, through the
+ * public dry-run builder intercom_operation_prepare(). Checked:
  * nothing crashes or leaks; the URL stays on the configured host and holds only printable
- * ASCII (everything else percent-encoded); a body is valid UTF-8 JSON that decodes back into
+ * ASCII (everything else percent-encoded); the bearer token appears in no header; a body is valid
+ * UTF-8 JSON (yajl validates UTF-8) that decodes back into
  * the params type; and the params re-encoded with intercom_to_json_as() read back to the same
  * text (encode(decode(encode(x))) == encode(x)). */
 #include <stdint.h>
@@ -12,7 +14,7 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
-#include "runtime/internal.h"
+#include <intercom/intercom.h>
 
 #define BASE "http://127.0.0.1:9"
 
@@ -22,15 +24,17 @@ static size_t n_ops(void) {
     return n;
 }
 
-static ic_config *config(void) {
-    static ic_config *cfg;
-    if (!cfg) {
+#define TOKEN "fuzz-secret-token"
+
+static intercom_client *client(void) {
+    static intercom_client *c;
+    if (!c) {
         intercom_client_options o = INTERCOM_CLIENT_OPTIONS_INIT;
-        o.bearer_token = "fuzz";
+        o.bearer_token = TOKEN;
         o.base_url = BASE;
-        if (ic_config_new(&cfg, &o, NULL) != INTERCOM_OK) abort();
+        if (intercom_client_new(&c, &o, NULL) != INTERCOM_OK) abort();
     }
-    return cfg;
+    return c;
 }
 
 static int json_ok(const char *p, size_t n) {
@@ -43,7 +47,7 @@ static int json_ok(const char *p, size_t n) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 3) return 0;
-    const ic_operation *op = intercom_operations_at((data[0] | (size_t)data[1] << 8) % n_ops());
+    const intercom_operation *op = intercom_operations_at((data[0] | (size_t)data[1] << 8) % n_ops());
     if (!op->params) return 0;
     int strict = data[2] & 1;
     const char *json = (const char *)data + 3;
@@ -51,20 +55,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     void *params = NULL;
     if (intercom_from_json(op->params, json, n, strict, &params, NULL) != INTERCOM_OK) return 0;
 
-    ic_req_spec spec;
+    intercom_prepared_request *req = NULL;
     intercom_error err = INTERCOM_ERROR_INIT;
-    if (ic_spec_build(&spec, config(), NULL, NULL, op, params, NULL, NULL, NULL, &err) == INTERCOM_OK) {
-        if (strncmp(spec.url, BASE "/", strlen(BASE) + 1)) abort(); /* another host or a path not under it */
-        for (const char *u = spec.url; *u; u++)
+    if (intercom_operation_prepare(client(), op, params, NULL, &req, &err) == INTERCOM_OK) {
+        if (strncmp(req->url, BASE "/", strlen(BASE) + 1)) abort(); /* another host or a path not under it */
+        for (const char *u = req->url; *u; u++)
             if ((unsigned char)*u <= 0x20 || (unsigned char)*u >= 0x7f) abort();
-        if (spec.body) {
-            if (!ic_utf8_valid(spec.body, spec.body_len) || !json_ok(spec.body, spec.body_len)) abort();
+        for (size_t i = 0; i < req->headers_count; i++)
+            if (strstr(req->headers[i].value, TOKEN)) abort(); /* the dry run holds no secret */
+        if (req->body) {
+            if (!json_ok(req->body, req->body_len)) abort();
             void *back = NULL;
-            intercom_code rc = intercom_from_json(op->params, spec.body, spec.body_len, 0, &back, NULL);
+            intercom_code rc = intercom_from_json(op->params, req->body, req->body_len, 0, &back, NULL);
             if (rc != INTERCOM_OK && rc != INTERCOM_E_NOMEM && rc != INTERCOM_E_RESPONSE_TOO_LARGE) abort();
             intercom_free(op->params, back);
         }
-        ic_spec_clear(&spec);
+        intercom_prepared_request_free(req);
     }
     intercom_error_clear(&err);
 

@@ -3,7 +3,6 @@
 # (issue 8). Included from the top-level CMakeLists.txt when INTERCOM_FUZZ is on.
 foreach(_f fuzz_headers fuzz_error_body fuzz_cli_args)
   add_executable(${_f} ${CMAKE_CURRENT_LIST_DIR}/${_f}.c)
-  target_include_directories(${_f} PRIVATE ${PROJECT_SOURCE_DIR}/src)
   target_compile_definitions(${_f} PRIVATE _GNU_SOURCE)
   target_compile_options(${_f} PRIVATE -fsanitize=fuzzer)
   target_link_options(${_f} PRIVATE -fsanitize=fuzzer)

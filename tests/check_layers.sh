@@ -9,7 +9,8 @@
 # Fails when a runtime file includes a header of a layer above its own, includes the umbrella
 # internal.h, is not in the table above (a new file must be placed in a layer), or names a
 # generated symbol (the runtime reaches generated tables only through the registry, registry.c);
-# and when the CLI includes anything of src/.
+# and when the CLI, a fuzzer or a benchmark includes anything of src/ (they use the public API only;
+# unit tests in tests/ may include src/runtime/internal.h).
 # Usage: check_layers.sh [SOURCE_DIR]        (the project root; default .)
 #        check_layers.sh --selftest [SOURCE_DIR]   (plants each violation in a copy: each must fail)
 set -u
@@ -68,24 +69,30 @@ check() {
         echo "$hits"
         bad=1
     fi
-    cli=$(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"(\.\./)*(src/|runtime/)' "$root"/cli/*.c "$root"/cli/*.h)
-    if [ -n "$cli" ]; then
-        echo "the CLI includes runtime internals (use the public headers):"
-        echo "$cli"
-        bad=1
-    fi
+    for d in cli fuzz bench; do
+        [ -d "$root/$d" ] || continue
+        inc=$(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](\.\./)*(src/|runtime/|internal\.h|core\.h|model\.h|http\.h|client\.h|options\.h|webhook_internal\.h)' \
+            $(find "$root/$d" -maxdepth 1 -name '*.[ch]') /dev/null)
+        if [ -n "$inc" ]; then
+            echo "$d/ includes runtime internals (use the public headers, <intercom/...>):"
+            echo "$inc"
+            bad=1
+        fi
+    done
     return $bad
 }
 
 if [ "${1:-}" = --selftest ]; then
     src=${2:-.}
     fails=0
-    for plant in upward umbrella unplaced generated cli; do
+    for plant in upward umbrella unplaced generated cli fuzz bench; do
         t=$(mktemp -d) || exit 2
-        mkdir -p "$t/src" "$t/include/intercom" "$t/cli"
+        mkdir -p "$t/src" "$t/include/intercom" "$t/cli" "$t/fuzz" "$t/bench"
         cp -r "$src/src/runtime" "$src/src/generated" "$t/src/"
         cp -r "$src"/include/intercom/*.h "$src/include/intercom/generated" "$t/include/intercom/"
         cp "$src"/cli/*.c "$src"/cli/*.h "$t/cli/"
+        cp "$src"/fuzz/*.c "$t/fuzz/"
+        cp "$src"/bench/*.c "$t/bench/"
         if ! check "$t" >/dev/null; then
             echo "selftest: the unplanted copy already fails"
             fails=1
@@ -97,6 +104,8 @@ if [ "${1:-}" = --selftest ]; then
         generated) printf 'const void *p = ic_all_types;\nconst void *q = &intercom_admin_descriptor;\n' \
                        >>"$t/src/runtime/model.c" ;;
         cli) printf '#include "runtime/internal.h"\n' >>"$t/cli/extras.c" ;;
+        fuzz) printf '#include "runtime/http.h"\n' >>"$t/fuzz/fuzz_headers.c" ;;
+        bench) printf '#include "internal.h"\n' >>"$t/bench/bench_tenants.c" ;;
         esac
         if check "$t" >/dev/null; then
             echo "selftest: a planted $plant violation was not caught"
@@ -110,4 +119,4 @@ if [ "${1:-}" = --selftest ]; then
 fi
 
 check "${1:-.}" || exit 1
-echo "layers: every runtime include points down; no runtime file names a generated symbol; the CLI uses public headers"
+echo "layers: every runtime include points down; no runtime file names a generated symbol; the CLI, fuzzers and benchmarks use public headers"

@@ -367,6 +367,37 @@ static void test_topic_table(void) {
     }
     CHECK_CODE(intercom_webhook_item_model("widget", &t, NULL), INTERCOM_OK);
     CHECK(t == NULL);
+    /* rows checked against Intercom's Webhook Topics reference (webhook_topics.c): the object of each */
+    static const struct {
+        const char *topic, *object, *model; /* model NULL: the item stays JSON */
+    } ref[] = {
+        {"contact.subscribed", "subscription", "subscription_type"},
+        {"contact.unsubscribed", "subscription", "subscription_type"},
+        {"granular.subscribe", "subscription", "subscription_type"},
+        {"granular.unsubscribe", "subscription", "subscription_type"},
+        {"contact.unarchive", "contact", "contact"},
+        {"conversation_part.redacted", "conversation_part", "conversation_part"},
+        {"conversation_part.tag.created", "conversation_part", "conversation_part"},
+        {"job.completed", "job", "jobs"},
+        {"ticket.closed", "ticket", "ticket"},
+        {"article.published", "article", "article"},
+        {"call.recording_available", "call", "call"},
+        {"call.transcription_available", "call", "call"},
+        {"content_stat.email", "content_stat", NULL},
+        {"content_stat.series.webhook", "content_stat", NULL},
+        {"content_stat.tour", "content_stat", NULL},
+    };
+    for (size_t i = 0; i < sizeof ref / sizeof *ref; i++) {
+        obj = NULL, t = NULL;
+        CHECKF(intercom_webhook_topic_item(ref[i].topic, &obj, &t, NULL) == INTERCOM_OK, "%s", ref[i].topic);
+        CHECKF(obj && !strcmp(obj, ref[i].object), "%s: %s", ref[i].topic, obj ? obj : "(none)");
+        CHECKF(ref[i].model ? t && !strcmp(intercom_type_name(t), ref[i].model) : t == NULL, "%s: model %s",
+               ref[i].topic, t ? intercom_type_name(t) : "(none)");
+    }
+    CHECK_CODE(intercom_webhook_topic_item("contact.unarchived", &obj, &t, NULL), INTERCOM_E_INVALID_ARGUMENT);
+    CHECK_CODE(intercom_webhook_item_model("job", &t, NULL), INTERCOM_OK);
+    CHECK(t && !strcmp(intercom_type_name(t), "jobs"));
+    CHECKF(ic_webhook_topics_count >= 92, "%zu topics", ic_webhook_topics_count);
 }
 
 int main(int argc, char **argv) {

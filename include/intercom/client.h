@@ -283,6 +283,50 @@ INTERCOM_EXTERN intercom_code intercom_request(intercom_client *client, const ch
                                                const intercom_request_options *ro, intercom_response **out,
                                                intercom_error *err);
 
+/**
+ * A request as the client would send it, built without sending (a dry run): for logging, signing,
+ * testing, or showing a user what a command would do. Everything it points to belongs to it; free it
+ * with intercom_prepared_request_free(). Holds no secret: the Authorization header's value is
+ * "[redacted]".
+ */
+typedef struct intercom_prepared_request {
+    const char *method;    /**< "GET", "POST", "PUT", "PATCH", "DELETE" or "HEAD" (static) */
+    char *url;             /**< the full URL: base URL, encoded path and query */
+    intercom_kv *headers;  /**< the headers libintercom sets, in the order sent, {NULL,NULL}-terminated
+                                (libcurl adds Host, Content-Length and Accept-Encoding of its own) */
+    size_t headers_count;  /**< entries in `headers` before the terminator */
+    char *body;            /**< the JSON body, NUL-terminated (the NUL is not counted), or NULL: none */
+    size_t body_len;       /**< bytes in `body` */
+} intercom_prepared_request;
+
+/**
+ * Build the request intercom_request() would send with these arguments, without sending it.
+ * The same checks as intercom_request() run (nothing is sent, no connection is made).
+ * @param client the client (its base URL, token, API version, default headers); borrowed
+ * @param method as for intercom_request()
+ * @param path   as for intercom_request()
+ * @param query  as for intercom_request(); may be NULL
+ * @param body   as for intercom_request(); may be NULL
+ * @param ro     request options (borrowed; an older version is accepted), or NULL; bearer_token,
+ *               base_url or environment, api_version, extra_headers, extra_query and extra_body shape
+ *               the request; the others (retries, timeouts, callbacks) do not
+ * @param out    receives the request, owned by the caller: free with intercom_prepared_request_free();
+ *               NULL on failure
+ * @param err    optional; filled on failure
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT when @p client or @p out is NULL, or for every
+ *         argument intercom_request() refuses (see there); INTERCOM_E_NOMEM
+ */
+INTERCOM_EXTERN intercom_code intercom_request_prepare(const intercom_client *client, const char *method,
+                                                       const char *path, const intercom_kv *query,
+                                                       const struct json_t *body, const intercom_request_options *ro,
+                                                       intercom_prepared_request **out, intercom_error *err);
+
+/**
+ * Free a prepared request (intercom_request_prepare(), intercom_operation_prepare()).
+ * @param req the request; owned, freed here; NULL is a no-op
+ */
+INTERCOM_EXTERN void intercom_prepared_request_free(intercom_prepared_request *req);
+
 #ifdef __cplusplus
 }
 #endif

@@ -145,6 +145,27 @@ INTERCOM_EXTERN int intercom_code_is_api_error(intercom_code code);
  */
 INTERCOM_EXTERN intercom_code intercom_code_from_status(int status);
 
+/**
+ * @brief Fill an error record from an HTTP error response's status and body, as a failing call does.
+ *
+ * Reads Intercom's JSON error list (`{"type":"error.list","request_id":..,"errors":[{"code","message",
+ * "field"}]}`), other JSON shapes (`{"message":..}`, `{"error":..}`, a JSON string), an HTML page from a
+ * proxy (its title or heading) and plain text (its first line). The message starts with "HTTP <status>"
+ * and quotes at most 500 bytes of the body. Useful to turn a response received some other way (a
+ * streamed or raw response, a test fixture) into the same record a call fills.
+ * @param status the HTTP status, 300 to 999.
+ * @param body the response body (any bytes; need not be NUL-terminated); NULL only when @p len is 0.
+ * @param len its length in bytes.
+ * @param[out] err the record to fill (required; what it held before is cleared first): code (as
+ *        intercom_code_from_status()), status, message, request_id, errors[]; owned by the record,
+ *        release with intercom_error_clear(). err->response stays NULL.
+ * @return intercom_code_from_status(@p status) (the error the record now describes: never INTERCOM_OK);
+ *         INTERCOM_E_INVALID_ARGUMENT when @p err is NULL (nothing filled), @p status is outside 300-999,
+ *         or @p body is NULL with a non-zero @p len; INTERCOM_E_NOMEM when the record could not be
+ *         filled (err->code is then INTERCOM_E_NOMEM, err->status still @p status).
+ */
+INTERCOM_EXTERN intercom_code intercom_error_from_body(int status, const void *body, size_t len, intercom_error *err);
+
 #ifdef __cplusplus
 }
 #endif

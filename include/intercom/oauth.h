@@ -13,6 +13,7 @@
 #include "common.h"
 #include "error.h"
 #include "client.h"
+#include "async.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -63,8 +64,34 @@ INTERCOM_EXTERN intercom_code intercom_oauth_exchange(intercom_client *client, c
                                                       intercom_error *err);
 
 /**
+ * The asynchronous intercom_oauth_exchange(): the same request (`POST /auth/eagle/token`, no
+ * `Authorization` header, bodies redacted in the debug log) through the async client's engine and loop,
+ * with its retries and timeouts.
+ *
+ * @param client        the async client (its bearer token is not sent); borrowed
+ * @param code          as for intercom_oauth_exchange() (non-empty; copied at submission)
+ * @param client_id     as for intercom_oauth_exchange() (non-empty; copied at submission)
+ * @param client_secret as for intercom_oauth_exchange() (non-empty; copied at submission, not kept after)
+ * @param cb            called exactly once from the loop (intercom_async_run() or the caller's loop) when
+ *                      this returns INTERCOM_OK: with INTERCOM_OK and the `intercom_oauth_token *` as its
+ *                      result (owned by the callback: free with intercom_oauth_token_free()), or with a
+ *                      NULL result and any code intercom_oauth_exchange() returns (the error borrowed for
+ *                      the callback; a non-2xx response in err->response): INTERCOM_E_INVALID_ARGUMENT for
+ *                      a NULL, empty or non-UTF-8 code, client_id or client_secret (nothing sent), the
+ *                      HTTP status codes, INTERCOM_E_DECODE for a 2xx without a token, connection errors,
+ *                      INTERCOM_E_CANCELLED when the client is freed first, INTERCOM_E_NOMEM
+ * @param payload       passed to @p cb
+ * @return INTERCOM_OK (then @p cb runs once); INTERCOM_E_INVALID_ARGUMENT when @p client or @p cb is NULL
+ *         (no callback); INTERCOM_E_NOMEM when it cannot even be queued (no callback)
+ */
+INTERCOM_EXTERN intercom_code intercom_oauth_exchange_async(intercom_async_client *client, const char *code,
+                                                            const char *client_id, const char *client_secret,
+                                                            intercom_callback cb, void *payload);
+
+/**
  * Free a token (its memory is overwritten first).
- * @param token the token from intercom_oauth_exchange(); owned, freed here; NULL is a no-op
+ * @param token the token from intercom_oauth_exchange() or intercom_oauth_exchange_async(); owned, freed here;
+ *              NULL is a no-op
  */
 INTERCOM_EXTERN void intercom_oauth_token_free(intercom_oauth_token *token);
 

@@ -77,6 +77,66 @@ typedef struct intercom_rate_limit_store {
  */
 INTERCOM_EXTERN intercom_code intercom_rate_limit_key(const char *token, char *out, intercom_error *err);
 
+/**
+ * @brief Read Intercom's rate-limit headers, and the wait a response asks for before a retry, from raw
+ *        response headers (as the client does with every response).
+ *
+ * For responses received some other way (through a proxy of your own, a recorded fixture, another HTTP
+ * library): the same parser the client uses, so the values are exactly those a call would report in
+ * intercom_response.rate_limit and intercom_error.rate_limit.
+ * @param headers the header block: lines "Name: value" separated by "\n" or "\r\n" (names compared
+ *        case-insensitively; a status line, a blank line, a line without ':' or one holding a NUL byte is
+ *        skipped); need not be NUL-terminated; NULL only when @p len is 0.
+ * @param len the block's length in bytes.
+ * @param status the response's HTTP status (0: no response, as after a connection error); used for the
+ *        wait only.
+ * @param[out] rl receives `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (epoch
+ *        seconds); each -1 when the header is absent or not a plain non-negative decimal integer (the
+ *        first of repeated headers counts). Set to all -1 on failure.
+ * @param[out] wait_s optional; receives the seconds (> 0, finite, not capped) the server asks to wait
+ *        before retrying: `retry-after-ms`, else `Retry-After` (seconds or an HTTP date), else on a 429
+ *        `X-RateLimit-Reset` minus now; -1 when it asks for no wait, the status is not one the client
+ *        retries (see intercom_client_options: 408, 409, 429, >= 500, no response), or `x-should-retry:
+ *        false` says not to retry.
+ * @param[out] err optional; filled on failure.
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT when @p rl is NULL, @p headers is NULL with a non-zero
+ *         @p len, or @p status is outside 0-999; INTERCOM_E_NOMEM.
+ */
+INTERCOM_EXTERN intercom_code intercom_rate_limit_parse(const char *headers, size_t len, int status,
+                                                        intercom_rate_limit *rl, double *wait_s, intercom_error *err);
+
+/** What a client's in-process store of windows holds (intercom_client_rate_limit_stats()). */
+typedef struct intercom_rate_limit_stats {
+    size_t entries; /**< workspaces tracked now (at most ::INTERCOM_RATE_LIMIT_MAX_KEYS; idle ones expire) */
+    size_t bytes;   /**< bytes the store holds for them: its entries and its hash table (allocator overhead
+                         and the store's fixed header not counted) */
+} intercom_rate_limit_stats;
+
+struct intercom_client;
+struct intercom_async_client;
+
+/**
+ * @brief The size of a sync client's in-process store of rate-limit windows.
+ * @param client the client (intercom_client_new()).
+ * @param[out] out receives the figures; both 0 when the client does not pace or paces through a store of
+ *        the caller's (intercom_client_options.rate_limit_store: ask that store).
+ * @param[out] err optional; filled on failure.
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT when @p client or @p out is NULL.
+ */
+INTERCOM_EXTERN intercom_code intercom_client_rate_limit_stats(const struct intercom_client *client,
+                                                               intercom_rate_limit_stats *out, intercom_error *err);
+
+/**
+ * @brief intercom_client_rate_limit_stats() for an async client.
+ * @param client the async client (intercom_async_client_new()).
+ * @param[out] out as for intercom_client_rate_limit_stats().
+ * @param[out] err optional; filled on failure.
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT when @p client or @p out is NULL.
+ */
+INTERCOM_EXTERN intercom_code intercom_async_client_rate_limit_stats(const struct intercom_async_client *client,
+                                                                     intercom_rate_limit_stats *out,
+                                                                     intercom_error *err);
+
 #ifdef __cplusplus
 }
 #endif

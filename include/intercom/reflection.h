@@ -258,6 +258,26 @@ INTERCOM_EXTERN intercom_code intercom_operation_call(intercom_client *client, c
                                                       const void *params, const intercom_request_options *ro,
                                                       void **out, intercom_error *err);
 
+/**
+ * @brief Build the request intercom_operation_call() would send, without sending it (a dry run).
+ * @param client the client (its base URL, token, API version, default headers); borrowed.
+ * @param op the operation (from intercom_operation_find() or intercom_operations_at()).
+ * @param params as for intercom_operation_call(): a struct of type op->params, or NULL.
+ * @param ro per-request options (borrowed; an older version is accepted), or NULL; bearer_token,
+ *        base_url or environment, api_version, extra_headers, extra_query and extra_body shape the request.
+ * @param[out] out receives the method, URL (path parameters filled in, query encoded), headers
+ *        (Authorization redacted) and JSON body; owned by the caller, free with
+ *        intercom_prepared_request_free(). NULL on failure.
+ * @param[out] err optional; filled on failure.
+ * @return INTERCOM_OK; INTERCOM_E_INVALID_ARGUMENT when @p client, @p op or @p out is NULL, or for the
+ *         params and options as intercom_operation_call() refuses them (a required parameter missing, a
+ *         scalar set without its has_ flag, per_page over the endpoint's maximum, a URL over 65536
+ *         bytes, a bad header or token, extra_body on an operation without a body); INTERCOM_E_NOMEM.
+ */
+INTERCOM_EXTERN intercom_code intercom_operation_prepare(const intercom_client *client, const intercom_operation *op,
+                                                         const void *params, const intercom_request_options *ro,
+                                                         intercom_prepared_request **out, intercom_error *err);
+
 #ifdef __cplusplus
 }
 #endif

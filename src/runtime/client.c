@@ -172,29 +172,34 @@ intercom_code intercom_request(intercom_client *c, const char *method, const cha
     return run_sync(c, &spec, NULL, out, err);
 }
 
+/* A built spec made secret-safe: bodies redacted in the log, and without the client's Authorization
+ * header (a copy of the header list minus that line). On failure the spec is cleared. */
+static intercom_code spec_redact(ic_req_spec *spec, intercom_error *err) {
+    spec->redact_bodies = 1;
+    struct curl_slist *h = NULL;
+    for (const struct curl_slist *l = spec->headers; l; l = l->next) {
+        if (!strncasecmp(l->data, "Authorization:", 14)) continue;
+        struct curl_slist *n = curl_slist_append(h, l->data);
+        if (!n) {
+            curl_slist_free_all(h);
+            ic_spec_clear(spec);
+            return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+        }
+        h = n;
+    }
+    if (spec->headers_owned) curl_slist_free_all(spec->headers);
+    spec->headers = h;
+    spec->headers_owned = 1;
+    return INTERCOM_OK;
+}
+
 intercom_code ic_request_redacted(intercom_client *c, const char *method, const char *path, const json_t *body,
                                   const intercom_request_options *ro, intercom_response **out, intercom_error *err) {
     if (out) *out = NULL;
     if (!c || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "client and out are required");
     ic_req_spec spec;
     intercom_code rc = ic_spec_build(&spec, c->cfg, method, path, NULL, NULL, NULL, body, ro, err);
-    if (rc) return rc;
-    spec.redact_bodies = 1;
-    /* without the client's Authorization header: a copy of the header list minus that line */
-    struct curl_slist *h = NULL;
-    for (const struct curl_slist *l = spec.headers; l; l = l->next) {
-        if (!strncasecmp(l->data, "Authorization:", 14)) continue;
-        struct curl_slist *n = curl_slist_append(h, l->data);
-        if (!n) {
-            curl_slist_free_all(h);
-            ic_spec_clear(&spec);
-            return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
-        }
-        h = n;
-    }
-    if (spec.headers_owned) curl_slist_free_all(spec.headers);
-    spec.headers = h;
-    spec.headers_owned = 1;
+    if (rc || (rc = spec_redact(&spec, err))) return rc;
     return run_sync(c, &spec, NULL, out, err);
 }
 
@@ -330,6 +335,26 @@ intercom_code ic_call_async_rest(intercom_async_client *c, const ic_operation *o
     return submit_async(c, rc, &spec, !(ro && (ro->skip_decode || ro->on_body)), cb, payload, ro, &e);
 }
 
+intercom_code ic_async_submit_error(intercom_async_client *c, intercom_code code, intercom_error *err,
+                                   intercom_callback cb, void *payload) {
+    if (!c || !cb || !code) {
+        intercom_error_clear(err);
+        return INTERCOM_E_INVALID_ARGUMENT;
+    }
+    return submit_async(c, code, NULL, 0, cb, payload, NULL, err);
+}
+
+intercom_code ic_request_redacted_async(intercom_async_client *c, const char *method, const char *path,
+                                        const json_t *body, const intercom_request_options *ro, intercom_callback cb,
+                                        void *payload) {
+    if (!c || !cb) return INTERCOM_E_INVALID_ARGUMENT;
+    ic_req_spec spec;
+    intercom_error e = ic_error_init(c->a);
+    intercom_code rc = ic_spec_build(&spec, c->cfg, method, path, NULL, NULL, NULL, body, ro, &e);
+    if (!rc) rc = spec_redact(&spec, &e);
+    return submit_async(c, rc, &spec, 0, cb, payload, ro, &e);
+}
+
 intercom_code intercom_async_request(intercom_async_client *c, const char *method, const char *path,
                                      const intercom_kv *query, const json_t *body, const intercom_request_options *ro,
                                      intercom_callback cb, void *payload) {
@@ -345,3 +370,102 @@ intercom_code intercom_async_request(intercom_async_client *c, const char *metho
 }
 
 ic_rl_mem *ic_client_rl_mem(const intercom_client *c) { return c ? c->cfg->rl_mem : NULL; }
+
+/* ---------- dry run: the request a call would send ---------- */
+
+typedef struct prepared_box {
+    const intercom_allocator *a; /* of the box, which holds everything (one allocation) */
+    intercom_prepared_request pub;
+} prepared_box;
+
+/* The spec's method, URL, headers (as sent: "Name:" lines libcurl drops are left out, "Name;" is an
+ * empty value, Authorization redacted) and body, copied into one allocation of @p a. */
+static intercom_code prepared_from_spec(const intercom_allocator *a, const ic_req_spec *spec,
+                                        intercom_prepared_request **out, intercom_error *err) {
+    static const char redacted[] = "[redacted]";
+    size_t nh = 0, text = strlen(spec->url) + 1 + spec->body_len + 1;
+    for (const struct curl_slist *l = spec->headers; l; l = l->next) nh++, text += strlen(l->data) + sizeof redacted + 1;
+    size_t head = sizeof(prepared_box), kv = (nh + 1) * sizeof(intercom_kv);
+    prepared_box *box = ic_calloc(a, 1, head + kv + text);
+    if (!box) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    box->a = a;
+    intercom_prepared_request *p = &box->pub;
+    intercom_kv *h = (intercom_kv *)((char *)box + head);
+    char *t = (char *)h + kv;
+    p->method = spec->method;
+    p->url = t;
+    t += strlen(strcpy(t, spec->url)) + 1;
+    p->headers = h;
+    for (const struct curl_slist *l = spec->headers; l; l = l->next) {
+        const char *d = l->data, *sep = d + strcspn(d, ":;");
+        if (!*sep || (*sep == ':' && !sep[1])) continue; /* "Name:": libcurl sends no such header */
+        size_t nl = (size_t)(sep - d);
+        const char *v = *sep == ';' ? "" : sep + 1 + strspn(sep + 1, " ");
+        if (nl == 13 && !strncasecmp(d, "Authorization", 13)) v = redacted;
+        memcpy(t, d, nl);
+        t[nl] = '\0';
+        h[p->headers_count].key = t;
+        t += nl + 1;
+        h[p->headers_count++].value = t;
+        t += strlen(strcpy(t, v)) + 1;
+    }
+    h[p->headers_count] = (intercom_kv){NULL, NULL};
+    if (spec->body) {
+        p->body = t;
+        memcpy(t, spec->body, spec->body_len);
+        t[spec->body_len] = '\0';
+        p->body_len = spec->body_len;
+    }
+    *out = p;
+    return INTERCOM_OK;
+}
+
+intercom_code intercom_operation_prepare(const intercom_client *c, const intercom_operation *op, const void *params,
+                                         const intercom_request_options *ro, intercom_prepared_request **out,
+                                         intercom_error *err) {
+    if (out) *out = NULL;
+    if (!c || !op || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "client, op and out are required");
+    ic_error_bind(err, c->a);
+    ic_req_spec spec;
+    intercom_code rc = ic_spec_build(&spec, c->cfg, NULL, NULL, op, params, NULL, NULL, ro, err);
+    if (rc) return rc;
+    rc = prepared_from_spec(c->a, &spec, out, err);
+    ic_spec_clear(&spec);
+    return rc;
+}
+
+intercom_code intercom_request_prepare(const intercom_client *c, const char *method, const char *path,
+                                       const intercom_kv *query, const json_t *body, const intercom_request_options *ro,
+                                       intercom_prepared_request **out, intercom_error *err) {
+    if (out) *out = NULL;
+    if (!c || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "client and out are required");
+    ic_error_bind(err, c->a);
+    ic_req_spec spec;
+    intercom_code rc = ic_spec_build(&spec, c->cfg, method, path, NULL, NULL, query, body, ro, err);
+    if (rc) return rc;
+    rc = prepared_from_spec(c->a, &spec, out, err);
+    ic_spec_clear(&spec);
+    return rc;
+}
+
+void intercom_prepared_request_free(intercom_prepared_request *p) {
+    if (!p) return;
+    prepared_box *box = (prepared_box *)((char *)p - offsetof(prepared_box, pub));
+    ic_free(box->a, box);
+}
+
+/* ---------- the in-process store's size ---------- */
+
+intercom_code intercom_client_rate_limit_stats(const intercom_client *c, intercom_rate_limit_stats *out,
+                                               intercom_error *err) {
+    if (!c || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "client and out are required");
+    ic_rl_mem_stats(c->cfg->rl_mem, &out->entries, &out->bytes);
+    return INTERCOM_OK;
+}
+
+intercom_code intercom_async_client_rate_limit_stats(const intercom_async_client *c, intercom_rate_limit_stats *out,
+                                                     intercom_error *err) {
+    if (!c || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "client and out are required");
+    ic_rl_mem_stats(c->cfg->rl_mem, &out->entries, &out->bytes);
+    return INTERCOM_OK;
+}

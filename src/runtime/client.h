@@ -35,6 +35,15 @@ IC_HIDDEN intercom_code ic_async_pages(intercom_async_client *c, const ic_operat
 IC_HIDDEN intercom_code ic_request_redacted(intercom_client *c, const char *method, const char *path, const json_t *body,
                                             const intercom_request_options *ro, intercom_response **out,
                                             intercom_error *err);
+/* The same, on an async client: @p cb gets the raw 2xx response (or the error) from the loop, exactly once
+ * when this returns INTERCOM_OK. */
+IC_HIDDEN intercom_code ic_request_redacted_async(intercom_async_client *c, const char *method, const char *path,
+                                                  const json_t *body, const intercom_request_options *ro,
+                                                  intercom_callback cb, void *payload);
+/* Deliver @p err (code @p code, != INTERCOM_OK; the record is taken) to @p cb from the loop, as a request
+ * refused before sending: INTERCOM_OK, or INTERCOM_E_NOMEM (err cleared, no callback). */
+IC_HIDDEN intercom_code ic_async_submit_error(intercom_async_client *c, intercom_code code, intercom_error *err,
+                                              intercom_callback cb, void *payload);
 IC_HIDDEN intercom_code ic_call(intercom_client *c, const ic_operation *op, const void *params,
                                 const intercom_request_options *ro, void **out, intercom_error *err);
 IC_HIDDEN intercom_code ic_call_async(intercom_async_client *c, const ic_operation *op, const void *params,

@@ -273,3 +273,16 @@ int ic_error_from_body(intercom_error *err, const char *body, size_t len) {
     err->status = status;
     return -1;
 }
+
+intercom_code intercom_error_from_body(int status, const void *body, size_t len, intercom_error *err) {
+    if (!err) return INTERCOM_E_INVALID_ARGUMENT;
+    if (status < 300 || status > 999)
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "intercom_error_from_body: status %d is not an error status (300-999)",
+                       status);
+    if (!body && len) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "intercom_error_from_body: body is NULL");
+    intercom_code code = intercom_code_from_status(status);
+    ic_fail(err, code, "HTTP %d", status);
+    err->status = status;
+    if (ic_error_from_body(err, body ? (const char *)body : "", len)) return INTERCOM_E_NOMEM; /* err: NOMEM */
+    return code;
+}

@@ -18,6 +18,7 @@ IC_HIDDEN int ic_rl_mem_acquire(void *self, const char *key, double now, double 
 IC_HIDDEN void ic_rl_mem_release(void *self, const char *key, const intercom_rate_limit *rl, double now);
 IC_HIDDEN size_t ic_rl_mem_count(ic_rl_mem *m);  /* entries held */
 IC_HIDDEN size_t ic_rl_mem_bytes(ic_rl_mem *m);  /* bytes of the entries and the table */
+IC_HIDDEN int ic_rl_mem_stats(ic_rl_mem *m, size_t *entries, size_t *bytes); /* both under one lock; -1 (zeros) for NULL */
 
 typedef struct ic_config {
     char *token, *base_url, *api_version, *user_agent, *proxy, *local_address, *ca_bundle;

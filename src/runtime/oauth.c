@@ -49,21 +49,22 @@ static void cleanse_response(intercom_response *r) {
     if (r && r->body) OPENSSL_cleanse(r->body, r->body_len);
 }
 
-intercom_code intercom_oauth_exchange(intercom_client *client, const char *code, const char *client_id,
-                                      const char *client_secret, intercom_oauth_token **token, intercom_error *err) {
-    if (token) *token = NULL;
-    if (!client || !token) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "oauth exchange: client and token are required");
-    if (!code || !*code) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "oauth exchange: code is empty");
-    if (!client_id || !*client_id) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "oauth exchange: client_id is empty");
-    if (!client_secret || !*client_secret)
-        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "oauth exchange: client_secret is empty");
+/* Arguments checked, and the request body built: NULL with the error in @p err. */
+static json_t *exchange_body(const char *code, const char *client_id, const char *client_secret, intercom_code *rc,
+                             intercom_error *err) {
+    *rc = INTERCOM_E_INVALID_ARGUMENT;
+    if (!code || !*code) return ic_fail(err, *rc, "oauth exchange: code is empty"), NULL;
+    if (!client_id || !*client_id) return ic_fail(err, *rc, "oauth exchange: client_id is empty"), NULL;
+    if (!client_secret || !*client_secret) return ic_fail(err, *rc, "oauth exchange: client_secret is empty"), NULL;
     json_t *body = json_pack("{s:s, s:s, s:s}", "code", code, "client_id", client_id, "client_secret", client_secret);
-    if (!body) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "oauth exchange: code, client_id and client_secret must be UTF-8");
-    /* the client's bearer token belongs to another workspace (or is a placeholder): not sent */
-    intercom_response *resp = NULL;
-    intercom_code rc = ic_request_redacted(client, "POST", "/auth/eagle/token", body, NULL, &resp, err);
-    json_decref(body); /* the request body was built from it and freed by the engine */
-    if (rc) return rc;
+    if (!body) return ic_fail(err, *rc, "oauth exchange: code, client_id and client_secret must be UTF-8"), NULL;
+    *rc = INTERCOM_OK;
+    return body;
+}
+
+/* The token of a 2xx exchange response; the response is wiped and freed here. */
+static intercom_code token_from_response(intercom_response *resp, intercom_oauth_token **token, intercom_error *err) {
+    intercom_code rc = INTERCOM_OK;
     json_t *root = json_loadb(resp->body ? resp->body : "", resp->body_len, 0, NULL);
     const char *tok = json_string_value(json_object_get(root, "access_token"));
     if (!tok) tok = json_string_value(json_object_get(root, "token"));
@@ -88,5 +89,60 @@ intercom_code intercom_oauth_exchange(intercom_client *client, const char *code,
     cleanse_response(resp);
     intercom_response_free(resp);
     *token = t;
+    return rc;
+}
+
+intercom_code intercom_oauth_exchange(intercom_client *client, const char *code, const char *client_id,
+                                      const char *client_secret, intercom_oauth_token **token, intercom_error *err) {
+    if (token) *token = NULL;
+    if (!client || !token) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "oauth exchange: client and token are required");
+    intercom_code rc;
+    json_t *body = exchange_body(code, client_id, client_secret, &rc, err);
+    if (!body) return rc;
+    /* the client's bearer token belongs to another workspace (or is a placeholder): not sent */
+    intercom_response *resp = NULL;
+    rc = ic_request_redacted(client, "POST", "/auth/eagle/token", body, NULL, &resp, err);
+    json_decref(body); /* the request body was built from it and freed by the engine */
+    if (rc) return rc;
+    return token_from_response(resp, token, err);
+}
+
+typedef struct exchange_ctx {
+    intercom_callback cb;
+    void *payload;
+    const intercom_allocator *a; /* of this context */
+} exchange_ctx;
+
+static void exchange_done(intercom_code code, void *result, const intercom_error *err, void *payload) {
+    exchange_ctx ctx = *(exchange_ctx *)payload;
+    ic_free(ctx.a, payload);
+    if (code) {
+        ctx.cb(code, NULL, err, ctx.payload);
+        return;
+    }
+    intercom_oauth_token *t = NULL;
+    intercom_error e = ic_error_init(ctx.a);
+    code = token_from_response(result, &t, &e);
+    ctx.cb(code, t, code ? &e : NULL, ctx.payload);
+    intercom_error_clear(&e);
+}
+
+intercom_code intercom_oauth_exchange_async(intercom_async_client *client, const char *code, const char *client_id,
+                                            const char *client_secret, intercom_callback cb, void *payload) {
+    if (!client || !cb) return INTERCOM_E_INVALID_ARGUMENT;
+    const intercom_allocator *a = ic_async_client_alloc(client);
+    exchange_ctx *ctx = ic_malloc(a, sizeof *ctx);
+    if (!ctx) return INTERCOM_E_NOMEM;
+    *ctx = (exchange_ctx){cb, payload, a};
+    intercom_error e = ic_error_init(a);
+    intercom_code rc;
+    json_t *body = exchange_body(code, client_id, client_secret, &rc, &e);
+    if (body) { /* serialised at submission */
+        rc = ic_request_redacted_async(client, "POST", "/auth/eagle/token", body, NULL, exchange_done, ctx);
+        json_decref(body);
+    } else { /* refused arguments reach the callback from the loop, as for every async call */
+        rc = ic_async_submit_error(client, rc, &e, exchange_done, ctx);
+    }
+    if (rc) ic_free(a, ctx);
     return rc;
 }

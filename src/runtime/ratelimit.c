@@ -10,7 +10,10 @@
  *            flight, which the server may not have counted yet); for the same window the smaller
  *            remaining wins. Responses of an older window only end their request. */
 
+#include <float.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "http.h"
@@ -50,15 +53,22 @@ static pthread_once_t sha_once = PTHREAD_ONCE_INIT;
 static EVP_MD *sha_md;
 static void sha_fetch(void) { sha_md = EVP_MD_fetch(NULL, "SHA256", NULL); }
 
+/* One digest context kept for the next key (a key per request with per-request tokens): taking it and
+ * putting it back are one atomic exchange each; a thread that finds it taken makes its own. Allocating
+ * and freeing a context was a third of the cost of a key. The one kept at exit is reachable, not leaked. */
+static _Atomic(EVP_MD_CTX *) spare_ctx;
+
 int ic_rl_key(const char *token, char out[INTERCOM_RATE_LIMIT_KEY_LEN + 1]) {
     static const char hex[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     pthread_once(&sha_once, sha_fetch);
-    EVP_MD_CTX *ctx = sha_md ? EVP_MD_CTX_new() : NULL;
+    EVP_MD_CTX *ctx = sha_md ? atomic_exchange(&spare_ctx, NULL) : NULL;
+    if (sha_md && !ctx) ctx = EVP_MD_CTX_new();
     int ok = ctx && EVP_DigestInit_ex(ctx, sha_md, NULL) && EVP_DigestUpdate(ctx, token, strlen(token)) &&
              EVP_DigestFinal_ex(ctx, md, &n) && n >= INTERCOM_RATE_LIMIT_KEY_LEN / 2;
-    EVP_MD_CTX_free(ctx);
+    EVP_MD_CTX *none = NULL;
+    if (ctx && (!ok || !atomic_compare_exchange_strong(&spare_ctx, &none, ctx))) EVP_MD_CTX_free(ctx);
     if (!ok) {
         out[0] = '\0';
         return -1;
@@ -100,6 +110,53 @@ size_t ic_rl_mem_bytes(ic_rl_mem *m) {
     size_t n = m->count * sizeof(rl_entry) + m->nbuckets * sizeof(rl_entry *);
     pthread_mutex_unlock(&m->lock);
     return n;
+}
+
+intercom_code intercom_rate_limit_parse(const char *headers, size_t len, int status, intercom_rate_limit *rl,
+                                       double *wait_s, intercom_error *err) {
+    if (rl) *rl = (intercom_rate_limit){-1, -1, -1};
+    if (wait_s) *wait_s = -1.0;
+    if (!rl || (!headers && len)) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "rl is required, and headers unless len is 0");
+    if (status < 0 || status > 999) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "status %d is not 0-999", status);
+    /* the lines go through the engine's own header path (response.c), the wait through retry.c */
+    intercom_response *r = ic_response_new(NULL);
+    if (!r) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    for (const char *p = headers, *end = headers + len; p && p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        if (memchr(p, '\0', n)) { /* a NUL cannot be in a header: the line is not one */
+            p += n;
+            continue;
+        }
+        if (ic_response_add_header_line(r, p, n)) {
+            intercom_response_free(r);
+            return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+        }
+        p += n;
+    }
+    ic_response_finish_headers(r);
+    r->status = status;
+    *rl = r->rate_limit;
+    if (wait_s) {
+        ic_config cfg;
+        memset(&cfg, 0, sizeof cfg);
+        cfg.retry_after_max = DBL_MAX; /* the server's wait as asked, uncapped */
+        ic_attempt_outcome o = {status ? intercom_code_from_status(status) : INTERCOM_E_CONNECTION, status, r, 1, 1, 0};
+        const char *why = NULL;
+        double d = ic_retry_delay(&cfg, &o, &why);
+        *wait_s = d > 0 && why && strcmp(why, "backoff") ? d : -1.0;
+    }
+    intercom_response_free(r);
+    return INTERCOM_OK;
+}
+
+int ic_rl_mem_stats(ic_rl_mem *m, size_t *entries, size_t *bytes) {
+    if (!m) return *entries = *bytes = 0, -1;
+    pthread_mutex_lock(&m->lock);
+    *entries = m->count;
+    *bytes = m->count * sizeof(rl_entry) + m->nbuckets * sizeof(rl_entry *);
+    pthread_mutex_unlock(&m->lock);
+    return 0;
 }
 
 static size_t key_hash(const char *key) { /* the key is already a hash: its first hex digits */
@@ -154,12 +211,18 @@ static int grow(ic_rl_mem *m) {
 
 /* The entry of @p key, made when missing (NULL: out of memory, the request goes unpaced). */
 static rl_entry *entry_get(ic_rl_mem *m, const char *key, double now, int create) {
-    /* expire idle entries from the cold end (at most two per call: amortised O(1)) */
-    for (int i = 0; i < 2 && m->tail && m->tail->inflight <= 0 && m->tail->last + IC_RL_IDLE_S < now; i++)
-        drop(m, m->tail);
     rl_entry *e = m->nbuckets ? *slot_of(m, key) : NULL;
-    if (e || !create) {
-        if (e) lru_unlink(m, e), lru_front(m, e), e->last = now;
+    if (!create) { /* release: acquire made it the most recent already; its neighbours stay untouched */
+        if (e) e->last = now; /* only ever later than the order says: expiry stays conservative */
+        return e;
+    }
+    /* expire idle entries from the cold end (at most two per call: amortised O(1)) */
+    for (int i = 0; i < 2 && m->tail && m->tail != e && m->tail->inflight <= 0 && m->tail->last + IC_RL_IDLE_S < now;
+         i++)
+        drop(m, m->tail);
+    if (e) {
+        if (m->head != e) lru_unlink(m, e), lru_front(m, e);
+        e->last = now;
         return e;
     }
     if (m->count >= m->max_keys && m->tail) drop(m, m->tail); /* least recently used */

@@ -1,12 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /* Intercom's webhook topics and the object each carries, as data.
  *
- * Collected from Intercom's published "Webhook models" reference (API 2.16, with the
- * topic additions listed in the 2.6 and 2.9 changelogs); the 'Object' column of that
- * page gives the item each topic's notification carries. The object is the item's
- * `type` as sent in `data.item.type`; it is resolved at run time to a generated model
- * by its schema name (ic_webhook_schema_for), so renaming C types does not break it.
- * Keep both tables sorted by their first column (they are binary-searched). */
+ * Source: Intercom's "Webhook Topics" reference (developers.intercom.com, "Webhook models":
+ * https://developers.intercom.com/docs/references/2.16/webhooks/webhook-models and the same page's
+ * Markdown form, .../webhooks/webhook-models.md), checked row by row on 2026-11-30 against the stored
+ * copies the project's search tool holds: the full Markdown table of the reference (Admin, Article, Call,
+ * Company, Contact, Content stat, Conversation, Event, Jobs, Ping, Subscription, Ticket and Visitor
+ * topics; its version is not stated in the copy), and the 2.16 page itself, of which only the beginning
+ * was readable (its notes, naming conversation.admin.replied.translated and
+ * ticket.admin.replied.translated, and its Admin table). Topics the reference marks "Preview API version
+ * only" (audience.*, content_import_source.*) and those only on the preview page (api.request.completed,
+ * ticket.resolved, content_snippet.*, conversation.company.updated) are left out: they still parse, as
+ * unknown topics. Rows not confirmed by a table row of that reference: the two *.replied.translated topics
+ * (object assumed from their names), and the item of the two-object topics company.contact.* ("Company,
+ * Contact": company assumed) and conversation.contact.* ("Conversation, Contact": conversation assumed).
+ * The reference spells contact.unarchive (the 2.6 changelog says "unarchived"); the table follows the
+ * reference.
+ *
+ * The second column is the item's `type` as sent in `data.item.type` (the page's 'Object' column in its
+ * wire form: "Contact Tag" is contact_tag, "Content Stat" content_stat, "Conversation Part"
+ * conversation_part, "Subscription" subscription, "Job" job, as the 2.16 OpenAPI description's type values
+ * say where it has the model); it is resolved at run time to a generated model by its schema name
+ * (ic_webhook_schema_for), so renaming C types does not break it. Keep both tables sorted by their first
+ * column (they are binary-searched). */
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -22,8 +38,15 @@ const ic_webhook_topic ic_webhook_topics[] = {
     {"admin.logged_in", "admin"},
     {"admin.logged_out", "admin"},
     {"admin.removed_from_workspace", "admin"},
+    {"article.created", "article"},
+    {"article.deleted", "article"},
+    {"article.published", "article"},
+    {"article.unpublished", "article"},
+    {"article.updated", "article"},
     {"call.ended", "call"},
+    {"call.recording_available", "call"},
     {"call.started", "call"},
+    {"call.transcription_available", "call"},
     {"company.contact.attached", "company"},
     {"company.contact.detached", "company"},
     {"company.created", "company"},
@@ -39,22 +62,28 @@ const ic_webhook_topic ic_webhook_topics[] = {
     {"contact.lead.tag.deleted", "contact_tag"},
     {"contact.lead.updated", "contact"},
     {"contact.merged", "contact"},
-    {"contact.subscribed", "contact"},
-    {"contact.unarchived", "contact"},
-    {"contact.unsubscribed", "contact"},
+    {"contact.subscribed", "subscription"},
+    {"contact.unarchive", "contact"},
+    {"contact.unsubscribed", "subscription"},
     {"contact.user.created", "contact"},
     {"contact.user.tag.created", "contact_tag"},
     {"contact.user.tag.deleted", "contact_tag"},
     {"contact.user.updated", "contact"},
     {"content_stat.banner", "content_stat"},
     {"content_stat.carousel", "content_stat"},
+    {"content_stat.chat", "content_stat"},
     {"content_stat.checklist", "content_stat"},
     {"content_stat.custom_bot", "content_stat"},
+    {"content_stat.email", "content_stat"},
     {"content_stat.news_item", "content_stat"},
     {"content_stat.post", "content_stat"},
+    {"content_stat.push", "content_stat"},
     {"content_stat.series", "content_stat"},
+    {"content_stat.series.webhook", "content_stat"},
+    {"content_stat.sms", "content_stat"},
     {"content_stat.survey", "content_stat"},
     {"content_stat.tooltip_group", "content_stat"},
+    {"content_stat.tour", "content_stat"},
     {"conversation.admin.assigned", "conversation"},
     {"conversation.admin.closed", "conversation"},
     {"conversation.admin.noted", "conversation"},
@@ -74,14 +103,18 @@ const ic_webhook_topic ic_webhook_topics[] = {
     {"conversation.read", "conversation"},
     {"conversation.user.created", "conversation"},
     {"conversation.user.replied", "conversation"},
-    {"conversation_part.redacted", "conversation"},
-    {"conversation_part.tag.created", "conversation"},
+    {"conversation_part.redacted", "conversation_part"},
+    {"conversation_part.tag.created", "conversation_part"},
     {"event.created", "event"},
+    {"granular.subscribe", "subscription"},
+    {"granular.unsubscribe", "subscription"},
+    {"job.completed", "job"},
     {"ping", "ping"},
     {"ticket.admin.assigned", "ticket"},
     {"ticket.admin.replied", "ticket"},
     {"ticket.admin.replied.translated", "ticket"},
     {"ticket.attribute.updated", "ticket"},
+    {"ticket.closed", "ticket"},
     {"ticket.contact.attached", "ticket"},
     {"ticket.contact.detached", "ticket"},
     {"ticket.contact.replied", "ticket"},
@@ -102,13 +135,14 @@ static const struct {
 } ITEM_SCHEMAS[] = {
     {"activity_log", "activity_log"},
     {"admin", "admin"},
+    {"article", "article"},
     {"call", "call"},
     {"company", "company"},
     {"contact", "contact"},
     {"conversation", "conversation"},
     {"conversation_part", "conversation_part"},
     {"event", "data_event"},
-    {"job", "job"},
+    {"job", "jobs"},
     {"lead", "contact"},
     {"news-item", "news_item"},
     {"news_item", "news_item"},
