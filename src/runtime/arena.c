@@ -31,7 +31,12 @@ void *ic_doc_alloc(ic_doc *d, size_t n) {
         c->cap = cap;
         c->next = d->chunks;
         d->chunks = c;
-        if (d->chunk_size < (size_t)1 << 20) d->chunk_size *= 2; /* grow geometrically */
+        /* later chunks: a quarter of what the document holds so far (4 KiB to 1 MiB), so that the
+         * unused tail of the last chunk stays a small part of the document (doubling the first chunk,
+         * sized by the body, left up to half of a page's arena unused) while the number of chunks
+         * still grows only logarithmically up to 1 MiB each */
+        size_t next = (d->mem + n) / 4;
+        d->chunk_size = next < 4096 ? 4096 : next > (size_t)1 << 20 ? (size_t)1 << 20 : next;
     }
     void *p = (char *)c->data + c->used;
     c->used += n;

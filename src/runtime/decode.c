@@ -340,6 +340,25 @@ static json_t *num_json(ic_decoder *d, const char *s, size_t n, const char **ref
     return v;
 }
 
+/* A JSON integer's text as an int64 without a copy or strtoll: 0 (in *out), 1 when it has a fraction or
+ * an exponent, 2 when it is out of int64's range (or not a number at all). */
+static int int_parse(const char *s, size_t n, int64_t *out) {
+    size_t i = n && s[0] == '-';
+    int neg = (int)i;
+    if (i == n) return 2;
+    uint64_t v = 0, limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    int range = 0;
+    for (; i < n; i++) {
+        unsigned c = (unsigned char)s[i] - '0';
+        if (c > 9) return s[i] == '.' || s[i] == 'e' || s[i] == 'E' ? 1 : 2;
+        if (v > (limit - c) / 10) range = 1; /* keep scanning: "1e999999999999999999999" is a non-integer */
+        else v = v * 10 + c;
+    }
+    if (range) return 2;
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return 0;
+}
+
 static int on_number(void *ctx, const char *s, size_t n) {
     ic_decoder *d = ctx;
     if (d->skip) return 1;
@@ -361,18 +380,17 @@ static int on_number(void *ctx, const char *s, size_t n) {
         if (refused && v && !d->taint) d->taint = refused;
         return put_json(d, v);
     }
+    if (f->kind == IC_K_INT) { /* yajl passes JSON number syntax: -?digits, then maybe a fraction or exponent */
+        int64_t x;
+        switch (int_parse(s, n, &x)) {
+        case 0: return store(d, &x);
+        case 1: return invalid_raw(d, "a non-integer number", raw_number(&nt));
+        default: return invalid_raw(d, "an integer out of range", raw_number(&nt));
+        }
+    }
     if (n >= sizeof buf) return invalid_raw(d, "a number too long", raw_number(&nt));
     memcpy(buf, s, n);
     buf[n] = '\0';
-    if (f->kind == IC_K_INT) {
-        if (strpbrk(buf, ".eE")) return invalid_raw(d, "a non-integer number", raw_number(&nt));
-        errno = 0;
-        char *end;
-        long long v = strtoll(buf, &end, 10);
-        if (errno == ERANGE || *end) return invalid_raw(d, "an integer out of range", raw_number(&nt));
-        int64_t x = v;
-        return store(d, &x);
-    }
     if (f->kind == IC_K_NUMBER) {
         errno = 0;
         double x = strtod(buf, NULL);
@@ -893,6 +911,21 @@ void ic_decoder_free(ic_decoder *d) {
     ic_free(d->a, d);
 }
 
+/* keep the body the model was decoded from (intercom_model_raw_json) */
+static intercom_code keep_body(const intercom_type *t, void **out, const char *p, size_t n, intercom_error *err) {
+    ic_doc *doc = ic_value_doc(t, *out);
+    if (!doc) return INTERCOM_OK;
+    if (!(doc->body = ic_malloc(doc->alloc, n + 1))) {
+        intercom_free(t, *out);
+        *out = NULL;
+        return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    }
+    memcpy(doc->body, p, n);
+    doc->body[n] = '\0';
+    doc->body_len = n;
+    return INTERCOM_OK;
+}
+
 intercom_code ic_decode_buffer(const intercom_allocator *a, const intercom_type *t, int strict, const char *p, size_t n,
                                void **out, intercom_error *err) {
     *out = NULL;
@@ -903,16 +936,30 @@ intercom_code ic_decode_buffer(const intercom_allocator *a, const intercom_type 
         rc = finish_error(d, err, p, n);
     } else {
         rc = ic_decoder_finish(d, out, err);
-        ic_doc *doc = rc == INTERCOM_OK ? ic_value_doc(t, *out) : NULL;
-        if (doc && !(doc->body = ic_malloc(doc->alloc, n + 1))) {
-            intercom_free(t, *out);
-            *out = NULL;
-            rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
-        } else if (doc) {
-            memcpy(doc->body, p, n);
-            doc->body[n] = '\0';
-            doc->body_len = n;
-        }
+        if (rc == INTERCOM_OK) rc = keep_body(t, out, p, n, err);
+    }
+    ic_decoder_free(d);
+    return rc;
+}
+
+intercom_code ic_decode_with(const intercom_allocator *a, const intercom_type *t, int strict, const char *p, size_t n,
+                             ic_event_driver drive, void **out, intercom_error *err) {
+    *out = NULL;
+    ic_decoder *d = ic_decoder_new(a, t, strict, n);
+    if (!d) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    d->fed = n; /* the whole body, for the memory bound */
+    const char *why = NULL;
+    int r = drive(&callbacks, d, p, n, &why);
+    intercom_code rc;
+    if (d->fail) rc = finish_error(d, err, p, n);
+    else if (r) rc = ic_fail(err, INTERCOM_E_DECODE, "invalid JSON: %s", why ? why : "parse error");
+    else if (!d->done || !d->root) rc = ic_fail(err, INTERCOM_E_DECODE, "empty body: expected a JSON object");
+    else if (ic_doc_index_invalid(d->doc)) rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory while decoding");
+    else {
+        if (d->root_type->kind == IC_T_OBJECT) ((intercom_model *)d->root)->doc = d->doc;
+        *out = d->root;
+        d->doc = NULL;
+        rc = keep_body(t, out, p, n, err);
     }
     ic_decoder_free(d);
     return rc;
