@@ -20,7 +20,7 @@ ic_doc *ic_doc_new(const intercom_allocator *a, size_t size_hint) {
     return d;
 }
 
-void *ic_doc_alloc(ic_doc *d, size_t n) {
+void *ic_doc_alloc_uninit(ic_doc *d, size_t n) {
     n = (n + 7) & ~(size_t)7;
     ic_chunk *c = d->chunks;
     if (!c || c->cap - c->used < n) {
@@ -41,12 +41,17 @@ void *ic_doc_alloc(ic_doc *d, size_t n) {
     void *p = (char *)c->data + c->used;
     c->used += n;
     d->mem += n;
-    memset(p, 0, n);
     return p;
 }
 
-char *ic_doc_strndup(ic_doc *d, const char *s, size_t n) {
-    char *p = ic_doc_alloc(d, n + 1);
+void *ic_doc_alloc(ic_doc *d, size_t n) {
+    void *p = ic_doc_alloc_uninit(d, n);
+    if (p) memset(p, 0, n);
+    return p;
+}
+
+char *ic_doc_strndup(ic_doc *d, const char *s, size_t n) { /* written once: no zeroing first */
+    char *p = ic_doc_alloc_uninit(d, n + 1);
     if (!p) return NULL;
     memcpy(p, s, n);
     p[n] = '\0';

@@ -407,6 +407,32 @@ static void note_quote(ic_decoder *d, const unsigned char *s, size_t n) {
     if (at >= d->chunk_lo && at < d->chunk_hi) d->last_quote = at + n;
 }
 
+/* s[0..n) copied into the arena as a C string and checked in the same pass: *ok as utf8_check()
+ * (a string that is not all ASCII is checked again by utf8_check; a refused copy stays in the arena) */
+static char *copy_checked(ic_doc *doc, const char *s, size_t n, int *ok) {
+    char *p = ic_doc_alloc_uninit(doc, n + 1);
+    if (!p) return NULL;
+    uint64_t hi = 0, nul = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        hi |= w;
+        nul |= (w - 0x0101010101010101ULL) & ~w;
+        memcpy(p + i, &w, 8);
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        hi |= c;
+        nul |= c == 0 ? 0x80 : 0;
+        p[i] = (char)c;
+    }
+    p[n] = '\0';
+    if (hi & 0x8080808080808080ULL) *ok = utf8_check(s, n); /* not all ASCII: the full check */
+    else *ok = (nul & 0x8080808080808080ULL) ? 2 : 1;
+    return p;
+}
+
 static int on_string(void *ctx, const unsigned char *us, size_t n) {
     ic_decoder *d = ctx;
     note_quote(d, us, n);
@@ -423,11 +449,11 @@ static int on_string(void *ctx, const unsigned char *us, size_t n) {
     if (f->kind != IC_K_STRING && f->kind != IC_K_ENUM) return invalid_raw(d, "string", raw_string(&st));
     /* a C string must not pass for something else: bytes that are not UTF-8 (overlong forms,
      * surrogates) and embedded NULs make the value invalid, kept whole (with its length) */
-    int ok = utf8_check(s, n);
+    int ok;
+    char *v = copy_checked(d->doc, s, n, &ok);
+    if (!v) return nomem(d);
     if (!ok) return invalid_raw(d, "a string that is not valid UTF-8", raw_string(&st));
     if (ok == 2) return invalid_raw(d, "a string holding \\u0000", raw_string(&st));
-    char *v = ic_doc_strndup(d->doc, s, n);
-    if (!v) return nomem(d);
     if (f->kind == IC_K_ENUM) { /* the listed value's number, 0 (_UNKNOWN) otherwise; the string is kept */
         frame *fr = &d->frames[d->depth - 1];
         if (fr->kind == FR_ARR) return invalid(d, "string"); /* arrays of enums are declared as strings */
@@ -663,7 +689,16 @@ const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size
         for (uint32_t i = ic_key_hash(t->hash_seed, key, len) & m; (s = t->hash_slots[i]) != 0; i = (i + 1) & m) {
             if ((s >> 16) != len) continue;
             const ic_field *f = &t->fields[(s & 0xffffu) - 1];
-            if (!memcmp(f->name, key, len)) return f;
+            if (len >= 8 && len <= 16) { /* most names: two 8-byte words each, no memcmp call */
+                uint64_t a, b, c, e;
+                memcpy(&a, f->name, 8);
+                memcpy(&b, key, 8);
+                memcpy(&c, f->name + len - 8, 8);
+                memcpy(&e, key + len - 8, 8);
+                if (a == b && c == e) return f;
+            } else if (!memcmp(f->name, key, len)) {
+                return f;
+            }
         }
         return NULL;
     }

@@ -102,6 +102,7 @@ typedef struct intercom_doc ic_doc;
 
 IC_HIDDEN ic_doc *ic_doc_new(const intercom_allocator *a, size_t size_hint);
 IC_HIDDEN void *ic_doc_alloc(ic_doc *d, size_t n);      /* zeroed, 8-aligned */
+IC_HIDDEN void *ic_doc_alloc_uninit(ic_doc *d, size_t n); /* not zeroed (to be overwritten), 8-aligned */
 IC_HIDDEN char *ic_doc_strndup(ic_doc *d, const char *s, size_t n);
 IC_HIDDEN int ic_doc_keep_json(ic_doc *d, json_t *j); /* takes the reference */
 IC_HIDDEN void ic_doc_free(ic_doc *d);
