@@ -86,8 +86,8 @@ def field_notes(f):
     return notes
 
 
-def member_decl(f, prefix="intercom_"):
-    """The members of one field, its presence member right after its value."""
+def member_parts(f, prefix="intercom_"):
+    """One field's members: (its documented value, its `_str` or count member or "", its presence member)."""
     notes = field_notes(f)
     d = doc1(f.doc, 400)
     if f.fixed is not None:
@@ -99,17 +99,41 @@ def member_decl(f, prefix="intercom_"):
         base = "%s%s " % (prefix, f.tname)
     else:
         base = CTYPE[f.kind]
-    out = [comment(info, "    ")]
+    value, aux = comment(info, "    "), ""
     if f.array:
         elem = base if f.kind != "ENUM" else "const char *"
-        out.append(fit("    %s*%s;" % (elem, f.c)) + fit("    size_t %s; /**< number of elements of %s */" % (f.aux, f.c)))
+        value += fit("    %s*%s;" % (elem, f.c))
+        aux = fit("    size_t %s; /**< number of elements of %s */" % (f.aux, f.c))
     elif f.kind == "ENUM":
-        out.append(fit("    %s%s;" % (base, f.c)) + fit("    const char *%s; /**< as received, or sent when %s is 0 */"
-                                                        % (f.aux, f.c)))
+        value += fit("    %s%s;" % (base, f.c))
+        aux = fit("    const char *%s; /**< as received, or sent when %s is 0 */" % (f.aux, f.c))
     else:
-        out.append(fit("    %s%s;" % (base, f.c)))
-    out.append(fit("    uint8_t %s; /**< intercom_field_state_t of %s */" % (f.state, f.c)))
-    return "".join(out)
+        value += fit("    %s%s;" % (base, f.c))
+    return value, aux, fit("    uint8_t %s; /**< intercom_field_state_t of %s */" % (f.state, f.c))
+
+
+def member_decl(f, prefix="intercom_"):
+    """The members of one field, its presence member right after its value."""
+    return "".join(member_parts(f, prefix))
+
+
+def members_decl(fields, prefix="intercom_"):
+    """The members of a struct's fields, grouped by size so that no padding sits between them: every
+    pointer, count, integer and number (in field order), then the enum values, then the booleans, then
+    the presence members (`uint8_t has_x`, one byte each). (A value followed by its own presence byte
+    cost up to 7 bytes of padding per field.)"""
+    wide, enums, bools, states = [], [], [], []
+    for f in fields:
+        value, aux, state = member_parts(f, prefix)
+        if f.kind == "ENUM" and not f.array:
+            enums.append(value)
+            wide.append(aux)
+        elif f.kind == "BOOL" and not f.array:
+            bools.append(value)
+        else:
+            wide.append(value + aux)
+        states.append(state)
+    return "".join(wide + enums + bools + states)
 
 
 def flags_of(f):

@@ -5,7 +5,7 @@ description (the structs its operations reach first) and the umbrella generated/
 import json
 from collections import OrderedDict
 
-from .cgen import comment, doxy, emit_type_tables, fit, macro, member_decl, reported_name, wrap_decl
+from .cgen import comment, doxy, emit_type_tables, fit, macro, members_decl, reported_name, wrap_decl
 from .util import HEADER, c_string, cname, cpart, doc1, namespace, table_symbol
 
 
@@ -61,8 +61,7 @@ def struct_decl(t, P):
     n = P + t.name
     out = [comment("%s%s. A top-level one is freed with %s_free()." % (d.rstrip("."), origin, n)),
            "typedef struct %s {\n    intercom_model base; /**< descriptor and owning document */\n" % n]
-    for f in t.fields:
-        out.append(member_decl(f, P))
+    out.append(members_decl(t.fields, P))
     if t.variants:
         out.append("    int variant; /**< which variant: %s_variant */\n" % n)
     out.append("} %s;\n" % n)

@@ -20,7 +20,7 @@ ic_doc *ic_doc_new(const intercom_allocator *a, size_t size_hint) {
     return d;
 }
 
-void *ic_doc_alloc(ic_doc *d, size_t n) {
+void *ic_doc_alloc_uninit(ic_doc *d, size_t n) {
     n = (n + 7) & ~(size_t)7;
     ic_chunk *c = d->chunks;
     if (!c || c->cap - c->used < n) {
@@ -31,17 +31,27 @@ void *ic_doc_alloc(ic_doc *d, size_t n) {
         c->cap = cap;
         c->next = d->chunks;
         d->chunks = c;
-        if (d->chunk_size < (size_t)1 << 20) d->chunk_size *= 2; /* grow geometrically */
+        /* later chunks: a quarter of what the document holds so far (4 KiB to 1 MiB), so that the
+         * unused tail of the last chunk stays a small part of the document (doubling the first chunk,
+         * sized by the body, left up to half of a page's arena unused) while the number of chunks
+         * still grows only logarithmically up to 1 MiB each */
+        size_t next = (d->mem + n) / 4;
+        d->chunk_size = next < 4096 ? 4096 : next > (size_t)1 << 20 ? (size_t)1 << 20 : next;
     }
     void *p = (char *)c->data + c->used;
     c->used += n;
     d->mem += n;
-    memset(p, 0, n);
     return p;
 }
 
-char *ic_doc_strndup(ic_doc *d, const char *s, size_t n) {
-    char *p = ic_doc_alloc(d, n + 1);
+void *ic_doc_alloc(ic_doc *d, size_t n) {
+    void *p = ic_doc_alloc_uninit(d, n);
+    if (p) memset(p, 0, n);
+    return p;
+}
+
+char *ic_doc_strndup(ic_doc *d, const char *s, size_t n) { /* written once: no zeroing first */
+    char *p = ic_doc_alloc_uninit(d, n + 1);
     if (!p) return NULL;
     memcpy(p, s, n);
     p[n] = '\0';

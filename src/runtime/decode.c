@@ -341,6 +341,25 @@ static json_t *num_json(ic_decoder *d, const char *s, size_t n, const char **ref
     return v;
 }
 
+/* A JSON integer's text as an int64 without a copy or strtoll: 0 (in *out), 1 when it has a fraction or
+ * an exponent, 2 when it is out of int64's range (or not a number at all). */
+static int int_parse(const char *s, size_t n, int64_t *out) {
+    size_t i = n && s[0] == '-';
+    int neg = (int)i;
+    if (i == n) return 2;
+    uint64_t v = 0, limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    int range = 0;
+    for (; i < n; i++) {
+        unsigned c = (unsigned char)s[i] - '0';
+        if (c > 9) return s[i] == '.' || s[i] == 'e' || s[i] == 'E' ? 1 : 2;
+        if (v > (limit - c) / 10) range = 1; /* keep scanning: "1e999999999999999999999" is a non-integer */
+        else v = v * 10 + c;
+    }
+    if (range) return 2;
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return 0;
+}
+
 static int on_number(void *ctx, const char *s, size_t n) {
     ic_decoder *d = ctx;
     if (d->skip) return 1;
@@ -362,18 +381,17 @@ static int on_number(void *ctx, const char *s, size_t n) {
         if (refused && v && !d->taint) d->taint = refused;
         return put_json(d, v);
     }
+    if (f->kind == IC_K_INT) { /* yajl passes JSON number syntax: -?digits, then maybe a fraction or exponent */
+        int64_t x;
+        switch (int_parse(s, n, &x)) {
+        case 0: return store(d, &x);
+        case 1: return invalid_raw(d, "a non-integer number", raw_number(&nt));
+        default: return invalid_raw(d, "an integer out of range", raw_number(&nt));
+        }
+    }
     if (n >= sizeof buf) return invalid_raw(d, "a number too long", raw_number(&nt));
     memcpy(buf, s, n);
     buf[n] = '\0';
-    if (f->kind == IC_K_INT) {
-        if (strpbrk(buf, ".eE")) return invalid_raw(d, "a non-integer number", raw_number(&nt));
-        errno = 0;
-        char *end;
-        long long v = strtoll(buf, &end, 10);
-        if (errno == ERANGE || *end) return invalid_raw(d, "an integer out of range", raw_number(&nt));
-        int64_t x = v;
-        return store(d, &x);
-    }
     if (f->kind == IC_K_NUMBER) {
         errno = 0;
         double x = strtod(buf, NULL);
@@ -388,6 +406,32 @@ static int on_number(void *ctx, const char *s, size_t n) {
 static void note_quote(ic_decoder *d, const unsigned char *s, size_t n) {
     uintptr_t at = (uintptr_t)s;
     if (at >= d->chunk_lo && at < d->chunk_hi) d->last_quote = at + n;
+}
+
+/* s[0..n) copied into the arena as a C string and checked in the same pass: *ok as utf8_check()
+ * (a string that is not all ASCII is checked again by utf8_check; a refused copy stays in the arena) */
+static char *copy_checked(ic_doc *doc, const char *s, size_t n, int *ok) {
+    char *p = ic_doc_alloc_uninit(doc, n + 1);
+    if (!p) return NULL;
+    uint64_t hi = 0, nul = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        hi |= w;
+        nul |= (w - 0x0101010101010101ULL) & ~w;
+        memcpy(p + i, &w, 8);
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        hi |= c;
+        nul |= c == 0 ? 0x80 : 0;
+        p[i] = (char)c;
+    }
+    p[n] = '\0';
+    if (hi & 0x8080808080808080ULL) *ok = utf8_check(s, n); /* not all ASCII: the full check */
+    else *ok = (nul & 0x8080808080808080ULL) ? 2 : 1;
+    return p;
 }
 
 static int on_string(void *ctx, const unsigned char *us, size_t n) {
@@ -406,11 +450,11 @@ static int on_string(void *ctx, const unsigned char *us, size_t n) {
     if (f->kind != IC_K_STRING && f->kind != IC_K_ENUM) return invalid_raw(d, "string", raw_string(&st));
     /* a C string must not pass for something else: bytes that are not UTF-8 (overlong forms,
      * surrogates) and embedded NULs make the value invalid, kept whole (with its length) */
-    int ok = utf8_check(s, n);
+    int ok;
+    char *v = copy_checked(d->doc, s, n, &ok);
+    if (!v) return nomem(d);
     if (!ok) return invalid_raw(d, "a string that is not valid UTF-8", raw_string(&st));
     if (ok == 2) return invalid_raw(d, "a string holding \\u0000", raw_string(&st));
-    char *v = ic_doc_strndup(d->doc, s, n);
-    if (!v) return nomem(d);
     if (f->kind == IC_K_ENUM) { /* the listed value's number, 0 (_UNKNOWN) otherwise; the string is kept */
         frame *fr = &d->frames[d->depth - 1];
         if (fr->kind == FR_ARR) return invalid(d, "string"); /* arrays of enums are declared as strings */
@@ -646,7 +690,16 @@ const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size
         for (uint32_t i = ic_key_hash(t->hash_seed, key, len) & m; (s = t->hash_slots[i]) != 0; i = (i + 1) & m) {
             if ((s >> 16) != len) continue;
             const ic_field *f = &t->fields[(s & 0xffffu) - 1];
-            if (!memcmp(f->name, key, len)) return f;
+            if (len >= 8 && len <= 16) { /* most names: two 8-byte words each, no memcmp call */
+                uint64_t a, b, c, e;
+                memcpy(&a, f->name, 8);
+                memcpy(&b, key, 8);
+                memcpy(&c, f->name + len - 8, 8);
+                memcpy(&e, key + len - 8, 8);
+                if (a == b && c == e) return f;
+            } else if (!memcmp(f->name, key, len)) {
+                return f;
+            }
         }
         return NULL;
     }
@@ -894,6 +947,21 @@ void ic_decoder_free(ic_decoder *d) {
     ic_free(d->a, d);
 }
 
+/* keep the body the model was decoded from (intercom_model_raw_json) */
+static intercom_code keep_body(const intercom_type *t, void **out, const char *p, size_t n, intercom_error *err) {
+    ic_doc *doc = ic_value_doc(t, *out);
+    if (!doc) return INTERCOM_OK;
+    if (!(doc->body = ic_malloc(doc->alloc, n + 1))) {
+        intercom_free(t, *out);
+        *out = NULL;
+        return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    }
+    memcpy(doc->body, p, n);
+    doc->body[n] = '\0';
+    doc->body_len = n;
+    return INTERCOM_OK;
+}
+
 intercom_code ic_decode_buffer(const intercom_allocator *a, const intercom_type *t, int strict, const char *p, size_t n,
                                void **out, intercom_error *err) {
     *out = NULL;
@@ -904,16 +972,30 @@ intercom_code ic_decode_buffer(const intercom_allocator *a, const intercom_type 
         rc = finish_error(d, err, p, n);
     } else {
         rc = ic_decoder_finish(d, out, err);
-        ic_doc *doc = rc == INTERCOM_OK ? ic_value_doc(t, *out) : NULL;
-        if (doc && !(doc->body = ic_malloc(doc->alloc, n + 1))) {
-            intercom_free(t, *out);
-            *out = NULL;
-            rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
-        } else if (doc) {
-            memcpy(doc->body, p, n);
-            doc->body[n] = '\0';
-            doc->body_len = n;
-        }
+        if (rc == INTERCOM_OK) rc = keep_body(t, out, p, n, err);
+    }
+    ic_decoder_free(d);
+    return rc;
+}
+
+intercom_code ic_decode_with(const intercom_allocator *a, const intercom_type *t, int strict, const char *p, size_t n,
+                             ic_event_driver drive, void **out, intercom_error *err) {
+    *out = NULL;
+    ic_decoder *d = ic_decoder_new(a, t, strict, n);
+    if (!d) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    d->fed = n; /* the whole body, for the memory bound */
+    const char *why = NULL;
+    int r = drive(&callbacks, d, p, n, &why);
+    intercom_code rc;
+    if (d->fail) rc = finish_error(d, err, p, n);
+    else if (r) rc = ic_fail(err, INTERCOM_E_DECODE, "invalid JSON: %s", why ? why : "parse error");
+    else if (!d->done || !d->root) rc = ic_fail(err, INTERCOM_E_DECODE, "empty body: expected a JSON object");
+    else if (ic_doc_index_invalid(d->doc)) rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory while decoding");
+    else {
+        if (d->root_type->kind == IC_T_OBJECT) ((intercom_model *)d->root)->doc = d->doc;
+        *out = d->root;
+        d->doc = NULL;
+        rc = keep_body(t, out, p, n, err);
     }
     ic_decoder_free(d);
     return rc;

@@ -103,6 +103,7 @@ typedef struct intercom_doc ic_doc;
 
 IC_HIDDEN ic_doc *ic_doc_new(const intercom_allocator *a, size_t size_hint);
 IC_HIDDEN void *ic_doc_alloc(ic_doc *d, size_t n);      /* zeroed, 8-aligned */
+IC_HIDDEN void *ic_doc_alloc_uninit(ic_doc *d, size_t n); /* not zeroed (to be overwritten), 8-aligned */
 IC_HIDDEN char *ic_doc_strndup(ic_doc *d, const char *s, size_t n);
 IC_HIDDEN int ic_doc_keep_json(ic_doc *d, json_t *j); /* takes the reference */
 IC_HIDDEN void ic_doc_free(ic_doc *d);
@@ -149,6 +150,16 @@ IC_HIDDEN json_t *ic_json_load_any(const char *p, size_t n, ic_doc *doc);
 /* One-shot decode of a buffer; on success the model's doc takes @p body_owned if not NULL. */
 IC_HIDDEN intercom_code ic_decode_buffer(const intercom_allocator *a, const intercom_type *t, int strict, const char *p, size_t n,
                                          void **out, intercom_error *err);
+/* Another JSON parser over a whole buffer, delivering the decoder's events (yajl's callback table,
+ * @p ctx their context): 0 when the text was parsed to its end, 1 when a callback stopped it, 2 when
+ * the text is not JSON (*why says why, a static string); @p yajl_cb is a const yajl_callbacks *.
+ * parse_simdjson.cpp (INTERCOM_SIMDJSON). */
+typedef int (*ic_event_driver)(const void *yajl_cb, void *ctx, const char *p, size_t n,
+                               const char **why);
+/* ic_decode_buffer() with @p drive as the parser instead of yajl (same result, same errors from the
+ * decoder; the parser's own errors as "invalid JSON: <why>"). */
+IC_HIDDEN intercom_code ic_decode_with(const intercom_allocator *a, const intercom_type *t, int strict, const char *p,
+                                       size_t n, ic_event_driver drive, void **out, intercom_error *err);
 
 /* The hash of the field lookup, in constant time: the key's first and last eight bytes read as
  * little-endian words (a key shorter than eight bytes: its bytes, then its length), mixed with the

@@ -22,13 +22,13 @@ typedef struct intercom_api_error {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The type is error.list */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] */
     const char *request_id;
-    uint8_t has_request_id; /**< intercom_field_state_t of request_id */
     /** [required] An array of one or more error objects */
     struct intercom_api_error_errors **errors;
     size_t errors_count; /**< number of elements of errors */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_request_id; /**< intercom_field_state_t of request_id */
     uint8_t has_errors; /**< intercom_field_state_t of errors */
 } intercom_api_error;
 /** Descriptor of intercom_api_error (intercom_type_name() gives "error"). */
@@ -43,12 +43,12 @@ typedef struct intercom_api_error_errors {
     intercom_model base; /**< descriptor and owning document */
     /** [required] A string indicating the kind of error, used to further qualify the HTTP response code */
     const char *code;
-    uint8_t has_code; /**< intercom_field_state_t of code */
     /** [nullable] Optional. Human readable description of the error. */
     const char *message;
-    uint8_t has_message; /**< intercom_field_state_t of message */
     /** [nullable] Optional. Used to identify a particular field or query parameter that was in error. */
     const char *field;
+    uint8_t has_code; /**< intercom_field_state_t of code */
+    uint8_t has_message; /**< intercom_field_state_t of message */
     uint8_t has_field; /**< intercom_field_state_t of field */
 } intercom_api_error_errors;
 /** Descriptor of intercom_api_error_errors (intercom_type_name() gives "api_error_errors"). */
@@ -66,22 +66,22 @@ typedef struct intercom_assign_conversation_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "assignment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
-    /** [required] */
-    intercom_assign_conversation_request_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The id of the admin who is performing the action. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /**
      * [required] The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be
      * assigned both an admin and a team.\\nSet `0` if you want this assign to no admin or team (ie. Unassigned).
      */
     const char *assignee_id;
-    uint8_t has_assignee_id; /**< intercom_field_state_t of assignee_id */
     /** Optionally you can send a response in the conversation when it is assigned. */
     const char *body;
+    /** [required] */
+    intercom_assign_conversation_request_type type;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    uint8_t has_assignee_id; /**< intercom_field_state_t of assignee_id */
     uint8_t has_body; /**< intercom_field_state_t of body */
 } intercom_assign_conversation_request;
 /** Descriptor of intercom_assign_conversation_request (intercom_type_name() gives "assign_conversation_request"). */
@@ -104,18 +104,18 @@ typedef struct intercom_close_conversation_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "close" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "admin" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The id of the admin who is performing the action. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /**
      * Optionally you can leave a message in the conversation to provide additional context to the user and other
      * teammates.
      */
     const char *body;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     uint8_t has_body; /**< intercom_field_state_t of body */
 } intercom_close_conversation_request;
 /** Descriptor of intercom_close_conversation_request (intercom_type_name() gives "close_conversation_request"). */
@@ -138,16 +138,16 @@ typedef struct intercom_content_search_article_item {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "article" (sent when required and left NULL). Always `article`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier of the article. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The article's canonical title. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** One entry per locale of the article. */
     struct intercom_content_search_article_content_item **contents;
     size_t contents_count; /**< number of elements of contents */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
     uint8_t has_contents; /**< intercom_field_state_t of contents */
 } intercom_content_search_article_item;
 /** Descriptor of intercom_content_search_article_item (intercom_type_name() gives "content_search_article_item"). */
@@ -168,15 +168,15 @@ INTERCOM_EXTERN void intercom_content_search_article_item_free(intercom_content_
  */
 typedef struct intercom_content_search_default_item {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The kind of content item. */
-    intercom_content_search_default_item_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier of the content item. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The display title of the content item. */
     const char *title;
+    /** [required] The kind of content item. */
+    intercom_content_search_default_item_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_title; /**< intercom_field_state_t of title */
 } intercom_content_search_default_item;
 /** Descriptor of intercom_content_search_default_item (intercom_type_name() gives "content_search_default_item"). */
@@ -196,46 +196,46 @@ typedef struct intercom_create_contact_request {
     intercom_model base; /**< descriptor and owning document */
     /** The role of the contact. */
     const char *role;
-    uint8_t has_role; /**< intercom_field_state_t of role */
     /** A unique identifier for the contact which is given to Intercom */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    /** The contacts email */
+    const char *email;
+    /** [nullable] The contacts phone */
+    const char *phone;
+    /** [nullable] The contacts name */
+    const char *name;
+    /** [nullable] An image URL containing the avatar of a contact */
+    const char *avatar;
+    /** [nullable] (Unix timestamp in seconds) The time specified for when a contact signed up. */
+    int64_t signed_up_at;
+    /**
+     * [nullable] (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom
+     * Messenger was installed or when specified manually).
+     */
+    int64_t last_seen_at;
+    /** [nullable] The id of an admin that has been assigned account ownership of the contact */
+    const char *owner_id;
+    /** [nullable] The custom attributes which are set for the contact */
+    struct json_t *custom_attributes;
     /**
      * [nullable] Whether the contact's email address has been verified. Set to true to indicate you have verified the
      * contact owns this email address, or false to mark it as unverified. Must be supplied together with an email in
      * the same request; sending it without an email returns a 400.
      */
     bool email_verified;
-    uint8_t has_email_verified; /**< intercom_field_state_t of email_verified */
-    /** The contacts email */
-    const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
-    /** [nullable] The contacts phone */
-    const char *phone;
-    uint8_t has_phone; /**< intercom_field_state_t of phone */
-    /** [nullable] The contacts name */
-    const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    /** [nullable] An image URL containing the avatar of a contact */
-    const char *avatar;
-    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
-    /** [nullable] (Unix timestamp in seconds) The time specified for when a contact signed up. */
-    int64_t signed_up_at;
-    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
-    /**
-     * [nullable] (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom
-     * Messenger was installed or when specified manually).
-     */
-    int64_t last_seen_at;
-    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
-    /** [nullable] The id of an admin that has been assigned account ownership of the contact */
-    const char *owner_id;
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
     /** [nullable] Whether the contact is unsubscribed from emails */
     bool unsubscribed_from_emails;
+    uint8_t has_role; /**< intercom_field_state_t of role */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_email_verified; /**< intercom_field_state_t of email_verified */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_phone; /**< intercom_field_state_t of phone */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
+    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
+    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
     uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
-    /** [nullable] The custom attributes which are set for the contact */
-    struct json_t *custom_attributes;
     uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     int variant; /**< which variant: intercom_create_contact_request_variant */
 } intercom_create_contact_request;
@@ -256,19 +256,19 @@ typedef struct intercom_create_conversation_attribute_boolean_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "boolean" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
     uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
 } intercom_create_conversation_attribute_boolean_request;
 /**
@@ -297,19 +297,19 @@ typedef struct intercom_create_conversation_attribute_datetime_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "datetime" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
     uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
 } intercom_create_conversation_attribute_datetime_request;
 /**
@@ -338,19 +338,19 @@ typedef struct intercom_create_conversation_attribute_decimal_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "decimal" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
     uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
 } intercom_create_conversation_attribute_decimal_request;
 /**
@@ -379,19 +379,19 @@ typedef struct intercom_create_conversation_attribute_files_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "files" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
     uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
 } intercom_create_conversation_attribute_files_request;
 /**
@@ -420,19 +420,19 @@ typedef struct intercom_create_conversation_attribute_integer_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "integer" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
     uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
 } intercom_create_conversation_attribute_integer_request;
 /**
@@ -461,23 +461,23 @@ typedef struct intercom_create_conversation_attribute_list_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "list" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     /** Initial options for this list attribute. Each option must have a `label`. */
     struct intercom_create_conversation_attribute_option_request **options;
     size_t options_count; /**< number of elements of options */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     uint8_t has_options; /**< intercom_field_state_t of options */
 } intercom_create_conversation_attribute_list_request;
 /**
@@ -506,22 +506,22 @@ typedef struct intercom_create_conversation_attribute_relationship_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "relationship" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     /** Reference configuration for related objects. */
     struct intercom_attribute_reference *reference;
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     uint8_t has_reference; /**< intercom_field_state_t of reference */
 } intercom_create_conversation_attribute_relationship_request;
 /**
@@ -550,22 +550,22 @@ typedef struct intercom_create_conversation_attribute_string_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "string" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    /** Whether this attribute is required. */
+    bool required;
     /** Whether this string attribute is multiline. */
     bool multiline;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     uint8_t has_multiline; /**< intercom_field_state_t of multiline */
 } intercom_create_conversation_attribute_string_request;
 /**
@@ -596,9 +596,9 @@ typedef struct intercom_create_or_update_tag_request {
      * update request. Names are case insensitive.
      */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The id of tag to updates. */
     const char *id;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_create_or_update_tag_request;
 /** Descriptor of intercom_create_or_update_tag_request (intercom_type_name() gives "create_or_update_tag_request"). */
@@ -619,55 +619,55 @@ INTERCOM_EXTERN void intercom_create_or_update_tag_request_free(intercom_create_
  */
 typedef struct intercom_create_ticket_reply_with_comment_request {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] */
-    intercom_reply_message_type message_type;
     const char *message_type_str; /**< as received, or sent when message_type is 0 */
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
-    /** [required] */
-    intercom_reply_author_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message
      * types.
      */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /** The quick reply options to display. Must be present for quick_reply message types. */
     struct intercom_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** The external_id you have defined for the contact. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The email you have defined for the user. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The id of the admin who is authoring the comment. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /**
      * A list of files that will be added as attachments. You can include up to 10 files. If both attachment_files and
      * attachment_urls are provided, attachment_files takes precedence.
      */
     struct intercom_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
-    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
+    /** [required] */
+    intercom_reply_message_type message_type;
+    /** [required] */
+    intercom_reply_author_type type;
     /**
      * If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types
      * on back-office tickets.
      */
     bool cross_post;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
     uint8_t has_cross_post; /**< intercom_field_state_t of cross_post */
     int variant; /**< which variant: intercom_create_ticket_reply_with_comment_request_variant */
 } intercom_create_ticket_reply_with_comment_request;
@@ -694,27 +694,22 @@ typedef struct intercom_create_ticket_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The ID of the type of ticket you want to create */
     const char *ticket_type_id;
-    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
     /** [required] The list of contacts (users or leads) affected by this ticket. Currently only one is allowed */
     struct intercom_create_ticket_request_contacts **contacts;
     size_t contacts_count; /**< number of elements of contacts */
-    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     /**
      * The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets: -
      * conversation | back-office ticket - customer tickets | non-shared back-office ticket - conversation | tracker
      * ticket - customer ticket | tracker ticket
      */
     const char *conversation_to_link_id;
-    uint8_t has_conversation_to_link_id; /**< intercom_field_state_t of conversation_to_link_id */
     /**
      * The ID of the company that the ticket is associated with. The unique identifier for the company which is given by
      * Intercom
      */
     const char *company_id;
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** The time the ticket was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /**
      * The attributes set on the ticket. When setting the default title and description attributes, the attribute keys
      * that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the
@@ -722,9 +717,14 @@ typedef struct intercom_create_ticket_request {
      * id, obtainable by [listing the ticket ...
      */
     struct json_t *ticket_attributes;
-    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
     /** (undocumented) */
     struct intercom_create_ticket_request_assignment *assignment;
+    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
+    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
+    uint8_t has_conversation_to_link_id; /**< intercom_field_state_t of conversation_to_link_id */
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
     uint8_t has_assignment; /**< intercom_field_state_t of assignment */
 } intercom_create_ticket_request;
 /** Descriptor of intercom_create_ticket_request (intercom_type_name() gives "create_ticket_request"). */
@@ -782,34 +782,34 @@ typedef struct intercom_data_event {
     intercom_model base; /**< descriptor and owning document */
     /** Always "event" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * [required] The name of the event that occurred. This is presented to your App's admins when filtering and
      * creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability,
      * for example `updated-plan`.
      */
     const char *event_name;
-    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
     /** [required] The time the event occurred as a UTC Unix timestamp */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** Your identifier for the user. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** Your identifier for a lead or a user. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The Intercom identifier for the user. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /**
      * An email address for your user. An email should only be used where your application uses email to uniquely
      * identify users.
      */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** Optional metadata about the event. */
     struct json_t *metadata;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_metadata; /**< intercom_field_state_t of metadata */
 } intercom_data_event;
 /** Descriptor of intercom_data_event (intercom_type_name() gives "data_event"). */
@@ -826,13 +826,13 @@ typedef struct intercom_data_event_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "event.list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of data events */
     struct intercom_data_event **events;
     size_t events_count; /**< number of elements of events */
-    uint8_t has_events; /**< intercom_field_state_t of events */
     /** Pagination */
     struct intercom_data_event_list_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_events; /**< intercom_field_state_t of events */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_data_event_list;
 /** Descriptor of intercom_data_event_list (intercom_type_name() gives "data_event_list"). */
@@ -847,9 +847,9 @@ typedef struct intercom_data_event_list_pages {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *next;
-    uint8_t has_next; /**< intercom_field_state_t of next */
     /** (undocumented) */
     const char *since;
+    uint8_t has_next; /**< intercom_field_state_t of next */
     uint8_t has_since; /**< intercom_field_state_t of since */
 } intercom_data_event_list_pages;
 /** Descriptor of intercom_data_event_list_pages (intercom_type_name() gives "data_event_list_pages"). */
@@ -869,24 +869,24 @@ typedef struct intercom_file_attribute {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The name of the file */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The url of the file. This is a temporary URL and will expire after 30 minutes. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** The type of file */
     const char *content_type;
-    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
     /** The size of the file in bytes */
     int64_t filesize;
-    uint8_t has_filesize; /**< intercom_field_state_t of filesize */
     /** The width of the file in pixels, if applicable */
     int64_t width;
-    uint8_t has_width; /**< intercom_field_state_t of width */
     /** The height of the file in pixels, if applicable */
     int64_t height;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
+    uint8_t has_filesize; /**< intercom_field_state_t of filesize */
+    uint8_t has_width; /**< intercom_field_state_t of width */
     uint8_t has_height; /**< intercom_field_state_t of height */
 } intercom_file_attribute;
 /** Descriptor of intercom_file_attribute (intercom_type_name() gives "file_attribute"). */
@@ -907,18 +907,18 @@ typedef struct intercom_fin_agent_csat_requested_event {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "csat_requested" (sent when required and left NULL). The name of the event. */
     const char *event_name;
-    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
     /** [required] The ID of the conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required] The ID of the user. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** [required] The rating survey to present to the user. */
     struct intercom_fin_agent_csat_requested_event_csat *csat;
-    uint8_t has_csat; /**< intercom_field_state_t of csat */
     /** [required] The timestamp the event was created at, with millisecond precision. */
     const char *created_at_ms;
+    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_csat; /**< intercom_field_state_t of csat */
     uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
 } intercom_fin_agent_csat_requested_event;
 /**
@@ -970,18 +970,18 @@ INTERCOM_EXTERN void intercom_fin_agent_csat_requested_event_csat_free(intercom_
  */
 typedef struct intercom_fin_agent_csat_requested_event_csat_options {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The stable key to send back as 'rating' on POST /fin/csat. */
-    intercom_csat_rating key;
     const char *key_str; /**< as received, or sent when key is 0 */
-    uint8_t has_key; /**< intercom_field_state_t of key */
     /** [required] The emoji representing this rating. */
     const char *emoji;
-    uint8_t has_emoji; /**< intercom_field_state_t of emoji */
     /**
      * [required] The human-readable label for this rating, localised to the conversation's detected language. Distinct
      * from 'key' — display the label, but send back the key.
      */
     const char *label;
+    /** [required] The stable key to send back as 'rating' on POST /fin/csat. */
+    intercom_csat_rating key;
+    uint8_t has_key; /**< intercom_field_state_t of key */
+    uint8_t has_emoji; /**< intercom_field_state_t of emoji */
     uint8_t has_label; /**< intercom_field_state_t of label */
 } intercom_fin_agent_csat_requested_event_csat_options;
 /**
@@ -1012,32 +1012,32 @@ typedef struct intercom_fin_agent_replied_event {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "fin_replied" (sent when required and left NULL). The name of the event. */
     const char *event_name;
-    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
     /** [required] The ID of the conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required] The ID of the user. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** [required] Fin's answer to the user's query. */
     struct intercom_fin_agent_replied_event_message *message;
-    uint8_t has_message; /**< intercom_field_state_t of message */
+    const char *status_str; /**< as received, or sent when status is 0 */
+    /**
+     * Optional. Present when the reply was generated via streaming. Correlates this event with the fin_reply_chunk
+     * events that preceded it. Use this to know when to replace streamed chunk_text with the final message body.
+     */
+    const char *stream_id;
+    /** [required] The timestamp the event was created at, with millisecond precision. */
+    const char *created_at_ms;
     /**
      * [required] Fin's current status. - replying: Intermediate reply part; more parts may follow -
      * awaiting_user_reply: Legacy status; instead use the fin_status_updated event with 'awaiting_user_reply', which
      * fires once Fin's reply is done
      */
     intercom_fin_agent_replied_event_status status;
-    const char *status_str; /**< as received, or sent when status is 0 */
+    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_message; /**< intercom_field_state_t of message */
     uint8_t has_status; /**< intercom_field_state_t of status */
-    /**
-     * Optional. Present when the reply was generated via streaming. Correlates this event with the fin_reply_chunk
-     * events that preceded it. Use this to know when to replace streamed chunk_text with the final message body.
-     */
-    const char *stream_id;
     uint8_t has_stream_id; /**< intercom_field_state_t of stream_id */
-    /** [required] The timestamp the event was created at, with millisecond precision. */
-    const char *created_at_ms;
     uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
 } intercom_fin_agent_replied_event;
 /** Descriptor of intercom_fin_agent_replied_event (intercom_type_name() gives "fin_agent_replied_event"). */
@@ -1055,18 +1055,18 @@ typedef struct intercom_fin_agent_replied_event_message {
     intercom_model base; /**< descriptor and owning document */
     /** A unique identifier for this message. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * [required] Always "fin" (sent when required and left NULL). The author of the message (always 'fin' for this
      * event).
      */
     const char *author;
-    uint8_t has_author; /**< intercom_field_state_t of author */
     /** [required] The HTML body of Fin's response. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** [required] The timestamp the message was created at, with millisecond precision. */
     const char *timestamp_ms;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_author; /**< intercom_field_state_t of author */
+    uint8_t has_body; /**< intercom_field_state_t of body */
     uint8_t has_timestamp_ms; /**< intercom_field_state_t of timestamp_ms */
 } intercom_fin_agent_replied_event_message;
 /**
@@ -1095,32 +1095,32 @@ typedef struct intercom_fin_agent_reply_chunk_event {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "fin_reply_chunk" (sent when required and left NULL). The name of the event. */
     const char *event_name;
-    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
     /** [required] The ID of the conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /**
      * [required] A unique identifier for this streaming response. Correlates chunks with each other and with the
      * eventual fin_replied event.
      */
     const char *stream_id;
-    uint8_t has_stream_id; /**< intercom_field_state_t of stream_id */
     /** [required] 0-based counter for this chunk within the stream. Contiguous. */
     int64_t chunk_index;
-    uint8_t has_chunk_index; /**< intercom_field_state_t of chunk_index */
     /**
      * [required] The full accumulated plain text of Fin's answer so far. Each chunk supersedes the previous — replace
      * rather than append.
      */
     const char *chunk_text;
-    uint8_t has_chunk_text; /**< intercom_field_state_t of chunk_text */
     /**
      * Always "replying" (sent when required and left NULL). Fin's current status (always 'replying' for this event).
      */
     const char *status;
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /** [required] The timestamp the event was created at, with millisecond precision. */
     const char *created_at_ms;
+    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_stream_id; /**< intercom_field_state_t of stream_id */
+    uint8_t has_chunk_index; /**< intercom_field_state_t of chunk_index */
+    uint8_t has_chunk_text; /**< intercom_field_state_t of chunk_text */
+    uint8_t has_status; /**< intercom_field_state_t of status */
     uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
 } intercom_fin_agent_reply_chunk_event;
 /** Descriptor of intercom_fin_agent_reply_chunk_event (intercom_type_name() gives "fin_agent_reply_chunk_event"). */
@@ -1143,13 +1143,19 @@ typedef struct intercom_fin_agent_status_updated_event {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "fin_status_updated" (sent when required and left NULL). The name of the event. */
     const char *event_name;
-    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
     /** [required] The ID of the conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required] The ID of the user. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    const char *status_str; /**< as received, or sent when status is 0 */
+    /**
+     * Optional. A human-readable explanation of why the conversation was escalated. Only present when status is
+     * 'escalated'. Possible values include: - "Escalation requested by user" - "Escalation rule: {rule_name}" -
+     * "Escalation rule matched" - "Routed to team" - "Conversation finished without resolution"
+     */
+    const char *reason;
+    /** [required] The timestamp the event was created at, with millisecond precision. */
+    const char *created_at_ms;
     /**
      * [required] Fin's current status. - awaiting_user_reply: Fin has finished replying and is waiting for the user to
      * respond - escalated: The conversation has been escalated to a human - resolved: The user's query has been
@@ -1157,17 +1163,11 @@ typedef struct intercom_fin_agent_status_updated_event {
      * which case the SSE stream is held open past complete until it is delivered or ...
      */
     intercom_fin_agent_status_updated_event_status status;
-    const char *status_str; /**< as received, or sent when status is 0 */
+    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     uint8_t has_status; /**< intercom_field_state_t of status */
-    /**
-     * Optional. A human-readable explanation of why the conversation was escalated. Only present when status is
-     * 'escalated'. Possible values include: - "Escalation requested by user" - "Escalation rule: {rule_name}" -
-     * "Escalation rule matched" - "Routed to team" - "Conversation finished without resolution"
-     */
-    const char *reason;
     uint8_t has_reason; /**< intercom_field_state_t of reason */
-    /** [required] The timestamp the event was created at, with millisecond precision. */
-    const char *created_at_ms;
     uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
 } intercom_fin_agent_status_updated_event;
 /**
@@ -1191,9 +1191,9 @@ typedef struct intercom_metadata {
     /** The quick reply options sent by the Admin or bot, presented in this conversation part. */
     struct intercom_conversation_part_metadata_quick_reply_options **quick_reply_options;
     size_t quick_reply_options_count; /**< number of elements of quick_reply_options */
-    uint8_t has_quick_reply_options; /**< intercom_field_state_t of quick_reply_options */
     /** The unique identifier for the quick reply option that was clicked by the end user. */
     const char *quick_reply_uuid;
+    uint8_t has_quick_reply_options; /**< intercom_field_state_t of quick_reply_options */
     uint8_t has_quick_reply_uuid; /**< intercom_field_state_t of quick_reply_uuid */
 } intercom_metadata;
 /** Descriptor of intercom_metadata (intercom_type_name() gives "metadata"). */
@@ -1209,12 +1209,12 @@ INTERCOM_EXTERN void intercom_metadata_free(intercom_metadata *m);
  */
 typedef struct intercom_multiple_filter_search_request {
     intercom_model base; /**< descriptor and owning document */
-    /** [`operator`] An operator to allow boolean inspection between multiple fields. */
-    intercom_multiple_filter_search_request_operator operator_;
     const char *operator_str; /**< as received, or sent when operator_ is 0 */
-    uint8_t has_operator_; /**< intercom_field_state_t of operator_ */
     /** (undocumented) */
     struct json_t *value;
+    /** [`operator`] An operator to allow boolean inspection between multiple fields. */
+    intercom_multiple_filter_search_request_operator operator_;
+    uint8_t has_operator_; /**< intercom_field_state_t of operator_ */
     uint8_t has_value; /**< intercom_field_state_t of value */
 } intercom_multiple_filter_search_request;
 /**
@@ -1240,9 +1240,9 @@ typedef struct intercom_open_conversation_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "open" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] The id of the admin who is performing the action. */
     const char *admin_id;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_open_conversation_request;
 /** Descriptor of intercom_open_conversation_request (intercom_type_name() gives "open_conversation_request"). */
@@ -1263,9 +1263,9 @@ typedef struct intercom_operator_workflow_event {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     struct intercom_named_item *workflow;
-    uint8_t has_workflow; /**< intercom_field_state_t of workflow */
     /** (undocumented) */
     struct intercom_workflow_event *event;
+    uint8_t has_workflow; /**< intercom_field_state_t of workflow */
     uint8_t has_event; /**< intercom_field_state_t of event */
 } intercom_operator_workflow_event;
 /** Descriptor of intercom_operator_workflow_event (intercom_type_name() gives "operator_workflow_event"). */
@@ -1281,12 +1281,12 @@ INTERCOM_EXTERN void intercom_operator_workflow_event_free(intercom_operator_wor
 /** A recipient of a message. A top-level one is freed with intercom_recipient_free(). */
 typedef struct intercom_recipient {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The role associated to the contact - `user` or `lead`. */
-    intercom_recipient_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The identifier for the contact which is given by Intercom. */
     const char *id;
+    /** [required] The role associated to the contact - `user` or `lead`. */
+    intercom_recipient_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_recipient;
 /** Descriptor of intercom_recipient (intercom_type_name() gives "recipient"). */
@@ -1304,7 +1304,9 @@ typedef struct intercom_single_filter_search_request {
     intercom_model base; /**< descriptor and owning document */
     /** The accepted field that you want to search on. */
     const char *field;
-    uint8_t has_field; /**< intercom_field_state_t of field */
+    const char *operator_str; /**< as received, or sent when operator_ is 0 */
+    /** [nullable] The value that you want to search on. */
+    struct json_t *value;
     /**
      * [`operator`] The accepted operators you can use to define how you want to search for the value. Operator support
      * depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that
@@ -1312,10 +1314,8 @@ typedef struct intercom_single_filter_search_request {
      * `\$` - `tag_id`: `=` and `!=` only. Every other operator returns an error. - ...
      */
     intercom_single_filter_search_request_operator operator_;
-    const char *operator_str; /**< as received, or sent when operator_ is 0 */
+    uint8_t has_field; /**< intercom_field_state_t of field */
     uint8_t has_operator_; /**< intercom_field_state_t of operator_ */
-    /** [nullable] The value that you want to search on. */
-    struct json_t *value;
     uint8_t has_value; /**< intercom_field_state_t of value */
 } intercom_single_filter_search_request;
 /** Descriptor of intercom_single_filter_search_request (intercom_type_name() gives "single_filter_search_request"). */
@@ -1338,12 +1338,12 @@ typedef struct intercom_snooze_conversation_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "snoozed" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] The id of the admin who is performing the action. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** [required] The time you want the conversation to reopen. */
     int64_t snoozed_until;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
 } intercom_snooze_conversation_request;
 /** Descriptor of intercom_snooze_conversation_request (intercom_type_name() gives "snooze_conversation_request"). */
@@ -1366,10 +1366,10 @@ typedef struct intercom_untag_company_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The name of the tag which will be untagged from the company */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [required] The id or company_id of the company can be passed as input parameters. */
     struct intercom_untag_company_request_companies **companies;
     size_t companies_count; /**< number of elements of companies */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_companies; /**< intercom_field_state_t of companies */
 } intercom_untag_company_request;
 /** Descriptor of intercom_untag_company_request (intercom_type_name() gives "untag_company_request"). */
@@ -1386,46 +1386,46 @@ typedef struct intercom_update_contact_request {
     intercom_model base; /**< descriptor and owning document */
     /** The role of the contact. */
     const char *role;
-    uint8_t has_role; /**< intercom_field_state_t of role */
     /** A unique identifier for the contact which is given to Intercom */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** The contacts email */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
+    /** [nullable] The contacts phone */
+    const char *phone;
+    /** [nullable] The contacts name */
+    const char *name;
+    /** [nullable] An image URL containing the avatar of a contact */
+    const char *avatar;
+    /** [nullable] (Unix timestamp in seconds) The time specified for when a contact signed up. */
+    int64_t signed_up_at;
+    /**
+     * [nullable] (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom
+     * Messenger was installed or when specified manually).
+     */
+    int64_t last_seen_at;
+    /** [nullable] The id of an admin that has been assigned account ownership of the contact */
+    const char *owner_id;
+    /** [nullable] The custom attributes which are set for the contact */
+    struct json_t *custom_attributes;
     /**
      * [nullable] Whether the contact's email address has been verified. Set to true to indicate you have verified the
      * contact owns this email address, or false to mark it as unverified. Must be supplied together with an email in
      * the same request; sending it without an email returns a 400.
      */
     bool email_verified;
-    uint8_t has_email_verified; /**< intercom_field_state_t of email_verified */
-    /** [nullable] The contacts phone */
-    const char *phone;
-    uint8_t has_phone; /**< intercom_field_state_t of phone */
-    /** [nullable] The contacts name */
-    const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    /** [nullable] An image URL containing the avatar of a contact */
-    const char *avatar;
-    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
-    /** [nullable] (Unix timestamp in seconds) The time specified for when a contact signed up. */
-    int64_t signed_up_at;
-    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
-    /**
-     * [nullable] (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom
-     * Messenger was installed or when specified manually).
-     */
-    int64_t last_seen_at;
-    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
-    /** [nullable] The id of an admin that has been assigned account ownership of the contact */
-    const char *owner_id;
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
     /** [nullable] Whether the contact is unsubscribed from emails */
     bool unsubscribed_from_emails;
+    uint8_t has_role; /**< intercom_field_state_t of role */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_email_verified; /**< intercom_field_state_t of email_verified */
+    uint8_t has_phone; /**< intercom_field_state_t of phone */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
+    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
+    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
     uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
-    /** [nullable] The custom attributes which are set for the contact */
-    struct json_t *custom_attributes;
     uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
 } intercom_update_contact_request;
 /** Descriptor of intercom_update_contact_request (intercom_type_name() gives "update_contact_request"). */
@@ -1442,33 +1442,33 @@ typedef struct intercom_update_ticket_request {
     intercom_model base; /**< descriptor and owning document */
     /** The attributes set on the ticket. */
     struct json_t *ticket_attributes;
-    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
     /** The ID of the ticket state associated with the ticket type. */
     const char *ticket_state_id;
-    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
     /**
      * The ID of the company that the ticket is associated with. The unique identifier for the company which is given by
      * Intercom. Set to nil to remove company.
      */
     const char *company_id;
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
-    /** Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it. */
-    bool open;
-    uint8_t has_open; /**< intercom_field_state_t of open */
-    /** Specify whether the ticket is visible to users. */
-    bool is_shared;
-    uint8_t has_is_shared; /**< intercom_field_state_t of is_shared */
     /** The time you want the ticket to reopen. */
     int64_t snoozed_until;
-    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
     /**
      * The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific
      * admins.
      */
     int64_t admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it. */
     const char *assignee_id;
+    /** Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it. */
+    bool open;
+    /** Specify whether the ticket is visible to users. */
+    bool is_shared;
+    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
+    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
+    uint8_t has_open; /**< intercom_field_state_t of open */
+    uint8_t has_is_shared; /**< intercom_field_state_t of is_shared */
+    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     uint8_t has_assignee_id; /**< intercom_field_state_t of assignee_id */
 } intercom_update_ticket_request;
 /** Descriptor of intercom_update_ticket_request (intercom_type_name() gives "update_ticket_request"). */

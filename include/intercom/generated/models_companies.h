@@ -23,63 +23,63 @@ typedef struct intercom_company {
     intercom_model base; /**< descriptor and owning document */
     /** Always "company" (sent when required and left NULL). Value is `company` */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The Intercom defined id representing the company. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the company. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The Intercom defined code of the workspace the company is associated to. */
     const char *app_id;
-    uint8_t has_app_id; /**< intercom_field_state_t of app_id */
     /** (undocumented) */
     struct intercom_tag_basic *plan;
-    uint8_t has_plan; /**< intercom_field_state_t of plan */
     /** The company id you have defined for the company. */
     const char *company_id;
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** The time the company was created by you. */
     int64_t remote_created_at;
-    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
     /** The time the company was added in Intercom. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The last time the company was updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** The time the company last recorded making a request. */
     int64_t last_request_at;
-    uint8_t has_last_request_at; /**< intercom_field_state_t of last_request_at */
     /** The number of employees in the company. */
     int64_t size;
-    uint8_t has_size; /**< intercom_field_state_t of size */
     /** The URL for the company website. */
     const char *website;
-    uint8_t has_website; /**< intercom_field_state_t of website */
     /** The industry that the company operates in. */
     const char *industry;
-    uint8_t has_industry; /**< intercom_field_state_t of industry */
     /** How much revenue the company generates for your business. */
     int64_t monthly_spend;
-    uint8_t has_monthly_spend; /**< intercom_field_state_t of monthly_spend */
     /** How many sessions the company has recorded. */
     int64_t session_count;
-    uint8_t has_session_count; /**< intercom_field_state_t of session_count */
     /** The number of users in the company. */
     int64_t user_count;
-    uint8_t has_user_count; /**< intercom_field_state_t of user_count */
     /** The custom attributes you have set on the company. */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /** The list of tags associated with the company */
     struct intercom_company_tags *tags;
-    uint8_t has_tags; /**< intercom_field_state_t of tags */
     /** The list of segments associated with the company */
     struct intercom_company_segments *segments;
-    uint8_t has_segments; /**< intercom_field_state_t of segments */
     /** The list of notes associated with the company */
     struct intercom_company_notes *notes;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_app_id; /**< intercom_field_state_t of app_id */
+    uint8_t has_plan; /**< intercom_field_state_t of plan */
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
+    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_last_request_at; /**< intercom_field_state_t of last_request_at */
+    uint8_t has_size; /**< intercom_field_state_t of size */
+    uint8_t has_website; /**< intercom_field_state_t of website */
+    uint8_t has_industry; /**< intercom_field_state_t of industry */
+    uint8_t has_monthly_spend; /**< intercom_field_state_t of monthly_spend */
+    uint8_t has_session_count; /**< intercom_field_state_t of session_count */
+    uint8_t has_user_count; /**< intercom_field_state_t of user_count */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+    uint8_t has_tags; /**< intercom_field_state_t of tags */
+    uint8_t has_segments; /**< intercom_field_state_t of segments */
     uint8_t has_notes; /**< intercom_field_state_t of notes */
 } intercom_company;
 /** Descriptor of intercom_company (intercom_type_name() gives "company"). */
@@ -94,20 +94,20 @@ typedef struct intercom_company_attached_contacts {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of object - `list` */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array containing Contact Objects */
     struct intercom_contact **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** The total number of contacts */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_company_attached_contacts;
 /** Descriptor of intercom_company_attached_contacts (intercom_type_name() gives "company_attached_contacts"). */
@@ -125,10 +125,10 @@ typedef struct intercom_company_attached_segments {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of object - `list` */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array containing Segment Objects */
     struct intercom_segment **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_company_attached_segments;
 /** Descriptor of intercom_company_attached_segments (intercom_type_name() gives "company_attached_segments"). */
@@ -146,20 +146,20 @@ typedef struct intercom_company_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of object - `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_cursor_pages *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** The total number of companies. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** An array containing Company Objects. */
     struct intercom_company **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_company_list;
 /** Descriptor of intercom_company_list (intercom_type_name() gives "company_list"). */
@@ -174,21 +174,21 @@ typedef struct intercom_company_note {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `note`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the note. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The time the note was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** [nullable] Represents the company that the note was created about. */
     struct intercom_conversation_external_reference *company;
-    uint8_t has_company; /**< intercom_field_state_t of company */
     /** [nullable] Optional. Represents the Admin that created the note. */
     struct intercom_admin *author;
-    uint8_t has_author; /**< intercom_field_state_t of author */
     /** The body text of the note. */
     const char *body;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_company; /**< intercom_field_state_t of company */
+    uint8_t has_author; /**< intercom_field_state_t of author */
     uint8_t has_body; /**< intercom_field_state_t of body */
 } intercom_company_note;
 /** Descriptor of intercom_company_note (intercom_type_name() gives "company_note"). */
@@ -203,10 +203,10 @@ typedef struct intercom_company_notes {
     intercom_model base; /**< descriptor and owning document */
     /** Always "note.list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_company_note **notes;
     size_t notes_count; /**< number of elements of notes */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_notes; /**< intercom_field_state_t of notes */
 } intercom_company_notes;
 /** Descriptor of intercom_company_notes (intercom_type_name() gives "company_notes"). */
@@ -225,23 +225,23 @@ typedef struct intercom_company_scroll {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of object - `list` */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_company **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_cursor_pages *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** [nullable] The total number of companies */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** The scroll parameter to use in the next request to fetch the next page of results. */
     const char *scroll_param;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_scroll_param; /**< intercom_field_state_t of scroll_param */
 } intercom_company_scroll;
 /** Descriptor of intercom_company_scroll (intercom_type_name() gives "company_scroll"). */
@@ -256,10 +256,10 @@ typedef struct intercom_company_segments {
     intercom_model base; /**< descriptor and owning document */
     /** Always "segment.list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_segment **segments;
     size_t segments_count; /**< number of elements of segments */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_segments; /**< intercom_field_state_t of segments */
 } intercom_company_segments;
 /** Descriptor of intercom_company_segments (intercom_type_name() gives "company_segments"). */
@@ -274,10 +274,10 @@ typedef struct intercom_company_tags {
     intercom_model base; /**< descriptor and owning document */
     /** Always "tag.list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_tag_basic **tags;
     size_t tags_count; /**< number of elements of tags */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_tags; /**< intercom_field_state_t of tags */
 } intercom_company_tags;
 /** Descriptor of intercom_company_tags (intercom_type_name() gives "company_tags"). */
@@ -294,39 +294,39 @@ typedef struct intercom_create_or_update_company_request {
     intercom_model base; /**< descriptor and owning document */
     /** The name of the Company */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The company id you have defined for the company. Can't be updated */
     const char *company_id;
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** The name of the plan you have associated with the company. */
     const char *plan;
-    uint8_t has_plan; /**< intercom_field_state_t of plan */
     /** The number of employees in this company. */
     int64_t size;
-    uint8_t has_size; /**< intercom_field_state_t of size */
     /**
      * The URL for this company's website. Please note that the value specified here is not validated. Accepts any
      * string.
      */
     const char *website;
-    uint8_t has_website; /**< intercom_field_state_t of website */
     /** The industry that this company operates in. */
     const char *industry;
-    uint8_t has_industry; /**< intercom_field_state_t of industry */
     /** A hash of key/value pairs containing any other data about the company you want Intercom to store. */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /** The time the company was created by you. */
     int64_t remote_created_at;
-    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
-    /** Set to true to update the company's last seen time to now. */
-    bool update_last_request_at;
-    uint8_t has_update_last_request_at; /**< intercom_field_state_t of update_last_request_at */
     /**
      * How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow
      * for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
      */
     int64_t monthly_spend;
+    /** Set to true to update the company's last seen time to now. */
+    bool update_last_request_at;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
+    uint8_t has_plan; /**< intercom_field_state_t of plan */
+    uint8_t has_size; /**< intercom_field_state_t of size */
+    uint8_t has_website; /**< intercom_field_state_t of website */
+    uint8_t has_industry; /**< intercom_field_state_t of industry */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
+    uint8_t has_update_last_request_at; /**< intercom_field_state_t of update_last_request_at */
     uint8_t has_monthly_spend; /**< intercom_field_state_t of monthly_spend */
 } intercom_create_or_update_company_request;
 /**
@@ -352,12 +352,12 @@ typedef struct intercom_deleted_company_object {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the company which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "company" (sent when required and left NULL). The type of object which was deleted. - `company` */
     const char *object;
-    uint8_t has_object; /**< intercom_field_state_t of object */
     /** Whether the company was deleted successfully or not. */
     bool deleted;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_object; /**< intercom_field_state_t of object */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_deleted_company_object;
 /** Descriptor of intercom_deleted_company_object (intercom_type_name() gives "deleted_company_object"). */
@@ -374,30 +374,30 @@ typedef struct intercom_update_company_request {
     intercom_model base; /**< descriptor and owning document */
     /** The name of the Company */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The name of the plan you have associated with the company. */
     const char *plan;
-    uint8_t has_plan; /**< intercom_field_state_t of plan */
     /** The number of employees in this company. */
     int64_t size;
-    uint8_t has_size; /**< intercom_field_state_t of size */
     /**
      * The URL for this company's website. Please note that the value specified here is not validated. Accepts any
      * string.
      */
     const char *website;
-    uint8_t has_website; /**< intercom_field_state_t of website */
     /** The industry that this company operates in. */
     const char *industry;
-    uint8_t has_industry; /**< intercom_field_state_t of industry */
     /** A hash of key/value pairs containing any other data about the company you want Intercom to store. */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /**
      * How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow
      * for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
      */
     int64_t monthly_spend;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_plan; /**< intercom_field_state_t of plan */
+    uint8_t has_size; /**< intercom_field_state_t of size */
+    uint8_t has_website; /**< intercom_field_state_t of website */
+    uint8_t has_industry; /**< intercom_field_state_t of industry */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     uint8_t has_monthly_spend; /**< intercom_field_state_t of monthly_spend */
 } intercom_update_company_request;
 /** Descriptor of intercom_update_company_request (intercom_type_name() gives "update_company_request"). */

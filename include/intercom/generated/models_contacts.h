@@ -22,12 +22,12 @@ typedef struct intercom_addressable_list {
     intercom_model base; /**< descriptor and owning document */
     /** The addressable object type */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the addressable object */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Url to get more company resources for this contact */
     const char *url;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_url; /**< intercom_field_state_t of url */
 } intercom_addressable_list;
 /** Descriptor of intercom_addressable_list (intercom_type_name() gives "addressable_list"). */
@@ -45,12 +45,12 @@ typedef struct intercom_company_data {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the company which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "company" (sent when required and left NULL). The type of the object. Always company. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The relative URL of the company. */
     const char *url;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_url; /**< intercom_field_state_t of url */
 } intercom_company_data;
 /** Descriptor of intercom_company_data (intercom_type_name() gives "company_data"). */
@@ -65,178 +65,178 @@ typedef struct intercom_contact {
     intercom_model base; /**< descriptor and owning document */
     /** The type of object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the contact which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The unique identifier for the contact which is provided by the Client. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** The id of the workspace which the contact belongs to. */
     const char *workspace_id;
-    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
     /** The role of the contact. */
     const char *role;
-    uint8_t has_role; /**< intercom_field_state_t of role */
     /** The contact's email. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The contact's email domain. */
     const char *email_domain;
-    uint8_t has_email_domain; /**< intercom_field_state_t of email_domain */
     /** [nullable] The contacts phone. */
     const char *phone;
-    uint8_t has_phone; /**< intercom_field_state_t of phone */
     /** [nullable] The contacts name. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] The id of an admin that has been assigned account ownership of the contact. */
     const char *owner_id;
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
-    /** Whether the contact has had an email sent to them hard bounce. */
-    bool has_hard_bounced;
-    uint8_t has_hard_bounced_state; /**< intercom_field_state_t of has_hard_bounced */
-    /** Whether the contact has marked an email sent to them as spam. */
-    bool marked_email_as_spam;
-    uint8_t has_marked_email_as_spam; /**< intercom_field_state_t of marked_email_as_spam */
-    /** Whether the contact is unsubscribed from emails. */
-    bool unsubscribed_from_emails;
-    uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
     /** (Unix timestamp in seconds) The time when the contact was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** (Unix timestamp in seconds) The time when the contact was last updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** [nullable] (Unix timestamp in seconds) The time specified for when a contact signed up. */
     int64_t signed_up_at;
-    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
     /**
      * [nullable] (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom
      * Messenger was installed or when specified manually).
      */
     int64_t last_seen_at;
-    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
     /** [nullable] (Unix timestamp in seconds) The time when the contact last messaged in. */
     int64_t last_replied_at;
-    uint8_t has_last_replied_at; /**< intercom_field_state_t of last_replied_at */
     /** [nullable] (Unix timestamp in seconds) The time when the contact was last messaged. */
     int64_t last_contacted_at;
-    uint8_t has_last_contacted_at; /**< intercom_field_state_t of last_contacted_at */
     /** [nullable] (Unix timestamp in seconds) The time when the contact last opened an email. */
     int64_t last_email_opened_at;
-    uint8_t has_last_email_opened_at; /**< intercom_field_state_t of last_email_opened_at */
     /** [nullable] (Unix timestamp in seconds) The time when the contact last clicked a link in an email. */
     int64_t last_email_clicked_at;
-    uint8_t has_last_email_clicked_at; /**< intercom_field_state_t of last_email_clicked_at */
     /**
      * [nullable] A preferred language setting for the contact, used by the Intercom Messenger even if their browser
      * settings change.
      */
     const char *language_override;
-    uint8_t has_language_override; /**< intercom_field_state_t of language_override */
     /** [nullable] The name of the browser which the contact is using. */
     const char *browser;
-    uint8_t has_browser; /**< intercom_field_state_t of browser */
     /** [nullable] The version of the browser which the contact is using. */
     const char *browser_version;
-    uint8_t has_browser_version; /**< intercom_field_state_t of browser_version */
     /** [nullable] The language set by the browser which the contact is using. */
     const char *browser_language;
-    uint8_t has_browser_language; /**< intercom_field_state_t of browser_language */
     /** [nullable] The operating system which the contact is using. */
     const char *os;
-    uint8_t has_os; /**< intercom_field_state_t of os */
     /** [nullable] The name of the Android app which the contact is using. */
     const char *android_app_name;
-    uint8_t has_android_app_name; /**< intercom_field_state_t of android_app_name */
     /** [nullable] The version of the Android app which the contact is using. */
     const char *android_app_version;
-    uint8_t has_android_app_version; /**< intercom_field_state_t of android_app_version */
     /** [nullable] The Android device which the contact is using. */
     const char *android_device;
-    uint8_t has_android_device; /**< intercom_field_state_t of android_device */
     /** [nullable] The version of the Android OS which the contact is using. */
     const char *android_os_version;
-    uint8_t has_android_os_version; /**< intercom_field_state_t of android_os_version */
     /** [nullable] The version of the Android SDK which the contact is using. */
     const char *android_sdk_version;
-    uint8_t has_android_sdk_version; /**< intercom_field_state_t of android_sdk_version */
     /** [nullable] (Unix timestamp in seconds) The time when the contact was last seen on an Android device. */
     int64_t android_last_seen_at;
-    uint8_t has_android_last_seen_at; /**< intercom_field_state_t of android_last_seen_at */
     /** [nullable] The name of the iOS app which the contact is using. */
     const char *ios_app_name;
-    uint8_t has_ios_app_name; /**< intercom_field_state_t of ios_app_name */
     /** [nullable] The version of the iOS app which the contact is using. */
     const char *ios_app_version;
-    uint8_t has_ios_app_version; /**< intercom_field_state_t of ios_app_version */
     /** [nullable] The iOS device which the contact is using. */
     const char *ios_device;
-    uint8_t has_ios_device; /**< intercom_field_state_t of ios_device */
     /** [nullable] The version of iOS which the contact is using. */
     const char *ios_os_version;
-    uint8_t has_ios_os_version; /**< intercom_field_state_t of ios_os_version */
     /** [nullable] The version of the iOS SDK which the contact is using. */
     const char *ios_sdk_version;
-    uint8_t has_ios_sdk_version; /**< intercom_field_state_t of ios_sdk_version */
     /** [nullable] (Unix timestamp in seconds) The last time the contact used the iOS app. */
     int64_t ios_last_seen_at;
-    uint8_t has_ios_last_seen_at; /**< intercom_field_state_t of ios_last_seen_at */
     /** The custom attributes which are set for the contact. */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /** [nullable] */
     struct intercom_contact_avatar *avatar;
-    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
     /**
      * [nullable] An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed
      * here. Use the url to get more.
      */
     struct intercom_contact_tags *tags;
-    uint8_t has_tags; /**< intercom_field_state_t of tags */
     /**
      * An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the
      * url to get more.
      */
     struct intercom_contact_notes *notes;
-    uint8_t has_notes; /**< intercom_field_state_t of notes */
     /**
      * An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to
      * get more.
      */
     struct intercom_contact_companies *companies;
-    uint8_t has_companies; /**< intercom_field_state_t of companies */
     /** An object containing location meta data about a Intercom contact. */
     struct intercom_contact_location *location;
-    uint8_t has_location; /**< intercom_field_state_t of location */
     /** An object containing social profiles that a contact has. */
     struct intercom_contact_social_profiles *social_profiles;
-    uint8_t has_social_profiles; /**< intercom_field_state_t of social_profiles */
     /**
      * [nullable] A list of contacts that were merged into this contact. Only included in the response when
      * `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
      */
     struct intercom_merge_history_item **merge_history;
     size_t merge_history_count; /**< number of elements of merge_history */
-    uint8_t has_merge_history; /**< intercom_field_state_t of merge_history */
-    /**
-     * [nullable] If the user has enabled push messaging (returned by contacts.create, retrieve, update, merge and
-     * find_by_external_id).
-     */
-    bool enabled_push_messaging;
-    uint8_t has_enabled_push_messaging; /**< intercom_field_state_t of enabled_push_messaging */
     /**
      * The subscription types the contact opted in of, as a list object {type: list, data: [...], url, total_count,
      * has_more} (free-form).
      */
     struct json_t *opted_in_subscription_types;
-    uint8_t has_opted_in_subscription_types; /**< intercom_field_state_t of opted_in_subscription_types */
     /**
      * The subscription types the contact opted out of, as a list object {type: list, data: [...], url, total_count,
      * has_more} (free-form).
      */
     struct json_t *opted_out_subscription_types;
+    /** Whether the contact has had an email sent to them hard bounce. */
+    bool has_hard_bounced;
+    /** Whether the contact has marked an email sent to them as spam. */
+    bool marked_email_as_spam;
+    /** Whether the contact is unsubscribed from emails. */
+    bool unsubscribed_from_emails;
+    /**
+     * [nullable] If the user has enabled push messaging (returned by contacts.create, retrieve, update, merge and
+     * find_by_external_id).
+     */
+    bool enabled_push_messaging;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
+    uint8_t has_role; /**< intercom_field_state_t of role */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_email_domain; /**< intercom_field_state_t of email_domain */
+    uint8_t has_phone; /**< intercom_field_state_t of phone */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
+    uint8_t has_hard_bounced_state; /**< intercom_field_state_t of has_hard_bounced */
+    uint8_t has_marked_email_as_spam; /**< intercom_field_state_t of marked_email_as_spam */
+    uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
+    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
+    uint8_t has_last_replied_at; /**< intercom_field_state_t of last_replied_at */
+    uint8_t has_last_contacted_at; /**< intercom_field_state_t of last_contacted_at */
+    uint8_t has_last_email_opened_at; /**< intercom_field_state_t of last_email_opened_at */
+    uint8_t has_last_email_clicked_at; /**< intercom_field_state_t of last_email_clicked_at */
+    uint8_t has_language_override; /**< intercom_field_state_t of language_override */
+    uint8_t has_browser; /**< intercom_field_state_t of browser */
+    uint8_t has_browser_version; /**< intercom_field_state_t of browser_version */
+    uint8_t has_browser_language; /**< intercom_field_state_t of browser_language */
+    uint8_t has_os; /**< intercom_field_state_t of os */
+    uint8_t has_android_app_name; /**< intercom_field_state_t of android_app_name */
+    uint8_t has_android_app_version; /**< intercom_field_state_t of android_app_version */
+    uint8_t has_android_device; /**< intercom_field_state_t of android_device */
+    uint8_t has_android_os_version; /**< intercom_field_state_t of android_os_version */
+    uint8_t has_android_sdk_version; /**< intercom_field_state_t of android_sdk_version */
+    uint8_t has_android_last_seen_at; /**< intercom_field_state_t of android_last_seen_at */
+    uint8_t has_ios_app_name; /**< intercom_field_state_t of ios_app_name */
+    uint8_t has_ios_app_version; /**< intercom_field_state_t of ios_app_version */
+    uint8_t has_ios_device; /**< intercom_field_state_t of ios_device */
+    uint8_t has_ios_os_version; /**< intercom_field_state_t of ios_os_version */
+    uint8_t has_ios_sdk_version; /**< intercom_field_state_t of ios_sdk_version */
+    uint8_t has_ios_last_seen_at; /**< intercom_field_state_t of ios_last_seen_at */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
+    uint8_t has_tags; /**< intercom_field_state_t of tags */
+    uint8_t has_notes; /**< intercom_field_state_t of notes */
+    uint8_t has_companies; /**< intercom_field_state_t of companies */
+    uint8_t has_location; /**< intercom_field_state_t of location */
+    uint8_t has_social_profiles; /**< intercom_field_state_t of social_profiles */
+    uint8_t has_merge_history; /**< intercom_field_state_t of merge_history */
+    uint8_t has_enabled_push_messaging; /**< intercom_field_state_t of enabled_push_messaging */
+    uint8_t has_opted_in_subscription_types; /**< intercom_field_state_t of opted_in_subscription_types */
     uint8_t has_opted_out_subscription_types; /**< intercom_field_state_t of opted_out_subscription_types */
 } intercom_contact;
 /** Descriptor of intercom_contact (intercom_type_name() gives "contact"). */
@@ -251,15 +251,15 @@ typedef struct intercom_contact_archived {
     intercom_model base; /**< descriptor and owning document */
     /** Always "contact" (sent when required and left NULL). always contact */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the contact which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The unique identifier for the contact which is provided by the Client. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** Whether the contact is archived or not. */
     bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     uint8_t has_archived; /**< intercom_field_state_t of archived */
 } intercom_contact_archived;
 /** Descriptor of intercom_contact_archived (intercom_type_name() gives "contact_archived"). */
@@ -274,14 +274,11 @@ typedef struct intercom_contact_attached_companies {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array containing Company Objects */
     struct intercom_company **companies;
     size_t companies_count; /**< number of elements of companies */
-    uint8_t has_companies; /**< intercom_field_state_t of companies */
     /** The total number of companies associated to this contact */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /**
      * The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
      * Their responses are likely to contain a pages object that hosts pagination links which a client can use to
@@ -289,10 +286,13 @@ typedef struct intercom_contact_attached_companies {
      * follows.
      */
     struct intercom_pages_link *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** The companies attached to the contact, as real responses (and the description's own example) carry them. */
     struct intercom_company **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_companies; /**< intercom_field_state_t of companies */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_contact_attached_companies;
 /** Descriptor of intercom_contact_attached_companies (intercom_type_name() gives "contact_attached_companies"). */
@@ -312,9 +312,9 @@ typedef struct intercom_contact_avatar {
     intercom_model base; /**< descriptor and owning document */
     /** The type of object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] An image URL containing the avatar of a contact. */
     const char *image_url;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_image_url; /**< intercom_field_state_t of image_url */
 } intercom_contact_avatar;
 /** Descriptor of intercom_contact_avatar (intercom_type_name() gives "contact_avatar"). */
@@ -329,15 +329,15 @@ typedef struct intercom_contact_blocked {
     intercom_model base; /**< descriptor and owning document */
     /** Always "contact" (sent when required and left NULL). always contact */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the contact which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The unique identifier for the contact which is provided by the Client. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** Always true. */
     bool blocked;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     uint8_t has_blocked; /**< intercom_field_state_t of blocked */
 } intercom_contact_blocked;
 /** Descriptor of intercom_contact_blocked (intercom_type_name() gives "contact_blocked"). */
@@ -356,15 +356,15 @@ typedef struct intercom_contact_companies {
     /** An array of company data objects attached to the contact. */
     struct intercom_company_data **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** Url to get more company resources for this contact */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** Integer representing the total number of companies attached to this contact */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** Whether there's more Addressable Objects to be viewed. If true, use the url to view all */
     bool has_more;
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_more_state; /**< intercom_field_state_t of has_more */
 } intercom_contact_companies;
 /** Descriptor of intercom_contact_companies (intercom_type_name() gives "contact_companies"). */
@@ -379,15 +379,15 @@ typedef struct intercom_contact_deleted {
     intercom_model base; /**< descriptor and owning document */
     /** Always "contact" (sent when required and left NULL). always contact */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the contact which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The unique identifier for the contact which is provided by the Client. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** Whether the contact is deleted or not. */
     bool deleted;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_contact_deleted;
 /** Descriptor of intercom_contact_deleted (intercom_type_name() gives "contact_deleted"). */
@@ -402,20 +402,20 @@ typedef struct intercom_contact_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). Always list */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of contact objects */
     struct intercom_contact **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** A count of the total number of objects. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_contact_list;
 /** Descriptor of intercom_contact_list (intercom_type_name() gives "contact_list"). */
@@ -433,15 +433,15 @@ typedef struct intercom_contact_location {
     intercom_model base; /**< descriptor and owning document */
     /** [nullable] Always location */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] The country that the contact is located in */
     const char *country;
-    uint8_t has_country; /**< intercom_field_state_t of country */
     /** [nullable] The overal region that the contact is located in */
     const char *region;
-    uint8_t has_region; /**< intercom_field_state_t of region */
     /** [nullable] The city that the contact is located in */
     const char *city;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_country; /**< intercom_field_state_t of country */
+    uint8_t has_region; /**< intercom_field_state_t of region */
     uint8_t has_city; /**< intercom_field_state_t of city */
 } intercom_contact_location;
 /** Descriptor of intercom_contact_location (intercom_type_name() gives "contact_location"). */
@@ -460,15 +460,15 @@ typedef struct intercom_contact_notes {
     /** This object represents the notes attached to a contact. */
     struct intercom_addressable_list **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** Url to get more company resources for this contact */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** Int representing the total number of companyies attached to this contact */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** Whether there's more Addressable Objects to be viewed. If true, use the url to view all */
     bool has_more;
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_more_state; /**< intercom_field_state_t of has_more */
 } intercom_contact_notes;
 /** Descriptor of intercom_contact_notes (intercom_type_name() gives "contact_notes"). */
@@ -483,26 +483,26 @@ typedef struct intercom_contact_reply_base_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
 } intercom_contact_reply_base_request;
 /** Descriptor of intercom_contact_reply_base_request (intercom_type_name() gives "contact_reply_base_request"). */
@@ -522,39 +522,39 @@ typedef struct intercom_contact_reply_conversation_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** A list of files that will be added as attachments. You can include up to 10 files. */
     struct intercom_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
-    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
     /** The email you have defined for the user. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The external_id you have defined for the contact. */
     const char *user_id;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
+    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     int variant; /**< which variant: intercom_contact_reply_conversation_request_variant */
 } intercom_contact_reply_conversation_request;
@@ -583,33 +583,33 @@ typedef struct intercom_contact_reply_email_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** [required] The email you have defined for the user. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** A list of files that will be added as attachments. */
     struct intercom_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
 } intercom_contact_reply_email_request;
 /** Descriptor of intercom_contact_reply_email_request (intercom_type_name() gives "contact_reply_email_request"). */
@@ -632,33 +632,33 @@ typedef struct intercom_contact_reply_intercom_user_id_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** [required] The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** A list of files that will be added as attachments. */
     struct intercom_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
 } intercom_contact_reply_intercom_user_id_request;
 /**
@@ -687,29 +687,29 @@ typedef struct intercom_contact_reply_ticket_email_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** [required] The email you have defined for the user. */
     const char *email;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     uint8_t has_email; /**< intercom_field_state_t of email */
 } intercom_contact_reply_ticket_email_request;
 /**
@@ -737,29 +737,29 @@ typedef struct intercom_contact_reply_ticket_intercom_user_id_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** [required] The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
 } intercom_contact_reply_ticket_intercom_user_id_request;
 /**
@@ -785,35 +785,35 @@ typedef struct intercom_contact_reply_ticket_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** The external_id you have defined for the contact. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The email you have defined for the user. */
     const char *email;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     uint8_t has_email; /**< intercom_field_state_t of email */
     int variant; /**< which variant: intercom_contact_reply_ticket_request_variant */
 } intercom_contact_reply_ticket_request;
@@ -837,29 +837,29 @@ typedef struct intercom_contact_reply_ticket_user_id_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** [required] The external_id you have defined for the contact. */
     const char *user_id;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     uint8_t has_user_id; /**< intercom_field_state_t of user_id */
 } intercom_contact_reply_ticket_user_id_request;
 /**
@@ -888,33 +888,33 @@ typedef struct intercom_contact_reply_user_id_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** [required] The external_id you have defined for the contact. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** A list of files that will be added as attachments. You can include up to 10 files. */
     struct intercom_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
 } intercom_contact_reply_user_id_request;
 /**
@@ -939,12 +939,12 @@ typedef struct intercom_contact_search_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] */
     struct intercom_search_request_query *query;
-    uint8_t has_query; /**< intercom_field_state_t of query */
     /** [nullable] */
     struct intercom_starting_after_paging *pagination;
-    uint8_t has_pagination; /**< intercom_field_state_t of pagination */
     /** An optional object to sort the results by. */
     struct intercom_contact_search_request_sort *sort;
+    uint8_t has_query; /**< intercom_field_state_t of query */
+    uint8_t has_pagination; /**< intercom_field_state_t of pagination */
     uint8_t has_sort; /**< intercom_field_state_t of sort */
 } intercom_contact_search_request;
 /** Descriptor of intercom_contact_search_request (intercom_type_name() gives "contact_search_request"). */
@@ -963,13 +963,13 @@ typedef struct intercom_contact_search_request_sort {
     intercom_model base; /**< descriptor and owning document */
     /** The field to sort the results on. */
     const char *field;
-    uint8_t has_field; /**< intercom_field_state_t of field */
+    const char *order_str; /**< as received, or sent when order is 0 */
     /**
      * The order to sort the results in. Defaults to `descending` when omitted. Values other than `ascending` or
      * `descending` return a `400` error with code `invalid_sort_order`.
      */
     intercom_contact_search_request_sort_order order;
-    const char *order_str; /**< as received, or sent when order is 0 */
+    uint8_t has_field; /**< intercom_field_state_t of field */
     uint8_t has_order; /**< intercom_field_state_t of order */
 } intercom_contact_search_request_sort;
 /** Descriptor of intercom_contact_search_request_sort (intercom_type_name() gives "contact_search_request_sort"). */
@@ -992,10 +992,10 @@ typedef struct intercom_contact_segments {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** Segment objects associated with the contact. */
     struct intercom_segment **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_contact_segments;
 /** Descriptor of intercom_contact_segments (intercom_type_name() gives "contact_segments"). */
@@ -1035,15 +1035,15 @@ typedef struct intercom_contact_subscription_types {
     /** This object represents the subscriptions attached to a contact. */
     struct intercom_addressable_list **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** Url to get more subscription type resources for this contact */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** Int representing the total number of subscription types attached to this contact */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** Whether there's more Addressable Objects to be viewed. If true, use the url to view all */
     bool has_more;
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_more_state; /**< intercom_field_state_t of has_more */
 } intercom_contact_subscription_types;
 /** Descriptor of intercom_contact_subscription_types (intercom_type_name() gives "contact_subscription_types"). */
@@ -1067,15 +1067,15 @@ typedef struct intercom_contact_tags {
     /** This object represents the tags attached to a contact. */
     struct intercom_addressable_list **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** url to get more tag resources for this contact */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** Int representing the total number of tags attached to this contact */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** Whether there's more Addressable Objects to be viewed. If true, use the url to view all */
     bool has_more;
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_more_state; /**< intercom_field_state_t of has_more */
 } intercom_contact_tags;
 /** Descriptor of intercom_contact_tags (intercom_type_name() gives "contact_tags"). */
@@ -1090,15 +1090,15 @@ typedef struct intercom_contact_unarchived {
     intercom_model base; /**< descriptor and owning document */
     /** Always "contact" (sent when required and left NULL). always contact */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the contact which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The unique identifier for the contact which is provided by the Client. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** Whether the contact is archived or not. */
     bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     uint8_t has_archived; /**< intercom_field_state_t of archived */
 } intercom_contact_unarchived;
 /** Descriptor of intercom_contact_unarchived (intercom_type_name() gives "contact_unarchived"). */
@@ -1113,12 +1113,12 @@ typedef struct intercom_merge_contacts_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The unique identifier for the contact to merge away from. Must be a lead. */
     const char *from;
-    uint8_t has_from; /**< intercom_field_state_t of from */
     /** [required] The unique identifier for the contact to merge into. Must be a user. */
     const char *into;
-    uint8_t has_into; /**< intercom_field_state_t of into */
     /** Set to `true` to merge two contacts that are not duplicates (they share no matching email or phone). */
     bool skip_duplicate_validation;
+    uint8_t has_from; /**< intercom_field_state_t of from */
+    uint8_t has_into; /**< intercom_field_state_t of into */
     uint8_t has_skip_duplicate_validation; /**< intercom_field_state_t of skip_duplicate_validation */
 } intercom_merge_contacts_request;
 /** Descriptor of intercom_merge_contacts_request (intercom_type_name() gives "merge_contacts_request"). */
@@ -1138,16 +1138,16 @@ typedef struct intercom_merge_history_item {
     intercom_model base; /**< descriptor and owning document */
     /** The type of object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The Intercom ID of the contact that was merged into this contact. */
     const char *source_contact_id;
-    uint8_t has_source_contact_id; /**< intercom_field_state_t of source_contact_id */
-    /** The role of the contact that was merged in. */
-    intercom_merge_history_item_source_contact_role source_contact_role;
     const char *source_contact_role_str; /**< as received, or sent when source_contact_role is 0 */
-    uint8_t has_source_contact_role; /**< intercom_field_state_t of source_contact_role */
     /** [nullable] (Unix timestamp in seconds) The time when the merge occurred. */
     int64_t merged_at;
+    /** The role of the contact that was merged in. */
+    intercom_merge_history_item_source_contact_role source_contact_role;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_source_contact_id; /**< intercom_field_state_t of source_contact_id */
+    uint8_t has_source_contact_role; /**< intercom_field_state_t of source_contact_role */
     uint8_t has_merged_at; /**< intercom_field_state_t of merged_at */
 } intercom_merge_history_item;
 /** Descriptor of intercom_merge_history_item (intercom_type_name() gives "merge_history_item"). */
@@ -1165,19 +1165,19 @@ typedef struct intercom_merge_history_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array of merge history entries. */
     struct intercom_merge_history_item **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /**
      * [nullable] A cursor to pass as the `cursor` query parameter to fetch the next page of results. Absent when there
      * are no more pages.
      */
     const char *next_cursor;
-    uint8_t has_next_cursor; /**< intercom_field_state_t of next_cursor */
     /** Whether there are more results to fetch. */
     bool has_more;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_next_cursor; /**< intercom_field_state_t of next_cursor */
     uint8_t has_more_state; /**< intercom_field_state_t of has_more */
 } intercom_merge_history_list;
 /** Descriptor of intercom_merge_history_list (intercom_type_name() gives "merge_history_list"). */
@@ -1192,13 +1192,13 @@ typedef struct intercom_search_request_query {
     intercom_model base; /**< descriptor and owning document */
     /** The accepted field that you want to search on. */
     const char *field;
-    uint8_t has_field; /**< intercom_field_state_t of field */
-    /** [`operator`] An operator to allow boolean inspection between multiple fields. */
-    intercom_search_request_query_operator operator_;
     const char *operator_str; /**< as received, or sent when operator_ is 0 */
-    uint8_t has_operator_; /**< intercom_field_state_t of operator_ */
     /** [nullable] */
     struct json_t *value;
+    /** [`operator`] An operator to allow boolean inspection between multiple fields. */
+    intercom_search_request_query_operator operator_;
+    uint8_t has_field; /**< intercom_field_state_t of field */
+    uint8_t has_operator_; /**< intercom_field_state_t of operator_ */
     uint8_t has_value; /**< intercom_field_state_t of value */
     int variant; /**< which variant: intercom_search_request_query_variant */
 } intercom_search_request_query;
@@ -1219,12 +1219,12 @@ typedef struct intercom_social_profile {
     intercom_model base; /**< descriptor and owning document */
     /** value is "social_profile" */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The name of the Social media profile */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The name of the Social media profile */
     const char *url;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_url; /**< intercom_field_state_t of url */
 } intercom_social_profile;
 /** Descriptor of intercom_social_profile (intercom_type_name() gives "social_profile"). */
@@ -1239,9 +1239,9 @@ typedef struct intercom_starting_after_paging {
     intercom_model base; /**< descriptor and owning document */
     /** The number of results to fetch per page. */
     int64_t per_page;
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** [nullable] The cursor to use in the next request to get the next page of results. */
     const char *starting_after;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_starting_after; /**< intercom_field_state_t of starting_after */
 } intercom_starting_after_paging;
 /** Descriptor of intercom_starting_after_paging (intercom_type_name() gives "starting_after_paging"). */
@@ -1258,10 +1258,10 @@ typedef struct intercom_subscription_type_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of subscription type objects associated with the workspace . */
     struct intercom_subscription_type **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_subscription_type_list;
 /** Descriptor of intercom_subscription_type_list (intercom_type_name() gives "subscription_type_list"). */
@@ -1278,10 +1278,10 @@ typedef struct intercom_tag_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of tags objects associated with the workspace . */
     struct intercom_tag **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_tag_list;
 /** Descriptor of intercom_tag_list (intercom_type_name() gives "tag_list"). */

@@ -17,44 +17,44 @@ extern "C" {
 /** Data related to AI Agent involvement in the conversation. A top-level one is freed with intercom_ai_agent_free(). */
 typedef struct intercom_ai_agent {
     intercom_model base; /**< descriptor and owning document */
-    /** [nullable] The type of the source that triggered AI Agent involvement in the conversation. */
-    intercom_ai_agent_source_type source_type;
     const char *source_type_str; /**< as received, or sent when source_type is 0 */
-    uint8_t has_source_type; /**< intercom_field_state_t of source_type */
     /**
      * [nullable] The title of the source that triggered AI Agent involvement in the conversation. If this is
      * `essentials_plan_setup` then it will return `null`.
      */
     const char *source_title;
-    uint8_t has_source_title; /**< intercom_field_state_t of source_title */
+    const char *last_answer_type_str; /**< as received, or sent when last_answer_type is 0 */
+    const char *resolution_state_str; /**< as received, or sent when resolution_state is 0 */
+    /** [nullable] The customer satisfaction rating given to AI Agent, from 1-5. */
+    int64_t rating;
+    /** [nullable] The customer satisfaction rating remark given to AI Agent. */
+    const char *rating_remark;
+    /** [nullable] The time when the AI agent rating was created. */
+    int64_t created_at;
+    /** [nullable] The time when the AI agent rating was last updated. */
+    int64_t updated_at;
+    /** (undocumented) */
+    struct intercom_content_sources_list *content_sources;
+    /** [nullable] The type of the source that triggered AI Agent involvement in the conversation. */
+    intercom_ai_agent_source_type source_type;
     /**
      * [nullable] The type of the last answer delivered by AI Agent. If no answer was delivered then this will return
      * `null`
      */
     intercom_ai_agent_last_answer_type last_answer_type;
-    const char *last_answer_type_str; /**< as received, or sent when last_answer_type is 0 */
-    uint8_t has_last_answer_type; /**< intercom_field_state_t of last_answer_type */
     /**
      * [nullable] The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return
      * `null`.
      */
     intercom_ai_agent_resolution_state resolution_state;
-    const char *resolution_state_str; /**< as received, or sent when resolution_state is 0 */
+    uint8_t has_source_type; /**< intercom_field_state_t of source_type */
+    uint8_t has_source_title; /**< intercom_field_state_t of source_title */
+    uint8_t has_last_answer_type; /**< intercom_field_state_t of last_answer_type */
     uint8_t has_resolution_state; /**< intercom_field_state_t of resolution_state */
-    /** [nullable] The customer satisfaction rating given to AI Agent, from 1-5. */
-    int64_t rating;
     uint8_t has_rating; /**< intercom_field_state_t of rating */
-    /** [nullable] The customer satisfaction rating remark given to AI Agent. */
-    const char *rating_remark;
     uint8_t has_rating_remark; /**< intercom_field_state_t of rating_remark */
-    /** [nullable] The time when the AI agent rating was created. */
-    int64_t created_at;
     uint8_t has_created_at; /**< intercom_field_state_t of created_at */
-    /** [nullable] The time when the AI agent rating was last updated. */
-    int64_t updated_at;
     uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
-    /** (undocumented) */
-    struct intercom_content_sources_list *content_sources;
     uint8_t has_content_sources; /**< intercom_field_state_t of content_sources */
 } intercom_ai_agent;
 /** Descriptor of intercom_ai_agent (intercom_type_name() gives "ai_agent"). */
@@ -72,9 +72,9 @@ typedef struct intercom_attach_contact_to_conversation_request {
     intercom_model base; /**< descriptor and owning document */
     /** The `id` of the admin who is adding the new participant. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** (undocumented) */
     struct intercom_attach_contact_to_conversation_request_customer *customer;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     uint8_t has_customer; /**< intercom_field_state_t of customer */
 } intercom_attach_contact_to_conversation_request;
 /**
@@ -103,15 +103,15 @@ typedef struct intercom_attach_contact_to_conversation_request_customer {
     intercom_model base; /**< descriptor and owning document */
     /** The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** [nullable] */
     struct intercom_customer_request *customer;
-    uint8_t has_customer; /**< intercom_field_state_t of customer */
     /** The external_id you have defined for the contact who is being added as a participant. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The email you have defined for the contact who is being added as a participant. */
     const char *email;
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_customer; /**< intercom_field_state_t of customer */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     uint8_t has_email; /**< intercom_field_state_t of email */
     int variant; /**< which variant: intercom_attach_contact_to_conversation_request_customer_variant */
 } intercom_attach_contact_to_conversation_request_customer;
@@ -138,12 +138,12 @@ typedef struct intercom_contact_reference {
     intercom_model base; /**< descriptor and owning document */
     /** Always "contact" (sent when required and left NULL). always contact */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the contact which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The unique identifier for the contact which is provided by the Client. */
     const char *external_id;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_external_id; /**< intercom_field_state_t of external_id */
 } intercom_contact_reference;
 /** Descriptor of intercom_contact_reference (intercom_type_name() gives "contact_reference"). */
@@ -159,18 +159,18 @@ INTERCOM_EXTERN void intercom_contact_reference_free(intercom_contact_reference 
  */
 typedef struct intercom_content_source {
     intercom_model base; /**< descriptor and owning document */
-    /** The type of the content source. */
-    intercom_content_source_content_type content_type;
     const char *content_type_str; /**< as received, or sent when content_type is 0 */
-    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
     /** The internal URL linking to the content source for teammates. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** The title of the content source. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The ISO 639 language code of the content source. */
     const char *locale;
+    /** The type of the content source. */
+    intercom_content_source_content_type content_type;
+    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_title; /**< intercom_field_state_t of title */
     uint8_t has_locale; /**< intercom_field_state_t of locale */
 } intercom_content_source;
 /** Descriptor of intercom_content_source (intercom_type_name() gives "content_source"). */
@@ -185,13 +185,13 @@ typedef struct intercom_content_sources_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "content_source.list" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The total number of content sources used by AI Agent in the conversation. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** The content sources used by AI Agent in the conversation. */
     struct intercom_content_source **content_sources;
     size_t content_sources_count; /**< number of elements of content_sources */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_content_sources; /**< intercom_field_state_t of content_sources */
 } intercom_content_sources_list;
 /** Descriptor of intercom_content_sources_list (intercom_type_name() gives "content_sources_list"). */
@@ -212,130 +212,88 @@ typedef struct intercom_conversation {
     intercom_model base; /**< descriptor and owning document */
     /** Always conversation. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id representing the conversation. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The title given to the conversation. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The time the conversation was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The last time the conversation was updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /**
      * [nullable] The last time a Contact responded to an Admin. In other words, the time a customer started waiting for
      * a response. Set to null if last reply is from an Admin.
      */
     int64_t waiting_since;
-    uint8_t has_waiting_since; /**< intercom_field_state_t of waiting_since */
     /**
      * [nullable] If set this is the time in the future when this conversation will be marked as open. i.e. it will be
      * in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
      */
     int64_t snoozed_until;
-    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
-    /** Indicates whether a conversation is open (true) or closed (false). */
-    bool open;
-    uint8_t has_open; /**< intercom_field_state_t of open */
-    /** Can be set to "open", "closed" or "snoozed". */
-    intercom_conversation_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
-    /** Indicates whether a conversation has been read. */
-    bool read;
-    uint8_t has_read; /**< intercom_field_state_t of read */
-    /** The priority level of the conversation. Returns one of none, low, medium, high, or urgent. */
-    intercom_conversation_priority priority;
     const char *priority_str; /**< as received, or sent when priority is 0 */
-    uint8_t has_priority; /**< intercom_field_state_t of priority */
     /**
      * [nullable] The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0.
      */
     int64_t admin_assignee_id;
-    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
     /** [nullable] The id of the team assigned to the conversation. If it's not assigned to a team it will return 0. */
     int64_t team_assignee_id;
-    uint8_t has_team_assignee_id; /**< intercom_field_state_t of team_assignee_id */
     /** [nullable] The company associated with the conversation. */
     struct intercom_company *company;
-    uint8_t has_company; /**< intercom_field_state_t of company */
     /** A list of tags objects associated with a conversation */
     struct intercom_tags *tags;
-    uint8_t has_tags; /**< intercom_field_state_t of tags */
     /**
      * [nullable] The Conversation Rating object which contains information on the rating and/or remark added by a
      * Contact and the Admin assigned to the conversation.
      */
     struct intercom_conversation_rating *conversation_rating;
-    uint8_t has_conversation_rating; /**< intercom_field_state_t of conversation_rating */
     /**
      * The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or
      * Operator initiated.
      */
     struct intercom_conversation_source *source;
-    uint8_t has_source; /**< intercom_field_state_t of source */
     /**
      * The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless
      * more were added via the group conversation feature.
      */
     struct intercom_conversation_contacts *contacts;
-    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     /** [nullable] The list of teammates who participated in the conversation (wrote at least one conversation part). */
     struct intercom_conversation_teammates *teammates;
-    uint8_t has_teammates; /**< intercom_field_state_t of teammates */
     /**
      * An object containing the different custom attributes associated to the conversation as key-value pairs. For
      * relationship attributes the value will be a list of custom object instance models. System-defined attributes such
      * as "CX Score rating" and "CX Score explanation" may also be included.
      */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /**
      * [nullable] An object containing information on the first users message. For a contact initiated message this will
      * represent the users original message.
      */
     struct intercom_conversation_first_contact_reply *first_contact_reply;
-    uint8_t has_first_contact_reply; /**< intercom_field_state_t of first_contact_reply */
     /**
      * [nullable] The SLA Applied object contains the details for which SLA has been applied to this conversation.
      * Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed
      * from a conversation, the sla_status will always be returned as null.
      */
     struct intercom_sla_applied *sla_applied;
-    uint8_t has_sla_applied; /**< intercom_field_state_t of sla_applied */
     /**
      * [nullable] A Statistics object containing all information required for reporting, with timestamps and calculated
      * metrics.
      */
     struct intercom_conversation_statistics *statistics;
-    uint8_t has_statistics; /**< intercom_field_state_t of statistics */
     /**
      * A list of Conversation Part objects for each part message in the conversation. This is only returned when
      * Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
      */
     struct intercom_conversation_parts *conversation_parts;
-    uint8_t has_conversation_parts; /**< intercom_field_state_t of conversation_parts */
     /** An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned. */
     struct intercom_linked_object_list *linked_objects;
-    uint8_t has_linked_objects; /**< intercom_field_state_t of linked_objects */
-    /** Indicates whether the AI Agent participated in the conversation. */
-    bool ai_agent_participated;
-    uint8_t has_ai_agent_participated; /**< intercom_field_state_t of ai_agent_participated */
     /** [nullable] Data related to AI Agent involvement in the conversation. */
     struct intercom_ai_agent *ai_agent;
-    uint8_t has_ai_agent; /**< intercom_field_state_t of ai_agent */
-    /** Indicates whether the Sales Agent participated in the conversation. */
-    bool sales_agent_participated;
-    uint8_t has_sales_agent_participated; /**< intercom_field_state_t of sales_agent_participated */
     /** [nullable] Data related to Sales Agent involvement in the conversation. */
     struct intercom_sales_agent *sales_agent;
-    uint8_t has_sales_agent; /**< intercom_field_state_t of sales_agent */
     /** [nullable] The channel through which the conversation was initiated and its current channel. */
     struct intercom_conversation_channel *channel;
-    uint8_t has_channel; /**< intercom_field_state_t of channel */
     /**
      * References linking this conversation to records in an external helpdesk or CRM system. Populated for Fin
      * Standalone workspaces synced from an external platform; an empty array otherwise. Sorted alphabetically by `type`
@@ -343,30 +301,72 @@ typedef struct intercom_conversation {
      */
     struct intercom_conversation_external_reference **external_references;
     size_t external_references_count; /**< number of elements of external_references */
-    uint8_t has_external_references; /**< intercom_field_state_t of external_references */
     /**
      * QA monitor evaluations that flagged this conversation. Only included when `include_monitors=true` is passed as a
      * query parameter.
      */
     struct intercom_conversation_monitor_evaluation **monitor_evaluations;
     size_t monitor_evaluations_count; /**< number of elements of monitor_evaluations */
-    uint8_t has_monitor_evaluations; /**< intercom_field_state_t of monitor_evaluations */
     /**
      * QA scorecard results for this conversation. Only included when `include_scorecards=true` is passed as a query
      * parameter.
      */
     struct intercom_conversation_scorecard **scorecards;
     size_t scorecards_count; /**< number of elements of scorecards */
-    uint8_t has_scorecards; /**< intercom_field_state_t of scorecards */
     /**
      * The conversation's customers after a contact was attached or detached (POST/DELETE
      * /conversations/{conversation_id}/customers answer only this list).
      */
     struct intercom_contact_reference **customers;
     size_t customers_count; /**< number of elements of customers */
-    uint8_t has_customers; /**< intercom_field_state_t of customers */
     /** The conversation's topics (free-form). */
     struct json_t *topics;
+    /** Can be set to "open", "closed" or "snoozed". */
+    intercom_conversation_state state;
+    /** The priority level of the conversation. Returns one of none, low, medium, high, or urgent. */
+    intercom_conversation_priority priority;
+    /** Indicates whether a conversation is open (true) or closed (false). */
+    bool open;
+    /** Indicates whether a conversation has been read. */
+    bool read;
+    /** Indicates whether the AI Agent participated in the conversation. */
+    bool ai_agent_participated;
+    /** Indicates whether the Sales Agent participated in the conversation. */
+    bool sales_agent_participated;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_waiting_since; /**< intercom_field_state_t of waiting_since */
+    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
+    uint8_t has_open; /**< intercom_field_state_t of open */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_read; /**< intercom_field_state_t of read */
+    uint8_t has_priority; /**< intercom_field_state_t of priority */
+    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
+    uint8_t has_team_assignee_id; /**< intercom_field_state_t of team_assignee_id */
+    uint8_t has_company; /**< intercom_field_state_t of company */
+    uint8_t has_tags; /**< intercom_field_state_t of tags */
+    uint8_t has_conversation_rating; /**< intercom_field_state_t of conversation_rating */
+    uint8_t has_source; /**< intercom_field_state_t of source */
+    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
+    uint8_t has_teammates; /**< intercom_field_state_t of teammates */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+    uint8_t has_first_contact_reply; /**< intercom_field_state_t of first_contact_reply */
+    uint8_t has_sla_applied; /**< intercom_field_state_t of sla_applied */
+    uint8_t has_statistics; /**< intercom_field_state_t of statistics */
+    uint8_t has_conversation_parts; /**< intercom_field_state_t of conversation_parts */
+    uint8_t has_linked_objects; /**< intercom_field_state_t of linked_objects */
+    uint8_t has_ai_agent_participated; /**< intercom_field_state_t of ai_agent_participated */
+    uint8_t has_ai_agent; /**< intercom_field_state_t of ai_agent */
+    uint8_t has_sales_agent_participated; /**< intercom_field_state_t of sales_agent_participated */
+    uint8_t has_sales_agent; /**< intercom_field_state_t of sales_agent */
+    uint8_t has_channel; /**< intercom_field_state_t of channel */
+    uint8_t has_external_references; /**< intercom_field_state_t of external_references */
+    uint8_t has_monitor_evaluations; /**< intercom_field_state_t of monitor_evaluations */
+    uint8_t has_scorecards; /**< intercom_field_state_t of scorecards */
+    uint8_t has_customers; /**< intercom_field_state_t of customers */
     uint8_t has_topics; /**< intercom_field_state_t of topics */
 } intercom_conversation;
 /** Descriptor of intercom_conversation (intercom_type_name() gives "conversation"). */
@@ -384,12 +384,12 @@ typedef struct intercom_conversation_attachment_files {
     intercom_model base; /**< descriptor and owning document */
     /** The content type of the file */
     const char *content_type;
-    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
     /** The base64 encoded file data. */
     const char *data;
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** The name of the file. */
     const char *name;
+    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
     uint8_t has_name; /**< intercom_field_state_t of name */
 } intercom_conversation_attachment_files;
 /**
@@ -418,12 +418,12 @@ typedef struct intercom_conversation_channel {
      * unavailable.
      */
     const char *initial;
-    uint8_t has_initial; /**< intercom_field_state_t of initial */
     /**
      * [nullable] The current channel of the conversation. May differ from `initial` if the conversation was migrated
      * between channels. Returns `null` if channel data is unavailable.
      */
     const char *current;
+    uint8_t has_initial; /**< intercom_field_state_t of initial */
     uint8_t has_current; /**< intercom_field_state_t of current */
 } intercom_conversation_channel;
 /** Descriptor of intercom_conversation_channel (intercom_type_name() gives "conversation_channel"). */
@@ -443,13 +443,13 @@ typedef struct intercom_conversation_contacts {
     intercom_model base; /**< descriptor and owning document */
     /** Always "contact.list" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless
      * more were added via the group conversation feature.
      */
     struct intercom_contact_reference **contacts;
     size_t contacts_count; /**< number of elements of contacts */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_contacts; /**< intercom_field_state_t of contacts */
 } intercom_conversation_contacts;
 /** Descriptor of intercom_conversation_contacts (intercom_type_name() gives "conversation_contacts"). */
@@ -466,12 +466,12 @@ typedef struct intercom_conversation_deleted {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the conversation. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "conversation" (sent when required and left NULL). always conversation */
     const char *object;
-    uint8_t has_object; /**< intercom_field_state_t of object */
     /** Whether the conversation is deleted or not. */
     bool deleted;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_object; /**< intercom_field_state_t of object */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_conversation_deleted;
 /** Descriptor of intercom_conversation_deleted (intercom_type_name() gives "conversation_deleted"). */
@@ -491,12 +491,12 @@ typedef struct intercom_conversation_first_contact_reply {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] */
     const char *url;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_url; /**< intercom_field_state_t of url */
 } intercom_conversation_first_contact_reply;
 /**
@@ -524,20 +524,20 @@ typedef struct intercom_conversation_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "conversation.list" (sent when required and left NULL). Always conversation.list */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of conversation objects */
     struct intercom_conversation_list_item **conversations;
     size_t conversations_count; /**< number of elements of conversations */
-    uint8_t has_conversations; /**< intercom_field_state_t of conversations */
     /** A count of the total number of objects. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_conversations; /**< intercom_field_state_t of conversations */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_conversation_list;
 /** Descriptor of intercom_conversation_list (intercom_type_name() gives "conversation_list"). */
@@ -555,122 +555,81 @@ typedef struct intercom_conversation_list_item {
     intercom_model base; /**< descriptor and owning document */
     /** Always conversation. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id representing the conversation. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The title given to the conversation. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The time the conversation was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The last time the conversation was updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /**
      * [nullable] The last time a Contact responded to an Admin. In other words, the time a customer started waiting for
      * a response. Set to null if last reply is from an Admin.
      */
     int64_t waiting_since;
-    uint8_t has_waiting_since; /**< intercom_field_state_t of waiting_since */
     /**
      * [nullable] If set this is the time in the future when this conversation will be marked as open. i.e. it will be
      * in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
      */
     int64_t snoozed_until;
-    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
-    /** Indicates whether a conversation is open (true) or closed (false). */
-    bool open;
-    uint8_t has_open; /**< intercom_field_state_t of open */
-    /** Can be set to "open", "closed" or "snoozed". */
-    intercom_conversation_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
-    /** Indicates whether a conversation has been read. */
-    bool read;
-    uint8_t has_read; /**< intercom_field_state_t of read */
-    /** The priority level of the conversation. Returns one of none, low, medium, high, or urgent. */
-    intercom_conversation_priority priority;
     const char *priority_str; /**< as received, or sent when priority is 0 */
-    uint8_t has_priority; /**< intercom_field_state_t of priority */
     /** The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0. */
     int64_t admin_assignee_id;
-    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
     /** The id of the team assigned to the conversation. If it's not assigned to a team it will return 0. */
     int64_t team_assignee_id;
-    uint8_t has_team_assignee_id; /**< intercom_field_state_t of team_assignee_id */
     /** [nullable] The company associated with the conversation. */
     struct intercom_company *company;
-    uint8_t has_company; /**< intercom_field_state_t of company */
     /** A list of tags objects associated with a conversation */
     struct intercom_tags *tags;
-    uint8_t has_tags; /**< intercom_field_state_t of tags */
     /**
      * [nullable] The Conversation Rating object which contains information on the rating and/or remark added by a
      * Contact and the Admin assigned to the conversation.
      */
     struct intercom_conversation_rating *conversation_rating;
-    uint8_t has_conversation_rating; /**< intercom_field_state_t of conversation_rating */
     /**
      * The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or
      * Operator initiated.
      */
     struct intercom_conversation_source *source;
-    uint8_t has_source; /**< intercom_field_state_t of source */
     /**
      * The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless
      * more were added via the group conversation feature.
      */
     struct intercom_conversation_contacts *contacts;
-    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     /** [nullable] The list of teammates who participated in the conversation (wrote at least one conversation part). */
     struct intercom_conversation_teammates *teammates;
-    uint8_t has_teammates; /**< intercom_field_state_t of teammates */
     /**
      * An object containing the different custom attributes associated to the conversation as key-value pairs. For
      * relationship attributes the value will be a list of custom object instance models. System-defined attributes such
      * as "CX Score rating" and "CX Score explanation" may also be included.
      */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /**
      * [nullable] An object containing information on the first users message. For a contact initiated message this will
      * represent the users original message.
      */
     struct intercom_conversation_first_contact_reply *first_contact_reply;
-    uint8_t has_first_contact_reply; /**< intercom_field_state_t of first_contact_reply */
     /**
      * [nullable] The SLA Applied object contains the details for which SLA has been applied to this conversation.
      * Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed
      * from a conversation, the sla_status will always be returned as null.
      */
     struct intercom_sla_applied *sla_applied;
-    uint8_t has_sla_applied; /**< intercom_field_state_t of sla_applied */
     /**
      * [nullable] A Statistics object containing all information required for reporting, with timestamps and calculated
      * metrics.
      */
     struct intercom_conversation_statistics *statistics;
-    uint8_t has_statistics; /**< intercom_field_state_t of statistics */
     /** An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned. */
     struct intercom_linked_object_list *linked_objects;
-    uint8_t has_linked_objects; /**< intercom_field_state_t of linked_objects */
-    /** Indicates whether the AI Agent participated in the conversation. */
-    bool ai_agent_participated;
-    uint8_t has_ai_agent_participated; /**< intercom_field_state_t of ai_agent_participated */
     /** [nullable] Data related to AI Agent involvement in the conversation. */
     struct intercom_ai_agent *ai_agent;
-    uint8_t has_ai_agent; /**< intercom_field_state_t of ai_agent */
-    /** Indicates whether the Sales Agent participated in the conversation. */
-    bool sales_agent_participated;
-    uint8_t has_sales_agent_participated; /**< intercom_field_state_t of sales_agent_participated */
     /** [nullable] Data related to Sales Agent involvement in the conversation. */
     struct intercom_sales_agent *sales_agent;
-    uint8_t has_sales_agent; /**< intercom_field_state_t of sales_agent */
     /** [nullable] The channel through which the conversation was initiated and its current channel. */
     struct intercom_conversation_channel *channel;
-    uint8_t has_channel; /**< intercom_field_state_t of channel */
     /**
      * References linking this conversation to records in an external helpdesk or CRM system. Populated for Fin
      * Standalone workspaces synced from an external platform; an empty array otherwise. Sorted alphabetically by `type`
@@ -678,20 +637,61 @@ typedef struct intercom_conversation_list_item {
      */
     struct intercom_conversation_external_reference **external_references;
     size_t external_references_count; /**< number of elements of external_references */
-    uint8_t has_external_references; /**< intercom_field_state_t of external_references */
     /**
      * QA monitor evaluations that flagged this conversation. Only included when `include_monitors=true` is passed as a
      * query parameter.
      */
     struct intercom_conversation_monitor_evaluation **monitor_evaluations;
     size_t monitor_evaluations_count; /**< number of elements of monitor_evaluations */
-    uint8_t has_monitor_evaluations; /**< intercom_field_state_t of monitor_evaluations */
     /**
      * QA scorecard results for this conversation. Only included when `include_scorecards=true` is passed as a query
      * parameter.
      */
     struct intercom_conversation_scorecard **scorecards;
     size_t scorecards_count; /**< number of elements of scorecards */
+    /** Can be set to "open", "closed" or "snoozed". */
+    intercom_conversation_state state;
+    /** The priority level of the conversation. Returns one of none, low, medium, high, or urgent. */
+    intercom_conversation_priority priority;
+    /** Indicates whether a conversation is open (true) or closed (false). */
+    bool open;
+    /** Indicates whether a conversation has been read. */
+    bool read;
+    /** Indicates whether the AI Agent participated in the conversation. */
+    bool ai_agent_participated;
+    /** Indicates whether the Sales Agent participated in the conversation. */
+    bool sales_agent_participated;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_waiting_since; /**< intercom_field_state_t of waiting_since */
+    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
+    uint8_t has_open; /**< intercom_field_state_t of open */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_read; /**< intercom_field_state_t of read */
+    uint8_t has_priority; /**< intercom_field_state_t of priority */
+    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
+    uint8_t has_team_assignee_id; /**< intercom_field_state_t of team_assignee_id */
+    uint8_t has_company; /**< intercom_field_state_t of company */
+    uint8_t has_tags; /**< intercom_field_state_t of tags */
+    uint8_t has_conversation_rating; /**< intercom_field_state_t of conversation_rating */
+    uint8_t has_source; /**< intercom_field_state_t of source */
+    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
+    uint8_t has_teammates; /**< intercom_field_state_t of teammates */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+    uint8_t has_first_contact_reply; /**< intercom_field_state_t of first_contact_reply */
+    uint8_t has_sla_applied; /**< intercom_field_state_t of sla_applied */
+    uint8_t has_statistics; /**< intercom_field_state_t of statistics */
+    uint8_t has_linked_objects; /**< intercom_field_state_t of linked_objects */
+    uint8_t has_ai_agent_participated; /**< intercom_field_state_t of ai_agent_participated */
+    uint8_t has_ai_agent; /**< intercom_field_state_t of ai_agent */
+    uint8_t has_sales_agent_participated; /**< intercom_field_state_t of sales_agent_participated */
+    uint8_t has_sales_agent; /**< intercom_field_state_t of sales_agent */
+    uint8_t has_channel; /**< intercom_field_state_t of channel */
+    uint8_t has_external_references; /**< intercom_field_state_t of external_references */
+    uint8_t has_monitor_evaluations; /**< intercom_field_state_t of monitor_evaluations */
     uint8_t has_scorecards; /**< intercom_field_state_t of scorecards */
 } intercom_conversation_list_item;
 /** Descriptor of intercom_conversation_list_item (intercom_type_name() gives "conversation_list_item"). */
@@ -712,24 +712,24 @@ typedef struct intercom_conversation_monitor_evaluation {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier of the monitor that produced this evaluation. */
     const char *monitor_id;
-    uint8_t has_monitor_id; /**< intercom_field_state_t of monitor_id */
     /** [nullable] The name of the monitor at the time of evaluation. Null if the monitor has since been deleted. */
     const char *monitor_name;
-    uint8_t has_monitor_name; /**< intercom_field_state_t of monitor_name */
     /** [nullable] The type of the monitor. Null if the monitor has since been deleted. */
     const char *monitor_type;
-    uint8_t has_monitor_type; /**< intercom_field_state_t of monitor_type */
     /** The evaluation outcome reported by the monitor. */
     const char *result;
-    uint8_t has_result; /**< intercom_field_state_t of result */
     /** [nullable] The reasoning provided by the monitor for its result. May be null if no reasoning was generated. */
     const char *explanation;
-    uint8_t has_explanation; /**< intercom_field_state_t of explanation */
     /**
      * [nullable] The time the monitor evaluated this conversation. Null in the rare case the underlying record's
      * timestamp is not yet set.
      */
     int64_t evaluated_at;
+    uint8_t has_monitor_id; /**< intercom_field_state_t of monitor_id */
+    uint8_t has_monitor_name; /**< intercom_field_state_t of monitor_name */
+    uint8_t has_monitor_type; /**< intercom_field_state_t of monitor_type */
+    uint8_t has_result; /**< intercom_field_state_t of result */
+    uint8_t has_explanation; /**< intercom_field_state_t of explanation */
     uint8_t has_evaluated_at; /**< intercom_field_state_t of evaluated_at */
 } intercom_conversation_monitor_evaluation;
 /**
@@ -756,69 +756,69 @@ typedef struct intercom_conversation_part {
     intercom_model base; /**< descriptor and owning document */
     /** Always conversation_part */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id representing the conversation part. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The type of conversation part. */
     const char *part_type;
-    uint8_t has_part_type; /**< intercom_field_state_t of part_type */
     /**
      * [nullable] The message body, which may contain HTML. For Twitter, this will show a generic message regarding why
      * the body is obscured. In webhook payloads for API version 2.15+, this field returns plain text.
      */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the conversation part was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The last time the conversation part was updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** The time the user was notified with the conversation part. */
     int64_t notified_at;
-    uint8_t has_notified_at; /**< intercom_field_state_t of notified_at */
     /**
      * [nullable] The id of the admin that was assigned the conversation by this conversation_part (null if there has
      * been no change in assignment.)
      */
     struct intercom_reference *assigned_to;
-    uint8_t has_assigned_to; /**< intercom_field_state_t of assigned_to */
     /**
      * The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send
      * messages on behalf of Admins or Teams. For Twitter, this will be blank.
      */
     struct intercom_conversation_part_author *author;
-    uint8_t has_author; /**< intercom_field_state_t of author */
     /** A list of attachments for the part. */
     struct intercom_part_attachment **attachments;
     size_t attachments_count; /**< number of elements of attachments */
-    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
     /** [nullable] The external id of the conversation part */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
-    /** Whether or not the conversation part has been redacted. */
-    bool redacted;
-    uint8_t has_redacted; /**< intercom_field_state_t of redacted */
     /** [nullable] Contains metadata if the message was sent as an email */
     struct intercom_email_message_metadata *email_message_metadata;
-    uint8_t has_email_message_metadata; /**< intercom_field_state_t of email_message_metadata */
     /** [nullable] Metadata for a conversation part */
     struct intercom_conversation_part_metadata *metadata;
-    uint8_t has_metadata; /**< intercom_field_state_t of metadata */
-    /** Indicates the current state of conversation when the conversation part was created. */
-    intercom_conversation_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /** [nullable] A list of tags objects associated with the conversation part. */
     struct intercom_tag_basic **tags;
     size_t tags_count; /**< number of elements of tags */
-    uint8_t has_tags; /**< intercom_field_state_t of tags */
     /** [nullable] */
     struct intercom_event_details *event_details;
-    uint8_t has_event_details; /**< intercom_field_state_t of event_details */
     /** [nullable] The app package code if this part was created via API. null if the part was not created via API. */
     const char *app_package_code;
+    /** Indicates the current state of conversation when the conversation part was created. */
+    intercom_conversation_state state;
+    /** Whether or not the conversation part has been redacted. */
+    bool redacted;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_part_type; /**< intercom_field_state_t of part_type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_notified_at; /**< intercom_field_state_t of notified_at */
+    uint8_t has_assigned_to; /**< intercom_field_state_t of assigned_to */
+    uint8_t has_author; /**< intercom_field_state_t of author */
+    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_redacted; /**< intercom_field_state_t of redacted */
+    uint8_t has_email_message_metadata; /**< intercom_field_state_t of email_message_metadata */
+    uint8_t has_metadata; /**< intercom_field_state_t of metadata */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_tags; /**< intercom_field_state_t of tags */
+    uint8_t has_event_details; /**< intercom_field_state_t of event_details */
     uint8_t has_app_package_code; /**< intercom_field_state_t of app_package_code */
 } intercom_conversation_part;
 /** Descriptor of intercom_conversation_part (intercom_type_name() gives "conversation_part"). */
@@ -837,21 +837,21 @@ typedef struct intercom_conversation_part_author {
     intercom_model base; /**< descriptor and owning document */
     /** The type of the author */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the author */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The name of the author */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The email of the author */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** If this conversation part was sent by the AI Agent */
     bool from_ai_agent;
-    uint8_t has_from_ai_agent; /**< intercom_field_state_t of from_ai_agent */
     /** If this conversation part body was generated by the AI Agent */
     bool is_ai_answer;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_from_ai_agent; /**< intercom_field_state_t of from_ai_agent */
     uint8_t has_is_ai_answer; /**< intercom_field_state_t of is_ai_answer */
 } intercom_conversation_part_author;
 /** Descriptor of intercom_conversation_part_author (intercom_type_name() gives "conversation_part_author"). */
@@ -870,9 +870,9 @@ typedef struct intercom_conversation_part_metadata {
     /** The quick reply options sent by the Admin or bot, presented in this conversation part. */
     struct intercom_conversation_part_metadata_quick_reply_options **quick_reply_options;
     size_t quick_reply_options_count; /**< number of elements of quick_reply_options */
-    uint8_t has_quick_reply_options; /**< intercom_field_state_t of quick_reply_options */
     /** The unique identifier for the quick reply option that was clicked by the end user. */
     const char *quick_reply_uuid;
+    uint8_t has_quick_reply_options; /**< intercom_field_state_t of quick_reply_options */
     uint8_t has_quick_reply_uuid; /**< intercom_field_state_t of quick_reply_uuid */
 } intercom_conversation_part_metadata;
 /** Descriptor of intercom_conversation_part_metadata (intercom_type_name() gives "conversation_part_metadata"). */
@@ -895,15 +895,15 @@ typedef struct intercom_conversation_part_metadata_quick_reply_options {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The text to display in this quick reply option. */
     const char *text;
-    uint8_t has_text; /**< intercom_field_state_t of text */
     /**
      * [required] A unique identifier for this quick reply option. This value will be available within the metadata of
      * the comment conversation part that is created when a user clicks on this reply option.
      */
     const char *uuid;
-    uint8_t has_uuid; /**< intercom_field_state_t of uuid */
     /** [nullable] The translations for the quick reply option. */
     struct json_t *translations;
+    uint8_t has_text; /**< intercom_field_state_t of text */
+    uint8_t has_uuid; /**< intercom_field_state_t of uuid */
     uint8_t has_translations; /**< intercom_field_state_t of translations */
 } intercom_conversation_part_metadata_quick_reply_options;
 /**
@@ -933,16 +933,16 @@ typedef struct intercom_conversation_parts {
     intercom_model base; /**< descriptor and owning document */
     /** Always "conversation_part.list" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * A list of Conversation Part objects for each part message in the conversation. This is only returned when
      * Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
      */
     struct intercom_conversation_part **conversation_parts;
     size_t conversation_parts_count; /**< number of elements of conversation_parts */
-    uint8_t has_conversation_parts; /**< intercom_field_state_t of conversation_parts */
     /** (undocumented) */
     int64_t total_count;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_conversation_parts; /**< intercom_field_state_t of conversation_parts */
     uint8_t has_total_count; /**< intercom_field_state_t of total_count */
 } intercom_conversation_parts;
 /** Descriptor of intercom_conversation_parts (intercom_type_name() gives "conversation_parts"). */
@@ -960,21 +960,21 @@ typedef struct intercom_conversation_rating {
     intercom_model base; /**< descriptor and owning document */
     /** The rating, between 1 and 5, for the conversation. */
     int64_t rating;
-    uint8_t has_rating; /**< intercom_field_state_t of rating */
     /** An optional field to add a remark to correspond to the number rating */
     const char *remark;
-    uint8_t has_remark; /**< intercom_field_state_t of remark */
     /** The time the rating was requested in the conversation being rated. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the rating was last updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** reference to contact object */
     struct intercom_contact_reference *contact;
-    uint8_t has_contact; /**< intercom_field_state_t of contact */
     /** reference to another object */
     struct intercom_reference *teammate;
+    uint8_t has_rating; /**< intercom_field_state_t of rating */
+    uint8_t has_remark; /**< intercom_field_state_t of remark */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_contact; /**< intercom_field_state_t of contact */
     uint8_t has_teammate; /**< intercom_field_state_t of teammate */
 } intercom_conversation_rating;
 /** Descriptor of intercom_conversation_rating (intercom_type_name() gives "conversation_rating"). */
@@ -994,12 +994,12 @@ typedef struct intercom_conversation_response_time {
     intercom_model base; /**< descriptor and owning document */
     /** Id of the assigned team. */
     int64_t team_id;
-    uint8_t has_team_id; /**< intercom_field_state_t of team_id */
     /** Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned. */
     const char *team_name;
-    uint8_t has_team_name; /**< intercom_field_state_t of team_name */
     /** First response time of assigned team in seconds. */
     int64_t response_time;
+    uint8_t has_team_id; /**< intercom_field_state_t of team_id */
+    uint8_t has_team_name; /**< intercom_field_state_t of team_name */
     uint8_t has_response_time; /**< intercom_field_state_t of response_time */
 } intercom_conversation_response_time;
 /** Descriptor of intercom_conversation_response_time (intercom_type_name() gives "conversation_response_time"). */
@@ -1022,37 +1022,37 @@ typedef struct intercom_conversation_scorecard {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier of the scorecard definition. */
     const char *scorecard_id;
-    uint8_t has_scorecard_id; /**< intercom_field_state_t of scorecard_id */
     /** The unique identifier of the specific scorecard version that produced this result. */
     const char *scorecard_version_id;
-    uint8_t has_scorecard_version_id; /**< intercom_field_state_t of scorecard_version_id */
     /** The name of the scorecard. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The type of scorecard. */
     const char *scorecard_type;
-    uint8_t has_scorecard_type; /**< intercom_field_state_t of scorecard_type */
-    /** [nullable] Whether the conversation passed the scorecard. Null when the scorecard has not been scored. */
-    bool passed;
-    uint8_t has_passed; /**< intercom_field_state_t of passed */
     /** [nullable] The numeric score for the scorecard. Null when the scorecard has not been scored. */
     double score;
-    uint8_t has_score; /**< intercom_field_state_t of score */
     /** [nullable] The numeric score produced by AI evaluation, if applicable. Null when not AI-scored. */
     double ai_score;
-    uint8_t has_ai_score; /**< intercom_field_state_t of ai_score */
     /**
      * [nullable] The time the scorecard was last evaluated. Null in the rare case the underlying record's timestamp is
      * not yet set.
      */
     int64_t evaluated_at;
-    uint8_t has_evaluated_at; /**< intercom_field_state_t of evaluated_at */
     /** The teammate (or AI agent) whose handling of the conversation was reviewed by this scorecard. */
     struct intercom_conversation_scorecard_reviewed_teammate *reviewed_teammate;
-    uint8_t has_reviewed_teammate; /**< intercom_field_state_t of reviewed_teammate */
     /** Per-evaluator results within this scorecard. */
     struct intercom_conversation_scorecard_evaluator **evaluators;
     size_t evaluators_count; /**< number of elements of evaluators */
+    /** [nullable] Whether the conversation passed the scorecard. Null when the scorecard has not been scored. */
+    bool passed;
+    uint8_t has_scorecard_id; /**< intercom_field_state_t of scorecard_id */
+    uint8_t has_scorecard_version_id; /**< intercom_field_state_t of scorecard_version_id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_scorecard_type; /**< intercom_field_state_t of scorecard_type */
+    uint8_t has_passed; /**< intercom_field_state_t of passed */
+    uint8_t has_score; /**< intercom_field_state_t of score */
+    uint8_t has_ai_score; /**< intercom_field_state_t of ai_score */
+    uint8_t has_evaluated_at; /**< intercom_field_state_t of evaluated_at */
+    uint8_t has_reviewed_teammate; /**< intercom_field_state_t of reviewed_teammate */
     uint8_t has_evaluators; /**< intercom_field_state_t of evaluators */
 } intercom_conversation_scorecard;
 /** Descriptor of intercom_conversation_scorecard (intercom_type_name() gives "conversation_scorecard"). */
@@ -1072,9 +1072,9 @@ typedef struct intercom_conversation_scorecard_evaluator {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier of the evaluator (criterion) within the scorecard. */
     const char *evaluator_id;
-    uint8_t has_evaluator_id; /**< intercom_field_state_t of evaluator_id */
     /** [nullable] The evaluator's result for this conversation. Null if the evaluator was not scored. */
     struct intercom_conversation_scorecard_evaluator_result *result;
+    uint8_t has_evaluator_id; /**< intercom_field_state_t of evaluator_id */
     uint8_t has_result; /**< intercom_field_state_t of result */
 } intercom_conversation_scorecard_evaluator;
 /**
@@ -1103,22 +1103,22 @@ typedef struct intercom_conversation_scorecard_evaluator_result {
      * [nullable] The evaluator's selected value (typically a label such as `pass`, `fail`, or a category identifier).
      */
     const char *value;
-    uint8_t has_value; /**< intercom_field_state_t of value */
     /** [nullable] The origin of the result (for example, `ai` or `human`). */
     const char *source;
-    uint8_t has_source; /**< intercom_field_state_t of source */
     /** [nullable] A free-text explanation of the result. */
     const char *reasoning;
-    uint8_t has_reasoning; /**< intercom_field_state_t of reasoning */
     /** [nullable] Identifiers for structured reasons assigned to the result, if any. */
     const char **reason_ids;
     size_t reason_ids_count; /**< number of elements of reason_ids */
-    uint8_t has_reason_ids; /**< intercom_field_state_t of reason_ids */
     /**
      * [nullable] Free-text entered by the reviewer to supplement or stand in for the structured `reason_ids` —
      * typically captured when the reviewer selects an "Other" option or adds a custom note. Null when not provided.
      */
     const char *other_text;
+    uint8_t has_value; /**< intercom_field_state_t of value */
+    uint8_t has_source; /**< intercom_field_state_t of source */
+    uint8_t has_reasoning; /**< intercom_field_state_t of reasoning */
+    uint8_t has_reason_ids; /**< intercom_field_state_t of reason_ids */
     uint8_t has_other_text; /**< intercom_field_state_t of other_text */
 } intercom_conversation_scorecard_evaluator_result;
 /**
@@ -1145,15 +1145,15 @@ INTERCOM_EXTERN void intercom_conversation_scorecard_evaluator_result_free(
  */
 typedef struct intercom_conversation_scorecard_reviewed_teammate {
     intercom_model base; /**< descriptor and owning document */
+    const char *type_str; /**< as received, or sent when type is 0 */
+    /** [nullable] The id of the admin who was reviewed. Present only when `type` is `admin`. */
+    const char *admin_id;
     /**
      * The kind of reviewee. `ai` if the conversation was handled by Fin or scored without a specific teammate; `admin`
      * if a specific teammate was reviewed.
      */
     intercom_conversation_scorecard_reviewed_teammate_type type;
-    const char *type_str; /**< as received, or sent when type is 0 */
     uint8_t has_type; /**< intercom_field_state_t of type */
-    /** [nullable] The id of the admin who was reviewed. Present only when `type` is `admin`. */
-    const char *admin_id;
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_conversation_scorecard_reviewed_teammate;
 /**
@@ -1182,51 +1182,51 @@ typedef struct intercom_conversation_source {
     intercom_model base; /**< descriptor and owning document */
     /** The origin of this conversation. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] The id of the source message. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** How the conversation was initiated. */
     const char *delivered_as;
-    uint8_t has_delivered_as; /**< intercom_field_state_t of delivered_as */
     /** [nullable] The recipients of the source message. Only present for email conversations. */
     struct intercom_conversation_source_recipients **recipients;
     size_t recipients_count; /**< number of elements of recipients */
-    uint8_t has_recipients; /**< intercom_field_state_t of recipients */
     /**
      * [nullable] The Reply-To header addresses of the source message, where a reply will be routed. Can differ from the
      * sender's From address. Only present for email conversations.
      */
     struct intercom_conversation_source_reply_to **reply_to;
     size_t reply_to_count; /**< number of elements of reply_to */
-    uint8_t has_reply_to; /**< intercom_field_state_t of reply_to */
     /**
      * Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is
      * obscured. In webhook payloads for API version 2.15+, this field returns plain text.
      */
     const char *subject;
-    uint8_t has_subject; /**< intercom_field_state_t of subject */
     /**
      * The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is
      * obscured. In webhook payloads for API version 2.15+, this field returns plain text.
      */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The author who started the conversation. Can be a Contact, Admin, or Bot. */
     struct intercom_conversation_source_author *author;
-    uint8_t has_author; /**< intercom_field_state_t of author */
     /** A list of attachments for the part. */
     struct intercom_part_attachment **attachments;
     size_t attachments_count; /**< number of elements of attachments */
-    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
     /** [nullable] The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
-    /** Whether or not the source message has been redacted. Only applicable for contact initiated messages. */
-    bool redacted;
-    uint8_t has_redacted; /**< intercom_field_state_t of redacted */
     /** Contains metadata if the message was sent as an email */
     struct intercom_source_email_message_metadata *email_message_metadata;
+    /** Whether or not the source message has been redacted. Only applicable for contact initiated messages. */
+    bool redacted;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_delivered_as; /**< intercom_field_state_t of delivered_as */
+    uint8_t has_recipients; /**< intercom_field_state_t of recipients */
+    uint8_t has_reply_to; /**< intercom_field_state_t of reply_to */
+    uint8_t has_subject; /**< intercom_field_state_t of subject */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_author; /**< intercom_field_state_t of author */
+    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_redacted; /**< intercom_field_state_t of redacted */
     uint8_t has_email_message_metadata; /**< intercom_field_state_t of email_message_metadata */
 } intercom_conversation_source;
 /** Descriptor of intercom_conversation_source (intercom_type_name() gives "conversation_source"). */
@@ -1246,15 +1246,15 @@ typedef struct intercom_conversation_source_author {
     intercom_model base; /**< descriptor and owning document */
     /** The type of the author. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] The id of the author. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The name of the author. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] The email of the author. */
     const char *email;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_email; /**< intercom_field_state_t of email */
 } intercom_conversation_source_author;
 /** Descriptor of intercom_conversation_source_author (intercom_type_name() gives "conversation_source_author"). */
@@ -1274,12 +1274,12 @@ typedef struct intercom_conversation_source_recipients {
     intercom_model base; /**< descriptor and owning document */
     /** The recipient type. One of `to`, `cc`, or `bcc`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The recipient email address. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** [nullable] The reason this recipient was dropped, if applicable. */
     const char *drop_reason;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_drop_reason; /**< intercom_field_state_t of drop_reason */
 } intercom_conversation_source_recipients;
 /**
@@ -1302,9 +1302,9 @@ typedef struct intercom_conversation_source_reply_to {
     intercom_model base; /**< descriptor and owning document */
     /** The Reply-To email address. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** [nullable] The display name associated with the Reply-To address. */
     const char *name;
+    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_name; /**< intercom_field_state_t of name */
 } intercom_conversation_source_reply_to;
 /** Descriptor of intercom_conversation_source_reply_to (intercom_type_name() gives "conversation_source_reply_to"). */
@@ -1327,79 +1327,79 @@ typedef struct intercom_conversation_statistics {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** Duration until last assignment before first admin reply. In seconds. */
     int64_t time_to_assignment;
-    uint8_t has_time_to_assignment; /**< intercom_field_state_t of time_to_assignment */
     /** Duration until first admin reply. Subtracts out of business hours. In seconds. */
     int64_t time_to_admin_reply;
-    uint8_t has_time_to_admin_reply; /**< intercom_field_state_t of time_to_admin_reply */
     /** Duration until conversation was closed first time. Subtracts out of business hours. In seconds. */
     int64_t time_to_first_close;
-    uint8_t has_time_to_first_close; /**< intercom_field_state_t of time_to_first_close */
     /** Duration until conversation was closed last time. Subtracts out of business hours. In seconds. */
     int64_t time_to_last_close;
-    uint8_t has_time_to_last_close; /**< intercom_field_state_t of time_to_last_close */
     /** Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds. */
     int64_t median_time_to_reply;
-    uint8_t has_median_time_to_reply; /**< intercom_field_state_t of median_time_to_reply */
     /** Time of first text conversation part from a contact. */
     int64_t first_contact_reply_at;
-    uint8_t has_first_contact_reply_at; /**< intercom_field_state_t of first_contact_reply_at */
     /** Time of first assignment after first_contact_reply_at. */
     int64_t first_assignment_at;
-    uint8_t has_first_assignment_at; /**< intercom_field_state_t of first_assignment_at */
     /** Time of first admin reply after first_contact_reply_at. */
     int64_t first_admin_reply_at;
-    uint8_t has_first_admin_reply_at; /**< intercom_field_state_t of first_admin_reply_at */
     /** Time of first close after first_contact_reply_at. */
     int64_t first_close_at;
-    uint8_t has_first_close_at; /**< intercom_field_state_t of first_close_at */
     /** Time of last assignment after first_contact_reply_at. */
     int64_t last_assignment_at;
-    uint8_t has_last_assignment_at; /**< intercom_field_state_t of last_assignment_at */
     /** Time of first admin reply since most recent assignment. */
     int64_t last_assignment_admin_reply_at;
-    uint8_t has_last_assignment_admin_reply_at; /**< intercom_field_state_t of last_assignment_admin_reply_at */
     /** Time of the last conversation part from a contact. */
     int64_t last_contact_reply_at;
-    uint8_t has_last_contact_reply_at; /**< intercom_field_state_t of last_contact_reply_at */
     /** Time of the last conversation part from an admin. */
     int64_t last_admin_reply_at;
-    uint8_t has_last_admin_reply_at; /**< intercom_field_state_t of last_admin_reply_at */
     /** Time of the last conversation close. */
     int64_t last_close_at;
-    uint8_t has_last_close_at; /**< intercom_field_state_t of last_close_at */
     /** The last admin who closed the conversation. Returns a reference to an Admin object. */
     const char *last_closed_by_id;
-    uint8_t has_last_closed_by_id; /**< intercom_field_state_t of last_closed_by_id */
     /** Number of reopens after first_contact_reply_at. */
     int64_t count_reopens;
-    uint8_t has_count_reopens; /**< intercom_field_state_t of count_reopens */
     /** Number of assignments after first_contact_reply_at. */
     int64_t count_assignments;
-    uint8_t has_count_assignments; /**< intercom_field_state_t of count_assignments */
     /** Total number of conversation parts. */
     int64_t count_conversation_parts;
-    uint8_t has_count_conversation_parts; /**< intercom_field_state_t of count_conversation_parts */
     /** An array of conversation response time objects */
     struct intercom_conversation_response_time **assigned_team_first_response_time;
     size_t assigned_team_first_response_time_count; /**< number of elements of assigned_team_first_response_time */
-    uint8_t has_assigned_team_first_response_time; /**< intercom_field_state_t of assigned_team_first_response_time */
     /** An array of conversation response time objects within office hours */
     struct intercom_conversation_response_time **assigned_team_first_response_time_in_office_hours;
     /** number of elements of assigned_team_first_response_time_in_office_hours */
     size_t assigned_team_first_response_time_in_office_hours_count;
-    /** intercom_field_state_t of assigned_team_first_response_time_in_office_hours */
-    uint8_t has_assigned_team_first_response_time_in_office_hours;
     /** Time from conversation assignment to conversation close in seconds. */
     int64_t handling_time;
-    uint8_t has_handling_time; /**< intercom_field_state_t of handling_time */
     /**
      * [nullable] Adjusted handling time for conversation in seconds. This is the active handling time excluding idle
      * periods when teammates are not actively working on the conversation.
      */
     int64_t adjusted_handling_time;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_time_to_assignment; /**< intercom_field_state_t of time_to_assignment */
+    uint8_t has_time_to_admin_reply; /**< intercom_field_state_t of time_to_admin_reply */
+    uint8_t has_time_to_first_close; /**< intercom_field_state_t of time_to_first_close */
+    uint8_t has_time_to_last_close; /**< intercom_field_state_t of time_to_last_close */
+    uint8_t has_median_time_to_reply; /**< intercom_field_state_t of median_time_to_reply */
+    uint8_t has_first_contact_reply_at; /**< intercom_field_state_t of first_contact_reply_at */
+    uint8_t has_first_assignment_at; /**< intercom_field_state_t of first_assignment_at */
+    uint8_t has_first_admin_reply_at; /**< intercom_field_state_t of first_admin_reply_at */
+    uint8_t has_first_close_at; /**< intercom_field_state_t of first_close_at */
+    uint8_t has_last_assignment_at; /**< intercom_field_state_t of last_assignment_at */
+    uint8_t has_last_assignment_admin_reply_at; /**< intercom_field_state_t of last_assignment_admin_reply_at */
+    uint8_t has_last_contact_reply_at; /**< intercom_field_state_t of last_contact_reply_at */
+    uint8_t has_last_admin_reply_at; /**< intercom_field_state_t of last_admin_reply_at */
+    uint8_t has_last_close_at; /**< intercom_field_state_t of last_close_at */
+    uint8_t has_last_closed_by_id; /**< intercom_field_state_t of last_closed_by_id */
+    uint8_t has_count_reopens; /**< intercom_field_state_t of count_reopens */
+    uint8_t has_count_assignments; /**< intercom_field_state_t of count_assignments */
+    uint8_t has_count_conversation_parts; /**< intercom_field_state_t of count_conversation_parts */
+    uint8_t has_assigned_team_first_response_time; /**< intercom_field_state_t of assigned_team_first_response_time */
+    /** intercom_field_state_t of assigned_team_first_response_time_in_office_hours */
+    uint8_t has_assigned_team_first_response_time_in_office_hours;
+    uint8_t has_handling_time; /**< intercom_field_state_t of handling_time */
     uint8_t has_adjusted_handling_time; /**< intercom_field_state_t of adjusted_handling_time */
 } intercom_conversation_statistics;
 /** Descriptor of intercom_conversation_statistics (intercom_type_name() gives "conversation_statistics"). */
@@ -1420,14 +1420,14 @@ typedef struct intercom_conversation_teammates {
     intercom_model base; /**< descriptor and owning document */
     /** The type of the object - `admin.list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of teammates who participated in the conversation (wrote at least one conversation part). */
     struct intercom_reference **teammates;
     size_t teammates_count; /**< number of elements of teammates */
-    uint8_t has_teammates; /**< intercom_field_state_t of teammates */
     /** The teammates who participated in the conversation (wrote at least one conversation part). */
     struct intercom_reference **admins;
     size_t admins_count; /**< number of elements of admins */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_teammates; /**< intercom_field_state_t of teammates */
     uint8_t has_admins; /**< intercom_field_state_t of admins */
 } intercom_conversation_teammates;
 /** Descriptor of intercom_conversation_teammates (intercom_type_name() gives "conversation_teammates"). */
@@ -1444,28 +1444,28 @@ typedef struct intercom_conversations_create_response {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The type of the message */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The id representing the message. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The time the conversation was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The subject of the message. Only present if message_type: email. */
     const char *subject;
-    uint8_t has_subject; /**< intercom_field_state_t of subject */
     /** [required] The message body, which may contain HTML. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    /** [required] The type of message that was sent. Can be email, inapp, facebook or twitter. */
-    intercom_message_type message_type;
     const char *message_type_str; /**< as received, or sent when message_type is 0 */
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] The associated conversation_id */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** The admin who owns the message (free-form: type, id, name, email, away_mode_enabled, ...). */
     struct json_t *owner;
+    /** [required] The type of message that was sent. Can be email, inapp, facebook or twitter. */
+    intercom_message_type message_type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_subject; /**< intercom_field_state_t of subject */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     uint8_t has_owner; /**< intercom_field_state_t of owner */
 } intercom_conversations_create_response;
 /**
@@ -1490,10 +1490,8 @@ typedef struct intercom_convert_conversation_to_ticket_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The ID of the type of ticket you want to convert the conversation to */
     const char *ticket_type_id;
-    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
     /** The ID of the ticket state associated with the ticket type. */
     const char *ticket_state_id;
-    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
     /**
      * The attributes set on the ticket. When setting the default title and description attributes, the attribute keys
      * that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the
@@ -1501,6 +1499,8 @@ typedef struct intercom_convert_conversation_to_ticket_request {
      * id, obtainable by [listing the ticket ...
      */
     struct json_t *attributes;
+    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
+    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
     uint8_t has_attributes; /**< intercom_field_state_t of attributes */
 } intercom_convert_conversation_to_ticket_request;
 /**
@@ -1530,25 +1530,25 @@ typedef struct intercom_create_conversation_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] */
     struct intercom_create_conversation_request_from *from;
-    uint8_t has_from; /**< intercom_field_state_t of from */
     /** [required] The content of the message. HTML is not supported. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The title of the email. Only applicable if the message type is email. */
     const char *subject;
-    uint8_t has_subject; /**< intercom_field_state_t of subject */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used.
      * This field is only recommneded for migrating past conversations from another source into Intercom.
      */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The unique identifier of the brand to associate with this conversation. */
     const char *brand_id;
+    uint8_t has_from; /**< intercom_field_state_t of from */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_subject; /**< intercom_field_state_t of subject */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     uint8_t has_brand_id; /**< intercom_field_state_t of brand_id */
 } intercom_create_conversation_request;
 /** Descriptor of intercom_create_conversation_request (intercom_type_name() gives "create_conversation_request"). */
@@ -1566,12 +1566,12 @@ INTERCOM_EXTERN void intercom_create_conversation_request_free(intercom_create_c
 /** create_conversation_request_from. A top-level one is freed with intercom_create_conversation_request_from_free(). */
 typedef struct intercom_create_conversation_request_from {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The role associated to the contact - user or lead. */
-    intercom_create_conversation_request_from_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The identifier for the contact which is given by Intercom. */
     const char *id;
+    /** [required] The role associated to the contact - user or lead. */
+    intercom_create_conversation_request_from_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_create_conversation_request_from;
 /**
@@ -1595,12 +1595,12 @@ typedef struct intercom_customer_request {
     intercom_model base; /**< descriptor and owning document */
     /** The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** The external_id you have defined for the contact who is being added as a participant. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The email you have defined for the contact who is being added as a participant. */
     const char *email;
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     uint8_t has_email; /**< intercom_field_state_t of email */
     int variant; /**< which variant: intercom_customer_request_variant */
 } intercom_customer_request;
@@ -1619,15 +1619,15 @@ typedef struct intercom_deleted_conversation_item {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `conversation`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The ID of the deleted conversation. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    /** Whether reporting metrics are retained for this conversation ID */
-    bool metrics_retained;
-    uint8_t has_metrics_retained; /**< intercom_field_state_t of metrics_retained */
     /** The time when the conversation was deleted. */
     int64_t deleted_at;
+    /** Whether reporting metrics are retained for this conversation ID */
+    bool metrics_retained;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_metrics_retained; /**< intercom_field_state_t of metrics_retained */
     uint8_t has_deleted_at; /**< intercom_field_state_t of deleted_at */
 } intercom_deleted_conversation_item;
 /** Descriptor of intercom_deleted_conversation_item (intercom_type_name() gives "deleted_conversation_item"). */
@@ -1648,14 +1648,11 @@ typedef struct intercom_deleted_conversation_list {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `conversations.list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of deleted conversation IDs. */
     struct intercom_deleted_conversation_item **conversations;
     size_t conversations_count; /**< number of elements of conversations */
-    uint8_t has_conversations; /**< intercom_field_state_t of conversations */
     /** Total number of items available. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /**
      * The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
      * Their responses are likely to contain a pages object that hosts pagination links which a client can use to
@@ -1663,6 +1660,9 @@ typedef struct intercom_deleted_conversation_list {
      * follows.
      */
     struct intercom_pages_link *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_conversations; /**< intercom_field_state_t of conversations */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_deleted_conversation_list;
 /** Descriptor of intercom_deleted_conversation_list (intercom_type_name() gives "deleted_conversation_list"). */
@@ -1711,12 +1711,12 @@ typedef struct intercom_email_address_header {
     intercom_model base; /**< descriptor and owning document */
     /** The type of email address header */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The email address */
     const char *email_address;
-    uint8_t has_email_address; /**< intercom_field_state_t of email_address */
     /** [nullable] The name associated with the email address */
     const char *name;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_email_address; /**< intercom_field_state_t of email_address */
     uint8_t has_name; /**< intercom_field_state_t of name */
 } intercom_email_address_header;
 /** Descriptor of intercom_email_address_header (intercom_type_name() gives "email_address_header"). */
@@ -1736,13 +1736,13 @@ typedef struct intercom_email_message_metadata {
     intercom_model base; /**< descriptor and owning document */
     /** The subject of the email */
     const char *subject;
-    uint8_t has_subject; /**< intercom_field_state_t of subject */
     /** A list of an email address headers. */
     struct intercom_email_address_header **email_address_headers;
     size_t email_address_headers_count; /**< number of elements of email_address_headers */
-    uint8_t has_email_address_headers; /**< intercom_field_state_t of email_address_headers */
     /** [nullable] The unique identifier for the email message as specified in the Message-ID header */
     const char *message_id;
+    uint8_t has_subject; /**< intercom_field_state_t of subject */
+    uint8_t has_email_address_headers; /**< intercom_field_state_t of email_address_headers */
     uint8_t has_message_id; /**< intercom_field_state_t of message_id */
 } intercom_email_message_metadata;
 /** Descriptor of intercom_email_message_metadata (intercom_type_name() gives "email_message_metadata"). */
@@ -1759,18 +1759,18 @@ typedef struct intercom_event_details {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     struct intercom_named_item *workflow;
-    uint8_t has_workflow; /**< intercom_field_state_t of workflow */
     /** (undocumented) */
     struct intercom_named_item *attribute;
-    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
     /** (undocumented) */
     struct intercom_event_details_value *value;
-    uint8_t has_value; /**< intercom_field_state_t of value */
     /** (undocumented) */
     struct intercom_event_details_action *action;
-    uint8_t has_action; /**< intercom_field_state_t of action */
     /** (undocumented) */
     struct intercom_workflow_event *event;
+    uint8_t has_workflow; /**< intercom_field_state_t of workflow */
+    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
+    uint8_t has_value; /**< intercom_field_state_t of value */
+    uint8_t has_action; /**< intercom_field_state_t of action */
     uint8_t has_event; /**< intercom_field_state_t of event */
     int variant; /**< which variant: intercom_event_details_variant */
 } intercom_event_details;
@@ -1786,10 +1786,10 @@ typedef struct intercom_event_details_action {
     intercom_model base; /**< descriptor and owning document */
     /** Name of the action */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
+    const char *result_str; /**< as received, or sent when result is 0 */
     /** Status of the action */
     intercom_custom_action_finished_action_result result;
-    const char *result_str; /**< as received, or sent when result is 0 */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_result; /**< intercom_field_state_t of result */
 } intercom_event_details_action;
 /** Descriptor of intercom_event_details_action (intercom_type_name() gives "event_details_action"). */
@@ -1806,9 +1806,9 @@ typedef struct intercom_event_details_value {
     intercom_model base; /**< descriptor and owning document */
     /** Current value of the CDA updated */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] Previous value of the CDA (null for older events) */
     const char *previous;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_previous; /**< intercom_field_state_t of previous */
 } intercom_event_details_value;
 /** Descriptor of intercom_event_details_value (intercom_type_name() gives "event_details_value"). */
@@ -1825,16 +1825,16 @@ typedef struct intercom_handling_event {
     intercom_model base; /**< descriptor and owning document */
     /** [required] A reference to a teammate */
     struct intercom_teammate_reference *teammate;
-    uint8_t has_teammate; /**< intercom_field_state_t of teammate */
-    /** [required] The type of handling event */
-    intercom_handling_event_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] ISO8601 timestamp when the event occurred */
     const char *timestamp;
-    uint8_t has_timestamp; /**< intercom_field_state_t of timestamp */
     /** [nullable] Optional reason for the event (e.g., "Paused", "Away") */
     const char *reason;
+    /** [required] The type of handling event */
+    intercom_handling_event_type type;
+    uint8_t has_teammate; /**< intercom_field_state_t of teammate */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_timestamp; /**< intercom_field_state_t of timestamp */
     uint8_t has_reason; /**< intercom_field_state_t of reason */
 } intercom_handling_event;
 /** Descriptor of intercom_handling_event (intercom_type_name() gives "handling_event"). */
@@ -1864,16 +1864,16 @@ INTERCOM_EXTERN void intercom_handling_event_list_free(intercom_handling_event_l
 /** A linked conversation or ticket. A top-level one is freed with intercom_linked_object_free(). */
 typedef struct intercom_linked_object {
     intercom_model base; /**< descriptor and owning document */
-    /** ticket or conversation */
-    intercom_linked_object_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The ID of the linked object */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
+    const char *category_str; /**< as received, or sent when category is 0 */
+    /** ticket or conversation */
+    intercom_linked_object_type type;
     /** [nullable] Category of the Linked Ticket Object. */
     intercom_ticket_category category;
-    const char *category_str; /**< as received, or sent when category is 0 */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_category; /**< intercom_field_state_t of category */
 } intercom_linked_object;
 /** Descriptor of intercom_linked_object (intercom_type_name() gives "linked_object"). */
@@ -1891,16 +1891,16 @@ typedef struct intercom_linked_object_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). Always list. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The total number of linked objects. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
-    /** Whether or not there are more linked objects than returned. */
-    bool has_more;
-    uint8_t has_more_state; /**< intercom_field_state_t of has_more */
     /** An array containing the linked conversations and linked tickets. */
     struct intercom_linked_object **data;
     size_t data_count; /**< number of elements of data */
+    /** Whether or not there are more linked objects than returned. */
+    bool has_more;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
+    uint8_t has_more_state; /**< intercom_field_state_t of has_more */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_linked_object_list;
 /** Descriptor of intercom_linked_object_list (intercom_type_name() gives "linked_object_list"). */
@@ -1951,12 +1951,12 @@ typedef struct intercom_quick_reply_option {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The text to display in this quick reply option. */
     const char *text;
-    uint8_t has_text; /**< intercom_field_state_t of text */
     /**
      * [required] A unique identifier for this quick reply option. This value will be available within the metadata of
      * the comment conversation part that is created when a user clicks on this reply option.
      */
     const char *uuid;
+    uint8_t has_text; /**< intercom_field_state_t of text */
     uint8_t has_uuid; /**< intercom_field_state_t of uuid */
 } intercom_quick_reply_option;
 /** Descriptor of intercom_quick_reply_option (intercom_type_name() gives "quick_reply_option"). */
@@ -1969,18 +1969,18 @@ INTERCOM_EXTERN void intercom_quick_reply_option_free(intercom_quick_reply_optio
 /** redact_conversation_request. A top-level one is freed with intercom_redact_conversation_request_free(). */
 typedef struct intercom_redact_conversation_request {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The type of resource being redacted. */
-    intercom_conversations_redact_params_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The id of the conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** The id of the conversation_part. */
     const char *conversation_part_id;
-    uint8_t has_conversation_part_id; /**< intercom_field_state_t of conversation_part_id */
     /** The id of the source. */
     const char *source_id;
+    /** [required] The type of resource being redacted. */
+    intercom_conversations_redact_params_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_conversation_part_id; /**< intercom_field_state_t of conversation_part_id */
     uint8_t has_source_id; /**< intercom_field_state_t of source_id */
     int variant; /**< which variant: intercom_redact_conversation_request_variant */
 } intercom_redact_conversation_request;
@@ -1999,49 +1999,49 @@ INTERCOM_EXTERN void intercom_redact_conversation_request_free(intercom_redact_c
 /** reply_conversation_request. A top-level one is freed with intercom_reply_conversation_request_free(). */
 typedef struct intercom_reply_conversation_request {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] */
-    intercom_reply_message_type message_type;
     const char *message_type_str; /**< as received, or sent when message_type is 0 */
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
-    /** [required] */
-    intercom_reply_author_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message
      * types.
      */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /** The quick reply options to display to the end user. Must be present for quick_reply message types. */
     struct intercom_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** A list of files that will be added as attachments. You can include up to 10 files */
     struct intercom_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
-    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
     /** The email you have defined for the user. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The external_id you have defined for the contact. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The id of the admin who is authoring the comment. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    /** [required] */
+    intercom_reply_message_type message_type;
+    /** [required] */
+    intercom_reply_author_type type;
     /** Option to disable notifications when replying to a conversation. */
     bool skip_notifications;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     uint8_t has_skip_notifications; /**< intercom_field_state_t of skip_notifications */
     int variant; /**< which variant: intercom_reply_conversation_request_variant */
 } intercom_reply_conversation_request;
@@ -2063,15 +2063,15 @@ INTERCOM_EXTERN void intercom_reply_conversation_request_free(intercom_reply_con
  */
 typedef struct intercom_sales_agent {
     intercom_model base; /**< descriptor and owning document */
-    /** [nullable] The fixed outcome of the sales agent interaction, used for billing and tracking. */
-    intercom_sales_agent_outcome outcome;
     const char *outcome_str; /**< as received, or sent when outcome is 0 */
-    uint8_t has_outcome; /**< intercom_field_state_t of outcome */
     /** [nullable] The identifier of the user-defined routing outcome selected by the sales agent. */
     const char *routing_outcome;
-    uint8_t has_routing_outcome; /**< intercom_field_state_t of routing_outcome */
     /** [nullable] A flat key-value map of memory fields collected by the sales agent during the conversation. */
     struct json_t *collected_data;
+    /** [nullable] The fixed outcome of the sales agent interaction, used for billing and tracking. */
+    intercom_sales_agent_outcome outcome;
+    uint8_t has_outcome; /**< intercom_field_state_t of outcome */
+    uint8_t has_routing_outcome; /**< intercom_field_state_t of routing_outcome */
     uint8_t has_collected_data; /**< intercom_field_state_t of collected_data */
 } intercom_sales_agent;
 /** Descriptor of intercom_sales_agent (intercom_type_name() gives "sales_agent"). */
@@ -2086,9 +2086,9 @@ typedef struct intercom_search_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] */
     struct intercom_search_request_query *query;
-    uint8_t has_query; /**< intercom_field_state_t of query */
     /** [nullable] */
     struct intercom_starting_after_paging *pagination;
+    uint8_t has_query; /**< intercom_field_state_t of query */
     uint8_t has_pagination; /**< intercom_field_state_t of pagination */
 } intercom_search_request;
 /** Descriptor of intercom_search_request (intercom_type_name() gives "search_request"). */
@@ -2106,16 +2106,16 @@ typedef struct intercom_side_conversation_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "side_conversation.list" (sent when required and left NULL). The type of the response object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array of side conversation objects. */
     struct intercom_side_conversation_summary **side_conversations;
     size_t side_conversations_count; /**< number of elements of side_conversations */
-    uint8_t has_side_conversations; /**< intercom_field_state_t of side_conversations */
     /** The total number of side conversations. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** Pagination metadata. */
     struct intercom_side_conversation_list_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_side_conversations; /**< intercom_field_state_t of side_conversations */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_side_conversation_list;
 /** Descriptor of intercom_side_conversation_list (intercom_type_name() gives "side_conversation_list"). */
@@ -2132,15 +2132,15 @@ typedef struct intercom_side_conversation_list_pages {
     intercom_model base; /**< descriptor and owning document */
     /** Always "pages" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The current page number. */
     int64_t page;
-    uint8_t has_page; /**< intercom_field_state_t of page */
     /** The number of results per page. */
     int64_t per_page;
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** The total number of pages. */
     int64_t total_pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_page; /**< intercom_field_state_t of page */
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_total_pages; /**< intercom_field_state_t of total_pages */
 } intercom_side_conversation_list_pages;
 /** Descriptor of intercom_side_conversation_list_pages (intercom_type_name() gives "side_conversation_list_pages"). */
@@ -2163,13 +2163,13 @@ typedef struct intercom_side_conversation_summary {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the side conversation. */
     const char *side_conversation_id;
-    uint8_t has_side_conversation_id; /**< intercom_field_state_t of side_conversation_id */
     /** The conversation parts (messages) in this side conversation. */
     struct intercom_conversation_part **conversation_parts;
     size_t conversation_parts_count; /**< number of elements of conversation_parts */
-    uint8_t has_conversation_parts; /**< intercom_field_state_t of conversation_parts */
     /** The total number of conversation parts in this side conversation. */
     int64_t total_count;
+    uint8_t has_side_conversation_id; /**< intercom_field_state_t of side_conversation_id */
+    uint8_t has_conversation_parts; /**< intercom_field_state_t of conversation_parts */
     uint8_t has_total_count; /**< intercom_field_state_t of total_count */
 } intercom_side_conversation_summary;
 /** Descriptor of intercom_side_conversation_summary (intercom_type_name() gives "side_conversation_summary"). */
@@ -2191,10 +2191,9 @@ typedef struct intercom_sla_applied {
     intercom_model base; /**< descriptor and owning document */
     /** object type */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The name of the SLA as given by the teammate when it was created. */
     const char *sla_name;
-    uint8_t has_sla_name; /**< intercom_field_state_t of sla_name */
+    const char *sla_status_str; /**< as received, or sent when sla_status is 0 */
     /**
      * SLA statuses: - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or
      * “canceled” events for the conversation. - `missed`: If there are any missed sla_events for the conversation and
@@ -2202,7 +2201,8 @@ typedef struct intercom_sla_applied {
      * is not applied when the SLA expires, only the next time a ...
      */
     intercom_sla_applied_sla_status sla_status;
-    const char *sla_status_str; /**< as received, or sent when sla_status is 0 */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_sla_name; /**< intercom_field_state_t of sla_name */
     uint8_t has_sla_status; /**< intercom_field_state_t of sla_status */
 } intercom_sla_applied;
 /** Descriptor of intercom_sla_applied (intercom_type_name() gives "sla_applied"). */
@@ -2220,16 +2220,16 @@ typedef struct intercom_source_email_message_metadata {
     intercom_model base; /**< descriptor and owning document */
     /** [nullable] The unique identifier for the email message as specified in the Message-ID header */
     const char *message_id;
-    uint8_t has_message_id; /**< intercom_field_state_t of message_id */
     /** The subject of the email */
     const char *subject;
-    uint8_t has_subject; /**< intercom_field_state_t of subject */
     /** A list of an email address headers. */
     struct intercom_email_address_header **email_address_headers;
     size_t email_address_headers_count; /**< number of elements of email_address_headers */
-    uint8_t has_email_address_headers; /**< intercom_field_state_t of email_address_headers */
     /** The HTML content of any quoted or forwarded email history from the initial inbound message */
     const char *history;
+    uint8_t has_message_id; /**< intercom_field_state_t of message_id */
+    uint8_t has_subject; /**< intercom_field_state_t of subject */
+    uint8_t has_email_address_headers; /**< intercom_field_state_t of email_address_headers */
     uint8_t has_history; /**< intercom_field_state_t of history */
 } intercom_source_email_message_metadata;
 /**
@@ -2249,18 +2249,18 @@ INTERCOM_EXTERN void intercom_source_email_message_metadata_free(intercom_source
 /** A reference to a teammate. A top-level one is freed with intercom_teammate_reference_free(). */
 typedef struct intercom_teammate_reference {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The type of teammate */
-    intercom_teammate_reference_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The unique identifier of the teammate */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The display name of the teammate */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] The email address of the teammate (optional for teams/bots) */
     const char *email;
+    /** [required] The type of teammate */
+    intercom_teammate_reference_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_email; /**< intercom_field_state_t of email */
 } intercom_teammate_reference;
 /** Descriptor of intercom_teammate_reference (intercom_type_name() gives "teammate_reference"). */
@@ -2275,66 +2275,66 @@ typedef struct intercom_ticket {
     intercom_model base; /**< descriptor and owning document */
     /** Always "ticket" (sent when required and left NULL). Always ticket */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the ticket which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries. */
     const char *ticket_id;
-    uint8_t has_ticket_id; /**< intercom_field_state_t of ticket_id */
-    /** Category of the Ticket. */
-    intercom_ticket_category category;
     const char *category_str; /**< as received, or sent when category is 0 */
-    uint8_t has_category; /**< intercom_field_state_t of category */
     /**
      * An object containing the different attributes associated to the ticket as key-value pairs. For the default title
      * and description attributes, the keys are `_default_title_` and `_default_description_`.
      */
     struct json_t *ticket_attributes;
-    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
     /** [nullable] A ticket state, used to define the state of a ticket. */
     struct intercom_ticket_state *ticket_state;
-    uint8_t has_ticket_state; /**< intercom_field_state_t of ticket_state */
     /** [nullable] A ticket type, used to define the data fields to be captured in a ticket. */
     struct intercom_ticket_type *ticket_type;
-    uint8_t has_ticket_type; /**< intercom_field_state_t of ticket_type */
     /** The list of contacts affected by a ticket. */
     struct intercom_ticket_contacts *contacts;
-    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     /** The id representing the admin assigned to the ticket. If it's not assigned to an admin it will return 0. */
     int64_t admin_assignee_id;
-    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
     /** The id representing the team assigned to the ticket. If it's not assigned to a team it will return 0. */
     int64_t team_assignee_id;
-    uint8_t has_team_assignee_id; /**< intercom_field_state_t of team_assignee_id */
     /** The time the ticket was created as a UTC Unix timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The last time the ticket was updated as a UTC Unix timestamp. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
-    /** Whether or not the ticket is open. If false, the ticket is closed. */
-    bool open;
-    uint8_t has_open; /**< intercom_field_state_t of open */
     /**
      * The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
      */
     int64_t snoozed_until;
-    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
     /** An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned. */
     struct intercom_linked_object_list *linked_objects;
-    uint8_t has_linked_objects; /**< intercom_field_state_t of linked_objects */
     /** A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts. */
     struct intercom_ticket_parts *ticket_parts;
-    uint8_t has_ticket_parts; /**< intercom_field_state_t of ticket_parts */
-    /** Whether or not the ticket is shared with the customer. */
-    bool is_shared;
-    uint8_t has_is_shared; /**< intercom_field_state_t of is_shared */
     /**
      * [nullable] The ID of the previous ticket state from the most recent state change. Returns null if no state change
      * history exists. Useful for tracking state transitions for reporting and compliance.
      */
     const char *previous_ticket_state_id;
+    /** Category of the Ticket. */
+    intercom_ticket_category category;
+    /** Whether or not the ticket is open. If false, the ticket is closed. */
+    bool open;
+    /** Whether or not the ticket is shared with the customer. */
+    bool is_shared;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_ticket_id; /**< intercom_field_state_t of ticket_id */
+    uint8_t has_category; /**< intercom_field_state_t of category */
+    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
+    uint8_t has_ticket_state; /**< intercom_field_state_t of ticket_state */
+    uint8_t has_ticket_type; /**< intercom_field_state_t of ticket_type */
+    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
+    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
+    uint8_t has_team_assignee_id; /**< intercom_field_state_t of team_assignee_id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_open; /**< intercom_field_state_t of open */
+    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
+    uint8_t has_linked_objects; /**< intercom_field_state_t of linked_objects */
+    uint8_t has_ticket_parts; /**< intercom_field_state_t of ticket_parts */
+    uint8_t has_is_shared; /**< intercom_field_state_t of is_shared */
     uint8_t has_previous_ticket_state_id; /**< intercom_field_state_t of previous_ticket_state_id */
 } intercom_ticket;
 /** Descriptor of intercom_ticket (intercom_type_name() gives "ticket"). */
@@ -2349,10 +2349,10 @@ typedef struct intercom_ticket_contacts {
     intercom_model base; /**< descriptor and owning document */
     /** Always "contact.list" (sent when required and left NULL). always contact.list */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of contacts affected by this ticket. */
     struct intercom_contact_reference **contacts;
     size_t contacts_count; /**< number of elements of contacts */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_contacts; /**< intercom_field_state_t of contacts */
 } intercom_ticket_contacts;
 /** Descriptor of intercom_ticket_contacts (intercom_type_name() gives "ticket_contacts"). */
@@ -2367,57 +2367,57 @@ typedef struct intercom_ticket_part {
     intercom_model base; /**< descriptor and owning document */
     /** Always ticket_part */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id representing the ticket part. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The type of ticket part. */
     const char *part_type;
-    uint8_t has_part_type; /**< intercom_field_state_t of part_type */
     /** [nullable] The message body, which may contain HTML. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    /** The previous state of the ticket. */
-    intercom_ticket_state_category previous_ticket_state;
     const char *previous_ticket_state_str; /**< as received, or sent when previous_ticket_state is 0 */
-    uint8_t has_previous_ticket_state; /**< intercom_field_state_t of previous_ticket_state */
-    /** The state of the ticket. */
-    intercom_ticket_state_category ticket_state;
     const char *ticket_state_str; /**< as received, or sent when ticket_state is 0 */
-    uint8_t has_ticket_state; /**< intercom_field_state_t of ticket_state */
     /** The time the ticket part was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The last time the ticket part was updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /**
      * [nullable] The id of the admin that was assigned the ticket by this ticket_part (null if there has been no change
      * in assignment.)
      */
     struct intercom_reference *assigned_to;
-    uint8_t has_assigned_to; /**< intercom_field_state_t of assigned_to */
     /** The author that wrote or triggered the part. Can be a bot, admin, team or user. */
     struct intercom_ticket_part_author *author;
-    uint8_t has_author; /**< intercom_field_state_t of author */
     /** A list of attachments for the part. */
     struct intercom_part_attachment **attachments;
     size_t attachments_count; /**< number of elements of attachments */
-    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
     /** [nullable] The external id of the ticket part */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
-    /** Whether or not the ticket part has been redacted. */
-    bool redacted;
-    uint8_t has_redacted; /**< intercom_field_state_t of redacted */
     /**
      * The app package code if this part was created via API. Note this field won't show if the part was not created via
      * API.
      */
     const char *app_package_code;
-    uint8_t has_app_package_code; /**< intercom_field_state_t of app_package_code */
     /** [nullable] The updated attribute data of the ticket part. Only present for attribute update parts. */
     struct intercom_ticket_part_updated_attribute_data *updated_attribute_data;
+    /** The previous state of the ticket. */
+    intercom_ticket_state_category previous_ticket_state;
+    /** The state of the ticket. */
+    intercom_ticket_state_category ticket_state;
+    /** Whether or not the ticket part has been redacted. */
+    bool redacted;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_part_type; /**< intercom_field_state_t of part_type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_previous_ticket_state; /**< intercom_field_state_t of previous_ticket_state */
+    uint8_t has_ticket_state; /**< intercom_field_state_t of ticket_state */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_assigned_to; /**< intercom_field_state_t of assigned_to */
+    uint8_t has_author; /**< intercom_field_state_t of author */
+    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_redacted; /**< intercom_field_state_t of redacted */
+    uint8_t has_app_package_code; /**< intercom_field_state_t of app_package_code */
     uint8_t has_updated_attribute_data; /**< intercom_field_state_t of updated_attribute_data */
 } intercom_ticket_part;
 /** Descriptor of intercom_ticket_part (intercom_type_name() gives "ticket_part"). */
@@ -2435,9 +2435,9 @@ typedef struct intercom_ticket_part_updated_attribute_data {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Information about the attribute that was updated. */
     struct intercom_ticket_part_updated_attribute_data_attribute *attribute;
-    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
     /** [required] The new value of the attribute. */
     struct intercom_ticket_part_updated_attribute_data_value *value;
+    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
     uint8_t has_value; /**< intercom_field_state_t of value */
 } intercom_ticket_part_updated_attribute_data;
 /**
@@ -2465,12 +2465,12 @@ typedef struct intercom_ticket_part_updated_attribute_data_attribute {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "attribute" (sent when required and left NULL). The type of the object. Always 'attribute'. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The unique identifier of the attribute. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The human-readable name of the attribute. */
     const char *label;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_label; /**< intercom_field_state_t of label */
 } intercom_ticket_part_updated_attribute_data_attribute;
 /**
@@ -2499,12 +2499,12 @@ typedef struct intercom_ticket_part_updated_attribute_data_value {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "value" (sent when required and left NULL). The type of the object. Always 'value'. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] */
     struct json_t *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] */
     struct json_t *label;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_label; /**< intercom_field_state_t of label */
 } intercom_ticket_part_updated_attribute_data_value;
 /**
@@ -2533,13 +2533,13 @@ typedef struct intercom_ticket_parts {
     intercom_model base; /**< descriptor and owning document */
     /** Always "ticket_part.list" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of Ticket Part objects for each ticket. There is a limit of 500 parts. */
     struct intercom_ticket_part **ticket_parts;
     size_t ticket_parts_count; /**< number of elements of ticket_parts */
-    uint8_t has_ticket_parts; /**< intercom_field_state_t of ticket_parts */
     /** (undocumented) */
     int64_t total_count;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_ticket_parts; /**< intercom_field_state_t of ticket_parts */
     uint8_t has_total_count; /**< intercom_field_state_t of total_count */
 } intercom_ticket_parts;
 /** Descriptor of intercom_ticket_parts (intercom_type_name() gives "ticket_parts"). */
@@ -2554,22 +2554,22 @@ typedef struct intercom_ticket_state {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `ticket_state`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the ticket state */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    /** The category of the ticket state */
-    intercom_ticket_state_category category;
     const char *category_str; /**< as received, or sent when category is 0 */
-    uint8_t has_category; /**< intercom_field_state_t of category */
     /** The state the ticket is currently in, in a human readable form - visible in Intercom */
     const char *internal_label;
-    uint8_t has_internal_label; /**< intercom_field_state_t of internal_label */
     /**
      * The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email
      * and tickets portal.
      */
     const char *external_label;
+    /** The category of the ticket state */
+    intercom_ticket_state_category category;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_category; /**< intercom_field_state_t of category */
+    uint8_t has_internal_label; /**< intercom_field_state_t of internal_label */
     uint8_t has_external_label; /**< intercom_field_state_t of external_label */
 } intercom_ticket_state;
 /** Descriptor of intercom_ticket_state (intercom_type_name() gives "ticket_state"). */
@@ -2585,24 +2585,24 @@ INTERCOM_EXTERN void intercom_ticket_state_free(intercom_ticket_state *m);
  */
 typedef struct intercom_update_conversation_request {
     intercom_model base; /**< descriptor and owning document */
-    /** Mark a conversation as read within Intercom. */
-    bool read;
-    uint8_t has_read; /**< intercom_field_state_t of read */
     /** The title given to the conversation */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /**
      * An object containing the different custom attributes associated to the conversation as key-value pairs. For
      * relationship attributes the value will be a list of custom object instance models. System-defined attributes such
      * as "CX Score rating" and "CX Score explanation" may also be included.
      */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /**
      * The ID of the company that the conversation is associated with. The unique identifier for the company which is
      * given by Intercom. Set to nil to remove company.
      */
     const char *company_id;
+    /** Mark a conversation as read within Intercom. */
+    bool read;
+    uint8_t has_read; /**< intercom_field_state_t of read */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     uint8_t has_company_id; /**< intercom_field_state_t of company_id */
 } intercom_update_conversation_request;
 /** Descriptor of intercom_update_conversation_request (intercom_type_name() gives "update_conversation_request"). */
@@ -2622,9 +2622,9 @@ typedef struct intercom_workflow_event {
     intercom_model base; /**< descriptor and owning document */
     /** Type of the workflow event initiated */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** Result of the workflow event */
     const char *result;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_result; /**< intercom_field_state_t of result */
 } intercom_workflow_event;
 /** Descriptor of intercom_workflow_event (intercom_type_name() gives "workflow_event"). */

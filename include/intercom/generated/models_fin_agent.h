@@ -21,21 +21,21 @@ extern "C" {
  */
 typedef struct intercom_fin_agent_attachment {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The type of attachment. */
-    intercom_fin_agent_attachment_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The URL of the attachment. Required when type is 'url'. Must be publicly accessible. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** The name of the file. Required when type is 'file'. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The MIME type of the file. Required when type is 'file'. */
     const char *content_type;
-    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
     /** Base64-encoded file data. Required when type is 'file'. */
     const char *data;
+    /** [required] The type of attachment. */
+    intercom_fin_agent_attachment_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_fin_agent_attachment;
 /** Descriptor of intercom_fin_agent_attachment (intercom_type_name() gives "fin_agent_attachment"). */
@@ -55,9 +55,9 @@ typedef struct intercom_fin_agent_attribute_errors {
     intercom_model base; /**< descriptor and owning document */
     /** User-related attribute errors. */
     struct intercom_fin_agent_attribute_errors_user *user;
-    uint8_t has_user; /**< intercom_field_state_t of user */
     /** Conversation-related attribute errors. */
     struct intercom_fin_agent_attribute_errors_user *conversation;
+    uint8_t has_user; /**< intercom_field_state_t of user */
     uint8_t has_conversation; /**< intercom_field_state_t of conversation */
 } intercom_fin_agent_attribute_errors;
 /** Descriptor of intercom_fin_agent_attribute_errors (intercom_type_name() gives "fin_agent_attribute_errors"). */
@@ -107,12 +107,12 @@ typedef struct intercom_fin_agent_conversation_metadata {
      */
     struct intercom_fin_agent_message **history;
     size_t history_count; /**< number of elements of history */
-    uint8_t has_history; /**< intercom_field_state_t of history */
     /**
      * A hash of attributes associated with the conversation. These attributes can be used by Fin to provide more
      * contextual responses. Limit to 10 attributes.
      */
     struct json_t *attributes;
+    uint8_t has_history; /**< intercom_field_state_t of history */
     uint8_t has_attributes; /**< intercom_field_state_t of attributes */
 } intercom_fin_agent_conversation_metadata;
 /**
@@ -136,27 +136,27 @@ INTERCOM_EXTERN void intercom_fin_agent_conversation_metadata_free(intercom_fin_
  */
 typedef struct intercom_fin_agent_message {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The author that created the message. */
-    intercom_fin_agent_message_author author;
     const char *author_str; /**< as received, or sent when author is 0 */
-    uint8_t has_author; /**< intercom_field_state_t of author */
     /**
      * [required] The body of the message. Accepts both plain text and HTML format. When sending a message to Fin, this
      * should contain the user's message. Fin's response will be returned as HTML.
      */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /**
      * [required] The timestamp when the message was created. Used to deduplicate messages sent within a 5 minute
      * window. Ideally should include milliseconds for higher precision.
      */
     const char *timestamp;
-    uint8_t has_timestamp; /**< intercom_field_state_t of timestamp */
     /**
      * The timestamp when the message was created, with millisecond precision. Only present in webhook event responses
      * (fin_replied).
      */
     const char *timestamp_ms;
+    /** [required] The author that created the message. */
+    intercom_fin_agent_message_author author;
+    uint8_t has_author; /**< intercom_field_state_t of author */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_timestamp; /**< intercom_field_state_t of timestamp */
     uint8_t has_timestamp_ms; /**< intercom_field_state_t of timestamp_ms */
 } intercom_fin_agent_message;
 /** Descriptor of intercom_fin_agent_message (intercom_type_name() gives "fin_agent_message"). */
@@ -177,18 +177,18 @@ typedef struct intercom_fin_agent_user {
      * Fin. Maps to the user_id field on the Intercom User object.
      */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the user. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The email of the user. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /**
      * A hash of attributes associated with the user. Attributes can be used by Fin to target content and responses.
      * Limit to 10 attributes.
      */
     struct json_t *attributes;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_attributes; /**< intercom_field_state_t of attributes */
 } intercom_fin_agent_user;
 /** Descriptor of intercom_fin_agent_user (intercom_type_name() gives "fin_agent_user"). */
@@ -203,13 +203,13 @@ typedef struct intercom_fin_csat_create_response {
     intercom_model base; /**< descriptor and owning document */
     /** The external ID of the rated conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    /** The rating now recorded on the conversation. */
-    intercom_csat_rating rating;
     const char *rating_str; /**< as received, or sent when rating is 0 */
-    uint8_t has_rating; /**< intercom_field_state_t of rating */
     /** Always "rated" (sent when required and left NULL). The result of the submission. */
     const char *status;
+    /** The rating now recorded on the conversation. */
+    intercom_csat_rating rating;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_rating; /**< intercom_field_state_t of rating */
     uint8_t has_status; /**< intercom_field_state_t of status */
 } intercom_fin_csat_create_response;
 /** Descriptor of intercom_fin_csat_create_response (intercom_type_name() gives "fin_csat_create_response"). */
@@ -227,20 +227,13 @@ typedef struct intercom_fin_reply_response {
     intercom_model base; /**< descriptor and owning document */
     /** The ID of the conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** The ID of the user. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
-    /** Fin's current status in the conversation workflow. */
-    intercom_fin_reply_response_status status;
     const char *status_str; /**< as received, or sent when status is 0 */
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /** The timestamp the response was created at, with millisecond precision. */
     const char *created_at_ms;
-    uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
     /** Contains error details if any user or conversation attribute updates failed. */
     struct intercom_fin_agent_attribute_errors *errors;
-    uint8_t has_errors; /**< intercom_field_state_t of errors */
     /**
      * Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access
      * token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or
@@ -248,6 +241,13 @@ typedef struct intercom_fin_reply_response {
      * until the `csat_requested` event is delivered or the token ...
      */
     const char *sse_subscription_url;
+    /** Fin's current status in the conversation workflow. */
+    intercom_fin_reply_response_status status;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_status; /**< intercom_field_state_t of status */
+    uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
+    uint8_t has_errors; /**< intercom_field_state_t of errors */
     uint8_t has_sse_subscription_url; /**< intercom_field_state_t of sse_subscription_url */
 } intercom_fin_reply_response;
 /** Descriptor of intercom_fin_reply_response (intercom_type_name() gives "fin_reply_response"). */

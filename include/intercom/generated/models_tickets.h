@@ -19,15 +19,15 @@ typedef struct intercom_change_ticket_type_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The ID of the new ticket type. Must be in the same category as the current type. */
     const char *ticket_type_id;
-    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
     /** [required] The ID of the ticket state for the new ticket type. */
     const char *ticket_state_id;
-    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
     /**
      * The attributes to set on the ticket for the new type. Attributes matching by name and type are transferred
      * automatically from the old type; values provided here override the transferred values.
      */
     struct json_t *ticket_attributes;
+    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
+    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
     uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
 } intercom_change_ticket_type_request;
 /** Descriptor of intercom_change_ticket_type_request (intercom_type_name() gives "change_ticket_type_request"). */
@@ -47,9 +47,9 @@ typedef struct intercom_create_ticket_request_assignment {
     intercom_model base; /**< descriptor and owning document */
     /** The ID of the admin to which the ticket is assigned. If not provided, the ticket will be unassigned. */
     const char *admin_assignee_id;
-    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
     /** The ID of the team to which the ticket is assigned. If not provided, the ticket will be unassigned. */
     const char *team_assignee_id;
+    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
     uint8_t has_team_assignee_id; /**< intercom_field_state_t of team_assignee_id */
 } intercom_create_ticket_request_assignment;
 /**
@@ -73,15 +73,15 @@ typedef struct intercom_create_ticket_request_contacts {
     intercom_model base; /**< descriptor and owning document */
     /** The identifier for the contact as given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The external_id you have defined for the contact who is being added as a participant. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /**
      * The email you have defined for the contact who is being added as a participant. If a contact with this email does
      * not exist, one will be created.
      */
     const char *email;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     uint8_t has_email; /**< intercom_field_state_t of email */
     int variant; /**< which variant: intercom_create_ticket_request_contacts_variant */
 } intercom_create_ticket_request_contacts;
@@ -105,24 +105,24 @@ typedef struct intercom_part_attachment {
     intercom_model base; /**< descriptor and owning document */
     /** The type of attachment */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The name of the attachment */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The URL of the attachment */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** The content type of the attachment */
     const char *content_type;
-    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
     /** The size of the attachment */
     int64_t filesize;
-    uint8_t has_filesize; /**< intercom_field_state_t of filesize */
     /** The width of the attachment */
     int64_t width;
-    uint8_t has_width; /**< intercom_field_state_t of width */
     /** The height of the attachment */
     int64_t height;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
+    uint8_t has_filesize; /**< intercom_field_state_t of filesize */
+    uint8_t has_width; /**< intercom_field_state_t of width */
     uint8_t has_height; /**< intercom_field_state_t of height */
 } intercom_part_attachment;
 /** Descriptor of intercom_part_attachment (intercom_type_name() gives "part_attachment"). */
@@ -137,12 +137,12 @@ typedef struct intercom_ticket_deleted {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the ticket. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "ticket" (sent when required and left NULL). always ticket */
     const char *object;
-    uint8_t has_object; /**< intercom_field_state_t of object */
     /** Whether the ticket is deleted or not. */
     bool deleted;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_object; /**< intercom_field_state_t of object */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_ticket_deleted;
 /** Descriptor of intercom_ticket_deleted (intercom_type_name() gives "ticket_deleted"). */
@@ -157,20 +157,20 @@ typedef struct intercom_ticket_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "ticket.list" (sent when required and left NULL). Always ticket.list */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of ticket objects */
     struct intercom_ticket **tickets;
     size_t tickets_count; /**< number of elements of tickets */
-    uint8_t has_tickets; /**< intercom_field_state_t of tickets */
     /** A count of the total number of objects. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_tickets; /**< intercom_field_state_t of tickets */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_ticket_list;
 /** Descriptor of intercom_ticket_list (intercom_type_name() gives "ticket_list"). */
@@ -186,18 +186,18 @@ INTERCOM_EXTERN void intercom_ticket_list_free(intercom_ticket_list *m);
  */
 typedef struct intercom_ticket_part_author {
     intercom_model base; /**< descriptor and owning document */
-    /** The type of the author */
-    intercom_ticket_part_author_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the author */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The name of the author */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The email of the author */
     const char *email;
+    /** The type of the author */
+    intercom_ticket_part_author_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_email; /**< intercom_field_state_t of email */
 } intercom_ticket_part_author;
 /** Descriptor of intercom_ticket_part_author (intercom_type_name() gives "ticket_part_author"). */
@@ -215,32 +215,32 @@ typedef struct intercom_ticket_reply {
     intercom_model base; /**< descriptor and owning document */
     /** Always "ticket_part" (sent when required and left NULL). Always ticket_part */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id representing the part. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    /** Type of the part */
-    intercom_ticket_reply_part_type part_type;
     const char *part_type_str; /**< as received, or sent when part_type is 0 */
-    uint8_t has_part_type; /**< intercom_field_state_t of part_type */
     /** [nullable] The message body, which may contain HTML. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the note was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The last time the note was updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** The author that wrote or triggered the part. Can be a bot, admin, team or user. */
     struct intercom_ticket_part_author *author;
-    uint8_t has_author; /**< intercom_field_state_t of author */
     /** A list of attachments for the part. */
     struct intercom_part_attachment **attachments;
     size_t attachments_count; /**< number of elements of attachments */
-    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
+    /** Type of the part */
+    intercom_ticket_reply_part_type part_type;
     /** Whether or not the ticket part has been redacted. */
     bool redacted;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_part_type; /**< intercom_field_state_t of part_type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_author; /**< intercom_field_state_t of author */
+    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
     uint8_t has_redacted; /**< intercom_field_state_t of redacted */
 } intercom_ticket_reply;
 /** Descriptor of intercom_ticket_reply (intercom_type_name() gives "ticket_reply"). */
