@@ -52,6 +52,7 @@
 #include <curl/curl.h>
 #include <intercom/intercom.h>
 
+#include "intercom_headers.h"
 #include "mock_server.h"
 
 /* ------------------------------------------------------------------ fixture */
@@ -174,7 +175,7 @@ static void server_child(int port_wr, int ctl_rd) {
         mock_server_set_record(s, 0);
         mock_response r = MOCK_RESPONSE_INIT;
         r.status = 200;
-        r.headers = "Content-Type: application/json\r\n";
+        r.headers = BENCH_INTERCOM_HEADERS; /* ten header lines, as api.intercom.io sends */
         r.body = ME_BODY;
         r.body_len = sizeof ME_BODY - 1;
         mock_server_set_default(s, &r);

@@ -34,7 +34,8 @@ struct ic_req {
     int in_waiting;
     double t_submit, t_attempt, due;
     /* the current attempt */
-    intercom_response *resp; /* status and headers; the body is in `body` */
+    intercom_response *resp; /* built from `hdr` only when needed (attempt_response); the body is in `body` */
+    ic_buf hdr;           /* the raw header lines of the current header block, as received */
     ic_buf body;
     int status;
     int headers_done;
@@ -64,7 +65,7 @@ struct ic_engine {
     ic_req *due;          /* taken from `waiting`, about to start (start_due): still cancellable */
     size_t pending;
     uint64_t next_id;
-    CURL *pool[EASY_POOL];
+    ic_req *pool[EASY_POOL]; /* finished requests, each keeping its easy handle and header buffer */
     size_t npool;
     int external;
     intercom_loop_hooks hooks;
@@ -94,8 +95,7 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
     r->t_io = ic_now();
     if (r->cancel_pending) return 0;
     if (len >= 5 && !memcmp(p, "HTTP/", 5)) { /* a new status line: 1xx, or the final response */
-        for (size_t i = 0; i < r->resp->headers_count; i++) ic_free(ic_response_alloc(r->resp), r->resp->headers[i].name); /* value shares it */
-        r->resp->headers_count = 0;
+        r->hdr.len = 0;
         r->headers_done = 0;
         r->in_headers = 1;
         return len;
@@ -123,8 +123,11 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
         return len;
     }
     /* every header is kept, also of a 2xx: a body that then fails to decode or is cut off
-     * reports them (request id, rate limit) like any other failure */
-    return ic_response_add_header_line(r->resp, p, len) ? 0 : len;
+     * reports them (request id, rate limit) like any other failure. Kept raw, one line after
+     * the other (each ending in '\n'); split into intercom_response headers only when a
+     * response is handed out or looked at (attempt_response). */
+    if (ic_buf_append(&r->hdr, p, len) || (p[len - 1] != '\n' && ic_buf_append(&r->hdr, "\n", 1))) return 0;
+    return len;
 }
 
 static size_t on_write(char *p, size_t sz, size_t n, void *ud) {
@@ -306,6 +309,7 @@ static CURLcode configure(ic_req *r) {
 static void reset_attempt(ic_req *r) {
     intercom_response_free(r->resp);
     r->resp = NULL;
+    r->hdr.len = 0;
     r->body.len = 0;
     if (r->body.data) r->body.data[0] = '\0';
     r->status = 0;
@@ -326,11 +330,6 @@ static void start_attempt(ic_req *r) {
     r->attempt++;
     r->t_attempt = ic_now();
     intercom_error err = ic_error_init(e->cfg->alloc);
-    if (!(r->resp = ic_response_new(cfg->alloc))) {
-        ic_fail(&err, INTERCOM_E_NOMEM, "out of memory");
-        complete(r, err.code, NULL, NULL, &err);
-        return;
-    }
     if (cfg->curl_hook && cfg->curl_hook(r->easy, cfg->curl_hook_payload)) {
         ic_fail(&err, INTERCOM_E_INVALID_ARGUMENT, "the curl_hook refused the request");
         complete(r, err.code, NULL, NULL, &err);
@@ -348,6 +347,23 @@ static void start_attempt(ic_req *r) {
         return;
     }
     list_add(&e->active, r);
+}
+
+/* The public response of the current attempt (status, headers, rate limit, request id), built on
+ * first use from the raw header block: NULL when out of memory. */
+static intercom_response *attempt_response(ic_req *r) {
+    if (r->resp) return r->resp;
+    intercom_response *resp = ic_response_new(r->eng->cfg->alloc);
+    if (!resp || ic_response_set_header_block(resp, r->hdr.data, r->hdr.len)) {
+        intercom_response_free(resp);
+        return NULL;
+    }
+    resp->status = r->status;
+    long hv = 0;
+    curl_easy_getinfo(r->easy, CURLINFO_HTTP_VERSION, &hv);
+    resp->http_version = hv == CURL_HTTP_VERSION_1_0 ? 10 : hv == CURL_HTTP_VERSION_1_1 ? 11
+                         : hv == CURL_HTTP_VERSION_2_0 ? 20 : hv == CURL_HTTP_VERSION_3 ? 30 : 0;
+    return r->resp = resp;
 }
 
 /* Classify a finished attempt into a code (and, for 2xx, a result). */
@@ -424,15 +440,11 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
     const ic_config *cfg = e->cfg;
     curl_multi_remove_handle(e->multi, r->easy);
     list_del(&e->active, r);
-    r->resp->status = r->status;
-    long hv = 0;
-    curl_easy_getinfo(r->easy, CURLINFO_HTTP_VERSION, &hv);
-    r->resp->http_version = hv == CURL_HTTP_VERSION_1_0 ? 10 : hv == CURL_HTTP_VERSION_1_1 ? 11
-                            : hv == CURL_HTTP_VERSION_2_0 ? 20 : hv == CURL_HTTP_VERSION_3 ? 30 : 0;
-    ic_response_finish_headers(r->resp);
+    /* the response struct only when something reads it: pacing (its window), debug logging */
+    if (r->headers_done && (r->rl_acquired || cfg->log_level >= INTERCOM_LOG_DEBUG)) attempt_response(r);
     pace_release(cfg, r, r->headers_done ? r->resp : NULL);
 
-    if (cfg->log_level >= INTERCOM_LOG_DEBUG && r->headers_done) {
+    if (cfg->log_level >= INTERCOM_LOG_DEBUG && r->headers_done && r->resp) {
         ic_log(cfg, INTERCOM_LOG_DEBUG, "< HTTP %d", r->status);
         for (size_t i = 0; i < r->resp->headers_count; i++)
             ic_log(cfg, INTERCOM_LOG_DEBUG, "< %s: %s", r->resp->headers[i].name, r->resp->headers[i].value);
@@ -444,8 +456,8 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
     double ms = (ic_now() - r->t_attempt) * 1000.0;
 
     if (intercom_code_is_api_error(code)) {
-        ic_attempt_outcome o = {code, r->status, r->headers_done ? r->resp : NULL, r->attempt, r->spec.max_retries,
-                                r->streamed};
+        ic_attempt_outcome o = {code, r->status, r->headers_done ? attempt_response(r) : NULL, r->attempt,
+                                r->spec.max_retries, r->streamed};
         const char *why;
         double delay = ic_retry_delay(cfg, &o, &why);
         if (delay >= 0) {
@@ -464,12 +476,25 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
     else ic_log(cfg, INTERCOM_LOG_INFO, "%s %s -> %s (%.1f ms, attempt %d)", r->spec.method, r->spec.url,
                 err.message ? err.message : intercom_strerror(code), ms, r->attempt);
 
-    /* hand the response over: with the result (raw), or with the error */
-    intercom_response *resp = r->resp;
+    /* hand the response over: with the result (raw), or with the error (when its headers came);
+     * a typed success without raw_response builds none */
+    int need = code != INTERCOM_OK ? r->headers_done : r->spec.want_raw;
+    intercom_response *resp = need ? attempt_response(r) : NULL;
+    if (need && !resp) {
+        intercom_error_clear(&err);
+        err = ic_error_init(cfg->alloc);
+        code = ic_fail(&err, INTERCOM_E_NOMEM, "out of memory (response headers)");
+        if (result) intercom_model_free(result);
+        result = NULL;
+    }
     r->resp = NULL;
-    resp->attempts = r->attempt;
-    resp->elapsed = ic_now() - r->t_submit;
-    if (result && r->spec.want_raw) { /* the model owns the body: the raw response gets a copy */
+    if (resp) {
+        resp->attempts = r->attempt;
+        resp->elapsed = ic_now() - r->t_submit;
+    }
+    if (!resp) {
+        /* nothing handed out: the body stays in r->body (freed on completion) */
+    } else if (result && r->spec.want_raw) { /* the model owns the body: the raw response gets a copy */
         ic_doc *doc = ((intercom_model *)result)->doc;
         if (doc->body && !(resp->body = ic_malloc(cfg->alloc, doc->body_len + 1))) {
             code = ic_fail(&err, INTERCOM_E_NOMEM, "out of memory copying the response body"); /* never OK without it */
@@ -482,15 +507,15 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
         resp->body_len = r->body.len;
         r->body = (ic_buf){.a = r->body.a};
     }
-    if (!resp->body && (resp->body = ic_malloc(cfg->alloc, 1))) resp->body[0] = '\0';
-    if (!resp->body && code != INTERCOM_E_NOMEM && (code == INTERCOM_OK || r->headers_done)) /* handed out: a string */
+    if (resp && !resp->body && (resp->body = ic_malloc(cfg->alloc, 1))) resp->body[0] = '\0';
+    if (resp && !resp->body && code != INTERCOM_E_NOMEM && (code == INTERCOM_OK || r->headers_done)) /* handed out: a string */
         code = ic_fail(&err, INTERCOM_E_NOMEM, "out of memory (response body)");
     if (code != INTERCOM_OK) {
         err.attempts = r->attempt;
         err.status = r->status;
-        err.rate_limit = resp->rate_limit;
-        if (!err.request_id && resp->request_id) err.request_id = ic_astrdup(ic_err_alloc(&err), resp->request_id);
-        if (r->headers_done) err.response = resp;
+        if (resp) err.rate_limit = resp->rate_limit;
+        if (!err.request_id && resp && resp->request_id) err.request_id = ic_astrdup(ic_err_alloc(&err), resp->request_id);
+        if (resp && r->headers_done) err.response = resp;
         else intercom_response_free(resp);
         resp = NULL;
         if (result) intercom_model_free(result);
@@ -514,11 +539,14 @@ static void complete(ic_req *r, intercom_code code, void *result, intercom_respo
     reset_attempt(r);
     ic_buf_free(&r->body);
     ic_spec_clear(&r->spec);
-    if (r->easy) {
-        if (e->npool < EASY_POOL) e->pool[e->npool++] = r->easy;
-        else curl_easy_cleanup(r->easy);
+    if (r->easy && e->npool < EASY_POOL) { /* kept with its handle and header buffer for the next request */
+        if (r->hdr.cap > 16384) ic_buf_free(&r->hdr); /* not a large one (a hostile header block) */
+        e->pool[e->npool++] = r;
+    } else {
+        if (r->easy) curl_easy_cleanup(r->easy);
+        ic_buf_free(&r->hdr);
+        ic_free(e->cfg->alloc, r);
     }
-    ic_free(e->cfg->alloc, r);
     e->pending--;
     done(NULL, code, result, raw, err, payload);
     intercom_error_clear(err);
@@ -763,10 +791,15 @@ ic_engine *ic_engine_new(const ic_config *cfg, ic_shared *shared) {
 }
 
 uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void *payload) {
-    ic_req *r = ic_calloc(e->cfg->alloc, 1, sizeof *r);
+    ic_req *r = NULL;
     CURL *easy = NULL;
-    if (e->npool) {
-        easy = e->pool[--e->npool];
+    ic_buf hdr = {.a = e->cfg->alloc};
+    if (e->npool) { /* a finished request: its easy handle is configured, its header buffer allocated */
+        r = e->pool[--e->npool];
+        easy = r->easy;
+        hdr = r->hdr;
+        hdr.len = 0;
+        memset(r, 0, sizeof *r);
         if (e->cfg->curl_hook) { /* the hook may have set anything: start from scratch */
             curl_easy_reset(easy);
             if (configure_handle(e->cfg, e->shared->share, easy) != CURLE_OK) {
@@ -774,16 +807,18 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
                 easy = NULL;
             }
         }
-    } else if ((easy = curl_easy_init()) && configure_handle(e->cfg, e->shared->share, easy) != CURLE_OK) {
+    } else if ((r = ic_calloc(e->cfg->alloc, 1, sizeof *r)) && (easy = curl_easy_init()) &&
+               configure_handle(e->cfg, e->shared->share, easy) != CURLE_OK) {
         curl_easy_cleanup(easy);
         easy = NULL;
     }
     if (!r || !easy) {
+        ic_buf_free(&hdr);
         ic_free(e->cfg->alloc, r);
-        if (easy) curl_easy_cleanup(easy);
         ic_spec_clear(spec);
         return 0;
     }
+    r->hdr = hdr;
     r->eng = e;
     r->body.a = e->cfg->alloc;
     r->id = ++e->next_id;
@@ -797,6 +832,7 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
         r->easy = NULL;
         curl_easy_cleanup(easy);
         ic_spec_clear(&r->spec);
+        ic_buf_free(&r->hdr);
         ic_free(e->cfg->alloc, r);
         return 0;
     }
@@ -858,7 +894,11 @@ void ic_engine_free(ic_engine *e) {
     if (!e) return;
     while (e->active || e->waiting || e->due)
         ic_engine_cancel(e, (e->active ? e->active : e->waiting ? e->waiting : e->due)->id);
-    for (size_t i = 0; i < e->npool; i++) curl_easy_cleanup(e->pool[i]);
+    for (size_t i = 0; i < e->npool; i++) {
+        curl_easy_cleanup(e->pool[i]->easy);
+        ic_buf_free(&e->pool[i]->hdr);
+        ic_free(e->cfg->alloc, e->pool[i]);
+    }
     curl_multi_cleanup(e->multi);
     ic_free(e->cfg->alloc, e);
 }
