@@ -22,6 +22,14 @@
 
 #include "http.h"
 
+/* What a pooled easy handle was last set to (configure() skips options that did not change). */
+typedef struct easy_cache {
+    int bound;                       /* the per-request pointers (PRIVATE, *DATA, ERRORBUFFER) point at this ic_req */
+    const struct curl_slist *headers;
+    long timeout_ms, connect_ms, noprogress;
+    int get;                         /* the last request was a plain GET (CUSTOMREQUEST NULL, HTTPGET 1) */
+} easy_cache;
+
 struct ic_req {
     ic_req *prev, *next;  /* in e->active or e->waiting */
     ic_engine *eng;
@@ -44,6 +52,8 @@ struct ic_req {
     /* read_timeout / write_timeout: the longest wait for the next byte, enforced by the engine's timer */
     int io_armed;         /* the connection is up and the request is being sent: idle time counts */
     int idle_fired;       /* 1 read_timeout, 2 write_timeout expired (the attempt was stopped) */
+    int idle_on;          /* read_timeout or write_timeout set: t_io is kept up to date */
+    easy_cache ec;        /* kept with the easy handle when the request is pooled */
     int cancel_pending;   /* cancelled from inside a libcurl callback (on_body): completed right after it */
     double t_io;          /* monotonic time of the last byte sent or received */
     curl_off_t ul_seen, dl_seen;
@@ -92,7 +102,7 @@ static void list_del(ic_req **head, ic_req *r) {
 static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
     ic_req *r = ud;
     size_t len = sz * n;
-    r->t_io = ic_now();
+    if (r->idle_on) r->t_io = ic_now();
     if (r->cancel_pending) return 0;
     if (len >= 5 && !memcmp(p, "HTTP/", 5)) { /* a new status line: 1xx, or the final response */
         r->hdr.len = 0;
@@ -133,7 +143,7 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
 static size_t on_write(char *p, size_t sz, size_t n, void *ud) {
     ic_req *r = ud;
     size_t len = sz * n;
-    r->t_io = ic_now();
+    if (r->idle_on) r->t_io = ic_now();
     if (r->cancel_pending) return 0;
     int ok2xx = r->status >= 200 && r->status < 300;
     if (ok2xx && r->spec.on_body) {
@@ -158,7 +168,7 @@ static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_por
     (void)ip, (void)local_ip, (void)port, (void)local_port;
     ic_req *r = ud;
     r->io_armed = 1;
-    r->t_io = ic_now();
+    if (r->idle_on) r->t_io = ic_now();
     return CURL_PREREQFUNC_OK;
 }
 
@@ -271,27 +281,43 @@ static CURLcode configure_handle(const ic_config *cfg, CURLSH *share, CURL *e) {
 
 /* Options of this request: every one of them is set each time, so a pooled handle
  * carries nothing over from its previous request. */
+/* A pooled handle stays with its ic_req (see ic_engine_submit), so the options that point at
+ * the request are set once per handle, and the others only when they differ from the handle's
+ * previous request (r->ec): a typical request sets its URL and nothing else. */
 static CURLcode configure(ic_req *r) {
     const ic_req_spec *s = &r->spec;
     CURL *e = r->easy;
+    easy_cache *ec = &r->ec;
     CURLcode rc = CURLE_OK;
     SET(CURLOPT_URL, s->url);
-    SET(CURLOPT_PRIVATE, r);
-    SET(CURLOPT_HTTPHEADER, s->headers);
-    SET(CURLOPT_HEADERDATA, r);
-    SET(CURLOPT_WRITEDATA, r);
-    SET(CURLOPT_ERRORBUFFER, r->errbuf);
-    SET(CURLOPT_PREREQDATA, r);
-    SET(CURLOPT_XFERINFODATA, r);
+    if (!ec->bound) {
+        SET(CURLOPT_PRIVATE, r);
+        SET(CURLOPT_HEADERDATA, r);
+        SET(CURLOPT_WRITEDATA, r);
+        SET(CURLOPT_ERRORBUFFER, r->errbuf);
+        SET(CURLOPT_PREREQDATA, r);
+        SET(CURLOPT_XFERINFODATA, r);
+        /* read_timeout / write_timeout are not libcurl's low-speed limit (whole seconds, an average):
+         * the engine stops an attempt whose next byte is late (idle_due, check_idle) */
+        SET(CURLOPT_LOW_SPEED_LIMIT, 0L);
+        SET(CURLOPT_LOW_SPEED_TIME, 0L);
+        *ec = (easy_cache){.bound = rc == CURLE_OK, .timeout_ms = -1, .connect_ms = -1, .noprogress = -1};
+    }
+    if (!ec->headers || ec->headers != s->headers) SET(CURLOPT_HTTPHEADER, s->headers);
+    ec->headers = rc == CURLE_OK ? s->headers : NULL;
     /* the values were validated (finite, 0 .. IC_MAX_TIMEOUT): the conversions cannot overflow */
-    SET(CURLOPT_TIMEOUT_MS, (long)ceil(s->timeout * 1000.0));
-    SET(CURLOPT_CONNECTTIMEOUT_MS, (long)ceil(s->connect_timeout * 1000.0));
-    /* read_timeout / write_timeout are not libcurl's low-speed limit (whole seconds, an average):
-     * the engine stops an attempt whose next byte is late (idle_due, check_idle) */
-    SET(CURLOPT_LOW_SPEED_LIMIT, 0L);
-    SET(CURLOPT_LOW_SPEED_TIME, 0L);
-    SET(CURLOPT_NOPROGRESS, s->read_timeout > 0 || s->write_timeout > 0 ? 0L : 1L); /* on_progress only when needed */
+    long tmo = (long)ceil(s->timeout * 1000.0), cto = (long)ceil(s->connect_timeout * 1000.0);
+    long noprog = s->read_timeout > 0 || s->write_timeout > 0 ? 0L : 1L; /* on_progress only when needed */
+    if (tmo != ec->timeout_ms) SET(CURLOPT_TIMEOUT_MS, tmo);
+    if (cto != ec->connect_ms) SET(CURLOPT_CONNECTTIMEOUT_MS, cto);
+    if (noprog != ec->noprogress) SET(CURLOPT_NOPROGRESS, noprog);
+    ec->timeout_ms = rc == CURLE_OK ? tmo : -1;
+    ec->connect_ms = rc == CURLE_OK ? cto : -1;
+    ec->noprogress = rc == CURLE_OK ? noprog : -1;
+    r->idle_on = !noprog;
     int get = !strcmp(s->method, "GET"), post = !strcmp(s->method, "POST"), head = !strcmp(s->method, "HEAD");
+    if (get && ec->get) return rc; /* CUSTOMREQUEST NULL and HTTPGET 1 are still set */
+    ec->get = 0;
     SET(CURLOPT_CUSTOMREQUEST, get || post || head ? NULL : s->method);
     if (head) {
         SET(CURLOPT_NOBODY, 1L);
@@ -302,6 +328,7 @@ static CURLcode configure(ic_req *r) {
         SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(s->body ? s->body_len : 0));
         SET(CURLOPT_POSTFIELDS, s->body ? s->body : "");
     }
+    ec->get = get && rc == CURLE_OK;
     return rc;
 }
 #undef SET
@@ -799,8 +826,11 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
         easy = r->easy;
         hdr = r->hdr;
         hdr.len = 0;
+        easy_cache ec = r->ec;
         memset(r, 0, sizeof *r);
+        r->ec = ec;
         if (e->cfg->curl_hook) { /* the hook may have set anything: start from scratch */
+            r->ec.bound = 0;
             curl_easy_reset(easy);
             if (configure_handle(e->cfg, e->shared->share, easy) != CURLE_OK) {
                 curl_easy_cleanup(easy);
