@@ -81,6 +81,9 @@ struct ic_engine {
     intercom_loop_hooks hooks;
     double curl_due;      /* external loop: when libcurl wants its timeout call, < 0 none */
     int in_curl;          /* inside curl_multi_perform / socket_action: a handle cannot be removed now */
+    size_t n_idle;        /* submitted requests with a read_timeout or write_timeout (idle_on) */
+    int cancels;          /* a request may have cancel_pending set (flush_cancels looks) */
+    int added;            /* an attempt was added to the multi handle since the last perform */
 };
 
 static void list_add(ic_req **head, ic_req *r) {
@@ -374,6 +377,7 @@ static void start_attempt(ic_req *r) {
         return;
     }
     list_add(&e->active, r);
+    e->added = 1;
 }
 
 /* The public response of the current attempt (status, headers, rate limit, request id), built on
@@ -566,6 +570,7 @@ static void complete(ic_req *r, intercom_code code, void *result, intercom_respo
     reset_attempt(r);
     ic_buf_free(&r->body);
     ic_spec_clear(&r->spec);
+    e->n_idle -= r->idle_on;
     if (r->easy && e->npool < EASY_POOL) { /* kept with its handle and header buffer for the next request */
         if (r->hdr.cap > 16384) ic_buf_free(&r->hdr); /* not a large one (a hostile header block) */
         e->pool[e->npool++] = r;
@@ -619,6 +624,7 @@ static void start_due(ic_engine *e) {
 
 /* Stop every attempt whose next byte is later than its read_timeout / write_timeout allows. */
 static void check_idle(ic_engine *e) {
+    if (!e->n_idle) return; /* no request has an idle limit */
     for (;;) { /* one at a time: completing one runs callbacks that may change the list */
         double now = ic_now();
         ic_req *r = e->active;
@@ -636,6 +642,7 @@ static void check_idle(ic_engine *e) {
 
 static double next_idle_due(const ic_engine *e) {
     double due = -1;
+    if (!e->n_idle) return due;
     for (const ic_req *r = e->active; r; r = r->next) {
         double d = idle_due(r);
         if (d >= 0 && (due < 0 || d < due)) due = d;
@@ -652,10 +659,14 @@ static double next_due(const ic_engine *e) {
 
 /* Requests cancelled from inside a libcurl callback (on_body): completed now that it returned. */
 static void flush_cancels(ic_engine *e) {
+    if (!e->cancels) return;
     for (;;) {
         ic_req *r = e->active;
         while (r && !r->cancel_pending) r = r->next;
-        if (!r) return;
+        if (!r) {
+            e->cancels = 0;
+            return;
+        }
         r->cancel_pending = 0;
         ic_engine_cancel(e, r->id);
     }
@@ -664,6 +675,7 @@ static void flush_cancels(ic_engine *e) {
 static void perform(ic_engine *e) {
     int running;
     e->in_curl++;
+    e->added = 0;
     curl_multi_perform(e->multi, &running);
     e->in_curl--;
     flush_cancels(e);
@@ -744,10 +756,11 @@ void ic_engine_timeout(ic_engine *e) {
 
 /* ---------- the engine's own loop ---------- */
 
+/* One wait and one curl_multi_perform, as a bare multi loop does: requests submitted by
+ * completion callbacks are added to the multi handle at the end of a step (start_due), and
+ * libcurl then asks for no wait (curl_multi_timeout 0), so they go out with the next perform. */
 size_t ic_engine_step(ic_engine *e, long timeout_ms) {
     start_due(e);
-    perform(e);
-    process_done(e);
     if (!e->pending) return 0;
     double due = next_due(e);
     if (due >= 0) {
@@ -758,6 +771,7 @@ size_t ic_engine_step(ic_engine *e, long timeout_ms) {
     long curl_ms = -1;
     curl_multi_timeout(e->multi, &curl_ms);
     if (curl_ms >= 0 && curl_ms < timeout_ms) timeout_ms = curl_ms;
+    if (e->added) timeout_ms = 0; /* new attempts: send them first */
     if (timeout_ms > 0) curl_multi_poll(e->multi, NULL, 0, timeout_ms > 1000000 ? 1000000 : (int)timeout_ms, NULL);
     perform(e);
     process_done(e);
@@ -867,6 +881,7 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
         return 0;
     }
     e->pending++;
+    e->n_idle += r->idle_on;
     /* The first attempt starts from the loop, so a callback never runs inside submit. */
     r->due = 0;
     r->in_waiting = 1;
@@ -897,6 +912,7 @@ int ic_engine_cancel(ic_engine *e, uint64_t id) {
     for (r = e->active; r && r->id != id; r = r->next) {}
     if (r && e->in_curl) { /* from inside a libcurl callback: the handle cannot be removed yet */
         r->cancel_pending = 1;
+        e->cancels = 1;
         return 0;
     }
     if (r) {
