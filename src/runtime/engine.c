@@ -518,7 +518,7 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
         if (result) intercom_model_free(result);
         result = NULL;
     }
-    r->resp = NULL;
+    if (resp) r->resp = NULL; /* handed over; one built only for pacing or logging is freed on completion */
     if (resp) {
         resp->attempts = r->attempt;
         resp->elapsed = ic_now() - r->t_submit;
