@@ -8,6 +8,7 @@
  * Run all: ./test_engine_reuse        One group: ./test_engine_reuse headers */
 #define _GNU_SOURCE
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,30 @@ static void test_headers_raw(void) {
     CHECKF(resp && resp->headers_count == 3, "headers_count %zu", resp ? resp->headers_count : 0);
     CHECK(resp && !intercom_response_header(resp, "X-Request-Id") && !resp->request_id && resp->rate_limit.limit == -1);
     CHECK_STR(intercom_response_header(resp, "x-only"), "1");
+    intercom_response_free(resp);
+    intercom_error_clear(&err);
+    intercom_client_free(c);
+}
+
+/* The rate-limit members and the request id: the first header of each name, any case; a value that
+ * is not a plain non-negative decimal in range is -1. */
+static void test_headers_rate_limit(void) {
+    mock_server_reset(S);
+    intercom_client *c = client();
+    intercom_response *resp = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    serve(200, "x-ratelimit-limit: 83\r\nX-RATELIMIT-LIMIT: 99\r\nx-request-id: first\r\nX-Request-Id: second\r\n"
+               "X-RateLimit-Remaining: 99999999999999999999\r\nX-RateLimit-Reset: 9223372036854775807\r\n"
+               "X-RateLimit-Limits: 5\r\nX-RateLimit-Rese: 6\r\n", "{}");
+    CHECK_CODE(intercom_request(c, "GET", "/x", NULL, NULL, NULL, &resp, &err), INTERCOM_OK);
+    CHECK(resp && resp->rate_limit.limit == 83 && resp->rate_limit.remaining == -1);
+    CHECK(resp && resp->rate_limit.reset == INT64_C(9223372036854775807));
+    CHECK_STR(resp ? resp->request_id : NULL, "first");
+    intercom_response_free(resp);
+    serve(200, "X-RateLimit-Limit: -5\r\nX-RateLimit-Remaining: 5x\r\nX-RateLimit-Reset: 9223372036854775808\r\n", "{}");
+    CHECK_CODE(intercom_request(c, "GET", "/x", NULL, NULL, NULL, &resp, &err), INTERCOM_OK);
+    CHECK(resp && resp->rate_limit.limit == -1 && resp->rate_limit.remaining == -1 && resp->rate_limit.reset == -1);
+    CHECK(resp && !resp->request_id);
     intercom_response_free(resp);
     intercom_error_clear(&err);
     intercom_client_free(c);
@@ -239,6 +264,7 @@ static void test_timeouts_reuse(void) {
 }
 
 static const ic_test TESTS[] = {{"headers_raw", test_headers_raw},
+                                {"headers_rate_limit", test_headers_rate_limit},
                                 {"headers_on_errors", test_headers_on_errors},
                                 {"headers_1xx", test_headers_1xx},
                                 {"headers_large", test_headers_large},

@@ -28,6 +28,8 @@ static void trim(const char **s, size_t *n) {
  * every name and value go into ONE allocation, owned through r->headers; the rate-limit data and
  * the request id are parsed from it here. Called once per response, only when a response is
  * handed out or needed (the engine keeps the raw block per attempt, issue 12). */
+static int64_t parse_i64(const char *s);
+
 int ic_response_set_header_block(intercom_response *r, const char *blk, size_t len) {
     size_t lines = 0;
     for (const char *p = blk, *end = blk + len; p < end; lines++) {
@@ -41,6 +43,9 @@ int ic_response_set_header_block(intercom_response *r, const char *blk, size_t l
     if (!h) return -1;
     char *out = (char *)(h + lines);
     size_t n = 0;
+    /* the headers the response struct exposes parsed, found while splitting: the first of each
+     * name counts, as intercom_response_header() would return it */
+    const char *rl_limit = NULL, *rl_remaining = NULL, *rl_reset = NULL, *request_id = NULL;
     for (const char *p = blk, *end = blk + len; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t ll = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
@@ -60,11 +65,20 @@ int ic_response_set_header_block(intercom_response *r, const char *blk, size_t l
         out[vlen] = '\0';
         h[n].value = out;
         out += vlen + 1;
+        if (nlen == 12 && !request_id && !strncasecmp(name, "X-Request-Id", 12)) request_id = h[n].value;
+        else if (nlen >= 17 && !strncasecmp(name, "X-RateLimit-", 12)) {
+            if (nlen == 17 && !rl_limit && !strncasecmp(name + 12, "Limit", 5)) rl_limit = h[n].value;
+            else if (nlen == 17 && !rl_reset && !strncasecmp(name + 12, "Reset", 5)) rl_reset = h[n].value;
+            else if (nlen == 21 && !rl_remaining && !strncasecmp(name + 12, "Remaining", 9)) rl_remaining = h[n].value;
+        }
         n++;
     }
     r->headers = h;
     r->headers_count = n;
-    ic_response_finish_headers(r);
+    r->rate_limit.limit = parse_i64(rl_limit);
+    r->rate_limit.remaining = parse_i64(rl_remaining);
+    r->rate_limit.reset = parse_i64(rl_reset);
+    r->request_id = request_id;
     return 0;
 }
 
@@ -72,12 +86,14 @@ int ic_response_set_header_block(intercom_response *r, const char *blk, size_t l
  * ("99999999999999999999" is not clamped to INT64_MAX, "-5" and " 5" are not numbers). */
 static int64_t parse_i64(const char *s) {
     if (!s || !*s) return -1;
-    for (const char *p = s; *p; p++)
+    int64_t v = 0;
+    for (const char *p = s; *p; p++) {
         if (*p < '0' || *p > '9') return -1;
-    errno = 0;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    return *end == '\0' && errno != ERANGE ? (int64_t)v : -1;
+        int d = *p - '0';
+        if (v > (INT64_MAX - d) / 10) return -1; /* out of range */
+        v = v * 10 + d;
+    }
+    return v;
 }
 
 void ic_rate_limit_parse(intercom_rate_limit *rl, const intercom_response *r) {
