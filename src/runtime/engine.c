@@ -22,6 +22,14 @@
 
 #include "http.h"
 
+/* What a pooled easy handle was last set to (configure() skips options that did not change). */
+typedef struct easy_cache {
+    int bound;                       /* the per-request pointers (PRIVATE, *DATA, ERRORBUFFER) point at this ic_req */
+    const struct curl_slist *headers;
+    long timeout_ms, connect_ms, noprogress;
+    int get;                         /* the last request was a plain GET (CUSTOMREQUEST NULL, HTTPGET 1) */
+} easy_cache;
+
 struct ic_req {
     ic_req *prev, *next;  /* in e->active or e->waiting */
     ic_engine *eng;
@@ -34,7 +42,8 @@ struct ic_req {
     int in_waiting;
     double t_submit, t_attempt, due;
     /* the current attempt */
-    intercom_response *resp; /* status and headers; the body is in `body` */
+    intercom_response *resp; /* built from `hdr` only when needed (attempt_response); the body is in `body` */
+    ic_buf hdr;           /* the raw header lines of the current header block, as received */
     ic_buf body;
     int status;
     int headers_done;
@@ -43,6 +52,8 @@ struct ic_req {
     /* read_timeout / write_timeout: the longest wait for the next byte, enforced by the engine's timer */
     int io_armed;         /* the connection is up and the request is being sent: idle time counts */
     int idle_fired;       /* 1 read_timeout, 2 write_timeout expired (the attempt was stopped) */
+    int idle_on;          /* read_timeout or write_timeout set: t_io is kept up to date */
+    easy_cache ec;        /* kept with the easy handle when the request is pooled */
     int cancel_pending;   /* cancelled from inside a libcurl callback (on_body): completed right after it */
     double t_io;          /* monotonic time of the last byte sent or received */
     curl_off_t ul_seen, dl_seen;
@@ -65,12 +76,15 @@ struct ic_engine {
     ic_req *due;          /* taken from `waiting`, about to start (start_due): still cancellable */
     size_t pending;
     uint64_t next_id;
-    CURL *pool[EASY_POOL];
+    ic_req *pool[EASY_POOL]; /* finished requests, each keeping its easy handle and header buffer */
     size_t npool;
     int external;
     intercom_loop_hooks hooks;
     double curl_due;      /* external loop: when libcurl wants its timeout call, < 0 none */
     int in_curl;          /* inside curl_multi_perform / socket_action: a handle cannot be removed now */
+    size_t n_idle;        /* submitted requests with a read_timeout or write_timeout (idle_on) */
+    int cancels;          /* a request may have cancel_pending set (flush_cancels looks) */
+    int added;            /* an attempt was added to the multi handle since the last perform */
 };
 
 static void list_add(ic_req **head, ic_req *r) {
@@ -92,11 +106,10 @@ static void list_del(ic_req **head, ic_req *r) {
 static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
     ic_req *r = ud;
     size_t len = sz * n;
-    r->t_io = ic_now();
+    if (r->idle_on) r->t_io = ic_now();
     if (r->cancel_pending) return 0;
     if (len >= 5 && !memcmp(p, "HTTP/", 5)) { /* a new status line: 1xx, or the final response */
-        for (size_t i = 0; i < r->resp->headers_count; i++) ic_free(ic_response_alloc(r->resp), r->resp->headers[i].name); /* value shares it */
-        r->resp->headers_count = 0;
+        r->hdr.len = 0;
         r->headers_done = 0;
         r->in_headers = 1;
         return len;
@@ -124,14 +137,17 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
         return len;
     }
     /* every header is kept, also of a 2xx: a body that then fails to decode or is cut off
-     * reports them (request id, rate limit) like any other failure */
-    return ic_response_add_header_line(r->resp, p, len) ? 0 : len;
+     * reports them (request id, rate limit) like any other failure. Kept raw, one line after
+     * the other (each ending in '\n'); split into intercom_response headers only when a
+     * response is handed out or looked at (attempt_response). */
+    if (ic_buf_append(&r->hdr, p, len) || (p[len - 1] != '\n' && ic_buf_append(&r->hdr, "\n", 1))) return 0;
+    return len;
 }
 
 static size_t on_write(char *p, size_t sz, size_t n, void *ud) {
     ic_req *r = ud;
     size_t len = sz * n;
-    r->t_io = ic_now();
+    if (r->idle_on) r->t_io = ic_now();
     if (r->cancel_pending) return 0;
     int ok2xx = r->status >= 200 && r->status < 300;
     if (ok2xx && r->spec.on_body) {
@@ -156,7 +172,7 @@ static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_por
     (void)ip, (void)local_ip, (void)port, (void)local_port;
     ic_req *r = ud;
     r->io_armed = 1;
-    r->t_io = ic_now();
+    if (r->idle_on) r->t_io = ic_now();
     return CURL_PREREQFUNC_OK;
 }
 
@@ -269,27 +285,43 @@ static CURLcode configure_handle(const ic_config *cfg, CURLSH *share, CURL *e) {
 
 /* Options of this request: every one of them is set each time, so a pooled handle
  * carries nothing over from its previous request. */
+/* A pooled handle stays with its ic_req (see ic_engine_submit), so the options that point at
+ * the request are set once per handle, and the others only when they differ from the handle's
+ * previous request (r->ec): a typical request sets its URL and nothing else. */
 static CURLcode configure(ic_req *r) {
     const ic_req_spec *s = &r->spec;
     CURL *e = r->easy;
+    easy_cache *ec = &r->ec;
     CURLcode rc = CURLE_OK;
     SET(CURLOPT_URL, s->url);
-    SET(CURLOPT_PRIVATE, r);
-    SET(CURLOPT_HTTPHEADER, s->headers);
-    SET(CURLOPT_HEADERDATA, r);
-    SET(CURLOPT_WRITEDATA, r);
-    SET(CURLOPT_ERRORBUFFER, r->errbuf);
-    SET(CURLOPT_PREREQDATA, r);
-    SET(CURLOPT_XFERINFODATA, r);
+    if (!ec->bound) {
+        SET(CURLOPT_PRIVATE, r);
+        SET(CURLOPT_HEADERDATA, r);
+        SET(CURLOPT_WRITEDATA, r);
+        SET(CURLOPT_ERRORBUFFER, r->errbuf);
+        SET(CURLOPT_PREREQDATA, r);
+        SET(CURLOPT_XFERINFODATA, r);
+        /* read_timeout / write_timeout are not libcurl's low-speed limit (whole seconds, an average):
+         * the engine stops an attempt whose next byte is late (idle_due, check_idle) */
+        SET(CURLOPT_LOW_SPEED_LIMIT, 0L);
+        SET(CURLOPT_LOW_SPEED_TIME, 0L);
+        *ec = (easy_cache){.bound = rc == CURLE_OK, .timeout_ms = -1, .connect_ms = -1, .noprogress = -1};
+    }
+    if (!ec->headers || ec->headers != s->headers) SET(CURLOPT_HTTPHEADER, s->headers);
+    ec->headers = rc == CURLE_OK ? s->headers : NULL;
     /* the values were validated (finite, 0 .. IC_MAX_TIMEOUT): the conversions cannot overflow */
-    SET(CURLOPT_TIMEOUT_MS, (long)ceil(s->timeout * 1000.0));
-    SET(CURLOPT_CONNECTTIMEOUT_MS, (long)ceil(s->connect_timeout * 1000.0));
-    /* read_timeout / write_timeout are not libcurl's low-speed limit (whole seconds, an average):
-     * the engine stops an attempt whose next byte is late (idle_due, check_idle) */
-    SET(CURLOPT_LOW_SPEED_LIMIT, 0L);
-    SET(CURLOPT_LOW_SPEED_TIME, 0L);
-    SET(CURLOPT_NOPROGRESS, s->read_timeout > 0 || s->write_timeout > 0 ? 0L : 1L); /* on_progress only when needed */
+    long tmo = (long)ceil(s->timeout * 1000.0), cto = (long)ceil(s->connect_timeout * 1000.0);
+    long noprog = s->read_timeout > 0 || s->write_timeout > 0 ? 0L : 1L; /* on_progress only when needed */
+    if (tmo != ec->timeout_ms) SET(CURLOPT_TIMEOUT_MS, tmo);
+    if (cto != ec->connect_ms) SET(CURLOPT_CONNECTTIMEOUT_MS, cto);
+    if (noprog != ec->noprogress) SET(CURLOPT_NOPROGRESS, noprog);
+    ec->timeout_ms = rc == CURLE_OK ? tmo : -1;
+    ec->connect_ms = rc == CURLE_OK ? cto : -1;
+    ec->noprogress = rc == CURLE_OK ? noprog : -1;
+    r->idle_on = !noprog;
     int get = !strcmp(s->method, "GET"), post = !strcmp(s->method, "POST"), head = !strcmp(s->method, "HEAD");
+    if (get && ec->get) return rc; /* CUSTOMREQUEST NULL and HTTPGET 1 are still set */
+    ec->get = 0;
     SET(CURLOPT_CUSTOMREQUEST, get || post || head ? NULL : s->method);
     if (head) {
         SET(CURLOPT_NOBODY, 1L);
@@ -304,6 +336,7 @@ static CURLcode configure(ic_req *r) {
         SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(s->body ? s->body_len : 0));
         SET(CURLOPT_POSTFIELDS, s->body ? s->body : "");
     }
+    ec->get = get && rc == CURLE_OK;
     return rc;
 }
 #undef SET
@@ -311,6 +344,7 @@ static CURLcode configure(ic_req *r) {
 static void reset_attempt(ic_req *r) {
     intercom_response_free(r->resp);
     r->resp = NULL;
+    r->hdr.len = 0;
     r->body.len = 0;
     if (r->body.data) r->body.data[0] = '\0';
     r->status = 0;
@@ -331,11 +365,6 @@ static void start_attempt(ic_req *r) {
     r->attempt++;
     r->t_attempt = ic_now();
     intercom_error err = ic_error_init(e->cfg->alloc);
-    if (!(r->resp = ic_response_new(cfg->alloc))) {
-        ic_fail(&err, INTERCOM_E_NOMEM, "out of memory");
-        complete(r, err.code, NULL, NULL, &err);
-        return;
-    }
     if (cfg->curl_hook && cfg->curl_hook(r->easy, cfg->curl_hook_payload)) {
         ic_fail(&err, INTERCOM_E_INVALID_ARGUMENT, "the curl_hook refused the request");
         complete(r, err.code, NULL, NULL, &err);
@@ -353,6 +382,24 @@ static void start_attempt(ic_req *r) {
         return;
     }
     list_add(&e->active, r);
+    e->added = 1;
+}
+
+/* The public response of the current attempt (status, headers, rate limit, request id), built on
+ * first use from the raw header block: NULL when out of memory. */
+static intercom_response *attempt_response(ic_req *r) {
+    if (r->resp) return r->resp;
+    intercom_response *resp = ic_response_new(r->eng->cfg->alloc);
+    if (!resp || ic_response_set_header_block(resp, r->hdr.data, r->hdr.len)) {
+        intercom_response_free(resp);
+        return NULL;
+    }
+    resp->status = r->status;
+    long hv = 0;
+    curl_easy_getinfo(r->easy, CURLINFO_HTTP_VERSION, &hv);
+    resp->http_version = hv == CURL_HTTP_VERSION_1_0 ? 10 : hv == CURL_HTTP_VERSION_1_1 ? 11
+                         : hv == CURL_HTTP_VERSION_2_0 ? 20 : hv == CURL_HTTP_VERSION_3 ? 30 : 0;
+    return r->resp = resp;
 }
 
 /* Classify a finished attempt into a code (and, for 2xx, a result). */
@@ -429,15 +476,11 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
     const ic_config *cfg = e->cfg;
     curl_multi_remove_handle(e->multi, r->easy);
     list_del(&e->active, r);
-    r->resp->status = r->status;
-    long hv = 0;
-    curl_easy_getinfo(r->easy, CURLINFO_HTTP_VERSION, &hv);
-    r->resp->http_version = hv == CURL_HTTP_VERSION_1_0 ? 10 : hv == CURL_HTTP_VERSION_1_1 ? 11
-                            : hv == CURL_HTTP_VERSION_2_0 ? 20 : hv == CURL_HTTP_VERSION_3 ? 30 : 0;
-    ic_response_finish_headers(r->resp);
+    /* the response struct only when something reads it: pacing (its window), debug logging */
+    if (r->headers_done && (r->rl_acquired || cfg->log_level >= INTERCOM_LOG_DEBUG)) attempt_response(r);
     pace_release(cfg, r, r->headers_done ? r->resp : NULL);
 
-    if (cfg->log_level >= INTERCOM_LOG_DEBUG && r->headers_done) {
+    if (cfg->log_level >= INTERCOM_LOG_DEBUG && r->headers_done && r->resp) {
         ic_log(cfg, INTERCOM_LOG_DEBUG, "< HTTP %d", r->status);
         for (size_t i = 0; i < r->resp->headers_count; i++)
             ic_log(cfg, INTERCOM_LOG_DEBUG, "< %s: %s", r->resp->headers[i].name, r->resp->headers[i].value);
@@ -449,8 +492,8 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
     double ms = (ic_now() - r->t_attempt) * 1000.0;
 
     if (intercom_code_is_api_error(code)) {
-        ic_attempt_outcome o = {code, r->status, r->headers_done ? r->resp : NULL, r->attempt, r->spec.max_retries,
-                                r->streamed};
+        ic_attempt_outcome o = {code, r->status, r->headers_done ? attempt_response(r) : NULL, r->attempt,
+                                r->spec.max_retries, r->streamed};
         const char *why;
         double delay = ic_retry_delay(cfg, &o, &why);
         if (delay >= 0) {
@@ -469,12 +512,25 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
     else ic_log(cfg, INTERCOM_LOG_INFO, "%s %s -> %s (%.1f ms, attempt %d)", r->spec.method, r->spec.url,
                 err.message ? err.message : intercom_strerror(code), ms, r->attempt);
 
-    /* hand the response over: with the result (raw), or with the error */
-    intercom_response *resp = r->resp;
-    r->resp = NULL;
-    resp->attempts = r->attempt;
-    resp->elapsed = ic_now() - r->t_submit;
-    if (result && r->spec.want_raw) { /* the model owns the body: the raw response gets a copy */
+    /* hand the response over: with the result (raw), or with the error (when its headers came);
+     * a typed success without raw_response builds none */
+    int need = code != INTERCOM_OK ? r->headers_done : r->spec.want_raw;
+    intercom_response *resp = need ? attempt_response(r) : NULL;
+    if (need && !resp) {
+        intercom_error_clear(&err);
+        err = ic_error_init(cfg->alloc);
+        code = ic_fail(&err, INTERCOM_E_NOMEM, "out of memory (response headers)");
+        if (result) intercom_model_free(result);
+        result = NULL;
+    }
+    if (resp) r->resp = NULL; /* handed over; one built only for pacing or logging is freed on completion */
+    if (resp) {
+        resp->attempts = r->attempt;
+        resp->elapsed = ic_now() - r->t_submit;
+    }
+    if (!resp) {
+        /* nothing handed out: the body stays in r->body (freed on completion) */
+    } else if (result && r->spec.want_raw) { /* the model owns the body: the raw response gets a copy */
         ic_doc *doc = ((intercom_model *)result)->doc;
         if (doc->body && !(resp->body = ic_malloc(cfg->alloc, doc->body_len + 1))) {
             code = ic_fail(&err, INTERCOM_E_NOMEM, "out of memory copying the response body"); /* never OK without it */
@@ -487,15 +543,15 @@ static void finish_attempt(ic_req *r, CURLcode cc) {
         resp->body_len = r->body.len;
         r->body = (ic_buf){.a = r->body.a};
     }
-    if (!resp->body && (resp->body = ic_malloc(cfg->alloc, 1))) resp->body[0] = '\0';
-    if (!resp->body && code != INTERCOM_E_NOMEM && (code == INTERCOM_OK || r->headers_done)) /* handed out: a string */
+    if (resp && !resp->body && (resp->body = ic_malloc(cfg->alloc, 1))) resp->body[0] = '\0';
+    if (resp && !resp->body && code != INTERCOM_E_NOMEM && (code == INTERCOM_OK || r->headers_done)) /* handed out: a string */
         code = ic_fail(&err, INTERCOM_E_NOMEM, "out of memory (response body)");
     if (code != INTERCOM_OK) {
         err.attempts = r->attempt;
         err.status = r->status;
-        err.rate_limit = resp->rate_limit;
-        if (!err.request_id && resp->request_id) err.request_id = ic_astrdup(ic_err_alloc(&err), resp->request_id);
-        if (r->headers_done) err.response = resp;
+        if (resp) err.rate_limit = resp->rate_limit;
+        if (!err.request_id && resp && resp->request_id) err.request_id = ic_astrdup(ic_err_alloc(&err), resp->request_id);
+        if (resp && r->headers_done) err.response = resp;
         else intercom_response_free(resp);
         resp = NULL;
         if (result) intercom_model_free(result);
@@ -528,11 +584,15 @@ static void complete(ic_req *r, intercom_code code, void *result, intercom_respo
     ic_buf_free(&r->body);
     ic_spec_clear(&r->spec);
     drop_mime(r);
-    if (r->easy) {
-        if (e->npool < EASY_POOL) e->pool[e->npool++] = r->easy;
-        else curl_easy_cleanup(r->easy);
+    e->n_idle -= r->idle_on;
+    if (r->easy && e->npool < EASY_POOL) { /* kept with its handle and header buffer for the next request */
+        if (r->hdr.cap > 16384) ic_buf_free(&r->hdr); /* not a large one (a hostile header block) */
+        e->pool[e->npool++] = r;
+    } else {
+        if (r->easy) curl_easy_cleanup(r->easy);
+        ic_buf_free(&r->hdr);
+        ic_free(e->cfg->alloc, r);
     }
-    ic_free(e->cfg->alloc, r);
     e->pending--;
     done(NULL, code, result, raw, err, payload);
     intercom_error_clear(err);
@@ -578,6 +638,7 @@ static void start_due(ic_engine *e) {
 
 /* Stop every attempt whose next byte is later than its read_timeout / write_timeout allows. */
 static void check_idle(ic_engine *e) {
+    if (!e->n_idle) return; /* no request has an idle limit */
     for (;;) { /* one at a time: completing one runs callbacks that may change the list */
         double now = ic_now();
         ic_req *r = e->active;
@@ -595,6 +656,7 @@ static void check_idle(ic_engine *e) {
 
 static double next_idle_due(const ic_engine *e) {
     double due = -1;
+    if (!e->n_idle) return due;
     for (const ic_req *r = e->active; r; r = r->next) {
         double d = idle_due(r);
         if (d >= 0 && (due < 0 || d < due)) due = d;
@@ -611,10 +673,14 @@ static double next_due(const ic_engine *e) {
 
 /* Requests cancelled from inside a libcurl callback (on_body): completed now that it returned. */
 static void flush_cancels(ic_engine *e) {
+    if (!e->cancels) return;
     for (;;) {
         ic_req *r = e->active;
         while (r && !r->cancel_pending) r = r->next;
-        if (!r) return;
+        if (!r) {
+            e->cancels = 0;
+            return;
+        }
         r->cancel_pending = 0;
         ic_engine_cancel(e, r->id);
     }
@@ -623,6 +689,7 @@ static void flush_cancels(ic_engine *e) {
 static void perform(ic_engine *e) {
     int running;
     e->in_curl++;
+    e->added = 0;
     curl_multi_perform(e->multi, &running);
     e->in_curl--;
     flush_cancels(e);
@@ -703,10 +770,11 @@ void ic_engine_timeout(ic_engine *e) {
 
 /* ---------- the engine's own loop ---------- */
 
+/* One wait and one curl_multi_perform, as a bare multi loop does: requests submitted by
+ * completion callbacks are added to the multi handle at the end of a step (start_due), and
+ * libcurl then asks for no wait (curl_multi_timeout 0), so they go out with the next perform. */
 size_t ic_engine_step(ic_engine *e, long timeout_ms) {
     start_due(e);
-    perform(e);
-    process_done(e);
     if (!e->pending) return 0;
     double due = next_due(e);
     if (due >= 0) {
@@ -717,6 +785,7 @@ size_t ic_engine_step(ic_engine *e, long timeout_ms) {
     long curl_ms = -1;
     curl_multi_timeout(e->multi, &curl_ms);
     if (curl_ms >= 0 && curl_ms < timeout_ms) timeout_ms = curl_ms;
+    if (e->added) timeout_ms = 0; /* new attempts: send them first */
     if (timeout_ms > 0) curl_multi_poll(e->multi, NULL, 0, timeout_ms > 1000000 ? 1000000 : (int)timeout_ms, NULL);
     perform(e);
     process_done(e);
@@ -777,27 +846,37 @@ ic_engine *ic_engine_new(const ic_config *cfg, ic_shared *shared) {
 }
 
 uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void *payload) {
-    ic_req *r = ic_calloc(e->cfg->alloc, 1, sizeof *r);
+    ic_req *r = NULL;
     CURL *easy = NULL;
-    if (e->npool) {
-        easy = e->pool[--e->npool];
+    ic_buf hdr = {.a = e->cfg->alloc};
+    if (e->npool) { /* a finished request: its easy handle is configured, its header buffer allocated */
+        r = e->pool[--e->npool];
+        easy = r->easy;
+        hdr = r->hdr;
+        hdr.len = 0;
+        easy_cache ec = r->ec;
+        memset(r, 0, sizeof *r);
+        r->ec = ec;
         if (e->cfg->curl_hook) { /* the hook may have set anything: start from scratch */
+            r->ec.bound = 0;
             curl_easy_reset(easy);
             if (configure_handle(e->cfg, e->shared->share, easy) != CURLE_OK) {
                 curl_easy_cleanup(easy);
                 easy = NULL;
             }
         }
-    } else if ((easy = curl_easy_init()) && configure_handle(e->cfg, e->shared->share, easy) != CURLE_OK) {
+    } else if ((r = ic_calloc(e->cfg->alloc, 1, sizeof *r)) && (easy = curl_easy_init()) &&
+               configure_handle(e->cfg, e->shared->share, easy) != CURLE_OK) {
         curl_easy_cleanup(easy);
         easy = NULL;
     }
     if (!r || !easy) {
+        ic_buf_free(&hdr);
         ic_free(e->cfg->alloc, r);
-        if (easy) curl_easy_cleanup(easy);
         ic_spec_clear(spec);
         return 0;
     }
+    r->hdr = hdr;
     r->eng = e;
     r->body.a = e->cfg->alloc;
     r->id = ++e->next_id;
@@ -812,10 +891,12 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
         r->easy = NULL;
         curl_easy_cleanup(easy);
         ic_spec_clear(&r->spec);
+        ic_buf_free(&r->hdr);
         ic_free(e->cfg->alloc, r);
         return 0;
     }
     e->pending++;
+    e->n_idle += r->idle_on;
     /* The first attempt starts from the loop, so a callback never runs inside submit. */
     r->due = 0;
     r->in_waiting = 1;
@@ -846,6 +927,7 @@ int ic_engine_cancel(ic_engine *e, uint64_t id) {
     for (r = e->active; r && r->id != id; r = r->next) {}
     if (r && e->in_curl) { /* from inside a libcurl callback: the handle cannot be removed yet */
         r->cancel_pending = 1;
+        e->cancels = 1;
         return 0;
     }
     if (r) {
@@ -873,7 +955,11 @@ void ic_engine_free(ic_engine *e) {
     if (!e) return;
     while (e->active || e->waiting || e->due)
         ic_engine_cancel(e, (e->active ? e->active : e->waiting ? e->waiting : e->due)->id);
-    for (size_t i = 0; i < e->npool; i++) curl_easy_cleanup(e->pool[i]);
+    for (size_t i = 0; i < e->npool; i++) {
+        curl_easy_cleanup(e->pool[i]->easy);
+        ic_buf_free(&e->pool[i]->hdr);
+        ic_free(e->cfg->alloc, e->pool[i]);
+    }
     curl_multi_cleanup(e->multi);
     ic_free(e->cfg->alloc, e);
 }

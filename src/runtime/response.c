@@ -23,32 +23,62 @@ static void trim(const char **s, size_t *n) {
         (*n)--;
 }
 
-/* Add one raw header line as libcurl delivers it ("Name: value\r\n"). Status lines and the
- * blank line are ignored here (the engine resets headers on a new status line). */
-int ic_response_add_header_line(intercom_response *r, const char *line, size_t len) {
-    const char *colon = memchr(line, ':', len);
-    if (!colon || colon == line) return 0;
-    const char *name = line, *val = colon + 1;
-    size_t nlen = (size_t)(colon - line), vlen = len - nlen - 1;
-    trim(&name, &nlen);
-    trim(&val, &vlen);
-    size_t n = r->headers_count;
-    if (n == 0 || (n >= 16 && !(n & (n - 1)))) { /* capacity: 16, then doubling at powers of two */
-        size_t cap = n ? n * 2 : 16;
-        intercom_header *h = ic_realloc(ic_response_alloc(r), r->headers, cap * sizeof *h);
-        if (!h) return -1;
-        r->headers = h;
+/* The headers of a response from the raw header block of its attempt, as libcurl delivered it
+ * (lines "Name: value\r\n", each ending in '\n'; lines without a name are skipped). The array and
+ * every name and value go into ONE allocation, owned through r->headers; the rate-limit data and
+ * the request id are parsed from it here. Called once per response, only when a response is
+ * handed out or needed (the engine keeps the raw block per attempt, issue 12). */
+static int64_t parse_i64(const char *s);
+
+int ic_response_set_header_block(intercom_response *r, const char *blk, size_t len) {
+    size_t lines = 0;
+    for (const char *p = blk, *end = blk + len; p < end; lines++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
     }
-    intercom_header *h = &r->headers[r->headers_count];
-    char *buf = ic_malloc(ic_response_alloc(r), nlen + vlen + 2); /* name and value share one allocation, owned through name */
-    if (!buf) return -1;
-    memcpy(buf, name, nlen);
-    buf[nlen] = '\0';
-    memcpy(buf + nlen + 1, val, vlen);
-    buf[nlen + 1 + vlen] = '\0';
-    h->name = buf;
-    h->value = buf + nlen + 1;
-    r->headers_count++;
+    if (!lines) return 0;
+    /* every name and value gets a NUL: at most the line's own bytes plus one */
+    size_t sz = lines * sizeof(intercom_header) + len + lines;
+    intercom_header *h = ic_malloc(ic_response_alloc(r), sz);
+    if (!h) return -1;
+    char *out = (char *)(h + lines);
+    size_t n = 0;
+    /* the headers the response struct exposes parsed, found while splitting: the first of each
+     * name counts, as intercom_response_header() would return it */
+    const char *rl_limit = NULL, *rl_remaining = NULL, *rl_reset = NULL, *request_id = NULL;
+    for (const char *p = blk, *end = blk + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t ll = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        const char *line = p;
+        p += ll;
+        const char *colon = memchr(line, ':', ll);
+        if (!colon || colon == line) continue;
+        const char *name = line, *val = colon + 1;
+        size_t nlen = (size_t)(colon - line), vlen = ll - nlen - 1;
+        trim(&name, &nlen);
+        trim(&val, &vlen);
+        memcpy(out, name, nlen);
+        out[nlen] = '\0';
+        h[n].name = out;
+        out += nlen + 1;
+        memcpy(out, val, vlen);
+        out[vlen] = '\0';
+        h[n].value = out;
+        out += vlen + 1;
+        if (nlen == 12 && !request_id && !strncasecmp(name, "X-Request-Id", 12)) request_id = h[n].value;
+        else if (nlen >= 17 && !strncasecmp(name, "X-RateLimit-", 12)) {
+            if (nlen == 17 && !rl_limit && !strncasecmp(name + 12, "Limit", 5)) rl_limit = h[n].value;
+            else if (nlen == 17 && !rl_reset && !strncasecmp(name + 12, "Reset", 5)) rl_reset = h[n].value;
+            else if (nlen == 21 && !rl_remaining && !strncasecmp(name + 12, "Remaining", 9)) rl_remaining = h[n].value;
+        }
+        n++;
+    }
+    r->headers = h;
+    r->headers_count = n;
+    r->rate_limit.limit = parse_i64(rl_limit);
+    r->rate_limit.remaining = parse_i64(rl_remaining);
+    r->rate_limit.reset = parse_i64(rl_reset);
+    r->request_id = request_id;
     return 0;
 }
 
@@ -56,12 +86,14 @@ int ic_response_add_header_line(intercom_response *r, const char *line, size_t l
  * ("99999999999999999999" is not clamped to INT64_MAX, "-5" and " 5" are not numbers). */
 static int64_t parse_i64(const char *s) {
     if (!s || !*s) return -1;
-    for (const char *p = s; *p; p++)
+    int64_t v = 0;
+    for (const char *p = s; *p; p++) {
         if (*p < '0' || *p > '9') return -1;
-    errno = 0;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    return *end == '\0' && errno != ERANGE ? (int64_t)v : -1;
+        int d = *p - '0';
+        if (v > (INT64_MAX - d) / 10) return -1; /* out of range */
+        v = v * 10 + d;
+    }
+    return v;
 }
 
 void ic_rate_limit_parse(intercom_rate_limit *rl, const intercom_response *r) {
@@ -89,8 +121,7 @@ const char *intercom_response_header(const intercom_response *resp, const char *
 void intercom_response_free(intercom_response *r) {
     if (!r) return;
     const intercom_allocator *a = ic_response_alloc(r);
-    for (size_t i = 0; i < r->headers_count; i++) ic_free(a, r->headers[i].name); /* value shares it */
-    ic_free(a, r->headers);
+    ic_free(a, r->headers); /* names and values live in the same block */
     ic_free(a, r->body);
     ic_free(a, (char *)r - offsetof(ic_response_box, pub));
 }
