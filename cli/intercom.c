@@ -435,13 +435,28 @@ static void help_op(const intercom_operation *op) {
 
 static const char BASH_COMPLETION[] =
     "# bash completion for intercom: source <(intercom completion bash)\n"
-    "# The words are taken from COMP_LINE as typed, not from COMP_WORDS: bash splits those at the\n"
-    "# characters of COMP_WORDBREAKS (: and =), so --base-url http://127.0.0.1:4010 would be 5 words.\n"
+    "# The words are taken from COMP_LINE as the shell would split them (quotes and backslashes honoured),\n"
+    "# not from COMP_WORDS: bash splits those at the characters of COMP_WORDBREAKS (: and =), so\n"
+    "# --base-url http://127.0.0.1:4010 would be 5 words there.\n"
+    "_intercom_words() {\n"
+    "    local s=$1 c q= word= in=0 i\n"
+    "    w=() cur=\n"
+    "    for ((i = 0; i < ${#s}; i++)); do\n"
+    "        c=${s:i:1}\n"
+    "        if [[ -n $q ]]; then\n"
+    "            if [[ $c == \"$q\" ]]; then q=; elif [[ $q == '\"' && $c == \\\\ ]]; then ((i++)); word+=${s:i:1}; else word+=$c; fi\n"
+    "        elif [[ $c == [\\\"\\'] ]]; then q=$c in=1\n"
+    "        elif [[ $c == \\\\ ]]; then ((i++)); word+=${s:i:1} in=1\n"
+    "        elif [[ $c == [[:space:]] ]]; then ((in)) && w+=(\"$word\"); word= in=0\n"
+    "        else word+=$c in=1\n"
+    "        fi\n"
+    "    done\n"
+    "    if ((in)) || [[ -n $q ]]; then cur=$word; fi\n"
+    "}\n"
     "_intercom() {\n"
-    "    local line=${COMP_LINE:0:COMP_POINT} cur= eqpre= pre\n"
     "    local -a w\n"
-    "    read -ra w <<< \"$line\"\n"
-    "    if [[ -n $line && $line != *[[:space:]] ]]; then cur=${w[${#w[@]}-1]}; unset 'w[${#w[@]}-1]'; fi\n"
+    "    local cur eqpre= pre\n"
+    "    _intercom_words \"${COMP_LINE:0:COMP_POINT}\"\n"
     "    (( ${#w[@]} )) || return 0\n"
     "    if [[ $cur == --*=* ]]; then\n"
     "        w+=(\"${cur%%=*}\"); [[ $COMP_WORDBREAKS == *=* ]] || eqpre=${cur%%=*}=; cur=${cur#*=}\n"
@@ -487,16 +502,17 @@ static int complete(int n, char **w) {
     }
     const intercom_operation *op = longest_op(pos, np, &used);
     const char *prev = n ? w[n - 1] : "";
-    if (!strcmp(prev, "--environment")) return puts("production environment_1 environment_2 us eu au"), 0;
-    if (!strcmp(prev, "--format")) return puts("json pretty"), 0;
+    /* one candidate per line: zsh takes each line as one */
+    if (!strcmp(prev, "--environment")) return puts("production\nenvironment_1\nenvironment_2\nus\neu\nau"), 0;
+    if (!strcmp(prev, "--format")) return puts("json\npretty"), 0;
     if (op && !strncmp(prev, "--", 2)) {
         const intercom_field *f = find_field(op, prev + 2, strlen(prev + 2));
-        if (f && f->kind == INTERCOM_KIND_BOOL) return puts("true false"), 0;
+        if (f && f->kind == INTERCOM_KIND_BOOL) return puts("true\nfalse"), 0;
         if (f && f->kind == INTERCOM_KIND_ENUM)
             for (uint32_t i = 0; i < f->type->n_values; i++) puts(f->type->values[i]);
         if (f) return 0;
     }
-    if (np && !strcmp(pos[0], "completion")) return puts("bash zsh"), 0;
+    if (np && !strcmp(pos[0], "completion")) return puts("bash\nzsh"), 0;
     if (op && used == np) {
         for (uint32_t i = 0; op->params && i < op->params->n_fields; i++)
             printf("--%s\n", flag_of(&op->params->fields[i]));
