@@ -258,7 +258,7 @@ static void near_try(near *nr, const char *cand, size_t len) {
     nr->d = d;
 }
 
-/* " (did you mean \"X\"?)" or "" (static buffer). */
+/* "; did you mean \"<prefix>X\"?" or "" (static buffer). */
 static const char *near_hint(const near *nr, const char *prefix) {
     static char buf[800];
     if (!nr->best[0]) return "";
