@@ -433,6 +433,11 @@ static int oauth(int argc, char **argv, const char *sub) {
 
 /* ---------- dispatch ---------- */
 
+const char *ic_cli_extras_help(const char *cmd) {
+    return !strcmp(cmd, "webhooks") ? HELP_WEBHOOKS : !strcmp(cmd, "identity") ? HELP_IDENTITY
+         : !strcmp(cmd, "oauth")    ? HELP_OAUTH : NULL;
+}
+
 int ic_cli_is_extra(int argc, char **argv) {
     return argc > 1 && (!strcmp(argv[1], "webhooks") || !strcmp(argv[1], "identity") || !strcmp(argv[1], "oauth"));
 }

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +41,7 @@ static const char *NS = "";
 
 #define EXIT_USAGE 2
 #define MAX_WORDS 8
+#define MAX_LIST 32 /* most --header, --query and --null given */
 
 static const char EXIT_TABLE[] =
     "Exit status:\n"
@@ -51,7 +54,7 @@ static const char EXIT_TABLE[] =
     "  12  permission denied (HTTP 403) 21-24 out of memory, too large, cancelled, internal\n";
 
 enum { G_TOKEN, G_TOKEN_FILE, G_ENV, G_BASE_URL, G_API_VERSION, G_MAX_RETRIES, G_TIMEOUT, G_READ_TIMEOUT, G_RAW,
-       G_ALL, G_LIMIT, G_FORMAT, G_DATA, G_HELP, G_VERSION };
+       G_ALL, G_LIMIT, G_FORMAT, G_DATA, G_HEADER, G_OUTPUT, G_VERBOSE, G_NULL, G_HELP, G_VERSION };
 static const struct gopt {
     const char *name, *arg, *help;
 } GLOBALS[] = {
@@ -70,6 +73,10 @@ static const struct gopt {
     {"format", "json|pretty", "json: the body as received (default); pretty: indented"},
     {"data", "@FILE|-|JSON", "the whole params object, from a file, stdin or the argument;\n"
                              "                                 flags given as well override its keys"},
+    {"header", "'NAME: VALUE'", "(-H) send this request header as well (repeatable), e.g. -H 'Prefer: code=404'"},
+    {"output", "FILE", "(-o) write the output to FILE: all of it, or on failure nothing (FILE untouched)"},
+    {"verbose", NULL, "the request and response lines and headers on stderr (token and credentials redacted)"},
+    {"null", "FIELD", "send JSON null for the nullable param FIELD (repeatable): --null custom-attributes"},
     {"help", NULL, "help for intercom, a resource, or a method"},
     {"version", NULL, "print the version"},
 };
@@ -79,8 +86,17 @@ static struct {
     intercom_client_options opts;
     const char *data, *token_file;
     char *token;    /* read from --token-file (owned) */
-    int raw, all, pretty, version;
+    int raw, all, pretty, version, verbose;
     long long limit; /* --limit: items with --all, 0: no limit */
+    const char *output;                         /* -o/--output FILE, or NULL */
+    intercom_kv headers[MAX_LIST + 1];          /* -H: names owned, values borrowed from argv; {NULL,NULL} ends */
+    int n_headers;
+    intercom_kv query[MAX_LIST + 1];            /* intercom api --query: the same */
+    int n_query;
+    const char *nulls[MAX_LIST];                /* --null FIELD */
+    int n_nulls;
+    int api;                                    /* `intercom api METHOD PATH` */
+    const char *api_method, *api_path;
     const char *words[MAX_WORDS];
     int n_words;
     const intercom_operation *op;
@@ -104,6 +120,8 @@ static int usage_error(const char *fmt, ...) {
     return EXIT_USAGE;
 }
 
+static void put_str(FILE *f, const char *s);
+
 /* Release what parsing and building the params allocated, and start over. */
 static void cli_reset(void) {
     json_decref(g.file_paths);
@@ -112,6 +130,8 @@ static void cli_reset(void) {
     json_decref(g.flags);
     if (g.token) memset(g.token, 0, strlen(g.token));
     free(g.token);
+    for (int i = 0; i < g.n_headers; i++) free((char *)g.headers[i].key);
+    for (int i = 0; i < g.n_query; i++) free((char *)g.query[i].key);
     memset(&g, 0, sizeof g);
     intercom_client_options_init(&g.opts, INTERCOM_CLIENT_OPTIONS_VERSION);
 }
@@ -210,6 +230,88 @@ static const intercom_field *find_paging_field(const intercom_operation *op, con
     return f && !(f->flags & INTERCOM_FIELD_FLAG_ARRAY) && f->kind != INTERCOM_KIND_OBJECT && f->kind != INTERCOM_KIND_JSON ? f : NULL;
 }
 
+/* ---------- "did you mean" ---------- */
+
+/* The edit distance (insertions, deletions, substitutions) of @p a and @p b (@p bn bytes), counting
+ * '-' and '_' as equal; past 64 bytes, 99. */
+static int edit_distance(const char *a, const char *b, size_t bn) {
+    size_t an = strlen(a);
+    if (an > 64 || bn > 64) return 99;
+    int row[65];
+    for (size_t j = 0; j <= bn; j++) row[j] = (int)j;
+    for (size_t i = 1; i <= an; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= bn; j++) {
+            int up = row[j], same = a[i - 1] == b[j - 1] || (strchr("-_", a[i - 1]) && strchr("-_", b[j - 1]));
+            int best = diag + !same;
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best, diag = up;
+        }
+    }
+    return row[bn];
+}
+
+/* The nearest of the candidates offered to near_try() (copied: candidates may live in static buffers). */
+typedef struct near {
+    const char *word; /* what was typed */
+    char best[160];
+    int d;
+} near;
+
+static void near_try(near *nr, const char *cand, size_t len) {
+    size_t wl = strlen(nr->word);
+    int d = edit_distance(nr->word, cand, len), limit = wl < 4 ? 1 : wl < 9 ? 2 : 3;
+    if (d > limit || (nr->best[0] && d >= nr->d) || len >= sizeof nr->best || d == 0) return;
+    memcpy(nr->best, cand, len);
+    nr->best[len] = '\0';
+    nr->d = d;
+}
+
+/* "; did you mean \"<prefix>X\"?" or "" (static buffer). */
+static const char *near_hint(const near *nr, const char *prefix) {
+    static char buf[800];
+    if (!nr->best[0]) return "";
+    snprintf(buf, sizeof buf, "; did you mean \"%s%s\"?", prefix, nr->best);
+    return buf;
+}
+
+/* The word after the @p prefix words nearest to @p word: a resource (no prefix) or a method. */
+static const char *near_word(const char *const *prefix, int np, const char *word) {
+    near nr = {word, "", 0};
+    const char *pre = dotted(prefix, np);
+    size_t len = strlen(pre);
+    char copy[512];
+    snprintf(copy, sizeof copy, "%s", pre);
+    EACH_OP(o) {
+        if (len && (strncmp(o->name, copy, len) || o->name[len] != '.')) continue;
+        const char *seg = o->name + (len ? len + 1 : 0);
+        near_try(&nr, seg, strcspn(seg, "."));
+    }
+    if (!np) {
+        static const char *const more[] = {"api", "help", "completion", "webhooks", "identity", "oauth"};
+        for (size_t i = 0; i < sizeof more / sizeof *more; i++) near_try(&nr, more[i], strlen(more[i]));
+    }
+    char words[520]; /* the command as it would be typed: "contacts list" */
+    snprintf(words, sizeof words, "%s%s", np ? spaced(copy) : "", np ? " " : "");
+    return near_hint(&nr, words);
+}
+
+/* The flag nearest to --@p name: a global option, or a param of @p op (may be NULL). */
+static const char *near_flag(const intercom_operation *op, const char *name, size_t len) {
+    char w[160];
+    snprintf(w, sizeof w, "%.*s", (int)(len < sizeof w ? len : sizeof w - 1), name);
+    near nr = {w, "", 0};
+    for (size_t i = 0; i < N_GLOBALS; i++) near_try(&nr, GLOBALS[i].name, strlen(GLOBALS[i].name));
+    for (uint32_t i = 0; op && op->params && i < op->params->n_fields; i++) {
+        const char *f = flag_of(&op->params->fields[i]);
+        near_try(&nr, f, strlen(f));
+    }
+    if (g.api) near_try(&nr, "query", 5);
+    return near_hint(&nr, "--");
+}
+
 /* ---------- help and completion ---------- */
 
 static const char *where_of(const intercom_field *f) {
@@ -251,8 +353,10 @@ static void help_top(FILE *out) {
               "command per operation. The Preview can change without a version bump.\n\nResources:\n", out);
     else
         fprintf(out, "usage: intercom [global options] <resource> <method> [params]\n"
-                     "       intercom <resource> [<method>] --help\n"
-                     "       intercom preview <resource> <method> [params]   (the Preview API: intercom preview --help)\n"
+                     "       intercom [global options] api <METHOD> <PATH> [--data JSON] [--query NAME=VALUE ...]\n"
+                     "       intercom help [<resource> [<method>]]    (or: intercom <resource> [<method>] --help)\n"
+                     "       intercom webhooks|identity|oauth ...     (intercom help webhooks, ...)\n"
+                     "       intercom preview <resource> <method> [params]    (intercom preview --help)\n"
                      "       intercom completion bash|zsh\n\n"
                      "The Intercom REST API (version %s), one command per operation.\n\nResources:\n",
                 INTERCOM_DEFAULT_API_VERSION);
@@ -279,9 +383,29 @@ static void help_top(FILE *out) {
     }
     fputs("\nParams: one flag per field (--per-page 50 or --per_page=50); arrays as a,b,c, a JSON array, or\n"
           "repeated flags; objects and free-form values as JSON (--custom-attributes '{\"plan\":\"pro\"}').\n"
-          "Output: the response body on stdout; errors as one line on stderr.\n\n",
+          "JSON null for a nullable field: --null FIELD (no string value can mean null).\n"
+          "Output: the response body on stdout; errors as one line on stderr (with the request id when the\n"
+          "server sent one).\n\n"
+          "Environment:\n"
+          "  INTERCOM_TEST_1_BEARER_TOKEN   the bearer token when --token and --token-file are not given\n"
+          "  INTERCOM_BASE_URL              the API base URL when --base-url is not given\n"
+          "  INTERCOM_LOG=info|debug        the library's log on stderr: one line per attempt (info), or with\n"
+          "                                 headers and bodies (debug); the Authorization header is redacted\n\n",
           out);
     fputs(EXIT_TABLE, out);
+}
+
+static const char HELP_API[] =
+    "usage: intercom [global options] api <METHOD> <PATH> [--data @FILE|-|JSON] [--query NAME=VALUE ...]\n"
+    "\n"
+    "Sends any request (like gh api): METHOD is GET, POST, PUT, PATCH, DELETE or HEAD; PATH is appended to\n"
+    "the base URL as given (e.g. /me, /contacts/123). --data is the JSON body (from a file, stdin or the\n"
+    "argument); --query adds a query parameter (repeatable; the value is percent-encoded). Every global\n"
+    "option applies (--header, --verbose, --output, --raw, --format, --max-retries, --timeout, ...).\n"
+    "The response body goes to stdout as received; errors and exit statuses as for every command.\n";
+
+static void help_api(FILE *out) {
+    fputs(HELP_API, out);
 }
 
 static void help_resource(const char *prefix) {
@@ -309,6 +433,13 @@ static void help_op(const intercom_operation *op) {
             const intercom_field *f = &op->params->fields[i];
             printf("  --%-30s %-26s %s%s%s\n", flag_of(f), type_of(f), where_of(f),
                    f->flags & INTERCOM_FIELD_FLAG_REQUIRED ? ", required" : "", f->flags & INTERCOM_FIELD_FLAG_DEPRECATED ? ", deprecated" : "");
+            const char *doc = op->params->field_docs ? op->params->field_docs[i] : NULL;
+            if ((doc && *doc) || (f->flags & INTERCOM_FIELD_FLAG_NULLABLE)) {
+                fputs("      ", stdout);
+                if (f->flags & INTERCOM_FIELD_FLAG_NULLABLE) printf("[nullable: --null %s] ", flag_of(f));
+                if (doc) put_str(stdout, doc);
+                putchar('\n');
+            }
         }
         const intercom_field *pf = op->page_kind == INTERCOM_PAGE_SEARCH ? intercom_type_field(op->params, "pagination", 10) : NULL;
         for (uint32_t i = 0; pf && pf->kind == INTERCOM_KIND_OBJECT && pf->type && i < pf->type->n_fields; i++) {
@@ -323,10 +454,39 @@ static void help_op(const intercom_operation *op) {
 
 static const char BASH_COMPLETION[] =
     "# bash completion for intercom: source <(intercom completion bash)\n"
+    "# The words are taken from COMP_LINE as the shell would split them (quotes and backslashes honoured),\n"
+    "# not from COMP_WORDS: bash splits those at the characters of COMP_WORDBREAKS (: and =), so\n"
+    "# --base-url http://127.0.0.1:4010 would be 5 words there.\n"
+    "_intercom_words() {\n"
+    "    local s=$1 c q= word= in=0 i\n"
+    "    w=() cur=\n"
+    "    for ((i = 0; i < ${#s}; i++)); do\n"
+    "        c=${s:i:1}\n"
+    "        if [[ -n $q ]]; then\n"
+    "            if [[ $c == \"$q\" ]]; then q=; elif [[ $q == '\"' && $c == \\\\ ]]; then ((i++)); word+=${s:i:1}; else word+=$c; fi\n"
+    "        elif [[ $c == [\\\"\\'] ]]; then q=$c in=1\n"
+    "        elif [[ $c == \\\\ ]]; then ((i++)); word+=${s:i:1} in=1\n"
+    "        elif [[ $c == [[:space:]] ]]; then ((in)) && w+=(\"$word\"); word= in=0\n"
+    "        else word+=$c in=1\n"
+    "        fi\n"
+    "    done\n"
+    "    if ((in)) || [[ -n $q ]]; then cur=$word; fi\n"
+    "}\n"
     "_intercom() {\n"
-    "    local cur=${COMP_WORDS[COMP_CWORD]}\n"
-    "    local words=$(\"${COMP_WORDS[0]}\" __complete \"${COMP_WORDS[@]:1:COMP_CWORD-1}\" 2>/dev/null)\n"
+    "    local -a w\n"
+    "    local cur eqpre= pre\n"
+    "    _intercom_words \"${COMP_LINE:0:COMP_POINT}\"\n"
+    "    (( ${#w[@]} )) || return 0\n"
+    "    if [[ $cur == --*=* ]]; then\n"
+    "        w+=(\"${cur%%=*}\"); [[ $COMP_WORDBREAKS == *=* ]] || eqpre=${cur%%=*}=; cur=${cur#*=}\n"
+    "    fi\n"
+    "    local words=$(\"${w[0]}\" __complete \"${w[@]:1}\" 2>/dev/null)\n"
     "    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
+    "    # bash replaces only what follows the last COMP_WORDBREAKS character of the word: drop what precedes it\n"
+    "    pre=$cur\n"
+    "    while [[ -n $pre && $COMP_WORDBREAKS != *\"${pre: -1}\"* ]]; do pre=${pre%?}; done\n"
+    "    if [[ -n $pre ]]; then COMPREPLY=(\"${COMPREPLY[@]#\"$pre\"}\"); fi\n"
+    "    if [[ -n $eqpre ]]; then COMPREPLY=(\"${COMPREPLY[@]/#/$eqpre}\"); fi\n"
     "}\n"
     "complete -o default -F _intercom intercom\n";
 
@@ -334,8 +494,10 @@ static const char ZSH_COMPLETION[] =
     "#compdef intercom\n"
     "# zsh completion for intercom: source <(intercom completion zsh), or save as _intercom in $fpath\n"
     "_intercom() {\n"
-    "  local -a c\n"
-    "  c=(${(f)\"$(${words[1]} __complete \"${(@)words[2,CURRENT-1]}\" 2>/dev/null)\"})\n"
+    "  local -a c w\n"
+    "  w=(\"${(@)words[2,CURRENT-1]}\")\n"
+    "  if [[ $PREFIX == --*=* ]]; then w+=(\"${PREFIX%%=*}\"); compset -P '*='; fi\n"
+    "  c=(${(f)\"$(${words[1]} __complete \"${(@)w}\" 2>/dev/null)\"})\n"
     "  if (( ${#c} )); then compadd -a c; else _files; fi\n"
     "}\n"
     "if [ \"$funcstack[1]\" = \"_intercom\" ]; then _intercom \"$@\"; else compdef _intercom intercom; fi\n";
@@ -346,25 +508,30 @@ static int complete(int n, char **w) {
     int np = 0, used = 0;
     for (int i = 0; i < n; i++) {
         if (!strncmp(w[i], "--", 2)) {
-            int gi = global_index(w[i] + 2, strlen(w[i] + 2));
+            int gi = global_index(w[i] + 2, strcspn(w[i] + 2, "="));
             if (gi < 0) break;                                      /* params: the words are done */
             if (GLOBALS[gi].arg && !strchr(w[i], '=')) i++;         /* skip the option's value */
+        } else if (!strcmp(w[i], "-H") || !strcmp(w[i], "-o")) {
+            i++;
+        } else if (w[i][0] == '-' || (!np && !strcmp(w[i], "help"))) {
+            continue;                                               /* -HX, -ofile; `help` takes the same words */
         } else if (np < MAX_WORDS) {
             pos[np++] = w[i];
         }
     }
     const intercom_operation *op = longest_op(pos, np, &used);
     const char *prev = n ? w[n - 1] : "";
-    if (!strcmp(prev, "--environment")) return puts("production environment_1 environment_2 us eu au"), 0;
-    if (!strcmp(prev, "--format")) return puts("json pretty"), 0;
+    /* one candidate per line: zsh takes each line as one */
+    if (!strcmp(prev, "--environment")) return puts("production\nenvironment_1\nenvironment_2\nus\neu\nau"), 0;
+    if (!strcmp(prev, "--format")) return puts("json\npretty"), 0;
     if (op && !strncmp(prev, "--", 2)) {
         const intercom_field *f = find_field(op, prev + 2, strlen(prev + 2));
-        if (f && f->kind == INTERCOM_KIND_BOOL) return puts("true false"), 0;
+        if (f && f->kind == INTERCOM_KIND_BOOL) return puts("true\nfalse"), 0;
         if (f && f->kind == INTERCOM_KIND_ENUM)
             for (uint32_t i = 0; i < f->type->n_values; i++) puts(f->type->values[i]);
         if (f) return 0;
     }
-    if (np && !strcmp(pos[0], "completion")) return puts("bash zsh"), 0;
+    if (np && !strcmp(pos[0], "completion")) return puts("bash\nzsh"), 0;
     if (op && used == np) {
         for (uint32_t i = 0; op->params && i < op->params->n_fields; i++)
             printf("--%s\n", flag_of(&op->params->fields[i]));
@@ -374,7 +541,7 @@ static int complete(int n, char **w) {
         const char *prefix = dotted(pos, np);
         size_t len = strlen(prefix), last_len = 0;
         const char *last = "";
-        if (!np && !*NS) puts("completion\npreview");
+        if (!np && !*NS) puts("completion\napi\nhelp\nwebhooks\nidentity\noauth\npreview");
         EACH_OP(o) {
             if (len && (strncmp(o->name, prefix, len) || o->name[len] != '.')) continue;
             const char *seg = o->name + (len ? len + 1 : 0);
@@ -508,7 +675,8 @@ static char *read_stream(FILE *f, const char *opt, const char *what, size_t *len
     return buf;
 }
 
-static json_t *load_data(const char *arg) {
+/* --data: a JSON object (or, for intercom api, @p any: any JSON value); NULL after a usage error. */
+static json_t *load_data(const char *arg, int any) {
     size_t len = strlen(arg);
     char *text = NULL;
     if (!strcmp(arg, "-")) {
@@ -521,10 +689,10 @@ static json_t *load_data(const char *arg) {
         if (!text) return NULL;
     }
     json_error_t je;
-    json_t *v = json_loadb(text ? text : arg, len, 0, &je);
+    json_t *v = json_loadb(text ? text : arg, len, any ? JSON_DECODE_ANY : 0, &je);
     free(text);
     if (!v) return usage_error("--data: malformed JSON: %s (line %d, column %d)", je.text, je.line, je.column), NULL;
-    if (!json_is_object(v)) {
+    if (!any && !json_is_object(v)) {
         json_decref(v);
         return usage_error("--data: expected a JSON object"), NULL;
     }
@@ -564,7 +732,16 @@ static int build_params(void **out) {
     const char *cmd = spaced(g.op->name), *k;
     json_t *v;
     *out = NULL;
-    if (!(g.params = g.data ? load_data(g.data) : json_object())) return g.usage[0] ? EXIT_USAGE : usage_error("out of memory");
+    if (!(g.params = g.data ? load_data(g.data, 0) : json_object())) return g.usage[0] ? EXIT_USAGE : usage_error("out of memory");
+    for (int i = 0; i < g.n_nulls; i++) { /* --null FIELD */
+        const char *n = g.nulls[i];
+        const intercom_field *f = find_field(g.op, n, strlen(n));
+        if (!f) return usage_error("--null %s: %s has no param --%s%s", n, cmd, n, near_flag(g.op, n, strlen(n)));
+        if (!(f->flags & INTERCOM_FIELD_FLAG_NULLABLE))
+            return usage_error("--null %s: --%s is not nullable (the description does not allow null)", n, flag_of(f));
+        if (json_object_get(g.flags, f->name)) return usage_error("--null %s: --%s is given a value as well", n, flag_of(f));
+        if (json_object_set_new(g.flags, f->name, json_null())) return usage_error("out of memory");
+    }
     json_t *dpag = json_object_get(g.params, "pagination"), *fpag = json_object_get(g.flags, "pagination");
     if (json_is_object(dpag) && json_is_object(fpag)) json_object_update_missing(fpag, dpag); /* --per-page + --data */
     json_object_update(g.params, g.flags);
@@ -676,7 +853,8 @@ static void print_json(const json_t *v) {
 
 static void print_body(const intercom_response *r) {
     if (!r || !r->body_len) return;
-    if (!(g.op->flags & INTERCOM_OP_RAW)) {
+    int raw_op = g.op && (g.op->flags & INTERCOM_OP_RAW); /* intercom api: a body that is not JSON goes out as it came */
+    if (!raw_op) {
         json_t *v = g.pretty ? json_loadb(r->body, r->body_len, JSON_DECODE_ANY, NULL) : NULL;
         if (v) {
             print_json(v);
@@ -685,7 +863,7 @@ static void print_body(const intercom_response *r) {
         }
     }
     put_text(stdout, r->body, r->body_len, 0);
-    if (!(g.op->flags & INTERCOM_OP_RAW) && r->body[r->body_len - 1] != '\n') putchar('\n');
+    if (!raw_op && r->body[r->body_len - 1] != '\n') putchar('\n');
 }
 
 /* A string on one line (newlines as spaces). */
@@ -736,6 +914,11 @@ static int report(intercom_code rc, const intercom_error *e) {
                 fprintf(stderr, " (--%s)", flag_of(&g.op->params->fields[i]));
                 break;
             }
+    if (e->request_id && *e->request_id) {
+        fputs(" (request id ", stderr);
+        put_line(e->request_id);
+        fputc(')', stderr);
+    }
     fputc('\n', stderr);
     return rc == INTERCOM_E_INVALID_ARGUMENT ? EXIT_USAGE : (int)rc;
 }
@@ -771,10 +954,17 @@ static size_t print_items(void *page, const intercom_field *f, size_t max) {
     return n;
 }
 
-static intercom_code run_all(intercom_client *client, const void *params, intercom_error *err) {
+/* The request options of every command: tolerant decoding, the -H headers. */
+static intercom_request_options request_options(void) {
     intercom_request_options ro = INTERCOM_REQUEST_OPTIONS_INIT;
     ro.strict = 0;
     if (*NS) ro.api_version = g.opts.api_version; /* --api-version over the namespace's "Preview" */
+    ro.extra_headers = g.n_headers ? g.headers : NULL;
+    return ro;
+}
+
+static intercom_code run_all(intercom_client *client, const void *params, intercom_error *err) {
+    intercom_request_options ro = request_options();
     char qualified[256];
     snprintf(qualified, sizeof qualified, "%s%s%s", NS, *NS ? ":" : "", g.op->name); /* "preview:contacts.list" */
     intercom_pager *pg = NULL;
@@ -806,6 +996,103 @@ static intercom_code run_all(intercom_client *client, const void *params, interc
     if (progress && pages) fputc('\n', stderr);
     intercom_pager_free(pg);
     return rc;
+}
+
+/* ---------- intercom api: sending ---------- */
+
+static intercom_code run_api(intercom_client *client, intercom_error *err) {
+    intercom_request_options ro = request_options();
+    intercom_response *resp = NULL;
+    intercom_code rc = intercom_request(client, g.api_method, g.api_path, g.n_query ? g.query : NULL, g.params, &ro,
+                                        &resp, err);
+    if (rc == INTERCOM_OK) {
+        if (g.raw) print_head(resp);
+        print_body(resp);
+    }
+    intercom_response_free(resp);
+    return rc;
+}
+
+/* ---------- --verbose, --output ---------- */
+
+/* --verbose: the library's log lines (INTERCOM_LOG_DEBUG) on stderr, bodies left out (the response
+ * body is the output, the request body the --data given), with the token and any URL credentials
+ * ("://user:password@") shown as [redacted]. */
+static void verbose_log(intercom_log_level level, const char *line, void *payload) {
+    (void)payload;
+    if ((line[0] == '>' || line[0] == '<') && !strncmp(line + 1, " body (", 7)) return;
+    const char *tok = g.opts.bearer_token ? g.opts.bearer_token : getenv("INTERCOM_TEST_1_BEARER_TOKEN");
+    size_t tl = tok ? strlen(tok) : 0;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m) return;
+    for (const char *p = line; *p;) {
+        if (tl && !strncmp(p, tok, tl)) {
+            fputs("[redacted]", m);
+            p += tl;
+        } else if (!strncmp(p, "://", 3) && p[3 + strcspn(p + 3, "@/?# ")] == '@') {
+            fputs("://[redacted]", m);
+            p += 3 + strcspn(p + 3, "@");
+        } else {
+            fputc(*p++, m);
+        }
+    }
+    fclose(m);
+    fputs(level == INTERCOM_LOG_INFO ? "* " : "", stderr);
+    put_line(buf);
+    fputc('\n', stderr);
+    free(buf);
+}
+
+static int saved_stdout = -1;
+static char *output_tmp;
+
+/* --output FILE: stdout goes to a new temporary file next to FILE (renamed to FILE by output_end()
+ * when everything went well, removed otherwise); 0, or EXIT_USAGE. */
+static int output_begin(void) {
+    size_t n = strlen(g.output) + 8;
+    if (!(output_tmp = malloc(n))) return fputs("intercom: out of memory\n", stderr), EXIT_USAGE;
+    snprintf(output_tmp, n, "%s.XXXXXX", g.output);
+    int fd = mkstemp(output_tmp);
+    if (fd < 0) {
+        fprintf(stderr, "intercom: --output: cannot create %s: %s\n", output_tmp, strerror(errno));
+        free(output_tmp), output_tmp = NULL;
+        return EXIT_USAGE;
+    }
+    mode_t um = umask(0);
+    umask(um);
+    if (fchmod(fd, 0666 & ~um)) { /* as a file created by the shell's > would be */
+    }
+    fflush(stdout);
+    saved_stdout = dup(STDOUT_FILENO);
+    if (saved_stdout < 0 || dup2(fd, STDOUT_FILENO) < 0) {
+        fprintf(stderr, "intercom: --output: %s\n", strerror(errno));
+        close(fd), unlink(output_tmp), free(output_tmp), output_tmp = NULL;
+        return EXIT_USAGE;
+    }
+    close(fd);
+    return 0;
+}
+
+/* Finish --output: on @p status 0 the file is complete and renamed to FILE; else removed (FILE is
+ * left as it was). Returns @p status, or INTERCOM_E_INTERNAL when writing or renaming failed. */
+static int output_end(int status) {
+    if (!output_tmp) return status;
+    int bad = fflush(stdout) != 0 || ferror(stdout);
+    if (!status && !bad) bad = fsync(STDOUT_FILENO) != 0;
+    int e = errno;
+    dup2(saved_stdout, STDOUT_FILENO);
+    close(saved_stdout);
+    clearerr(stdout);
+    if (!status && !bad && rename(output_tmp, g.output)) bad = 1, e = errno;
+    if (status || bad) unlink(output_tmp);
+    if (!status && bad) {
+        fprintf(stderr, "intercom: --output: cannot write %s: %s\n", g.output, strerror(e));
+        status = INTERCOM_E_INTERNAL;
+    }
+    free(output_tmp), output_tmp = NULL;
+    return status;
 }
 
 /* ---------- main ---------- */
@@ -864,6 +1151,29 @@ static int set_global(int gi, const char *v) {
         g.pretty = !strcmp(v, "pretty");
         break;
     case G_DATA: g.data = v; break;
+    case G_HEADER: {
+        const char *colon = strchr(v, ':');
+        size_t n = colon ? (size_t)(colon - v) : 0;
+        while (n && v[n - 1] == ' ') n--;
+        if (!n || strcspn(v, " \t") < n || strpbrk(v, "\r\n"))
+            return usage_error("--header: expected 'NAME: VALUE' (one line), got \"%s\"", v);
+        if (g.n_headers == MAX_LIST) return usage_error("--header: at most %d", MAX_LIST);
+        char *name = strndup(v, n);
+        if (!name) return usage_error("out of memory");
+        const char *val = colon + 1;
+        while (*val == ' ' || *val == '\t') val++;
+        g.headers[g.n_headers].key = name, g.headers[g.n_headers++].value = val;
+        break;
+    }
+    case G_OUTPUT:
+        if (!*v) return usage_error("--output: expected a file name");
+        g.output = v;
+        break;
+    case G_VERBOSE: g.verbose = 1; break;
+    case G_NULL:
+        if (g.n_nulls == MAX_LIST) return usage_error("--null: at most %d", MAX_LIST);
+        g.nulls[g.n_nulls++] = v;
+        break;
     case G_VERSION: g.version = 1; break;
     }
     return 0;
@@ -875,11 +1185,15 @@ static const intercom_operation *resolve(void) {
     const intercom_operation *op = longest_op(g.words, g.n_words, &used);
     if (op && used == g.n_words) return op;
     if (op) return usage_error("%s: unexpected argument \"%s\"", spaced(op->name), g.words[used]), NULL;
+    int k = g.n_words - 1; /* the words before the first wrong one name a resource ("" for none) */
+    while (k > 0 && !is_resource(dotted(g.words, k))) k--;
+    char hint[800] = "";
+    if (g.n_words) snprintf(hint, sizeof hint, "%s", near_word(g.words, k, g.words[k]));
     const char *name = dotted(g.words, g.n_words);
     if (g.n_words && is_resource(name))
         return usage_error("%s: which method? (intercom %s --help lists them)", spaced(name), spaced(name)), NULL;
     if (!g.n_words) return usage_error("no command (intercom --help lists the resources)"), NULL;
-    return usage_error("unknown command \"%s\" (intercom --help lists the resources)", spaced(name)), NULL;
+    return usage_error("unknown command \"%s\"%s (intercom --help lists the resources)", spaced(name), hint), NULL;
 }
 
 static int help(int argc, char **argv) {
@@ -887,18 +1201,59 @@ static int help(int argc, char **argv) {
         if (!strncmp(argv[i], "--", 2)) {
             int gi = global_index(argv[i] + 2, strcspn(argv[i] + 2, "="));
             if (gi >= 0 && GLOBALS[gi].arg && !strchr(argv[i], '=')) i++;
-        } else if (argv[i][0] != '-' && g.n_words < MAX_WORDS) g.words[g.n_words++] = argv[i];
+        } else if (!strcmp(argv[i], "-H") || !strcmp(argv[i], "-o")) {
+            i++;
+        } else if (argv[i][0] != '-' && g.n_words < MAX_WORDS && (g.n_words || strcmp(argv[i], "help"))) {
+            g.words[g.n_words++] = argv[i];
+        }
     }
+    if (g.n_words && !strcmp(g.words[0], "api")) return help_api(stdout), 0; /* intercom help api, intercom api --help */
     int used;
     const intercom_operation *op = longest_op(g.words, g.n_words, &used);
     if (op) return help_op(op), 0;
     for (int k = g.n_words; k > 0; k--)
         if (is_resource(dotted(g.words, k))) return help_resource(dotted(g.words, k)), 0;
     if (g.n_words) {
-        fprintf(stderr, "intercom: unknown resource \"%s\" (intercom --help lists them)\n", g.words[0]);
+        fprintf(stderr, "intercom: unknown resource \"%s\"%s (intercom --help lists them)\n", g.words[0],
+                near_word(g.words, 0, g.words[0]));
         return EXIT_USAGE;
     }
     help_top(stdout);
+    return 0;
+}
+
+/* ---------- intercom api METHOD PATH ---------- */
+
+/* A word of `api METHOD PATH` (the first one is "api"); 0, or EXIT_USAGE. */
+static int api_word(const char *a) {
+    if (!g.api) g.api = 1;
+    else if (!g.api_method) g.api_method = a;
+    else if (!g.api_path) g.api_path = a;
+    else return usage_error("api: unexpected argument \"%s\" (intercom help api)", a);
+    return 0;
+}
+
+/* --query NAME=VALUE; 0, or EXIT_USAGE. */
+static int api_query(const char *v) {
+    const char *eq = strchr(v, '=');
+    if (!eq || eq == v) return usage_error("--query: expected NAME=VALUE, got \"%s\"", v);
+    if (g.n_query == MAX_LIST) return usage_error("--query: at most %d", MAX_LIST);
+    char *name = strndup(v, (size_t)(eq - v));
+    if (!name) return usage_error("out of memory");
+    g.query[g.n_query].key = name, g.query[g.n_query++].value = eq + 1;
+    return 0;
+}
+
+/* The words and options of `intercom api` complete and consistent; 0, or EXIT_USAGE. */
+static int api_check(void) {
+    static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
+    if (!g.api_path) return usage_error("api: expected METHOD and PATH, e.g. intercom api GET /me (intercom help api)");
+    size_t i = 0;
+    while (i < 6 && strcasecmp(g.api_method, methods[i])) i++;
+    if (i == 6) return usage_error("api: unknown method \"%s\" (GET, POST, PUT, PATCH, DELETE or HEAD)", g.api_method);
+    if (g.api_path[0] != '/') return usage_error("api: PATH must start with / (it is appended to the base URL), got \"%s\"", g.api_path);
+    if (g.all) return usage_error("api: --all is for the commands of paginated operations");
+    if (g.n_nulls) return usage_error("api: --null is for the commands' params (give the body with --data)");
     return 0;
 }
 
@@ -908,7 +1263,19 @@ static int cli_parse(int argc, char **argv) {
     if (!g.flags && !(g.flags = json_object())) return usage_error("out of memory");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        if (a[0] == '-' && a[1] && a[1] != '-') { /* a short option: -H, -o (-h, help, is taken by main) */
+            int gi = a[1] == 'H' ? G_HEADER : a[1] == 'o' ? G_OUTPUT : -1;
+            if (gi < 0) return usage_error("unknown option %s (intercom --help lists the options)", a);
+            const char *v = a[2] ? a + 2 : i + 1 < argc ? argv[++i] : NULL;
+            if (!v) return usage_error("-%c needs a value (%s)", a[1], GLOBALS[gi].arg);
+            if (set_global(gi, v)) return EXIT_USAGE;
+            continue;
+        }
         if (strncmp(a, "--", 2) || !a[2]) {
+            if (g.api || (!g.n_words && !strcmp(a, "api"))) {
+                if (api_word(a)) return EXIT_USAGE;
+                continue;
+            }
             if (g.op) return usage_error("%s: unexpected argument \"%s\"", spaced(g.op->name), a);
             if (g.n_words == MAX_WORDS) return usage_error("too many words");
             g.words[g.n_words++] = a;
@@ -926,8 +1293,18 @@ static int cli_parse(int argc, char **argv) {
             if (g.version) return 0;
             continue;
         }
+        if (g.api) {
+            if (len != 5 || strncmp(name, "query", 5))
+                return usage_error("api: unknown option --%.*s%s (intercom help api)", (int)len, name, near_flag(NULL, name, len));
+            const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+            if (!v) return usage_error("--query needs a value (NAME=VALUE)");
+            if (api_query(v)) return EXIT_USAGE;
+            continue;
+        }
         if (!g.op) {
-            if (!g.n_words) return usage_error("unknown option --%.*s (intercom --help lists the options)", (int)len, name);
+            if (!g.n_words)
+                return usage_error("unknown option --%.*s%s (intercom --help lists the options)", (int)len, name,
+                                   near_flag(NULL, name, len));
             if (!(g.op = resolve())) return EXIT_USAGE;
         }
         const intercom_field *f = find_field(g.op, name, len);
@@ -937,9 +1314,12 @@ static int cli_parse(int argc, char **argv) {
             if (add_paging_flag(f, v)) return EXIT_USAGE;
             continue;
         }
-        if (!f)
-            return usage_error("%s: unknown flag --%.*s (intercom %s --help lists the params)", spaced(g.op->name),
-                               (int)len, name, spaced(g.op->name));
+        if (!f) {
+            char hint[800];
+            snprintf(hint, sizeof hint, "%s", near_flag(g.op, name, len));
+            return usage_error("%s: unknown flag --%.*s%s (intercom %s --help lists the params)", spaced(g.op->name),
+                               (int)len, name, hint, spaced(g.op->name));
+        }
         const char *v = eq ? eq + 1 : NULL;
         if (!v && f->kind == INTERCOM_KIND_BOOL && !(f->flags & INTERCOM_FIELD_FLAG_ARRAY)) /* a bare boolean flag is true */
             v = i + 1 < argc && (!strcmp(argv[i + 1], "true") || !strcmp(argv[i + 1], "false")) ? argv[++i] : "true";
@@ -947,7 +1327,11 @@ static int cli_parse(int argc, char **argv) {
             return usage_error("--%s needs a value (%s)", flag_of(f), type_of(f));
         if (add_flag(f, v)) return EXIT_USAGE;
     }
-    if (!g.op && !(g.op = resolve())) return EXIT_USAGE;
+    if (g.api) {
+        if (api_check()) return EXIT_USAGE;
+    } else if (!g.op && !(g.op = resolve())) {
+        return EXIT_USAGE;
+    }
     if (g.limit && !g.all) return usage_error("--limit needs --all");
     if (g.token_file && g.opts.bearer_token) return usage_error("--token and --token-file: give one");
     return 0;
@@ -986,7 +1370,7 @@ static int man_page(FILE *out) {
         if (sec == 3) n = 1;
         for (size_t i = 0; i < n; i++) {
             const intercom_operation *op = sec == 2 ? intercom_operations_at(i) : NULL;
-            char head[256];
+            char head[600];
             const char *body = sec == 1 ? GLOBALS[i].help : sec == 3 ? EXIT_TABLE + strlen("Exit status:\n")
                                : op->summary ? op->summary : "";
             if (sec == 1) snprintf(head, sizeof head, "--%s%s%s", GLOBALS[i].name, GLOBALS[i].arg ? " " : "",
@@ -1015,8 +1399,31 @@ static int man_page(FILE *out) {
         }
         if (sec == 3) fputs(".fi\n", out);
     }
+    /* the commands beyond the operations, with their --help text as it is printed */
+    static const char *const more[] = {"api", "help", "completion", "webhooks", "identity", "oauth"};
+    static const char HELP_HELP[] = "intercom help                      the resources, global options, environment, exit statuses\n"
+                                    "intercom help <resource>           the methods of a resource\n"
+                                    "intercom help <resource> <method>  a method's params: type, location, required, description\n"
+                                    "intercom help api|webhooks|identity|oauth\n";
+    static const char HELP_COMPLETION[] = "source <(intercom completion bash)   in ~/.bashrc\n"
+                                          "source <(intercom completion zsh)    in ~/.zshrc (after compinit)\n";
+    fputs(".SH MORE COMMANDS\n", out);
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
+        const char *text = i == 0 ? HELP_API : i == 1 ? HELP_HELP : i == 2 ? HELP_COMPLETION : ic_cli_extras_help(more[i]);
+        fprintf(out, ".TP\n.B %s\n.nf\n", more[i]);
+        int bol = 1;
+        for (const char *t = text; *t; t++) {
+            if (bol && (*t == '.' || *t == '\'')) fputs("\\&", out);
+            if (*t == '\\') fputs("\\e", out);
+            else if (*t == '-') fputs("\\-", out);
+            else fputc(*t, out);
+            bol = *t == '\n';
+        }
+        fputs(".fi\n", out);
+    }
     fputs(".SH ENVIRONMENT\n.TP\n.B INTERCOM_TEST_1_BEARER_TOKEN\nthe bearer token when \\-\\-token and \\-\\-token\\-file "
-          "are not given\n.TP\n.B INTERCOM_BASE_URL\nthe API base URL when \\-\\-base\\-url is not given\n"
+          "are not given\n.TP\n.B INTERCOM_BASE_URL\nthe API base URL when \\-\\-base\\-url is not given\n.TP\n.B INTERCOM_LOG\ninfo or debug: the library's log on stderr (one line per attempt; debug adds headers and "
+          "bodies, the Authorization header redacted)\n"
           ".SH SEE ALSO\nThe libintercom README and the Doxygen HTML of the C API (scripts/docs).\n",
           out);
     return ferror(out) ? 1 : 0;
@@ -1041,7 +1448,12 @@ static int take_preview(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 2 && !strcmp(argv[1], "help") && ic_cli_is_extra(argc - 1, argv + 1)) { /* intercom help webhooks */
+        char *a[] = {argv[0], argv[2], "--help", NULL};
+        return ic_cli_extras(3, a);
+    }
     if (ic_cli_is_extra(argc, argv)) return ic_cli_extras(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "help")) return intercom_client_options_init(&g.opts, INTERCOM_CLIENT_OPTIONS_VERSION), help(argc, argv);
     intercom_client_options_init(&g.opts, INTERCOM_CLIENT_OPTIONS_VERSION);
     if (argc > 1 && !strcmp(argv[1], "__complete")) /* `intercom __complete preview ...`: the Preview's words */
         return complete(take_preview(argc - 1, argv + 1) - 1, argv + 2);
@@ -1068,7 +1480,8 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (!status && g.token_file) status = load_token(g.token_file);
-    if (!status) status = build_params(&params);
+    if (!status && g.api && g.data && !(g.params = load_data(g.data, 1))) status = EXIT_USAGE;
+    if (!status && !g.api) status = build_params(&params);
     if (status) {
         fputs("intercom: ", stderr);
         put_line(g.usage);
@@ -1082,18 +1495,24 @@ int main(int argc, char **argv) {
         return status;
     }
 
+    if (g.output && (status = output_begin())) {
+        if (params) intercom_free(g.op->params, params);
+        cli_reset();
+        return status;
+    }
+    if (g.verbose) g.opts.log_level = INTERCOM_LOG_DEBUG, g.opts.log_fn = verbose_log;
     intercom_error err = INTERCOM_ERROR_INIT;
     intercom_client *client = NULL;
     intercom_code rc = intercom_client_new(&client, &g.opts, &err);
     if (rc == INTERCOM_OK) {
-        if (g.all) {
+        if (g.api) {
+            rc = run_api(client, &err);
+        } else if (g.all) {
             rc = run_all(client, params, &err);
         } else {
-            intercom_request_options ro = INTERCOM_REQUEST_OPTIONS_INIT;
+            intercom_request_options ro = request_options();
             intercom_response *raw = NULL;
             void *result = NULL;
-            ro.strict = 0;
-            if (*NS) ro.api_version = g.opts.api_version; /* --api-version over the namespace's "Preview" */
             ro.raw_response = &raw;
             rc = intercom_operation_call(client, g.op, params, &ro, &result, &err);
             if (rc == INTERCOM_OK) {
@@ -1106,6 +1525,7 @@ int main(int argc, char **argv) {
     }
     status = rc ? report(rc, &err) : 0;
     if (fflush(stdout) && !status) status = INTERCOM_E_INTERNAL;
+    status = output_end(status);
     intercom_error_clear(&err);
     intercom_client_free(client);
     if (params) intercom_free(g.op->params, params);

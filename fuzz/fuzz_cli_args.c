@@ -3,7 +3,8 @@
  * (build_params), compiled from cli/intercom.c without its main(). Input: the arguments,
  * separated by NUL bytes (at most 40). Nothing is sent and nothing exits: a usage error is a
  * status and a message. Files are not read (--data @FILE and --token-file are skipped), stdin
- * is /dev/null. Checked: a usage error always has a message; success names an operation. */
+ * is /dev/null. Checked: a usage error always has a message; success names an operation (or, for
+ * `intercom api`, a method and a path). */
 #define INTERCOM_CLI_NO_MAIN 1
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include "../cli/intercom.c"
@@ -30,8 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cli_reset();
     int st = cli_parse(argc, args);
     if (st && !g.usage[0]) abort();
-    if (!st && !g.version && !g.op) abort();
-    if (!st && !g.version && !(g.data && g.data[0] == '@')) {
+    if (!st && !g.version && !g.op && !(g.api && g.api_method && g.api_path)) abort();
+    if (!st && !g.version && !g.api && !(g.data && g.data[0] == '@')) {
         void *params = NULL;
         st = build_params(&params);
         if (st && !g.usage[0]) abort();

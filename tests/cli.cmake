@@ -2,6 +2,7 @@
 # Tests of the `intercom` program (cli/). Included from tests/CMakeLists.txt; the top-level
 # CMakeLists.txt must have add_subdirectory(cli) before add_subdirectory(tests).
 #   cli              tests/test_cli.c runs the built program against the scripted local server
+#   cli_completion   tests/test_cli_completion.sh: bash and zsh completion in real shells
 #   cli_conformance  tests/test_cli_prism.sh runs every operation through it against Prism
 #                    (skipped, 77, when ../shared or Prism is unavailable)
 if(NOT TARGET intercom_cli)
@@ -14,6 +15,10 @@ target_link_libraries(test_cli PRIVATE intercom_static mock_server PkgConfig::JA
 add_dependencies(test_cli intercom_cli)
 add_test(NAME cli COMMAND test_cli $<TARGET_FILE:intercom_cli>)
 set_tests_properties(cli PROPERTIES TIMEOUT 300)
+
+# cli_completion: bash and zsh completion typed into real interactive shells (tests/completion_pty.py)
+add_test(NAME cli_completion COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_cli_completion.sh $<TARGET_FILE:intercom_cli>)
+set_tests_properties(cli_completion PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
 
 set(_cli_cases ${CMAKE_CURRENT_LIST_DIR}/generated/conformance_cases.c)
 if(EXISTS ${_cli_cases})

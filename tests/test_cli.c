@@ -253,15 +253,15 @@ static void test_completion(void) {
     CHECK_HAS(r.out, "comment\nnote\n");
     run_free(&r);
     r = RUN_BARE("__complete", "me", "retrieve", "--format");
-    CHECK_HAS(r.out, "json pretty");
+    CHECK_STR(r.out, "json\npretty\n"); /* one per line: zsh takes a line as one candidate */
     run_free(&r);
 
     /* the bash script, sourced by bash, completes through the binary */
     if (access("/bin/bash", X_OK) == 0) {
         char cmd[4096];
         snprintf(cmd, sizeof cmd,
-                 "/bin/bash -c 'source <(\"%s\" completion bash); COMP_WORDS=(\"%s\" conversations rep); COMP_CWORD=2; "
-                 "_intercom; echo \"${COMPREPLY[*]}\"; COMP_WORDS=(\"%s\" contacts create --custom-a); COMP_CWORD=3; "
+                 "/bin/bash -c 'source <(\"%s\" completion bash); COMP_LINE=\"%s conversations rep\"; COMP_POINT=${#COMP_LINE}; "
+                 "_intercom; echo \"${COMPREPLY[*]}\"; COMP_LINE=\"%s contacts create --custom-a\"; COMP_POINT=${#COMP_LINE}; "
                  "_intercom; echo \"${COMPREPLY[*]}\"'",
                  CLI, CLI, CLI);
         FILE *p = popen(cmd, "r");
@@ -376,15 +376,15 @@ static void test_exit_statuses(void) {
         int status, exit;
         const char *line;
     } cases[] = {
-        {400, 10, "intercom: bad request (HTTP 400): parameter_invalid: Bad thing\n"},
-        {401, 11, "intercom: authentication error (HTTP 401): unauthorized: Access Token Invalid\n"},
-        {403, 12, "intercom: permission denied (HTTP 403): forbidden: No\n"},
-        {404, 13, "intercom: not found (HTTP 404): not_found: Contact Not Found\n"},
-        {422, 14, "intercom: unprocessable entity (HTTP 422): conflict: Exists\n"},
-        {429, 15, "intercom: rate limit (HTTP 429): rate_limit_exceeded: Slow down\n"},
-        {500, 16, "intercom: server error (HTTP 500): server_error: Boom\n"},
-        {503, 16, "intercom: server error (HTTP 503): service_unavailable: Later\n"},
-        {418, 17, "intercom: unexpected status (HTTP 418): teapot: Short and stout\n"},
+        {400, 10, "intercom: bad request (HTTP 400): parameter_invalid: Bad thing (request id r1)\n"},
+        {401, 11, "intercom: authentication error (HTTP 401): unauthorized: Access Token Invalid (request id r1)\n"},
+        {403, 12, "intercom: permission denied (HTTP 403): forbidden: No (request id r1)\n"},
+        {404, 13, "intercom: not found (HTTP 404): not_found: Contact Not Found (request id r1)\n"},
+        {422, 14, "intercom: unprocessable entity (HTTP 422): conflict: Exists (request id r1)\n"},
+        {429, 15, "intercom: rate limit (HTTP 429): rate_limit_exceeded: Slow down (request id r1)\n"},
+        {500, 16, "intercom: server error (HTTP 500): server_error: Boom (request id r1)\n"},
+        {503, 16, "intercom: server error (HTTP 503): service_unavailable: Later (request id r1)\n"},
+        {418, 17, "intercom: unexpected status (HTTP 418): teapot: Short and stout (request id r1)\n"},
         {302, 17, NULL},
     };
     static const char *const bodies[] = {
@@ -642,6 +642,7 @@ static void pages_handler(const mock_request *q, mock_response *r, void *payload
     static _Thread_local char buf[1024];
     const char *c = strstr(q->target, "starting_after=c");
     int n = c ? atoi(c + 16) : 0;
+    if (!c && q->body && (c = strstr(q->body, "\"starting_after\":\"c"))) n = atoi(c + 19); /* a search: in the body */
     if (n == fail_page && fail_page) {
         r->status = 500;
         r->headers = "x-should-retry: false\r\n";
@@ -724,6 +725,363 @@ static void test_all(void) {
     mock_server_set_handler(S, NULL, NULL);
 }
 
+/* ---------- intercom api, -H, -o, --verbose, --null, help, did you mean, request ids ---------- */
+
+static void test_api(void) {
+    mock_server_reset(S);
+    serve(200, NULL, ME);
+    run r = RUN("api", "get", "/me", "--query", "a=b", "--query=c=d&e", "-H", "X-One: 1");
+    CHECK_EXIT(r, 0);
+    CHECK_STR(r.out, "{\"type\":\"admin\",\"id\":\"1\",\"email\":\"a@b.c\",\"undocumented\":[1,2]}\n");
+    run_free(&r);
+    mock_request q = req(0);
+    CHECK_STR(q.method, "GET");
+    CHECK_STR(q.target, "/me?a=b&c=d%26e");
+    CHECK_STR(mock_request_header(&q, "X-One"), "1");
+    CHECK_STR(mock_request_header(&q, "Authorization"), "Bearer test");
+    CHECK_STR(mock_request_header(&q, "Intercom-Version"), INTERCOM_DEFAULT_API_VERSION);
+    mock_request_clear(&q);
+    /* a body from stdin, every client option (--api-version, --raw, --format) */
+    serve(200, "X-Request-Id: rid-9\r\n", "{\"ok\":true}");
+    r = RUN_IN("{\"email\":\"a@b.c\",\"n\":[1,null]}", "--api-version", "2.14", "--raw", "--format", "pretty", "api", "POST",
+               "/contacts/x%2Fy", "--data", "-");
+    CHECK_EXIT(r, 0);
+    CHECK_STR(r.out, "{\n  \"ok\": true\n}\n");
+    CHECK_HAS(r.err, "HTTP/1.1 200\n");
+    run_free(&r);
+    q = req(1);
+    CHECK_STR(q.method, "POST");
+    CHECK_STR(q.target, "/contacts/x%2Fy");
+    CHECK_STR(q.body, "{\"email\":\"a@b.c\",\"n\":[1,null]}");
+    CHECK_STR(mock_request_header(&q, "Intercom-Version"), "2.14");
+    mock_request_clear(&q);
+    /* an error answer: the exit status of its class and the request id */
+    serve(404, "X-Request-Id: rid-404\r\n", "{\"type\":\"error.list\",\"errors\":[{\"code\":\"not_found\",\"message\":\"Nope\"}]}");
+    r = RUN("api", "DELETE", "/tags/1");
+    CHECK_EXIT(r, 13);
+    CHECK_STR(r.err, "intercom: not found (HTTP 404): not_found: Nope (request id rid-404)\n");
+    run_free(&r);
+    CHECK(mock_server_request_count(S) == 3);
+    /* usage errors: nothing sent */
+    static const struct {
+        const char *args[8];
+        const char *named;
+    } bad[] = {
+        {{"api"}, "METHOD and PATH"},
+        {{"api", "GET"}, "METHOD and PATH"},
+        {{"api", "FETCH", "/me"}, "\"FETCH\""},
+        {{"api", "GET", "me"}, "must start with /"},
+        {{"api", "GET", "/me", "extra"}, "\"extra\""},
+        {{"api", "GET", "/me", "--query", "novalue"}, "--query"},
+        {{"api", "GET", "/me", "--qurey", "a=b"}, "did you mean \"--query\""},
+        {{"api", "POST", "/me", "--data", "{bad"}, "--data"},
+        {{"api", "GET", "/me", "--all"}, "--all"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        r = cli_run(NULL, NULL, 1, bad[i].args);
+        CHECKF(r.status == 2, "api case %zu: exit %d: %s", i, r.status, r.err);
+        CHECKF(strstr(r.err, bad[i].named) != NULL, "api case %zu: \"%s\" not in: %s", i, bad[i].named, r.err);
+        run_free(&r);
+    }
+    CHECK(mock_server_request_count(S) == 3);
+    r = RUN_BARE("help", "api");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "intercom [global options] api <METHOD> <PATH>");
+    run_free(&r);
+    r = RUN_BARE("api", "--help");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "--query NAME=VALUE");
+    run_free(&r);
+}
+
+static void test_headers(void) {
+    mock_server_reset(S);
+    serve(200, NULL, ME);
+    run r = RUN("-H", "Prefer: code=404", "me", "retrieve", "--header=X-Two:  two words", "-HX-Three:3");
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    mock_request q = req(0);
+    CHECK_STR(mock_request_header(&q, "Prefer"), "code=404");
+    CHECK_STR(mock_request_header(&q, "X-Two"), "two words");
+    CHECK_STR(mock_request_header(&q, "X-Three"), "3");
+    mock_request_clear(&q);
+    /* on every page of --all */
+    mock_server_reset(S);
+    mock_server_set_handler(S, pages_handler, NULL);
+    fail_page = 0;
+    r = RUN("contacts", "list", "--all", "--limit", "5", "-H", "X-Page: yes");
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    size_t n = mock_server_request_count(S), with = 0;
+    for (size_t i = 0; i < n; i++) {
+        q = req(i);
+        with += q.target && mock_request_header(&q, "X-Page") && !strcmp(mock_request_header(&q, "X-Page"), "yes");
+        mock_request_clear(&q);
+    }
+    CHECKF(n == 3 && with == n, "%zu of %zu requests with the header", with, n);
+    mock_server_set_handler(S, NULL, NULL);
+    /* malformed: nothing sent */
+    mock_server_reset(S);
+    static const char *const bad[] = {"NoColon", ": empty name", "Two Words: x"};
+    for (size_t i = 0; i < 3; i++) {
+        r = RUN("-H", bad[i], "me", "retrieve");
+        CHECKF(r.status == 2, "-H \"%s\": exit %d: %s", bad[i], r.status, r.err);
+        run_free(&r);
+    }
+    CHECK(mock_server_request_count(S) == 0);
+}
+
+static void test_limit(void) {
+    mock_server_reset(S);
+    mock_server_set_handler(S, pages_handler, NULL);
+    fail_page = 0;
+    run r = RUN("contacts", "list", "--all", "--limit", "3");
+    CHECK_EXIT(r, 0);
+    size_t lines = 0;
+    for (const char *p = r.out; (p = strchr(p, '\n')); p++) lines++;
+    CHECKF(lines == 3, "%zu lines", lines);
+    CHECK(mock_server_request_count(S) == 2);
+    run_free(&r);
+    /* a search pager (the cursor in the body): stops at the limit as well */
+    mock_server_reset(S);
+    r = RUN("contacts", "search", "--query", "{\"field\":\"id\",\"operator\":\"=\",\"value\":\"1\"}", "--all", "--limit=5");
+    CHECK_EXIT(r, 0);
+    lines = 0;
+    for (const char *p = r.out; (p = strchr(p, '\n')); p++) lines++;
+    CHECKF(lines == 5, "search: %zu lines", lines);
+    CHECK(mock_server_request_count(S) == 3);
+    run_free(&r);
+    mock_server_set_handler(S, NULL, NULL);
+}
+
+static size_t count_tmp(const char *dir, const char *prefix) {
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -c '^%s\\.' 2>/dev/null", dir, prefix);
+    FILE *p = popen(cmd, "r");
+    int n = 0;
+    if (p) {
+        if (fscanf(p, "%d", &n) != 1) n = -1;
+        pclose(p);
+    }
+    return (size_t)n;
+}
+
+static void test_output(void) {
+    char dir[] = "/tmp/test_cli_out_XXXXXX", path[128];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/me.json", dir);
+    mock_server_reset(S);
+    serve(200, NULL, ME);
+    run r = RUN("me", "retrieve", "-o", path);
+    CHECK_EXIT(r, 0);
+    CHECK(r.out_len == 0);
+    run_free(&r);
+    size_t len = 0;
+    int fd = open(path, O_RDONLY);
+    char *got = fd >= 0 ? slurp(fd, &len) : NULL;
+    if (fd >= 0) close(fd);
+    CHECK_STR(got ? got : "", "{\"type\":\"admin\",\"id\":\"1\",\"email\":\"a@b.c\",\"undocumented\":[1,2]}\n");
+    free(got);
+    /* a failure leaves the file as it was, and no temporary file */
+    serve(500, "x-should-retry: false\r\n", "{\"type\":\"error.list\",\"errors\":[{\"code\":\"boom\"}]}");
+    r = RUN("--output", path, "me", "retrieve");
+    CHECK_EXIT(r, 16);
+    run_free(&r);
+    fd = open(path, O_RDONLY);
+    got = fd >= 0 ? slurp(fd, &len) : NULL;
+    if (fd >= 0) close(fd);
+    CHECK_STR(got ? got : "", "{\"type\":\"admin\",\"id\":\"1\",\"email\":\"a@b.c\",\"undocumented\":[1,2]}\n");
+    free(got);
+    CHECKF(count_tmp(dir, "me.json") == 0, "%zu temporary files left", count_tmp(dir, "me.json"));
+    /* --all failing on page 4: no partial file (pages 1-3 were written to the temporary file only) */
+    snprintf(path, sizeof path, "%s/all.json", dir);
+    mock_server_reset(S);
+    mock_server_set_handler(S, pages_handler, NULL);
+    fail_page = 3;
+    r = RUN("contacts", "list", "--all", "--output=" "", "x");
+    CHECK_EXIT(r, 2); /* --output= with no name */
+    run_free(&r);
+    r = RUN("contacts", "list", "--all", "-o", path);
+    CHECK_EXIT(r, 16);
+    CHECK(mock_server_request_count(S) == 4);
+    run_free(&r);
+    CHECK(access(path, F_OK) != 0);
+    CHECKF(count_tmp(dir, "all.json") == 0, "%zu temporary files left", count_tmp(dir, "all.json"));
+    fail_page = 0;
+    mock_server_reset(S);
+    r = RUN("contacts", "list", "--all", "-o", path);
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    fd = open(path, O_RDONLY);
+    got = fd >= 0 ? slurp(fd, &len) : NULL;
+    if (fd >= 0) close(fd);
+    size_t lines = 0;
+    for (const char *p = got; p && (p = strchr(p, '\n')); p++) lines++;
+    CHECKF(lines == 2 * PAGES, "%zu lines in the file", lines);
+    free(got);
+    mock_server_set_handler(S, NULL, NULL);
+    /* a directory that does not exist: usage error, nothing sent */
+    mock_server_reset(S);
+    r = RUN("me", "retrieve", "-o", "/nonexistent/dir/x.json");
+    CHECK_EXIT(r, 2);
+    CHECK_HAS(r.err, "--output");
+    run_free(&r);
+    CHECK(mock_server_request_count(S) == 0);
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+}
+
+static void test_verbose(void) {
+    static const char TOKEN[] = "tok-SECRET-5f3a9";
+    mock_server_reset(S);
+    serve(200, "X-Request-Id: v1\r\n", ME);
+    run r = cli_run(NULL, NULL, 0,
+                    ARGS("--base-url", mock_server_url(S), "--token", TOKEN, "--max-retries", "0", "--verbose", "me", "retrieve"));
+    CHECK_EXIT(r, 0);
+    CHECK_STR(r.out, "{\"type\":\"admin\",\"id\":\"1\",\"email\":\"a@b.c\",\"undocumented\":[1,2]}\n");
+    CHECK_LINE(r.err, "> GET ", "/me");
+    CHECK_HAS(r.err, "> Authorization: [redacted]\n");
+    CHECK_HAS(r.err, "< HTTP 200\n");
+    CHECK_HAS(r.err, "X-Request-Id: v1\n");
+    CHECKF(!strstr(r.err, TOKEN) && !strstr(r.err, "SECRET"), "the token in: %s", r.err);
+    run_free(&r);
+    /* the token from the environment, an error answer, intercom api, and a -H value holding the token */
+    char env_tok[64];
+    snprintf(env_tok, sizeof env_tok, "INTERCOM_TEST_1_BEARER_TOKEN=%s", TOKEN);
+    serve(401, NULL, "{\"type\":\"error.list\",\"errors\":[{\"code\":\"unauthorized\",\"message\":\"bad token\"}]}");
+    char hdr[64];
+    snprintf(hdr, sizeof hdr, "X-Echo: %s", TOKEN);
+    r = cli_run(NULL, ARGS(env_tok), 0, ARGS("--base-url", mock_server_url(S), "--max-retries", "0", "--verbose", "-H", hdr,
+                                             "api", "GET", "/me"));
+    CHECK_EXIT(r, 11);
+    CHECK_HAS(r.err, "< HTTP 401\n");
+    CHECK_HAS(r.err, "X-Echo: [redacted]\n");
+    CHECKF(!strstr(r.err, TOKEN) && !strstr(r.err, "SECRET"), "the token in: %s", r.err);
+    run_free(&r);
+    mock_request q = req(1);
+    CHECK_STR(mock_request_header(&q, "Authorization"), "Bearer tok-SECRET-5f3a9");
+    mock_request_clear(&q);
+    /* without --verbose: nothing on stderr */
+    serve(200, NULL, ME);
+    r = RUN("me", "retrieve");
+    CHECK_STR(r.err, "");
+    run_free(&r);
+}
+
+static void test_null(void) {
+    mock_server_reset(S);
+    serve(200, NULL, "{\"type\":\"contact\",\"id\":\"c1\"}");
+    run r = RUN("contacts", "update", "--contact-id", "c1", "--null", "custom-attributes", "--name", "N");
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    json_t *b = req_body(0);
+    CHECKF(b && json_is_null(json_object_get(b, "custom_attributes")) && json_object_get(b, "custom_attributes"),
+           "%s", "custom_attributes not sent as null");
+    CHECK_STR(json_string_value(json_object_get(b, "name")), "N");
+    json_decref(b);
+    /* a null over --data's value; the string ":null" stays a string */
+    serve(200, NULL, "{\"type\":\"contact\",\"id\":\"c1\"}");
+    r = RUN("contacts", "update", "--contact-id", "c1", "--data", "{\"custom_attributes\":{\"a\":1}}", "--null=custom_attributes",
+            "--name", "null");
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    b = req_body(1);
+    CHECK(b && json_is_null(json_object_get(b, "custom_attributes")));
+    CHECK_STR(json_string_value(json_object_get(b, "name")), "null");
+    json_decref(b);
+    CHECK(mock_server_request_count(S) == 2);
+    static const struct {
+        const char *args[8];
+        const char *named;
+    } bad[] = {
+        {{"contacts", "create", "--null", "email"}, "not nullable"},
+        {{"contacts", "update", "--contact-id", "c1", "--null", "custom-atributes"}, "did you mean \"--custom-attributes\""},
+        {{"contacts", "update", "--contact-id", "c1", "--null", "custom-attributes", "--custom-attributes", "{}"}, "as well"},
+        {{"contacts", "update", "--contact-id", "c1", "--null"}, "--null"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        r = cli_run(NULL, NULL, 1, bad[i].args);
+        CHECKF(r.status == 2, "null case %zu: exit %d: %s", i, r.status, r.err);
+        CHECKF(strstr(r.err, bad[i].named) != NULL, "null case %zu: \"%s\" not in: %s", i, bad[i].named, r.err);
+        run_free(&r);
+    }
+    CHECK(mock_server_request_count(S) == 2);
+    r = RUN_BARE("help", "contacts", "update");
+    CHECK_HAS(r.out, "[nullable: --null custom-attributes]");
+    run_free(&r);
+}
+
+static void test_help_command(void) {
+    run r = RUN_BARE("help");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "  contacts ");
+    CHECK_HAS(r.out, "INTERCOM_LOG=info|debug");
+    CHECK_HAS(r.out, "--null FIELD");
+    run_free(&r);
+    r = RUN_BARE("--help");
+    CHECK_HAS(r.out, "INTERCOM_LOG");
+    run_free(&r);
+    r = RUN_BARE("help", "contacts");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "  tags create ");
+    run_free(&r);
+    /* a param: flag, type, location, required, then its description on the next line */
+    r = RUN_BARE("help", "conversations", "reply", "create");
+    CHECK_EXIT(r, 0);
+    CHECK_LINE(r.out, "--conversation-id ", " path, required\n");
+    const intercom_operation *op = NULL;
+    for (size_t i = 0; (op = intercom_operations_at(i)) && strcmp(op->name, "conversations.reply.create"); i++) {
+    }
+    CHECK(op && op->params && op->params->field_docs);
+    uint32_t described = 0;
+    for (uint32_t i = 0; op && op->params && op->params->field_docs && i < op->params->n_fields; i++) {
+        const char *d = op->params->field_docs[i];
+        if (!*d) continue;
+        char want[300];
+        snprintf(want, sizeof want, "\n      %s\n", d);
+        described += strstr(r.out, want) != NULL;
+        CHECKF(strstr(r.out, want) != NULL, "description of %s not under its flag", op->params->fields[i].name);
+    }
+    CHECK(described >= 2);
+    run_free(&r);
+    r = RUN_BARE("help", "webhooks");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "intercom webhooks verify");
+    run_free(&r);
+    r = RUN_BARE("help", "contcts");
+    CHECK_EXIT(r, 2);
+    CHECK_HAS(r.err, "did you mean \"contacts\"?");
+    run_free(&r);
+}
+
+/* Mistyped names: a suggestion, exit 2, nothing sent; an unknown short option is an option. */
+static void test_did_you_mean(void) {
+    mock_server_reset(S);
+    static const struct {
+        const char *args[8];
+        const char *want;
+    } cases[] = {
+        {{"contcts", "list"}, "did you mean \"contacts\"?"},
+        {{"contacts", "lst"}, "did you mean \"contacts list\"?"},
+        {{"conversations", "reply", "crete"}, "did you mean \"conversations reply create\"?"},
+        {{"contacts", "create", "--emial", "x"}, "did you mean \"--email\"?"},
+        {{"--tokn", "t", "me", "retrieve"}, "did you mean \"--token\"?"},
+        {{"me", "retrieve", "--verbsoe"}, "did you mean \"--verbose\"?"},
+        {{"-x", "me", "retrieve"}, "unknown option -x "},
+        {{"me", "retrieve", "-Z"}, "unknown option -Z "},
+        {{"me", "retrieve", "-o"}, "-o needs a value"},
+        {{"zzzzzz", "list"}, "unknown command \"zzzzzz list\" (intercom --help"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        run r = cli_run(NULL, NULL, 1, cases[i].args);
+        CHECKF(r.status == 2, "case %zu: exit %d: %s", i, r.status, r.err);
+        CHECKF(strstr(r.err, cases[i].want) != NULL, "case %zu: \"%s\" not in: %s", i, cases[i].want, r.err);
+        run_free(&r);
+    }
+    CHECK(mock_server_request_count(S) == 0);
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: test_cli PATH_TO_INTERCOM [TEST...]\n");
@@ -750,6 +1108,14 @@ int main(int argc, char **argv) {
         {"flags", test_flags},
         {"usage_errors", test_usage_errors},
         {"all", test_all},
+        {"api", test_api},
+        {"headers", test_headers},
+        {"limit", test_limit},
+        {"output", test_output},
+        {"verbose", test_verbose},
+        {"null", test_null},
+        {"help_command", test_help_command},
+        {"did_you_mean", test_did_you_mean},
         {NULL, NULL},
     };
     int rc = ic_test_run(tests, argc - 1, argv + 1);

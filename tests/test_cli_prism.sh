@@ -46,7 +46,7 @@ known() {
   return 1
 }
 
-total=0 accepted=0 known_n=0 failed=0
+total=0 accepted=0 known_n=0 failed=0 pagers=0 limited=0
 err=$state/cli_conformance.err
 while IFS=$'\t' read -r name method path json; do
   total=$((total + 1))
@@ -63,6 +63,19 @@ while IFS=$'\t' read -r name method path json; do
   if [ $st = 0 ]; then
     accepted=$((accepted + 1))
     known "$method" "$path" && echo "  $name: accepted, but listed as known: it can leave the list"
+    # a paginated operation: --all --limit 1 prints one item and stops (every pager kind)
+    if "$cli" "${words[@]}" --help 2>/dev/null | grep -q '^Paginated: --all'; then
+      pagers=$((pagers + 1))
+      timeout -k 5 60 "$cli" --base-url "$url" --token test --max-retries 0 "${args[@]}" --all --limit 1 \
+        >"$state/cli_limit.out" 2>"$err"
+      lst=$?
+      if [ $lst = 0 ] && [ "$(wc -l <"$state/cli_limit.out")" -le 1 ]; then
+        limited=$((limited + 1))
+      else
+        failed=$((failed + 1))
+        echo "  FAIL    intercom ${words[*]} --all --limit 1: exit $lst, $(wc -l <"$state/cli_limit.out") lines: $(head -c 300 "$err")"
+      fi
+    fi
   elif known "$method" "$path"; then
     known_n=$((known_n + 1))
     echo "  known   $name (exit $st): $(head -c 300 "$err")"
@@ -73,4 +86,25 @@ while IFS=$'\t' read -r name method path json; do
 done < <("$cases")
 
 echo "CLI_CONFORMANCE accepted=$accepted/$total (known: $known_n, failed: $failed)"
+echo "CLI_LIMIT paginated operations stopped by --all --limit 1: $limited/$pagers"
+
+# -H reaches Prism (Prefer: code=404 makes it answer its 404 example), intercom api sends any
+# request, and the error line is one line with the exit status of its class
+extra=0
+run() { timeout -k 5 60 "$cli" --base-url "$url" --token test --max-retries 0 "$@" >"$state/cli_x.out" 2>"$err"; }
+expect() { # expect STATUS DESCRIPTION: the last run's exit status
+  if [ "$st" != "$1" ]; then
+    failed=$((failed + 1)); echo "  FAIL    $2: exit $st, want $1: $(head -c 600 "$err")"
+  else
+    extra=$((extra + 1))
+  fi
+}
+run -H 'Prefer: code=404' contacts retrieve --contact-id 1; st=$?; expect 13 "-H 'Prefer: code=404' contacts retrieve"
+[ "$(wc -l <"$err")" = 1 ] || { failed=$((failed + 1)); echo "  FAIL    the 404 is not one line: $(cat "$err")"; }
+run contacts retrieve --contact-id 1; st=$?; expect 0 "contacts retrieve (no Prefer)"
+run api GET /me; st=$?; expect 0 "api GET /me"
+grep -q '"type"' "$state/cli_x.out" || { failed=$((failed + 1)); echo "  FAIL    api GET /me printed no body"; }
+run api POST /tags --data '{"name":"vip"}' -H 'Prefer: code=200'; st=$?; expect 0 "api POST /tags"
+run api GET /contacts --query per_page=5 --header 'Prefer: code=401'; st=$?; expect 11 "api GET /contacts with Prefer: code=401"
+echo "CLI_EXTRA ok=$extra/5 (-H against Prism, intercom api)"
 [ "$total" -gt 0 ] && [ $failed = 0 ]

@@ -20,7 +20,7 @@
 
 typedef enum { COLOR_UNKNOWN = 0, COLOR_RED = 1, COLOR_GREEN = 2 } color;
 static const char *const color_values[] = {"red", "green"};
-static const intercom_type color_type = {"color", IC_T_ENUM, sizeof(int), 0, NULL, NULL, 2, color_values, NULL, 0, 0, NULL, 0, 0, NULL};
+static const intercom_type color_type = {"color", IC_T_ENUM, sizeof(int), 0, NULL, NULL, 2, color_values, NULL, 0, 0, NULL, 0, 0, NULL, NULL};
 
 typedef struct item {
     intercom_model base;
@@ -58,10 +58,10 @@ static const uint16_t shape_a[] = {2}; /* size */
 static const uint16_t shape_b[] = {1}; /* name */
 static const ic_variant item_variants[] = {{"box|crate", 1, shape_a}, {"bag", 1, shape_b}};
 const intercom_type item_type = {"item", IC_T_OBJECT, sizeof(item), 9, item_fields, item_by_name, 0, NULL,
-                                 "type", offsetof(item, variant), 2, item_variants, 0, 0, NULL};
+                                 "type", offsetof(item, variant), 2, item_variants, 0, 0, NULL, NULL};
 /* the same struct, told apart by shape instead */
 static const intercom_type item_shape_type = {"item_shape", IC_T_OBJECT, sizeof(item), 9, item_fields, item_by_name, 0,
-                                              NULL, NULL, offsetof(item, variant), 2, item_variants, 0, 0, NULL};
+                                              NULL, NULL, offsetof(item, variant), 2, item_variants, 0, 0, NULL, NULL};
 
 /* a top-level JSON array of items */
 typedef struct item_array {
@@ -74,7 +74,7 @@ static const ic_field item_array_fields[] = {{"", IC_K_OBJECT, IC_F_ARRAY, IC_IN
                                               offsetof(item_array, items_count), offsetof(item_array, has_items), &item_type, NULL}};
 static const uint16_t item_array_by_name[] = {0};
 static const intercom_type item_array_type = {"item_array", IC_T_OBJECT, sizeof(item_array), 1, item_array_fields,
-                                              item_array_by_name, 0, NULL, NULL, 0, 0, NULL, 0, 0, NULL};
+                                              item_array_by_name, 0, NULL, NULL, 0, 0, NULL, 0, 0, NULL, NULL};
 
 typedef struct params {
     const char *id;       /* path */
@@ -104,7 +104,7 @@ static const ic_field params_fields[] = {
 };
 static const uint16_t params_by_name[] = {4, 6, 5, 0, 2, 1, 3, 8, 7};
 static const intercom_type params_type = {"things_update_params", IC_T_PARAMS, sizeof(params), 9, params_fields,
-                                          params_by_name, 0, NULL, NULL, 0, 0, NULL, 0, 0, NULL};
+                                          params_by_name, 0, NULL, NULL, 0, 0, NULL, 0, 0, NULL, NULL};
 static const ic_operation op_update = {"things.update", "PUT", "/things/{id}", NULL, &params_type, &item_type,
                                        NULL, IC_OP_HAS_BODY, "Update a thing", IC_PAGE_NONE, NULL, 0};
 

@@ -214,6 +214,9 @@ def emit_type_tables(t, struct, cname_prefix, out, kind_const, exported_name, re
         out.append("};\n")
         out.append("static const uint16_t %s_by_name[] = {%s};\n"
                    % (cname_prefix, ", ".join(str(i) for i in by_name(t))))
+        if kind_const == "IC_T_PARAMS":  # params: one line of documentation per field (intercom_type.field_docs)
+            out.append("static const char *const %s_docs[] = {\n%s};\n"
+                       % (cname_prefix, "".join("    %s,\n" % c_string(doc1(f.doc, 160)) for f in t.fields)))
         table = hash_table(t)
         if table:
             out.append("static const uint32_t %s_hash[] = {%s};\n"
@@ -240,7 +243,8 @@ def emit_type_tables(t, struct, cname_prefix, out, kind_const, exported_name, re
                   "%s_fields" % cname_prefix if t.fields else "NULL",
                   "%s_by_name" % cname_prefix if t.fields else "NULL", vinit
                   + ((",\n    .hash_seed = 0x%x, .hash_mask = %d, .hash_slots = %s_hash"
-                      % (table[0], table[1], cname_prefix)) if t.fields and table else "")))
+                      % (table[0], table[1], cname_prefix)) if t.fields and table else "")
+                  + (",\n    .field_docs = %s_docs" % cname_prefix if t.fields and kind_const == "IC_T_PARAMS" else "")))
 
 
 def reported_name(t):

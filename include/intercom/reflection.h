@@ -137,6 +137,10 @@ struct intercom_type {
     uint32_t hash_seed;
     uint32_t hash_mask;               /**< slots - 1 (a power of two minus one) */
     const uint32_t *hash_slots;       /**< the slots, or NULL */
+    /** Params types (INTERCOM_TYPE_PARAMS): one line of documentation per field, from the description
+     *  (field_docs[i] describes fields[i]; "" when the description has none), at most 160 bytes of
+     *  ASCII; NULL in other types and in tables built by hand. Read-only data, never freed. */
+    const char *const *field_docs;
 };
 
 /** One operation of the API. */
