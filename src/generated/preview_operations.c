@@ -21,11 +21,16 @@ static const ic_field admins_activity_logs_list_params_fields[] = {
     {"created_at_before", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_preview_admins_activity_logs_list_params, created_at_before), 0, offsetof(intercom_preview_admins_activity_logs_list_params, has_created_at_before), NULL, NULL},
 };
 static const uint16_t admins_activity_logs_list_params_by_name[] = {0, 1};
+static const char *const admins_activity_logs_list_params_docs[] = {
+    "The start date that you request data for. It must be formatted as a UNIX timestamp.",
+    "The end date that you request data for. It must be formatted as a UNIX timestamp.",
+};
 static const uint32_t admins_activity_logs_list_params_hash[] = {0x110002, 0x100001, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_admins_activity_logs_list_params_descriptor = {
     .name = "admins_activity_logs_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_admins_activity_logs_list_params),
     .n_fields = 2, .fields = admins_activity_logs_list_params_fields, .by_name = admins_activity_logs_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = admins_activity_logs_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = admins_activity_logs_list_params_hash,
+    .field_docs = admins_activity_logs_list_params_docs};
 static const ic_operation op_admins_activity_logs_list = {
     .name = "admins.activity_logs.list", .method = "GET", .path = "/admins/activity_logs",
     .api_version = "Preview", .params = &intercom_preview_admins_activity_logs_list_params_descriptor, .response = &intercom_preview_activity_log_list_descriptor,
@@ -46,11 +51,19 @@ static const ic_field admins_activity_logs_search_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_admins_activity_logs_search_params, per_page), 0, offsetof(intercom_preview_admins_activity_logs_search_params, has_per_page), NULL, NULL},
 };
 static const uint16_t admins_activity_logs_search_params_by_name[] = {0, 1, 2, 3, 4};
+static const char *const admins_activity_logs_search_params_docs[] = {
+    "The start date that you request data for. It must be formatted as a UNIX timestamp.",
+    "The end date that you request data for. It must be formatted as a UNIX timestamp.",
+    "An optional list of event types to filter activity logs by. Use the list all activity log event types endpoint to retrieve available values.",
+    "The page number of results to return.",
+    "The number of results per page. Must be between 1 and 250.",
+};
 static const uint32_t admins_activity_logs_search_params_hash[] = {0x80005, 0x100001, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110002, 0x0, 0x0, 0xb0003};
 INTERCOM_EXTERN const intercom_type intercom_preview_admins_activity_logs_search_params_descriptor = {
     .name = "admins_activity_logs_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_admins_activity_logs_search_params),
     .n_fields = 5, .fields = admins_activity_logs_search_params_fields, .by_name = admins_activity_logs_search_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = admins_activity_logs_search_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = admins_activity_logs_search_params_hash,
+    .field_docs = admins_activity_logs_search_params_docs};
 static const ic_operation op_admins_activity_logs_search = {
     .name = "admins.activity_logs.search", .method = "POST", .path = "/admins/activity_logs/search",
     .api_version = "Preview", .params = &intercom_preview_admins_activity_logs_search_params_descriptor, .response = &intercom_preview_activity_log_list_descriptor,
@@ -67,11 +80,15 @@ static const ic_field admins_list_params_fields[] = {
     {"display_avatar", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_preview_admins_list_params, display_avatar), 0, offsetof(intercom_preview_admins_list_params, has_display_avatar), NULL, NULL},
 };
 static const uint16_t admins_list_params_by_name[] = {0};
+static const char *const admins_list_params_docs[] = {
+    "If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.",
+};
 static const uint32_t admins_list_params_hash[] = {0xe0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_admins_list_params_descriptor = {
     .name = "admins_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_admins_list_params),
     .n_fields = 1, .fields = admins_list_params_fields, .by_name = admins_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = admins_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = admins_list_params_hash,
+    .field_docs = admins_list_params_docs};
 static const ic_operation op_admins_list = {
     .name = "admins.list", .method = "GET", .path = "/admins",
     .api_version = "Preview", .params = &intercom_preview_admins_list_params_descriptor, .response = &intercom_preview_admin_list_descriptor,
@@ -88,11 +105,15 @@ static const ic_field admins_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_admins_retrieve_params, id), 0, offsetof(intercom_preview_admins_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t admins_retrieve_params_by_name[] = {0};
+static const char *const admins_retrieve_params_docs[] = {
+    "The unique identifier of a given admin",
+};
 static const uint32_t admins_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_admins_retrieve_params_descriptor = {
     .name = "admins_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_admins_retrieve_params),
     .n_fields = 1, .fields = admins_retrieve_params_fields, .by_name = admins_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = admins_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = admins_retrieve_params_hash,
+    .field_docs = admins_retrieve_params_docs};
 static const ic_operation op_admins_retrieve = {
     .name = "admins.retrieve", .method = "GET", .path = "/admins/{id}",
     .api_version = "Preview", .params = &intercom_preview_admins_retrieve_params_descriptor, .response = &intercom_preview_admin_descriptor,
@@ -112,11 +133,18 @@ static const ic_field admins_set_away_params_fields[] = {
     {"away_status_reason_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_admins_set_away_params, away_status_reason_id), 0, offsetof(intercom_preview_admins_set_away_params, has_away_status_reason_id), NULL, NULL},
 };
 static const uint16_t admins_set_away_params_by_name[] = {1, 2, 3, 0};
+static const char *const admins_set_away_params_docs[] = {
+    "The unique identifier of a given admin",
+    "Set to \"true\" to change the status of the admin to away.",
+    "Set to \"true\" to assign any new conversation replies to your default inbox.",
+    "The unique identifier of the away status reason",
+};
 static const uint32_t admins_set_away_params_hash[] = {0x0, 0x20001, 0x0, 0x150004, 0x0, 0x110002, 0x120003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_admins_set_away_params_descriptor = {
     .name = "admins_set_away_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_admins_set_away_params),
     .n_fields = 4, .fields = admins_set_away_params_fields, .by_name = admins_set_away_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = admins_set_away_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = admins_set_away_params_hash,
+    .field_docs = admins_set_away_params_docs};
 static const ic_operation op_admins_set_away = {
     .name = "admins.set_away", .method = "PUT", .path = "/admins/{id}/away",
     .api_version = "Preview", .params = &intercom_preview_admins_set_away_params_descriptor, .response = &intercom_preview_admin_descriptor,
@@ -136,11 +164,18 @@ static const ic_field ai_content_import_sources_create_params_fields[] = {
     {"audience_ids", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_ai_content_import_sources_create_params, audience_ids), 0, offsetof(intercom_preview_ai_content_import_sources_create_params, has_audience_ids), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_create_params_by_name[] = {3, 1, 0, 2};
+static const char *const ai_content_import_sources_create_params_docs[] = {
+    "If you intend to create or update External Pages via the API, this should be set to `api`.",
+    "The status of the content import source.",
+    "The URL of the content import source.",
+    "The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers.",
+};
 static const uint32_t ai_content_import_sources_create_params_hash[] = {0x0, 0x0, 0x60002, 0x0, 0xc0004, 0xd0001, 0x30003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_content_import_sources_create_params_descriptor = {
     .name = "ai_content_import_sources_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_content_import_sources_create_params),
     .n_fields = 4, .fields = ai_content_import_sources_create_params_fields, .by_name = ai_content_import_sources_create_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = ai_content_import_sources_create_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = ai_content_import_sources_create_params_hash,
+    .field_docs = ai_content_import_sources_create_params_docs};
 static const ic_operation op_ai_content_import_sources_create = {
     .name = "ai.content_import_sources.create", .method = "POST", .path = "/ai/content_import_sources",
     .api_version = "Preview", .params = &intercom_preview_ai_content_import_sources_create_params_descriptor, .response = &intercom_preview_content_import_source_descriptor,
@@ -157,11 +192,15 @@ static const ic_field ai_content_import_sources_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_ai_content_import_sources_delete_params, id), 0, offsetof(intercom_preview_ai_content_import_sources_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_delete_params_by_name[] = {0};
+static const char *const ai_content_import_sources_delete_params_docs[] = {
+    "The unique identifier for the content import source which is given by Intercom.",
+};
 static const uint32_t ai_content_import_sources_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_content_import_sources_delete_params_descriptor = {
     .name = "ai_content_import_sources_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_content_import_sources_delete_params),
     .n_fields = 1, .fields = ai_content_import_sources_delete_params_fields, .by_name = ai_content_import_sources_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = ai_content_import_sources_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = ai_content_import_sources_delete_params_hash,
+    .field_docs = ai_content_import_sources_delete_params_docs};
 static const ic_operation op_ai_content_import_sources_delete = {
     .name = "ai.content_import_sources.delete", .method = "DELETE", .path = "/ai/content_import_sources/{id}",
     .api_version = "Preview", .params = &intercom_preview_ai_content_import_sources_delete_params_descriptor, .response = NULL,
@@ -190,11 +229,15 @@ static const ic_field ai_content_import_sources_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_ai_content_import_sources_retrieve_params, id), 0, offsetof(intercom_preview_ai_content_import_sources_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_retrieve_params_by_name[] = {0};
+static const char *const ai_content_import_sources_retrieve_params_docs[] = {
+    "The unique identifier for the content import source which is given by Intercom.",
+};
 static const uint32_t ai_content_import_sources_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_content_import_sources_retrieve_params_descriptor = {
     .name = "ai_content_import_sources_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_content_import_sources_retrieve_params),
     .n_fields = 1, .fields = ai_content_import_sources_retrieve_params_fields, .by_name = ai_content_import_sources_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = ai_content_import_sources_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = ai_content_import_sources_retrieve_params_hash,
+    .field_docs = ai_content_import_sources_retrieve_params_docs};
 static const ic_operation op_ai_content_import_sources_retrieve = {
     .name = "ai.content_import_sources.retrieve", .method = "GET", .path = "/ai/content_import_sources/{id}",
     .api_version = "Preview", .params = &intercom_preview_ai_content_import_sources_retrieve_params_descriptor, .response = &intercom_preview_content_import_source_descriptor,
@@ -216,11 +259,20 @@ static const ic_field ai_content_import_sources_update_params_fields[] = {
     {"apply_audience_to_existing_content", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_ai_content_import_sources_update_params, apply_audience_to_existing_content), 0, offsetof(intercom_preview_ai_content_import_sources_update_params, has_apply_audience_to_existing_content), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_update_params_by_name[] = {5, 4, 0, 2, 1, 3};
+static const char *const ai_content_import_sources_update_params_docs[] = {
+    "The unique identifier for the content import source which is given by Intercom.",
+    "If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.",
+    "The status of the content import source.",
+    "The URL of the content import source. This may only be different from the existing value if the sync behavior is API.",
+    "The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers. Set to null or an empty ...",
+    "When true, the audience will be applied to all existing external pages belonging to this content import source.",
+};
 static const uint32_t ai_content_import_sources_update_params_hash[] = {0x0, 0x20001, 0x60003, 0x0, 0x0, 0x0, 0x30004, 0x0, 0x0, 0x0, 0x0, 0x220006, 0xc0005, 0xd0002, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_content_import_sources_update_params_descriptor = {
     .name = "ai_content_import_sources_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_content_import_sources_update_params),
     .n_fields = 6, .fields = ai_content_import_sources_update_params_fields, .by_name = ai_content_import_sources_update_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = ai_content_import_sources_update_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = ai_content_import_sources_update_params_hash,
+    .field_docs = ai_content_import_sources_update_params_docs};
 static const ic_operation op_ai_content_import_sources_update = {
     .name = "ai.content_import_sources.update", .method = "PUT", .path = "/ai/content_import_sources/{id}",
     .api_version = "Preview", .params = &intercom_preview_ai_content_import_sources_update_params_descriptor, .response = &intercom_preview_content_import_source_descriptor,
@@ -245,11 +297,23 @@ static const ic_field ai_external_pages_create_params_fields[] = {
     {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_ai_external_pages_create_params, external_id), 0, offsetof(intercom_preview_ai_external_pages_create_params, has_external_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_create_params_by_name[] = {3, 4, 5, 8, 1, 6, 7, 0, 2};
+static const char *const ai_external_pages_create_params_docs[] = {
+    "The title of the external page.",
+    "The body of the external page in HTML.",
+    "The URL of the external page. This will be used by Fin to link end users to the page it based its answer on. When a URL is not present, Fin will not reference ...",
+    "Whether the external page should be used to answer questions by AI Agent. Will not default when updating an existing external page.",
+    "Whether the external page should be used to answer questions by AI Copilot. Will not default when updating an existing external page.",
+    "Whether the external page should be used to answer questions by AI Sales Agent. Will not default when updating an existing external page.",
+    "Always en",
+    "The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source ...",
+    "The identifier for the external page which was given by the source. Must be unique for the source.",
+};
 static const uint32_t ai_external_pages_create_params_hash[] = {0x1b0006, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x0, 0x0, 0xb0009, 0x170005, 0x90008, 0x0, 0x60007, 0x0, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x150004, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_external_pages_create_params_descriptor = {
     .name = "ai_external_pages_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_external_pages_create_params),
     .n_fields = 9, .fields = ai_external_pages_create_params_fields, .by_name = ai_external_pages_create_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 31, .hash_slots = ai_external_pages_create_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 31, .hash_slots = ai_external_pages_create_params_hash,
+    .field_docs = ai_external_pages_create_params_docs};
 static const ic_operation op_ai_external_pages_create = {
     .name = "ai.external_pages.create", .method = "POST", .path = "/ai/external_pages",
     .api_version = "Preview", .params = &intercom_preview_ai_external_pages_create_params_descriptor, .response = &intercom_preview_external_page_descriptor,
@@ -266,11 +330,15 @@ static const ic_field ai_external_pages_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_ai_external_pages_delete_params, id), 0, offsetof(intercom_preview_ai_external_pages_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_delete_params_by_name[] = {0};
+static const char *const ai_external_pages_delete_params_docs[] = {
+    "The unique identifier for the external page which is given by Intercom.",
+};
 static const uint32_t ai_external_pages_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_external_pages_delete_params_descriptor = {
     .name = "ai_external_pages_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_external_pages_delete_params),
     .n_fields = 1, .fields = ai_external_pages_delete_params_fields, .by_name = ai_external_pages_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = ai_external_pages_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = ai_external_pages_delete_params_hash,
+    .field_docs = ai_external_pages_delete_params_docs};
 static const ic_operation op_ai_external_pages_delete = {
     .name = "ai.external_pages.delete", .method = "DELETE", .path = "/ai/external_pages/{id}",
     .api_version = "Preview", .params = &intercom_preview_ai_external_pages_delete_params_descriptor, .response = &intercom_preview_external_page_descriptor,
@@ -299,11 +367,15 @@ static const ic_field ai_external_pages_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_ai_external_pages_retrieve_params, id), 0, offsetof(intercom_preview_ai_external_pages_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_retrieve_params_by_name[] = {0};
+static const char *const ai_external_pages_retrieve_params_docs[] = {
+    "The unique identifier for the external page which is given by Intercom.",
+};
 static const uint32_t ai_external_pages_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_external_pages_retrieve_params_descriptor = {
     .name = "ai_external_pages_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_external_pages_retrieve_params),
     .n_fields = 1, .fields = ai_external_pages_retrieve_params_fields, .by_name = ai_external_pages_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = ai_external_pages_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = ai_external_pages_retrieve_params_hash,
+    .field_docs = ai_external_pages_retrieve_params_docs};
 static const ic_operation op_ai_external_pages_retrieve = {
     .name = "ai.external_pages.retrieve", .method = "GET", .path = "/ai/external_pages/{id}",
     .api_version = "Preview", .params = &intercom_preview_ai_external_pages_retrieve_params_descriptor, .response = &intercom_preview_external_page_descriptor,
@@ -330,11 +402,25 @@ static const ic_field ai_external_pages_update_params_fields[] = {
     {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_ai_external_pages_update_params, external_id), 0, offsetof(intercom_preview_ai_external_pages_update_params, has_external_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_update_params_by_name[] = {4, 5, 6, 10, 7, 2, 0, 8, 9, 1, 3};
+static const char *const ai_external_pages_update_params_docs[] = {
+    "The unique identifier for the external page which is given by Intercom.",
+    "The title of the external page.",
+    "The body of the external page in HTML.",
+    "The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.",
+    "Whether the external page should be used to answer questions by AI Agent.",
+    "Whether the external page should be used to answer questions by AI Copilot.",
+    "Whether the external page should be used to answer questions by AI Sales Agent.",
+    "Deprecated. Use ai_agent_availability, ai_copilot_availability, and ai_sales_agent_availability instead.",
+    "Always en",
+    "The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source ...",
+    "The identifier for the external page which was given by the source. Must be unique for the source.",
+};
 static const uint32_t ai_external_pages_update_params_hash[] = {0x1b0007, 0x0, 0x0, 0x0, 0x0, 0x30004, 0x0, 0x0, 0xb000b, 0x170006, 0x9000a, 0x0, 0x60009, 0x0, 0x50002, 0x100008, 0x0, 0x0, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x150005, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_external_pages_update_params_descriptor = {
     .name = "ai_external_pages_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_external_pages_update_params),
     .n_fields = 11, .fields = ai_external_pages_update_params_fields, .by_name = ai_external_pages_update_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 31, .hash_slots = ai_external_pages_update_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 31, .hash_slots = ai_external_pages_update_params_hash,
+    .field_docs = ai_external_pages_update_params_docs};
 static const ic_operation op_ai_external_pages_update = {
     .name = "ai.external_pages.update", .method = "PUT", .path = "/ai/external_pages/{id}",
     .api_version = "Preview", .params = &intercom_preview_ai_external_pages_update_params_descriptor, .response = &intercom_preview_external_page_descriptor,
@@ -367,11 +453,31 @@ static const ic_field articles_create_params_fields[] = {
     {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_articles_create_params, scheduled_unpublish_at), 0, offsetof(intercom_preview_articles_create_params, has_scheduled_unpublish_at), NULL, NULL},
 };
 static const uint16_t articles_create_params_by_name[] = {12, 13, 14, 11, 4, 2, 3, 1, 10, 6, 8, 7, 15, 16, 5, 0, 9};
+static const char *const articles_create_params_docs[] = {
+    "The title of the article.For multilingual articles, this will be the title of the default language's content.",
+    "The description of the article. For multilingual articles, this will be the description of the default language's content.",
+    "The content of the article in HTML. For multilingual articles, this will be the body of the default language's content. Mutually exclusive with `body_markdown`.",
+    "The content of the article in markdown. For multilingual articles, this will be the body of the default language's content. An alternative to `body` \342\200\224 you can ...",
+    "The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the ...",
+    "Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's ...",
+    "The id of the article's parent collection or section. An article without this field stands alone.",
+    "The type of parent, which can either be a `collection` or `section`.",
+    "The ids of the parent collections to place this article in. Send an empty array to leave the article without a collection. When provided, this takes precedence ...",
+    "The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.",
+    "The ID of the folder to place this article in, or null to leave it without a folder.",
+    "The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level `audience_ids` broadcasts the same set to every locale. For ...",
+    "Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default language's availability.",
+    "Whether the article should be available for AI Copilot. For multilingual articles, this sets the default language's availability.",
+    "Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default language's availability.",
+    "ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: \"published\"`, the article is scheduled instead of ...",
+    "ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a pending unpublish schedule. Timestamps in the past or equal ...",
+};
 static const uint32_t articles_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0004, 0xb0008, 0x0, 0x0, 0x0, 0x17000d, 0x0, 0x17000e, 0x50006, 0x0, 0xc000c, 0x90005, 0x0, 0x140010, 0x160011, 0x0, 0x0, 0x9000b, 0x40003, 0x0, 0x0, 0xa0009, 0xb0002, 0x0, 0x0, 0x0, 0x0, 0x1b000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90007, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_create_params_descriptor = {
     .name = "articles_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_create_params),
     .n_fields = 17, .fields = articles_create_params_fields, .by_name = articles_create_params_by_name,
-    .hash_seed = 0x1fe68f02, .hash_mask = 63, .hash_slots = articles_create_params_hash};
+    .hash_seed = 0x1fe68f02, .hash_mask = 63, .hash_slots = articles_create_params_hash,
+    .field_docs = articles_create_params_docs};
 static const ic_operation op_articles_create = {
     .name = "articles.create", .method = "POST", .path = "/articles",
     .api_version = "Preview", .params = &intercom_preview_articles_create_params_descriptor, .response = &intercom_preview_article_descriptor,
@@ -389,11 +495,16 @@ static const ic_field articles_draft_publish_params_fields[] = {
     {"locales", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_articles_draft_publish_params, locales), offsetof(intercom_preview_articles_draft_publish_params, locales_count), offsetof(intercom_preview_articles_draft_publish_params, has_locales), NULL, NULL},
 };
 static const uint16_t articles_draft_publish_params_by_name[] = {0, 1};
+static const char *const articles_draft_publish_params_docs[] = {
+    "The unique identifier for the article which is given by Intercom.",
+    "The locales whose staged drafts should be published. Required on multilingual workspaces; each locale must have a pending draft.",
+};
 static const uint32_t articles_draft_publish_params_hash[] = {0x0, 0x20001, 0x70002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_draft_publish_params_descriptor = {
     .name = "articles_draft_publish_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_draft_publish_params),
     .n_fields = 2, .fields = articles_draft_publish_params_fields, .by_name = articles_draft_publish_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 3, .hash_slots = articles_draft_publish_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 3, .hash_slots = articles_draft_publish_params_hash,
+    .field_docs = articles_draft_publish_params_docs};
 static const ic_operation op_articles_draft_publish = {
     .name = "articles.draft.publish", .method = "POST", .path = "/articles/{id}/draft/publish",
     .api_version = "Preview", .params = &intercom_preview_articles_draft_publish_params_descriptor, .response = &intercom_preview_article_descriptor,
@@ -410,11 +521,15 @@ static const ic_field articles_draft_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_articles_draft_retrieve_params, id), 0, offsetof(intercom_preview_articles_draft_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t articles_draft_retrieve_params_by_name[] = {0};
+static const char *const articles_draft_retrieve_params_docs[] = {
+    "The unique identifier for the article which is given by Intercom.",
+};
 static const uint32_t articles_draft_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_draft_retrieve_params_descriptor = {
     .name = "articles_draft_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_draft_retrieve_params),
     .n_fields = 1, .fields = articles_draft_retrieve_params_fields, .by_name = articles_draft_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = articles_draft_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = articles_draft_retrieve_params_hash,
+    .field_docs = articles_draft_retrieve_params_docs};
 static const ic_operation op_articles_draft_retrieve = {
     .name = "articles.draft.retrieve", .method = "GET", .path = "/articles/{id}/draft",
     .api_version = "Preview", .params = &intercom_preview_articles_draft_retrieve_params_descriptor, .response = &intercom_preview_article_descriptor,
@@ -448,11 +563,32 @@ static const ic_field articles_draft_update_params_fields[] = {
     {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_articles_draft_update_params, scheduled_unpublish_at), 0, offsetof(intercom_preview_articles_draft_update_params, has_scheduled_unpublish_at), NULL, NULL},
 };
 static const uint16_t articles_draft_update_params_by_name[] = {13, 14, 15, 12, 5, 3, 4, 2, 11, 0, 7, 9, 8, 16, 17, 6, 1, 10};
+static const char *const articles_draft_update_params_docs[] = {
+    "The unique identifier for the article which is given by Intercom.",
+    "The title of the article.For multilingual articles, this will be the title of the default language's content.",
+    "The description of the article. For multilingual articles, this will be the description of the default language's content.",
+    "The content of the article in HTML. For multilingual articles, this will be the body of the default language's content. Mutually exclusive with `body_markdown`.",
+    "The content of the article in markdown. For multilingual articles, this will be the body of the default language's content. An alternative to `body` \342\200\224 you can ...",
+    "The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the ...",
+    "Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a ...",
+    "The id of the article's parent collection or section. An article without this field stands alone.",
+    "The type of parent, which can either be a `collection` or `section`.",
+    "The ids of the parent collections to place this article in. Send an empty array to remove the article from all collections. When provided, this takes ...",
+    "The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.",
+    "The ID of the folder to place this article in, or null to remove it from its folder.",
+    "The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level `audience_ids` broadcasts the same set to every locale. ...",
+    "Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default language's availability.",
+    "Whether the article should be available for AI Copilot. For multilingual articles, this sets the default language's availability.",
+    "Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default language's availability.",
+    "ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: \"published\"`, the article is scheduled instead of ...",
+    "ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a pending unpublish schedule. Timestamps in the past or equal ...",
+};
 static const uint32_t articles_draft_update_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x140011, 0x160012, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x90008, 0xb0009, 0x0, 0x12000b, 0x0, 0x0, 0x0, 0x90006, 0x0, 0x0, 0x17000f, 0x0, 0x0, 0xc000d, 0x0, 0x0, 0x20001, 0x1b0010, 0x0, 0x0, 0x40004, 0x0, 0x9000c, 0x0, 0x0, 0x0, 0x0, 0xd0005, 0x0, 0x17000e, 0x0, 0x50007, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_draft_update_params_descriptor = {
     .name = "articles_draft_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_draft_update_params),
     .n_fields = 18, .fields = articles_draft_update_params_fields, .by_name = articles_draft_update_params_by_name,
-    .hash_seed = 0x4e11503c, .hash_mask = 63, .hash_slots = articles_draft_update_params_hash};
+    .hash_seed = 0x4e11503c, .hash_mask = 63, .hash_slots = articles_draft_update_params_hash,
+    .field_docs = articles_draft_update_params_docs};
 static const ic_operation op_articles_draft_update = {
     .name = "articles.draft.update", .method = "PUT", .path = "/articles/{id}/draft",
     .api_version = "Preview", .params = &intercom_preview_articles_draft_update_params_descriptor, .response = &intercom_preview_article_descriptor,
@@ -470,11 +606,16 @@ static const ic_field articles_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_articles_list_params, per_page), 0, offsetof(intercom_preview_articles_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t articles_list_params_by_name[] = {0, 1};
+static const char *const articles_list_params_docs[] = {
+    "The page of results to fetch (default 1).",
+    "How many results per page (default 15).",
+};
 static const uint32_t articles_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_list_params_descriptor = {
     .name = "articles_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_list_params),
     .n_fields = 2, .fields = articles_list_params_fields, .by_name = articles_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = articles_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = articles_list_params_hash,
+    .field_docs = articles_list_params_docs};
 static const ic_operation op_articles_list = {
     .name = "articles.list", .method = "GET", .path = "/articles",
     .api_version = "Preview", .params = &intercom_preview_articles_list_params_descriptor, .response = &intercom_preview_article_list_descriptor,
@@ -505,11 +646,15 @@ static const ic_field articles_remove_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_articles_remove_params, id), 0, offsetof(intercom_preview_articles_remove_params, has_id), NULL, NULL},
 };
 static const uint16_t articles_remove_params_by_name[] = {0};
+static const char *const articles_remove_params_docs[] = {
+    "The unique identifier for the article which is given by Intercom.",
+};
 static const uint32_t articles_remove_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_remove_params_descriptor = {
     .name = "articles_remove_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_remove_params),
     .n_fields = 1, .fields = articles_remove_params_fields, .by_name = articles_remove_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = articles_remove_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = articles_remove_params_hash,
+    .field_docs = articles_remove_params_docs};
 static const ic_operation op_articles_remove = {
     .name = "articles.remove", .method = "DELETE", .path = "/articles/{id}",
     .api_version = "Preview", .params = &intercom_preview_articles_remove_params_descriptor, .response = &intercom_preview_deleted_article_object_descriptor,
@@ -526,11 +671,15 @@ static const ic_field articles_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_articles_retrieve_params, id), 0, offsetof(intercom_preview_articles_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t articles_retrieve_params_by_name[] = {0};
+static const char *const articles_retrieve_params_docs[] = {
+    "The unique identifier for the article which is given by Intercom.",
+};
 static const uint32_t articles_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_retrieve_params_descriptor = {
     .name = "articles_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_retrieve_params),
     .n_fields = 1, .fields = articles_retrieve_params_fields, .by_name = articles_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = articles_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = articles_retrieve_params_hash,
+    .field_docs = articles_retrieve_params_docs};
 static const ic_operation op_articles_retrieve = {
     .name = "articles.retrieve", .method = "GET", .path = "/articles/{id}",
     .api_version = "Preview", .params = &intercom_preview_articles_retrieve_params_descriptor, .response = &intercom_preview_article_descriptor,
@@ -550,11 +699,18 @@ static const ic_field articles_search_params_fields[] = {
     {"highlight", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_preview_articles_search_params, highlight), 0, offsetof(intercom_preview_articles_search_params, has_highlight), NULL, NULL},
 };
 static const uint16_t articles_search_params_by_name[] = {2, 3, 0, 1};
+static const char *const articles_search_params_docs[] = {
+    "The phrase within your articles to search for.",
+    "The state of the Articles returned. One of `published`, `draft` or `all`.",
+    "The ID of the Help Center to search in.",
+    "Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.",
+};
 static const uint32_t articles_search_params_hash[] = {0x0, 0xe0003, 0x0, 0x60001, 0x0, 0x0, 0x50002, 0x90004};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_search_params_descriptor = {
     .name = "articles_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_search_params),
     .n_fields = 4, .fields = articles_search_params_fields, .by_name = articles_search_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = articles_search_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = articles_search_params_hash,
+    .field_docs = articles_search_params_docs};
 static const ic_operation op_articles_search = {
     .name = "articles.search", .method = "GET", .path = "/articles/search",
     .api_version = "Preview", .params = &intercom_preview_articles_search_params_descriptor, .response = &intercom_preview_article_search_response_descriptor,
@@ -573,11 +729,17 @@ static const ic_field articles_tags_create_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_articles_tags_create_params, admin_id), 0, offsetof(intercom_preview_articles_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t articles_tags_create_params_by_name[] = {2, 0, 1};
+static const char *const articles_tags_create_params_docs[] = {
+    "The unique identifier for the article which is given by Intercom.",
+    "The unique identifier of the tag to apply, as given by Intercom.",
+    "Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.",
+};
 static const uint32_t articles_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0xa0001, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_tags_create_params_descriptor = {
     .name = "articles_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_tags_create_params),
     .n_fields = 3, .fields = articles_tags_create_params_fields, .by_name = articles_tags_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = articles_tags_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = articles_tags_create_params_hash,
+    .field_docs = articles_tags_create_params_docs};
 static const ic_operation op_articles_tags_create = {
     .name = "articles.tags.create", .method = "POST", .path = "/articles/{article_id}/tags",
     .api_version = "preview", .params = &intercom_preview_articles_tags_create_params_descriptor, .response = &intercom_preview_tag_descriptor,
@@ -595,11 +757,16 @@ static const ic_field articles_tags_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_articles_tags_delete_params, id), 0, offsetof(intercom_preview_articles_tags_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t articles_tags_delete_params_by_name[] = {0, 1};
+static const char *const articles_tags_delete_params_docs[] = {
+    "The unique identifier for the article which is given by Intercom.",
+    "The unique identifier of the tag to remove, as given by Intercom.",
+};
 static const uint32_t articles_tags_delete_params_hash[] = {0x0, 0xa0001, 0x0, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_tags_delete_params_descriptor = {
     .name = "articles_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_tags_delete_params),
     .n_fields = 2, .fields = articles_tags_delete_params_fields, .by_name = articles_tags_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = articles_tags_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = articles_tags_delete_params_hash,
+    .field_docs = articles_tags_delete_params_docs};
 static const ic_operation op_articles_tags_delete = {
     .name = "articles.tags.delete", .method = "DELETE", .path = "/articles/{article_id}/tags/{id}",
     .api_version = "preview", .params = &intercom_preview_articles_tags_delete_params_descriptor, .response = &intercom_preview_tag_descriptor,
@@ -633,11 +800,32 @@ static const ic_field articles_update_params_fields[] = {
     {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_articles_update_params, scheduled_unpublish_at), 0, offsetof(intercom_preview_articles_update_params, has_scheduled_unpublish_at), NULL, NULL},
 };
 static const uint16_t articles_update_params_by_name[] = {13, 14, 15, 12, 5, 3, 4, 2, 11, 0, 7, 9, 8, 16, 17, 6, 1, 10};
+static const char *const articles_update_params_docs[] = {
+    "The unique identifier for the article which is given by Intercom.",
+    "The title of the article.For multilingual articles, this will be the title of the default language's content.",
+    "The description of the article. For multilingual articles, this will be the description of the default language's content.",
+    "The content of the article in HTML. For multilingual articles, this will be the body of the default language's content. Mutually exclusive with `body_markdown`.",
+    "The content of the article in markdown. For multilingual articles, this will be the body of the default language's content. An alternative to `body` \342\200\224 you can ...",
+    "The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the ...",
+    "Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a ...",
+    "The id of the article's parent collection or section. An article without this field stands alone.",
+    "The type of parent, which can either be a `collection` or `section`.",
+    "The ids of the parent collections to place this article in. Send an empty array to remove the article from all collections. When provided, this takes ...",
+    "The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.",
+    "The ID of the folder to place this article in, or null to remove it from its folder.",
+    "The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level `audience_ids` broadcasts the same set to every locale. ...",
+    "Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default language's availability.",
+    "Whether the article should be available for AI Copilot. For multilingual articles, this sets the default language's availability.",
+    "Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default language's availability.",
+    "ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: \"published\"`, the article is scheduled instead of ...",
+    "ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a pending unpublish schedule. Timestamps in the past or equal ...",
+};
 static const uint32_t articles_update_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x140011, 0x160012, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x90008, 0xb0009, 0x0, 0x12000b, 0x0, 0x0, 0x0, 0x90006, 0x0, 0x0, 0x17000f, 0x0, 0x0, 0xc000d, 0x0, 0x0, 0x20001, 0x1b0010, 0x0, 0x0, 0x40004, 0x0, 0x9000c, 0x0, 0x0, 0x0, 0x0, 0xd0005, 0x0, 0x17000e, 0x0, 0x50007, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_update_params_descriptor = {
     .name = "articles_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_update_params),
     .n_fields = 18, .fields = articles_update_params_fields, .by_name = articles_update_params_by_name,
-    .hash_seed = 0x4e11503c, .hash_mask = 63, .hash_slots = articles_update_params_hash};
+    .hash_seed = 0x4e11503c, .hash_mask = 63, .hash_slots = articles_update_params_hash,
+    .field_docs = articles_update_params_docs};
 static const ic_operation op_articles_update = {
     .name = "articles.update", .method = "PUT", .path = "/articles/{id}",
     .api_version = "Preview", .params = &intercom_preview_articles_update_params_descriptor, .response = &intercom_preview_article_descriptor,
@@ -657,11 +845,18 @@ static const ic_field articles_versions_list_params_fields[] = {
     {"locale", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_preview_articles_versions_list_params, locale), 0, offsetof(intercom_preview_articles_versions_list_params, has_locale), NULL, NULL},
 };
 static const uint16_t articles_versions_list_params_by_name[] = {0, 3, 1, 2};
+static const char *const articles_versions_list_params_docs[] = {
+    "The unique identifier for the article whose versions you are listing.",
+    "The page of results to fetch. Defaults to the first page.",
+    "The number of results to return per page.",
+    "Filter versions to a specific locale. Use the locale identifier (for example `en`, `fr`). If the locale is not configured for the workspace, a `400` is ...",
+};
 static const uint32_t articles_versions_list_params_hash[] = {0x60004, 0x0, 0x0, 0x0, 0x80003, 0x40002, 0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_versions_list_params_descriptor = {
     .name = "articles_versions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_versions_list_params),
     .n_fields = 4, .fields = articles_versions_list_params_fields, .by_name = articles_versions_list_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = articles_versions_list_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = articles_versions_list_params_hash,
+    .field_docs = articles_versions_list_params_docs};
 static const ic_operation op_articles_versions_list = {
     .name = "articles.versions.list", .method = "GET", .path = "/articles/{article_id}/versions",
     .api_version = "Preview", .params = &intercom_preview_articles_versions_list_params_descriptor, .response = &intercom_preview_article_version_list_descriptor,
@@ -694,11 +889,17 @@ static const ic_field articles_versions_retrieve_params_fields[] = {
     {"locale", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_preview_articles_versions_retrieve_params, locale), 0, offsetof(intercom_preview_articles_versions_retrieve_params, has_locale), NULL, NULL},
 };
 static const uint16_t articles_versions_retrieve_params_by_name[] = {0, 1, 2};
+static const char *const articles_versions_retrieve_params_docs[] = {
+    "The unique identifier for the article.",
+    "The unique identifier for the version.",
+    "Return the version's content for a specific locale. If the locale is not configured for the workspace, a `400` is returned.",
+};
 static const uint32_t articles_versions_retrieve_params_hash[] = {0x60003, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_versions_retrieve_params_descriptor = {
     .name = "articles_versions_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_versions_retrieve_params),
     .n_fields = 3, .fields = articles_versions_retrieve_params_fields, .by_name = articles_versions_retrieve_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = articles_versions_retrieve_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = articles_versions_retrieve_params_hash,
+    .field_docs = articles_versions_retrieve_params_docs};
 static const ic_operation op_articles_versions_retrieve = {
     .name = "articles.versions.retrieve", .method = "GET", .path = "/articles/{article_id}/versions/{id}",
     .api_version = "Preview", .params = &intercom_preview_articles_versions_retrieve_params_descriptor, .response = &intercom_preview_article_version_descriptor,
@@ -717,11 +918,17 @@ static const ic_field audiences_create_params_fields[] = {
     {"role_predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_audiences_create_params, role_predicates), offsetof(intercom_preview_audiences_create_params, role_predicates_count), offsetof(intercom_preview_audiences_create_params, has_role_predicates), &intercom_preview_predicate_descriptor, NULL},
 };
 static const uint16_t audiences_create_params_by_name[] = {0, 1, 2};
+static const char *const audiences_create_params_docs[] = {
+    "The name of the audience.",
+    "The predicates that define which contacts belong to the audience.",
+    "Role-based predicates that further filter audience membership by contact role.",
+};
 static const uint32_t audiences_create_params_hash[] = {0x0, 0xa0002, 0x0, 0x0, 0xf0003, 0x0, 0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_audiences_create_params_descriptor = {
     .name = "audiences_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_audiences_create_params),
     .n_fields = 3, .fields = audiences_create_params_fields, .by_name = audiences_create_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = audiences_create_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = audiences_create_params_hash,
+    .field_docs = audiences_create_params_docs};
 static const ic_operation op_audiences_create = {
     .name = "audiences.create", .method = "POST", .path = "/audiences",
     .api_version = "Preview", .params = &intercom_preview_audiences_create_params_descriptor, .response = &intercom_preview_audience_descriptor,
@@ -738,11 +945,15 @@ static const ic_field audiences_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_audiences_delete_params, id), 0, offsetof(intercom_preview_audiences_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t audiences_delete_params_by_name[] = {0};
+static const char *const audiences_delete_params_docs[] = {
+    "The unique identifier for the audience.",
+};
 static const uint32_t audiences_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_audiences_delete_params_descriptor = {
     .name = "audiences_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_audiences_delete_params),
     .n_fields = 1, .fields = audiences_delete_params_fields, .by_name = audiences_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = audiences_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = audiences_delete_params_hash,
+    .field_docs = audiences_delete_params_docs};
 static const ic_operation op_audiences_delete = {
     .name = "audiences.delete", .method = "DELETE", .path = "/audiences/{id}",
     .api_version = "Preview", .params = &intercom_preview_audiences_delete_params_descriptor, .response = NULL,
@@ -760,11 +971,16 @@ static const ic_field audiences_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_audiences_list_params, per_page), 0, offsetof(intercom_preview_audiences_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t audiences_list_params_by_name[] = {0, 1};
+static const char *const audiences_list_params_docs[] = {
+    "The page of results to fetch. Defaults to first page.",
+    "The number of results to return per page. Defaults to 50. Maximum is 50.",
+};
 static const uint32_t audiences_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_audiences_list_params_descriptor = {
     .name = "audiences_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_audiences_list_params),
     .n_fields = 2, .fields = audiences_list_params_fields, .by_name = audiences_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = audiences_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = audiences_list_params_hash,
+    .field_docs = audiences_list_params_docs};
 static const ic_operation op_audiences_list = {
     .name = "audiences.list", .method = "GET", .path = "/audiences",
     .api_version = "Preview", .params = &intercom_preview_audiences_list_params_descriptor, .response = &intercom_preview_audience_list_descriptor,
@@ -781,11 +997,15 @@ static const ic_field audiences_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_audiences_retrieve_params, id), 0, offsetof(intercom_preview_audiences_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t audiences_retrieve_params_by_name[] = {0};
+static const char *const audiences_retrieve_params_docs[] = {
+    "The unique identifier for the audience.",
+};
 static const uint32_t audiences_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_audiences_retrieve_params_descriptor = {
     .name = "audiences_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_audiences_retrieve_params),
     .n_fields = 1, .fields = audiences_retrieve_params_fields, .by_name = audiences_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = audiences_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = audiences_retrieve_params_hash,
+    .field_docs = audiences_retrieve_params_docs};
 static const ic_operation op_audiences_retrieve = {
     .name = "audiences.retrieve", .method = "GET", .path = "/audiences/{id}",
     .api_version = "Preview", .params = &intercom_preview_audiences_retrieve_params_descriptor, .response = &intercom_preview_audience_descriptor,
@@ -805,11 +1025,18 @@ static const ic_field audiences_update_params_fields[] = {
     {"role_predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_audiences_update_params, role_predicates), offsetof(intercom_preview_audiences_update_params, role_predicates_count), offsetof(intercom_preview_audiences_update_params, has_role_predicates), &intercom_preview_predicate_descriptor, NULL},
 };
 static const uint16_t audiences_update_params_by_name[] = {0, 1, 2, 3};
+static const char *const audiences_update_params_docs[] = {
+    "The unique identifier for the audience.",
+    "The name of the audience.",
+    "The predicates that define which contacts belong to the audience.",
+    "Role-based predicates that further filter audience membership by contact role.",
+};
 static const uint32_t audiences_update_params_hash[] = {0xf0004, 0xa0003, 0x40002, 0x0, 0x20001, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_audiences_update_params_descriptor = {
     .name = "audiences_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_audiences_update_params),
     .n_fields = 4, .fields = audiences_update_params_fields, .by_name = audiences_update_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 7, .hash_slots = audiences_update_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 7, .hash_slots = audiences_update_params_hash,
+    .field_docs = audiences_update_params_docs};
 static const ic_operation op_audiences_update = {
     .name = "audiences.update", .method = "PUT", .path = "/audiences/{id}",
     .api_version = "Preview", .params = &intercom_preview_audiences_update_params_descriptor, .response = &intercom_preview_audience_descriptor,
@@ -850,11 +1077,15 @@ static const ic_field brands_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_brands_retrieve_params, id), 0, offsetof(intercom_preview_brands_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t brands_retrieve_params_by_name[] = {0};
+static const char *const brands_retrieve_params_docs[] = {
+    "The unique identifier of the brand",
+};
 static const uint32_t brands_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_brands_retrieve_params_descriptor = {
     .name = "brands_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_brands_retrieve_params),
     .n_fields = 1, .fields = brands_retrieve_params_fields, .by_name = brands_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = brands_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = brands_retrieve_params_hash,
+    .field_docs = brands_retrieve_params_docs};
 static const ic_operation op_brands_retrieve = {
     .name = "brands.retrieve", .method = "GET", .path = "/brands/{id}",
     .api_version = "Preview", .params = &intercom_preview_brands_retrieve_params_descriptor, .response = &intercom_preview_brand_descriptor,
@@ -872,11 +1103,16 @@ static const ic_field calls_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_calls_list_params, per_page), 0, offsetof(intercom_preview_calls_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t calls_list_params_by_name[] = {0, 1};
+static const char *const calls_list_params_docs[] = {
+    "The page of results to fetch. Defaults to first page",
+    "How many results to display per page. Defaults to 25. Max 25.",
+};
 static const uint32_t calls_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_calls_list_params_descriptor = {
     .name = "calls_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_calls_list_params),
     .n_fields = 2, .fields = calls_list_params_fields, .by_name = calls_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = calls_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = calls_list_params_hash,
+    .field_docs = calls_list_params_docs};
 static const ic_operation op_calls_list = {
     .name = "calls.list", .method = "GET", .path = "/calls",
     .api_version = "Preview", .params = &intercom_preview_calls_list_params_descriptor, .response = &intercom_preview_call_list_descriptor,
@@ -907,11 +1143,15 @@ static const ic_field calls_recording_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_calls_recording_retrieve_params, id), 0, offsetof(intercom_preview_calls_recording_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t calls_recording_retrieve_params_by_name[] = {0};
+static const char *const calls_recording_retrieve_params_docs[] = {
+    "The id of the call",
+};
 static const uint32_t calls_recording_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_calls_recording_retrieve_params_descriptor = {
     .name = "calls_recording_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_calls_recording_retrieve_params),
     .n_fields = 1, .fields = calls_recording_retrieve_params_fields, .by_name = calls_recording_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = calls_recording_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = calls_recording_retrieve_params_hash,
+    .field_docs = calls_recording_retrieve_params_docs};
 static const ic_operation op_calls_recording_retrieve = {
     .name = "calls.recording.retrieve", .method = "GET", .path = "/calls/{id}/recording",
     .api_version = "Preview", .params = &intercom_preview_calls_recording_retrieve_params_descriptor, .response = NULL,
@@ -928,11 +1168,15 @@ static const ic_field calls_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_calls_retrieve_params, id), 0, offsetof(intercom_preview_calls_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t calls_retrieve_params_by_name[] = {0};
+static const char *const calls_retrieve_params_docs[] = {
+    "The id of the call to retrieve",
+};
 static const uint32_t calls_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_calls_retrieve_params_descriptor = {
     .name = "calls_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_calls_retrieve_params),
     .n_fields = 1, .fields = calls_retrieve_params_fields, .by_name = calls_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = calls_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = calls_retrieve_params_hash,
+    .field_docs = calls_retrieve_params_docs};
 static const ic_operation op_calls_retrieve = {
     .name = "calls.retrieve", .method = "GET", .path = "/calls/{id}",
     .api_version = "Preview", .params = &intercom_preview_calls_retrieve_params_descriptor, .response = &intercom_preview_call_descriptor,
@@ -949,11 +1193,15 @@ static const ic_field calls_search_params_fields[] = {
     {"conversation_ids", IC_K_STRING, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_calls_search_params, conversation_ids), offsetof(intercom_preview_calls_search_params, conversation_ids_count), offsetof(intercom_preview_calls_search_params, has_conversation_ids), NULL, NULL},
 };
 static const uint16_t calls_search_params_by_name[] = {0};
+static const char *const calls_search_params_docs[] = {
+    "A list of conversation ids to fetch calls for. Maximum 20.",
+};
 static const uint32_t calls_search_params_hash[] = {0x100001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_calls_search_params_descriptor = {
     .name = "calls_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_calls_search_params),
     .n_fields = 1, .fields = calls_search_params_fields, .by_name = calls_search_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = calls_search_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = calls_search_params_hash,
+    .field_docs = calls_search_params_docs};
 static const ic_operation op_calls_search = {
     .name = "calls.search", .method = "POST", .path = "/calls/search",
     .api_version = "Preview", .params = &intercom_preview_calls_search_params_descriptor, .response = &intercom_preview_calls_search_response_descriptor,
@@ -970,11 +1218,15 @@ static const ic_field calls_transcript_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_calls_transcript_retrieve_params, id), 0, offsetof(intercom_preview_calls_transcript_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t calls_transcript_retrieve_params_by_name[] = {0};
+static const char *const calls_transcript_retrieve_params_docs[] = {
+    "The id of the call",
+};
 static const uint32_t calls_transcript_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_calls_transcript_retrieve_params_descriptor = {
     .name = "calls_transcript_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_calls_transcript_retrieve_params),
     .n_fields = 1, .fields = calls_transcript_retrieve_params_fields, .by_name = calls_transcript_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = calls_transcript_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = calls_transcript_retrieve_params_hash,
+    .field_docs = calls_transcript_retrieve_params_docs};
 static const ic_operation op_calls_transcript_retrieve = {
     .name = "calls.transcript.retrieve", .method = "GET", .path = "/calls/{id}/transcript",
     .api_version = "Preview", .params = &intercom_preview_calls_transcript_retrieve_params_descriptor, .response = NULL,
@@ -992,11 +1244,16 @@ static const ic_field companies_bulk_create_params_fields[] = {
     {"job", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_companies_bulk_create_params, job), 0, offsetof(intercom_preview_companies_bulk_create_params, has_job), &intercom_preview_bulk_create_contacts_request_job_descriptor, NULL},
 };
 static const uint16_t companies_bulk_create_params_by_name[] = {0, 1};
+static const char *const companies_bulk_create_params_docs[] = {
+    "An array of company objects to create or update. Maximum 100 companies per request.",
+    "Optional. Include to append tasks to an existing job.",
+};
 static const uint32_t companies_bulk_create_params_hash[] = {0x0, 0x30002, 0x90001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_bulk_create_params_descriptor = {
     .name = "companies_bulk_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_bulk_create_params),
     .n_fields = 2, .fields = companies_bulk_create_params_fields, .by_name = companies_bulk_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = companies_bulk_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = companies_bulk_create_params_hash,
+    .field_docs = companies_bulk_create_params_docs};
 static const ic_operation op_companies_bulk_create = {
     .name = "companies.bulk.create", .method = "POST", .path = "/companies/bulk",
     .api_version = "Preview", .params = &intercom_preview_companies_bulk_create_params_descriptor, .response = &intercom_preview_companies_bulk_job_descriptor,
@@ -1014,11 +1271,16 @@ static const ic_field companies_bulk_delete_create_params_fields[] = {
     {"job", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_companies_bulk_delete_create_params, job), 0, offsetof(intercom_preview_companies_bulk_delete_create_params, has_job), &intercom_preview_bulk_create_contacts_request_job_descriptor, NULL},
 };
 static const uint16_t companies_bulk_delete_create_params_by_name[] = {0, 1};
+static const char *const companies_bulk_delete_create_params_docs[] = {
+    "An array of companies to delete, each identified by its Intercom company `id`. Maximum 100 companies per request.",
+    "Optional. Include to append tasks to an existing job.",
+};
 static const uint32_t companies_bulk_delete_create_params_hash[] = {0x0, 0x30002, 0x90001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_bulk_delete_create_params_descriptor = {
     .name = "companies_bulk_delete_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_bulk_delete_create_params),
     .n_fields = 2, .fields = companies_bulk_delete_create_params_fields, .by_name = companies_bulk_delete_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = companies_bulk_delete_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = companies_bulk_delete_create_params_hash,
+    .field_docs = companies_bulk_delete_create_params_docs};
 static const ic_operation op_companies_bulk_delete_create = {
     .name = "companies.bulk.delete.create", .method = "POST", .path = "/companies/bulk/delete",
     .api_version = "Preview", .params = &intercom_preview_companies_bulk_delete_create_params_descriptor, .response = &intercom_preview_companies_bulk_job_descriptor,
@@ -1035,11 +1297,15 @@ static const ic_field companies_bulk_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_companies_bulk_retrieve_params, id), 0, offsetof(intercom_preview_companies_bulk_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t companies_bulk_retrieve_params_by_name[] = {0};
+static const char *const companies_bulk_retrieve_params_docs[] = {
+    "The unique identifier for the bulk job.",
+};
 static const uint32_t companies_bulk_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_bulk_retrieve_params_descriptor = {
     .name = "companies_bulk_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_bulk_retrieve_params),
     .n_fields = 1, .fields = companies_bulk_retrieve_params_fields, .by_name = companies_bulk_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_bulk_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_bulk_retrieve_params_hash,
+    .field_docs = companies_bulk_retrieve_params_docs};
 static const ic_operation op_companies_bulk_retrieve = {
     .name = "companies.bulk.retrieve", .method = "GET", .path = "/companies/bulk/{id}",
     .api_version = "Preview", .params = &intercom_preview_companies_bulk_retrieve_params_descriptor, .response = &intercom_preview_companies_bulk_job_descriptor,
@@ -1057,11 +1323,16 @@ static const ic_field companies_bulk_update_params_fields[] = {
     {"job", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_companies_bulk_update_params, job), 0, offsetof(intercom_preview_companies_bulk_update_params, has_job), &intercom_preview_bulk_create_contacts_request_job_descriptor, NULL},
 };
 static const uint16_t companies_bulk_update_params_by_name[] = {0, 1};
+static const char *const companies_bulk_update_params_docs[] = {
+    "An array of company objects to update. Each must include an `id` and the fields to update. Maximum 100 companies per request.",
+    "Optional. Include to append tasks to an existing job.",
+};
 static const uint32_t companies_bulk_update_params_hash[] = {0x0, 0x30002, 0x90001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_bulk_update_params_descriptor = {
     .name = "companies_bulk_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_bulk_update_params),
     .n_fields = 2, .fields = companies_bulk_update_params_fields, .by_name = companies_bulk_update_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = companies_bulk_update_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = companies_bulk_update_params_hash,
+    .field_docs = companies_bulk_update_params_docs};
 static const ic_operation op_companies_bulk_update = {
     .name = "companies.bulk.update", .method = "PUT", .path = "/companies/bulk",
     .api_version = "Preview", .params = &intercom_preview_companies_bulk_update_params_descriptor, .response = &intercom_preview_companies_bulk_job_descriptor,
@@ -1080,11 +1351,17 @@ static const ic_field companies_contacts_list_params_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_preview_companies_contacts_list_params, starting_after), 0, offsetof(intercom_preview_companies_contacts_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t companies_contacts_list_params_by_name[] = {0, 1, 2};
+static const char *const companies_contacts_list_params_docs[] = {
+    "The unique identifier for the company which is given by Intercom",
+    "How many results per page (default 15).",
+    "Cursor of the next page: pages.next.starting_after of the previous page.",
+};
 static const uint32_t companies_contacts_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0x20001, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_contacts_list_params_descriptor = {
     .name = "companies_contacts_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_contacts_list_params),
     .n_fields = 3, .fields = companies_contacts_list_params_fields, .by_name = companies_contacts_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = companies_contacts_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = companies_contacts_list_params_hash,
+    .field_docs = companies_contacts_list_params_docs};
 static const ic_operation op_companies_contacts_list = {
     .name = "companies.contacts.list", .method = "GET", .path = "/companies/{id}/contacts",
     .api_version = "Preview", .params = &intercom_preview_companies_contacts_list_params_descriptor, .response = &intercom_preview_company_attached_contacts_descriptor,
@@ -1124,11 +1401,24 @@ static const ic_field companies_create_params_fields[] = {
     {"update_last_request_at", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_companies_create_params, update_last_request_at), 0, offsetof(intercom_preview_companies_create_params, has_update_last_request_at), NULL, NULL},
 };
 static const uint16_t companies_create_params_by_name[] = {1, 6, 5, 8, 0, 2, 7, 3, 9, 4};
+static const char *const companies_create_params_docs[] = {
+    "The name of the Company",
+    "The company id you have defined for the company. Can't be updated",
+    "The name of the plan you have associated with the company.",
+    "The number of employees in this company.",
+    "The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.",
+    "The industry that this company operates in.",
+    "A hash of key/value pairs containing any other data about the company you want Intercom to store.",
+    "The time the company was created by you.",
+    "How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated ...",
+    "Set to true to update the company's last seen time to now.",
+};
 static const uint32_t companies_create_params_hash[] = {0x0, 0xd0009, 0x16000a, 0x0, 0x0, 0x110008, 0x0, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x70005, 0x40001, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_create_params_descriptor = {
     .name = "companies_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_create_params),
     .n_fields = 10, .fields = companies_create_params_fields, .by_name = companies_create_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 31, .hash_slots = companies_create_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 31, .hash_slots = companies_create_params_hash,
+    .field_docs = companies_create_params_docs};
 static const ic_operation op_companies_create = {
     .name = "companies.create", .method = "POST", .path = "/companies",
     .api_version = "Preview", .params = &intercom_preview_companies_create_params_descriptor, .response = &intercom_preview_company_descriptor,
@@ -1145,11 +1435,15 @@ static const ic_field companies_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_companies_delete_params, id), 0, offsetof(intercom_preview_companies_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t companies_delete_params_by_name[] = {0};
+static const char *const companies_delete_params_docs[] = {
+    "The unique identifier for the company which is given by Intercom",
+};
 static const uint32_t companies_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_delete_params_descriptor = {
     .name = "companies_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_delete_params),
     .n_fields = 1, .fields = companies_delete_params_fields, .by_name = companies_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_delete_params_hash,
+    .field_docs = companies_delete_params_docs};
 static const ic_operation op_companies_delete = {
     .name = "companies.delete", .method = "DELETE", .path = "/companies/{id}",
     .api_version = "Preview", .params = &intercom_preview_companies_delete_params_descriptor, .response = &intercom_preview_deleted_company_object_descriptor,
@@ -1168,11 +1462,17 @@ static const ic_field companies_list_params_fields[] = {
     {"order", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_preview_companies_list_params, order), 0, offsetof(intercom_preview_companies_list_params, has_order), NULL, NULL},
 };
 static const uint16_t companies_list_params_by_name[] = {2, 0, 1};
+static const char *const companies_list_params_docs[] = {
+    "The page of results to fetch. Defaults to first page",
+    "How many results to return per page. Defaults to 15",
+    "`asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc",
+};
 static const uint32_t companies_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_list_params_descriptor = {
     .name = "companies_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_list_params),
     .n_fields = 3, .fields = companies_list_params_fields, .by_name = companies_list_params_by_name,
-    .hash_seed = 0x5384540f, .hash_mask = 7, .hash_slots = companies_list_params_hash};
+    .hash_seed = 0x5384540f, .hash_mask = 7, .hash_slots = companies_list_params_hash,
+    .field_docs = companies_list_params_docs};
 static const ic_operation op_companies_list = {
     .name = "companies.list", .method = "POST", .path = "/companies/list",
     .api_version = "Preview", .params = &intercom_preview_companies_list_params_descriptor, .response = &intercom_preview_company_list_descriptor,
@@ -1205,11 +1505,17 @@ static const ic_field companies_notes_create_params_fields[] = {
     {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_companies_notes_create_params, admin_id), 0, offsetof(intercom_preview_companies_notes_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t companies_notes_create_params_by_name[] = {2, 1, 0};
+static const char *const companies_notes_create_params_docs[] = {
+    "The unique identifier for the company which is given by Intercom",
+    "The text of the note.",
+    "The unique identifier of the admin creating the note. If not provided, defaults to the admin associated with the access token.",
+};
 static const uint32_t companies_notes_create_params_hash[] = {0x0, 0x80003, 0x0, 0x40002, 0x0, 0x0, 0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_notes_create_params_descriptor = {
     .name = "companies_notes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_notes_create_params),
     .n_fields = 3, .fields = companies_notes_create_params_fields, .by_name = companies_notes_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = companies_notes_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = companies_notes_create_params_hash,
+    .field_docs = companies_notes_create_params_docs};
 static const ic_operation op_companies_notes_create = {
     .name = "companies.notes.create", .method = "POST", .path = "/companies/{company_id}/notes",
     .api_version = "Preview", .params = &intercom_preview_companies_notes_create_params_descriptor, .response = &intercom_preview_note_descriptor,
@@ -1226,11 +1532,15 @@ static const ic_field companies_notes_list_params_fields[] = {
     {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_companies_notes_list_params, company_id), 0, offsetof(intercom_preview_companies_notes_list_params, has_company_id), NULL, NULL},
 };
 static const uint16_t companies_notes_list_params_by_name[] = {0};
+static const char *const companies_notes_list_params_docs[] = {
+    "The unique identifier for the company which is given by Intercom",
+};
 static const uint32_t companies_notes_list_params_hash[] = {0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_notes_list_params_descriptor = {
     .name = "companies_notes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_notes_list_params),
     .n_fields = 1, .fields = companies_notes_list_params_fields, .by_name = companies_notes_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_notes_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_notes_list_params_hash,
+    .field_docs = companies_notes_list_params_docs};
 static const ic_operation op_companies_notes_list = {
     .name = "companies.notes.list", .method = "GET", .path = "/companies/{company_id}/notes",
     .api_version = "Preview", .params = &intercom_preview_companies_notes_list_params_descriptor, .response = &intercom_preview_note_list_descriptor,
@@ -1247,11 +1557,15 @@ static const ic_field companies_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_companies_retrieve_params, id), 0, offsetof(intercom_preview_companies_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t companies_retrieve_params_by_name[] = {0};
+static const char *const companies_retrieve_params_docs[] = {
+    "The unique identifier for the company which is given by Intercom",
+};
 static const uint32_t companies_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_retrieve_params_descriptor = {
     .name = "companies_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_retrieve_params),
     .n_fields = 1, .fields = companies_retrieve_params_fields, .by_name = companies_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_retrieve_params_hash,
+    .field_docs = companies_retrieve_params_docs};
 static const ic_operation op_companies_retrieve = {
     .name = "companies.retrieve", .method = "GET", .path = "/companies/{id}",
     .api_version = "Preview", .params = &intercom_preview_companies_retrieve_params_descriptor, .response = &intercom_preview_company_descriptor,
@@ -1273,11 +1587,20 @@ static const ic_field companies_retrieve_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_companies_retrieve_list_params, per_page), 0, offsetof(intercom_preview_companies_retrieve_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t companies_retrieve_list_params_by_name[] = {1, 0, 4, 5, 3, 2};
+static const char *const companies_retrieve_list_params_docs[] = {
+    "The `name` of the company to filter by.",
+    "The `company_id` of the company to filter by.",
+    "The `tag_id` of the company to filter by.",
+    "The `segment_id` of the company to filter by.",
+    "The page of results to fetch. Defaults to first page",
+    "How many results to display per page. Defaults to 15",
+};
 static const uint32_t companies_retrieve_list_params_hash[] = {0x0, 0x0, 0xa0002, 0x60003, 0x0, 0x0, 0x40001, 0x0, 0xa0004, 0x0, 0x0, 0x0, 0x80006, 0x40005, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_retrieve_list_params_descriptor = {
     .name = "companies_retrieve_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_retrieve_list_params),
     .n_fields = 6, .fields = companies_retrieve_list_params_fields, .by_name = companies_retrieve_list_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = companies_retrieve_list_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = companies_retrieve_list_params_hash,
+    .field_docs = companies_retrieve_list_params_docs};
 static const ic_operation op_companies_retrieve_list = {
     .name = "companies.retrieve_list", .method = "GET", .path = "/companies",
     .api_version = "Preview", .params = &intercom_preview_companies_retrieve_list_params_descriptor, .response = &intercom_preview_company_list_descriptor,
@@ -1308,11 +1631,15 @@ static const ic_field companies_scroll_params_fields[] = {
     {"scroll_param", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_preview_companies_scroll_params, scroll_param), 0, offsetof(intercom_preview_companies_scroll_params, has_scroll_param), NULL, NULL},
 };
 static const uint16_t companies_scroll_params_by_name[] = {0};
+static const char *const companies_scroll_params_docs[] = {
+    "",
+};
 static const uint32_t companies_scroll_params_hash[] = {0xc0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_scroll_params_descriptor = {
     .name = "companies_scroll_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_scroll_params),
     .n_fields = 1, .fields = companies_scroll_params_fields, .by_name = companies_scroll_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_scroll_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_scroll_params_hash,
+    .field_docs = companies_scroll_params_docs};
 static const ic_operation op_companies_scroll = {
     .name = "companies.scroll", .method = "GET", .path = "/companies/scroll",
     .api_version = "Preview", .params = &intercom_preview_companies_scroll_params_descriptor, .response = &intercom_preview_company_scroll_descriptor,
@@ -1345,11 +1672,17 @@ static const ic_field companies_search_params_fields[] = {
     {"sort", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_companies_search_params, sort), 0, offsetof(intercom_preview_companies_search_params, has_sort), &intercom_preview_company_search_request_sort_descriptor, NULL},
 };
 static const uint16_t companies_search_params_by_name[] = {1, 0, 2};
+static const char *const companies_search_params_docs[] = {
+    "",
+    "",
+    "An optional object to sort the results by.",
+};
 static const uint32_t companies_search_params_hash[] = {0x0, 0x0, 0x50001, 0x0, 0x0, 0x40003, 0x0, 0xa0002};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_search_params_descriptor = {
     .name = "companies_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_search_params),
     .n_fields = 3, .fields = companies_search_params_fields, .by_name = companies_search_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = companies_search_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = companies_search_params_hash,
+    .field_docs = companies_search_params_docs};
 static const ic_operation op_companies_search = {
     .name = "companies.search", .method = "POST", .path = "/companies/search",
     .api_version = "Preview", .params = &intercom_preview_companies_search_params_descriptor, .response = &intercom_preview_company_list_descriptor,
@@ -1380,11 +1713,15 @@ static const ic_field companies_segments_list_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_companies_segments_list_params, id), 0, offsetof(intercom_preview_companies_segments_list_params, has_id), NULL, NULL},
 };
 static const uint16_t companies_segments_list_params_by_name[] = {0};
+static const char *const companies_segments_list_params_docs[] = {
+    "The unique identifier for the company which is given by Intercom",
+};
 static const uint32_t companies_segments_list_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_segments_list_params_descriptor = {
     .name = "companies_segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_segments_list_params),
     .n_fields = 1, .fields = companies_segments_list_params_fields, .by_name = companies_segments_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_segments_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_segments_list_params_hash,
+    .field_docs = companies_segments_list_params_docs};
 static const ic_operation op_companies_segments_list = {
     .name = "companies.segments.list", .method = "GET", .path = "/companies/{id}/segments",
     .api_version = "Preview", .params = &intercom_preview_companies_segments_list_params_descriptor, .response = &intercom_preview_company_attached_segments_descriptor,
@@ -1401,11 +1738,15 @@ static const ic_field companies_update_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_companies_update_params, id), 0, offsetof(intercom_preview_companies_update_params, has_id), NULL, NULL},
 };
 static const uint16_t companies_update_params_by_name[] = {0};
+static const char *const companies_update_params_docs[] = {
+    "The unique identifier for the company which is given by Intercom",
+};
 static const uint32_t companies_update_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_update_params_descriptor = {
     .name = "companies_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_update_params),
     .n_fields = 1, .fields = companies_update_params_fields, .by_name = companies_update_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_update_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = companies_update_params_hash,
+    .field_docs = companies_update_params_docs};
 static const ic_operation op_companies_update = {
     .name = "companies.update", .method = "PUT", .path = "/companies/{id}",
     .api_version = "Preview", .params = &intercom_preview_companies_update_params_descriptor, .response = &intercom_preview_company_descriptor,
@@ -1423,11 +1764,16 @@ static const ic_field contacts_activities_list_params_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_preview_contacts_activities_list_params, starting_after), 0, offsetof(intercom_preview_contacts_activities_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t contacts_activities_list_params_by_name[] = {0, 1};
+static const char *const contacts_activities_list_params_docs[] = {
+    "The number of results to return per page. Defaults to 50, minimum 1, maximum 150.",
+    "The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through results.",
+};
 static const uint32_t contacts_activities_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_activities_list_params_descriptor = {
     .name = "contacts_activities_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_activities_list_params),
     .n_fields = 2, .fields = contacts_activities_list_params_fields, .by_name = contacts_activities_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_activities_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_activities_list_params_hash,
+    .field_docs = contacts_activities_list_params_docs};
 static const ic_operation op_contacts_activities_list = {
     .name = "contacts.activities.list", .method = "GET", .path = "/contacts/activities",
     .api_version = "Preview", .params = &intercom_preview_contacts_activities_list_params_descriptor, .response = &intercom_preview_contact_activity_list_descriptor,
@@ -1458,11 +1804,15 @@ static const ic_field contacts_archive_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_contacts_archive_params, id), 0, offsetof(intercom_preview_contacts_archive_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_archive_params_by_name[] = {0};
+static const char *const contacts_archive_params_docs[] = {
+    "id",
+};
 static const uint32_t contacts_archive_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_archive_params_descriptor = {
     .name = "contacts_archive_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_archive_params),
     .n_fields = 1, .fields = contacts_archive_params_fields, .by_name = contacts_archive_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_archive_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_archive_params_hash,
+    .field_docs = contacts_archive_params_docs};
 static const ic_operation op_contacts_archive = {
     .name = "contacts.archive", .method = "POST", .path = "/contacts/{id}/archive",
     .api_version = "Preview", .params = &intercom_preview_contacts_archive_params_descriptor, .response = &intercom_preview_contact_archived_descriptor,
@@ -1480,11 +1830,16 @@ static const ic_field contacts_banners_dismiss_params_fields[] = {
     {"view_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_contacts_banners_dismiss_params, view_id), 0, offsetof(intercom_preview_contacts_banners_dismiss_params, has_view_id), NULL, NULL},
 };
 static const uint16_t contacts_banners_dismiss_params_by_name[] = {0, 1};
+static const char *const contacts_banners_dismiss_params_docs[] = {
+    "The unique identifier of a contact.",
+    "The `view_id` of the banner to dismiss, as returned by the list banners endpoint.",
+};
 static const uint32_t contacts_banners_dismiss_params_hash[] = {0x0, 0x70002, 0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_banners_dismiss_params_descriptor = {
     .name = "contacts_banners_dismiss_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_banners_dismiss_params),
     .n_fields = 2, .fields = contacts_banners_dismiss_params_fields, .by_name = contacts_banners_dismiss_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_banners_dismiss_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_banners_dismiss_params_hash,
+    .field_docs = contacts_banners_dismiss_params_docs};
 static const ic_operation op_contacts_banners_dismiss = {
     .name = "contacts.banners.dismiss", .method = "POST", .path = "/contacts/{id}/banners/{view_id}/dismiss",
     .api_version = "Preview", .params = &intercom_preview_contacts_banners_dismiss_params_descriptor, .response = &intercom_preview_banner_dismiss_descriptor,
@@ -1501,11 +1856,15 @@ static const ic_field contacts_banners_list_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_contacts_banners_list_params, id), 0, offsetof(intercom_preview_contacts_banners_list_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_banners_list_params_by_name[] = {0};
+static const char *const contacts_banners_list_params_docs[] = {
+    "The unique identifier of a contact.",
+};
 static const uint32_t contacts_banners_list_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_banners_list_params_descriptor = {
     .name = "contacts_banners_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_banners_list_params),
     .n_fields = 1, .fields = contacts_banners_list_params_fields, .by_name = contacts_banners_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_banners_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_banners_list_params_hash,
+    .field_docs = contacts_banners_list_params_docs};
 static const ic_operation op_contacts_banners_list = {
     .name = "contacts.banners.list", .method = "GET", .path = "/contacts/{id}/banners",
     .api_version = "Preview", .params = &intercom_preview_contacts_banners_list_params_descriptor, .response = &intercom_preview_banner_list_descriptor,
@@ -1522,11 +1881,15 @@ static const ic_field contacts_block_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_contacts_block_params, id), 0, offsetof(intercom_preview_contacts_block_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_block_params_by_name[] = {0};
+static const char *const contacts_block_params_docs[] = {
+    "id",
+};
 static const uint32_t contacts_block_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_block_params_descriptor = {
     .name = "contacts_block_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_block_params),
     .n_fields = 1, .fields = contacts_block_params_fields, .by_name = contacts_block_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_block_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_block_params_hash,
+    .field_docs = contacts_block_params_docs};
 static const ic_operation op_contacts_block = {
     .name = "contacts.block", .method = "POST", .path = "/contacts/{id}/block",
     .api_version = "Preview", .params = &intercom_preview_contacts_block_params_descriptor, .response = &intercom_preview_contact_blocked_descriptor,
@@ -1544,11 +1907,16 @@ static const ic_field contacts_bulk_create_params_fields[] = {
     {"job", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_contacts_bulk_create_params, job), 0, offsetof(intercom_preview_contacts_bulk_create_params, has_job), &intercom_preview_bulk_create_contacts_request_job_descriptor, NULL},
 };
 static const uint16_t contacts_bulk_create_params_by_name[] = {0, 1};
+static const char *const contacts_bulk_create_params_docs[] = {
+    "An array of contact objects to create. Maximum 100 contacts per request.",
+    "Optional. Include to append tasks to an existing job.",
+};
 static const uint32_t contacts_bulk_create_params_hash[] = {0x0, 0x30002, 0x0, 0x80001};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_bulk_create_params_descriptor = {
     .name = "contacts_bulk_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_bulk_create_params),
     .n_fields = 2, .fields = contacts_bulk_create_params_fields, .by_name = contacts_bulk_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_bulk_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_bulk_create_params_hash,
+    .field_docs = contacts_bulk_create_params_docs};
 static const ic_operation op_contacts_bulk_create = {
     .name = "contacts.bulk.create", .method = "POST", .path = "/contacts/bulk",
     .api_version = "Preview", .params = &intercom_preview_contacts_bulk_create_params_descriptor, .response = &intercom_preview_contacts_bulk_job_descriptor,
@@ -1566,11 +1934,16 @@ static const ic_field contacts_bulk_delete_create_params_fields[] = {
     {"job", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_contacts_bulk_delete_create_params, job), 0, offsetof(intercom_preview_contacts_bulk_delete_create_params, has_job), &intercom_preview_bulk_create_contacts_request_job_descriptor, NULL},
 };
 static const uint16_t contacts_bulk_delete_create_params_by_name[] = {0, 1};
+static const char *const contacts_bulk_delete_create_params_docs[] = {
+    "An array of contacts to delete, each identified by `id`. Maximum 100 contacts per request.",
+    "Optional. Include to append tasks to an existing job.",
+};
 static const uint32_t contacts_bulk_delete_create_params_hash[] = {0x0, 0x30002, 0x0, 0x80001};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_bulk_delete_create_params_descriptor = {
     .name = "contacts_bulk_delete_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_bulk_delete_create_params),
     .n_fields = 2, .fields = contacts_bulk_delete_create_params_fields, .by_name = contacts_bulk_delete_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_bulk_delete_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_bulk_delete_create_params_hash,
+    .field_docs = contacts_bulk_delete_create_params_docs};
 static const ic_operation op_contacts_bulk_delete_create = {
     .name = "contacts.bulk.delete.create", .method = "POST", .path = "/contacts/bulk/delete",
     .api_version = "Preview", .params = &intercom_preview_contacts_bulk_delete_create_params_descriptor, .response = &intercom_preview_contacts_bulk_job_descriptor,
@@ -1587,11 +1960,15 @@ static const ic_field contacts_bulk_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_contacts_bulk_retrieve_params, id), 0, offsetof(intercom_preview_contacts_bulk_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_bulk_retrieve_params_by_name[] = {0};
+static const char *const contacts_bulk_retrieve_params_docs[] = {
+    "The unique identifier for the bulk job.",
+};
 static const uint32_t contacts_bulk_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_bulk_retrieve_params_descriptor = {
     .name = "contacts_bulk_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_bulk_retrieve_params),
     .n_fields = 1, .fields = contacts_bulk_retrieve_params_fields, .by_name = contacts_bulk_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_bulk_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_bulk_retrieve_params_hash,
+    .field_docs = contacts_bulk_retrieve_params_docs};
 static const ic_operation op_contacts_bulk_retrieve = {
     .name = "contacts.bulk.retrieve", .method = "GET", .path = "/contacts/bulk/{id}",
     .api_version = "Preview", .params = &intercom_preview_contacts_bulk_retrieve_params_descriptor, .response = &intercom_preview_contacts_bulk_job_descriptor,
@@ -1609,11 +1986,16 @@ static const ic_field contacts_bulk_update_params_fields[] = {
     {"job", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_contacts_bulk_update_params, job), 0, offsetof(intercom_preview_contacts_bulk_update_params, has_job), &intercom_preview_bulk_create_contacts_request_job_descriptor, NULL},
 };
 static const uint16_t contacts_bulk_update_params_by_name[] = {0, 1};
+static const char *const contacts_bulk_update_params_docs[] = {
+    "An array of contact objects to update. Each must include an `id` and the fields to update. Maximum 100 contacts per request.",
+    "Optional. Include to append tasks to an existing job.",
+};
 static const uint32_t contacts_bulk_update_params_hash[] = {0x0, 0x30002, 0x0, 0x80001};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_bulk_update_params_descriptor = {
     .name = "contacts_bulk_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_bulk_update_params),
     .n_fields = 2, .fields = contacts_bulk_update_params_fields, .by_name = contacts_bulk_update_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_bulk_update_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_bulk_update_params_hash,
+    .field_docs = contacts_bulk_update_params_docs};
 static const ic_operation op_contacts_bulk_update = {
     .name = "contacts.bulk.update", .method = "PUT", .path = "/contacts/bulk",
     .api_version = "Preview", .params = &intercom_preview_contacts_bulk_update_params_descriptor, .response = &intercom_preview_contacts_bulk_job_descriptor,
@@ -1631,11 +2013,16 @@ static const ic_field contacts_companies_create_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_contacts_companies_create_params, id), 0, offsetof(intercom_preview_contacts_companies_create_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_companies_create_params_by_name[] = {1, 0};
+static const char *const contacts_companies_create_params_docs[] = {
+    "The unique identifier for the contact which is given by Intercom",
+    "The unique identifier for the company which is given by Intercom",
+};
 static const uint32_t contacts_companies_create_params_hash[] = {0x70001, 0x20002, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_companies_create_params_descriptor = {
     .name = "contacts_companies_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_companies_create_params),
     .n_fields = 2, .fields = contacts_companies_create_params_fields, .by_name = contacts_companies_create_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 3, .hash_slots = contacts_companies_create_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 3, .hash_slots = contacts_companies_create_params_hash,
+    .field_docs = contacts_companies_create_params_docs};
 static const ic_operation op_contacts_companies_create = {
     .name = "contacts.companies.create", .method = "POST", .path = "/contacts/{id}/companies",
     .api_version = "Preview", .params = &intercom_preview_contacts_companies_create_params_descriptor, .response = &intercom_preview_company_descriptor,
@@ -1653,11 +2040,16 @@ static const ic_field contacts_companies_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_contacts_companies_delete_params, id), 0, offsetof(intercom_preview_contacts_companies_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_companies_delete_params_by_name[] = {0, 1};
+static const char *const contacts_companies_delete_params_docs[] = {
+    "The unique identifier for the contact which is given by Intercom",
+    "The unique identifier for the company which is given by Intercom",
+};
 static const uint32_t contacts_companies_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_companies_delete_params_descriptor = {
     .name = "contacts_companies_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_companies_delete_params),
     .n_fields = 2, .fields = contacts_companies_delete_params_fields, .by_name = contacts_companies_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_companies_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_companies_delete_params_hash,
+    .field_docs = contacts_companies_delete_params_docs};
 static const ic_operation op_contacts_companies_delete = {
     .name = "contacts.companies.delete", .method = "DELETE", .path = "/contacts/{contact_id}/companies/{id}",
     .api_version = "Preview", .params = &intercom_preview_contacts_companies_delete_params_descriptor, .response = &intercom_preview_company_descriptor,
@@ -1676,11 +2068,17 @@ static const ic_field contacts_companies_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_contacts_companies_list_params, per_page), 0, offsetof(intercom_preview_contacts_companies_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t contacts_companies_list_params_by_name[] = {0, 1, 2};
+static const char *const contacts_companies_list_params_docs[] = {
+    "The unique identifier for the contact which is given by Intercom",
+    "The page of results to fetch (default 1).",
+    "How many results per page (default 15).",
+};
 static const uint32_t contacts_companies_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x40002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_companies_list_params_descriptor = {
     .name = "contacts_companies_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_companies_list_params),
     .n_fields = 3, .fields = contacts_companies_list_params_fields, .by_name = contacts_companies_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_companies_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_companies_list_params_hash,
+    .field_docs = contacts_companies_list_params_docs};
 static const ic_operation op_contacts_companies_list = {
     .name = "contacts.companies.list", .method = "GET", .path = "/contacts/{id}/companies",
     .api_version = "Preview", .params = &intercom_preview_contacts_companies_list_params_descriptor, .response = &intercom_preview_contact_attached_companies_descriptor,
@@ -1723,11 +2121,27 @@ static const ic_field contacts_create_params_fields[] = {
     {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_contacts_create_params, custom_attributes), 0, offsetof(intercom_preview_contacts_create_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t contacts_create_params_by_name[] = {6, 12, 2, 3, 1, 11, 8, 5, 9, 4, 0, 7, 10};
+static const char *const contacts_create_params_docs[] = {
+    "The role of the contact.",
+    "A unique identifier for the contact which is given to Intercom",
+    "The contacts email",
+    "Whether the contact's email address has been verified. Set to true to indicate you have verified the contact owns this email address, or false to mark it as ...",
+    "The contacts phone",
+    "The contacts name",
+    "An image URL containing the avatar of a contact",
+    "(Unix timestamp in seconds) The time specified for when a contact signed up.",
+    "(Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).",
+    "The id of an admin that has been assigned account ownership of the contact",
+    "Whether the contact is unsubscribed from emails",
+    "A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ...",
+    "The custom attributes which are set for the contact",
+};
 static const uint32_t contacts_create_params_hash[] = {0x0, 0x11000d, 0x40006, 0x60007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x18000b, 0x0, 0x0, 0xc0009, 0xc0008, 0xe0004, 0x50003, 0x8000a, 0x0, 0x11000c, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x50005};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_create_params_descriptor = {
     .name = "contacts_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_create_params),
     .n_fields = 13, .fields = contacts_create_params_fields, .by_name = contacts_create_params_by_name,
-    .hash_seed = 0x1715609d, .hash_mask = 31, .hash_slots = contacts_create_params_hash};
+    .hash_seed = 0x1715609d, .hash_mask = 31, .hash_slots = contacts_create_params_hash,
+    .field_docs = contacts_create_params_docs};
 static const ic_operation op_contacts_create = {
     .name = "contacts.create", .method = "POST", .path = "/contacts",
     .api_version = "Preview", .params = &intercom_preview_contacts_create_params_descriptor, .response = &intercom_preview_contact_descriptor,
@@ -1744,11 +2158,15 @@ static const ic_field contacts_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_contacts_delete_params, id), 0, offsetof(intercom_preview_contacts_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_delete_params_by_name[] = {0};
+static const char *const contacts_delete_params_docs[] = {
+    "id",
+};
 static const uint32_t contacts_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_delete_params_descriptor = {
     .name = "contacts_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_delete_params),
     .n_fields = 1, .fields = contacts_delete_params_fields, .by_name = contacts_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_delete_params_hash,
+    .field_docs = contacts_delete_params_docs};
 static const ic_operation op_contacts_delete = {
     .name = "contacts.delete", .method = "DELETE", .path = "/contacts/{id}",
     .api_version = "Preview", .params = &intercom_preview_contacts_delete_params_descriptor, .response = &intercom_preview_contact_deleted_descriptor,
@@ -1766,11 +2184,16 @@ static const ic_field contacts_find_by_external_id_params_fields[] = {
     {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_preview_contacts_find_by_external_id_params, include_merge_history), 0, offsetof(intercom_preview_contacts_find_by_external_id_params, has_include_merge_history), NULL, NULL},
 };
 static const uint16_t contacts_find_by_external_id_params_by_name[] = {0, 1};
+static const char *const contacts_find_by_external_id_params_docs[] = {
+    "The external ID of the user that you want to retrieve",
+    "Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.",
+};
 static const uint32_t contacts_find_by_external_id_params_hash[] = {0x150002, 0x0, 0xb0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_find_by_external_id_params_descriptor = {
     .name = "contacts_find_by_external_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_find_by_external_id_params),
     .n_fields = 2, .fields = contacts_find_by_external_id_params_fields, .by_name = contacts_find_by_external_id_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_find_by_external_id_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_find_by_external_id_params_hash,
+    .field_docs = contacts_find_by_external_id_params_docs};
 static const ic_operation op_contacts_find_by_external_id = {
     .name = "contacts.find_by_external_id", .method = "GET", .path = "/contacts/find_by_external_id/{external_id}",
     .api_version = "Preview", .params = &intercom_preview_contacts_find_by_external_id_params_descriptor, .response = &intercom_preview_contact_descriptor,
@@ -1789,11 +2212,17 @@ static const ic_field contacts_list_params_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_preview_contacts_list_params, starting_after), 0, offsetof(intercom_preview_contacts_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t contacts_list_params_by_name[] = {0, 1, 2};
+static const char *const contacts_list_params_docs[] = {
+    "Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.",
+    "How many results per page (default 15, at most 150). (maximum 150)",
+    "Cursor of the next page: pages.next.starting_after of the previous page.",
+};
 static const uint32_t contacts_list_params_hash[] = {0x0, 0x0, 0x0, 0xe0003, 0x80002, 0x0, 0x150001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_list_params_descriptor = {
     .name = "contacts_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_list_params),
     .n_fields = 3, .fields = contacts_list_params_fields, .by_name = contacts_list_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = contacts_list_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = contacts_list_params_hash,
+    .field_docs = contacts_list_params_docs};
 static const ic_operation op_contacts_list = {
     .name = "contacts.list", .method = "GET", .path = "/contacts",
     .api_version = "Preview", .params = &intercom_preview_contacts_list_params_descriptor, .response = &intercom_preview_contact_list_descriptor,
@@ -1827,11 +2256,18 @@ static const ic_field contacts_merge_params_fields[] = {
     {"skip_duplicate_validation", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_contacts_merge_params, skip_duplicate_validation), 0, offsetof(intercom_preview_contacts_merge_params, has_skip_duplicate_validation), NULL, NULL},
 };
 static const uint16_t contacts_merge_params_by_name[] = {1, 0, 2, 3};
+static const char *const contacts_merge_params_docs[] = {
+    "Pass `true` to include the merge history of the resulting contact in the response. Only returned for contacts with a `user` role.",
+    "The unique identifier for the contact to merge away from. Must be a lead.",
+    "The unique identifier for the contact to merge into. Must be a user.",
+    "Set to `true` to merge two contacts that are not duplicates (they share no matching email or phone).",
+};
 static const uint32_t contacts_merge_params_hash[] = {0x150001, 0x40002, 0x0, 0x190004, 0x0, 0x40003, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_merge_params_descriptor = {
     .name = "contacts_merge_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_merge_params),
     .n_fields = 4, .fields = contacts_merge_params_fields, .by_name = contacts_merge_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_merge_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_merge_params_hash,
+    .field_docs = contacts_merge_params_docs};
 static const ic_operation op_contacts_merge = {
     .name = "contacts.merge", .method = "POST", .path = "/contacts/merge",
     .api_version = "Preview", .params = &intercom_preview_contacts_merge_params_descriptor, .response = &intercom_preview_contact_descriptor,
@@ -1850,11 +2286,17 @@ static const ic_field contacts_merge_preview_create_params_fields[] = {
     {"skip_duplicate_validation", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_contacts_merge_preview_create_params, skip_duplicate_validation), 0, offsetof(intercom_preview_contacts_merge_preview_create_params, has_skip_duplicate_validation), NULL, NULL},
 };
 static const uint16_t contacts_merge_preview_create_params_by_name[] = {0, 1, 2};
+static const char *const contacts_merge_preview_create_params_docs[] = {
+    "The unique identifier for the contact to merge away from. Must be a lead.",
+    "The unique identifier for the contact to merge into. Must be a user.",
+    "When true, previews the merge even if the contacts don't share a common identifier. Defaults to false.",
+};
 static const uint32_t contacts_merge_preview_create_params_hash[] = {0x0, 0x40001, 0x0, 0x190003, 0x0, 0x40002, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_merge_preview_create_params_descriptor = {
     .name = "contacts_merge_preview_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_merge_preview_create_params),
     .n_fields = 3, .fields = contacts_merge_preview_create_params_fields, .by_name = contacts_merge_preview_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_merge_preview_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_merge_preview_create_params_hash,
+    .field_docs = contacts_merge_preview_create_params_docs};
 static const ic_operation op_contacts_merge_preview_create = {
     .name = "contacts.merge.preview.create", .method = "POST", .path = "/contacts/merge/preview",
     .api_version = "Preview", .params = &intercom_preview_contacts_merge_preview_create_params_descriptor, .response = &intercom_preview_merge_preview_response_descriptor,
@@ -1874,11 +2316,18 @@ static const ic_field contacts_merge_history_list_params_fields[] = {
     {"order", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_preview_contacts_merge_history_list_params, order), offsetof(intercom_preview_contacts_merge_history_list_params, order_str), offsetof(intercom_preview_contacts_merge_history_list_params, has_order), &intercom_preview_contacts_merge_history_list_params_order_descriptor, NULL},
 };
 static const uint16_t contacts_merge_history_list_params_by_name[] = {1, 0, 3, 2};
+static const char *const contacts_merge_history_list_params_docs[] = {
+    "The id of the contact to fetch merge history for.",
+    "A cursor for pagination. Pass the `next_cursor` value from a previous response to fetch the next page.",
+    "The number of results to return per page (default 50, max 150).",
+    "The order to return results in. Defaults to descending.",
+};
 static const uint32_t contacts_merge_history_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x60002, 0x50004};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_merge_history_list_params_descriptor = {
     .name = "contacts_merge_history_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_merge_history_list_params),
     .n_fields = 4, .fields = contacts_merge_history_list_params_fields, .by_name = contacts_merge_history_list_params_by_name,
-    .hash_seed = 0xb54cda56, .hash_mask = 7, .hash_slots = contacts_merge_history_list_params_hash};
+    .hash_seed = 0xb54cda56, .hash_mask = 7, .hash_slots = contacts_merge_history_list_params_hash,
+    .field_docs = contacts_merge_history_list_params_docs};
 static const ic_operation op_contacts_merge_history_list = {
     .name = "contacts.merge_history.list", .method = "GET", .path = "/contacts/{id}/merge_history",
     .api_version = "Preview", .params = &intercom_preview_contacts_merge_history_list_params_descriptor, .response = &intercom_preview_merge_history_list_descriptor,
@@ -1898,11 +2347,18 @@ static const ic_field contacts_notes_create_params_fields[] = {
     {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_contacts_notes_create_params, admin_id), 0, offsetof(intercom_preview_contacts_notes_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t contacts_notes_create_params_by_name[] = {3, 1, 2, 0};
+static const char *const contacts_notes_create_params_docs[] = {
+    "The unique identifier of a given contact.",
+    "The text of the note.",
+    "The unique identifier of a given contact.",
+    "The unique identifier of a given admin.",
+};
 static const uint32_t contacts_notes_create_params_hash[] = {0x20001, 0x0, 0xa0003, 0x0, 0x0, 0x80004, 0x40002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_notes_create_params_descriptor = {
     .name = "contacts_notes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_notes_create_params),
     .n_fields = 4, .fields = contacts_notes_create_params_fields, .by_name = contacts_notes_create_params_by_name,
-    .hash_seed = 0x78dde6e4, .hash_mask = 7, .hash_slots = contacts_notes_create_params_hash};
+    .hash_seed = 0x78dde6e4, .hash_mask = 7, .hash_slots = contacts_notes_create_params_hash,
+    .field_docs = contacts_notes_create_params_docs};
 static const ic_operation op_contacts_notes_create = {
     .name = "contacts.notes.create", .method = "POST", .path = "/contacts/{id}/notes",
     .api_version = "Preview", .params = &intercom_preview_contacts_notes_create_params_descriptor, .response = &intercom_preview_note_descriptor,
@@ -1921,11 +2377,17 @@ static const ic_field contacts_notes_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_contacts_notes_list_params, per_page), 0, offsetof(intercom_preview_contacts_notes_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t contacts_notes_list_params_by_name[] = {0, 1, 2};
+static const char *const contacts_notes_list_params_docs[] = {
+    "The unique identifier of a contact.",
+    "The page of results to fetch (default 1).",
+    "How many results per page (default 15).",
+};
 static const uint32_t contacts_notes_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x40002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_notes_list_params_descriptor = {
     .name = "contacts_notes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_notes_list_params),
     .n_fields = 3, .fields = contacts_notes_list_params_fields, .by_name = contacts_notes_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_notes_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_notes_list_params_hash,
+    .field_docs = contacts_notes_list_params_docs};
 static const ic_operation op_contacts_notes_list = {
     .name = "contacts.notes.list", .method = "GET", .path = "/contacts/{id}/notes",
     .api_version = "Preview", .params = &intercom_preview_contacts_notes_list_params_descriptor, .response = &intercom_preview_note_list_descriptor,
@@ -1957,11 +2419,16 @@ static const ic_field contacts_retrieve_params_fields[] = {
     {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_preview_contacts_retrieve_params, include_merge_history), 0, offsetof(intercom_preview_contacts_retrieve_params, has_include_merge_history), NULL, NULL},
 };
 static const uint16_t contacts_retrieve_params_by_name[] = {0, 1};
+static const char *const contacts_retrieve_params_docs[] = {
+    "id",
+    "Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.",
+};
 static const uint32_t contacts_retrieve_params_hash[] = {0x150002, 0x0, 0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_retrieve_params_descriptor = {
     .name = "contacts_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_retrieve_params),
     .n_fields = 2, .fields = contacts_retrieve_params_fields, .by_name = contacts_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_retrieve_params_hash,
+    .field_docs = contacts_retrieve_params_docs};
 static const ic_operation op_contacts_retrieve = {
     .name = "contacts.retrieve", .method = "GET", .path = "/contacts/{id}",
     .api_version = "Preview", .params = &intercom_preview_contacts_retrieve_params_descriptor, .response = &intercom_preview_contact_descriptor,
@@ -1981,11 +2448,18 @@ static const ic_field contacts_search_params_fields[] = {
     {"sort", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_contacts_search_params, sort), 0, offsetof(intercom_preview_contacts_search_params, has_sort), &intercom_preview_company_search_request_sort_descriptor, NULL},
 };
 static const uint16_t contacts_search_params_by_name[] = {0, 2, 1, 3};
+static const char *const contacts_search_params_docs[] = {
+    "Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.",
+    "",
+    "",
+    "An optional object to sort the results by.",
+};
 static const uint32_t contacts_search_params_hash[] = {0x150001, 0x0, 0x50002, 0x0, 0x0, 0x40004, 0x0, 0xa0003};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_search_params_descriptor = {
     .name = "contacts_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_search_params),
     .n_fields = 4, .fields = contacts_search_params_fields, .by_name = contacts_search_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_search_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_search_params_hash,
+    .field_docs = contacts_search_params_docs};
 static const ic_operation op_contacts_search = {
     .name = "contacts.search", .method = "POST", .path = "/contacts/search",
     .api_version = "Preview", .params = &intercom_preview_contacts_search_params_descriptor, .response = &intercom_preview_contact_list_descriptor,
@@ -2016,11 +2490,15 @@ static const ic_field contacts_segments_list_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_contacts_segments_list_params, contact_id), 0, offsetof(intercom_preview_contacts_segments_list_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_segments_list_params_by_name[] = {0};
+static const char *const contacts_segments_list_params_docs[] = {
+    "The unique identifier for the contact which is given by Intercom",
+};
 static const uint32_t contacts_segments_list_params_hash[] = {0xa0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_segments_list_params_descriptor = {
     .name = "contacts_segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_segments_list_params),
     .n_fields = 1, .fields = contacts_segments_list_params_fields, .by_name = contacts_segments_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_segments_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_segments_list_params_hash,
+    .field_docs = contacts_segments_list_params_docs};
 static const ic_operation op_contacts_segments_list = {
     .name = "contacts.segments.list", .method = "GET", .path = "/contacts/{contact_id}/segments",
     .api_version = "Preview", .params = &intercom_preview_contacts_segments_list_params_descriptor, .response = &intercom_preview_contact_segments_descriptor,
@@ -2039,11 +2517,17 @@ static const ic_field contacts_subscriptions_create_params_fields[] = {
     {"consent_type", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_contacts_subscriptions_create_params, consent_type), 0, offsetof(intercom_preview_contacts_subscriptions_create_params, has_consent_type), NULL, NULL},
 };
 static const uint16_t contacts_subscriptions_create_params_by_name[] = {2, 0, 1};
+static const char *const contacts_subscriptions_create_params_docs[] = {
+    "The unique identifier for the contact which is given by Intercom",
+    "The unique identifier for the subscription which is given by Intercom",
+    "The consent_type of a subscription, opt_out or opt_in.",
+};
 static const uint32_t contacts_subscriptions_create_params_hash[] = {0xc0003, 0x0, 0x0, 0x20002, 0xa0001, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_subscriptions_create_params_descriptor = {
     .name = "contacts_subscriptions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_subscriptions_create_params),
     .n_fields = 3, .fields = contacts_subscriptions_create_params_fields, .by_name = contacts_subscriptions_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_subscriptions_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = contacts_subscriptions_create_params_hash,
+    .field_docs = contacts_subscriptions_create_params_docs};
 static const ic_operation op_contacts_subscriptions_create = {
     .name = "contacts.subscriptions.create", .method = "POST", .path = "/contacts/{contact_id}/subscriptions",
     .api_version = "Preview", .params = &intercom_preview_contacts_subscriptions_create_params_descriptor, .response = &intercom_preview_subscription_type_descriptor,
@@ -2061,11 +2545,16 @@ static const ic_field contacts_subscriptions_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_contacts_subscriptions_delete_params, id), 0, offsetof(intercom_preview_contacts_subscriptions_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_subscriptions_delete_params_by_name[] = {0, 1};
+static const char *const contacts_subscriptions_delete_params_docs[] = {
+    "The unique identifier for the contact which is given by Intercom",
+    "The unique identifier for the subscription type which is given by Intercom",
+};
 static const uint32_t contacts_subscriptions_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_subscriptions_delete_params_descriptor = {
     .name = "contacts_subscriptions_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_subscriptions_delete_params),
     .n_fields = 2, .fields = contacts_subscriptions_delete_params_fields, .by_name = contacts_subscriptions_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_subscriptions_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_subscriptions_delete_params_hash,
+    .field_docs = contacts_subscriptions_delete_params_docs};
 static const ic_operation op_contacts_subscriptions_delete = {
     .name = "contacts.subscriptions.delete", .method = "DELETE", .path = "/contacts/{contact_id}/subscriptions/{id}",
     .api_version = "Preview", .params = &intercom_preview_contacts_subscriptions_delete_params_descriptor, .response = &intercom_preview_subscription_type_descriptor,
@@ -2082,11 +2571,15 @@ static const ic_field contacts_subscriptions_list_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_contacts_subscriptions_list_params, contact_id), 0, offsetof(intercom_preview_contacts_subscriptions_list_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_subscriptions_list_params_by_name[] = {0};
+static const char *const contacts_subscriptions_list_params_docs[] = {
+    "The unique identifier for the contact which is given by Intercom",
+};
 static const uint32_t contacts_subscriptions_list_params_hash[] = {0xa0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_subscriptions_list_params_descriptor = {
     .name = "contacts_subscriptions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_subscriptions_list_params),
     .n_fields = 1, .fields = contacts_subscriptions_list_params_fields, .by_name = contacts_subscriptions_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_subscriptions_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_subscriptions_list_params_hash,
+    .field_docs = contacts_subscriptions_list_params_docs};
 static const ic_operation op_contacts_subscriptions_list = {
     .name = "contacts.subscriptions.list", .method = "GET", .path = "/contacts/{contact_id}/subscriptions",
     .api_version = "Preview", .params = &intercom_preview_contacts_subscriptions_list_params_descriptor, .response = &intercom_preview_subscription_type_list_descriptor,
@@ -2104,11 +2597,16 @@ static const ic_field contacts_tags_create_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_contacts_tags_create_params, id), 0, offsetof(intercom_preview_contacts_tags_create_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_tags_create_params_by_name[] = {0, 1};
+static const char *const contacts_tags_create_params_docs[] = {
+    "The unique identifier for the contact which is given by Intercom",
+    "The unique identifier for the tag which is given by Intercom",
+};
 static const uint32_t contacts_tags_create_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_tags_create_params_descriptor = {
     .name = "contacts_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_tags_create_params),
     .n_fields = 2, .fields = contacts_tags_create_params_fields, .by_name = contacts_tags_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_tags_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_tags_create_params_hash,
+    .field_docs = contacts_tags_create_params_docs};
 static const ic_operation op_contacts_tags_create = {
     .name = "contacts.tags.create", .method = "POST", .path = "/contacts/{contact_id}/tags",
     .api_version = "Preview", .params = &intercom_preview_contacts_tags_create_params_descriptor, .response = &intercom_preview_tag_descriptor,
@@ -2126,11 +2624,16 @@ static const ic_field contacts_tags_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_contacts_tags_delete_params, id), 0, offsetof(intercom_preview_contacts_tags_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_tags_delete_params_by_name[] = {0, 1};
+static const char *const contacts_tags_delete_params_docs[] = {
+    "The unique identifier for the contact which is given by Intercom",
+    "The unique identifier for the tag which is given by Intercom",
+};
 static const uint32_t contacts_tags_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_tags_delete_params_descriptor = {
     .name = "contacts_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_tags_delete_params),
     .n_fields = 2, .fields = contacts_tags_delete_params_fields, .by_name = contacts_tags_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_tags_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = contacts_tags_delete_params_hash,
+    .field_docs = contacts_tags_delete_params_docs};
 static const ic_operation op_contacts_tags_delete = {
     .name = "contacts.tags.delete", .method = "DELETE", .path = "/contacts/{contact_id}/tags/{id}",
     .api_version = "Preview", .params = &intercom_preview_contacts_tags_delete_params_descriptor, .response = &intercom_preview_tag_descriptor,
@@ -2147,11 +2650,15 @@ static const ic_field contacts_tags_list_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_contacts_tags_list_params, contact_id), 0, offsetof(intercom_preview_contacts_tags_list_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_tags_list_params_by_name[] = {0};
+static const char *const contacts_tags_list_params_docs[] = {
+    "The unique identifier for the contact which is given by Intercom",
+};
 static const uint32_t contacts_tags_list_params_hash[] = {0xa0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_tags_list_params_descriptor = {
     .name = "contacts_tags_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_tags_list_params),
     .n_fields = 1, .fields = contacts_tags_list_params_fields, .by_name = contacts_tags_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_tags_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_tags_list_params_hash,
+    .field_docs = contacts_tags_list_params_docs};
 static const ic_operation op_contacts_tags_list = {
     .name = "contacts.tags.list", .method = "GET", .path = "/contacts/{contact_id}/tags",
     .api_version = "Preview", .params = &intercom_preview_contacts_tags_list_params_descriptor, .response = &intercom_preview_tag_list_descriptor,
@@ -2168,11 +2675,15 @@ static const ic_field contacts_unarchive_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_contacts_unarchive_params, id), 0, offsetof(intercom_preview_contacts_unarchive_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_unarchive_params_by_name[] = {0};
+static const char *const contacts_unarchive_params_docs[] = {
+    "id",
+};
 static const uint32_t contacts_unarchive_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_unarchive_params_descriptor = {
     .name = "contacts_unarchive_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_unarchive_params),
     .n_fields = 1, .fields = contacts_unarchive_params_fields, .by_name = contacts_unarchive_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_unarchive_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = contacts_unarchive_params_hash,
+    .field_docs = contacts_unarchive_params_docs};
 static const ic_operation op_contacts_unarchive = {
     .name = "contacts.unarchive", .method = "POST", .path = "/contacts/{id}/unarchive",
     .api_version = "Preview", .params = &intercom_preview_contacts_unarchive_params_descriptor, .response = &intercom_preview_contact_unarchived_descriptor,
@@ -2203,11 +2714,29 @@ static const ic_field contacts_update_params_fields[] = {
     {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_contacts_update_params, custom_attributes), 0, offsetof(intercom_preview_contacts_update_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t contacts_update_params_by_name[] = {8, 14, 4, 5, 3, 0, 1, 13, 10, 7, 11, 6, 2, 9, 12};
+static const char *const contacts_update_params_docs[] = {
+    "id",
+    "Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.",
+    "The role of the contact.",
+    "A unique identifier for the contact which is given to Intercom",
+    "The contacts email",
+    "Whether the contact's email address has been verified. Set to true to indicate you have verified the contact owns this email address, or false to mark it as ...",
+    "The contacts phone",
+    "The contacts name",
+    "An image URL containing the avatar of a contact",
+    "(Unix timestamp in seconds) The time specified for when a contact signed up.",
+    "(Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).",
+    "The id of an admin that has been assigned account ownership of the contact",
+    "Whether the contact is unsubscribed from emails",
+    "A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ...",
+    "The custom attributes which are set for the contact",
+};
 static const uint32_t contacts_update_params_hash[] = {0x0, 0x20001, 0x18000d, 0x8000c, 0x11000f, 0x0, 0x40003, 0x0, 0x50007, 0xb0004, 0x40008, 0x0, 0xc000a, 0x0, 0x60009, 0x11000e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x150002, 0xe0006, 0x0, 0x0, 0x0, 0xc000b, 0x0, 0x50005, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_update_params_descriptor = {
     .name = "contacts_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_update_params),
     .n_fields = 15, .fields = contacts_update_params_fields, .by_name = contacts_update_params_by_name,
-    .hash_seed = 0x489e4c69, .hash_mask = 31, .hash_slots = contacts_update_params_hash};
+    .hash_seed = 0x489e4c69, .hash_mask = 31, .hash_slots = contacts_update_params_hash,
+    .field_docs = contacts_update_params_docs};
 static const ic_operation op_contacts_update = {
     .name = "contacts.update", .method = "PUT", .path = "/contacts/{id}",
     .api_version = "Preview", .params = &intercom_preview_contacts_update_params_descriptor, .response = &intercom_preview_contact_descriptor,
@@ -2228,11 +2757,19 @@ static const ic_field content_bulk_actions_create_params_fields[] = {
     {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_content_bulk_actions_create_params, tags), 0, offsetof(intercom_preview_content_bulk_actions_create_params, has_tags), &intercom_preview_content_bulk_action_request_tags_descriptor, NULL},
 };
 static const uint16_t content_bulk_actions_create_params_by_name[] = {0, 3, 2, 1, 4};
+static const char *const content_bulk_actions_create_params_docs[] = {
+    "The bulk action to perform. Allowed `content_ids[].type` values vary per action: * `publish`, `unpublish`: `article_content` * `delete`: `article_content`, ...",
+    "Up to 1,000 content items to apply the action to.",
+    "Required when `action` is `set_availability`. Each field is optional \342\200\224 only the properties present in the request are toggled.",
+    "Required when `action` is `set_audience`. Manages segment membership.",
+    "Required when `action` is `update_tags`. Applies and/or removes existing tags. Supply at least one of `add_tag_ids` / `remove_tag_ids`. At most 100 distinct ...",
+};
 static const uint32_t content_bulk_actions_create_params_hash[] = {0x40005, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x0, 0x0, 0x0, 0xb0002, 0x60001, 0x0, 0x0, 0xc0003, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_bulk_actions_create_params_descriptor = {
     .name = "content_bulk_actions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_bulk_actions_create_params),
     .n_fields = 5, .fields = content_bulk_actions_create_params_fields, .by_name = content_bulk_actions_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = content_bulk_actions_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = content_bulk_actions_create_params_hash,
+    .field_docs = content_bulk_actions_create_params_docs};
 static const ic_operation op_content_bulk_actions_create = {
     .name = "content.bulk_actions.create", .method = "POST", .path = "/content/bulk_actions",
     .api_version = "Preview", .params = &intercom_preview_content_bulk_actions_create_params_descriptor, .response = &intercom_preview_content_bulk_action_response_descriptor,
@@ -2268,11 +2805,34 @@ static const ic_field content_search_params_fields[] = {
     {"updated_at_before", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_content_search_params, updated_at_before), 0, offsetof(intercom_preview_content_search_params, has_updated_at_before), NULL, NULL},
 };
 static const uint16_t content_search_params_by_name[] = {7, 10, 11, 16, 17, 14, 13, 12, 9, 8, 15, 4, 1, 2, 0, 3, 5, 6, 18, 19};
+static const char *const content_search_params_docs[] = {
+    "A free-text search term matched against the title and body of each content item. When omitted, returns the most recent content items.",
+    "The page number to fetch. Defaults to 1. Values below 1 are clamped to 1.",
+    "Number of results per page. Defaults to 10. Maximum 50.",
+    "Filter by publication state. Accepts a comma-separated list or repeated params.",
+    "Filter by locale codes (e.g. `en`, `fr`, `de`). Accepts a comma-separated list or repeated params.",
+    "Filter by tag IDs. Pairs with `tag_operator` to control match semantics. Accepts a comma-separated list or repeated params.",
+    "Match operator paired with `tag_ids`. `IN` returns content matching any of the given tags; `NIN` excludes content matching any of them.",
+    "Filter by tag IDs using OR semantics \342\200\224 returns content matching any of the given tags. Alternative to `tag_ids` + `tag_operator`. Accepts a comma-separated ...",
+    "Filter by folder IDs. Must be sent together with `folder_entity_type`. Accepts a comma-separated list or repeated params.",
+    "Required when `folder_ids` is provided. Identifies the entity type the folder IDs refer to.",
+    "Restrict the search to specific content types. When provided, this REPLACES the default content type set rather than filtering on top of it. Accepts a ...",
+    "Filter by whether the content is enabled for Copilot.",
+    "Filter by whether the content is enabled for Fin AI Agent (customer-facing service).",
+    "Filter by whether the content is enabled for Fin Sales Agent.",
+    "Filter by the admin IDs that created the content. Accepts a comma-separated list or repeated params.",
+    "Filter by the admin IDs that last updated the content. Accepts a comma-separated list or repeated params.",
+    "Return content created at or after this time. Unix epoch seconds.",
+    "Return content created at or before this time. Unix epoch seconds.",
+    "Return content last updated at or after this time. Unix epoch seconds.",
+    "Return content last updated at or before this time. Unix epoch seconds.",
+};
 static const uint32_t content_search_params_hash[] = {0x80003, 0x100011, 0x100013, 0x110014, 0x0, 0x0, 0x40002, 0xd000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf000e, 0xd000c, 0xb0008, 0xc0007, 0x0, 0xe000f, 0x0, 0x0, 0x70006, 0x0, 0x0, 0x0, 0x130010, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110012, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50001, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x70005, 0x0, 0x11000d, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_search_params_descriptor = {
     .name = "content_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_search_params),
     .n_fields = 20, .fields = content_search_params_fields, .by_name = content_search_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 63, .hash_slots = content_search_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 63, .hash_slots = content_search_params_hash,
+    .field_docs = content_search_params_docs};
 static const ic_operation op_content_search = {
     .name = "content.search", .method = "GET", .path = "/content/search",
     .api_version = "preview", .params = &intercom_preview_content_search_params_descriptor, .response = &intercom_preview_content_search_response_descriptor,
@@ -2310,11 +2870,22 @@ static const ic_field content_snippets_create_params_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_content_snippets_create_params, ai_sales_agent_availability), 0, offsetof(intercom_preview_content_snippets_create_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t content_snippets_create_params_by_name[] = {5, 6, 7, 4, 2, 1, 3, 0};
+static const char *const content_snippets_create_params_docs[] = {
+    "The title of the content snippet.",
+    "The content blocks that make up the body of the snippet. Mutually exclusive with `body_markdown`.",
+    "The content of the snippet in markdown. An alternative to `json_blocks` \342\200\224 you can provide content as markdown instead of structured blocks. Mutually exclusive ...",
+    "The locale of the content snippet. Defaults to `en`.",
+    "The list of audience IDs to target this content snippet to for Fin AI Agent. Pass an empty array or omit the field for no audience targeting. Unknown audience ...",
+    "Whether the content snippet should be available for AI Chatbot (Fin). Defaults to false.",
+    "Whether the content snippet should be available for AI Copilot. Defaults to false.",
+    "Whether the content snippet should be available for AI Sales Agent. Defaults to false.",
+};
 static const uint32_t content_snippets_create_params_hash[] = {0x0, 0x0, 0xb0002, 0x0, 0x170006, 0x0, 0x0, 0xc0005, 0xd0003, 0x170007, 0x50001, 0x0, 0x60004, 0x0, 0x0, 0x1b0008};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_create_params_descriptor = {
     .name = "content_snippets_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_snippets_create_params),
     .n_fields = 8, .fields = content_snippets_create_params_fields, .by_name = content_snippets_create_params_by_name,
-    .hash_seed = 0x1715609d, .hash_mask = 15, .hash_slots = content_snippets_create_params_hash};
+    .hash_seed = 0x1715609d, .hash_mask = 15, .hash_slots = content_snippets_create_params_hash,
+    .field_docs = content_snippets_create_params_docs};
 static const ic_operation op_content_snippets_create = {
     .name = "content_snippets.create", .method = "POST", .path = "/content_snippets",
     .api_version = "Preview", .params = &intercom_preview_content_snippets_create_params_descriptor, .response = &intercom_preview_content_snippet_descriptor,
@@ -2331,11 +2902,15 @@ static const ic_field content_snippets_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_content_snippets_delete_params, id), 0, offsetof(intercom_preview_content_snippets_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t content_snippets_delete_params_by_name[] = {0};
+static const char *const content_snippets_delete_params_docs[] = {
+    "The unique identifier for the content snippet.",
+};
 static const uint32_t content_snippets_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_delete_params_descriptor = {
     .name = "content_snippets_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_snippets_delete_params),
     .n_fields = 1, .fields = content_snippets_delete_params_fields, .by_name = content_snippets_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = content_snippets_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = content_snippets_delete_params_hash,
+    .field_docs = content_snippets_delete_params_docs};
 static const ic_operation op_content_snippets_delete = {
     .name = "content_snippets.delete", .method = "DELETE", .path = "/content_snippets/{id}",
     .api_version = "Preview", .params = &intercom_preview_content_snippets_delete_params_descriptor, .response = NULL,
@@ -2353,11 +2928,16 @@ static const ic_field content_snippets_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_content_snippets_list_params, per_page), 0, offsetof(intercom_preview_content_snippets_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t content_snippets_list_params_by_name[] = {0, 1};
+static const char *const content_snippets_list_params_docs[] = {
+    "The page of results to fetch.",
+    "The number of results to return per page. Max value of 50.",
+};
 static const uint32_t content_snippets_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_list_params_descriptor = {
     .name = "content_snippets_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_snippets_list_params),
     .n_fields = 2, .fields = content_snippets_list_params_fields, .by_name = content_snippets_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = content_snippets_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = content_snippets_list_params_hash,
+    .field_docs = content_snippets_list_params_docs};
 static const ic_operation op_content_snippets_list = {
     .name = "content_snippets.list", .method = "GET", .path = "/content_snippets",
     .api_version = "Preview", .params = &intercom_preview_content_snippets_list_params_descriptor, .response = &intercom_preview_content_snippet_list_descriptor,
@@ -2374,11 +2954,15 @@ static const ic_field content_snippets_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_content_snippets_retrieve_params, id), 0, offsetof(intercom_preview_content_snippets_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t content_snippets_retrieve_params_by_name[] = {0};
+static const char *const content_snippets_retrieve_params_docs[] = {
+    "The unique identifier for the content snippet.",
+};
 static const uint32_t content_snippets_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_retrieve_params_descriptor = {
     .name = "content_snippets_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_snippets_retrieve_params),
     .n_fields = 1, .fields = content_snippets_retrieve_params_fields, .by_name = content_snippets_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = content_snippets_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = content_snippets_retrieve_params_hash,
+    .field_docs = content_snippets_retrieve_params_docs};
 static const ic_operation op_content_snippets_retrieve = {
     .name = "content_snippets.retrieve", .method = "GET", .path = "/content_snippets/{id}",
     .api_version = "Preview", .params = &intercom_preview_content_snippets_retrieve_params_descriptor, .response = &intercom_preview_content_snippet_descriptor,
@@ -2397,11 +2981,17 @@ static const ic_field content_snippets_tags_create_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_content_snippets_tags_create_params, admin_id), 0, offsetof(intercom_preview_content_snippets_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t content_snippets_tags_create_params_by_name[] = {2, 0, 1};
+static const char *const content_snippets_tags_create_params_docs[] = {
+    "The unique identifier for the content snippet.",
+    "The unique identifier of the tag to apply, as given by Intercom.",
+    "Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.",
+};
 static const uint32_t content_snippets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x120001, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_tags_create_params_descriptor = {
     .name = "content_snippets_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_snippets_tags_create_params),
     .n_fields = 3, .fields = content_snippets_tags_create_params_fields, .by_name = content_snippets_tags_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = content_snippets_tags_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = content_snippets_tags_create_params_hash,
+    .field_docs = content_snippets_tags_create_params_docs};
 static const ic_operation op_content_snippets_tags_create = {
     .name = "content_snippets.tags.create", .method = "POST", .path = "/content_snippets/{content_snippet_id}/tags",
     .api_version = "preview", .params = &intercom_preview_content_snippets_tags_create_params_descriptor, .response = &intercom_preview_tag_descriptor,
@@ -2419,11 +3009,16 @@ static const ic_field content_snippets_tags_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_content_snippets_tags_delete_params, id), 0, offsetof(intercom_preview_content_snippets_tags_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t content_snippets_tags_delete_params_by_name[] = {0, 1};
+static const char *const content_snippets_tags_delete_params_docs[] = {
+    "The unique identifier for the content snippet.",
+    "The unique identifier of the tag to remove, as given by Intercom.",
+};
 static const uint32_t content_snippets_tags_delete_params_hash[] = {0x120001, 0x0, 0x0, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_tags_delete_params_descriptor = {
     .name = "content_snippets_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_snippets_tags_delete_params),
     .n_fields = 2, .fields = content_snippets_tags_delete_params_fields, .by_name = content_snippets_tags_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = content_snippets_tags_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = content_snippets_tags_delete_params_hash,
+    .field_docs = content_snippets_tags_delete_params_docs};
 static const ic_operation op_content_snippets_tags_delete = {
     .name = "content_snippets.tags.delete", .method = "DELETE", .path = "/content_snippets/{content_snippet_id}/tags/{id}",
     .api_version = "preview", .params = &intercom_preview_content_snippets_tags_delete_params_descriptor, .response = &intercom_preview_tag_descriptor,
@@ -2448,11 +3043,23 @@ static const ic_field content_snippets_update_params_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_content_snippets_update_params, ai_sales_agent_availability), 0, offsetof(intercom_preview_content_snippets_update_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t content_snippets_update_params_by_name[] = {6, 7, 8, 5, 3, 0, 2, 4, 1};
+static const char *const content_snippets_update_params_docs[] = {
+    "The unique identifier for the content snippet.",
+    "The title of the content snippet.",
+    "The content blocks that make up the body of the snippet. Mutually exclusive with `body_markdown`.",
+    "The content of the snippet in markdown. An alternative to `json_blocks` \342\200\224 you can provide content as markdown instead of structured blocks. Mutually exclusive ...",
+    "The locale of the content snippet.",
+    "The list of audience IDs to target this content snippet to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH ...",
+    "Whether the content snippet should be available for AI Chatbot (Fin).",
+    "Whether the content snippet should be available for AI Copilot.",
+    "Whether the content snippet should be available for AI Sales Agent.",
+};
 static const uint32_t content_snippets_update_params_hash[] = {0x1b0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170007, 0x0, 0x170008, 0x0, 0x0, 0x60005, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x0, 0xd0004, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_update_params_descriptor = {
     .name = "content_snippets_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_snippets_update_params),
     .n_fields = 9, .fields = content_snippets_update_params_fields, .by_name = content_snippets_update_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 31, .hash_slots = content_snippets_update_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 31, .hash_slots = content_snippets_update_params_hash,
+    .field_docs = content_snippets_update_params_docs};
 static const ic_operation op_content_snippets_update = {
     .name = "content_snippets.update", .method = "PUT", .path = "/content_snippets/{id}",
     .api_version = "Preview", .params = &intercom_preview_content_snippets_update_params_descriptor, .response = &intercom_preview_content_snippet_descriptor,
@@ -2476,11 +3083,22 @@ static const ic_field conversations_attributes_create_params_fields[] = {
     {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_conversations_attributes_create_params, reference), 0, offsetof(intercom_preview_conversations_attributes_create_params, has_reference), &intercom_preview_attribute_reference_descriptor, NULL},
 };
 static const uint16_t conversations_attributes_create_params_by_name[] = {2, 1, 5, 0, 6, 7, 3, 4};
+static const char *const conversations_attributes_create_params_docs[] = {
+    "Name of the attribute.",
+    "Readable description of the attribute.",
+    "",
+    "Whether this attribute is required.",
+    "Team IDs that can see this attribute. Empty array means all teams.",
+    "Whether this string attribute is multiline.",
+    "Initial options for this list attribute. Each option must have a `label`.",
+    "Reference configuration for related objects.",
+};
 static const uint32_t conversations_attributes_create_params_hash[] = {0xb0002, 0x90008, 0x0, 0x0, 0x70007, 0x90003, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x130005, 0x0, 0x90006, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_create_params_descriptor = {
     .name = "conversations_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_create_params),
     .n_fields = 8, .fields = conversations_attributes_create_params_fields, .by_name = conversations_attributes_create_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = conversations_attributes_create_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = conversations_attributes_create_params_hash,
+    .field_docs = conversations_attributes_create_params_docs};
 static const ic_operation op_conversations_attributes_create = {
     .name = "conversations.attributes.create", .method = "POST", .path = "/conversations/attributes",
     .api_version = "Preview", .params = &intercom_preview_conversations_attributes_create_params_descriptor, .response = &intercom_preview_conversation_attribute_descriptor,
@@ -2497,11 +3115,15 @@ static const ic_field conversations_attributes_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_conversations_attributes_delete_params, id), 0, offsetof(intercom_preview_conversations_attributes_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t conversations_attributes_delete_params_by_name[] = {0};
+static const char *const conversations_attributes_delete_params_docs[] = {
+    "The conversation attribute id",
+};
 static const uint32_t conversations_attributes_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_delete_params_descriptor = {
     .name = "conversations_attributes_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_delete_params),
     .n_fields = 1, .fields = conversations_attributes_delete_params_fields, .by_name = conversations_attributes_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = conversations_attributes_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = conversations_attributes_delete_params_hash,
+    .field_docs = conversations_attributes_delete_params_docs};
 static const ic_operation op_conversations_attributes_delete = {
     .name = "conversations.attributes.delete", .method = "DELETE", .path = "/conversations/attributes/{id}",
     .api_version = "Preview", .params = &intercom_preview_conversations_attributes_delete_params_descriptor, .response = &intercom_preview_conversation_attribute_descriptor,
@@ -2518,11 +3140,15 @@ static const ic_field conversations_attributes_list_params_fields[] = {
     {"include_archived", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_preview_conversations_attributes_list_params, include_archived), 0, offsetof(intercom_preview_conversations_attributes_list_params, has_include_archived), NULL, NULL},
 };
 static const uint16_t conversations_attributes_list_params_by_name[] = {0};
+static const char *const conversations_attributes_list_params_docs[] = {
+    "Include archived attributes in the list. Default `false`.",
+};
 static const uint32_t conversations_attributes_list_params_hash[] = {0x0, 0x100001};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_list_params_descriptor = {
     .name = "conversations_attributes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_list_params),
     .n_fields = 1, .fields = conversations_attributes_list_params_fields, .by_name = conversations_attributes_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = conversations_attributes_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = conversations_attributes_list_params_hash,
+    .field_docs = conversations_attributes_list_params_docs};
 static const ic_operation op_conversations_attributes_list = {
     .name = "conversations.attributes.list", .method = "GET", .path = "/conversations/attributes",
     .api_version = "Preview", .params = &intercom_preview_conversations_attributes_list_params_descriptor, .response = &intercom_preview_conversation_attribute_list_descriptor,
@@ -2540,11 +3166,16 @@ static const ic_field conversations_attributes_options_create_params_fields[] = 
     {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_conversations_attributes_options_create_params, label), 0, offsetof(intercom_preview_conversations_attributes_options_create_params, has_label), NULL, NULL},
 };
 static const uint16_t conversations_attributes_options_create_params_by_name[] = {0, 1};
+static const char *const conversations_attributes_options_create_params_docs[] = {
+    "The conversation attribute id",
+    "The label for the new option.",
+};
 static const uint32_t conversations_attributes_options_create_params_hash[] = {0x0, 0x50002, 0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_options_create_params_descriptor = {
     .name = "conversations_attributes_options_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_options_create_params),
     .n_fields = 2, .fields = conversations_attributes_options_create_params_fields, .by_name = conversations_attributes_options_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = conversations_attributes_options_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = conversations_attributes_options_create_params_hash,
+    .field_docs = conversations_attributes_options_create_params_docs};
 static const ic_operation op_conversations_attributes_options_create = {
     .name = "conversations.attributes.options.create", .method = "POST", .path = "/conversations/attributes/{id}/options",
     .api_version = "Preview", .params = &intercom_preview_conversations_attributes_options_create_params_descriptor, .response = &intercom_preview_conversation_attribute_descriptor,
@@ -2562,11 +3193,16 @@ static const ic_field conversations_attributes_options_delete_params_fields[] = 
     {"option_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_conversations_attributes_options_delete_params, option_id), 0, offsetof(intercom_preview_conversations_attributes_options_delete_params, has_option_id), NULL, NULL},
 };
 static const uint16_t conversations_attributes_options_delete_params_by_name[] = {0, 1};
+static const char *const conversations_attributes_options_delete_params_docs[] = {
+    "The conversation attribute id",
+    "The UUID of the list option to archive (from the `id` field in the options array)",
+};
 static const uint32_t conversations_attributes_options_delete_params_hash[] = {0x0, 0x90002, 0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_options_delete_params_descriptor = {
     .name = "conversations_attributes_options_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_options_delete_params),
     .n_fields = 2, .fields = conversations_attributes_options_delete_params_fields, .by_name = conversations_attributes_options_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = conversations_attributes_options_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = conversations_attributes_options_delete_params_hash,
+    .field_docs = conversations_attributes_options_delete_params_docs};
 static const ic_operation op_conversations_attributes_options_delete = {
     .name = "conversations.attributes.options.delete", .method = "DELETE", .path = "/conversations/attributes/{id}/options/{option_id}",
     .api_version = "Preview", .params = &intercom_preview_conversations_attributes_options_delete_params_descriptor, .response = &intercom_preview_conversation_attribute_descriptor,
@@ -2585,11 +3221,17 @@ static const ic_field conversations_attributes_options_update_params_fields[] = 
     {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_conversations_attributes_options_update_params, label), 0, offsetof(intercom_preview_conversations_attributes_options_update_params, has_label), NULL, NULL},
 };
 static const uint16_t conversations_attributes_options_update_params_by_name[] = {0, 2, 1};
+static const char *const conversations_attributes_options_update_params_docs[] = {
+    "The conversation attribute id",
+    "The UUID of the list option to update (from the `id` field in the options array)",
+    "The updated label for the option.",
+};
 static const uint32_t conversations_attributes_options_update_params_hash[] = {0x0, 0x90002, 0x0, 0x20001, 0x0, 0x50003, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_options_update_params_descriptor = {
     .name = "conversations_attributes_options_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_options_update_params),
     .n_fields = 3, .fields = conversations_attributes_options_update_params_fields, .by_name = conversations_attributes_options_update_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_attributes_options_update_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_attributes_options_update_params_hash,
+    .field_docs = conversations_attributes_options_update_params_docs};
 static const ic_operation op_conversations_attributes_options_update = {
     .name = "conversations.attributes.options.update", .method = "PUT", .path = "/conversations/attributes/{id}/options/{option_id}",
     .api_version = "Preview", .params = &intercom_preview_conversations_attributes_options_update_params_descriptor, .response = &intercom_preview_conversation_attribute_descriptor,
@@ -2606,11 +3248,15 @@ static const ic_field conversations_attributes_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_conversations_attributes_retrieve_params, id), 0, offsetof(intercom_preview_conversations_attributes_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t conversations_attributes_retrieve_params_by_name[] = {0};
+static const char *const conversations_attributes_retrieve_params_docs[] = {
+    "The conversation attribute id",
+};
 static const uint32_t conversations_attributes_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_retrieve_params_descriptor = {
     .name = "conversations_attributes_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_retrieve_params),
     .n_fields = 1, .fields = conversations_attributes_retrieve_params_fields, .by_name = conversations_attributes_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = conversations_attributes_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = conversations_attributes_retrieve_params_hash,
+    .field_docs = conversations_attributes_retrieve_params_docs};
 static const ic_operation op_conversations_attributes_retrieve = {
     .name = "conversations.attributes.retrieve", .method = "GET", .path = "/conversations/attributes/{id}",
     .api_version = "Preview", .params = &intercom_preview_conversations_attributes_retrieve_params_descriptor, .response = &intercom_preview_conversation_attribute_descriptor,
@@ -2633,11 +3279,21 @@ static const ic_field conversations_attributes_update_params_fields[] = {
     {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_conversations_attributes_update_params, reference), 0, offsetof(intercom_preview_conversations_attributes_update_params, has_reference), &intercom_preview_attribute_reference_descriptor, NULL},
 };
 static const uint16_t conversations_attributes_update_params_by_name[] = {2, 0, 3, 1, 6, 4, 5};
+static const char *const conversations_attributes_update_params_docs[] = {
+    "The conversation attribute id",
+    "Name of the attribute.",
+    "Readable description of the attribute.",
+    "(String data type only) Whether this string attribute is multiline.",
+    "Whether this attribute is required.",
+    "Team IDs that can see this attribute. Empty array means all teams.",
+    "(Relationship data type only) Reference configuration for related objects.",
+};
 static const uint32_t conversations_attributes_update_params_hash[] = {0xb0003, 0x0, 0x40002, 0x0, 0x20001, 0x130006, 0x0, 0x80005, 0x0, 0x90004, 0x0, 0x90007, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_update_params_descriptor = {
     .name = "conversations_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_update_params),
     .n_fields = 7, .fields = conversations_attributes_update_params_fields, .by_name = conversations_attributes_update_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = conversations_attributes_update_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = conversations_attributes_update_params_hash,
+    .field_docs = conversations_attributes_update_params_docs};
 static const ic_operation op_conversations_attributes_update = {
     .name = "conversations.attributes.update", .method = "PUT", .path = "/conversations/attributes/{id}",
     .api_version = "Preview", .params = &intercom_preview_conversations_attributes_update_params_descriptor, .response = &intercom_preview_conversation_attribute_descriptor,
@@ -2661,11 +3317,22 @@ static const ic_field conversations_conversation_parts_update_params_fields[] = 
     {"secret", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_conversations_conversation_parts_update_params, secret), 0, offsetof(intercom_preview_conversations_conversation_parts_update_params, has_secret), NULL, NULL},
 };
 static const uint16_t conversations_conversation_parts_update_params_by_name[] = {5, 0, 6, 1, 3, 7, 4, 2};
+static const char *const conversations_conversation_parts_update_params_docs[] = {
+    "The identifier for the conversation as given by Intercom.",
+    "The identifier for the conversation part.",
+    "The send state to set on the external reply.",
+    "An informational message about the send state update.",
+    "Set to true to mark the conversation part as seen.",
+    "The id of the admin marking the part as seen.",
+    "Must be true to use this experimental endpoint.",
+    "HMAC secret for authenticating the experimental request.",
+};
 static const uint32_t conversations_conversation_parts_update_params_hash[] = {0x80006, 0x0, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0xf0001, 0xc0004, 0x0, 0x40005, 0x0, 0xa0003, 0x20002, 0x60008, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_conversation_parts_update_params_descriptor = {
     .name = "conversations_conversation_parts_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_conversation_parts_update_params),
     .n_fields = 8, .fields = conversations_conversation_parts_update_params_fields, .by_name = conversations_conversation_parts_update_params_by_name,
-    .hash_seed = 0xcc623af3, .hash_mask = 15, .hash_slots = conversations_conversation_parts_update_params_hash};
+    .hash_seed = 0xcc623af3, .hash_mask = 15, .hash_slots = conversations_conversation_parts_update_params_hash,
+    .field_docs = conversations_conversation_parts_update_params_docs};
 static const ic_operation op_conversations_conversation_parts_update = {
     .name = "conversations.conversation_parts.update", .method = "PUT", .path = "/conversations/{conversation_id}/conversation_parts/{id}",
     .api_version = "Preview", .params = &intercom_preview_conversations_conversation_parts_update_params_descriptor, .response = &intercom_preview_conversation_part_descriptor,
@@ -2685,11 +3352,18 @@ static const ic_field conversations_convert_params_fields[] = {
     {"attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_conversations_convert_params, attributes), 0, offsetof(intercom_preview_conversations_convert_params, has_attributes), NULL, NULL},
 };
 static const uint16_t conversations_convert_params_by_name[] = {3, 0, 2, 1};
+static const char *const conversations_convert_params_docs[] = {
+    "The id of the conversation to target",
+    "The ID of the type of ticket you want to convert the conversation to",
+    "The ID of the ticket state associated with the ticket type.",
+    "The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and ...",
+};
 static const uint32_t conversations_convert_params_hash[] = {0x0, 0xa0004, 0x0, 0x20001, 0x0, 0xe0002, 0x0, 0xf0003};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_convert_params_descriptor = {
     .name = "conversations_convert_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_convert_params),
     .n_fields = 4, .fields = conversations_convert_params_fields, .by_name = conversations_convert_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_convert_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_convert_params_hash,
+    .field_docs = conversations_convert_params_docs};
 static const ic_operation op_conversations_convert = {
     .name = "conversations.convert", .method = "POST", .path = "/conversations/{id}/convert",
     .api_version = "Preview", .params = &intercom_preview_conversations_convert_params_descriptor, .response = &intercom_preview_ticket_descriptor,
@@ -2711,11 +3385,20 @@ static const ic_field conversations_create_params_fields[] = {
     {"brand_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversations_create_params, brand_id), 0, offsetof(intercom_preview_conversations_create_params, has_brand_id), NULL, NULL},
 };
 static const uint16_t conversations_create_params_by_name[] = {3, 1, 5, 4, 0, 2};
+static const char *const conversations_create_params_docs[] = {
+    "",
+    "The content of the message. HTML is not supported.",
+    "The title of the email. Only applicable if the message type is email.",
+    "A list of image URLs that will be added as attachments. You can include up to 10 URLs.",
+    "The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating ...",
+    "The unique identifier of the brand to associate with this conversation.",
+};
 static const uint32_t conversations_create_params_hash[] = {0x0, 0x0, 0xa0005, 0xf0004, 0x0, 0x0, 0x0, 0x40001, 0x70003, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x80006, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_create_params_descriptor = {
     .name = "conversations_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_create_params),
     .n_fields = 6, .fields = conversations_create_params_fields, .by_name = conversations_create_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = conversations_create_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = conversations_create_params_hash,
+    .field_docs = conversations_create_params_docs};
 static const ic_operation op_conversations_create = {
     .name = "conversations.create", .method = "POST", .path = "/conversations",
     .api_version = "Preview", .params = &intercom_preview_conversations_create_params_descriptor, .response = &intercom_preview_conversations_create_response_descriptor,
@@ -2734,11 +3417,17 @@ static const ic_field conversations_customers_create_params_fields[] = {
     {"customer", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_conversations_customers_create_params, customer), 0, offsetof(intercom_preview_conversations_customers_create_params, has_customer), &intercom_preview_attach_contact_to_conversation_request_customer_descriptor, NULL},
 };
 static const uint16_t conversations_customers_create_params_by_name[] = {1, 2, 0};
+static const char *const conversations_customers_create_params_docs[] = {
+    "The identifier for the conversation as given by Intercom.",
+    "The `id` of the admin who is adding the new participant.",
+    "",
+};
 static const uint32_t conversations_customers_create_params_hash[] = {0x0, 0x80002, 0x0, 0x20001, 0x80003, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_customers_create_params_descriptor = {
     .name = "conversations_customers_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_customers_create_params),
     .n_fields = 3, .fields = conversations_customers_create_params_fields, .by_name = conversations_customers_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_customers_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_customers_create_params_hash,
+    .field_docs = conversations_customers_create_params_docs};
 static const ic_operation op_conversations_customers_create = {
     .name = "conversations.customers.create", .method = "POST", .path = "/conversations/{id}/customers",
     .api_version = "Preview", .params = &intercom_preview_conversations_customers_create_params_descriptor, .response = &intercom_preview_conversation_descriptor,
@@ -2757,11 +3446,17 @@ static const ic_field conversations_customers_delete_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_conversations_customers_delete_params, admin_id), 0, offsetof(intercom_preview_conversations_customers_delete_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversations_customers_delete_params_by_name[] = {2, 1, 0};
+static const char *const conversations_customers_delete_params_docs[] = {
+    "The identifier for the conversation as given by Intercom.",
+    "The identifier for the contact as given by Intercom.",
+    "The `id` of the admin who is performing the action.",
+};
 static const uint32_t conversations_customers_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_customers_delete_params_descriptor = {
     .name = "conversations_customers_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_customers_delete_params),
     .n_fields = 3, .fields = conversations_customers_delete_params_fields, .by_name = conversations_customers_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_customers_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_customers_delete_params_hash,
+    .field_docs = conversations_customers_delete_params_docs};
 static const ic_operation op_conversations_customers_delete = {
     .name = "conversations.customers.delete", .method = "DELETE", .path = "/conversations/{conversation_id}/customers/{contact_id}",
     .api_version = "Preview", .params = &intercom_preview_conversations_customers_delete_params_descriptor, .response = &intercom_preview_conversation_descriptor,
@@ -2779,11 +3474,16 @@ static const ic_field conversations_delete_params_fields[] = {
     {"retain_metrics", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_preview_conversations_delete_params, retain_metrics), 0, offsetof(intercom_preview_conversations_delete_params, has_retain_metrics), NULL, NULL},
 };
 static const uint16_t conversations_delete_params_by_name[] = {0, 1};
+static const char *const conversations_delete_params_docs[] = {
+    "id",
+    "If true (default), deletes the conversation while retaining reporting data. If false, deletes the conversation and all associated reporting data. Setting to ...",
+};
 static const uint32_t conversations_delete_params_hash[] = {0xe0002, 0x0, 0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_delete_params_descriptor = {
     .name = "conversations_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_delete_params),
     .n_fields = 2, .fields = conversations_delete_params_fields, .by_name = conversations_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = conversations_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = conversations_delete_params_hash,
+    .field_docs = conversations_delete_params_docs};
 static const ic_operation op_conversations_delete = {
     .name = "conversations.delete", .method = "DELETE", .path = "/conversations/{id}",
     .api_version = "Preview", .params = &intercom_preview_conversations_delete_params_descriptor, .response = &intercom_preview_conversation_deleted_descriptor,
@@ -2802,11 +3502,17 @@ static const ic_field conversations_deleted_list_params_fields[] = {
     {"order", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_preview_conversations_deleted_list_params, order), 0, offsetof(intercom_preview_conversations_deleted_list_params, has_order), NULL, NULL},
 };
 static const uint16_t conversations_deleted_list_params_by_name[] = {2, 0, 1};
+static const char *const conversations_deleted_list_params_docs[] = {
+    "The page of results to fetch. Defaults to first page",
+    "How many results per page",
+    "`asc` or `desc`. Returns the conversation IDs in ascending or descending order. Defaults to desc",
+};
 static const uint32_t conversations_deleted_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_deleted_list_params_descriptor = {
     .name = "conversations_deleted_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_deleted_list_params),
     .n_fields = 3, .fields = conversations_deleted_list_params_fields, .by_name = conversations_deleted_list_params_by_name,
-    .hash_seed = 0x5384540f, .hash_mask = 7, .hash_slots = conversations_deleted_list_params_hash};
+    .hash_seed = 0x5384540f, .hash_mask = 7, .hash_slots = conversations_deleted_list_params_hash,
+    .field_docs = conversations_deleted_list_params_docs};
 static const ic_operation op_conversations_deleted_list = {
     .name = "conversations.deleted.list", .method = "GET", .path = "/conversations/deleted",
     .api_version = "Preview", .params = &intercom_preview_conversations_deleted_list_params_descriptor, .response = &intercom_preview_deleted_conversation_list_descriptor,
@@ -2837,11 +3543,15 @@ static const ic_field conversations_handling_events_list_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_conversations_handling_events_list_params, id), 0, offsetof(intercom_preview_conversations_handling_events_list_params, has_id), NULL, NULL},
 };
 static const uint16_t conversations_handling_events_list_params_by_name[] = {0};
+static const char *const conversations_handling_events_list_params_docs[] = {
+    "The identifier for the conversation as given by Intercom.",
+};
 static const uint32_t conversations_handling_events_list_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_handling_events_list_params_descriptor = {
     .name = "conversations_handling_events_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_handling_events_list_params),
     .n_fields = 1, .fields = conversations_handling_events_list_params_fields, .by_name = conversations_handling_events_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = conversations_handling_events_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = conversations_handling_events_list_params_hash,
+    .field_docs = conversations_handling_events_list_params_docs};
 static const ic_operation op_conversations_handling_events_list = {
     .name = "conversations.handling_events.list", .method = "GET", .path = "/conversations/{id}/handling_events",
     .api_version = "Preview", .params = &intercom_preview_conversations_handling_events_list_params_descriptor, .response = &intercom_preview_handling_event_list_descriptor,
@@ -2861,11 +3571,18 @@ static const ic_field conversations_list_params_fields[] = {
     {"include_scorecards", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_preview_conversations_list_params, include_scorecards), 0, offsetof(intercom_preview_conversations_list_params, has_include_scorecards), NULL, NULL},
 };
 static const uint16_t conversations_list_params_by_name[] = {2, 3, 0, 1};
+static const char *const conversations_list_params_docs[] = {
+    "How many results per page",
+    "String used to get the next page of conversations.",
+    "If set to true, the response will include a `monitor_evaluations` array on each conversation with any QA monitor results that flagged it.",
+    "If set to true, the response will include a `scorecards` array on each conversation with any QA scorecard results.",
+};
 static const uint32_t conversations_list_params_hash[] = {0x0, 0x0, 0x0, 0xe0002, 0x80001, 0x120004, 0x0, 0x100003};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_list_params_descriptor = {
     .name = "conversations_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_list_params),
     .n_fields = 4, .fields = conversations_list_params_fields, .by_name = conversations_list_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = conversations_list_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = conversations_list_params_hash,
+    .field_docs = conversations_list_params_docs};
 static const ic_operation op_conversations_list = {
     .name = "conversations.list", .method = "GET", .path = "/conversations",
     .api_version = "Preview", .params = &intercom_preview_conversations_list_params_descriptor, .response = &intercom_preview_conversation_list_descriptor,
@@ -2897,11 +3614,16 @@ static const ic_field conversations_merge_params_fields[] = {
     {"merge_into_conversation_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_conversations_merge_params, merge_into_conversation_id), 0, offsetof(intercom_preview_conversations_merge_params, has_merge_into_conversation_id), NULL, NULL},
 };
 static const uint16_t conversations_merge_params_by_name[] = {0, 1};
+static const char *const conversations_merge_params_docs[] = {
+    "The identifier for the secondary (source) conversation to merge away.",
+    "The ID of the primary (target) conversation to merge into.",
+};
 static const uint32_t conversations_merge_params_hash[] = {0x1a0002, 0x0, 0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_merge_params_descriptor = {
     .name = "conversations_merge_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_merge_params),
     .n_fields = 2, .fields = conversations_merge_params_fields, .by_name = conversations_merge_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = conversations_merge_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = conversations_merge_params_hash,
+    .field_docs = conversations_merge_params_docs};
 static const ic_operation op_conversations_merge = {
     .name = "conversations.merge", .method = "POST", .path = "/conversations/{id}/merge",
     .api_version = "Preview", .params = &intercom_preview_conversations_merge_params_descriptor, .response = &intercom_preview_conversation_descriptor,
@@ -2924,11 +3646,21 @@ static const ic_field conversations_parts_create_params_fields[] = {
     {"assignee_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversations_parts_create_params, assignee_id), 0, offsetof(intercom_preview_conversations_parts_create_params, has_assignee_id), NULL, NULL},
 };
 static const uint16_t conversations_parts_create_params_by_name[] = {3, 6, 4, 0, 1, 5, 2};
+static const char *const conversations_parts_create_params_docs[] = {
+    "The identifier for the conversation as given by Intercom.",
+    "",
+    "",
+    "The id of the admin who is performing the action.",
+    "Optionally you can send a response in the conversation when it is assigned.",
+    "The time you want the conversation to reopen.",
+    "The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be assigned both an admin and a team.\\nSet `0` if you want this ...",
+};
 static const uint32_t conversations_parts_create_params_hash[] = {0x0, 0x0, 0x20001, 0x0, 0xd0006, 0x0, 0x0, 0xc0002, 0x0, 0xb0007, 0x40005, 0x40003, 0x80004, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_parts_create_params_descriptor = {
     .name = "conversations_parts_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_parts_create_params),
     .n_fields = 7, .fields = conversations_parts_create_params_fields, .by_name = conversations_parts_create_params_by_name,
-    .hash_seed = 0x6a99b4ac, .hash_mask = 15, .hash_slots = conversations_parts_create_params_hash};
+    .hash_seed = 0x6a99b4ac, .hash_mask = 15, .hash_slots = conversations_parts_create_params_hash,
+    .field_docs = conversations_parts_create_params_docs};
 static const ic_operation op_conversations_parts_create = {
     .name = "conversations.parts.create", .method = "POST", .path = "/conversations/{id}/parts",
     .api_version = "Preview", .params = &intercom_preview_conversations_parts_create_params_descriptor, .response = &intercom_preview_conversation_descriptor,
@@ -2948,11 +3680,18 @@ static const ic_field conversations_redact_params_fields[] = {
     {"source_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversations_redact_params, source_id), 0, offsetof(intercom_preview_conversations_redact_params, has_source_id), NULL, NULL},
 };
 static const uint16_t conversations_redact_params_by_name[] = {1, 2, 3, 0};
+static const char *const conversations_redact_params_docs[] = {
+    "The type of resource being redacted.",
+    "The id of the conversation.",
+    "The id of the conversation_part.",
+    "The id of the source.",
+};
 static const uint32_t conversations_redact_params_hash[] = {0x140003, 0x0, 0x90004, 0x0, 0xf0002, 0x0, 0x0, 0x40001};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_redact_params_descriptor = {
     .name = "conversations_redact_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_redact_params),
     .n_fields = 4, .fields = conversations_redact_params_fields, .by_name = conversations_redact_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = conversations_redact_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = conversations_redact_params_hash,
+    .field_docs = conversations_redact_params_docs};
 static const ic_operation op_conversations_redact = {
     .name = "conversations.redact", .method = "POST", .path = "/conversations/redact",
     .api_version = "Preview", .params = &intercom_preview_conversations_redact_params_descriptor, .response = &intercom_preview_conversation_descriptor,
@@ -2982,11 +3721,28 @@ static const ic_field conversations_reply_create_params_fields[] = {
     {"skip_unsnooze", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_conversations_reply_create_params, skip_unsnooze), 0, offsetof(intercom_preview_conversations_reply_create_params, has_skip_unsnooze), NULL, NULL},
 };
 static const uint16_t conversations_reply_create_params_by_name[] = {11, 8, 5, 3, 4, 9, 0, 7, 1, 6, 12, 13, 2, 10};
+static const char *const conversations_reply_create_params_docs[] = {
+    "The Intercom provisioned identifier for the conversation or the string \"last\" to reply to the last part of the conversation",
+    "",
+    "",
+    "The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.",
+    "The time the reply was created. If not provided, the current time will be used.",
+    "A list of image URLs that will be added as attachments. You can include up to 10 URLs.",
+    "The quick reply options to display to the end user. Must be present for quick_reply message types.",
+    "The identifier for the contact as given by Intercom.",
+    "A list of files that will be added as attachments. You can include up to 10 files",
+    "The email you have defined for the user.",
+    "The external_id you have defined for the contact.",
+    "The id of the admin who is authoring the comment.",
+    "Option to disable notifications when replying to a conversation.",
+    "When true, prevents the reply from waking a snoozed conversation. Applies to 'comment' and 'note' message types. The part is still created and visible in the ...",
+};
 static const uint32_t conversations_reply_create_params_hash[] = {0x20001, 0x0, 0x100009, 0x0, 0x0, 0x0, 0x100008, 0x0, 0x0, 0x0, 0xd0007, 0xa0005, 0x5000a, 0x0, 0xf0006, 0x8000c, 0x0, 0x0, 0x0, 0x12000d, 0x7000b, 0x0, 0xc0002, 0x0, 0x0, 0x0, 0x40003, 0x40004, 0x0, 0xd000e, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_reply_create_params_descriptor = {
     .name = "conversations_reply_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_reply_create_params),
     .n_fields = 14, .fields = conversations_reply_create_params_fields, .by_name = conversations_reply_create_params_by_name,
-    .hash_seed = 0xd5336958, .hash_mask = 31, .hash_slots = conversations_reply_create_params_hash};
+    .hash_seed = 0xd5336958, .hash_mask = 31, .hash_slots = conversations_reply_create_params_hash,
+    .field_docs = conversations_reply_create_params_docs};
 static const ic_operation op_conversations_reply_create = {
     .name = "conversations.reply.create", .method = "POST", .path = "/conversations/{id}/reply",
     .api_version = "Preview", .params = &intercom_preview_conversations_reply_create_params_descriptor, .response = &intercom_preview_conversation_descriptor,
@@ -3008,11 +3764,20 @@ static const ic_field conversations_retrieve_params_fields[] = {
     {"include_scorecards", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_preview_conversations_retrieve_params, include_scorecards), 0, offsetof(intercom_preview_conversations_retrieve_params, has_include_scorecards), NULL, NULL},
 };
 static const uint16_t conversations_retrieve_params_by_name[] = {1, 0, 3, 4, 5, 2};
+static const char *const conversations_retrieve_params_docs[] = {
+    "The id of the conversation to target",
+    "Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, ...",
+    "If set to true, conversation parts will be translated to the detected language of the conversation.",
+    "If set to true, the source of the conversation will include the email history.",
+    "If set to true, the response will include a `monitor_evaluations` array with any QA monitor results that flagged this conversation.",
+    "If set to true, the response will include a `scorecards` array with any QA scorecard results for this conversation.",
+};
 static const uint32_t conversations_retrieve_params_hash[] = {0x0, 0x120006, 0x150004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x100005, 0xa0002, 0x140003};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_retrieve_params_descriptor = {
     .name = "conversations_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_retrieve_params),
     .n_fields = 6, .fields = conversations_retrieve_params_fields, .by_name = conversations_retrieve_params_by_name,
-    .hash_seed = 0x1715609d, .hash_mask = 15, .hash_slots = conversations_retrieve_params_hash};
+    .hash_seed = 0x1715609d, .hash_mask = 15, .hash_slots = conversations_retrieve_params_hash,
+    .field_docs = conversations_retrieve_params_docs};
 static const ic_operation op_conversations_retrieve = {
     .name = "conversations.retrieve", .method = "GET", .path = "/conversations/{id}",
     .api_version = "Preview", .params = &intercom_preview_conversations_retrieve_params_descriptor, .response = &intercom_preview_conversation_descriptor,
@@ -3032,11 +3797,18 @@ static const ic_field conversations_search_params_fields[] = {
     {"pagination", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_conversations_search_params, pagination), 0, offsetof(intercom_preview_conversations_search_params, has_pagination), &intercom_preview_starting_after_paging_descriptor, NULL},
 };
 static const uint16_t conversations_search_params_by_name[] = {0, 1, 3, 2};
+static const char *const conversations_search_params_docs[] = {
+    "If set to true, the response will include a `monitor_evaluations` array on each conversation with any QA monitor results that flagged it.",
+    "If set to true, the response will include a `scorecards` array on each conversation with any QA scorecard results.",
+    "",
+    "",
+};
 static const uint32_t conversations_search_params_hash[] = {0x100001, 0x0, 0x50003, 0x120002, 0x0, 0x0, 0x0, 0xa0004};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_search_params_descriptor = {
     .name = "conversations_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_search_params),
     .n_fields = 4, .fields = conversations_search_params_fields, .by_name = conversations_search_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_search_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_search_params_hash,
+    .field_docs = conversations_search_params_docs};
 static const ic_operation op_conversations_search = {
     .name = "conversations.search", .method = "POST", .path = "/conversations/search",
     .api_version = "Preview", .params = &intercom_preview_conversations_search_params_descriptor, .response = &intercom_preview_conversation_list_descriptor,
@@ -3069,11 +3841,17 @@ static const ic_field conversations_side_conversations_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_conversations_side_conversations_list_params, per_page), 0, offsetof(intercom_preview_conversations_side_conversations_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t conversations_side_conversations_list_params_by_name[] = {0, 1, 2};
+static const char *const conversations_side_conversations_list_params_docs[] = {
+    "The identifier for the conversation as given by Intercom.",
+    "The page number of results to return (starting from 1).",
+    "The number of side conversations to return per page (max 50).",
+};
 static const uint32_t conversations_side_conversations_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x40002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_side_conversations_list_params_descriptor = {
     .name = "conversations_side_conversations_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_side_conversations_list_params),
     .n_fields = 3, .fields = conversations_side_conversations_list_params_fields, .by_name = conversations_side_conversations_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_side_conversations_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_side_conversations_list_params_hash,
+    .field_docs = conversations_side_conversations_list_params_docs};
 static const ic_operation op_conversations_side_conversations_list = {
     .name = "conversations.side_conversations.list", .method = "GET", .path = "/conversations/{id}/side_conversations",
     .api_version = "Preview", .params = &intercom_preview_conversations_side_conversations_list_params_descriptor, .response = &intercom_preview_side_conversation_list_descriptor,
@@ -3106,11 +3884,17 @@ static const ic_field conversations_tags_create_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_conversations_tags_create_params, admin_id), 0, offsetof(intercom_preview_conversations_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversations_tags_create_params_by_name[] = {2, 0, 1};
+static const char *const conversations_tags_create_params_docs[] = {
+    "conversation_id",
+    "The unique identifier for the tag which is given by Intercom",
+    "The unique identifier for the admin which is given by Intercom.",
+};
 static const uint32_t conversations_tags_create_params_hash[] = {0xf0001, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_tags_create_params_descriptor = {
     .name = "conversations_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_tags_create_params),
     .n_fields = 3, .fields = conversations_tags_create_params_fields, .by_name = conversations_tags_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_tags_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_tags_create_params_hash,
+    .field_docs = conversations_tags_create_params_docs};
 static const ic_operation op_conversations_tags_create = {
     .name = "conversations.tags.create", .method = "POST", .path = "/conversations/{conversation_id}/tags",
     .api_version = "Preview", .params = &intercom_preview_conversations_tags_create_params_descriptor, .response = &intercom_preview_tag_descriptor,
@@ -3129,11 +3913,17 @@ static const ic_field conversations_tags_delete_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_conversations_tags_delete_params, admin_id), 0, offsetof(intercom_preview_conversations_tags_delete_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversations_tags_delete_params_by_name[] = {2, 0, 1};
+static const char *const conversations_tags_delete_params_docs[] = {
+    "conversation_id",
+    "id",
+    "The unique identifier for the admin which is given by Intercom.",
+};
 static const uint32_t conversations_tags_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_tags_delete_params_descriptor = {
     .name = "conversations_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_tags_delete_params),
     .n_fields = 3, .fields = conversations_tags_delete_params_fields, .by_name = conversations_tags_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_tags_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = conversations_tags_delete_params_hash,
+    .field_docs = conversations_tags_delete_params_docs};
 static const ic_operation op_conversations_tags_delete = {
     .name = "conversations.tags.delete", .method = "DELETE", .path = "/conversations/{conversation_id}/tags/{id}",
     .api_version = "Preview", .params = &intercom_preview_conversations_tags_delete_params_descriptor, .response = &intercom_preview_tag_descriptor,
@@ -3157,11 +3947,22 @@ static const ic_field conversations_update_params_fields[] = {
     {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversations_update_params, company_id), 0, offsetof(intercom_preview_conversations_update_params, has_company_id), NULL, NULL},
 };
 static const uint16_t conversations_update_params_by_name[] = {5, 7, 6, 1, 0, 4, 2, 3};
+static const char *const conversations_update_params_docs[] = {
+    "The id of the conversation to target",
+    "Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, ...",
+    "Mark a conversation as read within Intercom.",
+    "The title given to the conversation",
+    "The priority level to set on the conversation. Accepts one of none, low, medium, high, or urgent. Set none to clear an existing priority.",
+    "The ID of the teammate to attribute the priority change to. Defaults to Operator when omitted, and is only used alongside priority.",
+    "An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of ...",
+    "The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.",
+};
 static const uint32_t conversations_update_params_hash[] = {0x0, 0x110007, 0xa0008, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0x80005, 0x50004, 0x80006, 0x40003, 0x0, 0xa0002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_update_params_descriptor = {
     .name = "conversations_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_update_params),
     .n_fields = 8, .fields = conversations_update_params_fields, .by_name = conversations_update_params_by_name,
-    .hash_seed = 0x1715609d, .hash_mask = 15, .hash_slots = conversations_update_params_hash};
+    .hash_seed = 0x1715609d, .hash_mask = 15, .hash_slots = conversations_update_params_hash,
+    .field_docs = conversations_update_params_docs};
 static const ic_operation op_conversations_update = {
     .name = "conversations.update", .method = "PUT", .path = "/conversations/{id}",
     .api_version = "Preview", .params = &intercom_preview_conversations_update_params_descriptor, .response = &intercom_preview_conversation_descriptor,
@@ -3182,11 +3983,19 @@ static const ic_field custom_object_instances_create_params_fields[] = {
     {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_custom_object_instances_create_params, custom_attributes), 0, offsetof(intercom_preview_custom_object_instances_create_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t custom_object_instances_create_params_by_name[] = {4, 0, 2, 1, 3};
+static const char *const custom_object_instances_create_params_docs[] = {
+    "The unique identifier of the custom object type that defines the structure of the custom object instance.",
+    "A unique identifier for the Custom Object instance in the external system it originated from.",
+    "The time when the Custom Object instance was created in the external system it originated from.",
+    "The time when the Custom Object instance was last updated in the external system it originated from.",
+    "The custom attributes which are set for the Custom Object instance.",
+};
 static const uint32_t custom_object_instances_create_params_hash[] = {0x130004, 0x0, 0x0, 0x130003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110005, 0x0, 0xb0002, 0x1d0001};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_object_instances_create_params_descriptor = {
     .name = "custom_object_instances_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_custom_object_instances_create_params),
     .n_fields = 5, .fields = custom_object_instances_create_params_fields, .by_name = custom_object_instances_create_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = custom_object_instances_create_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = custom_object_instances_create_params_hash,
+    .field_docs = custom_object_instances_create_params_docs};
 static const ic_operation op_custom_object_instances_create = {
     .name = "custom_object_instances.create", .method = "POST", .path = "/custom_object_instances/{custom_object_type_identifier}",
     .api_version = "Preview", .params = &intercom_preview_custom_object_instances_create_params_descriptor, .response = &intercom_preview_custom_object_instance_descriptor,
@@ -3204,11 +4013,16 @@ static const ic_field custom_object_instances_delete_params_fields[] = {
     {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_custom_object_instances_delete_params, custom_object_type_identifier), 0, offsetof(intercom_preview_custom_object_instances_delete_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_delete_params_by_name[] = {1, 0};
+static const char *const custom_object_instances_delete_params_docs[] = {
+    "The Intercom defined id of the custom object instance",
+    "The unique identifier of the custom object type that defines the structure of the custom object instance.",
+};
 static const uint32_t custom_object_instances_delete_params_hash[] = {0x0, 0x20001, 0x0, 0x1d0002};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_object_instances_delete_params_descriptor = {
     .name = "custom_object_instances_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_custom_object_instances_delete_params),
     .n_fields = 2, .fields = custom_object_instances_delete_params_fields, .by_name = custom_object_instances_delete_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 3, .hash_slots = custom_object_instances_delete_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 3, .hash_slots = custom_object_instances_delete_params_hash,
+    .field_docs = custom_object_instances_delete_params_docs};
 static const ic_operation op_custom_object_instances_delete = {
     .name = "custom_object_instances.delete", .method = "DELETE", .path = "/custom_object_instances/{custom_object_type_identifier}/{id}",
     .api_version = "Preview", .params = &intercom_preview_custom_object_instances_delete_params_descriptor, .response = &intercom_preview_custom_object_instance_deleted_descriptor,
@@ -3226,11 +4040,16 @@ static const ic_field custom_object_instances_delete_by_external_id_params_field
     {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_custom_object_instances_delete_by_external_id_params, custom_object_type_identifier), 0, offsetof(intercom_preview_custom_object_instances_delete_by_external_id_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_delete_by_external_id_params_by_name[] = {1, 0};
+static const char *const custom_object_instances_delete_by_external_id_params_docs[] = {
+    "The unique identifier for the instance in the external system it originated from.",
+    "The unique identifier of the custom object type that defines the structure of the custom object instance.",
+};
 static const uint32_t custom_object_instances_delete_by_external_id_params_hash[] = {0x0, 0x0, 0xb0001, 0x1d0002};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_object_instances_delete_by_external_id_params_descriptor = {
     .name = "custom_object_instances_delete_by_external_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_custom_object_instances_delete_by_external_id_params),
     .n_fields = 2, .fields = custom_object_instances_delete_by_external_id_params_fields, .by_name = custom_object_instances_delete_by_external_id_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = custom_object_instances_delete_by_external_id_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = custom_object_instances_delete_by_external_id_params_hash,
+    .field_docs = custom_object_instances_delete_by_external_id_params_docs};
 static const ic_operation op_custom_object_instances_delete_by_external_id = {
     .name = "custom_object_instances.delete_by_external_id", .method = "DELETE", .path = "/custom_object_instances/{custom_object_type_identifier}",
     .api_version = "Preview", .params = &intercom_preview_custom_object_instances_delete_by_external_id_params_descriptor, .response = &intercom_preview_custom_object_instance_deleted_descriptor,
@@ -3252,11 +4071,20 @@ static const ic_field custom_object_instances_list_params_fields[] = {
     {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_custom_object_instances_list_params, custom_object_type_identifier), 0, offsetof(intercom_preview_custom_object_instances_list_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_list_params_by_name[] = {5, 2, 3, 4, 0, 1};
+static const char *const custom_object_instances_list_params_docs[] = {
+    "Return instances associated with the given contact ID.",
+    "Return instances associated with the given conversation ID.",
+    "Return the single instance with this external ID. When provided, the response is a single object rather than a list.",
+    "Page number of results to fetch.",
+    "Number of results per page. Maximum 150.",
+    "The unique identifier of the custom object type that defines the structure of the custom object instance.",
+};
 static const uint32_t custom_object_instances_list_params_hash[] = {0x0, 0x0, 0x0, 0x1a0002, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x80005, 0x0, 0x0, 0x0, 0x1d0006, 0xb0003, 0x150001};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_object_instances_list_params_descriptor = {
     .name = "custom_object_instances_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_custom_object_instances_list_params),
     .n_fields = 6, .fields = custom_object_instances_list_params_fields, .by_name = custom_object_instances_list_params_by_name,
-    .hash_seed = 0x5384540f, .hash_mask = 15, .hash_slots = custom_object_instances_list_params_hash};
+    .hash_seed = 0x5384540f, .hash_mask = 15, .hash_slots = custom_object_instances_list_params_hash,
+    .field_docs = custom_object_instances_list_params_docs};
 static const ic_operation op_custom_object_instances_list = {
     .name = "custom_object_instances.list", .method = "GET", .path = "/custom_object_instances/{custom_object_type_identifier}",
     .api_version = "Preview", .params = &intercom_preview_custom_object_instances_list_params_descriptor, .response = &intercom_preview_custom_object_instances_paginated_list_descriptor,
@@ -3288,11 +4116,16 @@ static const ic_field custom_object_instances_retrieve_params_fields[] = {
     {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_custom_object_instances_retrieve_params, custom_object_type_identifier), 0, offsetof(intercom_preview_custom_object_instances_retrieve_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_retrieve_params_by_name[] = {1, 0};
+static const char *const custom_object_instances_retrieve_params_docs[] = {
+    "The id or external_id of the custom object instance",
+    "The unique identifier of the custom object type that defines the structure of the custom object instance.",
+};
 static const uint32_t custom_object_instances_retrieve_params_hash[] = {0x0, 0x20001, 0x0, 0x1d0002};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_object_instances_retrieve_params_descriptor = {
     .name = "custom_object_instances_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_custom_object_instances_retrieve_params),
     .n_fields = 2, .fields = custom_object_instances_retrieve_params_fields, .by_name = custom_object_instances_retrieve_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 3, .hash_slots = custom_object_instances_retrieve_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 3, .hash_slots = custom_object_instances_retrieve_params_hash,
+    .field_docs = custom_object_instances_retrieve_params_docs};
 static const ic_operation op_custom_object_instances_retrieve = {
     .name = "custom_object_instances.retrieve", .method = "GET", .path = "/custom_object_instances/{custom_object_type_identifier}/{id}",
     .api_version = "Preview", .params = &intercom_preview_custom_object_instances_retrieve_params_descriptor, .response = &intercom_preview_custom_object_instance_descriptor,
@@ -3314,11 +4147,20 @@ static const ic_field data_attributes_create_params_fields[] = {
     {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_data_attributes_create_params, options), offsetof(intercom_preview_data_attributes_create_params, options_count), offsetof(intercom_preview_data_attributes_create_params, has_options), &intercom_preview_create_data_attribute_request_options_descriptor, NULL},
 };
 static const uint16_t data_attributes_create_params_by_name[] = {4, 2, 3, 1, 0, 5};
+static const char *const data_attributes_create_params_docs[] = {
+    "The name of the data attribute.",
+    "The model that the data attribute belongs to.",
+    "The readable description you see in the UI for the attribute.",
+    "Can this attribute be updated by the Messenger",
+    "",
+    "Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.",
+};
 static const uint32_t data_attributes_create_params_hash[] = {0xb0003, 0x0, 0x0, 0x0, 0x70006, 0x90005, 0x40001, 0x50002, 0x0, 0x0, 0x120004, 0x0, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_attributes_create_params_descriptor = {
     .name = "data_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_attributes_create_params),
     .n_fields = 6, .fields = data_attributes_create_params_fields, .by_name = data_attributes_create_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = data_attributes_create_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = data_attributes_create_params_hash,
+    .field_docs = data_attributes_create_params_docs};
 static const ic_operation op_data_attributes_create = {
     .name = "data_attributes.create", .method = "POST", .path = "/data_attributes",
     .api_version = "Preview", .params = &intercom_preview_data_attributes_create_params_descriptor, .response = &intercom_preview_data_attribute_descriptor,
@@ -3336,11 +4178,16 @@ static const ic_field data_attributes_list_params_fields[] = {
     {"include_archived", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_preview_data_attributes_list_params, include_archived), 0, offsetof(intercom_preview_data_attributes_list_params, has_include_archived), NULL, NULL},
 };
 static const uint16_t data_attributes_list_params_by_name[] = {1, 0};
+static const char *const data_attributes_list_params_docs[] = {
+    "Specify the data attribute model to return. For conversation attributes, use `GET /conversations/attributes` instead.",
+    "Include archived attributes in the list. By default we return only non archived data attributes.",
+};
 static const uint32_t data_attributes_list_params_hash[] = {0x0, 0x100002, 0x50001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_attributes_list_params_descriptor = {
     .name = "data_attributes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_attributes_list_params),
     .n_fields = 2, .fields = data_attributes_list_params_fields, .by_name = data_attributes_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = data_attributes_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = data_attributes_list_params_hash,
+    .field_docs = data_attributes_list_params_docs};
 static const ic_operation op_data_attributes_list = {
     .name = "data_attributes.list", .method = "GET", .path = "/data_attributes",
     .api_version = "Preview", .params = &intercom_preview_data_attributes_list_params_descriptor, .response = &intercom_preview_data_attribute_list_descriptor,
@@ -3361,11 +4208,19 @@ static const ic_field data_attributes_update_params_fields[] = {
     {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_data_attributes_update_params, options), offsetof(intercom_preview_data_attributes_update_params, options_count), offsetof(intercom_preview_data_attributes_update_params, has_options), &intercom_preview_create_data_attribute_request_options_descriptor, NULL},
 };
 static const uint16_t data_attributes_update_params_by_name[] = {1, 2, 0, 3, 4};
+static const char *const data_attributes_update_params_docs[] = {
+    "The data attribute id",
+    "Whether the attribute is to be archived or not.",
+    "The readable description you see in the UI for the attribute.",
+    "Can this attribute be updated by the Messenger",
+    "Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.",
+};
 static const uint32_t data_attributes_update_params_hash[] = {0xb0003, 0x0, 0x80002, 0x20001, 0x0, 0x0, 0x120004, 0x70005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_attributes_update_params_descriptor = {
     .name = "data_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_attributes_update_params),
     .n_fields = 5, .fields = data_attributes_update_params_fields, .by_name = data_attributes_update_params_by_name,
-    .hash_seed = 0xb54cda56, .hash_mask = 15, .hash_slots = data_attributes_update_params_hash};
+    .hash_seed = 0xb54cda56, .hash_mask = 15, .hash_slots = data_attributes_update_params_hash,
+    .field_docs = data_attributes_update_params_docs};
 static const ic_operation op_data_attributes_update = {
     .name = "data_attributes.update", .method = "PUT", .path = "/data_attributes/{id}",
     .api_version = "Preview", .params = &intercom_preview_data_attributes_update_params_descriptor, .response = &intercom_preview_data_attribute_descriptor,
@@ -3395,11 +4250,28 @@ static const ic_field data_connectors_create_params_fields[] = {
     {"token_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_data_connectors_create_params, token_ids), offsetof(intercom_preview_data_connectors_create_params, token_ids_count), offsetof(intercom_preview_data_connectors_create_params, has_token_ids), NULL, NULL},
 };
 static const uint16_t data_connectors_create_params_by_name[] = {6, 4, 10, 9, 8, 1, 5, 7, 2, 12, 0, 13, 3, 11};
+static const char *const data_connectors_create_params_docs[] = {
+    "The name of the data connector.",
+    "A description of what this data connector does.",
+    "The HTTP method used when calling the external API.",
+    "The URL of the external API endpoint. Supports template variables like `{{order_id}}`.",
+    "The request body template. Supports template variables.",
+    "Whether the connector is used directly by Fin (true) or only in workflows (false). Defaults to false.",
+    "The user types this connector is available for.",
+    "HTTP headers to include in the request.",
+    "Input parameters accepted by the connector.",
+    "Whether the connector requires customer authentication before executing. Defaults to false.",
+    "Whether authentication is bypassed entirely (public endpoint). Defaults to false.",
+    "Whether to validate that all required data inputs have values before executing.",
+    "A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.",
+    "IDs of authentication tokens to attach to this data connector.",
+};
 static const uint32_t data_connectors_create_params_hash[] = {0xd000d, 0x40005, 0x0, 0x0, 0x0, 0xb0009, 0x0, 0x9000e, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x90007, 0x100006, 0xb0003, 0x0, 0x17000a, 0xb0002, 0x70008, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30004, 0x1b000c, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connectors_create_params_descriptor = {
     .name = "data_connectors_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_connectors_create_params),
     .n_fields = 14, .fields = data_connectors_create_params_fields, .by_name = data_connectors_create_params_by_name,
-    .hash_seed = 0xf519f85a, .hash_mask = 31, .hash_slots = data_connectors_create_params_hash};
+    .hash_seed = 0xf519f85a, .hash_mask = 31, .hash_slots = data_connectors_create_params_hash,
+    .field_docs = data_connectors_create_params_docs};
 static const ic_operation op_data_connectors_create = {
     .name = "data_connectors.create", .method = "POST", .path = "/data_connectors",
     .api_version = "Preview", .params = &intercom_preview_data_connectors_create_params_descriptor, .response = &intercom_preview_data_connector_detail_descriptor,
@@ -3416,11 +4288,15 @@ static const ic_field data_connectors_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_data_connectors_delete_params, id), 0, offsetof(intercom_preview_data_connectors_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t data_connectors_delete_params_by_name[] = {0};
+static const char *const data_connectors_delete_params_docs[] = {
+    "The unique identifier of the data connector",
+};
 static const uint32_t data_connectors_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connectors_delete_params_descriptor = {
     .name = "data_connectors_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_connectors_delete_params),
     .n_fields = 1, .fields = data_connectors_delete_params_fields, .by_name = data_connectors_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = data_connectors_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = data_connectors_delete_params_hash,
+    .field_docs = data_connectors_delete_params_docs};
 static const ic_operation op_data_connectors_delete = {
     .name = "data_connectors.delete", .method = "DELETE", .path = "/data_connectors/{id}",
     .api_version = "Preview", .params = &intercom_preview_data_connectors_delete_params_descriptor, .response = &intercom_preview_deleted_data_connector_object_descriptor,
@@ -3444,11 +4320,22 @@ static const ic_field data_connectors_execution_results_list_params_fields[] = {
     {"include_bodies", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_preview_data_connectors_execution_results_list_params, include_bodies), offsetof(intercom_preview_data_connectors_execution_results_list_params, include_bodies_str), offsetof(intercom_preview_data_connectors_execution_results_list_params, has_include_bodies), &intercom_preview_boolean_string_descriptor, NULL},
 };
 static const uint16_t data_connectors_execution_results_list_params_by_name[] = {0, 6, 4, 7, 1, 5, 2, 3};
+static const char *const data_connectors_execution_results_list_params_docs[] = {
+    "The unique identifier for the data connector.",
+    "The number of results per page (1-30, default 10).",
+    "Cursor for pagination. Use the value from `pages.next.starting_after` in a previous response.",
+    "Filter by success status. Use `true`, `false`, or omit for all.",
+    "Filter by error type.",
+    "Unix timestamp for start of time range (default 1 hour ago).",
+    "Unix timestamp for end of time range (default now).",
+    "Include request/response bodies in the response (default false).",
+};
 static const uint32_t data_connectors_execution_results_list_params_hash[] = {0x110001, 0x0, 0x0, 0x0, 0x80002, 0xe0003, 0xa0005, 0x70004, 0xe0008, 0x80006, 0x0, 0x60007, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connectors_execution_results_list_params_descriptor = {
     .name = "data_connectors_execution_results_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_connectors_execution_results_list_params),
     .n_fields = 8, .fields = data_connectors_execution_results_list_params_fields, .by_name = data_connectors_execution_results_list_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = data_connectors_execution_results_list_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = data_connectors_execution_results_list_params_hash,
+    .field_docs = data_connectors_execution_results_list_params_docs};
 static const ic_operation op_data_connectors_execution_results_list = {
     .name = "data_connectors.execution_results.list", .method = "GET", .path = "/data_connectors/{data_connector_id}/execution_results",
     .api_version = "Preview", .params = &intercom_preview_data_connectors_execution_results_list_params_descriptor, .response = &intercom_preview_data_connector_execution_result_list_descriptor,
@@ -3480,11 +4367,16 @@ static const ic_field data_connectors_execution_results_retrieve_params_fields[]
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_data_connectors_execution_results_retrieve_params, id), 0, offsetof(intercom_preview_data_connectors_execution_results_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t data_connectors_execution_results_retrieve_params_by_name[] = {0, 1};
+static const char *const data_connectors_execution_results_retrieve_params_docs[] = {
+    "The unique identifier for the data connector.",
+    "The unique identifier for the execution result.",
+};
 static const uint32_t data_connectors_execution_results_retrieve_params_hash[] = {0x0, 0x0, 0x110001, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connectors_execution_results_retrieve_params_descriptor = {
     .name = "data_connectors_execution_results_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_connectors_execution_results_retrieve_params),
     .n_fields = 2, .fields = data_connectors_execution_results_retrieve_params_fields, .by_name = data_connectors_execution_results_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = data_connectors_execution_results_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = data_connectors_execution_results_retrieve_params_hash,
+    .field_docs = data_connectors_execution_results_retrieve_params_docs};
 static const ic_operation op_data_connectors_execution_results_retrieve = {
     .name = "data_connectors.execution_results.retrieve", .method = "GET", .path = "/data_connectors/{data_connector_id}/execution_results/{id}",
     .api_version = "Preview", .params = &intercom_preview_data_connectors_execution_results_retrieve_params_descriptor, .response = &intercom_preview_data_connector_execution_result_descriptor,
@@ -3502,11 +4394,16 @@ static const ic_field data_connectors_list_params_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_preview_data_connectors_list_params, starting_after), 0, offsetof(intercom_preview_data_connectors_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t data_connectors_list_params_by_name[] = {0, 1};
+static const char *const data_connectors_list_params_docs[] = {
+    "The number of results to return per page. Defaults to 20, minimum 1, maximum 50.",
+    "The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through results.",
+};
 static const uint32_t data_connectors_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connectors_list_params_descriptor = {
     .name = "data_connectors_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_connectors_list_params),
     .n_fields = 2, .fields = data_connectors_list_params_fields, .by_name = data_connectors_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = data_connectors_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = data_connectors_list_params_hash,
+    .field_docs = data_connectors_list_params_docs};
 static const ic_operation op_data_connectors_list = {
     .name = "data_connectors.list", .method = "GET", .path = "/data_connectors",
     .api_version = "Preview", .params = &intercom_preview_data_connectors_list_params_descriptor, .response = &intercom_preview_data_connector_list_descriptor,
@@ -3538,11 +4435,16 @@ static const ic_field data_connectors_retrieve_params_fields[] = {
     {"state_version", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_preview_data_connectors_retrieve_params, state_version), offsetof(intercom_preview_data_connectors_retrieve_params, state_version_str), offsetof(intercom_preview_data_connectors_retrieve_params, has_state_version), &intercom_preview_news_item_state_descriptor, NULL},
 };
 static const uint16_t data_connectors_retrieve_params_by_name[] = {0, 1};
+static const char *const data_connectors_retrieve_params_docs[] = {
+    "The unique identifier of the data connector.",
+    "Which version of the data connector to return. Defaults to live.",
+};
 static const uint32_t data_connectors_retrieve_params_hash[] = {0x0, 0x0, 0xd0002, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connectors_retrieve_params_descriptor = {
     .name = "data_connectors_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_connectors_retrieve_params),
     .n_fields = 2, .fields = data_connectors_retrieve_params_fields, .by_name = data_connectors_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = data_connectors_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = data_connectors_retrieve_params_hash,
+    .field_docs = data_connectors_retrieve_params_docs};
 static const ic_operation op_data_connectors_retrieve = {
     .name = "data_connectors.retrieve", .method = "GET", .path = "/data_connectors/{id}",
     .api_version = "Preview", .params = &intercom_preview_data_connectors_retrieve_params_descriptor, .response = &intercom_preview_data_connector_detail_descriptor,
@@ -3574,11 +4476,30 @@ static const ic_field data_connectors_update_params_fields[] = {
     {"token_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_data_connectors_update_params, token_ids), offsetof(intercom_preview_data_connectors_update_params, token_ids_count), offsetof(intercom_preview_data_connectors_update_params, has_token_ids), NULL, NULL},
 };
 static const uint16_t data_connectors_update_params_by_name[] = {8, 6, 12, 11, 10, 2, 7, 9, 4, 0, 14, 1, 3, 15, 5, 13};
+static const char *const data_connectors_update_params_docs[] = {
+    "The unique identifier of the data connector.",
+    "The name of the data connector.",
+    "A description of what this data connector does.",
+    "The desired state of the connector.",
+    "The HTTP method used by the data connector.",
+    "The URL of the external API endpoint. Supports template variables like `{{order_id}}`.",
+    "The request body template. Supports template variables.",
+    "Whether this connector is used directly by Fin.",
+    "The audience types this connector targets.",
+    "HTTP headers to include in the request.",
+    "The input parameters accepted by this data connector. Replaces all existing inputs.",
+    "Whether OTP authentication is enabled for this connector.",
+    "Whether authentication is bypassed for this connector.",
+    "Whether to validate missing attributes before execution.",
+    "A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.",
+    "IDs of authentication tokens to attach to this data connector. An empty array removes all tokens.",
+};
 static const uint32_t data_connectors_update_params_hash[] = {0x0, 0x50004, 0x20001, 0x0, 0x0, 0x90009, 0x0, 0x100008, 0x7000a, 0x0, 0xd000f, 0x0, 0x40007, 0xb0005, 0x0, 0x0, 0x15000d, 0x0, 0x17000c, 0x0, 0x0, 0x30006, 0x90010, 0xb000b, 0x0, 0x40002, 0x0, 0x1b000e, 0xb0003, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connectors_update_params_descriptor = {
     .name = "data_connectors_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_connectors_update_params),
     .n_fields = 16, .fields = data_connectors_update_params_fields, .by_name = data_connectors_update_params_by_name,
-    .hash_seed = 0x76c90da3, .hash_mask = 31, .hash_slots = data_connectors_update_params_hash};
+    .hash_seed = 0x76c90da3, .hash_mask = 31, .hash_slots = data_connectors_update_params_hash,
+    .field_docs = data_connectors_update_params_docs};
 static const ic_operation op_data_connectors_update = {
     .name = "data_connectors.update", .method = "PATCH", .path = "/data_connectors/{id}",
     .api_version = "Preview", .params = &intercom_preview_data_connectors_update_params_descriptor, .response = &intercom_preview_data_connector_detail_descriptor,
@@ -3600,11 +4521,20 @@ static const ic_field data_events_create_params_fields[] = {
     {"metadata", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_data_events_create_params, metadata), 0, offsetof(intercom_preview_data_events_create_params, has_metadata), NULL, NULL},
 };
 static const uint16_t data_events_create_params_by_name[] = {1, 4, 0, 3, 5, 2};
+static const char *const data_events_create_params_docs[] = {
+    "The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense ...",
+    "The time the event occurred as a UTC Unix timestamp",
+    "Your identifier for the user.",
+    "The unique identifier for the contact (lead or user) which is given by Intercom.",
+    "An email address for your user. An email should only be used where your application uses email to uniquely identify users.",
+    "Optional metadata about the event.",
+};
 static const uint32_t data_events_create_params_hash[] = {0x0, 0x20004, 0xa0001, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x50005, 0x0, 0x80006, 0x0, 0x0, 0x70003, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_events_create_params_descriptor = {
     .name = "data_events_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_events_create_params),
     .n_fields = 6, .fields = data_events_create_params_fields, .by_name = data_events_create_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = data_events_create_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = data_events_create_params_hash,
+    .field_docs = data_events_create_params_docs};
 static const ic_operation op_data_events_create = {
     .name = "data_events.create", .method = "POST", .path = "/events",
     .api_version = "Preview", .params = &intercom_preview_data_events_create_params_descriptor, .response = NULL,
@@ -3626,11 +4556,20 @@ static const ic_field data_events_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_data_events_list_params, per_page), 0, offsetof(intercom_preview_data_events_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t data_events_list_params_by_name[] = {2, 1, 5, 4, 3, 0};
+static const char *const data_events_list_params_docs[] = {
+    "",
+    "",
+    "",
+    "The value must be user",
+    "summary flag",
+    "How many results per page (default 15).",
+};
 static const uint32_t data_events_list_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x100002, 0x0, 0x0, 0x40004, 0x50003, 0x0, 0x0, 0x0, 0x80006, 0x70001, 0x70005, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_events_list_params_descriptor = {
     .name = "data_events_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_events_list_params),
     .n_fields = 6, .fields = data_events_list_params_fields, .by_name = data_events_list_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = data_events_list_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = data_events_list_params_hash,
+    .field_docs = data_events_list_params_docs};
 static const ic_operation op_data_events_list = {
     .name = "data_events.list", .method = "GET", .path = "/events",
     .api_version = "Preview", .params = &intercom_preview_data_events_list_params_descriptor, .response = &intercom_preview_data_event_summary_descriptor,
@@ -3662,11 +4601,16 @@ static const ic_field data_events_summaries_params_fields[] = {
     {"event_summaries", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_data_events_summaries_params, event_summaries), 0, offsetof(intercom_preview_data_events_summaries_params, has_event_summaries), &intercom_preview_create_data_event_summaries_request_event_summaries_descriptor, NULL},
 };
 static const uint16_t data_events_summaries_params_by_name[] = {1, 0};
+static const char *const data_events_summaries_params_docs[] = {
+    "Your identifier for the user.",
+    "A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event ...",
+};
 static const uint32_t data_events_summaries_params_hash[] = {0xf0002, 0x70001, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_events_summaries_params_descriptor = {
     .name = "data_events_summaries_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_events_summaries_params),
     .n_fields = 2, .fields = data_events_summaries_params_fields, .by_name = data_events_summaries_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 3, .hash_slots = data_events_summaries_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 3, .hash_slots = data_events_summaries_params_hash,
+    .field_docs = data_events_summaries_params_docs};
 static const ic_operation op_data_events_summaries = {
     .name = "data_events.summaries", .method = "POST", .path = "/events/summaries",
     .api_version = "Preview", .params = &intercom_preview_data_events_summaries_params_descriptor, .response = NULL,
@@ -3684,11 +4628,16 @@ static const ic_field data_exports_content_data_params_fields[] = {
     {"created_at_before", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_data_exports_content_data_params, created_at_before), 0, offsetof(intercom_preview_data_exports_content_data_params, has_created_at_before), NULL, NULL},
 };
 static const uint16_t data_exports_content_data_params_by_name[] = {0, 1};
+static const char *const data_exports_content_data_params_docs[] = {
+    "The start date that you request data for. It must be formatted as a unix timestamp.",
+    "The end date that you request data for. It must be formatted as a unix timestamp.",
+};
 static const uint32_t data_exports_content_data_params_hash[] = {0x110002, 0x100001, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_exports_content_data_params_descriptor = {
     .name = "data_exports_content_data_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_exports_content_data_params),
     .n_fields = 2, .fields = data_exports_content_data_params_fields, .by_name = data_exports_content_data_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = data_exports_content_data_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = data_exports_content_data_params_hash,
+    .field_docs = data_exports_content_data_params_docs};
 static const ic_operation op_data_exports_content_data = {
     .name = "data_exports.content_data", .method = "POST", .path = "/export/content/data",
     .api_version = "Preview", .params = &intercom_preview_data_exports_content_data_params_descriptor, .response = &intercom_preview_data_export_descriptor,
@@ -3705,11 +4654,15 @@ static const ic_field download_content_data_retrieve_params_fields[] = {
     {"job_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_download_content_data_retrieve_params, job_identifier), 0, offsetof(intercom_preview_download_content_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t download_content_data_retrieve_params_by_name[] = {0};
+static const char *const download_content_data_retrieve_params_docs[] = {
+    "job_identifier",
+};
 static const uint32_t download_content_data_retrieve_params_hash[] = {0x0, 0xe0001};
 INTERCOM_EXTERN const intercom_type intercom_preview_download_content_data_retrieve_params_descriptor = {
     .name = "download_content_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_download_content_data_retrieve_params),
     .n_fields = 1, .fields = download_content_data_retrieve_params_fields, .by_name = download_content_data_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = download_content_data_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = download_content_data_retrieve_params_hash,
+    .field_docs = download_content_data_retrieve_params_docs};
 static const ic_operation op_download_content_data_retrieve = {
     .name = "download.content.data.retrieve", .method = "GET", .path = "/download/content/data/{job_identifier}",
     .api_version = "Preview", .params = &intercom_preview_download_content_data_retrieve_params_descriptor, .response = NULL,
@@ -3727,11 +4680,16 @@ static const ic_field download_reporting_data_retrieve_params_fields[] = {
     {"job_identifier", IC_K_STRING, IC_F_REQUIRED | IC_F_ALSO_QUERY, IC_IN_PATH, offsetof(intercom_preview_download_reporting_data_retrieve_params, job_identifier), 0, offsetof(intercom_preview_download_reporting_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t download_reporting_data_retrieve_params_by_name[] = {0, 1};
+static const char *const download_reporting_data_retrieve_params_docs[] = {
+    "",
+    "",
+};
 static const uint32_t download_reporting_data_retrieve_params_hash[] = {0xe0002, 0x0, 0x0, 0x60001};
 INTERCOM_EXTERN const intercom_type intercom_preview_download_reporting_data_retrieve_params_descriptor = {
     .name = "download_reporting_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_download_reporting_data_retrieve_params),
     .n_fields = 2, .fields = download_reporting_data_retrieve_params_fields, .by_name = download_reporting_data_retrieve_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 3, .hash_slots = download_reporting_data_retrieve_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 3, .hash_slots = download_reporting_data_retrieve_params_hash,
+    .field_docs = download_reporting_data_retrieve_params_docs};
 static const ic_operation op_download_reporting_data_retrieve = {
     .name = "download.reporting_data.retrieve", .method = "GET", .path = "/download/reporting_data/{job_identifier}",
     .api_version = "Preview", .params = &intercom_preview_download_reporting_data_retrieve_params_descriptor, .response = NULL,
@@ -3752,11 +4710,19 @@ static const ic_field ecommerce_connectors_catalog_create_params_fields[] = {
     {"part_number", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_ecommerce_connectors_catalog_create_params, part_number), 0, offsetof(intercom_preview_ecommerce_connectors_catalog_create_params, has_part_number), NULL, NULL},
 };
 static const uint16_t ecommerce_connectors_catalog_create_params_by_name[] = {1, 2, 0, 3, 4};
+static const char *const ecommerce_connectors_catalog_create_params_docs[] = {
+    "The unique identifier of the ecommerce connector.",
+    "The catalog JSON file. Required for all requests except finalization (`finalize=true`). Must be a valid JSON array of product objects. Max 99 MB. Each element ...",
+    "Set to `true` to finalize a multipart upload session and start the catalog sync. No catalog file is required when finalizing. Set to `false` to upload a part ...",
+    "The import job ID returned from the first multipart upload request. Required when uploading subsequent parts (`part_number` \342\211\245 2) and when finalizing a ...",
+    "The sequential part number for a multipart upload. Must be a positive integer. The server returns `next_part_number` in each response to guide the next ...",
+};
 static const uint32_t ecommerce_connectors_catalog_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xd0004, 0x0, 0x0, 0x0, 0x70002, 0x0, 0x80003, 0x20001, 0x0, 0x0, 0xb0005, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_ecommerce_connectors_catalog_create_params_descriptor = {
     .name = "ecommerce_connectors_catalog_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ecommerce_connectors_catalog_create_params),
     .n_fields = 5, .fields = ecommerce_connectors_catalog_create_params_fields, .by_name = ecommerce_connectors_catalog_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = ecommerce_connectors_catalog_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = ecommerce_connectors_catalog_create_params_hash,
+    .field_docs = ecommerce_connectors_catalog_create_params_docs};
 static const ic_operation op_ecommerce_connectors_catalog_create = {
     .name = "ecommerce.connectors.catalog.create", .method = "POST", .path = "/ecommerce/connectors/{id}/catalog",
     .api_version = "preview", .params = &intercom_preview_ecommerce_connectors_catalog_create_params_descriptor, .response = &intercom_preview_ecommerce_catalog_upload_part_response_descriptor,
@@ -3785,11 +4751,15 @@ static const ic_field emails_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_emails_retrieve_params, id), 0, offsetof(intercom_preview_emails_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t emails_retrieve_params_by_name[] = {0};
+static const char *const emails_retrieve_params_docs[] = {
+    "The unique identifier of the email setting",
+};
 static const uint32_t emails_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_emails_retrieve_params_descriptor = {
     .name = "emails_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_emails_retrieve_params),
     .n_fields = 1, .fields = emails_retrieve_params_fields, .by_name = emails_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = emails_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = emails_retrieve_params_hash,
+    .field_docs = emails_retrieve_params_docs};
 static const ic_operation op_emails_retrieve = {
     .name = "emails.retrieve", .method = "GET", .path = "/emails/{id}",
     .api_version = "Preview", .params = &intercom_preview_emails_retrieve_params_descriptor, .response = &intercom_preview_email_setting_descriptor,
@@ -3806,11 +4776,15 @@ static const ic_field export_cancel_params_fields[] = {
     {"job_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_export_cancel_params, job_identifier), 0, offsetof(intercom_preview_export_cancel_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t export_cancel_params_by_name[] = {0};
+static const char *const export_cancel_params_docs[] = {
+    "job_identifier",
+};
 static const uint32_t export_cancel_params_hash[] = {0x0, 0xe0001};
 INTERCOM_EXTERN const intercom_type intercom_preview_export_cancel_params_descriptor = {
     .name = "export_cancel_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_export_cancel_params),
     .n_fields = 1, .fields = export_cancel_params_fields, .by_name = export_cancel_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = export_cancel_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = export_cancel_params_hash,
+    .field_docs = export_cancel_params_docs};
 static const ic_operation op_export_cancel = {
     .name = "export.cancel", .method = "POST", .path = "/export/cancel/{job_identifier}",
     .api_version = "Preview", .params = &intercom_preview_export_cancel_params_descriptor, .response = &intercom_preview_data_export_descriptor,
@@ -3827,11 +4801,15 @@ static const ic_field export_content_data_retrieve_params_fields[] = {
     {"job_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_export_content_data_retrieve_params, job_identifier), 0, offsetof(intercom_preview_export_content_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t export_content_data_retrieve_params_by_name[] = {0};
+static const char *const export_content_data_retrieve_params_docs[] = {
+    "job_identifier",
+};
 static const uint32_t export_content_data_retrieve_params_hash[] = {0x0, 0xe0001};
 INTERCOM_EXTERN const intercom_type intercom_preview_export_content_data_retrieve_params_descriptor = {
     .name = "export_content_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_export_content_data_retrieve_params),
     .n_fields = 1, .fields = export_content_data_retrieve_params_fields, .by_name = export_content_data_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = export_content_data_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = export_content_data_retrieve_params_hash,
+    .field_docs = export_content_data_retrieve_params_docs};
 static const ic_operation op_export_content_data_retrieve = {
     .name = "export.content.data.retrieve", .method = "GET", .path = "/export/content/data/{job_identifier}",
     .api_version = "Preview", .params = &intercom_preview_export_content_data_retrieve_params_descriptor, .response = &intercom_preview_data_export_descriptor,
@@ -3851,11 +4829,18 @@ static const ic_field export_reporting_data_enqueue_params_fields[] = {
     {"end_time", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_export_reporting_data_enqueue_params, end_time), 0, offsetof(intercom_preview_export_reporting_data_enqueue_params, has_end_time), NULL, NULL},
 };
 static const uint16_t export_reporting_data_enqueue_params_by_name[] = {1, 0, 3, 2};
+static const char *const export_reporting_data_enqueue_params_docs[] = {
+    "",
+    "List of attribute identifiers to include in the export. Requires qualified_id format (e.g., \"people.Brand\", \"standard.conversation_id\"). Use the qualified_id ...",
+    "",
+    "",
+};
 static const uint32_t export_reporting_data_enqueue_params_hash[] = {0xa0001, 0xd0002, 0x0, 0x0, 0xa0003, 0x0, 0x80004, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_export_reporting_data_enqueue_params_descriptor = {
     .name = "export_reporting_data_enqueue_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_export_reporting_data_enqueue_params),
     .n_fields = 4, .fields = export_reporting_data_enqueue_params_fields, .by_name = export_reporting_data_enqueue_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 7, .hash_slots = export_reporting_data_enqueue_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 7, .hash_slots = export_reporting_data_enqueue_params_hash,
+    .field_docs = export_reporting_data_enqueue_params_docs};
 static const ic_operation op_export_reporting_data_enqueue = {
     .name = "export.reporting_data.enqueue", .method = "POST", .path = "/export/reporting_data/enqueue",
     .api_version = "Preview", .params = &intercom_preview_export_reporting_data_enqueue_params_descriptor, .response = &intercom_preview_reporting_data_job_descriptor,
@@ -3886,11 +4871,17 @@ static const ic_field export_reporting_data_retrieve_params_fields[] = {
     {"job_identifier", IC_K_STRING, IC_F_REQUIRED | IC_F_ALSO_QUERY, IC_IN_PATH, offsetof(intercom_preview_export_reporting_data_retrieve_params, job_identifier), 0, offsetof(intercom_preview_export_reporting_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t export_reporting_data_retrieve_params_by_name[] = {0, 1, 2};
+static const char *const export_reporting_data_retrieve_params_docs[] = {
+    "The Intercom defined code of the workspace the company is associated to.",
+    "",
+    "Unique identifier of the job.",
+};
 static const uint32_t export_reporting_data_retrieve_params_hash[] = {0x0, 0x0, 0x90002, 0x60001, 0x0, 0x0, 0x0, 0xe0003};
 INTERCOM_EXTERN const intercom_type intercom_preview_export_reporting_data_retrieve_params_descriptor = {
     .name = "export_reporting_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_export_reporting_data_retrieve_params),
     .n_fields = 3, .fields = export_reporting_data_retrieve_params_fields, .by_name = export_reporting_data_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = export_reporting_data_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = export_reporting_data_retrieve_params_hash,
+    .field_docs = export_reporting_data_retrieve_params_docs};
 static const ic_operation op_export_reporting_data_retrieve = {
     .name = "export.reporting_data.retrieve", .method = "GET", .path = "/export/reporting_data/{job_identifier}",
     .api_version = "Preview", .params = &intercom_preview_export_reporting_data_retrieve_params_descriptor, .response = &intercom_preview_reporting_data_job_descriptor,
@@ -3907,11 +4898,15 @@ static const ic_field export_workflows_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_export_workflows_retrieve_params, id), 0, offsetof(intercom_preview_export_workflows_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t export_workflows_retrieve_params_by_name[] = {0};
+static const char *const export_workflows_retrieve_params_docs[] = {
+    "The unique identifier for the workflow",
+};
 static const uint32_t export_workflows_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_export_workflows_retrieve_params_descriptor = {
     .name = "export_workflows_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_export_workflows_retrieve_params),
     .n_fields = 1, .fields = export_workflows_retrieve_params_fields, .by_name = export_workflows_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = export_workflows_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = export_workflows_retrieve_params_hash,
+    .field_docs = export_workflows_retrieve_params_docs};
 static const ic_operation op_export_workflows_retrieve = {
     .name = "export.workflows.retrieve", .method = "GET", .path = "/export/workflows/{id}",
     .api_version = "Preview", .params = &intercom_preview_export_workflows_retrieve_params_descriptor, .response = &intercom_preview_workflow_export_descriptor,
@@ -3932,11 +4927,19 @@ static const ic_field fin_ask_create_params_fields[] = {
     {"attachments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_fin_ask_create_params, attachments), offsetof(intercom_preview_fin_ask_create_params, attachments_count), offsetof(intercom_preview_fin_ask_create_params, has_attachments), &intercom_preview_fin_agent_attachment_descriptor, NULL},
 };
 static const uint16_t fin_ask_create_params_by_name[] = {4, 0, 3, 1, 2};
+static const char *const fin_ask_create_params_docs[] = {
+    "Your external conversation ID. Fin creates a conversation for this ID. If a conversation already exists for it, use `/fin/reply` instead.",
+    "A message exchanged within a Fin Agent conversation.",
+    "A user object representing the user in a Fin Agent conversation.",
+    "Metadata about the conversation, including history and attributes.",
+    "An array of attachments to include with the message. Maximum of 10 attachments.",
+};
 static const uint32_t fin_ask_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x150004, 0x0, 0x40003, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0xf0001, 0x0, 0x0, 0x70002};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_ask_create_params_descriptor = {
     .name = "fin_ask_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_ask_create_params),
     .n_fields = 5, .fields = fin_ask_create_params_fields, .by_name = fin_ask_create_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = fin_ask_create_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = fin_ask_create_params_hash,
+    .field_docs = fin_ask_create_params_docs};
 static const ic_operation op_fin_ask_create = {
     .name = "fin.ask.create", .method = "POST", .path = "/fin/ask",
     .api_version = "Preview", .params = &intercom_preview_fin_ask_create_params_descriptor, .response = &intercom_preview_fin_ask_create_response_descriptor,
@@ -3953,11 +4956,15 @@ static const ic_field fin_capabilities_create_params_fields[] = {
     {"user", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_fin_capabilities_create_params, user), 0, offsetof(intercom_preview_fin_capabilities_create_params, has_user), &intercom_preview_fin_agent_user_descriptor, NULL},
 };
 static const uint16_t fin_capabilities_create_params_by_name[] = {0};
+static const char *const fin_capabilities_create_params_docs[] = {
+    "",
+};
 static const uint32_t fin_capabilities_create_params_hash[] = {0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_capabilities_create_params_descriptor = {
     .name = "fin_capabilities_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_capabilities_create_params),
     .n_fields = 1, .fields = fin_capabilities_create_params_fields, .by_name = fin_capabilities_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = fin_capabilities_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = fin_capabilities_create_params_hash,
+    .field_docs = fin_capabilities_create_params_docs};
 static const ic_operation op_fin_capabilities_create = {
     .name = "fin.capabilities.create", .method = "POST", .path = "/fin/capabilities",
     .api_version = "Preview", .params = &intercom_preview_fin_capabilities_create_params_descriptor, .response = &intercom_preview_fin_capabilities_create_response_descriptor,
@@ -3976,11 +4983,17 @@ static const ic_field fin_csat_create_params_fields[] = {
     {"remark", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_fin_csat_create_params, remark), 0, offsetof(intercom_preview_fin_csat_create_params, has_remark), NULL, NULL},
 };
 static const uint16_t fin_csat_create_params_by_name[] = {0, 1, 2};
+static const char *const fin_csat_create_params_docs[] = {
+    "Your external conversation ID \342\200\224 the same ID you started the conversation with, and the one echoed on the `csat_requested` event.",
+    "The rating the user selected \342\200\224 one of the `key` values from the `csat_requested` event's options.",
+    "Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once \342\200\224 the rating locks after a remark is ...",
+};
 static const uint32_t fin_csat_create_params_hash[] = {0xf0001, 0x0, 0x60002, 0x0, 0x0, 0x60003, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_csat_create_params_descriptor = {
     .name = "fin_csat_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_csat_create_params),
     .n_fields = 3, .fields = fin_csat_create_params_fields, .by_name = fin_csat_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = fin_csat_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = fin_csat_create_params_hash,
+    .field_docs = fin_csat_create_params_docs};
 static const ic_operation op_fin_csat_create = {
     .name = "fin.csat.create", .method = "POST", .path = "/fin/csat",
     .api_version = "Preview", .params = &intercom_preview_fin_csat_create_params_descriptor, .response = &intercom_preview_fin_csat_create_response_descriptor,
@@ -4000,11 +5013,18 @@ static const ic_field fin_escalate_create_params_fields[] = {
     {"context", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_fin_escalate_create_params, context), 0, offsetof(intercom_preview_fin_escalate_create_params, has_context), NULL, NULL},
 };
 static const uint16_t fin_escalate_create_params_by_name[] = {3, 0, 2, 1};
+static const char *const fin_escalate_create_params_docs[] = {
+    "The external ID of the conversation to escalate. Provide this or `user`. Required on Fin for Platforms, where `user` is not supported.",
+    "",
+    "Optional first message for the new conversation, used only when escalating on behalf of a `user`. Shown to the end-user (unlike `context`, which is an internal ...",
+    "Optional context for the receiving teammate explaining why the conversation is being escalated. Attached as an internal note, never shown to the user. Avoid ...",
+};
 static const uint32_t fin_escalate_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xf0001, 0x70004, 0x40002, 0x70003};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_escalate_create_params_descriptor = {
     .name = "fin_escalate_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_escalate_create_params),
     .n_fields = 4, .fields = fin_escalate_create_params_fields, .by_name = fin_escalate_create_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = fin_escalate_create_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = fin_escalate_create_params_hash,
+    .field_docs = fin_escalate_create_params_docs};
 static const ic_operation op_fin_escalate_create = {
     .name = "fin.escalate.create", .method = "POST", .path = "/fin/escalate",
     .api_version = "Preview", .params = &intercom_preview_fin_escalate_create_params_descriptor, .response = &intercom_preview_fin_escalate_create_response_descriptor,
@@ -4026,11 +5046,20 @@ static const ic_field fin_procedures_run_create_params_fields[] = {
     {"settings", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_fin_procedures_run_create_params, settings), 0, offsetof(intercom_preview_fin_procedures_run_create_params, has_settings), &intercom_preview_fin_procedures_run_create_params_settings_descriptor, NULL},
 };
 static const uint16_t fin_procedures_run_create_params_by_name[] = {1, 4, 3, 0, 5, 2};
+static const char *const fin_procedures_run_create_params_docs[] = {
+    "The ID of the procedure to run.",
+    "Your external conversation ID. Fin creates a conversation for this ID. If a conversation already exists for it, use `/fin/reply` instead.",
+    "A user object representing the user in a Fin Agent conversation.",
+    "A message exchanged within a Fin Agent conversation.",
+    "Metadata about the conversation. Only attributes are accepted (no history).",
+    "Optional settings to control Fin's behaviour for this procedure run.",
+};
 static const uint32_t fin_procedures_run_create_params_hash[] = {0x0, 0x0, 0x0, 0xc0001, 0x0, 0x150005, 0x40003, 0x0, 0xf0002, 0x70004, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_procedures_run_create_params_descriptor = {
     .name = "fin_procedures_run_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_procedures_run_create_params),
     .n_fields = 6, .fields = fin_procedures_run_create_params_fields, .by_name = fin_procedures_run_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = fin_procedures_run_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = fin_procedures_run_create_params_hash,
+    .field_docs = fin_procedures_run_create_params_docs};
 static const ic_operation op_fin_procedures_run_create = {
     .name = "fin.procedures.run.create", .method = "POST", .path = "/fin/procedures/{procedure_id}/run",
     .api_version = "Preview", .params = &intercom_preview_fin_procedures_run_create_params_descriptor, .response = &intercom_preview_fin_procedures_run_create_response_descriptor,
@@ -4051,11 +5080,19 @@ static const ic_field fin_reply_params_fields[] = {
     {"settings", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_fin_reply_params, settings), 0, offsetof(intercom_preview_fin_reply_params, has_settings), &intercom_preview_fin_agent_settings_descriptor, NULL},
 };
 static const uint16_t fin_reply_params_by_name[] = {3, 0, 1, 4, 2};
+static const char *const fin_reply_params_docs[] = {
+    "The ID of the conversation.",
+    "A message exchanged within a Fin Agent conversation.",
+    "A user object representing the user in a Fin Agent conversation.",
+    "An array of attachments to include with the message. Maximum of 10 attachments.",
+    "Optional settings to control Fin's behaviour for this request.",
+};
 static const uint32_t fin_reply_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x40003, 0x0, 0xf0001, 0x70002, 0x0, 0x80005, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_reply_params_descriptor = {
     .name = "fin_reply_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_reply_params),
     .n_fields = 5, .fields = fin_reply_params_fields, .by_name = fin_reply_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = fin_reply_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = fin_reply_params_hash,
+    .field_docs = fin_reply_params_docs};
 static const ic_operation op_fin_reply = {
     .name = "fin.reply", .method = "POST", .path = "/fin/reply",
     .api_version = "Preview", .params = &intercom_preview_fin_reply_params_descriptor, .response = &intercom_preview_fin_reply_response_descriptor,
@@ -4077,11 +5114,20 @@ static const ic_field fin_start_params_fields[] = {
     {"settings", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_fin_start_params, settings), 0, offsetof(intercom_preview_fin_start_params, has_settings), &intercom_preview_fin_agent_settings_descriptor, NULL},
 };
 static const uint16_t fin_start_params_by_name[] = {3, 0, 4, 1, 5, 2};
+static const char *const fin_start_params_docs[] = {
+    "The ID of the conversation that is calling Fin via this API.",
+    "A message exchanged within a Fin Agent conversation.",
+    "A user object representing the user in a Fin Agent conversation.",
+    "An array of attachments to include with the message. Maximum of 10 attachments.",
+    "Metadata about the conversation, including history and attributes.",
+    "Optional settings to control Fin's behaviour for this request.",
+};
 static const uint32_t fin_start_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x150005, 0x0, 0x40003, 0x0, 0xb0004, 0x0, 0x0, 0x80006, 0xf0001, 0x0, 0x0, 0x70002};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_start_params_descriptor = {
     .name = "fin_start_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_start_params),
     .n_fields = 6, .fields = fin_start_params_fields, .by_name = fin_start_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = fin_start_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 15, .hash_slots = fin_start_params_hash,
+    .field_docs = fin_start_params_docs};
 static const ic_operation op_fin_start = {
     .name = "fin.start", .method = "POST", .path = "/fin/start",
     .api_version = "Preview", .params = &intercom_preview_fin_start_params_descriptor, .response = &intercom_preview_fin_reply_response_descriptor,
@@ -4098,11 +5144,15 @@ static const ic_field fin_voice_collect_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_fin_voice_collect_retrieve_params, id), 0, offsetof(intercom_preview_fin_voice_collect_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t fin_voice_collect_retrieve_params_by_name[] = {0};
+static const char *const fin_voice_collect_retrieve_params_docs[] = {
+    "The external reference ID",
+};
 static const uint32_t fin_voice_collect_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_voice_collect_retrieve_params_descriptor = {
     .name = "fin_voice_collect_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_voice_collect_retrieve_params),
     .n_fields = 1, .fields = fin_voice_collect_retrieve_params_fields, .by_name = fin_voice_collect_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = fin_voice_collect_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = fin_voice_collect_retrieve_params_hash,
+    .field_docs = fin_voice_collect_retrieve_params_docs};
 static const ic_operation op_fin_voice_collect_retrieve = {
     .name = "fin_voice.collect.retrieve", .method = "GET", .path = "/fin_voice/collect/{id}",
     .api_version = "Preview", .params = &intercom_preview_fin_voice_collect_retrieve_params_descriptor, .response = &intercom_preview_ai_call_response_descriptor,
@@ -4119,11 +5169,15 @@ static const ic_field fin_voice_conversation_list_params_fields[] = {
     {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_fin_voice_conversation_list_params, conversation_id), 0, offsetof(intercom_preview_fin_voice_conversation_list_params, has_conversation_id), NULL, NULL},
 };
 static const uint16_t fin_voice_conversation_list_params_by_name[] = {0};
+static const char *const fin_voice_conversation_list_params_docs[] = {
+    "The Intercom conversation identifier",
+};
 static const uint32_t fin_voice_conversation_list_params_hash[] = {0xf0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_voice_conversation_list_params_descriptor = {
     .name = "fin_voice_conversation_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_voice_conversation_list_params),
     .n_fields = 1, .fields = fin_voice_conversation_list_params_fields, .by_name = fin_voice_conversation_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = fin_voice_conversation_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = fin_voice_conversation_list_params_hash,
+    .field_docs = fin_voice_conversation_list_params_docs};
 static const ic_operation op_fin_voice_conversation_list = {
     .name = "fin_voice.conversation.list", .method = "GET", .path = "/fin_voice/conversation/{conversation_id}",
     .api_version = "Preview", .params = &intercom_preview_fin_voice_conversation_list_params_descriptor, .response = &intercom_preview_fin_voice_conversation_list_response_descriptor,
@@ -4140,11 +5194,15 @@ static const ic_field fin_voice_external_id_retrieve_params_fields[] = {
     {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_fin_voice_external_id_retrieve_params, external_id), 0, offsetof(intercom_preview_fin_voice_external_id_retrieve_params, has_external_id), NULL, NULL},
 };
 static const uint16_t fin_voice_external_id_retrieve_params_by_name[] = {0};
+static const char *const fin_voice_external_id_retrieve_params_docs[] = {
+    "The external call identifier from the call provider",
+};
 static const uint32_t fin_voice_external_id_retrieve_params_hash[] = {0xb0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_voice_external_id_retrieve_params_descriptor = {
     .name = "fin_voice_external_id_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_voice_external_id_retrieve_params),
     .n_fields = 1, .fields = fin_voice_external_id_retrieve_params_fields, .by_name = fin_voice_external_id_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = fin_voice_external_id_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = fin_voice_external_id_retrieve_params_hash,
+    .field_docs = fin_voice_external_id_retrieve_params_docs};
 static const ic_operation op_fin_voice_external_id_retrieve = {
     .name = "fin_voice.external_id.retrieve", .method = "GET", .path = "/fin_voice/external_id/{external_id}",
     .api_version = "Preview", .params = &intercom_preview_fin_voice_external_id_retrieve_params_descriptor, .response = &intercom_preview_ai_call_response_descriptor,
@@ -4161,11 +5219,15 @@ static const ic_field fin_voice_phone_number_retrieve_params_fields[] = {
     {"phone_number", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_fin_voice_phone_number_retrieve_params, phone_number), 0, offsetof(intercom_preview_fin_voice_phone_number_retrieve_params, has_phone_number), NULL, NULL},
 };
 static const uint16_t fin_voice_phone_number_retrieve_params_by_name[] = {0};
+static const char *const fin_voice_phone_number_retrieve_params_docs[] = {
+    "Phone number in E.164 format",
+};
 static const uint32_t fin_voice_phone_number_retrieve_params_hash[] = {0xc0001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_voice_phone_number_retrieve_params_descriptor = {
     .name = "fin_voice_phone_number_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_voice_phone_number_retrieve_params),
     .n_fields = 1, .fields = fin_voice_phone_number_retrieve_params_fields, .by_name = fin_voice_phone_number_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = fin_voice_phone_number_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = fin_voice_phone_number_retrieve_params_hash,
+    .field_docs = fin_voice_phone_number_retrieve_params_docs};
 static const ic_operation op_fin_voice_phone_number_retrieve = {
     .name = "fin_voice.phone_number.retrieve", .method = "GET", .path = "/fin_voice/phone_number/{phone_number}",
     .api_version = "Preview", .params = &intercom_preview_fin_voice_phone_number_retrieve_params_descriptor, .response = &intercom_preview_ai_call_response_descriptor,
@@ -4185,11 +5247,18 @@ static const ic_field fin_voice_register_params_fields[] = {
     {"data", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_fin_voice_register_params, data), 0, offsetof(intercom_preview_fin_voice_register_params, has_data), NULL, NULL},
 };
 static const uint16_t fin_voice_register_params_by_name[] = {1, 3, 0, 2};
+static const char *const fin_voice_register_params_docs[] = {
+    "Phone number in E.164 format for the call",
+    "External call identifier from the call provider",
+    "Source of the call. Can be \"five9\", \"zoom_phone\", or defaults to \"aws_connect\"",
+    "Additional metadata about the call",
+};
 static const uint32_t fin_voice_register_params_hash[] = {0x0, 0x0, 0xc0001, 0x0, 0x0, 0x60003, 0x70002, 0x40004};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_voice_register_params_descriptor = {
     .name = "fin_voice_register_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_voice_register_params),
     .n_fields = 4, .fields = fin_voice_register_params_fields, .by_name = fin_voice_register_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = fin_voice_register_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = fin_voice_register_params_hash,
+    .field_docs = fin_voice_register_params_docs};
 static const ic_operation op_fin_voice_register = {
     .name = "fin_voice.register", .method = "POST", .path = "/fin_voice/register",
     .api_version = "Preview", .params = &intercom_preview_fin_voice_register_params_descriptor, .response = &intercom_preview_ai_call_response_descriptor,
@@ -4206,11 +5275,15 @@ static const ic_field folders_create_params_fields[] = {
     {"folder", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_folders_create_params, folder), 0, offsetof(intercom_preview_folders_create_params, has_folder), &intercom_preview_folders_create_params_folder_descriptor, NULL},
 };
 static const uint16_t folders_create_params_by_name[] = {0};
+static const char *const folders_create_params_docs[] = {
+    "",
+};
 static const uint32_t folders_create_params_hash[] = {0x0, 0x60001};
 INTERCOM_EXTERN const intercom_type intercom_preview_folders_create_params_descriptor = {
     .name = "folders_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_folders_create_params),
     .n_fields = 1, .fields = folders_create_params_fields, .by_name = folders_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = folders_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = folders_create_params_hash,
+    .field_docs = folders_create_params_docs};
 static const ic_operation op_folders_create = {
     .name = "folders.create", .method = "POST", .path = "/folders",
     .api_version = "Preview", .params = &intercom_preview_folders_create_params_descriptor, .response = &intercom_preview_folder_descriptor,
@@ -4227,11 +5300,15 @@ static const ic_field folders_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_folders_delete_params, id), 0, offsetof(intercom_preview_folders_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t folders_delete_params_by_name[] = {0};
+static const char *const folders_delete_params_docs[] = {
+    "The unique identifier for the folder",
+};
 static const uint32_t folders_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_folders_delete_params_descriptor = {
     .name = "folders_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_folders_delete_params),
     .n_fields = 1, .fields = folders_delete_params_fields, .by_name = folders_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = folders_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = folders_delete_params_hash,
+    .field_docs = folders_delete_params_docs};
 static const ic_operation op_folders_delete = {
     .name = "folders.delete", .method = "DELETE", .path = "/folders/{id}",
     .api_version = "Preview", .params = &intercom_preview_folders_delete_params_descriptor, .response = &intercom_preview_deleted_folder_object_descriptor,
@@ -4250,11 +5327,17 @@ static const ic_field folders_list_params_fields[] = {
     {"parent_folder_id", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_folders_list_params, parent_folder_id), 0, offsetof(intercom_preview_folders_list_params, has_parent_folder_id), NULL, NULL},
 };
 static const uint16_t folders_list_params_by_name[] = {0, 2, 1};
+static const char *const folders_list_params_docs[] = {
+    "The page number",
+    "Number of results per page",
+    "Filter folders by parent folder ID. Use this to list only direct children of a specific folder.",
+};
 static const uint32_t folders_list_params_hash[] = {0x80002, 0x0, 0x0, 0x0, 0x100003, 0x0, 0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_folders_list_params_descriptor = {
     .name = "folders_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_folders_list_params),
     .n_fields = 3, .fields = folders_list_params_fields, .by_name = folders_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = folders_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = folders_list_params_hash,
+    .field_docs = folders_list_params_docs};
 static const ic_operation op_folders_list = {
     .name = "folders.list", .method = "GET", .path = "/folders",
     .api_version = "Preview", .params = &intercom_preview_folders_list_params_descriptor, .response = &intercom_preview_folders_list_response_descriptor,
@@ -4285,11 +5368,15 @@ static const ic_field folders_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_folders_retrieve_params, id), 0, offsetof(intercom_preview_folders_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t folders_retrieve_params_by_name[] = {0};
+static const char *const folders_retrieve_params_docs[] = {
+    "The unique identifier for the folder",
+};
 static const uint32_t folders_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_folders_retrieve_params_descriptor = {
     .name = "folders_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_folders_retrieve_params),
     .n_fields = 1, .fields = folders_retrieve_params_fields, .by_name = folders_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = folders_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = folders_retrieve_params_hash,
+    .field_docs = folders_retrieve_params_docs};
 static const ic_operation op_folders_retrieve = {
     .name = "folders.retrieve", .method = "GET", .path = "/folders/{id}",
     .api_version = "Preview", .params = &intercom_preview_folders_retrieve_params_descriptor, .response = &intercom_preview_folder_descriptor,
@@ -4307,11 +5394,16 @@ static const ic_field folders_update_params_fields[] = {
     {"folder", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_folders_update_params, folder), 0, offsetof(intercom_preview_folders_update_params, has_folder), &intercom_preview_folders_update_params_folder_descriptor, NULL},
 };
 static const uint16_t folders_update_params_by_name[] = {1, 0};
+static const char *const folders_update_params_docs[] = {
+    "The unique identifier for the folder",
+    "",
+};
 static const uint32_t folders_update_params_hash[] = {0x0, 0x60002, 0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_folders_update_params_descriptor = {
     .name = "folders_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_folders_update_params),
     .n_fields = 2, .fields = folders_update_params_fields, .by_name = folders_update_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = folders_update_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = folders_update_params_hash,
+    .field_docs = folders_update_params_docs};
 static const ic_operation op_folders_update = {
     .name = "folders.update", .method = "PUT", .path = "/folders/{id}",
     .api_version = "Preview", .params = &intercom_preview_folders_update_params_descriptor, .response = &intercom_preview_folder_descriptor,
@@ -4332,11 +5424,19 @@ static const ic_field help_center_collections_create_params_fields[] = {
     {"help_center_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_help_center_collections_create_params, help_center_id), 0, offsetof(intercom_preview_help_center_collections_create_params, has_help_center_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_create_params_by_name[] = {1, 4, 0, 3, 2};
+static const char *const help_center_collections_create_params_docs[] = {
+    "The name of the collection. For multilingual collections, this will be the name of the default language's content.",
+    "The description of the collection. For multilingual collections, this will be the description of the default language's content.",
+    "The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.",
+    "The id of the parent collection. If `null` then it will be created as the first level collection.",
+    "The id of the help center where the collection will be created. If `null` then it will be created in the default help center.",
+};
 static const uint32_t help_center_collections_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x120003, 0x0, 0x90004, 0xb0002, 0x0, 0xe0005};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_collections_create_params_descriptor = {
     .name = "help_center_collections_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_collections_create_params),
     .n_fields = 5, .fields = help_center_collections_create_params_fields, .by_name = help_center_collections_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = help_center_collections_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = help_center_collections_create_params_hash,
+    .field_docs = help_center_collections_create_params_docs};
 static const ic_operation op_help_center_collections_create = {
     .name = "help_center.collections.create", .method = "POST", .path = "/help_center/collections",
     .api_version = "Preview", .params = &intercom_preview_help_center_collections_create_params_descriptor, .response = &intercom_preview_collection_descriptor,
@@ -4353,11 +5453,15 @@ static const ic_field help_center_collections_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_help_center_collections_delete_params, id), 0, offsetof(intercom_preview_help_center_collections_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_delete_params_by_name[] = {0};
+static const char *const help_center_collections_delete_params_docs[] = {
+    "The unique identifier for the collection which is given by Intercom.",
+};
 static const uint32_t help_center_collections_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_collections_delete_params_descriptor = {
     .name = "help_center_collections_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_collections_delete_params),
     .n_fields = 1, .fields = help_center_collections_delete_params_fields, .by_name = help_center_collections_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = help_center_collections_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = help_center_collections_delete_params_hash,
+    .field_docs = help_center_collections_delete_params_docs};
 static const ic_operation op_help_center_collections_delete = {
     .name = "help_center.collections.delete", .method = "DELETE", .path = "/help_center/collections/{id}",
     .api_version = "Preview", .params = &intercom_preview_help_center_collections_delete_params_descriptor, .response = &intercom_preview_deleted_collection_object_descriptor,
@@ -4375,11 +5479,16 @@ static const ic_field help_center_collections_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_help_center_collections_list_params, per_page), 0, offsetof(intercom_preview_help_center_collections_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t help_center_collections_list_params_by_name[] = {0, 1};
+static const char *const help_center_collections_list_params_docs[] = {
+    "The page of results to fetch (default 1).",
+    "How many results per page (default 15).",
+};
 static const uint32_t help_center_collections_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_collections_list_params_descriptor = {
     .name = "help_center_collections_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_collections_list_params),
     .n_fields = 2, .fields = help_center_collections_list_params_fields, .by_name = help_center_collections_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = help_center_collections_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = help_center_collections_list_params_hash,
+    .field_docs = help_center_collections_list_params_docs};
 static const ic_operation op_help_center_collections_list = {
     .name = "help_center.collections.list", .method = "GET", .path = "/help_center/collections",
     .api_version = "Preview", .params = &intercom_preview_help_center_collections_list_params_descriptor, .response = &intercom_preview_collection_list_descriptor,
@@ -4410,11 +5519,15 @@ static const ic_field help_center_collections_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_help_center_collections_retrieve_params, id), 0, offsetof(intercom_preview_help_center_collections_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_retrieve_params_by_name[] = {0};
+static const char *const help_center_collections_retrieve_params_docs[] = {
+    "The unique identifier for the collection which is given by Intercom.",
+};
 static const uint32_t help_center_collections_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_collections_retrieve_params_descriptor = {
     .name = "help_center_collections_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_collections_retrieve_params),
     .n_fields = 1, .fields = help_center_collections_retrieve_params_fields, .by_name = help_center_collections_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = help_center_collections_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = help_center_collections_retrieve_params_hash,
+    .field_docs = help_center_collections_retrieve_params_docs};
 static const ic_operation op_help_center_collections_retrieve = {
     .name = "help_center.collections.retrieve", .method = "GET", .path = "/help_center/collections/{id}",
     .api_version = "Preview", .params = &intercom_preview_help_center_collections_retrieve_params_descriptor, .response = &intercom_preview_collection_descriptor,
@@ -4435,11 +5548,19 @@ static const ic_field help_center_collections_update_params_fields[] = {
     {"parent_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_help_center_collections_update_params, parent_id), 0, offsetof(intercom_preview_help_center_collections_update_params, has_parent_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_update_params_by_name[] = {2, 0, 1, 4, 3};
+static const char *const help_center_collections_update_params_docs[] = {
+    "The unique identifier for the collection which is given by Intercom.",
+    "The name of the collection. For multilingual collections, this will be the name of the default language's content.",
+    "The description of the collection. For multilingual collections, this will be the description of the default language's content.",
+    "The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.",
+    "The id of the parent collection. If `null` then it will be updated as the first level collection.",
+};
 static const uint32_t help_center_collections_update_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x120004, 0x20001, 0x90005, 0xb0003, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_collections_update_params_descriptor = {
     .name = "help_center_collections_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_collections_update_params),
     .n_fields = 5, .fields = help_center_collections_update_params_fields, .by_name = help_center_collections_update_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = help_center_collections_update_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = help_center_collections_update_params_hash,
+    .field_docs = help_center_collections_update_params_docs};
 static const ic_operation op_help_center_collections_update = {
     .name = "help_center.collections.update", .method = "PUT", .path = "/help_center/collections/{id}",
     .api_version = "Preview", .params = &intercom_preview_help_center_collections_update_params_descriptor, .response = &intercom_preview_collection_descriptor,
@@ -4457,11 +5578,16 @@ static const ic_field help_center_help_centers_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_help_center_help_centers_list_params, per_page), 0, offsetof(intercom_preview_help_center_help_centers_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_list_params_by_name[] = {0, 1};
+static const char *const help_center_help_centers_list_params_docs[] = {
+    "The page of results to fetch (default 1).",
+    "How many results per page (default 15).",
+};
 static const uint32_t help_center_help_centers_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_help_centers_list_params_descriptor = {
     .name = "help_center_help_centers_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_help_centers_list_params),
     .n_fields = 2, .fields = help_center_help_centers_list_params_fields, .by_name = help_center_help_centers_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = help_center_help_centers_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = help_center_help_centers_list_params_hash,
+    .field_docs = help_center_help_centers_list_params_docs};
 static const ic_operation op_help_center_help_centers_list = {
     .name = "help_center.help_centers.list", .method = "GET", .path = "/help_center/help_centers",
     .api_version = "Preview", .params = &intercom_preview_help_center_help_centers_list_params_descriptor, .response = &intercom_preview_help_center_list_descriptor,
@@ -4482,11 +5608,19 @@ static const ic_field help_center_help_centers_redirects_create_params_fields[] 
     {"target_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_help_center_help_centers_redirects_create_params, target_id), 0, offsetof(intercom_preview_help_center_help_centers_redirects_create_params, has_target_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_create_params_by_name[] = {1, 0, 2, 4, 3};
+static const char *const help_center_help_centers_redirects_create_params_docs[] = {
+    "The unique identifier for the help center.",
+    "The source URL to redirect. Must be an absolute URL within the help center's URL space.",
+    "The locale of the target translation (e.g. `en`, `fr`). For article targets this selects the ArticleContent variant.",
+    "The type of the redirect target.",
+    "The unique identifier of the target article or collection. The target must be a member of the help center.",
+};
 static const uint32_t help_center_help_centers_redirects_create_params_hash[] = {0x0, 0x0, 0x90005, 0x0, 0x0, 0x60003, 0x0, 0x0, 0x80002, 0xb0004, 0x0, 0x0, 0x0, 0x0, 0x0, 0xe0001};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_help_centers_redirects_create_params_descriptor = {
     .name = "help_center_help_centers_redirects_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_help_centers_redirects_create_params),
     .n_fields = 5, .fields = help_center_help_centers_redirects_create_params_fields, .by_name = help_center_help_centers_redirects_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = help_center_help_centers_redirects_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = help_center_help_centers_redirects_create_params_hash,
+    .field_docs = help_center_help_centers_redirects_create_params_docs};
 static const ic_operation op_help_center_help_centers_redirects_create = {
     .name = "help_center.help_centers.redirects.create", .method = "POST", .path = "/help_center/help_centers/{help_center_id}/redirects",
     .api_version = "Preview", .params = &intercom_preview_help_center_help_centers_redirects_create_params_descriptor, .response = &intercom_preview_help_center_redirect_descriptor,
@@ -4504,11 +5638,16 @@ static const ic_field help_center_help_centers_redirects_delete_params_fields[] 
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_help_center_help_centers_redirects_delete_params, id), 0, offsetof(intercom_preview_help_center_help_centers_redirects_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_delete_params_by_name[] = {0, 1};
+static const char *const help_center_help_centers_redirects_delete_params_docs[] = {
+    "The unique identifier for the help center.",
+    "The unique identifier for the redirect.",
+};
 static const uint32_t help_center_help_centers_redirects_delete_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_help_centers_redirects_delete_params_descriptor = {
     .name = "help_center_help_centers_redirects_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_help_centers_redirects_delete_params),
     .n_fields = 2, .fields = help_center_help_centers_redirects_delete_params_fields, .by_name = help_center_help_centers_redirects_delete_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 3, .hash_slots = help_center_help_centers_redirects_delete_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 3, .hash_slots = help_center_help_centers_redirects_delete_params_hash,
+    .field_docs = help_center_help_centers_redirects_delete_params_docs};
 static const ic_operation op_help_center_help_centers_redirects_delete = {
     .name = "help_center.help_centers.redirects.delete", .method = "DELETE", .path = "/help_center/help_centers/{help_center_id}/redirects/{id}",
     .api_version = "Preview", .params = &intercom_preview_help_center_help_centers_redirects_delete_params_descriptor, .response = &intercom_preview_deleted_help_center_redirect_object_descriptor,
@@ -4527,11 +5666,17 @@ static const ic_field help_center_help_centers_redirects_list_params_fields[] = 
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_help_center_help_centers_redirects_list_params, per_page), 0, offsetof(intercom_preview_help_center_help_centers_redirects_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_list_params_by_name[] = {0, 1, 2};
+static const char *const help_center_help_centers_redirects_list_params_docs[] = {
+    "The unique identifier for the help center.",
+    "The page of results to fetch. Defaults to the first page.",
+    "The number of results to return per page. Defaults to 50, maximum 250.",
+};
 static const uint32_t help_center_help_centers_redirects_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0001};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_help_centers_redirects_list_params_descriptor = {
     .name = "help_center_help_centers_redirects_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_help_centers_redirects_list_params),
     .n_fields = 3, .fields = help_center_help_centers_redirects_list_params_fields, .by_name = help_center_help_centers_redirects_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = help_center_help_centers_redirects_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = help_center_help_centers_redirects_list_params_hash,
+    .field_docs = help_center_help_centers_redirects_list_params_docs};
 static const ic_operation op_help_center_help_centers_redirects_list = {
     .name = "help_center.help_centers.redirects.list", .method = "GET", .path = "/help_center/help_centers/{help_center_id}/redirects",
     .api_version = "Preview", .params = &intercom_preview_help_center_help_centers_redirects_list_params_descriptor, .response = &intercom_preview_help_center_redirect_list_descriptor,
@@ -4563,11 +5708,16 @@ static const ic_field help_center_help_centers_redirects_retrieve_params_fields[
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_help_center_help_centers_redirects_retrieve_params, id), 0, offsetof(intercom_preview_help_center_help_centers_redirects_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_retrieve_params_by_name[] = {0, 1};
+static const char *const help_center_help_centers_redirects_retrieve_params_docs[] = {
+    "The unique identifier for the help center.",
+    "The unique identifier for the redirect.",
+};
 static const uint32_t help_center_help_centers_redirects_retrieve_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_help_centers_redirects_retrieve_params_descriptor = {
     .name = "help_center_help_centers_redirects_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_help_centers_redirects_retrieve_params),
     .n_fields = 2, .fields = help_center_help_centers_redirects_retrieve_params_fields, .by_name = help_center_help_centers_redirects_retrieve_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 3, .hash_slots = help_center_help_centers_redirects_retrieve_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 3, .hash_slots = help_center_help_centers_redirects_retrieve_params_hash,
+    .field_docs = help_center_help_centers_redirects_retrieve_params_docs};
 static const ic_operation op_help_center_help_centers_redirects_retrieve = {
     .name = "help_center.help_centers.redirects.retrieve", .method = "GET", .path = "/help_center/help_centers/{help_center_id}/redirects/{id}",
     .api_version = "Preview", .params = &intercom_preview_help_center_help_centers_redirects_retrieve_params_descriptor, .response = &intercom_preview_help_center_redirect_descriptor,
@@ -4584,11 +5734,15 @@ static const ic_field help_center_help_centers_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_help_center_help_centers_retrieve_params, id), 0, offsetof(intercom_preview_help_center_help_centers_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_retrieve_params_by_name[] = {0};
+static const char *const help_center_help_centers_retrieve_params_docs[] = {
+    "The unique identifier for the collection which is given by Intercom.",
+};
 static const uint32_t help_center_help_centers_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_help_centers_retrieve_params_descriptor = {
     .name = "help_center_help_centers_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_help_centers_retrieve_params),
     .n_fields = 1, .fields = help_center_help_centers_retrieve_params_fields, .by_name = help_center_help_centers_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = help_center_help_centers_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = help_center_help_centers_retrieve_params_hash,
+    .field_docs = help_center_help_centers_retrieve_params_docs};
 static const ic_operation op_help_center_help_centers_retrieve = {
     .name = "help_center.help_centers.retrieve", .method = "GET", .path = "/help_center/help_centers/{id}",
     .api_version = "Preview", .params = &intercom_preview_help_center_help_centers_retrieve_params_descriptor, .response = &intercom_preview_help_center_descriptor,
@@ -4614,11 +5768,24 @@ static const ic_field internal_articles_create_params_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_internal_articles_create_params, ai_sales_agent_availability), 0, offsetof(intercom_preview_internal_articles_create_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t internal_articles_create_params_by_name[] = {7, 8, 9, 6, 3, 1, 2, 5, 4, 0};
+static const char *const internal_articles_create_params_docs[] = {
+    "The title of the article.",
+    "The content of the article in HTML. Mutually exclusive with `body_markdown`.",
+    "The content of the article in markdown. An alternative to `body` \342\200\224 you can provide content as markdown instead of HTML. Mutually exclusive with `body`.",
+    "The id of the author of the article.",
+    "The id of the owner of the article.",
+    "The ID of the folder to place this article in, or null to leave it without a folder.",
+    "The list of audience IDs to target this internal article to for Fin AI Agent. Pass an empty array or omit the field for no audience targeting. Unknown audience ...",
+    "Whether the internal article should be available for AI Chatbot (Fin). Defaults to false.",
+    "Whether the internal article should be available for AI Copilot. Defaults to false.",
+    "Whether the internal article should be available for AI Sales Agent. Defaults to false.",
+};
 static const uint32_t internal_articles_create_params_hash[] = {0x1b000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170008, 0x0, 0x170009, 0x0, 0x0, 0x40002, 0x0, 0x50001, 0x0, 0x80005, 0x0, 0x0, 0x0, 0x0, 0x90004, 0x90006, 0x0, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0x0, 0xd0003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_create_params_descriptor = {
     .name = "internal_articles_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_internal_articles_create_params),
     .n_fields = 10, .fields = internal_articles_create_params_fields, .by_name = internal_articles_create_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 31, .hash_slots = internal_articles_create_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 31, .hash_slots = internal_articles_create_params_hash,
+    .field_docs = internal_articles_create_params_docs};
 static const ic_operation op_internal_articles_create = {
     .name = "internal_articles.create", .method = "POST", .path = "/internal_articles",
     .api_version = "Preview", .params = &intercom_preview_internal_articles_create_params_descriptor, .response = &intercom_preview_internal_article_descriptor,
@@ -4635,11 +5802,15 @@ static const ic_field internal_articles_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_internal_articles_delete_params, id), 0, offsetof(intercom_preview_internal_articles_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t internal_articles_delete_params_by_name[] = {0};
+static const char *const internal_articles_delete_params_docs[] = {
+    "The unique identifier for the internal article which is given by Intercom.",
+};
 static const uint32_t internal_articles_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_delete_params_descriptor = {
     .name = "internal_articles_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_internal_articles_delete_params),
     .n_fields = 1, .fields = internal_articles_delete_params_fields, .by_name = internal_articles_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = internal_articles_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = internal_articles_delete_params_hash,
+    .field_docs = internal_articles_delete_params_docs};
 static const ic_operation op_internal_articles_delete = {
     .name = "internal_articles.delete", .method = "DELETE", .path = "/internal_articles/{id}",
     .api_version = "Preview", .params = &intercom_preview_internal_articles_delete_params_descriptor, .response = &intercom_preview_deleted_internal_article_object_descriptor,
@@ -4668,11 +5839,15 @@ static const ic_field internal_articles_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_internal_articles_retrieve_params, id), 0, offsetof(intercom_preview_internal_articles_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t internal_articles_retrieve_params_by_name[] = {0};
+static const char *const internal_articles_retrieve_params_docs[] = {
+    "The unique identifier for the article which is given by Intercom.",
+};
 static const uint32_t internal_articles_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_retrieve_params_descriptor = {
     .name = "internal_articles_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_internal_articles_retrieve_params),
     .n_fields = 1, .fields = internal_articles_retrieve_params_fields, .by_name = internal_articles_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = internal_articles_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = internal_articles_retrieve_params_hash,
+    .field_docs = internal_articles_retrieve_params_docs};
 static const ic_operation op_internal_articles_retrieve = {
     .name = "internal_articles.retrieve", .method = "GET", .path = "/internal_articles/{id}",
     .api_version = "Preview", .params = &intercom_preview_internal_articles_retrieve_params_descriptor, .response = &intercom_preview_internal_article_descriptor,
@@ -4689,11 +5864,15 @@ static const ic_field internal_articles_search_params_fields[] = {
     {"folder_id", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_internal_articles_search_params, folder_id), 0, offsetof(intercom_preview_internal_articles_search_params, has_folder_id), NULL, NULL},
 };
 static const uint16_t internal_articles_search_params_by_name[] = {0};
+static const char *const internal_articles_search_params_docs[] = {
+    "The ID of the folder to search in. Results will include articles from this folder and all its descendant folders.",
+};
 static const uint32_t internal_articles_search_params_hash[] = {0x0, 0x90001};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_search_params_descriptor = {
     .name = "internal_articles_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_internal_articles_search_params),
     .n_fields = 1, .fields = internal_articles_search_params_fields, .by_name = internal_articles_search_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = internal_articles_search_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = internal_articles_search_params_hash,
+    .field_docs = internal_articles_search_params_docs};
 static const ic_operation op_internal_articles_search = {
     .name = "internal_articles.search", .method = "GET", .path = "/internal_articles/search",
     .api_version = "Preview", .params = &intercom_preview_internal_articles_search_params_descriptor, .response = &intercom_preview_internal_article_search_response_descriptor,
@@ -4712,11 +5891,17 @@ static const ic_field internal_articles_tags_create_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_internal_articles_tags_create_params, admin_id), 0, offsetof(intercom_preview_internal_articles_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t internal_articles_tags_create_params_by_name[] = {2, 1, 0};
+static const char *const internal_articles_tags_create_params_docs[] = {
+    "The unique identifier for the internal article which is given by Intercom.",
+    "The unique identifier of the tag to apply, as given by Intercom.",
+    "Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.",
+};
 static const uint32_t internal_articles_tags_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x20002, 0x130001, 0x0, 0x80003};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_tags_create_params_descriptor = {
     .name = "internal_articles_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_internal_articles_tags_create_params),
     .n_fields = 3, .fields = internal_articles_tags_create_params_fields, .by_name = internal_articles_tags_create_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 7, .hash_slots = internal_articles_tags_create_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 7, .hash_slots = internal_articles_tags_create_params_hash,
+    .field_docs = internal_articles_tags_create_params_docs};
 static const ic_operation op_internal_articles_tags_create = {
     .name = "internal_articles.tags.create", .method = "POST", .path = "/internal_articles/{internal_article_id}/tags",
     .api_version = "preview", .params = &intercom_preview_internal_articles_tags_create_params_descriptor, .response = &intercom_preview_tag_descriptor,
@@ -4734,11 +5919,16 @@ static const ic_field internal_articles_tags_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_internal_articles_tags_delete_params, id), 0, offsetof(intercom_preview_internal_articles_tags_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t internal_articles_tags_delete_params_by_name[] = {1, 0};
+static const char *const internal_articles_tags_delete_params_docs[] = {
+    "The unique identifier for the internal article which is given by Intercom.",
+    "The unique identifier of the tag to remove, as given by Intercom.",
+};
 static const uint32_t internal_articles_tags_delete_params_hash[] = {0x0, 0x130001, 0x0, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_tags_delete_params_descriptor = {
     .name = "internal_articles_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_internal_articles_tags_delete_params),
     .n_fields = 2, .fields = internal_articles_tags_delete_params_fields, .by_name = internal_articles_tags_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = internal_articles_tags_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = internal_articles_tags_delete_params_hash,
+    .field_docs = internal_articles_tags_delete_params_docs};
 static const ic_operation op_internal_articles_tags_delete = {
     .name = "internal_articles.tags.delete", .method = "DELETE", .path = "/internal_articles/{internal_article_id}/tags/{id}",
     .api_version = "preview", .params = &intercom_preview_internal_articles_tags_delete_params_descriptor, .response = &intercom_preview_tag_descriptor,
@@ -4765,11 +5955,25 @@ static const ic_field internal_articles_update_params_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_internal_articles_update_params, ai_sales_agent_availability), 0, offsetof(intercom_preview_internal_articles_update_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t internal_articles_update_params_by_name[] = {8, 9, 10, 7, 4, 2, 3, 6, 0, 5, 1};
+static const char *const internal_articles_update_params_docs[] = {
+    "The unique identifier for the internal article which is given by Intercom.",
+    "The title of the article.",
+    "The content of the article in HTML. Mutually exclusive with `body_markdown`.",
+    "The content of the article in markdown. An alternative to `body` \342\200\224 you can provide content as markdown instead of HTML. Mutually exclusive with `body`.",
+    "The id of the author of the article.",
+    "The id of the owner of the article.",
+    "The ID of the folder to place this article in, or null to remove it from its folder.",
+    "The list of audience IDs to target this internal article to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH ...",
+    "Whether the internal article should be available for AI Chatbot (Fin).",
+    "Whether the internal article should be available for AI Copilot.",
+    "Whether the internal article should be available for AI Sales Agent.",
+};
 static const uint32_t internal_articles_update_params_hash[] = {0x1b000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170009, 0x0, 0x17000a, 0x0, 0x0, 0x40003, 0x0, 0x50002, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x20001, 0x90005, 0x90007, 0x0, 0x0, 0x0, 0xc0008, 0x0, 0x0, 0x0, 0xd0004, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_update_params_descriptor = {
     .name = "internal_articles_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_internal_articles_update_params),
     .n_fields = 11, .fields = internal_articles_update_params_fields, .by_name = internal_articles_update_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 31, .hash_slots = internal_articles_update_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 31, .hash_slots = internal_articles_update_params_hash,
+    .field_docs = internal_articles_update_params_docs};
 static const ic_operation op_internal_articles_update = {
     .name = "internal_articles.update", .method = "PUT", .path = "/internal_articles/{id}",
     .api_version = "Preview", .params = &intercom_preview_internal_articles_update_params_descriptor, .response = &intercom_preview_internal_article_descriptor,
@@ -4786,11 +5990,15 @@ static const ic_field jobs_status_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_jobs_status_retrieve_params, id), 0, offsetof(intercom_preview_jobs_status_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t jobs_status_retrieve_params_by_name[] = {0};
+static const char *const jobs_status_retrieve_params_docs[] = {
+    "The unique identifier for the job which is given by Intercom",
+};
 static const uint32_t jobs_status_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_jobs_status_retrieve_params_descriptor = {
     .name = "jobs_status_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_jobs_status_retrieve_params),
     .n_fields = 1, .fields = jobs_status_retrieve_params_fields, .by_name = jobs_status_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = jobs_status_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = jobs_status_retrieve_params_hash,
+    .field_docs = jobs_status_retrieve_params_docs};
 static const ic_operation op_jobs_status_retrieve = {
     .name = "jobs.status.retrieve", .method = "GET", .path = "/jobs/status/{id}",
     .api_version = "Preview", .params = &intercom_preview_jobs_status_retrieve_params_descriptor, .response = &intercom_preview_jobs_descriptor,
@@ -4809,11 +6017,17 @@ static const ic_field macros_list_params_fields[] = {
     {"updated_since", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_macros_list_params, updated_since), 0, offsetof(intercom_preview_macros_list_params, has_updated_since), NULL, NULL},
 };
 static const uint16_t macros_list_params_by_name[] = {0, 1, 2};
+static const char *const macros_list_params_docs[] = {
+    "The number of results per page",
+    "Base64-encoded cursor containing [updated_at, id] for pagination",
+    "Unix timestamp to filter macros updated after this time",
+};
 static const uint32_t macros_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0xd0003, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_macros_list_params_descriptor = {
     .name = "macros_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_macros_list_params),
     .n_fields = 3, .fields = macros_list_params_fields, .by_name = macros_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = macros_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = macros_list_params_hash,
+    .field_docs = macros_list_params_docs};
 static const ic_operation op_macros_list = {
     .name = "macros.list", .method = "GET", .path = "/macros",
     .api_version = "Preview", .params = &intercom_preview_macros_list_params_descriptor, .response = &intercom_preview_macro_list_descriptor,
@@ -4844,11 +6058,15 @@ static const ic_field macros_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_macros_retrieve_params, id), 0, offsetof(intercom_preview_macros_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t macros_retrieve_params_by_name[] = {0};
+static const char *const macros_retrieve_params_docs[] = {
+    "The unique identifier of the macro",
+};
 static const uint32_t macros_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_macros_retrieve_params_descriptor = {
     .name = "macros_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_macros_retrieve_params),
     .n_fields = 1, .fields = macros_retrieve_params_fields, .by_name = macros_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = macros_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = macros_retrieve_params_hash,
+    .field_docs = macros_retrieve_params_docs};
 static const ic_operation op_macros_retrieve = {
     .name = "macros.retrieve", .method = "GET", .path = "/macros/{id}",
     .api_version = "Preview", .params = &intercom_preview_macros_retrieve_params_descriptor, .response = &intercom_preview_macro_descriptor,
@@ -4886,11 +6104,24 @@ static const ic_field messages_create_params_fields[] = {
     {"create_conversation_without_contact_reply", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_messages_create_params, create_conversation_without_contact_reply), 0, offsetof(intercom_preview_messages_create_params, has_create_conversation_without_contact_reply), NULL, NULL},
 };
 static const uint16_t messages_create_params_by_name[] = {7, 2, 6, 9, 8, 4, 0, 1, 3, 5};
+static const char *const messages_create_params_docs[] = {
+    "The kind of message being created. Values: `in_app`, `email`, `sms` or `whatsapp`.",
+    "The title of the email.",
+    "The content of the message. HTML and plaintext are supported.",
+    "The style of the outgoing message. Possible values `plain` or `personal`.",
+    "The sender of the message. If not provided, the default sender will be used.",
+    "",
+    "",
+    "",
+    "The time the message was created. If not provided, the current time will be used.",
+    "Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.",
+};
 static const uint32_t messages_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x0, 0xc0001, 0x0, 0x0, 0x70002, 0x0, 0x0, 0x0, 0x30008, 0x40003, 0x0, 0x20006, 0x0, 0x0, 0x20007, 0x80004, 0x29000a, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_messages_create_params_descriptor = {
     .name = "messages_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_messages_create_params),
     .n_fields = 10, .fields = messages_create_params_fields, .by_name = messages_create_params_by_name,
-    .hash_seed = 0x8ff34781, .hash_mask = 31, .hash_slots = messages_create_params_hash};
+    .hash_seed = 0x8ff34781, .hash_mask = 31, .hash_slots = messages_create_params_hash,
+    .field_docs = messages_create_params_docs};
 static const ic_operation op_messages_create = {
     .name = "messages.create", .method = "POST", .path = "/messages",
     .api_version = "Preview", .params = &intercom_preview_messages_create_params_descriptor, .response = &intercom_preview_message_descriptor,
@@ -4909,11 +6140,17 @@ static const ic_field messages_status_list_params_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_preview_messages_status_list_params, starting_after), 0, offsetof(intercom_preview_messages_status_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t messages_status_list_params_by_name[] = {1, 0, 2};
+static const char *const messages_status_list_params_docs[] = {
+    "The unique identifier for the set of messages to check status for",
+    "Number of results per page (default 50, max 100)",
+    "Cursor for pagination, used to fetch the next page of results",
+};
 static const uint32_t messages_status_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0xa0001, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_messages_status_list_params_descriptor = {
     .name = "messages_status_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_messages_status_list_params),
     .n_fields = 3, .fields = messages_status_list_params_fields, .by_name = messages_status_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = messages_status_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = messages_status_list_params_hash,
+    .field_docs = messages_status_list_params_docs};
 static const ic_operation op_messages_status_list = {
     .name = "messages.status.list", .method = "GET", .path = "/messages/status",
     .api_version = "Preview", .params = &intercom_preview_messages_status_list_params_descriptor, .response = &intercom_preview_whatsapp_message_status_list_descriptor,
@@ -4944,11 +6181,15 @@ static const ic_field messages_whatsapp_status_retrieve_params_fields[] = {
     {"message_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_preview_messages_whatsapp_status_retrieve_params, message_id), 0, offsetof(intercom_preview_messages_whatsapp_status_retrieve_params, has_message_id), NULL, NULL},
 };
 static const uint16_t messages_whatsapp_status_retrieve_params_by_name[] = {0};
+static const char *const messages_whatsapp_status_retrieve_params_docs[] = {
+    "The WhatsApp message ID to check status for",
+};
 static const uint32_t messages_whatsapp_status_retrieve_params_hash[] = {0x0, 0xa0001};
 INTERCOM_EXTERN const intercom_type intercom_preview_messages_whatsapp_status_retrieve_params_descriptor = {
     .name = "messages_whatsapp_status_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_messages_whatsapp_status_retrieve_params),
     .n_fields = 1, .fields = messages_whatsapp_status_retrieve_params_fields, .by_name = messages_whatsapp_status_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = messages_whatsapp_status_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = messages_whatsapp_status_retrieve_params_hash,
+    .field_docs = messages_whatsapp_status_retrieve_params_docs};
 static const ic_operation op_messages_whatsapp_status_retrieve = {
     .name = "messages.whatsapp.status.retrieve", .method = "GET", .path = "/messages/whatsapp/status",
     .api_version = "Preview", .params = &intercom_preview_messages_whatsapp_status_retrieve_params_descriptor, .response = &intercom_preview_whatsapp_message_status_descriptor,
@@ -4972,11 +6213,22 @@ static const ic_field news_news_items_create_params_fields[] = {
     {"newsfeed_assignments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_news_news_items_create_params, newsfeed_assignments), offsetof(intercom_preview_news_news_items_create_params, newsfeed_assignments_count), offsetof(intercom_preview_news_news_items_create_params, has_newsfeed_assignments), &intercom_preview_newsfeed_assignment_descriptor, NULL},
 };
 static const uint16_t news_news_items_create_params_by_name[] = {1, 4, 5, 7, 6, 2, 3, 0};
+static const char *const news_news_items_create_params_docs[] = {
+    "The title of the news item.",
+    "The news item body, which may contain HTML.",
+    "The id of the sender of the news item. Must be a teammate on the workspace.",
+    "News items will not be visible to your users in the assigned newsfeeds until they are set live.",
+    "When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge.",
+    "Label names displayed to users to categorize the news item.",
+    "Ordered list of emoji reactions to the news item. When empty, reactions are disabled.",
+    "A list of newsfeed_assignments to assign to the specified newsfeed.",
+};
 static const uint32_t news_news_items_create_params_hash[] = {0x140008, 0x0, 0x0, 0x90007, 0x50001, 0x100005, 0x0, 0x0, 0x50004, 0x0, 0x90003, 0x60006, 0x0, 0x0, 0x40002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_news_news_items_create_params_descriptor = {
     .name = "news_news_items_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_news_news_items_create_params),
     .n_fields = 8, .fields = news_news_items_create_params_fields, .by_name = news_news_items_create_params_by_name,
-    .hash_seed = 0x78dde6e4, .hash_mask = 15, .hash_slots = news_news_items_create_params_hash};
+    .hash_seed = 0x78dde6e4, .hash_mask = 15, .hash_slots = news_news_items_create_params_hash,
+    .field_docs = news_news_items_create_params_docs};
 static const ic_operation op_news_news_items_create = {
     .name = "news.news_items.create", .method = "POST", .path = "/news/news_items",
     .api_version = "Preview", .params = &intercom_preview_news_news_items_create_params_descriptor, .response = &intercom_preview_news_item_descriptor,
@@ -4993,11 +6245,15 @@ static const ic_field news_news_items_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_news_news_items_delete_params, id), 0, offsetof(intercom_preview_news_news_items_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t news_news_items_delete_params_by_name[] = {0};
+static const char *const news_news_items_delete_params_docs[] = {
+    "The unique identifier for the news item which is given by Intercom.",
+};
 static const uint32_t news_news_items_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_news_news_items_delete_params_descriptor = {
     .name = "news_news_items_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_news_news_items_delete_params),
     .n_fields = 1, .fields = news_news_items_delete_params_fields, .by_name = news_news_items_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = news_news_items_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = news_news_items_delete_params_hash,
+    .field_docs = news_news_items_delete_params_docs};
 static const ic_operation op_news_news_items_delete = {
     .name = "news.news_items.delete", .method = "DELETE", .path = "/news/news_items/{id}",
     .api_version = "Preview", .params = &intercom_preview_news_news_items_delete_params_descriptor, .response = &intercom_preview_deleted_object_descriptor,
@@ -5026,11 +6282,15 @@ static const ic_field news_news_items_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_news_news_items_retrieve_params, id), 0, offsetof(intercom_preview_news_news_items_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t news_news_items_retrieve_params_by_name[] = {0};
+static const char *const news_news_items_retrieve_params_docs[] = {
+    "The unique identifier for the news item which is given by Intercom.",
+};
 static const uint32_t news_news_items_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_news_news_items_retrieve_params_descriptor = {
     .name = "news_news_items_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_news_news_items_retrieve_params),
     .n_fields = 1, .fields = news_news_items_retrieve_params_fields, .by_name = news_news_items_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = news_news_items_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = news_news_items_retrieve_params_hash,
+    .field_docs = news_news_items_retrieve_params_docs};
 static const ic_operation op_news_news_items_retrieve = {
     .name = "news.news_items.retrieve", .method = "GET", .path = "/news/news_items/{id}",
     .api_version = "Preview", .params = &intercom_preview_news_news_items_retrieve_params_descriptor, .response = &intercom_preview_news_item_descriptor,
@@ -5055,11 +6315,23 @@ static const ic_field news_news_items_update_params_fields[] = {
     {"newsfeed_assignments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_news_news_items_update_params, newsfeed_assignments), offsetof(intercom_preview_news_news_items_update_params, newsfeed_assignments_count), offsetof(intercom_preview_news_news_items_update_params, has_newsfeed_assignments), &intercom_preview_newsfeed_assignment_descriptor, NULL},
 };
 static const uint16_t news_news_items_update_params_by_name[] = {2, 5, 0, 6, 8, 7, 3, 4, 1};
+static const char *const news_news_items_update_params_docs[] = {
+    "The unique identifier for the news item which is given by Intercom.",
+    "The title of the news item.",
+    "The news item body, which may contain HTML.",
+    "The id of the sender of the news item. Must be a teammate on the workspace.",
+    "News items will not be visible to your users in the assigned newsfeeds until they are set live.",
+    "When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge.",
+    "Label names displayed to users to categorize the news item.",
+    "Ordered list of emoji reactions to the news item. When empty, reactions are disabled.",
+    "A list of newsfeed_assignments to assign to the specified newsfeed.",
+};
 static const uint32_t news_news_items_update_params_hash[] = {0x0, 0x20001, 0x50002, 0x140009, 0x0, 0x90004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60007, 0x100006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90008, 0x0, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x0, 0x50005, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_news_news_items_update_params_descriptor = {
     .name = "news_news_items_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_news_news_items_update_params),
     .n_fields = 9, .fields = news_news_items_update_params_fields, .by_name = news_news_items_update_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 31, .hash_slots = news_news_items_update_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 31, .hash_slots = news_news_items_update_params_hash,
+    .field_docs = news_news_items_update_params_docs};
 static const ic_operation op_news_news_items_update = {
     .name = "news.news_items.update", .method = "PUT", .path = "/news/news_items/{id}",
     .api_version = "Preview", .params = &intercom_preview_news_news_items_update_params_descriptor, .response = &intercom_preview_news_item_descriptor,
@@ -5076,11 +6348,15 @@ static const ic_field news_newsfeeds_items_list_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_news_newsfeeds_items_list_params, id), 0, offsetof(intercom_preview_news_newsfeeds_items_list_params, has_id), NULL, NULL},
 };
 static const uint16_t news_newsfeeds_items_list_params_by_name[] = {0};
+static const char *const news_newsfeeds_items_list_params_docs[] = {
+    "The unique identifier for the news feed item which is given by Intercom.",
+};
 static const uint32_t news_newsfeeds_items_list_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_news_newsfeeds_items_list_params_descriptor = {
     .name = "news_newsfeeds_items_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_news_newsfeeds_items_list_params),
     .n_fields = 1, .fields = news_newsfeeds_items_list_params_fields, .by_name = news_newsfeeds_items_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = news_newsfeeds_items_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = news_newsfeeds_items_list_params_hash,
+    .field_docs = news_newsfeeds_items_list_params_docs};
 static const ic_operation op_news_newsfeeds_items_list = {
     .name = "news.newsfeeds.items.list", .method = "GET", .path = "/news/newsfeeds/{id}/items",
     .api_version = "Preview", .params = &intercom_preview_news_newsfeeds_items_list_params_descriptor, .response = &intercom_preview_paginated_response_descriptor,
@@ -5109,11 +6385,15 @@ static const ic_field news_newsfeeds_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_news_newsfeeds_retrieve_params, id), 0, offsetof(intercom_preview_news_newsfeeds_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t news_newsfeeds_retrieve_params_by_name[] = {0};
+static const char *const news_newsfeeds_retrieve_params_docs[] = {
+    "The unique identifier for the news feed item which is given by Intercom.",
+};
 static const uint32_t news_newsfeeds_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_news_newsfeeds_retrieve_params_descriptor = {
     .name = "news_newsfeeds_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_news_newsfeeds_retrieve_params),
     .n_fields = 1, .fields = news_newsfeeds_retrieve_params_fields, .by_name = news_newsfeeds_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = news_newsfeeds_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = news_newsfeeds_retrieve_params_hash,
+    .field_docs = news_newsfeeds_retrieve_params_docs};
 static const ic_operation op_news_newsfeeds_retrieve = {
     .name = "news.newsfeeds.retrieve", .method = "GET", .path = "/news/newsfeeds/{id}",
     .api_version = "Preview", .params = &intercom_preview_news_newsfeeds_retrieve_params_descriptor, .response = &intercom_preview_newsfeed_descriptor,
@@ -5130,11 +6410,15 @@ static const ic_field notes_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_notes_retrieve_params, id), 0, offsetof(intercom_preview_notes_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t notes_retrieve_params_by_name[] = {0};
+static const char *const notes_retrieve_params_docs[] = {
+    "The unique identifier of a given note",
+};
 static const uint32_t notes_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_notes_retrieve_params_descriptor = {
     .name = "notes_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_notes_retrieve_params),
     .n_fields = 1, .fields = notes_retrieve_params_fields, .by_name = notes_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = notes_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = notes_retrieve_params_hash,
+    .field_docs = notes_retrieve_params_docs};
 static const ic_operation op_notes_retrieve = {
     .name = "notes.retrieve", .method = "GET", .path = "/notes/{id}",
     .api_version = "Preview", .params = &intercom_preview_notes_retrieve_params_descriptor, .response = &intercom_preview_note_descriptor,
@@ -5153,11 +6437,17 @@ static const ic_field office_hours_schedules_create_params_fields[] = {
     {"time_intervals", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_office_hours_schedules_create_params, time_intervals), offsetof(intercom_preview_office_hours_schedules_create_params, time_intervals_count), offsetof(intercom_preview_office_hours_schedules_create_params, has_time_intervals), &intercom_preview_office_hours_time_interval_descriptor, NULL},
 };
 static const uint16_t office_hours_schedules_create_params_by_name[] = {0, 2, 1};
+static const char *const office_hours_schedules_create_params_docs[] = {
+    "The name of the office hours schedule.",
+    "The IANA time zone the schedule's hours are evaluated in.",
+    "The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.",
+};
 static const uint32_t office_hours_schedules_create_params_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xe0003};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_create_params_descriptor = {
     .name = "office_hours_schedules_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_create_params),
     .n_fields = 3, .fields = office_hours_schedules_create_params_fields, .by_name = office_hours_schedules_create_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = office_hours_schedules_create_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = office_hours_schedules_create_params_hash,
+    .field_docs = office_hours_schedules_create_params_docs};
 static const ic_operation op_office_hours_schedules_create = {
     .name = "office_hours_schedules.create", .method = "POST", .path = "/office_hours_schedules",
     .api_version = "Preview", .params = &intercom_preview_office_hours_schedules_create_params_descriptor, .response = &intercom_preview_office_hours_schedule_descriptor,
@@ -5174,11 +6464,15 @@ static const ic_field office_hours_schedules_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_office_hours_schedules_delete_params, id), 0, offsetof(intercom_preview_office_hours_schedules_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_delete_params_by_name[] = {0};
+static const char *const office_hours_schedules_delete_params_docs[] = {
+    "The unique identifier for the office hours schedule.",
+};
 static const uint32_t office_hours_schedules_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_delete_params_descriptor = {
     .name = "office_hours_schedules_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_delete_params),
     .n_fields = 1, .fields = office_hours_schedules_delete_params_fields, .by_name = office_hours_schedules_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = office_hours_schedules_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = office_hours_schedules_delete_params_hash,
+    .field_docs = office_hours_schedules_delete_params_docs};
 static const ic_operation op_office_hours_schedules_delete = {
     .name = "office_hours_schedules.delete", .method = "DELETE", .path = "/office_hours_schedules/{id}",
     .api_version = "Preview", .params = &intercom_preview_office_hours_schedules_delete_params_descriptor, .response = &intercom_preview_office_hours_schedules_delete_response_descriptor,
@@ -5212,11 +6506,20 @@ static const ic_field office_hours_schedules_office_hours_exceptions_create_para
     {"recurring_annually", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_office_hours_schedules_office_hours_exceptions_create_params, recurring_annually), 0, offsetof(intercom_preview_office_hours_schedules_office_hours_exceptions_create_params, has_recurring_annually), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_create_params_by_name[] = {1, 2, 3, 0, 5, 4};
+static const char *const office_hours_schedules_office_hours_exceptions_create_params_docs[] = {
+    "The unique identifier for the office hours schedule.",
+    "The date the exception applies to, in `YYYY-MM-DD` format.",
+    "The type of exception.",
+    "An optional name for the exception.",
+    "The open intervals for the exception date. Required for `custom_hours`; omit for `closed`.",
+    "Whether the exception repeats every year on the same date.",
+};
 static const uint32_t office_hours_schedules_office_hours_exceptions_create_params_hash[] = {0xe0003, 0x0, 0x180001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0xe0005, 0x120006, 0x0, 0x0, 0x0, 0xe0002};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_office_hours_exceptions_create_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_office_hours_exceptions_create_params),
     .n_fields = 6, .fields = office_hours_schedules_office_hours_exceptions_create_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = office_hours_schedules_office_hours_exceptions_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = office_hours_schedules_office_hours_exceptions_create_params_hash,
+    .field_docs = office_hours_schedules_office_hours_exceptions_create_params_docs};
 static const ic_operation op_office_hours_schedules_office_hours_exceptions_create = {
     .name = "office_hours_schedules.office_hours_exceptions.create", .method = "POST", .path = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions",
     .api_version = "Preview", .params = &intercom_preview_office_hours_schedules_office_hours_exceptions_create_params_descriptor, .response = &intercom_preview_office_hours_exception_descriptor,
@@ -5234,11 +6537,16 @@ static const ic_field office_hours_schedules_office_hours_exceptions_delete_para
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_office_hours_schedules_office_hours_exceptions_delete_params, id), 0, offsetof(intercom_preview_office_hours_schedules_office_hours_exceptions_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_delete_params_by_name[] = {1, 0};
+static const char *const office_hours_schedules_office_hours_exceptions_delete_params_docs[] = {
+    "The unique identifier for the office hours schedule.",
+    "The unique identifier for the office hours exception.",
+};
 static const uint32_t office_hours_schedules_office_hours_exceptions_delete_params_hash[] = {0x0, 0x0, 0x180001, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_office_hours_exceptions_delete_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_office_hours_exceptions_delete_params),
     .n_fields = 2, .fields = office_hours_schedules_office_hours_exceptions_delete_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = office_hours_schedules_office_hours_exceptions_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = office_hours_schedules_office_hours_exceptions_delete_params_hash,
+    .field_docs = office_hours_schedules_office_hours_exceptions_delete_params_docs};
 static const ic_operation op_office_hours_schedules_office_hours_exceptions_delete = {
     .name = "office_hours_schedules.office_hours_exceptions.delete", .method = "DELETE", .path = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
     .api_version = "Preview", .params = &intercom_preview_office_hours_schedules_office_hours_exceptions_delete_params_descriptor, .response = &intercom_preview_office_hours_schedules_delete_response_descriptor,
@@ -5255,11 +6563,15 @@ static const ic_field office_hours_schedules_office_hours_exceptions_list_params
     {"office_hours_schedule_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_office_hours_schedules_office_hours_exceptions_list_params, office_hours_schedule_id), 0, offsetof(intercom_preview_office_hours_schedules_office_hours_exceptions_list_params, has_office_hours_schedule_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_list_params_by_name[] = {0};
+static const char *const office_hours_schedules_office_hours_exceptions_list_params_docs[] = {
+    "The unique identifier for the office hours schedule.",
+};
 static const uint32_t office_hours_schedules_office_hours_exceptions_list_params_hash[] = {0x180001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_office_hours_exceptions_list_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_office_hours_exceptions_list_params),
     .n_fields = 1, .fields = office_hours_schedules_office_hours_exceptions_list_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = office_hours_schedules_office_hours_exceptions_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = office_hours_schedules_office_hours_exceptions_list_params_hash,
+    .field_docs = office_hours_schedules_office_hours_exceptions_list_params_docs};
 static const ic_operation op_office_hours_schedules_office_hours_exceptions_list = {
     .name = "office_hours_schedules.office_hours_exceptions.list", .method = "GET", .path = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions",
     .api_version = "Preview", .params = &intercom_preview_office_hours_schedules_office_hours_exceptions_list_params_descriptor, .response = &intercom_preview_office_hours_exception_list_descriptor,
@@ -5277,11 +6589,16 @@ static const ic_field office_hours_schedules_office_hours_exceptions_retrieve_pa
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_office_hours_schedules_office_hours_exceptions_retrieve_params, id), 0, offsetof(intercom_preview_office_hours_schedules_office_hours_exceptions_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_retrieve_params_by_name[] = {1, 0};
+static const char *const office_hours_schedules_office_hours_exceptions_retrieve_params_docs[] = {
+    "The unique identifier for the office hours schedule.",
+    "The unique identifier for the office hours exception.",
+};
 static const uint32_t office_hours_schedules_office_hours_exceptions_retrieve_params_hash[] = {0x0, 0x0, 0x180001, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_office_hours_exceptions_retrieve_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_office_hours_exceptions_retrieve_params),
     .n_fields = 2, .fields = office_hours_schedules_office_hours_exceptions_retrieve_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = office_hours_schedules_office_hours_exceptions_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = office_hours_schedules_office_hours_exceptions_retrieve_params_hash,
+    .field_docs = office_hours_schedules_office_hours_exceptions_retrieve_params_docs};
 static const ic_operation op_office_hours_schedules_office_hours_exceptions_retrieve = {
     .name = "office_hours_schedules.office_hours_exceptions.retrieve", .method = "GET", .path = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
     .api_version = "Preview", .params = &intercom_preview_office_hours_schedules_office_hours_exceptions_retrieve_params_descriptor, .response = &intercom_preview_office_hours_exception_descriptor,
@@ -5304,11 +6621,21 @@ static const ic_field office_hours_schedules_office_hours_exceptions_update_para
     {"recurring_annually", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_office_hours_schedules_office_hours_exceptions_update_params, recurring_annually), 0, offsetof(intercom_preview_office_hours_schedules_office_hours_exceptions_update_params, has_recurring_annually), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_update_params_by_name[] = {2, 3, 1, 4, 0, 6, 5};
+static const char *const office_hours_schedules_office_hours_exceptions_update_params_docs[] = {
+    "The unique identifier for the office hours schedule.",
+    "The unique identifier for the office hours exception.",
+    "The date the exception applies to, in `YYYY-MM-DD` format.",
+    "The type of exception.",
+    "An optional name for the exception.",
+    "The open intervals for the exception date. Required for `custom_hours`; omit for `closed`.",
+    "Whether the exception repeats every year on the same date.",
+};
 static const uint32_t office_hours_schedules_office_hours_exceptions_update_params_hash[] = {0x0, 0x0, 0x40005, 0x0, 0x20002, 0xe0003, 0xe0004, 0x0, 0x0, 0x0, 0x0, 0xe0006, 0x180001, 0x0, 0x120007, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_office_hours_exceptions_update_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_office_hours_exceptions_update_params),
     .n_fields = 7, .fields = office_hours_schedules_office_hours_exceptions_update_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_update_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = office_hours_schedules_office_hours_exceptions_update_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = office_hours_schedules_office_hours_exceptions_update_params_hash,
+    .field_docs = office_hours_schedules_office_hours_exceptions_update_params_docs};
 static const ic_operation op_office_hours_schedules_office_hours_exceptions_update = {
     .name = "office_hours_schedules.office_hours_exceptions.update", .method = "PUT", .path = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
     .api_version = "Preview", .params = &intercom_preview_office_hours_schedules_office_hours_exceptions_update_params_descriptor, .response = &intercom_preview_office_hours_exception_descriptor,
@@ -5325,11 +6652,15 @@ static const ic_field office_hours_schedules_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_office_hours_schedules_retrieve_params, id), 0, offsetof(intercom_preview_office_hours_schedules_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_retrieve_params_by_name[] = {0};
+static const char *const office_hours_schedules_retrieve_params_docs[] = {
+    "The unique identifier for the office hours schedule.",
+};
 static const uint32_t office_hours_schedules_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_retrieve_params_descriptor = {
     .name = "office_hours_schedules_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_retrieve_params),
     .n_fields = 1, .fields = office_hours_schedules_retrieve_params_fields, .by_name = office_hours_schedules_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = office_hours_schedules_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = office_hours_schedules_retrieve_params_hash,
+    .field_docs = office_hours_schedules_retrieve_params_docs};
 static const ic_operation op_office_hours_schedules_retrieve = {
     .name = "office_hours_schedules.retrieve", .method = "GET", .path = "/office_hours_schedules/{id}",
     .api_version = "Preview", .params = &intercom_preview_office_hours_schedules_retrieve_params_descriptor, .response = &intercom_preview_office_hours_schedule_descriptor,
@@ -5349,11 +6680,18 @@ static const ic_field office_hours_schedules_update_params_fields[] = {
     {"time_intervals", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_office_hours_schedules_update_params, time_intervals), offsetof(intercom_preview_office_hours_schedules_update_params, time_intervals_count), offsetof(intercom_preview_office_hours_schedules_update_params, has_time_intervals), &intercom_preview_office_hours_time_interval_descriptor, NULL},
 };
 static const uint16_t office_hours_schedules_update_params_by_name[] = {0, 1, 3, 2};
+static const char *const office_hours_schedules_update_params_docs[] = {
+    "The unique identifier for the office hours schedule.",
+    "The name of the office hours schedule.",
+    "The IANA time zone the schedule's hours are evaluated in.",
+    "The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.",
+};
 static const uint32_t office_hours_schedules_update_params_hash[] = {0xe0003, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0004};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_update_params_descriptor = {
     .name = "office_hours_schedules_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_update_params),
     .n_fields = 4, .fields = office_hours_schedules_update_params_fields, .by_name = office_hours_schedules_update_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = office_hours_schedules_update_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = office_hours_schedules_update_params_hash,
+    .field_docs = office_hours_schedules_update_params_docs};
 static const ic_operation op_office_hours_schedules_update = {
     .name = "office_hours_schedules.update", .method = "PUT", .path = "/office_hours_schedules/{id}",
     .api_version = "Preview", .params = &intercom_preview_office_hours_schedules_update_params_descriptor, .response = &intercom_preview_office_hours_schedule_descriptor,
@@ -5371,11 +6709,16 @@ static const ic_field phone_call_redirects_create_params_fields[] = {
     {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_phone_call_redirects_create_params, custom_attributes), 0, offsetof(intercom_preview_phone_call_redirects_create_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t phone_call_redirects_create_params_by_name[] = {1, 0};
+static const char *const phone_call_redirects_create_params_docs[] = {
+    "Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger.",
+    "An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of ...",
+};
 static const uint32_t phone_call_redirects_create_params_hash[] = {0x0, 0x0, 0x110002, 0x50001};
 INTERCOM_EXTERN const intercom_type intercom_preview_phone_call_redirects_create_params_descriptor = {
     .name = "phone_call_redirects_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_phone_call_redirects_create_params),
     .n_fields = 2, .fields = phone_call_redirects_create_params_fields, .by_name = phone_call_redirects_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = phone_call_redirects_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = phone_call_redirects_create_params_hash,
+    .field_docs = phone_call_redirects_create_params_docs};
 static const ic_operation op_phone_call_redirects_create = {
     .name = "phone_call_redirects.create", .method = "POST", .path = "/phone_call_redirects",
     .api_version = "Preview", .params = &intercom_preview_phone_call_redirects_create_params_descriptor, .response = &intercom_preview_phone_switch_descriptor,
@@ -5394,11 +6737,17 @@ static const ic_field procedures_collect_agent_input_create_params_fields[] = {
     {"attribute_values", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_procedures_collect_agent_input_create_params, attribute_values), offsetof(intercom_preview_procedures_collect_agent_input_create_params, attribute_values_count), offsetof(intercom_preview_procedures_collect_agent_input_create_params, has_attribute_values), &intercom_preview_collect_agent_input_request_attribute_values_descriptor, NULL},
 };
 static const uint16_t procedures_collect_agent_input_create_params_by_name[] = {2, 0, 1};
+static const char *const procedures_collect_agent_input_create_params_docs[] = {
+    "The ID of the conversation where the HITL step was triggered.",
+    "The step_id from the webhook payload, identifying which HITL step this response is for.",
+    "Array of attribute values matching the attributes_to_collect from the webhook payload. Must include a value for every attribute listed.",
+};
 static const uint32_t procedures_collect_agent_input_create_params_hash[] = {0x0, 0x0, 0x100003, 0x70002, 0xf0001, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_procedures_collect_agent_input_create_params_descriptor = {
     .name = "procedures_collect_agent_input_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_procedures_collect_agent_input_create_params),
     .n_fields = 3, .fields = procedures_collect_agent_input_create_params_fields, .by_name = procedures_collect_agent_input_create_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 7, .hash_slots = procedures_collect_agent_input_create_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 7, .hash_slots = procedures_collect_agent_input_create_params_hash,
+    .field_docs = procedures_collect_agent_input_create_params_docs};
 static const ic_operation op_procedures_collect_agent_input_create = {
     .name = "procedures.collect_agent_input.create", .method = "POST", .path = "/procedures/{conversation_id}/collect_agent_input",
     .api_version = "Preview", .params = &intercom_preview_procedures_collect_agent_input_create_params_descriptor, .response = NULL,
@@ -5418,11 +6767,18 @@ static const ic_field secure_mode_secrets_create_params_fields[] = {
     {"supports_web", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_secure_mode_secrets_create_params, supports_web), 0, offsetof(intercom_preview_secure_mode_secrets_create_params, has_supports_web), NULL, NULL},
 };
 static const uint16_t secure_mode_secrets_create_params_by_name[] = {0, 1, 2, 3};
+static const char *const secure_mode_secrets_create_params_docs[] = {
+    "Human-readable name for the secret.",
+    "Enable this secret for the Android SDK.",
+    "Enable this secret for the iOS SDK.",
+    "Enable this secret for the Messenger on web.",
+};
 static const uint32_t secure_mode_secrets_create_params_hash[] = {0xc0004, 0x0, 0x40001, 0x100002, 0x0, 0x0, 0x0, 0xc0003};
 INTERCOM_EXTERN const intercom_type intercom_preview_secure_mode_secrets_create_params_descriptor = {
     .name = "secure_mode_secrets_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_secure_mode_secrets_create_params),
     .n_fields = 4, .fields = secure_mode_secrets_create_params_fields, .by_name = secure_mode_secrets_create_params_by_name,
-    .hash_seed = 0x1715609d, .hash_mask = 7, .hash_slots = secure_mode_secrets_create_params_hash};
+    .hash_seed = 0x1715609d, .hash_mask = 7, .hash_slots = secure_mode_secrets_create_params_hash,
+    .field_docs = secure_mode_secrets_create_params_docs};
 static const ic_operation op_secure_mode_secrets_create = {
     .name = "secure_mode_secrets.create", .method = "POST", .path = "/secure_mode_secrets",
     .api_version = "Preview", .params = &intercom_preview_secure_mode_secrets_create_params_descriptor, .response = &intercom_preview_identity_verification_secret_with_material_descriptor,
@@ -5439,11 +6795,15 @@ static const ic_field secure_mode_secrets_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_secure_mode_secrets_delete_params, id), 0, offsetof(intercom_preview_secure_mode_secrets_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t secure_mode_secrets_delete_params_by_name[] = {0};
+static const char *const secure_mode_secrets_delete_params_docs[] = {
+    "The unique identifier of the identity verification secret",
+};
 static const uint32_t secure_mode_secrets_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_secure_mode_secrets_delete_params_descriptor = {
     .name = "secure_mode_secrets_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_secure_mode_secrets_delete_params),
     .n_fields = 1, .fields = secure_mode_secrets_delete_params_fields, .by_name = secure_mode_secrets_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = secure_mode_secrets_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = secure_mode_secrets_delete_params_hash,
+    .field_docs = secure_mode_secrets_delete_params_docs};
 static const ic_operation op_secure_mode_secrets_delete = {
     .name = "secure_mode_secrets.delete", .method = "DELETE", .path = "/secure_mode_secrets/{id}",
     .api_version = "Preview", .params = &intercom_preview_secure_mode_secrets_delete_params_descriptor, .response = NULL,
@@ -5472,11 +6832,15 @@ static const ic_field segments_list_params_fields[] = {
     {"include_count", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_preview_segments_list_params, include_count), 0, offsetof(intercom_preview_segments_list_params, has_include_count), NULL, NULL},
 };
 static const uint16_t segments_list_params_by_name[] = {0};
+static const char *const segments_list_params_docs[] = {
+    "It includes the count of contacts that belong to each segment.",
+};
 static const uint32_t segments_list_params_hash[] = {0x0, 0xd0001};
 INTERCOM_EXTERN const intercom_type intercom_preview_segments_list_params_descriptor = {
     .name = "segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_segments_list_params),
     .n_fields = 1, .fields = segments_list_params_fields, .by_name = segments_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = segments_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = segments_list_params_hash,
+    .field_docs = segments_list_params_docs};
 static const ic_operation op_segments_list = {
     .name = "segments.list", .method = "GET", .path = "/segments",
     .api_version = "Preview", .params = &intercom_preview_segments_list_params_descriptor, .response = &intercom_preview_segment_list_descriptor,
@@ -5493,11 +6857,15 @@ static const ic_field segments_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_segments_retrieve_params, id), 0, offsetof(intercom_preview_segments_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t segments_retrieve_params_by_name[] = {0};
+static const char *const segments_retrieve_params_docs[] = {
+    "The unique identified of a given segment.",
+};
 static const uint32_t segments_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_segments_retrieve_params_descriptor = {
     .name = "segments_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_segments_retrieve_params),
     .n_fields = 1, .fields = segments_retrieve_params_fields, .by_name = segments_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = segments_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = segments_retrieve_params_hash,
+    .field_docs = segments_retrieve_params_docs};
 static const ic_operation op_segments_retrieve = {
     .name = "segments.retrieve", .method = "GET", .path = "/segments/{id}",
     .api_version = "Preview", .params = &intercom_preview_segments_retrieve_params_descriptor, .response = &intercom_preview_segment_descriptor,
@@ -5529,11 +6897,18 @@ static const ic_field tags_create_or_update_params_fields[] = {
     {"users", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_tags_create_or_update_params, users), offsetof(intercom_preview_tags_create_or_update_params, users_count), offsetof(intercom_preview_tags_create_or_update_params, has_users), &intercom_preview_bulk_create_contacts_request_job_descriptor, NULL},
 };
 static const uint16_t tags_create_or_update_params_by_name[] = {2, 1, 0, 3};
+static const char *const tags_create_or_update_params_docs[] = {
+    "The name of the tag, which will be created if not found.",
+    "The id of tag to updates.",
+    "The id or company_id of the company can be passed as input parameters.",
+    "",
+};
 static const uint32_t tags_create_or_update_params_hash[] = {0x40001, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x90003, 0x50004};
 INTERCOM_EXTERN const intercom_type intercom_preview_tags_create_or_update_params_descriptor = {
     .name = "tags_create_or_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tags_create_or_update_params),
     .n_fields = 4, .fields = tags_create_or_update_params_fields, .by_name = tags_create_or_update_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = tags_create_or_update_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = tags_create_or_update_params_hash,
+    .field_docs = tags_create_or_update_params_docs};
 static const ic_operation op_tags_create_or_update = {
     .name = "tags.create_or_update", .method = "POST", .path = "/tags",
     .api_version = "Preview", .params = &intercom_preview_tags_create_or_update_params_descriptor, .response = &intercom_preview_tag_create_response_descriptor,
@@ -5550,11 +6925,15 @@ static const ic_field tags_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_tags_delete_params, id), 0, offsetof(intercom_preview_tags_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t tags_delete_params_by_name[] = {0};
+static const char *const tags_delete_params_docs[] = {
+    "The unique identifier of a given tag",
+};
 static const uint32_t tags_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_tags_delete_params_descriptor = {
     .name = "tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tags_delete_params),
     .n_fields = 1, .fields = tags_delete_params_fields, .by_name = tags_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = tags_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = tags_delete_params_hash,
+    .field_docs = tags_delete_params_docs};
 static const ic_operation op_tags_delete = {
     .name = "tags.delete", .method = "DELETE", .path = "/tags/{id}",
     .api_version = "Preview", .params = &intercom_preview_tags_delete_params_descriptor, .response = NULL,
@@ -5583,11 +6962,15 @@ static const ic_field tags_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_tags_retrieve_params, id), 0, offsetof(intercom_preview_tags_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t tags_retrieve_params_by_name[] = {0};
+static const char *const tags_retrieve_params_docs[] = {
+    "The unique identifier of a given tag",
+};
 static const uint32_t tags_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_tags_retrieve_params_descriptor = {
     .name = "tags_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tags_retrieve_params),
     .n_fields = 1, .fields = tags_retrieve_params_fields, .by_name = tags_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = tags_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = tags_retrieve_params_hash,
+    .field_docs = tags_retrieve_params_docs};
 static const ic_operation op_tags_retrieve = {
     .name = "tags.retrieve", .method = "GET", .path = "/tags/{id}",
     .api_version = "Preview", .params = &intercom_preview_tags_retrieve_params_descriptor, .response = &intercom_preview_tag_basic_descriptor,
@@ -5617,11 +7000,16 @@ static const ic_field teams_metrics_list_params_fields[] = {
     {"idle_threshold", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_preview_teams_metrics_list_params, idle_threshold), 0, offsetof(intercom_preview_teams_metrics_list_params, has_idle_threshold), NULL, NULL},
 };
 static const uint16_t teams_metrics_list_params_by_name[] = {1, 0};
+static const char *const teams_metrics_list_params_docs[] = {
+    "The unique identifier of the team to retrieve metrics for. Use `GET /teams` to list available team IDs.",
+    "The number of seconds after which an open conversation is considered idle. Clamped to the range 1\342\200\22386400. Defaults to 1800 (30 minutes).",
+};
 static const uint32_t teams_metrics_list_params_hash[] = {0xe0002, 0x0, 0x0, 0x70001};
 INTERCOM_EXTERN const intercom_type intercom_preview_teams_metrics_list_params_descriptor = {
     .name = "teams_metrics_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_teams_metrics_list_params),
     .n_fields = 2, .fields = teams_metrics_list_params_fields, .by_name = teams_metrics_list_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = teams_metrics_list_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = teams_metrics_list_params_hash,
+    .field_docs = teams_metrics_list_params_docs};
 static const ic_operation op_teams_metrics_list = {
     .name = "teams.metrics.list", .method = "GET", .path = "/teams/{team_id}/metrics",
     .api_version = "Preview", .params = &intercom_preview_teams_metrics_list_params_descriptor, .response = &intercom_preview_team_metric_list_descriptor,
@@ -5638,11 +7026,15 @@ static const ic_field teams_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_teams_retrieve_params, id), 0, offsetof(intercom_preview_teams_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t teams_retrieve_params_by_name[] = {0};
+static const char *const teams_retrieve_params_docs[] = {
+    "The unique identifier of a given team.",
+};
 static const uint32_t teams_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_teams_retrieve_params_descriptor = {
     .name = "teams_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_teams_retrieve_params),
     .n_fields = 1, .fields = teams_retrieve_params_fields, .by_name = teams_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = teams_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = teams_retrieve_params_hash,
+    .field_docs = teams_retrieve_params_docs};
 static const ic_operation op_teams_retrieve = {
     .name = "teams.retrieve", .method = "GET", .path = "/teams/{id}",
     .api_version = "Preview", .params = &intercom_preview_teams_retrieve_params_descriptor, .response = &intercom_preview_team_descriptor,
@@ -5661,11 +7053,17 @@ static const ic_field teams_update_params_fields[] = {
     {"admin_priority_level", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_teams_update_params, admin_priority_level), 0, offsetof(intercom_preview_teams_update_params, has_admin_priority_level), &intercom_preview_admin_priority_level_request_descriptor, NULL},
 };
 static const uint16_t teams_update_params_by_name[] = {1, 2, 0};
+static const char *const teams_update_params_docs[] = {
+    "The unique identifier of a given team.",
+    "The ids of every teammate who should be a member of the team. Must contain at least one id, and no more than 1000.",
+    "The priority levels to set, naming only the teammates whose level is being set",
+};
 static const uint32_t teams_update_params_hash[] = {0x0, 0x20001, 0x0, 0x140003, 0x0, 0x90002, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_teams_update_params_descriptor = {
     .name = "teams_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_teams_update_params),
     .n_fields = 3, .fields = teams_update_params_fields, .by_name = teams_update_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = teams_update_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = teams_update_params_hash,
+    .field_docs = teams_update_params_docs};
 static const ic_operation op_teams_update = {
     .name = "teams.update", .method = "PUT", .path = "/teams/{id}",
     .api_version = "Preview", .params = &intercom_preview_teams_update_params_descriptor, .response = &intercom_preview_team_descriptor,
@@ -5704,11 +7102,25 @@ static const ic_field ticket_types_attributes_create_params_fields[] = {
     {"allow_multiple_values", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_ticket_types_attributes_create_params, allow_multiple_values), 0, offsetof(intercom_preview_ticket_types_attributes_create_params, has_allow_multiple_values), NULL, NULL},
 };
 static const uint16_t ticket_types_attributes_create_params_by_name[] = {10, 3, 2, 9, 8, 1, 4, 5, 0, 6, 7};
+static const char *const ticket_types_attributes_create_params_docs[] = {
+    "The unique identifier for the ticket type which is given by Intercom.",
+    "The name of the ticket type attribute",
+    "The description of the attribute presented to the teammate or contact",
+    "The data type of the attribute",
+    "Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox.",
+    "Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger.",
+    "Whether the attribute is visible to teammates when creating a ticket in Inbox.",
+    "Whether the attribute is visible to contacts when creating a ticket in Messenger.",
+    "Whether the attribute allows multiple lines of text (only applicable to string attributes)",
+    "A comma delimited list of items for the attribute value (only applicable to list attributes)",
+    "Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)",
+};
 static const uint32_t ticket_types_attributes_create_params_hash[] = {0xb0003, 0x110007, 0x0, 0x90009, 0x130008, 0x40002, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x120005, 0x1f0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_types_attributes_create_params_descriptor = {
     .name = "ticket_types_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ticket_types_attributes_create_params),
     .n_fields = 11, .fields = ticket_types_attributes_create_params_fields, .by_name = ticket_types_attributes_create_params_by_name,
-    .hash_seed = 0xb54cda56, .hash_mask = 31, .hash_slots = ticket_types_attributes_create_params_hash};
+    .hash_seed = 0xb54cda56, .hash_mask = 31, .hash_slots = ticket_types_attributes_create_params_hash,
+    .field_docs = ticket_types_attributes_create_params_docs};
 static const ic_operation op_ticket_types_attributes_create = {
     .name = "ticket_types.attributes.create", .method = "POST", .path = "/ticket_types/{ticket_type_id}/attributes",
     .api_version = "Preview", .params = &intercom_preview_ticket_types_attributes_create_params_descriptor, .response = &intercom_preview_ticket_type_attribute_descriptor,
@@ -5736,11 +7148,26 @@ static const ic_field ticket_types_attributes_update_params_fields[] = {
     {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_ticket_types_attributes_update_params, archived), 0, offsetof(intercom_preview_ticket_types_attributes_update_params, has_archived), NULL, NULL},
 };
 static const uint16_t ticket_types_attributes_update_params_by_name[] = {10, 11, 3, 1, 9, 8, 2, 4, 5, 0, 6, 7};
+static const char *const ticket_types_attributes_update_params_docs[] = {
+    "The unique identifier for the ticket type which is given by Intercom.",
+    "The unique identifier for the ticket type attribute which is given by Intercom.",
+    "The name of the ticket type attribute",
+    "The description of the attribute presented to the teammate or contact",
+    "Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox.",
+    "Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger.",
+    "Whether the attribute is visible to teammates when creating a ticket in Inbox.",
+    "Whether the attribute is visible to contacts when creating a ticket in Messenger.",
+    "Whether the attribute allows multiple lines of text (only applicable to string attributes)",
+    "A comma delimited list of items for the attribute value (only applicable to list attributes)",
+    "Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)",
+    "Whether the attribute should be archived and not shown during creation of the ticket (it will still be present on previously created tickets)",
+};
 static const uint32_t ticket_types_attributes_update_params_hash[] = {0xb0004, 0x110007, 0x0, 0x90009, 0x130008, 0x40003, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x8000c, 0x20002, 0x0, 0x120005, 0x1f0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_types_attributes_update_params_descriptor = {
     .name = "ticket_types_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ticket_types_attributes_update_params),
     .n_fields = 12, .fields = ticket_types_attributes_update_params_fields, .by_name = ticket_types_attributes_update_params_by_name,
-    .hash_seed = 0xb54cda56, .hash_mask = 31, .hash_slots = ticket_types_attributes_update_params_hash};
+    .hash_seed = 0xb54cda56, .hash_mask = 31, .hash_slots = ticket_types_attributes_update_params_hash,
+    .field_docs = ticket_types_attributes_update_params_docs};
 static const ic_operation op_ticket_types_attributes_update = {
     .name = "ticket_types.attributes.update", .method = "PUT", .path = "/ticket_types/{ticket_type_id}/attributes/{id}",
     .api_version = "Preview", .params = &intercom_preview_ticket_types_attributes_update_params_descriptor, .response = &intercom_preview_ticket_type_attribute_descriptor,
@@ -5761,11 +7188,19 @@ static const ic_field ticket_types_create_params_fields[] = {
     {"is_internal", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_ticket_types_create_params, is_internal), 0, offsetof(intercom_preview_ticket_types_create_params, has_is_internal), NULL, NULL},
 };
 static const uint16_t ticket_types_create_params_by_name[] = {2, 1, 3, 4, 0};
+static const char *const ticket_types_create_params_docs[] = {
+    "The name of the ticket type.",
+    "The description of the ticket type.",
+    "Category of the Ticket Type.",
+    "The icon of the ticket type.",
+    "Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.",
+};
 static const uint32_t ticket_types_create_params_hash[] = {0x80003, 0x40004, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_types_create_params_descriptor = {
     .name = "ticket_types_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ticket_types_create_params),
     .n_fields = 5, .fields = ticket_types_create_params_fields, .by_name = ticket_types_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = ticket_types_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = ticket_types_create_params_hash,
+    .field_docs = ticket_types_create_params_docs};
 static const ic_operation op_ticket_types_create = {
     .name = "ticket_types.create", .method = "POST", .path = "/ticket_types",
     .api_version = "Preview", .params = &intercom_preview_ticket_types_create_params_descriptor, .response = &intercom_preview_ticket_type_descriptor,
@@ -5794,11 +7229,15 @@ static const ic_field ticket_types_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_ticket_types_retrieve_params, id), 0, offsetof(intercom_preview_ticket_types_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t ticket_types_retrieve_params_by_name[] = {0};
+static const char *const ticket_types_retrieve_params_docs[] = {
+    "The unique identifier for the ticket type which is given by Intercom.",
+};
 static const uint32_t ticket_types_retrieve_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_types_retrieve_params_descriptor = {
     .name = "ticket_types_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ticket_types_retrieve_params),
     .n_fields = 1, .fields = ticket_types_retrieve_params_fields, .by_name = ticket_types_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = ticket_types_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = ticket_types_retrieve_params_hash,
+    .field_docs = ticket_types_retrieve_params_docs};
 static const ic_operation op_ticket_types_retrieve = {
     .name = "ticket_types.retrieve", .method = "GET", .path = "/ticket_types/{id}",
     .api_version = "Preview", .params = &intercom_preview_ticket_types_retrieve_params_descriptor, .response = &intercom_preview_ticket_type_descriptor,
@@ -5821,11 +7260,21 @@ static const ic_field ticket_types_update_params_fields[] = {
     {"is_internal", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_ticket_types_update_params, is_internal), 0, offsetof(intercom_preview_ticket_types_update_params, has_is_internal), NULL, NULL},
 };
 static const uint16_t ticket_types_update_params_by_name[] = {5, 3, 2, 4, 0, 6, 1};
+static const char *const ticket_types_update_params_docs[] = {
+    "The unique identifier for the ticket type which is given by Intercom.",
+    "The name of the ticket type.",
+    "The description of the ticket type.",
+    "Category of the Ticket Type.",
+    "The icon of the ticket type.",
+    "The archived status of the ticket type.",
+    "Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.",
+};
 static const uint32_t ticket_types_update_params_hash[] = {0x80004, 0x40005, 0x0, 0xb0007, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x20001, 0x0, 0xb0003, 0x80006, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_types_update_params_descriptor = {
     .name = "ticket_types_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ticket_types_update_params),
     .n_fields = 7, .fields = ticket_types_update_params_fields, .by_name = ticket_types_update_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = ticket_types_update_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 15, .hash_slots = ticket_types_update_params_hash,
+    .field_docs = ticket_types_update_params_docs};
 static const ic_operation op_ticket_types_update = {
     .name = "ticket_types.update", .method = "PUT", .path = "/ticket_types/{id}",
     .api_version = "Preview", .params = &intercom_preview_ticket_types_update_params_descriptor, .response = &intercom_preview_ticket_type_descriptor,
@@ -5845,11 +7294,18 @@ static const ic_field tickets_change_type_params_fields[] = {
     {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_tickets_change_type_params, ticket_attributes), 0, offsetof(intercom_preview_tickets_change_type_params, has_ticket_attributes), NULL, NULL},
 };
 static const uint16_t tickets_change_type_params_by_name[] = {3, 0, 2, 1};
+static const char *const tickets_change_type_params_docs[] = {
+    "The unique identifier for the ticket which is given by Intercom.",
+    "The ID of the new ticket type. Must be in the same category as the current type.",
+    "The ID of the ticket state for the new ticket type.",
+    "The attributes to set on the ticket for the new type. Attributes matching by name and type are transferred automatically from the old type; values provided ...",
+};
 static const uint32_t tickets_change_type_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xf0003, 0x110004, 0xe0002, 0x90001};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_change_type_params_descriptor = {
     .name = "tickets_change_type_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_change_type_params),
     .n_fields = 4, .fields = tickets_change_type_params_fields, .by_name = tickets_change_type_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = tickets_change_type_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = tickets_change_type_params_hash,
+    .field_docs = tickets_change_type_params_docs};
 static const ic_operation op_tickets_change_type = {
     .name = "tickets.change_type", .method = "POST", .path = "/tickets/{ticket_id}/change_type",
     .api_version = "Preview", .params = &intercom_preview_tickets_change_type_params_descriptor, .response = &intercom_preview_ticket_descriptor,
@@ -5873,11 +7329,22 @@ static const ic_field tickets_create_params_fields[] = {
     {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_tickets_create_params, skip_notifications), 0, offsetof(intercom_preview_tickets_create_params, has_skip_notifications), NULL, NULL},
 };
 static const uint16_t tickets_create_params_by_name[] = {6, 3, 1, 2, 4, 7, 5, 0};
+static const char *const tickets_create_params_docs[] = {
+    "The ID of the type of ticket you want to create",
+    "The list of contacts (users or leads) affected by this ticket. Currently only one is allowed",
+    "The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets: - conversation | back-office ticket - customer ...",
+    "The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom",
+    "The time the ticket was created. If not provided, the current time will be used.",
+    "The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and ...",
+    "",
+    "Option to disable notifications when a Ticket is created.",
+};
 static const uint32_t tickets_create_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_create_params_descriptor = {
     .name = "tickets_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_create_params),
     .n_fields = 8, .fields = tickets_create_params_fields, .by_name = tickets_create_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = tickets_create_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = tickets_create_params_hash,
+    .field_docs = tickets_create_params_docs};
 static const ic_operation op_tickets_create = {
     .name = "tickets.create", .method = "POST", .path = "/tickets",
     .api_version = "Preview", .params = &intercom_preview_tickets_create_params_descriptor, .response = &intercom_preview_ticket_descriptor,
@@ -5894,11 +7361,15 @@ static const ic_field tickets_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_tickets_delete_params, id), 0, offsetof(intercom_preview_tickets_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t tickets_delete_params_by_name[] = {0};
+static const char *const tickets_delete_params_docs[] = {
+    "The unique identifier for the ticket which is given by Intercom.  This is the internal `id` field from the API response, not the `ticket_id` displayed in the ...",
+};
 static const uint32_t tickets_delete_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_delete_params_descriptor = {
     .name = "tickets_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_delete_params),
     .n_fields = 1, .fields = tickets_delete_params_fields, .by_name = tickets_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = tickets_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = tickets_delete_params_hash,
+    .field_docs = tickets_delete_params_docs};
 static const ic_operation op_tickets_delete = {
     .name = "tickets.delete", .method = "DELETE", .path = "/tickets/{id}",
     .api_version = "Preview", .params = &intercom_preview_tickets_delete_params_descriptor, .response = &intercom_preview_ticket_deleted_descriptor,
@@ -5922,11 +7393,22 @@ static const ic_field tickets_enqueue_params_fields[] = {
     {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_tickets_enqueue_params, skip_notifications), 0, offsetof(intercom_preview_tickets_enqueue_params, has_skip_notifications), NULL, NULL},
 };
 static const uint16_t tickets_enqueue_params_by_name[] = {6, 3, 1, 2, 4, 7, 5, 0};
+static const char *const tickets_enqueue_params_docs[] = {
+    "The ID of the type of ticket you want to create",
+    "The list of contacts (users or leads) affected by this ticket. Currently only one is allowed",
+    "The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets: - conversation | back-office ticket - customer ...",
+    "The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom",
+    "The time the ticket was created. If not provided, the current time will be used.",
+    "The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and ...",
+    "",
+    "Option to disable notifications when a Ticket is created.",
+};
 static const uint32_t tickets_enqueue_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_enqueue_params_descriptor = {
     .name = "tickets_enqueue_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_enqueue_params),
     .n_fields = 8, .fields = tickets_enqueue_params_fields, .by_name = tickets_enqueue_params_by_name,
-    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = tickets_enqueue_params_hash};
+    .hash_seed = 0xdaa66d2b, .hash_mask = 15, .hash_slots = tickets_enqueue_params_hash,
+    .field_docs = tickets_enqueue_params_docs};
 static const ic_operation op_tickets_enqueue = {
     .name = "tickets.enqueue", .method = "POST", .path = "/tickets/enqueue",
     .api_version = "Preview", .params = &intercom_preview_tickets_enqueue_params_descriptor, .response = &intercom_preview_jobs_descriptor,
@@ -5944,11 +7426,16 @@ static const ic_field tickets_linked_conversations_create_params_fields[] = {
     {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_tickets_linked_conversations_create_params, conversation_id), 0, offsetof(intercom_preview_tickets_linked_conversations_create_params, has_conversation_id), NULL, NULL},
 };
 static const uint16_t tickets_linked_conversations_create_params_by_name[] = {1, 0};
+static const char *const tickets_linked_conversations_create_params_docs[] = {
+    "The unique identifier for the tracker ticket which is given by Intercom.",
+    "The unique identifier (given by Intercom) for the conversation or customer ticket to link to the tracker ticket.",
+};
 static const uint32_t tickets_linked_conversations_create_params_hash[] = {0xf0002, 0x0, 0x90001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_linked_conversations_create_params_descriptor = {
     .name = "tickets_linked_conversations_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_linked_conversations_create_params),
     .n_fields = 2, .fields = tickets_linked_conversations_create_params_fields, .by_name = tickets_linked_conversations_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = tickets_linked_conversations_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = tickets_linked_conversations_create_params_hash,
+    .field_docs = tickets_linked_conversations_create_params_docs};
 static const ic_operation op_tickets_linked_conversations_create = {
     .name = "tickets.linked_conversations.create", .method = "POST", .path = "/tickets/{ticket_id}/linked_conversations",
     .api_version = "Preview", .params = &intercom_preview_tickets_linked_conversations_create_params_descriptor, .response = &intercom_preview_conversation_descriptor,
@@ -5966,11 +7453,16 @@ static const ic_field tickets_linked_conversations_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_tickets_linked_conversations_delete_params, id), 0, offsetof(intercom_preview_tickets_linked_conversations_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t tickets_linked_conversations_delete_params_by_name[] = {1, 0};
+static const char *const tickets_linked_conversations_delete_params_docs[] = {
+    "The unique identifier for the tracker ticket which is given by Intercom.",
+    "The unique identifier (given by Intercom) for the linked conversation or customer ticket to unlink.",
+};
 static const uint32_t tickets_linked_conversations_delete_params_hash[] = {0x0, 0x0, 0x90001, 0x20002};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_linked_conversations_delete_params_descriptor = {
     .name = "tickets_linked_conversations_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_linked_conversations_delete_params),
     .n_fields = 2, .fields = tickets_linked_conversations_delete_params_fields, .by_name = tickets_linked_conversations_delete_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = tickets_linked_conversations_delete_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = tickets_linked_conversations_delete_params_hash,
+    .field_docs = tickets_linked_conversations_delete_params_docs};
 static const ic_operation op_tickets_linked_conversations_delete = {
     .name = "tickets.linked_conversations.delete", .method = "DELETE", .path = "/tickets/{ticket_id}/linked_conversations/{id}",
     .api_version = "Preview", .params = &intercom_preview_tickets_linked_conversations_delete_params_descriptor, .response = &intercom_preview_conversation_descriptor,
@@ -6000,11 +7492,28 @@ static const ic_field tickets_reply_params_fields[] = {
     {"cross_post", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_tickets_reply_params, cross_post), 0, offsetof(intercom_preview_tickets_reply_params, has_cross_post), NULL, NULL},
 };
 static const uint16_t tickets_reply_params_by_name[] = {11, 12, 6, 4, 5, 13, 10, 0, 8, 2, 7, 1, 3, 9};
+static const char *const tickets_reply_params_docs[] = {
+    "The id of the ticket to target.  This is the internal `id` field from the API response, not the `ticket_id` displayed in the Intercom Inbox (e.g., #12345). Use ...",
+    "Option to disable notifications when replying to a Ticket.",
+    "",
+    "",
+    "The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.",
+    "The time the reply was created. If not provided, the current time will be used.",
+    "A list of image URLs that will be added as attachments. You can include up to 10 URLs.",
+    "The quick reply options to display. Must be present for quick_reply message types.",
+    "The identifier for the contact as given by Intercom.",
+    "The external_id you have defined for the contact.",
+    "The email you have defined for the user.",
+    "The id of the admin who is authoring the comment.",
+    "A list of files that will be added as attachments. You can include up to 10 files. If both attachment_files and attachment_urls are provided, attachment_files ...",
+    "If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.",
+};
 static const uint32_t tickets_reply_params_hash[] = {0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x100009, 0x0, 0xa0006, 0x0, 0x0, 0x0, 0x0, 0xf0007, 0x0, 0x0, 0xa000e, 0x0, 0x0, 0x20001, 0x7000a, 0x0, 0x5000b, 0xc0003, 0x8000c, 0x120002, 0x0, 0xd0008, 0x40004, 0x0, 0x10000d, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_reply_params_descriptor = {
     .name = "tickets_reply_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_reply_params),
     .n_fields = 14, .fields = tickets_reply_params_fields, .by_name = tickets_reply_params_by_name,
-    .hash_seed = 0xc2f58f7, .hash_mask = 31, .hash_slots = tickets_reply_params_hash};
+    .hash_seed = 0xc2f58f7, .hash_mask = 31, .hash_slots = tickets_reply_params_hash,
+    .field_docs = tickets_reply_params_docs};
 static const ic_operation op_tickets_reply = {
     .name = "tickets.reply", .method = "POST", .path = "/tickets/{id}/reply",
     .api_version = "Preview", .params = &intercom_preview_tickets_reply_params_descriptor, .response = &intercom_preview_ticket_reply_descriptor,
@@ -6021,11 +7530,15 @@ static const ic_field tickets_retrieve_by_id_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_preview_tickets_retrieve_by_id_params, id), 0, offsetof(intercom_preview_tickets_retrieve_by_id_params, has_id), NULL, NULL},
 };
 static const uint16_t tickets_retrieve_by_id_params_by_name[] = {0};
+static const char *const tickets_retrieve_by_id_params_docs[] = {
+    "The unique identifier for the ticket which is given by Intercom.  This is the internal `id` field from the API response, not the `ticket_id` displayed in the ...",
+};
 static const uint32_t tickets_retrieve_by_id_params_hash[] = {0x0, 0x20001};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_retrieve_by_id_params_descriptor = {
     .name = "tickets_retrieve_by_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_retrieve_by_id_params),
     .n_fields = 1, .fields = tickets_retrieve_by_id_params_fields, .by_name = tickets_retrieve_by_id_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = tickets_retrieve_by_id_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = tickets_retrieve_by_id_params_hash,
+    .field_docs = tickets_retrieve_by_id_params_docs};
 static const ic_operation op_tickets_retrieve_by_id = {
     .name = "tickets.retrieve_by_id", .method = "GET", .path = "/tickets/{id}",
     .api_version = "Preview", .params = &intercom_preview_tickets_retrieve_by_id_params_descriptor, .response = &intercom_preview_ticket_descriptor,
@@ -6043,11 +7556,16 @@ static const ic_field tickets_search_params_fields[] = {
     {"pagination", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_tickets_search_params, pagination), 0, offsetof(intercom_preview_tickets_search_params, has_pagination), &intercom_preview_starting_after_paging_descriptor, NULL},
 };
 static const uint16_t tickets_search_params_by_name[] = {1, 0};
+static const char *const tickets_search_params_docs[] = {
+    "",
+    "",
+};
 static const uint32_t tickets_search_params_hash[] = {0x0, 0x0, 0x50001, 0xa0002};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_search_params_descriptor = {
     .name = "tickets_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_search_params),
     .n_fields = 2, .fields = tickets_search_params_fields, .by_name = tickets_search_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = tickets_search_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 3, .hash_slots = tickets_search_params_hash,
+    .field_docs = tickets_search_params_docs};
 static const ic_operation op_tickets_search = {
     .name = "tickets.search", .method = "POST", .path = "/tickets/search",
     .api_version = "Preview", .params = &intercom_preview_tickets_search_params_descriptor, .response = &intercom_preview_ticket_list_descriptor,
@@ -6080,11 +7598,17 @@ static const ic_field tickets_tags_create_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_tickets_tags_create_params, admin_id), 0, offsetof(intercom_preview_tickets_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t tickets_tags_create_params_by_name[] = {2, 1, 0};
+static const char *const tickets_tags_create_params_docs[] = {
+    "ticket_id",
+    "The unique identifier for the tag which is given by Intercom",
+    "The unique identifier for the admin which is given by Intercom.",
+};
 static const uint32_t tickets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x90001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_tags_create_params_descriptor = {
     .name = "tickets_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_tags_create_params),
     .n_fields = 3, .fields = tickets_tags_create_params_fields, .by_name = tickets_tags_create_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = tickets_tags_create_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = tickets_tags_create_params_hash,
+    .field_docs = tickets_tags_create_params_docs};
 static const ic_operation op_tickets_tags_create = {
     .name = "tickets.tags.create", .method = "POST", .path = "/tickets/{ticket_id}/tags",
     .api_version = "Preview", .params = &intercom_preview_tickets_tags_create_params_descriptor, .response = &intercom_preview_tag_descriptor,
@@ -6103,11 +7627,17 @@ static const ic_field tickets_tags_remove_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_tickets_tags_remove_params, admin_id), 0, offsetof(intercom_preview_tickets_tags_remove_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t tickets_tags_remove_params_by_name[] = {2, 1, 0};
+static const char *const tickets_tags_remove_params_docs[] = {
+    "ticket_id",
+    "The unique identifier for the tag which is given by Intercom",
+    "The unique identifier for the admin which is given by Intercom.",
+};
 static const uint32_t tickets_tags_remove_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x90001, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_tags_remove_params_descriptor = {
     .name = "tickets_tags_remove_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_tags_remove_params),
     .n_fields = 3, .fields = tickets_tags_remove_params_fields, .by_name = tickets_tags_remove_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = tickets_tags_remove_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = tickets_tags_remove_params_hash,
+    .field_docs = tickets_tags_remove_params_docs};
 static const ic_operation op_tickets_tags_remove = {
     .name = "tickets.tags.remove", .method = "DELETE", .path = "/tickets/{ticket_id}/tags/{id}",
     .api_version = "Preview", .params = &intercom_preview_tickets_tags_remove_params_descriptor, .response = &intercom_preview_tag_descriptor,
@@ -6133,11 +7663,24 @@ static const ic_field tickets_update_by_id_params_fields[] = {
     {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_tickets_update_by_id_params, skip_notifications), 0, offsetof(intercom_preview_tickets_update_by_id_params, has_skip_notifications), NULL, NULL},
 };
 static const uint16_t tickets_update_by_id_params_by_name[] = {7, 8, 3, 0, 5, 4, 9, 6, 1, 2};
+static const char *const tickets_update_by_id_params_docs[] = {
+    "The unique identifier for the ticket which is given by Intercom.  This is the internal `id` field from the API response, not the `ticket_id` displayed in the ...",
+    "The attributes set on the ticket.",
+    "The ID of the ticket state associated with the ticket type.",
+    "The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.",
+    "Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.",
+    "Specify whether the ticket is visible to users.",
+    "The time you want the ticket to reopen.",
+    "The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.",
+    "The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.",
+    "Option to disable notifications when a Ticket is updated.",
+};
 static const uint32_t tickets_update_by_id_params_hash[] = {0x0, 0x90006, 0x0, 0x40005, 0xf0003, 0x0, 0x0, 0xb0009, 0x20001, 0x0, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x0, 0xd0007, 0x110002, 0x0, 0x0, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_update_by_id_params_descriptor = {
     .name = "tickets_update_by_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_update_by_id_params),
     .n_fields = 10, .fields = tickets_update_by_id_params_fields, .by_name = tickets_update_by_id_params_by_name,
-    .hash_seed = 0x1715609d, .hash_mask = 31, .hash_slots = tickets_update_by_id_params_hash};
+    .hash_seed = 0x1715609d, .hash_mask = 31, .hash_slots = tickets_update_by_id_params_hash,
+    .field_docs = tickets_update_by_id_params_docs};
 static const ic_operation op_tickets_update_by_id = {
     .name = "tickets.update_by_id", .method = "PUT", .path = "/tickets/{id}",
     .api_version = "Preview", .params = &intercom_preview_tickets_update_by_id_params_descriptor, .response = &intercom_preview_ticket_descriptor,
@@ -6156,11 +7699,17 @@ static const ic_field visitors_convert_params_fields[] = {
     {"visitor", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_visitors_convert_params, visitor), 0, offsetof(intercom_preview_visitors_convert_params, has_visitor), &intercom_preview_convert_visitor_request_visitor_descriptor, NULL},
 };
 static const uint16_t visitors_convert_params_by_name[] = {0, 1, 2};
+static const char *const visitors_convert_params_docs[] = {
+    "Represents the role of the Contact model. Accepts `lead` or `user`.",
+    "The unique identifiers retained after converting or merging.",
+    "The unique identifiers to convert a single Visitor.",
+};
 static const uint32_t visitors_convert_params_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x70003, 0x40002, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_visitors_convert_params_descriptor = {
     .name = "visitors_convert_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_visitors_convert_params),
     .n_fields = 3, .fields = visitors_convert_params_fields, .by_name = visitors_convert_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = visitors_convert_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 7, .hash_slots = visitors_convert_params_hash,
+    .field_docs = visitors_convert_params_docs};
 static const ic_operation op_visitors_convert = {
     .name = "visitors.convert", .method = "POST", .path = "/visitors/convert",
     .api_version = "Preview", .params = &intercom_preview_visitors_convert_params_descriptor, .response = &intercom_preview_contact_descriptor,
@@ -6177,11 +7726,15 @@ static const ic_field visitors_retrieve_params_fields[] = {
     {"user_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_preview_visitors_retrieve_params, user_id), 0, offsetof(intercom_preview_visitors_retrieve_params, has_user_id), NULL, NULL},
 };
 static const uint16_t visitors_retrieve_params_by_name[] = {0};
+static const char *const visitors_retrieve_params_docs[] = {
+    "The user_id of the Visitor you want to retrieve.",
+};
 static const uint32_t visitors_retrieve_params_hash[] = {0x0, 0x70001};
 INTERCOM_EXTERN const intercom_type intercom_preview_visitors_retrieve_params_descriptor = {
     .name = "visitors_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_visitors_retrieve_params),
     .n_fields = 1, .fields = visitors_retrieve_params_fields, .by_name = visitors_retrieve_params_by_name,
-    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = visitors_retrieve_params_hash};
+    .hash_seed = 0x9e3779b9, .hash_mask = 1, .hash_slots = visitors_retrieve_params_hash,
+    .field_docs = visitors_retrieve_params_docs};
 static const ic_operation op_visitors_retrieve = {
     .name = "visitors.retrieve", .method = "GET", .path = "/visitors",
     .api_version = "Preview", .params = &intercom_preview_visitors_retrieve_params_descriptor, .response = &intercom_preview_visitor_descriptor,
@@ -6201,11 +7754,18 @@ static const ic_field visitors_update_params_fields[] = {
     {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_visitors_update_params, custom_attributes), 0, offsetof(intercom_preview_visitors_update_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t visitors_update_params_by_name[] = {3, 0, 2, 1};
+static const char *const visitors_update_params_docs[] = {
+    "A unique identified for the visitor which is given by Intercom.",
+    "A unique identified for the visitor which is given by you.",
+    "The visitor's name.",
+    "The custom attributes which are set for the visitor.",
+};
 static const uint32_t visitors_update_params_hash[] = {0x0, 0x20001, 0x0, 0x0, 0x110004, 0x70002, 0x40003, 0x0};
 INTERCOM_EXTERN const intercom_type intercom_preview_visitors_update_params_descriptor = {
     .name = "visitors_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_visitors_update_params),
     .n_fields = 4, .fields = visitors_update_params_fields, .by_name = visitors_update_params_by_name,
-    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = visitors_update_params_hash};
+    .hash_seed = 0x3c6ef372, .hash_mask = 7, .hash_slots = visitors_update_params_hash,
+    .field_docs = visitors_update_params_docs};
 static const ic_operation op_visitors_update = {
     .name = "visitors.update", .method = "PUT", .path = "/visitors",
     .api_version = "Preview", .params = &intercom_preview_visitors_update_params_descriptor, .response = &intercom_preview_visitor_descriptor,

@@ -19,22 +19,22 @@ typedef struct intercom_preview_activity_log {
     intercom_model base; /**< descriptor and owning document */
     /** The id representing the activity. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Details about the Admin involved in the activity. */
     struct intercom_preview_activity_log_performed_by *performed_by;
-    uint8_t has_performed_by; /**< intercom_field_state_t of performed_by */
     /** [nullable] Additional data provided about Admin activity. */
     struct intercom_preview_activity_log_metadata *metadata;
-    uint8_t has_metadata; /**< intercom_field_state_t of metadata */
     /** The time the activity was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
-    /** (undocumented) */
-    intercom_preview_activity_log_activity_type activity_type;
     const char *activity_type_str; /**< as received, or sent when activity_type is 0 */
-    uint8_t has_activity_type; /**< intercom_field_state_t of activity_type */
     /** A sentence or two describing the activity. */
     const char *activity_description;
+    /** (undocumented) */
+    intercom_preview_activity_log_activity_type activity_type;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_performed_by; /**< intercom_field_state_t of performed_by */
+    uint8_t has_metadata; /**< intercom_field_state_t of metadata */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_activity_type; /**< intercom_field_state_t of activity_type */
     uint8_t has_activity_description; /**< intercom_field_state_t of activity_description */
 } intercom_preview_activity_log;
 /** Descriptor of intercom_preview_activity_log (intercom_type_name() gives "activity_log"). */
@@ -54,10 +54,10 @@ typedef struct intercom_preview_activity_log_event_type_list {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `activity_log_event_type.list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array of activity log event type strings. */
     const char **event_types;
     size_t event_types_count; /**< number of elements of event_types */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_event_types; /**< intercom_field_state_t of event_types */
 } intercom_preview_activity_log_event_type_list;
 /**
@@ -83,17 +83,17 @@ typedef struct intercom_preview_activity_log_list {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `activity_log.list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** An array of activity logs */
     struct intercom_preview_activity_log **activity_logs;
     size_t activity_logs_count; /**< number of elements of activity_logs */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
     uint8_t has_activity_logs; /**< intercom_field_state_t of activity_logs */
 } intercom_preview_activity_log_list;
 /** Descriptor of intercom_preview_activity_log_list (intercom_type_name() gives "activity_log_list"). */
@@ -114,66 +114,66 @@ typedef struct intercom_preview_activity_log_metadata {
     intercom_model base; /**< descriptor and owning document */
     /** [nullable] The way the admin signed in. */
     const char *sign_in_method;
-    uint8_t has_sign_in_method; /**< intercom_field_state_t of sign_in_method */
     /** [nullable] The unique identifier for the contact which is provided by the Client. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
-    /** [nullable] The away mode status which is set to true when away and false when returned. */
-    bool away_mode;
-    uint8_t has_away_mode; /**< intercom_field_state_t of away_mode */
     /** [nullable] The reason the Admin is away. */
     const char *away_status_reason;
-    uint8_t has_away_status_reason; /**< intercom_field_state_t of away_status_reason */
-    /** [nullable] Indicates if conversations should be reassigned while an Admin is away. */
-    bool reassign_conversations;
-    uint8_t has_reassign_conversations; /**< intercom_field_state_t of reassign_conversations */
     /** [nullable] The action that initiated the status change. */
     const char *source;
-    uint8_t has_source; /**< intercom_field_state_t of source */
     /** [nullable] Indicates if the status was changed automatically or manually. */
     const char *auto_changed;
-    uint8_t has_auto_changed; /**< intercom_field_state_t of auto_changed */
     /** [nullable] The ID of the Admin who initiated the activity. */
     int64_t update_by;
-    uint8_t has_update_by; /**< intercom_field_state_t of update_by */
     /** [nullable] The name of the Admin who initiated the activity. */
     const char *update_by_name;
-    uint8_t has_update_by_name; /**< intercom_field_state_t of update_by_name */
     /**
      * [nullable] The state before the change. `idle` or `occupied`, and null when the Admin had not been classified
      * yet.
      */
     const char *previous_state;
-    uint8_t has_previous_state; /**< intercom_field_state_t of previous_state */
     /** [nullable] The state after the change. `idle` or `occupied`. */
     const char *new_state;
-    uint8_t has_new_state; /**< intercom_field_state_t of new_state */
     /** [nullable] The inactivity window, in minutes, used to classify the Admin. */
     int64_t threshold_minutes;
-    uint8_t has_threshold_minutes; /**< intercom_field_state_t of threshold_minutes */
     /** [nullable] The time of the Admin's last recorded activity. */
     int64_t last_activity_at;
-    uint8_t has_last_activity_at; /**< intercom_field_state_t of last_activity_at */
-    /** [nullable, `auto`] Indicates the state was derived automatically rather than set by an Admin. */
-    bool auto_;
-    uint8_t has_auto_; /**< intercom_field_state_t of auto_ */
     /**
      * [nullable] The group of workspace settings the change belongs to, for example `teammate_occupancy` or
      * `automatic_away_mode`.
      */
     const char *setting_type;
-    uint8_t has_setting_type; /**< intercom_field_state_t of setting_type */
     /**
      * [nullable] The settings altered by the change, keyed by setting name. Only settings whose value actually moved
      * are included, so an unchanged setting is absent rather than present with equal values.
      */
     struct json_t *changes;
-    uint8_t has_changes; /**< intercom_field_state_t of changes */
     /** [nullable] The conversation assignment limit value for an admin. */
     int64_t conversation_assignment_limit;
-    uint8_t has_conversation_assignment_limit; /**< intercom_field_state_t of conversation_assignment_limit */
     /** [nullable] The ticket assignment limit value for an admin. */
     int64_t ticket_assignment_limit;
+    /** [nullable] The away mode status which is set to true when away and false when returned. */
+    bool away_mode;
+    /** [nullable] Indicates if conversations should be reassigned while an Admin is away. */
+    bool reassign_conversations;
+    /** [nullable, `auto`] Indicates the state was derived automatically rather than set by an Admin. */
+    bool auto_;
+    uint8_t has_sign_in_method; /**< intercom_field_state_t of sign_in_method */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_away_mode; /**< intercom_field_state_t of away_mode */
+    uint8_t has_away_status_reason; /**< intercom_field_state_t of away_status_reason */
+    uint8_t has_reassign_conversations; /**< intercom_field_state_t of reassign_conversations */
+    uint8_t has_source; /**< intercom_field_state_t of source */
+    uint8_t has_auto_changed; /**< intercom_field_state_t of auto_changed */
+    uint8_t has_update_by; /**< intercom_field_state_t of update_by */
+    uint8_t has_update_by_name; /**< intercom_field_state_t of update_by_name */
+    uint8_t has_previous_state; /**< intercom_field_state_t of previous_state */
+    uint8_t has_new_state; /**< intercom_field_state_t of new_state */
+    uint8_t has_threshold_minutes; /**< intercom_field_state_t of threshold_minutes */
+    uint8_t has_last_activity_at; /**< intercom_field_state_t of last_activity_at */
+    uint8_t has_auto_; /**< intercom_field_state_t of auto_ */
+    uint8_t has_setting_type; /**< intercom_field_state_t of setting_type */
+    uint8_t has_changes; /**< intercom_field_state_t of changes */
+    uint8_t has_conversation_assignment_limit; /**< intercom_field_state_t of conversation_assignment_limit */
     uint8_t has_ticket_assignment_limit; /**< intercom_field_state_t of ticket_assignment_limit */
 } intercom_preview_activity_log_metadata;
 /** Descriptor of intercom_preview_activity_log_metadata (intercom_type_name() gives "activity_log_metadata"). */
@@ -196,15 +196,15 @@ typedef struct intercom_preview_activity_log_performed_by {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `admin`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id representing the admin. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The email of the admin. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The IP address of the admin. */
     const char *ip;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_ip; /**< intercom_field_state_t of ip */
 } intercom_preview_activity_log_performed_by;
 /**
@@ -230,43 +230,43 @@ typedef struct intercom_preview_admin {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `admin`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id representing the admin. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the admin. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The email of the admin. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The job title of the admin. */
     const char *job_title;
-    uint8_t has_job_title; /**< intercom_field_state_t of job_title */
-    /** Identifies if this admin is currently set in away mode. */
-    bool away_mode_enabled;
-    uint8_t has_away_mode_enabled; /**< intercom_field_state_t of away_mode_enabled */
-    /** Identifies if this admin is set to automatically reassign new conversations to the apps default inbox. */
-    bool away_mode_reassign;
-    uint8_t has_away_mode_reassign; /**< intercom_field_state_t of away_mode_reassign */
     /** [nullable] The unique identifier of the away status reason */
     int64_t away_status_reason_id;
-    uint8_t has_away_status_reason_id; /**< intercom_field_state_t of away_status_reason_id */
-    /** Identifies if this admin has a paid inbox seat to restrict/allow features that require them. */
-    bool has_inbox_seat;
-    uint8_t has_inbox_seat_state; /**< intercom_field_state_t of has_inbox_seat */
     /** This object represents the avatar associated with the admin. */
     int64_t *team_ids;
     size_t team_ids_count; /**< number of elements of team_ids */
-    uint8_t has_team_ids; /**< intercom_field_state_t of team_ids */
     /** [nullable] The avatar of the admin. */
     struct intercom_preview_admin_avatar *avatar;
-    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
     /** [nullable] Admin priority levels for teams */
     struct intercom_preview_team_priority_level *team_priority_level;
-    uint8_t has_team_priority_level; /**< intercom_field_state_t of team_priority_level */
     /** [nullable] The role assigned to this admin. Only present if the admin has a role assigned. */
     struct intercom_preview_tag_basic *role;
+    /** Identifies if this admin is currently set in away mode. */
+    bool away_mode_enabled;
+    /** Identifies if this admin is set to automatically reassign new conversations to the apps default inbox. */
+    bool away_mode_reassign;
+    /** Identifies if this admin has a paid inbox seat to restrict/allow features that require them. */
+    bool has_inbox_seat;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_job_title; /**< intercom_field_state_t of job_title */
+    uint8_t has_away_mode_enabled; /**< intercom_field_state_t of away_mode_enabled */
+    uint8_t has_away_mode_reassign; /**< intercom_field_state_t of away_mode_reassign */
+    uint8_t has_away_status_reason_id; /**< intercom_field_state_t of away_status_reason_id */
+    uint8_t has_inbox_seat_state; /**< intercom_field_state_t of has_inbox_seat */
+    uint8_t has_team_ids; /**< intercom_field_state_t of team_ids */
+    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
+    uint8_t has_team_priority_level; /**< intercom_field_state_t of team_priority_level */
     uint8_t has_role; /**< intercom_field_state_t of role */
 } intercom_preview_admin;
 /** Descriptor of intercom_preview_admin (intercom_type_name() gives "admin"). */
@@ -299,10 +299,10 @@ typedef struct intercom_preview_admin_list {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `admin.list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of admins associated with a given workspace. */
     struct intercom_preview_admin **admins;
     size_t admins_count; /**< number of elements of admins */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_admins; /**< intercom_field_state_t of admins */
 } intercom_preview_admin_list;
 /** Descriptor of intercom_preview_admin_list (intercom_type_name() gives "admin_list"). */
@@ -318,45 +318,45 @@ INTERCOM_EXTERN void intercom_preview_admin_list_free(intercom_preview_admin_lis
  */
 typedef struct intercom_preview_admin_reply_conversation_request {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] */
-    intercom_preview_reply_message_type message_type;
     const char *message_type_str; /**< as received, or sent when message_type is 0 */
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "admin" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message
      * types.
      */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** [required] The id of the admin who is authoring the comment. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The quick reply options to display to the end user. Must be present for quick_reply message types. */
     struct intercom_preview_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /** A list of files that will be added as attachments. You can include up to 10 files */
     struct intercom_preview_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
-    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
+    /** [required] */
+    intercom_preview_reply_message_type message_type;
     /** Option to disable notifications when replying to a conversation. */
     bool skip_notifications;
-    uint8_t has_skip_notifications; /**< intercom_field_state_t of skip_notifications */
     /**
      * When true, prevents the reply from waking a snoozed conversation. Applies to 'comment' and 'note' message types.
      * The part is still created and visible in the conversation thread.
      */
     bool skip_unsnooze;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
+    uint8_t has_skip_notifications; /**< intercom_field_state_t of skip_notifications */
     uint8_t has_skip_unsnooze; /**< intercom_field_state_t of skip_unsnooze */
 } intercom_preview_admin_reply_conversation_request;
 /**
@@ -383,45 +383,45 @@ INTERCOM_EXTERN void intercom_preview_admin_reply_conversation_request_free(
  */
 typedef struct intercom_preview_admin_reply_ticket_request {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] */
-    intercom_preview_reply_message_type message_type;
     const char *message_type_str; /**< as received, or sent when message_type is 0 */
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "admin" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message
      * types.
      */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** [required] The id of the admin who is authoring the comment. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The quick reply options to display. Must be present for quick_reply message types. */
     struct intercom_preview_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * A list of files that will be added as attachments. You can include up to 10 files. If both attachment_files and
      * attachment_urls are provided, attachment_files takes precedence.
      */
     struct intercom_preview_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
-    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
+    /** [required] */
+    intercom_preview_reply_message_type message_type;
     /**
      * If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types
      * on back-office tickets.
      */
     bool cross_post;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
     uint8_t has_cross_post; /**< intercom_field_state_t of cross_post */
 } intercom_preview_admin_reply_ticket_request;
 /**
@@ -448,43 +448,43 @@ typedef struct intercom_preview_admin_with_app {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `admin`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id representing the admin. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the admin. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The email of the admin. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The job title of the admin. */
     const char *job_title;
-    uint8_t has_job_title; /**< intercom_field_state_t of job_title */
-    /** Identifies if this admin is currently set in away mode. */
-    bool away_mode_enabled;
-    uint8_t has_away_mode_enabled; /**< intercom_field_state_t of away_mode_enabled */
-    /** Identifies if this admin is set to automatically reassign new conversations to the apps default inbox. */
-    bool away_mode_reassign;
-    uint8_t has_away_mode_reassign; /**< intercom_field_state_t of away_mode_reassign */
-    /** Identifies if this admin has a paid inbox seat to restrict/allow features that require them. */
-    bool has_inbox_seat;
-    uint8_t has_inbox_seat_state; /**< intercom_field_state_t of has_inbox_seat */
     /** This is a list of ids of the teams that this admin is part of. */
     int64_t *team_ids;
     size_t team_ids_count; /**< number of elements of team_ids */
-    uint8_t has_team_ids; /**< intercom_field_state_t of team_ids */
     /** This object represents the avatar associated with the admin. */
     struct intercom_preview_contact_avatar *avatar;
-    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
-    /** [nullable] Identifies if this admin's email is verified. */
-    bool email_verified;
-    uint8_t has_email_verified; /**< intercom_field_state_t of email_verified */
     /** [nullable] The role assigned to this admin. Only present if the admin has a role assigned. */
     struct intercom_preview_tag_basic *role;
-    uint8_t has_role; /**< intercom_field_state_t of role */
     /** [nullable] App that the admin belongs to. */
     struct intercom_preview_app *app;
+    /** Identifies if this admin is currently set in away mode. */
+    bool away_mode_enabled;
+    /** Identifies if this admin is set to automatically reassign new conversations to the apps default inbox. */
+    bool away_mode_reassign;
+    /** Identifies if this admin has a paid inbox seat to restrict/allow features that require them. */
+    bool has_inbox_seat;
+    /** [nullable] Identifies if this admin's email is verified. */
+    bool email_verified;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_job_title; /**< intercom_field_state_t of job_title */
+    uint8_t has_away_mode_enabled; /**< intercom_field_state_t of away_mode_enabled */
+    uint8_t has_away_mode_reassign; /**< intercom_field_state_t of away_mode_reassign */
+    uint8_t has_inbox_seat_state; /**< intercom_field_state_t of has_inbox_seat */
+    uint8_t has_team_ids; /**< intercom_field_state_t of team_ids */
+    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
+    uint8_t has_email_verified; /**< intercom_field_state_t of email_verified */
+    uint8_t has_role; /**< intercom_field_state_t of role */
     uint8_t has_app; /**< intercom_field_state_t of app */
 } intercom_preview_admin_with_app;
 /** Descriptor of intercom_preview_admin_with_app (intercom_type_name() gives "admin_with_app"). */
@@ -501,24 +501,24 @@ typedef struct intercom_preview_app {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the app. */
     const char *id_code;
-    uint8_t has_id_code; /**< intercom_field_state_t of id_code */
     /** The name of the app. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The Intercom region the app is located in. */
     const char *region;
-    uint8_t has_region; /**< intercom_field_state_t of region */
     /** The timezone of the region where the app is located. */
     const char *timezone;
-    uint8_t has_timezone; /**< intercom_field_state_t of timezone */
     /** When the app was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** Whether or not the app uses identity verification. */
     bool identity_verification;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id_code; /**< intercom_field_state_t of id_code */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_region; /**< intercom_field_state_t of region */
+    uint8_t has_timezone; /**< intercom_field_state_t of timezone */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     uint8_t has_identity_verification; /**< intercom_field_state_t of identity_verification */
 } intercom_preview_app;
 /** Descriptor of intercom_preview_app (intercom_type_name() gives "app"). */
@@ -537,18 +537,18 @@ typedef struct intercom_preview_cursor_pages {
     intercom_model base; /**< descriptor and owning document */
     /** Always "pages" (sent when required and left NULL). the type of object `pages`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The current page */
     int64_t page;
-    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [nullable] */
     struct intercom_preview_starting_after_paging *next;
-    uint8_t has_next; /**< intercom_field_state_t of next */
     /** Number of results per page */
     int64_t per_page;
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** Total number of pages */
     int64_t total_pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_page; /**< intercom_field_state_t of page */
+    uint8_t has_next; /**< intercom_field_state_t of next */
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_total_pages; /**< intercom_field_state_t of total_pages */
 } intercom_preview_cursor_pages;
 /** Descriptor of intercom_preview_cursor_pages (intercom_type_name() gives "cursor_pages"). */
@@ -566,10 +566,10 @@ typedef struct intercom_preview_team_priority_level {
     /** [nullable] The primary team ids for the team */
     int64_t *primary_team_ids;
     size_t primary_team_ids_count; /**< number of elements of primary_team_ids */
-    uint8_t has_primary_team_ids; /**< intercom_field_state_t of primary_team_ids */
     /** [nullable] The secondary team ids for the team */
     int64_t *secondary_team_ids;
     size_t secondary_team_ids_count; /**< number of elements of secondary_team_ids */
+    uint8_t has_primary_team_ids; /**< intercom_field_state_t of primary_team_ids */
     uint8_t has_secondary_team_ids; /**< intercom_field_state_t of secondary_team_ids */
 } intercom_preview_team_priority_level;
 /** Descriptor of intercom_preview_team_priority_level (intercom_type_name() gives "team_priority_level"). */

@@ -22,33 +22,33 @@ typedef struct intercom_preview_content_import_source {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "content_import_source" (sent when required and left NULL). Always external_page */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The unique identifier for the content import source which is given by Intercom. */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The time when the content import source was last synced. */
     int64_t last_synced_at;
-    uint8_t has_last_synced_at; /**< intercom_field_state_t of last_synced_at */
-    /** [required] If you intend to create or update External Pages via the API, this should be set to `api`. */
-    intercom_preview_content_import_source_sync_behavior sync_behavior;
     const char *sync_behavior_str; /**< as received, or sent when sync_behavior is 0 */
-    uint8_t has_sync_behavior; /**< intercom_field_state_t of sync_behavior */
-    /** [required] The status of the content import source. */
-    intercom_preview_content_import_source_status status;
     const char *status_str; /**< as received, or sent when status is 0 */
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /** [required] The URL of the root of the external source. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** [required] The time when the content import source was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** [required] The time when the content import source was last updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** The unique identifiers for the audiences associated with this content import source. */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
+    /** [required] If you intend to create or update External Pages via the API, this should be set to `api`. */
+    intercom_preview_content_import_source_sync_behavior sync_behavior;
+    /** [required] The status of the content import source. */
+    intercom_preview_content_import_source_status status;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_last_synced_at; /**< intercom_field_state_t of last_synced_at */
+    uint8_t has_sync_behavior; /**< intercom_field_state_t of sync_behavior */
+    uint8_t has_status; /**< intercom_field_state_t of status */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
 } intercom_preview_content_import_source;
 /** Descriptor of intercom_preview_content_import_source (intercom_type_name() gives "content_import_source"). */
@@ -71,7 +71,6 @@ typedef struct intercom_preview_content_import_sources_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object - `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
      * Their responses are likely to contain a pages object that hosts pagination links which a client can use to
@@ -79,13 +78,14 @@ typedef struct intercom_preview_content_import_sources_list {
      * follows.
      */
     struct intercom_preview_pages_link *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** A count of the total number of content import sources. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** An array of Content Import Source objects */
     struct intercom_preview_content_import_source **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_content_import_sources_list;
 /**
@@ -116,19 +116,19 @@ typedef struct intercom_preview_create_content_import_source_request {
      * the API, this should be set to `api`.
      */
     const char *sync_behavior;
-    uint8_t has_sync_behavior; /**< intercom_field_state_t of sync_behavior */
-    /** The status of the content import source. */
-    intercom_preview_content_import_source_status status;
     const char *status_str; /**< as received, or sent when status is 0 */
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /** [required] The URL of the content import source. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /**
      * [nullable] The unique identifiers for the audiences to associate with this content import source. Can be a single
      * integer or an array of integers.
      */
     struct json_t *audience_ids;
+    /** The status of the content import source. */
+    intercom_preview_content_import_source_status status;
+    uint8_t has_sync_behavior; /**< intercom_field_state_t of sync_behavior */
+    uint8_t has_status; /**< intercom_field_state_t of status */
+    uint8_t has_url; /**< intercom_field_state_t of url */
     uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
 } intercom_preview_create_content_import_source_request;
 /**
@@ -157,37 +157,15 @@ typedef struct intercom_preview_create_external_page_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The title of the external page. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** [required] The body of the external page in HTML. */
     const char *html;
-    uint8_t has_html; /**< intercom_field_state_t of html */
     /**
      * The URL of the external page. This will be used by Fin to link end users to the page it based its answer on. When
      * a URL is not present, Fin will not reference the source.
      */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
-    /**
-     * Whether the external page should be used to answer questions by AI Agent. Will not default when updating an
-     * existing external page.
-     */
-    bool ai_agent_availability;
-    uint8_t has_ai_agent_availability; /**< intercom_field_state_t of ai_agent_availability */
-    /**
-     * Whether the external page should be used to answer questions by AI Copilot. Will not default when updating an
-     * existing external page.
-     */
-    bool ai_copilot_availability;
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
-    /**
-     * Whether the external page should be used to answer questions by AI Sales Agent. Will not default when updating an
-     * existing external page.
-     */
-    bool ai_sales_agent_availability;
-    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
     /** [required] Always "en" (sent when required and left NULL). Always en */
     const char *locale;
-    uint8_t has_locale; /**< intercom_field_state_t of locale */
     /**
      * [required] The unique identifier for the source of the external page which was given by Intercom. Every external
      * page must be associated with a Content Import Source which represents the place it comes from and from which it
@@ -195,9 +173,31 @@ typedef struct intercom_preview_create_external_page_request {
      * Source endpoint and an ID for the source will be returned in the response.
      */
     int64_t source_id;
-    uint8_t has_source_id; /**< intercom_field_state_t of source_id */
     /** [required] The identifier for the external page which was given by the source. Must be unique for the source. */
     const char *external_id;
+    /**
+     * Whether the external page should be used to answer questions by AI Agent. Will not default when updating an
+     * existing external page.
+     */
+    bool ai_agent_availability;
+    /**
+     * Whether the external page should be used to answer questions by AI Copilot. Will not default when updating an
+     * existing external page.
+     */
+    bool ai_copilot_availability;
+    /**
+     * Whether the external page should be used to answer questions by AI Sales Agent. Will not default when updating an
+     * existing external page.
+     */
+    bool ai_sales_agent_availability;
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_html; /**< intercom_field_state_t of html */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_ai_agent_availability; /**< intercom_field_state_t of ai_agent_availability */
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
+    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
+    uint8_t has_locale; /**< intercom_field_state_t of locale */
+    uint8_t has_source_id; /**< intercom_field_state_t of source_id */
     uint8_t has_external_id; /**< intercom_field_state_t of external_id */
 } intercom_preview_create_external_page_request;
 /**
@@ -226,34 +226,16 @@ typedef struct intercom_preview_external_page {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "external_page" (sent when required and left NULL). Always external_page */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The unique identifier for the external page which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The title of the external page. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** [required] The body of the external page in HTML. */
     const char *html;
-    uint8_t has_html; /**< intercom_field_state_t of html */
     /** The URL of the external page. This will be used by Fin to link end users to the page it based its answer on. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
-    /** [required] Whether the external page should be used to answer questions by AI Agent. */
-    bool ai_agent_availability;
-    uint8_t has_ai_agent_availability; /**< intercom_field_state_t of ai_agent_availability */
-    /** [required] Whether the external page should be used to answer questions by AI Copilot. */
-    bool ai_copilot_availability;
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
-    /** Whether the external page should be used to answer questions by AI Sales Agent. */
-    bool ai_sales_agent_availability;
-    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
-    /** Deprecated. Use ai_agent_availability, ai_copilot_availability, and ai_sales_agent_availability instead. */
-    bool fin_availability;
-    uint8_t has_fin_availability; /**< intercom_field_state_t of fin_availability */
     /** [required] Always "en" (sent when required and left NULL). Always en */
     const char *locale;
-    uint8_t has_locale; /**< intercom_field_state_t of locale */
     /**
      * [required] The unique identifier for the source of the external page which was given by Intercom. Every external
      * page must be associated with a Content Import Source which represents the place it comes from and from which it
@@ -261,18 +243,36 @@ typedef struct intercom_preview_external_page {
      * Source endpoint and an ID for the source will be returned in the response.
      */
     int64_t source_id;
-    uint8_t has_source_id; /**< intercom_field_state_t of source_id */
     /** [required] The identifier for the external page which was given by the source. Must be unique for the source. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** [required] The time when the external page was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** [required] The time when the external page was last updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** [required] The time when the external page was last ingested. */
     int64_t last_ingested_at;
+    /** [required] Whether the external page should be used to answer questions by AI Agent. */
+    bool ai_agent_availability;
+    /** [required] Whether the external page should be used to answer questions by AI Copilot. */
+    bool ai_copilot_availability;
+    /** Whether the external page should be used to answer questions by AI Sales Agent. */
+    bool ai_sales_agent_availability;
+    /** Deprecated. Use ai_agent_availability, ai_copilot_availability, and ai_sales_agent_availability instead. */
+    bool fin_availability;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_html; /**< intercom_field_state_t of html */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_ai_agent_availability; /**< intercom_field_state_t of ai_agent_availability */
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
+    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
+    uint8_t has_fin_availability; /**< intercom_field_state_t of fin_availability */
+    uint8_t has_locale; /**< intercom_field_state_t of locale */
+    uint8_t has_source_id; /**< intercom_field_state_t of source_id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     uint8_t has_last_ingested_at; /**< intercom_field_state_t of last_ingested_at */
 } intercom_preview_external_page;
 /** Descriptor of intercom_preview_external_page (intercom_type_name() gives "external_page"). */
@@ -292,7 +292,6 @@ typedef struct intercom_preview_external_pages_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object - `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
      * Their responses are likely to contain a pages object that hosts pagination links which a client can use to
@@ -300,13 +299,14 @@ typedef struct intercom_preview_external_pages_list {
      * follows.
      */
     struct intercom_preview_pages_link *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** A count of the total number of external pages. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** An array of External Page objects */
     struct intercom_preview_external_page **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_external_pages_list;
 /** Descriptor of intercom_preview_external_pages_list (intercom_type_name() gives "external_pages_list"). */
@@ -331,21 +331,21 @@ typedef struct intercom_preview_pages_link {
     intercom_model base; /**< descriptor and owning document */
     /** Always "pages" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     int64_t page;
-    uint8_t has_page; /**< intercom_field_state_t of page */
     /**
      * [nullable] A link to the next page of results. A response that does not contain a next link does not have further
      * data to fetch.
      */
     const char *next;
-    uint8_t has_next; /**< intercom_field_state_t of next */
     /** (undocumented) */
     int64_t per_page;
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** (undocumented) */
     int64_t total_pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_page; /**< intercom_field_state_t of page */
+    uint8_t has_next; /**< intercom_field_state_t of next */
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_total_pages; /**< intercom_field_state_t of total_pages */
 } intercom_preview_pages_link;
 /** Descriptor of intercom_preview_pages_link (intercom_type_name() gives "pages_link"). */
@@ -361,33 +361,33 @@ INTERCOM_EXTERN void intercom_preview_pages_link_free(intercom_preview_pages_lin
  */
 typedef struct intercom_preview_update_content_import_source_request {
     intercom_model base; /**< descriptor and owning document */
-    /**
-     * [required] If you intend to create or update External Pages via the API, this should be set to `api`. You can not
-     * change the value to or from api.
-     */
-    intercom_preview_update_content_import_source_request_sync_behavior sync_behavior;
     const char *sync_behavior_str; /**< as received, or sent when sync_behavior is 0 */
-    uint8_t has_sync_behavior; /**< intercom_field_state_t of sync_behavior */
-    /** The status of the content import source. */
-    intercom_preview_content_import_source_status status;
     const char *status_str; /**< as received, or sent when status is 0 */
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /**
      * [required] The URL of the content import source. This may only be different from the existing value if the sync
      * behavior is API.
      */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /**
      * [nullable] The unique identifiers for the audiences to associate with this content import source. Can be a single
      * integer or an array of integers. Set to null or an empty array to remove all audiences.
      */
     struct json_t *audience_ids;
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
+    /**
+     * [required] If you intend to create or update External Pages via the API, this should be set to `api`. You can not
+     * change the value to or from api.
+     */
+    intercom_preview_update_content_import_source_request_sync_behavior sync_behavior;
+    /** The status of the content import source. */
+    intercom_preview_content_import_source_status status;
     /**
      * When true, the audience will be applied to all existing external pages belonging to this content import source.
      */
     bool apply_audience_to_existing_content;
+    uint8_t has_sync_behavior; /**< intercom_field_state_t of sync_behavior */
+    uint8_t has_status; /**< intercom_field_state_t of status */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
     uint8_t has_apply_audience_to_existing_content; /**< intercom_field_state_t of apply_audience_to_existing_content */
 } intercom_preview_update_content_import_source_request;
 /**
@@ -416,31 +416,15 @@ typedef struct intercom_preview_update_external_page_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The title of the external page. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** [required] The body of the external page in HTML. */
     const char *html;
-    uint8_t has_html; /**< intercom_field_state_t of html */
     /**
      * [required] The URL of the external page. This will be used by Fin to link end users to the page it based its
      * answer on.
      */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
-    /** Whether the external page should be used to answer questions by AI Agent. */
-    bool ai_agent_availability;
-    uint8_t has_ai_agent_availability; /**< intercom_field_state_t of ai_agent_availability */
-    /** Whether the external page should be used to answer questions by AI Copilot. */
-    bool ai_copilot_availability;
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
-    /** Whether the external page should be used to answer questions by AI Sales Agent. */
-    bool ai_sales_agent_availability;
-    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
-    /** Deprecated. Use ai_agent_availability, ai_copilot_availability, and ai_sales_agent_availability instead. */
-    bool fin_availability;
-    uint8_t has_fin_availability; /**< intercom_field_state_t of fin_availability */
     /** [required] Always "en" (sent when required and left NULL). Always en */
     const char *locale;
-    uint8_t has_locale; /**< intercom_field_state_t of locale */
     /**
      * [required] The unique identifier for the source of the external page which was given by Intercom. Every external
      * page must be associated with a Content Import Source which represents the place it comes from and from which it
@@ -448,9 +432,25 @@ typedef struct intercom_preview_update_external_page_request {
      * Source endpoint and an ID for the source will be returned in the response.
      */
     int64_t source_id;
-    uint8_t has_source_id; /**< intercom_field_state_t of source_id */
     /** The identifier for the external page which was given by the source. Must be unique for the source. */
     const char *external_id;
+    /** Whether the external page should be used to answer questions by AI Agent. */
+    bool ai_agent_availability;
+    /** Whether the external page should be used to answer questions by AI Copilot. */
+    bool ai_copilot_availability;
+    /** Whether the external page should be used to answer questions by AI Sales Agent. */
+    bool ai_sales_agent_availability;
+    /** Deprecated. Use ai_agent_availability, ai_copilot_availability, and ai_sales_agent_availability instead. */
+    bool fin_availability;
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_html; /**< intercom_field_state_t of html */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_ai_agent_availability; /**< intercom_field_state_t of ai_agent_availability */
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
+    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
+    uint8_t has_fin_availability; /**< intercom_field_state_t of fin_availability */
+    uint8_t has_locale; /**< intercom_field_state_t of locale */
+    uint8_t has_source_id; /**< intercom_field_state_t of source_id */
     uint8_t has_external_id; /**< intercom_field_state_t of external_id */
 } intercom_preview_update_external_page_request;
 /**

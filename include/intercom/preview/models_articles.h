@@ -23,156 +23,156 @@ typedef struct intercom_preview_article {
     intercom_model base; /**< descriptor and owning document */
     /** Always "article" (sent when required and left NULL). The type of object - `article`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the article which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The id of the workspace which the article belongs to. */
     const char *workspace_id;
-    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
     /**
      * The title of the article. For multilingual articles, this will be the title of the default language's content.
      */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /**
      * [nullable] The description of the article. For multilingual articles, this will be the description of the default
      * language's content.
      */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /**
      * [nullable] The body of the article in HTML. For multilingual articles, this will be the body of the default
      * language's content.
      */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /**
      * [nullable] The body of the article in markdown. For multilingual articles, this will be the body of the default
      * language's content.
      */
     const char *body_markdown;
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /**
      * The id of the author of the article. For multilingual articles, this will be the id of the author of the default
      * language's content. Must be a teammate on the help center's workspace.
      */
     int64_t author_id;
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
-    /**
-     * Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the
-     * default language's content.
-     */
-    intercom_preview_article_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /**
      * The time when the article was created. For multilingual articles, this will be the timestamp of creation of the
      * default language's content in seconds.
      */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /**
      * The time when the article was last updated. For multilingual articles, this will be the timestamp of last update
      * of the default language's content in seconds.
      */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
-    /**
-     * Whether the published article has unpublished changes staged as a draft on top of its live content. Only returned
-     * on the `Preview` API version. For multilingual articles this reflects the default language's content; a pure
-     * draft (never published) reports `false`.
-     */
-    bool has_unpublished_changes;
-    uint8_t has_unpublished_changes_state; /**< intercom_field_state_t of has_unpublished_changes */
     /**
      * [nullable] The time, in seconds, when the staged draft was last edited, or `null` when there is no staged draft.
      * Only returned on the `Preview` API version.
      */
     int64_t draft_updated_at;
-    uint8_t has_draft_updated_at; /**< intercom_field_state_t of draft_updated_at */
     /**
      * [nullable] The URL of the article. For multilingual articles, this will be the URL of the default language's
      * content.
      */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** The ids of the article's parent collections or sections. An article without this field stands alone. */
     int64_t *parent_ids;
     size_t parent_ids_count; /**< number of elements of parent_ids */
-    uint8_t has_parent_ids; /**< intercom_field_state_t of parent_ids */
     /** The default locale of the help center. This field is only returned for multilingual help centers. */
     const char *default_locale;
-    uint8_t has_default_locale; /**< intercom_field_state_t of default_locale */
     /**
      * [nullable] The Translated Content of an Article. The keys are the locale codes and the values are the translated
      * content of the article.
      */
     struct intercom_preview_article_translated_content *translated_content;
-    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
     /** A list of tags objects associated with a conversation */
     struct intercom_preview_tags *tags;
-    uint8_t has_tags; /**< intercom_field_state_t of tags */
     /** [nullable] The ID of the folder this article belongs to, or null if not in a folder. */
     int64_t folder_id;
-    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
-    /**
-     * Whether the article is available for AI Chatbot. For multilingual articles, this will be the value of the default
-     * language's content.
-     */
-    bool ai_chatbot_availability;
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
-    /**
-     * Whether the article is available for AI Copilot. For multilingual articles, this will be the value of the default
-     * language's content.
-     */
-    bool ai_copilot_availability;
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
-    /**
-     * Whether the article is available for AI Sales Agent. For multilingual articles, this will be the value of the
-     * default language's content.
-     */
-    bool ai_sales_agent_availability;
-    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
     /**
      * [nullable] The ID of the teammate who created the article. For multilingual articles, this will be the creator of
      * the default language's content.
      */
     int64_t created_by_id;
-    uint8_t has_created_by_id; /**< intercom_field_state_t of created_by_id */
     /**
      * [nullable] The ID of the teammate who last updated the article. For multilingual articles, this will be the last
      * editor of the default language's content.
      */
     int64_t updated_by_id;
-    uint8_t has_updated_by_id; /**< intercom_field_state_t of updated_by_id */
-    /** Whether the article is excluded from Fin AI Agent article suggestions. */
-    bool exclude_from_article_suggestions;
-    uint8_t has_exclude_from_article_suggestions; /**< intercom_field_state_t of exclude_from_article_suggestions */
-    /**
-     * [nullable] The audience that can view this article in the Help Center. `everyone` means all users and visitors
-     * can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the
-     * article-level audience.
-     */
-    intercom_preview_article_list_item_help_center_audience help_center_audience;
     const char *help_center_audience_str; /**< as received, or sent when help_center_audience is 0 */
-    uint8_t has_help_center_audience; /**< intercom_field_state_t of help_center_audience */
     /**
      * [nullable] The Unix timestamp (in seconds) at which the article is scheduled to be published. `null` when no
      * publish is scheduled. Mutually exclusive with `scheduled_unpublish_at` — at most one pending schedule exists per
      * article.
      */
     int64_t scheduled_publish_at;
-    uint8_t has_scheduled_publish_at; /**< intercom_field_state_t of scheduled_publish_at */
     /**
      * [nullable] The Unix timestamp (in seconds) at which the article is scheduled to be unpublished. `null` when no
      * unpublish is scheduled. Mutually exclusive with `scheduled_publish_at` — at most one pending schedule exists per
      * article.
      */
     int64_t scheduled_unpublish_at;
-    uint8_t has_scheduled_unpublish_at; /**< intercom_field_state_t of scheduled_unpublish_at */
     /** [nullable] The statistics of an article. */
     struct intercom_preview_article_statistics *statistics;
+    /**
+     * Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the
+     * default language's content.
+     */
+    intercom_preview_article_state state;
+    /**
+     * [nullable] The audience that can view this article in the Help Center. `everyone` means all users and visitors
+     * can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the
+     * article-level audience.
+     */
+    intercom_preview_article_list_item_help_center_audience help_center_audience;
+    /**
+     * Whether the published article has unpublished changes staged as a draft on top of its live content. Only returned
+     * on the `Preview` API version. For multilingual articles this reflects the default language's content; a pure
+     * draft (never published) reports `false`.
+     */
+    bool has_unpublished_changes;
+    /**
+     * Whether the article is available for AI Chatbot. For multilingual articles, this will be the value of the default
+     * language's content.
+     */
+    bool ai_chatbot_availability;
+    /**
+     * Whether the article is available for AI Copilot. For multilingual articles, this will be the value of the default
+     * language's content.
+     */
+    bool ai_copilot_availability;
+    /**
+     * Whether the article is available for AI Sales Agent. For multilingual articles, this will be the value of the
+     * default language's content.
+     */
+    bool ai_sales_agent_availability;
+    /** Whether the article is excluded from Fin AI Agent article suggestions. */
+    bool exclude_from_article_suggestions;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_unpublished_changes_state; /**< intercom_field_state_t of has_unpublished_changes */
+    uint8_t has_draft_updated_at; /**< intercom_field_state_t of draft_updated_at */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_parent_ids; /**< intercom_field_state_t of parent_ids */
+    uint8_t has_default_locale; /**< intercom_field_state_t of default_locale */
+    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
+    uint8_t has_tags; /**< intercom_field_state_t of tags */
+    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
+    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
+    uint8_t has_created_by_id; /**< intercom_field_state_t of created_by_id */
+    uint8_t has_updated_by_id; /**< intercom_field_state_t of updated_by_id */
+    uint8_t has_exclude_from_article_suggestions; /**< intercom_field_state_t of exclude_from_article_suggestions */
+    uint8_t has_help_center_audience; /**< intercom_field_state_t of help_center_audience */
+    uint8_t has_scheduled_publish_at; /**< intercom_field_state_t of scheduled_publish_at */
+    uint8_t has_scheduled_unpublish_at; /**< intercom_field_state_t of scheduled_unpublish_at */
     uint8_t has_statistics; /**< intercom_field_state_t of statistics */
 } intercom_preview_article;
 /** Descriptor of intercom_preview_article (intercom_type_name() gives "article"). */
@@ -189,47 +189,28 @@ typedef struct intercom_preview_article_content {
      * [nullable] Always "article_content" (sent when required and left NULL). The type of object - `article_content` .
      */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The title of the article. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The description of the article. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** The body of the article in HTML. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** [nullable] The body of the article in markdown. */
     const char *body_markdown;
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /** The ID of the author of the article. */
     int64_t author_id;
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
-    /** Whether the article is `published` or is a `draft` . */
-    intercom_preview_article_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /** The time when the article was created (seconds). */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time when the article was last updated (seconds). */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
-    /**
-     * Whether this locale's published content has unpublished changes staged as a draft on top of its live content.
-     * Only returned on the `Preview` API version.
-     */
-    bool has_unpublished_changes;
-    uint8_t has_unpublished_changes_state; /**< intercom_field_state_t of has_unpublished_changes */
     /**
      * [nullable] The time, in seconds, when this locale's staged draft was last edited, or `null` when there is no
      * staged draft. Only returned on the `Preview` API version.
      */
     int64_t draft_updated_at;
-    uint8_t has_draft_updated_at; /**< intercom_field_state_t of draft_updated_at */
     /** The URL of the article. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /**
      * [nullable] The list of audience IDs this article content is targeted to for Fin AI Agent. On multilingual help
      * centers this field appears per-locale inside `translated_content`. On single-language help centers it appears at
@@ -237,21 +218,40 @@ typedef struct intercom_preview_article_content {
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
-    /** Whether the article is available for AI Chatbot. */
-    bool ai_chatbot_availability;
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
-    /** Whether the article is available for AI Copilot. */
-    bool ai_copilot_availability;
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
-    /** Whether the article is available for AI Sales Agent. */
-    bool ai_sales_agent_availability;
-    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
     /** [nullable] The ID of the teammate who created this content version. */
     int64_t created_by_id;
-    uint8_t has_created_by_id; /**< intercom_field_state_t of created_by_id */
     /** [nullable] The ID of the teammate who last updated this content version. */
     int64_t updated_by_id;
+    /** Whether the article is `published` or is a `draft` . */
+    intercom_preview_article_state state;
+    /**
+     * Whether this locale's published content has unpublished changes staged as a draft on top of its live content.
+     * Only returned on the `Preview` API version.
+     */
+    bool has_unpublished_changes;
+    /** Whether the article is available for AI Chatbot. */
+    bool ai_chatbot_availability;
+    /** Whether the article is available for AI Copilot. */
+    bool ai_copilot_availability;
+    /** Whether the article is available for AI Sales Agent. */
+    bool ai_sales_agent_availability;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_unpublished_changes_state; /**< intercom_field_state_t of has_unpublished_changes */
+    uint8_t has_draft_updated_at; /**< intercom_field_state_t of draft_updated_at */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
+    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
+    uint8_t has_created_by_id; /**< intercom_field_state_t of created_by_id */
     uint8_t has_updated_by_id; /**< intercom_field_state_t of updated_by_id */
 } intercom_preview_article_content;
 /** Descriptor of intercom_preview_article_content (intercom_type_name() gives "article_content"). */
@@ -271,20 +271,20 @@ typedef struct intercom_preview_article_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object - `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** A count of the total number of articles. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** An array of Article objects */
     struct intercom_preview_article_list_item **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_article_list;
 /** Descriptor of intercom_preview_article_list (intercom_type_name() gives "article_list"). */
@@ -304,153 +304,153 @@ typedef struct intercom_preview_article_list_item {
     intercom_model base; /**< descriptor and owning document */
     /** Always "article" (sent when required and left NULL). The type of object - `article`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the article which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The id of the workspace which the article belongs to. */
     const char *workspace_id;
-    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
     /**
      * The title of the article. For multilingual articles, this will be the title of the default language's content.
      */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /**
      * [nullable] The description of the article. For multilingual articles, this will be the description of the default
      * language's content.
      */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /**
      * [nullable] The body of the article in HTML. For multilingual articles, this will be the body of the default
      * language's content.
      */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /**
      * [nullable] The body of the article in markdown. For multilingual articles, this will be the body of the default
      * language's content.
      */
     const char *body_markdown;
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /**
      * The id of the author of the article. For multilingual articles, this will be the id of the author of the default
      * language's content. Must be a teammate on the help center's workspace.
      */
     int64_t author_id;
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
-    /**
-     * Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the
-     * default language's content.
-     */
-    intercom_preview_article_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /**
      * The time when the article was created. For multilingual articles, this will be the timestamp of creation of the
      * default language's content in seconds.
      */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /**
      * The time when the article was last updated. For multilingual articles, this will be the timestamp of last update
      * of the default language's content in seconds.
      */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
-    /**
-     * Whether the published article has unpublished changes staged as a draft on top of its live content. Only returned
-     * on the `Preview` API version. For multilingual articles this reflects the default language's content; a pure
-     * draft (never published) reports `false`.
-     */
-    bool has_unpublished_changes;
-    uint8_t has_unpublished_changes_state; /**< intercom_field_state_t of has_unpublished_changes */
     /**
      * [nullable] The time, in seconds, when the staged draft was last edited, or `null` when there is no staged draft.
      * Only returned on the `Preview` API version.
      */
     int64_t draft_updated_at;
-    uint8_t has_draft_updated_at; /**< intercom_field_state_t of draft_updated_at */
     /**
      * [nullable] The URL of the article. For multilingual articles, this will be the URL of the default language's
      * content.
      */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** The ids of the article's parent collections or sections. An article without this field stands alone. */
     int64_t *parent_ids;
     size_t parent_ids_count; /**< number of elements of parent_ids */
-    uint8_t has_parent_ids; /**< intercom_field_state_t of parent_ids */
     /** The default locale of the help center. This field is only returned for multilingual help centers. */
     const char *default_locale;
-    uint8_t has_default_locale; /**< intercom_field_state_t of default_locale */
     /**
      * [nullable] The Translated Content of an Article. The keys are the locale codes and the values are the translated
      * content of the article.
      */
     struct intercom_preview_article_translated_content *translated_content;
-    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
     /** A list of tags objects associated with a conversation */
     struct intercom_preview_tags *tags;
-    uint8_t has_tags; /**< intercom_field_state_t of tags */
     /** [nullable] The ID of the folder this article belongs to, or null if not in a folder. */
     int64_t folder_id;
-    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
-    /**
-     * Whether the article is available for AI Chatbot. For multilingual articles, this will be the value of the default
-     * language's content.
-     */
-    bool ai_chatbot_availability;
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
-    /**
-     * Whether the article is available for AI Copilot. For multilingual articles, this will be the value of the default
-     * language's content.
-     */
-    bool ai_copilot_availability;
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
-    /**
-     * Whether the article is available for AI Sales Agent. For multilingual articles, this will be the value of the
-     * default language's content.
-     */
-    bool ai_sales_agent_availability;
-    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
     /**
      * [nullable] The ID of the teammate who created the article. For multilingual articles, this will be the creator of
      * the default language's content.
      */
     int64_t created_by_id;
-    uint8_t has_created_by_id; /**< intercom_field_state_t of created_by_id */
     /**
      * [nullable] The ID of the teammate who last updated the article. For multilingual articles, this will be the last
      * editor of the default language's content.
      */
     int64_t updated_by_id;
-    uint8_t has_updated_by_id; /**< intercom_field_state_t of updated_by_id */
-    /** Whether the article is excluded from Fin AI Agent article suggestions. */
-    bool exclude_from_article_suggestions;
-    uint8_t has_exclude_from_article_suggestions; /**< intercom_field_state_t of exclude_from_article_suggestions */
-    /**
-     * [nullable] The audience that can view this article in the Help Center. `everyone` means all users and visitors
-     * can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the
-     * article-level audience.
-     */
-    intercom_preview_article_list_item_help_center_audience help_center_audience;
     const char *help_center_audience_str; /**< as received, or sent when help_center_audience is 0 */
-    uint8_t has_help_center_audience; /**< intercom_field_state_t of help_center_audience */
     /**
      * [nullable] The Unix timestamp (in seconds) at which the article is scheduled to be published. `null` when no
      * publish is scheduled. Mutually exclusive with `scheduled_unpublish_at` — at most one pending schedule exists per
      * article.
      */
     int64_t scheduled_publish_at;
-    uint8_t has_scheduled_publish_at; /**< intercom_field_state_t of scheduled_publish_at */
     /**
      * [nullable] The Unix timestamp (in seconds) at which the article is scheduled to be unpublished. `null` when no
      * unpublish is scheduled. Mutually exclusive with `scheduled_publish_at` — at most one pending schedule exists per
      * article.
      */
     int64_t scheduled_unpublish_at;
+    /**
+     * Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the
+     * default language's content.
+     */
+    intercom_preview_article_state state;
+    /**
+     * [nullable] The audience that can view this article in the Help Center. `everyone` means all users and visitors
+     * can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the
+     * article-level audience.
+     */
+    intercom_preview_article_list_item_help_center_audience help_center_audience;
+    /**
+     * Whether the published article has unpublished changes staged as a draft on top of its live content. Only returned
+     * on the `Preview` API version. For multilingual articles this reflects the default language's content; a pure
+     * draft (never published) reports `false`.
+     */
+    bool has_unpublished_changes;
+    /**
+     * Whether the article is available for AI Chatbot. For multilingual articles, this will be the value of the default
+     * language's content.
+     */
+    bool ai_chatbot_availability;
+    /**
+     * Whether the article is available for AI Copilot. For multilingual articles, this will be the value of the default
+     * language's content.
+     */
+    bool ai_copilot_availability;
+    /**
+     * Whether the article is available for AI Sales Agent. For multilingual articles, this will be the value of the
+     * default language's content.
+     */
+    bool ai_sales_agent_availability;
+    /** Whether the article is excluded from Fin AI Agent article suggestions. */
+    bool exclude_from_article_suggestions;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_unpublished_changes_state; /**< intercom_field_state_t of has_unpublished_changes */
+    uint8_t has_draft_updated_at; /**< intercom_field_state_t of draft_updated_at */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_parent_ids; /**< intercom_field_state_t of parent_ids */
+    uint8_t has_default_locale; /**< intercom_field_state_t of default_locale */
+    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
+    uint8_t has_tags; /**< intercom_field_state_t of tags */
+    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
+    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
+    uint8_t has_created_by_id; /**< intercom_field_state_t of created_by_id */
+    uint8_t has_updated_by_id; /**< intercom_field_state_t of updated_by_id */
+    uint8_t has_exclude_from_article_suggestions; /**< intercom_field_state_t of exclude_from_article_suggestions */
+    uint8_t has_help_center_audience; /**< intercom_field_state_t of help_center_audience */
+    uint8_t has_scheduled_publish_at; /**< intercom_field_state_t of scheduled_publish_at */
     uint8_t has_scheduled_unpublish_at; /**< intercom_field_state_t of scheduled_unpublish_at */
 } intercom_preview_article_list_item;
 /** Descriptor of intercom_preview_article_list_item (intercom_type_name() gives "article_list_item"). */
@@ -471,13 +471,13 @@ typedef struct intercom_preview_article_search_highlights {
     intercom_model base; /**< descriptor and owning document */
     /** The ID of the corresponding article. */
     const char *article_id;
-    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
     /** An Article title highlighted. */
     struct intercom_preview_article_search_highlights_highlighted_title **highlighted_title;
     size_t highlighted_title_count; /**< number of elements of highlighted_title */
-    uint8_t has_highlighted_title; /**< intercom_field_state_t of highlighted_title */
     /** An Article description and body text highlighted. */
     struct json_t *highlighted_summary;
+    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
+    uint8_t has_highlighted_title; /**< intercom_field_state_t of highlighted_title */
     uint8_t has_highlighted_summary; /**< intercom_field_state_t of highlighted_summary */
 } intercom_preview_article_search_highlights;
 /**
@@ -501,12 +501,12 @@ INTERCOM_EXTERN void intercom_preview_article_search_highlights_free(intercom_pr
  */
 typedef struct intercom_preview_article_search_highlights_highlighted_title {
     intercom_model base; /**< descriptor and owning document */
-    /** The type of text - `highlight` or `plain`. */
-    intercom_preview_article_search_highlights_highlighted_title_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The text of the title. */
     const char *text;
+    /** The type of text - `highlight` or `plain`. */
+    intercom_preview_article_search_highlights_highlighted_title_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_text; /**< intercom_field_state_t of text */
 } intercom_preview_article_search_highlights_highlighted_title;
 /**
@@ -532,19 +532,19 @@ typedef struct intercom_preview_article_search_response {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object - `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The total number of Articles matching the search query */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** An object containing the results of the search. */
     struct intercom_preview_article_search_response_data *data;
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
+    uint8_t has_data; /**< intercom_field_state_t of data */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_article_search_response;
 /** Descriptor of intercom_preview_article_search_response (intercom_type_name() gives "article_search_response"). */
@@ -569,10 +569,10 @@ typedef struct intercom_preview_article_search_response_data {
     /** An array of Article objects */
     struct intercom_preview_article **articles;
     size_t articles_count; /**< number of elements of articles */
-    uint8_t has_articles; /**< intercom_field_state_t of articles */
     /** A corresponding array of highlighted Article content */
     struct intercom_preview_article_search_highlights **highlights;
     size_t highlights_count; /**< number of elements of highlights */
+    uint8_t has_articles; /**< intercom_field_state_t of articles */
     uint8_t has_highlights; /**< intercom_field_state_t of highlights */
 } intercom_preview_article_search_response_data;
 /**
@@ -598,40 +598,40 @@ typedef struct intercom_preview_article_statistics {
     intercom_model base; /**< descriptor and owning document */
     /** Always "article_statistics" (sent when required and left NULL). The type of object - `article_statistics`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The number of total views the article has received. */
     int64_t views;
-    uint8_t has_views; /**< intercom_field_state_t of views */
     /** The number of conversations started from the article. */
     int64_t conversions;
-    uint8_t has_conversions; /**< intercom_field_state_t of conversions */
     /** The number of total reactions the article has received. */
     int64_t reactions;
-    uint8_t has_reactions; /**< intercom_field_state_t of reactions */
     /** The percentage of happy reactions the article has received against other types of reaction. */
     double happy_reaction_percentage;
-    uint8_t has_happy_reaction_percentage; /**< intercom_field_state_t of happy_reaction_percentage */
     /** The percentage of neutral reactions the article has received against other types of reaction. */
     double neutral_reaction_percentage;
-    uint8_t has_neutral_reaction_percentage; /**< intercom_field_state_t of neutral_reaction_percentage */
     /** The percentage of sad reactions the article has received against other types of reaction. */
     double sad_reaction_percentage;
-    uint8_t has_sad_reaction_percentage; /**< intercom_field_state_t of sad_reaction_percentage */
     /**
      * The number of conversations in which Fin AI Agent used this article, summed across all of the article's locales.
      */
     int64_t fin_involvements;
-    uint8_t has_fin_involvements; /**< intercom_field_state_t of fin_involvements */
     /**
      * The number of conversations Fin AI Agent resolved using this article, summed across all of the article's locales.
      */
     int64_t fin_resolutions;
-    uint8_t has_fin_resolutions; /**< intercom_field_state_t of fin_resolutions */
     /**
      * The percentage of Fin AI Agent involvements that resulted in a resolution (fin_resolutions / fin_involvements *
      * 100).
      */
     double fin_resolution_rate;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_views; /**< intercom_field_state_t of views */
+    uint8_t has_conversions; /**< intercom_field_state_t of conversions */
+    uint8_t has_reactions; /**< intercom_field_state_t of reactions */
+    uint8_t has_happy_reaction_percentage; /**< intercom_field_state_t of happy_reaction_percentage */
+    uint8_t has_neutral_reaction_percentage; /**< intercom_field_state_t of neutral_reaction_percentage */
+    uint8_t has_sad_reaction_percentage; /**< intercom_field_state_t of sad_reaction_percentage */
+    uint8_t has_fin_involvements; /**< intercom_field_state_t of fin_involvements */
+    uint8_t has_fin_resolutions; /**< intercom_field_state_t of fin_resolutions */
     uint8_t has_fin_resolution_rate; /**< intercom_field_state_t of fin_resolution_rate */
 } intercom_preview_article_statistics;
 /** Descriptor of intercom_preview_article_statistics (intercom_type_name() gives "article_statistics"). */
@@ -657,117 +657,117 @@ typedef struct intercom_preview_article_translated_content {
      * article_translated_content.
      */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] The content of the article in Arabic */
     struct intercom_preview_article_content *ar;
-    uint8_t has_ar; /**< intercom_field_state_t of ar */
     /** [nullable] The content of the article in Bulgarian */
     struct intercom_preview_article_content *bg;
-    uint8_t has_bg; /**< intercom_field_state_t of bg */
     /** [nullable] The content of the article in Bosnian */
     struct intercom_preview_article_content *bs;
-    uint8_t has_bs; /**< intercom_field_state_t of bs */
     /** [nullable] The content of the article in Catalan */
     struct intercom_preview_article_content *ca;
-    uint8_t has_ca; /**< intercom_field_state_t of ca */
     /** [nullable] The content of the article in Czech */
     struct intercom_preview_article_content *cs;
-    uint8_t has_cs; /**< intercom_field_state_t of cs */
     /** [nullable] The content of the article in Danish */
     struct intercom_preview_article_content *da;
-    uint8_t has_da; /**< intercom_field_state_t of da */
     /** [nullable] The content of the article in German */
     struct intercom_preview_article_content *de;
-    uint8_t has_de; /**< intercom_field_state_t of de */
     /** [nullable] The content of the article in Greek */
     struct intercom_preview_article_content *el;
-    uint8_t has_el; /**< intercom_field_state_t of el */
     /** [nullable] The content of the article in English */
     struct intercom_preview_article_content *en;
-    uint8_t has_en; /**< intercom_field_state_t of en */
     /** [nullable] The content of the article in Spanish */
     struct intercom_preview_article_content *es;
-    uint8_t has_es; /**< intercom_field_state_t of es */
     /** [nullable] The content of the article in Estonian */
     struct intercom_preview_article_content *et;
-    uint8_t has_et; /**< intercom_field_state_t of et */
     /** [nullable] The content of the article in Finnish */
     struct intercom_preview_article_content *fi;
-    uint8_t has_fi; /**< intercom_field_state_t of fi */
     /** [nullable] The content of the article in French */
     struct intercom_preview_article_content *fr;
-    uint8_t has_fr; /**< intercom_field_state_t of fr */
     /** [nullable] The content of the article in Hebrew */
     struct intercom_preview_article_content *he;
-    uint8_t has_he; /**< intercom_field_state_t of he */
     /** [nullable] The content of the article in Croatian */
     struct intercom_preview_article_content *hr;
-    uint8_t has_hr; /**< intercom_field_state_t of hr */
     /** [nullable] The content of the article in Hungarian */
     struct intercom_preview_article_content *hu;
-    uint8_t has_hu; /**< intercom_field_state_t of hu */
     /** [nullable] The content of the article in Indonesian */
     struct intercom_preview_article_content *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The content of the article in Italian */
     struct intercom_preview_article_content *it;
-    uint8_t has_it; /**< intercom_field_state_t of it */
     /** [nullable] The content of the article in Japanese */
     struct intercom_preview_article_content *ja;
-    uint8_t has_ja; /**< intercom_field_state_t of ja */
     /** [nullable] The content of the article in Korean */
     struct intercom_preview_article_content *ko;
-    uint8_t has_ko; /**< intercom_field_state_t of ko */
     /** [nullable] The content of the article in Lithuanian */
     struct intercom_preview_article_content *lt;
-    uint8_t has_lt; /**< intercom_field_state_t of lt */
     /** [nullable] The content of the article in Latvian */
     struct intercom_preview_article_content *lv;
-    uint8_t has_lv; /**< intercom_field_state_t of lv */
     /** [nullable] The content of the article in Mongolian */
     struct intercom_preview_article_content *mn;
-    uint8_t has_mn; /**< intercom_field_state_t of mn */
     /** [nullable] The content of the article in Norwegian */
     struct intercom_preview_article_content *nb;
-    uint8_t has_nb; /**< intercom_field_state_t of nb */
     /** [nullable] The content of the article in Dutch */
     struct intercom_preview_article_content *nl;
-    uint8_t has_nl; /**< intercom_field_state_t of nl */
     /** [nullable] The content of the article in Polish */
     struct intercom_preview_article_content *pl;
-    uint8_t has_pl; /**< intercom_field_state_t of pl */
     /** [nullable] The content of the article in Portuguese (Portugal) */
     struct intercom_preview_article_content *pt;
-    uint8_t has_pt; /**< intercom_field_state_t of pt */
     /** [nullable] The content of the article in Romanian */
     struct intercom_preview_article_content *ro;
-    uint8_t has_ro; /**< intercom_field_state_t of ro */
     /** [nullable] The content of the article in Russian */
     struct intercom_preview_article_content *ru;
-    uint8_t has_ru; /**< intercom_field_state_t of ru */
     /** [nullable] The content of the article in Slovenian */
     struct intercom_preview_article_content *sl;
-    uint8_t has_sl; /**< intercom_field_state_t of sl */
     /** [nullable] The content of the article in Serbian */
     struct intercom_preview_article_content *sr;
-    uint8_t has_sr; /**< intercom_field_state_t of sr */
     /** [nullable] The content of the article in Swedish */
     struct intercom_preview_article_content *sv;
-    uint8_t has_sv; /**< intercom_field_state_t of sv */
     /** [nullable] The content of the article in Turkish */
     struct intercom_preview_article_content *tr;
-    uint8_t has_tr; /**< intercom_field_state_t of tr */
     /** [nullable] The content of the article in Vietnamese */
     struct intercom_preview_article_content *vi;
-    uint8_t has_vi; /**< intercom_field_state_t of vi */
     /** [nullable, `pt-BR`] The content of the article in Portuguese (Brazil) */
     struct intercom_preview_article_content *pt_br;
-    uint8_t has_pt_br; /**< intercom_field_state_t of pt_br */
     /** [nullable, `zh-CN`] The content of the article in Chinese (China) */
     struct intercom_preview_article_content *zh_cn;
-    uint8_t has_zh_cn; /**< intercom_field_state_t of zh_cn */
     /** [nullable, `zh-TW`] The content of the article in Chinese (Taiwan) */
     struct intercom_preview_article_content *zh_tw;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_ar; /**< intercom_field_state_t of ar */
+    uint8_t has_bg; /**< intercom_field_state_t of bg */
+    uint8_t has_bs; /**< intercom_field_state_t of bs */
+    uint8_t has_ca; /**< intercom_field_state_t of ca */
+    uint8_t has_cs; /**< intercom_field_state_t of cs */
+    uint8_t has_da; /**< intercom_field_state_t of da */
+    uint8_t has_de; /**< intercom_field_state_t of de */
+    uint8_t has_el; /**< intercom_field_state_t of el */
+    uint8_t has_en; /**< intercom_field_state_t of en */
+    uint8_t has_es; /**< intercom_field_state_t of es */
+    uint8_t has_et; /**< intercom_field_state_t of et */
+    uint8_t has_fi; /**< intercom_field_state_t of fi */
+    uint8_t has_fr; /**< intercom_field_state_t of fr */
+    uint8_t has_he; /**< intercom_field_state_t of he */
+    uint8_t has_hr; /**< intercom_field_state_t of hr */
+    uint8_t has_hu; /**< intercom_field_state_t of hu */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_it; /**< intercom_field_state_t of it */
+    uint8_t has_ja; /**< intercom_field_state_t of ja */
+    uint8_t has_ko; /**< intercom_field_state_t of ko */
+    uint8_t has_lt; /**< intercom_field_state_t of lt */
+    uint8_t has_lv; /**< intercom_field_state_t of lv */
+    uint8_t has_mn; /**< intercom_field_state_t of mn */
+    uint8_t has_nb; /**< intercom_field_state_t of nb */
+    uint8_t has_nl; /**< intercom_field_state_t of nl */
+    uint8_t has_pl; /**< intercom_field_state_t of pl */
+    uint8_t has_pt; /**< intercom_field_state_t of pt */
+    uint8_t has_ro; /**< intercom_field_state_t of ro */
+    uint8_t has_ru; /**< intercom_field_state_t of ru */
+    uint8_t has_sl; /**< intercom_field_state_t of sl */
+    uint8_t has_sr; /**< intercom_field_state_t of sr */
+    uint8_t has_sv; /**< intercom_field_state_t of sv */
+    uint8_t has_tr; /**< intercom_field_state_t of tr */
+    uint8_t has_vi; /**< intercom_field_state_t of vi */
+    uint8_t has_pt_br; /**< intercom_field_state_t of pt_br */
+    uint8_t has_zh_cn; /**< intercom_field_state_t of zh_cn */
     uint8_t has_zh_tw; /**< intercom_field_state_t of zh_tw */
 } intercom_preview_article_translated_content;
 /**
@@ -797,49 +797,49 @@ typedef struct intercom_preview_article_version {
      * the value `article_version`.
      */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the version. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The unique identifier of the article this version belongs to. */
     const char *article_id;
-    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
     /** The title of the article at this version. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** [nullable] The description of the article at this version. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [nullable] The HTML body of the article at this version. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** [nullable] The Markdown body of the article at this version. */
     const char *body_markdown;
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /** The id of the teammate listed as the article's author at this version. */
     const char *author_id;
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
     /** [nullable] The id of the teammate who created this version. */
     const char *created_by_id;
-    uint8_t has_created_by_id; /**< intercom_field_state_t of created_by_id */
     /** How this version was created (for example `web`, `api`). */
     const char *created_via;
-    uint8_t has_created_via; /**< intercom_field_state_t of created_via */
     /** [nullable] The id of the version this version was created from, or `null` if this is the first version. */
     const char *from_version_id;
-    uint8_t has_from_version_id; /**< intercom_field_state_t of from_version_id */
+    const char *state_str; /**< as received, or sent when state is 0 */
+    /** The time the version was created, as a UTC Unix timestamp. */
+    int64_t created_at;
+    /** The time the version was last updated, as a UTC Unix timestamp. */
+    int64_t updated_at;
     /**
      * Whether this version is the currently published version of the article (`published`) or an earlier non-live
      * version (`draft`).
      */
     intercom_preview_article_state state;
-    const char *state_str; /**< as received, or sent when state is 0 */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
+    uint8_t has_created_by_id; /**< intercom_field_state_t of created_by_id */
+    uint8_t has_created_via; /**< intercom_field_state_t of created_via */
+    uint8_t has_from_version_id; /**< intercom_field_state_t of from_version_id */
     uint8_t has_state; /**< intercom_field_state_t of state */
-    /** The time the version was created, as a UTC Unix timestamp. */
-    int64_t created_at;
     uint8_t has_created_at; /**< intercom_field_state_t of created_at */
-    /** The time the version was last updated, as a UTC Unix timestamp. */
-    int64_t updated_at;
     uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
 } intercom_preview_article_version;
 /** Descriptor of intercom_preview_article_version (intercom_type_name() gives "article_version"). */
@@ -860,20 +860,20 @@ typedef struct intercom_preview_article_version_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object - `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** A count of the total number of versions. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** An array of Article version summary objects. */
     struct intercom_preview_article_version_summary **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_article_version_list;
 /** Descriptor of intercom_preview_article_version_list (intercom_type_name() gives "article_version_list"). */
@@ -900,40 +900,40 @@ typedef struct intercom_preview_article_version_summary {
      * the value `article_version`.
      */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the version. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The unique identifier of the article this version belongs to. */
     const char *article_id;
-    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
     /** The title of the article at this version. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** [nullable] The description of the article at this version. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** The id of the teammate listed as the article's author at this version. */
     const char *author_id;
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
     /** [nullable] The id of the teammate who created this version. */
     const char *created_by_id;
-    uint8_t has_created_by_id; /**< intercom_field_state_t of created_by_id */
     /** How this version was created (for example `web`, `api`). */
     const char *created_via;
-    uint8_t has_created_via; /**< intercom_field_state_t of created_via */
     /** [nullable] The id of the version this version was created from, or `null` if this is the first version. */
     const char *from_version_id;
-    uint8_t has_from_version_id; /**< intercom_field_state_t of from_version_id */
+    const char *state_str; /**< as received, or sent when state is 0 */
+    /** The time the version was created, as a UTC Unix timestamp. */
+    int64_t created_at;
     /**
      * Whether this version is the currently published version of the article (`published`) or an earlier non-live
      * version (`draft`).
      */
     intercom_preview_article_state state;
-    const char *state_str; /**< as received, or sent when state is 0 */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
+    uint8_t has_created_by_id; /**< intercom_field_state_t of created_by_id */
+    uint8_t has_created_via; /**< intercom_field_state_t of created_via */
+    uint8_t has_from_version_id; /**< intercom_field_state_t of from_version_id */
     uint8_t has_state; /**< intercom_field_state_t of state */
-    /** The time the version was created, as a UTC Unix timestamp. */
-    int64_t created_at;
     uint8_t has_created_at; /**< intercom_field_state_t of created_at */
 } intercom_preview_article_version_summary;
 /** Descriptor of intercom_preview_article_version_summary (intercom_type_name() gives "article_version_summary"). */
@@ -957,61 +957,45 @@ typedef struct intercom_preview_create_article_request {
      * content.
      */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /**
      * The description of the article. For multilingual articles, this will be the description of the default language's
      * content.
      */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /**
      * The content of the article in HTML. For multilingual articles, this will be the body of the default language's
      * content. Mutually exclusive with `body_markdown`.
      */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /**
      * The content of the article in markdown. For multilingual articles, this will be the body of the default
      * language's content. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually
      * exclusive with `body`.
      */
     const char *body_markdown;
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /**
      * [required] The id of the author of the article. For multilingual articles, this will be the id of the author of
      * the default language's content. Must be a teammate on the help center's workspace.
      */
     int64_t author_id;
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
-    /**
-     * Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this
-     * will be the state of the default language's content.
-     */
-    intercom_preview_article_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /** The id of the article's parent collection or section. An article without this field stands alone. */
     int64_t parent_id;
-    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
     /** The type of parent, which can either be a `collection` or `section`. */
     const char *parent_type;
-    uint8_t has_parent_type; /**< intercom_field_state_t of parent_type */
     /**
      * The ids of the parent collections to place this article in. Send an empty array to leave the article without a
      * collection. When provided, this takes precedence over `parent_id` and `parent_type`.
      */
     int64_t *parent_ids;
     size_t parent_ids_count; /**< number of elements of parent_ids */
-    uint8_t has_parent_ids; /**< intercom_field_state_t of parent_ids */
     /**
      * [nullable] The Translated Content of an Article. The keys are the locale codes and the values are the translated
      * content of the article.
      */
     struct intercom_preview_article_translated_content *translated_content;
-    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
     /** [nullable] The ID of the folder to place this article in, or null to leave it without a folder. */
     int64_t folder_id;
-    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
     /**
      * [nullable] The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level
      * `audience_ids` broadcasts the same set to every locale. For per-locale targeting, use
@@ -1020,25 +1004,6 @@ typedef struct intercom_preview_create_article_request {
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
-    /**
-     * Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default
-     * language's availability.
-     */
-    bool ai_chatbot_availability;
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
-    /**
-     * Whether the article should be available for AI Copilot. For multilingual articles, this sets the default
-     * language's availability.
-     */
-    bool ai_copilot_availability;
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
-    /**
-     * Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default
-     * language's availability.
-     */
-    bool ai_sales_agent_availability;
-    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
     /**
      * [nullable] ISO 8601 timestamp at which to schedule a future publish of the article. When set together with
      * `state: "published"`, the article is scheduled instead of published immediately. Setting `null` cancels a pending
@@ -1046,7 +1011,6 @@ typedef struct intercom_preview_create_article_request {
      * the value must be strictly in the future. Combining with `state: "draft"` ...
      */
     const char *scheduled_publish_at;
-    uint8_t has_scheduled_publish_at; /**< intercom_field_state_t of scheduled_publish_at */
     /**
      * [nullable] ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a
      * pending unpublish schedule. Timestamps in the past or equal to the current time are rejected with 400
@@ -1054,6 +1018,42 @@ typedef struct intercom_preview_create_article_request {
      * article has never been published. Sending in the same request as `scheduled_publish_at` ...
      */
     const char *scheduled_unpublish_at;
+    /**
+     * Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this
+     * will be the state of the default language's content.
+     */
+    intercom_preview_article_state state;
+    /**
+     * Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default
+     * language's availability.
+     */
+    bool ai_chatbot_availability;
+    /**
+     * Whether the article should be available for AI Copilot. For multilingual articles, this sets the default
+     * language's availability.
+     */
+    bool ai_copilot_availability;
+    /**
+     * Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default
+     * language's availability.
+     */
+    bool ai_sales_agent_availability;
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
+    uint8_t has_parent_type; /**< intercom_field_state_t of parent_type */
+    uint8_t has_parent_ids; /**< intercom_field_state_t of parent_ids */
+    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
+    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
+    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
+    uint8_t has_scheduled_publish_at; /**< intercom_field_state_t of scheduled_publish_at */
     uint8_t has_scheduled_unpublish_at; /**< intercom_field_state_t of scheduled_unpublish_at */
 } intercom_preview_create_article_request;
 /** Descriptor of intercom_preview_create_article_request (intercom_type_name() gives "create_article_request"). */
@@ -1077,12 +1077,12 @@ typedef struct intercom_preview_deleted_article_object {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the article which you provided in the URL. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "article" (sent when required and left NULL). The type of object which was deleted. - article */
     const char *object;
-    uint8_t has_object; /**< intercom_field_state_t of object */
     /** Whether the article was deleted successfully or not. */
     bool deleted;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_object; /**< intercom_field_state_t of object */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_preview_deleted_article_object;
 /** Descriptor of intercom_preview_deleted_article_object (intercom_type_name() gives "deleted_article_object"). */
@@ -1136,9 +1136,9 @@ typedef struct intercom_preview_reference {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] */
     const char *id;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_preview_reference;
 /** Descriptor of intercom_preview_reference (intercom_type_name() gives "reference"). */
@@ -1156,24 +1156,24 @@ typedef struct intercom_preview_tag {
     intercom_model base; /**< descriptor and owning document */
     /** value is "tag" */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the tag */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the tag */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /**
      * [nullable] The time when the tag was applied to the object. Only present when the tag is returned as part of a
      * tagging operation on a contact, conversation, ticket, article, internal article, or content snippet.
      */
     int64_t applied_at;
-    uint8_t has_applied_at; /**< intercom_field_state_t of applied_at */
     /**
      * [nullable] The admin who applied the tag. Only present when the tag is returned as part of a tagging operation on
      * a contact, conversation, ticket, article, internal article, or content snippet.
      */
     struct intercom_preview_reference *applied_by;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_applied_at; /**< intercom_field_state_t of applied_at */
     uint8_t has_applied_by; /**< intercom_field_state_t of applied_by */
 } intercom_preview_tag;
 /** Descriptor of intercom_preview_tag (intercom_type_name() gives "tag"). */
@@ -1191,10 +1191,10 @@ typedef struct intercom_preview_tag_company_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The name of the tag, which will be created if not found. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [required] The id or company_id of the company can be passed as input parameters. */
     struct intercom_preview_tag_company_request_companies **companies;
     size_t companies_count; /**< number of elements of companies */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_companies; /**< intercom_field_state_t of companies */
 } intercom_preview_tag_company_request;
 /** Descriptor of intercom_preview_tag_company_request (intercom_type_name() gives "tag_company_request"). */
@@ -1216,9 +1216,9 @@ typedef struct intercom_preview_tag_company_request_companies {
     intercom_model base; /**< descriptor and owning document */
     /** The Intercom defined id representing the company. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The company id you have defined for the company. */
     const char *company_id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_company_id; /**< intercom_field_state_t of company_id */
 } intercom_preview_tag_company_request_companies;
 /**
@@ -1244,10 +1244,10 @@ typedef struct intercom_preview_tag_multiple_users_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The name of the tag, which will be created if not found. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [required] */
     struct intercom_preview_bulk_create_contacts_request_job **users;
     size_t users_count; /**< number of elements of users */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_users; /**< intercom_field_state_t of users */
 } intercom_preview_tag_multiple_users_request;
 /**
@@ -1273,10 +1273,10 @@ typedef struct intercom_preview_tags {
     intercom_model base; /**< descriptor and owning document */
     /** Always "tag.list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of tags objects associated with the conversation. */
     struct intercom_preview_tag **tags;
     size_t tags_count; /**< number of elements of tags */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_tags; /**< intercom_field_state_t of tags */
 } intercom_preview_tags;
 /** Descriptor of intercom_preview_tags (intercom_type_name() gives "tags"). */
@@ -1291,63 +1291,45 @@ typedef struct intercom_preview_update_article_request {
     intercom_model base; /**< descriptor and owning document */
     /** The title of the article.For multilingual articles, this will be the title of the default language's content. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /**
      * The description of the article. For multilingual articles, this will be the description of the default language's
      * content.
      */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /**
      * The content of the article in HTML. For multilingual articles, this will be the body of the default language's
      * content. Mutually exclusive with `body_markdown`.
      */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /**
      * The content of the article in markdown. For multilingual articles, this will be the body of the default
      * language's content. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually
      * exclusive with `body`.
      */
     const char *body_markdown;
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /**
      * The id of the author of the article. For multilingual articles, this will be the id of the author of the default
      * language's content. Must be a teammate on the help center's workspace.
      */
     int64_t author_id;
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
-    /**
-     * Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state
-     * unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article
-     * already has a pending draft or a scheduled publish time is set in the same request. The `PUT
-     * /articles/{id}/draft` endpoint ignores this field and always stages a draft. For ...
-     */
-    intercom_preview_article_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /** The id of the article's parent collection or section. An article without this field stands alone. */
     const char *parent_id;
-    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
     /** The type of parent, which can either be a `collection` or `section`. */
     const char *parent_type;
-    uint8_t has_parent_type; /**< intercom_field_state_t of parent_type */
     /**
      * The ids of the parent collections to place this article in. Send an empty array to remove the article from all
      * collections. When provided, this takes precedence over `parent_id` and `parent_type`.
      */
     int64_t *parent_ids;
     size_t parent_ids_count; /**< number of elements of parent_ids */
-    uint8_t has_parent_ids; /**< intercom_field_state_t of parent_ids */
     /**
      * [nullable] The Translated Content of an Article. The keys are the locale codes and the values are the translated
      * content of the article.
      */
     struct intercom_preview_article_translated_content *translated_content;
-    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
     /** [nullable] The ID of the folder to place this article in, or null to remove it from its folder. */
     int64_t folder_id;
-    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
     /**
      * [nullable] The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level
      * `audience_ids` broadcasts the same set to every locale. Sending `audience_ids: []` clears all audience
@@ -1356,25 +1338,6 @@ typedef struct intercom_preview_update_article_request {
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
-    /**
-     * Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default
-     * language's availability.
-     */
-    bool ai_chatbot_availability;
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
-    /**
-     * Whether the article should be available for AI Copilot. For multilingual articles, this sets the default
-     * language's availability.
-     */
-    bool ai_copilot_availability;
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
-    /**
-     * Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default
-     * language's availability.
-     */
-    bool ai_sales_agent_availability;
-    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
     /**
      * [nullable] ISO 8601 timestamp at which to schedule a future publish of the article. When set together with
      * `state: "published"`, the article is scheduled instead of published immediately. Setting `null` cancels a pending
@@ -1382,7 +1345,6 @@ typedef struct intercom_preview_update_article_request {
      * the value must be strictly in the future. Combining with `state: "draft"` ...
      */
     const char *scheduled_publish_at;
-    uint8_t has_scheduled_publish_at; /**< intercom_field_state_t of scheduled_publish_at */
     /**
      * [nullable] ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a
      * pending unpublish schedule. Timestamps in the past or equal to the current time are rejected with 400
@@ -1390,6 +1352,44 @@ typedef struct intercom_preview_update_article_request {
      * article has never been published. Sending in the same request as `scheduled_publish_at` ...
      */
     const char *scheduled_unpublish_at;
+    /**
+     * Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state
+     * unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article
+     * already has a pending draft or a scheduled publish time is set in the same request. The `PUT
+     * /articles/{id}/draft` endpoint ignores this field and always stages a draft. For ...
+     */
+    intercom_preview_article_state state;
+    /**
+     * Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default
+     * language's availability.
+     */
+    bool ai_chatbot_availability;
+    /**
+     * Whether the article should be available for AI Copilot. For multilingual articles, this sets the default
+     * language's availability.
+     */
+    bool ai_copilot_availability;
+    /**
+     * Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default
+     * language's availability.
+     */
+    bool ai_sales_agent_availability;
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
+    uint8_t has_parent_type; /**< intercom_field_state_t of parent_type */
+    uint8_t has_parent_ids; /**< intercom_field_state_t of parent_ids */
+    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
+    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
+    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
+    uint8_t has_scheduled_publish_at; /**< intercom_field_state_t of scheduled_publish_at */
     uint8_t has_scheduled_unpublish_at; /**< intercom_field_state_t of scheduled_unpublish_at */
 } intercom_preview_update_article_request;
 /** Descriptor of intercom_preview_update_article_request (intercom_type_name() gives "update_article_request"). */

@@ -22,26 +22,26 @@ typedef struct intercom_preview_audience {
     intercom_model base; /**< descriptor and owning document */
     /** Always "audience" (sent when required and left NULL). The type of object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier representing the audience. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the audience. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The predicates that define which contacts belong to the audience. */
     struct intercom_preview_predicate **predicates;
     size_t predicates_count; /**< number of elements of predicates */
-    uint8_t has_predicates; /**< intercom_field_state_t of predicates */
     /** Role-based predicates that further filter audience membership by contact role. */
     struct intercom_preview_predicate **role_predicates;
     size_t role_predicates_count; /**< number of elements of role_predicates */
-    uint8_t has_role_predicates; /**< intercom_field_state_t of role_predicates */
     /** The time the audience was created as a Unix timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the audience was last updated as a Unix timestamp. */
     int64_t updated_at;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_predicates; /**< intercom_field_state_t of predicates */
+    uint8_t has_role_predicates; /**< intercom_field_state_t of role_predicates */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
 } intercom_preview_audience;
 /** Descriptor of intercom_preview_audience (intercom_type_name() gives "audience"). */
@@ -56,22 +56,22 @@ typedef struct intercom_preview_audience_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of audience objects. */
     struct intercom_preview_audience **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** The total number of audiences. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** The current page number. */
     int64_t page;
-    uint8_t has_page; /**< intercom_field_state_t of page */
     /** The number of results per page. */
     int64_t per_page;
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** The total number of pages. */
     int64_t total_pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
+    uint8_t has_page; /**< intercom_field_state_t of page */
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_total_pages; /**< intercom_field_state_t of total_pages */
 } intercom_preview_audience_list;
 /** Descriptor of intercom_preview_audience_list (intercom_type_name() gives "audience_list"). */
@@ -91,14 +91,14 @@ typedef struct intercom_preview_create_audience_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The name of the audience. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The predicates that define which contacts belong to the audience. */
     struct intercom_preview_predicate **predicates;
     size_t predicates_count; /**< number of elements of predicates */
-    uint8_t has_predicates; /**< intercom_field_state_t of predicates */
     /** Role-based predicates that further filter audience membership by contact role. */
     struct intercom_preview_predicate **role_predicates;
     size_t role_predicates_count; /**< number of elements of role_predicates */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_predicates; /**< intercom_field_state_t of predicates */
     uint8_t has_role_predicates; /**< intercom_field_state_t of role_predicates */
 } intercom_preview_create_audience_request;
 /** Descriptor of intercom_preview_create_audience_request (intercom_type_name() gives "create_audience_request"). */
@@ -121,15 +121,15 @@ typedef struct intercom_preview_predicate {
     intercom_model base; /**< descriptor and owning document */
     /** The attribute to filter on. */
     const char *attribute;
-    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
     /** The type of the attribute. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The comparison operator. */
     const char *comparison;
-    uint8_t has_comparison; /**< intercom_field_state_t of comparison */
     /** The value to compare against. */
     const char *value;
+    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_comparison; /**< intercom_field_state_t of comparison */
     uint8_t has_value; /**< intercom_field_state_t of value */
 } intercom_preview_predicate;
 /** Descriptor of intercom_preview_predicate (intercom_type_name() gives "predicate"). */
@@ -147,14 +147,14 @@ typedef struct intercom_preview_update_audience_request {
     intercom_model base; /**< descriptor and owning document */
     /** The name of the audience. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The predicates that define which contacts belong to the audience. */
     struct intercom_preview_predicate **predicates;
     size_t predicates_count; /**< number of elements of predicates */
-    uint8_t has_predicates; /**< intercom_field_state_t of predicates */
     /** Role-based predicates that further filter audience membership by contact role. */
     struct intercom_preview_predicate **role_predicates;
     size_t role_predicates_count; /**< number of elements of role_predicates */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_predicates; /**< intercom_field_state_t of predicates */
     uint8_t has_role_predicates; /**< intercom_field_state_t of role_predicates */
 } intercom_preview_update_audience_request;
 /** Descriptor of intercom_preview_update_audience_request (intercom_type_name() gives "update_audience_request"). */

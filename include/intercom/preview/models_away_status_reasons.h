@@ -19,27 +19,27 @@ typedef struct intercom_preview_away_status_reason {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the away status reason */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The display text for the away status reason */
     const char *label;
-    uint8_t has_label; /**< intercom_field_state_t of label */
     /** The emoji associated with the status reason */
     const char *emoji;
-    uint8_t has_emoji; /**< intercom_field_state_t of emoji */
     /** The display order of the status reason */
     int64_t order;
-    uint8_t has_order; /**< intercom_field_state_t of order */
-    /** Whether the status reason has been soft deleted */
-    bool deleted;
-    uint8_t has_deleted; /**< intercom_field_state_t of deleted */
     /** The Unix timestamp when the status reason was created */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The Unix timestamp when the status reason was last updated */
     int64_t updated_at;
+    /** Whether the status reason has been soft deleted */
+    bool deleted;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_label; /**< intercom_field_state_t of label */
+    uint8_t has_emoji; /**< intercom_field_state_t of emoji */
+    uint8_t has_order; /**< intercom_field_state_t of order */
+    uint8_t has_deleted; /**< intercom_field_state_t of deleted */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
 } intercom_preview_away_status_reason;
 /** Descriptor of intercom_preview_away_status_reason (intercom_type_name() gives "away_status_reason"). */
@@ -59,10 +59,10 @@ typedef struct intercom_preview_away_status_reason_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of away status reason objects. */
     struct intercom_preview_away_status_reason **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_away_status_reason_list;
 /** Descriptor of intercom_preview_away_status_reason_list (intercom_type_name() gives "away_status_reason_list"). */

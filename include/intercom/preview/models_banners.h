@@ -22,44 +22,44 @@ typedef struct intercom_preview_banner {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `banner`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the banner. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The id of the contact's view of this banner. Pass this to the dismiss endpoint to record a dismissal. */
     const char *view_id;
-    uint8_t has_view_id; /**< intercom_field_state_t of view_id */
     /** [nullable] The banner's title. `null` when the banner has no title. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** [nullable] The banner's body content as HTML. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** How the banner is displayed. */
     const char *style;
-    uint8_t has_style; /**< intercom_field_state_t of style */
     /** Where the banner is positioned. */
     const char *position;
-    uint8_t has_position; /**< intercom_field_state_t of position */
-    /** Whether the banner should display a dismiss control. */
-    bool show_dismiss_button;
-    uint8_t has_show_dismiss_button; /**< intercom_field_state_t of show_dismiss_button */
     /**
      * [nullable] The action a contact can take on the banner, or `null` when the banner has no action. The fields
      * present depend on `type`: `url` (`label`, `target`), `reaction` (`reaction_set`), `email_collector`, or
      * `product_tour` (`tour_id`, `tour_url`).
      */
     struct intercom_preview_banner_action *action;
-    uint8_t has_action; /**< intercom_field_state_t of action */
     /**
      * [nullable] Reserved for future use. Always `null` in the current version — banners that depend on client-side
      * targeting rules (such as page URL or time on page) are not returned by this endpoint.
      */
     struct json_t **client_targeting;
     size_t client_targeting_count; /**< number of elements of client_targeting */
-    uint8_t has_client_targeting; /**< intercom_field_state_t of client_targeting */
     /** The time the contact's view of this banner was created. */
     int64_t created_at;
+    /** Whether the banner should display a dismiss control. */
+    bool show_dismiss_button;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_view_id; /**< intercom_field_state_t of view_id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_style; /**< intercom_field_state_t of style */
+    uint8_t has_position; /**< intercom_field_state_t of position */
+    uint8_t has_show_dismiss_button; /**< intercom_field_state_t of show_dismiss_button */
+    uint8_t has_action; /**< intercom_field_state_t of action */
+    uint8_t has_client_targeting; /**< intercom_field_state_t of client_targeting */
     uint8_t has_created_at; /**< intercom_field_state_t of created_at */
 } intercom_preview_banner;
 /** Descriptor of intercom_preview_banner (intercom_type_name() gives "banner"). */
@@ -78,22 +78,22 @@ typedef struct intercom_preview_banner_action {
     intercom_model base; /**< descriptor and owning document */
     /** The kind of action. One of `url`, `reaction`, `email_collector`, or `product_tour`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] For `url` actions, the label shown on the action link or button. */
     const char *label;
-    uint8_t has_label; /**< intercom_field_state_t of label */
     /** [nullable] For `url` actions, the URL the contact is sent to. */
     const char *target;
-    uint8_t has_target; /**< intercom_field_state_t of target */
     /** For `reaction` actions, the reactions a contact can choose from. */
     struct intercom_preview_banner_action_reaction_set **reaction_set;
     size_t reaction_set_count; /**< number of elements of reaction_set */
-    uint8_t has_reaction_set; /**< intercom_field_state_t of reaction_set */
     /** [nullable] For `product_tour` actions, the id of the product tour to launch. */
     const char *tour_id;
-    uint8_t has_tour_id; /**< intercom_field_state_t of tour_id */
     /** [nullable] For `product_tour` actions, the URL that launches the product tour. */
     const char *tour_url;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_label; /**< intercom_field_state_t of label */
+    uint8_t has_target; /**< intercom_field_state_t of target */
+    uint8_t has_reaction_set; /**< intercom_field_state_t of reaction_set */
+    uint8_t has_tour_id; /**< intercom_field_state_t of tour_id */
     uint8_t has_tour_url; /**< intercom_field_state_t of tour_url */
 } intercom_preview_banner_action;
 /** Descriptor of intercom_preview_banner_action (intercom_type_name() gives "banner_action"). */
@@ -110,9 +110,9 @@ typedef struct intercom_preview_banner_action_reaction_set {
     intercom_model base; /**< descriptor and owning document */
     /** The reaction's position in the set. */
     int64_t index;
-    uint8_t has_index; /**< intercom_field_state_t of index */
     /** The reaction's unicode emoji. */
     const char *unicode_emoticon;
+    uint8_t has_index; /**< intercom_field_state_t of index */
     uint8_t has_unicode_emoticon; /**< intercom_field_state_t of unicode_emoticon */
 } intercom_preview_banner_action_reaction_set;
 /**
@@ -139,12 +139,12 @@ typedef struct intercom_preview_banner_dismiss {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `banner_dismiss`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the dismissed banner view. */
     const char *view_id;
-    uint8_t has_view_id; /**< intercom_field_state_t of view_id */
     /** Whether the banner view is dismissed. */
     bool dismissed;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_view_id; /**< intercom_field_state_t of view_id */
     uint8_t has_dismissed; /**< intercom_field_state_t of dismissed */
 } intercom_preview_banner_dismiss;
 /** Descriptor of intercom_preview_banner_dismiss (intercom_type_name() gives "banner_dismiss"). */
@@ -161,10 +161,10 @@ typedef struct intercom_preview_banner_list {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array of banners. */
     struct intercom_preview_banner **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_banner_list;
 /** Descriptor of intercom_preview_banner_list (intercom_type_name() gives "banner_list"). */

@@ -21,27 +21,27 @@ typedef struct intercom_preview_brand {
     intercom_model base; /**< descriptor and owning document */
     /** The type of object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** Unique brand identifier. For default brand, matches the workspace ID */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Display name of the brand */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    /** Whether this is the workspace's default brand */
-    bool is_default;
-    uint8_t has_is_default; /**< intercom_field_state_t of is_default */
     /** Unix timestamp of brand creation */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** Unix timestamp of last modification */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** Associated help center identifier */
     const char *help_center_id;
-    uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
     /** Default email settings ID for this brand */
     const char *default_address_settings_id;
+    /** Whether this is the workspace's default brand */
+    bool is_default;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_is_default; /**< intercom_field_state_t of is_default */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
     uint8_t has_default_address_settings_id; /**< intercom_field_state_t of default_address_settings_id */
 } intercom_preview_brand;
 /** Descriptor of intercom_preview_brand (intercom_type_name() gives "brand"). */
@@ -56,10 +56,10 @@ typedef struct intercom_preview_brand_list {
     intercom_model base; /**< descriptor and owning document */
     /** The type of object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_preview_brand **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_brand_list;
 /** Descriptor of intercom_preview_brand_list (intercom_type_name() gives "brand_list"). */

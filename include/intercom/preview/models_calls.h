@@ -22,35 +22,35 @@ typedef struct intercom_preview_ai_call_response {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the external reference */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The workspace identifier */
     int64_t app_id;
-    uint8_t has_app_id; /**< intercom_field_state_t of app_id */
     /** Phone number in E.164 format for the call */
     const char *user_phone_number;
-    uint8_t has_user_phone_number; /**< intercom_field_state_t of user_phone_number */
     /** Status of the call. Can be "registered", "in-progress", or a resolution state */
     const char *status;
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /** [nullable] The Intercom call identifier, if the call has been matched */
     const char *intercom_call_id;
-    uint8_t has_intercom_call_id; /**< intercom_field_state_t of intercom_call_id */
     /** The external call identifier from the call provider */
     const char *external_call_id;
-    uint8_t has_external_call_id; /**< intercom_field_state_t of external_call_id */
     /** [nullable] The Intercom conversation identifier, if a conversation has been created */
     const char *intercom_conversation_id;
-    uint8_t has_intercom_conversation_id; /**< intercom_field_state_t of intercom_conversation_id */
     /** Array of transcript entries for the call */
     struct json_t **call_transcript;
     size_t call_transcript_count; /**< number of elements of call_transcript */
-    uint8_t has_call_transcript; /**< intercom_field_state_t of call_transcript */
     /** Summary of the call conversation, truncated to 256 characters. Empty string if no summary available. */
     const char *call_summary;
-    uint8_t has_call_summary; /**< intercom_field_state_t of call_summary */
     /** Array of intent classifications for the call */
     struct json_t **intent;
     size_t intent_count; /**< number of elements of intent */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_app_id; /**< intercom_field_state_t of app_id */
+    uint8_t has_user_phone_number; /**< intercom_field_state_t of user_phone_number */
+    uint8_t has_status; /**< intercom_field_state_t of status */
+    uint8_t has_intercom_call_id; /**< intercom_field_state_t of intercom_call_id */
+    uint8_t has_external_call_id; /**< intercom_field_state_t of external_call_id */
+    uint8_t has_intercom_conversation_id; /**< intercom_field_state_t of intercom_conversation_id */
+    uint8_t has_call_transcript; /**< intercom_field_state_t of call_transcript */
+    uint8_t has_call_summary; /**< intercom_field_state_t of call_summary */
     uint8_t has_intent; /**< intercom_field_state_t of intent */
 } intercom_preview_ai_call_response;
 /** Descriptor of intercom_preview_ai_call_response (intercom_type_name() gives "ai_call_response"). */
@@ -68,75 +68,75 @@ typedef struct intercom_preview_call {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `call`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the call. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The id of the conversation associated with the call, if any. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [nullable] The id of the admin associated with the call, if any. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** [nullable] The id of the contact associated with the call, if any. */
     const char *contact_id;
-    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     /** The current state of the call. */
     const char *state;
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /** (undocumented) */
     struct json_t *initiated_at;
-    uint8_t has_initiated_at; /**< intercom_field_state_t of initiated_at */
     /** (undocumented) */
     struct json_t *answered_at;
-    uint8_t has_answered_at; /**< intercom_field_state_t of answered_at */
     /** (undocumented) */
     struct json_t *ended_at;
-    uint8_t has_ended_at; /**< intercom_field_state_t of ended_at */
     /** (undocumented) */
     struct json_t *created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** (undocumented) */
     struct json_t *updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** [nullable] API URL to download or redirect to the call recording if available. */
     const char *recording_url;
-    uint8_t has_recording_url; /**< intercom_field_state_t of recording_url */
     /** [nullable] API URL to the call transcript if available. */
     const char *transcription_url;
-    uint8_t has_transcription_url; /**< intercom_field_state_t of transcription_url */
     /** The type of call. */
     const char *call_type;
-    uint8_t has_call_type; /**< intercom_field_state_t of call_type */
     /** The direction of the call. */
     const char *direction;
-    uint8_t has_direction; /**< intercom_field_state_t of direction */
     /** [nullable] The reason for the call end, if applicable. */
     const char *ended_reason;
-    uint8_t has_ended_reason; /**< intercom_field_state_t of ended_reason */
     /** [nullable] The phone number involved in the call, in E.164 format. */
     const char *phone;
-    uint8_t has_phone; /**< intercom_field_state_t of phone */
     /** [nullable] API URL to the AI Agent (Fin) call recording if available. */
     const char *fin_recording_url;
-    uint8_t has_fin_recording_url; /**< intercom_field_state_t of fin_recording_url */
     /** [nullable] API URL to the AI Agent (Fin) call transcript if available. */
     const char *fin_transcription_url;
-    uint8_t has_fin_transcription_url; /**< intercom_field_state_t of fin_transcription_url */
     /**
      * [nullable] Total call duration in seconds from the caller's perspective. For inbound calls, measured from
      * initiated to ended. For outbound calls, measured from answered to ended.
      */
     int64_t duration;
-    uint8_t has_duration; /**< intercom_field_state_t of duration */
     /** [nullable] Total time in seconds the agent and customer were connected. */
     int64_t talk_time;
-    uint8_t has_talk_time; /**< intercom_field_state_t of talk_time */
     /** [nullable] Total time in seconds the caller waited in queue before connecting, when assigned to a team. */
     int64_t queue_time;
-    uint8_t has_queue_time; /**< intercom_field_state_t of queue_time */
     /** [nullable] Total time in seconds the caller was placed on hold during the call. */
     int64_t hold_time;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_initiated_at; /**< intercom_field_state_t of initiated_at */
+    uint8_t has_answered_at; /**< intercom_field_state_t of answered_at */
+    uint8_t has_ended_at; /**< intercom_field_state_t of ended_at */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_recording_url; /**< intercom_field_state_t of recording_url */
+    uint8_t has_transcription_url; /**< intercom_field_state_t of transcription_url */
+    uint8_t has_call_type; /**< intercom_field_state_t of call_type */
+    uint8_t has_direction; /**< intercom_field_state_t of direction */
+    uint8_t has_ended_reason; /**< intercom_field_state_t of ended_reason */
+    uint8_t has_phone; /**< intercom_field_state_t of phone */
+    uint8_t has_fin_recording_url; /**< intercom_field_state_t of fin_recording_url */
+    uint8_t has_fin_transcription_url; /**< intercom_field_state_t of fin_transcription_url */
+    uint8_t has_duration; /**< intercom_field_state_t of duration */
+    uint8_t has_talk_time; /**< intercom_field_state_t of talk_time */
+    uint8_t has_queue_time; /**< intercom_field_state_t of queue_time */
     uint8_t has_hold_time; /**< intercom_field_state_t of hold_time */
 } intercom_preview_call;
 /** Descriptor of intercom_preview_call (intercom_type_name() gives "call"). */
@@ -151,20 +151,20 @@ typedef struct intercom_preview_call_list {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of calls. */
     struct intercom_preview_call **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** Total number of items available. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_call_list;
 /** Descriptor of intercom_preview_call_list (intercom_type_name() gives "call_list"). */
@@ -201,10 +201,10 @@ typedef struct intercom_preview_calls_search_response {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_preview_calls_search_response_data **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_calls_search_response;
 /** Descriptor of intercom_preview_calls_search_response (intercom_type_name() gives "calls_search_response"). */
@@ -224,82 +224,82 @@ typedef struct intercom_preview_calls_search_response_data {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `call`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the call. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The id of the conversation associated with the call, if any. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [nullable] The id of the admin associated with the call, if any. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** [nullable] The id of the contact associated with the call, if any. */
     const char *contact_id;
-    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     /** The current state of the call. */
     const char *state;
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /** (undocumented) */
     struct json_t *initiated_at;
-    uint8_t has_initiated_at; /**< intercom_field_state_t of initiated_at */
     /** (undocumented) */
     struct json_t *answered_at;
-    uint8_t has_answered_at; /**< intercom_field_state_t of answered_at */
     /** (undocumented) */
     struct json_t *ended_at;
-    uint8_t has_ended_at; /**< intercom_field_state_t of ended_at */
     /** (undocumented) */
     struct json_t *created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** (undocumented) */
     struct json_t *updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** [nullable] API URL to download or redirect to the call recording if available. */
     const char *recording_url;
-    uint8_t has_recording_url; /**< intercom_field_state_t of recording_url */
     /** [nullable] API URL to the call transcript if available. */
     const char *transcription_url;
-    uint8_t has_transcription_url; /**< intercom_field_state_t of transcription_url */
     /** The type of call. */
     const char *call_type;
-    uint8_t has_call_type; /**< intercom_field_state_t of call_type */
     /** The direction of the call. */
     const char *direction;
-    uint8_t has_direction; /**< intercom_field_state_t of direction */
     /** [nullable] The reason for the call end, if applicable. */
     const char *ended_reason;
-    uint8_t has_ended_reason; /**< intercom_field_state_t of ended_reason */
     /** [nullable] The phone number involved in the call, in E.164 format. */
     const char *phone;
-    uint8_t has_phone; /**< intercom_field_state_t of phone */
     /** [nullable] API URL to the AI Agent (Fin) call recording if available. */
     const char *fin_recording_url;
-    uint8_t has_fin_recording_url; /**< intercom_field_state_t of fin_recording_url */
     /** [nullable] API URL to the AI Agent (Fin) call transcript if available. */
     const char *fin_transcription_url;
-    uint8_t has_fin_transcription_url; /**< intercom_field_state_t of fin_transcription_url */
     /**
      * [nullable] Total call duration in seconds from the caller's perspective. For inbound calls, measured from
      * initiated to ended. For outbound calls, measured from answered to ended.
      */
     int64_t duration;
-    uint8_t has_duration; /**< intercom_field_state_t of duration */
     /** [nullable] Total time in seconds the agent and customer were connected. */
     int64_t talk_time;
-    uint8_t has_talk_time; /**< intercom_field_state_t of talk_time */
     /** [nullable] Total time in seconds the caller waited in queue before connecting, when assigned to a team. */
     int64_t queue_time;
-    uint8_t has_queue_time; /**< intercom_field_state_t of queue_time */
     /** [nullable] Total time in seconds the caller was placed on hold during the call. */
     int64_t hold_time;
-    uint8_t has_hold_time; /**< intercom_field_state_t of hold_time */
     /** The call transcript if available, otherwise an empty array. */
     struct json_t **transcript;
     size_t transcript_count; /**< number of elements of transcript */
-    uint8_t has_transcript; /**< intercom_field_state_t of transcript */
     /** [nullable] The status of the transcript if available. */
     const char *transcript_status;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_initiated_at; /**< intercom_field_state_t of initiated_at */
+    uint8_t has_answered_at; /**< intercom_field_state_t of answered_at */
+    uint8_t has_ended_at; /**< intercom_field_state_t of ended_at */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_recording_url; /**< intercom_field_state_t of recording_url */
+    uint8_t has_transcription_url; /**< intercom_field_state_t of transcription_url */
+    uint8_t has_call_type; /**< intercom_field_state_t of call_type */
+    uint8_t has_direction; /**< intercom_field_state_t of direction */
+    uint8_t has_ended_reason; /**< intercom_field_state_t of ended_reason */
+    uint8_t has_phone; /**< intercom_field_state_t of phone */
+    uint8_t has_fin_recording_url; /**< intercom_field_state_t of fin_recording_url */
+    uint8_t has_fin_transcription_url; /**< intercom_field_state_t of fin_transcription_url */
+    uint8_t has_duration; /**< intercom_field_state_t of duration */
+    uint8_t has_talk_time; /**< intercom_field_state_t of talk_time */
+    uint8_t has_queue_time; /**< intercom_field_state_t of queue_time */
+    uint8_t has_hold_time; /**< intercom_field_state_t of hold_time */
+    uint8_t has_transcript; /**< intercom_field_state_t of transcript */
     uint8_t has_transcript_status; /**< intercom_field_state_t of transcript_status */
 } intercom_preview_calls_search_response_data;
 /**
@@ -355,16 +355,16 @@ typedef struct intercom_preview_register_fin_voice_call_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Phone number in E.164 format for the call */
     const char *phone_number;
-    uint8_t has_phone_number; /**< intercom_field_state_t of phone_number */
     /** [required] External call identifier from the call provider */
     const char *call_id;
-    uint8_t has_call_id; /**< intercom_field_state_t of call_id */
-    /** Source of the call. Can be "five9", "zoom_phone", or defaults to "aws_connect" */
-    intercom_preview_register_fin_voice_call_request_source source;
     const char *source_str; /**< as received, or sent when source is 0 */
-    uint8_t has_source; /**< intercom_field_state_t of source */
     /** [nullable] Additional metadata about the call */
     struct json_t *data;
+    /** Source of the call. Can be "five9", "zoom_phone", or defaults to "aws_connect" */
+    intercom_preview_register_fin_voice_call_request_source source;
+    uint8_t has_phone_number; /**< intercom_field_state_t of phone_number */
+    uint8_t has_call_id; /**< intercom_field_state_t of call_id */
+    uint8_t has_source; /**< intercom_field_state_t of source */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_register_fin_voice_call_request;
 /**

@@ -22,13 +22,13 @@ typedef struct intercom_preview_api_error {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The type is error.list */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] */
     const char *request_id;
-    uint8_t has_request_id; /**< intercom_field_state_t of request_id */
     /** [required] An array of one or more error objects */
     struct intercom_preview_api_error_errors **errors;
     size_t errors_count; /**< number of elements of errors */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_request_id; /**< intercom_field_state_t of request_id */
     uint8_t has_errors; /**< intercom_field_state_t of errors */
 } intercom_preview_api_error;
 /** Descriptor of intercom_preview_api_error (intercom_type_name() gives "error"). */
@@ -43,12 +43,12 @@ typedef struct intercom_preview_api_error_errors {
     intercom_model base; /**< descriptor and owning document */
     /** [required] A string indicating the kind of error, used to further qualify the HTTP response code */
     const char *code;
-    uint8_t has_code; /**< intercom_field_state_t of code */
     /** [nullable] Optional. Human readable description of the error. */
     const char *message;
-    uint8_t has_message; /**< intercom_field_state_t of message */
     /** [nullable] Optional. Used to identify a particular field or query parameter that was in error. */
     const char *field;
+    uint8_t has_code; /**< intercom_field_state_t of code */
+    uint8_t has_message; /**< intercom_field_state_t of message */
     uint8_t has_field; /**< intercom_field_state_t of field */
 } intercom_preview_api_error_errors;
 /** Descriptor of intercom_preview_api_error_errors (intercom_type_name() gives "api_error_errors"). */
@@ -69,22 +69,22 @@ typedef struct intercom_preview_assign_conversation_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "assignment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
-    /** [required] */
-    intercom_preview_assign_conversation_request_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The id of the admin who is performing the action. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /**
      * [required] The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be
      * assigned both an admin and a team.\\nSet `0` if you want this assign to no admin or team (ie. Unassigned).
      */
     const char *assignee_id;
-    uint8_t has_assignee_id; /**< intercom_field_state_t of assignee_id */
     /** Optionally you can send a response in the conversation when it is assigned. */
     const char *body;
+    /** [required] */
+    intercom_preview_assign_conversation_request_type type;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    uint8_t has_assignee_id; /**< intercom_field_state_t of assignee_id */
     uint8_t has_body; /**< intercom_field_state_t of body */
 } intercom_preview_assign_conversation_request;
 /**
@@ -112,18 +112,18 @@ typedef struct intercom_preview_close_conversation_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "close" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "admin" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The id of the admin who is performing the action. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /**
      * Optionally you can leave a message in the conversation to provide additional context to the user and other
      * teammates.
      */
     const char *body;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     uint8_t has_body; /**< intercom_field_state_t of body */
 } intercom_preview_close_conversation_request;
 /**
@@ -150,16 +150,16 @@ typedef struct intercom_preview_content_search_article_item {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "article" (sent when required and left NULL). Always `article`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier of the article. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The article's canonical title. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** One entry per locale of the article. */
     struct intercom_preview_content_search_article_content_item **contents;
     size_t contents_count; /**< number of elements of contents */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
     uint8_t has_contents; /**< intercom_field_state_t of contents */
 } intercom_preview_content_search_article_item;
 /**
@@ -185,15 +185,15 @@ INTERCOM_EXTERN void intercom_preview_content_search_article_item_free(intercom_
  */
 typedef struct intercom_preview_content_search_default_item {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The kind of content item. */
-    intercom_preview_content_search_default_item_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier of the content item. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The display title of the content item. */
     const char *title;
+    /** [required] The kind of content item. */
+    intercom_preview_content_search_default_item_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_title; /**< intercom_field_state_t of title */
 } intercom_preview_content_search_default_item;
 /**
@@ -218,53 +218,53 @@ typedef struct intercom_preview_create_contact_request {
     intercom_model base; /**< descriptor and owning document */
     /** The role of the contact. */
     const char *role;
-    uint8_t has_role; /**< intercom_field_state_t of role */
     /** A unique identifier for the contact which is given to Intercom */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** The contacts email */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
-    /**
-     * [nullable] Whether the contact's email address has been verified. Set to true to indicate you have verified the
-     * contact owns this email address, or false to mark it as unverified. Must be supplied together with an email in
-     * the same request; sending it without an email returns a 400.
-     */
-    bool email_verified;
-    uint8_t has_email_verified; /**< intercom_field_state_t of email_verified */
     /** [nullable] The contacts phone */
     const char *phone;
-    uint8_t has_phone; /**< intercom_field_state_t of phone */
     /** [nullable] The contacts name */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] An image URL containing the avatar of a contact */
     const char *avatar;
-    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
     /** [nullable] (Unix timestamp in seconds) The time specified for when a contact signed up. */
     int64_t signed_up_at;
-    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
     /**
      * [nullable] (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom
      * Messenger was installed or when specified manually).
      */
     int64_t last_seen_at;
-    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
     /** [nullable] The id of an admin that has been assigned account ownership of the contact */
     const char *owner_id;
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
-    /** [nullable] Whether the contact is unsubscribed from emails */
-    bool unsubscribed_from_emails;
-    uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
     /**
      * [nullable] A preferred language setting for the contact, used by Intercom as the language of Fin and the
      * Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an
      * unsupported code is supplied, the field will be set to null.
      */
     const char *language_override;
-    uint8_t has_language_override; /**< intercom_field_state_t of language_override */
     /** [nullable] The custom attributes which are set for the contact */
     struct json_t *custom_attributes;
+    /**
+     * [nullable] Whether the contact's email address has been verified. Set to true to indicate you have verified the
+     * contact owns this email address, or false to mark it as unverified. Must be supplied together with an email in
+     * the same request; sending it without an email returns a 400.
+     */
+    bool email_verified;
+    /** [nullable] Whether the contact is unsubscribed from emails */
+    bool unsubscribed_from_emails;
+    uint8_t has_role; /**< intercom_field_state_t of role */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_email_verified; /**< intercom_field_state_t of email_verified */
+    uint8_t has_phone; /**< intercom_field_state_t of phone */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
+    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
+    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
+    uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
+    uint8_t has_language_override; /**< intercom_field_state_t of language_override */
     uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     int variant; /**< which variant: intercom_preview_create_contact_request_variant */
 } intercom_preview_create_contact_request;
@@ -289,19 +289,19 @@ typedef struct intercom_preview_create_conversation_attribute_boolean_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "boolean" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
     uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
 } intercom_preview_create_conversation_attribute_boolean_request;
 /**
@@ -330,19 +330,19 @@ typedef struct intercom_preview_create_conversation_attribute_datetime_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "datetime" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
     uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
 } intercom_preview_create_conversation_attribute_datetime_request;
 /**
@@ -371,19 +371,19 @@ typedef struct intercom_preview_create_conversation_attribute_decimal_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "decimal" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
     uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
 } intercom_preview_create_conversation_attribute_decimal_request;
 /**
@@ -412,19 +412,19 @@ typedef struct intercom_preview_create_conversation_attribute_files_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "files" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
     uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
 } intercom_preview_create_conversation_attribute_files_request;
 /**
@@ -453,19 +453,19 @@ typedef struct intercom_preview_create_conversation_attribute_integer_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "integer" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
     uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
 } intercom_preview_create_conversation_attribute_integer_request;
 /**
@@ -494,23 +494,23 @@ typedef struct intercom_preview_create_conversation_attribute_list_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "list" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     /** Initial options for this list attribute. Each option must have a `label`. */
     struct intercom_preview_create_conversation_attribute_option_request **options;
     size_t options_count; /**< number of elements of options */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     uint8_t has_options; /**< intercom_field_state_t of options */
 } intercom_preview_create_conversation_attribute_list_request;
 /**
@@ -539,22 +539,22 @@ typedef struct intercom_preview_create_conversation_attribute_relationship_reque
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "relationship" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     /** Reference configuration for related objects. */
     struct intercom_preview_attribute_reference *reference;
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     uint8_t has_reference; /**< intercom_field_state_t of reference */
 } intercom_preview_create_conversation_attribute_relationship_request;
 /**
@@ -584,22 +584,22 @@ typedef struct intercom_preview_create_conversation_attribute_string_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] Always "string" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    /** Whether this attribute is required. */
+    bool required;
     /** Whether this string attribute is multiline. */
     bool multiline;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     uint8_t has_multiline; /**< intercom_field_state_t of multiline */
 } intercom_preview_create_conversation_attribute_string_request;
 /**
@@ -631,9 +631,9 @@ typedef struct intercom_preview_create_or_update_tag_request {
      * update request. Names are case insensitive.
      */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The id of tag to updates. */
     const char *id;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_preview_create_or_update_tag_request;
 /**
@@ -660,55 +660,55 @@ INTERCOM_EXTERN void intercom_preview_create_or_update_tag_request_free(
  */
 typedef struct intercom_preview_create_ticket_reply_with_comment_request {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] */
-    intercom_preview_reply_message_type message_type;
     const char *message_type_str; /**< as received, or sent when message_type is 0 */
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
-    /** [required] */
-    intercom_preview_reply_author_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message
      * types.
      */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /** The quick reply options to display. Must be present for quick_reply message types. */
     struct intercom_preview_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** The external_id you have defined for the contact. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The email you have defined for the user. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The id of the admin who is authoring the comment. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /**
      * A list of files that will be added as attachments. You can include up to 10 files. If both attachment_files and
      * attachment_urls are provided, attachment_files takes precedence.
      */
     struct intercom_preview_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
-    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
+    /** [required] */
+    intercom_preview_reply_message_type message_type;
+    /** [required] */
+    intercom_preview_reply_author_type type;
     /**
      * If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types
      * on back-office tickets.
      */
     bool cross_post;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
     uint8_t has_cross_post; /**< intercom_field_state_t of cross_post */
     int variant; /**< which variant: intercom_preview_create_ticket_reply_with_comment_request_variant */
 } intercom_preview_create_ticket_reply_with_comment_request;
@@ -735,27 +735,22 @@ typedef struct intercom_preview_create_ticket_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The ID of the type of ticket you want to create */
     const char *ticket_type_id;
-    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
     /** [required] The list of contacts (users or leads) affected by this ticket. Currently only one is allowed */
     struct intercom_preview_create_ticket_request_contacts **contacts;
     size_t contacts_count; /**< number of elements of contacts */
-    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     /**
      * The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets: -
      * conversation | back-office ticket - customer tickets | non-shared back-office ticket - conversation | tracker
      * ticket - customer ticket | tracker ticket
      */
     const char *conversation_to_link_id;
-    uint8_t has_conversation_to_link_id; /**< intercom_field_state_t of conversation_to_link_id */
     /**
      * The ID of the company that the ticket is associated with. The unique identifier for the company which is given by
      * Intercom
      */
     const char *company_id;
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** The time the ticket was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /**
      * The attributes set on the ticket. When setting the default title and description attributes, the attribute keys
      * that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the
@@ -763,9 +758,14 @@ typedef struct intercom_preview_create_ticket_request {
      * id, obtainable by [listing the ticket ...
      */
     struct json_t *ticket_attributes;
-    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
     /** (undocumented) */
     struct intercom_preview_create_ticket_request_assignment *assignment;
+    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
+    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
+    uint8_t has_conversation_to_link_id; /**< intercom_field_state_t of conversation_to_link_id */
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
     uint8_t has_assignment; /**< intercom_field_state_t of assignment */
 } intercom_preview_create_ticket_request;
 /** Descriptor of intercom_preview_create_ticket_request (intercom_type_name() gives "create_ticket_request"). */
@@ -834,34 +834,34 @@ typedef struct intercom_preview_data_event {
     intercom_model base; /**< descriptor and owning document */
     /** Always "event" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * [required] The name of the event that occurred. This is presented to your App's admins when filtering and
      * creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability,
      * for example `updated-plan`.
      */
     const char *event_name;
-    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
     /** [required] The time the event occurred as a UTC Unix timestamp */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** Your identifier for the user. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** Your identifier for a lead or a user. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The Intercom identifier for the user. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /**
      * An email address for your user. An email should only be used where your application uses email to uniquely
      * identify users.
      */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** Optional metadata about the event. */
     struct json_t *metadata;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_metadata; /**< intercom_field_state_t of metadata */
 } intercom_preview_data_event;
 /** Descriptor of intercom_preview_data_event (intercom_type_name() gives "data_event"). */
@@ -879,13 +879,13 @@ typedef struct intercom_preview_data_event_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "event.list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of data events */
     struct intercom_preview_data_event **events;
     size_t events_count; /**< number of elements of events */
-    uint8_t has_events; /**< intercom_field_state_t of events */
     /** Pagination */
     struct intercom_preview_data_event_list_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_events; /**< intercom_field_state_t of events */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_data_event_list;
 /** Descriptor of intercom_preview_data_event_list (intercom_type_name() gives "data_event_list"). */
@@ -903,9 +903,9 @@ typedef struct intercom_preview_data_event_list_pages {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *next;
-    uint8_t has_next; /**< intercom_field_state_t of next */
     /** (undocumented) */
     const char *since;
+    uint8_t has_next; /**< intercom_field_state_t of next */
     uint8_t has_since; /**< intercom_field_state_t of since */
 } intercom_preview_data_event_list_pages;
 /** Descriptor of intercom_preview_data_event_list_pages (intercom_type_name() gives "data_event_list_pages"). */
@@ -933,73 +933,55 @@ typedef struct intercom_preview_ecommerce_catalog_product {
      * be stable across uploads.
      */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] Product name. Used by Fin when searching for and recommending products. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** [required] Canonical product page URL shown in Fin's product recommendations. Must be a valid https:// URL. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /**
      * [nullable] Product description that Fin reads to understand what the product is. HTML formatting is supported and
      * safely sanitized (`description_html` takes precedence if both are provided). This is the primary field Fin uses
      * to match products to shopper questions — a richer description leads to better recommendations.
      */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /**
      * [nullable] HTML product description. Takes precedence over `description` when both are provided. HTML is safely
      * sanitized before indexing.
      */
     const char *description_html;
-    uint8_t has_description_html; /**< intercom_field_state_t of description_html */
     /**
      * [nullable] Primary product image shown in Fin's recommendation cards. Falls back to the first entry of
      * `image_urls` if not provided. If no valid image can be resolved for a variant, that variant's recommendation card
      * is not shown to the shopper.
      */
     const char *featured_image_url;
-    uint8_t has_featured_image_url; /**< intercom_field_state_t of featured_image_url */
     /**
      * Additional product images. Used as a fallback image source when `featured_image_url` is absent or when a variant
      * has no specific image.
      */
     const char **image_urls;
     size_t image_urls_count; /**< number of elements of image_urls */
-    uint8_t has_image_urls; /**< intercom_field_state_t of image_urls */
     /**
      * [nullable] Lowest price across all variants. If omitted, derived automatically from variant prices. Fin uses this
      * to filter products when a shopper mentions a budget (e.g. "under \$100"). Displayed as a range alongside
      * `price_max`, or as a single value if both are equal.
      */
     double price_min;
-    uint8_t has_price_min; /**< intercom_field_state_t of price_min */
     /**
      * [nullable] Highest price across all variants. If omitted, derived from variant prices. Used alongside `price_min`
      * for budget filtering and price display.
      */
     double price_max;
-    uint8_t has_price_max; /**< intercom_field_state_t of price_max */
     /**
      * [nullable] ISO 4217 currency code for all prices on this product (e.g. "USD", "EUR", "GBP"). Defaults to USD if
      * omitted. Used to format prices with the correct symbol in Fin's responses and product cards.
      */
     const char *currency;
-    uint8_t has_currency; /**< intercom_field_state_t of currency */
-    /**
-     * [nullable] Whether the product is available to purchase. If omitted, derived from variant stock — the product is
-     * in stock if at least one variant has `in_stock: true`. Products with no in-stock variants are hidden from Fin
-     * entirely and will not be recommended to shoppers.
-     */
-    bool in_stock;
-    uint8_t has_in_stock; /**< intercom_field_state_t of in_stock */
     /**
      * Free-form keywords matching how shoppers phrase needs in chat (e.g. "waterproof", "gift", "plus-size"). Used by
      * Fin to match fuzzy queries; complements `category_path` and `collections`.
      */
     const char **tags;
     size_t tags_count; /**< number of elements of tags */
-    uint8_t has_tags; /**< intercom_field_state_t of tags */
     /**
      * Collections or groupings this product belongs to in your store. Fin uses collections to understand your catalog's
      * structure and answer questions like "what's in the sale collection?". Each element may be a plain string or an
@@ -1007,7 +989,6 @@ typedef struct intercom_preview_ecommerce_catalog_product {
      */
     struct json_t **collections;
     size_t collections_count; /**< number of elements of collections */
-    uint8_t has_collections; /**< intercom_field_state_t of collections */
     /**
      * [nullable] Hierarchical category breadcrumb for the product. Fin understands the hierarchy — a shopper asking
      * about "Clothing" will see products from all subcategories underneath it. The most specific category is shown in
@@ -1015,7 +996,6 @@ typedef struct intercom_preview_ecommerce_catalog_product {
      * array of path segments (e.g. `["Clothing", "T-Shirts"]`). Array segments are ...
      */
     struct json_t *category_path;
-    uint8_t has_category_path; /**< intercom_field_state_t of category_path */
     /**
      * Option types available for this product and their possible values (e.g. `{"name": "Size", "values": ["S", "M",
      * "L"]}`). Fin uses these to understand what choices a shopper can make and to correctly filter variants when a
@@ -1023,7 +1003,6 @@ typedef struct intercom_preview_ecommerce_catalog_product {
      */
     struct intercom_preview_ecommerce_catalog_product_available_options **available_options;
     size_t available_options_count; /**< number of elements of available_options */
-    uint8_t has_available_options; /**< intercom_field_state_t of available_options */
     /**
      * Individual purchasable variants of the product. Fin recommends specific variants (not just products), so
      * populating variants with accurate stock, price, and option data leads to more precise recommendations. See
@@ -1031,13 +1010,34 @@ typedef struct intercom_preview_ecommerce_catalog_product {
      */
     struct intercom_preview_ecommerce_catalog_variant **variants;
     size_t variants_count; /**< number of elements of variants */
-    uint8_t has_variants; /**< intercom_field_state_t of variants */
     /**
      * [nullable] Custom attributes for your business. Fin uses these to show each customer only the products relevant
      * to them (e.g. regional availability or warehouse codes). All keys must be consistent across all products in your
      * catalog — the attribute schema is read from the first product in the file.
      */
     struct json_t *additional_data;
+    /**
+     * [nullable] Whether the product is available to purchase. If omitted, derived from variant stock — the product is
+     * in stock if at least one variant has `in_stock: true`. Products with no in-stock variants are hidden from Fin
+     * entirely and will not be recommended to shoppers.
+     */
+    bool in_stock;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_description_html; /**< intercom_field_state_t of description_html */
+    uint8_t has_featured_image_url; /**< intercom_field_state_t of featured_image_url */
+    uint8_t has_image_urls; /**< intercom_field_state_t of image_urls */
+    uint8_t has_price_min; /**< intercom_field_state_t of price_min */
+    uint8_t has_price_max; /**< intercom_field_state_t of price_max */
+    uint8_t has_currency; /**< intercom_field_state_t of currency */
+    uint8_t has_in_stock; /**< intercom_field_state_t of in_stock */
+    uint8_t has_tags; /**< intercom_field_state_t of tags */
+    uint8_t has_collections; /**< intercom_field_state_t of collections */
+    uint8_t has_category_path; /**< intercom_field_state_t of category_path */
+    uint8_t has_available_options; /**< intercom_field_state_t of available_options */
+    uint8_t has_variants; /**< intercom_field_state_t of variants */
     uint8_t has_additional_data; /**< intercom_field_state_t of additional_data */
 } intercom_preview_ecommerce_catalog_product;
 /**
@@ -1063,10 +1063,10 @@ typedef struct intercom_preview_ecommerce_catalog_product_available_options {
     intercom_model base; /**< descriptor and owning document */
     /** Option name (e.g. "Size"). */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** All available values for this option. */
     const char **values;
     size_t values_count; /**< number of elements of values */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_values; /**< intercom_field_state_t of values */
 } intercom_preview_ecommerce_catalog_product_available_options;
 /**
@@ -1095,12 +1095,12 @@ typedef struct intercom_preview_ecommerce_catalog_upload_response {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the import job. */
     const char *import_job_id;
-    uint8_t has_import_job_id; /**< intercom_field_state_t of import_job_id */
     /** Always "processing" (sent when required and left NULL). The current status of the catalog sync. */
     const char *status;
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /** A human-readable description of the sync status. */
     const char *message;
+    uint8_t has_import_job_id; /**< intercom_field_state_t of import_job_id */
+    uint8_t has_status; /**< intercom_field_state_t of status */
     uint8_t has_message; /**< intercom_field_state_t of message */
 } intercom_preview_ecommerce_catalog_upload_response;
 /**
@@ -1129,53 +1129,53 @@ typedef struct intercom_preview_ecommerce_catalog_variant {
     intercom_model base; /**< descriptor and owning document */
     /** Unique identifier for this variant within the product. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Variant display name shown to shoppers (e.g. "Small / Blue"). */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /**
      * [nullable] Price of this specific variant. Fin uses variant prices for precise budget filtering and displays the
      * variant price in recommendation cards.
      */
     double price;
-    uint8_t has_price; /**< intercom_field_state_t of price */
     /**
      * [nullable] Original price before a discount. When provided, Fin will naturally mention the saving to the shopper
      * (e.g. "down from \$129 to \$99").
      */
     double compare_at_price;
-    uint8_t has_compare_at_price; /**< intercom_field_state_t of compare_at_price */
-    /**
-     * Whether this variant is currently available. Out-of-stock variants are not shown in Fin's recommendation cards
-     * and Fin will not suggest them to shoppers.
-     */
-    bool in_stock;
-    uint8_t has_in_stock; /**< intercom_field_state_t of in_stock */
     /**
      * [nullable] Direct link to this variant's page. Takes precedence over the product URL in recommendation cards. If
      * omitted, constructed automatically as `{product_url}?variant={id}`.
      */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /**
      * [nullable] Image specific to this variant. Takes precedence over the product's `featured_image_url`. Falls back
      * to `featured_image_url`, then `image_urls`. If no valid image can be resolved, this variant's recommendation card
      * will not be shown.
      */
     const char *image_url;
-    uint8_t has_image_url; /**< intercom_field_state_t of image_url */
     /**
      * The specific option values that define this variant (e.g. Size=Small, Color=Blue). Fin uses these to match
      * shopper requests like "do you have this in medium?" to the correct variant.
      */
     struct intercom_preview_data_connector_detail_headers **selected_options;
     size_t selected_options_count; /**< number of elements of selected_options */
-    uint8_t has_selected_options; /**< intercom_field_state_t of selected_options */
     /**
      * [nullable] Stock-keeping unit for this specific variant. Fin uses this to resolve shopper requests like "do you
      * have this in size M?" to the exact variant, and can quote it back when a shopper asks for it directly.
      */
     const char *sku;
+    /**
+     * Whether this variant is currently available. Out-of-stock variants are not shown in Fin's recommendation cards
+     * and Fin will not suggest them to shoppers.
+     */
+    bool in_stock;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_price; /**< intercom_field_state_t of price */
+    uint8_t has_compare_at_price; /**< intercom_field_state_t of compare_at_price */
+    uint8_t has_in_stock; /**< intercom_field_state_t of in_stock */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_image_url; /**< intercom_field_state_t of image_url */
+    uint8_t has_selected_options; /**< intercom_field_state_t of selected_options */
     uint8_t has_sku; /**< intercom_field_state_t of sku */
 } intercom_preview_ecommerce_catalog_variant;
 /**
@@ -1201,24 +1201,24 @@ typedef struct intercom_preview_file_attribute {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The name of the file */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The url of the file. This is a temporary URL and will expire after 30 minutes. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** The type of file */
     const char *content_type;
-    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
     /** The size of the file in bytes */
     int64_t filesize;
-    uint8_t has_filesize; /**< intercom_field_state_t of filesize */
     /** The width of the file in pixels, if applicable */
     int64_t width;
-    uint8_t has_width; /**< intercom_field_state_t of width */
     /** The height of the file in pixels, if applicable */
     int64_t height;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
+    uint8_t has_filesize; /**< intercom_field_state_t of filesize */
+    uint8_t has_width; /**< intercom_field_state_t of width */
     uint8_t has_height; /**< intercom_field_state_t of height */
 } intercom_preview_file_attribute;
 /** Descriptor of intercom_preview_file_attribute (intercom_type_name() gives "file_attribute"). */
@@ -1241,18 +1241,18 @@ typedef struct intercom_preview_fin_agent_csat_requested_event {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "csat_requested" (sent when required and left NULL). The name of the event. */
     const char *event_name;
-    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
     /** [required] The ID of the conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required] The ID of the user. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** [required] The rating survey to present to the user. */
     struct intercom_preview_fin_agent_csat_requested_event_csat *csat;
-    uint8_t has_csat; /**< intercom_field_state_t of csat */
     /** [required] The timestamp the event was created at, with millisecond precision. */
     const char *created_at_ms;
+    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_csat; /**< intercom_field_state_t of csat */
     uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
 } intercom_preview_fin_agent_csat_requested_event;
 /**
@@ -1308,18 +1308,18 @@ INTERCOM_EXTERN void intercom_preview_fin_agent_csat_requested_event_csat_free(
  */
 typedef struct intercom_preview_fin_agent_csat_requested_event_csat_options {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The stable key to send back as 'rating' on POST /fin/csat. */
-    intercom_preview_csat_rating key;
     const char *key_str; /**< as received, or sent when key is 0 */
-    uint8_t has_key; /**< intercom_field_state_t of key */
     /** [required] The emoji representing this rating. */
     const char *emoji;
-    uint8_t has_emoji; /**< intercom_field_state_t of emoji */
     /**
      * [required] The human-readable label for this rating, localised to the conversation's detected language. Distinct
      * from 'key' — display the label, but send back the key.
      */
     const char *label;
+    /** [required] The stable key to send back as 'rating' on POST /fin/csat. */
+    intercom_preview_csat_rating key;
+    uint8_t has_key; /**< intercom_field_state_t of key */
+    uint8_t has_emoji; /**< intercom_field_state_t of emoji */
     uint8_t has_label; /**< intercom_field_state_t of label */
 } intercom_preview_fin_agent_csat_requested_event_csat_options;
 /**
@@ -1349,32 +1349,32 @@ typedef struct intercom_preview_fin_agent_replied_event {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "fin_replied" (sent when required and left NULL). The name of the event. */
     const char *event_name;
-    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
     /** [required] The ID of the conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required] The ID of the user. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** [required] Fin's answer to the user's query. */
     struct intercom_preview_fin_agent_replied_event_message *message;
-    uint8_t has_message; /**< intercom_field_state_t of message */
+    const char *status_str; /**< as received, or sent when status is 0 */
+    /**
+     * Optional. Present when the reply was generated via streaming. Correlates this event with the fin_reply_chunk
+     * events that preceded it. Use this to know when to replace streamed chunk_text with the final message body.
+     */
+    const char *stream_id;
+    /** [required] The timestamp the event was created at, with millisecond precision. */
+    const char *created_at_ms;
     /**
      * [required] Fin's current status. - replying: Intermediate reply part; more parts may follow -
      * awaiting_user_reply: Legacy status; instead use the fin_status_updated event with 'awaiting_user_reply', which
      * fires once Fin's reply is done
      */
     intercom_preview_fin_agent_replied_event_status status;
-    const char *status_str; /**< as received, or sent when status is 0 */
+    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_message; /**< intercom_field_state_t of message */
     uint8_t has_status; /**< intercom_field_state_t of status */
-    /**
-     * Optional. Present when the reply was generated via streaming. Correlates this event with the fin_reply_chunk
-     * events that preceded it. Use this to know when to replace streamed chunk_text with the final message body.
-     */
-    const char *stream_id;
     uint8_t has_stream_id; /**< intercom_field_state_t of stream_id */
-    /** [required] The timestamp the event was created at, with millisecond precision. */
-    const char *created_at_ms;
     uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
 } intercom_preview_fin_agent_replied_event;
 /** Descriptor of intercom_preview_fin_agent_replied_event (intercom_type_name() gives "fin_agent_replied_event"). */
@@ -1398,18 +1398,18 @@ typedef struct intercom_preview_fin_agent_replied_event_message {
     intercom_model base; /**< descriptor and owning document */
     /** A unique identifier for this message. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * [required] Always "fin" (sent when required and left NULL). The author of the message (always 'fin' for this
      * event).
      */
     const char *author;
-    uint8_t has_author; /**< intercom_field_state_t of author */
     /** [required] The HTML body of Fin's response. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** [required] The timestamp the message was created at, with millisecond precision. */
     const char *timestamp_ms;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_author; /**< intercom_field_state_t of author */
+    uint8_t has_body; /**< intercom_field_state_t of body */
     uint8_t has_timestamp_ms; /**< intercom_field_state_t of timestamp_ms */
 } intercom_preview_fin_agent_replied_event_message;
 /**
@@ -1440,32 +1440,32 @@ typedef struct intercom_preview_fin_agent_reply_chunk_event {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "fin_reply_chunk" (sent when required and left NULL). The name of the event. */
     const char *event_name;
-    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
     /** [required] The ID of the conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /**
      * [required] A unique identifier for this streaming response. Correlates chunks with each other and with the
      * eventual fin_replied event.
      */
     const char *stream_id;
-    uint8_t has_stream_id; /**< intercom_field_state_t of stream_id */
     /** [required] 0-based counter for this chunk within the stream. Contiguous. */
     int64_t chunk_index;
-    uint8_t has_chunk_index; /**< intercom_field_state_t of chunk_index */
     /**
      * [required] The full accumulated plain text of Fin's answer so far. Each chunk supersedes the previous — replace
      * rather than append.
      */
     const char *chunk_text;
-    uint8_t has_chunk_text; /**< intercom_field_state_t of chunk_text */
     /**
      * Always "replying" (sent when required and left NULL). Fin's current status (always 'replying' for this event).
      */
     const char *status;
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /** [required] The timestamp the event was created at, with millisecond precision. */
     const char *created_at_ms;
+    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_stream_id; /**< intercom_field_state_t of stream_id */
+    uint8_t has_chunk_index; /**< intercom_field_state_t of chunk_index */
+    uint8_t has_chunk_text; /**< intercom_field_state_t of chunk_text */
+    uint8_t has_status; /**< intercom_field_state_t of status */
     uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
 } intercom_preview_fin_agent_reply_chunk_event;
 /**
@@ -1493,13 +1493,19 @@ typedef struct intercom_preview_fin_agent_status_updated_event {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "fin_status_updated" (sent when required and left NULL). The name of the event. */
     const char *event_name;
-    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
     /** [required] The ID of the conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required] The ID of the user. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    const char *status_str; /**< as received, or sent when status is 0 */
+    /**
+     * Optional. A human-readable explanation of why the conversation was escalated. Only present when status is
+     * 'escalated'. Possible values include: - "Escalation requested by user" - "Escalation rule: {rule_name}" -
+     * "Escalation rule matched" - "Routed to team" - "Conversation finished without resolution"
+     */
+    const char *reason;
+    /** [required] The timestamp the event was created at, with millisecond precision. */
+    const char *created_at_ms;
     /**
      * [required] Fin's current status. - awaiting_user_reply: Fin has finished replying and is waiting for the user to
      * respond - escalated: The conversation has been escalated to a human - resolved: The user's query has been
@@ -1507,17 +1513,11 @@ typedef struct intercom_preview_fin_agent_status_updated_event {
      * which case the SSE stream is held open past complete until it is delivered or ...
      */
     intercom_preview_fin_agent_status_updated_event_status status;
-    const char *status_str; /**< as received, or sent when status is 0 */
+    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     uint8_t has_status; /**< intercom_field_state_t of status */
-    /**
-     * Optional. A human-readable explanation of why the conversation was escalated. Only present when status is
-     * 'escalated'. Possible values include: - "Escalation requested by user" - "Escalation rule: {rule_name}" -
-     * "Escalation rule matched" - "Routed to team" - "Conversation finished without resolution"
-     */
-    const char *reason;
     uint8_t has_reason; /**< intercom_field_state_t of reason */
-    /** [required] The timestamp the event was created at, with millisecond precision. */
-    const char *created_at_ms;
     uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
 } intercom_preview_fin_agent_status_updated_event;
 /**
@@ -1541,11 +1541,11 @@ INTERCOM_EXTERN void intercom_preview_fin_agent_status_updated_event_free(
 /** Returned when the merge is allowed. A top-level one is freed with intercom_preview_merge_preview_allowed_free(). */
 typedef struct intercom_preview_merge_preview_allowed {
     intercom_model base; /**< descriptor and owning document */
+    /** A summary of the changes the merge would make to the surviving contact. */
+    struct intercom_preview_merge_preview_summary *summary;
     /** Always true. The merge is allowed. */
     bool allowed;
     uint8_t has_allowed; /**< intercom_field_state_t of allowed */
-    /** A summary of the changes the merge would make to the surviving contact. */
-    struct intercom_preview_merge_preview_summary *summary;
     uint8_t has_summary; /**< intercom_field_state_t of summary */
 } intercom_preview_merge_preview_allowed;
 /** Descriptor of intercom_preview_merge_preview_allowed (intercom_type_name() gives "merge_preview_allowed"). */
@@ -1565,12 +1565,12 @@ INTERCOM_EXTERN void intercom_preview_merge_preview_allowed_free(intercom_previe
  */
 typedef struct intercom_preview_merge_preview_blocked {
     intercom_model base; /**< descriptor and owning document */
-    /** Always false. The merge is not allowed. */
-    bool allowed;
-    uint8_t has_allowed; /**< intercom_field_state_t of allowed */
     /** One or more reasons the merge is not allowed. */
     struct intercom_preview_merge_preview_reason **reasons;
     size_t reasons_count; /**< number of elements of reasons */
+    /** Always false. The merge is not allowed. */
+    bool allowed;
+    uint8_t has_allowed; /**< intercom_field_state_t of allowed */
     uint8_t has_reasons; /**< intercom_field_state_t of reasons */
 } intercom_preview_merge_preview_blocked;
 /** Descriptor of intercom_preview_merge_preview_blocked (intercom_type_name() gives "merge_preview_blocked"). */
@@ -1591,9 +1591,9 @@ typedef struct intercom_preview_metadata {
     /** The quick reply options sent by the Admin or bot, presented in this conversation part. */
     struct intercom_preview_conversation_part_metadata_quick_reply_options **quick_reply_options;
     size_t quick_reply_options_count; /**< number of elements of quick_reply_options */
-    uint8_t has_quick_reply_options; /**< intercom_field_state_t of quick_reply_options */
     /** The unique identifier for the quick reply option that was clicked by the end user. */
     const char *quick_reply_uuid;
+    uint8_t has_quick_reply_options; /**< intercom_field_state_t of quick_reply_options */
     uint8_t has_quick_reply_uuid; /**< intercom_field_state_t of quick_reply_uuid */
 } intercom_preview_metadata;
 /** Descriptor of intercom_preview_metadata (intercom_type_name() gives "metadata"). */
@@ -1609,12 +1609,12 @@ INTERCOM_EXTERN void intercom_preview_metadata_free(intercom_preview_metadata *m
  */
 typedef struct intercom_preview_multiple_filter_search_request {
     intercom_model base; /**< descriptor and owning document */
-    /** [`operator`] An operator to allow boolean inspection between multiple fields. */
-    intercom_preview_multiple_filter_search_request_operator operator_;
     const char *operator_str; /**< as received, or sent when operator_ is 0 */
-    uint8_t has_operator_; /**< intercom_field_state_t of operator_ */
     /** (undocumented) */
     struct json_t *value;
+    /** [`operator`] An operator to allow boolean inspection between multiple fields. */
+    intercom_preview_multiple_filter_search_request_operator operator_;
+    uint8_t has_operator_; /**< intercom_field_state_t of operator_ */
     uint8_t has_value; /**< intercom_field_state_t of value */
 } intercom_preview_multiple_filter_search_request;
 /**
@@ -1643,9 +1643,9 @@ typedef struct intercom_preview_open_conversation_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "open" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] The id of the admin who is performing the action. */
     const char *admin_id;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_preview_open_conversation_request;
 /**
@@ -1671,9 +1671,9 @@ typedef struct intercom_preview_operator_workflow_event {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     struct intercom_preview_named_item *workflow;
-    uint8_t has_workflow; /**< intercom_field_state_t of workflow */
     /** (undocumented) */
     struct intercom_preview_workflow_event *event;
+    uint8_t has_workflow; /**< intercom_field_state_t of workflow */
     uint8_t has_event; /**< intercom_field_state_t of event */
 } intercom_preview_operator_workflow_event;
 /** Descriptor of intercom_preview_operator_workflow_event (intercom_type_name() gives "operator_workflow_event"). */
@@ -1695,13 +1695,13 @@ INTERCOM_EXTERN void intercom_preview_operator_workflow_event_free(intercom_prev
  */
 typedef struct intercom_preview_priority_changed {
     intercom_model base; /**< descriptor and owning document */
+    const char *current_priority_str; /**< as received, or sent when current_priority is 0 */
+    const char *previous_priority_str; /**< as received, or sent when previous_priority is 0 */
     /** Current priority level */
     intercom_preview_conversation_priority current_priority;
-    const char *current_priority_str; /**< as received, or sent when current_priority is 0 */
-    uint8_t has_current_priority; /**< intercom_field_state_t of current_priority */
     /** Previous priority level */
     intercom_preview_conversation_priority previous_priority;
-    const char *previous_priority_str; /**< as received, or sent when previous_priority is 0 */
+    uint8_t has_current_priority; /**< intercom_field_state_t of current_priority */
     uint8_t has_previous_priority; /**< intercom_field_state_t of previous_priority */
 } intercom_preview_priority_changed;
 /** Descriptor of intercom_preview_priority_changed (intercom_type_name() gives "priority_changed"). */
@@ -1717,12 +1717,12 @@ INTERCOM_EXTERN void intercom_preview_priority_changed_free(intercom_preview_pri
 /** A recipient of a message. A top-level one is freed with intercom_preview_recipient_free(). */
 typedef struct intercom_preview_recipient {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The role associated to the contact - `user` or `lead`. */
-    intercom_preview_recipient_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The identifier for the contact which is given by Intercom. */
     const char *id;
+    /** [required] The role associated to the contact - `user` or `lead`. */
+    intercom_preview_recipient_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_preview_recipient;
 /** Descriptor of intercom_preview_recipient (intercom_type_name() gives "recipient"). */
@@ -1740,7 +1740,9 @@ typedef struct intercom_preview_single_filter_search_request {
     intercom_model base; /**< descriptor and owning document */
     /** The accepted field that you want to search on. */
     const char *field;
-    uint8_t has_field; /**< intercom_field_state_t of field */
+    const char *operator_str; /**< as received, or sent when operator_ is 0 */
+    /** [nullable] The value that you want to search on. */
+    struct json_t *value;
     /**
      * [`operator`] The accepted operators you can use to define how you want to search for the value. Operator support
      * depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that
@@ -1748,10 +1750,8 @@ typedef struct intercom_preview_single_filter_search_request {
      * `\$` - `tag_id`: `=` and `!=` only. Every other operator returns an error. - ...
      */
     intercom_preview_single_filter_search_request_operator operator_;
-    const char *operator_str; /**< as received, or sent when operator_ is 0 */
+    uint8_t has_field; /**< intercom_field_state_t of field */
     uint8_t has_operator_; /**< intercom_field_state_t of operator_ */
-    /** [nullable] The value that you want to search on. */
-    struct json_t *value;
     uint8_t has_value; /**< intercom_field_state_t of value */
 } intercom_preview_single_filter_search_request;
 /**
@@ -1780,12 +1780,12 @@ typedef struct intercom_preview_snooze_conversation_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "snoozed" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] The id of the admin who is performing the action. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** [required] The time you want the conversation to reopen. */
     int64_t snoozed_until;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
 } intercom_preview_snooze_conversation_request;
 /**
@@ -1813,9 +1813,9 @@ typedef struct intercom_preview_snoozed {
     intercom_model base; /**< descriptor and owning document */
     /** Human-readable description of snooze duration */
     const char *until;
-    uint8_t has_until; /**< intercom_field_state_t of until */
     /** [nullable] ISO timestamp for custom snooze times (null for general snoozes) */
     const char *custom_until_time;
+    uint8_t has_until; /**< intercom_field_state_t of until */
     uint8_t has_custom_until_time; /**< intercom_field_state_t of custom_until_time */
 } intercom_preview_snoozed;
 /** Descriptor of intercom_preview_snoozed (intercom_type_name() gives "snoozed"). */
@@ -1833,10 +1833,10 @@ typedef struct intercom_preview_untag_company_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The name of the tag which will be untagged from the company */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [required] The id or company_id of the company can be passed as input parameters. */
     struct intercom_preview_untag_company_request_companies **companies;
     size_t companies_count; /**< number of elements of companies */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_companies; /**< intercom_field_state_t of companies */
 } intercom_preview_untag_company_request;
 /** Descriptor of intercom_preview_untag_company_request (intercom_type_name() gives "untag_company_request"). */
@@ -1856,53 +1856,53 @@ typedef struct intercom_preview_update_contact_request {
     intercom_model base; /**< descriptor and owning document */
     /** The role of the contact. */
     const char *role;
-    uint8_t has_role; /**< intercom_field_state_t of role */
     /** A unique identifier for the contact which is given to Intercom */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** The contacts email */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
-    /**
-     * [nullable] Whether the contact's email address has been verified. Set to true to indicate you have verified the
-     * contact owns this email address, or false to mark it as unverified. Must be supplied together with an email in
-     * the same request; sending it without an email returns a 400.
-     */
-    bool email_verified;
-    uint8_t has_email_verified; /**< intercom_field_state_t of email_verified */
     /** [nullable] The contacts phone */
     const char *phone;
-    uint8_t has_phone; /**< intercom_field_state_t of phone */
     /** [nullable] The contacts name */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] An image URL containing the avatar of a contact */
     const char *avatar;
-    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
     /** [nullable] (Unix timestamp in seconds) The time specified for when a contact signed up. */
     int64_t signed_up_at;
-    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
     /**
      * [nullable] (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom
      * Messenger was installed or when specified manually).
      */
     int64_t last_seen_at;
-    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
     /** [nullable] The id of an admin that has been assigned account ownership of the contact */
     const char *owner_id;
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
-    /** [nullable] Whether the contact is unsubscribed from emails */
-    bool unsubscribed_from_emails;
-    uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
     /**
      * [nullable] A preferred language setting for the contact, used by Intercom as the language of Fin and the
      * Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an
      * unsupported code is supplied, the field will be set to null.
      */
     const char *language_override;
-    uint8_t has_language_override; /**< intercom_field_state_t of language_override */
     /** [nullable] The custom attributes which are set for the contact */
     struct json_t *custom_attributes;
+    /**
+     * [nullable] Whether the contact's email address has been verified. Set to true to indicate you have verified the
+     * contact owns this email address, or false to mark it as unverified. Must be supplied together with an email in
+     * the same request; sending it without an email returns a 400.
+     */
+    bool email_verified;
+    /** [nullable] Whether the contact is unsubscribed from emails */
+    bool unsubscribed_from_emails;
+    uint8_t has_role; /**< intercom_field_state_t of role */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_email_verified; /**< intercom_field_state_t of email_verified */
+    uint8_t has_phone; /**< intercom_field_state_t of phone */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
+    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
+    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
+    uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
+    uint8_t has_language_override; /**< intercom_field_state_t of language_override */
     uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
 } intercom_preview_update_contact_request;
 /** Descriptor of intercom_preview_update_contact_request (intercom_type_name() gives "update_contact_request"). */
@@ -1923,33 +1923,33 @@ typedef struct intercom_preview_update_ticket_request {
     intercom_model base; /**< descriptor and owning document */
     /** The attributes set on the ticket. */
     struct json_t *ticket_attributes;
-    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
     /** The ID of the ticket state associated with the ticket type. */
     const char *ticket_state_id;
-    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
     /**
      * The ID of the company that the ticket is associated with. The unique identifier for the company which is given by
      * Intercom. Set to nil to remove company.
      */
     const char *company_id;
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
-    /** Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it. */
-    bool open;
-    uint8_t has_open; /**< intercom_field_state_t of open */
-    /** Specify whether the ticket is visible to users. */
-    bool is_shared;
-    uint8_t has_is_shared; /**< intercom_field_state_t of is_shared */
     /** The time you want the ticket to reopen. */
     int64_t snoozed_until;
-    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
     /**
      * The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific
      * admins.
      */
     int64_t admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it. */
     const char *assignee_id;
+    /** Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it. */
+    bool open;
+    /** Specify whether the ticket is visible to users. */
+    bool is_shared;
+    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
+    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
+    uint8_t has_open; /**< intercom_field_state_t of open */
+    uint8_t has_is_shared; /**< intercom_field_state_t of is_shared */
+    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     uint8_t has_assignee_id; /**< intercom_field_state_t of assignee_id */
 } intercom_preview_update_ticket_request;
 /** Descriptor of intercom_preview_update_ticket_request (intercom_type_name() gives "update_ticket_request"). */

@@ -23,9 +23,9 @@ typedef struct intercom_preview_bulk_create_companies_request {
     /** [required] An array of company objects to create or update. Maximum 100 companies per request. */
     struct intercom_preview_bulk_create_companies_request_companies **companies;
     size_t companies_count; /**< number of elements of companies */
-    uint8_t has_companies; /**< intercom_field_state_t of companies */
     /** Optional. Include to append tasks to an existing job. */
     struct intercom_preview_bulk_create_contacts_request_job *job;
+    uint8_t has_companies; /**< intercom_field_state_t of companies */
     uint8_t has_job; /**< intercom_field_state_t of job */
 } intercom_preview_bulk_create_companies_request;
 /**
@@ -57,39 +57,39 @@ typedef struct intercom_preview_bulk_create_companies_request_companies {
      * matches.
      */
     const char *company_id;
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** The name of the company. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The name of the plan you have associated with the company. */
     const char *plan;
-    uint8_t has_plan; /**< intercom_field_state_t of plan */
     /** The number of employees in this company. */
     int64_t size;
-    uint8_t has_size; /**< intercom_field_state_t of size */
     /**
      * The URL for this company's website. Please note that the value specified here is not validated. Accepts any
      * string.
      */
     const char *website;
-    uint8_t has_website; /**< intercom_field_state_t of website */
     /** The industry that this company operates in. */
     const char *industry;
-    uint8_t has_industry; /**< intercom_field_state_t of industry */
     /** A hash of key/value pairs containing any other data about the company you want Intercom to store. */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /** The time the company was created by you, in Unix timestamp format. */
     int64_t remote_created_at;
-    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
     /**
      * How much revenue the company generates for your business. Note that this will truncate floats — only whole
      * integers are stored, so 155.98 is truncated to 155, with an upper limit of 2147483647.
      */
     int64_t monthly_spend;
-    uint8_t has_monthly_spend; /**< intercom_field_state_t of monthly_spend */
     /** Set to true to update the company's last seen time to now. */
     bool update_last_request_at;
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_plan; /**< intercom_field_state_t of plan */
+    uint8_t has_size; /**< intercom_field_state_t of size */
+    uint8_t has_website; /**< intercom_field_state_t of website */
+    uint8_t has_industry; /**< intercom_field_state_t of industry */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
+    uint8_t has_monthly_spend; /**< intercom_field_state_t of monthly_spend */
     uint8_t has_update_last_request_at; /**< intercom_field_state_t of update_last_request_at */
 } intercom_preview_bulk_create_companies_request_companies;
 /**
@@ -150,9 +150,9 @@ typedef struct intercom_preview_bulk_delete_companies_request {
      */
     struct intercom_preview_bulk_delete_contacts_request_contacts **companies;
     size_t companies_count; /**< number of elements of companies */
-    uint8_t has_companies; /**< intercom_field_state_t of companies */
     /** Optional. Include to append tasks to an existing job. */
     struct intercom_preview_bulk_create_contacts_request_job *job;
+    uint8_t has_companies; /**< intercom_field_state_t of companies */
     uint8_t has_job; /**< intercom_field_state_t of job */
 } intercom_preview_bulk_delete_companies_request;
 /**
@@ -213,9 +213,9 @@ typedef struct intercom_preview_bulk_update_companies_request {
      */
     struct intercom_preview_bulk_update_companies_request_companies **companies;
     size_t companies_count; /**< number of elements of companies */
-    uint8_t has_companies; /**< intercom_field_state_t of companies */
     /** Optional. Include to append tasks to an existing job. */
     struct intercom_preview_bulk_create_contacts_request_job *job;
+    uint8_t has_companies; /**< intercom_field_state_t of companies */
     uint8_t has_job; /**< intercom_field_state_t of job */
 } intercom_preview_bulk_update_companies_request;
 /**
@@ -244,39 +244,39 @@ typedef struct intercom_preview_bulk_update_companies_request_companies {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The Intercom defined id representing the company to update. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the company. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The name of the plan you have associated with the company. */
     const char *plan;
-    uint8_t has_plan; /**< intercom_field_state_t of plan */
     /** The number of employees in this company. */
     int64_t size;
-    uint8_t has_size; /**< intercom_field_state_t of size */
     /**
      * The URL for this company's website. Please note that the value specified here is not validated. Accepts any
      * string.
      */
     const char *website;
-    uint8_t has_website; /**< intercom_field_state_t of website */
     /** The industry that this company operates in. */
     const char *industry;
-    uint8_t has_industry; /**< intercom_field_state_t of industry */
     /** A hash of key/value pairs containing any other data about the company you want Intercom to store. */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /** The time the company was created by you, in Unix timestamp format. */
     int64_t remote_created_at;
-    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
     /**
      * How much revenue the company generates for your business. Note that this will truncate floats — only whole
      * integers are stored, so 155.98 is truncated to 155, with an upper limit of 2147483647.
      */
     int64_t monthly_spend;
-    uint8_t has_monthly_spend; /**< intercom_field_state_t of monthly_spend */
     /** Set to true to update the company's last seen time to now. */
     bool update_last_request_at;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_plan; /**< intercom_field_state_t of plan */
+    uint8_t has_size; /**< intercom_field_state_t of size */
+    uint8_t has_website; /**< intercom_field_state_t of website */
+    uint8_t has_industry; /**< intercom_field_state_t of industry */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
+    uint8_t has_monthly_spend; /**< intercom_field_state_t of monthly_spend */
     uint8_t has_update_last_request_at; /**< intercom_field_state_t of update_last_request_at */
 } intercom_preview_bulk_update_companies_request_companies;
 /**
@@ -305,29 +305,29 @@ typedef struct intercom_preview_companies_bulk_job {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the bulk job. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "companies.bulk.job" (sent when required and left NULL). The type of the object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
-    /** The current state of the job. */
-    intercom_preview_contacts_bulk_job_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /** The time the job was created as a UNIX timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the job was last updated as a UNIX timestamp. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** [nullable] The time the job completed as a UNIX timestamp. Null if not yet completed. */
     int64_t completed_at;
-    uint8_t has_completed_at; /**< intercom_field_state_t of completed_at */
     /** The tasks that make up this bulk job. */
     struct intercom_preview_contacts_bulk_job_tasks **tasks;
     size_t tasks_count; /**< number of elements of tasks */
-    uint8_t has_tasks; /**< intercom_field_state_t of tasks */
     /** The URL to check the job status. */
     const char *url;
+    /** The current state of the job. */
+    intercom_preview_contacts_bulk_job_state state;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_completed_at; /**< intercom_field_state_t of completed_at */
+    uint8_t has_tasks; /**< intercom_field_state_t of tasks */
     uint8_t has_url; /**< intercom_field_state_t of url */
 } intercom_preview_companies_bulk_job;
 /** Descriptor of intercom_preview_companies_bulk_job (intercom_type_name() gives "companies_bulk_job"). */
@@ -351,63 +351,63 @@ typedef struct intercom_preview_company {
     intercom_model base; /**< descriptor and owning document */
     /** Always "company" (sent when required and left NULL). Value is `company` */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The Intercom defined id representing the company. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the company. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The Intercom defined code of the workspace the company is associated to. */
     const char *app_id;
-    uint8_t has_app_id; /**< intercom_field_state_t of app_id */
     /** (undocumented) */
     struct intercom_preview_tag_basic *plan;
-    uint8_t has_plan; /**< intercom_field_state_t of plan */
     /** The company id you have defined for the company. */
     const char *company_id;
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** The time the company was created by you. */
     int64_t remote_created_at;
-    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
     /** The time the company was added in Intercom. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The last time the company was updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** The time the company last recorded making a request. */
     int64_t last_request_at;
-    uint8_t has_last_request_at; /**< intercom_field_state_t of last_request_at */
     /** The number of employees in the company. */
     int64_t size;
-    uint8_t has_size; /**< intercom_field_state_t of size */
     /** The URL for the company website. */
     const char *website;
-    uint8_t has_website; /**< intercom_field_state_t of website */
     /** The industry that the company operates in. */
     const char *industry;
-    uint8_t has_industry; /**< intercom_field_state_t of industry */
     /** How much revenue the company generates for your business. */
     int64_t monthly_spend;
-    uint8_t has_monthly_spend; /**< intercom_field_state_t of monthly_spend */
     /** How many sessions the company has recorded. */
     int64_t session_count;
-    uint8_t has_session_count; /**< intercom_field_state_t of session_count */
     /** The number of users in the company. */
     int64_t user_count;
-    uint8_t has_user_count; /**< intercom_field_state_t of user_count */
     /** The custom attributes you have set on the company. */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /** The list of tags associated with the company */
     struct intercom_preview_company_tags *tags;
-    uint8_t has_tags; /**< intercom_field_state_t of tags */
     /** The list of segments associated with the company */
     struct intercom_preview_company_segments *segments;
-    uint8_t has_segments; /**< intercom_field_state_t of segments */
     /** The list of notes associated with the company */
     struct intercom_preview_company_notes *notes;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_app_id; /**< intercom_field_state_t of app_id */
+    uint8_t has_plan; /**< intercom_field_state_t of plan */
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
+    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_last_request_at; /**< intercom_field_state_t of last_request_at */
+    uint8_t has_size; /**< intercom_field_state_t of size */
+    uint8_t has_website; /**< intercom_field_state_t of website */
+    uint8_t has_industry; /**< intercom_field_state_t of industry */
+    uint8_t has_monthly_spend; /**< intercom_field_state_t of monthly_spend */
+    uint8_t has_session_count; /**< intercom_field_state_t of session_count */
+    uint8_t has_user_count; /**< intercom_field_state_t of user_count */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+    uint8_t has_tags; /**< intercom_field_state_t of tags */
+    uint8_t has_segments; /**< intercom_field_state_t of segments */
     uint8_t has_notes; /**< intercom_field_state_t of notes */
 } intercom_preview_company;
 /** Descriptor of intercom_preview_company (intercom_type_name() gives "company"). */
@@ -422,20 +422,20 @@ typedef struct intercom_preview_company_attached_contacts {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of object - `list` */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array containing Contact Objects */
     struct intercom_preview_contact **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** The total number of contacts */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_company_attached_contacts;
 /**
@@ -458,10 +458,10 @@ typedef struct intercom_preview_company_attached_segments {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of object - `list` */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array containing Segment Objects */
     struct intercom_preview_segment **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_company_attached_segments;
 /**
@@ -486,20 +486,20 @@ typedef struct intercom_preview_company_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of object - `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** The total number of companies. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** An array containing Company Objects. */
     struct intercom_preview_company **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_company_list;
 /** Descriptor of intercom_preview_company_list (intercom_type_name() gives "company_list"). */
@@ -519,21 +519,21 @@ typedef struct intercom_preview_company_note {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `note`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the note. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The time the note was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** [nullable] Represents the company that the note was created about. */
     struct intercom_preview_conversation_external_reference *company;
-    uint8_t has_company; /**< intercom_field_state_t of company */
     /** [nullable] Optional. Represents the Admin that created the note. */
     struct intercom_preview_admin *author;
-    uint8_t has_author; /**< intercom_field_state_t of author */
     /** The body text of the note. */
     const char *body;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_company; /**< intercom_field_state_t of company */
+    uint8_t has_author; /**< intercom_field_state_t of author */
     uint8_t has_body; /**< intercom_field_state_t of body */
 } intercom_preview_company_note;
 /** Descriptor of intercom_preview_company_note (intercom_type_name() gives "company_note"). */
@@ -552,10 +552,10 @@ typedef struct intercom_preview_company_notes {
     intercom_model base; /**< descriptor and owning document */
     /** Always "note.list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_preview_company_note **notes;
     size_t notes_count; /**< number of elements of notes */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_notes; /**< intercom_field_state_t of notes */
 } intercom_preview_company_notes;
 /** Descriptor of intercom_preview_company_notes (intercom_type_name() gives "company_notes"). */
@@ -576,23 +576,23 @@ typedef struct intercom_preview_company_scroll {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of object - `list` */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_preview_company **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** [nullable] The total number of companies */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** The scroll parameter to use in the next request to fetch the next page of results. */
     const char *scroll_param;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_scroll_param; /**< intercom_field_state_t of scroll_param */
 } intercom_preview_company_scroll;
 /** Descriptor of intercom_preview_company_scroll (intercom_type_name() gives "company_scroll"). */
@@ -612,12 +612,12 @@ typedef struct intercom_preview_company_search_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] */
     struct intercom_preview_search_request_query *query;
-    uint8_t has_query; /**< intercom_field_state_t of query */
     /** [nullable] */
     struct intercom_preview_starting_after_paging *pagination;
-    uint8_t has_pagination; /**< intercom_field_state_t of pagination */
     /** An optional object to sort the results by. */
     struct intercom_preview_company_search_request_sort *sort;
+    uint8_t has_query; /**< intercom_field_state_t of query */
+    uint8_t has_pagination; /**< intercom_field_state_t of pagination */
     uint8_t has_sort; /**< intercom_field_state_t of sort */
 } intercom_preview_company_search_request;
 /** Descriptor of intercom_preview_company_search_request (intercom_type_name() gives "company_search_request"). */
@@ -641,13 +641,13 @@ typedef struct intercom_preview_company_search_request_sort {
     intercom_model base; /**< descriptor and owning document */
     /** The field to sort the results on. */
     const char *field;
-    uint8_t has_field; /**< intercom_field_state_t of field */
+    const char *order_str; /**< as received, or sent when order is 0 */
     /**
      * The order to sort the results in. Defaults to `descending` when omitted. Values other than `ascending` or
      * `descending` return a `400` error with code `invalid_sort_order`.
      */
     intercom_preview_company_search_request_sort_order order;
-    const char *order_str; /**< as received, or sent when order is 0 */
+    uint8_t has_field; /**< intercom_field_state_t of field */
     uint8_t has_order; /**< intercom_field_state_t of order */
 } intercom_preview_company_search_request_sort;
 /**
@@ -675,10 +675,10 @@ typedef struct intercom_preview_company_segments {
     intercom_model base; /**< descriptor and owning document */
     /** Always "segment.list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_preview_segment **segments;
     size_t segments_count; /**< number of elements of segments */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_segments; /**< intercom_field_state_t of segments */
 } intercom_preview_company_segments;
 /** Descriptor of intercom_preview_company_segments (intercom_type_name() gives "company_segments"). */
@@ -696,10 +696,10 @@ typedef struct intercom_preview_company_tags {
     intercom_model base; /**< descriptor and owning document */
     /** Always "tag.list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_preview_tag_basic **tags;
     size_t tags_count; /**< number of elements of tags */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_tags; /**< intercom_field_state_t of tags */
 } intercom_preview_company_tags;
 /** Descriptor of intercom_preview_company_tags (intercom_type_name() gives "company_tags"). */
@@ -716,22 +716,22 @@ typedef struct intercom_preview_contacts_bulk_job_tasks {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the task. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The number of items in this task. */
     int64_t item_count;
-    uint8_t has_item_count; /**< intercom_field_state_t of item_count */
-    /** The current state of the task. */
-    intercom_preview_contacts_bulk_job_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /** The time the task was created as a UNIX timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** [nullable] The time the task started as a UNIX timestamp. Null if not yet started. */
     int64_t started_at;
-    uint8_t has_started_at; /**< intercom_field_state_t of started_at */
     /** [nullable] The time the task completed as a UNIX timestamp. Null if not yet completed. */
     int64_t completed_at;
+    /** The current state of the task. */
+    intercom_preview_contacts_bulk_job_state state;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_item_count; /**< intercom_field_state_t of item_count */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_started_at; /**< intercom_field_state_t of started_at */
     uint8_t has_completed_at; /**< intercom_field_state_t of completed_at */
 } intercom_preview_contacts_bulk_job_tasks;
 /** Descriptor of intercom_preview_contacts_bulk_job_tasks (intercom_type_name() gives "contacts_bulk_job_tasks"). */
@@ -755,39 +755,39 @@ typedef struct intercom_preview_create_or_update_company_request {
     intercom_model base; /**< descriptor and owning document */
     /** The name of the Company */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The company id you have defined for the company. Can't be updated */
     const char *company_id;
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** The name of the plan you have associated with the company. */
     const char *plan;
-    uint8_t has_plan; /**< intercom_field_state_t of plan */
     /** The number of employees in this company. */
     int64_t size;
-    uint8_t has_size; /**< intercom_field_state_t of size */
     /**
      * The URL for this company's website. Please note that the value specified here is not validated. Accepts any
      * string.
      */
     const char *website;
-    uint8_t has_website; /**< intercom_field_state_t of website */
     /** The industry that this company operates in. */
     const char *industry;
-    uint8_t has_industry; /**< intercom_field_state_t of industry */
     /** A hash of key/value pairs containing any other data about the company you want Intercom to store. */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /** The time the company was created by you. */
     int64_t remote_created_at;
-    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
     /**
      * How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow
      * for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
      */
     int64_t monthly_spend;
-    uint8_t has_monthly_spend; /**< intercom_field_state_t of monthly_spend */
     /** Set to true to update the company's last seen time to now. */
     bool update_last_request_at;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
+    uint8_t has_plan; /**< intercom_field_state_t of plan */
+    uint8_t has_size; /**< intercom_field_state_t of size */
+    uint8_t has_website; /**< intercom_field_state_t of website */
+    uint8_t has_industry; /**< intercom_field_state_t of industry */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
+    uint8_t has_monthly_spend; /**< intercom_field_state_t of monthly_spend */
     uint8_t has_update_last_request_at; /**< intercom_field_state_t of update_last_request_at */
 } intercom_preview_create_or_update_company_request;
 /**
@@ -816,12 +816,12 @@ typedef struct intercom_preview_deleted_company_object {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the company which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "company" (sent when required and left NULL). The type of object which was deleted. - `company` */
     const char *object;
-    uint8_t has_object; /**< intercom_field_state_t of object */
     /** Whether the company was deleted successfully or not. */
     bool deleted;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_object; /**< intercom_field_state_t of object */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_preview_deleted_company_object;
 /** Descriptor of intercom_preview_deleted_company_object (intercom_type_name() gives "deleted_company_object"). */
@@ -842,13 +842,13 @@ typedef struct intercom_preview_search_request_query {
     intercom_model base; /**< descriptor and owning document */
     /** The accepted field that you want to search on. */
     const char *field;
-    uint8_t has_field; /**< intercom_field_state_t of field */
-    /** [`operator`] An operator to allow boolean inspection between multiple fields. */
-    intercom_preview_search_request_query_operator operator_;
     const char *operator_str; /**< as received, or sent when operator_ is 0 */
-    uint8_t has_operator_; /**< intercom_field_state_t of operator_ */
     /** [nullable] */
     struct json_t *value;
+    /** [`operator`] An operator to allow boolean inspection between multiple fields. */
+    intercom_preview_search_request_query_operator operator_;
+    uint8_t has_field; /**< intercom_field_state_t of field */
+    uint8_t has_operator_; /**< intercom_field_state_t of operator_ */
     uint8_t has_value; /**< intercom_field_state_t of value */
     int variant; /**< which variant: intercom_preview_search_request_query_variant */
 } intercom_preview_search_request_query;
@@ -869,9 +869,9 @@ typedef struct intercom_preview_starting_after_paging {
     intercom_model base; /**< descriptor and owning document */
     /** The number of results to fetch per page. */
     int64_t per_page;
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** [nullable] The cursor to use in the next request to get the next page of results. */
     const char *starting_after;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_starting_after; /**< intercom_field_state_t of starting_after */
 } intercom_preview_starting_after_paging;
 /** Descriptor of intercom_preview_starting_after_paging (intercom_type_name() gives "starting_after_paging"). */

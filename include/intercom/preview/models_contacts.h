@@ -22,12 +22,12 @@ typedef struct intercom_preview_addressable_list {
     intercom_model base; /**< descriptor and owning document */
     /** The addressable object type */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the addressable object */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Url to get more company resources for this contact */
     const char *url;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_url; /**< intercom_field_state_t of url */
 } intercom_preview_addressable_list;
 /** Descriptor of intercom_preview_addressable_list (intercom_type_name() gives "addressable_list"). */
@@ -49,9 +49,9 @@ typedef struct intercom_preview_bulk_create_contacts_request {
     /** [required] An array of contact objects to create. Maximum 100 contacts per request. */
     struct intercom_preview_bulk_create_contacts_request_contacts **contacts;
     size_t contacts_count; /**< number of elements of contacts */
-    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     /** Optional. Include to append tasks to an existing job. */
     struct intercom_preview_bulk_create_contacts_request_job *job;
+    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     uint8_t has_job; /**< intercom_field_state_t of job */
 } intercom_preview_bulk_create_contacts_request;
 /**
@@ -80,40 +80,26 @@ typedef struct intercom_preview_bulk_create_contacts_request_contacts {
     intercom_model base; /**< descriptor and owning document */
     /** A unique identifier for the contact which you have defined. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** The contact's email address. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The contact's name. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The contact's role. One of `user` or `lead`. Leads are exempt from the uniqueness check described above. */
     const char *role;
-    uint8_t has_role; /**< intercom_field_state_t of role */
     /** The contact's phone number. */
     const char *phone;
-    uint8_t has_phone; /**< intercom_field_state_t of phone */
     /** An image URL containing the avatar of the contact. */
     const char *avatar;
-    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
     /** A preferred language setting for the contact, used by the Intercom Messenger. */
     const char *language_override;
-    uint8_t has_language_override; /**< intercom_field_state_t of language_override */
     /** Custom attributes to set on the contact. */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /** The time the contact signed up, in Unix timestamp format. */
     int64_t signed_up_at;
-    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
     /** The time the contact was last seen, in Unix timestamp format. */
     int64_t last_seen_at;
-    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
     /** The ID of an admin that has been assigned account ownership of the contact. */
     const char *owner_id;
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
-    /** Whether the contact is unsubscribed from emails. */
-    bool unsubscribed_from_emails;
-    uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
     /**
      * A list of companies to associate with the contact. Each company is identified by the `company_id` you have
      * defined. A company that does not exist is created, and one that already exists has the supplied attributes
@@ -121,13 +107,27 @@ typedef struct intercom_preview_bulk_create_contacts_request_contacts {
      */
     struct intercom_preview_bulk_create_contacts_request_contacts_companies **companies;
     size_t companies_count; /**< number of elements of companies */
-    uint8_t has_companies; /**< intercom_field_state_t of companies */
     /**
      * Tags to add to the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that
      * already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of
      * the contact create still applies. Per-tag results are not yet returned in the job status.
      */
     struct intercom_preview_bulk_create_contacts_request_contacts_tags *tags;
+    /** Whether the contact is unsubscribed from emails. */
+    bool unsubscribed_from_emails;
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_role; /**< intercom_field_state_t of role */
+    uint8_t has_phone; /**< intercom_field_state_t of phone */
+    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
+    uint8_t has_language_override; /**< intercom_field_state_t of language_override */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
+    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
+    uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
+    uint8_t has_companies; /**< intercom_field_state_t of companies */
     uint8_t has_tags; /**< intercom_field_state_t of tags */
 } intercom_preview_bulk_create_contacts_request_contacts;
 /**
@@ -156,9 +156,9 @@ typedef struct intercom_preview_bulk_create_contacts_request_contacts_companies 
     intercom_model base; /**< descriptor and owning document */
     /** [required] The company ID you have defined for the company. */
     const char *company_id;
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** The name of the company. */
     const char *name;
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     uint8_t has_name; /**< intercom_field_state_t of name */
 } intercom_preview_bulk_create_contacts_request_contacts_companies;
 /**
@@ -219,9 +219,9 @@ typedef struct intercom_preview_bulk_delete_contacts_request {
     /** [required] An array of contacts to delete, each identified by `id`. Maximum 100 contacts per request. */
     struct intercom_preview_bulk_delete_contacts_request_contacts **contacts;
     size_t contacts_count; /**< number of elements of contacts */
-    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     /** Optional. Include to append tasks to an existing job. */
     struct intercom_preview_bulk_create_contacts_request_job *job;
+    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     uint8_t has_job; /**< intercom_field_state_t of job */
 } intercom_preview_bulk_delete_contacts_request;
 /**
@@ -254,9 +254,9 @@ typedef struct intercom_preview_bulk_update_contacts_request {
      */
     struct intercom_preview_bulk_update_contacts_request_contacts **contacts;
     size_t contacts_count; /**< number of elements of contacts */
-    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     /** Optional. Include to append tasks to an existing job. */
     struct intercom_preview_bulk_create_contacts_request_job *job;
+    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     uint8_t has_job; /**< intercom_field_state_t of job */
 } intercom_preview_bulk_update_contacts_request;
 /**
@@ -285,34 +285,22 @@ typedef struct intercom_preview_bulk_update_contacts_request_contacts {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The unique identifier for the contact. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** A unique identifier for the contact which you have defined. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** The contact's email address. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The contact's name. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The contact's phone number. */
     const char *phone;
-    uint8_t has_phone; /**< intercom_field_state_t of phone */
     /** An image URL containing the avatar of the contact. */
     const char *avatar;
-    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
     /** The ID of an admin that has been assigned account ownership of the contact. */
     const char *owner_id;
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
-    /** Whether the contact is unsubscribed from emails. */
-    bool unsubscribed_from_emails;
-    uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
     /** A preferred language setting for the contact, used by the Intercom Messenger. */
     const char *language_override;
-    uint8_t has_language_override; /**< intercom_field_state_t of language_override */
     /** Custom attributes to update on the contact. */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /**
      * A list of companies to associate with the contact. Each company is identified by the `company_id` you have
      * defined. A company that does not exist is created, and one that already exists has the supplied attributes
@@ -320,13 +308,25 @@ typedef struct intercom_preview_bulk_update_contacts_request_contacts {
      */
     struct intercom_preview_bulk_update_contacts_request_contacts_companies **companies;
     size_t companies_count; /**< number of elements of companies */
-    uint8_t has_companies; /**< intercom_field_state_t of companies */
     /**
      * Tags to add to or remove from the contact. Each tag is identified by its `id`, which must be a positive integer
      * for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped
      * while the rest of the contact update still applies. Per-tag results are not yet returned in the job status.
      */
     struct intercom_preview_bulk_update_contacts_request_contacts_tags *tags;
+    /** Whether the contact is unsubscribed from emails. */
+    bool unsubscribed_from_emails;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_phone; /**< intercom_field_state_t of phone */
+    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
+    uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
+    uint8_t has_language_override; /**< intercom_field_state_t of language_override */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+    uint8_t has_companies; /**< intercom_field_state_t of companies */
     uint8_t has_tags; /**< intercom_field_state_t of tags */
 } intercom_preview_bulk_update_contacts_request_contacts;
 /**
@@ -355,12 +355,12 @@ typedef struct intercom_preview_bulk_update_contacts_request_contacts_companies 
     intercom_model base; /**< descriptor and owning document */
     /** [required] The company ID you have defined for the company. */
     const char *company_id;
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** The name of the company. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Set to true to detach this company from the contact instead of attaching it. */
     bool remove;
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_remove; /**< intercom_field_state_t of remove */
 } intercom_preview_bulk_update_contacts_request_contacts_companies;
 /**
@@ -392,10 +392,10 @@ typedef struct intercom_preview_bulk_update_contacts_request_contacts_tags {
     /** Tags to add to the contact. */
     struct intercom_preview_bulk_delete_contacts_request_contacts **add;
     size_t add_count; /**< number of elements of add */
-    uint8_t has_add; /**< intercom_field_state_t of add */
     /** Tags to remove from the contact. */
     struct intercom_preview_bulk_delete_contacts_request_contacts **remove;
     size_t remove_count; /**< number of elements of remove */
+    uint8_t has_add; /**< intercom_field_state_t of add */
     uint8_t has_remove; /**< intercom_field_state_t of remove */
 } intercom_preview_bulk_update_contacts_request_contacts_tags;
 /**
@@ -424,12 +424,12 @@ typedef struct intercom_preview_company_data {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the company which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "company" (sent when required and left NULL). The type of the object. Always company. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The relative URL of the company. */
     const char *url;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_url; /**< intercom_field_state_t of url */
 } intercom_preview_company_data;
 /** Descriptor of intercom_preview_company_data (intercom_type_name() gives "company_data"). */
@@ -448,182 +448,182 @@ typedef struct intercom_preview_contact {
     intercom_model base; /**< descriptor and owning document */
     /** The type of object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the contact which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The unique identifier for the contact which is provided by the Client. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** The id of the workspace which the contact belongs to. */
     const char *workspace_id;
-    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
     /** The role of the contact. */
     const char *role;
-    uint8_t has_role; /**< intercom_field_state_t of role */
     /** The contact's email. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The contact's email domain. */
     const char *email_domain;
-    uint8_t has_email_domain; /**< intercom_field_state_t of email_domain */
     /** [nullable] The contacts phone. */
     const char *phone;
-    uint8_t has_phone; /**< intercom_field_state_t of phone */
     /** [nullable] The contacts phone number normalized to the E164 format */
     const char *formatted_phone;
-    uint8_t has_formatted_phone; /**< intercom_field_state_t of formatted_phone */
     /** [nullable] The contacts name. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] The id of an admin that has been assigned account ownership of the contact. */
     const char *owner_id;
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
-    /** Whether the contact has had an email sent to them hard bounce. */
-    bool has_hard_bounced;
-    uint8_t has_hard_bounced_state; /**< intercom_field_state_t of has_hard_bounced */
-    /** Whether the contact has marked an email sent to them as spam. */
-    bool marked_email_as_spam;
-    uint8_t has_marked_email_as_spam; /**< intercom_field_state_t of marked_email_as_spam */
-    /** Whether the contact is unsubscribed from emails. */
-    bool unsubscribed_from_emails;
-    uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
     /** (Unix timestamp in seconds) The time when the contact was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** (Unix timestamp in seconds) The time when the contact was last updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** [nullable] (Unix timestamp in seconds) The time specified for when a contact signed up. */
     int64_t signed_up_at;
-    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
     /**
      * [nullable] (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom
      * Messenger was installed or when specified manually).
      */
     int64_t last_seen_at;
-    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
     /** [nullable] (Unix timestamp in seconds) The time when the contact last messaged in. */
     int64_t last_replied_at;
-    uint8_t has_last_replied_at; /**< intercom_field_state_t of last_replied_at */
     /** [nullable] (Unix timestamp in seconds) The time when the contact was last messaged. */
     int64_t last_contacted_at;
-    uint8_t has_last_contacted_at; /**< intercom_field_state_t of last_contacted_at */
     /** [nullable] (Unix timestamp in seconds) The time when the contact last opened an email. */
     int64_t last_email_opened_at;
-    uint8_t has_last_email_opened_at; /**< intercom_field_state_t of last_email_opened_at */
     /** [nullable] (Unix timestamp in seconds) The time when the contact last clicked a link in an email. */
     int64_t last_email_clicked_at;
-    uint8_t has_last_email_clicked_at; /**< intercom_field_state_t of last_email_clicked_at */
     /**
      * [nullable] A preferred language setting for the contact, used by Intercom as the language of Fin and the
      * Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an
      * unsupported code is supplied, the field will be set to null.
      */
     const char *language_override;
-    uint8_t has_language_override; /**< intercom_field_state_t of language_override */
     /** [nullable] The name of the browser which the contact is using. */
     const char *browser;
-    uint8_t has_browser; /**< intercom_field_state_t of browser */
     /** [nullable] The version of the browser which the contact is using. */
     const char *browser_version;
-    uint8_t has_browser_version; /**< intercom_field_state_t of browser_version */
     /** [nullable] The language set by the browser which the contact is using. */
     const char *browser_language;
-    uint8_t has_browser_language; /**< intercom_field_state_t of browser_language */
     /** [nullable] The operating system which the contact is using. */
     const char *os;
-    uint8_t has_os; /**< intercom_field_state_t of os */
     /** [nullable] The name of the Android app which the contact is using. */
     const char *android_app_name;
-    uint8_t has_android_app_name; /**< intercom_field_state_t of android_app_name */
     /** [nullable] The version of the Android app which the contact is using. */
     const char *android_app_version;
-    uint8_t has_android_app_version; /**< intercom_field_state_t of android_app_version */
     /** [nullable] The Android device which the contact is using. */
     const char *android_device;
-    uint8_t has_android_device; /**< intercom_field_state_t of android_device */
     /** [nullable] The version of the Android OS which the contact is using. */
     const char *android_os_version;
-    uint8_t has_android_os_version; /**< intercom_field_state_t of android_os_version */
     /** [nullable] The version of the Android SDK which the contact is using. */
     const char *android_sdk_version;
-    uint8_t has_android_sdk_version; /**< intercom_field_state_t of android_sdk_version */
     /** [nullable] (Unix timestamp in seconds) The time when the contact was last seen on an Android device. */
     int64_t android_last_seen_at;
-    uint8_t has_android_last_seen_at; /**< intercom_field_state_t of android_last_seen_at */
     /** [nullable] The name of the iOS app which the contact is using. */
     const char *ios_app_name;
-    uint8_t has_ios_app_name; /**< intercom_field_state_t of ios_app_name */
     /** [nullable] The version of the iOS app which the contact is using. */
     const char *ios_app_version;
-    uint8_t has_ios_app_version; /**< intercom_field_state_t of ios_app_version */
     /** [nullable] The iOS device which the contact is using. */
     const char *ios_device;
-    uint8_t has_ios_device; /**< intercom_field_state_t of ios_device */
     /** [nullable] The version of iOS which the contact is using. */
     const char *ios_os_version;
-    uint8_t has_ios_os_version; /**< intercom_field_state_t of ios_os_version */
     /** [nullable] The version of the iOS SDK which the contact is using. */
     const char *ios_sdk_version;
-    uint8_t has_ios_sdk_version; /**< intercom_field_state_t of ios_sdk_version */
     /** [nullable] (Unix timestamp in seconds) The last time the contact used the iOS app. */
     int64_t ios_last_seen_at;
-    uint8_t has_ios_last_seen_at; /**< intercom_field_state_t of ios_last_seen_at */
     /** The custom attributes which are set for the contact. */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /** [nullable] */
     struct intercom_preview_contact_avatar *avatar;
-    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
     /**
      * [nullable] An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed
      * here. Use the url to get more.
      */
     struct intercom_preview_contact_tags *tags;
-    uint8_t has_tags; /**< intercom_field_state_t of tags */
     /**
      * An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the
      * url to get more.
      */
     struct intercom_preview_contact_notes *notes;
-    uint8_t has_notes; /**< intercom_field_state_t of notes */
     /**
      * An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to
      * get more.
      */
     struct intercom_preview_contact_companies *companies;
-    uint8_t has_companies; /**< intercom_field_state_t of companies */
     /** An object containing location meta data about a Intercom contact. */
     struct intercom_preview_contact_location *location;
-    uint8_t has_location; /**< intercom_field_state_t of location */
     /** An object containing social profiles that a contact has. */
     struct intercom_preview_contact_social_profiles *social_profiles;
-    uint8_t has_social_profiles; /**< intercom_field_state_t of social_profiles */
     /**
      * [nullable] A list of contacts that were merged into this contact. Only included in the response when
      * `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
      */
     struct intercom_preview_merge_history_item **merge_history;
     size_t merge_history_count; /**< number of elements of merge_history */
-    uint8_t has_merge_history; /**< intercom_field_state_t of merge_history */
-    /**
-     * [nullable] If the user has enabled push messaging (returned by contacts.create, retrieve, update, merge and
-     * find_by_external_id).
-     */
-    bool enabled_push_messaging;
-    uint8_t has_enabled_push_messaging; /**< intercom_field_state_t of enabled_push_messaging */
     /**
      * The subscription types the contact opted in of, as a list object {type: list, data: [...], url, total_count,
      * has_more} (free-form).
      */
     struct json_t *opted_in_subscription_types;
-    uint8_t has_opted_in_subscription_types; /**< intercom_field_state_t of opted_in_subscription_types */
     /**
      * The subscription types the contact opted out of, as a list object {type: list, data: [...], url, total_count,
      * has_more} (free-form).
      */
     struct json_t *opted_out_subscription_types;
+    /** Whether the contact has had an email sent to them hard bounce. */
+    bool has_hard_bounced;
+    /** Whether the contact has marked an email sent to them as spam. */
+    bool marked_email_as_spam;
+    /** Whether the contact is unsubscribed from emails. */
+    bool unsubscribed_from_emails;
+    /**
+     * [nullable] If the user has enabled push messaging (returned by contacts.create, retrieve, update, merge and
+     * find_by_external_id).
+     */
+    bool enabled_push_messaging;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
+    uint8_t has_role; /**< intercom_field_state_t of role */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_email_domain; /**< intercom_field_state_t of email_domain */
+    uint8_t has_phone; /**< intercom_field_state_t of phone */
+    uint8_t has_formatted_phone; /**< intercom_field_state_t of formatted_phone */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
+    uint8_t has_hard_bounced_state; /**< intercom_field_state_t of has_hard_bounced */
+    uint8_t has_marked_email_as_spam; /**< intercom_field_state_t of marked_email_as_spam */
+    uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
+    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
+    uint8_t has_last_replied_at; /**< intercom_field_state_t of last_replied_at */
+    uint8_t has_last_contacted_at; /**< intercom_field_state_t of last_contacted_at */
+    uint8_t has_last_email_opened_at; /**< intercom_field_state_t of last_email_opened_at */
+    uint8_t has_last_email_clicked_at; /**< intercom_field_state_t of last_email_clicked_at */
+    uint8_t has_language_override; /**< intercom_field_state_t of language_override */
+    uint8_t has_browser; /**< intercom_field_state_t of browser */
+    uint8_t has_browser_version; /**< intercom_field_state_t of browser_version */
+    uint8_t has_browser_language; /**< intercom_field_state_t of browser_language */
+    uint8_t has_os; /**< intercom_field_state_t of os */
+    uint8_t has_android_app_name; /**< intercom_field_state_t of android_app_name */
+    uint8_t has_android_app_version; /**< intercom_field_state_t of android_app_version */
+    uint8_t has_android_device; /**< intercom_field_state_t of android_device */
+    uint8_t has_android_os_version; /**< intercom_field_state_t of android_os_version */
+    uint8_t has_android_sdk_version; /**< intercom_field_state_t of android_sdk_version */
+    uint8_t has_android_last_seen_at; /**< intercom_field_state_t of android_last_seen_at */
+    uint8_t has_ios_app_name; /**< intercom_field_state_t of ios_app_name */
+    uint8_t has_ios_app_version; /**< intercom_field_state_t of ios_app_version */
+    uint8_t has_ios_device; /**< intercom_field_state_t of ios_device */
+    uint8_t has_ios_os_version; /**< intercom_field_state_t of ios_os_version */
+    uint8_t has_ios_sdk_version; /**< intercom_field_state_t of ios_sdk_version */
+    uint8_t has_ios_last_seen_at; /**< intercom_field_state_t of ios_last_seen_at */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
+    uint8_t has_tags; /**< intercom_field_state_t of tags */
+    uint8_t has_notes; /**< intercom_field_state_t of notes */
+    uint8_t has_companies; /**< intercom_field_state_t of companies */
+    uint8_t has_location; /**< intercom_field_state_t of location */
+    uint8_t has_social_profiles; /**< intercom_field_state_t of social_profiles */
+    uint8_t has_merge_history; /**< intercom_field_state_t of merge_history */
+    uint8_t has_enabled_push_messaging; /**< intercom_field_state_t of enabled_push_messaging */
+    uint8_t has_opted_in_subscription_types; /**< intercom_field_state_t of opted_in_subscription_types */
     uint8_t has_opted_out_subscription_types; /**< intercom_field_state_t of opted_out_subscription_types */
 } intercom_preview_contact;
 /** Descriptor of intercom_preview_contact (intercom_type_name() gives "contact"). */
@@ -641,34 +641,34 @@ typedef struct intercom_preview_contact_activity {
     intercom_model base; /**< descriptor and owning document */
     /** Always "contact_activity" (sent when required and left NULL). Always contact_activity */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the activity event. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    /** The type of activity event. */
-    intercom_preview_contact_activity_event_type event_type;
     const char *event_type_str; /**< as received, or sent when event_type is 0 */
-    uint8_t has_event_type; /**< intercom_field_state_t of event_type */
     /** The unique identifier for the contact the event relates to. */
     const char *contact_id;
-    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     /** [nullable] The external identifier of the contact, if one is set. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** [nullable] The role of the contact at the time of the event, either user, lead, or visitor. */
     const char *role;
-    uint8_t has_role; /**< intercom_field_state_t of role */
     /** [nullable] For merge events, the identifier of the contact that was merged away. */
     const char *merge_source_id;
-    uint8_t has_merge_source_id; /**< intercom_field_state_t of merge_source_id */
     /** [nullable] For merge events, the identifier of the contact that was merged into. */
     const char *merge_target_id;
-    uint8_t has_merge_target_id; /**< intercom_field_state_t of merge_target_id */
     /** [nullable] For failed events, the reason the activity did not succeed. */
     const char *failure_reason;
-    uint8_t has_failure_reason; /**< intercom_field_state_t of failure_reason */
     /** The time the activity event occurred, as a Unix timestamp in seconds. */
     int64_t created_at;
+    /** The type of activity event. */
+    intercom_preview_contact_activity_event_type event_type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_event_type; /**< intercom_field_state_t of event_type */
+    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_role; /**< intercom_field_state_t of role */
+    uint8_t has_merge_source_id; /**< intercom_field_state_t of merge_source_id */
+    uint8_t has_merge_target_id; /**< intercom_field_state_t of merge_target_id */
+    uint8_t has_failure_reason; /**< intercom_field_state_t of failure_reason */
     uint8_t has_created_at; /**< intercom_field_state_t of created_at */
 } intercom_preview_contact_activity;
 /** Descriptor of intercom_preview_contact_activity (intercom_type_name() gives "contact_activity"). */
@@ -689,13 +689,13 @@ typedef struct intercom_preview_contact_activity_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). Always list */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of contact activity objects. */
     struct intercom_preview_contact_activity **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** Pagination information. */
     struct intercom_preview_next_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_contact_activity_list;
 /** Descriptor of intercom_preview_contact_activity_list (intercom_type_name() gives "contact_activity_list"). */
@@ -715,15 +715,15 @@ typedef struct intercom_preview_contact_archived {
     intercom_model base; /**< descriptor and owning document */
     /** Always "contact" (sent when required and left NULL). always contact */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the contact which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The unique identifier for the contact which is provided by the Client. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** Whether the contact is archived or not. */
     bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     uint8_t has_archived; /**< intercom_field_state_t of archived */
 } intercom_preview_contact_archived;
 /** Descriptor of intercom_preview_contact_archived (intercom_type_name() gives "contact_archived"). */
@@ -741,14 +741,11 @@ typedef struct intercom_preview_contact_attached_companies {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array containing Company Objects */
     struct intercom_preview_company **companies;
     size_t companies_count; /**< number of elements of companies */
-    uint8_t has_companies; /**< intercom_field_state_t of companies */
     /** The total number of companies associated to this contact */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /**
      * The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
      * Their responses are likely to contain a pages object that hosts pagination links which a client can use to
@@ -756,10 +753,13 @@ typedef struct intercom_preview_contact_attached_companies {
      * follows.
      */
     struct intercom_preview_pages_link *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** The companies attached to the contact, as real responses (and the description's own example) carry them. */
     struct intercom_preview_company **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_companies; /**< intercom_field_state_t of companies */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_contact_attached_companies;
 /**
@@ -783,9 +783,9 @@ typedef struct intercom_preview_contact_avatar {
     intercom_model base; /**< descriptor and owning document */
     /** The type of object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] An image URL containing the avatar of a contact. */
     const char *image_url;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_image_url; /**< intercom_field_state_t of image_url */
 } intercom_preview_contact_avatar;
 /** Descriptor of intercom_preview_contact_avatar (intercom_type_name() gives "contact_avatar"). */
@@ -802,15 +802,15 @@ typedef struct intercom_preview_contact_blocked {
     intercom_model base; /**< descriptor and owning document */
     /** Always "contact" (sent when required and left NULL). always contact */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the contact which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The unique identifier for the contact which is provided by the Client. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** Always true. */
     bool blocked;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     uint8_t has_blocked; /**< intercom_field_state_t of blocked */
 } intercom_preview_contact_blocked;
 /** Descriptor of intercom_preview_contact_blocked (intercom_type_name() gives "contact_blocked"). */
@@ -832,15 +832,15 @@ typedef struct intercom_preview_contact_companies {
     /** An array of company data objects attached to the contact. */
     struct intercom_preview_company_data **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** Url to get more company resources for this contact */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** Integer representing the total number of companies attached to this contact */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** Whether there's more Addressable Objects to be viewed. If true, use the url to view all */
     bool has_more;
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_more_state; /**< intercom_field_state_t of has_more */
 } intercom_preview_contact_companies;
 /** Descriptor of intercom_preview_contact_companies (intercom_type_name() gives "contact_companies"). */
@@ -858,15 +858,15 @@ typedef struct intercom_preview_contact_deleted {
     intercom_model base; /**< descriptor and owning document */
     /** Always "contact" (sent when required and left NULL). always contact */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the contact which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The unique identifier for the contact which is provided by the Client. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** Whether the contact is deleted or not. */
     bool deleted;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_preview_contact_deleted;
 /** Descriptor of intercom_preview_contact_deleted (intercom_type_name() gives "contact_deleted"). */
@@ -884,20 +884,20 @@ typedef struct intercom_preview_contact_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). Always list */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of contact objects */
     struct intercom_preview_contact **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** A count of the total number of objects. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_contact_list;
 /** Descriptor of intercom_preview_contact_list (intercom_type_name() gives "contact_list"). */
@@ -917,15 +917,15 @@ typedef struct intercom_preview_contact_location {
     intercom_model base; /**< descriptor and owning document */
     /** [nullable] Always location */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] The country that the contact is located in */
     const char *country;
-    uint8_t has_country; /**< intercom_field_state_t of country */
     /** [nullable] The overal region that the contact is located in */
     const char *region;
-    uint8_t has_region; /**< intercom_field_state_t of region */
     /** [nullable] The city that the contact is located in */
     const char *city;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_country; /**< intercom_field_state_t of country */
+    uint8_t has_region; /**< intercom_field_state_t of region */
     uint8_t has_city; /**< intercom_field_state_t of city */
 } intercom_preview_contact_location;
 /** Descriptor of intercom_preview_contact_location (intercom_type_name() gives "contact_location"). */
@@ -947,15 +947,15 @@ typedef struct intercom_preview_contact_notes {
     /** This object represents the notes attached to a contact. */
     struct intercom_preview_addressable_list **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** Url to get more company resources for this contact */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** Int representing the total number of companyies attached to this contact */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** Whether there's more Addressable Objects to be viewed. If true, use the url to view all */
     bool has_more;
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_more_state; /**< intercom_field_state_t of has_more */
 } intercom_preview_contact_notes;
 /** Descriptor of intercom_preview_contact_notes (intercom_type_name() gives "contact_notes"). */
@@ -972,26 +972,26 @@ typedef struct intercom_preview_contact_reply_base_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_preview_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
 } intercom_preview_contact_reply_base_request;
 /**
@@ -1015,39 +1015,39 @@ typedef struct intercom_preview_contact_reply_conversation_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_preview_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** A list of files that will be added as attachments. You can include up to 10 files. */
     struct intercom_preview_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
-    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
     /** The email you have defined for the user. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The external_id you have defined for the contact. */
     const char *user_id;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
+    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     int variant; /**< which variant: intercom_preview_contact_reply_conversation_request_variant */
 } intercom_preview_contact_reply_conversation_request;
@@ -1077,33 +1077,33 @@ typedef struct intercom_preview_contact_reply_email_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_preview_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** [required] The email you have defined for the user. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** A list of files that will be added as attachments. */
     struct intercom_preview_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
 } intercom_preview_contact_reply_email_request;
 /**
@@ -1131,33 +1131,33 @@ typedef struct intercom_preview_contact_reply_intercom_user_id_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_preview_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** [required] The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** A list of files that will be added as attachments. */
     struct intercom_preview_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
 } intercom_preview_contact_reply_intercom_user_id_request;
 /**
@@ -1186,29 +1186,29 @@ typedef struct intercom_preview_contact_reply_ticket_email_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_preview_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** [required] The email you have defined for the user. */
     const char *email;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     uint8_t has_email; /**< intercom_field_state_t of email */
 } intercom_preview_contact_reply_ticket_email_request;
 /**
@@ -1237,29 +1237,29 @@ typedef struct intercom_preview_contact_reply_ticket_intercom_user_id_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_preview_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** [required] The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
 } intercom_preview_contact_reply_ticket_intercom_user_id_request;
 /**
@@ -1285,35 +1285,35 @@ typedef struct intercom_preview_contact_reply_ticket_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_preview_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** The external_id you have defined for the contact. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The email you have defined for the user. */
     const char *email;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     uint8_t has_email; /**< intercom_field_state_t of email */
     int variant; /**< which variant: intercom_preview_contact_reply_ticket_request_variant */
 } intercom_preview_contact_reply_ticket_request;
@@ -1343,29 +1343,29 @@ typedef struct intercom_preview_contact_reply_ticket_user_id_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_preview_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** [required] The external_id you have defined for the contact. */
     const char *user_id;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     uint8_t has_user_id; /**< intercom_field_state_t of user_id */
 } intercom_preview_contact_reply_ticket_user_id_request;
 /**
@@ -1394,33 +1394,33 @@ typedef struct intercom_preview_contact_reply_user_id_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "comment" (sent when required and left NULL). */
     const char *message_type;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] Always "user" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The text body of the comment. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI
      * if sent by a bot, or the reply options sent by an Admin via the API.
      */
     struct intercom_preview_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** [required] The external_id you have defined for the contact. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** A list of files that will be added as attachments. You can include up to 10 files. */
     struct intercom_preview_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
 } intercom_preview_contact_reply_user_id_request;
 /**
@@ -1449,12 +1449,12 @@ typedef struct intercom_preview_contact_search_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] */
     struct intercom_preview_search_request_query *query;
-    uint8_t has_query; /**< intercom_field_state_t of query */
     /** [nullable] */
     struct intercom_preview_starting_after_paging *pagination;
-    uint8_t has_pagination; /**< intercom_field_state_t of pagination */
     /** An optional object to sort the results by. */
     struct intercom_preview_company_search_request_sort *sort;
+    uint8_t has_query; /**< intercom_field_state_t of query */
+    uint8_t has_pagination; /**< intercom_field_state_t of pagination */
     uint8_t has_sort; /**< intercom_field_state_t of sort */
 } intercom_preview_contact_search_request;
 /** Descriptor of intercom_preview_contact_search_request (intercom_type_name() gives "contact_search_request"). */
@@ -1478,10 +1478,10 @@ typedef struct intercom_preview_contact_segments {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** Segment objects associated with the contact. */
     struct intercom_preview_segment **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_contact_segments;
 /** Descriptor of intercom_preview_contact_segments (intercom_type_name() gives "contact_segments"). */
@@ -1527,15 +1527,15 @@ typedef struct intercom_preview_contact_subscription_types {
     /** This object represents the subscriptions attached to a contact. */
     struct intercom_preview_addressable_list **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** Url to get more subscription type resources for this contact */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** Int representing the total number of subscription types attached to this contact */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** Whether there's more Addressable Objects to be viewed. If true, use the url to view all */
     bool has_more;
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_more_state; /**< intercom_field_state_t of has_more */
 } intercom_preview_contact_subscription_types;
 /**
@@ -1563,15 +1563,15 @@ typedef struct intercom_preview_contact_tags {
     /** This object represents the tags attached to a contact. */
     struct intercom_preview_addressable_list **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** url to get more tag resources for this contact */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** Int representing the total number of tags attached to this contact */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** Whether there's more Addressable Objects to be viewed. If true, use the url to view all */
     bool has_more;
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_more_state; /**< intercom_field_state_t of has_more */
 } intercom_preview_contact_tags;
 /** Descriptor of intercom_preview_contact_tags (intercom_type_name() gives "contact_tags"). */
@@ -1588,15 +1588,15 @@ typedef struct intercom_preview_contact_unarchived {
     intercom_model base; /**< descriptor and owning document */
     /** Always "contact" (sent when required and left NULL). always contact */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the contact which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The unique identifier for the contact which is provided by the Client. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** Whether the contact is archived or not. */
     bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     uint8_t has_archived; /**< intercom_field_state_t of archived */
 } intercom_preview_contact_unarchived;
 /** Descriptor of intercom_preview_contact_unarchived (intercom_type_name() gives "contact_unarchived"). */
@@ -1619,29 +1619,29 @@ typedef struct intercom_preview_contacts_bulk_job {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the bulk job. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "contacts.bulk.job" (sent when required and left NULL). The type of the object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
-    /** The current state of the job. */
-    intercom_preview_contacts_bulk_job_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /** The time the job was created as a UNIX timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the job was last updated as a UNIX timestamp. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** [nullable] The time the job completed as a UNIX timestamp. Null if not yet completed. */
     int64_t completed_at;
-    uint8_t has_completed_at; /**< intercom_field_state_t of completed_at */
     /** The tasks that make up this bulk job. */
     struct intercom_preview_contacts_bulk_job_tasks **tasks;
     size_t tasks_count; /**< number of elements of tasks */
-    uint8_t has_tasks; /**< intercom_field_state_t of tasks */
     /** The URL to check the job status. */
     const char *url;
+    /** The current state of the job. */
+    intercom_preview_contacts_bulk_job_state state;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_completed_at; /**< intercom_field_state_t of completed_at */
+    uint8_t has_tasks; /**< intercom_field_state_t of tasks */
     uint8_t has_url; /**< intercom_field_state_t of url */
 } intercom_preview_contacts_bulk_job;
 /** Descriptor of intercom_preview_contacts_bulk_job (intercom_type_name() gives "contacts_bulk_job"). */
@@ -1659,12 +1659,12 @@ typedef struct intercom_preview_merge_contacts_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The unique identifier for the contact to merge away from. Must be a lead. */
     const char *from;
-    uint8_t has_from; /**< intercom_field_state_t of from */
     /** [required] The unique identifier for the contact to merge into. Must be a user. */
     const char *into;
-    uint8_t has_into; /**< intercom_field_state_t of into */
     /** Set to `true` to merge two contacts that are not duplicates (they share no matching email or phone). */
     bool skip_duplicate_validation;
+    uint8_t has_from; /**< intercom_field_state_t of from */
+    uint8_t has_into; /**< intercom_field_state_t of into */
     uint8_t has_skip_duplicate_validation; /**< intercom_field_state_t of skip_duplicate_validation */
 } intercom_preview_merge_contacts_request;
 /** Descriptor of intercom_preview_merge_contacts_request (intercom_type_name() gives "merge_contacts_request"). */
@@ -1688,16 +1688,16 @@ typedef struct intercom_preview_merge_history_item {
     intercom_model base; /**< descriptor and owning document */
     /** The type of object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The Intercom ID of the contact that was merged into this contact. */
     const char *source_contact_id;
-    uint8_t has_source_contact_id; /**< intercom_field_state_t of source_contact_id */
-    /** The role of the contact that was merged in. */
-    intercom_preview_merge_history_item_source_contact_role source_contact_role;
     const char *source_contact_role_str; /**< as received, or sent when source_contact_role is 0 */
-    uint8_t has_source_contact_role; /**< intercom_field_state_t of source_contact_role */
     /** [nullable] (Unix timestamp in seconds) The time when the merge occurred. */
     int64_t merged_at;
+    /** The role of the contact that was merged in. */
+    intercom_preview_merge_history_item_source_contact_role source_contact_role;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_source_contact_id; /**< intercom_field_state_t of source_contact_id */
+    uint8_t has_source_contact_role; /**< intercom_field_state_t of source_contact_role */
     uint8_t has_merged_at; /**< intercom_field_state_t of merged_at */
 } intercom_preview_merge_history_item;
 /** Descriptor of intercom_preview_merge_history_item (intercom_type_name() gives "merge_history_item"). */
@@ -1720,19 +1720,19 @@ typedef struct intercom_preview_merge_history_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array of merge history entries. */
     struct intercom_preview_merge_history_item **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /**
      * [nullable] A cursor to pass as the `cursor` query parameter to fetch the next page of results. Absent when there
      * are no more pages.
      */
     const char *next_cursor;
-    uint8_t has_next_cursor; /**< intercom_field_state_t of next_cursor */
     /** Whether there are more results to fetch. */
     bool has_more;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_next_cursor; /**< intercom_field_state_t of next_cursor */
     uint8_t has_more_state; /**< intercom_field_state_t of has_more */
 } intercom_preview_merge_history_list;
 /** Descriptor of intercom_preview_merge_history_list (intercom_type_name() gives "merge_history_list"). */
@@ -1755,31 +1755,31 @@ typedef struct intercom_preview_merge_preview_attribute_change {
     intercom_model base; /**< descriptor and owning document */
     /** The contact field that would change. */
     const char *field;
-    uint8_t has_field; /**< intercom_field_state_t of field */
-    /**
-     * How the value is resolved. adopted = the source's value is taken; discarded = the source's value is dropped and
-     * the target's kept; merged = the two values are combined.
-     */
-    intercom_preview_merge_preview_attribute_change_outcome outcome;
     const char *outcome_str; /**< as received, or sent when outcome is 0 */
-    uint8_t has_outcome; /**< intercom_field_state_t of outcome */
     /**
      * [nullable] The source contact's value. Omitted when null. May be a string, array, or object depending on the
      * field.
      */
     struct json_t *from_value;
-    uint8_t has_from_value; /**< intercom_field_state_t of from_value */
     /**
      * [nullable] The target contact's value. Omitted when null. May be a string, array, or object depending on the
      * field.
      */
     struct json_t *into_value;
-    uint8_t has_into_value; /**< intercom_field_state_t of into_value */
     /**
      * [nullable] The resulting value on the surviving contact. Always present; may be null. May be a string, array, or
      * object depending on the field.
      */
     struct json_t *new_into_value;
+    /**
+     * How the value is resolved. adopted = the source's value is taken; discarded = the source's value is dropped and
+     * the target's kept; merged = the two values are combined.
+     */
+    intercom_preview_merge_preview_attribute_change_outcome outcome;
+    uint8_t has_field; /**< intercom_field_state_t of field */
+    uint8_t has_outcome; /**< intercom_field_state_t of outcome */
+    uint8_t has_from_value; /**< intercom_field_state_t of from_value */
+    uint8_t has_into_value; /**< intercom_field_state_t of into_value */
     uint8_t has_new_into_value; /**< intercom_field_state_t of new_into_value */
 } intercom_preview_merge_preview_attribute_change;
 /**
@@ -1809,9 +1809,9 @@ typedef struct intercom_preview_merge_preview_attribute_changes {
     /** The individual attribute changes. Capped at 50 items; total_count reflects the full number of changes. */
     struct intercom_preview_merge_preview_attribute_change **attributes;
     size_t attributes_count; /**< number of elements of attributes */
-    uint8_t has_attributes; /**< intercom_field_state_t of attributes */
     /** The total number of attribute changes detected, which may exceed the number of items in attributes. */
     int64_t total_count;
+    uint8_t has_attributes; /**< intercom_field_state_t of attributes */
     uint8_t has_total_count; /**< intercom_field_state_t of total_count */
 } intercom_preview_merge_preview_attribute_changes;
 /**
@@ -1835,12 +1835,12 @@ INTERCOM_EXTERN void intercom_preview_merge_preview_attribute_changes_free(
 /** A reason a merge is not allowed. A top-level one is freed with intercom_preview_merge_preview_reason_free(). */
 typedef struct intercom_preview_merge_preview_reason {
     intercom_model base; /**< descriptor and owning document */
-    /** A stable code identifying the reason. Branch on this value. */
-    intercom_preview_merge_preview_reason_code code;
     const char *code_str; /**< as received, or sent when code is 0 */
-    uint8_t has_code; /**< intercom_field_state_t of code */
     /** A human-readable explanation. Display this to people; do not match on it, as the wording may change. */
     const char *message;
+    /** A stable code identifying the reason. Branch on this value. */
+    intercom_preview_merge_preview_reason_code code;
+    uint8_t has_code; /**< intercom_field_state_t of code */
     uint8_t has_message; /**< intercom_field_state_t of message */
 } intercom_preview_merge_preview_reason;
 /** Descriptor of intercom_preview_merge_preview_reason (intercom_type_name() gives "merge_preview_reason"). */
@@ -1868,21 +1868,21 @@ typedef struct intercom_preview_merge_preview_reassignments {
      * in. Tickets are excluded here and reported separately under `tickets`.
      */
     struct intercom_preview_merge_preview_reassignments_tags *conversations;
-    uint8_t has_conversations; /**< intercom_field_state_t of conversations */
     /**
      * Tickets, meaning conversations of any ticket type. Counted separately from `conversations` so a single
      * conversation is never counted twice.
      */
     struct intercom_preview_merge_preview_reassignments_tags *tickets;
-    uint8_t has_tickets; /**< intercom_field_state_t of tickets */
     /** Phone calls. Present only for phone-lead merges. */
     struct intercom_preview_merge_preview_reassignments_tags *phone_calls;
-    uint8_t has_phone_calls; /**< intercom_field_state_t of phone_calls */
     /** Tags. `from` counts only tags the surviving contact does not already have. */
     struct intercom_preview_merge_preview_reassignments_tags *tags;
-    uint8_t has_tags; /**< intercom_field_state_t of tags */
     /** Notes attached to the contact. */
     struct intercom_preview_merge_preview_reassignments_tags *notes;
+    uint8_t has_conversations; /**< intercom_field_state_t of conversations */
+    uint8_t has_tickets; /**< intercom_field_state_t of tickets */
+    uint8_t has_phone_calls; /**< intercom_field_state_t of phone_calls */
+    uint8_t has_tags; /**< intercom_field_state_t of tags */
     uint8_t has_notes; /**< intercom_field_state_t of notes */
 } intercom_preview_merge_preview_reassignments;
 /**
@@ -1910,9 +1910,9 @@ typedef struct intercom_preview_merge_preview_reassignments_tags {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The number of tags on the lead that would be added to the surviving contact. */
     int64_t from;
-    uint8_t has_from; /**< intercom_field_state_t of from */
     /** [required] The number of tags the surviving contact already has. */
     int64_t into;
+    uint8_t has_from; /**< intercom_field_state_t of from */
     uint8_t has_into; /**< intercom_field_state_t of into */
 } intercom_preview_merge_preview_reassignments_tags;
 /**
@@ -1938,12 +1938,12 @@ typedef struct intercom_preview_merge_preview_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The unique identifier for the contact to merge away from. Must be a lead. */
     const char *from;
-    uint8_t has_from; /**< intercom_field_state_t of from */
     /** [required] The unique identifier for the contact to merge into. Must be a user. */
     const char *into;
-    uint8_t has_into; /**< intercom_field_state_t of into */
     /** When true, previews the merge even if the contacts don't share a common identifier. Defaults to false. */
     bool skip_duplicate_validation;
+    uint8_t has_from; /**< intercom_field_state_t of from */
+    uint8_t has_into; /**< intercom_field_state_t of into */
     uint8_t has_skip_duplicate_validation; /**< intercom_field_state_t of skip_duplicate_validation */
 } intercom_preview_merge_preview_request;
 /** Descriptor of intercom_preview_merge_preview_request (intercom_type_name() gives "merge_preview_request"). */
@@ -1964,15 +1964,15 @@ INTERCOM_EXTERN void intercom_preview_merge_preview_request_free(intercom_previe
  */
 typedef struct intercom_preview_merge_preview_response {
     intercom_model base; /**< descriptor and owning document */
-    /** Always false. The merge is not allowed. */
-    bool allowed;
-    uint8_t has_allowed; /**< intercom_field_state_t of allowed */
     /** A summary of the changes the merge would make to the surviving contact. */
     struct intercom_preview_merge_preview_summary *summary;
-    uint8_t has_summary; /**< intercom_field_state_t of summary */
     /** One or more reasons the merge is not allowed. */
     struct intercom_preview_merge_preview_reason **reasons;
     size_t reasons_count; /**< number of elements of reasons */
+    /** Always false. The merge is not allowed. */
+    bool allowed;
+    uint8_t has_allowed; /**< intercom_field_state_t of allowed */
+    uint8_t has_summary; /**< intercom_field_state_t of summary */
     uint8_t has_reasons; /**< intercom_field_state_t of reasons */
     int variant; /**< which variant: intercom_preview_merge_preview_response_variant */
 } intercom_preview_merge_preview_response;
@@ -1997,13 +1997,13 @@ typedef struct intercom_preview_merge_preview_summary {
     intercom_model base; /**< descriptor and owning document */
     /** The attribute changes the merge would make to the surviving contact. */
     struct intercom_preview_merge_preview_attribute_changes *attribute_changes;
-    uint8_t has_attribute_changes; /**< intercom_field_state_t of attribute_changes */
     /**
      * Two counts per object type — `from`, how many are on the lead and would move to the surviving contact, and
      * `into`, how many the surviving contact already has. Only types with reassignments are included, and both counts
      * are always present on a type that is included.
      */
     struct intercom_preview_merge_preview_reassignments *reassignments;
+    uint8_t has_attribute_changes; /**< intercom_field_state_t of attribute_changes */
     uint8_t has_reassignments; /**< intercom_field_state_t of reassignments */
 } intercom_preview_merge_preview_summary;
 /** Descriptor of intercom_preview_merge_preview_summary (intercom_type_name() gives "merge_preview_summary"). */
@@ -2039,12 +2039,12 @@ typedef struct intercom_preview_next_cursor_pages {
     intercom_model base; /**< descriptor and owning document */
     /** Always "pages" (sent when required and left NULL). The type of pagination */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** Number of results per page */
     int64_t per_page;
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** [nullable] Cursor for the next page */
     struct intercom_preview_next_cursor *next;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_next; /**< intercom_field_state_t of next */
 } intercom_preview_next_cursor_pages;
 /** Descriptor of intercom_preview_next_cursor_pages (intercom_type_name() gives "next_cursor_pages"). */
@@ -2065,12 +2065,12 @@ typedef struct intercom_preview_social_profile {
     intercom_model base; /**< descriptor and owning document */
     /** value is "social_profile" */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The name of the Social media profile */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The name of the Social media profile */
     const char *url;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_url; /**< intercom_field_state_t of url */
 } intercom_preview_social_profile;
 /** Descriptor of intercom_preview_social_profile (intercom_type_name() gives "social_profile"). */
@@ -2089,10 +2089,10 @@ typedef struct intercom_preview_subscription_type_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of subscription type objects associated with the workspace . */
     struct intercom_preview_subscription_type **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_subscription_type_list;
 /** Descriptor of intercom_preview_subscription_type_list (intercom_type_name() gives "subscription_type_list"). */
@@ -2113,10 +2113,10 @@ typedef struct intercom_preview_tag_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of tags objects associated with the workspace . */
     struct intercom_preview_tag **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_tag_list;
 /** Descriptor of intercom_preview_tag_list (intercom_type_name() gives "tag_list"). */

@@ -20,28 +20,17 @@ extern "C" {
  */
 typedef struct intercom_preview_content_bulk_action_request {
     intercom_model base; /**< descriptor and owning document */
-    /**
-     * [required] The bulk action to perform. Allowed `content_ids[].type` values vary per action: * `publish`,
-     * `unpublish`: `article_content` * `delete`: `article_content`, `content_snippet`, `file_source_content`,
-     * `internal_article` * `set_availability`, `set_audience`: `article_content`, `content_snippet`,
-     * `external_content`, `file_source_content`, `internal_article` * `update_tags`: `article` (the parent ...
-     */
-    intercom_preview_content_bulk_action_request_action action;
     const char *action_str; /**< as received, or sent when action is 0 */
-    uint8_t has_action; /**< intercom_field_state_t of action */
     /** [required] Up to 1,000 content items to apply the action to. */
     struct intercom_preview_content_bulk_action_request_content_ids **content_ids;
     size_t content_ids_count; /**< number of elements of content_ids */
-    uint8_t has_content_ids; /**< intercom_field_state_t of content_ids */
     /**
      * Required when `action` is `set_availability`. Each field is optional — only the properties present in the request
      * are toggled.
      */
     struct intercom_preview_content_bulk_action_request_availability *availability;
-    uint8_t has_availability; /**< intercom_field_state_t of availability */
     /** Required when `action` is `set_audience`. Manages segment membership. */
     struct intercom_preview_content_bulk_action_request_audience *audience;
-    uint8_t has_audience; /**< intercom_field_state_t of audience */
     /**
      * Required when `action` is `update_tags`. Applies and/or removes existing tags. Supply at least one of
      * `add_tag_ids` / `remove_tag_ids`. At most 100 distinct tag IDs may be supplied across `add_tag_ids` and
@@ -49,6 +38,17 @@ typedef struct intercom_preview_content_bulk_action_request {
      * unknown or archived IDs is rejected with `parameter_invalid` (HTTP 422).
      */
     struct intercom_preview_content_bulk_action_request_tags *tags;
+    /**
+     * [required] The bulk action to perform. Allowed `content_ids[].type` values vary per action: * `publish`,
+     * `unpublish`: `article_content` * `delete`: `article_content`, `content_snippet`, `file_source_content`,
+     * `internal_article` * `set_availability`, `set_audience`: `article_content`, `content_snippet`,
+     * `external_content`, `file_source_content`, `internal_article` * `update_tags`: `article` (the parent ...
+     */
+    intercom_preview_content_bulk_action_request_action action;
+    uint8_t has_action; /**< intercom_field_state_t of action */
+    uint8_t has_content_ids; /**< intercom_field_state_t of content_ids */
+    uint8_t has_availability; /**< intercom_field_state_t of availability */
+    uint8_t has_audience; /**< intercom_field_state_t of audience */
     uint8_t has_tags; /**< intercom_field_state_t of tags */
 } intercom_preview_content_bulk_action_request;
 /**
@@ -77,13 +77,13 @@ typedef struct intercom_preview_content_bulk_action_request_audience {
     /** Segment IDs to assign to the selected content. */
     int64_t *add_segment_ids;
     size_t add_segment_ids_count; /**< number of elements of add_segment_ids */
-    uint8_t has_add_segment_ids; /**< intercom_field_state_t of add_segment_ids */
     /** Segment IDs to remove from the selected content. */
     int64_t *remove_segment_ids;
     size_t remove_segment_ids_count; /**< number of elements of remove_segment_ids */
-    uint8_t has_remove_segment_ids; /**< intercom_field_state_t of remove_segment_ids */
     /** When `true`, removes all segments from the selected content. */
     bool remove_all;
+    uint8_t has_add_segment_ids; /**< intercom_field_state_t of add_segment_ids */
+    uint8_t has_remove_segment_ids; /**< intercom_field_state_t of remove_segment_ids */
     uint8_t has_remove_all; /**< intercom_field_state_t of remove_all */
 } intercom_preview_content_bulk_action_request_audience;
 /**
@@ -112,12 +112,12 @@ typedef struct intercom_preview_content_bulk_action_request_availability {
     intercom_model base; /**< descriptor and owning document */
     /** Toggle Fin AI Agent availability. */
     bool ai_agent;
-    uint8_t has_ai_agent; /**< intercom_field_state_t of ai_agent */
     /** Toggle Copilot availability. */
     bool copilot;
-    uint8_t has_copilot; /**< intercom_field_state_t of copilot */
     /** Toggle Sales Agent availability. */
     bool sales_agent;
+    uint8_t has_ai_agent; /**< intercom_field_state_t of ai_agent */
+    uint8_t has_copilot; /**< intercom_field_state_t of copilot */
     uint8_t has_sales_agent; /**< intercom_field_state_t of sales_agent */
 } intercom_preview_content_bulk_action_request_availability;
 /**
@@ -144,12 +144,12 @@ INTERCOM_EXTERN void intercom_preview_content_bulk_action_request_availability_f
  */
 typedef struct intercom_preview_content_bulk_action_request_content_ids {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] */
-    intercom_preview_content_bulk_action_request_content_ids_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] */
     const char *id;
+    /** [required] */
+    intercom_preview_content_bulk_action_request_content_ids_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_preview_content_bulk_action_request_content_ids;
 /**
@@ -182,10 +182,10 @@ typedef struct intercom_preview_content_bulk_action_request_tags {
     /** Tag IDs to apply to the selected content. */
     int64_t *add_tag_ids;
     size_t add_tag_ids_count; /**< number of elements of add_tag_ids */
-    uint8_t has_add_tag_ids; /**< intercom_field_state_t of add_tag_ids */
     /** Tag IDs to remove from the selected content. */
     int64_t *remove_tag_ids;
     size_t remove_tag_ids_count; /**< number of elements of remove_tag_ids */
+    uint8_t has_add_tag_ids; /**< intercom_field_state_t of add_tag_ids */
     uint8_t has_remove_tag_ids; /**< intercom_field_state_t of remove_tag_ids */
 } intercom_preview_content_bulk_action_request_tags;
 /**
@@ -215,9 +215,9 @@ typedef struct intercom_preview_content_bulk_action_response {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     const char *status;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_status; /**< intercom_field_state_t of status */
 } intercom_preview_content_bulk_action_response;
 /**
@@ -246,15 +246,15 @@ typedef struct intercom_preview_content_search_article_content_item {
     intercom_model base; /**< descriptor and owning document */
     /** Always "article_content" (sent when required and left NULL). Always `article_content`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier of the article content. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The localized title of the article. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The locale of this article content. */
     const char *locale;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
     uint8_t has_locale; /**< intercom_field_state_t of locale */
 } intercom_preview_content_search_article_content_item;
 /**
@@ -283,16 +283,16 @@ typedef struct intercom_preview_content_search_response {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). Always `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** Total number of results matching the query. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** Pagination metadata, including links to neighbouring pages. */
     struct intercom_preview_content_search_response_pages *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** The list of matched content items. Each item's `type` field determines its shape. */
     struct intercom_preview_content_search_result **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_content_search_response;
 /** Descriptor of intercom_preview_content_search_response (intercom_type_name() gives "content_search_response"). */
@@ -316,21 +316,21 @@ typedef struct intercom_preview_content_search_response_pages {
     intercom_model base; /**< descriptor and owning document */
     /** Always "pages" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The current page number. */
     int64_t page;
-    uint8_t has_page; /**< intercom_field_state_t of page */
     /** Number of results per page. */
     int64_t per_page;
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** Total number of pages of results. */
     int64_t total_pages;
-    uint8_t has_total_pages; /**< intercom_field_state_t of total_pages */
     /** [nullable] A link to the next page of results, or null when on the last page. */
     const char *next;
-    uint8_t has_next; /**< intercom_field_state_t of next */
     /** [nullable] A link to the previous page of results, or null when on the first page. */
     const char *prev;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_page; /**< intercom_field_state_t of page */
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
+    uint8_t has_total_pages; /**< intercom_field_state_t of total_pages */
+    uint8_t has_next; /**< intercom_field_state_t of next */
     uint8_t has_prev; /**< intercom_field_state_t of prev */
 } intercom_preview_content_search_response_pages;
 /**
@@ -358,19 +358,19 @@ INTERCOM_EXTERN void intercom_preview_content_search_response_pages_free(
  */
 typedef struct intercom_preview_content_search_result {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] Always `article`. */
-    intercom_preview_content_search_result_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier of the article. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The article's canonical title. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** One entry per locale of the article. */
     struct intercom_preview_content_search_article_content_item **contents;
     size_t contents_count; /**< number of elements of contents */
+    /** [required] Always `article`. */
+    intercom_preview_content_search_result_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
     uint8_t has_contents; /**< intercom_field_state_t of contents */
     int variant; /**< which variant: intercom_preview_content_search_result_variant */
 } intercom_preview_content_search_result;

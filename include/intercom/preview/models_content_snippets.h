@@ -22,56 +22,56 @@ typedef struct intercom_preview_content_snippet {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `content_snippet`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the content snippet. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The title of the content snippet. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The locale of the content snippet. */
     const char *locale;
-    uint8_t has_locale; /**< intercom_field_state_t of locale */
     /** The content blocks that make up the body of the snippet. */
     struct json_t **json_blocks;
     size_t json_blocks_count; /**< number of elements of json_blocks */
-    uint8_t has_json_blocks; /**< intercom_field_state_t of json_blocks */
     /** [nullable] The body of the content snippet in markdown. */
     const char *body_markdown;
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /**
      * [deprecated] Deprecated. Use ai_chatbot_availability instead. Whether this snippet is available for Fin (1 = on,
      * 0 = off).
      */
     int64_t chatbot_availability;
-    uint8_t has_chatbot_availability; /**< intercom_field_state_t of chatbot_availability */
     /**
      * [deprecated] Deprecated. Use ai_copilot_availability instead. Whether this snippet is available for Copilot (1 =
      * on, 0 = off).
      */
     int64_t copilot_availability;
-    uint8_t has_copilot_availability; /**< intercom_field_state_t of copilot_availability */
-    /** Whether the content snippet is available for AI Chatbot (Fin). */
-    bool ai_chatbot_availability;
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
-    /** Whether the content snippet is available for AI Copilot. */
-    bool ai_copilot_availability;
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
-    /** Whether the content snippet is available for AI Sales Agent. */
-    bool ai_sales_agent_availability;
-    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
     /** The time the snippet was created as a UNIX timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the snippet was last updated as a UNIX timestamp. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /**
      * [nullable] The list of audience IDs this content snippet is targeted to for Fin AI Agent. Empty array means no
      * audience targeting is set.
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
+    /** Whether the content snippet is available for AI Chatbot (Fin). */
+    bool ai_chatbot_availability;
+    /** Whether the content snippet is available for AI Copilot. */
+    bool ai_copilot_availability;
+    /** Whether the content snippet is available for AI Sales Agent. */
+    bool ai_sales_agent_availability;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_locale; /**< intercom_field_state_t of locale */
+    uint8_t has_json_blocks; /**< intercom_field_state_t of json_blocks */
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
+    uint8_t has_chatbot_availability; /**< intercom_field_state_t of chatbot_availability */
+    uint8_t has_copilot_availability; /**< intercom_field_state_t of copilot_availability */
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
+    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
 } intercom_preview_content_snippet;
 /** Descriptor of intercom_preview_content_snippet (intercom_type_name() gives "content_snippet"). */
@@ -93,35 +93,35 @@ typedef struct intercom_preview_content_snippet_create_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The title of the content snippet. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The content blocks that make up the body of the snippet. Mutually exclusive with `body_markdown`. */
     struct json_t **json_blocks;
     size_t json_blocks_count; /**< number of elements of json_blocks */
-    uint8_t has_json_blocks; /**< intercom_field_state_t of json_blocks */
     /**
      * The content of the snippet in markdown. An alternative to `json_blocks` — you can provide content as markdown
      * instead of structured blocks. Mutually exclusive with `json_blocks`.
      */
     const char *body_markdown;
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /** The locale of the content snippet. Defaults to `en`. */
     const char *locale;
-    uint8_t has_locale; /**< intercom_field_state_t of locale */
     /**
      * [nullable] The list of audience IDs to target this content snippet to for Fin AI Agent. Pass an empty array or
      * omit the field for no audience targeting. Unknown audience IDs return a `404` error with no partial commit.
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
     /** Whether the content snippet should be available for AI Chatbot (Fin). Defaults to false. */
     bool ai_chatbot_availability;
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
     /** Whether the content snippet should be available for AI Copilot. Defaults to false. */
     bool ai_copilot_availability;
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     /** Whether the content snippet should be available for AI Sales Agent. Defaults to false. */
     bool ai_sales_agent_availability;
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_json_blocks; /**< intercom_field_state_t of json_blocks */
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
+    uint8_t has_locale; /**< intercom_field_state_t of locale */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
 } intercom_preview_content_snippet_create_request;
 /**
@@ -147,22 +147,22 @@ typedef struct intercom_preview_content_snippet_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array of content snippet objects. */
     struct intercom_preview_content_snippet **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** The total number of content snippets. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** The current page number. */
     int64_t page;
-    uint8_t has_page; /**< intercom_field_state_t of page */
     /** The number of results per page. */
     int64_t per_page;
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** The total number of pages. */
     int64_t total_pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
+    uint8_t has_page; /**< intercom_field_state_t of page */
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_total_pages; /**< intercom_field_state_t of total_pages */
 } intercom_preview_content_snippet_list;
 /** Descriptor of intercom_preview_content_snippet_list (intercom_type_name() gives "content_snippet_list"). */
@@ -186,20 +186,16 @@ typedef struct intercom_preview_content_snippet_update_request {
     intercom_model base; /**< descriptor and owning document */
     /** The title of the content snippet. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The content blocks that make up the body of the snippet. Mutually exclusive with `body_markdown`. */
     struct json_t **json_blocks;
     size_t json_blocks_count; /**< number of elements of json_blocks */
-    uint8_t has_json_blocks; /**< intercom_field_state_t of json_blocks */
     /**
      * The content of the snippet in markdown. An alternative to `json_blocks` — you can provide content as markdown
      * instead of structured blocks. Mutually exclusive with `json_blocks`.
      */
     const char *body_markdown;
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /** The locale of the content snippet. */
     const char *locale;
-    uint8_t has_locale; /**< intercom_field_state_t of locale */
     /**
      * [nullable] The list of audience IDs to target this content snippet to for Fin AI Agent. Omitting the field leaves
      * existing audience memberships unchanged (PATCH semantics). Pass `[]` to clear all audience memberships. Unknown
@@ -207,15 +203,19 @@ typedef struct intercom_preview_content_snippet_update_request {
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
     /** Whether the content snippet should be available for AI Chatbot (Fin). */
     bool ai_chatbot_availability;
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
     /** Whether the content snippet should be available for AI Copilot. */
     bool ai_copilot_availability;
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     /** Whether the content snippet should be available for AI Sales Agent. */
     bool ai_sales_agent_availability;
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_json_blocks; /**< intercom_field_state_t of json_blocks */
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
+    uint8_t has_locale; /**< intercom_field_state_t of locale */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
 } intercom_preview_content_snippet_update_request;
 /**

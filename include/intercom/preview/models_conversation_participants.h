@@ -20,44 +20,44 @@ extern "C" {
  */
 typedef struct intercom_preview_ai_agent {
     intercom_model base; /**< descriptor and owning document */
-    /** [nullable] The type of the source that triggered AI Agent involvement in the conversation. */
-    intercom_preview_ai_agent_source_type source_type;
     const char *source_type_str; /**< as received, or sent when source_type is 0 */
-    uint8_t has_source_type; /**< intercom_field_state_t of source_type */
     /**
      * [nullable] The title of the source that triggered AI Agent involvement in the conversation. If this is
      * `essentials_plan_setup` then it will return `null`.
      */
     const char *source_title;
-    uint8_t has_source_title; /**< intercom_field_state_t of source_title */
+    const char *last_answer_type_str; /**< as received, or sent when last_answer_type is 0 */
+    const char *resolution_state_str; /**< as received, or sent when resolution_state is 0 */
+    /** [nullable] The customer satisfaction rating given to AI Agent, from 1-5. */
+    int64_t rating;
+    /** [nullable] The customer satisfaction rating remark given to AI Agent. */
+    const char *rating_remark;
+    /** [nullable] The time when the AI agent rating was created. */
+    int64_t created_at;
+    /** [nullable] The time when the AI agent rating was last updated. */
+    int64_t updated_at;
+    /** (undocumented) */
+    struct intercom_preview_content_sources_list *content_sources;
+    /** [nullable] The type of the source that triggered AI Agent involvement in the conversation. */
+    intercom_preview_ai_agent_source_type source_type;
     /**
      * [nullable] The type of the last answer delivered by AI Agent. If no answer was delivered then this will return
      * `null`
      */
     intercom_preview_ai_agent_last_answer_type last_answer_type;
-    const char *last_answer_type_str; /**< as received, or sent when last_answer_type is 0 */
-    uint8_t has_last_answer_type; /**< intercom_field_state_t of last_answer_type */
     /**
      * [nullable] The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return
      * `null`.
      */
     intercom_preview_ai_agent_resolution_state resolution_state;
-    const char *resolution_state_str; /**< as received, or sent when resolution_state is 0 */
+    uint8_t has_source_type; /**< intercom_field_state_t of source_type */
+    uint8_t has_source_title; /**< intercom_field_state_t of source_title */
+    uint8_t has_last_answer_type; /**< intercom_field_state_t of last_answer_type */
     uint8_t has_resolution_state; /**< intercom_field_state_t of resolution_state */
-    /** [nullable] The customer satisfaction rating given to AI Agent, from 1-5. */
-    int64_t rating;
     uint8_t has_rating; /**< intercom_field_state_t of rating */
-    /** [nullable] The customer satisfaction rating remark given to AI Agent. */
-    const char *rating_remark;
     uint8_t has_rating_remark; /**< intercom_field_state_t of rating_remark */
-    /** [nullable] The time when the AI agent rating was created. */
-    int64_t created_at;
     uint8_t has_created_at; /**< intercom_field_state_t of created_at */
-    /** [nullable] The time when the AI agent rating was last updated. */
-    int64_t updated_at;
     uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
-    /** (undocumented) */
-    struct intercom_preview_content_sources_list *content_sources;
     uint8_t has_content_sources; /**< intercom_field_state_t of content_sources */
 } intercom_preview_ai_agent;
 /** Descriptor of intercom_preview_ai_agent (intercom_type_name() gives "ai_agent"). */
@@ -72,12 +72,12 @@ typedef struct intercom_preview_ai_subtopic {
     intercom_model base; /**< descriptor and owning document */
     /** Always ai_subtopic. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The name of the subtopic. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The ID of the subtopic. */
     int64_t id;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_preview_ai_subtopic;
 /** Descriptor of intercom_preview_ai_subtopic (intercom_type_name() gives "ai_subtopic"). */
@@ -96,13 +96,13 @@ typedef struct intercom_preview_ai_topic {
     intercom_model base; /**< descriptor and owning document */
     /** Always ai_topic. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The name of the AI-generated topic. */
     const char *topic_name;
-    uint8_t has_topic_name; /**< intercom_field_state_t of topic_name */
     /** The subtopics under this topic. */
     struct intercom_preview_ai_subtopic **subtopics;
     size_t subtopics_count; /**< number of elements of subtopics */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_topic_name; /**< intercom_field_state_t of topic_name */
     uint8_t has_subtopics; /**< intercom_field_state_t of subtopics */
 } intercom_preview_ai_topic;
 /** Descriptor of intercom_preview_ai_topic (intercom_type_name() gives "ai_topic"). */
@@ -120,10 +120,10 @@ typedef struct intercom_preview_ai_topics {
     intercom_model base; /**< descriptor and owning document */
     /** Always ai_topics. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of AI-generated topics for this conversation. */
     struct intercom_preview_ai_topic **topics;
     size_t topics_count; /**< number of elements of topics */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_topics; /**< intercom_field_state_t of topics */
 } intercom_preview_ai_topics;
 /** Descriptor of intercom_preview_ai_topics (intercom_type_name() gives "ai_topics"). */
@@ -141,9 +141,9 @@ typedef struct intercom_preview_attach_contact_to_conversation_request {
     intercom_model base; /**< descriptor and owning document */
     /** The `id` of the admin who is adding the new participant. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** (undocumented) */
     struct intercom_preview_attach_contact_to_conversation_request_customer *customer;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     uint8_t has_customer; /**< intercom_field_state_t of customer */
 } intercom_preview_attach_contact_to_conversation_request;
 /**
@@ -172,15 +172,15 @@ typedef struct intercom_preview_attach_contact_to_conversation_request_customer 
     intercom_model base; /**< descriptor and owning document */
     /** The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** [nullable] */
     struct intercom_preview_customer_request *customer;
-    uint8_t has_customer; /**< intercom_field_state_t of customer */
     /** The external_id you have defined for the contact who is being added as a participant. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The email you have defined for the contact who is being added as a participant. */
     const char *email;
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_customer; /**< intercom_field_state_t of customer */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     uint8_t has_email; /**< intercom_field_state_t of email */
     int variant; /**< which variant: intercom_preview_attach_contact_to_conversation_request_customer_variant */
 } intercom_preview_attach_contact_to_conversation_request_customer;
@@ -207,12 +207,12 @@ typedef struct intercom_preview_contact_reference {
     intercom_model base; /**< descriptor and owning document */
     /** Always "contact" (sent when required and left NULL). always contact */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the contact which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The unique identifier for the contact which is provided by the Client. */
     const char *external_id;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_external_id; /**< intercom_field_state_t of external_id */
 } intercom_preview_contact_reference;
 /** Descriptor of intercom_preview_contact_reference (intercom_type_name() gives "contact_reference"). */
@@ -231,18 +231,18 @@ INTERCOM_EXTERN void intercom_preview_contact_reference_free(intercom_preview_co
  */
 typedef struct intercom_preview_content_source {
     intercom_model base; /**< descriptor and owning document */
-    /** The type of the content source. */
-    intercom_preview_content_source_content_type content_type;
     const char *content_type_str; /**< as received, or sent when content_type is 0 */
-    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
     /** The internal URL linking to the content source for teammates. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** The title of the content source. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The ISO 639 language code of the content source. */
     const char *locale;
+    /** The type of the content source. */
+    intercom_preview_content_source_content_type content_type;
+    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_title; /**< intercom_field_state_t of title */
     uint8_t has_locale; /**< intercom_field_state_t of locale */
 } intercom_preview_content_source;
 /** Descriptor of intercom_preview_content_source (intercom_type_name() gives "content_source"). */
@@ -259,13 +259,13 @@ typedef struct intercom_preview_content_sources_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "content_source.list" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The total number of content sources used by AI Agent in the conversation. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** The content sources used by AI Agent in the conversation. */
     struct intercom_preview_content_source **content_sources;
     size_t content_sources_count; /**< number of elements of content_sources */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_content_sources; /**< intercom_field_state_t of content_sources */
 } intercom_preview_content_sources_list;
 /** Descriptor of intercom_preview_content_sources_list (intercom_type_name() gives "content_sources_list"). */
@@ -289,130 +289,87 @@ typedef struct intercom_preview_conversation {
     intercom_model base; /**< descriptor and owning document */
     /** Always conversation. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id representing the conversation. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The title given to the conversation. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The time the conversation was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The last time the conversation was updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /**
      * [nullable] The last time a Contact responded to an Admin. In other words, the time a customer started waiting for
      * a response. Set to null if last reply is from an Admin.
      */
     int64_t waiting_since;
-    uint8_t has_waiting_since; /**< intercom_field_state_t of waiting_since */
     /**
      * [nullable] If set this is the time in the future when this conversation will be marked as open. i.e. it will be
      * in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
      */
     int64_t snoozed_until;
-    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
-    /** Indicates whether a conversation is open (true) or closed (false). */
-    bool open;
-    uint8_t has_open; /**< intercom_field_state_t of open */
-    /** Can be set to "open", "closed" or "snoozed". */
-    intercom_preview_conversation_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
-    /** Indicates whether a conversation has been read. */
-    bool read;
-    uint8_t has_read; /**< intercom_field_state_t of read */
-    /** The priority level of the conversation. Returns one of none, low, medium, high, or urgent. */
-    intercom_preview_conversation_priority priority;
     const char *priority_str; /**< as received, or sent when priority is 0 */
-    uint8_t has_priority; /**< intercom_field_state_t of priority */
     /**
      * [nullable] The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0.
      */
     int64_t admin_assignee_id;
-    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
     /** [nullable] The id of the team assigned to the conversation. If it's not assigned to a team it will return 0. */
     int64_t team_assignee_id;
-    uint8_t has_team_assignee_id; /**< intercom_field_state_t of team_assignee_id */
     /** [nullable] The company associated with the conversation. */
     struct intercom_preview_company *company;
-    uint8_t has_company; /**< intercom_field_state_t of company */
     /** A list of tags objects associated with a conversation */
     struct intercom_preview_tags *tags;
-    uint8_t has_tags; /**< intercom_field_state_t of tags */
     /**
      * [nullable] The Conversation Rating object which contains information on the rating and/or remark added by a
      * Contact and the Admin assigned to the conversation.
      */
     struct intercom_preview_conversation_rating *conversation_rating;
-    uint8_t has_conversation_rating; /**< intercom_field_state_t of conversation_rating */
     /** The first message or event that started this conversation. Describes the origin and who initiated it. */
     struct intercom_preview_conversation_source *source;
-    uint8_t has_source; /**< intercom_field_state_t of source */
     /**
      * The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless
      * more were added via the group conversation feature.
      */
     struct intercom_preview_conversation_contacts *contacts;
-    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     /** [nullable] The list of teammates who participated in the conversation (wrote at least one conversation part). */
     struct intercom_preview_conversation_teammates *teammates;
-    uint8_t has_teammates; /**< intercom_field_state_t of teammates */
     /**
      * An object containing the different custom attributes associated to the conversation as key-value pairs. For
      * relationship attributes the value will be a list of custom object instance models. System-defined attributes such
      * as "CX Score rating" and "CX Score explanation" may also be included.
      */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /**
      * [nullable] An object containing information on the first users message. For a contact initiated message this will
      * represent the users original message.
      */
     struct intercom_preview_conversation_first_contact_reply *first_contact_reply;
-    uint8_t has_first_contact_reply; /**< intercom_field_state_t of first_contact_reply */
     /**
      * [nullable] The SLA Applied object contains the details for which SLA has been applied to this conversation.
      * Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed
      * from a conversation, the sla_status will always be returned as null.
      */
     struct intercom_preview_sla_applied *sla_applied;
-    uint8_t has_sla_applied; /**< intercom_field_state_t of sla_applied */
     /**
      * [nullable] A Statistics object containing all information required for reporting, with timestamps and calculated
      * metrics.
      */
     struct intercom_preview_conversation_statistics *statistics;
-    uint8_t has_statistics; /**< intercom_field_state_t of statistics */
     /**
      * A list of Conversation Part objects for each part message in the conversation. This is only returned when
      * Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
      */
     struct intercom_preview_conversation_parts *conversation_parts;
-    uint8_t has_conversation_parts; /**< intercom_field_state_t of conversation_parts */
     /** An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned. */
     struct intercom_preview_linked_object_list *linked_objects;
-    uint8_t has_linked_objects; /**< intercom_field_state_t of linked_objects */
     /** AI-generated topics and subtopics for the conversation. */
     struct intercom_preview_ai_topics *ai_topics;
-    uint8_t has_ai_topics; /**< intercom_field_state_t of ai_topics */
-    /** Indicates whether the AI Agent participated in the conversation. */
-    bool ai_agent_participated;
-    uint8_t has_ai_agent_participated; /**< intercom_field_state_t of ai_agent_participated */
     /** [nullable] Data related to AI Agent involvement in the conversation. */
     struct intercom_preview_ai_agent *ai_agent;
-    uint8_t has_ai_agent; /**< intercom_field_state_t of ai_agent */
-    /** Indicates whether the Sales Agent participated in the conversation. */
-    bool sales_agent_participated;
-    uint8_t has_sales_agent_participated; /**< intercom_field_state_t of sales_agent_participated */
     /** [nullable] Data related to Sales Agent involvement in the conversation. */
     struct intercom_preview_sales_agent *sales_agent;
-    uint8_t has_sales_agent; /**< intercom_field_state_t of sales_agent */
     /** [nullable] The channel through which the conversation was initiated and its current channel. */
     struct intercom_preview_conversation_channel *channel;
-    uint8_t has_channel; /**< intercom_field_state_t of channel */
     /**
      * References linking this conversation to records in an external helpdesk or CRM system. Populated for Fin
      * Standalone workspaces synced from an external platform; an empty array otherwise. Sorted alphabetically by `type`
@@ -420,30 +377,73 @@ typedef struct intercom_preview_conversation {
      */
     struct intercom_preview_conversation_external_reference **external_references;
     size_t external_references_count; /**< number of elements of external_references */
-    uint8_t has_external_references; /**< intercom_field_state_t of external_references */
     /**
      * QA monitor evaluations that flagged this conversation. Only included when `include_monitors=true` is passed as a
      * query parameter.
      */
     struct intercom_preview_conversation_monitor_evaluation **monitor_evaluations;
     size_t monitor_evaluations_count; /**< number of elements of monitor_evaluations */
-    uint8_t has_monitor_evaluations; /**< intercom_field_state_t of monitor_evaluations */
     /**
      * QA scorecard results for this conversation. Only included when `include_scorecards=true` is passed as a query
      * parameter.
      */
     struct intercom_preview_conversation_scorecard **scorecards;
     size_t scorecards_count; /**< number of elements of scorecards */
-    uint8_t has_scorecards; /**< intercom_field_state_t of scorecards */
     /**
      * The conversation's customers after a contact was attached or detached (POST/DELETE
      * /conversations/{conversation_id}/customers answer only this list).
      */
     struct intercom_preview_contact_reference **customers;
     size_t customers_count; /**< number of elements of customers */
-    uint8_t has_customers; /**< intercom_field_state_t of customers */
     /** The conversation's topics (free-form). */
     struct json_t *topics;
+    /** Can be set to "open", "closed" or "snoozed". */
+    intercom_preview_conversation_state state;
+    /** The priority level of the conversation. Returns one of none, low, medium, high, or urgent. */
+    intercom_preview_conversation_priority priority;
+    /** Indicates whether a conversation is open (true) or closed (false). */
+    bool open;
+    /** Indicates whether a conversation has been read. */
+    bool read;
+    /** Indicates whether the AI Agent participated in the conversation. */
+    bool ai_agent_participated;
+    /** Indicates whether the Sales Agent participated in the conversation. */
+    bool sales_agent_participated;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_waiting_since; /**< intercom_field_state_t of waiting_since */
+    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
+    uint8_t has_open; /**< intercom_field_state_t of open */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_read; /**< intercom_field_state_t of read */
+    uint8_t has_priority; /**< intercom_field_state_t of priority */
+    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
+    uint8_t has_team_assignee_id; /**< intercom_field_state_t of team_assignee_id */
+    uint8_t has_company; /**< intercom_field_state_t of company */
+    uint8_t has_tags; /**< intercom_field_state_t of tags */
+    uint8_t has_conversation_rating; /**< intercom_field_state_t of conversation_rating */
+    uint8_t has_source; /**< intercom_field_state_t of source */
+    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
+    uint8_t has_teammates; /**< intercom_field_state_t of teammates */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+    uint8_t has_first_contact_reply; /**< intercom_field_state_t of first_contact_reply */
+    uint8_t has_sla_applied; /**< intercom_field_state_t of sla_applied */
+    uint8_t has_statistics; /**< intercom_field_state_t of statistics */
+    uint8_t has_conversation_parts; /**< intercom_field_state_t of conversation_parts */
+    uint8_t has_linked_objects; /**< intercom_field_state_t of linked_objects */
+    uint8_t has_ai_topics; /**< intercom_field_state_t of ai_topics */
+    uint8_t has_ai_agent_participated; /**< intercom_field_state_t of ai_agent_participated */
+    uint8_t has_ai_agent; /**< intercom_field_state_t of ai_agent */
+    uint8_t has_sales_agent_participated; /**< intercom_field_state_t of sales_agent_participated */
+    uint8_t has_sales_agent; /**< intercom_field_state_t of sales_agent */
+    uint8_t has_channel; /**< intercom_field_state_t of channel */
+    uint8_t has_external_references; /**< intercom_field_state_t of external_references */
+    uint8_t has_monitor_evaluations; /**< intercom_field_state_t of monitor_evaluations */
+    uint8_t has_scorecards; /**< intercom_field_state_t of scorecards */
+    uint8_t has_customers; /**< intercom_field_state_t of customers */
     uint8_t has_topics; /**< intercom_field_state_t of topics */
 } intercom_preview_conversation;
 /** Descriptor of intercom_preview_conversation (intercom_type_name() gives "conversation"). */
@@ -467,12 +467,12 @@ typedef struct intercom_preview_conversation_channel {
      * unavailable.
      */
     const char *initial;
-    uint8_t has_initial; /**< intercom_field_state_t of initial */
     /**
      * [nullable] The current channel of the conversation. May differ from `initial` if the conversation was migrated
      * between channels. Returns `null` if channel data is unavailable.
      */
     const char *current;
+    uint8_t has_initial; /**< intercom_field_state_t of initial */
     uint8_t has_current; /**< intercom_field_state_t of current */
 } intercom_preview_conversation_channel;
 /** Descriptor of intercom_preview_conversation_channel (intercom_type_name() gives "conversation_channel"). */
@@ -496,13 +496,13 @@ typedef struct intercom_preview_conversation_contacts {
     intercom_model base; /**< descriptor and owning document */
     /** Always "contact.list" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless
      * more were added via the group conversation feature.
      */
     struct intercom_preview_contact_reference **contacts;
     size_t contacts_count; /**< number of elements of contacts */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_contacts; /**< intercom_field_state_t of contacts */
 } intercom_preview_conversation_contacts;
 /** Descriptor of intercom_preview_conversation_contacts (intercom_type_name() gives "conversation_contacts"). */
@@ -525,12 +525,12 @@ typedef struct intercom_preview_conversation_first_contact_reply {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] */
     const char *url;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_url; /**< intercom_field_state_t of url */
 } intercom_preview_conversation_first_contact_reply;
 /**
@@ -560,24 +560,24 @@ typedef struct intercom_preview_conversation_monitor_evaluation {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier of the monitor that produced this evaluation. */
     const char *monitor_id;
-    uint8_t has_monitor_id; /**< intercom_field_state_t of monitor_id */
     /** [nullable] The name of the monitor at the time of evaluation. Null if the monitor has since been deleted. */
     const char *monitor_name;
-    uint8_t has_monitor_name; /**< intercom_field_state_t of monitor_name */
     /** [nullable] The type of the monitor. Null if the monitor has since been deleted. */
     const char *monitor_type;
-    uint8_t has_monitor_type; /**< intercom_field_state_t of monitor_type */
     /** The evaluation outcome reported by the monitor. */
     const char *result;
-    uint8_t has_result; /**< intercom_field_state_t of result */
     /** [nullable] The reasoning provided by the monitor for its result. May be null if no reasoning was generated. */
     const char *explanation;
-    uint8_t has_explanation; /**< intercom_field_state_t of explanation */
     /**
      * [nullable] The time the monitor evaluated this conversation. Null in the rare case the underlying record's
      * timestamp is not yet set.
      */
     int64_t evaluated_at;
+    uint8_t has_monitor_id; /**< intercom_field_state_t of monitor_id */
+    uint8_t has_monitor_name; /**< intercom_field_state_t of monitor_name */
+    uint8_t has_monitor_type; /**< intercom_field_state_t of monitor_type */
+    uint8_t has_result; /**< intercom_field_state_t of result */
+    uint8_t has_explanation; /**< intercom_field_state_t of explanation */
     uint8_t has_evaluated_at; /**< intercom_field_state_t of evaluated_at */
 } intercom_preview_conversation_monitor_evaluation;
 /**
@@ -607,16 +607,16 @@ typedef struct intercom_preview_conversation_parts {
     intercom_model base; /**< descriptor and owning document */
     /** Always "conversation_part.list" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * A list of Conversation Part objects for each part message in the conversation. This is only returned when
      * Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
      */
     struct intercom_preview_conversation_part **conversation_parts;
     size_t conversation_parts_count; /**< number of elements of conversation_parts */
-    uint8_t has_conversation_parts; /**< intercom_field_state_t of conversation_parts */
     /** (undocumented) */
     int64_t total_count;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_conversation_parts; /**< intercom_field_state_t of conversation_parts */
     uint8_t has_total_count; /**< intercom_field_state_t of total_count */
 } intercom_preview_conversation_parts;
 /** Descriptor of intercom_preview_conversation_parts (intercom_type_name() gives "conversation_parts"). */
@@ -639,21 +639,21 @@ typedef struct intercom_preview_conversation_rating {
     intercom_model base; /**< descriptor and owning document */
     /** The rating, between 1 and 5, for the conversation. */
     int64_t rating;
-    uint8_t has_rating; /**< intercom_field_state_t of rating */
     /** An optional field to add a remark to correspond to the number rating */
     const char *remark;
-    uint8_t has_remark; /**< intercom_field_state_t of remark */
     /** The time the rating was requested in the conversation being rated. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the rating was last updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** reference to contact object */
     struct intercom_preview_contact_reference *contact;
-    uint8_t has_contact; /**< intercom_field_state_t of contact */
     /** reference to another object */
     struct intercom_preview_reference *teammate;
+    uint8_t has_rating; /**< intercom_field_state_t of rating */
+    uint8_t has_remark; /**< intercom_field_state_t of remark */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_contact; /**< intercom_field_state_t of contact */
     uint8_t has_teammate; /**< intercom_field_state_t of teammate */
 } intercom_preview_conversation_rating;
 /** Descriptor of intercom_preview_conversation_rating (intercom_type_name() gives "conversation_rating"). */
@@ -676,12 +676,12 @@ typedef struct intercom_preview_conversation_response_time {
     intercom_model base; /**< descriptor and owning document */
     /** Id of the assigned team. */
     int64_t team_id;
-    uint8_t has_team_id; /**< intercom_field_state_t of team_id */
     /** Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned. */
     const char *team_name;
-    uint8_t has_team_name; /**< intercom_field_state_t of team_name */
     /** First response time of assigned team in seconds. */
     int64_t response_time;
+    uint8_t has_team_id; /**< intercom_field_state_t of team_id */
+    uint8_t has_team_name; /**< intercom_field_state_t of team_name */
     uint8_t has_response_time; /**< intercom_field_state_t of response_time */
 } intercom_preview_conversation_response_time;
 /**
@@ -708,37 +708,37 @@ typedef struct intercom_preview_conversation_scorecard {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier of the scorecard definition. */
     const char *scorecard_id;
-    uint8_t has_scorecard_id; /**< intercom_field_state_t of scorecard_id */
     /** The unique identifier of the specific scorecard version that produced this result. */
     const char *scorecard_version_id;
-    uint8_t has_scorecard_version_id; /**< intercom_field_state_t of scorecard_version_id */
     /** The name of the scorecard. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The type of scorecard. */
     const char *scorecard_type;
-    uint8_t has_scorecard_type; /**< intercom_field_state_t of scorecard_type */
-    /** [nullable] Whether the conversation passed the scorecard. Null when the scorecard has not been scored. */
-    bool passed;
-    uint8_t has_passed; /**< intercom_field_state_t of passed */
     /** [nullable] The numeric score for the scorecard. Null when the scorecard has not been scored. */
     double score;
-    uint8_t has_score; /**< intercom_field_state_t of score */
     /** [nullable] The numeric score produced by AI evaluation, if applicable. Null when not AI-scored. */
     double ai_score;
-    uint8_t has_ai_score; /**< intercom_field_state_t of ai_score */
     /**
      * [nullable] The time the scorecard was last evaluated. Null in the rare case the underlying record's timestamp is
      * not yet set.
      */
     int64_t evaluated_at;
-    uint8_t has_evaluated_at; /**< intercom_field_state_t of evaluated_at */
     /** The teammate (or AI agent) whose handling of the conversation was reviewed by this scorecard. */
     struct intercom_preview_conversation_scorecard_reviewed_teammate *reviewed_teammate;
-    uint8_t has_reviewed_teammate; /**< intercom_field_state_t of reviewed_teammate */
     /** Per-evaluator results within this scorecard. */
     struct intercom_preview_conversation_scorecard_evaluator **evaluators;
     size_t evaluators_count; /**< number of elements of evaluators */
+    /** [nullable] Whether the conversation passed the scorecard. Null when the scorecard has not been scored. */
+    bool passed;
+    uint8_t has_scorecard_id; /**< intercom_field_state_t of scorecard_id */
+    uint8_t has_scorecard_version_id; /**< intercom_field_state_t of scorecard_version_id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_scorecard_type; /**< intercom_field_state_t of scorecard_type */
+    uint8_t has_passed; /**< intercom_field_state_t of passed */
+    uint8_t has_score; /**< intercom_field_state_t of score */
+    uint8_t has_ai_score; /**< intercom_field_state_t of ai_score */
+    uint8_t has_evaluated_at; /**< intercom_field_state_t of evaluated_at */
+    uint8_t has_reviewed_teammate; /**< intercom_field_state_t of reviewed_teammate */
     uint8_t has_evaluators; /**< intercom_field_state_t of evaluators */
 } intercom_preview_conversation_scorecard;
 /** Descriptor of intercom_preview_conversation_scorecard (intercom_type_name() gives "conversation_scorecard"). */
@@ -762,9 +762,9 @@ typedef struct intercom_preview_conversation_scorecard_evaluator {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier of the evaluator (criterion) within the scorecard. */
     const char *evaluator_id;
-    uint8_t has_evaluator_id; /**< intercom_field_state_t of evaluator_id */
     /** [nullable] The evaluator's result for this conversation. Null if the evaluator was not scored. */
     struct intercom_preview_conversation_scorecard_evaluator_result *result;
+    uint8_t has_evaluator_id; /**< intercom_field_state_t of evaluator_id */
     uint8_t has_result; /**< intercom_field_state_t of result */
 } intercom_preview_conversation_scorecard_evaluator;
 /**
@@ -795,22 +795,22 @@ typedef struct intercom_preview_conversation_scorecard_evaluator_result {
      * [nullable] The evaluator's selected value (typically a label such as `pass`, `fail`, or a category identifier).
      */
     const char *value;
-    uint8_t has_value; /**< intercom_field_state_t of value */
     /** [nullable] The origin of the result (for example, `ai` or `human`). */
     const char *source;
-    uint8_t has_source; /**< intercom_field_state_t of source */
     /** [nullable] A free-text explanation of the result. */
     const char *reasoning;
-    uint8_t has_reasoning; /**< intercom_field_state_t of reasoning */
     /** [nullable] Identifiers for structured reasons assigned to the result, if any. */
     const char **reason_ids;
     size_t reason_ids_count; /**< number of elements of reason_ids */
-    uint8_t has_reason_ids; /**< intercom_field_state_t of reason_ids */
     /**
      * [nullable] Free-text entered by the reviewer to supplement or stand in for the structured `reason_ids` —
      * typically captured when the reviewer selects an "Other" option or adds a custom note. Null when not provided.
      */
     const char *other_text;
+    uint8_t has_value; /**< intercom_field_state_t of value */
+    uint8_t has_source; /**< intercom_field_state_t of source */
+    uint8_t has_reasoning; /**< intercom_field_state_t of reasoning */
+    uint8_t has_reason_ids; /**< intercom_field_state_t of reason_ids */
     uint8_t has_other_text; /**< intercom_field_state_t of other_text */
 } intercom_preview_conversation_scorecard_evaluator_result;
 /**
@@ -837,15 +837,15 @@ INTERCOM_EXTERN void intercom_preview_conversation_scorecard_evaluator_result_fr
  */
 typedef struct intercom_preview_conversation_scorecard_reviewed_teammate {
     intercom_model base; /**< descriptor and owning document */
+    const char *type_str; /**< as received, or sent when type is 0 */
+    /** [nullable] The id of the admin who was reviewed. Present only when `type` is `admin`. */
+    const char *admin_id;
     /**
      * The kind of reviewee. `ai` if the conversation was handled by Fin or scored without a specific teammate; `admin`
      * if a specific teammate was reviewed.
      */
     intercom_preview_conversation_scorecard_reviewed_teammate_type type;
-    const char *type_str; /**< as received, or sent when type is 0 */
     uint8_t has_type; /**< intercom_field_state_t of type */
-    /** [nullable] The id of the admin who was reviewed. Present only when `type` is `admin`. */
-    const char *admin_id;
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_preview_conversation_scorecard_reviewed_teammate;
 /**
@@ -875,9 +875,9 @@ typedef struct intercom_preview_conversation_sla_applied_by_rule {
     intercom_model base; /**< descriptor and owning document */
     /** Name of the SLA that was applied */
     const char *sla_name;
-    uint8_t has_sla_name; /**< intercom_field_state_t of sla_name */
     /** Target times configured for the SLA (in seconds) */
     struct intercom_preview_conversation_sla_applied_by_rule_sla_definition *sla_definition;
+    uint8_t has_sla_name; /**< intercom_field_state_t of sla_name */
     uint8_t has_sla_definition; /**< intercom_field_state_t of sla_definition */
 } intercom_preview_conversation_sla_applied_by_rule;
 /**
@@ -907,9 +907,9 @@ typedef struct intercom_preview_conversation_sla_applied_by_workflow {
     intercom_model base; /**< descriptor and owning document */
     /** Name of the SLA that was applied */
     const char *sla_name;
-    uint8_t has_sla_name; /**< intercom_field_state_t of sla_name */
     /** Target times configured for the SLA (in seconds) */
     struct intercom_preview_conversation_sla_applied_by_rule_sla_definition *sla_definition;
+    uint8_t has_sla_name; /**< intercom_field_state_t of sla_name */
     uint8_t has_sla_definition; /**< intercom_field_state_t of sla_definition */
 } intercom_preview_conversation_sla_applied_by_workflow;
 /**
@@ -938,13 +938,13 @@ typedef struct intercom_preview_conversation_sla_paused {
     intercom_model base; /**< descriptor and owning document */
     /** Name of the SLA being paused */
     const char *sla_name;
-    uint8_t has_sla_name; /**< intercom_field_state_t of sla_name */
-    /** Overall SLA status at pause time */
-    intercom_preview_conversation_sla_paused_current_sla_status current_sla_status;
     const char *current_sla_status_str; /**< as received, or sent when current_sla_status is 0 */
-    uint8_t has_current_sla_status; /**< intercom_field_state_t of current_sla_status */
     /** Status of all SLA targets at pause time */
     struct json_t *sla_states;
+    /** Overall SLA status at pause time */
+    intercom_preview_conversation_sla_paused_current_sla_status current_sla_status;
+    uint8_t has_sla_name; /**< intercom_field_state_t of sla_name */
+    uint8_t has_current_sla_status; /**< intercom_field_state_t of current_sla_status */
     uint8_t has_sla_states; /**< intercom_field_state_t of sla_states */
 } intercom_preview_conversation_sla_paused;
 /** Descriptor of intercom_preview_conversation_sla_paused (intercom_type_name() gives "conversation_sla_paused"). */
@@ -992,17 +992,17 @@ typedef struct intercom_preview_conversation_sla_target_missed {
     intercom_model base; /**< descriptor and owning document */
     /** Name of the SLA */
     const char *sla_name;
-    uint8_t has_sla_name; /**< intercom_field_state_t of sla_name */
-    /** Which specific target was missed */
-    intercom_preview_conversation_sla_target_missed_sla_target_type sla_target_type;
     const char *sla_target_type_str; /**< as received, or sent when sla_target_type is 0 */
-    uint8_t has_sla_target_type; /**< intercom_field_state_t of sla_target_type */
-    /** Overall SLA status */
-    intercom_preview_event_details_current_sla_status current_sla_status;
     const char *current_sla_status_str; /**< as received, or sent when current_sla_status is 0 */
-    uint8_t has_current_sla_status; /**< intercom_field_state_t of current_sla_status */
     /** Status of all SLA targets at the time of breach */
     struct json_t *sla_states;
+    /** Which specific target was missed */
+    intercom_preview_conversation_sla_target_missed_sla_target_type sla_target_type;
+    /** Overall SLA status */
+    intercom_preview_event_details_current_sla_status current_sla_status;
+    uint8_t has_sla_name; /**< intercom_field_state_t of sla_name */
+    uint8_t has_sla_target_type; /**< intercom_field_state_t of sla_target_type */
+    uint8_t has_current_sla_status; /**< intercom_field_state_t of current_sla_status */
     uint8_t has_sla_states; /**< intercom_field_state_t of sla_states */
 } intercom_preview_conversation_sla_target_missed;
 /**
@@ -1056,45 +1056,45 @@ typedef struct intercom_preview_conversation_source {
     intercom_model base; /**< descriptor and owning document */
     /** The origin of this conversation. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] The id of the source message. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** How the conversation was initiated. */
     const char *delivered_as;
-    uint8_t has_delivered_as; /**< intercom_field_state_t of delivered_as */
     /** [nullable] The recipients of the source message. Only present for email conversations. */
     struct intercom_preview_conversation_source_recipients **recipients;
     size_t recipients_count; /**< number of elements of recipients */
-    uint8_t has_recipients; /**< intercom_field_state_t of recipients */
     /**
      * [nullable] The Reply-To header addresses of the source message, where a reply will be routed. Can differ from the
      * sender's From address. Only present for email conversations.
      */
     struct intercom_preview_conversation_source_reply_to **reply_to;
     size_t reply_to_count; /**< number of elements of reply_to */
-    uint8_t has_reply_to; /**< intercom_field_state_t of reply_to */
     /** [nullable] The message subject. Only present for email conversations. */
     const char *subject;
-    uint8_t has_subject; /**< intercom_field_state_t of subject */
     /** [nullable] The message body, which may contain HTML. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The author who started the conversation. Can be a Contact, Admin, or Bot. */
     struct intercom_preview_conversation_source_author *author;
-    uint8_t has_author; /**< intercom_field_state_t of author */
     /** A list of attachments on the source message. */
     struct intercom_preview_part_attachment **attachments;
     size_t attachments_count; /**< number of elements of attachments */
-    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
     /** [nullable] The URL where the conversation was started. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
-    /** Whether or not the source content has been redacted. */
-    bool redacted;
-    uint8_t has_redacted; /**< intercom_field_state_t of redacted */
     /** Contains metadata if the message was sent as an email */
     struct intercom_preview_source_email_message_metadata *email_message_metadata;
+    /** Whether or not the source content has been redacted. */
+    bool redacted;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_delivered_as; /**< intercom_field_state_t of delivered_as */
+    uint8_t has_recipients; /**< intercom_field_state_t of recipients */
+    uint8_t has_reply_to; /**< intercom_field_state_t of reply_to */
+    uint8_t has_subject; /**< intercom_field_state_t of subject */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_author; /**< intercom_field_state_t of author */
+    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_redacted; /**< intercom_field_state_t of redacted */
     uint8_t has_email_message_metadata; /**< intercom_field_state_t of email_message_metadata */
 } intercom_preview_conversation_source;
 /** Descriptor of intercom_preview_conversation_source (intercom_type_name() gives "conversation_source"). */
@@ -1117,15 +1117,15 @@ typedef struct intercom_preview_conversation_source_author {
     intercom_model base; /**< descriptor and owning document */
     /** The type of the author. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] The id of the author. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The name of the author. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] The email of the author. */
     const char *email;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_email; /**< intercom_field_state_t of email */
 } intercom_preview_conversation_source_author;
 /**
@@ -1151,12 +1151,12 @@ typedef struct intercom_preview_conversation_source_recipients {
     intercom_model base; /**< descriptor and owning document */
     /** The recipient type. One of `to`, `cc`, or `bcc`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The recipient email address. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** [nullable] The reason this recipient was dropped, if applicable. */
     const char *drop_reason;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_drop_reason; /**< intercom_field_state_t of drop_reason */
 } intercom_preview_conversation_source_recipients;
 /**
@@ -1182,9 +1182,9 @@ typedef struct intercom_preview_conversation_source_reply_to {
     intercom_model base; /**< descriptor and owning document */
     /** The Reply-To email address. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** [nullable] The display name associated with the Reply-To address. */
     const char *name;
+    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_name; /**< intercom_field_state_t of name */
 } intercom_preview_conversation_source_reply_to;
 /**
@@ -1213,79 +1213,79 @@ typedef struct intercom_preview_conversation_statistics {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** Duration until last assignment before first admin reply. In seconds. */
     int64_t time_to_assignment;
-    uint8_t has_time_to_assignment; /**< intercom_field_state_t of time_to_assignment */
     /** Duration until first admin reply. Subtracts out of business hours. In seconds. */
     int64_t time_to_admin_reply;
-    uint8_t has_time_to_admin_reply; /**< intercom_field_state_t of time_to_admin_reply */
     /** Duration until conversation was closed first time. Subtracts out of business hours. In seconds. */
     int64_t time_to_first_close;
-    uint8_t has_time_to_first_close; /**< intercom_field_state_t of time_to_first_close */
     /** Duration until conversation was closed last time. Subtracts out of business hours. In seconds. */
     int64_t time_to_last_close;
-    uint8_t has_time_to_last_close; /**< intercom_field_state_t of time_to_last_close */
     /** Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds. */
     int64_t median_time_to_reply;
-    uint8_t has_median_time_to_reply; /**< intercom_field_state_t of median_time_to_reply */
     /** Time of first text conversation part from a contact. */
     int64_t first_contact_reply_at;
-    uint8_t has_first_contact_reply_at; /**< intercom_field_state_t of first_contact_reply_at */
     /** Time of first assignment after first_contact_reply_at. */
     int64_t first_assignment_at;
-    uint8_t has_first_assignment_at; /**< intercom_field_state_t of first_assignment_at */
     /** Time of first admin reply after first_contact_reply_at. */
     int64_t first_admin_reply_at;
-    uint8_t has_first_admin_reply_at; /**< intercom_field_state_t of first_admin_reply_at */
     /** Time of first close after first_contact_reply_at. */
     int64_t first_close_at;
-    uint8_t has_first_close_at; /**< intercom_field_state_t of first_close_at */
     /** Time of last assignment after first_contact_reply_at. */
     int64_t last_assignment_at;
-    uint8_t has_last_assignment_at; /**< intercom_field_state_t of last_assignment_at */
     /** Time of first admin reply since most recent assignment. */
     int64_t last_assignment_admin_reply_at;
-    uint8_t has_last_assignment_admin_reply_at; /**< intercom_field_state_t of last_assignment_admin_reply_at */
     /** Time of the last conversation part from a contact. */
     int64_t last_contact_reply_at;
-    uint8_t has_last_contact_reply_at; /**< intercom_field_state_t of last_contact_reply_at */
     /** Time of the last conversation part from an admin. */
     int64_t last_admin_reply_at;
-    uint8_t has_last_admin_reply_at; /**< intercom_field_state_t of last_admin_reply_at */
     /** Time of the last conversation close. */
     int64_t last_close_at;
-    uint8_t has_last_close_at; /**< intercom_field_state_t of last_close_at */
     /** The last admin who closed the conversation. Returns a reference to an Admin object. */
     const char *last_closed_by_id;
-    uint8_t has_last_closed_by_id; /**< intercom_field_state_t of last_closed_by_id */
     /** Number of reopens after first_contact_reply_at. */
     int64_t count_reopens;
-    uint8_t has_count_reopens; /**< intercom_field_state_t of count_reopens */
     /** Number of assignments after first_contact_reply_at. */
     int64_t count_assignments;
-    uint8_t has_count_assignments; /**< intercom_field_state_t of count_assignments */
     /** Total number of conversation parts. */
     int64_t count_conversation_parts;
-    uint8_t has_count_conversation_parts; /**< intercom_field_state_t of count_conversation_parts */
     /** An array of conversation response time objects */
     struct intercom_preview_conversation_response_time **assigned_team_first_response_time;
     size_t assigned_team_first_response_time_count; /**< number of elements of assigned_team_first_response_time */
-    uint8_t has_assigned_team_first_response_time; /**< intercom_field_state_t of assigned_team_first_response_time */
     /** An array of conversation response time objects within office hours */
     struct intercom_preview_conversation_response_time **assigned_team_first_response_time_in_office_hours;
     /** number of elements of assigned_team_first_response_time_in_office_hours */
     size_t assigned_team_first_response_time_in_office_hours_count;
-    /** intercom_field_state_t of assigned_team_first_response_time_in_office_hours */
-    uint8_t has_assigned_team_first_response_time_in_office_hours;
     /** Time from conversation assignment to conversation close in seconds. */
     int64_t handling_time;
-    uint8_t has_handling_time; /**< intercom_field_state_t of handling_time */
     /**
      * [nullable] Adjusted handling time for conversation in seconds. This is the active handling time excluding idle
      * periods when teammates are not actively working on the conversation.
      */
     int64_t adjusted_handling_time;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_time_to_assignment; /**< intercom_field_state_t of time_to_assignment */
+    uint8_t has_time_to_admin_reply; /**< intercom_field_state_t of time_to_admin_reply */
+    uint8_t has_time_to_first_close; /**< intercom_field_state_t of time_to_first_close */
+    uint8_t has_time_to_last_close; /**< intercom_field_state_t of time_to_last_close */
+    uint8_t has_median_time_to_reply; /**< intercom_field_state_t of median_time_to_reply */
+    uint8_t has_first_contact_reply_at; /**< intercom_field_state_t of first_contact_reply_at */
+    uint8_t has_first_assignment_at; /**< intercom_field_state_t of first_assignment_at */
+    uint8_t has_first_admin_reply_at; /**< intercom_field_state_t of first_admin_reply_at */
+    uint8_t has_first_close_at; /**< intercom_field_state_t of first_close_at */
+    uint8_t has_last_assignment_at; /**< intercom_field_state_t of last_assignment_at */
+    uint8_t has_last_assignment_admin_reply_at; /**< intercom_field_state_t of last_assignment_admin_reply_at */
+    uint8_t has_last_contact_reply_at; /**< intercom_field_state_t of last_contact_reply_at */
+    uint8_t has_last_admin_reply_at; /**< intercom_field_state_t of last_admin_reply_at */
+    uint8_t has_last_close_at; /**< intercom_field_state_t of last_close_at */
+    uint8_t has_last_closed_by_id; /**< intercom_field_state_t of last_closed_by_id */
+    uint8_t has_count_reopens; /**< intercom_field_state_t of count_reopens */
+    uint8_t has_count_assignments; /**< intercom_field_state_t of count_assignments */
+    uint8_t has_count_conversation_parts; /**< intercom_field_state_t of count_conversation_parts */
+    uint8_t has_assigned_team_first_response_time; /**< intercom_field_state_t of assigned_team_first_response_time */
+    /** intercom_field_state_t of assigned_team_first_response_time_in_office_hours */
+    uint8_t has_assigned_team_first_response_time_in_office_hours;
+    uint8_t has_handling_time; /**< intercom_field_state_t of handling_time */
     uint8_t has_adjusted_handling_time; /**< intercom_field_state_t of adjusted_handling_time */
 } intercom_preview_conversation_statistics;
 /** Descriptor of intercom_preview_conversation_statistics (intercom_type_name() gives "conversation_statistics"). */
@@ -1311,10 +1311,10 @@ typedef struct intercom_preview_conversation_tags_updated {
     /** Array of tag names that were added */
     const char **tags_added;
     size_t tags_added_count; /**< number of elements of tags_added */
-    uint8_t has_tags_added; /**< intercom_field_state_t of tags_added */
     /** Array of tag names that were removed */
     const char **tags_removed;
     size_t tags_removed_count; /**< number of elements of tags_removed */
+    uint8_t has_tags_added; /**< intercom_field_state_t of tags_added */
     uint8_t has_tags_removed; /**< intercom_field_state_t of tags_removed */
 } intercom_preview_conversation_tags_updated;
 /**
@@ -1340,14 +1340,14 @@ typedef struct intercom_preview_conversation_teammates {
     intercom_model base; /**< descriptor and owning document */
     /** The type of the object - `admin.list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of teammates who participated in the conversation (wrote at least one conversation part). */
     struct intercom_preview_reference **teammates;
     size_t teammates_count; /**< number of elements of teammates */
-    uint8_t has_teammates; /**< intercom_field_state_t of teammates */
     /** The teammates who participated in the conversation (wrote at least one conversation part). */
     struct intercom_preview_reference **admins;
     size_t admins_count; /**< number of elements of admins */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_teammates; /**< intercom_field_state_t of teammates */
     uint8_t has_admins; /**< intercom_field_state_t of admins */
 } intercom_preview_conversation_teammates;
 /** Descriptor of intercom_preview_conversation_teammates (intercom_type_name() gives "conversation_teammates"). */
@@ -1368,12 +1368,12 @@ typedef struct intercom_preview_customer_request {
     intercom_model base; /**< descriptor and owning document */
     /** The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** The external_id you have defined for the contact who is being added as a participant. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The email you have defined for the contact who is being added as a participant. */
     const char *email;
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     uint8_t has_email; /**< intercom_field_state_t of email */
     int variant; /**< which variant: intercom_preview_customer_request_variant */
 } intercom_preview_customer_request;
@@ -1421,15 +1421,15 @@ INTERCOM_EXTERN void intercom_preview_detach_contact_from_conversation_request_f
  */
 typedef struct intercom_preview_sales_agent {
     intercom_model base; /**< descriptor and owning document */
-    /** [nullable] The fixed outcome of the sales agent interaction, used for billing and tracking. */
-    intercom_preview_sales_agent_outcome outcome;
     const char *outcome_str; /**< as received, or sent when outcome is 0 */
-    uint8_t has_outcome; /**< intercom_field_state_t of outcome */
     /** [nullable] The identifier of the user-defined routing outcome selected by the sales agent. */
     const char *routing_outcome;
-    uint8_t has_routing_outcome; /**< intercom_field_state_t of routing_outcome */
     /** [nullable] A flat key-value map of memory fields collected by the sales agent during the conversation. */
     struct json_t *collected_data;
+    /** [nullable] The fixed outcome of the sales agent interaction, used for billing and tracking. */
+    intercom_preview_sales_agent_outcome outcome;
+    uint8_t has_outcome; /**< intercom_field_state_t of outcome */
+    uint8_t has_routing_outcome; /**< intercom_field_state_t of routing_outcome */
     uint8_t has_collected_data; /**< intercom_field_state_t of collected_data */
 } intercom_preview_sales_agent;
 /** Descriptor of intercom_preview_sales_agent (intercom_type_name() gives "sales_agent"). */
@@ -1450,10 +1450,9 @@ typedef struct intercom_preview_sla_applied {
     intercom_model base; /**< descriptor and owning document */
     /** object type */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The name of the SLA as given by the teammate when it was created. */
     const char *sla_name;
-    uint8_t has_sla_name; /**< intercom_field_state_t of sla_name */
+    const char *sla_status_str; /**< as received, or sent when sla_status is 0 */
     /**
      * SLA statuses: - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or
      * “canceled” events for the conversation. - `missed`: If there are any missed sla_events for the conversation and
@@ -1461,7 +1460,8 @@ typedef struct intercom_preview_sla_applied {
      * is not applied when the SLA expires, only the next time a ...
      */
     intercom_preview_sla_applied_sla_status sla_status;
-    const char *sla_status_str; /**< as received, or sent when sla_status is 0 */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_sla_name; /**< intercom_field_state_t of sla_name */
     uint8_t has_sla_status; /**< intercom_field_state_t of sla_status */
 } intercom_preview_sla_applied;
 /** Descriptor of intercom_preview_sla_applied (intercom_type_name() gives "sla_applied"). */
@@ -1481,16 +1481,16 @@ typedef struct intercom_preview_source_email_message_metadata {
     intercom_model base; /**< descriptor and owning document */
     /** [nullable] The unique identifier for the email message as specified in the Message-ID header */
     const char *message_id;
-    uint8_t has_message_id; /**< intercom_field_state_t of message_id */
     /** The subject of the email */
     const char *subject;
-    uint8_t has_subject; /**< intercom_field_state_t of subject */
     /** A list of an email address headers. */
     struct intercom_preview_email_address_header **email_address_headers;
     size_t email_address_headers_count; /**< number of elements of email_address_headers */
-    uint8_t has_email_address_headers; /**< intercom_field_state_t of email_address_headers */
     /** The HTML content of any quoted or forwarded email history from the initial inbound message */
     const char *history;
+    uint8_t has_message_id; /**< intercom_field_state_t of message_id */
+    uint8_t has_subject; /**< intercom_field_state_t of subject */
+    uint8_t has_email_address_headers; /**< intercom_field_state_t of email_address_headers */
     uint8_t has_history; /**< intercom_field_state_t of history */
 } intercom_preview_source_email_message_metadata;
 /**

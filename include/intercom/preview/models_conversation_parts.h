@@ -22,67 +22,45 @@ typedef struct intercom_preview_conversation_part {
     intercom_model base; /**< descriptor and owning document */
     /** Always conversation_part */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id representing the conversation part. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The type of conversation part. */
     const char *part_type;
-    uint8_t has_part_type; /**< intercom_field_state_t of part_type */
     /**
      * [nullable] The message body, which may contain HTML. For Twitter, this will show a generic message regarding why
      * the body is obscured.
      */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the conversation part was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The last time the conversation part was updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** The time the user was notified with the conversation part. */
     int64_t notified_at;
-    uint8_t has_notified_at; /**< intercom_field_state_t of notified_at */
     /**
      * [nullable] The id of the admin that was assigned the conversation by this conversation_part (null if there has
      * been no change in assignment.)
      */
     struct intercom_preview_reference *assigned_to;
-    uint8_t has_assigned_to; /**< intercom_field_state_t of assigned_to */
     /** The author of this conversation part. Can be a Contact, Admin, or Bot. */
     struct intercom_preview_conversation_part_author *author;
-    uint8_t has_author; /**< intercom_field_state_t of author */
     /** A list of attachments for the part. */
     struct intercom_preview_part_attachment **attachments;
     size_t attachments_count; /**< number of elements of attachments */
-    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
     /** [nullable] The external id of the conversation part */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
-    /** Whether or not the conversation part has been redacted. */
-    bool redacted;
-    uint8_t has_redacted; /**< intercom_field_state_t of redacted */
     /** [nullable] Contains metadata if the message was sent as an email */
     struct intercom_preview_email_message_metadata *email_message_metadata;
-    uint8_t has_email_message_metadata; /**< intercom_field_state_t of email_message_metadata */
     /** [nullable] Metadata for a conversation part */
     struct intercom_preview_conversation_part_metadata *metadata;
-    uint8_t has_metadata; /**< intercom_field_state_t of metadata */
-    /** Indicates the current state of conversation when the conversation part was created. */
-    intercom_preview_conversation_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /** [nullable] A list of tags objects associated with the conversation part. */
     struct intercom_preview_tag_basic **tags;
     size_t tags_count; /**< number of elements of tags */
-    uint8_t has_tags; /**< intercom_field_state_t of tags */
     /** [nullable] */
     struct intercom_preview_event_details *event_details;
-    uint8_t has_event_details; /**< intercom_field_state_t of event_details */
     /** [nullable] The app package code if this part was created via API. null if the part was not created via API. */
     const char *app_package_code;
-    uint8_t has_app_package_code; /**< intercom_field_state_t of app_package_code */
     /**
      * [nullable] A map of the reply text keyed by locale code. Only present on the Preview API version and backs the
      * `conversation.admin.replied.translated` webhook topic. The special `original` key holds the source locale code of
@@ -90,6 +68,28 @@ typedef struct intercom_preview_conversation_part {
      * the same format as `body`. The `body` field is unchanged and always ...
      */
     struct json_t *translations;
+    /** Indicates the current state of conversation when the conversation part was created. */
+    intercom_preview_conversation_state state;
+    /** Whether or not the conversation part has been redacted. */
+    bool redacted;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_part_type; /**< intercom_field_state_t of part_type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_notified_at; /**< intercom_field_state_t of notified_at */
+    uint8_t has_assigned_to; /**< intercom_field_state_t of assigned_to */
+    uint8_t has_author; /**< intercom_field_state_t of author */
+    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_redacted; /**< intercom_field_state_t of redacted */
+    uint8_t has_email_message_metadata; /**< intercom_field_state_t of email_message_metadata */
+    uint8_t has_metadata; /**< intercom_field_state_t of metadata */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_tags; /**< intercom_field_state_t of tags */
+    uint8_t has_event_details; /**< intercom_field_state_t of event_details */
+    uint8_t has_app_package_code; /**< intercom_field_state_t of app_package_code */
     uint8_t has_translations; /**< intercom_field_state_t of translations */
 } intercom_preview_conversation_part;
 /** Descriptor of intercom_preview_conversation_part (intercom_type_name() gives "conversation_part"). */
@@ -110,21 +110,21 @@ typedef struct intercom_preview_conversation_part_author {
     intercom_model base; /**< descriptor and owning document */
     /** The type of the author */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the author */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The name of the author */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The email of the author */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** If this conversation part was sent by the AI Agent */
     bool from_ai_agent;
-    uint8_t has_from_ai_agent; /**< intercom_field_state_t of from_ai_agent */
     /** If this conversation part body was generated by the AI Agent */
     bool is_ai_answer;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_from_ai_agent; /**< intercom_field_state_t of from_ai_agent */
     uint8_t has_is_ai_answer; /**< intercom_field_state_t of is_ai_answer */
 } intercom_preview_conversation_part_author;
 /** Descriptor of intercom_preview_conversation_part_author (intercom_type_name() gives "conversation_part_author"). */
@@ -148,9 +148,9 @@ typedef struct intercom_preview_conversation_part_metadata {
     /** The quick reply options sent by the Admin or bot, presented in this conversation part. */
     struct intercom_preview_conversation_part_metadata_quick_reply_options **quick_reply_options;
     size_t quick_reply_options_count; /**< number of elements of quick_reply_options */
-    uint8_t has_quick_reply_options; /**< intercom_field_state_t of quick_reply_options */
     /** The unique identifier for the quick reply option that was clicked by the end user. */
     const char *quick_reply_uuid;
+    uint8_t has_quick_reply_options; /**< intercom_field_state_t of quick_reply_options */
     uint8_t has_quick_reply_uuid; /**< intercom_field_state_t of quick_reply_uuid */
 } intercom_preview_conversation_part_metadata;
 /**
@@ -177,15 +177,15 @@ typedef struct intercom_preview_conversation_part_metadata_quick_reply_options {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The text to display in this quick reply option. */
     const char *text;
-    uint8_t has_text; /**< intercom_field_state_t of text */
     /**
      * [required] A unique identifier for this quick reply option. This value will be available within the metadata of
      * the comment conversation part that is created when a user clicks on this reply option.
      */
     const char *uuid;
-    uint8_t has_uuid; /**< intercom_field_state_t of uuid */
     /** [nullable] The translations for the quick reply option. */
     struct json_t *translations;
+    uint8_t has_text; /**< intercom_field_state_t of text */
+    uint8_t has_uuid; /**< intercom_field_state_t of uuid */
     uint8_t has_translations; /**< intercom_field_state_t of translations */
 } intercom_preview_conversation_part_metadata_quick_reply_options;
 /**
@@ -214,15 +214,15 @@ typedef struct intercom_preview_conversation_sla_applied_by_rule_sla_definition 
     intercom_model base; /**< descriptor and owning document */
     /** [nullable] First response time target in seconds */
     int64_t first_reply_time;
-    uint8_t has_first_reply_time; /**< intercom_field_state_t of first_reply_time */
     /** [nullable] Next reply time target in seconds */
     int64_t next_reply_time;
-    uint8_t has_next_reply_time; /**< intercom_field_state_t of next_reply_time */
     /** [nullable] Resolution time target in seconds */
     int64_t resolution_time;
-    uint8_t has_resolution_time; /**< intercom_field_state_t of resolution_time */
     /** [nullable] Time to close target in seconds */
     int64_t time_to_close;
+    uint8_t has_first_reply_time; /**< intercom_field_state_t of first_reply_time */
+    uint8_t has_next_reply_time; /**< intercom_field_state_t of next_reply_time */
+    uint8_t has_resolution_time; /**< intercom_field_state_t of resolution_time */
     uint8_t has_time_to_close; /**< intercom_field_state_t of time_to_close */
 } intercom_preview_conversation_sla_applied_by_rule_sla_definition;
 /**
@@ -251,12 +251,12 @@ typedef struct intercom_preview_email_address_header {
     intercom_model base; /**< descriptor and owning document */
     /** The type of email address header */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The email address */
     const char *email_address;
-    uint8_t has_email_address; /**< intercom_field_state_t of email_address */
     /** [nullable] The name associated with the email address */
     const char *name;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_email_address; /**< intercom_field_state_t of email_address */
     uint8_t has_name; /**< intercom_field_state_t of name */
 } intercom_preview_email_address_header;
 /** Descriptor of intercom_preview_email_address_header (intercom_type_name() gives "email_address_header"). */
@@ -279,13 +279,13 @@ typedef struct intercom_preview_email_message_metadata {
     intercom_model base; /**< descriptor and owning document */
     /** The subject of the email */
     const char *subject;
-    uint8_t has_subject; /**< intercom_field_state_t of subject */
     /** A list of an email address headers. */
     struct intercom_preview_email_address_header **email_address_headers;
     size_t email_address_headers_count; /**< number of elements of email_address_headers */
-    uint8_t has_email_address_headers; /**< intercom_field_state_t of email_address_headers */
     /** [nullable] The unique identifier for the email message as specified in the Message-ID header */
     const char *message_id;
+    uint8_t has_subject; /**< intercom_field_state_t of subject */
+    uint8_t has_email_address_headers; /**< intercom_field_state_t of email_address_headers */
     uint8_t has_message_id; /**< intercom_field_state_t of message_id */
 } intercom_preview_email_message_metadata;
 /** Descriptor of intercom_preview_email_message_metadata (intercom_type_name() gives "email_message_metadata"). */
@@ -306,60 +306,60 @@ typedef struct intercom_preview_event_details {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     struct intercom_preview_named_item *workflow;
-    uint8_t has_workflow; /**< intercom_field_state_t of workflow */
     /** (undocumented) */
     struct intercom_preview_named_item *attribute;
-    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
     /** (undocumented) */
     struct intercom_preview_event_details_value *value;
-    uint8_t has_value; /**< intercom_field_state_t of value */
     /** (undocumented) */
     struct intercom_preview_event_details_action *action;
-    uint8_t has_action; /**< intercom_field_state_t of action */
     /** (undocumented) */
     struct intercom_preview_workflow_event *event;
-    uint8_t has_event; /**< intercom_field_state_t of event */
     /** Array of tag names that were added */
     const char **tags_added;
     size_t tags_added_count; /**< number of elements of tags_added */
-    uint8_t has_tags_added; /**< intercom_field_state_t of tags_added */
     /** Array of tag names that were removed */
     const char **tags_removed;
     size_t tags_removed_count; /**< number of elements of tags_removed */
-    uint8_t has_tags_removed; /**< intercom_field_state_t of tags_removed */
     /** Human-readable description of snooze duration */
     const char *until;
-    uint8_t has_until; /**< intercom_field_state_t of until */
     /** [nullable] ISO timestamp for custom snooze times (null for general snoozes) */
     const char *custom_until_time;
-    uint8_t has_custom_until_time; /**< intercom_field_state_t of custom_until_time */
-    /** Current priority level */
-    intercom_preview_conversation_priority current_priority;
     const char *current_priority_str; /**< as received, or sent when current_priority is 0 */
-    uint8_t has_current_priority; /**< intercom_field_state_t of current_priority */
-    /** Previous priority level */
-    intercom_preview_conversation_priority previous_priority;
     const char *previous_priority_str; /**< as received, or sent when previous_priority is 0 */
-    uint8_t has_previous_priority; /**< intercom_field_state_t of previous_priority */
     /** Name of the SLA that was removed */
     const char *sla_name;
-    uint8_t has_sla_name; /**< intercom_field_state_t of sla_name */
     /** Target times configured for the SLA (in seconds) */
     struct intercom_preview_conversation_sla_applied_by_rule_sla_definition *sla_definition;
-    uint8_t has_sla_definition; /**< intercom_field_state_t of sla_definition */
-    /** Which specific target was missed */
-    intercom_preview_conversation_sla_target_missed_sla_target_type sla_target_type;
     const char *sla_target_type_str; /**< as received, or sent when sla_target_type is 0 */
-    uint8_t has_sla_target_type; /**< intercom_field_state_t of sla_target_type */
-    /** Overall SLA status at pause time */
-    intercom_preview_event_details_current_sla_status current_sla_status;
     const char *current_sla_status_str; /**< as received, or sent when current_sla_status is 0 */
-    uint8_t has_current_sla_status; /**< intercom_field_state_t of current_sla_status */
     /** Status of all SLA targets at pause time */
     struct json_t *sla_states;
-    uint8_t has_sla_states; /**< intercom_field_state_t of sla_states */
     /** The id of the call the summary describes */
     const char *call_id;
+    /** Current priority level */
+    intercom_preview_conversation_priority current_priority;
+    /** Previous priority level */
+    intercom_preview_conversation_priority previous_priority;
+    /** Which specific target was missed */
+    intercom_preview_conversation_sla_target_missed_sla_target_type sla_target_type;
+    /** Overall SLA status at pause time */
+    intercom_preview_event_details_current_sla_status current_sla_status;
+    uint8_t has_workflow; /**< intercom_field_state_t of workflow */
+    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
+    uint8_t has_value; /**< intercom_field_state_t of value */
+    uint8_t has_action; /**< intercom_field_state_t of action */
+    uint8_t has_event; /**< intercom_field_state_t of event */
+    uint8_t has_tags_added; /**< intercom_field_state_t of tags_added */
+    uint8_t has_tags_removed; /**< intercom_field_state_t of tags_removed */
+    uint8_t has_until; /**< intercom_field_state_t of until */
+    uint8_t has_custom_until_time; /**< intercom_field_state_t of custom_until_time */
+    uint8_t has_current_priority; /**< intercom_field_state_t of current_priority */
+    uint8_t has_previous_priority; /**< intercom_field_state_t of previous_priority */
+    uint8_t has_sla_name; /**< intercom_field_state_t of sla_name */
+    uint8_t has_sla_definition; /**< intercom_field_state_t of sla_definition */
+    uint8_t has_sla_target_type; /**< intercom_field_state_t of sla_target_type */
+    uint8_t has_current_sla_status; /**< intercom_field_state_t of current_sla_status */
+    uint8_t has_sla_states; /**< intercom_field_state_t of sla_states */
     uint8_t has_call_id; /**< intercom_field_state_t of call_id */
     int variant; /**< which variant: intercom_preview_event_details_variant */
 } intercom_preview_event_details;
@@ -377,10 +377,10 @@ typedef struct intercom_preview_event_details_action {
     intercom_model base; /**< descriptor and owning document */
     /** Name of the action */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
+    const char *result_str; /**< as received, or sent when result is 0 */
     /** Status of the action */
     intercom_preview_custom_action_finished_action_result result;
-    const char *result_str; /**< as received, or sent when result is 0 */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_result; /**< intercom_field_state_t of result */
 } intercom_preview_event_details_action;
 /** Descriptor of intercom_preview_event_details_action (intercom_type_name() gives "event_details_action"). */
@@ -400,9 +400,9 @@ typedef struct intercom_preview_event_details_value {
     intercom_model base; /**< descriptor and owning document */
     /** Current value of the CDA updated */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] Previous value of the CDA (null for older events) */
     const char *previous;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_previous; /**< intercom_field_state_t of previous */
 } intercom_preview_event_details_value;
 /** Descriptor of intercom_preview_event_details_value (intercom_type_name() gives "event_details_value"). */
@@ -436,24 +436,24 @@ typedef struct intercom_preview_part_attachment {
     intercom_model base; /**< descriptor and owning document */
     /** The type of attachment */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The name of the attachment */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The URL of the attachment */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** The content type of the attachment */
     const char *content_type;
-    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
     /** The size of the attachment */
     int64_t filesize;
-    uint8_t has_filesize; /**< intercom_field_state_t of filesize */
     /** The width of the attachment */
     int64_t width;
-    uint8_t has_width; /**< intercom_field_state_t of width */
     /** The height of the attachment */
     int64_t height;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
+    uint8_t has_filesize; /**< intercom_field_state_t of filesize */
+    uint8_t has_width; /**< intercom_field_state_t of width */
     uint8_t has_height; /**< intercom_field_state_t of height */
 } intercom_preview_part_attachment;
 /** Descriptor of intercom_preview_part_attachment (intercom_type_name() gives "part_attachment"). */
@@ -469,18 +469,18 @@ INTERCOM_EXTERN void intercom_preview_part_attachment_free(intercom_preview_part
 /** redact_conversation_request. A top-level one is freed with intercom_preview_redact_conversation_request_free(). */
 typedef struct intercom_preview_redact_conversation_request {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The type of resource being redacted. */
-    intercom_preview_conversations_redact_params_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The id of the conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** The id of the conversation_part. */
     const char *conversation_part_id;
-    uint8_t has_conversation_part_id; /**< intercom_field_state_t of conversation_part_id */
     /** The id of the source. */
     const char *source_id;
+    /** [required] The type of resource being redacted. */
+    intercom_preview_conversations_redact_params_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_conversation_part_id; /**< intercom_field_state_t of conversation_part_id */
     uint8_t has_source_id; /**< intercom_field_state_t of source_id */
     int variant; /**< which variant: intercom_preview_redact_conversation_request_variant */
 } intercom_preview_redact_conversation_request;
@@ -511,21 +511,21 @@ typedef struct intercom_preview_update_conversation_part_request {
     intercom_model base; /**< descriptor and owning document */
     /** The send state to set on the external reply. */
     const char *send_state;
-    uint8_t has_send_state; /**< intercom_field_state_t of send_state */
     /** An informational message about the send state update. */
     const char *info_message;
-    uint8_t has_info_message; /**< intercom_field_state_t of info_message */
-    /** Set to true to mark the conversation part as seen. */
-    bool seen;
-    uint8_t has_seen; /**< intercom_field_state_t of seen */
     /** The id of the admin marking the part as seen. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
-    /** [required] Must be true to use this experimental endpoint. */
-    bool experimental;
-    uint8_t has_experimental; /**< intercom_field_state_t of experimental */
     /** [required] HMAC secret for authenticating the experimental request. */
     const char *secret;
+    /** Set to true to mark the conversation part as seen. */
+    bool seen;
+    /** [required] Must be true to use this experimental endpoint. */
+    bool experimental;
+    uint8_t has_send_state; /**< intercom_field_state_t of send_state */
+    uint8_t has_info_message; /**< intercom_field_state_t of info_message */
+    uint8_t has_seen; /**< intercom_field_state_t of seen */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    uint8_t has_experimental; /**< intercom_field_state_t of experimental */
     uint8_t has_secret; /**< intercom_field_state_t of secret */
 } intercom_preview_update_conversation_part_request;
 /**
@@ -551,9 +551,9 @@ typedef struct intercom_preview_workflow_event {
     intercom_model base; /**< descriptor and owning document */
     /** Type of the workflow event initiated */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** Result of the workflow event */
     const char *result;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_result; /**< intercom_field_state_t of result */
 } intercom_preview_workflow_event;
 /** Descriptor of intercom_preview_workflow_event (intercom_type_name() gives "workflow_event"). */

@@ -22,12 +22,12 @@ typedef struct intercom_preview_conversation_attachment_files {
     intercom_model base; /**< descriptor and owning document */
     /** The content type of the file */
     const char *content_type;
-    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
     /** The base64 encoded file data. */
     const char *data;
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** The name of the file. */
     const char *name;
+    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
     uint8_t has_name; /**< intercom_field_state_t of name */
 } intercom_preview_conversation_attachment_files;
 /**
@@ -53,12 +53,12 @@ typedef struct intercom_preview_conversation_deleted {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the conversation. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "conversation" (sent when required and left NULL). always conversation */
     const char *object;
-    uint8_t has_object; /**< intercom_field_state_t of object */
     /** Whether the conversation is deleted or not. */
     bool deleted;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_object; /**< intercom_field_state_t of object */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_preview_conversation_deleted;
 /** Descriptor of intercom_preview_conversation_deleted (intercom_type_name() gives "conversation_deleted"). */
@@ -82,20 +82,20 @@ typedef struct intercom_preview_conversation_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "conversation.list" (sent when required and left NULL). Always conversation.list */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of conversation objects */
     struct intercom_preview_conversation_list_item **conversations;
     size_t conversations_count; /**< number of elements of conversations */
-    uint8_t has_conversations; /**< intercom_field_state_t of conversations */
     /** A count of the total number of objects. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_conversations; /**< intercom_field_state_t of conversations */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_conversation_list;
 /** Descriptor of intercom_preview_conversation_list (intercom_type_name() gives "conversation_list"). */
@@ -116,119 +116,78 @@ typedef struct intercom_preview_conversation_list_item {
     intercom_model base; /**< descriptor and owning document */
     /** Always conversation. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id representing the conversation. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The title given to the conversation. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The time the conversation was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The last time the conversation was updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /**
      * [nullable] The last time a Contact responded to an Admin. In other words, the time a customer started waiting for
      * a response. Set to null if last reply is from an Admin.
      */
     int64_t waiting_since;
-    uint8_t has_waiting_since; /**< intercom_field_state_t of waiting_since */
     /**
      * [nullable] If set this is the time in the future when this conversation will be marked as open. i.e. it will be
      * in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
      */
     int64_t snoozed_until;
-    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
-    /** Indicates whether a conversation is open (true) or closed (false). */
-    bool open;
-    uint8_t has_open; /**< intercom_field_state_t of open */
-    /** Can be set to "open", "closed" or "snoozed". */
-    intercom_preview_conversation_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
-    /** Indicates whether a conversation has been read. */
-    bool read;
-    uint8_t has_read; /**< intercom_field_state_t of read */
-    /** The priority level of the conversation. Returns one of none, low, medium, high, or urgent. */
-    intercom_preview_conversation_priority priority;
     const char *priority_str; /**< as received, or sent when priority is 0 */
-    uint8_t has_priority; /**< intercom_field_state_t of priority */
     /** The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0. */
     int64_t admin_assignee_id;
-    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
     /** The id of the team assigned to the conversation. If it's not assigned to a team it will return 0. */
     int64_t team_assignee_id;
-    uint8_t has_team_assignee_id; /**< intercom_field_state_t of team_assignee_id */
     /** [nullable] The company associated with the conversation. */
     struct intercom_preview_company *company;
-    uint8_t has_company; /**< intercom_field_state_t of company */
     /** A list of tags objects associated with a conversation */
     struct intercom_preview_tags *tags;
-    uint8_t has_tags; /**< intercom_field_state_t of tags */
     /**
      * [nullable] The Conversation Rating object which contains information on the rating and/or remark added by a
      * Contact and the Admin assigned to the conversation.
      */
     struct intercom_preview_conversation_rating *conversation_rating;
-    uint8_t has_conversation_rating; /**< intercom_field_state_t of conversation_rating */
     /** The first message or event that started this conversation. Describes the origin and who initiated it. */
     struct intercom_preview_conversation_source *source;
-    uint8_t has_source; /**< intercom_field_state_t of source */
     /**
      * The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless
      * more were added via the group conversation feature.
      */
     struct intercom_preview_conversation_contacts *contacts;
-    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     /** [nullable] The list of teammates who participated in the conversation (wrote at least one conversation part). */
     struct intercom_preview_conversation_teammates *teammates;
-    uint8_t has_teammates; /**< intercom_field_state_t of teammates */
     /**
      * An object containing the different custom attributes associated to the conversation as key-value pairs. For
      * relationship attributes the value will be a list of custom object instance models. System-defined attributes such
      * as "CX Score rating" and "CX Score explanation" may also be included.
      */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /**
      * [nullable] An object containing information on the first users message. For a contact initiated message this will
      * represent the users original message.
      */
     struct intercom_preview_conversation_first_contact_reply *first_contact_reply;
-    uint8_t has_first_contact_reply; /**< intercom_field_state_t of first_contact_reply */
     /**
      * [nullable] The SLA Applied object contains the details for which SLA has been applied to this conversation.
      * Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed
      * from a conversation, the sla_status will always be returned as null.
      */
     struct intercom_preview_sla_applied *sla_applied;
-    uint8_t has_sla_applied; /**< intercom_field_state_t of sla_applied */
     /**
      * [nullable] A Statistics object containing all information required for reporting, with timestamps and calculated
      * metrics.
      */
     struct intercom_preview_conversation_statistics *statistics;
-    uint8_t has_statistics; /**< intercom_field_state_t of statistics */
     /** An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned. */
     struct intercom_preview_linked_object_list *linked_objects;
-    uint8_t has_linked_objects; /**< intercom_field_state_t of linked_objects */
-    /** Indicates whether the AI Agent participated in the conversation. */
-    bool ai_agent_participated;
-    uint8_t has_ai_agent_participated; /**< intercom_field_state_t of ai_agent_participated */
     /** [nullable] Data related to AI Agent involvement in the conversation. */
     struct intercom_preview_ai_agent *ai_agent;
-    uint8_t has_ai_agent; /**< intercom_field_state_t of ai_agent */
-    /** Indicates whether the Sales Agent participated in the conversation. */
-    bool sales_agent_participated;
-    uint8_t has_sales_agent_participated; /**< intercom_field_state_t of sales_agent_participated */
     /** [nullable] Data related to Sales Agent involvement in the conversation. */
     struct intercom_preview_sales_agent *sales_agent;
-    uint8_t has_sales_agent; /**< intercom_field_state_t of sales_agent */
     /** [nullable] The channel through which the conversation was initiated and its current channel. */
     struct intercom_preview_conversation_channel *channel;
-    uint8_t has_channel; /**< intercom_field_state_t of channel */
     /**
      * References linking this conversation to records in an external helpdesk or CRM system. Populated for Fin
      * Standalone workspaces synced from an external platform; an empty array otherwise. Sorted alphabetically by `type`
@@ -236,20 +195,61 @@ typedef struct intercom_preview_conversation_list_item {
      */
     struct intercom_preview_conversation_external_reference **external_references;
     size_t external_references_count; /**< number of elements of external_references */
-    uint8_t has_external_references; /**< intercom_field_state_t of external_references */
     /**
      * QA monitor evaluations that flagged this conversation. Only included when `include_monitors=true` is passed as a
      * query parameter.
      */
     struct intercom_preview_conversation_monitor_evaluation **monitor_evaluations;
     size_t monitor_evaluations_count; /**< number of elements of monitor_evaluations */
-    uint8_t has_monitor_evaluations; /**< intercom_field_state_t of monitor_evaluations */
     /**
      * QA scorecard results for this conversation. Only included when `include_scorecards=true` is passed as a query
      * parameter.
      */
     struct intercom_preview_conversation_scorecard **scorecards;
     size_t scorecards_count; /**< number of elements of scorecards */
+    /** Can be set to "open", "closed" or "snoozed". */
+    intercom_preview_conversation_state state;
+    /** The priority level of the conversation. Returns one of none, low, medium, high, or urgent. */
+    intercom_preview_conversation_priority priority;
+    /** Indicates whether a conversation is open (true) or closed (false). */
+    bool open;
+    /** Indicates whether a conversation has been read. */
+    bool read;
+    /** Indicates whether the AI Agent participated in the conversation. */
+    bool ai_agent_participated;
+    /** Indicates whether the Sales Agent participated in the conversation. */
+    bool sales_agent_participated;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_waiting_since; /**< intercom_field_state_t of waiting_since */
+    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
+    uint8_t has_open; /**< intercom_field_state_t of open */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_read; /**< intercom_field_state_t of read */
+    uint8_t has_priority; /**< intercom_field_state_t of priority */
+    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
+    uint8_t has_team_assignee_id; /**< intercom_field_state_t of team_assignee_id */
+    uint8_t has_company; /**< intercom_field_state_t of company */
+    uint8_t has_tags; /**< intercom_field_state_t of tags */
+    uint8_t has_conversation_rating; /**< intercom_field_state_t of conversation_rating */
+    uint8_t has_source; /**< intercom_field_state_t of source */
+    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
+    uint8_t has_teammates; /**< intercom_field_state_t of teammates */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+    uint8_t has_first_contact_reply; /**< intercom_field_state_t of first_contact_reply */
+    uint8_t has_sla_applied; /**< intercom_field_state_t of sla_applied */
+    uint8_t has_statistics; /**< intercom_field_state_t of statistics */
+    uint8_t has_linked_objects; /**< intercom_field_state_t of linked_objects */
+    uint8_t has_ai_agent_participated; /**< intercom_field_state_t of ai_agent_participated */
+    uint8_t has_ai_agent; /**< intercom_field_state_t of ai_agent */
+    uint8_t has_sales_agent_participated; /**< intercom_field_state_t of sales_agent_participated */
+    uint8_t has_sales_agent; /**< intercom_field_state_t of sales_agent */
+    uint8_t has_channel; /**< intercom_field_state_t of channel */
+    uint8_t has_external_references; /**< intercom_field_state_t of external_references */
+    uint8_t has_monitor_evaluations; /**< intercom_field_state_t of monitor_evaluations */
     uint8_t has_scorecards; /**< intercom_field_state_t of scorecards */
 } intercom_preview_conversation_list_item;
 /** Descriptor of intercom_preview_conversation_list_item (intercom_type_name() gives "conversation_list_item"). */
@@ -272,28 +272,28 @@ typedef struct intercom_preview_conversations_create_response {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The type of the message */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The id representing the message. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The time the conversation was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The subject of the message. Only present if message_type: email. */
     const char *subject;
-    uint8_t has_subject; /**< intercom_field_state_t of subject */
     /** [required] The message body, which may contain HTML. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    /** [required] The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp. */
-    intercom_preview_message_type message_type;
     const char *message_type_str; /**< as received, or sent when message_type is 0 */
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** [required] The associated conversation_id */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** The admin who owns the message (free-form: type, id, name, email, away_mode_enabled, ...). */
     struct json_t *owner;
+    /** [required] The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp. */
+    intercom_preview_message_type message_type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_subject; /**< intercom_field_state_t of subject */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     uint8_t has_owner; /**< intercom_field_state_t of owner */
 } intercom_preview_conversations_create_response;
 /**
@@ -322,10 +322,8 @@ typedef struct intercom_preview_convert_conversation_to_ticket_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The ID of the type of ticket you want to convert the conversation to */
     const char *ticket_type_id;
-    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
     /** The ID of the ticket state associated with the ticket type. */
     const char *ticket_state_id;
-    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
     /**
      * The attributes set on the ticket. When setting the default title and description attributes, the attribute keys
      * that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the
@@ -333,6 +331,8 @@ typedef struct intercom_preview_convert_conversation_to_ticket_request {
      * id, obtainable by [listing the ticket ...
      */
     struct json_t *attributes;
+    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
+    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
     uint8_t has_attributes; /**< intercom_field_state_t of attributes */
 } intercom_preview_convert_conversation_to_ticket_request;
 /**
@@ -362,25 +362,25 @@ typedef struct intercom_preview_create_conversation_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] */
     struct intercom_preview_create_conversation_request_from *from;
-    uint8_t has_from; /**< intercom_field_state_t of from */
     /** [required] The content of the message. HTML is not supported. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The title of the email. Only applicable if the message type is email. */
     const char *subject;
-    uint8_t has_subject; /**< intercom_field_state_t of subject */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used.
      * This field is only recommneded for migrating past conversations from another source into Intercom.
      */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The unique identifier of the brand to associate with this conversation. */
     const char *brand_id;
+    uint8_t has_from; /**< intercom_field_state_t of from */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_subject; /**< intercom_field_state_t of subject */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     uint8_t has_brand_id; /**< intercom_field_state_t of brand_id */
 } intercom_preview_create_conversation_request;
 /**
@@ -406,12 +406,12 @@ INTERCOM_EXTERN void intercom_preview_create_conversation_request_free(intercom_
  */
 typedef struct intercom_preview_create_conversation_request_from {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The role associated to the contact - user or lead. */
-    intercom_preview_create_conversation_request_from_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The identifier for the contact which is given by Intercom. */
     const char *id;
+    /** [required] The role associated to the contact - user or lead. */
+    intercom_preview_create_conversation_request_from_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_preview_create_conversation_request_from;
 /**
@@ -440,15 +440,15 @@ typedef struct intercom_preview_deleted_conversation_item {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `conversation`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The ID of the deleted conversation. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    /** Whether reporting metrics are retained for this conversation ID */
-    bool metrics_retained;
-    uint8_t has_metrics_retained; /**< intercom_field_state_t of metrics_retained */
     /** The time when the conversation was deleted. */
     int64_t deleted_at;
+    /** Whether reporting metrics are retained for this conversation ID */
+    bool metrics_retained;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_metrics_retained; /**< intercom_field_state_t of metrics_retained */
     uint8_t has_deleted_at; /**< intercom_field_state_t of deleted_at */
 } intercom_preview_deleted_conversation_item;
 /**
@@ -474,14 +474,11 @@ typedef struct intercom_preview_deleted_conversation_list {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `conversations.list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of deleted conversation IDs. */
     struct intercom_preview_deleted_conversation_item **conversations;
     size_t conversations_count; /**< number of elements of conversations */
-    uint8_t has_conversations; /**< intercom_field_state_t of conversations */
     /** Total number of items available. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /**
      * The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
      * Their responses are likely to contain a pages object that hosts pagination links which a client can use to
@@ -489,6 +486,9 @@ typedef struct intercom_preview_deleted_conversation_list {
      * follows.
      */
     struct intercom_preview_pages_link *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_conversations; /**< intercom_field_state_t of conversations */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_deleted_conversation_list;
 /**
@@ -511,16 +511,16 @@ typedef struct intercom_preview_handling_event {
     intercom_model base; /**< descriptor and owning document */
     /** [required] A reference to a teammate (admin, team, or bot) */
     struct intercom_preview_teammate_reference *teammate;
-    uint8_t has_teammate; /**< intercom_field_state_t of teammate */
-    /** [required] The type of handling event */
-    intercom_preview_handling_event_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] ISO8601 timestamp when the event occurred */
     const char *timestamp;
-    uint8_t has_timestamp; /**< intercom_field_state_t of timestamp */
     /** [nullable] Optional reason for the event (e.g., "Paused", "Away") */
     const char *reason;
+    /** [required] The type of handling event */
+    intercom_preview_handling_event_type type;
+    uint8_t has_teammate; /**< intercom_field_state_t of teammate */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_timestamp; /**< intercom_field_state_t of timestamp */
     uint8_t has_reason; /**< intercom_field_state_t of reason */
 } intercom_preview_handling_event;
 /** Descriptor of intercom_preview_handling_event (intercom_type_name() gives "handling_event"). */
@@ -558,16 +558,16 @@ INTERCOM_EXTERN void intercom_preview_handling_event_list_free(intercom_preview_
 /** A linked conversation or ticket. A top-level one is freed with intercom_preview_linked_object_free(). */
 typedef struct intercom_preview_linked_object {
     intercom_model base; /**< descriptor and owning document */
-    /** ticket or conversation */
-    intercom_preview_linked_object_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The ID of the linked object */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
+    const char *category_str; /**< as received, or sent when category is 0 */
+    /** ticket or conversation */
+    intercom_preview_linked_object_type type;
     /** [nullable] Category of the Linked Ticket Object. */
     intercom_preview_ticket_category category;
-    const char *category_str; /**< as received, or sent when category is 0 */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_category; /**< intercom_field_state_t of category */
 } intercom_preview_linked_object;
 /** Descriptor of intercom_preview_linked_object (intercom_type_name() gives "linked_object"). */
@@ -587,16 +587,16 @@ typedef struct intercom_preview_linked_object_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). Always list. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The total number of linked objects. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
-    /** Whether or not there are more linked objects than returned. */
-    bool has_more;
-    uint8_t has_more_state; /**< intercom_field_state_t of has_more */
     /** An array containing the linked conversations and linked tickets. */
     struct intercom_preview_linked_object **data;
     size_t data_count; /**< number of elements of data */
+    /** Whether or not there are more linked objects than returned. */
+    bool has_more;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
+    uint8_t has_more_state; /**< intercom_field_state_t of has_more */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_linked_object_list;
 /** Descriptor of intercom_preview_linked_object_list (intercom_type_name() gives "linked_object_list"). */
@@ -643,12 +643,12 @@ typedef struct intercom_preview_quick_reply_option {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The text to display in this quick reply option. */
     const char *text;
-    uint8_t has_text; /**< intercom_field_state_t of text */
     /**
      * [required] A unique identifier for this quick reply option. This value will be available within the metadata of
      * the comment conversation part that is created when a user clicks on this reply option.
      */
     const char *uuid;
+    uint8_t has_text; /**< intercom_field_state_t of text */
     uint8_t has_uuid; /**< intercom_field_state_t of uuid */
 } intercom_preview_quick_reply_option;
 /** Descriptor of intercom_preview_quick_reply_option (intercom_type_name() gives "quick_reply_option"). */
@@ -666,55 +666,55 @@ INTERCOM_EXTERN void intercom_preview_quick_reply_option_free(intercom_preview_q
 /** reply_conversation_request. A top-level one is freed with intercom_preview_reply_conversation_request_free(). */
 typedef struct intercom_preview_reply_conversation_request {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] */
-    intercom_preview_reply_message_type message_type;
     const char *message_type_str; /**< as received, or sent when message_type is 0 */
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
-    /** [required] */
-    intercom_preview_reply_author_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message
      * types.
      */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /** The quick reply options to display to the end user. Must be present for quick_reply message types. */
     struct intercom_preview_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** A list of files that will be added as attachments. You can include up to 10 files */
     struct intercom_preview_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
-    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
     /** The email you have defined for the user. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The external_id you have defined for the contact. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The id of the admin who is authoring the comment. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    /** [required] */
+    intercom_preview_reply_message_type message_type;
+    /** [required] */
+    intercom_preview_reply_author_type type;
     /** Option to disable notifications when replying to a conversation. */
     bool skip_notifications;
-    uint8_t has_skip_notifications; /**< intercom_field_state_t of skip_notifications */
     /**
      * When true, prevents the reply from waking a snoozed conversation. Applies to 'comment' and 'note' message types.
      * The part is still created and visible in the conversation thread.
      */
     bool skip_unsnooze;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    uint8_t has_skip_notifications; /**< intercom_field_state_t of skip_notifications */
     uint8_t has_skip_unsnooze; /**< intercom_field_state_t of skip_unsnooze */
     int variant; /**< which variant: intercom_preview_reply_conversation_request_variant */
 } intercom_preview_reply_conversation_request;
@@ -739,9 +739,9 @@ typedef struct intercom_preview_search_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] */
     struct intercom_preview_search_request_query *query;
-    uint8_t has_query; /**< intercom_field_state_t of query */
     /** [nullable] */
     struct intercom_preview_starting_after_paging *pagination;
+    uint8_t has_query; /**< intercom_field_state_t of query */
     uint8_t has_pagination; /**< intercom_field_state_t of pagination */
 } intercom_preview_search_request;
 /** Descriptor of intercom_preview_search_request (intercom_type_name() gives "search_request"). */
@@ -761,16 +761,16 @@ typedef struct intercom_preview_side_conversation_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "side_conversation.list" (sent when required and left NULL). The type of the response object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array of side conversation objects. */
     struct intercom_preview_side_conversation_summary **side_conversations;
     size_t side_conversations_count; /**< number of elements of side_conversations */
-    uint8_t has_side_conversations; /**< intercom_field_state_t of side_conversations */
     /** The total number of side conversations. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** Pagination metadata. */
     struct intercom_preview_side_conversation_list_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_side_conversations; /**< intercom_field_state_t of side_conversations */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_side_conversation_list;
 /** Descriptor of intercom_preview_side_conversation_list (intercom_type_name() gives "side_conversation_list"). */
@@ -791,15 +791,15 @@ typedef struct intercom_preview_side_conversation_list_pages {
     intercom_model base; /**< descriptor and owning document */
     /** Always "pages" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The current page number. */
     int64_t page;
-    uint8_t has_page; /**< intercom_field_state_t of page */
     /** The number of results per page. */
     int64_t per_page;
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** The total number of pages. */
     int64_t total_pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_page; /**< intercom_field_state_t of page */
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_total_pages; /**< intercom_field_state_t of total_pages */
 } intercom_preview_side_conversation_list_pages;
 /**
@@ -828,13 +828,13 @@ typedef struct intercom_preview_side_conversation_summary {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the side conversation. */
     const char *side_conversation_id;
-    uint8_t has_side_conversation_id; /**< intercom_field_state_t of side_conversation_id */
     /** The conversation parts (messages) in this side conversation. */
     struct intercom_preview_conversation_part **conversation_parts;
     size_t conversation_parts_count; /**< number of elements of conversation_parts */
-    uint8_t has_conversation_parts; /**< intercom_field_state_t of conversation_parts */
     /** The total number of conversation parts in this side conversation. */
     int64_t total_count;
+    uint8_t has_side_conversation_id; /**< intercom_field_state_t of side_conversation_id */
+    uint8_t has_conversation_parts; /**< intercom_field_state_t of conversation_parts */
     uint8_t has_total_count; /**< intercom_field_state_t of total_count */
 } intercom_preview_side_conversation_summary;
 /**
@@ -858,18 +858,18 @@ INTERCOM_EXTERN void intercom_preview_side_conversation_summary_free(intercom_pr
  */
 typedef struct intercom_preview_teammate_reference {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The type of teammate */
-    intercom_preview_teammate_reference_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The unique identifier of the teammate */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The display name of the teammate */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] The email address of the teammate (optional for teams/bots) */
     const char *email;
+    /** [required] The type of teammate */
+    intercom_preview_teammate_reference_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_email; /**< intercom_field_state_t of email */
 } intercom_preview_teammate_reference;
 /** Descriptor of intercom_preview_teammate_reference (intercom_type_name() gives "teammate_reference"). */
@@ -889,66 +889,66 @@ typedef struct intercom_preview_ticket {
     intercom_model base; /**< descriptor and owning document */
     /** Always "ticket" (sent when required and left NULL). Always ticket */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the ticket which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries. */
     const char *ticket_id;
-    uint8_t has_ticket_id; /**< intercom_field_state_t of ticket_id */
-    /** Category of the Ticket. */
-    intercom_preview_ticket_category category;
     const char *category_str; /**< as received, or sent when category is 0 */
-    uint8_t has_category; /**< intercom_field_state_t of category */
     /**
      * An object containing the different attributes associated to the ticket as key-value pairs. For the default title
      * and description attributes, the keys are `_default_title_` and `_default_description_`.
      */
     struct json_t *ticket_attributes;
-    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
     /** [nullable] A ticket state, used to define the state of a ticket. */
     struct intercom_preview_ticket_state *ticket_state;
-    uint8_t has_ticket_state; /**< intercom_field_state_t of ticket_state */
     /** [nullable] A ticket type, used to define the data fields to be captured in a ticket. */
     struct intercom_preview_ticket_type *ticket_type;
-    uint8_t has_ticket_type; /**< intercom_field_state_t of ticket_type */
     /** The list of contacts affected by a ticket. */
     struct intercom_preview_ticket_contacts *contacts;
-    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     /** The id representing the admin assigned to the ticket. If it's not assigned to an admin it will return 0. */
     int64_t admin_assignee_id;
-    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
     /** The id representing the team assigned to the ticket. If it's not assigned to a team it will return 0. */
     int64_t team_assignee_id;
-    uint8_t has_team_assignee_id; /**< intercom_field_state_t of team_assignee_id */
     /** The time the ticket was created as a UTC Unix timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The last time the ticket was updated as a UTC Unix timestamp. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
-    /** Whether or not the ticket is open. If false, the ticket is closed. */
-    bool open;
-    uint8_t has_open; /**< intercom_field_state_t of open */
     /**
      * The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
      */
     int64_t snoozed_until;
-    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
     /** An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned. */
     struct intercom_preview_linked_object_list *linked_objects;
-    uint8_t has_linked_objects; /**< intercom_field_state_t of linked_objects */
     /** A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts. */
     struct intercom_preview_ticket_parts *ticket_parts;
-    uint8_t has_ticket_parts; /**< intercom_field_state_t of ticket_parts */
-    /** Whether or not the ticket is shared with the customer. */
-    bool is_shared;
-    uint8_t has_is_shared; /**< intercom_field_state_t of is_shared */
     /**
      * [nullable] The ID of the previous ticket state from the most recent state change. Returns null if no state change
      * history exists. Useful for tracking state transitions for reporting and compliance.
      */
     const char *previous_ticket_state_id;
+    /** Category of the Ticket. */
+    intercom_preview_ticket_category category;
+    /** Whether or not the ticket is open. If false, the ticket is closed. */
+    bool open;
+    /** Whether or not the ticket is shared with the customer. */
+    bool is_shared;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_ticket_id; /**< intercom_field_state_t of ticket_id */
+    uint8_t has_category; /**< intercom_field_state_t of category */
+    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
+    uint8_t has_ticket_state; /**< intercom_field_state_t of ticket_state */
+    uint8_t has_ticket_type; /**< intercom_field_state_t of ticket_type */
+    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
+    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
+    uint8_t has_team_assignee_id; /**< intercom_field_state_t of team_assignee_id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_open; /**< intercom_field_state_t of open */
+    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
+    uint8_t has_linked_objects; /**< intercom_field_state_t of linked_objects */
+    uint8_t has_ticket_parts; /**< intercom_field_state_t of ticket_parts */
+    uint8_t has_is_shared; /**< intercom_field_state_t of is_shared */
     uint8_t has_previous_ticket_state_id; /**< intercom_field_state_t of previous_ticket_state_id */
 } intercom_preview_ticket;
 /** Descriptor of intercom_preview_ticket (intercom_type_name() gives "ticket"). */
@@ -963,10 +963,10 @@ typedef struct intercom_preview_ticket_contacts {
     intercom_model base; /**< descriptor and owning document */
     /** Always "contact.list" (sent when required and left NULL). always contact.list */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of contacts affected by this ticket. */
     struct intercom_preview_contact_reference **contacts;
     size_t contacts_count; /**< number of elements of contacts */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_contacts; /**< intercom_field_state_t of contacts */
 } intercom_preview_ticket_contacts;
 /** Descriptor of intercom_preview_ticket_contacts (intercom_type_name() gives "ticket_contacts"). */
@@ -986,55 +986,35 @@ typedef struct intercom_preview_ticket_part {
     intercom_model base; /**< descriptor and owning document */
     /** Always ticket_part */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id representing the ticket part. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The type of ticket part. */
     const char *part_type;
-    uint8_t has_part_type; /**< intercom_field_state_t of part_type */
     /** [nullable] The message body, which may contain HTML. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    /** The previous state of the ticket. */
-    intercom_preview_ticket_state_category previous_ticket_state;
     const char *previous_ticket_state_str; /**< as received, or sent when previous_ticket_state is 0 */
-    uint8_t has_previous_ticket_state; /**< intercom_field_state_t of previous_ticket_state */
-    /** The state of the ticket. */
-    intercom_preview_ticket_state_category ticket_state;
     const char *ticket_state_str; /**< as received, or sent when ticket_state is 0 */
-    uint8_t has_ticket_state; /**< intercom_field_state_t of ticket_state */
     /** The time the ticket part was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The last time the ticket part was updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /**
      * [nullable] The id of the admin that was assigned the ticket by this ticket_part (null if there has been no change
      * in assignment.)
      */
     struct intercom_preview_reference *assigned_to;
-    uint8_t has_assigned_to; /**< intercom_field_state_t of assigned_to */
     /** The author that wrote or triggered the part. Can be a bot, admin, team or user. */
     struct intercom_preview_ticket_part_author *author;
-    uint8_t has_author; /**< intercom_field_state_t of author */
     /** A list of attachments for the part. */
     struct intercom_preview_part_attachment **attachments;
     size_t attachments_count; /**< number of elements of attachments */
-    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
     /** [nullable] The external id of the ticket part */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
-    /** Whether or not the ticket part has been redacted. */
-    bool redacted;
-    uint8_t has_redacted; /**< intercom_field_state_t of redacted */
     /**
      * The app package code if this part was created via API. Note this field won't show if the part was not created via
      * API.
      */
     const char *app_package_code;
-    uint8_t has_app_package_code; /**< intercom_field_state_t of app_package_code */
     /**
      * [nullable] A map of the reply text keyed by locale code. Only present on the Preview API version and backs the
      * `ticket.admin.replied.translated` webhook topic. The special `original` key holds the source locale code of the
@@ -1042,9 +1022,29 @@ typedef struct intercom_preview_ticket_part {
      * same format as `body`. The `body` field is unchanged and always stays in ...
      */
     struct json_t *translations;
-    uint8_t has_translations; /**< intercom_field_state_t of translations */
     /** [nullable] The updated attribute data of the ticket part. Only present for attribute update parts. */
     struct intercom_preview_ticket_part_updated_attribute_data *updated_attribute_data;
+    /** The previous state of the ticket. */
+    intercom_preview_ticket_state_category previous_ticket_state;
+    /** The state of the ticket. */
+    intercom_preview_ticket_state_category ticket_state;
+    /** Whether or not the ticket part has been redacted. */
+    bool redacted;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_part_type; /**< intercom_field_state_t of part_type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_previous_ticket_state; /**< intercom_field_state_t of previous_ticket_state */
+    uint8_t has_ticket_state; /**< intercom_field_state_t of ticket_state */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_assigned_to; /**< intercom_field_state_t of assigned_to */
+    uint8_t has_author; /**< intercom_field_state_t of author */
+    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_redacted; /**< intercom_field_state_t of redacted */
+    uint8_t has_app_package_code; /**< intercom_field_state_t of app_package_code */
+    uint8_t has_translations; /**< intercom_field_state_t of translations */
     uint8_t has_updated_attribute_data; /**< intercom_field_state_t of updated_attribute_data */
 } intercom_preview_ticket_part;
 /** Descriptor of intercom_preview_ticket_part (intercom_type_name() gives "ticket_part"). */
@@ -1064,9 +1064,9 @@ typedef struct intercom_preview_ticket_part_updated_attribute_data {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Information about the attribute that was updated. */
     struct intercom_preview_ticket_part_updated_attribute_data_attribute *attribute;
-    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
     /** [required] The new value of the attribute. */
     struct intercom_preview_ticket_part_updated_attribute_data_value *value;
+    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
     uint8_t has_value; /**< intercom_field_state_t of value */
 } intercom_preview_ticket_part_updated_attribute_data;
 /**
@@ -1095,12 +1095,12 @@ typedef struct intercom_preview_ticket_part_updated_attribute_data_attribute {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "attribute" (sent when required and left NULL). The type of the object. Always 'attribute'. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The unique identifier of the attribute. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The human-readable name of the attribute. */
     const char *label;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_label; /**< intercom_field_state_t of label */
 } intercom_preview_ticket_part_updated_attribute_data_attribute;
 /**
@@ -1129,12 +1129,12 @@ typedef struct intercom_preview_ticket_part_updated_attribute_data_value {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "value" (sent when required and left NULL). The type of the object. Always 'value'. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] */
     struct json_t *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] */
     struct json_t *label;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_label; /**< intercom_field_state_t of label */
 } intercom_preview_ticket_part_updated_attribute_data_value;
 /**
@@ -1163,13 +1163,13 @@ typedef struct intercom_preview_ticket_parts {
     intercom_model base; /**< descriptor and owning document */
     /** Always "ticket_part.list" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of Ticket Part objects for each ticket. There is a limit of 500 parts. */
     struct intercom_preview_ticket_part **ticket_parts;
     size_t ticket_parts_count; /**< number of elements of ticket_parts */
-    uint8_t has_ticket_parts; /**< intercom_field_state_t of ticket_parts */
     /** (undocumented) */
     int64_t total_count;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_ticket_parts; /**< intercom_field_state_t of ticket_parts */
     uint8_t has_total_count; /**< intercom_field_state_t of total_count */
 } intercom_preview_ticket_parts;
 /** Descriptor of intercom_preview_ticket_parts (intercom_type_name() gives "ticket_parts"). */
@@ -1189,22 +1189,22 @@ typedef struct intercom_preview_ticket_state {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `ticket_state`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the ticket state */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    /** The category of the ticket state */
-    intercom_preview_ticket_state_category category;
     const char *category_str; /**< as received, or sent when category is 0 */
-    uint8_t has_category; /**< intercom_field_state_t of category */
     /** The state the ticket is currently in, in a human readable form - visible in Intercom */
     const char *internal_label;
-    uint8_t has_internal_label; /**< intercom_field_state_t of internal_label */
     /**
      * The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email
      * and tickets portal.
      */
     const char *external_label;
+    /** The category of the ticket state */
+    intercom_preview_ticket_state_category category;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_category; /**< intercom_field_state_t of category */
+    uint8_t has_internal_label; /**< intercom_field_state_t of internal_label */
     uint8_t has_external_label; /**< intercom_field_state_t of external_label */
 } intercom_preview_ticket_state;
 /** Descriptor of intercom_preview_ticket_state (intercom_type_name() gives "ticket_state"). */
@@ -1222,37 +1222,37 @@ INTERCOM_EXTERN void intercom_preview_ticket_state_free(intercom_preview_ticket_
  */
 typedef struct intercom_preview_update_conversation_request {
     intercom_model base; /**< descriptor and owning document */
-    /** Mark a conversation as read within Intercom. */
-    bool read;
-    uint8_t has_read; /**< intercom_field_state_t of read */
     /** The title given to the conversation */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
-    /**
-     * The priority level to set on the conversation. Accepts one of none, low, medium, high, or urgent. Set none to
-     * clear an existing priority.
-     */
-    intercom_preview_conversation_priority priority;
     const char *priority_str; /**< as received, or sent when priority is 0 */
-    uint8_t has_priority; /**< intercom_field_state_t of priority */
     /**
      * The ID of the teammate to attribute the priority change to. Defaults to Operator when omitted, and is only used
      * alongside priority.
      */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /**
      * An object containing the different custom attributes associated to the conversation as key-value pairs. For
      * relationship attributes the value will be a list of custom object instance models. System-defined attributes such
      * as "CX Score rating" and "CX Score explanation" may also be included.
      */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /**
      * The ID of the company that the conversation is associated with. The unique identifier for the company which is
      * given by Intercom. Set to nil to remove company.
      */
     const char *company_id;
+    /**
+     * The priority level to set on the conversation. Accepts one of none, low, medium, high, or urgent. Set none to
+     * clear an existing priority.
+     */
+    intercom_preview_conversation_priority priority;
+    /** Mark a conversation as read within Intercom. */
+    bool read;
+    uint8_t has_read; /**< intercom_field_state_t of read */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_priority; /**< intercom_field_state_t of priority */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     uint8_t has_company_id; /**< intercom_field_state_t of company_id */
 } intercom_preview_update_conversation_request;
 /**

@@ -20,12 +20,12 @@ extern "C" {
  */
 typedef struct intercom_preview_attribute_reference {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The cardinality of the relationship: `one` or `many`. */
-    intercom_preview_attribute_reference_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The ID of the related custom object type. */
     const char *object_type_id;
+    /** [required] The cardinality of the relationship: `one` or `many`. */
+    intercom_preview_attribute_reference_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_object_type_id; /**< intercom_field_state_t of object_type_id */
 } intercom_preview_attribute_reference;
 /** Descriptor of intercom_preview_attribute_reference (intercom_type_name() gives "attribute_reference"). */
@@ -49,51 +49,51 @@ typedef struct intercom_preview_conversation_attribute {
     intercom_model base; /**< descriptor and owning document */
     /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the conversation attribute. */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** (undocumented) */
-    intercom_preview_conversation_attribute_data_type data_type;
     const char *data_type_str; /**< as received, or sent when data_type is 0 */
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
-    /** Whether this attribute is archived. */
-    bool archived;
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /** The time the attribute was created as a UTC Unix timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the attribute was last updated as a UTC Unix timestamp. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** ID of the admin who created the attribute. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
-    /** Whether this string attribute is multiline. */
-    bool multiline;
-    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
     /**
      * Predefined options for this attribute. Each option has a unique UUID used to identify it in the options
      * management endpoints.
      */
     struct intercom_preview_conversation_attribute_option **options;
     size_t options_count; /**< number of elements of options */
-    uint8_t has_options; /**< intercom_field_state_t of options */
     /** Reference configuration for related objects. */
     struct intercom_preview_conversation_attribute_relationship_type_reference *reference;
+    /** (undocumented) */
+    intercom_preview_conversation_attribute_data_type data_type;
+    /** Whether this attribute is required. */
+    bool required;
+    /** Whether this attribute is archived. */
+    bool archived;
+    /** Whether this string attribute is multiline. */
+    bool multiline;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
+    uint8_t has_options; /**< intercom_field_state_t of options */
     uint8_t has_reference; /**< intercom_field_state_t of reference */
     int variant; /**< which variant: intercom_preview_conversation_attribute_variant */
 } intercom_preview_conversation_attribute;
@@ -115,41 +115,41 @@ typedef struct intercom_preview_conversation_attribute_base {
     intercom_model base; /**< descriptor and owning document */
     /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the conversation attribute. */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
+    const char *data_type_str; /**< as received, or sent when data_type is 0 */
+    /** Team IDs that can see this attribute. Empty array means all teams. */
+    const char **visible_to_team_ids;
+    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    /** The time the attribute was created as a UTC Unix timestamp. */
+    int64_t created_at;
+    /** The time the attribute was last updated as a UTC Unix timestamp. */
+    int64_t updated_at;
+    /** ID of the admin who created the attribute. */
+    const char *admin_id;
     /**
      * The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship,
      * files.
      */
     intercom_preview_conversation_attribute_data_type data_type;
-    const char *data_type_str; /**< as received, or sent when data_type is 0 */
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
     /** Whether this attribute is required. */
     bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
-    /** Team IDs that can see this attribute. Empty array means all teams. */
-    const char **visible_to_team_ids;
-    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     /** Whether this attribute is archived. */
     bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     uint8_t has_archived; /**< intercom_field_state_t of archived */
-    /** The time the attribute was created as a UTC Unix timestamp. */
-    int64_t created_at;
     uint8_t has_created_at; /**< intercom_field_state_t of created_at */
-    /** The time the attribute was last updated as a UTC Unix timestamp. */
-    int64_t updated_at;
     uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
-    /** ID of the admin who created the attribute. */
-    const char *admin_id;
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_preview_conversation_attribute_base;
 /**
@@ -177,37 +177,37 @@ typedef struct intercom_preview_conversation_attribute_boolean_type {
     intercom_model base; /**< descriptor and owning document */
     /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the conversation attribute. */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** Always "boolean" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
-    /** Whether this attribute is archived. */
-    bool archived;
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /** The time the attribute was created as a UTC Unix timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the attribute was last updated as a UTC Unix timestamp. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** ID of the admin who created the attribute. */
     const char *admin_id;
+    /** Whether this attribute is required. */
+    bool required;
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_preview_conversation_attribute_boolean_type;
 /**
@@ -236,37 +236,37 @@ typedef struct intercom_preview_conversation_attribute_datetime_type {
     intercom_model base; /**< descriptor and owning document */
     /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the conversation attribute. */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** Always "datetime" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
-    /** Whether this attribute is archived. */
-    bool archived;
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /** The time the attribute was created as a UTC Unix timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the attribute was last updated as a UTC Unix timestamp. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** ID of the admin who created the attribute. */
     const char *admin_id;
+    /** Whether this attribute is required. */
+    bool required;
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_preview_conversation_attribute_datetime_type;
 /**
@@ -295,37 +295,37 @@ typedef struct intercom_preview_conversation_attribute_decimal_type {
     intercom_model base; /**< descriptor and owning document */
     /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the conversation attribute. */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** Always "decimal" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
-    /** Whether this attribute is archived. */
-    bool archived;
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /** The time the attribute was created as a UTC Unix timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the attribute was last updated as a UTC Unix timestamp. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** ID of the admin who created the attribute. */
     const char *admin_id;
+    /** Whether this attribute is required. */
+    bool required;
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_preview_conversation_attribute_decimal_type;
 /**
@@ -354,37 +354,37 @@ typedef struct intercom_preview_conversation_attribute_files_type {
     intercom_model base; /**< descriptor and owning document */
     /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the conversation attribute. */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** Always "files" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
-    /** Whether this attribute is archived. */
-    bool archived;
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /** The time the attribute was created as a UTC Unix timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the attribute was last updated as a UTC Unix timestamp. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** ID of the admin who created the attribute. */
     const char *admin_id;
+    /** Whether this attribute is required. */
+    bool required;
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_preview_conversation_attribute_files_type;
 /**
@@ -413,37 +413,37 @@ typedef struct intercom_preview_conversation_attribute_integer_type {
     intercom_model base; /**< descriptor and owning document */
     /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the conversation attribute. */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** Always "integer" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
-    /** Whether this attribute is archived. */
-    bool archived;
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /** The time the attribute was created as a UTC Unix timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the attribute was last updated as a UTC Unix timestamp. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** ID of the admin who created the attribute. */
     const char *admin_id;
+    /** Whether this attribute is required. */
+    bool required;
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_preview_conversation_attribute_integer_type;
 /**
@@ -472,10 +472,10 @@ typedef struct intercom_preview_conversation_attribute_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of conversation attributes. */
     struct intercom_preview_conversation_attribute **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_conversation_attribute_list;
 /**
@@ -503,44 +503,44 @@ typedef struct intercom_preview_conversation_attribute_list_type {
     intercom_model base; /**< descriptor and owning document */
     /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the conversation attribute. */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** Always "list" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
-    /** Whether this attribute is archived. */
-    bool archived;
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /** The time the attribute was created as a UTC Unix timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the attribute was last updated as a UTC Unix timestamp. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** ID of the admin who created the attribute. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /**
      * Predefined options for this attribute. Each option has a unique UUID used to identify it in the options
      * management endpoints.
      */
     struct intercom_preview_conversation_attribute_option **options;
     size_t options_count; /**< number of elements of options */
+    /** Whether this attribute is required. */
+    bool required;
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     uint8_t has_options; /**< intercom_field_state_t of options */
 } intercom_preview_conversation_attribute_list_type;
 /**
@@ -571,12 +571,12 @@ typedef struct intercom_preview_conversation_attribute_option {
      * The unique UUID identifier for this option. Use this value as `option_id` in the options management endpoints.
      */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The display label for the option. */
     const char *label;
-    uint8_t has_label; /**< intercom_field_state_t of label */
     /** Whether this option is archived (soft-deleted). */
     bool archived;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_label; /**< intercom_field_state_t of label */
     uint8_t has_archived; /**< intercom_field_state_t of archived */
 } intercom_preview_conversation_attribute_option;
 /**
@@ -605,40 +605,40 @@ typedef struct intercom_preview_conversation_attribute_relationship_type {
     intercom_model base; /**< descriptor and owning document */
     /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the conversation attribute. */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** Always "relationship" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
-    /** Whether this attribute is archived. */
-    bool archived;
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /** The time the attribute was created as a UTC Unix timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the attribute was last updated as a UTC Unix timestamp. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** ID of the admin who created the attribute. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** Reference configuration for related objects. */
     struct intercom_preview_conversation_attribute_relationship_type_reference *reference;
+    /** Whether this attribute is required. */
+    bool required;
+    /** Whether this attribute is archived. */
+    bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     uint8_t has_reference; /**< intercom_field_state_t of reference */
 } intercom_preview_conversation_attribute_relationship_type;
 /**
@@ -665,12 +665,12 @@ INTERCOM_EXTERN void intercom_preview_conversation_attribute_relationship_type_f
  */
 typedef struct intercom_preview_conversation_attribute_relationship_type_reference {
     intercom_model base; /**< descriptor and owning document */
-    /** The cardinality of the relationship: `one` or `many`. */
-    intercom_preview_attribute_reference_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The ID of the related custom object type. */
     const char *object_type_id;
+    /** The cardinality of the relationship: `one` or `many`. */
+    intercom_preview_attribute_reference_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_object_type_id; /**< intercom_field_state_t of object_type_id */
 } intercom_preview_conversation_attribute_relationship_type_reference;
 /**
@@ -700,40 +700,40 @@ typedef struct intercom_preview_conversation_attribute_string_type {
     intercom_model base; /**< descriptor and owning document */
     /** Always "conversation_attribute" (sent when required and left NULL). Value is `conversation_attribute`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the conversation attribute. */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** Always "string" (sent when required and left NULL). */
     const char *data_type;
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
-    /** Whether this attribute is archived. */
-    bool archived;
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /** The time the attribute was created as a UTC Unix timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the attribute was last updated as a UTC Unix timestamp. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** ID of the admin who created the attribute. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    /** Whether this attribute is required. */
+    bool required;
+    /** Whether this attribute is archived. */
+    bool archived;
     /** Whether this string attribute is multiline. */
     bool multiline;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     uint8_t has_multiline; /**< intercom_field_state_t of multiline */
 } intercom_preview_conversation_attribute_string_type;
 /**
@@ -763,9 +763,9 @@ typedef struct intercom_preview_conversation_attribute_updated_by_admin {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     struct intercom_preview_named_item *attribute;
-    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
     /** (undocumented) */
     struct intercom_preview_event_details_value *value;
+    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
     uint8_t has_value; /**< intercom_field_state_t of value */
 } intercom_preview_conversation_attribute_updated_by_admin;
 /**
@@ -795,9 +795,9 @@ typedef struct intercom_preview_conversation_attribute_updated_by_user {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     struct intercom_preview_named_item *attribute;
-    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
     /** (undocumented) */
     struct intercom_preview_event_details_value *value;
+    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
     uint8_t has_value; /**< intercom_field_state_t of value */
 } intercom_preview_conversation_attribute_updated_by_user;
 /**
@@ -827,12 +827,12 @@ typedef struct intercom_preview_conversation_attribute_updated_by_workflow {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     struct intercom_preview_named_item *workflow;
-    uint8_t has_workflow; /**< intercom_field_state_t of workflow */
     /** (undocumented) */
     struct intercom_preview_named_item *attribute;
-    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
     /** (undocumented) */
     struct intercom_preview_named_item *value;
+    uint8_t has_workflow; /**< intercom_field_state_t of workflow */
+    uint8_t has_attribute; /**< intercom_field_state_t of attribute */
     uint8_t has_value; /**< intercom_field_state_t of value */
 } intercom_preview_conversation_attribute_updated_by_workflow;
 /**
@@ -889,30 +889,30 @@ typedef struct intercom_preview_create_conversation_attribute_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** [required] */
-    intercom_preview_conversation_attribute_data_type data_type;
     const char *data_type_str; /**< as received, or sent when data_type is 0 */
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
-    /** Whether this string attribute is multiline. */
-    bool multiline;
-    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
     /** Initial options for this list attribute. Each option must have a `label`. */
     struct intercom_preview_create_conversation_attribute_option_request **options;
     size_t options_count; /**< number of elements of options */
-    uint8_t has_options; /**< intercom_field_state_t of options */
     /** Reference configuration for related objects. */
     struct intercom_preview_attribute_reference *reference;
+    /** [required] */
+    intercom_preview_conversation_attribute_data_type data_type;
+    /** Whether this attribute is required. */
+    bool required;
+    /** Whether this string attribute is multiline. */
+    bool multiline;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
+    uint8_t has_options; /**< intercom_field_state_t of options */
     uint8_t has_reference; /**< intercom_field_state_t of reference */
     int variant; /**< which variant: intercom_preview_create_conversation_attribute_request_variant */
 } intercom_preview_create_conversation_attribute_request;
@@ -942,23 +942,23 @@ typedef struct intercom_preview_create_conversation_attribute_request_base {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
+    const char *data_type_str; /**< as received, or sent when data_type is 0 */
+    /** Team IDs that can see this attribute. Empty array means all teams. */
+    const char **visible_to_team_ids;
+    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
     /**
      * [required] The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime,
      * relationship, files.
      */
     intercom_preview_conversation_attribute_data_type data_type;
-    const char *data_type_str; /**< as received, or sent when data_type is 0 */
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
     /** Whether this attribute is required. */
     bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
     uint8_t has_required; /**< intercom_field_state_t of required */
-    /** Team IDs that can see this attribute. Empty array means all teams. */
-    const char **visible_to_team_ids;
-    size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
     uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
 } intercom_preview_create_conversation_attribute_request_base;
 /**
@@ -1015,22 +1015,22 @@ typedef struct intercom_preview_update_conversation_attribute_request {
     intercom_model base; /**< descriptor and owning document */
     /** Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** (String data type only) Whether this string attribute is multiline. */
-    bool multiline;
-    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     /** (Relationship data type only) Reference configuration for related objects. */
     struct intercom_preview_attribute_reference *reference;
+    /** (String data type only) Whether this string attribute is multiline. */
+    bool multiline;
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
+    uint8_t has_required; /**< intercom_field_state_t of required */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     uint8_t has_reference; /**< intercom_field_state_t of reference */
 } intercom_preview_update_conversation_attribute_request;
 /**

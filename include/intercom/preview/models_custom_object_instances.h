@@ -22,17 +22,17 @@ typedef struct intercom_preview_create_or_update_custom_object_instance_request 
     intercom_model base; /**< descriptor and owning document */
     /** A unique identifier for the Custom Object instance in the external system it originated from. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** [nullable] The time when the Custom Object instance was created in the external system it originated from. */
     int64_t external_created_at;
-    uint8_t has_external_created_at; /**< intercom_field_state_t of external_created_at */
     /**
      * [nullable] The time when the Custom Object instance was last updated in the external system it originated from.
      */
     int64_t external_updated_at;
-    uint8_t has_external_updated_at; /**< intercom_field_state_t of external_updated_at */
     /** [nullable] The custom attributes which are set for the Custom Object instance. */
     struct json_t *custom_attributes;
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_external_created_at; /**< intercom_field_state_t of external_created_at */
+    uint8_t has_external_updated_at; /**< intercom_field_state_t of external_updated_at */
     uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
 } intercom_preview_create_or_update_custom_object_instance_request;
 /**
@@ -63,29 +63,29 @@ typedef struct intercom_preview_custom_object_instance {
     intercom_model base; /**< descriptor and owning document */
     /** The Intercom defined id representing the custom object instance. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The id you have defined for the custom object instance. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** [nullable] The time when the Custom Object instance was created in the external system it originated from. */
     int64_t external_created_at;
-    uint8_t has_external_created_at; /**< intercom_field_state_t of external_created_at */
     /**
      * [nullable] The time when the Custom Object instance was last updated in the external system it originated from.
      */
     int64_t external_updated_at;
-    uint8_t has_external_updated_at; /**< intercom_field_state_t of external_updated_at */
     /** The time the attribute was created as a UTC Unix timestamp */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the attribute was last updated as a UTC Unix timestamp */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** The identifier of the custom object type that defines the structure of the custom object instance. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The custom attributes you have set on the custom object instance. */
     struct json_t *custom_attributes;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    uint8_t has_external_created_at; /**< intercom_field_state_t of external_created_at */
+    uint8_t has_external_updated_at; /**< intercom_field_state_t of external_updated_at */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
 } intercom_preview_custom_object_instance;
 /** Descriptor of intercom_preview_custom_object_instance (intercom_type_name() gives "custom_object_instance"). */
@@ -109,12 +109,12 @@ typedef struct intercom_preview_custom_object_instance_deleted {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier of the Custom Object type that defines the structure of the Custom Object instance. */
     const char *object;
-    uint8_t has_object; /**< intercom_field_state_t of object */
     /** The Intercom defined id representing the Custom Object instance. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Whether the Custom Object instance is deleted or not. */
     bool deleted;
+    uint8_t has_object; /**< intercom_field_state_t of object */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_preview_custom_object_instance_deleted;
 /**
@@ -143,10 +143,10 @@ typedef struct intercom_preview_custom_object_instance_list {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of associated custom object instances for a given reference attribute on the parent object. */
     struct intercom_preview_custom_object_instance **instances;
     size_t instances_count; /**< number of elements of instances */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_instances; /**< intercom_field_state_t of instances */
 } intercom_preview_custom_object_instance_list;
 /**
@@ -174,7 +174,6 @@ typedef struct intercom_preview_custom_object_instances_paginated_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object - `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
      * Their responses are likely to contain a pages object that hosts pagination links which a client can use to
@@ -182,13 +181,14 @@ typedef struct intercom_preview_custom_object_instances_paginated_list {
      * follows.
      */
     struct intercom_preview_pages_link *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** A count of the total number of custom object instances. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** An array of Custom Object Instance objects. */
     struct intercom_preview_custom_object_instance **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_custom_object_instances_paginated_list;
 /**

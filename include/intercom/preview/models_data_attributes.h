@@ -21,27 +21,27 @@ typedef struct intercom_preview_create_data_attribute_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The name of the data attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    /** [required] The model that the data attribute belongs to. */
-    intercom_preview_data_attribute_model model;
     const char *model_str; /**< as received, or sent when model is 0 */
-    uint8_t has_model; /**< intercom_field_state_t of model */
     /** The readable description you see in the UI for the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** Can this attribute be updated by the Messenger */
-    bool messenger_writable;
-    uint8_t has_messenger_writable; /**< intercom_field_state_t of messenger_writable */
-    /** [required] */
-    intercom_preview_create_data_attribute_request_data_type data_type;
     const char *data_type_str; /**< as received, or sent when data_type is 0 */
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
     /**
      * Array of objects representing the options of the list, with `value` as the key and the option as the value. At
      * least two options are required.
      */
     struct intercom_preview_create_data_attribute_request_options **options;
     size_t options_count; /**< number of elements of options */
+    /** [required] The model that the data attribute belongs to. */
+    intercom_preview_data_attribute_model model;
+    /** [required] */
+    intercom_preview_create_data_attribute_request_data_type data_type;
+    /** Can this attribute be updated by the Messenger */
+    bool messenger_writable;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_model; /**< intercom_field_state_t of model */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_messenger_writable; /**< intercom_field_state_t of messenger_writable */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
     uint8_t has_options; /**< intercom_field_state_t of options */
     int variant; /**< which variant: intercom_preview_create_data_attribute_request_variant */
 } intercom_preview_create_data_attribute_request;
@@ -100,62 +100,62 @@ typedef struct intercom_preview_data_attribute {
     intercom_model base; /**< descriptor and owning document */
     /** Always "data_attribute" (sent when required and left NULL). Value is `data_attribute`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
      */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    /** Value is `contact` for user/lead attributes and `company` for company attributes. */
-    intercom_preview_data_attribute_model model;
     const char *model_str; /**< as received, or sent when model is 0 */
-    uint8_t has_model; /**< intercom_field_state_t of model */
     /** Name of the attribute. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /**
      * Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.`
      * to access nested user object values.
      */
     const char *full_name;
-    uint8_t has_full_name; /**< intercom_field_state_t of full_name */
     /** Readable name of the attribute (i.e. name you see in the UI) */
     const char *label;
-    uint8_t has_label; /**< intercom_field_state_t of label */
     /** Readable description of the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** The data type of the attribute. */
-    intercom_preview_data_attribute_data_type data_type;
     const char *data_type_str; /**< as received, or sent when data_type is 0 */
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
     /** List of predefined options for attribute value. */
     const char **options;
     size_t options_count; /**< number of elements of options */
-    uint8_t has_options; /**< intercom_field_state_t of options */
-    /** Can this attribute be updated through API */
-    bool api_writable;
-    uint8_t has_api_writable; /**< intercom_field_state_t of api_writable */
-    /** Can this attribute be updated by the Messenger */
-    bool messenger_writable;
-    uint8_t has_messenger_writable; /**< intercom_field_state_t of messenger_writable */
-    /** Can this attribute be updated in the UI */
-    bool ui_writable;
-    uint8_t has_ui_writable; /**< intercom_field_state_t of ui_writable */
-    /** Set to true if this is a CDA */
-    bool custom;
-    uint8_t has_custom; /**< intercom_field_state_t of custom */
-    /** Is this attribute archived. (Only applicable to CDAs) */
-    bool archived;
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /** The time the attribute was created as a UTC Unix timestamp */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the attribute was last updated as a UTC Unix timestamp */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** Teammate who created the attribute. Only applicable to CDAs */
     const char *admin_id;
+    /** Value is `contact` for user/lead attributes and `company` for company attributes. */
+    intercom_preview_data_attribute_model model;
+    /** The data type of the attribute. */
+    intercom_preview_data_attribute_data_type data_type;
+    /** Can this attribute be updated through API */
+    bool api_writable;
+    /** Can this attribute be updated by the Messenger */
+    bool messenger_writable;
+    /** Can this attribute be updated in the UI */
+    bool ui_writable;
+    /** Set to true if this is a CDA */
+    bool custom;
+    /** Is this attribute archived. (Only applicable to CDAs) */
+    bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_model; /**< intercom_field_state_t of model */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_full_name; /**< intercom_field_state_t of full_name */
+    uint8_t has_label; /**< intercom_field_state_t of label */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_options; /**< intercom_field_state_t of options */
+    uint8_t has_api_writable; /**< intercom_field_state_t of api_writable */
+    uint8_t has_messenger_writable; /**< intercom_field_state_t of messenger_writable */
+    uint8_t has_ui_writable; /**< intercom_field_state_t of ui_writable */
+    uint8_t has_custom; /**< intercom_field_state_t of custom */
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_preview_data_attribute;
 /** Descriptor of intercom_preview_data_attribute (intercom_type_name() gives "data_attribute"). */
@@ -175,10 +175,10 @@ typedef struct intercom_preview_data_attribute_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of data attributes */
     struct intercom_preview_data_attribute **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_data_attribute_list;
 /** Descriptor of intercom_preview_data_attribute_list (intercom_type_name() gives "data_attribute_list"). */
@@ -198,21 +198,21 @@ INTERCOM_EXTERN void intercom_preview_data_attribute_list_free(intercom_preview_
  */
 typedef struct intercom_preview_update_data_attribute_request {
     intercom_model base; /**< descriptor and owning document */
-    /** Whether the attribute is to be archived or not. */
-    bool archived;
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /** The readable description you see in the UI for the attribute. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** Can this attribute be updated by the Messenger */
-    bool messenger_writable;
-    uint8_t has_messenger_writable; /**< intercom_field_state_t of messenger_writable */
     /**
      * Array of objects representing the options of the list, with `value` as the key and the option as the value. At
      * least two options are required.
      */
     struct intercom_preview_create_data_attribute_request_options **options;
     size_t options_count; /**< number of elements of options */
+    /** Whether the attribute is to be archived or not. */
+    bool archived;
+    /** Can this attribute be updated by the Messenger */
+    bool messenger_writable;
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_messenger_writable; /**< intercom_field_state_t of messenger_writable */
     uint8_t has_options; /**< intercom_field_state_t of options */
     int variant; /**< which variant: intercom_preview_update_data_attribute_request_variant */
 } intercom_preview_update_data_attribute_request;

@@ -22,53 +22,53 @@ typedef struct intercom_preview_create_data_connector_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The name of the data connector. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** A description of what this data connector does. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** The HTTP method used when calling the external API. */
-    intercom_preview_data_connector_http_method http_method;
     const char *http_method_str; /**< as received, or sent when http_method is 0 */
-    uint8_t has_http_method; /**< intercom_field_state_t of http_method */
     /** The URL of the external API endpoint. Supports template variables like `{{order_id}}`. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** The request body template. Supports template variables. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    /** Whether the connector is used directly by Fin (true) or only in workflows (false). Defaults to false. */
-    bool direct_fin_usage;
-    uint8_t has_direct_fin_usage; /**< intercom_field_state_t of direct_fin_usage */
     /** The user types this connector is available for. */
     const char **audiences;
     size_t audiences_count; /**< number of elements of audiences */
-    uint8_t has_audiences; /**< intercom_field_state_t of audiences */
     /** HTTP headers to include in the request. */
     struct intercom_preview_data_connector_detail_headers **headers;
     size_t headers_count; /**< number of elements of headers */
-    uint8_t has_headers; /**< intercom_field_state_t of headers */
     /** Input parameters accepted by the connector. */
     struct intercom_preview_create_data_connector_request_data_inputs **data_inputs;
     size_t data_inputs_count; /**< number of elements of data_inputs */
-    uint8_t has_data_inputs; /**< intercom_field_state_t of data_inputs */
-    /** Whether the connector requires customer authentication before executing. Defaults to false. */
-    bool customer_authentication;
-    uint8_t has_customer_authentication; /**< intercom_field_state_t of customer_authentication */
-    /** Whether authentication is bypassed entirely (public endpoint). Defaults to false. */
-    bool bypass_authentication;
-    uint8_t has_bypass_authentication; /**< intercom_field_state_t of bypass_authentication */
-    /** Whether to validate that all required data inputs have values before executing. */
-    bool validate_missing_attributes;
-    uint8_t has_validate_missing_attributes; /**< intercom_field_state_t of validate_missing_attributes */
     /**
      * A sample JSON response from the external API. Auto-generates `response_fields` and sets
      * `configuration_response_type` to `mock_response_type`.
      */
     struct json_t *mock_response;
-    uint8_t has_mock_response; /**< intercom_field_state_t of mock_response */
     /** IDs of authentication tokens to attach to this data connector. */
     const char **token_ids;
     size_t token_ids_count; /**< number of elements of token_ids */
+    /** The HTTP method used when calling the external API. */
+    intercom_preview_data_connector_http_method http_method;
+    /** Whether the connector is used directly by Fin (true) or only in workflows (false). Defaults to false. */
+    bool direct_fin_usage;
+    /** Whether the connector requires customer authentication before executing. Defaults to false. */
+    bool customer_authentication;
+    /** Whether authentication is bypassed entirely (public endpoint). Defaults to false. */
+    bool bypass_authentication;
+    /** Whether to validate that all required data inputs have values before executing. */
+    bool validate_missing_attributes;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_http_method; /**< intercom_field_state_t of http_method */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_direct_fin_usage; /**< intercom_field_state_t of direct_fin_usage */
+    uint8_t has_audiences; /**< intercom_field_state_t of audiences */
+    uint8_t has_headers; /**< intercom_field_state_t of headers */
+    uint8_t has_data_inputs; /**< intercom_field_state_t of data_inputs */
+    uint8_t has_customer_authentication; /**< intercom_field_state_t of customer_authentication */
+    uint8_t has_bypass_authentication; /**< intercom_field_state_t of bypass_authentication */
+    uint8_t has_validate_missing_attributes; /**< intercom_field_state_t of validate_missing_attributes */
+    uint8_t has_mock_response; /**< intercom_field_state_t of mock_response */
     uint8_t has_token_ids; /**< intercom_field_state_t of token_ids */
 } intercom_preview_create_data_connector_request;
 /**
@@ -97,19 +97,19 @@ typedef struct intercom_preview_create_data_connector_request_data_inputs {
     intercom_model base; /**< descriptor and owning document */
     /** The parameter name. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    /** The parameter type. */
-    intercom_preview_data_connector_detail_data_inputs_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A description of the parameter. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** Whether the parameter is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** The default value for the parameter. Defaults to an empty string if omitted. */
     const char *default_value;
+    /** The parameter type. */
+    intercom_preview_data_connector_detail_data_inputs_type type;
+    /** Whether the parameter is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_required; /**< intercom_field_state_t of required */
     uint8_t has_default_value; /**< intercom_field_state_t of default_value */
 } intercom_preview_create_data_connector_request_data_inputs;
 /**
@@ -138,41 +138,41 @@ typedef struct intercom_preview_data_connector {
     intercom_model base; /**< descriptor and owning document */
     /** Always "data_connector" (sent when required and left NULL). The type of object - `data_connector`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the data connector. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the data connector. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] A description of what this data connector does. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** The current state of the data connector. */
-    intercom_preview_news_item_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
-    /** The HTTP method used by the data connector. */
-    intercom_preview_data_connector_http_method http_method;
     const char *http_method_str; /**< as received, or sent when http_method is 0 */
-    uint8_t has_http_method; /**< intercom_field_state_t of http_method */
-    /** Whether this data connector is assigned to Fin for direct usage. */
-    bool direct_fin_usage;
-    uint8_t has_direct_fin_usage; /**< intercom_field_state_t of direct_fin_usage */
     /** The ID of the admin who created this data connector. */
     const char *created_by_admin_id;
-    uint8_t has_created_by_admin_id; /**< intercom_field_state_t of created_by_admin_id */
     /** The ID of the admin who last updated this data connector. */
     const char *updated_by_admin_id;
-    uint8_t has_updated_by_admin_id; /**< intercom_field_state_t of updated_by_admin_id */
     /** The time the data connector was created. */
     const char *created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the data connector was last updated. */
     const char *updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** The URL path to fetch execution results for this connector. */
     const char *execution_results_url;
+    /** The current state of the data connector. */
+    intercom_preview_news_item_state state;
+    /** The HTTP method used by the data connector. */
+    intercom_preview_data_connector_http_method http_method;
+    /** Whether this data connector is assigned to Fin for direct usage. */
+    bool direct_fin_usage;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_http_method; /**< intercom_field_state_t of http_method */
+    uint8_t has_direct_fin_usage; /**< intercom_field_state_t of direct_fin_usage */
+    uint8_t has_created_by_admin_id; /**< intercom_field_state_t of created_by_admin_id */
+    uint8_t has_updated_by_admin_id; /**< intercom_field_state_t of updated_by_admin_id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     uint8_t has_execution_results_url; /**< intercom_field_state_t of execution_results_url */
 } intercom_preview_data_connector;
 /** Descriptor of intercom_preview_data_connector (intercom_type_name() gives "data_connector"). */
@@ -192,98 +192,98 @@ typedef struct intercom_preview_data_connector_detail {
     intercom_model base; /**< descriptor and owning document */
     /** Always "data_connector" (sent when required and left NULL). The type of object - `data_connector`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the data connector. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the data connector. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] A description of what this data connector does. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** The current state of the data connector. */
-    intercom_preview_news_item_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /** [nullable] The URL of the external API endpoint. Supports template variables like `{{order_id}}`. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** The request body template. Supports template variables. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** HTTP headers for the request. Header values are always redacted as `"****"` in responses. */
     struct intercom_preview_data_connector_detail_headers **headers;
     size_t headers_count; /**< number of elements of headers */
-    uint8_t has_headers; /**< intercom_field_state_t of headers */
-    /** The HTTP method used by the data connector. */
-    intercom_preview_data_connector_http_method http_method;
     const char *http_method_str; /**< as received, or sent when http_method is 0 */
-    uint8_t has_http_method; /**< intercom_field_state_t of http_method */
-    /** Whether this connector is used directly by Fin. */
-    bool direct_fin_usage;
-    uint8_t has_direct_fin_usage; /**< intercom_field_state_t of direct_fin_usage */
     /** The audience types this connector targets. */
     const char **audiences;
     size_t audiences_count; /**< number of elements of audiences */
-    uint8_t has_audiences; /**< intercom_field_state_t of audiences */
-    /** [nullable] How the connector executes. */
-    intercom_preview_data_connector_detail_execution_type execution_type;
     const char *execution_type_str; /**< as received, or sent when execution_type is 0 */
-    uint8_t has_execution_type; /**< intercom_field_state_t of execution_type */
-    /** [nullable] The expected response format from the connector. */
-    intercom_preview_data_connector_detail_configuration_response_type configuration_response_type;
     const char *configuration_response_type_str; /**< as received, or sent when configuration_response_type is 0 */
-    uint8_t has_configuration_response_type; /**< intercom_field_state_t of configuration_response_type */
-    /** [nullable] The type of data transformation applied to the response. */
-    intercom_preview_data_connector_detail_data_transformation_type data_transformation_type;
     const char *data_transformation_type_str; /**< as received, or sent when data_transformation_type is 0 */
-    uint8_t has_data_transformation_type; /**< intercom_field_state_t of data_transformation_type */
     /** [nullable] The name of the client-side function, if applicable. */
     const char *client_function_name;
-    uint8_t has_client_function_name; /**< intercom_field_state_t of client_function_name */
     /** [nullable] Timeout in milliseconds for the client function, if applicable. */
     int64_t client_function_timeout_ms;
-    uint8_t has_client_function_timeout_ms; /**< intercom_field_state_t of client_function_timeout_ms */
     /** The input parameters accepted by this data connector. */
     struct intercom_preview_data_connector_detail_data_inputs **data_inputs;
     size_t data_inputs_count; /**< number of elements of data_inputs */
-    uint8_t has_data_inputs; /**< intercom_field_state_t of data_inputs */
     /** The fields returned in the connector response. */
     struct intercom_preview_data_connector_detail_response_fields **response_fields;
     size_t response_fields_count; /**< number of elements of response_fields */
-    uint8_t has_response_fields; /**< intercom_field_state_t of response_fields */
     /** Mappings from connector response objects to Intercom objects. */
     struct intercom_preview_data_connector_detail_object_mappings **object_mappings;
     size_t object_mappings_count; /**< number of elements of object_mappings */
-    uint8_t has_object_mappings; /**< intercom_field_state_t of object_mappings */
     /** IDs of authentication tokens associated with this connector. */
     const char **token_ids;
     size_t token_ids_count; /**< number of elements of token_ids */
-    uint8_t has_token_ids; /**< intercom_field_state_t of token_ids */
-    /** Whether OTP authentication is enabled for this connector. */
-    bool customer_authentication;
-    uint8_t has_customer_authentication; /**< intercom_field_state_t of customer_authentication */
-    /** Whether authentication is bypassed for this connector. */
-    bool bypass_authentication;
-    uint8_t has_bypass_authentication; /**< intercom_field_state_t of bypass_authentication */
-    /** [nullable] Whether to validate missing attributes before execution. */
-    bool validate_missing_attributes;
-    uint8_t has_validate_missing_attributes; /**< intercom_field_state_t of validate_missing_attributes */
     /** [nullable] The ID of the admin who created this connector. */
     const char *created_by_admin_id;
-    uint8_t has_created_by_admin_id; /**< intercom_field_state_t of created_by_admin_id */
     /** [nullable] The ID of the admin who last updated this connector. */
     const char *updated_by_admin_id;
-    uint8_t has_updated_by_admin_id; /**< intercom_field_state_t of updated_by_admin_id */
     /** The time the data connector was created. */
     const char *created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the data connector was last updated. */
     const char *updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** The URL path to fetch execution results for this connector. */
     const char *execution_results_url;
+    /** The current state of the data connector. */
+    intercom_preview_news_item_state state;
+    /** The HTTP method used by the data connector. */
+    intercom_preview_data_connector_http_method http_method;
+    /** [nullable] How the connector executes. */
+    intercom_preview_data_connector_detail_execution_type execution_type;
+    /** [nullable] The expected response format from the connector. */
+    intercom_preview_data_connector_detail_configuration_response_type configuration_response_type;
+    /** [nullable] The type of data transformation applied to the response. */
+    intercom_preview_data_connector_detail_data_transformation_type data_transformation_type;
+    /** Whether this connector is used directly by Fin. */
+    bool direct_fin_usage;
+    /** Whether OTP authentication is enabled for this connector. */
+    bool customer_authentication;
+    /** Whether authentication is bypassed for this connector. */
+    bool bypass_authentication;
+    /** [nullable] Whether to validate missing attributes before execution. */
+    bool validate_missing_attributes;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_headers; /**< intercom_field_state_t of headers */
+    uint8_t has_http_method; /**< intercom_field_state_t of http_method */
+    uint8_t has_direct_fin_usage; /**< intercom_field_state_t of direct_fin_usage */
+    uint8_t has_audiences; /**< intercom_field_state_t of audiences */
+    uint8_t has_execution_type; /**< intercom_field_state_t of execution_type */
+    uint8_t has_configuration_response_type; /**< intercom_field_state_t of configuration_response_type */
+    uint8_t has_data_transformation_type; /**< intercom_field_state_t of data_transformation_type */
+    uint8_t has_client_function_name; /**< intercom_field_state_t of client_function_name */
+    uint8_t has_client_function_timeout_ms; /**< intercom_field_state_t of client_function_timeout_ms */
+    uint8_t has_data_inputs; /**< intercom_field_state_t of data_inputs */
+    uint8_t has_response_fields; /**< intercom_field_state_t of response_fields */
+    uint8_t has_object_mappings; /**< intercom_field_state_t of object_mappings */
+    uint8_t has_token_ids; /**< intercom_field_state_t of token_ids */
+    uint8_t has_customer_authentication; /**< intercom_field_state_t of customer_authentication */
+    uint8_t has_bypass_authentication; /**< intercom_field_state_t of bypass_authentication */
+    uint8_t has_validate_missing_attributes; /**< intercom_field_state_t of validate_missing_attributes */
+    uint8_t has_created_by_admin_id; /**< intercom_field_state_t of created_by_admin_id */
+    uint8_t has_updated_by_admin_id; /**< intercom_field_state_t of updated_by_admin_id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     uint8_t has_execution_results_url; /**< intercom_field_state_t of execution_results_url */
 } intercom_preview_data_connector_detail;
 /** Descriptor of intercom_preview_data_connector_detail (intercom_type_name() gives "data_connector_detail"). */
@@ -306,19 +306,19 @@ typedef struct intercom_preview_data_connector_detail_data_inputs {
     intercom_model base; /**< descriptor and owning document */
     /** The name of the input parameter. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    /** The data type of the input. */
-    intercom_preview_data_connector_detail_data_inputs_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] A description of the input parameter. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** Whether this input is required. */
-    bool required;
-    uint8_t has_required; /**< intercom_field_state_t of required */
     /** The default value for this input, if any. */
     const char *default_value;
+    /** The data type of the input. */
+    intercom_preview_data_connector_detail_data_inputs_type type;
+    /** Whether this input is required. */
+    bool required;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_required; /**< intercom_field_state_t of required */
     uint8_t has_default_value; /**< intercom_field_state_t of default_value */
 } intercom_preview_data_connector_detail_data_inputs;
 /**
@@ -346,9 +346,9 @@ typedef struct intercom_preview_data_connector_detail_headers {
     intercom_model base; /**< descriptor and owning document */
     /** The header name. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Always `"****"` in responses. */
     const char *value;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_value; /**< intercom_field_state_t of value */
 } intercom_preview_data_connector_detail_headers;
 /**
@@ -377,18 +377,18 @@ typedef struct intercom_preview_data_connector_detail_object_mappings {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *response_object_path;
-    uint8_t has_response_object_path; /**< intercom_field_state_t of response_object_path */
-    /** (undocumented) */
-    intercom_preview_data_connector_detail_object_mappings_intercom_object_type intercom_object_type;
     const char *intercom_object_type_str; /**< as received, or sent when intercom_object_type is 0 */
-    uint8_t has_intercom_object_type; /**< intercom_field_state_t of intercom_object_type */
     /** (undocumented) */
     struct intercom_preview_data_connector_detail_object_mappings_attribute_mappings **attribute_mappings;
     size_t attribute_mappings_count; /**< number of elements of attribute_mappings */
-    uint8_t has_attribute_mappings; /**< intercom_field_state_t of attribute_mappings */
     /** (undocumented) */
     struct intercom_preview_data_connector_detail_object_mappings_reference_mappings **reference_mappings;
     size_t reference_mappings_count; /**< number of elements of reference_mappings */
+    /** (undocumented) */
+    intercom_preview_data_connector_detail_object_mappings_intercom_object_type intercom_object_type;
+    uint8_t has_response_object_path; /**< intercom_field_state_t of response_object_path */
+    uint8_t has_intercom_object_type; /**< intercom_field_state_t of intercom_object_type */
+    uint8_t has_attribute_mappings; /**< intercom_field_state_t of attribute_mappings */
     uint8_t has_reference_mappings; /**< intercom_field_state_t of reference_mappings */
 } intercom_preview_data_connector_detail_object_mappings;
 /**
@@ -417,13 +417,13 @@ typedef struct intercom_preview_data_connector_detail_object_mappings_attribute_
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *response_attribute_path;
-    uint8_t has_response_attribute_path; /**< intercom_field_state_t of response_attribute_path */
     /** (undocumented) */
     const char *intercom_attribute_identifier;
-    uint8_t has_intercom_attribute_identifier; /**< intercom_field_state_t of intercom_attribute_identifier */
+    const char *mapping_type_str; /**< as received, or sent when mapping_type is 0 */
     /** (undocumented) */
     intercom_preview_data_connector_detail_object_mappings_attribute_mappings_mapping_type mapping_type;
-    const char *mapping_type_str; /**< as received, or sent when mapping_type is 0 */
+    uint8_t has_response_attribute_path; /**< intercom_field_state_t of response_attribute_path */
+    uint8_t has_intercom_attribute_identifier; /**< intercom_field_state_t of intercom_attribute_identifier */
     uint8_t has_mapping_type; /**< intercom_field_state_t of mapping_type */
 } intercom_preview_data_connector_detail_object_mappings_attribute_mappings;
 /**
@@ -451,12 +451,12 @@ INTERCOM_EXTERN void intercom_preview_data_connector_detail_object_mappings_attr
  */
 typedef struct intercom_preview_data_connector_detail_object_mappings_reference_mappings {
     intercom_model base; /**< descriptor and owning document */
-    /** (undocumented) */
-    intercom_preview_data_connector_detail_object_mappings_intercom_object_type intercom_object_type;
     const char *intercom_object_type_str; /**< as received, or sent when intercom_object_type is 0 */
-    uint8_t has_intercom_object_type; /**< intercom_field_state_t of intercom_object_type */
     /** (undocumented) */
     const char *intercom_attribute_identifier;
+    /** (undocumented) */
+    intercom_preview_data_connector_detail_object_mappings_intercom_object_type intercom_object_type;
+    uint8_t has_intercom_object_type; /**< intercom_field_state_t of intercom_object_type */
     uint8_t has_intercom_attribute_identifier; /**< intercom_field_state_t of intercom_attribute_identifier */
 } intercom_preview_data_connector_detail_object_mappings_reference_mappings;
 /**
@@ -486,16 +486,16 @@ typedef struct intercom_preview_data_connector_detail_response_fields {
     intercom_model base; /**< descriptor and owning document */
     /** The JSON path of the response field. */
     const char *path;
-    uint8_t has_path; /**< intercom_field_state_t of path */
-    /** The data type of the response field. */
-    intercom_preview_data_connector_detail_response_fields_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] An example value for this field. */
     struct json_t *example_value;
-    uint8_t has_example_value; /**< intercom_field_state_t of example_value */
+    /** The data type of the response field. */
+    intercom_preview_data_connector_detail_response_fields_type type;
     /** Whether this field is redacted in logs. */
     bool redacted;
+    uint8_t has_path; /**< intercom_field_state_t of path */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_example_value; /**< intercom_field_state_t of example_value */
     uint8_t has_redacted; /**< intercom_field_state_t of redacted */
 } intercom_preview_data_connector_detail_response_fields;
 /**
@@ -527,57 +527,57 @@ typedef struct intercom_preview_data_connector_execution_result {
      * `data_connector.execution`.
      */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the execution result. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The unique identifier of the data connector that produced this result. */
     const char *data_connector_id;
-    uint8_t has_data_connector_id; /**< intercom_field_state_t of data_connector_id */
-    /** Whether the execution was successful. */
-    bool success;
-    uint8_t has_success; /**< intercom_field_state_t of success */
     /** [nullable] The HTTP status code returned by the external API. */
     int64_t http_status;
-    uint8_t has_http_status; /**< intercom_field_state_t of http_status */
-    /** The HTTP method used for the request. */
-    intercom_preview_data_connector_http_method http_method;
     const char *http_method_str; /**< as received, or sent when http_method is 0 */
-    uint8_t has_http_method; /**< intercom_field_state_t of http_method */
-    /** [nullable] The type of error that occurred, if any. */
-    intercom_preview_data_connector_execution_result_error_type error_type;
     const char *error_type_str; /**< as received, or sent when error_type is 0 */
-    uint8_t has_error_type; /**< intercom_field_state_t of error_type */
     /** [nullable] A human-readable error message. Query parameters, userinfo, and fragments in URLs are redacted. */
     const char *error_message;
-    uint8_t has_error_message; /**< intercom_field_state_t of error_message */
     /** [nullable] The execution time in milliseconds. */
     int64_t execution_time_ms;
-    uint8_t has_execution_time_ms; /**< intercom_field_state_t of execution_time_ms */
-    /** [nullable] The type of source that triggered this execution. */
-    intercom_preview_data_connector_execution_result_source_type source_type;
     const char *source_type_str; /**< as received, or sent when source_type is 0 */
-    uint8_t has_source_type; /**< intercom_field_state_t of source_type */
     /** [nullable] The identifier of the source that triggered this execution. */
     const char *source_id;
-    uint8_t has_source_id; /**< intercom_field_state_t of source_id */
     /** [nullable] The conversation associated with this execution, if any. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** The time the execution occurred. */
     const char *created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** [nullable] The request URL. Query parameters, userinfo, and fragments are redacted. */
     const char *request_url;
-    uint8_t has_request_url; /**< intercom_field_state_t of request_url */
     /** [nullable] The request body sent to the external API. */
     const char *request_body;
-    uint8_t has_request_body; /**< intercom_field_state_t of request_body */
     /** [nullable] The response body from the external API. */
     const char *response_body;
-    uint8_t has_response_body; /**< intercom_field_state_t of response_body */
     /** [nullable] The raw (unmapped) response body. */
     const char *raw_response_body;
+    /** The HTTP method used for the request. */
+    intercom_preview_data_connector_http_method http_method;
+    /** [nullable] The type of error that occurred, if any. */
+    intercom_preview_data_connector_execution_result_error_type error_type;
+    /** [nullable] The type of source that triggered this execution. */
+    intercom_preview_data_connector_execution_result_source_type source_type;
+    /** Whether the execution was successful. */
+    bool success;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_data_connector_id; /**< intercom_field_state_t of data_connector_id */
+    uint8_t has_success; /**< intercom_field_state_t of success */
+    uint8_t has_http_status; /**< intercom_field_state_t of http_status */
+    uint8_t has_http_method; /**< intercom_field_state_t of http_method */
+    uint8_t has_error_type; /**< intercom_field_state_t of error_type */
+    uint8_t has_error_message; /**< intercom_field_state_t of error_message */
+    uint8_t has_execution_time_ms; /**< intercom_field_state_t of execution_time_ms */
+    uint8_t has_source_type; /**< intercom_field_state_t of source_type */
+    uint8_t has_source_id; /**< intercom_field_state_t of source_id */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_request_url; /**< intercom_field_state_t of request_url */
+    uint8_t has_request_body; /**< intercom_field_state_t of request_body */
+    uint8_t has_response_body; /**< intercom_field_state_t of response_body */
     uint8_t has_raw_response_body; /**< intercom_field_state_t of raw_response_body */
 } intercom_preview_data_connector_execution_result;
 /**
@@ -606,13 +606,13 @@ typedef struct intercom_preview_data_connector_execution_result_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of object - `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array of execution result objects. */
     struct intercom_preview_data_connector_execution_result **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** Pagination information. */
     struct intercom_preview_next_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_data_connector_execution_result_list;
 /**
@@ -638,13 +638,13 @@ typedef struct intercom_preview_data_connector_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of object - `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array of data connector objects. */
     struct intercom_preview_data_connector **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** Pagination information. */
     struct intercom_preview_next_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_data_connector_list;
 /** Descriptor of intercom_preview_data_connector_list (intercom_type_name() gives "data_connector_list"). */
@@ -667,12 +667,12 @@ typedef struct intercom_preview_deleted_data_connector_object {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the data connector. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "data_connector" (sent when required and left NULL). The type of object which was deleted. */
     const char *object;
-    uint8_t has_object; /**< intercom_field_state_t of object */
     /** Whether the data connector was deleted successfully. */
     bool deleted;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_object; /**< intercom_field_state_t of object */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_preview_deleted_data_connector_object;
 /**
@@ -702,57 +702,57 @@ typedef struct intercom_preview_update_data_connector_request {
     intercom_model base; /**< descriptor and owning document */
     /** The name of the data connector. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** A description of what this data connector does. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** The desired state of the connector. */
-    intercom_preview_news_item_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
-    /** The HTTP method used by the data connector. */
-    intercom_preview_data_connector_http_method http_method;
     const char *http_method_str; /**< as received, or sent when http_method is 0 */
-    uint8_t has_http_method; /**< intercom_field_state_t of http_method */
     /** The URL of the external API endpoint. Supports template variables like `{{order_id}}`. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** The request body template. Supports template variables. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    /** Whether this connector is used directly by Fin. */
-    bool direct_fin_usage;
-    uint8_t has_direct_fin_usage; /**< intercom_field_state_t of direct_fin_usage */
     /** The audience types this connector targets. */
     const char **audiences;
     size_t audiences_count; /**< number of elements of audiences */
-    uint8_t has_audiences; /**< intercom_field_state_t of audiences */
     /** HTTP headers to include in the request. */
     struct intercom_preview_data_connector_detail_headers **headers;
     size_t headers_count; /**< number of elements of headers */
-    uint8_t has_headers; /**< intercom_field_state_t of headers */
     /** The input parameters accepted by this data connector. Replaces all existing inputs. */
     struct intercom_preview_create_data_connector_request_data_inputs **data_inputs;
     size_t data_inputs_count; /**< number of elements of data_inputs */
-    uint8_t has_data_inputs; /**< intercom_field_state_t of data_inputs */
-    /** Whether OTP authentication is enabled for this connector. */
-    bool customer_authentication;
-    uint8_t has_customer_authentication; /**< intercom_field_state_t of customer_authentication */
-    /** Whether authentication is bypassed for this connector. */
-    bool bypass_authentication;
-    uint8_t has_bypass_authentication; /**< intercom_field_state_t of bypass_authentication */
-    /** Whether to validate missing attributes before execution. */
-    bool validate_missing_attributes;
-    uint8_t has_validate_missing_attributes; /**< intercom_field_state_t of validate_missing_attributes */
     /**
      * A sample JSON response from the external API. Auto-generates `response_fields` and sets
      * `configuration_response_type` to `mock_response_type`.
      */
     struct json_t *mock_response;
-    uint8_t has_mock_response; /**< intercom_field_state_t of mock_response */
     /** IDs of authentication tokens to attach to this data connector. An empty array removes all tokens. */
     const char **token_ids;
     size_t token_ids_count; /**< number of elements of token_ids */
+    /** The desired state of the connector. */
+    intercom_preview_news_item_state state;
+    /** The HTTP method used by the data connector. */
+    intercom_preview_data_connector_http_method http_method;
+    /** Whether this connector is used directly by Fin. */
+    bool direct_fin_usage;
+    /** Whether OTP authentication is enabled for this connector. */
+    bool customer_authentication;
+    /** Whether authentication is bypassed for this connector. */
+    bool bypass_authentication;
+    /** Whether to validate missing attributes before execution. */
+    bool validate_missing_attributes;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_http_method; /**< intercom_field_state_t of http_method */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_direct_fin_usage; /**< intercom_field_state_t of direct_fin_usage */
+    uint8_t has_audiences; /**< intercom_field_state_t of audiences */
+    uint8_t has_headers; /**< intercom_field_state_t of headers */
+    uint8_t has_data_inputs; /**< intercom_field_state_t of data_inputs */
+    uint8_t has_customer_authentication; /**< intercom_field_state_t of customer_authentication */
+    uint8_t has_bypass_authentication; /**< intercom_field_state_t of bypass_authentication */
+    uint8_t has_validate_missing_attributes; /**< intercom_field_state_t of validate_missing_attributes */
+    uint8_t has_mock_response; /**< intercom_field_state_t of mock_response */
     uint8_t has_token_ids; /**< intercom_field_state_t of token_ids */
 } intercom_preview_update_data_connector_request;
 /**

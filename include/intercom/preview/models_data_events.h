@@ -23,24 +23,24 @@ typedef struct intercom_preview_create_data_event_request {
      * for example `updated-plan`.
      */
     const char *event_name;
-    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
     /** [required] The time the event occurred as a UTC Unix timestamp */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** Your identifier for the user. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The unique identifier for the contact (lead or user) which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * An email address for your user. An email should only be used where your application uses email to uniquely
      * identify users.
      */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** Optional metadata about the event. */
     struct json_t *metadata;
+    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_metadata; /**< intercom_field_state_t of metadata */
     int variant; /**< which variant: intercom_preview_create_data_event_request_variant */
 } intercom_preview_create_data_event_request;
@@ -69,13 +69,13 @@ typedef struct intercom_preview_create_data_event_summaries_request {
     intercom_model base; /**< descriptor and owning document */
     /** Your identifier for the user. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /**
      * A list of event summaries for the user. Each event summary should contain the event name, the time the event
      * occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun'
      * combination, to improve readability, for example `updated-plan`.
      */
     struct intercom_preview_create_data_event_summaries_request_event_summaries *event_summaries;
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     uint8_t has_event_summaries; /**< intercom_field_state_t of event_summaries */
 } intercom_preview_create_data_event_summaries_request;
 /**
@@ -109,15 +109,15 @@ typedef struct intercom_preview_create_data_event_summaries_request_event_summar
      * improve readability, for example `updated-plan`.
      */
     const char *event_name;
-    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
     /** The number of times the event occurred. */
     int64_t count;
-    uint8_t has_count; /**< intercom_field_state_t of count */
     /** The first time the event was sent */
     int64_t first;
-    uint8_t has_first; /**< intercom_field_state_t of first */
     /** The last time the event was sent */
     int64_t last;
+    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
+    uint8_t has_count; /**< intercom_field_state_t of count */
+    uint8_t has_first; /**< intercom_field_state_t of first */
     uint8_t has_last; /**< intercom_field_state_t of last */
 } intercom_preview_create_data_event_summaries_request_event_summaries;
 /**
@@ -147,25 +147,25 @@ typedef struct intercom_preview_data_event_summary {
     intercom_model base; /**< descriptor and owning document */
     /** Always "event.summary" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The email address of the user */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The Intercom user ID of the user */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** The user ID of the user */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** A summary of data events */
     struct intercom_preview_data_event_summary_item **events;
     size_t events_count; /**< number of elements of events */
-    uint8_t has_events; /**< intercom_field_state_t of events */
     /**
      * Paging: `next` is the full URL of the next page (https://api.intercom.io/events?per_page=2\&before=...), absent
      * or null on the last page.
      */
     struct intercom_preview_data_event_summary_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_events; /**< intercom_field_state_t of events */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_data_event_summary;
 /** Descriptor of intercom_preview_data_event_summary (intercom_type_name() gives "data_event_summary"). */
@@ -188,49 +188,49 @@ typedef struct intercom_preview_data_event_summary_item {
     intercom_model base; /**< descriptor and owning document */
     /** The name of the event */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The first time the event was sent */
     const char *first;
-    uint8_t has_first; /**< intercom_field_state_t of first */
     /** The last time the event was sent */
     const char *last;
-    uint8_t has_last; /**< intercom_field_state_t of last */
     /** The number of times the event was sent */
     int64_t count;
-    uint8_t has_count; /**< intercom_field_state_t of count */
     /** The description of the event */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** The type of the object: `event` for a real event (absent in summary items). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The name of the event that occurred. This is presented to your App's admins when filtering and creating segments
      * - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example
      * `updated-plan`.
      */
     const char *event_name;
-    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
     /** The time the event occurred as a UTC Unix timestamp */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** Your identifier for a lead or a user. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Your identifier for the user. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The Intercom identifier for the user. */
     const char *intercom_user_id;
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /**
      * An email address for your user. An email should only be used where your application uses email to uniquely
      * identify users.
      */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** Optional metadata about the event. */
     struct json_t *metadata;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_first; /**< intercom_field_state_t of first */
+    uint8_t has_last; /**< intercom_field_state_t of last */
+    uint8_t has_count; /**< intercom_field_state_t of count */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
+    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_metadata; /**< intercom_field_state_t of metadata */
 } intercom_preview_data_event_summary_item;
 /** Descriptor of intercom_preview_data_event_summary_item (intercom_type_name() gives "data_event_summary_item"). */
@@ -254,12 +254,12 @@ typedef struct intercom_preview_data_event_summary_pages {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] Full URL of the next page. */
     const char *next;
-    uint8_t has_next; /**< intercom_field_state_t of next */
     /** [nullable] Full URL for events newer than this page. */
     const char *since;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_next; /**< intercom_field_state_t of next */
     uint8_t has_since; /**< intercom_field_state_t of since */
 } intercom_preview_data_event_summary_pages;
 /** Descriptor of intercom_preview_data_event_summary_pages (intercom_type_name() gives "data_event_summary_pages"). */

@@ -22,9 +22,9 @@ typedef struct intercom_preview_create_data_exports_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The start date that you request data for. It must be formatted as a unix timestamp. */
     int64_t created_at_after;
-    uint8_t has_created_at_after; /**< intercom_field_state_t of created_at_after */
     /** [required] The end date that you request data for. It must be formatted as a unix timestamp. */
     int64_t created_at_before;
+    uint8_t has_created_at_after; /**< intercom_field_state_t of created_at_after */
     uint8_t has_created_at_before; /**< intercom_field_state_t of created_at_before */
 } intercom_preview_create_data_exports_request;
 /**
@@ -54,16 +54,16 @@ typedef struct intercom_preview_data_export {
     intercom_model base; /**< descriptor and owning document */
     /** The identifier for your job. */
     const char *job_identfier;
-    uint8_t has_job_identfier; /**< intercom_field_state_t of job_identfier */
-    /** The current state of your job. */
-    intercom_preview_data_export_status status;
     const char *status_str; /**< as received, or sent when status is 0 */
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /** The time after which you will not be able to access the data. */
     const char *download_expires_at;
-    uint8_t has_download_expires_at; /**< intercom_field_state_t of download_expires_at */
     /** The location where you can download your data. */
     const char *download_url;
+    /** The current state of your job. */
+    intercom_preview_data_export_status status;
+    uint8_t has_job_identfier; /**< intercom_field_state_t of job_identfier */
+    uint8_t has_status; /**< intercom_field_state_t of status */
+    uint8_t has_download_expires_at; /**< intercom_field_state_t of download_expires_at */
     uint8_t has_download_url; /**< intercom_field_state_t of download_url */
 } intercom_preview_data_export;
 /** Descriptor of intercom_preview_data_export (intercom_type_name() gives "data_export"). */
@@ -80,123 +80,123 @@ typedef struct intercom_preview_data_export_csv {
     intercom_model base; /**< descriptor and owning document */
     /** The user_id of the user who was sent the message. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The external_user_id of the user who was sent the message */
     const char *user_external_id;
-    uint8_t has_user_external_id; /**< intercom_field_state_t of user_external_id */
     /** The company ID of the user in relation to the message that was sent. Will return -1 if no company is present. */
     const char *company_id;
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** The users email who was sent the message. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The full name of the user receiving the message */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The id of the message. */
     const char *ruleset_id;
-    uint8_t has_ruleset_id; /**< intercom_field_state_t of ruleset_id */
     /** The specific content that was received. In an A/B test each version has its own Content ID. */
     const char *content_id;
-    uint8_t has_content_id; /**< intercom_field_state_t of content_id */
     /** Email, Chat, Post etc. */
     const char *content_type;
-    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
     /** The title of the content you see in your Intercom workspace. */
     const char *content_title;
-    uint8_t has_content_title; /**< intercom_field_state_t of content_title */
     /**
      * As you edit content we record new versions. This ID can help you determine which version of a piece of content
      * that was received.
      */
     const char *ruleset_version_id;
-    uint8_t has_ruleset_version_id; /**< intercom_field_state_t of ruleset_version_id */
     /**
      * ID for this receipt. Will be included with any related stats in other files to identify this specific delivery of
      * a message.
      */
     const char *receipt_id;
-    uint8_t has_receipt_id; /**< intercom_field_state_t of receipt_id */
     /** Timestamp for when the receipt was recorded. */
     int64_t received_at;
-    uint8_t has_received_at; /**< intercom_field_state_t of received_at */
     /** The id of the series that this content is part of. Will return -1 if not part of a series. */
     const char *series_id;
-    uint8_t has_series_id; /**< intercom_field_state_t of series_id */
     /** The title of the series that this content is part of. */
     const char *series_title;
-    uint8_t has_series_title; /**< intercom_field_state_t of series_title */
     /**
      * The id of the series node that this ruleset is associated with. Each block in a series has a corresponding
      * node_id.
      */
     const char *node_id;
-    uint8_t has_node_id; /**< intercom_field_state_t of node_id */
     /**
      * The first time a user replied to this message if the content was able to receive replies. Only events within the
      * export job's requested date range are counted.
      */
     int64_t first_reply;
-    uint8_t has_first_reply; /**< intercom_field_state_t of first_reply */
     /**
      * The first time a user completed this message if the content was able to be completed e.g. Tours, Surveys. Only
      * events within the export job's requested date range are counted.
      */
     int64_t first_completion;
-    uint8_t has_first_completion; /**< intercom_field_state_t of first_completion */
     /**
      * The first time the series this message was a part of was completed by the user. Only events within the export
      * job's requested date range are counted.
      */
     int64_t first_series_completion;
-    uint8_t has_first_series_completion; /**< intercom_field_state_t of first_series_completion */
     /**
      * The first time the series this message was a part of was disengaged by the user. Only events within the export
      * job's requested date range are counted.
      */
     int64_t first_series_disengagement;
-    uint8_t has_first_series_disengagement; /**< intercom_field_state_t of first_series_disengagement */
     /**
      * The first time the series this message was a part of was exited by the user. Only events within the export job's
      * requested date range are counted.
      */
     int64_t first_series_exit;
-    uint8_t has_first_series_exit; /**< intercom_field_state_t of first_series_exit */
     /**
      * The first time the user met this messages associated goal if one exists. Only events within the export job's
      * requested date range are counted.
      */
     int64_t first_goal_success;
-    uint8_t has_first_goal_success; /**< intercom_field_state_t of first_goal_success */
     /**
      * The first time the user opened this message. Only events within the export job's requested date range are
      * counted.
      */
     int64_t first_open;
-    uint8_t has_first_open; /**< intercom_field_state_t of first_open */
     /**
      * The first time the series the user clicked on a link within this message. Only events within the export job's
      * requested date range are counted.
      */
     int64_t first_click;
-    uint8_t has_first_click; /**< intercom_field_state_t of first_click */
     /**
      * The first time the series the user dismissed this message. Only events within the export job's requested date
      * range are counted.
      */
     int64_t first_dismisall;
-    uint8_t has_first_dismisall; /**< intercom_field_state_t of first_dismisall */
     /**
      * The first time the user unsubscribed from this message. Only events within the export job's requested date range
      * are counted.
      */
     int64_t first_unsubscribe;
-    uint8_t has_first_unsubscribe; /**< intercom_field_state_t of first_unsubscribe */
     /**
      * The first time this message hard bounced for this user. Only events within the export job's requested date range
      * are counted.
      */
     int64_t first_hard_bounce;
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_user_external_id; /**< intercom_field_state_t of user_external_id */
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_ruleset_id; /**< intercom_field_state_t of ruleset_id */
+    uint8_t has_content_id; /**< intercom_field_state_t of content_id */
+    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
+    uint8_t has_content_title; /**< intercom_field_state_t of content_title */
+    uint8_t has_ruleset_version_id; /**< intercom_field_state_t of ruleset_version_id */
+    uint8_t has_receipt_id; /**< intercom_field_state_t of receipt_id */
+    uint8_t has_received_at; /**< intercom_field_state_t of received_at */
+    uint8_t has_series_id; /**< intercom_field_state_t of series_id */
+    uint8_t has_series_title; /**< intercom_field_state_t of series_title */
+    uint8_t has_node_id; /**< intercom_field_state_t of node_id */
+    uint8_t has_first_reply; /**< intercom_field_state_t of first_reply */
+    uint8_t has_first_completion; /**< intercom_field_state_t of first_completion */
+    uint8_t has_first_series_completion; /**< intercom_field_state_t of first_series_completion */
+    uint8_t has_first_series_disengagement; /**< intercom_field_state_t of first_series_disengagement */
+    uint8_t has_first_series_exit; /**< intercom_field_state_t of first_series_exit */
+    uint8_t has_first_goal_success; /**< intercom_field_state_t of first_goal_success */
+    uint8_t has_first_open; /**< intercom_field_state_t of first_open */
+    uint8_t has_first_click; /**< intercom_field_state_t of first_click */
+    uint8_t has_first_dismisall; /**< intercom_field_state_t of first_dismisall */
+    uint8_t has_first_unsubscribe; /**< intercom_field_state_t of first_unsubscribe */
     uint8_t has_first_hard_bounce; /**< intercom_field_state_t of first_hard_bounce */
 } intercom_preview_data_export_csv;
 /** Descriptor of intercom_preview_data_export_csv (intercom_type_name() gives "data_export_csv"). */

@@ -25,9 +25,9 @@ typedef struct intercom_preview_ecommerce_catalog_upload_part_response {
      * in the finalization request.
      */
     const char *import_job_id;
-    uint8_t has_import_job_id; /**< intercom_field_state_t of import_job_id */
     /** The part number to use in the next upload request. */
     int64_t next_part_number;
+    uint8_t has_import_job_id; /**< intercom_field_state_t of import_job_id */
     uint8_t has_next_part_number; /**< intercom_field_state_t of next_part_number */
 } intercom_preview_ecommerce_catalog_upload_part_response;
 /**

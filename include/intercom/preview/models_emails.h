@@ -19,10 +19,10 @@ typedef struct intercom_preview_email_list {
     intercom_model base; /**< descriptor and owning document */
     /** The type of object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_preview_email_setting **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_email_list;
 /** Descriptor of intercom_preview_email_list (intercom_type_name() gives "email_list"). */
@@ -39,33 +39,33 @@ typedef struct intercom_preview_email_setting {
     intercom_model base; /**< descriptor and owning document */
     /** The type of object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** Unique email setting identifier */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Full sender email address */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
-    /** Whether the email address has been verified */
-    bool verified;
-    uint8_t has_verified; /**< intercom_field_state_t of verified */
     /** Domain portion of the email address */
     const char *domain;
-    uint8_t has_domain; /**< intercom_field_state_t of domain */
     /** Associated brand identifier */
     const char *brand_id;
-    uint8_t has_brand_id; /**< intercom_field_state_t of brand_id */
-    /** Whether email forwarding is active */
-    bool forwarding_enabled;
-    uint8_t has_forwarding_enabled; /**< intercom_field_state_t of forwarding_enabled */
     /** [nullable] Unix timestamp of last forwarded email received (null if never) */
     int64_t forwarded_email_last_received_at;
-    uint8_t has_forwarded_email_last_received_at; /**< intercom_field_state_t of forwarded_email_last_received_at */
     /** Unix timestamp of creation */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** Unix timestamp of last modification */
     int64_t updated_at;
+    /** Whether the email address has been verified */
+    bool verified;
+    /** Whether email forwarding is active */
+    bool forwarding_enabled;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_verified; /**< intercom_field_state_t of verified */
+    uint8_t has_domain; /**< intercom_field_state_t of domain */
+    uint8_t has_brand_id; /**< intercom_field_state_t of brand_id */
+    uint8_t has_forwarding_enabled; /**< intercom_field_state_t of forwarding_enabled */
+    uint8_t has_forwarded_email_last_received_at; /**< intercom_field_state_t of forwarded_email_last_received_at */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
 } intercom_preview_email_setting;
 /** Descriptor of intercom_preview_email_setting (intercom_type_name() gives "email_setting"). */

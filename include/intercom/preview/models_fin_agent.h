@@ -21,21 +21,21 @@ extern "C" {
  */
 typedef struct intercom_preview_fin_agent_attachment {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The type of attachment. */
-    intercom_preview_fin_agent_attachment_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The URL of the attachment. Required when type is 'url'. Must be publicly accessible. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** The name of the file. Required when type is 'file'. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The MIME type of the file. Required when type is 'file'. */
     const char *content_type;
-    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
     /** Base64-encoded file data. Required when type is 'file'. */
     const char *data;
+    /** [required] The type of attachment. */
+    intercom_preview_fin_agent_attachment_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_content_type; /**< intercom_field_state_t of content_type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_fin_agent_attachment;
 /** Descriptor of intercom_preview_fin_agent_attachment (intercom_type_name() gives "fin_agent_attachment"). */
@@ -58,9 +58,9 @@ typedef struct intercom_preview_fin_agent_attribute_errors {
     intercom_model base; /**< descriptor and owning document */
     /** User-related attribute errors. */
     struct intercom_preview_fin_agent_attribute_errors_user *user;
-    uint8_t has_user; /**< intercom_field_state_t of user */
     /** Conversation-related attribute errors. */
     struct intercom_preview_fin_agent_attribute_errors_user *conversation;
+    uint8_t has_user; /**< intercom_field_state_t of user */
     uint8_t has_conversation; /**< intercom_field_state_t of conversation */
 } intercom_preview_fin_agent_attribute_errors;
 /**
@@ -118,12 +118,12 @@ typedef struct intercom_preview_fin_agent_conversation_metadata {
      */
     struct intercom_preview_fin_agent_message **history;
     size_t history_count; /**< number of elements of history */
-    uint8_t has_history; /**< intercom_field_state_t of history */
     /**
      * A hash of attributes associated with the conversation. These attributes can be used by Fin to provide more
      * contextual responses. Limit to 10 attributes.
      */
     struct json_t *attributes;
+    uint8_t has_history; /**< intercom_field_state_t of history */
     uint8_t has_attributes; /**< intercom_field_state_t of attributes */
 } intercom_preview_fin_agent_conversation_metadata;
 /**
@@ -150,27 +150,27 @@ INTERCOM_EXTERN void intercom_preview_fin_agent_conversation_metadata_free(
  */
 typedef struct intercom_preview_fin_agent_message {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The author that created the message. */
-    intercom_preview_fin_agent_message_author author;
     const char *author_str; /**< as received, or sent when author is 0 */
-    uint8_t has_author; /**< intercom_field_state_t of author */
     /**
      * [required] The body of the message. Accepts both plain text and HTML format. When sending a message to Fin, this
      * should contain the user's message. Fin's response will be returned as HTML.
      */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /**
      * The timestamp when the message was created. Used to deduplicate messages sent within a 5 minute window. Ideally
      * should include milliseconds for higher precision.
      */
     const char *timestamp;
-    uint8_t has_timestamp; /**< intercom_field_state_t of timestamp */
     /**
      * The timestamp when the message was created, with millisecond precision. Only present in event responses
      * (fin_replied).
      */
     const char *timestamp_ms;
+    /** [required] The author that created the message. */
+    intercom_preview_fin_agent_message_author author;
+    uint8_t has_author; /**< intercom_field_state_t of author */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_timestamp; /**< intercom_field_state_t of timestamp */
     uint8_t has_timestamp_ms; /**< intercom_field_state_t of timestamp_ms */
 } intercom_preview_fin_agent_message;
 /** Descriptor of intercom_preview_fin_agent_message (intercom_type_name() gives "fin_agent_message"). */
@@ -196,13 +196,13 @@ typedef struct intercom_preview_fin_agent_settings {
      * channels where back-and-forth conversation is not practical.
      */
     bool follow_up_questions;
-    uint8_t has_follow_up_questions; /**< intercom_field_state_t of follow_up_questions */
     /**
      * When `true`, Fin formats its replies as email-style responses, suitable for sending directly to users via email.
      * This adjusts tone and structure to match email conventions rather than chat. Defaults to `false`, which produces
      * chat-style responses.
      */
     bool email;
+    uint8_t has_follow_up_questions; /**< intercom_field_state_t of follow_up_questions */
     uint8_t has_email; /**< intercom_field_state_t of email */
 } intercom_preview_fin_agent_settings;
 /** Descriptor of intercom_preview_fin_agent_settings (intercom_type_name() gives "fin_agent_settings"). */
@@ -228,18 +228,18 @@ typedef struct intercom_preview_fin_agent_user {
      * Fin. Maps to the user_id field on the Intercom User object.
      */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the user. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The email of the user. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /**
      * A hash of attributes associated with the user. Attributes can be used by Fin to target content and responses.
      * Limit to 10 attributes.
      */
     struct json_t *attributes;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_attributes; /**< intercom_field_state_t of attributes */
 } intercom_preview_fin_agent_user;
 /** Descriptor of intercom_preview_fin_agent_user (intercom_type_name() gives "fin_agent_user"). */
@@ -256,20 +256,13 @@ typedef struct intercom_preview_fin_ask_create_response {
     intercom_model base; /**< descriptor and owning document */
     /** The external ID of the conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** The ID of the user. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
-    /** Fin's current status in the conversation workflow. */
-    intercom_preview_fin_ask_create_response_status status;
     const char *status_str; /**< as received, or sent when status is 0 */
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /** The timestamp the response was created at, with millisecond precision. */
     const char *created_at_ms;
-    uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
     /** Contains error details if any user or conversation attribute updates failed. */
     struct intercom_preview_fin_agent_attribute_errors *errors;
-    uint8_t has_errors; /**< intercom_field_state_t of errors */
     /**
      * Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access
      * token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to complete status. When
@@ -277,6 +270,13 @@ typedef struct intercom_preview_fin_ask_create_response {
      * `csat_requested` event is delivered or the token expires.
      */
     const char *sse_subscription_url;
+    /** Fin's current status in the conversation workflow. */
+    intercom_preview_fin_ask_create_response_status status;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_status; /**< intercom_field_state_t of status */
+    uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
+    uint8_t has_errors; /**< intercom_field_state_t of errors */
     uint8_t has_sse_subscription_url; /**< intercom_field_state_t of sse_subscription_url */
 } intercom_preview_fin_ask_create_response;
 /** Descriptor of intercom_preview_fin_ask_create_response (intercom_type_name() gives "fin_ask_create_response"). */
@@ -300,10 +300,10 @@ typedef struct intercom_preview_fin_capabilities_create_response {
     intercom_model base; /**< descriptor and owning document */
     /** The API version the capabilities document was generated for. */
     const char *version;
-    uint8_t has_version; /**< intercom_field_state_t of version */
     /** The list of capabilities available to this user. */
     struct intercom_preview_fin_capabilities_create_response_capabilities **capabilities;
     size_t capabilities_count; /**< number of elements of capabilities */
+    uint8_t has_version; /**< intercom_field_state_t of version */
     uint8_t has_capabilities; /**< intercom_field_state_t of capabilities */
 } intercom_preview_fin_capabilities_create_response;
 /**
@@ -335,21 +335,21 @@ typedef struct intercom_preview_fin_capabilities_create_response_capabilities {
      * `escalate`.
      */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The procedure ID. Present only when `type` is `procedure`. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The procedure name. Present only when `type` is `procedure`. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** A human-readable description of the capability. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** The endpoint path to call to use this capability. */
     const char *endpoint;
-    uint8_t has_endpoint; /**< intercom_field_state_t of endpoint */
     /** The HTTP method to use. */
     const char *method;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_endpoint; /**< intercom_field_state_t of endpoint */
     uint8_t has_method; /**< intercom_field_state_t of method */
 } intercom_preview_fin_capabilities_create_response_capabilities;
 /**
@@ -375,13 +375,13 @@ typedef struct intercom_preview_fin_csat_create_response {
     intercom_model base; /**< descriptor and owning document */
     /** The external ID of the rated conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    /** The rating now recorded on the conversation. */
-    intercom_preview_csat_rating rating;
     const char *rating_str; /**< as received, or sent when rating is 0 */
-    uint8_t has_rating; /**< intercom_field_state_t of rating */
     /** Always "rated" (sent when required and left NULL). The result of the submission. */
     const char *status;
+    /** The rating now recorded on the conversation. */
+    intercom_preview_csat_rating rating;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_rating; /**< intercom_field_state_t of rating */
     uint8_t has_status; /**< intercom_field_state_t of status */
 } intercom_preview_fin_csat_create_response;
 /** Descriptor of intercom_preview_fin_csat_create_response (intercom_type_name() gives "fin_csat_create_response"). */
@@ -406,10 +406,8 @@ typedef struct intercom_preview_fin_escalate_create_response {
      * returned.
      */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** The internal Intercom conversation ID. Returned when a new conversation was created for the escalation. */
     const char *intercom_conversation_id;
-    uint8_t has_intercom_conversation_id; /**< intercom_field_state_t of intercom_conversation_id */
     /**
      * Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access
      * token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to complete status. When
@@ -417,9 +415,11 @@ typedef struct intercom_preview_fin_escalate_create_response {
      * `csat_requested` event is delivered or the token expires. Includes a ...
      */
     const char *sse_subscription_url;
-    uint8_t has_sse_subscription_url; /**< intercom_field_state_t of sse_subscription_url */
     /** Always "escalated" (sent when required and left NULL). The resulting status of the conversation. */
     const char *status;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_intercom_conversation_id; /**< intercom_field_state_t of intercom_conversation_id */
+    uint8_t has_sse_subscription_url; /**< intercom_field_state_t of sse_subscription_url */
     uint8_t has_status; /**< intercom_field_state_t of status */
 } intercom_preview_fin_escalate_create_response;
 /**
@@ -476,23 +476,15 @@ typedef struct intercom_preview_fin_procedures_run_create_response {
     intercom_model base; /**< descriptor and owning document */
     /** The ID of the conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** The ID of the user. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The ID of the procedure that was run. */
     const char *procedure_id;
-    uint8_t has_procedure_id; /**< intercom_field_state_t of procedure_id */
-    /** Fin's current status in the conversation workflow. */
-    intercom_preview_fin_reply_response_status status;
     const char *status_str; /**< as received, or sent when status is 0 */
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /** The timestamp the response was created at, with millisecond precision. */
     const char *created_at_ms;
-    uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
     /** Contains error details if any user or conversation attribute updates failed. */
     struct intercom_preview_fin_agent_attribute_errors *errors;
-    uint8_t has_errors; /**< intercom_field_state_t of errors */
     /**
      * Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access
      * token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or
@@ -500,6 +492,14 @@ typedef struct intercom_preview_fin_procedures_run_create_response {
      * until the `csat_requested` event is delivered or the token ...
      */
     const char *sse_subscription_url;
+    /** Fin's current status in the conversation workflow. */
+    intercom_preview_fin_reply_response_status status;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_procedure_id; /**< intercom_field_state_t of procedure_id */
+    uint8_t has_status; /**< intercom_field_state_t of status */
+    uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
+    uint8_t has_errors; /**< intercom_field_state_t of errors */
     uint8_t has_sse_subscription_url; /**< intercom_field_state_t of sse_subscription_url */
 } intercom_preview_fin_procedures_run_create_response;
 /**
@@ -525,20 +525,13 @@ typedef struct intercom_preview_fin_reply_response {
     intercom_model base; /**< descriptor and owning document */
     /** The ID of the conversation. */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** The ID of the user. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
-    /** Fin's current status in the conversation workflow. */
-    intercom_preview_fin_reply_response_status status;
     const char *status_str; /**< as received, or sent when status is 0 */
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /** The timestamp the response was created at, with millisecond precision. */
     const char *created_at_ms;
-    uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
     /** Contains error details if any user or conversation attribute updates failed. */
     struct intercom_preview_fin_agent_attribute_errors *errors;
-    uint8_t has_errors; /**< intercom_field_state_t of errors */
     /**
      * Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access
      * token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or
@@ -546,6 +539,13 @@ typedef struct intercom_preview_fin_reply_response {
      * until the `csat_requested` event is delivered or the token ...
      */
     const char *sse_subscription_url;
+    /** Fin's current status in the conversation workflow. */
+    intercom_preview_fin_reply_response_status status;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_status; /**< intercom_field_state_t of status */
+    uint8_t has_created_at_ms; /**< intercom_field_state_t of created_at_ms */
+    uint8_t has_errors; /**< intercom_field_state_t of errors */
     uint8_t has_sse_subscription_url; /**< intercom_field_state_t of sse_subscription_url */
 } intercom_preview_fin_reply_response;
 /** Descriptor of intercom_preview_fin_reply_response (intercom_type_name() gives "fin_reply_response"). */

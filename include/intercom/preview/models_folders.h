@@ -22,12 +22,12 @@ typedef struct intercom_preview_deleted_folder_object {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the deleted folder */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "folder" (sent when required and left NULL). The type of object - `folder`. */
     const char *object;
-    uint8_t has_object; /**< intercom_field_state_t of object */
     /** Whether the folder was successfully deleted. */
     bool deleted;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_object; /**< intercom_field_state_t of object */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_preview_deleted_folder_object;
 /** Descriptor of intercom_preview_deleted_folder_object (intercom_type_name() gives "deleted_folder_object"). */
@@ -47,27 +47,27 @@ typedef struct intercom_preview_folder {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the folder */
     int64_t id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the folder */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] The description of the folder */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [nullable] An emoji associated with the folder */
     const char *emoji;
-    uint8_t has_emoji; /**< intercom_field_state_t of emoji */
     /** [nullable] The ID of the parent folder, or null if this is a root folder */
     int64_t parent_folder_id;
-    uint8_t has_parent_folder_id; /**< intercom_field_state_t of parent_folder_id */
     /** The number of content items in this folder */
     int64_t content_count;
-    uint8_t has_content_count; /**< intercom_field_state_t of content_count */
     /** The time when the folder was created (seconds) */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time when the folder was last updated (seconds) */
     int64_t updated_at;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_emoji; /**< intercom_field_state_t of emoji */
+    uint8_t has_parent_folder_id; /**< intercom_field_state_t of parent_folder_id */
+    uint8_t has_content_count; /**< intercom_field_state_t of content_count */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
 } intercom_preview_folder;
 /** Descriptor of intercom_preview_folder (intercom_type_name() gives "folder"). */
@@ -82,15 +82,15 @@ typedef struct intercom_preview_folders_create_params_folder {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The name of the folder */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The description of the folder */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** An emoji for the folder */
     const char *emoji;
-    uint8_t has_emoji; /**< intercom_field_state_t of emoji */
     /** [nullable] The ID of the parent folder */
     int64_t parent_folder_id;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_emoji; /**< intercom_field_state_t of emoji */
     uint8_t has_parent_folder_id; /**< intercom_field_state_t of parent_folder_id */
 } intercom_preview_folders_create_params_folder;
 /**
@@ -116,20 +116,20 @@ typedef struct intercom_preview_folders_list_response {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_preview_folder **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** Total number of folders */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_folders_list_response;
 /** Descriptor of intercom_preview_folders_list_response (intercom_type_name() gives "folders_list_response"). */
@@ -149,15 +149,15 @@ typedef struct intercom_preview_folders_update_params_folder {
     intercom_model base; /**< descriptor and owning document */
     /** The name of the folder */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The description of the folder */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** An emoji for the folder */
     const char *emoji;
-    uint8_t has_emoji; /**< intercom_field_state_t of emoji */
     /** [nullable] The ID of the parent folder */
     int64_t parent_folder_id;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_emoji; /**< intercom_field_state_t of emoji */
     uint8_t has_parent_folder_id; /**< intercom_field_state_t of parent_folder_id */
 } intercom_preview_folders_update_params_folder;
 /**

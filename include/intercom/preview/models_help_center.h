@@ -22,63 +22,63 @@ typedef struct intercom_preview_collection {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the collection which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The id of the workspace which the collection belongs to. */
     const char *workspace_id;
-    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
     /**
      * The name of the collection. For multilingual collections, this will be the name of the default language's
      * content.
      */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /**
      * [nullable] The description of the collection. For multilingual help centers, this will be the description of the
      * collection for the default language.
      */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /**
      * The time when the article was created (seconds). For multilingual articles, this will be the timestamp of
      * creation of the default language's content.
      */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /**
      * The time when the article was last updated (seconds). For multilingual articles, this will be the timestamp of
      * last update of the default language's content.
      */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /**
      * [nullable] The URL of the collection. For multilingual help centers, this will be the URL of the collection for
      * the default language.
      */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** [nullable] The icon of the collection. */
     const char *icon;
-    uint8_t has_icon; /**< intercom_field_state_t of icon */
     /**
      * The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is
      * the default if there's no order.
      */
     int64_t order;
-    uint8_t has_order; /**< intercom_field_state_t of order */
     /** The default locale of the help center. This field is only returned for multilingual help centers. */
     const char *default_locale;
-    uint8_t has_default_locale; /**< intercom_field_state_t of default_locale */
     /**
      * [nullable] The Translated Content of an Group. The keys are the locale codes and the values are the translated
      * content of the Group.
      */
     struct intercom_preview_group_translated_content *translated_content;
-    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
     /** [nullable] The id of the parent collection. If `null` then it is the first level collection. */
     const char *parent_id;
-    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
     /** [nullable] The id of the help center the collection is in. */
     int64_t help_center_id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_icon; /**< intercom_field_state_t of icon */
+    uint8_t has_order; /**< intercom_field_state_t of order */
+    uint8_t has_default_locale; /**< intercom_field_state_t of default_locale */
+    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
+    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
     uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
 } intercom_preview_collection;
 /** Descriptor of intercom_preview_collection (intercom_type_name() gives "collection"). */
@@ -96,20 +96,20 @@ typedef struct intercom_preview_collection_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object - `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** A count of the total number of collections. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** An array of collection objects */
     struct intercom_preview_collection **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_collection_list;
 /** Descriptor of intercom_preview_collection_list (intercom_type_name() gives "collection_list"). */
@@ -130,27 +130,27 @@ typedef struct intercom_preview_create_collection_request {
      * language's content.
      */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /**
      * The description of the collection. For multilingual collections, this will be the description of the default
      * language's content.
      */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /**
      * [nullable] The Translated Content of an Group. The keys are the locale codes and the values are the translated
      * content of the Group.
      */
     struct intercom_preview_group_translated_content *translated_content;
-    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
     /** [nullable] The id of the parent collection. If `null` then it will be created as the first level collection. */
     const char *parent_id;
-    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
     /**
      * [nullable] The id of the help center where the collection will be created. If `null` then it will be created in
      * the default help center.
      */
     int64_t help_center_id;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
+    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
     uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
 } intercom_preview_create_collection_request;
 /**
@@ -176,22 +176,22 @@ typedef struct intercom_preview_create_help_center_redirect_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The source URL to redirect. Must be an absolute URL within the help center's URL space. */
     const char *from_url;
-    uint8_t has_from_url; /**< intercom_field_state_t of from_url */
     /**
      * [required] The locale of the target translation (e.g. `en`, `fr`). For article targets this selects the
      * ArticleContent variant.
      */
     const char *locale;
-    uint8_t has_locale; /**< intercom_field_state_t of locale */
-    /** [required] The type of the redirect target. */
-    intercom_preview_help_center_redirect_target_type target_type;
     const char *target_type_str; /**< as received, or sent when target_type is 0 */
-    uint8_t has_target_type; /**< intercom_field_state_t of target_type */
     /**
      * [required] The unique identifier of the target article or collection. The target must be a member of the help
      * center.
      */
     const char *target_id;
+    /** [required] The type of the redirect target. */
+    intercom_preview_help_center_redirect_target_type target_type;
+    uint8_t has_from_url; /**< intercom_field_state_t of from_url */
+    uint8_t has_locale; /**< intercom_field_state_t of locale */
+    uint8_t has_target_type; /**< intercom_field_state_t of target_type */
     uint8_t has_target_id; /**< intercom_field_state_t of target_id */
 } intercom_preview_create_help_center_redirect_request;
 /**
@@ -220,12 +220,12 @@ typedef struct intercom_preview_deleted_collection_object {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the collection which you provided in the URL. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "collection" (sent when required and left NULL). The type of object which was deleted. - `collection` */
     const char *object;
-    uint8_t has_object; /**< intercom_field_state_t of object */
     /** Whether the collection was deleted successfully or not. */
     bool deleted;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_object; /**< intercom_field_state_t of object */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_preview_deleted_collection_object;
 /**
@@ -251,15 +251,15 @@ typedef struct intercom_preview_deleted_help_center_redirect_object {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the redirect which you provided in the URL. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * Always "help_center_redirect" (sent when required and left NULL). The type of object which was deleted. -
      * `help_center_redirect`
      */
     const char *object;
-    uint8_t has_object; /**< intercom_field_state_t of object */
     /** Whether the redirect was deleted successfully or not. */
     bool deleted;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_object; /**< intercom_field_state_t of object */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_preview_deleted_help_center_redirect_object;
 /**
@@ -285,12 +285,12 @@ typedef struct intercom_preview_group_content {
     intercom_model base; /**< descriptor and owning document */
     /** [nullable] Always "group_content" (sent when required and left NULL). The type of object - `group_content` . */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The name of the collection or section. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The description of the collection. Only available for collections. */
     const char *description;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_description; /**< intercom_field_state_t of description */
 } intercom_preview_group_content;
 /** Descriptor of intercom_preview_group_content (intercom_type_name() gives "group_content"). */
@@ -313,117 +313,117 @@ typedef struct intercom_preview_group_translated_content {
      * group_translated_content.
      */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [nullable] The content of the group in Arabic */
     struct intercom_preview_group_content *ar;
-    uint8_t has_ar; /**< intercom_field_state_t of ar */
     /** [nullable] The content of the group in Bulgarian */
     struct intercom_preview_group_content *bg;
-    uint8_t has_bg; /**< intercom_field_state_t of bg */
     /** [nullable] The content of the group in Bosnian */
     struct intercom_preview_group_content *bs;
-    uint8_t has_bs; /**< intercom_field_state_t of bs */
     /** [nullable] The content of the group in Catalan */
     struct intercom_preview_group_content *ca;
-    uint8_t has_ca; /**< intercom_field_state_t of ca */
     /** [nullable] The content of the group in Czech */
     struct intercom_preview_group_content *cs;
-    uint8_t has_cs; /**< intercom_field_state_t of cs */
     /** [nullable] The content of the group in Danish */
     struct intercom_preview_group_content *da;
-    uint8_t has_da; /**< intercom_field_state_t of da */
     /** [nullable] The content of the group in German */
     struct intercom_preview_group_content *de;
-    uint8_t has_de; /**< intercom_field_state_t of de */
     /** [nullable] The content of the group in Greek */
     struct intercom_preview_group_content *el;
-    uint8_t has_el; /**< intercom_field_state_t of el */
     /** [nullable] The content of the group in English */
     struct intercom_preview_group_content *en;
-    uint8_t has_en; /**< intercom_field_state_t of en */
     /** [nullable] The content of the group in Spanish */
     struct intercom_preview_group_content *es;
-    uint8_t has_es; /**< intercom_field_state_t of es */
     /** [nullable] The content of the group in Estonian */
     struct intercom_preview_group_content *et;
-    uint8_t has_et; /**< intercom_field_state_t of et */
     /** [nullable] The content of the group in Finnish */
     struct intercom_preview_group_content *fi;
-    uint8_t has_fi; /**< intercom_field_state_t of fi */
     /** [nullable] The content of the group in French */
     struct intercom_preview_group_content *fr;
-    uint8_t has_fr; /**< intercom_field_state_t of fr */
     /** [nullable] The content of the group in Hebrew */
     struct intercom_preview_group_content *he;
-    uint8_t has_he; /**< intercom_field_state_t of he */
     /** [nullable] The content of the group in Croatian */
     struct intercom_preview_group_content *hr;
-    uint8_t has_hr; /**< intercom_field_state_t of hr */
     /** [nullable] The content of the group in Hungarian */
     struct intercom_preview_group_content *hu;
-    uint8_t has_hu; /**< intercom_field_state_t of hu */
     /** [nullable] The content of the group in Indonesian */
     struct intercom_preview_group_content *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The content of the group in Italian */
     struct intercom_preview_group_content *it;
-    uint8_t has_it; /**< intercom_field_state_t of it */
     /** [nullable] The content of the group in Japanese */
     struct intercom_preview_group_content *ja;
-    uint8_t has_ja; /**< intercom_field_state_t of ja */
     /** [nullable] The content of the group in Korean */
     struct intercom_preview_group_content *ko;
-    uint8_t has_ko; /**< intercom_field_state_t of ko */
     /** [nullable] The content of the group in Lithuanian */
     struct intercom_preview_group_content *lt;
-    uint8_t has_lt; /**< intercom_field_state_t of lt */
     /** [nullable] The content of the group in Latvian */
     struct intercom_preview_group_content *lv;
-    uint8_t has_lv; /**< intercom_field_state_t of lv */
     /** [nullable] The content of the group in Mongolian */
     struct intercom_preview_group_content *mn;
-    uint8_t has_mn; /**< intercom_field_state_t of mn */
     /** [nullable] The content of the group in Norwegian */
     struct intercom_preview_group_content *nb;
-    uint8_t has_nb; /**< intercom_field_state_t of nb */
     /** [nullable] The content of the group in Dutch */
     struct intercom_preview_group_content *nl;
-    uint8_t has_nl; /**< intercom_field_state_t of nl */
     /** [nullable] The content of the group in Polish */
     struct intercom_preview_group_content *pl;
-    uint8_t has_pl; /**< intercom_field_state_t of pl */
     /** [nullable] The content of the group in Portuguese (Portugal) */
     struct intercom_preview_group_content *pt;
-    uint8_t has_pt; /**< intercom_field_state_t of pt */
     /** [nullable] The content of the group in Romanian */
     struct intercom_preview_group_content *ro;
-    uint8_t has_ro; /**< intercom_field_state_t of ro */
     /** [nullable] The content of the group in Russian */
     struct intercom_preview_group_content *ru;
-    uint8_t has_ru; /**< intercom_field_state_t of ru */
     /** [nullable] The content of the group in Slovenian */
     struct intercom_preview_group_content *sl;
-    uint8_t has_sl; /**< intercom_field_state_t of sl */
     /** [nullable] The content of the group in Serbian */
     struct intercom_preview_group_content *sr;
-    uint8_t has_sr; /**< intercom_field_state_t of sr */
     /** [nullable] The content of the group in Swedish */
     struct intercom_preview_group_content *sv;
-    uint8_t has_sv; /**< intercom_field_state_t of sv */
     /** [nullable] The content of the group in Turkish */
     struct intercom_preview_group_content *tr;
-    uint8_t has_tr; /**< intercom_field_state_t of tr */
     /** [nullable] The content of the group in Vietnamese */
     struct intercom_preview_group_content *vi;
-    uint8_t has_vi; /**< intercom_field_state_t of vi */
     /** [nullable, `pt-BR`] The content of the group in Portuguese (Brazil) */
     struct intercom_preview_group_content *pt_br;
-    uint8_t has_pt_br; /**< intercom_field_state_t of pt_br */
     /** [nullable, `zh-CN`] The content of the group in Chinese (China) */
     struct intercom_preview_group_content *zh_cn;
-    uint8_t has_zh_cn; /**< intercom_field_state_t of zh_cn */
     /** [nullable, `zh-TW`] The content of the group in Chinese (Taiwan) */
     struct intercom_preview_group_content *zh_tw;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_ar; /**< intercom_field_state_t of ar */
+    uint8_t has_bg; /**< intercom_field_state_t of bg */
+    uint8_t has_bs; /**< intercom_field_state_t of bs */
+    uint8_t has_ca; /**< intercom_field_state_t of ca */
+    uint8_t has_cs; /**< intercom_field_state_t of cs */
+    uint8_t has_da; /**< intercom_field_state_t of da */
+    uint8_t has_de; /**< intercom_field_state_t of de */
+    uint8_t has_el; /**< intercom_field_state_t of el */
+    uint8_t has_en; /**< intercom_field_state_t of en */
+    uint8_t has_es; /**< intercom_field_state_t of es */
+    uint8_t has_et; /**< intercom_field_state_t of et */
+    uint8_t has_fi; /**< intercom_field_state_t of fi */
+    uint8_t has_fr; /**< intercom_field_state_t of fr */
+    uint8_t has_he; /**< intercom_field_state_t of he */
+    uint8_t has_hr; /**< intercom_field_state_t of hr */
+    uint8_t has_hu; /**< intercom_field_state_t of hu */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_it; /**< intercom_field_state_t of it */
+    uint8_t has_ja; /**< intercom_field_state_t of ja */
+    uint8_t has_ko; /**< intercom_field_state_t of ko */
+    uint8_t has_lt; /**< intercom_field_state_t of lt */
+    uint8_t has_lv; /**< intercom_field_state_t of lv */
+    uint8_t has_mn; /**< intercom_field_state_t of mn */
+    uint8_t has_nb; /**< intercom_field_state_t of nb */
+    uint8_t has_nl; /**< intercom_field_state_t of nl */
+    uint8_t has_pl; /**< intercom_field_state_t of pl */
+    uint8_t has_pt; /**< intercom_field_state_t of pt */
+    uint8_t has_ro; /**< intercom_field_state_t of ro */
+    uint8_t has_ru; /**< intercom_field_state_t of ru */
+    uint8_t has_sl; /**< intercom_field_state_t of sl */
+    uint8_t has_sr; /**< intercom_field_state_t of sr */
+    uint8_t has_sv; /**< intercom_field_state_t of sv */
+    uint8_t has_tr; /**< intercom_field_state_t of tr */
+    uint8_t has_vi; /**< intercom_field_state_t of vi */
+    uint8_t has_pt_br; /**< intercom_field_state_t of pt_br */
+    uint8_t has_zh_cn; /**< intercom_field_state_t of zh_cn */
     uint8_t has_zh_tw; /**< intercom_field_state_t of zh_tw */
 } intercom_preview_group_translated_content;
 /** Descriptor of intercom_preview_group_translated_content (intercom_type_name() gives "group_translated_content"). */
@@ -444,37 +444,37 @@ typedef struct intercom_preview_help_center {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the Help Center which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The id of the workspace which the Help Center belongs to. */
     const char *workspace_id;
-    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
     /** The time when the Help Center was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time when the Help Center was last updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** The identifier of the Help Center. This is used in the URL of the Help Center. */
     const char *identifier;
-    uint8_t has_identifier; /**< intercom_field_state_t of identifier */
-    /** Whether the Help Center is turned on or not. This is controlled in your Help Center settings. */
-    bool website_turned_on;
-    uint8_t has_website_turned_on; /**< intercom_field_state_t of website_turned_on */
     /** The display name of the Help Center only seen by teammates. */
     const char *display_name;
-    uint8_t has_display_name; /**< intercom_field_state_t of display_name */
     /** The URL for the help center, if you have a custom domain then this will show the URL using the custom domain. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
     /** [nullable] Custom domain configured for the help center */
     const char *custom_domain;
-    uint8_t has_custom_domain; /**< intercom_field_state_t of custom_domain */
-    /** [`default`] Whether this help center is the default for the workspace. */
-    bool default_;
-    uint8_t has_default_; /**< intercom_field_state_t of default_ */
     /** The locales in which the help center is available. */
     const char **locales;
     size_t locales_count; /**< number of elements of locales */
+    /** Whether the Help Center is turned on or not. This is controlled in your Help Center settings. */
+    bool website_turned_on;
+    /** [`default`] Whether this help center is the default for the workspace. */
+    bool default_;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_identifier; /**< intercom_field_state_t of identifier */
+    uint8_t has_website_turned_on; /**< intercom_field_state_t of website_turned_on */
+    uint8_t has_display_name; /**< intercom_field_state_t of display_name */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_custom_domain; /**< intercom_field_state_t of custom_domain */
+    uint8_t has_default_; /**< intercom_field_state_t of default_ */
     uint8_t has_locales; /**< intercom_field_state_t of locales */
 } intercom_preview_help_center;
 /** Descriptor of intercom_preview_help_center (intercom_type_name() gives "help_center"). */
@@ -493,10 +493,10 @@ typedef struct intercom_preview_help_center_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object - `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array of Help Center objects */
     struct intercom_preview_help_center **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_help_center_list;
 /** Descriptor of intercom_preview_help_center_list (intercom_type_name() gives "help_center_list"). */
@@ -517,37 +517,37 @@ typedef struct intercom_preview_help_center_redirect {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the redirect. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * Always "help_center_redirect" (sent when required and left NULL). The type of the object -
      * `help_center_redirect`.
      */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The source URL that is redirected. An absolute URL within the help center's URL space. */
     const char *from_url;
-    uint8_t has_from_url; /**< intercom_field_state_t of from_url */
     /**
      * The locale of the redirect's target. For article targets this is the bound translation's locale, which may differ
      * from the requested locale if no translation exists in that locale.
      */
     const char *locale;
-    uint8_t has_locale; /**< intercom_field_state_t of locale */
     /** The unique identifier for the help center the redirect belongs to. */
     const char *help_center_id;
-    uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
-    /** The type of the redirect target. */
-    intercom_preview_help_center_redirect_target_type target_type;
     const char *target_type_str; /**< as received, or sent when target_type is 0 */
-    uint8_t has_target_type; /**< intercom_field_state_t of target_type */
     /** The unique identifier of the target article or collection. For article targets this is the Article ID. */
     const char *target_id;
-    uint8_t has_target_id; /**< intercom_field_state_t of target_id */
     /** The time the redirect was created as a UTC Unix timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the redirect was last updated as a UTC Unix timestamp. */
     int64_t updated_at;
+    /** The type of the redirect target. */
+    intercom_preview_help_center_redirect_target_type target_type;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_from_url; /**< intercom_field_state_t of from_url */
+    uint8_t has_locale; /**< intercom_field_state_t of locale */
+    uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
+    uint8_t has_target_type; /**< intercom_field_state_t of target_type */
+    uint8_t has_target_id; /**< intercom_field_state_t of target_id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
 } intercom_preview_help_center_redirect;
 /** Descriptor of intercom_preview_help_center_redirect (intercom_type_name() gives "help_center_redirect"). */
@@ -570,20 +570,20 @@ typedef struct intercom_preview_help_center_redirect_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object - `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** A count of the total number of redirects. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** An array of help center redirect objects. */
     struct intercom_preview_help_center_redirect **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_help_center_redirect_list;
 /**
@@ -609,21 +609,21 @@ typedef struct intercom_preview_update_collection_request {
      * content.
      */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /**
      * The description of the collection. For multilingual collections, this will be the description of the default
      * language's content.
      */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /**
      * [nullable] The Translated Content of an Group. The keys are the locale codes and the values are the translated
      * content of the Group.
      */
     struct intercom_preview_group_translated_content *translated_content;
-    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
     /** [nullable] The id of the parent collection. If `null` then it will be updated as the first level collection. */
     const char *parent_id;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
     uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
 } intercom_preview_update_collection_request;
 /**

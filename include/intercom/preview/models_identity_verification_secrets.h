@@ -23,15 +23,15 @@ typedef struct intercom_preview_create_identity_verification_secret_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Human-readable name for the secret. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Enable this secret for the Android SDK. */
     bool supports_android;
-    uint8_t has_supports_android; /**< intercom_field_state_t of supports_android */
     /** Enable this secret for the iOS SDK. */
     bool supports_ios;
-    uint8_t has_supports_ios; /**< intercom_field_state_t of supports_ios */
     /** Enable this secret for the Messenger on web. */
     bool supports_web;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_supports_android; /**< intercom_field_state_t of supports_android */
+    uint8_t has_supports_ios; /**< intercom_field_state_t of supports_ios */
     uint8_t has_supports_web; /**< intercom_field_state_t of supports_web */
 } intercom_preview_create_identity_verification_secret_request;
 /**
@@ -61,24 +61,24 @@ typedef struct intercom_preview_identity_verification_secret {
     intercom_model base; /**< descriptor and owning document */
     /** value is "identity_verification_secret" */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the secret */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Human-readable name for the secret, used to identify it in rotation flows */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    /** Whether the secret is enabled for the Android SDK */
-    bool supports_android;
-    uint8_t has_supports_android; /**< intercom_field_state_t of supports_android */
-    /** Whether the secret is enabled for the iOS SDK */
-    bool supports_ios;
-    uint8_t has_supports_ios; /**< intercom_field_state_t of supports_ios */
-    /** Whether the secret is enabled for the Messenger on web */
-    bool supports_web;
-    uint8_t has_supports_web; /**< intercom_field_state_t of supports_web */
     /** The time the secret was created, as a Unix timestamp */
     int64_t created_at;
+    /** Whether the secret is enabled for the Android SDK */
+    bool supports_android;
+    /** Whether the secret is enabled for the iOS SDK */
+    bool supports_ios;
+    /** Whether the secret is enabled for the Messenger on web */
+    bool supports_web;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_supports_android; /**< intercom_field_state_t of supports_android */
+    uint8_t has_supports_ios; /**< intercom_field_state_t of supports_ios */
+    uint8_t has_supports_web; /**< intercom_field_state_t of supports_web */
     uint8_t has_created_at; /**< intercom_field_state_t of created_at */
 } intercom_preview_identity_verification_secret;
 /**
@@ -107,10 +107,10 @@ typedef struct intercom_preview_identity_verification_secret_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The identity verification secrets configured for the workspace. */
     struct intercom_preview_identity_verification_secret **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_identity_verification_secret_list;
 /**
@@ -140,27 +140,27 @@ typedef struct intercom_preview_identity_verification_secret_with_material {
     intercom_model base; /**< descriptor and owning document */
     /** value is "identity_verification_secret" */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the secret */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Human-readable name for the secret, used to identify it in rotation flows */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    /** Whether the secret is enabled for the Android SDK */
-    bool supports_android;
-    uint8_t has_supports_android; /**< intercom_field_state_t of supports_android */
-    /** Whether the secret is enabled for the iOS SDK */
-    bool supports_ios;
-    uint8_t has_supports_ios; /**< intercom_field_state_t of supports_ios */
-    /** Whether the secret is enabled for the Messenger on web */
-    bool supports_web;
-    uint8_t has_supports_web; /**< intercom_field_state_t of supports_web */
     /** The time the secret was created, as a Unix timestamp */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The 256-bit HMAC signing key, base64url-encoded. Returned ONCE at creation time and never surfaced again. */
     const char *secret;
+    /** Whether the secret is enabled for the Android SDK */
+    bool supports_android;
+    /** Whether the secret is enabled for the iOS SDK */
+    bool supports_ios;
+    /** Whether the secret is enabled for the Messenger on web */
+    bool supports_web;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_supports_android; /**< intercom_field_state_t of supports_android */
+    uint8_t has_supports_ios; /**< intercom_field_state_t of supports_ios */
+    uint8_t has_supports_web; /**< intercom_field_state_t of supports_web */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     uint8_t has_secret; /**< intercom_field_state_t of secret */
 } intercom_preview_identity_verification_secret_with_material;
 /**

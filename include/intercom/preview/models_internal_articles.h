@@ -22,40 +22,40 @@ typedef struct intercom_preview_create_internal_article_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The title of the article. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The content of the article in HTML. Mutually exclusive with `body_markdown`. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /**
      * The content of the article in markdown. An alternative to `body` — you can provide content as markdown instead of
      * HTML. Mutually exclusive with `body`.
      */
     const char *body_markdown;
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /** [required] The id of the author of the article. */
     int64_t author_id;
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
     /** [required] The id of the owner of the article. */
     int64_t owner_id;
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
     /** [nullable] The ID of the folder to place this article in, or null to leave it without a folder. */
     int64_t folder_id;
-    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
     /**
      * [nullable] The list of audience IDs to target this internal article to for Fin AI Agent. Pass an empty array or
      * omit the field for no audience targeting. Unknown audience IDs return a `404` error with no partial commit.
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
     /** Whether the internal article should be available for AI Chatbot (Fin). Defaults to false. */
     bool ai_chatbot_availability;
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
     /** Whether the internal article should be available for AI Copilot. Defaults to false. */
     bool ai_copilot_availability;
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     /** Whether the internal article should be available for AI Sales Agent. Defaults to false. */
     bool ai_sales_agent_availability;
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
+    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
 } intercom_preview_create_internal_article_request;
 /**
@@ -84,15 +84,15 @@ typedef struct intercom_preview_deleted_internal_article_object {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the internal article which you provided in the URL. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * Always "internal_article" (sent when required and left NULL). The type of object which was deleted. -
      * internal_article
      */
     const char *object;
-    uint8_t has_object; /**< intercom_field_state_t of object */
     /** Whether the internal article was deleted successfully or not. */
     bool deleted;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_object; /**< intercom_field_state_t of object */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_preview_deleted_internal_article_object;
 /**
@@ -121,55 +121,55 @@ typedef struct intercom_preview_internal_article {
     intercom_model base; /**< descriptor and owning document */
     /** Always "internal_article" (sent when required and left NULL). The type of object - `internal_article`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the article which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The title of the article. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** [nullable] The body of the article in HTML. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** [nullable] The body of the article in markdown. */
     const char *body_markdown;
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /** The id of the owner of the article. */
     int64_t owner_id;
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
     /** The id of the author of the article. */
     int64_t author_id;
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
     /** The time when the article was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time when the article was last updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** The default locale of the article. */
     const char *locale;
-    uint8_t has_locale; /**< intercom_field_state_t of locale */
     /** [nullable] The ID of the folder this article belongs to, or null if not in a folder. */
     int64_t folder_id;
-    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
     /**
      * [nullable] The list of audience IDs this internal article is targeted to for Fin AI Agent. Empty array means no
      * audience targeting is set.
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
-    /** Whether the internal article is available for AI Chatbot (Fin). */
-    bool ai_chatbot_availability;
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
-    /** Whether the internal article is available for AI Copilot. */
-    bool ai_copilot_availability;
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
-    /** Whether the internal article is available for AI Sales Agent. */
-    bool ai_sales_agent_availability;
-    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
     /** A list of tags objects associated with a conversation */
     struct intercom_preview_tags *tags;
+    /** Whether the internal article is available for AI Chatbot (Fin). */
+    bool ai_chatbot_availability;
+    /** Whether the internal article is available for AI Copilot. */
+    bool ai_copilot_availability;
+    /** Whether the internal article is available for AI Sales Agent. */
+    bool ai_sales_agent_availability;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_locale; /**< intercom_field_state_t of locale */
+    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
+    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
     uint8_t has_tags; /**< intercom_field_state_t of tags */
 } intercom_preview_internal_article;
 /** Descriptor of intercom_preview_internal_article (intercom_type_name() gives "internal_article"). */
@@ -190,20 +190,20 @@ typedef struct intercom_preview_internal_article_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object - `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** A count of the total number of internal articles. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** An array of Internal Article objects */
     struct intercom_preview_internal_article_list_item **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_internal_article_list;
 /** Descriptor of intercom_preview_internal_article_list (intercom_type_name() gives "internal_article_list"). */
@@ -226,55 +226,55 @@ typedef struct intercom_preview_internal_article_list_item {
     intercom_model base; /**< descriptor and owning document */
     /** Always "internal_article" (sent when required and left NULL). The type of object - `internal_article`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the article which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The title of the article. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** [nullable] The body of the article in HTML. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** [nullable] The body of the article in markdown. */
     const char *body_markdown;
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /** The id of the owner of the article. */
     int64_t owner_id;
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
     /** The id of the author of the article. */
     int64_t author_id;
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
     /** The time when the article was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time when the article was last updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** The default locale of the article. */
     const char *locale;
-    uint8_t has_locale; /**< intercom_field_state_t of locale */
     /** [nullable] The ID of the folder this article belongs to, or null if not in a folder. */
     int64_t folder_id;
-    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
     /**
      * [nullable] The list of audience IDs this internal article is targeted to for Fin AI Agent. Empty array means no
      * audience targeting is set.
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
-    /** Whether the internal article is available for AI Chatbot (Fin). */
-    bool ai_chatbot_availability;
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
-    /** Whether the internal article is available for AI Copilot. */
-    bool ai_copilot_availability;
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
-    /** Whether the internal article is available for AI Sales Agent. */
-    bool ai_sales_agent_availability;
-    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
     /** A list of tags objects associated with a conversation */
     struct intercom_preview_tags *tags;
+    /** Whether the internal article is available for AI Chatbot (Fin). */
+    bool ai_chatbot_availability;
+    /** Whether the internal article is available for AI Copilot. */
+    bool ai_copilot_availability;
+    /** Whether the internal article is available for AI Sales Agent. */
+    bool ai_sales_agent_availability;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_locale; /**< intercom_field_state_t of locale */
+    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
+    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
     uint8_t has_tags; /**< intercom_field_state_t of tags */
 } intercom_preview_internal_article_list_item;
 /**
@@ -301,19 +301,19 @@ typedef struct intercom_preview_internal_article_search_response {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). The type of the object - `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The total number of Internal Articles matching the search query */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** An object containing the results of the search. */
     struct intercom_preview_internal_article_search_response_data *data;
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
+    uint8_t has_data; /**< intercom_field_state_t of data */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_internal_article_search_response;
 /**
@@ -371,25 +371,19 @@ typedef struct intercom_preview_update_internal_article_request {
     intercom_model base; /**< descriptor and owning document */
     /** The title of the article. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The content of the article in HTML. Mutually exclusive with `body_markdown`. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /**
      * The content of the article in markdown. An alternative to `body` — you can provide content as markdown instead of
      * HTML. Mutually exclusive with `body`.
      */
     const char *body_markdown;
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /** The id of the author of the article. */
     int64_t author_id;
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
     /** The id of the owner of the article. */
     int64_t owner_id;
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
     /** [nullable] The ID of the folder to place this article in, or null to remove it from its folder. */
     int64_t folder_id;
-    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
     /**
      * [nullable] The list of audience IDs to target this internal article to for Fin AI Agent. Omitting the field
      * leaves existing audience memberships unchanged (PATCH semantics). Pass `[]` to clear all audience memberships.
@@ -397,15 +391,21 @@ typedef struct intercom_preview_update_internal_article_request {
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
     /** Whether the internal article should be available for AI Chatbot (Fin). */
     bool ai_chatbot_availability;
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
     /** Whether the internal article should be available for AI Copilot. */
     bool ai_copilot_availability;
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     /** Whether the internal article should be available for AI Sales Agent. */
     bool ai_sales_agent_availability;
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
+    uint8_t has_folder_id; /**< intercom_field_state_t of folder_id */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
 } intercom_preview_update_internal_article_request;
 /**

@@ -24,25 +24,25 @@ typedef struct intercom_preview_jobs {
     intercom_model base; /**< descriptor and owning document */
     /** Always "job" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The id of the job that's currently being processed or has completed. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** API endpoint URL to check the job status. */
     const char *url;
-    uint8_t has_url; /**< intercom_field_state_t of url */
-    /** The status of the job execution. */
-    intercom_preview_jobs_status status;
     const char *status_str; /**< as received, or sent when status is 0 */
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /** The type of resource created during job execution. */
     const char *resource_type;
-    uint8_t has_resource_type; /**< intercom_field_state_t of resource_type */
     /** [nullable] The id of the resource created during job execution (e.g. ticket id) */
     const char *resource_id;
-    uint8_t has_resource_id; /**< intercom_field_state_t of resource_id */
     /** [nullable] The url of the resource created during job exeuction. Use this url to fetch the resource. */
     const char *resource_url;
+    /** The status of the job execution. */
+    intercom_preview_jobs_status status;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    uint8_t has_status; /**< intercom_field_state_t of status */
+    uint8_t has_resource_type; /**< intercom_field_state_t of resource_type */
+    uint8_t has_resource_id; /**< intercom_field_state_t of resource_id */
     uint8_t has_resource_url; /**< intercom_field_state_t of resource_url */
 } intercom_preview_jobs;
 /** Descriptor of intercom_preview_jobs (intercom_type_name() gives "jobs"). */

@@ -25,36 +25,36 @@ typedef struct intercom_preview_macro {
      * `macro`.
      */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the macro. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the macro. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] The body of the macro in HTML format with placeholders transformed to XML-like format. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** [nullable] The plain text version of the macro body with original Intercom placeholder format. */
     const char *body_text;
-    uint8_t has_body_text; /**< intercom_field_state_t of body_text */
     /** The time the macro was created in ISO 8601 format. */
     const char *created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the macro was last updated in ISO 8601 format. */
     const char *updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
-    /** Who can view this macro. */
-    intercom_preview_macro_visible_to visible_to;
     const char *visible_to_str; /**< as received, or sent when visible_to is 0 */
-    uint8_t has_visible_to; /**< intercom_field_state_t of visible_to */
     /** The team IDs that can view this macro when visible_to is set to specific_teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     /** Where the macro is available for use. */
     const char **available_on;
     size_t available_on_count; /**< number of elements of available_on */
+    /** Who can view this macro. */
+    intercom_preview_macro_visible_to visible_to;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_body_text; /**< intercom_field_state_t of body_text */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_visible_to; /**< intercom_field_state_t of visible_to */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     uint8_t has_available_on; /**< intercom_field_state_t of available_on */
 } intercom_preview_macro;
 /** Descriptor of intercom_preview_macro (intercom_type_name() gives "macro"). */
@@ -72,13 +72,13 @@ typedef struct intercom_preview_macro_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "list" (sent when required and left NULL). Always list */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of macro objects */
     struct intercom_preview_macro **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** Pagination information */
     struct intercom_preview_next_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_macro_list;
 /** Descriptor of intercom_preview_macro_list (intercom_type_name() gives "macro_list"). */

@@ -17,39 +17,39 @@ extern "C" {
 /** You can create a message. A top-level one is freed with intercom_preview_create_message_request_free(). */
 typedef struct intercom_preview_create_message_request {
     intercom_model base; /**< descriptor and owning document */
-    /** [required] The kind of message being created. Values: `in_app`, `email`, `sms` or `whatsapp`. */
-    intercom_preview_create_message_request_message_type message_type;
     const char *message_type_str; /**< as received, or sent when message_type is 0 */
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** The title of the email. */
     const char *subject;
-    uint8_t has_subject; /**< intercom_field_state_t of subject */
     /** The content of the message. HTML and plaintext are supported. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** [`template`] The style of the outgoing message. Possible values `plain` or `personal`. */
     const char *template_;
-    uint8_t has_template_; /**< intercom_field_state_t of template_ */
     /** [required] The sender of the message. If not provided, the default sender will be used. */
     struct intercom_preview_create_message_request_from *from;
-    uint8_t has_from; /**< intercom_field_state_t of from */
     /** [required] */
     struct json_t *to;
-    uint8_t has_to; /**< intercom_field_state_t of to */
     /** (undocumented) */
     struct json_t *cc;
-    uint8_t has_cc; /**< intercom_field_state_t of cc */
     /** (undocumented) */
     struct json_t *bcc;
-    uint8_t has_bcc; /**< intercom_field_state_t of bcc */
     /** The time the message was created. If not provided, the current time will be used. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    /** [required] The kind of message being created. Values: `in_app`, `email`, `sms` or `whatsapp`. */
+    intercom_preview_create_message_request_message_type message_type;
     /**
      * Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to
      * false if not provided.
      */
     bool create_conversation_without_contact_reply;
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_subject; /**< intercom_field_state_t of subject */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_template_; /**< intercom_field_state_t of template_ */
+    uint8_t has_from; /**< intercom_field_state_t of from */
+    uint8_t has_to; /**< intercom_field_state_t of to */
+    uint8_t has_cc; /**< intercom_field_state_t of cc */
+    uint8_t has_bcc; /**< intercom_field_state_t of bcc */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** intercom_field_state_t of create_conversation_without_contact_reply */
     uint8_t has_create_conversation_without_contact_reply;
     int variant; /**< which variant: intercom_preview_create_message_request_variant */
@@ -75,9 +75,9 @@ typedef struct intercom_preview_create_message_request_from {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "admin" (sent when required and left NULL). Always `admin`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The identifier for the admin which is given by Intercom. */
     int64_t id;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_preview_create_message_request_from;
 /**
@@ -105,28 +105,28 @@ typedef struct intercom_preview_message {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The type of the message */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The id representing the message. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The time the conversation was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The subject of the message. Only present if message_type: email. */
     const char *subject;
-    uint8_t has_subject; /**< intercom_field_state_t of subject */
     /** [required] The message body, which may contain HTML. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    /** [required] The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp. */
-    intercom_preview_message_type message_type;
     const char *message_type_str; /**< as received, or sent when message_type is 0 */
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
     /** The associated conversation_id */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** The admin who owns the message (free-form: type, id, name, email, away_mode_enabled, ...). */
     struct json_t *owner;
+    /** [required] The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp. */
+    intercom_preview_message_type message_type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_subject; /**< intercom_field_state_t of subject */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     uint8_t has_owner; /**< intercom_field_state_t of owner */
 } intercom_preview_message;
 /** Descriptor of intercom_preview_message (intercom_type_name() gives "message"). */
@@ -144,28 +144,28 @@ typedef struct intercom_preview_whatsapp_message_status {
     intercom_model base; /**< descriptor and owning document */
     /** ID of the conversation */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    /** Current delivery status of the message */
-    intercom_preview_whatsapp_delivery_status status;
     const char *status_str; /**< as received, or sent when status is 0 */
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /** Event type */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** Creation timestamp */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** Last update timestamp */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** Name of the WhatsApp template used */
     const char *template_name;
-    uint8_t has_template_name; /**< intercom_field_state_t of template_name */
     /** The WhatsApp message ID */
     const char *message_id;
-    uint8_t has_message_id; /**< intercom_field_state_t of message_id */
     /** [nullable] Error details, present only when status is "failed" */
     struct intercom_preview_whatsapp_message_status_error *error;
+    /** Current delivery status of the message */
+    intercom_preview_whatsapp_delivery_status status;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_status; /**< intercom_field_state_t of status */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_template_name; /**< intercom_field_state_t of template_name */
+    uint8_t has_message_id; /**< intercom_field_state_t of message_id */
     uint8_t has_error; /**< intercom_field_state_t of error */
 } intercom_preview_whatsapp_message_status;
 /** Descriptor of intercom_preview_whatsapp_message_status (intercom_type_name() gives "whatsapp_message_status"). */
@@ -189,9 +189,9 @@ typedef struct intercom_preview_whatsapp_message_status_error {
     intercom_model base; /**< descriptor and owning document */
     /** Error message */
     const char *message;
-    uint8_t has_message; /**< intercom_field_state_t of message */
     /** Detailed error information */
     const char *details;
+    uint8_t has_message; /**< intercom_field_state_t of message */
     uint8_t has_details; /**< intercom_field_state_t of details */
 } intercom_preview_whatsapp_message_status_error;
 /**
@@ -217,19 +217,19 @@ typedef struct intercom_preview_whatsapp_message_status_list {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "list" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The provided ruleset ID */
     const char *ruleset_id;
-    uint8_t has_ruleset_id; /**< intercom_field_state_t of ruleset_id */
     /** [required] */
     struct intercom_preview_whatsapp_message_status_list_pages *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** [required] Total number of events */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** [required] */
     struct intercom_preview_whatsapp_message_status_list_events **events;
     size_t events_count; /**< number of elements of events */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_ruleset_id; /**< intercom_field_state_t of ruleset_id */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_events; /**< intercom_field_state_t of events */
 } intercom_preview_whatsapp_message_status_list;
 /**
@@ -258,28 +258,28 @@ typedef struct intercom_preview_whatsapp_message_status_list_events {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Event ID */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] ID of the conversation */
     const char *conversation_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    /** [required] Current status of the message */
-    intercom_preview_whatsapp_delivery_status status;
     const char *status_str; /**< as received, or sent when status is 0 */
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /** [required] Always "broadcast_outbound" (sent when required and left NULL). Event type */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] Creation timestamp */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** [required] Last update timestamp */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** [required] WhatsApp's message identifier */
     const char *whatsapp_message_id;
-    uint8_t has_whatsapp_message_id; /**< intercom_field_state_t of whatsapp_message_id */
     /** Name of the WhatsApp template used */
     const char *template_name;
+    /** [required] Current status of the message */
+    intercom_preview_whatsapp_delivery_status status;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    uint8_t has_status; /**< intercom_field_state_t of status */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_whatsapp_message_id; /**< intercom_field_state_t of whatsapp_message_id */
     uint8_t has_template_name; /**< intercom_field_state_t of template_name */
 } intercom_preview_whatsapp_message_status_list_events;
 /**
@@ -308,15 +308,15 @@ typedef struct intercom_preview_whatsapp_message_status_list_pages {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Always "pages" (sent when required and left NULL). */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] Number of results per page */
     int64_t per_page;
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** [required] Total number of pages */
     int64_t total_pages;
-    uint8_t has_total_pages; /**< intercom_field_state_t of total_pages */
     /** [nullable] Information for fetching next page (null if no more pages) */
     struct intercom_preview_next_cursor *next;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
+    uint8_t has_total_pages; /**< intercom_field_state_t of total_pages */
     uint8_t has_next; /**< intercom_field_state_t of next */
 } intercom_preview_whatsapp_message_status_list_pages;
 /**

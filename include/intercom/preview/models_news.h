@@ -21,12 +21,12 @@ typedef struct intercom_preview_deleted_object {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the news item which you provided in the URL. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "news-item" (sent when required and left NULL). The type of object which was deleted - news-item. */
     const char *object;
-    uint8_t has_object; /**< intercom_field_state_t of object */
     /** Whether the news item was deleted successfully or not. */
     bool deleted;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_object; /**< intercom_field_state_t of object */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_preview_deleted_object;
 /** Descriptor of intercom_preview_deleted_object (intercom_type_name() gives "deleted_object"). */
@@ -46,49 +46,49 @@ typedef struct intercom_preview_news_item {
     intercom_model base; /**< descriptor and owning document */
     /** Always "news-item" (sent when required and left NULL). The type of object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the news item which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The id of the workspace which the news item belongs to. */
     const char *workspace_id;
-    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
     /** The title of the news item. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The news item body, which may contain HTML. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The id of the sender of the news item. Must be a teammate on the workspace. */
     int64_t sender_id;
-    uint8_t has_sender_id; /**< intercom_field_state_t of sender_id */
-    /** News items will not be visible to your users in the assigned newsfeeds until they are set live. */
-    intercom_preview_news_item_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /** A list of newsfeed_assignments to assign to the specified newsfeed. */
     struct intercom_preview_newsfeed_assignment **newsfeed_assignments;
     size_t newsfeed_assignments_count; /**< number of elements of newsfeed_assignments */
-    uint8_t has_newsfeed_assignments; /**< intercom_field_state_t of newsfeed_assignments */
     /** Label names displayed to users to categorize the news item. */
     const char **labels;
     size_t labels_count; /**< number of elements of labels */
-    uint8_t has_labels; /**< intercom_field_state_t of labels */
     /** [nullable] URL of the image used as cover. Must have .jpg or .png extension. */
     const char *cover_image_url;
-    uint8_t has_cover_image_url; /**< intercom_field_state_t of cover_image_url */
     /** Ordered list of emoji reactions to the news item. When empty, reactions are disabled. */
     const char **reactions;
     size_t reactions_count; /**< number of elements of reactions */
-    uint8_t has_reactions; /**< intercom_field_state_t of reactions */
-    /** When set to true, the news item will appear in the messenger newsfeed without showing a notification badge. */
-    bool deliver_silently;
-    uint8_t has_deliver_silently; /**< intercom_field_state_t of deliver_silently */
     /** Timestamp for when the news item was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** Timestamp for when the news item was last updated. */
     int64_t updated_at;
+    /** News items will not be visible to your users in the assigned newsfeeds until they are set live. */
+    intercom_preview_news_item_state state;
+    /** When set to true, the news item will appear in the messenger newsfeed without showing a notification badge. */
+    bool deliver_silently;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_sender_id; /**< intercom_field_state_t of sender_id */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_newsfeed_assignments; /**< intercom_field_state_t of newsfeed_assignments */
+    uint8_t has_labels; /**< intercom_field_state_t of labels */
+    uint8_t has_cover_image_url; /**< intercom_field_state_t of cover_image_url */
+    uint8_t has_reactions; /**< intercom_field_state_t of reactions */
+    uint8_t has_deliver_silently; /**< intercom_field_state_t of deliver_silently */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
 } intercom_preview_news_item;
 /** Descriptor of intercom_preview_news_item (intercom_type_name() gives "news_item"). */
@@ -106,31 +106,31 @@ typedef struct intercom_preview_news_item_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The title of the news item. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The news item body, which may contain HTML. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** [required] The id of the sender of the news item. Must be a teammate on the workspace. */
     int64_t sender_id;
-    uint8_t has_sender_id; /**< intercom_field_state_t of sender_id */
-    /** News items will not be visible to your users in the assigned newsfeeds until they are set live. */
-    intercom_preview_news_item_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
-    /** When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge. */
-    bool deliver_silently;
-    uint8_t has_deliver_silently; /**< intercom_field_state_t of deliver_silently */
     /** Label names displayed to users to categorize the news item. */
     const char **labels;
     size_t labels_count; /**< number of elements of labels */
-    uint8_t has_labels; /**< intercom_field_state_t of labels */
     /** Ordered list of emoji reactions to the news item. When empty, reactions are disabled. */
     const char **reactions;
     size_t reactions_count; /**< number of elements of reactions */
-    uint8_t has_reactions; /**< intercom_field_state_t of reactions */
     /** A list of newsfeed_assignments to assign to the specified newsfeed. */
     struct intercom_preview_newsfeed_assignment **newsfeed_assignments;
     size_t newsfeed_assignments_count; /**< number of elements of newsfeed_assignments */
+    /** News items will not be visible to your users in the assigned newsfeeds until they are set live. */
+    intercom_preview_news_item_state state;
+    /** When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge. */
+    bool deliver_silently;
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_sender_id; /**< intercom_field_state_t of sender_id */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_deliver_silently; /**< intercom_field_state_t of deliver_silently */
+    uint8_t has_labels; /**< intercom_field_state_t of labels */
+    uint8_t has_reactions; /**< intercom_field_state_t of reactions */
     uint8_t has_newsfeed_assignments; /**< intercom_field_state_t of newsfeed_assignments */
 } intercom_preview_news_item_request;
 /** Descriptor of intercom_preview_news_item_request (intercom_type_name() gives "news_item_request"). */
@@ -153,18 +153,18 @@ typedef struct intercom_preview_newsfeed {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the newsfeed which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "newsfeed" (sent when required and left NULL). The type of object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The name of the newsfeed. This name will never be visible to your users. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Timestamp for when the newsfeed was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** Timestamp for when the newsfeed was last updated. */
     int64_t updated_at;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
 } intercom_preview_newsfeed;
 /** Descriptor of intercom_preview_newsfeed (intercom_type_name() gives "newsfeed"). */
@@ -182,12 +182,12 @@ typedef struct intercom_preview_newsfeed_assignment {
      * schedule news items use the dedicated feature in app (see this article).
      */
     int64_t newsfeed_id;
-    uint8_t has_newsfeed_id; /**< intercom_field_state_t of newsfeed_id */
     /**
      * Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g.
      * when importing existing news items). On write, this field will be ignored if the news item state is "draft".
      */
     int64_t published_at;
+    uint8_t has_newsfeed_id; /**< intercom_field_state_t of newsfeed_id */
     uint8_t has_published_at; /**< intercom_field_state_t of published_at */
 } intercom_preview_newsfeed_assignment;
 /** Descriptor of intercom_preview_newsfeed_assignment (intercom_type_name() gives "newsfeed_assignment"). */
@@ -205,23 +205,23 @@ INTERCOM_EXTERN void intercom_preview_newsfeed_assignment_free(intercom_preview_
 /** Paginated Response. A top-level one is freed with intercom_preview_paginated_response_free(). */
 typedef struct intercom_preview_paginated_response {
     intercom_model base; /**< descriptor and owning document */
-    /** The type of object */
-    intercom_preview_paginated_response_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
-    uint8_t has_pages; /**< intercom_field_state_t of pages */
     /** A count of the total number of objects. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /** An array of Objects */
     struct intercom_preview_paginated_response_data **data;
     size_t data_count; /**< number of elements of data */
+    /** The type of object */
+    intercom_preview_paginated_response_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_pages; /**< intercom_field_state_t of pages */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_paginated_response;
 /** Descriptor of intercom_preview_paginated_response (intercom_type_name() gives "paginated_response"). */
@@ -239,55 +239,55 @@ INTERCOM_EXTERN void intercom_preview_paginated_response_free(intercom_preview_p
 /** paginated_response_data. A top-level one is freed with intercom_preview_paginated_response_data_free(). */
 typedef struct intercom_preview_paginated_response_data {
     intercom_model base; /**< descriptor and owning document */
-    /** The type of object. */
-    intercom_preview_paginated_response_data_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the newsfeed which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The id of the workspace which the news item belongs to. */
     const char *workspace_id;
-    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
     /** The title of the news item. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The news item body, which may contain HTML. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The id of the sender of the news item. Must be a teammate on the workspace. */
     int64_t sender_id;
-    uint8_t has_sender_id; /**< intercom_field_state_t of sender_id */
-    /** News items will not be visible to your users in the assigned newsfeeds until they are set live. */
-    intercom_preview_news_item_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /** A list of newsfeed_assignments to assign to the specified newsfeed. */
     struct intercom_preview_newsfeed_assignment **newsfeed_assignments;
     size_t newsfeed_assignments_count; /**< number of elements of newsfeed_assignments */
-    uint8_t has_newsfeed_assignments; /**< intercom_field_state_t of newsfeed_assignments */
     /** Label names displayed to users to categorize the news item. */
     const char **labels;
     size_t labels_count; /**< number of elements of labels */
-    uint8_t has_labels; /**< intercom_field_state_t of labels */
     /** [nullable] URL of the image used as cover. Must have .jpg or .png extension. */
     const char *cover_image_url;
-    uint8_t has_cover_image_url; /**< intercom_field_state_t of cover_image_url */
     /** Ordered list of emoji reactions to the news item. When empty, reactions are disabled. */
     const char **reactions;
     size_t reactions_count; /**< number of elements of reactions */
-    uint8_t has_reactions; /**< intercom_field_state_t of reactions */
-    /** When set to true, the news item will appear in the messenger newsfeed without showing a notification badge. */
-    bool deliver_silently;
-    uint8_t has_deliver_silently; /**< intercom_field_state_t of deliver_silently */
     /** Timestamp for when the newsfeed was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** Timestamp for when the newsfeed was last updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** The name of the newsfeed. This name will never be visible to your users. */
     const char *name;
+    /** The type of object. */
+    intercom_preview_paginated_response_data_type type;
+    /** News items will not be visible to your users in the assigned newsfeeds until they are set live. */
+    intercom_preview_news_item_state state;
+    /** When set to true, the news item will appear in the messenger newsfeed without showing a notification badge. */
+    bool deliver_silently;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_sender_id; /**< intercom_field_state_t of sender_id */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_newsfeed_assignments; /**< intercom_field_state_t of newsfeed_assignments */
+    uint8_t has_labels; /**< intercom_field_state_t of labels */
+    uint8_t has_cover_image_url; /**< intercom_field_state_t of cover_image_url */
+    uint8_t has_reactions; /**< intercom_field_state_t of reactions */
+    uint8_t has_deliver_silently; /**< intercom_field_state_t of deliver_silently */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     uint8_t has_name; /**< intercom_field_state_t of name */
     int variant; /**< which variant: intercom_preview_paginated_response_data_variant */
 } intercom_preview_paginated_response_data;

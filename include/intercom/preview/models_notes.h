@@ -26,12 +26,12 @@ typedef struct intercom_preview_conversation_external_reference {
      * `freshchat_conversation`, `hubspot_conversation`, `custom_helpdesk_conversation`, `api_conversation`.
      */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The identifier of the record in the external system. Always serialized as a string, since some external IDs
      * exceed 32-bit integer range.
      */
     const char *id;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_preview_conversation_external_reference;
 /**
@@ -60,24 +60,24 @@ typedef struct intercom_preview_note {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `note`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the note. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The time the note was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** [nullable] Represents the contact that the note was created about. */
     struct intercom_preview_conversation_external_reference *contact;
-    uint8_t has_contact; /**< intercom_field_state_t of contact */
     /** [nullable] Represents the company that the note was created about. */
     struct intercom_preview_conversation_external_reference *company;
-    uint8_t has_company; /**< intercom_field_state_t of company */
     /** [nullable] Optional. Represents the Admin that created the note. */
     struct intercom_preview_admin *author;
-    uint8_t has_author; /**< intercom_field_state_t of author */
     /** The body text of the note. */
     const char *body;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_contact; /**< intercom_field_state_t of contact */
+    uint8_t has_company; /**< intercom_field_state_t of company */
+    uint8_t has_author; /**< intercom_field_state_t of author */
     uint8_t has_body; /**< intercom_field_state_t of body */
 } intercom_preview_note;
 /** Descriptor of intercom_preview_note (intercom_type_name() gives "note"). */
@@ -95,20 +95,20 @@ typedef struct intercom_preview_note_list {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array of notes. */
     struct intercom_preview_note **data;
     size_t data_count; /**< number of elements of data */
-    uint8_t has_data; /**< intercom_field_state_t of data */
     /** A count of the total number of notes. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_data; /**< intercom_field_state_t of data */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_note_list;
 /** Descriptor of intercom_preview_note_list (intercom_type_name() gives "note_list"). */

@@ -22,20 +22,20 @@ typedef struct intercom_preview_create_office_hours_exception_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The date the exception applies to, in `YYYY-MM-DD` format. */
     const char *exception_date;
-    uint8_t has_exception_date; /**< intercom_field_state_t of exception_date */
-    /** [required] The type of exception. */
-    intercom_preview_office_hours_exception_type exception_type;
     const char *exception_type_str; /**< as received, or sent when exception_type is 0 */
-    uint8_t has_exception_type; /**< intercom_field_state_t of exception_type */
     /** An optional name for the exception. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] The open intervals for the exception date. Required for `custom_hours`; omit for `closed`. */
     struct intercom_preview_office_hours_time_interval **time_intervals;
     size_t time_intervals_count; /**< number of elements of time_intervals */
-    uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
+    /** [required] The type of exception. */
+    intercom_preview_office_hours_exception_type exception_type;
     /** Whether the exception repeats every year on the same date. */
     bool recurring_annually;
+    uint8_t has_exception_date; /**< intercom_field_state_t of exception_date */
+    uint8_t has_exception_type; /**< intercom_field_state_t of exception_type */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
     uint8_t has_recurring_annually; /**< intercom_field_state_t of recurring_annually */
 } intercom_preview_create_office_hours_exception_request;
 /**
@@ -64,15 +64,15 @@ typedef struct intercom_preview_create_office_hours_schedule_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The name of the office hours schedule. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [required] The IANA time zone the schedule's hours are evaluated in. */
     const char *time_zone_name;
-    uint8_t has_time_zone_name; /**< intercom_field_state_t of time_zone_name */
     /**
      * [required] The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.
      */
     struct intercom_preview_office_hours_time_interval **time_intervals;
     size_t time_intervals_count; /**< number of elements of time_intervals */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_time_zone_name; /**< intercom_field_state_t of time_zone_name */
     uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
 } intercom_preview_create_office_hours_schedule_request;
 /**
@@ -101,37 +101,37 @@ typedef struct intercom_preview_office_hours_exception {
     intercom_model base; /**< descriptor and owning document */
     /** The type of the object - always `office_hours_exception`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the office hours exception. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The unique identifier for the schedule this exception belongs to. */
     const char *office_hours_schedule_id;
-    uint8_t has_office_hours_schedule_id; /**< intercom_field_state_t of office_hours_schedule_id */
     /** The date the exception applies to, in `YYYY-MM-DD` format. */
     const char *exception_date;
-    uint8_t has_exception_date; /**< intercom_field_state_t of exception_date */
+    const char *exception_type_str; /**< as received, or sent when exception_type is 0 */
+    /** [nullable] An optional name for the exception. */
+    const char *name;
+    /** [nullable] The open intervals for the exception date. `null` when `exception_type` is `closed`. */
+    struct intercom_preview_office_hours_time_interval **time_intervals;
+    size_t time_intervals_count; /**< number of elements of time_intervals */
+    /** The time the exception was created as a Unix timestamp. */
+    int64_t created_at;
+    /** The time the exception was last updated as a Unix timestamp. */
+    int64_t updated_at;
     /**
      * `closed` means the workspace is closed all day; `custom_hours` replaces the regular hours with `time_intervals`.
      */
     intercom_preview_office_hours_exception_type exception_type;
-    const char *exception_type_str; /**< as received, or sent when exception_type is 0 */
-    uint8_t has_exception_type; /**< intercom_field_state_t of exception_type */
-    /** [nullable] An optional name for the exception. */
-    const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    /** [nullable] The open intervals for the exception date. `null` when `exception_type` is `closed`. */
-    struct intercom_preview_office_hours_time_interval **time_intervals;
-    size_t time_intervals_count; /**< number of elements of time_intervals */
-    uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
     /** Whether the exception repeats every year on the same date. */
     bool recurring_annually;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_office_hours_schedule_id; /**< intercom_field_state_t of office_hours_schedule_id */
+    uint8_t has_exception_date; /**< intercom_field_state_t of exception_date */
+    uint8_t has_exception_type; /**< intercom_field_state_t of exception_type */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
     uint8_t has_recurring_annually; /**< intercom_field_state_t of recurring_annually */
-    /** The time the exception was created as a Unix timestamp. */
-    int64_t created_at;
     uint8_t has_created_at; /**< intercom_field_state_t of created_at */
-    /** The time the exception was last updated as a Unix timestamp. */
-    int64_t updated_at;
     uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
 } intercom_preview_office_hours_exception;
 /** Descriptor of intercom_preview_office_hours_exception (intercom_type_name() gives "office_hours_exception"). */
@@ -154,10 +154,10 @@ typedef struct intercom_preview_office_hours_exception_list {
     intercom_model base; /**< descriptor and owning document */
     /** The type of the object - always `office_hours_exception.list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array of office hours exceptions. */
     struct intercom_preview_office_hours_exception **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_office_hours_exception_list;
 /**
@@ -185,28 +185,28 @@ typedef struct intercom_preview_office_hours_schedule {
     intercom_model base; /**< descriptor and owning document */
     /** The type of the object - always `office_hours_schedule`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the office hours schedule. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the office hours schedule. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The IANA time zone the schedule's hours are evaluated in. */
     const char *time_zone_name;
-    uint8_t has_time_zone_name; /**< intercom_field_state_t of time_zone_name */
     /** The open intervals that make up the weekly schedule. */
     struct intercom_preview_office_hours_time_interval **time_intervals;
     size_t time_intervals_count; /**< number of elements of time_intervals */
-    uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
-    /** Whether the schedule is open 24/7. */
-    bool twenty_four_seven;
-    uint8_t has_twenty_four_seven; /**< intercom_field_state_t of twenty_four_seven */
     /** The time the schedule was created as a Unix timestamp. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the schedule was last updated as a Unix timestamp. */
     int64_t updated_at;
+    /** Whether the schedule is open 24/7. */
+    bool twenty_four_seven;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_time_zone_name; /**< intercom_field_state_t of time_zone_name */
+    uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
+    uint8_t has_twenty_four_seven; /**< intercom_field_state_t of twenty_four_seven */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
 } intercom_preview_office_hours_schedule;
 /** Descriptor of intercom_preview_office_hours_schedule (intercom_type_name() gives "office_hours_schedule"). */
@@ -228,10 +228,10 @@ typedef struct intercom_preview_office_hours_schedule_list {
     intercom_model base; /**< descriptor and owning document */
     /** The type of the object - always `office_hours_schedule.list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** An array of office hours schedules. */
     struct intercom_preview_office_hours_schedule **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_office_hours_schedule_list;
 /**
@@ -258,12 +258,12 @@ typedef struct intercom_preview_office_hours_schedules_delete_response {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** (undocumented) */
     const char *object;
-    uint8_t has_object; /**< intercom_field_state_t of object */
     /** (undocumented) */
     bool deleted;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_object; /**< intercom_field_state_t of object */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_preview_office_hours_schedules_delete_response;
 /**
@@ -297,18 +297,18 @@ typedef struct intercom_preview_office_hours_time_interval {
      * offset from midnight on `exception_date`.
      */
     int64_t start_minute;
-    uint8_t has_start_minute; /**< intercom_field_state_t of start_minute */
     /**
      * Minute the interval ends. For schedules, offset from the start of the week (Monday 00:00 = 0); for exceptions,
      * offset from midnight on `exception_date`.
      */
     int64_t end_minute;
-    uint8_t has_end_minute; /**< intercom_field_state_t of end_minute */
     /**
      * Derived day of the week the interval falls on (0 = Monday … 6 = Sunday). For exceptions, this is derived from
      * `exception_date`.
      */
     int64_t day_of_week;
+    uint8_t has_start_minute; /**< intercom_field_state_t of start_minute */
+    uint8_t has_end_minute; /**< intercom_field_state_t of end_minute */
     uint8_t has_day_of_week; /**< intercom_field_state_t of day_of_week */
 } intercom_preview_office_hours_time_interval;
 /**
@@ -335,20 +335,20 @@ typedef struct intercom_preview_update_office_hours_exception_request {
     intercom_model base; /**< descriptor and owning document */
     /** The date the exception applies to, in `YYYY-MM-DD` format. */
     const char *exception_date;
-    uint8_t has_exception_date; /**< intercom_field_state_t of exception_date */
-    /** The type of exception. */
-    intercom_preview_office_hours_exception_type exception_type;
     const char *exception_type_str; /**< as received, or sent when exception_type is 0 */
-    uint8_t has_exception_type; /**< intercom_field_state_t of exception_type */
     /** An optional name for the exception. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] The open intervals for the exception date. Required for `custom_hours`; omit for `closed`. */
     struct intercom_preview_office_hours_time_interval **time_intervals;
     size_t time_intervals_count; /**< number of elements of time_intervals */
-    uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
+    /** The type of exception. */
+    intercom_preview_office_hours_exception_type exception_type;
     /** Whether the exception repeats every year on the same date. */
     bool recurring_annually;
+    uint8_t has_exception_date; /**< intercom_field_state_t of exception_date */
+    uint8_t has_exception_type; /**< intercom_field_state_t of exception_type */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
     uint8_t has_recurring_annually; /**< intercom_field_state_t of recurring_annually */
 } intercom_preview_update_office_hours_exception_request;
 /**
@@ -377,13 +377,13 @@ typedef struct intercom_preview_update_office_hours_schedule_request {
     intercom_model base; /**< descriptor and owning document */
     /** The name of the office hours schedule. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The IANA time zone the schedule's hours are evaluated in. */
     const char *time_zone_name;
-    uint8_t has_time_zone_name; /**< intercom_field_state_t of time_zone_name */
     /** The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary. */
     struct intercom_preview_office_hours_time_interval **time_intervals;
     size_t time_intervals_count; /**< number of elements of time_intervals */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_time_zone_name; /**< intercom_field_state_t of time_zone_name */
     uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
 } intercom_preview_update_office_hours_schedule_request;
 /**

@@ -22,13 +22,13 @@ typedef struct intercom_preview_collect_agent_input_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The step_id from the webhook payload, identifying which HITL step this response is for. */
     const char *step_id;
-    uint8_t has_step_id; /**< intercom_field_state_t of step_id */
     /**
      * [required] Array of attribute values matching the attributes_to_collect from the webhook payload. Must include a
      * value for every attribute listed.
      */
     struct intercom_preview_collect_agent_input_request_attribute_values **attribute_values;
     size_t attribute_values_count; /**< number of elements of attribute_values */
+    uint8_t has_step_id; /**< intercom_field_state_t of step_id */
     uint8_t has_attribute_values; /**< intercom_field_state_t of attribute_values */
 } intercom_preview_collect_agent_input_request;
 /**
@@ -56,12 +56,12 @@ typedef struct intercom_preview_collect_agent_input_request_attribute_values {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Must exactly match an identifier from the webhook's attributes_to_collect array. */
     const char *identifier;
-    uint8_t has_identifier; /**< intercom_field_state_t of identifier */
     /**
      * [required] The value for this attribute. Must be type-compatible with the attribute's data_type from the webhook
      * (e.g., boolean for boolean attributes, option ID string for list attributes).
      */
     struct json_t *value;
+    uint8_t has_identifier; /**< intercom_field_state_t of identifier */
     uint8_t has_value; /**< intercom_field_state_t of value */
 } intercom_preview_collect_agent_input_request_attribute_values;
 /**

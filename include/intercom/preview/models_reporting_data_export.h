@@ -22,10 +22,10 @@ typedef struct intercom_preview_export_reporting_data_get_datasets_response {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_preview_export_reporting_data_get_datasets_response_data **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_export_reporting_data_get_datasets_response;
 /**
@@ -54,19 +54,19 @@ typedef struct intercom_preview_export_reporting_data_get_datasets_response_data
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** (undocumented) */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** (undocumented) */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** (undocumented) */
     const char *default_time_attribute_id;
-    uint8_t has_default_time_attribute_id; /**< intercom_field_state_t of default_time_attribute_id */
     /** (undocumented) */
     struct intercom_preview_export_reporting_data_get_datasets_response_data_attributes **attributes;
     size_t attributes_count; /**< number of elements of attributes */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_default_time_attribute_id; /**< intercom_field_state_t of default_time_attribute_id */
     uint8_t has_attributes; /**< intercom_field_state_t of attributes */
 } intercom_preview_export_reporting_data_get_datasets_response_data;
 /**
@@ -98,15 +98,15 @@ typedef struct intercom_preview_export_reporting_data_get_datasets_response_data
      * attribute types. Use qualified_id when calling the enqueue endpoint.
      */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * A namespaced identifier that uniquely identifies the attribute across all types. Format is "prefix.name" (e.g.,
      * "people.Brand", "conversation.Brand"). Required when calling the enqueue endpoint.
      */
     const char *qualified_id;
-    uint8_t has_qualified_id; /**< intercom_field_state_t of qualified_id */
     /** (undocumented) */
     const char *name;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_qualified_id; /**< intercom_field_state_t of qualified_id */
     uint8_t has_name; /**< intercom_field_state_t of name */
 } intercom_preview_export_reporting_data_get_datasets_response_data_attributes;
 /**
@@ -133,15 +133,15 @@ typedef struct intercom_preview_reporting_data_job {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *job_identifier;
-    uint8_t has_job_identifier; /**< intercom_field_state_t of job_identifier */
     /** (undocumented) */
     const char *status;
-    uint8_t has_status; /**< intercom_field_state_t of status */
     /** (undocumented) */
     const char *download_url;
-    uint8_t has_download_url; /**< intercom_field_state_t of download_url */
     /** (undocumented) */
     const char *download_expires_at;
+    uint8_t has_job_identifier; /**< intercom_field_state_t of job_identifier */
+    uint8_t has_status; /**< intercom_field_state_t of status */
+    uint8_t has_download_url; /**< intercom_field_state_t of download_url */
     uint8_t has_download_expires_at; /**< intercom_field_state_t of download_expires_at */
 } intercom_preview_reporting_data_job;
 /** Descriptor of intercom_preview_reporting_data_job (intercom_type_name() gives "reporting_data_job"). */

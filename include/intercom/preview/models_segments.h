@@ -22,28 +22,28 @@ typedef struct intercom_preview_segment {
     intercom_model base; /**< descriptor and owning document */
     /** Always "segment" (sent when required and left NULL). The type of object. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier representing the segment. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the segment. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The time the segment was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the segment was updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
-    /** Type of the contact: contact (lead) or user. */
-    intercom_preview_segment_person_type person_type;
     const char *person_type_str; /**< as received, or sent when person_type is 0 */
-    uint8_t has_person_type; /**< intercom_field_state_t of person_type */
     /**
      * [nullable] The number of items in the user segment. It's returned when `include_count=true` is included in the
      * request.
      */
     int64_t count;
+    /** Type of the contact: contact (lead) or user. */
+    intercom_preview_segment_person_type person_type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_person_type; /**< intercom_field_state_t of person_type */
     uint8_t has_count; /**< intercom_field_state_t of count */
 } intercom_preview_segment;
 /** Descriptor of intercom_preview_segment (intercom_type_name() gives "segment"). */
@@ -61,13 +61,13 @@ typedef struct intercom_preview_segment_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "segment.list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of Segment objects */
     struct intercom_preview_segment **segments;
     size_t segments_count; /**< number of elements of segments */
-    uint8_t has_segments; /**< intercom_field_state_t of segments */
     /** A pagination object, which may be empty, indicating no further pages to fetch. */
     struct json_t *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_segments; /**< intercom_field_state_t of segments */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_segment_list;
 /** Descriptor of intercom_preview_segment_list (intercom_type_name() gives "segment_list"). */

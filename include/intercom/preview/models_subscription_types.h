@@ -22,31 +22,31 @@ typedef struct intercom_preview_subscription_type {
     intercom_model base; /**< descriptor and owning document */
     /** The type of the object - subscription */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier representing the subscription type. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    /** The state of the subscription type. */
-    intercom_preview_subscription_type_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /** A translation object contains the localised details of a subscription type. */
     struct intercom_preview_translation *default_translation;
-    uint8_t has_default_translation; /**< intercom_field_state_t of default_translation */
     /**
      * An array of translations objects with the localised version of the subscription type in each available locale
      * within your translation settings.
      */
     struct intercom_preview_translation **translations;
     size_t translations_count; /**< number of elements of translations */
-    uint8_t has_translations; /**< intercom_field_state_t of translations */
-    /** Describes the type of consent. */
-    intercom_preview_subscription_type_consent_type consent_type;
     const char *consent_type_str; /**< as received, or sent when consent_type is 0 */
-    uint8_t has_consent_type; /**< intercom_field_state_t of consent_type */
     /** The message types that this subscription supports - can contain `email` or `sms_message`. */
     const char **content_types;
     size_t content_types_count; /**< number of elements of content_types */
+    /** The state of the subscription type. */
+    intercom_preview_subscription_type_state state;
+    /** Describes the type of consent. */
+    intercom_preview_subscription_type_consent_type consent_type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_default_translation; /**< intercom_field_state_t of default_translation */
+    uint8_t has_translations; /**< intercom_field_state_t of translations */
+    uint8_t has_consent_type; /**< intercom_field_state_t of consent_type */
     uint8_t has_content_types; /**< intercom_field_state_t of content_types */
 } intercom_preview_subscription_type;
 /** Descriptor of intercom_preview_subscription_type (intercom_type_name() gives "subscription_type"). */
@@ -67,12 +67,12 @@ typedef struct intercom_preview_translation {
     intercom_model base; /**< descriptor and owning document */
     /** The localised name of the subscription type. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The localised description of the subscription type. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** The two character identifier for the language of the translation object. */
     const char *locale;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
     uint8_t has_locale; /**< intercom_field_state_t of locale */
 } intercom_preview_translation;
 /** Descriptor of intercom_preview_translation (intercom_type_name() gives "translation"). */

@@ -22,12 +22,12 @@ typedef struct intercom_preview_tag_basic {
     intercom_model base; /**< descriptor and owning document */
     /** value is "tag" */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the tag */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the tag */
     const char *name;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_name; /**< intercom_field_state_t of name */
 } intercom_preview_tag_basic;
 /** Descriptor of intercom_preview_tag_basic (intercom_type_name() gives "tag_basic"). */
@@ -45,20 +45,20 @@ typedef struct intercom_preview_tag_create_response {
     intercom_model base; /**< descriptor and owning document */
     /** value is "tag" */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the tag */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the tag */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] The users that were tagged or untagged. */
     struct intercom_preview_tag_create_response_users **users;
     size_t users_count; /**< number of elements of users */
-    uint8_t has_users; /**< intercom_field_state_t of users */
     /** [nullable] The companies that were tagged or untagged. */
     struct intercom_preview_tag_create_response_users **companies;
     size_t companies_count; /**< number of elements of companies */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_users; /**< intercom_field_state_t of users */
     uint8_t has_companies; /**< intercom_field_state_t of companies */
 } intercom_preview_tag_create_response;
 /** Descriptor of intercom_preview_tag_create_response (intercom_type_name() gives "tag_create_response"). */
@@ -78,9 +78,9 @@ typedef struct intercom_preview_tag_create_response_users {
     intercom_model base; /**< descriptor and owning document */
     /** The Intercom ID of the user. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Whether the user was tagged (true) or untagged (false). */
     bool tagged;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_tagged; /**< intercom_field_state_t of tagged */
 } intercom_preview_tag_create_response_users;
 /**
@@ -106,12 +106,12 @@ typedef struct intercom_preview_untag_company_request_companies {
     intercom_model base; /**< descriptor and owning document */
     /** The Intercom defined id representing the company. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The company id you have defined for the company. */
     const char *company_id;
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** Always set to true */
     bool untag;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     uint8_t has_untag; /**< intercom_field_state_t of untag */
 } intercom_preview_untag_company_request_companies;
 /**

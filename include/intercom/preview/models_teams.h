@@ -20,10 +20,10 @@ typedef struct intercom_preview_admin_priority_level {
     /** [nullable] The primary admin ids for the team */
     int64_t *primary_admin_ids;
     size_t primary_admin_ids_count; /**< number of elements of primary_admin_ids */
-    uint8_t has_primary_admin_ids; /**< intercom_field_state_t of primary_admin_ids */
     /** [nullable] The secondary admin ids for the team */
     int64_t *secondary_admin_ids;
     size_t secondary_admin_ids_count; /**< number of elements of secondary_admin_ids */
+    uint8_t has_primary_admin_ids; /**< intercom_field_state_t of primary_admin_ids */
     uint8_t has_secondary_admin_ids; /**< intercom_field_state_t of secondary_admin_ids */
 } intercom_preview_admin_priority_level;
 /** Descriptor of intercom_preview_admin_priority_level (intercom_type_name() gives "admin_priority_level"). */
@@ -47,10 +47,10 @@ typedef struct intercom_preview_admin_priority_level_request {
     /** [nullable] The ids of the teammates to make primary members of the team */
     int64_t *primary_admin_ids;
     size_t primary_admin_ids_count; /**< number of elements of primary_admin_ids */
-    uint8_t has_primary_admin_ids; /**< intercom_field_state_t of primary_admin_ids */
     /** [nullable] The ids of the teammates to make secondary members of the team */
     int64_t *secondary_admin_ids;
     size_t secondary_admin_ids_count; /**< number of elements of secondary_admin_ids */
+    uint8_t has_primary_admin_ids; /**< intercom_field_state_t of primary_admin_ids */
     uint8_t has_secondary_admin_ids; /**< intercom_field_state_t of secondary_admin_ids */
 } intercom_preview_admin_priority_level_request;
 /**
@@ -76,28 +76,28 @@ typedef struct intercom_preview_team {
     intercom_model base; /**< descriptor and owning document */
     /** Value is always "team" */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the team */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the team */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The list of admin IDs that are a part of the team. */
     int64_t *admin_ids;
     size_t admin_ids_count; /**< number of elements of admin_ids */
-    uint8_t has_admin_ids; /**< intercom_field_state_t of admin_ids */
     /** [nullable] Admin priority levels for the team */
     struct intercom_preview_admin_priority_level *admin_priority_level;
-    uint8_t has_admin_priority_level; /**< intercom_field_state_t of admin_priority_level */
     /**
      * [nullable] The assignment limit for the team. This field is only present when the team's distribution type is
      * load balanced.
      */
     int64_t assignment_limit;
-    uint8_t has_assignment_limit; /**< intercom_field_state_t of assignment_limit */
     /** [nullable] Describes how assignments are distributed among the team members */
     const char *distribution_method;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_admin_ids; /**< intercom_field_state_t of admin_ids */
+    uint8_t has_admin_priority_level; /**< intercom_field_state_t of admin_priority_level */
+    uint8_t has_assignment_limit; /**< intercom_field_state_t of assignment_limit */
     uint8_t has_distribution_method; /**< intercom_field_state_t of distribution_method */
 } intercom_preview_team;
 /** Descriptor of intercom_preview_team (intercom_type_name() gives "team"). */
@@ -114,10 +114,10 @@ typedef struct intercom_preview_team_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "team.list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of team objects */
     struct intercom_preview_team **teams;
     size_t teams_count; /**< number of elements of teams */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_teams; /**< intercom_field_state_t of teams */
 } intercom_preview_team_list;
 /** Descriptor of intercom_preview_team_list (intercom_type_name() gives "team_list"). */
@@ -132,21 +132,21 @@ typedef struct intercom_preview_team_metric {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The unique identifier for the admin. */
     const char *admin_id;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** The number of open conversations assigned to the admin. */
     int64_t open;
-    uint8_t has_open; /**< intercom_field_state_t of open */
     /**
      * The number of idle conversations assigned to the admin. A conversation is idle when it has been open and waiting
      * for an admin reply longer than the idle_threshold.
      */
     int64_t idle;
-    uint8_t has_idle; /**< intercom_field_state_t of idle */
     /** The number of snoozed conversations assigned to the admin. */
     int64_t snoozed;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
+    uint8_t has_open; /**< intercom_field_state_t of open */
+    uint8_t has_idle; /**< intercom_field_state_t of idle */
     uint8_t has_snoozed; /**< intercom_field_state_t of snoozed */
 } intercom_preview_team_metric;
 /** Descriptor of intercom_preview_team_metric (intercom_type_name() gives "team_metric"). */
@@ -163,10 +163,10 @@ typedef struct intercom_preview_team_metric_list {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_preview_team_metric **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_team_metric_list;
 /** Descriptor of intercom_preview_team_metric_list (intercom_type_name() gives "team_metric_list"). */
@@ -194,9 +194,9 @@ typedef struct intercom_preview_update_team_members_request {
      */
     int64_t *admin_ids;
     size_t admin_ids_count; /**< number of elements of admin_ids */
-    uint8_t has_admin_ids; /**< intercom_field_state_t of admin_ids */
     /** [nullable] The priority levels to set, naming only the teammates whose level is being set */
     struct intercom_preview_admin_priority_level_request *admin_priority_level;
+    uint8_t has_admin_ids; /**< intercom_field_state_t of admin_ids */
     uint8_t has_admin_priority_level; /**< intercom_field_state_t of admin_priority_level */
 } intercom_preview_update_team_members_request;
 /**

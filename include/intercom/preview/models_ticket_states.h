@@ -22,28 +22,28 @@ typedef struct intercom_preview_ticket_state_detailed {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `ticket_state`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the ticket state */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    /** The category of the ticket state */
-    intercom_preview_ticket_state_category category;
     const char *category_str; /**< as received, or sent when category is 0 */
-    uint8_t has_category; /**< intercom_field_state_t of category */
     /** The state the ticket is currently in, in a human readable form - visible in Intercom */
     const char *internal_label;
-    uint8_t has_internal_label; /**< intercom_field_state_t of internal_label */
     /**
      * The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email
      * and tickets portal.
      */
     const char *external_label;
-    uint8_t has_external_label; /**< intercom_field_state_t of external_label */
-    /** Whether the ticket state is archived */
-    bool archived;
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /** A list of ticket types associated with a given ticket state. */
     struct intercom_preview_ticket_type_list *ticket_types;
+    /** The category of the ticket state */
+    intercom_preview_ticket_state_category category;
+    /** Whether the ticket state is archived */
+    bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_category; /**< intercom_field_state_t of category */
+    uint8_t has_internal_label; /**< intercom_field_state_t of internal_label */
+    uint8_t has_external_label; /**< intercom_field_state_t of external_label */
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
     uint8_t has_ticket_types; /**< intercom_field_state_t of ticket_types */
 } intercom_preview_ticket_state_detailed;
 /** Descriptor of intercom_preview_ticket_state_detailed (intercom_type_name() gives "ticket_state_detailed"). */
@@ -66,10 +66,10 @@ typedef struct intercom_preview_ticket_state_list {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of ticket states associated with a given ticket type. */
     struct intercom_preview_ticket_state_detailed **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_ticket_state_list;
 /** Descriptor of intercom_preview_ticket_state_list (intercom_type_name() gives "ticket_state_list"). */

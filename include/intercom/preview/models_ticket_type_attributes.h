@@ -22,34 +22,34 @@ typedef struct intercom_preview_create_ticket_type_attribute_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The name of the ticket type attribute */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [required] The description of the attribute presented to the teammate or contact */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** [required] The data type of the attribute */
-    intercom_preview_ticket_type_attribute_data_type data_type;
     const char *data_type_str; /**< as received, or sent when data_type is 0 */
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    /** Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox. */
-    bool required_to_create;
-    uint8_t has_required_to_create; /**< intercom_field_state_t of required_to_create */
-    /** Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger. */
-    bool required_to_create_for_contacts;
-    uint8_t has_required_to_create_for_contacts; /**< intercom_field_state_t of required_to_create_for_contacts */
-    /** Whether the attribute is visible to teammates when creating a ticket in Inbox. */
-    bool visible_on_create;
-    uint8_t has_visible_on_create; /**< intercom_field_state_t of visible_on_create */
-    /** Whether the attribute is visible to contacts when creating a ticket in Messenger. */
-    bool visible_to_contacts;
-    uint8_t has_visible_to_contacts; /**< intercom_field_state_t of visible_to_contacts */
-    /** Whether the attribute allows multiple lines of text (only applicable to string attributes) */
-    bool multiline;
-    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
     /** A comma delimited list of items for the attribute value (only applicable to list attributes) */
     const char *list_items;
-    uint8_t has_list_items; /**< intercom_field_state_t of list_items */
+    /** [required] The data type of the attribute */
+    intercom_preview_ticket_type_attribute_data_type data_type;
+    /** Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox. */
+    bool required_to_create;
+    /** Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger. */
+    bool required_to_create_for_contacts;
+    /** Whether the attribute is visible to teammates when creating a ticket in Inbox. */
+    bool visible_on_create;
+    /** Whether the attribute is visible to contacts when creating a ticket in Messenger. */
+    bool visible_to_contacts;
+    /** Whether the attribute allows multiple lines of text (only applicable to string attributes) */
+    bool multiline;
     /** Whether the attribute allows multiple files to be attached to it (only applicable to file attributes) */
     bool allow_multiple_values;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_required_to_create; /**< intercom_field_state_t of required_to_create */
+    uint8_t has_required_to_create_for_contacts; /**< intercom_field_state_t of required_to_create_for_contacts */
+    uint8_t has_visible_on_create; /**< intercom_field_state_t of visible_on_create */
+    uint8_t has_visible_to_contacts; /**< intercom_field_state_t of visible_to_contacts */
+    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
+    uint8_t has_list_items; /**< intercom_field_state_t of list_items */
     uint8_t has_allow_multiple_values; /**< intercom_field_state_t of allow_multiple_values */
 } intercom_preview_create_ticket_type_attribute_request;
 /**
@@ -78,55 +78,55 @@ typedef struct intercom_preview_ticket_type_attribute {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `ticket_type_attribute`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id representing the ticket type attribute. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The id of the workspace that the ticket type attribute belongs to. */
     const char *workspace_id;
-    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
     /** The name of the ticket type attribute */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The description of the ticket type attribute */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** The type of the data attribute (allowed values: "string list integer decimal boolean datetime files") */
-    intercom_preview_ticket_type_attribute_data_type data_type;
     const char *data_type_str; /**< as received, or sent when data_type is 0 */
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
     /** Input options for the attribute */
     struct json_t *input_options;
-    uint8_t has_input_options; /**< intercom_field_state_t of input_options */
     /** The order of the attribute against other attributes */
     int64_t order;
-    uint8_t has_order; /**< intercom_field_state_t of order */
-    /** Whether the attribute is required or not for teammates. */
-    bool required_to_create;
-    uint8_t has_required_to_create; /**< intercom_field_state_t of required_to_create */
-    /** Whether the attribute is required or not for contacts. */
-    bool required_to_create_for_contacts;
-    uint8_t has_required_to_create_for_contacts; /**< intercom_field_state_t of required_to_create_for_contacts */
-    /** Whether the attribute is visible or not to teammates. */
-    bool visible_on_create;
-    uint8_t has_visible_on_create; /**< intercom_field_state_t of visible_on_create */
-    /** Whether the attribute is visible or not to contacts. */
-    bool visible_to_contacts;
-    uint8_t has_visible_to_contacts; /**< intercom_field_state_t of visible_to_contacts */
-    /** [`default`] Whether the attribute is built in or not. */
-    bool default_;
-    uint8_t has_default_; /**< intercom_field_state_t of default_ */
     /** The id of the ticket type that the attribute belongs to. */
     int64_t ticket_type_id;
-    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
-    /** Whether the ticket type attribute is archived or not. */
-    bool archived;
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /** The date and time the ticket type attribute was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The date and time the ticket type attribute was last updated. */
     int64_t updated_at;
+    /** The type of the data attribute (allowed values: "string list integer decimal boolean datetime files") */
+    intercom_preview_ticket_type_attribute_data_type data_type;
+    /** Whether the attribute is required or not for teammates. */
+    bool required_to_create;
+    /** Whether the attribute is required or not for contacts. */
+    bool required_to_create_for_contacts;
+    /** Whether the attribute is visible or not to teammates. */
+    bool visible_on_create;
+    /** Whether the attribute is visible or not to contacts. */
+    bool visible_to_contacts;
+    /** [`default`] Whether the attribute is built in or not. */
+    bool default_;
+    /** Whether the ticket type attribute is archived or not. */
+    bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    uint8_t has_input_options; /**< intercom_field_state_t of input_options */
+    uint8_t has_order; /**< intercom_field_state_t of order */
+    uint8_t has_required_to_create; /**< intercom_field_state_t of required_to_create */
+    uint8_t has_required_to_create_for_contacts; /**< intercom_field_state_t of required_to_create_for_contacts */
+    uint8_t has_visible_on_create; /**< intercom_field_state_t of visible_on_create */
+    uint8_t has_visible_to_contacts; /**< intercom_field_state_t of visible_to_contacts */
+    uint8_t has_default_; /**< intercom_field_state_t of default_ */
+    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
 } intercom_preview_ticket_type_attribute;
 /** Descriptor of intercom_preview_ticket_type_attribute (intercom_type_name() gives "ticket_type_attribute"). */
@@ -149,36 +149,36 @@ typedef struct intercom_preview_update_ticket_type_attribute_request {
     intercom_model base; /**< descriptor and owning document */
     /** The name of the ticket type attribute */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The description of the attribute presented to the teammate or contact */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox. */
-    bool required_to_create;
-    uint8_t has_required_to_create; /**< intercom_field_state_t of required_to_create */
-    /** Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger. */
-    bool required_to_create_for_contacts;
-    uint8_t has_required_to_create_for_contacts; /**< intercom_field_state_t of required_to_create_for_contacts */
-    /** Whether the attribute is visible to teammates when creating a ticket in Inbox. */
-    bool visible_on_create;
-    uint8_t has_visible_on_create; /**< intercom_field_state_t of visible_on_create */
-    /** Whether the attribute is visible to contacts when creating a ticket in Messenger. */
-    bool visible_to_contacts;
-    uint8_t has_visible_to_contacts; /**< intercom_field_state_t of visible_to_contacts */
-    /** Whether the attribute allows multiple lines of text (only applicable to string attributes) */
-    bool multiline;
-    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
     /** A comma delimited list of items for the attribute value (only applicable to list attributes) */
     const char *list_items;
-    uint8_t has_list_items; /**< intercom_field_state_t of list_items */
+    /** Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox. */
+    bool required_to_create;
+    /** Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger. */
+    bool required_to_create_for_contacts;
+    /** Whether the attribute is visible to teammates when creating a ticket in Inbox. */
+    bool visible_on_create;
+    /** Whether the attribute is visible to contacts when creating a ticket in Messenger. */
+    bool visible_to_contacts;
+    /** Whether the attribute allows multiple lines of text (only applicable to string attributes) */
+    bool multiline;
     /** Whether the attribute allows multiple files to be attached to it (only applicable to file attributes) */
     bool allow_multiple_values;
-    uint8_t has_allow_multiple_values; /**< intercom_field_state_t of allow_multiple_values */
     /**
      * Whether the attribute should be archived and not shown during creation of the ticket (it will still be present on
      * previously created tickets)
      */
     bool archived;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_required_to_create; /**< intercom_field_state_t of required_to_create */
+    uint8_t has_required_to_create_for_contacts; /**< intercom_field_state_t of required_to_create_for_contacts */
+    uint8_t has_visible_on_create; /**< intercom_field_state_t of visible_on_create */
+    uint8_t has_visible_to_contacts; /**< intercom_field_state_t of visible_to_contacts */
+    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
+    uint8_t has_list_items; /**< intercom_field_state_t of list_items */
+    uint8_t has_allow_multiple_values; /**< intercom_field_state_t of allow_multiple_values */
     uint8_t has_archived; /**< intercom_field_state_t of archived */
 } intercom_preview_update_ticket_type_attribute_request;
 /**

@@ -23,22 +23,22 @@ typedef struct intercom_preview_create_ticket_type_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The name of the ticket type. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The description of the ticket type. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** Category of the Ticket Type. */
-    intercom_preview_ticket_category category;
     const char *category_str; /**< as received, or sent when category is 0 */
-    uint8_t has_category; /**< intercom_field_state_t of category */
     /** The icon of the ticket type. */
     const char *icon;
-    uint8_t has_icon; /**< intercom_field_state_t of icon */
+    /** Category of the Ticket Type. */
+    intercom_preview_ticket_category category;
     /**
      * Whether the tickets associated with this ticket type are intended for internal use only or will be shared with
      * customers. This is currently a limited attribute.
      */
     bool is_internal;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_category; /**< intercom_field_state_t of category */
+    uint8_t has_icon; /**< intercom_field_state_t of icon */
     uint8_t has_is_internal; /**< intercom_field_state_t of is_internal */
 } intercom_preview_create_ticket_type_request;
 /**
@@ -65,40 +65,40 @@ typedef struct intercom_preview_ticket_type {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `ticket_type`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id representing the ticket type. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    /** Category of the Ticket Type. */
-    intercom_preview_ticket_category category;
     const char *category_str; /**< as received, or sent when category is 0 */
-    uint8_t has_category; /**< intercom_field_state_t of category */
     /** The name of the ticket type */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The description of the ticket type */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** The icon of the ticket type */
     const char *icon;
-    uint8_t has_icon; /**< intercom_field_state_t of icon */
     /** The id of the workspace that the ticket type belongs to. */
     const char *workspace_id;
-    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
     /** A list of attributes associated with a given ticket type. */
     struct intercom_preview_ticket_type_attribute_list *ticket_type_attributes;
-    uint8_t has_ticket_type_attributes; /**< intercom_field_state_t of ticket_type_attributes */
     /** A list of ticket states associated with a given ticket type. */
     struct intercom_preview_ticket_type_ticket_states *ticket_states;
-    uint8_t has_ticket_states; /**< intercom_field_state_t of ticket_states */
-    /** Whether the ticket type is archived or not. */
-    bool archived;
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /** The date and time the ticket type was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The date and time the ticket type was last updated. */
     int64_t updated_at;
+    /** Category of the Ticket Type. */
+    intercom_preview_ticket_category category;
+    /** Whether the ticket type is archived or not. */
+    bool archived;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_category; /**< intercom_field_state_t of category */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_icon; /**< intercom_field_state_t of icon */
+    uint8_t has_workspace_id; /**< intercom_field_state_t of workspace_id */
+    uint8_t has_ticket_type_attributes; /**< intercom_field_state_t of ticket_type_attributes */
+    uint8_t has_ticket_states; /**< intercom_field_state_t of ticket_states */
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
 } intercom_preview_ticket_type;
 /** Descriptor of intercom_preview_ticket_type (intercom_type_name() gives "ticket_type"). */
@@ -118,17 +118,17 @@ typedef struct intercom_preview_ticket_type_attribute_list {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `ticket_type_attributes.list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of ticket type attributes associated with a given ticket type. */
     struct intercom_preview_ticket_type_attribute **ticket_type_attributes;
     size_t ticket_type_attributes_count; /**< number of elements of ticket_type_attributes */
-    uint8_t has_ticket_type_attributes; /**< intercom_field_state_t of ticket_type_attributes */
     /**
      * The ticket type's attributes, as real responses (and the description's own GET /ticket_types/{id} example) carry
      * them.
      */
     struct intercom_preview_ticket_type_attribute **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_ticket_type_attributes; /**< intercom_field_state_t of ticket_type_attributes */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_ticket_type_attribute_list;
 /**
@@ -155,10 +155,10 @@ typedef struct intercom_preview_ticket_type_list {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of ticket_types associated with a given workspace. */
     struct intercom_preview_ticket_type **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_ticket_type_list;
 /** Descriptor of intercom_preview_ticket_type_list (intercom_type_name() gives "ticket_type_list"). */
@@ -179,10 +179,10 @@ typedef struct intercom_preview_ticket_type_ticket_states {
     intercom_model base; /**< descriptor and owning document */
     /** String representing the object's type. Always has the value `list`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** A list of ticket states associated with a given ticket type. */
     struct intercom_preview_ticket_state **data;
     size_t data_count; /**< number of elements of data */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_ticket_type_ticket_states;
 /**
@@ -209,25 +209,25 @@ typedef struct intercom_preview_update_ticket_type_request {
     intercom_model base; /**< descriptor and owning document */
     /** The name of the ticket type. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The description of the ticket type. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    /** Category of the Ticket Type. */
-    intercom_preview_ticket_category category;
     const char *category_str; /**< as received, or sent when category is 0 */
-    uint8_t has_category; /**< intercom_field_state_t of category */
     /** The icon of the ticket type. */
     const char *icon;
-    uint8_t has_icon; /**< intercom_field_state_t of icon */
+    /** Category of the Ticket Type. */
+    intercom_preview_ticket_category category;
     /** The archived status of the ticket type. */
     bool archived;
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /**
      * Whether the tickets associated with this ticket type are intended for internal use only or will be shared with
      * customers. This is currently a limited attribute.
      */
     bool is_internal;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_category; /**< intercom_field_state_t of category */
+    uint8_t has_icon; /**< intercom_field_state_t of icon */
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
     uint8_t has_is_internal; /**< intercom_field_state_t of is_internal */
 } intercom_preview_update_ticket_type_request;
 /**

@@ -22,15 +22,15 @@ typedef struct intercom_preview_change_ticket_type_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] The ID of the new ticket type. Must be in the same category as the current type. */
     const char *ticket_type_id;
-    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
     /** [required] The ID of the ticket state for the new ticket type. */
     const char *ticket_state_id;
-    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
     /**
      * The attributes to set on the ticket for the new type. Attributes matching by name and type are transferred
      * automatically from the old type; values provided here override the transferred values.
      */
     struct json_t *ticket_attributes;
+    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
+    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
     uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
 } intercom_preview_change_ticket_type_request;
 /**
@@ -57,9 +57,9 @@ typedef struct intercom_preview_create_ticket_request_assignment {
     intercom_model base; /**< descriptor and owning document */
     /** The ID of the admin to which the ticket is assigned. If not provided, the ticket will be unassigned. */
     const char *admin_assignee_id;
-    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
     /** The ID of the team to which the ticket is assigned. If not provided, the ticket will be unassigned. */
     const char *team_assignee_id;
+    uint8_t has_admin_assignee_id; /**< intercom_field_state_t of admin_assignee_id */
     uint8_t has_team_assignee_id; /**< intercom_field_state_t of team_assignee_id */
 } intercom_preview_create_ticket_request_assignment;
 /**
@@ -87,15 +87,15 @@ typedef struct intercom_preview_create_ticket_request_contacts {
     intercom_model base; /**< descriptor and owning document */
     /** The identifier for the contact as given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The external_id you have defined for the contact who is being added as a participant. */
     const char *external_id;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /**
      * The email you have defined for the contact who is being added as a participant. If a contact with this email does
      * not exist, one will be created.
      */
     const char *email;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     uint8_t has_email; /**< intercom_field_state_t of email */
     int variant; /**< which variant: intercom_preview_create_ticket_request_contacts_variant */
 } intercom_preview_create_ticket_request_contacts;
@@ -122,12 +122,12 @@ typedef struct intercom_preview_ticket_deleted {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the ticket. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "ticket" (sent when required and left NULL). always ticket */
     const char *object;
-    uint8_t has_object; /**< intercom_field_state_t of object */
     /** Whether the ticket is deleted or not. */
     bool deleted;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_object; /**< intercom_field_state_t of object */
     uint8_t has_deleted; /**< intercom_field_state_t of deleted */
 } intercom_preview_ticket_deleted;
 /** Descriptor of intercom_preview_ticket_deleted (intercom_type_name() gives "ticket_deleted"). */
@@ -147,20 +147,20 @@ typedef struct intercom_preview_ticket_list {
     intercom_model base; /**< descriptor and owning document */
     /** Always "ticket.list" (sent when required and left NULL). Always ticket.list */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The list of ticket objects */
     struct intercom_preview_ticket **tickets;
     size_t tickets_count; /**< number of elements of tickets */
-    uint8_t has_tickets; /**< intercom_field_state_t of tickets */
     /** A count of the total number of objects. */
     int64_t total_count;
-    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     /**
      * [nullable] Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of
      * data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to
      * return the data in small chunks or "pages" as needed.
      */
     struct intercom_preview_cursor_pages *pages;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_tickets; /**< intercom_field_state_t of tickets */
+    uint8_t has_total_count; /**< intercom_field_state_t of total_count */
     uint8_t has_pages; /**< intercom_field_state_t of pages */
 } intercom_preview_ticket_list;
 /** Descriptor of intercom_preview_ticket_list (intercom_type_name() gives "ticket_list"). */
@@ -178,18 +178,18 @@ INTERCOM_EXTERN void intercom_preview_ticket_list_free(intercom_preview_ticket_l
  */
 typedef struct intercom_preview_ticket_part_author {
     intercom_model base; /**< descriptor and owning document */
-    /** The type of the author */
-    intercom_preview_ticket_part_author_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the author */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [nullable] The name of the author */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The email of the author */
     const char *email;
+    /** The type of the author */
+    intercom_preview_ticket_part_author_type type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_email; /**< intercom_field_state_t of email */
 } intercom_preview_ticket_part_author;
 /** Descriptor of intercom_preview_ticket_part_author (intercom_type_name() gives "ticket_part_author"). */
@@ -212,33 +212,20 @@ typedef struct intercom_preview_ticket_reply {
     intercom_model base; /**< descriptor and owning document */
     /** Always "ticket_part" (sent when required and left NULL). Always ticket_part */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id representing the part. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    /** Type of the part */
-    intercom_preview_ticket_reply_part_type part_type;
     const char *part_type_str; /**< as received, or sent when part_type is 0 */
-    uint8_t has_part_type; /**< intercom_field_state_t of part_type */
     /** [nullable] The message body, which may contain HTML. */
     const char *body;
-    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the note was created. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The last time the note was updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** The author that wrote or triggered the part. Can be a bot, admin, team or user. */
     struct intercom_preview_ticket_part_author *author;
-    uint8_t has_author; /**< intercom_field_state_t of author */
     /** A list of attachments for the part. */
     struct intercom_preview_part_attachment **attachments;
     size_t attachments_count; /**< number of elements of attachments */
-    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
-    /** Whether or not the ticket part has been redacted. */
-    bool redacted;
-    uint8_t has_redacted; /**< intercom_field_state_t of redacted */
     /**
      * [nullable] A map of the reply text keyed by locale code. Only present on the Preview API version and backs the
      * `ticket.admin.replied.translated` webhook topic. The special `original` key holds the source locale code of the
@@ -246,6 +233,19 @@ typedef struct intercom_preview_ticket_reply {
      * same format as `body`. The `body` field is unchanged and always stays in ...
      */
     struct json_t *translations;
+    /** Type of the part */
+    intercom_preview_ticket_reply_part_type part_type;
+    /** Whether or not the ticket part has been redacted. */
+    bool redacted;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_part_type; /**< intercom_field_state_t of part_type */
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_author; /**< intercom_field_state_t of author */
+    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
+    uint8_t has_redacted; /**< intercom_field_state_t of redacted */
     uint8_t has_translations; /**< intercom_field_state_t of translations */
 } intercom_preview_ticket_reply;
 /** Descriptor of intercom_preview_ticket_reply (intercom_type_name() gives "ticket_reply"). */

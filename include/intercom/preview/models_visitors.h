@@ -22,12 +22,12 @@ typedef struct intercom_preview_convert_visitor_request {
     intercom_model base; /**< descriptor and owning document */
     /** [required] Represents the role of the Contact model. Accepts `lead` or `user`. */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The unique identifiers retained after converting or merging. */
     struct intercom_preview_convert_visitor_request_user *user;
-    uint8_t has_user; /**< intercom_field_state_t of user */
     /** [required] The unique identifiers to convert a single Visitor. */
     struct intercom_preview_convert_visitor_request_visitor *visitor;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_user; /**< intercom_field_state_t of user */
     uint8_t has_visitor; /**< intercom_field_state_t of visitor */
 } intercom_preview_convert_visitor_request;
 /** Descriptor of intercom_preview_convert_visitor_request (intercom_type_name() gives "convert_visitor_request"). */
@@ -51,12 +51,12 @@ typedef struct intercom_preview_convert_visitor_request_user {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the contact which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** A unique identifier for the contact which is given to Intercom, which will be represented as external_id. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The contact's email, retained by default if one is present. */
     const char *email;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     uint8_t has_email; /**< intercom_field_state_t of email */
     int variant; /**< which variant: intercom_preview_convert_visitor_request_user_variant */
 } intercom_preview_convert_visitor_request_user;
@@ -86,12 +86,12 @@ typedef struct intercom_preview_convert_visitor_request_visitor {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the contact which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** A unique identifier for the contact which is given to Intercom. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The visitor's email. */
     const char *email;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     uint8_t has_email; /**< intercom_field_state_t of email */
     int variant; /**< which variant: intercom_preview_convert_visitor_request_visitor_variant */
 } intercom_preview_convert_visitor_request_visitor;
@@ -118,15 +118,15 @@ typedef struct intercom_preview_update_visitor_request {
     intercom_model base; /**< descriptor and owning document */
     /** A unique identified for the visitor which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** A unique identified for the visitor which is given by you. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The visitor's name. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The custom attributes which are set for the visitor. */
     struct json_t *custom_attributes;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     int variant; /**< which variant: intercom_preview_update_visitor_request_variant */
 } intercom_preview_update_visitor_request;
@@ -152,102 +152,102 @@ typedef struct intercom_preview_visitor {
     intercom_model base; /**< descriptor and owning document */
     /** Value is 'visitor' */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The Intercom defined id representing the Visitor. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Automatically generated identifier for the Visitor. */
     const char *user_id;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
-    /** Identifies if this visitor is anonymous. */
-    bool anonymous;
-    uint8_t has_anonymous; /**< intercom_field_state_t of anonymous */
     /** The email of the visitor. */
     const char *email;
-    uint8_t has_email; /**< intercom_field_state_t of email */
     /** [nullable] The phone number of the visitor. */
     const char *phone;
-    uint8_t has_phone; /**< intercom_field_state_t of phone */
     /** [nullable] The name of the visitor. */
     const char *name;
-    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] The pseudonym of the visitor. */
     const char *pseudonym;
-    uint8_t has_pseudonym; /**< intercom_field_state_t of pseudonym */
     /** (undocumented) */
     struct intercom_preview_contact_avatar *avatar;
-    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
     /** The id of the app the visitor is associated with. */
     const char *app_id;
-    uint8_t has_app_id; /**< intercom_field_state_t of app_id */
     /** (undocumented) */
     struct intercom_preview_visitor_companies *companies;
-    uint8_t has_companies; /**< intercom_field_state_t of companies */
     /** (undocumented) */
     struct intercom_preview_visitor_location_data *location_data;
-    uint8_t has_location_data; /**< intercom_field_state_t of location_data */
     /** The time the Lead last recorded making a request. */
     int64_t las_request_at;
-    uint8_t has_las_request_at; /**< intercom_field_state_t of las_request_at */
     /** The time the Visitor was added to Intercom. */
     int64_t created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The time the Visitor was added to Intercom. */
     int64_t remote_created_at;
-    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
     /** The time the Visitor signed up for your product. */
     int64_t signed_up_at;
-    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
     /** The last time the Visitor was updated. */
     int64_t updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** The number of sessions the Visitor has had. */
     int64_t session_count;
-    uint8_t has_session_count; /**< intercom_field_state_t of session_count */
     /** (undocumented) */
     struct intercom_preview_visitor_social_profiles *social_profiles;
-    uint8_t has_social_profiles; /**< intercom_field_state_t of social_profiles */
     /** [nullable] The id of the admin that owns the Visitor. */
     const char *owner_id;
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
-    /** Whether the Visitor is unsubscribed from emails. */
-    bool unsubscribed_from_emails;
-    uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
-    /** Identifies if this visitor has marked an email as spam. */
-    bool marked_email_as_spam;
-    uint8_t has_marked_email_as_spam; /**< intercom_field_state_t of marked_email_as_spam */
-    /** Identifies if this visitor has had a hard bounce. */
-    bool has_hard_bounced;
-    uint8_t has_hard_bounced_state; /**< intercom_field_state_t of has_hard_bounced */
     /** (undocumented) */
     struct intercom_preview_visitor_tags *tags;
-    uint8_t has_tags; /**< intercom_field_state_t of tags */
     /** (undocumented) */
     struct intercom_preview_visitor_segments *segments;
-    uint8_t has_segments; /**< intercom_field_state_t of segments */
     /** The custom attributes you have set on the Visitor. */
     struct json_t *custom_attributes;
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /** [nullable] The referer of the visitor. */
     const char *referrer;
-    uint8_t has_referrer; /**< intercom_field_state_t of referrer */
     /** [nullable] The utm_campaign of the visitor. */
     const char *utm_campaign;
-    uint8_t has_utm_campaign; /**< intercom_field_state_t of utm_campaign */
     /** [nullable] The utm_content of the visitor. */
     const char *utm_content;
-    uint8_t has_utm_content; /**< intercom_field_state_t of utm_content */
     /** [nullable] The utm_medium of the visitor. */
     const char *utm_medium;
-    uint8_t has_utm_medium; /**< intercom_field_state_t of utm_medium */
     /** [nullable] The utm_source of the visitor. */
     const char *utm_source;
-    uint8_t has_utm_source; /**< intercom_field_state_t of utm_source */
     /** [nullable] The utm_term of the visitor. */
     const char *utm_term;
-    uint8_t has_utm_term; /**< intercom_field_state_t of utm_term */
+    /** Identifies if this visitor is anonymous. */
+    bool anonymous;
+    /** Whether the Visitor is unsubscribed from emails. */
+    bool unsubscribed_from_emails;
+    /** Identifies if this visitor has marked an email as spam. */
+    bool marked_email_as_spam;
+    /** Identifies if this visitor has had a hard bounce. */
+    bool has_hard_bounced;
     /** [nullable] Identifies if this visitor has do not track enabled. */
     bool do_not_track;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
+    uint8_t has_anonymous; /**< intercom_field_state_t of anonymous */
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    uint8_t has_phone; /**< intercom_field_state_t of phone */
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    uint8_t has_pseudonym; /**< intercom_field_state_t of pseudonym */
+    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
+    uint8_t has_app_id; /**< intercom_field_state_t of app_id */
+    uint8_t has_companies; /**< intercom_field_state_t of companies */
+    uint8_t has_location_data; /**< intercom_field_state_t of location_data */
+    uint8_t has_las_request_at; /**< intercom_field_state_t of las_request_at */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
+    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_session_count; /**< intercom_field_state_t of session_count */
+    uint8_t has_social_profiles; /**< intercom_field_state_t of social_profiles */
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
+    uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
+    uint8_t has_marked_email_as_spam; /**< intercom_field_state_t of marked_email_as_spam */
+    uint8_t has_hard_bounced_state; /**< intercom_field_state_t of has_hard_bounced */
+    uint8_t has_tags; /**< intercom_field_state_t of tags */
+    uint8_t has_segments; /**< intercom_field_state_t of segments */
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
+    uint8_t has_referrer; /**< intercom_field_state_t of referrer */
+    uint8_t has_utm_campaign; /**< intercom_field_state_t of utm_campaign */
+    uint8_t has_utm_content; /**< intercom_field_state_t of utm_content */
+    uint8_t has_utm_medium; /**< intercom_field_state_t of utm_medium */
+    uint8_t has_utm_source; /**< intercom_field_state_t of utm_source */
+    uint8_t has_utm_term; /**< intercom_field_state_t of utm_term */
     uint8_t has_do_not_track; /**< intercom_field_state_t of do_not_track */
 } intercom_preview_visitor;
 /** Descriptor of intercom_preview_visitor (intercom_type_name() gives "visitor"). */
@@ -262,10 +262,10 @@ typedef struct intercom_preview_visitor_companies {
     intercom_model base; /**< descriptor and owning document */
     /** Always "company.list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_preview_company **companies;
     size_t companies_count; /**< number of elements of companies */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_companies; /**< intercom_field_state_t of companies */
 } intercom_preview_visitor_companies;
 /** Descriptor of intercom_preview_visitor_companies (intercom_type_name() gives "visitor_companies"). */
@@ -286,12 +286,12 @@ typedef struct intercom_preview_visitor_deleted_object {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the visitor which is given by Intercom. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Always "visitor" (sent when required and left NULL). The type of object which was deleted */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** Automatically generated identifier for the Visitor. */
     const char *user_id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_user_id; /**< intercom_field_state_t of user_id */
 } intercom_preview_visitor_deleted_object;
 /** Descriptor of intercom_preview_visitor_deleted_object (intercom_type_name() gives "visitor_deleted_object"). */
@@ -312,27 +312,27 @@ typedef struct intercom_preview_visitor_location_data {
     intercom_model base; /**< descriptor and owning document */
     /** (undocumented) */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The city name of the visitor. */
     const char *city_name;
-    uint8_t has_city_name; /**< intercom_field_state_t of city_name */
     /** The continent code of the visitor. */
     const char *continent_code;
-    uint8_t has_continent_code; /**< intercom_field_state_t of continent_code */
     /** The country code of the visitor. */
     const char *country_code;
-    uint8_t has_country_code; /**< intercom_field_state_t of country_code */
     /** The country name of the visitor. */
     const char *country_name;
-    uint8_t has_country_name; /**< intercom_field_state_t of country_name */
     /** The postal code of the visitor. */
     const char *postal_code;
-    uint8_t has_postal_code; /**< intercom_field_state_t of postal_code */
     /** The region name of the visitor. */
     const char *region_name;
-    uint8_t has_region_name; /**< intercom_field_state_t of region_name */
     /** The timezone of the visitor. */
     const char *timezone;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_city_name; /**< intercom_field_state_t of city_name */
+    uint8_t has_continent_code; /**< intercom_field_state_t of continent_code */
+    uint8_t has_country_code; /**< intercom_field_state_t of country_code */
+    uint8_t has_country_name; /**< intercom_field_state_t of country_name */
+    uint8_t has_postal_code; /**< intercom_field_state_t of postal_code */
+    uint8_t has_region_name; /**< intercom_field_state_t of region_name */
     uint8_t has_timezone; /**< intercom_field_state_t of timezone */
 } intercom_preview_visitor_location_data;
 /** Descriptor of intercom_preview_visitor_location_data (intercom_type_name() gives "visitor_location_data"). */
@@ -352,10 +352,10 @@ typedef struct intercom_preview_visitor_segments {
     intercom_model base; /**< descriptor and owning document */
     /** Always "segment.list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     const char **segments;
     size_t segments_count; /**< number of elements of segments */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_segments; /**< intercom_field_state_t of segments */
 } intercom_preview_visitor_segments;
 /** Descriptor of intercom_preview_visitor_segments (intercom_type_name() gives "visitor_segments"). */
@@ -373,10 +373,10 @@ typedef struct intercom_preview_visitor_social_profiles {
     intercom_model base; /**< descriptor and owning document */
     /** Always "social_profile.list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     const char **social_profiles;
     size_t social_profiles_count; /**< number of elements of social_profiles */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_social_profiles; /**< intercom_field_state_t of social_profiles */
 } intercom_preview_visitor_social_profiles;
 /** Descriptor of intercom_preview_visitor_social_profiles (intercom_type_name() gives "visitor_social_profiles"). */
@@ -397,12 +397,12 @@ typedef struct intercom_preview_visitor_tag {
     intercom_model base; /**< descriptor and owning document */
     /** Always "tag" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** The id of the tag. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the tag. */
     const char *name;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_name; /**< intercom_field_state_t of name */
 } intercom_preview_visitor_tag;
 /** Descriptor of intercom_preview_visitor_tag (intercom_type_name() gives "visitor_tag"). */
@@ -419,10 +419,10 @@ typedef struct intercom_preview_visitor_tags {
     intercom_model base; /**< descriptor and owning document */
     /** Always "tag.list" (sent when required and left NULL). The type of the object */
     const char *type;
-    uint8_t has_type; /**< intercom_field_state_t of type */
     /** (undocumented) */
     struct intercom_preview_visitor_tag **tags;
     size_t tags_count; /**< number of elements of tags */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_tags; /**< intercom_field_state_t of tags */
 } intercom_preview_visitor_tags;
 /** Descriptor of intercom_preview_visitor_tags (intercom_type_name() gives "visitor_tags"). */

@@ -22,15 +22,15 @@ typedef struct intercom_preview_workflow_export {
     intercom_model base; /**< descriptor and owning document */
     /** The version of the export format. */
     const char *export_version;
-    uint8_t has_export_version; /**< intercom_field_state_t of export_version */
     /** The timestamp when the export was generated. */
     const char *exported_at;
-    uint8_t has_exported_at; /**< intercom_field_state_t of exported_at */
     /** The workspace identifier. */
     int64_t app_id;
-    uint8_t has_app_id; /**< intercom_field_state_t of app_id */
     /** The workflow configuration. */
     struct intercom_preview_workflow_export_workflow *workflow;
+    uint8_t has_export_version; /**< intercom_field_state_t of export_version */
+    uint8_t has_exported_at; /**< intercom_field_state_t of exported_at */
+    uint8_t has_app_id; /**< intercom_field_state_t of app_id */
     uint8_t has_workflow; /**< intercom_field_state_t of workflow */
 } intercom_preview_workflow_export;
 /** Descriptor of intercom_preview_workflow_export (intercom_type_name() gives "workflow_export"). */
@@ -48,47 +48,47 @@ typedef struct intercom_preview_workflow_export_workflow {
     intercom_model base; /**< descriptor and owning document */
     /** The unique identifier for the workflow. */
     const char *id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The title of the workflow. */
     const char *title;
-    uint8_t has_title; /**< intercom_field_state_t of title */
     /** [nullable] The description of the workflow. */
     const char *description;
-    uint8_t has_description; /**< intercom_field_state_t of description */
     /** The type of trigger that starts this workflow. */
     const char *trigger_type;
-    uint8_t has_trigger_type; /**< intercom_field_state_t of trigger_type */
-    /** The current state of the workflow. */
-    intercom_preview_workflow_export_workflow_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
-    uint8_t has_state; /**< intercom_field_state_t of state */
     /** The channels this workflow targets. */
     const char **target_channels;
     size_t target_channels_count; /**< number of elements of target_channels */
-    uint8_t has_target_channels; /**< intercom_field_state_t of target_channels */
     /** The preferred devices for this workflow. */
     const char **preferred_devices;
     size_t preferred_devices_count; /**< number of elements of preferred_devices */
-    uint8_t has_preferred_devices; /**< intercom_field_state_t of preferred_devices */
     /** When the workflow was created. */
     const char *created_at;
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** When the workflow was last updated. */
     const char *updated_at;
-    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
     /** [nullable] The targeting rules for this workflow. */
     struct json_t *targeting;
-    uint8_t has_targeting; /**< intercom_field_state_t of targeting */
     /** [nullable] The current snapshot of workflow steps and configuration. */
     struct json_t *snapshot;
-    uint8_t has_snapshot; /**< intercom_field_state_t of snapshot */
     /** Custom attributes defined for this workflow. */
     struct json_t **attributes;
     size_t attributes_count; /**< number of elements of attributes */
-    uint8_t has_attributes; /**< intercom_field_state_t of attributes */
     /** Rules embedded within the workflow steps. */
     struct json_t **embedded_rules;
     size_t embedded_rules_count; /**< number of elements of embedded_rules */
+    /** The current state of the workflow. */
+    intercom_preview_workflow_export_workflow_state state;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    uint8_t has_trigger_type; /**< intercom_field_state_t of trigger_type */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    uint8_t has_target_channels; /**< intercom_field_state_t of target_channels */
+    uint8_t has_preferred_devices; /**< intercom_field_state_t of preferred_devices */
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
+    uint8_t has_updated_at; /**< intercom_field_state_t of updated_at */
+    uint8_t has_targeting; /**< intercom_field_state_t of targeting */
+    uint8_t has_snapshot; /**< intercom_field_state_t of snapshot */
+    uint8_t has_attributes; /**< intercom_field_state_t of attributes */
     uint8_t has_embedded_rules; /**< intercom_field_state_t of embedded_rules */
 } intercom_preview_workflow_export_workflow;
 /** Descriptor of intercom_preview_workflow_export_workflow (intercom_type_name() gives "workflow_export_workflow"). */
