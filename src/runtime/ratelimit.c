@@ -121,20 +121,27 @@ intercom_code intercom_rate_limit_parse(const char *headers, size_t len, int sta
     /* the lines go through the engine's own header path (response.c), the wait through retry.c */
     intercom_response *r = ic_response_new(NULL);
     if (!r) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    char *blk = len ? ic_malloc(NULL, len) : NULL; /* the lines without a NUL (a NUL cannot be in a header) */
+    size_t blen = 0;
+    if (len && !blk) {
+        intercom_response_free(r);
+        return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    }
     for (const char *p = headers, *end = headers + len; p && p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-        if (memchr(p, '\0', n)) { /* a NUL cannot be in a header: the line is not one */
-            p += n;
-            continue;
-        }
-        if (ic_response_add_header_line(r, p, n)) {
-            intercom_response_free(r);
-            return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+        if (!memchr(p, '\0', n)) {
+            memcpy(blk + blen, p, n);
+            blen += n;
         }
         p += n;
     }
-    ic_response_finish_headers(r);
+    int bad = ic_response_set_header_block(r, blk, blen);
+    ic_free(NULL, blk);
+    if (bad) {
+        intercom_response_free(r);
+        return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    }
     r->status = status;
     *rl = r->rate_limit;
     if (wait_s) {
