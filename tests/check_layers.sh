@@ -72,7 +72,10 @@ check() {
     for d in cli fuzz bench; do
         [ -d "$root/$d" ] || continue
         inc=$(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](\.\./)*(src/|runtime/|internal\.h|core\.h|model\.h|http\.h|client\.h|options\.h|webhook_internal\.h)' \
-            $(find "$root/$d" -maxdepth 1 -name '*.[ch]') /dev/null)
+            $(find "$root/$d" -maxdepth 1 -name '*.[ch]') /dev/null |
+            # the one exception, by name: the parser trial (issue 12) drives the decoder's internal event
+            # interface with simdjson; built only with -DINTERCOM_SIMDJSON=ON, never installed
+            grep -v "^$root/bench/bench_simdjson\.c:" || true)
         if [ -n "$inc" ]; then
             echo "$d/ includes runtime internals (use the public headers, <intercom/...>):"
             echo "$inc"
