@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer target: response-header parsing and the retry decision that reads it.
  * Input: byte 0 picks the status (429, 503, 500, 408, 200, 404, ...), byte 1 the attempt;
- * the rest is header lines separated by '\n' (as libcurl hands them over, one at a time).
- * Checked: the rate limit is -1 (absent or not a number) or a value >= 0 that was sent; the
+ * the rest is header lines separated by '\n' (the raw header block the engine keeps of an attempt).
+ * Checked: the rate limit is -1 (absent or not a number) or a value >= 0 that was sent, and the
+ * same as looked up by name afterwards (so is the request id); the
  * wait before a retry is never NaN, never negative unless "no retry", and never above the
  * larger of retry_after_max and retry_max_delay. */
 #include <math.h>
@@ -19,17 +20,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int attempt = 1 + data[1] % 4;
     intercom_response *r = ic_response_new(NULL);
     if (!r) return 0;
-    const char *p = (const char *)data + 2, *end = (const char *)data + size;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-        if (ic_response_add_header_line(r, p, n)) break; /* out of memory */
-        p += n;
+    if (ic_response_set_header_block(r, (const char *)data + 2, size - 2)) { /* out of memory */
+        intercom_response_free(r);
+        return 0;
     }
-    ic_response_finish_headers(r);
     r->status = status;
     const intercom_rate_limit *rl = &r->rate_limit;
     if (rl->limit < -1 || rl->remaining < -1 || rl->reset < -1) abort();
+    intercom_rate_limit by_name;
+    ic_rate_limit_parse(&by_name, r); /* the headers looked up by name: the same values */
+    if (by_name.limit != rl->limit || by_name.remaining != rl->remaining || by_name.reset != rl->reset) abort();
+    if (r->request_id != intercom_response_header(r, "X-Request-Id")) abort();
     ic_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.retry_initial_delay = 0.5;
