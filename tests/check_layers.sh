@@ -3,7 +3,7 @@
 # The runtime's layers depend one way (docs/architecture.md):
 #   1 core   (core.h)   alloc.c util.c error.c options.c (options.h)
 #   2 model  (model.h)  arena.c decode.c model.c registry.c webhook_topics.c
-#   3 http   (http.h)   config.c engine.c request.c response.c retry.c
+#   3 http   (http.h)   config.c engine.c multipart.c request.c response.c retry.c
 #   4 client (client.h) client.c pager.c oauth.c identity.c webhook.c
 #   5 generated (src/generated: includes client.h), 6 cli (public headers only)
 # Fails when a runtime file includes a header of a layer above its own, includes the umbrella
@@ -19,7 +19,7 @@ layer_of() {
     case "$1" in
     core.h | alloc.c | util.c | error.c | options.c | options.h) echo 1 ;;
     model.h | webhook_internal.h | arena.c | decode.c | model.c | registry.c | webhook_topics.c) echo 2 ;;
-    http.h | config.c | ratelimit.c | engine.c | request.c | response.c | retry.c) echo 3 ;;
+    http.h | config.c | ratelimit.c | engine.c | multipart.c | request.c | response.c | retry.c) echo 3 ;;
     client.h | internal.h | client.c | pager.c | oauth.c | identity.c | webhook.c) echo 4 ;;
     *) echo 0 ;;
     esac

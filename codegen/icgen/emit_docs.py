@@ -148,6 +148,10 @@ def emit_preview_docs(ops, stable_ops, clashes, override_report):
            "break for Preview users), and a stable response decoded into a Preview type (or the reverse) would be "
            "the silently wrong struct the project forbids. The cost is code size, not compile time: the Preview "
            "headers are only read by programs that include them.\n",
+           "- A path parameter whose name is also a body property's is `<name>_path` (C member, params JSON, "
+           "CLI flag), its placeholder staying `{<name>}`: %s.\n"
+           % ("; ".join("`%s` (`%s %s`): `%s`" % (o.name, o.method, o.path, f.json)
+                        for o in ops if o.params for f in o.params.fields if getattr(f, "wire", None)) or "none"),
            "- Declarations: `<intercom/preview/<resource>.h>`, models `<intercom/preview/models_<tag>.h>`, all "
            "included by `<intercom/preview.h>`; CLI: `intercom preview <resource> <method> ...`.\n\n",
            "## Operations\n\n"]

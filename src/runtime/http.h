@@ -115,8 +115,16 @@ IC_HIDDEN intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, c
                                       const ic_operation *op, const void *params, const intercom_kv *query,
                                       const json_t *body, const intercom_request_options *ro, intercom_error *err);
 IC_HIDDEN void ic_spec_clear(ic_req_spec *spec);
-/* The multipart body of a spec as a libcurl MIME structure for @p easy (NULL: out of memory); the
- * caller frees it with curl_mime_free() after unsetting CURLOPT_MIMEPOST. */
+/* A set, non-array params field as text (request.c), or NULL when it is not set; @p tmp holds numbers. */
+IC_HIDDEN const char *ic_param_text(const ic_field *f, const void *params, char *tmp, size_t tmpn);
+/* multipart.c: the parts of an IC_OP_MULTIPART body into @p spec (each body field set is one part;
+ * null, arrays, objects and @p extra are refused with INTERCOM_E_INVALID_ARGUMENT, a missing file too;
+ * INTERCOM_E_NOMEM); their release (ic_spec_clear calls it); the parts as a libcurl MIME structure for
+ * @p easy (NULL: out of memory), which the caller frees with curl_mime_free() after unsetting
+ * CURLOPT_MIMEPOST. */
+IC_HIDDEN intercom_code ic_spec_multipart(ic_req_spec *spec, const ic_operation *op, const void *params,
+                                          const json_t *extra, intercom_error *err);
+IC_HIDDEN void ic_spec_parts_clear(ic_req_spec *spec);
 IC_HIDDEN curl_mime *ic_spec_mime(CURL *easy, const ic_req_spec *spec);
 IC_HIDDEN intercom_code ic_build_headers(struct curl_slist **out, const ic_config *cfg, const char *api_version,
                                          int has_body, const intercom_kv *extra, intercom_error *err);
