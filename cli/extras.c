@@ -55,7 +55,7 @@ static const char HELP_IDENTITY[] =
 
 static const char HELP_OAUTH[] =
     "usage: intercom oauth exchange --code CODE --client-id ID [--base-url URL] [--environment ENV]\n"
-    "                               [--max-retries N] [--timeout SECONDS]\n"
+    "                               [--max-retries N] [--timeout SECONDS] [-H 'NAME: VALUE' ...]\n"
     "       intercom oauth authorize-url --client-id ID --state STATE [--redirect-uri URL]\n"
     "\n"
     "exchange       trades an authorization code for the workspace's access token (POST /auth/eagle/token)\n"
@@ -363,7 +363,7 @@ static int identity(int argc, char **argv, const char *sub) {
 
 /* ---------- oauth ---------- */
 
-static int oauth(int argc, char **argv, const char *sub) {
+static int oauth(int argc, char **argv, const char *sub, const intercom_kv *headers) {
     intercom_error err = INTERCOM_ERROR_INIT;
     intercom_code rc;
     if (!strcmp(sub, "authorize-url")) {
@@ -397,6 +397,7 @@ static int oauth(int argc, char **argv, const char *sub) {
     opts.bearer_token = tok && *tok ? tok : "unused"; /* the exchange sends no Authorization header */
     opts.base_url = flags[2].value;
     opts.environment = flags[3].value;
+    opts.default_headers = headers;
     long long n;
     if (flags[4].value) {
         if (parse_long(flags[4].value, 0, 100, &n))
@@ -431,6 +432,52 @@ static int oauth(int argc, char **argv, const char *sub) {
     return st;
 }
 
+#define MAX_HEADERS 32
+
+/* -H/--header 'NAME: VALUE' (repeatable, as for every REST command), taken out of argv[3...] into
+ * @p hdrs (names owned: free them; {NULL,NULL} ends); *argc is what remains. 0, or -1 after a message. */
+static int take_headers(int *argc, char **argv, intercom_kv *hdrs, int *n) {
+    int out = 3;
+    for (int i = 3; i < *argc; i++) {
+        const char *a = argv[i], *v;
+        if (!strcmp(a, "-H") || !strcmp(a, "--header")) {
+            if (i + 1 == *argc) return fputs("intercom: -H needs a value ('NAME: VALUE')\n", stderr), -1;
+            v = argv[++i];
+        } else if (!strncmp(a, "--header=", 9)) {
+            v = a + 9;
+        } else if (!strncmp(a, "-H", 2)) {
+            v = a + 2;
+        } else {
+            argv[out++] = argv[i];
+            continue;
+        }
+        const char *colon = strchr(v, ':');
+        size_t len = colon ? (size_t)(colon - v) : 0;
+        while (len && v[len - 1] == ' ') len--;
+        if (!len || strcspn(v, " \t") < len || strpbrk(v, "\r\n") || *n == MAX_HEADERS)
+            return fprintf(stderr, "intercom: --header: expected 'NAME: VALUE' (one line; at most %d), got \"%s\"\n",
+                           MAX_HEADERS, v), -1;
+        char *name = strndup(v, len);
+        if (!name) return fputs("intercom: out of memory\n", stderr), -1;
+        const char *val = colon + 1;
+        while (*val == ' ' || *val == '\t') val++;
+        hdrs[*n].key = name, hdrs[(*n)++].value = val;
+    }
+    *argc = out;
+    return 0;
+}
+
+static int oauth_cmd(int argc, char **argv, const char *sub) {
+    intercom_kv hdrs[MAX_HEADERS + 1];
+    memset(hdrs, 0, sizeof hdrs);
+    int n = 0, st;
+    if (take_headers(&argc, argv, hdrs, &n)) st = EXIT_USAGE;
+    else if (n && strcmp(sub, "exchange")) st = (fputs("intercom: -H: oauth authorize-url sends no request\n", stderr), EXIT_USAGE);
+    else st = oauth(argc, argv, sub, n ? hdrs : NULL);
+    for (int i = 0; i < n; i++) free((char *)hdrs[i].key);
+    return st;
+}
+
 /* ---------- dispatch ---------- */
 
 const char *ic_cli_extras_help(const char *cmd) {
@@ -452,7 +499,7 @@ int ic_cli_extras(int argc, char **argv) {
     else if (!strcmp(cmd, "webhooks") && !strcmp(sub, "verify")) status = webhooks_verify(argc, argv);
     else if (!strcmp(cmd, "webhooks") && !strcmp(sub, "listen")) status = webhooks_listen(argc, argv);
     else if (!strcmp(cmd, "identity") && (!strcmp(sub, "user-hash") || !strcmp(sub, "jwt"))) status = identity(argc, argv, sub);
-    else if (!strcmp(cmd, "oauth") && (!strcmp(sub, "exchange") || !strcmp(sub, "authorize-url"))) status = oauth(argc, argv, sub);
+    else if (!strcmp(cmd, "oauth") && (!strcmp(sub, "exchange") || !strcmp(sub, "authorize-url"))) status = oauth_cmd(argc, argv, sub);
     if (status < 0) {
         if (sub) fprintf(stderr, "intercom: %s: unknown command \"%s\"\n", cmd, sub);
         fputs(help, stderr);

@@ -235,7 +235,8 @@ static void test_cli_exchange(void) {
     mock_server_reset(S);
     serve(200, TOKEN_JSON, 0);
     char args[512];
-    snprintf(args, sizeof args, "oauth exchange --code code-cli --client-id client-9 --base-url %s", mock_server_url(S));
+    snprintf(args, sizeof args, "oauth exchange --code code-cli -H 'X-Test: one' --client-id client-9 --base-url %s --header=X-Two:2",
+             mock_server_url(S));
     setenv("INTERCOM_CLIENT_SECRET", CLIENT_SECRET, 1);
     setenv("INTERCOM_LOG", "debug", 1);
     unsetenv("INTERCOM_TEST_1_BEARER_TOKEN");
@@ -254,6 +255,8 @@ static void test_cli_exchange(void) {
     CHECK(mock_server_request(S, 0, &r) == 0);
     CHECK_STR(r.target, "/auth/eagle/token");
     CHECK(mock_request_header(&r, "Authorization") == NULL);
+    CHECK_STR(mock_request_header(&r, "X-Test"), "one"); /* -H, as on every command */
+    CHECK_STR(mock_request_header(&r, "X-Two"), "2");
     CHECK(r.body && strstr(r.body, "\"code-cli\"") && strstr(r.body, CLIENT_SECRET));
     mock_request_clear(&r);
     free(out.data), free(errout.data);
