@@ -187,7 +187,7 @@ static intercom_code spec_redact(ic_req_spec *spec, intercom_error *err) {
         }
         h = n;
     }
-    if (spec->headers_owned) curl_slist_free_all(spec->headers);
+    ic_spec_headers_free(spec);
     spec->headers = h;
     spec->headers_owned = 1;
     return INTERCOM_OK;

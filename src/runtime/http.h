@@ -92,7 +92,7 @@ typedef struct ic_req_spec {
     const char *method;          /* static string */
     char *url;                   /* owned */
     struct curl_slist *headers;  /* owned when headers_owned, else the config's prebuilt list */
-    int headers_owned;
+    int headers_owned;           /* 1: the whole list; 2: only its first node (ic_spec_headers_free) */
     char *body;                  /* owned, or NULL for no body */
     size_t body_len;
     int multipart;               /* the body is multipart/form-data: `parts` (body is NULL) */
@@ -126,6 +126,7 @@ IC_HIDDEN intercom_code ic_spec_multipart(ic_req_spec *spec, const ic_operation 
                                           const json_t *extra, intercom_error *err);
 IC_HIDDEN void ic_spec_parts_clear(ic_req_spec *spec);
 IC_HIDDEN curl_mime *ic_spec_mime(CURL *easy, const ic_req_spec *spec);
+IC_HIDDEN void ic_spec_headers_free(ic_req_spec *spec); /* frees what headers_owned says */
 IC_HIDDEN intercom_code ic_build_headers(struct curl_slist **out, const ic_config *cfg, const char *api_version,
                                          int has_body, const intercom_kv *extra, intercom_error *err);
 

@@ -336,6 +336,29 @@ static const char *static_method(const char *m) {
     return NULL;
 }
 
+/* The client's prebuilt list (hdr_plain or hdr_json, whose first line is the client's own
+ * "Authorization: Bearer <token>") with @p token's Authorization line in its place: one node of ours
+ * (node and line in one allocation, headers_owned 2) whose next is the prebuilt list's second node.
+ * 1 when done; 0 when the slow path must build the list (the first line is not the client's
+ * token, because a default header replaced it; the token too long; out of memory). */
+static int token_line(ic_req_spec *spec, const ic_config *cfg, const char *token) {
+    static const char pre[] = "Authorization: Bearer ";
+    const struct curl_slist *base = spec->body ? cfg->hdr_json : cfg->hdr_plain;
+    size_t tl = strlen(token);
+    if (!base || !cfg->token || tl + 7 >= 1024 || strncmp(base->data, pre, sizeof pre - 1) ||
+        strcmp(base->data + sizeof pre - 1, cfg->token))
+        return 0;
+    struct curl_slist *n = ic_malloc(spec->alloc, sizeof *n + sizeof pre + tl);
+    if (!n) return 0;
+    n->data = (char *)(n + 1);
+    memcpy(n->data, pre, sizeof pre - 1);
+    memcpy(n->data + sizeof pre - 1, token, tl + 1);
+    n->next = base->next;
+    spec->headers = n;
+    spec->headers_owned = 2;
+    return 1;
+}
+
 intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char *method, const char *path,
                             const ic_operation *op, const void *params, const intercom_kv *query, const json_t *body,
                             const intercom_request_options *ro, intercom_error *err) {
@@ -437,6 +460,9 @@ intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char 
     hdrs[nh] = (intercom_kv){NULL, NULL};
     if (!nh && api_version == cfg->api_version && !token && !spec->multipart) {
         spec->headers = spec->body ? cfg->hdr_json : cfg->hdr_plain;
+    } else if (!nh && api_version == cfg->api_version && !spec->multipart && token_line(spec, cfg, token)) {
+        /* a request's own token and nothing else of its own: its Authorization line in front of the
+         * client's prebuilt list (one client, many workspaces: no list built per request) */
     } else {
         spec->headers_owned = 1;
         if ((rc = build_headers_as(&spec->headers, cfg, token ? token : cfg->token, api_version,
@@ -450,10 +476,17 @@ fail:
     return rc;
 }
 
+void ic_spec_headers_free(ic_req_spec *spec) {
+    if (spec->headers_owned == 2) ic_free(spec->alloc, spec->headers); /* token_line(): its own node only */
+    else if (spec->headers_owned) curl_slist_free_all(spec->headers);
+    spec->headers = NULL;
+    spec->headers_owned = 0;
+}
+
 void ic_spec_clear(ic_req_spec *spec) {
     ic_free(spec->alloc, spec->url);
     ic_free(spec->alloc, spec->body);
-    if (spec->headers_owned) curl_slist_free_all(spec->headers);
+    ic_spec_headers_free(spec);
     ic_spec_parts_clear(spec);
     spec->url = spec->body = NULL;
     spec->headers = NULL;
