@@ -20,7 +20,7 @@ static const ic_field admins_activity_logs_list_params_fields[] = {
     {"created_at_before", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_admins_activity_logs_list_params, created_at_before), 0, offsetof(intercom_admins_activity_logs_list_params, has_created_at_before), NULL, NULL},
 };
 static const uint16_t admins_activity_logs_list_params_by_name[] = {0, 1};
-static const uint32_t admins_activity_logs_list_params_hash[] = {0x110002, 0x100001, 0x0, 0x0};
+static const uint32_t admins_activity_logs_list_params_hash[] = {0x110002, 0x100001, 0x0, 0x0, 16, 17};
 INTERCOM_EXTERN const intercom_type intercom_admins_activity_logs_list_params_descriptor = {
     .name = "admins_activity_logs_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_activity_logs_list_params),
     .n_fields = 2, .fields = admins_activity_logs_list_params_fields, .by_name = admins_activity_logs_list_params_by_name,
@@ -45,7 +45,7 @@ static const ic_field admins_activity_logs_search_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_admins_activity_logs_search_params, per_page), 0, offsetof(intercom_admins_activity_logs_search_params, has_per_page), NULL, NULL},
 };
 static const uint16_t admins_activity_logs_search_params_by_name[] = {0, 1, 2, 3, 4};
-static const uint32_t admins_activity_logs_search_params_hash[] = {0x80005, 0x100001, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110002, 0x0, 0x0, 0xb0003};
+static const uint32_t admins_activity_logs_search_params_hash[] = {0x80005, 0x100001, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110002, 0x0, 0x0, 0xb0003, 16, 17, 11, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_admins_activity_logs_search_params_descriptor = {
     .name = "admins_activity_logs_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_activity_logs_search_params),
     .n_fields = 5, .fields = admins_activity_logs_search_params_fields, .by_name = admins_activity_logs_search_params_by_name,
@@ -66,7 +66,7 @@ static const ic_field admins_list_params_fields[] = {
     {"display_avatar", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_admins_list_params, display_avatar), 0, offsetof(intercom_admins_list_params, has_display_avatar), NULL, NULL},
 };
 static const uint16_t admins_list_params_by_name[] = {0};
-static const uint32_t admins_list_params_hash[] = {0xe0001, 0x0};
+static const uint32_t admins_list_params_hash[] = {0xe0001, 0x0, 14};
 INTERCOM_EXTERN const intercom_type intercom_admins_list_params_descriptor = {
     .name = "admins_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_list_params),
     .n_fields = 1, .fields = admins_list_params_fields, .by_name = admins_list_params_by_name,
@@ -87,7 +87,7 @@ static const ic_field admins_retrieve_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_admins_retrieve_params, admin_id), 0, offsetof(intercom_admins_retrieve_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t admins_retrieve_params_by_name[] = {0};
-static const uint32_t admins_retrieve_params_hash[] = {0x0, 0x80001};
+static const uint32_t admins_retrieve_params_hash[] = {0x0, 0x80001, 8};
 INTERCOM_EXTERN const intercom_type intercom_admins_retrieve_params_descriptor = {
     .name = "admins_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_retrieve_params),
     .n_fields = 1, .fields = admins_retrieve_params_fields, .by_name = admins_retrieve_params_by_name,
@@ -111,7 +111,7 @@ static const ic_field admins_set_away_params_fields[] = {
     {"away_status_reason_id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_admins_set_away_params, away_status_reason_id), 0, offsetof(intercom_admins_set_away_params, has_away_status_reason_id), NULL, NULL},
 };
 static const uint16_t admins_set_away_params_by_name[] = {0, 1, 2, 3};
-static const uint32_t admins_set_away_params_hash[] = {0x0, 0x80001, 0x0, 0x150004, 0x0, 0x110002, 0x120003, 0x0};
+static const uint32_t admins_set_away_params_hash[] = {0x0, 0x80001, 0x0, 0x150004, 0x0, 0x110002, 0x120003, 0x0, 8, 17, 18, 21};
 INTERCOM_EXTERN const intercom_type intercom_admins_set_away_params_descriptor = {
     .name = "admins_set_away_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_set_away_params),
     .n_fields = 4, .fields = admins_set_away_params_fields, .by_name = admins_set_away_params_by_name,
@@ -135,7 +135,7 @@ static const ic_field ai_content_import_sources_create_params_fields[] = {
     {"audience_ids", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_create_params, audience_ids), 0, offsetof(intercom_ai_content_import_sources_create_params, has_audience_ids), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_create_params_by_name[] = {3, 1, 0, 2};
-static const uint32_t ai_content_import_sources_create_params_hash[] = {0x0, 0x0, 0x60002, 0x0, 0xc0004, 0xd0001, 0x30003, 0x0};
+static const uint32_t ai_content_import_sources_create_params_hash[] = {0x0, 0x0, 0x60002, 0x0, 0xc0004, 0xd0001, 0x30003, 0x0, 13, 6, 3, 12};
 INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_create_params_descriptor = {
     .name = "ai_content_import_sources_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_create_params),
     .n_fields = 4, .fields = ai_content_import_sources_create_params_fields, .by_name = ai_content_import_sources_create_params_by_name,
@@ -156,7 +156,7 @@ static const ic_field ai_content_import_sources_delete_params_fields[] = {
     {"source_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_content_import_sources_delete_params, source_id), 0, offsetof(intercom_ai_content_import_sources_delete_params, has_source_id), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_delete_params_by_name[] = {0};
-static const uint32_t ai_content_import_sources_delete_params_hash[] = {0x0, 0x90001};
+static const uint32_t ai_content_import_sources_delete_params_hash[] = {0x0, 0x90001, 9};
 INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_delete_params_descriptor = {
     .name = "ai_content_import_sources_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_delete_params),
     .n_fields = 1, .fields = ai_content_import_sources_delete_params_fields, .by_name = ai_content_import_sources_delete_params_by_name,
@@ -189,7 +189,7 @@ static const ic_field ai_content_import_sources_retrieve_params_fields[] = {
     {"source_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_content_import_sources_retrieve_params, source_id), 0, offsetof(intercom_ai_content_import_sources_retrieve_params, has_source_id), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_retrieve_params_by_name[] = {0};
-static const uint32_t ai_content_import_sources_retrieve_params_hash[] = {0x0, 0x90001};
+static const uint32_t ai_content_import_sources_retrieve_params_hash[] = {0x0, 0x90001, 9};
 INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_retrieve_params_descriptor = {
     .name = "ai_content_import_sources_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_retrieve_params),
     .n_fields = 1, .fields = ai_content_import_sources_retrieve_params_fields, .by_name = ai_content_import_sources_retrieve_params_by_name,
@@ -215,7 +215,7 @@ static const ic_field ai_content_import_sources_update_params_fields[] = {
     {"apply_audience_to_existing_content", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ai_content_import_sources_update_params, apply_audience_to_existing_content), 0, offsetof(intercom_ai_content_import_sources_update_params, has_apply_audience_to_existing_content), NULL, NULL},
 };
 static const uint16_t ai_content_import_sources_update_params_by_name[] = {5, 4, 0, 2, 1, 3};
-static const uint32_t ai_content_import_sources_update_params_hash[] = {0x0, 0x0, 0xc0005, 0x0, 0x0, 0x0, 0x60003, 0x0, 0x0, 0xd0002, 0x0, 0x220006, 0x0, 0x90001, 0x30004, 0x0};
+static const uint32_t ai_content_import_sources_update_params_hash[] = {0x0, 0x0, 0xc0005, 0x0, 0x0, 0x0, 0x60003, 0x0, 0x0, 0xd0002, 0x0, 0x220006, 0x0, 0x90001, 0x30004, 0x0, 9, 13, 6, 3, 12, 34};
 INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_update_params_descriptor = {
     .name = "ai_content_import_sources_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_update_params),
     .n_fields = 6, .fields = ai_content_import_sources_update_params_fields, .by_name = ai_content_import_sources_update_params_by_name,
@@ -243,7 +243,7 @@ static const ic_field ai_external_pages_create_params_fields[] = {
     {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_ai_external_pages_create_params, external_id), 0, offsetof(intercom_ai_external_pages_create_params, has_external_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_create_params_by_name[] = {3, 4, 7, 1, 5, 6, 0, 2};
-static const uint32_t ai_external_pages_create_params_hash[] = {0x150004, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x170005, 0x60006, 0xb0008, 0x0, 0x40002, 0x90007};
+static const uint32_t ai_external_pages_create_params_hash[] = {0x150004, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x170005, 0x60006, 0xb0008, 0x0, 0x40002, 0x90007, 5, 4, 3, 21, 23, 6, 9, 11};
 INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_create_params_descriptor = {
     .name = "ai_external_pages_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_create_params),
     .n_fields = 8, .fields = ai_external_pages_create_params_fields, .by_name = ai_external_pages_create_params_by_name,
@@ -264,7 +264,7 @@ static const ic_field ai_external_pages_delete_params_fields[] = {
     {"page_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_external_pages_delete_params, page_id), 0, offsetof(intercom_ai_external_pages_delete_params, has_page_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_delete_params_by_name[] = {0};
-static const uint32_t ai_external_pages_delete_params_hash[] = {0x70001, 0x0};
+static const uint32_t ai_external_pages_delete_params_hash[] = {0x70001, 0x0, 7};
 INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_delete_params_descriptor = {
     .name = "ai_external_pages_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_delete_params),
     .n_fields = 1, .fields = ai_external_pages_delete_params_fields, .by_name = ai_external_pages_delete_params_by_name,
@@ -297,7 +297,7 @@ static const ic_field ai_external_pages_retrieve_params_fields[] = {
     {"page_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ai_external_pages_retrieve_params, page_id), 0, offsetof(intercom_ai_external_pages_retrieve_params, has_page_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_retrieve_params_by_name[] = {0};
-static const uint32_t ai_external_pages_retrieve_params_hash[] = {0x70001, 0x0};
+static const uint32_t ai_external_pages_retrieve_params_hash[] = {0x70001, 0x0, 7};
 INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_retrieve_params_descriptor = {
     .name = "ai_external_pages_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_retrieve_params),
     .n_fields = 1, .fields = ai_external_pages_retrieve_params_fields, .by_name = ai_external_pages_retrieve_params_by_name,
@@ -325,7 +325,7 @@ static const ic_field ai_external_pages_update_params_fields[] = {
     {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_ai_external_pages_update_params, external_id), 0, offsetof(intercom_ai_external_pages_update_params, has_external_id), NULL, NULL},
 };
 static const uint16_t ai_external_pages_update_params_by_name[] = {7, 4, 2, 5, 0, 6, 1, 3};
-static const uint32_t ai_external_pages_update_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x70001, 0x60006, 0xb0008, 0x90007, 0x0, 0x0, 0x30004, 0x100005, 0x40003, 0x50002, 0x0, 0x0};
+static const uint32_t ai_external_pages_update_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x70001, 0x60006, 0xb0008, 0x90007, 0x0, 0x0, 0x30004, 0x100005, 0x40003, 0x50002, 0x0, 0x0, 7, 5, 4, 3, 16, 6, 9, 11};
 INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_update_params_descriptor = {
     .name = "ai_external_pages_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_update_params),
     .n_fields = 8, .fields = ai_external_pages_update_params_fields, .by_name = ai_external_pages_update_params_by_name,
@@ -360,7 +360,7 @@ static const ic_field articles_create_params_fields[] = {
     {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_create_params, scheduled_unpublish_at), 0, offsetof(intercom_articles_create_params, has_scheduled_unpublish_at), NULL, NULL},
 };
 static const uint16_t articles_create_params_by_name[] = {10, 11, 12, 9, 4, 2, 3, 1, 6, 7, 13, 14, 5, 0, 8};
-static const uint32_t articles_create_params_hash[] = {0x0, 0xc000a, 0x0, 0x0, 0x0, 0x1b000d, 0x0, 0x0, 0x40003, 0x14000e, 0x16000f, 0xb0002, 0x0, 0x0, 0x0, 0xd0004, 0x50001, 0x17000b, 0x0, 0x50006, 0x90007, 0xb0008, 0x0, 0x120009, 0x0, 0x0, 0x0, 0x90005, 0x0, 0x0, 0x17000c, 0x0};
+static const uint32_t articles_create_params_hash[] = {0x0, 0xc000a, 0x0, 0x0, 0x0, 0x1b000d, 0x0, 0x0, 0x40003, 0x14000e, 0x16000f, 0xb0002, 0x0, 0x0, 0x0, 0xd0004, 0x50001, 0x17000b, 0x0, 0x50006, 0x90007, 0xb0008, 0x0, 0x120009, 0x0, 0x0, 0x0, 0x90005, 0x0, 0x0, 0x17000c, 0x0, 5, 11, 4, 13, 9, 5, 9, 11, 18, 12, 23, 23, 27, 20, 22};
 INTERCOM_EXTERN const intercom_type intercom_articles_create_params_descriptor = {
     .name = "articles_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_create_params),
     .n_fields = 15, .fields = articles_create_params_fields, .by_name = articles_create_params_by_name,
@@ -382,7 +382,7 @@ static const ic_field articles_draft_publish_params_fields[] = {
     {"locales", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_articles_draft_publish_params, locales), offsetof(intercom_articles_draft_publish_params, locales_count), offsetof(intercom_articles_draft_publish_params, has_locales), NULL, NULL},
 };
 static const uint16_t articles_draft_publish_params_by_name[] = {0, 1};
-static const uint32_t articles_draft_publish_params_hash[] = {0x0, 0x20001, 0x70002, 0x0};
+static const uint32_t articles_draft_publish_params_hash[] = {0x0, 0x20001, 0x70002, 0x0, 2, 7};
 INTERCOM_EXTERN const intercom_type intercom_articles_draft_publish_params_descriptor = {
     .name = "articles_draft_publish_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_draft_publish_params),
     .n_fields = 2, .fields = articles_draft_publish_params_fields, .by_name = articles_draft_publish_params_by_name,
@@ -403,7 +403,7 @@ static const ic_field articles_draft_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_draft_retrieve_params, id), 0, offsetof(intercom_articles_draft_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t articles_draft_retrieve_params_by_name[] = {0};
-static const uint32_t articles_draft_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t articles_draft_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_articles_draft_retrieve_params_descriptor = {
     .name = "articles_draft_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_draft_retrieve_params),
     .n_fields = 1, .fields = articles_draft_retrieve_params_fields, .by_name = articles_draft_retrieve_params_by_name,
@@ -439,7 +439,7 @@ static const ic_field articles_draft_update_params_fields[] = {
     {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_draft_update_params, scheduled_unpublish_at), 0, offsetof(intercom_articles_draft_update_params, has_scheduled_unpublish_at), NULL, NULL},
 };
 static const uint16_t articles_draft_update_params_by_name[] = {11, 12, 13, 10, 5, 3, 4, 2, 0, 7, 8, 14, 15, 6, 1, 9};
-static const uint32_t articles_draft_update_params_hash[] = {0x0, 0xc000b, 0x0, 0x0, 0x20001, 0x1b000e, 0x0, 0x0, 0x40004, 0x14000f, 0x160010, 0xb0003, 0x0, 0x0, 0x0, 0xd0005, 0x50002, 0x17000c, 0x0, 0x50007, 0x90008, 0xb0009, 0x0, 0x12000a, 0x0, 0x0, 0x0, 0x90006, 0x0, 0x0, 0x17000d, 0x0};
+static const uint32_t articles_draft_update_params_hash[] = {0x0, 0xc000b, 0x0, 0x0, 0x20001, 0x1b000e, 0x0, 0x0, 0x40004, 0x14000f, 0x160010, 0xb0003, 0x0, 0x0, 0x0, 0xd0005, 0x50002, 0x17000c, 0x0, 0x50007, 0x90008, 0xb0009, 0x0, 0x12000a, 0x0, 0x0, 0x0, 0x90006, 0x0, 0x0, 0x17000d, 0x0, 2, 5, 11, 4, 13, 9, 5, 9, 11, 18, 12, 23, 23, 27, 20, 22};
 INTERCOM_EXTERN const intercom_type intercom_articles_draft_update_params_descriptor = {
     .name = "articles_draft_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_draft_update_params),
     .n_fields = 16, .fields = articles_draft_update_params_fields, .by_name = articles_draft_update_params_by_name,
@@ -461,7 +461,7 @@ static const ic_field articles_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_articles_list_params, per_page), 0, offsetof(intercom_articles_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t articles_list_params_by_name[] = {0, 1};
-static const uint32_t articles_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t articles_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_articles_list_params_descriptor = {
     .name = "articles_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_list_params),
     .n_fields = 2, .fields = articles_list_params_fields, .by_name = articles_list_params_by_name,
@@ -496,7 +496,7 @@ static const ic_field articles_remove_params_fields[] = {
     {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_remove_params, article_id), 0, offsetof(intercom_articles_remove_params, has_article_id), NULL, NULL},
 };
 static const uint16_t articles_remove_params_by_name[] = {0};
-static const uint32_t articles_remove_params_hash[] = {0x0, 0xa0001};
+static const uint32_t articles_remove_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_articles_remove_params_descriptor = {
     .name = "articles_remove_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_remove_params),
     .n_fields = 1, .fields = articles_remove_params_fields, .by_name = articles_remove_params_by_name,
@@ -517,7 +517,7 @@ static const ic_field articles_retrieve_params_fields[] = {
     {"article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_retrieve_params, article_id), 0, offsetof(intercom_articles_retrieve_params, has_article_id), NULL, NULL},
 };
 static const uint16_t articles_retrieve_params_by_name[] = {0};
-static const uint32_t articles_retrieve_params_hash[] = {0x0, 0xa0001};
+static const uint32_t articles_retrieve_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_articles_retrieve_params_descriptor = {
     .name = "articles_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_retrieve_params),
     .n_fields = 1, .fields = articles_retrieve_params_fields, .by_name = articles_retrieve_params_by_name,
@@ -541,7 +541,7 @@ static const ic_field articles_search_params_fields[] = {
     {"highlight", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_articles_search_params, highlight), 0, offsetof(intercom_articles_search_params, has_highlight), NULL, NULL},
 };
 static const uint16_t articles_search_params_by_name[] = {2, 3, 0, 1};
-static const uint32_t articles_search_params_hash[] = {0x0, 0xe0003, 0x0, 0x60001, 0x0, 0x0, 0x50002, 0x90004};
+static const uint32_t articles_search_params_hash[] = {0x0, 0xe0003, 0x0, 0x60001, 0x0, 0x0, 0x50002, 0x90004, 6, 5, 14, 9};
 INTERCOM_EXTERN const intercom_type intercom_articles_search_params_descriptor = {
     .name = "articles_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_search_params),
     .n_fields = 4, .fields = articles_search_params_fields, .by_name = articles_search_params_by_name,
@@ -564,7 +564,7 @@ static const ic_field articles_tags_create_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_tags_create_params, admin_id), 0, offsetof(intercom_articles_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t articles_tags_create_params_by_name[] = {2, 0, 1};
-static const uint32_t articles_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0xa0001, 0x0, 0x0};
+static const uint32_t articles_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0xa0001, 0x0, 0x0, 10, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_articles_tags_create_params_descriptor = {
     .name = "articles_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_tags_create_params),
     .n_fields = 3, .fields = articles_tags_create_params_fields, .by_name = articles_tags_create_params_by_name,
@@ -586,7 +586,7 @@ static const ic_field articles_tags_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_articles_tags_delete_params, id), 0, offsetof(intercom_articles_tags_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t articles_tags_delete_params_by_name[] = {0, 1};
-static const uint32_t articles_tags_delete_params_hash[] = {0x0, 0xa0001, 0x0, 0x20002};
+static const uint32_t articles_tags_delete_params_hash[] = {0x0, 0xa0001, 0x0, 0x20002, 10, 2};
 INTERCOM_EXTERN const intercom_type intercom_articles_tags_delete_params_descriptor = {
     .name = "articles_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_tags_delete_params),
     .n_fields = 2, .fields = articles_tags_delete_params_fields, .by_name = articles_tags_delete_params_by_name,
@@ -622,7 +622,7 @@ static const ic_field articles_update_params_fields[] = {
     {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_articles_update_params, scheduled_unpublish_at), 0, offsetof(intercom_articles_update_params, has_scheduled_unpublish_at), NULL, NULL},
 };
 static const uint16_t articles_update_params_by_name[] = {11, 12, 13, 0, 10, 5, 3, 4, 2, 7, 8, 14, 15, 6, 1, 9};
-static const uint32_t articles_update_params_hash[] = {0x90006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0009, 0x17000d, 0x0, 0x0, 0x0, 0x14000f, 0x160010, 0xc000b, 0x90008, 0xb0003, 0x50002, 0x1b000e, 0x50007, 0x0, 0x40004, 0x17000c, 0x0, 0x0, 0x12000a, 0x0, 0xd0005, 0x0, 0x0, 0x0, 0xa0001};
+static const uint32_t articles_update_params_hash[] = {0x90006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0009, 0x17000d, 0x0, 0x0, 0x0, 0x14000f, 0x160010, 0xc000b, 0x90008, 0xb0003, 0x50002, 0x1b000e, 0x50007, 0x0, 0x40004, 0x17000c, 0x0, 0x0, 0x12000a, 0x0, 0xd0005, 0x0, 0x0, 0x0, 0xa0001, 10, 5, 11, 4, 13, 9, 5, 9, 11, 18, 12, 23, 23, 27, 20, 22};
 INTERCOM_EXTERN const intercom_type intercom_articles_update_params_descriptor = {
     .name = "articles_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_update_params),
     .n_fields = 16, .fields = articles_update_params_fields, .by_name = articles_update_params_by_name,
@@ -646,7 +646,7 @@ static const ic_field articles_versions_list_params_fields[] = {
     {"locale", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_articles_versions_list_params, locale), 0, offsetof(intercom_articles_versions_list_params, has_locale), NULL, NULL},
 };
 static const uint16_t articles_versions_list_params_by_name[] = {0, 3, 1, 2};
-static const uint32_t articles_versions_list_params_hash[] = {0x60004, 0x0, 0x0, 0x0, 0x80003, 0x40002, 0x0, 0xa0001};
+static const uint32_t articles_versions_list_params_hash[] = {0x60004, 0x0, 0x0, 0x0, 0x80003, 0x40002, 0x0, 0xa0001, 10, 4, 8, 6};
 INTERCOM_EXTERN const intercom_type intercom_articles_versions_list_params_descriptor = {
     .name = "articles_versions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_versions_list_params),
     .n_fields = 4, .fields = articles_versions_list_params_fields, .by_name = articles_versions_list_params_by_name,
@@ -683,7 +683,7 @@ static const ic_field articles_versions_retrieve_params_fields[] = {
     {"locale", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_articles_versions_retrieve_params, locale), 0, offsetof(intercom_articles_versions_retrieve_params, has_locale), NULL, NULL},
 };
 static const uint16_t articles_versions_retrieve_params_by_name[] = {0, 1, 2};
-static const uint32_t articles_versions_retrieve_params_hash[] = {0x60003, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0001};
+static const uint32_t articles_versions_retrieve_params_hash[] = {0x60003, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0001, 10, 2, 6};
 INTERCOM_EXTERN const intercom_type intercom_articles_versions_retrieve_params_descriptor = {
     .name = "articles_versions_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_versions_retrieve_params),
     .n_fields = 3, .fields = articles_versions_retrieve_params_fields, .by_name = articles_versions_retrieve_params_by_name,
@@ -706,7 +706,7 @@ static const ic_field audiences_create_params_fields[] = {
     {"role_predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_audiences_create_params, role_predicates), offsetof(intercom_audiences_create_params, role_predicates_count), offsetof(intercom_audiences_create_params, has_role_predicates), &intercom_predicate_descriptor, NULL},
 };
 static const uint16_t audiences_create_params_by_name[] = {0, 1, 2};
-static const uint32_t audiences_create_params_hash[] = {0x0, 0xa0002, 0x0, 0x0, 0xf0003, 0x0, 0x40001, 0x0};
+static const uint32_t audiences_create_params_hash[] = {0x0, 0xa0002, 0x0, 0x0, 0xf0003, 0x0, 0x40001, 0x0, 4, 10, 15};
 INTERCOM_EXTERN const intercom_type intercom_audiences_create_params_descriptor = {
     .name = "audiences_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_create_params),
     .n_fields = 3, .fields = audiences_create_params_fields, .by_name = audiences_create_params_by_name,
@@ -727,7 +727,7 @@ static const ic_field audiences_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_audiences_delete_params, id), 0, offsetof(intercom_audiences_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t audiences_delete_params_by_name[] = {0};
-static const uint32_t audiences_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t audiences_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_audiences_delete_params_descriptor = {
     .name = "audiences_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_delete_params),
     .n_fields = 1, .fields = audiences_delete_params_fields, .by_name = audiences_delete_params_by_name,
@@ -749,7 +749,7 @@ static const ic_field audiences_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_audiences_list_params, per_page), 0, offsetof(intercom_audiences_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t audiences_list_params_by_name[] = {0, 1};
-static const uint32_t audiences_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t audiences_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_audiences_list_params_descriptor = {
     .name = "audiences_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_list_params),
     .n_fields = 2, .fields = audiences_list_params_fields, .by_name = audiences_list_params_by_name,
@@ -770,7 +770,7 @@ static const ic_field audiences_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_audiences_retrieve_params, id), 0, offsetof(intercom_audiences_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t audiences_retrieve_params_by_name[] = {0};
-static const uint32_t audiences_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t audiences_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_audiences_retrieve_params_descriptor = {
     .name = "audiences_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_retrieve_params),
     .n_fields = 1, .fields = audiences_retrieve_params_fields, .by_name = audiences_retrieve_params_by_name,
@@ -794,7 +794,7 @@ static const ic_field audiences_update_params_fields[] = {
     {"role_predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_audiences_update_params, role_predicates), offsetof(intercom_audiences_update_params, role_predicates_count), offsetof(intercom_audiences_update_params, has_role_predicates), &intercom_predicate_descriptor, NULL},
 };
 static const uint16_t audiences_update_params_by_name[] = {0, 1, 2, 3};
-static const uint32_t audiences_update_params_hash[] = {0xf0004, 0xa0003, 0x40002, 0x0, 0x20001, 0x0, 0x0, 0x0};
+static const uint32_t audiences_update_params_hash[] = {0xf0004, 0xa0003, 0x40002, 0x0, 0x20001, 0x0, 0x0, 0x0, 2, 4, 10, 15};
 INTERCOM_EXTERN const intercom_type intercom_audiences_update_params_descriptor = {
     .name = "audiences_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_update_params),
     .n_fields = 4, .fields = audiences_update_params_fields, .by_name = audiences_update_params_by_name,
@@ -839,7 +839,7 @@ static const ic_field brands_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_brands_retrieve_params, id), 0, offsetof(intercom_brands_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t brands_retrieve_params_by_name[] = {0};
-static const uint32_t brands_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t brands_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_brands_retrieve_params_descriptor = {
     .name = "brands_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_brands_retrieve_params),
     .n_fields = 1, .fields = brands_retrieve_params_fields, .by_name = brands_retrieve_params_by_name,
@@ -861,7 +861,7 @@ static const ic_field calls_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_calls_list_params, per_page), 0, offsetof(intercom_calls_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t calls_list_params_by_name[] = {0, 1};
-static const uint32_t calls_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t calls_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_calls_list_params_descriptor = {
     .name = "calls_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_list_params),
     .n_fields = 2, .fields = calls_list_params_fields, .by_name = calls_list_params_by_name,
@@ -896,7 +896,7 @@ static const ic_field calls_recording_retrieve_params_fields[] = {
     {"call_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_calls_recording_retrieve_params, call_id), 0, offsetof(intercom_calls_recording_retrieve_params, has_call_id), NULL, NULL},
 };
 static const uint16_t calls_recording_retrieve_params_by_name[] = {0};
-static const uint32_t calls_recording_retrieve_params_hash[] = {0x70001, 0x0};
+static const uint32_t calls_recording_retrieve_params_hash[] = {0x70001, 0x0, 7};
 INTERCOM_EXTERN const intercom_type intercom_calls_recording_retrieve_params_descriptor = {
     .name = "calls_recording_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_recording_retrieve_params),
     .n_fields = 1, .fields = calls_recording_retrieve_params_fields, .by_name = calls_recording_retrieve_params_by_name,
@@ -917,7 +917,7 @@ static const ic_field calls_retrieve_params_fields[] = {
     {"call_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_calls_retrieve_params, call_id), 0, offsetof(intercom_calls_retrieve_params, has_call_id), NULL, NULL},
 };
 static const uint16_t calls_retrieve_params_by_name[] = {0};
-static const uint32_t calls_retrieve_params_hash[] = {0x70001, 0x0};
+static const uint32_t calls_retrieve_params_hash[] = {0x70001, 0x0, 7};
 INTERCOM_EXTERN const intercom_type intercom_calls_retrieve_params_descriptor = {
     .name = "calls_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_retrieve_params),
     .n_fields = 1, .fields = calls_retrieve_params_fields, .by_name = calls_retrieve_params_by_name,
@@ -938,7 +938,7 @@ static const ic_field calls_search_params_fields[] = {
     {"conversation_ids", IC_K_STRING, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_calls_search_params, conversation_ids), offsetof(intercom_calls_search_params, conversation_ids_count), offsetof(intercom_calls_search_params, has_conversation_ids), NULL, NULL},
 };
 static const uint16_t calls_search_params_by_name[] = {0};
-static const uint32_t calls_search_params_hash[] = {0x100001, 0x0};
+static const uint32_t calls_search_params_hash[] = {0x100001, 0x0, 16};
 INTERCOM_EXTERN const intercom_type intercom_calls_search_params_descriptor = {
     .name = "calls_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_search_params),
     .n_fields = 1, .fields = calls_search_params_fields, .by_name = calls_search_params_by_name,
@@ -959,7 +959,7 @@ static const ic_field calls_transcript_retrieve_params_fields[] = {
     {"call_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_calls_transcript_retrieve_params, call_id), 0, offsetof(intercom_calls_transcript_retrieve_params, has_call_id), NULL, NULL},
 };
 static const uint16_t calls_transcript_retrieve_params_by_name[] = {0};
-static const uint32_t calls_transcript_retrieve_params_hash[] = {0x70001, 0x0};
+static const uint32_t calls_transcript_retrieve_params_hash[] = {0x70001, 0x0, 7};
 INTERCOM_EXTERN const intercom_type intercom_calls_transcript_retrieve_params_descriptor = {
     .name = "calls_transcript_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_transcript_retrieve_params),
     .n_fields = 1, .fields = calls_transcript_retrieve_params_fields, .by_name = calls_transcript_retrieve_params_by_name,
@@ -982,7 +982,7 @@ static const ic_field companies_contacts_list_params_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_contacts_list_params, starting_after), 0, offsetof(intercom_companies_contacts_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t companies_contacts_list_params_by_name[] = {0, 1, 2};
-static const uint32_t companies_contacts_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0x0, 0x0, 0x0, 0x0, 0xa0001};
+static const uint32_t companies_contacts_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0x0, 0x0, 0x0, 0x0, 0xa0001, 10, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_companies_contacts_list_params_descriptor = {
     .name = "companies_contacts_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_contacts_list_params),
     .n_fields = 3, .fields = companies_contacts_list_params_fields, .by_name = companies_contacts_list_params_by_name,
@@ -1026,7 +1026,7 @@ static const ic_field companies_create_params_fields[] = {
     {"monthly_spend", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_companies_create_params, monthly_spend), 0, offsetof(intercom_companies_create_params, has_monthly_spend), NULL, NULL},
 };
 static const uint16_t companies_create_params_by_name[] = {1, 6, 5, 9, 0, 2, 7, 3, 8, 4};
-static const uint32_t companies_create_params_hash[] = {0x0, 0xd000a, 0x160009, 0x0, 0x0, 0x110008, 0x0, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x70005, 0x40001, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0};
+static const uint32_t companies_create_params_hash[] = {0x0, 0xd000a, 0x160009, 0x0, 0x0, 0x110008, 0x0, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x70005, 0x40001, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0, 4, 10, 4, 4, 7, 8, 17, 17, 22, 13};
 INTERCOM_EXTERN const intercom_type intercom_companies_create_params_descriptor = {
     .name = "companies_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_create_params),
     .n_fields = 10, .fields = companies_create_params_fields, .by_name = companies_create_params_by_name,
@@ -1047,7 +1047,7 @@ static const ic_field companies_delete_params_fields[] = {
     {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_delete_params, company_id), 0, offsetof(intercom_companies_delete_params, has_company_id), NULL, NULL},
 };
 static const uint16_t companies_delete_params_by_name[] = {0};
-static const uint32_t companies_delete_params_hash[] = {0x0, 0xa0001};
+static const uint32_t companies_delete_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_companies_delete_params_descriptor = {
     .name = "companies_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_delete_params),
     .n_fields = 1, .fields = companies_delete_params_fields, .by_name = companies_delete_params_by_name,
@@ -1070,7 +1070,7 @@ static const ic_field companies_list_params_fields[] = {
     {"order", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_list_params, order), 0, offsetof(intercom_companies_list_params, has_order), NULL, NULL},
 };
 static const uint16_t companies_list_params_by_name[] = {2, 0, 1};
-static const uint32_t companies_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0};
+static const uint32_t companies_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0, 4, 8, 5};
 INTERCOM_EXTERN const intercom_type intercom_companies_list_params_descriptor = {
     .name = "companies_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_list_params),
     .n_fields = 3, .fields = companies_list_params_fields, .by_name = companies_list_params_by_name,
@@ -1107,7 +1107,7 @@ static const ic_field companies_notes_create_params_fields[] = {
     {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_companies_notes_create_params, admin_id), 0, offsetof(intercom_companies_notes_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t companies_notes_create_params_by_name[] = {2, 1, 0};
-static const uint32_t companies_notes_create_params_hash[] = {0x0, 0x80003, 0x0, 0x40002, 0x0, 0x0, 0x0, 0xa0001};
+static const uint32_t companies_notes_create_params_hash[] = {0x0, 0x80003, 0x0, 0x40002, 0x0, 0x0, 0x0, 0xa0001, 10, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_companies_notes_create_params_descriptor = {
     .name = "companies_notes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_notes_create_params),
     .n_fields = 3, .fields = companies_notes_create_params_fields, .by_name = companies_notes_create_params_by_name,
@@ -1128,7 +1128,7 @@ static const ic_field companies_notes_list_params_fields[] = {
     {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_notes_list_params, company_id), 0, offsetof(intercom_companies_notes_list_params, has_company_id), NULL, NULL},
 };
 static const uint16_t companies_notes_list_params_by_name[] = {0};
-static const uint32_t companies_notes_list_params_hash[] = {0x0, 0xa0001};
+static const uint32_t companies_notes_list_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_companies_notes_list_params_descriptor = {
     .name = "companies_notes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_notes_list_params),
     .n_fields = 1, .fields = companies_notes_list_params_fields, .by_name = companies_notes_list_params_by_name,
@@ -1149,7 +1149,7 @@ static const ic_field companies_retrieve_params_fields[] = {
     {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_retrieve_params, company_id), 0, offsetof(intercom_companies_retrieve_params, has_company_id), NULL, NULL},
 };
 static const uint16_t companies_retrieve_params_by_name[] = {0};
-static const uint32_t companies_retrieve_params_hash[] = {0x0, 0xa0001};
+static const uint32_t companies_retrieve_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_companies_retrieve_params_descriptor = {
     .name = "companies_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_retrieve_params),
     .n_fields = 1, .fields = companies_retrieve_params_fields, .by_name = companies_retrieve_params_by_name,
@@ -1175,7 +1175,7 @@ static const ic_field companies_retrieve_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_companies_retrieve_list_params, per_page), 0, offsetof(intercom_companies_retrieve_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t companies_retrieve_list_params_by_name[] = {1, 0, 4, 5, 3, 2};
-static const uint32_t companies_retrieve_list_params_hash[] = {0x0, 0x0, 0xa0002, 0x60003, 0x0, 0x0, 0x40001, 0x0, 0xa0004, 0x0, 0x0, 0x0, 0x80006, 0x40005, 0x0, 0x0};
+static const uint32_t companies_retrieve_list_params_hash[] = {0x0, 0x0, 0xa0002, 0x60003, 0x0, 0x0, 0x40001, 0x0, 0xa0004, 0x0, 0x0, 0x0, 0x80006, 0x40005, 0x0, 0x0, 4, 10, 6, 10, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_companies_retrieve_list_params_descriptor = {
     .name = "companies_retrieve_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_retrieve_list_params),
     .n_fields = 6, .fields = companies_retrieve_list_params_fields, .by_name = companies_retrieve_list_params_by_name,
@@ -1210,7 +1210,7 @@ static const ic_field companies_scroll_params_fields[] = {
     {"scroll_param", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_companies_scroll_params, scroll_param), 0, offsetof(intercom_companies_scroll_params, has_scroll_param), NULL, NULL},
 };
 static const uint16_t companies_scroll_params_by_name[] = {0};
-static const uint32_t companies_scroll_params_hash[] = {0xc0001, 0x0};
+static const uint32_t companies_scroll_params_hash[] = {0xc0001, 0x0, 12};
 INTERCOM_EXTERN const intercom_type intercom_companies_scroll_params_descriptor = {
     .name = "companies_scroll_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_scroll_params),
     .n_fields = 1, .fields = companies_scroll_params_fields, .by_name = companies_scroll_params_by_name,
@@ -1245,7 +1245,7 @@ static const ic_field companies_segments_list_params_fields[] = {
     {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_companies_segments_list_params, company_id), 0, offsetof(intercom_companies_segments_list_params, has_company_id), NULL, NULL},
 };
 static const uint16_t companies_segments_list_params_by_name[] = {0};
-static const uint32_t companies_segments_list_params_hash[] = {0x0, 0xa0001};
+static const uint32_t companies_segments_list_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_companies_segments_list_params_descriptor = {
     .name = "companies_segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_segments_list_params),
     .n_fields = 1, .fields = companies_segments_list_params_fields, .by_name = companies_segments_list_params_by_name,
@@ -1273,7 +1273,7 @@ static const ic_field companies_update_params_fields[] = {
     {"monthly_spend", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_companies_update_params, monthly_spend), 0, offsetof(intercom_companies_update_params, has_monthly_spend), NULL, NULL},
 };
 static const uint16_t companies_update_params_by_name[] = {0, 6, 5, 7, 1, 2, 3, 4};
-static const uint32_t companies_update_params_hash[] = {0x0, 0xd0008, 0xa0001, 0x0, 0x0, 0x70005, 0x40002, 0x0, 0x80006, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0};
+static const uint32_t companies_update_params_hash[] = {0x0, 0xd0008, 0xa0001, 0x0, 0x0, 0x70005, 0x40002, 0x0, 0x80006, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0, 10, 4, 4, 4, 7, 8, 17, 13};
 INTERCOM_EXTERN const intercom_type intercom_companies_update_params_descriptor = {
     .name = "companies_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_update_params),
     .n_fields = 8, .fields = companies_update_params_fields, .by_name = companies_update_params_by_name,
@@ -1294,7 +1294,7 @@ static const ic_field contacts_archive_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_archive_params, contact_id), 0, offsetof(intercom_contacts_archive_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_archive_params_by_name[] = {0};
-static const uint32_t contacts_archive_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_archive_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_archive_params_descriptor = {
     .name = "contacts_archive_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_archive_params),
     .n_fields = 1, .fields = contacts_archive_params_fields, .by_name = contacts_archive_params_by_name,
@@ -1316,7 +1316,7 @@ static const ic_field contacts_banners_dismiss_params_fields[] = {
     {"view_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_banners_dismiss_params, view_id), 0, offsetof(intercom_contacts_banners_dismiss_params, has_view_id), NULL, NULL},
 };
 static const uint16_t contacts_banners_dismiss_params_by_name[] = {0, 1};
-static const uint32_t contacts_banners_dismiss_params_hash[] = {0x0, 0x70002, 0x0, 0x20001};
+static const uint32_t contacts_banners_dismiss_params_hash[] = {0x0, 0x70002, 0x0, 0x20001, 2, 7};
 INTERCOM_EXTERN const intercom_type intercom_contacts_banners_dismiss_params_descriptor = {
     .name = "contacts_banners_dismiss_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_banners_dismiss_params),
     .n_fields = 2, .fields = contacts_banners_dismiss_params_fields, .by_name = contacts_banners_dismiss_params_by_name,
@@ -1337,7 +1337,7 @@ static const ic_field contacts_banners_list_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_banners_list_params, id), 0, offsetof(intercom_contacts_banners_list_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_banners_list_params_by_name[] = {0};
-static const uint32_t contacts_banners_list_params_hash[] = {0x0, 0x20001};
+static const uint32_t contacts_banners_list_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_contacts_banners_list_params_descriptor = {
     .name = "contacts_banners_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_banners_list_params),
     .n_fields = 1, .fields = contacts_banners_list_params_fields, .by_name = contacts_banners_list_params_by_name,
@@ -1358,7 +1358,7 @@ static const ic_field contacts_block_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_block_params, contact_id), 0, offsetof(intercom_contacts_block_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_block_params_by_name[] = {0};
-static const uint32_t contacts_block_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_block_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_block_params_descriptor = {
     .name = "contacts_block_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_block_params),
     .n_fields = 1, .fields = contacts_block_params_fields, .by_name = contacts_block_params_by_name,
@@ -1380,7 +1380,7 @@ static const ic_field contacts_companies_create_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_companies_create_params, id), 0, offsetof(intercom_contacts_companies_create_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_companies_create_params_by_name[] = {0, 1};
-static const uint32_t contacts_companies_create_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002};
+static const uint32_t contacts_companies_create_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002, 10, 2};
 INTERCOM_EXTERN const intercom_type intercom_contacts_companies_create_params_descriptor = {
     .name = "contacts_companies_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_companies_create_params),
     .n_fields = 2, .fields = contacts_companies_create_params_fields, .by_name = contacts_companies_create_params_by_name,
@@ -1402,7 +1402,7 @@ static const ic_field contacts_companies_delete_params_fields[] = {
     {"company_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_companies_delete_params, company_id), 0, offsetof(intercom_contacts_companies_delete_params, has_company_id), NULL, NULL},
 };
 static const uint16_t contacts_companies_delete_params_by_name[] = {1, 0};
-static const uint32_t contacts_companies_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0xa0002};
+static const uint32_t contacts_companies_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0xa0002, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_companies_delete_params_descriptor = {
     .name = "contacts_companies_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_companies_delete_params),
     .n_fields = 2, .fields = contacts_companies_delete_params_fields, .by_name = contacts_companies_delete_params_by_name,
@@ -1425,7 +1425,7 @@ static const ic_field contacts_companies_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_companies_list_params, per_page), 0, offsetof(intercom_contacts_companies_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t contacts_companies_list_params_by_name[] = {0, 1, 2};
-static const uint32_t contacts_companies_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0xa0001, 0x0, 0x40002, 0x0};
+static const uint32_t contacts_companies_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0xa0001, 0x0, 0x40002, 0x0, 10, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_contacts_companies_list_params_descriptor = {
     .name = "contacts_companies_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_companies_list_params),
     .n_fields = 3, .fields = contacts_companies_list_params_fields, .by_name = contacts_companies_list_params_by_name,
@@ -1471,7 +1471,7 @@ static const ic_field contacts_create_params_fields[] = {
     {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_create_params, custom_attributes), 0, offsetof(intercom_contacts_create_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t contacts_create_params_by_name[] = {6, 11, 3, 2, 1, 8, 5, 9, 4, 0, 7, 10};
-static const uint32_t contacts_create_params_hash[] = {0x0, 0x11000c, 0x40006, 0x60007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x18000b, 0x0, 0x0, 0xc0009, 0xc0008, 0xe0003, 0x50004, 0x8000a, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x50005};
+static const uint32_t contacts_create_params_hash[] = {0x0, 0x11000c, 0x40006, 0x60007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x18000b, 0x0, 0x0, 0xc0009, 0xc0008, 0xe0003, 0x50004, 0x8000a, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x50005, 4, 11, 14, 5, 5, 4, 6, 12, 12, 8, 24, 17};
 INTERCOM_EXTERN const intercom_type intercom_contacts_create_params_descriptor = {
     .name = "contacts_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_create_params),
     .n_fields = 12, .fields = contacts_create_params_fields, .by_name = contacts_create_params_by_name,
@@ -1492,7 +1492,7 @@ static const ic_field contacts_delete_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_delete_params, contact_id), 0, offsetof(intercom_contacts_delete_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_delete_params_by_name[] = {0};
-static const uint32_t contacts_delete_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_delete_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_delete_params_descriptor = {
     .name = "contacts_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_delete_params),
     .n_fields = 1, .fields = contacts_delete_params_fields, .by_name = contacts_delete_params_by_name,
@@ -1514,7 +1514,7 @@ static const ic_field contacts_find_by_external_id_params_fields[] = {
     {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_find_by_external_id_params, include_merge_history), 0, offsetof(intercom_contacts_find_by_external_id_params, has_include_merge_history), NULL, NULL},
 };
 static const uint16_t contacts_find_by_external_id_params_by_name[] = {0, 1};
-static const uint32_t contacts_find_by_external_id_params_hash[] = {0x150002, 0x0, 0xb0001, 0x0};
+static const uint32_t contacts_find_by_external_id_params_hash[] = {0x150002, 0x0, 0xb0001, 0x0, 11, 21};
 INTERCOM_EXTERN const intercom_type intercom_contacts_find_by_external_id_params_descriptor = {
     .name = "contacts_find_by_external_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_find_by_external_id_params),
     .n_fields = 2, .fields = contacts_find_by_external_id_params_fields, .by_name = contacts_find_by_external_id_params_by_name,
@@ -1537,7 +1537,7 @@ static const ic_field contacts_list_params_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_contacts_list_params, starting_after), 0, offsetof(intercom_contacts_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t contacts_list_params_by_name[] = {0, 1, 2};
-static const uint32_t contacts_list_params_hash[] = {0x0, 0x0, 0x0, 0xe0003, 0x80002, 0x0, 0x150001, 0x0};
+static const uint32_t contacts_list_params_hash[] = {0x0, 0x0, 0x0, 0xe0003, 0x80002, 0x0, 0x150001, 0x0, 21, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_contacts_list_params_descriptor = {
     .name = "contacts_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_list_params),
     .n_fields = 3, .fields = contacts_list_params_fields, .by_name = contacts_list_params_by_name,
@@ -1575,7 +1575,7 @@ static const ic_field contacts_merge_params_fields[] = {
     {"skip_duplicate_validation", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_contacts_merge_params, skip_duplicate_validation), 0, offsetof(intercom_contacts_merge_params, has_skip_duplicate_validation), NULL, NULL},
 };
 static const uint16_t contacts_merge_params_by_name[] = {1, 0, 2, 3};
-static const uint32_t contacts_merge_params_hash[] = {0x150001, 0x40002, 0x0, 0x190004, 0x0, 0x40003, 0x0, 0x0};
+static const uint32_t contacts_merge_params_hash[] = {0x150001, 0x40002, 0x0, 0x190004, 0x0, 0x40003, 0x0, 0x0, 21, 4, 4, 25};
 INTERCOM_EXTERN const intercom_type intercom_contacts_merge_params_descriptor = {
     .name = "contacts_merge_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_merge_params),
     .n_fields = 4, .fields = contacts_merge_params_fields, .by_name = contacts_merge_params_by_name,
@@ -1599,7 +1599,7 @@ static const ic_field contacts_merge_history_list_params_fields[] = {
     {"order", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_contacts_merge_history_list_params, order), offsetof(intercom_contacts_merge_history_list_params, order_str), offsetof(intercom_contacts_merge_history_list_params, has_order), &intercom_contacts_merge_history_list_params_order_descriptor, NULL},
 };
 static const uint16_t contacts_merge_history_list_params_by_name[] = {1, 0, 3, 2};
-static const uint32_t contacts_merge_history_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x60002, 0x50004};
+static const uint32_t contacts_merge_history_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x60002, 0x50004, 2, 6, 8, 5};
 INTERCOM_EXTERN const intercom_type intercom_contacts_merge_history_list_params_descriptor = {
     .name = "contacts_merge_history_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_merge_history_list_params),
     .n_fields = 4, .fields = contacts_merge_history_list_params_fields, .by_name = contacts_merge_history_list_params_by_name,
@@ -1622,7 +1622,7 @@ static const ic_field contacts_notes_create_params_fields[] = {
     {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_contacts_notes_create_params, admin_id), 0, offsetof(intercom_contacts_notes_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t contacts_notes_create_params_by_name[] = {2, 1, 0};
-static const uint32_t contacts_notes_create_params_hash[] = {0x0, 0x80003, 0x0, 0x40002, 0xa0001, 0x0, 0x0, 0x0};
+static const uint32_t contacts_notes_create_params_hash[] = {0x0, 0x80003, 0x0, 0x40002, 0xa0001, 0x0, 0x0, 0x0, 10, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_contacts_notes_create_params_descriptor = {
     .name = "contacts_notes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_notes_create_params),
     .n_fields = 3, .fields = contacts_notes_create_params_fields, .by_name = contacts_notes_create_params_by_name,
@@ -1645,7 +1645,7 @@ static const ic_field contacts_notes_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_contacts_notes_list_params, per_page), 0, offsetof(intercom_contacts_notes_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t contacts_notes_list_params_by_name[] = {0, 1, 2};
-static const uint32_t contacts_notes_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0xa0001, 0x0, 0x40002, 0x0};
+static const uint32_t contacts_notes_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0xa0001, 0x0, 0x40002, 0x0, 10, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_contacts_notes_list_params_descriptor = {
     .name = "contacts_notes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_notes_list_params),
     .n_fields = 3, .fields = contacts_notes_list_params_fields, .by_name = contacts_notes_list_params_by_name,
@@ -1681,7 +1681,7 @@ static const ic_field contacts_retrieve_params_fields[] = {
     {"include_merge_history", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_contacts_retrieve_params, include_merge_history), 0, offsetof(intercom_contacts_retrieve_params, has_include_merge_history), NULL, NULL},
 };
 static const uint16_t contacts_retrieve_params_by_name[] = {0, 1};
-static const uint32_t contacts_retrieve_params_hash[] = {0x0, 0x150002, 0x0, 0xa0001};
+static const uint32_t contacts_retrieve_params_hash[] = {0x0, 0x150002, 0x0, 0xa0001, 10, 21};
 INTERCOM_EXTERN const intercom_type intercom_contacts_retrieve_params_descriptor = {
     .name = "contacts_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_retrieve_params),
     .n_fields = 2, .fields = contacts_retrieve_params_fields, .by_name = contacts_retrieve_params_by_name,
@@ -1705,7 +1705,7 @@ static const ic_field contacts_search_params_fields[] = {
     {"sort", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_contacts_search_params, sort), 0, offsetof(intercom_contacts_search_params, has_sort), &intercom_contact_search_request_sort_descriptor, NULL},
 };
 static const uint16_t contacts_search_params_by_name[] = {0, 2, 1, 3};
-static const uint32_t contacts_search_params_hash[] = {0x150001, 0x0, 0x50002, 0x0, 0x0, 0x40004, 0x0, 0xa0003};
+static const uint32_t contacts_search_params_hash[] = {0x150001, 0x0, 0x50002, 0x0, 0x0, 0x40004, 0x0, 0xa0003, 21, 5, 10, 4};
 INTERCOM_EXTERN const intercom_type intercom_contacts_search_params_descriptor = {
     .name = "contacts_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_search_params),
     .n_fields = 4, .fields = contacts_search_params_fields, .by_name = contacts_search_params_by_name,
@@ -1740,7 +1740,7 @@ static const ic_field contacts_segments_list_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_segments_list_params, contact_id), 0, offsetof(intercom_contacts_segments_list_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_segments_list_params_by_name[] = {0};
-static const uint32_t contacts_segments_list_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_segments_list_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_segments_list_params_descriptor = {
     .name = "contacts_segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_segments_list_params),
     .n_fields = 1, .fields = contacts_segments_list_params_fields, .by_name = contacts_segments_list_params_by_name,
@@ -1763,7 +1763,7 @@ static const ic_field contacts_subscriptions_create_params_fields[] = {
     {"consent_type", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_subscriptions_create_params, consent_type), 0, offsetof(intercom_contacts_subscriptions_create_params, has_consent_type), NULL, NULL},
 };
 static const uint16_t contacts_subscriptions_create_params_by_name[] = {2, 0, 1};
-static const uint32_t contacts_subscriptions_create_params_hash[] = {0xc0003, 0x0, 0x0, 0x20002, 0xa0001, 0x0, 0x0, 0x0};
+static const uint32_t contacts_subscriptions_create_params_hash[] = {0xc0003, 0x0, 0x0, 0x20002, 0xa0001, 0x0, 0x0, 0x0, 10, 2, 12};
 INTERCOM_EXTERN const intercom_type intercom_contacts_subscriptions_create_params_descriptor = {
     .name = "contacts_subscriptions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_subscriptions_create_params),
     .n_fields = 3, .fields = contacts_subscriptions_create_params_fields, .by_name = contacts_subscriptions_create_params_by_name,
@@ -1785,7 +1785,7 @@ static const ic_field contacts_subscriptions_delete_params_fields[] = {
     {"subscription_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_subscriptions_delete_params, subscription_id), 0, offsetof(intercom_contacts_subscriptions_delete_params, has_subscription_id), NULL, NULL},
 };
 static const uint16_t contacts_subscriptions_delete_params_by_name[] = {0, 1};
-static const uint32_t contacts_subscriptions_delete_params_hash[] = {0xa0001, 0xf0002, 0x0, 0x0};
+static const uint32_t contacts_subscriptions_delete_params_hash[] = {0xa0001, 0xf0002, 0x0, 0x0, 10, 15};
 INTERCOM_EXTERN const intercom_type intercom_contacts_subscriptions_delete_params_descriptor = {
     .name = "contacts_subscriptions_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_subscriptions_delete_params),
     .n_fields = 2, .fields = contacts_subscriptions_delete_params_fields, .by_name = contacts_subscriptions_delete_params_by_name,
@@ -1806,7 +1806,7 @@ static const ic_field contacts_subscriptions_list_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_subscriptions_list_params, contact_id), 0, offsetof(intercom_contacts_subscriptions_list_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_subscriptions_list_params_by_name[] = {0};
-static const uint32_t contacts_subscriptions_list_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_subscriptions_list_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_subscriptions_list_params_descriptor = {
     .name = "contacts_subscriptions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_subscriptions_list_params),
     .n_fields = 1, .fields = contacts_subscriptions_list_params_fields, .by_name = contacts_subscriptions_list_params_by_name,
@@ -1828,7 +1828,7 @@ static const ic_field contacts_tags_create_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_contacts_tags_create_params, id), 0, offsetof(intercom_contacts_tags_create_params, has_id), NULL, NULL},
 };
 static const uint16_t contacts_tags_create_params_by_name[] = {0, 1};
-static const uint32_t contacts_tags_create_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002};
+static const uint32_t contacts_tags_create_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002, 10, 2};
 INTERCOM_EXTERN const intercom_type intercom_contacts_tags_create_params_descriptor = {
     .name = "contacts_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_tags_create_params),
     .n_fields = 2, .fields = contacts_tags_create_params_fields, .by_name = contacts_tags_create_params_by_name,
@@ -1850,7 +1850,7 @@ static const ic_field contacts_tags_delete_params_fields[] = {
     {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_tags_delete_params, tag_id), 0, offsetof(intercom_contacts_tags_delete_params, has_tag_id), NULL, NULL},
 };
 static const uint16_t contacts_tags_delete_params_by_name[] = {0, 1};
-static const uint32_t contacts_tags_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0x60002};
+static const uint32_t contacts_tags_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0x60002, 10, 6};
 INTERCOM_EXTERN const intercom_type intercom_contacts_tags_delete_params_descriptor = {
     .name = "contacts_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_tags_delete_params),
     .n_fields = 2, .fields = contacts_tags_delete_params_fields, .by_name = contacts_tags_delete_params_by_name,
@@ -1871,7 +1871,7 @@ static const ic_field contacts_tags_list_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_tags_list_params, contact_id), 0, offsetof(intercom_contacts_tags_list_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_tags_list_params_by_name[] = {0};
-static const uint32_t contacts_tags_list_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_tags_list_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_tags_list_params_descriptor = {
     .name = "contacts_tags_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_tags_list_params),
     .n_fields = 1, .fields = contacts_tags_list_params_fields, .by_name = contacts_tags_list_params_by_name,
@@ -1892,7 +1892,7 @@ static const ic_field contacts_unarchive_params_fields[] = {
     {"contact_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_contacts_unarchive_params, contact_id), 0, offsetof(intercom_contacts_unarchive_params, has_contact_id), NULL, NULL},
 };
 static const uint16_t contacts_unarchive_params_by_name[] = {0};
-static const uint32_t contacts_unarchive_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_unarchive_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_unarchive_params_descriptor = {
     .name = "contacts_unarchive_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_unarchive_params),
     .n_fields = 1, .fields = contacts_unarchive_params_fields, .by_name = contacts_unarchive_params_by_name,
@@ -1926,7 +1926,7 @@ static const ic_field contacts_update_params_fields[] = {
     {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_contacts_update_params, custom_attributes), 0, offsetof(intercom_contacts_update_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t contacts_update_params_by_name[] = {8, 0, 13, 4, 5, 3, 1, 10, 7, 11, 6, 2, 9, 12};
-static const uint32_t contacts_update_params_hash[] = {0x50007, 0x150002, 0x0, 0xb0004, 0x0, 0x0, 0x50005, 0x0, 0x18000d, 0x0, 0x40008, 0xa0001, 0x0, 0xc000a, 0xc000b, 0xe0006, 0x11000e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60009, 0x0, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x8000c};
+static const uint32_t contacts_update_params_hash[] = {0x50007, 0x150002, 0x0, 0xb0004, 0x0, 0x0, 0x50005, 0x0, 0x18000d, 0x0, 0x40008, 0xa0001, 0x0, 0xc000a, 0xc000b, 0xe0006, 0x11000e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60009, 0x0, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x8000c, 10, 21, 4, 11, 5, 14, 5, 4, 6, 12, 12, 8, 24, 17};
 INTERCOM_EXTERN const intercom_type intercom_contacts_update_params_descriptor = {
     .name = "contacts_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_update_params),
     .n_fields = 14, .fields = contacts_update_params_fields, .by_name = contacts_update_params_by_name,
@@ -1951,7 +1951,7 @@ static const ic_field content_bulk_actions_create_params_fields[] = {
     {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_content_bulk_actions_create_params, tags), 0, offsetof(intercom_content_bulk_actions_create_params, has_tags), &intercom_content_bulk_action_request_tags_descriptor, NULL},
 };
 static const uint16_t content_bulk_actions_create_params_by_name[] = {0, 3, 2, 1, 4};
-static const uint32_t content_bulk_actions_create_params_hash[] = {0x40005, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x0, 0x0, 0x0, 0xb0002, 0x60001, 0x0, 0x0, 0xc0003, 0x0, 0x0};
+static const uint32_t content_bulk_actions_create_params_hash[] = {0x40005, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x0, 0x0, 0x0, 0xb0002, 0x60001, 0x0, 0x0, 0xc0003, 0x0, 0x0, 6, 11, 12, 8, 4};
 INTERCOM_EXTERN const intercom_type intercom_content_bulk_actions_create_params_descriptor = {
     .name = "content_bulk_actions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_bulk_actions_create_params),
     .n_fields = 5, .fields = content_bulk_actions_create_params_fields, .by_name = content_bulk_actions_create_params_by_name,
@@ -1991,7 +1991,7 @@ static const ic_field content_search_params_fields[] = {
     {"updated_at_before", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_search_params, updated_at_before), 0, offsetof(intercom_content_search_params, has_updated_at_before), NULL, NULL},
 };
 static const uint16_t content_search_params_by_name[] = {7, 10, 11, 16, 17, 14, 13, 12, 9, 8, 15, 4, 1, 2, 0, 3, 5, 6, 18, 19};
-static const uint32_t content_search_params_hash[] = {0x80003, 0x100011, 0x100013, 0x110014, 0x0, 0x0, 0x40002, 0xd000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf000e, 0xd000c, 0xb0008, 0xc0007, 0x0, 0xe000f, 0x0, 0x0, 0x70006, 0x0, 0x0, 0x0, 0x130010, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110012, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50001, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x70005, 0x0, 0x11000d, 0x0, 0x0};
+static const uint32_t content_search_params_hash[] = {0x80003, 0x100011, 0x100013, 0x110014, 0x0, 0x0, 0x40002, 0xd000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf000e, 0xd000c, 0xb0008, 0xc0007, 0x0, 0xe000f, 0x0, 0x0, 0x70006, 0x0, 0x0, 0x0, 0x130010, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110012, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50001, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x70005, 0x0, 0x11000d, 0x0, 0x0, 5, 4, 8, 6, 7, 7, 12, 11, 10, 18, 13, 13, 17, 15, 14, 19, 16, 17, 16, 17};
 INTERCOM_EXTERN const intercom_type intercom_content_search_params_descriptor = {
     .name = "content_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_search_params),
     .n_fields = 20, .fields = content_search_params_fields, .by_name = content_search_params_by_name,
@@ -2033,7 +2033,7 @@ static const ic_field content_snippets_create_params_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_create_params, ai_sales_agent_availability), 0, offsetof(intercom_content_snippets_create_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t content_snippets_create_params_by_name[] = {5, 6, 7, 4, 2, 1, 3, 0};
-static const uint32_t content_snippets_create_params_hash[] = {0x0, 0x0, 0xb0002, 0x0, 0x170006, 0x0, 0x0, 0xc0005, 0xd0003, 0x170007, 0x50001, 0x0, 0x60004, 0x0, 0x0, 0x1b0008};
+static const uint32_t content_snippets_create_params_hash[] = {0x0, 0x0, 0xb0002, 0x0, 0x170006, 0x0, 0x0, 0xc0005, 0xd0003, 0x170007, 0x50001, 0x0, 0x60004, 0x0, 0x0, 0x1b0008, 5, 11, 13, 6, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_create_params_descriptor = {
     .name = "content_snippets_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_create_params),
     .n_fields = 8, .fields = content_snippets_create_params_fields, .by_name = content_snippets_create_params_by_name,
@@ -2054,7 +2054,7 @@ static const ic_field content_snippets_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_delete_params, id), 0, offsetof(intercom_content_snippets_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t content_snippets_delete_params_by_name[] = {0};
-static const uint32_t content_snippets_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t content_snippets_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_delete_params_descriptor = {
     .name = "content_snippets_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_delete_params),
     .n_fields = 1, .fields = content_snippets_delete_params_fields, .by_name = content_snippets_delete_params_by_name,
@@ -2076,7 +2076,7 @@ static const ic_field content_snippets_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_content_snippets_list_params, per_page), 0, offsetof(intercom_content_snippets_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t content_snippets_list_params_by_name[] = {0, 1};
-static const uint32_t content_snippets_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t content_snippets_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_list_params_descriptor = {
     .name = "content_snippets_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_list_params),
     .n_fields = 2, .fields = content_snippets_list_params_fields, .by_name = content_snippets_list_params_by_name,
@@ -2097,7 +2097,7 @@ static const ic_field content_snippets_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_retrieve_params, id), 0, offsetof(intercom_content_snippets_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t content_snippets_retrieve_params_by_name[] = {0};
-static const uint32_t content_snippets_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t content_snippets_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_retrieve_params_descriptor = {
     .name = "content_snippets_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_retrieve_params),
     .n_fields = 1, .fields = content_snippets_retrieve_params_fields, .by_name = content_snippets_retrieve_params_by_name,
@@ -2120,7 +2120,7 @@ static const ic_field content_snippets_tags_create_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_content_snippets_tags_create_params, admin_id), 0, offsetof(intercom_content_snippets_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t content_snippets_tags_create_params_by_name[] = {2, 0, 1};
-static const uint32_t content_snippets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x120001, 0x0, 0x0, 0x0};
+static const uint32_t content_snippets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x120001, 0x0, 0x0, 0x0, 18, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_tags_create_params_descriptor = {
     .name = "content_snippets_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_tags_create_params),
     .n_fields = 3, .fields = content_snippets_tags_create_params_fields, .by_name = content_snippets_tags_create_params_by_name,
@@ -2142,7 +2142,7 @@ static const ic_field content_snippets_tags_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_content_snippets_tags_delete_params, id), 0, offsetof(intercom_content_snippets_tags_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t content_snippets_tags_delete_params_by_name[] = {0, 1};
-static const uint32_t content_snippets_tags_delete_params_hash[] = {0x120001, 0x0, 0x0, 0x20002};
+static const uint32_t content_snippets_tags_delete_params_hash[] = {0x120001, 0x0, 0x0, 0x20002, 18, 2};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_tags_delete_params_descriptor = {
     .name = "content_snippets_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_tags_delete_params),
     .n_fields = 2, .fields = content_snippets_tags_delete_params_fields, .by_name = content_snippets_tags_delete_params_by_name,
@@ -2171,7 +2171,7 @@ static const ic_field content_snippets_update_params_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_content_snippets_update_params, ai_sales_agent_availability), 0, offsetof(intercom_content_snippets_update_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t content_snippets_update_params_by_name[] = {6, 7, 8, 5, 3, 0, 2, 4, 1};
-static const uint32_t content_snippets_update_params_hash[] = {0x1b0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170007, 0x0, 0x170008, 0x0, 0x0, 0x60005, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x0, 0xd0004, 0x0};
+static const uint32_t content_snippets_update_params_hash[] = {0x1b0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170007, 0x0, 0x170008, 0x0, 0x0, 0x60005, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x0, 0xd0004, 0x0, 2, 5, 11, 13, 6, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_update_params_descriptor = {
     .name = "content_snippets_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_update_params),
     .n_fields = 9, .fields = content_snippets_update_params_fields, .by_name = content_snippets_update_params_by_name,
@@ -2199,7 +2199,7 @@ static const ic_field conversations_attributes_create_params_fields[] = {
     {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_create_params, reference), 0, offsetof(intercom_conversations_attributes_create_params, has_reference), &intercom_attribute_reference_descriptor, NULL},
 };
 static const uint16_t conversations_attributes_create_params_by_name[] = {2, 1, 5, 0, 6, 7, 3, 4};
-static const uint32_t conversations_attributes_create_params_hash[] = {0xb0002, 0x90008, 0x0, 0x0, 0x70007, 0x90003, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x130005, 0x0, 0x90006, 0x0};
+static const uint32_t conversations_attributes_create_params_hash[] = {0xb0002, 0x90008, 0x0, 0x0, 0x70007, 0x90003, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x130005, 0x0, 0x90006, 0x0, 4, 11, 9, 8, 19, 9, 7, 9};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_create_params_descriptor = {
     .name = "conversations_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_create_params),
     .n_fields = 8, .fields = conversations_attributes_create_params_fields, .by_name = conversations_attributes_create_params_by_name,
@@ -2220,7 +2220,7 @@ static const ic_field conversations_attributes_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_delete_params, id), 0, offsetof(intercom_conversations_attributes_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t conversations_attributes_delete_params_by_name[] = {0};
-static const uint32_t conversations_attributes_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t conversations_attributes_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_delete_params_descriptor = {
     .name = "conversations_attributes_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_delete_params),
     .n_fields = 1, .fields = conversations_attributes_delete_params_fields, .by_name = conversations_attributes_delete_params_by_name,
@@ -2241,7 +2241,7 @@ static const ic_field conversations_attributes_list_params_fields[] = {
     {"include_archived", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_attributes_list_params, include_archived), 0, offsetof(intercom_conversations_attributes_list_params, has_include_archived), NULL, NULL},
 };
 static const uint16_t conversations_attributes_list_params_by_name[] = {0};
-static const uint32_t conversations_attributes_list_params_hash[] = {0x0, 0x100001};
+static const uint32_t conversations_attributes_list_params_hash[] = {0x0, 0x100001, 16};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_list_params_descriptor = {
     .name = "conversations_attributes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_list_params),
     .n_fields = 1, .fields = conversations_attributes_list_params_fields, .by_name = conversations_attributes_list_params_by_name,
@@ -2263,7 +2263,7 @@ static const ic_field conversations_attributes_options_create_params_fields[] = 
     {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_attributes_options_create_params, label), 0, offsetof(intercom_conversations_attributes_options_create_params, has_label), NULL, NULL},
 };
 static const uint16_t conversations_attributes_options_create_params_by_name[] = {0, 1};
-static const uint32_t conversations_attributes_options_create_params_hash[] = {0x0, 0x50002, 0x0, 0x20001};
+static const uint32_t conversations_attributes_options_create_params_hash[] = {0x0, 0x50002, 0x0, 0x20001, 2, 5};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_options_create_params_descriptor = {
     .name = "conversations_attributes_options_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_options_create_params),
     .n_fields = 2, .fields = conversations_attributes_options_create_params_fields, .by_name = conversations_attributes_options_create_params_by_name,
@@ -2285,7 +2285,7 @@ static const ic_field conversations_attributes_options_delete_params_fields[] = 
     {"option_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_options_delete_params, option_id), 0, offsetof(intercom_conversations_attributes_options_delete_params, has_option_id), NULL, NULL},
 };
 static const uint16_t conversations_attributes_options_delete_params_by_name[] = {0, 1};
-static const uint32_t conversations_attributes_options_delete_params_hash[] = {0x0, 0x90002, 0x0, 0x20001};
+static const uint32_t conversations_attributes_options_delete_params_hash[] = {0x0, 0x90002, 0x0, 0x20001, 2, 9};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_options_delete_params_descriptor = {
     .name = "conversations_attributes_options_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_options_delete_params),
     .n_fields = 2, .fields = conversations_attributes_options_delete_params_fields, .by_name = conversations_attributes_options_delete_params_by_name,
@@ -2308,7 +2308,7 @@ static const ic_field conversations_attributes_options_update_params_fields[] = 
     {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_attributes_options_update_params, label), 0, offsetof(intercom_conversations_attributes_options_update_params, has_label), NULL, NULL},
 };
 static const uint16_t conversations_attributes_options_update_params_by_name[] = {0, 2, 1};
-static const uint32_t conversations_attributes_options_update_params_hash[] = {0x0, 0x90002, 0x0, 0x20001, 0x0, 0x50003, 0x0, 0x0};
+static const uint32_t conversations_attributes_options_update_params_hash[] = {0x0, 0x90002, 0x0, 0x20001, 0x0, 0x50003, 0x0, 0x0, 2, 9, 5};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_options_update_params_descriptor = {
     .name = "conversations_attributes_options_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_options_update_params),
     .n_fields = 3, .fields = conversations_attributes_options_update_params_fields, .by_name = conversations_attributes_options_update_params_by_name,
@@ -2329,7 +2329,7 @@ static const ic_field conversations_attributes_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_attributes_retrieve_params, id), 0, offsetof(intercom_conversations_attributes_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t conversations_attributes_retrieve_params_by_name[] = {0};
-static const uint32_t conversations_attributes_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t conversations_attributes_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_retrieve_params_descriptor = {
     .name = "conversations_attributes_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_retrieve_params),
     .n_fields = 1, .fields = conversations_attributes_retrieve_params_fields, .by_name = conversations_attributes_retrieve_params_by_name,
@@ -2356,7 +2356,7 @@ static const ic_field conversations_attributes_update_params_fields[] = {
     {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversations_attributes_update_params, reference), 0, offsetof(intercom_conversations_attributes_update_params, has_reference), &intercom_attribute_reference_descriptor, NULL},
 };
 static const uint16_t conversations_attributes_update_params_by_name[] = {2, 0, 3, 1, 6, 4, 5};
-static const uint32_t conversations_attributes_update_params_hash[] = {0xb0003, 0x0, 0x40002, 0x0, 0x20001, 0x130006, 0x0, 0x80005, 0x0, 0x90004, 0x0, 0x90007, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t conversations_attributes_update_params_hash[] = {0xb0003, 0x0, 0x40002, 0x0, 0x20001, 0x130006, 0x0, 0x80005, 0x0, 0x90004, 0x0, 0x90007, 0x0, 0x0, 0x0, 0x0, 2, 4, 11, 9, 8, 19, 9};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_update_params_descriptor = {
     .name = "conversations_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_update_params),
     .n_fields = 7, .fields = conversations_attributes_update_params_fields, .by_name = conversations_attributes_update_params_by_name,
@@ -2380,7 +2380,7 @@ static const ic_field conversations_convert_params_fields[] = {
     {"attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_conversations_convert_params, attributes), 0, offsetof(intercom_conversations_convert_params, has_attributes), NULL, NULL},
 };
 static const uint16_t conversations_convert_params_by_name[] = {3, 0, 2, 1};
-static const uint32_t conversations_convert_params_hash[] = {0xf0001, 0xa0004, 0x0, 0x0, 0x0, 0xe0002, 0x0, 0xf0003};
+static const uint32_t conversations_convert_params_hash[] = {0xf0001, 0xa0004, 0x0, 0x0, 0x0, 0xe0002, 0x0, 0xf0003, 15, 14, 15, 10};
 INTERCOM_EXTERN const intercom_type intercom_conversations_convert_params_descriptor = {
     .name = "conversations_convert_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_convert_params),
     .n_fields = 4, .fields = conversations_convert_params_fields, .by_name = conversations_convert_params_by_name,
@@ -2406,7 +2406,7 @@ static const ic_field conversations_create_params_fields[] = {
     {"brand_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_create_params, brand_id), 0, offsetof(intercom_conversations_create_params, has_brand_id), NULL, NULL},
 };
 static const uint16_t conversations_create_params_by_name[] = {3, 1, 5, 4, 0, 2};
-static const uint32_t conversations_create_params_hash[] = {0x0, 0x0, 0xa0005, 0xf0004, 0x0, 0x0, 0x0, 0x40001, 0x70003, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x80006, 0x0};
+static const uint32_t conversations_create_params_hash[] = {0x0, 0x0, 0xa0005, 0xf0004, 0x0, 0x0, 0x0, 0x40001, 0x70003, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x80006, 0x0, 4, 4, 7, 15, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_conversations_create_params_descriptor = {
     .name = "conversations_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_create_params),
     .n_fields = 6, .fields = conversations_create_params_fields, .by_name = conversations_create_params_by_name,
@@ -2429,7 +2429,7 @@ static const ic_field conversations_customers_create_params_fields[] = {
     {"customer", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_conversations_customers_create_params, customer), 0, offsetof(intercom_conversations_customers_create_params, has_customer), &intercom_attach_contact_to_conversation_request_customer_descriptor, NULL},
 };
 static const uint16_t conversations_customers_create_params_by_name[] = {1, 0, 2};
-static const uint32_t conversations_customers_create_params_hash[] = {0xf0001, 0x80002, 0x0, 0x0, 0x80003, 0x0, 0x0, 0x0};
+static const uint32_t conversations_customers_create_params_hash[] = {0xf0001, 0x80002, 0x0, 0x0, 0x80003, 0x0, 0x0, 0x0, 15, 8, 8};
 INTERCOM_EXTERN const intercom_type intercom_conversations_customers_create_params_descriptor = {
     .name = "conversations_customers_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_customers_create_params),
     .n_fields = 3, .fields = conversations_customers_create_params_fields, .by_name = conversations_customers_create_params_by_name,
@@ -2452,7 +2452,7 @@ static const ic_field conversations_customers_delete_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_customers_delete_params, admin_id), 0, offsetof(intercom_conversations_customers_delete_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversations_customers_delete_params_by_name[] = {2, 1, 0};
-static const uint32_t conversations_customers_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x0};
+static const uint32_t conversations_customers_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x0, 15, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_conversations_customers_delete_params_descriptor = {
     .name = "conversations_customers_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_customers_delete_params),
     .n_fields = 3, .fields = conversations_customers_delete_params_fields, .by_name = conversations_customers_delete_params_by_name,
@@ -2474,7 +2474,7 @@ static const ic_field conversations_delete_params_fields[] = {
     {"retain_metrics", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_delete_params, retain_metrics), 0, offsetof(intercom_conversations_delete_params, has_retain_metrics), NULL, NULL},
 };
 static const uint16_t conversations_delete_params_by_name[] = {0, 1};
-static const uint32_t conversations_delete_params_hash[] = {0xf0001, 0x0, 0x0, 0xe0002};
+static const uint32_t conversations_delete_params_hash[] = {0xf0001, 0x0, 0x0, 0xe0002, 15, 14};
 INTERCOM_EXTERN const intercom_type intercom_conversations_delete_params_descriptor = {
     .name = "conversations_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_delete_params),
     .n_fields = 2, .fields = conversations_delete_params_fields, .by_name = conversations_delete_params_by_name,
@@ -2497,7 +2497,7 @@ static const ic_field conversations_deleted_list_params_fields[] = {
     {"order", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_conversations_deleted_list_params, order), 0, offsetof(intercom_conversations_deleted_list_params, has_order), NULL, NULL},
 };
 static const uint16_t conversations_deleted_list_params_by_name[] = {2, 0, 1};
-static const uint32_t conversations_deleted_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0};
+static const uint32_t conversations_deleted_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0, 4, 8, 5};
 INTERCOM_EXTERN const intercom_type intercom_conversations_deleted_list_params_descriptor = {
     .name = "conversations_deleted_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_deleted_list_params),
     .n_fields = 3, .fields = conversations_deleted_list_params_fields, .by_name = conversations_deleted_list_params_by_name,
@@ -2532,7 +2532,7 @@ static const ic_field conversations_handling_events_list_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_handling_events_list_params, id), 0, offsetof(intercom_conversations_handling_events_list_params, has_id), NULL, NULL},
 };
 static const uint16_t conversations_handling_events_list_params_by_name[] = {0};
-static const uint32_t conversations_handling_events_list_params_hash[] = {0x0, 0x20001};
+static const uint32_t conversations_handling_events_list_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_conversations_handling_events_list_params_descriptor = {
     .name = "conversations_handling_events_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_handling_events_list_params),
     .n_fields = 1, .fields = conversations_handling_events_list_params_fields, .by_name = conversations_handling_events_list_params_by_name,
@@ -2554,7 +2554,7 @@ static const ic_field conversations_list_params_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_conversations_list_params, starting_after), 0, offsetof(intercom_conversations_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t conversations_list_params_by_name[] = {0, 1};
-static const uint32_t conversations_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0};
+static const uint32_t conversations_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_conversations_list_params_descriptor = {
     .name = "conversations_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_list_params),
     .n_fields = 2, .fields = conversations_list_params_fields, .by_name = conversations_list_params_by_name,
@@ -2590,7 +2590,7 @@ static const ic_field conversations_merge_params_fields[] = {
     {"merge_into_conversation_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_merge_params, merge_into_conversation_id), 0, offsetof(intercom_conversations_merge_params, has_merge_into_conversation_id), NULL, NULL},
 };
 static const uint16_t conversations_merge_params_by_name[] = {0, 1};
-static const uint32_t conversations_merge_params_hash[] = {0x1a0002, 0x0, 0x0, 0x20001};
+static const uint32_t conversations_merge_params_hash[] = {0x1a0002, 0x0, 0x0, 0x20001, 2, 26};
 INTERCOM_EXTERN const intercom_type intercom_conversations_merge_params_descriptor = {
     .name = "conversations_merge_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_merge_params),
     .n_fields = 2, .fields = conversations_merge_params_fields, .by_name = conversations_merge_params_by_name,
@@ -2617,7 +2617,7 @@ static const ic_field conversations_parts_create_params_fields[] = {
     {"assignee_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_parts_create_params, assignee_id), 0, offsetof(intercom_conversations_parts_create_params, has_assignee_id), NULL, NULL},
 };
 static const uint16_t conversations_parts_create_params_by_name[] = {3, 6, 4, 0, 1, 5, 2};
-static const uint32_t conversations_parts_create_params_hash[] = {0x0, 0x80004, 0x0, 0x40005, 0x0, 0x0, 0xb0007, 0x0, 0xf0001, 0x0, 0xc0002, 0x40003, 0x0, 0x0, 0x0, 0xd0006};
+static const uint32_t conversations_parts_create_params_hash[] = {0x0, 0x80004, 0x0, 0x40005, 0x0, 0x0, 0xb0007, 0x0, 0xf0001, 0x0, 0xc0002, 0x40003, 0x0, 0x0, 0x0, 0xd0006, 15, 12, 4, 8, 4, 13, 11};
 INTERCOM_EXTERN const intercom_type intercom_conversations_parts_create_params_descriptor = {
     .name = "conversations_parts_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_parts_create_params),
     .n_fields = 7, .fields = conversations_parts_create_params_fields, .by_name = conversations_parts_create_params_by_name,
@@ -2641,7 +2641,7 @@ static const ic_field conversations_redact_params_fields[] = {
     {"source_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_redact_params, source_id), 0, offsetof(intercom_conversations_redact_params, has_source_id), NULL, NULL},
 };
 static const uint16_t conversations_redact_params_by_name[] = {1, 2, 3, 0};
-static const uint32_t conversations_redact_params_hash[] = {0x140003, 0x0, 0x90004, 0x0, 0xf0002, 0x0, 0x0, 0x40001};
+static const uint32_t conversations_redact_params_hash[] = {0x140003, 0x0, 0x90004, 0x0, 0xf0002, 0x0, 0x0, 0x40001, 4, 15, 20, 9};
 INTERCOM_EXTERN const intercom_type intercom_conversations_redact_params_descriptor = {
     .name = "conversations_redact_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_redact_params),
     .n_fields = 4, .fields = conversations_redact_params_fields, .by_name = conversations_redact_params_by_name,
@@ -2674,7 +2674,7 @@ static const ic_field conversations_reply_create_params_fields[] = {
     {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_conversations_reply_create_params, skip_notifications), 0, offsetof(intercom_conversations_reply_create_params, has_skip_notifications), NULL, NULL},
 };
 static const uint16_t conversations_reply_create_params_by_name[] = {11, 8, 5, 3, 0, 4, 9, 7, 1, 6, 12, 2, 10};
-static const uint32_t conversations_reply_create_params_hash[] = {0x0, 0x100009, 0xf0006, 0x7000b, 0x0, 0x8000c, 0x0, 0x0, 0x0, 0x0, 0x0, 0x100008, 0x12000d, 0xd0007, 0x40004, 0x0, 0xf0001, 0xc0002, 0x40003, 0x0, 0x0, 0x5000a, 0x0, 0xa0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t conversations_reply_create_params_hash[] = {0x0, 0x100009, 0xf0006, 0x7000b, 0x0, 0x8000c, 0x0, 0x0, 0x0, 0x0, 0x0, 0x100008, 0x12000d, 0xd0007, 0x40004, 0x0, 0xf0001, 0xc0002, 0x40003, 0x0, 0x0, 0x5000a, 0x0, 0xa0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 15, 12, 4, 4, 10, 15, 13, 16, 16, 5, 7, 8, 18};
 INTERCOM_EXTERN const intercom_type intercom_conversations_reply_create_params_descriptor = {
     .name = "conversations_reply_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_reply_create_params),
     .n_fields = 13, .fields = conversations_reply_create_params_fields, .by_name = conversations_reply_create_params_by_name,
@@ -2697,7 +2697,7 @@ static const ic_field conversations_retrieve_params_fields[] = {
     {"include_translations", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_conversations_retrieve_params, include_translations), 0, offsetof(intercom_conversations_retrieve_params, has_include_translations), NULL, NULL},
 };
 static const uint16_t conversations_retrieve_params_by_name[] = {0, 1, 2};
-static const uint32_t conversations_retrieve_params_hash[] = {0x0, 0x0, 0x140003, 0x0, 0xf0001, 0xa0002, 0x0, 0x0};
+static const uint32_t conversations_retrieve_params_hash[] = {0x0, 0x0, 0x140003, 0x0, 0xf0001, 0xa0002, 0x0, 0x0, 15, 10, 20};
 INTERCOM_EXTERN const intercom_type intercom_conversations_retrieve_params_descriptor = {
     .name = "conversations_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_retrieve_params),
     .n_fields = 3, .fields = conversations_retrieve_params_fields, .by_name = conversations_retrieve_params_by_name,
@@ -2718,7 +2718,7 @@ static const ic_field conversations_run_assignment_rules_create_params_fields[] 
     {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_conversations_run_assignment_rules_create_params, conversation_id), 0, offsetof(intercom_conversations_run_assignment_rules_create_params, has_conversation_id), NULL, NULL},
 };
 static const uint16_t conversations_run_assignment_rules_create_params_by_name[] = {0};
-static const uint32_t conversations_run_assignment_rules_create_params_hash[] = {0xf0001, 0x0};
+static const uint32_t conversations_run_assignment_rules_create_params_hash[] = {0xf0001, 0x0, 15};
 INTERCOM_EXTERN const intercom_type intercom_conversations_run_assignment_rules_create_params_descriptor = {
     .name = "conversations_run_assignment_rules_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_run_assignment_rules_create_params),
     .n_fields = 1, .fields = conversations_run_assignment_rules_create_params_fields, .by_name = conversations_run_assignment_rules_create_params_by_name,
@@ -2742,7 +2742,7 @@ static const ic_field conversations_search_params_fields[] = {
     {"pagination", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_conversations_search_params, pagination), 0, offsetof(intercom_conversations_search_params, has_pagination), &intercom_starting_after_paging_descriptor, NULL},
 };
 static const uint16_t conversations_search_params_by_name[] = {0, 1, 3, 2};
-static const uint32_t conversations_search_params_hash[] = {0x100001, 0x0, 0x50003, 0x120002, 0x0, 0x0, 0x0, 0xa0004};
+static const uint32_t conversations_search_params_hash[] = {0x100001, 0x0, 0x50003, 0x120002, 0x0, 0x0, 0x0, 0xa0004, 16, 18, 5, 10};
 INTERCOM_EXTERN const intercom_type intercom_conversations_search_params_descriptor = {
     .name = "conversations_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_search_params),
     .n_fields = 4, .fields = conversations_search_params_fields, .by_name = conversations_search_params_by_name,
@@ -2779,7 +2779,7 @@ static const ic_field conversations_side_conversations_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_conversations_side_conversations_list_params, per_page), 0, offsetof(intercom_conversations_side_conversations_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t conversations_side_conversations_list_params_by_name[] = {0, 1, 2};
-static const uint32_t conversations_side_conversations_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x40002, 0x0};
+static const uint32_t conversations_side_conversations_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x40002, 0x0, 2, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_conversations_side_conversations_list_params_descriptor = {
     .name = "conversations_side_conversations_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_side_conversations_list_params),
     .n_fields = 3, .fields = conversations_side_conversations_list_params_fields, .by_name = conversations_side_conversations_list_params_by_name,
@@ -2816,7 +2816,7 @@ static const ic_field conversations_tags_create_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_tags_create_params, admin_id), 0, offsetof(intercom_conversations_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversations_tags_create_params_by_name[] = {2, 0, 1};
-static const uint32_t conversations_tags_create_params_hash[] = {0xf0001, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t conversations_tags_create_params_hash[] = {0xf0001, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 15, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_conversations_tags_create_params_descriptor = {
     .name = "conversations_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_tags_create_params),
     .n_fields = 3, .fields = conversations_tags_create_params_fields, .by_name = conversations_tags_create_params_by_name,
@@ -2839,7 +2839,7 @@ static const ic_field conversations_tags_delete_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_conversations_tags_delete_params, admin_id), 0, offsetof(intercom_conversations_tags_delete_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversations_tags_delete_params_by_name[] = {2, 0, 1};
-static const uint32_t conversations_tags_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60002};
+static const uint32_t conversations_tags_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60002, 15, 6, 8};
 INTERCOM_EXTERN const intercom_type intercom_conversations_tags_delete_params_descriptor = {
     .name = "conversations_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_tags_delete_params),
     .n_fields = 3, .fields = conversations_tags_delete_params_fields, .by_name = conversations_tags_delete_params_by_name,
@@ -2865,7 +2865,7 @@ static const ic_field conversations_update_params_fields[] = {
     {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_conversations_update_params, company_id), 0, offsetof(intercom_conversations_update_params, has_company_id), NULL, NULL},
 };
 static const uint16_t conversations_update_params_by_name[] = {5, 0, 4, 1, 2, 3};
-static const uint32_t conversations_update_params_hash[] = {0xf0001, 0x0, 0x0, 0x50004, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x40003, 0x110005, 0x0, 0x0, 0xa0006, 0x0};
+static const uint32_t conversations_update_params_hash[] = {0xf0001, 0x0, 0x0, 0x50004, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x40003, 0x110005, 0x0, 0x0, 0xa0006, 0x0, 15, 10, 4, 5, 17, 10};
 INTERCOM_EXTERN const intercom_type intercom_conversations_update_params_descriptor = {
     .name = "conversations_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_update_params),
     .n_fields = 6, .fields = conversations_update_params_fields, .by_name = conversations_update_params_by_name,
@@ -2890,7 +2890,7 @@ static const ic_field custom_object_instances_create_params_fields[] = {
     {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_custom_object_instances_create_params, custom_attributes), 0, offsetof(intercom_custom_object_instances_create_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t custom_object_instances_create_params_by_name[] = {4, 0, 2, 1, 3};
-static const uint32_t custom_object_instances_create_params_hash[] = {0x130004, 0x0, 0x0, 0x130003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110005, 0x0, 0xb0002, 0x1d0001};
+static const uint32_t custom_object_instances_create_params_hash[] = {0x130004, 0x0, 0x0, 0x130003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110005, 0x0, 0xb0002, 0x1d0001, 29, 11, 19, 19, 17};
 INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_create_params_descriptor = {
     .name = "custom_object_instances_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_create_params),
     .n_fields = 5, .fields = custom_object_instances_create_params_fields, .by_name = custom_object_instances_create_params_by_name,
@@ -2912,7 +2912,7 @@ static const ic_field custom_object_instances_delete_params_fields[] = {
     {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_delete_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_delete_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_delete_params_by_name[] = {0, 1};
-static const uint32_t custom_object_instances_delete_params_hash[] = {0x0, 0x190001, 0x0, 0x1d0002};
+static const uint32_t custom_object_instances_delete_params_hash[] = {0x0, 0x190001, 0x0, 0x1d0002, 25, 29};
 INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_delete_params_descriptor = {
     .name = "custom_object_instances_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_delete_params),
     .n_fields = 2, .fields = custom_object_instances_delete_params_fields, .by_name = custom_object_instances_delete_params_by_name,
@@ -2934,7 +2934,7 @@ static const ic_field custom_object_instances_delete_by_external_id_params_field
     {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_delete_by_external_id_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_delete_by_external_id_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_delete_by_external_id_params_by_name[] = {1, 0};
-static const uint32_t custom_object_instances_delete_by_external_id_params_hash[] = {0x0, 0x0, 0xb0001, 0x1d0002};
+static const uint32_t custom_object_instances_delete_by_external_id_params_hash[] = {0x0, 0x0, 0xb0001, 0x1d0002, 11, 29};
 INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_delete_by_external_id_params_descriptor = {
     .name = "custom_object_instances_delete_by_external_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_delete_by_external_id_params),
     .n_fields = 2, .fields = custom_object_instances_delete_by_external_id_params_fields, .by_name = custom_object_instances_delete_by_external_id_params_by_name,
@@ -2960,7 +2960,7 @@ static const ic_field custom_object_instances_list_params_fields[] = {
     {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_list_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_list_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_list_params_by_name[] = {5, 2, 3, 4, 0, 1};
-static const uint32_t custom_object_instances_list_params_hash[] = {0x0, 0x0, 0x0, 0x1a0002, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x80005, 0x0, 0x0, 0x0, 0x1d0006, 0xb0003, 0x150001};
+static const uint32_t custom_object_instances_list_params_hash[] = {0x0, 0x0, 0x0, 0x1a0002, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x80005, 0x0, 0x0, 0x0, 0x1d0006, 0xb0003, 0x150001, 21, 26, 11, 4, 8, 29};
 INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_list_params_descriptor = {
     .name = "custom_object_instances_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_list_params),
     .n_fields = 6, .fields = custom_object_instances_list_params_fields, .by_name = custom_object_instances_list_params_by_name,
@@ -2996,7 +2996,7 @@ static const ic_field custom_object_instances_retrieve_params_fields[] = {
     {"custom_object_type_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_custom_object_instances_retrieve_params, custom_object_type_identifier), 0, offsetof(intercom_custom_object_instances_retrieve_params, has_custom_object_type_identifier), NULL, NULL},
 };
 static const uint16_t custom_object_instances_retrieve_params_by_name[] = {0, 1};
-static const uint32_t custom_object_instances_retrieve_params_hash[] = {0x0, 0x190001, 0x0, 0x1d0002};
+static const uint32_t custom_object_instances_retrieve_params_hash[] = {0x0, 0x190001, 0x0, 0x1d0002, 25, 29};
 INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_retrieve_params_descriptor = {
     .name = "custom_object_instances_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_retrieve_params),
     .n_fields = 2, .fields = custom_object_instances_retrieve_params_fields, .by_name = custom_object_instances_retrieve_params_by_name,
@@ -3022,7 +3022,7 @@ static const ic_field data_attributes_create_params_fields[] = {
     {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_attributes_create_params, options), offsetof(intercom_data_attributes_create_params, options_count), offsetof(intercom_data_attributes_create_params, has_options), &intercom_create_data_attribute_request_options_descriptor, NULL},
 };
 static const uint16_t data_attributes_create_params_by_name[] = {4, 2, 3, 1, 0, 5};
-static const uint32_t data_attributes_create_params_hash[] = {0xb0003, 0x0, 0x0, 0x0, 0x70006, 0x90005, 0x40001, 0x50002, 0x0, 0x0, 0x120004, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t data_attributes_create_params_hash[] = {0xb0003, 0x0, 0x0, 0x0, 0x70006, 0x90005, 0x40001, 0x50002, 0x0, 0x0, 0x120004, 0x0, 0x0, 0x0, 0x0, 0x0, 4, 5, 11, 18, 9, 7};
 INTERCOM_EXTERN const intercom_type intercom_data_attributes_create_params_descriptor = {
     .name = "data_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_attributes_create_params),
     .n_fields = 6, .fields = data_attributes_create_params_fields, .by_name = data_attributes_create_params_by_name,
@@ -3044,7 +3044,7 @@ static const ic_field data_attributes_list_params_fields[] = {
     {"include_archived", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_data_attributes_list_params, include_archived), 0, offsetof(intercom_data_attributes_list_params, has_include_archived), NULL, NULL},
 };
 static const uint16_t data_attributes_list_params_by_name[] = {1, 0};
-static const uint32_t data_attributes_list_params_hash[] = {0x0, 0x100002, 0x50001, 0x0};
+static const uint32_t data_attributes_list_params_hash[] = {0x0, 0x100002, 0x50001, 0x0, 5, 16};
 INTERCOM_EXTERN const intercom_type intercom_data_attributes_list_params_descriptor = {
     .name = "data_attributes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_attributes_list_params),
     .n_fields = 2, .fields = data_attributes_list_params_fields, .by_name = data_attributes_list_params_by_name,
@@ -3069,7 +3069,7 @@ static const ic_field data_attributes_update_params_fields[] = {
     {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_attributes_update_params, options), offsetof(intercom_data_attributes_update_params, options_count), offsetof(intercom_data_attributes_update_params, has_options), &intercom_create_data_attribute_request_options_descriptor, NULL},
 };
 static const uint16_t data_attributes_update_params_by_name[] = {1, 0, 2, 3, 4};
-static const uint32_t data_attributes_update_params_hash[] = {0xb0003, 0x0, 0x80002, 0x0, 0x0, 0x110001, 0x120004, 0x70005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t data_attributes_update_params_hash[] = {0xb0003, 0x0, 0x80002, 0x0, 0x0, 0x110001, 0x120004, 0x70005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 17, 8, 11, 18, 7};
 INTERCOM_EXTERN const intercom_type intercom_data_attributes_update_params_descriptor = {
     .name = "data_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_attributes_update_params),
     .n_fields = 5, .fields = data_attributes_update_params_fields, .by_name = data_attributes_update_params_by_name,
@@ -3103,7 +3103,7 @@ static const ic_field data_connectors_create_params_fields[] = {
     {"token_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_create_params, token_ids), offsetof(intercom_data_connectors_create_params, token_ids_count), offsetof(intercom_data_connectors_create_params, has_token_ids), NULL, NULL},
 };
 static const uint16_t data_connectors_create_params_by_name[] = {6, 4, 10, 9, 8, 1, 5, 7, 2, 12, 0, 13, 3, 11};
-static const uint32_t data_connectors_create_params_hash[] = {0xd000d, 0x40005, 0x0, 0x0, 0x0, 0xb0009, 0x0, 0x9000e, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x90007, 0x100006, 0xb0003, 0x0, 0x17000a, 0xb0002, 0x70008, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30004, 0x1b000c, 0x0};
+static const uint32_t data_connectors_create_params_hash[] = {0xd000d, 0x40005, 0x0, 0x0, 0x0, 0xb0009, 0x0, 0x9000e, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x90007, 0x100006, 0xb0003, 0x0, 0x17000a, 0xb0002, 0x70008, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30004, 0x1b000c, 0x0, 4, 11, 11, 3, 4, 16, 9, 7, 11, 23, 21, 27, 13, 9};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_create_params_descriptor = {
     .name = "data_connectors_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_create_params),
     .n_fields = 14, .fields = data_connectors_create_params_fields, .by_name = data_connectors_create_params_by_name,
@@ -3124,7 +3124,7 @@ static const ic_field data_connectors_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_delete_params, id), 0, offsetof(intercom_data_connectors_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t data_connectors_delete_params_by_name[] = {0};
-static const uint32_t data_connectors_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t data_connectors_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_delete_params_descriptor = {
     .name = "data_connectors_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_delete_params),
     .n_fields = 1, .fields = data_connectors_delete_params_fields, .by_name = data_connectors_delete_params_by_name,
@@ -3152,7 +3152,7 @@ static const ic_field data_connectors_execution_results_list_params_fields[] = {
     {"include_bodies", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_execution_results_list_params, include_bodies), offsetof(intercom_data_connectors_execution_results_list_params, include_bodies_str), offsetof(intercom_data_connectors_execution_results_list_params, has_include_bodies), &intercom_boolean_string_descriptor, NULL},
 };
 static const uint16_t data_connectors_execution_results_list_params_by_name[] = {0, 6, 4, 7, 1, 5, 2, 3};
-static const uint32_t data_connectors_execution_results_list_params_hash[] = {0x110001, 0x0, 0x0, 0x0, 0x80002, 0xe0003, 0xa0005, 0x70004, 0xe0008, 0x80006, 0x0, 0x60007, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t data_connectors_execution_results_list_params_hash[] = {0x110001, 0x0, 0x0, 0x0, 0x80002, 0xe0003, 0xa0005, 0x70004, 0xe0008, 0x80006, 0x0, 0x60007, 0x0, 0x0, 0x0, 0x0, 17, 8, 14, 7, 10, 8, 6, 14};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_execution_results_list_params_descriptor = {
     .name = "data_connectors_execution_results_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_execution_results_list_params),
     .n_fields = 8, .fields = data_connectors_execution_results_list_params_fields, .by_name = data_connectors_execution_results_list_params_by_name,
@@ -3188,7 +3188,7 @@ static const ic_field data_connectors_execution_results_retrieve_params_fields[]
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_data_connectors_execution_results_retrieve_params, id), 0, offsetof(intercom_data_connectors_execution_results_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t data_connectors_execution_results_retrieve_params_by_name[] = {0, 1};
-static const uint32_t data_connectors_execution_results_retrieve_params_hash[] = {0x0, 0x0, 0x110001, 0x20002};
+static const uint32_t data_connectors_execution_results_retrieve_params_hash[] = {0x0, 0x0, 0x110001, 0x20002, 17, 2};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_execution_results_retrieve_params_descriptor = {
     .name = "data_connectors_execution_results_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_execution_results_retrieve_params),
     .n_fields = 2, .fields = data_connectors_execution_results_retrieve_params_fields, .by_name = data_connectors_execution_results_retrieve_params_by_name,
@@ -3210,7 +3210,7 @@ static const ic_field data_connectors_list_params_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_list_params, starting_after), 0, offsetof(intercom_data_connectors_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t data_connectors_list_params_by_name[] = {0, 1};
-static const uint32_t data_connectors_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0};
+static const uint32_t data_connectors_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_list_params_descriptor = {
     .name = "data_connectors_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_list_params),
     .n_fields = 2, .fields = data_connectors_list_params_fields, .by_name = data_connectors_list_params_by_name,
@@ -3246,7 +3246,7 @@ static const ic_field data_connectors_retrieve_params_fields[] = {
     {"state_version", IC_K_ENUM, 0, IC_IN_QUERY, offsetof(intercom_data_connectors_retrieve_params, state_version), offsetof(intercom_data_connectors_retrieve_params, state_version_str), offsetof(intercom_data_connectors_retrieve_params, has_state_version), &intercom_news_item_state_descriptor, NULL},
 };
 static const uint16_t data_connectors_retrieve_params_by_name[] = {0, 1};
-static const uint32_t data_connectors_retrieve_params_hash[] = {0x0, 0x0, 0xd0002, 0x20001};
+static const uint32_t data_connectors_retrieve_params_hash[] = {0x0, 0x0, 0xd0002, 0x20001, 2, 13};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_retrieve_params_descriptor = {
     .name = "data_connectors_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_retrieve_params),
     .n_fields = 2, .fields = data_connectors_retrieve_params_fields, .by_name = data_connectors_retrieve_params_by_name,
@@ -3282,7 +3282,7 @@ static const ic_field data_connectors_update_params_fields[] = {
     {"token_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_data_connectors_update_params, token_ids), offsetof(intercom_data_connectors_update_params, token_ids_count), offsetof(intercom_data_connectors_update_params, has_token_ids), NULL, NULL},
 };
 static const uint16_t data_connectors_update_params_by_name[] = {8, 6, 12, 11, 10, 2, 7, 9, 4, 0, 14, 1, 3, 15, 5, 13};
-static const uint32_t data_connectors_update_params_hash[] = {0x0, 0x50004, 0x20001, 0x0, 0x0, 0x90009, 0x0, 0x100008, 0x7000a, 0x0, 0xd000f, 0x0, 0x40007, 0xb0005, 0x0, 0x0, 0x15000d, 0x0, 0x17000c, 0x0, 0x0, 0x30006, 0x90010, 0xb000b, 0x0, 0x40002, 0x0, 0x1b000e, 0xb0003, 0x0, 0x0, 0x0};
+static const uint32_t data_connectors_update_params_hash[] = {0x0, 0x50004, 0x20001, 0x0, 0x0, 0x90009, 0x0, 0x100008, 0x7000a, 0x0, 0xd000f, 0x0, 0x40007, 0xb0005, 0x0, 0x0, 0x15000d, 0x0, 0x17000c, 0x0, 0x0, 0x30006, 0x90010, 0xb000b, 0x0, 0x40002, 0x0, 0x1b000e, 0xb0003, 0x0, 0x0, 0x0, 2, 4, 11, 5, 11, 3, 4, 16, 9, 7, 11, 23, 21, 27, 13, 9};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_update_params_descriptor = {
     .name = "data_connectors_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_update_params),
     .n_fields = 16, .fields = data_connectors_update_params_fields, .by_name = data_connectors_update_params_by_name,
@@ -3308,7 +3308,7 @@ static const ic_field data_events_create_params_fields[] = {
     {"metadata", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_data_events_create_params, metadata), 0, offsetof(intercom_data_events_create_params, has_metadata), NULL, NULL},
 };
 static const uint16_t data_events_create_params_by_name[] = {1, 4, 0, 3, 5, 2};
-static const uint32_t data_events_create_params_hash[] = {0x0, 0x20004, 0xa0001, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x50005, 0x0, 0x80006, 0x0, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t data_events_create_params_hash[] = {0x0, 0x20004, 0xa0001, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x50005, 0x0, 0x80006, 0x0, 0x0, 0x70003, 0x0, 0x0, 10, 10, 7, 2, 5, 8};
 INTERCOM_EXTERN const intercom_type intercom_data_events_create_params_descriptor = {
     .name = "data_events_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_events_create_params),
     .n_fields = 6, .fields = data_events_create_params_fields, .by_name = data_events_create_params_by_name,
@@ -3334,7 +3334,7 @@ static const ic_field data_events_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_data_events_list_params, per_page), 0, offsetof(intercom_data_events_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t data_events_list_params_by_name[] = {2, 1, 5, 4, 3, 0};
-static const uint32_t data_events_list_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x100002, 0x0, 0x0, 0x40004, 0x50003, 0x0, 0x0, 0x0, 0x80006, 0x70001, 0x70005, 0x0};
+static const uint32_t data_events_list_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x100002, 0x0, 0x0, 0x40004, 0x50003, 0x0, 0x0, 0x0, 0x80006, 0x70001, 0x70005, 0x0, 7, 16, 5, 4, 7, 8};
 INTERCOM_EXTERN const intercom_type intercom_data_events_list_params_descriptor = {
     .name = "data_events_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_events_list_params),
     .n_fields = 6, .fields = data_events_list_params_fields, .by_name = data_events_list_params_by_name,
@@ -3370,7 +3370,7 @@ static const ic_field data_events_summaries_params_fields[] = {
     {"event_summaries", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_data_events_summaries_params, event_summaries), 0, offsetof(intercom_data_events_summaries_params, has_event_summaries), &intercom_create_data_event_summaries_request_event_summaries_descriptor, NULL},
 };
 static const uint16_t data_events_summaries_params_by_name[] = {1, 0};
-static const uint32_t data_events_summaries_params_hash[] = {0xf0002, 0x70001, 0x0, 0x0};
+static const uint32_t data_events_summaries_params_hash[] = {0xf0002, 0x70001, 0x0, 0x0, 7, 15};
 INTERCOM_EXTERN const intercom_type intercom_data_events_summaries_params_descriptor = {
     .name = "data_events_summaries_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_events_summaries_params),
     .n_fields = 2, .fields = data_events_summaries_params_fields, .by_name = data_events_summaries_params_by_name,
@@ -3392,7 +3392,7 @@ static const ic_field data_exports_content_data_params_fields[] = {
     {"created_at_before", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_data_exports_content_data_params, created_at_before), 0, offsetof(intercom_data_exports_content_data_params, has_created_at_before), NULL, NULL},
 };
 static const uint16_t data_exports_content_data_params_by_name[] = {0, 1};
-static const uint32_t data_exports_content_data_params_hash[] = {0x110002, 0x100001, 0x0, 0x0};
+static const uint32_t data_exports_content_data_params_hash[] = {0x110002, 0x100001, 0x0, 0x0, 16, 17};
 INTERCOM_EXTERN const intercom_type intercom_data_exports_content_data_params_descriptor = {
     .name = "data_exports_content_data_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_exports_content_data_params),
     .n_fields = 2, .fields = data_exports_content_data_params_fields, .by_name = data_exports_content_data_params_by_name,
@@ -3413,7 +3413,7 @@ static const ic_field download_content_data_retrieve_params_fields[] = {
     {"job_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_download_content_data_retrieve_params, job_identifier), 0, offsetof(intercom_download_content_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t download_content_data_retrieve_params_by_name[] = {0};
-static const uint32_t download_content_data_retrieve_params_hash[] = {0x0, 0xe0001};
+static const uint32_t download_content_data_retrieve_params_hash[] = {0x0, 0xe0001, 14};
 INTERCOM_EXTERN const intercom_type intercom_download_content_data_retrieve_params_descriptor = {
     .name = "download_content_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_download_content_data_retrieve_params),
     .n_fields = 1, .fields = download_content_data_retrieve_params_fields, .by_name = download_content_data_retrieve_params_by_name,
@@ -3435,7 +3435,7 @@ static const ic_field download_reporting_data_retrieve_params_fields[] = {
     {"job_identifier", IC_K_STRING, IC_F_REQUIRED | IC_F_ALSO_QUERY, IC_IN_PATH, offsetof(intercom_download_reporting_data_retrieve_params, job_identifier), 0, offsetof(intercom_download_reporting_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t download_reporting_data_retrieve_params_by_name[] = {0, 1};
-static const uint32_t download_reporting_data_retrieve_params_hash[] = {0xe0002, 0x0, 0x0, 0x60001};
+static const uint32_t download_reporting_data_retrieve_params_hash[] = {0xe0002, 0x0, 0x0, 0x60001, 6, 14};
 INTERCOM_EXTERN const intercom_type intercom_download_reporting_data_retrieve_params_descriptor = {
     .name = "download_reporting_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_download_reporting_data_retrieve_params),
     .n_fields = 2, .fields = download_reporting_data_retrieve_params_fields, .by_name = download_reporting_data_retrieve_params_by_name,
@@ -3468,7 +3468,7 @@ static const ic_field emails_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_emails_retrieve_params, id), 0, offsetof(intercom_emails_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t emails_retrieve_params_by_name[] = {0};
-static const uint32_t emails_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t emails_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_emails_retrieve_params_descriptor = {
     .name = "emails_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_emails_retrieve_params),
     .n_fields = 1, .fields = emails_retrieve_params_fields, .by_name = emails_retrieve_params_by_name,
@@ -3489,7 +3489,7 @@ static const ic_field export_cancel_params_fields[] = {
     {"job_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_export_cancel_params, job_identifier), 0, offsetof(intercom_export_cancel_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t export_cancel_params_by_name[] = {0};
-static const uint32_t export_cancel_params_hash[] = {0x0, 0xe0001};
+static const uint32_t export_cancel_params_hash[] = {0x0, 0xe0001, 14};
 INTERCOM_EXTERN const intercom_type intercom_export_cancel_params_descriptor = {
     .name = "export_cancel_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_cancel_params),
     .n_fields = 1, .fields = export_cancel_params_fields, .by_name = export_cancel_params_by_name,
@@ -3510,7 +3510,7 @@ static const ic_field export_content_data_retrieve_params_fields[] = {
     {"job_identifier", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_export_content_data_retrieve_params, job_identifier), 0, offsetof(intercom_export_content_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t export_content_data_retrieve_params_by_name[] = {0};
-static const uint32_t export_content_data_retrieve_params_hash[] = {0x0, 0xe0001};
+static const uint32_t export_content_data_retrieve_params_hash[] = {0x0, 0xe0001, 14};
 INTERCOM_EXTERN const intercom_type intercom_export_content_data_retrieve_params_descriptor = {
     .name = "export_content_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_content_data_retrieve_params),
     .n_fields = 1, .fields = export_content_data_retrieve_params_fields, .by_name = export_content_data_retrieve_params_by_name,
@@ -3534,7 +3534,7 @@ static const ic_field export_reporting_data_enqueue_params_fields[] = {
     {"end_time", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_export_reporting_data_enqueue_params, end_time), 0, offsetof(intercom_export_reporting_data_enqueue_params, has_end_time), NULL, NULL},
 };
 static const uint16_t export_reporting_data_enqueue_params_by_name[] = {1, 0, 3, 2};
-static const uint32_t export_reporting_data_enqueue_params_hash[] = {0xa0001, 0xd0002, 0x0, 0x0, 0xa0003, 0x0, 0x80004, 0x0};
+static const uint32_t export_reporting_data_enqueue_params_hash[] = {0xa0001, 0xd0002, 0x0, 0x0, 0xa0003, 0x0, 0x80004, 0x0, 10, 13, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_export_reporting_data_enqueue_params_descriptor = {
     .name = "export_reporting_data_enqueue_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_reporting_data_enqueue_params),
     .n_fields = 4, .fields = export_reporting_data_enqueue_params_fields, .by_name = export_reporting_data_enqueue_params_by_name,
@@ -3569,7 +3569,7 @@ static const ic_field export_reporting_data_retrieve_params_fields[] = {
     {"job_identifier", IC_K_STRING, IC_F_REQUIRED | IC_F_ALSO_QUERY, IC_IN_PATH, offsetof(intercom_export_reporting_data_retrieve_params, job_identifier), 0, offsetof(intercom_export_reporting_data_retrieve_params, has_job_identifier), NULL, NULL},
 };
 static const uint16_t export_reporting_data_retrieve_params_by_name[] = {0, 1, 2};
-static const uint32_t export_reporting_data_retrieve_params_hash[] = {0x0, 0x0, 0x90002, 0x60001, 0x0, 0x0, 0x0, 0xe0003};
+static const uint32_t export_reporting_data_retrieve_params_hash[] = {0x0, 0x0, 0x90002, 0x60001, 0x0, 0x0, 0x0, 0xe0003, 6, 9, 14};
 INTERCOM_EXTERN const intercom_type intercom_export_reporting_data_retrieve_params_descriptor = {
     .name = "export_reporting_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_reporting_data_retrieve_params),
     .n_fields = 3, .fields = export_reporting_data_retrieve_params_fields, .by_name = export_reporting_data_retrieve_params_by_name,
@@ -3590,7 +3590,7 @@ static const ic_field export_workflows_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_export_workflows_retrieve_params, id), 0, offsetof(intercom_export_workflows_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t export_workflows_retrieve_params_by_name[] = {0};
-static const uint32_t export_workflows_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t export_workflows_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_export_workflows_retrieve_params_descriptor = {
     .name = "export_workflows_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_workflows_retrieve_params),
     .n_fields = 1, .fields = export_workflows_retrieve_params_fields, .by_name = export_workflows_retrieve_params_by_name,
@@ -3613,7 +3613,7 @@ static const ic_field fin_csat_create_params_fields[] = {
     {"remark", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_fin_csat_create_params, remark), 0, offsetof(intercom_fin_csat_create_params, has_remark), NULL, NULL},
 };
 static const uint16_t fin_csat_create_params_by_name[] = {0, 1, 2};
-static const uint32_t fin_csat_create_params_hash[] = {0xf0001, 0x0, 0x60002, 0x0, 0x0, 0x60003, 0x0, 0x0};
+static const uint32_t fin_csat_create_params_hash[] = {0xf0001, 0x0, 0x60002, 0x0, 0x0, 0x60003, 0x0, 0x0, 15, 6, 6};
 INTERCOM_EXTERN const intercom_type intercom_fin_csat_create_params_descriptor = {
     .name = "fin_csat_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_csat_create_params),
     .n_fields = 3, .fields = fin_csat_create_params_fields, .by_name = fin_csat_create_params_by_name,
@@ -3637,7 +3637,7 @@ static const ic_field fin_reply_params_fields[] = {
     {"attachments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_fin_reply_params, attachments), offsetof(intercom_fin_reply_params, attachments_count), offsetof(intercom_fin_reply_params, has_attachments), &intercom_fin_agent_attachment_descriptor, NULL},
 };
 static const uint16_t fin_reply_params_by_name[] = {3, 0, 1, 2};
-static const uint32_t fin_reply_params_hash[] = {0xf0001, 0x70002, 0x0, 0x0, 0x0, 0xb0004, 0x40003, 0x0};
+static const uint32_t fin_reply_params_hash[] = {0xf0001, 0x70002, 0x0, 0x0, 0x0, 0xb0004, 0x40003, 0x0, 15, 7, 4, 11};
 INTERCOM_EXTERN const intercom_type intercom_fin_reply_params_descriptor = {
     .name = "fin_reply_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_reply_params),
     .n_fields = 4, .fields = fin_reply_params_fields, .by_name = fin_reply_params_by_name,
@@ -3662,7 +3662,7 @@ static const ic_field fin_start_params_fields[] = {
     {"conversation_metadata", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_fin_start_params, conversation_metadata), 0, offsetof(intercom_fin_start_params, has_conversation_metadata), &intercom_fin_agent_conversation_metadata_descriptor, NULL},
 };
 static const uint16_t fin_start_params_by_name[] = {3, 0, 4, 1, 2};
-static const uint32_t fin_start_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x150005, 0x0, 0x40003, 0x0, 0xb0004, 0x0, 0x0, 0x0, 0xf0001, 0x0, 0x0, 0x70002};
+static const uint32_t fin_start_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x150005, 0x0, 0x40003, 0x0, 0xb0004, 0x0, 0x0, 0x0, 0xf0001, 0x0, 0x0, 0x70002, 15, 7, 4, 11, 21};
 INTERCOM_EXTERN const intercom_type intercom_fin_start_params_descriptor = {
     .name = "fin_start_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_start_params),
     .n_fields = 5, .fields = fin_start_params_fields, .by_name = fin_start_params_by_name,
@@ -3683,7 +3683,7 @@ static const ic_field fin_voice_collect_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_collect_retrieve_params, id), 0, offsetof(intercom_fin_voice_collect_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t fin_voice_collect_retrieve_params_by_name[] = {0};
-static const uint32_t fin_voice_collect_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t fin_voice_collect_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_fin_voice_collect_retrieve_params_descriptor = {
     .name = "fin_voice_collect_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_collect_retrieve_params),
     .n_fields = 1, .fields = fin_voice_collect_retrieve_params_fields, .by_name = fin_voice_collect_retrieve_params_by_name,
@@ -3704,7 +3704,7 @@ static const ic_field fin_voice_conversation_list_params_fields[] = {
     {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_conversation_list_params, conversation_id), 0, offsetof(intercom_fin_voice_conversation_list_params, has_conversation_id), NULL, NULL},
 };
 static const uint16_t fin_voice_conversation_list_params_by_name[] = {0};
-static const uint32_t fin_voice_conversation_list_params_hash[] = {0xf0001, 0x0};
+static const uint32_t fin_voice_conversation_list_params_hash[] = {0xf0001, 0x0, 15};
 INTERCOM_EXTERN const intercom_type intercom_fin_voice_conversation_list_params_descriptor = {
     .name = "fin_voice_conversation_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_conversation_list_params),
     .n_fields = 1, .fields = fin_voice_conversation_list_params_fields, .by_name = fin_voice_conversation_list_params_by_name,
@@ -3725,7 +3725,7 @@ static const ic_field fin_voice_external_id_retrieve_params_fields[] = {
     {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_external_id_retrieve_params, external_id), 0, offsetof(intercom_fin_voice_external_id_retrieve_params, has_external_id), NULL, NULL},
 };
 static const uint16_t fin_voice_external_id_retrieve_params_by_name[] = {0};
-static const uint32_t fin_voice_external_id_retrieve_params_hash[] = {0xb0001, 0x0};
+static const uint32_t fin_voice_external_id_retrieve_params_hash[] = {0xb0001, 0x0, 11};
 INTERCOM_EXTERN const intercom_type intercom_fin_voice_external_id_retrieve_params_descriptor = {
     .name = "fin_voice_external_id_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_external_id_retrieve_params),
     .n_fields = 1, .fields = fin_voice_external_id_retrieve_params_fields, .by_name = fin_voice_external_id_retrieve_params_by_name,
@@ -3746,7 +3746,7 @@ static const ic_field fin_voice_phone_number_retrieve_params_fields[] = {
     {"phone_number", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_fin_voice_phone_number_retrieve_params, phone_number), 0, offsetof(intercom_fin_voice_phone_number_retrieve_params, has_phone_number), NULL, NULL},
 };
 static const uint16_t fin_voice_phone_number_retrieve_params_by_name[] = {0};
-static const uint32_t fin_voice_phone_number_retrieve_params_hash[] = {0xc0001, 0x0};
+static const uint32_t fin_voice_phone_number_retrieve_params_hash[] = {0xc0001, 0x0, 12};
 INTERCOM_EXTERN const intercom_type intercom_fin_voice_phone_number_retrieve_params_descriptor = {
     .name = "fin_voice_phone_number_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_phone_number_retrieve_params),
     .n_fields = 1, .fields = fin_voice_phone_number_retrieve_params_fields, .by_name = fin_voice_phone_number_retrieve_params_by_name,
@@ -3770,7 +3770,7 @@ static const ic_field fin_voice_register_params_fields[] = {
     {"data", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_fin_voice_register_params, data), 0, offsetof(intercom_fin_voice_register_params, has_data), NULL, NULL},
 };
 static const uint16_t fin_voice_register_params_by_name[] = {1, 3, 0, 2};
-static const uint32_t fin_voice_register_params_hash[] = {0x0, 0x0, 0xc0001, 0x0, 0x0, 0x60003, 0x70002, 0x40004};
+static const uint32_t fin_voice_register_params_hash[] = {0x0, 0x0, 0xc0001, 0x0, 0x0, 0x60003, 0x70002, 0x40004, 12, 7, 6, 4};
 INTERCOM_EXTERN const intercom_type intercom_fin_voice_register_params_descriptor = {
     .name = "fin_voice_register_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_register_params),
     .n_fields = 4, .fields = fin_voice_register_params_fields, .by_name = fin_voice_register_params_by_name,
@@ -3795,7 +3795,7 @@ static const ic_field help_center_collections_create_params_fields[] = {
     {"help_center_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center_collections_create_params, help_center_id), 0, offsetof(intercom_help_center_collections_create_params, has_help_center_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_create_params_by_name[] = {1, 4, 0, 3, 2};
-static const uint32_t help_center_collections_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x120003, 0x0, 0x90004, 0xb0002, 0x0, 0xe0005};
+static const uint32_t help_center_collections_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x120003, 0x0, 0x90004, 0xb0002, 0x0, 0xe0005, 4, 11, 18, 9, 14};
 INTERCOM_EXTERN const intercom_type intercom_help_center_collections_create_params_descriptor = {
     .name = "help_center_collections_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_create_params),
     .n_fields = 5, .fields = help_center_collections_create_params_fields, .by_name = help_center_collections_create_params_by_name,
@@ -3816,7 +3816,7 @@ static const ic_field help_center_collections_delete_params_fields[] = {
     {"collection_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_collections_delete_params, collection_id), 0, offsetof(intercom_help_center_collections_delete_params, has_collection_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_delete_params_by_name[] = {0};
-static const uint32_t help_center_collections_delete_params_hash[] = {0x0, 0xd0001};
+static const uint32_t help_center_collections_delete_params_hash[] = {0x0, 0xd0001, 13};
 INTERCOM_EXTERN const intercom_type intercom_help_center_collections_delete_params_descriptor = {
     .name = "help_center_collections_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_delete_params),
     .n_fields = 1, .fields = help_center_collections_delete_params_fields, .by_name = help_center_collections_delete_params_by_name,
@@ -3838,7 +3838,7 @@ static const ic_field help_center_collections_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_collections_list_params, per_page), 0, offsetof(intercom_help_center_collections_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t help_center_collections_list_params_by_name[] = {0, 1};
-static const uint32_t help_center_collections_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t help_center_collections_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_help_center_collections_list_params_descriptor = {
     .name = "help_center_collections_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_list_params),
     .n_fields = 2, .fields = help_center_collections_list_params_fields, .by_name = help_center_collections_list_params_by_name,
@@ -3873,7 +3873,7 @@ static const ic_field help_center_collections_retrieve_params_fields[] = {
     {"collection_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_collections_retrieve_params, collection_id), 0, offsetof(intercom_help_center_collections_retrieve_params, has_collection_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_retrieve_params_by_name[] = {0};
-static const uint32_t help_center_collections_retrieve_params_hash[] = {0x0, 0xd0001};
+static const uint32_t help_center_collections_retrieve_params_hash[] = {0x0, 0xd0001, 13};
 INTERCOM_EXTERN const intercom_type intercom_help_center_collections_retrieve_params_descriptor = {
     .name = "help_center_collections_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_retrieve_params),
     .n_fields = 1, .fields = help_center_collections_retrieve_params_fields, .by_name = help_center_collections_retrieve_params_by_name,
@@ -3898,7 +3898,7 @@ static const ic_field help_center_collections_update_params_fields[] = {
     {"parent_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_help_center_collections_update_params, parent_id), 0, offsetof(intercom_help_center_collections_update_params, has_parent_id), NULL, NULL},
 };
 static const uint16_t help_center_collections_update_params_by_name[] = {0, 2, 1, 4, 3};
-static const uint32_t help_center_collections_update_params_hash[] = {0x0, 0xd0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x120004, 0x0, 0x90005, 0xb0003, 0x0, 0x0};
+static const uint32_t help_center_collections_update_params_hash[] = {0x0, 0xd0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x120004, 0x0, 0x90005, 0xb0003, 0x0, 0x0, 13, 4, 11, 18, 9};
 INTERCOM_EXTERN const intercom_type intercom_help_center_collections_update_params_descriptor = {
     .name = "help_center_collections_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_update_params),
     .n_fields = 5, .fields = help_center_collections_update_params_fields, .by_name = help_center_collections_update_params_by_name,
@@ -3920,7 +3920,7 @@ static const ic_field help_center_help_centers_list_params_fields[] = {
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_help_centers_list_params, per_page), 0, offsetof(intercom_help_center_help_centers_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_list_params_by_name[] = {0, 1};
-static const uint32_t help_center_help_centers_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t help_center_help_centers_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_list_params_descriptor = {
     .name = "help_center_help_centers_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_list_params),
     .n_fields = 2, .fields = help_center_help_centers_list_params_fields, .by_name = help_center_help_centers_list_params_by_name,
@@ -3945,7 +3945,7 @@ static const ic_field help_center_help_centers_redirects_create_params_fields[] 
     {"target_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_help_center_help_centers_redirects_create_params, target_id), 0, offsetof(intercom_help_center_help_centers_redirects_create_params, has_target_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_create_params_by_name[] = {1, 0, 2, 4, 3};
-static const uint32_t help_center_help_centers_redirects_create_params_hash[] = {0x0, 0x0, 0x90005, 0x0, 0x0, 0x60003, 0x0, 0x0, 0x80002, 0xb0004, 0x0, 0x0, 0x0, 0x0, 0x0, 0xe0001};
+static const uint32_t help_center_help_centers_redirects_create_params_hash[] = {0x0, 0x0, 0x90005, 0x0, 0x0, 0x60003, 0x0, 0x0, 0x80002, 0xb0004, 0x0, 0x0, 0x0, 0x0, 0x0, 0xe0001, 14, 8, 6, 11, 9};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_create_params_descriptor = {
     .name = "help_center_help_centers_redirects_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_create_params),
     .n_fields = 5, .fields = help_center_help_centers_redirects_create_params_fields, .by_name = help_center_help_centers_redirects_create_params_by_name,
@@ -3967,7 +3967,7 @@ static const ic_field help_center_help_centers_redirects_delete_params_fields[] 
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_delete_params, id), 0, offsetof(intercom_help_center_help_centers_redirects_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_delete_params_by_name[] = {0, 1};
-static const uint32_t help_center_help_centers_redirects_delete_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0};
+static const uint32_t help_center_help_centers_redirects_delete_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0, 14, 2};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_delete_params_descriptor = {
     .name = "help_center_help_centers_redirects_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_delete_params),
     .n_fields = 2, .fields = help_center_help_centers_redirects_delete_params_fields, .by_name = help_center_help_centers_redirects_delete_params_by_name,
@@ -3990,7 +3990,7 @@ static const ic_field help_center_help_centers_redirects_list_params_fields[] = 
     {"per_page", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_help_center_help_centers_redirects_list_params, per_page), 0, offsetof(intercom_help_center_help_centers_redirects_list_params, has_per_page), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_list_params_by_name[] = {0, 1, 2};
-static const uint32_t help_center_help_centers_redirects_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0001};
+static const uint32_t help_center_help_centers_redirects_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0001, 14, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_list_params_descriptor = {
     .name = "help_center_help_centers_redirects_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_list_params),
     .n_fields = 3, .fields = help_center_help_centers_redirects_list_params_fields, .by_name = help_center_help_centers_redirects_list_params_by_name,
@@ -4026,7 +4026,7 @@ static const ic_field help_center_help_centers_redirects_retrieve_params_fields[
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_redirects_retrieve_params, id), 0, offsetof(intercom_help_center_help_centers_redirects_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_redirects_retrieve_params_by_name[] = {0, 1};
-static const uint32_t help_center_help_centers_redirects_retrieve_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0};
+static const uint32_t help_center_help_centers_redirects_retrieve_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0, 14, 2};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_retrieve_params_descriptor = {
     .name = "help_center_help_centers_redirects_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_retrieve_params),
     .n_fields = 2, .fields = help_center_help_centers_redirects_retrieve_params_fields, .by_name = help_center_help_centers_redirects_retrieve_params_by_name,
@@ -4047,7 +4047,7 @@ static const ic_field help_center_help_centers_retrieve_params_fields[] = {
     {"help_center_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_help_center_help_centers_retrieve_params, help_center_id), 0, offsetof(intercom_help_center_help_centers_retrieve_params, has_help_center_id), NULL, NULL},
 };
 static const uint16_t help_center_help_centers_retrieve_params_by_name[] = {0};
-static const uint32_t help_center_help_centers_retrieve_params_hash[] = {0x0, 0xe0001};
+static const uint32_t help_center_help_centers_retrieve_params_hash[] = {0x0, 0xe0001, 14};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_retrieve_params_descriptor = {
     .name = "help_center_help_centers_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_retrieve_params),
     .n_fields = 1, .fields = help_center_help_centers_retrieve_params_fields, .by_name = help_center_help_centers_retrieve_params_by_name,
@@ -4076,7 +4076,7 @@ static const ic_field internal_articles_create_params_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_create_params, ai_sales_agent_availability), 0, offsetof(intercom_internal_articles_create_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t internal_articles_create_params_by_name[] = {6, 7, 8, 5, 3, 1, 2, 4, 0};
-static const uint32_t internal_articles_create_params_hash[] = {0x1b0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170007, 0x0, 0x170008, 0x0, 0x0, 0x40002, 0x0, 0x50001, 0x0, 0x80005, 0x0, 0x0, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x0, 0xd0003, 0x0};
+static const uint32_t internal_articles_create_params_hash[] = {0x1b0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170007, 0x0, 0x170008, 0x0, 0x0, 0x40002, 0x0, 0x50001, 0x0, 0x80005, 0x0, 0x0, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x0, 0xd0003, 0x0, 5, 4, 13, 9, 8, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_create_params_descriptor = {
     .name = "internal_articles_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_create_params),
     .n_fields = 9, .fields = internal_articles_create_params_fields, .by_name = internal_articles_create_params_by_name,
@@ -4097,7 +4097,7 @@ static const ic_field internal_articles_delete_params_fields[] = {
     {"internal_article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_delete_params, internal_article_id), 0, offsetof(intercom_internal_articles_delete_params, has_internal_article_id), NULL, NULL},
 };
 static const uint16_t internal_articles_delete_params_by_name[] = {0};
-static const uint32_t internal_articles_delete_params_hash[] = {0x0, 0x130001};
+static const uint32_t internal_articles_delete_params_hash[] = {0x0, 0x130001, 19};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_delete_params_descriptor = {
     .name = "internal_articles_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_delete_params),
     .n_fields = 1, .fields = internal_articles_delete_params_fields, .by_name = internal_articles_delete_params_by_name,
@@ -4130,7 +4130,7 @@ static const ic_field internal_articles_retrieve_params_fields[] = {
     {"internal_article_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_retrieve_params, internal_article_id), 0, offsetof(intercom_internal_articles_retrieve_params, has_internal_article_id), NULL, NULL},
 };
 static const uint16_t internal_articles_retrieve_params_by_name[] = {0};
-static const uint32_t internal_articles_retrieve_params_hash[] = {0x0, 0x130001};
+static const uint32_t internal_articles_retrieve_params_hash[] = {0x0, 0x130001, 19};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_retrieve_params_descriptor = {
     .name = "internal_articles_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_retrieve_params),
     .n_fields = 1, .fields = internal_articles_retrieve_params_fields, .by_name = internal_articles_retrieve_params_by_name,
@@ -4151,7 +4151,7 @@ static const ic_field internal_articles_search_params_fields[] = {
     {"folder_id", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_internal_articles_search_params, folder_id), 0, offsetof(intercom_internal_articles_search_params, has_folder_id), NULL, NULL},
 };
 static const uint16_t internal_articles_search_params_by_name[] = {0};
-static const uint32_t internal_articles_search_params_hash[] = {0x0, 0x90001};
+static const uint32_t internal_articles_search_params_hash[] = {0x0, 0x90001, 9};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_search_params_descriptor = {
     .name = "internal_articles_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_search_params),
     .n_fields = 1, .fields = internal_articles_search_params_fields, .by_name = internal_articles_search_params_by_name,
@@ -4174,7 +4174,7 @@ static const ic_field internal_articles_tags_create_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_internal_articles_tags_create_params, admin_id), 0, offsetof(intercom_internal_articles_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t internal_articles_tags_create_params_by_name[] = {2, 1, 0};
-static const uint32_t internal_articles_tags_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x20002, 0x130001, 0x0, 0x80003};
+static const uint32_t internal_articles_tags_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x20002, 0x130001, 0x0, 0x80003, 19, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_tags_create_params_descriptor = {
     .name = "internal_articles_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_tags_create_params),
     .n_fields = 3, .fields = internal_articles_tags_create_params_fields, .by_name = internal_articles_tags_create_params_by_name,
@@ -4196,7 +4196,7 @@ static const ic_field internal_articles_tags_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_internal_articles_tags_delete_params, id), 0, offsetof(intercom_internal_articles_tags_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t internal_articles_tags_delete_params_by_name[] = {1, 0};
-static const uint32_t internal_articles_tags_delete_params_hash[] = {0x0, 0x130001, 0x0, 0x20002};
+static const uint32_t internal_articles_tags_delete_params_hash[] = {0x0, 0x130001, 0x0, 0x20002, 19, 2};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_tags_delete_params_descriptor = {
     .name = "internal_articles_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_tags_delete_params),
     .n_fields = 2, .fields = internal_articles_tags_delete_params_fields, .by_name = internal_articles_tags_delete_params_by_name,
@@ -4226,7 +4226,7 @@ static const ic_field internal_articles_update_params_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_internal_articles_update_params, ai_sales_agent_availability), 0, offsetof(intercom_internal_articles_update_params, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t internal_articles_update_params_by_name[] = {7, 8, 9, 6, 4, 2, 3, 0, 5, 1};
-static const uint32_t internal_articles_update_params_hash[] = {0x1b000a, 0x0, 0x0, 0x0, 0x0, 0x130001, 0x0, 0x170008, 0x0, 0x170009, 0x0, 0x0, 0x40003, 0x0, 0x50002, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x90005, 0x0, 0x0, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0x0, 0xd0004, 0x0};
+static const uint32_t internal_articles_update_params_hash[] = {0x1b000a, 0x0, 0x0, 0x0, 0x0, 0x130001, 0x0, 0x170008, 0x0, 0x170009, 0x0, 0x0, 0x40003, 0x0, 0x50002, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x90005, 0x0, 0x0, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0x0, 0xd0004, 0x0, 19, 5, 4, 13, 9, 8, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_update_params_descriptor = {
     .name = "internal_articles_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_update_params),
     .n_fields = 10, .fields = internal_articles_update_params_fields, .by_name = internal_articles_update_params_by_name,
@@ -4261,7 +4261,7 @@ static const ic_field ip_allowlist_update_params_fields[] = {
     {"ip_allowlist", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_ip_allowlist_update_params, ip_allowlist), offsetof(intercom_ip_allowlist_update_params, ip_allowlist_count), offsetof(intercom_ip_allowlist_update_params, has_ip_allowlist), NULL, NULL},
 };
 static const uint16_t ip_allowlist_update_params_by_name[] = {1, 2, 0};
-static const uint32_t ip_allowlist_update_params_hash[] = {0xc0003, 0x70002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001};
+static const uint32_t ip_allowlist_update_params_hash[] = {0xc0003, 0x70002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 4, 7, 12};
 INTERCOM_EXTERN const intercom_type intercom_ip_allowlist_update_params_descriptor = {
     .name = "ip_allowlist_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ip_allowlist_update_params),
     .n_fields = 3, .fields = ip_allowlist_update_params_fields, .by_name = ip_allowlist_update_params_by_name,
@@ -4282,7 +4282,7 @@ static const ic_field jobs_status_retrieve_params_fields[] = {
     {"job_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_jobs_status_retrieve_params, job_id), 0, offsetof(intercom_jobs_status_retrieve_params, has_job_id), NULL, NULL},
 };
 static const uint16_t jobs_status_retrieve_params_by_name[] = {0};
-static const uint32_t jobs_status_retrieve_params_hash[] = {0x60001, 0x0};
+static const uint32_t jobs_status_retrieve_params_hash[] = {0x60001, 0x0, 6};
 INTERCOM_EXTERN const intercom_type intercom_jobs_status_retrieve_params_descriptor = {
     .name = "jobs_status_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_jobs_status_retrieve_params),
     .n_fields = 1, .fields = jobs_status_retrieve_params_fields, .by_name = jobs_status_retrieve_params_by_name,
@@ -4305,7 +4305,7 @@ static const ic_field macros_list_params_fields[] = {
     {"updated_since", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_macros_list_params, updated_since), 0, offsetof(intercom_macros_list_params, has_updated_since), NULL, NULL},
 };
 static const uint16_t macros_list_params_by_name[] = {0, 1, 2};
-static const uint32_t macros_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0xd0003, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t macros_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0xd0003, 0x0, 0x0, 0x0, 0x0, 8, 14, 13};
 INTERCOM_EXTERN const intercom_type intercom_macros_list_params_descriptor = {
     .name = "macros_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_macros_list_params),
     .n_fields = 3, .fields = macros_list_params_fields, .by_name = macros_list_params_by_name,
@@ -4340,7 +4340,7 @@ static const ic_field macros_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_macros_retrieve_params, id), 0, offsetof(intercom_macros_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t macros_retrieve_params_by_name[] = {0};
-static const uint32_t macros_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t macros_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_macros_retrieve_params_descriptor = {
     .name = "macros_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_macros_retrieve_params),
     .n_fields = 1, .fields = macros_retrieve_params_fields, .by_name = macros_retrieve_params_by_name,
@@ -4382,7 +4382,7 @@ static const ic_field messages_create_params_fields[] = {
     {"create_conversation_without_contact_reply", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_messages_create_params, create_conversation_without_contact_reply), 0, offsetof(intercom_messages_create_params, has_create_conversation_without_contact_reply), NULL, NULL},
 };
 static const uint16_t messages_create_params_by_name[] = {7, 2, 6, 9, 8, 4, 0, 1, 3, 5};
-static const uint32_t messages_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x0, 0xc0001, 0x0, 0x0, 0x70002, 0x0, 0x0, 0x0, 0x30008, 0x40003, 0x0, 0x20006, 0x0, 0x0, 0x20007, 0x80004, 0x29000a, 0x0, 0x0};
+static const uint32_t messages_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x0, 0xc0001, 0x0, 0x0, 0x70002, 0x0, 0x0, 0x0, 0x30008, 0x40003, 0x0, 0x20006, 0x0, 0x0, 0x20007, 0x80004, 0x29000a, 0x0, 0x0, 12, 7, 4, 8, 4, 2, 2, 3, 10, 41};
 INTERCOM_EXTERN const intercom_type intercom_messages_create_params_descriptor = {
     .name = "messages_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_messages_create_params),
     .n_fields = 10, .fields = messages_create_params_fields, .by_name = messages_create_params_by_name,
@@ -4405,7 +4405,7 @@ static const ic_field messages_status_list_params_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_QUERY, offsetof(intercom_messages_status_list_params, starting_after), 0, offsetof(intercom_messages_status_list_params, has_starting_after), NULL, NULL},
 };
 static const uint16_t messages_status_list_params_by_name[] = {1, 0, 2};
-static const uint32_t messages_status_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0xa0001, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t messages_status_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0xa0001, 0x0, 0x0, 0x0, 0x0, 10, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_messages_status_list_params_descriptor = {
     .name = "messages_status_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_messages_status_list_params),
     .n_fields = 3, .fields = messages_status_list_params_fields, .by_name = messages_status_list_params_by_name,
@@ -4440,7 +4440,7 @@ static const ic_field messages_whatsapp_status_retrieve_params_fields[] = {
     {"message_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_messages_whatsapp_status_retrieve_params, message_id), 0, offsetof(intercom_messages_whatsapp_status_retrieve_params, has_message_id), NULL, NULL},
 };
 static const uint16_t messages_whatsapp_status_retrieve_params_by_name[] = {0};
-static const uint32_t messages_whatsapp_status_retrieve_params_hash[] = {0x0, 0xa0001};
+static const uint32_t messages_whatsapp_status_retrieve_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_messages_whatsapp_status_retrieve_params_descriptor = {
     .name = "messages_whatsapp_status_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_messages_whatsapp_status_retrieve_params),
     .n_fields = 1, .fields = messages_whatsapp_status_retrieve_params_fields, .by_name = messages_whatsapp_status_retrieve_params_by_name,
@@ -4468,7 +4468,7 @@ static const ic_field news_news_items_create_params_fields[] = {
     {"newsfeed_assignments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_create_params, newsfeed_assignments), offsetof(intercom_news_news_items_create_params, newsfeed_assignments_count), offsetof(intercom_news_news_items_create_params, has_newsfeed_assignments), &intercom_newsfeed_assignment_descriptor, NULL},
 };
 static const uint16_t news_news_items_create_params_by_name[] = {1, 4, 5, 7, 6, 2, 3, 0};
-static const uint32_t news_news_items_create_params_hash[] = {0x140008, 0x0, 0x0, 0x90007, 0x50001, 0x100005, 0x0, 0x0, 0x50004, 0x0, 0x90003, 0x60006, 0x0, 0x0, 0x40002, 0x0};
+static const uint32_t news_news_items_create_params_hash[] = {0x140008, 0x0, 0x0, 0x90007, 0x50001, 0x100005, 0x0, 0x0, 0x50004, 0x0, 0x90003, 0x60006, 0x0, 0x0, 0x40002, 0x0, 5, 4, 9, 5, 16, 6, 9, 20};
 INTERCOM_EXTERN const intercom_type intercom_news_news_items_create_params_descriptor = {
     .name = "news_news_items_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_create_params),
     .n_fields = 8, .fields = news_news_items_create_params_fields, .by_name = news_news_items_create_params_by_name,
@@ -4489,7 +4489,7 @@ static const ic_field news_news_items_delete_params_fields[] = {
     {"news_item_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_news_items_delete_params, news_item_id), 0, offsetof(intercom_news_news_items_delete_params, has_news_item_id), NULL, NULL},
 };
 static const uint16_t news_news_items_delete_params_by_name[] = {0};
-static const uint32_t news_news_items_delete_params_hash[] = {0xc0001, 0x0};
+static const uint32_t news_news_items_delete_params_hash[] = {0xc0001, 0x0, 12};
 INTERCOM_EXTERN const intercom_type intercom_news_news_items_delete_params_descriptor = {
     .name = "news_news_items_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_delete_params),
     .n_fields = 1, .fields = news_news_items_delete_params_fields, .by_name = news_news_items_delete_params_by_name,
@@ -4522,7 +4522,7 @@ static const ic_field news_news_items_retrieve_params_fields[] = {
     {"news_item_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_news_items_retrieve_params, news_item_id), 0, offsetof(intercom_news_news_items_retrieve_params, has_news_item_id), NULL, NULL},
 };
 static const uint16_t news_news_items_retrieve_params_by_name[] = {0};
-static const uint32_t news_news_items_retrieve_params_hash[] = {0xc0001, 0x0};
+static const uint32_t news_news_items_retrieve_params_hash[] = {0xc0001, 0x0, 12};
 INTERCOM_EXTERN const intercom_type intercom_news_news_items_retrieve_params_descriptor = {
     .name = "news_news_items_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_retrieve_params),
     .n_fields = 1, .fields = news_news_items_retrieve_params_fields, .by_name = news_news_items_retrieve_params_by_name,
@@ -4551,7 +4551,7 @@ static const ic_field news_news_items_update_params_fields[] = {
     {"newsfeed_assignments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_news_news_items_update_params, newsfeed_assignments), offsetof(intercom_news_news_items_update_params, newsfeed_assignments_count), offsetof(intercom_news_news_items_update_params, has_newsfeed_assignments), &intercom_newsfeed_assignment_descriptor, NULL},
 };
 static const uint16_t news_news_items_update_params_by_name[] = {2, 5, 6, 0, 8, 7, 3, 4, 1};
-static const uint32_t news_news_items_update_params_hash[] = {0x0, 0x90004, 0x0, 0x40003, 0xc0001, 0x0, 0x100006, 0x0, 0x0, 0x60007, 0x0, 0x50005, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90008, 0x0, 0x0, 0x0, 0x140009};
+static const uint32_t news_news_items_update_params_hash[] = {0x0, 0x90004, 0x0, 0x40003, 0xc0001, 0x0, 0x100006, 0x0, 0x0, 0x60007, 0x0, 0x50005, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90008, 0x0, 0x0, 0x0, 0x140009, 12, 5, 4, 9, 5, 16, 6, 9, 20};
 INTERCOM_EXTERN const intercom_type intercom_news_news_items_update_params_descriptor = {
     .name = "news_news_items_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_update_params),
     .n_fields = 9, .fields = news_news_items_update_params_fields, .by_name = news_news_items_update_params_by_name,
@@ -4572,7 +4572,7 @@ static const ic_field news_newsfeeds_items_list_params_fields[] = {
     {"newsfeed_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_newsfeeds_items_list_params, newsfeed_id), 0, offsetof(intercom_news_newsfeeds_items_list_params, has_newsfeed_id), NULL, NULL},
 };
 static const uint16_t news_newsfeeds_items_list_params_by_name[] = {0};
-static const uint32_t news_newsfeeds_items_list_params_hash[] = {0x0, 0xb0001};
+static const uint32_t news_newsfeeds_items_list_params_hash[] = {0x0, 0xb0001, 11};
 INTERCOM_EXTERN const intercom_type intercom_news_newsfeeds_items_list_params_descriptor = {
     .name = "news_newsfeeds_items_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_newsfeeds_items_list_params),
     .n_fields = 1, .fields = news_newsfeeds_items_list_params_fields, .by_name = news_newsfeeds_items_list_params_by_name,
@@ -4605,7 +4605,7 @@ static const ic_field news_newsfeeds_retrieve_params_fields[] = {
     {"newsfeed_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_news_newsfeeds_retrieve_params, newsfeed_id), 0, offsetof(intercom_news_newsfeeds_retrieve_params, has_newsfeed_id), NULL, NULL},
 };
 static const uint16_t news_newsfeeds_retrieve_params_by_name[] = {0};
-static const uint32_t news_newsfeeds_retrieve_params_hash[] = {0x0, 0xb0001};
+static const uint32_t news_newsfeeds_retrieve_params_hash[] = {0x0, 0xb0001, 11};
 INTERCOM_EXTERN const intercom_type intercom_news_newsfeeds_retrieve_params_descriptor = {
     .name = "news_newsfeeds_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_newsfeeds_retrieve_params),
     .n_fields = 1, .fields = news_newsfeeds_retrieve_params_fields, .by_name = news_newsfeeds_retrieve_params_by_name,
@@ -4626,7 +4626,7 @@ static const ic_field notes_retrieve_params_fields[] = {
     {"note_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_notes_retrieve_params, note_id), 0, offsetof(intercom_notes_retrieve_params, has_note_id), NULL, NULL},
 };
 static const uint16_t notes_retrieve_params_by_name[] = {0};
-static const uint32_t notes_retrieve_params_hash[] = {0x0, 0x70001};
+static const uint32_t notes_retrieve_params_hash[] = {0x0, 0x70001, 7};
 INTERCOM_EXTERN const intercom_type intercom_notes_retrieve_params_descriptor = {
     .name = "notes_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_notes_retrieve_params),
     .n_fields = 1, .fields = notes_retrieve_params_fields, .by_name = notes_retrieve_params_by_name,
@@ -4649,7 +4649,7 @@ static const ic_field office_hours_schedules_create_params_fields[] = {
     {"time_intervals", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_office_hours_schedules_create_params, time_intervals), offsetof(intercom_office_hours_schedules_create_params, time_intervals_count), offsetof(intercom_office_hours_schedules_create_params, has_time_intervals), &intercom_office_hours_time_interval_descriptor, NULL},
 };
 static const uint16_t office_hours_schedules_create_params_by_name[] = {0, 2, 1};
-static const uint32_t office_hours_schedules_create_params_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xe0003};
+static const uint32_t office_hours_schedules_create_params_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xe0003, 4, 14, 14};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_create_params_descriptor = {
     .name = "office_hours_schedules_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_create_params),
     .n_fields = 3, .fields = office_hours_schedules_create_params_fields, .by_name = office_hours_schedules_create_params_by_name,
@@ -4670,7 +4670,7 @@ static const ic_field office_hours_schedules_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_delete_params, id), 0, offsetof(intercom_office_hours_schedules_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_delete_params_by_name[] = {0};
-static const uint32_t office_hours_schedules_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t office_hours_schedules_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_delete_params_descriptor = {
     .name = "office_hours_schedules_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_delete_params),
     .n_fields = 1, .fields = office_hours_schedules_delete_params_fields, .by_name = office_hours_schedules_delete_params_by_name,
@@ -4708,7 +4708,7 @@ static const ic_field office_hours_schedules_office_hours_exceptions_create_para
     {"recurring_annually", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, recurring_annually), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_create_params, has_recurring_annually), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_create_params_by_name[] = {1, 2, 3, 0, 5, 4};
-static const uint32_t office_hours_schedules_office_hours_exceptions_create_params_hash[] = {0xe0003, 0x0, 0x180001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0xe0005, 0x120006, 0x0, 0x0, 0x0, 0xe0002};
+static const uint32_t office_hours_schedules_office_hours_exceptions_create_params_hash[] = {0xe0003, 0x0, 0x180001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0xe0005, 0x120006, 0x0, 0x0, 0x0, 0xe0002, 24, 14, 14, 4, 14, 18};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_create_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_create_params),
     .n_fields = 6, .fields = office_hours_schedules_office_hours_exceptions_create_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_create_params_by_name,
@@ -4730,7 +4730,7 @@ static const ic_field office_hours_schedules_office_hours_exceptions_delete_para
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_params, id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_delete_params_by_name[] = {1, 0};
-static const uint32_t office_hours_schedules_office_hours_exceptions_delete_params_hash[] = {0x0, 0x0, 0x180001, 0x20002};
+static const uint32_t office_hours_schedules_office_hours_exceptions_delete_params_hash[] = {0x0, 0x0, 0x180001, 0x20002, 24, 2};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_delete_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_delete_params),
     .n_fields = 2, .fields = office_hours_schedules_office_hours_exceptions_delete_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_delete_params_by_name,
@@ -4751,7 +4751,7 @@ static const ic_field office_hours_schedules_office_hours_exceptions_list_params
     {"office_hours_schedule_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_list_params, office_hours_schedule_id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_list_params, has_office_hours_schedule_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_list_params_by_name[] = {0};
-static const uint32_t office_hours_schedules_office_hours_exceptions_list_params_hash[] = {0x180001, 0x0};
+static const uint32_t office_hours_schedules_office_hours_exceptions_list_params_hash[] = {0x180001, 0x0, 24};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_list_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_list_params),
     .n_fields = 1, .fields = office_hours_schedules_office_hours_exceptions_list_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_list_params_by_name,
@@ -4773,7 +4773,7 @@ static const ic_field office_hours_schedules_office_hours_exceptions_retrieve_pa
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params, id), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_retrieve_params_by_name[] = {1, 0};
-static const uint32_t office_hours_schedules_office_hours_exceptions_retrieve_params_hash[] = {0x0, 0x0, 0x180001, 0x20002};
+static const uint32_t office_hours_schedules_office_hours_exceptions_retrieve_params_hash[] = {0x0, 0x0, 0x180001, 0x20002, 24, 2};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_retrieve_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params),
     .n_fields = 2, .fields = office_hours_schedules_office_hours_exceptions_retrieve_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_retrieve_params_by_name,
@@ -4800,7 +4800,7 @@ static const ic_field office_hours_schedules_office_hours_exceptions_update_para
     {"recurring_annually", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, recurring_annually), 0, offsetof(intercom_office_hours_schedules_office_hours_exceptions_update_params, has_recurring_annually), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_office_hours_exceptions_update_params_by_name[] = {2, 3, 1, 4, 0, 6, 5};
-static const uint32_t office_hours_schedules_office_hours_exceptions_update_params_hash[] = {0x0, 0x0, 0x40005, 0x0, 0x20002, 0xe0003, 0xe0004, 0x0, 0x0, 0x0, 0x0, 0xe0006, 0x180001, 0x0, 0x120007, 0x0};
+static const uint32_t office_hours_schedules_office_hours_exceptions_update_params_hash[] = {0x0, 0x0, 0x40005, 0x0, 0x20002, 0xe0003, 0xe0004, 0x0, 0x0, 0x0, 0x0, 0xe0006, 0x180001, 0x0, 0x120007, 0x0, 24, 2, 14, 14, 4, 14, 18};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_update_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_update_params),
     .n_fields = 7, .fields = office_hours_schedules_office_hours_exceptions_update_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_update_params_by_name,
@@ -4821,7 +4821,7 @@ static const ic_field office_hours_schedules_retrieve_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_office_hours_schedules_retrieve_params, id), 0, offsetof(intercom_office_hours_schedules_retrieve_params, has_id), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_retrieve_params_by_name[] = {0};
-static const uint32_t office_hours_schedules_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t office_hours_schedules_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_retrieve_params_descriptor = {
     .name = "office_hours_schedules_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_retrieve_params),
     .n_fields = 1, .fields = office_hours_schedules_retrieve_params_fields, .by_name = office_hours_schedules_retrieve_params_by_name,
@@ -4845,7 +4845,7 @@ static const ic_field office_hours_schedules_update_params_fields[] = {
     {"time_intervals", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_office_hours_schedules_update_params, time_intervals), offsetof(intercom_office_hours_schedules_update_params, time_intervals_count), offsetof(intercom_office_hours_schedules_update_params, has_time_intervals), &intercom_office_hours_time_interval_descriptor, NULL},
 };
 static const uint16_t office_hours_schedules_update_params_by_name[] = {0, 1, 3, 2};
-static const uint32_t office_hours_schedules_update_params_hash[] = {0xe0003, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0004};
+static const uint32_t office_hours_schedules_update_params_hash[] = {0xe0003, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0004, 2, 4, 14, 14};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_update_params_descriptor = {
     .name = "office_hours_schedules_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_update_params),
     .n_fields = 4, .fields = office_hours_schedules_update_params_fields, .by_name = office_hours_schedules_update_params_by_name,
@@ -4867,7 +4867,7 @@ static const ic_field phone_call_redirects_create_params_fields[] = {
     {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_phone_call_redirects_create_params, custom_attributes), 0, offsetof(intercom_phone_call_redirects_create_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t phone_call_redirects_create_params_by_name[] = {1, 0};
-static const uint32_t phone_call_redirects_create_params_hash[] = {0x0, 0x0, 0x110002, 0x50001};
+static const uint32_t phone_call_redirects_create_params_hash[] = {0x0, 0x0, 0x110002, 0x50001, 5, 17};
 INTERCOM_EXTERN const intercom_type intercom_phone_call_redirects_create_params_descriptor = {
     .name = "phone_call_redirects_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_phone_call_redirects_create_params),
     .n_fields = 2, .fields = phone_call_redirects_create_params_fields, .by_name = phone_call_redirects_create_params_by_name,
@@ -4888,7 +4888,7 @@ static const ic_field segments_list_params_fields[] = {
     {"include_count", IC_K_BOOL, 0, IC_IN_QUERY, offsetof(intercom_segments_list_params, include_count), 0, offsetof(intercom_segments_list_params, has_include_count), NULL, NULL},
 };
 static const uint16_t segments_list_params_by_name[] = {0};
-static const uint32_t segments_list_params_hash[] = {0x0, 0xd0001};
+static const uint32_t segments_list_params_hash[] = {0x0, 0xd0001, 13};
 INTERCOM_EXTERN const intercom_type intercom_segments_list_params_descriptor = {
     .name = "segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_segments_list_params),
     .n_fields = 1, .fields = segments_list_params_fields, .by_name = segments_list_params_by_name,
@@ -4909,7 +4909,7 @@ static const ic_field segments_retrieve_params_fields[] = {
     {"segment_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_segments_retrieve_params, segment_id), 0, offsetof(intercom_segments_retrieve_params, has_segment_id), NULL, NULL},
 };
 static const uint16_t segments_retrieve_params_by_name[] = {0};
-static const uint32_t segments_retrieve_params_hash[] = {0xa0001, 0x0};
+static const uint32_t segments_retrieve_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_segments_retrieve_params_descriptor = {
     .name = "segments_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_segments_retrieve_params),
     .n_fields = 1, .fields = segments_retrieve_params_fields, .by_name = segments_retrieve_params_by_name,
@@ -4945,7 +4945,7 @@ static const ic_field tags_create_or_update_params_fields[] = {
     {"users", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_tags_create_or_update_params, users), offsetof(intercom_tags_create_or_update_params, users_count), offsetof(intercom_tags_create_or_update_params, has_users), &intercom_tag_multiple_users_request_users_descriptor, NULL},
 };
 static const uint16_t tags_create_or_update_params_by_name[] = {2, 1, 0, 3};
-static const uint32_t tags_create_or_update_params_hash[] = {0x40001, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x90003, 0x50004};
+static const uint32_t tags_create_or_update_params_hash[] = {0x40001, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x90003, 0x50004, 4, 2, 9, 5};
 INTERCOM_EXTERN const intercom_type intercom_tags_create_or_update_params_descriptor = {
     .name = "tags_create_or_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tags_create_or_update_params),
     .n_fields = 4, .fields = tags_create_or_update_params_fields, .by_name = tags_create_or_update_params_by_name,
@@ -4966,7 +4966,7 @@ static const ic_field tags_delete_params_fields[] = {
     {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tags_delete_params, tag_id), 0, offsetof(intercom_tags_delete_params, has_tag_id), NULL, NULL},
 };
 static const uint16_t tags_delete_params_by_name[] = {0};
-static const uint32_t tags_delete_params_hash[] = {0x0, 0x60001};
+static const uint32_t tags_delete_params_hash[] = {0x0, 0x60001, 6};
 INTERCOM_EXTERN const intercom_type intercom_tags_delete_params_descriptor = {
     .name = "tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tags_delete_params),
     .n_fields = 1, .fields = tags_delete_params_fields, .by_name = tags_delete_params_by_name,
@@ -4999,7 +4999,7 @@ static const ic_field tags_retrieve_params_fields[] = {
     {"tag_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tags_retrieve_params, tag_id), 0, offsetof(intercom_tags_retrieve_params, has_tag_id), NULL, NULL},
 };
 static const uint16_t tags_retrieve_params_by_name[] = {0};
-static const uint32_t tags_retrieve_params_hash[] = {0x0, 0x60001};
+static const uint32_t tags_retrieve_params_hash[] = {0x0, 0x60001, 6};
 INTERCOM_EXTERN const intercom_type intercom_tags_retrieve_params_descriptor = {
     .name = "tags_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tags_retrieve_params),
     .n_fields = 1, .fields = tags_retrieve_params_fields, .by_name = tags_retrieve_params_by_name,
@@ -5033,7 +5033,7 @@ static const ic_field teams_metrics_list_params_fields[] = {
     {"idle_threshold", IC_K_INT, 0, IC_IN_QUERY, offsetof(intercom_teams_metrics_list_params, idle_threshold), 0, offsetof(intercom_teams_metrics_list_params, has_idle_threshold), NULL, NULL},
 };
 static const uint16_t teams_metrics_list_params_by_name[] = {1, 0};
-static const uint32_t teams_metrics_list_params_hash[] = {0xe0002, 0x0, 0x0, 0x70001};
+static const uint32_t teams_metrics_list_params_hash[] = {0xe0002, 0x0, 0x0, 0x70001, 7, 14};
 INTERCOM_EXTERN const intercom_type intercom_teams_metrics_list_params_descriptor = {
     .name = "teams_metrics_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_teams_metrics_list_params),
     .n_fields = 2, .fields = teams_metrics_list_params_fields, .by_name = teams_metrics_list_params_by_name,
@@ -5054,7 +5054,7 @@ static const ic_field teams_retrieve_params_fields[] = {
     {"team_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_teams_retrieve_params, team_id), 0, offsetof(intercom_teams_retrieve_params, has_team_id), NULL, NULL},
 };
 static const uint16_t teams_retrieve_params_by_name[] = {0};
-static const uint32_t teams_retrieve_params_hash[] = {0x0, 0x70001};
+static const uint32_t teams_retrieve_params_hash[] = {0x0, 0x70001, 7};
 INTERCOM_EXTERN const intercom_type intercom_teams_retrieve_params_descriptor = {
     .name = "teams_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_teams_retrieve_params),
     .n_fields = 1, .fields = teams_retrieve_params_fields, .by_name = teams_retrieve_params_by_name,
@@ -5097,7 +5097,7 @@ static const ic_field ticket_types_attributes_create_params_fields[] = {
     {"allow_multiple_values", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_create_params, allow_multiple_values), 0, offsetof(intercom_ticket_types_attributes_create_params, has_allow_multiple_values), NULL, NULL},
 };
 static const uint16_t ticket_types_attributes_create_params_by_name[] = {10, 3, 2, 9, 8, 1, 4, 5, 0, 6, 7};
-static const uint32_t ticket_types_attributes_create_params_hash[] = {0xb0003, 0x110007, 0x0, 0x90009, 0x130008, 0x40002, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x120005, 0x1f0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0};
+static const uint32_t ticket_types_attributes_create_params_hash[] = {0xb0003, 0x110007, 0x0, 0x90009, 0x130008, 0x40002, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x120005, 0x1f0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0, 14, 4, 11, 9, 18, 31, 17, 19, 9, 10, 21};
 INTERCOM_EXTERN const intercom_type intercom_ticket_types_attributes_create_params_descriptor = {
     .name = "ticket_types_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_attributes_create_params),
     .n_fields = 11, .fields = ticket_types_attributes_create_params_fields, .by_name = ticket_types_attributes_create_params_by_name,
@@ -5129,7 +5129,7 @@ static const ic_field ticket_types_attributes_update_params_fields[] = {
     {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_attributes_update_params, archived), 0, offsetof(intercom_ticket_types_attributes_update_params, has_archived), NULL, NULL},
 };
 static const uint16_t ticket_types_attributes_update_params_by_name[] = {10, 11, 1, 3, 9, 8, 2, 4, 5, 0, 6, 7};
-static const uint32_t ticket_types_attributes_update_params_hash[] = {0xb0004, 0x110007, 0x0, 0x90009, 0x130008, 0x40003, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x8000c, 0x0, 0x0, 0x120005, 0x1f0006, 0x0, 0xc0002, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0};
+static const uint32_t ticket_types_attributes_update_params_hash[] = {0xb0004, 0x110007, 0x0, 0x90009, 0x130008, 0x40003, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x8000c, 0x0, 0x0, 0x120005, 0x1f0006, 0x0, 0xc0002, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0, 14, 12, 4, 11, 18, 31, 17, 19, 9, 10, 21, 8};
 INTERCOM_EXTERN const intercom_type intercom_ticket_types_attributes_update_params_descriptor = {
     .name = "ticket_types_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_attributes_update_params),
     .n_fields = 12, .fields = ticket_types_attributes_update_params_fields, .by_name = ticket_types_attributes_update_params_by_name,
@@ -5154,7 +5154,7 @@ static const ic_field ticket_types_create_params_fields[] = {
     {"is_internal", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_create_params, is_internal), 0, offsetof(intercom_ticket_types_create_params, has_is_internal), NULL, NULL},
 };
 static const uint16_t ticket_types_create_params_by_name[] = {2, 1, 3, 4, 0};
-static const uint32_t ticket_types_create_params_hash[] = {0x80003, 0x40004, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x0, 0x0};
+static const uint32_t ticket_types_create_params_hash[] = {0x80003, 0x40004, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x0, 0x0, 4, 11, 8, 4, 11};
 INTERCOM_EXTERN const intercom_type intercom_ticket_types_create_params_descriptor = {
     .name = "ticket_types_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_create_params),
     .n_fields = 5, .fields = ticket_types_create_params_fields, .by_name = ticket_types_create_params_by_name,
@@ -5187,7 +5187,7 @@ static const ic_field ticket_types_retrieve_params_fields[] = {
     {"ticket_type_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_ticket_types_retrieve_params, ticket_type_id), 0, offsetof(intercom_ticket_types_retrieve_params, has_ticket_type_id), NULL, NULL},
 };
 static const uint16_t ticket_types_retrieve_params_by_name[] = {0};
-static const uint32_t ticket_types_retrieve_params_hash[] = {0x0, 0xe0001};
+static const uint32_t ticket_types_retrieve_params_hash[] = {0x0, 0xe0001, 14};
 INTERCOM_EXTERN const intercom_type intercom_ticket_types_retrieve_params_descriptor = {
     .name = "ticket_types_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_retrieve_params),
     .n_fields = 1, .fields = ticket_types_retrieve_params_fields, .by_name = ticket_types_retrieve_params_by_name,
@@ -5214,7 +5214,7 @@ static const ic_field ticket_types_update_params_fields[] = {
     {"is_internal", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_ticket_types_update_params, is_internal), 0, offsetof(intercom_ticket_types_update_params, has_is_internal), NULL, NULL},
 };
 static const uint16_t ticket_types_update_params_by_name[] = {5, 3, 2, 4, 6, 1, 0};
-static const uint32_t ticket_types_update_params_hash[] = {0x80004, 0x40005, 0x0, 0xb0007, 0x0, 0xe0001, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x0, 0xb0003, 0x80006, 0x0};
+static const uint32_t ticket_types_update_params_hash[] = {0x80004, 0x40005, 0x0, 0xb0007, 0x0, 0xe0001, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x0, 0xb0003, 0x80006, 0x0, 14, 4, 11, 8, 4, 8, 11};
 INTERCOM_EXTERN const intercom_type intercom_ticket_types_update_params_descriptor = {
     .name = "ticket_types_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_update_params),
     .n_fields = 7, .fields = ticket_types_update_params_fields, .by_name = ticket_types_update_params_by_name,
@@ -5238,7 +5238,7 @@ static const ic_field tickets_change_type_params_fields[] = {
     {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_tickets_change_type_params, ticket_attributes), 0, offsetof(intercom_tickets_change_type_params, has_ticket_attributes), NULL, NULL},
 };
 static const uint16_t tickets_change_type_params_by_name[] = {3, 0, 2, 1};
-static const uint32_t tickets_change_type_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xf0003, 0x110004, 0xe0002, 0x90001};
+static const uint32_t tickets_change_type_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xf0003, 0x110004, 0xe0002, 0x90001, 9, 14, 15, 17};
 INTERCOM_EXTERN const intercom_type intercom_tickets_change_type_params_descriptor = {
     .name = "tickets_change_type_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_change_type_params),
     .n_fields = 4, .fields = tickets_change_type_params_fields, .by_name = tickets_change_type_params_by_name,
@@ -5266,7 +5266,7 @@ static const ic_field tickets_create_params_fields[] = {
     {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_create_params, skip_notifications), 0, offsetof(intercom_tickets_create_params, has_skip_notifications), NULL, NULL},
 };
 static const uint16_t tickets_create_params_by_name[] = {6, 3, 1, 2, 4, 7, 5, 0};
-static const uint32_t tickets_create_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006};
+static const uint32_t tickets_create_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006, 14, 8, 23, 10, 10, 17, 10, 18};
 INTERCOM_EXTERN const intercom_type intercom_tickets_create_params_descriptor = {
     .name = "tickets_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_create_params),
     .n_fields = 8, .fields = tickets_create_params_fields, .by_name = tickets_create_params_by_name,
@@ -5287,7 +5287,7 @@ static const ic_field tickets_delete_params_fields[] = {
     {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_delete_params, ticket_id), 0, offsetof(intercom_tickets_delete_params, has_ticket_id), NULL, NULL},
 };
 static const uint16_t tickets_delete_params_by_name[] = {0};
-static const uint32_t tickets_delete_params_hash[] = {0x90001, 0x0};
+static const uint32_t tickets_delete_params_hash[] = {0x90001, 0x0, 9};
 INTERCOM_EXTERN const intercom_type intercom_tickets_delete_params_descriptor = {
     .name = "tickets_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_delete_params),
     .n_fields = 1, .fields = tickets_delete_params_fields, .by_name = tickets_delete_params_by_name,
@@ -5315,7 +5315,7 @@ static const ic_field tickets_enqueue_params_fields[] = {
     {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_enqueue_params, skip_notifications), 0, offsetof(intercom_tickets_enqueue_params, has_skip_notifications), NULL, NULL},
 };
 static const uint16_t tickets_enqueue_params_by_name[] = {6, 3, 1, 2, 4, 7, 5, 0};
-static const uint32_t tickets_enqueue_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006};
+static const uint32_t tickets_enqueue_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006, 14, 8, 23, 10, 10, 17, 10, 18};
 INTERCOM_EXTERN const intercom_type intercom_tickets_enqueue_params_descriptor = {
     .name = "tickets_enqueue_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_enqueue_params),
     .n_fields = 8, .fields = tickets_enqueue_params_fields, .by_name = tickets_enqueue_params_by_name,
@@ -5337,7 +5337,7 @@ static const ic_field tickets_linked_conversations_create_params_fields[] = {
     {"conversation_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_linked_conversations_create_params, conversation_id), 0, offsetof(intercom_tickets_linked_conversations_create_params, has_conversation_id), NULL, NULL},
 };
 static const uint16_t tickets_linked_conversations_create_params_by_name[] = {1, 0};
-static const uint32_t tickets_linked_conversations_create_params_hash[] = {0xf0002, 0x0, 0x90001, 0x0};
+static const uint32_t tickets_linked_conversations_create_params_hash[] = {0xf0002, 0x0, 0x90001, 0x0, 9, 15};
 INTERCOM_EXTERN const intercom_type intercom_tickets_linked_conversations_create_params_descriptor = {
     .name = "tickets_linked_conversations_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_linked_conversations_create_params),
     .n_fields = 2, .fields = tickets_linked_conversations_create_params_fields, .by_name = tickets_linked_conversations_create_params_by_name,
@@ -5359,7 +5359,7 @@ static const ic_field tickets_linked_conversations_delete_params_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_linked_conversations_delete_params, id), 0, offsetof(intercom_tickets_linked_conversations_delete_params, has_id), NULL, NULL},
 };
 static const uint16_t tickets_linked_conversations_delete_params_by_name[] = {1, 0};
-static const uint32_t tickets_linked_conversations_delete_params_hash[] = {0x0, 0x0, 0x90001, 0x20002};
+static const uint32_t tickets_linked_conversations_delete_params_hash[] = {0x0, 0x0, 0x90001, 0x20002, 9, 2};
 INTERCOM_EXTERN const intercom_type intercom_tickets_linked_conversations_delete_params_descriptor = {
     .name = "tickets_linked_conversations_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_linked_conversations_delete_params),
     .n_fields = 2, .fields = tickets_linked_conversations_delete_params_fields, .by_name = tickets_linked_conversations_delete_params_by_name,
@@ -5393,7 +5393,7 @@ static const ic_field tickets_reply_params_fields[] = {
     {"cross_post", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_reply_params, cross_post), 0, offsetof(intercom_tickets_reply_params, has_cross_post), NULL, NULL},
 };
 static const uint16_t tickets_reply_params_by_name[] = {11, 12, 6, 4, 5, 13, 10, 8, 2, 7, 1, 0, 3, 9};
-static const uint32_t tickets_reply_params_hash[] = {0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x5000b, 0x0, 0x0, 0xa0006, 0x120002, 0xa000e, 0xf0007, 0x100009, 0x10000d, 0x0, 0x0, 0x0, 0x8000c, 0x0, 0x7000a, 0x0, 0x0, 0x90001, 0x0, 0x0, 0xd0008, 0x0, 0xc0003, 0x0, 0x0, 0x40004};
+static const uint32_t tickets_reply_params_hash[] = {0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x5000b, 0x0, 0x0, 0xa0006, 0x120002, 0xa000e, 0xf0007, 0x100009, 0x10000d, 0x0, 0x0, 0x0, 0x8000c, 0x0, 0x7000a, 0x0, 0x0, 0x90001, 0x0, 0x0, 0xd0008, 0x0, 0xc0003, 0x0, 0x0, 0x40004, 9, 18, 12, 4, 4, 10, 15, 13, 16, 7, 5, 8, 16, 10};
 INTERCOM_EXTERN const intercom_type intercom_tickets_reply_params_descriptor = {
     .name = "tickets_reply_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_reply_params),
     .n_fields = 14, .fields = tickets_reply_params_fields, .by_name = tickets_reply_params_by_name,
@@ -5414,7 +5414,7 @@ static const ic_field tickets_retrieve_by_id_params_fields[] = {
     {"ticket_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_PATH, offsetof(intercom_tickets_retrieve_by_id_params, ticket_id), 0, offsetof(intercom_tickets_retrieve_by_id_params, has_ticket_id), NULL, NULL},
 };
 static const uint16_t tickets_retrieve_by_id_params_by_name[] = {0};
-static const uint32_t tickets_retrieve_by_id_params_hash[] = {0x90001, 0x0};
+static const uint32_t tickets_retrieve_by_id_params_hash[] = {0x90001, 0x0, 9};
 INTERCOM_EXTERN const intercom_type intercom_tickets_retrieve_by_id_params_descriptor = {
     .name = "tickets_retrieve_by_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_retrieve_by_id_params),
     .n_fields = 1, .fields = tickets_retrieve_by_id_params_fields, .by_name = tickets_retrieve_by_id_params_by_name,
@@ -5436,7 +5436,7 @@ static const ic_field tickets_search_params_fields[] = {
     {"pagination", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_tickets_search_params, pagination), 0, offsetof(intercom_tickets_search_params, has_pagination), &intercom_starting_after_paging_descriptor, NULL},
 };
 static const uint16_t tickets_search_params_by_name[] = {1, 0};
-static const uint32_t tickets_search_params_hash[] = {0x0, 0x0, 0x50001, 0xa0002};
+static const uint32_t tickets_search_params_hash[] = {0x0, 0x0, 0x50001, 0xa0002, 5, 10};
 INTERCOM_EXTERN const intercom_type intercom_tickets_search_params_descriptor = {
     .name = "tickets_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_search_params),
     .n_fields = 2, .fields = tickets_search_params_fields, .by_name = tickets_search_params_by_name,
@@ -5473,7 +5473,7 @@ static const ic_field tickets_tags_create_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_tags_create_params, admin_id), 0, offsetof(intercom_tickets_tags_create_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t tickets_tags_create_params_by_name[] = {2, 1, 0};
-static const uint32_t tickets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x90001, 0x0};
+static const uint32_t tickets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x90001, 0x0, 9, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_tickets_tags_create_params_descriptor = {
     .name = "tickets_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_tags_create_params),
     .n_fields = 3, .fields = tickets_tags_create_params_fields, .by_name = tickets_tags_create_params_by_name,
@@ -5496,7 +5496,7 @@ static const ic_field tickets_tags_remove_params_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_tickets_tags_remove_params, admin_id), 0, offsetof(intercom_tickets_tags_remove_params, has_admin_id), NULL, NULL},
 };
 static const uint16_t tickets_tags_remove_params_by_name[] = {2, 1, 0};
-static const uint32_t tickets_tags_remove_params_hash[] = {0x0, 0x80003, 0x0, 0x0, 0x0, 0x0, 0x90001, 0x60002};
+static const uint32_t tickets_tags_remove_params_hash[] = {0x0, 0x80003, 0x0, 0x0, 0x0, 0x0, 0x90001, 0x60002, 9, 6, 8};
 INTERCOM_EXTERN const intercom_type intercom_tickets_tags_remove_params_descriptor = {
     .name = "tickets_tags_remove_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_tags_remove_params),
     .n_fields = 3, .fields = tickets_tags_remove_params_fields, .by_name = tickets_tags_remove_params_by_name,
@@ -5526,7 +5526,7 @@ static const ic_field tickets_update_by_id_params_fields[] = {
     {"skip_notifications", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_tickets_update_by_id_params, skip_notifications), 0, offsetof(intercom_tickets_update_by_id_params, has_skip_notifications), NULL, NULL},
 };
 static const uint16_t tickets_update_by_id_params_by_name[] = {7, 8, 3, 5, 4, 9, 6, 1, 0, 2};
-static const uint32_t tickets_update_by_id_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x12000a, 0x40005, 0x90001, 0x0, 0x0, 0x110002, 0x0, 0x0, 0xb0009, 0x80008, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0007, 0x0, 0xf0003, 0x0, 0x90006, 0x0, 0x0, 0xa0004, 0x0, 0x0};
+static const uint32_t tickets_update_by_id_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x12000a, 0x40005, 0x90001, 0x0, 0x0, 0x110002, 0x0, 0x0, 0xb0009, 0x80008, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0007, 0x0, 0xf0003, 0x0, 0x90006, 0x0, 0x0, 0xa0004, 0x0, 0x0, 9, 17, 15, 10, 4, 9, 13, 8, 11, 18};
 INTERCOM_EXTERN const intercom_type intercom_tickets_update_by_id_params_descriptor = {
     .name = "tickets_update_by_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_update_by_id_params),
     .n_fields = 10, .fields = tickets_update_by_id_params_fields, .by_name = tickets_update_by_id_params_by_name,
@@ -5549,7 +5549,7 @@ static const ic_field visitors_convert_params_fields[] = {
     {"visitor", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_visitors_convert_params, visitor), 0, offsetof(intercom_visitors_convert_params, has_visitor), &intercom_convert_visitor_request_visitor_descriptor, NULL},
 };
 static const uint16_t visitors_convert_params_by_name[] = {0, 1, 2};
-static const uint32_t visitors_convert_params_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x70003, 0x40002, 0x0};
+static const uint32_t visitors_convert_params_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x70003, 0x40002, 0x0, 4, 4, 7};
 INTERCOM_EXTERN const intercom_type intercom_visitors_convert_params_descriptor = {
     .name = "visitors_convert_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_visitors_convert_params),
     .n_fields = 3, .fields = visitors_convert_params_fields, .by_name = visitors_convert_params_by_name,
@@ -5570,7 +5570,7 @@ static const ic_field visitors_retrieve_params_fields[] = {
     {"user_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_QUERY, offsetof(intercom_visitors_retrieve_params, user_id), 0, offsetof(intercom_visitors_retrieve_params, has_user_id), NULL, NULL},
 };
 static const uint16_t visitors_retrieve_params_by_name[] = {0};
-static const uint32_t visitors_retrieve_params_hash[] = {0x0, 0x70001};
+static const uint32_t visitors_retrieve_params_hash[] = {0x0, 0x70001, 7};
 INTERCOM_EXTERN const intercom_type intercom_visitors_retrieve_params_descriptor = {
     .name = "visitors_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_visitors_retrieve_params),
     .n_fields = 1, .fields = visitors_retrieve_params_fields, .by_name = visitors_retrieve_params_by_name,
@@ -5594,7 +5594,7 @@ static const ic_field visitors_update_params_fields[] = {
     {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_visitors_update_params, custom_attributes), 0, offsetof(intercom_visitors_update_params, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t visitors_update_params_by_name[] = {3, 0, 2, 1};
-static const uint32_t visitors_update_params_hash[] = {0x0, 0x20001, 0x0, 0x0, 0x110004, 0x70002, 0x40003, 0x0};
+static const uint32_t visitors_update_params_hash[] = {0x0, 0x20001, 0x0, 0x0, 0x110004, 0x70002, 0x40003, 0x0, 2, 7, 4, 17};
 INTERCOM_EXTERN const intercom_type intercom_visitors_update_params_descriptor = {
     .name = "visitors_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_visitors_update_params),
     .n_fields = 4, .fields = visitors_update_params_fields, .by_name = visitors_update_params_by_name,

@@ -26,6 +26,7 @@ typedef struct frame {
     const intercom_type *type; /* FR_OBJ: the type being filled */
     void *obj;                /* FR_OBJ: the model being filled; FR_ARR: the model owning the array */
     const ic_field *field;    /* FR_OBJ: field of the current key (NULL: unknown key); FR_ARR: the array field */
+    uint32_t next;            /* FR_OBJ: index of the field expected next (the one after the last key's) */
     ic_buf items;             /* FR_ARR: element values (scratch, reused across frames at this depth) */
     size_t count;             /* FR_ARR: elements so far */
     int bad;                  /* FR_ARR: an element did not fit */
@@ -179,22 +180,25 @@ static frame *push(ic_decoder *d, int kind) {
 
 /* ---------- where the next value goes ---------- */
 
-/* Store a finished element or field value of element size. */
-static int store(ic_decoder *d, const void *val) {
+static __attribute__((noinline)) int store_element(ic_decoder *d, frame *fr, const void *val, size_t sz) {
+    size_t cap = fr->items.cap;
+    if (ic_buf_append(&fr->items, val, sz)) return nomem(d);
+    d->scratch_mem += fr->items.cap - cap;
+    fr->count++;
+    return within_bound(d);
+}
+
+/* Store a finished element or field value; sz is sizeof the value, which is the element size of the
+ * field's kind (ic_kind_size), known where store() is inlined: a field's value is one store. */
+static inline int store_sized(ic_decoder *d, const void *val, size_t sz) {
     frame *fr = &d->frames[d->depth - 1];
     const ic_field *f = fr->field;
-    size_t sz = ic_kind_size(f->kind);
-    if (fr->kind == FR_ARR) {
-        size_t cap = fr->items.cap;
-        if (ic_buf_append(&fr->items, val, sz)) return nomem(d);
-        d->scratch_mem += fr->items.cap - cap;
-        fr->count++;
-        return within_bound(d);
-    }
+    if (fr->kind == FR_ARR) return store_element(d, fr, val, sz);
     memcpy((char *)fr->obj + f->offset, val, sz);
     *state_of(fr->obj, f) = INTERCOM_FIELD_PRESENT;
     return 1;
 }
+#define store(d, val) store_sized((d), (val), sizeof *(val))
 
 /* Attach a finished Jansson value to the free-form container or field that awaits it. */
 static int put_json(ic_decoder *d, json_t *v) {
@@ -231,6 +235,28 @@ static int put_json(ic_decoder *d, json_t *v) {
     }
     if (ic_doc_keep_json(d->doc, v)) return nomem(d);
     return store(d, &v);
+}
+
+/* a[0..n) == b[0..n), both at least n bytes long: names of 4-16 bytes as two overlapping words each
+ * (no memcmp call) */
+static inline int name_eq(const char *a, const char *b, size_t n) {
+    if (n >= 8 && n <= 16) {
+        uint64_t w, x, y, z;
+        memcpy(&w, a, 8);
+        memcpy(&x, b, 8);
+        memcpy(&y, a + n - 8, 8);
+        memcpy(&z, b + n - 8, 8);
+        return w == x && y == z;
+    }
+    if (n >= 4 && n < 8) {
+        uint32_t w, x, y, z;
+        memcpy(&w, a, 4);
+        memcpy(&x, b, 4);
+        memcpy(&y, a + n - 4, 4);
+        memcpy(&z, b + n - 4, 4);
+        return w == x && y == z;
+    }
+    return !memcmp(a, b, n);
 }
 
 /* ---------- yajl callbacks ---------- */
@@ -483,7 +509,16 @@ static int on_key(void *ctx, const unsigned char *k, size_t n) {
         if (!d->taint && !ic_utf8_valid((const char *)k, n)) d->taint = "a key that is not valid UTF-8";
         return 1;
     }
-    fr->field = ic_type_find_field(fr->type, (const char *)k, n);
+    const intercom_type *t = fr->type;
+    /* Responses list their fields in a stable order, mostly the declared one: the field after the
+     * last key's is compared first (its length from the generated table), the hash only on a miss. */
+    if (t->hash_slots && fr->next < t->n_fields && t->hash_slots[t->hash_mask + 1 + fr->next] == n &&
+        name_eq(t->fields[fr->next].name, (const char *)k, n)) {
+        fr->field = &t->fields[fr->next++];
+        return 1;
+    }
+    fr->field = ic_type_find_field(t, (const char *)k, n);
+    if (fr->field) fr->next = (uint32_t)(fr->field - t->fields) + 1;
     if (!fr->field && d->strict) { /* kept (shortened) for the report in on_end */
         size_t m = n < sizeof fr->ukey - 1 ? n : sizeof fr->ukey - 1;
         memcpy(fr->ukey, k, m);
@@ -689,16 +724,7 @@ const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size
         for (uint32_t i = ic_key_hash(t->hash_seed, key, len) & m; (s = t->hash_slots[i]) != 0; i = (i + 1) & m) {
             if ((s >> 16) != len) continue;
             const ic_field *f = &t->fields[(s & 0xffffu) - 1];
-            if (len >= 8 && len <= 16) { /* most names: two 8-byte words each, no memcmp call */
-                uint64_t a, b, c, e;
-                memcpy(&a, f->name, 8);
-                memcpy(&b, key, 8);
-                memcpy(&c, f->name + len - 8, 8);
-                memcpy(&e, key + len - 8, 8);
-                if (a == b && c == e) return f;
-            } else if (!memcmp(f->name, key, len)) {
-                return f;
-            }
+            if (name_eq(f->name, key, len)) return f;
         }
         return NULL;
     }
