@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +28,12 @@ typedef struct frame {
     void *obj;                /* FR_OBJ: the model being filled; FR_ARR: the model owning the array */
     const ic_field *field;    /* FR_OBJ: field of the current key (NULL: unknown key); FR_ARR: the array field */
     uint32_t next;            /* FR_OBJ: index of the field expected next (the one after the last key's) */
-    ic_buf items;             /* FR_ARR: element values (scratch, reused across frames at this depth) */
+    ic_buf items;             /* FR_ARR: element values; FR_JSON object: the pending key (scratch, reused across
+                                 frames at this depth) */
     size_t count;             /* FR_ARR: elements so far */
     int bad;                  /* FR_ARR: an element did not fit */
     json_t *json;             /* FR_JSON: the container being built */
-    char *key;                /* FR_JSON object: pending key (malloc'd; may hold NUL bytes) */
+    int has_key;              /* FR_JSON object: a key is pending (in items; may hold NUL bytes) */
     size_t key_len;
     /* FR_OBJ in strict mode: the last undeclared key, and the first undeclared key holding an array
      * (for the report of a declared list absent while an undeclared array is present) */
@@ -108,8 +110,16 @@ static int stop(ic_decoder *d, intercom_code code, const char *what) {
 static int nomem(ic_decoder *d) { return stop(d, INTERCOM_E_NOMEM, "out of memory while decoding"); }
 
 /* The memory bound: 1 while within it, else the parse stops (INTERCOM_E_RESPONSE_TOO_LARGE). */
-static int within_bound(ic_decoder *d) {
+static __attribute__((noinline)) int beyond_bound(ic_decoder *d);
+static inline int within_bound(ic_decoder *d) {
     if (!d->mem_factor) return 1;
+    size_t used = d->doc->mem + d->json_mem + d->scratch_mem;
+    if (d->fed <= (SIZE_MAX - IC_DECODE_MEM_SLACK) / d->mem_factor && used <= d->fed * d->mem_factor + IC_DECODE_MEM_SLACK)
+        return 1;
+    return beyond_bound(d);
+}
+
+static int beyond_bound(ic_decoder *d) {
     size_t used = d->doc->mem + d->json_mem + d->scratch_mem;
     size_t limit = d->fed > (SIZE_MAX - IC_DECODE_MEM_SLACK) / d->mem_factor ? SIZE_MAX
                                                                             : d->fed * d->mem_factor + IC_DECODE_MEM_SLACK;
@@ -170,7 +180,8 @@ static frame *push(ic_decoder *d, int kind) {
     }
     frame *fr = &d->frames[d->depth++];
     ic_buf keep = fr->items; /* scratch memory stays with the depth */
-    memset(fr, 0, sizeof *fr);
+    memset(fr, 0, offsetof(frame, ukey)); /* the report strings are empty when their first byte is */
+    fr->ukey[0] = fr->uarr[0] = '\0';
     fr->items = keep;
     fr->items.a = d->a;
     fr->items.len = 0;
@@ -207,16 +218,16 @@ static int put_json(ic_decoder *d, json_t *v) {
     /* an estimate of what Jansson allocates (an empty object has its hash table's buckets; a
      * member its pair; true, false and null are shared) */
     d->json_mem += (json_is_object(v) ? 224 : json_is_array(v) ? 112 : json_is_string(v) ? 48 + json_string_length(v)
-                    : json_is_number(v) ? 32 : 0) + (fr->key ? 56 + fr->key_len : 0);
+                    : json_is_number(v) ? 32 : 0) + (fr->has_key ? 56 + fr->key_len : 0);
     if (!within_bound(d)) {
         json_decref(v);
         return 0;
     }
     if (fr->kind == FR_JSON) { /* keys carry their length: "k\u0000x" stays three bytes */
         int rc = json_is_array(fr->json) ? json_array_append_new(fr->json, v)
-                                         : json_object_setn_new_nocheck(fr->json, fr->key ? fr->key : "", fr->key_len, v);
-        ic_free(d->a, fr->key);
-        fr->key = NULL;
+                                         : json_object_setn_new_nocheck(fr->json, fr->has_key ? fr->items.data : "",
+                                                                        fr->key_len, v);
+        fr->has_key = 0;
         fr->key_len = 0;
         return rc ? nomem(d) : 1;
     }
@@ -447,11 +458,29 @@ static char *copy_checked(ic_doc *doc, const char *s, size_t n, int *ok) {
         nul |= (w - 0x0101010101010101ULL) & ~w;
         memcpy(p + i, &w, 8);
     }
-    for (; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        hi |= c;
-        nul |= c == 0 ? 0x80 : 0;
-        p[i] = (char)c;
+    if (n >= 8) {
+        if (i < n) { /* the tail: the last eight bytes, overlapping what was copied */
+            uint64_t w;
+            memcpy(&w, s + n - 8, 8);
+            hi |= w;
+            nul |= (w - 0x0101010101010101ULL) & ~w;
+            memcpy(p + n - 8, &w, 8);
+        }
+    } else if (n >= 4) { /* 4..7 bytes: two overlapping words */
+        uint32_t w, x;
+        memcpy(&w, s, 4);
+        memcpy(&x, s + n - 4, 4);
+        hi |= w | x;
+        nul |= ((w - 0x01010101u) & ~w) | ((x - 0x01010101u) & ~x);
+        memcpy(p, &w, 4);
+        memcpy(p + n - 4, &x, 4);
+    } else {
+        for (; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            hi |= c;
+            nul |= c == 0 ? 0x80 : 0;
+            p[i] = (char)c;
+        }
     }
     p[n] = '\0';
     if (hi & 0x8080808080808080ULL) *ok = utf8_check(s, n); /* not all ASCII: the full check */
@@ -501,11 +530,12 @@ static int on_key(void *ctx, const unsigned char *k, size_t n) {
     if (d->skip) return 1;
     frame *fr = &d->frames[d->depth - 1];
     if (fr->kind == FR_JSON) {
-        ic_free(d->a, fr->key);
+        size_t cap = fr->items.cap;
+        fr->items.len = 0;
+        if (ic_buf_append(&fr->items, k, n)) return nomem(d);
+        d->scratch_mem += fr->items.cap - cap;
+        fr->has_key = 1;
         fr->key_len = n;
-        if (!(fr->key = ic_malloc(d->a, n + 1))) return nomem(d);
-        memcpy(fr->key, k, n);
-        fr->key[n] = '\0';
         if (!d->taint && !ic_utf8_valid((const char *)k, n)) d->taint = "a key that is not valid UTF-8";
         return 1;
     }
@@ -650,8 +680,7 @@ static int on_end(ic_decoder *d) {
     frame *fr = &d->frames[--d->depth];
     if (fr->kind == FR_JSON) {
         json_t *v = fr->json;
-        ic_free(d->a, fr->key);
-        fr->key = NULL;
+        fr->has_key = 0;
         fr->json = NULL;
         if (fr->inv_obj) { /* already an invalid value: kept as it came */
             d->taint = NULL;
@@ -962,7 +991,6 @@ void ic_decoder_free(ic_decoder *d) {
         ic_buf_free(&d->frames[i].items);
         if (i < d->depth) {
             json_decref(d->frames[i].json);
-            ic_free(d->a, d->frames[i].key);
         }
     }
     ic_free(d->a, d->frames);
