@@ -446,8 +446,8 @@ static void note_quote(ic_decoder *d, const unsigned char *s, size_t n) {
 
 /* s[0..n) copied into the arena as a C string and checked in the same pass: *ok as utf8_check()
  * (a string that is not all ASCII is checked again by utf8_check; a refused copy stays in the arena) */
-static char *copy_checked(ic_doc *doc, const char *s, size_t n, int *ok) {
-    char *p = ic_doc_alloc_uninit(doc, n + 1);
+static inline __attribute__((always_inline)) char *copy_checked(ic_doc *doc, const char *s, size_t n, int *ok) {
+    char *p = ic_doc_alloc_uninit_inl(doc, n + 1);
     if (!p) return NULL;
     uint64_t hi = 0, nul = 0;
     size_t i = 0;
@@ -488,10 +488,31 @@ static char *copy_checked(ic_doc *doc, const char *s, size_t n, int *ok) {
     return p;
 }
 
+static __attribute__((noinline)) int on_string_slow(ic_decoder *d, const unsigned char *us, size_t n);
+
+/* The common case inline (a string field of an object, valid and without NUL), the rest out of line: a
+ * light prologue for most events. */
 static int on_string(void *ctx, const unsigned char *us, size_t n) {
     ic_decoder *d = ctx;
     note_quote(d, us, n);
     if (d->skip) return 1;
+    if (d->depth) {
+        frame *fr = &d->frames[d->depth - 1];
+        const ic_field *f = fr->field;
+        if (fr->kind == FR_OBJ && f && f->kind == IC_K_STRING && !(f->flags & IC_F_ARRAY)) {
+            int ok;
+            char *v = copy_checked(d->doc, (const char *)us, n, &ok);
+            if (v && ok == 1) {
+                *(char **)((char *)fr->obj + f->offset) = v;
+                *state_of(fr->obj, f) = INTERCOM_FIELD_PRESENT;
+                return 1;
+            }
+        }
+    }
+    return on_string_slow(d, us, n);
+}
+
+static int on_string_slow(ic_decoder *d, const unsigned char *us, size_t n) {
     const char *s = (const char *)us;
     const ic_field *f = NULL;
     str_text st = {d, s, n};
@@ -524,11 +545,27 @@ static int on_string(void *ctx, const unsigned char *us, size_t n) {
     return store(d, &v);
 }
 
+static __attribute__((noinline)) int on_key_slow(ic_decoder *d, frame *fr, const unsigned char *k, size_t n);
+
 static int on_key(void *ctx, const unsigned char *k, size_t n) {
     ic_decoder *d = ctx;
     note_quote(d, k, n);
     if (d->skip) return 1;
     frame *fr = &d->frames[d->depth - 1];
+    /* Responses list their fields in a stable order, mostly the declared one: the field after the
+     * last key's is compared first (its length from the generated table), the hash only on a miss. */
+    if (fr->kind == FR_OBJ) {
+        const intercom_type *t = fr->type;
+        if (t->hash_slots && fr->next < t->n_fields && t->hash_slots[t->hash_mask + 1 + fr->next] == n &&
+            name_eq(t->fields[fr->next].name, (const char *)k, n)) {
+            fr->field = &t->fields[fr->next++];
+            return 1;
+        }
+    }
+    return on_key_slow(d, fr, k, n);
+}
+
+static int on_key_slow(ic_decoder *d, frame *fr, const unsigned char *k, size_t n) {
     if (fr->kind == FR_JSON) {
         size_t cap = fr->items.cap;
         fr->items.len = 0;
@@ -540,13 +577,6 @@ static int on_key(void *ctx, const unsigned char *k, size_t n) {
         return 1;
     }
     const intercom_type *t = fr->type;
-    /* Responses list their fields in a stable order, mostly the declared one: the field after the
-     * last key's is compared first (its length from the generated table), the hash only on a miss. */
-    if (t->hash_slots && fr->next < t->n_fields && t->hash_slots[t->hash_mask + 1 + fr->next] == n &&
-        name_eq(t->fields[fr->next].name, (const char *)k, n)) {
-        fr->field = &t->fields[fr->next++];
-        return 1;
-    }
     fr->field = ic_type_find_field(t, (const char *)k, n);
     if (fr->field) fr->next = (uint32_t)(fr->field - t->fields) + 1;
     if (!fr->field && d->strict) { /* kept (shortened) for the report in on_end */
