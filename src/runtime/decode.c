@@ -248,16 +248,19 @@ static int put_json(ic_decoder *d, json_t *v) {
     return store(d, &v);
 }
 
-/* a[0..n) == b[0..n), both at least n bytes long: names of 4-16 bytes as two overlapping words each
- * (no memcmp call) */
+/* a[0..n) == b[0..n), both at least n bytes long, without a memcmp call: 8 bytes or more as words (the
+ * last one overlapping), 4-7 bytes as two overlapping words, fewer byte by byte */
 static inline int name_eq(const char *a, const char *b, size_t n) {
-    if (n >= 8 && n <= 16) {
-        uint64_t w, x, y, z;
-        memcpy(&w, a, 8);
-        memcpy(&x, b, 8);
-        memcpy(&y, a + n - 8, 8);
-        memcpy(&z, b + n - 8, 8);
-        return w == x && y == z;
+    if (n >= 8) {
+        uint64_t w, x;
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&w, a + i, 8);
+            memcpy(&x, b + i, 8);
+            if (w != x) return 0;
+        }
+        memcpy(&w, a + n - 8, 8);
+        memcpy(&x, b + n - 8, 8);
+        return w == x;
     }
     if (n >= 4 && n < 8) {
         uint32_t w, x, y, z;
@@ -267,7 +270,9 @@ static inline int name_eq(const char *a, const char *b, size_t n) {
         memcpy(&z, b + n - 4, 4);
         return w == x && y == z;
     }
-    return !memcmp(a, b, n);
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
 }
 
 /* ---------- yajl callbacks ---------- */
@@ -343,7 +348,10 @@ static int on_boolean(void *ctx, int b) {
 /* A number as a json_t. Integers beyond int64 and reals beyond a double's range (which Jansson
  * refuses: *refused says why) become the nearest real, their text kept in the document so the
  * encoder writes them back as received; so does a real that underflows to 0. */
+static int int_parse(const char *s, size_t n, int64_t *out);
 static json_t *num_json(ic_decoder *d, const char *s, size_t n, const char **refused) {
+    int64_t i64;
+    if (int_parse(s, n, &i64) == 0) return json_integer(i64); /* an integer within int64: no copy, no strtoll */
     char small[64], *buf = n < sizeof small ? small : ic_malloc(d->doc->alloc, n + 1);
     if (!buf) return NULL;
     memcpy(buf, s, n);
