@@ -13,5 +13,10 @@ add_test(NAME decode_memory COMMAND test_decode_memory)
 
 # issue 12: integers without strtoll (the int64 range, out of range, non-integers)
 add_executable(test_decode_ints test_decode_ints.c)
-target_link_libraries(test_decode_ints PRIVATE intercom)
+target_link_libraries(test_decode_ints PRIVATE intercom PkgConfig::JANSSON)
 add_test(NAME decode_ints COMMAND test_decode_ints)
+
+# issue 12: strings copied and checked by words (every length and position), free-form keys in a reused buffer
+add_executable(test_decode_strings test_decode_strings.c)
+target_link_libraries(test_decode_strings PRIVATE intercom PkgConfig::JANSSON)
+add_test(NAME decode_strings COMMAND test_decode_strings)

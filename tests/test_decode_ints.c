@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include <intercom/intercom.h>
 
 static int failures;
@@ -53,7 +55,34 @@ static void bad(const char *num, const char *why) {
     intercom_error_clear(&err);
 }
 
+/* free-form integers (custom_attributes) take the same digit loop: int64 values exact as integers,
+ * fractions and exponents reals as before (beyond int64: test_hostile_decode) */
+static void free_form(void) {
+    const char *body = "{\"type\":\"contact\",\"custom_attributes\":{\"max\":9223372036854775807,"
+                       "\"min\":-9223372036854775808,\"zero\":-0,\"frac\":1.5,\"exp\":2e3}}";
+    void *m = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    CHECK(intercom_from_json(&intercom_contact_descriptor, body, strlen(body), 0, &m, &err) == INTERCOM_OK, "free-form: %s",
+          err.message);
+    const intercom_contact *c = m;
+    json_t *ca = c ? c->custom_attributes : NULL;
+    json_t *mx = json_object_get(ca, "max"), *mn = json_object_get(ca, "min"), *z = json_object_get(ca, "zero");
+    CHECK(json_is_integer(mx) && json_integer_value(mx) == INT64_MAX, "free-form max");
+    CHECK(json_is_integer(mn) && json_integer_value(mn) == INT64_MIN, "free-form min");
+    CHECK(json_is_integer(z) && json_integer_value(z) == 0, "free-form -0");
+    CHECK(json_is_real(json_object_get(ca, "frac")) && json_real_value(json_object_get(ca, "frac")) == 1.5, "free-form 1.5");
+    CHECK(json_is_real(json_object_get(ca, "exp")) && json_real_value(json_object_get(ca, "exp")) == 2000.0, "free-form 2e3");
+    char *js = NULL;
+    CHECK(m && intercom_to_json(m, 0, &js, NULL, NULL) == INTERCOM_OK && js &&
+              strstr(js, "\"min\":-9223372036854775808") && strstr(js, "\"max\":9223372036854775807"),
+          "free-form re-encoded: %s", js ? js : "(none)");
+    intercom_free_string(js);
+    intercom_model_free(m);
+    intercom_error_clear(&err);
+}
+
 int main(void) {
+    free_form();
     ok("0", 0);
     ok("-0", 0);
     ok("7", 7);

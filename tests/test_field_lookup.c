@@ -60,6 +60,9 @@ static void check_type(const intercom_type *t, size_t *n_types, size_t *n_fields
             agree(t, buf, n);
         }
     }
+    for (uint32_t i = 0; i < t->n_fields; i++) /* the name lengths after the slots (the decoder's prediction) */
+        CHECK(t->hash_slots[t->hash_mask + 1 + i] == strlen(t->fields[i].name), "%s: field %u \"%s\": length %u",
+              t->name, i, t->fields[i].name, t->hash_slots[t->hash_mask + 1 + i]);
     agree(t, "", 0);
     for (int k = 0; k < 200; k++) { /* random keys, some with the length of a real name */
         char buf[40];
@@ -69,7 +72,62 @@ static void check_type(const intercom_type *t, size_t *n_types, size_t *n_fields
     }
 }
 
+/* The decoder compares a key with the field after the last key's first: keys in declared order or in
+ * reverse, each field's near misses (one byte changed, a byte more, a byte less, "name\u0000") right
+ * before it, while it is the expected one; every other string field is left out after its near misses
+ * (and must stay absent), the others get their own value ("v<index>"; null for other kinds). */
+static void decode_order(const char *type_name, int reverse) {
+    const intercom_type *t = NULL;
+    CHECK(intercom_type_find(type_name, &t, NULL) == INTERCOM_OK, "no type %s", type_name);
+    if (!t) return;
+    ic_buf b = {0};
+    ic_buf_append(&b, "{", 1);
+    size_t n_str = 0;
+    for (uint32_t k = 0; k < t->n_fields; k++) {
+        uint32_t i = reverse ? t->n_fields - 1 - k : k;
+        const ic_field *f = &t->fields[i];
+        size_t n = strlen(f->name);
+        char near[256];
+        if (!n || n + 2 > sizeof near) continue;
+        int str = f->kind == IC_K_STRING && !(f->flags & IC_F_ARRAY) && !f->fixed;
+        n_str += str;
+        memcpy(near, f->name, n + 1);
+        near[n - 1] ^= 1;
+        ic_buf_printf(&b, "%s\"%s\":\"wrong\",\"%s\\u0000\":\"wrong\",\"%sx\":\"wrong\"", b.len > 1 ? "," : "", near,
+                      f->name, f->name);
+        if (n > 1) ic_buf_printf(&b, ",\"%.*s\":\"wrong\"", (int)n - 1, f->name);
+        if (str && i % 2 == 0) continue; /* left out */
+        if (str) ic_buf_printf(&b, ",\"%s\":\"v%u\"", f->name, i);
+        else ic_buf_printf(&b, ",\"%s\":null", f->name);
+    }
+    ic_buf_append(&b, "}", 1);
+    CHECK(n_str > 3, "%s: only %zu string fields", type_name, n_str);
+    void *m = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    CHECK(intercom_from_json(t, b.data, b.len, 0, &m, &err) == INTERCOM_OK, "%s: %s", type_name, err.message);
+    for (uint32_t i = 0; m && i < t->n_fields; i++) {
+        const ic_field *f = &t->fields[i];
+        if (f->kind != IC_K_STRING || (f->flags & IC_F_ARRAY) || f->fixed || strlen(f->name) + 2 > 256) continue;
+        const char *v = *(const char **)((const char *)m + f->offset);
+        char want[16];
+        snprintf(want, sizeof want, "v%u", i);
+        if (i % 2 == 0)
+            CHECK(!v && ((const uint8_t *)m)[f->state_offset] == INTERCOM_FIELD_ABSENT, "%s%s: field %s = %s, want absent",
+                  type_name, reverse ? " (reversed)" : "", f->name, v ? v : "NULL");
+        else
+            CHECK(v && !strcmp(v, want), "%s%s: field %s = %s, want %s", type_name, reverse ? " (reversed)" : "",
+                  f->name, v ? v : "NULL", want);
+    }
+    intercom_free(t, m);
+    intercom_error_clear(&err);
+    ic_buf_free(&b);
+}
+
 int main(void) {
+    decode_order("contact", 0);
+    decode_order("contact", 1);
+    decode_order("admin", 0);
+    decode_order("admin", 1);
     size_t n_types = 0, n_fields = 0;
     for (size_t i = 0; i < intercom_types_count(); i++) check_type(intercom_types_at(i), &n_types, &n_fields);
     for (size_t i = 0; i < intercom_operations_count(); i++)

@@ -219,8 +219,11 @@ def emit_type_tables(t, struct, cname_prefix, out, kind_const, exported_name, re
                        % (cname_prefix, "".join("    %s,\n" % c_string(doc1(f.doc, 160)) for f in t.fields)))
         table = hash_table(t)
         if table:
+            # the slots, then each field's name length in declaration order (the decoder's check of
+            # the field it predicts next)
             out.append("static const uint32_t %s_hash[] = {%s};\n"
-                       % (cname_prefix, ", ".join("0x%x" % s for s in table[2])))
+                       % (cname_prefix, ", ".join(["0x%x" % s for s in table[2]]
+                                                  + [str(len(f.json.encode("utf-8"))) for f in t.fields])))
     vinit = ""
     if t.variants:
         index = {f.json: i for i, f in enumerate(t.fields)}

@@ -133,10 +133,12 @@ struct intercom_type {
     /** Field lookup by JSON name (generated; 0/NULL in hand-written tables, which use by_name): an
      *  open-addressing table, at most half full, probed linearly from a hash of the key seeded with
      *  hash_seed, masked with hash_mask; a slot holds (name length << 16) | (field index + 1), 0 when
-     *  empty. Internal to the decoder: read-only data, its hash function is not part of the API. */
+     *  empty; the hash_mask + 1 slots are followed by n_fields entries, each field's name length in
+     *  bytes (declaration order). Internal to the decoder: read-only data, its hash function is not
+     *  part of the API. */
     uint32_t hash_seed;
     uint32_t hash_mask;               /**< slots - 1 (a power of two minus one) */
-    const uint32_t *hash_slots;       /**< the slots, or NULL */
+    const uint32_t *hash_slots;       /**< the slots, then the name lengths; or NULL */
     /** Params types (INTERCOM_TYPE_PARAMS): one line of documentation per field, from the description
      *  (field_docs[i] describes fields[i]; "" when the description has none), at most 160 bytes of
      *  ASCII; NULL in other types and in tables built by hand. Read-only data, never freed. */

@@ -24,7 +24,7 @@ static const char *const admins_activity_logs_list_params_docs[] = {
     "The start date that you request data for. It must be formatted as a UNIX timestamp.",
     "The end date that you request data for. It must be formatted as a UNIX timestamp.",
 };
-static const uint32_t admins_activity_logs_list_params_hash[] = {0x110002, 0x100001, 0x0, 0x0};
+static const uint32_t admins_activity_logs_list_params_hash[] = {0x110002, 0x100001, 0x0, 0x0, 16, 17};
 INTERCOM_EXTERN const intercom_type intercom_admins_activity_logs_list_params_descriptor = {
     .name = "admins_activity_logs_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_activity_logs_list_params),
     .n_fields = 2, .fields = admins_activity_logs_list_params_fields, .by_name = admins_activity_logs_list_params_by_name,
@@ -57,7 +57,7 @@ static const char *const admins_activity_logs_search_params_docs[] = {
     "The page number of results to return.",
     "The number of results per page. Must be between 1 and 250.",
 };
-static const uint32_t admins_activity_logs_search_params_hash[] = {0x80005, 0x100001, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110002, 0x0, 0x0, 0xb0003};
+static const uint32_t admins_activity_logs_search_params_hash[] = {0x80005, 0x100001, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110002, 0x0, 0x0, 0xb0003, 16, 17, 11, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_admins_activity_logs_search_params_descriptor = {
     .name = "admins_activity_logs_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_activity_logs_search_params),
     .n_fields = 5, .fields = admins_activity_logs_search_params_fields, .by_name = admins_activity_logs_search_params_by_name,
@@ -82,7 +82,7 @@ static const uint16_t admins_list_params_by_name[] = {0};
 static const char *const admins_list_params_docs[] = {
     "If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.",
 };
-static const uint32_t admins_list_params_hash[] = {0xe0001, 0x0};
+static const uint32_t admins_list_params_hash[] = {0xe0001, 0x0, 14};
 INTERCOM_EXTERN const intercom_type intercom_admins_list_params_descriptor = {
     .name = "admins_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_list_params),
     .n_fields = 1, .fields = admins_list_params_fields, .by_name = admins_list_params_by_name,
@@ -107,7 +107,7 @@ static const uint16_t admins_retrieve_params_by_name[] = {0};
 static const char *const admins_retrieve_params_docs[] = {
     "The unique identifier of a given admin",
 };
-static const uint32_t admins_retrieve_params_hash[] = {0x0, 0x80001};
+static const uint32_t admins_retrieve_params_hash[] = {0x0, 0x80001, 8};
 INTERCOM_EXTERN const intercom_type intercom_admins_retrieve_params_descriptor = {
     .name = "admins_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_retrieve_params),
     .n_fields = 1, .fields = admins_retrieve_params_fields, .by_name = admins_retrieve_params_by_name,
@@ -138,7 +138,7 @@ static const char *const admins_set_away_params_docs[] = {
     "Set to \"true\" to assign any new conversation replies to your default inbox.",
     "The unique identifier of the away status reason",
 };
-static const uint32_t admins_set_away_params_hash[] = {0x0, 0x80001, 0x0, 0x150004, 0x0, 0x110002, 0x120003, 0x0};
+static const uint32_t admins_set_away_params_hash[] = {0x0, 0x80001, 0x0, 0x150004, 0x0, 0x110002, 0x120003, 0x0, 8, 17, 18, 21};
 INTERCOM_EXTERN const intercom_type intercom_admins_set_away_params_descriptor = {
     .name = "admins_set_away_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_admins_set_away_params),
     .n_fields = 4, .fields = admins_set_away_params_fields, .by_name = admins_set_away_params_by_name,
@@ -169,7 +169,7 @@ static const char *const ai_content_import_sources_create_params_docs[] = {
     "The URL of the content import source.",
     "The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers.",
 };
-static const uint32_t ai_content_import_sources_create_params_hash[] = {0x0, 0x0, 0x60002, 0x0, 0xc0004, 0xd0001, 0x30003, 0x0};
+static const uint32_t ai_content_import_sources_create_params_hash[] = {0x0, 0x0, 0x60002, 0x0, 0xc0004, 0xd0001, 0x30003, 0x0, 13, 6, 3, 12};
 INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_create_params_descriptor = {
     .name = "ai_content_import_sources_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_create_params),
     .n_fields = 4, .fields = ai_content_import_sources_create_params_fields, .by_name = ai_content_import_sources_create_params_by_name,
@@ -194,7 +194,7 @@ static const uint16_t ai_content_import_sources_delete_params_by_name[] = {0};
 static const char *const ai_content_import_sources_delete_params_docs[] = {
     "The unique identifier for the content import source which is given by Intercom.",
 };
-static const uint32_t ai_content_import_sources_delete_params_hash[] = {0x0, 0x90001};
+static const uint32_t ai_content_import_sources_delete_params_hash[] = {0x0, 0x90001, 9};
 INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_delete_params_descriptor = {
     .name = "ai_content_import_sources_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_delete_params),
     .n_fields = 1, .fields = ai_content_import_sources_delete_params_fields, .by_name = ai_content_import_sources_delete_params_by_name,
@@ -231,7 +231,7 @@ static const uint16_t ai_content_import_sources_retrieve_params_by_name[] = {0};
 static const char *const ai_content_import_sources_retrieve_params_docs[] = {
     "The unique identifier for the content import source which is given by Intercom.",
 };
-static const uint32_t ai_content_import_sources_retrieve_params_hash[] = {0x0, 0x90001};
+static const uint32_t ai_content_import_sources_retrieve_params_hash[] = {0x0, 0x90001, 9};
 INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_retrieve_params_descriptor = {
     .name = "ai_content_import_sources_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_retrieve_params),
     .n_fields = 1, .fields = ai_content_import_sources_retrieve_params_fields, .by_name = ai_content_import_sources_retrieve_params_by_name,
@@ -266,7 +266,7 @@ static const char *const ai_content_import_sources_update_params_docs[] = {
     "The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers. Set to null or an empty ...",
     "When true, the audience will be applied to all existing external pages belonging to this content import source.",
 };
-static const uint32_t ai_content_import_sources_update_params_hash[] = {0x0, 0x0, 0xc0005, 0x0, 0x0, 0x0, 0x60003, 0x0, 0x0, 0xd0002, 0x0, 0x220006, 0x0, 0x90001, 0x30004, 0x0};
+static const uint32_t ai_content_import_sources_update_params_hash[] = {0x0, 0x0, 0xc0005, 0x0, 0x0, 0x0, 0x60003, 0x0, 0x0, 0xd0002, 0x0, 0x220006, 0x0, 0x90001, 0x30004, 0x0, 9, 13, 6, 3, 12, 34};
 INTERCOM_EXTERN const intercom_type intercom_ai_content_import_sources_update_params_descriptor = {
     .name = "ai_content_import_sources_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_content_import_sources_update_params),
     .n_fields = 6, .fields = ai_content_import_sources_update_params_fields, .by_name = ai_content_import_sources_update_params_by_name,
@@ -305,7 +305,7 @@ static const char *const ai_external_pages_create_params_docs[] = {
     "The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source ...",
     "The identifier for the external page which was given by the source. Must be unique for the source.",
 };
-static const uint32_t ai_external_pages_create_params_hash[] = {0x150004, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x170005, 0x60006, 0xb0008, 0x0, 0x40002, 0x90007};
+static const uint32_t ai_external_pages_create_params_hash[] = {0x150004, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x170005, 0x60006, 0xb0008, 0x0, 0x40002, 0x90007, 5, 4, 3, 21, 23, 6, 9, 11};
 INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_create_params_descriptor = {
     .name = "ai_external_pages_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_create_params),
     .n_fields = 8, .fields = ai_external_pages_create_params_fields, .by_name = ai_external_pages_create_params_by_name,
@@ -330,7 +330,7 @@ static const uint16_t ai_external_pages_delete_params_by_name[] = {0};
 static const char *const ai_external_pages_delete_params_docs[] = {
     "The unique identifier for the external page which is given by Intercom.",
 };
-static const uint32_t ai_external_pages_delete_params_hash[] = {0x70001, 0x0};
+static const uint32_t ai_external_pages_delete_params_hash[] = {0x70001, 0x0, 7};
 INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_delete_params_descriptor = {
     .name = "ai_external_pages_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_delete_params),
     .n_fields = 1, .fields = ai_external_pages_delete_params_fields, .by_name = ai_external_pages_delete_params_by_name,
@@ -367,7 +367,7 @@ static const uint16_t ai_external_pages_retrieve_params_by_name[] = {0};
 static const char *const ai_external_pages_retrieve_params_docs[] = {
     "The unique identifier for the external page which is given by Intercom.",
 };
-static const uint32_t ai_external_pages_retrieve_params_hash[] = {0x70001, 0x0};
+static const uint32_t ai_external_pages_retrieve_params_hash[] = {0x70001, 0x0, 7};
 INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_retrieve_params_descriptor = {
     .name = "ai_external_pages_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_retrieve_params),
     .n_fields = 1, .fields = ai_external_pages_retrieve_params_fields, .by_name = ai_external_pages_retrieve_params_by_name,
@@ -406,7 +406,7 @@ static const char *const ai_external_pages_update_params_docs[] = {
     "The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source ...",
     "The identifier for the external page which was given by the source. Must be unique for the source.",
 };
-static const uint32_t ai_external_pages_update_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x70001, 0x60006, 0xb0008, 0x90007, 0x0, 0x0, 0x30004, 0x100005, 0x40003, 0x50002, 0x0, 0x0};
+static const uint32_t ai_external_pages_update_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x70001, 0x60006, 0xb0008, 0x90007, 0x0, 0x0, 0x30004, 0x100005, 0x40003, 0x50002, 0x0, 0x0, 7, 5, 4, 3, 16, 6, 9, 11};
 INTERCOM_EXTERN const intercom_type intercom_ai_external_pages_update_params_descriptor = {
     .name = "ai_external_pages_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ai_external_pages_update_params),
     .n_fields = 8, .fields = ai_external_pages_update_params_fields, .by_name = ai_external_pages_update_params_by_name,
@@ -459,7 +459,7 @@ static const char *const articles_create_params_docs[] = {
     "ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: \"published\"`, the article is scheduled instead of ...",
     "ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a pending unpublish schedule. Timestamps in the past or equal ...",
 };
-static const uint32_t articles_create_params_hash[] = {0x0, 0xc000a, 0x0, 0x0, 0x0, 0x1b000d, 0x0, 0x0, 0x40003, 0x14000e, 0x16000f, 0xb0002, 0x0, 0x0, 0x0, 0xd0004, 0x50001, 0x17000b, 0x0, 0x50006, 0x90007, 0xb0008, 0x0, 0x120009, 0x0, 0x0, 0x0, 0x90005, 0x0, 0x0, 0x17000c, 0x0};
+static const uint32_t articles_create_params_hash[] = {0x0, 0xc000a, 0x0, 0x0, 0x0, 0x1b000d, 0x0, 0x0, 0x40003, 0x14000e, 0x16000f, 0xb0002, 0x0, 0x0, 0x0, 0xd0004, 0x50001, 0x17000b, 0x0, 0x50006, 0x90007, 0xb0008, 0x0, 0x120009, 0x0, 0x0, 0x0, 0x90005, 0x0, 0x0, 0x17000c, 0x0, 5, 11, 4, 13, 9, 5, 9, 11, 18, 12, 23, 23, 27, 20, 22};
 INTERCOM_EXTERN const intercom_type intercom_articles_create_params_descriptor = {
     .name = "articles_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_create_params),
     .n_fields = 15, .fields = articles_create_params_fields, .by_name = articles_create_params_by_name,
@@ -486,7 +486,7 @@ static const char *const articles_draft_publish_params_docs[] = {
     "The unique identifier for the article which is given by Intercom.",
     "The locales whose staged drafts should be published. Required on multilingual workspaces; each locale must have a pending draft.",
 };
-static const uint32_t articles_draft_publish_params_hash[] = {0x0, 0x20001, 0x70002, 0x0};
+static const uint32_t articles_draft_publish_params_hash[] = {0x0, 0x20001, 0x70002, 0x0, 2, 7};
 INTERCOM_EXTERN const intercom_type intercom_articles_draft_publish_params_descriptor = {
     .name = "articles_draft_publish_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_draft_publish_params),
     .n_fields = 2, .fields = articles_draft_publish_params_fields, .by_name = articles_draft_publish_params_by_name,
@@ -511,7 +511,7 @@ static const uint16_t articles_draft_retrieve_params_by_name[] = {0};
 static const char *const articles_draft_retrieve_params_docs[] = {
     "The unique identifier for the article which is given by Intercom.",
 };
-static const uint32_t articles_draft_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t articles_draft_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_articles_draft_retrieve_params_descriptor = {
     .name = "articles_draft_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_draft_retrieve_params),
     .n_fields = 1, .fields = articles_draft_retrieve_params_fields, .by_name = articles_draft_retrieve_params_by_name,
@@ -566,7 +566,7 @@ static const char *const articles_draft_update_params_docs[] = {
     "ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: \"published\"`, the article is scheduled instead of ...",
     "ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a pending unpublish schedule. Timestamps in the past or equal ...",
 };
-static const uint32_t articles_draft_update_params_hash[] = {0x0, 0xc000b, 0x0, 0x0, 0x20001, 0x1b000e, 0x0, 0x0, 0x40004, 0x14000f, 0x160010, 0xb0003, 0x0, 0x0, 0x0, 0xd0005, 0x50002, 0x17000c, 0x0, 0x50007, 0x90008, 0xb0009, 0x0, 0x12000a, 0x0, 0x0, 0x0, 0x90006, 0x0, 0x0, 0x17000d, 0x0};
+static const uint32_t articles_draft_update_params_hash[] = {0x0, 0xc000b, 0x0, 0x0, 0x20001, 0x1b000e, 0x0, 0x0, 0x40004, 0x14000f, 0x160010, 0xb0003, 0x0, 0x0, 0x0, 0xd0005, 0x50002, 0x17000c, 0x0, 0x50007, 0x90008, 0xb0009, 0x0, 0x12000a, 0x0, 0x0, 0x0, 0x90006, 0x0, 0x0, 0x17000d, 0x0, 2, 5, 11, 4, 13, 9, 5, 9, 11, 18, 12, 23, 23, 27, 20, 22};
 INTERCOM_EXTERN const intercom_type intercom_articles_draft_update_params_descriptor = {
     .name = "articles_draft_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_draft_update_params),
     .n_fields = 16, .fields = articles_draft_update_params_fields, .by_name = articles_draft_update_params_by_name,
@@ -593,7 +593,7 @@ static const char *const articles_list_params_docs[] = {
     "The page of results to fetch (default 1).",
     "How many results per page (default 15).",
 };
-static const uint32_t articles_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t articles_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_articles_list_params_descriptor = {
     .name = "articles_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_list_params),
     .n_fields = 2, .fields = articles_list_params_fields, .by_name = articles_list_params_by_name,
@@ -632,7 +632,7 @@ static const uint16_t articles_remove_params_by_name[] = {0};
 static const char *const articles_remove_params_docs[] = {
     "The unique identifier for the article which is given by Intercom.",
 };
-static const uint32_t articles_remove_params_hash[] = {0x0, 0xa0001};
+static const uint32_t articles_remove_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_articles_remove_params_descriptor = {
     .name = "articles_remove_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_remove_params),
     .n_fields = 1, .fields = articles_remove_params_fields, .by_name = articles_remove_params_by_name,
@@ -657,7 +657,7 @@ static const uint16_t articles_retrieve_params_by_name[] = {0};
 static const char *const articles_retrieve_params_docs[] = {
     "The unique identifier for the article which is given by Intercom.",
 };
-static const uint32_t articles_retrieve_params_hash[] = {0x0, 0xa0001};
+static const uint32_t articles_retrieve_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_articles_retrieve_params_descriptor = {
     .name = "articles_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_retrieve_params),
     .n_fields = 1, .fields = articles_retrieve_params_fields, .by_name = articles_retrieve_params_by_name,
@@ -688,7 +688,7 @@ static const char *const articles_search_params_docs[] = {
     "The ID of the Help Center to search in.",
     "Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.",
 };
-static const uint32_t articles_search_params_hash[] = {0x0, 0xe0003, 0x0, 0x60001, 0x0, 0x0, 0x50002, 0x90004};
+static const uint32_t articles_search_params_hash[] = {0x0, 0xe0003, 0x0, 0x60001, 0x0, 0x0, 0x50002, 0x90004, 6, 5, 14, 9};
 INTERCOM_EXTERN const intercom_type intercom_articles_search_params_descriptor = {
     .name = "articles_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_search_params),
     .n_fields = 4, .fields = articles_search_params_fields, .by_name = articles_search_params_by_name,
@@ -717,7 +717,7 @@ static const char *const articles_tags_create_params_docs[] = {
     "The unique identifier of the tag to apply, as given by Intercom.",
     "Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.",
 };
-static const uint32_t articles_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0xa0001, 0x0, 0x0};
+static const uint32_t articles_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0xa0001, 0x0, 0x0, 10, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_articles_tags_create_params_descriptor = {
     .name = "articles_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_tags_create_params),
     .n_fields = 3, .fields = articles_tags_create_params_fields, .by_name = articles_tags_create_params_by_name,
@@ -744,7 +744,7 @@ static const char *const articles_tags_delete_params_docs[] = {
     "The unique identifier for the article which is given by Intercom.",
     "The unique identifier of the tag to remove, as given by Intercom.",
 };
-static const uint32_t articles_tags_delete_params_hash[] = {0x0, 0xa0001, 0x0, 0x20002};
+static const uint32_t articles_tags_delete_params_hash[] = {0x0, 0xa0001, 0x0, 0x20002, 10, 2};
 INTERCOM_EXTERN const intercom_type intercom_articles_tags_delete_params_descriptor = {
     .name = "articles_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_tags_delete_params),
     .n_fields = 2, .fields = articles_tags_delete_params_fields, .by_name = articles_tags_delete_params_by_name,
@@ -799,7 +799,7 @@ static const char *const articles_update_params_docs[] = {
     "ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: \"published\"`, the article is scheduled instead of ...",
     "ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a pending unpublish schedule. Timestamps in the past or equal ...",
 };
-static const uint32_t articles_update_params_hash[] = {0x90006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0009, 0x17000d, 0x0, 0x0, 0x0, 0x14000f, 0x160010, 0xc000b, 0x90008, 0xb0003, 0x50002, 0x1b000e, 0x50007, 0x0, 0x40004, 0x17000c, 0x0, 0x0, 0x12000a, 0x0, 0xd0005, 0x0, 0x0, 0x0, 0xa0001};
+static const uint32_t articles_update_params_hash[] = {0x90006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0009, 0x17000d, 0x0, 0x0, 0x0, 0x14000f, 0x160010, 0xc000b, 0x90008, 0xb0003, 0x50002, 0x1b000e, 0x50007, 0x0, 0x40004, 0x17000c, 0x0, 0x0, 0x12000a, 0x0, 0xd0005, 0x0, 0x0, 0x0, 0xa0001, 10, 5, 11, 4, 13, 9, 5, 9, 11, 18, 12, 23, 23, 27, 20, 22};
 INTERCOM_EXTERN const intercom_type intercom_articles_update_params_descriptor = {
     .name = "articles_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_update_params),
     .n_fields = 16, .fields = articles_update_params_fields, .by_name = articles_update_params_by_name,
@@ -830,7 +830,7 @@ static const char *const articles_versions_list_params_docs[] = {
     "The number of results to return per page.",
     "Filter versions to a specific locale. Use the locale identifier (for example `en`, `fr`). If the locale is not configured for the workspace, a `400` is ...",
 };
-static const uint32_t articles_versions_list_params_hash[] = {0x60004, 0x0, 0x0, 0x0, 0x80003, 0x40002, 0x0, 0xa0001};
+static const uint32_t articles_versions_list_params_hash[] = {0x60004, 0x0, 0x0, 0x0, 0x80003, 0x40002, 0x0, 0xa0001, 10, 4, 8, 6};
 INTERCOM_EXTERN const intercom_type intercom_articles_versions_list_params_descriptor = {
     .name = "articles_versions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_versions_list_params),
     .n_fields = 4, .fields = articles_versions_list_params_fields, .by_name = articles_versions_list_params_by_name,
@@ -873,7 +873,7 @@ static const char *const articles_versions_retrieve_params_docs[] = {
     "The unique identifier for the version.",
     "Return the version's content for a specific locale. If the locale is not configured for the workspace, a `400` is returned.",
 };
-static const uint32_t articles_versions_retrieve_params_hash[] = {0x60003, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0001};
+static const uint32_t articles_versions_retrieve_params_hash[] = {0x60003, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0001, 10, 2, 6};
 INTERCOM_EXTERN const intercom_type intercom_articles_versions_retrieve_params_descriptor = {
     .name = "articles_versions_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_articles_versions_retrieve_params),
     .n_fields = 3, .fields = articles_versions_retrieve_params_fields, .by_name = articles_versions_retrieve_params_by_name,
@@ -902,7 +902,7 @@ static const char *const audiences_create_params_docs[] = {
     "The predicates that define which contacts belong to the audience.",
     "Role-based predicates that further filter audience membership by contact role.",
 };
-static const uint32_t audiences_create_params_hash[] = {0x0, 0xa0002, 0x0, 0x0, 0xf0003, 0x0, 0x40001, 0x0};
+static const uint32_t audiences_create_params_hash[] = {0x0, 0xa0002, 0x0, 0x0, 0xf0003, 0x0, 0x40001, 0x0, 4, 10, 15};
 INTERCOM_EXTERN const intercom_type intercom_audiences_create_params_descriptor = {
     .name = "audiences_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_create_params),
     .n_fields = 3, .fields = audiences_create_params_fields, .by_name = audiences_create_params_by_name,
@@ -927,7 +927,7 @@ static const uint16_t audiences_delete_params_by_name[] = {0};
 static const char *const audiences_delete_params_docs[] = {
     "The unique identifier for the audience.",
 };
-static const uint32_t audiences_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t audiences_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_audiences_delete_params_descriptor = {
     .name = "audiences_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_delete_params),
     .n_fields = 1, .fields = audiences_delete_params_fields, .by_name = audiences_delete_params_by_name,
@@ -954,7 +954,7 @@ static const char *const audiences_list_params_docs[] = {
     "The page of results to fetch. Defaults to first page.",
     "The number of results to return per page. Defaults to 50. Maximum is 50.",
 };
-static const uint32_t audiences_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t audiences_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_audiences_list_params_descriptor = {
     .name = "audiences_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_list_params),
     .n_fields = 2, .fields = audiences_list_params_fields, .by_name = audiences_list_params_by_name,
@@ -979,7 +979,7 @@ static const uint16_t audiences_retrieve_params_by_name[] = {0};
 static const char *const audiences_retrieve_params_docs[] = {
     "The unique identifier for the audience.",
 };
-static const uint32_t audiences_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t audiences_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_audiences_retrieve_params_descriptor = {
     .name = "audiences_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_retrieve_params),
     .n_fields = 1, .fields = audiences_retrieve_params_fields, .by_name = audiences_retrieve_params_by_name,
@@ -1010,7 +1010,7 @@ static const char *const audiences_update_params_docs[] = {
     "The predicates that define which contacts belong to the audience.",
     "Role-based predicates that further filter audience membership by contact role.",
 };
-static const uint32_t audiences_update_params_hash[] = {0xf0004, 0xa0003, 0x40002, 0x0, 0x20001, 0x0, 0x0, 0x0};
+static const uint32_t audiences_update_params_hash[] = {0xf0004, 0xa0003, 0x40002, 0x0, 0x20001, 0x0, 0x0, 0x0, 2, 4, 10, 15};
 INTERCOM_EXTERN const intercom_type intercom_audiences_update_params_descriptor = {
     .name = "audiences_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_audiences_update_params),
     .n_fields = 4, .fields = audiences_update_params_fields, .by_name = audiences_update_params_by_name,
@@ -1059,7 +1059,7 @@ static const uint16_t brands_retrieve_params_by_name[] = {0};
 static const char *const brands_retrieve_params_docs[] = {
     "The unique identifier of the brand",
 };
-static const uint32_t brands_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t brands_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_brands_retrieve_params_descriptor = {
     .name = "brands_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_brands_retrieve_params),
     .n_fields = 1, .fields = brands_retrieve_params_fields, .by_name = brands_retrieve_params_by_name,
@@ -1086,7 +1086,7 @@ static const char *const calls_list_params_docs[] = {
     "The page of results to fetch. Defaults to first page",
     "How many results to display per page. Defaults to 25. Max 25.",
 };
-static const uint32_t calls_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t calls_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_calls_list_params_descriptor = {
     .name = "calls_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_list_params),
     .n_fields = 2, .fields = calls_list_params_fields, .by_name = calls_list_params_by_name,
@@ -1125,7 +1125,7 @@ static const uint16_t calls_recording_retrieve_params_by_name[] = {0};
 static const char *const calls_recording_retrieve_params_docs[] = {
     "The id of the call",
 };
-static const uint32_t calls_recording_retrieve_params_hash[] = {0x70001, 0x0};
+static const uint32_t calls_recording_retrieve_params_hash[] = {0x70001, 0x0, 7};
 INTERCOM_EXTERN const intercom_type intercom_calls_recording_retrieve_params_descriptor = {
     .name = "calls_recording_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_recording_retrieve_params),
     .n_fields = 1, .fields = calls_recording_retrieve_params_fields, .by_name = calls_recording_retrieve_params_by_name,
@@ -1150,7 +1150,7 @@ static const uint16_t calls_retrieve_params_by_name[] = {0};
 static const char *const calls_retrieve_params_docs[] = {
     "The id of the call to retrieve",
 };
-static const uint32_t calls_retrieve_params_hash[] = {0x70001, 0x0};
+static const uint32_t calls_retrieve_params_hash[] = {0x70001, 0x0, 7};
 INTERCOM_EXTERN const intercom_type intercom_calls_retrieve_params_descriptor = {
     .name = "calls_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_retrieve_params),
     .n_fields = 1, .fields = calls_retrieve_params_fields, .by_name = calls_retrieve_params_by_name,
@@ -1175,7 +1175,7 @@ static const uint16_t calls_search_params_by_name[] = {0};
 static const char *const calls_search_params_docs[] = {
     "A list of conversation ids to fetch calls for. Maximum 20.",
 };
-static const uint32_t calls_search_params_hash[] = {0x100001, 0x0};
+static const uint32_t calls_search_params_hash[] = {0x100001, 0x0, 16};
 INTERCOM_EXTERN const intercom_type intercom_calls_search_params_descriptor = {
     .name = "calls_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_search_params),
     .n_fields = 1, .fields = calls_search_params_fields, .by_name = calls_search_params_by_name,
@@ -1200,7 +1200,7 @@ static const uint16_t calls_transcript_retrieve_params_by_name[] = {0};
 static const char *const calls_transcript_retrieve_params_docs[] = {
     "The id of the call",
 };
-static const uint32_t calls_transcript_retrieve_params_hash[] = {0x70001, 0x0};
+static const uint32_t calls_transcript_retrieve_params_hash[] = {0x70001, 0x0, 7};
 INTERCOM_EXTERN const intercom_type intercom_calls_transcript_retrieve_params_descriptor = {
     .name = "calls_transcript_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_calls_transcript_retrieve_params),
     .n_fields = 1, .fields = calls_transcript_retrieve_params_fields, .by_name = calls_transcript_retrieve_params_by_name,
@@ -1229,7 +1229,7 @@ static const char *const companies_contacts_list_params_docs[] = {
     "How many results per page (default 15).",
     "Cursor of the next page: pages.next.starting_after of the previous page.",
 };
-static const uint32_t companies_contacts_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0x0, 0x0, 0x0, 0x0, 0xa0001};
+static const uint32_t companies_contacts_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0x0, 0x0, 0x0, 0x0, 0xa0001, 10, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_companies_contacts_list_params_descriptor = {
     .name = "companies_contacts_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_contacts_list_params),
     .n_fields = 3, .fields = companies_contacts_list_params_fields, .by_name = companies_contacts_list_params_by_name,
@@ -1286,7 +1286,7 @@ static const char *const companies_create_params_docs[] = {
     "Set to true to update the company's last seen time to now.",
     "How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated ...",
 };
-static const uint32_t companies_create_params_hash[] = {0x0, 0xd000a, 0x160009, 0x0, 0x0, 0x110008, 0x0, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x70005, 0x40001, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0};
+static const uint32_t companies_create_params_hash[] = {0x0, 0xd000a, 0x160009, 0x0, 0x0, 0x110008, 0x0, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x70005, 0x40001, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0, 4, 10, 4, 4, 7, 8, 17, 17, 22, 13};
 INTERCOM_EXTERN const intercom_type intercom_companies_create_params_descriptor = {
     .name = "companies_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_create_params),
     .n_fields = 10, .fields = companies_create_params_fields, .by_name = companies_create_params_by_name,
@@ -1311,7 +1311,7 @@ static const uint16_t companies_delete_params_by_name[] = {0};
 static const char *const companies_delete_params_docs[] = {
     "The unique identifier for the company which is given by Intercom",
 };
-static const uint32_t companies_delete_params_hash[] = {0x0, 0xa0001};
+static const uint32_t companies_delete_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_companies_delete_params_descriptor = {
     .name = "companies_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_delete_params),
     .n_fields = 1, .fields = companies_delete_params_fields, .by_name = companies_delete_params_by_name,
@@ -1340,7 +1340,7 @@ static const char *const companies_list_params_docs[] = {
     "How many results to return per page. Defaults to 15",
     "`asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc",
 };
-static const uint32_t companies_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0};
+static const uint32_t companies_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0, 4, 8, 5};
 INTERCOM_EXTERN const intercom_type intercom_companies_list_params_descriptor = {
     .name = "companies_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_list_params),
     .n_fields = 3, .fields = companies_list_params_fields, .by_name = companies_list_params_by_name,
@@ -1383,7 +1383,7 @@ static const char *const companies_notes_create_params_docs[] = {
     "The text of the note.",
     "The unique identifier of the admin creating the note. If not provided, defaults to the admin associated with the access token.",
 };
-static const uint32_t companies_notes_create_params_hash[] = {0x0, 0x80003, 0x0, 0x40002, 0x0, 0x0, 0x0, 0xa0001};
+static const uint32_t companies_notes_create_params_hash[] = {0x0, 0x80003, 0x0, 0x40002, 0x0, 0x0, 0x0, 0xa0001, 10, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_companies_notes_create_params_descriptor = {
     .name = "companies_notes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_notes_create_params),
     .n_fields = 3, .fields = companies_notes_create_params_fields, .by_name = companies_notes_create_params_by_name,
@@ -1408,7 +1408,7 @@ static const uint16_t companies_notes_list_params_by_name[] = {0};
 static const char *const companies_notes_list_params_docs[] = {
     "The unique identifier for the company which is given by Intercom",
 };
-static const uint32_t companies_notes_list_params_hash[] = {0x0, 0xa0001};
+static const uint32_t companies_notes_list_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_companies_notes_list_params_descriptor = {
     .name = "companies_notes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_notes_list_params),
     .n_fields = 1, .fields = companies_notes_list_params_fields, .by_name = companies_notes_list_params_by_name,
@@ -1433,7 +1433,7 @@ static const uint16_t companies_retrieve_params_by_name[] = {0};
 static const char *const companies_retrieve_params_docs[] = {
     "The unique identifier for the company which is given by Intercom",
 };
-static const uint32_t companies_retrieve_params_hash[] = {0x0, 0xa0001};
+static const uint32_t companies_retrieve_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_companies_retrieve_params_descriptor = {
     .name = "companies_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_retrieve_params),
     .n_fields = 1, .fields = companies_retrieve_params_fields, .by_name = companies_retrieve_params_by_name,
@@ -1468,7 +1468,7 @@ static const char *const companies_retrieve_list_params_docs[] = {
     "The page of results to fetch. Defaults to first page",
     "How many results to display per page. Defaults to 15",
 };
-static const uint32_t companies_retrieve_list_params_hash[] = {0x0, 0x0, 0xa0002, 0x60003, 0x0, 0x0, 0x40001, 0x0, 0xa0004, 0x0, 0x0, 0x0, 0x80006, 0x40005, 0x0, 0x0};
+static const uint32_t companies_retrieve_list_params_hash[] = {0x0, 0x0, 0xa0002, 0x60003, 0x0, 0x0, 0x40001, 0x0, 0xa0004, 0x0, 0x0, 0x0, 0x80006, 0x40005, 0x0, 0x0, 4, 10, 6, 10, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_companies_retrieve_list_params_descriptor = {
     .name = "companies_retrieve_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_retrieve_list_params),
     .n_fields = 6, .fields = companies_retrieve_list_params_fields, .by_name = companies_retrieve_list_params_by_name,
@@ -1507,7 +1507,7 @@ static const uint16_t companies_scroll_params_by_name[] = {0};
 static const char *const companies_scroll_params_docs[] = {
     "",
 };
-static const uint32_t companies_scroll_params_hash[] = {0xc0001, 0x0};
+static const uint32_t companies_scroll_params_hash[] = {0xc0001, 0x0, 12};
 INTERCOM_EXTERN const intercom_type intercom_companies_scroll_params_descriptor = {
     .name = "companies_scroll_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_scroll_params),
     .n_fields = 1, .fields = companies_scroll_params_fields, .by_name = companies_scroll_params_by_name,
@@ -1546,7 +1546,7 @@ static const uint16_t companies_segments_list_params_by_name[] = {0};
 static const char *const companies_segments_list_params_docs[] = {
     "The unique identifier for the company which is given by Intercom",
 };
-static const uint32_t companies_segments_list_params_hash[] = {0x0, 0xa0001};
+static const uint32_t companies_segments_list_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_companies_segments_list_params_descriptor = {
     .name = "companies_segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_segments_list_params),
     .n_fields = 1, .fields = companies_segments_list_params_fields, .by_name = companies_segments_list_params_by_name,
@@ -1585,7 +1585,7 @@ static const char *const companies_update_params_docs[] = {
     "A hash of key/value pairs containing any other data about the company you want Intercom to store.",
     "How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated ...",
 };
-static const uint32_t companies_update_params_hash[] = {0x0, 0xd0008, 0xa0001, 0x0, 0x0, 0x70005, 0x40002, 0x0, 0x80006, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0};
+static const uint32_t companies_update_params_hash[] = {0x0, 0xd0008, 0xa0001, 0x0, 0x0, 0x70005, 0x40002, 0x0, 0x80006, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0, 10, 4, 4, 4, 7, 8, 17, 13};
 INTERCOM_EXTERN const intercom_type intercom_companies_update_params_descriptor = {
     .name = "companies_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_companies_update_params),
     .n_fields = 8, .fields = companies_update_params_fields, .by_name = companies_update_params_by_name,
@@ -1610,7 +1610,7 @@ static const uint16_t contacts_archive_params_by_name[] = {0};
 static const char *const contacts_archive_params_docs[] = {
     "contact_id",
 };
-static const uint32_t contacts_archive_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_archive_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_archive_params_descriptor = {
     .name = "contacts_archive_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_archive_params),
     .n_fields = 1, .fields = contacts_archive_params_fields, .by_name = contacts_archive_params_by_name,
@@ -1637,7 +1637,7 @@ static const char *const contacts_banners_dismiss_params_docs[] = {
     "The unique identifier of a contact.",
     "The `view_id` of the banner to dismiss, as returned by the list banners endpoint.",
 };
-static const uint32_t contacts_banners_dismiss_params_hash[] = {0x0, 0x70002, 0x0, 0x20001};
+static const uint32_t contacts_banners_dismiss_params_hash[] = {0x0, 0x70002, 0x0, 0x20001, 2, 7};
 INTERCOM_EXTERN const intercom_type intercom_contacts_banners_dismiss_params_descriptor = {
     .name = "contacts_banners_dismiss_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_banners_dismiss_params),
     .n_fields = 2, .fields = contacts_banners_dismiss_params_fields, .by_name = contacts_banners_dismiss_params_by_name,
@@ -1662,7 +1662,7 @@ static const uint16_t contacts_banners_list_params_by_name[] = {0};
 static const char *const contacts_banners_list_params_docs[] = {
     "The unique identifier of a contact.",
 };
-static const uint32_t contacts_banners_list_params_hash[] = {0x0, 0x20001};
+static const uint32_t contacts_banners_list_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_contacts_banners_list_params_descriptor = {
     .name = "contacts_banners_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_banners_list_params),
     .n_fields = 1, .fields = contacts_banners_list_params_fields, .by_name = contacts_banners_list_params_by_name,
@@ -1687,7 +1687,7 @@ static const uint16_t contacts_block_params_by_name[] = {0};
 static const char *const contacts_block_params_docs[] = {
     "contact_id",
 };
-static const uint32_t contacts_block_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_block_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_block_params_descriptor = {
     .name = "contacts_block_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_block_params),
     .n_fields = 1, .fields = contacts_block_params_fields, .by_name = contacts_block_params_by_name,
@@ -1714,7 +1714,7 @@ static const char *const contacts_companies_create_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
     "The unique identifier for the company which is given by Intercom",
 };
-static const uint32_t contacts_companies_create_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002};
+static const uint32_t contacts_companies_create_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002, 10, 2};
 INTERCOM_EXTERN const intercom_type intercom_contacts_companies_create_params_descriptor = {
     .name = "contacts_companies_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_companies_create_params),
     .n_fields = 2, .fields = contacts_companies_create_params_fields, .by_name = contacts_companies_create_params_by_name,
@@ -1741,7 +1741,7 @@ static const char *const contacts_companies_delete_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
     "The unique identifier for the company which is given by Intercom",
 };
-static const uint32_t contacts_companies_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0xa0002};
+static const uint32_t contacts_companies_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0xa0002, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_companies_delete_params_descriptor = {
     .name = "contacts_companies_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_companies_delete_params),
     .n_fields = 2, .fields = contacts_companies_delete_params_fields, .by_name = contacts_companies_delete_params_by_name,
@@ -1770,7 +1770,7 @@ static const char *const contacts_companies_list_params_docs[] = {
     "The page of results to fetch (default 1).",
     "How many results per page (default 15).",
 };
-static const uint32_t contacts_companies_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0xa0001, 0x0, 0x40002, 0x0};
+static const uint32_t contacts_companies_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0xa0001, 0x0, 0x40002, 0x0, 10, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_contacts_companies_list_params_descriptor = {
     .name = "contacts_companies_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_companies_list_params),
     .n_fields = 3, .fields = contacts_companies_list_params_fields, .by_name = contacts_companies_list_params_by_name,
@@ -1831,7 +1831,7 @@ static const char *const contacts_create_params_docs[] = {
     "Whether the contact is unsubscribed from emails",
     "The custom attributes which are set for the contact",
 };
-static const uint32_t contacts_create_params_hash[] = {0x0, 0x11000c, 0x40006, 0x60007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x18000b, 0x0, 0x0, 0xc0009, 0xc0008, 0xe0003, 0x50004, 0x8000a, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x50005};
+static const uint32_t contacts_create_params_hash[] = {0x0, 0x11000c, 0x40006, 0x60007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x18000b, 0x0, 0x0, 0xc0009, 0xc0008, 0xe0003, 0x50004, 0x8000a, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x50005, 4, 11, 14, 5, 5, 4, 6, 12, 12, 8, 24, 17};
 INTERCOM_EXTERN const intercom_type intercom_contacts_create_params_descriptor = {
     .name = "contacts_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_create_params),
     .n_fields = 12, .fields = contacts_create_params_fields, .by_name = contacts_create_params_by_name,
@@ -1856,7 +1856,7 @@ static const uint16_t contacts_delete_params_by_name[] = {0};
 static const char *const contacts_delete_params_docs[] = {
     "contact_id",
 };
-static const uint32_t contacts_delete_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_delete_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_delete_params_descriptor = {
     .name = "contacts_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_delete_params),
     .n_fields = 1, .fields = contacts_delete_params_fields, .by_name = contacts_delete_params_by_name,
@@ -1883,7 +1883,7 @@ static const char *const contacts_find_by_external_id_params_docs[] = {
     "The external ID of the user that you want to retrieve",
     "Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.",
 };
-static const uint32_t contacts_find_by_external_id_params_hash[] = {0x150002, 0x0, 0xb0001, 0x0};
+static const uint32_t contacts_find_by_external_id_params_hash[] = {0x150002, 0x0, 0xb0001, 0x0, 11, 21};
 INTERCOM_EXTERN const intercom_type intercom_contacts_find_by_external_id_params_descriptor = {
     .name = "contacts_find_by_external_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_find_by_external_id_params),
     .n_fields = 2, .fields = contacts_find_by_external_id_params_fields, .by_name = contacts_find_by_external_id_params_by_name,
@@ -1912,7 +1912,7 @@ static const char *const contacts_list_params_docs[] = {
     "How many results per page (default 15, at most 150). (maximum 150)",
     "Cursor of the next page: pages.next.starting_after of the previous page.",
 };
-static const uint32_t contacts_list_params_hash[] = {0x0, 0x0, 0x0, 0xe0003, 0x80002, 0x0, 0x150001, 0x0};
+static const uint32_t contacts_list_params_hash[] = {0x0, 0x0, 0x0, 0xe0003, 0x80002, 0x0, 0x150001, 0x0, 21, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_contacts_list_params_descriptor = {
     .name = "contacts_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_list_params),
     .n_fields = 3, .fields = contacts_list_params_fields, .by_name = contacts_list_params_by_name,
@@ -1957,7 +1957,7 @@ static const char *const contacts_merge_params_docs[] = {
     "The unique identifier for the contact to merge into. Must be a user.",
     "Set to `true` to merge two contacts that are not duplicates (they share no matching email or phone).",
 };
-static const uint32_t contacts_merge_params_hash[] = {0x150001, 0x40002, 0x0, 0x190004, 0x0, 0x40003, 0x0, 0x0};
+static const uint32_t contacts_merge_params_hash[] = {0x150001, 0x40002, 0x0, 0x190004, 0x0, 0x40003, 0x0, 0x0, 21, 4, 4, 25};
 INTERCOM_EXTERN const intercom_type intercom_contacts_merge_params_descriptor = {
     .name = "contacts_merge_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_merge_params),
     .n_fields = 4, .fields = contacts_merge_params_fields, .by_name = contacts_merge_params_by_name,
@@ -1988,7 +1988,7 @@ static const char *const contacts_merge_history_list_params_docs[] = {
     "The number of results to return per page (default 50, max 150).",
     "The order to return results in. Defaults to descending.",
 };
-static const uint32_t contacts_merge_history_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x60002, 0x50004};
+static const uint32_t contacts_merge_history_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x60002, 0x50004, 2, 6, 8, 5};
 INTERCOM_EXTERN const intercom_type intercom_contacts_merge_history_list_params_descriptor = {
     .name = "contacts_merge_history_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_merge_history_list_params),
     .n_fields = 4, .fields = contacts_merge_history_list_params_fields, .by_name = contacts_merge_history_list_params_by_name,
@@ -2017,7 +2017,7 @@ static const char *const contacts_notes_create_params_docs[] = {
     "The text of the note.",
     "The unique identifier of a given admin.",
 };
-static const uint32_t contacts_notes_create_params_hash[] = {0x0, 0x80003, 0x0, 0x40002, 0xa0001, 0x0, 0x0, 0x0};
+static const uint32_t contacts_notes_create_params_hash[] = {0x0, 0x80003, 0x0, 0x40002, 0xa0001, 0x0, 0x0, 0x0, 10, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_contacts_notes_create_params_descriptor = {
     .name = "contacts_notes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_notes_create_params),
     .n_fields = 3, .fields = contacts_notes_create_params_fields, .by_name = contacts_notes_create_params_by_name,
@@ -2046,7 +2046,7 @@ static const char *const contacts_notes_list_params_docs[] = {
     "The page of results to fetch (default 1).",
     "How many results per page (default 15).",
 };
-static const uint32_t contacts_notes_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0xa0001, 0x0, 0x40002, 0x0};
+static const uint32_t contacts_notes_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0xa0001, 0x0, 0x40002, 0x0, 10, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_contacts_notes_list_params_descriptor = {
     .name = "contacts_notes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_notes_list_params),
     .n_fields = 3, .fields = contacts_notes_list_params_fields, .by_name = contacts_notes_list_params_by_name,
@@ -2087,7 +2087,7 @@ static const char *const contacts_retrieve_params_docs[] = {
     "contact_id",
     "Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.",
 };
-static const uint32_t contacts_retrieve_params_hash[] = {0x0, 0x150002, 0x0, 0xa0001};
+static const uint32_t contacts_retrieve_params_hash[] = {0x0, 0x150002, 0x0, 0xa0001, 10, 21};
 INTERCOM_EXTERN const intercom_type intercom_contacts_retrieve_params_descriptor = {
     .name = "contacts_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_retrieve_params),
     .n_fields = 2, .fields = contacts_retrieve_params_fields, .by_name = contacts_retrieve_params_by_name,
@@ -2118,7 +2118,7 @@ static const char *const contacts_search_params_docs[] = {
     "",
     "An optional object to sort the results by.",
 };
-static const uint32_t contacts_search_params_hash[] = {0x150001, 0x0, 0x50002, 0x0, 0x0, 0x40004, 0x0, 0xa0003};
+static const uint32_t contacts_search_params_hash[] = {0x150001, 0x0, 0x50002, 0x0, 0x0, 0x40004, 0x0, 0xa0003, 21, 5, 10, 4};
 INTERCOM_EXTERN const intercom_type intercom_contacts_search_params_descriptor = {
     .name = "contacts_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_search_params),
     .n_fields = 4, .fields = contacts_search_params_fields, .by_name = contacts_search_params_by_name,
@@ -2157,7 +2157,7 @@ static const uint16_t contacts_segments_list_params_by_name[] = {0};
 static const char *const contacts_segments_list_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
 };
-static const uint32_t contacts_segments_list_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_segments_list_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_segments_list_params_descriptor = {
     .name = "contacts_segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_segments_list_params),
     .n_fields = 1, .fields = contacts_segments_list_params_fields, .by_name = contacts_segments_list_params_by_name,
@@ -2186,7 +2186,7 @@ static const char *const contacts_subscriptions_create_params_docs[] = {
     "The unique identifier for the subscription which is given by Intercom",
     "The consent_type of a subscription, opt_out or opt_in.",
 };
-static const uint32_t contacts_subscriptions_create_params_hash[] = {0xc0003, 0x0, 0x0, 0x20002, 0xa0001, 0x0, 0x0, 0x0};
+static const uint32_t contacts_subscriptions_create_params_hash[] = {0xc0003, 0x0, 0x0, 0x20002, 0xa0001, 0x0, 0x0, 0x0, 10, 2, 12};
 INTERCOM_EXTERN const intercom_type intercom_contacts_subscriptions_create_params_descriptor = {
     .name = "contacts_subscriptions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_subscriptions_create_params),
     .n_fields = 3, .fields = contacts_subscriptions_create_params_fields, .by_name = contacts_subscriptions_create_params_by_name,
@@ -2213,7 +2213,7 @@ static const char *const contacts_subscriptions_delete_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
     "The unique identifier for the subscription type which is given by Intercom",
 };
-static const uint32_t contacts_subscriptions_delete_params_hash[] = {0xa0001, 0xf0002, 0x0, 0x0};
+static const uint32_t contacts_subscriptions_delete_params_hash[] = {0xa0001, 0xf0002, 0x0, 0x0, 10, 15};
 INTERCOM_EXTERN const intercom_type intercom_contacts_subscriptions_delete_params_descriptor = {
     .name = "contacts_subscriptions_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_subscriptions_delete_params),
     .n_fields = 2, .fields = contacts_subscriptions_delete_params_fields, .by_name = contacts_subscriptions_delete_params_by_name,
@@ -2238,7 +2238,7 @@ static const uint16_t contacts_subscriptions_list_params_by_name[] = {0};
 static const char *const contacts_subscriptions_list_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
 };
-static const uint32_t contacts_subscriptions_list_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_subscriptions_list_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_subscriptions_list_params_descriptor = {
     .name = "contacts_subscriptions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_subscriptions_list_params),
     .n_fields = 1, .fields = contacts_subscriptions_list_params_fields, .by_name = contacts_subscriptions_list_params_by_name,
@@ -2265,7 +2265,7 @@ static const char *const contacts_tags_create_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
     "The unique identifier for the tag which is given by Intercom",
 };
-static const uint32_t contacts_tags_create_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002};
+static const uint32_t contacts_tags_create_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002, 10, 2};
 INTERCOM_EXTERN const intercom_type intercom_contacts_tags_create_params_descriptor = {
     .name = "contacts_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_tags_create_params),
     .n_fields = 2, .fields = contacts_tags_create_params_fields, .by_name = contacts_tags_create_params_by_name,
@@ -2292,7 +2292,7 @@ static const char *const contacts_tags_delete_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
     "The unique identifier for the tag which is given by Intercom",
 };
-static const uint32_t contacts_tags_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0x60002};
+static const uint32_t contacts_tags_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0x60002, 10, 6};
 INTERCOM_EXTERN const intercom_type intercom_contacts_tags_delete_params_descriptor = {
     .name = "contacts_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_tags_delete_params),
     .n_fields = 2, .fields = contacts_tags_delete_params_fields, .by_name = contacts_tags_delete_params_by_name,
@@ -2317,7 +2317,7 @@ static const uint16_t contacts_tags_list_params_by_name[] = {0};
 static const char *const contacts_tags_list_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
 };
-static const uint32_t contacts_tags_list_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_tags_list_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_tags_list_params_descriptor = {
     .name = "contacts_tags_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_tags_list_params),
     .n_fields = 1, .fields = contacts_tags_list_params_fields, .by_name = contacts_tags_list_params_by_name,
@@ -2342,7 +2342,7 @@ static const uint16_t contacts_unarchive_params_by_name[] = {0};
 static const char *const contacts_unarchive_params_docs[] = {
     "contact_id",
 };
-static const uint32_t contacts_unarchive_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_unarchive_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_contacts_unarchive_params_descriptor = {
     .name = "contacts_unarchive_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_unarchive_params),
     .n_fields = 1, .fields = contacts_unarchive_params_fields, .by_name = contacts_unarchive_params_by_name,
@@ -2393,7 +2393,7 @@ static const char *const contacts_update_params_docs[] = {
     "Whether the contact is unsubscribed from emails",
     "The custom attributes which are set for the contact",
 };
-static const uint32_t contacts_update_params_hash[] = {0x50007, 0x150002, 0x0, 0xb0004, 0x0, 0x0, 0x50005, 0x0, 0x18000d, 0x0, 0x40008, 0xa0001, 0x0, 0xc000a, 0xc000b, 0xe0006, 0x11000e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60009, 0x0, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x8000c};
+static const uint32_t contacts_update_params_hash[] = {0x50007, 0x150002, 0x0, 0xb0004, 0x0, 0x0, 0x50005, 0x0, 0x18000d, 0x0, 0x40008, 0xa0001, 0x0, 0xc000a, 0xc000b, 0xe0006, 0x11000e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60009, 0x0, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x8000c, 10, 21, 4, 11, 5, 14, 5, 4, 6, 12, 12, 8, 24, 17};
 INTERCOM_EXTERN const intercom_type intercom_contacts_update_params_descriptor = {
     .name = "contacts_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_contacts_update_params),
     .n_fields = 14, .fields = contacts_update_params_fields, .by_name = contacts_update_params_by_name,
@@ -2426,7 +2426,7 @@ static const char *const content_bulk_actions_create_params_docs[] = {
     "Required when `action` is `set_audience`. Manages segment membership.",
     "Required when `action` is `update_tags`. Applies and/or removes existing tags. Supply at least one of `add_tag_ids` / `remove_tag_ids`. At most 100 distinct ...",
 };
-static const uint32_t content_bulk_actions_create_params_hash[] = {0x40005, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x0, 0x0, 0x0, 0xb0002, 0x60001, 0x0, 0x0, 0xc0003, 0x0, 0x0};
+static const uint32_t content_bulk_actions_create_params_hash[] = {0x40005, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x0, 0x0, 0x0, 0xb0002, 0x60001, 0x0, 0x0, 0xc0003, 0x0, 0x0, 6, 11, 12, 8, 4};
 INTERCOM_EXTERN const intercom_type intercom_content_bulk_actions_create_params_descriptor = {
     .name = "content_bulk_actions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_bulk_actions_create_params),
     .n_fields = 5, .fields = content_bulk_actions_create_params_fields, .by_name = content_bulk_actions_create_params_by_name,
@@ -2489,7 +2489,7 @@ static const char *const content_search_params_docs[] = {
     "Return content last updated at or after this time. Unix epoch seconds.",
     "Return content last updated at or before this time. Unix epoch seconds.",
 };
-static const uint32_t content_search_params_hash[] = {0x80003, 0x100011, 0x100013, 0x110014, 0x0, 0x0, 0x40002, 0xd000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf000e, 0xd000c, 0xb0008, 0xc0007, 0x0, 0xe000f, 0x0, 0x0, 0x70006, 0x0, 0x0, 0x0, 0x130010, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110012, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50001, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x70005, 0x0, 0x11000d, 0x0, 0x0};
+static const uint32_t content_search_params_hash[] = {0x80003, 0x100011, 0x100013, 0x110014, 0x0, 0x0, 0x40002, 0xd000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf000e, 0xd000c, 0xb0008, 0xc0007, 0x0, 0xe000f, 0x0, 0x0, 0x70006, 0x0, 0x0, 0x0, 0x130010, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110012, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50001, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x70005, 0x0, 0x11000d, 0x0, 0x0, 5, 4, 8, 6, 7, 7, 12, 11, 10, 18, 13, 13, 17, 15, 14, 19, 16, 17, 16, 17};
 INTERCOM_EXTERN const intercom_type intercom_content_search_params_descriptor = {
     .name = "content_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_search_params),
     .n_fields = 20, .fields = content_search_params_fields, .by_name = content_search_params_by_name,
@@ -2542,7 +2542,7 @@ static const char *const content_snippets_create_params_docs[] = {
     "Whether the content snippet should be available for AI Copilot. Defaults to false.",
     "Whether the content snippet should be available for AI Sales Agent. Defaults to false.",
 };
-static const uint32_t content_snippets_create_params_hash[] = {0x0, 0x0, 0xb0002, 0x0, 0x170006, 0x0, 0x0, 0xc0005, 0xd0003, 0x170007, 0x50001, 0x0, 0x60004, 0x0, 0x0, 0x1b0008};
+static const uint32_t content_snippets_create_params_hash[] = {0x0, 0x0, 0xb0002, 0x0, 0x170006, 0x0, 0x0, 0xc0005, 0xd0003, 0x170007, 0x50001, 0x0, 0x60004, 0x0, 0x0, 0x1b0008, 5, 11, 13, 6, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_create_params_descriptor = {
     .name = "content_snippets_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_create_params),
     .n_fields = 8, .fields = content_snippets_create_params_fields, .by_name = content_snippets_create_params_by_name,
@@ -2567,7 +2567,7 @@ static const uint16_t content_snippets_delete_params_by_name[] = {0};
 static const char *const content_snippets_delete_params_docs[] = {
     "The unique identifier for the content snippet.",
 };
-static const uint32_t content_snippets_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t content_snippets_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_delete_params_descriptor = {
     .name = "content_snippets_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_delete_params),
     .n_fields = 1, .fields = content_snippets_delete_params_fields, .by_name = content_snippets_delete_params_by_name,
@@ -2594,7 +2594,7 @@ static const char *const content_snippets_list_params_docs[] = {
     "The page of results to fetch.",
     "The number of results to return per page. Max value of 50.",
 };
-static const uint32_t content_snippets_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t content_snippets_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_list_params_descriptor = {
     .name = "content_snippets_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_list_params),
     .n_fields = 2, .fields = content_snippets_list_params_fields, .by_name = content_snippets_list_params_by_name,
@@ -2619,7 +2619,7 @@ static const uint16_t content_snippets_retrieve_params_by_name[] = {0};
 static const char *const content_snippets_retrieve_params_docs[] = {
     "The unique identifier for the content snippet.",
 };
-static const uint32_t content_snippets_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t content_snippets_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_retrieve_params_descriptor = {
     .name = "content_snippets_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_retrieve_params),
     .n_fields = 1, .fields = content_snippets_retrieve_params_fields, .by_name = content_snippets_retrieve_params_by_name,
@@ -2648,7 +2648,7 @@ static const char *const content_snippets_tags_create_params_docs[] = {
     "The unique identifier of the tag to apply, as given by Intercom.",
     "Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.",
 };
-static const uint32_t content_snippets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x120001, 0x0, 0x0, 0x0};
+static const uint32_t content_snippets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x120001, 0x0, 0x0, 0x0, 18, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_tags_create_params_descriptor = {
     .name = "content_snippets_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_tags_create_params),
     .n_fields = 3, .fields = content_snippets_tags_create_params_fields, .by_name = content_snippets_tags_create_params_by_name,
@@ -2675,7 +2675,7 @@ static const char *const content_snippets_tags_delete_params_docs[] = {
     "The unique identifier for the content snippet.",
     "The unique identifier of the tag to remove, as given by Intercom.",
 };
-static const uint32_t content_snippets_tags_delete_params_hash[] = {0x120001, 0x0, 0x0, 0x20002};
+static const uint32_t content_snippets_tags_delete_params_hash[] = {0x120001, 0x0, 0x0, 0x20002, 18, 2};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_tags_delete_params_descriptor = {
     .name = "content_snippets_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_tags_delete_params),
     .n_fields = 2, .fields = content_snippets_tags_delete_params_fields, .by_name = content_snippets_tags_delete_params_by_name,
@@ -2716,7 +2716,7 @@ static const char *const content_snippets_update_params_docs[] = {
     "Whether the content snippet should be available for AI Copilot.",
     "Whether the content snippet should be available for AI Sales Agent.",
 };
-static const uint32_t content_snippets_update_params_hash[] = {0x1b0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170007, 0x0, 0x170008, 0x0, 0x0, 0x60005, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x0, 0xd0004, 0x0};
+static const uint32_t content_snippets_update_params_hash[] = {0x1b0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170007, 0x0, 0x170008, 0x0, 0x0, 0x60005, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x0, 0xd0004, 0x0, 2, 5, 11, 13, 6, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_content_snippets_update_params_descriptor = {
     .name = "content_snippets_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_content_snippets_update_params),
     .n_fields = 9, .fields = content_snippets_update_params_fields, .by_name = content_snippets_update_params_by_name,
@@ -2755,7 +2755,7 @@ static const char *const conversations_attributes_create_params_docs[] = {
     "Initial options for this list attribute. Each option must have a `label`.",
     "Reference configuration for related objects.",
 };
-static const uint32_t conversations_attributes_create_params_hash[] = {0xb0002, 0x90008, 0x0, 0x0, 0x70007, 0x90003, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x130005, 0x0, 0x90006, 0x0};
+static const uint32_t conversations_attributes_create_params_hash[] = {0xb0002, 0x90008, 0x0, 0x0, 0x70007, 0x90003, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x130005, 0x0, 0x90006, 0x0, 4, 11, 9, 8, 19, 9, 7, 9};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_create_params_descriptor = {
     .name = "conversations_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_create_params),
     .n_fields = 8, .fields = conversations_attributes_create_params_fields, .by_name = conversations_attributes_create_params_by_name,
@@ -2780,7 +2780,7 @@ static const uint16_t conversations_attributes_delete_params_by_name[] = {0};
 static const char *const conversations_attributes_delete_params_docs[] = {
     "The conversation attribute id",
 };
-static const uint32_t conversations_attributes_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t conversations_attributes_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_delete_params_descriptor = {
     .name = "conversations_attributes_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_delete_params),
     .n_fields = 1, .fields = conversations_attributes_delete_params_fields, .by_name = conversations_attributes_delete_params_by_name,
@@ -2805,7 +2805,7 @@ static const uint16_t conversations_attributes_list_params_by_name[] = {0};
 static const char *const conversations_attributes_list_params_docs[] = {
     "Include archived attributes in the list. Default `false`.",
 };
-static const uint32_t conversations_attributes_list_params_hash[] = {0x0, 0x100001};
+static const uint32_t conversations_attributes_list_params_hash[] = {0x0, 0x100001, 16};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_list_params_descriptor = {
     .name = "conversations_attributes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_list_params),
     .n_fields = 1, .fields = conversations_attributes_list_params_fields, .by_name = conversations_attributes_list_params_by_name,
@@ -2832,7 +2832,7 @@ static const char *const conversations_attributes_options_create_params_docs[] =
     "The conversation attribute id",
     "The label for the new option.",
 };
-static const uint32_t conversations_attributes_options_create_params_hash[] = {0x0, 0x50002, 0x0, 0x20001};
+static const uint32_t conversations_attributes_options_create_params_hash[] = {0x0, 0x50002, 0x0, 0x20001, 2, 5};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_options_create_params_descriptor = {
     .name = "conversations_attributes_options_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_options_create_params),
     .n_fields = 2, .fields = conversations_attributes_options_create_params_fields, .by_name = conversations_attributes_options_create_params_by_name,
@@ -2859,7 +2859,7 @@ static const char *const conversations_attributes_options_delete_params_docs[] =
     "The conversation attribute id",
     "The UUID of the list option to archive (from the `id` field in the options array)",
 };
-static const uint32_t conversations_attributes_options_delete_params_hash[] = {0x0, 0x90002, 0x0, 0x20001};
+static const uint32_t conversations_attributes_options_delete_params_hash[] = {0x0, 0x90002, 0x0, 0x20001, 2, 9};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_options_delete_params_descriptor = {
     .name = "conversations_attributes_options_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_options_delete_params),
     .n_fields = 2, .fields = conversations_attributes_options_delete_params_fields, .by_name = conversations_attributes_options_delete_params_by_name,
@@ -2888,7 +2888,7 @@ static const char *const conversations_attributes_options_update_params_docs[] =
     "The UUID of the list option to update (from the `id` field in the options array)",
     "The updated label for the option.",
 };
-static const uint32_t conversations_attributes_options_update_params_hash[] = {0x0, 0x90002, 0x0, 0x20001, 0x0, 0x50003, 0x0, 0x0};
+static const uint32_t conversations_attributes_options_update_params_hash[] = {0x0, 0x90002, 0x0, 0x20001, 0x0, 0x50003, 0x0, 0x0, 2, 9, 5};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_options_update_params_descriptor = {
     .name = "conversations_attributes_options_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_options_update_params),
     .n_fields = 3, .fields = conversations_attributes_options_update_params_fields, .by_name = conversations_attributes_options_update_params_by_name,
@@ -2913,7 +2913,7 @@ static const uint16_t conversations_attributes_retrieve_params_by_name[] = {0};
 static const char *const conversations_attributes_retrieve_params_docs[] = {
     "The conversation attribute id",
 };
-static const uint32_t conversations_attributes_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t conversations_attributes_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_retrieve_params_descriptor = {
     .name = "conversations_attributes_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_retrieve_params),
     .n_fields = 1, .fields = conversations_attributes_retrieve_params_fields, .by_name = conversations_attributes_retrieve_params_by_name,
@@ -2950,7 +2950,7 @@ static const char *const conversations_attributes_update_params_docs[] = {
     "Team IDs that can see this attribute. Empty array means all teams.",
     "(Relationship data type only) Reference configuration for related objects.",
 };
-static const uint32_t conversations_attributes_update_params_hash[] = {0xb0003, 0x0, 0x40002, 0x0, 0x20001, 0x130006, 0x0, 0x80005, 0x0, 0x90004, 0x0, 0x90007, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t conversations_attributes_update_params_hash[] = {0xb0003, 0x0, 0x40002, 0x0, 0x20001, 0x130006, 0x0, 0x80005, 0x0, 0x90004, 0x0, 0x90007, 0x0, 0x0, 0x0, 0x0, 2, 4, 11, 9, 8, 19, 9};
 INTERCOM_EXTERN const intercom_type intercom_conversations_attributes_update_params_descriptor = {
     .name = "conversations_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_attributes_update_params),
     .n_fields = 7, .fields = conversations_attributes_update_params_fields, .by_name = conversations_attributes_update_params_by_name,
@@ -2981,7 +2981,7 @@ static const char *const conversations_convert_params_docs[] = {
     "The ID of the ticket state associated with the ticket type.",
     "The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and ...",
 };
-static const uint32_t conversations_convert_params_hash[] = {0xf0001, 0xa0004, 0x0, 0x0, 0x0, 0xe0002, 0x0, 0xf0003};
+static const uint32_t conversations_convert_params_hash[] = {0xf0001, 0xa0004, 0x0, 0x0, 0x0, 0xe0002, 0x0, 0xf0003, 15, 14, 15, 10};
 INTERCOM_EXTERN const intercom_type intercom_conversations_convert_params_descriptor = {
     .name = "conversations_convert_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_convert_params),
     .n_fields = 4, .fields = conversations_convert_params_fields, .by_name = conversations_convert_params_by_name,
@@ -3016,7 +3016,7 @@ static const char *const conversations_create_params_docs[] = {
     "The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating ...",
     "The unique identifier of the brand to associate with this conversation.",
 };
-static const uint32_t conversations_create_params_hash[] = {0x0, 0x0, 0xa0005, 0xf0004, 0x0, 0x0, 0x0, 0x40001, 0x70003, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x80006, 0x0};
+static const uint32_t conversations_create_params_hash[] = {0x0, 0x0, 0xa0005, 0xf0004, 0x0, 0x0, 0x0, 0x40001, 0x70003, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x80006, 0x0, 4, 4, 7, 15, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_conversations_create_params_descriptor = {
     .name = "conversations_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_create_params),
     .n_fields = 6, .fields = conversations_create_params_fields, .by_name = conversations_create_params_by_name,
@@ -3045,7 +3045,7 @@ static const char *const conversations_customers_create_params_docs[] = {
     "The `id` of the admin who is adding the new participant.",
     "",
 };
-static const uint32_t conversations_customers_create_params_hash[] = {0xf0001, 0x80002, 0x0, 0x0, 0x80003, 0x0, 0x0, 0x0};
+static const uint32_t conversations_customers_create_params_hash[] = {0xf0001, 0x80002, 0x0, 0x0, 0x80003, 0x0, 0x0, 0x0, 15, 8, 8};
 INTERCOM_EXTERN const intercom_type intercom_conversations_customers_create_params_descriptor = {
     .name = "conversations_customers_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_customers_create_params),
     .n_fields = 3, .fields = conversations_customers_create_params_fields, .by_name = conversations_customers_create_params_by_name,
@@ -3074,7 +3074,7 @@ static const char *const conversations_customers_delete_params_docs[] = {
     "The identifier for the contact as given by Intercom.",
     "The `id` of the admin who is performing the action.",
 };
-static const uint32_t conversations_customers_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x0};
+static const uint32_t conversations_customers_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x0, 15, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_conversations_customers_delete_params_descriptor = {
     .name = "conversations_customers_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_customers_delete_params),
     .n_fields = 3, .fields = conversations_customers_delete_params_fields, .by_name = conversations_customers_delete_params_by_name,
@@ -3101,7 +3101,7 @@ static const char *const conversations_delete_params_docs[] = {
     "id",
     "If true (default), deletes the conversation while retaining reporting data. If false, deletes the conversation and all associated reporting data. Setting to ...",
 };
-static const uint32_t conversations_delete_params_hash[] = {0xf0001, 0x0, 0x0, 0xe0002};
+static const uint32_t conversations_delete_params_hash[] = {0xf0001, 0x0, 0x0, 0xe0002, 15, 14};
 INTERCOM_EXTERN const intercom_type intercom_conversations_delete_params_descriptor = {
     .name = "conversations_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_delete_params),
     .n_fields = 2, .fields = conversations_delete_params_fields, .by_name = conversations_delete_params_by_name,
@@ -3130,7 +3130,7 @@ static const char *const conversations_deleted_list_params_docs[] = {
     "How many results per page",
     "`asc` or `desc`. Returns the conversation IDs in ascending or descending order. Defaults to desc",
 };
-static const uint32_t conversations_deleted_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0};
+static const uint32_t conversations_deleted_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0, 4, 8, 5};
 INTERCOM_EXTERN const intercom_type intercom_conversations_deleted_list_params_descriptor = {
     .name = "conversations_deleted_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_deleted_list_params),
     .n_fields = 3, .fields = conversations_deleted_list_params_fields, .by_name = conversations_deleted_list_params_by_name,
@@ -3169,7 +3169,7 @@ static const uint16_t conversations_handling_events_list_params_by_name[] = {0};
 static const char *const conversations_handling_events_list_params_docs[] = {
     "The identifier for the conversation as given by Intercom.",
 };
-static const uint32_t conversations_handling_events_list_params_hash[] = {0x0, 0x20001};
+static const uint32_t conversations_handling_events_list_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_conversations_handling_events_list_params_descriptor = {
     .name = "conversations_handling_events_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_handling_events_list_params),
     .n_fields = 1, .fields = conversations_handling_events_list_params_fields, .by_name = conversations_handling_events_list_params_by_name,
@@ -3196,7 +3196,7 @@ static const char *const conversations_list_params_docs[] = {
     "How many results per page",
     "String used to get the next page of conversations.",
 };
-static const uint32_t conversations_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0};
+static const uint32_t conversations_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_conversations_list_params_descriptor = {
     .name = "conversations_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_list_params),
     .n_fields = 2, .fields = conversations_list_params_fields, .by_name = conversations_list_params_by_name,
@@ -3237,7 +3237,7 @@ static const char *const conversations_merge_params_docs[] = {
     "The identifier for the secondary (source) conversation to merge away.",
     "The ID of the primary (target) conversation to merge into.",
 };
-static const uint32_t conversations_merge_params_hash[] = {0x1a0002, 0x0, 0x0, 0x20001};
+static const uint32_t conversations_merge_params_hash[] = {0x1a0002, 0x0, 0x0, 0x20001, 2, 26};
 INTERCOM_EXTERN const intercom_type intercom_conversations_merge_params_descriptor = {
     .name = "conversations_merge_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_merge_params),
     .n_fields = 2, .fields = conversations_merge_params_fields, .by_name = conversations_merge_params_by_name,
@@ -3274,7 +3274,7 @@ static const char *const conversations_parts_create_params_docs[] = {
     "The time you want the conversation to reopen.",
     "The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be assigned both an admin and a team.\\nSet `0` if you want this ...",
 };
-static const uint32_t conversations_parts_create_params_hash[] = {0x0, 0x80004, 0x0, 0x40005, 0x0, 0x0, 0xb0007, 0x0, 0xf0001, 0x0, 0xc0002, 0x40003, 0x0, 0x0, 0x0, 0xd0006};
+static const uint32_t conversations_parts_create_params_hash[] = {0x0, 0x80004, 0x0, 0x40005, 0x0, 0x0, 0xb0007, 0x0, 0xf0001, 0x0, 0xc0002, 0x40003, 0x0, 0x0, 0x0, 0xd0006, 15, 12, 4, 8, 4, 13, 11};
 INTERCOM_EXTERN const intercom_type intercom_conversations_parts_create_params_descriptor = {
     .name = "conversations_parts_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_parts_create_params),
     .n_fields = 7, .fields = conversations_parts_create_params_fields, .by_name = conversations_parts_create_params_by_name,
@@ -3305,7 +3305,7 @@ static const char *const conversations_redact_params_docs[] = {
     "The id of the conversation_part.",
     "The id of the source.",
 };
-static const uint32_t conversations_redact_params_hash[] = {0x140003, 0x0, 0x90004, 0x0, 0xf0002, 0x0, 0x0, 0x40001};
+static const uint32_t conversations_redact_params_hash[] = {0x140003, 0x0, 0x90004, 0x0, 0xf0002, 0x0, 0x0, 0x40001, 4, 15, 20, 9};
 INTERCOM_EXTERN const intercom_type intercom_conversations_redact_params_descriptor = {
     .name = "conversations_redact_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_redact_params),
     .n_fields = 4, .fields = conversations_redact_params_fields, .by_name = conversations_redact_params_by_name,
@@ -3354,7 +3354,7 @@ static const char *const conversations_reply_create_params_docs[] = {
     "The id of the admin who is authoring the comment.",
     "Option to disable notifications when replying to a conversation.",
 };
-static const uint32_t conversations_reply_create_params_hash[] = {0x0, 0x100009, 0xf0006, 0x7000b, 0x0, 0x8000c, 0x0, 0x0, 0x0, 0x0, 0x0, 0x100008, 0x12000d, 0xd0007, 0x40004, 0x0, 0xf0001, 0xc0002, 0x40003, 0x0, 0x0, 0x5000a, 0x0, 0xa0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t conversations_reply_create_params_hash[] = {0x0, 0x100009, 0xf0006, 0x7000b, 0x0, 0x8000c, 0x0, 0x0, 0x0, 0x0, 0x0, 0x100008, 0x12000d, 0xd0007, 0x40004, 0x0, 0xf0001, 0xc0002, 0x40003, 0x0, 0x0, 0x5000a, 0x0, 0xa0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 15, 12, 4, 4, 10, 15, 13, 16, 16, 5, 7, 8, 18};
 INTERCOM_EXTERN const intercom_type intercom_conversations_reply_create_params_descriptor = {
     .name = "conversations_reply_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_reply_create_params),
     .n_fields = 13, .fields = conversations_reply_create_params_fields, .by_name = conversations_reply_create_params_by_name,
@@ -3383,7 +3383,7 @@ static const char *const conversations_retrieve_params_docs[] = {
     "Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, ...",
     "If set to true, conversation parts will be translated to the detected language of the conversation.",
 };
-static const uint32_t conversations_retrieve_params_hash[] = {0x0, 0x0, 0x140003, 0x0, 0xf0001, 0xa0002, 0x0, 0x0};
+static const uint32_t conversations_retrieve_params_hash[] = {0x0, 0x0, 0x140003, 0x0, 0xf0001, 0xa0002, 0x0, 0x0, 15, 10, 20};
 INTERCOM_EXTERN const intercom_type intercom_conversations_retrieve_params_descriptor = {
     .name = "conversations_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_retrieve_params),
     .n_fields = 3, .fields = conversations_retrieve_params_fields, .by_name = conversations_retrieve_params_by_name,
@@ -3408,7 +3408,7 @@ static const uint16_t conversations_run_assignment_rules_create_params_by_name[]
 static const char *const conversations_run_assignment_rules_create_params_docs[] = {
     "The identifier for the conversation as given by Intercom.",
 };
-static const uint32_t conversations_run_assignment_rules_create_params_hash[] = {0xf0001, 0x0};
+static const uint32_t conversations_run_assignment_rules_create_params_hash[] = {0xf0001, 0x0, 15};
 INTERCOM_EXTERN const intercom_type intercom_conversations_run_assignment_rules_create_params_descriptor = {
     .name = "conversations_run_assignment_rules_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_run_assignment_rules_create_params),
     .n_fields = 1, .fields = conversations_run_assignment_rules_create_params_fields, .by_name = conversations_run_assignment_rules_create_params_by_name,
@@ -3439,7 +3439,7 @@ static const char *const conversations_search_params_docs[] = {
     "",
     "",
 };
-static const uint32_t conversations_search_params_hash[] = {0x100001, 0x0, 0x50003, 0x120002, 0x0, 0x0, 0x0, 0xa0004};
+static const uint32_t conversations_search_params_hash[] = {0x100001, 0x0, 0x50003, 0x120002, 0x0, 0x0, 0x0, 0xa0004, 16, 18, 5, 10};
 INTERCOM_EXTERN const intercom_type intercom_conversations_search_params_descriptor = {
     .name = "conversations_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_search_params),
     .n_fields = 4, .fields = conversations_search_params_fields, .by_name = conversations_search_params_by_name,
@@ -3482,7 +3482,7 @@ static const char *const conversations_side_conversations_list_params_docs[] = {
     "The page number of results to return (starting from 1).",
     "The number of side conversations to return per page (max 50).",
 };
-static const uint32_t conversations_side_conversations_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x40002, 0x0};
+static const uint32_t conversations_side_conversations_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x40002, 0x0, 2, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_conversations_side_conversations_list_params_descriptor = {
     .name = "conversations_side_conversations_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_side_conversations_list_params),
     .n_fields = 3, .fields = conversations_side_conversations_list_params_fields, .by_name = conversations_side_conversations_list_params_by_name,
@@ -3525,7 +3525,7 @@ static const char *const conversations_tags_create_params_docs[] = {
     "The unique identifier for the tag which is given by Intercom",
     "The unique identifier for the admin which is given by Intercom.",
 };
-static const uint32_t conversations_tags_create_params_hash[] = {0xf0001, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t conversations_tags_create_params_hash[] = {0xf0001, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 15, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_conversations_tags_create_params_descriptor = {
     .name = "conversations_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_tags_create_params),
     .n_fields = 3, .fields = conversations_tags_create_params_fields, .by_name = conversations_tags_create_params_by_name,
@@ -3554,7 +3554,7 @@ static const char *const conversations_tags_delete_params_docs[] = {
     "tag_id",
     "The unique identifier for the admin which is given by Intercom.",
 };
-static const uint32_t conversations_tags_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60002};
+static const uint32_t conversations_tags_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60002, 15, 6, 8};
 INTERCOM_EXTERN const intercom_type intercom_conversations_tags_delete_params_descriptor = {
     .name = "conversations_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_tags_delete_params),
     .n_fields = 3, .fields = conversations_tags_delete_params_fields, .by_name = conversations_tags_delete_params_by_name,
@@ -3589,7 +3589,7 @@ static const char *const conversations_update_params_docs[] = {
     "An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of ...",
     "The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.",
 };
-static const uint32_t conversations_update_params_hash[] = {0xf0001, 0x0, 0x0, 0x50004, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x40003, 0x110005, 0x0, 0x0, 0xa0006, 0x0};
+static const uint32_t conversations_update_params_hash[] = {0xf0001, 0x0, 0x0, 0x50004, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x40003, 0x110005, 0x0, 0x0, 0xa0006, 0x0, 15, 10, 4, 5, 17, 10};
 INTERCOM_EXTERN const intercom_type intercom_conversations_update_params_descriptor = {
     .name = "conversations_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_conversations_update_params),
     .n_fields = 6, .fields = conversations_update_params_fields, .by_name = conversations_update_params_by_name,
@@ -3622,7 +3622,7 @@ static const char *const custom_object_instances_create_params_docs[] = {
     "The time when the Custom Object instance was last updated in the external system it originated from.",
     "The custom attributes which are set for the Custom Object instance.",
 };
-static const uint32_t custom_object_instances_create_params_hash[] = {0x130004, 0x0, 0x0, 0x130003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110005, 0x0, 0xb0002, 0x1d0001};
+static const uint32_t custom_object_instances_create_params_hash[] = {0x130004, 0x0, 0x0, 0x130003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110005, 0x0, 0xb0002, 0x1d0001, 29, 11, 19, 19, 17};
 INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_create_params_descriptor = {
     .name = "custom_object_instances_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_create_params),
     .n_fields = 5, .fields = custom_object_instances_create_params_fields, .by_name = custom_object_instances_create_params_by_name,
@@ -3649,7 +3649,7 @@ static const char *const custom_object_instances_delete_params_docs[] = {
     "The Intercom defined id of the custom object instance",
     "The unique identifier of the custom object type that defines the structure of the custom object instance.",
 };
-static const uint32_t custom_object_instances_delete_params_hash[] = {0x0, 0x190001, 0x0, 0x1d0002};
+static const uint32_t custom_object_instances_delete_params_hash[] = {0x0, 0x190001, 0x0, 0x1d0002, 25, 29};
 INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_delete_params_descriptor = {
     .name = "custom_object_instances_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_delete_params),
     .n_fields = 2, .fields = custom_object_instances_delete_params_fields, .by_name = custom_object_instances_delete_params_by_name,
@@ -3676,7 +3676,7 @@ static const char *const custom_object_instances_delete_by_external_id_params_do
     "The unique identifier for the instance in the external system it originated from.",
     "The unique identifier of the custom object type that defines the structure of the custom object instance.",
 };
-static const uint32_t custom_object_instances_delete_by_external_id_params_hash[] = {0x0, 0x0, 0xb0001, 0x1d0002};
+static const uint32_t custom_object_instances_delete_by_external_id_params_hash[] = {0x0, 0x0, 0xb0001, 0x1d0002, 11, 29};
 INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_delete_by_external_id_params_descriptor = {
     .name = "custom_object_instances_delete_by_external_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_delete_by_external_id_params),
     .n_fields = 2, .fields = custom_object_instances_delete_by_external_id_params_fields, .by_name = custom_object_instances_delete_by_external_id_params_by_name,
@@ -3711,7 +3711,7 @@ static const char *const custom_object_instances_list_params_docs[] = {
     "Number of results per page. Maximum 150.",
     "The unique identifier of the custom object type that defines the structure of the custom object instance.",
 };
-static const uint32_t custom_object_instances_list_params_hash[] = {0x0, 0x0, 0x0, 0x1a0002, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x80005, 0x0, 0x0, 0x0, 0x1d0006, 0xb0003, 0x150001};
+static const uint32_t custom_object_instances_list_params_hash[] = {0x0, 0x0, 0x0, 0x1a0002, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x80005, 0x0, 0x0, 0x0, 0x1d0006, 0xb0003, 0x150001, 21, 26, 11, 4, 8, 29};
 INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_list_params_descriptor = {
     .name = "custom_object_instances_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_list_params),
     .n_fields = 6, .fields = custom_object_instances_list_params_fields, .by_name = custom_object_instances_list_params_by_name,
@@ -3752,7 +3752,7 @@ static const char *const custom_object_instances_retrieve_params_docs[] = {
     "The id or external_id of the custom object instance",
     "The unique identifier of the custom object type that defines the structure of the custom object instance.",
 };
-static const uint32_t custom_object_instances_retrieve_params_hash[] = {0x0, 0x190001, 0x0, 0x1d0002};
+static const uint32_t custom_object_instances_retrieve_params_hash[] = {0x0, 0x190001, 0x0, 0x1d0002, 25, 29};
 INTERCOM_EXTERN const intercom_type intercom_custom_object_instances_retrieve_params_descriptor = {
     .name = "custom_object_instances_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_custom_object_instances_retrieve_params),
     .n_fields = 2, .fields = custom_object_instances_retrieve_params_fields, .by_name = custom_object_instances_retrieve_params_by_name,
@@ -3787,7 +3787,7 @@ static const char *const data_attributes_create_params_docs[] = {
     "",
     "Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.",
 };
-static const uint32_t data_attributes_create_params_hash[] = {0xb0003, 0x0, 0x0, 0x0, 0x70006, 0x90005, 0x40001, 0x50002, 0x0, 0x0, 0x120004, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t data_attributes_create_params_hash[] = {0xb0003, 0x0, 0x0, 0x0, 0x70006, 0x90005, 0x40001, 0x50002, 0x0, 0x0, 0x120004, 0x0, 0x0, 0x0, 0x0, 0x0, 4, 5, 11, 18, 9, 7};
 INTERCOM_EXTERN const intercom_type intercom_data_attributes_create_params_descriptor = {
     .name = "data_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_attributes_create_params),
     .n_fields = 6, .fields = data_attributes_create_params_fields, .by_name = data_attributes_create_params_by_name,
@@ -3814,7 +3814,7 @@ static const char *const data_attributes_list_params_docs[] = {
     "Specify the data attribute model to return. For conversation attributes, use GET /conversations/attributes instead.",
     "Include archived attributes in the list. By default we return only non archived data attributes.",
 };
-static const uint32_t data_attributes_list_params_hash[] = {0x0, 0x100002, 0x50001, 0x0};
+static const uint32_t data_attributes_list_params_hash[] = {0x0, 0x100002, 0x50001, 0x0, 5, 16};
 INTERCOM_EXTERN const intercom_type intercom_data_attributes_list_params_descriptor = {
     .name = "data_attributes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_attributes_list_params),
     .n_fields = 2, .fields = data_attributes_list_params_fields, .by_name = data_attributes_list_params_by_name,
@@ -3847,7 +3847,7 @@ static const char *const data_attributes_update_params_docs[] = {
     "Can this attribute be updated by the Messenger",
     "Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.",
 };
-static const uint32_t data_attributes_update_params_hash[] = {0xb0003, 0x0, 0x80002, 0x0, 0x0, 0x110001, 0x120004, 0x70005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t data_attributes_update_params_hash[] = {0xb0003, 0x0, 0x80002, 0x0, 0x0, 0x110001, 0x120004, 0x70005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 17, 8, 11, 18, 7};
 INTERCOM_EXTERN const intercom_type intercom_data_attributes_update_params_descriptor = {
     .name = "data_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_attributes_update_params),
     .n_fields = 5, .fields = data_attributes_update_params_fields, .by_name = data_attributes_update_params_by_name,
@@ -3898,7 +3898,7 @@ static const char *const data_connectors_create_params_docs[] = {
     "A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.",
     "IDs of authentication tokens to attach to this data connector.",
 };
-static const uint32_t data_connectors_create_params_hash[] = {0xd000d, 0x40005, 0x0, 0x0, 0x0, 0xb0009, 0x0, 0x9000e, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x90007, 0x100006, 0xb0003, 0x0, 0x17000a, 0xb0002, 0x70008, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30004, 0x1b000c, 0x0};
+static const uint32_t data_connectors_create_params_hash[] = {0xd000d, 0x40005, 0x0, 0x0, 0x0, 0xb0009, 0x0, 0x9000e, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x90007, 0x100006, 0xb0003, 0x0, 0x17000a, 0xb0002, 0x70008, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30004, 0x1b000c, 0x0, 4, 11, 11, 3, 4, 16, 9, 7, 11, 23, 21, 27, 13, 9};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_create_params_descriptor = {
     .name = "data_connectors_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_create_params),
     .n_fields = 14, .fields = data_connectors_create_params_fields, .by_name = data_connectors_create_params_by_name,
@@ -3923,7 +3923,7 @@ static const uint16_t data_connectors_delete_params_by_name[] = {0};
 static const char *const data_connectors_delete_params_docs[] = {
     "The unique identifier of the data connector",
 };
-static const uint32_t data_connectors_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t data_connectors_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_delete_params_descriptor = {
     .name = "data_connectors_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_delete_params),
     .n_fields = 1, .fields = data_connectors_delete_params_fields, .by_name = data_connectors_delete_params_by_name,
@@ -3962,7 +3962,7 @@ static const char *const data_connectors_execution_results_list_params_docs[] = 
     "Unix timestamp for end of time range (default now).",
     "Include request/response bodies in the response (default false).",
 };
-static const uint32_t data_connectors_execution_results_list_params_hash[] = {0x110001, 0x0, 0x0, 0x0, 0x80002, 0xe0003, 0xa0005, 0x70004, 0xe0008, 0x80006, 0x0, 0x60007, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t data_connectors_execution_results_list_params_hash[] = {0x110001, 0x0, 0x0, 0x0, 0x80002, 0xe0003, 0xa0005, 0x70004, 0xe0008, 0x80006, 0x0, 0x60007, 0x0, 0x0, 0x0, 0x0, 17, 8, 14, 7, 10, 8, 6, 14};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_execution_results_list_params_descriptor = {
     .name = "data_connectors_execution_results_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_execution_results_list_params),
     .n_fields = 8, .fields = data_connectors_execution_results_list_params_fields, .by_name = data_connectors_execution_results_list_params_by_name,
@@ -4003,7 +4003,7 @@ static const char *const data_connectors_execution_results_retrieve_params_docs[
     "The unique identifier for the data connector.",
     "The unique identifier for the execution result.",
 };
-static const uint32_t data_connectors_execution_results_retrieve_params_hash[] = {0x0, 0x0, 0x110001, 0x20002};
+static const uint32_t data_connectors_execution_results_retrieve_params_hash[] = {0x0, 0x0, 0x110001, 0x20002, 17, 2};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_execution_results_retrieve_params_descriptor = {
     .name = "data_connectors_execution_results_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_execution_results_retrieve_params),
     .n_fields = 2, .fields = data_connectors_execution_results_retrieve_params_fields, .by_name = data_connectors_execution_results_retrieve_params_by_name,
@@ -4030,7 +4030,7 @@ static const char *const data_connectors_list_params_docs[] = {
     "The number of results to return per page. Defaults to 20, minimum 1, maximum 50.",
     "The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through results.",
 };
-static const uint32_t data_connectors_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0};
+static const uint32_t data_connectors_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_list_params_descriptor = {
     .name = "data_connectors_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_list_params),
     .n_fields = 2, .fields = data_connectors_list_params_fields, .by_name = data_connectors_list_params_by_name,
@@ -4071,7 +4071,7 @@ static const char *const data_connectors_retrieve_params_docs[] = {
     "The unique identifier of the data connector.",
     "Which version of the data connector to return. Defaults to live.",
 };
-static const uint32_t data_connectors_retrieve_params_hash[] = {0x0, 0x0, 0xd0002, 0x20001};
+static const uint32_t data_connectors_retrieve_params_hash[] = {0x0, 0x0, 0xd0002, 0x20001, 2, 13};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_retrieve_params_descriptor = {
     .name = "data_connectors_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_retrieve_params),
     .n_fields = 2, .fields = data_connectors_retrieve_params_fields, .by_name = data_connectors_retrieve_params_by_name,
@@ -4126,7 +4126,7 @@ static const char *const data_connectors_update_params_docs[] = {
     "A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.",
     "IDs of authentication tokens to attach to this data connector. An empty array removes all tokens.",
 };
-static const uint32_t data_connectors_update_params_hash[] = {0x0, 0x50004, 0x20001, 0x0, 0x0, 0x90009, 0x0, 0x100008, 0x7000a, 0x0, 0xd000f, 0x0, 0x40007, 0xb0005, 0x0, 0x0, 0x15000d, 0x0, 0x17000c, 0x0, 0x0, 0x30006, 0x90010, 0xb000b, 0x0, 0x40002, 0x0, 0x1b000e, 0xb0003, 0x0, 0x0, 0x0};
+static const uint32_t data_connectors_update_params_hash[] = {0x0, 0x50004, 0x20001, 0x0, 0x0, 0x90009, 0x0, 0x100008, 0x7000a, 0x0, 0xd000f, 0x0, 0x40007, 0xb0005, 0x0, 0x0, 0x15000d, 0x0, 0x17000c, 0x0, 0x0, 0x30006, 0x90010, 0xb000b, 0x0, 0x40002, 0x0, 0x1b000e, 0xb0003, 0x0, 0x0, 0x0, 2, 4, 11, 5, 11, 3, 4, 16, 9, 7, 11, 23, 21, 27, 13, 9};
 INTERCOM_EXTERN const intercom_type intercom_data_connectors_update_params_descriptor = {
     .name = "data_connectors_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_connectors_update_params),
     .n_fields = 16, .fields = data_connectors_update_params_fields, .by_name = data_connectors_update_params_by_name,
@@ -4161,7 +4161,7 @@ static const char *const data_events_create_params_docs[] = {
     "An email address for your user. An email should only be used where your application uses email to uniquely identify users.",
     "Optional metadata about the event.",
 };
-static const uint32_t data_events_create_params_hash[] = {0x0, 0x20004, 0xa0001, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x50005, 0x0, 0x80006, 0x0, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t data_events_create_params_hash[] = {0x0, 0x20004, 0xa0001, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x50005, 0x0, 0x80006, 0x0, 0x0, 0x70003, 0x0, 0x0, 10, 10, 7, 2, 5, 8};
 INTERCOM_EXTERN const intercom_type intercom_data_events_create_params_descriptor = {
     .name = "data_events_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_events_create_params),
     .n_fields = 6, .fields = data_events_create_params_fields, .by_name = data_events_create_params_by_name,
@@ -4196,7 +4196,7 @@ static const char *const data_events_list_params_docs[] = {
     "summary flag",
     "How many results per page (default 15).",
 };
-static const uint32_t data_events_list_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x100002, 0x0, 0x0, 0x40004, 0x50003, 0x0, 0x0, 0x0, 0x80006, 0x70001, 0x70005, 0x0};
+static const uint32_t data_events_list_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x100002, 0x0, 0x0, 0x40004, 0x50003, 0x0, 0x0, 0x0, 0x80006, 0x70001, 0x70005, 0x0, 7, 16, 5, 4, 7, 8};
 INTERCOM_EXTERN const intercom_type intercom_data_events_list_params_descriptor = {
     .name = "data_events_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_events_list_params),
     .n_fields = 6, .fields = data_events_list_params_fields, .by_name = data_events_list_params_by_name,
@@ -4237,7 +4237,7 @@ static const char *const data_events_summaries_params_docs[] = {
     "Your identifier for the user.",
     "A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event ...",
 };
-static const uint32_t data_events_summaries_params_hash[] = {0xf0002, 0x70001, 0x0, 0x0};
+static const uint32_t data_events_summaries_params_hash[] = {0xf0002, 0x70001, 0x0, 0x0, 7, 15};
 INTERCOM_EXTERN const intercom_type intercom_data_events_summaries_params_descriptor = {
     .name = "data_events_summaries_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_events_summaries_params),
     .n_fields = 2, .fields = data_events_summaries_params_fields, .by_name = data_events_summaries_params_by_name,
@@ -4264,7 +4264,7 @@ static const char *const data_exports_content_data_params_docs[] = {
     "The start date that you request data for. It must be formatted as a unix timestamp.",
     "The end date that you request data for. It must be formatted as a unix timestamp.",
 };
-static const uint32_t data_exports_content_data_params_hash[] = {0x110002, 0x100001, 0x0, 0x0};
+static const uint32_t data_exports_content_data_params_hash[] = {0x110002, 0x100001, 0x0, 0x0, 16, 17};
 INTERCOM_EXTERN const intercom_type intercom_data_exports_content_data_params_descriptor = {
     .name = "data_exports_content_data_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_data_exports_content_data_params),
     .n_fields = 2, .fields = data_exports_content_data_params_fields, .by_name = data_exports_content_data_params_by_name,
@@ -4289,7 +4289,7 @@ static const uint16_t download_content_data_retrieve_params_by_name[] = {0};
 static const char *const download_content_data_retrieve_params_docs[] = {
     "job_identifier",
 };
-static const uint32_t download_content_data_retrieve_params_hash[] = {0x0, 0xe0001};
+static const uint32_t download_content_data_retrieve_params_hash[] = {0x0, 0xe0001, 14};
 INTERCOM_EXTERN const intercom_type intercom_download_content_data_retrieve_params_descriptor = {
     .name = "download_content_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_download_content_data_retrieve_params),
     .n_fields = 1, .fields = download_content_data_retrieve_params_fields, .by_name = download_content_data_retrieve_params_by_name,
@@ -4316,7 +4316,7 @@ static const char *const download_reporting_data_retrieve_params_docs[] = {
     "",
     "",
 };
-static const uint32_t download_reporting_data_retrieve_params_hash[] = {0xe0002, 0x0, 0x0, 0x60001};
+static const uint32_t download_reporting_data_retrieve_params_hash[] = {0xe0002, 0x0, 0x0, 0x60001, 6, 14};
 INTERCOM_EXTERN const intercom_type intercom_download_reporting_data_retrieve_params_descriptor = {
     .name = "download_reporting_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_download_reporting_data_retrieve_params),
     .n_fields = 2, .fields = download_reporting_data_retrieve_params_fields, .by_name = download_reporting_data_retrieve_params_by_name,
@@ -4353,7 +4353,7 @@ static const uint16_t emails_retrieve_params_by_name[] = {0};
 static const char *const emails_retrieve_params_docs[] = {
     "The unique identifier of the email setting",
 };
-static const uint32_t emails_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t emails_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_emails_retrieve_params_descriptor = {
     .name = "emails_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_emails_retrieve_params),
     .n_fields = 1, .fields = emails_retrieve_params_fields, .by_name = emails_retrieve_params_by_name,
@@ -4378,7 +4378,7 @@ static const uint16_t export_cancel_params_by_name[] = {0};
 static const char *const export_cancel_params_docs[] = {
     "job_identifier",
 };
-static const uint32_t export_cancel_params_hash[] = {0x0, 0xe0001};
+static const uint32_t export_cancel_params_hash[] = {0x0, 0xe0001, 14};
 INTERCOM_EXTERN const intercom_type intercom_export_cancel_params_descriptor = {
     .name = "export_cancel_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_cancel_params),
     .n_fields = 1, .fields = export_cancel_params_fields, .by_name = export_cancel_params_by_name,
@@ -4403,7 +4403,7 @@ static const uint16_t export_content_data_retrieve_params_by_name[] = {0};
 static const char *const export_content_data_retrieve_params_docs[] = {
     "job_identifier",
 };
-static const uint32_t export_content_data_retrieve_params_hash[] = {0x0, 0xe0001};
+static const uint32_t export_content_data_retrieve_params_hash[] = {0x0, 0xe0001, 14};
 INTERCOM_EXTERN const intercom_type intercom_export_content_data_retrieve_params_descriptor = {
     .name = "export_content_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_content_data_retrieve_params),
     .n_fields = 1, .fields = export_content_data_retrieve_params_fields, .by_name = export_content_data_retrieve_params_by_name,
@@ -4434,7 +4434,7 @@ static const char *const export_reporting_data_enqueue_params_docs[] = {
     "",
     "",
 };
-static const uint32_t export_reporting_data_enqueue_params_hash[] = {0xa0001, 0xd0002, 0x0, 0x0, 0xa0003, 0x0, 0x80004, 0x0};
+static const uint32_t export_reporting_data_enqueue_params_hash[] = {0xa0001, 0xd0002, 0x0, 0x0, 0xa0003, 0x0, 0x80004, 0x0, 10, 13, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_export_reporting_data_enqueue_params_descriptor = {
     .name = "export_reporting_data_enqueue_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_reporting_data_enqueue_params),
     .n_fields = 4, .fields = export_reporting_data_enqueue_params_fields, .by_name = export_reporting_data_enqueue_params_by_name,
@@ -4475,7 +4475,7 @@ static const char *const export_reporting_data_retrieve_params_docs[] = {
     "",
     "Unique identifier of the job.",
 };
-static const uint32_t export_reporting_data_retrieve_params_hash[] = {0x0, 0x0, 0x90002, 0x60001, 0x0, 0x0, 0x0, 0xe0003};
+static const uint32_t export_reporting_data_retrieve_params_hash[] = {0x0, 0x0, 0x90002, 0x60001, 0x0, 0x0, 0x0, 0xe0003, 6, 9, 14};
 INTERCOM_EXTERN const intercom_type intercom_export_reporting_data_retrieve_params_descriptor = {
     .name = "export_reporting_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_reporting_data_retrieve_params),
     .n_fields = 3, .fields = export_reporting_data_retrieve_params_fields, .by_name = export_reporting_data_retrieve_params_by_name,
@@ -4500,7 +4500,7 @@ static const uint16_t export_workflows_retrieve_params_by_name[] = {0};
 static const char *const export_workflows_retrieve_params_docs[] = {
     "The unique identifier for the workflow",
 };
-static const uint32_t export_workflows_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t export_workflows_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_export_workflows_retrieve_params_descriptor = {
     .name = "export_workflows_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_export_workflows_retrieve_params),
     .n_fields = 1, .fields = export_workflows_retrieve_params_fields, .by_name = export_workflows_retrieve_params_by_name,
@@ -4529,7 +4529,7 @@ static const char *const fin_csat_create_params_docs[] = {
     "The rating the user selected \342\200\224 one of the `key` values from the `csat_requested` event's options.",
     "Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once \342\200\224 the rating locks after a remark is ...",
 };
-static const uint32_t fin_csat_create_params_hash[] = {0xf0001, 0x0, 0x60002, 0x0, 0x0, 0x60003, 0x0, 0x0};
+static const uint32_t fin_csat_create_params_hash[] = {0xf0001, 0x0, 0x60002, 0x0, 0x0, 0x60003, 0x0, 0x0, 15, 6, 6};
 INTERCOM_EXTERN const intercom_type intercom_fin_csat_create_params_descriptor = {
     .name = "fin_csat_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_csat_create_params),
     .n_fields = 3, .fields = fin_csat_create_params_fields, .by_name = fin_csat_create_params_by_name,
@@ -4560,7 +4560,7 @@ static const char *const fin_reply_params_docs[] = {
     "A user object representing the user in a Fin Agent conversation.",
     "An array of attachments to include with the message. Maximum of 10 attachments.",
 };
-static const uint32_t fin_reply_params_hash[] = {0xf0001, 0x70002, 0x0, 0x0, 0x0, 0xb0004, 0x40003, 0x0};
+static const uint32_t fin_reply_params_hash[] = {0xf0001, 0x70002, 0x0, 0x0, 0x0, 0xb0004, 0x40003, 0x0, 15, 7, 4, 11};
 INTERCOM_EXTERN const intercom_type intercom_fin_reply_params_descriptor = {
     .name = "fin_reply_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_reply_params),
     .n_fields = 4, .fields = fin_reply_params_fields, .by_name = fin_reply_params_by_name,
@@ -4593,7 +4593,7 @@ static const char *const fin_start_params_docs[] = {
     "An array of attachments to include with the message. Maximum of 10 attachments.",
     "Metadata about the conversation, including history and attributes.",
 };
-static const uint32_t fin_start_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x150005, 0x0, 0x40003, 0x0, 0xb0004, 0x0, 0x0, 0x0, 0xf0001, 0x0, 0x0, 0x70002};
+static const uint32_t fin_start_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x150005, 0x0, 0x40003, 0x0, 0xb0004, 0x0, 0x0, 0x0, 0xf0001, 0x0, 0x0, 0x70002, 15, 7, 4, 11, 21};
 INTERCOM_EXTERN const intercom_type intercom_fin_start_params_descriptor = {
     .name = "fin_start_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_start_params),
     .n_fields = 5, .fields = fin_start_params_fields, .by_name = fin_start_params_by_name,
@@ -4618,7 +4618,7 @@ static const uint16_t fin_voice_collect_retrieve_params_by_name[] = {0};
 static const char *const fin_voice_collect_retrieve_params_docs[] = {
     "The external reference ID",
 };
-static const uint32_t fin_voice_collect_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t fin_voice_collect_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_fin_voice_collect_retrieve_params_descriptor = {
     .name = "fin_voice_collect_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_collect_retrieve_params),
     .n_fields = 1, .fields = fin_voice_collect_retrieve_params_fields, .by_name = fin_voice_collect_retrieve_params_by_name,
@@ -4643,7 +4643,7 @@ static const uint16_t fin_voice_conversation_list_params_by_name[] = {0};
 static const char *const fin_voice_conversation_list_params_docs[] = {
     "The Intercom conversation identifier",
 };
-static const uint32_t fin_voice_conversation_list_params_hash[] = {0xf0001, 0x0};
+static const uint32_t fin_voice_conversation_list_params_hash[] = {0xf0001, 0x0, 15};
 INTERCOM_EXTERN const intercom_type intercom_fin_voice_conversation_list_params_descriptor = {
     .name = "fin_voice_conversation_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_conversation_list_params),
     .n_fields = 1, .fields = fin_voice_conversation_list_params_fields, .by_name = fin_voice_conversation_list_params_by_name,
@@ -4668,7 +4668,7 @@ static const uint16_t fin_voice_external_id_retrieve_params_by_name[] = {0};
 static const char *const fin_voice_external_id_retrieve_params_docs[] = {
     "The external call identifier from the call provider",
 };
-static const uint32_t fin_voice_external_id_retrieve_params_hash[] = {0xb0001, 0x0};
+static const uint32_t fin_voice_external_id_retrieve_params_hash[] = {0xb0001, 0x0, 11};
 INTERCOM_EXTERN const intercom_type intercom_fin_voice_external_id_retrieve_params_descriptor = {
     .name = "fin_voice_external_id_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_external_id_retrieve_params),
     .n_fields = 1, .fields = fin_voice_external_id_retrieve_params_fields, .by_name = fin_voice_external_id_retrieve_params_by_name,
@@ -4693,7 +4693,7 @@ static const uint16_t fin_voice_phone_number_retrieve_params_by_name[] = {0};
 static const char *const fin_voice_phone_number_retrieve_params_docs[] = {
     "Phone number in E.164 format",
 };
-static const uint32_t fin_voice_phone_number_retrieve_params_hash[] = {0xc0001, 0x0};
+static const uint32_t fin_voice_phone_number_retrieve_params_hash[] = {0xc0001, 0x0, 12};
 INTERCOM_EXTERN const intercom_type intercom_fin_voice_phone_number_retrieve_params_descriptor = {
     .name = "fin_voice_phone_number_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_phone_number_retrieve_params),
     .n_fields = 1, .fields = fin_voice_phone_number_retrieve_params_fields, .by_name = fin_voice_phone_number_retrieve_params_by_name,
@@ -4724,7 +4724,7 @@ static const char *const fin_voice_register_params_docs[] = {
     "Source of the call. Can be \"five9\", \"zoom_phone\", or defaults to \"aws_connect\"",
     "Additional metadata about the call",
 };
-static const uint32_t fin_voice_register_params_hash[] = {0x0, 0x0, 0xc0001, 0x0, 0x0, 0x60003, 0x70002, 0x40004};
+static const uint32_t fin_voice_register_params_hash[] = {0x0, 0x0, 0xc0001, 0x0, 0x0, 0x60003, 0x70002, 0x40004, 12, 7, 6, 4};
 INTERCOM_EXTERN const intercom_type intercom_fin_voice_register_params_descriptor = {
     .name = "fin_voice_register_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_fin_voice_register_params),
     .n_fields = 4, .fields = fin_voice_register_params_fields, .by_name = fin_voice_register_params_by_name,
@@ -4757,7 +4757,7 @@ static const char *const help_center_collections_create_params_docs[] = {
     "The id of the parent collection. If `null` then it will be created as the first level collection.",
     "The id of the help center where the collection will be created. If `null` then it will be created in the default help center.",
 };
-static const uint32_t help_center_collections_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x120003, 0x0, 0x90004, 0xb0002, 0x0, 0xe0005};
+static const uint32_t help_center_collections_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x120003, 0x0, 0x90004, 0xb0002, 0x0, 0xe0005, 4, 11, 18, 9, 14};
 INTERCOM_EXTERN const intercom_type intercom_help_center_collections_create_params_descriptor = {
     .name = "help_center_collections_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_create_params),
     .n_fields = 5, .fields = help_center_collections_create_params_fields, .by_name = help_center_collections_create_params_by_name,
@@ -4782,7 +4782,7 @@ static const uint16_t help_center_collections_delete_params_by_name[] = {0};
 static const char *const help_center_collections_delete_params_docs[] = {
     "The unique identifier for the collection which is given by Intercom.",
 };
-static const uint32_t help_center_collections_delete_params_hash[] = {0x0, 0xd0001};
+static const uint32_t help_center_collections_delete_params_hash[] = {0x0, 0xd0001, 13};
 INTERCOM_EXTERN const intercom_type intercom_help_center_collections_delete_params_descriptor = {
     .name = "help_center_collections_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_delete_params),
     .n_fields = 1, .fields = help_center_collections_delete_params_fields, .by_name = help_center_collections_delete_params_by_name,
@@ -4809,7 +4809,7 @@ static const char *const help_center_collections_list_params_docs[] = {
     "The page of results to fetch (default 1).",
     "How many results per page (default 15).",
 };
-static const uint32_t help_center_collections_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t help_center_collections_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_help_center_collections_list_params_descriptor = {
     .name = "help_center_collections_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_list_params),
     .n_fields = 2, .fields = help_center_collections_list_params_fields, .by_name = help_center_collections_list_params_by_name,
@@ -4848,7 +4848,7 @@ static const uint16_t help_center_collections_retrieve_params_by_name[] = {0};
 static const char *const help_center_collections_retrieve_params_docs[] = {
     "The unique identifier for the collection which is given by Intercom.",
 };
-static const uint32_t help_center_collections_retrieve_params_hash[] = {0x0, 0xd0001};
+static const uint32_t help_center_collections_retrieve_params_hash[] = {0x0, 0xd0001, 13};
 INTERCOM_EXTERN const intercom_type intercom_help_center_collections_retrieve_params_descriptor = {
     .name = "help_center_collections_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_retrieve_params),
     .n_fields = 1, .fields = help_center_collections_retrieve_params_fields, .by_name = help_center_collections_retrieve_params_by_name,
@@ -4881,7 +4881,7 @@ static const char *const help_center_collections_update_params_docs[] = {
     "The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.",
     "The id of the parent collection. If `null` then it will be updated as the first level collection.",
 };
-static const uint32_t help_center_collections_update_params_hash[] = {0x0, 0xd0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x120004, 0x0, 0x90005, 0xb0003, 0x0, 0x0};
+static const uint32_t help_center_collections_update_params_hash[] = {0x0, 0xd0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x120004, 0x0, 0x90005, 0xb0003, 0x0, 0x0, 13, 4, 11, 18, 9};
 INTERCOM_EXTERN const intercom_type intercom_help_center_collections_update_params_descriptor = {
     .name = "help_center_collections_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_collections_update_params),
     .n_fields = 5, .fields = help_center_collections_update_params_fields, .by_name = help_center_collections_update_params_by_name,
@@ -4908,7 +4908,7 @@ static const char *const help_center_help_centers_list_params_docs[] = {
     "The page of results to fetch (default 1).",
     "How many results per page (default 15).",
 };
-static const uint32_t help_center_help_centers_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t help_center_help_centers_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_list_params_descriptor = {
     .name = "help_center_help_centers_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_list_params),
     .n_fields = 2, .fields = help_center_help_centers_list_params_fields, .by_name = help_center_help_centers_list_params_by_name,
@@ -4941,7 +4941,7 @@ static const char *const help_center_help_centers_redirects_create_params_docs[]
     "The type of the redirect target.",
     "The unique identifier of the target article or collection. The target must be a member of the help center.",
 };
-static const uint32_t help_center_help_centers_redirects_create_params_hash[] = {0x0, 0x0, 0x90005, 0x0, 0x0, 0x60003, 0x0, 0x0, 0x80002, 0xb0004, 0x0, 0x0, 0x0, 0x0, 0x0, 0xe0001};
+static const uint32_t help_center_help_centers_redirects_create_params_hash[] = {0x0, 0x0, 0x90005, 0x0, 0x0, 0x60003, 0x0, 0x0, 0x80002, 0xb0004, 0x0, 0x0, 0x0, 0x0, 0x0, 0xe0001, 14, 8, 6, 11, 9};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_create_params_descriptor = {
     .name = "help_center_help_centers_redirects_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_create_params),
     .n_fields = 5, .fields = help_center_help_centers_redirects_create_params_fields, .by_name = help_center_help_centers_redirects_create_params_by_name,
@@ -4968,7 +4968,7 @@ static const char *const help_center_help_centers_redirects_delete_params_docs[]
     "The unique identifier for the help center.",
     "The unique identifier for the redirect.",
 };
-static const uint32_t help_center_help_centers_redirects_delete_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0};
+static const uint32_t help_center_help_centers_redirects_delete_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0, 14, 2};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_delete_params_descriptor = {
     .name = "help_center_help_centers_redirects_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_delete_params),
     .n_fields = 2, .fields = help_center_help_centers_redirects_delete_params_fields, .by_name = help_center_help_centers_redirects_delete_params_by_name,
@@ -4997,7 +4997,7 @@ static const char *const help_center_help_centers_redirects_list_params_docs[] =
     "The page of results to fetch. Defaults to the first page.",
     "The number of results to return per page. Defaults to 50, maximum 250.",
 };
-static const uint32_t help_center_help_centers_redirects_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0001};
+static const uint32_t help_center_help_centers_redirects_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0001, 14, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_list_params_descriptor = {
     .name = "help_center_help_centers_redirects_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_list_params),
     .n_fields = 3, .fields = help_center_help_centers_redirects_list_params_fields, .by_name = help_center_help_centers_redirects_list_params_by_name,
@@ -5038,7 +5038,7 @@ static const char *const help_center_help_centers_redirects_retrieve_params_docs
     "The unique identifier for the help center.",
     "The unique identifier for the redirect.",
 };
-static const uint32_t help_center_help_centers_redirects_retrieve_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0};
+static const uint32_t help_center_help_centers_redirects_retrieve_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0, 14, 2};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_redirects_retrieve_params_descriptor = {
     .name = "help_center_help_centers_redirects_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_redirects_retrieve_params),
     .n_fields = 2, .fields = help_center_help_centers_redirects_retrieve_params_fields, .by_name = help_center_help_centers_redirects_retrieve_params_by_name,
@@ -5063,7 +5063,7 @@ static const uint16_t help_center_help_centers_retrieve_params_by_name[] = {0};
 static const char *const help_center_help_centers_retrieve_params_docs[] = {
     "The unique identifier for the collection which is given by Intercom.",
 };
-static const uint32_t help_center_help_centers_retrieve_params_hash[] = {0x0, 0xe0001};
+static const uint32_t help_center_help_centers_retrieve_params_hash[] = {0x0, 0xe0001, 14};
 INTERCOM_EXTERN const intercom_type intercom_help_center_help_centers_retrieve_params_descriptor = {
     .name = "help_center_help_centers_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_help_center_help_centers_retrieve_params),
     .n_fields = 1, .fields = help_center_help_centers_retrieve_params_fields, .by_name = help_center_help_centers_retrieve_params_by_name,
@@ -5104,7 +5104,7 @@ static const char *const internal_articles_create_params_docs[] = {
     "Whether the internal article should be available for AI Copilot. Defaults to false.",
     "Whether the internal article should be available for AI Sales Agent. Defaults to false.",
 };
-static const uint32_t internal_articles_create_params_hash[] = {0x1b0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170007, 0x0, 0x170008, 0x0, 0x0, 0x40002, 0x0, 0x50001, 0x0, 0x80005, 0x0, 0x0, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x0, 0xd0003, 0x0};
+static const uint32_t internal_articles_create_params_hash[] = {0x1b0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170007, 0x0, 0x170008, 0x0, 0x0, 0x40002, 0x0, 0x50001, 0x0, 0x80005, 0x0, 0x0, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x0, 0xd0003, 0x0, 5, 4, 13, 9, 8, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_create_params_descriptor = {
     .name = "internal_articles_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_create_params),
     .n_fields = 9, .fields = internal_articles_create_params_fields, .by_name = internal_articles_create_params_by_name,
@@ -5129,7 +5129,7 @@ static const uint16_t internal_articles_delete_params_by_name[] = {0};
 static const char *const internal_articles_delete_params_docs[] = {
     "The unique identifier for the internal article which is given by Intercom.",
 };
-static const uint32_t internal_articles_delete_params_hash[] = {0x0, 0x130001};
+static const uint32_t internal_articles_delete_params_hash[] = {0x0, 0x130001, 19};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_delete_params_descriptor = {
     .name = "internal_articles_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_delete_params),
     .n_fields = 1, .fields = internal_articles_delete_params_fields, .by_name = internal_articles_delete_params_by_name,
@@ -5166,7 +5166,7 @@ static const uint16_t internal_articles_retrieve_params_by_name[] = {0};
 static const char *const internal_articles_retrieve_params_docs[] = {
     "The unique identifier for the article which is given by Intercom.",
 };
-static const uint32_t internal_articles_retrieve_params_hash[] = {0x0, 0x130001};
+static const uint32_t internal_articles_retrieve_params_hash[] = {0x0, 0x130001, 19};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_retrieve_params_descriptor = {
     .name = "internal_articles_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_retrieve_params),
     .n_fields = 1, .fields = internal_articles_retrieve_params_fields, .by_name = internal_articles_retrieve_params_by_name,
@@ -5191,7 +5191,7 @@ static const uint16_t internal_articles_search_params_by_name[] = {0};
 static const char *const internal_articles_search_params_docs[] = {
     "The ID of the folder to search in.",
 };
-static const uint32_t internal_articles_search_params_hash[] = {0x0, 0x90001};
+static const uint32_t internal_articles_search_params_hash[] = {0x0, 0x90001, 9};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_search_params_descriptor = {
     .name = "internal_articles_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_search_params),
     .n_fields = 1, .fields = internal_articles_search_params_fields, .by_name = internal_articles_search_params_by_name,
@@ -5220,7 +5220,7 @@ static const char *const internal_articles_tags_create_params_docs[] = {
     "The unique identifier of the tag to apply, as given by Intercom.",
     "Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.",
 };
-static const uint32_t internal_articles_tags_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x20002, 0x130001, 0x0, 0x80003};
+static const uint32_t internal_articles_tags_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x20002, 0x130001, 0x0, 0x80003, 19, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_tags_create_params_descriptor = {
     .name = "internal_articles_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_tags_create_params),
     .n_fields = 3, .fields = internal_articles_tags_create_params_fields, .by_name = internal_articles_tags_create_params_by_name,
@@ -5247,7 +5247,7 @@ static const char *const internal_articles_tags_delete_params_docs[] = {
     "The unique identifier for the internal article which is given by Intercom.",
     "The unique identifier of the tag to remove, as given by Intercom.",
 };
-static const uint32_t internal_articles_tags_delete_params_hash[] = {0x0, 0x130001, 0x0, 0x20002};
+static const uint32_t internal_articles_tags_delete_params_hash[] = {0x0, 0x130001, 0x0, 0x20002, 19, 2};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_tags_delete_params_descriptor = {
     .name = "internal_articles_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_tags_delete_params),
     .n_fields = 2, .fields = internal_articles_tags_delete_params_fields, .by_name = internal_articles_tags_delete_params_by_name,
@@ -5290,7 +5290,7 @@ static const char *const internal_articles_update_params_docs[] = {
     "Whether the internal article should be available for AI Copilot.",
     "Whether the internal article should be available for AI Sales Agent.",
 };
-static const uint32_t internal_articles_update_params_hash[] = {0x1b000a, 0x0, 0x0, 0x0, 0x0, 0x130001, 0x0, 0x170008, 0x0, 0x170009, 0x0, 0x0, 0x40003, 0x0, 0x50002, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x90005, 0x0, 0x0, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0x0, 0xd0004, 0x0};
+static const uint32_t internal_articles_update_params_hash[] = {0x1b000a, 0x0, 0x0, 0x0, 0x0, 0x130001, 0x0, 0x170008, 0x0, 0x170009, 0x0, 0x0, 0x40003, 0x0, 0x50002, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x90005, 0x0, 0x0, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0x0, 0xd0004, 0x0, 19, 5, 4, 13, 9, 8, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_internal_articles_update_params_descriptor = {
     .name = "internal_articles_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_internal_articles_update_params),
     .n_fields = 10, .fields = internal_articles_update_params_fields, .by_name = internal_articles_update_params_by_name,
@@ -5331,7 +5331,7 @@ static const char *const ip_allowlist_update_params_docs[] = {
     "Whether the IP allowlist is enabled for the workspace.",
     "List of allowed IP addresses and/or IP ranges in CIDR notation. Examples: - Single IP: `192.168.0.1` - IP range: `192.168.0.1/24` (allows 192.168.0.0 - ...",
 };
-static const uint32_t ip_allowlist_update_params_hash[] = {0xc0003, 0x70002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001};
+static const uint32_t ip_allowlist_update_params_hash[] = {0xc0003, 0x70002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 4, 7, 12};
 INTERCOM_EXTERN const intercom_type intercom_ip_allowlist_update_params_descriptor = {
     .name = "ip_allowlist_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ip_allowlist_update_params),
     .n_fields = 3, .fields = ip_allowlist_update_params_fields, .by_name = ip_allowlist_update_params_by_name,
@@ -5356,7 +5356,7 @@ static const uint16_t jobs_status_retrieve_params_by_name[] = {0};
 static const char *const jobs_status_retrieve_params_docs[] = {
     "The unique identifier for the job which is given by Intercom",
 };
-static const uint32_t jobs_status_retrieve_params_hash[] = {0x60001, 0x0};
+static const uint32_t jobs_status_retrieve_params_hash[] = {0x60001, 0x0, 6};
 INTERCOM_EXTERN const intercom_type intercom_jobs_status_retrieve_params_descriptor = {
     .name = "jobs_status_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_jobs_status_retrieve_params),
     .n_fields = 1, .fields = jobs_status_retrieve_params_fields, .by_name = jobs_status_retrieve_params_by_name,
@@ -5385,7 +5385,7 @@ static const char *const macros_list_params_docs[] = {
     "Base64-encoded cursor containing [updated_at, id] for pagination",
     "Unix timestamp to filter macros updated after this time",
 };
-static const uint32_t macros_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0xd0003, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t macros_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0xd0003, 0x0, 0x0, 0x0, 0x0, 8, 14, 13};
 INTERCOM_EXTERN const intercom_type intercom_macros_list_params_descriptor = {
     .name = "macros_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_macros_list_params),
     .n_fields = 3, .fields = macros_list_params_fields, .by_name = macros_list_params_by_name,
@@ -5424,7 +5424,7 @@ static const uint16_t macros_retrieve_params_by_name[] = {0};
 static const char *const macros_retrieve_params_docs[] = {
     "The unique identifier of the macro",
 };
-static const uint32_t macros_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t macros_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_macros_retrieve_params_descriptor = {
     .name = "macros_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_macros_retrieve_params),
     .n_fields = 1, .fields = macros_retrieve_params_fields, .by_name = macros_retrieve_params_by_name,
@@ -5479,7 +5479,7 @@ static const char *const messages_create_params_docs[] = {
     "The time the message was created. If not provided, the current time will be used.",
     "Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.",
 };
-static const uint32_t messages_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x0, 0xc0001, 0x0, 0x0, 0x70002, 0x0, 0x0, 0x0, 0x30008, 0x40003, 0x0, 0x20006, 0x0, 0x0, 0x20007, 0x80004, 0x29000a, 0x0, 0x0};
+static const uint32_t messages_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x0, 0xc0001, 0x0, 0x0, 0x70002, 0x0, 0x0, 0x0, 0x30008, 0x40003, 0x0, 0x20006, 0x0, 0x0, 0x20007, 0x80004, 0x29000a, 0x0, 0x0, 12, 7, 4, 8, 4, 2, 2, 3, 10, 41};
 INTERCOM_EXTERN const intercom_type intercom_messages_create_params_descriptor = {
     .name = "messages_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_messages_create_params),
     .n_fields = 10, .fields = messages_create_params_fields, .by_name = messages_create_params_by_name,
@@ -5508,7 +5508,7 @@ static const char *const messages_status_list_params_docs[] = {
     "Number of results per page (default 50, max 100)",
     "Cursor for pagination, used to fetch the next page of results",
 };
-static const uint32_t messages_status_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0xa0001, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t messages_status_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0xa0001, 0x0, 0x0, 0x0, 0x0, 10, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_messages_status_list_params_descriptor = {
     .name = "messages_status_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_messages_status_list_params),
     .n_fields = 3, .fields = messages_status_list_params_fields, .by_name = messages_status_list_params_by_name,
@@ -5547,7 +5547,7 @@ static const uint16_t messages_whatsapp_status_retrieve_params_by_name[] = {0};
 static const char *const messages_whatsapp_status_retrieve_params_docs[] = {
     "The WhatsApp message ID to check status for",
 };
-static const uint32_t messages_whatsapp_status_retrieve_params_hash[] = {0x0, 0xa0001};
+static const uint32_t messages_whatsapp_status_retrieve_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_messages_whatsapp_status_retrieve_params_descriptor = {
     .name = "messages_whatsapp_status_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_messages_whatsapp_status_retrieve_params),
     .n_fields = 1, .fields = messages_whatsapp_status_retrieve_params_fields, .by_name = messages_whatsapp_status_retrieve_params_by_name,
@@ -5586,7 +5586,7 @@ static const char *const news_news_items_create_params_docs[] = {
     "Ordered list of emoji reactions to the news item. When empty, reactions are disabled.",
     "A list of newsfeed_assignments to assign to the specified newsfeed.",
 };
-static const uint32_t news_news_items_create_params_hash[] = {0x140008, 0x0, 0x0, 0x90007, 0x50001, 0x100005, 0x0, 0x0, 0x50004, 0x0, 0x90003, 0x60006, 0x0, 0x0, 0x40002, 0x0};
+static const uint32_t news_news_items_create_params_hash[] = {0x140008, 0x0, 0x0, 0x90007, 0x50001, 0x100005, 0x0, 0x0, 0x50004, 0x0, 0x90003, 0x60006, 0x0, 0x0, 0x40002, 0x0, 5, 4, 9, 5, 16, 6, 9, 20};
 INTERCOM_EXTERN const intercom_type intercom_news_news_items_create_params_descriptor = {
     .name = "news_news_items_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_create_params),
     .n_fields = 8, .fields = news_news_items_create_params_fields, .by_name = news_news_items_create_params_by_name,
@@ -5611,7 +5611,7 @@ static const uint16_t news_news_items_delete_params_by_name[] = {0};
 static const char *const news_news_items_delete_params_docs[] = {
     "The unique identifier for the news item which is given by Intercom.",
 };
-static const uint32_t news_news_items_delete_params_hash[] = {0xc0001, 0x0};
+static const uint32_t news_news_items_delete_params_hash[] = {0xc0001, 0x0, 12};
 INTERCOM_EXTERN const intercom_type intercom_news_news_items_delete_params_descriptor = {
     .name = "news_news_items_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_delete_params),
     .n_fields = 1, .fields = news_news_items_delete_params_fields, .by_name = news_news_items_delete_params_by_name,
@@ -5648,7 +5648,7 @@ static const uint16_t news_news_items_retrieve_params_by_name[] = {0};
 static const char *const news_news_items_retrieve_params_docs[] = {
     "The unique identifier for the news item which is given by Intercom.",
 };
-static const uint32_t news_news_items_retrieve_params_hash[] = {0xc0001, 0x0};
+static const uint32_t news_news_items_retrieve_params_hash[] = {0xc0001, 0x0, 12};
 INTERCOM_EXTERN const intercom_type intercom_news_news_items_retrieve_params_descriptor = {
     .name = "news_news_items_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_retrieve_params),
     .n_fields = 1, .fields = news_news_items_retrieve_params_fields, .by_name = news_news_items_retrieve_params_by_name,
@@ -5689,7 +5689,7 @@ static const char *const news_news_items_update_params_docs[] = {
     "Ordered list of emoji reactions to the news item. When empty, reactions are disabled.",
     "A list of newsfeed_assignments to assign to the specified newsfeed.",
 };
-static const uint32_t news_news_items_update_params_hash[] = {0x0, 0x90004, 0x0, 0x40003, 0xc0001, 0x0, 0x100006, 0x0, 0x0, 0x60007, 0x0, 0x50005, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90008, 0x0, 0x0, 0x0, 0x140009};
+static const uint32_t news_news_items_update_params_hash[] = {0x0, 0x90004, 0x0, 0x40003, 0xc0001, 0x0, 0x100006, 0x0, 0x0, 0x60007, 0x0, 0x50005, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90008, 0x0, 0x0, 0x0, 0x140009, 12, 5, 4, 9, 5, 16, 6, 9, 20};
 INTERCOM_EXTERN const intercom_type intercom_news_news_items_update_params_descriptor = {
     .name = "news_news_items_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_news_items_update_params),
     .n_fields = 9, .fields = news_news_items_update_params_fields, .by_name = news_news_items_update_params_by_name,
@@ -5714,7 +5714,7 @@ static const uint16_t news_newsfeeds_items_list_params_by_name[] = {0};
 static const char *const news_newsfeeds_items_list_params_docs[] = {
     "The unique identifier for the news feed item which is given by Intercom.",
 };
-static const uint32_t news_newsfeeds_items_list_params_hash[] = {0x0, 0xb0001};
+static const uint32_t news_newsfeeds_items_list_params_hash[] = {0x0, 0xb0001, 11};
 INTERCOM_EXTERN const intercom_type intercom_news_newsfeeds_items_list_params_descriptor = {
     .name = "news_newsfeeds_items_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_newsfeeds_items_list_params),
     .n_fields = 1, .fields = news_newsfeeds_items_list_params_fields, .by_name = news_newsfeeds_items_list_params_by_name,
@@ -5751,7 +5751,7 @@ static const uint16_t news_newsfeeds_retrieve_params_by_name[] = {0};
 static const char *const news_newsfeeds_retrieve_params_docs[] = {
     "The unique identifier for the news feed item which is given by Intercom.",
 };
-static const uint32_t news_newsfeeds_retrieve_params_hash[] = {0x0, 0xb0001};
+static const uint32_t news_newsfeeds_retrieve_params_hash[] = {0x0, 0xb0001, 11};
 INTERCOM_EXTERN const intercom_type intercom_news_newsfeeds_retrieve_params_descriptor = {
     .name = "news_newsfeeds_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_news_newsfeeds_retrieve_params),
     .n_fields = 1, .fields = news_newsfeeds_retrieve_params_fields, .by_name = news_newsfeeds_retrieve_params_by_name,
@@ -5776,7 +5776,7 @@ static const uint16_t notes_retrieve_params_by_name[] = {0};
 static const char *const notes_retrieve_params_docs[] = {
     "The unique identifier of a given note",
 };
-static const uint32_t notes_retrieve_params_hash[] = {0x0, 0x70001};
+static const uint32_t notes_retrieve_params_hash[] = {0x0, 0x70001, 7};
 INTERCOM_EXTERN const intercom_type intercom_notes_retrieve_params_descriptor = {
     .name = "notes_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_notes_retrieve_params),
     .n_fields = 1, .fields = notes_retrieve_params_fields, .by_name = notes_retrieve_params_by_name,
@@ -5805,7 +5805,7 @@ static const char *const office_hours_schedules_create_params_docs[] = {
     "The IANA time zone the schedule's hours are evaluated in.",
     "The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.",
 };
-static const uint32_t office_hours_schedules_create_params_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xe0003};
+static const uint32_t office_hours_schedules_create_params_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xe0003, 4, 14, 14};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_create_params_descriptor = {
     .name = "office_hours_schedules_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_create_params),
     .n_fields = 3, .fields = office_hours_schedules_create_params_fields, .by_name = office_hours_schedules_create_params_by_name,
@@ -5830,7 +5830,7 @@ static const uint16_t office_hours_schedules_delete_params_by_name[] = {0};
 static const char *const office_hours_schedules_delete_params_docs[] = {
     "The unique identifier for the office hours schedule.",
 };
-static const uint32_t office_hours_schedules_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t office_hours_schedules_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_delete_params_descriptor = {
     .name = "office_hours_schedules_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_delete_params),
     .n_fields = 1, .fields = office_hours_schedules_delete_params_fields, .by_name = office_hours_schedules_delete_params_by_name,
@@ -5877,7 +5877,7 @@ static const char *const office_hours_schedules_office_hours_exceptions_create_p
     "The open intervals for the exception date. Required for `custom_hours`; omit for `closed`.",
     "Whether the exception repeats every year on the same date.",
 };
-static const uint32_t office_hours_schedules_office_hours_exceptions_create_params_hash[] = {0xe0003, 0x0, 0x180001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0xe0005, 0x120006, 0x0, 0x0, 0x0, 0xe0002};
+static const uint32_t office_hours_schedules_office_hours_exceptions_create_params_hash[] = {0xe0003, 0x0, 0x180001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0xe0005, 0x120006, 0x0, 0x0, 0x0, 0xe0002, 24, 14, 14, 4, 14, 18};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_create_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_create_params),
     .n_fields = 6, .fields = office_hours_schedules_office_hours_exceptions_create_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_create_params_by_name,
@@ -5904,7 +5904,7 @@ static const char *const office_hours_schedules_office_hours_exceptions_delete_p
     "The unique identifier for the office hours schedule.",
     "The unique identifier for the office hours exception.",
 };
-static const uint32_t office_hours_schedules_office_hours_exceptions_delete_params_hash[] = {0x0, 0x0, 0x180001, 0x20002};
+static const uint32_t office_hours_schedules_office_hours_exceptions_delete_params_hash[] = {0x0, 0x0, 0x180001, 0x20002, 24, 2};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_delete_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_delete_params),
     .n_fields = 2, .fields = office_hours_schedules_office_hours_exceptions_delete_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_delete_params_by_name,
@@ -5929,7 +5929,7 @@ static const uint16_t office_hours_schedules_office_hours_exceptions_list_params
 static const char *const office_hours_schedules_office_hours_exceptions_list_params_docs[] = {
     "The unique identifier for the office hours schedule.",
 };
-static const uint32_t office_hours_schedules_office_hours_exceptions_list_params_hash[] = {0x180001, 0x0};
+static const uint32_t office_hours_schedules_office_hours_exceptions_list_params_hash[] = {0x180001, 0x0, 24};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_list_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_list_params),
     .n_fields = 1, .fields = office_hours_schedules_office_hours_exceptions_list_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_list_params_by_name,
@@ -5956,7 +5956,7 @@ static const char *const office_hours_schedules_office_hours_exceptions_retrieve
     "The unique identifier for the office hours schedule.",
     "The unique identifier for the office hours exception.",
 };
-static const uint32_t office_hours_schedules_office_hours_exceptions_retrieve_params_hash[] = {0x0, 0x0, 0x180001, 0x20002};
+static const uint32_t office_hours_schedules_office_hours_exceptions_retrieve_params_hash[] = {0x0, 0x0, 0x180001, 0x20002, 24, 2};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_retrieve_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_retrieve_params),
     .n_fields = 2, .fields = office_hours_schedules_office_hours_exceptions_retrieve_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_retrieve_params_by_name,
@@ -5993,7 +5993,7 @@ static const char *const office_hours_schedules_office_hours_exceptions_update_p
     "The open intervals for the exception date. Required for `custom_hours`; omit for `closed`.",
     "Whether the exception repeats every year on the same date.",
 };
-static const uint32_t office_hours_schedules_office_hours_exceptions_update_params_hash[] = {0x0, 0x0, 0x40005, 0x0, 0x20002, 0xe0003, 0xe0004, 0x0, 0x0, 0x0, 0x0, 0xe0006, 0x180001, 0x0, 0x120007, 0x0};
+static const uint32_t office_hours_schedules_office_hours_exceptions_update_params_hash[] = {0x0, 0x0, 0x40005, 0x0, 0x20002, 0xe0003, 0xe0004, 0x0, 0x0, 0x0, 0x0, 0xe0006, 0x180001, 0x0, 0x120007, 0x0, 24, 2, 14, 14, 4, 14, 18};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_office_hours_exceptions_update_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_office_hours_exceptions_update_params),
     .n_fields = 7, .fields = office_hours_schedules_office_hours_exceptions_update_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_update_params_by_name,
@@ -6018,7 +6018,7 @@ static const uint16_t office_hours_schedules_retrieve_params_by_name[] = {0};
 static const char *const office_hours_schedules_retrieve_params_docs[] = {
     "The unique identifier for the office hours schedule.",
 };
-static const uint32_t office_hours_schedules_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t office_hours_schedules_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_retrieve_params_descriptor = {
     .name = "office_hours_schedules_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_retrieve_params),
     .n_fields = 1, .fields = office_hours_schedules_retrieve_params_fields, .by_name = office_hours_schedules_retrieve_params_by_name,
@@ -6049,7 +6049,7 @@ static const char *const office_hours_schedules_update_params_docs[] = {
     "The IANA time zone the schedule's hours are evaluated in.",
     "The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.",
 };
-static const uint32_t office_hours_schedules_update_params_hash[] = {0xe0003, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0004};
+static const uint32_t office_hours_schedules_update_params_hash[] = {0xe0003, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0004, 2, 4, 14, 14};
 INTERCOM_EXTERN const intercom_type intercom_office_hours_schedules_update_params_descriptor = {
     .name = "office_hours_schedules_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_office_hours_schedules_update_params),
     .n_fields = 4, .fields = office_hours_schedules_update_params_fields, .by_name = office_hours_schedules_update_params_by_name,
@@ -6076,7 +6076,7 @@ static const char *const phone_call_redirects_create_params_docs[] = {
     "Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger.",
     "An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of ...",
 };
-static const uint32_t phone_call_redirects_create_params_hash[] = {0x0, 0x0, 0x110002, 0x50001};
+static const uint32_t phone_call_redirects_create_params_hash[] = {0x0, 0x0, 0x110002, 0x50001, 5, 17};
 INTERCOM_EXTERN const intercom_type intercom_phone_call_redirects_create_params_descriptor = {
     .name = "phone_call_redirects_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_phone_call_redirects_create_params),
     .n_fields = 2, .fields = phone_call_redirects_create_params_fields, .by_name = phone_call_redirects_create_params_by_name,
@@ -6101,7 +6101,7 @@ static const uint16_t segments_list_params_by_name[] = {0};
 static const char *const segments_list_params_docs[] = {
     "It includes the count of contacts that belong to each segment.",
 };
-static const uint32_t segments_list_params_hash[] = {0x0, 0xd0001};
+static const uint32_t segments_list_params_hash[] = {0x0, 0xd0001, 13};
 INTERCOM_EXTERN const intercom_type intercom_segments_list_params_descriptor = {
     .name = "segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_segments_list_params),
     .n_fields = 1, .fields = segments_list_params_fields, .by_name = segments_list_params_by_name,
@@ -6126,7 +6126,7 @@ static const uint16_t segments_retrieve_params_by_name[] = {0};
 static const char *const segments_retrieve_params_docs[] = {
     "The unique identified of a given segment.",
 };
-static const uint32_t segments_retrieve_params_hash[] = {0xa0001, 0x0};
+static const uint32_t segments_retrieve_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_segments_retrieve_params_descriptor = {
     .name = "segments_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_segments_retrieve_params),
     .n_fields = 1, .fields = segments_retrieve_params_fields, .by_name = segments_retrieve_params_by_name,
@@ -6169,7 +6169,7 @@ static const char *const tags_create_or_update_params_docs[] = {
     "The id or company_id of the company can be passed as input parameters.",
     "",
 };
-static const uint32_t tags_create_or_update_params_hash[] = {0x40001, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x90003, 0x50004};
+static const uint32_t tags_create_or_update_params_hash[] = {0x40001, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x90003, 0x50004, 4, 2, 9, 5};
 INTERCOM_EXTERN const intercom_type intercom_tags_create_or_update_params_descriptor = {
     .name = "tags_create_or_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tags_create_or_update_params),
     .n_fields = 4, .fields = tags_create_or_update_params_fields, .by_name = tags_create_or_update_params_by_name,
@@ -6194,7 +6194,7 @@ static const uint16_t tags_delete_params_by_name[] = {0};
 static const char *const tags_delete_params_docs[] = {
     "The unique identifier of a given tag",
 };
-static const uint32_t tags_delete_params_hash[] = {0x0, 0x60001};
+static const uint32_t tags_delete_params_hash[] = {0x0, 0x60001, 6};
 INTERCOM_EXTERN const intercom_type intercom_tags_delete_params_descriptor = {
     .name = "tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tags_delete_params),
     .n_fields = 1, .fields = tags_delete_params_fields, .by_name = tags_delete_params_by_name,
@@ -6231,7 +6231,7 @@ static const uint16_t tags_retrieve_params_by_name[] = {0};
 static const char *const tags_retrieve_params_docs[] = {
     "The unique identifier of a given tag",
 };
-static const uint32_t tags_retrieve_params_hash[] = {0x0, 0x60001};
+static const uint32_t tags_retrieve_params_hash[] = {0x0, 0x60001, 6};
 INTERCOM_EXTERN const intercom_type intercom_tags_retrieve_params_descriptor = {
     .name = "tags_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tags_retrieve_params),
     .n_fields = 1, .fields = tags_retrieve_params_fields, .by_name = tags_retrieve_params_by_name,
@@ -6270,7 +6270,7 @@ static const char *const teams_metrics_list_params_docs[] = {
     "The unique identifier of the team to retrieve metrics for. Use `GET /teams` to list available team IDs.",
     "The number of seconds after which an open conversation is considered idle. Clamped to the range 1\342\200\22386400. Defaults to 1800 (30 minutes).",
 };
-static const uint32_t teams_metrics_list_params_hash[] = {0xe0002, 0x0, 0x0, 0x70001};
+static const uint32_t teams_metrics_list_params_hash[] = {0xe0002, 0x0, 0x0, 0x70001, 7, 14};
 INTERCOM_EXTERN const intercom_type intercom_teams_metrics_list_params_descriptor = {
     .name = "teams_metrics_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_teams_metrics_list_params),
     .n_fields = 2, .fields = teams_metrics_list_params_fields, .by_name = teams_metrics_list_params_by_name,
@@ -6295,7 +6295,7 @@ static const uint16_t teams_retrieve_params_by_name[] = {0};
 static const char *const teams_retrieve_params_docs[] = {
     "The unique identifier of a given team.",
 };
-static const uint32_t teams_retrieve_params_hash[] = {0x0, 0x70001};
+static const uint32_t teams_retrieve_params_hash[] = {0x0, 0x70001, 7};
 INTERCOM_EXTERN const intercom_type intercom_teams_retrieve_params_descriptor = {
     .name = "teams_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_teams_retrieve_params),
     .n_fields = 1, .fields = teams_retrieve_params_fields, .by_name = teams_retrieve_params_by_name,
@@ -6352,7 +6352,7 @@ static const char *const ticket_types_attributes_create_params_docs[] = {
     "A comma delimited list of items for the attribute value (only applicable to list attributes)",
     "Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)",
 };
-static const uint32_t ticket_types_attributes_create_params_hash[] = {0xb0003, 0x110007, 0x0, 0x90009, 0x130008, 0x40002, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x120005, 0x1f0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0};
+static const uint32_t ticket_types_attributes_create_params_hash[] = {0xb0003, 0x110007, 0x0, 0x90009, 0x130008, 0x40002, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x120005, 0x1f0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0, 14, 4, 11, 9, 18, 31, 17, 19, 9, 10, 21};
 INTERCOM_EXTERN const intercom_type intercom_ticket_types_attributes_create_params_descriptor = {
     .name = "ticket_types_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_attributes_create_params),
     .n_fields = 11, .fields = ticket_types_attributes_create_params_fields, .by_name = ticket_types_attributes_create_params_by_name,
@@ -6399,7 +6399,7 @@ static const char *const ticket_types_attributes_update_params_docs[] = {
     "Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)",
     "Whether the attribute should be archived and not shown during creation of the ticket (it will still be present on previously created tickets)",
 };
-static const uint32_t ticket_types_attributes_update_params_hash[] = {0xb0004, 0x110007, 0x0, 0x90009, 0x130008, 0x40003, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x8000c, 0x0, 0x0, 0x120005, 0x1f0006, 0x0, 0xc0002, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0};
+static const uint32_t ticket_types_attributes_update_params_hash[] = {0xb0004, 0x110007, 0x0, 0x90009, 0x130008, 0x40003, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x8000c, 0x0, 0x0, 0x120005, 0x1f0006, 0x0, 0xc0002, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0, 14, 12, 4, 11, 18, 31, 17, 19, 9, 10, 21, 8};
 INTERCOM_EXTERN const intercom_type intercom_ticket_types_attributes_update_params_descriptor = {
     .name = "ticket_types_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_attributes_update_params),
     .n_fields = 12, .fields = ticket_types_attributes_update_params_fields, .by_name = ticket_types_attributes_update_params_by_name,
@@ -6432,7 +6432,7 @@ static const char *const ticket_types_create_params_docs[] = {
     "The icon of the ticket type.",
     "Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.",
 };
-static const uint32_t ticket_types_create_params_hash[] = {0x80003, 0x40004, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x0, 0x0};
+static const uint32_t ticket_types_create_params_hash[] = {0x80003, 0x40004, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x0, 0x0, 4, 11, 8, 4, 11};
 INTERCOM_EXTERN const intercom_type intercom_ticket_types_create_params_descriptor = {
     .name = "ticket_types_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_create_params),
     .n_fields = 5, .fields = ticket_types_create_params_fields, .by_name = ticket_types_create_params_by_name,
@@ -6469,7 +6469,7 @@ static const uint16_t ticket_types_retrieve_params_by_name[] = {0};
 static const char *const ticket_types_retrieve_params_docs[] = {
     "The unique identifier for the ticket type which is given by Intercom.",
 };
-static const uint32_t ticket_types_retrieve_params_hash[] = {0x0, 0xe0001};
+static const uint32_t ticket_types_retrieve_params_hash[] = {0x0, 0xe0001, 14};
 INTERCOM_EXTERN const intercom_type intercom_ticket_types_retrieve_params_descriptor = {
     .name = "ticket_types_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_retrieve_params),
     .n_fields = 1, .fields = ticket_types_retrieve_params_fields, .by_name = ticket_types_retrieve_params_by_name,
@@ -6506,7 +6506,7 @@ static const char *const ticket_types_update_params_docs[] = {
     "The archived status of the ticket type.",
     "Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.",
 };
-static const uint32_t ticket_types_update_params_hash[] = {0x80004, 0x40005, 0x0, 0xb0007, 0x0, 0xe0001, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x0, 0xb0003, 0x80006, 0x0};
+static const uint32_t ticket_types_update_params_hash[] = {0x80004, 0x40005, 0x0, 0xb0007, 0x0, 0xe0001, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x0, 0xb0003, 0x80006, 0x0, 14, 4, 11, 8, 4, 8, 11};
 INTERCOM_EXTERN const intercom_type intercom_ticket_types_update_params_descriptor = {
     .name = "ticket_types_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_ticket_types_update_params),
     .n_fields = 7, .fields = ticket_types_update_params_fields, .by_name = ticket_types_update_params_by_name,
@@ -6537,7 +6537,7 @@ static const char *const tickets_change_type_params_docs[] = {
     "The ID of the ticket state for the new ticket type.",
     "The attributes to set on the ticket for the new type. Attributes matching by name and type are transferred automatically from the old type; values provided ...",
 };
-static const uint32_t tickets_change_type_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xf0003, 0x110004, 0xe0002, 0x90001};
+static const uint32_t tickets_change_type_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xf0003, 0x110004, 0xe0002, 0x90001, 9, 14, 15, 17};
 INTERCOM_EXTERN const intercom_type intercom_tickets_change_type_params_descriptor = {
     .name = "tickets_change_type_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_change_type_params),
     .n_fields = 4, .fields = tickets_change_type_params_fields, .by_name = tickets_change_type_params_by_name,
@@ -6576,7 +6576,7 @@ static const char *const tickets_create_params_docs[] = {
     "",
     "Option to disable notifications when a Ticket is created.",
 };
-static const uint32_t tickets_create_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006};
+static const uint32_t tickets_create_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006, 14, 8, 23, 10, 10, 17, 10, 18};
 INTERCOM_EXTERN const intercom_type intercom_tickets_create_params_descriptor = {
     .name = "tickets_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_create_params),
     .n_fields = 8, .fields = tickets_create_params_fields, .by_name = tickets_create_params_by_name,
@@ -6601,7 +6601,7 @@ static const uint16_t tickets_delete_params_by_name[] = {0};
 static const char *const tickets_delete_params_docs[] = {
     "The unique identifier for the ticket which is given by Intercom.  This is the internal `id` field from the API response, not the `ticket_id` displayed in the ...",
 };
-static const uint32_t tickets_delete_params_hash[] = {0x90001, 0x0};
+static const uint32_t tickets_delete_params_hash[] = {0x90001, 0x0, 9};
 INTERCOM_EXTERN const intercom_type intercom_tickets_delete_params_descriptor = {
     .name = "tickets_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_delete_params),
     .n_fields = 1, .fields = tickets_delete_params_fields, .by_name = tickets_delete_params_by_name,
@@ -6640,7 +6640,7 @@ static const char *const tickets_enqueue_params_docs[] = {
     "",
     "Option to disable notifications when a Ticket is created.",
 };
-static const uint32_t tickets_enqueue_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006};
+static const uint32_t tickets_enqueue_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006, 14, 8, 23, 10, 10, 17, 10, 18};
 INTERCOM_EXTERN const intercom_type intercom_tickets_enqueue_params_descriptor = {
     .name = "tickets_enqueue_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_enqueue_params),
     .n_fields = 8, .fields = tickets_enqueue_params_fields, .by_name = tickets_enqueue_params_by_name,
@@ -6667,7 +6667,7 @@ static const char *const tickets_linked_conversations_create_params_docs[] = {
     "The unique identifier for the tracker ticket which is given by Intercom.",
     "The unique identifier (given by Intercom) for the conversation or customer ticket to link to the tracker ticket.",
 };
-static const uint32_t tickets_linked_conversations_create_params_hash[] = {0xf0002, 0x0, 0x90001, 0x0};
+static const uint32_t tickets_linked_conversations_create_params_hash[] = {0xf0002, 0x0, 0x90001, 0x0, 9, 15};
 INTERCOM_EXTERN const intercom_type intercom_tickets_linked_conversations_create_params_descriptor = {
     .name = "tickets_linked_conversations_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_linked_conversations_create_params),
     .n_fields = 2, .fields = tickets_linked_conversations_create_params_fields, .by_name = tickets_linked_conversations_create_params_by_name,
@@ -6694,7 +6694,7 @@ static const char *const tickets_linked_conversations_delete_params_docs[] = {
     "The unique identifier for the tracker ticket which is given by Intercom.",
     "The unique identifier (given by Intercom) for the linked conversation or customer ticket to unlink.",
 };
-static const uint32_t tickets_linked_conversations_delete_params_hash[] = {0x0, 0x0, 0x90001, 0x20002};
+static const uint32_t tickets_linked_conversations_delete_params_hash[] = {0x0, 0x0, 0x90001, 0x20002, 9, 2};
 INTERCOM_EXTERN const intercom_type intercom_tickets_linked_conversations_delete_params_descriptor = {
     .name = "tickets_linked_conversations_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_linked_conversations_delete_params),
     .n_fields = 2, .fields = tickets_linked_conversations_delete_params_fields, .by_name = tickets_linked_conversations_delete_params_by_name,
@@ -6745,7 +6745,7 @@ static const char *const tickets_reply_params_docs[] = {
     "A list of files that will be added as attachments. You can include up to 10 files. If both attachment_files and attachment_urls are provided, attachment_files ...",
     "If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.",
 };
-static const uint32_t tickets_reply_params_hash[] = {0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x5000b, 0x0, 0x0, 0xa0006, 0x120002, 0xa000e, 0xf0007, 0x100009, 0x10000d, 0x0, 0x0, 0x0, 0x8000c, 0x0, 0x7000a, 0x0, 0x0, 0x90001, 0x0, 0x0, 0xd0008, 0x0, 0xc0003, 0x0, 0x0, 0x40004};
+static const uint32_t tickets_reply_params_hash[] = {0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x5000b, 0x0, 0x0, 0xa0006, 0x120002, 0xa000e, 0xf0007, 0x100009, 0x10000d, 0x0, 0x0, 0x0, 0x8000c, 0x0, 0x7000a, 0x0, 0x0, 0x90001, 0x0, 0x0, 0xd0008, 0x0, 0xc0003, 0x0, 0x0, 0x40004, 9, 18, 12, 4, 4, 10, 15, 13, 16, 7, 5, 8, 16, 10};
 INTERCOM_EXTERN const intercom_type intercom_tickets_reply_params_descriptor = {
     .name = "tickets_reply_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_reply_params),
     .n_fields = 14, .fields = tickets_reply_params_fields, .by_name = tickets_reply_params_by_name,
@@ -6770,7 +6770,7 @@ static const uint16_t tickets_retrieve_by_id_params_by_name[] = {0};
 static const char *const tickets_retrieve_by_id_params_docs[] = {
     "The unique identifier for the ticket which is given by Intercom.  This is the internal `id` field from the API response, not the `ticket_id` displayed in the ...",
 };
-static const uint32_t tickets_retrieve_by_id_params_hash[] = {0x90001, 0x0};
+static const uint32_t tickets_retrieve_by_id_params_hash[] = {0x90001, 0x0, 9};
 INTERCOM_EXTERN const intercom_type intercom_tickets_retrieve_by_id_params_descriptor = {
     .name = "tickets_retrieve_by_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_retrieve_by_id_params),
     .n_fields = 1, .fields = tickets_retrieve_by_id_params_fields, .by_name = tickets_retrieve_by_id_params_by_name,
@@ -6797,7 +6797,7 @@ static const char *const tickets_search_params_docs[] = {
     "",
     "",
 };
-static const uint32_t tickets_search_params_hash[] = {0x0, 0x0, 0x50001, 0xa0002};
+static const uint32_t tickets_search_params_hash[] = {0x0, 0x0, 0x50001, 0xa0002, 5, 10};
 INTERCOM_EXTERN const intercom_type intercom_tickets_search_params_descriptor = {
     .name = "tickets_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_search_params),
     .n_fields = 2, .fields = tickets_search_params_fields, .by_name = tickets_search_params_by_name,
@@ -6840,7 +6840,7 @@ static const char *const tickets_tags_create_params_docs[] = {
     "The unique identifier for the tag which is given by Intercom",
     "The unique identifier for the admin which is given by Intercom.",
 };
-static const uint32_t tickets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x90001, 0x0};
+static const uint32_t tickets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x90001, 0x0, 9, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_tickets_tags_create_params_descriptor = {
     .name = "tickets_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_tags_create_params),
     .n_fields = 3, .fields = tickets_tags_create_params_fields, .by_name = tickets_tags_create_params_by_name,
@@ -6869,7 +6869,7 @@ static const char *const tickets_tags_remove_params_docs[] = {
     "The unique identifier for the tag which is given by Intercom",
     "The unique identifier for the admin which is given by Intercom.",
 };
-static const uint32_t tickets_tags_remove_params_hash[] = {0x0, 0x80003, 0x0, 0x0, 0x0, 0x0, 0x90001, 0x60002};
+static const uint32_t tickets_tags_remove_params_hash[] = {0x0, 0x80003, 0x0, 0x0, 0x0, 0x0, 0x90001, 0x60002, 9, 6, 8};
 INTERCOM_EXTERN const intercom_type intercom_tickets_tags_remove_params_descriptor = {
     .name = "tickets_tags_remove_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_tags_remove_params),
     .n_fields = 3, .fields = tickets_tags_remove_params_fields, .by_name = tickets_tags_remove_params_by_name,
@@ -6912,7 +6912,7 @@ static const char *const tickets_update_by_id_params_docs[] = {
     "The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.",
     "Option to disable notifications when a Ticket is updated.",
 };
-static const uint32_t tickets_update_by_id_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x12000a, 0x40005, 0x90001, 0x0, 0x0, 0x110002, 0x0, 0x0, 0xb0009, 0x80008, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0007, 0x0, 0xf0003, 0x0, 0x90006, 0x0, 0x0, 0xa0004, 0x0, 0x0};
+static const uint32_t tickets_update_by_id_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x12000a, 0x40005, 0x90001, 0x0, 0x0, 0x110002, 0x0, 0x0, 0xb0009, 0x80008, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0007, 0x0, 0xf0003, 0x0, 0x90006, 0x0, 0x0, 0xa0004, 0x0, 0x0, 9, 17, 15, 10, 4, 9, 13, 8, 11, 18};
 INTERCOM_EXTERN const intercom_type intercom_tickets_update_by_id_params_descriptor = {
     .name = "tickets_update_by_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_tickets_update_by_id_params),
     .n_fields = 10, .fields = tickets_update_by_id_params_fields, .by_name = tickets_update_by_id_params_by_name,
@@ -6941,7 +6941,7 @@ static const char *const visitors_convert_params_docs[] = {
     "The unique identifiers retained after converting or merging.",
     "The unique identifiers to convert a single Visitor.",
 };
-static const uint32_t visitors_convert_params_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x70003, 0x40002, 0x0};
+static const uint32_t visitors_convert_params_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x70003, 0x40002, 0x0, 4, 4, 7};
 INTERCOM_EXTERN const intercom_type intercom_visitors_convert_params_descriptor = {
     .name = "visitors_convert_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_visitors_convert_params),
     .n_fields = 3, .fields = visitors_convert_params_fields, .by_name = visitors_convert_params_by_name,
@@ -6966,7 +6966,7 @@ static const uint16_t visitors_retrieve_params_by_name[] = {0};
 static const char *const visitors_retrieve_params_docs[] = {
     "The user_id of the Visitor you want to retrieve.",
 };
-static const uint32_t visitors_retrieve_params_hash[] = {0x0, 0x70001};
+static const uint32_t visitors_retrieve_params_hash[] = {0x0, 0x70001, 7};
 INTERCOM_EXTERN const intercom_type intercom_visitors_retrieve_params_descriptor = {
     .name = "visitors_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_visitors_retrieve_params),
     .n_fields = 1, .fields = visitors_retrieve_params_fields, .by_name = visitors_retrieve_params_by_name,
@@ -6997,7 +6997,7 @@ static const char *const visitors_update_params_docs[] = {
     "The visitor's name.",
     "The custom attributes which are set for the visitor.",
 };
-static const uint32_t visitors_update_params_hash[] = {0x0, 0x20001, 0x0, 0x0, 0x110004, 0x70002, 0x40003, 0x0};
+static const uint32_t visitors_update_params_hash[] = {0x0, 0x20001, 0x0, 0x0, 0x110004, 0x70002, 0x40003, 0x0, 2, 7, 4, 17};
 INTERCOM_EXTERN const intercom_type intercom_visitors_update_params_descriptor = {
     .name = "visitors_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_visitors_update_params),
     .n_fields = 4, .fields = visitors_update_params_fields, .by_name = visitors_update_params_by_name,

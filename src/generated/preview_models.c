@@ -401,7 +401,7 @@ static const ic_field activity_log_fields[] = {
     {"activity_description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_activity_log, activity_description), 0, offsetof(intercom_preview_activity_log, has_activity_description), NULL, NULL},
 };
 static const uint16_t activity_log_by_name[] = {5, 4, 3, 0, 2, 1};
-static const uint32_t activity_log_hash[] = {0xd0005, 0x0, 0xa0004, 0x0, 0x20001, 0x80003, 0x0, 0x0, 0x0, 0xc0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x140006};
+static const uint32_t activity_log_hash[] = {0xd0005, 0x0, 0xa0004, 0x0, 0x20001, 0x80003, 0x0, 0x0, 0x0, 0xc0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x140006, 2, 12, 8, 10, 13, 20};
 INTERCOM_EXTERN const intercom_type intercom_preview_activity_log_descriptor = {
     .name = "activity_log", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_activity_log),
     .n_fields = 6, .fields = activity_log_fields, .by_name = activity_log_by_name,
@@ -413,7 +413,7 @@ static const ic_field activity_log_event_type_list_fields[] = {
     {"event_types", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_activity_log_event_type_list, event_types), offsetof(intercom_preview_activity_log_event_type_list, event_types_count), offsetof(intercom_preview_activity_log_event_type_list, has_event_types), NULL, NULL},
 };
 static const uint16_t activity_log_event_type_list_by_name[] = {1, 0};
-static const uint32_t activity_log_event_type_list_hash[] = {0xb0002, 0x0, 0x40001, 0x0};
+static const uint32_t activity_log_event_type_list_hash[] = {0xb0002, 0x0, 0x40001, 0x0, 4, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_activity_log_event_type_list_descriptor = {
     .name = "activity_log_event_type_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_activity_log_event_type_list),
     .n_fields = 2, .fields = activity_log_event_type_list_fields, .by_name = activity_log_event_type_list_by_name,
@@ -426,7 +426,7 @@ static const ic_field activity_log_list_fields[] = {
     {"activity_logs", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_activity_log_list, activity_logs), offsetof(intercom_preview_activity_log_list, activity_logs_count), offsetof(intercom_preview_activity_log_list, has_activity_logs), &intercom_preview_activity_log_descriptor, NULL},
 };
 static const uint16_t activity_log_list_by_name[] = {2, 1, 0};
-static const uint32_t activity_log_list_hash[] = {0x0, 0xd0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x0};
+static const uint32_t activity_log_list_hash[] = {0x0, 0xd0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x0, 4, 5, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_activity_log_list_descriptor = {
     .name = "activity_log_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_activity_log_list),
     .n_fields = 3, .fields = activity_log_list_fields, .by_name = activity_log_list_by_name,
@@ -454,7 +454,7 @@ static const ic_field activity_log_metadata_fields[] = {
     {"ticket_assignment_limit", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_activity_log_metadata, ticket_assignment_limit), 0, offsetof(intercom_preview_activity_log_metadata, has_ticket_assignment_limit), NULL, NULL},
 };
 static const uint16_t activity_log_metadata_by_name[] = {13, 6, 2, 3, 15, 16, 1, 12, 10, 9, 4, 14, 0, 5, 11, 17, 7, 8};
-static const uint32_t activity_log_metadata_hash[] = {0x0, 0x11000c, 0x0, 0x0, 0x0, 0x0, 0x60006, 0x0, 0x9000b, 0x0, 0x0, 0x0, 0x1d0011, 0x0, 0x0, 0x0, 0xc000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90008, 0x0, 0x0, 0xb0002, 0x170012, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xe0001, 0xe000a, 0xe0009, 0x0, 0x4000e, 0x0, 0x70010, 0x0, 0x0, 0x0, 0x120004, 0x0, 0x0, 0x0, 0xc0007, 0x90003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x10000d, 0x0, 0x0, 0x0, 0x160005};
+static const uint32_t activity_log_metadata_hash[] = {0x0, 0x11000c, 0x0, 0x0, 0x0, 0x0, 0x60006, 0x0, 0x9000b, 0x0, 0x0, 0x0, 0x1d0011, 0x0, 0x0, 0x0, 0xc000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90008, 0x0, 0x0, 0xb0002, 0x170012, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xe0001, 0xe000a, 0xe0009, 0x0, 0x4000e, 0x0, 0x70010, 0x0, 0x0, 0x0, 0x120004, 0x0, 0x0, 0x0, 0xc0007, 0x90003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x10000d, 0x0, 0x0, 0x0, 0x160005, 14, 11, 9, 18, 22, 6, 12, 9, 14, 14, 9, 17, 16, 4, 12, 7, 29, 23};
 INTERCOM_EXTERN const intercom_type intercom_preview_activity_log_metadata_descriptor = {
     .name = "activity_log_metadata", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_activity_log_metadata),
     .n_fields = 18, .fields = activity_log_metadata_fields, .by_name = activity_log_metadata_by_name,
@@ -468,7 +468,7 @@ static const ic_field activity_log_performed_by_fields[] = {
     {"ip", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_activity_log_performed_by, ip), 0, offsetof(intercom_preview_activity_log_performed_by, has_ip), NULL, NULL},
 };
 static const uint16_t activity_log_performed_by_by_name[] = {2, 1, 3, 0};
-static const uint32_t activity_log_performed_by_hash[] = {0x0, 0x0, 0x20002, 0x0, 0x40001, 0x50003, 0x0, 0x20004};
+static const uint32_t activity_log_performed_by_hash[] = {0x0, 0x0, 0x20002, 0x0, 0x40001, 0x50003, 0x0, 0x20004, 4, 2, 5, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_activity_log_performed_by_descriptor = {
     .name = "activity_log_performed_by", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_activity_log_performed_by),
     .n_fields = 4, .fields = activity_log_performed_by_fields, .by_name = activity_log_performed_by_by_name,
@@ -481,7 +481,7 @@ static const ic_field addressable_list_fields[] = {
     {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_addressable_list, url), 0, offsetof(intercom_preview_addressable_list, has_url), NULL, NULL},
 };
 static const uint16_t addressable_list_by_name[] = {1, 0, 2};
-static const uint32_t addressable_list_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x40001};
+static const uint32_t addressable_list_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x40001, 4, 2, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_addressable_list_descriptor = {
     .name = "addressable_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_addressable_list),
     .n_fields = 3, .fields = addressable_list_fields, .by_name = addressable_list_by_name,
@@ -504,7 +504,7 @@ static const ic_field admin_fields[] = {
     {"role", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_admin, role), 0, offsetof(intercom_preview_admin, has_role), &intercom_preview_tag_basic_descriptor, NULL},
 };
 static const uint16_t admin_by_name[] = {10, 5, 6, 7, 3, 8, 1, 4, 2, 12, 9, 11, 0};
-static const uint32_t admin_hash[] = {0x20002, 0x0, 0x150008, 0x0, 0xe0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110006, 0x0, 0x0, 0x0, 0x40003, 0x6000b, 0x0, 0x0, 0x120007, 0x4000d, 0x0, 0x0, 0x0, 0x13000c, 0x90005, 0x50004, 0x8000a, 0x40001, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t admin_hash[] = {0x20002, 0x0, 0x150008, 0x0, 0xe0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110006, 0x0, 0x0, 0x0, 0x40003, 0x6000b, 0x0, 0x0, 0x120007, 0x4000d, 0x0, 0x0, 0x0, 0x13000c, 0x90005, 0x50004, 0x8000a, 0x40001, 0x0, 0x0, 0x0, 0x0, 4, 2, 4, 5, 9, 17, 18, 21, 14, 8, 6, 19, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_admin_descriptor = {
     .name = "admin", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_admin),
     .n_fields = 13, .fields = admin_fields, .by_name = admin_by_name,
@@ -515,7 +515,7 @@ static const ic_field admin_avatar_fields[] = {
     {"image_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_admin_avatar, image_url), 0, offsetof(intercom_preview_admin_avatar, has_image_url), NULL, NULL},
 };
 static const uint16_t admin_avatar_by_name[] = {0};
-static const uint32_t admin_avatar_hash[] = {0x0, 0x90001};
+static const uint32_t admin_avatar_hash[] = {0x0, 0x90001, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_admin_avatar_descriptor = {
     .name = "admin_avatar", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_admin_avatar),
     .n_fields = 1, .fields = admin_avatar_fields, .by_name = admin_avatar_by_name,
@@ -527,7 +527,7 @@ static const ic_field admin_list_fields[] = {
     {"admins", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_admin_list, admins), offsetof(intercom_preview_admin_list, admins_count), offsetof(intercom_preview_admin_list, has_admins), &intercom_preview_admin_descriptor, NULL},
 };
 static const uint16_t admin_list_by_name[] = {1, 0};
-static const uint32_t admin_list_hash[] = {0x60002, 0x0, 0x0, 0x40001};
+static const uint32_t admin_list_hash[] = {0x60002, 0x0, 0x0, 0x40001, 4, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_admin_list_descriptor = {
     .name = "admin_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_admin_list),
     .n_fields = 2, .fields = admin_list_fields, .by_name = admin_list_by_name,
@@ -539,7 +539,7 @@ static const ic_field admin_priority_level_fields[] = {
     {"secondary_admin_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_admin_priority_level, secondary_admin_ids), offsetof(intercom_preview_admin_priority_level, secondary_admin_ids_count), offsetof(intercom_preview_admin_priority_level, has_secondary_admin_ids), NULL, NULL},
 };
 static const uint16_t admin_priority_level_by_name[] = {0, 1};
-static const uint32_t admin_priority_level_hash[] = {0x130002, 0x0, 0x0, 0x110001};
+static const uint32_t admin_priority_level_hash[] = {0x130002, 0x0, 0x0, 0x110001, 17, 19};
 INTERCOM_EXTERN const intercom_type intercom_preview_admin_priority_level_descriptor = {
     .name = "admin_priority_level", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_admin_priority_level),
     .n_fields = 2, .fields = admin_priority_level_fields, .by_name = admin_priority_level_by_name,
@@ -551,7 +551,7 @@ static const ic_field admin_priority_level_request_fields[] = {
     {"secondary_admin_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_admin_priority_level_request, secondary_admin_ids), offsetof(intercom_preview_admin_priority_level_request, secondary_admin_ids_count), offsetof(intercom_preview_admin_priority_level_request, has_secondary_admin_ids), NULL, NULL},
 };
 static const uint16_t admin_priority_level_request_by_name[] = {0, 1};
-static const uint32_t admin_priority_level_request_hash[] = {0x130002, 0x0, 0x0, 0x110001};
+static const uint32_t admin_priority_level_request_hash[] = {0x130002, 0x0, 0x0, 0x110001, 17, 19};
 INTERCOM_EXTERN const intercom_type intercom_preview_admin_priority_level_request_descriptor = {
     .name = "admin_priority_level_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_admin_priority_level_request),
     .n_fields = 2, .fields = admin_priority_level_request_fields, .by_name = admin_priority_level_request_by_name,
@@ -571,7 +571,7 @@ static const ic_field admin_reply_conversation_request_fields[] = {
     {"skip_unsnooze", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_admin_reply_conversation_request, skip_unsnooze), 0, offsetof(intercom_preview_admin_reply_conversation_request, has_skip_unsnooze), NULL, NULL},
 };
 static const uint16_t admin_reply_conversation_request_by_name[] = {3, 7, 6, 2, 4, 0, 5, 8, 9, 1};
-static const uint32_t admin_reply_conversation_request_hash[] = {0x0, 0x100008, 0xf0007, 0x0, 0x0, 0x80004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x120009, 0xd0006, 0x40003, 0x0, 0x0, 0xc0001, 0x40002, 0x0, 0x0, 0x0, 0x0, 0xa0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd000a};
+static const uint32_t admin_reply_conversation_request_hash[] = {0x0, 0x100008, 0xf0007, 0x0, 0x0, 0x80004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x120009, 0xd0006, 0x40003, 0x0, 0x0, 0xc0001, 0x40002, 0x0, 0x0, 0x0, 0x0, 0xa0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd000a, 12, 4, 4, 8, 10, 13, 15, 16, 18, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_admin_reply_conversation_request_descriptor = {
     .name = "admin_reply_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_admin_reply_conversation_request),
     .n_fields = 10, .fields = admin_reply_conversation_request_fields, .by_name = admin_reply_conversation_request_by_name,
@@ -590,7 +590,7 @@ static const ic_field admin_reply_ticket_request_fields[] = {
     {"cross_post", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_admin_reply_ticket_request, cross_post), 0, offsetof(intercom_preview_admin_reply_ticket_request, has_cross_post), NULL, NULL},
 };
 static const uint16_t admin_reply_ticket_request_by_name[] = {3, 7, 6, 2, 4, 8, 0, 5, 1};
-static const uint32_t admin_reply_ticket_request_hash[] = {0xd0006, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xc0001, 0x0, 0xf0007, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x0, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0xa0005, 0x100008, 0x40002, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t admin_reply_ticket_request_hash[] = {0xd0006, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xc0001, 0x0, 0xf0007, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x0, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0xa0005, 0x100008, 0x40002, 0x0, 0x0, 0x0, 0x0, 12, 4, 4, 8, 10, 13, 15, 16, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_admin_reply_ticket_request_descriptor = {
     .name = "admin_reply_ticket_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_admin_reply_ticket_request),
     .n_fields = 9, .fields = admin_reply_ticket_request_fields, .by_name = admin_reply_ticket_request_by_name,
@@ -613,7 +613,7 @@ static const ic_field admin_with_app_fields[] = {
     {"app", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_admin_with_app, app), 0, offsetof(intercom_preview_admin_with_app, has_app), &intercom_preview_app_descriptor, NULL},
 };
 static const uint16_t admin_with_app_by_name[] = {12, 9, 5, 6, 3, 10, 7, 1, 4, 2, 11, 8, 0};
-static const uint32_t admin_with_app_hash[] = {0x0, 0x80009, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xe0008, 0x0, 0xe000b, 0x20002, 0x0, 0x0, 0x0, 0x90005, 0x0, 0x4000c, 0x0, 0x0, 0x50004, 0x40003, 0x0, 0x0, 0x0, 0x3000d, 0x0, 0x0, 0x6000a, 0x110006, 0x120007};
+static const uint32_t admin_with_app_hash[] = {0x0, 0x80009, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xe0008, 0x0, 0xe000b, 0x20002, 0x0, 0x0, 0x0, 0x90005, 0x0, 0x4000c, 0x0, 0x0, 0x50004, 0x40003, 0x0, 0x0, 0x0, 0x3000d, 0x0, 0x0, 0x6000a, 0x110006, 0x120007, 4, 2, 4, 5, 9, 17, 18, 14, 8, 6, 14, 4, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_admin_with_app_descriptor = {
     .name = "admin_with_app", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_admin_with_app),
     .n_fields = 13, .fields = admin_with_app_fields, .by_name = admin_with_app_by_name,
@@ -632,7 +632,7 @@ static const ic_field ai_agent_fields[] = {
     {"content_sources", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_ai_agent, content_sources), 0, offsetof(intercom_preview_ai_agent, has_content_sources), &intercom_preview_content_sources_list_descriptor, NULL},
 };
 static const uint16_t ai_agent_by_name[] = {8, 6, 2, 4, 5, 3, 1, 0, 7};
-static const uint32_t ai_agent_hash[] = {0x0, 0x100003, 0x100004, 0x0, 0x0, 0xb0001, 0x0, 0xa0008, 0x0, 0x0, 0xf0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60005, 0xc0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0006};
+static const uint32_t ai_agent_hash[] = {0x0, 0x100003, 0x100004, 0x0, 0x0, 0xb0001, 0x0, 0xa0008, 0x0, 0x0, 0xf0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60005, 0xc0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0006, 11, 12, 16, 16, 6, 13, 10, 10, 15};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_agent_descriptor = {
     .name = "ai_agent", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ai_agent),
     .n_fields = 9, .fields = ai_agent_fields, .by_name = ai_agent_by_name,
@@ -652,7 +652,7 @@ static const ic_field ai_call_response_fields[] = {
     {"intent", IC_K_JSON, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_ai_call_response, intent), offsetof(intercom_preview_ai_call_response, intent_count), offsetof(intercom_preview_ai_call_response, has_intent), NULL, NULL},
 };
 static const uint16_t ai_call_response_by_name[] = {1, 8, 7, 5, 0, 9, 4, 6, 3, 2};
-static const uint32_t ai_call_response_hash[] = {0x0, 0x0, 0x0, 0x6000a, 0x0, 0x0, 0x60004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xc0009, 0x0, 0xf0008, 0x0, 0x0, 0x100006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0x60002, 0x0, 0x110003, 0x100005, 0x0, 0x180007, 0x0};
+static const uint32_t ai_call_response_hash[] = {0x0, 0x0, 0x0, 0x6000a, 0x0, 0x0, 0x60004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xc0009, 0x0, 0xf0008, 0x0, 0x0, 0x100006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0x60002, 0x0, 0x110003, 0x100005, 0x0, 0x180007, 0x0, 2, 6, 17, 6, 16, 16, 24, 15, 12, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_call_response_descriptor = {
     .name = "ai_call_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ai_call_response),
     .n_fields = 10, .fields = ai_call_response_fields, .by_name = ai_call_response_by_name,
@@ -665,7 +665,7 @@ static const ic_field ai_subtopic_fields[] = {
     {"id", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_ai_subtopic, id), 0, offsetof(intercom_preview_ai_subtopic, has_id), NULL, NULL},
 };
 static const uint16_t ai_subtopic_by_name[] = {2, 1, 0};
-static const uint32_t ai_subtopic_hash[] = {0x0, 0x20003, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x40001};
+static const uint32_t ai_subtopic_hash[] = {0x0, 0x20003, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x40001, 4, 4, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_subtopic_descriptor = {
     .name = "ai_subtopic", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ai_subtopic),
     .n_fields = 3, .fields = ai_subtopic_fields, .by_name = ai_subtopic_by_name,
@@ -678,7 +678,7 @@ static const ic_field ai_topic_fields[] = {
     {"subtopics", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_ai_topic, subtopics), offsetof(intercom_preview_ai_topic, subtopics_count), offsetof(intercom_preview_ai_topic, has_subtopics), &intercom_preview_ai_subtopic_descriptor, NULL},
 };
 static const uint16_t ai_topic_by_name[] = {2, 1, 0};
-static const uint32_t ai_topic_hash[] = {0x0, 0xa0002, 0x0, 0x40001, 0x0, 0x0, 0x90003, 0x0};
+static const uint32_t ai_topic_hash[] = {0x0, 0xa0002, 0x0, 0x40001, 0x0, 0x0, 0x90003, 0x0, 4, 10, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_topic_descriptor = {
     .name = "ai_topic", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ai_topic),
     .n_fields = 3, .fields = ai_topic_fields, .by_name = ai_topic_by_name,
@@ -690,7 +690,7 @@ static const ic_field ai_topics_fields[] = {
     {"topics", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_ai_topics, topics), offsetof(intercom_preview_ai_topics, topics_count), offsetof(intercom_preview_ai_topics, has_topics), &intercom_preview_ai_topic_descriptor, NULL},
 };
 static const uint16_t ai_topics_by_name[] = {1, 0};
-static const uint32_t ai_topics_hash[] = {0x0, 0x0, 0x60002, 0x40001};
+static const uint32_t ai_topics_hash[] = {0x0, 0x0, 0x60002, 0x40001, 4, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_topics_descriptor = {
     .name = "ai_topics", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ai_topics),
     .n_fields = 2, .fields = ai_topics_fields, .by_name = ai_topics_by_name,
@@ -703,7 +703,7 @@ static const ic_field api_error_fields[] = {
     {"errors", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_api_error, errors), offsetof(intercom_preview_api_error, errors_count), offsetof(intercom_preview_api_error, has_errors), &intercom_preview_api_error_errors_descriptor, NULL},
 };
 static const uint16_t api_error_by_name[] = {2, 1, 0};
-static const uint32_t api_error_hash[] = {0xa0002, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x60003, 0x0};
+static const uint32_t api_error_hash[] = {0xa0002, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x60003, 0x0, 4, 10, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_api_error_descriptor = {
     .name = "error", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_api_error),
     .n_fields = 3, .fields = api_error_fields, .by_name = api_error_by_name,
@@ -716,7 +716,7 @@ static const ic_field api_error_errors_fields[] = {
     {"field", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_api_error_errors, field), 0, offsetof(intercom_preview_api_error_errors, has_field), NULL, NULL},
 };
 static const uint16_t api_error_errors_by_name[] = {0, 2, 1};
-static const uint32_t api_error_errors_hash[] = {0x0, 0x70002, 0x0, 0x0, 0x40001, 0x50003, 0x0, 0x0};
+static const uint32_t api_error_errors_hash[] = {0x0, 0x70002, 0x0, 0x0, 0x40001, 0x50003, 0x0, 0x0, 4, 7, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_api_error_errors_descriptor = {
     .name = "api_error_errors", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_api_error_errors),
     .n_fields = 3, .fields = api_error_errors_fields, .by_name = api_error_errors_by_name,
@@ -733,7 +733,7 @@ static const ic_field app_fields[] = {
     {"identity_verification", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_app, identity_verification), 0, offsetof(intercom_preview_app, has_identity_verification), NULL, NULL},
 };
 static const uint16_t app_by_name[] = {5, 1, 6, 2, 3, 4, 0};
-static const uint32_t app_hash[] = {0x0, 0x0, 0x40001, 0x0, 0xa0006, 0x70002, 0x40003, 0x60004, 0x0, 0x0, 0x0, 0x80005, 0x0, 0x150007, 0x0, 0x0};
+static const uint32_t app_hash[] = {0x0, 0x0, 0x40001, 0x0, 0xa0006, 0x70002, 0x40003, 0x60004, 0x0, 0x0, 0x0, 0x80005, 0x0, 0x150007, 0x0, 0x0, 4, 7, 4, 6, 8, 10, 21};
 INTERCOM_EXTERN const intercom_type intercom_preview_app_descriptor = {
     .name = "app", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_app),
     .n_fields = 7, .fields = app_fields, .by_name = app_by_name,
@@ -772,7 +772,7 @@ static const ic_field article_fields[] = {
     {"statistics", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_article, statistics), 0, offsetof(intercom_preview_article, has_statistics), &intercom_preview_article_statistics_descriptor, NULL},
 };
 static const uint16_t article_by_name[] = {19, 20, 21, 7, 5, 6, 9, 22, 15, 4, 12, 24, 18, 11, 25, 1, 14, 26, 27, 8, 28, 17, 3, 16, 0, 10, 23, 13, 2};
-static const uint32_t article_hash[] = {0x14001a, 0x0, 0x0, 0x0, 0xa001d, 0x0, 0x3000e, 0x0, 0xa000b, 0x0, 0x0, 0x0, 0x0, 0x14001b, 0x16001c, 0x20002, 0x40006, 0xa000a, 0x0, 0x0, 0x0, 0x10000d, 0x0, 0x90008, 0x0, 0x0, 0xd0007, 0x0, 0x0, 0x0, 0xd0018, 0x0, 0xa000f, 0x120011, 0xd0017, 0x0, 0xc0003, 0x90013, 0x0, 0x50009, 0x0, 0x0, 0x40001, 0x0, 0x200019, 0x0, 0x1b0016, 0x0, 0x0, 0x170014, 0x0, 0x17000c, 0xe0010, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50004, 0x170015, 0x0, 0x40012};
+static const uint32_t article_hash[] = {0x14001a, 0x0, 0x0, 0x0, 0xa001d, 0x0, 0x3000e, 0x0, 0xa000b, 0x0, 0x0, 0x0, 0x0, 0x14001b, 0x16001c, 0x20002, 0x40006, 0xa000a, 0x0, 0x0, 0x0, 0x10000d, 0x0, 0x90008, 0x0, 0x0, 0xd0007, 0x0, 0x0, 0x0, 0xd0018, 0x0, 0xa000f, 0x120011, 0xd0017, 0x0, 0xc0003, 0x90013, 0x0, 0x50009, 0x0, 0x0, 0x40001, 0x0, 0x200019, 0x0, 0x1b0016, 0x0, 0x0, 0x170014, 0x0, 0x17000c, 0xe0010, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50004, 0x170015, 0x0, 0x40012, 4, 2, 12, 5, 11, 4, 13, 9, 5, 10, 10, 23, 16, 3, 10, 14, 18, 4, 9, 23, 23, 27, 13, 13, 32, 20, 20, 22, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_article_descriptor = {
     .name = "article", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_article),
     .n_fields = 29, .fields = article_fields, .by_name = article_by_name,
@@ -800,7 +800,7 @@ static const ic_field article_content_fields[] = {
     {"updated_by_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_article_content, updated_by_id), 0, offsetof(intercom_preview_article_content, has_updated_by_id), NULL, NULL},
 };
 static const uint16_t article_content_by_name[] = {13, 14, 15, 12, 5, 3, 4, 7, 16, 2, 10, 9, 6, 1, 0, 8, 17, 11};
-static const uint32_t article_content_hash[] = {0xd0012, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x3000c, 0xd0005, 0x0, 0x50002, 0x0, 0xa0009, 0x0, 0x0, 0x17000a, 0x0, 0x0, 0x0, 0x10000b, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0x90006, 0x0, 0x40004, 0x50007, 0x0, 0x0, 0xa0008, 0x0, 0x0, 0x0, 0x0, 0x17000e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xc000d, 0x40001, 0x17000f, 0xd0011, 0x0, 0x0, 0x0, 0x0, 0x1b0010};
+static const uint32_t article_content_hash[] = {0xd0012, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x3000c, 0xd0005, 0x0, 0x50002, 0x0, 0xa0009, 0x0, 0x0, 0x17000a, 0x0, 0x0, 0x0, 0x10000b, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0x90006, 0x0, 0x40004, 0x50007, 0x0, 0x0, 0xa0008, 0x0, 0x0, 0x0, 0x0, 0x17000e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xc000d, 0x40001, 0x17000f, 0xd0011, 0x0, 0x0, 0x0, 0x0, 0x1b0010, 4, 5, 11, 4, 13, 9, 5, 10, 10, 23, 16, 3, 12, 23, 23, 27, 13, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_article_content_descriptor = {
     .name = "article_content", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_article_content),
     .n_fields = 18, .fields = article_content_fields, .by_name = article_content_by_name,
@@ -814,7 +814,7 @@ static const ic_field article_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_article_list, data), offsetof(intercom_preview_article_list, data_count), offsetof(intercom_preview_article_list, has_data), &intercom_preview_article_list_item_descriptor, NULL},
 };
 static const uint16_t article_list_by_name[] = {3, 1, 2, 0};
-static const uint32_t article_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004};
+static const uint32_t article_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004, 4, 5, 11, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_article_list_descriptor = {
     .name = "article_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_article_list),
     .n_fields = 4, .fields = article_list_fields, .by_name = article_list_by_name,
@@ -852,7 +852,7 @@ static const ic_field article_list_item_fields[] = {
     {"scheduled_unpublish_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_article_list_item, scheduled_unpublish_at), 0, offsetof(intercom_preview_article_list_item, has_scheduled_unpublish_at), NULL, NULL},
 };
 static const uint16_t article_list_item_by_name[] = {19, 20, 21, 7, 5, 6, 9, 22, 15, 4, 12, 24, 18, 11, 25, 1, 14, 26, 27, 8, 17, 3, 16, 0, 10, 23, 13, 2};
-static const uint32_t article_list_item_hash[] = {0x14001a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x3000e, 0x0, 0xa000b, 0x0, 0x0, 0x0, 0x0, 0x14001b, 0x16001c, 0x20002, 0x40006, 0xa000a, 0x0, 0x0, 0x0, 0x10000d, 0x0, 0x90008, 0x0, 0x0, 0xd0007, 0x0, 0x0, 0x0, 0xd0018, 0x0, 0xa000f, 0x120011, 0xd0017, 0x0, 0xc0003, 0x90013, 0x0, 0x50009, 0x0, 0x0, 0x40001, 0x0, 0x200019, 0x0, 0x1b0016, 0x0, 0x0, 0x170014, 0x0, 0x17000c, 0xe0010, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50004, 0x170015, 0x0, 0x40012};
+static const uint32_t article_list_item_hash[] = {0x14001a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x3000e, 0x0, 0xa000b, 0x0, 0x0, 0x0, 0x0, 0x14001b, 0x16001c, 0x20002, 0x40006, 0xa000a, 0x0, 0x0, 0x0, 0x10000d, 0x0, 0x90008, 0x0, 0x0, 0xd0007, 0x0, 0x0, 0x0, 0xd0018, 0x0, 0xa000f, 0x120011, 0xd0017, 0x0, 0xc0003, 0x90013, 0x0, 0x50009, 0x0, 0x0, 0x40001, 0x0, 0x200019, 0x0, 0x1b0016, 0x0, 0x0, 0x170014, 0x0, 0x17000c, 0xe0010, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50004, 0x170015, 0x0, 0x40012, 4, 2, 12, 5, 11, 4, 13, 9, 5, 10, 10, 23, 16, 3, 10, 14, 18, 4, 9, 23, 23, 27, 13, 13, 32, 20, 20, 22};
 INTERCOM_EXTERN const intercom_type intercom_preview_article_list_item_descriptor = {
     .name = "article_list_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_article_list_item),
     .n_fields = 28, .fields = article_list_item_fields, .by_name = article_list_item_by_name,
@@ -865,7 +865,7 @@ static const ic_field article_search_highlights_fields[] = {
     {"highlighted_summary", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_article_search_highlights, highlighted_summary), 0, offsetof(intercom_preview_article_search_highlights, has_highlighted_summary), NULL, NULL},
 };
 static const uint16_t article_search_highlights_by_name[] = {0, 2, 1};
-static const uint32_t article_search_highlights_hash[] = {0x110002, 0x130003, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0001};
+static const uint32_t article_search_highlights_hash[] = {0x110002, 0x130003, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0001, 10, 17, 19};
 INTERCOM_EXTERN const intercom_type intercom_preview_article_search_highlights_descriptor = {
     .name = "article_search_highlights", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_article_search_highlights),
     .n_fields = 3, .fields = article_search_highlights_fields, .by_name = article_search_highlights_by_name,
@@ -877,7 +877,7 @@ static const ic_field article_search_highlights_highlighted_title_fields[] = {
     {"text", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_article_search_highlights_highlighted_title, text), 0, offsetof(intercom_preview_article_search_highlights_highlighted_title, has_text), NULL, NULL},
 };
 static const uint16_t article_search_highlights_highlighted_title_by_name[] = {1, 0};
-static const uint32_t article_search_highlights_highlighted_title_hash[] = {0x0, 0x0, 0x40002, 0x40001};
+static const uint32_t article_search_highlights_highlighted_title_hash[] = {0x0, 0x0, 0x40002, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_article_search_highlights_highlighted_title_descriptor = {
     .name = "article_search_highlights_highlighted_title", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_article_search_highlights_highlighted_title),
     .n_fields = 2, .fields = article_search_highlights_highlighted_title_fields, .by_name = article_search_highlights_highlighted_title_by_name,
@@ -891,7 +891,7 @@ static const ic_field article_search_response_fields[] = {
     {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_article_search_response, pages), 0, offsetof(intercom_preview_article_search_response, has_pages), &intercom_preview_cursor_pages_descriptor, NULL},
 };
 static const uint16_t article_search_response_by_name[] = {2, 3, 1, 0};
-static const uint32_t article_search_response_hash[] = {0x0, 0xb0002, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x40003};
+static const uint32_t article_search_response_hash[] = {0x0, 0xb0002, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x40003, 4, 11, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_article_search_response_descriptor = {
     .name = "article_search_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_article_search_response),
     .n_fields = 4, .fields = article_search_response_fields, .by_name = article_search_response_by_name,
@@ -903,7 +903,7 @@ static const ic_field article_search_response_data_fields[] = {
     {"highlights", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_article_search_response_data, highlights), offsetof(intercom_preview_article_search_response_data, highlights_count), offsetof(intercom_preview_article_search_response_data, has_highlights), &intercom_preview_article_search_highlights_descriptor, NULL},
 };
 static const uint16_t article_search_response_data_by_name[] = {0, 1};
-static const uint32_t article_search_response_data_hash[] = {0x80001, 0xa0002, 0x0, 0x0};
+static const uint32_t article_search_response_data_hash[] = {0x80001, 0xa0002, 0x0, 0x0, 8, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_article_search_response_data_descriptor = {
     .name = "article_search_response_data", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_article_search_response_data),
     .n_fields = 2, .fields = article_search_response_data_fields, .by_name = article_search_response_data_by_name,
@@ -923,7 +923,7 @@ static const ic_field article_statistics_fields[] = {
     {"fin_resolution_rate", IC_K_NUMBER, 0, IC_IN_BODY, offsetof(intercom_preview_article_statistics, fin_resolution_rate), 0, offsetof(intercom_preview_article_statistics, has_fin_resolution_rate), NULL, NULL},
 };
 static const uint16_t article_statistics_by_name[] = {2, 7, 9, 8, 4, 5, 3, 6, 0, 1};
-static const uint32_t article_statistics_hash[] = {0x0, 0x0, 0x170007, 0x13000a, 0x100008, 0xb0003, 0x0, 0x0, 0x190005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50002, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x1b0006, 0xf0009, 0x0};
+static const uint32_t article_statistics_hash[] = {0x0, 0x0, 0x170007, 0x13000a, 0x100008, 0xb0003, 0x0, 0x0, 0x190005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50002, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x1b0006, 0xf0009, 0x0, 4, 5, 11, 9, 25, 27, 23, 16, 15, 19};
 INTERCOM_EXTERN const intercom_type intercom_preview_article_statistics_descriptor = {
     .name = "article_statistics", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_article_statistics),
     .n_fields = 10, .fields = article_statistics_fields, .by_name = article_statistics_by_name,
@@ -971,7 +971,7 @@ static const ic_field article_translated_content_fields[] = {
     {"zh-TW", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_article_translated_content, zh_tw), 0, offsetof(intercom_preview_article_translated_content, has_zh_tw), &intercom_preview_article_content_descriptor, NULL},
 };
 static const uint16_t article_translated_content_by_name[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 35, 28, 29, 30, 31, 32, 33, 0, 34, 36, 37};
-static const uint32_t article_translated_content_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20010, 0x0, 0x0, 0x0, 0x0, 0x2001e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x2000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20015, 0x0, 0x0, 0x2001d, 0x0, 0x0, 0x0, 0x20023, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x2000e, 0x40001, 0x0, 0x20004, 0x20012, 0x0, 0x2000a, 0x20019, 0x0, 0x0, 0x0, 0x0, 0x20020, 0x20016, 0x0, 0x20017, 0x0, 0x20008, 0x0, 0x0, 0x0, 0x20018, 0x20021, 0x50025, 0x0, 0x20013, 0x0, 0x0, 0x20005, 0x2000c, 0x2000b, 0x2001a, 0x0, 0x0, 0x0, 0x20002, 0x20007, 0x2001c, 0x0, 0x0, 0x0, 0x0, 0x50024, 0x0, 0x20014, 0x20006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20011, 0x0, 0x0, 0x0, 0x0, 0x50026, 0x0, 0x20003, 0x2001f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x2001b, 0x20022, 0x0, 0x2000d};
+static const uint32_t article_translated_content_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20010, 0x0, 0x0, 0x0, 0x0, 0x2001e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x2000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20015, 0x0, 0x0, 0x2001d, 0x0, 0x0, 0x0, 0x20023, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x2000e, 0x40001, 0x0, 0x20004, 0x20012, 0x0, 0x2000a, 0x20019, 0x0, 0x0, 0x0, 0x0, 0x20020, 0x20016, 0x0, 0x20017, 0x0, 0x20008, 0x0, 0x0, 0x0, 0x20018, 0x20021, 0x50025, 0x0, 0x20013, 0x0, 0x0, 0x20005, 0x2000c, 0x2000b, 0x2001a, 0x0, 0x0, 0x0, 0x20002, 0x20007, 0x2001c, 0x0, 0x0, 0x0, 0x0, 0x50024, 0x0, 0x20014, 0x20006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20011, 0x0, 0x0, 0x0, 0x0, 0x50026, 0x0, 0x20003, 0x2001f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x2001b, 0x20022, 0x0, 0x2000d, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 5, 5, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_article_translated_content_descriptor = {
     .name = "article_translated_content", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_article_translated_content),
     .n_fields = 38, .fields = article_translated_content_fields, .by_name = article_translated_content_by_name,
@@ -995,7 +995,7 @@ static const ic_field article_version_fields[] = {
     {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_article_version, updated_at), 0, offsetof(intercom_preview_article_version, has_updated_at), NULL, NULL},
 };
 static const uint16_t article_version_by_name[] = {2, 7, 5, 6, 12, 8, 9, 4, 10, 1, 11, 3, 0, 13};
-static const uint32_t article_version_hash[] = {0xd0009, 0xb0005, 0x20002, 0xa000e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x90008, 0x0, 0xd0007, 0xa0003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf000b, 0xa000d, 0x40006, 0x5000c, 0x0, 0xb000a, 0x0};
+static const uint32_t article_version_hash[] = {0xd0009, 0xb0005, 0x20002, 0xa000e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x90008, 0x0, 0xd0007, 0xa0003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf000b, 0xa000d, 0x40006, 0x5000c, 0x0, 0xb000a, 0x0, 4, 2, 10, 5, 11, 4, 13, 9, 13, 11, 15, 5, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_article_version_descriptor = {
     .name = "article_version", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_article_version),
     .n_fields = 14, .fields = article_version_fields, .by_name = article_version_by_name,
@@ -1009,7 +1009,7 @@ static const ic_field article_version_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_article_version_list, data), offsetof(intercom_preview_article_version_list, data_count), offsetof(intercom_preview_article_version_list, has_data), &intercom_preview_article_version_summary_descriptor, NULL},
 };
 static const uint16_t article_version_list_by_name[] = {3, 1, 2, 0};
-static const uint32_t article_version_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004};
+static const uint32_t article_version_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004, 4, 5, 11, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_article_version_list_descriptor = {
     .name = "article_version_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_article_version_list),
     .n_fields = 4, .fields = article_version_list_fields, .by_name = article_version_list_by_name,
@@ -1030,7 +1030,7 @@ static const ic_field article_version_summary_fields[] = {
     {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_article_version_summary, created_at), 0, offsetof(intercom_preview_article_version_summary, has_created_at), NULL, NULL},
 };
 static const uint16_t article_version_summary_by_name[] = {2, 5, 10, 6, 7, 4, 8, 1, 9, 3, 0};
-static const uint32_t article_version_summary_hash[] = {0x0, 0xf0009, 0x0, 0x0, 0x0, 0x0, 0xb0008, 0x0, 0x20002, 0x0, 0x50004, 0x0, 0x0, 0x0, 0x0, 0xa0003, 0x0, 0x0, 0x0, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0x40001, 0x90006, 0xd0007, 0x0, 0x5000a, 0x0, 0x0, 0xa000b};
+static const uint32_t article_version_summary_hash[] = {0x0, 0xf0009, 0x0, 0x0, 0x0, 0x0, 0xb0008, 0x0, 0x20002, 0x0, 0x50004, 0x0, 0x0, 0x0, 0x0, 0xa0003, 0x0, 0x0, 0x0, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0x40001, 0x90006, 0xd0007, 0x0, 0x5000a, 0x0, 0x0, 0xa000b, 4, 2, 10, 5, 11, 9, 13, 11, 15, 5, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_article_version_summary_descriptor = {
     .name = "article_version_summary", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_article_version_summary),
     .n_fields = 11, .fields = article_version_summary_fields, .by_name = article_version_summary_by_name,
@@ -1045,7 +1045,7 @@ static const ic_field assign_conversation_request_fields[] = {
     {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_assign_conversation_request, body), 0, offsetof(intercom_preview_assign_conversation_request, has_body), NULL, NULL},
 };
 static const uint16_t assign_conversation_request_by_name[] = {2, 3, 4, 0, 1};
-static const uint32_t assign_conversation_request_hash[] = {0x0, 0x80003, 0x0, 0x40005, 0x0, 0x0, 0xb0004, 0x0, 0x0, 0x0, 0xc0001, 0x40002, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t assign_conversation_request_hash[] = {0x0, 0x80003, 0x0, 0x40005, 0x0, 0x0, 0xb0004, 0x0, 0x0, 0x0, 0xc0001, 0x40002, 0x0, 0x0, 0x0, 0x0, 12, 4, 8, 11, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_assign_conversation_request_descriptor = {
     .name = "assign_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_assign_conversation_request),
     .n_fields = 5, .fields = assign_conversation_request_fields, .by_name = assign_conversation_request_by_name,
@@ -1057,7 +1057,7 @@ static const ic_field attach_contact_to_conversation_request_fields[] = {
     {"customer", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_attach_contact_to_conversation_request, customer), 0, offsetof(intercom_preview_attach_contact_to_conversation_request, has_customer), &intercom_preview_attach_contact_to_conversation_request_customer_descriptor, NULL},
 };
 static const uint16_t attach_contact_to_conversation_request_by_name[] = {0, 1};
-static const uint32_t attach_contact_to_conversation_request_hash[] = {0x80002, 0x80001, 0x0, 0x0};
+static const uint32_t attach_contact_to_conversation_request_hash[] = {0x80002, 0x80001, 0x0, 0x0, 8, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_attach_contact_to_conversation_request_descriptor = {
     .name = "attach_contact_to_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_attach_contact_to_conversation_request),
     .n_fields = 2, .fields = attach_contact_to_conversation_request_fields, .by_name = attach_contact_to_conversation_request_by_name,
@@ -1071,7 +1071,7 @@ static const ic_field attach_contact_to_conversation_request_customer_fields[] =
     {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_attach_contact_to_conversation_request_customer, email), 0, offsetof(intercom_preview_attach_contact_to_conversation_request_customer, has_email), NULL, NULL},
 };
 static const uint16_t attach_contact_to_conversation_request_customer_by_name[] = {1, 3, 0, 2};
-static const uint32_t attach_contact_to_conversation_request_customer_hash[] = {0x100001, 0x80002, 0x0, 0x0, 0x50004, 0x0, 0x70003, 0x0};
+static const uint32_t attach_contact_to_conversation_request_customer_hash[] = {0x100001, 0x80002, 0x0, 0x0, 0x50004, 0x0, 0x70003, 0x0, 16, 8, 7, 5};
 static const uint16_t attach_contact_to_conversation_request_customer_v1_required[] = {0};
 static const uint16_t attach_contact_to_conversation_request_customer_v2_required[] = {2};
 static const uint16_t attach_contact_to_conversation_request_customer_v3_required[] = {3};
@@ -1092,7 +1092,7 @@ static const ic_field attribute_reference_fields[] = {
     {"object_type_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_attribute_reference, object_type_id), 0, offsetof(intercom_preview_attribute_reference, has_object_type_id), NULL, NULL},
 };
 static const uint16_t attribute_reference_by_name[] = {1, 0};
-static const uint32_t attribute_reference_hash[] = {0x0, 0x0, 0xe0002, 0x40001};
+static const uint32_t attribute_reference_hash[] = {0x0, 0x0, 0xe0002, 0x40001, 4, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_attribute_reference_descriptor = {
     .name = "attribute_reference", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_attribute_reference),
     .n_fields = 2, .fields = attribute_reference_fields, .by_name = attribute_reference_by_name,
@@ -1109,7 +1109,7 @@ static const ic_field audience_fields[] = {
     {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_audience, updated_at), 0, offsetof(intercom_preview_audience, has_updated_at), NULL, NULL},
 };
 static const uint16_t audience_by_name[] = {5, 1, 2, 3, 4, 0, 6};
-static const uint32_t audience_hash[] = {0x0, 0x0, 0xf0005, 0x20002, 0x0, 0x40003, 0xa0006, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xa0007, 0x0, 0xa0004, 0x0};
+static const uint32_t audience_hash[] = {0x0, 0x0, 0xf0005, 0x20002, 0x0, 0x40003, 0xa0006, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xa0007, 0x0, 0xa0004, 0x0, 4, 2, 4, 10, 15, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_audience_descriptor = {
     .name = "audience", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_audience),
     .n_fields = 7, .fields = audience_fields, .by_name = audience_by_name,
@@ -1125,7 +1125,7 @@ static const ic_field audience_list_fields[] = {
     {"total_pages", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_audience_list, total_pages), 0, offsetof(intercom_preview_audience_list, has_total_pages), NULL, NULL},
 };
 static const uint16_t audience_list_by_name[] = {1, 3, 4, 2, 5, 0};
-static const uint32_t audience_list_hash[] = {0x80005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0xb0003, 0x0, 0x40001, 0xb0006, 0x0, 0x0, 0x40002};
+static const uint32_t audience_list_hash[] = {0x80005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0xb0003, 0x0, 0x40001, 0xb0006, 0x0, 0x0, 0x40002, 4, 4, 11, 4, 8, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_audience_list_descriptor = {
     .name = "audience_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_audience_list),
     .n_fields = 6, .fields = audience_list_fields, .by_name = audience_list_by_name,
@@ -1143,7 +1143,7 @@ static const ic_field away_status_reason_fields[] = {
     {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_away_status_reason, updated_at), 0, offsetof(intercom_preview_away_status_reason, has_updated_at), NULL, NULL},
 };
 static const uint16_t away_status_reason_by_name[] = {6, 5, 3, 1, 2, 4, 0, 7};
-static const uint32_t away_status_reason_hash[] = {0xa0008, 0x0, 0x20002, 0x0, 0x0, 0x70006, 0x50004, 0x0, 0x0, 0x0, 0x50003, 0x40001, 0x0, 0xa0007, 0x50005, 0x0};
+static const uint32_t away_status_reason_hash[] = {0xa0008, 0x0, 0x20002, 0x0, 0x0, 0x70006, 0x50004, 0x0, 0x0, 0x0, 0x50003, 0x40001, 0x0, 0xa0007, 0x50005, 0x0, 4, 2, 5, 5, 5, 7, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_away_status_reason_descriptor = {
     .name = "away_status_reason", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_away_status_reason),
     .n_fields = 8, .fields = away_status_reason_fields, .by_name = away_status_reason_by_name,
@@ -1155,7 +1155,7 @@ static const ic_field away_status_reason_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_away_status_reason_list, data), offsetof(intercom_preview_away_status_reason_list, data_count), offsetof(intercom_preview_away_status_reason_list, has_data), &intercom_preview_away_status_reason_descriptor, NULL},
 };
 static const uint16_t away_status_reason_list_by_name[] = {1, 0};
-static const uint32_t away_status_reason_list_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t away_status_reason_list_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_away_status_reason_list_descriptor = {
     .name = "away_status_reason_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_away_status_reason_list),
     .n_fields = 2, .fields = away_status_reason_list_fields, .by_name = away_status_reason_list_by_name,
@@ -1176,7 +1176,7 @@ static const ic_field banner_fields[] = {
     {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_banner, created_at), 0, offsetof(intercom_preview_banner, has_created_at), NULL, NULL},
 };
 static const uint16_t banner_by_name[] = {8, 4, 9, 10, 1, 6, 7, 5, 3, 0, 2};
-static const uint32_t banner_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x40005, 0x130008, 0x50006, 0x70003, 0x50004, 0x0, 0x60009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x10000a, 0x0, 0x0, 0xa000b, 0x80007, 0x40001, 0x0, 0x0, 0x20002, 0x0, 0x0};
+static const uint32_t banner_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x40005, 0x130008, 0x50006, 0x70003, 0x50004, 0x0, 0x60009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x10000a, 0x0, 0x0, 0xa000b, 0x80007, 0x40001, 0x0, 0x0, 0x20002, 0x0, 0x0, 4, 2, 7, 5, 4, 5, 8, 19, 6, 16, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_banner_descriptor = {
     .name = "banner", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_banner),
     .n_fields = 11, .fields = banner_fields, .by_name = banner_by_name,
@@ -1192,7 +1192,7 @@ static const ic_field banner_action_fields[] = {
     {"tour_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_banner_action, tour_url), 0, offsetof(intercom_preview_banner_action, has_tour_url), NULL, NULL},
 };
 static const uint16_t banner_action_by_name[] = {1, 3, 2, 4, 5, 0};
-static const uint32_t banner_action_hash[] = {0x0, 0x0, 0x0, 0x70005, 0x0, 0x0, 0x0, 0x80006, 0x40001, 0x0, 0x0, 0x0, 0x60003, 0x50002, 0xc0004, 0x0};
+static const uint32_t banner_action_hash[] = {0x0, 0x0, 0x0, 0x70005, 0x0, 0x0, 0x0, 0x80006, 0x40001, 0x0, 0x0, 0x0, 0x60003, 0x50002, 0xc0004, 0x0, 4, 5, 6, 12, 7, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_banner_action_descriptor = {
     .name = "banner_action", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_banner_action),
     .n_fields = 6, .fields = banner_action_fields, .by_name = banner_action_by_name,
@@ -1204,7 +1204,7 @@ static const ic_field banner_action_reaction_set_fields[] = {
     {"unicode_emoticon", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_banner_action_reaction_set, unicode_emoticon), 0, offsetof(intercom_preview_banner_action_reaction_set, has_unicode_emoticon), NULL, NULL},
 };
 static const uint16_t banner_action_reaction_set_by_name[] = {0, 1};
-static const uint32_t banner_action_reaction_set_hash[] = {0x0, 0x0, 0x100002, 0x50001};
+static const uint32_t banner_action_reaction_set_hash[] = {0x0, 0x0, 0x100002, 0x50001, 5, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_banner_action_reaction_set_descriptor = {
     .name = "banner_action_reaction_set", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_banner_action_reaction_set),
     .n_fields = 2, .fields = banner_action_reaction_set_fields, .by_name = banner_action_reaction_set_by_name,
@@ -1217,7 +1217,7 @@ static const ic_field banner_dismiss_fields[] = {
     {"dismissed", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_banner_dismiss, dismissed), 0, offsetof(intercom_preview_banner_dismiss, has_dismissed), NULL, NULL},
 };
 static const uint16_t banner_dismiss_by_name[] = {2, 0, 1};
-static const uint32_t banner_dismiss_hash[] = {0x0, 0x0, 0x40001, 0x90003, 0x0, 0x0, 0x70002, 0x0};
+static const uint32_t banner_dismiss_hash[] = {0x0, 0x0, 0x40001, 0x90003, 0x0, 0x0, 0x70002, 0x0, 4, 7, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_banner_dismiss_descriptor = {
     .name = "banner_dismiss", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_banner_dismiss),
     .n_fields = 3, .fields = banner_dismiss_fields, .by_name = banner_dismiss_by_name,
@@ -1229,7 +1229,7 @@ static const ic_field banner_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_banner_list, data), offsetof(intercom_preview_banner_list, data_count), offsetof(intercom_preview_banner_list, has_data), &intercom_preview_banner_descriptor, NULL},
 };
 static const uint16_t banner_list_by_name[] = {1, 0};
-static const uint32_t banner_list_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t banner_list_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_banner_list_descriptor = {
     .name = "banner_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_banner_list),
     .n_fields = 2, .fields = banner_list_fields, .by_name = banner_list_by_name,
@@ -1247,7 +1247,7 @@ static const ic_field brand_fields[] = {
     {"default_address_settings_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_brand, default_address_settings_id), 0, offsetof(intercom_preview_brand, has_default_address_settings_id), NULL, NULL},
 };
 static const uint16_t brand_by_name[] = {4, 7, 6, 1, 3, 2, 0, 5};
-static const uint32_t brand_hash[] = {0x0, 0x1b0008, 0x40001, 0xe0007, 0xa0005, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20002, 0xa0004, 0x0, 0xa0006};
+static const uint32_t brand_hash[] = {0x0, 0x1b0008, 0x40001, 0xe0007, 0xa0005, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20002, 0xa0004, 0x0, 0xa0006, 4, 2, 4, 10, 10, 10, 14, 27};
 INTERCOM_EXTERN const intercom_type intercom_preview_brand_descriptor = {
     .name = "brand", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_brand),
     .n_fields = 8, .fields = brand_fields, .by_name = brand_by_name,
@@ -1259,7 +1259,7 @@ static const ic_field brand_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_brand_list, data), offsetof(intercom_preview_brand_list, data_count), offsetof(intercom_preview_brand_list, has_data), &intercom_preview_brand_descriptor, NULL},
 };
 static const uint16_t brand_list_by_name[] = {1, 0};
-static const uint32_t brand_list_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t brand_list_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_brand_list_descriptor = {
     .name = "brand_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_brand_list),
     .n_fields = 2, .fields = brand_list_fields, .by_name = brand_list_by_name,
@@ -1271,7 +1271,7 @@ static const ic_field bulk_create_companies_request_fields[] = {
     {"job", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_bulk_create_companies_request, job), 0, offsetof(intercom_preview_bulk_create_companies_request, has_job), &intercom_preview_bulk_create_contacts_request_job_descriptor, NULL},
 };
 static const uint16_t bulk_create_companies_request_by_name[] = {0, 1};
-static const uint32_t bulk_create_companies_request_hash[] = {0x0, 0x30002, 0x90001, 0x0};
+static const uint32_t bulk_create_companies_request_hash[] = {0x0, 0x30002, 0x90001, 0x0, 9, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_create_companies_request_descriptor = {
     .name = "bulk_create_companies_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_create_companies_request),
     .n_fields = 2, .fields = bulk_create_companies_request_fields, .by_name = bulk_create_companies_request_by_name,
@@ -1291,7 +1291,7 @@ static const ic_field bulk_create_companies_request_companies_fields[] = {
     {"update_last_request_at", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_bulk_create_companies_request_companies, update_last_request_at), 0, offsetof(intercom_preview_bulk_create_companies_request_companies, has_update_last_request_at), NULL, NULL},
 };
 static const uint16_t bulk_create_companies_request_companies_by_name[] = {0, 6, 5, 8, 1, 2, 7, 3, 9, 4};
-static const uint32_t bulk_create_companies_request_companies_hash[] = {0x0, 0xd0009, 0x16000a, 0x0, 0x0, 0x110008, 0x0, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0001, 0x0, 0x0, 0x70005, 0x40002, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0};
+static const uint32_t bulk_create_companies_request_companies_hash[] = {0x0, 0xd0009, 0x16000a, 0x0, 0x0, 0x110008, 0x0, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0001, 0x0, 0x0, 0x70005, 0x40002, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0, 10, 4, 4, 4, 7, 8, 17, 17, 13, 22};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_create_companies_request_companies_descriptor = {
     .name = "bulk_create_companies_request_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_create_companies_request_companies),
     .n_fields = 10, .fields = bulk_create_companies_request_companies_fields, .by_name = bulk_create_companies_request_companies_by_name,
@@ -1303,7 +1303,7 @@ static const ic_field bulk_create_contacts_request_fields[] = {
     {"job", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_bulk_create_contacts_request, job), 0, offsetof(intercom_preview_bulk_create_contacts_request, has_job), &intercom_preview_bulk_create_contacts_request_job_descriptor, NULL},
 };
 static const uint16_t bulk_create_contacts_request_by_name[] = {0, 1};
-static const uint32_t bulk_create_contacts_request_hash[] = {0x0, 0x30002, 0x0, 0x80001};
+static const uint32_t bulk_create_contacts_request_hash[] = {0x0, 0x30002, 0x0, 0x80001, 8, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_create_contacts_request_descriptor = {
     .name = "bulk_create_contacts_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_create_contacts_request),
     .n_fields = 2, .fields = bulk_create_contacts_request_fields, .by_name = bulk_create_contacts_request_by_name,
@@ -1327,7 +1327,7 @@ static const ic_field bulk_create_contacts_request_contacts_fields[] = {
     {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_bulk_create_contacts_request_contacts, tags), 0, offsetof(intercom_preview_bulk_create_contacts_request_contacts, has_tags), &intercom_preview_bulk_create_contacts_request_contacts_tags_descriptor, NULL},
 };
 static const uint16_t bulk_create_contacts_request_contacts_by_name[] = {5, 12, 7, 1, 0, 6, 9, 2, 10, 4, 3, 8, 13, 11};
-static const uint32_t bulk_create_contacts_request_contacts_hash[] = {0x4000e, 0x0, 0x110008, 0x8000b, 0x110007, 0x0, 0x0, 0x50005, 0xc0009, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x50002, 0x0, 0xc000a, 0x0, 0x0, 0x0, 0xb0001, 0x0, 0x40003, 0x60006, 0x0, 0x0, 0x0, 0x0, 0x9000d, 0x18000c};
+static const uint32_t bulk_create_contacts_request_contacts_hash[] = {0x4000e, 0x0, 0x110008, 0x8000b, 0x110007, 0x0, 0x0, 0x50005, 0xc0009, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x50002, 0x0, 0xc000a, 0x0, 0x0, 0x0, 0xb0001, 0x0, 0x40003, 0x60006, 0x0, 0x0, 0x0, 0x0, 0x9000d, 0x18000c, 11, 5, 4, 4, 5, 6, 17, 17, 12, 12, 8, 24, 9, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_create_contacts_request_contacts_descriptor = {
     .name = "bulk_create_contacts_request_contacts", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_create_contacts_request_contacts),
     .n_fields = 14, .fields = bulk_create_contacts_request_contacts_fields, .by_name = bulk_create_contacts_request_contacts_by_name,
@@ -1339,7 +1339,7 @@ static const ic_field bulk_create_contacts_request_contacts_companies_fields[] =
     {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_bulk_create_contacts_request_contacts_companies, name), 0, offsetof(intercom_preview_bulk_create_contacts_request_contacts_companies, has_name), NULL, NULL},
 };
 static const uint16_t bulk_create_contacts_request_contacts_companies_by_name[] = {0, 1};
-static const uint32_t bulk_create_contacts_request_contacts_companies_hash[] = {0x40002, 0x0, 0x0, 0xa0001};
+static const uint32_t bulk_create_contacts_request_contacts_companies_hash[] = {0x40002, 0x0, 0x0, 0xa0001, 10, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_create_contacts_request_contacts_companies_descriptor = {
     .name = "bulk_create_contacts_request_contacts_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_create_contacts_request_contacts_companies),
     .n_fields = 2, .fields = bulk_create_contacts_request_contacts_companies_fields, .by_name = bulk_create_contacts_request_contacts_companies_by_name,
@@ -1350,7 +1350,7 @@ static const ic_field bulk_create_contacts_request_contacts_tags_fields[] = {
     {"add", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_bulk_create_contacts_request_contacts_tags, add), offsetof(intercom_preview_bulk_create_contacts_request_contacts_tags, add_count), offsetof(intercom_preview_bulk_create_contacts_request_contacts_tags, has_add), &intercom_preview_bulk_delete_contacts_request_contacts_descriptor, NULL},
 };
 static const uint16_t bulk_create_contacts_request_contacts_tags_by_name[] = {0};
-static const uint32_t bulk_create_contacts_request_contacts_tags_hash[] = {0x0, 0x30001};
+static const uint32_t bulk_create_contacts_request_contacts_tags_hash[] = {0x0, 0x30001, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_create_contacts_request_contacts_tags_descriptor = {
     .name = "bulk_create_contacts_request_contacts_tags", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_create_contacts_request_contacts_tags),
     .n_fields = 1, .fields = bulk_create_contacts_request_contacts_tags_fields, .by_name = bulk_create_contacts_request_contacts_tags_by_name,
@@ -1361,7 +1361,7 @@ static const ic_field bulk_create_contacts_request_job_fields[] = {
     {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_bulk_create_contacts_request_job, id), 0, offsetof(intercom_preview_bulk_create_contacts_request_job, has_id), NULL, NULL},
 };
 static const uint16_t bulk_create_contacts_request_job_by_name[] = {0};
-static const uint32_t bulk_create_contacts_request_job_hash[] = {0x0, 0x20001};
+static const uint32_t bulk_create_contacts_request_job_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_create_contacts_request_job_descriptor = {
     .name = "bulk_create_contacts_request_job", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_create_contacts_request_job),
     .n_fields = 1, .fields = bulk_create_contacts_request_job_fields, .by_name = bulk_create_contacts_request_job_by_name,
@@ -1373,7 +1373,7 @@ static const ic_field bulk_delete_companies_request_fields[] = {
     {"job", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_bulk_delete_companies_request, job), 0, offsetof(intercom_preview_bulk_delete_companies_request, has_job), &intercom_preview_bulk_create_contacts_request_job_descriptor, NULL},
 };
 static const uint16_t bulk_delete_companies_request_by_name[] = {0, 1};
-static const uint32_t bulk_delete_companies_request_hash[] = {0x0, 0x30002, 0x90001, 0x0};
+static const uint32_t bulk_delete_companies_request_hash[] = {0x0, 0x30002, 0x90001, 0x0, 9, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_delete_companies_request_descriptor = {
     .name = "bulk_delete_companies_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_delete_companies_request),
     .n_fields = 2, .fields = bulk_delete_companies_request_fields, .by_name = bulk_delete_companies_request_by_name,
@@ -1385,7 +1385,7 @@ static const ic_field bulk_delete_contacts_request_fields[] = {
     {"job", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_bulk_delete_contacts_request, job), 0, offsetof(intercom_preview_bulk_delete_contacts_request, has_job), &intercom_preview_bulk_create_contacts_request_job_descriptor, NULL},
 };
 static const uint16_t bulk_delete_contacts_request_by_name[] = {0, 1};
-static const uint32_t bulk_delete_contacts_request_hash[] = {0x0, 0x30002, 0x0, 0x80001};
+static const uint32_t bulk_delete_contacts_request_hash[] = {0x0, 0x30002, 0x0, 0x80001, 8, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_delete_contacts_request_descriptor = {
     .name = "bulk_delete_contacts_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_delete_contacts_request),
     .n_fields = 2, .fields = bulk_delete_contacts_request_fields, .by_name = bulk_delete_contacts_request_by_name,
@@ -1396,7 +1396,7 @@ static const ic_field bulk_delete_contacts_request_contacts_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_bulk_delete_contacts_request_contacts, id), 0, offsetof(intercom_preview_bulk_delete_contacts_request_contacts, has_id), NULL, NULL},
 };
 static const uint16_t bulk_delete_contacts_request_contacts_by_name[] = {0};
-static const uint32_t bulk_delete_contacts_request_contacts_hash[] = {0x0, 0x20001};
+static const uint32_t bulk_delete_contacts_request_contacts_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_delete_contacts_request_contacts_descriptor = {
     .name = "bulk_delete_contacts_request_contacts", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_delete_contacts_request_contacts),
     .n_fields = 1, .fields = bulk_delete_contacts_request_contacts_fields, .by_name = bulk_delete_contacts_request_contacts_by_name,
@@ -1408,7 +1408,7 @@ static const ic_field bulk_update_companies_request_fields[] = {
     {"job", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_bulk_update_companies_request, job), 0, offsetof(intercom_preview_bulk_update_companies_request, has_job), &intercom_preview_bulk_create_contacts_request_job_descriptor, NULL},
 };
 static const uint16_t bulk_update_companies_request_by_name[] = {0, 1};
-static const uint32_t bulk_update_companies_request_hash[] = {0x0, 0x30002, 0x90001, 0x0};
+static const uint32_t bulk_update_companies_request_hash[] = {0x0, 0x30002, 0x90001, 0x0, 9, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_update_companies_request_descriptor = {
     .name = "bulk_update_companies_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_update_companies_request),
     .n_fields = 2, .fields = bulk_update_companies_request_fields, .by_name = bulk_update_companies_request_by_name,
@@ -1428,7 +1428,7 @@ static const ic_field bulk_update_companies_request_companies_fields[] = {
     {"update_last_request_at", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_bulk_update_companies_request_companies, update_last_request_at), 0, offsetof(intercom_preview_bulk_update_companies_request_companies, has_update_last_request_at), NULL, NULL},
 };
 static const uint16_t bulk_update_companies_request_companies_by_name[] = {6, 0, 5, 8, 1, 2, 7, 3, 9, 4};
-static const uint32_t bulk_update_companies_request_companies_hash[] = {0x0, 0x0, 0x16000a, 0x0, 0x110007, 0x0, 0x0, 0x0, 0x0, 0xd0009, 0x0, 0x80006, 0x20001, 0x0, 0x70005, 0x0, 0x110008, 0x0, 0x0, 0x0, 0x40003, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0};
+static const uint32_t bulk_update_companies_request_companies_hash[] = {0x0, 0x0, 0x16000a, 0x0, 0x110007, 0x0, 0x0, 0x0, 0x0, 0xd0009, 0x0, 0x80006, 0x20001, 0x0, 0x70005, 0x0, 0x110008, 0x0, 0x0, 0x0, 0x40003, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 2, 4, 4, 4, 7, 8, 17, 17, 13, 22};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_update_companies_request_companies_descriptor = {
     .name = "bulk_update_companies_request_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_update_companies_request_companies),
     .n_fields = 10, .fields = bulk_update_companies_request_companies_fields, .by_name = bulk_update_companies_request_companies_by_name,
@@ -1440,7 +1440,7 @@ static const ic_field bulk_update_contacts_request_fields[] = {
     {"job", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_bulk_update_contacts_request, job), 0, offsetof(intercom_preview_bulk_update_contacts_request, has_job), &intercom_preview_bulk_create_contacts_request_job_descriptor, NULL},
 };
 static const uint16_t bulk_update_contacts_request_by_name[] = {0, 1};
-static const uint32_t bulk_update_contacts_request_hash[] = {0x0, 0x30002, 0x0, 0x80001};
+static const uint32_t bulk_update_contacts_request_hash[] = {0x0, 0x30002, 0x0, 0x80001, 8, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_update_contacts_request_descriptor = {
     .name = "bulk_update_contacts_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_update_contacts_request),
     .n_fields = 2, .fields = bulk_update_contacts_request_fields, .by_name = bulk_update_contacts_request_by_name,
@@ -1462,7 +1462,7 @@ static const ic_field bulk_update_contacts_request_contacts_fields[] = {
     {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_bulk_update_contacts_request_contacts, tags), 0, offsetof(intercom_preview_bulk_update_contacts_request_contacts, has_tags), &intercom_preview_bulk_update_contacts_request_contacts_tags_descriptor, NULL},
 };
 static const uint16_t bulk_update_contacts_request_contacts_by_name[] = {5, 10, 9, 2, 1, 0, 8, 3, 6, 4, 11, 7};
-static const uint32_t bulk_update_contacts_request_contacts_hash[] = {0x4000c, 0x0, 0x11000a, 0x80007, 0x110009, 0x0, 0x0, 0x50005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x0, 0x40004, 0x60006, 0x0, 0x20001, 0x0, 0x0, 0x9000b, 0x180008};
+static const uint32_t bulk_update_contacts_request_contacts_hash[] = {0x4000c, 0x0, 0x11000a, 0x80007, 0x110009, 0x0, 0x0, 0x50005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x0, 0x40004, 0x60006, 0x0, 0x20001, 0x0, 0x0, 0x9000b, 0x180008, 2, 11, 5, 4, 5, 6, 8, 24, 17, 17, 9, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_update_contacts_request_contacts_descriptor = {
     .name = "bulk_update_contacts_request_contacts", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_update_contacts_request_contacts),
     .n_fields = 12, .fields = bulk_update_contacts_request_contacts_fields, .by_name = bulk_update_contacts_request_contacts_by_name,
@@ -1475,7 +1475,7 @@ static const ic_field bulk_update_contacts_request_contacts_companies_fields[] =
     {"remove", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_bulk_update_contacts_request_contacts_companies, remove), 0, offsetof(intercom_preview_bulk_update_contacts_request_contacts_companies, has_remove), NULL, NULL},
 };
 static const uint16_t bulk_update_contacts_request_contacts_companies_by_name[] = {0, 1, 2};
-static const uint32_t bulk_update_contacts_request_contacts_companies_hash[] = {0x40002, 0x0, 0x60003, 0x0, 0x0, 0x0, 0x0, 0xa0001};
+static const uint32_t bulk_update_contacts_request_contacts_companies_hash[] = {0x40002, 0x0, 0x60003, 0x0, 0x0, 0x0, 0x0, 0xa0001, 10, 4, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_update_contacts_request_contacts_companies_descriptor = {
     .name = "bulk_update_contacts_request_contacts_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_update_contacts_request_contacts_companies),
     .n_fields = 3, .fields = bulk_update_contacts_request_contacts_companies_fields, .by_name = bulk_update_contacts_request_contacts_companies_by_name,
@@ -1487,7 +1487,7 @@ static const ic_field bulk_update_contacts_request_contacts_tags_fields[] = {
     {"remove", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_bulk_update_contacts_request_contacts_tags, remove), offsetof(intercom_preview_bulk_update_contacts_request_contacts_tags, remove_count), offsetof(intercom_preview_bulk_update_contacts_request_contacts_tags, has_remove), &intercom_preview_bulk_delete_contacts_request_contacts_descriptor, NULL},
 };
 static const uint16_t bulk_update_contacts_request_contacts_tags_by_name[] = {0, 1};
-static const uint32_t bulk_update_contacts_request_contacts_tags_hash[] = {0x0, 0x0, 0x60002, 0x30001};
+static const uint32_t bulk_update_contacts_request_contacts_tags_hash[] = {0x0, 0x0, 0x60002, 0x30001, 3, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_bulk_update_contacts_request_contacts_tags_descriptor = {
     .name = "bulk_update_contacts_request_contacts_tags", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_bulk_update_contacts_request_contacts_tags),
     .n_fields = 2, .fields = bulk_update_contacts_request_contacts_tags_fields, .by_name = bulk_update_contacts_request_contacts_tags_by_name,
@@ -1520,7 +1520,7 @@ static const ic_field call_fields[] = {
     {"hold_time", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_call, hold_time), 0, offsetof(intercom_preview_call, has_hold_time), NULL, NULL},
 };
 static const uint16_t call_by_name[] = {3, 7, 13, 4, 2, 9, 14, 19, 8, 15, 17, 18, 22, 1, 6, 16, 21, 11, 5, 20, 12, 0, 10};
-static const uint32_t call_hash[] = {0x0, 0x80004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x150013, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90017, 0x0, 0x0, 0x90015, 0x20002, 0x0, 0x0, 0x0, 0x80014, 0x9000f, 0x0, 0x50006, 0xa0016, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50011, 0x0, 0x0, 0xa000a, 0x0, 0x0, 0x0, 0xa000b, 0x0, 0x9000e, 0xc0010, 0x0, 0x0, 0x110012, 0xb0008, 0x0, 0xd000c, 0x0, 0x80009, 0x0, 0x0, 0xf0003, 0x0, 0x0, 0x11000d, 0x0, 0xa0005, 0xc0007, 0x0, 0x0};
+static const uint32_t call_hash[] = {0x0, 0x80004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x150013, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90017, 0x0, 0x0, 0x90015, 0x20002, 0x0, 0x0, 0x0, 0x80014, 0x9000f, 0x0, 0x50006, 0xa0016, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50011, 0x0, 0x0, 0xa000a, 0x0, 0x0, 0x0, 0xa000b, 0x0, 0x9000e, 0xc0010, 0x0, 0x0, 0x110012, 0xb0008, 0x0, 0xd000c, 0x0, 0x80009, 0x0, 0x0, 0xf0003, 0x0, 0x0, 0x11000d, 0x0, 0xa0005, 0xc0007, 0x0, 0x0, 4, 2, 15, 8, 10, 5, 12, 11, 8, 10, 10, 13, 17, 9, 9, 12, 5, 17, 21, 8, 9, 10, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_call_descriptor = {
     .name = "call", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_call),
     .n_fields = 23, .fields = call_fields, .by_name = call_by_name,
@@ -1534,7 +1534,7 @@ static const ic_field call_list_fields[] = {
     {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_call_list, pages), 0, offsetof(intercom_preview_call_list, has_pages), &intercom_preview_cursor_pages_descriptor, NULL},
 };
 static const uint16_t call_list_by_name[] = {1, 3, 2, 0};
-static const uint32_t call_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x40002};
+static const uint32_t call_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x40002, 4, 4, 11, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_call_list_descriptor = {
     .name = "call_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_call_list),
     .n_fields = 4, .fields = call_list_fields, .by_name = call_list_by_name,
@@ -1545,7 +1545,7 @@ static const ic_field call_summary_fields[] = {
     {"call_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_call_summary, call_id), 0, offsetof(intercom_preview_call_summary, has_call_id), NULL, NULL},
 };
 static const uint16_t call_summary_by_name[] = {0};
-static const uint32_t call_summary_hash[] = {0x70001, 0x0};
+static const uint32_t call_summary_hash[] = {0x70001, 0x0, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_call_summary_descriptor = {
     .name = "call_summary", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_call_summary),
     .n_fields = 1, .fields = call_summary_fields, .by_name = call_summary_by_name,
@@ -1557,7 +1557,7 @@ static const ic_field calls_search_response_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_calls_search_response, data), offsetof(intercom_preview_calls_search_response, data_count), offsetof(intercom_preview_calls_search_response, has_data), &intercom_preview_calls_search_response_data_descriptor, NULL},
 };
 static const uint16_t calls_search_response_by_name[] = {1, 0};
-static const uint32_t calls_search_response_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t calls_search_response_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_calls_search_response_descriptor = {
     .name = "calls_search_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_calls_search_response),
     .n_fields = 2, .fields = calls_search_response_fields, .by_name = calls_search_response_by_name,
@@ -1592,7 +1592,7 @@ static const ic_field calls_search_response_data_fields[] = {
     {"transcript_status", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_calls_search_response_data, transcript_status), 0, offsetof(intercom_preview_calls_search_response_data, has_transcript_status), NULL, NULL},
 };
 static const uint16_t calls_search_response_data_by_name[] = {3, 7, 13, 4, 2, 9, 14, 19, 8, 15, 17, 18, 22, 1, 6, 16, 21, 11, 5, 20, 23, 24, 12, 0, 10};
-static const uint32_t calls_search_response_data_hash[] = {0x0, 0x80004, 0x0, 0x0, 0x110019, 0x0, 0x0, 0x0, 0x0, 0x150013, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90017, 0x0, 0x0, 0x90015, 0x20002, 0x0, 0x0, 0x0, 0x80014, 0x9000f, 0x0, 0x50006, 0xa0016, 0x40001, 0xa0018, 0x0, 0x0, 0x0, 0x0, 0x50011, 0x0, 0x0, 0xa000a, 0x0, 0x0, 0x0, 0xa000b, 0x0, 0x9000e, 0xc0010, 0x0, 0x0, 0x110012, 0xb0008, 0x0, 0xd000c, 0x0, 0x80009, 0x0, 0x0, 0xf0003, 0x0, 0x0, 0x11000d, 0x0, 0xa0005, 0xc0007, 0x0, 0x0};
+static const uint32_t calls_search_response_data_hash[] = {0x0, 0x80004, 0x0, 0x0, 0x110019, 0x0, 0x0, 0x0, 0x0, 0x150013, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90017, 0x0, 0x0, 0x90015, 0x20002, 0x0, 0x0, 0x0, 0x80014, 0x9000f, 0x0, 0x50006, 0xa0016, 0x40001, 0xa0018, 0x0, 0x0, 0x0, 0x0, 0x50011, 0x0, 0x0, 0xa000a, 0x0, 0x0, 0x0, 0xa000b, 0x0, 0x9000e, 0xc0010, 0x0, 0x0, 0x110012, 0xb0008, 0x0, 0xd000c, 0x0, 0x80009, 0x0, 0x0, 0xf0003, 0x0, 0x0, 0x11000d, 0x0, 0xa0005, 0xc0007, 0x0, 0x0, 4, 2, 15, 8, 10, 5, 12, 11, 8, 10, 10, 13, 17, 9, 9, 12, 5, 17, 21, 8, 9, 10, 9, 10, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_calls_search_response_data_descriptor = {
     .name = "calls_search_response_data", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_calls_search_response_data),
     .n_fields = 25, .fields = calls_search_response_data_fields, .by_name = calls_search_response_data_by_name,
@@ -1605,7 +1605,7 @@ static const ic_field change_ticket_type_request_fields[] = {
     {"ticket_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_change_ticket_type_request, ticket_attributes), 0, offsetof(intercom_preview_change_ticket_type_request, has_ticket_attributes), NULL, NULL},
 };
 static const uint16_t change_ticket_type_request_by_name[] = {2, 1, 0};
-static const uint32_t change_ticket_type_request_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0xe0001, 0x110003, 0xf0002};
+static const uint32_t change_ticket_type_request_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0xe0001, 0x110003, 0xf0002, 14, 15, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_change_ticket_type_request_descriptor = {
     .name = "change_ticket_type_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_change_ticket_type_request),
     .n_fields = 3, .fields = change_ticket_type_request_fields, .by_name = change_ticket_type_request_by_name,
@@ -1619,7 +1619,7 @@ static const ic_field close_conversation_request_fields[] = {
     {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_close_conversation_request, body), 0, offsetof(intercom_preview_close_conversation_request, has_body), NULL, NULL},
 };
 static const uint16_t close_conversation_request_by_name[] = {2, 3, 0, 1};
-static const uint32_t close_conversation_request_hash[] = {0x0, 0x0, 0xc0001, 0x40002, 0x0, 0x0, 0x40004, 0x80003};
+static const uint32_t close_conversation_request_hash[] = {0x0, 0x0, 0xc0001, 0x40002, 0x0, 0x0, 0x40004, 0x80003, 12, 4, 8, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_close_conversation_request_descriptor = {
     .name = "close_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_close_conversation_request),
     .n_fields = 4, .fields = close_conversation_request_fields, .by_name = close_conversation_request_by_name,
@@ -1631,7 +1631,7 @@ static const ic_field collect_agent_input_request_fields[] = {
     {"attribute_values", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_collect_agent_input_request, attribute_values), offsetof(intercom_preview_collect_agent_input_request, attribute_values_count), offsetof(intercom_preview_collect_agent_input_request, has_attribute_values), &intercom_preview_collect_agent_input_request_attribute_values_descriptor, NULL},
 };
 static const uint16_t collect_agent_input_request_by_name[] = {1, 0};
-static const uint32_t collect_agent_input_request_hash[] = {0x70001, 0x0, 0x0, 0x100002};
+static const uint32_t collect_agent_input_request_hash[] = {0x70001, 0x0, 0x0, 0x100002, 7, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_collect_agent_input_request_descriptor = {
     .name = "collect_agent_input_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_collect_agent_input_request),
     .n_fields = 2, .fields = collect_agent_input_request_fields, .by_name = collect_agent_input_request_by_name,
@@ -1643,7 +1643,7 @@ static const ic_field collect_agent_input_request_attribute_values_fields[] = {
     {"value", IC_K_JSON, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_collect_agent_input_request_attribute_values, value), 0, offsetof(intercom_preview_collect_agent_input_request_attribute_values, has_value), NULL, NULL},
 };
 static const uint16_t collect_agent_input_request_attribute_values_by_name[] = {0, 1};
-static const uint32_t collect_agent_input_request_attribute_values_hash[] = {0x0, 0x0, 0xa0001, 0x50002};
+static const uint32_t collect_agent_input_request_attribute_values_hash[] = {0x0, 0x0, 0xa0001, 0x50002, 10, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_collect_agent_input_request_attribute_values_descriptor = {
     .name = "collect_agent_input_request_attribute_values", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_collect_agent_input_request_attribute_values),
     .n_fields = 2, .fields = collect_agent_input_request_attribute_values_fields, .by_name = collect_agent_input_request_attribute_values_by_name,
@@ -1666,7 +1666,7 @@ static const ic_field collection_fields[] = {
     {"help_center_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_collection, help_center_id), 0, offsetof(intercom_preview_collection, has_help_center_id), NULL, NULL},
 };
 static const uint16_t collection_by_name[] = {4, 9, 3, 12, 7, 0, 2, 8, 11, 10, 5, 6, 1};
-static const uint32_t collection_hash[] = {0xb0004, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x30007, 0xa0006, 0x0, 0x0, 0x0, 0x0, 0x12000b, 0x0, 0x0, 0xc0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40003, 0xa0005, 0x0, 0xe000d, 0x9000c, 0x40008, 0x50009, 0x0, 0xe000a, 0x0};
+static const uint32_t collection_hash[] = {0xb0004, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x30007, 0xa0006, 0x0, 0x0, 0x0, 0x0, 0x12000b, 0x0, 0x0, 0xc0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40003, 0xa0005, 0x0, 0xe000d, 0x9000c, 0x40008, 0x50009, 0x0, 0xe000a, 0x0, 2, 12, 4, 11, 10, 10, 3, 4, 5, 14, 18, 9, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_collection_descriptor = {
     .name = "collection", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_collection),
     .n_fields = 13, .fields = collection_fields, .by_name = collection_by_name,
@@ -1680,7 +1680,7 @@ static const ic_field collection_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_collection_list, data), offsetof(intercom_preview_collection_list, data_count), offsetof(intercom_preview_collection_list, has_data), &intercom_preview_collection_descriptor, NULL},
 };
 static const uint16_t collection_list_by_name[] = {3, 1, 2, 0};
-static const uint32_t collection_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004};
+static const uint32_t collection_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004, 4, 5, 11, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_collection_list_descriptor = {
     .name = "collection_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_collection_list),
     .n_fields = 4, .fields = collection_list_fields, .by_name = collection_list_by_name,
@@ -1698,7 +1698,7 @@ static const ic_field companies_bulk_job_fields[] = {
     {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_companies_bulk_job, url), 0, offsetof(intercom_preview_companies_bulk_job, has_url), NULL, NULL},
 };
 static const uint16_t companies_bulk_job_by_name[] = {5, 3, 0, 2, 6, 1, 4, 7};
-static const uint32_t companies_bulk_job_hash[] = {0x50003, 0xc0006, 0x0, 0x20001, 0xa0004, 0x0, 0x50007, 0x0, 0x0, 0x0, 0x0, 0xa0005, 0x0, 0x30008, 0x0, 0x40002};
+static const uint32_t companies_bulk_job_hash[] = {0x50003, 0xc0006, 0x0, 0x20001, 0xa0004, 0x0, 0x50007, 0x0, 0x0, 0x0, 0x0, 0xa0005, 0x0, 0x30008, 0x0, 0x40002, 2, 4, 5, 10, 10, 12, 5, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_bulk_job_descriptor = {
     .name = "companies_bulk_job", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_companies_bulk_job),
     .n_fields = 8, .fields = companies_bulk_job_fields, .by_name = companies_bulk_job_by_name,
@@ -1728,7 +1728,7 @@ static const ic_field company_fields[] = {
     {"notes", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_company, notes), 0, offsetof(intercom_preview_company, has_notes), &intercom_preview_company_notes_descriptor, NULL},
 };
 static const uint16_t company_by_name[] = {3, 5, 7, 16, 1, 12, 9, 13, 2, 19, 4, 6, 18, 14, 10, 17, 0, 8, 15, 11};
-static const uint32_t company_hash[] = {0x50014, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x80013, 0x40005, 0x0, 0x7000c, 0x110011, 0x0, 0xf000a, 0x8000d, 0x0, 0x0, 0x0, 0xa0006, 0x0, 0x0, 0x110007, 0x0, 0x4000b, 0xd000f, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd000e, 0x0, 0x0, 0x0, 0x0, 0xa0010, 0x0, 0x40003, 0x0, 0x0, 0xa0008, 0x60004, 0x0, 0x0, 0x40012, 0x0};
+static const uint32_t company_hash[] = {0x50014, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x80013, 0x40005, 0x0, 0x7000c, 0x110011, 0x0, 0xf000a, 0x8000d, 0x0, 0x0, 0x0, 0xa0006, 0x0, 0x0, 0x110007, 0x0, 0x4000b, 0xd000f, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd000e, 0x0, 0x0, 0x0, 0x0, 0xa0010, 0x0, 0x40003, 0x0, 0x0, 0xa0008, 0x60004, 0x0, 0x0, 0x40012, 0x0, 4, 2, 4, 6, 4, 10, 17, 10, 10, 15, 4, 7, 8, 13, 13, 10, 17, 4, 8, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_company_descriptor = {
     .name = "company", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_company),
     .n_fields = 20, .fields = company_fields, .by_name = company_by_name,
@@ -1742,7 +1742,7 @@ static const ic_field company_attached_contacts_fields[] = {
     {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_company_attached_contacts, pages), 0, offsetof(intercom_preview_company_attached_contacts, has_pages), &intercom_preview_cursor_pages_descriptor, NULL},
 };
 static const uint16_t company_attached_contacts_by_name[] = {1, 3, 2, 0};
-static const uint32_t company_attached_contacts_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x40002};
+static const uint32_t company_attached_contacts_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x40002, 4, 4, 11, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_company_attached_contacts_descriptor = {
     .name = "company_attached_contacts", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_company_attached_contacts),
     .n_fields = 4, .fields = company_attached_contacts_fields, .by_name = company_attached_contacts_by_name,
@@ -1754,7 +1754,7 @@ static const ic_field company_attached_segments_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_company_attached_segments, data), offsetof(intercom_preview_company_attached_segments, data_count), offsetof(intercom_preview_company_attached_segments, has_data), &intercom_preview_segment_descriptor, NULL},
 };
 static const uint16_t company_attached_segments_by_name[] = {1, 0};
-static const uint32_t company_attached_segments_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t company_attached_segments_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_company_attached_segments_descriptor = {
     .name = "company_attached_segments", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_company_attached_segments),
     .n_fields = 2, .fields = company_attached_segments_fields, .by_name = company_attached_segments_by_name,
@@ -1767,7 +1767,7 @@ static const ic_field company_data_fields[] = {
     {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_company_data, url), 0, offsetof(intercom_preview_company_data, has_url), NULL, NULL},
 };
 static const uint16_t company_data_by_name[] = {0, 1, 2};
-static const uint32_t company_data_hash[] = {0x0, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x40002};
+static const uint32_t company_data_hash[] = {0x0, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x40002, 2, 4, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_company_data_descriptor = {
     .name = "company_data", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_company_data),
     .n_fields = 3, .fields = company_data_fields, .by_name = company_data_by_name,
@@ -1781,7 +1781,7 @@ static const ic_field company_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_company_list, data), offsetof(intercom_preview_company_list, data_count), offsetof(intercom_preview_company_list, has_data), &intercom_preview_company_descriptor, NULL},
 };
 static const uint16_t company_list_by_name[] = {3, 1, 2, 0};
-static const uint32_t company_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004};
+static const uint32_t company_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004, 4, 5, 11, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_company_list_descriptor = {
     .name = "company_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_company_list),
     .n_fields = 4, .fields = company_list_fields, .by_name = company_list_by_name,
@@ -1797,7 +1797,7 @@ static const ic_field company_note_fields[] = {
     {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_company_note, body), 0, offsetof(intercom_preview_company_note, has_body), NULL, NULL},
 };
 static const uint16_t company_note_by_name[] = {4, 5, 3, 2, 1, 0};
-static const uint32_t company_note_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x20002, 0x40006, 0x60005, 0xa0003, 0x0, 0x70004, 0x0, 0x0};
+static const uint32_t company_note_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x20002, 0x40006, 0x60005, 0xa0003, 0x0, 0x70004, 0x0, 0x0, 4, 2, 10, 7, 6, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_company_note_descriptor = {
     .name = "company_note", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_company_note),
     .n_fields = 6, .fields = company_note_fields, .by_name = company_note_by_name,
@@ -1809,7 +1809,7 @@ static const ic_field company_notes_fields[] = {
     {"notes", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_company_notes, notes), offsetof(intercom_preview_company_notes, notes_count), offsetof(intercom_preview_company_notes, has_notes), &intercom_preview_company_note_descriptor, NULL},
 };
 static const uint16_t company_notes_by_name[] = {1, 0};
-static const uint32_t company_notes_hash[] = {0x0, 0x50002, 0x0, 0x40001};
+static const uint32_t company_notes_hash[] = {0x0, 0x50002, 0x0, 0x40001, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_company_notes_descriptor = {
     .name = "company_notes", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_company_notes),
     .n_fields = 2, .fields = company_notes_fields, .by_name = company_notes_by_name,
@@ -1824,7 +1824,7 @@ static const ic_field company_scroll_fields[] = {
     {"scroll_param", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_company_scroll, scroll_param), 0, offsetof(intercom_preview_company_scroll, has_scroll_param), NULL, NULL},
 };
 static const uint16_t company_scroll_by_name[] = {1, 2, 4, 3, 0};
-static const uint32_t company_scroll_hash[] = {0x0, 0x0, 0xc0005, 0x0, 0x0, 0x50003, 0x0, 0x0, 0x0, 0xb0004, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x40002};
+static const uint32_t company_scroll_hash[] = {0x0, 0x0, 0xc0005, 0x0, 0x0, 0x50003, 0x0, 0x0, 0x0, 0xb0004, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x40002, 4, 4, 5, 11, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_company_scroll_descriptor = {
     .name = "company_scroll", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_company_scroll),
     .n_fields = 5, .fields = company_scroll_fields, .by_name = company_scroll_by_name,
@@ -1837,7 +1837,7 @@ static const ic_field company_search_request_fields[] = {
     {"sort", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_company_search_request, sort), 0, offsetof(intercom_preview_company_search_request, has_sort), &intercom_preview_company_search_request_sort_descriptor, NULL},
 };
 static const uint16_t company_search_request_by_name[] = {1, 0, 2};
-static const uint32_t company_search_request_hash[] = {0x0, 0x0, 0x50001, 0x0, 0x0, 0x40003, 0x0, 0xa0002};
+static const uint32_t company_search_request_hash[] = {0x0, 0x0, 0x50001, 0x0, 0x0, 0x40003, 0x0, 0xa0002, 5, 10, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_company_search_request_descriptor = {
     .name = "company_search_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_company_search_request),
     .n_fields = 3, .fields = company_search_request_fields, .by_name = company_search_request_by_name,
@@ -1849,7 +1849,7 @@ static const ic_field company_search_request_sort_fields[] = {
     {"order", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_preview_company_search_request_sort, order), offsetof(intercom_preview_company_search_request_sort, order_str), offsetof(intercom_preview_company_search_request_sort, has_order), &intercom_preview_company_search_request_sort_order_descriptor, NULL},
 };
 static const uint16_t company_search_request_sort_by_name[] = {0, 1};
-static const uint32_t company_search_request_sort_hash[] = {0x0, 0x50001, 0x50002, 0x0};
+static const uint32_t company_search_request_sort_hash[] = {0x0, 0x50001, 0x50002, 0x0, 5, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_company_search_request_sort_descriptor = {
     .name = "company_search_request_sort", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_company_search_request_sort),
     .n_fields = 2, .fields = company_search_request_sort_fields, .by_name = company_search_request_sort_by_name,
@@ -1861,7 +1861,7 @@ static const ic_field company_segments_fields[] = {
     {"segments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_company_segments, segments), offsetof(intercom_preview_company_segments, segments_count), offsetof(intercom_preview_company_segments, has_segments), &intercom_preview_segment_descriptor, NULL},
 };
 static const uint16_t company_segments_by_name[] = {1, 0};
-static const uint32_t company_segments_hash[] = {0x0, 0x0, 0x80002, 0x40001};
+static const uint32_t company_segments_hash[] = {0x0, 0x0, 0x80002, 0x40001, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_company_segments_descriptor = {
     .name = "company_segments", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_company_segments),
     .n_fields = 2, .fields = company_segments_fields, .by_name = company_segments_by_name,
@@ -1873,7 +1873,7 @@ static const ic_field company_tags_fields[] = {
     {"tags", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_company_tags, tags), offsetof(intercom_preview_company_tags, tags_count), offsetof(intercom_preview_company_tags, has_tags), &intercom_preview_tag_basic_descriptor, NULL},
 };
 static const uint16_t company_tags_by_name[] = {1, 0};
-static const uint32_t company_tags_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t company_tags_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_company_tags_descriptor = {
     .name = "company_tags", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_company_tags),
     .n_fields = 2, .fields = company_tags_fields, .by_name = company_tags_by_name,
@@ -1933,7 +1933,7 @@ static const ic_field contact_fields[] = {
     {"opted_out_subscription_types", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_contact, opted_out_subscription_types), 0, offsetof(intercom_preview_contact, has_opted_out_subscription_types), NULL, NULL},
 };
 static const uint16_t contact_by_name[] = {27, 28, 29, 32, 30, 31, 40, 23, 25, 24, 43, 14, 39, 5, 6, 47, 2, 8, 11, 1, 33, 34, 35, 38, 36, 37, 22, 19, 21, 20, 18, 17, 44, 12, 46, 9, 42, 48, 49, 26, 10, 7, 4, 16, 45, 41, 0, 13, 15, 3};
-static const uint32_t contact_hash[] = {0x1c0032, 0x0, 0x18000e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xc0012, 0x0, 0x0, 0x0, 0x0, 0x0, 0x10001a, 0x0, 0x0, 0x0, 0x0, 0xf0026, 0x50006, 0x150016, 0x9002c, 0xf0009, 0xd002f, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0x10001c, 0x0, 0xe001e, 0x40001, 0x100027, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50008, 0x70018, 0x0, 0x0, 0x13001d, 0xf0019, 0x12001f, 0x130020, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x160030, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa000f, 0x110028, 0x0, 0x0, 0x0, 0x14000d, 0x0, 0x0, 0x0, 0x0, 0x1b0031, 0x0, 0x0, 0xc0004, 0x40005, 0x0, 0x0, 0x10000c, 0x0, 0x0, 0x0, 0xf0023, 0x0, 0x140021, 0x0, 0x60029, 0x0, 0xf002e, 0x0, 0x0, 0x0, 0x0, 0xc0011, 0x0, 0xe0025, 0x8002d, 0x110017, 0xa0024, 0x0, 0x0, 0x20002, 0x4002a, 0xc0022, 0x0, 0x5002b, 0x0, 0x140015, 0x0, 0x110014, 0x0, 0x4000a, 0x0, 0x8000b, 0x2001b, 0xf0013, 0x0, 0xb0003, 0x0, 0x0, 0xa0010};
+static const uint32_t contact_hash[] = {0x1c0032, 0x0, 0x18000e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xc0012, 0x0, 0x0, 0x0, 0x0, 0x0, 0x10001a, 0x0, 0x0, 0x0, 0x0, 0xf0026, 0x50006, 0x150016, 0x9002c, 0xf0009, 0xd002f, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0x10001c, 0x0, 0xe001e, 0x40001, 0x100027, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50008, 0x70018, 0x0, 0x0, 0x13001d, 0xf0019, 0x12001f, 0x130020, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x160030, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa000f, 0x110028, 0x0, 0x0, 0x0, 0x14000d, 0x0, 0x0, 0x0, 0x0, 0x1b0031, 0x0, 0x0, 0xc0004, 0x40005, 0x0, 0x0, 0x10000c, 0x0, 0x0, 0x0, 0xf0023, 0x0, 0x140021, 0x0, 0x60029, 0x0, 0xf002e, 0x0, 0x0, 0x0, 0x0, 0xc0011, 0x0, 0xe0025, 0x8002d, 0x110017, 0xa0024, 0x0, 0x0, 0x20002, 0x4002a, 0xc0022, 0x0, 0x5002b, 0x0, 0x140015, 0x0, 0x110014, 0x0, 0x4000a, 0x0, 0x8000b, 0x2001b, 0xf0013, 0x0, 0xb0003, 0x0, 0x0, 0xa0010, 4, 2, 11, 12, 4, 5, 12, 5, 15, 4, 8, 16, 20, 24, 10, 10, 12, 12, 15, 17, 20, 21, 17, 7, 15, 16, 2, 16, 19, 14, 18, 19, 20, 12, 15, 10, 14, 15, 16, 17, 6, 4, 5, 9, 8, 15, 13, 22, 27, 28};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_descriptor = {
     .name = "contact", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact),
     .n_fields = 50, .fields = contact_fields, .by_name = contact_by_name,
@@ -1953,7 +1953,7 @@ static const ic_field contact_activity_fields[] = {
     {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_contact_activity, created_at), 0, offsetof(intercom_preview_contact_activity, has_created_at), NULL, NULL},
 };
 static const uint16_t contact_activity_by_name[] = {3, 9, 2, 4, 8, 1, 6, 7, 5, 0};
-static const uint32_t contact_activity_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x40006, 0x0, 0x0, 0xa000a, 0x0, 0x0, 0xa0003, 0x0, 0xf0007, 0xe0009, 0xf0008, 0x0};
+static const uint32_t contact_activity_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x40006, 0x0, 0x0, 0xa000a, 0x0, 0x0, 0xa0003, 0x0, 0xf0007, 0xe0009, 0xf0008, 0x0, 4, 2, 10, 10, 11, 4, 15, 15, 14, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_activity_descriptor = {
     .name = "contact_activity", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_activity),
     .n_fields = 10, .fields = contact_activity_fields, .by_name = contact_activity_by_name,
@@ -1966,7 +1966,7 @@ static const ic_field contact_activity_list_fields[] = {
     {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_contact_activity_list, pages), 0, offsetof(intercom_preview_contact_activity_list, has_pages), &intercom_preview_next_cursor_pages_descriptor, NULL},
 };
 static const uint16_t contact_activity_list_by_name[] = {1, 2, 0};
-static const uint32_t contact_activity_list_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x50003, 0x0, 0x40002};
+static const uint32_t contact_activity_list_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x50003, 0x0, 0x40002, 4, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_activity_list_descriptor = {
     .name = "contact_activity_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_activity_list),
     .n_fields = 3, .fields = contact_activity_list_fields, .by_name = contact_activity_list_by_name,
@@ -1980,7 +1980,7 @@ static const ic_field contact_archived_fields[] = {
     {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_contact_archived, archived), 0, offsetof(intercom_preview_contact_archived, has_archived), NULL, NULL},
 };
 static const uint16_t contact_archived_by_name[] = {3, 2, 1, 0};
-static const uint32_t contact_archived_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x80004, 0x0, 0xb0003, 0x40001};
+static const uint32_t contact_archived_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x80004, 0x0, 0xb0003, 0x40001, 4, 2, 11, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_archived_descriptor = {
     .name = "contact_archived", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_archived),
     .n_fields = 4, .fields = contact_archived_fields, .by_name = contact_archived_by_name,
@@ -1995,7 +1995,7 @@ static const ic_field contact_attached_companies_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_contact_attached_companies, data), offsetof(intercom_preview_contact_attached_companies, data_count), offsetof(intercom_preview_contact_attached_companies, has_data), &intercom_preview_company_descriptor, NULL},
 };
 static const uint16_t contact_attached_companies_by_name[] = {1, 4, 3, 2, 0};
-static const uint32_t contact_attached_companies_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x50004, 0x0, 0x0, 0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x0, 0x90002, 0x40005};
+static const uint32_t contact_attached_companies_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x50004, 0x0, 0x0, 0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x0, 0x90002, 0x40005, 4, 9, 11, 5, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_attached_companies_descriptor = {
     .name = "contact_attached_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_attached_companies),
     .n_fields = 5, .fields = contact_attached_companies_fields, .by_name = contact_attached_companies_by_name,
@@ -2007,7 +2007,7 @@ static const ic_field contact_avatar_fields[] = {
     {"image_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_contact_avatar, image_url), 0, offsetof(intercom_preview_contact_avatar, has_image_url), NULL, NULL},
 };
 static const uint16_t contact_avatar_by_name[] = {1, 0};
-static const uint32_t contact_avatar_hash[] = {0x0, 0x90002, 0x40001, 0x0};
+static const uint32_t contact_avatar_hash[] = {0x0, 0x90002, 0x40001, 0x0, 4, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_avatar_descriptor = {
     .name = "contact_avatar", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_avatar),
     .n_fields = 2, .fields = contact_avatar_fields, .by_name = contact_avatar_by_name,
@@ -2021,7 +2021,7 @@ static const ic_field contact_blocked_fields[] = {
     {"blocked", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_contact_blocked, blocked), 0, offsetof(intercom_preview_contact_blocked, has_blocked), NULL, NULL},
 };
 static const uint16_t contact_blocked_by_name[] = {3, 2, 1, 0};
-static const uint32_t contact_blocked_hash[] = {0x0, 0x20002, 0x70004, 0x0, 0x0, 0x0, 0xb0003, 0x40001};
+static const uint32_t contact_blocked_hash[] = {0x0, 0x20002, 0x70004, 0x0, 0x0, 0x0, 0xb0003, 0x40001, 4, 2, 11, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_blocked_descriptor = {
     .name = "contact_blocked", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_blocked),
     .n_fields = 4, .fields = contact_blocked_fields, .by_name = contact_blocked_by_name,
@@ -2035,7 +2035,7 @@ static const ic_field contact_companies_fields[] = {
     {"has_more", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_contact_companies, has_more), 0, offsetof(intercom_preview_contact_companies, has_more_state), NULL, NULL},
 };
 static const uint16_t contact_companies_by_name[] = {0, 3, 2, 1};
-static const uint32_t contact_companies_hash[] = {0x0, 0xb0003, 0x30002, 0x80004, 0x0, 0x0, 0x0, 0x40001};
+static const uint32_t contact_companies_hash[] = {0x0, 0xb0003, 0x30002, 0x80004, 0x0, 0x0, 0x0, 0x40001, 4, 3, 11, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_companies_descriptor = {
     .name = "contact_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_companies),
     .n_fields = 4, .fields = contact_companies_fields, .by_name = contact_companies_by_name,
@@ -2049,7 +2049,7 @@ static const ic_field contact_deleted_fields[] = {
     {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_contact_deleted, deleted), 0, offsetof(intercom_preview_contact_deleted, has_deleted), NULL, NULL},
 };
 static const uint16_t contact_deleted_by_name[] = {3, 2, 1, 0};
-static const uint32_t contact_deleted_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x70004, 0x0, 0xb0003, 0x40001};
+static const uint32_t contact_deleted_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x70004, 0x0, 0xb0003, 0x40001, 4, 2, 11, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_deleted_descriptor = {
     .name = "contact_deleted", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_deleted),
     .n_fields = 4, .fields = contact_deleted_fields, .by_name = contact_deleted_by_name,
@@ -2063,7 +2063,7 @@ static const ic_field contact_list_fields[] = {
     {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_contact_list, pages), 0, offsetof(intercom_preview_contact_list, has_pages), &intercom_preview_cursor_pages_descriptor, NULL},
 };
 static const uint16_t contact_list_by_name[] = {1, 3, 2, 0};
-static const uint32_t contact_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x40002};
+static const uint32_t contact_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x40002, 4, 4, 11, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_list_descriptor = {
     .name = "contact_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_list),
     .n_fields = 4, .fields = contact_list_fields, .by_name = contact_list_by_name,
@@ -2077,7 +2077,7 @@ static const ic_field contact_location_fields[] = {
     {"city", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_contact_location, city), 0, offsetof(intercom_preview_contact_location, has_city), NULL, NULL},
 };
 static const uint16_t contact_location_by_name[] = {3, 1, 2, 0};
-static const uint32_t contact_location_hash[] = {0x0, 0x40004, 0x70002, 0x0, 0x0, 0x0, 0x60003, 0x40001};
+static const uint32_t contact_location_hash[] = {0x0, 0x40004, 0x70002, 0x0, 0x0, 0x0, 0x60003, 0x40001, 4, 7, 6, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_location_descriptor = {
     .name = "contact_location", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_location),
     .n_fields = 4, .fields = contact_location_fields, .by_name = contact_location_by_name,
@@ -2091,7 +2091,7 @@ static const ic_field contact_notes_fields[] = {
     {"has_more", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_contact_notes, has_more), 0, offsetof(intercom_preview_contact_notes, has_more_state), NULL, NULL},
 };
 static const uint16_t contact_notes_by_name[] = {0, 3, 2, 1};
-static const uint32_t contact_notes_hash[] = {0x0, 0xb0003, 0x30002, 0x80004, 0x0, 0x0, 0x0, 0x40001};
+static const uint32_t contact_notes_hash[] = {0x0, 0xb0003, 0x30002, 0x80004, 0x0, 0x0, 0x0, 0x40001, 4, 3, 11, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_notes_descriptor = {
     .name = "contact_notes", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_notes),
     .n_fields = 4, .fields = contact_notes_fields, .by_name = contact_notes_by_name,
@@ -2104,7 +2104,7 @@ static const ic_field contact_reference_fields[] = {
     {"external_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_contact_reference, external_id), 0, offsetof(intercom_preview_contact_reference, has_external_id), NULL, NULL},
 };
 static const uint16_t contact_reference_by_name[] = {2, 1, 0};
-static const uint32_t contact_reference_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0xb0003, 0x40001};
+static const uint32_t contact_reference_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0xb0003, 0x40001, 4, 2, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_reference_descriptor = {
     .name = "contact_reference", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_reference),
     .n_fields = 3, .fields = contact_reference_fields, .by_name = contact_reference_by_name,
@@ -2120,7 +2120,7 @@ static const ic_field contact_reply_base_request_fields[] = {
     {"reply_options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_contact_reply_base_request, reply_options), offsetof(intercom_preview_contact_reply_base_request, reply_options_count), offsetof(intercom_preview_contact_reply_base_request, has_reply_options), &intercom_preview_quick_reply_option_descriptor, NULL},
 };
 static const uint16_t contact_reply_base_request_by_name[] = {4, 2, 3, 0, 5, 1};
-static const uint32_t contact_reply_base_request_hash[] = {0xd0006, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0004, 0xc0001, 0x40002, 0xf0005, 0x0, 0x0, 0x0};
+static const uint32_t contact_reply_base_request_hash[] = {0xd0006, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0004, 0xc0001, 0x40002, 0xf0005, 0x0, 0x0, 0x0, 12, 4, 4, 10, 15, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_reply_base_request_descriptor = {
     .name = "contact_reply_base_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_reply_base_request),
     .n_fields = 6, .fields = contact_reply_base_request_fields, .by_name = contact_reply_base_request_by_name,
@@ -2140,7 +2140,7 @@ static const ic_field contact_reply_conversation_request_fields[] = {
     {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_contact_reply_conversation_request, user_id), 0, offsetof(intercom_preview_contact_reply_conversation_request, has_user_id), NULL, NULL},
 };
 static const uint16_t contact_reply_conversation_request_by_name[] = {7, 4, 2, 3, 8, 6, 0, 5, 1, 9};
-static const uint32_t contact_reply_conversation_request_hash[] = {0x0, 0xa0004, 0x50009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf0005, 0x0, 0x0, 0x0, 0x100008, 0xc0001, 0x0, 0x0, 0xd0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x7000a, 0x0, 0x0, 0x40002, 0x0, 0x100007, 0x0, 0x40003, 0x0};
+static const uint32_t contact_reply_conversation_request_hash[] = {0x0, 0xa0004, 0x50009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf0005, 0x0, 0x0, 0x0, 0x100008, 0xc0001, 0x0, 0x0, 0xd0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x7000a, 0x0, 0x0, 0x40002, 0x0, 0x100007, 0x0, 0x40003, 0x0, 12, 4, 4, 10, 15, 13, 16, 16, 5, 7};
 static const uint16_t contact_reply_conversation_request_v1_required[] = {0, 1, 2, 6};
 static const uint16_t contact_reply_conversation_request_v2_required[] = {0, 1, 2, 8};
 static const uint16_t contact_reply_conversation_request_v3_required[] = {0, 1, 2, 9};
@@ -2167,7 +2167,7 @@ static const ic_field contact_reply_email_request_fields[] = {
     {"attachment_files", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_contact_reply_email_request, attachment_files), offsetof(intercom_preview_contact_reply_email_request, attachment_files_count), offsetof(intercom_preview_contact_reply_email_request, has_attachment_files), &intercom_preview_conversation_attachment_files_descriptor, NULL},
 };
 static const uint16_t contact_reply_email_request_by_name[] = {7, 4, 2, 3, 6, 0, 5, 1};
-static const uint32_t contact_reply_email_request_hash[] = {0x0, 0x100008, 0x40002, 0x0, 0xa0004, 0x50007, 0x40003, 0x0, 0x0, 0xf0005, 0x0, 0x0, 0xd0006, 0x0, 0xc0001, 0x0};
+static const uint32_t contact_reply_email_request_hash[] = {0x0, 0x100008, 0x40002, 0x0, 0xa0004, 0x50007, 0x40003, 0x0, 0x0, 0xf0005, 0x0, 0x0, 0xd0006, 0x0, 0xc0001, 0x0, 12, 4, 4, 10, 15, 13, 5, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_reply_email_request_descriptor = {
     .name = "contact_reply_email_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_reply_email_request),
     .n_fields = 8, .fields = contact_reply_email_request_fields, .by_name = contact_reply_email_request_by_name,
@@ -2185,7 +2185,7 @@ static const ic_field contact_reply_intercom_user_id_request_fields[] = {
     {"attachment_files", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_contact_reply_intercom_user_id_request, attachment_files), offsetof(intercom_preview_contact_reply_intercom_user_id_request, attachment_files_count), offsetof(intercom_preview_contact_reply_intercom_user_id_request, has_attachment_files), &intercom_preview_conversation_attachment_files_descriptor, NULL},
 };
 static const uint16_t contact_reply_intercom_user_id_request_by_name[] = {7, 4, 2, 3, 6, 0, 5, 1};
-static const uint32_t contact_reply_intercom_user_id_request_hash[] = {0x0, 0x100008, 0x40002, 0x0, 0xa0004, 0x100007, 0x40003, 0x0, 0x0, 0xf0005, 0x0, 0x0, 0xd0006, 0x0, 0xc0001, 0x0};
+static const uint32_t contact_reply_intercom_user_id_request_hash[] = {0x0, 0x100008, 0x40002, 0x0, 0xa0004, 0x100007, 0x40003, 0x0, 0x0, 0xf0005, 0x0, 0x0, 0xd0006, 0x0, 0xc0001, 0x0, 12, 4, 4, 10, 15, 13, 16, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_reply_intercom_user_id_request_descriptor = {
     .name = "contact_reply_intercom_user_id_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_reply_intercom_user_id_request),
     .n_fields = 8, .fields = contact_reply_intercom_user_id_request_fields, .by_name = contact_reply_intercom_user_id_request_by_name,
@@ -2202,7 +2202,7 @@ static const ic_field contact_reply_ticket_email_request_fields[] = {
     {"email", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_contact_reply_ticket_email_request, email), 0, offsetof(intercom_preview_contact_reply_ticket_email_request, has_email), NULL, NULL},
 };
 static const uint16_t contact_reply_ticket_email_request_by_name[] = {4, 2, 3, 6, 0, 5, 1};
-static const uint32_t contact_reply_ticket_email_request_hash[] = {0x0, 0x0, 0x40002, 0x0, 0xa0004, 0x50007, 0x40003, 0x0, 0x0, 0xf0005, 0x0, 0x0, 0xd0006, 0x0, 0xc0001, 0x0};
+static const uint32_t contact_reply_ticket_email_request_hash[] = {0x0, 0x0, 0x40002, 0x0, 0xa0004, 0x50007, 0x40003, 0x0, 0x0, 0xf0005, 0x0, 0x0, 0xd0006, 0x0, 0xc0001, 0x0, 12, 4, 4, 10, 15, 13, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_reply_ticket_email_request_descriptor = {
     .name = "contact_reply_ticket_email_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_reply_ticket_email_request),
     .n_fields = 7, .fields = contact_reply_ticket_email_request_fields, .by_name = contact_reply_ticket_email_request_by_name,
@@ -2219,7 +2219,7 @@ static const ic_field contact_reply_ticket_intercom_user_id_request_fields[] = {
     {"intercom_user_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_contact_reply_ticket_intercom_user_id_request, intercom_user_id), 0, offsetof(intercom_preview_contact_reply_ticket_intercom_user_id_request, has_intercom_user_id), NULL, NULL},
 };
 static const uint16_t contact_reply_ticket_intercom_user_id_request_by_name[] = {4, 2, 3, 6, 0, 5, 1};
-static const uint32_t contact_reply_ticket_intercom_user_id_request_hash[] = {0x0, 0x0, 0x40002, 0x0, 0xa0004, 0x100007, 0x40003, 0x0, 0x0, 0xf0005, 0x0, 0x0, 0xd0006, 0x0, 0xc0001, 0x0};
+static const uint32_t contact_reply_ticket_intercom_user_id_request_hash[] = {0x0, 0x0, 0x40002, 0x0, 0xa0004, 0x100007, 0x40003, 0x0, 0x0, 0xf0005, 0x0, 0x0, 0xd0006, 0x0, 0xc0001, 0x0, 12, 4, 4, 10, 15, 13, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_reply_ticket_intercom_user_id_request_descriptor = {
     .name = "contact_reply_ticket_intercom_user_id_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_reply_ticket_intercom_user_id_request),
     .n_fields = 7, .fields = contact_reply_ticket_intercom_user_id_request_fields, .by_name = contact_reply_ticket_intercom_user_id_request_by_name,
@@ -2238,7 +2238,7 @@ static const ic_field contact_reply_ticket_request_fields[] = {
     {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_contact_reply_ticket_request, email), 0, offsetof(intercom_preview_contact_reply_ticket_request, has_email), NULL, NULL},
 };
 static const uint16_t contact_reply_ticket_request_by_name[] = {4, 2, 3, 8, 6, 0, 5, 1, 7};
-static const uint32_t contact_reply_ticket_request_hash[] = {0x0, 0xa0004, 0x50009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf0005, 0x0, 0x0, 0x0, 0x0, 0xc0001, 0x0, 0x0, 0xd0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x70008, 0x0, 0x0, 0x40002, 0x0, 0x100007, 0x0, 0x40003, 0x0};
+static const uint32_t contact_reply_ticket_request_hash[] = {0x0, 0xa0004, 0x50009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf0005, 0x0, 0x0, 0x0, 0x0, 0xc0001, 0x0, 0x0, 0xd0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x70008, 0x0, 0x0, 0x40002, 0x0, 0x100007, 0x0, 0x40003, 0x0, 12, 4, 4, 10, 15, 13, 16, 7, 5};
 static const uint16_t contact_reply_ticket_request_v1_required[] = {0, 1, 2, 6};
 static const uint16_t contact_reply_ticket_request_v2_required[] = {0, 1, 2, 7};
 static const uint16_t contact_reply_ticket_request_v3_required[] = {0, 1, 2, 8};
@@ -2264,7 +2264,7 @@ static const ic_field contact_reply_ticket_user_id_request_fields[] = {
     {"user_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_contact_reply_ticket_user_id_request, user_id), 0, offsetof(intercom_preview_contact_reply_ticket_user_id_request, has_user_id), NULL, NULL},
 };
 static const uint16_t contact_reply_ticket_user_id_request_by_name[] = {4, 2, 3, 0, 5, 1, 6};
-static const uint32_t contact_reply_ticket_user_id_request_hash[] = {0xf0005, 0x0, 0x40003, 0xa0004, 0x0, 0x0, 0x70007, 0x0, 0x0, 0x0, 0x40002, 0xd0006, 0xc0001, 0x0, 0x0, 0x0};
+static const uint32_t contact_reply_ticket_user_id_request_hash[] = {0xf0005, 0x0, 0x40003, 0xa0004, 0x0, 0x0, 0x70007, 0x0, 0x0, 0x0, 0x40002, 0xd0006, 0xc0001, 0x0, 0x0, 0x0, 12, 4, 4, 10, 15, 13, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_reply_ticket_user_id_request_descriptor = {
     .name = "contact_reply_ticket_user_id_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_reply_ticket_user_id_request),
     .n_fields = 7, .fields = contact_reply_ticket_user_id_request_fields, .by_name = contact_reply_ticket_user_id_request_by_name,
@@ -2282,7 +2282,7 @@ static const ic_field contact_reply_user_id_request_fields[] = {
     {"attachment_files", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_contact_reply_user_id_request, attachment_files), offsetof(intercom_preview_contact_reply_user_id_request, attachment_files_count), offsetof(intercom_preview_contact_reply_user_id_request, has_attachment_files), &intercom_preview_conversation_attachment_files_descriptor, NULL},
 };
 static const uint16_t contact_reply_user_id_request_by_name[] = {7, 4, 2, 3, 0, 5, 1, 6};
-static const uint32_t contact_reply_user_id_request_hash[] = {0xf0005, 0x0, 0x40003, 0xa0004, 0x0, 0x0, 0x70007, 0x0, 0x0, 0x0, 0x40002, 0xd0006, 0xc0001, 0x100008, 0x0, 0x0};
+static const uint32_t contact_reply_user_id_request_hash[] = {0xf0005, 0x0, 0x40003, 0xa0004, 0x0, 0x0, 0x70007, 0x0, 0x0, 0x0, 0x40002, 0xd0006, 0xc0001, 0x100008, 0x0, 0x0, 12, 4, 4, 10, 15, 13, 7, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_reply_user_id_request_descriptor = {
     .name = "contact_reply_user_id_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_reply_user_id_request),
     .n_fields = 8, .fields = contact_reply_user_id_request_fields, .by_name = contact_reply_user_id_request_by_name,
@@ -2295,7 +2295,7 @@ static const ic_field contact_search_request_fields[] = {
     {"sort", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_contact_search_request, sort), 0, offsetof(intercom_preview_contact_search_request, has_sort), &intercom_preview_company_search_request_sort_descriptor, NULL},
 };
 static const uint16_t contact_search_request_by_name[] = {1, 0, 2};
-static const uint32_t contact_search_request_hash[] = {0x0, 0x0, 0x50001, 0x0, 0x0, 0x40003, 0x0, 0xa0002};
+static const uint32_t contact_search_request_hash[] = {0x0, 0x0, 0x50001, 0x0, 0x0, 0x40003, 0x0, 0xa0002, 5, 10, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_search_request_descriptor = {
     .name = "contact_search_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_search_request),
     .n_fields = 3, .fields = contact_search_request_fields, .by_name = contact_search_request_by_name,
@@ -2307,7 +2307,7 @@ static const ic_field contact_segments_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_contact_segments, data), offsetof(intercom_preview_contact_segments, data_count), offsetof(intercom_preview_contact_segments, has_data), &intercom_preview_segment_descriptor, NULL},
 };
 static const uint16_t contact_segments_by_name[] = {1, 0};
-static const uint32_t contact_segments_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t contact_segments_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_segments_descriptor = {
     .name = "contact_segments", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_segments),
     .n_fields = 2, .fields = contact_segments_fields, .by_name = contact_segments_by_name,
@@ -2318,7 +2318,7 @@ static const ic_field contact_social_profiles_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_contact_social_profiles, data), offsetof(intercom_preview_contact_social_profiles, data_count), offsetof(intercom_preview_contact_social_profiles, has_data), &intercom_preview_social_profile_descriptor, NULL},
 };
 static const uint16_t contact_social_profiles_by_name[] = {0};
-static const uint32_t contact_social_profiles_hash[] = {0x0, 0x40001};
+static const uint32_t contact_social_profiles_hash[] = {0x0, 0x40001, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_social_profiles_descriptor = {
     .name = "contact_social_profiles", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_social_profiles),
     .n_fields = 1, .fields = contact_social_profiles_fields, .by_name = contact_social_profiles_by_name,
@@ -2332,7 +2332,7 @@ static const ic_field contact_subscription_types_fields[] = {
     {"has_more", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_contact_subscription_types, has_more), 0, offsetof(intercom_preview_contact_subscription_types, has_more_state), NULL, NULL},
 };
 static const uint16_t contact_subscription_types_by_name[] = {0, 3, 2, 1};
-static const uint32_t contact_subscription_types_hash[] = {0x0, 0xb0003, 0x30002, 0x80004, 0x0, 0x0, 0x0, 0x40001};
+static const uint32_t contact_subscription_types_hash[] = {0x0, 0xb0003, 0x30002, 0x80004, 0x0, 0x0, 0x0, 0x40001, 4, 3, 11, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_subscription_types_descriptor = {
     .name = "contact_subscription_types", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_subscription_types),
     .n_fields = 4, .fields = contact_subscription_types_fields, .by_name = contact_subscription_types_by_name,
@@ -2346,7 +2346,7 @@ static const ic_field contact_tags_fields[] = {
     {"has_more", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_contact_tags, has_more), 0, offsetof(intercom_preview_contact_tags, has_more_state), NULL, NULL},
 };
 static const uint16_t contact_tags_by_name[] = {0, 3, 2, 1};
-static const uint32_t contact_tags_hash[] = {0x0, 0xb0003, 0x30002, 0x80004, 0x0, 0x0, 0x0, 0x40001};
+static const uint32_t contact_tags_hash[] = {0x0, 0xb0003, 0x30002, 0x80004, 0x0, 0x0, 0x0, 0x40001, 4, 3, 11, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_tags_descriptor = {
     .name = "contact_tags", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_tags),
     .n_fields = 4, .fields = contact_tags_fields, .by_name = contact_tags_by_name,
@@ -2360,7 +2360,7 @@ static const ic_field contact_unarchived_fields[] = {
     {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_contact_unarchived, archived), 0, offsetof(intercom_preview_contact_unarchived, has_archived), NULL, NULL},
 };
 static const uint16_t contact_unarchived_by_name[] = {3, 2, 1, 0};
-static const uint32_t contact_unarchived_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x80004, 0x0, 0xb0003, 0x40001};
+static const uint32_t contact_unarchived_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x80004, 0x0, 0xb0003, 0x40001, 4, 2, 11, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_contact_unarchived_descriptor = {
     .name = "contact_unarchived", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contact_unarchived),
     .n_fields = 4, .fields = contact_unarchived_fields, .by_name = contact_unarchived_by_name,
@@ -2378,7 +2378,7 @@ static const ic_field contacts_bulk_job_fields[] = {
     {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_contacts_bulk_job, url), 0, offsetof(intercom_preview_contacts_bulk_job, has_url), NULL, NULL},
 };
 static const uint16_t contacts_bulk_job_by_name[] = {5, 3, 0, 2, 6, 1, 4, 7};
-static const uint32_t contacts_bulk_job_hash[] = {0x50003, 0xc0006, 0x0, 0x20001, 0xa0004, 0x0, 0x50007, 0x0, 0x0, 0x0, 0x0, 0xa0005, 0x0, 0x30008, 0x0, 0x40002};
+static const uint32_t contacts_bulk_job_hash[] = {0x50003, 0xc0006, 0x0, 0x20001, 0xa0004, 0x0, 0x50007, 0x0, 0x0, 0x0, 0x0, 0xa0005, 0x0, 0x30008, 0x0, 0x40002, 2, 4, 5, 10, 10, 12, 5, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_bulk_job_descriptor = {
     .name = "contacts_bulk_job", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contacts_bulk_job),
     .n_fields = 8, .fields = contacts_bulk_job_fields, .by_name = contacts_bulk_job_by_name,
@@ -2394,7 +2394,7 @@ static const ic_field contacts_bulk_job_tasks_fields[] = {
     {"completed_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_contacts_bulk_job_tasks, completed_at), 0, offsetof(intercom_preview_contacts_bulk_job_tasks, has_completed_at), NULL, NULL},
 };
 static const uint16_t contacts_bulk_job_tasks_by_name[] = {5, 3, 0, 1, 4, 2};
-static const uint32_t contacts_bulk_job_tasks_hash[] = {0x0, 0x0, 0x20001, 0x50003, 0xc0006, 0x0, 0xa0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0005, 0xa0004, 0x0};
+static const uint32_t contacts_bulk_job_tasks_hash[] = {0x0, 0x0, 0x20001, 0x50003, 0xc0006, 0x0, 0xa0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0005, 0xa0004, 0x0, 2, 10, 5, 10, 10, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_bulk_job_tasks_descriptor = {
     .name = "contacts_bulk_job_tasks", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_contacts_bulk_job_tasks),
     .n_fields = 6, .fields = contacts_bulk_job_tasks_fields, .by_name = contacts_bulk_job_tasks_by_name,
@@ -2409,7 +2409,7 @@ static const ic_field content_bulk_action_request_fields[] = {
     {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_content_bulk_action_request, tags), 0, offsetof(intercom_preview_content_bulk_action_request, has_tags), &intercom_preview_content_bulk_action_request_tags_descriptor, NULL},
 };
 static const uint16_t content_bulk_action_request_by_name[] = {0, 3, 2, 1, 4};
-static const uint32_t content_bulk_action_request_hash[] = {0x40005, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x0, 0x0, 0x0, 0xb0002, 0x60001, 0x0, 0x0, 0xc0003, 0x0, 0x0};
+static const uint32_t content_bulk_action_request_hash[] = {0x40005, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x0, 0x0, 0x0, 0xb0002, 0x60001, 0x0, 0x0, 0xc0003, 0x0, 0x0, 6, 11, 12, 8, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_bulk_action_request_descriptor = {
     .name = "content_bulk_action_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_bulk_action_request),
     .n_fields = 5, .fields = content_bulk_action_request_fields, .by_name = content_bulk_action_request_by_name,
@@ -2422,7 +2422,7 @@ static const ic_field content_bulk_action_request_audience_fields[] = {
     {"remove_all", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_content_bulk_action_request_audience, remove_all), 0, offsetof(intercom_preview_content_bulk_action_request_audience, has_remove_all), NULL, NULL},
 };
 static const uint16_t content_bulk_action_request_audience_by_name[] = {0, 2, 1};
-static const uint32_t content_bulk_action_request_audience_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x120002, 0xf0001, 0xa0003};
+static const uint32_t content_bulk_action_request_audience_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x120002, 0xf0001, 0xa0003, 15, 18, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_bulk_action_request_audience_descriptor = {
     .name = "content_bulk_action_request_audience", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_bulk_action_request_audience),
     .n_fields = 3, .fields = content_bulk_action_request_audience_fields, .by_name = content_bulk_action_request_audience_by_name,
@@ -2435,7 +2435,7 @@ static const ic_field content_bulk_action_request_availability_fields[] = {
     {"sales_agent", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_content_bulk_action_request_availability, sales_agent), 0, offsetof(intercom_preview_content_bulk_action_request_availability, has_sales_agent), NULL, NULL},
 };
 static const uint16_t content_bulk_action_request_availability_by_name[] = {0, 1, 2};
-static const uint32_t content_bulk_action_request_availability_hash[] = {0x0, 0x80001, 0x0, 0x70002, 0x0, 0x0, 0xb0003, 0x0};
+static const uint32_t content_bulk_action_request_availability_hash[] = {0x0, 0x80001, 0x0, 0x70002, 0x0, 0x0, 0xb0003, 0x0, 8, 7, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_bulk_action_request_availability_descriptor = {
     .name = "content_bulk_action_request_availability", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_bulk_action_request_availability),
     .n_fields = 3, .fields = content_bulk_action_request_availability_fields, .by_name = content_bulk_action_request_availability_by_name,
@@ -2447,7 +2447,7 @@ static const ic_field content_bulk_action_request_content_ids_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_content_bulk_action_request_content_ids, id), 0, offsetof(intercom_preview_content_bulk_action_request_content_ids, has_id), NULL, NULL},
 };
 static const uint16_t content_bulk_action_request_content_ids_by_name[] = {1, 0};
-static const uint32_t content_bulk_action_request_content_ids_hash[] = {0x0, 0x20002, 0x0, 0x40001};
+static const uint32_t content_bulk_action_request_content_ids_hash[] = {0x0, 0x20002, 0x0, 0x40001, 4, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_bulk_action_request_content_ids_descriptor = {
     .name = "content_bulk_action_request_content_ids", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_bulk_action_request_content_ids),
     .n_fields = 2, .fields = content_bulk_action_request_content_ids_fields, .by_name = content_bulk_action_request_content_ids_by_name,
@@ -2459,7 +2459,7 @@ static const ic_field content_bulk_action_request_tags_fields[] = {
     {"remove_tag_ids", IC_K_INT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_content_bulk_action_request_tags, remove_tag_ids), offsetof(intercom_preview_content_bulk_action_request_tags, remove_tag_ids_count), offsetof(intercom_preview_content_bulk_action_request_tags, has_remove_tag_ids), NULL, NULL},
 };
 static const uint16_t content_bulk_action_request_tags_by_name[] = {0, 1};
-static const uint32_t content_bulk_action_request_tags_hash[] = {0xe0002, 0x0, 0xb0001, 0x0};
+static const uint32_t content_bulk_action_request_tags_hash[] = {0xe0002, 0x0, 0xb0001, 0x0, 11, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_bulk_action_request_tags_descriptor = {
     .name = "content_bulk_action_request_tags", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_bulk_action_request_tags),
     .n_fields = 2, .fields = content_bulk_action_request_tags_fields, .by_name = content_bulk_action_request_tags_by_name,
@@ -2471,7 +2471,7 @@ static const ic_field content_bulk_action_response_fields[] = {
     {"status", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_content_bulk_action_response, status), 0, offsetof(intercom_preview_content_bulk_action_response, has_status), NULL, NULL},
 };
 static const uint16_t content_bulk_action_response_by_name[] = {1, 0};
-static const uint32_t content_bulk_action_response_hash[] = {0x0, 0x0, 0x60002, 0x40001};
+static const uint32_t content_bulk_action_response_hash[] = {0x0, 0x0, 0x60002, 0x40001, 4, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_bulk_action_response_descriptor = {
     .name = "content_bulk_action_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_bulk_action_response),
     .n_fields = 2, .fields = content_bulk_action_response_fields, .by_name = content_bulk_action_response_by_name,
@@ -2490,7 +2490,7 @@ static const ic_field content_import_source_fields[] = {
     {"audience_ids", IC_K_INT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_content_import_source, audience_ids), offsetof(intercom_preview_content_import_source, audience_ids_count), offsetof(intercom_preview_content_import_source, has_audience_ids), NULL, NULL},
 };
 static const uint16_t content_import_source_by_name[] = {8, 6, 1, 2, 4, 3, 0, 7, 5};
-static const uint32_t content_import_source_hash[] = {0xe0003, 0xa0007, 0x0, 0x0, 0x0, 0x0, 0x60005, 0x0, 0x0, 0xd0004, 0x0, 0x0, 0x0, 0x0, 0xa0008, 0x0, 0x0, 0x0, 0xc0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x30006, 0x0};
+static const uint32_t content_import_source_hash[] = {0xe0003, 0xa0007, 0x0, 0x0, 0x0, 0x0, 0x60005, 0x0, 0x0, 0xd0004, 0x0, 0x0, 0x0, 0x0, 0xa0008, 0x0, 0x0, 0x0, 0xc0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x30006, 0x0, 4, 2, 14, 13, 6, 3, 10, 10, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_import_source_descriptor = {
     .name = "content_import_source", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_import_source),
     .n_fields = 9, .fields = content_import_source_fields, .by_name = content_import_source_by_name,
@@ -2504,7 +2504,7 @@ static const ic_field content_import_sources_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_content_import_sources_list, data), offsetof(intercom_preview_content_import_sources_list, data_count), offsetof(intercom_preview_content_import_sources_list, has_data), &intercom_preview_content_import_source_descriptor, NULL},
 };
 static const uint16_t content_import_sources_list_by_name[] = {3, 1, 2, 0};
-static const uint32_t content_import_sources_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004};
+static const uint32_t content_import_sources_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004, 4, 5, 11, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_import_sources_list_descriptor = {
     .name = "content_import_sources_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_import_sources_list),
     .n_fields = 4, .fields = content_import_sources_list_fields, .by_name = content_import_sources_list_by_name,
@@ -2518,7 +2518,7 @@ static const ic_field content_search_article_content_item_fields[] = {
     {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_content_search_article_content_item, locale), 0, offsetof(intercom_preview_content_search_article_content_item, has_locale), NULL, NULL},
 };
 static const uint16_t content_search_article_content_item_by_name[] = {1, 3, 2, 0};
-static const uint32_t content_search_article_content_item_hash[] = {0x60004, 0x20002, 0x50003, 0x0, 0x0, 0x0, 0x0, 0x40001};
+static const uint32_t content_search_article_content_item_hash[] = {0x60004, 0x20002, 0x50003, 0x0, 0x0, 0x0, 0x0, 0x40001, 4, 2, 5, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_search_article_content_item_descriptor = {
     .name = "content_search_article_content_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_search_article_content_item),
     .n_fields = 4, .fields = content_search_article_content_item_fields, .by_name = content_search_article_content_item_by_name,
@@ -2532,7 +2532,7 @@ static const ic_field content_search_article_item_fields[] = {
     {"contents", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_content_search_article_item, contents), offsetof(intercom_preview_content_search_article_item, contents_count), offsetof(intercom_preview_content_search_article_item, has_contents), &intercom_preview_content_search_article_content_item_descriptor, NULL},
 };
 static const uint16_t content_search_article_item_by_name[] = {3, 1, 2, 0};
-static const uint32_t content_search_article_item_hash[] = {0x0, 0x20002, 0x50003, 0x0, 0x0, 0x0, 0x80004, 0x40001};
+static const uint32_t content_search_article_item_hash[] = {0x0, 0x20002, 0x50003, 0x0, 0x0, 0x0, 0x80004, 0x40001, 4, 2, 5, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_search_article_item_descriptor = {
     .name = "content_search_article_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_search_article_item),
     .n_fields = 4, .fields = content_search_article_item_fields, .by_name = content_search_article_item_by_name,
@@ -2545,7 +2545,7 @@ static const ic_field content_search_default_item_fields[] = {
     {"title", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_content_search_default_item, title), 0, offsetof(intercom_preview_content_search_default_item, has_title), NULL, NULL},
 };
 static const uint16_t content_search_default_item_by_name[] = {1, 2, 0};
-static const uint32_t content_search_default_item_hash[] = {0x0, 0x20002, 0x50003, 0x0, 0x0, 0x0, 0x0, 0x40001};
+static const uint32_t content_search_default_item_hash[] = {0x0, 0x20002, 0x50003, 0x0, 0x0, 0x0, 0x0, 0x40001, 4, 2, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_search_default_item_descriptor = {
     .name = "content_search_default_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_search_default_item),
     .n_fields = 3, .fields = content_search_default_item_fields, .by_name = content_search_default_item_by_name,
@@ -2559,7 +2559,7 @@ static const ic_field content_search_response_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_content_search_response, data), offsetof(intercom_preview_content_search_response, data_count), offsetof(intercom_preview_content_search_response, has_data), &intercom_preview_content_search_result_descriptor, NULL},
 };
 static const uint16_t content_search_response_by_name[] = {3, 2, 1, 0};
-static const uint32_t content_search_response_hash[] = {0x0, 0xb0002, 0x0, 0x40001, 0x0, 0x50003, 0x0, 0x40004};
+static const uint32_t content_search_response_hash[] = {0x0, 0xb0002, 0x0, 0x40001, 0x0, 0x50003, 0x0, 0x40004, 4, 11, 5, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_search_response_descriptor = {
     .name = "content_search_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_search_response),
     .n_fields = 4, .fields = content_search_response_fields, .by_name = content_search_response_by_name,
@@ -2575,7 +2575,7 @@ static const ic_field content_search_response_pages_fields[] = {
     {"prev", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_content_search_response_pages, prev), 0, offsetof(intercom_preview_content_search_response_pages, has_prev), NULL, NULL},
 };
 static const uint16_t content_search_response_pages_by_name[] = {4, 1, 2, 5, 3, 0};
-static const uint32_t content_search_response_pages_hash[] = {0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x40005, 0x40001, 0xb0004, 0x0, 0x0, 0x40006};
+static const uint32_t content_search_response_pages_hash[] = {0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x40005, 0x40001, 0xb0004, 0x0, 0x0, 0x40006, 4, 4, 8, 11, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_search_response_pages_descriptor = {
     .name = "content_search_response_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_search_response_pages),
     .n_fields = 6, .fields = content_search_response_pages_fields, .by_name = content_search_response_pages_by_name,
@@ -2589,7 +2589,7 @@ static const ic_field content_search_result_fields[] = {
     {"contents", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_content_search_result, contents), offsetof(intercom_preview_content_search_result, contents_count), offsetof(intercom_preview_content_search_result, has_contents), &intercom_preview_content_search_article_content_item_descriptor, NULL},
 };
 static const uint16_t content_search_result_by_name[] = {3, 1, 2, 0};
-static const uint32_t content_search_result_hash[] = {0x0, 0x20002, 0x50003, 0x0, 0x0, 0x0, 0x80004, 0x40001};
+static const uint32_t content_search_result_hash[] = {0x0, 0x20002, 0x50003, 0x0, 0x0, 0x0, 0x80004, 0x40001, 4, 2, 5, 8};
 static const uint16_t content_search_result_v1_required[] = {0};
 static const uint16_t content_search_result_v2_required[] = {0};
 static const ic_variant content_search_result_variants[] = {
@@ -2620,7 +2620,7 @@ static const ic_field content_snippet_fields[] = {
     {"audience_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_content_snippet, audience_ids), offsetof(intercom_preview_content_snippet, audience_ids_count), offsetof(intercom_preview_content_snippet, has_audience_ids), NULL, NULL},
 };
 static const uint16_t content_snippet_by_name[] = {8, 9, 10, 13, 5, 6, 7, 11, 1, 4, 3, 2, 0, 12};
-static const uint32_t content_snippet_hash[] = {0x0, 0x0, 0xd0006, 0x170009, 0x60004, 0x0, 0x0, 0x0, 0x0, 0x17000a, 0x0, 0xc000e, 0x0, 0xb0005, 0x0, 0x1b000b, 0x0, 0x40001, 0x0, 0x20002, 0xa000c, 0x0, 0x50003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x140008, 0xa000d, 0x0, 0x140007};
+static const uint32_t content_snippet_hash[] = {0x0, 0x0, 0xd0006, 0x170009, 0x60004, 0x0, 0x0, 0x0, 0x0, 0x17000a, 0x0, 0xc000e, 0x0, 0xb0005, 0x0, 0x1b000b, 0x0, 0x40001, 0x0, 0x20002, 0xa000c, 0x0, 0x50003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x140008, 0xa000d, 0x0, 0x140007, 4, 2, 5, 6, 11, 13, 20, 20, 23, 23, 27, 10, 10, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippet_descriptor = {
     .name = "content_snippet", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_snippet),
     .n_fields = 14, .fields = content_snippet_fields, .by_name = content_snippet_by_name,
@@ -2638,7 +2638,7 @@ static const ic_field content_snippet_create_request_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_content_snippet_create_request, ai_sales_agent_availability), 0, offsetof(intercom_preview_content_snippet_create_request, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t content_snippet_create_request_by_name[] = {5, 6, 7, 4, 2, 1, 3, 0};
-static const uint32_t content_snippet_create_request_hash[] = {0x0, 0x0, 0xb0002, 0x0, 0x170006, 0x0, 0x0, 0xc0005, 0xd0003, 0x170007, 0x50001, 0x0, 0x60004, 0x0, 0x0, 0x1b0008};
+static const uint32_t content_snippet_create_request_hash[] = {0x0, 0x0, 0xb0002, 0x0, 0x170006, 0x0, 0x0, 0xc0005, 0xd0003, 0x170007, 0x50001, 0x0, 0x60004, 0x0, 0x0, 0x1b0008, 5, 11, 13, 6, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippet_create_request_descriptor = {
     .name = "content_snippet_create_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_snippet_create_request),
     .n_fields = 8, .fields = content_snippet_create_request_fields, .by_name = content_snippet_create_request_by_name,
@@ -2654,7 +2654,7 @@ static const ic_field content_snippet_list_fields[] = {
     {"total_pages", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_content_snippet_list, total_pages), 0, offsetof(intercom_preview_content_snippet_list, has_total_pages), NULL, NULL},
 };
 static const uint16_t content_snippet_list_by_name[] = {1, 3, 4, 2, 5, 0};
-static const uint32_t content_snippet_list_hash[] = {0x80005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0xb0003, 0x0, 0x40001, 0xb0006, 0x0, 0x0, 0x40002};
+static const uint32_t content_snippet_list_hash[] = {0x80005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0xb0003, 0x0, 0x40001, 0xb0006, 0x0, 0x0, 0x40002, 4, 4, 11, 4, 8, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippet_list_descriptor = {
     .name = "content_snippet_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_snippet_list),
     .n_fields = 6, .fields = content_snippet_list_fields, .by_name = content_snippet_list_by_name,
@@ -2672,7 +2672,7 @@ static const ic_field content_snippet_update_request_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_content_snippet_update_request, ai_sales_agent_availability), 0, offsetof(intercom_preview_content_snippet_update_request, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t content_snippet_update_request_by_name[] = {5, 6, 7, 4, 2, 1, 3, 0};
-static const uint32_t content_snippet_update_request_hash[] = {0x0, 0x0, 0xb0002, 0x0, 0x170006, 0x0, 0x0, 0xc0005, 0xd0003, 0x170007, 0x50001, 0x0, 0x60004, 0x0, 0x0, 0x1b0008};
+static const uint32_t content_snippet_update_request_hash[] = {0x0, 0x0, 0xb0002, 0x0, 0x170006, 0x0, 0x0, 0xc0005, 0xd0003, 0x170007, 0x50001, 0x0, 0x60004, 0x0, 0x0, 0x1b0008, 5, 11, 13, 6, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippet_update_request_descriptor = {
     .name = "content_snippet_update_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_snippet_update_request),
     .n_fields = 8, .fields = content_snippet_update_request_fields, .by_name = content_snippet_update_request_by_name,
@@ -2686,7 +2686,7 @@ static const ic_field content_source_fields[] = {
     {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_content_source, locale), 0, offsetof(intercom_preview_content_source, has_locale), NULL, NULL},
 };
 static const uint16_t content_source_by_name[] = {0, 3, 2, 1};
-static const uint32_t content_source_hash[] = {0x60004, 0x0, 0x50003, 0x0, 0xc0001, 0x0, 0x30002, 0x0};
+static const uint32_t content_source_hash[] = {0x60004, 0x0, 0x50003, 0x0, 0xc0001, 0x0, 0x30002, 0x0, 12, 3, 5, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_source_descriptor = {
     .name = "content_source", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_source),
     .n_fields = 4, .fields = content_source_fields, .by_name = content_source_by_name,
@@ -2699,7 +2699,7 @@ static const ic_field content_sources_list_fields[] = {
     {"content_sources", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_content_sources_list, content_sources), offsetof(intercom_preview_content_sources_list, content_sources_count), offsetof(intercom_preview_content_sources_list, has_content_sources), &intercom_preview_content_source_descriptor, NULL},
 };
 static const uint16_t content_sources_list_by_name[] = {2, 1, 0};
-static const uint32_t content_sources_list_hash[] = {0xf0003, 0xb0002, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t content_sources_list_hash[] = {0xf0003, 0xb0002, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 4, 11, 15};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_sources_list_descriptor = {
     .name = "content_sources_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_content_sources_list),
     .n_fields = 3, .fields = content_sources_list_fields, .by_name = content_sources_list_by_name,
@@ -2745,7 +2745,7 @@ static const ic_field conversation_fields[] = {
     {"topics", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_conversation, topics), 0, offsetof(intercom_preview_conversation, has_topics), NULL, NULL},
 };
 static const uint16_t conversation_by_name[] = {11, 27, 26, 25, 30, 13, 17, 23, 15, 3, 19, 34, 31, 20, 1, 24, 32, 7, 10, 9, 29, 28, 33, 21, 6, 16, 8, 22, 14, 12, 18, 2, 35, 0, 4, 5};
-static const uint32_t conversation_hash[] = {0x0, 0x0, 0x0, 0x0, 0x8001c, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x9001a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0016, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50009, 0x0, 0x0, 0x0, 0xb001e, 0x0, 0x0, 0x0, 0x10000d, 0x0, 0x0, 0xa0004, 0x110014, 0x80012, 0x0, 0xe0019, 0x130010, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x8000b, 0x0, 0x0, 0x60011, 0x0, 0x0, 0x0, 0x0, 0x7001f, 0x0, 0x0, 0x0, 0x0, 0x15001b, 0x0, 0x0, 0xa0022, 0x0, 0x90013, 0x0, 0x60024, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90023, 0x130015, 0x18001d, 0x0, 0x0, 0x11000c, 0x0, 0x0, 0x0, 0xd0007, 0x0, 0x0, 0x0, 0x120018, 0x0, 0x7000e, 0x4000a, 0x130021, 0x0, 0x0, 0x0, 0x0, 0x0, 0x4000f, 0x0, 0x0, 0x0, 0x20002, 0x50003, 0x0, 0x0, 0x0, 0x0, 0xa0005, 0x130020, 0xa0017, 0x0, 0x0, 0xd0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x40008, 0x0};
+static const uint32_t conversation_hash[] = {0x0, 0x0, 0x0, 0x0, 0x8001c, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x9001a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0016, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50009, 0x0, 0x0, 0x0, 0xb001e, 0x0, 0x0, 0x0, 0x10000d, 0x0, 0x0, 0xa0004, 0x110014, 0x80012, 0x0, 0xe0019, 0x130010, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x8000b, 0x0, 0x0, 0x60011, 0x0, 0x0, 0x0, 0x0, 0x7001f, 0x0, 0x0, 0x0, 0x0, 0x15001b, 0x0, 0x0, 0xa0022, 0x0, 0x90013, 0x0, 0x60024, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90023, 0x130015, 0x18001d, 0x0, 0x0, 0x11000c, 0x0, 0x0, 0x0, 0xd0007, 0x0, 0x0, 0x0, 0x120018, 0x0, 0x7000e, 0x4000a, 0x130021, 0x0, 0x0, 0x0, 0x0, 0x0, 0x4000f, 0x0, 0x0, 0x0, 0x20002, 0x50003, 0x0, 0x0, 0x0, 0x0, 0xa0005, 0x130020, 0xa0017, 0x0, 0x0, 0xd0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x40008, 0x0, 4, 2, 5, 10, 10, 13, 13, 4, 5, 4, 8, 17, 16, 7, 4, 19, 6, 8, 9, 17, 19, 11, 10, 18, 14, 9, 21, 8, 24, 11, 7, 19, 19, 10, 9, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_descriptor = {
     .name = "conversation", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation),
     .n_fields = 36, .fields = conversation_fields, .by_name = conversation_by_name,
@@ -2758,7 +2758,7 @@ static const ic_field conversation_attachment_files_fields[] = {
     {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_attachment_files, name), 0, offsetof(intercom_preview_conversation_attachment_files, has_name), NULL, NULL},
 };
 static const uint16_t conversation_attachment_files_by_name[] = {0, 1, 2};
-static const uint32_t conversation_attachment_files_hash[] = {0x40003, 0x0, 0x0, 0xc0001, 0x0, 0x0, 0x0, 0x40002};
+static const uint32_t conversation_attachment_files_hash[] = {0x40003, 0x0, 0x0, 0xc0001, 0x0, 0x0, 0x0, 0x40002, 12, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attachment_files_descriptor = {
     .name = "conversation_attachment_files", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attachment_files),
     .n_fields = 3, .fields = conversation_attachment_files_fields, .by_name = conversation_attachment_files_by_name,
@@ -2782,7 +2782,7 @@ static const ic_field conversation_attribute_fields[] = {
     {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute, reference), 0, offsetof(intercom_preview_conversation_attribute, has_reference), &intercom_preview_conversation_attribute_relationship_type_reference_descriptor, NULL},
 };
 static const uint16_t conversation_attribute_by_name[] = {10, 7, 8, 4, 3, 1, 11, 2, 12, 13, 5, 0, 9, 6};
-static const uint32_t conversation_attribute_hash[] = {0x0, 0x80006, 0x0, 0x90005, 0x40001, 0x20002, 0xb0004, 0x0, 0x0, 0x0, 0x7000d, 0x0, 0x0, 0x130007, 0x40003, 0x0, 0xa000a, 0x0, 0x0, 0x9000e, 0x0, 0x0, 0x0, 0x80008, 0x0, 0xa0009, 0x0, 0x0, 0x8000b, 0x0, 0x9000c, 0x0};
+static const uint32_t conversation_attribute_hash[] = {0x0, 0x80006, 0x0, 0x90005, 0x40001, 0x20002, 0xb0004, 0x0, 0x0, 0x0, 0x7000d, 0x0, 0x0, 0x130007, 0x40003, 0x0, 0xa000a, 0x0, 0x0, 0x9000e, 0x0, 0x0, 0x0, 0x80008, 0x0, 0xa0009, 0x0, 0x0, 0x8000b, 0x0, 0x9000c, 0x0, 4, 2, 4, 11, 9, 8, 19, 8, 10, 10, 8, 9, 7, 9};
 static const ic_variant conversation_attribute_variants[] = {
     {"string", 0, NULL}, /* INTERCOM_PREVIEW_CONVERSATION_ATTRIBUTE_VARIANT_STRING */
     {"integer", 0, NULL}, /* INTERCOM_PREVIEW_CONVERSATION_ATTRIBUTE_VARIANT_INTEGER */
@@ -2814,7 +2814,7 @@ static const ic_field conversation_attribute_base_fields[] = {
     {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute_base, admin_id), 0, offsetof(intercom_preview_conversation_attribute_base, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversation_attribute_base_by_name[] = {10, 7, 8, 4, 3, 1, 2, 5, 0, 9, 6};
-static const uint32_t conversation_attribute_base_hash[] = {0x0, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009};
+static const uint32_t conversation_attribute_base_hash[] = {0x0, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009, 4, 2, 4, 11, 9, 8, 19, 8, 10, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attribute_base_descriptor = {
     .name = "conversation_attribute_base", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attribute_base),
     .n_fields = 11, .fields = conversation_attribute_base_fields, .by_name = conversation_attribute_base_by_name,
@@ -2835,7 +2835,7 @@ static const ic_field conversation_attribute_boolean_type_fields[] = {
     {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute_boolean_type, admin_id), 0, offsetof(intercom_preview_conversation_attribute_boolean_type, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversation_attribute_boolean_type_by_name[] = {10, 7, 8, 4, 3, 1, 2, 5, 0, 9, 6};
-static const uint32_t conversation_attribute_boolean_type_hash[] = {0x0, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009};
+static const uint32_t conversation_attribute_boolean_type_hash[] = {0x0, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009, 4, 2, 4, 11, 9, 8, 19, 8, 10, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attribute_boolean_type_descriptor = {
     .name = "conversation_attribute_boolean_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attribute_boolean_type),
     .n_fields = 11, .fields = conversation_attribute_boolean_type_fields, .by_name = conversation_attribute_boolean_type_by_name,
@@ -2856,7 +2856,7 @@ static const ic_field conversation_attribute_datetime_type_fields[] = {
     {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute_datetime_type, admin_id), 0, offsetof(intercom_preview_conversation_attribute_datetime_type, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversation_attribute_datetime_type_by_name[] = {10, 7, 8, 4, 3, 1, 2, 5, 0, 9, 6};
-static const uint32_t conversation_attribute_datetime_type_hash[] = {0x0, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009};
+static const uint32_t conversation_attribute_datetime_type_hash[] = {0x0, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009, 4, 2, 4, 11, 9, 8, 19, 8, 10, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attribute_datetime_type_descriptor = {
     .name = "conversation_attribute_datetime_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attribute_datetime_type),
     .n_fields = 11, .fields = conversation_attribute_datetime_type_fields, .by_name = conversation_attribute_datetime_type_by_name,
@@ -2877,7 +2877,7 @@ static const ic_field conversation_attribute_decimal_type_fields[] = {
     {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute_decimal_type, admin_id), 0, offsetof(intercom_preview_conversation_attribute_decimal_type, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversation_attribute_decimal_type_by_name[] = {10, 7, 8, 4, 3, 1, 2, 5, 0, 9, 6};
-static const uint32_t conversation_attribute_decimal_type_hash[] = {0x0, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009};
+static const uint32_t conversation_attribute_decimal_type_hash[] = {0x0, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009, 4, 2, 4, 11, 9, 8, 19, 8, 10, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attribute_decimal_type_descriptor = {
     .name = "conversation_attribute_decimal_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attribute_decimal_type),
     .n_fields = 11, .fields = conversation_attribute_decimal_type_fields, .by_name = conversation_attribute_decimal_type_by_name,
@@ -2898,7 +2898,7 @@ static const ic_field conversation_attribute_files_type_fields[] = {
     {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute_files_type, admin_id), 0, offsetof(intercom_preview_conversation_attribute_files_type, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversation_attribute_files_type_by_name[] = {10, 7, 8, 4, 3, 1, 2, 5, 0, 9, 6};
-static const uint32_t conversation_attribute_files_type_hash[] = {0x0, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009};
+static const uint32_t conversation_attribute_files_type_hash[] = {0x0, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009, 4, 2, 4, 11, 9, 8, 19, 8, 10, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attribute_files_type_descriptor = {
     .name = "conversation_attribute_files_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attribute_files_type),
     .n_fields = 11, .fields = conversation_attribute_files_type_fields, .by_name = conversation_attribute_files_type_by_name,
@@ -2919,7 +2919,7 @@ static const ic_field conversation_attribute_integer_type_fields[] = {
     {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute_integer_type, admin_id), 0, offsetof(intercom_preview_conversation_attribute_integer_type, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversation_attribute_integer_type_by_name[] = {10, 7, 8, 4, 3, 1, 2, 5, 0, 9, 6};
-static const uint32_t conversation_attribute_integer_type_hash[] = {0x0, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009};
+static const uint32_t conversation_attribute_integer_type_hash[] = {0x0, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009, 4, 2, 4, 11, 9, 8, 19, 8, 10, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attribute_integer_type_descriptor = {
     .name = "conversation_attribute_integer_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attribute_integer_type),
     .n_fields = 11, .fields = conversation_attribute_integer_type_fields, .by_name = conversation_attribute_integer_type_by_name,
@@ -2931,7 +2931,7 @@ static const ic_field conversation_attribute_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute_list, data), offsetof(intercom_preview_conversation_attribute_list, data_count), offsetof(intercom_preview_conversation_attribute_list, has_data), &intercom_preview_conversation_attribute_descriptor, NULL},
 };
 static const uint16_t conversation_attribute_list_by_name[] = {1, 0};
-static const uint32_t conversation_attribute_list_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t conversation_attribute_list_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attribute_list_descriptor = {
     .name = "conversation_attribute_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attribute_list),
     .n_fields = 2, .fields = conversation_attribute_list_fields, .by_name = conversation_attribute_list_by_name,
@@ -2953,7 +2953,7 @@ static const ic_field conversation_attribute_list_type_fields[] = {
     {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute_list_type, options), offsetof(intercom_preview_conversation_attribute_list_type, options_count), offsetof(intercom_preview_conversation_attribute_list_type, has_options), &intercom_preview_conversation_attribute_option_descriptor, NULL},
 };
 static const uint16_t conversation_attribute_list_type_by_name[] = {10, 7, 8, 4, 3, 1, 2, 11, 5, 0, 9, 6};
-static const uint32_t conversation_attribute_list_type_hash[] = {0x0, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x7000c, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009};
+static const uint32_t conversation_attribute_list_type_hash[] = {0x0, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x7000c, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009, 4, 2, 4, 11, 9, 8, 19, 8, 10, 10, 8, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attribute_list_type_descriptor = {
     .name = "conversation_attribute_list_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attribute_list_type),
     .n_fields = 12, .fields = conversation_attribute_list_type_fields, .by_name = conversation_attribute_list_type_by_name,
@@ -2966,7 +2966,7 @@ static const ic_field conversation_attribute_option_fields[] = {
     {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute_option, archived), 0, offsetof(intercom_preview_conversation_attribute_option, has_archived), NULL, NULL},
 };
 static const uint16_t conversation_attribute_option_by_name[] = {2, 0, 1};
-static const uint32_t conversation_attribute_option_hash[] = {0x0, 0x0, 0x0, 0x20001, 0x0, 0x50002, 0x80003, 0x0};
+static const uint32_t conversation_attribute_option_hash[] = {0x0, 0x0, 0x0, 0x20001, 0x0, 0x50002, 0x80003, 0x0, 2, 5, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attribute_option_descriptor = {
     .name = "conversation_attribute_option", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attribute_option),
     .n_fields = 3, .fields = conversation_attribute_option_fields, .by_name = conversation_attribute_option_by_name,
@@ -2988,7 +2988,7 @@ static const ic_field conversation_attribute_relationship_type_fields[] = {
     {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute_relationship_type, reference), 0, offsetof(intercom_preview_conversation_attribute_relationship_type, has_reference), &intercom_preview_conversation_attribute_relationship_type_reference_descriptor, NULL},
 };
 static const uint16_t conversation_attribute_relationship_type_by_name[] = {10, 7, 8, 4, 3, 1, 2, 11, 5, 0, 9, 6};
-static const uint32_t conversation_attribute_relationship_type_hash[] = {0x9000c, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009};
+static const uint32_t conversation_attribute_relationship_type_hash[] = {0x9000c, 0x0, 0x40003, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x130007, 0x0, 0x0, 0x40001, 0x0, 0x80006, 0x8000b, 0x0, 0x0, 0x0, 0xa0009, 4, 2, 4, 11, 9, 8, 19, 8, 10, 10, 8, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attribute_relationship_type_descriptor = {
     .name = "conversation_attribute_relationship_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attribute_relationship_type),
     .n_fields = 12, .fields = conversation_attribute_relationship_type_fields, .by_name = conversation_attribute_relationship_type_by_name,
@@ -3000,7 +3000,7 @@ static const ic_field conversation_attribute_relationship_type_reference_fields[
     {"object_type_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute_relationship_type_reference, object_type_id), 0, offsetof(intercom_preview_conversation_attribute_relationship_type_reference, has_object_type_id), NULL, NULL},
 };
 static const uint16_t conversation_attribute_relationship_type_reference_by_name[] = {1, 0};
-static const uint32_t conversation_attribute_relationship_type_reference_hash[] = {0x0, 0x0, 0xe0002, 0x40001};
+static const uint32_t conversation_attribute_relationship_type_reference_hash[] = {0x0, 0x0, 0xe0002, 0x40001, 4, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attribute_relationship_type_reference_descriptor = {
     .name = "conversation_attribute_relationship_type_reference", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attribute_relationship_type_reference),
     .n_fields = 2, .fields = conversation_attribute_relationship_type_reference_fields, .by_name = conversation_attribute_relationship_type_reference_by_name,
@@ -3022,7 +3022,7 @@ static const ic_field conversation_attribute_string_type_fields[] = {
     {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute_string_type, multiline), 0, offsetof(intercom_preview_conversation_attribute_string_type, has_multiline), NULL, NULL},
 };
 static const uint16_t conversation_attribute_string_type_by_name[] = {10, 7, 8, 4, 3, 1, 11, 2, 5, 0, 9, 6};
-static const uint32_t conversation_attribute_string_type_hash[] = {0x0, 0x0, 0x20002, 0x0, 0x0, 0x8000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x130007, 0x0, 0x9000c, 0x80006, 0x0, 0x80008, 0x40001, 0x0, 0xa000a, 0x0, 0xb0004, 0xa0009, 0x0, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40003};
+static const uint32_t conversation_attribute_string_type_hash[] = {0x0, 0x0, 0x20002, 0x0, 0x0, 0x8000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x130007, 0x0, 0x9000c, 0x80006, 0x0, 0x80008, 0x40001, 0x0, 0xa000a, 0x0, 0xb0004, 0xa0009, 0x0, 0x90005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40003, 4, 2, 4, 11, 9, 8, 19, 8, 10, 10, 8, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attribute_string_type_descriptor = {
     .name = "conversation_attribute_string_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attribute_string_type),
     .n_fields = 12, .fields = conversation_attribute_string_type_fields, .by_name = conversation_attribute_string_type_by_name,
@@ -3034,7 +3034,7 @@ static const ic_field conversation_attribute_updated_by_admin_fields[] = {
     {"value", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute_updated_by_admin, value), 0, offsetof(intercom_preview_conversation_attribute_updated_by_admin, has_value), &intercom_preview_event_details_value_descriptor, NULL},
 };
 static const uint16_t conversation_attribute_updated_by_admin_by_name[] = {0, 1};
-static const uint32_t conversation_attribute_updated_by_admin_hash[] = {0x90001, 0x0, 0x50002, 0x0};
+static const uint32_t conversation_attribute_updated_by_admin_hash[] = {0x90001, 0x0, 0x50002, 0x0, 9, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attribute_updated_by_admin_descriptor = {
     .name = "conversation_attribute_updated_by_admin", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attribute_updated_by_admin),
     .n_fields = 2, .fields = conversation_attribute_updated_by_admin_fields, .by_name = conversation_attribute_updated_by_admin_by_name,
@@ -3046,7 +3046,7 @@ static const ic_field conversation_attribute_updated_by_user_fields[] = {
     {"value", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute_updated_by_user, value), 0, offsetof(intercom_preview_conversation_attribute_updated_by_user, has_value), &intercom_preview_event_details_value_descriptor, NULL},
 };
 static const uint16_t conversation_attribute_updated_by_user_by_name[] = {0, 1};
-static const uint32_t conversation_attribute_updated_by_user_hash[] = {0x90001, 0x0, 0x50002, 0x0};
+static const uint32_t conversation_attribute_updated_by_user_hash[] = {0x90001, 0x0, 0x50002, 0x0, 9, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attribute_updated_by_user_descriptor = {
     .name = "conversation_attribute_updated_by_user", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attribute_updated_by_user),
     .n_fields = 2, .fields = conversation_attribute_updated_by_user_fields, .by_name = conversation_attribute_updated_by_user_by_name,
@@ -3059,7 +3059,7 @@ static const ic_field conversation_attribute_updated_by_workflow_fields[] = {
     {"value", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_attribute_updated_by_workflow, value), 0, offsetof(intercom_preview_conversation_attribute_updated_by_workflow, has_value), &intercom_preview_named_item_descriptor, NULL},
 };
 static const uint16_t conversation_attribute_updated_by_workflow_by_name[] = {1, 2, 0};
-static const uint32_t conversation_attribute_updated_by_workflow_hash[] = {0x90002, 0x0, 0x0, 0x80001, 0x0, 0x0, 0x50003, 0x0};
+static const uint32_t conversation_attribute_updated_by_workflow_hash[] = {0x90002, 0x0, 0x0, 0x80001, 0x0, 0x0, 0x50003, 0x0, 8, 9, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_attribute_updated_by_workflow_descriptor = {
     .name = "conversation_attribute_updated_by_workflow", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_attribute_updated_by_workflow),
     .n_fields = 3, .fields = conversation_attribute_updated_by_workflow_fields, .by_name = conversation_attribute_updated_by_workflow_by_name,
@@ -3071,7 +3071,7 @@ static const ic_field conversation_channel_fields[] = {
     {"current", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_conversation_channel, current), 0, offsetof(intercom_preview_conversation_channel, has_current), NULL, NULL},
 };
 static const uint16_t conversation_channel_by_name[] = {1, 0};
-static const uint32_t conversation_channel_hash[] = {0x70001, 0x0, 0x0, 0x70002};
+static const uint32_t conversation_channel_hash[] = {0x70001, 0x0, 0x0, 0x70002, 7, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_channel_descriptor = {
     .name = "conversation_channel", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_channel),
     .n_fields = 2, .fields = conversation_channel_fields, .by_name = conversation_channel_by_name,
@@ -3083,7 +3083,7 @@ static const ic_field conversation_contacts_fields[] = {
     {"contacts", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_conversation_contacts, contacts), offsetof(intercom_preview_conversation_contacts, contacts_count), offsetof(intercom_preview_conversation_contacts, has_contacts), &intercom_preview_contact_reference_descriptor, NULL},
 };
 static const uint16_t conversation_contacts_by_name[] = {1, 0};
-static const uint32_t conversation_contacts_hash[] = {0x0, 0x80002, 0x40001, 0x0};
+static const uint32_t conversation_contacts_hash[] = {0x0, 0x80002, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_contacts_descriptor = {
     .name = "conversation_contacts", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_contacts),
     .n_fields = 2, .fields = conversation_contacts_fields, .by_name = conversation_contacts_by_name,
@@ -3096,7 +3096,7 @@ static const ic_field conversation_deleted_fields[] = {
     {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_deleted, deleted), 0, offsetof(intercom_preview_conversation_deleted, has_deleted), NULL, NULL},
 };
 static const uint16_t conversation_deleted_by_name[] = {2, 0, 1};
-static const uint32_t conversation_deleted_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t conversation_deleted_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0, 2, 6, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_deleted_descriptor = {
     .name = "conversation_deleted", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_deleted),
     .n_fields = 3, .fields = conversation_deleted_fields, .by_name = conversation_deleted_by_name,
@@ -3108,7 +3108,7 @@ static const ic_field conversation_external_reference_fields[] = {
     {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_external_reference, id), 0, offsetof(intercom_preview_conversation_external_reference, has_id), NULL, NULL},
 };
 static const uint16_t conversation_external_reference_by_name[] = {1, 0};
-static const uint32_t conversation_external_reference_hash[] = {0x0, 0x20002, 0x0, 0x40001};
+static const uint32_t conversation_external_reference_hash[] = {0x0, 0x20002, 0x0, 0x40001, 4, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_external_reference_descriptor = {
     .name = "conversation_external_reference", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_external_reference),
     .n_fields = 2, .fields = conversation_external_reference_fields, .by_name = conversation_external_reference_by_name,
@@ -3121,7 +3121,7 @@ static const ic_field conversation_first_contact_reply_fields[] = {
     {"url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_conversation_first_contact_reply, url), 0, offsetof(intercom_preview_conversation_first_contact_reply, has_url), NULL, NULL},
 };
 static const uint16_t conversation_first_contact_reply_by_name[] = {0, 1, 2};
-static const uint32_t conversation_first_contact_reply_hash[] = {0x0, 0xa0001, 0x30003, 0x40002, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t conversation_first_contact_reply_hash[] = {0x0, 0xa0001, 0x30003, 0x40002, 0x0, 0x0, 0x0, 0x0, 10, 4, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_first_contact_reply_descriptor = {
     .name = "conversation_first_contact_reply", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_first_contact_reply),
     .n_fields = 3, .fields = conversation_first_contact_reply_fields, .by_name = conversation_first_contact_reply_by_name,
@@ -3135,7 +3135,7 @@ static const ic_field conversation_list_fields[] = {
     {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_conversation_list, pages), 0, offsetof(intercom_preview_conversation_list, has_pages), &intercom_preview_cursor_pages_descriptor, NULL},
 };
 static const uint16_t conversation_list_by_name[] = {1, 3, 2, 0};
-static const uint32_t conversation_list_hash[] = {0x0, 0xb0003, 0x50004, 0xd0002, 0x0, 0x0, 0x0, 0x40001};
+static const uint32_t conversation_list_hash[] = {0x0, 0xb0003, 0x50004, 0xd0002, 0x0, 0x0, 0x0, 0x40001, 4, 13, 11, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_list_descriptor = {
     .name = "conversation_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_list),
     .n_fields = 4, .fields = conversation_list_fields, .by_name = conversation_list_by_name,
@@ -3177,7 +3177,7 @@ static const ic_field conversation_list_item_fields[] = {
     {"scorecards", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_conversation_list_item, scorecards), offsetof(intercom_preview_conversation_list_item, scorecards_count), offsetof(intercom_preview_conversation_list_item, has_scorecards), &intercom_preview_conversation_scorecard_descriptor, NULL},
 };
 static const uint16_t conversation_list_item_by_name[] = {11, 25, 24, 28, 13, 17, 15, 3, 19, 29, 20, 1, 23, 30, 7, 10, 9, 27, 26, 31, 21, 6, 16, 8, 22, 14, 12, 18, 2, 0, 4, 5};
-static const uint32_t conversation_list_item_hash[] = {0x0, 0x150019, 0x0, 0x0, 0x8001a, 0xa0020, 0x90013, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x130015, 0x18001b, 0x0, 0xb0016, 0x11000c, 0x0, 0x0, 0x0, 0xd0007, 0x50009, 0x0, 0x0, 0x0, 0xb001c, 0x7000e, 0x4000a, 0x13001f, 0x10000d, 0x0, 0x0, 0xa0004, 0x110014, 0x4000f, 0x80012, 0xe0018, 0x130010, 0x20002, 0x50003, 0x0, 0x0, 0x0, 0x0, 0xa0005, 0x13001e, 0xa0017, 0x0, 0x8000b, 0xd0006, 0x0, 0x60011, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x7001d, 0x40008, 0x0};
+static const uint32_t conversation_list_item_hash[] = {0x0, 0x150019, 0x0, 0x0, 0x8001a, 0xa0020, 0x90013, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x130015, 0x18001b, 0x0, 0xb0016, 0x11000c, 0x0, 0x0, 0x0, 0xd0007, 0x50009, 0x0, 0x0, 0x0, 0xb001c, 0x7000e, 0x4000a, 0x13001f, 0x10000d, 0x0, 0x0, 0xa0004, 0x110014, 0x4000f, 0x80012, 0xe0018, 0x130010, 0x20002, 0x50003, 0x0, 0x0, 0x0, 0x0, 0xa0005, 0x13001e, 0xa0017, 0x0, 0x8000b, 0xd0006, 0x0, 0x60011, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x7001d, 0x40008, 0x0, 4, 2, 5, 10, 10, 13, 13, 4, 5, 4, 8, 17, 16, 7, 4, 19, 6, 8, 9, 17, 19, 11, 10, 14, 21, 8, 24, 11, 7, 19, 19, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_list_item_descriptor = {
     .name = "conversation_list_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_list_item),
     .n_fields = 32, .fields = conversation_list_item_fields, .by_name = conversation_list_item_by_name,
@@ -3193,7 +3193,7 @@ static const ic_field conversation_monitor_evaluation_fields[] = {
     {"evaluated_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_conversation_monitor_evaluation, evaluated_at), 0, offsetof(intercom_preview_conversation_monitor_evaluation, has_evaluated_at), NULL, NULL},
 };
 static const uint16_t conversation_monitor_evaluation_by_name[] = {5, 4, 0, 1, 2, 3};
-static const uint32_t conversation_monitor_evaluation_hash[] = {0x60004, 0x0, 0x0, 0xc0003, 0x0, 0x0, 0x0, 0xb0005, 0xa0001, 0x0, 0x0, 0x0, 0xc0006, 0xc0002, 0x0, 0x0};
+static const uint32_t conversation_monitor_evaluation_hash[] = {0x60004, 0x0, 0x0, 0xc0003, 0x0, 0x0, 0x0, 0xb0005, 0xa0001, 0x0, 0x0, 0x0, 0xc0006, 0xc0002, 0x0, 0x0, 10, 12, 12, 6, 11, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_monitor_evaluation_descriptor = {
     .name = "conversation_monitor_evaluation", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_monitor_evaluation),
     .n_fields = 6, .fields = conversation_monitor_evaluation_fields, .by_name = conversation_monitor_evaluation_by_name,
@@ -3222,7 +3222,7 @@ static const ic_field conversation_part_fields[] = {
     {"translations", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_conversation_part, translations), 0, offsetof(intercom_preview_conversation_part, has_translations), NULL, NULL},
 };
 static const uint16_t conversation_part_by_name[] = {17, 7, 9, 8, 3, 4, 12, 16, 10, 1, 13, 6, 2, 11, 14, 15, 18, 0, 5};
-static const uint32_t conversation_part_hash[] = {0x0, 0x0, 0x90003, 0x0, 0x40001, 0x8000e, 0x0, 0x0, 0xb000b, 0x5000f, 0x0, 0x8000c, 0x0, 0xc0013, 0x0, 0x40010, 0x0, 0x0, 0xd0011, 0x0, 0x0, 0x0, 0x0, 0x0, 0x100012, 0x0, 0x0, 0x0, 0x0, 0xb0007, 0x0, 0x60009, 0x16000d, 0xb000a, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0008, 0x0, 0xa0005, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0};
+static const uint32_t conversation_part_hash[] = {0x0, 0x0, 0x90003, 0x0, 0x40001, 0x8000e, 0x0, 0x0, 0xb000b, 0x5000f, 0x0, 0x8000c, 0x0, 0xc0013, 0x0, 0x40010, 0x0, 0x0, 0xd0011, 0x0, 0x0, 0x0, 0x0, 0x0, 0x100012, 0x0, 0x0, 0x0, 0x0, 0xb0007, 0x0, 0x60009, 0x16000d, 0xb000a, 0x0, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0008, 0x0, 0xa0005, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 4, 2, 9, 4, 10, 10, 11, 11, 6, 11, 11, 8, 22, 8, 5, 4, 13, 16, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_part_descriptor = {
     .name = "conversation_part", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_part),
     .n_fields = 19, .fields = conversation_part_fields, .by_name = conversation_part_by_name,
@@ -3238,7 +3238,7 @@ static const ic_field conversation_part_author_fields[] = {
     {"is_ai_answer", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_part_author, is_ai_answer), 0, offsetof(intercom_preview_conversation_part_author, has_is_ai_answer), NULL, NULL},
 };
 static const uint16_t conversation_part_author_by_name[] = {3, 4, 1, 5, 2, 0};
-static const uint32_t conversation_part_author_hash[] = {0xd0005, 0x0, 0x20002, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x40001, 0x50004, 0x0, 0x0};
+static const uint32_t conversation_part_author_hash[] = {0xd0005, 0x0, 0x20002, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x40001, 0x50004, 0x0, 0x0, 4, 2, 4, 5, 13, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_part_author_descriptor = {
     .name = "conversation_part_author", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_part_author),
     .n_fields = 6, .fields = conversation_part_author_fields, .by_name = conversation_part_author_by_name,
@@ -3250,7 +3250,7 @@ static const ic_field conversation_part_metadata_fields[] = {
     {"quick_reply_uuid", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_part_metadata, quick_reply_uuid), 0, offsetof(intercom_preview_conversation_part_metadata, has_quick_reply_uuid), NULL, NULL},
 };
 static const uint16_t conversation_part_metadata_by_name[] = {0, 1};
-static const uint32_t conversation_part_metadata_hash[] = {0x130001, 0x0, 0x0, 0x100002};
+static const uint32_t conversation_part_metadata_hash[] = {0x130001, 0x0, 0x0, 0x100002, 19, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_part_metadata_descriptor = {
     .name = "conversation_part_metadata", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_part_metadata),
     .n_fields = 2, .fields = conversation_part_metadata_fields, .by_name = conversation_part_metadata_by_name,
@@ -3263,7 +3263,7 @@ static const ic_field conversation_part_metadata_quick_reply_options_fields[] = 
     {"translations", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_conversation_part_metadata_quick_reply_options, translations), 0, offsetof(intercom_preview_conversation_part_metadata_quick_reply_options, has_translations), NULL, NULL},
 };
 static const uint16_t conversation_part_metadata_quick_reply_options_by_name[] = {0, 2, 1};
-static const uint32_t conversation_part_metadata_quick_reply_options_hash[] = {0x0, 0xc0003, 0x0, 0x0, 0x0, 0x40001, 0x40002, 0x0};
+static const uint32_t conversation_part_metadata_quick_reply_options_hash[] = {0x0, 0xc0003, 0x0, 0x0, 0x0, 0x40001, 0x40002, 0x0, 4, 4, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_part_metadata_quick_reply_options_descriptor = {
     .name = "conversation_part_metadata_quick_reply_options", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_part_metadata_quick_reply_options),
     .n_fields = 3, .fields = conversation_part_metadata_quick_reply_options_fields, .by_name = conversation_part_metadata_quick_reply_options_by_name,
@@ -3276,7 +3276,7 @@ static const ic_field conversation_parts_fields[] = {
     {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_parts, total_count), 0, offsetof(intercom_preview_conversation_parts, has_total_count), NULL, NULL},
 };
 static const uint16_t conversation_parts_by_name[] = {1, 2, 0};
-static const uint32_t conversation_parts_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x120002, 0x0, 0x0, 0x0};
+static const uint32_t conversation_parts_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x120002, 0x0, 0x0, 0x0, 4, 18, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_parts_descriptor = {
     .name = "conversation_parts", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_parts),
     .n_fields = 3, .fields = conversation_parts_fields, .by_name = conversation_parts_by_name,
@@ -3292,7 +3292,7 @@ static const ic_field conversation_rating_fields[] = {
     {"teammate", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_rating, teammate), 0, offsetof(intercom_preview_conversation_rating, has_teammate), &intercom_preview_reference_descriptor, NULL},
 };
 static const uint16_t conversation_rating_by_name[] = {4, 2, 0, 1, 5, 3};
-static const uint32_t conversation_rating_hash[] = {0x0, 0x0, 0xa0003, 0x0, 0x60002, 0x0, 0xa0004, 0x0, 0x70005, 0x0, 0x0, 0x0, 0x60001, 0x80006, 0x0, 0x0};
+static const uint32_t conversation_rating_hash[] = {0x0, 0x0, 0xa0003, 0x0, 0x60002, 0x0, 0xa0004, 0x0, 0x70005, 0x0, 0x0, 0x0, 0x60001, 0x80006, 0x0, 0x0, 6, 6, 10, 10, 7, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_rating_descriptor = {
     .name = "conversation_rating", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_rating),
     .n_fields = 6, .fields = conversation_rating_fields, .by_name = conversation_rating_by_name,
@@ -3305,7 +3305,7 @@ static const ic_field conversation_response_time_fields[] = {
     {"response_time", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_response_time, response_time), 0, offsetof(intercom_preview_conversation_response_time, has_response_time), NULL, NULL},
 };
 static const uint16_t conversation_response_time_by_name[] = {2, 0, 1};
-static const uint32_t conversation_response_time_hash[] = {0x0, 0x0, 0xd0003, 0x0, 0x0, 0x70001, 0x0, 0x90002};
+static const uint32_t conversation_response_time_hash[] = {0x0, 0x0, 0xd0003, 0x0, 0x0, 0x70001, 0x0, 0x90002, 7, 9, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_response_time_descriptor = {
     .name = "conversation_response_time", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_response_time),
     .n_fields = 3, .fields = conversation_response_time_fields, .by_name = conversation_response_time_by_name,
@@ -3325,7 +3325,7 @@ static const ic_field conversation_scorecard_fields[] = {
     {"evaluators", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_conversation_scorecard, evaluators), offsetof(intercom_preview_conversation_scorecard, evaluators_count), offsetof(intercom_preview_conversation_scorecard, has_evaluators), &intercom_preview_conversation_scorecard_evaluator_descriptor, NULL},
 };
 static const uint16_t conversation_scorecard_by_name[] = {6, 7, 9, 2, 4, 8, 5, 0, 3, 1};
-static const uint32_t conversation_scorecard_hash[] = {0xe0004, 0x0, 0x0, 0xc0001, 0x0, 0x40003, 0x80007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xc0008, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x140002, 0x0, 0x0, 0x0, 0x110009, 0x0, 0x60005, 0x0, 0x0, 0x50006, 0x0, 0x0};
+static const uint32_t conversation_scorecard_hash[] = {0xe0004, 0x0, 0x0, 0xc0001, 0x0, 0x40003, 0x80007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xc0008, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x140002, 0x0, 0x0, 0x0, 0x110009, 0x0, 0x60005, 0x0, 0x0, 0x50006, 0x0, 0x0, 12, 20, 4, 14, 6, 5, 8, 12, 17, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_scorecard_descriptor = {
     .name = "conversation_scorecard", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_scorecard),
     .n_fields = 10, .fields = conversation_scorecard_fields, .by_name = conversation_scorecard_by_name,
@@ -3337,7 +3337,7 @@ static const ic_field conversation_scorecard_evaluator_fields[] = {
     {"result", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_conversation_scorecard_evaluator, result), 0, offsetof(intercom_preview_conversation_scorecard_evaluator, has_result), &intercom_preview_conversation_scorecard_evaluator_result_descriptor, NULL},
 };
 static const uint16_t conversation_scorecard_evaluator_by_name[] = {0, 1};
-static const uint32_t conversation_scorecard_evaluator_hash[] = {0x60002, 0xc0001, 0x0, 0x0};
+static const uint32_t conversation_scorecard_evaluator_hash[] = {0x60002, 0xc0001, 0x0, 0x0, 12, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_scorecard_evaluator_descriptor = {
     .name = "conversation_scorecard_evaluator", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_scorecard_evaluator),
     .n_fields = 2, .fields = conversation_scorecard_evaluator_fields, .by_name = conversation_scorecard_evaluator_by_name,
@@ -3352,7 +3352,7 @@ static const ic_field conversation_scorecard_evaluator_result_fields[] = {
     {"other_text", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_conversation_scorecard_evaluator_result, other_text), 0, offsetof(intercom_preview_conversation_scorecard_evaluator_result, has_other_text), NULL, NULL},
 };
 static const uint16_t conversation_scorecard_evaluator_result_by_name[] = {4, 3, 2, 1, 0};
-static const uint32_t conversation_scorecard_evaluator_result_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0xa0004, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x90003, 0x0, 0x60002, 0xa0005, 0x0};
+static const uint32_t conversation_scorecard_evaluator_result_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0xa0004, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x90003, 0x0, 0x60002, 0xa0005, 0x0, 5, 6, 9, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_scorecard_evaluator_result_descriptor = {
     .name = "conversation_scorecard_evaluator_result", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_scorecard_evaluator_result),
     .n_fields = 5, .fields = conversation_scorecard_evaluator_result_fields, .by_name = conversation_scorecard_evaluator_result_by_name,
@@ -3364,7 +3364,7 @@ static const ic_field conversation_scorecard_reviewed_teammate_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_conversation_scorecard_reviewed_teammate, admin_id), 0, offsetof(intercom_preview_conversation_scorecard_reviewed_teammate, has_admin_id), NULL, NULL},
 };
 static const uint16_t conversation_scorecard_reviewed_teammate_by_name[] = {1, 0};
-static const uint32_t conversation_scorecard_reviewed_teammate_hash[] = {0x0, 0x80002, 0x0, 0x40001};
+static const uint32_t conversation_scorecard_reviewed_teammate_hash[] = {0x0, 0x80002, 0x0, 0x40001, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_scorecard_reviewed_teammate_descriptor = {
     .name = "conversation_scorecard_reviewed_teammate", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_scorecard_reviewed_teammate),
     .n_fields = 2, .fields = conversation_scorecard_reviewed_teammate_fields, .by_name = conversation_scorecard_reviewed_teammate_by_name,
@@ -3376,7 +3376,7 @@ static const ic_field conversation_sla_applied_by_rule_fields[] = {
     {"sla_definition", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_sla_applied_by_rule, sla_definition), 0, offsetof(intercom_preview_conversation_sla_applied_by_rule, has_sla_definition), &intercom_preview_conversation_sla_applied_by_rule_sla_definition_descriptor, NULL},
 };
 static const uint16_t conversation_sla_applied_by_rule_by_name[] = {1, 0};
-static const uint32_t conversation_sla_applied_by_rule_hash[] = {0x0, 0x0, 0xe0002, 0x80001};
+static const uint32_t conversation_sla_applied_by_rule_hash[] = {0x0, 0x0, 0xe0002, 0x80001, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_sla_applied_by_rule_descriptor = {
     .name = "conversation_sla_applied_by_rule", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_sla_applied_by_rule),
     .n_fields = 2, .fields = conversation_sla_applied_by_rule_fields, .by_name = conversation_sla_applied_by_rule_by_name,
@@ -3390,7 +3390,7 @@ static const ic_field conversation_sla_applied_by_rule_sla_definition_fields[] =
     {"time_to_close", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_conversation_sla_applied_by_rule_sla_definition, time_to_close), 0, offsetof(intercom_preview_conversation_sla_applied_by_rule_sla_definition, has_time_to_close), NULL, NULL},
 };
 static const uint16_t conversation_sla_applied_by_rule_sla_definition_by_name[] = {0, 1, 2, 3};
-static const uint32_t conversation_sla_applied_by_rule_sla_definition_hash[] = {0x0, 0x0, 0xd0004, 0x0, 0xf0003, 0x100001, 0x0, 0xf0002};
+static const uint32_t conversation_sla_applied_by_rule_sla_definition_hash[] = {0x0, 0x0, 0xd0004, 0x0, 0xf0003, 0x100001, 0x0, 0xf0002, 16, 15, 15, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_sla_applied_by_rule_sla_definition_descriptor = {
     .name = "conversation_sla_applied_by_rule_sla_definition", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_sla_applied_by_rule_sla_definition),
     .n_fields = 4, .fields = conversation_sla_applied_by_rule_sla_definition_fields, .by_name = conversation_sla_applied_by_rule_sla_definition_by_name,
@@ -3402,7 +3402,7 @@ static const ic_field conversation_sla_applied_by_workflow_fields[] = {
     {"sla_definition", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_sla_applied_by_workflow, sla_definition), 0, offsetof(intercom_preview_conversation_sla_applied_by_workflow, has_sla_definition), &intercom_preview_conversation_sla_applied_by_rule_sla_definition_descriptor, NULL},
 };
 static const uint16_t conversation_sla_applied_by_workflow_by_name[] = {1, 0};
-static const uint32_t conversation_sla_applied_by_workflow_hash[] = {0x0, 0x0, 0xe0002, 0x80001};
+static const uint32_t conversation_sla_applied_by_workflow_hash[] = {0x0, 0x0, 0xe0002, 0x80001, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_sla_applied_by_workflow_descriptor = {
     .name = "conversation_sla_applied_by_workflow", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_sla_applied_by_workflow),
     .n_fields = 2, .fields = conversation_sla_applied_by_workflow_fields, .by_name = conversation_sla_applied_by_workflow_by_name,
@@ -3415,7 +3415,7 @@ static const ic_field conversation_sla_paused_fields[] = {
     {"sla_states", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_sla_paused, sla_states), 0, offsetof(intercom_preview_conversation_sla_paused, has_sla_states), NULL, NULL},
 };
 static const uint16_t conversation_sla_paused_by_name[] = {1, 0, 2};
-static const uint32_t conversation_sla_paused_hash[] = {0x0, 0x0, 0x120002, 0x0, 0xa0003, 0x0, 0x80001, 0x0};
+static const uint32_t conversation_sla_paused_hash[] = {0x0, 0x0, 0x120002, 0x0, 0xa0003, 0x0, 0x80001, 0x0, 8, 18, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_sla_paused_descriptor = {
     .name = "conversation_sla_paused", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_sla_paused),
     .n_fields = 3, .fields = conversation_sla_paused_fields, .by_name = conversation_sla_paused_by_name,
@@ -3426,7 +3426,7 @@ static const ic_field conversation_sla_removed_fields[] = {
     {"sla_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_sla_removed, sla_name), 0, offsetof(intercom_preview_conversation_sla_removed, has_sla_name), NULL, NULL},
 };
 static const uint16_t conversation_sla_removed_by_name[] = {0};
-static const uint32_t conversation_sla_removed_hash[] = {0x80001, 0x0};
+static const uint32_t conversation_sla_removed_hash[] = {0x80001, 0x0, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_sla_removed_descriptor = {
     .name = "conversation_sla_removed", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_sla_removed),
     .n_fields = 1, .fields = conversation_sla_removed_fields, .by_name = conversation_sla_removed_by_name,
@@ -3440,7 +3440,7 @@ static const ic_field conversation_sla_target_missed_fields[] = {
     {"sla_states", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_sla_target_missed, sla_states), 0, offsetof(intercom_preview_conversation_sla_target_missed, has_sla_states), NULL, NULL},
 };
 static const uint16_t conversation_sla_target_missed_by_name[] = {2, 0, 3, 1};
-static const uint32_t conversation_sla_target_missed_hash[] = {0x0, 0x0, 0x120003, 0x0, 0xa0004, 0x0, 0x80001, 0xf0002};
+static const uint32_t conversation_sla_target_missed_hash[] = {0x0, 0x0, 0x120003, 0x0, 0xa0004, 0x0, 0x80001, 0xf0002, 8, 15, 18, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_sla_target_missed_descriptor = {
     .name = "conversation_sla_target_missed", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_sla_target_missed),
     .n_fields = 4, .fields = conversation_sla_target_missed_fields, .by_name = conversation_sla_target_missed_by_name,
@@ -3451,7 +3451,7 @@ static const ic_field conversation_sla_unpaused_fields[] = {
     {"sla_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_sla_unpaused, sla_name), 0, offsetof(intercom_preview_conversation_sla_unpaused, has_sla_name), NULL, NULL},
 };
 static const uint16_t conversation_sla_unpaused_by_name[] = {0};
-static const uint32_t conversation_sla_unpaused_hash[] = {0x80001, 0x0};
+static const uint32_t conversation_sla_unpaused_hash[] = {0x80001, 0x0, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_sla_unpaused_descriptor = {
     .name = "conversation_sla_unpaused", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_sla_unpaused),
     .n_fields = 1, .fields = conversation_sla_unpaused_fields, .by_name = conversation_sla_unpaused_by_name,
@@ -3473,7 +3473,7 @@ static const ic_field conversation_source_fields[] = {
     {"email_message_metadata", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_conversation_source, email_message_metadata), 0, offsetof(intercom_preview_conversation_source, has_email_message_metadata), &intercom_preview_source_email_message_metadata_descriptor, NULL},
 };
 static const uint16_t conversation_source_by_name[] = {8, 7, 6, 2, 11, 1, 3, 10, 4, 5, 0, 9};
-static const uint32_t conversation_source_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x3000a, 0x40001, 0x0, 0x0, 0xa0004, 0x80005, 0x0, 0x0, 0x60008, 0x0, 0x0, 0x0, 0x70006, 0x0, 0x0, 0x16000c, 0x8000b, 0x0, 0xb0009, 0x40007, 0x0, 0x0, 0x0, 0x0, 0x0, 0xc0003};
+static const uint32_t conversation_source_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x3000a, 0x40001, 0x0, 0x0, 0xa0004, 0x80005, 0x0, 0x0, 0x60008, 0x0, 0x0, 0x0, 0x70006, 0x0, 0x0, 0x16000c, 0x8000b, 0x0, 0xb0009, 0x40007, 0x0, 0x0, 0x0, 0x0, 0x0, 0xc0003, 4, 2, 12, 10, 8, 7, 4, 6, 11, 3, 8, 22};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_source_descriptor = {
     .name = "conversation_source", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_source),
     .n_fields = 12, .fields = conversation_source_fields, .by_name = conversation_source_by_name,
@@ -3487,7 +3487,7 @@ static const ic_field conversation_source_author_fields[] = {
     {"email", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_conversation_source_author, email), 0, offsetof(intercom_preview_conversation_source_author, has_email), NULL, NULL},
 };
 static const uint16_t conversation_source_author_by_name[] = {3, 1, 2, 0};
-static const uint32_t conversation_source_author_hash[] = {0x50004, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x40001};
+static const uint32_t conversation_source_author_hash[] = {0x50004, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x40001, 4, 2, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_source_author_descriptor = {
     .name = "conversation_source_author", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_source_author),
     .n_fields = 4, .fields = conversation_source_author_fields, .by_name = conversation_source_author_by_name,
@@ -3500,7 +3500,7 @@ static const ic_field conversation_source_recipients_fields[] = {
     {"drop_reason", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_conversation_source_recipients, drop_reason), 0, offsetof(intercom_preview_conversation_source_recipients, has_drop_reason), NULL, NULL},
 };
 static const uint16_t conversation_source_recipients_by_name[] = {2, 1, 0};
-static const uint32_t conversation_source_recipients_hash[] = {0x50002, 0x0, 0x0, 0x40001, 0x0, 0x0, 0xb0003, 0x0};
+static const uint32_t conversation_source_recipients_hash[] = {0x50002, 0x0, 0x0, 0x40001, 0x0, 0x0, 0xb0003, 0x0, 4, 5, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_source_recipients_descriptor = {
     .name = "conversation_source_recipients", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_source_recipients),
     .n_fields = 3, .fields = conversation_source_recipients_fields, .by_name = conversation_source_recipients_by_name,
@@ -3512,7 +3512,7 @@ static const ic_field conversation_source_reply_to_fields[] = {
     {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_conversation_source_reply_to, name), 0, offsetof(intercom_preview_conversation_source_reply_to, has_name), NULL, NULL},
 };
 static const uint16_t conversation_source_reply_to_by_name[] = {0, 1};
-static const uint32_t conversation_source_reply_to_hash[] = {0x50001, 0x0, 0x40002, 0x0};
+static const uint32_t conversation_source_reply_to_hash[] = {0x50001, 0x0, 0x40002, 0x0, 5, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_source_reply_to_descriptor = {
     .name = "conversation_source_reply_to", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_source_reply_to),
     .n_fields = 2, .fields = conversation_source_reply_to_fields, .by_name = conversation_source_reply_to_by_name,
@@ -3545,7 +3545,7 @@ static const ic_field conversation_statistics_fields[] = {
     {"adjusted_handling_time", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_conversation_statistics, adjusted_handling_time), 0, offsetof(intercom_preview_conversation_statistics, has_adjusted_handling_time), NULL, NULL},
 };
 static const uint16_t conversation_statistics_by_name[] = {22, 19, 20, 17, 18, 16, 8, 7, 9, 6, 21, 13, 11, 10, 14, 15, 12, 5, 2, 1, 3, 4, 0};
-static const uint32_t conversation_statistics_hash[] = {0x160017, 0x180013, 0x0, 0x0, 0x0, 0x120002, 0xd0016, 0x0, 0x0, 0x0, 0x0, 0x110012, 0x0, 0x40001, 0x0, 0x12000b, 0x0, 0x110010, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x160007, 0x130003, 0x310015, 0x0, 0x0, 0x0, 0x0, 0x0, 0x13000e, 0x15000d, 0x0, 0xd0011, 0x0, 0x0, 0x0, 0xe000a, 0x0, 0x0, 0xd000f, 0x0, 0x0, 0x0, 0x0, 0x130004, 0x120005, 0x210014, 0x0, 0x140009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x1e000c, 0x130008, 0x0, 0x140006, 0x0, 0x0};
+static const uint32_t conversation_statistics_hash[] = {0x160017, 0x180013, 0x0, 0x0, 0x0, 0x120002, 0xd0016, 0x0, 0x0, 0x0, 0x0, 0x110012, 0x0, 0x40001, 0x0, 0x12000b, 0x0, 0x110010, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x160007, 0x130003, 0x310015, 0x0, 0x0, 0x0, 0x0, 0x0, 0x13000e, 0x15000d, 0x0, 0xd0011, 0x0, 0x0, 0x0, 0xe000a, 0x0, 0x0, 0xd000f, 0x0, 0x0, 0x0, 0x0, 0x130004, 0x120005, 0x210014, 0x0, 0x140009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x1e000c, 0x130008, 0x0, 0x140006, 0x0, 0x0, 4, 18, 19, 19, 18, 20, 22, 19, 20, 14, 18, 30, 21, 19, 13, 17, 13, 17, 24, 33, 49, 13, 22};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_statistics_descriptor = {
     .name = "conversation_statistics", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_statistics),
     .n_fields = 23, .fields = conversation_statistics_fields, .by_name = conversation_statistics_by_name,
@@ -3557,7 +3557,7 @@ static const ic_field conversation_tags_updated_fields[] = {
     {"tags_removed", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_conversation_tags_updated, tags_removed), offsetof(intercom_preview_conversation_tags_updated, tags_removed_count), offsetof(intercom_preview_conversation_tags_updated, has_tags_removed), NULL, NULL},
 };
 static const uint16_t conversation_tags_updated_by_name[] = {0, 1};
-static const uint32_t conversation_tags_updated_hash[] = {0x0, 0xa0001, 0xc0002, 0x0};
+static const uint32_t conversation_tags_updated_hash[] = {0x0, 0xa0001, 0xc0002, 0x0, 10, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_tags_updated_descriptor = {
     .name = "conversation_tags_updated", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_tags_updated),
     .n_fields = 2, .fields = conversation_tags_updated_fields, .by_name = conversation_tags_updated_by_name,
@@ -3570,7 +3570,7 @@ static const ic_field conversation_teammates_fields[] = {
     {"admins", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_conversation_teammates, admins), offsetof(intercom_preview_conversation_teammates, admins_count), offsetof(intercom_preview_conversation_teammates, has_admins), &intercom_preview_reference_descriptor, NULL},
 };
 static const uint16_t conversation_teammates_by_name[] = {2, 1, 0};
-static const uint32_t conversation_teammates_hash[] = {0x0, 0x0, 0x90002, 0x0, 0x0, 0x0, 0x60003, 0x40001};
+static const uint32_t conversation_teammates_hash[] = {0x0, 0x0, 0x90002, 0x0, 0x0, 0x0, 0x60003, 0x40001, 4, 9, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversation_teammates_descriptor = {
     .name = "conversation_teammates", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversation_teammates),
     .n_fields = 3, .fields = conversation_teammates_fields, .by_name = conversation_teammates_by_name,
@@ -3588,7 +3588,7 @@ static const ic_field conversations_create_response_fields[] = {
     {"owner", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_conversations_create_response, owner), 0, offsetof(intercom_preview_conversations_create_response, has_owner), NULL, NULL},
 };
 static const uint16_t conversations_create_response_by_name[] = {4, 6, 2, 1, 5, 7, 3, 0};
-static const uint32_t conversations_create_response_hash[] = {0x0, 0x70004, 0x40001, 0x0, 0xa0003, 0x50008, 0x40005, 0x0, 0x0, 0x0, 0xf0007, 0x0, 0x20002, 0x0, 0xc0006, 0x0};
+static const uint32_t conversations_create_response_hash[] = {0x0, 0x70004, 0x40001, 0x0, 0xa0003, 0x50008, 0x40005, 0x0, 0x0, 0x0, 0xf0007, 0x0, 0x20002, 0x0, 0xc0006, 0x0, 4, 2, 10, 7, 4, 12, 15, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_create_response_descriptor = {
     .name = "conversations_create_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_conversations_create_response),
     .n_fields = 8, .fields = conversations_create_response_fields, .by_name = conversations_create_response_by_name,
@@ -3601,7 +3601,7 @@ static const ic_field convert_conversation_to_ticket_request_fields[] = {
     {"attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_convert_conversation_to_ticket_request, attributes), 0, offsetof(intercom_preview_convert_conversation_to_ticket_request, has_attributes), NULL, NULL},
 };
 static const uint16_t convert_conversation_to_ticket_request_by_name[] = {2, 1, 0};
-static const uint32_t convert_conversation_to_ticket_request_hash[] = {0x0, 0xa0003, 0x0, 0x0, 0x0, 0xe0001, 0x0, 0xf0002};
+static const uint32_t convert_conversation_to_ticket_request_hash[] = {0x0, 0xa0003, 0x0, 0x0, 0x0, 0xe0001, 0x0, 0xf0002, 14, 15, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_convert_conversation_to_ticket_request_descriptor = {
     .name = "convert_conversation_to_ticket_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_convert_conversation_to_ticket_request),
     .n_fields = 3, .fields = convert_conversation_to_ticket_request_fields, .by_name = convert_conversation_to_ticket_request_by_name,
@@ -3614,7 +3614,7 @@ static const ic_field convert_visitor_request_fields[] = {
     {"visitor", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_convert_visitor_request, visitor), 0, offsetof(intercom_preview_convert_visitor_request, has_visitor), &intercom_preview_convert_visitor_request_visitor_descriptor, NULL},
 };
 static const uint16_t convert_visitor_request_by_name[] = {0, 1, 2};
-static const uint32_t convert_visitor_request_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x70003, 0x40002, 0x0};
+static const uint32_t convert_visitor_request_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x70003, 0x40002, 0x0, 4, 4, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_convert_visitor_request_descriptor = {
     .name = "convert_visitor_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_convert_visitor_request),
     .n_fields = 3, .fields = convert_visitor_request_fields, .by_name = convert_visitor_request_by_name,
@@ -3627,7 +3627,7 @@ static const ic_field convert_visitor_request_user_fields[] = {
     {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_convert_visitor_request_user, email), 0, offsetof(intercom_preview_convert_visitor_request_user, has_email), NULL, NULL},
 };
 static const uint16_t convert_visitor_request_user_by_name[] = {2, 0, 1};
-static const uint32_t convert_visitor_request_user_hash[] = {0x50003, 0x20001, 0x0, 0x0, 0x0, 0x70002, 0x0, 0x0};
+static const uint32_t convert_visitor_request_user_hash[] = {0x50003, 0x20001, 0x0, 0x0, 0x0, 0x70002, 0x0, 0x0, 2, 7, 5};
 static const uint16_t convert_visitor_request_user_v1_required[] = {0};
 static const uint16_t convert_visitor_request_user_v2_required[] = {1};
 static const ic_variant convert_visitor_request_user_variants[] = {
@@ -3647,7 +3647,7 @@ static const ic_field convert_visitor_request_visitor_fields[] = {
     {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_convert_visitor_request_visitor, email), 0, offsetof(intercom_preview_convert_visitor_request_visitor, has_email), NULL, NULL},
 };
 static const uint16_t convert_visitor_request_visitor_by_name[] = {2, 0, 1};
-static const uint32_t convert_visitor_request_visitor_hash[] = {0x50003, 0x20001, 0x0, 0x0, 0x0, 0x70002, 0x0, 0x0};
+static const uint32_t convert_visitor_request_visitor_hash[] = {0x50003, 0x20001, 0x0, 0x0, 0x0, 0x70002, 0x0, 0x0, 2, 7, 5};
 static const uint16_t convert_visitor_request_visitor_v1_required[] = {0};
 static const uint16_t convert_visitor_request_visitor_v2_required[] = {1};
 static const uint16_t convert_visitor_request_visitor_v3_required[] = {2};
@@ -3683,7 +3683,7 @@ static const ic_field create_article_request_fields[] = {
     {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_create_article_request, scheduled_unpublish_at), 0, offsetof(intercom_preview_create_article_request, has_scheduled_unpublish_at), NULL, NULL},
 };
 static const uint16_t create_article_request_by_name[] = {12, 13, 14, 11, 4, 2, 3, 1, 10, 6, 8, 7, 15, 16, 5, 0, 9};
-static const uint32_t create_article_request_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0004, 0xb0008, 0x0, 0x0, 0x0, 0x17000d, 0x0, 0x17000e, 0x50006, 0x0, 0xc000c, 0x90005, 0x0, 0x140010, 0x160011, 0x0, 0x0, 0x9000b, 0x40003, 0x0, 0x0, 0xa0009, 0xb0002, 0x0, 0x0, 0x0, 0x0, 0x1b000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90007, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t create_article_request_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0004, 0xb0008, 0x0, 0x0, 0x0, 0x17000d, 0x0, 0x17000e, 0x50006, 0x0, 0xc000c, 0x90005, 0x0, 0x140010, 0x160011, 0x0, 0x0, 0x9000b, 0x40003, 0x0, 0x0, 0xa0009, 0xb0002, 0x0, 0x0, 0x0, 0x0, 0x1b000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90007, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 5, 11, 4, 13, 9, 5, 9, 11, 10, 18, 9, 12, 23, 23, 27, 20, 22};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_article_request_descriptor = {
     .name = "create_article_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_article_request),
     .n_fields = 17, .fields = create_article_request_fields, .by_name = create_article_request_by_name,
@@ -3696,7 +3696,7 @@ static const ic_field create_audience_request_fields[] = {
     {"role_predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_create_audience_request, role_predicates), offsetof(intercom_preview_create_audience_request, role_predicates_count), offsetof(intercom_preview_create_audience_request, has_role_predicates), &intercom_preview_predicate_descriptor, NULL},
 };
 static const uint16_t create_audience_request_by_name[] = {0, 1, 2};
-static const uint32_t create_audience_request_hash[] = {0x0, 0xa0002, 0x0, 0x0, 0xf0003, 0x0, 0x40001, 0x0};
+static const uint32_t create_audience_request_hash[] = {0x0, 0xa0002, 0x0, 0x0, 0xf0003, 0x0, 0x40001, 0x0, 4, 10, 15};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_audience_request_descriptor = {
     .name = "create_audience_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_audience_request),
     .n_fields = 3, .fields = create_audience_request_fields, .by_name = create_audience_request_by_name,
@@ -3711,7 +3711,7 @@ static const ic_field create_collection_request_fields[] = {
     {"help_center_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_create_collection_request, help_center_id), 0, offsetof(intercom_preview_create_collection_request, has_help_center_id), NULL, NULL},
 };
 static const uint16_t create_collection_request_by_name[] = {1, 4, 0, 3, 2};
-static const uint32_t create_collection_request_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x120003, 0x0, 0x90004, 0xb0002, 0x0, 0xe0005};
+static const uint32_t create_collection_request_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x120003, 0x0, 0x90004, 0xb0002, 0x0, 0xe0005, 4, 11, 18, 9, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_collection_request_descriptor = {
     .name = "create_collection_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_collection_request),
     .n_fields = 5, .fields = create_collection_request_fields, .by_name = create_collection_request_by_name,
@@ -3734,7 +3734,7 @@ static const ic_field create_contact_request_fields[] = {
     {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_create_contact_request, custom_attributes), 0, offsetof(intercom_preview_create_contact_request, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t create_contact_request_by_name[] = {6, 12, 2, 3, 1, 11, 8, 5, 9, 4, 0, 7, 10};
-static const uint32_t create_contact_request_hash[] = {0x0, 0x11000d, 0x40006, 0x60007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x18000b, 0x0, 0x0, 0xc0009, 0xc0008, 0xe0004, 0x50003, 0x8000a, 0x0, 0x11000c, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x50005};
+static const uint32_t create_contact_request_hash[] = {0x0, 0x11000d, 0x40006, 0x60007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x18000b, 0x0, 0x0, 0xc0009, 0xc0008, 0xe0004, 0x50003, 0x8000a, 0x0, 0x11000c, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x50005, 4, 11, 5, 14, 5, 4, 6, 12, 12, 8, 24, 17, 17};
 static const uint16_t create_contact_request_v1_required[] = {2};
 static const uint16_t create_contact_request_v2_required[] = {1};
 static const uint16_t create_contact_request_v3_required[] = {0};
@@ -3757,7 +3757,7 @@ static const ic_field create_content_import_source_request_fields[] = {
     {"audience_ids", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_create_content_import_source_request, audience_ids), 0, offsetof(intercom_preview_create_content_import_source_request, has_audience_ids), NULL, NULL},
 };
 static const uint16_t create_content_import_source_request_by_name[] = {3, 1, 0, 2};
-static const uint32_t create_content_import_source_request_hash[] = {0x0, 0x0, 0x60002, 0x0, 0xc0004, 0xd0001, 0x30003, 0x0};
+static const uint32_t create_content_import_source_request_hash[] = {0x0, 0x0, 0x60002, 0x0, 0xc0004, 0xd0001, 0x30003, 0x0, 13, 6, 3, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_content_import_source_request_descriptor = {
     .name = "create_content_import_source_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_content_import_source_request),
     .n_fields = 4, .fields = create_content_import_source_request_fields, .by_name = create_content_import_source_request_by_name,
@@ -3772,7 +3772,7 @@ static const ic_field create_conversation_attribute_boolean_request_fields[] = {
     {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_create_conversation_attribute_boolean_request, visible_to_team_ids), offsetof(intercom_preview_create_conversation_attribute_boolean_request, visible_to_team_ids_count), offsetof(intercom_preview_create_conversation_attribute_boolean_request, has_visible_to_team_ids), NULL, NULL},
 };
 static const uint16_t create_conversation_attribute_boolean_request_by_name[] = {2, 1, 0, 3, 4};
-static const uint32_t create_conversation_attribute_boolean_request_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x90003, 0x0, 0x0, 0xb0002, 0x0, 0x0};
+static const uint32_t create_conversation_attribute_boolean_request_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x90003, 0x0, 0x0, 0xb0002, 0x0, 0x0, 4, 11, 9, 8, 19};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_conversation_attribute_boolean_request_descriptor = {
     .name = "create_conversation_attribute_boolean_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_conversation_attribute_boolean_request),
     .n_fields = 5, .fields = create_conversation_attribute_boolean_request_fields, .by_name = create_conversation_attribute_boolean_request_by_name,
@@ -3787,7 +3787,7 @@ static const ic_field create_conversation_attribute_datetime_request_fields[] = 
     {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_create_conversation_attribute_datetime_request, visible_to_team_ids), offsetof(intercom_preview_create_conversation_attribute_datetime_request, visible_to_team_ids_count), offsetof(intercom_preview_create_conversation_attribute_datetime_request, has_visible_to_team_ids), NULL, NULL},
 };
 static const uint16_t create_conversation_attribute_datetime_request_by_name[] = {2, 1, 0, 3, 4};
-static const uint32_t create_conversation_attribute_datetime_request_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x90003, 0x0, 0x0, 0xb0002, 0x0, 0x0};
+static const uint32_t create_conversation_attribute_datetime_request_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x90003, 0x0, 0x0, 0xb0002, 0x0, 0x0, 4, 11, 9, 8, 19};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_conversation_attribute_datetime_request_descriptor = {
     .name = "create_conversation_attribute_datetime_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_conversation_attribute_datetime_request),
     .n_fields = 5, .fields = create_conversation_attribute_datetime_request_fields, .by_name = create_conversation_attribute_datetime_request_by_name,
@@ -3802,7 +3802,7 @@ static const ic_field create_conversation_attribute_decimal_request_fields[] = {
     {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_create_conversation_attribute_decimal_request, visible_to_team_ids), offsetof(intercom_preview_create_conversation_attribute_decimal_request, visible_to_team_ids_count), offsetof(intercom_preview_create_conversation_attribute_decimal_request, has_visible_to_team_ids), NULL, NULL},
 };
 static const uint16_t create_conversation_attribute_decimal_request_by_name[] = {2, 1, 0, 3, 4};
-static const uint32_t create_conversation_attribute_decimal_request_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x90003, 0x0, 0x0, 0xb0002, 0x0, 0x0};
+static const uint32_t create_conversation_attribute_decimal_request_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x90003, 0x0, 0x0, 0xb0002, 0x0, 0x0, 4, 11, 9, 8, 19};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_conversation_attribute_decimal_request_descriptor = {
     .name = "create_conversation_attribute_decimal_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_conversation_attribute_decimal_request),
     .n_fields = 5, .fields = create_conversation_attribute_decimal_request_fields, .by_name = create_conversation_attribute_decimal_request_by_name,
@@ -3817,7 +3817,7 @@ static const ic_field create_conversation_attribute_files_request_fields[] = {
     {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_create_conversation_attribute_files_request, visible_to_team_ids), offsetof(intercom_preview_create_conversation_attribute_files_request, visible_to_team_ids_count), offsetof(intercom_preview_create_conversation_attribute_files_request, has_visible_to_team_ids), NULL, NULL},
 };
 static const uint16_t create_conversation_attribute_files_request_by_name[] = {2, 1, 0, 3, 4};
-static const uint32_t create_conversation_attribute_files_request_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x90003, 0x0, 0x0, 0xb0002, 0x0, 0x0};
+static const uint32_t create_conversation_attribute_files_request_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x90003, 0x0, 0x0, 0xb0002, 0x0, 0x0, 4, 11, 9, 8, 19};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_conversation_attribute_files_request_descriptor = {
     .name = "create_conversation_attribute_files_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_conversation_attribute_files_request),
     .n_fields = 5, .fields = create_conversation_attribute_files_request_fields, .by_name = create_conversation_attribute_files_request_by_name,
@@ -3832,7 +3832,7 @@ static const ic_field create_conversation_attribute_integer_request_fields[] = {
     {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_create_conversation_attribute_integer_request, visible_to_team_ids), offsetof(intercom_preview_create_conversation_attribute_integer_request, visible_to_team_ids_count), offsetof(intercom_preview_create_conversation_attribute_integer_request, has_visible_to_team_ids), NULL, NULL},
 };
 static const uint16_t create_conversation_attribute_integer_request_by_name[] = {2, 1, 0, 3, 4};
-static const uint32_t create_conversation_attribute_integer_request_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x90003, 0x0, 0x0, 0xb0002, 0x0, 0x0};
+static const uint32_t create_conversation_attribute_integer_request_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x90003, 0x0, 0x0, 0xb0002, 0x0, 0x0, 4, 11, 9, 8, 19};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_conversation_attribute_integer_request_descriptor = {
     .name = "create_conversation_attribute_integer_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_conversation_attribute_integer_request),
     .n_fields = 5, .fields = create_conversation_attribute_integer_request_fields, .by_name = create_conversation_attribute_integer_request_by_name,
@@ -3848,7 +3848,7 @@ static const ic_field create_conversation_attribute_list_request_fields[] = {
     {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_create_conversation_attribute_list_request, options), offsetof(intercom_preview_create_conversation_attribute_list_request, options_count), offsetof(intercom_preview_create_conversation_attribute_list_request, has_options), &intercom_preview_create_conversation_attribute_option_request_descriptor, NULL},
 };
 static const uint16_t create_conversation_attribute_list_request_by_name[] = {2, 1, 0, 5, 3, 4};
-static const uint32_t create_conversation_attribute_list_request_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x70006, 0x0, 0x40001, 0x0, 0x90003, 0x0, 0x0, 0xb0002, 0x0, 0x0};
+static const uint32_t create_conversation_attribute_list_request_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x70006, 0x0, 0x40001, 0x0, 0x90003, 0x0, 0x0, 0xb0002, 0x0, 0x0, 4, 11, 9, 8, 19, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_conversation_attribute_list_request_descriptor = {
     .name = "create_conversation_attribute_list_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_conversation_attribute_list_request),
     .n_fields = 6, .fields = create_conversation_attribute_list_request_fields, .by_name = create_conversation_attribute_list_request_by_name,
@@ -3859,7 +3859,7 @@ static const ic_field create_conversation_attribute_option_request_fields[] = {
     {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_create_conversation_attribute_option_request, label), 0, offsetof(intercom_preview_create_conversation_attribute_option_request, has_label), NULL, NULL},
 };
 static const uint16_t create_conversation_attribute_option_request_by_name[] = {0};
-static const uint32_t create_conversation_attribute_option_request_hash[] = {0x0, 0x50001};
+static const uint32_t create_conversation_attribute_option_request_hash[] = {0x0, 0x50001, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_conversation_attribute_option_request_descriptor = {
     .name = "create_conversation_attribute_option_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_conversation_attribute_option_request),
     .n_fields = 1, .fields = create_conversation_attribute_option_request_fields, .by_name = create_conversation_attribute_option_request_by_name,
@@ -3875,7 +3875,7 @@ static const ic_field create_conversation_attribute_relationship_request_fields[
     {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_create_conversation_attribute_relationship_request, reference), 0, offsetof(intercom_preview_create_conversation_attribute_relationship_request, has_reference), &intercom_preview_attribute_reference_descriptor, NULL},
 };
 static const uint16_t create_conversation_attribute_relationship_request_by_name[] = {2, 1, 0, 5, 3, 4};
-static const uint32_t create_conversation_attribute_relationship_request_hash[] = {0xb0002, 0x90006, 0x0, 0x0, 0x0, 0x90003, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x130005, 0x0, 0x0, 0x0};
+static const uint32_t create_conversation_attribute_relationship_request_hash[] = {0xb0002, 0x90006, 0x0, 0x0, 0x0, 0x90003, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x130005, 0x0, 0x0, 0x0, 4, 11, 9, 8, 19, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_conversation_attribute_relationship_request_descriptor = {
     .name = "create_conversation_attribute_relationship_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_conversation_attribute_relationship_request),
     .n_fields = 6, .fields = create_conversation_attribute_relationship_request_fields, .by_name = create_conversation_attribute_relationship_request_by_name,
@@ -3893,7 +3893,7 @@ static const ic_field create_conversation_attribute_request_fields[] = {
     {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_create_conversation_attribute_request, reference), 0, offsetof(intercom_preview_create_conversation_attribute_request, has_reference), &intercom_preview_attribute_reference_descriptor, NULL},
 };
 static const uint16_t create_conversation_attribute_request_by_name[] = {2, 1, 5, 0, 6, 7, 3, 4};
-static const uint32_t create_conversation_attribute_request_hash[] = {0xb0002, 0x90008, 0x0, 0x0, 0x70007, 0x90003, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x130005, 0x0, 0x90006, 0x0};
+static const uint32_t create_conversation_attribute_request_hash[] = {0xb0002, 0x90008, 0x0, 0x0, 0x70007, 0x90003, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x130005, 0x0, 0x90006, 0x0, 4, 11, 9, 8, 19, 9, 7, 9};
 static const uint16_t create_conversation_attribute_request_v1_required[] = {0, 2};
 static const uint16_t create_conversation_attribute_request_v2_required[] = {0, 2};
 static const uint16_t create_conversation_attribute_request_v3_required[] = {0, 2};
@@ -3927,7 +3927,7 @@ static const ic_field create_conversation_attribute_request_base_fields[] = {
     {"visible_to_team_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_create_conversation_attribute_request_base, visible_to_team_ids), offsetof(intercom_preview_create_conversation_attribute_request_base, visible_to_team_ids_count), offsetof(intercom_preview_create_conversation_attribute_request_base, has_visible_to_team_ids), NULL, NULL},
 };
 static const uint16_t create_conversation_attribute_request_base_by_name[] = {2, 1, 0, 3, 4};
-static const uint32_t create_conversation_attribute_request_base_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x90003, 0x0, 0x0, 0xb0002, 0x0, 0x0};
+static const uint32_t create_conversation_attribute_request_base_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x90003, 0x0, 0x0, 0xb0002, 0x0, 0x0, 4, 11, 9, 8, 19};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_conversation_attribute_request_base_descriptor = {
     .name = "create_conversation_attribute_request_base", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_conversation_attribute_request_base),
     .n_fields = 5, .fields = create_conversation_attribute_request_base_fields, .by_name = create_conversation_attribute_request_base_by_name,
@@ -3943,7 +3943,7 @@ static const ic_field create_conversation_attribute_string_request_fields[] = {
     {"multiline", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_create_conversation_attribute_string_request, multiline), 0, offsetof(intercom_preview_create_conversation_attribute_string_request, has_multiline), NULL, NULL},
 };
 static const uint16_t create_conversation_attribute_string_request_by_name[] = {2, 1, 5, 0, 3, 4};
-static const uint32_t create_conversation_attribute_string_request_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x90003, 0x90006, 0x0, 0xb0002, 0x0, 0x0};
+static const uint32_t create_conversation_attribute_string_request_hash[] = {0x80004, 0x0, 0x130005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x90003, 0x90006, 0x0, 0xb0002, 0x0, 0x0, 4, 11, 9, 8, 19, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_conversation_attribute_string_request_descriptor = {
     .name = "create_conversation_attribute_string_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_conversation_attribute_string_request),
     .n_fields = 6, .fields = create_conversation_attribute_string_request_fields, .by_name = create_conversation_attribute_string_request_by_name,
@@ -3959,7 +3959,7 @@ static const ic_field create_conversation_request_fields[] = {
     {"brand_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_create_conversation_request, brand_id), 0, offsetof(intercom_preview_create_conversation_request, has_brand_id), NULL, NULL},
 };
 static const uint16_t create_conversation_request_by_name[] = {3, 1, 5, 4, 0, 2};
-static const uint32_t create_conversation_request_hash[] = {0x0, 0x0, 0xa0005, 0xf0004, 0x0, 0x0, 0x0, 0x40001, 0x70003, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x80006, 0x0};
+static const uint32_t create_conversation_request_hash[] = {0x0, 0x0, 0xa0005, 0xf0004, 0x0, 0x0, 0x0, 0x40001, 0x70003, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x80006, 0x0, 4, 4, 7, 15, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_conversation_request_descriptor = {
     .name = "create_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_conversation_request),
     .n_fields = 6, .fields = create_conversation_request_fields, .by_name = create_conversation_request_by_name,
@@ -3971,7 +3971,7 @@ static const ic_field create_conversation_request_from_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_create_conversation_request_from, id), 0, offsetof(intercom_preview_create_conversation_request_from, has_id), NULL, NULL},
 };
 static const uint16_t create_conversation_request_from_by_name[] = {1, 0};
-static const uint32_t create_conversation_request_from_hash[] = {0x0, 0x20002, 0x0, 0x40001};
+static const uint32_t create_conversation_request_from_hash[] = {0x0, 0x20002, 0x0, 0x40001, 4, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_conversation_request_from_descriptor = {
     .name = "create_conversation_request_from", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_conversation_request_from),
     .n_fields = 2, .fields = create_conversation_request_from_fields, .by_name = create_conversation_request_from_by_name,
@@ -3987,7 +3987,7 @@ static const ic_field create_data_attribute_request_fields[] = {
     {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_create_data_attribute_request, options), offsetof(intercom_preview_create_data_attribute_request, options_count), offsetof(intercom_preview_create_data_attribute_request, has_options), &intercom_preview_create_data_attribute_request_options_descriptor, NULL},
 };
 static const uint16_t create_data_attribute_request_by_name[] = {4, 2, 3, 1, 0, 5};
-static const uint32_t create_data_attribute_request_hash[] = {0xb0003, 0x0, 0x0, 0x0, 0x70006, 0x90005, 0x40001, 0x50002, 0x0, 0x0, 0x120004, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t create_data_attribute_request_hash[] = {0xb0003, 0x0, 0x0, 0x0, 0x70006, 0x90005, 0x40001, 0x50002, 0x0, 0x0, 0x120004, 0x0, 0x0, 0x0, 0x0, 0x0, 4, 5, 11, 18, 9, 7};
 static const uint16_t create_data_attribute_request_v1_required[] = {5};
 static const ic_variant create_data_attribute_request_variants[] = {
     {"options", 1, create_data_attribute_request_v1_required}, /* INTERCOM_PREVIEW_CREATE_DATA_ATTRIBUTE_REQUEST_VARIANT_LIST_ATTRIBUTE */
@@ -4004,7 +4004,7 @@ static const ic_field create_data_attribute_request_options_fields[] = {
     {"value", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_create_data_attribute_request_options, value), 0, offsetof(intercom_preview_create_data_attribute_request_options, has_value), NULL, NULL},
 };
 static const uint16_t create_data_attribute_request_options_by_name[] = {0};
-static const uint32_t create_data_attribute_request_options_hash[] = {0x50001, 0x0};
+static const uint32_t create_data_attribute_request_options_hash[] = {0x50001, 0x0, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_data_attribute_request_options_descriptor = {
     .name = "create_data_attribute_request_options", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_data_attribute_request_options),
     .n_fields = 1, .fields = create_data_attribute_request_options_fields, .by_name = create_data_attribute_request_options_by_name,
@@ -4028,7 +4028,7 @@ static const ic_field create_data_connector_request_fields[] = {
     {"token_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_create_data_connector_request, token_ids), offsetof(intercom_preview_create_data_connector_request, token_ids_count), offsetof(intercom_preview_create_data_connector_request, has_token_ids), NULL, NULL},
 };
 static const uint16_t create_data_connector_request_by_name[] = {6, 4, 10, 9, 8, 1, 5, 7, 2, 12, 0, 13, 3, 11};
-static const uint32_t create_data_connector_request_hash[] = {0xd000d, 0x40005, 0x0, 0x0, 0x0, 0xb0009, 0x0, 0x9000e, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x90007, 0x100006, 0xb0003, 0x0, 0x17000a, 0xb0002, 0x70008, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30004, 0x1b000c, 0x0};
+static const uint32_t create_data_connector_request_hash[] = {0xd000d, 0x40005, 0x0, 0x0, 0x0, 0xb0009, 0x0, 0x9000e, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x90007, 0x100006, 0xb0003, 0x0, 0x17000a, 0xb0002, 0x70008, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30004, 0x1b000c, 0x0, 4, 11, 11, 3, 4, 16, 9, 7, 11, 23, 21, 27, 13, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_data_connector_request_descriptor = {
     .name = "create_data_connector_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_data_connector_request),
     .n_fields = 14, .fields = create_data_connector_request_fields, .by_name = create_data_connector_request_by_name,
@@ -4043,7 +4043,7 @@ static const ic_field create_data_connector_request_data_inputs_fields[] = {
     {"default_value", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_create_data_connector_request_data_inputs, default_value), 0, offsetof(intercom_preview_create_data_connector_request_data_inputs, has_default_value), NULL, NULL},
 };
 static const uint16_t create_data_connector_request_data_inputs_by_name[] = {4, 2, 0, 3, 1};
-static const uint32_t create_data_connector_request_data_inputs_hash[] = {0x80004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0xd0005, 0x40002, 0x0, 0xb0003, 0x0, 0x0};
+static const uint32_t create_data_connector_request_data_inputs_hash[] = {0x80004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0xd0005, 0x40002, 0x0, 0xb0003, 0x0, 0x0, 4, 4, 11, 8, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_data_connector_request_data_inputs_descriptor = {
     .name = "create_data_connector_request_data_inputs", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_data_connector_request_data_inputs),
     .n_fields = 5, .fields = create_data_connector_request_data_inputs_fields, .by_name = create_data_connector_request_data_inputs_by_name,
@@ -4059,7 +4059,7 @@ static const ic_field create_data_event_request_fields[] = {
     {"metadata", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_create_data_event_request, metadata), 0, offsetof(intercom_preview_create_data_event_request, has_metadata), NULL, NULL},
 };
 static const uint16_t create_data_event_request_by_name[] = {1, 4, 0, 3, 5, 2};
-static const uint32_t create_data_event_request_hash[] = {0x0, 0x20004, 0xa0001, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x50005, 0x0, 0x80006, 0x0, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t create_data_event_request_hash[] = {0x0, 0x20004, 0xa0001, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x50005, 0x0, 0x80006, 0x0, 0x0, 0x70003, 0x0, 0x0, 10, 10, 7, 2, 5, 8};
 static const uint16_t create_data_event_request_v1_required[] = {0, 1, 3};
 static const uint16_t create_data_event_request_v2_required[] = {0, 1, 2};
 static const uint16_t create_data_event_request_v3_required[] = {0, 1, 4};
@@ -4080,7 +4080,7 @@ static const ic_field create_data_event_summaries_request_fields[] = {
     {"event_summaries", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_create_data_event_summaries_request, event_summaries), 0, offsetof(intercom_preview_create_data_event_summaries_request, has_event_summaries), &intercom_preview_create_data_event_summaries_request_event_summaries_descriptor, NULL},
 };
 static const uint16_t create_data_event_summaries_request_by_name[] = {1, 0};
-static const uint32_t create_data_event_summaries_request_hash[] = {0xf0002, 0x70001, 0x0, 0x0};
+static const uint32_t create_data_event_summaries_request_hash[] = {0xf0002, 0x70001, 0x0, 0x0, 7, 15};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_data_event_summaries_request_descriptor = {
     .name = "create_data_event_summaries_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_data_event_summaries_request),
     .n_fields = 2, .fields = create_data_event_summaries_request_fields, .by_name = create_data_event_summaries_request_by_name,
@@ -4094,7 +4094,7 @@ static const ic_field create_data_event_summaries_request_event_summaries_fields
     {"last", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_create_data_event_summaries_request_event_summaries, last), 0, offsetof(intercom_preview_create_data_event_summaries_request_event_summaries, has_last), NULL, NULL},
 };
 static const uint16_t create_data_event_summaries_request_event_summaries_by_name[] = {1, 0, 2, 3};
-static const uint32_t create_data_event_summaries_request_event_summaries_hash[] = {0x40004, 0x0, 0x50003, 0xa0001, 0x50002, 0x0, 0x0, 0x0};
+static const uint32_t create_data_event_summaries_request_event_summaries_hash[] = {0x40004, 0x0, 0x50003, 0xa0001, 0x50002, 0x0, 0x0, 0x0, 10, 5, 5, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_data_event_summaries_request_event_summaries_descriptor = {
     .name = "create_data_event_summaries_request_event_summaries", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_data_event_summaries_request_event_summaries),
     .n_fields = 4, .fields = create_data_event_summaries_request_event_summaries_fields, .by_name = create_data_event_summaries_request_event_summaries_by_name,
@@ -4106,7 +4106,7 @@ static const ic_field create_data_exports_request_fields[] = {
     {"created_at_before", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_create_data_exports_request, created_at_before), 0, offsetof(intercom_preview_create_data_exports_request, has_created_at_before), NULL, NULL},
 };
 static const uint16_t create_data_exports_request_by_name[] = {0, 1};
-static const uint32_t create_data_exports_request_hash[] = {0x110002, 0x100001, 0x0, 0x0};
+static const uint32_t create_data_exports_request_hash[] = {0x110002, 0x100001, 0x0, 0x0, 16, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_data_exports_request_descriptor = {
     .name = "create_data_exports_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_data_exports_request),
     .n_fields = 2, .fields = create_data_exports_request_fields, .by_name = create_data_exports_request_by_name,
@@ -4125,7 +4125,7 @@ static const ic_field create_external_page_request_fields[] = {
     {"external_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_create_external_page_request, external_id), 0, offsetof(intercom_preview_create_external_page_request, has_external_id), NULL, NULL},
 };
 static const uint16_t create_external_page_request_by_name[] = {3, 4, 5, 8, 1, 6, 7, 0, 2};
-static const uint32_t create_external_page_request_hash[] = {0x1b0006, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x0, 0x0, 0xb0009, 0x170005, 0x90008, 0x0, 0x60007, 0x0, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x150004, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t create_external_page_request_hash[] = {0x1b0006, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x0, 0x0, 0xb0009, 0x170005, 0x90008, 0x0, 0x60007, 0x0, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x150004, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x0, 5, 4, 3, 21, 23, 27, 6, 9, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_external_page_request_descriptor = {
     .name = "create_external_page_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_external_page_request),
     .n_fields = 9, .fields = create_external_page_request_fields, .by_name = create_external_page_request_by_name,
@@ -4139,7 +4139,7 @@ static const ic_field create_help_center_redirect_request_fields[] = {
     {"target_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_create_help_center_redirect_request, target_id), 0, offsetof(intercom_preview_create_help_center_redirect_request, has_target_id), NULL, NULL},
 };
 static const uint16_t create_help_center_redirect_request_by_name[] = {0, 1, 3, 2};
-static const uint32_t create_help_center_redirect_request_hash[] = {0x80001, 0xb0003, 0x90004, 0x0, 0x0, 0x60002, 0x0, 0x0};
+static const uint32_t create_help_center_redirect_request_hash[] = {0x80001, 0xb0003, 0x90004, 0x0, 0x0, 0x60002, 0x0, 0x0, 8, 6, 11, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_help_center_redirect_request_descriptor = {
     .name = "create_help_center_redirect_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_help_center_redirect_request),
     .n_fields = 4, .fields = create_help_center_redirect_request_fields, .by_name = create_help_center_redirect_request_by_name,
@@ -4153,7 +4153,7 @@ static const ic_field create_identity_verification_secret_request_fields[] = {
     {"supports_web", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_create_identity_verification_secret_request, supports_web), 0, offsetof(intercom_preview_create_identity_verification_secret_request, has_supports_web), NULL, NULL},
 };
 static const uint16_t create_identity_verification_secret_request_by_name[] = {0, 1, 2, 3};
-static const uint32_t create_identity_verification_secret_request_hash[] = {0xc0004, 0x0, 0x40001, 0x100002, 0x0, 0x0, 0x0, 0xc0003};
+static const uint32_t create_identity_verification_secret_request_hash[] = {0xc0004, 0x0, 0x40001, 0x100002, 0x0, 0x0, 0x0, 0xc0003, 4, 16, 12, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_identity_verification_secret_request_descriptor = {
     .name = "create_identity_verification_secret_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_identity_verification_secret_request),
     .n_fields = 4, .fields = create_identity_verification_secret_request_fields, .by_name = create_identity_verification_secret_request_by_name,
@@ -4173,7 +4173,7 @@ static const ic_field create_internal_article_request_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_create_internal_article_request, ai_sales_agent_availability), 0, offsetof(intercom_preview_create_internal_article_request, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t create_internal_article_request_by_name[] = {7, 8, 9, 6, 3, 1, 2, 5, 4, 0};
-static const uint32_t create_internal_article_request_hash[] = {0x1b000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170008, 0x0, 0x170009, 0x0, 0x0, 0x40002, 0x0, 0x50001, 0x0, 0x80005, 0x0, 0x0, 0x0, 0x0, 0x90004, 0x90006, 0x0, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0x0, 0xd0003, 0x0};
+static const uint32_t create_internal_article_request_hash[] = {0x1b000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170008, 0x0, 0x170009, 0x0, 0x0, 0x40002, 0x0, 0x50001, 0x0, 0x80005, 0x0, 0x0, 0x0, 0x0, 0x90004, 0x90006, 0x0, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0x0, 0xd0003, 0x0, 5, 4, 13, 9, 8, 9, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_internal_article_request_descriptor = {
     .name = "create_internal_article_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_internal_article_request),
     .n_fields = 10, .fields = create_internal_article_request_fields, .by_name = create_internal_article_request_by_name,
@@ -4193,7 +4193,7 @@ static const ic_field create_message_request_fields[] = {
     {"create_conversation_without_contact_reply", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_create_message_request, create_conversation_without_contact_reply), 0, offsetof(intercom_preview_create_message_request, has_create_conversation_without_contact_reply), NULL, NULL},
 };
 static const uint16_t create_message_request_by_name[] = {7, 2, 6, 9, 8, 4, 0, 1, 3, 5};
-static const uint32_t create_message_request_hash[] = {0x0, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x0, 0xc0001, 0x0, 0x0, 0x70002, 0x0, 0x0, 0x0, 0x30008, 0x40003, 0x0, 0x20006, 0x0, 0x0, 0x20007, 0x80004, 0x29000a, 0x0, 0x0};
+static const uint32_t create_message_request_hash[] = {0x0, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x0, 0xc0001, 0x0, 0x0, 0x70002, 0x0, 0x0, 0x0, 0x30008, 0x40003, 0x0, 0x20006, 0x0, 0x0, 0x20007, 0x80004, 0x29000a, 0x0, 0x0, 12, 7, 4, 8, 4, 2, 2, 3, 10, 41};
 static const uint16_t create_message_request_v1_required[] = {0, 1, 2, 3, 4, 5};
 static const uint16_t create_message_request_v2_required[] = {0, 2, 4, 5};
 static const uint16_t create_message_request_v3_required[] = {0, 2, 4, 5};
@@ -4216,7 +4216,7 @@ static const ic_field create_message_request_from_fields[] = {
     {"id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_create_message_request_from, id), 0, offsetof(intercom_preview_create_message_request_from, has_id), NULL, NULL},
 };
 static const uint16_t create_message_request_from_by_name[] = {1, 0};
-static const uint32_t create_message_request_from_hash[] = {0x0, 0x20002, 0x0, 0x40001};
+static const uint32_t create_message_request_from_hash[] = {0x0, 0x20002, 0x0, 0x40001, 4, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_message_request_from_descriptor = {
     .name = "create_message_request_from", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_message_request_from),
     .n_fields = 2, .fields = create_message_request_from_fields, .by_name = create_message_request_from_by_name,
@@ -4231,7 +4231,7 @@ static const ic_field create_office_hours_exception_request_fields[] = {
     {"recurring_annually", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_create_office_hours_exception_request, recurring_annually), 0, offsetof(intercom_preview_create_office_hours_exception_request, has_recurring_annually), NULL, NULL},
 };
 static const uint16_t create_office_hours_exception_request_by_name[] = {0, 1, 2, 4, 3};
-static const uint32_t create_office_hours_exception_request_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x0, 0xe0004, 0x120005, 0x0, 0x0, 0x0, 0xe0001};
+static const uint32_t create_office_hours_exception_request_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x0, 0xe0004, 0x120005, 0x0, 0x0, 0x0, 0xe0001, 14, 14, 4, 14, 18};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_office_hours_exception_request_descriptor = {
     .name = "create_office_hours_exception_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_office_hours_exception_request),
     .n_fields = 5, .fields = create_office_hours_exception_request_fields, .by_name = create_office_hours_exception_request_by_name,
@@ -4244,7 +4244,7 @@ static const ic_field create_office_hours_schedule_request_fields[] = {
     {"time_intervals", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_create_office_hours_schedule_request, time_intervals), offsetof(intercom_preview_create_office_hours_schedule_request, time_intervals_count), offsetof(intercom_preview_create_office_hours_schedule_request, has_time_intervals), &intercom_preview_office_hours_time_interval_descriptor, NULL},
 };
 static const uint16_t create_office_hours_schedule_request_by_name[] = {0, 2, 1};
-static const uint32_t create_office_hours_schedule_request_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xe0003};
+static const uint32_t create_office_hours_schedule_request_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xe0003, 4, 14, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_office_hours_schedule_request_descriptor = {
     .name = "create_office_hours_schedule_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_office_hours_schedule_request),
     .n_fields = 3, .fields = create_office_hours_schedule_request_fields, .by_name = create_office_hours_schedule_request_by_name,
@@ -4264,7 +4264,7 @@ static const ic_field create_or_update_company_request_fields[] = {
     {"update_last_request_at", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_create_or_update_company_request, update_last_request_at), 0, offsetof(intercom_preview_create_or_update_company_request, has_update_last_request_at), NULL, NULL},
 };
 static const uint16_t create_or_update_company_request_by_name[] = {1, 6, 5, 8, 0, 2, 7, 3, 9, 4};
-static const uint32_t create_or_update_company_request_hash[] = {0x0, 0xd0009, 0x16000a, 0x0, 0x0, 0x110008, 0x0, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x70005, 0x40001, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0};
+static const uint32_t create_or_update_company_request_hash[] = {0x0, 0xd0009, 0x16000a, 0x0, 0x0, 0x110008, 0x0, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x70005, 0x40001, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0, 4, 10, 4, 4, 7, 8, 17, 17, 13, 22};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_or_update_company_request_descriptor = {
     .name = "create_or_update_company_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_or_update_company_request),
     .n_fields = 10, .fields = create_or_update_company_request_fields, .by_name = create_or_update_company_request_by_name,
@@ -4278,7 +4278,7 @@ static const ic_field create_or_update_custom_object_instance_request_fields[] =
     {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_create_or_update_custom_object_instance_request, custom_attributes), 0, offsetof(intercom_preview_create_or_update_custom_object_instance_request, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t create_or_update_custom_object_instance_request_by_name[] = {3, 1, 0, 2};
-static const uint32_t create_or_update_custom_object_instance_request_hash[] = {0x130003, 0x0, 0x0, 0x130002, 0x110004, 0x0, 0xb0001, 0x0};
+static const uint32_t create_or_update_custom_object_instance_request_hash[] = {0x130003, 0x0, 0x0, 0x130002, 0x110004, 0x0, 0xb0001, 0x0, 11, 19, 19, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_or_update_custom_object_instance_request_descriptor = {
     .name = "create_or_update_custom_object_instance_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_or_update_custom_object_instance_request),
     .n_fields = 4, .fields = create_or_update_custom_object_instance_request_fields, .by_name = create_or_update_custom_object_instance_request_by_name,
@@ -4290,7 +4290,7 @@ static const ic_field create_or_update_tag_request_fields[] = {
     {"id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_create_or_update_tag_request, id), 0, offsetof(intercom_preview_create_or_update_tag_request, has_id), NULL, NULL},
 };
 static const uint16_t create_or_update_tag_request_by_name[] = {1, 0};
-static const uint32_t create_or_update_tag_request_hash[] = {0x40001, 0x0, 0x0, 0x20002};
+static const uint32_t create_or_update_tag_request_hash[] = {0x40001, 0x0, 0x0, 0x20002, 4, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_or_update_tag_request_descriptor = {
     .name = "create_or_update_tag_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_or_update_tag_request),
     .n_fields = 2, .fields = create_or_update_tag_request_fields, .by_name = create_or_update_tag_request_by_name,
@@ -4302,7 +4302,7 @@ static const ic_field create_phone_switch_request_fields[] = {
     {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_create_phone_switch_request, custom_attributes), 0, offsetof(intercom_preview_create_phone_switch_request, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t create_phone_switch_request_by_name[] = {1, 0};
-static const uint32_t create_phone_switch_request_hash[] = {0x0, 0x0, 0x110002, 0x50001};
+static const uint32_t create_phone_switch_request_hash[] = {0x0, 0x0, 0x110002, 0x50001, 5, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_phone_switch_request_descriptor = {
     .name = "create_phone_switch_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_phone_switch_request),
     .n_fields = 2, .fields = create_phone_switch_request_fields, .by_name = create_phone_switch_request_by_name,
@@ -4324,7 +4324,7 @@ static const ic_field create_ticket_reply_with_comment_request_fields[] = {
     {"cross_post", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_create_ticket_reply_with_comment_request, cross_post), 0, offsetof(intercom_preview_create_ticket_reply_with_comment_request, has_cross_post), NULL, NULL},
 };
 static const uint16_t create_ticket_reply_with_comment_request_by_name[] = {9, 10, 4, 2, 3, 11, 8, 6, 0, 5, 1, 7};
-static const uint32_t create_ticket_reply_with_comment_request_hash[] = {0x0, 0xa0004, 0x50009, 0x0, 0x0, 0x8000a, 0x0, 0x0, 0x0, 0xf0005, 0xa000c, 0x0, 0x0, 0x10000b, 0xc0001, 0x0, 0x0, 0xd0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x70008, 0x0, 0x0, 0x40002, 0x0, 0x100007, 0x0, 0x40003, 0x0};
+static const uint32_t create_ticket_reply_with_comment_request_hash[] = {0x0, 0xa0004, 0x50009, 0x0, 0x0, 0x8000a, 0x0, 0x0, 0x0, 0xf0005, 0xa000c, 0x0, 0x0, 0x10000b, 0xc0001, 0x0, 0x0, 0xd0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x70008, 0x0, 0x0, 0x40002, 0x0, 0x100007, 0x0, 0x40003, 0x0, 12, 4, 4, 10, 15, 13, 16, 7, 5, 8, 16, 10};
 static const uint16_t create_ticket_reply_with_comment_request_v1_required[] = {0, 1, 2, 6};
 static const uint16_t create_ticket_reply_with_comment_request_v2_required[] = {0, 1, 2, 7};
 static const uint16_t create_ticket_reply_with_comment_request_v3_required[] = {0, 1, 2, 8};
@@ -4352,7 +4352,7 @@ static const ic_field create_ticket_request_fields[] = {
     {"assignment", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_create_ticket_request, assignment), 0, offsetof(intercom_preview_create_ticket_request, has_assignment), &intercom_preview_create_ticket_request_assignment_descriptor, NULL},
 };
 static const uint16_t create_ticket_request_by_name[] = {6, 3, 1, 2, 4, 5, 0};
-static const uint32_t create_ticket_request_hash[] = {0x0, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006};
+static const uint32_t create_ticket_request_hash[] = {0x0, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006, 14, 8, 23, 10, 10, 17, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_ticket_request_descriptor = {
     .name = "create_ticket_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_ticket_request),
     .n_fields = 7, .fields = create_ticket_request_fields, .by_name = create_ticket_request_by_name,
@@ -4364,7 +4364,7 @@ static const ic_field create_ticket_request_assignment_fields[] = {
     {"team_assignee_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_create_ticket_request_assignment, team_assignee_id), 0, offsetof(intercom_preview_create_ticket_request_assignment, has_team_assignee_id), NULL, NULL},
 };
 static const uint16_t create_ticket_request_assignment_by_name[] = {0, 1};
-static const uint32_t create_ticket_request_assignment_hash[] = {0x100002, 0x0, 0x110001, 0x0};
+static const uint32_t create_ticket_request_assignment_hash[] = {0x100002, 0x0, 0x110001, 0x0, 17, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_ticket_request_assignment_descriptor = {
     .name = "create_ticket_request_assignment", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_ticket_request_assignment),
     .n_fields = 2, .fields = create_ticket_request_assignment_fields, .by_name = create_ticket_request_assignment_by_name,
@@ -4377,7 +4377,7 @@ static const ic_field create_ticket_request_contacts_fields[] = {
     {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_create_ticket_request_contacts, email), 0, offsetof(intercom_preview_create_ticket_request_contacts, has_email), NULL, NULL},
 };
 static const uint16_t create_ticket_request_contacts_by_name[] = {2, 1, 0};
-static const uint32_t create_ticket_request_contacts_hash[] = {0x50003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0xb0002, 0x0};
+static const uint32_t create_ticket_request_contacts_hash[] = {0x50003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0xb0002, 0x0, 2, 11, 5};
 static const uint16_t create_ticket_request_contacts_v1_required[] = {0};
 static const uint16_t create_ticket_request_contacts_v2_required[] = {1};
 static const uint16_t create_ticket_request_contacts_v3_required[] = {2};
@@ -4406,7 +4406,7 @@ static const ic_field create_ticket_type_attribute_request_fields[] = {
     {"allow_multiple_values", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_create_ticket_type_attribute_request, allow_multiple_values), 0, offsetof(intercom_preview_create_ticket_type_attribute_request, has_allow_multiple_values), NULL, NULL},
 };
 static const uint16_t create_ticket_type_attribute_request_by_name[] = {9, 2, 1, 8, 7, 0, 3, 4, 5, 6};
-static const uint32_t create_ticket_type_attribute_request_hash[] = {0xb0002, 0x0, 0x0, 0x15000a, 0x0, 0x90003, 0x1f0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x120004, 0x110006, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xa0009, 0x130007, 0x0, 0x90008, 0x0};
+static const uint32_t create_ticket_type_attribute_request_hash[] = {0xb0002, 0x0, 0x0, 0x15000a, 0x0, 0x90003, 0x1f0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x120004, 0x110006, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xa0009, 0x130007, 0x0, 0x90008, 0x0, 4, 11, 9, 18, 31, 17, 19, 9, 10, 21};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_ticket_type_attribute_request_descriptor = {
     .name = "create_ticket_type_attribute_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_ticket_type_attribute_request),
     .n_fields = 10, .fields = create_ticket_type_attribute_request_fields, .by_name = create_ticket_type_attribute_request_by_name,
@@ -4421,7 +4421,7 @@ static const ic_field create_ticket_type_request_fields[] = {
     {"is_internal", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_create_ticket_type_request, is_internal), 0, offsetof(intercom_preview_create_ticket_type_request, has_is_internal), NULL, NULL},
 };
 static const uint16_t create_ticket_type_request_by_name[] = {2, 1, 3, 4, 0};
-static const uint32_t create_ticket_type_request_hash[] = {0x80003, 0x40004, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x0, 0x0};
+static const uint32_t create_ticket_type_request_hash[] = {0x80003, 0x40004, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x0, 0x0, 4, 11, 8, 4, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_create_ticket_type_request_descriptor = {
     .name = "create_ticket_type_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_create_ticket_type_request),
     .n_fields = 5, .fields = create_ticket_type_request_fields, .by_name = create_ticket_type_request_by_name,
@@ -4436,7 +4436,7 @@ static const ic_field cursor_pages_fields[] = {
     {"total_pages", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_cursor_pages, total_pages), 0, offsetof(intercom_preview_cursor_pages, has_total_pages), NULL, NULL},
 };
 static const uint16_t cursor_pages_by_name[] = {2, 1, 3, 4, 0};
-static const uint32_t cursor_pages_hash[] = {0x80004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x40003, 0x40001, 0xb0005, 0x0, 0x0, 0x0};
+static const uint32_t cursor_pages_hash[] = {0x80004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x40003, 0x40001, 0xb0005, 0x0, 0x0, 0x0, 4, 4, 4, 8, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_cursor_pages_descriptor = {
     .name = "cursor_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_cursor_pages),
     .n_fields = 5, .fields = cursor_pages_fields, .by_name = cursor_pages_by_name,
@@ -4447,7 +4447,7 @@ static const ic_field custom_action_finished_fields[] = {
     {"action", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_custom_action_finished, action), 0, offsetof(intercom_preview_custom_action_finished, has_action), &intercom_preview_event_details_action_descriptor, NULL},
 };
 static const uint16_t custom_action_finished_by_name[] = {0};
-static const uint32_t custom_action_finished_hash[] = {0x60001, 0x0};
+static const uint32_t custom_action_finished_hash[] = {0x60001, 0x0, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_action_finished_descriptor = {
     .name = "custom_action_finished", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_custom_action_finished),
     .n_fields = 1, .fields = custom_action_finished_fields, .by_name = custom_action_finished_by_name,
@@ -4458,7 +4458,7 @@ static const ic_field custom_action_started_fields[] = {
     {"action", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_custom_action_started, action), 0, offsetof(intercom_preview_custom_action_started, has_action), &intercom_preview_named_item_descriptor, NULL},
 };
 static const uint16_t custom_action_started_by_name[] = {0};
-static const uint32_t custom_action_started_hash[] = {0x60001, 0x0};
+static const uint32_t custom_action_started_hash[] = {0x60001, 0x0, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_action_started_descriptor = {
     .name = "custom_action_started", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_custom_action_started),
     .n_fields = 1, .fields = custom_action_started_fields, .by_name = custom_action_started_by_name,
@@ -4476,7 +4476,7 @@ static const ic_field custom_object_instance_fields[] = {
     {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_custom_object_instance, custom_attributes), 0, offsetof(intercom_preview_custom_object_instance, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t custom_object_instance_by_name[] = {4, 7, 2, 1, 3, 0, 6, 5};
-static const uint32_t custom_object_instance_hash[] = {0x0, 0xa0005, 0x0, 0x130003, 0x0, 0x0, 0x130004, 0x0, 0x20001, 0x0, 0x40007, 0x0, 0x110008, 0xb0002, 0xa0006, 0x0};
+static const uint32_t custom_object_instance_hash[] = {0x0, 0xa0005, 0x0, 0x130003, 0x0, 0x0, 0x130004, 0x0, 0x20001, 0x0, 0x40007, 0x0, 0x110008, 0xb0002, 0xa0006, 0x0, 2, 11, 19, 19, 10, 10, 4, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_object_instance_descriptor = {
     .name = "custom_object_instance", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_custom_object_instance),
     .n_fields = 8, .fields = custom_object_instance_fields, .by_name = custom_object_instance_by_name,
@@ -4489,7 +4489,7 @@ static const ic_field custom_object_instance_deleted_fields[] = {
     {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_custom_object_instance_deleted, deleted), 0, offsetof(intercom_preview_custom_object_instance_deleted, has_deleted), NULL, NULL},
 };
 static const uint16_t custom_object_instance_deleted_by_name[] = {2, 1, 0};
-static const uint32_t custom_object_instance_deleted_hash[] = {0x0, 0x0, 0x60001, 0x20002, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t custom_object_instance_deleted_hash[] = {0x0, 0x0, 0x60001, 0x20002, 0x0, 0x70003, 0x0, 0x0, 6, 2, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_object_instance_deleted_descriptor = {
     .name = "custom_object_instance_deleted", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_custom_object_instance_deleted),
     .n_fields = 3, .fields = custom_object_instance_deleted_fields, .by_name = custom_object_instance_deleted_by_name,
@@ -4501,7 +4501,7 @@ static const ic_field custom_object_instance_list_fields[] = {
     {"instances", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_custom_object_instance_list, instances), offsetof(intercom_preview_custom_object_instance_list, instances_count), offsetof(intercom_preview_custom_object_instance_list, has_instances), &intercom_preview_custom_object_instance_descriptor, NULL},
 };
 static const uint16_t custom_object_instance_list_by_name[] = {1, 0};
-static const uint32_t custom_object_instance_list_hash[] = {0x0, 0x90002, 0x0, 0x40001};
+static const uint32_t custom_object_instance_list_hash[] = {0x0, 0x90002, 0x0, 0x40001, 4, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_object_instance_list_descriptor = {
     .name = "custom_object_instance_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_custom_object_instance_list),
     .n_fields = 2, .fields = custom_object_instance_list_fields, .by_name = custom_object_instance_list_by_name,
@@ -4515,7 +4515,7 @@ static const ic_field custom_object_instances_paginated_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_custom_object_instances_paginated_list, data), offsetof(intercom_preview_custom_object_instances_paginated_list, data_count), offsetof(intercom_preview_custom_object_instances_paginated_list, has_data), &intercom_preview_custom_object_instance_descriptor, NULL},
 };
 static const uint16_t custom_object_instances_paginated_list_by_name[] = {3, 1, 2, 0};
-static const uint32_t custom_object_instances_paginated_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004};
+static const uint32_t custom_object_instances_paginated_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004, 4, 5, 11, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_object_instances_paginated_list_descriptor = {
     .name = "custom_object_instances_paginated_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_custom_object_instances_paginated_list),
     .n_fields = 4, .fields = custom_object_instances_paginated_list_fields, .by_name = custom_object_instances_paginated_list_by_name,
@@ -4528,7 +4528,7 @@ static const ic_field customer_request_fields[] = {
     {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_customer_request, email), 0, offsetof(intercom_preview_customer_request, has_email), NULL, NULL},
 };
 static const uint16_t customer_request_by_name[] = {2, 0, 1};
-static const uint32_t customer_request_hash[] = {0x50003, 0x0, 0x0, 0x0, 0x100001, 0x70002, 0x0, 0x0};
+static const uint32_t customer_request_hash[] = {0x50003, 0x0, 0x0, 0x0, 0x100001, 0x70002, 0x0, 0x0, 16, 7, 5};
 static const uint16_t customer_request_v1_required[] = {0};
 static const uint16_t customer_request_v2_required[] = {1};
 static const uint16_t customer_request_v3_required[] = {2};
@@ -4564,7 +4564,7 @@ static const ic_field data_attribute_fields[] = {
     {"admin_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_data_attribute, admin_id), 0, offsetof(intercom_preview_data_attribute, has_admin_id), NULL, NULL},
 };
 static const uint16_t data_attribute_by_name[] = {16, 9, 13, 14, 12, 7, 6, 4, 1, 5, 10, 2, 3, 8, 0, 11, 15};
-static const uint32_t data_attribute_hash[] = {0xb0007, 0x0, 0x0, 0x0, 0x0, 0x50006, 0x0, 0x0, 0xb000c, 0x0, 0x0, 0x0, 0xa0010, 0x0, 0x0, 0x80011, 0x0, 0x0, 0x8000e, 0x0, 0x0, 0x90005, 0xa000f, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xc000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x6000d, 0x0, 0x0, 0x90008, 0x20002, 0x0, 0x0, 0x12000b, 0x70009, 0x0, 0x0, 0x0, 0x50003, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t data_attribute_hash[] = {0xb0007, 0x0, 0x0, 0x0, 0x0, 0x50006, 0x0, 0x0, 0xb000c, 0x0, 0x0, 0x0, 0xa0010, 0x0, 0x0, 0x80011, 0x0, 0x0, 0x8000e, 0x0, 0x0, 0x90005, 0xa000f, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xc000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x6000d, 0x0, 0x0, 0x90008, 0x20002, 0x0, 0x0, 0x12000b, 0x70009, 0x0, 0x0, 0x0, 0x50003, 0x0, 0x0, 0x0, 0x0, 4, 2, 5, 4, 9, 5, 11, 9, 7, 12, 18, 11, 6, 8, 10, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_attribute_descriptor = {
     .name = "data_attribute", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_attribute),
     .n_fields = 17, .fields = data_attribute_fields, .by_name = data_attribute_by_name,
@@ -4576,7 +4576,7 @@ static const ic_field data_attribute_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_data_attribute_list, data), offsetof(intercom_preview_data_attribute_list, data_count), offsetof(intercom_preview_data_attribute_list, has_data), &intercom_preview_data_attribute_descriptor, NULL},
 };
 static const uint16_t data_attribute_list_by_name[] = {1, 0};
-static const uint32_t data_attribute_list_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t data_attribute_list_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_attribute_list_descriptor = {
     .name = "data_attribute_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_attribute_list),
     .n_fields = 2, .fields = data_attribute_list_fields, .by_name = data_attribute_list_by_name,
@@ -4598,7 +4598,7 @@ static const ic_field data_connector_fields[] = {
     {"execution_results_url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_data_connector, execution_results_url), 0, offsetof(intercom_preview_data_connector, has_execution_results_url), NULL, NULL},
 };
 static const uint16_t data_connector_by_name[] = {9, 7, 3, 6, 11, 5, 1, 2, 4, 0, 10, 8};
-static const uint32_t data_connector_hash[] = {0xb0006, 0x130008, 0x40003, 0x0, 0xa000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50005, 0x0, 0x0, 0x20002, 0x15000c, 0x0, 0x0, 0x0, 0x100007, 0x0, 0x0, 0xa000b, 0x0, 0x130009, 0xb0004, 0x40001};
+static const uint32_t data_connector_hash[] = {0xb0006, 0x130008, 0x40003, 0x0, 0xa000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50005, 0x0, 0x0, 0x20002, 0x15000c, 0x0, 0x0, 0x0, 0x100007, 0x0, 0x0, 0xa000b, 0x0, 0x130009, 0xb0004, 0x40001, 4, 2, 4, 11, 5, 11, 16, 19, 19, 10, 10, 21};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connector_descriptor = {
     .name = "data_connector", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_connector),
     .n_fields = 12, .fields = data_connector_fields, .by_name = data_connector_by_name,
@@ -4636,7 +4636,7 @@ static const ic_field data_connector_detail_fields[] = {
     {"execution_results_url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_data_connector_detail, execution_results_url), 0, offsetof(intercom_preview_data_connector_detail, has_execution_results_url), NULL, NULL},
 };
 static const uint16_t data_connector_detail_by_name[] = {10, 6, 21, 14, 15, 12, 25, 23, 20, 16, 13, 3, 9, 27, 11, 7, 8, 1, 2, 18, 17, 4, 19, 0, 26, 24, 5, 22};
-static const uint32_t data_connector_detail_hash[] = {0x10000a, 0xf0012, 0x0, 0x1b000d, 0x0, 0x0, 0x30006, 0x40001, 0x0, 0x18000e, 0x0, 0x70008, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf0013, 0x130018, 0x0, 0x0, 0x0, 0x1b0017, 0x0, 0x1a0010, 0x0, 0x0, 0x0, 0x50005, 0x0, 0xb0004, 0x20002, 0xb0009, 0x15001c, 0xe000c, 0x0, 0x0, 0xa001b, 0xb0011, 0x0, 0x90014, 0x170015, 0x9000b, 0x0, 0x130019, 0x0, 0x14000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40003, 0xa001a, 0x0, 0x40007, 0x0, 0x0, 0x0, 0x150016, 0x0, 0x0};
+static const uint32_t data_connector_detail_hash[] = {0x10000a, 0xf0012, 0x0, 0x1b000d, 0x0, 0x0, 0x30006, 0x40001, 0x0, 0x18000e, 0x0, 0x70008, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf0013, 0x130018, 0x0, 0x0, 0x0, 0x1b0017, 0x0, 0x1a0010, 0x0, 0x0, 0x0, 0x50005, 0x0, 0xb0004, 0x20002, 0xb0009, 0x15001c, 0xe000c, 0x0, 0x0, 0xa001b, 0xb0011, 0x0, 0x90014, 0x170015, 0x9000b, 0x0, 0x130019, 0x0, 0x14000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40003, 0xa001a, 0x0, 0x40007, 0x0, 0x0, 0x0, 0x150016, 0x0, 0x0, 4, 2, 4, 11, 5, 3, 4, 7, 11, 16, 9, 14, 27, 24, 20, 26, 11, 15, 15, 9, 23, 21, 27, 19, 19, 10, 10, 21};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connector_detail_descriptor = {
     .name = "data_connector_detail", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_connector_detail),
     .n_fields = 28, .fields = data_connector_detail_fields, .by_name = data_connector_detail_by_name,
@@ -4651,7 +4651,7 @@ static const ic_field data_connector_detail_data_inputs_fields[] = {
     {"default_value", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_data_connector_detail_data_inputs, default_value), 0, offsetof(intercom_preview_data_connector_detail_data_inputs, has_default_value), NULL, NULL},
 };
 static const uint16_t data_connector_detail_data_inputs_by_name[] = {4, 2, 0, 3, 1};
-static const uint32_t data_connector_detail_data_inputs_hash[] = {0x80004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0xd0005, 0x40002, 0x0, 0xb0003, 0x0, 0x0};
+static const uint32_t data_connector_detail_data_inputs_hash[] = {0x80004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0xd0005, 0x40002, 0x0, 0xb0003, 0x0, 0x0, 4, 4, 11, 8, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connector_detail_data_inputs_descriptor = {
     .name = "data_connector_detail_data_inputs", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_connector_detail_data_inputs),
     .n_fields = 5, .fields = data_connector_detail_data_inputs_fields, .by_name = data_connector_detail_data_inputs_by_name,
@@ -4663,7 +4663,7 @@ static const ic_field data_connector_detail_headers_fields[] = {
     {"value", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_data_connector_detail_headers, value), 0, offsetof(intercom_preview_data_connector_detail_headers, has_value), NULL, NULL},
 };
 static const uint16_t data_connector_detail_headers_by_name[] = {0, 1};
-static const uint32_t data_connector_detail_headers_hash[] = {0x40001, 0x0, 0x50002, 0x0};
+static const uint32_t data_connector_detail_headers_hash[] = {0x40001, 0x0, 0x50002, 0x0, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connector_detail_headers_descriptor = {
     .name = "data_connector_detail_headers", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_connector_detail_headers),
     .n_fields = 2, .fields = data_connector_detail_headers_fields, .by_name = data_connector_detail_headers_by_name,
@@ -4677,7 +4677,7 @@ static const ic_field data_connector_detail_object_mappings_fields[] = {
     {"reference_mappings", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_data_connector_detail_object_mappings, reference_mappings), offsetof(intercom_preview_data_connector_detail_object_mappings, reference_mappings_count), offsetof(intercom_preview_data_connector_detail_object_mappings, has_reference_mappings), &intercom_preview_data_connector_detail_object_mappings_reference_mappings_descriptor, NULL},
 };
 static const uint16_t data_connector_detail_object_mappings_by_name[] = {2, 1, 3, 0};
-static const uint32_t data_connector_detail_object_mappings_hash[] = {0x120003, 0x0, 0x140001, 0x0, 0x0, 0x0, 0x140002, 0x120004};
+static const uint32_t data_connector_detail_object_mappings_hash[] = {0x120003, 0x0, 0x140001, 0x0, 0x0, 0x0, 0x140002, 0x120004, 20, 20, 18, 18};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connector_detail_object_mappings_descriptor = {
     .name = "data_connector_detail_object_mappings", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_connector_detail_object_mappings),
     .n_fields = 4, .fields = data_connector_detail_object_mappings_fields, .by_name = data_connector_detail_object_mappings_by_name,
@@ -4690,7 +4690,7 @@ static const ic_field data_connector_detail_object_mappings_attribute_mappings_f
     {"mapping_type", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_preview_data_connector_detail_object_mappings_attribute_mappings, mapping_type), offsetof(intercom_preview_data_connector_detail_object_mappings_attribute_mappings, mapping_type_str), offsetof(intercom_preview_data_connector_detail_object_mappings_attribute_mappings, has_mapping_type), &intercom_preview_data_connector_detail_object_mappings_attribute_mappings_mapping_type_descriptor, NULL},
 };
 static const uint16_t data_connector_detail_object_mappings_attribute_mappings_by_name[] = {1, 2, 0};
-static const uint32_t data_connector_detail_object_mappings_attribute_mappings_hash[] = {0xc0003, 0x0, 0x0, 0x0, 0x0, 0x1d0002, 0x170001, 0x0};
+static const uint32_t data_connector_detail_object_mappings_attribute_mappings_hash[] = {0xc0003, 0x0, 0x0, 0x0, 0x0, 0x1d0002, 0x170001, 0x0, 23, 29, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connector_detail_object_mappings_attribute_mappings_descriptor = {
     .name = "data_connector_detail_object_mappings_attribute_mappings", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_connector_detail_object_mappings_attribute_mappings),
     .n_fields = 3, .fields = data_connector_detail_object_mappings_attribute_mappings_fields, .by_name = data_connector_detail_object_mappings_attribute_mappings_by_name,
@@ -4702,7 +4702,7 @@ static const ic_field data_connector_detail_object_mappings_reference_mappings_f
     {"intercom_attribute_identifier", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_data_connector_detail_object_mappings_reference_mappings, intercom_attribute_identifier), 0, offsetof(intercom_preview_data_connector_detail_object_mappings_reference_mappings, has_intercom_attribute_identifier), NULL, NULL},
 };
 static const uint16_t data_connector_detail_object_mappings_reference_mappings_by_name[] = {1, 0};
-static const uint32_t data_connector_detail_object_mappings_reference_mappings_hash[] = {0x0, 0x1d0002, 0x0, 0x140001};
+static const uint32_t data_connector_detail_object_mappings_reference_mappings_hash[] = {0x0, 0x1d0002, 0x0, 0x140001, 20, 29};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connector_detail_object_mappings_reference_mappings_descriptor = {
     .name = "data_connector_detail_object_mappings_reference_mappings", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_connector_detail_object_mappings_reference_mappings),
     .n_fields = 2, .fields = data_connector_detail_object_mappings_reference_mappings_fields, .by_name = data_connector_detail_object_mappings_reference_mappings_by_name,
@@ -4716,7 +4716,7 @@ static const ic_field data_connector_detail_response_fields_fields[] = {
     {"redacted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_data_connector_detail_response_fields, redacted), 0, offsetof(intercom_preview_data_connector_detail_response_fields, has_redacted), NULL, NULL},
 };
 static const uint16_t data_connector_detail_response_fields_by_name[] = {2, 0, 3, 1};
-static const uint32_t data_connector_detail_response_fields_hash[] = {0x0, 0xd0003, 0x0, 0x0, 0x0, 0x40001, 0x80004, 0x40002};
+static const uint32_t data_connector_detail_response_fields_hash[] = {0x0, 0xd0003, 0x0, 0x0, 0x0, 0x40001, 0x80004, 0x40002, 4, 4, 13, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connector_detail_response_fields_descriptor = {
     .name = "data_connector_detail_response_fields", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_connector_detail_response_fields),
     .n_fields = 4, .fields = data_connector_detail_response_fields_fields, .by_name = data_connector_detail_response_fields_by_name,
@@ -4743,7 +4743,7 @@ static const ic_field data_connector_execution_result_fields[] = {
     {"raw_response_body", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_data_connector_execution_result, raw_response_body), 0, offsetof(intercom_preview_data_connector_execution_result, has_raw_response_body), NULL, NULL},
 };
 static const uint16_t data_connector_execution_result_by_name[] = {11, 12, 2, 7, 6, 8, 5, 4, 1, 16, 14, 13, 15, 10, 9, 3, 0};
-static const uint32_t data_connector_execution_result_hash[] = {0x0, 0x0, 0xc000f, 0x0, 0x0, 0x0, 0xb0005, 0x0, 0x0, 0xf000c, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0008, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xb000e, 0x0, 0x0, 0x110003, 0x0, 0xa000d, 0x0, 0x70004, 0x40001, 0x0, 0x0, 0x110011, 0xb0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110009, 0x0, 0x0, 0x0, 0xa0007, 0xd0010, 0xb000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x9000b, 0x0, 0x0};
+static const uint32_t data_connector_execution_result_hash[] = {0x0, 0x0, 0xc000f, 0x0, 0x0, 0x0, 0xb0005, 0x0, 0x0, 0xf000c, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0008, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x0, 0xb000e, 0x0, 0x0, 0x110003, 0x0, 0xa000d, 0x0, 0x70004, 0x40001, 0x0, 0x0, 0x110011, 0xb0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110009, 0x0, 0x0, 0x0, 0xa0007, 0xd0010, 0xb000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x9000b, 0x0, 0x0, 4, 2, 17, 7, 11, 11, 10, 13, 17, 11, 9, 15, 10, 11, 12, 13, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connector_execution_result_descriptor = {
     .name = "data_connector_execution_result", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_connector_execution_result),
     .n_fields = 17, .fields = data_connector_execution_result_fields, .by_name = data_connector_execution_result_by_name,
@@ -4756,7 +4756,7 @@ static const ic_field data_connector_execution_result_list_fields[] = {
     {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_data_connector_execution_result_list, pages), 0, offsetof(intercom_preview_data_connector_execution_result_list, has_pages), &intercom_preview_next_cursor_pages_descriptor, NULL},
 };
 static const uint16_t data_connector_execution_result_list_by_name[] = {1, 2, 0};
-static const uint32_t data_connector_execution_result_list_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x50003, 0x0, 0x40002};
+static const uint32_t data_connector_execution_result_list_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x50003, 0x0, 0x40002, 4, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connector_execution_result_list_descriptor = {
     .name = "data_connector_execution_result_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_connector_execution_result_list),
     .n_fields = 3, .fields = data_connector_execution_result_list_fields, .by_name = data_connector_execution_result_list_by_name,
@@ -4769,7 +4769,7 @@ static const ic_field data_connector_list_fields[] = {
     {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_data_connector_list, pages), 0, offsetof(intercom_preview_data_connector_list, has_pages), &intercom_preview_next_cursor_pages_descriptor, NULL},
 };
 static const uint16_t data_connector_list_by_name[] = {1, 2, 0};
-static const uint32_t data_connector_list_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x50003, 0x0, 0x40002};
+static const uint32_t data_connector_list_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x50003, 0x0, 0x40002, 4, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connector_list_descriptor = {
     .name = "data_connector_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_connector_list),
     .n_fields = 3, .fields = data_connector_list_fields, .by_name = data_connector_list_by_name,
@@ -4787,7 +4787,7 @@ static const ic_field data_event_fields[] = {
     {"metadata", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_data_event, metadata), 0, offsetof(intercom_preview_data_event, has_metadata), NULL, NULL},
 };
 static const uint16_t data_event_by_name[] = {2, 6, 1, 4, 5, 7, 0, 3};
-static const uint32_t data_event_hash[] = {0x50007, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x100006, 0x0, 0xa0003, 0x0, 0x40001, 0x70004, 0x0, 0x20005, 0x80008, 0x0};
+static const uint32_t data_event_hash[] = {0x50007, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x100006, 0x0, 0xa0003, 0x0, 0x40001, 0x70004, 0x0, 0x20005, 0x80008, 0x0, 4, 10, 10, 7, 2, 16, 5, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_event_descriptor = {
     .name = "data_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_event),
     .n_fields = 8, .fields = data_event_fields, .by_name = data_event_by_name,
@@ -4800,7 +4800,7 @@ static const ic_field data_event_list_fields[] = {
     {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_data_event_list, pages), 0, offsetof(intercom_preview_data_event_list, has_pages), &intercom_preview_data_event_list_pages_descriptor, NULL},
 };
 static const uint16_t data_event_list_by_name[] = {1, 2, 0};
-static const uint32_t data_event_list_hash[] = {0x60002, 0x0, 0x0, 0x40001, 0x0, 0x50003, 0x0, 0x0};
+static const uint32_t data_event_list_hash[] = {0x60002, 0x0, 0x0, 0x40001, 0x0, 0x50003, 0x0, 0x0, 4, 6, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_event_list_descriptor = {
     .name = "data_event_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_event_list),
     .n_fields = 3, .fields = data_event_list_fields, .by_name = data_event_list_by_name,
@@ -4812,7 +4812,7 @@ static const ic_field data_event_list_pages_fields[] = {
     {"since", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_data_event_list_pages, since), 0, offsetof(intercom_preview_data_event_list_pages, has_since), NULL, NULL},
 };
 static const uint16_t data_event_list_pages_by_name[] = {0, 1};
-static const uint32_t data_event_list_pages_hash[] = {0x40001, 0x50002, 0x0, 0x0};
+static const uint32_t data_event_list_pages_hash[] = {0x40001, 0x50002, 0x0, 0x0, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_event_list_pages_descriptor = {
     .name = "data_event_list_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_event_list_pages),
     .n_fields = 2, .fields = data_event_list_pages_fields, .by_name = data_event_list_pages_by_name,
@@ -4828,7 +4828,7 @@ static const ic_field data_event_summary_fields[] = {
     {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_data_event_summary, pages), 0, offsetof(intercom_preview_data_event_summary, has_pages), &intercom_preview_data_event_summary_pages_descriptor, NULL},
 };
 static const uint16_t data_event_summary_by_name[] = {1, 4, 2, 5, 0, 3};
-static const uint32_t data_event_summary_hash[] = {0x0, 0x0, 0x50006, 0x0, 0x100003, 0x0, 0x0, 0x40001, 0x50002, 0x0, 0x0, 0x60005, 0x0, 0x70004, 0x0, 0x0};
+static const uint32_t data_event_summary_hash[] = {0x0, 0x0, 0x50006, 0x0, 0x100003, 0x0, 0x0, 0x40001, 0x50002, 0x0, 0x0, 0x60005, 0x0, 0x70004, 0x0, 0x0, 4, 5, 16, 7, 6, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_event_summary_descriptor = {
     .name = "data_event_summary", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_event_summary),
     .n_fields = 6, .fields = data_event_summary_fields, .by_name = data_event_summary_by_name,
@@ -4851,7 +4851,7 @@ static const ic_field data_event_summary_item_fields[] = {
     {"metadata", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_data_event_summary_item, metadata), 0, offsetof(intercom_preview_data_event_summary_item, has_metadata), NULL, NULL},
 };
 static const uint16_t data_event_summary_item_by_name[] = {3, 7, 4, 11, 6, 1, 8, 10, 2, 12, 0, 5, 9};
-static const uint32_t data_event_summary_item_hash[] = {0x0, 0x0, 0x20009, 0x7000a, 0x0, 0x0, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x10000b, 0x0, 0x0, 0x0, 0x0, 0x50004, 0x0, 0x40006, 0xa0007, 0x0, 0x5000c, 0xb0005, 0xa0008, 0x40003, 0x0, 0x0, 0x0, 0x8000d, 0x0, 0x0, 0x40001};
+static const uint32_t data_event_summary_item_hash[] = {0x0, 0x0, 0x20009, 0x7000a, 0x0, 0x0, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x10000b, 0x0, 0x0, 0x0, 0x0, 0x50004, 0x0, 0x40006, 0xa0007, 0x0, 0x5000c, 0xb0005, 0xa0008, 0x40003, 0x0, 0x0, 0x0, 0x8000d, 0x0, 0x0, 0x40001, 4, 5, 4, 5, 11, 4, 10, 10, 2, 7, 16, 5, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_event_summary_item_descriptor = {
     .name = "data_event_summary_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_event_summary_item),
     .n_fields = 13, .fields = data_event_summary_item_fields, .by_name = data_event_summary_item_by_name,
@@ -4864,7 +4864,7 @@ static const ic_field data_event_summary_pages_fields[] = {
     {"since", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_data_event_summary_pages, since), 0, offsetof(intercom_preview_data_event_summary_pages, has_since), NULL, NULL},
 };
 static const uint16_t data_event_summary_pages_by_name[] = {1, 2, 0};
-static const uint32_t data_event_summary_pages_hash[] = {0x0, 0x50003, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t data_event_summary_pages_hash[] = {0x0, 0x50003, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x40001, 4, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_event_summary_pages_descriptor = {
     .name = "data_event_summary_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_event_summary_pages),
     .n_fields = 3, .fields = data_event_summary_pages_fields, .by_name = data_event_summary_pages_by_name,
@@ -4878,7 +4878,7 @@ static const ic_field data_export_fields[] = {
     {"download_url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_data_export, download_url), 0, offsetof(intercom_preview_data_export, has_download_url), NULL, NULL},
 };
 static const uint16_t data_export_by_name[] = {2, 3, 0, 1};
-static const uint32_t data_export_hash[] = {0x0, 0x0, 0x60002, 0x0, 0xd0001, 0xc0004, 0x0, 0x130003};
+static const uint32_t data_export_hash[] = {0x0, 0x0, 0x60002, 0x0, 0xd0001, 0xc0004, 0x0, 0x130003, 13, 6, 19, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_export_descriptor = {
     .name = "data_export", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_export),
     .n_fields = 4, .fields = data_export_fields, .by_name = data_export_by_name,
@@ -4914,7 +4914,7 @@ static const ic_field data_export_csv_fields[] = {
     {"first_hard_bounce", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_data_export_csv, first_hard_bounce), 0, offsetof(intercom_preview_data_export_csv, has_first_hard_bounce), NULL, NULL},
 };
 static const uint16_t data_export_csv_by_name[] = {2, 6, 8, 7, 3, 22, 16, 23, 20, 25, 21, 15, 17, 18, 19, 24, 4, 14, 10, 11, 5, 9, 12, 13, 1, 0};
-static const uint32_t data_export_csv_hash[] = {0xa0016, 0x0, 0x0, 0x0, 0x0, 0xc0008, 0xf0018, 0x100011, 0x50004, 0x7000f, 0x100002, 0xc000e, 0x0, 0xb0010, 0x0, 0xb000c, 0x110014, 0x110019, 0x0, 0x0, 0xa0003, 0x0, 0xb0017, 0xa000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x1a0013, 0x0, 0x0, 0x11001a, 0x0, 0x120015, 0x12000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0007, 0x0, 0x170012, 0x9000d, 0xd0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x70001, 0x0, 0x0, 0xa0006, 0x0, 0x40005, 0x0, 0x0, 0x0};
+static const uint32_t data_export_csv_hash[] = {0xa0016, 0x0, 0x0, 0x0, 0x0, 0xc0008, 0xf0018, 0x100011, 0x50004, 0x7000f, 0x100002, 0xc000e, 0x0, 0xb0010, 0x0, 0xb000c, 0x110014, 0x110019, 0x0, 0x0, 0xa0003, 0x0, 0xb0017, 0xa000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x1a0013, 0x0, 0x0, 0x11001a, 0x0, 0x120015, 0x12000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0007, 0x0, 0x170012, 0x9000d, 0xd0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x70001, 0x0, 0x0, 0xa0006, 0x0, 0x40005, 0x0, 0x0, 0x0, 7, 16, 10, 5, 4, 10, 10, 12, 13, 18, 10, 11, 9, 12, 7, 11, 16, 23, 26, 17, 18, 10, 11, 15, 17, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_export_csv_descriptor = {
     .name = "data_export_csv", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_data_export_csv),
     .n_fields = 26, .fields = data_export_csv_fields, .by_name = data_export_csv_by_name,
@@ -4927,7 +4927,7 @@ static const ic_field deleted_article_object_fields[] = {
     {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_deleted_article_object, deleted), 0, offsetof(intercom_preview_deleted_article_object, has_deleted), NULL, NULL},
 };
 static const uint16_t deleted_article_object_by_name[] = {2, 0, 1};
-static const uint32_t deleted_article_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t deleted_article_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0, 2, 6, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_deleted_article_object_descriptor = {
     .name = "deleted_article_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_deleted_article_object),
     .n_fields = 3, .fields = deleted_article_object_fields, .by_name = deleted_article_object_by_name,
@@ -4940,7 +4940,7 @@ static const ic_field deleted_collection_object_fields[] = {
     {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_deleted_collection_object, deleted), 0, offsetof(intercom_preview_deleted_collection_object, has_deleted), NULL, NULL},
 };
 static const uint16_t deleted_collection_object_by_name[] = {2, 0, 1};
-static const uint32_t deleted_collection_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t deleted_collection_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0, 2, 6, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_deleted_collection_object_descriptor = {
     .name = "deleted_collection_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_deleted_collection_object),
     .n_fields = 3, .fields = deleted_collection_object_fields, .by_name = deleted_collection_object_by_name,
@@ -4953,7 +4953,7 @@ static const ic_field deleted_company_object_fields[] = {
     {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_deleted_company_object, deleted), 0, offsetof(intercom_preview_deleted_company_object, has_deleted), NULL, NULL},
 };
 static const uint16_t deleted_company_object_by_name[] = {2, 0, 1};
-static const uint32_t deleted_company_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t deleted_company_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0, 2, 6, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_deleted_company_object_descriptor = {
     .name = "deleted_company_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_deleted_company_object),
     .n_fields = 3, .fields = deleted_company_object_fields, .by_name = deleted_company_object_by_name,
@@ -4967,7 +4967,7 @@ static const ic_field deleted_conversation_item_fields[] = {
     {"deleted_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_deleted_conversation_item, deleted_at), 0, offsetof(intercom_preview_deleted_conversation_item, has_deleted_at), NULL, NULL},
 };
 static const uint16_t deleted_conversation_item_by_name[] = {3, 1, 2, 0};
-static const uint32_t deleted_conversation_item_hash[] = {0x20002, 0xa0004, 0x0, 0x0, 0x100003, 0x40001, 0x0, 0x0};
+static const uint32_t deleted_conversation_item_hash[] = {0x20002, 0xa0004, 0x0, 0x0, 0x100003, 0x40001, 0x0, 0x0, 4, 2, 16, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_deleted_conversation_item_descriptor = {
     .name = "deleted_conversation_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_deleted_conversation_item),
     .n_fields = 4, .fields = deleted_conversation_item_fields, .by_name = deleted_conversation_item_by_name,
@@ -4981,7 +4981,7 @@ static const ic_field deleted_conversation_list_fields[] = {
     {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_deleted_conversation_list, pages), 0, offsetof(intercom_preview_deleted_conversation_list, has_pages), &intercom_preview_pages_link_descriptor, NULL},
 };
 static const uint16_t deleted_conversation_list_by_name[] = {1, 3, 2, 0};
-static const uint32_t deleted_conversation_list_hash[] = {0x0, 0xb0003, 0x50004, 0xd0002, 0x0, 0x0, 0x0, 0x40001};
+static const uint32_t deleted_conversation_list_hash[] = {0x0, 0xb0003, 0x50004, 0xd0002, 0x0, 0x0, 0x0, 0x40001, 4, 13, 11, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_deleted_conversation_list_descriptor = {
     .name = "deleted_conversation_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_deleted_conversation_list),
     .n_fields = 4, .fields = deleted_conversation_list_fields, .by_name = deleted_conversation_list_by_name,
@@ -4994,7 +4994,7 @@ static const ic_field deleted_data_connector_object_fields[] = {
     {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_deleted_data_connector_object, deleted), 0, offsetof(intercom_preview_deleted_data_connector_object, has_deleted), NULL, NULL},
 };
 static const uint16_t deleted_data_connector_object_by_name[] = {2, 0, 1};
-static const uint32_t deleted_data_connector_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t deleted_data_connector_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0, 2, 6, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_deleted_data_connector_object_descriptor = {
     .name = "deleted_data_connector_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_deleted_data_connector_object),
     .n_fields = 3, .fields = deleted_data_connector_object_fields, .by_name = deleted_data_connector_object_by_name,
@@ -5007,7 +5007,7 @@ static const ic_field deleted_folder_object_fields[] = {
     {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_deleted_folder_object, deleted), 0, offsetof(intercom_preview_deleted_folder_object, has_deleted), NULL, NULL},
 };
 static const uint16_t deleted_folder_object_by_name[] = {2, 0, 1};
-static const uint32_t deleted_folder_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t deleted_folder_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0, 2, 6, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_deleted_folder_object_descriptor = {
     .name = "deleted_folder_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_deleted_folder_object),
     .n_fields = 3, .fields = deleted_folder_object_fields, .by_name = deleted_folder_object_by_name,
@@ -5020,7 +5020,7 @@ static const ic_field deleted_help_center_redirect_object_fields[] = {
     {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_deleted_help_center_redirect_object, deleted), 0, offsetof(intercom_preview_deleted_help_center_redirect_object, has_deleted), NULL, NULL},
 };
 static const uint16_t deleted_help_center_redirect_object_by_name[] = {2, 0, 1};
-static const uint32_t deleted_help_center_redirect_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t deleted_help_center_redirect_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0, 2, 6, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_deleted_help_center_redirect_object_descriptor = {
     .name = "deleted_help_center_redirect_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_deleted_help_center_redirect_object),
     .n_fields = 3, .fields = deleted_help_center_redirect_object_fields, .by_name = deleted_help_center_redirect_object_by_name,
@@ -5033,7 +5033,7 @@ static const ic_field deleted_internal_article_object_fields[] = {
     {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_deleted_internal_article_object, deleted), 0, offsetof(intercom_preview_deleted_internal_article_object, has_deleted), NULL, NULL},
 };
 static const uint16_t deleted_internal_article_object_by_name[] = {2, 0, 1};
-static const uint32_t deleted_internal_article_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t deleted_internal_article_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0, 2, 6, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_deleted_internal_article_object_descriptor = {
     .name = "deleted_internal_article_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_deleted_internal_article_object),
     .n_fields = 3, .fields = deleted_internal_article_object_fields, .by_name = deleted_internal_article_object_by_name,
@@ -5046,7 +5046,7 @@ static const ic_field deleted_object_fields[] = {
     {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_deleted_object, deleted), 0, offsetof(intercom_preview_deleted_object, has_deleted), NULL, NULL},
 };
 static const uint16_t deleted_object_by_name[] = {2, 0, 1};
-static const uint32_t deleted_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t deleted_object_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0, 2, 6, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_deleted_object_descriptor = {
     .name = "deleted_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_deleted_object),
     .n_fields = 3, .fields = deleted_object_fields, .by_name = deleted_object_by_name,
@@ -5057,7 +5057,7 @@ static const ic_field detach_contact_from_conversation_request_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_detach_contact_from_conversation_request, admin_id), 0, offsetof(intercom_preview_detach_contact_from_conversation_request, has_admin_id), NULL, NULL},
 };
 static const uint16_t detach_contact_from_conversation_request_by_name[] = {0};
-static const uint32_t detach_contact_from_conversation_request_hash[] = {0x0, 0x80001};
+static const uint32_t detach_contact_from_conversation_request_hash[] = {0x0, 0x80001, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_detach_contact_from_conversation_request_descriptor = {
     .name = "detach_contact_from_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_detach_contact_from_conversation_request),
     .n_fields = 1, .fields = detach_contact_from_conversation_request_fields, .by_name = detach_contact_from_conversation_request_by_name,
@@ -5084,7 +5084,7 @@ static const ic_field ecommerce_catalog_product_fields[] = {
     {"additional_data", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_ecommerce_catalog_product, additional_data), 0, offsetof(intercom_preview_ecommerce_catalog_product, has_additional_data), NULL, NULL},
 };
 static const uint16_t ecommerce_catalog_product_by_name[] = {16, 14, 13, 12, 9, 3, 4, 5, 0, 6, 10, 8, 7, 11, 1, 2, 15};
-static const uint32_t ecommerce_catalog_product_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x0, 0x8000a, 0x50002, 0xd000e, 0x100005, 0x0, 0xb000d, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x0, 0x90008, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf0011, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x80010, 0x20001, 0x4000c, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x120006, 0x0, 0x8000b, 0x90009, 0x11000f, 0x0};
+static const uint32_t ecommerce_catalog_product_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x0, 0x8000a, 0x50002, 0xd000e, 0x100005, 0x0, 0xb000d, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x0, 0x90008, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf0011, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x80010, 0x20001, 0x4000c, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x120006, 0x0, 0x8000b, 0x90009, 0x11000f, 0x0, 2, 5, 3, 11, 16, 18, 10, 9, 9, 8, 8, 4, 11, 13, 17, 8, 15};
 INTERCOM_EXTERN const intercom_type intercom_preview_ecommerce_catalog_product_descriptor = {
     .name = "ecommerce_catalog_product", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ecommerce_catalog_product),
     .n_fields = 17, .fields = ecommerce_catalog_product_fields, .by_name = ecommerce_catalog_product_by_name,
@@ -5096,7 +5096,7 @@ static const ic_field ecommerce_catalog_product_available_options_fields[] = {
     {"values", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_ecommerce_catalog_product_available_options, values), offsetof(intercom_preview_ecommerce_catalog_product_available_options, values_count), offsetof(intercom_preview_ecommerce_catalog_product_available_options, has_values), NULL, NULL},
 };
 static const uint16_t ecommerce_catalog_product_available_options_by_name[] = {0, 1};
-static const uint32_t ecommerce_catalog_product_available_options_hash[] = {0x0, 0x60002, 0x40001, 0x0};
+static const uint32_t ecommerce_catalog_product_available_options_hash[] = {0x0, 0x60002, 0x40001, 0x0, 4, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_ecommerce_catalog_product_available_options_descriptor = {
     .name = "ecommerce_catalog_product_available_options", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ecommerce_catalog_product_available_options),
     .n_fields = 2, .fields = ecommerce_catalog_product_available_options_fields, .by_name = ecommerce_catalog_product_available_options_by_name,
@@ -5108,7 +5108,7 @@ static const ic_field ecommerce_catalog_upload_part_response_fields[] = {
     {"next_part_number", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_ecommerce_catalog_upload_part_response, next_part_number), 0, offsetof(intercom_preview_ecommerce_catalog_upload_part_response, has_next_part_number), NULL, NULL},
 };
 static const uint16_t ecommerce_catalog_upload_part_response_by_name[] = {0, 1};
-static const uint32_t ecommerce_catalog_upload_part_response_hash[] = {0xd0001, 0x0, 0x100002, 0x0};
+static const uint32_t ecommerce_catalog_upload_part_response_hash[] = {0xd0001, 0x0, 0x100002, 0x0, 13, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_ecommerce_catalog_upload_part_response_descriptor = {
     .name = "ecommerce_catalog_upload_part_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ecommerce_catalog_upload_part_response),
     .n_fields = 2, .fields = ecommerce_catalog_upload_part_response_fields, .by_name = ecommerce_catalog_upload_part_response_by_name,
@@ -5121,7 +5121,7 @@ static const ic_field ecommerce_catalog_upload_response_fields[] = {
     {"message", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_ecommerce_catalog_upload_response, message), 0, offsetof(intercom_preview_ecommerce_catalog_upload_response, has_message), NULL, NULL},
 };
 static const uint16_t ecommerce_catalog_upload_response_by_name[] = {0, 2, 1};
-static const uint32_t ecommerce_catalog_upload_response_hash[] = {0x0, 0x70003, 0x60002, 0x0, 0xd0001, 0x0, 0x0, 0x0};
+static const uint32_t ecommerce_catalog_upload_response_hash[] = {0x0, 0x70003, 0x60002, 0x0, 0xd0001, 0x0, 0x0, 0x0, 13, 6, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_ecommerce_catalog_upload_response_descriptor = {
     .name = "ecommerce_catalog_upload_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ecommerce_catalog_upload_response),
     .n_fields = 3, .fields = ecommerce_catalog_upload_response_fields, .by_name = ecommerce_catalog_upload_response_by_name,
@@ -5140,7 +5140,7 @@ static const ic_field ecommerce_catalog_variant_fields[] = {
     {"sku", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_ecommerce_catalog_variant, sku), 0, offsetof(intercom_preview_ecommerce_catalog_variant, has_sku), NULL, NULL},
 };
 static const uint16_t ecommerce_catalog_variant_by_name[] = {3, 0, 6, 4, 2, 7, 8, 1, 5};
-static const uint32_t ecommerce_catalog_variant_hash[] = {0x50003, 0x0, 0x0, 0x0, 0x80005, 0x0, 0x0, 0x90007, 0x0, 0x0, 0x0, 0x100004, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x0, 0x30009, 0x100008, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30006, 0x20001, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t ecommerce_catalog_variant_hash[] = {0x50003, 0x0, 0x0, 0x0, 0x80005, 0x0, 0x0, 0x90007, 0x0, 0x0, 0x0, 0x100004, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x0, 0x30009, 0x100008, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30006, 0x20001, 0x0, 0x0, 0x0, 0x0, 2, 5, 5, 16, 8, 3, 9, 16, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_ecommerce_catalog_variant_descriptor = {
     .name = "ecommerce_catalog_variant", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ecommerce_catalog_variant),
     .n_fields = 9, .fields = ecommerce_catalog_variant_fields, .by_name = ecommerce_catalog_variant_by_name,
@@ -5153,7 +5153,7 @@ static const ic_field email_address_header_fields[] = {
     {"name", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_email_address_header, name), 0, offsetof(intercom_preview_email_address_header, has_name), NULL, NULL},
 };
 static const uint16_t email_address_header_by_name[] = {1, 2, 0};
-static const uint32_t email_address_header_hash[] = {0x40003, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0xd0002};
+static const uint32_t email_address_header_hash[] = {0x40003, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0xd0002, 4, 13, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_email_address_header_descriptor = {
     .name = "email_address_header", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_email_address_header),
     .n_fields = 3, .fields = email_address_header_fields, .by_name = email_address_header_by_name,
@@ -5165,7 +5165,7 @@ static const ic_field email_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_email_list, data), offsetof(intercom_preview_email_list, data_count), offsetof(intercom_preview_email_list, has_data), &intercom_preview_email_setting_descriptor, NULL},
 };
 static const uint16_t email_list_by_name[] = {1, 0};
-static const uint32_t email_list_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t email_list_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_email_list_descriptor = {
     .name = "email_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_email_list),
     .n_fields = 2, .fields = email_list_fields, .by_name = email_list_by_name,
@@ -5178,7 +5178,7 @@ static const ic_field email_message_metadata_fields[] = {
     {"message_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_email_message_metadata, message_id), 0, offsetof(intercom_preview_email_message_metadata, has_message_id), NULL, NULL},
 };
 static const uint16_t email_message_metadata_by_name[] = {1, 2, 0};
-static const uint32_t email_message_metadata_hash[] = {0x150002, 0x0, 0xa0003, 0x0, 0x0, 0x0, 0x70001, 0x0};
+static const uint32_t email_message_metadata_hash[] = {0x150002, 0x0, 0xa0003, 0x0, 0x0, 0x0, 0x70001, 0x0, 7, 21, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_email_message_metadata_descriptor = {
     .name = "email_message_metadata", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_email_message_metadata),
     .n_fields = 3, .fields = email_message_metadata_fields, .by_name = email_message_metadata_by_name,
@@ -5198,7 +5198,7 @@ static const ic_field email_setting_fields[] = {
     {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_email_setting, updated_at), 0, offsetof(intercom_preview_email_setting, has_updated_at), NULL, NULL},
 };
 static const uint16_t email_setting_by_name[] = {5, 8, 4, 2, 7, 6, 1, 0, 9, 3};
-static const uint32_t email_setting_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60005, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x80006, 0x0, 0x0, 0x120007, 0x200008, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x0, 0xa0009};
+static const uint32_t email_setting_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60005, 0x20002, 0x0, 0x0, 0x0, 0xa000a, 0x80006, 0x0, 0x0, 0x120007, 0x200008, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x0, 0xa0009, 4, 2, 5, 8, 6, 8, 18, 32, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_email_setting_descriptor = {
     .name = "email_setting", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_email_setting),
     .n_fields = 10, .fields = email_setting_fields, .by_name = email_setting_by_name,
@@ -5225,7 +5225,7 @@ static const ic_field event_details_fields[] = {
     {"call_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_event_details, call_id), 0, offsetof(intercom_preview_event_details, has_call_id), NULL, NULL},
 };
 static const uint16_t event_details_by_name[] = {3, 1, 16, 9, 14, 8, 4, 10, 12, 11, 15, 13, 5, 6, 7, 2, 0};
-static const uint32_t event_details_hash[] = {0x0, 0x50008, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x50005, 0x0, 0x0, 0x0, 0x60004, 0x0, 0x110009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf000e, 0x0, 0x0, 0x0, 0xe000d, 0x0, 0x0, 0xc0007, 0x10000a, 0x0, 0x0, 0x0, 0x0, 0x80001, 0xa0006, 0x90002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x70011, 0x0, 0x12000f, 0x0, 0x0, 0x8000c, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x11000b, 0x0, 0x0, 0x0, 0xa0010};
+static const uint32_t event_details_hash[] = {0x0, 0x50008, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x50005, 0x0, 0x0, 0x0, 0x60004, 0x0, 0x110009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf000e, 0x0, 0x0, 0x0, 0xe000d, 0x0, 0x0, 0xc0007, 0x10000a, 0x0, 0x0, 0x0, 0x0, 0x80001, 0xa0006, 0x90002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x70011, 0x0, 0x12000f, 0x0, 0x0, 0x8000c, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x11000b, 0x0, 0x0, 0x0, 0xa0010, 8, 9, 5, 6, 5, 10, 12, 5, 17, 16, 17, 8, 14, 15, 18, 10, 7};
 static const ic_variant event_details_variants[] = {
     {NULL, 0, NULL}, /* INTERCOM_PREVIEW_EVENT_DETAILS_VARIANT_CONVERSATION_ATTRIBUTE_UPDATED_BY_WORKFLOW */
     {NULL, 0, NULL}, /* INTERCOM_PREVIEW_EVENT_DETAILS_VARIANT_CONVERSATION_ATTRIBUTE_UPDATED_BY_ADMIN */
@@ -5256,7 +5256,7 @@ static const ic_field event_details_action_fields[] = {
     {"result", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_preview_event_details_action, result), offsetof(intercom_preview_event_details_action, result_str), offsetof(intercom_preview_event_details_action, has_result), &intercom_preview_custom_action_finished_action_result_descriptor, NULL},
 };
 static const uint16_t event_details_action_by_name[] = {0, 1};
-static const uint32_t event_details_action_hash[] = {0x0, 0x0, 0x40001, 0x60002};
+static const uint32_t event_details_action_hash[] = {0x0, 0x0, 0x40001, 0x60002, 4, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_event_details_action_descriptor = {
     .name = "event_details_action", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_event_details_action),
     .n_fields = 2, .fields = event_details_action_fields, .by_name = event_details_action_by_name,
@@ -5268,7 +5268,7 @@ static const ic_field event_details_value_fields[] = {
     {"previous", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_event_details_value, previous), 0, offsetof(intercom_preview_event_details_value, has_previous), NULL, NULL},
 };
 static const uint16_t event_details_value_by_name[] = {0, 1};
-static const uint32_t event_details_value_hash[] = {0x80002, 0x40001, 0x0, 0x0};
+static const uint32_t event_details_value_hash[] = {0x80002, 0x40001, 0x0, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_event_details_value_descriptor = {
     .name = "event_details_value", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_event_details_value),
     .n_fields = 2, .fields = event_details_value_fields, .by_name = event_details_value_by_name,
@@ -5280,7 +5280,7 @@ static const ic_field export_reporting_data_get_datasets_response_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_export_reporting_data_get_datasets_response, data), offsetof(intercom_preview_export_reporting_data_get_datasets_response, data_count), offsetof(intercom_preview_export_reporting_data_get_datasets_response, has_data), &intercom_preview_export_reporting_data_get_datasets_response_data_descriptor, NULL},
 };
 static const uint16_t export_reporting_data_get_datasets_response_by_name[] = {1, 0};
-static const uint32_t export_reporting_data_get_datasets_response_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t export_reporting_data_get_datasets_response_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_export_reporting_data_get_datasets_response_descriptor = {
     .name = "export_reporting_data_get_datasets_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_export_reporting_data_get_datasets_response),
     .n_fields = 2, .fields = export_reporting_data_get_datasets_response_fields, .by_name = export_reporting_data_get_datasets_response_by_name,
@@ -5295,7 +5295,7 @@ static const ic_field export_reporting_data_get_datasets_response_data_fields[] 
     {"attributes", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_export_reporting_data_get_datasets_response_data, attributes), offsetof(intercom_preview_export_reporting_data_get_datasets_response_data, attributes_count), offsetof(intercom_preview_export_reporting_data_get_datasets_response_data, has_attributes), &intercom_preview_export_reporting_data_get_datasets_response_data_attributes_descriptor, NULL},
 };
 static const uint16_t export_reporting_data_get_datasets_response_data_by_name[] = {4, 3, 2, 0, 1};
-static const uint32_t export_reporting_data_get_datasets_response_data_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xa0005, 0x0, 0x20001, 0x0, 0xb0003, 0x0, 0x190004};
+static const uint32_t export_reporting_data_get_datasets_response_data_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xa0005, 0x0, 0x20001, 0x0, 0xb0003, 0x0, 0x190004, 2, 4, 11, 25, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_export_reporting_data_get_datasets_response_data_descriptor = {
     .name = "export_reporting_data_get_datasets_response_data", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_export_reporting_data_get_datasets_response_data),
     .n_fields = 5, .fields = export_reporting_data_get_datasets_response_data_fields, .by_name = export_reporting_data_get_datasets_response_data_by_name,
@@ -5308,7 +5308,7 @@ static const ic_field export_reporting_data_get_datasets_response_data_attribute
     {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_export_reporting_data_get_datasets_response_data_attributes, name), 0, offsetof(intercom_preview_export_reporting_data_get_datasets_response_data_attributes, has_name), NULL, NULL},
 };
 static const uint16_t export_reporting_data_get_datasets_response_data_attributes_by_name[] = {0, 2, 1};
-static const uint32_t export_reporting_data_get_datasets_response_data_attributes_hash[] = {0x40003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0xc0002, 0x0};
+static const uint32_t export_reporting_data_get_datasets_response_data_attributes_hash[] = {0x40003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0xc0002, 0x0, 2, 12, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_export_reporting_data_get_datasets_response_data_attributes_descriptor = {
     .name = "export_reporting_data_get_datasets_response_data_attributes", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_export_reporting_data_get_datasets_response_data_attributes),
     .n_fields = 3, .fields = export_reporting_data_get_datasets_response_data_attributes_fields, .by_name = export_reporting_data_get_datasets_response_data_attributes_by_name,
@@ -5333,7 +5333,7 @@ static const ic_field external_page_fields[] = {
     {"last_ingested_at", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_external_page, last_ingested_at), 0, offsetof(intercom_preview_external_page, has_last_ingested_at), NULL, NULL},
 };
 static const uint16_t external_page_by_name[] = {5, 6, 7, 12, 11, 8, 3, 1, 14, 9, 10, 2, 0, 13, 4};
-static const uint32_t external_page_hash[] = {0x1b0008, 0x0, 0x40001, 0xa000d, 0x0, 0x30005, 0x0, 0x0, 0xb000c, 0x170007, 0x9000b, 0x0, 0x6000a, 0x0, 0x50003, 0x100009, 0x0, 0x0, 0x0, 0x0, 0x20002, 0x0, 0xa000e, 0x10000f, 0x0, 0x150006, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t external_page_hash[] = {0x1b0008, 0x0, 0x40001, 0xa000d, 0x0, 0x30005, 0x0, 0x0, 0xb000c, 0x170007, 0x9000b, 0x0, 0x6000a, 0x0, 0x50003, 0x100009, 0x0, 0x0, 0x0, 0x0, 0x20002, 0x0, 0xa000e, 0x10000f, 0x0, 0x150006, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0, 4, 2, 5, 4, 3, 21, 23, 27, 16, 6, 9, 11, 10, 10, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_external_page_descriptor = {
     .name = "external_page", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_external_page),
     .n_fields = 15, .fields = external_page_fields, .by_name = external_page_by_name,
@@ -5347,7 +5347,7 @@ static const ic_field external_pages_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_external_pages_list, data), offsetof(intercom_preview_external_pages_list, data_count), offsetof(intercom_preview_external_pages_list, has_data), &intercom_preview_external_page_descriptor, NULL},
 };
 static const uint16_t external_pages_list_by_name[] = {3, 1, 2, 0};
-static const uint32_t external_pages_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004};
+static const uint32_t external_pages_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004, 4, 5, 11, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_external_pages_list_descriptor = {
     .name = "external_pages_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_external_pages_list),
     .n_fields = 4, .fields = external_pages_list_fields, .by_name = external_pages_list_by_name,
@@ -5364,7 +5364,7 @@ static const ic_field file_attribute_fields[] = {
     {"height", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_file_attribute, height), 0, offsetof(intercom_preview_file_attribute, has_height), NULL, NULL},
 };
 static const uint16_t file_attribute_by_name[] = {3, 4, 6, 1, 0, 2, 5};
-static const uint32_t file_attribute_hash[] = {0x80005, 0xc0004, 0x40001, 0x60007, 0x30003, 0x50006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002};
+static const uint32_t file_attribute_hash[] = {0x80005, 0xc0004, 0x40001, 0x60007, 0x30003, 0x50006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 4, 4, 3, 12, 8, 5, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_file_attribute_descriptor = {
     .name = "file_attribute", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_file_attribute),
     .n_fields = 7, .fields = file_attribute_fields, .by_name = file_attribute_by_name,
@@ -5379,7 +5379,7 @@ static const ic_field fin_agent_attachment_fields[] = {
     {"data", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_fin_agent_attachment, data), 0, offsetof(intercom_preview_fin_agent_attachment, has_data), NULL, NULL},
 };
 static const uint16_t fin_agent_attachment_by_name[] = {3, 4, 2, 0, 1};
-static const uint32_t fin_agent_attachment_hash[] = {0x0, 0x0, 0x0, 0xc0004, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x40005, 0x30002, 0x0};
+static const uint32_t fin_agent_attachment_hash[] = {0x0, 0x0, 0x0, 0xc0004, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x40005, 0x30002, 0x0, 4, 3, 4, 12, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_agent_attachment_descriptor = {
     .name = "fin_agent_attachment", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_agent_attachment),
     .n_fields = 5, .fields = fin_agent_attachment_fields, .by_name = fin_agent_attachment_by_name,
@@ -5391,7 +5391,7 @@ static const ic_field fin_agent_attribute_errors_fields[] = {
     {"conversation", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_fin_agent_attribute_errors, conversation), 0, offsetof(intercom_preview_fin_agent_attribute_errors, has_conversation), &intercom_preview_fin_agent_attribute_errors_user_descriptor, NULL},
 };
 static const uint16_t fin_agent_attribute_errors_by_name[] = {1, 0};
-static const uint32_t fin_agent_attribute_errors_hash[] = {0x0, 0x0, 0x40001, 0xc0002};
+static const uint32_t fin_agent_attribute_errors_hash[] = {0x0, 0x0, 0x40001, 0xc0002, 4, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_agent_attribute_errors_descriptor = {
     .name = "fin_agent_attribute_errors", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_agent_attribute_errors),
     .n_fields = 2, .fields = fin_agent_attribute_errors_fields, .by_name = fin_agent_attribute_errors_by_name,
@@ -5402,7 +5402,7 @@ static const ic_field fin_agent_attribute_errors_user_fields[] = {
     {"attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_fin_agent_attribute_errors_user, attributes), 0, offsetof(intercom_preview_fin_agent_attribute_errors_user, has_attributes), NULL, NULL},
 };
 static const uint16_t fin_agent_attribute_errors_user_by_name[] = {0};
-static const uint32_t fin_agent_attribute_errors_user_hash[] = {0x0, 0xa0001};
+static const uint32_t fin_agent_attribute_errors_user_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_agent_attribute_errors_user_descriptor = {
     .name = "fin_agent_attribute_errors_user", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_agent_attribute_errors_user),
     .n_fields = 1, .fields = fin_agent_attribute_errors_user_fields, .by_name = fin_agent_attribute_errors_user_by_name,
@@ -5414,7 +5414,7 @@ static const ic_field fin_agent_conversation_metadata_fields[] = {
     {"attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_fin_agent_conversation_metadata, attributes), 0, offsetof(intercom_preview_fin_agent_conversation_metadata, has_attributes), NULL, NULL},
 };
 static const uint16_t fin_agent_conversation_metadata_by_name[] = {1, 0};
-static const uint32_t fin_agent_conversation_metadata_hash[] = {0x0, 0xa0002, 0x70001, 0x0};
+static const uint32_t fin_agent_conversation_metadata_hash[] = {0x0, 0xa0002, 0x70001, 0x0, 7, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_agent_conversation_metadata_descriptor = {
     .name = "fin_agent_conversation_metadata", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_agent_conversation_metadata),
     .n_fields = 2, .fields = fin_agent_conversation_metadata_fields, .by_name = fin_agent_conversation_metadata_by_name,
@@ -5429,7 +5429,7 @@ static const ic_field fin_agent_csat_requested_event_fields[] = {
     {"created_at_ms", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_fin_agent_csat_requested_event, created_at_ms), 0, offsetof(intercom_preview_fin_agent_csat_requested_event, has_created_at_ms), NULL, NULL},
 };
 static const uint16_t fin_agent_csat_requested_event_by_name[] = {1, 4, 3, 0, 2};
-static const uint32_t fin_agent_csat_requested_event_hash[] = {0x0, 0x0, 0xf0002, 0x0, 0x40004, 0x0, 0x0, 0x70003, 0x0, 0x0, 0xa0001, 0x0, 0x0, 0xd0005, 0x0, 0x0};
+static const uint32_t fin_agent_csat_requested_event_hash[] = {0x0, 0x0, 0xf0002, 0x0, 0x40004, 0x0, 0x0, 0x70003, 0x0, 0x0, 0xa0001, 0x0, 0x0, 0xd0005, 0x0, 0x0, 10, 15, 7, 4, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_agent_csat_requested_event_descriptor = {
     .name = "fin_agent_csat_requested_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_agent_csat_requested_event),
     .n_fields = 5, .fields = fin_agent_csat_requested_event_fields, .by_name = fin_agent_csat_requested_event_by_name,
@@ -5440,7 +5440,7 @@ static const ic_field fin_agent_csat_requested_event_csat_fields[] = {
     {"options", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_fin_agent_csat_requested_event_csat, options), offsetof(intercom_preview_fin_agent_csat_requested_event_csat, options_count), offsetof(intercom_preview_fin_agent_csat_requested_event_csat, has_options), &intercom_preview_fin_agent_csat_requested_event_csat_options_descriptor, NULL},
 };
 static const uint16_t fin_agent_csat_requested_event_csat_by_name[] = {0};
-static const uint32_t fin_agent_csat_requested_event_csat_hash[] = {0x70001, 0x0};
+static const uint32_t fin_agent_csat_requested_event_csat_hash[] = {0x70001, 0x0, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_agent_csat_requested_event_csat_descriptor = {
     .name = "fin_agent_csat_requested_event_csat", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_agent_csat_requested_event_csat),
     .n_fields = 1, .fields = fin_agent_csat_requested_event_csat_fields, .by_name = fin_agent_csat_requested_event_csat_by_name,
@@ -5453,7 +5453,7 @@ static const ic_field fin_agent_csat_requested_event_csat_options_fields[] = {
     {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_fin_agent_csat_requested_event_csat_options, label), 0, offsetof(intercom_preview_fin_agent_csat_requested_event_csat_options, has_label), NULL, NULL},
 };
 static const uint16_t fin_agent_csat_requested_event_csat_options_by_name[] = {1, 0, 2};
-static const uint32_t fin_agent_csat_requested_event_csat_options_hash[] = {0x0, 0x0, 0x50003, 0x0, 0x0, 0x50002, 0x30001, 0x0};
+static const uint32_t fin_agent_csat_requested_event_csat_options_hash[] = {0x0, 0x0, 0x50003, 0x0, 0x0, 0x50002, 0x30001, 0x0, 3, 5, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_agent_csat_requested_event_csat_options_descriptor = {
     .name = "fin_agent_csat_requested_event_csat_options", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_agent_csat_requested_event_csat_options),
     .n_fields = 3, .fields = fin_agent_csat_requested_event_csat_options_fields, .by_name = fin_agent_csat_requested_event_csat_options_by_name,
@@ -5467,7 +5467,7 @@ static const ic_field fin_agent_message_fields[] = {
     {"timestamp_ms", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_fin_agent_message, timestamp_ms), 0, offsetof(intercom_preview_fin_agent_message, has_timestamp_ms), NULL, NULL},
 };
 static const uint16_t fin_agent_message_by_name[] = {0, 1, 2, 3};
-static const uint32_t fin_agent_message_hash[] = {0x0, 0x40002, 0x90003, 0x0, 0x0, 0x0, 0x60001, 0xc0004};
+static const uint32_t fin_agent_message_hash[] = {0x0, 0x40002, 0x90003, 0x0, 0x0, 0x0, 0x60001, 0xc0004, 6, 4, 9, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_agent_message_descriptor = {
     .name = "fin_agent_message", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_agent_message),
     .n_fields = 4, .fields = fin_agent_message_fields, .by_name = fin_agent_message_by_name,
@@ -5484,7 +5484,7 @@ static const ic_field fin_agent_replied_event_fields[] = {
     {"created_at_ms", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_fin_agent_replied_event, created_at_ms), 0, offsetof(intercom_preview_fin_agent_replied_event, has_created_at_ms), NULL, NULL},
 };
 static const uint16_t fin_agent_replied_event_by_name[] = {1, 6, 0, 3, 4, 5, 2};
-static const uint32_t fin_agent_replied_event_hash[] = {0x70004, 0x0, 0x0, 0x0, 0xd0007, 0x0, 0x70003, 0x60005, 0x0, 0x0, 0x0, 0xa0001, 0xf0002, 0x0, 0x90006, 0x0};
+static const uint32_t fin_agent_replied_event_hash[] = {0x70004, 0x0, 0x0, 0x0, 0xd0007, 0x0, 0x70003, 0x60005, 0x0, 0x0, 0x0, 0xa0001, 0xf0002, 0x0, 0x90006, 0x0, 10, 15, 7, 7, 6, 9, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_agent_replied_event_descriptor = {
     .name = "fin_agent_replied_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_agent_replied_event),
     .n_fields = 7, .fields = fin_agent_replied_event_fields, .by_name = fin_agent_replied_event_by_name,
@@ -5498,7 +5498,7 @@ static const ic_field fin_agent_replied_event_message_fields[] = {
     {"timestamp_ms", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_fin_agent_replied_event_message, timestamp_ms), 0, offsetof(intercom_preview_fin_agent_replied_event_message, has_timestamp_ms), NULL, NULL},
 };
 static const uint16_t fin_agent_replied_event_message_by_name[] = {1, 2, 0, 3};
-static const uint32_t fin_agent_replied_event_message_hash[] = {0x20001, 0x0, 0x0, 0x40003, 0x60002, 0xc0004, 0x0, 0x0};
+static const uint32_t fin_agent_replied_event_message_hash[] = {0x20001, 0x0, 0x0, 0x40003, 0x60002, 0xc0004, 0x0, 0x0, 2, 6, 4, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_agent_replied_event_message_descriptor = {
     .name = "fin_agent_replied_event_message", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_agent_replied_event_message),
     .n_fields = 4, .fields = fin_agent_replied_event_message_fields, .by_name = fin_agent_replied_event_message_by_name,
@@ -5515,7 +5515,7 @@ static const ic_field fin_agent_reply_chunk_event_fields[] = {
     {"created_at_ms", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_fin_agent_reply_chunk_event, created_at_ms), 0, offsetof(intercom_preview_fin_agent_reply_chunk_event, has_created_at_ms), NULL, NULL},
 };
 static const uint16_t fin_agent_reply_chunk_event_by_name[] = {3, 4, 1, 6, 0, 5, 2};
-static const uint32_t fin_agent_reply_chunk_event_hash[] = {0x0, 0x0, 0x90003, 0xa0001, 0x0, 0x0, 0xd0007, 0xa0005, 0xf0002, 0xb0004, 0x60006, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t fin_agent_reply_chunk_event_hash[] = {0x0, 0x0, 0x90003, 0xa0001, 0x0, 0x0, 0xd0007, 0xa0005, 0xf0002, 0xb0004, 0x60006, 0x0, 0x0, 0x0, 0x0, 0x0, 10, 15, 9, 11, 10, 6, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_agent_reply_chunk_event_descriptor = {
     .name = "fin_agent_reply_chunk_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_agent_reply_chunk_event),
     .n_fields = 7, .fields = fin_agent_reply_chunk_event_fields, .by_name = fin_agent_reply_chunk_event_by_name,
@@ -5527,7 +5527,7 @@ static const ic_field fin_agent_settings_fields[] = {
     {"email", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_fin_agent_settings, email), 0, offsetof(intercom_preview_fin_agent_settings, has_email), NULL, NULL},
 };
 static const uint16_t fin_agent_settings_by_name[] = {1, 0};
-static const uint32_t fin_agent_settings_hash[] = {0x50002, 0x0, 0x130001, 0x0};
+static const uint32_t fin_agent_settings_hash[] = {0x50002, 0x0, 0x130001, 0x0, 19, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_agent_settings_descriptor = {
     .name = "fin_agent_settings", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_agent_settings),
     .n_fields = 2, .fields = fin_agent_settings_fields, .by_name = fin_agent_settings_by_name,
@@ -5543,7 +5543,7 @@ static const ic_field fin_agent_status_updated_event_fields[] = {
     {"created_at_ms", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_fin_agent_status_updated_event, created_at_ms), 0, offsetof(intercom_preview_fin_agent_status_updated_event, has_created_at_ms), NULL, NULL},
 };
 static const uint16_t fin_agent_status_updated_event_by_name[] = {1, 5, 0, 4, 3, 2};
-static const uint32_t fin_agent_status_updated_event_hash[] = {0x0, 0x0, 0x0, 0x0, 0xd0006, 0x0, 0x70003, 0x60004, 0x0, 0x0, 0x60005, 0xa0001, 0xf0002, 0x0, 0x0, 0x0};
+static const uint32_t fin_agent_status_updated_event_hash[] = {0x0, 0x0, 0x0, 0x0, 0xd0006, 0x0, 0x70003, 0x60004, 0x0, 0x0, 0x60005, 0xa0001, 0xf0002, 0x0, 0x0, 0x0, 10, 15, 7, 6, 6, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_agent_status_updated_event_descriptor = {
     .name = "fin_agent_status_updated_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_agent_status_updated_event),
     .n_fields = 6, .fields = fin_agent_status_updated_event_fields, .by_name = fin_agent_status_updated_event_by_name,
@@ -5557,7 +5557,7 @@ static const ic_field fin_agent_user_fields[] = {
     {"attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_fin_agent_user, attributes), 0, offsetof(intercom_preview_fin_agent_user, has_attributes), NULL, NULL},
 };
 static const uint16_t fin_agent_user_by_name[] = {3, 2, 0, 1};
-static const uint32_t fin_agent_user_hash[] = {0x50003, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xa0004};
+static const uint32_t fin_agent_user_hash[] = {0x50003, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xa0004, 2, 4, 5, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_agent_user_descriptor = {
     .name = "fin_agent_user", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_agent_user),
     .n_fields = 4, .fields = fin_agent_user_fields, .by_name = fin_agent_user_by_name,
@@ -5573,7 +5573,7 @@ static const ic_field fin_ask_create_response_fields[] = {
     {"sse_subscription_url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_fin_ask_create_response, sse_subscription_url), 0, offsetof(intercom_preview_fin_ask_create_response, has_sse_subscription_url), NULL, NULL},
 };
 static const uint16_t fin_ask_create_response_by_name[] = {0, 3, 4, 5, 2, 1};
-static const uint32_t fin_ask_create_response_hash[] = {0x0, 0x0, 0xf0001, 0x0, 0x0, 0x0, 0x60003, 0x70002, 0x60005, 0x140006, 0x0, 0x0, 0x0, 0xd0004, 0x0, 0x0};
+static const uint32_t fin_ask_create_response_hash[] = {0x0, 0x0, 0xf0001, 0x0, 0x0, 0x0, 0x60003, 0x70002, 0x60005, 0x140006, 0x0, 0x0, 0x0, 0xd0004, 0x0, 0x0, 15, 7, 6, 13, 6, 20};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_ask_create_response_descriptor = {
     .name = "fin_ask_create_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_ask_create_response),
     .n_fields = 6, .fields = fin_ask_create_response_fields, .by_name = fin_ask_create_response_by_name,
@@ -5585,7 +5585,7 @@ static const ic_field fin_capabilities_create_response_fields[] = {
     {"capabilities", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_fin_capabilities_create_response, capabilities), offsetof(intercom_preview_fin_capabilities_create_response, capabilities_count), offsetof(intercom_preview_fin_capabilities_create_response, has_capabilities), &intercom_preview_fin_capabilities_create_response_capabilities_descriptor, NULL},
 };
 static const uint16_t fin_capabilities_create_response_by_name[] = {1, 0};
-static const uint32_t fin_capabilities_create_response_hash[] = {0x0, 0xc0002, 0x0, 0x70001};
+static const uint32_t fin_capabilities_create_response_hash[] = {0x0, 0xc0002, 0x0, 0x70001, 7, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_capabilities_create_response_descriptor = {
     .name = "fin_capabilities_create_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_capabilities_create_response),
     .n_fields = 2, .fields = fin_capabilities_create_response_fields, .by_name = fin_capabilities_create_response_by_name,
@@ -5601,7 +5601,7 @@ static const ic_field fin_capabilities_create_response_capabilities_fields[] = {
     {"method", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_fin_capabilities_create_response_capabilities, method), 0, offsetof(intercom_preview_fin_capabilities_create_response_capabilities, has_method), NULL, NULL},
 };
 static const uint16_t fin_capabilities_create_response_capabilities_by_name[] = {3, 4, 1, 5, 2, 0};
-static const uint32_t fin_capabilities_create_response_capabilities_hash[] = {0xb0004, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x40001, 0x0, 0x0, 0x60006, 0x0, 0x80005, 0x0, 0x0, 0x0};
+static const uint32_t fin_capabilities_create_response_capabilities_hash[] = {0xb0004, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x40001, 0x0, 0x0, 0x60006, 0x0, 0x80005, 0x0, 0x0, 0x0, 4, 2, 4, 11, 8, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_capabilities_create_response_capabilities_descriptor = {
     .name = "fin_capabilities_create_response_capabilities", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_capabilities_create_response_capabilities),
     .n_fields = 6, .fields = fin_capabilities_create_response_capabilities_fields, .by_name = fin_capabilities_create_response_capabilities_by_name,
@@ -5614,7 +5614,7 @@ static const ic_field fin_csat_create_response_fields[] = {
     {"status", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_fin_csat_create_response, status), 0, offsetof(intercom_preview_fin_csat_create_response, has_status), NULL, "rated"},
 };
 static const uint16_t fin_csat_create_response_by_name[] = {0, 1, 2};
-static const uint32_t fin_csat_create_response_hash[] = {0x60002, 0x0, 0x60003, 0x0, 0xf0001, 0x0, 0x0, 0x0};
+static const uint32_t fin_csat_create_response_hash[] = {0x60002, 0x0, 0x60003, 0x0, 0xf0001, 0x0, 0x0, 0x0, 15, 6, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_csat_create_response_descriptor = {
     .name = "fin_csat_create_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_csat_create_response),
     .n_fields = 3, .fields = fin_csat_create_response_fields, .by_name = fin_csat_create_response_by_name,
@@ -5628,7 +5628,7 @@ static const ic_field fin_escalate_create_response_fields[] = {
     {"status", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_fin_escalate_create_response, status), 0, offsetof(intercom_preview_fin_escalate_create_response, has_status), NULL, "escalated"},
 };
 static const uint16_t fin_escalate_create_response_by_name[] = {0, 1, 2, 3};
-static const uint32_t fin_escalate_create_response_hash[] = {0xf0001, 0x0, 0x60004, 0x0, 0x0, 0x0, 0x140003, 0x180002};
+static const uint32_t fin_escalate_create_response_hash[] = {0xf0001, 0x0, 0x60004, 0x0, 0x0, 0x0, 0x140003, 0x180002, 15, 24, 20, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_escalate_create_response_descriptor = {
     .name = "fin_escalate_create_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_escalate_create_response),
     .n_fields = 4, .fields = fin_escalate_create_response_fields, .by_name = fin_escalate_create_response_by_name,
@@ -5639,7 +5639,7 @@ static const ic_field fin_procedures_run_create_params_settings_fields[] = {
     {"email", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_fin_procedures_run_create_params_settings, email), 0, offsetof(intercom_preview_fin_procedures_run_create_params_settings, has_email), NULL, NULL},
 };
 static const uint16_t fin_procedures_run_create_params_settings_by_name[] = {0};
-static const uint32_t fin_procedures_run_create_params_settings_hash[] = {0x50001, 0x0};
+static const uint32_t fin_procedures_run_create_params_settings_hash[] = {0x50001, 0x0, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_procedures_run_create_params_settings_descriptor = {
     .name = "fin_procedures_run_create_params_settings", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_procedures_run_create_params_settings),
     .n_fields = 1, .fields = fin_procedures_run_create_params_settings_fields, .by_name = fin_procedures_run_create_params_settings_by_name,
@@ -5656,7 +5656,7 @@ static const ic_field fin_procedures_run_create_response_fields[] = {
     {"sse_subscription_url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_fin_procedures_run_create_response, sse_subscription_url), 0, offsetof(intercom_preview_fin_procedures_run_create_response, has_sse_subscription_url), NULL, NULL},
 };
 static const uint16_t fin_procedures_run_create_response_by_name[] = {0, 4, 5, 2, 6, 3, 1};
-static const uint32_t fin_procedures_run_create_response_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x60004, 0x0, 0x60006, 0xc0003, 0x0, 0xd0005, 0x0, 0x0, 0x70002, 0x140007, 0xf0001};
+static const uint32_t fin_procedures_run_create_response_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x60004, 0x0, 0x60006, 0xc0003, 0x0, 0xd0005, 0x0, 0x0, 0x70002, 0x140007, 0xf0001, 15, 7, 12, 6, 13, 6, 20};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_procedures_run_create_response_descriptor = {
     .name = "fin_procedures_run_create_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_procedures_run_create_response),
     .n_fields = 7, .fields = fin_procedures_run_create_response_fields, .by_name = fin_procedures_run_create_response_by_name,
@@ -5672,7 +5672,7 @@ static const ic_field fin_reply_response_fields[] = {
     {"sse_subscription_url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_fin_reply_response, sse_subscription_url), 0, offsetof(intercom_preview_fin_reply_response, has_sse_subscription_url), NULL, NULL},
 };
 static const uint16_t fin_reply_response_by_name[] = {0, 3, 4, 5, 2, 1};
-static const uint32_t fin_reply_response_hash[] = {0x0, 0x0, 0xf0001, 0x0, 0x0, 0x0, 0x60003, 0x70002, 0x60005, 0x140006, 0x0, 0x0, 0x0, 0xd0004, 0x0, 0x0};
+static const uint32_t fin_reply_response_hash[] = {0x0, 0x0, 0xf0001, 0x0, 0x0, 0x0, 0x60003, 0x70002, 0x60005, 0x140006, 0x0, 0x0, 0x0, 0xd0004, 0x0, 0x0, 15, 7, 6, 13, 6, 20};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_reply_response_descriptor = {
     .name = "fin_reply_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_reply_response),
     .n_fields = 6, .fields = fin_reply_response_fields, .by_name = fin_reply_response_by_name,
@@ -5683,7 +5683,7 @@ static const ic_field fin_voice_conversation_list_response_fields[] = {
     {"", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_fin_voice_conversation_list_response, items), offsetof(intercom_preview_fin_voice_conversation_list_response, items_count), offsetof(intercom_preview_fin_voice_conversation_list_response, has_items), &intercom_preview_ai_call_response_descriptor, NULL},
 };
 static const uint16_t fin_voice_conversation_list_response_by_name[] = {0};
-static const uint32_t fin_voice_conversation_list_response_hash[] = {0x0, 0x1};
+static const uint32_t fin_voice_conversation_list_response_hash[] = {0x0, 0x1, 0};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_voice_conversation_list_response_descriptor = {
     .name = "fin_voice_conversation_list_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_fin_voice_conversation_list_response),
     .n_fields = 1, .fields = fin_voice_conversation_list_response_fields, .by_name = fin_voice_conversation_list_response_by_name,
@@ -5701,7 +5701,7 @@ static const ic_field folder_fields[] = {
     {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_folder, updated_at), 0, offsetof(intercom_preview_folder, has_updated_at), NULL, NULL},
 };
 static const uint16_t folder_by_name[] = {5, 6, 2, 3, 0, 1, 4, 7};
-static const uint32_t folder_hash[] = {0xb0003, 0xa0008, 0x20001, 0x100005, 0x0, 0x40002, 0x50004, 0x0, 0x0, 0x0, 0xd0006, 0x0, 0x0, 0x0, 0xa0007, 0x0};
+static const uint32_t folder_hash[] = {0xb0003, 0xa0008, 0x20001, 0x100005, 0x0, 0x40002, 0x50004, 0x0, 0x0, 0x0, 0xd0006, 0x0, 0x0, 0x0, 0xa0007, 0x0, 2, 4, 11, 5, 16, 13, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_folder_descriptor = {
     .name = "folder", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_folder),
     .n_fields = 8, .fields = folder_fields, .by_name = folder_by_name,
@@ -5715,7 +5715,7 @@ static const ic_field folders_create_params_folder_fields[] = {
     {"parent_folder_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_folders_create_params_folder, parent_folder_id), 0, offsetof(intercom_preview_folders_create_params_folder, has_parent_folder_id), NULL, NULL},
 };
 static const uint16_t folders_create_params_folder_by_name[] = {1, 2, 0, 3};
-static const uint32_t folders_create_params_folder_hash[] = {0x40001, 0x0, 0x50003, 0x0, 0x100004, 0xb0002, 0x0, 0x0};
+static const uint32_t folders_create_params_folder_hash[] = {0x40001, 0x0, 0x50003, 0x0, 0x100004, 0xb0002, 0x0, 0x0, 4, 11, 5, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_folders_create_params_folder_descriptor = {
     .name = "folders_create_params_folder", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_folders_create_params_folder),
     .n_fields = 4, .fields = folders_create_params_folder_fields, .by_name = folders_create_params_folder_by_name,
@@ -5729,7 +5729,7 @@ static const ic_field folders_list_response_fields[] = {
     {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_folders_list_response, pages), 0, offsetof(intercom_preview_folders_list_response, has_pages), &intercom_preview_cursor_pages_descriptor, NULL},
 };
 static const uint16_t folders_list_response_by_name[] = {1, 3, 2, 0};
-static const uint32_t folders_list_response_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x40002};
+static const uint32_t folders_list_response_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x40002, 4, 4, 11, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_folders_list_response_descriptor = {
     .name = "folders_list_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_folders_list_response),
     .n_fields = 4, .fields = folders_list_response_fields, .by_name = folders_list_response_by_name,
@@ -5743,7 +5743,7 @@ static const ic_field folders_update_params_folder_fields[] = {
     {"parent_folder_id", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_folders_update_params_folder, parent_folder_id), 0, offsetof(intercom_preview_folders_update_params_folder, has_parent_folder_id), NULL, NULL},
 };
 static const uint16_t folders_update_params_folder_by_name[] = {1, 2, 0, 3};
-static const uint32_t folders_update_params_folder_hash[] = {0x40001, 0x0, 0x50003, 0x0, 0x100004, 0xb0002, 0x0, 0x0};
+static const uint32_t folders_update_params_folder_hash[] = {0x40001, 0x0, 0x50003, 0x0, 0x100004, 0xb0002, 0x0, 0x0, 4, 11, 5, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_folders_update_params_folder_descriptor = {
     .name = "folders_update_params_folder", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_folders_update_params_folder),
     .n_fields = 4, .fields = folders_update_params_folder_fields, .by_name = folders_update_params_folder_by_name,
@@ -5756,7 +5756,7 @@ static const ic_field group_content_fields[] = {
     {"description", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_group_content, description), 0, offsetof(intercom_preview_group_content, has_description), NULL, NULL},
 };
 static const uint16_t group_content_by_name[] = {2, 1, 0};
-static const uint32_t group_content_hash[] = {0x40002, 0x0, 0x0, 0x40001, 0x0, 0xb0003, 0x0, 0x0};
+static const uint32_t group_content_hash[] = {0x40002, 0x0, 0x0, 0x40001, 0x0, 0xb0003, 0x0, 0x0, 4, 4, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_group_content_descriptor = {
     .name = "group_content", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_group_content),
     .n_fields = 3, .fields = group_content_fields, .by_name = group_content_by_name,
@@ -5804,7 +5804,7 @@ static const ic_field group_translated_content_fields[] = {
     {"zh-TW", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_group_translated_content, zh_tw), 0, offsetof(intercom_preview_group_translated_content, has_zh_tw), &intercom_preview_group_content_descriptor, NULL},
 };
 static const uint16_t group_translated_content_by_name[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 35, 28, 29, 30, 31, 32, 33, 0, 34, 36, 37};
-static const uint32_t group_translated_content_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20010, 0x0, 0x0, 0x0, 0x0, 0x2001e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x2000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20015, 0x0, 0x0, 0x2001d, 0x0, 0x0, 0x0, 0x20023, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x2000e, 0x40001, 0x0, 0x20004, 0x20012, 0x0, 0x2000a, 0x20019, 0x0, 0x0, 0x0, 0x0, 0x20020, 0x20016, 0x0, 0x20017, 0x0, 0x20008, 0x0, 0x0, 0x0, 0x20018, 0x20021, 0x50025, 0x0, 0x20013, 0x0, 0x0, 0x20005, 0x2000c, 0x2000b, 0x2001a, 0x0, 0x0, 0x0, 0x20002, 0x20007, 0x2001c, 0x0, 0x0, 0x0, 0x0, 0x50024, 0x0, 0x20014, 0x20006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20011, 0x0, 0x0, 0x0, 0x0, 0x50026, 0x0, 0x20003, 0x2001f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x2001b, 0x20022, 0x0, 0x2000d};
+static const uint32_t group_translated_content_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20010, 0x0, 0x0, 0x0, 0x0, 0x2001e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x2000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20015, 0x0, 0x0, 0x2001d, 0x0, 0x0, 0x0, 0x20023, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x2000e, 0x40001, 0x0, 0x20004, 0x20012, 0x0, 0x2000a, 0x20019, 0x0, 0x0, 0x0, 0x0, 0x20020, 0x20016, 0x0, 0x20017, 0x0, 0x20008, 0x0, 0x0, 0x0, 0x20018, 0x20021, 0x50025, 0x0, 0x20013, 0x0, 0x0, 0x20005, 0x2000c, 0x2000b, 0x2001a, 0x0, 0x0, 0x0, 0x20002, 0x20007, 0x2001c, 0x0, 0x0, 0x0, 0x0, 0x50024, 0x0, 0x20014, 0x20006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20011, 0x0, 0x0, 0x0, 0x0, 0x50026, 0x0, 0x20003, 0x2001f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x2001b, 0x20022, 0x0, 0x2000d, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 5, 5, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_group_translated_content_descriptor = {
     .name = "group_translated_content", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_group_translated_content),
     .n_fields = 38, .fields = group_translated_content_fields, .by_name = group_translated_content_by_name,
@@ -5818,7 +5818,7 @@ static const ic_field handling_event_fields[] = {
     {"reason", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_handling_event, reason), 0, offsetof(intercom_preview_handling_event, has_reason), NULL, NULL},
 };
 static const uint16_t handling_event_by_name[] = {3, 0, 2, 1};
-static const uint32_t handling_event_hash[] = {0x0, 0x80001, 0x90003, 0x0, 0x60004, 0x0, 0x0, 0x40002};
+static const uint32_t handling_event_hash[] = {0x0, 0x80001, 0x90003, 0x0, 0x60004, 0x0, 0x0, 0x40002, 8, 4, 9, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_handling_event_descriptor = {
     .name = "handling_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_handling_event),
     .n_fields = 4, .fields = handling_event_fields, .by_name = handling_event_by_name,
@@ -5829,7 +5829,7 @@ static const ic_field handling_event_list_fields[] = {
     {"handling_events", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_handling_event_list, handling_events), offsetof(intercom_preview_handling_event_list, handling_events_count), offsetof(intercom_preview_handling_event_list, has_handling_events), &intercom_preview_handling_event_descriptor, NULL},
 };
 static const uint16_t handling_event_list_by_name[] = {0};
-static const uint32_t handling_event_list_hash[] = {0x0, 0xf0001};
+static const uint32_t handling_event_list_hash[] = {0x0, 0xf0001, 15};
 INTERCOM_EXTERN const intercom_type intercom_preview_handling_event_list_descriptor = {
     .name = "handling_event_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_handling_event_list),
     .n_fields = 1, .fields = handling_event_list_fields, .by_name = handling_event_list_by_name,
@@ -5850,7 +5850,7 @@ static const ic_field help_center_fields[] = {
     {"locales", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_help_center, locales), offsetof(intercom_preview_help_center, locales_count), offsetof(intercom_preview_help_center, has_locales), NULL, NULL},
 };
 static const uint16_t help_center_by_name[] = {2, 8, 9, 6, 0, 4, 10, 3, 7, 5, 1};
-static const uint32_t help_center_hash[] = {0x0, 0x20001, 0xc0007, 0x0, 0x0, 0x0, 0x30008, 0xa0004, 0xd0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0005, 0xc0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0003, 0x0, 0x0, 0x7000b, 0x7000a, 0x0, 0x110006, 0x0, 0x0};
+static const uint32_t help_center_hash[] = {0x0, 0x20001, 0xc0007, 0x0, 0x0, 0x0, 0x30008, 0xa0004, 0xd0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0005, 0xc0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0003, 0x0, 0x0, 0x7000b, 0x7000a, 0x0, 0x110006, 0x0, 0x0, 2, 12, 10, 10, 10, 17, 12, 3, 13, 7, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_descriptor = {
     .name = "help_center", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_help_center),
     .n_fields = 11, .fields = help_center_fields, .by_name = help_center_by_name,
@@ -5862,7 +5862,7 @@ static const ic_field help_center_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_help_center_list, data), offsetof(intercom_preview_help_center_list, data_count), offsetof(intercom_preview_help_center_list, has_data), &intercom_preview_help_center_descriptor, NULL},
 };
 static const uint16_t help_center_list_by_name[] = {1, 0};
-static const uint32_t help_center_list_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t help_center_list_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_list_descriptor = {
     .name = "help_center_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_help_center_list),
     .n_fields = 2, .fields = help_center_list_fields, .by_name = help_center_list_by_name,
@@ -5881,7 +5881,7 @@ static const ic_field help_center_redirect_fields[] = {
     {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_help_center_redirect, updated_at), 0, offsetof(intercom_preview_help_center_redirect, has_updated_at), NULL, NULL},
 };
 static const uint16_t help_center_redirect_by_name[] = {7, 2, 4, 0, 3, 6, 5, 1, 8};
-static const uint32_t help_center_redirect_hash[] = {0x0, 0xe0005, 0x0, 0xb0006, 0x0, 0x0, 0x0, 0x80003, 0x20001, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90007, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x60004, 0x0, 0x0, 0xa0008};
+static const uint32_t help_center_redirect_hash[] = {0x0, 0xe0005, 0x0, 0xb0006, 0x0, 0x0, 0x0, 0x80003, 0x20001, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90007, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x60004, 0x0, 0x0, 0xa0008, 2, 4, 8, 6, 14, 11, 9, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_redirect_descriptor = {
     .name = "help_center_redirect", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_help_center_redirect),
     .n_fields = 9, .fields = help_center_redirect_fields, .by_name = help_center_redirect_by_name,
@@ -5895,7 +5895,7 @@ static const ic_field help_center_redirect_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_help_center_redirect_list, data), offsetof(intercom_preview_help_center_redirect_list, data_count), offsetof(intercom_preview_help_center_redirect_list, has_data), &intercom_preview_help_center_redirect_descriptor, NULL},
 };
 static const uint16_t help_center_redirect_list_by_name[] = {3, 1, 2, 0};
-static const uint32_t help_center_redirect_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004};
+static const uint32_t help_center_redirect_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004, 4, 5, 11, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_redirect_list_descriptor = {
     .name = "help_center_redirect_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_help_center_redirect_list),
     .n_fields = 4, .fields = help_center_redirect_list_fields, .by_name = help_center_redirect_list_by_name,
@@ -5912,7 +5912,7 @@ static const ic_field identity_verification_secret_fields[] = {
     {"created_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_identity_verification_secret, created_at), 0, offsetof(intercom_preview_identity_verification_secret, has_created_at), NULL, NULL},
 };
 static const uint16_t identity_verification_secret_by_name[] = {6, 1, 2, 3, 4, 5, 0};
-static const uint32_t identity_verification_secret_hash[] = {0x0, 0xa0007, 0x0, 0x0, 0x100004, 0x40003, 0x0, 0x0, 0x20002, 0x0, 0x40001, 0x0, 0xc0005, 0xc0006, 0x0, 0x0};
+static const uint32_t identity_verification_secret_hash[] = {0x0, 0xa0007, 0x0, 0x0, 0x100004, 0x40003, 0x0, 0x0, 0x20002, 0x0, 0x40001, 0x0, 0xc0005, 0xc0006, 0x0, 0x0, 4, 2, 4, 16, 12, 12, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_identity_verification_secret_descriptor = {
     .name = "identity_verification_secret", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_identity_verification_secret),
     .n_fields = 7, .fields = identity_verification_secret_fields, .by_name = identity_verification_secret_by_name,
@@ -5924,7 +5924,7 @@ static const ic_field identity_verification_secret_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_identity_verification_secret_list, data), offsetof(intercom_preview_identity_verification_secret_list, data_count), offsetof(intercom_preview_identity_verification_secret_list, has_data), &intercom_preview_identity_verification_secret_descriptor, NULL},
 };
 static const uint16_t identity_verification_secret_list_by_name[] = {1, 0};
-static const uint32_t identity_verification_secret_list_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t identity_verification_secret_list_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_identity_verification_secret_list_descriptor = {
     .name = "identity_verification_secret_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_identity_verification_secret_list),
     .n_fields = 2, .fields = identity_verification_secret_list_fields, .by_name = identity_verification_secret_list_by_name,
@@ -5942,7 +5942,7 @@ static const ic_field identity_verification_secret_with_material_fields[] = {
     {"secret", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_identity_verification_secret_with_material, secret), 0, offsetof(intercom_preview_identity_verification_secret_with_material, has_secret), NULL, NULL},
 };
 static const uint16_t identity_verification_secret_with_material_by_name[] = {6, 1, 2, 7, 3, 4, 5, 0};
-static const uint32_t identity_verification_secret_with_material_hash[] = {0x0, 0x0, 0x0, 0x20002, 0x0, 0x40003, 0xa0007, 0x0, 0xc0005, 0xc0006, 0x60008, 0x40001, 0x0, 0x0, 0x100004, 0x0};
+static const uint32_t identity_verification_secret_with_material_hash[] = {0x0, 0x0, 0x0, 0x20002, 0x0, 0x40003, 0xa0007, 0x0, 0xc0005, 0xc0006, 0x60008, 0x40001, 0x0, 0x0, 0x100004, 0x0, 4, 2, 4, 16, 12, 12, 10, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_identity_verification_secret_with_material_descriptor = {
     .name = "identity_verification_secret_with_material", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_identity_verification_secret_with_material),
     .n_fields = 8, .fields = identity_verification_secret_with_material_fields, .by_name = identity_verification_secret_with_material_by_name,
@@ -5968,7 +5968,7 @@ static const ic_field internal_article_fields[] = {
     {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_internal_article, tags), 0, offsetof(intercom_preview_internal_article, has_tags), &intercom_preview_tags_descriptor, NULL},
 };
 static const uint16_t internal_article_by_name[] = {12, 13, 14, 11, 6, 3, 4, 7, 10, 1, 9, 5, 15, 2, 0, 8};
-static const uint32_t internal_article_hash[] = {0x0, 0x0, 0x0, 0x6000a, 0x0, 0x40004, 0x0, 0x80006, 0x0, 0x50003, 0x0, 0xc000c, 0x0, 0x17000e, 0x17000d, 0x9000b, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x90007, 0xa0008, 0x40010, 0x40001, 0xd0005, 0x0, 0x20002, 0x0, 0x1b000f};
+static const uint32_t internal_article_hash[] = {0x0, 0x0, 0x0, 0x6000a, 0x0, 0x40004, 0x0, 0x80006, 0x0, 0x50003, 0x0, 0xc000c, 0x0, 0x17000e, 0x17000d, 0x9000b, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x90007, 0xa0008, 0x40010, 0x40001, 0xd0005, 0x0, 0x20002, 0x0, 0x1b000f, 4, 2, 5, 4, 13, 8, 9, 10, 10, 6, 9, 12, 23, 23, 27, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_article_descriptor = {
     .name = "internal_article", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_internal_article),
     .n_fields = 16, .fields = internal_article_fields, .by_name = internal_article_by_name,
@@ -5982,7 +5982,7 @@ static const ic_field internal_article_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_internal_article_list, data), offsetof(intercom_preview_internal_article_list, data_count), offsetof(intercom_preview_internal_article_list, has_data), &intercom_preview_internal_article_list_item_descriptor, NULL},
 };
 static const uint16_t internal_article_list_by_name[] = {3, 1, 2, 0};
-static const uint32_t internal_article_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004};
+static const uint32_t internal_article_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004, 4, 5, 11, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_article_list_descriptor = {
     .name = "internal_article_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_internal_article_list),
     .n_fields = 4, .fields = internal_article_list_fields, .by_name = internal_article_list_by_name,
@@ -6008,7 +6008,7 @@ static const ic_field internal_article_list_item_fields[] = {
     {"tags", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_internal_article_list_item, tags), 0, offsetof(intercom_preview_internal_article_list_item, has_tags), &intercom_preview_tags_descriptor, NULL},
 };
 static const uint16_t internal_article_list_item_by_name[] = {12, 13, 14, 11, 6, 3, 4, 7, 10, 1, 9, 5, 15, 2, 0, 8};
-static const uint32_t internal_article_list_item_hash[] = {0x0, 0x0, 0x0, 0x6000a, 0x0, 0x40004, 0x0, 0x80006, 0x0, 0x50003, 0x0, 0xc000c, 0x0, 0x17000e, 0x17000d, 0x9000b, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x90007, 0xa0008, 0x40010, 0x40001, 0xd0005, 0x0, 0x20002, 0x0, 0x1b000f};
+static const uint32_t internal_article_list_item_hash[] = {0x0, 0x0, 0x0, 0x6000a, 0x0, 0x40004, 0x0, 0x80006, 0x0, 0x50003, 0x0, 0xc000c, 0x0, 0x17000e, 0x17000d, 0x9000b, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x90007, 0xa0008, 0x40010, 0x40001, 0xd0005, 0x0, 0x20002, 0x0, 0x1b000f, 4, 2, 5, 4, 13, 8, 9, 10, 10, 6, 9, 12, 23, 23, 27, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_article_list_item_descriptor = {
     .name = "internal_article_list_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_internal_article_list_item),
     .n_fields = 16, .fields = internal_article_list_item_fields, .by_name = internal_article_list_item_by_name,
@@ -6022,7 +6022,7 @@ static const ic_field internal_article_search_response_fields[] = {
     {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_internal_article_search_response, pages), 0, offsetof(intercom_preview_internal_article_search_response, has_pages), &intercom_preview_cursor_pages_descriptor, NULL},
 };
 static const uint16_t internal_article_search_response_by_name[] = {2, 3, 1, 0};
-static const uint32_t internal_article_search_response_hash[] = {0x0, 0xb0002, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x40003};
+static const uint32_t internal_article_search_response_hash[] = {0x0, 0xb0002, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x40003, 4, 11, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_article_search_response_descriptor = {
     .name = "internal_article_search_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_internal_article_search_response),
     .n_fields = 4, .fields = internal_article_search_response_fields, .by_name = internal_article_search_response_by_name,
@@ -6033,7 +6033,7 @@ static const ic_field internal_article_search_response_data_fields[] = {
     {"internal_articles", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_internal_article_search_response_data, internal_articles), offsetof(intercom_preview_internal_article_search_response_data, internal_articles_count), offsetof(intercom_preview_internal_article_search_response_data, has_internal_articles), &intercom_preview_internal_article_descriptor, NULL},
 };
 static const uint16_t internal_article_search_response_data_by_name[] = {0};
-static const uint32_t internal_article_search_response_data_hash[] = {0x110001, 0x0};
+static const uint32_t internal_article_search_response_data_hash[] = {0x110001, 0x0, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_article_search_response_data_descriptor = {
     .name = "internal_article_search_response_data", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_internal_article_search_response_data),
     .n_fields = 1, .fields = internal_article_search_response_data_fields, .by_name = internal_article_search_response_data_by_name,
@@ -6050,7 +6050,7 @@ static const ic_field jobs_fields[] = {
     {"resource_url", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_jobs, resource_url), 0, offsetof(intercom_preview_jobs, has_resource_url), NULL, NULL},
 };
 static const uint16_t jobs_by_name[] = {1, 5, 4, 6, 3, 0, 2};
-static const uint32_t jobs_hash[] = {0x0, 0x0, 0x40001, 0x0, 0x60004, 0x0, 0x30003, 0xb0006, 0xc0007, 0x0, 0x0, 0x0, 0x20002, 0xd0005, 0x0, 0x0};
+static const uint32_t jobs_hash[] = {0x0, 0x0, 0x40001, 0x0, 0x60004, 0x0, 0x30003, 0xb0006, 0xc0007, 0x0, 0x0, 0x0, 0x20002, 0xd0005, 0x0, 0x0, 4, 2, 3, 6, 13, 11, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_jobs_descriptor = {
     .name = "jobs", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_jobs),
     .n_fields = 7, .fields = jobs_fields, .by_name = jobs_by_name,
@@ -6063,7 +6063,7 @@ static const ic_field linked_object_fields[] = {
     {"category", IC_K_ENUM, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_linked_object, category), offsetof(intercom_preview_linked_object, category_str), offsetof(intercom_preview_linked_object, has_category), &intercom_preview_ticket_category_descriptor, NULL},
 };
 static const uint16_t linked_object_by_name[] = {2, 1, 0};
-static const uint32_t linked_object_hash[] = {0x0, 0x20002, 0x0, 0x80003, 0x0, 0x0, 0x0, 0x40001};
+static const uint32_t linked_object_hash[] = {0x0, 0x20002, 0x0, 0x80003, 0x0, 0x0, 0x0, 0x40001, 4, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_linked_object_descriptor = {
     .name = "linked_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_linked_object),
     .n_fields = 3, .fields = linked_object_fields, .by_name = linked_object_by_name,
@@ -6077,7 +6077,7 @@ static const ic_field linked_object_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_linked_object_list, data), offsetof(intercom_preview_linked_object_list, data_count), offsetof(intercom_preview_linked_object_list, has_data), &intercom_preview_linked_object_descriptor, NULL},
 };
 static const uint16_t linked_object_list_by_name[] = {3, 2, 1, 0};
-static const uint32_t linked_object_list_hash[] = {0x40001, 0x0, 0x0, 0xb0002, 0x80003, 0x40004, 0x0, 0x0};
+static const uint32_t linked_object_list_hash[] = {0x40001, 0x0, 0x0, 0xb0002, 0x80003, 0x40004, 0x0, 0x0, 4, 11, 8, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_linked_object_list_descriptor = {
     .name = "linked_object_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_linked_object_list),
     .n_fields = 4, .fields = linked_object_list_fields, .by_name = linked_object_list_by_name,
@@ -6097,7 +6097,7 @@ static const ic_field macro_fields[] = {
     {"available_on", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_macro, available_on), offsetof(intercom_preview_macro, available_on_count), offsetof(intercom_preview_macro, has_available_on), NULL, NULL},
 };
 static const uint16_t macro_by_name[] = {9, 3, 4, 5, 1, 2, 0, 6, 7, 8};
-static const uint32_t macro_hash[] = {0x0, 0xa0006, 0x0, 0x0, 0x0, 0x90005, 0x0, 0x0, 0xc000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0007, 0x0, 0x0, 0x0, 0x0, 0x130009, 0x0, 0x40003, 0x0, 0x0, 0x20002, 0x0, 0x40001, 0x0, 0x0, 0xa0008, 0x40004, 0x0};
+static const uint32_t macro_hash[] = {0x0, 0xa0006, 0x0, 0x0, 0x0, 0x90005, 0x0, 0x0, 0xc000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0007, 0x0, 0x0, 0x0, 0x0, 0x130009, 0x0, 0x40003, 0x0, 0x0, 0x20002, 0x0, 0x40001, 0x0, 0x0, 0xa0008, 0x40004, 0x0, 4, 2, 4, 4, 9, 10, 10, 10, 19, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_macro_descriptor = {
     .name = "macro", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_macro),
     .n_fields = 10, .fields = macro_fields, .by_name = macro_by_name,
@@ -6110,7 +6110,7 @@ static const ic_field macro_list_fields[] = {
     {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_macro_list, pages), 0, offsetof(intercom_preview_macro_list, has_pages), &intercom_preview_next_cursor_pages_descriptor, NULL},
 };
 static const uint16_t macro_list_by_name[] = {1, 2, 0};
-static const uint32_t macro_list_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x50003, 0x0, 0x40002};
+static const uint32_t macro_list_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x50003, 0x0, 0x40002, 4, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_macro_list_descriptor = {
     .name = "macro_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_macro_list),
     .n_fields = 3, .fields = macro_list_fields, .by_name = macro_list_by_name,
@@ -6123,7 +6123,7 @@ static const ic_field merge_contacts_request_fields[] = {
     {"skip_duplicate_validation", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_merge_contacts_request, skip_duplicate_validation), 0, offsetof(intercom_preview_merge_contacts_request, has_skip_duplicate_validation), NULL, NULL},
 };
 static const uint16_t merge_contacts_request_by_name[] = {0, 1, 2};
-static const uint32_t merge_contacts_request_hash[] = {0x0, 0x40001, 0x0, 0x190003, 0x0, 0x40002, 0x0, 0x0};
+static const uint32_t merge_contacts_request_hash[] = {0x0, 0x40001, 0x0, 0x190003, 0x0, 0x40002, 0x0, 0x0, 4, 4, 25};
 INTERCOM_EXTERN const intercom_type intercom_preview_merge_contacts_request_descriptor = {
     .name = "merge_contacts_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_merge_contacts_request),
     .n_fields = 3, .fields = merge_contacts_request_fields, .by_name = merge_contacts_request_by_name,
@@ -6134,7 +6134,7 @@ static const ic_field merge_conversations_request_fields[] = {
     {"merge_into_conversation_id", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_merge_conversations_request, merge_into_conversation_id), 0, offsetof(intercom_preview_merge_conversations_request, has_merge_into_conversation_id), NULL, NULL},
 };
 static const uint16_t merge_conversations_request_by_name[] = {0};
-static const uint32_t merge_conversations_request_hash[] = {0x1a0001, 0x0};
+static const uint32_t merge_conversations_request_hash[] = {0x1a0001, 0x0, 26};
 INTERCOM_EXTERN const intercom_type intercom_preview_merge_conversations_request_descriptor = {
     .name = "merge_conversations_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_merge_conversations_request),
     .n_fields = 1, .fields = merge_conversations_request_fields, .by_name = merge_conversations_request_by_name,
@@ -6148,7 +6148,7 @@ static const ic_field merge_history_item_fields[] = {
     {"merged_at", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_merge_history_item, merged_at), 0, offsetof(intercom_preview_merge_history_item, has_merged_at), NULL, NULL},
 };
 static const uint16_t merge_history_item_by_name[] = {3, 1, 2, 0};
-static const uint32_t merge_history_item_hash[] = {0x130003, 0x0, 0x40001, 0x110002, 0x0, 0x90004, 0x0, 0x0};
+static const uint32_t merge_history_item_hash[] = {0x130003, 0x0, 0x40001, 0x110002, 0x0, 0x90004, 0x0, 0x0, 4, 17, 19, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_merge_history_item_descriptor = {
     .name = "merge_history_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_merge_history_item),
     .n_fields = 4, .fields = merge_history_item_fields, .by_name = merge_history_item_by_name,
@@ -6162,7 +6162,7 @@ static const ic_field merge_history_list_fields[] = {
     {"has_more", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_merge_history_list, has_more), 0, offsetof(intercom_preview_merge_history_list, has_more_state), NULL, NULL},
 };
 static const uint16_t merge_history_list_by_name[] = {1, 3, 2, 0};
-static const uint32_t merge_history_list_hash[] = {0x40002, 0x80004, 0x0, 0xb0003, 0x0, 0x0, 0x0, 0x40001};
+static const uint32_t merge_history_list_hash[] = {0x40002, 0x80004, 0x0, 0xb0003, 0x0, 0x0, 0x0, 0x40001, 4, 4, 11, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_merge_history_list_descriptor = {
     .name = "merge_history_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_merge_history_list),
     .n_fields = 4, .fields = merge_history_list_fields, .by_name = merge_history_list_by_name,
@@ -6174,7 +6174,7 @@ static const ic_field merge_preview_allowed_fields[] = {
     {"summary", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_merge_preview_allowed, summary), 0, offsetof(intercom_preview_merge_preview_allowed, has_summary), &intercom_preview_merge_preview_summary_descriptor, NULL},
 };
 static const uint16_t merge_preview_allowed_by_name[] = {0, 1};
-static const uint32_t merge_preview_allowed_hash[] = {0x0, 0x70001, 0x70002, 0x0};
+static const uint32_t merge_preview_allowed_hash[] = {0x0, 0x70001, 0x70002, 0x0, 7, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_merge_preview_allowed_descriptor = {
     .name = "merge_preview_allowed", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_merge_preview_allowed),
     .n_fields = 2, .fields = merge_preview_allowed_fields, .by_name = merge_preview_allowed_by_name,
@@ -6189,7 +6189,7 @@ static const ic_field merge_preview_attribute_change_fields[] = {
     {"new_into_value", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_merge_preview_attribute_change, new_into_value), 0, offsetof(intercom_preview_merge_preview_attribute_change, has_new_into_value), NULL, NULL},
 };
 static const uint16_t merge_preview_attribute_change_by_name[] = {0, 2, 3, 4, 1};
-static const uint32_t merge_preview_attribute_change_hash[] = {0x0, 0x0, 0xa0004, 0xe0005, 0x0, 0x0, 0x0, 0x0, 0x50001, 0x0, 0x0, 0x70002, 0x0, 0x0, 0x0, 0xa0003};
+static const uint32_t merge_preview_attribute_change_hash[] = {0x0, 0x0, 0xa0004, 0xe0005, 0x0, 0x0, 0x0, 0x0, 0x50001, 0x0, 0x0, 0x70002, 0x0, 0x0, 0x0, 0xa0003, 5, 7, 10, 10, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_merge_preview_attribute_change_descriptor = {
     .name = "merge_preview_attribute_change", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_merge_preview_attribute_change),
     .n_fields = 5, .fields = merge_preview_attribute_change_fields, .by_name = merge_preview_attribute_change_by_name,
@@ -6201,7 +6201,7 @@ static const ic_field merge_preview_attribute_changes_fields[] = {
     {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_merge_preview_attribute_changes, total_count), 0, offsetof(intercom_preview_merge_preview_attribute_changes, has_total_count), NULL, NULL},
 };
 static const uint16_t merge_preview_attribute_changes_by_name[] = {0, 1};
-static const uint32_t merge_preview_attribute_changes_hash[] = {0x0, 0xb0002, 0x0, 0xa0001};
+static const uint32_t merge_preview_attribute_changes_hash[] = {0x0, 0xb0002, 0x0, 0xa0001, 10, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_merge_preview_attribute_changes_descriptor = {
     .name = "merge_preview_attribute_changes", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_merge_preview_attribute_changes),
     .n_fields = 2, .fields = merge_preview_attribute_changes_fields, .by_name = merge_preview_attribute_changes_by_name,
@@ -6213,7 +6213,7 @@ static const ic_field merge_preview_blocked_fields[] = {
     {"reasons", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_merge_preview_blocked, reasons), offsetof(intercom_preview_merge_preview_blocked, reasons_count), offsetof(intercom_preview_merge_preview_blocked, has_reasons), &intercom_preview_merge_preview_reason_descriptor, NULL},
 };
 static const uint16_t merge_preview_blocked_by_name[] = {0, 1};
-static const uint32_t merge_preview_blocked_hash[] = {0x0, 0x70001, 0x0, 0x70002};
+static const uint32_t merge_preview_blocked_hash[] = {0x0, 0x70001, 0x0, 0x70002, 7, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_merge_preview_blocked_descriptor = {
     .name = "merge_preview_blocked", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_merge_preview_blocked),
     .n_fields = 2, .fields = merge_preview_blocked_fields, .by_name = merge_preview_blocked_by_name,
@@ -6225,7 +6225,7 @@ static const ic_field merge_preview_reason_fields[] = {
     {"message", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_merge_preview_reason, message), 0, offsetof(intercom_preview_merge_preview_reason, has_message), NULL, NULL},
 };
 static const uint16_t merge_preview_reason_by_name[] = {0, 1};
-static const uint32_t merge_preview_reason_hash[] = {0x40001, 0x70002, 0x0, 0x0};
+static const uint32_t merge_preview_reason_hash[] = {0x40001, 0x70002, 0x0, 0x0, 4, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_merge_preview_reason_descriptor = {
     .name = "merge_preview_reason", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_merge_preview_reason),
     .n_fields = 2, .fields = merge_preview_reason_fields, .by_name = merge_preview_reason_by_name,
@@ -6240,7 +6240,7 @@ static const ic_field merge_preview_reassignments_fields[] = {
     {"notes", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_merge_preview_reassignments, notes), 0, offsetof(intercom_preview_merge_preview_reassignments, has_notes), &intercom_preview_merge_preview_reassignments_tags_descriptor, NULL},
 };
 static const uint16_t merge_preview_reassignments_by_name[] = {0, 4, 2, 3, 1};
-static const uint32_t merge_preview_reassignments_hash[] = {0x40004, 0x0, 0x0, 0x0, 0x0, 0xd0001, 0x0, 0x70002, 0x0, 0x50005, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0003};
+static const uint32_t merge_preview_reassignments_hash[] = {0x40004, 0x0, 0x0, 0x0, 0x0, 0xd0001, 0x0, 0x70002, 0x0, 0x50005, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0003, 13, 7, 11, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_merge_preview_reassignments_descriptor = {
     .name = "merge_preview_reassignments", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_merge_preview_reassignments),
     .n_fields = 5, .fields = merge_preview_reassignments_fields, .by_name = merge_preview_reassignments_by_name,
@@ -6252,7 +6252,7 @@ static const ic_field merge_preview_reassignments_tags_fields[] = {
     {"into", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_merge_preview_reassignments_tags, into), 0, offsetof(intercom_preview_merge_preview_reassignments_tags, has_into), NULL, NULL},
 };
 static const uint16_t merge_preview_reassignments_tags_by_name[] = {0, 1};
-static const uint32_t merge_preview_reassignments_tags_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t merge_preview_reassignments_tags_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_merge_preview_reassignments_tags_descriptor = {
     .name = "merge_preview_reassignments_tags", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_merge_preview_reassignments_tags),
     .n_fields = 2, .fields = merge_preview_reassignments_tags_fields, .by_name = merge_preview_reassignments_tags_by_name,
@@ -6265,7 +6265,7 @@ static const ic_field merge_preview_request_fields[] = {
     {"skip_duplicate_validation", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_merge_preview_request, skip_duplicate_validation), 0, offsetof(intercom_preview_merge_preview_request, has_skip_duplicate_validation), NULL, NULL},
 };
 static const uint16_t merge_preview_request_by_name[] = {0, 1, 2};
-static const uint32_t merge_preview_request_hash[] = {0x0, 0x40001, 0x0, 0x190003, 0x0, 0x40002, 0x0, 0x0};
+static const uint32_t merge_preview_request_hash[] = {0x0, 0x40001, 0x0, 0x190003, 0x0, 0x40002, 0x0, 0x0, 4, 4, 25};
 INTERCOM_EXTERN const intercom_type intercom_preview_merge_preview_request_descriptor = {
     .name = "merge_preview_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_merge_preview_request),
     .n_fields = 3, .fields = merge_preview_request_fields, .by_name = merge_preview_request_by_name,
@@ -6278,7 +6278,7 @@ static const ic_field merge_preview_response_fields[] = {
     {"reasons", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_merge_preview_response, reasons), offsetof(intercom_preview_merge_preview_response, reasons_count), offsetof(intercom_preview_merge_preview_response, has_reasons), &intercom_preview_merge_preview_reason_descriptor, NULL},
 };
 static const uint16_t merge_preview_response_by_name[] = {0, 2, 1};
-static const uint32_t merge_preview_response_hash[] = {0x0, 0x70001, 0x0, 0x0, 0x0, 0x70003, 0x70002, 0x0};
+static const uint32_t merge_preview_response_hash[] = {0x0, 0x70001, 0x0, 0x0, 0x0, 0x70003, 0x70002, 0x0, 7, 7, 7};
 static const ic_variant merge_preview_response_variants[] = {
     {"True", 0, NULL}, /* INTERCOM_PREVIEW_MERGE_PREVIEW_RESPONSE_VARIANT_ALLOWED */
     {"False", 0, NULL}, /* INTERCOM_PREVIEW_MERGE_PREVIEW_RESPONSE_VARIANT_BLOCKED */
@@ -6295,7 +6295,7 @@ static const ic_field merge_preview_summary_fields[] = {
     {"reassignments", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_merge_preview_summary, reassignments), 0, offsetof(intercom_preview_merge_preview_summary, has_reassignments), &intercom_preview_merge_preview_reassignments_descriptor, NULL},
 };
 static const uint16_t merge_preview_summary_by_name[] = {0, 1};
-static const uint32_t merge_preview_summary_hash[] = {0x0, 0xd0002, 0x110001, 0x0};
+static const uint32_t merge_preview_summary_hash[] = {0x0, 0xd0002, 0x110001, 0x0, 17, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_merge_preview_summary_descriptor = {
     .name = "merge_preview_summary", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_merge_preview_summary),
     .n_fields = 2, .fields = merge_preview_summary_fields, .by_name = merge_preview_summary_by_name,
@@ -6313,7 +6313,7 @@ static const ic_field message_fields[] = {
     {"owner", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_message, owner), 0, offsetof(intercom_preview_message, has_owner), NULL, NULL},
 };
 static const uint16_t message_by_name[] = {4, 6, 2, 1, 5, 7, 3, 0};
-static const uint32_t message_hash[] = {0x0, 0x70004, 0x40001, 0x0, 0xa0003, 0x50008, 0x40005, 0x0, 0x0, 0x0, 0xf0007, 0x0, 0x20002, 0x0, 0xc0006, 0x0};
+static const uint32_t message_hash[] = {0x0, 0x70004, 0x40001, 0x0, 0xa0003, 0x50008, 0x40005, 0x0, 0x0, 0x0, 0xf0007, 0x0, 0x20002, 0x0, 0xc0006, 0x0, 4, 2, 10, 7, 4, 12, 15, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_message_descriptor = {
     .name = "message", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_message),
     .n_fields = 8, .fields = message_fields, .by_name = message_by_name,
@@ -6325,7 +6325,7 @@ static const ic_field metadata_fields[] = {
     {"quick_reply_uuid", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_metadata, quick_reply_uuid), 0, offsetof(intercom_preview_metadata, has_quick_reply_uuid), NULL, NULL},
 };
 static const uint16_t metadata_by_name[] = {0, 1};
-static const uint32_t metadata_hash[] = {0x130001, 0x0, 0x0, 0x100002};
+static const uint32_t metadata_hash[] = {0x130001, 0x0, 0x0, 0x100002, 19, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_metadata_descriptor = {
     .name = "metadata", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_metadata),
     .n_fields = 2, .fields = metadata_fields, .by_name = metadata_by_name,
@@ -6337,7 +6337,7 @@ static const ic_field multiple_filter_search_request_fields[] = {
     {"value", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_multiple_filter_search_request, value), 0, offsetof(intercom_preview_multiple_filter_search_request, has_value), NULL, NULL},
 };
 static const uint16_t multiple_filter_search_request_by_name[] = {0, 1};
-static const uint32_t multiple_filter_search_request_hash[] = {0x80001, 0x0, 0x50002, 0x0};
+static const uint32_t multiple_filter_search_request_hash[] = {0x80001, 0x0, 0x50002, 0x0, 8, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_multiple_filter_search_request_descriptor = {
     .name = "multiple_filter_search_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_multiple_filter_search_request),
     .n_fields = 2, .fields = multiple_filter_search_request_fields, .by_name = multiple_filter_search_request_by_name,
@@ -6348,7 +6348,7 @@ static const ic_field named_item_fields[] = {
     {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_named_item, name), 0, offsetof(intercom_preview_named_item, has_name), NULL, NULL},
 };
 static const uint16_t named_item_by_name[] = {0};
-static const uint32_t named_item_hash[] = {0x40001, 0x0};
+static const uint32_t named_item_hash[] = {0x40001, 0x0, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_named_item_descriptor = {
     .name = "named_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_named_item),
     .n_fields = 1, .fields = named_item_fields, .by_name = named_item_by_name,
@@ -6372,7 +6372,7 @@ static const ic_field news_item_fields[] = {
     {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_news_item, updated_at), 0, offsetof(intercom_preview_news_item, has_updated_at), NULL, NULL},
 };
 static const uint16_t news_item_by_name[] = {4, 9, 12, 11, 1, 8, 7, 10, 5, 6, 3, 0, 13, 2};
-static const uint32_t news_item_hash[] = {0x0, 0xa000e, 0x20002, 0x0, 0x0, 0x60009, 0x0, 0x0, 0x0, 0x0, 0x10000c, 0x9000b, 0x40001, 0x0, 0xa000d, 0x0, 0x0, 0x50004, 0xc0003, 0x50007, 0x0, 0x40005, 0x0, 0x0, 0xf000a, 0x0, 0x0, 0x0, 0x90006, 0x140008, 0x0, 0x0};
+static const uint32_t news_item_hash[] = {0x0, 0xa000e, 0x20002, 0x0, 0x0, 0x60009, 0x0, 0x0, 0x0, 0x0, 0x10000c, 0x9000b, 0x40001, 0x0, 0xa000d, 0x0, 0x0, 0x50004, 0xc0003, 0x50007, 0x0, 0x40005, 0x0, 0x0, 0xf000a, 0x0, 0x0, 0x0, 0x90006, 0x140008, 0x0, 0x0, 4, 2, 12, 5, 4, 9, 5, 20, 6, 15, 9, 16, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_news_item_descriptor = {
     .name = "news_item", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_news_item),
     .n_fields = 14, .fields = news_item_fields, .by_name = news_item_by_name,
@@ -6390,7 +6390,7 @@ static const ic_field news_item_request_fields[] = {
     {"newsfeed_assignments", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_news_item_request, newsfeed_assignments), offsetof(intercom_preview_news_item_request, newsfeed_assignments_count), offsetof(intercom_preview_news_item_request, has_newsfeed_assignments), &intercom_preview_newsfeed_assignment_descriptor, NULL},
 };
 static const uint16_t news_item_request_by_name[] = {1, 4, 5, 7, 6, 2, 3, 0};
-static const uint32_t news_item_request_hash[] = {0x140008, 0x0, 0x0, 0x90007, 0x50001, 0x100005, 0x0, 0x0, 0x50004, 0x0, 0x90003, 0x60006, 0x0, 0x0, 0x40002, 0x0};
+static const uint32_t news_item_request_hash[] = {0x140008, 0x0, 0x0, 0x90007, 0x50001, 0x100005, 0x0, 0x0, 0x50004, 0x0, 0x90003, 0x60006, 0x0, 0x0, 0x40002, 0x0, 5, 4, 9, 5, 16, 6, 9, 20};
 INTERCOM_EXTERN const intercom_type intercom_preview_news_item_request_descriptor = {
     .name = "news_item_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_news_item_request),
     .n_fields = 8, .fields = news_item_request_fields, .by_name = news_item_request_by_name,
@@ -6405,7 +6405,7 @@ static const ic_field newsfeed_fields[] = {
     {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_newsfeed, updated_at), 0, offsetof(intercom_preview_newsfeed, has_updated_at), NULL, NULL},
 };
 static const uint16_t newsfeed_by_name[] = {3, 0, 2, 1, 4};
-static const uint32_t newsfeed_hash[] = {0x0, 0xa0004, 0x0, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x20001, 0x0, 0x40002, 0x0, 0x0, 0x0, 0xa0005, 0x0};
+static const uint32_t newsfeed_hash[] = {0x0, 0xa0004, 0x0, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x20001, 0x0, 0x40002, 0x0, 0x0, 0x0, 0xa0005, 0x0, 2, 4, 4, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_newsfeed_descriptor = {
     .name = "newsfeed", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_newsfeed),
     .n_fields = 5, .fields = newsfeed_fields, .by_name = newsfeed_by_name,
@@ -6417,7 +6417,7 @@ static const ic_field newsfeed_assignment_fields[] = {
     {"published_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_newsfeed_assignment, published_at), 0, offsetof(intercom_preview_newsfeed_assignment, has_published_at), NULL, NULL},
 };
 static const uint16_t newsfeed_assignment_by_name[] = {0, 1};
-static const uint32_t newsfeed_assignment_hash[] = {0xc0002, 0x0, 0x0, 0xb0001};
+static const uint32_t newsfeed_assignment_hash[] = {0xc0002, 0x0, 0x0, 0xb0001, 11, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_newsfeed_assignment_descriptor = {
     .name = "newsfeed_assignment", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_newsfeed_assignment),
     .n_fields = 2, .fields = newsfeed_assignment_fields, .by_name = newsfeed_assignment_by_name,
@@ -6428,7 +6428,7 @@ static const ic_field next_cursor_fields[] = {
     {"starting_after", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_next_cursor, starting_after), 0, offsetof(intercom_preview_next_cursor, has_starting_after), NULL, NULL},
 };
 static const uint16_t next_cursor_by_name[] = {0};
-static const uint32_t next_cursor_hash[] = {0xe0001, 0x0};
+static const uint32_t next_cursor_hash[] = {0xe0001, 0x0, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_next_cursor_descriptor = {
     .name = "next_cursor", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_next_cursor),
     .n_fields = 1, .fields = next_cursor_fields, .by_name = next_cursor_by_name,
@@ -6441,7 +6441,7 @@ static const ic_field next_cursor_pages_fields[] = {
     {"next", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_next_cursor_pages, next), 0, offsetof(intercom_preview_next_cursor_pages, has_next), &intercom_preview_next_cursor_descriptor, NULL},
 };
 static const uint16_t next_cursor_pages_by_name[] = {2, 1, 0};
-static const uint32_t next_cursor_pages_hash[] = {0x80002, 0x0, 0x40003, 0x40001, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t next_cursor_pages_hash[] = {0x80002, 0x0, 0x40003, 0x40001, 0x0, 0x0, 0x0, 0x0, 4, 8, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_next_cursor_pages_descriptor = {
     .name = "next_cursor_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_next_cursor_pages),
     .n_fields = 3, .fields = next_cursor_pages_fields, .by_name = next_cursor_pages_by_name,
@@ -6458,7 +6458,7 @@ static const ic_field note_fields[] = {
     {"body", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_note, body), 0, offsetof(intercom_preview_note, has_body), NULL, NULL},
 };
 static const uint16_t note_by_name[] = {5, 6, 4, 3, 2, 1, 0};
-static const uint32_t note_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x20002, 0x40007, 0x60006, 0xa0003, 0x0, 0x70005, 0x0, 0x70004};
+static const uint32_t note_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x20002, 0x40007, 0x60006, 0xa0003, 0x0, 0x70005, 0x0, 0x70004, 4, 2, 10, 7, 7, 6, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_note_descriptor = {
     .name = "note", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_note),
     .n_fields = 7, .fields = note_fields, .by_name = note_by_name,
@@ -6472,7 +6472,7 @@ static const ic_field note_list_fields[] = {
     {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_note_list, pages), 0, offsetof(intercom_preview_note_list, has_pages), &intercom_preview_cursor_pages_descriptor, NULL},
 };
 static const uint16_t note_list_by_name[] = {1, 3, 2, 0};
-static const uint32_t note_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x40002};
+static const uint32_t note_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x40002, 4, 4, 11, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_note_list_descriptor = {
     .name = "note_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_note_list),
     .n_fields = 4, .fields = note_list_fields, .by_name = note_list_by_name,
@@ -6492,7 +6492,7 @@ static const ic_field office_hours_exception_fields[] = {
     {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_office_hours_exception, updated_at), 0, offsetof(intercom_preview_office_hours_exception, has_updated_at), NULL, NULL},
 };
 static const uint16_t office_hours_exception_by_name[] = {8, 3, 4, 1, 5, 2, 7, 6, 0, 9};
-static const uint32_t office_hours_exception_hash[] = {0x0, 0x0, 0x20002, 0x0, 0x0, 0x180003, 0xe0004, 0x0, 0x0, 0x0, 0x0, 0x120008, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0xa000a, 0x0, 0xe0005, 0xa0009, 0x0, 0x0, 0xe0007, 0x0, 0x0, 0x0, 0x0, 0x40006};
+static const uint32_t office_hours_exception_hash[] = {0x0, 0x0, 0x20002, 0x0, 0x0, 0x180003, 0xe0004, 0x0, 0x0, 0x0, 0x0, 0x120008, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0xa000a, 0x0, 0xe0005, 0xa0009, 0x0, 0x0, 0xe0007, 0x0, 0x0, 0x0, 0x0, 0x40006, 4, 2, 24, 14, 14, 4, 14, 18, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_exception_descriptor = {
     .name = "office_hours_exception", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_office_hours_exception),
     .n_fields = 10, .fields = office_hours_exception_fields, .by_name = office_hours_exception_by_name,
@@ -6504,7 +6504,7 @@ static const ic_field office_hours_exception_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_office_hours_exception_list, data), offsetof(intercom_preview_office_hours_exception_list, data_count), offsetof(intercom_preview_office_hours_exception_list, has_data), &intercom_preview_office_hours_exception_descriptor, NULL},
 };
 static const uint16_t office_hours_exception_list_by_name[] = {1, 0};
-static const uint32_t office_hours_exception_list_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t office_hours_exception_list_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_exception_list_descriptor = {
     .name = "office_hours_exception_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_office_hours_exception_list),
     .n_fields = 2, .fields = office_hours_exception_list_fields, .by_name = office_hours_exception_list_by_name,
@@ -6522,7 +6522,7 @@ static const ic_field office_hours_schedule_fields[] = {
     {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_office_hours_schedule, updated_at), 0, offsetof(intercom_preview_office_hours_schedule, has_updated_at), NULL, NULL},
 };
 static const uint16_t office_hours_schedule_by_name[] = {6, 1, 2, 4, 3, 5, 0, 7};
-static const uint32_t office_hours_schedule_hash[] = {0x110006, 0xa0007, 0x0, 0xe0005, 0x0, 0x40003, 0x0, 0x0, 0x20002, 0x0, 0x40001, 0xe0004, 0x0, 0x0, 0xa0008, 0x0};
+static const uint32_t office_hours_schedule_hash[] = {0x110006, 0xa0007, 0x0, 0xe0005, 0x0, 0x40003, 0x0, 0x0, 0x20002, 0x0, 0x40001, 0xe0004, 0x0, 0x0, 0xa0008, 0x0, 4, 2, 4, 14, 14, 17, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedule_descriptor = {
     .name = "office_hours_schedule", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_office_hours_schedule),
     .n_fields = 8, .fields = office_hours_schedule_fields, .by_name = office_hours_schedule_by_name,
@@ -6534,7 +6534,7 @@ static const ic_field office_hours_schedule_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_office_hours_schedule_list, data), offsetof(intercom_preview_office_hours_schedule_list, data_count), offsetof(intercom_preview_office_hours_schedule_list, has_data), &intercom_preview_office_hours_schedule_descriptor, NULL},
 };
 static const uint16_t office_hours_schedule_list_by_name[] = {1, 0};
-static const uint32_t office_hours_schedule_list_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t office_hours_schedule_list_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedule_list_descriptor = {
     .name = "office_hours_schedule_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_office_hours_schedule_list),
     .n_fields = 2, .fields = office_hours_schedule_list_fields, .by_name = office_hours_schedule_list_by_name,
@@ -6547,7 +6547,7 @@ static const ic_field office_hours_schedules_delete_response_fields[] = {
     {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_office_hours_schedules_delete_response, deleted), 0, offsetof(intercom_preview_office_hours_schedules_delete_response, has_deleted), NULL, NULL},
 };
 static const uint16_t office_hours_schedules_delete_response_by_name[] = {2, 0, 1};
-static const uint32_t office_hours_schedules_delete_response_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t office_hours_schedules_delete_response_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0, 2, 6, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_delete_response_descriptor = {
     .name = "office_hours_schedules_delete_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_office_hours_schedules_delete_response),
     .n_fields = 3, .fields = office_hours_schedules_delete_response_fields, .by_name = office_hours_schedules_delete_response_by_name,
@@ -6560,7 +6560,7 @@ static const ic_field office_hours_time_interval_fields[] = {
     {"day_of_week", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_office_hours_time_interval, day_of_week), 0, offsetof(intercom_preview_office_hours_time_interval, has_day_of_week), NULL, NULL},
 };
 static const uint16_t office_hours_time_interval_by_name[] = {2, 1, 0};
-static const uint32_t office_hours_time_interval_hash[] = {0xb0003, 0x0, 0xc0001, 0x0, 0xa0002, 0x0, 0x0, 0x0};
+static const uint32_t office_hours_time_interval_hash[] = {0xb0003, 0x0, 0xc0001, 0x0, 0xa0002, 0x0, 0x0, 0x0, 12, 10, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_time_interval_descriptor = {
     .name = "office_hours_time_interval", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_office_hours_time_interval),
     .n_fields = 3, .fields = office_hours_time_interval_fields, .by_name = office_hours_time_interval_by_name,
@@ -6572,7 +6572,7 @@ static const ic_field open_conversation_request_fields[] = {
     {"admin_id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_open_conversation_request, admin_id), 0, offsetof(intercom_preview_open_conversation_request, has_admin_id), NULL, NULL},
 };
 static const uint16_t open_conversation_request_by_name[] = {1, 0};
-static const uint32_t open_conversation_request_hash[] = {0x0, 0x80002, 0xc0001, 0x0};
+static const uint32_t open_conversation_request_hash[] = {0x0, 0x80002, 0xc0001, 0x0, 12, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_open_conversation_request_descriptor = {
     .name = "open_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_open_conversation_request),
     .n_fields = 2, .fields = open_conversation_request_fields, .by_name = open_conversation_request_by_name,
@@ -6584,7 +6584,7 @@ static const ic_field operator_workflow_event_fields[] = {
     {"event", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_operator_workflow_event, event), 0, offsetof(intercom_preview_operator_workflow_event, has_event), &intercom_preview_workflow_event_descriptor, NULL},
 };
 static const uint16_t operator_workflow_event_by_name[] = {1, 0};
-static const uint32_t operator_workflow_event_hash[] = {0x50002, 0x0, 0x80001, 0x0};
+static const uint32_t operator_workflow_event_hash[] = {0x50002, 0x0, 0x80001, 0x0, 8, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_operator_workflow_event_descriptor = {
     .name = "operator_workflow_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_operator_workflow_event),
     .n_fields = 2, .fields = operator_workflow_event_fields, .by_name = operator_workflow_event_by_name,
@@ -6599,7 +6599,7 @@ static const ic_field pages_link_fields[] = {
     {"total_pages", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_pages_link, total_pages), 0, offsetof(intercom_preview_pages_link, has_total_pages), NULL, NULL},
 };
 static const uint16_t pages_link_by_name[] = {2, 1, 3, 4, 0};
-static const uint32_t pages_link_hash[] = {0x80004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x40003, 0x40001, 0xb0005, 0x0, 0x0, 0x0};
+static const uint32_t pages_link_hash[] = {0x80004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x40003, 0x40001, 0xb0005, 0x0, 0x0, 0x0, 4, 4, 4, 8, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_pages_link_descriptor = {
     .name = "pages_link", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_pages_link),
     .n_fields = 5, .fields = pages_link_fields, .by_name = pages_link_by_name,
@@ -6613,7 +6613,7 @@ static const ic_field paginated_response_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_paginated_response, data), offsetof(intercom_preview_paginated_response, data_count), offsetof(intercom_preview_paginated_response, has_data), &intercom_preview_paginated_response_data_descriptor, NULL},
 };
 static const uint16_t paginated_response_by_name[] = {3, 1, 2, 0};
-static const uint32_t paginated_response_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004};
+static const uint32_t paginated_response_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50002, 0x0, 0x40004, 4, 5, 11, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_paginated_response_descriptor = {
     .name = "paginated_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_paginated_response),
     .n_fields = 4, .fields = paginated_response_fields, .by_name = paginated_response_by_name,
@@ -6638,7 +6638,7 @@ static const ic_field paginated_response_data_fields[] = {
     {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_paginated_response_data, name), 0, offsetof(intercom_preview_paginated_response_data, has_name), NULL, NULL},
 };
 static const uint16_t paginated_response_data_by_name[] = {4, 9, 12, 11, 1, 8, 14, 7, 10, 5, 6, 3, 0, 13, 2};
-static const uint32_t paginated_response_data_hash[] = {0x0, 0xa000e, 0x20002, 0x0, 0x0, 0x60009, 0x4000f, 0x0, 0x0, 0x0, 0x10000c, 0x9000b, 0x40001, 0x0, 0xa000d, 0x0, 0x0, 0x50004, 0xc0003, 0x50007, 0x0, 0x40005, 0x0, 0x0, 0xf000a, 0x0, 0x0, 0x0, 0x90006, 0x140008, 0x0, 0x0};
+static const uint32_t paginated_response_data_hash[] = {0x0, 0xa000e, 0x20002, 0x0, 0x0, 0x60009, 0x4000f, 0x0, 0x0, 0x0, 0x10000c, 0x9000b, 0x40001, 0x0, 0xa000d, 0x0, 0x0, 0x50004, 0xc0003, 0x50007, 0x0, 0x40005, 0x0, 0x0, 0xf000a, 0x0, 0x0, 0x0, 0x90006, 0x140008, 0x0, 0x0, 4, 2, 12, 5, 4, 9, 5, 20, 6, 15, 9, 16, 10, 10, 4};
 static const ic_variant paginated_response_data_variants[] = {
     {"news-item", 0, NULL}, /* INTERCOM_PREVIEW_PAGINATED_RESPONSE_DATA_VARIANT_NEWS_ITEM */
     {"newsfeed", 0, NULL}, /* INTERCOM_PREVIEW_PAGINATED_RESPONSE_DATA_VARIANT_NEWSFEED */
@@ -6660,7 +6660,7 @@ static const ic_field part_attachment_fields[] = {
     {"height", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_part_attachment, height), 0, offsetof(intercom_preview_part_attachment, has_height), NULL, NULL},
 };
 static const uint16_t part_attachment_by_name[] = {3, 4, 6, 1, 0, 2, 5};
-static const uint32_t part_attachment_hash[] = {0x80005, 0xc0004, 0x40001, 0x60007, 0x30003, 0x50006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002};
+static const uint32_t part_attachment_hash[] = {0x80005, 0xc0004, 0x40001, 0x60007, 0x30003, 0x50006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 4, 4, 3, 12, 8, 5, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_part_attachment_descriptor = {
     .name = "part_attachment", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_part_attachment),
     .n_fields = 7, .fields = part_attachment_fields, .by_name = part_attachment_by_name,
@@ -6672,7 +6672,7 @@ static const ic_field phone_switch_fields[] = {
     {"phone", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_phone_switch, phone), 0, offsetof(intercom_preview_phone_switch, has_phone), NULL, NULL},
 };
 static const uint16_t phone_switch_by_name[] = {1, 0};
-static const uint32_t phone_switch_hash[] = {0x0, 0x0, 0x40001, 0x50002};
+static const uint32_t phone_switch_hash[] = {0x0, 0x0, 0x40001, 0x50002, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_phone_switch_descriptor = {
     .name = "phone_switch", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_phone_switch),
     .n_fields = 2, .fields = phone_switch_fields, .by_name = phone_switch_by_name,
@@ -6686,7 +6686,7 @@ static const ic_field predicate_fields[] = {
     {"value", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_predicate, value), 0, offsetof(intercom_preview_predicate, has_value), NULL, NULL},
 };
 static const uint16_t predicate_by_name[] = {0, 2, 1, 3};
-static const uint32_t predicate_hash[] = {0x90001, 0x0, 0x0, 0x40002, 0xa0003, 0x0, 0x50004, 0x0};
+static const uint32_t predicate_hash[] = {0x90001, 0x0, 0x0, 0x40002, 0xa0003, 0x0, 0x50004, 0x0, 9, 4, 10, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_predicate_descriptor = {
     .name = "predicate", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_predicate),
     .n_fields = 4, .fields = predicate_fields, .by_name = predicate_by_name,
@@ -6698,7 +6698,7 @@ static const ic_field priority_changed_fields[] = {
     {"previous_priority", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_preview_priority_changed, previous_priority), offsetof(intercom_preview_priority_changed, previous_priority_str), offsetof(intercom_preview_priority_changed, has_previous_priority), &intercom_preview_conversation_priority_descriptor, NULL},
 };
 static const uint16_t priority_changed_by_name[] = {0, 1};
-static const uint32_t priority_changed_hash[] = {0x0, 0x0, 0x110002, 0x100001};
+static const uint32_t priority_changed_hash[] = {0x0, 0x0, 0x110002, 0x100001, 16, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_priority_changed_descriptor = {
     .name = "priority_changed", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_priority_changed),
     .n_fields = 2, .fields = priority_changed_fields, .by_name = priority_changed_by_name,
@@ -6709,7 +6709,7 @@ static const ic_field publish_article_draft_request_fields[] = {
     {"locales", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_publish_article_draft_request, locales), offsetof(intercom_preview_publish_article_draft_request, locales_count), offsetof(intercom_preview_publish_article_draft_request, has_locales), NULL, NULL},
 };
 static const uint16_t publish_article_draft_request_by_name[] = {0};
-static const uint32_t publish_article_draft_request_hash[] = {0x0, 0x70001};
+static const uint32_t publish_article_draft_request_hash[] = {0x0, 0x70001, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_publish_article_draft_request_descriptor = {
     .name = "publish_article_draft_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_publish_article_draft_request),
     .n_fields = 1, .fields = publish_article_draft_request_fields, .by_name = publish_article_draft_request_by_name,
@@ -6721,7 +6721,7 @@ static const ic_field quick_reply_option_fields[] = {
     {"uuid", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_quick_reply_option, uuid), 0, offsetof(intercom_preview_quick_reply_option, has_uuid), NULL, NULL},
 };
 static const uint16_t quick_reply_option_by_name[] = {0, 1};
-static const uint32_t quick_reply_option_hash[] = {0x0, 0x40001, 0x40002, 0x0};
+static const uint32_t quick_reply_option_hash[] = {0x0, 0x40001, 0x40002, 0x0, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_quick_reply_option_descriptor = {
     .name = "quick_reply_option", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_quick_reply_option),
     .n_fields = 2, .fields = quick_reply_option_fields, .by_name = quick_reply_option_by_name,
@@ -6733,7 +6733,7 @@ static const ic_field recipient_fields[] = {
     {"id", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_recipient, id), 0, offsetof(intercom_preview_recipient, has_id), NULL, NULL},
 };
 static const uint16_t recipient_by_name[] = {1, 0};
-static const uint32_t recipient_hash[] = {0x0, 0x20002, 0x0, 0x40001};
+static const uint32_t recipient_hash[] = {0x0, 0x20002, 0x0, 0x40001, 4, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_recipient_descriptor = {
     .name = "recipient", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_recipient),
     .n_fields = 2, .fields = recipient_fields, .by_name = recipient_by_name,
@@ -6747,7 +6747,7 @@ static const ic_field redact_conversation_request_fields[] = {
     {"source_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_redact_conversation_request, source_id), 0, offsetof(intercom_preview_redact_conversation_request, has_source_id), NULL, NULL},
 };
 static const uint16_t redact_conversation_request_by_name[] = {1, 2, 3, 0};
-static const uint32_t redact_conversation_request_hash[] = {0x140003, 0x0, 0x90004, 0x0, 0xf0002, 0x0, 0x0, 0x40001};
+static const uint32_t redact_conversation_request_hash[] = {0x140003, 0x0, 0x90004, 0x0, 0xf0002, 0x0, 0x0, 0x40001, 4, 15, 20, 9};
 static const uint16_t redact_conversation_request_v1_required[] = {0, 1, 2};
 static const uint16_t redact_conversation_request_v2_required[] = {0, 1, 3};
 static const ic_variant redact_conversation_request_variants[] = {
@@ -6766,7 +6766,7 @@ static const ic_field reference_fields[] = {
     {"id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_reference, id), 0, offsetof(intercom_preview_reference, has_id), NULL, NULL},
 };
 static const uint16_t reference_by_name[] = {1, 0};
-static const uint32_t reference_hash[] = {0x0, 0x20002, 0x0, 0x40001};
+static const uint32_t reference_hash[] = {0x0, 0x20002, 0x0, 0x40001, 4, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_reference_descriptor = {
     .name = "reference", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_reference),
     .n_fields = 2, .fields = reference_fields, .by_name = reference_by_name,
@@ -6780,7 +6780,7 @@ static const ic_field register_fin_voice_call_request_fields[] = {
     {"data", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_register_fin_voice_call_request, data), 0, offsetof(intercom_preview_register_fin_voice_call_request, has_data), NULL, NULL},
 };
 static const uint16_t register_fin_voice_call_request_by_name[] = {1, 3, 0, 2};
-static const uint32_t register_fin_voice_call_request_hash[] = {0x0, 0x0, 0xc0001, 0x0, 0x0, 0x60003, 0x70002, 0x40004};
+static const uint32_t register_fin_voice_call_request_hash[] = {0x0, 0x0, 0xc0001, 0x0, 0x0, 0x60003, 0x70002, 0x40004, 12, 7, 6, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_register_fin_voice_call_request_descriptor = {
     .name = "register_fin_voice_call_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_register_fin_voice_call_request),
     .n_fields = 4, .fields = register_fin_voice_call_request_fields, .by_name = register_fin_voice_call_request_by_name,
@@ -6803,7 +6803,7 @@ static const ic_field reply_conversation_request_fields[] = {
     {"skip_unsnooze", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_reply_conversation_request, skip_unsnooze), 0, offsetof(intercom_preview_reply_conversation_request, has_skip_unsnooze), NULL, NULL},
 };
 static const uint16_t reply_conversation_request_by_name[] = {10, 7, 4, 2, 3, 8, 6, 0, 5, 11, 12, 1, 9};
-static const uint32_t reply_conversation_request_hash[] = {0x0, 0x100008, 0xf0005, 0x7000a, 0x0, 0x8000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x100007, 0x12000c, 0xd0006, 0x40003, 0x0, 0x0, 0xc0001, 0x40002, 0x0, 0x0, 0x50009, 0x0, 0xa0004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd000d};
+static const uint32_t reply_conversation_request_hash[] = {0x0, 0x100008, 0xf0005, 0x7000a, 0x0, 0x8000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x100007, 0x12000c, 0xd0006, 0x40003, 0x0, 0x0, 0xc0001, 0x40002, 0x0, 0x0, 0x50009, 0x0, 0xa0004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd000d, 12, 4, 4, 10, 15, 13, 16, 16, 5, 7, 8, 18, 13};
 static const uint16_t reply_conversation_request_v1_required[] = {0, 1, 2, 6};
 static const uint16_t reply_conversation_request_v2_required[] = {0, 1, 2, 8};
 static const uint16_t reply_conversation_request_v3_required[] = {0, 1, 2, 9};
@@ -6828,7 +6828,7 @@ static const ic_field reporting_data_job_fields[] = {
     {"download_expires_at", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_reporting_data_job, download_expires_at), 0, offsetof(intercom_preview_reporting_data_job, has_download_expires_at), NULL, NULL},
 };
 static const uint16_t reporting_data_job_by_name[] = {3, 2, 0, 1};
-static const uint32_t reporting_data_job_hash[] = {0x0, 0x130004, 0x60002, 0x0, 0xc0003, 0x0, 0xe0001, 0x0};
+static const uint32_t reporting_data_job_hash[] = {0x0, 0x130004, 0x60002, 0x0, 0xc0003, 0x0, 0xe0001, 0x0, 14, 6, 12, 19};
 INTERCOM_EXTERN const intercom_type intercom_preview_reporting_data_job_descriptor = {
     .name = "reporting_data_job", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_reporting_data_job),
     .n_fields = 4, .fields = reporting_data_job_fields, .by_name = reporting_data_job_by_name,
@@ -6841,7 +6841,7 @@ static const ic_field sales_agent_fields[] = {
     {"collected_data", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_sales_agent, collected_data), 0, offsetof(intercom_preview_sales_agent, has_collected_data), NULL, NULL},
 };
 static const uint16_t sales_agent_by_name[] = {2, 0, 1};
-static const uint32_t sales_agent_hash[] = {0xe0003, 0x0, 0x0, 0x70001, 0x0, 0x0, 0x0, 0xf0002};
+static const uint32_t sales_agent_hash[] = {0xe0003, 0x0, 0x0, 0x70001, 0x0, 0x0, 0x0, 0xf0002, 7, 15, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_sales_agent_descriptor = {
     .name = "sales_agent", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_sales_agent),
     .n_fields = 3, .fields = sales_agent_fields, .by_name = sales_agent_by_name,
@@ -6853,7 +6853,7 @@ static const ic_field search_request_fields[] = {
     {"pagination", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_search_request, pagination), 0, offsetof(intercom_preview_search_request, has_pagination), &intercom_preview_starting_after_paging_descriptor, NULL},
 };
 static const uint16_t search_request_by_name[] = {1, 0};
-static const uint32_t search_request_hash[] = {0x0, 0x0, 0x50001, 0xa0002};
+static const uint32_t search_request_hash[] = {0x0, 0x0, 0x50001, 0xa0002, 5, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_search_request_descriptor = {
     .name = "search_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_search_request),
     .n_fields = 2, .fields = search_request_fields, .by_name = search_request_by_name,
@@ -6866,7 +6866,7 @@ static const ic_field search_request_query_fields[] = {
     {"value", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_search_request_query, value), 0, offsetof(intercom_preview_search_request_query, has_value), NULL, NULL},
 };
 static const uint16_t search_request_query_by_name[] = {0, 1, 2};
-static const uint32_t search_request_query_hash[] = {0x80002, 0x0, 0x0, 0x0, 0x0, 0x50001, 0x50003, 0x0};
+static const uint32_t search_request_query_hash[] = {0x80002, 0x0, 0x0, 0x0, 0x0, 0x50001, 0x50003, 0x0, 5, 8, 5};
 static const ic_variant search_request_query_variants[] = {
     {"=|!=|IN|NIN|<|<=|>|>=|~|!~|^|$", 0, NULL}, /* INTERCOM_PREVIEW_SEARCH_REQUEST_QUERY_VARIANT_SINGLE */
     {"AND|OR", 0, NULL}, /* INTERCOM_PREVIEW_SEARCH_REQUEST_QUERY_VARIANT_MULTIPLE */
@@ -6888,7 +6888,7 @@ static const ic_field segment_fields[] = {
     {"count", IC_K_INT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_segment, count), 0, offsetof(intercom_preview_segment, has_count), NULL, NULL},
 };
 static const uint16_t segment_by_name[] = {6, 3, 1, 2, 5, 0, 4};
-static const uint32_t segment_hash[] = {0x0, 0xb0006, 0x0, 0x20002, 0x0, 0x40003, 0xa0004, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xa0005, 0x0, 0x0, 0x50007};
+static const uint32_t segment_hash[] = {0x0, 0xb0006, 0x0, 0x20002, 0x0, 0x40003, 0xa0004, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xa0005, 0x0, 0x0, 0x50007, 4, 2, 4, 10, 10, 11, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_segment_descriptor = {
     .name = "segment", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_segment),
     .n_fields = 7, .fields = segment_fields, .by_name = segment_by_name,
@@ -6901,7 +6901,7 @@ static const ic_field segment_list_fields[] = {
     {"pages", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_segment_list, pages), 0, offsetof(intercom_preview_segment_list, has_pages), NULL, NULL},
 };
 static const uint16_t segment_list_by_name[] = {2, 1, 0};
-static const uint32_t segment_list_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x50003, 0x80002, 0x0};
+static const uint32_t segment_list_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x50003, 0x80002, 0x0, 4, 8, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_segment_list_descriptor = {
     .name = "segment_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_segment_list),
     .n_fields = 3, .fields = segment_list_fields, .by_name = segment_list_by_name,
@@ -6915,7 +6915,7 @@ static const ic_field side_conversation_list_fields[] = {
     {"pages", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_side_conversation_list, pages), 0, offsetof(intercom_preview_side_conversation_list, has_pages), &intercom_preview_side_conversation_list_pages_descriptor, NULL},
 };
 static const uint16_t side_conversation_list_by_name[] = {3, 1, 2, 0};
-static const uint32_t side_conversation_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x120002};
+static const uint32_t side_conversation_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x120002, 4, 18, 11, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_side_conversation_list_descriptor = {
     .name = "side_conversation_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_side_conversation_list),
     .n_fields = 4, .fields = side_conversation_list_fields, .by_name = side_conversation_list_by_name,
@@ -6929,7 +6929,7 @@ static const ic_field side_conversation_list_pages_fields[] = {
     {"total_pages", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_side_conversation_list_pages, total_pages), 0, offsetof(intercom_preview_side_conversation_list_pages, has_total_pages), NULL, NULL},
 };
 static const uint16_t side_conversation_list_pages_by_name[] = {1, 2, 3, 0};
-static const uint32_t side_conversation_list_pages_hash[] = {0x80003, 0x0, 0x0, 0x40001, 0xb0004, 0x0, 0x40002, 0x0};
+static const uint32_t side_conversation_list_pages_hash[] = {0x80003, 0x0, 0x0, 0x40001, 0xb0004, 0x0, 0x40002, 0x0, 4, 4, 8, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_side_conversation_list_pages_descriptor = {
     .name = "side_conversation_list_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_side_conversation_list_pages),
     .n_fields = 4, .fields = side_conversation_list_pages_fields, .by_name = side_conversation_list_pages_by_name,
@@ -6942,7 +6942,7 @@ static const ic_field side_conversation_summary_fields[] = {
     {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_side_conversation_summary, total_count), 0, offsetof(intercom_preview_side_conversation_summary, has_total_count), NULL, NULL},
 };
 static const uint16_t side_conversation_summary_by_name[] = {1, 0, 2};
-static const uint32_t side_conversation_summary_hash[] = {0x0, 0xb0003, 0x0, 0x140001, 0x120002, 0x0, 0x0, 0x0};
+static const uint32_t side_conversation_summary_hash[] = {0x0, 0xb0003, 0x0, 0x140001, 0x120002, 0x0, 0x0, 0x0, 20, 18, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_side_conversation_summary_descriptor = {
     .name = "side_conversation_summary", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_side_conversation_summary),
     .n_fields = 3, .fields = side_conversation_summary_fields, .by_name = side_conversation_summary_by_name,
@@ -6955,7 +6955,7 @@ static const ic_field single_filter_search_request_fields[] = {
     {"value", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_single_filter_search_request, value), 0, offsetof(intercom_preview_single_filter_search_request, has_value), NULL, NULL},
 };
 static const uint16_t single_filter_search_request_by_name[] = {0, 1, 2};
-static const uint32_t single_filter_search_request_hash[] = {0x80002, 0x0, 0x0, 0x0, 0x0, 0x50001, 0x50003, 0x0};
+static const uint32_t single_filter_search_request_hash[] = {0x80002, 0x0, 0x0, 0x0, 0x0, 0x50001, 0x50003, 0x0, 5, 8, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_single_filter_search_request_descriptor = {
     .name = "single_filter_search_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_single_filter_search_request),
     .n_fields = 3, .fields = single_filter_search_request_fields, .by_name = single_filter_search_request_by_name,
@@ -6968,7 +6968,7 @@ static const ic_field sla_applied_fields[] = {
     {"sla_status", IC_K_ENUM, 0, IC_IN_BODY, offsetof(intercom_preview_sla_applied, sla_status), offsetof(intercom_preview_sla_applied, sla_status_str), offsetof(intercom_preview_sla_applied, has_sla_status), &intercom_preview_sla_applied_sla_status_descriptor, NULL},
 };
 static const uint16_t sla_applied_by_name[] = {1, 2, 0};
-static const uint32_t sla_applied_hash[] = {0x0, 0x0, 0x0, 0x0, 0xa0003, 0x0, 0x80002, 0x40001};
+static const uint32_t sla_applied_hash[] = {0x0, 0x0, 0x0, 0x0, 0xa0003, 0x0, 0x80002, 0x40001, 4, 8, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_sla_applied_descriptor = {
     .name = "sla_applied", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_sla_applied),
     .n_fields = 3, .fields = sla_applied_fields, .by_name = sla_applied_by_name,
@@ -6981,7 +6981,7 @@ static const ic_field snooze_conversation_request_fields[] = {
     {"snoozed_until", IC_K_INT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_snooze_conversation_request, snoozed_until), 0, offsetof(intercom_preview_snooze_conversation_request, has_snoozed_until), NULL, NULL},
 };
 static const uint16_t snooze_conversation_request_by_name[] = {1, 0, 2};
-static const uint32_t snooze_conversation_request_hash[] = {0x0, 0x80002, 0xc0001, 0x0, 0x0, 0x0, 0x0, 0xd0003};
+static const uint32_t snooze_conversation_request_hash[] = {0x0, 0x80002, 0xc0001, 0x0, 0x0, 0x0, 0x0, 0xd0003, 12, 8, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_snooze_conversation_request_descriptor = {
     .name = "snooze_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_snooze_conversation_request),
     .n_fields = 3, .fields = snooze_conversation_request_fields, .by_name = snooze_conversation_request_by_name,
@@ -6993,7 +6993,7 @@ static const ic_field snoozed_fields[] = {
     {"custom_until_time", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_snoozed, custom_until_time), 0, offsetof(intercom_preview_snoozed, has_custom_until_time), NULL, NULL},
 };
 static const uint16_t snoozed_by_name[] = {1, 0};
-static const uint32_t snoozed_hash[] = {0x0, 0x50001, 0x0, 0x110002};
+static const uint32_t snoozed_hash[] = {0x0, 0x50001, 0x0, 0x110002, 5, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_snoozed_descriptor = {
     .name = "snoozed", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_snoozed),
     .n_fields = 2, .fields = snoozed_fields, .by_name = snoozed_by_name,
@@ -7006,7 +7006,7 @@ static const ic_field social_profile_fields[] = {
     {"url", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_social_profile, url), 0, offsetof(intercom_preview_social_profile, has_url), NULL, NULL},
 };
 static const uint16_t social_profile_by_name[] = {1, 0, 2};
-static const uint32_t social_profile_hash[] = {0x40002, 0x0, 0x30003, 0x40001, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t social_profile_hash[] = {0x40002, 0x0, 0x30003, 0x40001, 0x0, 0x0, 0x0, 0x0, 4, 4, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_social_profile_descriptor = {
     .name = "social_profile", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_social_profile),
     .n_fields = 3, .fields = social_profile_fields, .by_name = social_profile_by_name,
@@ -7020,7 +7020,7 @@ static const ic_field source_email_message_metadata_fields[] = {
     {"history", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_source_email_message_metadata, history), 0, offsetof(intercom_preview_source_email_message_metadata, has_history), NULL, NULL},
 };
 static const uint16_t source_email_message_metadata_by_name[] = {2, 3, 0, 1};
-static const uint32_t source_email_message_metadata_hash[] = {0x150003, 0x0, 0xa0001, 0x0, 0x0, 0x0, 0x70002, 0x70004};
+static const uint32_t source_email_message_metadata_hash[] = {0x150003, 0x0, 0xa0001, 0x0, 0x0, 0x0, 0x70002, 0x70004, 10, 7, 21, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_source_email_message_metadata_descriptor = {
     .name = "source_email_message_metadata", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_source_email_message_metadata),
     .n_fields = 4, .fields = source_email_message_metadata_fields, .by_name = source_email_message_metadata_by_name,
@@ -7032,7 +7032,7 @@ static const ic_field starting_after_paging_fields[] = {
     {"starting_after", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_starting_after_paging, starting_after), 0, offsetof(intercom_preview_starting_after_paging, has_starting_after), NULL, NULL},
 };
 static const uint16_t starting_after_paging_by_name[] = {0, 1};
-static const uint32_t starting_after_paging_hash[] = {0x80001, 0x0, 0xe0002, 0x0};
+static const uint32_t starting_after_paging_hash[] = {0x80001, 0x0, 0xe0002, 0x0, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_starting_after_paging_descriptor = {
     .name = "starting_after_paging", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_starting_after_paging),
     .n_fields = 2, .fields = starting_after_paging_fields, .by_name = starting_after_paging_by_name,
@@ -7049,7 +7049,7 @@ static const ic_field subscription_type_fields[] = {
     {"content_types", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_subscription_type, content_types), offsetof(intercom_preview_subscription_type, content_types_count), offsetof(intercom_preview_subscription_type, has_content_types), NULL, NULL},
 };
 static const uint16_t subscription_type_by_name[] = {5, 6, 3, 1, 2, 4, 0};
-static const uint32_t subscription_type_hash[] = {0xc0005, 0x0, 0x0, 0x20002, 0xd0007, 0x130004, 0x50003, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xc0006, 0x0, 0x0, 0x0};
+static const uint32_t subscription_type_hash[] = {0xc0005, 0x0, 0x0, 0x20002, 0xd0007, 0x130004, 0x50003, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xc0006, 0x0, 0x0, 0x0, 4, 2, 5, 19, 12, 12, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_subscription_type_descriptor = {
     .name = "subscription_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_subscription_type),
     .n_fields = 7, .fields = subscription_type_fields, .by_name = subscription_type_by_name,
@@ -7061,7 +7061,7 @@ static const ic_field subscription_type_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_subscription_type_list, data), offsetof(intercom_preview_subscription_type_list, data_count), offsetof(intercom_preview_subscription_type_list, has_data), &intercom_preview_subscription_type_descriptor, NULL},
 };
 static const uint16_t subscription_type_list_by_name[] = {1, 0};
-static const uint32_t subscription_type_list_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t subscription_type_list_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_subscription_type_list_descriptor = {
     .name = "subscription_type_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_subscription_type_list),
     .n_fields = 2, .fields = subscription_type_list_fields, .by_name = subscription_type_list_by_name,
@@ -7076,7 +7076,7 @@ static const ic_field tag_fields[] = {
     {"applied_by", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_tag, applied_by), 0, offsetof(intercom_preview_tag, has_applied_by), &intercom_preview_reference_descriptor, NULL},
 };
 static const uint16_t tag_by_name[] = {3, 4, 1, 2, 0};
-static const uint32_t tag_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x40001, 0xa0004, 0xa0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t tag_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x40001, 0xa0004, 0xa0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 4, 2, 4, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_tag_descriptor = {
     .name = "tag", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_tag),
     .n_fields = 5, .fields = tag_fields, .by_name = tag_by_name,
@@ -7089,7 +7089,7 @@ static const ic_field tag_basic_fields[] = {
     {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_tag_basic, name), 0, offsetof(intercom_preview_tag_basic, has_name), NULL, NULL},
 };
 static const uint16_t tag_basic_by_name[] = {1, 2, 0};
-static const uint32_t tag_basic_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x40001};
+static const uint32_t tag_basic_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x40001, 4, 2, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_tag_basic_descriptor = {
     .name = "tag_basic", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_tag_basic),
     .n_fields = 3, .fields = tag_basic_fields, .by_name = tag_basic_by_name,
@@ -7101,7 +7101,7 @@ static const ic_field tag_company_request_fields[] = {
     {"companies", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_tag_company_request, companies), offsetof(intercom_preview_tag_company_request, companies_count), offsetof(intercom_preview_tag_company_request, has_companies), &intercom_preview_tag_company_request_companies_descriptor, NULL},
 };
 static const uint16_t tag_company_request_by_name[] = {1, 0};
-static const uint32_t tag_company_request_hash[] = {0x40001, 0x0, 0x90002, 0x0};
+static const uint32_t tag_company_request_hash[] = {0x40001, 0x0, 0x90002, 0x0, 4, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_tag_company_request_descriptor = {
     .name = "tag_company_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_tag_company_request),
     .n_fields = 2, .fields = tag_company_request_fields, .by_name = tag_company_request_by_name,
@@ -7113,7 +7113,7 @@ static const ic_field tag_company_request_companies_fields[] = {
     {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_tag_company_request_companies, company_id), 0, offsetof(intercom_preview_tag_company_request_companies, has_company_id), NULL, NULL},
 };
 static const uint16_t tag_company_request_companies_by_name[] = {1, 0};
-static const uint32_t tag_company_request_companies_hash[] = {0x0, 0x20001, 0xa0002, 0x0};
+static const uint32_t tag_company_request_companies_hash[] = {0x0, 0x20001, 0xa0002, 0x0, 2, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_tag_company_request_companies_descriptor = {
     .name = "tag_company_request_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_tag_company_request_companies),
     .n_fields = 2, .fields = tag_company_request_companies_fields, .by_name = tag_company_request_companies_by_name,
@@ -7128,7 +7128,7 @@ static const ic_field tag_create_response_fields[] = {
     {"companies", IC_K_OBJECT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_tag_create_response, companies), offsetof(intercom_preview_tag_create_response, companies_count), offsetof(intercom_preview_tag_create_response, has_companies), &intercom_preview_tag_create_response_users_descriptor, NULL},
 };
 static const uint16_t tag_create_response_by_name[] = {4, 1, 2, 0, 3};
-static const uint32_t tag_create_response_hash[] = {0x0, 0x20002, 0x0, 0x90005, 0x0, 0x0, 0x40003, 0x40001, 0x0, 0x0, 0x50004, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t tag_create_response_hash[] = {0x0, 0x20002, 0x0, 0x90005, 0x0, 0x0, 0x40003, 0x40001, 0x0, 0x0, 0x50004, 0x0, 0x0, 0x0, 0x0, 0x0, 4, 2, 4, 5, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_tag_create_response_descriptor = {
     .name = "tag_create_response", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_tag_create_response),
     .n_fields = 5, .fields = tag_create_response_fields, .by_name = tag_create_response_by_name,
@@ -7140,7 +7140,7 @@ static const ic_field tag_create_response_users_fields[] = {
     {"tagged", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_tag_create_response_users, tagged), 0, offsetof(intercom_preview_tag_create_response_users, has_tagged), NULL, NULL},
 };
 static const uint16_t tag_create_response_users_by_name[] = {0, 1};
-static const uint32_t tag_create_response_users_hash[] = {0x0, 0x20001, 0x0, 0x60002};
+static const uint32_t tag_create_response_users_hash[] = {0x0, 0x20001, 0x0, 0x60002, 2, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_tag_create_response_users_descriptor = {
     .name = "tag_create_response_users", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_tag_create_response_users),
     .n_fields = 2, .fields = tag_create_response_users_fields, .by_name = tag_create_response_users_by_name,
@@ -7152,7 +7152,7 @@ static const ic_field tag_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_tag_list, data), offsetof(intercom_preview_tag_list, data_count), offsetof(intercom_preview_tag_list, has_data), &intercom_preview_tag_descriptor, NULL},
 };
 static const uint16_t tag_list_by_name[] = {1, 0};
-static const uint32_t tag_list_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t tag_list_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_tag_list_descriptor = {
     .name = "tag_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_tag_list),
     .n_fields = 2, .fields = tag_list_fields, .by_name = tag_list_by_name,
@@ -7164,7 +7164,7 @@ static const ic_field tag_multiple_users_request_fields[] = {
     {"users", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_tag_multiple_users_request, users), offsetof(intercom_preview_tag_multiple_users_request, users_count), offsetof(intercom_preview_tag_multiple_users_request, has_users), &intercom_preview_bulk_create_contacts_request_job_descriptor, NULL},
 };
 static const uint16_t tag_multiple_users_request_by_name[] = {0, 1};
-static const uint32_t tag_multiple_users_request_hash[] = {0x40001, 0x0, 0x0, 0x50002};
+static const uint32_t tag_multiple_users_request_hash[] = {0x40001, 0x0, 0x0, 0x50002, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_tag_multiple_users_request_descriptor = {
     .name = "tag_multiple_users_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_tag_multiple_users_request),
     .n_fields = 2, .fields = tag_multiple_users_request_fields, .by_name = tag_multiple_users_request_by_name,
@@ -7176,7 +7176,7 @@ static const ic_field tags_fields[] = {
     {"tags", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_tags, tags), offsetof(intercom_preview_tags, tags_count), offsetof(intercom_preview_tags, has_tags), &intercom_preview_tag_descriptor, NULL},
 };
 static const uint16_t tags_by_name[] = {1, 0};
-static const uint32_t tags_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t tags_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_tags_descriptor = {
     .name = "tags", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_tags),
     .n_fields = 2, .fields = tags_fields, .by_name = tags_by_name,
@@ -7193,7 +7193,7 @@ static const ic_field team_fields[] = {
     {"distribution_method", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_team, distribution_method), 0, offsetof(intercom_preview_team, has_distribution_method), NULL, NULL},
 };
 static const uint16_t team_by_name[] = {3, 4, 5, 6, 1, 2, 0};
-static const uint32_t team_hash[] = {0x0, 0x140005, 0x0, 0x20002, 0x90004, 0x40003, 0x100006, 0x0, 0x0, 0x130007, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t team_hash[] = {0x0, 0x140005, 0x0, 0x20002, 0x90004, 0x40003, 0x100006, 0x0, 0x0, 0x130007, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 4, 2, 4, 9, 20, 16, 19};
 INTERCOM_EXTERN const intercom_type intercom_preview_team_descriptor = {
     .name = "team", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_team),
     .n_fields = 7, .fields = team_fields, .by_name = team_by_name,
@@ -7205,7 +7205,7 @@ static const ic_field team_list_fields[] = {
     {"teams", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_team_list, teams), offsetof(intercom_preview_team_list, teams_count), offsetof(intercom_preview_team_list, has_teams), &intercom_preview_team_descriptor, NULL},
 };
 static const uint16_t team_list_by_name[] = {1, 0};
-static const uint32_t team_list_hash[] = {0x50002, 0x0, 0x0, 0x40001};
+static const uint32_t team_list_hash[] = {0x50002, 0x0, 0x0, 0x40001, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_team_list_descriptor = {
     .name = "team_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_team_list),
     .n_fields = 2, .fields = team_list_fields, .by_name = team_list_by_name,
@@ -7220,7 +7220,7 @@ static const ic_field team_metric_fields[] = {
     {"snoozed", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_team_metric, snoozed), 0, offsetof(intercom_preview_team_metric, has_snoozed), NULL, NULL},
 };
 static const uint16_t team_metric_by_name[] = {1, 3, 2, 4, 0};
-static const uint32_t team_metric_hash[] = {0x0, 0x80002, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x70005};
+static const uint32_t team_metric_hash[] = {0x0, 0x80002, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x70005, 4, 8, 4, 4, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_team_metric_descriptor = {
     .name = "team_metric", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_team_metric),
     .n_fields = 5, .fields = team_metric_fields, .by_name = team_metric_by_name,
@@ -7232,7 +7232,7 @@ static const ic_field team_metric_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_team_metric_list, data), offsetof(intercom_preview_team_metric_list, data_count), offsetof(intercom_preview_team_metric_list, has_data), &intercom_preview_team_metric_descriptor, NULL},
 };
 static const uint16_t team_metric_list_by_name[] = {1, 0};
-static const uint32_t team_metric_list_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t team_metric_list_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_team_metric_list_descriptor = {
     .name = "team_metric_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_team_metric_list),
     .n_fields = 2, .fields = team_metric_list_fields, .by_name = team_metric_list_by_name,
@@ -7244,7 +7244,7 @@ static const ic_field team_priority_level_fields[] = {
     {"secondary_team_ids", IC_K_INT, IC_F_ARRAY | IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_team_priority_level, secondary_team_ids), offsetof(intercom_preview_team_priority_level, secondary_team_ids_count), offsetof(intercom_preview_team_priority_level, has_secondary_team_ids), NULL, NULL},
 };
 static const uint16_t team_priority_level_by_name[] = {0, 1};
-static const uint32_t team_priority_level_hash[] = {0x100001, 0x0, 0x0, 0x120002};
+static const uint32_t team_priority_level_hash[] = {0x100001, 0x0, 0x0, 0x120002, 16, 18};
 INTERCOM_EXTERN const intercom_type intercom_preview_team_priority_level_descriptor = {
     .name = "team_priority_level", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_team_priority_level),
     .n_fields = 2, .fields = team_priority_level_fields, .by_name = team_priority_level_by_name,
@@ -7258,7 +7258,7 @@ static const ic_field teammate_reference_fields[] = {
     {"email", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_teammate_reference, email), 0, offsetof(intercom_preview_teammate_reference, has_email), NULL, NULL},
 };
 static const uint16_t teammate_reference_by_name[] = {3, 1, 2, 0};
-static const uint32_t teammate_reference_hash[] = {0x50004, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x40001};
+static const uint32_t teammate_reference_hash[] = {0x50004, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x40001, 4, 2, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_teammate_reference_descriptor = {
     .name = "teammate_reference", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_teammate_reference),
     .n_fields = 4, .fields = teammate_reference_fields, .by_name = teammate_reference_by_name,
@@ -7286,7 +7286,7 @@ static const ic_field ticket_fields[] = {
     {"previous_ticket_state_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_ticket, previous_ticket_state_id), 0, offsetof(intercom_preview_ticket, has_previous_ticket_state_id), NULL, NULL},
 };
 static const uint16_t ticket_by_name[] = {8, 3, 7, 10, 1, 16, 14, 12, 17, 13, 9, 4, 2, 15, 5, 6, 0, 11};
-static const uint32_t ticket_hash[] = {0x0, 0xe000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90011, 0x0, 0x0, 0x0, 0x0, 0x110005, 0x0, 0x0, 0x0, 0xa000c, 0x0, 0x20002, 0x80008, 0xd000e, 0xb0007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xc0010, 0x180012, 0x0, 0x0, 0x4000d, 0x0, 0x0, 0x0, 0x0, 0x0, 0x80004, 0xa000b, 0x0, 0x0, 0x10000a, 0x0, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90003, 0x0, 0x110009};
+static const uint32_t ticket_hash[] = {0x0, 0xe000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90011, 0x0, 0x0, 0x0, 0x0, 0x110005, 0x0, 0x0, 0x0, 0xa000c, 0x0, 0x20002, 0x80008, 0xd000e, 0xb0007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xc0010, 0x180012, 0x0, 0x0, 0x4000d, 0x0, 0x0, 0x0, 0x0, 0x0, 0x80004, 0xa000b, 0x0, 0x0, 0x10000a, 0x0, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90003, 0x0, 0x110009, 4, 2, 9, 8, 17, 12, 11, 8, 17, 16, 10, 10, 4, 13, 14, 12, 9, 24};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_descriptor = {
     .name = "ticket", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket),
     .n_fields = 18, .fields = ticket_fields, .by_name = ticket_by_name,
@@ -7298,7 +7298,7 @@ static const ic_field ticket_contacts_fields[] = {
     {"contacts", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_ticket_contacts, contacts), offsetof(intercom_preview_ticket_contacts, contacts_count), offsetof(intercom_preview_ticket_contacts, has_contacts), &intercom_preview_contact_reference_descriptor, NULL},
 };
 static const uint16_t ticket_contacts_by_name[] = {1, 0};
-static const uint32_t ticket_contacts_hash[] = {0x0, 0x80002, 0x40001, 0x0};
+static const uint32_t ticket_contacts_hash[] = {0x0, 0x80002, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_contacts_descriptor = {
     .name = "ticket_contacts", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_contacts),
     .n_fields = 2, .fields = ticket_contacts_fields, .by_name = ticket_contacts_by_name,
@@ -7311,7 +7311,7 @@ static const ic_field ticket_deleted_fields[] = {
     {"deleted", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_ticket_deleted, deleted), 0, offsetof(intercom_preview_ticket_deleted, has_deleted), NULL, NULL},
 };
 static const uint16_t ticket_deleted_by_name[] = {2, 0, 1};
-static const uint32_t ticket_deleted_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t ticket_deleted_hash[] = {0x0, 0x0, 0x60002, 0x20001, 0x0, 0x70003, 0x0, 0x0, 2, 6, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_deleted_descriptor = {
     .name = "ticket_deleted", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_deleted),
     .n_fields = 3, .fields = ticket_deleted_fields, .by_name = ticket_deleted_by_name,
@@ -7325,7 +7325,7 @@ static const ic_field ticket_list_fields[] = {
     {"pages", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_ticket_list, pages), 0, offsetof(intercom_preview_ticket_list, has_pages), &intercom_preview_cursor_pages_descriptor, NULL},
 };
 static const uint16_t ticket_list_by_name[] = {3, 1, 2, 0};
-static const uint32_t ticket_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x70002};
+static const uint32_t ticket_list_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0x50004, 0x0, 0x70002, 4, 7, 11, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_list_descriptor = {
     .name = "ticket_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_list),
     .n_fields = 4, .fields = ticket_list_fields, .by_name = ticket_list_by_name,
@@ -7351,7 +7351,7 @@ static const ic_field ticket_part_fields[] = {
     {"updated_attribute_data", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_ticket_part, updated_attribute_data), 0, offsetof(intercom_preview_ticket_part, has_updated_attribute_data), &intercom_preview_ticket_part_updated_attribute_data_descriptor, NULL},
 };
 static const uint16_t ticket_part_by_name[] = {13, 8, 10, 9, 3, 6, 11, 1, 2, 4, 12, 5, 14, 0, 7, 15};
-static const uint32_t ticket_part_hash[] = {0x0, 0xb000b, 0x0, 0x0, 0x20002, 0x0, 0x8000d, 0x0, 0x0, 0xc0006, 0x0, 0x6000a, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0xc000f, 0xb0009, 0x0, 0x10000e, 0xa0007, 0x0, 0x0, 0xa0008, 0x90003, 0x0, 0xb000c, 0x160010, 0x40004, 0x150005};
+static const uint32_t ticket_part_hash[] = {0x0, 0xb000b, 0x0, 0x0, 0x20002, 0x0, 0x8000d, 0x0, 0x0, 0xc0006, 0x0, 0x6000a, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0xc000f, 0xb0009, 0x0, 0x10000e, 0xa0007, 0x0, 0x0, 0xa0008, 0x90003, 0x0, 0xb000c, 0x160010, 0x40004, 0x150005, 4, 2, 9, 4, 21, 12, 10, 10, 11, 6, 11, 11, 8, 16, 12, 22};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_part_descriptor = {
     .name = "ticket_part", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_part),
     .n_fields = 16, .fields = ticket_part_fields, .by_name = ticket_part_by_name,
@@ -7365,7 +7365,7 @@ static const ic_field ticket_part_author_fields[] = {
     {"email", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_ticket_part_author, email), 0, offsetof(intercom_preview_ticket_part_author, has_email), NULL, NULL},
 };
 static const uint16_t ticket_part_author_by_name[] = {3, 1, 2, 0};
-static const uint32_t ticket_part_author_hash[] = {0x50004, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x40001};
+static const uint32_t ticket_part_author_hash[] = {0x50004, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x40001, 4, 2, 4, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_part_author_descriptor = {
     .name = "ticket_part_author", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_part_author),
     .n_fields = 4, .fields = ticket_part_author_fields, .by_name = ticket_part_author_by_name,
@@ -7377,7 +7377,7 @@ static const ic_field ticket_part_updated_attribute_data_fields[] = {
     {"value", IC_K_OBJECT, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_ticket_part_updated_attribute_data, value), 0, offsetof(intercom_preview_ticket_part_updated_attribute_data, has_value), &intercom_preview_ticket_part_updated_attribute_data_value_descriptor, NULL},
 };
 static const uint16_t ticket_part_updated_attribute_data_by_name[] = {0, 1};
-static const uint32_t ticket_part_updated_attribute_data_hash[] = {0x90001, 0x0, 0x50002, 0x0};
+static const uint32_t ticket_part_updated_attribute_data_hash[] = {0x90001, 0x0, 0x50002, 0x0, 9, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_part_updated_attribute_data_descriptor = {
     .name = "ticket_part_updated_attribute_data", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_part_updated_attribute_data),
     .n_fields = 2, .fields = ticket_part_updated_attribute_data_fields, .by_name = ticket_part_updated_attribute_data_by_name,
@@ -7390,7 +7390,7 @@ static const ic_field ticket_part_updated_attribute_data_attribute_fields[] = {
     {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_ticket_part_updated_attribute_data_attribute, label), 0, offsetof(intercom_preview_ticket_part_updated_attribute_data_attribute, has_label), NULL, NULL},
 };
 static const uint16_t ticket_part_updated_attribute_data_attribute_by_name[] = {1, 2, 0};
-static const uint32_t ticket_part_updated_attribute_data_attribute_hash[] = {0x0, 0x20002, 0x0, 0x50003, 0x0, 0x0, 0x0, 0x40001};
+static const uint32_t ticket_part_updated_attribute_data_attribute_hash[] = {0x0, 0x20002, 0x0, 0x50003, 0x0, 0x0, 0x0, 0x40001, 4, 2, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_part_updated_attribute_data_attribute_descriptor = {
     .name = "ticket_part_updated_attribute_data_attribute", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_part_updated_attribute_data_attribute),
     .n_fields = 3, .fields = ticket_part_updated_attribute_data_attribute_fields, .by_name = ticket_part_updated_attribute_data_attribute_by_name,
@@ -7403,7 +7403,7 @@ static const ic_field ticket_part_updated_attribute_data_value_fields[] = {
     {"label", IC_K_JSON, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_ticket_part_updated_attribute_data_value, label), 0, offsetof(intercom_preview_ticket_part_updated_attribute_data_value, has_label), NULL, NULL},
 };
 static const uint16_t ticket_part_updated_attribute_data_value_by_name[] = {1, 2, 0};
-static const uint32_t ticket_part_updated_attribute_data_value_hash[] = {0x0, 0x20002, 0x0, 0x50003, 0x0, 0x0, 0x0, 0x40001};
+static const uint32_t ticket_part_updated_attribute_data_value_hash[] = {0x0, 0x20002, 0x0, 0x50003, 0x0, 0x0, 0x0, 0x40001, 4, 2, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_part_updated_attribute_data_value_descriptor = {
     .name = "ticket_part_updated_attribute_data_value", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_part_updated_attribute_data_value),
     .n_fields = 3, .fields = ticket_part_updated_attribute_data_value_fields, .by_name = ticket_part_updated_attribute_data_value_by_name,
@@ -7416,7 +7416,7 @@ static const ic_field ticket_parts_fields[] = {
     {"total_count", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_ticket_parts, total_count), 0, offsetof(intercom_preview_ticket_parts, has_total_count), NULL, NULL},
 };
 static const uint16_t ticket_parts_by_name[] = {1, 2, 0};
-static const uint32_t ticket_parts_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0xc0002, 0x0, 0x0};
+static const uint32_t ticket_parts_hash[] = {0x0, 0xb0003, 0x0, 0x40001, 0x0, 0xc0002, 0x0, 0x0, 4, 12, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_parts_descriptor = {
     .name = "ticket_parts", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_parts),
     .n_fields = 3, .fields = ticket_parts_fields, .by_name = ticket_parts_by_name,
@@ -7436,7 +7436,7 @@ static const ic_field ticket_reply_fields[] = {
     {"translations", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_ticket_reply, translations), 0, offsetof(intercom_preview_ticket_reply, has_translations), NULL, NULL},
 };
 static const uint16_t ticket_reply_by_name[] = {7, 6, 3, 4, 1, 2, 8, 9, 0, 5};
-static const uint32_t ticket_reply_hash[] = {0x0, 0xb0008, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0006, 0x0, 0x0, 0x0, 0xc000a, 0x0, 0x0, 0x20002, 0x0, 0x0, 0xa0005, 0x0, 0x0, 0x0, 0x60007, 0x40001, 0x90003, 0x0, 0x0, 0x80009};
+static const uint32_t ticket_reply_hash[] = {0x0, 0xb0008, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0006, 0x0, 0x0, 0x0, 0xc000a, 0x0, 0x0, 0x20002, 0x0, 0x0, 0xa0005, 0x0, 0x0, 0x0, 0x60007, 0x40001, 0x90003, 0x0, 0x0, 0x80009, 4, 2, 9, 4, 10, 10, 6, 11, 8, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_reply_descriptor = {
     .name = "ticket_reply", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_reply),
     .n_fields = 10, .fields = ticket_reply_fields, .by_name = ticket_reply_by_name,
@@ -7451,7 +7451,7 @@ static const ic_field ticket_state_fields[] = {
     {"external_label", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_ticket_state, external_label), 0, offsetof(intercom_preview_ticket_state, has_external_label), NULL, NULL},
 };
 static const uint16_t ticket_state_by_name[] = {2, 4, 1, 3, 0};
-static const uint32_t ticket_state_hash[] = {0x0, 0x20002, 0x0, 0x80003, 0x0, 0xe0005, 0x0, 0x40001, 0x0, 0x0, 0x0, 0xe0004, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t ticket_state_hash[] = {0x0, 0x20002, 0x0, 0x80003, 0x0, 0xe0005, 0x0, 0x40001, 0x0, 0x0, 0x0, 0xe0004, 0x0, 0x0, 0x0, 0x0, 4, 2, 8, 14, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_state_descriptor = {
     .name = "ticket_state", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_state),
     .n_fields = 5, .fields = ticket_state_fields, .by_name = ticket_state_by_name,
@@ -7468,7 +7468,7 @@ static const ic_field ticket_state_detailed_fields[] = {
     {"ticket_types", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_ticket_state_detailed, ticket_types), 0, offsetof(intercom_preview_ticket_state_detailed, has_ticket_types), &intercom_preview_ticket_type_list_descriptor, NULL},
 };
 static const uint16_t ticket_state_detailed_by_name[] = {5, 2, 4, 1, 3, 6, 0};
-static const uint32_t ticket_state_detailed_hash[] = {0x0, 0x0, 0xe0004, 0x0, 0x0, 0x40001, 0xc0007, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x80006, 0x0, 0xe0005, 0x80003};
+static const uint32_t ticket_state_detailed_hash[] = {0x0, 0x0, 0xe0004, 0x0, 0x0, 0x40001, 0xc0007, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x80006, 0x0, 0xe0005, 0x80003, 4, 2, 8, 14, 14, 8, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_state_detailed_descriptor = {
     .name = "ticket_state_detailed", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_state_detailed),
     .n_fields = 7, .fields = ticket_state_detailed_fields, .by_name = ticket_state_detailed_by_name,
@@ -7480,7 +7480,7 @@ static const ic_field ticket_state_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_ticket_state_list, data), offsetof(intercom_preview_ticket_state_list, data_count), offsetof(intercom_preview_ticket_state_list, has_data), &intercom_preview_ticket_state_detailed_descriptor, NULL},
 };
 static const uint16_t ticket_state_list_by_name[] = {1, 0};
-static const uint32_t ticket_state_list_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t ticket_state_list_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_state_list_descriptor = {
     .name = "ticket_state_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_state_list),
     .n_fields = 2, .fields = ticket_state_list_fields, .by_name = ticket_state_list_by_name,
@@ -7502,7 +7502,7 @@ static const ic_field ticket_type_fields[] = {
     {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_ticket_type, updated_at), 0, offsetof(intercom_preview_ticket_type, has_updated_at), NULL, NULL},
 };
 static const uint16_t ticket_type_by_name[] = {9, 2, 10, 4, 5, 1, 3, 8, 7, 0, 11, 6};
-static const uint32_t ticket_type_hash[] = {0x0, 0xa000c, 0x20002, 0x0, 0x8000a, 0x40004, 0x0, 0x160008, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0xa000b, 0x0, 0xb0005, 0x0, 0xc0007, 0x0, 0x0, 0x0, 0x0, 0x40006, 0x0, 0x0, 0x0, 0x0, 0x80003, 0x0, 0x0, 0xd0009};
+static const uint32_t ticket_type_hash[] = {0x0, 0xa000c, 0x20002, 0x0, 0x8000a, 0x40004, 0x0, 0x160008, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0xa000b, 0x0, 0xb0005, 0x0, 0xc0007, 0x0, 0x0, 0x0, 0x0, 0x40006, 0x0, 0x0, 0x0, 0x0, 0x80003, 0x0, 0x0, 0xd0009, 4, 2, 8, 4, 11, 4, 12, 22, 13, 8, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_type_descriptor = {
     .name = "ticket_type", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_type),
     .n_fields = 12, .fields = ticket_type_fields, .by_name = ticket_type_by_name,
@@ -7529,7 +7529,7 @@ static const ic_field ticket_type_attribute_fields[] = {
     {"updated_at", IC_K_INT, 0, IC_IN_BODY, offsetof(intercom_preview_ticket_type_attribute, updated_at), 0, offsetof(intercom_preview_ticket_type_attribute, has_updated_at), NULL, NULL},
 };
 static const uint16_t ticket_type_attribute_by_name[] = {14, 15, 5, 12, 4, 1, 6, 3, 7, 8, 9, 13, 0, 16, 10, 11, 2};
-static const uint32_t ticket_type_attribute_hash[] = {0x0, 0x0, 0x40004, 0x0, 0x0, 0x1f000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0011, 0x0, 0x0, 0x0, 0x0, 0x50008, 0x0, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x7000d, 0xa0010, 0x0, 0x0, 0xd0007, 0x0, 0x8000f, 0x0, 0x0, 0xc0003, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x90006, 0xe000e, 0x0, 0x120009, 0x0, 0x0, 0x0, 0x13000c, 0x11000b, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t ticket_type_attribute_hash[] = {0x0, 0x0, 0x40004, 0x0, 0x0, 0x1f000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0011, 0x0, 0x0, 0x0, 0x0, 0x50008, 0x0, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x7000d, 0xa0010, 0x0, 0x0, 0xd0007, 0x0, 0x8000f, 0x0, 0x0, 0xc0003, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x90006, 0xe000e, 0x0, 0x120009, 0x0, 0x0, 0x0, 0x13000c, 0x11000b, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 4, 2, 12, 4, 11, 9, 13, 5, 18, 31, 17, 19, 7, 14, 8, 10, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_type_attribute_descriptor = {
     .name = "ticket_type_attribute", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_type_attribute),
     .n_fields = 17, .fields = ticket_type_attribute_fields, .by_name = ticket_type_attribute_by_name,
@@ -7542,7 +7542,7 @@ static const ic_field ticket_type_attribute_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_ticket_type_attribute_list, data), offsetof(intercom_preview_ticket_type_attribute_list, data_count), offsetof(intercom_preview_ticket_type_attribute_list, has_data), &intercom_preview_ticket_type_attribute_descriptor, NULL},
 };
 static const uint16_t ticket_type_attribute_list_by_name[] = {2, 1, 0};
-static const uint32_t ticket_type_attribute_list_hash[] = {0x40003, 0x0, 0x0, 0x160002, 0x0, 0x0, 0x0, 0x40001};
+static const uint32_t ticket_type_attribute_list_hash[] = {0x40003, 0x0, 0x0, 0x160002, 0x0, 0x0, 0x0, 0x40001, 4, 22, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_type_attribute_list_descriptor = {
     .name = "ticket_type_attribute_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_type_attribute_list),
     .n_fields = 3, .fields = ticket_type_attribute_list_fields, .by_name = ticket_type_attribute_list_by_name,
@@ -7554,7 +7554,7 @@ static const ic_field ticket_type_list_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_ticket_type_list, data), offsetof(intercom_preview_ticket_type_list, data_count), offsetof(intercom_preview_ticket_type_list, has_data), &intercom_preview_ticket_type_descriptor, NULL},
 };
 static const uint16_t ticket_type_list_by_name[] = {1, 0};
-static const uint32_t ticket_type_list_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t ticket_type_list_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_type_list_descriptor = {
     .name = "ticket_type_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_type_list),
     .n_fields = 2, .fields = ticket_type_list_fields, .by_name = ticket_type_list_by_name,
@@ -7566,7 +7566,7 @@ static const ic_field ticket_type_ticket_states_fields[] = {
     {"data", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_ticket_type_ticket_states, data), offsetof(intercom_preview_ticket_type_ticket_states, data_count), offsetof(intercom_preview_ticket_type_ticket_states, has_data), &intercom_preview_ticket_state_descriptor, NULL},
 };
 static const uint16_t ticket_type_ticket_states_by_name[] = {1, 0};
-static const uint32_t ticket_type_ticket_states_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t ticket_type_ticket_states_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_type_ticket_states_descriptor = {
     .name = "ticket_type_ticket_states", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_ticket_type_ticket_states),
     .n_fields = 2, .fields = ticket_type_ticket_states_fields, .by_name = ticket_type_ticket_states_by_name,
@@ -7579,7 +7579,7 @@ static const ic_field translation_fields[] = {
     {"locale", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_translation, locale), 0, offsetof(intercom_preview_translation, has_locale), NULL, NULL},
 };
 static const uint16_t translation_by_name[] = {1, 2, 0};
-static const uint32_t translation_hash[] = {0xb0002, 0x0, 0x40001, 0x0, 0x60003, 0x0, 0x0, 0x0};
+static const uint32_t translation_hash[] = {0xb0002, 0x0, 0x40001, 0x0, 0x60003, 0x0, 0x0, 0x0, 4, 11, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_translation_descriptor = {
     .name = "translation", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_translation),
     .n_fields = 3, .fields = translation_fields, .by_name = translation_by_name,
@@ -7591,7 +7591,7 @@ static const ic_field untag_company_request_fields[] = {
     {"companies", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_untag_company_request, companies), offsetof(intercom_preview_untag_company_request, companies_count), offsetof(intercom_preview_untag_company_request, has_companies), &intercom_preview_untag_company_request_companies_descriptor, NULL},
 };
 static const uint16_t untag_company_request_by_name[] = {1, 0};
-static const uint32_t untag_company_request_hash[] = {0x40001, 0x0, 0x90002, 0x0};
+static const uint32_t untag_company_request_hash[] = {0x40001, 0x0, 0x90002, 0x0, 4, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_untag_company_request_descriptor = {
     .name = "untag_company_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_untag_company_request),
     .n_fields = 2, .fields = untag_company_request_fields, .by_name = untag_company_request_by_name,
@@ -7604,7 +7604,7 @@ static const ic_field untag_company_request_companies_fields[] = {
     {"untag", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_untag_company_request_companies, untag), 0, offsetof(intercom_preview_untag_company_request_companies, has_untag), NULL, NULL},
 };
 static const uint16_t untag_company_request_companies_by_name[] = {1, 0, 2};
-static const uint32_t untag_company_request_companies_hash[] = {0x0, 0x0, 0x0, 0x20001, 0x0, 0x50003, 0x0, 0xa0002};
+static const uint32_t untag_company_request_companies_hash[] = {0x0, 0x0, 0x0, 0x20001, 0x0, 0x50003, 0x0, 0xa0002, 2, 10, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_untag_company_request_companies_descriptor = {
     .name = "untag_company_request_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_untag_company_request_companies),
     .n_fields = 3, .fields = untag_company_request_companies_fields, .by_name = untag_company_request_companies_by_name,
@@ -7631,7 +7631,7 @@ static const ic_field update_article_request_fields[] = {
     {"scheduled_unpublish_at", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_update_article_request, scheduled_unpublish_at), 0, offsetof(intercom_preview_update_article_request, has_scheduled_unpublish_at), NULL, NULL},
 };
 static const uint16_t update_article_request_by_name[] = {12, 13, 14, 11, 4, 2, 3, 1, 10, 6, 8, 7, 15, 16, 5, 0, 9};
-static const uint32_t update_article_request_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0004, 0xb0008, 0x0, 0x0, 0x0, 0x17000d, 0x0, 0x17000e, 0x50006, 0x0, 0xc000c, 0x90005, 0x0, 0x140010, 0x160011, 0x0, 0x0, 0x9000b, 0x40003, 0x0, 0x0, 0xa0009, 0xb0002, 0x0, 0x0, 0x0, 0x0, 0x1b000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90007, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t update_article_request_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0004, 0xb0008, 0x0, 0x0, 0x0, 0x17000d, 0x0, 0x17000e, 0x50006, 0x0, 0xc000c, 0x90005, 0x0, 0x140010, 0x160011, 0x0, 0x0, 0x9000b, 0x40003, 0x0, 0x0, 0xa0009, 0xb0002, 0x0, 0x0, 0x0, 0x0, 0x1b000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90007, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 5, 11, 4, 13, 9, 5, 9, 11, 10, 18, 9, 12, 23, 23, 27, 20, 22};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_article_request_descriptor = {
     .name = "update_article_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_article_request),
     .n_fields = 17, .fields = update_article_request_fields, .by_name = update_article_request_by_name,
@@ -7644,7 +7644,7 @@ static const ic_field update_audience_request_fields[] = {
     {"role_predicates", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_update_audience_request, role_predicates), offsetof(intercom_preview_update_audience_request, role_predicates_count), offsetof(intercom_preview_update_audience_request, has_role_predicates), &intercom_preview_predicate_descriptor, NULL},
 };
 static const uint16_t update_audience_request_by_name[] = {0, 1, 2};
-static const uint32_t update_audience_request_hash[] = {0x0, 0xa0002, 0x0, 0x0, 0xf0003, 0x0, 0x40001, 0x0};
+static const uint32_t update_audience_request_hash[] = {0x0, 0xa0002, 0x0, 0x0, 0xf0003, 0x0, 0x40001, 0x0, 4, 10, 15};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_audience_request_descriptor = {
     .name = "update_audience_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_audience_request),
     .n_fields = 3, .fields = update_audience_request_fields, .by_name = update_audience_request_by_name,
@@ -7658,7 +7658,7 @@ static const ic_field update_collection_request_fields[] = {
     {"parent_id", IC_K_STRING, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_update_collection_request, parent_id), 0, offsetof(intercom_preview_update_collection_request, has_parent_id), NULL, NULL},
 };
 static const uint16_t update_collection_request_by_name[] = {1, 0, 3, 2};
-static const uint32_t update_collection_request_hash[] = {0x40001, 0x0, 0x120003, 0x0, 0x90004, 0xb0002, 0x0, 0x0};
+static const uint32_t update_collection_request_hash[] = {0x40001, 0x0, 0x120003, 0x0, 0x90004, 0xb0002, 0x0, 0x0, 4, 11, 18, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_collection_request_descriptor = {
     .name = "update_collection_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_collection_request),
     .n_fields = 4, .fields = update_collection_request_fields, .by_name = update_collection_request_by_name,
@@ -7681,7 +7681,7 @@ static const ic_field update_contact_request_fields[] = {
     {"custom_attributes", IC_K_JSON, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_update_contact_request, custom_attributes), 0, offsetof(intercom_preview_update_contact_request, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t update_contact_request_by_name[] = {6, 12, 2, 3, 1, 11, 8, 5, 9, 4, 0, 7, 10};
-static const uint32_t update_contact_request_hash[] = {0x0, 0x11000d, 0x40006, 0x60007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x18000b, 0x0, 0x0, 0xc0009, 0xc0008, 0xe0004, 0x50003, 0x8000a, 0x0, 0x11000c, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x50005};
+static const uint32_t update_contact_request_hash[] = {0x0, 0x11000d, 0x40006, 0x60007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x18000b, 0x0, 0x0, 0xc0009, 0xc0008, 0xe0004, 0x50003, 0x8000a, 0x0, 0x11000c, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x50005, 4, 11, 5, 14, 5, 4, 6, 12, 12, 8, 24, 17, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_contact_request_descriptor = {
     .name = "update_contact_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_contact_request),
     .n_fields = 13, .fields = update_contact_request_fields, .by_name = update_contact_request_by_name,
@@ -7696,7 +7696,7 @@ static const ic_field update_content_import_source_request_fields[] = {
     {"apply_audience_to_existing_content", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_update_content_import_source_request, apply_audience_to_existing_content), 0, offsetof(intercom_preview_update_content_import_source_request, has_apply_audience_to_existing_content), NULL, NULL},
 };
 static const uint16_t update_content_import_source_request_by_name[] = {4, 3, 1, 0, 2};
-static const uint32_t update_content_import_source_request_hash[] = {0x0, 0x0, 0x60002, 0x0, 0x0, 0x0, 0x30003, 0x0, 0x0, 0x0, 0x0, 0x220005, 0xc0004, 0xd0001, 0x0, 0x0};
+static const uint32_t update_content_import_source_request_hash[] = {0x0, 0x0, 0x60002, 0x0, 0x0, 0x0, 0x30003, 0x0, 0x0, 0x0, 0x0, 0x220005, 0xc0004, 0xd0001, 0x0, 0x0, 13, 6, 3, 12, 34};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_content_import_source_request_descriptor = {
     .name = "update_content_import_source_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_content_import_source_request),
     .n_fields = 5, .fields = update_content_import_source_request_fields, .by_name = update_content_import_source_request_by_name,
@@ -7707,7 +7707,7 @@ static const ic_field update_conversation_attribute_option_request_fields[] = {
     {"label", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_update_conversation_attribute_option_request, label), 0, offsetof(intercom_preview_update_conversation_attribute_option_request, has_label), NULL, NULL},
 };
 static const uint16_t update_conversation_attribute_option_request_by_name[] = {0};
-static const uint32_t update_conversation_attribute_option_request_hash[] = {0x0, 0x50001};
+static const uint32_t update_conversation_attribute_option_request_hash[] = {0x0, 0x50001, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_conversation_attribute_option_request_descriptor = {
     .name = "update_conversation_attribute_option_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_conversation_attribute_option_request),
     .n_fields = 1, .fields = update_conversation_attribute_option_request_fields, .by_name = update_conversation_attribute_option_request_by_name,
@@ -7723,7 +7723,7 @@ static const ic_field update_conversation_attribute_request_fields[] = {
     {"reference", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_update_conversation_attribute_request, reference), 0, offsetof(intercom_preview_update_conversation_attribute_request, has_reference), &intercom_preview_attribute_reference_descriptor, NULL},
 };
 static const uint16_t update_conversation_attribute_request_by_name[] = {1, 2, 0, 5, 3, 4};
-static const uint32_t update_conversation_attribute_request_hash[] = {0xb0002, 0x90006, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x130005, 0x0, 0x90003, 0x0};
+static const uint32_t update_conversation_attribute_request_hash[] = {0xb0002, 0x90006, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x130005, 0x0, 0x90003, 0x0, 4, 11, 9, 8, 19, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_conversation_attribute_request_descriptor = {
     .name = "update_conversation_attribute_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_conversation_attribute_request),
     .n_fields = 6, .fields = update_conversation_attribute_request_fields, .by_name = update_conversation_attribute_request_by_name,
@@ -7739,7 +7739,7 @@ static const ic_field update_conversation_part_request_fields[] = {
     {"secret", IC_K_STRING, IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_update_conversation_part_request, secret), 0, offsetof(intercom_preview_update_conversation_part_request, has_secret), NULL, NULL},
 };
 static const uint16_t update_conversation_part_request_by_name[] = {3, 4, 1, 5, 2, 0};
-static const uint32_t update_conversation_part_request_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40003, 0xc0002, 0xa0001, 0x0, 0x60006, 0x0, 0x0, 0x0, 0xc0005, 0x80004};
+static const uint32_t update_conversation_part_request_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40003, 0xc0002, 0xa0001, 0x0, 0x60006, 0x0, 0x0, 0x0, 0xc0005, 0x80004, 10, 12, 4, 8, 12, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_conversation_part_request_descriptor = {
     .name = "update_conversation_part_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_conversation_part_request),
     .n_fields = 6, .fields = update_conversation_part_request_fields, .by_name = update_conversation_part_request_by_name,
@@ -7755,7 +7755,7 @@ static const ic_field update_conversation_request_fields[] = {
     {"company_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_update_conversation_request, company_id), 0, offsetof(intercom_preview_update_conversation_request, has_company_id), NULL, NULL},
 };
 static const uint16_t update_conversation_request_by_name[] = {3, 5, 4, 2, 0, 1};
-static const uint32_t update_conversation_request_hash[] = {0x0, 0x80004, 0x110005, 0x0, 0x0, 0x0, 0x0, 0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50002, 0x40001, 0xa0006};
+static const uint32_t update_conversation_request_hash[] = {0x0, 0x80004, 0x110005, 0x0, 0x0, 0x0, 0x0, 0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50002, 0x40001, 0xa0006, 4, 5, 8, 8, 17, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_conversation_request_descriptor = {
     .name = "update_conversation_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_conversation_request),
     .n_fields = 6, .fields = update_conversation_request_fields, .by_name = update_conversation_request_by_name,
@@ -7769,7 +7769,7 @@ static const ic_field update_data_attribute_request_fields[] = {
     {"options", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_update_data_attribute_request, options), offsetof(intercom_preview_update_data_attribute_request, options_count), offsetof(intercom_preview_update_data_attribute_request, has_options), &intercom_preview_create_data_attribute_request_options_descriptor, NULL},
 };
 static const uint16_t update_data_attribute_request_by_name[] = {0, 1, 2, 3};
-static const uint32_t update_data_attribute_request_hash[] = {0xb0002, 0x0, 0x80001, 0x0, 0x0, 0x0, 0x120003, 0x70004};
+static const uint32_t update_data_attribute_request_hash[] = {0xb0002, 0x0, 0x80001, 0x0, 0x0, 0x0, 0x120003, 0x70004, 8, 11, 18, 7};
 static const uint16_t update_data_attribute_request_v1_required[] = {3};
 static const ic_variant update_data_attribute_request_variants[] = {
     {NULL, 1, update_data_attribute_request_v1_required}, /* INTERCOM_PREVIEW_UPDATE_DATA_ATTRIBUTE_REQUEST_VARIANT_LIST_ATTRIBUTE */
@@ -7800,7 +7800,7 @@ static const ic_field update_data_connector_request_fields[] = {
     {"token_ids", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_update_data_connector_request, token_ids), offsetof(intercom_preview_update_data_connector_request, token_ids_count), offsetof(intercom_preview_update_data_connector_request, has_token_ids), NULL, NULL},
 };
 static const uint16_t update_data_connector_request_by_name[] = {7, 5, 11, 10, 9, 1, 6, 8, 3, 13, 0, 2, 14, 4, 12};
-static const uint32_t update_data_connector_request_hash[] = {0x0, 0x50003, 0x0, 0x0, 0x0, 0x90008, 0x0, 0x100007, 0x70009, 0x0, 0xd000e, 0x0, 0x40006, 0xb0004, 0x0, 0x0, 0x15000c, 0x0, 0x17000b, 0x0, 0x0, 0x30005, 0x9000f, 0xb000a, 0x0, 0x40001, 0x0, 0x1b000d, 0xb0002, 0x0, 0x0, 0x0};
+static const uint32_t update_data_connector_request_hash[] = {0x0, 0x50003, 0x0, 0x0, 0x0, 0x90008, 0x0, 0x100007, 0x70009, 0x0, 0xd000e, 0x0, 0x40006, 0xb0004, 0x0, 0x0, 0x15000c, 0x0, 0x17000b, 0x0, 0x0, 0x30005, 0x9000f, 0xb000a, 0x0, 0x40001, 0x0, 0x1b000d, 0xb0002, 0x0, 0x0, 0x0, 4, 11, 5, 11, 3, 4, 16, 9, 7, 11, 23, 21, 27, 13, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_data_connector_request_descriptor = {
     .name = "update_data_connector_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_data_connector_request),
     .n_fields = 15, .fields = update_data_connector_request_fields, .by_name = update_data_connector_request_by_name,
@@ -7820,7 +7820,7 @@ static const ic_field update_external_page_request_fields[] = {
     {"external_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_update_external_page_request, external_id), 0, offsetof(intercom_preview_update_external_page_request, has_external_id), NULL, NULL},
 };
 static const uint16_t update_external_page_request_by_name[] = {3, 4, 5, 9, 6, 1, 7, 8, 0, 2};
-static const uint32_t update_external_page_request_hash[] = {0x1b0006, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x0, 0x0, 0xb000a, 0x170005, 0x90009, 0x0, 0x60008, 0x0, 0x50001, 0x100007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x150004, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t update_external_page_request_hash[] = {0x1b0006, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x0, 0x0, 0xb000a, 0x170005, 0x90009, 0x0, 0x60008, 0x0, 0x50001, 0x100007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x150004, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x0, 5, 4, 3, 21, 23, 27, 16, 6, 9, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_external_page_request_descriptor = {
     .name = "update_external_page_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_external_page_request),
     .n_fields = 10, .fields = update_external_page_request_fields, .by_name = update_external_page_request_by_name,
@@ -7840,7 +7840,7 @@ static const ic_field update_internal_article_request_fields[] = {
     {"ai_sales_agent_availability", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_update_internal_article_request, ai_sales_agent_availability), 0, offsetof(intercom_preview_update_internal_article_request, has_ai_sales_agent_availability), NULL, NULL},
 };
 static const uint16_t update_internal_article_request_by_name[] = {7, 8, 9, 6, 3, 1, 2, 5, 4, 0};
-static const uint32_t update_internal_article_request_hash[] = {0x1b000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170008, 0x0, 0x170009, 0x0, 0x0, 0x40002, 0x0, 0x50001, 0x0, 0x80005, 0x0, 0x0, 0x0, 0x0, 0x90004, 0x90006, 0x0, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0x0, 0xd0003, 0x0};
+static const uint32_t update_internal_article_request_hash[] = {0x1b000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170008, 0x0, 0x170009, 0x0, 0x0, 0x40002, 0x0, 0x50001, 0x0, 0x80005, 0x0, 0x0, 0x0, 0x0, 0x90004, 0x90006, 0x0, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0x0, 0xd0003, 0x0, 5, 4, 13, 9, 8, 9, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_internal_article_request_descriptor = {
     .name = "update_internal_article_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_internal_article_request),
     .n_fields = 10, .fields = update_internal_article_request_fields, .by_name = update_internal_article_request_by_name,
@@ -7855,7 +7855,7 @@ static const ic_field update_office_hours_exception_request_fields[] = {
     {"recurring_annually", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_update_office_hours_exception_request, recurring_annually), 0, offsetof(intercom_preview_update_office_hours_exception_request, has_recurring_annually), NULL, NULL},
 };
 static const uint16_t update_office_hours_exception_request_by_name[] = {0, 1, 2, 4, 3};
-static const uint32_t update_office_hours_exception_request_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x0, 0xe0004, 0x120005, 0x0, 0x0, 0x0, 0xe0001};
+static const uint32_t update_office_hours_exception_request_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x0, 0xe0004, 0x120005, 0x0, 0x0, 0x0, 0xe0001, 14, 14, 4, 14, 18};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_office_hours_exception_request_descriptor = {
     .name = "update_office_hours_exception_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_office_hours_exception_request),
     .n_fields = 5, .fields = update_office_hours_exception_request_fields, .by_name = update_office_hours_exception_request_by_name,
@@ -7868,7 +7868,7 @@ static const ic_field update_office_hours_schedule_request_fields[] = {
     {"time_intervals", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_update_office_hours_schedule_request, time_intervals), offsetof(intercom_preview_update_office_hours_schedule_request, time_intervals_count), offsetof(intercom_preview_update_office_hours_schedule_request, has_time_intervals), &intercom_preview_office_hours_time_interval_descriptor, NULL},
 };
 static const uint16_t update_office_hours_schedule_request_by_name[] = {0, 2, 1};
-static const uint32_t update_office_hours_schedule_request_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xe0003};
+static const uint32_t update_office_hours_schedule_request_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xe0003, 4, 14, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_office_hours_schedule_request_descriptor = {
     .name = "update_office_hours_schedule_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_office_hours_schedule_request),
     .n_fields = 3, .fields = update_office_hours_schedule_request_fields, .by_name = update_office_hours_schedule_request_by_name,
@@ -7880,7 +7880,7 @@ static const ic_field update_team_members_request_fields[] = {
     {"admin_priority_level", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_update_team_members_request, admin_priority_level), 0, offsetof(intercom_preview_update_team_members_request, has_admin_priority_level), &intercom_preview_admin_priority_level_request_descriptor, NULL},
 };
 static const uint16_t update_team_members_request_by_name[] = {0, 1};
-static const uint32_t update_team_members_request_hash[] = {0x0, 0x90001, 0x0, 0x140002};
+static const uint32_t update_team_members_request_hash[] = {0x0, 0x90001, 0x0, 0x140002, 9, 20};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_team_members_request_descriptor = {
     .name = "update_team_members_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_team_members_request),
     .n_fields = 2, .fields = update_team_members_request_fields, .by_name = update_team_members_request_by_name,
@@ -7898,7 +7898,7 @@ static const ic_field update_ticket_request_fields[] = {
     {"assignee_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_update_ticket_request, assignee_id), 0, offsetof(intercom_preview_update_ticket_request, has_assignee_id), NULL, NULL},
 };
 static const uint16_t update_ticket_request_by_name[] = {6, 7, 2, 4, 3, 5, 0, 1};
-static const uint32_t update_ticket_request_hash[] = {0x0, 0xb0008, 0x0, 0x0, 0x0, 0x110001, 0x0, 0x90005, 0xd0006, 0x40004, 0x80007, 0xf0002, 0x0, 0x0, 0x0, 0xa0003};
+static const uint32_t update_ticket_request_hash[] = {0x0, 0xb0008, 0x0, 0x0, 0x0, 0x110001, 0x0, 0x90005, 0xd0006, 0x40004, 0x80007, 0xf0002, 0x0, 0x0, 0x0, 0xa0003, 17, 15, 10, 4, 9, 13, 8, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_ticket_request_descriptor = {
     .name = "update_ticket_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_ticket_request),
     .n_fields = 8, .fields = update_ticket_request_fields, .by_name = update_ticket_request_by_name,
@@ -7918,7 +7918,7 @@ static const ic_field update_ticket_type_attribute_request_fields[] = {
     {"archived", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_update_ticket_type_attribute_request, archived), 0, offsetof(intercom_preview_update_ticket_type_attribute_request, has_archived), NULL, NULL},
 };
 static const uint16_t update_ticket_type_attribute_request_by_name[] = {8, 9, 1, 7, 6, 0, 2, 3, 4, 5};
-static const uint32_t update_ticket_type_attribute_request_hash[] = {0xb0002, 0x0, 0x0, 0x150009, 0x8000a, 0x0, 0x1f0004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x120003, 0x110005, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xa0008, 0x130006, 0x0, 0x90007, 0x0};
+static const uint32_t update_ticket_type_attribute_request_hash[] = {0xb0002, 0x0, 0x0, 0x150009, 0x8000a, 0x0, 0x1f0004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x120003, 0x110005, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xa0008, 0x130006, 0x0, 0x90007, 0x0, 4, 11, 18, 31, 17, 19, 9, 10, 21, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_ticket_type_attribute_request_descriptor = {
     .name = "update_ticket_type_attribute_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_ticket_type_attribute_request),
     .n_fields = 10, .fields = update_ticket_type_attribute_request_fields, .by_name = update_ticket_type_attribute_request_by_name,
@@ -7934,7 +7934,7 @@ static const ic_field update_ticket_type_request_fields[] = {
     {"is_internal", IC_K_BOOL, 0, IC_IN_BODY, offsetof(intercom_preview_update_ticket_type_request, is_internal), 0, offsetof(intercom_preview_update_ticket_type_request, has_is_internal), NULL, NULL},
 };
 static const uint16_t update_ticket_type_request_by_name[] = {4, 2, 1, 3, 5, 0};
-static const uint32_t update_ticket_type_request_hash[] = {0x80003, 0x40004, 0x0, 0xb0006, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x80005, 0x0};
+static const uint32_t update_ticket_type_request_hash[] = {0x80003, 0x40004, 0x0, 0xb0006, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x80005, 0x0, 4, 11, 8, 4, 8, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_update_ticket_type_request_descriptor = {
     .name = "update_ticket_type_request", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_update_ticket_type_request),
     .n_fields = 6, .fields = update_ticket_type_request_fields, .by_name = update_ticket_type_request_by_name,
@@ -7948,7 +7948,7 @@ static const ic_field update_visitor_request_fields[] = {
     {"custom_attributes", IC_K_JSON, 0, IC_IN_BODY, offsetof(intercom_preview_update_visitor_request, custom_attributes), 0, offsetof(intercom_preview_update_visitor_request, has_custom_attributes), NULL, NULL},
 };
 static const uint16_t update_visitor_request_by_name[] = {3, 0, 2, 1};
-static const uint32_t update_visitor_request_hash[] = {0x0, 0x20001, 0x0, 0x0, 0x110004, 0x70002, 0x40003, 0x0};
+static const uint32_t update_visitor_request_hash[] = {0x0, 0x20001, 0x0, 0x0, 0x110004, 0x70002, 0x40003, 0x0, 2, 7, 4, 17};
 static const uint16_t update_visitor_request_v1_required[] = {0};
 static const uint16_t update_visitor_request_v2_required[] = {1};
 static const ic_variant update_visitor_request_variants[] = {
@@ -7998,7 +7998,7 @@ static const ic_field visitor_fields[] = {
     {"do_not_track", IC_K_BOOL, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_visitor, do_not_track), 0, offsetof(intercom_preview_visitor, has_do_not_track), NULL, NULL},
 };
 static const uint16_t visitor_by_name[] = {3, 9, 8, 10, 13, 25, 32, 4, 22, 1, 12, 11, 21, 6, 19, 5, 7, 26, 14, 24, 17, 15, 18, 23, 0, 20, 16, 2, 27, 28, 29, 30, 31};
-static const uint32_t visitor_hash[] = {0xa001e, 0x0, 0x0, 0x0, 0x0, 0xe000d, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x50006, 0x0, 0xc0021, 0x0, 0x40018, 0x50005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb001d, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x11000f, 0x60009, 0x20002, 0x0, 0x0, 0x0, 0x40007, 0x0, 0x9000b, 0x0, 0x8001b, 0x0, 0xd0012, 0xc0010, 0x0, 0xa000e, 0x0, 0x0, 0x0, 0x0, 0xa0011, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x0, 0xa001f, 0x90008, 0x0, 0x11001a, 0x0, 0x0, 0x80014, 0x0, 0x0, 0x0, 0x80019, 0x0, 0x0, 0x0, 0xd000c, 0x70003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x100017, 0x0, 0x6000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x80020, 0x0, 0x140016, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf0013, 0xc001c, 0x0, 0x180015, 0x0, 0x0};
+static const uint32_t visitor_hash[] = {0xa001e, 0x0, 0x0, 0x0, 0x0, 0xe000d, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x50006, 0x0, 0xc0021, 0x0, 0x40018, 0x50005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb001d, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x11000f, 0x60009, 0x20002, 0x0, 0x0, 0x0, 0x40007, 0x0, 0x9000b, 0x0, 0x8001b, 0x0, 0xd0012, 0xc0010, 0x0, 0xa000e, 0x0, 0x0, 0x0, 0x0, 0xa0011, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x0, 0xa001f, 0x90008, 0x0, 0x11001a, 0x0, 0x0, 0x80014, 0x0, 0x0, 0x0, 0x80019, 0x0, 0x0, 0x0, 0xd000c, 0x70003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x100017, 0x0, 0x6000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x80020, 0x0, 0x140016, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf0013, 0xc001c, 0x0, 0x180015, 0x0, 0x0, 4, 2, 7, 9, 5, 5, 4, 9, 6, 6, 9, 13, 14, 10, 17, 12, 10, 13, 15, 8, 24, 20, 16, 4, 8, 17, 8, 12, 11, 10, 10, 8, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_visitor_descriptor = {
     .name = "visitor", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_visitor),
     .n_fields = 33, .fields = visitor_fields, .by_name = visitor_by_name,
@@ -8010,7 +8010,7 @@ static const ic_field visitor_companies_fields[] = {
     {"companies", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_visitor_companies, companies), offsetof(intercom_preview_visitor_companies, companies_count), offsetof(intercom_preview_visitor_companies, has_companies), &intercom_preview_company_descriptor, NULL},
 };
 static const uint16_t visitor_companies_by_name[] = {1, 0};
-static const uint32_t visitor_companies_hash[] = {0x0, 0x0, 0x90002, 0x40001};
+static const uint32_t visitor_companies_hash[] = {0x0, 0x0, 0x90002, 0x40001, 4, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_visitor_companies_descriptor = {
     .name = "visitor_companies", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_visitor_companies),
     .n_fields = 2, .fields = visitor_companies_fields, .by_name = visitor_companies_by_name,
@@ -8023,7 +8023,7 @@ static const ic_field visitor_deleted_object_fields[] = {
     {"user_id", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_visitor_deleted_object, user_id), 0, offsetof(intercom_preview_visitor_deleted_object, has_user_id), NULL, NULL},
 };
 static const uint16_t visitor_deleted_object_by_name[] = {0, 1, 2};
-static const uint32_t visitor_deleted_object_hash[] = {0x0, 0x20001, 0x0, 0x0, 0x0, 0x70003, 0x0, 0x40002};
+static const uint32_t visitor_deleted_object_hash[] = {0x0, 0x20001, 0x0, 0x0, 0x0, 0x70003, 0x0, 0x40002, 2, 4, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_visitor_deleted_object_descriptor = {
     .name = "visitor_deleted_object", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_visitor_deleted_object),
     .n_fields = 3, .fields = visitor_deleted_object_fields, .by_name = visitor_deleted_object_by_name,
@@ -8041,7 +8041,7 @@ static const ic_field visitor_location_data_fields[] = {
     {"timezone", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_visitor_location_data, timezone), 0, offsetof(intercom_preview_visitor_location_data, has_timezone), NULL, NULL},
 };
 static const uint16_t visitor_location_data_by_name[] = {1, 2, 3, 4, 5, 6, 7, 0};
-static const uint32_t visitor_location_data_hash[] = {0x0, 0x0, 0xc0004, 0x0, 0x80008, 0x90002, 0x0, 0xc0005, 0x0, 0xb0007, 0x40001, 0x0, 0x0, 0xe0003, 0xb0006, 0x0};
+static const uint32_t visitor_location_data_hash[] = {0x0, 0x0, 0xc0004, 0x0, 0x80008, 0x90002, 0x0, 0xc0005, 0x0, 0xb0007, 0x40001, 0x0, 0x0, 0xe0003, 0xb0006, 0x0, 4, 9, 14, 12, 12, 11, 11, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_visitor_location_data_descriptor = {
     .name = "visitor_location_data", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_visitor_location_data),
     .n_fields = 8, .fields = visitor_location_data_fields, .by_name = visitor_location_data_by_name,
@@ -8053,7 +8053,7 @@ static const ic_field visitor_segments_fields[] = {
     {"segments", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_visitor_segments, segments), offsetof(intercom_preview_visitor_segments, segments_count), offsetof(intercom_preview_visitor_segments, has_segments), NULL, NULL},
 };
 static const uint16_t visitor_segments_by_name[] = {1, 0};
-static const uint32_t visitor_segments_hash[] = {0x0, 0x0, 0x80002, 0x40001};
+static const uint32_t visitor_segments_hash[] = {0x0, 0x0, 0x80002, 0x40001, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_visitor_segments_descriptor = {
     .name = "visitor_segments", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_visitor_segments),
     .n_fields = 2, .fields = visitor_segments_fields, .by_name = visitor_segments_by_name,
@@ -8065,7 +8065,7 @@ static const ic_field visitor_social_profiles_fields[] = {
     {"social_profiles", IC_K_STRING, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_visitor_social_profiles, social_profiles), offsetof(intercom_preview_visitor_social_profiles, social_profiles_count), offsetof(intercom_preview_visitor_social_profiles, has_social_profiles), NULL, NULL},
 };
 static const uint16_t visitor_social_profiles_by_name[] = {1, 0};
-static const uint32_t visitor_social_profiles_hash[] = {0xf0002, 0x0, 0x0, 0x40001};
+static const uint32_t visitor_social_profiles_hash[] = {0xf0002, 0x0, 0x0, 0x40001, 4, 15};
 INTERCOM_EXTERN const intercom_type intercom_preview_visitor_social_profiles_descriptor = {
     .name = "visitor_social_profiles", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_visitor_social_profiles),
     .n_fields = 2, .fields = visitor_social_profiles_fields, .by_name = visitor_social_profiles_by_name,
@@ -8078,7 +8078,7 @@ static const ic_field visitor_tag_fields[] = {
     {"name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_visitor_tag, name), 0, offsetof(intercom_preview_visitor_tag, has_name), NULL, NULL},
 };
 static const uint16_t visitor_tag_by_name[] = {1, 2, 0};
-static const uint32_t visitor_tag_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x40001};
+static const uint32_t visitor_tag_hash[] = {0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x40003, 0x40001, 4, 2, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_visitor_tag_descriptor = {
     .name = "visitor_tag", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_visitor_tag),
     .n_fields = 3, .fields = visitor_tag_fields, .by_name = visitor_tag_by_name,
@@ -8090,7 +8090,7 @@ static const ic_field visitor_tags_fields[] = {
     {"tags", IC_K_OBJECT, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_visitor_tags, tags), offsetof(intercom_preview_visitor_tags, tags_count), offsetof(intercom_preview_visitor_tags, has_tags), &intercom_preview_visitor_tag_descriptor, NULL},
 };
 static const uint16_t visitor_tags_by_name[] = {1, 0};
-static const uint32_t visitor_tags_hash[] = {0x40002, 0x0, 0x0, 0x40001};
+static const uint32_t visitor_tags_hash[] = {0x40002, 0x0, 0x0, 0x40001, 4, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_visitor_tags_descriptor = {
     .name = "visitor_tags", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_visitor_tags),
     .n_fields = 2, .fields = visitor_tags_fields, .by_name = visitor_tags_by_name,
@@ -8108,7 +8108,7 @@ static const ic_field whatsapp_message_status_fields[] = {
     {"error", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_whatsapp_message_status, error), 0, offsetof(intercom_preview_whatsapp_message_status, has_error), &intercom_preview_whatsapp_message_status_error_descriptor, NULL},
 };
 static const uint16_t whatsapp_message_status_by_name[] = {0, 3, 7, 6, 1, 5, 2, 4};
-static const uint32_t whatsapp_message_status_hash[] = {0x0, 0xa0005, 0x0, 0x0, 0xd0006, 0x60002, 0x0, 0xa0007, 0x0, 0x0, 0x0, 0x50008, 0x40003, 0x0, 0xa0004, 0xf0001};
+static const uint32_t whatsapp_message_status_hash[] = {0x0, 0xa0005, 0x0, 0x0, 0xd0006, 0x60002, 0x0, 0xa0007, 0x0, 0x0, 0x0, 0x50008, 0x40003, 0x0, 0xa0004, 0xf0001, 15, 6, 4, 10, 10, 13, 10, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_whatsapp_message_status_descriptor = {
     .name = "whatsapp_message_status", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_whatsapp_message_status),
     .n_fields = 8, .fields = whatsapp_message_status_fields, .by_name = whatsapp_message_status_by_name,
@@ -8120,7 +8120,7 @@ static const ic_field whatsapp_message_status_error_fields[] = {
     {"details", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_whatsapp_message_status_error, details), 0, offsetof(intercom_preview_whatsapp_message_status_error, has_details), NULL, NULL},
 };
 static const uint16_t whatsapp_message_status_error_by_name[] = {1, 0};
-static const uint32_t whatsapp_message_status_error_hash[] = {0x0, 0x70001, 0x70002, 0x0};
+static const uint32_t whatsapp_message_status_error_hash[] = {0x0, 0x70001, 0x70002, 0x0, 7, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_whatsapp_message_status_error_descriptor = {
     .name = "whatsapp_message_status_error", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_whatsapp_message_status_error),
     .n_fields = 2, .fields = whatsapp_message_status_error_fields, .by_name = whatsapp_message_status_error_by_name,
@@ -8135,7 +8135,7 @@ static const ic_field whatsapp_message_status_list_fields[] = {
     {"events", IC_K_OBJECT, IC_F_ARRAY | IC_F_REQUIRED, IC_IN_BODY, offsetof(intercom_preview_whatsapp_message_status_list, events), offsetof(intercom_preview_whatsapp_message_status_list, events_count), offsetof(intercom_preview_whatsapp_message_status_list, has_events), &intercom_preview_whatsapp_message_status_list_events_descriptor, NULL},
 };
 static const uint16_t whatsapp_message_status_list_by_name[] = {4, 2, 1, 3, 0};
-static const uint32_t whatsapp_message_status_list_hash[] = {0xa0002, 0x0, 0x50003, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0xb0004, 0x0, 0x60005, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t whatsapp_message_status_list_hash[] = {0xa0002, 0x0, 0x50003, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0xb0004, 0x0, 0x60005, 0x0, 0x0, 0x0, 0x0, 4, 10, 5, 11, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_whatsapp_message_status_list_descriptor = {
     .name = "whatsapp_message_status_list", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_whatsapp_message_status_list),
     .n_fields = 5, .fields = whatsapp_message_status_list_fields, .by_name = whatsapp_message_status_list_by_name,
@@ -8153,7 +8153,7 @@ static const ic_field whatsapp_message_status_list_events_fields[] = {
     {"template_name", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_whatsapp_message_status_list_events, template_name), 0, offsetof(intercom_preview_whatsapp_message_status_list_events, has_template_name), NULL, NULL},
 };
 static const uint16_t whatsapp_message_status_list_events_by_name[] = {1, 4, 0, 2, 7, 3, 5, 6};
-static const uint32_t whatsapp_message_status_list_events_hash[] = {0x130007, 0xa0006, 0x20001, 0x0, 0xd0008, 0x60003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0xa0005, 0xf0002};
+static const uint32_t whatsapp_message_status_list_events_hash[] = {0x130007, 0xa0006, 0x20001, 0x0, 0xd0008, 0x60003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0xa0005, 0xf0002, 2, 15, 6, 4, 10, 10, 19, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_whatsapp_message_status_list_events_descriptor = {
     .name = "whatsapp_message_status_list_events", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_whatsapp_message_status_list_events),
     .n_fields = 8, .fields = whatsapp_message_status_list_events_fields, .by_name = whatsapp_message_status_list_events_by_name,
@@ -8167,7 +8167,7 @@ static const ic_field whatsapp_message_status_list_pages_fields[] = {
     {"next", IC_K_OBJECT, IC_F_NULLABLE, IC_IN_BODY, offsetof(intercom_preview_whatsapp_message_status_list_pages, next), 0, offsetof(intercom_preview_whatsapp_message_status_list_pages, has_next), &intercom_preview_next_cursor_descriptor, NULL},
 };
 static const uint16_t whatsapp_message_status_list_pages_by_name[] = {3, 1, 2, 0};
-static const uint32_t whatsapp_message_status_list_pages_hash[] = {0x80002, 0x0, 0x40004, 0x40001, 0xb0003, 0x0, 0x0, 0x0};
+static const uint32_t whatsapp_message_status_list_pages_hash[] = {0x80002, 0x0, 0x40004, 0x40001, 0xb0003, 0x0, 0x0, 0x0, 4, 8, 11, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_whatsapp_message_status_list_pages_descriptor = {
     .name = "whatsapp_message_status_list_pages", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_whatsapp_message_status_list_pages),
     .n_fields = 4, .fields = whatsapp_message_status_list_pages_fields, .by_name = whatsapp_message_status_list_pages_by_name,
@@ -8179,7 +8179,7 @@ static const ic_field workflow_event_fields[] = {
     {"result", IC_K_STRING, 0, IC_IN_BODY, offsetof(intercom_preview_workflow_event, result), 0, offsetof(intercom_preview_workflow_event, has_result), NULL, NULL},
 };
 static const uint16_t workflow_event_by_name[] = {1, 0};
-static const uint32_t workflow_event_hash[] = {0x60002, 0x0, 0x0, 0x40001};
+static const uint32_t workflow_event_hash[] = {0x60002, 0x0, 0x0, 0x40001, 4, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_workflow_event_descriptor = {
     .name = "workflow_event", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_workflow_event),
     .n_fields = 2, .fields = workflow_event_fields, .by_name = workflow_event_by_name,
@@ -8193,7 +8193,7 @@ static const ic_field workflow_export_fields[] = {
     {"workflow", IC_K_OBJECT, 0, IC_IN_BODY, offsetof(intercom_preview_workflow_export, workflow), 0, offsetof(intercom_preview_workflow_export, has_workflow), &intercom_preview_workflow_export_workflow_descriptor, NULL},
 };
 static const uint16_t workflow_export_by_name[] = {2, 0, 1, 3};
-static const uint32_t workflow_export_hash[] = {0x0, 0x0, 0x80004, 0x60003, 0xb0002, 0xe0001, 0x0, 0x0};
+static const uint32_t workflow_export_hash[] = {0x0, 0x0, 0x80004, 0x60003, 0xb0002, 0xe0001, 0x0, 0x0, 14, 11, 6, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_workflow_export_descriptor = {
     .name = "workflow_export", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_workflow_export),
     .n_fields = 4, .fields = workflow_export_fields, .by_name = workflow_export_by_name,
@@ -8216,7 +8216,7 @@ static const ic_field workflow_export_workflow_fields[] = {
     {"embedded_rules", IC_K_JSON, IC_F_ARRAY, IC_IN_BODY, offsetof(intercom_preview_workflow_export_workflow, embedded_rules), offsetof(intercom_preview_workflow_export_workflow, embedded_rules_count), offsetof(intercom_preview_workflow_export_workflow, has_embedded_rules), NULL, NULL},
 };
 static const uint16_t workflow_export_workflow_by_name[] = {11, 7, 2, 12, 0, 6, 10, 4, 5, 9, 1, 3, 8};
-static const uint32_t workflow_export_workflow_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa000c, 0xf0006, 0x0, 0x0, 0x0, 0xa0008, 0xc0004, 0x0, 0x50002, 0x0, 0xe000d, 0x9000a, 0x0, 0x0, 0xb0003, 0x110007, 0x50005, 0x0, 0x0, 0x0, 0x0, 0x20001, 0xa0009, 0x8000b};
+static const uint32_t workflow_export_workflow_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa000c, 0xf0006, 0x0, 0x0, 0x0, 0xa0008, 0xc0004, 0x0, 0x50002, 0x0, 0xe000d, 0x9000a, 0x0, 0x0, 0xb0003, 0x110007, 0x50005, 0x0, 0x0, 0x0, 0x0, 0x20001, 0xa0009, 0x8000b, 2, 5, 11, 12, 5, 15, 17, 10, 10, 9, 8, 10, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_workflow_export_workflow_descriptor = {
     .name = "workflow_export_workflow", .kind = IC_T_OBJECT, .size = sizeof(intercom_preview_workflow_export_workflow),
     .n_fields = 13, .fields = workflow_export_workflow_fields, .by_name = workflow_export_workflow_by_name,

@@ -25,7 +25,7 @@ static const char *const admins_activity_logs_list_params_docs[] = {
     "The start date that you request data for. It must be formatted as a UNIX timestamp.",
     "The end date that you request data for. It must be formatted as a UNIX timestamp.",
 };
-static const uint32_t admins_activity_logs_list_params_hash[] = {0x110002, 0x100001, 0x0, 0x0};
+static const uint32_t admins_activity_logs_list_params_hash[] = {0x110002, 0x100001, 0x0, 0x0, 16, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_admins_activity_logs_list_params_descriptor = {
     .name = "admins_activity_logs_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_admins_activity_logs_list_params),
     .n_fields = 2, .fields = admins_activity_logs_list_params_fields, .by_name = admins_activity_logs_list_params_by_name,
@@ -58,7 +58,7 @@ static const char *const admins_activity_logs_search_params_docs[] = {
     "The page number of results to return.",
     "The number of results per page. Must be between 1 and 250.",
 };
-static const uint32_t admins_activity_logs_search_params_hash[] = {0x80005, 0x100001, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110002, 0x0, 0x0, 0xb0003};
+static const uint32_t admins_activity_logs_search_params_hash[] = {0x80005, 0x100001, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110002, 0x0, 0x0, 0xb0003, 16, 17, 11, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_admins_activity_logs_search_params_descriptor = {
     .name = "admins_activity_logs_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_admins_activity_logs_search_params),
     .n_fields = 5, .fields = admins_activity_logs_search_params_fields, .by_name = admins_activity_logs_search_params_by_name,
@@ -83,7 +83,7 @@ static const uint16_t admins_list_params_by_name[] = {0};
 static const char *const admins_list_params_docs[] = {
     "If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.",
 };
-static const uint32_t admins_list_params_hash[] = {0xe0001, 0x0};
+static const uint32_t admins_list_params_hash[] = {0xe0001, 0x0, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_admins_list_params_descriptor = {
     .name = "admins_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_admins_list_params),
     .n_fields = 1, .fields = admins_list_params_fields, .by_name = admins_list_params_by_name,
@@ -108,7 +108,7 @@ static const uint16_t admins_retrieve_params_by_name[] = {0};
 static const char *const admins_retrieve_params_docs[] = {
     "The unique identifier of a given admin",
 };
-static const uint32_t admins_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t admins_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_admins_retrieve_params_descriptor = {
     .name = "admins_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_admins_retrieve_params),
     .n_fields = 1, .fields = admins_retrieve_params_fields, .by_name = admins_retrieve_params_by_name,
@@ -139,7 +139,7 @@ static const char *const admins_set_away_params_docs[] = {
     "Set to \"true\" to assign any new conversation replies to your default inbox.",
     "The unique identifier of the away status reason",
 };
-static const uint32_t admins_set_away_params_hash[] = {0x0, 0x20001, 0x0, 0x150004, 0x0, 0x110002, 0x120003, 0x0};
+static const uint32_t admins_set_away_params_hash[] = {0x0, 0x20001, 0x0, 0x150004, 0x0, 0x110002, 0x120003, 0x0, 2, 17, 18, 21};
 INTERCOM_EXTERN const intercom_type intercom_preview_admins_set_away_params_descriptor = {
     .name = "admins_set_away_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_admins_set_away_params),
     .n_fields = 4, .fields = admins_set_away_params_fields, .by_name = admins_set_away_params_by_name,
@@ -170,7 +170,7 @@ static const char *const ai_content_import_sources_create_params_docs[] = {
     "The URL of the content import source.",
     "The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers.",
 };
-static const uint32_t ai_content_import_sources_create_params_hash[] = {0x0, 0x0, 0x60002, 0x0, 0xc0004, 0xd0001, 0x30003, 0x0};
+static const uint32_t ai_content_import_sources_create_params_hash[] = {0x0, 0x0, 0x60002, 0x0, 0xc0004, 0xd0001, 0x30003, 0x0, 13, 6, 3, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_content_import_sources_create_params_descriptor = {
     .name = "ai_content_import_sources_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_content_import_sources_create_params),
     .n_fields = 4, .fields = ai_content_import_sources_create_params_fields, .by_name = ai_content_import_sources_create_params_by_name,
@@ -195,7 +195,7 @@ static const uint16_t ai_content_import_sources_delete_params_by_name[] = {0};
 static const char *const ai_content_import_sources_delete_params_docs[] = {
     "The unique identifier for the content import source which is given by Intercom.",
 };
-static const uint32_t ai_content_import_sources_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t ai_content_import_sources_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_content_import_sources_delete_params_descriptor = {
     .name = "ai_content_import_sources_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_content_import_sources_delete_params),
     .n_fields = 1, .fields = ai_content_import_sources_delete_params_fields, .by_name = ai_content_import_sources_delete_params_by_name,
@@ -232,7 +232,7 @@ static const uint16_t ai_content_import_sources_retrieve_params_by_name[] = {0};
 static const char *const ai_content_import_sources_retrieve_params_docs[] = {
     "The unique identifier for the content import source which is given by Intercom.",
 };
-static const uint32_t ai_content_import_sources_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t ai_content_import_sources_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_content_import_sources_retrieve_params_descriptor = {
     .name = "ai_content_import_sources_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_content_import_sources_retrieve_params),
     .n_fields = 1, .fields = ai_content_import_sources_retrieve_params_fields, .by_name = ai_content_import_sources_retrieve_params_by_name,
@@ -267,7 +267,7 @@ static const char *const ai_content_import_sources_update_params_docs[] = {
     "The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers. Set to null or an empty ...",
     "When true, the audience will be applied to all existing external pages belonging to this content import source.",
 };
-static const uint32_t ai_content_import_sources_update_params_hash[] = {0x0, 0x20001, 0x60003, 0x0, 0x0, 0x0, 0x30004, 0x0, 0x0, 0x0, 0x0, 0x220006, 0xc0005, 0xd0002, 0x0, 0x0};
+static const uint32_t ai_content_import_sources_update_params_hash[] = {0x0, 0x20001, 0x60003, 0x0, 0x0, 0x0, 0x30004, 0x0, 0x0, 0x0, 0x0, 0x220006, 0xc0005, 0xd0002, 0x0, 0x0, 2, 13, 6, 3, 12, 34};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_content_import_sources_update_params_descriptor = {
     .name = "ai_content_import_sources_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_content_import_sources_update_params),
     .n_fields = 6, .fields = ai_content_import_sources_update_params_fields, .by_name = ai_content_import_sources_update_params_by_name,
@@ -308,7 +308,7 @@ static const char *const ai_external_pages_create_params_docs[] = {
     "The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source ...",
     "The identifier for the external page which was given by the source. Must be unique for the source.",
 };
-static const uint32_t ai_external_pages_create_params_hash[] = {0x1b0006, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x0, 0x0, 0xb0009, 0x170005, 0x90008, 0x0, 0x60007, 0x0, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x150004, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t ai_external_pages_create_params_hash[] = {0x1b0006, 0x0, 0x0, 0x0, 0x0, 0x30003, 0x0, 0x0, 0xb0009, 0x170005, 0x90008, 0x0, 0x60007, 0x0, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x150004, 0x0, 0x40002, 0x0, 0x0, 0x0, 0x0, 5, 4, 3, 21, 23, 27, 6, 9, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_external_pages_create_params_descriptor = {
     .name = "ai_external_pages_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_external_pages_create_params),
     .n_fields = 9, .fields = ai_external_pages_create_params_fields, .by_name = ai_external_pages_create_params_by_name,
@@ -333,7 +333,7 @@ static const uint16_t ai_external_pages_delete_params_by_name[] = {0};
 static const char *const ai_external_pages_delete_params_docs[] = {
     "The unique identifier for the external page which is given by Intercom.",
 };
-static const uint32_t ai_external_pages_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t ai_external_pages_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_external_pages_delete_params_descriptor = {
     .name = "ai_external_pages_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_external_pages_delete_params),
     .n_fields = 1, .fields = ai_external_pages_delete_params_fields, .by_name = ai_external_pages_delete_params_by_name,
@@ -370,7 +370,7 @@ static const uint16_t ai_external_pages_retrieve_params_by_name[] = {0};
 static const char *const ai_external_pages_retrieve_params_docs[] = {
     "The unique identifier for the external page which is given by Intercom.",
 };
-static const uint32_t ai_external_pages_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t ai_external_pages_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_external_pages_retrieve_params_descriptor = {
     .name = "ai_external_pages_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_external_pages_retrieve_params),
     .n_fields = 1, .fields = ai_external_pages_retrieve_params_fields, .by_name = ai_external_pages_retrieve_params_by_name,
@@ -415,7 +415,7 @@ static const char *const ai_external_pages_update_params_docs[] = {
     "The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source ...",
     "The identifier for the external page which was given by the source. Must be unique for the source.",
 };
-static const uint32_t ai_external_pages_update_params_hash[] = {0x1b0007, 0x0, 0x0, 0x0, 0x0, 0x30004, 0x0, 0x0, 0xb000b, 0x170006, 0x9000a, 0x0, 0x60009, 0x0, 0x50002, 0x100008, 0x0, 0x0, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x150005, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t ai_external_pages_update_params_hash[] = {0x1b0007, 0x0, 0x0, 0x0, 0x0, 0x30004, 0x0, 0x0, 0xb000b, 0x170006, 0x9000a, 0x0, 0x60009, 0x0, 0x50002, 0x100008, 0x0, 0x0, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x150005, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x0, 2, 5, 4, 3, 21, 23, 27, 16, 6, 9, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_ai_external_pages_update_params_descriptor = {
     .name = "ai_external_pages_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ai_external_pages_update_params),
     .n_fields = 11, .fields = ai_external_pages_update_params_fields, .by_name = ai_external_pages_update_params_by_name,
@@ -472,7 +472,7 @@ static const char *const articles_create_params_docs[] = {
     "ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: \"published\"`, the article is scheduled instead of ...",
     "ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a pending unpublish schedule. Timestamps in the past or equal ...",
 };
-static const uint32_t articles_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0004, 0xb0008, 0x0, 0x0, 0x0, 0x17000d, 0x0, 0x17000e, 0x50006, 0x0, 0xc000c, 0x90005, 0x0, 0x140010, 0x160011, 0x0, 0x0, 0x9000b, 0x40003, 0x0, 0x0, 0xa0009, 0xb0002, 0x0, 0x0, 0x0, 0x0, 0x1b000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90007, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t articles_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xd0004, 0xb0008, 0x0, 0x0, 0x0, 0x17000d, 0x0, 0x17000e, 0x50006, 0x0, 0xc000c, 0x90005, 0x0, 0x140010, 0x160011, 0x0, 0x0, 0x9000b, 0x40003, 0x0, 0x0, 0xa0009, 0xb0002, 0x0, 0x0, 0x0, 0x0, 0x1b000f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90007, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 5, 11, 4, 13, 9, 5, 9, 11, 10, 18, 9, 12, 23, 23, 27, 20, 22};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_create_params_descriptor = {
     .name = "articles_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_create_params),
     .n_fields = 17, .fields = articles_create_params_fields, .by_name = articles_create_params_by_name,
@@ -499,7 +499,7 @@ static const char *const articles_draft_publish_params_docs[] = {
     "The unique identifier for the article which is given by Intercom.",
     "The locales whose staged drafts should be published. Required on multilingual workspaces; each locale must have a pending draft.",
 };
-static const uint32_t articles_draft_publish_params_hash[] = {0x0, 0x20001, 0x70002, 0x0};
+static const uint32_t articles_draft_publish_params_hash[] = {0x0, 0x20001, 0x70002, 0x0, 2, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_draft_publish_params_descriptor = {
     .name = "articles_draft_publish_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_draft_publish_params),
     .n_fields = 2, .fields = articles_draft_publish_params_fields, .by_name = articles_draft_publish_params_by_name,
@@ -524,7 +524,7 @@ static const uint16_t articles_draft_retrieve_params_by_name[] = {0};
 static const char *const articles_draft_retrieve_params_docs[] = {
     "The unique identifier for the article which is given by Intercom.",
 };
-static const uint32_t articles_draft_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t articles_draft_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_draft_retrieve_params_descriptor = {
     .name = "articles_draft_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_draft_retrieve_params),
     .n_fields = 1, .fields = articles_draft_retrieve_params_fields, .by_name = articles_draft_retrieve_params_by_name,
@@ -583,7 +583,7 @@ static const char *const articles_draft_update_params_docs[] = {
     "ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: \"published\"`, the article is scheduled instead of ...",
     "ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a pending unpublish schedule. Timestamps in the past or equal ...",
 };
-static const uint32_t articles_draft_update_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x140011, 0x160012, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x90008, 0xb0009, 0x0, 0x12000b, 0x0, 0x0, 0x0, 0x90006, 0x0, 0x0, 0x17000f, 0x0, 0x0, 0xc000d, 0x0, 0x0, 0x20001, 0x1b0010, 0x0, 0x0, 0x40004, 0x0, 0x9000c, 0x0, 0x0, 0x0, 0x0, 0xd0005, 0x0, 0x17000e, 0x0, 0x50007, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t articles_draft_update_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x140011, 0x160012, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x90008, 0xb0009, 0x0, 0x12000b, 0x0, 0x0, 0x0, 0x90006, 0x0, 0x0, 0x17000f, 0x0, 0x0, 0xc000d, 0x0, 0x0, 0x20001, 0x1b0010, 0x0, 0x0, 0x40004, 0x0, 0x9000c, 0x0, 0x0, 0x0, 0x0, 0xd0005, 0x0, 0x17000e, 0x0, 0x50007, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 2, 5, 11, 4, 13, 9, 5, 9, 11, 10, 18, 9, 12, 23, 23, 27, 20, 22};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_draft_update_params_descriptor = {
     .name = "articles_draft_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_draft_update_params),
     .n_fields = 18, .fields = articles_draft_update_params_fields, .by_name = articles_draft_update_params_by_name,
@@ -610,7 +610,7 @@ static const char *const articles_list_params_docs[] = {
     "The page of results to fetch (default 1).",
     "How many results per page (default 15).",
 };
-static const uint32_t articles_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t articles_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_list_params_descriptor = {
     .name = "articles_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_list_params),
     .n_fields = 2, .fields = articles_list_params_fields, .by_name = articles_list_params_by_name,
@@ -649,7 +649,7 @@ static const uint16_t articles_remove_params_by_name[] = {0};
 static const char *const articles_remove_params_docs[] = {
     "The unique identifier for the article which is given by Intercom.",
 };
-static const uint32_t articles_remove_params_hash[] = {0x0, 0x20001};
+static const uint32_t articles_remove_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_remove_params_descriptor = {
     .name = "articles_remove_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_remove_params),
     .n_fields = 1, .fields = articles_remove_params_fields, .by_name = articles_remove_params_by_name,
@@ -674,7 +674,7 @@ static const uint16_t articles_retrieve_params_by_name[] = {0};
 static const char *const articles_retrieve_params_docs[] = {
     "The unique identifier for the article which is given by Intercom.",
 };
-static const uint32_t articles_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t articles_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_retrieve_params_descriptor = {
     .name = "articles_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_retrieve_params),
     .n_fields = 1, .fields = articles_retrieve_params_fields, .by_name = articles_retrieve_params_by_name,
@@ -705,7 +705,7 @@ static const char *const articles_search_params_docs[] = {
     "The ID of the Help Center to search in.",
     "Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.",
 };
-static const uint32_t articles_search_params_hash[] = {0x0, 0xe0003, 0x0, 0x60001, 0x0, 0x0, 0x50002, 0x90004};
+static const uint32_t articles_search_params_hash[] = {0x0, 0xe0003, 0x0, 0x60001, 0x0, 0x0, 0x50002, 0x90004, 6, 5, 14, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_search_params_descriptor = {
     .name = "articles_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_search_params),
     .n_fields = 4, .fields = articles_search_params_fields, .by_name = articles_search_params_by_name,
@@ -734,7 +734,7 @@ static const char *const articles_tags_create_params_docs[] = {
     "The unique identifier of the tag to apply, as given by Intercom.",
     "Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.",
 };
-static const uint32_t articles_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0xa0001, 0x0, 0x0};
+static const uint32_t articles_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0xa0001, 0x0, 0x0, 10, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_tags_create_params_descriptor = {
     .name = "articles_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_tags_create_params),
     .n_fields = 3, .fields = articles_tags_create_params_fields, .by_name = articles_tags_create_params_by_name,
@@ -761,7 +761,7 @@ static const char *const articles_tags_delete_params_docs[] = {
     "The unique identifier for the article which is given by Intercom.",
     "The unique identifier of the tag to remove, as given by Intercom.",
 };
-static const uint32_t articles_tags_delete_params_hash[] = {0x0, 0xa0001, 0x0, 0x20002};
+static const uint32_t articles_tags_delete_params_hash[] = {0x0, 0xa0001, 0x0, 0x20002, 10, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_tags_delete_params_descriptor = {
     .name = "articles_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_tags_delete_params),
     .n_fields = 2, .fields = articles_tags_delete_params_fields, .by_name = articles_tags_delete_params_by_name,
@@ -820,7 +820,7 @@ static const char *const articles_update_params_docs[] = {
     "ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: \"published\"`, the article is scheduled instead of ...",
     "ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a pending unpublish schedule. Timestamps in the past or equal ...",
 };
-static const uint32_t articles_update_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x140011, 0x160012, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x90008, 0xb0009, 0x0, 0x12000b, 0x0, 0x0, 0x0, 0x90006, 0x0, 0x0, 0x17000f, 0x0, 0x0, 0xc000d, 0x0, 0x0, 0x20001, 0x1b0010, 0x0, 0x0, 0x40004, 0x0, 0x9000c, 0x0, 0x0, 0x0, 0x0, 0xd0005, 0x0, 0x17000e, 0x0, 0x50007, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t articles_update_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x140011, 0x160012, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x90008, 0xb0009, 0x0, 0x12000b, 0x0, 0x0, 0x0, 0x90006, 0x0, 0x0, 0x17000f, 0x0, 0x0, 0xc000d, 0x0, 0x0, 0x20001, 0x1b0010, 0x0, 0x0, 0x40004, 0x0, 0x9000c, 0x0, 0x0, 0x0, 0x0, 0xd0005, 0x0, 0x17000e, 0x0, 0x50007, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 2, 5, 11, 4, 13, 9, 5, 9, 11, 10, 18, 9, 12, 23, 23, 27, 20, 22};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_update_params_descriptor = {
     .name = "articles_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_update_params),
     .n_fields = 18, .fields = articles_update_params_fields, .by_name = articles_update_params_by_name,
@@ -851,7 +851,7 @@ static const char *const articles_versions_list_params_docs[] = {
     "The number of results to return per page.",
     "Filter versions to a specific locale. Use the locale identifier (for example `en`, `fr`). If the locale is not configured for the workspace, a `400` is ...",
 };
-static const uint32_t articles_versions_list_params_hash[] = {0x60004, 0x0, 0x0, 0x0, 0x80003, 0x40002, 0x0, 0xa0001};
+static const uint32_t articles_versions_list_params_hash[] = {0x60004, 0x0, 0x0, 0x0, 0x80003, 0x40002, 0x0, 0xa0001, 10, 4, 8, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_versions_list_params_descriptor = {
     .name = "articles_versions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_versions_list_params),
     .n_fields = 4, .fields = articles_versions_list_params_fields, .by_name = articles_versions_list_params_by_name,
@@ -894,7 +894,7 @@ static const char *const articles_versions_retrieve_params_docs[] = {
     "The unique identifier for the version.",
     "Return the version's content for a specific locale. If the locale is not configured for the workspace, a `400` is returned.",
 };
-static const uint32_t articles_versions_retrieve_params_hash[] = {0x60003, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0001};
+static const uint32_t articles_versions_retrieve_params_hash[] = {0x60003, 0x20002, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0001, 10, 2, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_articles_versions_retrieve_params_descriptor = {
     .name = "articles_versions_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_articles_versions_retrieve_params),
     .n_fields = 3, .fields = articles_versions_retrieve_params_fields, .by_name = articles_versions_retrieve_params_by_name,
@@ -923,7 +923,7 @@ static const char *const audiences_create_params_docs[] = {
     "The predicates that define which contacts belong to the audience.",
     "Role-based predicates that further filter audience membership by contact role.",
 };
-static const uint32_t audiences_create_params_hash[] = {0x0, 0xa0002, 0x0, 0x0, 0xf0003, 0x0, 0x40001, 0x0};
+static const uint32_t audiences_create_params_hash[] = {0x0, 0xa0002, 0x0, 0x0, 0xf0003, 0x0, 0x40001, 0x0, 4, 10, 15};
 INTERCOM_EXTERN const intercom_type intercom_preview_audiences_create_params_descriptor = {
     .name = "audiences_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_audiences_create_params),
     .n_fields = 3, .fields = audiences_create_params_fields, .by_name = audiences_create_params_by_name,
@@ -948,7 +948,7 @@ static const uint16_t audiences_delete_params_by_name[] = {0};
 static const char *const audiences_delete_params_docs[] = {
     "The unique identifier for the audience.",
 };
-static const uint32_t audiences_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t audiences_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_audiences_delete_params_descriptor = {
     .name = "audiences_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_audiences_delete_params),
     .n_fields = 1, .fields = audiences_delete_params_fields, .by_name = audiences_delete_params_by_name,
@@ -975,7 +975,7 @@ static const char *const audiences_list_params_docs[] = {
     "The page of results to fetch. Defaults to first page.",
     "The number of results to return per page. Defaults to 50. Maximum is 50.",
 };
-static const uint32_t audiences_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t audiences_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_audiences_list_params_descriptor = {
     .name = "audiences_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_audiences_list_params),
     .n_fields = 2, .fields = audiences_list_params_fields, .by_name = audiences_list_params_by_name,
@@ -1000,7 +1000,7 @@ static const uint16_t audiences_retrieve_params_by_name[] = {0};
 static const char *const audiences_retrieve_params_docs[] = {
     "The unique identifier for the audience.",
 };
-static const uint32_t audiences_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t audiences_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_audiences_retrieve_params_descriptor = {
     .name = "audiences_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_audiences_retrieve_params),
     .n_fields = 1, .fields = audiences_retrieve_params_fields, .by_name = audiences_retrieve_params_by_name,
@@ -1031,7 +1031,7 @@ static const char *const audiences_update_params_docs[] = {
     "The predicates that define which contacts belong to the audience.",
     "Role-based predicates that further filter audience membership by contact role.",
 };
-static const uint32_t audiences_update_params_hash[] = {0xf0004, 0xa0003, 0x40002, 0x0, 0x20001, 0x0, 0x0, 0x0};
+static const uint32_t audiences_update_params_hash[] = {0xf0004, 0xa0003, 0x40002, 0x0, 0x20001, 0x0, 0x0, 0x0, 2, 4, 10, 15};
 INTERCOM_EXTERN const intercom_type intercom_preview_audiences_update_params_descriptor = {
     .name = "audiences_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_audiences_update_params),
     .n_fields = 4, .fields = audiences_update_params_fields, .by_name = audiences_update_params_by_name,
@@ -1080,7 +1080,7 @@ static const uint16_t brands_retrieve_params_by_name[] = {0};
 static const char *const brands_retrieve_params_docs[] = {
     "The unique identifier of the brand",
 };
-static const uint32_t brands_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t brands_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_brands_retrieve_params_descriptor = {
     .name = "brands_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_brands_retrieve_params),
     .n_fields = 1, .fields = brands_retrieve_params_fields, .by_name = brands_retrieve_params_by_name,
@@ -1107,7 +1107,7 @@ static const char *const calls_list_params_docs[] = {
     "The page of results to fetch. Defaults to first page",
     "How many results to display per page. Defaults to 25. Max 25.",
 };
-static const uint32_t calls_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t calls_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_calls_list_params_descriptor = {
     .name = "calls_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_calls_list_params),
     .n_fields = 2, .fields = calls_list_params_fields, .by_name = calls_list_params_by_name,
@@ -1146,7 +1146,7 @@ static const uint16_t calls_recording_retrieve_params_by_name[] = {0};
 static const char *const calls_recording_retrieve_params_docs[] = {
     "The id of the call",
 };
-static const uint32_t calls_recording_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t calls_recording_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_calls_recording_retrieve_params_descriptor = {
     .name = "calls_recording_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_calls_recording_retrieve_params),
     .n_fields = 1, .fields = calls_recording_retrieve_params_fields, .by_name = calls_recording_retrieve_params_by_name,
@@ -1171,7 +1171,7 @@ static const uint16_t calls_retrieve_params_by_name[] = {0};
 static const char *const calls_retrieve_params_docs[] = {
     "The id of the call to retrieve",
 };
-static const uint32_t calls_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t calls_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_calls_retrieve_params_descriptor = {
     .name = "calls_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_calls_retrieve_params),
     .n_fields = 1, .fields = calls_retrieve_params_fields, .by_name = calls_retrieve_params_by_name,
@@ -1196,7 +1196,7 @@ static const uint16_t calls_search_params_by_name[] = {0};
 static const char *const calls_search_params_docs[] = {
     "A list of conversation ids to fetch calls for. Maximum 20.",
 };
-static const uint32_t calls_search_params_hash[] = {0x100001, 0x0};
+static const uint32_t calls_search_params_hash[] = {0x100001, 0x0, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_calls_search_params_descriptor = {
     .name = "calls_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_calls_search_params),
     .n_fields = 1, .fields = calls_search_params_fields, .by_name = calls_search_params_by_name,
@@ -1221,7 +1221,7 @@ static const uint16_t calls_transcript_retrieve_params_by_name[] = {0};
 static const char *const calls_transcript_retrieve_params_docs[] = {
     "The id of the call",
 };
-static const uint32_t calls_transcript_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t calls_transcript_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_calls_transcript_retrieve_params_descriptor = {
     .name = "calls_transcript_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_calls_transcript_retrieve_params),
     .n_fields = 1, .fields = calls_transcript_retrieve_params_fields, .by_name = calls_transcript_retrieve_params_by_name,
@@ -1248,7 +1248,7 @@ static const char *const companies_bulk_create_params_docs[] = {
     "An array of company objects to create or update. Maximum 100 companies per request.",
     "Optional. Include to append tasks to an existing job.",
 };
-static const uint32_t companies_bulk_create_params_hash[] = {0x0, 0x30002, 0x90001, 0x0};
+static const uint32_t companies_bulk_create_params_hash[] = {0x0, 0x30002, 0x90001, 0x0, 9, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_bulk_create_params_descriptor = {
     .name = "companies_bulk_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_bulk_create_params),
     .n_fields = 2, .fields = companies_bulk_create_params_fields, .by_name = companies_bulk_create_params_by_name,
@@ -1275,7 +1275,7 @@ static const char *const companies_bulk_delete_create_params_docs[] = {
     "An array of companies to delete, each identified by its Intercom company `id`. Maximum 100 companies per request.",
     "Optional. Include to append tasks to an existing job.",
 };
-static const uint32_t companies_bulk_delete_create_params_hash[] = {0x0, 0x30002, 0x90001, 0x0};
+static const uint32_t companies_bulk_delete_create_params_hash[] = {0x0, 0x30002, 0x90001, 0x0, 9, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_bulk_delete_create_params_descriptor = {
     .name = "companies_bulk_delete_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_bulk_delete_create_params),
     .n_fields = 2, .fields = companies_bulk_delete_create_params_fields, .by_name = companies_bulk_delete_create_params_by_name,
@@ -1300,7 +1300,7 @@ static const uint16_t companies_bulk_retrieve_params_by_name[] = {0};
 static const char *const companies_bulk_retrieve_params_docs[] = {
     "The unique identifier for the bulk job.",
 };
-static const uint32_t companies_bulk_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t companies_bulk_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_bulk_retrieve_params_descriptor = {
     .name = "companies_bulk_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_bulk_retrieve_params),
     .n_fields = 1, .fields = companies_bulk_retrieve_params_fields, .by_name = companies_bulk_retrieve_params_by_name,
@@ -1327,7 +1327,7 @@ static const char *const companies_bulk_update_params_docs[] = {
     "An array of company objects to update. Each must include an `id` and the fields to update. Maximum 100 companies per request.",
     "Optional. Include to append tasks to an existing job.",
 };
-static const uint32_t companies_bulk_update_params_hash[] = {0x0, 0x30002, 0x90001, 0x0};
+static const uint32_t companies_bulk_update_params_hash[] = {0x0, 0x30002, 0x90001, 0x0, 9, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_bulk_update_params_descriptor = {
     .name = "companies_bulk_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_bulk_update_params),
     .n_fields = 2, .fields = companies_bulk_update_params_fields, .by_name = companies_bulk_update_params_by_name,
@@ -1356,7 +1356,7 @@ static const char *const companies_contacts_list_params_docs[] = {
     "How many results per page (default 15).",
     "Cursor of the next page: pages.next.starting_after of the previous page.",
 };
-static const uint32_t companies_contacts_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0x20001, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t companies_contacts_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0x20001, 0x0, 0x0, 0x0, 0x0, 2, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_contacts_list_params_descriptor = {
     .name = "companies_contacts_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_contacts_list_params),
     .n_fields = 3, .fields = companies_contacts_list_params_fields, .by_name = companies_contacts_list_params_by_name,
@@ -1413,7 +1413,7 @@ static const char *const companies_create_params_docs[] = {
     "How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated ...",
     "Set to true to update the company's last seen time to now.",
 };
-static const uint32_t companies_create_params_hash[] = {0x0, 0xd0009, 0x16000a, 0x0, 0x0, 0x110008, 0x0, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x70005, 0x40001, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0};
+static const uint32_t companies_create_params_hash[] = {0x0, 0xd0009, 0x16000a, 0x0, 0x0, 0x110008, 0x0, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x70005, 0x40001, 0x0, 0x0, 0x40004, 0x0, 0x0, 0x110007, 0x0, 0x40003, 0x0, 4, 10, 4, 4, 7, 8, 17, 17, 13, 22};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_create_params_descriptor = {
     .name = "companies_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_create_params),
     .n_fields = 10, .fields = companies_create_params_fields, .by_name = companies_create_params_by_name,
@@ -1438,7 +1438,7 @@ static const uint16_t companies_delete_params_by_name[] = {0};
 static const char *const companies_delete_params_docs[] = {
     "The unique identifier for the company which is given by Intercom",
 };
-static const uint32_t companies_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t companies_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_delete_params_descriptor = {
     .name = "companies_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_delete_params),
     .n_fields = 1, .fields = companies_delete_params_fields, .by_name = companies_delete_params_by_name,
@@ -1467,7 +1467,7 @@ static const char *const companies_list_params_docs[] = {
     "How many results to return per page. Defaults to 15",
     "`asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc",
 };
-static const uint32_t companies_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0};
+static const uint32_t companies_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0, 4, 8, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_list_params_descriptor = {
     .name = "companies_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_list_params),
     .n_fields = 3, .fields = companies_list_params_fields, .by_name = companies_list_params_by_name,
@@ -1510,7 +1510,7 @@ static const char *const companies_notes_create_params_docs[] = {
     "The text of the note.",
     "The unique identifier of the admin creating the note. If not provided, defaults to the admin associated with the access token.",
 };
-static const uint32_t companies_notes_create_params_hash[] = {0x0, 0x80003, 0x0, 0x40002, 0x0, 0x0, 0x0, 0xa0001};
+static const uint32_t companies_notes_create_params_hash[] = {0x0, 0x80003, 0x0, 0x40002, 0x0, 0x0, 0x0, 0xa0001, 10, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_notes_create_params_descriptor = {
     .name = "companies_notes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_notes_create_params),
     .n_fields = 3, .fields = companies_notes_create_params_fields, .by_name = companies_notes_create_params_by_name,
@@ -1535,7 +1535,7 @@ static const uint16_t companies_notes_list_params_by_name[] = {0};
 static const char *const companies_notes_list_params_docs[] = {
     "The unique identifier for the company which is given by Intercom",
 };
-static const uint32_t companies_notes_list_params_hash[] = {0x0, 0xa0001};
+static const uint32_t companies_notes_list_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_notes_list_params_descriptor = {
     .name = "companies_notes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_notes_list_params),
     .n_fields = 1, .fields = companies_notes_list_params_fields, .by_name = companies_notes_list_params_by_name,
@@ -1560,7 +1560,7 @@ static const uint16_t companies_retrieve_params_by_name[] = {0};
 static const char *const companies_retrieve_params_docs[] = {
     "The unique identifier for the company which is given by Intercom",
 };
-static const uint32_t companies_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t companies_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_retrieve_params_descriptor = {
     .name = "companies_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_retrieve_params),
     .n_fields = 1, .fields = companies_retrieve_params_fields, .by_name = companies_retrieve_params_by_name,
@@ -1595,7 +1595,7 @@ static const char *const companies_retrieve_list_params_docs[] = {
     "The page of results to fetch. Defaults to first page",
     "How many results to display per page. Defaults to 15",
 };
-static const uint32_t companies_retrieve_list_params_hash[] = {0x0, 0x0, 0xa0002, 0x60003, 0x0, 0x0, 0x40001, 0x0, 0xa0004, 0x0, 0x0, 0x0, 0x80006, 0x40005, 0x0, 0x0};
+static const uint32_t companies_retrieve_list_params_hash[] = {0x0, 0x0, 0xa0002, 0x60003, 0x0, 0x0, 0x40001, 0x0, 0xa0004, 0x0, 0x0, 0x0, 0x80006, 0x40005, 0x0, 0x0, 4, 10, 6, 10, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_retrieve_list_params_descriptor = {
     .name = "companies_retrieve_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_retrieve_list_params),
     .n_fields = 6, .fields = companies_retrieve_list_params_fields, .by_name = companies_retrieve_list_params_by_name,
@@ -1634,7 +1634,7 @@ static const uint16_t companies_scroll_params_by_name[] = {0};
 static const char *const companies_scroll_params_docs[] = {
     "",
 };
-static const uint32_t companies_scroll_params_hash[] = {0xc0001, 0x0};
+static const uint32_t companies_scroll_params_hash[] = {0xc0001, 0x0, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_scroll_params_descriptor = {
     .name = "companies_scroll_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_scroll_params),
     .n_fields = 1, .fields = companies_scroll_params_fields, .by_name = companies_scroll_params_by_name,
@@ -1677,7 +1677,7 @@ static const char *const companies_search_params_docs[] = {
     "",
     "An optional object to sort the results by.",
 };
-static const uint32_t companies_search_params_hash[] = {0x0, 0x0, 0x50001, 0x0, 0x0, 0x40003, 0x0, 0xa0002};
+static const uint32_t companies_search_params_hash[] = {0x0, 0x0, 0x50001, 0x0, 0x0, 0x40003, 0x0, 0xa0002, 5, 10, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_search_params_descriptor = {
     .name = "companies_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_search_params),
     .n_fields = 3, .fields = companies_search_params_fields, .by_name = companies_search_params_by_name,
@@ -1716,7 +1716,7 @@ static const uint16_t companies_segments_list_params_by_name[] = {0};
 static const char *const companies_segments_list_params_docs[] = {
     "The unique identifier for the company which is given by Intercom",
 };
-static const uint32_t companies_segments_list_params_hash[] = {0x0, 0x20001};
+static const uint32_t companies_segments_list_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_segments_list_params_descriptor = {
     .name = "companies_segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_segments_list_params),
     .n_fields = 1, .fields = companies_segments_list_params_fields, .by_name = companies_segments_list_params_by_name,
@@ -1741,7 +1741,7 @@ static const uint16_t companies_update_params_by_name[] = {0};
 static const char *const companies_update_params_docs[] = {
     "The unique identifier for the company which is given by Intercom",
 };
-static const uint32_t companies_update_params_hash[] = {0x0, 0x20001};
+static const uint32_t companies_update_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_companies_update_params_descriptor = {
     .name = "companies_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_companies_update_params),
     .n_fields = 1, .fields = companies_update_params_fields, .by_name = companies_update_params_by_name,
@@ -1768,7 +1768,7 @@ static const char *const contacts_activities_list_params_docs[] = {
     "The number of results to return per page. Defaults to 50, minimum 1, maximum 150.",
     "The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through results.",
 };
-static const uint32_t contacts_activities_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0};
+static const uint32_t contacts_activities_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_activities_list_params_descriptor = {
     .name = "contacts_activities_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_activities_list_params),
     .n_fields = 2, .fields = contacts_activities_list_params_fields, .by_name = contacts_activities_list_params_by_name,
@@ -1807,7 +1807,7 @@ static const uint16_t contacts_archive_params_by_name[] = {0};
 static const char *const contacts_archive_params_docs[] = {
     "id",
 };
-static const uint32_t contacts_archive_params_hash[] = {0x0, 0x20001};
+static const uint32_t contacts_archive_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_archive_params_descriptor = {
     .name = "contacts_archive_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_archive_params),
     .n_fields = 1, .fields = contacts_archive_params_fields, .by_name = contacts_archive_params_by_name,
@@ -1834,7 +1834,7 @@ static const char *const contacts_banners_dismiss_params_docs[] = {
     "The unique identifier of a contact.",
     "The `view_id` of the banner to dismiss, as returned by the list banners endpoint.",
 };
-static const uint32_t contacts_banners_dismiss_params_hash[] = {0x0, 0x70002, 0x0, 0x20001};
+static const uint32_t contacts_banners_dismiss_params_hash[] = {0x0, 0x70002, 0x0, 0x20001, 2, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_banners_dismiss_params_descriptor = {
     .name = "contacts_banners_dismiss_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_banners_dismiss_params),
     .n_fields = 2, .fields = contacts_banners_dismiss_params_fields, .by_name = contacts_banners_dismiss_params_by_name,
@@ -1859,7 +1859,7 @@ static const uint16_t contacts_banners_list_params_by_name[] = {0};
 static const char *const contacts_banners_list_params_docs[] = {
     "The unique identifier of a contact.",
 };
-static const uint32_t contacts_banners_list_params_hash[] = {0x0, 0x20001};
+static const uint32_t contacts_banners_list_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_banners_list_params_descriptor = {
     .name = "contacts_banners_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_banners_list_params),
     .n_fields = 1, .fields = contacts_banners_list_params_fields, .by_name = contacts_banners_list_params_by_name,
@@ -1884,7 +1884,7 @@ static const uint16_t contacts_block_params_by_name[] = {0};
 static const char *const contacts_block_params_docs[] = {
     "id",
 };
-static const uint32_t contacts_block_params_hash[] = {0x0, 0x20001};
+static const uint32_t contacts_block_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_block_params_descriptor = {
     .name = "contacts_block_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_block_params),
     .n_fields = 1, .fields = contacts_block_params_fields, .by_name = contacts_block_params_by_name,
@@ -1911,7 +1911,7 @@ static const char *const contacts_bulk_create_params_docs[] = {
     "An array of contact objects to create. Maximum 100 contacts per request.",
     "Optional. Include to append tasks to an existing job.",
 };
-static const uint32_t contacts_bulk_create_params_hash[] = {0x0, 0x30002, 0x0, 0x80001};
+static const uint32_t contacts_bulk_create_params_hash[] = {0x0, 0x30002, 0x0, 0x80001, 8, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_bulk_create_params_descriptor = {
     .name = "contacts_bulk_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_bulk_create_params),
     .n_fields = 2, .fields = contacts_bulk_create_params_fields, .by_name = contacts_bulk_create_params_by_name,
@@ -1938,7 +1938,7 @@ static const char *const contacts_bulk_delete_create_params_docs[] = {
     "An array of contacts to delete, each identified by `id`. Maximum 100 contacts per request.",
     "Optional. Include to append tasks to an existing job.",
 };
-static const uint32_t contacts_bulk_delete_create_params_hash[] = {0x0, 0x30002, 0x0, 0x80001};
+static const uint32_t contacts_bulk_delete_create_params_hash[] = {0x0, 0x30002, 0x0, 0x80001, 8, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_bulk_delete_create_params_descriptor = {
     .name = "contacts_bulk_delete_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_bulk_delete_create_params),
     .n_fields = 2, .fields = contacts_bulk_delete_create_params_fields, .by_name = contacts_bulk_delete_create_params_by_name,
@@ -1963,7 +1963,7 @@ static const uint16_t contacts_bulk_retrieve_params_by_name[] = {0};
 static const char *const contacts_bulk_retrieve_params_docs[] = {
     "The unique identifier for the bulk job.",
 };
-static const uint32_t contacts_bulk_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t contacts_bulk_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_bulk_retrieve_params_descriptor = {
     .name = "contacts_bulk_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_bulk_retrieve_params),
     .n_fields = 1, .fields = contacts_bulk_retrieve_params_fields, .by_name = contacts_bulk_retrieve_params_by_name,
@@ -1990,7 +1990,7 @@ static const char *const contacts_bulk_update_params_docs[] = {
     "An array of contact objects to update. Each must include an `id` and the fields to update. Maximum 100 contacts per request.",
     "Optional. Include to append tasks to an existing job.",
 };
-static const uint32_t contacts_bulk_update_params_hash[] = {0x0, 0x30002, 0x0, 0x80001};
+static const uint32_t contacts_bulk_update_params_hash[] = {0x0, 0x30002, 0x0, 0x80001, 8, 3};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_bulk_update_params_descriptor = {
     .name = "contacts_bulk_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_bulk_update_params),
     .n_fields = 2, .fields = contacts_bulk_update_params_fields, .by_name = contacts_bulk_update_params_by_name,
@@ -2017,7 +2017,7 @@ static const char *const contacts_companies_create_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
     "The unique identifier for the company which is given by Intercom",
 };
-static const uint32_t contacts_companies_create_params_hash[] = {0x70001, 0x20002, 0x0, 0x0};
+static const uint32_t contacts_companies_create_params_hash[] = {0x70001, 0x20002, 0x0, 0x0, 7, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_companies_create_params_descriptor = {
     .name = "contacts_companies_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_companies_create_params),
     .n_fields = 2, .fields = contacts_companies_create_params_fields, .by_name = contacts_companies_create_params_by_name,
@@ -2044,7 +2044,7 @@ static const char *const contacts_companies_delete_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
     "The unique identifier for the company which is given by Intercom",
 };
-static const uint32_t contacts_companies_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002};
+static const uint32_t contacts_companies_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002, 10, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_companies_delete_params_descriptor = {
     .name = "contacts_companies_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_companies_delete_params),
     .n_fields = 2, .fields = contacts_companies_delete_params_fields, .by_name = contacts_companies_delete_params_by_name,
@@ -2073,7 +2073,7 @@ static const char *const contacts_companies_list_params_docs[] = {
     "The page of results to fetch (default 1).",
     "How many results per page (default 15).",
 };
-static const uint32_t contacts_companies_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x40002, 0x0};
+static const uint32_t contacts_companies_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x40002, 0x0, 2, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_companies_list_params_descriptor = {
     .name = "contacts_companies_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_companies_list_params),
     .n_fields = 3, .fields = contacts_companies_list_params_fields, .by_name = contacts_companies_list_params_by_name,
@@ -2136,7 +2136,7 @@ static const char *const contacts_create_params_docs[] = {
     "A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ...",
     "The custom attributes which are set for the contact",
 };
-static const uint32_t contacts_create_params_hash[] = {0x0, 0x11000d, 0x40006, 0x60007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x18000b, 0x0, 0x0, 0xc0009, 0xc0008, 0xe0004, 0x50003, 0x8000a, 0x0, 0x11000c, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x50005};
+static const uint32_t contacts_create_params_hash[] = {0x0, 0x11000d, 0x40006, 0x60007, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x18000b, 0x0, 0x0, 0xc0009, 0xc0008, 0xe0004, 0x50003, 0x8000a, 0x0, 0x11000c, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x50005, 4, 11, 5, 14, 5, 4, 6, 12, 12, 8, 24, 17, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_create_params_descriptor = {
     .name = "contacts_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_create_params),
     .n_fields = 13, .fields = contacts_create_params_fields, .by_name = contacts_create_params_by_name,
@@ -2161,7 +2161,7 @@ static const uint16_t contacts_delete_params_by_name[] = {0};
 static const char *const contacts_delete_params_docs[] = {
     "id",
 };
-static const uint32_t contacts_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t contacts_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_delete_params_descriptor = {
     .name = "contacts_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_delete_params),
     .n_fields = 1, .fields = contacts_delete_params_fields, .by_name = contacts_delete_params_by_name,
@@ -2188,7 +2188,7 @@ static const char *const contacts_find_by_external_id_params_docs[] = {
     "The external ID of the user that you want to retrieve",
     "Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.",
 };
-static const uint32_t contacts_find_by_external_id_params_hash[] = {0x150002, 0x0, 0xb0001, 0x0};
+static const uint32_t contacts_find_by_external_id_params_hash[] = {0x150002, 0x0, 0xb0001, 0x0, 11, 21};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_find_by_external_id_params_descriptor = {
     .name = "contacts_find_by_external_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_find_by_external_id_params),
     .n_fields = 2, .fields = contacts_find_by_external_id_params_fields, .by_name = contacts_find_by_external_id_params_by_name,
@@ -2217,7 +2217,7 @@ static const char *const contacts_list_params_docs[] = {
     "How many results per page (default 15, at most 150). (maximum 150)",
     "Cursor of the next page: pages.next.starting_after of the previous page.",
 };
-static const uint32_t contacts_list_params_hash[] = {0x0, 0x0, 0x0, 0xe0003, 0x80002, 0x0, 0x150001, 0x0};
+static const uint32_t contacts_list_params_hash[] = {0x0, 0x0, 0x0, 0xe0003, 0x80002, 0x0, 0x150001, 0x0, 21, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_list_params_descriptor = {
     .name = "contacts_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_list_params),
     .n_fields = 3, .fields = contacts_list_params_fields, .by_name = contacts_list_params_by_name,
@@ -2262,7 +2262,7 @@ static const char *const contacts_merge_params_docs[] = {
     "The unique identifier for the contact to merge into. Must be a user.",
     "Set to `true` to merge two contacts that are not duplicates (they share no matching email or phone).",
 };
-static const uint32_t contacts_merge_params_hash[] = {0x150001, 0x40002, 0x0, 0x190004, 0x0, 0x40003, 0x0, 0x0};
+static const uint32_t contacts_merge_params_hash[] = {0x150001, 0x40002, 0x0, 0x190004, 0x0, 0x40003, 0x0, 0x0, 21, 4, 4, 25};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_merge_params_descriptor = {
     .name = "contacts_merge_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_merge_params),
     .n_fields = 4, .fields = contacts_merge_params_fields, .by_name = contacts_merge_params_by_name,
@@ -2291,7 +2291,7 @@ static const char *const contacts_merge_preview_create_params_docs[] = {
     "The unique identifier for the contact to merge into. Must be a user.",
     "When true, previews the merge even if the contacts don't share a common identifier. Defaults to false.",
 };
-static const uint32_t contacts_merge_preview_create_params_hash[] = {0x0, 0x40001, 0x0, 0x190003, 0x0, 0x40002, 0x0, 0x0};
+static const uint32_t contacts_merge_preview_create_params_hash[] = {0x0, 0x40001, 0x0, 0x190003, 0x0, 0x40002, 0x0, 0x0, 4, 4, 25};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_merge_preview_create_params_descriptor = {
     .name = "contacts_merge_preview_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_merge_preview_create_params),
     .n_fields = 3, .fields = contacts_merge_preview_create_params_fields, .by_name = contacts_merge_preview_create_params_by_name,
@@ -2322,7 +2322,7 @@ static const char *const contacts_merge_history_list_params_docs[] = {
     "The number of results to return per page (default 50, max 150).",
     "The order to return results in. Defaults to descending.",
 };
-static const uint32_t contacts_merge_history_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x60002, 0x50004};
+static const uint32_t contacts_merge_history_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x60002, 0x50004, 2, 6, 8, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_merge_history_list_params_descriptor = {
     .name = "contacts_merge_history_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_merge_history_list_params),
     .n_fields = 4, .fields = contacts_merge_history_list_params_fields, .by_name = contacts_merge_history_list_params_by_name,
@@ -2353,7 +2353,7 @@ static const char *const contacts_notes_create_params_docs[] = {
     "The unique identifier of a given contact.",
     "The unique identifier of a given admin.",
 };
-static const uint32_t contacts_notes_create_params_hash[] = {0x20001, 0x0, 0xa0003, 0x0, 0x0, 0x80004, 0x40002, 0x0};
+static const uint32_t contacts_notes_create_params_hash[] = {0x20001, 0x0, 0xa0003, 0x0, 0x0, 0x80004, 0x40002, 0x0, 2, 4, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_notes_create_params_descriptor = {
     .name = "contacts_notes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_notes_create_params),
     .n_fields = 4, .fields = contacts_notes_create_params_fields, .by_name = contacts_notes_create_params_by_name,
@@ -2382,7 +2382,7 @@ static const char *const contacts_notes_list_params_docs[] = {
     "The page of results to fetch (default 1).",
     "How many results per page (default 15).",
 };
-static const uint32_t contacts_notes_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x40002, 0x0};
+static const uint32_t contacts_notes_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x40002, 0x0, 2, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_notes_list_params_descriptor = {
     .name = "contacts_notes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_notes_list_params),
     .n_fields = 3, .fields = contacts_notes_list_params_fields, .by_name = contacts_notes_list_params_by_name,
@@ -2423,7 +2423,7 @@ static const char *const contacts_retrieve_params_docs[] = {
     "id",
     "Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.",
 };
-static const uint32_t contacts_retrieve_params_hash[] = {0x150002, 0x0, 0x0, 0x20001};
+static const uint32_t contacts_retrieve_params_hash[] = {0x150002, 0x0, 0x0, 0x20001, 2, 21};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_retrieve_params_descriptor = {
     .name = "contacts_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_retrieve_params),
     .n_fields = 2, .fields = contacts_retrieve_params_fields, .by_name = contacts_retrieve_params_by_name,
@@ -2454,7 +2454,7 @@ static const char *const contacts_search_params_docs[] = {
     "",
     "An optional object to sort the results by.",
 };
-static const uint32_t contacts_search_params_hash[] = {0x150001, 0x0, 0x50002, 0x0, 0x0, 0x40004, 0x0, 0xa0003};
+static const uint32_t contacts_search_params_hash[] = {0x150001, 0x0, 0x50002, 0x0, 0x0, 0x40004, 0x0, 0xa0003, 21, 5, 10, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_search_params_descriptor = {
     .name = "contacts_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_search_params),
     .n_fields = 4, .fields = contacts_search_params_fields, .by_name = contacts_search_params_by_name,
@@ -2493,7 +2493,7 @@ static const uint16_t contacts_segments_list_params_by_name[] = {0};
 static const char *const contacts_segments_list_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
 };
-static const uint32_t contacts_segments_list_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_segments_list_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_segments_list_params_descriptor = {
     .name = "contacts_segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_segments_list_params),
     .n_fields = 1, .fields = contacts_segments_list_params_fields, .by_name = contacts_segments_list_params_by_name,
@@ -2522,7 +2522,7 @@ static const char *const contacts_subscriptions_create_params_docs[] = {
     "The unique identifier for the subscription which is given by Intercom",
     "The consent_type of a subscription, opt_out or opt_in.",
 };
-static const uint32_t contacts_subscriptions_create_params_hash[] = {0xc0003, 0x0, 0x0, 0x20002, 0xa0001, 0x0, 0x0, 0x0};
+static const uint32_t contacts_subscriptions_create_params_hash[] = {0xc0003, 0x0, 0x0, 0x20002, 0xa0001, 0x0, 0x0, 0x0, 10, 2, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_subscriptions_create_params_descriptor = {
     .name = "contacts_subscriptions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_subscriptions_create_params),
     .n_fields = 3, .fields = contacts_subscriptions_create_params_fields, .by_name = contacts_subscriptions_create_params_by_name,
@@ -2549,7 +2549,7 @@ static const char *const contacts_subscriptions_delete_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
     "The unique identifier for the subscription type which is given by Intercom",
 };
-static const uint32_t contacts_subscriptions_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002};
+static const uint32_t contacts_subscriptions_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002, 10, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_subscriptions_delete_params_descriptor = {
     .name = "contacts_subscriptions_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_subscriptions_delete_params),
     .n_fields = 2, .fields = contacts_subscriptions_delete_params_fields, .by_name = contacts_subscriptions_delete_params_by_name,
@@ -2574,7 +2574,7 @@ static const uint16_t contacts_subscriptions_list_params_by_name[] = {0};
 static const char *const contacts_subscriptions_list_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
 };
-static const uint32_t contacts_subscriptions_list_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_subscriptions_list_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_subscriptions_list_params_descriptor = {
     .name = "contacts_subscriptions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_subscriptions_list_params),
     .n_fields = 1, .fields = contacts_subscriptions_list_params_fields, .by_name = contacts_subscriptions_list_params_by_name,
@@ -2601,7 +2601,7 @@ static const char *const contacts_tags_create_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
     "The unique identifier for the tag which is given by Intercom",
 };
-static const uint32_t contacts_tags_create_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002};
+static const uint32_t contacts_tags_create_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002, 10, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_tags_create_params_descriptor = {
     .name = "contacts_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_tags_create_params),
     .n_fields = 2, .fields = contacts_tags_create_params_fields, .by_name = contacts_tags_create_params_by_name,
@@ -2628,7 +2628,7 @@ static const char *const contacts_tags_delete_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
     "The unique identifier for the tag which is given by Intercom",
 };
-static const uint32_t contacts_tags_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002};
+static const uint32_t contacts_tags_delete_params_hash[] = {0xa0001, 0x0, 0x0, 0x20002, 10, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_tags_delete_params_descriptor = {
     .name = "contacts_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_tags_delete_params),
     .n_fields = 2, .fields = contacts_tags_delete_params_fields, .by_name = contacts_tags_delete_params_by_name,
@@ -2653,7 +2653,7 @@ static const uint16_t contacts_tags_list_params_by_name[] = {0};
 static const char *const contacts_tags_list_params_docs[] = {
     "The unique identifier for the contact which is given by Intercom",
 };
-static const uint32_t contacts_tags_list_params_hash[] = {0xa0001, 0x0};
+static const uint32_t contacts_tags_list_params_hash[] = {0xa0001, 0x0, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_tags_list_params_descriptor = {
     .name = "contacts_tags_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_tags_list_params),
     .n_fields = 1, .fields = contacts_tags_list_params_fields, .by_name = contacts_tags_list_params_by_name,
@@ -2678,7 +2678,7 @@ static const uint16_t contacts_unarchive_params_by_name[] = {0};
 static const char *const contacts_unarchive_params_docs[] = {
     "id",
 };
-static const uint32_t contacts_unarchive_params_hash[] = {0x0, 0x20001};
+static const uint32_t contacts_unarchive_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_unarchive_params_descriptor = {
     .name = "contacts_unarchive_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_unarchive_params),
     .n_fields = 1, .fields = contacts_unarchive_params_fields, .by_name = contacts_unarchive_params_by_name,
@@ -2731,7 +2731,7 @@ static const char *const contacts_update_params_docs[] = {
     "A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ...",
     "The custom attributes which are set for the contact",
 };
-static const uint32_t contacts_update_params_hash[] = {0x0, 0x20001, 0x18000d, 0x8000c, 0x11000f, 0x0, 0x40003, 0x0, 0x50007, 0xb0004, 0x40008, 0x0, 0xc000a, 0x0, 0x60009, 0x11000e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x150002, 0xe0006, 0x0, 0x0, 0x0, 0xc000b, 0x0, 0x50005, 0x0};
+static const uint32_t contacts_update_params_hash[] = {0x0, 0x20001, 0x18000d, 0x8000c, 0x11000f, 0x0, 0x40003, 0x0, 0x50007, 0xb0004, 0x40008, 0x0, 0xc000a, 0x0, 0x60009, 0x11000e, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x150002, 0xe0006, 0x0, 0x0, 0x0, 0xc000b, 0x0, 0x50005, 0x0, 2, 21, 4, 11, 5, 14, 5, 4, 6, 12, 12, 8, 24, 17, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_contacts_update_params_descriptor = {
     .name = "contacts_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_contacts_update_params),
     .n_fields = 15, .fields = contacts_update_params_fields, .by_name = contacts_update_params_by_name,
@@ -2764,7 +2764,7 @@ static const char *const content_bulk_actions_create_params_docs[] = {
     "Required when `action` is `set_audience`. Manages segment membership.",
     "Required when `action` is `update_tags`. Applies and/or removes existing tags. Supply at least one of `add_tag_ids` / `remove_tag_ids`. At most 100 distinct ...",
 };
-static const uint32_t content_bulk_actions_create_params_hash[] = {0x40005, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x0, 0x0, 0x0, 0xb0002, 0x60001, 0x0, 0x0, 0xc0003, 0x0, 0x0};
+static const uint32_t content_bulk_actions_create_params_hash[] = {0x40005, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x0, 0x0, 0x0, 0xb0002, 0x60001, 0x0, 0x0, 0xc0003, 0x0, 0x0, 6, 11, 12, 8, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_bulk_actions_create_params_descriptor = {
     .name = "content_bulk_actions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_bulk_actions_create_params),
     .n_fields = 5, .fields = content_bulk_actions_create_params_fields, .by_name = content_bulk_actions_create_params_by_name,
@@ -2827,7 +2827,7 @@ static const char *const content_search_params_docs[] = {
     "Return content last updated at or after this time. Unix epoch seconds.",
     "Return content last updated at or before this time. Unix epoch seconds.",
 };
-static const uint32_t content_search_params_hash[] = {0x80003, 0x100011, 0x100013, 0x110014, 0x0, 0x0, 0x40002, 0xd000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf000e, 0xd000c, 0xb0008, 0xc0007, 0x0, 0xe000f, 0x0, 0x0, 0x70006, 0x0, 0x0, 0x0, 0x130010, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110012, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50001, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x70005, 0x0, 0x11000d, 0x0, 0x0};
+static const uint32_t content_search_params_hash[] = {0x80003, 0x100011, 0x100013, 0x110014, 0x0, 0x0, 0x40002, 0xd000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0xf000e, 0xd000c, 0xb0008, 0xc0007, 0x0, 0xe000f, 0x0, 0x0, 0x70006, 0x0, 0x0, 0x0, 0x130010, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110012, 0x0, 0x0, 0x0, 0x0, 0x0, 0x50001, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x70005, 0x0, 0x11000d, 0x0, 0x0, 5, 4, 8, 6, 7, 7, 12, 11, 10, 18, 13, 13, 17, 15, 14, 19, 16, 17, 16, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_search_params_descriptor = {
     .name = "content_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_search_params),
     .n_fields = 20, .fields = content_search_params_fields, .by_name = content_search_params_by_name,
@@ -2880,7 +2880,7 @@ static const char *const content_snippets_create_params_docs[] = {
     "Whether the content snippet should be available for AI Copilot. Defaults to false.",
     "Whether the content snippet should be available for AI Sales Agent. Defaults to false.",
 };
-static const uint32_t content_snippets_create_params_hash[] = {0x0, 0x0, 0xb0002, 0x0, 0x170006, 0x0, 0x0, 0xc0005, 0xd0003, 0x170007, 0x50001, 0x0, 0x60004, 0x0, 0x0, 0x1b0008};
+static const uint32_t content_snippets_create_params_hash[] = {0x0, 0x0, 0xb0002, 0x0, 0x170006, 0x0, 0x0, 0xc0005, 0xd0003, 0x170007, 0x50001, 0x0, 0x60004, 0x0, 0x0, 0x1b0008, 5, 11, 13, 6, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_create_params_descriptor = {
     .name = "content_snippets_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_snippets_create_params),
     .n_fields = 8, .fields = content_snippets_create_params_fields, .by_name = content_snippets_create_params_by_name,
@@ -2905,7 +2905,7 @@ static const uint16_t content_snippets_delete_params_by_name[] = {0};
 static const char *const content_snippets_delete_params_docs[] = {
     "The unique identifier for the content snippet.",
 };
-static const uint32_t content_snippets_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t content_snippets_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_delete_params_descriptor = {
     .name = "content_snippets_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_snippets_delete_params),
     .n_fields = 1, .fields = content_snippets_delete_params_fields, .by_name = content_snippets_delete_params_by_name,
@@ -2932,7 +2932,7 @@ static const char *const content_snippets_list_params_docs[] = {
     "The page of results to fetch.",
     "The number of results to return per page. Max value of 50.",
 };
-static const uint32_t content_snippets_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t content_snippets_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_list_params_descriptor = {
     .name = "content_snippets_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_snippets_list_params),
     .n_fields = 2, .fields = content_snippets_list_params_fields, .by_name = content_snippets_list_params_by_name,
@@ -2957,7 +2957,7 @@ static const uint16_t content_snippets_retrieve_params_by_name[] = {0};
 static const char *const content_snippets_retrieve_params_docs[] = {
     "The unique identifier for the content snippet.",
 };
-static const uint32_t content_snippets_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t content_snippets_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_retrieve_params_descriptor = {
     .name = "content_snippets_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_snippets_retrieve_params),
     .n_fields = 1, .fields = content_snippets_retrieve_params_fields, .by_name = content_snippets_retrieve_params_by_name,
@@ -2986,7 +2986,7 @@ static const char *const content_snippets_tags_create_params_docs[] = {
     "The unique identifier of the tag to apply, as given by Intercom.",
     "Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.",
 };
-static const uint32_t content_snippets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x120001, 0x0, 0x0, 0x0};
+static const uint32_t content_snippets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x120001, 0x0, 0x0, 0x0, 18, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_tags_create_params_descriptor = {
     .name = "content_snippets_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_snippets_tags_create_params),
     .n_fields = 3, .fields = content_snippets_tags_create_params_fields, .by_name = content_snippets_tags_create_params_by_name,
@@ -3013,7 +3013,7 @@ static const char *const content_snippets_tags_delete_params_docs[] = {
     "The unique identifier for the content snippet.",
     "The unique identifier of the tag to remove, as given by Intercom.",
 };
-static const uint32_t content_snippets_tags_delete_params_hash[] = {0x120001, 0x0, 0x0, 0x20002};
+static const uint32_t content_snippets_tags_delete_params_hash[] = {0x120001, 0x0, 0x0, 0x20002, 18, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_tags_delete_params_descriptor = {
     .name = "content_snippets_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_snippets_tags_delete_params),
     .n_fields = 2, .fields = content_snippets_tags_delete_params_fields, .by_name = content_snippets_tags_delete_params_by_name,
@@ -3054,7 +3054,7 @@ static const char *const content_snippets_update_params_docs[] = {
     "Whether the content snippet should be available for AI Copilot.",
     "Whether the content snippet should be available for AI Sales Agent.",
 };
-static const uint32_t content_snippets_update_params_hash[] = {0x1b0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170007, 0x0, 0x170008, 0x0, 0x0, 0x60005, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x0, 0xd0004, 0x0};
+static const uint32_t content_snippets_update_params_hash[] = {0x1b0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170007, 0x0, 0x170008, 0x0, 0x0, 0x60005, 0x0, 0x50002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0xb0003, 0x0, 0x0, 0x0, 0x0, 0xc0006, 0x0, 0x0, 0x0, 0xd0004, 0x0, 2, 5, 11, 13, 6, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_preview_content_snippets_update_params_descriptor = {
     .name = "content_snippets_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_content_snippets_update_params),
     .n_fields = 9, .fields = content_snippets_update_params_fields, .by_name = content_snippets_update_params_by_name,
@@ -3093,7 +3093,7 @@ static const char *const conversations_attributes_create_params_docs[] = {
     "Initial options for this list attribute. Each option must have a `label`.",
     "Reference configuration for related objects.",
 };
-static const uint32_t conversations_attributes_create_params_hash[] = {0xb0002, 0x90008, 0x0, 0x0, 0x70007, 0x90003, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x130005, 0x0, 0x90006, 0x0};
+static const uint32_t conversations_attributes_create_params_hash[] = {0xb0002, 0x90008, 0x0, 0x0, 0x70007, 0x90003, 0x40001, 0x0, 0x0, 0x0, 0x0, 0x80004, 0x130005, 0x0, 0x90006, 0x0, 4, 11, 9, 8, 19, 9, 7, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_create_params_descriptor = {
     .name = "conversations_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_create_params),
     .n_fields = 8, .fields = conversations_attributes_create_params_fields, .by_name = conversations_attributes_create_params_by_name,
@@ -3118,7 +3118,7 @@ static const uint16_t conversations_attributes_delete_params_by_name[] = {0};
 static const char *const conversations_attributes_delete_params_docs[] = {
     "The conversation attribute id",
 };
-static const uint32_t conversations_attributes_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t conversations_attributes_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_delete_params_descriptor = {
     .name = "conversations_attributes_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_delete_params),
     .n_fields = 1, .fields = conversations_attributes_delete_params_fields, .by_name = conversations_attributes_delete_params_by_name,
@@ -3143,7 +3143,7 @@ static const uint16_t conversations_attributes_list_params_by_name[] = {0};
 static const char *const conversations_attributes_list_params_docs[] = {
     "Include archived attributes in the list. Default `false`.",
 };
-static const uint32_t conversations_attributes_list_params_hash[] = {0x0, 0x100001};
+static const uint32_t conversations_attributes_list_params_hash[] = {0x0, 0x100001, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_list_params_descriptor = {
     .name = "conversations_attributes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_list_params),
     .n_fields = 1, .fields = conversations_attributes_list_params_fields, .by_name = conversations_attributes_list_params_by_name,
@@ -3170,7 +3170,7 @@ static const char *const conversations_attributes_options_create_params_docs[] =
     "The conversation attribute id",
     "The label for the new option.",
 };
-static const uint32_t conversations_attributes_options_create_params_hash[] = {0x0, 0x50002, 0x0, 0x20001};
+static const uint32_t conversations_attributes_options_create_params_hash[] = {0x0, 0x50002, 0x0, 0x20001, 2, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_options_create_params_descriptor = {
     .name = "conversations_attributes_options_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_options_create_params),
     .n_fields = 2, .fields = conversations_attributes_options_create_params_fields, .by_name = conversations_attributes_options_create_params_by_name,
@@ -3197,7 +3197,7 @@ static const char *const conversations_attributes_options_delete_params_docs[] =
     "The conversation attribute id",
     "The UUID of the list option to archive (from the `id` field in the options array)",
 };
-static const uint32_t conversations_attributes_options_delete_params_hash[] = {0x0, 0x90002, 0x0, 0x20001};
+static const uint32_t conversations_attributes_options_delete_params_hash[] = {0x0, 0x90002, 0x0, 0x20001, 2, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_options_delete_params_descriptor = {
     .name = "conversations_attributes_options_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_options_delete_params),
     .n_fields = 2, .fields = conversations_attributes_options_delete_params_fields, .by_name = conversations_attributes_options_delete_params_by_name,
@@ -3226,7 +3226,7 @@ static const char *const conversations_attributes_options_update_params_docs[] =
     "The UUID of the list option to update (from the `id` field in the options array)",
     "The updated label for the option.",
 };
-static const uint32_t conversations_attributes_options_update_params_hash[] = {0x0, 0x90002, 0x0, 0x20001, 0x0, 0x50003, 0x0, 0x0};
+static const uint32_t conversations_attributes_options_update_params_hash[] = {0x0, 0x90002, 0x0, 0x20001, 0x0, 0x50003, 0x0, 0x0, 2, 9, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_options_update_params_descriptor = {
     .name = "conversations_attributes_options_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_options_update_params),
     .n_fields = 3, .fields = conversations_attributes_options_update_params_fields, .by_name = conversations_attributes_options_update_params_by_name,
@@ -3251,7 +3251,7 @@ static const uint16_t conversations_attributes_retrieve_params_by_name[] = {0};
 static const char *const conversations_attributes_retrieve_params_docs[] = {
     "The conversation attribute id",
 };
-static const uint32_t conversations_attributes_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t conversations_attributes_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_retrieve_params_descriptor = {
     .name = "conversations_attributes_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_retrieve_params),
     .n_fields = 1, .fields = conversations_attributes_retrieve_params_fields, .by_name = conversations_attributes_retrieve_params_by_name,
@@ -3288,7 +3288,7 @@ static const char *const conversations_attributes_update_params_docs[] = {
     "Team IDs that can see this attribute. Empty array means all teams.",
     "(Relationship data type only) Reference configuration for related objects.",
 };
-static const uint32_t conversations_attributes_update_params_hash[] = {0xb0003, 0x0, 0x40002, 0x0, 0x20001, 0x130006, 0x0, 0x80005, 0x0, 0x90004, 0x0, 0x90007, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t conversations_attributes_update_params_hash[] = {0xb0003, 0x0, 0x40002, 0x0, 0x20001, 0x130006, 0x0, 0x80005, 0x0, 0x90004, 0x0, 0x90007, 0x0, 0x0, 0x0, 0x0, 2, 4, 11, 9, 8, 19, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_attributes_update_params_descriptor = {
     .name = "conversations_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_attributes_update_params),
     .n_fields = 7, .fields = conversations_attributes_update_params_fields, .by_name = conversations_attributes_update_params_by_name,
@@ -3327,7 +3327,7 @@ static const char *const conversations_conversation_parts_update_params_docs[] =
     "Must be true to use this experimental endpoint.",
     "HMAC secret for authenticating the experimental request.",
 };
-static const uint32_t conversations_conversation_parts_update_params_hash[] = {0x80006, 0x0, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0xf0001, 0xc0004, 0x0, 0x40005, 0x0, 0xa0003, 0x20002, 0x60008, 0x0};
+static const uint32_t conversations_conversation_parts_update_params_hash[] = {0x80006, 0x0, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0xf0001, 0xc0004, 0x0, 0x40005, 0x0, 0xa0003, 0x20002, 0x60008, 0x0, 15, 2, 10, 12, 4, 8, 12, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_conversation_parts_update_params_descriptor = {
     .name = "conversations_conversation_parts_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_conversation_parts_update_params),
     .n_fields = 8, .fields = conversations_conversation_parts_update_params_fields, .by_name = conversations_conversation_parts_update_params_by_name,
@@ -3358,7 +3358,7 @@ static const char *const conversations_convert_params_docs[] = {
     "The ID of the ticket state associated with the ticket type.",
     "The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and ...",
 };
-static const uint32_t conversations_convert_params_hash[] = {0x0, 0xa0004, 0x0, 0x20001, 0x0, 0xe0002, 0x0, 0xf0003};
+static const uint32_t conversations_convert_params_hash[] = {0x0, 0xa0004, 0x0, 0x20001, 0x0, 0xe0002, 0x0, 0xf0003, 2, 14, 15, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_convert_params_descriptor = {
     .name = "conversations_convert_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_convert_params),
     .n_fields = 4, .fields = conversations_convert_params_fields, .by_name = conversations_convert_params_by_name,
@@ -3393,7 +3393,7 @@ static const char *const conversations_create_params_docs[] = {
     "The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating ...",
     "The unique identifier of the brand to associate with this conversation.",
 };
-static const uint32_t conversations_create_params_hash[] = {0x0, 0x0, 0xa0005, 0xf0004, 0x0, 0x0, 0x0, 0x40001, 0x70003, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x80006, 0x0};
+static const uint32_t conversations_create_params_hash[] = {0x0, 0x0, 0xa0005, 0xf0004, 0x0, 0x0, 0x0, 0x40001, 0x70003, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x80006, 0x0, 4, 4, 7, 15, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_create_params_descriptor = {
     .name = "conversations_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_create_params),
     .n_fields = 6, .fields = conversations_create_params_fields, .by_name = conversations_create_params_by_name,
@@ -3422,7 +3422,7 @@ static const char *const conversations_customers_create_params_docs[] = {
     "The `id` of the admin who is adding the new participant.",
     "",
 };
-static const uint32_t conversations_customers_create_params_hash[] = {0x0, 0x80002, 0x0, 0x20001, 0x80003, 0x0, 0x0, 0x0};
+static const uint32_t conversations_customers_create_params_hash[] = {0x0, 0x80002, 0x0, 0x20001, 0x80003, 0x0, 0x0, 0x0, 2, 8, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_customers_create_params_descriptor = {
     .name = "conversations_customers_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_customers_create_params),
     .n_fields = 3, .fields = conversations_customers_create_params_fields, .by_name = conversations_customers_create_params_by_name,
@@ -3451,7 +3451,7 @@ static const char *const conversations_customers_delete_params_docs[] = {
     "The identifier for the contact as given by Intercom.",
     "The `id` of the admin who is performing the action.",
 };
-static const uint32_t conversations_customers_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x0};
+static const uint32_t conversations_customers_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x0, 0xa0002, 0x0, 0x0, 0x0, 15, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_customers_delete_params_descriptor = {
     .name = "conversations_customers_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_customers_delete_params),
     .n_fields = 3, .fields = conversations_customers_delete_params_fields, .by_name = conversations_customers_delete_params_by_name,
@@ -3478,7 +3478,7 @@ static const char *const conversations_delete_params_docs[] = {
     "id",
     "If true (default), deletes the conversation while retaining reporting data. If false, deletes the conversation and all associated reporting data. Setting to ...",
 };
-static const uint32_t conversations_delete_params_hash[] = {0xe0002, 0x0, 0x0, 0x20001};
+static const uint32_t conversations_delete_params_hash[] = {0xe0002, 0x0, 0x0, 0x20001, 2, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_delete_params_descriptor = {
     .name = "conversations_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_delete_params),
     .n_fields = 2, .fields = conversations_delete_params_fields, .by_name = conversations_delete_params_by_name,
@@ -3507,7 +3507,7 @@ static const char *const conversations_deleted_list_params_docs[] = {
     "How many results per page",
     "`asc` or `desc`. Returns the conversation IDs in ascending or descending order. Defaults to desc",
 };
-static const uint32_t conversations_deleted_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0};
+static const uint32_t conversations_deleted_list_params_hash[] = {0x40001, 0x80002, 0x0, 0x0, 0x0, 0x0, 0x50003, 0x0, 4, 8, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_deleted_list_params_descriptor = {
     .name = "conversations_deleted_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_deleted_list_params),
     .n_fields = 3, .fields = conversations_deleted_list_params_fields, .by_name = conversations_deleted_list_params_by_name,
@@ -3546,7 +3546,7 @@ static const uint16_t conversations_handling_events_list_params_by_name[] = {0};
 static const char *const conversations_handling_events_list_params_docs[] = {
     "The identifier for the conversation as given by Intercom.",
 };
-static const uint32_t conversations_handling_events_list_params_hash[] = {0x0, 0x20001};
+static const uint32_t conversations_handling_events_list_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_handling_events_list_params_descriptor = {
     .name = "conversations_handling_events_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_handling_events_list_params),
     .n_fields = 1, .fields = conversations_handling_events_list_params_fields, .by_name = conversations_handling_events_list_params_by_name,
@@ -3577,7 +3577,7 @@ static const char *const conversations_list_params_docs[] = {
     "If set to true, the response will include a `monitor_evaluations` array on each conversation with any QA monitor results that flagged it.",
     "If set to true, the response will include a `scorecards` array on each conversation with any QA scorecard results.",
 };
-static const uint32_t conversations_list_params_hash[] = {0x0, 0x0, 0x0, 0xe0002, 0x80001, 0x120004, 0x0, 0x100003};
+static const uint32_t conversations_list_params_hash[] = {0x0, 0x0, 0x0, 0xe0002, 0x80001, 0x120004, 0x0, 0x100003, 8, 14, 16, 18};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_list_params_descriptor = {
     .name = "conversations_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_list_params),
     .n_fields = 4, .fields = conversations_list_params_fields, .by_name = conversations_list_params_by_name,
@@ -3618,7 +3618,7 @@ static const char *const conversations_merge_params_docs[] = {
     "The identifier for the secondary (source) conversation to merge away.",
     "The ID of the primary (target) conversation to merge into.",
 };
-static const uint32_t conversations_merge_params_hash[] = {0x1a0002, 0x0, 0x0, 0x20001};
+static const uint32_t conversations_merge_params_hash[] = {0x1a0002, 0x0, 0x0, 0x20001, 2, 26};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_merge_params_descriptor = {
     .name = "conversations_merge_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_merge_params),
     .n_fields = 2, .fields = conversations_merge_params_fields, .by_name = conversations_merge_params_by_name,
@@ -3655,7 +3655,7 @@ static const char *const conversations_parts_create_params_docs[] = {
     "The time you want the conversation to reopen.",
     "The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be assigned both an admin and a team.\\nSet `0` if you want this ...",
 };
-static const uint32_t conversations_parts_create_params_hash[] = {0x0, 0x0, 0x20001, 0x0, 0xd0006, 0x0, 0x0, 0xc0002, 0x0, 0xb0007, 0x40005, 0x40003, 0x80004, 0x0, 0x0, 0x0};
+static const uint32_t conversations_parts_create_params_hash[] = {0x0, 0x0, 0x20001, 0x0, 0xd0006, 0x0, 0x0, 0xc0002, 0x0, 0xb0007, 0x40005, 0x40003, 0x80004, 0x0, 0x0, 0x0, 2, 12, 4, 8, 4, 13, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_parts_create_params_descriptor = {
     .name = "conversations_parts_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_parts_create_params),
     .n_fields = 7, .fields = conversations_parts_create_params_fields, .by_name = conversations_parts_create_params_by_name,
@@ -3686,7 +3686,7 @@ static const char *const conversations_redact_params_docs[] = {
     "The id of the conversation_part.",
     "The id of the source.",
 };
-static const uint32_t conversations_redact_params_hash[] = {0x140003, 0x0, 0x90004, 0x0, 0xf0002, 0x0, 0x0, 0x40001};
+static const uint32_t conversations_redact_params_hash[] = {0x140003, 0x0, 0x90004, 0x0, 0xf0002, 0x0, 0x0, 0x40001, 4, 15, 20, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_redact_params_descriptor = {
     .name = "conversations_redact_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_redact_params),
     .n_fields = 4, .fields = conversations_redact_params_fields, .by_name = conversations_redact_params_by_name,
@@ -3737,7 +3737,7 @@ static const char *const conversations_reply_create_params_docs[] = {
     "Option to disable notifications when replying to a conversation.",
     "When true, prevents the reply from waking a snoozed conversation. Applies to 'comment' and 'note' message types. The part is still created and visible in the ...",
 };
-static const uint32_t conversations_reply_create_params_hash[] = {0x20001, 0x0, 0x100009, 0x0, 0x0, 0x0, 0x100008, 0x0, 0x0, 0x0, 0xd0007, 0xa0005, 0x5000a, 0x0, 0xf0006, 0x8000c, 0x0, 0x0, 0x0, 0x12000d, 0x7000b, 0x0, 0xc0002, 0x0, 0x0, 0x0, 0x40003, 0x40004, 0x0, 0xd000e, 0x0, 0x0};
+static const uint32_t conversations_reply_create_params_hash[] = {0x20001, 0x0, 0x100009, 0x0, 0x0, 0x0, 0x100008, 0x0, 0x0, 0x0, 0xd0007, 0xa0005, 0x5000a, 0x0, 0xf0006, 0x8000c, 0x0, 0x0, 0x0, 0x12000d, 0x7000b, 0x0, 0xc0002, 0x0, 0x0, 0x0, 0x40003, 0x40004, 0x0, 0xd000e, 0x0, 0x0, 2, 12, 4, 4, 10, 15, 13, 16, 16, 5, 7, 8, 18, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_reply_create_params_descriptor = {
     .name = "conversations_reply_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_reply_create_params),
     .n_fields = 14, .fields = conversations_reply_create_params_fields, .by_name = conversations_reply_create_params_by_name,
@@ -3772,7 +3772,7 @@ static const char *const conversations_retrieve_params_docs[] = {
     "If set to true, the response will include a `monitor_evaluations` array with any QA monitor results that flagged this conversation.",
     "If set to true, the response will include a `scorecards` array with any QA scorecard results for this conversation.",
 };
-static const uint32_t conversations_retrieve_params_hash[] = {0x0, 0x120006, 0x150004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x100005, 0xa0002, 0x140003};
+static const uint32_t conversations_retrieve_params_hash[] = {0x0, 0x120006, 0x150004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x100005, 0xa0002, 0x140003, 2, 10, 20, 21, 16, 18};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_retrieve_params_descriptor = {
     .name = "conversations_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_retrieve_params),
     .n_fields = 6, .fields = conversations_retrieve_params_fields, .by_name = conversations_retrieve_params_by_name,
@@ -3803,7 +3803,7 @@ static const char *const conversations_search_params_docs[] = {
     "",
     "",
 };
-static const uint32_t conversations_search_params_hash[] = {0x100001, 0x0, 0x50003, 0x120002, 0x0, 0x0, 0x0, 0xa0004};
+static const uint32_t conversations_search_params_hash[] = {0x100001, 0x0, 0x50003, 0x120002, 0x0, 0x0, 0x0, 0xa0004, 16, 18, 5, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_search_params_descriptor = {
     .name = "conversations_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_search_params),
     .n_fields = 4, .fields = conversations_search_params_fields, .by_name = conversations_search_params_by_name,
@@ -3846,7 +3846,7 @@ static const char *const conversations_side_conversations_list_params_docs[] = {
     "The page number of results to return (starting from 1).",
     "The number of side conversations to return per page (max 50).",
 };
-static const uint32_t conversations_side_conversations_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x40002, 0x0};
+static const uint32_t conversations_side_conversations_list_params_hash[] = {0x80003, 0x0, 0x0, 0x20001, 0x0, 0x0, 0x40002, 0x0, 2, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_side_conversations_list_params_descriptor = {
     .name = "conversations_side_conversations_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_side_conversations_list_params),
     .n_fields = 3, .fields = conversations_side_conversations_list_params_fields, .by_name = conversations_side_conversations_list_params_by_name,
@@ -3889,7 +3889,7 @@ static const char *const conversations_tags_create_params_docs[] = {
     "The unique identifier for the tag which is given by Intercom",
     "The unique identifier for the admin which is given by Intercom.",
 };
-static const uint32_t conversations_tags_create_params_hash[] = {0xf0001, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t conversations_tags_create_params_hash[] = {0xf0001, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 15, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_tags_create_params_descriptor = {
     .name = "conversations_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_tags_create_params),
     .n_fields = 3, .fields = conversations_tags_create_params_fields, .by_name = conversations_tags_create_params_by_name,
@@ -3918,7 +3918,7 @@ static const char *const conversations_tags_delete_params_docs[] = {
     "id",
     "The unique identifier for the admin which is given by Intercom.",
 };
-static const uint32_t conversations_tags_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t conversations_tags_delete_params_hash[] = {0xf0001, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x0, 0x0, 15, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_tags_delete_params_descriptor = {
     .name = "conversations_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_tags_delete_params),
     .n_fields = 3, .fields = conversations_tags_delete_params_fields, .by_name = conversations_tags_delete_params_by_name,
@@ -3957,7 +3957,7 @@ static const char *const conversations_update_params_docs[] = {
     "An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of ...",
     "The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.",
 };
-static const uint32_t conversations_update_params_hash[] = {0x0, 0x110007, 0xa0008, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0x80005, 0x50004, 0x80006, 0x40003, 0x0, 0xa0002, 0x0};
+static const uint32_t conversations_update_params_hash[] = {0x0, 0x110007, 0xa0008, 0x0, 0x0, 0x0, 0x0, 0x0, 0x20001, 0x80005, 0x50004, 0x80006, 0x40003, 0x0, 0xa0002, 0x0, 2, 10, 4, 5, 8, 8, 17, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_conversations_update_params_descriptor = {
     .name = "conversations_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_conversations_update_params),
     .n_fields = 8, .fields = conversations_update_params_fields, .by_name = conversations_update_params_by_name,
@@ -3990,7 +3990,7 @@ static const char *const custom_object_instances_create_params_docs[] = {
     "The time when the Custom Object instance was last updated in the external system it originated from.",
     "The custom attributes which are set for the Custom Object instance.",
 };
-static const uint32_t custom_object_instances_create_params_hash[] = {0x130004, 0x0, 0x0, 0x130003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110005, 0x0, 0xb0002, 0x1d0001};
+static const uint32_t custom_object_instances_create_params_hash[] = {0x130004, 0x0, 0x0, 0x130003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x110005, 0x0, 0xb0002, 0x1d0001, 29, 11, 19, 19, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_object_instances_create_params_descriptor = {
     .name = "custom_object_instances_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_custom_object_instances_create_params),
     .n_fields = 5, .fields = custom_object_instances_create_params_fields, .by_name = custom_object_instances_create_params_by_name,
@@ -4017,7 +4017,7 @@ static const char *const custom_object_instances_delete_params_docs[] = {
     "The Intercom defined id of the custom object instance",
     "The unique identifier of the custom object type that defines the structure of the custom object instance.",
 };
-static const uint32_t custom_object_instances_delete_params_hash[] = {0x0, 0x20001, 0x0, 0x1d0002};
+static const uint32_t custom_object_instances_delete_params_hash[] = {0x0, 0x20001, 0x0, 0x1d0002, 2, 29};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_object_instances_delete_params_descriptor = {
     .name = "custom_object_instances_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_custom_object_instances_delete_params),
     .n_fields = 2, .fields = custom_object_instances_delete_params_fields, .by_name = custom_object_instances_delete_params_by_name,
@@ -4044,7 +4044,7 @@ static const char *const custom_object_instances_delete_by_external_id_params_do
     "The unique identifier for the instance in the external system it originated from.",
     "The unique identifier of the custom object type that defines the structure of the custom object instance.",
 };
-static const uint32_t custom_object_instances_delete_by_external_id_params_hash[] = {0x0, 0x0, 0xb0001, 0x1d0002};
+static const uint32_t custom_object_instances_delete_by_external_id_params_hash[] = {0x0, 0x0, 0xb0001, 0x1d0002, 11, 29};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_object_instances_delete_by_external_id_params_descriptor = {
     .name = "custom_object_instances_delete_by_external_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_custom_object_instances_delete_by_external_id_params),
     .n_fields = 2, .fields = custom_object_instances_delete_by_external_id_params_fields, .by_name = custom_object_instances_delete_by_external_id_params_by_name,
@@ -4079,7 +4079,7 @@ static const char *const custom_object_instances_list_params_docs[] = {
     "Number of results per page. Maximum 150.",
     "The unique identifier of the custom object type that defines the structure of the custom object instance.",
 };
-static const uint32_t custom_object_instances_list_params_hash[] = {0x0, 0x0, 0x0, 0x1a0002, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x80005, 0x0, 0x0, 0x0, 0x1d0006, 0xb0003, 0x150001};
+static const uint32_t custom_object_instances_list_params_hash[] = {0x0, 0x0, 0x0, 0x1a0002, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x80005, 0x0, 0x0, 0x0, 0x1d0006, 0xb0003, 0x150001, 21, 26, 11, 4, 8, 29};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_object_instances_list_params_descriptor = {
     .name = "custom_object_instances_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_custom_object_instances_list_params),
     .n_fields = 6, .fields = custom_object_instances_list_params_fields, .by_name = custom_object_instances_list_params_by_name,
@@ -4120,7 +4120,7 @@ static const char *const custom_object_instances_retrieve_params_docs[] = {
     "The id or external_id of the custom object instance",
     "The unique identifier of the custom object type that defines the structure of the custom object instance.",
 };
-static const uint32_t custom_object_instances_retrieve_params_hash[] = {0x0, 0x20001, 0x0, 0x1d0002};
+static const uint32_t custom_object_instances_retrieve_params_hash[] = {0x0, 0x20001, 0x0, 0x1d0002, 2, 29};
 INTERCOM_EXTERN const intercom_type intercom_preview_custom_object_instances_retrieve_params_descriptor = {
     .name = "custom_object_instances_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_custom_object_instances_retrieve_params),
     .n_fields = 2, .fields = custom_object_instances_retrieve_params_fields, .by_name = custom_object_instances_retrieve_params_by_name,
@@ -4155,7 +4155,7 @@ static const char *const data_attributes_create_params_docs[] = {
     "",
     "Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.",
 };
-static const uint32_t data_attributes_create_params_hash[] = {0xb0003, 0x0, 0x0, 0x0, 0x70006, 0x90005, 0x40001, 0x50002, 0x0, 0x0, 0x120004, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t data_attributes_create_params_hash[] = {0xb0003, 0x0, 0x0, 0x0, 0x70006, 0x90005, 0x40001, 0x50002, 0x0, 0x0, 0x120004, 0x0, 0x0, 0x0, 0x0, 0x0, 4, 5, 11, 18, 9, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_attributes_create_params_descriptor = {
     .name = "data_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_attributes_create_params),
     .n_fields = 6, .fields = data_attributes_create_params_fields, .by_name = data_attributes_create_params_by_name,
@@ -4182,7 +4182,7 @@ static const char *const data_attributes_list_params_docs[] = {
     "Specify the data attribute model to return. For conversation attributes, use `GET /conversations/attributes` instead.",
     "Include archived attributes in the list. By default we return only non archived data attributes.",
 };
-static const uint32_t data_attributes_list_params_hash[] = {0x0, 0x100002, 0x50001, 0x0};
+static const uint32_t data_attributes_list_params_hash[] = {0x0, 0x100002, 0x50001, 0x0, 5, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_attributes_list_params_descriptor = {
     .name = "data_attributes_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_attributes_list_params),
     .n_fields = 2, .fields = data_attributes_list_params_fields, .by_name = data_attributes_list_params_by_name,
@@ -4215,7 +4215,7 @@ static const char *const data_attributes_update_params_docs[] = {
     "Can this attribute be updated by the Messenger",
     "Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.",
 };
-static const uint32_t data_attributes_update_params_hash[] = {0xb0003, 0x0, 0x80002, 0x20001, 0x0, 0x0, 0x120004, 0x70005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t data_attributes_update_params_hash[] = {0xb0003, 0x0, 0x80002, 0x20001, 0x0, 0x0, 0x120004, 0x70005, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 2, 8, 11, 18, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_attributes_update_params_descriptor = {
     .name = "data_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_attributes_update_params),
     .n_fields = 5, .fields = data_attributes_update_params_fields, .by_name = data_attributes_update_params_by_name,
@@ -4266,7 +4266,7 @@ static const char *const data_connectors_create_params_docs[] = {
     "A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.",
     "IDs of authentication tokens to attach to this data connector.",
 };
-static const uint32_t data_connectors_create_params_hash[] = {0xd000d, 0x40005, 0x0, 0x0, 0x0, 0xb0009, 0x0, 0x9000e, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x90007, 0x100006, 0xb0003, 0x0, 0x17000a, 0xb0002, 0x70008, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30004, 0x1b000c, 0x0};
+static const uint32_t data_connectors_create_params_hash[] = {0xd000d, 0x40005, 0x0, 0x0, 0x0, 0xb0009, 0x0, 0x9000e, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x90007, 0x100006, 0xb0003, 0x0, 0x17000a, 0xb0002, 0x70008, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x30004, 0x1b000c, 0x0, 4, 11, 11, 3, 4, 16, 9, 7, 11, 23, 21, 27, 13, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connectors_create_params_descriptor = {
     .name = "data_connectors_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_connectors_create_params),
     .n_fields = 14, .fields = data_connectors_create_params_fields, .by_name = data_connectors_create_params_by_name,
@@ -4291,7 +4291,7 @@ static const uint16_t data_connectors_delete_params_by_name[] = {0};
 static const char *const data_connectors_delete_params_docs[] = {
     "The unique identifier of the data connector",
 };
-static const uint32_t data_connectors_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t data_connectors_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connectors_delete_params_descriptor = {
     .name = "data_connectors_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_connectors_delete_params),
     .n_fields = 1, .fields = data_connectors_delete_params_fields, .by_name = data_connectors_delete_params_by_name,
@@ -4330,7 +4330,7 @@ static const char *const data_connectors_execution_results_list_params_docs[] = 
     "Unix timestamp for end of time range (default now).",
     "Include request/response bodies in the response (default false).",
 };
-static const uint32_t data_connectors_execution_results_list_params_hash[] = {0x110001, 0x0, 0x0, 0x0, 0x80002, 0xe0003, 0xa0005, 0x70004, 0xe0008, 0x80006, 0x0, 0x60007, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t data_connectors_execution_results_list_params_hash[] = {0x110001, 0x0, 0x0, 0x0, 0x80002, 0xe0003, 0xa0005, 0x70004, 0xe0008, 0x80006, 0x0, 0x60007, 0x0, 0x0, 0x0, 0x0, 17, 8, 14, 7, 10, 8, 6, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connectors_execution_results_list_params_descriptor = {
     .name = "data_connectors_execution_results_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_connectors_execution_results_list_params),
     .n_fields = 8, .fields = data_connectors_execution_results_list_params_fields, .by_name = data_connectors_execution_results_list_params_by_name,
@@ -4371,7 +4371,7 @@ static const char *const data_connectors_execution_results_retrieve_params_docs[
     "The unique identifier for the data connector.",
     "The unique identifier for the execution result.",
 };
-static const uint32_t data_connectors_execution_results_retrieve_params_hash[] = {0x0, 0x0, 0x110001, 0x20002};
+static const uint32_t data_connectors_execution_results_retrieve_params_hash[] = {0x0, 0x0, 0x110001, 0x20002, 17, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connectors_execution_results_retrieve_params_descriptor = {
     .name = "data_connectors_execution_results_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_connectors_execution_results_retrieve_params),
     .n_fields = 2, .fields = data_connectors_execution_results_retrieve_params_fields, .by_name = data_connectors_execution_results_retrieve_params_by_name,
@@ -4398,7 +4398,7 @@ static const char *const data_connectors_list_params_docs[] = {
     "The number of results to return per page. Defaults to 20, minimum 1, maximum 50.",
     "The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through results.",
 };
-static const uint32_t data_connectors_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0};
+static const uint32_t data_connectors_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0x0, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connectors_list_params_descriptor = {
     .name = "data_connectors_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_connectors_list_params),
     .n_fields = 2, .fields = data_connectors_list_params_fields, .by_name = data_connectors_list_params_by_name,
@@ -4439,7 +4439,7 @@ static const char *const data_connectors_retrieve_params_docs[] = {
     "The unique identifier of the data connector.",
     "Which version of the data connector to return. Defaults to live.",
 };
-static const uint32_t data_connectors_retrieve_params_hash[] = {0x0, 0x0, 0xd0002, 0x20001};
+static const uint32_t data_connectors_retrieve_params_hash[] = {0x0, 0x0, 0xd0002, 0x20001, 2, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connectors_retrieve_params_descriptor = {
     .name = "data_connectors_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_connectors_retrieve_params),
     .n_fields = 2, .fields = data_connectors_retrieve_params_fields, .by_name = data_connectors_retrieve_params_by_name,
@@ -4494,7 +4494,7 @@ static const char *const data_connectors_update_params_docs[] = {
     "A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.",
     "IDs of authentication tokens to attach to this data connector. An empty array removes all tokens.",
 };
-static const uint32_t data_connectors_update_params_hash[] = {0x0, 0x50004, 0x20001, 0x0, 0x0, 0x90009, 0x0, 0x100008, 0x7000a, 0x0, 0xd000f, 0x0, 0x40007, 0xb0005, 0x0, 0x0, 0x15000d, 0x0, 0x17000c, 0x0, 0x0, 0x30006, 0x90010, 0xb000b, 0x0, 0x40002, 0x0, 0x1b000e, 0xb0003, 0x0, 0x0, 0x0};
+static const uint32_t data_connectors_update_params_hash[] = {0x0, 0x50004, 0x20001, 0x0, 0x0, 0x90009, 0x0, 0x100008, 0x7000a, 0x0, 0xd000f, 0x0, 0x40007, 0xb0005, 0x0, 0x0, 0x15000d, 0x0, 0x17000c, 0x0, 0x0, 0x30006, 0x90010, 0xb000b, 0x0, 0x40002, 0x0, 0x1b000e, 0xb0003, 0x0, 0x0, 0x0, 2, 4, 11, 5, 11, 3, 4, 16, 9, 7, 11, 23, 21, 27, 13, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_connectors_update_params_descriptor = {
     .name = "data_connectors_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_connectors_update_params),
     .n_fields = 16, .fields = data_connectors_update_params_fields, .by_name = data_connectors_update_params_by_name,
@@ -4529,7 +4529,7 @@ static const char *const data_events_create_params_docs[] = {
     "An email address for your user. An email should only be used where your application uses email to uniquely identify users.",
     "Optional metadata about the event.",
 };
-static const uint32_t data_events_create_params_hash[] = {0x0, 0x20004, 0xa0001, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x50005, 0x0, 0x80006, 0x0, 0x0, 0x70003, 0x0, 0x0};
+static const uint32_t data_events_create_params_hash[] = {0x0, 0x20004, 0xa0001, 0x0, 0x0, 0x0, 0x0, 0xa0002, 0x50005, 0x0, 0x80006, 0x0, 0x0, 0x70003, 0x0, 0x0, 10, 10, 7, 2, 5, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_events_create_params_descriptor = {
     .name = "data_events_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_events_create_params),
     .n_fields = 6, .fields = data_events_create_params_fields, .by_name = data_events_create_params_by_name,
@@ -4564,7 +4564,7 @@ static const char *const data_events_list_params_docs[] = {
     "summary flag",
     "How many results per page (default 15).",
 };
-static const uint32_t data_events_list_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x100002, 0x0, 0x0, 0x40004, 0x50003, 0x0, 0x0, 0x0, 0x80006, 0x70001, 0x70005, 0x0};
+static const uint32_t data_events_list_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x100002, 0x0, 0x0, 0x40004, 0x50003, 0x0, 0x0, 0x0, 0x80006, 0x70001, 0x70005, 0x0, 7, 16, 5, 4, 7, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_events_list_params_descriptor = {
     .name = "data_events_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_events_list_params),
     .n_fields = 6, .fields = data_events_list_params_fields, .by_name = data_events_list_params_by_name,
@@ -4605,7 +4605,7 @@ static const char *const data_events_summaries_params_docs[] = {
     "Your identifier for the user.",
     "A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event ...",
 };
-static const uint32_t data_events_summaries_params_hash[] = {0xf0002, 0x70001, 0x0, 0x0};
+static const uint32_t data_events_summaries_params_hash[] = {0xf0002, 0x70001, 0x0, 0x0, 7, 15};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_events_summaries_params_descriptor = {
     .name = "data_events_summaries_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_events_summaries_params),
     .n_fields = 2, .fields = data_events_summaries_params_fields, .by_name = data_events_summaries_params_by_name,
@@ -4632,7 +4632,7 @@ static const char *const data_exports_content_data_params_docs[] = {
     "The start date that you request data for. It must be formatted as a unix timestamp.",
     "The end date that you request data for. It must be formatted as a unix timestamp.",
 };
-static const uint32_t data_exports_content_data_params_hash[] = {0x110002, 0x100001, 0x0, 0x0};
+static const uint32_t data_exports_content_data_params_hash[] = {0x110002, 0x100001, 0x0, 0x0, 16, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_data_exports_content_data_params_descriptor = {
     .name = "data_exports_content_data_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_data_exports_content_data_params),
     .n_fields = 2, .fields = data_exports_content_data_params_fields, .by_name = data_exports_content_data_params_by_name,
@@ -4657,7 +4657,7 @@ static const uint16_t download_content_data_retrieve_params_by_name[] = {0};
 static const char *const download_content_data_retrieve_params_docs[] = {
     "job_identifier",
 };
-static const uint32_t download_content_data_retrieve_params_hash[] = {0x0, 0xe0001};
+static const uint32_t download_content_data_retrieve_params_hash[] = {0x0, 0xe0001, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_download_content_data_retrieve_params_descriptor = {
     .name = "download_content_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_download_content_data_retrieve_params),
     .n_fields = 1, .fields = download_content_data_retrieve_params_fields, .by_name = download_content_data_retrieve_params_by_name,
@@ -4684,7 +4684,7 @@ static const char *const download_reporting_data_retrieve_params_docs[] = {
     "",
     "",
 };
-static const uint32_t download_reporting_data_retrieve_params_hash[] = {0xe0002, 0x0, 0x0, 0x60001};
+static const uint32_t download_reporting_data_retrieve_params_hash[] = {0xe0002, 0x0, 0x0, 0x60001, 6, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_download_reporting_data_retrieve_params_descriptor = {
     .name = "download_reporting_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_download_reporting_data_retrieve_params),
     .n_fields = 2, .fields = download_reporting_data_retrieve_params_fields, .by_name = download_reporting_data_retrieve_params_by_name,
@@ -4717,7 +4717,7 @@ static const char *const ecommerce_connectors_catalog_create_params_docs[] = {
     "The import job ID returned from the first multipart upload request. Required when uploading subsequent parts (`part_number` \342\211\245 2) and when finalizing a ...",
     "The sequential part number for a multipart upload. Must be a positive integer. The server returns `next_part_number` in each response to guide the next ...",
 };
-static const uint32_t ecommerce_connectors_catalog_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xd0004, 0x0, 0x0, 0x0, 0x70002, 0x0, 0x80003, 0x20001, 0x0, 0x0, 0xb0005, 0x0};
+static const uint32_t ecommerce_connectors_catalog_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xd0004, 0x0, 0x0, 0x0, 0x70002, 0x0, 0x80003, 0x20001, 0x0, 0x0, 0xb0005, 0x0, 2, 7, 8, 13, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_ecommerce_connectors_catalog_create_params_descriptor = {
     .name = "ecommerce_connectors_catalog_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ecommerce_connectors_catalog_create_params),
     .n_fields = 5, .fields = ecommerce_connectors_catalog_create_params_fields, .by_name = ecommerce_connectors_catalog_create_params_by_name,
@@ -4754,7 +4754,7 @@ static const uint16_t emails_retrieve_params_by_name[] = {0};
 static const char *const emails_retrieve_params_docs[] = {
     "The unique identifier of the email setting",
 };
-static const uint32_t emails_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t emails_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_emails_retrieve_params_descriptor = {
     .name = "emails_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_emails_retrieve_params),
     .n_fields = 1, .fields = emails_retrieve_params_fields, .by_name = emails_retrieve_params_by_name,
@@ -4779,7 +4779,7 @@ static const uint16_t export_cancel_params_by_name[] = {0};
 static const char *const export_cancel_params_docs[] = {
     "job_identifier",
 };
-static const uint32_t export_cancel_params_hash[] = {0x0, 0xe0001};
+static const uint32_t export_cancel_params_hash[] = {0x0, 0xe0001, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_export_cancel_params_descriptor = {
     .name = "export_cancel_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_export_cancel_params),
     .n_fields = 1, .fields = export_cancel_params_fields, .by_name = export_cancel_params_by_name,
@@ -4804,7 +4804,7 @@ static const uint16_t export_content_data_retrieve_params_by_name[] = {0};
 static const char *const export_content_data_retrieve_params_docs[] = {
     "job_identifier",
 };
-static const uint32_t export_content_data_retrieve_params_hash[] = {0x0, 0xe0001};
+static const uint32_t export_content_data_retrieve_params_hash[] = {0x0, 0xe0001, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_export_content_data_retrieve_params_descriptor = {
     .name = "export_content_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_export_content_data_retrieve_params),
     .n_fields = 1, .fields = export_content_data_retrieve_params_fields, .by_name = export_content_data_retrieve_params_by_name,
@@ -4835,7 +4835,7 @@ static const char *const export_reporting_data_enqueue_params_docs[] = {
     "",
     "",
 };
-static const uint32_t export_reporting_data_enqueue_params_hash[] = {0xa0001, 0xd0002, 0x0, 0x0, 0xa0003, 0x0, 0x80004, 0x0};
+static const uint32_t export_reporting_data_enqueue_params_hash[] = {0xa0001, 0xd0002, 0x0, 0x0, 0xa0003, 0x0, 0x80004, 0x0, 10, 13, 10, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_export_reporting_data_enqueue_params_descriptor = {
     .name = "export_reporting_data_enqueue_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_export_reporting_data_enqueue_params),
     .n_fields = 4, .fields = export_reporting_data_enqueue_params_fields, .by_name = export_reporting_data_enqueue_params_by_name,
@@ -4876,7 +4876,7 @@ static const char *const export_reporting_data_retrieve_params_docs[] = {
     "",
     "Unique identifier of the job.",
 };
-static const uint32_t export_reporting_data_retrieve_params_hash[] = {0x0, 0x0, 0x90002, 0x60001, 0x0, 0x0, 0x0, 0xe0003};
+static const uint32_t export_reporting_data_retrieve_params_hash[] = {0x0, 0x0, 0x90002, 0x60001, 0x0, 0x0, 0x0, 0xe0003, 6, 9, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_export_reporting_data_retrieve_params_descriptor = {
     .name = "export_reporting_data_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_export_reporting_data_retrieve_params),
     .n_fields = 3, .fields = export_reporting_data_retrieve_params_fields, .by_name = export_reporting_data_retrieve_params_by_name,
@@ -4901,7 +4901,7 @@ static const uint16_t export_workflows_retrieve_params_by_name[] = {0};
 static const char *const export_workflows_retrieve_params_docs[] = {
     "The unique identifier for the workflow",
 };
-static const uint32_t export_workflows_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t export_workflows_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_export_workflows_retrieve_params_descriptor = {
     .name = "export_workflows_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_export_workflows_retrieve_params),
     .n_fields = 1, .fields = export_workflows_retrieve_params_fields, .by_name = export_workflows_retrieve_params_by_name,
@@ -4934,7 +4934,7 @@ static const char *const fin_ask_create_params_docs[] = {
     "Metadata about the conversation, including history and attributes.",
     "An array of attachments to include with the message. Maximum of 10 attachments.",
 };
-static const uint32_t fin_ask_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x150004, 0x0, 0x40003, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0xf0001, 0x0, 0x0, 0x70002};
+static const uint32_t fin_ask_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x150004, 0x0, 0x40003, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0xf0001, 0x0, 0x0, 0x70002, 15, 7, 4, 21, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_ask_create_params_descriptor = {
     .name = "fin_ask_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_ask_create_params),
     .n_fields = 5, .fields = fin_ask_create_params_fields, .by_name = fin_ask_create_params_by_name,
@@ -4959,7 +4959,7 @@ static const uint16_t fin_capabilities_create_params_by_name[] = {0};
 static const char *const fin_capabilities_create_params_docs[] = {
     "",
 };
-static const uint32_t fin_capabilities_create_params_hash[] = {0x40001, 0x0};
+static const uint32_t fin_capabilities_create_params_hash[] = {0x40001, 0x0, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_capabilities_create_params_descriptor = {
     .name = "fin_capabilities_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_capabilities_create_params),
     .n_fields = 1, .fields = fin_capabilities_create_params_fields, .by_name = fin_capabilities_create_params_by_name,
@@ -4988,7 +4988,7 @@ static const char *const fin_csat_create_params_docs[] = {
     "The rating the user selected \342\200\224 one of the `key` values from the `csat_requested` event's options.",
     "Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once \342\200\224 the rating locks after a remark is ...",
 };
-static const uint32_t fin_csat_create_params_hash[] = {0xf0001, 0x0, 0x60002, 0x0, 0x0, 0x60003, 0x0, 0x0};
+static const uint32_t fin_csat_create_params_hash[] = {0xf0001, 0x0, 0x60002, 0x0, 0x0, 0x60003, 0x0, 0x0, 15, 6, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_csat_create_params_descriptor = {
     .name = "fin_csat_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_csat_create_params),
     .n_fields = 3, .fields = fin_csat_create_params_fields, .by_name = fin_csat_create_params_by_name,
@@ -5019,7 +5019,7 @@ static const char *const fin_escalate_create_params_docs[] = {
     "Optional first message for the new conversation, used only when escalating on behalf of a `user`. Shown to the end-user (unlike `context`, which is an internal ...",
     "Optional context for the receiving teammate explaining why the conversation is being escalated. Attached as an internal note, never shown to the user. Avoid ...",
 };
-static const uint32_t fin_escalate_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xf0001, 0x70004, 0x40002, 0x70003};
+static const uint32_t fin_escalate_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xf0001, 0x70004, 0x40002, 0x70003, 15, 4, 7, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_escalate_create_params_descriptor = {
     .name = "fin_escalate_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_escalate_create_params),
     .n_fields = 4, .fields = fin_escalate_create_params_fields, .by_name = fin_escalate_create_params_by_name,
@@ -5054,7 +5054,7 @@ static const char *const fin_procedures_run_create_params_docs[] = {
     "Metadata about the conversation. Only attributes are accepted (no history).",
     "Optional settings to control Fin's behaviour for this procedure run.",
 };
-static const uint32_t fin_procedures_run_create_params_hash[] = {0x0, 0x0, 0x0, 0xc0001, 0x0, 0x150005, 0x40003, 0x0, 0xf0002, 0x70004, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t fin_procedures_run_create_params_hash[] = {0x0, 0x0, 0x0, 0xc0001, 0x0, 0x150005, 0x40003, 0x0, 0xf0002, 0x70004, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x0, 12, 15, 4, 7, 21, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_procedures_run_create_params_descriptor = {
     .name = "fin_procedures_run_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_procedures_run_create_params),
     .n_fields = 6, .fields = fin_procedures_run_create_params_fields, .by_name = fin_procedures_run_create_params_by_name,
@@ -5087,7 +5087,7 @@ static const char *const fin_reply_params_docs[] = {
     "An array of attachments to include with the message. Maximum of 10 attachments.",
     "Optional settings to control Fin's behaviour for this request.",
 };
-static const uint32_t fin_reply_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x40003, 0x0, 0xf0001, 0x70002, 0x0, 0x80005, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t fin_reply_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0xb0004, 0x40003, 0x0, 0xf0001, 0x70002, 0x0, 0x80005, 0x0, 0x0, 0x0, 0x0, 15, 7, 4, 11, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_reply_params_descriptor = {
     .name = "fin_reply_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_reply_params),
     .n_fields = 5, .fields = fin_reply_params_fields, .by_name = fin_reply_params_by_name,
@@ -5122,7 +5122,7 @@ static const char *const fin_start_params_docs[] = {
     "Metadata about the conversation, including history and attributes.",
     "Optional settings to control Fin's behaviour for this request.",
 };
-static const uint32_t fin_start_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x150005, 0x0, 0x40003, 0x0, 0xb0004, 0x0, 0x0, 0x80006, 0xf0001, 0x0, 0x0, 0x70002};
+static const uint32_t fin_start_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x150005, 0x0, 0x40003, 0x0, 0xb0004, 0x0, 0x0, 0x80006, 0xf0001, 0x0, 0x0, 0x70002, 15, 7, 4, 11, 21, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_start_params_descriptor = {
     .name = "fin_start_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_start_params),
     .n_fields = 6, .fields = fin_start_params_fields, .by_name = fin_start_params_by_name,
@@ -5147,7 +5147,7 @@ static const uint16_t fin_voice_collect_retrieve_params_by_name[] = {0};
 static const char *const fin_voice_collect_retrieve_params_docs[] = {
     "The external reference ID",
 };
-static const uint32_t fin_voice_collect_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t fin_voice_collect_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_voice_collect_retrieve_params_descriptor = {
     .name = "fin_voice_collect_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_voice_collect_retrieve_params),
     .n_fields = 1, .fields = fin_voice_collect_retrieve_params_fields, .by_name = fin_voice_collect_retrieve_params_by_name,
@@ -5172,7 +5172,7 @@ static const uint16_t fin_voice_conversation_list_params_by_name[] = {0};
 static const char *const fin_voice_conversation_list_params_docs[] = {
     "The Intercom conversation identifier",
 };
-static const uint32_t fin_voice_conversation_list_params_hash[] = {0xf0001, 0x0};
+static const uint32_t fin_voice_conversation_list_params_hash[] = {0xf0001, 0x0, 15};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_voice_conversation_list_params_descriptor = {
     .name = "fin_voice_conversation_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_voice_conversation_list_params),
     .n_fields = 1, .fields = fin_voice_conversation_list_params_fields, .by_name = fin_voice_conversation_list_params_by_name,
@@ -5197,7 +5197,7 @@ static const uint16_t fin_voice_external_id_retrieve_params_by_name[] = {0};
 static const char *const fin_voice_external_id_retrieve_params_docs[] = {
     "The external call identifier from the call provider",
 };
-static const uint32_t fin_voice_external_id_retrieve_params_hash[] = {0xb0001, 0x0};
+static const uint32_t fin_voice_external_id_retrieve_params_hash[] = {0xb0001, 0x0, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_voice_external_id_retrieve_params_descriptor = {
     .name = "fin_voice_external_id_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_voice_external_id_retrieve_params),
     .n_fields = 1, .fields = fin_voice_external_id_retrieve_params_fields, .by_name = fin_voice_external_id_retrieve_params_by_name,
@@ -5222,7 +5222,7 @@ static const uint16_t fin_voice_phone_number_retrieve_params_by_name[] = {0};
 static const char *const fin_voice_phone_number_retrieve_params_docs[] = {
     "Phone number in E.164 format",
 };
-static const uint32_t fin_voice_phone_number_retrieve_params_hash[] = {0xc0001, 0x0};
+static const uint32_t fin_voice_phone_number_retrieve_params_hash[] = {0xc0001, 0x0, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_voice_phone_number_retrieve_params_descriptor = {
     .name = "fin_voice_phone_number_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_voice_phone_number_retrieve_params),
     .n_fields = 1, .fields = fin_voice_phone_number_retrieve_params_fields, .by_name = fin_voice_phone_number_retrieve_params_by_name,
@@ -5253,7 +5253,7 @@ static const char *const fin_voice_register_params_docs[] = {
     "Source of the call. Can be \"five9\", \"zoom_phone\", or defaults to \"aws_connect\"",
     "Additional metadata about the call",
 };
-static const uint32_t fin_voice_register_params_hash[] = {0x0, 0x0, 0xc0001, 0x0, 0x0, 0x60003, 0x70002, 0x40004};
+static const uint32_t fin_voice_register_params_hash[] = {0x0, 0x0, 0xc0001, 0x0, 0x0, 0x60003, 0x70002, 0x40004, 12, 7, 6, 4};
 INTERCOM_EXTERN const intercom_type intercom_preview_fin_voice_register_params_descriptor = {
     .name = "fin_voice_register_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_fin_voice_register_params),
     .n_fields = 4, .fields = fin_voice_register_params_fields, .by_name = fin_voice_register_params_by_name,
@@ -5278,7 +5278,7 @@ static const uint16_t folders_create_params_by_name[] = {0};
 static const char *const folders_create_params_docs[] = {
     "",
 };
-static const uint32_t folders_create_params_hash[] = {0x0, 0x60001};
+static const uint32_t folders_create_params_hash[] = {0x0, 0x60001, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_folders_create_params_descriptor = {
     .name = "folders_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_folders_create_params),
     .n_fields = 1, .fields = folders_create_params_fields, .by_name = folders_create_params_by_name,
@@ -5303,7 +5303,7 @@ static const uint16_t folders_delete_params_by_name[] = {0};
 static const char *const folders_delete_params_docs[] = {
     "The unique identifier for the folder",
 };
-static const uint32_t folders_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t folders_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_folders_delete_params_descriptor = {
     .name = "folders_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_folders_delete_params),
     .n_fields = 1, .fields = folders_delete_params_fields, .by_name = folders_delete_params_by_name,
@@ -5332,7 +5332,7 @@ static const char *const folders_list_params_docs[] = {
     "Number of results per page",
     "Filter folders by parent folder ID. Use this to list only direct children of a specific folder.",
 };
-static const uint32_t folders_list_params_hash[] = {0x80002, 0x0, 0x0, 0x0, 0x100003, 0x0, 0x40001, 0x0};
+static const uint32_t folders_list_params_hash[] = {0x80002, 0x0, 0x0, 0x0, 0x100003, 0x0, 0x40001, 0x0, 4, 8, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_folders_list_params_descriptor = {
     .name = "folders_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_folders_list_params),
     .n_fields = 3, .fields = folders_list_params_fields, .by_name = folders_list_params_by_name,
@@ -5371,7 +5371,7 @@ static const uint16_t folders_retrieve_params_by_name[] = {0};
 static const char *const folders_retrieve_params_docs[] = {
     "The unique identifier for the folder",
 };
-static const uint32_t folders_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t folders_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_folders_retrieve_params_descriptor = {
     .name = "folders_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_folders_retrieve_params),
     .n_fields = 1, .fields = folders_retrieve_params_fields, .by_name = folders_retrieve_params_by_name,
@@ -5398,7 +5398,7 @@ static const char *const folders_update_params_docs[] = {
     "The unique identifier for the folder",
     "",
 };
-static const uint32_t folders_update_params_hash[] = {0x0, 0x60002, 0x0, 0x20001};
+static const uint32_t folders_update_params_hash[] = {0x0, 0x60002, 0x0, 0x20001, 2, 6};
 INTERCOM_EXTERN const intercom_type intercom_preview_folders_update_params_descriptor = {
     .name = "folders_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_folders_update_params),
     .n_fields = 2, .fields = folders_update_params_fields, .by_name = folders_update_params_by_name,
@@ -5431,7 +5431,7 @@ static const char *const help_center_collections_create_params_docs[] = {
     "The id of the parent collection. If `null` then it will be created as the first level collection.",
     "The id of the help center where the collection will be created. If `null` then it will be created in the default help center.",
 };
-static const uint32_t help_center_collections_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x120003, 0x0, 0x90004, 0xb0002, 0x0, 0xe0005};
+static const uint32_t help_center_collections_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x120003, 0x0, 0x90004, 0xb0002, 0x0, 0xe0005, 4, 11, 18, 9, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_collections_create_params_descriptor = {
     .name = "help_center_collections_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_collections_create_params),
     .n_fields = 5, .fields = help_center_collections_create_params_fields, .by_name = help_center_collections_create_params_by_name,
@@ -5456,7 +5456,7 @@ static const uint16_t help_center_collections_delete_params_by_name[] = {0};
 static const char *const help_center_collections_delete_params_docs[] = {
     "The unique identifier for the collection which is given by Intercom.",
 };
-static const uint32_t help_center_collections_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t help_center_collections_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_collections_delete_params_descriptor = {
     .name = "help_center_collections_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_collections_delete_params),
     .n_fields = 1, .fields = help_center_collections_delete_params_fields, .by_name = help_center_collections_delete_params_by_name,
@@ -5483,7 +5483,7 @@ static const char *const help_center_collections_list_params_docs[] = {
     "The page of results to fetch (default 1).",
     "How many results per page (default 15).",
 };
-static const uint32_t help_center_collections_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t help_center_collections_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_collections_list_params_descriptor = {
     .name = "help_center_collections_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_collections_list_params),
     .n_fields = 2, .fields = help_center_collections_list_params_fields, .by_name = help_center_collections_list_params_by_name,
@@ -5522,7 +5522,7 @@ static const uint16_t help_center_collections_retrieve_params_by_name[] = {0};
 static const char *const help_center_collections_retrieve_params_docs[] = {
     "The unique identifier for the collection which is given by Intercom.",
 };
-static const uint32_t help_center_collections_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t help_center_collections_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_collections_retrieve_params_descriptor = {
     .name = "help_center_collections_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_collections_retrieve_params),
     .n_fields = 1, .fields = help_center_collections_retrieve_params_fields, .by_name = help_center_collections_retrieve_params_by_name,
@@ -5555,7 +5555,7 @@ static const char *const help_center_collections_update_params_docs[] = {
     "The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.",
     "The id of the parent collection. If `null` then it will be updated as the first level collection.",
 };
-static const uint32_t help_center_collections_update_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x120004, 0x20001, 0x90005, 0xb0003, 0x0, 0x0};
+static const uint32_t help_center_collections_update_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x120004, 0x20001, 0x90005, 0xb0003, 0x0, 0x0, 2, 4, 11, 18, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_collections_update_params_descriptor = {
     .name = "help_center_collections_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_collections_update_params),
     .n_fields = 5, .fields = help_center_collections_update_params_fields, .by_name = help_center_collections_update_params_by_name,
@@ -5582,7 +5582,7 @@ static const char *const help_center_help_centers_list_params_docs[] = {
     "The page of results to fetch (default 1).",
     "How many results per page (default 15).",
 };
-static const uint32_t help_center_help_centers_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0};
+static const uint32_t help_center_help_centers_list_params_hash[] = {0x80002, 0x0, 0x40001, 0x0, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_help_centers_list_params_descriptor = {
     .name = "help_center_help_centers_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_help_centers_list_params),
     .n_fields = 2, .fields = help_center_help_centers_list_params_fields, .by_name = help_center_help_centers_list_params_by_name,
@@ -5615,7 +5615,7 @@ static const char *const help_center_help_centers_redirects_create_params_docs[]
     "The type of the redirect target.",
     "The unique identifier of the target article or collection. The target must be a member of the help center.",
 };
-static const uint32_t help_center_help_centers_redirects_create_params_hash[] = {0x0, 0x0, 0x90005, 0x0, 0x0, 0x60003, 0x0, 0x0, 0x80002, 0xb0004, 0x0, 0x0, 0x0, 0x0, 0x0, 0xe0001};
+static const uint32_t help_center_help_centers_redirects_create_params_hash[] = {0x0, 0x0, 0x90005, 0x0, 0x0, 0x60003, 0x0, 0x0, 0x80002, 0xb0004, 0x0, 0x0, 0x0, 0x0, 0x0, 0xe0001, 14, 8, 6, 11, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_help_centers_redirects_create_params_descriptor = {
     .name = "help_center_help_centers_redirects_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_help_centers_redirects_create_params),
     .n_fields = 5, .fields = help_center_help_centers_redirects_create_params_fields, .by_name = help_center_help_centers_redirects_create_params_by_name,
@@ -5642,7 +5642,7 @@ static const char *const help_center_help_centers_redirects_delete_params_docs[]
     "The unique identifier for the help center.",
     "The unique identifier for the redirect.",
 };
-static const uint32_t help_center_help_centers_redirects_delete_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0};
+static const uint32_t help_center_help_centers_redirects_delete_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0, 14, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_help_centers_redirects_delete_params_descriptor = {
     .name = "help_center_help_centers_redirects_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_help_centers_redirects_delete_params),
     .n_fields = 2, .fields = help_center_help_centers_redirects_delete_params_fields, .by_name = help_center_help_centers_redirects_delete_params_by_name,
@@ -5671,7 +5671,7 @@ static const char *const help_center_help_centers_redirects_list_params_docs[] =
     "The page of results to fetch. Defaults to the first page.",
     "The number of results to return per page. Defaults to 50, maximum 250.",
 };
-static const uint32_t help_center_help_centers_redirects_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0001};
+static const uint32_t help_center_help_centers_redirects_list_params_hash[] = {0x80003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0001, 14, 4, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_help_centers_redirects_list_params_descriptor = {
     .name = "help_center_help_centers_redirects_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_help_centers_redirects_list_params),
     .n_fields = 3, .fields = help_center_help_centers_redirects_list_params_fields, .by_name = help_center_help_centers_redirects_list_params_by_name,
@@ -5712,7 +5712,7 @@ static const char *const help_center_help_centers_redirects_retrieve_params_docs
     "The unique identifier for the help center.",
     "The unique identifier for the redirect.",
 };
-static const uint32_t help_center_help_centers_redirects_retrieve_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0};
+static const uint32_t help_center_help_centers_redirects_retrieve_params_hash[] = {0x20002, 0xe0001, 0x0, 0x0, 14, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_help_centers_redirects_retrieve_params_descriptor = {
     .name = "help_center_help_centers_redirects_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_help_centers_redirects_retrieve_params),
     .n_fields = 2, .fields = help_center_help_centers_redirects_retrieve_params_fields, .by_name = help_center_help_centers_redirects_retrieve_params_by_name,
@@ -5737,7 +5737,7 @@ static const uint16_t help_center_help_centers_retrieve_params_by_name[] = {0};
 static const char *const help_center_help_centers_retrieve_params_docs[] = {
     "The unique identifier for the collection which is given by Intercom.",
 };
-static const uint32_t help_center_help_centers_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t help_center_help_centers_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_help_center_help_centers_retrieve_params_descriptor = {
     .name = "help_center_help_centers_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_help_center_help_centers_retrieve_params),
     .n_fields = 1, .fields = help_center_help_centers_retrieve_params_fields, .by_name = help_center_help_centers_retrieve_params_by_name,
@@ -5780,7 +5780,7 @@ static const char *const internal_articles_create_params_docs[] = {
     "Whether the internal article should be available for AI Copilot. Defaults to false.",
     "Whether the internal article should be available for AI Sales Agent. Defaults to false.",
 };
-static const uint32_t internal_articles_create_params_hash[] = {0x1b000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170008, 0x0, 0x170009, 0x0, 0x0, 0x40002, 0x0, 0x50001, 0x0, 0x80005, 0x0, 0x0, 0x0, 0x0, 0x90004, 0x90006, 0x0, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0x0, 0xd0003, 0x0};
+static const uint32_t internal_articles_create_params_hash[] = {0x1b000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170008, 0x0, 0x170009, 0x0, 0x0, 0x40002, 0x0, 0x50001, 0x0, 0x80005, 0x0, 0x0, 0x0, 0x0, 0x90004, 0x90006, 0x0, 0x0, 0x0, 0xc0007, 0x0, 0x0, 0x0, 0xd0003, 0x0, 5, 4, 13, 9, 8, 9, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_create_params_descriptor = {
     .name = "internal_articles_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_internal_articles_create_params),
     .n_fields = 10, .fields = internal_articles_create_params_fields, .by_name = internal_articles_create_params_by_name,
@@ -5805,7 +5805,7 @@ static const uint16_t internal_articles_delete_params_by_name[] = {0};
 static const char *const internal_articles_delete_params_docs[] = {
     "The unique identifier for the internal article which is given by Intercom.",
 };
-static const uint32_t internal_articles_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t internal_articles_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_delete_params_descriptor = {
     .name = "internal_articles_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_internal_articles_delete_params),
     .n_fields = 1, .fields = internal_articles_delete_params_fields, .by_name = internal_articles_delete_params_by_name,
@@ -5842,7 +5842,7 @@ static const uint16_t internal_articles_retrieve_params_by_name[] = {0};
 static const char *const internal_articles_retrieve_params_docs[] = {
     "The unique identifier for the article which is given by Intercom.",
 };
-static const uint32_t internal_articles_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t internal_articles_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_retrieve_params_descriptor = {
     .name = "internal_articles_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_internal_articles_retrieve_params),
     .n_fields = 1, .fields = internal_articles_retrieve_params_fields, .by_name = internal_articles_retrieve_params_by_name,
@@ -5867,7 +5867,7 @@ static const uint16_t internal_articles_search_params_by_name[] = {0};
 static const char *const internal_articles_search_params_docs[] = {
     "The ID of the folder to search in. Results will include articles from this folder and all its descendant folders.",
 };
-static const uint32_t internal_articles_search_params_hash[] = {0x0, 0x90001};
+static const uint32_t internal_articles_search_params_hash[] = {0x0, 0x90001, 9};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_search_params_descriptor = {
     .name = "internal_articles_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_internal_articles_search_params),
     .n_fields = 1, .fields = internal_articles_search_params_fields, .by_name = internal_articles_search_params_by_name,
@@ -5896,7 +5896,7 @@ static const char *const internal_articles_tags_create_params_docs[] = {
     "The unique identifier of the tag to apply, as given by Intercom.",
     "Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.",
 };
-static const uint32_t internal_articles_tags_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x20002, 0x130001, 0x0, 0x80003};
+static const uint32_t internal_articles_tags_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0x20002, 0x130001, 0x0, 0x80003, 19, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_tags_create_params_descriptor = {
     .name = "internal_articles_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_internal_articles_tags_create_params),
     .n_fields = 3, .fields = internal_articles_tags_create_params_fields, .by_name = internal_articles_tags_create_params_by_name,
@@ -5923,7 +5923,7 @@ static const char *const internal_articles_tags_delete_params_docs[] = {
     "The unique identifier for the internal article which is given by Intercom.",
     "The unique identifier of the tag to remove, as given by Intercom.",
 };
-static const uint32_t internal_articles_tags_delete_params_hash[] = {0x0, 0x130001, 0x0, 0x20002};
+static const uint32_t internal_articles_tags_delete_params_hash[] = {0x0, 0x130001, 0x0, 0x20002, 19, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_tags_delete_params_descriptor = {
     .name = "internal_articles_tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_internal_articles_tags_delete_params),
     .n_fields = 2, .fields = internal_articles_tags_delete_params_fields, .by_name = internal_articles_tags_delete_params_by_name,
@@ -5968,7 +5968,7 @@ static const char *const internal_articles_update_params_docs[] = {
     "Whether the internal article should be available for AI Copilot.",
     "Whether the internal article should be available for AI Sales Agent.",
 };
-static const uint32_t internal_articles_update_params_hash[] = {0x1b000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170009, 0x0, 0x17000a, 0x0, 0x0, 0x40003, 0x0, 0x50002, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x20001, 0x90005, 0x90007, 0x0, 0x0, 0x0, 0xc0008, 0x0, 0x0, 0x0, 0xd0004, 0x0};
+static const uint32_t internal_articles_update_params_hash[] = {0x1b000b, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x170009, 0x0, 0x17000a, 0x0, 0x0, 0x40003, 0x0, 0x50002, 0x0, 0x80006, 0x0, 0x0, 0x0, 0x20001, 0x90005, 0x90007, 0x0, 0x0, 0x0, 0xc0008, 0x0, 0x0, 0x0, 0xd0004, 0x0, 2, 5, 4, 13, 9, 8, 9, 12, 23, 23, 27};
 INTERCOM_EXTERN const intercom_type intercom_preview_internal_articles_update_params_descriptor = {
     .name = "internal_articles_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_internal_articles_update_params),
     .n_fields = 11, .fields = internal_articles_update_params_fields, .by_name = internal_articles_update_params_by_name,
@@ -5993,7 +5993,7 @@ static const uint16_t jobs_status_retrieve_params_by_name[] = {0};
 static const char *const jobs_status_retrieve_params_docs[] = {
     "The unique identifier for the job which is given by Intercom",
 };
-static const uint32_t jobs_status_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t jobs_status_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_jobs_status_retrieve_params_descriptor = {
     .name = "jobs_status_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_jobs_status_retrieve_params),
     .n_fields = 1, .fields = jobs_status_retrieve_params_fields, .by_name = jobs_status_retrieve_params_by_name,
@@ -6022,7 +6022,7 @@ static const char *const macros_list_params_docs[] = {
     "Base64-encoded cursor containing [updated_at, id] for pagination",
     "Unix timestamp to filter macros updated after this time",
 };
-static const uint32_t macros_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0xd0003, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t macros_list_params_hash[] = {0x80001, 0x0, 0xe0002, 0xd0003, 0x0, 0x0, 0x0, 0x0, 8, 14, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_macros_list_params_descriptor = {
     .name = "macros_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_macros_list_params),
     .n_fields = 3, .fields = macros_list_params_fields, .by_name = macros_list_params_by_name,
@@ -6061,7 +6061,7 @@ static const uint16_t macros_retrieve_params_by_name[] = {0};
 static const char *const macros_retrieve_params_docs[] = {
     "The unique identifier of the macro",
 };
-static const uint32_t macros_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t macros_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_macros_retrieve_params_descriptor = {
     .name = "macros_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_macros_retrieve_params),
     .n_fields = 1, .fields = macros_retrieve_params_fields, .by_name = macros_retrieve_params_by_name,
@@ -6116,7 +6116,7 @@ static const char *const messages_create_params_docs[] = {
     "The time the message was created. If not provided, the current time will be used.",
     "Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.",
 };
-static const uint32_t messages_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x0, 0xc0001, 0x0, 0x0, 0x70002, 0x0, 0x0, 0x0, 0x30008, 0x40003, 0x0, 0x20006, 0x0, 0x0, 0x20007, 0x80004, 0x29000a, 0x0, 0x0};
+static const uint32_t messages_create_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xa0009, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x0, 0xc0001, 0x0, 0x0, 0x70002, 0x0, 0x0, 0x0, 0x30008, 0x40003, 0x0, 0x20006, 0x0, 0x0, 0x20007, 0x80004, 0x29000a, 0x0, 0x0, 12, 7, 4, 8, 4, 2, 2, 3, 10, 41};
 INTERCOM_EXTERN const intercom_type intercom_preview_messages_create_params_descriptor = {
     .name = "messages_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_messages_create_params),
     .n_fields = 10, .fields = messages_create_params_fields, .by_name = messages_create_params_by_name,
@@ -6145,7 +6145,7 @@ static const char *const messages_status_list_params_docs[] = {
     "Number of results per page (default 50, max 100)",
     "Cursor for pagination, used to fetch the next page of results",
 };
-static const uint32_t messages_status_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0xa0001, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t messages_status_list_params_hash[] = {0x80002, 0x0, 0xe0003, 0xa0001, 0x0, 0x0, 0x0, 0x0, 10, 8, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_messages_status_list_params_descriptor = {
     .name = "messages_status_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_messages_status_list_params),
     .n_fields = 3, .fields = messages_status_list_params_fields, .by_name = messages_status_list_params_by_name,
@@ -6184,7 +6184,7 @@ static const uint16_t messages_whatsapp_status_retrieve_params_by_name[] = {0};
 static const char *const messages_whatsapp_status_retrieve_params_docs[] = {
     "The WhatsApp message ID to check status for",
 };
-static const uint32_t messages_whatsapp_status_retrieve_params_hash[] = {0x0, 0xa0001};
+static const uint32_t messages_whatsapp_status_retrieve_params_hash[] = {0x0, 0xa0001, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_messages_whatsapp_status_retrieve_params_descriptor = {
     .name = "messages_whatsapp_status_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_messages_whatsapp_status_retrieve_params),
     .n_fields = 1, .fields = messages_whatsapp_status_retrieve_params_fields, .by_name = messages_whatsapp_status_retrieve_params_by_name,
@@ -6223,7 +6223,7 @@ static const char *const news_news_items_create_params_docs[] = {
     "Ordered list of emoji reactions to the news item. When empty, reactions are disabled.",
     "A list of newsfeed_assignments to assign to the specified newsfeed.",
 };
-static const uint32_t news_news_items_create_params_hash[] = {0x140008, 0x0, 0x0, 0x90007, 0x50001, 0x100005, 0x0, 0x0, 0x50004, 0x0, 0x90003, 0x60006, 0x0, 0x0, 0x40002, 0x0};
+static const uint32_t news_news_items_create_params_hash[] = {0x140008, 0x0, 0x0, 0x90007, 0x50001, 0x100005, 0x0, 0x0, 0x50004, 0x0, 0x90003, 0x60006, 0x0, 0x0, 0x40002, 0x0, 5, 4, 9, 5, 16, 6, 9, 20};
 INTERCOM_EXTERN const intercom_type intercom_preview_news_news_items_create_params_descriptor = {
     .name = "news_news_items_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_news_news_items_create_params),
     .n_fields = 8, .fields = news_news_items_create_params_fields, .by_name = news_news_items_create_params_by_name,
@@ -6248,7 +6248,7 @@ static const uint16_t news_news_items_delete_params_by_name[] = {0};
 static const char *const news_news_items_delete_params_docs[] = {
     "The unique identifier for the news item which is given by Intercom.",
 };
-static const uint32_t news_news_items_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t news_news_items_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_news_news_items_delete_params_descriptor = {
     .name = "news_news_items_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_news_news_items_delete_params),
     .n_fields = 1, .fields = news_news_items_delete_params_fields, .by_name = news_news_items_delete_params_by_name,
@@ -6285,7 +6285,7 @@ static const uint16_t news_news_items_retrieve_params_by_name[] = {0};
 static const char *const news_news_items_retrieve_params_docs[] = {
     "The unique identifier for the news item which is given by Intercom.",
 };
-static const uint32_t news_news_items_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t news_news_items_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_news_news_items_retrieve_params_descriptor = {
     .name = "news_news_items_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_news_news_items_retrieve_params),
     .n_fields = 1, .fields = news_news_items_retrieve_params_fields, .by_name = news_news_items_retrieve_params_by_name,
@@ -6326,7 +6326,7 @@ static const char *const news_news_items_update_params_docs[] = {
     "Ordered list of emoji reactions to the news item. When empty, reactions are disabled.",
     "A list of newsfeed_assignments to assign to the specified newsfeed.",
 };
-static const uint32_t news_news_items_update_params_hash[] = {0x0, 0x20001, 0x50002, 0x140009, 0x0, 0x90004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60007, 0x100006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90008, 0x0, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x0, 0x50005, 0x0};
+static const uint32_t news_news_items_update_params_hash[] = {0x0, 0x20001, 0x50002, 0x140009, 0x0, 0x90004, 0x0, 0x0, 0x0, 0x0, 0x0, 0x60007, 0x100006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x90008, 0x0, 0x0, 0x0, 0x40003, 0x0, 0x0, 0x0, 0x0, 0x50005, 0x0, 2, 5, 4, 9, 5, 16, 6, 9, 20};
 INTERCOM_EXTERN const intercom_type intercom_preview_news_news_items_update_params_descriptor = {
     .name = "news_news_items_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_news_news_items_update_params),
     .n_fields = 9, .fields = news_news_items_update_params_fields, .by_name = news_news_items_update_params_by_name,
@@ -6351,7 +6351,7 @@ static const uint16_t news_newsfeeds_items_list_params_by_name[] = {0};
 static const char *const news_newsfeeds_items_list_params_docs[] = {
     "The unique identifier for the news feed item which is given by Intercom.",
 };
-static const uint32_t news_newsfeeds_items_list_params_hash[] = {0x0, 0x20001};
+static const uint32_t news_newsfeeds_items_list_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_news_newsfeeds_items_list_params_descriptor = {
     .name = "news_newsfeeds_items_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_news_newsfeeds_items_list_params),
     .n_fields = 1, .fields = news_newsfeeds_items_list_params_fields, .by_name = news_newsfeeds_items_list_params_by_name,
@@ -6388,7 +6388,7 @@ static const uint16_t news_newsfeeds_retrieve_params_by_name[] = {0};
 static const char *const news_newsfeeds_retrieve_params_docs[] = {
     "The unique identifier for the news feed item which is given by Intercom.",
 };
-static const uint32_t news_newsfeeds_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t news_newsfeeds_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_news_newsfeeds_retrieve_params_descriptor = {
     .name = "news_newsfeeds_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_news_newsfeeds_retrieve_params),
     .n_fields = 1, .fields = news_newsfeeds_retrieve_params_fields, .by_name = news_newsfeeds_retrieve_params_by_name,
@@ -6413,7 +6413,7 @@ static const uint16_t notes_retrieve_params_by_name[] = {0};
 static const char *const notes_retrieve_params_docs[] = {
     "The unique identifier of a given note",
 };
-static const uint32_t notes_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t notes_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_notes_retrieve_params_descriptor = {
     .name = "notes_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_notes_retrieve_params),
     .n_fields = 1, .fields = notes_retrieve_params_fields, .by_name = notes_retrieve_params_by_name,
@@ -6442,7 +6442,7 @@ static const char *const office_hours_schedules_create_params_docs[] = {
     "The IANA time zone the schedule's hours are evaluated in.",
     "The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.",
 };
-static const uint32_t office_hours_schedules_create_params_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xe0003};
+static const uint32_t office_hours_schedules_create_params_hash[] = {0xe0002, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40001, 0xe0003, 4, 14, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_create_params_descriptor = {
     .name = "office_hours_schedules_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_create_params),
     .n_fields = 3, .fields = office_hours_schedules_create_params_fields, .by_name = office_hours_schedules_create_params_by_name,
@@ -6467,7 +6467,7 @@ static const uint16_t office_hours_schedules_delete_params_by_name[] = {0};
 static const char *const office_hours_schedules_delete_params_docs[] = {
     "The unique identifier for the office hours schedule.",
 };
-static const uint32_t office_hours_schedules_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t office_hours_schedules_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_delete_params_descriptor = {
     .name = "office_hours_schedules_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_delete_params),
     .n_fields = 1, .fields = office_hours_schedules_delete_params_fields, .by_name = office_hours_schedules_delete_params_by_name,
@@ -6514,7 +6514,7 @@ static const char *const office_hours_schedules_office_hours_exceptions_create_p
     "The open intervals for the exception date. Required for `custom_hours`; omit for `closed`.",
     "Whether the exception repeats every year on the same date.",
 };
-static const uint32_t office_hours_schedules_office_hours_exceptions_create_params_hash[] = {0xe0003, 0x0, 0x180001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0xe0005, 0x120006, 0x0, 0x0, 0x0, 0xe0002};
+static const uint32_t office_hours_schedules_office_hours_exceptions_create_params_hash[] = {0xe0003, 0x0, 0x180001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x40004, 0x0, 0xe0005, 0x120006, 0x0, 0x0, 0x0, 0xe0002, 24, 14, 14, 4, 14, 18};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_office_hours_exceptions_create_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_office_hours_exceptions_create_params),
     .n_fields = 6, .fields = office_hours_schedules_office_hours_exceptions_create_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_create_params_by_name,
@@ -6541,7 +6541,7 @@ static const char *const office_hours_schedules_office_hours_exceptions_delete_p
     "The unique identifier for the office hours schedule.",
     "The unique identifier for the office hours exception.",
 };
-static const uint32_t office_hours_schedules_office_hours_exceptions_delete_params_hash[] = {0x0, 0x0, 0x180001, 0x20002};
+static const uint32_t office_hours_schedules_office_hours_exceptions_delete_params_hash[] = {0x0, 0x0, 0x180001, 0x20002, 24, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_office_hours_exceptions_delete_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_office_hours_exceptions_delete_params),
     .n_fields = 2, .fields = office_hours_schedules_office_hours_exceptions_delete_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_delete_params_by_name,
@@ -6566,7 +6566,7 @@ static const uint16_t office_hours_schedules_office_hours_exceptions_list_params
 static const char *const office_hours_schedules_office_hours_exceptions_list_params_docs[] = {
     "The unique identifier for the office hours schedule.",
 };
-static const uint32_t office_hours_schedules_office_hours_exceptions_list_params_hash[] = {0x180001, 0x0};
+static const uint32_t office_hours_schedules_office_hours_exceptions_list_params_hash[] = {0x180001, 0x0, 24};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_office_hours_exceptions_list_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_office_hours_exceptions_list_params),
     .n_fields = 1, .fields = office_hours_schedules_office_hours_exceptions_list_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_list_params_by_name,
@@ -6593,7 +6593,7 @@ static const char *const office_hours_schedules_office_hours_exceptions_retrieve
     "The unique identifier for the office hours schedule.",
     "The unique identifier for the office hours exception.",
 };
-static const uint32_t office_hours_schedules_office_hours_exceptions_retrieve_params_hash[] = {0x0, 0x0, 0x180001, 0x20002};
+static const uint32_t office_hours_schedules_office_hours_exceptions_retrieve_params_hash[] = {0x0, 0x0, 0x180001, 0x20002, 24, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_office_hours_exceptions_retrieve_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_office_hours_exceptions_retrieve_params),
     .n_fields = 2, .fields = office_hours_schedules_office_hours_exceptions_retrieve_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_retrieve_params_by_name,
@@ -6630,7 +6630,7 @@ static const char *const office_hours_schedules_office_hours_exceptions_update_p
     "The open intervals for the exception date. Required for `custom_hours`; omit for `closed`.",
     "Whether the exception repeats every year on the same date.",
 };
-static const uint32_t office_hours_schedules_office_hours_exceptions_update_params_hash[] = {0x0, 0x0, 0x40005, 0x0, 0x20002, 0xe0003, 0xe0004, 0x0, 0x0, 0x0, 0x0, 0xe0006, 0x180001, 0x0, 0x120007, 0x0};
+static const uint32_t office_hours_schedules_office_hours_exceptions_update_params_hash[] = {0x0, 0x0, 0x40005, 0x0, 0x20002, 0xe0003, 0xe0004, 0x0, 0x0, 0x0, 0x0, 0xe0006, 0x180001, 0x0, 0x120007, 0x0, 24, 2, 14, 14, 4, 14, 18};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_office_hours_exceptions_update_params_descriptor = {
     .name = "office_hours_schedules_office_hours_exceptions_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_office_hours_exceptions_update_params),
     .n_fields = 7, .fields = office_hours_schedules_office_hours_exceptions_update_params_fields, .by_name = office_hours_schedules_office_hours_exceptions_update_params_by_name,
@@ -6655,7 +6655,7 @@ static const uint16_t office_hours_schedules_retrieve_params_by_name[] = {0};
 static const char *const office_hours_schedules_retrieve_params_docs[] = {
     "The unique identifier for the office hours schedule.",
 };
-static const uint32_t office_hours_schedules_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t office_hours_schedules_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_retrieve_params_descriptor = {
     .name = "office_hours_schedules_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_retrieve_params),
     .n_fields = 1, .fields = office_hours_schedules_retrieve_params_fields, .by_name = office_hours_schedules_retrieve_params_by_name,
@@ -6686,7 +6686,7 @@ static const char *const office_hours_schedules_update_params_docs[] = {
     "The IANA time zone the schedule's hours are evaluated in.",
     "The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.",
 };
-static const uint32_t office_hours_schedules_update_params_hash[] = {0xe0003, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0004};
+static const uint32_t office_hours_schedules_update_params_hash[] = {0xe0003, 0x20001, 0x0, 0x0, 0x0, 0x0, 0x40002, 0xe0004, 2, 4, 14, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_office_hours_schedules_update_params_descriptor = {
     .name = "office_hours_schedules_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_office_hours_schedules_update_params),
     .n_fields = 4, .fields = office_hours_schedules_update_params_fields, .by_name = office_hours_schedules_update_params_by_name,
@@ -6713,7 +6713,7 @@ static const char *const phone_call_redirects_create_params_docs[] = {
     "Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger.",
     "An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of ...",
 };
-static const uint32_t phone_call_redirects_create_params_hash[] = {0x0, 0x0, 0x110002, 0x50001};
+static const uint32_t phone_call_redirects_create_params_hash[] = {0x0, 0x0, 0x110002, 0x50001, 5, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_phone_call_redirects_create_params_descriptor = {
     .name = "phone_call_redirects_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_phone_call_redirects_create_params),
     .n_fields = 2, .fields = phone_call_redirects_create_params_fields, .by_name = phone_call_redirects_create_params_by_name,
@@ -6742,7 +6742,7 @@ static const char *const procedures_collect_agent_input_create_params_docs[] = {
     "The step_id from the webhook payload, identifying which HITL step this response is for.",
     "Array of attribute values matching the attributes_to_collect from the webhook payload. Must include a value for every attribute listed.",
 };
-static const uint32_t procedures_collect_agent_input_create_params_hash[] = {0x0, 0x0, 0x100003, 0x70002, 0xf0001, 0x0, 0x0, 0x0};
+static const uint32_t procedures_collect_agent_input_create_params_hash[] = {0x0, 0x0, 0x100003, 0x70002, 0xf0001, 0x0, 0x0, 0x0, 15, 7, 16};
 INTERCOM_EXTERN const intercom_type intercom_preview_procedures_collect_agent_input_create_params_descriptor = {
     .name = "procedures_collect_agent_input_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_procedures_collect_agent_input_create_params),
     .n_fields = 3, .fields = procedures_collect_agent_input_create_params_fields, .by_name = procedures_collect_agent_input_create_params_by_name,
@@ -6773,7 +6773,7 @@ static const char *const secure_mode_secrets_create_params_docs[] = {
     "Enable this secret for the iOS SDK.",
     "Enable this secret for the Messenger on web.",
 };
-static const uint32_t secure_mode_secrets_create_params_hash[] = {0xc0004, 0x0, 0x40001, 0x100002, 0x0, 0x0, 0x0, 0xc0003};
+static const uint32_t secure_mode_secrets_create_params_hash[] = {0xc0004, 0x0, 0x40001, 0x100002, 0x0, 0x0, 0x0, 0xc0003, 4, 16, 12, 12};
 INTERCOM_EXTERN const intercom_type intercom_preview_secure_mode_secrets_create_params_descriptor = {
     .name = "secure_mode_secrets_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_secure_mode_secrets_create_params),
     .n_fields = 4, .fields = secure_mode_secrets_create_params_fields, .by_name = secure_mode_secrets_create_params_by_name,
@@ -6798,7 +6798,7 @@ static const uint16_t secure_mode_secrets_delete_params_by_name[] = {0};
 static const char *const secure_mode_secrets_delete_params_docs[] = {
     "The unique identifier of the identity verification secret",
 };
-static const uint32_t secure_mode_secrets_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t secure_mode_secrets_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_secure_mode_secrets_delete_params_descriptor = {
     .name = "secure_mode_secrets_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_secure_mode_secrets_delete_params),
     .n_fields = 1, .fields = secure_mode_secrets_delete_params_fields, .by_name = secure_mode_secrets_delete_params_by_name,
@@ -6835,7 +6835,7 @@ static const uint16_t segments_list_params_by_name[] = {0};
 static const char *const segments_list_params_docs[] = {
     "It includes the count of contacts that belong to each segment.",
 };
-static const uint32_t segments_list_params_hash[] = {0x0, 0xd0001};
+static const uint32_t segments_list_params_hash[] = {0x0, 0xd0001, 13};
 INTERCOM_EXTERN const intercom_type intercom_preview_segments_list_params_descriptor = {
     .name = "segments_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_segments_list_params),
     .n_fields = 1, .fields = segments_list_params_fields, .by_name = segments_list_params_by_name,
@@ -6860,7 +6860,7 @@ static const uint16_t segments_retrieve_params_by_name[] = {0};
 static const char *const segments_retrieve_params_docs[] = {
     "The unique identified of a given segment.",
 };
-static const uint32_t segments_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t segments_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_segments_retrieve_params_descriptor = {
     .name = "segments_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_segments_retrieve_params),
     .n_fields = 1, .fields = segments_retrieve_params_fields, .by_name = segments_retrieve_params_by_name,
@@ -6903,7 +6903,7 @@ static const char *const tags_create_or_update_params_docs[] = {
     "The id or company_id of the company can be passed as input parameters.",
     "",
 };
-static const uint32_t tags_create_or_update_params_hash[] = {0x40001, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x90003, 0x50004};
+static const uint32_t tags_create_or_update_params_hash[] = {0x40001, 0x0, 0x0, 0x20002, 0x0, 0x0, 0x90003, 0x50004, 4, 2, 9, 5};
 INTERCOM_EXTERN const intercom_type intercom_preview_tags_create_or_update_params_descriptor = {
     .name = "tags_create_or_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tags_create_or_update_params),
     .n_fields = 4, .fields = tags_create_or_update_params_fields, .by_name = tags_create_or_update_params_by_name,
@@ -6928,7 +6928,7 @@ static const uint16_t tags_delete_params_by_name[] = {0};
 static const char *const tags_delete_params_docs[] = {
     "The unique identifier of a given tag",
 };
-static const uint32_t tags_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t tags_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_tags_delete_params_descriptor = {
     .name = "tags_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tags_delete_params),
     .n_fields = 1, .fields = tags_delete_params_fields, .by_name = tags_delete_params_by_name,
@@ -6965,7 +6965,7 @@ static const uint16_t tags_retrieve_params_by_name[] = {0};
 static const char *const tags_retrieve_params_docs[] = {
     "The unique identifier of a given tag",
 };
-static const uint32_t tags_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t tags_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_tags_retrieve_params_descriptor = {
     .name = "tags_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tags_retrieve_params),
     .n_fields = 1, .fields = tags_retrieve_params_fields, .by_name = tags_retrieve_params_by_name,
@@ -7004,7 +7004,7 @@ static const char *const teams_metrics_list_params_docs[] = {
     "The unique identifier of the team to retrieve metrics for. Use `GET /teams` to list available team IDs.",
     "The number of seconds after which an open conversation is considered idle. Clamped to the range 1\342\200\22386400. Defaults to 1800 (30 minutes).",
 };
-static const uint32_t teams_metrics_list_params_hash[] = {0xe0002, 0x0, 0x0, 0x70001};
+static const uint32_t teams_metrics_list_params_hash[] = {0xe0002, 0x0, 0x0, 0x70001, 7, 14};
 INTERCOM_EXTERN const intercom_type intercom_preview_teams_metrics_list_params_descriptor = {
     .name = "teams_metrics_list_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_teams_metrics_list_params),
     .n_fields = 2, .fields = teams_metrics_list_params_fields, .by_name = teams_metrics_list_params_by_name,
@@ -7029,7 +7029,7 @@ static const uint16_t teams_retrieve_params_by_name[] = {0};
 static const char *const teams_retrieve_params_docs[] = {
     "The unique identifier of a given team.",
 };
-static const uint32_t teams_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t teams_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_teams_retrieve_params_descriptor = {
     .name = "teams_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_teams_retrieve_params),
     .n_fields = 1, .fields = teams_retrieve_params_fields, .by_name = teams_retrieve_params_by_name,
@@ -7058,7 +7058,7 @@ static const char *const teams_update_params_docs[] = {
     "The ids of every teammate who should be a member of the team. Must contain at least one id, and no more than 1000.",
     "The priority levels to set, naming only the teammates whose level is being set",
 };
-static const uint32_t teams_update_params_hash[] = {0x0, 0x20001, 0x0, 0x140003, 0x0, 0x90002, 0x0, 0x0};
+static const uint32_t teams_update_params_hash[] = {0x0, 0x20001, 0x0, 0x140003, 0x0, 0x90002, 0x0, 0x0, 2, 9, 20};
 INTERCOM_EXTERN const intercom_type intercom_preview_teams_update_params_descriptor = {
     .name = "teams_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_teams_update_params),
     .n_fields = 3, .fields = teams_update_params_fields, .by_name = teams_update_params_by_name,
@@ -7115,7 +7115,7 @@ static const char *const ticket_types_attributes_create_params_docs[] = {
     "A comma delimited list of items for the attribute value (only applicable to list attributes)",
     "Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)",
 };
-static const uint32_t ticket_types_attributes_create_params_hash[] = {0xb0003, 0x110007, 0x0, 0x90009, 0x130008, 0x40002, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x120005, 0x1f0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0};
+static const uint32_t ticket_types_attributes_create_params_hash[] = {0xb0003, 0x110007, 0x0, 0x90009, 0x130008, 0x40002, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x90004, 0x0, 0x0, 0x120005, 0x1f0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0, 14, 4, 11, 9, 18, 31, 17, 19, 9, 10, 21};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_types_attributes_create_params_descriptor = {
     .name = "ticket_types_attributes_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ticket_types_attributes_create_params),
     .n_fields = 11, .fields = ticket_types_attributes_create_params_fields, .by_name = ticket_types_attributes_create_params_by_name,
@@ -7162,7 +7162,7 @@ static const char *const ticket_types_attributes_update_params_docs[] = {
     "Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)",
     "Whether the attribute should be archived and not shown during creation of the ticket (it will still be present on previously created tickets)",
 };
-static const uint32_t ticket_types_attributes_update_params_hash[] = {0xb0004, 0x110007, 0x0, 0x90009, 0x130008, 0x40003, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x8000c, 0x20002, 0x0, 0x120005, 0x1f0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0};
+static const uint32_t ticket_types_attributes_update_params_hash[] = {0xb0004, 0x110007, 0x0, 0x90009, 0x130008, 0x40003, 0xe0001, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x15000b, 0x0, 0x0, 0x8000c, 0x20002, 0x0, 0x120005, 0x1f0006, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa000a, 0x0, 0x0, 14, 2, 4, 11, 18, 31, 17, 19, 9, 10, 21, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_types_attributes_update_params_descriptor = {
     .name = "ticket_types_attributes_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ticket_types_attributes_update_params),
     .n_fields = 12, .fields = ticket_types_attributes_update_params_fields, .by_name = ticket_types_attributes_update_params_by_name,
@@ -7195,7 +7195,7 @@ static const char *const ticket_types_create_params_docs[] = {
     "The icon of the ticket type.",
     "Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.",
 };
-static const uint32_t ticket_types_create_params_hash[] = {0x80003, 0x40004, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x0, 0x0};
+static const uint32_t ticket_types_create_params_hash[] = {0x80003, 0x40004, 0x0, 0xb0005, 0x0, 0x0, 0x0, 0x0, 0x40001, 0x0, 0x0, 0x0, 0x0, 0xb0002, 0x0, 0x0, 4, 11, 8, 4, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_types_create_params_descriptor = {
     .name = "ticket_types_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ticket_types_create_params),
     .n_fields = 5, .fields = ticket_types_create_params_fields, .by_name = ticket_types_create_params_by_name,
@@ -7232,7 +7232,7 @@ static const uint16_t ticket_types_retrieve_params_by_name[] = {0};
 static const char *const ticket_types_retrieve_params_docs[] = {
     "The unique identifier for the ticket type which is given by Intercom.",
 };
-static const uint32_t ticket_types_retrieve_params_hash[] = {0x0, 0x20001};
+static const uint32_t ticket_types_retrieve_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_types_retrieve_params_descriptor = {
     .name = "ticket_types_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ticket_types_retrieve_params),
     .n_fields = 1, .fields = ticket_types_retrieve_params_fields, .by_name = ticket_types_retrieve_params_by_name,
@@ -7269,7 +7269,7 @@ static const char *const ticket_types_update_params_docs[] = {
     "The archived status of the ticket type.",
     "Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.",
 };
-static const uint32_t ticket_types_update_params_hash[] = {0x80004, 0x40005, 0x0, 0xb0007, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x20001, 0x0, 0xb0003, 0x80006, 0x0};
+static const uint32_t ticket_types_update_params_hash[] = {0x80004, 0x40005, 0x0, 0xb0007, 0x0, 0x0, 0x0, 0x0, 0x40002, 0x0, 0x0, 0x20001, 0x0, 0xb0003, 0x80006, 0x0, 2, 4, 11, 8, 4, 8, 11};
 INTERCOM_EXTERN const intercom_type intercom_preview_ticket_types_update_params_descriptor = {
     .name = "ticket_types_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_ticket_types_update_params),
     .n_fields = 7, .fields = ticket_types_update_params_fields, .by_name = ticket_types_update_params_by_name,
@@ -7300,7 +7300,7 @@ static const char *const tickets_change_type_params_docs[] = {
     "The ID of the ticket state for the new ticket type.",
     "The attributes to set on the ticket for the new type. Attributes matching by name and type are transferred automatically from the old type; values provided ...",
 };
-static const uint32_t tickets_change_type_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xf0003, 0x110004, 0xe0002, 0x90001};
+static const uint32_t tickets_change_type_params_hash[] = {0x0, 0x0, 0x0, 0x0, 0xf0003, 0x110004, 0xe0002, 0x90001, 9, 14, 15, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_change_type_params_descriptor = {
     .name = "tickets_change_type_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_change_type_params),
     .n_fields = 4, .fields = tickets_change_type_params_fields, .by_name = tickets_change_type_params_by_name,
@@ -7339,7 +7339,7 @@ static const char *const tickets_create_params_docs[] = {
     "",
     "Option to disable notifications when a Ticket is created.",
 };
-static const uint32_t tickets_create_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006};
+static const uint32_t tickets_create_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006, 14, 8, 23, 10, 10, 17, 10, 18};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_create_params_descriptor = {
     .name = "tickets_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_create_params),
     .n_fields = 8, .fields = tickets_create_params_fields, .by_name = tickets_create_params_by_name,
@@ -7364,7 +7364,7 @@ static const uint16_t tickets_delete_params_by_name[] = {0};
 static const char *const tickets_delete_params_docs[] = {
     "The unique identifier for the ticket which is given by Intercom.  This is the internal `id` field from the API response, not the `ticket_id` displayed in the ...",
 };
-static const uint32_t tickets_delete_params_hash[] = {0x0, 0x20001};
+static const uint32_t tickets_delete_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_delete_params_descriptor = {
     .name = "tickets_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_delete_params),
     .n_fields = 1, .fields = tickets_delete_params_fields, .by_name = tickets_delete_params_by_name,
@@ -7403,7 +7403,7 @@ static const char *const tickets_enqueue_params_docs[] = {
     "",
     "Option to disable notifications when a Ticket is created.",
 };
-static const uint32_t tickets_enqueue_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006};
+static const uint32_t tickets_enqueue_params_hash[] = {0x120008, 0x0, 0xa0005, 0x0, 0xe0001, 0x80002, 0xa0007, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x170003, 0x0, 0x110006, 14, 8, 23, 10, 10, 17, 10, 18};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_enqueue_params_descriptor = {
     .name = "tickets_enqueue_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_enqueue_params),
     .n_fields = 8, .fields = tickets_enqueue_params_fields, .by_name = tickets_enqueue_params_by_name,
@@ -7430,7 +7430,7 @@ static const char *const tickets_linked_conversations_create_params_docs[] = {
     "The unique identifier for the tracker ticket which is given by Intercom.",
     "The unique identifier (given by Intercom) for the conversation or customer ticket to link to the tracker ticket.",
 };
-static const uint32_t tickets_linked_conversations_create_params_hash[] = {0xf0002, 0x0, 0x90001, 0x0};
+static const uint32_t tickets_linked_conversations_create_params_hash[] = {0xf0002, 0x0, 0x90001, 0x0, 9, 15};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_linked_conversations_create_params_descriptor = {
     .name = "tickets_linked_conversations_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_linked_conversations_create_params),
     .n_fields = 2, .fields = tickets_linked_conversations_create_params_fields, .by_name = tickets_linked_conversations_create_params_by_name,
@@ -7457,7 +7457,7 @@ static const char *const tickets_linked_conversations_delete_params_docs[] = {
     "The unique identifier for the tracker ticket which is given by Intercom.",
     "The unique identifier (given by Intercom) for the linked conversation or customer ticket to unlink.",
 };
-static const uint32_t tickets_linked_conversations_delete_params_hash[] = {0x0, 0x0, 0x90001, 0x20002};
+static const uint32_t tickets_linked_conversations_delete_params_hash[] = {0x0, 0x0, 0x90001, 0x20002, 9, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_linked_conversations_delete_params_descriptor = {
     .name = "tickets_linked_conversations_delete_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_linked_conversations_delete_params),
     .n_fields = 2, .fields = tickets_linked_conversations_delete_params_fields, .by_name = tickets_linked_conversations_delete_params_by_name,
@@ -7508,7 +7508,7 @@ static const char *const tickets_reply_params_docs[] = {
     "A list of files that will be added as attachments. You can include up to 10 files. If both attachment_files and attachment_urls are provided, attachment_files ...",
     "If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.",
 };
-static const uint32_t tickets_reply_params_hash[] = {0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x100009, 0x0, 0xa0006, 0x0, 0x0, 0x0, 0x0, 0xf0007, 0x0, 0x0, 0xa000e, 0x0, 0x0, 0x20001, 0x7000a, 0x0, 0x5000b, 0xc0003, 0x8000c, 0x120002, 0x0, 0xd0008, 0x40004, 0x0, 0x10000d, 0x0};
+static const uint32_t tickets_reply_params_hash[] = {0x0, 0x0, 0x0, 0x40005, 0x0, 0x0, 0x100009, 0x0, 0xa0006, 0x0, 0x0, 0x0, 0x0, 0xf0007, 0x0, 0x0, 0xa000e, 0x0, 0x0, 0x20001, 0x7000a, 0x0, 0x5000b, 0xc0003, 0x8000c, 0x120002, 0x0, 0xd0008, 0x40004, 0x0, 0x10000d, 0x0, 2, 18, 12, 4, 4, 10, 15, 13, 16, 7, 5, 8, 16, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_reply_params_descriptor = {
     .name = "tickets_reply_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_reply_params),
     .n_fields = 14, .fields = tickets_reply_params_fields, .by_name = tickets_reply_params_by_name,
@@ -7533,7 +7533,7 @@ static const uint16_t tickets_retrieve_by_id_params_by_name[] = {0};
 static const char *const tickets_retrieve_by_id_params_docs[] = {
     "The unique identifier for the ticket which is given by Intercom.  This is the internal `id` field from the API response, not the `ticket_id` displayed in the ...",
 };
-static const uint32_t tickets_retrieve_by_id_params_hash[] = {0x0, 0x20001};
+static const uint32_t tickets_retrieve_by_id_params_hash[] = {0x0, 0x20001, 2};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_retrieve_by_id_params_descriptor = {
     .name = "tickets_retrieve_by_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_retrieve_by_id_params),
     .n_fields = 1, .fields = tickets_retrieve_by_id_params_fields, .by_name = tickets_retrieve_by_id_params_by_name,
@@ -7560,7 +7560,7 @@ static const char *const tickets_search_params_docs[] = {
     "",
     "",
 };
-static const uint32_t tickets_search_params_hash[] = {0x0, 0x0, 0x50001, 0xa0002};
+static const uint32_t tickets_search_params_hash[] = {0x0, 0x0, 0x50001, 0xa0002, 5, 10};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_search_params_descriptor = {
     .name = "tickets_search_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_search_params),
     .n_fields = 2, .fields = tickets_search_params_fields, .by_name = tickets_search_params_by_name,
@@ -7603,7 +7603,7 @@ static const char *const tickets_tags_create_params_docs[] = {
     "The unique identifier for the tag which is given by Intercom",
     "The unique identifier for the admin which is given by Intercom.",
 };
-static const uint32_t tickets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x90001, 0x0};
+static const uint32_t tickets_tags_create_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x90001, 0x0, 9, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_tags_create_params_descriptor = {
     .name = "tickets_tags_create_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_tags_create_params),
     .n_fields = 3, .fields = tickets_tags_create_params_fields, .by_name = tickets_tags_create_params_by_name,
@@ -7632,7 +7632,7 @@ static const char *const tickets_tags_remove_params_docs[] = {
     "The unique identifier for the tag which is given by Intercom",
     "The unique identifier for the admin which is given by Intercom.",
 };
-static const uint32_t tickets_tags_remove_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x90001, 0x0};
+static const uint32_t tickets_tags_remove_params_hash[] = {0x0, 0x80003, 0x0, 0x20002, 0x0, 0x0, 0x90001, 0x0, 9, 2, 8};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_tags_remove_params_descriptor = {
     .name = "tickets_tags_remove_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_tags_remove_params),
     .n_fields = 3, .fields = tickets_tags_remove_params_fields, .by_name = tickets_tags_remove_params_by_name,
@@ -7675,7 +7675,7 @@ static const char *const tickets_update_by_id_params_docs[] = {
     "The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.",
     "Option to disable notifications when a Ticket is updated.",
 };
-static const uint32_t tickets_update_by_id_params_hash[] = {0x0, 0x90006, 0x0, 0x40005, 0xf0003, 0x0, 0x0, 0xb0009, 0x20001, 0x0, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x0, 0xd0007, 0x110002, 0x0, 0x0, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x0};
+static const uint32_t tickets_update_by_id_params_hash[] = {0x0, 0x90006, 0x0, 0x40005, 0xf0003, 0x0, 0x0, 0xb0009, 0x20001, 0x0, 0x0, 0x0, 0x12000a, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa0004, 0x0, 0x0, 0x0, 0xd0007, 0x110002, 0x0, 0x0, 0x0, 0x80008, 0x0, 0x0, 0x0, 0x0, 2, 17, 15, 10, 4, 9, 13, 8, 11, 18};
 INTERCOM_EXTERN const intercom_type intercom_preview_tickets_update_by_id_params_descriptor = {
     .name = "tickets_update_by_id_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_tickets_update_by_id_params),
     .n_fields = 10, .fields = tickets_update_by_id_params_fields, .by_name = tickets_update_by_id_params_by_name,
@@ -7704,7 +7704,7 @@ static const char *const visitors_convert_params_docs[] = {
     "The unique identifiers retained after converting or merging.",
     "The unique identifiers to convert a single Visitor.",
 };
-static const uint32_t visitors_convert_params_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x70003, 0x40002, 0x0};
+static const uint32_t visitors_convert_params_hash[] = {0x0, 0x0, 0x0, 0x40001, 0x0, 0x70003, 0x40002, 0x0, 4, 4, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_visitors_convert_params_descriptor = {
     .name = "visitors_convert_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_visitors_convert_params),
     .n_fields = 3, .fields = visitors_convert_params_fields, .by_name = visitors_convert_params_by_name,
@@ -7729,7 +7729,7 @@ static const uint16_t visitors_retrieve_params_by_name[] = {0};
 static const char *const visitors_retrieve_params_docs[] = {
     "The user_id of the Visitor you want to retrieve.",
 };
-static const uint32_t visitors_retrieve_params_hash[] = {0x0, 0x70001};
+static const uint32_t visitors_retrieve_params_hash[] = {0x0, 0x70001, 7};
 INTERCOM_EXTERN const intercom_type intercom_preview_visitors_retrieve_params_descriptor = {
     .name = "visitors_retrieve_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_visitors_retrieve_params),
     .n_fields = 1, .fields = visitors_retrieve_params_fields, .by_name = visitors_retrieve_params_by_name,
@@ -7760,7 +7760,7 @@ static const char *const visitors_update_params_docs[] = {
     "The visitor's name.",
     "The custom attributes which are set for the visitor.",
 };
-static const uint32_t visitors_update_params_hash[] = {0x0, 0x20001, 0x0, 0x0, 0x110004, 0x70002, 0x40003, 0x0};
+static const uint32_t visitors_update_params_hash[] = {0x0, 0x20001, 0x0, 0x0, 0x110004, 0x70002, 0x40003, 0x0, 2, 7, 4, 17};
 INTERCOM_EXTERN const intercom_type intercom_preview_visitors_update_params_descriptor = {
     .name = "visitors_update_params", .kind = IC_T_PARAMS, .size = sizeof(intercom_preview_visitors_update_params),
     .n_fields = 4, .fields = visitors_update_params_fields, .by_name = visitors_update_params_by_name,

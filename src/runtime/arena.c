@@ -6,12 +6,6 @@
 
 #include "model.h"
 
-struct ic_chunk {
-    ic_chunk *next;
-    size_t used, cap;
-    max_align_t data[];
-};
-
 ic_doc *ic_doc_new(const intercom_allocator *a, size_t size_hint) {
     ic_doc *d = ic_calloc(a, 1, sizeof *d);
     if (!d) return NULL;

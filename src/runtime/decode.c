@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,11 +27,13 @@ typedef struct frame {
     const intercom_type *type; /* FR_OBJ: the type being filled */
     void *obj;                /* FR_OBJ: the model being filled; FR_ARR: the model owning the array */
     const ic_field *field;    /* FR_OBJ: field of the current key (NULL: unknown key); FR_ARR: the array field */
-    ic_buf items;             /* FR_ARR: element values (scratch, reused across frames at this depth) */
+    uint32_t next;            /* FR_OBJ: index of the field expected next (the one after the last key's) */
+    ic_buf items;             /* FR_ARR: element values; FR_JSON object: the pending key (scratch, reused across
+                                 frames at this depth) */
     size_t count;             /* FR_ARR: elements so far */
     int bad;                  /* FR_ARR: an element did not fit */
     json_t *json;             /* FR_JSON: the container being built */
-    char *key;                /* FR_JSON object: pending key (malloc'd; may hold NUL bytes) */
+    int has_key;              /* FR_JSON object: a key is pending (in items; may hold NUL bytes) */
     size_t key_len;
     /* FR_OBJ in strict mode: the last undeclared key, and the first undeclared key holding an array
      * (for the report of a declared list absent while an undeclared array is present) */
@@ -107,8 +110,16 @@ static int stop(ic_decoder *d, intercom_code code, const char *what) {
 static int nomem(ic_decoder *d) { return stop(d, INTERCOM_E_NOMEM, "out of memory while decoding"); }
 
 /* The memory bound: 1 while within it, else the parse stops (INTERCOM_E_RESPONSE_TOO_LARGE). */
-static int within_bound(ic_decoder *d) {
+static __attribute__((noinline)) int beyond_bound(ic_decoder *d);
+static inline int within_bound(ic_decoder *d) {
     if (!d->mem_factor) return 1;
+    size_t used = d->doc->mem + d->json_mem + d->scratch_mem;
+    if (d->fed <= (SIZE_MAX - IC_DECODE_MEM_SLACK) / d->mem_factor && used <= d->fed * d->mem_factor + IC_DECODE_MEM_SLACK)
+        return 1;
+    return beyond_bound(d);
+}
+
+static int beyond_bound(ic_decoder *d) {
     size_t used = d->doc->mem + d->json_mem + d->scratch_mem;
     size_t limit = d->fed > (SIZE_MAX - IC_DECODE_MEM_SLACK) / d->mem_factor ? SIZE_MAX
                                                                             : d->fed * d->mem_factor + IC_DECODE_MEM_SLACK;
@@ -170,7 +181,8 @@ static frame *push(ic_decoder *d, int kind) {
     }
     frame *fr = &d->frames[d->depth++];
     ic_buf keep = fr->items; /* scratch memory stays with the depth */
-    memset(fr, 0, sizeof *fr);
+    memset(fr, 0, offsetof(frame, ukey)); /* the report strings are empty when their first byte is */
+    fr->ukey[0] = fr->uarr[0] = '\0';
     fr->items = keep;
     fr->items.a = d->a;
     fr->items.len = 0;
@@ -180,22 +192,25 @@ static frame *push(ic_decoder *d, int kind) {
 
 /* ---------- where the next value goes ---------- */
 
-/* Store a finished element or field value of element size. */
-static int store(ic_decoder *d, const void *val) {
+static __attribute__((noinline)) int store_element(ic_decoder *d, frame *fr, const void *val, size_t sz) {
+    size_t cap = fr->items.cap;
+    if (ic_buf_append(&fr->items, val, sz)) return nomem(d);
+    d->scratch_mem += fr->items.cap - cap;
+    fr->count++;
+    return within_bound(d);
+}
+
+/* Store a finished element or field value; sz is sizeof the value, which is the element size of the
+ * field's kind (ic_kind_size), known where store() is inlined: a field's value is one store. */
+static inline int store_sized(ic_decoder *d, const void *val, size_t sz) {
     frame *fr = &d->frames[d->depth - 1];
     const ic_field *f = fr->field;
-    size_t sz = ic_kind_size(f->kind);
-    if (fr->kind == FR_ARR) {
-        size_t cap = fr->items.cap;
-        if (ic_buf_append(&fr->items, val, sz)) return nomem(d);
-        d->scratch_mem += fr->items.cap - cap;
-        fr->count++;
-        return within_bound(d);
-    }
+    if (fr->kind == FR_ARR) return store_element(d, fr, val, sz);
     memcpy((char *)fr->obj + f->offset, val, sz);
     *state_of(fr->obj, f) = INTERCOM_FIELD_PRESENT;
     return 1;
 }
+#define store(d, val) store_sized((d), (val), sizeof *(val))
 
 /* Attach a finished Jansson value to the free-form container or field that awaits it. */
 static int put_json(ic_decoder *d, json_t *v) {
@@ -204,16 +219,16 @@ static int put_json(ic_decoder *d, json_t *v) {
     /* an estimate of what Jansson allocates (an empty object has its hash table's buckets; a
      * member its pair; true, false and null are shared) */
     d->json_mem += (json_is_object(v) ? 224 : json_is_array(v) ? 112 : json_is_string(v) ? 48 + json_string_length(v)
-                    : json_is_number(v) ? 32 : 0) + (fr->key ? 56 + fr->key_len : 0);
+                    : json_is_number(v) ? 32 : 0) + (fr->has_key ? 56 + fr->key_len : 0);
     if (!within_bound(d)) {
         json_decref(v);
         return 0;
     }
     if (fr->kind == FR_JSON) { /* keys carry their length: "k\u0000x" stays three bytes */
         int rc = json_is_array(fr->json) ? json_array_append_new(fr->json, v)
-                                         : json_object_setn_new_nocheck(fr->json, fr->key ? fr->key : "", fr->key_len, v);
-        ic_free(d->a, fr->key);
-        fr->key = NULL;
+                                         : json_object_setn_new_nocheck(fr->json, fr->has_key ? fr->items.data : "",
+                                                                        fr->key_len, v);
+        fr->has_key = 0;
         fr->key_len = 0;
         return rc ? nomem(d) : 1;
     }
@@ -232,6 +247,33 @@ static int put_json(ic_decoder *d, json_t *v) {
     }
     if (ic_doc_keep_json(d->doc, v)) return nomem(d);
     return store(d, &v);
+}
+
+/* a[0..n) == b[0..n), both at least n bytes long, without a memcmp call: 8 bytes or more as words (the
+ * last one overlapping), 4-7 bytes as two overlapping words, fewer byte by byte */
+static inline int name_eq(const char *a, const char *b, size_t n) {
+    if (n >= 8) {
+        uint64_t w, x;
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&w, a + i, 8);
+            memcpy(&x, b + i, 8);
+            if (w != x) return 0;
+        }
+        memcpy(&w, a + n - 8, 8);
+        memcpy(&x, b + n - 8, 8);
+        return w == x;
+    }
+    if (n >= 4 && n < 8) {
+        uint32_t w, x, y, z;
+        memcpy(&w, a, 4);
+        memcpy(&x, b, 4);
+        memcpy(&y, a + n - 4, 4);
+        memcpy(&z, b + n - 4, 4);
+        return w == x && y == z;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
 }
 
 /* ---------- yajl callbacks ---------- */
@@ -307,7 +349,10 @@ static int on_boolean(void *ctx, int b) {
 /* A number as a json_t. Integers beyond int64 and reals beyond a double's range (which Jansson
  * refuses: *refused says why) become the nearest real, their text kept in the document so the
  * encoder writes them back as received; so does a real that underflows to 0. */
+static int int_parse(const char *s, size_t n, int64_t *out);
 static json_t *num_json(ic_decoder *d, const char *s, size_t n, const char **refused) {
+    int64_t i64;
+    if (int_parse(s, n, &i64) == 0) return json_integer(i64); /* an integer within int64: no copy, no strtoll */
     char small[64], *buf = n < sizeof small ? small : ic_malloc(d->doc->alloc, n + 1);
     if (!buf) return NULL;
     memcpy(buf, s, n);
@@ -410,8 +455,8 @@ static void note_quote(ic_decoder *d, const unsigned char *s, size_t n) {
 
 /* s[0..n) copied into the arena as a C string and checked in the same pass: *ok as utf8_check()
  * (a string that is not all ASCII is checked again by utf8_check; a refused copy stays in the arena) */
-static char *copy_checked(ic_doc *doc, const char *s, size_t n, int *ok) {
-    char *p = ic_doc_alloc_uninit(doc, n + 1);
+static inline __attribute__((always_inline)) char *copy_checked(ic_doc *doc, const char *s, size_t n, int *ok) {
+    char *p = ic_doc_alloc_uninit_inl(doc, n + 1);
     if (!p) return NULL;
     uint64_t hi = 0, nul = 0;
     size_t i = 0;
@@ -422,11 +467,29 @@ static char *copy_checked(ic_doc *doc, const char *s, size_t n, int *ok) {
         nul |= (w - 0x0101010101010101ULL) & ~w;
         memcpy(p + i, &w, 8);
     }
-    for (; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        hi |= c;
-        nul |= c == 0 ? 0x80 : 0;
-        p[i] = (char)c;
+    if (n >= 8) {
+        if (i < n) { /* the tail: the last eight bytes, overlapping what was copied */
+            uint64_t w;
+            memcpy(&w, s + n - 8, 8);
+            hi |= w;
+            nul |= (w - 0x0101010101010101ULL) & ~w;
+            memcpy(p + n - 8, &w, 8);
+        }
+    } else if (n >= 4) { /* 4..7 bytes: two overlapping words */
+        uint32_t w, x;
+        memcpy(&w, s, 4);
+        memcpy(&x, s + n - 4, 4);
+        hi |= w | x;
+        nul |= ((w - 0x01010101u) & ~w) | ((x - 0x01010101u) & ~x);
+        memcpy(p, &w, 4);
+        memcpy(p + n - 4, &x, 4);
+    } else {
+        for (; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            hi |= c;
+            nul |= c == 0 ? 0x80 : 0;
+            p[i] = (char)c;
+        }
     }
     p[n] = '\0';
     if (hi & 0x8080808080808080ULL) *ok = utf8_check(s, n); /* not all ASCII: the full check */
@@ -434,10 +497,31 @@ static char *copy_checked(ic_doc *doc, const char *s, size_t n, int *ok) {
     return p;
 }
 
+static __attribute__((noinline)) int on_string_slow(ic_decoder *d, const unsigned char *us, size_t n);
+
+/* The common case inline (a string field of an object, valid and without NUL), the rest out of line: a
+ * light prologue for most events. */
 static int on_string(void *ctx, const unsigned char *us, size_t n) {
     ic_decoder *d = ctx;
     note_quote(d, us, n);
     if (d->skip) return 1;
+    if (d->depth) {
+        frame *fr = &d->frames[d->depth - 1];
+        const ic_field *f = fr->field;
+        if (fr->kind == FR_OBJ && f && f->kind == IC_K_STRING && !(f->flags & IC_F_ARRAY)) {
+            int ok;
+            char *v = copy_checked(d->doc, (const char *)us, n, &ok);
+            if (v && ok == 1) {
+                *(char **)((char *)fr->obj + f->offset) = v;
+                *state_of(fr->obj, f) = INTERCOM_FIELD_PRESENT;
+                return 1;
+            }
+        }
+    }
+    return on_string_slow(d, us, n);
+}
+
+static int on_string_slow(ic_decoder *d, const unsigned char *us, size_t n) {
     const char *s = (const char *)us;
     const ic_field *f = NULL;
     str_text st = {d, s, n};
@@ -470,21 +554,40 @@ static int on_string(void *ctx, const unsigned char *us, size_t n) {
     return store(d, &v);
 }
 
+static __attribute__((noinline)) int on_key_slow(ic_decoder *d, frame *fr, const unsigned char *k, size_t n);
+
 static int on_key(void *ctx, const unsigned char *k, size_t n) {
     ic_decoder *d = ctx;
     note_quote(d, k, n);
     if (d->skip) return 1;
     frame *fr = &d->frames[d->depth - 1];
+    /* Responses list their fields in a stable order, mostly the declared one: the field after the
+     * last key's is compared first (its length from the generated table), the hash only on a miss. */
+    if (fr->kind == FR_OBJ) {
+        const intercom_type *t = fr->type;
+        if (t->hash_slots && fr->next < t->n_fields && t->hash_slots[t->hash_mask + 1 + fr->next] == n &&
+            name_eq(t->fields[fr->next].name, (const char *)k, n)) {
+            fr->field = &t->fields[fr->next++];
+            return 1;
+        }
+    }
+    return on_key_slow(d, fr, k, n);
+}
+
+static int on_key_slow(ic_decoder *d, frame *fr, const unsigned char *k, size_t n) {
     if (fr->kind == FR_JSON) {
-        ic_free(d->a, fr->key);
+        size_t cap = fr->items.cap;
+        fr->items.len = 0;
+        if (ic_buf_append(&fr->items, k, n)) return nomem(d);
+        d->scratch_mem += fr->items.cap - cap;
+        fr->has_key = 1;
         fr->key_len = n;
-        if (!(fr->key = ic_malloc(d->a, n + 1))) return nomem(d);
-        memcpy(fr->key, k, n);
-        fr->key[n] = '\0';
         if (!d->taint && !ic_utf8_valid((const char *)k, n)) d->taint = "a key that is not valid UTF-8";
         return 1;
     }
-    fr->field = ic_type_find_field(fr->type, (const char *)k, n);
+    const intercom_type *t = fr->type;
+    fr->field = ic_type_find_field(t, (const char *)k, n);
+    if (fr->field) fr->next = (uint32_t)(fr->field - t->fields) + 1;
     if (!fr->field && d->strict) { /* kept (shortened) for the report in on_end */
         size_t m = n < sizeof fr->ukey - 1 ? n : sizeof fr->ukey - 1;
         memcpy(fr->ukey, k, m);
@@ -616,8 +719,7 @@ static int on_end(ic_decoder *d) {
     frame *fr = &d->frames[--d->depth];
     if (fr->kind == FR_JSON) {
         json_t *v = fr->json;
-        ic_free(d->a, fr->key);
-        fr->key = NULL;
+        fr->has_key = 0;
         fr->json = NULL;
         if (fr->inv_obj) { /* already an invalid value: kept as it came */
             d->taint = NULL;
@@ -690,16 +792,7 @@ const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size
         for (uint32_t i = ic_key_hash(t->hash_seed, key, len) & m; (s = t->hash_slots[i]) != 0; i = (i + 1) & m) {
             if ((s >> 16) != len) continue;
             const ic_field *f = &t->fields[(s & 0xffffu) - 1];
-            if (len >= 8 && len <= 16) { /* most names: two 8-byte words each, no memcmp call */
-                uint64_t a, b, c, e;
-                memcpy(&a, f->name, 8);
-                memcpy(&b, key, 8);
-                memcpy(&c, f->name + len - 8, 8);
-                memcpy(&e, key + len - 8, 8);
-                if (a == b && c == e) return f;
-            } else if (!memcmp(f->name, key, len)) {
-                return f;
-            }
+            if (name_eq(f->name, key, len)) return f;
         }
         return NULL;
     }
@@ -937,7 +1030,6 @@ void ic_decoder_free(ic_decoder *d) {
         ic_buf_free(&d->frames[i].items);
         if (i < d->depth) {
             json_decref(d->frames[i].json);
-            ic_free(d->a, d->frames[i].key);
         }
     }
     ic_free(d->a, d->frames);

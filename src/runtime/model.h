@@ -75,6 +75,11 @@ IC_HIDDEN const ic_field *ic_type_find_field(const intercom_type *t, const char 
 /* ---------- arena + document ---------- */
 
 typedef struct ic_chunk ic_chunk;
+struct ic_chunk {
+    ic_chunk *next;
+    size_t used, cap;
+    max_align_t data[];
+};
 typedef struct ic_invalid {   /* a value whose JSON type did not fit its field, kept as received */
     const void *obj;
     const ic_field *field;
@@ -104,6 +109,16 @@ typedef struct intercom_doc ic_doc;
 IC_HIDDEN ic_doc *ic_doc_new(const intercom_allocator *a, size_t size_hint);
 IC_HIDDEN void *ic_doc_alloc(ic_doc *d, size_t n);      /* zeroed, 8-aligned */
 IC_HIDDEN void *ic_doc_alloc_uninit(ic_doc *d, size_t n); /* not zeroed (to be overwritten), 8-aligned */
+/* ic_doc_alloc_uninit with the common case (room in the current chunk) inline */
+static inline void *ic_doc_alloc_uninit_inl(ic_doc *d, size_t n) {
+    size_t r = (n + 7) & ~(size_t)7;
+    ic_chunk *c = d->chunks;
+    if (!c || r < n || c->cap - c->used < r) return ic_doc_alloc_uninit(d, n);
+    void *p = (char *)c->data + c->used;
+    c->used += r;
+    d->mem += r;
+    return p;
+}
 IC_HIDDEN char *ic_doc_strndup(ic_doc *d, const char *s, size_t n);
 IC_HIDDEN int ic_doc_keep_json(ic_doc *d, json_t *j); /* takes the reference */
 IC_HIDDEN void ic_doc_free(ic_doc *d);
