@@ -23,6 +23,7 @@
 #include <intercom/intercom.h>
 
 #include "extras.h"
+#include "suggest.h"
 
 #define EXIT_USAGE 2
 #define MAX_BODY ((size_t)64 * 1024 * 1024)
@@ -84,7 +85,18 @@ static int parse_flags(int argc, char **argv, int first, struct flag *flags, con
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
         struct flag *f = flags;
         while (f->name && (strlen(f->name) != len || strncmp(f->name, name, len))) f++;
-        if (!f->name) return fprintf(stderr, "intercom: unknown flag --%.*s\n", (int)len, name), -1;
+        if (!f->name) {
+            const char *names[16];
+            char word[80];
+            size_t n = 0;
+            for (f = flags; f->name && n < 15; f++) names[n++] = f->name;
+            names[n] = NULL;
+            snprintf(word, sizeof word, "%.*s", (int)len, name);
+            const char *near = nearest_of(word, names);
+            fprintf(stderr, "intercom: unknown flag --%.*s%s%s%s\n", (int)len, name, near ? "; did you mean \"--" : "",
+                    near ? near : "", near ? "\"?" : "");
+            return -1;
+        }
         const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
         if (!v) return fprintf(stderr, "intercom: --%s needs a value\n", f->name), -1;
         f->value = v;
@@ -501,7 +513,15 @@ int ic_cli_extras(int argc, char **argv) {
     else if (!strcmp(cmd, "identity") && (!strcmp(sub, "user-hash") || !strcmp(sub, "jwt"))) status = identity(argc, argv, sub);
     else if (!strcmp(cmd, "oauth") && (!strcmp(sub, "exchange") || !strcmp(sub, "authorize-url"))) status = oauth_cmd(argc, argv, sub);
     if (status < 0) {
-        if (sub) fprintf(stderr, "intercom: %s: unknown command \"%s\"\n", cmd, sub);
+        static const char *const subs_webhooks[] = {"verify", "listen", NULL};
+        static const char *const subs_identity[] = {"user-hash", "jwt", NULL};
+        static const char *const subs_oauth[] = {"exchange", "authorize-url", NULL};
+        const char *near = sub ? nearest_of(sub, !strcmp(cmd, "webhooks")   ? subs_webhooks
+                                                : !strcmp(cmd, "identity") ? subs_identity
+                                                                           : subs_oauth)
+                               : NULL;
+        if (sub && near) fprintf(stderr, "intercom: %s: unknown command \"%s\"; did you mean \"%s %s\"?\n", cmd, sub, cmd, near);
+        else if (sub) fprintf(stderr, "intercom: %s: unknown command \"%s\"\n", cmd, sub);
         fputs(help, stderr);
         return EXIT_USAGE;
     }

@@ -27,6 +27,7 @@
 #include <intercom/intercom.h>
 
 #include "extras.h" /* webhooks, identity, oauth */
+#include "suggest.h"  /* did you mean */
 
 /* Longest timeout or delay accepted, in seconds (client.h: from 0 to 1e7). */
 #define MAX_SECONDS 1e7
@@ -232,27 +233,6 @@ static const intercom_field *find_paging_field(const intercom_operation *op, con
 
 /* ---------- "did you mean" ---------- */
 
-/* The edit distance (insertions, deletions, substitutions) of @p a and @p b (@p bn bytes), counting
- * '-' and '_' as equal; past 64 bytes, 99. */
-static int edit_distance(const char *a, const char *b, size_t bn) {
-    size_t an = strlen(a);
-    if (an > 64 || bn > 64) return 99;
-    int row[65];
-    for (size_t j = 0; j <= bn; j++) row[j] = (int)j;
-    for (size_t i = 1; i <= an; i++) {
-        int diag = row[0];
-        row[0] = (int)i;
-        for (size_t j = 1; j <= bn; j++) {
-            int up = row[j], same = a[i - 1] == b[j - 1] || (strchr("-_", a[i - 1]) && strchr("-_", b[j - 1]));
-            int best = diag + !same;
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best, diag = up;
-        }
-    }
-    return row[bn];
-}
-
 /* The nearest of the candidates offered to near_try() (copied: candidates may live in static buffers). */
 typedef struct near {
     const char *word; /* what was typed */
@@ -261,9 +241,8 @@ typedef struct near {
 } near;
 
 static void near_try(near *nr, const char *cand, size_t len) {
-    size_t wl = strlen(nr->word);
-    int d = edit_distance(nr->word, cand, len), limit = wl < 4 ? 1 : wl < 9 ? 2 : 3;
-    if (d > limit || (nr->best[0] && d >= nr->d) || len >= sizeof nr->best || d == 0) return;
+    int d;
+    if (!near_enough(nr->word, cand, len, &d) || (nr->best[0] && d >= nr->d) || len >= sizeof nr->best) return;
     memcpy(nr->best, cand, len);
     nr->best[len] = '\0';
     nr->d = d;
@@ -1211,8 +1190,18 @@ static int help(int argc, char **argv) {
     int used;
     const intercom_operation *op = longest_op(g.words, g.n_words, &used);
     if (op) return help_op(op), 0;
-    for (int k = g.n_words; k > 0; k--)
-        if (is_resource(dotted(g.words, k))) return help_resource(dotted(g.words, k)), 0;
+    for (int k = g.n_words; k > 0; k--) {
+        if (!is_resource(dotted(g.words, k))) continue;
+        if (k < g.n_words) { /* intercom help contacts lst: the next word names nothing */
+            char res[512], hint[800]; /* dotted(), spaced() and near_word() return static buffers */
+            snprintf(res, sizeof res, "%s", spaced(dotted(g.words, k)));
+            snprintf(hint, sizeof hint, "%s", near_word(g.words, k, g.words[k]));
+            fprintf(stderr, "intercom: unknown method \"%s\" of %s%s (intercom help %s lists them)\n", g.words[k], res,
+                    hint, res);
+            return EXIT_USAGE;
+        }
+        return help_resource(dotted(g.words, k)), 0;
+    }
     if (g.n_words) {
         fprintf(stderr, "intercom: unknown resource \"%s\"%s (intercom --help lists them)\n", g.words[0],
                 near_word(g.words, 0, g.words[0]));

@@ -1053,6 +1053,14 @@ static void test_help_command(void) {
     CHECK_EXIT(r, 2);
     CHECK_HAS(r.err, "did you mean \"contacts\"?");
     run_free(&r);
+    r = RUN_BARE("help", "contacts", "lst"); /* a resource and a word that names none of its methods */
+    CHECK_EXIT(r, 2);
+    CHECK_HAS(r.err, "unknown method \"lst\" of contacts; did you mean \"contacts list\"?");
+    run_free(&r);
+    r = RUN_BARE("help", "contacts", "tags", "lst");
+    CHECK_EXIT(r, 2);
+    CHECK_HAS(r.err, "did you mean \"contacts tags list\"?");
+    run_free(&r);
 }
 
 /* Mistyped names: a suggestion, exit 2, nothing sent; an unknown short option is an option. */

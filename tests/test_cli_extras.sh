@@ -77,6 +77,14 @@ check "verify without the secret variable: names it" grep -q INTERCOM_CLIENT_SEC
 check "verify missing file: exit 2" test $? = 2
 "$CLI" webhooks frobnicate >/dev/null 2>&1
 check "unknown webhooks command: exit 2" test $? = 2
+"$CLI" webhooks verfy >/dev/null 2>"$T/err"; st=$?
+check "mistyped webhooks command: exit 2 (got $st)" test "$st" = 2
+check "mistyped webhooks command: a suggestion" grep -q 'did you mean "webhooks verify"?' "$T/err"
+"$CLI" identity user-hash --user-i x >/dev/null 2>"$T/err"; st=$?
+check "mistyped identity flag: exit 2 (got $st)" test "$st" = 2
+check "mistyped identity flag: a suggestion" grep -q 'unknown flag --user-i; did you mean "--user-id"?' "$T/err"
+"$CLI" oauth exchange --clientid x >/dev/null 2>"$T/err"
+check "mistyped oauth flag: a suggestion" grep -q 'did you mean "--client-id"?' "$T/err"
 "$CLI" webhooks --help | grep -q "webhooks listen --port"
 check "webhooks --help" test $? = 0
 
