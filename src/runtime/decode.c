@@ -175,7 +175,7 @@ static frame *push(ic_decoder *d, int kind) {
             nomem(d);
             return NULL;
         }
-        memset(n + d->cap, 0, (cap - d->cap) * sizeof *n);
+        for (size_t i = d->cap; i < cap; i++) n[i].items = (ic_buf){0}; /* all push() reads of a new frame */
         d->frames = n;
         d->cap = cap;
     }
