@@ -4,7 +4,7 @@ twin, pager functions; its ic_operation table and wrappers), written into one ge
 resource (the first word of the operation's name), the umbrella generated/operations.h, and operations.c."""
 from collections import OrderedDict
 
-from .cgen import comment, doxy, emit_type_tables, fit, macro, members_decl, wrap_decl
+from .cgen import comment, doxy, emit_type_tables, fit, macro, member_decl, wrap_decl
 from .emit_models import close_header, open_header
 from .util import HEADER, c_string, doc1, docs_file, namespace, table_symbol
 
@@ -28,7 +28,8 @@ def op_decls(g, o, P):
         h.append(comment("Parameters of %s%s() (`%s %s`). Start from %s_INIT; set scalars with INTERCOM_SET()."
                          % (P, fn, o.method, o.path, n.upper())))
         h.append("typedef struct %s {\n" % n)
-        h.append(members_decl(pt.fields, P))
+        # params structs (written by the caller, one per call): each presence member right after its value
+        h.append("".join(member_decl(f, P) for f in pt.fields))
         h.append("} %s;\n" % n)
         h.append(comment("Descriptor of %s." % n) + fit("INTERCOM_EXTERN extern const intercom_type %s_descriptor;" % n))
         h.append(comment("Initializer of %s: everything absent (C and C++)." % n))

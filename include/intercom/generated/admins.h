@@ -43,9 +43,9 @@ INTERCOM_EXTERN intercom_code intercom_async_admins_activity_log_event_types_lis
 typedef struct intercom_admins_activity_logs_list_params {
     /** [required, query] The start date that you request data for. It must be formatted as a UNIX timestamp. */
     const char *created_at_after;
+    uint8_t has_created_at_after; /**< intercom_field_state_t of created_at_after */
     /** [query] The end date that you request data for. It must be formatted as a UNIX timestamp. */
     const char *created_at_before;
-    uint8_t has_created_at_after; /**< intercom_field_state_t of created_at_after */
     uint8_t has_created_at_before; /**< intercom_field_state_t of created_at_before */
 } intercom_admins_activity_logs_list_params;
 /** Descriptor of intercom_admins_activity_logs_list_params. */
@@ -81,22 +81,22 @@ INTERCOM_EXTERN intercom_code intercom_async_admins_activity_logs_list(intercom_
 typedef struct intercom_admins_activity_logs_search_params {
     /** [required] The start date that you request data for. It must be formatted as a UNIX timestamp. */
     int64_t created_at_after;
+    uint8_t has_created_at_after; /**< intercom_field_state_t of created_at_after */
     /** The end date that you request data for. It must be formatted as a UNIX timestamp. */
     int64_t created_at_before;
+    uint8_t has_created_at_before; /**< intercom_field_state_t of created_at_before */
     /**
      * An optional list of event types to filter activity logs by. Use the list all activity log event types endpoint to
      * retrieve available values.
      */
     const char **event_types;
     size_t event_types_count; /**< number of elements of event_types */
+    uint8_t has_event_types; /**< intercom_field_state_t of event_types */
     /** The page number of results to return. */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** The number of results per page. Must be between 1 and 250. */
     int64_t per_page;
-    uint8_t has_created_at_after; /**< intercom_field_state_t of created_at_after */
-    uint8_t has_created_at_before; /**< intercom_field_state_t of created_at_before */
-    uint8_t has_event_types; /**< intercom_field_state_t of event_types */
-    uint8_t has_page; /**< intercom_field_state_t of page */
     uint8_t has_per_page; /**< intercom_field_state_t of per_page */
 } intercom_admins_activity_logs_search_params;
 /** Descriptor of intercom_admins_activity_logs_search_params. */
@@ -204,15 +204,15 @@ INTERCOM_EXTERN intercom_code intercom_async_admins_retrieve(intercom_async_clie
 typedef struct intercom_admins_set_away_params {
     /** [required, path] The unique identifier of a given admin */
     const char *admin_id;
-    /** The unique identifier of the away status reason */
-    int64_t away_status_reason_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** [required] Set to "true" to change the status of the admin to away. */
     bool away_mode_enabled;
+    uint8_t has_away_mode_enabled; /**< intercom_field_state_t of away_mode_enabled */
     /** [required] Set to "true" to assign any new conversation replies to your default inbox. */
     bool away_mode_reassign;
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
-    uint8_t has_away_mode_enabled; /**< intercom_field_state_t of away_mode_enabled */
     uint8_t has_away_mode_reassign; /**< intercom_field_state_t of away_mode_reassign */
+    /** The unique identifier of the away status reason */
+    int64_t away_status_reason_id;
     uint8_t has_away_status_reason_id; /**< intercom_field_state_t of away_status_reason_id */
 } intercom_admins_set_away_params;
 /** Descriptor of intercom_admins_set_away_params. */

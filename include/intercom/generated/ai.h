@@ -26,19 +26,19 @@ typedef struct intercom_ai_content_import_sources_create_params {
      * the API, this should be set to `api`.
      */
     const char *sync_behavior;
+    uint8_t has_sync_behavior; /**< intercom_field_state_t of sync_behavior */
+    /** The status of the content import source. */
+    intercom_content_import_source_status status;
     const char *status_str; /**< as received, or sent when status is 0 */
+    uint8_t has_status; /**< intercom_field_state_t of status */
     /** [required] The URL of the content import source. */
     const char *url;
+    uint8_t has_url; /**< intercom_field_state_t of url */
     /**
      * [nullable] The unique identifiers for the audiences to associate with this content import source. Can be a single
      * integer or an array of integers.
      */
     struct json_t *audience_ids;
-    /** The status of the content import source. */
-    intercom_content_import_source_status status;
-    uint8_t has_sync_behavior; /**< intercom_field_state_t of sync_behavior */
-    uint8_t has_status; /**< intercom_field_state_t of status */
-    uint8_t has_url; /**< intercom_field_state_t of url */
     uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
 } intercom_ai_content_import_sources_create_params;
 /** Descriptor of intercom_ai_content_import_sources_create_params. */
@@ -166,34 +166,34 @@ INTERCOM_EXTERN intercom_code intercom_async_ai_content_import_sources_retrieve(
 typedef struct intercom_ai_content_import_sources_update_params {
     /** [required, path] The unique identifier for the content import source which is given by Intercom. */
     const char *source_id;
-    const char *sync_behavior_str; /**< as received, or sent when sync_behavior is 0 */
-    const char *status_str; /**< as received, or sent when status is 0 */
-    /**
-     * [required] The URL of the content import source. This may only be different from the existing value if the sync
-     * behavior is API.
-     */
-    const char *url;
-    /**
-     * [nullable] The unique identifiers for the audiences to associate with this content import source. Can be a single
-     * integer or an array of integers. Set to null or an empty array to remove all audiences.
-     */
-    struct json_t *audience_ids;
+    uint8_t has_source_id; /**< intercom_field_state_t of source_id */
     /**
      * [required] If you intend to create or update External Pages via the API, this should be set to `api`. You can not
      * change the value to or from api.
      */
     intercom_update_content_import_source_request_sync_behavior sync_behavior;
+    const char *sync_behavior_str; /**< as received, or sent when sync_behavior is 0 */
+    uint8_t has_sync_behavior; /**< intercom_field_state_t of sync_behavior */
     /** The status of the content import source. */
     intercom_content_import_source_status status;
+    const char *status_str; /**< as received, or sent when status is 0 */
+    uint8_t has_status; /**< intercom_field_state_t of status */
+    /**
+     * [required] The URL of the content import source. This may only be different from the existing value if the sync
+     * behavior is API.
+     */
+    const char *url;
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    /**
+     * [nullable] The unique identifiers for the audiences to associate with this content import source. Can be a single
+     * integer or an array of integers. Set to null or an empty array to remove all audiences.
+     */
+    struct json_t *audience_ids;
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
     /**
      * When true, the audience will be applied to all existing external pages belonging to this content import source.
      */
     bool apply_audience_to_existing_content;
-    uint8_t has_source_id; /**< intercom_field_state_t of source_id */
-    uint8_t has_sync_behavior; /**< intercom_field_state_t of sync_behavior */
-    uint8_t has_status; /**< intercom_field_state_t of status */
-    uint8_t has_url; /**< intercom_field_state_t of url */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
     uint8_t has_apply_audience_to_existing_content; /**< intercom_field_state_t of apply_audience_to_existing_content */
 } intercom_ai_content_import_sources_update_params;
 /** Descriptor of intercom_ai_content_import_sources_update_params. */
@@ -230,15 +230,31 @@ INTERCOM_EXTERN intercom_code intercom_async_ai_content_import_sources_update(in
 typedef struct intercom_ai_external_pages_create_params {
     /** [required] The title of the external page. */
     const char *title;
+    uint8_t has_title; /**< intercom_field_state_t of title */
     /** [required] The body of the external page in HTML. */
     const char *html;
+    uint8_t has_html; /**< intercom_field_state_t of html */
     /**
      * The URL of the external page. This will be used by Fin to link end users to the page it based its answer on. When
      * a URL is not present, Fin will not reference the source.
      */
     const char *url;
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    /**
+     * Whether the external page should be used to answer questions by AI Agent. Will not default when updating an
+     * existing external page.
+     */
+    bool ai_agent_availability;
+    uint8_t has_ai_agent_availability; /**< intercom_field_state_t of ai_agent_availability */
+    /**
+     * Whether the external page should be used to answer questions by AI Copilot. Will not default when updating an
+     * existing external page.
+     */
+    bool ai_copilot_availability;
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     /** [required] Always "en" (sent when required and left NULL). Always en */
     const char *locale;
+    uint8_t has_locale; /**< intercom_field_state_t of locale */
     /**
      * [required] The unique identifier for the source of the external page which was given by Intercom. Every external
      * page must be associated with a Content Import Source which represents the place it comes from and from which it
@@ -246,25 +262,9 @@ typedef struct intercom_ai_external_pages_create_params {
      * Source endpoint and an ID for the source will be returned in the response.
      */
     int64_t source_id;
+    uint8_t has_source_id; /**< intercom_field_state_t of source_id */
     /** [required] The identifier for the external page which was given by the source. Must be unique for the source. */
     const char *external_id;
-    /**
-     * Whether the external page should be used to answer questions by AI Agent. Will not default when updating an
-     * existing external page.
-     */
-    bool ai_agent_availability;
-    /**
-     * Whether the external page should be used to answer questions by AI Copilot. Will not default when updating an
-     * existing external page.
-     */
-    bool ai_copilot_availability;
-    uint8_t has_title; /**< intercom_field_state_t of title */
-    uint8_t has_html; /**< intercom_field_state_t of html */
-    uint8_t has_url; /**< intercom_field_state_t of url */
-    uint8_t has_ai_agent_availability; /**< intercom_field_state_t of ai_agent_availability */
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
-    uint8_t has_locale; /**< intercom_field_state_t of locale */
-    uint8_t has_source_id; /**< intercom_field_state_t of source_id */
     uint8_t has_external_id; /**< intercom_field_state_t of external_id */
 } intercom_ai_external_pages_create_params;
 /** Descriptor of intercom_ai_external_pages_create_params. */
@@ -388,17 +388,25 @@ INTERCOM_EXTERN intercom_code intercom_async_ai_external_pages_retrieve(intercom
 typedef struct intercom_ai_external_pages_update_params {
     /** [required, path] The unique identifier for the external page which is given by Intercom. */
     const char *page_id;
+    uint8_t has_page_id; /**< intercom_field_state_t of page_id */
     /** [required] The title of the external page. */
     const char *title;
+    uint8_t has_title; /**< intercom_field_state_t of title */
     /** [required] The body of the external page in HTML. */
     const char *html;
+    uint8_t has_html; /**< intercom_field_state_t of html */
     /**
      * [required] The URL of the external page. This will be used by Fin to link end users to the page it based its
      * answer on.
      */
     const char *url;
+    uint8_t has_url; /**< intercom_field_state_t of url */
+    /** Whether the external page should be used to answer questions by Fin. */
+    bool fin_availability;
+    uint8_t has_fin_availability; /**< intercom_field_state_t of fin_availability */
     /** [required] Always "en" (sent when required and left NULL). Always en */
     const char *locale;
+    uint8_t has_locale; /**< intercom_field_state_t of locale */
     /**
      * [required] The unique identifier for the source of the external page which was given by Intercom. Every external
      * page must be associated with a Content Import Source which represents the place it comes from and from which it
@@ -406,17 +414,9 @@ typedef struct intercom_ai_external_pages_update_params {
      * Source endpoint and an ID for the source will be returned in the response.
      */
     int64_t source_id;
+    uint8_t has_source_id; /**< intercom_field_state_t of source_id */
     /** The identifier for the external page which was given by the source. Must be unique for the source. */
     const char *external_id;
-    /** Whether the external page should be used to answer questions by Fin. */
-    bool fin_availability;
-    uint8_t has_page_id; /**< intercom_field_state_t of page_id */
-    uint8_t has_title; /**< intercom_field_state_t of title */
-    uint8_t has_html; /**< intercom_field_state_t of html */
-    uint8_t has_url; /**< intercom_field_state_t of url */
-    uint8_t has_fin_availability; /**< intercom_field_state_t of fin_availability */
-    uint8_t has_locale; /**< intercom_field_state_t of locale */
-    uint8_t has_source_id; /**< intercom_field_state_t of source_id */
     uint8_t has_external_id; /**< intercom_field_state_t of external_id */
 } intercom_ai_external_pages_update_params;
 /** Descriptor of intercom_ai_external_pages_update_params. */

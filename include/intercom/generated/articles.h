@@ -27,37 +27,51 @@ typedef struct intercom_articles_create_params {
      * content.
      */
     const char *title;
+    uint8_t has_title; /**< intercom_field_state_t of title */
     /**
      * The description of the article. For multilingual articles, this will be the description of the default language's
      * content.
      */
     const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
     /**
      * The content of the article in HTML. For multilingual articles, this will be the body of the default language's
      * content. Mutually exclusive with `body_markdown`.
      */
     const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
     /**
      * The content of the article in markdown. For multilingual articles, this will be the body of the default
      * language's content. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually
      * exclusive with `body`.
      */
     const char *body_markdown;
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /**
      * [required] The id of the author of the article. For multilingual articles, this will be the id of the author of
      * the default language's content. Must be a teammate on the help center's workspace.
      */
     int64_t author_id;
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
+    /**
+     * Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this
+     * will be the state of the default language's content.
+     */
+    intercom_article_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
+    uint8_t has_state; /**< intercom_field_state_t of state */
     /** The id of the article's parent collection or section. An article without this field stands alone. */
     int64_t parent_id;
+    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
     /** The type of parent, which can either be a `collection` or `section`. */
     const char *parent_type;
+    uint8_t has_parent_type; /**< intercom_field_state_t of parent_type */
     /**
      * [nullable] The Translated Content of an Article. The keys are the locale codes and the values are the translated
      * content of the article.
      */
     struct intercom_article_translated_content *translated_content;
+    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
     /**
      * [nullable] The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level
      * `audience_ids` broadcasts the same set to every locale. For per-locale targeting, use
@@ -66,6 +80,25 @@ typedef struct intercom_articles_create_params {
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
+    /**
+     * Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default
+     * language's availability.
+     */
+    bool ai_chatbot_availability;
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
+    /**
+     * Whether the article should be available for AI Copilot. For multilingual articles, this sets the default
+     * language's availability.
+     */
+    bool ai_copilot_availability;
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
+    /**
+     * Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default
+     * language's availability.
+     */
+    bool ai_sales_agent_availability;
+    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
     /**
      * [nullable] ISO 8601 timestamp at which to schedule a future publish of the article. When set together with
      * `state: "published"`, the article is scheduled instead of published immediately. Setting `null` cancels a pending
@@ -73,6 +106,7 @@ typedef struct intercom_articles_create_params {
      * the value must be strictly in the future. Combining with `state: "draft"` ...
      */
     const char *scheduled_publish_at;
+    uint8_t has_scheduled_publish_at; /**< intercom_field_state_t of scheduled_publish_at */
     /**
      * [nullable] ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a
      * pending unpublish schedule. Timestamps in the past or equal to the current time are rejected with 400
@@ -80,40 +114,6 @@ typedef struct intercom_articles_create_params {
      * article has never been published. Sending in the same request as `scheduled_publish_at` ...
      */
     const char *scheduled_unpublish_at;
-    /**
-     * Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this
-     * will be the state of the default language's content.
-     */
-    intercom_article_state state;
-    /**
-     * Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default
-     * language's availability.
-     */
-    bool ai_chatbot_availability;
-    /**
-     * Whether the article should be available for AI Copilot. For multilingual articles, this sets the default
-     * language's availability.
-     */
-    bool ai_copilot_availability;
-    /**
-     * Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default
-     * language's availability.
-     */
-    bool ai_sales_agent_availability;
-    uint8_t has_title; /**< intercom_field_state_t of title */
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
-    uint8_t has_state; /**< intercom_field_state_t of state */
-    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
-    uint8_t has_parent_type; /**< intercom_field_state_t of parent_type */
-    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
-    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
-    uint8_t has_scheduled_publish_at; /**< intercom_field_state_t of scheduled_publish_at */
     uint8_t has_scheduled_unpublish_at; /**< intercom_field_state_t of scheduled_unpublish_at */
 } intercom_articles_create_params;
 /** Descriptor of intercom_articles_create_params. */
@@ -149,13 +149,13 @@ INTERCOM_EXTERN intercom_code intercom_async_articles_create(intercom_async_clie
 typedef struct intercom_articles_draft_publish_params {
     /** [required, path] The unique identifier for the article which is given by Intercom. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * The locales whose staged drafts should be published. Required on multilingual workspaces; each locale must have a
      * pending draft.
      */
     const char **locales;
     size_t locales_count; /**< number of elements of locales */
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_locales; /**< intercom_field_state_t of locales */
 } intercom_articles_draft_publish_params;
 /** Descriptor of intercom_articles_draft_publish_params. */
@@ -226,39 +226,56 @@ INTERCOM_EXTERN intercom_code intercom_async_articles_draft_retrieve(intercom_as
 typedef struct intercom_articles_draft_update_params {
     /** [required, path] The unique identifier for the article which is given by Intercom. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The title of the article.For multilingual articles, this will be the title of the default language's content. */
     const char *title;
+    uint8_t has_title; /**< intercom_field_state_t of title */
     /**
      * The description of the article. For multilingual articles, this will be the description of the default language's
      * content.
      */
     const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
     /**
      * The content of the article in HTML. For multilingual articles, this will be the body of the default language's
      * content. Mutually exclusive with `body_markdown`.
      */
     const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
     /**
      * The content of the article in markdown. For multilingual articles, this will be the body of the default
      * language's content. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually
      * exclusive with `body`.
      */
     const char *body_markdown;
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /**
      * The id of the author of the article. For multilingual articles, this will be the id of the author of the default
      * language's content. Must be a teammate on the help center's workspace.
      */
     int64_t author_id;
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
+    /**
+     * Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state
+     * unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article
+     * already has a pending draft or a scheduled publish time is set in the same request. The `PUT
+     * /articles/{id}/draft` endpoint ignores this field and always stages a draft. For ...
+     */
+    intercom_article_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
+    uint8_t has_state; /**< intercom_field_state_t of state */
     /** The id of the article's parent collection or section. An article without this field stands alone. */
     const char *parent_id;
+    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
     /** The type of parent, which can either be a `collection` or `section`. */
     const char *parent_type;
+    uint8_t has_parent_type; /**< intercom_field_state_t of parent_type */
     /**
      * [nullable] The Translated Content of an Article. The keys are the locale codes and the values are the translated
      * content of the article.
      */
     struct intercom_article_translated_content *translated_content;
+    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
     /**
      * [nullable] The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level
      * `audience_ids` broadcasts the same set to every locale. Sending `audience_ids: []` clears all audience
@@ -267,6 +284,25 @@ typedef struct intercom_articles_draft_update_params {
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
+    /**
+     * Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default
+     * language's availability.
+     */
+    bool ai_chatbot_availability;
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
+    /**
+     * Whether the article should be available for AI Copilot. For multilingual articles, this sets the default
+     * language's availability.
+     */
+    bool ai_copilot_availability;
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
+    /**
+     * Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default
+     * language's availability.
+     */
+    bool ai_sales_agent_availability;
+    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
     /**
      * [nullable] ISO 8601 timestamp at which to schedule a future publish of the article. When set together with
      * `state: "published"`, the article is scheduled instead of published immediately. Setting `null` cancels a pending
@@ -274,6 +310,7 @@ typedef struct intercom_articles_draft_update_params {
      * the value must be strictly in the future. Combining with `state: "draft"` ...
      */
     const char *scheduled_publish_at;
+    uint8_t has_scheduled_publish_at; /**< intercom_field_state_t of scheduled_publish_at */
     /**
      * [nullable] ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a
      * pending unpublish schedule. Timestamps in the past or equal to the current time are rejected with 400
@@ -281,43 +318,6 @@ typedef struct intercom_articles_draft_update_params {
      * article has never been published. Sending in the same request as `scheduled_publish_at` ...
      */
     const char *scheduled_unpublish_at;
-    /**
-     * Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state
-     * unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article
-     * already has a pending draft or a scheduled publish time is set in the same request. The `PUT
-     * /articles/{id}/draft` endpoint ignores this field and always stages a draft. For ...
-     */
-    intercom_article_state state;
-    /**
-     * Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default
-     * language's availability.
-     */
-    bool ai_chatbot_availability;
-    /**
-     * Whether the article should be available for AI Copilot. For multilingual articles, this sets the default
-     * language's availability.
-     */
-    bool ai_copilot_availability;
-    /**
-     * Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default
-     * language's availability.
-     */
-    bool ai_sales_agent_availability;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_title; /**< intercom_field_state_t of title */
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
-    uint8_t has_state; /**< intercom_field_state_t of state */
-    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
-    uint8_t has_parent_type; /**< intercom_field_state_t of parent_type */
-    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
-    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
-    uint8_t has_scheduled_publish_at; /**< intercom_field_state_t of scheduled_publish_at */
     uint8_t has_scheduled_unpublish_at; /**< intercom_field_state_t of scheduled_unpublish_at */
 } intercom_articles_draft_update_params;
 /** Descriptor of intercom_articles_draft_update_params. */
@@ -353,9 +353,9 @@ INTERCOM_EXTERN intercom_code intercom_async_articles_draft_update(intercom_asyn
 typedef struct intercom_articles_list_params {
     /** [query] The page of results to fetch (default 1). */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] How many results per page (default 15). */
     int64_t per_page;
-    uint8_t has_page; /**< intercom_field_state_t of page */
     uint8_t has_per_page; /**< intercom_field_state_t of per_page */
 } intercom_articles_list_params;
 /** Descriptor of intercom_articles_list_params. */
@@ -491,18 +491,18 @@ INTERCOM_EXTERN intercom_code intercom_async_articles_retrieve(intercom_async_cl
 typedef struct intercom_articles_search_params {
     /** [query] The phrase within your articles to search for. */
     const char *phrase;
+    uint8_t has_phrase; /**< intercom_field_state_t of phrase */
     /** [query] The state of the Articles returned. One of `published`, `draft` or `all`. */
     const char *state;
+    uint8_t has_state; /**< intercom_field_state_t of state */
     /** [query] The ID of the Help Center to search in. */
     int64_t help_center_id;
+    uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
     /**
      * [query] Return a highlighted version of the matching content within your articles. Refer to the response schema
      * for more details.
      */
     bool highlight;
-    uint8_t has_phrase; /**< intercom_field_state_t of phrase */
-    uint8_t has_state; /**< intercom_field_state_t of state */
-    uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
     uint8_t has_highlight; /**< intercom_field_state_t of highlight */
 } intercom_articles_search_params;
 /** Descriptor of intercom_articles_search_params. */
@@ -538,15 +538,15 @@ INTERCOM_EXTERN intercom_code intercom_async_articles_search(intercom_async_clie
 typedef struct intercom_articles_tags_create_params {
     /** [required, path] The unique identifier for the article which is given by Intercom. */
     const char *article_id;
+    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
     /** [required] The unique identifier of the tag to apply, as given by Intercom. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * [nullable] Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does
      * not affect authorization.
      */
     const char *admin_id;
-    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_articles_tags_create_params;
 /** Descriptor of intercom_articles_tags_create_params. */
@@ -582,9 +582,9 @@ INTERCOM_EXTERN intercom_code intercom_async_articles_tags_create(intercom_async
 typedef struct intercom_articles_tags_delete_params {
     /** [required, path] The unique identifier for the article which is given by Intercom. */
     const char *article_id;
+    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
     /** [required, path] The unique identifier of the tag to remove, as given by Intercom. */
     const char *id;
-    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_articles_tags_delete_params;
 /** Descriptor of intercom_articles_tags_delete_params. */
@@ -620,39 +620,56 @@ INTERCOM_EXTERN intercom_code intercom_async_articles_tags_delete(intercom_async
 typedef struct intercom_articles_update_params {
     /** [required, path] The unique identifier for the article which is given by Intercom. */
     const char *article_id;
+    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
     /** The title of the article.For multilingual articles, this will be the title of the default language's content. */
     const char *title;
+    uint8_t has_title; /**< intercom_field_state_t of title */
     /**
      * The description of the article. For multilingual articles, this will be the description of the default language's
      * content.
      */
     const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
     /**
      * The content of the article in HTML. For multilingual articles, this will be the body of the default language's
      * content. Mutually exclusive with `body_markdown`.
      */
     const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
     /**
      * The content of the article in markdown. For multilingual articles, this will be the body of the default
      * language's content. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually
      * exclusive with `body`.
      */
     const char *body_markdown;
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /**
      * The id of the author of the article. For multilingual articles, this will be the id of the author of the default
      * language's content. Must be a teammate on the help center's workspace.
      */
     int64_t author_id;
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
+    /**
+     * Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state
+     * unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article
+     * already has a pending draft or a scheduled publish time is set in the same request. The `PUT
+     * /articles/{id}/draft` endpoint ignores this field and always stages a draft. For ...
+     */
+    intercom_article_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
+    uint8_t has_state; /**< intercom_field_state_t of state */
     /** The id of the article's parent collection or section. An article without this field stands alone. */
     const char *parent_id;
+    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
     /** The type of parent, which can either be a `collection` or `section`. */
     const char *parent_type;
+    uint8_t has_parent_type; /**< intercom_field_state_t of parent_type */
     /**
      * [nullable] The Translated Content of an Article. The keys are the locale codes and the values are the translated
      * content of the article.
      */
     struct intercom_article_translated_content *translated_content;
+    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
     /**
      * [nullable] The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level
      * `audience_ids` broadcasts the same set to every locale. Sending `audience_ids: []` clears all audience
@@ -661,6 +678,25 @@ typedef struct intercom_articles_update_params {
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
+    /**
+     * Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default
+     * language's availability.
+     */
+    bool ai_chatbot_availability;
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
+    /**
+     * Whether the article should be available for AI Copilot. For multilingual articles, this sets the default
+     * language's availability.
+     */
+    bool ai_copilot_availability;
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
+    /**
+     * Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default
+     * language's availability.
+     */
+    bool ai_sales_agent_availability;
+    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
     /**
      * [nullable] ISO 8601 timestamp at which to schedule a future publish of the article. When set together with
      * `state: "published"`, the article is scheduled instead of published immediately. Setting `null` cancels a pending
@@ -668,6 +704,7 @@ typedef struct intercom_articles_update_params {
      * the value must be strictly in the future. Combining with `state: "draft"` ...
      */
     const char *scheduled_publish_at;
+    uint8_t has_scheduled_publish_at; /**< intercom_field_state_t of scheduled_publish_at */
     /**
      * [nullable] ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a
      * pending unpublish schedule. Timestamps in the past or equal to the current time are rejected with 400
@@ -675,43 +712,6 @@ typedef struct intercom_articles_update_params {
      * article has never been published. Sending in the same request as `scheduled_publish_at` ...
      */
     const char *scheduled_unpublish_at;
-    /**
-     * Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state
-     * unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article
-     * already has a pending draft or a scheduled publish time is set in the same request. The `PUT
-     * /articles/{id}/draft` endpoint ignores this field and always stages a draft. For ...
-     */
-    intercom_article_state state;
-    /**
-     * Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default
-     * language's availability.
-     */
-    bool ai_chatbot_availability;
-    /**
-     * Whether the article should be available for AI Copilot. For multilingual articles, this sets the default
-     * language's availability.
-     */
-    bool ai_copilot_availability;
-    /**
-     * Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default
-     * language's availability.
-     */
-    bool ai_sales_agent_availability;
-    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
-    uint8_t has_title; /**< intercom_field_state_t of title */
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
-    uint8_t has_state; /**< intercom_field_state_t of state */
-    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
-    uint8_t has_parent_type; /**< intercom_field_state_t of parent_type */
-    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
-    uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
-    uint8_t has_scheduled_publish_at; /**< intercom_field_state_t of scheduled_publish_at */
     uint8_t has_scheduled_unpublish_at; /**< intercom_field_state_t of scheduled_unpublish_at */
 } intercom_articles_update_params;
 /** Descriptor of intercom_articles_update_params. */
@@ -747,18 +747,18 @@ INTERCOM_EXTERN intercom_code intercom_async_articles_update(intercom_async_clie
 typedef struct intercom_articles_versions_list_params {
     /** [required, path] The unique identifier for the article whose versions you are listing. */
     const char *article_id;
+    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
     /** [query] The page of results to fetch. Defaults to the first page. */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] The number of results to return per page. */
     int64_t per_page;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /**
      * [query] Filter versions to a specific locale. Use the locale identifier (for example `en`, `fr`). If the locale
      * is not configured for the workspace, a `400` is returned.
      */
     const char *locale;
-    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
-    uint8_t has_page; /**< intercom_field_state_t of page */
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_locale; /**< intercom_field_state_t of locale */
 } intercom_articles_versions_list_params;
 /** Descriptor of intercom_articles_versions_list_params. */
@@ -824,15 +824,15 @@ INTERCOM_EXTERN intercom_code intercom_async_articles_versions_list_pages(interc
 typedef struct intercom_articles_versions_retrieve_params {
     /** [required, path] The unique identifier for the article. */
     const char *article_id;
+    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
     /** [required, path] The unique identifier for the version. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * [query] Return the version's content for a specific locale. If the locale is not configured for the workspace, a
      * `400` is returned.
      */
     const char *locale;
-    uint8_t has_article_id; /**< intercom_field_state_t of article_id */
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_locale; /**< intercom_field_state_t of locale */
 } intercom_articles_versions_retrieve_params;
 /** Descriptor of intercom_articles_versions_retrieve_params. */

@@ -24,14 +24,14 @@ extern "C" {
 typedef struct intercom_audiences_create_params {
     /** [required] The name of the audience. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The predicates that define which contacts belong to the audience. */
     struct intercom_predicate **predicates;
     size_t predicates_count; /**< number of elements of predicates */
+    uint8_t has_predicates; /**< intercom_field_state_t of predicates */
     /** Role-based predicates that further filter audience membership by contact role. */
     struct intercom_predicate **role_predicates;
     size_t role_predicates_count; /**< number of elements of role_predicates */
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_predicates; /**< intercom_field_state_t of predicates */
     uint8_t has_role_predicates; /**< intercom_field_state_t of role_predicates */
 } intercom_audiences_create_params;
 /** Descriptor of intercom_audiences_create_params. */
@@ -101,9 +101,9 @@ INTERCOM_EXTERN intercom_code intercom_async_audiences_delete(intercom_async_cli
 typedef struct intercom_audiences_list_params {
     /** [query] The page of results to fetch. Defaults to first page. */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] The number of results to return per page. Defaults to 50. Maximum is 50. */
     int64_t per_page;
-    uint8_t has_page; /**< intercom_field_state_t of page */
     uint8_t has_per_page; /**< intercom_field_state_t of per_page */
 } intercom_audiences_list_params;
 /** Descriptor of intercom_audiences_list_params. */
@@ -174,17 +174,17 @@ INTERCOM_EXTERN intercom_code intercom_async_audiences_retrieve(intercom_async_c
 typedef struct intercom_audiences_update_params {
     /** [required, path] The unique identifier for the audience. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the audience. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The predicates that define which contacts belong to the audience. */
     struct intercom_predicate **predicates;
     size_t predicates_count; /**< number of elements of predicates */
+    uint8_t has_predicates; /**< intercom_field_state_t of predicates */
     /** Role-based predicates that further filter audience membership by contact role. */
     struct intercom_predicate **role_predicates;
     size_t role_predicates_count; /**< number of elements of role_predicates */
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_predicates; /**< intercom_field_state_t of predicates */
     uint8_t has_role_predicates; /**< intercom_field_state_t of role_predicates */
 } intercom_audiences_update_params;
 /** Descriptor of intercom_audiences_update_params. */

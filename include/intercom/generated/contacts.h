@@ -59,9 +59,9 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_archive(intercom_async_cli
 typedef struct intercom_contacts_banners_dismiss_params {
     /** [required, path] The unique identifier of a contact. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required, path] The `view_id` of the banner to dismiss, as returned by the list banners endpoint. */
     const char *view_id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_view_id; /**< intercom_field_state_t of view_id */
 } intercom_contacts_banners_dismiss_params;
 /** Descriptor of intercom_contacts_banners_dismiss_params. */
@@ -167,9 +167,9 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_block(intercom_async_clien
 typedef struct intercom_contacts_companies_create_params {
     /** [required, path] The unique identifier for the contact which is given by Intercom */
     const char *contact_id;
+    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     /** [required] The unique identifier for the company which is given by Intercom */
     const char *id;
-    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_contacts_companies_create_params;
 /** Descriptor of intercom_contacts_companies_create_params. */
@@ -205,9 +205,9 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_companies_create(intercom_
 typedef struct intercom_contacts_companies_delete_params {
     /** [required, path] The unique identifier for the contact which is given by Intercom */
     const char *contact_id;
+    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     /** [required, path] The unique identifier for the company which is given by Intercom */
     const char *company_id;
-    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     uint8_t has_company_id; /**< intercom_field_state_t of company_id */
 } intercom_contacts_companies_delete_params;
 /** Descriptor of intercom_contacts_companies_delete_params. */
@@ -243,12 +243,12 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_companies_delete(intercom_
 typedef struct intercom_contacts_companies_list_params {
     /** [required, path] The unique identifier for the contact which is given by Intercom */
     const char *contact_id;
+    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     /** [query] The page of results to fetch (default 1). */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] How many results per page (default 15). */
     int64_t per_page;
-    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
-    uint8_t has_page; /**< intercom_field_state_t of page */
     uint8_t has_per_page; /**< intercom_field_state_t of per_page */
 } intercom_contacts_companies_list_params;
 /** Descriptor of intercom_contacts_companies_list_params. */
@@ -314,46 +314,46 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_companies_list_pages(inter
 typedef struct intercom_contacts_create_params {
     /** The role of the contact. */
     const char *role;
+    uint8_t has_role; /**< intercom_field_state_t of role */
     /** A unique identifier for the contact which is given to Intercom */
     const char *external_id;
-    /** The contacts email */
-    const char *email;
-    /** [nullable] The contacts phone */
-    const char *phone;
-    /** [nullable] The contacts name */
-    const char *name;
-    /** [nullable] An image URL containing the avatar of a contact */
-    const char *avatar;
-    /** [nullable] (Unix timestamp in seconds) The time specified for when a contact signed up. */
-    int64_t signed_up_at;
-    /**
-     * [nullable] (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom
-     * Messenger was installed or when specified manually).
-     */
-    int64_t last_seen_at;
-    /** [nullable] The id of an admin that has been assigned account ownership of the contact */
-    const char *owner_id;
-    /** [nullable] The custom attributes which are set for the contact */
-    struct json_t *custom_attributes;
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /**
      * [nullable] Whether the contact's email address has been verified. Set to true to indicate you have verified the
      * contact owns this email address, or false to mark it as unverified. Must be supplied together with an email in
      * the same request; sending it without an email returns a 400.
      */
     bool email_verified;
+    uint8_t has_email_verified; /**< intercom_field_state_t of email_verified */
+    /** The contacts email */
+    const char *email;
+    uint8_t has_email; /**< intercom_field_state_t of email */
+    /** [nullable] The contacts phone */
+    const char *phone;
+    uint8_t has_phone; /**< intercom_field_state_t of phone */
+    /** [nullable] The contacts name */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** [nullable] An image URL containing the avatar of a contact */
+    const char *avatar;
+    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
+    /** [nullable] (Unix timestamp in seconds) The time specified for when a contact signed up. */
+    int64_t signed_up_at;
+    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
+    /**
+     * [nullable] (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom
+     * Messenger was installed or when specified manually).
+     */
+    int64_t last_seen_at;
+    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
+    /** [nullable] The id of an admin that has been assigned account ownership of the contact */
+    const char *owner_id;
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
     /** [nullable] Whether the contact is unsubscribed from emails */
     bool unsubscribed_from_emails;
-    uint8_t has_role; /**< intercom_field_state_t of role */
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
-    uint8_t has_email_verified; /**< intercom_field_state_t of email_verified */
-    uint8_t has_email; /**< intercom_field_state_t of email */
-    uint8_t has_phone; /**< intercom_field_state_t of phone */
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
-    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
-    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
     uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
+    /** [nullable] The custom attributes which are set for the contact */
+    struct json_t *custom_attributes;
     uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
 } intercom_contacts_create_params;
 /** Descriptor of intercom_contacts_create_params. */
@@ -424,12 +424,12 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_delete(intercom_async_clie
 typedef struct intercom_contacts_find_by_external_id_params {
     /** [required, path] The external ID of the user that you want to retrieve */
     const char *external_id;
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /**
      * [query] Pass `true` to include the contact's merge history in the response. Only returned for contacts with a
      * `user` role.
      */
     bool include_merge_history;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     uint8_t has_include_merge_history; /**< intercom_field_state_t of include_merge_history */
 } intercom_contacts_find_by_external_id_params;
 /** Descriptor of intercom_contacts_find_by_external_id_params. */
@@ -464,17 +464,17 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_find_by_external_id(interc
  * with INTERCOM_SET().
  */
 typedef struct intercom_contacts_list_params {
-    /** [query] How many results per page (default 15, at most 150). (maximum 150) */
-    int64_t per_page;
-    /** [query] Cursor of the next page: pages.next.starting_after of the previous page. */
-    const char *starting_after;
     /**
      * [query] Pass `true` to include a `merge_history` array on each contact in the response. Only returned for
      * contacts with a `user` role.
      */
     bool include_merge_history;
     uint8_t has_include_merge_history; /**< intercom_field_state_t of include_merge_history */
+    /** [query] How many results per page (default 15, at most 150). (maximum 150) */
+    int64_t per_page;
     uint8_t has_per_page; /**< intercom_field_state_t of per_page */
+    /** [query] Cursor of the next page: pages.next.starting_after of the previous page. */
+    const char *starting_after;
     uint8_t has_starting_after; /**< intercom_field_state_t of starting_after */
 } intercom_contacts_list_params;
 /** Descriptor of intercom_contacts_list_params. */
@@ -537,20 +537,20 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_list_pages(intercom_async_
  * scalars with INTERCOM_SET().
  */
 typedef struct intercom_contacts_merge_params {
-    /** [required] The unique identifier for the contact to merge away from. Must be a lead. */
-    const char *from;
-    /** [required] The unique identifier for the contact to merge into. Must be a user. */
-    const char *into;
     /**
      * [query] Pass `true` to include the merge history of the resulting contact in the response. Only returned for
      * contacts with a `user` role.
      */
     bool include_merge_history;
+    uint8_t has_include_merge_history; /**< intercom_field_state_t of include_merge_history */
+    /** [required] The unique identifier for the contact to merge away from. Must be a lead. */
+    const char *from;
+    uint8_t has_from; /**< intercom_field_state_t of from */
+    /** [required] The unique identifier for the contact to merge into. Must be a user. */
+    const char *into;
+    uint8_t has_into; /**< intercom_field_state_t of into */
     /** Set to `true` to merge two contacts that are not duplicates (they share no matching email or phone). */
     bool skip_duplicate_validation;
-    uint8_t has_include_merge_history; /**< intercom_field_state_t of include_merge_history */
-    uint8_t has_from; /**< intercom_field_state_t of from */
-    uint8_t has_into; /**< intercom_field_state_t of into */
     uint8_t has_skip_duplicate_validation; /**< intercom_field_state_t of skip_duplicate_validation */
 } intercom_contacts_merge_params;
 /** Descriptor of intercom_contacts_merge_params. */
@@ -586,18 +586,18 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_merge(intercom_async_clien
 typedef struct intercom_contacts_merge_history_list_params {
     /** [required, path] The id of the contact to fetch merge history for. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * [query] A cursor for pagination. Pass the `next_cursor` value from a previous response to fetch the next page.
      */
     const char *cursor;
+    uint8_t has_cursor; /**< intercom_field_state_t of cursor */
     /** [query] The number of results to return per page (default 50, max 150). */
     int64_t per_page;
-    const char *order_str; /**< as received, or sent when order is 0 */
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** [query] The order to return results in. Defaults to descending. */
     intercom_contacts_merge_history_list_params_order order;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_cursor; /**< intercom_field_state_t of cursor */
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
+    const char *order_str; /**< as received, or sent when order is 0 */
     uint8_t has_order; /**< intercom_field_state_t of order */
 } intercom_contacts_merge_history_list_params;
 /** Descriptor of intercom_contacts_merge_history_list_params. */
@@ -634,12 +634,12 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_merge_history_list(interco
 typedef struct intercom_contacts_notes_create_params {
     /** [required, path] The unique identifier of a given contact. */
     const char *contact_id;
+    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     /** [required] The text of the note. */
     const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The unique identifier of a given admin. */
     const char *admin_id;
-    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
-    uint8_t has_body; /**< intercom_field_state_t of body */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_contacts_notes_create_params;
 /** Descriptor of intercom_contacts_notes_create_params. */
@@ -675,12 +675,12 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_notes_create(intercom_asyn
 typedef struct intercom_contacts_notes_list_params {
     /** [required, path] The unique identifier of a contact. */
     const char *contact_id;
+    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     /** [query] The page of results to fetch (default 1). */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] How many results per page (default 15). */
     int64_t per_page;
-    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
-    uint8_t has_page; /**< intercom_field_state_t of page */
     uint8_t has_per_page; /**< intercom_field_state_t of per_page */
 } intercom_contacts_notes_list_params;
 /** Descriptor of intercom_contacts_notes_list_params. */
@@ -745,12 +745,12 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_notes_list_pages(intercom_
 typedef struct intercom_contacts_retrieve_params {
     /** [required, path] contact_id */
     const char *contact_id;
+    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     /**
      * [query] Pass `true` to include the contact's merge history in the response. Only returned for contacts with a
      * `user` role.
      */
     bool include_merge_history;
-    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     uint8_t has_include_merge_history; /**< intercom_field_state_t of include_merge_history */
 } intercom_contacts_retrieve_params;
 /** Descriptor of intercom_contacts_retrieve_params. */
@@ -784,20 +784,20 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_retrieve(intercom_async_cl
  * set scalars with INTERCOM_SET().
  */
 typedef struct intercom_contacts_search_params {
-    /** [required] */
-    struct intercom_search_request_query *query;
-    /** [nullable] */
-    struct intercom_starting_after_paging *pagination;
-    /** An optional object to sort the results by. */
-    struct intercom_contact_search_request_sort *sort;
     /**
      * [query] Pass `true` to include a `merge_history` array on each contact in the response. Only returned for
      * contacts with a `user` role.
      */
     bool include_merge_history;
     uint8_t has_include_merge_history; /**< intercom_field_state_t of include_merge_history */
+    /** [required] */
+    struct intercom_search_request_query *query;
     uint8_t has_query; /**< intercom_field_state_t of query */
+    /** [nullable] */
+    struct intercom_starting_after_paging *pagination;
     uint8_t has_pagination; /**< intercom_field_state_t of pagination */
+    /** An optional object to sort the results by. */
+    struct intercom_contact_search_request_sort *sort;
     uint8_t has_sort; /**< intercom_field_state_t of sort */
 } intercom_contacts_search_params;
 /** Descriptor of intercom_contacts_search_params. */
@@ -897,12 +897,12 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_segments_list(intercom_asy
 typedef struct intercom_contacts_subscriptions_create_params {
     /** [required, path] The unique identifier for the contact which is given by Intercom */
     const char *contact_id;
+    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     /** [required] The unique identifier for the subscription which is given by Intercom */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The consent_type of a subscription, opt_out or opt_in. */
     const char *consent_type;
-    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_consent_type; /**< intercom_field_state_t of consent_type */
 } intercom_contacts_subscriptions_create_params;
 /** Descriptor of intercom_contacts_subscriptions_create_params. */
@@ -940,9 +940,9 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_subscriptions_create(inter
 typedef struct intercom_contacts_subscriptions_delete_params {
     /** [required, path] The unique identifier for the contact which is given by Intercom */
     const char *contact_id;
+    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     /** [required, path] The unique identifier for the subscription type which is given by Intercom */
     const char *subscription_id;
-    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     uint8_t has_subscription_id; /**< intercom_field_state_t of subscription_id */
 } intercom_contacts_subscriptions_delete_params;
 /** Descriptor of intercom_contacts_subscriptions_delete_params. */
@@ -1015,9 +1015,9 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_subscriptions_list(interco
 typedef struct intercom_contacts_tags_create_params {
     /** [required, path] The unique identifier for the contact which is given by Intercom */
     const char *contact_id;
+    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     /** [required] The unique identifier for the tag which is given by Intercom */
     const char *id;
-    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_contacts_tags_create_params;
 /** Descriptor of intercom_contacts_tags_create_params. */
@@ -1053,9 +1053,9 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_tags_create(intercom_async
 typedef struct intercom_contacts_tags_delete_params {
     /** [required, path] The unique identifier for the contact which is given by Intercom */
     const char *contact_id;
+    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     /** [required, path] The unique identifier for the tag which is given by Intercom */
     const char *tag_id;
-    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     uint8_t has_tag_id; /**< intercom_field_state_t of tag_id */
 } intercom_contacts_tags_delete_params;
 /** Descriptor of intercom_contacts_tags_delete_params. */
@@ -1161,55 +1161,55 @@ INTERCOM_EXTERN intercom_code intercom_async_contacts_unarchive(intercom_async_c
 typedef struct intercom_contacts_update_params {
     /** [required, path] id */
     const char *contact_id;
-    /** The role of the contact. */
-    const char *role;
-    /** A unique identifier for the contact which is given to Intercom */
-    const char *external_id;
-    /** The contacts email */
-    const char *email;
-    /** [nullable] The contacts phone */
-    const char *phone;
-    /** [nullable] The contacts name */
-    const char *name;
-    /** [nullable] An image URL containing the avatar of a contact */
-    const char *avatar;
-    /** [nullable] (Unix timestamp in seconds) The time specified for when a contact signed up. */
-    int64_t signed_up_at;
-    /**
-     * [nullable] (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom
-     * Messenger was installed or when specified manually).
-     */
-    int64_t last_seen_at;
-    /** [nullable] The id of an admin that has been assigned account ownership of the contact */
-    const char *owner_id;
-    /** [nullable] The custom attributes which are set for the contact */
-    struct json_t *custom_attributes;
+    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     /**
      * [query] Pass `true` to include the contact's merge history in the response. Only returned for contacts with a
      * `user` role.
      */
     bool include_merge_history;
+    uint8_t has_include_merge_history; /**< intercom_field_state_t of include_merge_history */
+    /** The role of the contact. */
+    const char *role;
+    uint8_t has_role; /**< intercom_field_state_t of role */
+    /** A unique identifier for the contact which is given to Intercom */
+    const char *external_id;
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
+    /** The contacts email */
+    const char *email;
+    uint8_t has_email; /**< intercom_field_state_t of email */
     /**
      * [nullable] Whether the contact's email address has been verified. Set to true to indicate you have verified the
      * contact owns this email address, or false to mark it as unverified. Must be supplied together with an email in
      * the same request; sending it without an email returns a 400.
      */
     bool email_verified;
+    uint8_t has_email_verified; /**< intercom_field_state_t of email_verified */
+    /** [nullable] The contacts phone */
+    const char *phone;
+    uint8_t has_phone; /**< intercom_field_state_t of phone */
+    /** [nullable] The contacts name */
+    const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** [nullable] An image URL containing the avatar of a contact */
+    const char *avatar;
+    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
+    /** [nullable] (Unix timestamp in seconds) The time specified for when a contact signed up. */
+    int64_t signed_up_at;
+    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
+    /**
+     * [nullable] (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom
+     * Messenger was installed or when specified manually).
+     */
+    int64_t last_seen_at;
+    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
+    /** [nullable] The id of an admin that has been assigned account ownership of the contact */
+    const char *owner_id;
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
     /** [nullable] Whether the contact is unsubscribed from emails */
     bool unsubscribed_from_emails;
-    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
-    uint8_t has_include_merge_history; /**< intercom_field_state_t of include_merge_history */
-    uint8_t has_role; /**< intercom_field_state_t of role */
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
-    uint8_t has_email; /**< intercom_field_state_t of email */
-    uint8_t has_email_verified; /**< intercom_field_state_t of email_verified */
-    uint8_t has_phone; /**< intercom_field_state_t of phone */
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_avatar; /**< intercom_field_state_t of avatar */
-    uint8_t has_signed_up_at; /**< intercom_field_state_t of signed_up_at */
-    uint8_t has_last_seen_at; /**< intercom_field_state_t of last_seen_at */
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
     uint8_t has_unsubscribed_from_emails; /**< intercom_field_state_t of unsubscribed_from_emails */
+    /** [nullable] The custom attributes which are set for the contact */
+    struct json_t *custom_attributes;
     uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
 } intercom_contacts_update_params;
 /** Descriptor of intercom_contacts_update_params. */

@@ -22,24 +22,6 @@ extern "C" {
  * INTERCOM_CONTENT_BULK_ACTIONS_CREATE_PARAMS_INIT; set scalars with INTERCOM_SET().
  */
 typedef struct intercom_content_bulk_actions_create_params {
-    const char *action_str; /**< as received, or sent when action is 0 */
-    /** [required] Up to 1,000 content items to apply the action to. */
-    struct intercom_content_bulk_action_request_content_ids **content_ids;
-    size_t content_ids_count; /**< number of elements of content_ids */
-    /**
-     * Required when `action` is `set_availability`. Each field is optional — only the properties present in the request
-     * are toggled.
-     */
-    struct intercom_content_bulk_action_request_availability *availability;
-    /** Required when `action` is `set_audience`. Manages segment membership. */
-    struct intercom_content_bulk_action_request_audience *audience;
-    /**
-     * Required when `action` is `update_tags`. Applies and/or removes existing tags. Supply at least one of
-     * `add_tag_ids` / `remove_tag_ids`. At most 100 distinct tag IDs may be supplied across `add_tag_ids` and
-     * `remove_tag_ids` combined. Tag IDs must reference existing, non-archived tags; exceeding the limit or referencing
-     * unknown or archived IDs is rejected with `parameter_invalid` (HTTP 422).
-     */
-    struct intercom_content_bulk_action_request_tags *tags;
     /**
      * [required] The bulk action to perform. Allowed `content_ids[].type` values vary per action: * `publish`,
      * `unpublish`: `article_content` * `delete`: `article_content`, `content_snippet`, `file_source_content`,
@@ -47,10 +29,28 @@ typedef struct intercom_content_bulk_actions_create_params {
      * `external_content`, `file_source_content`, `internal_article` * `update_tags`: `article` (the parent ...
      */
     intercom_content_bulk_action_request_action action;
+    const char *action_str; /**< as received, or sent when action is 0 */
     uint8_t has_action; /**< intercom_field_state_t of action */
+    /** [required] Up to 1,000 content items to apply the action to. */
+    struct intercom_content_bulk_action_request_content_ids **content_ids;
+    size_t content_ids_count; /**< number of elements of content_ids */
     uint8_t has_content_ids; /**< intercom_field_state_t of content_ids */
+    /**
+     * Required when `action` is `set_availability`. Each field is optional — only the properties present in the request
+     * are toggled.
+     */
+    struct intercom_content_bulk_action_request_availability *availability;
     uint8_t has_availability; /**< intercom_field_state_t of availability */
+    /** Required when `action` is `set_audience`. Manages segment membership. */
+    struct intercom_content_bulk_action_request_audience *audience;
     uint8_t has_audience; /**< intercom_field_state_t of audience */
+    /**
+     * Required when `action` is `update_tags`. Applies and/or removes existing tags. Supply at least one of
+     * `add_tag_ids` / `remove_tag_ids`. At most 100 distinct tag IDs may be supplied across `add_tag_ids` and
+     * `remove_tag_ids` combined. Tag IDs must reference existing, non-archived tags; exceeding the limit or referencing
+     * unknown or archived IDs is rejected with `parameter_invalid` (HTTP 422).
+     */
+    struct intercom_content_bulk_action_request_tags *tags;
     uint8_t has_tags; /**< intercom_field_state_t of tags */
 } intercom_content_bulk_actions_create_params;
 /** Descriptor of intercom_content_bulk_actions_create_params. */
@@ -91,92 +91,92 @@ typedef struct intercom_content_search_params {
      * the most recent content items.
      */
     const char *query;
+    uint8_t has_query; /**< intercom_field_state_t of query */
     /** [query] The page number to fetch. Defaults to 1. Values below 1 are clamped to 1. */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] Number of results per page. Defaults to 10. Maximum 50. */
     int64_t per_page;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** [query] Filter by publication state. Accepts a comma-separated list or repeated params. */
     const char **states;
     size_t states_count; /**< number of elements of states */
+    uint8_t has_states; /**< intercom_field_state_t of states */
     /** [query] Filter by locale codes (e.g. `en`, `fr`, `de`). Accepts a comma-separated list or repeated params. */
     const char **locales;
     size_t locales_count; /**< number of elements of locales */
+    uint8_t has_locales; /**< intercom_field_state_t of locales */
     /**
      * [query] Filter by tag IDs. Pairs with `tag_operator` to control match semantics. Accepts a comma-separated list
      * or repeated params.
      */
     int64_t *tag_ids;
     size_t tag_ids_count; /**< number of elements of tag_ids */
+    uint8_t has_tag_ids; /**< intercom_field_state_t of tag_ids */
+    /**
+     * [query] Match operator paired with `tag_ids`. `IN` returns content matching any of the given tags; `NIN` excludes
+     * content matching any of them.
+     */
+    intercom_content_search_params_tag_operator tag_operator;
     const char *tag_operator_str; /**< as received, or sent when tag_operator is 0 */
+    uint8_t has_tag_operator; /**< intercom_field_state_t of tag_operator */
     /**
      * [query] Filter by tag IDs using OR semantics — returns content matching any of the given tags. Alternative to
      * `tag_ids` + `tag_operator`. Accepts a comma-separated list or repeated params.
      */
     int64_t *any_tag_ids;
     size_t any_tag_ids_count; /**< number of elements of any_tag_ids */
+    uint8_t has_any_tag_ids; /**< intercom_field_state_t of any_tag_ids */
     /**
      * [query] Filter by folder IDs. Must be sent together with `folder_entity_type`. Accepts a comma-separated list or
      * repeated params.
      */
     int64_t *folder_ids;
     size_t folder_ids_count; /**< number of elements of folder_ids */
+    uint8_t has_folder_ids; /**< intercom_field_state_t of folder_ids */
     /** [query] Required when `folder_ids` is provided. Identifies the entity type the folder IDs refer to. */
     const char *folder_entity_type;
+    uint8_t has_folder_entity_type; /**< intercom_field_state_t of folder_entity_type */
     /**
      * [query] Restrict the search to specific content types. When provided, this REPLACES the default content type set
      * rather than filtering on top of it. Accepts a comma-separated list or repeated params.
      */
     const char **content_types;
     size_t content_types_count; /**< number of elements of content_types */
+    uint8_t has_content_types; /**< intercom_field_state_t of content_types */
+    /** [query] Filter by whether the content is enabled for Copilot. */
+    intercom_content_search_params_copilot_state copilot_state;
     const char *copilot_state_str; /**< as received, or sent when copilot_state is 0 */
+    uint8_t has_copilot_state; /**< intercom_field_state_t of copilot_state */
+    /** [query] Filter by whether the content is enabled for Fin AI Agent (customer-facing service). */
+    intercom_content_search_params_copilot_state fin_service_state;
     const char *fin_service_state_str; /**< as received, or sent when fin_service_state is 0 */
+    uint8_t has_fin_service_state; /**< intercom_field_state_t of fin_service_state */
+    /** [query] Filter by whether the content is enabled for Fin Sales Agent. */
+    intercom_content_search_params_copilot_state fin_sales_state;
     const char *fin_sales_state_str; /**< as received, or sent when fin_sales_state is 0 */
+    uint8_t has_fin_sales_state; /**< intercom_field_state_t of fin_sales_state */
     /** [query] Filter by the admin IDs that created the content. Accepts a comma-separated list or repeated params. */
     int64_t *created_by_ids;
     size_t created_by_ids_count; /**< number of elements of created_by_ids */
+    uint8_t has_created_by_ids; /**< intercom_field_state_t of created_by_ids */
     /**
      * [query] Filter by the admin IDs that last updated the content. Accepts a comma-separated list or repeated params.
      */
     int64_t *last_updated_by_ids;
     size_t last_updated_by_ids_count; /**< number of elements of last_updated_by_ids */
+    uint8_t has_last_updated_by_ids; /**< intercom_field_state_t of last_updated_by_ids */
     /** [query] Return content created at or after this time. Unix epoch seconds. */
     int64_t created_at_after;
+    uint8_t has_created_at_after; /**< intercom_field_state_t of created_at_after */
     /** [query] Return content created at or before this time. Unix epoch seconds. */
     int64_t created_at_before;
+    uint8_t has_created_at_before; /**< intercom_field_state_t of created_at_before */
     /** [query] Return content last updated at or after this time. Unix epoch seconds. */
     int64_t updated_at_after;
+    uint8_t has_updated_at_after; /**< intercom_field_state_t of updated_at_after */
     /** [query] Return content last updated at or before this time. Unix epoch seconds. */
     int64_t updated_at_before;
-    /**
-     * [query] Match operator paired with `tag_ids`. `IN` returns content matching any of the given tags; `NIN` excludes
-     * content matching any of them.
-     */
-    intercom_content_search_params_tag_operator tag_operator;
-    /** [query] Filter by whether the content is enabled for Copilot. */
-    intercom_content_search_params_copilot_state copilot_state;
-    /** [query] Filter by whether the content is enabled for Fin AI Agent (customer-facing service). */
-    intercom_content_search_params_copilot_state fin_service_state;
-    /** [query] Filter by whether the content is enabled for Fin Sales Agent. */
-    intercom_content_search_params_copilot_state fin_sales_state;
-    uint8_t has_query; /**< intercom_field_state_t of query */
-    uint8_t has_page; /**< intercom_field_state_t of page */
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
-    uint8_t has_states; /**< intercom_field_state_t of states */
-    uint8_t has_locales; /**< intercom_field_state_t of locales */
-    uint8_t has_tag_ids; /**< intercom_field_state_t of tag_ids */
-    uint8_t has_tag_operator; /**< intercom_field_state_t of tag_operator */
-    uint8_t has_any_tag_ids; /**< intercom_field_state_t of any_tag_ids */
-    uint8_t has_folder_ids; /**< intercom_field_state_t of folder_ids */
-    uint8_t has_folder_entity_type; /**< intercom_field_state_t of folder_entity_type */
-    uint8_t has_content_types; /**< intercom_field_state_t of content_types */
-    uint8_t has_copilot_state; /**< intercom_field_state_t of copilot_state */
-    uint8_t has_fin_service_state; /**< intercom_field_state_t of fin_service_state */
-    uint8_t has_fin_sales_state; /**< intercom_field_state_t of fin_sales_state */
-    uint8_t has_created_by_ids; /**< intercom_field_state_t of created_by_ids */
-    uint8_t has_last_updated_by_ids; /**< intercom_field_state_t of last_updated_by_ids */
-    uint8_t has_created_at_after; /**< intercom_field_state_t of created_at_after */
-    uint8_t has_created_at_before; /**< intercom_field_state_t of created_at_before */
-    uint8_t has_updated_at_after; /**< intercom_field_state_t of updated_at_after */
     uint8_t has_updated_at_before; /**< intercom_field_state_t of updated_at_before */
 } intercom_content_search_params;
 /** Descriptor of intercom_content_search_params. */

@@ -24,35 +24,35 @@ extern "C" {
 typedef struct intercom_content_snippets_create_params {
     /** [required] The title of the content snippet. */
     const char *title;
+    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The content blocks that make up the body of the snippet. Mutually exclusive with `body_markdown`. */
     struct json_t **json_blocks;
     size_t json_blocks_count; /**< number of elements of json_blocks */
+    uint8_t has_json_blocks; /**< intercom_field_state_t of json_blocks */
     /**
      * The content of the snippet in markdown. An alternative to `json_blocks` — you can provide content as markdown
      * instead of structured blocks. Mutually exclusive with `json_blocks`.
      */
     const char *body_markdown;
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /** The locale of the content snippet. Defaults to `en`. */
     const char *locale;
+    uint8_t has_locale; /**< intercom_field_state_t of locale */
     /**
      * [nullable] The list of audience IDs to target this content snippet to for Fin AI Agent. Pass an empty array or
      * omit the field for no audience targeting. Unknown audience IDs return a `404` error with no partial commit.
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
     /** Whether the content snippet should be available for AI Chatbot (Fin). Defaults to false. */
     bool ai_chatbot_availability;
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
     /** Whether the content snippet should be available for AI Copilot. Defaults to false. */
     bool ai_copilot_availability;
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     /** Whether the content snippet should be available for AI Sales Agent. Defaults to false. */
     bool ai_sales_agent_availability;
-    uint8_t has_title; /**< intercom_field_state_t of title */
-    uint8_t has_json_blocks; /**< intercom_field_state_t of json_blocks */
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
-    uint8_t has_locale; /**< intercom_field_state_t of locale */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
 } intercom_content_snippets_create_params;
 /** Descriptor of intercom_content_snippets_create_params. */
@@ -122,9 +122,9 @@ INTERCOM_EXTERN intercom_code intercom_async_content_snippets_delete(intercom_as
 typedef struct intercom_content_snippets_list_params {
     /** [query] The page of results to fetch. */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] The number of results to return per page. Max value of 50. */
     int64_t per_page;
-    uint8_t has_page; /**< intercom_field_state_t of page */
     uint8_t has_per_page; /**< intercom_field_state_t of per_page */
 } intercom_content_snippets_list_params;
 /** Descriptor of intercom_content_snippets_list_params. */
@@ -195,15 +195,15 @@ INTERCOM_EXTERN intercom_code intercom_async_content_snippets_retrieve(intercom_
 typedef struct intercom_content_snippets_tags_create_params {
     /** [required, path] The unique identifier for the content snippet. */
     const char *content_snippet_id;
+    uint8_t has_content_snippet_id; /**< intercom_field_state_t of content_snippet_id */
     /** [required] The unique identifier of the tag to apply, as given by Intercom. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * [nullable] Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does
      * not affect authorization.
      */
     const char *admin_id;
-    uint8_t has_content_snippet_id; /**< intercom_field_state_t of content_snippet_id */
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_content_snippets_tags_create_params;
 /** Descriptor of intercom_content_snippets_tags_create_params. */
@@ -240,9 +240,9 @@ INTERCOM_EXTERN intercom_code intercom_async_content_snippets_tags_create(interc
 typedef struct intercom_content_snippets_tags_delete_params {
     /** [required, path] The unique identifier for the content snippet. */
     const char *content_snippet_id;
+    uint8_t has_content_snippet_id; /**< intercom_field_state_t of content_snippet_id */
     /** [required, path] The unique identifier of the tag to remove, as given by Intercom. */
     const char *id;
-    uint8_t has_content_snippet_id; /**< intercom_field_state_t of content_snippet_id */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_content_snippets_tags_delete_params;
 /** Descriptor of intercom_content_snippets_tags_delete_params. */
@@ -279,18 +279,23 @@ INTERCOM_EXTERN intercom_code intercom_async_content_snippets_tags_delete(interc
 typedef struct intercom_content_snippets_update_params {
     /** [required, path] The unique identifier for the content snippet. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The title of the content snippet. */
     const char *title;
+    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The content blocks that make up the body of the snippet. Mutually exclusive with `body_markdown`. */
     struct json_t **json_blocks;
     size_t json_blocks_count; /**< number of elements of json_blocks */
+    uint8_t has_json_blocks; /**< intercom_field_state_t of json_blocks */
     /**
      * The content of the snippet in markdown. An alternative to `json_blocks` — you can provide content as markdown
      * instead of structured blocks. Mutually exclusive with `json_blocks`.
      */
     const char *body_markdown;
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /** The locale of the content snippet. */
     const char *locale;
+    uint8_t has_locale; /**< intercom_field_state_t of locale */
     /**
      * [nullable] The list of audience IDs to target this content snippet to for Fin AI Agent. Omitting the field leaves
      * existing audience memberships unchanged (PATCH semantics). Pass `[]` to clear all audience memberships. Unknown
@@ -298,20 +303,15 @@ typedef struct intercom_content_snippets_update_params {
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
     /** Whether the content snippet should be available for AI Chatbot (Fin). */
     bool ai_chatbot_availability;
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
     /** Whether the content snippet should be available for AI Copilot. */
     bool ai_copilot_availability;
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     /** Whether the content snippet should be available for AI Sales Agent. */
     bool ai_sales_agent_availability;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_title; /**< intercom_field_state_t of title */
-    uint8_t has_json_blocks; /**< intercom_field_state_t of json_blocks */
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
-    uint8_t has_locale; /**< intercom_field_state_t of locale */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
 } intercom_content_snippets_update_params;
 /** Descriptor of intercom_content_snippets_update_params. */

@@ -28,20 +28,20 @@ typedef struct intercom_custom_object_instances_create_params {
      * instance.
      */
     const char *custom_object_type_identifier;
+    uint8_t has_custom_object_type_identifier; /**< intercom_field_state_t of custom_object_type_identifier */
     /** A unique identifier for the Custom Object instance in the external system it originated from. */
     const char *external_id;
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** [nullable] The time when the Custom Object instance was created in the external system it originated from. */
     int64_t external_created_at;
+    uint8_t has_external_created_at; /**< intercom_field_state_t of external_created_at */
     /**
      * [nullable] The time when the Custom Object instance was last updated in the external system it originated from.
      */
     int64_t external_updated_at;
+    uint8_t has_external_updated_at; /**< intercom_field_state_t of external_updated_at */
     /** [nullable] The custom attributes which are set for the Custom Object instance. */
     struct json_t *custom_attributes;
-    uint8_t has_custom_object_type_identifier; /**< intercom_field_state_t of custom_object_type_identifier */
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
-    uint8_t has_external_created_at; /**< intercom_field_state_t of external_created_at */
-    uint8_t has_external_updated_at; /**< intercom_field_state_t of external_updated_at */
     uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
 } intercom_custom_object_instances_create_params;
 /** Descriptor of intercom_custom_object_instances_create_params. */
@@ -79,12 +79,12 @@ INTERCOM_EXTERN intercom_code intercom_async_custom_object_instances_create(inte
 typedef struct intercom_custom_object_instances_delete_params {
     /** [required, path] The Intercom defined id of the custom object instance */
     const char *custom_object_instance_id;
+    uint8_t has_custom_object_instance_id; /**< intercom_field_state_t of custom_object_instance_id */
     /**
      * [required, path] The unique identifier of the custom object type that defines the structure of the custom object
      * instance.
      */
     const char *custom_object_type_identifier;
-    uint8_t has_custom_object_instance_id; /**< intercom_field_state_t of custom_object_instance_id */
     uint8_t has_custom_object_type_identifier; /**< intercom_field_state_t of custom_object_type_identifier */
 } intercom_custom_object_instances_delete_params;
 /** Descriptor of intercom_custom_object_instances_delete_params. */
@@ -124,12 +124,12 @@ INTERCOM_EXTERN intercom_code intercom_async_custom_object_instances_delete(inte
 typedef struct intercom_custom_object_instances_delete_by_external_id_params {
     /** [required, query] The unique identifier for the instance in the external system it originated from. */
     const char *external_id;
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /**
      * [required, path] The unique identifier of the custom object type that defines the structure of the custom object
      * instance.
      */
     const char *custom_object_type_identifier;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     uint8_t has_custom_object_type_identifier; /**< intercom_field_state_t of custom_object_type_identifier */
 } intercom_custom_object_instances_delete_by_external_id_params;
 /** Descriptor of intercom_custom_object_instances_delete_by_external_id_params. */
@@ -169,27 +169,27 @@ INTERCOM_EXTERN intercom_code intercom_async_custom_object_instances_delete_by_e
 typedef struct intercom_custom_object_instances_list_params {
     /** [query] Return instances associated with the given contact ID. */
     const char *references_contact_id;
+    uint8_t has_references_contact_id; /**< intercom_field_state_t of references_contact_id */
     /** [query] Return instances associated with the given conversation ID. */
     const char *references_conversation_id;
+    uint8_t has_references_conversation_id; /**< intercom_field_state_t of references_conversation_id */
     /**
      * [query] Return the single instance with this external ID. When provided, the response is a single object rather
      * than a list.
      */
     const char *external_id;
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** [query] Page number of results to fetch. */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] Number of results per page. Maximum 150. */
     int64_t per_page;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /**
      * [required, path] The unique identifier of the custom object type that defines the structure of the custom object
      * instance.
      */
     const char *custom_object_type_identifier;
-    uint8_t has_references_contact_id; /**< intercom_field_state_t of references_contact_id */
-    uint8_t has_references_conversation_id; /**< intercom_field_state_t of references_conversation_id */
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
-    uint8_t has_page; /**< intercom_field_state_t of page */
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_custom_object_type_identifier; /**< intercom_field_state_t of custom_object_type_identifier */
 } intercom_custom_object_instances_list_params;
 /** Descriptor of intercom_custom_object_instances_list_params. */
@@ -260,12 +260,12 @@ INTERCOM_EXTERN intercom_code intercom_async_custom_object_instances_list_pages(
 typedef struct intercom_custom_object_instances_retrieve_params {
     /** [required, path] The id or external_id of the custom object instance */
     const char *custom_object_instance_id;
+    uint8_t has_custom_object_instance_id; /**< intercom_field_state_t of custom_object_instance_id */
     /**
      * [required, path] The unique identifier of the custom object type that defines the structure of the custom object
      * instance.
      */
     const char *custom_object_type_identifier;
-    uint8_t has_custom_object_instance_id; /**< intercom_field_state_t of custom_object_instance_id */
     uint8_t has_custom_object_type_identifier; /**< intercom_field_state_t of custom_object_type_identifier */
 } intercom_custom_object_instances_retrieve_params;
 /** Descriptor of intercom_custom_object_instances_retrieve_params. */

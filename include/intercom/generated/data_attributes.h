@@ -24,27 +24,27 @@ extern "C" {
 typedef struct intercom_data_attributes_create_params {
     /** [required] The name of the data attribute. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
+    /** [required] The model that the data attribute belongs to. */
+    intercom_data_attribute_model model;
     const char *model_str; /**< as received, or sent when model is 0 */
+    uint8_t has_model; /**< intercom_field_state_t of model */
     /** The readable description you see in the UI for the attribute. */
     const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** Can this attribute be updated by the Messenger */
+    bool messenger_writable;
+    uint8_t has_messenger_writable; /**< intercom_field_state_t of messenger_writable */
+    /** [required] */
+    intercom_create_data_attribute_request_data_type data_type;
     const char *data_type_str; /**< as received, or sent when data_type is 0 */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
     /**
      * Array of objects representing the options of the list, with `value` as the key and the option as the value. At
      * least two options are required.
      */
     struct intercom_create_data_attribute_request_options **options;
     size_t options_count; /**< number of elements of options */
-    /** [required] The model that the data attribute belongs to. */
-    intercom_data_attribute_model model;
-    /** [required] */
-    intercom_create_data_attribute_request_data_type data_type;
-    /** Can this attribute be updated by the Messenger */
-    bool messenger_writable;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_model; /**< intercom_field_state_t of model */
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    uint8_t has_messenger_writable; /**< intercom_field_state_t of messenger_writable */
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
     uint8_t has_options; /**< intercom_field_state_t of options */
 } intercom_data_attributes_create_params;
 /** Descriptor of intercom_data_attributes_create_params. */
@@ -78,15 +78,15 @@ INTERCOM_EXTERN intercom_code intercom_async_data_attributes_create(intercom_asy
  * INTERCOM_DATA_ATTRIBUTES_LIST_PARAMS_INIT; set scalars with INTERCOM_SET().
  */
 typedef struct intercom_data_attributes_list_params {
-    const char *model_str; /**< as received, or sent when model is 0 */
     /**
      * [query] Specify the data attribute model to return. For conversation attributes, use GET
      * /conversations/attributes instead.
      */
     intercom_data_attribute_model model;
+    const char *model_str; /**< as received, or sent when model is 0 */
+    uint8_t has_model; /**< intercom_field_state_t of model */
     /** [query] Include archived attributes in the list. By default we return only non archived data attributes. */
     bool include_archived;
-    uint8_t has_model; /**< intercom_field_state_t of model */
     uint8_t has_include_archived; /**< intercom_field_state_t of include_archived */
 } intercom_data_attributes_list_params;
 /** Descriptor of intercom_data_attributes_list_params. */
@@ -122,22 +122,22 @@ INTERCOM_EXTERN intercom_code intercom_async_data_attributes_list(intercom_async
 typedef struct intercom_data_attributes_update_params {
     /** [required, path] The data attribute id */
     const char *data_attribute_id;
+    uint8_t has_data_attribute_id; /**< intercom_field_state_t of data_attribute_id */
+    /** Whether the attribute is to be archived or not. */
+    bool archived;
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /** The readable description you see in the UI for the attribute. */
     const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** Can this attribute be updated by the Messenger */
+    bool messenger_writable;
+    uint8_t has_messenger_writable; /**< intercom_field_state_t of messenger_writable */
     /**
      * Array of objects representing the options of the list, with `value` as the key and the option as the value. At
      * least two options are required.
      */
     struct intercom_create_data_attribute_request_options **options;
     size_t options_count; /**< number of elements of options */
-    /** Whether the attribute is to be archived or not. */
-    bool archived;
-    /** Can this attribute be updated by the Messenger */
-    bool messenger_writable;
-    uint8_t has_data_attribute_id; /**< intercom_field_state_t of data_attribute_id */
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    uint8_t has_messenger_writable; /**< intercom_field_state_t of messenger_writable */
     uint8_t has_options; /**< intercom_field_state_t of options */
 } intercom_data_attributes_update_params;
 /** Descriptor of intercom_data_attributes_update_params. */

@@ -24,53 +24,53 @@ extern "C" {
 typedef struct intercom_data_connectors_create_params {
     /** [required] The name of the data connector. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** A description of what this data connector does. */
     const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** The HTTP method used when calling the external API. */
+    intercom_data_connector_http_method http_method;
     const char *http_method_str; /**< as received, or sent when http_method is 0 */
+    uint8_t has_http_method; /**< intercom_field_state_t of http_method */
     /** The URL of the external API endpoint. Supports template variables like `{{order_id}}`. */
     const char *url;
+    uint8_t has_url; /**< intercom_field_state_t of url */
     /** The request body template. Supports template variables. */
     const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    /** Whether the connector is used directly by Fin (true) or only in workflows (false). Defaults to false. */
+    bool direct_fin_usage;
+    uint8_t has_direct_fin_usage; /**< intercom_field_state_t of direct_fin_usage */
     /** The user types this connector is available for. */
     const char **audiences;
     size_t audiences_count; /**< number of elements of audiences */
+    uint8_t has_audiences; /**< intercom_field_state_t of audiences */
     /** HTTP headers to include in the request. */
     struct intercom_data_connector_detail_headers **headers;
     size_t headers_count; /**< number of elements of headers */
+    uint8_t has_headers; /**< intercom_field_state_t of headers */
     /** Input parameters accepted by the connector. */
     struct intercom_create_data_connector_request_data_inputs **data_inputs;
     size_t data_inputs_count; /**< number of elements of data_inputs */
+    uint8_t has_data_inputs; /**< intercom_field_state_t of data_inputs */
+    /** Whether the connector requires customer authentication before executing. Defaults to false. */
+    bool customer_authentication;
+    uint8_t has_customer_authentication; /**< intercom_field_state_t of customer_authentication */
+    /** Whether authentication is bypassed entirely (public endpoint). Defaults to false. */
+    bool bypass_authentication;
+    uint8_t has_bypass_authentication; /**< intercom_field_state_t of bypass_authentication */
+    /** Whether to validate that all required data inputs have values before executing. */
+    bool validate_missing_attributes;
+    uint8_t has_validate_missing_attributes; /**< intercom_field_state_t of validate_missing_attributes */
     /**
      * A sample JSON response from the external API. Auto-generates `response_fields` and sets
      * `configuration_response_type` to `mock_response_type`.
      */
     struct json_t *mock_response;
+    uint8_t has_mock_response; /**< intercom_field_state_t of mock_response */
     /** IDs of authentication tokens to attach to this data connector. */
     const char **token_ids;
     size_t token_ids_count; /**< number of elements of token_ids */
-    /** The HTTP method used when calling the external API. */
-    intercom_data_connector_http_method http_method;
-    /** Whether the connector is used directly by Fin (true) or only in workflows (false). Defaults to false. */
-    bool direct_fin_usage;
-    /** Whether the connector requires customer authentication before executing. Defaults to false. */
-    bool customer_authentication;
-    /** Whether authentication is bypassed entirely (public endpoint). Defaults to false. */
-    bool bypass_authentication;
-    /** Whether to validate that all required data inputs have values before executing. */
-    bool validate_missing_attributes;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    uint8_t has_http_method; /**< intercom_field_state_t of http_method */
-    uint8_t has_url; /**< intercom_field_state_t of url */
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    uint8_t has_direct_fin_usage; /**< intercom_field_state_t of direct_fin_usage */
-    uint8_t has_audiences; /**< intercom_field_state_t of audiences */
-    uint8_t has_headers; /**< intercom_field_state_t of headers */
-    uint8_t has_data_inputs; /**< intercom_field_state_t of data_inputs */
-    uint8_t has_customer_authentication; /**< intercom_field_state_t of customer_authentication */
-    uint8_t has_bypass_authentication; /**< intercom_field_state_t of bypass_authentication */
-    uint8_t has_validate_missing_attributes; /**< intercom_field_state_t of validate_missing_attributes */
-    uint8_t has_mock_response; /**< intercom_field_state_t of mock_response */
     uint8_t has_token_ids; /**< intercom_field_state_t of token_ids */
 } intercom_data_connectors_create_params;
 /** Descriptor of intercom_data_connectors_create_params. */
@@ -143,30 +143,30 @@ INTERCOM_EXTERN intercom_code intercom_async_data_connectors_delete(intercom_asy
 typedef struct intercom_data_connectors_execution_results_list_params {
     /** [required, path] The unique identifier for the data connector. */
     const char *data_connector_id;
+    uint8_t has_data_connector_id; /**< intercom_field_state_t of data_connector_id */
     /** [query] The number of results per page (1-30, default 10). */
     int64_t per_page;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** [query] Cursor for pagination. Use the value from `pages.next.starting_after` in a previous response. */
     const char *starting_after;
-    const char *success_str; /**< as received, or sent when success is 0 */
-    const char *error_type_str; /**< as received, or sent when error_type is 0 */
-    /** [query] Unix timestamp for start of time range (default 1 hour ago). */
-    int64_t start_ts;
-    /** [query] Unix timestamp for end of time range (default now). */
-    int64_t end_ts;
-    const char *include_bodies_str; /**< as received, or sent when include_bodies is 0 */
+    uint8_t has_starting_after; /**< intercom_field_state_t of starting_after */
     /** [query] Filter by success status. Use `true`, `false`, or omit for all. */
     intercom_boolean_string success;
+    const char *success_str; /**< as received, or sent when success is 0 */
+    uint8_t has_success; /**< intercom_field_state_t of success */
     /** [query] Filter by error type. */
     intercom_data_connector_execution_result_error_type error_type;
+    const char *error_type_str; /**< as received, or sent when error_type is 0 */
+    uint8_t has_error_type; /**< intercom_field_state_t of error_type */
+    /** [query] Unix timestamp for start of time range (default 1 hour ago). */
+    int64_t start_ts;
+    uint8_t has_start_ts; /**< intercom_field_state_t of start_ts */
+    /** [query] Unix timestamp for end of time range (default now). */
+    int64_t end_ts;
+    uint8_t has_end_ts; /**< intercom_field_state_t of end_ts */
     /** [query] Include request/response bodies in the response (default false). */
     intercom_boolean_string include_bodies;
-    uint8_t has_data_connector_id; /**< intercom_field_state_t of data_connector_id */
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
-    uint8_t has_starting_after; /**< intercom_field_state_t of starting_after */
-    uint8_t has_success; /**< intercom_field_state_t of success */
-    uint8_t has_error_type; /**< intercom_field_state_t of error_type */
-    uint8_t has_start_ts; /**< intercom_field_state_t of start_ts */
-    uint8_t has_end_ts; /**< intercom_field_state_t of end_ts */
+    const char *include_bodies_str; /**< as received, or sent when include_bodies is 0 */
     uint8_t has_include_bodies; /**< intercom_field_state_t of include_bodies */
 } intercom_data_connectors_execution_results_list_params;
 /** Descriptor of intercom_data_connectors_execution_results_list_params. */
@@ -238,9 +238,9 @@ INTERCOM_EXTERN intercom_code intercom_async_data_connectors_execution_results_l
 typedef struct intercom_data_connectors_execution_results_retrieve_params {
     /** [required, path] The unique identifier for the data connector. */
     const char *data_connector_id;
+    uint8_t has_data_connector_id; /**< intercom_field_state_t of data_connector_id */
     /** [required, path] The unique identifier for the execution result. */
     const char *id;
-    uint8_t has_data_connector_id; /**< intercom_field_state_t of data_connector_id */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_data_connectors_execution_results_retrieve_params;
 /** Descriptor of intercom_data_connectors_execution_results_retrieve_params. */
@@ -279,12 +279,12 @@ INTERCOM_EXTERN intercom_code intercom_async_data_connectors_execution_results_r
 typedef struct intercom_data_connectors_list_params {
     /** [query] The number of results to return per page. Defaults to 20, minimum 1, maximum 50. */
     int64_t per_page;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /**
      * [query] The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through
      * results.
      */
     const char *starting_after;
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_starting_after; /**< intercom_field_state_t of starting_after */
 } intercom_data_connectors_list_params;
 /** Descriptor of intercom_data_connectors_list_params. */
@@ -350,10 +350,10 @@ INTERCOM_EXTERN intercom_code intercom_async_data_connectors_list_pages(intercom
 typedef struct intercom_data_connectors_retrieve_params {
     /** [required, path] The unique identifier of the data connector. */
     const char *id;
-    const char *state_version_str; /**< as received, or sent when state_version is 0 */
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [query] Which version of the data connector to return. Defaults to live. */
     intercom_news_item_state state_version;
-    uint8_t has_id; /**< intercom_field_state_t of id */
+    const char *state_version_str; /**< as received, or sent when state_version is 0 */
     uint8_t has_state_version; /**< intercom_field_state_t of state_version */
 } intercom_data_connectors_retrieve_params;
 /** Descriptor of intercom_data_connectors_retrieve_params. */
@@ -389,60 +389,60 @@ INTERCOM_EXTERN intercom_code intercom_async_data_connectors_retrieve(intercom_a
 typedef struct intercom_data_connectors_update_params {
     /** [required, path] The unique identifier of the data connector. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the data connector. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** A description of what this data connector does. */
     const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** The desired state of the connector. */
+    intercom_news_item_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    /** The HTTP method used by the data connector. */
+    intercom_data_connector_http_method http_method;
     const char *http_method_str; /**< as received, or sent when http_method is 0 */
+    uint8_t has_http_method; /**< intercom_field_state_t of http_method */
     /** The URL of the external API endpoint. Supports template variables like `{{order_id}}`. */
     const char *url;
+    uint8_t has_url; /**< intercom_field_state_t of url */
     /** The request body template. Supports template variables. */
     const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    /** Whether this connector is used directly by Fin. */
+    bool direct_fin_usage;
+    uint8_t has_direct_fin_usage; /**< intercom_field_state_t of direct_fin_usage */
     /** The audience types this connector targets. */
     const char **audiences;
     size_t audiences_count; /**< number of elements of audiences */
+    uint8_t has_audiences; /**< intercom_field_state_t of audiences */
     /** HTTP headers to include in the request. */
     struct intercom_data_connector_detail_headers **headers;
     size_t headers_count; /**< number of elements of headers */
+    uint8_t has_headers; /**< intercom_field_state_t of headers */
     /** The input parameters accepted by this data connector. Replaces all existing inputs. */
     struct intercom_create_data_connector_request_data_inputs **data_inputs;
     size_t data_inputs_count; /**< number of elements of data_inputs */
+    uint8_t has_data_inputs; /**< intercom_field_state_t of data_inputs */
+    /** Whether OTP authentication is enabled for this connector. */
+    bool customer_authentication;
+    uint8_t has_customer_authentication; /**< intercom_field_state_t of customer_authentication */
+    /** Whether authentication is bypassed for this connector. */
+    bool bypass_authentication;
+    uint8_t has_bypass_authentication; /**< intercom_field_state_t of bypass_authentication */
+    /** Whether to validate missing attributes before execution. */
+    bool validate_missing_attributes;
+    uint8_t has_validate_missing_attributes; /**< intercom_field_state_t of validate_missing_attributes */
     /**
      * A sample JSON response from the external API. Auto-generates `response_fields` and sets
      * `configuration_response_type` to `mock_response_type`.
      */
     struct json_t *mock_response;
+    uint8_t has_mock_response; /**< intercom_field_state_t of mock_response */
     /** IDs of authentication tokens to attach to this data connector. An empty array removes all tokens. */
     const char **token_ids;
     size_t token_ids_count; /**< number of elements of token_ids */
-    /** The desired state of the connector. */
-    intercom_news_item_state state;
-    /** The HTTP method used by the data connector. */
-    intercom_data_connector_http_method http_method;
-    /** Whether this connector is used directly by Fin. */
-    bool direct_fin_usage;
-    /** Whether OTP authentication is enabled for this connector. */
-    bool customer_authentication;
-    /** Whether authentication is bypassed for this connector. */
-    bool bypass_authentication;
-    /** Whether to validate missing attributes before execution. */
-    bool validate_missing_attributes;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    uint8_t has_state; /**< intercom_field_state_t of state */
-    uint8_t has_http_method; /**< intercom_field_state_t of http_method */
-    uint8_t has_url; /**< intercom_field_state_t of url */
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    uint8_t has_direct_fin_usage; /**< intercom_field_state_t of direct_fin_usage */
-    uint8_t has_audiences; /**< intercom_field_state_t of audiences */
-    uint8_t has_headers; /**< intercom_field_state_t of headers */
-    uint8_t has_data_inputs; /**< intercom_field_state_t of data_inputs */
-    uint8_t has_customer_authentication; /**< intercom_field_state_t of customer_authentication */
-    uint8_t has_bypass_authentication; /**< intercom_field_state_t of bypass_authentication */
-    uint8_t has_validate_missing_attributes; /**< intercom_field_state_t of validate_missing_attributes */
-    uint8_t has_mock_response; /**< intercom_field_state_t of mock_response */
     uint8_t has_token_ids; /**< intercom_field_state_t of token_ids */
 } intercom_data_connectors_update_params;
 /** Descriptor of intercom_data_connectors_update_params. */

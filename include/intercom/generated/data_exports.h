@@ -24,9 +24,9 @@ extern "C" {
 typedef struct intercom_data_exports_content_data_params {
     /** [required] The start date that you request data for. It must be formatted as a unix timestamp. */
     int64_t created_at_after;
+    uint8_t has_created_at_after; /**< intercom_field_state_t of created_at_after */
     /** [required] The end date that you request data for. It must be formatted as a unix timestamp. */
     int64_t created_at_before;
-    uint8_t has_created_at_after; /**< intercom_field_state_t of created_at_after */
     uint8_t has_created_at_before; /**< intercom_field_state_t of created_at_before */
 } intercom_data_exports_content_data_params;
 /** Descriptor of intercom_data_exports_content_data_params. */

@@ -26,16 +26,16 @@ typedef struct intercom_fin_csat_create_params {
      * the `csat_requested` event.
      */
     const char *conversation_id;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    /** [required] The rating the user selected — one of the `key` values from the `csat_requested` event's options. */
+    intercom_csat_rating rating;
     const char *rating_str; /**< as received, or sent when rating is 0 */
+    uint8_t has_rating; /**< intercom_field_state_t of rating */
     /**
      * Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only
      * once — the rating locks after a remark is recorded.
      */
     const char *remark;
-    /** [required] The rating the user selected — one of the `key` values from the `csat_requested` event's options. */
-    intercom_csat_rating rating;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    uint8_t has_rating; /**< intercom_field_state_t of rating */
     uint8_t has_remark; /**< intercom_field_state_t of remark */
 } intercom_fin_csat_create_params;
 /** Descriptor of intercom_fin_csat_create_params. */
@@ -71,16 +71,16 @@ INTERCOM_EXTERN intercom_code intercom_async_fin_csat_create(intercom_async_clie
 typedef struct intercom_fin_reply_params {
     /** [required] The ID of the conversation. */
     const char *conversation_id;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required] A message exchanged within a Fin Agent conversation. */
     struct intercom_fin_agent_message *message;
+    uint8_t has_message; /**< intercom_field_state_t of message */
     /** [required] A user object representing the user in a Fin Agent conversation. */
     struct intercom_fin_agent_user *user;
+    uint8_t has_user; /**< intercom_field_state_t of user */
     /** An array of attachments to include with the message. Maximum of 10 attachments. */
     struct intercom_fin_agent_attachment **attachments;
     size_t attachments_count; /**< number of elements of attachments */
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    uint8_t has_message; /**< intercom_field_state_t of message */
-    uint8_t has_user; /**< intercom_field_state_t of user */
     uint8_t has_attachments; /**< intercom_field_state_t of attachments */
 } intercom_fin_reply_params;
 /** Descriptor of intercom_fin_reply_params. */
@@ -114,19 +114,19 @@ INTERCOM_EXTERN intercom_code intercom_async_fin_reply(intercom_async_client *cl
 typedef struct intercom_fin_start_params {
     /** [required] The ID of the conversation that is calling Fin via this API. */
     const char *conversation_id;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required] A message exchanged within a Fin Agent conversation. */
     struct intercom_fin_agent_message *message;
+    uint8_t has_message; /**< intercom_field_state_t of message */
     /** [required] A user object representing the user in a Fin Agent conversation. */
     struct intercom_fin_agent_user *user;
+    uint8_t has_user; /**< intercom_field_state_t of user */
     /** An array of attachments to include with the message. Maximum of 10 attachments. */
     struct intercom_fin_agent_attachment **attachments;
     size_t attachments_count; /**< number of elements of attachments */
+    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
     /** Metadata about the conversation, including history and attributes. */
     struct intercom_fin_agent_conversation_metadata *conversation_metadata;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    uint8_t has_message; /**< intercom_field_state_t of message */
-    uint8_t has_user; /**< intercom_field_state_t of user */
-    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
     uint8_t has_conversation_metadata; /**< intercom_field_state_t of conversation_metadata */
 } intercom_fin_start_params;
 /** Descriptor of intercom_fin_start_params. */

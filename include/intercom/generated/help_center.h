@@ -27,27 +27,27 @@ typedef struct intercom_help_center_collections_create_params {
      * language's content.
      */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /**
      * The description of the collection. For multilingual collections, this will be the description of the default
      * language's content.
      */
     const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
     /**
      * [nullable] The Translated Content of an Group. The keys are the locale codes and the values are the translated
      * content of the Group.
      */
     struct intercom_group_translated_content *translated_content;
+    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
     /** [nullable] The id of the parent collection. If `null` then it will be created as the first level collection. */
     const char *parent_id;
+    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
     /**
      * [nullable] The id of the help center where the collection will be created. If `null` then it will be created in
      * the default help center.
      */
     int64_t help_center_id;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
-    uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
     uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
 } intercom_help_center_collections_create_params;
 /** Descriptor of intercom_help_center_collections_create_params. */
@@ -120,9 +120,9 @@ INTERCOM_EXTERN intercom_code intercom_async_help_center_collections_delete(inte
 typedef struct intercom_help_center_collections_list_params {
     /** [query] The page of results to fetch (default 1). */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] How many results per page (default 15). */
     int64_t per_page;
-    uint8_t has_page; /**< intercom_field_state_t of page */
     uint8_t has_per_page; /**< intercom_field_state_t of per_page */
 } intercom_help_center_collections_list_params;
 /** Descriptor of intercom_help_center_collections_list_params. */
@@ -226,27 +226,27 @@ INTERCOM_EXTERN intercom_code intercom_async_help_center_collections_retrieve(in
 typedef struct intercom_help_center_collections_update_params {
     /** [required, path] The unique identifier for the collection which is given by Intercom. */
     const char *collection_id;
+    uint8_t has_collection_id; /**< intercom_field_state_t of collection_id */
     /**
      * The name of the collection. For multilingual collections, this will be the name of the default language's
      * content.
      */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /**
      * The description of the collection. For multilingual collections, this will be the description of the default
      * language's content.
      */
     const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
     /**
      * [nullable] The Translated Content of an Group. The keys are the locale codes and the values are the translated
      * content of the Group.
      */
     struct intercom_group_translated_content *translated_content;
+    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
     /** [nullable] The id of the parent collection. If `null` then it will be updated as the first level collection. */
     const char *parent_id;
-    uint8_t has_collection_id; /**< intercom_field_state_t of collection_id */
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    uint8_t has_translated_content; /**< intercom_field_state_t of translated_content */
     uint8_t has_parent_id; /**< intercom_field_state_t of parent_id */
 } intercom_help_center_collections_update_params;
 /** Descriptor of intercom_help_center_collections_update_params. */
@@ -283,9 +283,9 @@ INTERCOM_EXTERN intercom_code intercom_async_help_center_collections_update(inte
 typedef struct intercom_help_center_help_centers_list_params {
     /** [query] The page of results to fetch (default 1). */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] How many results per page (default 15). */
     int64_t per_page;
-    uint8_t has_page; /**< intercom_field_state_t of page */
     uint8_t has_per_page; /**< intercom_field_state_t of per_page */
 } intercom_help_center_help_centers_list_params;
 /** Descriptor of intercom_help_center_help_centers_list_params. */
@@ -323,25 +323,25 @@ INTERCOM_EXTERN intercom_code intercom_async_help_center_help_centers_list(inter
 typedef struct intercom_help_center_help_centers_redirects_create_params {
     /** [required, path] The unique identifier for the help center. */
     const char *help_center_id;
+    uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
     /** [required] The source URL to redirect. Must be an absolute URL within the help center's URL space. */
     const char *from_url;
+    uint8_t has_from_url; /**< intercom_field_state_t of from_url */
     /**
      * [required] The locale of the target translation (e.g. `en`, `fr`). For article targets this selects the
      * ArticleContent variant.
      */
     const char *locale;
+    uint8_t has_locale; /**< intercom_field_state_t of locale */
+    /** [required] The type of the redirect target. */
+    intercom_help_center_redirect_target_type target_type;
     const char *target_type_str; /**< as received, or sent when target_type is 0 */
+    uint8_t has_target_type; /**< intercom_field_state_t of target_type */
     /**
      * [required] The unique identifier of the target article or collection. The target must be a member of the help
      * center.
      */
     const char *target_id;
-    /** [required] The type of the redirect target. */
-    intercom_help_center_redirect_target_type target_type;
-    uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
-    uint8_t has_from_url; /**< intercom_field_state_t of from_url */
-    uint8_t has_locale; /**< intercom_field_state_t of locale */
-    uint8_t has_target_type; /**< intercom_field_state_t of target_type */
     uint8_t has_target_id; /**< intercom_field_state_t of target_id */
 } intercom_help_center_help_centers_redirects_create_params;
 /** Descriptor of intercom_help_center_help_centers_redirects_create_params. */
@@ -379,9 +379,9 @@ INTERCOM_EXTERN intercom_code intercom_async_help_center_help_centers_redirects_
 typedef struct intercom_help_center_help_centers_redirects_delete_params {
     /** [required, path] The unique identifier for the help center. */
     const char *help_center_id;
+    uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
     /** [required, path] The unique identifier for the redirect. */
     const char *id;
-    uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_help_center_help_centers_redirects_delete_params;
 /** Descriptor of intercom_help_center_help_centers_redirects_delete_params. */
@@ -421,12 +421,12 @@ INTERCOM_EXTERN intercom_code intercom_async_help_center_help_centers_redirects_
 typedef struct intercom_help_center_help_centers_redirects_list_params {
     /** [required, path] The unique identifier for the help center. */
     const char *help_center_id;
+    uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
     /** [query] The page of results to fetch. Defaults to the first page. */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] The number of results to return per page. Defaults to 50, maximum 250. */
     int64_t per_page;
-    uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
-    uint8_t has_page; /**< intercom_field_state_t of page */
     uint8_t has_per_page; /**< intercom_field_state_t of per_page */
 } intercom_help_center_help_centers_redirects_list_params;
 /** Descriptor of intercom_help_center_help_centers_redirects_list_params. */
@@ -495,9 +495,9 @@ INTERCOM_EXTERN intercom_code intercom_async_help_center_help_centers_redirects_
 typedef struct intercom_help_center_help_centers_redirects_retrieve_params {
     /** [required, path] The unique identifier for the help center. */
     const char *help_center_id;
+    uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
     /** [required, path] The unique identifier for the redirect. */
     const char *id;
-    uint8_t has_help_center_id; /**< intercom_field_state_t of help_center_id */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_help_center_help_centers_redirects_retrieve_params;
 /** Descriptor of intercom_help_center_help_centers_redirects_retrieve_params. */

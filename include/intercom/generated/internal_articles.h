@@ -24,37 +24,37 @@ extern "C" {
 typedef struct intercom_internal_articles_create_params {
     /** [required] The title of the article. */
     const char *title;
+    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The content of the article in HTML. Mutually exclusive with `body_markdown`. */
     const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
     /**
      * The content of the article in markdown. An alternative to `body` — you can provide content as markdown instead of
      * HTML. Mutually exclusive with `body`.
      */
     const char *body_markdown;
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /** [required] The id of the author of the article. */
     int64_t author_id;
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
     /** [required] The id of the owner of the article. */
     int64_t owner_id;
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
     /**
      * [nullable] The list of audience IDs to target this internal article to for Fin AI Agent. Pass an empty array or
      * omit the field for no audience targeting. Unknown audience IDs return a `404` error with no partial commit.
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
     /** Whether the internal article should be available for AI Chatbot (Fin). Defaults to false. */
     bool ai_chatbot_availability;
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
     /** Whether the internal article should be available for AI Copilot. Defaults to false. */
     bool ai_copilot_availability;
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     /** Whether the internal article should be available for AI Sales Agent. Defaults to false. */
     bool ai_sales_agent_availability;
-    uint8_t has_title; /**< intercom_field_state_t of title */
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
 } intercom_internal_articles_create_params;
 /** Descriptor of intercom_internal_articles_create_params. */
@@ -215,15 +215,15 @@ INTERCOM_EXTERN intercom_code intercom_async_internal_articles_search(intercom_a
 typedef struct intercom_internal_articles_tags_create_params {
     /** [required, path] The unique identifier for the internal article which is given by Intercom. */
     const char *internal_article_id;
+    uint8_t has_internal_article_id; /**< intercom_field_state_t of internal_article_id */
     /** [required] The unique identifier of the tag to apply, as given by Intercom. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * [nullable] Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does
      * not affect authorization.
      */
     const char *admin_id;
-    uint8_t has_internal_article_id; /**< intercom_field_state_t of internal_article_id */
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_internal_articles_tags_create_params;
 /** Descriptor of intercom_internal_articles_tags_create_params. */
@@ -260,9 +260,9 @@ INTERCOM_EXTERN intercom_code intercom_async_internal_articles_tags_create(inter
 typedef struct intercom_internal_articles_tags_delete_params {
     /** [required, path] The unique identifier for the internal article which is given by Intercom. */
     const char *internal_article_id;
+    uint8_t has_internal_article_id; /**< intercom_field_state_t of internal_article_id */
     /** [required, path] The unique identifier of the tag to remove, as given by Intercom. */
     const char *id;
-    uint8_t has_internal_article_id; /**< intercom_field_state_t of internal_article_id */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_internal_articles_tags_delete_params;
 /** Descriptor of intercom_internal_articles_tags_delete_params. */
@@ -299,19 +299,25 @@ INTERCOM_EXTERN intercom_code intercom_async_internal_articles_tags_delete(inter
 typedef struct intercom_internal_articles_update_params {
     /** [required, path] The unique identifier for the internal article which is given by Intercom. */
     const char *internal_article_id;
+    uint8_t has_internal_article_id; /**< intercom_field_state_t of internal_article_id */
     /** The title of the article. */
     const char *title;
+    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The content of the article in HTML. Mutually exclusive with `body_markdown`. */
     const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
     /**
      * The content of the article in markdown. An alternative to `body` — you can provide content as markdown instead of
      * HTML. Mutually exclusive with `body`.
      */
     const char *body_markdown;
+    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
     /** The id of the author of the article. */
     int64_t author_id;
+    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
     /** The id of the author of the article. */
     int64_t owner_id;
+    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
     /**
      * [nullable] The list of audience IDs to target this internal article to for Fin AI Agent. Omitting the field
      * leaves existing audience memberships unchanged (PATCH semantics). Pass `[]` to clear all audience memberships.
@@ -319,21 +325,15 @@ typedef struct intercom_internal_articles_update_params {
      */
     int64_t *audience_ids;
     size_t audience_ids_count; /**< number of elements of audience_ids */
+    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
     /** Whether the internal article should be available for AI Chatbot (Fin). */
     bool ai_chatbot_availability;
+    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
     /** Whether the internal article should be available for AI Copilot. */
     bool ai_copilot_availability;
+    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     /** Whether the internal article should be available for AI Sales Agent. */
     bool ai_sales_agent_availability;
-    uint8_t has_internal_article_id; /**< intercom_field_state_t of internal_article_id */
-    uint8_t has_title; /**< intercom_field_state_t of title */
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    uint8_t has_body_markdown; /**< intercom_field_state_t of body_markdown */
-    uint8_t has_author_id; /**< intercom_field_state_t of author_id */
-    uint8_t has_owner_id; /**< intercom_field_state_t of owner_id */
-    uint8_t has_audience_ids; /**< intercom_field_state_t of audience_ids */
-    uint8_t has_ai_chatbot_availability; /**< intercom_field_state_t of ai_chatbot_availability */
-    uint8_t has_ai_copilot_availability; /**< intercom_field_state_t of ai_copilot_availability */
     uint8_t has_ai_sales_agent_availability; /**< intercom_field_state_t of ai_sales_agent_availability */
 } intercom_internal_articles_update_params;
 /** Descriptor of intercom_internal_articles_update_params. */

@@ -42,16 +42,16 @@ INTERCOM_EXTERN intercom_code intercom_async_ip_allowlist_retrieve(intercom_asyn
 typedef struct intercom_ip_allowlist_update_params {
     /** String representing the object's type. Always has the value `ip_allowlist`. */
     const char *type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
+    /** Whether the IP allowlist is enabled for the workspace. */
+    bool enabled;
+    uint8_t has_enabled; /**< intercom_field_state_t of enabled */
     /**
      * List of allowed IP addresses and/or IP ranges in CIDR notation. Examples: - Single IP: `192.168.0.1` - IP range:
      * `192.168.0.1/24` (allows 192.168.0.0 - 192.168.0.255)
      */
     const char **ip_allowlist;
     size_t ip_allowlist_count; /**< number of elements of ip_allowlist */
-    /** Whether the IP allowlist is enabled for the workspace. */
-    bool enabled;
-    uint8_t has_type; /**< intercom_field_state_t of type */
-    uint8_t has_enabled; /**< intercom_field_state_t of enabled */
     uint8_t has_ip_allowlist; /**< intercom_field_state_t of ip_allowlist */
 } intercom_ip_allowlist_update_params;
 /** Descriptor of intercom_ip_allowlist_update_params. */

@@ -24,12 +24,12 @@ extern "C" {
 typedef struct intercom_macros_list_params {
     /** [query] The number of results per page */
     int64_t per_page;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** [query] Base64-encoded cursor containing [updated_at, id] for pagination */
     const char *starting_after;
+    uint8_t has_starting_after; /**< intercom_field_state_t of starting_after */
     /** [query] Unix timestamp to filter macros updated after this time */
     int64_t updated_since;
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
-    uint8_t has_starting_after; /**< intercom_field_state_t of starting_after */
     uint8_t has_updated_since; /**< intercom_field_state_t of updated_since */
 } intercom_macros_list_params;
 /** Descriptor of intercom_macros_list_params. */

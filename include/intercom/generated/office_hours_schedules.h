@@ -24,15 +24,15 @@ extern "C" {
 typedef struct intercom_office_hours_schedules_create_params {
     /** [required] The name of the office hours schedule. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [required] The IANA time zone the schedule's hours are evaluated in. */
     const char *time_zone_name;
+    uint8_t has_time_zone_name; /**< intercom_field_state_t of time_zone_name */
     /**
      * [required] The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.
      */
     struct intercom_office_hours_time_interval **time_intervals;
     size_t time_intervals_count; /**< number of elements of time_intervals */
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_time_zone_name; /**< intercom_field_state_t of time_zone_name */
     uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
 } intercom_office_hours_schedules_create_params;
 /** Descriptor of intercom_office_hours_schedules_create_params. */
@@ -125,23 +125,23 @@ INTERCOM_EXTERN intercom_code intercom_async_office_hours_schedules_list(interco
 typedef struct intercom_office_hours_schedules_office_hours_exceptions_create_params {
     /** [required, path] The unique identifier for the office hours schedule. */
     const char *office_hours_schedule_id;
+    uint8_t has_office_hours_schedule_id; /**< intercom_field_state_t of office_hours_schedule_id */
     /** [required] The date the exception applies to, in `YYYY-MM-DD` format. */
     const char *exception_date;
+    uint8_t has_exception_date; /**< intercom_field_state_t of exception_date */
+    /** [required] The type of exception. */
+    intercom_office_hours_exception_type exception_type;
     const char *exception_type_str; /**< as received, or sent when exception_type is 0 */
+    uint8_t has_exception_type; /**< intercom_field_state_t of exception_type */
     /** An optional name for the exception. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] The open intervals for the exception date. Required for `custom_hours`; omit for `closed`. */
     struct intercom_office_hours_time_interval **time_intervals;
     size_t time_intervals_count; /**< number of elements of time_intervals */
-    /** [required] The type of exception. */
-    intercom_office_hours_exception_type exception_type;
+    uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
     /** Whether the exception repeats every year on the same date. */
     bool recurring_annually;
-    uint8_t has_office_hours_schedule_id; /**< intercom_field_state_t of office_hours_schedule_id */
-    uint8_t has_exception_date; /**< intercom_field_state_t of exception_date */
-    uint8_t has_exception_type; /**< intercom_field_state_t of exception_type */
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
     uint8_t has_recurring_annually; /**< intercom_field_state_t of recurring_annually */
 } intercom_office_hours_schedules_office_hours_exceptions_create_params;
 /** Descriptor of intercom_office_hours_schedules_office_hours_exceptions_create_params. */
@@ -183,9 +183,9 @@ INTERCOM_EXTERN intercom_code intercom_async_office_hours_schedules_office_hours
 typedef struct intercom_office_hours_schedules_office_hours_exceptions_delete_params {
     /** [required, path] The unique identifier for the office hours schedule. */
     const char *office_hours_schedule_id;
+    uint8_t has_office_hours_schedule_id; /**< intercom_field_state_t of office_hours_schedule_id */
     /** [required, path] The unique identifier for the office hours exception. */
     const char *id;
-    uint8_t has_office_hours_schedule_id; /**< intercom_field_state_t of office_hours_schedule_id */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_office_hours_schedules_office_hours_exceptions_delete_params;
 /** Descriptor of intercom_office_hours_schedules_office_hours_exceptions_delete_params. */
@@ -271,9 +271,9 @@ INTERCOM_EXTERN intercom_code intercom_async_office_hours_schedules_office_hours
 typedef struct intercom_office_hours_schedules_office_hours_exceptions_retrieve_params {
     /** [required, path] The unique identifier for the office hours schedule. */
     const char *office_hours_schedule_id;
+    uint8_t has_office_hours_schedule_id; /**< intercom_field_state_t of office_hours_schedule_id */
     /** [required, path] The unique identifier for the office hours exception. */
     const char *id;
-    uint8_t has_office_hours_schedule_id; /**< intercom_field_state_t of office_hours_schedule_id */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_office_hours_schedules_office_hours_exceptions_retrieve_params;
 /** Descriptor of intercom_office_hours_schedules_office_hours_exceptions_retrieve_params. */
@@ -318,26 +318,26 @@ INTERCOM_EXTERN intercom_code intercom_async_office_hours_schedules_office_hours
 typedef struct intercom_office_hours_schedules_office_hours_exceptions_update_params {
     /** [required, path] The unique identifier for the office hours schedule. */
     const char *office_hours_schedule_id;
+    uint8_t has_office_hours_schedule_id; /**< intercom_field_state_t of office_hours_schedule_id */
     /** [required, path] The unique identifier for the office hours exception. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The date the exception applies to, in `YYYY-MM-DD` format. */
     const char *exception_date;
+    uint8_t has_exception_date; /**< intercom_field_state_t of exception_date */
+    /** The type of exception. */
+    intercom_office_hours_exception_type exception_type;
     const char *exception_type_str; /**< as received, or sent when exception_type is 0 */
+    uint8_t has_exception_type; /**< intercom_field_state_t of exception_type */
     /** An optional name for the exception. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [nullable] The open intervals for the exception date. Required for `custom_hours`; omit for `closed`. */
     struct intercom_office_hours_time_interval **time_intervals;
     size_t time_intervals_count; /**< number of elements of time_intervals */
-    /** The type of exception. */
-    intercom_office_hours_exception_type exception_type;
+    uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
     /** Whether the exception repeats every year on the same date. */
     bool recurring_annually;
-    uint8_t has_office_hours_schedule_id; /**< intercom_field_state_t of office_hours_schedule_id */
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_exception_date; /**< intercom_field_state_t of exception_date */
-    uint8_t has_exception_type; /**< intercom_field_state_t of exception_type */
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
     uint8_t has_recurring_annually; /**< intercom_field_state_t of recurring_annually */
 } intercom_office_hours_schedules_office_hours_exceptions_update_params;
 /** Descriptor of intercom_office_hours_schedules_office_hours_exceptions_update_params. */
@@ -415,16 +415,16 @@ INTERCOM_EXTERN intercom_code intercom_async_office_hours_schedules_retrieve(int
 typedef struct intercom_office_hours_schedules_update_params {
     /** [required, path] The unique identifier for the office hours schedule. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The name of the office hours schedule. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The IANA time zone the schedule's hours are evaluated in. */
     const char *time_zone_name;
+    uint8_t has_time_zone_name; /**< intercom_field_state_t of time_zone_name */
     /** The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary. */
     struct intercom_office_hours_time_interval **time_intervals;
     size_t time_intervals_count; /**< number of elements of time_intervals */
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_time_zone_name; /**< intercom_field_state_t of time_zone_name */
     uint8_t has_time_intervals; /**< intercom_field_state_t of time_intervals */
 } intercom_office_hours_schedules_update_params;
 /** Descriptor of intercom_office_hours_schedules_update_params. */

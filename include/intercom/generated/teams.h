@@ -45,12 +45,12 @@ typedef struct intercom_teams_metrics_list_params {
      * team IDs.
      */
     const char *team_id;
+    uint8_t has_team_id; /**< intercom_field_state_t of team_id */
     /**
      * [query] The number of seconds after which an open conversation is considered idle. Clamped to the range 1–86400.
      * Defaults to 1800 (30 minutes).
      */
     int64_t idle_threshold;
-    uint8_t has_team_id; /**< intercom_field_state_t of team_id */
     uint8_t has_idle_threshold; /**< intercom_field_state_t of idle_threshold */
 } intercom_teams_metrics_list_params;
 /** Descriptor of intercom_teams_metrics_list_params. */

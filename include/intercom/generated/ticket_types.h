@@ -24,37 +24,37 @@ extern "C" {
 typedef struct intercom_ticket_types_attributes_create_params {
     /** [required, path] The unique identifier for the ticket type which is given by Intercom. */
     const char *ticket_type_id;
+    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
     /** [required] The name of the ticket type attribute */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [required] The description of the attribute presented to the teammate or contact */
     const char *description;
-    const char *data_type_str; /**< as received, or sent when data_type is 0 */
-    /** A comma delimited list of items for the attribute value (only applicable to list attributes) */
-    const char *list_items;
+    uint8_t has_description; /**< intercom_field_state_t of description */
     /** [required] The data type of the attribute */
     intercom_ticket_type_attribute_data_type data_type;
+    const char *data_type_str; /**< as received, or sent when data_type is 0 */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
     /** Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox. */
     bool required_to_create;
+    uint8_t has_required_to_create; /**< intercom_field_state_t of required_to_create */
     /** Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger. */
     bool required_to_create_for_contacts;
+    uint8_t has_required_to_create_for_contacts; /**< intercom_field_state_t of required_to_create_for_contacts */
     /** Whether the attribute is visible to teammates when creating a ticket in Inbox. */
     bool visible_on_create;
+    uint8_t has_visible_on_create; /**< intercom_field_state_t of visible_on_create */
     /** Whether the attribute is visible to contacts when creating a ticket in Messenger. */
     bool visible_to_contacts;
+    uint8_t has_visible_to_contacts; /**< intercom_field_state_t of visible_to_contacts */
     /** Whether the attribute allows multiple lines of text (only applicable to string attributes) */
     bool multiline;
+    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
+    /** A comma delimited list of items for the attribute value (only applicable to list attributes) */
+    const char *list_items;
+    uint8_t has_list_items; /**< intercom_field_state_t of list_items */
     /** Whether the attribute allows multiple files to be attached to it (only applicable to file attributes) */
     bool allow_multiple_values;
-    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    uint8_t has_required_to_create; /**< intercom_field_state_t of required_to_create */
-    uint8_t has_required_to_create_for_contacts; /**< intercom_field_state_t of required_to_create_for_contacts */
-    uint8_t has_visible_on_create; /**< intercom_field_state_t of visible_on_create */
-    uint8_t has_visible_to_contacts; /**< intercom_field_state_t of visible_to_contacts */
-    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
-    uint8_t has_list_items; /**< intercom_field_state_t of list_items */
     uint8_t has_allow_multiple_values; /**< intercom_field_state_t of allow_multiple_values */
 } intercom_ticket_types_attributes_create_params;
 /** Descriptor of intercom_ticket_types_attributes_create_params. */
@@ -92,42 +92,42 @@ INTERCOM_EXTERN intercom_code intercom_async_ticket_types_attributes_create(inte
 typedef struct intercom_ticket_types_attributes_update_params {
     /** [required, path] The unique identifier for the ticket type which is given by Intercom. */
     const char *ticket_type_id;
+    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
     /** [required, path] The unique identifier for the ticket type attribute which is given by Intercom. */
     const char *attribute_id;
+    uint8_t has_attribute_id; /**< intercom_field_state_t of attribute_id */
     /** The name of the ticket type attribute */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The description of the attribute presented to the teammate or contact */
     const char *description;
-    /** A comma delimited list of items for the attribute value (only applicable to list attributes) */
-    const char *list_items;
+    uint8_t has_description; /**< intercom_field_state_t of description */
     /** Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox. */
     bool required_to_create;
+    uint8_t has_required_to_create; /**< intercom_field_state_t of required_to_create */
     /** Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger. */
     bool required_to_create_for_contacts;
+    uint8_t has_required_to_create_for_contacts; /**< intercom_field_state_t of required_to_create_for_contacts */
     /** Whether the attribute is visible to teammates when creating a ticket in Inbox. */
     bool visible_on_create;
+    uint8_t has_visible_on_create; /**< intercom_field_state_t of visible_on_create */
     /** Whether the attribute is visible to contacts when creating a ticket in Messenger. */
     bool visible_to_contacts;
+    uint8_t has_visible_to_contacts; /**< intercom_field_state_t of visible_to_contacts */
     /** Whether the attribute allows multiple lines of text (only applicable to string attributes) */
     bool multiline;
+    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
+    /** A comma delimited list of items for the attribute value (only applicable to list attributes) */
+    const char *list_items;
+    uint8_t has_list_items; /**< intercom_field_state_t of list_items */
     /** Whether the attribute allows multiple files to be attached to it (only applicable to file attributes) */
     bool allow_multiple_values;
+    uint8_t has_allow_multiple_values; /**< intercom_field_state_t of allow_multiple_values */
     /**
      * Whether the attribute should be archived and not shown during creation of the ticket (it will still be present on
      * previously created tickets)
      */
     bool archived;
-    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
-    uint8_t has_attribute_id; /**< intercom_field_state_t of attribute_id */
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    uint8_t has_required_to_create; /**< intercom_field_state_t of required_to_create */
-    uint8_t has_required_to_create_for_contacts; /**< intercom_field_state_t of required_to_create_for_contacts */
-    uint8_t has_visible_on_create; /**< intercom_field_state_t of visible_on_create */
-    uint8_t has_visible_to_contacts; /**< intercom_field_state_t of visible_to_contacts */
-    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
-    uint8_t has_list_items; /**< intercom_field_state_t of list_items */
-    uint8_t has_allow_multiple_values; /**< intercom_field_state_t of allow_multiple_values */
     uint8_t has_archived; /**< intercom_field_state_t of archived */
 } intercom_ticket_types_attributes_update_params;
 /** Descriptor of intercom_ticket_types_attributes_update_params. */
@@ -164,22 +164,22 @@ INTERCOM_EXTERN intercom_code intercom_async_ticket_types_attributes_update(inte
 typedef struct intercom_ticket_types_create_params {
     /** [required] The name of the ticket type. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The description of the ticket type. */
     const char *description;
-    const char *category_str; /**< as received, or sent when category is 0 */
-    /** The icon of the ticket type. */
-    const char *icon;
+    uint8_t has_description; /**< intercom_field_state_t of description */
     /** Category of the Ticket Type. */
     intercom_ticket_category category;
+    const char *category_str; /**< as received, or sent when category is 0 */
+    uint8_t has_category; /**< intercom_field_state_t of category */
+    /** The icon of the ticket type. */
+    const char *icon;
+    uint8_t has_icon; /**< intercom_field_state_t of icon */
     /**
      * Whether the tickets associated with this ticket type are intended for internal use only or will be shared with
      * customers. This is currently a limited attribute.
      */
     bool is_internal;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    uint8_t has_category; /**< intercom_field_state_t of category */
-    uint8_t has_icon; /**< intercom_field_state_t of icon */
     uint8_t has_is_internal; /**< intercom_field_state_t of is_internal */
 } intercom_ticket_types_create_params;
 /** Descriptor of intercom_ticket_types_create_params. */
@@ -268,28 +268,28 @@ INTERCOM_EXTERN intercom_code intercom_async_ticket_types_retrieve(intercom_asyn
 typedef struct intercom_ticket_types_update_params {
     /** [required, path] The unique identifier for the ticket type which is given by Intercom. */
     const char *ticket_type_id;
+    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
     /** The name of the ticket type. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The description of the ticket type. */
     const char *description;
-    const char *category_str; /**< as received, or sent when category is 0 */
-    /** The icon of the ticket type. */
-    const char *icon;
+    uint8_t has_description; /**< intercom_field_state_t of description */
     /** Category of the Ticket Type. */
     intercom_ticket_category category;
+    const char *category_str; /**< as received, or sent when category is 0 */
+    uint8_t has_category; /**< intercom_field_state_t of category */
+    /** The icon of the ticket type. */
+    const char *icon;
+    uint8_t has_icon; /**< intercom_field_state_t of icon */
     /** The archived status of the ticket type. */
     bool archived;
+    uint8_t has_archived; /**< intercom_field_state_t of archived */
     /**
      * Whether the tickets associated with this ticket type are intended for internal use only or will be shared with
      * customers. This is currently a limited attribute.
      */
     bool is_internal;
-    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    uint8_t has_category; /**< intercom_field_state_t of category */
-    uint8_t has_icon; /**< intercom_field_state_t of icon */
-    uint8_t has_archived; /**< intercom_field_state_t of archived */
     uint8_t has_is_internal; /**< intercom_field_state_t of is_internal */
 } intercom_ticket_types_update_params;
 /** Descriptor of intercom_ticket_types_update_params. */

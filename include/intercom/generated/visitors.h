@@ -24,12 +24,12 @@ extern "C" {
 typedef struct intercom_visitors_convert_params {
     /** [required] Represents the role of the Contact model. Accepts `lead` or `user`. */
     const char *type;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The unique identifiers retained after converting or merging. */
     struct intercom_convert_visitor_request_user *user;
+    uint8_t has_user; /**< intercom_field_state_t of user */
     /** [required] The unique identifiers to convert a single Visitor. */
     struct intercom_convert_visitor_request_visitor *visitor;
-    uint8_t has_type; /**< intercom_field_state_t of type */
-    uint8_t has_user; /**< intercom_field_state_t of user */
     uint8_t has_visitor; /**< intercom_field_state_t of visitor */
 } intercom_visitors_convert_params;
 /** Descriptor of intercom_visitors_convert_params. */
@@ -100,15 +100,15 @@ INTERCOM_EXTERN intercom_code intercom_async_visitors_retrieve(intercom_async_cl
 typedef struct intercom_visitors_update_params {
     /** A unique identified for the visitor which is given by Intercom. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** A unique identified for the visitor which is given by you. */
     const char *user_id;
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The visitor's name. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The custom attributes which are set for the visitor. */
     struct json_t *custom_attributes;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
-    uint8_t has_name; /**< intercom_field_state_t of name */
     uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
 } intercom_visitors_update_params;
 /** Descriptor of intercom_visitors_update_params. */

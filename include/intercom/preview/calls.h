@@ -24,9 +24,9 @@ extern "C" {
 typedef struct intercom_preview_calls_list_params {
     /** [query] The page of results to fetch. Defaults to first page */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] How many results to display per page. Defaults to 25. Max 25. */
     int64_t per_page;
-    uint8_t has_page; /**< intercom_field_state_t of page */
     uint8_t has_per_page; /**< intercom_field_state_t of per_page */
 } intercom_preview_calls_list_params;
 /** Descriptor of intercom_preview_calls_list_params. */

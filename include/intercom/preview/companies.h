@@ -25,9 +25,9 @@ typedef struct intercom_preview_companies_bulk_create_params {
     /** [required] An array of company objects to create or update. Maximum 100 companies per request. */
     struct intercom_preview_bulk_create_companies_request_companies **companies;
     size_t companies_count; /**< number of elements of companies */
+    uint8_t has_companies; /**< intercom_field_state_t of companies */
     /** Optional. Include to append tasks to an existing job. */
     struct intercom_preview_bulk_create_contacts_request_job *job;
-    uint8_t has_companies; /**< intercom_field_state_t of companies */
     uint8_t has_job; /**< intercom_field_state_t of job */
 } intercom_preview_companies_bulk_create_params;
 /** Descriptor of intercom_preview_companies_bulk_create_params. */
@@ -68,9 +68,9 @@ typedef struct intercom_preview_companies_bulk_delete_create_params {
      */
     struct intercom_preview_bulk_delete_contacts_request_contacts **companies;
     size_t companies_count; /**< number of elements of companies */
+    uint8_t has_companies; /**< intercom_field_state_t of companies */
     /** Optional. Include to append tasks to an existing job. */
     struct intercom_preview_bulk_create_contacts_request_job *job;
-    uint8_t has_companies; /**< intercom_field_state_t of companies */
     uint8_t has_job; /**< intercom_field_state_t of job */
 } intercom_preview_companies_bulk_delete_create_params;
 /** Descriptor of intercom_preview_companies_bulk_delete_create_params. */
@@ -147,9 +147,9 @@ typedef struct intercom_preview_companies_bulk_update_params {
      */
     struct intercom_preview_bulk_update_companies_request_companies **companies;
     size_t companies_count; /**< number of elements of companies */
+    uint8_t has_companies; /**< intercom_field_state_t of companies */
     /** Optional. Include to append tasks to an existing job. */
     struct intercom_preview_bulk_create_contacts_request_job *job;
-    uint8_t has_companies; /**< intercom_field_state_t of companies */
     uint8_t has_job; /**< intercom_field_state_t of job */
 } intercom_preview_companies_bulk_update_params;
 /** Descriptor of intercom_preview_companies_bulk_update_params. */
@@ -186,12 +186,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_companies_bulk_update(inter
 typedef struct intercom_preview_companies_contacts_list_params {
     /** [required, path] The unique identifier for the company which is given by Intercom */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [query] How many results per page (default 15). */
     int64_t per_page;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** [query] Cursor of the next page: pages.next.starting_after of the previous page. */
     const char *starting_after;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_starting_after; /**< intercom_field_state_t of starting_after */
 } intercom_preview_companies_contacts_list_params;
 /** Descriptor of intercom_preview_companies_contacts_list_params. */
@@ -260,39 +260,39 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_companies_contacts_list_pag
 typedef struct intercom_preview_companies_create_params {
     /** The name of the Company */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The company id you have defined for the company. Can't be updated */
     const char *company_id;
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** The name of the plan you have associated with the company. */
     const char *plan;
+    uint8_t has_plan; /**< intercom_field_state_t of plan */
     /** The number of employees in this company. */
     int64_t size;
+    uint8_t has_size; /**< intercom_field_state_t of size */
     /**
      * The URL for this company's website. Please note that the value specified here is not validated. Accepts any
      * string.
      */
     const char *website;
+    uint8_t has_website; /**< intercom_field_state_t of website */
     /** The industry that this company operates in. */
     const char *industry;
+    uint8_t has_industry; /**< intercom_field_state_t of industry */
     /** A hash of key/value pairs containing any other data about the company you want Intercom to store. */
     struct json_t *custom_attributes;
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /** The time the company was created by you. */
     int64_t remote_created_at;
+    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
     /**
      * How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow
      * for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
      */
     int64_t monthly_spend;
+    uint8_t has_monthly_spend; /**< intercom_field_state_t of monthly_spend */
     /** Set to true to update the company's last seen time to now. */
     bool update_last_request_at;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
-    uint8_t has_plan; /**< intercom_field_state_t of plan */
-    uint8_t has_size; /**< intercom_field_state_t of size */
-    uint8_t has_website; /**< intercom_field_state_t of website */
-    uint8_t has_industry; /**< intercom_field_state_t of industry */
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
-    uint8_t has_remote_created_at; /**< intercom_field_state_t of remote_created_at */
-    uint8_t has_monthly_spend; /**< intercom_field_state_t of monthly_spend */
     uint8_t has_update_last_request_at; /**< intercom_field_state_t of update_last_request_at */
 } intercom_preview_companies_create_params;
 /** Descriptor of intercom_preview_companies_create_params. */
@@ -364,12 +364,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_companies_delete(intercom_a
 typedef struct intercom_preview_companies_list_params {
     /** [query] The page of results to fetch. Defaults to first page */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] How many results to return per page. Defaults to 15 */
     int64_t per_page;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** [query] `asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc */
     const char *order;
-    uint8_t has_page; /**< intercom_field_state_t of page */
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_order; /**< intercom_field_state_t of order */
 } intercom_preview_companies_list_params;
 /** Descriptor of intercom_preview_companies_list_params. */
@@ -435,15 +435,15 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_companies_list_pages(interc
 typedef struct intercom_preview_companies_notes_create_params {
     /** [required, path] The unique identifier for the company which is given by Intercom */
     const char *company_id;
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** [required] The text of the note. */
     const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
     /**
      * The unique identifier of the admin creating the note. If not provided, defaults to the admin associated with the
      * access token.
      */
     const char *admin_id;
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
-    uint8_t has_body; /**< intercom_field_state_t of body */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_preview_companies_notes_create_params;
 /** Descriptor of intercom_preview_companies_notes_create_params. */
@@ -551,21 +551,21 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_companies_retrieve(intercom
 typedef struct intercom_preview_companies_retrieve_list_params {
     /** [query] The `name` of the company to filter by. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** [query] The `company_id` of the company to filter by. */
     const char *company_id;
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** [query] The `tag_id` of the company to filter by. */
     const char *tag_id;
+    uint8_t has_tag_id; /**< intercom_field_state_t of tag_id */
     /** [query] The `segment_id` of the company to filter by. */
     const char *segment_id;
+    uint8_t has_segment_id; /**< intercom_field_state_t of segment_id */
     /** [query] The page of results to fetch. Defaults to first page */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] How many results to display per page. Defaults to 15 */
     int64_t per_page;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
-    uint8_t has_tag_id; /**< intercom_field_state_t of tag_id */
-    uint8_t has_segment_id; /**< intercom_field_state_t of segment_id */
-    uint8_t has_page; /**< intercom_field_state_t of page */
     uint8_t has_per_page; /**< intercom_field_state_t of per_page */
 } intercom_preview_companies_retrieve_list_params;
 /** Descriptor of intercom_preview_companies_retrieve_list_params. */
@@ -698,12 +698,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_companies_scroll_pages(inte
 typedef struct intercom_preview_companies_search_params {
     /** [required] */
     struct intercom_preview_search_request_query *query;
+    uint8_t has_query; /**< intercom_field_state_t of query */
     /** [nullable] */
     struct intercom_preview_starting_after_paging *pagination;
+    uint8_t has_pagination; /**< intercom_field_state_t of pagination */
     /** An optional object to sort the results by. */
     struct intercom_preview_company_search_request_sort *sort;
-    uint8_t has_query; /**< intercom_field_state_t of query */
-    uint8_t has_pagination; /**< intercom_field_state_t of pagination */
     uint8_t has_sort; /**< intercom_field_state_t of sort */
 } intercom_preview_companies_search_params;
 /** Descriptor of intercom_preview_companies_search_params. */

@@ -24,30 +24,30 @@ extern "C" {
 typedef struct intercom_preview_conversations_attributes_create_params {
     /** [required] Name of the attribute. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** [required] */
+    intercom_preview_conversation_attribute_data_type data_type;
     const char *data_type_str; /**< as received, or sent when data_type is 0 */
+    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
+    /** Whether this string attribute is multiline. */
+    bool multiline;
+    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
     /** Initial options for this list attribute. Each option must have a `label`. */
     struct intercom_preview_create_conversation_attribute_option_request **options;
     size_t options_count; /**< number of elements of options */
+    uint8_t has_options; /**< intercom_field_state_t of options */
     /** Reference configuration for related objects. */
     struct intercom_preview_attribute_reference *reference;
-    /** [required] */
-    intercom_preview_conversation_attribute_data_type data_type;
-    /** Whether this attribute is required. */
-    bool required;
-    /** Whether this string attribute is multiline. */
-    bool multiline;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    uint8_t has_data_type; /**< intercom_field_state_t of data_type */
-    uint8_t has_required; /**< intercom_field_state_t of required */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
-    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
-    uint8_t has_options; /**< intercom_field_state_t of options */
     uint8_t has_reference; /**< intercom_field_state_t of reference */
 } intercom_preview_conversations_attributes_create_params;
 /** Descriptor of intercom_preview_conversations_attributes_create_params. */
@@ -162,9 +162,9 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_attributes_li
 typedef struct intercom_preview_conversations_attributes_options_create_params {
     /** [required, path] The conversation attribute id */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The label for the new option. */
     const char *label;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_label; /**< intercom_field_state_t of label */
 } intercom_preview_conversations_attributes_options_create_params;
 /** Descriptor of intercom_preview_conversations_attributes_options_create_params. */
@@ -205,9 +205,9 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_attributes_op
 typedef struct intercom_preview_conversations_attributes_options_delete_params {
     /** [required, path] The conversation attribute id */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required, path] The UUID of the list option to archive (from the `id` field in the options array) */
     const char *option_id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_option_id; /**< intercom_field_state_t of option_id */
 } intercom_preview_conversations_attributes_options_delete_params;
 /** Descriptor of intercom_preview_conversations_attributes_options_delete_params. */
@@ -248,12 +248,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_attributes_op
 typedef struct intercom_preview_conversations_attributes_options_update_params {
     /** [required, path] The conversation attribute id */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required, path] The UUID of the list option to update (from the `id` field in the options array) */
     const char *option_id;
+    uint8_t has_option_id; /**< intercom_field_state_t of option_id */
     /** [required] The updated label for the option. */
     const char *label;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_option_id; /**< intercom_field_state_t of option_id */
     uint8_t has_label; /**< intercom_field_state_t of label */
 } intercom_preview_conversations_attributes_options_update_params;
 /** Descriptor of intercom_preview_conversations_attributes_options_update_params. */
@@ -330,25 +330,25 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_attributes_re
 typedef struct intercom_preview_conversations_attributes_update_params {
     /** [required, path] The conversation attribute id */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** Name of the attribute. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Readable description of the attribute. */
     const char *description;
+    uint8_t has_description; /**< intercom_field_state_t of description */
+    /** (String data type only) Whether this string attribute is multiline. */
+    bool multiline;
+    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
+    /** Whether this attribute is required. */
+    bool required;
+    uint8_t has_required; /**< intercom_field_state_t of required */
     /** Team IDs that can see this attribute. Empty array means all teams. */
     const char **visible_to_team_ids;
     size_t visible_to_team_ids_count; /**< number of elements of visible_to_team_ids */
+    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     /** (Relationship data type only) Reference configuration for related objects. */
     struct intercom_preview_attribute_reference *reference;
-    /** (String data type only) Whether this string attribute is multiline. */
-    bool multiline;
-    /** Whether this attribute is required. */
-    bool required;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_description; /**< intercom_field_state_t of description */
-    uint8_t has_multiline; /**< intercom_field_state_t of multiline */
-    uint8_t has_required; /**< intercom_field_state_t of required */
-    uint8_t has_visible_to_team_ids; /**< intercom_field_state_t of visible_to_team_ids */
     uint8_t has_reference; /**< intercom_field_state_t of reference */
 } intercom_preview_conversations_attributes_update_params;
 /** Descriptor of intercom_preview_conversations_attributes_update_params. */
@@ -387,27 +387,27 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_attributes_up
 typedef struct intercom_preview_conversations_conversation_parts_update_params {
     /** [required, path] The identifier for the conversation as given by Intercom. */
     const char *conversation_id;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required, path] The identifier for the conversation part. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The send state to set on the external reply. */
     const char *send_state;
+    uint8_t has_send_state; /**< intercom_field_state_t of send_state */
     /** An informational message about the send state update. */
     const char *info_message;
-    /** The id of the admin marking the part as seen. */
-    const char *admin_id;
-    /** [required] HMAC secret for authenticating the experimental request. */
-    const char *secret;
+    uint8_t has_info_message; /**< intercom_field_state_t of info_message */
     /** Set to true to mark the conversation part as seen. */
     bool seen;
+    uint8_t has_seen; /**< intercom_field_state_t of seen */
+    /** The id of the admin marking the part as seen. */
+    const char *admin_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** [required] Must be true to use this experimental endpoint. */
     bool experimental;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_send_state; /**< intercom_field_state_t of send_state */
-    uint8_t has_info_message; /**< intercom_field_state_t of info_message */
-    uint8_t has_seen; /**< intercom_field_state_t of seen */
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     uint8_t has_experimental; /**< intercom_field_state_t of experimental */
+    /** [required] HMAC secret for authenticating the experimental request. */
+    const char *secret;
     uint8_t has_secret; /**< intercom_field_state_t of secret */
 } intercom_preview_conversations_conversation_parts_update_params;
 /** Descriptor of intercom_preview_conversations_conversation_parts_update_params. */
@@ -446,10 +446,13 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_conversation_
 typedef struct intercom_preview_conversations_convert_params {
     /** [required, path] The id of the conversation to target */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The ID of the type of ticket you want to convert the conversation to */
     const char *ticket_type_id;
+    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
     /** The ID of the ticket state associated with the ticket type. */
     const char *ticket_state_id;
+    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
     /**
      * The attributes set on the ticket. When setting the default title and description attributes, the attribute keys
      * that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the
@@ -457,9 +460,6 @@ typedef struct intercom_preview_conversations_convert_params {
      * id, obtainable by [listing the ticket ...
      */
     struct json_t *attributes;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
-    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
     uint8_t has_attributes; /**< intercom_field_state_t of attributes */
 } intercom_preview_conversations_convert_params;
 /** Descriptor of intercom_preview_conversations_convert_params. */
@@ -496,25 +496,25 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_convert(inter
 typedef struct intercom_preview_conversations_create_params {
     /** [required] */
     struct intercom_preview_create_conversation_request_from *from;
+    uint8_t has_from; /**< intercom_field_state_t of from */
     /** [required] The content of the message. HTML is not supported. */
     const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The title of the email. Only applicable if the message type is email. */
     const char *subject;
+    uint8_t has_subject; /**< intercom_field_state_t of subject */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /**
      * The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used.
      * This field is only recommneded for migrating past conversations from another source into Intercom.
      */
     int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** The unique identifier of the brand to associate with this conversation. */
     const char *brand_id;
-    uint8_t has_from; /**< intercom_field_state_t of from */
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    uint8_t has_subject; /**< intercom_field_state_t of subject */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     uint8_t has_brand_id; /**< intercom_field_state_t of brand_id */
 } intercom_preview_conversations_create_params;
 /** Descriptor of intercom_preview_conversations_create_params. */
@@ -552,12 +552,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_create(interc
 typedef struct intercom_preview_conversations_customers_create_params {
     /** [required, path] The identifier for the conversation as given by Intercom. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The `id` of the admin who is adding the new participant. */
     const char *admin_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** (undocumented) */
     struct intercom_preview_attach_contact_to_conversation_request_customer *customer;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     uint8_t has_customer; /**< intercom_field_state_t of customer */
 } intercom_preview_conversations_customers_create_params;
 /** Descriptor of intercom_preview_conversations_customers_create_params. */
@@ -595,12 +595,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_customers_cre
 typedef struct intercom_preview_conversations_customers_delete_params {
     /** [required, path] The identifier for the conversation as given by Intercom. */
     const char *conversation_id;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required, path] The identifier for the contact as given by Intercom. */
     const char *contact_id;
+    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     /** [required] The `id` of the admin who is performing the action. */
     const char *admin_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    uint8_t has_contact_id; /**< intercom_field_state_t of contact_id */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_preview_conversations_customers_delete_params;
 /** Descriptor of intercom_preview_conversations_customers_delete_params. */
@@ -638,13 +638,13 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_customers_del
 typedef struct intercom_preview_conversations_delete_params {
     /** [required, path] id */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * [query] If true (default), deletes the conversation while retaining reporting data. If false, deletes the
      * conversation and all associated reporting data. Setting to false requires the `delete_conversations_and_metrics`
      * OAuth scope.
      */
     bool retain_metrics;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_retain_metrics; /**< intercom_field_state_t of retain_metrics */
 } intercom_preview_conversations_delete_params;
 /** Descriptor of intercom_preview_conversations_delete_params. */
@@ -682,12 +682,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_delete(interc
 typedef struct intercom_preview_conversations_deleted_list_params {
     /** [query] The page of results to fetch. Defaults to first page */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] How many results per page */
     int64_t per_page;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** [query] `asc` or `desc`. Returns the conversation IDs in ascending or descending order. Defaults to desc */
     const char *order;
-    uint8_t has_page; /**< intercom_field_state_t of page */
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_order; /**< intercom_field_state_t of order */
 } intercom_preview_conversations_deleted_list_params;
 /** Descriptor of intercom_preview_conversations_deleted_list_params. */
@@ -793,21 +793,21 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_handling_even
 typedef struct intercom_preview_conversations_list_params {
     /** [query] How many results per page */
     int64_t per_page;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** [query] String used to get the next page of conversations. */
     const char *starting_after;
+    uint8_t has_starting_after; /**< intercom_field_state_t of starting_after */
     /**
      * [query] If set to true, the response will include a `monitor_evaluations` array on each conversation with any QA
      * monitor results that flagged it.
      */
     bool include_monitors;
+    uint8_t has_include_monitors; /**< intercom_field_state_t of include_monitors */
     /**
      * [query] If set to true, the response will include a `scorecards` array on each conversation with any QA scorecard
      * results.
      */
     bool include_scorecards;
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
-    uint8_t has_starting_after; /**< intercom_field_state_t of starting_after */
-    uint8_t has_include_monitors; /**< intercom_field_state_t of include_monitors */
     uint8_t has_include_scorecards; /**< intercom_field_state_t of include_scorecards */
 } intercom_preview_conversations_list_params;
 /** Descriptor of intercom_preview_conversations_list_params. */
@@ -873,9 +873,9 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_list_pages(in
 typedef struct intercom_preview_conversations_merge_params {
     /** [required, path] The identifier for the secondary (source) conversation to merge away. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The ID of the primary (target) conversation to merge into. */
     int64_t merge_into_conversation_id;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_merge_into_conversation_id; /**< intercom_field_state_t of merge_into_conversation_id */
 } intercom_preview_conversations_merge_params;
 /** Descriptor of intercom_preview_conversations_merge_params. */
@@ -912,29 +912,29 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_merge(interco
 typedef struct intercom_preview_conversations_parts_create_params {
     /** [required, path] The identifier for the conversation as given by Intercom. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    /** [required] */
+    intercom_preview_conversations_parts_create_params_message_type message_type;
     const char *message_type_str; /**< as received, or sent when message_type is 0 */
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    /** (undocumented) */
+    intercom_preview_assign_conversation_request_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [required] The id of the admin who is performing the action. */
     const char *admin_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** Optionally you can send a response in the conversation when it is assigned. */
     const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time you want the conversation to reopen. */
     int64_t snoozed_until;
+    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
     /**
      * The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be assigned both an
      * admin and a team.\\nSet `0` if you want this assign to no admin or team (ie. Unassigned).
      */
     const char *assignee_id;
-    /** [required] */
-    intercom_preview_conversations_parts_create_params_message_type message_type;
-    /** (undocumented) */
-    intercom_preview_assign_conversation_request_type type;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
-    uint8_t has_type; /**< intercom_field_state_t of type */
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
     uint8_t has_assignee_id; /**< intercom_field_state_t of assignee_id */
 } intercom_preview_conversations_parts_create_params;
 /** Descriptor of intercom_preview_conversations_parts_create_params. */
@@ -969,18 +969,18 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_parts_create(
  * INTERCOM_PREVIEW_CONVERSATIONS_REDACT_PARAMS_INIT; set scalars with INTERCOM_SET().
  */
 typedef struct intercom_preview_conversations_redact_params {
-    const char *type_str; /**< as received, or sent when type is 0 */
-    /** [required] The id of the conversation. */
-    const char *conversation_id;
-    /** The id of the conversation_part. */
-    const char *conversation_part_id;
-    /** The id of the source. */
-    const char *source_id;
     /** [required] The type of resource being redacted. */
     intercom_preview_conversations_redact_params_type type;
+    const char *type_str; /**< as received, or sent when type is 0 */
     uint8_t has_type; /**< intercom_field_state_t of type */
+    /** [required] The id of the conversation. */
+    const char *conversation_id;
     uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    /** The id of the conversation_part. */
+    const char *conversation_part_id;
     uint8_t has_conversation_part_id; /**< intercom_field_state_t of conversation_part_id */
+    /** The id of the source. */
+    const char *source_id;
     uint8_t has_source_id; /**< intercom_field_state_t of source_id */
 } intercom_preview_conversations_redact_params;
 /** Descriptor of intercom_preview_conversations_redact_params. */
@@ -1020,56 +1020,56 @@ typedef struct intercom_preview_conversations_reply_create_params {
      * last part of the conversation
      */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    /** [required] */
+    intercom_preview_reply_message_type message_type;
     const char *message_type_str; /**< as received, or sent when message_type is 0 */
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    /** [required] */
+    intercom_preview_reply_author_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message
      * types.
      */
     const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /** The quick reply options to display to the end user. Must be present for quick_reply message types. */
     struct intercom_preview_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** A list of files that will be added as attachments. You can include up to 10 files */
     struct intercom_preview_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
+    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
     /** The email you have defined for the user. */
     const char *email;
+    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The external_id you have defined for the contact. */
     const char *user_id;
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The id of the admin who is authoring the comment. */
     const char *admin_id;
-    /** [required] */
-    intercom_preview_reply_message_type message_type;
-    /** [required] */
-    intercom_preview_reply_author_type type;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** Option to disable notifications when replying to a conversation. */
     bool skip_notifications;
+    uint8_t has_skip_notifications; /**< intercom_field_state_t of skip_notifications */
     /**
      * When true, prevents the reply from waking a snoozed conversation. Applies to 'comment' and 'note' message types.
      * The part is still created and visible in the conversation thread.
      */
     bool skip_unsnooze;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
-    uint8_t has_type; /**< intercom_field_state_t of type */
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
-    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
-    uint8_t has_email; /**< intercom_field_state_t of email */
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
-    uint8_t has_skip_notifications; /**< intercom_field_state_t of skip_notifications */
     uint8_t has_skip_unsnooze; /**< intercom_field_state_t of skip_unsnooze */
 } intercom_preview_conversations_reply_create_params;
 /** Descriptor of intercom_preview_conversations_reply_create_params. */
@@ -1106,30 +1106,30 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_reply_create(
 typedef struct intercom_preview_conversations_retrieve_params {
     /** [required, path] The id of the conversation to target */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * [query] Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject
      * fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
      */
     const char *display_as;
+    uint8_t has_display_as; /**< intercom_field_state_t of display_as */
     /** [query] If set to true, conversation parts will be translated to the detected language of the conversation. */
     bool include_translations;
+    uint8_t has_include_translations; /**< intercom_field_state_t of include_translations */
     /** [query] If set to true, the source of the conversation will include the email history. */
     bool include_email_history;
+    uint8_t has_include_email_history; /**< intercom_field_state_t of include_email_history */
     /**
      * [query] If set to true, the response will include a `monitor_evaluations` array with any QA monitor results that
      * flagged this conversation.
      */
     bool include_monitors;
+    uint8_t has_include_monitors; /**< intercom_field_state_t of include_monitors */
     /**
      * [query] If set to true, the response will include a `scorecards` array with any QA scorecard results for this
      * conversation.
      */
     bool include_scorecards;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_display_as; /**< intercom_field_state_t of display_as */
-    uint8_t has_include_translations; /**< intercom_field_state_t of include_translations */
-    uint8_t has_include_email_history; /**< intercom_field_state_t of include_email_history */
-    uint8_t has_include_monitors; /**< intercom_field_state_t of include_monitors */
     uint8_t has_include_scorecards; /**< intercom_field_state_t of include_scorecards */
 } intercom_preview_conversations_retrieve_params;
 /** Descriptor of intercom_preview_conversations_retrieve_params. */
@@ -1164,23 +1164,23 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_retrieve(inte
  * INTERCOM_PREVIEW_CONVERSATIONS_SEARCH_PARAMS_INIT; set scalars with INTERCOM_SET().
  */
 typedef struct intercom_preview_conversations_search_params {
-    /** [required] */
-    struct intercom_preview_search_request_query *query;
-    /** [nullable] */
-    struct intercom_preview_starting_after_paging *pagination;
     /**
      * [query] If set to true, the response will include a `monitor_evaluations` array on each conversation with any QA
      * monitor results that flagged it.
      */
     bool include_monitors;
+    uint8_t has_include_monitors; /**< intercom_field_state_t of include_monitors */
     /**
      * [query] If set to true, the response will include a `scorecards` array on each conversation with any QA scorecard
      * results.
      */
     bool include_scorecards;
-    uint8_t has_include_monitors; /**< intercom_field_state_t of include_monitors */
     uint8_t has_include_scorecards; /**< intercom_field_state_t of include_scorecards */
+    /** [required] */
+    struct intercom_preview_search_request_query *query;
     uint8_t has_query; /**< intercom_field_state_t of query */
+    /** [nullable] */
+    struct intercom_preview_starting_after_paging *pagination;
     uint8_t has_pagination; /**< intercom_field_state_t of pagination */
 } intercom_preview_conversations_search_params;
 /** Descriptor of intercom_preview_conversations_search_params. */
@@ -1249,12 +1249,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_search_pages(
 typedef struct intercom_preview_conversations_side_conversations_list_params {
     /** [required, path] The identifier for the conversation as given by Intercom. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [query] The page number of results to return (starting from 1). */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] The number of side conversations to return per page (max 50). */
     int64_t per_page;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_page; /**< intercom_field_state_t of page */
     uint8_t has_per_page; /**< intercom_field_state_t of per_page */
 } intercom_preview_conversations_side_conversations_list_params;
 /** Descriptor of intercom_preview_conversations_side_conversations_list_params. */
@@ -1324,12 +1324,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_side_conversa
 typedef struct intercom_preview_conversations_tags_create_params {
     /** [required, path] conversation_id */
     const char *conversation_id;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required] The unique identifier for the tag which is given by Intercom */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The unique identifier for the admin which is given by Intercom. */
     const char *admin_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_preview_conversations_tags_create_params;
 /** Descriptor of intercom_preview_conversations_tags_create_params. */
@@ -1366,12 +1366,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_tags_create(i
 typedef struct intercom_preview_conversations_tags_delete_params {
     /** [required, path] conversation_id */
     const char *conversation_id;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required, path] id */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The unique identifier for the admin which is given by Intercom. */
     const char *admin_id;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_preview_conversations_tags_delete_params;
 /** Descriptor of intercom_preview_conversations_tags_delete_params. */
@@ -1409,44 +1409,44 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_conversations_tags_delete(i
 typedef struct intercom_preview_conversations_update_params {
     /** [required, path] The id of the conversation to target */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * [query] Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject
      * fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
      */
     const char *display_as;
+    uint8_t has_display_as; /**< intercom_field_state_t of display_as */
+    /** Mark a conversation as read within Intercom. */
+    bool read;
+    uint8_t has_read; /**< intercom_field_state_t of read */
     /** The title given to the conversation */
     const char *title;
+    uint8_t has_title; /**< intercom_field_state_t of title */
+    /**
+     * The priority level to set on the conversation. Accepts one of none, low, medium, high, or urgent. Set none to
+     * clear an existing priority.
+     */
+    intercom_preview_conversation_priority priority;
     const char *priority_str; /**< as received, or sent when priority is 0 */
+    uint8_t has_priority; /**< intercom_field_state_t of priority */
     /**
      * The ID of the teammate to attribute the priority change to. Defaults to Operator when omitted, and is only used
      * alongside priority.
      */
     const char *admin_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /**
      * An object containing the different custom attributes associated to the conversation as key-value pairs. For
      * relationship attributes the value will be a list of custom object instance models. System-defined attributes such
      * as "CX Score rating" and "CX Score explanation" may also be included.
      */
     struct json_t *custom_attributes;
+    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     /**
      * The ID of the company that the conversation is associated with. The unique identifier for the company which is
      * given by Intercom. Set to nil to remove company.
      */
     const char *company_id;
-    /**
-     * The priority level to set on the conversation. Accepts one of none, low, medium, high, or urgent. Set none to
-     * clear an existing priority.
-     */
-    intercom_preview_conversation_priority priority;
-    /** Mark a conversation as read within Intercom. */
-    bool read;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_display_as; /**< intercom_field_state_t of display_as */
-    uint8_t has_read; /**< intercom_field_state_t of read */
-    uint8_t has_title; /**< intercom_field_state_t of title */
-    uint8_t has_priority; /**< intercom_field_state_t of priority */
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
-    uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
     uint8_t has_company_id; /**< intercom_field_state_t of company_id */
 } intercom_preview_conversations_update_params;
 /** Descriptor of intercom_preview_conversations_update_params. */

@@ -28,20 +28,20 @@ typedef struct intercom_preview_custom_object_instances_create_params {
      * instance.
      */
     const char *custom_object_type_identifier;
+    uint8_t has_custom_object_type_identifier; /**< intercom_field_state_t of custom_object_type_identifier */
     /** A unique identifier for the Custom Object instance in the external system it originated from. */
     const char *external_id;
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** [nullable] The time when the Custom Object instance was created in the external system it originated from. */
     int64_t external_created_at;
+    uint8_t has_external_created_at; /**< intercom_field_state_t of external_created_at */
     /**
      * [nullable] The time when the Custom Object instance was last updated in the external system it originated from.
      */
     int64_t external_updated_at;
+    uint8_t has_external_updated_at; /**< intercom_field_state_t of external_updated_at */
     /** [nullable] The custom attributes which are set for the Custom Object instance. */
     struct json_t *custom_attributes;
-    uint8_t has_custom_object_type_identifier; /**< intercom_field_state_t of custom_object_type_identifier */
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
-    uint8_t has_external_created_at; /**< intercom_field_state_t of external_created_at */
-    uint8_t has_external_updated_at; /**< intercom_field_state_t of external_updated_at */
     uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
 } intercom_preview_custom_object_instances_create_params;
 /** Descriptor of intercom_preview_custom_object_instances_create_params. */
@@ -81,12 +81,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_custom_object_instances_cre
 typedef struct intercom_preview_custom_object_instances_delete_params {
     /** [required, path] The Intercom defined id of the custom object instance */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * [required, path] The unique identifier of the custom object type that defines the structure of the custom object
      * instance.
      */
     const char *custom_object_type_identifier;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_custom_object_type_identifier; /**< intercom_field_state_t of custom_object_type_identifier */
 } intercom_preview_custom_object_instances_delete_params;
 /** Descriptor of intercom_preview_custom_object_instances_delete_params. */
@@ -127,12 +127,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_custom_object_instances_del
 typedef struct intercom_preview_custom_object_instances_delete_by_external_id_params {
     /** [required, query] The unique identifier for the instance in the external system it originated from. */
     const char *external_id;
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /**
      * [required, path] The unique identifier of the custom object type that defines the structure of the custom object
      * instance.
      */
     const char *custom_object_type_identifier;
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     uint8_t has_custom_object_type_identifier; /**< intercom_field_state_t of custom_object_type_identifier */
 } intercom_preview_custom_object_instances_delete_by_external_id_params;
 /** Descriptor of intercom_preview_custom_object_instances_delete_by_external_id_params. */
@@ -176,27 +176,27 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_custom_object_instances_del
 typedef struct intercom_preview_custom_object_instances_list_params {
     /** [query] Return instances associated with the given contact ID. */
     const char *references_contact_id;
+    uint8_t has_references_contact_id; /**< intercom_field_state_t of references_contact_id */
     /** [query] Return instances associated with the given conversation ID. */
     const char *references_conversation_id;
+    uint8_t has_references_conversation_id; /**< intercom_field_state_t of references_conversation_id */
     /**
      * [query] Return the single instance with this external ID. When provided, the response is a single object rather
      * than a list.
      */
     const char *external_id;
+    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
     /** [query] Page number of results to fetch. */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] Number of results per page. Maximum 150. */
     int64_t per_page;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /**
      * [required, path] The unique identifier of the custom object type that defines the structure of the custom object
      * instance.
      */
     const char *custom_object_type_identifier;
-    uint8_t has_references_contact_id; /**< intercom_field_state_t of references_contact_id */
-    uint8_t has_references_conversation_id; /**< intercom_field_state_t of references_conversation_id */
-    uint8_t has_external_id; /**< intercom_field_state_t of external_id */
-    uint8_t has_page; /**< intercom_field_state_t of page */
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_custom_object_type_identifier; /**< intercom_field_state_t of custom_object_type_identifier */
 } intercom_preview_custom_object_instances_list_params;
 /** Descriptor of intercom_preview_custom_object_instances_list_params. */
@@ -269,12 +269,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_custom_object_instances_lis
 typedef struct intercom_preview_custom_object_instances_retrieve_params {
     /** [required, path] The id or external_id of the custom object instance */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * [required, path] The unique identifier of the custom object type that defines the structure of the custom object
      * instance.
      */
     const char *custom_object_type_identifier;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_custom_object_type_identifier; /**< intercom_field_state_t of custom_object_type_identifier */
 } intercom_preview_custom_object_instances_retrieve_params;
 /** Descriptor of intercom_preview_custom_object_instances_retrieve_params. */

@@ -28,24 +28,24 @@ typedef struct intercom_preview_data_events_create_params {
      * for example `updated-plan`.
      */
     const char *event_name;
+    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
     /** [required] The time the event occurred as a UTC Unix timestamp */
     int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** Your identifier for the user. */
     const char *user_id;
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The unique identifier for the contact (lead or user) which is given by Intercom. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * An email address for your user. An email should only be used where your application uses email to uniquely
      * identify users.
      */
     const char *email;
+    uint8_t has_email; /**< intercom_field_state_t of email */
     /** Optional metadata about the event. */
     struct json_t *metadata;
-    uint8_t has_event_name; /**< intercom_field_state_t of event_name */
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_email; /**< intercom_field_state_t of email */
     uint8_t has_metadata; /**< intercom_field_state_t of metadata */
 } intercom_preview_data_events_create_params;
 /** Descriptor of intercom_preview_data_events_create_params. */
@@ -80,21 +80,21 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_data_events_create(intercom
 typedef struct intercom_preview_data_events_list_params {
     /** [query] */
     const char *user_id;
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** [query] */
     const char *intercom_user_id;
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** [query] */
     const char *email;
+    uint8_t has_email; /**< intercom_field_state_t of email */
     /** [required, query] The value must be user */
     const char *type;
-    /** [query] How many results per page (default 15). */
-    int64_t per_page;
+    uint8_t has_type; /**< intercom_field_state_t of type */
     /** [query] summary flag */
     bool summary;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
-    uint8_t has_email; /**< intercom_field_state_t of email */
-    uint8_t has_type; /**< intercom_field_state_t of type */
     uint8_t has_summary; /**< intercom_field_state_t of summary */
+    /** [query] How many results per page (default 15). */
+    int64_t per_page;
     uint8_t has_per_page; /**< intercom_field_state_t of per_page */
 } intercom_preview_data_events_list_params;
 /** Descriptor of intercom_preview_data_events_list_params. */
@@ -160,13 +160,13 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_data_events_list_pages(inte
 typedef struct intercom_preview_data_events_summaries_params {
     /** Your identifier for the user. */
     const char *user_id;
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /**
      * A list of event summaries for the user. Each event summary should contain the event name, the time the event
      * occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun'
      * combination, to improve readability, for example `updated-plan`.
      */
     struct intercom_preview_create_data_event_summaries_request_event_summaries *event_summaries;
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     uint8_t has_event_summaries; /**< intercom_field_state_t of event_summaries */
 } intercom_preview_data_events_summaries_params;
 /** Descriptor of intercom_preview_data_events_summaries_params. */

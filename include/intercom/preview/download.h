@@ -60,9 +60,9 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_download_content_data_retri
 typedef struct intercom_preview_download_reporting_data_retrieve_params {
     /** [required, query] */
     const char *app_id;
+    uint8_t has_app_id; /**< intercom_field_state_t of app_id */
     /** [required, path] */
     const char *job_identifier;
-    uint8_t has_app_id; /**< intercom_field_state_t of app_id */
     uint8_t has_job_identifier; /**< intercom_field_state_t of job_identifier */
 } intercom_preview_download_reporting_data_retrieve_params;
 /** Descriptor of intercom_preview_download_reporting_data_retrieve_params. */

@@ -25,6 +25,7 @@ extern "C" {
 typedef struct intercom_preview_ecommerce_connectors_catalog_create_params {
     /** [required, path] The unique identifier of the ecommerce connector. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * The catalog JSON file. Required for all requests except finalization (`finalize=true`). Must be a valid JSON
      * array of product objects. Max 99 MB. Each element in the array must conform to the
@@ -32,27 +33,26 @@ typedef struct intercom_preview_ecommerce_connectors_catalog_create_params {
      * schema. The `id`, `title`, and `url` fields are required on every product; all other fields ...
      */
     const intercom_file *catalog;
+    uint8_t has_catalog; /**< intercom_field_state_t of catalog */
+    /**
+     * Set to `true` to finalize a multipart upload session and start the catalog sync. No catalog file is required when
+     * finalizing. Set to `false` to upload a part in a multipart session. Omit entirely for a single-file upload.
+     */
+    intercom_preview_boolean_string finalize;
     const char *finalize_str; /**< as received, or sent when finalize is 0 */
+    uint8_t has_finalize; /**< intercom_field_state_t of finalize */
     /**
      * The import job ID returned from the first multipart upload request. Required when uploading subsequent parts
      * (`part_number` ≥ 2) and when finalizing a multipart session (`finalize=true`).
      */
     const char *import_job_id;
+    uint8_t has_import_job_id; /**< intercom_field_state_t of import_job_id */
     /**
      * The sequential part number for a multipart upload. Must be a positive integer. The server returns
      * `next_part_number` in each response to guide the next request. Retrying the same `part_number` is safe and
      * idempotent.
      */
     int64_t part_number;
-    /**
-     * Set to `true` to finalize a multipart upload session and start the catalog sync. No catalog file is required when
-     * finalizing. Set to `false` to upload a part in a multipart session. Omit entirely for a single-file upload.
-     */
-    intercom_preview_boolean_string finalize;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_catalog; /**< intercom_field_state_t of catalog */
-    uint8_t has_finalize; /**< intercom_field_state_t of finalize */
-    uint8_t has_import_job_id; /**< intercom_field_state_t of import_job_id */
     uint8_t has_part_number; /**< intercom_field_state_t of part_number */
 } intercom_preview_ecommerce_connectors_catalog_create_params;
 /** Descriptor of intercom_preview_ecommerce_connectors_catalog_create_params. */

@@ -95,19 +95,19 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_export_content_data_retriev
 typedef struct intercom_preview_export_reporting_data_enqueue_params {
     /** [required] */
     const char *dataset_id;
+    uint8_t has_dataset_id; /**< intercom_field_state_t of dataset_id */
     /**
      * [required] List of attribute identifiers to include in the export. Requires qualified_id format (e.g.,
      * "people.Brand", "standard.conversation_id"). Use the qualified_id returned from the get_datasets response.
      */
     const char **attribute_ids;
     size_t attribute_ids_count; /**< number of elements of attribute_ids */
+    uint8_t has_attribute_ids; /**< intercom_field_state_t of attribute_ids */
     /** [required] */
     int64_t start_time;
+    uint8_t has_start_time; /**< intercom_field_state_t of start_time */
     /** [required] */
     int64_t end_time;
-    uint8_t has_dataset_id; /**< intercom_field_state_t of dataset_id */
-    uint8_t has_attribute_ids; /**< intercom_field_state_t of attribute_ids */
-    uint8_t has_start_time; /**< intercom_field_state_t of start_time */
     uint8_t has_end_time; /**< intercom_field_state_t of end_time */
 } intercom_preview_export_reporting_data_enqueue_params;
 /** Descriptor of intercom_preview_export_reporting_data_enqueue_params. */
@@ -166,12 +166,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_export_reporting_data_get_d
 typedef struct intercom_preview_export_reporting_data_retrieve_params {
     /** [required, query] The Intercom defined code of the workspace the company is associated to. */
     const char *app_id;
+    uint8_t has_app_id; /**< intercom_field_state_t of app_id */
     /** [required, query] */
     const char *client_id;
+    uint8_t has_client_id; /**< intercom_field_state_t of client_id */
     /** [required, path] Unique identifier of the job. */
     const char *job_identifier;
-    uint8_t has_app_id; /**< intercom_field_state_t of app_id */
-    uint8_t has_client_id; /**< intercom_field_state_t of client_id */
     uint8_t has_job_identifier; /**< intercom_field_state_t of job_identifier */
 } intercom_preview_export_reporting_data_retrieve_params;
 /** Descriptor of intercom_preview_export_reporting_data_retrieve_params. */

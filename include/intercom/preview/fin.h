@@ -27,19 +27,19 @@ typedef struct intercom_preview_fin_ask_create_params {
      * exists for it, use `/fin/reply` instead.
      */
     const char *conversation_id;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required] A message exchanged within a Fin Agent conversation. */
     struct intercom_preview_fin_agent_message *message;
+    uint8_t has_message; /**< intercom_field_state_t of message */
     /** [required] A user object representing the user in a Fin Agent conversation. */
     struct intercom_preview_fin_agent_user *user;
+    uint8_t has_user; /**< intercom_field_state_t of user */
     /** Metadata about the conversation, including history and attributes. */
     struct intercom_preview_fin_agent_conversation_metadata *conversation_metadata;
+    uint8_t has_conversation_metadata; /**< intercom_field_state_t of conversation_metadata */
     /** An array of attachments to include with the message. Maximum of 10 attachments. */
     struct intercom_preview_fin_agent_attachment **attachments;
     size_t attachments_count; /**< number of elements of attachments */
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    uint8_t has_message; /**< intercom_field_state_t of message */
-    uint8_t has_user; /**< intercom_field_state_t of user */
-    uint8_t has_conversation_metadata; /**< intercom_field_state_t of conversation_metadata */
     uint8_t has_attachments; /**< intercom_field_state_t of attachments */
 } intercom_preview_fin_ask_create_params;
 /** Descriptor of intercom_preview_fin_ask_create_params. */
@@ -116,16 +116,16 @@ typedef struct intercom_preview_fin_csat_create_params {
      * the `csat_requested` event.
      */
     const char *conversation_id;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
+    /** [required] The rating the user selected — one of the `key` values from the `csat_requested` event's options. */
+    intercom_preview_csat_rating rating;
     const char *rating_str; /**< as received, or sent when rating is 0 */
+    uint8_t has_rating; /**< intercom_field_state_t of rating */
     /**
      * Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only
      * once — the rating locks after a remark is recorded.
      */
     const char *remark;
-    /** [required] The rating the user selected — one of the `key` values from the `csat_requested` event's options. */
-    intercom_preview_csat_rating rating;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    uint8_t has_rating; /**< intercom_field_state_t of rating */
     uint8_t has_remark; /**< intercom_field_state_t of remark */
 } intercom_preview_fin_csat_create_params;
 /** Descriptor of intercom_preview_fin_csat_create_params. */
@@ -165,23 +165,23 @@ typedef struct intercom_preview_fin_escalate_create_params {
      * `user` is not supported.
      */
     const char *conversation_id;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** (undocumented) */
     struct intercom_preview_fin_agent_user *user;
+    uint8_t has_user; /**< intercom_field_state_t of user */
     /**
      * Optional first message for the new conversation, used only when escalating on behalf of a `user`. Shown to the
      * end-user (unlike `context`, which is an internal note), so don't include sensitive orchestration data. Defaults
      * to "Requesting human support".
      */
     const char *message;
+    uint8_t has_message; /**< intercom_field_state_t of message */
     /**
      * Optional context for the receiving teammate explaining why the conversation is being escalated. Attached as an
      * internal note, never shown to the user. Avoid including credentials or unnecessary personal data — the note is
      * visible to any teammate with access to the conversation.
      */
     const char *context;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    uint8_t has_user; /**< intercom_field_state_t of user */
-    uint8_t has_message; /**< intercom_field_state_t of message */
     uint8_t has_context; /**< intercom_field_state_t of context */
 } intercom_preview_fin_escalate_create_params;
 /** Descriptor of intercom_preview_fin_escalate_create_params. */
@@ -219,24 +219,24 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_fin_escalate_create(interco
 typedef struct intercom_preview_fin_procedures_run_create_params {
     /** [required, path] The ID of the procedure to run. */
     const char *procedure_id;
+    uint8_t has_procedure_id; /**< intercom_field_state_t of procedure_id */
     /**
      * [required] Your external conversation ID. Fin creates a conversation for this ID. If a conversation already
      * exists for it, use `/fin/reply` instead.
      */
     const char *conversation_id;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required] A user object representing the user in a Fin Agent conversation. */
     struct intercom_preview_fin_agent_user *user;
+    uint8_t has_user; /**< intercom_field_state_t of user */
     /** A message exchanged within a Fin Agent conversation. */
     struct intercom_preview_fin_agent_message *message;
+    uint8_t has_message; /**< intercom_field_state_t of message */
     /** Metadata about the conversation. Only attributes are accepted (no history). */
     struct intercom_preview_fin_agent_attribute_errors_user *conversation_metadata;
+    uint8_t has_conversation_metadata; /**< intercom_field_state_t of conversation_metadata */
     /** Optional settings to control Fin's behaviour for this procedure run. */
     struct intercom_preview_fin_procedures_run_create_params_settings *settings;
-    uint8_t has_procedure_id; /**< intercom_field_state_t of procedure_id */
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    uint8_t has_user; /**< intercom_field_state_t of user */
-    uint8_t has_message; /**< intercom_field_state_t of message */
-    uint8_t has_conversation_metadata; /**< intercom_field_state_t of conversation_metadata */
     uint8_t has_settings; /**< intercom_field_state_t of settings */
 } intercom_preview_fin_procedures_run_create_params;
 /** Descriptor of intercom_preview_fin_procedures_run_create_params. */
@@ -275,19 +275,19 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_fin_procedures_run_create(i
 typedef struct intercom_preview_fin_reply_params {
     /** [required] The ID of the conversation. */
     const char *conversation_id;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required] A message exchanged within a Fin Agent conversation. */
     struct intercom_preview_fin_agent_message *message;
+    uint8_t has_message; /**< intercom_field_state_t of message */
     /** [required] A user object representing the user in a Fin Agent conversation. */
     struct intercom_preview_fin_agent_user *user;
+    uint8_t has_user; /**< intercom_field_state_t of user */
     /** An array of attachments to include with the message. Maximum of 10 attachments. */
     struct intercom_preview_fin_agent_attachment **attachments;
     size_t attachments_count; /**< number of elements of attachments */
+    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
     /** Optional settings to control Fin's behaviour for this request. */
     struct intercom_preview_fin_agent_settings *settings;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    uint8_t has_message; /**< intercom_field_state_t of message */
-    uint8_t has_user; /**< intercom_field_state_t of user */
-    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
     uint8_t has_settings; /**< intercom_field_state_t of settings */
 } intercom_preview_fin_reply_params;
 /** Descriptor of intercom_preview_fin_reply_params. */
@@ -323,22 +323,22 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_fin_reply(intercom_async_cl
 typedef struct intercom_preview_fin_start_params {
     /** [required] The ID of the conversation that is calling Fin via this API. */
     const char *conversation_id;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required] A message exchanged within a Fin Agent conversation. */
     struct intercom_preview_fin_agent_message *message;
+    uint8_t has_message; /**< intercom_field_state_t of message */
     /** [required] A user object representing the user in a Fin Agent conversation. */
     struct intercom_preview_fin_agent_user *user;
+    uint8_t has_user; /**< intercom_field_state_t of user */
     /** An array of attachments to include with the message. Maximum of 10 attachments. */
     struct intercom_preview_fin_agent_attachment **attachments;
     size_t attachments_count; /**< number of elements of attachments */
+    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
     /** Metadata about the conversation, including history and attributes. */
     struct intercom_preview_fin_agent_conversation_metadata *conversation_metadata;
+    uint8_t has_conversation_metadata; /**< intercom_field_state_t of conversation_metadata */
     /** Optional settings to control Fin's behaviour for this request. */
     struct intercom_preview_fin_agent_settings *settings;
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    uint8_t has_message; /**< intercom_field_state_t of message */
-    uint8_t has_user; /**< intercom_field_state_t of user */
-    uint8_t has_attachments; /**< intercom_field_state_t of attachments */
-    uint8_t has_conversation_metadata; /**< intercom_field_state_t of conversation_metadata */
     uint8_t has_settings; /**< intercom_field_state_t of settings */
 } intercom_preview_fin_start_params;
 /** Descriptor of intercom_preview_fin_start_params. */

@@ -173,16 +173,16 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_fin_voice_phone_number_retr
 typedef struct intercom_preview_fin_voice_register_params {
     /** [required] Phone number in E.164 format for the call */
     const char *phone_number;
+    uint8_t has_phone_number; /**< intercom_field_state_t of phone_number */
     /** [required] External call identifier from the call provider */
     const char *call_id;
-    const char *source_str; /**< as received, or sent when source is 0 */
-    /** [nullable] Additional metadata about the call */
-    struct json_t *data;
+    uint8_t has_call_id; /**< intercom_field_state_t of call_id */
     /** Source of the call. Can be "five9", "zoom_phone", or defaults to "aws_connect" */
     intercom_preview_register_fin_voice_call_request_source source;
-    uint8_t has_phone_number; /**< intercom_field_state_t of phone_number */
-    uint8_t has_call_id; /**< intercom_field_state_t of call_id */
+    const char *source_str; /**< as received, or sent when source is 0 */
     uint8_t has_source; /**< intercom_field_state_t of source */
+    /** [nullable] Additional metadata about the call */
+    struct json_t *data;
     uint8_t has_data; /**< intercom_field_state_t of data */
 } intercom_preview_fin_voice_register_params;
 /** Descriptor of intercom_preview_fin_voice_register_params. */

@@ -95,12 +95,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_folders_delete(intercom_asy
 typedef struct intercom_preview_folders_list_params {
     /** [query] The page number */
     int64_t page;
+    uint8_t has_page; /**< intercom_field_state_t of page */
     /** [query] Number of results per page */
     int64_t per_page;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** [query] Filter folders by parent folder ID. Use this to list only direct children of a specific folder. */
     int64_t parent_folder_id;
-    uint8_t has_page; /**< intercom_field_state_t of page */
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_parent_folder_id; /**< intercom_field_state_t of parent_folder_id */
 } intercom_preview_folders_list_params;
 /** Descriptor of intercom_preview_folders_list_params. */
@@ -202,9 +202,9 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_folders_retrieve(intercom_a
 typedef struct intercom_preview_folders_update_params {
     /** [required, path] The unique identifier for the folder */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] */
     struct intercom_preview_folders_update_params_folder *folder;
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_folder; /**< intercom_field_state_t of folder */
 } intercom_preview_folders_update_params;
 /** Descriptor of intercom_preview_folders_update_params. */

@@ -22,39 +22,39 @@ extern "C" {
  * INTERCOM_PREVIEW_MESSAGES_CREATE_PARAMS_INIT; set scalars with INTERCOM_SET().
  */
 typedef struct intercom_preview_messages_create_params {
-    const char *message_type_str; /**< as received, or sent when message_type is 0 */
-    /** The title of the email. */
-    const char *subject;
-    /** The content of the message. HTML and plaintext are supported. */
-    const char *body;
-    /** [`template`] The style of the outgoing message. Possible values `plain` or `personal`. */
-    const char *template_;
-    /** [required] The sender of the message. If not provided, the default sender will be used. */
-    struct intercom_preview_create_message_request_from *from;
-    /** [required] */
-    struct json_t *to;
-    /** (undocumented) */
-    struct json_t *cc;
-    /** (undocumented) */
-    struct json_t *bcc;
-    /** The time the message was created. If not provided, the current time will be used. */
-    int64_t created_at;
     /** [required] The kind of message being created. Values: `in_app`, `email`, `sms` or `whatsapp`. */
     intercom_preview_create_message_request_message_type message_type;
+    const char *message_type_str; /**< as received, or sent when message_type is 0 */
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    /** The title of the email. */
+    const char *subject;
+    uint8_t has_subject; /**< intercom_field_state_t of subject */
+    /** The content of the message. HTML and plaintext are supported. */
+    const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
+    /** [`template`] The style of the outgoing message. Possible values `plain` or `personal`. */
+    const char *template_;
+    uint8_t has_template_; /**< intercom_field_state_t of template_ */
+    /** [required] The sender of the message. If not provided, the default sender will be used. */
+    struct intercom_preview_create_message_request_from *from;
+    uint8_t has_from; /**< intercom_field_state_t of from */
+    /** [required] */
+    struct json_t *to;
+    uint8_t has_to; /**< intercom_field_state_t of to */
+    /** (undocumented) */
+    struct json_t *cc;
+    uint8_t has_cc; /**< intercom_field_state_t of cc */
+    /** (undocumented) */
+    struct json_t *bcc;
+    uint8_t has_bcc; /**< intercom_field_state_t of bcc */
+    /** The time the message was created. If not provided, the current time will be used. */
+    int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /**
      * Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to
      * false if not provided.
      */
     bool create_conversation_without_contact_reply;
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
-    uint8_t has_subject; /**< intercom_field_state_t of subject */
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    uint8_t has_template_; /**< intercom_field_state_t of template_ */
-    uint8_t has_from; /**< intercom_field_state_t of from */
-    uint8_t has_to; /**< intercom_field_state_t of to */
-    uint8_t has_cc; /**< intercom_field_state_t of cc */
-    uint8_t has_bcc; /**< intercom_field_state_t of bcc */
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** intercom_field_state_t of create_conversation_without_contact_reply */
     uint8_t has_create_conversation_without_contact_reply;
 } intercom_preview_messages_create_params;
@@ -91,12 +91,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_messages_create(intercom_as
 typedef struct intercom_preview_messages_status_list_params {
     /** [required, query] The unique identifier for the set of messages to check status for */
     const char *ruleset_id;
+    uint8_t has_ruleset_id; /**< intercom_field_state_t of ruleset_id */
     /** [query] Number of results per page (default 50, max 100) */
     int64_t per_page;
+    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** [query] Cursor for pagination, used to fetch the next page of results */
     const char *starting_after;
-    uint8_t has_ruleset_id; /**< intercom_field_state_t of ruleset_id */
-    uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     uint8_t has_starting_after; /**< intercom_field_state_t of starting_after */
 } intercom_preview_messages_status_list_params;
 /** Descriptor of intercom_preview_messages_status_list_params. */

@@ -24,31 +24,31 @@ extern "C" {
 typedef struct intercom_preview_news_news_items_create_params {
     /** [required] The title of the news item. */
     const char *title;
+    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The news item body, which may contain HTML. */
     const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
     /** [required] The id of the sender of the news item. Must be a teammate on the workspace. */
     int64_t sender_id;
+    uint8_t has_sender_id; /**< intercom_field_state_t of sender_id */
+    /** News items will not be visible to your users in the assigned newsfeeds until they are set live. */
+    intercom_preview_news_item_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    /** When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge. */
+    bool deliver_silently;
+    uint8_t has_deliver_silently; /**< intercom_field_state_t of deliver_silently */
     /** Label names displayed to users to categorize the news item. */
     const char **labels;
     size_t labels_count; /**< number of elements of labels */
+    uint8_t has_labels; /**< intercom_field_state_t of labels */
     /** Ordered list of emoji reactions to the news item. When empty, reactions are disabled. */
     const char **reactions;
     size_t reactions_count; /**< number of elements of reactions */
+    uint8_t has_reactions; /**< intercom_field_state_t of reactions */
     /** A list of newsfeed_assignments to assign to the specified newsfeed. */
     struct intercom_preview_newsfeed_assignment **newsfeed_assignments;
     size_t newsfeed_assignments_count; /**< number of elements of newsfeed_assignments */
-    /** News items will not be visible to your users in the assigned newsfeeds until they are set live. */
-    intercom_preview_news_item_state state;
-    /** When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge. */
-    bool deliver_silently;
-    uint8_t has_title; /**< intercom_field_state_t of title */
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    uint8_t has_sender_id; /**< intercom_field_state_t of sender_id */
-    uint8_t has_state; /**< intercom_field_state_t of state */
-    uint8_t has_deliver_silently; /**< intercom_field_state_t of deliver_silently */
-    uint8_t has_labels; /**< intercom_field_state_t of labels */
-    uint8_t has_reactions; /**< intercom_field_state_t of reactions */
     uint8_t has_newsfeed_assignments; /**< intercom_field_state_t of newsfeed_assignments */
 } intercom_preview_news_news_items_create_params;
 /** Descriptor of intercom_preview_news_news_items_create_params. */
@@ -175,34 +175,34 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_news_news_items_retrieve(in
 typedef struct intercom_preview_news_news_items_update_params {
     /** [required, path] The unique identifier for the news item which is given by Intercom. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The title of the news item. */
     const char *title;
+    uint8_t has_title; /**< intercom_field_state_t of title */
     /** The news item body, which may contain HTML. */
     const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
     /** [required] The id of the sender of the news item. Must be a teammate on the workspace. */
     int64_t sender_id;
+    uint8_t has_sender_id; /**< intercom_field_state_t of sender_id */
+    /** News items will not be visible to your users in the assigned newsfeeds until they are set live. */
+    intercom_preview_news_item_state state;
     const char *state_str; /**< as received, or sent when state is 0 */
+    uint8_t has_state; /**< intercom_field_state_t of state */
+    /** When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge. */
+    bool deliver_silently;
+    uint8_t has_deliver_silently; /**< intercom_field_state_t of deliver_silently */
     /** Label names displayed to users to categorize the news item. */
     const char **labels;
     size_t labels_count; /**< number of elements of labels */
+    uint8_t has_labels; /**< intercom_field_state_t of labels */
     /** Ordered list of emoji reactions to the news item. When empty, reactions are disabled. */
     const char **reactions;
     size_t reactions_count; /**< number of elements of reactions */
+    uint8_t has_reactions; /**< intercom_field_state_t of reactions */
     /** A list of newsfeed_assignments to assign to the specified newsfeed. */
     struct intercom_preview_newsfeed_assignment **newsfeed_assignments;
     size_t newsfeed_assignments_count; /**< number of elements of newsfeed_assignments */
-    /** News items will not be visible to your users in the assigned newsfeeds until they are set live. */
-    intercom_preview_news_item_state state;
-    /** When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge. */
-    bool deliver_silently;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_title; /**< intercom_field_state_t of title */
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    uint8_t has_sender_id; /**< intercom_field_state_t of sender_id */
-    uint8_t has_state; /**< intercom_field_state_t of state */
-    uint8_t has_deliver_silently; /**< intercom_field_state_t of deliver_silently */
-    uint8_t has_labels; /**< intercom_field_state_t of labels */
-    uint8_t has_reactions; /**< intercom_field_state_t of reactions */
     uint8_t has_newsfeed_assignments; /**< intercom_field_state_t of newsfeed_assignments */
 } intercom_preview_news_news_items_update_params;
 /** Descriptor of intercom_preview_news_news_items_update_params. */

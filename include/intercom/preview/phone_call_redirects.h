@@ -26,13 +26,13 @@ typedef struct intercom_preview_phone_call_redirects_create_params {
      * [required] Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger.
      */
     const char *phone;
+    uint8_t has_phone; /**< intercom_field_state_t of phone */
     /**
      * An object containing the different custom attributes associated to the conversation as key-value pairs. For
      * relationship attributes the value will be a list of custom object instance models. System-defined attributes such
      * as "CX Score rating" and "CX Score explanation" may also be included.
      */
     struct json_t *custom_attributes;
-    uint8_t has_phone; /**< intercom_field_state_t of phone */
     uint8_t has_custom_attributes; /**< intercom_field_state_t of custom_attributes */
 } intercom_preview_phone_call_redirects_create_params;
 /** Descriptor of intercom_preview_phone_call_redirects_create_params. */

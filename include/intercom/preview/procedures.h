@@ -25,16 +25,16 @@ extern "C" {
 typedef struct intercom_preview_procedures_collect_agent_input_create_params {
     /** [required, path] The ID of the conversation where the HITL step was triggered. */
     const char *conversation_id;
+    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
     /** [required] The step_id from the webhook payload, identifying which HITL step this response is for. */
     const char *step_id;
+    uint8_t has_step_id; /**< intercom_field_state_t of step_id */
     /**
      * [required] Array of attribute values matching the attributes_to_collect from the webhook payload. Must include a
      * value for every attribute listed.
      */
     struct intercom_preview_collect_agent_input_request_attribute_values **attribute_values;
     size_t attribute_values_count; /**< number of elements of attribute_values */
-    uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
-    uint8_t has_step_id; /**< intercom_field_state_t of step_id */
     uint8_t has_attribute_values; /**< intercom_field_state_t of attribute_values */
 } intercom_preview_procedures_collect_agent_input_create_params;
 /** Descriptor of intercom_preview_procedures_collect_agent_input_create_params. */

@@ -24,15 +24,15 @@ extern "C" {
 typedef struct intercom_preview_secure_mode_secrets_create_params {
     /** [required] Human-readable name for the secret. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** Enable this secret for the Android SDK. */
     bool supports_android;
+    uint8_t has_supports_android; /**< intercom_field_state_t of supports_android */
     /** Enable this secret for the iOS SDK. */
     bool supports_ios;
+    uint8_t has_supports_ios; /**< intercom_field_state_t of supports_ios */
     /** Enable this secret for the Messenger on web. */
     bool supports_web;
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_supports_android; /**< intercom_field_state_t of supports_android */
-    uint8_t has_supports_ios; /**< intercom_field_state_t of supports_ios */
     uint8_t has_supports_web; /**< intercom_field_state_t of supports_web */
 } intercom_preview_secure_mode_secrets_create_params;
 /** Descriptor of intercom_preview_secure_mode_secrets_create_params. */

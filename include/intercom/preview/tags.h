@@ -24,17 +24,17 @@ extern "C" {
 typedef struct intercom_preview_tags_create_or_update_params {
     /** [required] The name of the tag, which will be created if not found. */
     const char *name;
+    uint8_t has_name; /**< intercom_field_state_t of name */
     /** The id of tag to updates. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The id or company_id of the company can be passed as input parameters. */
     struct intercom_preview_untag_company_request_companies **companies;
     size_t companies_count; /**< number of elements of companies */
+    uint8_t has_companies; /**< intercom_field_state_t of companies */
     /** (undocumented) */
     struct intercom_preview_bulk_create_contacts_request_job **users;
     size_t users_count; /**< number of elements of users */
-    uint8_t has_name; /**< intercom_field_state_t of name */
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_companies; /**< intercom_field_state_t of companies */
     uint8_t has_users; /**< intercom_field_state_t of users */
 } intercom_preview_tags_create_or_update_params;
 /** Descriptor of intercom_preview_tags_create_or_update_params. */

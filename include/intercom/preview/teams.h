@@ -45,12 +45,12 @@ typedef struct intercom_preview_teams_metrics_list_params {
      * team IDs.
      */
     const char *team_id;
+    uint8_t has_team_id; /**< intercom_field_state_t of team_id */
     /**
      * [query] The number of seconds after which an open conversation is considered idle. Clamped to the range 1–86400.
      * Defaults to 1800 (30 minutes).
      */
     int64_t idle_threshold;
-    uint8_t has_team_id; /**< intercom_field_state_t of team_id */
     uint8_t has_idle_threshold; /**< intercom_field_state_t of idle_threshold */
 } intercom_preview_teams_metrics_list_params;
 /** Descriptor of intercom_preview_teams_metrics_list_params. */
@@ -121,16 +121,16 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_teams_retrieve(intercom_asy
 typedef struct intercom_preview_teams_update_params {
     /** [required, path] The unique identifier of a given team. */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /**
      * [required] The ids of every teammate who should be a member of the team. Must contain at least one id, and no
      * more than 1000.
      */
     int64_t *admin_ids;
     size_t admin_ids_count; /**< number of elements of admin_ids */
+    uint8_t has_admin_ids; /**< intercom_field_state_t of admin_ids */
     /** [nullable] The priority levels to set, naming only the teammates whose level is being set */
     struct intercom_preview_admin_priority_level_request *admin_priority_level;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_admin_ids; /**< intercom_field_state_t of admin_ids */
     uint8_t has_admin_priority_level; /**< intercom_field_state_t of admin_priority_level */
 } intercom_preview_teams_update_params;
 /** Descriptor of intercom_preview_teams_update_params. */

@@ -24,18 +24,18 @@ extern "C" {
 typedef struct intercom_preview_tickets_change_type_params {
     /** [required, path] The unique identifier for the ticket which is given by Intercom. */
     const char *ticket_id;
+    uint8_t has_ticket_id; /**< intercom_field_state_t of ticket_id */
     /** [required] The ID of the new ticket type. Must be in the same category as the current type. */
     const char *ticket_type_id;
+    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
     /** [required] The ID of the ticket state for the new ticket type. */
     const char *ticket_state_id;
+    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
     /**
      * The attributes to set on the ticket for the new type. Attributes matching by name and type are transferred
      * automatically from the old type; values provided here override the transferred values.
      */
     struct json_t *ticket_attributes;
-    uint8_t has_ticket_id; /**< intercom_field_state_t of ticket_id */
-    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
-    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
     uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
 } intercom_preview_tickets_change_type_params;
 /** Descriptor of intercom_preview_tickets_change_type_params. */
@@ -72,22 +72,27 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_tickets_change_type(interco
 typedef struct intercom_preview_tickets_create_params {
     /** [required] The ID of the type of ticket you want to create */
     const char *ticket_type_id;
+    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
     /** [required] The list of contacts (users or leads) affected by this ticket. Currently only one is allowed */
     struct intercom_preview_create_ticket_request_contacts **contacts;
     size_t contacts_count; /**< number of elements of contacts */
+    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     /**
      * The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets: -
      * conversation | back-office ticket - customer tickets | non-shared back-office ticket - conversation | tracker
      * ticket - customer ticket | tracker ticket
      */
     const char *conversation_to_link_id;
+    uint8_t has_conversation_to_link_id; /**< intercom_field_state_t of conversation_to_link_id */
     /**
      * The ID of the company that the ticket is associated with. The unique identifier for the company which is given by
      * Intercom
      */
     const char *company_id;
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** The time the ticket was created. If not provided, the current time will be used. */
     int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /**
      * The attributes set on the ticket. When setting the default title and description attributes, the attribute keys
      * that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the
@@ -95,17 +100,12 @@ typedef struct intercom_preview_tickets_create_params {
      * id, obtainable by [listing the ticket ...
      */
     struct json_t *ticket_attributes;
+    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
     /** (undocumented) */
     struct intercom_preview_create_ticket_request_assignment *assignment;
+    uint8_t has_assignment; /**< intercom_field_state_t of assignment */
     /** Option to disable notifications when a Ticket is created. */
     bool skip_notifications;
-    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
-    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
-    uint8_t has_conversation_to_link_id; /**< intercom_field_state_t of conversation_to_link_id */
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
-    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
-    uint8_t has_assignment; /**< intercom_field_state_t of assignment */
     uint8_t has_skip_notifications; /**< intercom_field_state_t of skip_notifications */
 } intercom_preview_tickets_create_params;
 /** Descriptor of intercom_preview_tickets_create_params. */
@@ -180,22 +180,27 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_tickets_delete(intercom_asy
 typedef struct intercom_preview_tickets_enqueue_params {
     /** [required] The ID of the type of ticket you want to create */
     const char *ticket_type_id;
+    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
     /** [required] The list of contacts (users or leads) affected by this ticket. Currently only one is allowed */
     struct intercom_preview_create_ticket_request_contacts **contacts;
     size_t contacts_count; /**< number of elements of contacts */
+    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
     /**
      * The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets: -
      * conversation | back-office ticket - customer tickets | non-shared back-office ticket - conversation | tracker
      * ticket - customer ticket | tracker ticket
      */
     const char *conversation_to_link_id;
+    uint8_t has_conversation_to_link_id; /**< intercom_field_state_t of conversation_to_link_id */
     /**
      * The ID of the company that the ticket is associated with. The unique identifier for the company which is given by
      * Intercom
      */
     const char *company_id;
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
     /** The time the ticket was created. If not provided, the current time will be used. */
     int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /**
      * The attributes set on the ticket. When setting the default title and description attributes, the attribute keys
      * that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the
@@ -203,17 +208,12 @@ typedef struct intercom_preview_tickets_enqueue_params {
      * id, obtainable by [listing the ticket ...
      */
     struct json_t *ticket_attributes;
+    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
     /** (undocumented) */
     struct intercom_preview_create_ticket_request_assignment *assignment;
+    uint8_t has_assignment; /**< intercom_field_state_t of assignment */
     /** Option to disable notifications when a Ticket is created. */
     bool skip_notifications;
-    uint8_t has_ticket_type_id; /**< intercom_field_state_t of ticket_type_id */
-    uint8_t has_contacts; /**< intercom_field_state_t of contacts */
-    uint8_t has_conversation_to_link_id; /**< intercom_field_state_t of conversation_to_link_id */
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
-    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
-    uint8_t has_assignment; /**< intercom_field_state_t of assignment */
     uint8_t has_skip_notifications; /**< intercom_field_state_t of skip_notifications */
 } intercom_preview_tickets_enqueue_params;
 /** Descriptor of intercom_preview_tickets_enqueue_params. */
@@ -250,12 +250,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_tickets_enqueue(intercom_as
 typedef struct intercom_preview_tickets_linked_conversations_create_params {
     /** [required, path] The unique identifier for the tracker ticket which is given by Intercom. */
     const char *ticket_id;
+    uint8_t has_ticket_id; /**< intercom_field_state_t of ticket_id */
     /**
      * [required] The unique identifier (given by Intercom) for the conversation or customer ticket to link to the
      * tracker ticket.
      */
     const char *conversation_id;
-    uint8_t has_ticket_id; /**< intercom_field_state_t of ticket_id */
     uint8_t has_conversation_id; /**< intercom_field_state_t of conversation_id */
 } intercom_preview_tickets_linked_conversations_create_params;
 /** Descriptor of intercom_preview_tickets_linked_conversations_create_params. */
@@ -294,12 +294,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_tickets_linked_conversation
 typedef struct intercom_preview_tickets_linked_conversations_delete_params {
     /** [required, path] The unique identifier for the tracker ticket which is given by Intercom. */
     const char *ticket_id;
+    uint8_t has_ticket_id; /**< intercom_field_state_t of ticket_id */
     /**
      * [required, path] The unique identifier (given by Intercom) for the linked conversation or customer ticket to
      * unlink.
      */
     const char *id;
-    uint8_t has_ticket_id; /**< intercom_field_state_t of ticket_id */
     uint8_t has_id; /**< intercom_field_state_t of id */
 } intercom_preview_tickets_linked_conversations_delete_params;
 /** Descriptor of intercom_preview_tickets_linked_conversations_delete_params. */
@@ -341,59 +341,59 @@ typedef struct intercom_preview_tickets_reply_params {
      * by the API.
      */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
+    /** Option to disable notifications when replying to a Ticket. */
+    bool skip_notifications;
+    uint8_t has_skip_notifications; /**< intercom_field_state_t of skip_notifications */
+    /** [required] */
+    intercom_preview_reply_message_type message_type;
     const char *message_type_str; /**< as received, or sent when message_type is 0 */
+    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
+    /** [required] */
+    intercom_preview_reply_author_type type;
     const char *type_str; /**< as received, or sent when type is 0 */
+    uint8_t has_type; /**< intercom_field_state_t of type */
     /**
      * The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message
      * types.
      */
     const char *body;
+    uint8_t has_body; /**< intercom_field_state_t of body */
     /** The time the reply was created. If not provided, the current time will be used. */
     int64_t created_at;
+    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
     /** A list of image URLs that will be added as attachments. You can include up to 10 URLs. */
     const char **attachment_urls;
     size_t attachment_urls_count; /**< number of elements of attachment_urls */
+    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
     /** The quick reply options to display. Must be present for quick_reply message types. */
     struct intercom_preview_quick_reply_option **reply_options;
     size_t reply_options_count; /**< number of elements of reply_options */
+    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
     /** The identifier for the contact as given by Intercom. */
     const char *intercom_user_id;
+    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
     /** The external_id you have defined for the contact. */
     const char *user_id;
+    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
     /** The email you have defined for the user. */
     const char *email;
+    uint8_t has_email; /**< intercom_field_state_t of email */
     /** The id of the admin who is authoring the comment. */
     const char *admin_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /**
      * A list of files that will be added as attachments. You can include up to 10 files. If both attachment_files and
      * attachment_urls are provided, attachment_files takes precedence.
      */
     struct intercom_preview_conversation_attachment_files **attachment_files;
     size_t attachment_files_count; /**< number of elements of attachment_files */
-    /** [required] */
-    intercom_preview_reply_message_type message_type;
-    /** [required] */
-    intercom_preview_reply_author_type type;
-    /** Option to disable notifications when replying to a Ticket. */
-    bool skip_notifications;
+    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
     /**
      * If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types
      * on back-office tickets.
      */
     bool cross_post;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_skip_notifications; /**< intercom_field_state_t of skip_notifications */
-    uint8_t has_message_type; /**< intercom_field_state_t of message_type */
-    uint8_t has_type; /**< intercom_field_state_t of type */
-    uint8_t has_body; /**< intercom_field_state_t of body */
-    uint8_t has_created_at; /**< intercom_field_state_t of created_at */
-    uint8_t has_attachment_urls; /**< intercom_field_state_t of attachment_urls */
-    uint8_t has_reply_options; /**< intercom_field_state_t of reply_options */
-    uint8_t has_intercom_user_id; /**< intercom_field_state_t of intercom_user_id */
-    uint8_t has_user_id; /**< intercom_field_state_t of user_id */
-    uint8_t has_email; /**< intercom_field_state_t of email */
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
-    uint8_t has_attachment_files; /**< intercom_field_state_t of attachment_files */
     uint8_t has_cross_post; /**< intercom_field_state_t of cross_post */
 } intercom_preview_tickets_reply_params;
 /** Descriptor of intercom_preview_tickets_reply_params. */
@@ -469,9 +469,9 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_tickets_retrieve_by_id(inte
 typedef struct intercom_preview_tickets_search_params {
     /** [required] */
     struct intercom_preview_search_request_query *query;
+    uint8_t has_query; /**< intercom_field_state_t of query */
     /** [nullable] */
     struct intercom_preview_starting_after_paging *pagination;
-    uint8_t has_query; /**< intercom_field_state_t of query */
     uint8_t has_pagination; /**< intercom_field_state_t of pagination */
 } intercom_preview_tickets_search_params;
 /** Descriptor of intercom_preview_tickets_search_params. */
@@ -537,12 +537,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_tickets_search_pages(interc
 typedef struct intercom_preview_tickets_tags_create_params {
     /** [required, path] ticket_id */
     const char *ticket_id;
+    uint8_t has_ticket_id; /**< intercom_field_state_t of ticket_id */
     /** [required] The unique identifier for the tag which is given by Intercom */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The unique identifier for the admin which is given by Intercom. */
     const char *admin_id;
-    uint8_t has_ticket_id; /**< intercom_field_state_t of ticket_id */
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_preview_tickets_tags_create_params;
 /** Descriptor of intercom_preview_tickets_tags_create_params. */
@@ -579,12 +579,12 @@ INTERCOM_EXTERN intercom_code intercom_preview_async_tickets_tags_create(interco
 typedef struct intercom_preview_tickets_tags_remove_params {
     /** [required, path] ticket_id */
     const char *ticket_id;
+    uint8_t has_ticket_id; /**< intercom_field_state_t of ticket_id */
     /** [required, path] The unique identifier for the tag which is given by Intercom */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** [required] The unique identifier for the admin which is given by Intercom. */
     const char *admin_id;
-    uint8_t has_ticket_id; /**< intercom_field_state_t of ticket_id */
-    uint8_t has_id; /**< intercom_field_state_t of id */
     uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
 } intercom_preview_tickets_tags_remove_params;
 /** Descriptor of intercom_preview_tickets_tags_remove_params. */
@@ -625,39 +625,39 @@ typedef struct intercom_preview_tickets_update_by_id_params {
      * from the ticket object returned by the API.
      */
     const char *id;
+    uint8_t has_id; /**< intercom_field_state_t of id */
     /** The attributes set on the ticket. */
     struct json_t *ticket_attributes;
+    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
     /** The ID of the ticket state associated with the ticket type. */
     const char *ticket_state_id;
+    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
     /**
      * The ID of the company that the ticket is associated with. The unique identifier for the company which is given by
      * Intercom. Set to nil to remove company.
      */
     const char *company_id;
+    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
+    /** Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it. */
+    bool open;
+    uint8_t has_open; /**< intercom_field_state_t of open */
+    /** Specify whether the ticket is visible to users. */
+    bool is_shared;
+    uint8_t has_is_shared; /**< intercom_field_state_t of is_shared */
     /** The time you want the ticket to reopen. */
     int64_t snoozed_until;
+    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
     /**
      * The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific
      * admins.
      */
     int64_t admin_id;
+    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
     /** The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it. */
     const char *assignee_id;
-    /** Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it. */
-    bool open;
-    /** Specify whether the ticket is visible to users. */
-    bool is_shared;
+    uint8_t has_assignee_id; /**< intercom_field_state_t of assignee_id */
     /** Option to disable notifications when a Ticket is updated. */
     bool skip_notifications;
-    uint8_t has_id; /**< intercom_field_state_t of id */
-    uint8_t has_ticket_attributes; /**< intercom_field_state_t of ticket_attributes */
-    uint8_t has_ticket_state_id; /**< intercom_field_state_t of ticket_state_id */
-    uint8_t has_company_id; /**< intercom_field_state_t of company_id */
-    uint8_t has_open; /**< intercom_field_state_t of open */
-    uint8_t has_is_shared; /**< intercom_field_state_t of is_shared */
-    uint8_t has_snoozed_until; /**< intercom_field_state_t of snoozed_until */
-    uint8_t has_admin_id; /**< intercom_field_state_t of admin_id */
-    uint8_t has_assignee_id; /**< intercom_field_state_t of assignee_id */
     uint8_t has_skip_notifications; /**< intercom_field_state_t of skip_notifications */
 } intercom_preview_tickets_update_by_id_params;
 /** Descriptor of intercom_preview_tickets_update_by_id_params. */
