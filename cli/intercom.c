@@ -12,7 +12,9 @@
  * as EXIT_USAGE, so both can be fuzzed (fuzz/fuzz_cli_args.c builds this file without main). */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1025,14 +1027,47 @@ static void verbose_log(intercom_log_level level, const char *line, void *payloa
 }
 
 static int saved_stdout = -1;
-static char *output_tmp;
+static char *output_tmp;   /* the temporary file renamed onto output_dest, or NULL */
+static char *output_dest;  /* the regular file written: FILE, or what its symbolic link points at */
+static int output_direct;  /* FILE is not a regular file (a FIFO, a device, /dev/stdout): written in place */
 
-/* --output FILE: stdout goes to a new temporary file next to FILE (renamed to FILE by output_end()
- * when everything went well, removed otherwise); 0, or EXIT_USAGE. */
+/* Redirect stdout to @p fd; 0, or EXIT_USAGE (fd closed). */
+static int output_redirect(int fd) {
+    fflush(stdout);
+    saved_stdout = dup(STDOUT_FILENO);
+    if (saved_stdout < 0 || dup2(fd, STDOUT_FILENO) < 0) {
+        fprintf(stderr, "intercom: --output: %s\n", strerror(errno));
+        close(fd);
+        if (saved_stdout >= 0) close(saved_stdout), saved_stdout = -1;
+        return EXIT_USAGE;
+    }
+    close(fd);
+    return 0;
+}
+
+/* --output FILE, before anything is sent: a regular file (or a symbolic link to one) is written as a
+ * new temporary file next to it, renamed onto it by output_end() when everything went well and
+ * removed otherwise, so FILE is never left half-written; the link itself stays a link. Anything
+ * else that exists (a FIFO, a terminal, /dev/stdout, a dangling link) is opened and written in place,
+ * as the shell's > would; a directory is refused. 0, or EXIT_USAGE. */
 static int output_begin(void) {
-    size_t n = strlen(g.output) + 8;
+    struct stat st;
+    int exists = stat(g.output, &st) == 0; /* follows links */
+    if (exists && S_ISDIR(st.st_mode))
+        return fprintf(stderr, "intercom: --output: %s is a directory\n", g.output), EXIT_USAGE;
+    struct stat lst;
+    int link = lstat(g.output, &lst) == 0 && S_ISLNK(lst.st_mode);
+    if ((exists && !S_ISREG(st.st_mode)) || (link && !exists)) {
+        int fd = open(g.output, O_WRONLY | O_CREAT, 0666);
+        if (fd < 0) return fprintf(stderr, "intercom: --output: cannot open %s: %s\n", g.output, strerror(errno)), EXIT_USAGE;
+        output_direct = 1;
+        return output_redirect(fd);
+    }
+    output_dest = link ? realpath(g.output, NULL) : strdup(g.output);
+    if (!output_dest) return fprintf(stderr, "intercom: --output: %s: %s\n", g.output, strerror(errno)), EXIT_USAGE;
+    size_t n = strlen(output_dest) + 8;
     if (!(output_tmp = malloc(n))) return fputs("intercom: out of memory\n", stderr), EXIT_USAGE;
-    snprintf(output_tmp, n, "%s.XXXXXX", g.output);
+    snprintf(output_tmp, n, "%s.XXXXXX", output_dest);
     int fd = mkstemp(output_tmp);
     if (fd < 0) {
         fprintf(stderr, "intercom: --output: cannot create %s: %s\n", output_tmp, strerror(errno));
@@ -1041,36 +1076,38 @@ static int output_begin(void) {
     }
     mode_t um = umask(0);
     umask(um);
-    if (fchmod(fd, 0666 & ~um)) { /* as a file created by the shell's > would be */
+    if (fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~um)) { /* as the shell's > would leave it */
     }
-    fflush(stdout);
-    saved_stdout = dup(STDOUT_FILENO);
-    if (saved_stdout < 0 || dup2(fd, STDOUT_FILENO) < 0) {
-        fprintf(stderr, "intercom: --output: %s\n", strerror(errno));
-        close(fd), unlink(output_tmp), free(output_tmp), output_tmp = NULL;
+    if (output_redirect(fd)) {
+        unlink(output_tmp), free(output_tmp), output_tmp = NULL;
         return EXIT_USAGE;
     }
-    close(fd);
     return 0;
 }
 
-/* Finish --output: on @p status 0 the file is complete and renamed to FILE; else removed (FILE is
- * left as it was). Returns @p status, or INTERCOM_E_INTERNAL when writing or renaming failed. */
+/* Finish --output: on @p status 0 the file is complete and renamed onto FILE (or the file its link
+ * points at); else removed (FILE is left as it was). Written in place (output_direct): stdout
+ * restored. Returns @p status, or INTERCOM_E_INTERNAL when writing or renaming failed. */
 static int output_end(int status) {
-    if (!output_tmp) return status;
+    if (!output_tmp && !output_direct) return status;
     int bad = fflush(stdout) != 0 || ferror(stdout);
-    if (!status && !bad) bad = fsync(STDOUT_FILENO) != 0;
+    if (!status && !bad && output_tmp) bad = fsync(STDOUT_FILENO) != 0;
     int e = errno;
     dup2(saved_stdout, STDOUT_FILENO);
     close(saved_stdout);
+    saved_stdout = -1;
     clearerr(stdout);
-    if (!status && !bad && rename(output_tmp, g.output)) bad = 1, e = errno;
-    if (status || bad) unlink(output_tmp);
+    if (output_tmp) {
+        if (!status && !bad && rename(output_tmp, output_dest)) bad = 1, e = errno;
+        if (status || bad) unlink(output_tmp);
+    }
     if (!status && bad) {
         fprintf(stderr, "intercom: --output: cannot write %s: %s\n", g.output, strerror(e));
         status = INTERCOM_E_INTERNAL;
     }
     free(output_tmp), output_tmp = NULL;
+    free(output_dest), output_dest = NULL;
+    output_direct = 0;
     return status;
 }
 

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -927,6 +928,47 @@ static void test_output(void) {
     CHECK_HAS(r.err, "--output");
     run_free(&r);
     CHECK(mock_server_request_count(S) == 0);
+    /* a directory: usage error before anything is sent */
+    r = RUN("me", "retrieve", "-o", dir);
+    CHECK_EXIT(r, 2);
+    CHECK_HAS(r.err, "is a directory");
+    run_free(&r);
+    CHECK(mock_server_request_count(S) == 0);
+    /* a symbolic link stays a link; the file it points at gets the output */
+    char target[160], link_path[160], fifo[160];
+    snprintf(target, sizeof target, "%s/target.json", dir);
+    snprintf(link_path, sizeof link_path, "%s/link.json", dir);
+    fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    CHECK(fd >= 0 && write(fd, "old\n", 4) == 4);
+    if (fd >= 0) close(fd);
+    CHECK(symlink("target.json", link_path) == 0);
+    serve(200, NULL, ME);
+    r = RUN("me", "retrieve", "-o", link_path);
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    struct stat st;
+    CHECK(lstat(link_path, &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK(stat(target, &st) == 0 && (st.st_mode & 0777) == 0600); /* its mode kept */
+    fd = open(target, O_RDONLY);
+    got = fd >= 0 ? slurp(fd, &len) : NULL;
+    if (fd >= 0) close(fd);
+    CHECK_STR(got ? got : "", "{\"type\":\"admin\",\"id\":\"1\",\"email\":\"a@b.c\",\"undocumented\":[1,2]}\n");
+    free(got);
+    /* a FIFO (as /dev/stdout or a terminal would be) is written in place, never replaced */
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    int rd = open(fifo, O_RDWR | O_NONBLOCK); /* a reader, so that the CLI's open does not block */
+    serve(200, NULL, ME);
+    r = RUN("me", "retrieve", "-o", fifo);
+    CHECK_EXIT(r, 0);
+    run_free(&r);
+    char buf[256];
+    ssize_t nr = rd >= 0 ? read(rd, buf, sizeof buf - 1) : -1;
+    buf[nr > 0 ? nr : 0] = '\0';
+    CHECK_STR(buf, "{\"type\":\"admin\",\"id\":\"1\",\"email\":\"a@b.c\",\"undocumented\":[1,2]}\n");
+    if (rd >= 0) close(rd);
+    CHECK(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
+    CHECKF(count_tmp(dir, "fifo") == 0 && count_tmp(dir, "target.json") == 0, "temporary files left");
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     CHECK(system(cmd) == 0);

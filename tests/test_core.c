@@ -1279,7 +1279,15 @@ static void test_async_retry_interleave(void) {
     CHECK(cnt.calls[0] == 0);
     intercom_async_run_until_idle(ac);
     CHECK(cnt.calls[0] == 1 && cnt.codes[0] == INTERCOM_E_INTERNAL_SERVER);
-    CHECKF(mock_server_request_count(S) == 4, "%zu requests", mock_server_request_count(S));
+    /* this test's requests only: under valgrind, requests the previous test sent before tearing its
+     * client down can still be arriving at the server (its paths are /x/200/2000) */
+    size_t mine = 0;
+    mock_request q;
+    for (size_t i = 0; mock_server_request(S, i, &q) == 0; i++) {
+        mine += !strcmp(q.target, "/x/503/0") || !strcmp(q.target, "/x/200/0");
+        mock_request_clear(&q);
+    }
+    CHECKF(mine == 4, "%zu requests (of %zu received)", mine, mock_server_request_count(S));
     intercom_async_client_free(ac);
     mock_server_set_handler(S, NULL, NULL);
 }
