@@ -261,6 +261,10 @@ static const char *near_hint(const near *nr, const char *prefix) {
 /* The word after the @p prefix words nearest to @p word: a resource (no prefix) or a method. */
 static const char *near_word(const char *const *prefix, int np, const char *word) {
     near nr = {word, "", 0};
+    if (!np && !*NS) { /* the commands first: "ap" is "api" before it is "ai" */
+        static const char *const more[] = {"api", "help", "completion", "webhooks", "identity", "oauth", "preview"};
+        for (size_t i = 0; i < sizeof more / sizeof *more; i++) near_try(&nr, more[i], strlen(more[i]));
+    }
     const char *pre = dotted(prefix, np);
     size_t len = strlen(pre);
     char copy[512];
@@ -270,12 +274,8 @@ static const char *near_word(const char *const *prefix, int np, const char *word
         const char *seg = o->name + (len ? len + 1 : 0);
         near_try(&nr, seg, strcspn(seg, "."));
     }
-    if (!np) {
-        static const char *const more[] = {"api", "help", "completion", "webhooks", "identity", "oauth"};
-        for (size_t i = 0; i < sizeof more / sizeof *more; i++) near_try(&nr, more[i], strlen(more[i]));
-    }
-    char words[520]; /* the command as it would be typed: "contacts list" */
-    snprintf(words, sizeof words, "%s%s", np ? spaced(copy) : "", np ? " " : "");
+    char words[520]; /* the command as it would be typed: "contacts list", "preview contacts" */
+    snprintf(words, sizeof words, "%s%s", np ? spaced(copy) : *NS ? NS : "", np || *NS ? " " : "");
     return near_hint(&nr, words);
 }
 
@@ -1473,13 +1473,56 @@ static int take_preview(int argc, char **argv) {
     return argc;
 }
 
+/* The index of the first word of argv[1..argc) that is not a global option or its value, or argc. */
+static int first_word(int argc, char **argv) {
+    int i = 1;
+    for (; i < argc; i++) {
+        if (!strcmp(argv[i], "-H") || !strcmp(argv[i], "-o")) {
+            i++;
+        } else if (!strncmp(argv[i], "--", 2)) {
+            int gi = global_index(argv[i] + 2, strcspn(argv[i] + 2, "="));
+            if (gi < 0) return argc; /* params: no command word before them */
+            if (GLOBALS[gi].arg && !strchr(argv[i], '=')) i++;
+        } else {
+            break;
+        }
+    }
+    return i < argc ? i : argc;
+}
+
+/* `intercom [global options] help|completion|webhooks|identity|oauth ...`: the command word moved to the
+ * front, as these commands are dispatched on argv[1] (help ignores the global options; the others
+ * report the ones they do not take, with a suggestion). */
+static void command_to_front(int argc, char **argv) {
+    int i = first_word(argc, argv);
+    static const char *const words[] = {"help", "completion", "webhooks", "identity", "oauth", NULL};
+    if (i <= 1 || i >= argc) return;
+    for (const char *const *w = words; *w; w++)
+        if (!strcmp(argv[i], *w)) {
+            /* webhooks|identity|oauth: their subcommand comes along (oauth exchange --code ...) */
+            int n = w - words >= 2 && i + 1 < argc && argv[i + 1][0] != '-' ? 2 : 1;
+            char *word[2] = {argv[i], n == 2 ? argv[i + 1] : NULL};
+            memmove(argv + 1 + n, argv + 1, (size_t)(i - 1) * sizeof *argv);
+            for (int k = 0; k < n; k++) argv[1 + k] = word[k];
+            return;
+        }
+}
+
 int main(int argc, char **argv) {
+    command_to_front(argc, argv);
+    if (argc > 2 && !strcmp(argv[1], "help") && !strcmp(argv[2], "completion"))
+        return puts("usage: intercom completion bash|zsh\n\nPrints the completion script of the shell: "
+                    "source <(intercom completion bash), or put the zsh one in a directory of $fpath as _intercom."),
+               0;
     if (argc > 2 && !strcmp(argv[1], "help") && ic_cli_is_extra(argc - 1, argv + 1)) { /* intercom help webhooks */
         char *a[] = {argv[0], argv[2], "--help", NULL};
         return ic_cli_extras(3, a);
     }
     if (ic_cli_is_extra(argc, argv)) return ic_cli_extras(argc, argv);
-    if (argc > 1 && !strcmp(argv[1], "help")) return intercom_client_options_init(&g.opts, INTERCOM_CLIENT_OPTIONS_VERSION), help(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "help")) { /* intercom help [preview] [<resource> [<method>]] */
+        intercom_client_options_init(&g.opts, INTERCOM_CLIENT_OPTIONS_VERSION);
+        return help(take_preview(argc - 1, argv + 1) + 1, argv);
+    }
     intercom_client_options_init(&g.opts, INTERCOM_CLIENT_OPTIONS_VERSION);
     if (argc > 1 && !strcmp(argv[1], "__complete")) /* `intercom __complete preview ...`: the Preview's words */
         return complete(take_preview(argc - 1, argv + 1) - 1, argv + 2);
@@ -1489,8 +1532,11 @@ int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "__complete")) return complete(argc - 2, argv + 2);
     if (argc == 2 && !strcmp(argv[1], "__man")) return man_page(stdout);
     if (argc > 1 && !strcmp(argv[1], "completion")) {
-        if (argc == 3 && !strcmp(argv[2], "bash")) return fputs(BASH_COMPLETION, stdout), 0;
-        if (argc == 3 && !strcmp(argv[2], "zsh")) return fputs(ZSH_COMPLETION, stdout), 0;
+        const char *shell = argc > 2 ? argv[argc - 1] : ""; /* global options before it are ignored */
+        if (argc == 3 || (argc > 3 && first_word(argc - 1, argv + 1) == argc - 2)) {
+            if (!strcmp(shell, "bash")) return fputs(BASH_COMPLETION, stdout), 0;
+            if (!strcmp(shell, "zsh")) return fputs(ZSH_COMPLETION, stdout), 0;
+        }
         fputs("intercom: usage: intercom completion bash|zsh\n", stderr);
         return EXIT_USAGE;
     }

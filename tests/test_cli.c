@@ -1103,6 +1103,27 @@ static void test_help_command(void) {
     CHECK_EXIT(r, 2);
     CHECK_HAS(r.err, "did you mean \"contacts tags list\"?");
     run_free(&r);
+    /* the Preview's help; global options before help and completion */
+    r = RUN_BARE("help", "preview", "contacts");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "usage: intercom [global options] preview contacts <method>");
+    run_free(&r);
+    r = RUN_BARE("help", "completion");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "intercom completion bash|zsh");
+    run_free(&r);
+    r = RUN_BARE("--verbose", "help", "contacts");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "usage: intercom [global options] contacts <method>");
+    run_free(&r);
+    r = RUN_BARE("--format", "pretty", "completion", "bash");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "# bash completion for intercom");
+    run_free(&r);
+    r = RUN_BARE("--verbose", "webhooks", "verfy");
+    CHECK_EXIT(r, 2);
+    CHECK_HAS(r.err, "did you mean \"webhooks verify\"?");
+    run_free(&r);
 }
 
 /* Mistyped names: a suggestion, exit 2, nothing sent; an unknown short option is an option. */
@@ -1122,6 +1143,9 @@ static void test_did_you_mean(void) {
         {{"me", "retrieve", "-Z"}, "unknown option -Z "},
         {{"me", "retrieve", "-o"}, "-o needs a value"},
         {{"zzzzzz", "list"}, "unknown command \"zzzzzz list\" (intercom --help"},
+        {{"ap", "GET", "/me"}, "did you mean \"api\"?"},
+        {{"prevew", "contacts", "list"}, "did you mean \"preview\"?"},
+        {{"preview", "contcts", "list"}, "did you mean \"preview contacts\"?"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         run r = cli_run(NULL, NULL, 1, cases[i].args);
