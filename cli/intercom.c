@@ -54,7 +54,8 @@ static const char EXIT_TABLE[] =
     "   4  timeout                      16  server error (HTTP 5xx)\n"
     "  10  bad request (HTTP 400)       17  other HTTP status\n"
     "  11  authentication (HTTP 401)    18  decode error (body not the expected JSON)\n"
-    "  12  permission denied (HTTP 403) 21-24 out of memory, too large, cancelled, internal\n";
+    "  12  permission denied (HTTP 403) 19  webhook signature missing, malformed or wrong\n"
+    "                                 21-24 out of memory, too large, cancelled, internal\n";
 
 enum { G_TOKEN, G_TOKEN_FILE, G_ENV, G_BASE_URL, G_API_VERSION, G_MAX_RETRIES, G_TIMEOUT, G_READ_TIMEOUT, G_RAW,
        G_ALL, G_LIMIT, G_FORMAT, G_DATA, G_HEADER, G_OUTPUT, G_VERBOSE, G_NULL, G_HELP, G_VERSION };
@@ -1382,12 +1383,20 @@ static int man_page(FILE *out) {
     fprintf(out, ".TH INTERCOM 1 \"\" \"libintercom %s\" \"User Commands\"\n.SH NAME\n"
                  "intercom \\- command\\-line client for the Intercom REST API (version %s)\n"
                  ".SH SYNOPSIS\n.B intercom\n[\\fIglobal options\\fR] \\fIresource\\fR \\fImethod\\fR [\\fIparams\\fR]\n"
-                 ".br\n.B intercom\n\\fIresource\\fR [\\fImethod\\fR] \\-\\-help\n.br\n.B intercom\n"
-                 "completion bash|zsh\n.SH DESCRIPTION\nOne command per operation of the Intercom REST API. "
+                 ".br\n.B intercom\n\\fIresource\\fR [\\fImethod\\fR] \\-\\-help\n"
+                 ".br\n.B intercom\n[\\fIglobal options\\fR] preview \\fIresource\\fR \\fImethod\\fR [\\fIparams\\fR]\n"
+                 ".br\n.B intercom\n[\\fIglobal options\\fR] api \\fIMETHOD\\fR \\fIPATH\\fR [\\-\\-data \\fIJSON\\fR] "
+                 "[\\-\\-query \\fINAME\\fR=\\fIVALUE\\fR ...]\n"
+                 ".br\n.B intercom\nhelp [preview] [\\fIresource\\fR [\\fImethod\\fR]]\n"
+                 ".br\n.B intercom\nwebhooks|identity|oauth \\fIcommand\\fR [\\fIflags\\fR]\n"
+                 ".br\n.B intercom\ncompletion bash|zsh\n.SH DESCRIPTION\nOne command per operation of the Intercom REST API. "
                  "Params: one flag per field (\\-\\-per\\-page 50 or \\-\\-per_page=50); arrays as a,b,c, a JSON array, "
                  "or repeated flags; objects and free\\-form values as JSON. The response body is written to stdout; "
                  "errors as one line on stderr. \\fBintercom\\fR \\fIresource\\fR \\fImethod\\fR \\-\\-help lists "
-                 "a method's params.\n",
+                 "a method's params. \\fBintercom preview\\fR \\fIresource\\fR \\fImethod\\fR calls the Preview API "
+                 "(Intercom\\-Version: Preview unless \\-\\-api\\-version says otherwise; it can change without a "
+                 "version bump): the same flags, help and exit statuses over the Preview's operations "
+                 "(\\fBintercom help preview\\fR lists them; docs/api\\-preview.md).\n",
             intercom_version(), INTERCOM_DEFAULT_API_VERSION);
     for (int sec = 1; sec <= 3; sec++) { /* 1 global options, 2 commands, 3 exit status */
         size_t n = sec == 1 ? N_GLOBALS : 0;

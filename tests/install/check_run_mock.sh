@@ -42,6 +42,17 @@ rc=$?
 stopped "after a failing command"
 echo "run_mock: ok: a failing command keeps its exit status (2) and Prism is stopped"
 
+# the Preview: Prism serves the Preview description (the 2.16 one answers Intercom-Version: Preview 422)
+if [ -f "$src/../shared/openapi/intercom-preview.json" ] || [ -f "$src/spec/openapi/intercom-preview.json" ]; then
+  out=$("$src/scripts/run" --mock --max-retries 0 preview me retrieve 2>"$state/err")
+  rc=$?
+  [ $rc = 0 ] || { cat "$state/err"; fail "scripts/run --mock preview me retrieve exited $rc"; }
+  printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["type"]=="admin", d' ||
+    fail "preview: not an admin: $out"
+  stopped "after the Preview"
+  echo "run_mock: ok: preview me retrieve against a mock of the Preview description"
+fi
+
 # Ctrl-C (SIGINT to the whole process group, as a terminal sends it). A background job of a
 # non-interactive shell starts with SIGINT ignored (and bash cannot trap a signal ignored on entry):
 # start scripts/run in its own process group with SIGINT back to the default, as a terminal's

@@ -34,10 +34,11 @@ done
 grep -q "^MORE COMMANDS" "$tmp/page.txt" || fail "no section MORE COMMANDS"
 for c in api help completion webhooks identity oauth; do grep -qE "^ +$c\$" "$tmp/page.txt" || fail "command $c missing"; done
 for t in "intercom webhooks verify" "intercom identity jwt" "intercom oauth exchange" "api <METHOD> <PATH>" \
-         "intercom help <resource> <method>"; do
+         "intercom help <resource> <method>" "intercom [global options] preview resource method [params]" \
+         "help [preview] [resource [method]]" "docs/api-preview.md"; do
   grep -qF -- "$t" "$tmp/page.txt" || fail "\"$t\" missing"
 done
 for v in INTERCOM_TEST_1_BEARER_TOKEN INTERCOM_BASE_URL INTERCOM_LOG; do grep -qE "^ +$v\$" "$tmp/page.txt" || fail "$v missing"; done
 # every exit status of the --help table
-for c in 0 2 3 4 10 11 12 13 14 15 16 17 18; do grep -qE "(^| )$c  " "$tmp/page.txt" || fail "exit status $c missing"; done
+for c in 0 2 3 4 10 11 12 13 14 15 16 17 18 19; do grep -qE "(^| )$c  " "$tmp/page.txt" || fail "exit status $c missing"; done
 echo "man: ok: $(echo "$opts" | wc -l) global options, $(echo "$res" | wc -l) resources, $ncmd commands, 6 more commands, exit statuses"
