@@ -29,6 +29,9 @@
 
 #include <curl/curl.h>
 
+/* the wrappers must be exported (the project builds with -fvisibility=hidden) */
+#define EXPORT __attribute__((visibility("default")))
+
 static pid_t owner;
 static long n_perform, n_mpoll, n_mtimeout, n_mtimeout0, n_add, n_remove, n_done, n_easy_init;
 static long n_poll1, n_polln, n_polln_wait;
@@ -62,7 +65,7 @@ __attribute__((destructor)) static void mc_report(void) {
             n_polln_wait, blocked_s, ru.ru_nvcsw, ru.ru_nivcsw);
 }
 
-int poll(struct pollfd *fds, nfds_t nfds, int timeout) {
+EXPORT int poll(struct pollfd *fds, nfds_t nfds, int timeout) {
     static int (*real)(struct pollfd *, nfds_t, int);
     REAL(real, "poll");
     if (getpid() != owner) return real(fds, nfds, timeout);
@@ -79,28 +82,28 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout) {
     return rc;
 }
 
-CURL *curl_easy_init(void) {
+EXPORT CURL *curl_easy_init(void) {
     static CURL *(*real)(void);
     REAL(real, "curl_easy_init");
     n_easy_init++;
     return real();
 }
 
-CURLMcode curl_multi_perform(CURLM *m, int *running) {
+EXPORT CURLMcode curl_multi_perform(CURLM *m, int *running) {
     static CURLMcode (*real)(CURLM *, int *);
     REAL(real, "curl_multi_perform");
     n_perform++;
     return real(m, running);
 }
 
-CURLMcode curl_multi_poll(CURLM *m, struct curl_waitfd extra[], unsigned int n, int timeout_ms, int *numfds) {
+EXPORT CURLMcode curl_multi_poll(CURLM *m, struct curl_waitfd extra[], unsigned int n, int timeout_ms, int *numfds) {
     static CURLMcode (*real)(CURLM *, struct curl_waitfd *, unsigned int, int, int *);
     REAL(real, "curl_multi_poll");
     n_mpoll++;
     return real(m, extra, n, timeout_ms, numfds);
 }
 
-CURLMcode curl_multi_timeout(CURLM *m, long *ms) {
+EXPORT CURLMcode curl_multi_timeout(CURLM *m, long *ms) {
     static CURLMcode (*real)(CURLM *, long *);
     REAL(real, "curl_multi_timeout");
     n_mtimeout++;
@@ -109,21 +112,21 @@ CURLMcode curl_multi_timeout(CURLM *m, long *ms) {
     return rc;
 }
 
-CURLMcode curl_multi_add_handle(CURLM *m, CURL *e) {
+EXPORT CURLMcode curl_multi_add_handle(CURLM *m, CURL *e) {
     static CURLMcode (*real)(CURLM *, CURL *);
     REAL(real, "curl_multi_add_handle");
     n_add++;
     return real(m, e);
 }
 
-CURLMcode curl_multi_remove_handle(CURLM *m, CURL *e) {
+EXPORT CURLMcode curl_multi_remove_handle(CURLM *m, CURL *e) {
     static CURLMcode (*real)(CURLM *, CURL *);
     REAL(real, "curl_multi_remove_handle");
     n_remove++;
     return real(m, e);
 }
 
-CURLMsg *curl_multi_info_read(CURLM *m, int *left) {
+EXPORT CURLMsg *curl_multi_info_read(CURLM *m, int *left) {
     static CURLMsg *(*real)(CURLM *, int *);
     REAL(real, "curl_multi_info_read");
     CURLMsg *msg = real(m, left);
