@@ -94,14 +94,24 @@ static double cpu_s(void) {
 typedef struct meas {
     double wall, cpu; /* seconds */
     long n;
+    long vcsw, ivcsw; /* context switches: voluntary (the client blocked, e.g. in poll), involuntary (preempted) */
 } meas;
 
 typedef struct probe {
     double w0, c0;
+    long v0, iv0;
 } probe;
+
+static void csw(long *v, long *iv) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    *v = ru.ru_nvcsw;
+    *iv = ru.ru_nivcsw;
+}
 
 static probe probe_start(void) {
     probe p;
+    csw(&p.v0, &p.iv0);
     p.c0 = cpu_s();
     p.w0 = now_s();
     return p;
@@ -112,6 +122,9 @@ static meas probe_stop(probe p, long n) {
     m.wall = now_s() - p.w0;
     m.cpu = cpu_s() - p.c0;
     m.n = n;
+    csw(&m.vcsw, &m.ivcsw);
+    m.vcsw -= p.v0;
+    m.ivcsw -= p.iv0;
     return m;
 }
 
@@ -573,9 +586,12 @@ int main(int argc, char **argv) {
     double *rr[R_COUNT];
     for (int r = 0; r < R_COUNT; r++) rr[r] = calloc((size_t)cf.rounds, sizeof(double));
 
+    /* context switches over all rounds: a loop that waits for the network (idle) blocks, and each
+     * block is a voluntary switch; involuntary ones are preemptions (a loaded machine) */
+    long sw_v[V_COUNT] = {0}, sw_iv[V_COUNT] = {0}, sw_n[V_COUNT] = {0};
     int rounds_done = 0;
     for (int round = 0; round < cf.rounds && !g_verify_failed; round++, rounds_done++) {
-        meas m[V_COUNT] = {{0, 0, 0}};
+        meas m[V_COUNT] = {{0, 0, 0, 0, 0}};
         probe p;
         /* Sequential pair: interleaved in chunks (order flipped every chunk), so slow drifts of
          * the machine (frequency, a noisy neighbour) hit both sides alike. */
@@ -595,6 +611,8 @@ int main(int argc, char **argv) {
                 acc->wall += one.wall;
                 acc->cpu += one.cpu;
                 acc->n += one.n;
+                acc->vcsw += one.vcsw;
+                acc->ivcsw += one.ivcsw;
             }
             done += k;
         }
@@ -617,10 +635,15 @@ int main(int argc, char **argv) {
                 acc->wall += one.wall;
                 acc->cpu += one.cpu;
                 acc->n += one.n;
+                acc->vcsw += one.vcsw;
+                acc->ivcsw += one.ivcsw;
             }
             done += k;
         }
         for (int v = 0; v < V_COUNT; v++) {
+            sw_v[v] += m[v].vcsw;
+            sw_iv[v] += m[v].ivcsw;
+            sw_n[v] += m[v].n;
             v_rps[v][round] = rps(m[v]);
             v_cpu[v][round] = cpu_us(m[v]);
         }
@@ -667,6 +690,10 @@ int main(int argc, char **argv) {
         printf("%-40s x%.2f  (target <= 1.10: %s)\n", "async CPU/req / bare multi CPU/req:", r_async_cpu,
                r_async_cpu > 0 && r_async_cpu <= 1.10 ? "met" : "MISSED");
     }
+    for (int v = 0; v < V_COUNT; v++)
+        if (sw_n[v])
+            printf("%-26s context switches per 1000 requests: voluntary (blocked) %.2f, involuntary %.1f\n",
+                   V_NAMES[v], 1000.0 * (double)sw_v[v] / (double)sw_n[v], 1000.0 * (double)sw_iv[v] / (double)sw_n[v]);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("%-40s %.1f MB (whole run, client process only)\n", "peak RSS:", (double)ru.ru_maxrss / 1024.0);
