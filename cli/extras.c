@@ -252,6 +252,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     intercom_notification *n = NULL;
     rc = intercom_notification_parse(d->body, d->len, &n, &err);
     if (rc) {
+        g_rejected++;
         fprintf(stderr, "intercom: delivery refused (400): %s\n", err.message ? err.message : intercom_strerror(rc));
         intercom_error_clear(&err);
         return reply(c, MHD_HTTP_BAD_REQUEST, "not a webhook notification\n");
@@ -307,7 +308,8 @@ static int webhooks_listen(int argc, char **argv) {
     int sig = 0;
     sigwait(&sigs, &sig);
     MHD_stop_daemon(d);
-    fprintf(stderr, "intercom: stopped: %lu deliveries printed, %lu rejected\n", g_received, g_rejected);
+    fprintf(stderr, "intercom: stopped: %lu deliver%s printed, %lu rejected (401 or 400)\n", g_received,
+            g_received == 1 ? "y" : "ies", g_rejected);
     return 0;
 }
 

@@ -971,7 +971,7 @@ static intercom_code run_all(intercom_client *client, const void *params, interc
         if (progress) {
             fflush(stdout);
             double dt = now() - t0;
-            fprintf(stderr, "%d page%s, %zu items, %.0f items/s", pages, pages == 1 ? "" : "s", items,
+            fprintf(stderr, "%d page%s, %zu item%s, %.0f items/s", pages, pages == 1 ? "" : "s", items, items == 1 ? "" : "s",
                     dt > 0 ? items / dt : 0.0);
         }
     }
