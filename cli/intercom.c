@@ -514,6 +514,15 @@ static int complete(int n, char **w) {
         if (f) return 0;
     }
     if (np && !strcmp(pos[0], "completion")) return puts("bash\nzsh"), 0;
+    /* values that are files or free text: nothing, so that the shell completes file names */
+    if (!strcmp(prev, "-o") || !strcmp(prev, "--output") || !strcmp(prev, "--token-file") || !strcmp(prev, "--data") ||
+        !strcmp(prev, "-H") || !strcmp(prev, "--header"))
+        return 0;
+    if (np && !*NS && !strcmp(pos[0], "api")) return np == 1 ? puts("GET\nPOST\nPUT\nPATCH\nDELETE\nHEAD"), 0 : 0;
+    static const struct { const char *cmd, *subs; } extra[] = {
+        {"webhooks", "verify\nlisten"}, {"identity", "user-hash\njwt"}, {"oauth", "exchange\nauthorize-url"}};
+    for (size_t i = 0; np && !*NS && i < sizeof extra / sizeof *extra; i++)
+        if (!strcmp(pos[0], extra[i].cmd)) return np == 1 ? puts(extra[i].subs), 0 : 0; /* then their own flags, files */
     if (op && used == np) {
         for (uint32_t i = 0; op->params && i < op->params->n_fields; i++)
             printf("--%s\n", flag_of(&op->params->fields[i]));

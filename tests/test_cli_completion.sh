@@ -33,6 +33,10 @@ for sh in bash zsh; do
   check $sh 'intercom --format=pre' 'intercom --format=pretty '
   check $sh 'intercom -H "Prefer: code=404" conversations reply create --message-type no' '--message-type note '
   check $sh 'intercom help contac' 'intercom help contacts '
+  check $sh 'intercom webhooks ver' 'intercom webhooks verify '
+  check $sh 'intercom api PA' 'intercom api PATCH '
+  touch "$tmp/out-file.json"
+  check $sh "intercom me retrieve -o $tmp/out-fi" "$tmp/out-file.json"
 done
 [ $fails = 0 ] || { echo "cli_completion: $fails of $n failed"; exit 1; }
 echo "cli_completion: ok: $n completions in bash and zsh"
