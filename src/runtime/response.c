@@ -31,6 +31,7 @@ static void trim(const char **s, size_t *n) {
 static int64_t parse_i64(const char *s);
 
 int ic_response_set_header_block(intercom_response *r, const char *blk, size_t len) {
+    if (!blk || !len) return 0; /* no headers (and no arithmetic on a NULL block) */
     size_t lines = 0;
     for (const char *p = blk, *end = blk + len; p < end; lines++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
