@@ -169,7 +169,5 @@ IC_HIDDEN double ic_retry_delay(const ic_config *cfg, const ic_attempt_outcome *
 
 IC_HIDDEN intercom_response *ic_response_new(const intercom_allocator *a);
 IC_HIDDEN int ic_response_set_header_block(intercom_response *r, const char *blk, size_t len);
-IC_HIDDEN void ic_response_finish_headers(intercom_response *r);
-IC_HIDDEN void ic_rate_limit_parse(intercom_rate_limit *rl, const intercom_response *r);
 
 #endif

@@ -99,17 +99,15 @@ void ic_rl_mem_free(ic_rl_mem *m) {
 }
 
 size_t ic_rl_mem_count(ic_rl_mem *m) {
-    pthread_mutex_lock(&m->lock);
-    size_t n = m->count;
-    pthread_mutex_unlock(&m->lock);
+    size_t n, bytes;
+    ic_rl_mem_stats(m, &n, &bytes);
     return n;
 }
 
 size_t ic_rl_mem_bytes(ic_rl_mem *m) {
-    pthread_mutex_lock(&m->lock);
-    size_t n = m->count * sizeof(rl_entry) + m->nbuckets * sizeof(rl_entry *);
-    pthread_mutex_unlock(&m->lock);
-    return n;
+    size_t n, bytes;
+    ic_rl_mem_stats(m, &n, &bytes);
+    return bytes;
 }
 
 intercom_code intercom_rate_limit_parse(const char *headers, size_t len, int status, intercom_rate_limit *rl,

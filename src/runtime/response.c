@@ -97,17 +97,6 @@ static int64_t parse_i64(const char *s) {
     return v;
 }
 
-void ic_rate_limit_parse(intercom_rate_limit *rl, const intercom_response *r) {
-    rl->limit = parse_i64(intercom_response_header(r, "X-RateLimit-Limit"));
-    rl->remaining = parse_i64(intercom_response_header(r, "X-RateLimit-Remaining"));
-    rl->reset = parse_i64(intercom_response_header(r, "X-RateLimit-Reset"));
-}
-
-void ic_response_finish_headers(intercom_response *r) {
-    ic_rate_limit_parse(&r->rate_limit, r);
-    r->request_id = intercom_response_header(r, "X-Request-Id");
-}
-
 const char *intercom_response_header_nth(const intercom_response *resp, const char *name, size_t n) {
     if (!resp || !name) return NULL;
     for (size_t i = 0; i < resp->headers_count; i++)
