@@ -392,6 +392,16 @@ static int int_parse(const char *s, size_t n, int64_t *out) {
     size_t i = n && s[0] == '-';
     int neg = (int)i;
     if (i == n) return 2;
+    if (n - i <= 18) { /* up to 18 digits cannot leave int64: no range check (and no division) per digit */
+        uint64_t v = 0;
+        for (; i < n; i++) {
+            unsigned c = (unsigned char)s[i] - '0';
+            if (c > 9) return s[i] == '.' || s[i] == 'e' || s[i] == 'E' ? 1 : 2;
+            v = v * 10 + c;
+        }
+        *out = neg ? -(int64_t)v : (int64_t)v;
+        return 0;
+    }
     uint64_t v = 0, limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
     int range = 0;
     for (; i < n; i++) {
