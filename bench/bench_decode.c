@@ -30,6 +30,7 @@
 
 #include <intercom/intercom.h>
 
+#include "bare_yajl.h"
 #include "contacts_page.h"
 
 static double now(void) {
@@ -38,14 +39,6 @@ static double now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* bare SAX: every callback does the least a decoder must (look at the value) */
-static int c_null(void *c) { ++*(long *)c; return 1; }
-static int c_bool(void *c, int b) { *(long *)c += b; return 1; }
-static int c_num(void *c, const char *s, size_t n) { *(long *)c += (long)n + s[0]; return 1; }
-static int c_str(void *c, const unsigned char *s, size_t n) { *(long *)c += (long)n + (n ? s[0] : 0); return 1; }
-static int c_map(void *c) { ++*(long *)c; return 1; }
-static int c_key(void *c, const unsigned char *s, size_t n) { *(long *)c += (long)n + s[0]; return 1; }
-static const yajl_callbacks bare_cb = {c_null, c_bool, NULL, NULL, c_num, c_str, c_map, c_key, c_map, c_map, c_map};
 
 static const intercom_type *find_type(const char *name) {
     const intercom_type *t;
@@ -108,10 +101,7 @@ int main(int argc, char **argv) {
             for (int p = -1; p < BLOCK; p++) { /* p == -1: the untimed first page of the block */
                 double t0 = now();
                 if (v == V_BARE || v == V_BARE_PLAIN) {
-                    yajl_handle h = yajl_alloc(&bare_cb, NULL, &sink);
-                    yajl_parse(h, (const unsigned char *)in, len);
-                    yajl_complete_parse(h);
-                    yajl_free(h);
+                    bare_yajl_parse(in, len, &sink);
                 } else if (v == V_TYPED || v == V_TYPED_PLAIN) {
                     if (intercom_from_json(t, in, len, 0, &m, NULL) != INTERCOM_OK) return 1;
                     intercom_free(t, m);

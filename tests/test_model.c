@@ -333,7 +333,44 @@ static void test_hostile(void) {
     intercom_error_clear(&err);
 }
 
+/* After the root value closes, only whitespace may follow: whether the bytes arrive at once or split
+ * anywhere, a token after it (complete or cut off at the end) fails the decode, and trailing
+ * whitespace does not. (The decoder skips yajl_complete_parse when the root closed and the bytes do
+ * not end inside a token; this checks that nothing slips through that way.) */
+static void test_trailing(void) {
+    intercom_error err = INTERCOM_ERROR_INIT;
+    const char *bads[] = {"{\"size\":1} tru", "{\"size\":1} 1", "{\"size\":1} \"x", "{\"size\":1} \"x\"",
+                          "{\"size\":1} x", "{\"size\":1}\"", "{\"size\":1} -", "{\"size\":1} {}",
+                          "{\"size\":1} true", "{\"size\":1} null "};
+    const char *goods[] = {"{\"size\":1}", "{\"size\":1}  \n\t\r ", "  {\"size\":1}\n"};
+    for (int good = 0; good < 2; good++) {
+        const char **set = good ? goods : bads;
+        size_t n = good ? sizeof goods / sizeof *goods : sizeof bads / sizeof *bads;
+        for (size_t i = 0; i < n; i++) {
+            size_t len = strlen(set[i]);
+            for (size_t cut = 0; cut <= len; cut++) { /* cut == len: one piece */
+                intercom_decoder *d = NULL;
+                item *it = NULL;
+                CHECK_CODE(intercom_decoder_new(&d, &item_type, 1, 0, NULL, &err), INTERCOM_OK);
+                intercom_code rc = intercom_decoder_feed(d, set[i], cut, &err);
+                if (rc == INTERCOM_OK && cut < len) rc = intercom_decoder_feed(d, set[i] + cut, len - cut, &err);
+                if (rc == INTERCOM_OK) rc = intercom_decoder_finish(d, (void **)&it, &err);
+                CHECKF(good ? rc == INTERCOM_OK && it && it->size == 1 : rc == INTERCOM_E_DECODE,
+                       "\"%s\" cut at %zu gave %d", set[i], cut, rc);
+                intercom_model_free(it);
+                intercom_decoder_free(d);
+            }
+            item *it = NULL;
+            intercom_code rc = intercom_from_json(&item_type, set[i], len, 1, (void **)&it, &err);
+            CHECKF(good ? rc == INTERCOM_OK : rc == INTERCOM_E_DECODE, "\"%s\" whole gave %d", set[i], rc);
+            intercom_model_free(it);
+        }
+    }
+    intercom_error_clear(&err);
+}
+
 static const ic_test tests[] = {
+    {"trailing", test_trailing},
     {"enums_variants", test_enums_variants},
     {"build_request_models", test_build_request_models},
     {"root_array", test_root_array},
