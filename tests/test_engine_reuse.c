@@ -263,7 +263,63 @@ static void test_timeouts_reuse(void) {
     intercom_client_free(c);
 }
 
+/* A pooled request keeps its finished decoder (yajl handle, frames) for the next response. Each
+ * decoded model stays intact after later decodes; a body with a value after the root, a cut-off
+ * body or one that fails to decode is refused, and the next request decodes cleanly; a response
+ * of another type is decoded by the recycled decoder too. */
+static void test_decoder_reuse(void) {
+    mock_server_reset(S);
+    intercom_client *c = client();
+    intercom_error err = INTERCOM_ERROR_INIT;
+    intercom_admin_with_app *a[3] = {NULL, NULL, NULL};
+    const char *bodies[] = {
+        "{\"type\":\"admin\",\"id\":\"1\",\"name\":\"Ann\",\"email\":\"ann@example.com\"}",
+        "{\"type\":\"admin\",\"id\":\"1\"} {\"type\":\"admin\",\"id\":\"2\"}", /* two values */
+        "{\"type\":\"admin\",\"id\":\"1\"} null",
+        "{\"type\":\"admin\",\"id\":\"1\"} \"x", /* a string cut off after the root */
+        "{\"type\":\"admin\",\"id\":\"2\",\"name\":\"Bo\"}",
+        "{\"type\":\"admin\",\"id\":", /* cut off */
+        "{\"type\":\"admin\",\"id\":\"3\",\"name\":[1,{\"x\":[]}],\"email\":\"c@example.com\"}",
+        "[]", /* not an object */
+    };
+    intercom_code want[] = {INTERCOM_OK, INTERCOM_E_DECODE, INTERCOM_E_DECODE, INTERCOM_E_DECODE,
+                            INTERCOM_OK, INTERCOM_E_DECODE, INTERCOM_OK, INTERCOM_E_DECODE};
+    int k = 0;
+    for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
+        serve(200, INTERCOM_HEADERS, bodies[i]);
+        intercom_admin_with_app *m = NULL;
+        intercom_code rc = intercom_me_retrieve(c, NULL, &m, &err);
+        CHECKF(rc == want[i], "body %zu: %d (%s)", i, rc, err.message ? err.message : "");
+        if (want[i] == INTERCOM_E_DECODE) CHECKF(err.message && strstr(err.message, i == 5 ? "" : i == 7 ? "array" : "trailing garbage"),
+                                                 "body %zu: %s", i, err.message ? err.message : "(none)");
+        if (rc == INTERCOM_OK) a[k++] = m;
+        else CHECK(m == NULL);
+    }
+    CHECK(k == 3);
+    if (k == 3) { /* each model intact after the later decodes */
+        CHECK_STR(a[0]->id, "1");
+        CHECK_STR(a[0]->name, "Ann");
+        CHECK_STR(a[0]->email, "ann@example.com");
+        CHECK_STR(a[1]->id, "2");
+        CHECK_STR(a[1]->name, "Bo");
+        CHECK(a[1]->email == NULL);
+        CHECK_STR(a[2]->id, "3");
+        CHECK(a[2]->has_name == INTERCOM_FIELD_INVALID); /* tolerant: an array where a string is declared */
+        CHECK_STR(a[2]->email, "c@example.com");
+    }
+    for (int i = 0; i < k; i++) intercom_model_free(a[i]);
+    /* another type on the same pooled request */
+    serve(200, INTERCOM_HEADERS, "{\"type\":\"list\",\"data\":[{\"type\":\"contact\",\"id\":\"c1\"}],\"total_count\":1}");
+    intercom_contact_list *l = NULL;
+    CHECK_CODE(intercom_contacts_list(c, NULL, NULL, &l, &err), INTERCOM_OK);
+    CHECK(l && l->data_count == 1 && l->data[0] && !strcmp(l->data[0]->id, "c1") && l->total_count == 1);
+    intercom_model_free(l);
+    intercom_error_clear(&err);
+    intercom_client_free(c);
+}
+
 static const ic_test TESTS[] = {{"headers_raw", test_headers_raw},
+                                {"decoder_reuse", test_decoder_reuse},
                                 {"headers_rate_limit", test_headers_rate_limit},
                                 {"headers_on_errors", test_headers_on_errors},
                                 {"headers_1xx", test_headers_1xx},

@@ -58,6 +58,7 @@ struct ic_req {
     double t_io;          /* monotonic time of the last byte sent or received */
     curl_off_t ul_seen, dl_seen;
     ic_decoder *dec;
+    ic_decoder *dec_spare; /* a finished decoder kept for the next attempt or request (ic_decoder_recycle) */
     int dec_failed;
     curl_mime *mime;      /* multipart/form-data body (spec.multipart), built once for every attempt */
     char errbuf[CURL_ERROR_SIZE];
@@ -129,9 +130,15 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
                 r->body.cap = (size_t)cl + 1;
                 r->body.data[0] = '\0'; /* a body that never comes is still a string */
             }
-            if (r->status < 300 && r->spec.rtype && !r->spec.skip_decode &&
-                !(r->dec = ic_decoder_new(r->eng->cfg->alloc, r->spec.rtype, r->spec.strict, cl > 0 ? (size_t)cl : 0)))
-                return 0;
+            if (r->status < 300 && r->spec.rtype && !r->spec.skip_decode) {
+                size_t hint = cl > 0 ? (size_t)cl : 0;
+                if (r->dec_spare && !ic_decoder_reuse(r->dec_spare, r->spec.rtype, r->spec.strict, hint)) {
+                    r->dec = r->dec_spare; /* the previous request's decoder, its yajl handle and frames */
+                    r->dec_spare = NULL;
+                } else if (!(r->dec = ic_decoder_new(r->eng->cfg->alloc, r->spec.rtype, r->spec.strict, hint))) {
+                    return 0;
+                }
+            }
             if (r->dec) ic_decoder_set_memory_factor(r->dec, r->eng->cfg->decoded_memory_factor);
         }
         return len;
@@ -351,7 +358,8 @@ static void reset_attempt(ic_req *r) {
     r->headers_done = r->in_headers = r->too_large = r->stream_stopped = r->dec_failed = 0;
     r->io_armed = r->idle_fired = 0;
     r->ul_seen = r->dl_seen = 0;
-    ic_decoder_free(r->dec);
+    if (r->dec && !r->dec_spare) r->dec_spare = ic_decoder_recycle(r->dec);
+    else ic_decoder_free(r->dec);
     r->dec = NULL;
     r->errbuf[0] = '\0';
 }
@@ -591,6 +599,7 @@ static void complete(ic_req *r, intercom_code code, void *result, intercom_respo
     } else {
         if (r->easy) curl_easy_cleanup(r->easy);
         ic_buf_free(&r->hdr);
+        ic_decoder_free(r->dec_spare);
         ic_free(e->cfg->alloc, r);
     }
     e->pending--;
@@ -855,8 +864,10 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
         hdr = r->hdr;
         hdr.len = 0;
         easy_cache ec = r->ec;
+        ic_decoder *spare = r->dec_spare;
         memset(r, 0, sizeof *r);
         r->ec = ec;
+        r->dec_spare = spare;
         if (e->cfg->curl_hook) { /* the hook may have set anything: start from scratch */
             r->ec.bound = 0;
             curl_easy_reset(easy);
@@ -872,6 +883,7 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
     }
     if (!r || !easy) {
         ic_buf_free(&hdr);
+        if (r) ic_decoder_free(r->dec_spare);
         ic_free(e->cfg->alloc, r);
         ic_spec_clear(spec);
         return 0;
@@ -892,6 +904,7 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
         curl_easy_cleanup(easy);
         ic_spec_clear(&r->spec);
         ic_buf_free(&r->hdr);
+        ic_decoder_free(r->dec_spare);
         ic_free(e->cfg->alloc, r);
         return 0;
     }
@@ -958,6 +971,7 @@ void ic_engine_free(ic_engine *e) {
     for (size_t i = 0; i < e->npool; i++) {
         curl_easy_cleanup(e->pool[i]->easy);
         ic_buf_free(&e->pool[i]->hdr);
+        ic_decoder_free(e->pool[i]->dec_spare);
         ic_free(e->cfg->alloc, e->pool[i]);
     }
     curl_multi_cleanup(e->multi);

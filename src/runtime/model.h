@@ -141,6 +141,12 @@ IC_HIDDEN int ic_decoder_feed(ic_decoder *d, const char *p, size_t n);  /* 0 ok,
 /* Finish; on success *out is the model (its doc does not own a body yet). */
 IC_HIDDEN intercom_code ic_decoder_finish(ic_decoder *d, void **out, intercom_error *err);
 IC_HIDDEN void ic_decoder_free(ic_decoder *d);
+/* After a decode: d kept for ic_decoder_reuse() when its document ended cleanly (its yajl handle,
+ * frames and scratch buffers stay allocated), else freed and NULL. */
+IC_HIDDEN ic_decoder *ic_decoder_recycle(ic_decoder *d);
+/* A recycled decoder set up for a new document, as ic_decoder_new(d's allocator, t, strict,
+ * size_hint) would be: 0, or -1 when out of memory (d unchanged, still to be freed). */
+IC_HIDDEN int ic_decoder_reuse(ic_decoder *d, const intercom_type *t, int strict, size_t size_hint);
 /* The bound on the memory a decoded response may hold: @p factor times the bytes received,
  * plus IC_DECODE_MEM_SLACK (arena bytes of the structs and strings, element scratch, and an
  * estimate of free-form Jansson values; the raw body itself is not counted). Exceeding it
