@@ -33,19 +33,66 @@ static void *member(const void *obj, const intercom_type *t, const char *name) {
     return (char *)obj + field_named(t, name)->offset;
 }
 
-/* Decode @p body fed in @p chunk-byte pieces (0: one piece). */
+static char *to_json(const void *m);
+
+static intercom_code feed_all(ic_decoder *d, const char *body, size_t len, size_t chunk, unsigned factor, void **out,
+                              intercom_error *err) {
+    ic_decoder_set_memory_factor(d, factor);
+    if (!chunk) chunk = len ? len : 1;
+    for (size_t off = 0; off < len; off += chunk)
+        if (ic_decoder_feed(d, body + off, len - off < chunk ? len - off : chunk)) break;
+    return ic_decoder_finish(d, out, err);
+}
+
+/* A decoder as the engine hands one to its next response: it decoded a clean document of another type
+ * first and was recycled (ic_decoder_recycle, ic_decoder_reuse). */
+static ic_decoder *recycled_decoder(const intercom_type *t, int strict) {
+    const intercom_type *admin = type_named("admin");
+    const char *doc = "{\"type\":\"admin\",\"id\":\"1\",\"team_ids\":[1,2],\"avatar\":{\"image_url\":\"x\"}} \n";
+    ic_decoder *d = ic_decoder_new(NULL, admin, 1, 0);
+    void *m = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    CHECK(d && !ic_decoder_feed(d, doc, strlen(doc)) && ic_decoder_finish(d, &m, &err) == INTERCOM_OK);
+    intercom_free(admin, m);
+    intercom_error_clear(&err);
+    d = ic_decoder_recycle(d);
+    CHECK(d != NULL);
+    if (d && ic_decoder_reuse(d, t, strict, 0)) {
+        ic_decoder_free(d);
+        d = NULL;
+    }
+    return d;
+}
+
+/* Decode @p body fed in @p chunk-byte pieces (0: one piece). Every input is decoded a second time by a
+ * recycled decoder, which must give the same code, message and value. */
 static intercom_code decode_chunked(const intercom_type *t, int strict, const char *body, size_t len, size_t chunk,
                                     unsigned factor, void **out, intercom_error *err, ic_decoder_stats *stats) {
     *out = NULL;
     ic_decoder *d = ic_decoder_new(NULL, t, strict, 0);
     if (!d) return INTERCOM_E_NOMEM;
-    ic_decoder_set_memory_factor(d, factor);
-    if (!chunk) chunk = len ? len : 1;
-    for (size_t off = 0; off < len; off += chunk)
-        if (ic_decoder_feed(d, body + off, len - off < chunk ? len - off : chunk)) break;
-    intercom_code rc = ic_decoder_finish(d, out, err);
+    intercom_code rc = feed_all(d, body, len, chunk, factor, out, err);
     if (stats) *stats = ic_decoder_get_stats(d);
     ic_decoder_free(d);
+
+    ic_decoder *r = recycled_decoder(t, strict);
+    if (r) {
+        void *again = NULL;
+        intercom_error e2 = INTERCOM_ERROR_INIT;
+        intercom_code rc2 = feed_all(r, body, len, chunk, factor, &again, &e2);
+        CHECKF(rc2 == rc, "recycled decoder: %d, fresh: %d", rc2, rc);
+        CHECKF(!rc || (err->message && e2.message && !strcmp(err->message, e2.message)), "recycled decoder said %s",
+               e2.message ? e2.message : "(none)");
+        if (!rc && !rc2 && t->kind == IC_T_OBJECT) {
+            char *a = to_json(*out), *b = to_json(again);
+            CHECKF(a && b && !strcmp(a, b), "recycled decoder decoded %s", b ? b : "(nothing)");
+            free(a);
+            free(b);
+        }
+        if (again) intercom_free(t, again);
+        intercom_error_clear(&e2);
+        ic_decoder_free(r);
+    }
     return rc;
 }
 
