@@ -14,7 +14,8 @@
  *                        a field of the same name
  *   webhook_decode_once  intercom_notification_parse parses the body's text once (the item is decoded from
  *                        Jansson's value, not written out and parsed again), with the same typed item as
- *                        the old path for every fixture and a hostile item */
+ *                        the old path for every fixture and a hostile item
+ *   oom_paths            each changed path under failing allocations: an error or the result, no leak */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -43,8 +44,13 @@
 /* ---------- counting: allocations (the process default) and text parses (link-time wraps) ---------- */
 
 static atomic_size_t n_allocs;
-static void *count_malloc(size_t n, void *p) { (void)p; atomic_fetch_add(&n_allocs, 1); return malloc(n); }
-static void *count_realloc(void *q, size_t n, void *p) { (void)p; atomic_fetch_add(&n_allocs, 1); return realloc(q, n); }
+static atomic_long budget = -1; /* >= 0: the allocations left before they fail (test_oom_paths) */
+static int spend(void) {
+    atomic_fetch_add(&n_allocs, 1);
+    return atomic_load(&budget) < 0 || atomic_fetch_sub(&budget, 1) > 0;
+}
+static void *count_malloc(size_t n, void *p) { (void)p; return spend() ? malloc(n) : NULL; }
+static void *count_realloc(void *q, size_t n, void *p) { (void)p; return spend() ? realloc(q, n) : NULL; }
 static void count_free(void *q, void *p) { (void)p; free(q); }
 static const intercom_allocator counting = {count_malloc, count_realloc, count_free, NULL};
 
@@ -405,12 +411,66 @@ static void test_webhook_decode_once(void) {
     check_once(H, sizeof H - 1, "hostile item");
 }
 
+/* ---------- out of memory on the changed paths: an error or the result, nothing leaked ---------- */
+
+static void test_oom_paths(void) {
+    intercom_error err = INTERCOM_ERROR_INIT;
+    /* the rate limit: a value too long for the stack buffer, its copy refused */
+    char big[600];
+    int n = snprintf(big, sizeof big, "X-RateLimit-Limit: 5\r\nRetry-After: %0500d\r\n", 9);
+    intercom_rate_limit rl;
+    double wait = 0;
+    atomic_store(&budget, 0);
+    CHECK_CODE(intercom_rate_limit_parse(big, (size_t)n, 503, &rl, &wait, &err), INTERCOM_E_NOMEM);
+    atomic_store(&budget, -1);
+    CHECK(rl.limit == -1 && rl.remaining == -1 && rl.reset == -1 && wait == -1.0);
+    /* extra_body merged into a typed body (the dry-run builder: no traffic) */
+    intercom_client_options o = INTERCOM_CLIENT_OPTIONS_INIT;
+    o.bearer_token = "t";
+    intercom_client *c = NULL;
+    CHECK(intercom_client_new(&c, &o, NULL) == INTERCOM_OK);
+    upd_params p = {.id = "1", .email = "a@b.c", .score = 0.5, .has_score = 1};
+    json_t *extra = json_pack("{s:s,s:i}", "email", "x@y.z", "n", 1);
+    intercom_request_options ro = INTERCOM_REQUEST_OPTIONS_INIT;
+    ro.extra_body = extra;
+    intercom_code rc = INTERCOM_E_NOMEM;
+    for (long k = 0; k < 1000 && rc == INTERCOM_E_NOMEM; k++) {
+        intercom_prepared_request *pr = NULL;
+        atomic_store(&budget, k);
+        rc = intercom_operation_prepare(c, (const intercom_operation *)&op_upd, &p, &ro, &pr, &err);
+        atomic_store(&budget, -1);
+        if (rc == INTERCOM_OK) CHECK_STR(pr->body, "{\"score\":0.5,\"email\":\"x@y.z\",\"n\":1}");
+        intercom_prepared_request_free(pr);
+    }
+    CHECK_CODE(rc, INTERCOM_OK);
+    json_decref(extra);
+    intercom_client_free(c);
+    /* a notification whose item is decoded */
+    static const char NB[] = "{\"type\":\"notification_event\",\"topic\":\"contact.user.created\",\"data\":{\"item\":"
+                             "{\"type\":\"contact\",\"id\":\"1\",\"email\":\"a@b.c\",\"custom_attributes\":{\"x\":[1,2.5]}}}}";
+    rc = INTERCOM_E_NOMEM;
+    int failures = 0;
+    for (long k = 0; k < 10000 && rc != INTERCOM_OK; k++) {
+        intercom_notification *nt = NULL;
+        atomic_store(&budget, k);
+        rc = intercom_notification_parse(NB, sizeof NB - 1, &nt, &err);
+        atomic_store(&budget, -1);
+        failures += rc != INTERCOM_OK;
+        if (rc == INTERCOM_OK) CHECK(nt && nt->item && intercom_field_state(nt->item, "email") == INTERCOM_FIELD_PRESENT);
+        intercom_notification_free(nt);
+    }
+    CHECK_CODE(rc, INTERCOM_OK);
+    CHECK(failures > 3);
+    intercom_error_clear(&err);
+}
+
 static const ic_test tests[] = {
     {"astrndup_overflow", test_astrndup_overflow},
     {"rate_limit_same", test_rate_limit_same},
     {"rate_limit_no_copy", test_rate_limit_no_copy},
     {"extra_body_exact", test_extra_body_exact},
     {"webhook_decode_once", test_webhook_decode_once},
+    {"oom_paths", test_oom_paths},
     {NULL, NULL},
 };
 

@@ -177,7 +177,10 @@ intercom_code intercom_rate_limit_parse(const char *headers, size_t len, int sta
     size_t need = 0;
     for (int k = H_SHOULD_RETRY; k < H_COUNT; k++) need += val[k] ? vlen[k] + 1 : 0;
     char small[256], *buf = need <= sizeof small ? small : ic_malloc(NULL, need), *b = buf;
-    if (!buf) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    if (!buf) {
+        *rl = (intercom_rate_limit){-1, -1, -1};
+        return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+    }
     intercom_header hs[H_COUNT - H_SHOULD_RETRY];
     intercom_response r = {.status = status, .headers = hs, .rate_limit = *rl};
     for (int k = H_SHOULD_RETRY; k < H_COUNT; k++) {
