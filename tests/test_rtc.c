@@ -281,13 +281,19 @@ static char *sent_body(intercom_client *c, const upd_params *p, const json_t *ex
     return body;
 }
 
-static void test_extra_body_exact(void) {
+/* A client of the scripted server, no retries. */
+static intercom_client *new_client(void) {
     intercom_client_options o = INTERCOM_CLIENT_OPTIONS_INIT;
     o.bearer_token = "t";
     o.base_url = mock_server_url(S);
     o.max_retries = 0;
     intercom_client *c = NULL;
     CHECK(intercom_client_new(&c, &o, NULL) == INTERCOM_OK);
+    return c;
+}
+
+static void test_extra_body_exact(void) {
+    intercom_client *c = new_client();
     mock_response r = MOCK_RESPONSE_INIT;
     r.body = "{\"size\":4}";
     mock_server_set_default(S, &r);
@@ -409,6 +415,20 @@ static void test_webhook_decode_once(void) {
         "\"custom_attributes\":{\"x\":0.30000000000000004,\"y\":-9223372036854775808,\"z\":{}},"
         "\"statistics\":[],\"undocumented\":{\"deep\":[[[[{\"k\":1e-7}]]]]}}}}";
     check_once(H, sizeof H - 1, "hostile item");
+    /* the memory bound of a decode holds for the item too (relative to the notification's length) */
+    static const char HEAD[] = "{\"type\":\"notification_event\",\"topic\":\"conversation.user.created\",\"data\":"
+                               "{\"item\":{\"type\":\"conversation\",\"conversation_parts\":{\"conversation_parts\":[";
+    size_t parts = 200000, len = 0;
+    char *big = malloc(sizeof HEAD + 3 * parts + 16);
+    memcpy(big, HEAD, sizeof HEAD - 1), len += sizeof HEAD - 1;
+    for (size_t i = 0; i < parts; i++) memcpy(big + len, i ? ",{}" : "{}", i ? 3 : 2), len += i ? 3 : 2;
+    memcpy(big + len, "]}}}}", 5), len += 5;
+    intercom_notification *n = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    CHECK_CODE(intercom_notification_parse(big, len, &n, &err), INTERCOM_E_RESPONSE_TOO_LARGE);
+    CHECK(n == NULL && err.message && strstr(err.message, "decoded_memory_factor"));
+    free(big);
+    intercom_error_clear(&err);
 }
 
 /* ---------- out of memory on the changed paths: an error or the result, nothing leaked ---------- */
@@ -425,10 +445,7 @@ static void test_oom_paths(void) {
     atomic_store(&budget, -1);
     CHECK(rl.limit == -1 && rl.remaining == -1 && rl.reset == -1 && wait == -1.0);
     /* extra_body merged into a typed body (the dry-run builder: no traffic) */
-    intercom_client_options o = INTERCOM_CLIENT_OPTIONS_INIT;
-    o.bearer_token = "t";
-    intercom_client *c = NULL;
-    CHECK(intercom_client_new(&c, &o, NULL) == INTERCOM_OK);
+    intercom_client *c = new_client();
     upd_params p = {.id = "1", .email = "a@b.c", .score = 0.5, .has_score = 1};
     json_t *extra = json_pack("{s:s,s:i}", "email", "x@y.z", "n", 1);
     intercom_request_options ro = INTERCOM_REQUEST_OPTIONS_INIT;
