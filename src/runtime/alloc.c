@@ -68,7 +68,7 @@ void ic_free(const intercom_allocator *a, void *p) {
 }
 
 char *ic_astrndup(const intercom_allocator *a, const char *s, size_t n) {
-    char *d = s ? ic_malloc(a, n + 1) : NULL;
+    char *d = s && n < SIZE_MAX ? ic_malloc(a, n + 1) : NULL; /* n + 1 would wrap to 0 */
     if (d) {
         memcpy(d, s, n);
         d[n] = '\0';

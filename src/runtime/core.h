@@ -32,6 +32,8 @@ IC_HIDDEN void *ic_calloc(const intercom_allocator *a, size_t n, size_t size);
 IC_HIDDEN void *ic_realloc(const intercom_allocator *a, void *p, size_t n);
 IC_HIDDEN void ic_free(const intercom_allocator *a, void *p);
 IC_HIDDEN char *ic_astrdup(const intercom_allocator *a, const char *s); /* NULL -> NULL */
+/* A NUL-terminated copy of @p n bytes of @p s (which may hold NULs); NULL when @p s is NULL, when
+ * @p n is SIZE_MAX (n + 1 would wrap: nothing is allocated) or out of memory. */
 IC_HIDDEN char *ic_astrndup(const intercom_allocator *a, const char *s, size_t n);
 IC_HIDDEN int ic_asprintf(const intercom_allocator *a, char **out, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -13,16 +13,6 @@
 #include "http.h"
 #include "intercom/file.h"
 
-/* A copy of @p n bytes (NUL-terminated; n 0 gives ""). */
-static char *mem_dup(const intercom_allocator *a, const void *p, size_t n) {
-    if (n == SIZE_MAX) return NULL;
-    char *d = ic_malloc(a, n + 1);
-    if (!d) return NULL;
-    if (n) memcpy(d, p, n);
-    d[n] = '\0';
-    return d;
-}
-
 /* A file part: its source (path, checked readable now, or the bytes, copied now), filename and type. */
 static intercom_code file_part(ic_part *pt, const ic_operation *op, const ic_field *f, const intercom_file *fl,
                                const intercom_allocator *a, intercom_error *err) {
@@ -52,7 +42,7 @@ static intercom_code file_part(ic_part *pt, const ic_operation *op, const ic_fie
                        "%s: \"%s\": the filename or content type is empty or contains CR/LF", op->name, f->name);
     if (!(pt->filename = ic_astrdup(a, fname)) || !(pt->type = ic_astrdup(a, type)) ||
         (fl->path && !(pt->path = ic_astrdup(a, fl->path))) ||
-        (!fl->path && !(pt->data = mem_dup(a, fl->data, fl->size))))
+        (!fl->path && !(pt->data = ic_astrndup(a, fl->data, fl->size))))
         return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     pt->len = fl->path ? 0 : fl->size;
     return INTERCOM_OK;

@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http.h"
 
@@ -110,48 +111,93 @@ size_t ic_rl_mem_bytes(ic_rl_mem *m) {
     return bytes;
 }
 
+/* ---------- intercom_rate_limit_parse: one pass over the caller's block, nothing copied ----------
+ * The same reading as the engine's (response.c, ic_response_set_header_block): lines end at '\n'; a
+ * line's name is what precedes its first ':' (none, or ':' first: no header), name and value trimmed of
+ * spaces and tabs (and at their ends of CR and LF); the first line of each name counts. A line holding
+ * a NUL byte is skipped (a header cannot hold one). Only the six headers the result depends on are
+ * looked at; the wait goes through retry.c on a response holding just those (retry.c reads them by
+ * name, the reset from rate_limit). tests/test_rtc.c compares both paths on many blocks. */
+
+enum { H_LIMIT, H_REMAINING, H_RESET, H_SHOULD_RETRY, H_RETRY_AFTER_MS, H_RETRY_AFTER, H_COUNT };
+static const struct {
+    const char *name;
+    size_t len;
+} wanted[H_COUNT] = {{"X-RateLimit-Limit", 17}, {"X-RateLimit-Remaining", 21}, {"X-RateLimit-Reset", 17},
+                     {"x-should-retry", 14},    {"retry-after-ms", 14},        {"Retry-After", 11}};
+
+static int blank(char c) { return c == ' ' || c == '\t'; }
+static int blank_or_eol(char c) { return blank(c) || c == '\r' || c == '\n'; }
+
+/* A plain non-negative decimal that fits int64 (the whole of @p n bytes), else -1. */
+static int64_t decimal(const char *s, size_t n) {
+    if (!s || !n) return -1;
+    int64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        int d = s[i] - '0';
+        if (d < 0 || d > 9 || v > (INT64_MAX - d) / 10) return -1;
+        v = v * 10 + d;
+    }
+    return v;
+}
+
 intercom_code intercom_rate_limit_parse(const char *headers, size_t len, int status, intercom_rate_limit *rl,
                                        double *wait_s, intercom_error *err) {
     if (rl) *rl = (intercom_rate_limit){-1, -1, -1};
     if (wait_s) *wait_s = -1.0;
     if (!rl || (!headers && len)) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "rl is required, and headers unless len is 0");
     if (status < 0 || status > 999) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "status %d is not 0-999", status);
-    /* the lines go through the engine's own header path (response.c), the wait through retry.c */
-    intercom_response *r = ic_response_new(NULL);
-    if (!r) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
-    char *blk = len ? ic_malloc(NULL, len) : NULL; /* the lines without a NUL (a NUL cannot be in a header) */
-    size_t blen = 0;
-    if (len && !blk) {
-        intercom_response_free(r);
+    const char *val[H_COUNT] = {NULL};
+    size_t vlen[H_COUNT] = {0};
+    for (const char *p = headers, *end = len ? headers + len : headers; p < end;) { /* no NULL + 0 */
+        const char *nl = memchr(p, '\n', (size_t)(end - p)), *line = p;
+        size_t ll = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        p += ll;
+        const char *colon = memchr(line, ':', ll), *name = line;
+        if (!colon || colon == line) continue;
+        size_t nlen = (size_t)(colon - line);
+        while (nlen && blank(*name)) name++, nlen--;
+        while (nlen && blank_or_eol(name[nlen - 1])) nlen--;
+        if (nlen < 11 || nlen > 21) continue; /* the shortest and longest wanted names */
+        int k = 0;
+        while (k < H_COUNT && (val[k] || nlen != wanted[k].len || strncasecmp(name, wanted[k].name, nlen))) k++;
+        if (k == H_COUNT || memchr(line, '\0', ll)) continue;
+        const char *v = colon + 1;
+        size_t n = ll - (size_t)(v - line);
+        while (n && blank(*v)) v++, n--;
+        while (n && blank_or_eol(v[n - 1])) n--;
+        val[k] = v;
+        vlen[k] = n;
+    }
+    rl->limit = decimal(val[H_LIMIT], vlen[H_LIMIT]);
+    rl->remaining = decimal(val[H_REMAINING], vlen[H_REMAINING]);
+    rl->reset = decimal(val[H_RESET], vlen[H_RESET]);
+    if (!wait_s) return INTERCOM_OK;
+    /* retry.c reads NUL-terminated values: the three it asks for, copied (on the stack unless long) */
+    size_t need = 0;
+    for (int k = H_SHOULD_RETRY; k < H_COUNT; k++) need += val[k] ? vlen[k] + 1 : 0;
+    char small[256], *buf = need <= sizeof small ? small : ic_malloc(NULL, need), *b = buf;
+    if (!buf) {
+        *rl = (intercom_rate_limit){-1, -1, -1};
         return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     }
-    for (const char *p = headers, *end = headers + len; p && p < end;) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-        if (!memchr(p, '\0', n)) {
-            memcpy(blk + blen, p, n);
-            blen += n;
-        }
-        p += n;
+    intercom_header hs[H_COUNT - H_SHOULD_RETRY];
+    intercom_response r = {.status = status, .headers = hs, .rate_limit = *rl};
+    for (int k = H_SHOULD_RETRY; k < H_COUNT; k++) {
+        if (!val[k]) continue;
+        memcpy(b, val[k], vlen[k]);
+        b[vlen[k]] = '\0';
+        hs[r.headers_count++] = (intercom_header){(char *)wanted[k].name, b}; /* only read */
+        b += vlen[k] + 1;
     }
-    int bad = ic_response_set_header_block(r, blk, blen);
-    ic_free(NULL, blk);
-    if (bad) {
-        intercom_response_free(r);
-        return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
-    }
-    r->status = status;
-    *rl = r->rate_limit;
-    if (wait_s) {
-        ic_config cfg;
-        memset(&cfg, 0, sizeof cfg);
-        cfg.retry_after_max = DBL_MAX; /* the server's wait as asked, uncapped */
-        ic_attempt_outcome o = {status ? intercom_code_from_status(status) : INTERCOM_E_CONNECTION, status, r, 1, 1, 0};
-        const char *why = NULL;
-        double d = ic_retry_delay(&cfg, &o, &why);
-        *wait_s = d > 0 && why && strcmp(why, "backoff") ? d : -1.0;
-    }
-    intercom_response_free(r);
+    ic_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.retry_after_max = DBL_MAX; /* the server's wait as asked, uncapped */
+    ic_attempt_outcome o = {status ? intercom_code_from_status(status) : INTERCOM_E_CONNECTION, status, &r, 1, 1, 0};
+    const char *why = NULL;
+    double d = ic_retry_delay(&cfg, &o, &why);
+    *wait_s = d > 0 && why && strcmp(why, "backoff") ? d : -1.0;
+    if (buf != small) ic_free(NULL, buf);
     return INTERCOM_OK;
 }
 

@@ -275,36 +275,66 @@ static intercom_code check_required(const ic_operation *op, const void *params, 
     return INTERCOM_OK;
 }
 
-/* The JSON body of a typed call: the params' body fields, written by the descriptor encoder. */
+/* The params with the body fields @p extra replaces left out, or @p params itself when it replaces none:
+ * a shallow copy (*copy, the caller frees it) with those fields marked INTERCOM_FIELD_INVALID, which the
+ * encoder skips (it writes an invalid field back only from a decoded model's document; params have none).
+ * NULL: out of memory. */
+static const void *params_without(const intercom_type *t, const void *params, const json_t *extra,
+                                  const intercom_allocator *a, void **copy) {
+    *copy = NULL;
+    for (uint32_t i = 0; i < t->n_fields; i++) {
+        const ic_field *f = &t->fields[i];
+        if (f->in != IC_IN_BODY || !json_object_get(extra, f->name) || !ic_field_presence(f, params)) continue;
+        if (!*copy) {
+            if (!(*copy = ic_malloc(a, t->size))) return NULL;
+            memcpy(*copy, params, t->size);
+        }
+        ((uint8_t *)*copy)[f->state_offset] = INTERCOM_FIELD_INVALID;
+    }
+    return *copy ? *copy : params;
+}
+
+/* The JSON body of a typed call: the params' body fields, written by the descriptor encoder, then the
+ * members of extra_body (written by Jansson) appended to the object; a body field extra_body also names
+ * is left out of the first part, so extra_body's value replaces it. The encoder's text is kept as it is
+ * (no parse and rewrite: numbers, an integer beyond 64 bits included, go out exactly as encoded). */
 static intercom_code build_typed_body(ic_req_spec *spec, const ic_operation *op, const void *params, const json_t *extra,
                                       intercom_error *err) {
+    const intercom_allocator *a = spec->alloc;
     intercom_code rc;
     if (params && op->params) {
-        if ((rc = ic_encode(spec->alloc, op->params, params, NULL, 0, IC_IN_BODY, &spec->body, &spec->body_len, NULL, err))) return rc;
-    } else if (!(spec->body = ic_astrdup(spec->alloc, "{}"))) {
+        void *copy = NULL;
+        const void *enc = json_is_object(extra) ? params_without(op->params, params, extra, a, &copy) : params;
+        if (!enc) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
+        rc = ic_encode(a, op->params, enc, NULL, 0, IC_IN_BODY, &spec->body, &spec->body_len, NULL, err);
+        ic_free(a, copy);
+        if (rc) return rc;
+    } else if (!(spec->body = ic_astrdup(a, "{}"))) {
         return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     } else {
         spec->body_len = 2;
     }
     if (!extra) return INTERCOM_OK;
-    /* rare: merge extra_body through a DOM */
-    ic_json_oom_take();
-    json_t *doc = json_loadb(spec->body, spec->body_len, 0, NULL);
-    if (ic_json_oom_take()) json_decref(doc), doc = NULL;
-    ic_free(spec->alloc, spec->body);
-    spec->body = NULL;
-    if (!json_is_object(extra)) {
-        json_decref(doc);
-        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "extra_body must be a JSON object");
-    }
-    if (!doc || json_object_update(doc, (json_t *)extra)) { /* our own body, parsed back: only memory fails */
-        json_decref(doc);
+    if (!json_is_object(extra)) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "extra_body must be a JSON object");
+    if (spec->body[0] != '{')
+        return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: extra_body needs a JSON object body to merge into", op->name);
+    char *more = ic_json_dumps(a, extra, JSON_COMPACT); /* "{...}" */
+    if (!more) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory merging extra_body");
+    size_t ml = strlen(more);
+    ic_buf b = {.a = a};
+    int bad = ml > 2 && /* "{typed}" and "{extra}" give "{typed,extra}" */
+              (ic_buf_append(&b, spec->body, spec->body_len - 1) || (spec->body_len > 2 && ic_buf_append(&b, ",", 1)) ||
+               ic_buf_append(&b, more + 1, ml - 1));
+    ic_free(a, more);
+    if (bad) {
+        ic_buf_free(&b);
         return ic_fail(err, INTERCOM_E_NOMEM, "out of memory merging extra_body");
     }
-    spec->body = ic_json_dumps(spec->alloc, doc, JSON_COMPACT);
-    json_decref(doc);
-    if (!spec->body) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
-    spec->body_len = strlen(spec->body);
+    if (b.data) {
+        ic_free(a, spec->body);
+        spec->body = b.data;
+        spec->body_len = b.len;
+    }
     return INTERCOM_OK;
 }
 

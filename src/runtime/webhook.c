@@ -88,6 +88,73 @@ void intercom_notification_free(intercom_notification *n) {
     ic_free(NULL, n);
 }
 
+/* The decoder's events from a json_t (an ic_event_driver of ic_decode_with): data.item is decoded from
+ * the value Jansson already parsed, once, rather than written out and parsed again. Numbers are given
+ * as Jansson writes them, so the decoder sees the text it read from json_dumps() before. */
+static int walk_json(const yajl_callbacks *cb, void *ctx, const json_t *v) {
+    char num[48];
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        size_t kl;
+        json_t *x;
+        if (!cb->yajl_start_map(ctx)) return 1;
+        json_object_keylen_foreach((json_t *)v, k, kl, x) {
+            if (!cb->yajl_map_key(ctx, (const unsigned char *)k, kl)) return 1;
+            int r = walk_json(cb, ctx, x);
+            if (r) return r;
+        }
+        return cb->yajl_end_map(ctx) ? 0 : 1;
+    }
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *x;
+        if (!cb->yajl_start_array(ctx)) return 1;
+        json_array_foreach(v, i, x) {
+            int r = walk_json(cb, ctx, x);
+            if (r) return r;
+        }
+        return cb->yajl_end_array(ctx) ? 0 : 1;
+    }
+    case JSON_STRING:
+        return cb->yajl_string(ctx, (const unsigned char *)json_string_value(v), json_string_length(v)) ? 0 : 1;
+    case JSON_INTEGER:
+    case JSON_REAL: { /* the text json_dumps() writes (no allocation for a scalar) */
+        size_t n = json_dumpb(v, num, sizeof num, JSON_ENCODE_ANY);
+        return n && n <= sizeof num && cb->yajl_number(ctx, num, n) ? 0 : 1;
+    }
+    case JSON_TRUE: return cb->yajl_boolean(ctx, 1) ? 0 : 1;
+    case JSON_FALSE: return cb->yajl_boolean(ctx, 0) ? 0 : 1;
+    default: return cb->yajl_null(ctx) ? 0 : 1;
+    }
+}
+
+/* The item being decoded on this thread: ic_decode_with hands its driver the decoder and a text, no
+ * payload of the caller's, so the json_t comes this way (set and cleared around the call). */
+static _Thread_local const json_t *walking;
+
+static int drive_json(const void *yajl_cb, void *ctx, const char *p, size_t n, const char **why) {
+    (void)p;
+    (void)n;
+    (void)why;
+    return walk_json(yajl_cb, ctx, walking);
+}
+
+/* data.item decoded into @p mt (tolerant) from its json_t. The notification's text is what ic_decode_with
+ * measures the decoded memory against (the bound of every decode: intercom_client_options'
+ * decoded_memory_factor default) and keeps; the model's raw JSON is the item's json_t itself
+ * (intercom_model_raw_json gives item_json, not a copy parsed again). */
+static intercom_code decode_item(const intercom_type *mt, json_t *item, const void *body, size_t len, void **out,
+                                 intercom_error *err) {
+    walking = item;
+    intercom_code rc = ic_decode_with(NULL, mt, 0, len ? body : "", len, drive_json, out, err);
+    walking = NULL;
+    if (rc) return rc;
+    ic_doc *doc = ic_value_doc(mt, *out);
+    if (doc) doc->raw_json = json_incref(item);
+    return INTERCOM_OK;
+}
+
 intercom_code intercom_notification_parse(const void *body, size_t len, intercom_notification **out,
                                           intercom_error *err) {
     if (out) *out = NULL;
@@ -147,14 +214,7 @@ intercom_code intercom_notification_parse(const void *body, size_t len, intercom
         n->item_type = str_member(item, "type");
         const intercom_type *mt = ic_webhook_model_for(n->item_type ? n->item_type : t ? t->object_type : NULL);
         if (mt) {
-            char *text = ic_json_dumps(NULL, item, JSON_COMPACT | JSON_ENCODE_ANY);
-            if (!text) {
-                rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
-                goto fail;
-            }
-            rc = ic_decode_buffer(NULL, mt, 0, text, strlen(text), &n->item, err);
-            ic_free(NULL, text);
-            if (rc) goto fail;
+            if ((rc = decode_item(mt, item, body, len, &n->item, err))) goto fail;
             n->item_model = mt;
         }
     }
