@@ -22,7 +22,7 @@
 
 #include "contacts_page.h"
 
-int ic_simdjson_drive(const void *yajl_cb, void *ctx, const char *p, size_t n, const char **why);
+int ic_simdjson_drive(const void *yajl_cb, void *ctx, const char *p, size_t n, const void *arg, const char **why);
 
 static int c_null(void *c) { ++*(long *)c; return 1; }
 static int c_bool(void *c, int b) { *(long *)c += b; return 1; }
@@ -55,21 +55,21 @@ __attribute__((noinline)) void v_ic_yajl(const intercom_type *t, const char *b, 
 }
 __attribute__((noinline)) void v_bare_simdjson(const char *b, size_t n, long *sink) {
     const char *why = NULL;
-    if (ic_simdjson_drive(&bare_cb, sink, b, n, &why)) {
+    if (ic_simdjson_drive(&bare_cb, sink, b, n, NULL, &why)) {
         fprintf(stderr, "bench_simdjson: %s\n", why);
         exit(1);
     }
 }
 __attribute__((noinline)) void v_ic_simdjson(const intercom_type *t, const char *b, size_t n) {
     void *m;
-    if (ic_decode_with(NULL, t, 0, b, n, ic_simdjson_drive, &m, NULL) != INTERCOM_OK) exit(1);
+    if (ic_decode_with(NULL, t, 0, b, n, ic_simdjson_drive, NULL, &m, NULL) != INTERCOM_OK) exit(1);
     intercom_free(t, m);
 }
 
 static char *encode(const intercom_type *t, const char *b, size_t n, int simd) {
     void *m = NULL;
     intercom_error err = INTERCOM_ERROR_INIT;
-    intercom_code rc = simd ? ic_decode_with(NULL, t, 1, b, n, ic_simdjson_drive, &m, &err) : ic_decode_buffer(NULL, t, 1, b, n, &m, &err);
+    intercom_code rc = simd ? ic_decode_with(NULL, t, 1, b, n, ic_simdjson_drive, NULL, &m, &err) : ic_decode_buffer(NULL, t, 1, b, n, &m, &err);
     if (rc != INTERCOM_OK) {
         fprintf(stderr, "bench_simdjson: %s decode failed: %s\n", simd ? "simdjson" : "yajl", err.message);
         exit(1);

@@ -1131,13 +1131,13 @@ intercom_code ic_decode_buffer(const intercom_allocator *a, const intercom_type 
 }
 
 intercom_code ic_decode_with(const intercom_allocator *a, const intercom_type *t, int strict, const char *p, size_t n,
-                             ic_event_driver drive, void **out, intercom_error *err) {
+                             ic_event_driver drive, const void *arg, void **out, intercom_error *err) {
     *out = NULL;
     ic_decoder *d = ic_decoder_new(a, t, strict, n);
     if (!d) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     d->fed = n; /* the whole body, for the memory bound */
     const char *why = NULL;
-    int r = drive(&callbacks, d, p, n, &why);
+    int r = drive(&callbacks, d, p, n, arg, &why);
     intercom_code rc;
     if (d->fail) rc = finish_error(d, err, p, n);
     else if (r) rc = ic_fail(err, INTERCOM_E_DECODE, "invalid JSON: %s", why ? why : "parse error");
@@ -1147,7 +1147,7 @@ intercom_code ic_decode_with(const intercom_allocator *a, const intercom_type *t
         if (d->root_type->kind == IC_T_OBJECT) ((intercom_model *)d->root)->doc = d->doc;
         *out = d->root;
         d->doc = NULL;
-        rc = keep_body(t, out, p, n, err);
+        rc = p ? keep_body(t, out, p, n, err) : INTERCOM_OK;
     }
     ic_decoder_free(d);
     return rc;

@@ -169,5 +169,11 @@ IC_HIDDEN double ic_retry_delay(const ic_config *cfg, const ic_attempt_outcome *
 
 IC_HIDDEN intercom_response *ic_response_new(const intercom_allocator *a);
 IC_HIDDEN int ic_response_set_header_block(intercom_response *r, const char *blk, size_t len);
+/* One line of a raw header block, read as the engine reads it (response.c): returns the next line's
+ * start; *name NULL when the line is not a header; name and value trimmed, not NUL-terminated. */
+IC_HIDDEN const char *ic_header_line(const char *p, const char *end, const char **name, size_t *nlen, const char **val,
+                                     size_t *vlen);
+/* A non-negative decimal header value s[0..n), or -1 (absent, empty, not only digits, beyond int64). */
+IC_HIDDEN int64_t ic_header_decimal(const char *s, size_t n);
 
 #endif

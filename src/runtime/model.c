@@ -30,8 +30,8 @@ const char *intercom_type_name(const intercom_type *type) { return type ? type->
 
 json_t *intercom_model_raw_json(const void *model) {
     const intercom_model *m = model;
-    if (!m || !m->doc || m->doc->root != m || !m->doc->body) return NULL;
-    if (!m->doc->raw_json) {
+    if (!m || !m->doc || m->doc->root != m) return NULL;
+    if (!m->doc->raw_json && m->doc->body) { /* (a webhook item has its json_t from the start, no body) */
         ic_json_oom_take();
         m->doc->raw_json = json_loadb(m->doc->body, m->doc->body_len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
         if (ic_json_oom_take()) json_decref(m->doc->raw_json), m->doc->raw_json = NULL; /* incomplete: not kept */

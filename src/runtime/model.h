@@ -171,16 +171,18 @@ IC_HIDDEN json_t *ic_json_load_any(const char *p, size_t n, ic_doc *doc);
 /* One-shot decode of a buffer; on success the model's doc takes @p body_owned if not NULL. */
 IC_HIDDEN intercom_code ic_decode_buffer(const intercom_allocator *a, const intercom_type *t, int strict, const char *p, size_t n,
                                          void **out, intercom_error *err);
-/* Another JSON parser over a whole buffer, delivering the decoder's events (yajl's callback table,
- * @p ctx their context): 0 when the text was parsed to its end, 1 when a callback stopped it, 2 when
- * the text is not JSON (*why says why, a static string); @p yajl_cb is a const yajl_callbacks *.
- * parse_simdjson.cpp (INTERCOM_SIMDJSON). */
-typedef int (*ic_event_driver)(const void *yajl_cb, void *ctx, const char *p, size_t n,
+/* Another source of the decoder's events (yajl's callback table, @p ctx their context) over a whole
+ * value: the text p[0..n) (parse_simdjson.cpp, INTERCOM_SIMDJSON) or what @p arg points at (a json_t in
+ * webhook.c, p NULL). 0 when the value was delivered to its end, 1 when a callback stopped it, 2 when
+ * the text is not JSON (*why says why, a static string); @p yajl_cb is a const yajl_callbacks *. */
+typedef int (*ic_event_driver)(const void *yajl_cb, void *ctx, const char *p, size_t n, const void *arg,
                                const char **why);
-/* ic_decode_buffer() with @p drive as the parser instead of yajl (same result, same errors from the
- * decoder; the parser's own errors as "invalid JSON: <why>"). */
+/* ic_decode_buffer() with @p drive as the source of events instead of yajl (same result, same errors
+ * from the decoder; the driver's own errors as "invalid JSON: <why>"). @p n bytes count as received for
+ * the memory bound; the text p[0..n) is kept for intercom_model_raw_json unless p is NULL. */
 IC_HIDDEN intercom_code ic_decode_with(const intercom_allocator *a, const intercom_type *t, int strict, const char *p,
-                                       size_t n, ic_event_driver drive, void **out, intercom_error *err);
+                                       size_t n, ic_event_driver drive, const void *arg, void **out,
+                                       intercom_error *err);
 
 /* The hash of the field lookup, in constant time: the key's first and last eight bytes read as
  * little-endian words (a key shorter than eight bytes: its bytes, then its length), mixed with the

@@ -118,11 +118,14 @@ int walk(walker &w, ondemand::value v) {
 
 } // namespace
 
-extern "C" int ic_simdjson_drive(const void *yajl_cb, void *ctx, const char *p, size_t n, const char **why);
+extern "C" int ic_simdjson_drive(const void *yajl_cb, void *ctx, const char *p, size_t n, const void *arg,
+                                 const char **why);
 
 /* The whole body, copied once into a padded buffer (On-Demand reads up to 64 bytes past the end),
  * parsed with a parser kept per thread (its buffers are reused between bodies). */
-extern "C" int ic_simdjson_drive(const void *yajl_cb, void *ctx, const char *p, size_t n, const char **why) {
+extern "C" int ic_simdjson_drive(const void *yajl_cb, void *ctx, const char *p, size_t n, const void *arg,
+                                 const char **why) {
+    (void)arg;
     static thread_local ondemand::parser parser;
     walker w{static_cast<const yajl_callbacks *>(yajl_cb), ctx, nullptr};
     try {

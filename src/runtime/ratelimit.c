@@ -112,12 +112,11 @@ size_t ic_rl_mem_bytes(ic_rl_mem *m) {
 }
 
 /* ---------- intercom_rate_limit_parse: one pass over the caller's block, nothing copied ----------
- * The same reading as the engine's (response.c, ic_response_set_header_block): lines end at '\n'; a
- * line's name is what precedes its first ':' (none, or ':' first: no header), name and value trimmed of
- * spaces and tabs (and at their ends of CR and LF); the first line of each name counts. A line holding
- * a NUL byte is skipped (a header cannot hold one). Only the six headers the result depends on are
- * looked at; the wait goes through retry.c on a response holding just those (retry.c reads them by
- * name, the reset from rate_limit). tests/test_rtc.c compares both paths on many blocks. */
+ * Lines are read by the engine's own reader (ic_header_line, response.c); the first line of each name
+ * counts. A line holding a NUL byte is skipped (a header cannot hold one). Only the six headers the
+ * result depends on are looked at; the wait goes through retry.c on a response holding just those
+ * (retry.c reads them by name, the reset from rate_limit). tests/test_rtc.c compares both paths on
+ * many blocks. */
 
 enum { H_LIMIT, H_REMAINING, H_RESET, H_SHOULD_RETRY, H_RETRY_AFTER_MS, H_RETRY_AFTER, H_COUNT };
 static const struct {
@@ -125,21 +124,6 @@ static const struct {
     size_t len;
 } wanted[H_COUNT] = {{"X-RateLimit-Limit", 17}, {"X-RateLimit-Remaining", 21}, {"X-RateLimit-Reset", 17},
                      {"x-should-retry", 14},    {"retry-after-ms", 14},        {"Retry-After", 11}};
-
-static int blank(char c) { return c == ' ' || c == '\t'; }
-static int blank_or_eol(char c) { return blank(c) || c == '\r' || c == '\n'; }
-
-/* A plain non-negative decimal that fits int64 (the whole of @p n bytes), else -1. */
-static int64_t decimal(const char *s, size_t n) {
-    if (!s || !n) return -1;
-    int64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        int d = s[i] - '0';
-        if (d < 0 || d > 9 || v > (INT64_MAX - d) / 10) return -1;
-        v = v * 10 + d;
-    }
-    return v;
-}
 
 intercom_code intercom_rate_limit_parse(const char *headers, size_t len, int status, intercom_rate_limit *rl,
                                        double *wait_s, intercom_error *err) {
@@ -150,28 +134,19 @@ intercom_code intercom_rate_limit_parse(const char *headers, size_t len, int sta
     const char *val[H_COUNT] = {NULL};
     size_t vlen[H_COUNT] = {0};
     for (const char *p = headers, *end = len ? headers + len : headers; p < end;) { /* no NULL + 0 */
-        const char *nl = memchr(p, '\n', (size_t)(end - p)), *line = p;
-        size_t ll = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-        p += ll;
-        const char *colon = memchr(line, ':', ll), *name = line;
-        if (!colon || colon == line) continue;
-        size_t nlen = (size_t)(colon - line);
-        while (nlen && blank(*name)) name++, nlen--;
-        while (nlen && blank_or_eol(name[nlen - 1])) nlen--;
-        if (nlen < 11 || nlen > 21) continue; /* the shortest and longest wanted names */
+        const char *line = p, *name, *v;
+        size_t nlen, n;
+        p = ic_header_line(p, end, &name, &nlen, &v, &n);
+        if (!name || nlen < 11 || nlen > 21) continue; /* the shortest and longest wanted names */
         int k = 0;
         while (k < H_COUNT && (val[k] || nlen != wanted[k].len || strncasecmp(name, wanted[k].name, nlen))) k++;
-        if (k == H_COUNT || memchr(line, '\0', ll)) continue;
-        const char *v = colon + 1;
-        size_t n = ll - (size_t)(v - line);
-        while (n && blank(*v)) v++, n--;
-        while (n && blank_or_eol(v[n - 1])) n--;
+        if (k == H_COUNT || memchr(line, '\0', (size_t)(p - line))) continue;
         val[k] = v;
         vlen[k] = n;
     }
-    rl->limit = decimal(val[H_LIMIT], vlen[H_LIMIT]);
-    rl->remaining = decimal(val[H_REMAINING], vlen[H_REMAINING]);
-    rl->reset = decimal(val[H_RESET], vlen[H_RESET]);
+    rl->limit = ic_header_decimal(val[H_LIMIT], vlen[H_LIMIT]);
+    rl->remaining = ic_header_decimal(val[H_REMAINING], vlen[H_REMAINING]);
+    rl->reset = ic_header_decimal(val[H_RESET], vlen[H_RESET]);
     if (!wait_s) return INTERCOM_OK;
     /* retry.c reads NUL-terminated values: the three it asks for, copied (on the stack unless long) */
     size_t need = 0;

@@ -23,6 +23,41 @@ static void trim(const char **s, size_t *n) {
         (*n)--;
 }
 
+/* How a line of a raw header block reads (the one reading of the engine and of
+ * intercom_rate_limit_parse): the line runs up to and with its '\n' (or to @p end); its name is what
+ * precedes its first ':' (none, or ':' first: not a header, *name NULL), name and value trimmed of
+ * spaces and tabs, and at their ends of CR and LF. Returns where the next line starts. */
+const char *ic_header_line(const char *p, const char *end, const char **name, size_t *nlen, const char **val,
+                           size_t *vlen) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t ll = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+    const char *colon = memchr(p, ':', ll);
+    *name = NULL;
+    if (colon && colon != p) {
+        *name = p;
+        *nlen = (size_t)(colon - p);
+        *val = colon + 1;
+        *vlen = ll - *nlen - 1;
+        trim(name, nlen);
+        trim(val, vlen);
+    }
+    return p + ll;
+}
+
+/* A non-negative decimal header value s[0..n); -1 when absent or empty, not only digits, or out of
+ * range ("99999999999999999999" is not clamped to INT64_MAX, "-5" and " 5" are not numbers). */
+int64_t ic_header_decimal(const char *s, size_t n) {
+    if (!s || !n) return -1;
+    int64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        int d = s[i] - '0';
+        if (v > (INT64_MAX - d) / 10) return -1; /* out of range */
+        v = v * 10 + d;
+    }
+    return v;
+}
+
 /* The headers of a response from the raw header block of its attempt, as libcurl delivered it
  * (lines "Name: value\r\n", each ending in '\n'; lines without a name are skipped). The array and
  * every name and value go into ONE allocation, owned through r->headers; the rate-limit data and
@@ -48,16 +83,10 @@ int ic_response_set_header_block(intercom_response *r, const char *blk, size_t l
      * name counts, as intercom_response_header() would return it */
     const char *rl_limit = NULL, *rl_remaining = NULL, *rl_reset = NULL, *request_id = NULL;
     for (const char *p = blk, *end = blk + len; p < end;) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t ll = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-        const char *line = p;
-        p += ll;
-        const char *colon = memchr(line, ':', ll);
-        if (!colon || colon == line) continue;
-        const char *name = line, *val = colon + 1;
-        size_t nlen = (size_t)(colon - line), vlen = ll - nlen - 1;
-        trim(&name, &nlen);
-        trim(&val, &vlen);
+        const char *name, *val;
+        size_t nlen, vlen;
+        p = ic_header_line(p, end, &name, &nlen, &val, &vlen);
+        if (!name) continue;
         memcpy(out, name, nlen);
         out[nlen] = '\0';
         h[n].name = out;
@@ -83,19 +112,8 @@ int ic_response_set_header_block(intercom_response *r, const char *blk, size_t l
     return 0;
 }
 
-/* A non-negative decimal header value; -1 when absent, not only digits, or out of range
- * ("99999999999999999999" is not clamped to INT64_MAX, "-5" and " 5" are not numbers). */
-static int64_t parse_i64(const char *s) {
-    if (!s || !*s) return -1;
-    int64_t v = 0;
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9') return -1;
-        int d = *p - '0';
-        if (v > (INT64_MAX - d) / 10) return -1; /* out of range */
-        v = v * 10 + d;
-    }
-    return v;
-}
+/* A value as copied into r->headers (NUL-terminated) */
+static int64_t parse_i64(const char *s) { return ic_header_decimal(s, s ? strlen(s) : 0); }
 
 const char *intercom_response_header_nth(const intercom_response *resp, const char *name, size_t n) {
     if (!resp || !name) return NULL;

@@ -129,26 +129,19 @@ static int walk_json(const yajl_callbacks *cb, void *ctx, const json_t *v) {
     }
 }
 
-/* The item being decoded on this thread: ic_decode_with hands its driver the decoder and a text, no
- * payload of the caller's, so the json_t comes this way (set and cleared around the call). */
-static _Thread_local const json_t *walking;
-
-static int drive_json(const void *yajl_cb, void *ctx, const char *p, size_t n, const char **why) {
+static int drive_json(const void *yajl_cb, void *ctx, const char *p, size_t n, const void *item, const char **why) {
     (void)p;
     (void)n;
     (void)why;
-    return walk_json(yajl_cb, ctx, walking);
+    return walk_json(yajl_cb, ctx, item);
 }
 
-/* data.item decoded into @p mt (tolerant) from its json_t. The notification's text is what ic_decode_with
- * measures the decoded memory against (the bound of every decode: intercom_client_options'
- * decoded_memory_factor default) and keeps; the model's raw JSON is the item's json_t itself
- * (intercom_model_raw_json gives item_json, not a copy parsed again). */
-static intercom_code decode_item(const intercom_type *mt, json_t *item, const void *body, size_t len, void **out,
-                                 intercom_error *err) {
-    walking = item;
-    intercom_code rc = ic_decode_with(NULL, mt, 0, len ? body : "", len, drive_json, out, err);
-    walking = NULL;
+/* data.item decoded into @p mt (tolerant) from its json_t. The decoded memory is bounded against the
+ * notification's length (the bound of every decode: intercom_client_options' decoded_memory_factor
+ * default); no text is kept: the model's raw JSON is the item's json_t itself (intercom_model_raw_json
+ * gives item_json, not a copy parsed again). */
+static intercom_code decode_item(const intercom_type *mt, json_t *item, size_t len, void **out, intercom_error *err) {
+    intercom_code rc = ic_decode_with(NULL, mt, 0, NULL, len, drive_json, item, out, err);
     if (rc) return rc;
     ic_doc *doc = ic_value_doc(mt, *out);
     if (doc) doc->raw_json = json_incref(item);
@@ -214,7 +207,7 @@ intercom_code intercom_notification_parse(const void *body, size_t len, intercom
         n->item_type = str_member(item, "type");
         const intercom_type *mt = ic_webhook_model_for(n->item_type ? n->item_type : t ? t->object_type : NULL);
         if (mt) {
-            if ((rc = decode_item(mt, item, body, len, &n->item, err))) goto fail;
+            if ((rc = decode_item(mt, item, len, &n->item, err))) goto fail;
             n->item_model = mt;
         }
     }
