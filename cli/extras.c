@@ -285,7 +285,8 @@ static int webhooks_listen(int argc, char **argv, const ic_cli_sub *sub) {
         return fprintf(stderr, "intercom: webhooks listen needs --port N (1-65535; 0: any free port)\n"), EXIT_USAGE;
     if (parse_long(port_arg, 0, 65535, &port))
         return fprintf(stderr, "intercom: --port must be 1-65535 (or 0: any free port), got \"%s\"\n", port_arg), EXIT_USAGE;
-    const char *host = flag_value(sub, v, "host") ? flag_value(sub, v, "host") : "127.0.0.1";
+    const char *host = flag_value(sub, v, "host");
+    if (!host) host = "127.0.0.1";
     struct sockaddr_in sa = {0};
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)port);

@@ -511,7 +511,7 @@ static const char ZSH_COMPLETION[] =
     "  if [[ $PREFIX == --*=* ]]; then w+=(\"${PREFIX%%=*}\"); compset -P '*='; fi\n"
     "  [[ $PREFIX == --* ]] && PREFIX=${PREFIX//_/-}  # --per_page: a flag spelt with '_' completes to the flag\n"
     "  c=(${(f)\"$(${words[1]} __complete \"${(@)w}\" 2>/dev/null)\"})\n"
-    "  if (( ${#c} )); then compadd -a c; else _files; fi\n"
+    "  compadd -a c || _files  # no word matches (webhooks verify FILE): file names, as bash's -o default\n"
     "}\n"
     "if [ \"$funcstack[1]\" = \"_intercom\" ]; then _intercom \"$@\"; else compdef _intercom intercom; fi\n";
 

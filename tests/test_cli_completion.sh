@@ -47,6 +47,7 @@ for sh in bash zsh; do
   check $sh 'intercom oauth authorize-url --redir' 'intercom oauth authorize-url --redirect-uri '
   touch "$tmp/out-file.json"
   check $sh "intercom me retrieve -o $tmp/out-fi" "$tmp/out-file.json"
+  check $sh "intercom webhooks verify $tmp/out-fi" "$tmp/out-file.json"   # beside its flags, a FILE
 done
 [ $fails = 0 ] || { echo "cli_completion: $fails of $n failed"; exit 1; }
 echo "cli_completion: ok: $n completions in bash and zsh"
