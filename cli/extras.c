@@ -56,7 +56,7 @@ static const char HELP_IDENTITY[] =
 
 static const char HELP_OAUTH[] =
     "usage: intercom oauth exchange --code CODE --client-id ID [--base-url URL] [--environment ENV]\n"
-    "                               [--max-retries N] [--timeout SECONDS] [-H 'NAME: VALUE' ...]\n"
+    "                               [--max-retries N] [--timeout SECONDS] [-H|--header 'NAME: VALUE' ...]\n"
     "       intercom oauth authorize-url --client-id ID --state STATE [--redirect-uri URL]\n"
     "\n"
     "exchange       trades an authorization code for the workspace's access token (POST /auth/eagle/token)\n"
@@ -65,16 +65,13 @@ static const char HELP_OAUTH[] =
     "authorize-url  prints the URL to send the installing user to.\n"
     "Exit status: 0 ok, 2 usage, else the class of the failure (see intercom --help).\n";
 
-struct flag {
-    const char *name;
-    const char *value;
-};
-
-/* Parse "--name value" / "--name=value" flags (all take a value) and positional arguments. */
-static int parse_flags(int argc, char **argv, int first, struct flag *flags, const char **pos, int max_pos,
+/* Parse the "--name value" / "--name=value" flags of @p sub (extras.h: all take a value) into @p values
+ * (values[i] is that of sub->flags[i], NULL when not given) and at most @p max_pos positional arguments
+ * from argv[3] on. 0, or -1 after a message. */
+static int parse_flags(int argc, char **argv, const ic_cli_sub *sub, const char **values, const char **pos, int max_pos,
                        int *npos) {
     *npos = 0;
-    for (int i = first; i < argc; i++) {
+    for (int i = 3; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) || !a[2]) {
             if (*npos == max_pos) return fprintf(stderr, "intercom: unexpected argument \"%s\"\n", a), -1;
@@ -83,13 +80,12 @@ static int parse_flags(int argc, char **argv, int first, struct flag *flags, con
         }
         const char *name = a + 2, *eq = strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
-        struct flag *f = flags;
-        while (f->name && (strlen(f->name) != len || strncmp(f->name, name, len))) f++;
-        if (!f->name) {
-            const char *names[16];
+        const ic_cli_flag *f = ic_cli_flag_find(sub->flags, name, len);
+        if (!f) {
+            const char *names[IC_CLI_MAX_FLAGS + 1];
             char word[80];
             size_t n = 0;
-            for (f = flags; f->name && n < 15; f++) names[n++] = f->name;
+            for (f = sub->flags; f->name; f++) names[n++] = f->name;
             names[n] = NULL;
             snprintf(word, sizeof word, "%.*s", (int)len, name);
             const char *near = nearest_of(word, names);
@@ -99,9 +95,15 @@ static int parse_flags(int argc, char **argv, int first, struct flag *flags, con
         }
         const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
         if (!v) return fprintf(stderr, "intercom: --%s needs a value\n", f->name), -1;
-        f->value = v;
+        values[f - sub->flags] = v;
     }
     return 0;
+}
+
+/* The value parse_flags() found for --@p name of @p sub, or NULL. */
+static const char *flag_value(const ic_cli_sub *sub, const char *const *values, const char *name) {
+    const ic_cli_flag *f = ic_cli_flag_find(sub->flags, name, strlen(name));
+    return f ? values[f - sub->flags] : NULL;
 }
 
 static int fail(intercom_code rc, const intercom_error *err) {
@@ -161,11 +163,10 @@ static int read_all(FILE *f, char **out, size_t *out_len) {
     return 0;
 }
 
-static int webhooks_verify(int argc, char **argv) {
-    struct flag flags[] = {{"signature", NULL}, {NULL, NULL}};
-    const char *pos[1];
+static int webhooks_verify(int argc, char **argv, const ic_cli_sub *sub) {
+    const char *v[IC_CLI_MAX_FLAGS] = {0}, *pos[1];
     int npos;
-    if (parse_flags(argc, argv, 3, flags, pos, 1, &npos)) return EXIT_USAGE;
+    if (parse_flags(argc, argv, sub, v, pos, 1, &npos)) return EXIT_USAGE;
     const char *secret = secret_from("INTERCOM_CLIENT_SECRET");
     if (!secret) return EXIT_USAGE;
     const char *path = npos ? pos[0] : "-";
@@ -178,7 +179,7 @@ static int webhooks_verify(int argc, char **argv) {
     if (r) return fprintf(stderr, "intercom: cannot read %s: %s\n", path, strerror(errno)), EXIT_USAGE;
     intercom_error err = INTERCOM_ERROR_INIT;
     intercom_notification *n = NULL;
-    intercom_code rc = intercom_webhook_verify(secret, body, len, flags[0].value, &err);
+    intercom_code rc = intercom_webhook_verify(secret, body, len, flag_value(sub, v, "signature"), &err);
     if (rc == INTERCOM_OK) rc = intercom_notification_parse(body, len, &n, &err);
     free(body);
     int status = 0;
@@ -275,15 +276,17 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state, enum
     *state = NULL;
 }
 
-static int webhooks_listen(int argc, char **argv) {
-    struct flag flags[] = {{"port", NULL}, {"host", NULL}, {NULL, NULL}};
-    const char *pos[1];
+static int webhooks_listen(int argc, char **argv, const ic_cli_sub *sub) {
+    const char *v[IC_CLI_MAX_FLAGS] = {0}, *pos[1], *port_arg;
     int npos;
-    if (parse_flags(argc, argv, 3, flags, pos, 0, &npos)) return EXIT_USAGE;
+    if (parse_flags(argc, argv, sub, v, pos, 0, &npos)) return EXIT_USAGE;
     long long port;
-    if (!flags[0].value || parse_long(flags[0].value, 0, 65535, &port))
-        return fprintf(stderr, "intercom: webhooks listen needs --port N (0-65535; 0: any free port)\n"), EXIT_USAGE;
-    const char *host = flags[1].value ? flags[1].value : "127.0.0.1";
+    if (!(port_arg = flag_value(sub, v, "port")))
+        return fprintf(stderr, "intercom: webhooks listen needs --port N (1-65535; 0: any free port)\n"), EXIT_USAGE;
+    if (parse_long(port_arg, 0, 65535, &port))
+        return fprintf(stderr, "intercom: --port must be 1-65535 (or 0: any free port), got \"%s\"\n", port_arg), EXIT_USAGE;
+    const char *host = flag_value(sub, v, "host");
+    if (!host) host = "127.0.0.1";
     struct sockaddr_in sa = {0};
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)port);
@@ -315,16 +318,16 @@ static int webhooks_listen(int argc, char **argv) {
 
 /* ---------- identity ---------- */
 
-static int identity(int argc, char **argv, const char *sub) {
-    struct flag flags[] = {{"user-id", NULL}, {"email", NULL}, {"expires-in", NULL}, {"claims", NULL}, {NULL, NULL}};
-    const char *pos[1];
+static int identity(int argc, char **argv, const ic_cli_sub *sub) {
+    const char *v[IC_CLI_MAX_FLAGS] = {0}, *pos[1];
     int npos;
-    if (parse_flags(argc, argv, 3, flags, pos, 0, &npos)) return EXIT_USAGE;
-    const char *uid = flags[0].value, *email = flags[1].value;
+    if (parse_flags(argc, argv, sub, v, pos, 0, &npos)) return EXIT_USAGE;
+    const char *uid = flag_value(sub, v, "user-id"), *email = flag_value(sub, v, "email");
+    const char *expires = flag_value(sub, v, "expires-in"), *claims_arg = flag_value(sub, v, "claims");
     intercom_error err = INTERCOM_ERROR_INIT;
     intercom_code rc;
-    if (!strcmp(sub, "user-hash")) {
-        if (!uid == !email || flags[2].value || flags[3].value)
+    if (!strcmp(sub->name, "user-hash")) {
+        if (!uid == !email)
             return fputs("intercom: identity user-hash takes exactly one of --user-id ID, --email EMAIL\n", stderr),
                    EXIT_USAGE;
         const char *secret = secret_from("INTERCOM_IDENTITY_SECRET");
@@ -342,16 +345,15 @@ static int identity(int argc, char **argv, const char *sub) {
     intercom_identity_jwt_options o = INTERCOM_IDENTITY_JWT_OPTIONS_INIT;
     o.email = email;
     long long exp;
-    if (flags[2].value) {
-        if (parse_long(flags[2].value, 1, (long long)INT32_MAX * 100, &exp))
-            return fprintf(stderr, "intercom: --expires-in %s: not a positive number of seconds\n", flags[2].value),
-                   EXIT_USAGE;
+    if (expires) {
+        if (parse_long(expires, 1, (long long)INT32_MAX * 100, &exp))
+            return fprintf(stderr, "intercom: --expires-in %s: not a positive number of seconds\n", expires), EXIT_USAGE;
         o.expires_in = exp;
     }
     json_t *claims = NULL;
-    if (flags[3].value) {
+    if (claims_arg) {
         json_error_t je;
-        claims = json_loads(flags[3].value, 0, &je);
+        claims = json_loads(claims_arg, 0, &je);
         if (!json_is_object(claims)) {
             json_decref(claims);
             return fprintf(stderr, "intercom: --claims: not a JSON object%s%s\n", claims ? "" : ": ",
@@ -377,18 +379,19 @@ static int identity(int argc, char **argv, const char *sub) {
 
 /* ---------- oauth ---------- */
 
-static int oauth(int argc, char **argv, const char *sub, const intercom_kv *headers) {
+static int oauth(int argc, char **argv, const ic_cli_sub *sub, const intercom_kv *headers) {
     intercom_error err = INTERCOM_ERROR_INIT;
     intercom_code rc;
-    if (!strcmp(sub, "authorize-url")) {
-        struct flag flags[] = {{"client-id", NULL}, {"state", NULL}, {"redirect-uri", NULL}, {NULL, NULL}};
-        const char *pos[1];
-        int npos;
-        if (parse_flags(argc, argv, 3, flags, pos, 0, &npos)) return EXIT_USAGE;
-        if (!flags[0].value || !flags[1].value)
+    const char *v[IC_CLI_MAX_FLAGS] = {0}, *pos[1];
+    int npos;
+    if (parse_flags(argc, argv, sub, v, pos, 0, &npos)) return EXIT_USAGE;
+    const char *client_id = flag_value(sub, v, "client-id");
+    if (!strcmp(sub->name, "authorize-url")) {
+        const char *state = flag_value(sub, v, "state");
+        if (!client_id || !state)
             return fputs("intercom: oauth authorize-url needs --client-id ID --state STATE\n", stderr), EXIT_USAGE;
         char *url = NULL;
-        if ((rc = intercom_oauth_authorize_url(flags[0].value, flags[1].value, flags[2].value, &url, &err))) {
+        if ((rc = intercom_oauth_authorize_url(client_id, state, flag_value(sub, v, "redirect-uri"), &url, &err))) {
             int st = fail(rc, &err);
             intercom_error_clear(&err);
             return st;
@@ -397,41 +400,37 @@ static int oauth(int argc, char **argv, const char *sub, const intercom_kv *head
         intercom_free_string(url);
         return 0;
     }
-    struct flag flags[] = {{"code", NULL},        {"client-id", NULL}, {"base-url", NULL}, {"environment", NULL},
-                           {"max-retries", NULL}, {"timeout", NULL},   {NULL, NULL}};
-    const char *pos[1];
-    int npos;
-    if (parse_flags(argc, argv, 3, flags, pos, 0, &npos)) return EXIT_USAGE;
-    if (!flags[0].value || !flags[1].value)
-        return fputs("intercom: oauth exchange needs --code CODE --client-id ID\n", stderr), EXIT_USAGE;
+    const char *code = flag_value(sub, v, "code"), *retries = flag_value(sub, v, "max-retries");
+    const char *timeout = flag_value(sub, v, "timeout");
+    if (!code || !client_id) return fputs("intercom: oauth exchange needs --code CODE --client-id ID\n", stderr), EXIT_USAGE;
     const char *secret = secret_from("INTERCOM_CLIENT_SECRET");
     if (!secret) return EXIT_USAGE;
     intercom_client_options opts = INTERCOM_CLIENT_OPTIONS_INIT;
     const char *tok = getenv("INTERCOM_TEST_1_BEARER_TOKEN");
     opts.bearer_token = tok && *tok ? tok : "unused"; /* the exchange sends no Authorization header */
-    opts.base_url = flags[2].value;
-    opts.environment = flags[3].value;
+    opts.base_url = flag_value(sub, v, "base-url");
+    opts.environment = flag_value(sub, v, "environment");
     opts.default_headers = headers;
     long long n;
-    if (flags[4].value) {
-        if (parse_long(flags[4].value, 0, 100, &n))
-            return fprintf(stderr, "intercom: --max-retries %s: not 0-100\n", flags[4].value), EXIT_USAGE;
+    if (retries) {
+        if (parse_long(retries, 0, 100, &n))
+            return fprintf(stderr, "intercom: --max-retries %s: not 0-100\n", retries), EXIT_USAGE;
         opts.max_retries = (int)n;
     }
-    if (flags[5].value) {
+    if (timeout) {
         char *end;
-        double t = strtod(flags[5].value, &end);
-        if (end == flags[5].value || *end || !(t >= 0))
-            return fprintf(stderr, "intercom: --timeout %s: not a number of seconds\n", flags[5].value), EXIT_USAGE;
+        double t = strtod(timeout, &end);
+        if (end == timeout || *end || !(t >= 0))
+            return fprintf(stderr, "intercom: --timeout %s: not a number of seconds\n", timeout), EXIT_USAGE;
         opts.timeout = t;
     }
     intercom_client *client = NULL;
     intercom_oauth_token *t = NULL;
     rc = intercom_client_new(&client, &opts, &err);
-    if (!rc) rc = intercom_oauth_exchange(client, flags[0].value, flags[1].value, secret, &t, &err);
+    if (!rc) rc = intercom_oauth_exchange(client, code, client_id, secret, &t, &err);
     int st = 0;
     if (rc) {
-        st = fail(rc, &err);
+        st = ic_cli_report(rc, &err, NULL); /* worded as for every command that sends a request */
     } else {
         json_t *o = json_pack("{s:s, s:s?}", "access_token", t->access_token, "token_type", t->token_type);
         char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
@@ -481,12 +480,13 @@ static int take_headers(int *argc, char **argv, intercom_kv *hdrs, int *n) {
     return 0;
 }
 
-static int oauth_cmd(int argc, char **argv, const char *sub) {
+static int oauth_cmd(int argc, char **argv, const ic_cli_sub *sub) {
     intercom_kv hdrs[MAX_HEADERS + 1];
     memset(hdrs, 0, sizeof hdrs);
     int n = 0, st;
     if (take_headers(&argc, argv, hdrs, &n)) st = EXIT_USAGE;
-    else if (n && strcmp(sub, "exchange")) st = (fputs("intercom: -H: oauth authorize-url sends no request\n", stderr), EXIT_USAGE);
+    else if (n && !ic_cli_flag_find(sub->flags, "header", 6))
+        st = (fprintf(stderr, "intercom: -H: oauth %s sends no request\n", sub->name), EXIT_USAGE);
     else st = oauth(argc, argv, sub, n ? hdrs : NULL);
     for (int i = 0; i < n; i++) free((char *)hdrs[i].key);
     return st;
@@ -500,33 +500,31 @@ const char *ic_cli_extras_help(const char *cmd) {
 }
 
 int ic_cli_is_extra(int argc, char **argv) {
-    return argc > 1 && (!strcmp(argv[1], "webhooks") || !strcmp(argv[1], "identity") || !strcmp(argv[1], "oauth"));
+    const ic_cli_command *c = argc > 1 ? ic_cli_command_find(argv[1]) : NULL;
+    return c && c->place == IC_CMD_EXTRA;
 }
 
 int ic_cli_extras(int argc, char **argv) {
-    const char *cmd = argv[1], *sub = argc > 2 ? argv[2] : NULL;
-    const char *help = !strcmp(cmd, "webhooks") ? HELP_WEBHOOKS : !strcmp(cmd, "identity") ? HELP_IDENTITY : HELP_OAUTH;
+    const ic_cli_command *c = ic_cli_command_find(argv[1]);
+    const char *cmd = c->name, *name = argc > 2 ? argv[2] : NULL, *help = ic_cli_extras_help(cmd);
+    const ic_cli_sub *sub = name ? ic_cli_sub_find(c, name) : NULL;
     for (int i = 2; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return fputs(help, stdout), 0;
-    int status = -1;
-    if (!sub) status = -1;
-    else if (!strcmp(cmd, "webhooks") && !strcmp(sub, "verify")) status = webhooks_verify(argc, argv);
-    else if (!strcmp(cmd, "webhooks") && !strcmp(sub, "listen")) status = webhooks_listen(argc, argv);
-    else if (!strcmp(cmd, "identity") && (!strcmp(sub, "user-hash") || !strcmp(sub, "jwt"))) status = identity(argc, argv, sub);
-    else if (!strcmp(cmd, "oauth") && (!strcmp(sub, "exchange") || !strcmp(sub, "authorize-url"))) status = oauth_cmd(argc, argv, sub);
-    if (status < 0) {
-        static const char *const subs_webhooks[] = {"verify", "listen", NULL};
-        static const char *const subs_identity[] = {"user-hash", "jwt", NULL};
-        static const char *const subs_oauth[] = {"exchange", "authorize-url", NULL};
-        const char *near = sub ? nearest_of(sub, !strcmp(cmd, "webhooks")   ? subs_webhooks
-                                                : !strcmp(cmd, "identity") ? subs_identity
-                                                                           : subs_oauth)
-                               : NULL;
-        if (sub && near) fprintf(stderr, "intercom: %s: unknown command \"%s\"; did you mean \"%s %s\"?\n", cmd, sub, cmd, near);
-        else if (sub) fprintf(stderr, "intercom: %s: unknown command \"%s\"\n", cmd, sub);
+    if (!sub) {
+        const char *subs[IC_CLI_MAX_SUBS + 1];
+        size_t n = 0;
+        for (const ic_cli_sub *s = c->subs; s->name; s++) subs[n++] = s->name;
+        subs[n] = NULL;
+        const char *near = name ? nearest_of(name, subs) : NULL;
+        if (name && near) fprintf(stderr, "intercom: %s: unknown command \"%s\"; did you mean \"%s %s\"?\n", cmd, name, cmd, near);
+        else if (name) fprintf(stderr, "intercom: %s: unknown command \"%s\"\n", cmd, name);
         fputs(help, stderr);
         return EXIT_USAGE;
     }
+    int status = !strcmp(sub->name, "verify")   ? webhooks_verify(argc, argv, sub)
+                 : !strcmp(sub->name, "listen") ? webhooks_listen(argc, argv, sub)
+                 : !strcmp(cmd, "identity")     ? identity(argc, argv, sub)
+                                                : oauth_cmd(argc, argv, sub);
     fflush(stdout);
     return status;
 }

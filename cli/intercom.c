@@ -262,10 +262,8 @@ static const char *near_hint(const near *nr, const char *prefix) {
 /* The word after the @p prefix words nearest to @p word: a resource (no prefix) or a method. */
 static const char *near_word(const char *const *prefix, int np, const char *word) {
     near nr = {word, "", 0};
-    if (!np && !*NS) { /* the commands first: "ap" is "api" before it is "ai" */
-        static const char *const more[] = {"api", "help", "completion", "webhooks", "identity", "oauth", "preview"};
-        for (size_t i = 0; i < sizeof more / sizeof *more; i++) near_try(&nr, more[i], strlen(more[i]));
-    }
+    if (!np && !*NS) /* the commands first: "ap" is "api" before it is "ai" */
+        for (const ic_cli_command *c = IC_CLI_COMMANDS; c->name; c++) near_try(&nr, c->name, strlen(c->name));
     const char *pre = dotted(prefix, np);
     size_t len = strlen(pre);
     char copy[512];
@@ -290,7 +288,8 @@ static const char *near_flag(const intercom_operation *op, const char *name, siz
         const char *f = flag_of(&op->params->fields[i]);
         near_try(&nr, f, strlen(f));
     }
-    if (g.api) near_try(&nr, "query", 5);
+    for (const ic_cli_flag *f = g.api ? ic_cli_command_find("api")->flags : NULL; f && f->name; f++)
+        near_try(&nr, f->name, strlen(f->name));
     return near_hint(&nr, "--");
 }
 
@@ -400,10 +399,27 @@ static void help_resource(const char *prefix) {
     printf("\nintercom %s <method> --help lists a method's params.\n", spaced(prefix));
 }
 
+/* What the Location of the documented redirect of @p op is ("the recording URL"), or NULL when its
+ * success is a body. Such an operation (2.16 and the Preview: GET /calls/{call_id}/recording answers 302
+ * with a signed URL) prints the Location on stdout and exits 0; the descriptors do not say it. */
+static const char *redirect_of(const intercom_operation *op) {
+    static const struct { const char *op, *what; } ops[] = {{"calls.recording.retrieve", "the recording URL"}};
+    for (size_t i = 0; op && i < sizeof ops / sizeof *ops; i++)
+        if (!strcmp(op->name, ops[i].op)) return ops[i].what;
+    return NULL;
+}
+
+/* A param's line of help_op(): flag, type and location in columns @p fw and @p tw wide. */
+static void help_param(const intercom_field *f, int fw, int tw, const char *where) {
+    printf("  --%-*s %-*s %s\n", fw, flag_of(f), tw, type_of(f), where);
+}
+
 static void help_op(const intercom_operation *op) {
     printf("usage: intercom [global options] %s%s\n\n%s%s\n%s %s", spaced(op->name), op->params ? " [params]" : "",
            op->summary ? op->summary : "", op->flags & INTERCOM_OP_DEPRECATED ? " (deprecated)" : "", op->method, op->path);
     if (op->flags & INTERCOM_OP_RAW) printf(" (returns %s, written as received)", op->accept ? op->accept : "bytes");
+    if (redirect_of(op))
+        printf("\nAnswers with a redirect (HTTP 302): its Location, %s, is printed on stdout (exit 0)", redirect_of(op));
     if (op->page_kind) printf("\nPaginated: --all prints every item of every page");
     if (op->page_kind && op->per_page_max) printf(" (--per-page up to %u)", (unsigned)op->per_page_max);
     puts("\n");
@@ -411,10 +427,22 @@ static void help_op(const intercom_operation *op) {
         puts("No params.");
     } else {
         puts("Params:");
+        const intercom_field *pf = op->page_kind == INTERCOM_PAGE_SEARCH ? intercom_type_field(op->params, "pagination", 10) : NULL;
+        const intercom_type *pt = pf && pf->kind == INTERCOM_KIND_OBJECT ? pf->type : NULL;
+        int fw = 30, tw = 26; /* the columns: as wide as the widest flag and type of the page */
+        for (uint32_t k = 0; k < 2; k++) /* the params, then the members of a search's pagination */
+            for (uint32_t i = 0; k ? pt && i < pt->n_fields : i < op->params->n_fields; i++) {
+                const intercom_field *f = k ? &pt->fields[i] : &op->params->fields[i];
+                if (k && !find_paging_field(op, f->name, strlen(f->name))) continue;
+                int l = (int)strlen(flag_of(f)), t = (int)strlen(type_of(f));
+                fw = l > fw ? l : fw, tw = t > tw ? t : tw;
+            }
         for (uint32_t i = 0; i < op->params->n_fields; i++) {
             const intercom_field *f = &op->params->fields[i];
-            printf("  --%-30s %-26s %s%s%s\n", flag_of(f), type_of(f), where_of(f),
-                   f->flags & INTERCOM_FIELD_FLAG_REQUIRED ? ", required" : "", f->flags & INTERCOM_FIELD_FLAG_DEPRECATED ? ", deprecated" : "");
+            char where[64];
+            snprintf(where, sizeof where, "%s%s%s", where_of(f), f->flags & INTERCOM_FIELD_FLAG_REQUIRED ? ", required" : "",
+                     f->flags & INTERCOM_FIELD_FLAG_DEPRECATED ? ", deprecated" : "");
+            help_param(f, fw, tw, where);
             const char *doc = op->params->field_docs ? op->params->field_docs[i] : NULL;
             if ((doc && *doc) || (f->flags & INTERCOM_FIELD_FLAG_NULLABLE)) {
                 fputs("      ", stdout);
@@ -423,11 +451,12 @@ static void help_op(const intercom_operation *op) {
                 putchar('\n');
             }
         }
-        const intercom_field *pf = op->page_kind == INTERCOM_PAGE_SEARCH ? intercom_type_field(op->params, "pagination", 10) : NULL;
-        for (uint32_t i = 0; pf && pf->kind == INTERCOM_KIND_OBJECT && pf->type && i < pf->type->n_fields; i++) {
-            const intercom_field *f = &pf->type->fields[i];
+        for (uint32_t i = 0; pt && i < pt->n_fields; i++) {
+            const intercom_field *f = &pt->fields[i];
+            char where[200];
             if (!find_paging_field(op, f->name, strlen(f->name))) continue;
-            printf("  --%-30s %-26s body, in pagination (pagination.%s)\n", flag_of(f), type_of(f), f->name);
+            snprintf(where, sizeof where, "body, in pagination (pagination.%s)", f->name);
+            help_param(f, fw, tw, where);
         }
         puts("\n  --data @FILE|-|JSON: the whole params object (keys: the names above, with '_'); flags override it.");
     }
@@ -462,6 +491,7 @@ static const char BASH_COMPLETION[] =
     "    if [[ $cur == --*=* ]]; then\n"
     "        w+=(\"${cur%%=*}\"); [[ $COMP_WORDBREAKS == *=* ]] || eqpre=${cur%%=*}=; cur=${cur#*=}\n"
     "    fi\n"
+    "    [[ $cur == --* ]] && cur=${cur//_/-}   # --per_page: a flag spelt with '_' completes to the flag\n"
     "    local words=$(\"${w[0]}\" __complete \"${w[@]:1}\" 2>/dev/null)\n"
     "    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
     "    # bash replaces only what follows the last COMP_WORDBREAKS character of the word: drop what precedes it\n"
@@ -479,8 +509,9 @@ static const char ZSH_COMPLETION[] =
     "  local -a c w\n"
     "  w=(\"${(@)words[2,CURRENT-1]}\")\n"
     "  if [[ $PREFIX == --*=* ]]; then w+=(\"${PREFIX%%=*}\"); compset -P '*='; fi\n"
+    "  [[ $PREFIX == --* ]] && PREFIX=${PREFIX//_/-}  # --per_page: a flag spelt with '_' completes to the flag\n"
     "  c=(${(f)\"$(${words[1]} __complete \"${(@)w}\" 2>/dev/null)\"})\n"
-    "  if (( ${#c} )); then compadd -a c; else _files; fi\n"
+    "  compadd -a c || _files  # no word matches (webhooks verify FILE): file names, as bash's -o default\n"
     "}\n"
     "if [ \"$funcstack[1]\" = \"_intercom\" ]; then _intercom \"$@\"; else compdef _intercom intercom; fi\n";
 
@@ -506,6 +537,11 @@ static int complete(int n, char **w) {
     /* one candidate per line: zsh takes each line as one */
     if (!strcmp(prev, "--environment")) return puts("production\nenvironment_1\nenvironment_2\nus\neu\nau"), 0;
     if (!strcmp(prev, "--format")) return puts("json\npretty"), 0;
+    if (!strcmp(prev, "--null")) { /* the method's nullable params */
+        for (uint32_t i = 0; op && used == np && op->params && i < op->params->n_fields; i++)
+            if (op->params->fields[i].flags & INTERCOM_FIELD_FLAG_NULLABLE) puts(flag_of(&op->params->fields[i]));
+        return 0;
+    }
     if (op && !strncmp(prev, "--", 2)) {
         const intercom_field *f = find_field(op, prev + 2, strlen(prev + 2));
         if (f && f->kind == INTERCOM_KIND_BOOL) return puts("true\nfalse"), 0;
@@ -513,16 +549,20 @@ static int complete(int n, char **w) {
             for (uint32_t i = 0; i < f->type->n_values; i++) puts(f->type->values[i]);
         if (f) return 0;
     }
-    if (np && !strcmp(pos[0], "completion")) return puts("bash\nzsh"), 0;
     /* values that are files or free text: nothing, so that the shell completes file names */
     if (!strcmp(prev, "-o") || !strcmp(prev, "--output") || !strcmp(prev, "--token-file") || !strcmp(prev, "--data") ||
         !strcmp(prev, "-H") || !strcmp(prev, "--header"))
         return 0;
-    if (np && !*NS && !strcmp(pos[0], "api")) return np == 1 ? puts("GET\nPOST\nPUT\nPATCH\nDELETE\nHEAD"), 0 : 0;
-    static const struct { const char *cmd, *subs; } extra[] = {
-        {"webhooks", "verify\nlisten"}, {"identity", "user-hash\njwt"}, {"oauth", "exchange\nauthorize-url"}};
-    for (size_t i = 0; np && !*NS && i < sizeof extra / sizeof *extra; i++)
-        if (!strcmp(pos[0], extra[i].cmd)) return np == 1 ? puts(extra[i].subs), 0 : 0; /* then their own flags, files */
+    /* api, completion, webhooks, identity, oauth (extras.h): their words, then a subcommand's flags; after
+     * a flag, its value: nothing (file names) */
+    const ic_cli_command *cmd = np && !*NS ? ic_cli_command_find(pos[0]) : NULL;
+    if (cmd && cmd->subs[0].name) {
+        const ic_cli_sub *sub = np == 2 ? ic_cli_sub_find(cmd, pos[1]) : NULL;
+        for (const ic_cli_sub *s = np == 1 ? cmd->subs : NULL; s && s->name; s++) puts(s->name);
+        if (sub && !(!strncmp(prev, "--", 2) && ic_cli_flag_find(sub->flags, prev + 2, strlen(prev + 2))))
+            for (const ic_cli_flag *f = sub->flags; f->name; f++) printf("--%s\n", f->name);
+        return 0;
+    }
     if (op && used == np) {
         for (uint32_t i = 0; op->params && i < op->params->n_fields; i++)
             printf("--%s\n", flag_of(&op->params->fields[i]));
@@ -532,7 +572,7 @@ static int complete(int n, char **w) {
         const char *prefix = dotted(pos, np);
         size_t len = strlen(prefix), last_len = 0;
         const char *last = "";
-        if (!np && !*NS) puts("completion\napi\nhelp\nwebhooks\nidentity\noauth\npreview");
+        for (const ic_cli_command *c = IC_CLI_COMMANDS; !np && !*NS && c->name; c++) puts(c->name);
         EACH_OP(o) {
             if (len && (strncmp(o->name, prefix, len) || o->name[len] != '.')) continue;
             const char *seg = o->name + (len ? len + 1 : 0);
@@ -872,8 +912,7 @@ static int has_name(const char *s, const char *w) {
     return 0;
 }
 
-/* The one-line error message; returns the exit status. */
-static int report(intercom_code rc, const intercom_error *e) {
+int ic_cli_report(intercom_code rc, const intercom_error *e, const char *flag) {
     static const char *const classes[] = {
         [INTERCOM_E_CONNECTION] = "connection error", [INTERCOM_E_TIMEOUT] = "timeout",
         [INTERCOM_E_BAD_REQUEST] = "bad request", [INTERCOM_E_AUTHENTICATION] = "authentication error",
@@ -881,30 +920,31 @@ static int report(intercom_code rc, const intercom_error *e) {
         [INTERCOM_E_UNPROCESSABLE_ENTITY] = "unprocessable entity", [INTERCOM_E_RATE_LIMIT] = "rate limit",
         [INTERCOM_E_INTERNAL_SERVER] = "server error", [INTERCOM_E_STATUS] = "unexpected status",
         [INTERCOM_E_DECODE] = "decode error"};
-    if (g.raw && e->response) print_head(e->response);
     int known = (size_t)rc < sizeof classes / sizeof *classes && classes[rc];
+    char bare[32]; /* the library's message when it has nothing to add to the status */
+    snprintf(bare, sizeof bare, "HTTP %d", e->status);
     fprintf(stderr, "intercom: %s", known ? classes[rc] : intercom_strerror(rc));
     if (e->status) fprintf(stderr, " (HTTP %d)", e->status);
-    fputs(": ", stderr);
     const intercom_error_item *it = e->errors_count ? &e->errors[0] : NULL;
     if (it && (it->code || it->message)) {
+        fputs(": ", stderr);
         put_line(it->code);
         fputs(it->code && it->message ? ": " : "", stderr);
         put_line(it->message);
     } else if (e->response && e->status / 100 == 3 && intercom_response_header(e->response, "Location")) {
-        fprintf(stderr, "redirect to ");
+        fprintf(stderr, ": redirect to ");
         put_line(intercom_response_header(e->response, "Location"));
     } else if (e->message && !strncmp(e->message, "HTTP ", 5) && strstr(e->message, ": ")) {
+        fputs(": ", stderr);
         put_line(strstr(e->message, ": ") + 2); /* the text of another error shape (see the library's error-body reader) */
     } else if (e->response && e->response->body_len) { /* not Intercom's error list: the body's start */
+        fputs(": ", stderr);
         put_text(stderr, e->response->body, e->response->body_len < 300 ? e->response->body_len : 300, 1);
-    } else put_line(e->message);
-    if (rc == INTERCOM_E_INVALID_ARGUMENT && e->message && g.op && g.op->params) /* name the flag */
-        for (uint32_t i = 0; i < g.op->params->n_fields; i++)
-            if (has_name(e->message, g.op->params->fields[i].name)) {
-                fprintf(stderr, " (--%s)", flag_of(&g.op->params->fields[i]));
-                break;
-            }
+    } else if (e->message && !(e->status && !strcmp(e->message, bare))) {
+        fputs(": ", stderr);
+        put_line(e->message);
+    }
+    if (flag) fputs(flag, stderr);
     if (e->request_id && *e->request_id) {
         fputs(" (request id ", stderr);
         put_line(e->request_id);
@@ -912,6 +952,19 @@ static int report(intercom_code rc, const intercom_error *e) {
     }
     fputc('\n', stderr);
     return rc == INTERCOM_E_INVALID_ARGUMENT ? EXIT_USAGE : (int)rc;
+}
+
+/* The one-line error message of a command (with --raw, the response's head first); returns the exit status. */
+static int report(intercom_code rc, const intercom_error *e) {
+    if (g.raw && e->response) print_head(e->response);
+    char flag[200] = "";
+    if (rc == INTERCOM_E_INVALID_ARGUMENT && e->message && g.op && g.op->params) /* name the flag */
+        for (uint32_t i = 0; i < g.op->params->n_fields; i++)
+            if (has_name(e->message, g.op->params->fields[i].name)) {
+                snprintf(flag, sizeof flag, " (--%s)", flag_of(&g.op->params->fields[i]));
+                break;
+            }
+    return ic_cli_report(rc, e, flag[0] ? flag : NULL);
 }
 
 /* ---------- --all ---------- */
@@ -989,6 +1042,17 @@ static intercom_code run_all(intercom_client *client, const void *params, interc
     return rc;
 }
 
+/* The documented redirect of g.op (redirect_of()) answered in @p e: its Location on stdout (with --raw, the
+ * head on stderr first). 1 when printed, 0 when @p e is not that redirect. */
+static int print_redirect(const intercom_error *e) {
+    const char *loc = e->response && e->status / 100 == 3 && redirect_of(g.op) ? intercom_response_header(e->response, "Location") : NULL;
+    if (!loc) return 0;
+    if (g.raw) print_head(e->response);
+    put_str(stdout, loc);
+    putchar('\n');
+    return 1;
+}
+
 /* ---------- intercom api: sending ---------- */
 
 static intercom_code run_api(intercom_client *client, intercom_error *err) {
@@ -1012,6 +1076,11 @@ static intercom_code run_api(intercom_client *client, intercom_error *err) {
 static void verbose_log(intercom_log_level level, const char *line, void *payload) {
     (void)payload;
     if ((line[0] == '>' || line[0] == '<') && !strncmp(line + 1, " body (", 7)) return;
+    /* libcurl's header list: "Name:" removes a header libcurl would add (Expect, Content-Type) and is not
+     * sent; "Name;" is sent as "Name:" with an empty value */
+    size_t hn = line[0] == '>' && line[1] == ' ' ? strcspn(line + 2, ":; ") : 0;
+    if (hn && line[2 + hn] == ':' && !line[3 + hn]) return;
+    const char *semi = hn && line[2 + hn] == ';' && !line[3 + hn] ? line + 2 + hn : NULL;
     const char *tok = g.opts.bearer_token ? g.opts.bearer_token : getenv("INTERCOM_TEST_1_BEARER_TOKEN");
     size_t tl = tok ? strlen(tok) : 0;
     char *buf = NULL;
@@ -1025,6 +1094,9 @@ static void verbose_log(intercom_log_level level, const char *line, void *payloa
         } else if (!strncmp(p, "://", 3) && p[3 + strcspn(p + 3, "@/?# ")] == '@') {
             fputs("://[redacted]", m);
             p += 3 + strcspn(p + 3, "@");
+        } else if (p == semi) {
+            fputc(':', m);
+            p++;
         } else {
             fputc(*p++, m);
         }
@@ -1137,7 +1209,10 @@ static int seconds_arg(const char *opt, const char *v, double *out) {
 static int set_global(int gi, const char *v) {
     char *end;
     switch (gi) {
-    case G_TOKEN: g.opts.bearer_token = v; break;
+    case G_TOKEN:
+        if (!*v) return usage_error("--token is empty"); /* the library would speak of its options struct */
+        g.opts.bearer_token = v;
+        break;
     case G_TOKEN_FILE:
         if (g.token_file) return usage_error("--token-file given twice");
         g.token_file = v;
@@ -1282,11 +1357,10 @@ static int api_query(const char *v) {
 
 /* The words and options of `intercom api` complete and consistent; 0, or EXIT_USAGE. */
 static int api_check(void) {
-    static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
     if (!g.api_path) return usage_error("api: expected METHOD and PATH, e.g. intercom api GET /me (intercom help api)");
-    size_t i = 0;
-    while (i < 6 && strcasecmp(g.api_method, methods[i])) i++;
-    if (i == 6) return usage_error("api: unknown method \"%s\" (GET, POST, PUT, PATCH, DELETE or HEAD)", g.api_method);
+    const ic_cli_sub *m = ic_cli_command_find("api")->subs; /* the methods */
+    while (m->name && strcasecmp(g.api_method, m->name)) m++;
+    if (!m->name) return usage_error("api: unknown method \"%s\" (GET, POST, PUT, PATCH, DELETE or HEAD)", g.api_method);
     if (g.api_path[0] != '/') return usage_error("api: PATH must start with / (it is appended to the base URL), got \"%s\"", g.api_path);
     if (g.all) return usage_error("api: --all is for the commands of paginated operations");
     if (g.n_nulls) return usage_error("api: --null is for the commands' params (give the body with --data)");
@@ -1330,7 +1404,7 @@ static int cli_parse(int argc, char **argv) {
             continue;
         }
         if (g.api) {
-            if (len != 5 || strncmp(name, "query", 5))
+            if (!ic_cli_flag_find(ic_cli_command_find("api")->flags, name, len)) /* --query */
                 return usage_error("api: unknown option --%.*s%s (intercom help api)", (int)len, name, near_flag(NULL, name, len));
             const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
             if (!v) return usage_error("--query needs a value (NAME=VALUE)");
@@ -1385,9 +1459,26 @@ static int no_token(void) {
     return EXIT_USAGE;
 }
 
-/* intercom(1) as roff, from the tables --help prints (operations, GLOBALS, EXIT_TABLE); `intercom __man`.
- * Text is written with roff's special characters escaped: \ as \e, - as \-, a leading . or ' behind \&,
- * and the --help continuation indents folded into one space. */
+/* @p t as roff text: \ as \e, - as \-, a leading . or ' behind \&; @p fold: a newline and the indent after it
+ * as one space (the --help continuation lines). */
+static void roff_put(FILE *out, const char *t, int fold) {
+    int bol = 1;
+    for (; *t; t++) {
+        if (fold && *t == '\n') {
+            while (t[1] == ' ') t++;
+            fputc(' ', out);
+            continue;
+        }
+        if (bol && (*t == '.' || *t == '\'')) fputs("\\&", out);
+        if (*t == '\\') fputs("\\e", out);
+        else if (*t == '-') fputs("\\-", out);
+        else fputc(*t, out);
+        bol = *t == '\n';
+    }
+}
+
+/* intercom(1) as roff, from the tables --help prints (operations, GLOBALS, EXIT_TABLE, IC_CLI_COMMANDS);
+ * `intercom __man`. Text goes through roff_put(). */
 static int man_page(FILE *out) {
     fprintf(out, ".TH INTERCOM 1 \"\" \"libintercom %s\" \"User Commands\"\n.SH NAME\n"
                  "intercom \\- command\\-line client for the Intercom REST API (version %s)\n"
@@ -1421,21 +1512,8 @@ static int man_page(FILE *out) {
                                    GLOBALS[i].arg ? GLOBALS[i].arg : "");
             else if (sec == 2) snprintf(head, sizeof head, "%s%s", spaced(op->name), op->params ? " [params]" : "");
             for (int part = sec == 3; part < 2; part++) {
-                const char *t = part ? body : head;
                 fputs(part ? "" : ".TP\n.B ", out);
-                int bol = 1;
-                for (; *t; t++) {
-                    if (sec != 3 && *t == '\n') {
-                        while (t[1] == ' ') t++;
-                        fputc(' ', out);
-                        continue;
-                    }
-                    if (bol && (*t == '.' || *t == '\'')) fputs("\\&", out);
-                    if (*t == '\\') fputs("\\e", out);
-                    else if (*t == '-') fputs("\\-", out);
-                    else fputc(*t, out);
-                    bol = *t == '\n';
-                }
+                roff_put(out, part ? body : head, sec != 3);
                 if (part && sec == 2 && op->flags & INTERCOM_OP_DEPRECATED) fputs(" (deprecated)", out);
                 if (part && sec == 2) fprintf(out, " \\fB%s\\fR %s", op->method, op->path);
                 if (sec != 3) fputc('\n', out); /* EXIT_TABLE ends with its own */
@@ -1443,8 +1521,8 @@ static int man_page(FILE *out) {
         }
         if (sec == 3) fputs(".fi\n", out);
     }
-    /* the commands beyond the operations, with their --help text as it is printed */
-    static const char *const more[] = {"api", "help", "completion", "webhooks", "identity", "oauth"};
+    /* the commands beyond the operations (extras.h), their summary and --help text as it is printed (preview:
+     * the description above) */
     static const char HELP_HELP[] = "intercom help                      the resources, global options, environment, exit statuses\n"
                                     "intercom help <resource>           the methods of a resource\n"
                                     "intercom help <resource> <method>  a method's params: type, location, required, description\n"
@@ -1452,17 +1530,16 @@ static int man_page(FILE *out) {
     static const char HELP_COMPLETION[] = "source <(intercom completion bash)   in ~/.bashrc\n"
                                           "source <(intercom completion zsh)    in ~/.zshrc (after compinit)\n";
     fputs(".SH MORE COMMANDS\n", out);
-    for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
-        const char *text = i == 0 ? HELP_API : i == 1 ? HELP_HELP : i == 2 ? HELP_COMPLETION : ic_cli_extras_help(more[i]);
-        fprintf(out, ".TP\n.B %s\n.nf\n", more[i]);
-        int bol = 1;
-        for (const char *t = text; *t; t++) {
-            if (bol && (*t == '.' || *t == '\'')) fputs("\\&", out);
-            if (*t == '\\') fputs("\\e", out);
-            else if (*t == '-') fputs("\\-", out);
-            else fputc(*t, out);
-            bol = *t == '\n';
-        }
+    for (const ic_cli_command *c = IC_CLI_COMMANDS; c->name; c++) {
+        const char *text = !strcmp(c->name, "api")          ? HELP_API
+                           : !strcmp(c->name, "help")       ? HELP_HELP
+                           : !strcmp(c->name, "completion") ? HELP_COMPLETION
+                                                            : ic_cli_extras_help(c->name);
+        if (!text) continue;
+        fprintf(out, ".TP\n.B %s\n.nf\n", c->name);
+        roff_put(out, c->summary, 1);
+        fputs("\n\n", out);
+        roff_put(out, text, 0);
         fputs(".fi\n", out);
     }
     fputs(".SH ENVIRONMENT\n.TP\n.B INTERCOM_TEST_1_BEARER_TOKEN\nthe bearer token when \\-\\-token and \\-\\-token\\-file "
@@ -1513,12 +1590,11 @@ static int first_word(int argc, char **argv) {
  * report the ones they do not take, with a suggestion). */
 static void command_to_front(int argc, char **argv) {
     int i = first_word(argc, argv);
-    static const char *const words[] = {"help", "completion", "webhooks", "identity", "oauth", NULL};
     if (i <= 1 || i >= argc) return;
-    for (const char *const *w = words; *w; w++)
-        if (!strcmp(argv[i], *w)) {
+    for (const ic_cli_command *c = IC_CLI_COMMANDS; c->name; c++)
+        if (c->place != IC_CMD_INLINE && !strcmp(argv[i], c->name)) {
             /* webhooks|identity|oauth: their subcommand comes along (oauth exchange --code ...) */
-            int n = w - words >= 2 && i + 1 < argc && argv[i + 1][0] != '-' ? 2 : 1;
+            int n = c->place == IC_CMD_EXTRA && i + 1 < argc && argv[i + 1][0] != '-' ? 2 : 1;
             char *word[2] = {argv[i], n == 2 ? argv[i + 1] : NULL};
             memmove(argv + 1 + n, argv + 1, (size_t)(i - 1) * sizeof *argv);
             for (int k = 0; k < n; k++) argv[1 + k] = word[k];
@@ -1608,6 +1684,8 @@ int main(int argc, char **argv) {
             if (rc == INTERCOM_OK) {
                 if (g.raw && raw) print_head(raw);
                 print_body(raw);
+            } else if (rc == INTERCOM_E_STATUS && print_redirect(&err)) {
+                rc = INTERCOM_OK;
             }
             intercom_model_free(result);
             intercom_response_free(raw);

@@ -54,4 +54,11 @@ except OSError:
 os.waitpid(pid, 0)
 text = shown.decode("utf-8", "replace")
 text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]|\x07|\r", "", text)
-sys.stdout.write(text + "\n")
+# a backspace moves back over the character the shell then rewrites (--per_ becomes --per-page): drop it
+out = []
+for c in text:
+    if c != "\b":
+        out.append(c)
+    elif out and out[-1] != "\n":
+        out.pop()
+sys.stdout.write("".join(out) + "\n")

@@ -27,6 +27,7 @@
 
 #include <intercom/intercom.h>
 
+#include "../cli/extras.h" /* the table of the commands beyond the operations */
 #include "mock_server.h"
 #include "testutil.h"
 
@@ -127,6 +128,15 @@ static run cli_run(const char *in, const char *const *env_extra, int base, const
     CHECKF((r).status == (want), "exit %d, want %d; stderr: %s", (r).status, (want), (r).err)
 #define CHECK_HAS(s, sub) CHECKF(strstr((s), (sub)) != NULL, "\"%s\" not in: %s", (sub), (s))
 
+/* Whether @p text has a line that is @p word. */
+static int has_line(const char *text, const char *word) {
+    size_t n = strlen(word);
+    for (const char *p = text; (p = strstr(p, word)); p++)
+        if ((p == text || p[-1] == '\n') && p[n] == '\n') return 1;
+    return 0;
+}
+#define CHECK_WORD(text, word) CHECKF(has_line((text), (word)), "no line \"%s\" in: %s", (word), (text))
+
 /* Whether one line of @p text holds @p a and, after it, @p b. */
 static int line_has(const char *text, const char *a, const char *b) {
     for (const char *p = text; (p = strstr(p, a)); p++) {
@@ -194,6 +204,10 @@ static void test_help(void) {
     run_free(&r);
     r = RUN_BARE("contacts", "list", "--help");
     CHECK_HAS(r.out, "Paginated: --all");
+    CHECK_LINE(r.out, "--per-page ", " query\n");
+    const char *pp = strstr(r.out, "\n  --per-page "), *doc = pp ? strchr(pp + 1, '\n') : NULL; /* its description, once */
+    const char *eol = doc ? strchr(doc + 1, '\n') : NULL, *m = doc ? strstr(doc, "150") : NULL;
+    CHECKF(m && m < eol && !(strstr(m + 1, "150") && strstr(m + 1, "150") < eol), "the maximum said once: %s", r.out);
     run_free(&r);
     r = cli_run(NULL, NULL, 0, ARGS(NULL));
     CHECK_EXIT(r, 2);
@@ -219,6 +233,20 @@ static void test_help(void) {
         int good = r.status == 0 && strstr(r.out, want);
         CHECKF(good, "%s: exit %d, \"%s\" not in the help", o->name, r.status, want);
         ok += good;
+        /* the params' type and location columns start at the same column on every line of the page */
+        long type_col = -1, where_col = -1;
+        for (const char *l = strstr(r.out, "\nParams:\n"); l && (l = strstr(l + 1, "\n  --")) && strncmp(l, "\n  --data @", 11);) {
+            const char *end = strchr(l + 1, '\n'), *t = l + 3 + strcspn(l + 3, " "), *w = NULL;
+            while (*t == ' ') t++;
+            for (const char *const *loc = (const char *const[]){" body", " path", " query", " header", NULL}; *loc; loc++) {
+                const char *q = strstr(t, *loc);
+                if (q && q < end && (!w || q < w)) w = q;
+            }
+            CHECKF(w != NULL, "%s: no location in: %.*s", o->name, (int)(end - l - 1), l + 1);
+            if (!w) break;
+            if (type_col < 0) type_col = t - l, where_col = w - l;
+            CHECKF(t - l == type_col && w - l == where_col, "%s: columns not aligned: %.*s", o->name, (int)(end - l - 1), l + 1);
+        }
         run_free(&r);
     }
     printf("    help of %d/%d operations\n", ok, n);
@@ -256,6 +284,50 @@ static void test_completion(void) {
     r = RUN_BARE("__complete", "me", "retrieve", "--format");
     CHECK_STR(r.out, "json\npretty\n"); /* one per line: zsh takes a line as one candidate */
     run_free(&r);
+    /* --null FIELD: the method's nullable params, as --null takes them */
+    r = RUN_BARE("__complete", "contacts", "update", "--contact-id", "c1", "--null");
+    CHECK_WORD(r.out, "custom-attributes");
+    CHECKF(!has_line(r.out, "email") && !strstr(r.out, "--"), "not nullable, or a flag, offered: %s", r.out);
+    run_free(&r);
+    r = RUN_BARE("__complete", "--null");
+    CHECK_STR(r.out, "");
+    run_free(&r);
+    r = RUN_BARE("__complete", "webhooks", "listen", "--port");
+    CHECK_STR(r.out, ""); /* a value */
+    run_free(&r);
+
+    /* one table (cli/extras.h): every command offered; each subcommand's flags completed (nothing else) and
+     * in its help as --NAME METAVAR */
+    run top = RUN_BARE("__complete");
+    for (const ic_cli_command *c = IC_CLI_COMMANDS; c->name; c++) {
+        CHECK_WORD(top.out, c->name);
+        run sr = RUN_BARE("__complete", c->name), help = RUN_BARE("help", c->name);
+        for (const ic_cli_flag *f = c->flags; f->name; f++) {
+            char want[128];
+            snprintf(want, sizeof want, "--%s %s", f->name, f->metavar);
+            CHECKF(strstr(help.out, want) != NULL, "%s: \"%s\" not in its help: %s", c->name, want, help.out);
+        }
+        for (const ic_cli_sub *sub = c->subs; sub->name; sub++) {
+            CHECK_WORD(sr.out, sub->name);
+            if (!sub->flags[0].name) continue;
+            run fr = RUN_BARE("__complete", c->name, sub->name);
+            int n = 0;
+            for (const ic_cli_flag *f = sub->flags; f->name; f++, n++) {
+                char want[128];
+                snprintf(want, sizeof want, "--%s", f->name);
+                CHECK_WORD(fr.out, want);
+                snprintf(want, sizeof want, "--%s %s", f->name, f->metavar);
+                CHECKF(strstr(help.out, want) != NULL, "%s %s: \"%s\" not in its help: %s", c->name, sub->name, want, help.out);
+            }
+            size_t lines = 0;
+            for (const char *p = fr.out; *p; p++) lines += *p == '\n';
+            CHECKF(lines == (size_t)n, "%s %s: %zu words offered, %d flags: %s", c->name, sub->name, lines, n, fr.out);
+            run_free(&fr);
+        }
+        run_free(&sr);
+        run_free(&help);
+    }
+    run_free(&top);
 
     /* the bash script, sourced by bash, completes through the binary */
     if (access("/bin/bash", X_OK) == 0) {
@@ -628,6 +700,17 @@ static void test_usage_errors(void) {
     CHECK_EXIT(r, 2);
     CHECK_HAS(r.err, "INTERCOM_TEST_1_BEARER_TOKEN");
     run_free(&r);
+    /* an empty --token: the CLI's words, not the library's (which speak of its options struct), even with
+     * the variable set */
+    r = cli_run(NULL, ARGS("INTERCOM_TEST_1_BEARER_TOKEN=env-token"), 0,
+                ARGS("--base-url", mock_server_url(S), "--token", "", "me", "retrieve"));
+    CHECK_EXIT(r, 2);
+    CHECK_STR(r.err, "intercom: --token is empty\n");
+    run_free(&r);
+    r = RUN_BARE("--token=", "me", "retrieve");
+    CHECK_EXIT(r, 2);
+    CHECK_STR(r.err, "intercom: --token is empty\n");
+    run_free(&r);
     CHECKF(mock_server_request_count(S) == 0, "%zu requests received", mock_server_request_count(S));
 }
 
@@ -792,6 +875,92 @@ static void test_api(void) {
     r = RUN_BARE("api", "--help");
     CHECK_EXIT(r, 0);
     CHECK_HAS(r.out, "--query NAME=VALUE");
+    run_free(&r);
+    /* an answer without a body (HEAD): the status said once */
+    serve(405, "X-Request-Id: rid-405\r\n", NULL);
+    r = RUN("api", "HEAD", "/me");
+    CHECK_EXIT(r, 17);
+    CHECK_STR(r.err, "intercom: unexpected status (HTTP 405) (request id rid-405)\n");
+    run_free(&r);
+    serve(404, NULL, NULL);
+    r = RUN("api", "GET", "/nothing");
+    CHECK_EXIT(r, 13);
+    CHECK_STR(r.err, "intercom: not found (HTTP 404)\n");
+    run_free(&r);
+}
+
+/* calls recording retrieve: its documented answer is a 302 to the recording, whose URL is the output */
+static void test_redirect(void) {
+    static const char LOC[] = "https://recordings.example.com/r/c1.mp3?sig=a%2Fb&exp=9";
+    char hdr[200];
+    snprintf(hdr, sizeof hdr, "Location: %s\r\n", LOC);
+    mock_server_reset(S);
+    serve(302, hdr, NULL);
+    run r = RUN("calls", "recording", "retrieve", "--call-id", "c1");
+    CHECK_EXIT(r, 0);
+    CHECK_STR(r.out, "https://recordings.example.com/r/c1.mp3?sig=a%2Fb&exp=9\n");
+    CHECK_STR(r.err, "");
+    run_free(&r);
+    mock_request q = req(0);
+    CHECK_STR(q.method, "GET");
+    CHECK_STR(q.target, "/calls/c1/recording");
+    mock_request_clear(&q);
+    CHECK(mock_server_request_count(S) == 1); /* not followed */
+    /* the Preview's, with --raw (the head on stderr) */
+    serve(302, hdr, NULL);
+    r = RUN("--raw", "preview", "calls", "recording", "retrieve", "--id", "c2");
+    CHECK_EXIT(r, 0);
+    CHECK_STR(r.out, "https://recordings.example.com/r/c1.mp3?sig=a%2Fb&exp=9\n");
+    CHECK_HAS(r.err, "HTTP/1.1 302\n");
+    run_free(&r);
+    /* its errors, and another operation's 302, as before */
+    serve(404, NULL, "{\"type\":\"error.list\",\"errors\":[{\"code\":\"not_found\",\"message\":\"Recording Not Found\"}]}");
+    r = RUN("calls", "recording", "retrieve", "--call-id", "c3");
+    CHECK_EXIT(r, 13);
+    CHECK_STR(r.err, "intercom: not found (HTTP 404): not_found: Recording Not Found\n");
+    CHECK_STR(r.out, "");
+    run_free(&r);
+    serve(302, hdr, NULL);
+    r = RUN("me", "retrieve");
+    CHECK_EXIT(r, 17);
+    CHECK_HAS(r.err, "redirect to https://recordings.example.com/");
+    CHECK_STR(r.out, "");
+    run_free(&r);
+    r = RUN_BARE("help", "calls", "recording", "retrieve");
+    CHECK_HAS(r.out, "Answers with a redirect (HTTP 302): its Location, the recording URL, is printed on stdout");
+    run_free(&r);
+}
+
+/* webhooks, identity, oauth (cli/extras.c): the messages of the fresh-user review */
+static void test_extras(void) {
+    static const char *const ports[] = {"99999", "65536", "-1", "http"};
+    for (size_t i = 0; i < sizeof ports / sizeof *ports; i++) {
+        run r = cli_run(NULL, ARGS("INTERCOM_CLIENT_SECRET=s"), 0, ARGS("webhooks", "listen", "--port", ports[i]));
+        CHECK_EXIT(r, 2);
+        char want[128];
+        snprintf(want, sizeof want, "intercom: --port must be 1-65535 (or 0: any free port), got \"%s\"\n", ports[i]);
+        CHECK_STR(r.err, want);
+        run_free(&r);
+    }
+    /* oauth exchange: a failure worded as every command's (here: the same answer to me retrieve) */
+    static const char BODY[] = "{\"type\":\"error.list\",\"errors\":[{\"code\":\"not_found\",\"message\":\"No such app\"}]}";
+    mock_server_reset(S);
+    serve(404, "X-Request-Id: rid-o1\r\n", BODY);
+    run r = cli_run(NULL, ARGS("INTERCOM_CLIENT_SECRET=s"), 0,
+                    ARGS("oauth", "exchange", "--code", "c", "--client-id", "i", "--base-url", mock_server_url(S), "--max-retries", "0"));
+    CHECK_EXIT(r, 13);
+    CHECK_STR(r.err, "intercom: not found (HTTP 404): not_found: No such app (request id rid-o1)\n");
+    CHECK_STR(r.out, "");
+    run_free(&r);
+    serve(404, "X-Request-Id: rid-o1\r\n", BODY);
+    r = RUN("me", "retrieve");
+    CHECK_STR(r.err, "intercom: not found (HTTP 404): not_found: No such app (request id rid-o1)\n");
+    run_free(&r);
+    serve(500, NULL, "oops");
+    r = cli_run(NULL, ARGS("INTERCOM_CLIENT_SECRET=s"), 0,
+                ARGS("oauth", "exchange", "--code", "c", "--client-id", "i", "--base-url", mock_server_url(S), "--max-retries", "0"));
+    CHECK_EXIT(r, 16);
+    CHECK_STR(r.err, "intercom: server error (HTTP 500): oops\n");
     run_free(&r);
 }
 
@@ -1009,6 +1178,30 @@ static void test_verbose(void) {
     r = RUN("me", "retrieve");
     CHECK_STR(r.err, "");
     run_free(&r);
+    /* only the headers sent: not the "Expect:" and "Content-Type:" that tell libcurl to leave its own out;
+     * an empty -H value is sent (and shown) as "Name:" */
+    for (int k = 0; k < 2; k++) {
+        size_t before = mock_server_request_count(S);
+        serve(200, NULL, "{\"type\":\"contact\",\"id\":\"c1\"}");
+        r = k ? RUN("--verbose", "-H", "X-Empty:", "contacts", "create", "--email", "a@b.c")
+              : RUN("--verbose", "-H", "X-Empty:", "me", "retrieve");
+        CHECK_EXIT(r, 0);
+        q = req(before);
+        int shown = 0;
+        for (const char *l = r.err; (l = strstr(l, "> ")); l++) {
+            if (l != r.err && l[-1] != '\n') continue;
+            const char *colon = strchr(l, ':'), *eol = strchr(l, '\n');
+            if (!colon || !eol || colon > eol || memchr(l + 2, ' ', (size_t)(colon - l - 2))) continue; /* the request line */
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(colon - l - 2), l + 2);
+            CHECKF(mock_request_header(&q, name) != NULL, "\"%s\" shown but not sent: %s", name, r.err);
+            shown++;
+        }
+        CHECKF(shown >= 5, "%d header lines in: %s", shown, r.err);
+        CHECKF(!strstr(r.err, "> Expect") && !strstr(r.err, "> Content-Type:\n"), "%s", r.err);
+        mock_request_clear(&q);
+        run_free(&r);
+    }
 }
 
 static void test_null(void) {
@@ -1183,6 +1376,8 @@ int main(int argc, char **argv) {
         {"usage_errors", test_usage_errors},
         {"all", test_all},
         {"api", test_api},
+        {"redirect", test_redirect},
+        {"extras", test_extras},
         {"headers", test_headers},
         {"limit", test_limit},
         {"output", test_output},

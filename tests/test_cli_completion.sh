@@ -35,8 +35,19 @@ for sh in bash zsh; do
   check $sh 'intercom help contac' 'intercom help contacts '
   check $sh 'intercom webhooks ver' 'intercom webhooks verify '
   check $sh 'intercom api PA' 'intercom api PATCH '
+  # --null offers the method's nullable params; a flag spelt with '_'; the flags of webhooks, identity, oauth
+  check $sh 'intercom fin_voice register --null ' 'intercom fin_voice register --null param-data '
+  check $sh 'intercom contacts update --contact-id c1 --null ' 'custom-attributes'
+  check $sh 'intercom contacts list --per_' 'intercom contacts list --per-page '
+  check $sh 'intercom contacts search --query {} --starting_a' '--starting-after '
+  check $sh 'intercom webhooks listen --p' 'intercom webhooks listen --port '
+  check $sh 'intercom webhooks listen --port 0 --h' 'intercom webhooks listen --port 0 --host '
+  check $sh 'intercom identity jwt --user-id u --exp' '--expires-in '
+  check $sh 'intercom oauth exchange --cl' 'intercom oauth exchange --client-id '
+  check $sh 'intercom oauth authorize-url --redir' 'intercom oauth authorize-url --redirect-uri '
   touch "$tmp/out-file.json"
   check $sh "intercom me retrieve -o $tmp/out-fi" "$tmp/out-file.json"
+  check $sh "intercom webhooks verify $tmp/out-fi" "$tmp/out-file.json"   # beside its flags, a FILE
 done
 [ $fails = 0 ] || { echo "cli_completion: $fails of $n failed"; exit 1; }
 echo "cli_completion: ok: $n completions in bash and zsh"

@@ -1909,7 +1909,7 @@ static const ic_field contacts_list_params_fields[] = {
 static const uint16_t contacts_list_params_by_name[] = {0, 1, 2};
 static const char *const contacts_list_params_docs[] = {
     "Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.",
-    "How many results per page (default 15, at most 150). (maximum 150)",
+    "How many results per page (default 15, at most 150).",
     "Cursor of the next page: pages.next.starting_after of the previous page.",
 };
 static const uint32_t contacts_list_params_hash[] = {0x0, 0x0, 0x0, 0xe0003, 0x80002, 0x0, 0x150001, 0x0, 21, 8, 14};

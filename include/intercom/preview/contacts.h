@@ -720,7 +720,7 @@ typedef struct intercom_preview_contacts_list_params {
      */
     bool include_merge_history;
     uint8_t has_include_merge_history; /**< intercom_field_state_t of include_merge_history */
-    /** [query] How many results per page (default 15, at most 150). (maximum 150) */
+    /** [query] How many results per page (default 15, at most 150). */
     int64_t per_page;
     uint8_t has_per_page; /**< intercom_field_state_t of per_page */
     /** [query] Cursor of the next page: pages.next.starting_after of the previous page. */
