@@ -20,17 +20,11 @@
 
 #include "runtime/internal.h"
 
+#include "bare_yajl.h"
 #include "contacts_page.h"
 
 int ic_simdjson_drive(const void *yajl_cb, void *ctx, const char *p, size_t n, const void *arg, const char **why);
 
-static int c_null(void *c) { ++*(long *)c; return 1; }
-static int c_bool(void *c, int b) { *(long *)c += b; return 1; }
-static int c_num(void *c, const char *s, size_t n) { *(long *)c += (long)n + s[0]; return 1; }
-static int c_str(void *c, const unsigned char *s, size_t n) { *(long *)c += (long)n + (n ? s[0] : 0); return 1; }
-static int c_map(void *c) { ++*(long *)c; return 1; }
-static int c_key(void *c, const unsigned char *s, size_t n) { *(long *)c += (long)n + s[0]; return 1; }
-static const yajl_callbacks bare_cb = {c_null, c_bool, NULL, NULL, c_num, c_str, c_map, c_key, c_map, c_map, c_map};
 
 static double now(void) {
     struct timespec ts;
