@@ -89,8 +89,14 @@ static int parse_flags(int argc, char **argv, const ic_cli_sub *sub, const char 
             names[n] = NULL;
             snprintf(word, sizeof word, "%.*s", (int)len, name);
             const char *near = nearest_of(word, names);
-            fprintf(stderr, "intercom: unknown flag --%.*s%s%s%s\n", (int)len, name, near ? "; did you mean \"--" : "",
-                    near ? near : "", near ? "\"?" : "");
+            fprintf(stderr, "intercom: unknown flag --%.*s", (int)len, name);
+            if (near) {
+                fprintf(stderr, "; did you mean \"--%s\"?\n", near);
+            } else { /* what it does take */
+                fprintf(stderr, "; %s takes", sub->name);
+                for (size_t k = 0; k < n; k++) fprintf(stderr, "%s --%s", k ? "," : "", names[k]);
+                fputs(n ? "\n" : " no flags\n", stderr);
+            }
             return -1;
         }
         const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;

@@ -83,6 +83,9 @@ check "mistyped webhooks command: a suggestion" grep -q 'did you mean "webhooks 
 "$CLI" identity user-hash --user-i x >/dev/null 2>"$T/err"; st=$?
 check "mistyped identity flag: exit 2 (got $st)" test "$st" = 2
 check "mistyped identity flag: a suggestion" grep -q 'unknown flag --user-i; did you mean "--user-id"?' "$T/err"
+"$CLI" identity user-hash --claims '{}' >/dev/null 2>"$T/err"; st=$?
+check "another subcommand's flag: exit 2 (got $st)" test "$st" = 2
+check "another subcommand's flag: the flags it takes" grep -q 'unknown flag --claims; user-hash takes --user-id, --email$' "$T/err"
 "$CLI" oauth exchange --clientid x >/dev/null 2>"$T/err"
 check "mistyped oauth flag: a suggestion" grep -q 'did you mean "--client-id"?' "$T/err"
 "$CLI" webhooks --help | grep -q "webhooks listen --port"
