@@ -69,6 +69,7 @@ struct intercom_decoder {
     uintptr_t last_quote;     /* its last closing quote seen by a string or key event (0: none) */
     size_t yajl_held;         /* length of the unfinished token yajl keeps (re-read on its next call) */
     size_t fed;               /* bytes received */
+    int nonblank;             /* a byte other than JSON whitespace was received */
     ic_decoder_stats stats;
     /* the memory bound (see ic_decoder_set_memory_factor) */
     unsigned mem_factor;      /* 0: none */
@@ -915,9 +916,13 @@ int ic_decoder_reuse(ic_decoder *d, const intercom_type *t, int strict, size_t s
     d->done = 0;
     d->fail_msg = NULL;
     d->yajl_held = d->fed = 0;
+    d->nonblank = 0;
     d->stats = (ic_decoder_stats){0};
     d->mem_factor = IC_DECODE_DEFAULT_FACTOR;
     d->json_mem = 0;
+    /* the memory bound counts scratch that grows for this document, as in a fresh decoder; what the
+     * decoder kept (at most RECYCLE_MAX_SCRATCH per buffer kind) is not charged to the next response */
+    d->scratch_mem = 0;
     d->taint = NULL;
     return 0;
 }
@@ -1013,6 +1018,8 @@ static size_t scan_rest_of_token(ic_decoder *d, const unsigned char *p, size_t n
 int ic_decoder_feed(ic_decoder *d, const char *p, size_t n) {
     if (d->fail) return -1;
     d->fed += n;
+    for (size_t i = 0; !d->nonblank && i < n; i++) /* the first bytes only, in practice */
+        d->nonblank = p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r';
     const unsigned char *u = (const unsigned char *)p;
     size_t from = 0;
     if (d->sc_str || d->sc_bare) { /* yajl holds an unfinished token */
@@ -1072,7 +1079,10 @@ intercom_code ic_decoder_finish(ic_decoder *d, void **out, intercom_error *err) 
      * yajl_complete_parse reports the truncation. Skipping it after the root also saves the 2 KiB
      * lexer buffer yajl allocates to lex its one space (about 1.4k instructions per /me). */
     if (!d->fail && d->done && (d->sc_str || d->sc_bare)) stop(d, INTERCOM_E_DECODE, "invalid JSON: trailing garbage");
-    if (!d->fail && !d->done && ic_yajl_complete_parse(&d->ym, d->yh) != yajl_status_ok && !d->fail)
+    /* Nothing but whitespace: the same report from a fresh handle (which yajl would call a premature
+     * EOF) and a recycled one (which yajl, after a complete value, would accept). */
+    int blank = !d->fail && !d->done && !d->nonblank;
+    if (!d->fail && !d->done && !blank && ic_yajl_complete_parse(&d->ym, d->yh) != yajl_status_ok && !d->fail)
         d->fail = d->ym.oom ? INTERCOM_E_NOMEM : INTERCOM_E_DECODE;
     if (d->fail) return finish_error(d, err, NULL, 0);
     if (!d->done || !d->root) return ic_fail(err, INTERCOM_E_DECODE, "empty body: expected a JSON object");
