@@ -59,7 +59,7 @@ static void bad(const char *num, const char *why) {
  * fractions and exponents reals as before (beyond int64: test_hostile_decode) */
 static void free_form(void) {
     const char *body = "{\"type\":\"contact\",\"custom_attributes\":{\"max\":9223372036854775807,"
-                       "\"min\":-9223372036854775808,\"zero\":-0,\"frac\":1.5,\"exp\":2e3}}";
+                       "\"min\":-9223372036854775808,\"zero\":-0,\"frac\":1.5,\"exp\":2e3,\"nz\":-0.000}}";
     void *m = NULL;
     intercom_error err = INTERCOM_ERROR_INIT;
     CHECK(intercom_from_json(&intercom_contact_descriptor, body, strlen(body), 0, &m, &err) == INTERCOM_OK, "free-form: %s",
@@ -74,7 +74,8 @@ static void free_form(void) {
     CHECK(json_is_real(json_object_get(ca, "exp")) && json_real_value(json_object_get(ca, "exp")) == 2000.0, "free-form 2e3");
     char *js = NULL;
     CHECK(m && intercom_to_json(m, 0, &js, NULL, NULL) == INTERCOM_OK && js &&
-              strstr(js, "\"min\":-9223372036854775808") && strstr(js, "\"max\":9223372036854775807"),
+              strstr(js, "\"min\":-9223372036854775808") && strstr(js, "\"max\":9223372036854775807") &&
+              strstr(js, "\"nz\":-0.0"), /* a real -0 stays a real (fuzz: "-0" read back as the integer 0) */
           "free-form re-encoded: %s", js ? js : "(none)");
     intercom_free_string(js);
     intercom_model_free(m);

@@ -69,6 +69,10 @@ typedef struct gen {
 
 /* Shortest text that reads back as the same double ("0" for 0: a number as received). */
 static void format_double(char buf[32], double x) {
+    if (x == 0 && signbit(x)) { /* "-0" would read back as the integer 0 */
+        strcpy(buf, "-0.0");
+        return;
+    }
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, 32, "%.*g", prec, x);
         if (strtod(buf, NULL) == x) return;
