@@ -1352,16 +1352,18 @@ static void test_async_external_loop(void) {
     clock_gettime(CLOCK_MONOTONIC, &t0);
     while (intercom_async_pending(ac) && since(t0) < 10 * TF) {
         struct pollfd pf[256];
-        for (int i = 0; i < loop.n; i++) pf[i] = (struct pollfd){loop.fds[i], loop.ev[i], 0};
+        /* socket_action below may add or remove watched sockets: walk only the ones polled */
+        int nfds = loop.n;
+        for (int i = 0; i < nfds; i++) pf[i] = (struct pollfd){loop.fds[i], loop.ev[i], 0};
         int wait = -1;
         if (loop.timer_ms >= 0) {
             double left = (double)loop.timer_ms / 1000.0 - since(loop.armed);
             wait = left <= 0 ? 0 : (int)(left * 1000.0) + 1;
         }
         if (wait < 0 || wait > 500) wait = 500;
-        int n = poll(pf, (nfds_t)loop.n, wait);
+        int n = poll(pf, (nfds_t)nfds, wait);
         if (n > 0) {
-            for (int i = 0; i < loop.n; i++) {
+            for (int i = 0; i < nfds; i++) {
                 if (!pf[i].revents) continue;
                 int ev = ((pf[i].revents & (POLLIN | POLLHUP | POLLERR)) ? INTERCOM_POLL_IN : 0) |
                          ((pf[i].revents & POLLOUT) ? INTERCOM_POLL_OUT : 0);
