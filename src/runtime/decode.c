@@ -872,15 +872,38 @@ static int utf8_check(const char *str, size_t n) {
 
 int ic_utf8_valid(const char *str, size_t n) { return utf8_check(str, n) != 0; }
 
+enum { RECYCLE_MAX_FRAMES = 32, RECYCLE_MAX_SCRATCH = 16384 };
+
+/* The per-document state, for a fresh decoder and a recycled one alike (ic_decoder_recycle keeps
+ * only decoders whose frames, skip and scanner state are back at rest). */
+static int decoder_start(ic_decoder *d, const intercom_type *t, int strict, size_t size_hint) {
+    if (!(d->doc = ic_doc_new(d->a, size_hint))) return -1;
+    d->root_type = t;
+    d->strict = strict;
+    d->root = NULL;
+    d->done = 0;
+    d->fail = INTERCOM_OK;
+    d->fail_msg = NULL;
+    d->last_quote = 0;
+    d->yajl_held = d->fed = 0;
+    d->nonblank = 0;
+    d->stats = (ic_decoder_stats){0};
+    d->mem_factor = IC_DECODE_DEFAULT_FACTOR;
+    d->json_mem = 0;
+    /* the memory bound counts scratch that grows for this document, as in a fresh decoder; what a
+     * recycled decoder kept (at most RECYCLE_MAX_SCRATCH per buffer kind) is not charged to the next
+     * response */
+    d->scratch_mem = 0;
+    d->taint = NULL;
+    return 0;
+}
+
 ic_decoder *ic_decoder_new(const intercom_allocator *a, const intercom_type *t, int strict, size_t size_hint) {
     ic_decoder *d = ic_calloc(a, 1, sizeof *d);
     if (!d) return NULL;
     d->a = IC_ALLOC(a);
-    d->root_type = t;
-    d->strict = strict;
-    d->mem_factor = IC_DECODE_DEFAULT_FACTOR;
     d->pend.a = d->a;
-    if (!(d->doc = ic_doc_new(a, size_hint)) || !(d->yh = ic_yajl_alloc(&d->ym, a, &callbacks, d))) {
+    if (decoder_start(d, t, strict, size_hint) || !(d->yh = ic_yajl_alloc(&d->ym, a, &callbacks, d))) {
         ic_decoder_free(d);
         return NULL;
     }
@@ -894,8 +917,6 @@ ic_decoder *ic_decoder_new(const intercom_allocator *a, const intercom_type *t, 
 /* Recycling (the engine keeps one decoder with each pooled request): a decoder whose document ended
  * cleanly keeps its yajl handle, frame stack and scratch buffers, which a new one allocates again
  * (about 3k instructions and 9 allocations per request). Anything else is freed. */
-enum { RECYCLE_MAX_FRAMES = 32, RECYCLE_MAX_SCRATCH = 16384 };
-
 ic_decoder *ic_decoder_recycle(ic_decoder *d) {
     if (!d) return NULL;
     if (d->fail || !d->done || d->depth || d->skip || d->sc_str || d->sc_bare || d->pend.len || d->ym.oom ||
@@ -909,22 +930,7 @@ ic_decoder *ic_decoder_recycle(ic_decoder *d) {
 }
 
 int ic_decoder_reuse(ic_decoder *d, const intercom_type *t, int strict, size_t size_hint) {
-    if (!(d->doc = ic_doc_new(d->a, size_hint))) return -1;
-    d->root_type = t;
-    d->strict = strict;
-    d->root = NULL;
-    d->done = 0;
-    d->fail_msg = NULL;
-    d->yajl_held = d->fed = 0;
-    d->nonblank = 0;
-    d->stats = (ic_decoder_stats){0};
-    d->mem_factor = IC_DECODE_DEFAULT_FACTOR;
-    d->json_mem = 0;
-    /* the memory bound counts scratch that grows for this document, as in a fresh decoder; what the
-     * decoder kept (at most RECYCLE_MAX_SCRATCH per buffer kind) is not charged to the next response */
-    d->scratch_mem = 0;
-    d->taint = NULL;
-    return 0;
+    return decoder_start(d, t, strict, size_hint);
 }
 
 static int is_bare(unsigned char c) { /* a byte of a number or literal token */

@@ -579,6 +579,15 @@ static void drop_mime(ic_req *r) {
     r->mime = NULL;
 }
 
+/* Free a request that is not kept in the pool: its handle, header buffer and spare decoder (the one
+ * place that does; the spec, body and multipart are released before). */
+static void req_destroy(ic_engine *e, ic_req *r) {
+    if (r->easy) curl_easy_cleanup(r->easy);
+    ic_buf_free(&r->hdr);
+    ic_decoder_free(r->dec_spare);
+    ic_free(e->cfg->alloc, r);
+}
+
 /* Release the request and report it: exactly once per submitted request. */
 static void complete(ic_req *r, intercom_code code, void *result, intercom_response *raw, intercom_error *err) {
     ic_engine *e = r->eng;
@@ -597,10 +606,7 @@ static void complete(ic_req *r, intercom_code code, void *result, intercom_respo
         if (r->hdr.cap > 16384) ic_buf_free(&r->hdr); /* not a large one (a hostile header block) */
         e->pool[e->npool++] = r;
     } else {
-        if (r->easy) curl_easy_cleanup(r->easy);
-        ic_buf_free(&r->hdr);
-        ic_decoder_free(r->dec_spare);
-        ic_free(e->cfg->alloc, r);
+        req_destroy(e, r);
     }
     e->pending--;
     done(NULL, code, result, raw, err, payload);
@@ -868,6 +874,7 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
         memset(r, 0, sizeof *r);
         r->ec = ec;
         r->dec_spare = spare;
+        r->hdr = hdr;
         if (e->cfg->curl_hook) { /* the hook may have set anything: start from scratch */
             r->ec.bound = 0;
             curl_easy_reset(easy);
@@ -882,9 +889,7 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
         easy = NULL;
     }
     if (!r || !easy) {
-        ic_buf_free(&hdr);
-        if (r) ic_decoder_free(r->dec_spare);
-        ic_free(e->cfg->alloc, r);
+        if (r) req_destroy(e, r); /* its handle, if any, was cleaned up above */
         ic_spec_clear(spec);
         return 0;
     }
@@ -900,12 +905,8 @@ uint64_t ic_engine_submit(ic_engine *e, ic_req_spec *spec, ic_done_fn done, void
     r->t_submit = ic_now();
     if (configure(r) != CURLE_OK) { /* refused before anything was sent: no callback */
         drop_mime(r);
-        r->easy = NULL;
-        curl_easy_cleanup(easy);
         ic_spec_clear(&r->spec);
-        ic_buf_free(&r->hdr);
-        ic_decoder_free(r->dec_spare);
-        ic_free(e->cfg->alloc, r);
+        req_destroy(e, r);
         return 0;
     }
     e->pending++;
@@ -968,12 +969,7 @@ void ic_engine_free(ic_engine *e) {
     if (!e) return;
     while (e->active || e->waiting || e->due)
         ic_engine_cancel(e, (e->active ? e->active : e->waiting ? e->waiting : e->due)->id);
-    for (size_t i = 0; i < e->npool; i++) {
-        curl_easy_cleanup(e->pool[i]->easy);
-        ic_buf_free(&e->pool[i]->hdr);
-        ic_decoder_free(e->pool[i]->dec_spare);
-        ic_free(e->cfg->alloc, e->pool[i]);
-    }
+    for (size_t i = 0; i < e->npool; i++) req_destroy(e, e->pool[i]);
     curl_multi_cleanup(e->multi);
     ic_free(e->cfg->alloc, e);
 }
