@@ -235,7 +235,7 @@ static int gen_string(gen *G, const ic_field *f, const char *s) {
     return yajl_gen_string(G->g, (const unsigned char *)s, n) == yajl_gen_status_ok ? 0 : -1;
 }
 
-static int gen_object(gen *G, const intercom_type *t, const void *obj, int only_in, int *missing);
+static int gen_object(gen *G, const intercom_type *t, const void *obj, int only_in, const json_t *skip, int *missing);
 
 static int gen_value(gen *G, const ic_field *f, const void *p, const char *enum_str) {
     switch (f->kind) {
@@ -257,7 +257,7 @@ static int gen_value(gen *G, const ic_field *f, const void *p, const char *enum_
     case IC_K_OBJECT: {
         const void *m = *(const void *const *)p;
         if (!m) return yajl_gen_null(G->g) == yajl_gen_status_ok ? 0 : -1;
-        return gen_object(G, f->type, m, -1, NULL);
+        return gen_object(G, f->type, m, -1, NULL, NULL);
     }
     default: {
         const json_t *j = *(const json_t *const *)p;
@@ -286,8 +286,6 @@ int ic_field_presence(const ic_field *f, const void *obj) {
     }
 }
 
-/* Write an object's fields; only_in >= 0 writes only fields of that ic_field.in (request
- * bodies); *missing receives the first required field that is not set, if any. */
 int ic_type_is_array_wrapper(const intercom_type *t) {
     return t->kind == IC_T_OBJECT && t->n_fields == 1 && !t->fields[0].name[0] && (t->fields[0].flags & IC_F_ARRAY);
 }
@@ -307,7 +305,10 @@ static const ic_doc *doc_of(const intercom_type *t, const void *obj, const ic_do
     return d ? d : fallback;
 }
 
-static int gen_object(gen *G, const intercom_type *t, const void *obj, int only_in, int *missing) {
+/* Write an object's fields; only_in >= 0 writes only fields of that ic_field.in (request bodies), and
+ * none that the JSON object @p skip names; *missing receives the first required field that is not set,
+ * if any. */
+static int gen_object(gen *G, const intercom_type *t, const void *obj, int only_in, const json_t *skip, int *missing) {
     const ic_doc *outer = G->doc;
     G->doc = doc_of(t, obj, outer);
     int rc = -1;
@@ -319,6 +320,7 @@ static int gen_object(gen *G, const intercom_type *t, const void *obj, int only_
     for (uint32_t i = 0; i < t->n_fields; i++) {
         const ic_field *f = &t->fields[i];
         if (only_in >= 0 && f->in != only_in) continue;
+        if (skip && json_object_get(skip, f->name)) continue;
         if (f->kind == IC_K_FILE) continue; /* a multipart part (request.c), never JSON */
         if (G->depth == 1 || !G->cur_field) G->cur_field = f->name;
         int how = ic_field_presence(f, obj);
@@ -366,7 +368,7 @@ static void gen_print(void *ctx, const char *s, size_t n) {
 
 /* Serialise @p obj of type @p t into a new string of allocator @p a. */
 intercom_code ic_encode(const intercom_allocator *a, const intercom_type *t, const void *obj, const ic_doc *doc, int flags,
-                        int only_in, char **out, size_t *out_len, int *missing, intercom_error *err) {
+                        int only_in, const json_t *skip, char **out, size_t *out_len, int *missing, intercom_error *err) {
     *out = NULL;
     ic_yajl_mem ym;
     gen_out o = {{.a = a}, 0};
@@ -378,7 +380,7 @@ intercom_code ic_encode(const intercom_allocator *a, const intercom_type *t, con
         yajl_gen_config(G.g, yajl_gen_indent_string, "  ");
     }
     intercom_code rc = INTERCOM_OK;
-    int bad = gen_object(&G, t, obj, only_in, missing);
+    int bad = gen_object(&G, t, obj, only_in, skip, missing);
     if (o.oom || (!bad && ic_buf_append(&o.b, "", 0))) {
         rc = ic_fail(err, INTERCOM_E_NOMEM, "out of memory while serialising %s", t->name);
     } else if (bad) {
@@ -403,7 +405,7 @@ intercom_code intercom_to_json(const void *model, int flags, char **out, size_t 
     const intercom_model *m = model;
     if (!m || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "model and out are required");
     if (!m->type) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "model has no type: start it from its _INIT macro");
-    return ic_encode(NULL, m->type, model, m->doc, flags, -1, out, out_len, NULL, err);
+    return ic_encode(NULL, m->type, model, m->doc, flags, -1, NULL, out, out_len, NULL, err);
 }
 
 intercom_code intercom_to_json_as(const intercom_type *type, const void *value, int flags, char **out, size_t *out_len,
@@ -411,7 +413,7 @@ intercom_code intercom_to_json_as(const intercom_type *type, const void *value, 
     if (!type || !value || !out) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "type, value and out are required");
     if (type->kind == IC_T_ENUM) return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s is an enum", type->name);
     const ic_doc *doc = type->kind == IC_T_OBJECT ? ((const intercom_model *)value)->doc : NULL;
-    return ic_encode(NULL, type, value, doc, flags, -1, out, out_len, NULL, err);
+    return ic_encode(NULL, type, value, doc, flags, -1, NULL, out, out_len, NULL, err);
 }
 
 const json_t *intercom_invalid_value(const void *root, const void *model, const char *json_name) {

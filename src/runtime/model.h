@@ -61,15 +61,18 @@ IC_HIDDEN const intercom_type *ic_registry_type_at(size_t i);
 /* A type by schema name and IC_T_* kind (-1: any), stable namespace first; NULL: none. */
 IC_HIDDEN const intercom_type *ic_registry_type(const char *schema, int kind);
 
-IC_HIDDEN size_t ic_kind_size(int kind);
+IC_HIDDEN size_t ic_kind_size(int kind); /* bytes of one value of an ic_kind in a struct or array */
 /* per_page above the operation's per_page_max is refused (INTERCOM_E_INVALID_ARGUMENT) before any traffic. */
 IC_HIDDEN intercom_code ic_check_per_page(const ic_operation *op, const void *params, intercom_error *err);
 /* Encoding (model.c): whether a field is written (1 value, 2 null, 0 no), and the encoder. */
 IC_HIDDEN int ic_field_presence(const ic_field *f, const void *obj);
 /* A type standing for a top-level JSON array: one array field with an empty name. */
 IC_HIDDEN int ic_type_is_array_wrapper(const intercom_type *t);
+/* @p obj of type @p t as JSON, a new string of @p a (*out, *out_len). only_in >= 0: only the fields of that
+ * ic_field.in (a request body), leaving out those the JSON object @p skip names (NULL: none); *missing
+ * (if not NULL, start it at -1): the index of the first required field not set. */
 IC_HIDDEN intercom_code ic_encode(const intercom_allocator *a, const intercom_type *t, const void *obj, const struct intercom_doc *doc, int flags, int only_in,
-                                  char **out, size_t *out_len, int *missing, intercom_error *err); /* bytes of one value of an ic_kind in a struct or array */
+                                  const json_t *skip, char **out, size_t *out_len, int *missing, intercom_error *err);
 IC_HIDDEN const ic_field *ic_type_find_field(const intercom_type *t, const char *key, size_t len);
 
 /* ---------- arena + document ---------- */

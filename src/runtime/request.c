@@ -275,25 +275,6 @@ static intercom_code check_required(const ic_operation *op, const void *params, 
     return INTERCOM_OK;
 }
 
-/* The params with the body fields @p extra replaces left out, or @p params itself when it replaces none:
- * a shallow copy (*copy, the caller frees it) with those fields marked INTERCOM_FIELD_INVALID, which the
- * encoder skips (it writes an invalid field back only from a decoded model's document; params have none).
- * NULL: out of memory. */
-static const void *params_without(const intercom_type *t, const void *params, const json_t *extra,
-                                  const intercom_allocator *a, void **copy) {
-    *copy = NULL;
-    for (uint32_t i = 0; i < t->n_fields; i++) {
-        const ic_field *f = &t->fields[i];
-        if (f->in != IC_IN_BODY || !json_object_get(extra, f->name) || !ic_field_presence(f, params)) continue;
-        if (!*copy) {
-            if (!(*copy = ic_malloc(a, t->size))) return NULL;
-            memcpy(*copy, params, t->size);
-        }
-        ((uint8_t *)*copy)[f->state_offset] = INTERCOM_FIELD_INVALID;
-    }
-    return *copy ? *copy : params;
-}
-
 /* The JSON body of a typed call: the params' body fields, written by the descriptor encoder, then the
  * members of extra_body (written by Jansson) appended to the object; a body field extra_body also names
  * is left out of the first part, so extra_body's value replaces it. The encoder's text is kept as it is
@@ -303,11 +284,8 @@ static intercom_code build_typed_body(ic_req_spec *spec, const ic_operation *op,
     const intercom_allocator *a = spec->alloc;
     intercom_code rc;
     if (params && op->params) {
-        void *copy = NULL;
-        const void *enc = json_is_object(extra) ? params_without(op->params, params, extra, a, &copy) : params;
-        if (!enc) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
-        rc = ic_encode(a, op->params, enc, NULL, 0, IC_IN_BODY, &spec->body, &spec->body_len, NULL, err);
-        ic_free(a, copy);
+        rc = ic_encode(a, op->params, params, NULL, 0, IC_IN_BODY, json_is_object(extra) ? extra : NULL, &spec->body,
+                       &spec->body_len, NULL, err);
         if (rc) return rc;
     } else if (!(spec->body = ic_astrdup(a, "{}"))) {
         return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
