@@ -399,15 +399,10 @@ static void help_resource(const char *prefix) {
     printf("\nintercom %s <method> --help lists a method's params.\n", spaced(prefix));
 }
 
-/* What the Location of the documented redirect of @p op is ("the recording URL"), or NULL when its
- * success is a body. Such an operation (2.16 and the Preview: GET /calls/{call_id}/recording answers 302
- * with a signed URL) prints the Location on stdout and exits 0; the descriptors do not say it. */
-static const char *redirect_of(const intercom_operation *op) {
-    static const struct { const char *op, *what; } ops[] = {{"calls.recording.retrieve", "the recording URL"}};
-    for (size_t i = 0; op && i < sizeof ops / sizeof *ops; i++)
-        if (!strcmp(op->name, ops[i].op)) return ops[i].what;
-    return NULL;
-}
+/* Whether @p op answers with a documented redirect instead of a body (INTERCOM_OP_REDIRECT, from the
+ * description: 2.16 and the Preview's GET /calls/{call_id}/recording answers 302 with a signed URL). Its
+ * Location is printed on stdout and the exit status is 0. */
+static int redirect_of(const intercom_operation *op) { return op && (op->flags & INTERCOM_OP_REDIRECT); }
 
 /* A param's line of help_op(): flag, type and location in columns @p fw and @p tw wide. */
 static void help_param(const intercom_field *f, int fw, int tw, const char *where) {
@@ -418,8 +413,7 @@ static void help_op(const intercom_operation *op) {
     printf("usage: intercom [global options] %s%s\n\n%s%s\n%s %s", spaced(op->name), op->params ? " [params]" : "",
            op->summary ? op->summary : "", op->flags & INTERCOM_OP_DEPRECATED ? " (deprecated)" : "", op->method, op->path);
     if (op->flags & INTERCOM_OP_RAW) printf(" (returns %s, written as received)", op->accept ? op->accept : "bytes");
-    if (redirect_of(op))
-        printf("\nAnswers with a redirect (HTTP 302): its Location, %s, is printed on stdout (exit 0)", redirect_of(op));
+    if (redirect_of(op)) printf("\nAnswers with a redirect, as documented: its Location is printed on stdout (exit 0)");
     if (op->page_kind) printf("\nPaginated: --all prints every item of every page");
     if (op->page_kind && op->per_page_max) printf(" (--per-page up to %u)", (unsigned)op->per_page_max);
     puts("\n");

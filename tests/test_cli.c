@@ -927,7 +927,7 @@ static void test_redirect(void) {
     CHECK_STR(r.out, "");
     run_free(&r);
     r = RUN_BARE("help", "calls", "recording", "retrieve");
-    CHECK_HAS(r.out, "Answers with a redirect (HTTP 302): its Location, the recording URL, is printed on stdout");
+    CHECK_HAS(r.out, "Answers with a redirect, as documented: its Location is printed on stdout (exit 0)");
     run_free(&r);
 }
 

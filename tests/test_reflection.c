@@ -40,6 +40,18 @@ static void test_operation_find(void) {
     CHECK(op && op->response && !strcmp(intercom_type_name(op->response), "admin_with_app"));
     CHECK_CODE(intercom_operation_find("contacts.list", &op, &err), INTERCOM_OK);
     CHECK(op && op->page_kind == INTERCOM_PAGE_CURSOR && op->per_page_max > 0 && !strcmp(op->page_items, "data"));
+    /* INTERCOM_OP_REDIRECT: from the description's 302-with-Location answer, on that operation only */
+    size_t redirects = 0;
+    for (size_t i = 0; i < intercom_operations_count(); i++) {
+        const intercom_operation *o = intercom_operations_at(i);
+        if (o->flags & INTERCOM_OP_REDIRECT) {
+            redirects++;
+            CHECK(!strcmp(o->name, "calls.recording.retrieve") && o->response == NULL);
+        }
+    }
+    CHECK(redirects == 1);
+    CHECK_CODE(intercom_operation_find("preview:calls.recording.retrieve", &op, &err), INTERCOM_OK);
+    CHECK(op && (op->flags & INTERCOM_OP_REDIRECT));
     CHECK_CODE(intercom_operation_find("no.such.thing", &op, &err), INTERCOM_E_INVALID_ARGUMENT);
     CHECK(op == NULL && err.message && strstr(err.message, "no.such.thing"));
     CHECK_CODE(intercom_operation_find("nosuch:contacts.list", &op, &err), INTERCOM_E_INVALID_ARGUMENT);

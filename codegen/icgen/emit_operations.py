@@ -129,6 +129,8 @@ def op_defs(g, o, P):
         flags.append("IC_OP_DEPRECATED")
     if o.raw:
         flags.append("IC_OP_RAW")
+    if o.redirect:
+        flags.append("IC_OP_REDIRECT")
     pg = o.paging
     paging = (",\n    .page_kind = IC_PAGE_%s, .page_items = %s, .per_page_max = %d"
               % (pg.kind, c_string(pg.items), pg.per_page_max)) if pg else ""

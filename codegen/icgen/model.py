@@ -104,6 +104,7 @@ class Operation:
     body_media: Any = None
     accept: Optional[str] = None
     raw: bool = False
+    redirect: bool = False        # the success answer is a documented 3xx with a Location (IC_OP_REDIRECT)
     rtype: Optional[str] = None
     summary: str = ""
     # paging

@@ -26,6 +26,16 @@ def op_parameters(pi, o):
     return out
 
 
+def redirect_of(o):
+    """-> whether the operation's success answer is a redirect: a 3xx response with a Location header and
+    no 2xx response."""
+    rs = o.get("responses", {})
+    if any(c.startswith("2") for c in rs):
+        return False
+    return any(c.startswith("3") and any(h.lower() == "location" for h in (r.get("headers") or {}))
+               for c, r in rs.items())
+
+
 def accept_of(o):
     """-> (accept media type or None, raw?) for the 2xx body."""
     for code in sorted(o.get("responses", {})):

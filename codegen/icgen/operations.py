@@ -3,7 +3,7 @@
 from collections import OrderedDict
 
 from .model import Field, Type
-from .openapi import accept_of, op_parameters, response_schema
+from .openapi import accept_of, op_parameters, redirect_of, response_schema
 from .util import GenError, cpart, refname
 
 
@@ -104,6 +104,7 @@ def build_operations(g, ops, path_ids_as_strings):
         accept, raw = accept_of(op)
         o.accept = accept
         o.raw = raw
+        o.redirect = redirect_of(op)
         rs = None if raw else response_schema(op)
         rtype = None
         if rs is not None:

@@ -80,8 +80,11 @@ typedef enum intercom_operation_flag {
     INTERCOM_OP_BODY_REQUIRED = 2, /**< ... and the description requires it */
     INTERCOM_OP_DEPRECATED = 4,    /**< deprecated by the description */
     INTERCOM_OP_RAW = 8,           /**< the 2xx body is not JSON: kept raw, not decoded */
-    INTERCOM_OP_MULTIPART = 16     /**< the request body is multipart/form-data: each body field set is one part
+    INTERCOM_OP_MULTIPART = 16,    /**< the request body is multipart/form-data: each body field set is one part
                                         (a scalar as its text, an INTERCOM_KIND_FILE field as a file part) */
+    INTERCOM_OP_REDIRECT = 32      /**< the description documents a redirect (3xx with a Location header), not a
+                                        2xx body, as the success answer (GET /calls/{call_id}/recording): the call
+                                        returns INTERCOM_E_STATUS with the response, whose Location is the result */
 } intercom_operation_flag;
 
 /** How an operation paginates (intercom_operation::page_kind; see pagination.h). */

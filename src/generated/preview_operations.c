@@ -1155,7 +1155,7 @@ INTERCOM_EXTERN const intercom_type intercom_preview_calls_recording_retrieve_pa
 static const ic_operation op_calls_recording_retrieve = {
     .name = "calls.recording.retrieve", .method = "GET", .path = "/calls/{id}/recording",
     .api_version = "Preview", .params = &intercom_preview_calls_recording_retrieve_params_descriptor, .response = NULL,
-    .accept = NULL, .flags = 0,
+    .accept = NULL, .flags = IC_OP_REDIRECT,
     .summary = "Get call recording by call id"};
 intercom_code intercom_preview_calls_recording_retrieve(intercom_client *client, const intercom_preview_calls_recording_retrieve_params *params, const intercom_request_options *ro, intercom_error *err) {
     return ic_call(client, &op_calls_recording_retrieve, params, ro, NULL, err);

@@ -34,7 +34,7 @@ enum { IC_PAGE_NONE = INTERCOM_PAGE_NONE, IC_PAGE_CURSOR = INTERCOM_PAGE_CURSOR,
        IC_PAGE_URL = INTERCOM_PAGE_URL };
 enum { IC_OP_HAS_BODY = INTERCOM_OP_HAS_BODY, IC_OP_BODY_REQUIRED = INTERCOM_OP_BODY_REQUIRED,
        IC_OP_DEPRECATED = INTERCOM_OP_DEPRECATED, IC_OP_RAW = INTERCOM_OP_RAW,
-       IC_OP_MULTIPART = INTERCOM_OP_MULTIPART };
+       IC_OP_MULTIPART = INTERCOM_OP_MULTIPART, IC_OP_REDIRECT = INTERCOM_OP_REDIRECT };
 
 /* ---------- the operation registry (registry.c) ----------
  * The runtime names no generated symbol: the generated code owns its tables and hands them in
