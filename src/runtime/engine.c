@@ -248,10 +248,14 @@ static void pace_release(const ic_config *cfg, ic_req *r, const intercom_respons
 
 /* ---------- attempts ---------- */
 
+/* The request headers as sent: libcurl's "Name:" entries remove a header (Expect:), so they are not shown,
+ * and "Name;" sends it empty. */
 static void log_headers(const ic_config *cfg, const char *dir, const struct curl_slist *h) {
     for (; h; h = h->next) {
+        size_t n = strlen(h->data);
         if (!strncasecmp(h->data, "Authorization", 13)) ic_log(cfg, INTERCOM_LOG_DEBUG, "%s Authorization: [redacted]", dir);
-        else ic_log(cfg, INTERCOM_LOG_DEBUG, "%s %s", dir, h->data);
+        else if (n && h->data[n - 1] == ';') ic_log(cfg, INTERCOM_LOG_DEBUG, "%s %.*s:", dir, (int)(n - 1), h->data);
+        else if (n && h->data[n - 1] != ':') ic_log(cfg, INTERCOM_LOG_DEBUG, "%s %s", dir, h->data);
     }
 }
 
