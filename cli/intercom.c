@@ -1064,17 +1064,16 @@ static intercom_code run_api(intercom_client *client, intercom_error *err) {
 
 /* ---------- --verbose, --output ---------- */
 
+/* A byte that can be part of a bearer token (RFC 6750's b64token) */
+static int token_byte(char c) { return isalnum((unsigned char)c) || (c && strchr("-._~+/=", c)); }
+
 /* --verbose: the library's log lines (INTERCOM_LOG_DEBUG) on stderr, bodies left out (the response
- * body is the output, the request body the --data given), with the token and any URL credentials
+ * body is the output, the request body the --data given), with the token (where it stands as a whole
+ * word: a short token does not blank its letters everywhere) and any URL credentials
  * ("://user:password@") shown as [redacted]. */
 static void verbose_log(intercom_log_level level, const char *line, void *payload) {
     (void)payload;
     if ((line[0] == '>' || line[0] == '<') && !strncmp(line + 1, " body (", 7)) return;
-    /* libcurl's header list: "Name:" removes a header libcurl would add (Expect, Content-Type) and is not
-     * sent; "Name;" is sent as "Name:" with an empty value */
-    size_t hn = line[0] == '>' && line[1] == ' ' ? strcspn(line + 2, ":; ") : 0;
-    if (hn && line[2 + hn] == ':' && !line[3 + hn]) return;
-    const char *semi = hn && line[2 + hn] == ';' && !line[3 + hn] ? line + 2 + hn : NULL;
     const char *tok = g.opts.bearer_token ? g.opts.bearer_token : getenv("INTERCOM_TEST_1_BEARER_TOKEN");
     size_t tl = tok ? strlen(tok) : 0;
     char *buf = NULL;
@@ -1082,15 +1081,12 @@ static void verbose_log(intercom_log_level level, const char *line, void *payloa
     FILE *m = open_memstream(&buf, &len);
     if (!m) return;
     for (const char *p = line; *p;) {
-        if (tl && !strncmp(p, tok, tl)) {
+        if (tl && !strncmp(p, tok, tl) && (p == line || !token_byte(p[-1])) && !token_byte(p[tl])) {
             fputs("[redacted]", m);
             p += tl;
         } else if (!strncmp(p, "://", 3) && p[3 + strcspn(p + 3, "@/?# ")] == '@') {
             fputs("://[redacted]", m);
             p += 3 + strcspn(p + 3, "@");
-        } else if (p == semi) {
-            fputc(':', m);
-            p++;
         } else {
             fputc(*p++, m);
         }

@@ -1178,6 +1178,16 @@ static void test_verbose(void) {
     r = RUN("me", "retrieve");
     CHECK_STR(r.err, "");
     run_free(&r);
+    /* a one-letter token is redacted where it stands alone, not in every word holding that letter */
+    serve(200, NULL, ME);
+    r = cli_run(NULL, NULL, 0,
+                ARGS("--base-url", mock_server_url(S), "--token", "a", "--max-retries", "0", "--verbose", "-H", "X-Echo: a",
+                     "me", "retrieve"));
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.err, "> Accept: application/json\n");
+    CHECK_HAS(r.err, "> X-Echo: [redacted]\n");
+    CHECK_HAS(r.err, "> Authorization: [redacted]\n");
+    run_free(&r);
     /* only the headers sent: not the "Expect:" and "Content-Type:" that tell libcurl to leave its own out;
      * an empty -H value is sent (and shown) as "Name:" */
     for (int k = 0; k < 2; k++) {
