@@ -11,27 +11,18 @@
 
 #include <intercom/intercom.h>
 
-static int failures;
-#define CHECK(c, ...)                                                                                   \
-    do {                                                                                                \
-        if (!(c)) {                                                                                     \
-            failures++;                                                                                 \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                        \
-            fprintf(stderr, __VA_ARGS__);                                                               \
-            fputc('\n', stderr);                                                                        \
-        }                                                                                               \
-    } while (0)
+#include "testutil.h"
 
 static void ok(const char *num, int64_t want) {
     char body[256];
     snprintf(body, sizeof body, "{\"type\":\"contact\",\"created_at\":%s}", num);
     void *m = NULL;
     intercom_error err = INTERCOM_ERROR_INIT;
-    CHECK(intercom_from_json(&intercom_contact_descriptor, body, strlen(body), 1, &m, &err) == INTERCOM_OK, "%s: %s",
-          num, err.message);
+    CHECKF(intercom_from_json(&intercom_contact_descriptor, body, strlen(body), 1, &m, &err) == INTERCOM_OK, "%s: %s",
+           num, err.message);
     const intercom_contact *c = m;
-    CHECK(c && c->has_created_at == INTERCOM_FIELD_PRESENT && c->created_at == want, "%s: got %" PRId64, num,
-          c ? c->created_at : 0);
+    CHECKF(c && c->has_created_at == INTERCOM_FIELD_PRESENT && c->created_at == want, "%s: got %" PRId64, num,
+           c ? c->created_at : 0);
     intercom_model_free(m);
     intercom_error_clear(&err);
 }
@@ -41,16 +32,16 @@ static void bad(const char *num, const char *why) {
     snprintf(body, sizeof body, "{\"type\":\"contact\",\"created_at\":%s,\"id\":\"x\"}", num);
     void *m = NULL;
     intercom_error err = INTERCOM_ERROR_INIT;
-    CHECK(intercom_from_json(&intercom_contact_descriptor, body, strlen(body), 1, &m, &err) == INTERCOM_E_DECODE,
-          "%s: strict decode passed", num);
-    CHECK(err.message && strstr(err.message, why) && strstr(err.message, "created_at"), "%s: message \"%s\", want \"%s\"",
-          num, err.message ? err.message : "(none)", why);
+    CHECKF(intercom_from_json(&intercom_contact_descriptor, body, strlen(body), 1, &m, &err) == INTERCOM_E_DECODE,
+           "%s: strict decode passed", num);
+    CHECKF(err.message && strstr(err.message, why) && strstr(err.message, "created_at"), "%s: message \"%s\", want \"%s\"",
+           num, err.message ? err.message : "(none)", why);
     intercom_error_clear(&err);
-    CHECK(intercom_from_json(&intercom_contact_descriptor, body, strlen(body), 0, &m, &err) == INTERCOM_OK, "%s: %s",
-          num, err.message);
+    CHECKF(intercom_from_json(&intercom_contact_descriptor, body, strlen(body), 0, &m, &err) == INTERCOM_OK, "%s: %s",
+           num, err.message);
     const intercom_contact *c = m;
-    CHECK(c && c->has_created_at == INTERCOM_FIELD_INVALID && c->created_at == 0 && c->id && !strcmp(c->id, "x"),
-          "%s: tolerant decode: state %d value %" PRId64, num, c ? c->has_created_at : -1, c ? c->created_at : 0);
+    CHECKF(c && c->has_created_at == INTERCOM_FIELD_INVALID && c->created_at == 0 && c->id && !strcmp(c->id, "x"),
+           "%s: tolerant decode: state %d value %" PRId64, num, c ? c->has_created_at : -1, c ? c->created_at : 0);
     intercom_model_free(m);
     intercom_error_clear(&err);
 }
@@ -62,27 +53,28 @@ static void free_form(void) {
                        "\"min\":-9223372036854775808,\"zero\":-0,\"frac\":1.5,\"exp\":2e3,\"nz\":-0.000}}";
     void *m = NULL;
     intercom_error err = INTERCOM_ERROR_INIT;
-    CHECK(intercom_from_json(&intercom_contact_descriptor, body, strlen(body), 0, &m, &err) == INTERCOM_OK, "free-form: %s",
-          err.message);
+    CHECKF(intercom_from_json(&intercom_contact_descriptor, body, strlen(body), 0, &m, &err) == INTERCOM_OK, "free-form: %s",
+           err.message);
     const intercom_contact *c = m;
     json_t *ca = c ? c->custom_attributes : NULL;
     json_t *mx = json_object_get(ca, "max"), *mn = json_object_get(ca, "min"), *z = json_object_get(ca, "zero");
-    CHECK(json_is_integer(mx) && json_integer_value(mx) == INT64_MAX, "free-form max");
-    CHECK(json_is_integer(mn) && json_integer_value(mn) == INT64_MIN, "free-form min");
-    CHECK(json_is_integer(z) && json_integer_value(z) == 0, "free-form -0");
-    CHECK(json_is_real(json_object_get(ca, "frac")) && json_real_value(json_object_get(ca, "frac")) == 1.5, "free-form 1.5");
-    CHECK(json_is_real(json_object_get(ca, "exp")) && json_real_value(json_object_get(ca, "exp")) == 2000.0, "free-form 2e3");
+    CHECKF(json_is_integer(mx) && json_integer_value(mx) == INT64_MAX, "free-form max");
+    CHECKF(json_is_integer(mn) && json_integer_value(mn) == INT64_MIN, "free-form min");
+    CHECKF(json_is_integer(z) && json_integer_value(z) == 0, "free-form -0");
+    CHECKF(json_is_real(json_object_get(ca, "frac")) && json_real_value(json_object_get(ca, "frac")) == 1.5, "free-form 1.5");
+    CHECKF(json_is_real(json_object_get(ca, "exp")) && json_real_value(json_object_get(ca, "exp")) == 2000.0, "free-form 2e3");
     char *js = NULL;
-    CHECK(m && intercom_to_json(m, 0, &js, NULL, NULL) == INTERCOM_OK && js &&
+    CHECKF(m && intercom_to_json(m, 0, &js, NULL, NULL) == INTERCOM_OK && js &&
               strstr(js, "\"min\":-9223372036854775808") && strstr(js, "\"max\":9223372036854775807") &&
               strstr(js, "\"nz\":-0.0"), /* a real -0 stays a real (fuzz: "-0" read back as the integer 0) */
-          "free-form re-encoded: %s", js ? js : "(none)");
+           "free-form re-encoded: %s", js ? js : "(none)");
     intercom_free_string(js);
     intercom_model_free(m);
     intercom_error_clear(&err);
 }
 
 int main(void) {
+    ic_current = "decode_ints";
     free_form();
     ok("0", 0);
     ok("-0", 0);
@@ -104,6 +96,6 @@ int main(void) {
     bad("1e3", "a non-integer number");
     bad("-2E+2", "a non-integer number");
     bad("99999999999999999999999.5", "a non-integer number");
-    printf("decode ints: %d failures\n", failures);
-    return failures ? 1 : 0;
+    printf("decode ints: %d failures\n", ic_failures);
+    return ic_failures ? 1 : 0;
 }

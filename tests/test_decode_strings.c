@@ -12,16 +12,7 @@
 
 #include <intercom/intercom.h>
 
-static int failures;
-#define CHECK(c, ...)                                                                                   \
-    do {                                                                                                \
-        if (!(c)) {                                                                                     \
-            failures++;                                                                                 \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                        \
-            fprintf(stderr, __VA_ARGS__);                                                               \
-            fputc('\n', stderr);                                                                        \
-        }                                                                                               \
-    } while (0)
+#include "testutil.h"
 
 /* what: 0 plain, 1 "\u0000" at j, 2 a UTF-8-encoded surrogate (which yajl passes) at j, 3 "\xc3\xa9" at j */
 static void one(size_t n, size_t j, int what) {
@@ -43,20 +34,20 @@ static void one(size_t n, size_t j, int what) {
     int len = snprintf(body, sizeof body, "{\"type\":\"contact\",\"name\":\"%s\",\"id\":\"x\"}", json_val);
     void *m = NULL;
     intercom_error err = INTERCOM_ERROR_INIT;
-    CHECK(intercom_from_json(&intercom_contact_descriptor, body, (size_t)len, 0, &m, &err) == INTERCOM_OK, "%zu/%zu/%d: %s",
-          n, j, what, err.message);
+    CHECKF(intercom_from_json(&intercom_contact_descriptor, body, (size_t)len, 0, &m, &err) == INTERCOM_OK, "%zu/%zu/%d: %s",
+           n, j, what, err.message);
     const intercom_contact *c = m;
     if (!c) return;
     if (what == 1 || what == 2) {
-        CHECK(c->has_name == INTERCOM_FIELD_INVALID && !c->name, "length %zu, %s at %zu: state %d", n,
-              what == 1 ? "\\u0000" : "a surrogate", j, c->has_name);
+        CHECKF(c->has_name == INTERCOM_FIELD_INVALID && !c->name, "length %zu, %s at %zu: state %d", n,
+               what == 1 ? "\\u0000" : "a surrogate", j, c->has_name);
     } else {
         char want[128];
         memcpy(want, json_val, w + 1);
-        CHECK(c->has_name == INTERCOM_FIELD_PRESENT && c->name && !strcmp(c->name, want), "length %zu/%zu/%d: got \"%s\"",
-              n, j, what, c->name ? c->name : "(null)");
+        CHECKF(c->has_name == INTERCOM_FIELD_PRESENT && c->name && !strcmp(c->name, want), "length %zu/%zu/%d: got \"%s\"",
+               n, j, what, c->name ? c->name : "(null)");
     }
-    CHECK(c->id && !strcmp(c->id, "x"), "length %zu: id lost", n);
+    CHECKF(c->id && !strcmp(c->id, "x"), "length %zu: id lost", n);
     intercom_model_free(m);
     intercom_error_clear(&err);
 }
@@ -79,11 +70,11 @@ static void keys(void) {
     p += sprintf(p, "}}");
     void *m = NULL;
     intercom_error err = INTERCOM_ERROR_INIT;
-    CHECK(intercom_from_json(&intercom_contact_descriptor, body, (size_t)(p - body), 1, &m, &err) == INTERCOM_OK, "keys: %s",
-          err.message);
+    CHECKF(intercom_from_json(&intercom_contact_descriptor, body, (size_t)(p - body), 1, &m, &err) == INTERCOM_OK, "keys: %s",
+           err.message);
     const intercom_contact *c = m;
     json_t *ca = c ? c->custom_attributes : NULL;
-    CHECK(ca && json_object_size(ca) == 300, "keys: %zu members", ca ? json_object_size(ca) : 0);
+    CHECKF(ca && json_object_size(ca) == 300, "keys: %zu members", ca ? json_object_size(ca) : 0);
     for (int i = 0; ca && i < 300; i++) {
         char key[1024];
         size_t kl;
@@ -92,7 +83,7 @@ static void keys(void) {
             for (int k = 0; k < 600 + i; k++) key[kl++] = (char)('a' + k % 26);
             kl += (size_t)sprintf(key + kl, "%d", i);
             json_t *v = json_object_getn(ca, key, kl);
-            CHECK(v && json_integer_value(v) == i, "keys: long key %d", i);
+            CHECKF(v && json_integer_value(v) == i, "keys: long key %d", i);
         } else if (i % 3 == 1) {
             kl = (size_t)sprintf(key, "k%c%d", 0, i);
             json_t *v = json_object_getn(ca, key, kl);
@@ -102,15 +93,15 @@ static void keys(void) {
             snprintf(dv, sizeof dv, "v%d", i);
             json_t *arr = v ? json_object_get(v, in) : NULL;
             json_t *dval = arr ? json_object_get(json_array_get(arr, 1), deep) : NULL;
-            CHECK(v && json_object_size(v) == 2 && json_is_null(json_object_get(v, "x")) && json_array_size(arr) == 2 &&
+            CHECKF(v && json_object_size(v) == 2 && json_is_null(json_object_get(v, "x")) && json_array_size(arr) == 2 &&
                       json_integer_value(json_array_get(arr, 0)) == i && dval && !strcmp(json_string_value(dval), dv),
-                  "keys: nested key %d", i);
+                   "keys: nested key %d", i);
         } else {
             snprintf(key, sizeof key, "k%d", i);
             char want[32];
             snprintf(want, sizeof want, "v%d", i);
             json_t *v = json_object_get(ca, key);
-            CHECK(v && !strcmp(json_string_value(v), want), "keys: key %s", key);
+            CHECKF(v && !strcmp(json_string_value(v), want), "keys: key %s", key);
         }
     }
     intercom_model_free(m);
@@ -119,12 +110,13 @@ static void keys(void) {
 }
 
 int main(void) {
+    ic_current = "decode_strings";
     for (size_t n = 0; n <= 40; n++) {
         one(n, 0, 0);
         for (size_t j = 0; j < n; j++)
             for (int what = 1; what <= 3; what++) one(n, j, what);
     }
     keys();
-    printf("decode strings: %d failures\n", failures);
-    return failures ? 1 : 0;
+    printf("decode strings: %d failures\n", ic_failures);
+    return ic_failures ? 1 : 0;
 }

@@ -8,16 +8,7 @@
 
 #include "runtime/internal.h"
 
-static int failures;
-#define CHECK(c, ...)                                                                                   \
-    do {                                                                                                \
-        if (!(c)) {                                                                                     \
-            failures++;                                                                                 \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                        \
-            fprintf(stderr, __VA_ARGS__);                                                               \
-            fputc('\n', stderr);                                                                        \
-        }                                                                                               \
-    } while (0)
+#include "testutil.h"
 
 static unsigned long long rng = 88172645463325252ull;
 static unsigned next(void) {
@@ -32,20 +23,20 @@ static void agree(const intercom_type *t, const char *key, size_t len) {
     intercom_type bare = *t;
     bare.hash_slots = NULL;
     const ic_field *h = ic_type_find_field(t, key, len), *b = ic_type_find_field(&bare, key, len);
-    CHECK(h == b, "%s: key \"%.*s\" (%zu bytes): hash %s, binary search %s", t->name, (int)len, key, len,
-          h ? h->name : "NULL", b ? b->name : "NULL");
+    CHECKF(h == b, "%s: key \"%.*s\" (%zu bytes): hash %s, binary search %s", t->name, (int)len, key, len,
+           h ? h->name : "NULL", b ? b->name : "NULL");
 }
 
 static void check_type(const intercom_type *t, size_t *n_types, size_t *n_fields) {
     if (!t || !t->n_fields) return;
     ++*n_types;
-    CHECK(t->hash_slots != NULL, "%s: no generated hash table", t->name);
+    CHECKF(t->hash_slots != NULL, "%s: no generated hash table", t->name);
     if (!t->hash_slots) return;
     for (uint32_t i = 0; i < t->n_fields; i++) {
         const char *name = t->fields[i].name;
         size_t n = strlen(name);
         ++*n_fields;
-        CHECK(ic_type_find_field(t, name, n) == &t->fields[i], "%s: field \"%s\" not found", t->name, name);
+        CHECKF(ic_type_find_field(t, name, n) == &t->fields[i], "%s: field \"%s\" not found", t->name, name);
         char buf[512];
         if (n + 2 > sizeof buf) continue;
         memcpy(buf, name, n);
@@ -54,15 +45,15 @@ static void check_type(const intercom_type *t, size_t *n_types, size_t *n_fields
         agree(t, buf, n + 1); /* one byte more */
         buf[n] = '\0';
         agree(t, buf, n + 1); /* "name\0": the lengths decide */
-        CHECK(ic_type_find_field(t, buf, n + 1) == NULL, "%s: \"%s\\0\" found", t->name, name);
+        CHECKF(ic_type_find_field(t, buf, n + 1) == NULL, "%s: \"%s\\0\" found", t->name, name);
         if (n) {
             buf[next() % n] ^= (char)(1 + next() % 255); /* one byte changed */
             agree(t, buf, n);
         }
     }
     for (uint32_t i = 0; i < t->n_fields; i++) /* the name lengths after the slots (the decoder's prediction) */
-        CHECK(t->hash_slots[t->hash_mask + 1 + i] == strlen(t->fields[i].name), "%s: field %u \"%s\": length %u",
-              t->name, i, t->fields[i].name, t->hash_slots[t->hash_mask + 1 + i]);
+        CHECKF(t->hash_slots[t->hash_mask + 1 + i] == strlen(t->fields[i].name), "%s: field %u \"%s\": length %u",
+               t->name, i, t->fields[i].name, t->hash_slots[t->hash_mask + 1 + i]);
     agree(t, "", 0);
     for (int k = 0; k < 200; k++) { /* random keys, some with the length of a real name */
         char buf[40];
@@ -78,7 +69,7 @@ static void check_type(const intercom_type *t, size_t *n_types, size_t *n_fields
  * (and must stay absent), the others get their own value ("v<index>"; null for other kinds). */
 static void decode_order(const char *type_name, int reverse) {
     const intercom_type *t = NULL;
-    CHECK(intercom_type_find(type_name, &t, NULL) == INTERCOM_OK, "no type %s", type_name);
+    CHECKF(intercom_type_find(type_name, &t, NULL) == INTERCOM_OK, "no type %s", type_name);
     if (!t) return;
     ic_buf b = {0};
     ic_buf_append(&b, "{", 1);
@@ -101,10 +92,10 @@ static void decode_order(const char *type_name, int reverse) {
         else ic_buf_printf(&b, ",\"%s\":null", f->name);
     }
     ic_buf_append(&b, "}", 1);
-    CHECK(n_str > 3, "%s: only %zu string fields", type_name, n_str);
+    CHECKF(n_str > 3, "%s: only %zu string fields", type_name, n_str);
     void *m = NULL;
     intercom_error err = INTERCOM_ERROR_INIT;
-    CHECK(intercom_from_json(t, b.data, b.len, 0, &m, &err) == INTERCOM_OK, "%s: %s", type_name, err.message);
+    CHECKF(intercom_from_json(t, b.data, b.len, 0, &m, &err) == INTERCOM_OK, "%s: %s", type_name, err.message);
     for (uint32_t i = 0; m && i < t->n_fields; i++) {
         const ic_field *f = &t->fields[i];
         if (f->kind != IC_K_STRING || (f->flags & IC_F_ARRAY) || f->fixed || strlen(f->name) + 2 > 256) continue;
@@ -112,11 +103,11 @@ static void decode_order(const char *type_name, int reverse) {
         char want[16];
         snprintf(want, sizeof want, "v%u", i);
         if (i % 2 == 0)
-            CHECK(!v && ((const uint8_t *)m)[f->state_offset] == INTERCOM_FIELD_ABSENT, "%s%s: field %s = %s, want absent",
-                  type_name, reverse ? " (reversed)" : "", f->name, v ? v : "NULL");
+            CHECKF(!v && ((const uint8_t *)m)[f->state_offset] == INTERCOM_FIELD_ABSENT, "%s%s: field %s = %s, want absent",
+                   type_name, reverse ? " (reversed)" : "", f->name, v ? v : "NULL");
         else
-            CHECK(v && !strcmp(v, want), "%s%s: field %s = %s, want %s", type_name, reverse ? " (reversed)" : "",
-                  f->name, v ? v : "NULL", want);
+            CHECKF(v && !strcmp(v, want), "%s%s: field %s = %s, want %s", type_name, reverse ? " (reversed)" : "",
+                   f->name, v ? v : "NULL", want);
     }
     intercom_free(t, m);
     intercom_error_clear(&err);
@@ -124,6 +115,7 @@ static void decode_order(const char *type_name, int reverse) {
 }
 
 int main(void) {
+    ic_current = "field_lookup";
     decode_order("contact", 0);
     decode_order("contact", 1);
     decode_order("admin", 0);
@@ -132,7 +124,7 @@ int main(void) {
     for (size_t i = 0; i < intercom_types_count(); i++) check_type(intercom_types_at(i), &n_types, &n_fields);
     for (size_t i = 0; i < intercom_operations_count(); i++)
         check_type(intercom_operations_at(i)->params, &n_types, &n_fields);
-    CHECK(n_types > 300 && n_fields > 2000, "only %zu types, %zu fields", n_types, n_fields);
-    printf("field lookup: %zu types, %zu fields, %d failures\n", n_types, n_fields, failures);
-    return failures ? 1 : 0;
+    CHECKF(n_types > 300 && n_fields > 2000, "only %zu types, %zu fields", n_types, n_fields);
+    printf("field lookup: %zu types, %zu fields, %d failures\n", n_types, n_fields, ic_failures);
+    return ic_failures ? 1 : 0;
 }
