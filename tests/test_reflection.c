@@ -119,12 +119,7 @@ static void handler(const mock_request *q, mock_response *r, void *payload) {
 }
 
 static void test_call_by_descriptor(void) {
-    intercom_client_options o = INTERCOM_CLIENT_OPTIONS_INIT;
-    o.bearer_token = "t";
-    o.base_url = mock_server_url(S);
-    o.max_retries = 0;
-    intercom_client *c = NULL;
-    CHECK(intercom_client_new(&c, &o, NULL) == INTERCOM_OK);
+    intercom_client *c = ic_test_client(mock_server_url(S));
     const intercom_operation *op = NULL;
     CHECK_CODE(intercom_operation_find("me.retrieve", &op, NULL), INTERCOM_OK);
     void *me = NULL;

@@ -281,16 +281,7 @@ static char *sent_body(intercom_client *c, const upd_params *p, const json_t *ex
     return body;
 }
 
-/* A client of the scripted server, no retries. */
-static intercom_client *new_client(void) {
-    intercom_client_options o = INTERCOM_CLIENT_OPTIONS_INIT;
-    o.bearer_token = "t";
-    o.base_url = mock_server_url(S);
-    o.max_retries = 0;
-    intercom_client *c = NULL;
-    CHECK(intercom_client_new(&c, &o, NULL) == INTERCOM_OK);
-    return c;
-}
+static intercom_client *new_client(void) { return ic_test_client(mock_server_url(S)); }
 
 static void test_extra_body_exact(void) {
     intercom_client *c = new_client();

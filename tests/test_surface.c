@@ -31,15 +31,7 @@ static void handler(const mock_request *q, mock_response *r, void *payload) {
     else r->body = "{}";
 }
 
-static intercom_client *client(void) {
-    intercom_client_options o = INTERCOM_CLIENT_OPTIONS_INIT;
-    o.bearer_token = "t";
-    o.base_url = mock_server_url(S);
-    o.max_retries = 0;
-    intercom_client *c = NULL;
-    CHECK(intercom_client_new(&c, &o, NULL) == INTERCOM_OK);
-    return c;
-}
+static intercom_client *client(void) { return ic_test_client(mock_server_url(S)); }
 
 /* The last request the server received (caller clears it). */
 static int last_request(mock_request *q) {

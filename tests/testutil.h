@@ -82,4 +82,18 @@ static inline int ic_test_run(const ic_test *tests, int argc, char **argv) {
     return ic_failures ? 1 : 0;
 }
 
+#ifdef INTERCOM_INTERCOM_H
+/* A sync client of the scripted server at @p base_url (a test token, no retries); NULL, counted as a failed
+ * check, when it is refused. */
+static inline intercom_client *ic_test_client(const char *base_url) {
+    intercom_client_options o = INTERCOM_CLIENT_OPTIONS_INIT;
+    o.bearer_token = "t";
+    o.base_url = base_url;
+    o.max_retries = 0;
+    intercom_client *c = NULL;
+    CHECK_CODE(intercom_client_new(&c, &o, NULL), INTERCOM_OK);
+    return c;
+}
+#endif
+
 #endif
