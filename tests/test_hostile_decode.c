@@ -638,6 +638,74 @@ static void test_deep_values_sent(void) {
 /* Writing back many invalid values: 100,000 items each with an invalid field, every one written
  * back and reachable (lookups are hashed; the old linear lookup per field took 5 x 10^9 steps
  * here: seconds, so this checks the values, not the time). */
+/* One decoder, recycled from body to body as the engine does, learns the key order it sees (decode.c,
+ * seen_order): every body is decoded as a fresh decoder decodes it whatever order the previous ones taught,
+ * with keys in the declared order, reversed, shuffled, with undeclared keys (learned too, up to 16 bytes)
+ * and with same-length keys that differ from what was learned at that place. */
+static void test_key_order_learned(void) {
+    static const char *const members[] = {
+        "\"type\":\"contact\"", "\"id\":\"c1\"", "\"external_id\":\"e1\"", "\"role\":\"user\"",
+        "\"email\":\"a@b.c\"", "\"name\":\"Ann\"", "\"owner_id\":\"7\"", "\"created_at\":1717415380",
+        "\"has_hard_bounced\":false", "\"undeclared\":1", "\"undeclarex\":{\"a\":[1]}",
+        "\"an_undeclared_key_of_40_bytes_and_more__\":2", "\"tags\":{\"type\":\"list\",\"data\":[{\"type\":\"tag\","
+        "\"id\":\"9\"}],\"has_more\":false}", "\"custom_attributes\":{\"plan\":\"pro\"}", "\"nime\":\"same length as name\""};
+    enum { N = sizeof members / sizeof *members, BODIES = 60 };
+    const intercom_type *t = type_named("contact");
+    unsigned seed = 12345;
+    for (int strict = 0; strict < 2; strict++) {
+        ic_decoder *d = ic_decoder_new(NULL, t, strict, 0);
+        for (int b = 0; d && b < BODIES; b++) {
+            int order[N], n = 0;
+            for (int i = 0; i < N; i++) order[i] = i;
+            if (b % 3 == 1)
+                for (int i = 0; i < N / 2; i++) { /* reversed */
+                    int x = order[i];
+                    order[i] = order[N - 1 - i];
+                    order[N - 1 - i] = x;
+                }
+            else if (b % 3 == 2)
+                for (int i = N - 1; i > 0; i--) { /* shuffled */
+                    seed = seed * 1103515245u + 12345u;
+                    int j = (int)((seed >> 16) % (unsigned)(i + 1)), x = order[i];
+                    order[i] = order[j];
+                    order[j] = x;
+                }
+            char body[2048];
+            size_t len = 0;
+            body[len++] = '{';
+            for (int i = 0; i < N; i++) {
+                if (b % 5 == 4 && i % 4 == 0) continue; /* some bodies leave members out */
+                len += (size_t)snprintf(body + len, sizeof body - len, "%s%s", n++ ? "," : "", members[order[i]]);
+            }
+            body[len++] = '}';
+            void *want = NULL, *got = NULL;
+            intercom_error e1 = INTERCOM_ERROR_INIT, e2 = INTERCOM_ERROR_INIT;
+            ic_decoder *fresh = ic_decoder_new(NULL, t, strict, 0);
+            intercom_code rc1 = fresh ? feed_all(fresh, body, len, 0, 0, &want, &e1) : INTERCOM_E_NOMEM;
+            ic_decoder_free(fresh);
+            intercom_code rc2 = feed_all(d, body, len, 0, 0, &got, &e2);
+            CHECKF(rc1 == rc2, "body %d: learned %d, fresh %d", b, rc2, rc1);
+            if (!rc1 && !rc2) {
+                char *a = to_json(want), *c = to_json(got);
+                CHECKF(a && c && !strcmp(a, c), "body %d (%.*s): learned order decoded %s, fresh %s", b, (int)len, body,
+                       c ? c : "-", a ? a : "-");
+                free(a);
+                free(c);
+            }
+            if (want) intercom_free(t, want);
+            if (got) intercom_free(t, got);
+            intercom_error_clear(&e1);
+            intercom_error_clear(&e2);
+            if ((d = ic_decoder_recycle(d)) && ic_decoder_reuse(d, t, strict, 0)) {
+                ic_decoder_free(d);
+                d = NULL;
+            }
+            CHECKF(d != NULL, "body %d: the decoder was not recycled", b);
+        }
+        ic_decoder_free(d);
+    }
+}
+
 static void test_many_invalid_values_linear(void) {
     const intercom_type *t = type_named("contact_list");
     ic_buf b = {0};
@@ -673,6 +741,7 @@ static const ic_test tests[] = {
     {"deep_values_round_trip", test_deep_values_round_trip},
     {"deep_values_sent", test_deep_values_sent},
     {"many_invalid_values_linear", test_many_invalid_values_linear},
+    {"key_order_learned", test_key_order_learned},
     {NULL, NULL},
 };
 

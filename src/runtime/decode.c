@@ -41,6 +41,17 @@ typedef struct frame {
     char uarr[48];
 } frame;
 
+/* The key order a decoder has seen: in an object of type `t`, after the field at index `after` - 1 (after 0:
+ * first) came the key of `len` bytes that is field `field`, or (SEEN_UNDECLARED) the undeclared key `key`.
+ * A hint checked by comparing the name, so a wrong one costs one compare. */
+typedef struct seen_order {
+    const intercom_type *t;
+    uint32_t after, field, len;
+    char key[16];
+} seen_order;
+enum { SEEN_ORDER_SLOTS = 64 };
+#define SEEN_UNDECLARED UINT32_MAX
+
 struct intercom_decoder {
     yajl_handle yh;
     ic_yajl_mem ym;           /* yajl's memory (alloc.c) */
@@ -77,6 +88,9 @@ struct intercom_decoder {
     size_t scratch_mem;       /* bytes of the per-depth element scratch buffers */
     const char *taint;        /* the free-form value being built holds something a json_t does not hold
                                  faithfully (why); it becomes an invalid value of its field */
+    /* key orders seen (kept by a recycled decoder): a response whose keys come in another order than the
+     * declared one (a live API's) misses the prediction of on_key, and then finds the field here */
+    seen_order seen[SEEN_ORDER_SLOTS];
 };
 
 /* ---------- helpers ---------- */
@@ -603,7 +617,17 @@ static int on_key_slow(ic_decoder *d, frame *fr, const unsigned char *k, size_t 
         return 1;
     }
     const intercom_type *t = fr->type;
-    fr->field = ic_type_find_field(t, (const char *)k, n);
+    seen_order *so = &d->seen[(((uintptr_t)t >> 4) * 31u + fr->next) & (SEEN_ORDER_SLOTS - 1)];
+    if (so->t == t && so->after == fr->next && so->len == n &&
+        (so->field == SEEN_UNDECLARED ? !memcmp(so->key, k, n) : name_eq(t->fields[so->field].name, (const char *)k, n))) {
+        fr->field = so->field == SEEN_UNDECLARED ? NULL : &t->fields[so->field]; /* the order seen before */
+    } else {
+        fr->field = ic_type_find_field(t, (const char *)k, n);
+        if (fr->field || n <= sizeof so->key) {
+            *so = (seen_order){t, fr->next, fr->field ? (uint32_t)(fr->field - t->fields) : SEEN_UNDECLARED, (uint32_t)n, {0}};
+            if (!fr->field) memcpy(so->key, k, n);
+        }
+    }
     if (fr->field) fr->next = (uint32_t)(fr->field - t->fields) + 1;
     if (!fr->field && d->strict) { /* kept (shortened) for the report in on_end */
         size_t m = n < sizeof fr->ukey - 1 ? n : sizeof fr->ukey - 1;
