@@ -30,6 +30,8 @@ typedef struct frame {
     uint32_t next;            /* FR_OBJ: index of the field expected next (the one after the last key's) */
     ic_buf items;             /* FR_ARR: element values; FR_JSON object: the pending key (scratch, reused across
                                  frames at this depth) */
+    size_t charged;           /* what the memory bound counts of items this document: the capacity a fresh
+                                 decoder's buffer would have (scratch_charge), also when a recycled one has more */
     size_t count;             /* FR_ARR: elements so far */
     int bad;                  /* FR_ARR: an element did not fit */
     json_t *json;             /* FR_JSON: the container being built */
@@ -176,15 +178,17 @@ static frame *push(ic_decoder *d, int kind) {
             nomem(d);
             return NULL;
         }
-        for (size_t i = d->cap; i < cap; i++) n[i].items = (ic_buf){0}; /* all push() reads of a new frame */
+        for (size_t i = d->cap; i < cap; i++) n[i].items = (ic_buf){0}, n[i].charged = 0; /* what push() reads */
         d->frames = n;
         d->cap = cap;
     }
     frame *fr = &d->frames[d->depth++];
     ic_buf keep = fr->items; /* scratch memory stays with the depth */
+    size_t charged = fr->charged;
     memset(fr, 0, offsetof(frame, ukey)); /* the report strings are empty when their first byte is */
     fr->ukey[0] = fr->uarr[0] = '\0';
     fr->items = keep;
+    fr->charged = charged;
     fr->items.a = d->a;
     fr->items.len = 0;
     fr->kind = kind;
@@ -193,10 +197,21 @@ static frame *push(ic_decoder *d, int kind) {
 
 /* ---------- where the next value goes ---------- */
 
+/* Charge the bound for fr->items as a fresh decoder's buffer would have grown to hold what it holds now
+ * (ic_buf_append: 256 bytes, doubled until it fits), whatever a recycled decoder's buffer kept: a
+ * response is within the bound or not whichever decoder reads it. */
+static inline void scratch_charge(ic_decoder *d, frame *fr) {
+    size_t need = fr->items.len + 1;
+    if (need <= fr->charged) return;
+    size_t c = fr->charged ? fr->charged : 256;
+    while (c < need) c *= 2; /* no overflow: items.cap >= need is such a size */
+    d->scratch_mem += c - fr->charged;
+    fr->charged = c;
+}
+
 static __attribute__((noinline)) int store_element(ic_decoder *d, frame *fr, const void *val, size_t sz) {
-    size_t cap = fr->items.cap;
     if (ic_buf_append(&fr->items, val, sz)) return nomem(d);
-    d->scratch_mem += fr->items.cap - cap;
+    scratch_charge(d, fr);
     fr->count++;
     return within_bound(d);
 }
@@ -593,10 +608,9 @@ static int on_key(void *ctx, const unsigned char *k, size_t n) {
 
 static int on_key_slow(ic_decoder *d, frame *fr, const unsigned char *k, size_t n) {
     if (fr->kind == FR_JSON) {
-        size_t cap = fr->items.cap;
         fr->items.len = 0;
         if (ic_buf_append(&fr->items, k, n)) return nomem(d);
-        d->scratch_mem += fr->items.cap - cap;
+        scratch_charge(d, fr);
         fr->has_key = 1;
         fr->key_len = n;
         if (!d->taint && !ic_utf8_valid((const char *)k, n)) d->taint = "a key that is not valid UTF-8";
@@ -890,10 +904,10 @@ static int decoder_start(ic_decoder *d, const intercom_type *t, int strict, size
     d->stats = (ic_decoder_stats){0};
     d->mem_factor = IC_DECODE_DEFAULT_FACTOR;
     d->json_mem = 0;
-    /* the memory bound counts scratch that grows for this document, as in a fresh decoder; what a
-     * recycled decoder kept (at most RECYCLE_MAX_SCRATCH per buffer kind) is not charged to the next
-     * response */
+    /* the memory bound counts the scratch this document needs, as a fresh decoder would allocate it
+     * (scratch_charge), neither more nor less for what a recycled decoder kept */
     d->scratch_mem = 0;
+    for (size_t i = 0; i < d->cap; i++) d->frames[i].charged = 0;
     d->taint = NULL;
     return 0;
 }
@@ -919,8 +933,10 @@ ic_decoder *ic_decoder_new(const intercom_allocator *a, const intercom_type *t, 
  * (about 3k instructions and 9 allocations per request). Anything else is freed. */
 ic_decoder *ic_decoder_recycle(ic_decoder *d) {
     if (!d) return NULL;
+    size_t kept = 0; /* the scratch it holds, from every document so far */
+    for (size_t i = 0; i < d->cap && d->cap <= RECYCLE_MAX_FRAMES; i++) kept += d->frames[i].items.cap;
     if (d->fail || !d->done || d->depth || d->skip || d->sc_str || d->sc_bare || d->pend.len || d->ym.oom ||
-        d->cap > RECYCLE_MAX_FRAMES || d->scratch_mem > RECYCLE_MAX_SCRATCH || d->pend.cap > RECYCLE_MAX_SCRATCH) {
+        d->cap > RECYCLE_MAX_FRAMES || kept > RECYCLE_MAX_SCRATCH || d->pend.cap > RECYCLE_MAX_SCRATCH) {
         ic_decoder_free(d);
         return NULL;
     }
