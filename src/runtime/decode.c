@@ -1101,6 +1101,9 @@ intercom_code ic_decoder_finish(ic_decoder *d, void **out, intercom_error *err) 
      * yajl_complete_parse reports the truncation. Skipping it after the root also saves the 2 KiB
      * lexer buffer yajl allocates to lex its one space (about 1.4k instructions per /me). */
     if (!d->fail && d->done && (d->sc_str || d->sc_bare)) stop(d, INTERCOM_E_DECODE, "invalid JSON: trailing garbage");
+    /* A string cut off before any root (`"abc`): a fresh handle reports a premature EOF; a recycled one,
+     * after its complete value, would take it for the start of another and accept the end. */
+    if (!d->fail && !d->done && !d->depth && d->sc_str) stop(d, INTERCOM_E_DECODE, "invalid JSON: parse error: premature EOF");
     /* Nothing but whitespace: the same report from a fresh handle (which yajl would call a premature
      * EOF) and a recycled one (which yajl, after a complete value, would accept). */
     int blank = !d->fail && !d->done && !d->nonblank;
