@@ -71,7 +71,7 @@ struct intercom_decoder {
     uintptr_t last_quote;     /* its last closing quote seen by a string or key event (0: none) */
     size_t yajl_held;         /* length of the unfinished token yajl keeps (re-read on its next call) */
     size_t fed;               /* bytes received */
-    int nonblank;             /* a byte other than JSON whitespace was received */
+    int nonblank;             /* a byte other than whitespace (yajl's: JSON's, \v and \f) was received */
     ic_decoder_stats stats;
     /* the memory bound (see ic_decoder_set_memory_factor) */
     unsigned mem_factor;      /* 0: none */
@@ -1040,8 +1040,8 @@ static size_t scan_rest_of_token(ic_decoder *d, const unsigned char *p, size_t n
 int ic_decoder_feed(ic_decoder *d, const char *p, size_t n) {
     if (d->fail) return -1;
     d->fed += n;
-    for (size_t i = 0; !d->nonblank && i < n; i++) /* the first bytes only, in practice */
-        d->nonblank = p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r';
+    for (size_t i = 0; !d->nonblank && i < n; i++) /* the first bytes only, in practice; yajl's whitespace */
+        d->nonblank = p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r' && p[i] != '\v' && p[i] != '\f';
     const unsigned char *u = (const unsigned char *)p;
     size_t from = 0;
     if (d->sc_str || d->sc_bare) { /* yajl holds an unfinished token */
