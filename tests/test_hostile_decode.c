@@ -724,6 +724,74 @@ static void test_many_invalid_values_linear(void) {
     ic_buf_free(&b);
 }
 
+/* ---------- a recycled decoder keeps at most 16 KiB of element scratch in all ---------- */
+
+static size_t live_bytes; /* of sized_alloc: each block carries its size in front */
+static void *sized_malloc(size_t n, void *u) {
+    (void)u;
+    size_t *p = malloc(n + 16);
+    if (!p) return NULL;
+    *p = n;
+    live_bytes += n;
+    return (char *)p + 16;
+}
+static void sized_free(void *q, void *u) {
+    (void)u;
+    if (!q) return;
+    size_t *p = (size_t *)((char *)q - 16);
+    live_bytes -= *p;
+    free(p);
+}
+static void *sized_realloc(void *q, size_t n, void *u) {
+    if (!q) return sized_malloc(n, u);
+    size_t *p = (size_t *)((char *)q - 16), old = *p;
+    size_t *r = realloc(p, n + 16);
+    if (!r) return NULL;
+    *r = n;
+    live_bytes += n - old;
+    return (char *)r + 16;
+}
+
+/* Three documents on one decoder, recycled after each: a small one, then element arrays of 16 KiB and
+ * 8 KiB at two depths. The decoder may hold the first big array's buffer, not both (each document's
+ * growth or need was within the limit, and 24 KiB stayed with the pooled request). */
+static void test_recycle_scratch_bounded(void) {
+    static const intercom_allocator sized = {sized_malloc, sized_realloc, sized_free, NULL};
+    const intercom_type *admin = type_named("admin"), *teams = type_named("team_list");
+    ic_buf big_admin = {0}, big_teams = {0};
+    ic_buf_append(&big_admin, "{\"type\":\"admin\",\"id\":\"1\",\"team_ids\":[1", 38);
+    ic_buf_append(&big_teams, "{\"type\":\"team.list\",\"teams\":[{\"type\":\"team\",\"admin_ids\":[1", 58);
+    for (int i = 1; i < 2000; i++) ic_buf_append(&big_admin, ",1", 2);
+    for (int i = 1; i < 1000; i++) ic_buf_append(&big_teams, ",1", 2);
+    ic_buf_append(&big_admin, "]}", 2);
+    ic_buf_append(&big_teams, "]}]}", 4);
+    const struct {
+        const intercom_type *t;
+        const char *doc;
+        size_t len;
+    } docs[] = {{admin, "{\"type\":\"admin\",\"id\":\"1\",\"team_ids\":[1,2]}", 42},
+                {admin, big_admin.data, big_admin.len},
+                {teams, big_teams.data, big_teams.len}};
+    ic_decoder *d = ic_decoder_new(&sized, admin, 0, 0);
+    size_t base = 0;
+    for (size_t i = 0; d && i < sizeof docs / sizeof *docs; i++) {
+        if (i && ic_decoder_reuse(d, docs[i].t, 0, 0)) break;
+        void *m = NULL;
+        intercom_error err = INTERCOM_ERROR_INIT;
+        CHECKF(feed_all(d, docs[i].doc, docs[i].len, 0, 0, &m, &err) == INTERCOM_OK, "document %zu: %s", i, err.message ? err.message : "");
+        if (m) intercom_free(docs[i].t, m);
+        intercom_error_clear(&err);
+        d = ic_decoder_recycle(d);
+        if (!i) base = live_bytes;
+        CHECKF(!d || live_bytes <= base + 16384, "document %zu: the recycled decoder holds %zu bytes over %zu", i,
+               live_bytes - base, base);
+    }
+    ic_decoder_free(d);
+    CHECKF(live_bytes == 0, "%zu bytes left", live_bytes);
+    ic_buf_free(&big_admin);
+    ic_buf_free(&big_teams);
+}
+
 static const ic_test tests[] = {
     {"long_string_chunked_linear", test_long_string_chunked_linear},
     {"long_string_cpu_ratio", test_long_string_cpu_ratio},
@@ -742,6 +810,7 @@ static const ic_test tests[] = {
     {"deep_values_sent", test_deep_values_sent},
     {"many_invalid_values_linear", test_many_invalid_values_linear},
     {"key_order_learned", test_key_order_learned},
+    {"recycle_scratch_bounded", test_recycle_scratch_bounded},
     {NULL, NULL},
 };
 

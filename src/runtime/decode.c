@@ -30,6 +30,8 @@ typedef struct frame {
     uint32_t next;            /* FR_OBJ: index of the field expected next (the one after the last key's) */
     ic_buf items;             /* FR_ARR: element values; FR_JSON object: the pending key (scratch, reused across
                                  frames at this depth) */
+    size_t charged;           /* what the memory bound counts of items this document: the capacity a fresh
+                                 decoder's buffer would have (scratch_charge), also when a recycled one has more */
     size_t count;             /* FR_ARR: elements so far */
     int bad;                  /* FR_ARR: an element did not fit */
     json_t *json;             /* FR_JSON: the container being built */
@@ -80,7 +82,7 @@ struct intercom_decoder {
     uintptr_t last_quote;     /* its last closing quote seen by a string or key event (0: none) */
     size_t yajl_held;         /* length of the unfinished token yajl keeps (re-read on its next call) */
     size_t fed;               /* bytes received */
-    int nonblank;             /* a byte other than JSON whitespace was received */
+    int nonblank;             /* a byte other than whitespace (yajl's: JSON's, \v and \f) was received */
     ic_decoder_stats stats;
     /* the memory bound (see ic_decoder_set_memory_factor) */
     unsigned mem_factor;      /* 0: none */
@@ -190,15 +192,17 @@ static frame *push(ic_decoder *d, int kind) {
             nomem(d);
             return NULL;
         }
-        for (size_t i = d->cap; i < cap; i++) n[i].items = (ic_buf){0}; /* all push() reads of a new frame */
+        for (size_t i = d->cap; i < cap; i++) n[i].items = (ic_buf){0}, n[i].charged = 0; /* what push() reads */
         d->frames = n;
         d->cap = cap;
     }
     frame *fr = &d->frames[d->depth++];
     ic_buf keep = fr->items; /* scratch memory stays with the depth */
+    size_t charged = fr->charged;
     memset(fr, 0, offsetof(frame, ukey)); /* the report strings are empty when their first byte is */
     fr->ukey[0] = fr->uarr[0] = '\0';
     fr->items = keep;
+    fr->charged = charged;
     fr->items.a = d->a;
     fr->items.len = 0;
     fr->kind = kind;
@@ -207,10 +211,21 @@ static frame *push(ic_decoder *d, int kind) {
 
 /* ---------- where the next value goes ---------- */
 
+/* Charge the bound for fr->items as a fresh decoder's buffer would have grown to hold what it holds now
+ * (ic_buf_append: 256 bytes, doubled until it fits), whatever a recycled decoder's buffer kept: a
+ * response is within the bound or not whichever decoder reads it. */
+static inline void scratch_charge(ic_decoder *d, frame *fr) {
+    size_t need = fr->items.len + 1;
+    if (need <= fr->charged) return;
+    size_t c = fr->charged ? fr->charged : 256;
+    while (c < need) c *= 2; /* no overflow: items.cap >= need is such a size */
+    d->scratch_mem += c - fr->charged;
+    fr->charged = c;
+}
+
 static __attribute__((noinline)) int store_element(ic_decoder *d, frame *fr, const void *val, size_t sz) {
-    size_t cap = fr->items.cap;
     if (ic_buf_append(&fr->items, val, sz)) return nomem(d);
-    d->scratch_mem += fr->items.cap - cap;
+    scratch_charge(d, fr);
     fr->count++;
     return within_bound(d);
 }
@@ -607,10 +622,9 @@ static int on_key(void *ctx, const unsigned char *k, size_t n) {
 
 static int on_key_slow(ic_decoder *d, frame *fr, const unsigned char *k, size_t n) {
     if (fr->kind == FR_JSON) {
-        size_t cap = fr->items.cap;
         fr->items.len = 0;
         if (ic_buf_append(&fr->items, k, n)) return nomem(d);
-        d->scratch_mem += fr->items.cap - cap;
+        scratch_charge(d, fr);
         fr->has_key = 1;
         fr->key_len = n;
         if (!d->taint && !ic_utf8_valid((const char *)k, n)) d->taint = "a key that is not valid UTF-8";
@@ -914,10 +928,10 @@ static int decoder_start(ic_decoder *d, const intercom_type *t, int strict, size
     d->stats = (ic_decoder_stats){0};
     d->mem_factor = IC_DECODE_DEFAULT_FACTOR;
     d->json_mem = 0;
-    /* the memory bound counts scratch that grows for this document, as in a fresh decoder; what a
-     * recycled decoder kept (at most RECYCLE_MAX_SCRATCH per buffer kind) is not charged to the next
-     * response */
+    /* the memory bound counts the scratch this document needs, as a fresh decoder would allocate it
+     * (scratch_charge), neither more nor less for what a recycled decoder kept */
     d->scratch_mem = 0;
+    for (size_t i = 0; i < d->cap; i++) d->frames[i].charged = 0;
     d->taint = NULL;
     return 0;
 }
@@ -943,8 +957,10 @@ ic_decoder *ic_decoder_new(const intercom_allocator *a, const intercom_type *t, 
  * (about 3k instructions and 9 allocations per request). Anything else is freed. */
 ic_decoder *ic_decoder_recycle(ic_decoder *d) {
     if (!d) return NULL;
+    size_t kept = 0; /* the scratch it holds, from every document so far */
+    for (size_t i = 0; i < d->cap && d->cap <= RECYCLE_MAX_FRAMES; i++) kept += d->frames[i].items.cap;
     if (d->fail || !d->done || d->depth || d->skip || d->sc_str || d->sc_bare || d->pend.len || d->ym.oom ||
-        d->cap > RECYCLE_MAX_FRAMES || d->scratch_mem > RECYCLE_MAX_SCRATCH || d->pend.cap > RECYCLE_MAX_SCRATCH) {
+        d->cap > RECYCLE_MAX_FRAMES || kept > RECYCLE_MAX_SCRATCH || d->pend.cap > RECYCLE_MAX_SCRATCH) {
         ic_decoder_free(d);
         return NULL;
     }
@@ -1048,8 +1064,8 @@ static size_t scan_rest_of_token(ic_decoder *d, const unsigned char *p, size_t n
 int ic_decoder_feed(ic_decoder *d, const char *p, size_t n) {
     if (d->fail) return -1;
     d->fed += n;
-    for (size_t i = 0; !d->nonblank && i < n; i++) /* the first bytes only, in practice */
-        d->nonblank = p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r';
+    for (size_t i = 0; !d->nonblank && i < n; i++) /* the first bytes only, in practice; yajl's whitespace */
+        d->nonblank = p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r' && p[i] != '\v' && p[i] != '\f';
     const unsigned char *u = (const unsigned char *)p;
     size_t from = 0;
     if (d->sc_str || d->sc_bare) { /* yajl holds an unfinished token */
@@ -1109,6 +1125,9 @@ intercom_code ic_decoder_finish(ic_decoder *d, void **out, intercom_error *err) 
      * yajl_complete_parse reports the truncation. Skipping it after the root also saves the 2 KiB
      * lexer buffer yajl allocates to lex its one space (about 1.4k instructions per /me). */
     if (!d->fail && d->done && (d->sc_str || d->sc_bare)) stop(d, INTERCOM_E_DECODE, "invalid JSON: trailing garbage");
+    /* A string cut off before any root (`"abc`): a fresh handle reports a premature EOF; a recycled one,
+     * after its complete value, would take it for the start of another and accept the end. */
+    if (!d->fail && !d->done && !d->depth && d->sc_str) stop(d, INTERCOM_E_DECODE, "invalid JSON: parse error: premature EOF");
     /* Nothing but whitespace: the same report from a fresh handle (which yajl would call a premature
      * EOF) and a recycled one (which yajl, after a complete value, would accept). */
     int blank = !d->fail && !d->done && !d->nonblank;
