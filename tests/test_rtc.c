@@ -19,6 +19,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <curl/curl.h>
 #include <dirent.h>
 #include <float.h>
 #include <jansson.h>
@@ -283,6 +284,68 @@ static char *sent_body(intercom_client *c, const upd_params *p, const json_t *ex
 
 static intercom_client *new_client(void) { return ic_test_client(mock_server_url(S)); }
 
+/* A required body field that extra_body supplies is not refused as missing (a generated operation). */
+static void test_extra_body_required(void) {
+    intercom_client *c = new_client();
+    mock_response r = MOCK_RESPONSE_INIT;
+    r.body = "{\"type\":\"admin\",\"id\":\"7\"}";
+    mock_server_set_default(S, &r);
+    intercom_admins_set_away_params p = INTERCOM_ADMINS_SET_AWAY_PARAMS_INIT;
+    p.admin_id = "7";
+    INTERCOM_SET(&p, away_mode_enabled, true);
+    intercom_admin *out = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    mock_server_reset(S);
+    CHECK_CODE(intercom_admins_set_away(c, &p, NULL, &out, &err), INTERCOM_E_INVALID_ARGUMENT);
+    CHECK(err.message && strstr(err.message, "away_mode_reassign") && mock_server_request_count(S) == 0);
+    intercom_request_options ro = INTERCOM_REQUEST_OPTIONS_INIT;
+    json_t *extra = json_pack("{s:b}", "away_mode_reassign", 0);
+    ro.extra_body = extra;
+    CHECK_CODE(intercom_admins_set_away(c, &p, &ro, &out, &err), INTERCOM_OK);
+    mock_request q = {0};
+    CHECK(mock_server_request(S, 0, &q) == 0);
+    CHECK_STR(q.body, "{\"away_mode_enabled\":true,\"away_mode_reassign\":false}");
+    mock_request_clear(&q);
+    intercom_admin_free(out);
+    json_decref(extra);
+    intercom_error_clear(&err);
+    intercom_client_free(c);
+}
+
+/* Through a proxy's tunnel (CONNECT, as for every https:// URL through a proxy): the proxy's own answer
+ * is not taken for the response (no decoder for it, nothing leaked), and the response is decoded. */
+static int tunnel_hook(void *easy, void *payload) {
+    (void)payload;
+    return curl_easy_setopt(easy, CURLOPT_HTTPPROXYTUNNEL, 1L) != CURLE_OK;
+}
+
+static void test_proxy_tunnel(void) {
+    intercom_client_options o = INTERCOM_CLIENT_OPTIONS_INIT;
+    o.bearer_token = "t";
+    o.base_url = "http://127.0.0.1:9"; /* reached through the tunnel only */
+    o.proxy = mock_server_url(S);
+    o.max_retries = 0;
+    o.curl_hook = tunnel_hook;
+    intercom_client *c = NULL;
+    CHECK_CODE(intercom_client_new(&c, &o, NULL), INTERCOM_OK);
+    mock_server_reset(S);
+    mock_response r = MOCK_RESPONSE_INIT;
+    r.status = 200; /* the proxy: tunnel established */
+    mock_server_push(S, &r);
+    r.body = "{\"type\":\"admin\",\"id\":\"7\",\"email\":\"a@b.c\"}";
+    mock_server_push(S, &r);
+    intercom_admin_with_app *me = NULL;
+    intercom_error err = INTERCOM_ERROR_INIT;
+    CHECK_CODE(c ? intercom_me_retrieve(c, NULL, &me, &err) : INTERCOM_E_INTERNAL, INTERCOM_OK);
+    CHECK(me && me->email && !strcmp(me->email, "a@b.c"));
+    mock_request q = {0};
+    CHECK(mock_server_request_count(S) == 2 && !mock_server_request(S, 0, &q) && !strcmp(q.method, "CONNECT"));
+    mock_request_clear(&q);
+    intercom_admin_with_app_free(me);
+    intercom_error_clear(&err);
+    intercom_client_free(c);
+}
+
 static void test_extra_body_exact(void) {
     intercom_client *c = new_client();
     mock_response r = MOCK_RESPONSE_INIT;
@@ -477,6 +540,8 @@ static const ic_test tests[] = {
     {"rate_limit_same", test_rate_limit_same},
     {"rate_limit_no_copy", test_rate_limit_no_copy},
     {"extra_body_exact", test_extra_body_exact},
+    {"extra_body_required", test_extra_body_required},
+    {"proxy_tunnel", test_proxy_tunnel},
     {"webhook_decode_once", test_webhook_decode_once},
     {"oom_paths", test_oom_paths},
     {NULL, NULL},

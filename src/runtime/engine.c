@@ -287,6 +287,7 @@ static CURLcode configure_handle(const ic_config *cfg, CURLSH *share, CURL *e) {
     if (!strncasecmp(cfg->base_url, "https:", 6)) SET(CURLOPT_PIPEWAIT, 1L); /* prefer multiplexing on HTTP/2 */
     SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cfg->max_response_size);
     if (cfg->proxy) SET(CURLOPT_PROXY, cfg->proxy);
+    SET(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L); /* a proxy's CONNECT answer never reaches on_header */
     if (cfg->local_address) SET(CURLOPT_INTERFACE, cfg->local_address);
     if (cfg->ca_bundle) SET(CURLOPT_CAINFO, cfg->ca_bundle);
     SET(CURLOPT_SSL_VERIFYPEER, cfg->insecure ? 0L : 1L);

@@ -62,6 +62,7 @@ typedef struct gen {
     int too_deep;
     int check_utf8;        /* request bodies: free-form strings and keys must be UTF-8 too */
     const char *cur_field; /* the field being written (named when refused) */
+    const intercom_allocator *a; /* the caller's, for the text of values nested deeper than yajl goes */
 } gen;
 
 #define GEN_MAX_YAJL_DEPTH 120  /* below yajl_gen's 128 */
@@ -184,7 +185,7 @@ static int gen_json(gen *G, const json_t *v) {
     const char *text;
     if ((json_is_object(v) || json_is_array(v)) && G->depth >= GEN_MAX_YAJL_DEPTH) {
         /* deeper than yajl's generator goes: the rest as one verbatim token */
-        ic_buf b = {0};
+        ic_buf b = {.a = G->a};
         int rc = render_json(&b, v, G, G->depth);
         if (!rc) rc = yajl_gen_number(G->g, b.data, b.len) == yajl_gen_status_ok ? 0 : -1;
         ic_buf_free(&b);
@@ -372,7 +373,7 @@ intercom_code ic_encode(const intercom_allocator *a, const intercom_type *t, con
     *out = NULL;
     ic_yajl_mem ym;
     gen_out o = {{.a = a}, 0};
-    gen G = {ic_yajl_gen_alloc(&ym, a), doc, 0, NULL, 0, only_in >= 0, NULL};
+    gen G = {ic_yajl_gen_alloc(&ym, a), doc, 0, NULL, 0, only_in >= 0, NULL, a};
     if (!G.g) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory");
     yajl_gen_config(G.g, yajl_gen_print_callback, gen_print, &o);
     if (flags & INTERCOM_JSON_PRETTY) {

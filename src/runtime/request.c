@@ -256,9 +256,11 @@ static int unflagged_scalar(const ic_field *f, const void *params) {
     }
 }
 
-/* Required parameters (path ones are checked while filling the template); scalars set without
- * their has_ member (INTERCOM_SET() sets both) are refused rather than dropped. */
-static intercom_code check_required(const ic_operation *op, const void *params, intercom_error *err) {
+/* Required parameters (path ones are checked while filling the template; a body field that the object
+ * @p extra_body names is supplied by it); scalars set without their has_ member (INTERCOM_SET() sets both)
+ * are refused rather than dropped. */
+static intercom_code check_required(const ic_operation *op, const void *params, const json_t *extra_body,
+                                    intercom_error *err) {
     for (uint32_t i = 0; op->params && i < op->params->n_fields; i++) {
         const ic_field *f = &op->params->fields[i];
         if (params && unflagged_scalar(f, params))
@@ -267,6 +269,7 @@ static intercom_code check_required(const ic_operation *op, const void *params, 
                            "(set both with INTERCOM_SET(), or the has_ member to INTERCOM_FIELD_PRESENT)",
                            op->name, f->name);
         if (!(f->flags & IC_F_REQUIRED) || f->in == IC_IN_PATH) continue;
+        if (f->in == IC_IN_BODY && json_is_object(extra_body) && json_object_get(extra_body, f->name)) continue;
         if (!params || !ic_field_presence(f, params))
             return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: %s \"%s\" is required", op->name,
                            f->in == IC_IN_QUERY ? "query parameter" : f->in == IC_IN_HEADER ? "header" : "body field",
@@ -438,7 +441,7 @@ intercom_code ic_spec_build(ic_req_spec *spec, const ic_config *cfg, const char 
     }
     spec->url = url.data;
     url.data = NULL;
-    if (op && (rc = check_required(op, params, err))) goto fail;
+    if (op && (rc = check_required(op, params, ro->extra_body, err))) goto fail;
     if (op && op->per_page_max && (rc = ic_check_per_page(op, params, err))) goto fail;
     if (op && (op->flags & IC_OP_MULTIPART)) {
         if ((rc = ic_spec_multipart(spec, op, params, ro->extra_body, err))) goto fail;
