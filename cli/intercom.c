@@ -555,9 +555,11 @@ static int complete(int n, char **w) {
         for (const ic_cli_sub *s = np == 1 ? cmd->subs : NULL; s && s->name; s++) puts(s->name);
         if (sub && !(!strncmp(prev, "--", 2) && ic_cli_flag_find(sub->flags, prev + 2, strlen(prev + 2))))
             for (const ic_cli_flag *f = sub->flags; f->name; f++) printf("--%s\n", f->name);
-        return 0;
-    }
-    if (op && used == np) {
+        if (cmd->place != IC_CMD_INLINE || np < 2) return 0;
+        /* api METHOD PATH: its own flags (--query) and, as every global option applies, the globals below */
+        if (!strncmp(prev, "--", 2) && ic_cli_flag_find(cmd->flags, prev + 2, strlen(prev + 2))) return 0; /* a value */
+        for (const ic_cli_flag *f = cmd->flags; f->name; f++) printf("--%s\n", f->name);
+    } else if (op && used == np) {
         for (uint32_t i = 0; op->params && i < op->params->n_fields; i++)
             printf("--%s\n", flag_of(&op->params->fields[i]));
         if (find_paging_field(op, "per_page", 8)) puts("--per-page");

@@ -295,6 +295,20 @@ static void test_completion(void) {
     r = RUN_BARE("__complete", "webhooks", "listen", "--port");
     CHECK_STR(r.out, ""); /* a value */
     run_free(&r);
+    /* api METHOD PATH: --query and every global option (which all apply to api); after --query, its value */
+    r = RUN_BARE("__complete", "api", "GET", "/contacts");
+    CHECK_WORD(r.out, "--query");
+    CHECK_WORD(r.out, "--verbose");
+    CHECK_WORD(r.out, "--data");
+    CHECKF(!has_line(r.out, "GET") && !has_line(r.out, "contacts"), "a method or resource offered: %s", r.out);
+    run_free(&r);
+    r = RUN_BARE("__complete", "api", "POST", "/tags", "--data", "{}", "--query");
+    CHECK_STR(r.out, "");
+    run_free(&r);
+    r = RUN_BARE("__complete", "api");
+    CHECK_WORD(r.out, "PATCH");
+    CHECKF(!strstr(r.out, "--"), "a flag before METHOD: %s", r.out);
+    run_free(&r);
 
     /* one table (cli/extras.h): every command offered; each subcommand's flags completed (nothing else) and
      * in its help as --NAME METAVAR */
