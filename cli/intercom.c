@@ -1295,8 +1295,9 @@ static const intercom_operation *resolve(void) {
     const char *name = dotted(g.words, g.n_words);
     if (g.n_words && is_resource(name))
         return usage_error("%s: which method? (intercom %s --help lists them)", spaced(name), spaced(name)), NULL;
-    if (!g.n_words) return usage_error("no command (intercom --help lists the resources)"), NULL;
-    return usage_error("unknown command \"%s\"%s (intercom --help lists the resources)", spaced(name), hint), NULL;
+    const char *list = *NS ? "intercom preview --help" : "intercom --help"; /* the namespace's resources */
+    if (!g.n_words) return usage_error("no command (%s lists the resources)", list), NULL;
+    return usage_error("unknown command \"%s\"%s (%s lists the resources)", spaced(name), hint, list), NULL;
 }
 
 static int help(int argc, char **argv) {
@@ -1327,8 +1328,8 @@ static int help(int argc, char **argv) {
         return help_resource(dotted(g.words, k)), 0;
     }
     if (g.n_words) {
-        fprintf(stderr, "intercom: unknown resource \"%s\"%s (intercom --help lists them)\n", g.words[0],
-                near_word(g.words, 0, g.words[0]));
+        fprintf(stderr, "intercom: unknown resource \"%s\"%s (%s lists them)\n", g.words[0],
+                near_word(g.words, 0, g.words[0]), *NS ? "intercom preview --help" : "intercom --help");
         return EXIT_USAGE;
     }
     help_top(stdout);

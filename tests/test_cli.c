@@ -1368,7 +1368,9 @@ static void test_did_you_mean(void) {
         {{"zzzzzz", "list"}, "unknown command \"zzzzzz list\" (intercom --help"},
         {{"ap", "GET", "/me"}, "did you mean \"api\"?"},
         {{"prevew", "contacts", "list"}, "did you mean \"preview\"?"},
-        {{"preview", "contcts", "list"}, "did you mean \"preview contacts\"?"},
+        {{"preview", "contcts", "list"}, "did you mean \"preview contacts\"? (intercom preview --help lists"},
+        {{"help", "preview", "contcts"}, "did you mean \"preview contacts\"? (intercom preview --help lists"},
+        {{"preview", "zzzzzz", "list"}, "(intercom preview --help lists the resources)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         run r = cli_run(NULL, NULL, 1, cases[i].args);
