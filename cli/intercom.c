@@ -360,7 +360,8 @@ static void help_top(FILE *out) {
     for (size_t i = 0; i < N_GLOBALS; i++) {
         char opt[64];
         snprintf(opt, sizeof opt, "--%s %s", GLOBALS[i].name, GLOBALS[i].arg ? GLOBALS[i].arg : "");
-        fprintf(out, "  %-30s %s\n", opt, GLOBALS[i].help);
+        int preview_version = *NS && !strcmp(GLOBALS[i].name, "api-version"); /* the Preview sends "Preview" */
+        fprintf(out, "  %-30s %s\n", opt, preview_version ? "Intercom-Version header (default Preview)" : GLOBALS[i].help);
     }
     fputs("\nParams: one flag per field (--per-page 50 or --per_page=50); arrays as a,b,c, a JSON array, or\n"
           "repeated flags; objects and free-form values as JSON (--custom-attributes '{\"plan\":\"pro\"}').\n"

@@ -1331,6 +1331,13 @@ static void test_help_command(void) {
     CHECK_EXIT(r, 0);
     CHECK_HAS(r.out, "usage: intercom [global options] preview contacts <method>");
     run_free(&r);
+    r = RUN_BARE("preview", "--help"); /* the Preview's default Intercom-Version is Preview, not 2.16 */
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "--api-version VERSION          Intercom-Version header (default Preview)\n");
+    run_free(&r);
+    r = RUN_BARE("--help");
+    CHECK_HAS(r.out, "--api-version VERSION          Intercom-Version header (default " INTERCOM_DEFAULT_API_VERSION ")\n");
+    run_free(&r);
     r = RUN_BARE("help", "completion");
     CHECK_EXIT(r, 0);
     CHECK_HAS(r.out, "intercom completion bash|zsh");
