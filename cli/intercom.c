@@ -1313,6 +1313,10 @@ static int help(int argc, char **argv) {
         }
     }
     if (g.n_words && !strcmp(g.words[0], "api")) return help_api(stdout), 0; /* intercom help api, intercom api --help */
+    if (g.n_words && !strcmp(g.words[0], "completion")) /* intercom help completion, intercom completion --help */
+        return puts("usage: intercom completion bash|zsh\n\nPrints the completion script of the shell: "
+                    "source <(intercom completion bash), or put the zsh one in a directory of $fpath as _intercom."),
+               0;
     int used;
     const intercom_operation *op = longest_op(g.words, g.n_words, &used);
     if (op) return help_op(op), 0;
@@ -1608,10 +1612,6 @@ static void command_to_front(int argc, char **argv) {
 
 int main(int argc, char **argv) {
     command_to_front(argc, argv);
-    if (argc > 2 && !strcmp(argv[1], "help") && !strcmp(argv[2], "completion"))
-        return puts("usage: intercom completion bash|zsh\n\nPrints the completion script of the shell: "
-                    "source <(intercom completion bash), or put the zsh one in a directory of $fpath as _intercom."),
-               0;
     if (argc > 2 && !strcmp(argv[1], "help") && ic_cli_is_extra(argc - 1, argv + 1)) { /* intercom help webhooks */
         char *a[] = {argv[0], argv[2], "--help", NULL};
         return ic_cli_extras(3, a);

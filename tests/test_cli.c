@@ -1342,6 +1342,18 @@ static void test_help_command(void) {
     CHECK_EXIT(r, 0);
     CHECK_HAS(r.out, "intercom completion bash|zsh");
     run_free(&r);
+    /* --help after the command, as for every other command (it was "unknown resource") */
+    for (const char *const *h = (const char *const[]){"--help", "-h", NULL}; *h; h++) {
+        r = RUN_BARE("completion", *h);
+        CHECK_EXIT(r, 0);
+        CHECK_HAS(r.out, "usage: intercom completion bash|zsh");
+        CHECK_STR(r.err, "");
+        run_free(&r);
+    }
+    r = RUN_BARE("--format", "pretty", "completion", "bash", "--help");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "usage: intercom completion bash|zsh");
+    run_free(&r);
     r = RUN_BARE("--verbose", "help", "contacts");
     CHECK_EXIT(r, 0);
     CHECK_HAS(r.out, "usage: intercom [global options] contacts <method>");
