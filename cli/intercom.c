@@ -1610,7 +1610,7 @@ static void command_to_front(int argc, char **argv) {
         }
 }
 
-int main(int argc, char **argv) {
+static int run(int argc, char **argv) {
     command_to_front(argc, argv);
     if (argc > 2 && !strcmp(argv[1], "help") && ic_cli_is_extra(argc - 1, argv + 1)) { /* intercom help webhooks */
         char *a[] = {argv[0], argv[2], "--help", NULL};
@@ -1696,12 +1696,25 @@ int main(int argc, char **argv) {
         }
     }
     status = rc ? report(rc, &err) : 0;
-    if (fflush(stdout) && !status) status = INTERCOM_E_INTERNAL;
     status = output_end(status);
     intercom_error_clear(&err);
     intercom_client_free(client);
     if (params) intercom_free(g.op->params, params);
     cli_reset();
+    return status;
+}
+
+/* Output that could not be written (a full disk, a closed pipe with SIGPIPE ignored) fails the command
+ * with a message, whichever command wrote it: help, a script, a hash, a response (which was exit 24 and
+ * silent; the others exit 0 with the output lost). */
+int main(int argc, char **argv) {
+    int status = run(argc, argv);
+    errno = 0;
+    int bad = fflush(stdout) != 0, e = errno;
+    if (bad || ferror(stdout)) {
+        fprintf(stderr, "intercom: cannot write the output%s%s\n", e ? ": " : "", e ? strerror(e) : "");
+        if (!status) status = INTERCOM_E_INTERNAL;
+    }
     return status;
 }
 #endif

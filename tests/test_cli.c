@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <pty.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ extern char **environ;
 
 static const char *CLI;
 static mock_server *S;
+static int broken_stdout; /* cli_run: the child's stdout a pipe nobody reads, SIGPIPE ignored (writes fail, EPIPE) */
 static char *wrapper[16]; /* TEST_CLI_WRAPPER, split at spaces */
 static double time_factor = 1;
 
@@ -103,6 +105,8 @@ static run cli_run(const char *in, const char *const *env_extra, int base, const
     pid_t pid = fork();
     if (pid == 0) {
         dup2(fileno(fi), 0), dup2(fileno(fo), 1), dup2(fileno(fe), 2);
+        int p[2];
+        if (broken_stdout && pipe(p) == 0) dup2(p[1], 1), close(p[0]), close(p[1]), signal(SIGPIPE, SIG_IGN);
         if (wrapper[0]) execvpe(argv[0], (char *const *)argv, env);
         else execve(CLI, (char *const *)argv, env);
         _exit(127);
@@ -1400,6 +1404,31 @@ static void test_did_you_mean(void) {
     CHECK(mock_server_request_count(S) == 0);
 }
 
+/* Output that cannot be written fails the command with a message (exit 24), whichever command wrote it:
+ * a response was exit 24 without a word; help, completion, identity and webhooks verify exited 0. */
+static void test_write_errors(void) {
+    mock_server_reset(S);
+    serve(200, NULL, ME);
+    broken_stdout = 1;
+    static const struct {
+        int base;
+        const char *args[8];
+    } cases[] = {
+        {1, {"me", "retrieve"}},
+        {0, {"--help"}},
+        {0, {"help", "contacts", "create"}},
+        {0, {"completion", "bash"}},
+        {0, {"identity", "user-hash", "--user-id", "u-42"}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        run r = cli_run(NULL, (const char *const[]){"INTERCOM_IDENTITY_SECRET=k", NULL}, cases[i].base, cases[i].args);
+        CHECKF(r.status == 24, "case %zu: exit %d: %s", i, r.status, r.err);
+        CHECKF(strstr(r.err, "intercom: cannot write the output: Broken pipe\n") != NULL, "case %zu: %s", i, r.err);
+        run_free(&r);
+    }
+    broken_stdout = 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: test_cli PATH_TO_INTERCOM [TEST...]\n");
@@ -1436,6 +1465,7 @@ int main(int argc, char **argv) {
         {"null", test_null},
         {"help_command", test_help_command},
         {"did_you_mean", test_did_you_mean},
+        {"write_errors", test_write_errors},
         {NULL, NULL},
     };
     int rc = ic_test_run(tests, argc - 1, argv + 1);
