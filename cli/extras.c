@@ -531,6 +531,5 @@ int ic_cli_extras(int argc, char **argv) {
                  : !strcmp(sub->name, "listen") ? webhooks_listen(argc, argv, sub)
                  : !strcmp(cmd, "identity")     ? identity(argc, argv, sub)
                                                 : oauth_cmd(argc, argv, sub);
-    fflush(stdout);
-    return status;
+    return status; /* main() flushes stdout and reports a write error */
 }

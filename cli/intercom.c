@@ -360,7 +360,8 @@ static void help_top(FILE *out) {
     for (size_t i = 0; i < N_GLOBALS; i++) {
         char opt[64];
         snprintf(opt, sizeof opt, "--%s %s", GLOBALS[i].name, GLOBALS[i].arg ? GLOBALS[i].arg : "");
-        fprintf(out, "  %-30s %s\n", opt, GLOBALS[i].help);
+        int preview_version = *NS && !strcmp(GLOBALS[i].name, "api-version"); /* the Preview sends "Preview" */
+        fprintf(out, "  %-30s %s\n", opt, preview_version ? "Intercom-Version header (default Preview)" : GLOBALS[i].help);
     }
     fputs("\nParams: one flag per field (--per-page 50 or --per_page=50); arrays as a,b,c, a JSON array, or\n"
           "repeated flags; objects and free-form values as JSON (--custom-attributes '{\"plan\":\"pro\"}').\n"
@@ -555,9 +556,11 @@ static int complete(int n, char **w) {
         for (const ic_cli_sub *s = np == 1 ? cmd->subs : NULL; s && s->name; s++) puts(s->name);
         if (sub && !(!strncmp(prev, "--", 2) && ic_cli_flag_find(sub->flags, prev + 2, strlen(prev + 2))))
             for (const ic_cli_flag *f = sub->flags; f->name; f++) printf("--%s\n", f->name);
-        return 0;
-    }
-    if (op && used == np) {
+        if (cmd->place != IC_CMD_INLINE || np < 2) return 0;
+        /* api METHOD PATH: its own flags (--query) and, as every global option applies, the globals below */
+        if (!strncmp(prev, "--", 2) && ic_cli_flag_find(cmd->flags, prev + 2, strlen(prev + 2))) return 0; /* a value */
+        for (const ic_cli_flag *f = cmd->flags; f->name; f++) printf("--%s\n", f->name);
+    } else if (op && used == np) {
         for (uint32_t i = 0; op->params && i < op->params->n_fields; i++)
             printf("--%s\n", flag_of(&op->params->fields[i]));
         if (find_paging_field(op, "per_page", 8)) puts("--per-page");
@@ -920,7 +923,17 @@ int ic_cli_report(intercom_code rc, const intercom_error *e, const char *flag) {
     fprintf(stderr, "intercom: %s", known ? classes[rc] : intercom_strerror(rc));
     if (e->status) fprintf(stderr, " (HTTP %d)", e->status);
     const intercom_error_item *it = e->errors_count ? &e->errors[0] : NULL;
-    if (it && (it->code || it->message)) {
+    if (rc == INTERCOM_E_DECODE && e->message && *e->message) { /* why, then the body's start */
+        size_t n = strlen(e->message);
+        while (n && isspace((unsigned char)e->message[n - 1])) n--; /* yajl's messages end in a newline */
+        fputs(": ", stderr);
+        put_text(stderr, e->message, n, 1);
+        if (e->response && e->response->body_len) {
+            fputs(" (body: ", stderr);
+            put_text(stderr, e->response->body, e->response->body_len < 200 ? e->response->body_len : 200, 1);
+            fputs(e->response->body_len > 200 ? "...)" : ")", stderr);
+        }
+    } else if (it && (it->code || it->message)) {
         fputs(": ", stderr);
         put_line(it->code);
         fputs(it->code && it->message ? ": " : "", stderr);
@@ -1283,8 +1296,9 @@ static const intercom_operation *resolve(void) {
     const char *name = dotted(g.words, g.n_words);
     if (g.n_words && is_resource(name))
         return usage_error("%s: which method? (intercom %s --help lists them)", spaced(name), spaced(name)), NULL;
-    if (!g.n_words) return usage_error("no command (intercom --help lists the resources)"), NULL;
-    return usage_error("unknown command \"%s\"%s (intercom --help lists the resources)", spaced(name), hint), NULL;
+    const char *list = *NS ? "intercom preview --help" : "intercom --help"; /* the namespace's resources */
+    if (!g.n_words) return usage_error("no command (%s lists the resources)", list), NULL;
+    return usage_error("unknown command \"%s\"%s (%s lists the resources)", spaced(name), hint, list), NULL;
 }
 
 static int help(int argc, char **argv) {
@@ -1299,6 +1313,10 @@ static int help(int argc, char **argv) {
         }
     }
     if (g.n_words && !strcmp(g.words[0], "api")) return help_api(stdout), 0; /* intercom help api, intercom api --help */
+    if (g.n_words && !strcmp(g.words[0], "completion")) /* intercom help completion, intercom completion --help */
+        return puts("usage: intercom completion bash|zsh\n\nPrints the completion script of the shell: "
+                    "source <(intercom completion bash), or put the zsh one in a directory of $fpath as _intercom."),
+               0;
     int used;
     const intercom_operation *op = longest_op(g.words, g.n_words, &used);
     if (op) return help_op(op), 0;
@@ -1315,8 +1333,8 @@ static int help(int argc, char **argv) {
         return help_resource(dotted(g.words, k)), 0;
     }
     if (g.n_words) {
-        fprintf(stderr, "intercom: unknown resource \"%s\"%s (intercom --help lists them)\n", g.words[0],
-                near_word(g.words, 0, g.words[0]));
+        fprintf(stderr, "intercom: unknown resource \"%s\"%s (%s lists them)\n", g.words[0],
+                near_word(g.words, 0, g.words[0]), *NS ? "intercom preview --help" : "intercom --help");
         return EXIT_USAGE;
     }
     help_top(stdout);
@@ -1592,12 +1610,8 @@ static void command_to_front(int argc, char **argv) {
         }
 }
 
-int main(int argc, char **argv) {
+static int run(int argc, char **argv) {
     command_to_front(argc, argv);
-    if (argc > 2 && !strcmp(argv[1], "help") && !strcmp(argv[2], "completion"))
-        return puts("usage: intercom completion bash|zsh\n\nPrints the completion script of the shell: "
-                    "source <(intercom completion bash), or put the zsh one in a directory of $fpath as _intercom."),
-               0;
     if (argc > 2 && !strcmp(argv[1], "help") && ic_cli_is_extra(argc - 1, argv + 1)) { /* intercom help webhooks */
         char *a[] = {argv[0], argv[2], "--help", NULL};
         return ic_cli_extras(3, a);
@@ -1682,12 +1696,25 @@ int main(int argc, char **argv) {
         }
     }
     status = rc ? report(rc, &err) : 0;
-    if (fflush(stdout) && !status) status = INTERCOM_E_INTERNAL;
     status = output_end(status);
     intercom_error_clear(&err);
     intercom_client_free(client);
     if (params) intercom_free(g.op->params, params);
     cli_reset();
+    return status;
+}
+
+/* Output that could not be written (a full disk, a closed pipe with SIGPIPE ignored) fails the command
+ * with a message, whichever command wrote it: help, a script, a hash, a response (which was exit 24 and
+ * silent; the others exit 0 with the output lost). */
+int main(int argc, char **argv) {
+    int status = run(argc, argv);
+    errno = 0;
+    int bad = fflush(stdout) != 0, e = errno;
+    if (bad || ferror(stdout)) {
+        fprintf(stderr, "intercom: cannot write the output%s%s\n", e ? ": " : "", e ? strerror(e) : "");
+        if (!status) status = INTERCOM_E_INTERNAL;
+    }
     return status;
 }
 #endif

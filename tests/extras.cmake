@@ -32,3 +32,13 @@ endif()
 
 add_test(NAME readme_extras COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/readme_snippets.sh ${CMAKE_SOURCE_DIR}
          $<TARGET_FILE:intercom> ${CMAKE_C_COMPILER} "${INTERCOM_SANITIZE}")
+
+# readme_counts  tests/readme_counts.sh: the counts README.md states (operations, Preview, paginated) against
+#                the generated docs (README said 23 paginated operations; api.md lists 25)
+add_test(NAME readme_counts COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/readme_counts.sh ${CMAKE_SOURCE_DIR})
+# readme_calls   tests/readme_calls.py: every call written out in README.md and docs/*.md has its declaration's
+#                number of arguments (README wrote intercom_rate_limit_key(token); it takes three)
+find_package(Python3 COMPONENTS Interpreter QUIET)
+if(Python3_Interpreter_FOUND)
+  add_test(NAME readme_calls COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/readme_calls.py ${CMAKE_SOURCE_DIR})
+endif()

@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <pty.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ extern char **environ;
 
 static const char *CLI;
 static mock_server *S;
+static int broken_stdout; /* cli_run: the child's stdout a pipe nobody reads, SIGPIPE ignored (writes fail, EPIPE) */
 static char *wrapper[16]; /* TEST_CLI_WRAPPER, split at spaces */
 static double time_factor = 1;
 
@@ -103,6 +105,8 @@ static run cli_run(const char *in, const char *const *env_extra, int base, const
     pid_t pid = fork();
     if (pid == 0) {
         dup2(fileno(fi), 0), dup2(fileno(fo), 1), dup2(fileno(fe), 2);
+        int p[2];
+        if (broken_stdout && pipe(p) == 0) dup2(p[1], 1), close(p[0]), close(p[1]), signal(SIGPIPE, SIG_IGN);
         if (wrapper[0]) execvpe(argv[0], (char *const *)argv, env);
         else execve(CLI, (char *const *)argv, env);
         _exit(127);
@@ -295,6 +299,20 @@ static void test_completion(void) {
     r = RUN_BARE("__complete", "webhooks", "listen", "--port");
     CHECK_STR(r.out, ""); /* a value */
     run_free(&r);
+    /* api METHOD PATH: --query and every global option (which all apply to api); after --query, its value */
+    r = RUN_BARE("__complete", "api", "GET", "/contacts");
+    CHECK_WORD(r.out, "--query");
+    CHECK_WORD(r.out, "--verbose");
+    CHECK_WORD(r.out, "--data");
+    CHECKF(!has_line(r.out, "GET") && !has_line(r.out, "contacts"), "a method or resource offered: %s", r.out);
+    run_free(&r);
+    r = RUN_BARE("__complete", "api", "POST", "/tags", "--data", "{}", "--query");
+    CHECK_STR(r.out, "");
+    run_free(&r);
+    r = RUN_BARE("__complete", "api");
+    CHECK_WORD(r.out, "PATCH");
+    CHECKF(!strstr(r.out, "--"), "a flag before METHOD: %s", r.out);
+    run_free(&r);
 
     /* one table (cli/extras.h): every command offered; each subcommand's flags completed (nothing else) and
      * in its help as --NAME METAVAR */
@@ -484,8 +502,14 @@ static void test_exit_statuses(void) {
     serve(200, NULL, "{\"type\":\"admin\",\"id\":");
     run r = RUN("me", "retrieve");
     CHECK_EXIT(r, 18);
-    CHECK(!strncmp(r.err, "intercom: decode error (HTTP 200): ", 35));
+    CHECK_STR(r.err, "intercom: decode error (HTTP 200): invalid JSON: parse error: premature EOF (body: {\"type\":\"admin\",\"id\":)\n"); /* why, on one line, and the body */
     CHECK(r.out_len == 0);
+    run_free(&r);
+    mock_server_reset(S);
+    serve(200, "X-Request-Id: r18\r\n", "[{\"type\":\"admin\"}]");
+    r = RUN("me", "retrieve");
+    CHECK_EXIT(r, 18);
+    CHECK_STR(r.err, "intercom: decode error (HTTP 200): expected a JSON object, got an array (body: [{\"type\":\"admin\"}]) (request id r18)\n");
     run_free(&r);
 
     /* 3: nothing listens */
@@ -1311,9 +1335,28 @@ static void test_help_command(void) {
     CHECK_EXIT(r, 0);
     CHECK_HAS(r.out, "usage: intercom [global options] preview contacts <method>");
     run_free(&r);
+    r = RUN_BARE("preview", "--help"); /* the Preview's default Intercom-Version is Preview, not 2.16 */
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "--api-version VERSION          Intercom-Version header (default Preview)\n");
+    run_free(&r);
+    r = RUN_BARE("--help");
+    CHECK_HAS(r.out, "--api-version VERSION          Intercom-Version header (default " INTERCOM_DEFAULT_API_VERSION ")\n");
+    run_free(&r);
     r = RUN_BARE("help", "completion");
     CHECK_EXIT(r, 0);
     CHECK_HAS(r.out, "intercom completion bash|zsh");
+    run_free(&r);
+    /* --help after the command, as for every other command (it was "unknown resource") */
+    for (const char *const *h = (const char *const[]){"--help", "-h", NULL}; *h; h++) {
+        r = RUN_BARE("completion", *h);
+        CHECK_EXIT(r, 0);
+        CHECK_HAS(r.out, "usage: intercom completion bash|zsh");
+        CHECK_STR(r.err, "");
+        run_free(&r);
+    }
+    r = RUN_BARE("--format", "pretty", "completion", "bash", "--help");
+    CHECK_EXIT(r, 0);
+    CHECK_HAS(r.out, "usage: intercom completion bash|zsh");
     run_free(&r);
     r = RUN_BARE("--verbose", "help", "contacts");
     CHECK_EXIT(r, 0);
@@ -1348,7 +1391,9 @@ static void test_did_you_mean(void) {
         {{"zzzzzz", "list"}, "unknown command \"zzzzzz list\" (intercom --help"},
         {{"ap", "GET", "/me"}, "did you mean \"api\"?"},
         {{"prevew", "contacts", "list"}, "did you mean \"preview\"?"},
-        {{"preview", "contcts", "list"}, "did you mean \"preview contacts\"?"},
+        {{"preview", "contcts", "list"}, "did you mean \"preview contacts\"? (intercom preview --help lists"},
+        {{"help", "preview", "contcts"}, "did you mean \"preview contacts\"? (intercom preview --help lists"},
+        {{"preview", "zzzzzz", "list"}, "(intercom preview --help lists the resources)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         run r = cli_run(NULL, NULL, 1, cases[i].args);
@@ -1357,6 +1402,31 @@ static void test_did_you_mean(void) {
         run_free(&r);
     }
     CHECK(mock_server_request_count(S) == 0);
+}
+
+/* Output that cannot be written fails the command with a message (exit 24), whichever command wrote it:
+ * a response was exit 24 without a word; help, completion, identity and webhooks verify exited 0. */
+static void test_write_errors(void) {
+    mock_server_reset(S);
+    serve(200, NULL, ME);
+    broken_stdout = 1;
+    static const struct {
+        int base;
+        const char *args[8];
+    } cases[] = {
+        {1, {"me", "retrieve"}},
+        {0, {"--help"}},
+        {0, {"help", "contacts", "create"}},
+        {0, {"completion", "bash"}},
+        {0, {"identity", "user-hash", "--user-id", "u-42"}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        run r = cli_run(NULL, (const char *const[]){"INTERCOM_IDENTITY_SECRET=k", NULL}, cases[i].base, cases[i].args);
+        CHECKF(r.status == 24, "case %zu: exit %d: %s", i, r.status, r.err);
+        CHECKF(strstr(r.err, "intercom: cannot write the output: Broken pipe\n") != NULL, "case %zu: %s", i, r.err);
+        run_free(&r);
+    }
+    broken_stdout = 0;
 }
 
 int main(int argc, char **argv) {
@@ -1395,6 +1465,7 @@ int main(int argc, char **argv) {
         {"null", test_null},
         {"help_command", test_help_command},
         {"did_you_mean", test_did_you_mean},
+        {"write_errors", test_write_errors},
         {NULL, NULL},
     };
     int rc = ic_test_run(tests, argc - 1, argv + 1);

@@ -35,6 +35,7 @@ for sh in bash zsh; do
   check $sh 'intercom help contac' 'intercom help contacts '
   check $sh 'intercom webhooks ver' 'intercom webhooks verify '
   check $sh 'intercom api PA' 'intercom api PATCH '
+  check $sh 'intercom api GET /contacts --qu' 'intercom api GET /contacts --query '   # api's flag, after METHOD PATH
   # --null offers the method's nullable params; a flag spelt with '_'; the flags of webhooks, identity, oauth
   check $sh 'intercom fin_voice register --null ' 'intercom fin_voice register --null param-data '
   check $sh 'intercom contacts update --contact-id c1 --null ' 'custom-attributes'

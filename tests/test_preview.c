@@ -234,10 +234,11 @@ static void test_multipart_path(void) {
     intercom_error_clear(&err);
     unlink(path);
 
-    /* refused before any traffic: a missing file, two sources, no source, a wrong version, extra_body, CR/LF */
+    /* refused before any traffic: a missing file, two sources, no source, a wrong version, extra_body, CR/LF, a
+     * directory (fopen opens one; libcurl then sent an empty part and the call succeeded) */
     mock_server_reset(srv);
-    const char *why[] = {"cannot open", "exactly one", "exactly one", "version", "extra_body", "CR/LF"};
-    for (int k = 0; k < 6; k++) {
+    const char *why[] = {"cannot open", "exactly one", "exactly one", "version", "extra_body", "CR/LF", "Is a directory"};
+    for (int k = 0; k < 7; k++) {
         intercom_file g = INTERCOM_FILE_INIT;
         intercom_request_options ro = INTERCOM_REQUEST_OPTIONS_INIT;
         json_t *extra = NULL;
@@ -248,6 +249,7 @@ static void test_multipart_path(void) {
         if (k == 3) g.version = 99;
         if (k == 4) ro.extra_body = extra = json_pack("{s:s}", "x", "y");
         if (k == 5) g.content_type = "text/plain\r\nX-Evil: 1";
+        if (k == 6) g.path = "/tmp", g.data = NULL;
         p.catalog = &g;
         intercom_error e2 = INTERCOM_ERROR_INIT;
         rc = intercom_preview_ecommerce_connectors_catalog_create(c, &p, &ro, &out, &e2);
@@ -537,6 +539,8 @@ static void test_cli(void) {
     CHECK(run_cli("preview nosuch thing", out, sizeof out) == 2);
     CHECK(run_cli("--token t preview ecommerce connectors catalog create --id 1 --catalog /nonexistent/x",
                   out, sizeof out) == 2);
+    CHECK(run_cli("--token t --base-url http://127.0.0.1:1 preview ecommerce connectors catalog create --id 1 --catalog /tmp",
+                  out, sizeof out) == 2); /* refused before any traffic (else: a connection error, 3) */
     /* a file part from a path, on the wire; --api-version overrides Preview */
     char path[] = "/tmp/test_preview_cli_XXXXXX.json";
     int fd = mkstemps(path, 5);

@@ -18,7 +18,7 @@ extern "C" {
 
 /**
  * A file sent as one part of a multipart/form-data body. Set exactly one source: `path` (opened when
- * the call is made, to report a missing file as INTERCOM_E_INVALID_ARGUMENT before any traffic, and
+ * the call is made, to report a missing file or a directory as INTERCOM_E_INVALID_ARGUMENT before any traffic, and
  * read by libcurl while the request is sent: it must stay in place until the call completes) or
  * `data`/`size` (copied when the call is made: the caller may free it as soon as the call returns,
  * also for async calls). The struct itself is only read during the call. Nothing here is owned by the

@@ -79,7 +79,7 @@ INTERCOM_EXTERN const char *intercom_type_name(const intercom_type *type);
  * The raw JSON of the whole response a top-level model was decoded from, with
  * every undocumented field. Built on first use and cached in the model.
  * Bodies Jansson's parser refuses but the decoder took are built another way: integers beyond
- * 64 bits and reals beyond a double's range come as the nearest real (`json_real`), `\u0000` in
+ * 64 bits and reals beyond a double's range come as the nearest real (`json_real`), NUL (U+0000) in
  * keys and strings is kept (use json_object_getn() / json_string_length()), nesting up to 8192
  * levels (deeper: NULL).
  * @param model a top-level decoded model

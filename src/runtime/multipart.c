@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "http.h"
 #include "intercom/file.h"
@@ -29,7 +30,12 @@ static intercom_code file_part(ic_part *pt, const ic_operation *op, const ic_fie
         if (!fh)
             return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: \"%s\": cannot open %s: %s", op->name, f->name,
                            fl->path, strerror(errno));
+        struct stat st;
+        int dir = fstat(fileno(fh), &st) == 0 && S_ISDIR(st.st_mode); /* fopen takes one; libcurl sent 0 bytes */
         fclose(fh);
+        if (dir)
+            return ic_fail(err, INTERCOM_E_INVALID_ARGUMENT, "%s: \"%s\": cannot send %s: Is a directory", op->name,
+                           f->name, fl->path);
         if (!fname) {
             const char *slash = strrchr(fl->path, '/');
             fname = slash ? slash + 1 : fl->path;
