@@ -366,6 +366,12 @@ static void test_trailing(void) {
             intercom_model_free(it);
         }
     }
+    /* yajl's messages end in a newline; the error's message is one line */
+    item *it = NULL;
+    CHECK_CODE(intercom_from_json(&item_type, "{\"size\":", 8, 1, (void **)&it, &err), INTERCOM_E_DECODE);
+    CHECK_STR(err.message, "invalid JSON: parse error: premature EOF");
+    CHECK_CODE(intercom_from_json(&item_type, "{\"size\" 1}", 10, 1, (void **)&it, &err), INTERCOM_E_DECODE);
+    CHECKF(err.message && !strchr(err.message, '\n'), "%s", err.message);
     intercom_error_clear(&err);
 }
 

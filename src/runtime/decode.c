@@ -1111,7 +1111,8 @@ static intercom_code finish_error(ic_decoder *d, intercom_error *err, const char
     if (d->fail_msg) return ic_fail(err, d->fail, "%s", d->fail_msg);
     if (d->fail == INTERCOM_E_NOMEM) return ic_fail(err, INTERCOM_E_NOMEM, "out of memory while decoding");
     unsigned char *msg = yajl_get_error(d->yh, 0, (const unsigned char *)p, n);
-    intercom_code rc = ic_fail(err, INTERCOM_E_DECODE, "invalid JSON: %s", msg ? (char *)msg : "parse error");
+    int len = msg ? (int)strcspn((char *)msg, "\n") : 0; /* yajl ends its message with a newline */
+    intercom_code rc = ic_fail(err, INTERCOM_E_DECODE, "invalid JSON: %.*s", msg ? len : 11, msg ? (char *)msg : "parse error");
     if (msg) yajl_free_error(d->yh, msg);
     return rc;
 }
