@@ -78,7 +78,7 @@ static const struct gopt {
     {"data", "@FILE|-|JSON", "the whole params object, from a file, stdin or the argument;\n"
                              "                                 flags given as well override its keys"},
     {"header", "'NAME: VALUE'", "(-H) send this request header as well (repeatable), e.g. -H 'Prefer: code=404'"},
-    {"output", "FILE", "(-o) write the output to FILE: all of it, or on failure nothing (FILE untouched)"},
+    {"output", "FILE", "(-o) write the output to FILE: all of it, or on failure nothing (FILE untouched); - is stdout"},
     {"verbose", NULL, "the request and response lines and headers on stderr (token and credentials redacted)"},
     {"null", "FIELD", "send JSON null for the nullable param FIELD (repeatable): --null custom-attributes"},
     {"help", NULL, "help for intercom, a resource, or a method"},
@@ -1136,6 +1136,7 @@ static int output_redirect(int fd) {
  * else that exists (a FIFO, a terminal, /dev/stdout, a dangling link) is opened and written in place,
  * as the shell's > would; a directory is refused. 0, or EXIT_USAGE. */
 static int output_begin(void) {
+    if (!strcmp(g.output, "-")) return 0; /* "-": standard output, as curl's -o - */
     struct stat st;
     int exists = stat(g.output, &st) == 0; /* follows links */
     if (exists && S_ISDIR(st.st_mode))

@@ -1076,6 +1076,14 @@ static void test_output(void) {
     if (fd >= 0) close(fd);
     CHECK_STR(got ? got : "", "{\"type\":\"admin\",\"id\":\"1\",\"email\":\"a@b.c\",\"undocumented\":[1,2]}\n");
     free(got);
+    /* -o -: standard output (as curl's), no file named "-" */
+    unlink("-");
+    serve(200, NULL, ME);
+    r = RUN("me", "retrieve", "-o", "-");
+    CHECK_EXIT(r, 0);
+    CHECK_STR(r.out, "{\"type\":\"admin\",\"id\":\"1\",\"email\":\"a@b.c\",\"undocumented\":[1,2]}\n");
+    CHECK(access("-", F_OK) != 0);
+    run_free(&r);
     /* a failure leaves the file as it was, and no temporary file */
     serve(500, "x-should-retry: false\r\n", "{\"type\":\"error.list\",\"errors\":[{\"code\":\"boom\"}]}");
     r = RUN("--output", path, "me", "retrieve");

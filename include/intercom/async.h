@@ -12,9 +12,9 @@
  *
  * Callback contract (hiredis/libcurl style):
  * - a submit function that returns INTERCOM_OK calls its callback exactly
- *   once, later, on the loop thread: on success, on failure, on
- *   intercom_async_cancel() and on intercom_async_client_free() (code
- *   INTERCOM_E_CANCELLED);
+ *   once, on the loop thread: on success or failure as the loop runs, and with
+ *   INTERCOM_E_CANCELLED inside intercom_async_cancel() and
+ *   intercom_async_client_free() (before they return);
  * - a submit function that returns an error never calls its callback;
  * - callbacks are never called from inside the submitting function;
  * - the result passed to the callback belongs to the callback (free it with its
