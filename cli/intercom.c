@@ -909,6 +909,30 @@ static int has_name(const char *s, const char *w) {
     return 0;
 }
 
+/* A library message on stderr with the request options it names given as the flags that set them
+ * ("extra_headers: ..." is "--header: ..." to the command's user). */
+static void put_message(const char *m) {
+    static const char *const names[][2] = {
+        {"extra_headers", "--header"}, {"extra_query", "--query"}, {"read_timeout", "--read-timeout"}};
+    const size_t count = sizeof names / sizeof *names;
+    for (const char *start = m; *m;) {
+        size_t k = count, n = 0;
+        if (m == start || !(isalnum((unsigned char)m[-1]) || m[-1] == '_'))
+            for (k = 0; k < count; k++) {
+                n = strlen(names[k][0]);
+                if (!strncmp(m, names[k][0], n) && !isalnum((unsigned char)m[n]) && m[n] != '_') break;
+            }
+        if (k < count) {
+            fputs(names[k][1], stderr);
+            m += n;
+            continue;
+        }
+        size_t run = strcspn(m + 1, "er") + 1; /* up to the next byte that may start a name */
+        put_text(stderr, m, run, 1);
+        m += run;
+    }
+}
+
 int ic_cli_report(intercom_code rc, const intercom_error *e, const char *flag) {
     static const char *const classes[] = {
         [INTERCOM_E_CONNECTION] = "connection error", [INTERCOM_E_TIMEOUT] = "timeout",
@@ -949,7 +973,7 @@ int ic_cli_report(intercom_code rc, const intercom_error *e, const char *flag) {
         put_text(stderr, e->response->body, e->response->body_len < 300 ? e->response->body_len : 300, 1);
     } else if (e->message && !(e->status && !strcmp(e->message, bare))) {
         fputs(": ", stderr);
-        put_line(e->message);
+        put_message(e->message);
     }
     if (flag) fputs(flag, stderr);
     if (e->request_id && *e->request_id) {
