@@ -948,10 +948,8 @@ int ic_cli_report(intercom_code rc, const intercom_error *e, const char *flag) {
     if (e->status) fprintf(stderr, " (HTTP %d)", e->status);
     const intercom_error_item *it = e->errors_count ? &e->errors[0] : NULL;
     if (rc == INTERCOM_E_DECODE && e->message && *e->message) { /* why, then the body's start */
-        size_t n = strlen(e->message);
-        while (n && isspace((unsigned char)e->message[n - 1])) n--; /* yajl's messages end in a newline */
         fputs(": ", stderr);
-        put_text(stderr, e->message, n, 1);
+        put_line(e->message); /* one line (the library strips yajl's newline) */
         if (e->response && e->response->body_len) {
             fputs(" (body: ", stderr);
             put_text(stderr, e->response->body, e->response->body_len < 200 ? e->response->body_len : 200, 1);
