@@ -293,6 +293,14 @@ static const char *near_flag(const intercom_operation *op, const char *name, siz
     return near_hint(&nr, "--");
 }
 
+/* The JSON name of a param of @p op nearest to the --data key @p key, as "; did you mean \"X\"?", or "". */
+static const char *near_key(const intercom_operation *op, const char *key) {
+    near nr = {key, "", 0};
+    for (uint32_t i = 0; op && op->params && i < op->params->n_fields; i++)
+        near_try(&nr, op->params->fields[i].name, strlen(op->params->fields[i].name));
+    return near_hint(&nr, "");
+}
+
 /* ---------- help and completion ---------- */
 
 static const char *where_of(const intercom_field *f) {
@@ -775,7 +783,7 @@ static int build_params(void **out) {
     json_object_update(g.params, g.flags);
     json_object_foreach(g.params, k, v) {
         if (!pt || !intercom_type_field(pt, k, strlen(k)))
-            return usage_error("--data: %s has no parameter \"%s\" (intercom %s --help)", cmd, k, cmd);
+            return usage_error("--data: %s has no parameter \"%s\"%s (intercom %s --help)", cmd, k, near_key(g.op, k), cmd);
     }
     if (!pt) return 0;
     for (uint32_t i = 0; i < pt->n_fields; i++)

@@ -1402,6 +1402,9 @@ static void test_did_you_mean(void) {
         {{"preview", "contcts", "list"}, "did you mean \"preview contacts\"? (intercom preview --help lists"},
         {{"help", "preview", "contcts"}, "did you mean \"preview contacts\"? (intercom preview --help lists"},
         {{"preview", "zzzzzz", "list"}, "(intercom preview --help lists the resources)"},
+        {{"contacts", "create", "--data", "{\"emial\":\"a@b.c\"}"},
+         "--data: contacts create has no parameter \"emial\"; did you mean \"email\"? (intercom contacts create --help)"},
+        {{"contacts", "create", "--data", "{\"zzzzzz\":1}"}, "has no parameter \"zzzzzz\" (intercom contacts create --help)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         run r = cli_run(NULL, NULL, 1, cases[i].args);
