@@ -762,11 +762,12 @@ intercom_code ic_engine_set_loop(ic_engine *e, const intercom_loop_hooks *hooks)
     return INTERCOM_OK;
 }
 
-void ic_engine_socket_action(ic_engine *e, int fd, int events) {
-    int running, mask = ((events & INTERCOM_POLL_IN) ? CURL_CSELECT_IN : 0) |
-                        ((events & INTERCOM_POLL_OUT) ? CURL_CSELECT_OUT : 0);
+/* One step of a caller's loop: libcurl acts on a socket (or its timeout), then what finished is
+ * completed and what is due is started. */
+static void socket_step(ic_engine *e, curl_socket_t fd, int mask) {
+    int running;
     e->in_curl++;
-    curl_multi_socket_action(e->multi, (curl_socket_t)fd, mask, &running);
+    curl_multi_socket_action(e->multi, fd, mask, &running);
     e->in_curl--;
     flush_cancels(e);
     process_done(e);
@@ -775,17 +776,14 @@ void ic_engine_socket_action(ic_engine *e, int fd, int events) {
     update_timer(e);
 }
 
+void ic_engine_socket_action(ic_engine *e, int fd, int events) {
+    socket_step(e, (curl_socket_t)fd,
+                ((events & INTERCOM_POLL_IN) ? CURL_CSELECT_IN : 0) | ((events & INTERCOM_POLL_OUT) ? CURL_CSELECT_OUT : 0));
+}
+
 void ic_engine_timeout(ic_engine *e) {
-    int running;
     e->curl_due = -1;
-    e->in_curl++;
-    curl_multi_socket_action(e->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    e->in_curl--;
-    flush_cancels(e);
-    process_done(e);
-    check_idle(e);
-    start_due(e);
-    update_timer(e);
+    socket_step(e, CURL_SOCKET_TIMEOUT, 0);
 }
 
 /* ---------- the engine's own loop ---------- */
