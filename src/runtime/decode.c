@@ -32,6 +32,7 @@ typedef struct frame {
                                  frames at this depth) */
     size_t charged;           /* what the memory bound counts of items this document: the capacity a fresh
                                  decoder's buffer would have (scratch_charge), also when a recycled one has more */
+    uint32_t charged_doc;     /* the document (ic_decoder.doc_seq) charged is of; another: charged is 0 */
     size_t count;             /* FR_ARR: elements so far */
     int bad;                  /* FR_ARR: an element did not fit */
     json_t *json;             /* FR_JSON: the container being built */
@@ -88,6 +89,8 @@ struct intercom_decoder {
     unsigned mem_factor;      /* 0: none */
     size_t json_mem;          /* estimated bytes of the free-form (Jansson) values built */
     size_t scratch_mem;       /* bytes of the per-depth element scratch buffers */
+    size_t scratch_held;      /* their capacity now, over every document (a recycled decoder keeps it) */
+    uint32_t doc_seq;         /* the document being decoded: 1 for a fresh decoder's first, + 1 on reuse */
     const char *taint;        /* the free-form value being built holds something a json_t does not hold
                                  faithfully (why); it becomes an invalid value of its field */
     /* key orders seen (kept by a recycled decoder): a response whose keys come in another order than the
@@ -192,17 +195,20 @@ static frame *push(ic_decoder *d, int kind) {
             nomem(d);
             return NULL;
         }
-        for (size_t i = d->cap; i < cap; i++) n[i].items = (ic_buf){0}, n[i].charged = 0; /* what push() reads */
+        for (size_t i = d->cap; i < cap; i++) /* what push() reads */
+            n[i].items = (ic_buf){0}, n[i].charged = 0, n[i].charged_doc = 0;
         d->frames = n;
         d->cap = cap;
     }
     frame *fr = &d->frames[d->depth++];
     ic_buf keep = fr->items; /* scratch memory stays with the depth */
     size_t charged = fr->charged;
+    uint32_t charged_doc = fr->charged_doc;
     memset(fr, 0, offsetof(frame, ukey)); /* the report strings are empty when their first byte is */
     fr->ukey[0] = fr->uarr[0] = '\0';
     fr->items = keep;
     fr->charged = charged;
+    fr->charged_doc = charged_doc;
     fr->items.a = d->a;
     fr->items.len = 0;
     fr->kind = kind;
@@ -213,8 +219,13 @@ static frame *push(ic_decoder *d, int kind) {
 
 /* Charge the bound for fr->items as a fresh decoder's buffer would have grown to hold what it holds now
  * (ic_buf_append: 256 bytes, doubled until it fits), whatever a recycled decoder's buffer kept: a
- * response is within the bound or not whichever decoder reads it. */
-static inline void scratch_charge(ic_decoder *d, frame *fr) {
+ * response is within the bound or not whichever decoder reads it. @p cap: items.cap before the append. */
+static inline void scratch_charge(ic_decoder *d, frame *fr, size_t cap) {
+    d->scratch_held += fr->items.cap - cap;
+    if (fr->charged_doc != d->doc_seq) { /* first growth at this depth in this document */
+        fr->charged_doc = d->doc_seq;
+        fr->charged = 0;
+    }
     size_t need = fr->items.len + 1;
     if (need <= fr->charged) return;
     size_t c = fr->charged ? fr->charged : 256;
@@ -224,8 +235,9 @@ static inline void scratch_charge(ic_decoder *d, frame *fr) {
 }
 
 static __attribute__((noinline)) int store_element(ic_decoder *d, frame *fr, const void *val, size_t sz) {
+    size_t cap = fr->items.cap;
     if (ic_buf_append(&fr->items, val, sz)) return nomem(d);
-    scratch_charge(d, fr);
+    scratch_charge(d, fr, cap);
     fr->count++;
     return within_bound(d);
 }
@@ -623,8 +635,9 @@ static int on_key(void *ctx, const unsigned char *k, size_t n) {
 static int on_key_slow(ic_decoder *d, frame *fr, const unsigned char *k, size_t n) {
     if (fr->kind == FR_JSON) {
         fr->items.len = 0;
+        size_t cap = fr->items.cap;
         if (ic_buf_append(&fr->items, k, n)) return nomem(d);
-        scratch_charge(d, fr);
+        scratch_charge(d, fr, cap);
         fr->has_key = 1;
         fr->key_len = n;
         if (!d->taint && !ic_utf8_valid((const char *)k, n)) d->taint = "a key that is not valid UTF-8";
@@ -931,7 +944,7 @@ static int decoder_start(ic_decoder *d, const intercom_type *t, int strict, size
     /* the memory bound counts the scratch this document needs, as a fresh decoder would allocate it
      * (scratch_charge), neither more nor less for what a recycled decoder kept */
     d->scratch_mem = 0;
-    for (size_t i = 0; i < d->cap; i++) d->frames[i].charged = 0;
+    d->doc_seq++; /* every frame's charge is of an earlier document now (scratch_charge) */
     d->taint = NULL;
     return 0;
 }
@@ -957,10 +970,8 @@ ic_decoder *ic_decoder_new(const intercom_allocator *a, const intercom_type *t, 
  * (about 3k instructions and 9 allocations per request). Anything else is freed. */
 ic_decoder *ic_decoder_recycle(ic_decoder *d) {
     if (!d) return NULL;
-    size_t kept = 0; /* the scratch it holds, from every document so far */
-    for (size_t i = 0; i < d->cap && d->cap <= RECYCLE_MAX_FRAMES; i++) kept += d->frames[i].items.cap;
     if (d->fail || !d->done || d->depth || d->skip || d->sc_str || d->sc_bare || d->pend.len || d->ym.oom ||
-        d->cap > RECYCLE_MAX_FRAMES || kept > RECYCLE_MAX_SCRATCH || d->pend.cap > RECYCLE_MAX_SCRATCH) {
+        d->cap > RECYCLE_MAX_FRAMES || d->scratch_held > RECYCLE_MAX_SCRATCH || d->pend.cap > RECYCLE_MAX_SCRATCH) {
         ic_decoder_free(d);
         return NULL;
     }
